@@ -1,0 +1,141 @@
+#ifndef RL_ANALYSIS_H
+#define RL_ANALYSIS_H
+/* The small analysis library that rules share. Everything works on one file
+ * (no cross-file resolution), never recurses over the tree (deep nesting is
+ * input we must survive), and allocates only in the file's arena.
+ *
+ * Canonical names: rl_js_resolve() turns an expression that names a value into
+ *   "<module>:<path>"  when it comes from an import or require, e.g.
+ *       import jwt from 'jsonwebtoken'; jwt.sign        -> "jsonwebtoken:sign"
+ *       import * as jwt from 'jsonwebtoken'; jwt.sign   -> "jsonwebtoken:sign"
+ *       const { sign } = require('jsonwebtoken'); sign  -> "jsonwebtoken:sign"
+ *       import { SignJWT as S } from 'jose'; S          -> "jose:SignJWT"
+ *       const s = jwt.sign; s                           -> "jsonwebtoken:sign"
+ *       import axios from 'axios'; axios                -> "axios:"
+ *   or the dotted source text otherwise ("res.json", "fetch", "process.env.X").
+ * A default import and a namespace import are the same module object (CommonJS
+ * interop), so both resolve to "<module>:" plus the member path. */
+#include <stddef.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "arena.h"
+#include "source.h"
+
+typedef struct rl_jsfile rl_jsfile;
+
+/* Per-file analysis state over src/root; symbol tables are built lazily on
+ * first use. Lives in arena (no free). */
+rl_jsfile *rl_jsfile_new(rl_source *src, TSNode root, rl_arena *arena);
+rl_source *rl_jsfile_source(const rl_jsfile *jf);
+rl_arena *rl_jsfile_arena(const rl_jsfile *jf);
+
+/* ---- nodes ---------------------------------------------------------------- */
+
+/* Text of a node (pointer into the source). */
+const char *rl_js_text(const rl_jsfile *jf, TSNode n, size_t *len);
+/* 1 if the node's text equals s exactly. */
+int rl_js_text_is(const rl_jsfile *jf, TSNode n, const char *s);
+/* Strips parentheses, `as T`, `satisfies T`, `<T>x`, `x!` and `await`. */
+TSNode rl_js_unwrap(TSNode n);
+/* Nearest enclosing function (function_declaration, function_expression,
+ * arrow_function, method_definition, generator_function...), or null. */
+TSNode rl_js_enclosing_function(TSNode n);
+/* Calls cb for every named node of subtree in document order, without
+ * recursion; cb returns 0 to go on, 1 to skip the node's children, -1 to stop. */
+typedef int (*rl_js_visit_cb)(void *data, TSNode n);
+void rl_js_walk(TSNode subtree, rl_js_visit_cb cb, void *data);
+
+/* ---- values ----------------------------------------------------------------- */
+
+/* A string literal's value with escapes decoded (\n \t \xNN \uNNNN \u{N}
+ * line continuations...), or a template string without substitutions.
+ * Returns 1 and sets *out/*len (NUL-terminated, in the arena), else 0. */
+int rl_js_string_value(rl_jsfile *jf, TSNode n, const char **out, size_t *len);
+/* A template string's static text: substitutions become "\x1a" (SUB) so
+ * callers can see where dynamic parts were; *prefix_len is the length of the
+ * static text before the first substitution. Works for plain strings too. */
+int rl_js_template_static(rl_jsfile *jf, TSNode n, const char **out, size_t *len,
+                          size_t *prefix_len);
+/* The string an expression certainly evaluates to: literals, substitution-free
+ * templates, `+` of such, identifiers bound by `const` in this file (chains up
+ * to 8). 1 if known. */
+int rl_js_eval_string(rl_jsfile *jf, TSNode expr, const char **out, size_t *len);
+/* Constant folding of numbers: literals (1_000, 0x10, 1e3), unary -/+,
+ * + - * / % ** and parentheses, `const` identifiers in this file,
+ * Math.floor/round/ceil of a known value. 1 if known. */
+int rl_js_eval_number(rl_jsfile *jf, TSNode expr, double *out);
+/* The initialiser of identifier n when the file binds its name exactly once,
+ * with `const` (any scope). Null node otherwise. */
+TSNode rl_js_const_init(rl_jsfile *jf, TSNode ident);
+
+/* Duration strings in the style of the `ms` package that jsonwebtoken uses:
+ * "7d", "48h", "2w", "30 days", "1.5 hrs", "90m", "10s", "1y". Returns 1 and
+ * seconds when the string has a unit; a bare number string sets *unitless
+ * (jsonwebtoken reads it as milliseconds) and still returns 1. 0 if not a
+ * duration. */
+int rl_duration_parse(const char *s, size_t n, double *seconds, int *unitless);
+
+/* ---- objects ---------------------------------------------------------------- */
+
+/* In an `object` node, the value of property `key`: pair with identifier,
+ * string or number key, shorthand property (`{ key }` -> the identifier), or
+ * method. Null node if absent. Spreads are not followed. */
+TSNode rl_js_object_get(rl_jsfile *jf, TSNode object, const char *key);
+/* The key of a `pair` (or shorthand property) as text without quotes. */
+int rl_js_pair_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len);
+/* If expr is an object literal, or an identifier bound with const/let to one
+ * in this file, that object node; else null. */
+TSNode rl_js_object_of(rl_jsfile *jf, TSNode expr);
+
+/* ---- names, imports, calls --------------------------------------------------- */
+
+/* Canonical name of an identifier or member chain (see top), or NULL for
+ * computed expressions. */
+const char *rl_js_resolve(rl_jsfile *jf, TSNode expr);
+/* Canonical name of a call_expression's or new_expression's callee. */
+const char *rl_js_callee(rl_jsfile *jf, TSNode call);
+/* 1 if the file imports or requires `module` (exact, or module + "/..."). */
+int rl_js_imports(rl_jsfile *jf, const char *module);
+/* The i-th argument (0-based, named nodes only) of a call/new; null if absent. */
+TSNode rl_js_call_arg(TSNode call, uint32_t i);
+
+/* Reads of environment variables: process.env.X, process.env['X'],
+ * import.meta.env.X, Deno.env.get('X'), Bun.env.X. Returns 1 with the name. */
+int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len);
+
+/* ---- secrets ------------------------------------------------------------------ */
+
+/* The one name test every rule uses for "secret-named": appSecret, app_secret,
+ * HMS_SECRET, apiSecret, API_SECRET, appCertificate, authToken,
+ * managementToken, PRIVATE_KEY, CLIENT_SECRET, password... but not
+ * ACCESS_KEY, TEMPLATE_ID, APP_ID, ROOM_ID, SUBDOMAIN, or names that only
+ * mention a secret (secretName, hasSecret, SECRET_MANAGER_URL). Matches on
+ * word parts, so camelCase, snake_case and SCREAMING_CASE all work. */
+int rl_name_is_secret(const char *name, size_t len);
+/* Placeholders: empty, YOUR_APP_SECRET, <your app secret>, changeme, xxx,
+ * ****, "secret", "TODO", ${VAR}, "process.env..."... */
+int rl_value_is_placeholder(const char *v, size_t len);
+/* A value that looks like a real credential: long enough (>= 12), not a
+ * placeholder, enough character variety (letters and digits, or base64). */
+int rl_value_looks_secret(const char *v, size_t len);
+/* The 100ms app secret shape: 172 characters of URL-safe or standard base64
+ * ending in '=' (a 128-byte key). */
+int rl_is_hms_app_secret(const char *v, size_t len);
+
+/* Decodes a JWT's header and payload (base64url JSON objects). Returns 1 if
+ * v has the shape header.payload.signature and both decode; fields not
+ * present stay NULL / -1. */
+typedef struct rl_jwt {
+  const char *alg;        /* header alg */
+  const char *access_key; /* 100ms claims */
+  const char *type;       /* "app" or "management" */
+  long version;           /* -1 if absent */
+  double exp, iat;        /* -1 if absent */
+  const char *payload_json;
+} rl_jwt;
+int rl_jwt_decode(const char *v, size_t len, rl_arena *arena, rl_jwt *out);
+/* base64url or base64 to bytes (padding optional); returns 1 on success. */
+int rl_base64_decode(const char *in, size_t n, rl_arena *arena, unsigned char **out, size_t *outlen);
+
+#endif

@@ -1,0 +1,50 @@
+#ifndef RL_ENGINE_H
+#define RL_ENGINE_H
+/* One file's journey: read -> prefilter -> parse -> context -> rules ->
+ * suppressions -> findings; and a run: walk -> workers -> ordered merge ->
+ * sink. Compiled rule state is shared read-only between workers; everything
+ * per file lives in that file's arena. */
+#include <stddef.h>
+
+#include "finding.h"
+#include "report.h"
+#include "rule.h"
+
+typedef struct rl_engine_config {
+  const char *const *rule_dirs; /* --rules DIR..., NULL-terminated or NULL */
+  const char *const *enable;    /* --enable RULE..., NULL-terminated or NULL */
+  const char *const *disable;   /* --disable RULE..., NULL-terminated or NULL */
+  double max_token_ttl;         /* seconds; 0 = default 86400 */
+  size_t max_file_size;         /* bytes; 0 = default 5 MiB */
+  int jobs;                     /* worker threads; 0 = online cores */
+  int no_ignore;
+  int no_prefilter;             /* run every rule on every file (tests) */
+  rl_severity fail_on;
+  int verbose;
+} rl_engine_config;
+
+typedef struct rl_engine rl_engine;
+
+/* Loads and compiles the rules. On failure (unknown rule id, broken rule
+ * pack) returns a negative code with rl_error_last() naming file, line and
+ * the problem. Caller frees with rl_engine_free. */
+int rl_engine_new(rl_engine **out, const rl_engine_config *cfg);
+void rl_engine_free(rl_engine *e);
+
+/* Every rule known (built-in and packs), sorted by id; borrowed. */
+const rl_rule *const *rl_engine_rules(const rl_engine *e, size_t *n);
+const rl_rule *rl_engine_rule_find(const rl_engine *e, const char *id);
+int rl_engine_rule_enabled(const rl_engine *e, const rl_rule *r);
+
+/* Scans paths, feeding sink. *sum receives the totals. Returns 0, or a
+ * negative code for fatal errors (unreadable path, write failure). */
+int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink,
+                   rl_run_info *run, rl_summary *sum);
+
+/* Scans one in-memory buffer as if it were a file at display path `path`
+ * (fs_path, may be NULL, is used for package.json lookup). Caller frees the
+ * result with rl_file_result_free. Used by tests and fuzzers. */
+rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path,
+                                      const char *bytes, size_t len);
+
+#endif

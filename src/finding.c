@@ -1,0 +1,63 @@
+#include "finding.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *rl_severity_name(rl_severity s) {
+  switch (s) {
+  case RL_SEV_NOTE: return "note";
+  case RL_SEV_WARNING: return "warning";
+  case RL_SEV_ERROR: return "error";
+  case RL_SEV_NONE: break;
+  }
+  return "none";
+}
+
+int rl_severity_parse(const char *s, rl_severity *out) {
+  static const struct { const char *name; rl_severity sev; } names[] = {
+      {"error", RL_SEV_ERROR}, {"warning", RL_SEV_WARNING}, {"note", RL_SEV_NOTE}, {"none", RL_SEV_NONE}};
+  for (size_t i = 0; i < RL_ARRAY_LEN(names); i++) {
+    if (strcmp(s, names[i].name) == 0) {
+      *out = names[i].sev;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+const char *rl_context_name(rl_context c) {
+  switch (c) {
+  case RL_CTX_CLIENT: return "client";
+  case RL_CTX_SERVER: return "server";
+  case RL_CTX_TEST: return "test";
+  case RL_CTX_UNKNOWN: break;
+  }
+  return "unknown";
+}
+
+void rl_file_result_free(rl_file_result *r) {
+  if (!r) return;
+  rl_arena *a = r->arena;
+  free(r);
+  rl_arena_free(a);
+}
+
+/* Counts code points so the length we print matches what an editor shows. */
+static size_t utf8_len(const char *p, size_t n) {
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++)
+    if (((unsigned char)p[i] & 0xC0) != 0x80) count++;
+  return count;
+}
+
+char *rl_mask_secret(rl_arena *a, const char *p, size_t n) {
+  size_t chars = utf8_len(p, n);
+  if (chars < 8) return rl_arena_printf(a, "…(%zu chars)", chars);
+  size_t keep = 0, seen = 0;
+  while (keep < n && seen < 4) {
+    keep++;
+    while (keep < n && ((unsigned char)p[keep] & 0xC0) == 0x80) keep++;
+    seen++;
+  }
+  return rl_arena_printf(a, "%.*s…(%zu chars)", (int)keep, p, chars);
+}

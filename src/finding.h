@@ -1,0 +1,87 @@
+#ifndef RL_FINDING_H
+#define RL_FINDING_H
+/* What a scan of one file produces: findings, notifications, the file's
+ * context. All strings live in the result's arena, which the engine frees
+ * after the sink has seen the result. Sinks never see a tree or the source. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "source.h"
+
+typedef enum rl_severity {
+  RL_SEV_NONE = 0, /* only as a --fail-on threshold: never fail */
+  RL_SEV_NOTE = 1,
+  RL_SEV_WARNING = 2,
+  RL_SEV_ERROR = 3
+} rl_severity;
+
+/* "note", "warning", "error" ("none" for RL_SEV_NONE). */
+const char *rl_severity_name(rl_severity s);
+/* Parses the names above; returns -1 if unknown. */
+int rl_severity_parse(const char *s, rl_severity *out);
+
+typedef enum rl_context {
+  RL_CTX_UNKNOWN = 0,
+  RL_CTX_CLIENT = 1, /* ships in a browser or mobile bundle */
+  RL_CTX_SERVER = 2, /* runs on a server */
+  RL_CTX_TEST = 3    /* test code: runs in Node, never bundled */
+} rl_context;
+#define RL_CTX_BIT(c) (1u << (c))
+#define RL_CTXS_ALL 0xfu
+const char *rl_context_name(rl_context c);
+
+typedef enum rl_suppress_kind {
+  RL_SUPPRESS_NONE = 0,
+  RL_SUPPRESS_IN_SOURCE, /* roomlint-disable comment */
+  RL_SUPPRESS_EXTERNAL   /* --baseline */
+} rl_suppress_kind;
+
+struct rl_rule;
+
+typedef struct rl_finding {
+  const struct rl_rule *rule; /* borrowed from the engine, which outlives results */
+  rl_severity severity;       /* the effective severity */
+  const char *message;        /* names the concrete thing; secrets masked */
+  uint32_t start_line, start_col, end_line, end_col; /* 1-based; end exclusive column */
+  uint32_t start_byte, end_byte;
+  const char *snippet;     /* the source line(s) of the finding, secrets masked */
+  char fingerprint[17];    /* 16 hex digits; survives edits elsewhere in the file */
+  rl_suppress_kind suppressed;
+  const char *justification; /* reason given in the suppression, or NULL */
+} rl_finding;
+
+typedef enum rl_note_level { RL_NOTE_NOTE = 1, RL_NOTE_WARNING = 2, RL_NOTE_ERROR = 3 } rl_note_level;
+
+/* A tool-execution notification about one file: a skip or a parse problem. */
+typedef struct rl_notification {
+  rl_note_level level;
+  const char *id;      /* stable: "skipped-too-large", "parse-error", ... */
+  const char *message; /* one line */
+  uint32_t line;       /* 1-based, 0 if none */
+  uint32_t col;
+} rl_notification;
+
+typedef struct rl_file_result {
+  const char *path; /* display path */
+  rl_lang lang;
+  rl_context context;
+  const char *context_reason; /* why it is client/server/test/unknown */
+  rl_skip skip;               /* RL_SKIP_NONE if scanned */
+  const char *skip_detail;    /* human words for the skip, or NULL */
+  rl_finding *findings;       /* sorted by line, column, rule id */
+  size_t nfindings;
+  rl_notification *notes;
+  size_t nnotes;
+  int has_syntax_errors;
+  rl_arena *arena; /* owns everything above */
+} rl_file_result;
+
+/* Frees the result and its arena; NULL is a no-op. */
+void rl_file_result_free(rl_file_result *r);
+
+/* Masks a secret for printing: first 4 characters, an ellipsis and the
+ * length, e.g. "abcd…(172 chars)". Short secrets (< 8) show no characters. */
+char *rl_mask_secret(rl_arena *a, const char *p, size_t n);
+
+#endif

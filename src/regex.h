@@ -1,0 +1,21 @@
+#ifndef RL_REGEX_H
+#define RL_REGEX_H
+/* The only module that includes pcre2.h. Patterns are compiled once (with JIT
+ * where available) and then shared read-only across threads; each match uses
+ * match data owned by the calling thread. */
+#include <stddef.h>
+
+typedef struct rl_regex rl_regex;
+
+enum { RL_RE_CASELESS = 1 };
+
+/* Compiles pattern (UTF-8). On error returns RL_EINVALID and sets the error
+ * message to "<pcre2 message> at offset N". */
+int rl_regex_new(rl_regex **out, const char *pattern, size_t len, int flags);
+void rl_regex_free(rl_regex *re);
+/* 1 if re matches somewhere in s[0..n), 0 if not. Thread-safe. */
+int rl_regex_match(const rl_regex *re, const char *s, size_t n);
+/* Like rl_regex_match, also giving the span of the whole match. */
+int rl_regex_search(const rl_regex *re, const char *s, size_t n, size_t *start, size_t *end);
+
+#endif

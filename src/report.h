@@ -1,0 +1,52 @@
+#ifndef RL_REPORT_H
+#define RL_REPORT_H
+/* One sink interface, three formats behind it (ripgrep's printer Sink).
+ * The engine calls begin once, file once per file in deterministic order
+ * (scanned and skipped files alike), then end. Sinks never see a tree or
+ * re-read a file: everything they print is in the rl_file_result. */
+#include <stdio.h>
+
+#include "finding.h"
+#include "rule.h"
+
+typedef struct rl_run_info {
+  const rl_rule *const *rules; /* every rule known to the run (enabled or not), sorted by id */
+  size_t nrules;
+  const unsigned char *enabled; /* enabled[i] for rules[i] */
+  const char *const *roots;     /* the paths scanned, as given */
+  size_t nroots;
+  const char *cwd;              /* absolute working directory (SARIF SRCROOT) */
+  const char *command_line;     /* for SARIF invocations */
+  rl_severity fail_on;
+} rl_run_info;
+
+typedef struct rl_summary {
+  size_t files_scanned;
+  size_t files_skipped;
+  size_t errors, warnings, notes; /* unsuppressed findings by severity */
+  size_t suppressed;
+  size_t parse_errors;          /* files with syntax errors (still scanned) */
+  double seconds;
+  int failed;                   /* a finding at or above --fail-on exists */
+} rl_summary;
+
+typedef struct rl_sink rl_sink;
+struct rl_sink {
+  int (*begin)(rl_sink *s, const rl_run_info *run);
+  int (*file)(rl_sink *s, const rl_file_result *r);
+  int (*end)(rl_sink *s, const rl_summary *sum);
+  void (*free)(rl_sink *s);
+};
+
+typedef struct rl_text_options {
+  int color;   /* ANSI colour (the caller decides: TTY and no NO_COLOR) */
+  int verbose; /* list skipped files and each file's context */
+} rl_text_options;
+
+/* Each writes to out (borrowed; the caller closes it). Returns 0, or RL_EIO
+ * when writing fails (checked at end). Free with s->free(s). */
+rl_sink *rl_sink_text_new(FILE *out, const rl_text_options *opts);
+rl_sink *rl_sink_json_new(FILE *out);
+rl_sink *rl_sink_sarif_new(FILE *out);
+
+#endif

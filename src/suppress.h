@@ -1,0 +1,27 @@
+#ifndef RL_SUPPRESS_H
+#define RL_SUPPRESS_H
+/* Suppression comments:
+ *   // roomlint-disable-next-line RULE[, RULE] [-- reason]
+ *   code();  // roomlint-disable-line RULE
+ *   / * roomlint-disable RULE * / ... / * roomlint-enable RULE * /   (block)
+ *   # roomlint-disable-line RULE      (dotenv; also -next-line)
+ * No rule list means every rule. A directive counts only inside a comment. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "source.h"
+
+typedef struct rl_suppressions rl_suppressions;
+
+/* Scans the bytes for directives; the result lives in arena. Never fails;
+ * returns NULL when the file has none (the common case, checked with one
+ * memmem). */
+rl_suppressions *rl_suppress_parse(const char *bytes, size_t len, rl_lang lang, rl_arena *arena);
+
+/* 1 if rule_id is suppressed at 1-based line; *justification (may be NULL)
+ * gets the "-- reason" text or NULL. s may be NULL. */
+int rl_suppress_match(const rl_suppressions *s, const char *rule_id, uint32_t line,
+                      const char **justification);
+
+#endif

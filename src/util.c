@@ -1,0 +1,160 @@
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rl_oom(void) {
+  fputs("roomlint: out of memory\n", stderr);
+  abort();
+}
+
+void *rl_xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) rl_oom();
+  return p;
+}
+
+void *rl_xcalloc(size_t count, size_t size) {
+  void *p = calloc(count ? count : 1, size ? size : 1);
+  if (!p) rl_oom();
+  return p;
+}
+
+void *rl_xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) rl_oom();
+  return q;
+}
+
+void *rl_xreallocarray(void *p, size_t count, size_t size) {
+  size_t n;
+  if (rl_size_mul(&n, count, size) < 0) rl_oom();
+  return rl_xrealloc(p, n);
+}
+
+char *rl_xstrndup(const char *s, size_t n) {
+  char *p = rl_xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *rl_xstrdup(const char *s) { return rl_xstrndup(s, strlen(s)); }
+
+int rl_size_add(size_t *out, size_t a, size_t b) {
+  if (a > SIZE_MAX - b) return -1;
+  *out = a + b;
+  return 0;
+}
+
+int rl_size_mul(size_t *out, size_t a, size_t b) {
+  if (b != 0 && a > SIZE_MAX / b) return -1;
+  *out = a * b;
+  return 0;
+}
+
+static _Thread_local char rl__errbuf[512];
+
+void rl_error_set(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(rl__errbuf, sizeof rl__errbuf, fmt, ap);
+  va_end(ap);
+}
+
+const char *rl_error_last(void) { return rl__errbuf[0] ? rl__errbuf : "unknown error"; }
+
+void rl_error_clear(void) { rl__errbuf[0] = '\0'; }
+
+static void buf_grow(rl_buf *b, size_t extra) {
+  size_t need;
+  if (rl_size_add(&need, b->len, extra) < 0 || rl_size_add(&need, need, 1) < 0) rl_oom();
+  if (need <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < need) {
+    if (cap > SIZE_MAX / 2) {
+      cap = need;
+      break;
+    }
+    cap *= 2;
+  }
+  b->ptr = rl_xrealloc(b->ptr, cap);
+  b->cap = cap;
+}
+
+void rl_buf_put(rl_buf *b, const char *p, size_t n) {
+  buf_grow(b, n);
+  if (n) memcpy(b->ptr + b->len, p, n);
+  b->len += n;
+  b->ptr[b->len] = '\0';
+}
+
+void rl_buf_puts(rl_buf *b, const char *s) { rl_buf_put(b, s, strlen(s)); }
+
+void rl_buf_putc(rl_buf *b, char c) { rl_buf_put(b, &c, 1); }
+
+void rl_buf_vprintf(rl_buf *b, const char *fmt, va_list ap) {
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if (n < 0) return;
+  buf_grow(b, (size_t)n);
+  vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+  b->len += (size_t)n;
+}
+
+void rl_buf_printf(rl_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  rl_buf_vprintf(b, fmt, ap);
+  va_end(ap);
+}
+
+char *rl_buf_detach(rl_buf *b) {
+  char *p = b->ptr ? b->ptr : rl_xstrdup("");
+  b->ptr = NULL;
+  b->len = b->cap = 0;
+  return p;
+}
+
+void rl_buf_free(rl_buf *b) {
+  free(b->ptr);
+  b->ptr = NULL;
+  b->len = b->cap = 0;
+}
+
+int rl_ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c; }
+
+int rl_strncasecmp_ascii(const char *a, const char *b, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    int ca = rl_ascii_lower((unsigned char)a[i]);
+    int cb = rl_ascii_lower((unsigned char)b[i]);
+    if (ca != cb) return ca - cb;
+    if (ca == 0) return 0;
+  }
+  return 0;
+}
+
+const char *rl_memcasemem(const char *hay, size_t n, const char *needle) {
+  size_t m = strlen(needle);
+  if (m == 0) return hay;
+  if (m > n) return NULL;
+  int first = rl_ascii_lower((unsigned char)needle[0]);
+  for (size_t i = 0; i + m <= n; i++) {
+    if (rl_ascii_lower((unsigned char)hay[i]) == first && rl_strncasecmp_ascii(hay + i, needle, m) == 0)
+      return hay + i;
+  }
+  return NULL;
+}
+
+uint64_t rl_hash64(const void *p, size_t n, uint64_t seed) {
+  const unsigned char *s = p;
+  uint64_t h = 1469598103934665603ULL ^ seed;
+  for (size_t i = 0; i < n; i++) {
+    h ^= s[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}

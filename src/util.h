@@ -1,0 +1,82 @@
+#ifndef RL_UTIL_H
+#define RL_UTIL_H
+/* Allocation, errors and growable buffers shared by the whole scanner.
+ *
+ * Allocation style: every allocation in the scanner goes through the aborting
+ * rl_x* wrappers (as tree-sitter's alloc.c does): running out of memory ends
+ * the process with a message instead of threading ENOMEM through every rule.
+ *
+ * Errors (libgit2 style): functions that can fail return 0 or a negative
+ * RL_E* code and set a one-line message once, at the origin, with
+ * rl_error_set(); callers pass the code up unchanged. The message is
+ * thread-local. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+  RL_OK = 0,
+  RL_ERROR = -1,    /* generic failure; see rl_error_last() */
+  RL_EUSAGE = -2,   /* bad command line or configuration */
+  RL_EIO = -3,      /* could not read or write a file */
+  RL_EINVALID = -4, /* malformed input (rule file, query, JSON) */
+  RL_ENOTFOUND = -5
+};
+
+#if defined(__GNUC__)
+#define RL_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define RL_NORETURN __attribute__((noreturn))
+#else
+#define RL_PRINTF(a, b)
+#define RL_NORETURN
+#endif
+
+#define RL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void *rl_xmalloc(size_t n);
+void *rl_xcalloc(size_t count, size_t size);
+void *rl_xrealloc(void *p, size_t n);
+/* rl_xreallocarray: p resized to count*size bytes; aborts on overflow. */
+void *rl_xreallocarray(void *p, size_t count, size_t size);
+char *rl_xstrdup(const char *s);
+char *rl_xstrndup(const char *s, size_t n);
+RL_NORETURN void rl_oom(void);
+
+/* Overflow-checked size arithmetic: 0 on success, -1 on overflow. */
+int rl_size_add(size_t *out, size_t a, size_t b);
+int rl_size_mul(size_t *out, size_t a, size_t b);
+
+/* Sets this thread's last error message (one line, no trailing newline). */
+void rl_error_set(const char *fmt, ...) RL_PRINTF(1, 2);
+/* Returns this thread's last message; a borrowed pointer valid until the next
+ * rl_error_set on this thread. Never NULL. */
+const char *rl_error_last(void);
+void rl_error_clear(void);
+
+/* A growable byte buffer. Zero-initialise ({0}) to start; always
+ * NUL-terminated after the first put; free with rl_buf_free. */
+typedef struct rl_buf {
+  char *ptr;
+  size_t len;
+  size_t cap;
+} rl_buf;
+
+void rl_buf_put(rl_buf *b, const char *p, size_t n);
+void rl_buf_puts(rl_buf *b, const char *s);
+void rl_buf_putc(rl_buf *b, char c);
+void rl_buf_printf(rl_buf *b, const char *fmt, ...) RL_PRINTF(2, 3);
+void rl_buf_vprintf(rl_buf *b, const char *fmt, va_list ap) RL_PRINTF(2, 0);
+/* Returns the contents, caller frees with free(); the buffer is reset. */
+char *rl_buf_detach(rl_buf *b);
+void rl_buf_free(rl_buf *b);
+
+/* ASCII helpers that do not depend on the locale. */
+int rl_ascii_lower(int c);
+int rl_strncasecmp_ascii(const char *a, const char *b, size_t n);
+/* Case-insensitive search of needle (NUL-terminated) in hay[0..n). */
+const char *rl_memcasemem(const char *hay, size_t n, const char *needle);
+
+/* 64-bit FNV-1a, for fingerprints and hash tables. */
+uint64_t rl_hash64(const void *p, size_t n, uint64_t seed);
+
+#endif

@@ -1,0 +1,46 @@
+#ifndef RL_WALK_H
+#define RL_WALK_H
+/* File discovery. Yields files in a deterministic order (directory entries
+ * sorted by byte-wise name, depth first), and for every file it will not hand
+ * to the scanner a skip reason, so nothing is skipped silently.
+ *
+ * - Default ignored directories: .git node_modules dist build out .next
+ *   coverage vendor (not reported: they are ignored, not skipped).
+ * - .gitignore files (nested, with negation; also those of parent directories
+ *   up to the enclosing git work tree) and .roomlintignore, unless no_ignore.
+ * - Symlinks are followed only when their target stays inside the scan root;
+ *   a link outside is RL_SKIP_SYMLINK_OUT, a cycle RL_SKIP_SYMLINK_LOOP.
+ * - FIFOs, sockets and devices are RL_SKIP_SPECIAL and never opened.
+ * - Files of no known language are passed over silently when found by the
+ *   walk; an explicitly named one is RL_SKIP_NOT_SOURCE.
+ * Content checks (size, binary, minified) happen when the file is read. */
+#include <stddef.h>
+
+#include "source.h"
+
+typedef struct rl_walk_options {
+  int no_ignore;               /* --no-ignore: no default dirs, no ignore files */
+  const char *const *extra_ignores; /* extra gitignore-style patterns (config), NULL-terminated */
+  void (*on_ignored_dir)(void *data, const char *display, const char *why); /* -v, may be NULL */
+  void *data;
+} rl_walk_options;
+
+typedef struct rl_walk_entry {
+  const char *fs_path; /* path to open (borrowed, valid until the next call) */
+  const char *display; /* display path (borrowed, same lifetime) */
+  rl_lang lang;
+  int is_explicit; /* named on the command line */
+  rl_skip skip;    /* RL_SKIP_NONE: scan it */
+  const char *skip_detail; /* e.g. "link to /etc/passwd leaves the scanned root" */
+} rl_walk_entry;
+
+typedef struct rl_walk rl_walk;
+
+/* Starts a walk over paths (files or directories). A path that does not
+ * exist or cannot be read is an error: RL_EIO with a message naming it. */
+int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths, const rl_walk_options *opts);
+/* 1 with *out filled, 0 when done, negative on a fatal error. */
+int rl_walk_next(rl_walk *w, rl_walk_entry *out);
+void rl_walk_free(rl_walk *w);
+
+#endif
