@@ -1,0 +1,364 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "tokend.h"
+
+#define FILE_MAX (1 << 20)
+
+/* Pass a failure up unchanged; the message was written where it happened. */
+#define TRY(e)                                                                                               \
+  do {                                                                                                         \
+    int rc_ = (e);                                                                                             \
+    if (rc_ != 0)                                                                                              \
+      return rc_;                                                                                              \
+  } while (0)
+
+typedef struct {
+  tk_getenv_fn get;
+  void *ctx;
+  char *err;
+  size_t err_len;
+} loader;
+
+const char *tk_config_getenv(void *ctx, const char *name) {
+  (void)ctx;
+  return getenv(name);
+}
+
+static int bad(loader *l, const char *var, const char *fmt, ...) {
+  va_list ap;
+  int k = snprintf(l->err, l->err_len, "%s: ", var);
+  if (k > 0 && (size_t)k < l->err_len) {
+    va_start(ap, fmt);
+    vsnprintf(l->err + k, l->err_len - (size_t)k, fmt, ap);
+    va_end(ap);
+  }
+  return TK_EINVAL;
+}
+
+/* An unset and an empty variable mean the same: not configured. */
+static const char *get(loader *l, const char *name) {
+  const char *v = l->get(l->ctx, name);
+  return v != NULL && *v != '\0' ? v : NULL;
+}
+
+static int read_file(char **out, size_t *out_len, const char *path) {
+  FILE *f = fopen(path, "rb");
+  char *buf = NULL;
+  size_t n = 0;
+  if (f == NULL)
+    return TK_EINVAL;
+  buf = malloc(FILE_MAX + 1);
+  if (buf != NULL)
+    n = fread(buf, 1, FILE_MAX + 1, f);
+  fclose(f);
+  if (buf == NULL)
+    return TK_ENOMEM;
+  if (n == 0 || n > FILE_MAX) {
+    free(buf);
+    return TK_EINVAL;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *out_len = n;
+  return TK_OK;
+}
+
+/* A secret from NAME or from the file named by NAME_FILE (one trailing newline dropped), not both. */
+static int secret(loader *l, char **out, size_t *out_len, const char *name, int required) {
+  char file_var[64];
+  const char *v = get(l, name), *path;
+  snprintf(file_var, sizeof file_var, "%s_FILE", name);
+  path = get(l, file_var);
+  if (v != NULL && path != NULL)
+    return bad(l, name, "set either %s or %s, not both", name, file_var);
+  if (path != NULL) {
+    size_t n;
+    if (read_file(out, &n, path) != 0)
+      return bad(l, file_var, "cannot read the file or it is empty");
+    if (n > 0 && (*out)[n - 1] == '\n')
+      (*out)[--n] = '\0';
+    if (n > 0 && (*out)[n - 1] == '\r')
+      (*out)[--n] = '\0';
+    if (n == 0 || strlen(*out) != n) {
+      free(*out);
+      *out = NULL;
+      return bad(l, file_var, "file is empty or contains NUL bytes");
+    }
+    *out_len = n;
+    return TK_OK;
+  }
+  if (v == NULL)
+    return required ? bad(l, name, "required (or %s)", file_var) : TK_OK;
+  *out = strdup(v);
+  if (*out == NULL)
+    return bad(l, name, "out of memory");
+  *out_len = strlen(v);
+  return TK_OK;
+}
+
+static int int_var(loader *l, int *out, const char *name, long lo, long hi, long dflt) {
+  const char *v = get(l, name);
+  char *end = NULL;
+  long x;
+  if (v == NULL) {
+    *out = (int)dflt;
+    return TK_OK;
+  }
+  errno = 0;
+  x = strtol(v, &end, 10);
+  if (errno != 0 || end == v || *end != '\0' || v[0] == '+' || v[0] == ' ' || x < lo || x > hi)
+    return bad(l, name, "must be an integer from %ld to %ld", lo, hi);
+  *out = (int)x;
+  return TK_OK;
+}
+
+static int charset_ok(const char *s, size_t max, const char *extra) {
+  size_t n = strlen(s);
+  if (n == 0 || n > max)
+    return 0;
+  for (; *s; s++) {
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr(extra, *s)))
+      return 0;
+  }
+  return 1;
+}
+
+int tk_role_valid(const char *s) {
+  return charset_ok(s, 64, "_-");
+}
+
+int tk_config_has(char *const *roles, size_t n, const char *role) {
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(roles[i], role) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* A comma-separated list of role names. */
+static int role_list(loader *l, char ***out, size_t *n, const char *name, int required) {
+  const char *v = get(l, name);
+  char *copy, *p;
+  size_t cap = 1;
+  if (v == NULL)
+    return required ? bad(l, name, "required") : TK_OK;
+  for (p = (char *)v; *p; p++)
+    cap += *p == ',';
+  *out = calloc(cap, sizeof **out);
+  copy = strdup(v);
+  if (*out == NULL || copy == NULL) {
+    free(copy);
+    return bad(l, name, "out of memory");
+  }
+  p = copy;
+  for (;;) {
+    char *comma = strchr(p, ',');
+    if (comma != NULL)
+      *comma = '\0';
+    if (!tk_role_valid(p)) {
+      free(copy);
+      return bad(l, name, "must be a comma-separated list of role names ([A-Za-z0-9_-], at most 64 each)");
+    }
+    (*out)[*n] = strdup(p);
+    if ((*out)[*n] == NULL) {
+      free(copy);
+      return bad(l, name, "out of memory");
+    }
+    (*n)++;
+    if (comma == NULL)
+      break;
+    p = comma + 1;
+  }
+  free(copy);
+  return TK_OK;
+}
+
+static int plain(loader *l, char **out, const char *name, const char *dflt) {
+  const char *v = get(l, name);
+  if (v == NULL)
+    v = dflt;
+  if (v == NULL)
+    return TK_OK;
+  *out = strdup(v);
+  return *out == NULL ? bad(l, name, "out of memory") : TK_OK;
+}
+
+/* https anywhere; plain http only to a loopback stand-in (tests, local development). */
+static int api_base_ok(const char *s) {
+  static const char *const local[] = {"http://127.0.0.1", "http://localhost", "http://[::1]"};
+  if (strncmp(s, "https://", 8) == 0)
+    return s[8] != '\0' && s[8] != '/';
+  for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) {
+    size_t k = strlen(local[i]);
+    if (strncmp(s, local[i], k) == 0 && (s[k] == ':' || s[k] == '/' || s[k] == '\0'))
+      return 1;
+  }
+  return 0;
+}
+
+static int load(loader *l, tk_config *c) {
+  const char *v;
+  char *tmp = NULL;
+  size_t tmp_len = 0;
+  int lo, hi;
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+  /* 100ms credentials */
+  TRY(secret(l, &c->access_key, &tmp_len, "HMS_ACCESS_KEY", 1));
+  if (!charset_ok(c->access_key, 128, "_.-"))
+    return bad(l, "HMS_ACCESS_KEY", "must be 1..128 of [A-Za-z0-9_.-]");
+  TRY(secret(l, &tmp, &c->app_secret_len, "HMS_APP_SECRET", 1));
+  c->app_secret = (unsigned char *)tmp;
+  tmp = NULL;
+  if (c->app_secret_len < 16)
+    return bad(l, "HMS_APP_SECRET", "too short (at least 16 bytes)");
+  TRY(plain(l, &c->template_id, "HMS_TEMPLATE_ID", NULL));
+  if (c->template_id == NULL || !charset_ok(c->template_id, 64, "_-"))
+    return bad(l, "HMS_TEMPLATE_ID", "required, 1..64 of [A-Za-z0-9_-]");
+  TRY(plain(l, &c->api_base, "HMS_API_BASE", "https://api.100ms.live/v2"));
+  if (!api_base_ok(c->api_base))
+    return bad(l, "HMS_API_BASE", "must be an https:// URL (http:// only for a loopback host)");
+  while (strlen(c->api_base) > 8 && c->api_base[strlen(c->api_base) - 1] == '/')
+    c->api_base[strlen(c->api_base) - 1] = '\0';
+
+  /* user tokens */
+  v = get(l, "AUTH_JWT_ALG");
+  if (v == NULL || tk_alg_parse(&c->alg, v) != 0)
+    return bad(l, "AUTH_JWT_ALG", "required, exactly one of HS256, RS256, ES256");
+  TRY(secret(l, &tmp, &c->jwt_secret_len, "AUTH_JWT_SECRET", 0));
+  c->jwt_secret = (unsigned char *)tmp;
+  tmp = NULL;
+  v = get(l, "AUTH_JWT_PUBLIC_KEY_FILE");
+  if (c->alg == TK_ALG_HS256) {
+    if (c->jwt_secret == NULL)
+      return bad(l, "AUTH_JWT_SECRET", "required when AUTH_JWT_ALG is HS256");
+    if (c->jwt_secret_len < 32)
+      return bad(l, "AUTH_JWT_SECRET", "too short (at least 32 bytes for HS256)");
+    if (v != NULL)
+      return bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "not used with HS256; unset it");
+  } else {
+    if (c->jwt_secret != NULL)
+      return bad(l, "AUTH_JWT_SECRET", "not used with RS256/ES256; unset it");
+    if (v == NULL)
+      return bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "required when AUTH_JWT_ALG is RS256 or ES256");
+    if (read_file(&c->jwt_pem, &c->jwt_pem_len, v) != 0)
+      return bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "cannot read the file or it is empty");
+  }
+  TRY(plain(l, &c->issuer, "AUTH_JWT_ISSUER", NULL));
+  TRY(plain(l, &c->audience, "AUTH_JWT_AUDIENCE", NULL));
+  TRY(int_var(l, &c->leeway, "AUTH_LEEWAY_SECONDS", 0, 60, 30));
+  TRY(role_list(l, &c->allowed_roles, &c->n_allowed, "ALLOWED_ROLES", 1));
+  TRY(role_list(l, &c->privileged_roles, &c->n_privileged, "PRIVILEGED_ROLES", 0));
+  for (size_t i = 0; i < c->n_privileged; i++) {
+    if (!tk_config_has(c->allowed_roles, c->n_allowed, c->privileged_roles[i]))
+      return bad(l, "PRIVILEGED_ROLES", "every privileged role must also be in ALLOWED_ROLES");
+  }
+  /* The guide caps tokens at 24 hours; a larger maximum is a configuration mistake, not a choice. */
+  TRY(int_var(l, &c->max_ttl, "TOKEN_MAX_TTL_SECONDS", 1, 86400, 86400));
+  TRY(int_var(l, &c->ttl, "TOKEN_TTL_SECONDS", 1, c->max_ttl, c->max_ttl < 3600 ? c->max_ttl : 3600));
+
+  /* listener */
+  TRY(plain(l, &c->bind_addr, "BIND_ADDR", "127.0.0.1"));
+  {
+    unsigned char a[16];
+    if (inet_pton(AF_INET, c->bind_addr, a) == 1)
+      c->loopback = a[0] == 127;
+    else if (inet_pton(AF_INET6, c->bind_addr, a) == 1)
+      c->loopback = strcmp(c->bind_addr, "::1") == 0;
+    else
+      return bad(l, "BIND_ADDR", "must be a numeric IPv4 or IPv6 address");
+  }
+  TRY(int_var(l, &c->port, "PORT", 0, 65535, 8080));
+  lo = 1;
+  hi = 64;
+  TRY(int_var(l, &c->threads, "THREADS", lo, hi, ncpu < 1 ? 1 : ncpu > 64 ? 64 : ncpu));
+  TRY(int_var(l, &c->insecure_http, "INSECURE_HTTP", 0, 1, 0));
+  v = get(l, "TLS_CERT_FILE");
+  if (v != NULL && read_file(&c->tls_cert, &tmp_len, v) != 0)
+    return bad(l, "TLS_CERT_FILE", "cannot read the file or it is empty");
+  v = get(l, "TLS_KEY_FILE");
+  if (v != NULL && read_file(&c->tls_key, &tmp_len, v) != 0)
+    return bad(l, "TLS_KEY_FILE", "cannot read the file or it is empty");
+  if ((c->tls_cert == NULL) != (c->tls_key == NULL))
+    return bad(l, c->tls_cert ? "TLS_KEY_FILE" : "TLS_CERT_FILE", "TLS_CERT_FILE and TLS_KEY_FILE go together");
+  if (!c->loopback && c->tls_cert == NULL && !c->insecure_http)
+    return bad(l, "BIND_ADDR", "a non-loopback address needs TLS_CERT_FILE/TLS_KEY_FILE (or INSECURE_HTTP=1)");
+
+  /* limits */
+  {
+    int mb;
+    TRY(int_var(l, &mb, "MAX_BODY_BYTES", 64, 1 << 20, 4096));
+    c->max_body = (size_t)mb;
+  }
+  TRY(int_var(l, &c->conn_timeout, "CONN_TIMEOUT_SECONDS", 1, 3600, 10));
+  TRY(int_var(l, &c->max_conns, "MAX_CONNECTIONS", 1, 100000, 1000));
+  TRY(int_var(l, &c->max_conn_per_ip, "MAX_CONN_PER_IP", 0, 100000, 128));
+  TRY(int_var(l, &c->rate_per_min, "RATE_LIMIT_PER_MIN", 0, 100000000, 60));
+  TRY(int_var(l, &c->rate_burst, "RATE_LIMIT_BURST", 1, 100000000, 20));
+  TRY(int_var(l, &c->grace, "SHUTDOWN_GRACE_SECONDS", 0, 600, 10));
+  v = get(l, "LOG_LEVEL");
+  {
+    static const char *const names[] = {"error", "warn", "info", "debug"};
+    c->log_level = v == NULL ? TK_LOG_INFO : -1;
+    for (int i = 0; v != NULL && i < 4; i++) {
+      if (strcmp(v, names[i]) == 0)
+        c->log_level = i;
+    }
+    if (c->log_level < 0)
+      return bad(l, "LOG_LEVEL", "must be one of error, warn, info, debug");
+  }
+  return TK_OK;
+}
+
+int tk_config_load(tk_config *out, tk_getenv_fn getfn, void *ctx, char *err, size_t err_len) {
+  loader l = {getfn, ctx, err, err_len};
+  int rc;
+  memset(out, 0, sizeof *out);
+  if (err_len > 0)
+    err[0] = '\0';
+  rc = load(&l, out);
+  if (rc != 0)
+    tk_config_clear(out);
+  return rc;
+}
+
+static void free_secret(void *p, size_t n) {
+  if (p != NULL)
+    OPENSSL_cleanse(p, n);
+  free(p);
+}
+
+static void free_list(char **list, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(list[i]);
+  free(list);
+}
+
+void tk_config_clear(tk_config *c) {
+  if (c == NULL)
+    return;
+  free(c->access_key);
+  free_secret(c->app_secret, c->app_secret_len);
+  free(c->template_id);
+  free(c->api_base);
+  free_secret(c->jwt_secret, c->jwt_secret_len);
+  free(c->jwt_pem);
+  free(c->issuer);
+  free(c->audience);
+  free_list(c->allowed_roles, c->n_allowed);
+  free_list(c->privileged_roles, c->n_privileged);
+  free(c->bind_addr);
+  free(c->tls_cert);
+  free_secret(c->tls_key, c->tls_key ? strlen(c->tls_key) : 0);
+  memset(c, 0, sizeof *c);
+}

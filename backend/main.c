@@ -1,0 +1,71 @@
+/* tokend: environment -> settings -> server -> wait for SIGTERM/SIGINT -> drain -> exit code. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "config.h"
+#include "server.h"
+
+#define EXIT_CONFIG 2
+
+static double monotonic(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(void) {
+  tk_config cfg;
+  tk_server *server = NULL;
+  char err[256], msg[128];
+  sigset_t stop;
+  int sig = 0;
+  double deadline;
+  const struct timespec tick = {0, 10 * 1000 * 1000};
+
+  if (tk_config_load(&cfg, tk_config_getenv, NULL, err, sizeof err) != 0) {
+    fprintf(stderr, "tokend: %s\n", err);
+    return EXIT_CONFIG;
+  }
+  /* Block the stop signals before any thread starts, so only sigwait below ever sees them. */
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    fprintf(stderr, "tokend: libcurl failed to initialise\n");
+    tk_config_clear(&cfg);
+    return EXIT_FAILURE;
+  }
+  if (tk_server_start(&server, &cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "tokend: %s\n", err);
+    curl_global_cleanup();
+    tk_config_clear(&cfg);
+    return EXIT_CONFIG;
+  }
+  printf(strchr(cfg.bind_addr, ':') ? "listening [%s]:%u\n" : "listening %s:%u\n", cfg.bind_addr,
+         tk_server_port(server));
+  fflush(stdout);
+  tk_log_event(&cfg, TK_LOG_INFO, "started");
+
+  sigwait(&stop, &sig);
+  snprintf(msg, sizeof msg, "signal %d: draining", sig);
+  tk_log_event(&cfg, TK_LOG_INFO, msg);
+  tk_server_drain(server);
+  deadline = monotonic() + cfg.grace;
+  while (tk_server_inflight(server) > 0 && monotonic() < deadline)
+    nanosleep(&tick, NULL);
+  if (tk_server_inflight(server) > 0)
+    tk_log_event(&cfg, TK_LOG_WARN, "grace period over; closing requests still in flight");
+  tk_server_free(server);
+  curl_global_cleanup();
+  tk_log_event(&cfg, TK_LOG_INFO, "stopped");
+  tk_config_clear(&cfg);
+  return EXIT_SUCCESS;
+}

@@ -1,0 +1,185 @@
+#include "mint.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "b64url.h"
+#include "tokend.h"
+
+/* Signing input and payload are built in fixed buffers: every field is bounded (user ids are capped
+   at TK_USER_ID_MAX by the caller's validation; here we only refuse what does not fit). */
+#define PAYLOAD_MAX 2048
+
+/* {"alg":"HS256","typ":"JWT"} in base64url, the same for every token we mint. */
+static const char header_b64[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+typedef struct {
+  char *p;
+  size_t n, cap;
+  int overflow;
+} sbuf;
+
+static void put(sbuf *b, const char *s, size_t n) {
+  if (b->overflow || n > b->cap - b->n) {
+    b->overflow = 1;
+    return;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+}
+
+static void put_str(sbuf *b, const char *s) {
+  put(b, s, strlen(s));
+}
+
+static void put_int(sbuf *b, int64_t v) {
+  char tmp[24];
+  int k = snprintf(tmp, sizeof tmp, "%" PRId64, v);
+  put(b, tmp, (size_t)k);
+}
+
+/* A JSON string literal. Bytes >= 0x80 pass through: callers hand us validated UTF-8. */
+static void put_json_str(sbuf *b, const char *s) {
+  put(b, "\"", 1);
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+    if (*c == '"' || *c == '\\') {
+      char esc[2] = {'\\', (char)*c};
+      put(b, esc, 2);
+    } else if (*c < 0x20) {
+      char esc[8];
+      snprintf(esc, sizeof esc, "\\u%04x", *c);
+      put(b, esc, 6);
+    } else {
+      put(b, (const char *)c, 1);
+    }
+  }
+  put(b, "\"", 1);
+}
+
+int tk_hmac_sha256(unsigned char out[32], const void *key, size_t key_len, const void *data, size_t n) {
+  unsigned int len = 0;
+  if (key_len > INT32_MAX)
+    return TK_ERANGE;
+  if (HMAC(EVP_sha256(), key, (int)key_len, data, n, out, &len) == NULL || len != 32)
+    return TK_ECRYPTO;
+  return TK_OK;
+}
+
+void tk_uuid4_format(char out[37], const unsigned char rnd[16]) {
+  unsigned char b[16];
+  memcpy(b, rnd, 16);
+  b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+  b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+  static const char hex[] = "0123456789abcdef";
+  char *o = out;
+  for (int i = 0; i < 16; i++) {
+    if (i == 4 || i == 6 || i == 8 || i == 10)
+      *o++ = '-';
+    *o++ = hex[b[i] >> 4];
+    *o++ = hex[b[i] & 15];
+  }
+  *o = '\0';
+}
+
+int tk_random_openssl(void *ctx, unsigned char *buf, size_t n) {
+  (void)ctx;
+  if (n > INT32_MAX || RAND_bytes(buf, (int)n) != 1)
+    return TK_ECRYPTO;
+  return TK_OK;
+}
+
+/* header.payload.signature from a finished payload. */
+static int sign(char **out, const tk_mint_key *key, const sbuf *payload) {
+  size_t hlen = sizeof header_b64 - 1;
+  size_t plen = tk_b64url_encoded_len(payload->n);
+  size_t slen = tk_b64url_encoded_len(32);
+  char *tok = malloc(hlen + 1 + plen + 1 + slen + 1);
+  unsigned char mac[32];
+  if (tok == NULL)
+    return TK_ENOMEM;
+  memcpy(tok, header_b64, hlen);
+  tok[hlen] = '.';
+  tk_b64url_encode(tok + hlen + 1, (const unsigned char *)payload->p, payload->n);
+  if (tk_hmac_sha256(mac, key->secret, key->secret_len, tok, hlen + 1 + plen) != 0) {
+    free(tok);
+    return TK_ECRYPTO;
+  }
+  tok[hlen + 1 + plen] = '.';
+  tk_b64url_encode(tok + hlen + 1 + plen + 1, mac, sizeof mac);
+  *out = tok;
+  return TK_OK;
+}
+
+static int make_jti(char jti[37], tk_random_fn rnd, void *rnd_ctx) {
+  unsigned char r[16];
+  int rc = rnd(rnd_ctx, r, sizeof r);
+  if (rc != 0)
+    return rc;
+  tk_uuid4_format(jti, r);
+  return TK_OK;
+}
+
+int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const char *user_id,
+                 const char *role, int64_t now, int64_t ttl, tk_random_fn rnd, void *rnd_ctx) {
+  char mem[PAYLOAD_MAX], jti[37];
+  sbuf b = {mem, 0, sizeof mem, 0};
+  int rc;
+  if (ttl <= 0 || now < 0 || now > INT64_MAX - ttl)
+    return TK_ERANGE;
+  rc = make_jti(jti, rnd, rnd_ctx);
+  if (rc != 0)
+    return rc;
+  /* Keys in sorted order, compact separators. */
+  put_str(&b, "{\"access_key\":");
+  put_json_str(&b, key->access_key);
+  put_str(&b, ",\"exp\":");
+  put_int(&b, now + ttl);
+  put_str(&b, ",\"iat\":");
+  put_int(&b, now);
+  put_str(&b, ",\"jti\":");
+  put_json_str(&b, jti);
+  put_str(&b, ",\"nbf\":");
+  put_int(&b, now);
+  put_str(&b, ",\"role\":");
+  put_json_str(&b, role);
+  put_str(&b, ",\"room_id\":");
+  put_json_str(&b, room_id);
+  put_str(&b, ",\"type\":\"app\",\"user_id\":");
+  put_json_str(&b, user_id);
+  put_str(&b, ",\"version\":2}");
+  if (b.overflow)
+    return TK_ERANGE;
+  return sign(out, key, &b);
+}
+
+int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd,
+                       void *rnd_ctx) {
+  char mem[PAYLOAD_MAX], jti[37];
+  sbuf b = {mem, 0, sizeof mem, 0};
+  int rc;
+  if (ttl <= 0 || now < 0 || now > INT64_MAX - ttl)
+    return TK_ERANGE;
+  rc = make_jti(jti, rnd, rnd_ctx);
+  if (rc != 0)
+    return rc;
+  put_str(&b, "{\"access_key\":");
+  put_json_str(&b, key->access_key);
+  put_str(&b, ",\"exp\":");
+  put_int(&b, now + ttl);
+  put_str(&b, ",\"iat\":");
+  put_int(&b, now);
+  put_str(&b, ",\"jti\":");
+  put_json_str(&b, jti);
+  put_str(&b, ",\"nbf\":");
+  put_int(&b, now);
+  put_str(&b, ",\"type\":\"management\",\"version\":2}");
+  if (b.overflow)
+    return TK_ERANGE;
+  return sign(out, key, &b);
+}

@@ -1,0 +1,38 @@
+/* Minting 100ms tokens: HS256 JWTs signed with the app secret.
+   Everything here is pure: the clock and the randomness come in as arguments, so tests compare exact bytes. */
+#ifndef TK_MINT_H
+#define TK_MINT_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fills buf[0..n) with random bytes; returns 0 or a negative code. */
+typedef int (*tk_random_fn)(void *ctx, unsigned char *buf, size_t n);
+
+/* The 100ms credentials. Borrowed; must outlive every call that uses them. */
+typedef struct tk_mint_key {
+  const char *access_key;
+  const unsigned char *secret;
+  size_t secret_len;
+} tk_mint_key;
+
+/* HMAC-SHA256 of data under key into out[32]. Returns 0 or TK_ECRYPTO. */
+int tk_hmac_sha256(unsigned char out[32], const void *key, size_t key_len, const void *data, size_t n);
+
+/* Formats 16 random bytes as a UUIDv4 (version and variant bits forced) into out[37]. */
+void tk_uuid4_format(char out[37], const unsigned char rnd[16]);
+
+/* An auth token for one peer: claims access_key, exp, iat, jti, nbf, role, room_id, type "app", user_id,
+   version 2, serialised compactly with sorted keys; iat = nbf = now, exp = now + ttl.
+   On success *out is a NUL-terminated token the caller frees with free(). */
+int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const char *user_id,
+                 const char *role, int64_t now, int64_t ttl, tk_random_fn rnd, void *rnd_ctx);
+
+/* A management token for the 100ms REST API: access_key, exp, iat, jti, nbf, type "management", version 2.
+   Caller frees *out with free(). */
+int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd,
+                       void *rnd_ctx);
+
+/* The production randomness source: OpenSSL's RAND_bytes. ctx is unused. */
+int tk_random_openssl(void *ctx, unsigned char *buf, size_t n);
+
+#endif

@@ -1,0 +1,654 @@
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <openssl/rand.h>
+
+#include "hms.h"
+#include "mint.h"
+#include "ratelimit.h"
+#include "tokend.h"
+#include "userjwt.h"
+
+#define HEADERS_MAX 8192                 /* our own cap on all request headers -> 431 */
+#define CONN_MEMORY (32 * 1024)          /* libmicrohttpd's per-connection pool; beyond it, its own 431 */
+#define ROOM_ID_LEN 24                   /* 100ms room ids: 24 lowercase hex characters */
+#define ROOM_NAME_MAX 80
+#define ROOM_DESCRIPTION_MAX 500
+
+struct tk_server {
+  const tk_config *cfg;
+  struct MHD_Daemon *d;
+  MHD_socket quiesced; /* the listen socket after tk_server_drain, closed only after stopping */
+  tk_verifier *verifier;
+  tk_ratelimit *limiter; /* NULL when RATE_LIMIT_PER_MIN=0 */
+  tk_hms *hms;
+  tk_mint_key key;
+  atomic_int inflight;
+  atomic_int draining;
+  unsigned port;
+};
+
+enum route { R_NONE, R_HEALTHZ, R_READYZ, R_CONFIG, R_ROOMS, R_TOKEN };
+
+typedef struct req {
+  enum route route;
+  char method[12];
+  double t0;
+  unsigned status;
+  char room[ROOM_ID_LEN + 1];
+  int room_ok;
+  tk_user user;
+  char user_tag[17]; /* keyed hash of the user id, for the log; "" when not authenticated */
+  char *body;
+  size_t body_len, seen;
+  int too_big;
+} req;
+
+struct route_def {
+  const char *name; /* as logged: a pattern, never the raw path */
+  const char *allow;
+  int post;
+};
+
+static const struct route_def routes[] = {
+    [R_NONE] = {"-", NULL, 0},
+    [R_HEALTHZ] = {"/healthz", "GET, HEAD", 0},
+    [R_READYZ] = {"/readyz", "GET, HEAD", 0},
+    [R_CONFIG] = {"/api/config", "GET, HEAD", 0},
+    [R_ROOMS] = {"/api/rooms", "POST", 1},
+    [R_TOKEN] = {"/api/rooms/:room_id/token", "POST", 1},
+};
+
+static double monotonic(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int64_t wall(void) {
+  return (int64_t)time(NULL);
+}
+
+/* ---- logging: one JSON line per write(2), so concurrent lines never interleave ---------------------- */
+
+static void put_escaped(char *out, size_t cap, const char *s) {
+  size_t o = 0;
+  for (; *s && o + 7 < cap; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\') {
+      out[o++] = '\\';
+      out[o++] = (char)ch;
+    } else if (ch < 0x20 || ch >= 0x7f) {
+      o += (size_t)snprintf(out + o, cap - o, "\\u%04x", ch);
+    } else {
+      out[o++] = (char)ch;
+    }
+  }
+  out[o] = '\0';
+}
+
+static void write_line(const char *line, int n) {
+  if (n <= 0)
+    return;
+  if (write(STDERR_FILENO, line, (size_t)n) < 0)
+    return; /* nowhere left to report it */
+}
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+
+void tk_log_event(const tk_config *cfg, int level, const char *msg) {
+  char esc[512], line[700];
+  int n;
+  if (level > cfg->log_level)
+    return;
+  put_escaped(esc, sizeof esc, msg);
+  n = snprintf(line, sizeof line, "{\"ts\":%lld,\"level\":\"%s\",\"msg\":\"%s\"}\n", (long long)wall(),
+               level_names[level], esc);
+  write_line(line, n < (int)sizeof line ? n : (int)sizeof line - 1);
+}
+
+static void log_request(const tk_server *s, const req *r, int aborted) {
+  char line[512];
+  int n;
+  if (s->cfg->log_level < TK_LOG_INFO)
+    return;
+  n = snprintf(line, sizeof line,
+               "{\"ts\":%lld,\"level\":\"info\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%u,"
+               "\"duration_ms\":%.3f,\"user\":%s%s%s%s}\n",
+               (long long)wall(), r->method, routes[r->route].name, r->status, (monotonic() - r->t0) * 1000.0,
+               r->user_tag[0] ? "\"" : "null", r->user_tag, r->user_tag[0] ? "\"" : "",
+               aborted ? ",\"aborted\":true" : "");
+  write_line(line, n < (int)sizeof line ? n : (int)sizeof line - 1);
+}
+
+static void mhd_logger(void *cls, const char *fmt, va_list ap) {
+  tk_server *s = cls;
+  char msg[400];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  msg[strcspn(msg, "\n")] = '\0';
+  tk_log_event(s->cfg, TK_LOG_WARN, msg);
+}
+
+/* ---- responses: every one is built, queued and destroyed here ---------------------------------------- */
+
+/* Sends `body` (stolen) with status; one optional extra header. */
+static enum MHD_Result respond(tk_server *s, struct MHD_Connection *c, req *r, unsigned status, json_t *body,
+                               const char *hname, const char *hval) {
+  static const char oom[] = "{\"error\":\"internal\",\"message\":\"out of memory\"}";
+  char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+  struct MHD_Response *resp;
+  enum MHD_Result ret;
+  json_decref(body);
+  if (text == NULL) {
+    status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+    text = strdup(oom);
+    if (text == NULL)
+      return MHD_NO;
+  }
+  resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+  if (resp == NULL) {
+    free(text);
+    return MHD_NO;
+  }
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  if (hname != NULL)
+    MHD_add_response_header(resp, hname, hval);
+  if (atomic_load(&s->draining))
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+  ret = MHD_queue_response(c, status, resp);
+  MHD_destroy_response(resp);
+  r->status = status;
+  return ret;
+}
+
+static enum MHD_Result fail_with(tk_server *s, struct MHD_Connection *c, req *r, unsigned status, const char *code,
+                                 const char *message, const char *hname, const char *hval) {
+  return respond(s, c, r, status, json_pack("{s:s, s:s}", "error", code, "message", message), hname, hval);
+}
+
+static enum MHD_Result fail(tk_server *s, struct MHD_Connection *c, req *r, unsigned status, const char *code,
+                            const char *message) {
+  return fail_with(s, c, r, status, code, message, NULL, NULL);
+}
+
+/* ---- routing ----------------------------------------------------------------------------------------- */
+
+static int room_id_valid(const char *p, size_t n) {
+  if (n != ROOM_ID_LEN)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+      return 0;
+  }
+  return 1;
+}
+
+static enum route match(const char *url, req *r) {
+  static const char prefix[] = "/api/rooms/";
+  const char *seg, *slash;
+  if (strcmp(url, "/healthz") == 0)
+    return R_HEALTHZ;
+  if (strcmp(url, "/readyz") == 0)
+    return R_READYZ;
+  if (strcmp(url, "/api/config") == 0)
+    return R_CONFIG;
+  if (strcmp(url, "/api/rooms") == 0)
+    return R_ROOMS;
+  if (strncmp(url, prefix, sizeof prefix - 1) != 0)
+    return R_NONE;
+  seg = url + sizeof prefix - 1;
+  slash = strchr(seg, '/');
+  if (slash == NULL || slash == seg || strcmp(slash, "/token") != 0)
+    return R_NONE;
+  /* The id is checked after authentication, so unauthenticated callers learn nothing from a 400. */
+  r->room_ok = room_id_valid(seg, (size_t)(slash - seg));
+  if (r->room_ok)
+    memcpy(r->room, seg, ROOM_ID_LEN);
+  return R_TOKEN;
+}
+
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+  size_t *total = cls;
+  (void)kind;
+  *total += strlen(key) + (value ? strlen(value) : 0) + 4;
+  return MHD_YES;
+}
+
+static int is_json(const char *ct) {
+  static const char want[] = "application/json";
+  size_t n = sizeof want - 1;
+  if (ct == NULL || strncasecmp(ct, want, n) != 0)
+    return 0;
+  return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+/* Authenticates the bearer token; on failure queues the 401 and returns 0. */
+static int authenticate(tk_server *s, struct MHD_Connection *c, req *r, enum MHD_Result *ret) {
+  const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  const char *why = NULL;
+  unsigned char mac[32];
+  if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || h[7] == '\0') {
+    *ret = fail_with(s, c, r, MHD_HTTP_UNAUTHORIZED, "unauthenticated", "a Bearer token is required",
+                     MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+    return 0;
+  }
+  if (tk_verifier_check(s->verifier, &r->user, &why, h + 7, strlen(h + 7), wall()) != 0) {
+    *ret = fail_with(s, c, r, MHD_HTTP_UNAUTHORIZED, "invalid_token", why, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                     "Bearer error=\"invalid_token\"");
+    return 0;
+  }
+  /* A keyed hash: log lines can be correlated per user without naming the user. */
+  if (tk_hmac_sha256(mac, s->key.secret, s->key.secret_len, r->user.sub, strlen(r->user.sub)) == 0) {
+    for (int i = 0; i < 8; i++)
+      snprintf(r->user_tag + 2 * i, 3, "%02x", mac[i]);
+  }
+  return 1;
+}
+
+/* Everything that can be decided from the request line and headers, before any body is read.
+   Returns MHD_YES with r->status still 0 when the request may proceed to its body. */
+static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, const char *url, const char *method) {
+  const struct route_def *rd;
+  const char *cl;
+  size_t header_bytes = 0;
+  enum MHD_Result ret = MHD_YES;
+  int wait;
+
+  MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_size, &header_bytes);
+  if (header_bytes > HEADERS_MAX)
+    return fail(s, c, r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", "request headers too large");
+  r->route = match(url, r);
+  rd = &routes[r->route];
+  if (r->route == R_NONE)
+    return fail(s, c, r, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint");
+  if (rd->post ? strcmp(method, "POST") != 0 : strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+    return fail_with(s, c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed", "Allow",
+                     rd->allow);
+  if (!rd->post)
+    return MHD_YES;
+
+  if (!authenticate(s, c, r, &ret))
+    return ret;
+  if (r->route == R_ROOMS && !r->user.can_create_rooms)
+    return fail(s, c, r, MHD_HTTP_FORBIDDEN, "forbidden", "this user may not create rooms");
+  if (s->limiter != NULL) {
+    wait = tk_ratelimit_take(s->limiter, r->user.sub, strlen(r->user.sub), monotonic());
+    if (wait > 0) {
+      char secs[16];
+      snprintf(secs, sizeof secs, "%d", wait);
+      return fail_with(s, c, r, MHD_HTTP_TOO_MANY_REQUESTS, "rate_limited", "too many requests", "Retry-After",
+                       secs);
+    }
+  }
+  if (!is_json(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
+    return fail(s, c, r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                "Content-Type must be application/json");
+  cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg->max_body)
+    return fail(s, c, r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", "request body too large");
+  return MHD_YES;
+}
+
+/* ---- handlers: one per route ----------------------------------------------------------------------- */
+
+static enum MHD_Result handle_healthz(tk_server *s, struct MHD_Connection *c, req *r) {
+  return respond(s, c, r, MHD_HTTP_OK, json_pack("{s:s}", "status", "ok"), NULL, NULL);
+}
+
+static enum MHD_Result handle_readyz(tk_server *s, struct MHD_Connection *c, req *r) {
+  if (atomic_load(&s->draining))
+    return respond(s, c, r, MHD_HTTP_SERVICE_UNAVAILABLE, json_pack("{s:s}", "status", "draining"), NULL, NULL);
+  return respond(s, c, r, MHD_HTTP_OK, json_pack("{s:s}", "status", "ready"), NULL, NULL);
+}
+
+static enum MHD_Result handle_config(tk_server *s, struct MHD_Connection *c, req *r) {
+  return respond(s, c, r, MHD_HTTP_OK, json_pack("{s:s}", "templateId", s->cfg->template_id), NULL, NULL);
+}
+
+/* Parses the body as a JSON object whose keys are all in `allowed`. On failure queues a 400. */
+static json_t *parse_body(tk_server *s, struct MHD_Connection *c, req *r, const char *const *allowed,
+                          enum MHD_Result *ret) {
+  json_error_t err;
+  json_t *body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &err);
+  const char *key;
+  json_t *val;
+  if (body == NULL) {
+    if (json_error_code(&err) == json_error_duplicate_key)
+      *ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "duplicate_key", "a key appears twice in the body");
+    else
+      *ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "malformed_json", "body is not valid JSON");
+    return NULL;
+  }
+  if (!json_is_object(body)) {
+    *ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "wrong_type", "body must be a JSON object");
+    json_decref(body);
+    return NULL;
+  }
+  json_object_foreach(body, key, val) {
+    int known = 0;
+    for (const char *const *a = allowed; *a; a++)
+      known |= strcmp(key, *a) == 0;
+    if (!known) {
+      *ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "unknown_key", "the body has a key this endpoint does not take");
+      json_decref(body);
+      return NULL;
+    }
+  }
+  return body;
+}
+
+static enum MHD_Result handle_token(tk_server *s, struct MHD_Connection *c, req *r) {
+  static const char *const keys[] = {"role", "ttl_seconds", NULL};
+  const tk_config *cfg = s->cfg;
+  enum MHD_Result ret = MHD_YES;
+  json_t *body, *role_j, *ttl_j;
+  const char *role;
+  json_int_t ttl = cfg->ttl;
+  int64_t now;
+  char *token = NULL;
+
+  if (!r->room_ok)
+    return fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_room_id", "room id must be 24 lowercase hex characters");
+  body = parse_body(s, c, r, keys, &ret);
+  if (body == NULL)
+    return ret;
+  role_j = json_object_get(body, "role");
+  ttl_j = json_object_get(body, "ttl_seconds");
+  role = json_string_value(role_j);
+  if (role == NULL)
+    ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "wrong_type", "role is required and must be a string");
+  else if (!tk_role_valid(role))
+    ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_role", "role must be 1..64 of [A-Za-z0-9_-]");
+  else if (ttl_j != NULL && !json_is_integer(ttl_j))
+    ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "wrong_type", "ttl_seconds must be an integer");
+  else if (ttl_j != NULL && json_integer_value(ttl_j) < 1)
+    ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_ttl", "ttl_seconds must be positive");
+  else if (ttl_j != NULL && json_integer_value(ttl_j) > cfg->max_ttl)
+    ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "ttl_too_large", "ttl_seconds is above the maximum");
+  else if (!tk_config_has(cfg->allowed_roles, cfg->n_allowed, role) ||
+           (tk_config_has(cfg->privileged_roles, cfg->n_privileged, role) && !tk_user_has_role(&r->user, role)))
+    ret = fail(s, c, r, MHD_HTTP_FORBIDDEN, "role_not_allowed", "this user may not join with that role");
+  else if (!tk_user_may_join(&r->user, r->room))
+    ret = fail(s, c, r, MHD_HTTP_FORBIDDEN, "room_not_allowed", "this user may not join that room");
+  else {
+    if (ttl_j != NULL)
+      ttl = json_integer_value(ttl_j);
+    now = wall();
+    if (tk_mint_auth(&token, &s->key, r->room, r->user.sub, role, now, ttl, tk_random_openssl, NULL) != 0)
+      ret = fail(s, c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "could not mint a token");
+    else
+      ret = respond(s, c, r, MHD_HTTP_OK,
+                    json_pack("{s:s, s:s, s:s, s:s, s:I}", "token", token, "room_id", r->room, "role", role,
+                              "user_id", r->user.sub, "expires_at", (json_int_t)(now + ttl)),
+                    NULL, NULL);
+  }
+  free(token);
+  json_decref(body);
+  return ret;
+}
+
+static int room_name_valid(const char *s) {
+  size_t n = strlen(s);
+  if (n == 0 || n > ROOM_NAME_MAX)
+    return 0;
+  for (; *s; s++) {
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("._:-", *s)))
+      return 0;
+  }
+  return 1;
+}
+
+static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req *r) {
+  static const char *const keys[] = {"name", "description", NULL};
+  enum MHD_Result ret = MHD_YES;
+  json_t *body, *room = NULL, *desc_j;
+  const char *name;
+
+  body = parse_body(s, c, r, keys, &ret);
+  if (body == NULL)
+    return ret;
+  name = json_string_value(json_object_get(body, "name"));
+  desc_j = json_object_get(body, "description");
+  if (name == NULL)
+    ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "wrong_type", "name is required and must be a string");
+  else if (!room_name_valid(name))
+    ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_name", "name must be 1..80 of [A-Za-z0-9._:-]");
+  else if (desc_j != NULL && !json_is_string(desc_j))
+    ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "wrong_type", "description must be a string");
+  else if (desc_j != NULL && json_string_length(desc_j) > ROOM_DESCRIPTION_MAX)
+    ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_description", "description is longer than 500 bytes");
+  else if (tk_hms_create_room(s->hms, &room, name, json_string_value(desc_j), wall()) != 0)
+    ret = fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error", "the 100ms API did not create the room");
+  else
+    ret = respond(s, c, r, MHD_HTTP_CREATED,
+                  json_pack("{s:O, s:s}", "room_id", json_object_get(room, "id"), "name", name), NULL, NULL);
+  json_decref(room);
+  json_decref(body);
+  return ret;
+}
+
+static enum MHD_Result dispatch(tk_server *s, struct MHD_Connection *c, req *r) {
+  if (r->too_big)
+    return fail(s, c, r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", "request body too large");
+  switch (r->route) {
+  case R_HEALTHZ:
+    return handle_healthz(s, c, r);
+  case R_READYZ:
+    return handle_readyz(s, c, r);
+  case R_CONFIG:
+    return handle_config(s, c, r);
+  case R_ROOMS:
+    return handle_rooms(s, c, r);
+  case R_TOKEN:
+    return handle_token(s, c, r);
+  case R_NONE:
+    break;
+  }
+  return fail(s, c, r, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint");
+}
+
+/* ---- libmicrohttpd callbacks ----------------------------------------------------------------------- */
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls) {
+  tk_server *s = cls;
+  req *r = *con_cls;
+  (void)version;
+  if (r == NULL) {
+    size_t i = 0;
+    r = calloc(1, sizeof *r);
+    if (r == NULL)
+      return MHD_NO;
+    *con_cls = r;
+    atomic_fetch_add(&s->inflight, 1);
+    r->t0 = monotonic();
+    for (; method[i] && i < sizeof r->method - 1; i++)
+      r->method[i] = (method[i] >= 'A' && method[i] <= 'Z') ? method[i] : '?';
+    return begin(s, c, r, url, method);
+  }
+  if (r->status != 0) { /* answered early; ignore whatever body follows */
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  if (*upload_data_size > 0) {
+    size_t n = *upload_data_size;
+    const size_t cap = s->cfg->max_body;
+    *upload_data_size = 0;
+    r->seen += n;
+    /* A body that trickles in past the connection timeout, or keeps coming long after it is known
+       to be too large, is cut off. */
+    if (monotonic() - r->t0 > s->cfg->conn_timeout || r->seen > 4 * cap + 65536)
+      return MHD_NO;
+    if (r->too_big || n > cap - r->body_len) {
+      r->too_big = 1;
+      return MHD_YES;
+    }
+    if (r->body == NULL) {
+      r->body = malloc(cap);
+      if (r->body == NULL)
+        return MHD_NO;
+    }
+    memcpy(r->body + r->body_len, upload_data, n);
+    r->body_len += n;
+    return MHD_YES;
+  }
+  return dispatch(s, c, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
+  tk_server *s = cls;
+  req *r = *con_cls;
+  (void)c;
+  if (r == NULL)
+    return;
+  log_request(s, r, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
+  tk_user_clear(&r->user);
+  free(r->body);
+  free(r);
+  *con_cls = NULL;
+  atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* ---- lifecycle ----------------------------------------------------------------------------------- */
+
+static int errf(char *err, size_t n, const char *msg) {
+  snprintf(err, n, "%s", msg);
+  return TK_EINVAL;
+}
+
+int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err_len) {
+  tk_server *s = calloc(1, sizeof *s);
+  struct sockaddr_in sin;
+  struct sockaddr_in6 sin6;
+  struct MHD_OptionItem ops[16];
+  int k = 0, rc = TK_ENOMEM;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  unsigned long long seed = 0;
+  const union MHD_DaemonInfo *info;
+
+  if (s == NULL)
+    return errf(err, err_len, "out of memory");
+  s->cfg = cfg;
+  s->quiesced = MHD_INVALID_SOCKET;
+  s->key.access_key = cfg->access_key;
+  s->key.secret = cfg->app_secret;
+  s->key.secret_len = cfg->app_secret_len;
+  rc = tk_verifier_new(&s->verifier, cfg->alg, cfg->jwt_secret, cfg->jwt_secret_len, cfg->jwt_pem, cfg->jwt_pem_len,
+                       cfg->issuer, cfg->audience, cfg->leeway);
+  if (rc != 0) {
+    errf(err, err_len, "AUTH_JWT_PUBLIC_KEY_FILE: not a PEM public key for AUTH_JWT_ALG (RSA >= 2048 bits or EC P-256)");
+    goto fail;
+  }
+  if (RAND_bytes((unsigned char *)&seed, sizeof seed) != 1) {
+    errf(err, err_len, "no randomness available");
+    goto fail;
+  }
+  if (cfg->rate_per_min > 0 && tk_ratelimit_new(&s->limiter, cfg->rate_per_min, cfg->rate_burst, seed) != 0) {
+    errf(err, err_len, "out of memory");
+    goto fail;
+  }
+  if (tk_hms_new(&s->hms, &s->key, cfg->api_base, cfg->template_id, tk_random_openssl, NULL) != 0) {
+    errf(err, err_len, "out of memory");
+    goto fail;
+  }
+
+  /* The logger goes first, so libmicrohttpd never prints anything in its own format. */
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, s};
+  memset(&sin, 0, sizeof sin);
+  memset(&sin6, 0, sizeof sin6);
+  if (inet_pton(AF_INET, cfg->bind_addr, &sin.sin_addr) == 1) {
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)cfg->port);
+    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sin};
+  } else {
+    inet_pton(AF_INET6, cfg->bind_addr, &sin6.sin6_addr);
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_port = htons((uint16_t)cfg->port);
+    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sin6};
+    flags |= MHD_USE_IPv6;
+  }
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout, NULL};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns, NULL};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL};
+  if (cfg->max_conn_per_ip > 0)
+    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_conn_per_ip, NULL};
+  if (cfg->threads > 1)
+    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL};
+  if (cfg->tls_cert != NULL) {
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+      errf(err, err_len, "TLS_CERT_FILE: this libmicrohttpd was built without TLS");
+      goto fail;
+    }
+    flags |= MHD_USE_TLS;
+    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, cfg->tls_cert};
+    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, cfg->tls_key};
+    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+                                       (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"};
+  }
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+
+  s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, ops,
+                          MHD_OPTION_END);
+  if (s->d == NULL) {
+    errf(err, err_len, "could not listen on BIND_ADDR/PORT (in use, not permitted, or bad TLS_CERT_FILE/TLS_KEY_FILE)");
+    goto fail;
+  }
+  info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+  s->port = info != NULL ? info->port : (unsigned)cfg->port;
+  *out = s;
+  return TK_OK;
+fail:
+  tk_server_free(s);
+  return TK_EINVAL;
+}
+
+unsigned tk_server_port(const tk_server *s) {
+  return s->port;
+}
+
+void tk_server_drain(tk_server *s) {
+  if (atomic_load(&s->draining))
+    return;
+  s->quiesced = MHD_quiesce_daemon(s->d);
+  /* Worker threads may still look at the socket until MHD_stop_daemon, so it is shut down now (new
+     connections are refused) and closed only in tk_server_free. */
+  if (s->quiesced != MHD_INVALID_SOCKET)
+    shutdown(s->quiesced, SHUT_RDWR);
+  atomic_store(&s->draining, 1);
+}
+
+int tk_server_inflight(const tk_server *s) {
+  return atomic_load(&s->inflight);
+}
+
+void tk_server_free(tk_server *s) {
+  if (s == NULL)
+    return;
+  if (s->d != NULL)
+    MHD_stop_daemon(s->d);
+  if (s->quiesced != MHD_INVALID_SOCKET)
+    close(s->quiesced);
+  tk_hms_free(s->hms);
+  tk_ratelimit_free(s->limiter);
+  tk_verifier_free(s->verifier);
+  free(s);
+}

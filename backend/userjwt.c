@@ -1,0 +1,306 @@
+#include "userjwt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "b64url.h"
+#include "mint.h"
+#include "tokend.h"
+
+struct tk_verifier {
+  tk_alg alg;
+  unsigned char *secret;
+  size_t secret_len;
+  EVP_PKEY *pkey;
+  char *iss, *aud;
+  int64_t leeway;
+};
+
+static const char *const alg_names[] = {"HS256", "RS256", "ES256"};
+
+int tk_alg_parse(tk_alg *out, const char *name) {
+  for (size_t i = 0; i < sizeof alg_names / sizeof alg_names[0]; i++) {
+    if (strcmp(name, alg_names[i]) == 0) {
+      *out = (tk_alg)i;
+      return TK_OK;
+    }
+  }
+  return TK_EINVAL;
+}
+
+static int key_fits(EVP_PKEY *pkey, tk_alg alg) {
+  if (alg == TK_ALG_RS256)
+    return EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA && EVP_PKEY_get_bits(pkey) >= 2048;
+  if (alg == TK_ALG_ES256) {
+    char group[64];
+    size_t glen = 0;
+    return EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC &&
+           EVP_PKEY_get_group_name(pkey, group, sizeof group, &glen) == 1 && strcmp(group, "prime256v1") == 0;
+  }
+  return 0;
+}
+
+int tk_verifier_new(tk_verifier **out, tk_alg alg, const unsigned char *secret, size_t secret_len,
+                    const char *pem, size_t pem_len, const char *iss, const char *aud, int64_t leeway) {
+  tk_verifier *v = calloc(1, sizeof *v);
+  BIO *bio = NULL;
+  int rc = TK_ENOMEM;
+  if (v == NULL)
+    return TK_ENOMEM;
+  v->alg = alg;
+  v->leeway = leeway;
+  if (alg == TK_ALG_HS256) {
+    rc = TK_EINVAL;
+    if (secret == NULL || secret_len == 0)
+      goto cleanup;
+    rc = TK_ENOMEM;
+    v->secret = malloc(secret_len);
+    if (v->secret == NULL)
+      goto cleanup;
+    memcpy(v->secret, secret, secret_len);
+    v->secret_len = secret_len;
+  } else {
+    rc = TK_EINVAL;
+    if (pem == NULL || pem_len > INT32_MAX)
+      goto cleanup;
+    bio = BIO_new_mem_buf(pem, (int)pem_len);
+    if (bio == NULL)
+      goto cleanup;
+    v->pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+    if (v->pkey == NULL || !key_fits(v->pkey, alg))
+      goto cleanup;
+  }
+  rc = TK_ENOMEM;
+  v->iss = iss != NULL ? strdup(iss) : NULL;
+  v->aud = aud != NULL ? strdup(aud) : NULL;
+  if ((iss != NULL && v->iss == NULL) || (aud != NULL && v->aud == NULL))
+    goto cleanup;
+  *out = v;
+  v = NULL;
+  rc = TK_OK;
+cleanup:
+  BIO_free(bio);
+  tk_verifier_free(v);
+  return rc;
+}
+
+void tk_verifier_free(tk_verifier *v) {
+  if (v == NULL)
+    return;
+  if (v->secret != NULL)
+    OPENSSL_cleanse(v->secret, v->secret_len);
+  free(v->secret);
+  EVP_PKEY_free(v->pkey);
+  free(v->iss);
+  free(v->aud);
+  free(v);
+}
+
+static int verify_pkey(EVP_PKEY *pkey, const unsigned char *sig, size_t sig_len, const char *msg, size_t n) {
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  int ok = 0;
+  if (md == NULL)
+    return 0;
+  if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey) == 1)
+    ok = EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)msg, n) == 1;
+  EVP_MD_CTX_free(md);
+  return ok;
+}
+
+/* JWS carries ES256 signatures as raw r||s (32 bytes each); OpenSSL wants DER. */
+static int verify_es256(EVP_PKEY *pkey, const unsigned char *sig, size_t sig_len, const char *msg, size_t n) {
+  ECDSA_SIG *es = NULL;
+  BIGNUM *r = NULL, *s = NULL;
+  unsigned char *der = NULL;
+  int der_len, ok = 0;
+  if (sig_len != 64)
+    return 0;
+  es = ECDSA_SIG_new();
+  r = BN_bin2bn(sig, 32, NULL);
+  s = BN_bin2bn(sig + 32, 32, NULL);
+  if (es == NULL || r == NULL || s == NULL || ECDSA_SIG_set0(es, r, s) != 1) {
+    BN_free(r);
+    BN_free(s);
+    goto cleanup;
+  }
+  der_len = i2d_ECDSA_SIG(es, &der);
+  if (der_len > 0)
+    ok = verify_pkey(pkey, der, (size_t)der_len, msg, n);
+cleanup:
+  OPENSSL_free(der);
+  ECDSA_SIG_free(es);
+  return ok;
+}
+
+static int signature_ok(const tk_verifier *v, const unsigned char *sig, size_t sig_len, const char *msg, size_t n) {
+  unsigned char mac[32];
+  switch (v->alg) {
+  case TK_ALG_HS256:
+    if (sig_len != sizeof mac || tk_hmac_sha256(mac, v->secret, v->secret_len, msg, n) != 0)
+      return 0;
+    return CRYPTO_memcmp(mac, sig, sizeof mac) == 0;
+  case TK_ALG_RS256:
+    return verify_pkey(v->pkey, sig, sig_len, msg, n);
+  case TK_ALG_ES256:
+    return verify_es256(v->pkey, sig, sig_len, msg, n);
+  }
+  return 0;
+}
+
+/* Decodes one base64url segment as a JSON object, rejecting duplicate keys. */
+static json_t *decode_json(const char *seg, size_t n) {
+  unsigned char buf[TK_TOKEN_MAX];
+  size_t len = 0;
+  json_t *j;
+  if (tk_b64url_decode(buf, &len, seg, n) != 0)
+    return NULL;
+  j = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, NULL);
+  if (j != NULL && !json_is_object(j)) {
+    json_decref(j);
+    return NULL;
+  }
+  return j;
+}
+
+static int string_array_or_absent(const json_t *j) {
+  size_t i;
+  const json_t *e;
+  if (j == NULL)
+    return 1;
+  if (!json_is_array(j))
+    return 0;
+  json_array_foreach(j, i, e) {
+    if (!json_is_string(e))
+      return 0;
+  }
+  return 1;
+}
+
+static int aud_matches(const json_t *aud, const char *want) {
+  size_t i;
+  const json_t *e;
+  if (json_is_string(aud))
+    return strcmp(json_string_value(aud), want) == 0;
+  if (!json_is_array(aud))
+    return 0;
+  json_array_foreach(aud, i, e) {
+    if (json_is_string(e) && strcmp(json_string_value(e), want) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+static int fail(const char **reason, const char *why) {
+  *reason = why;
+  return TK_EINVAL;
+}
+
+/* The claim checks, after the signature has been verified. */
+static int check_claims(const tk_verifier *v, tk_user *u, const char **reason, int64_t now) {
+  json_t *c = u->claims;
+  const json_t *exp = json_object_get(c, "exp"), *nbf = json_object_get(c, "nbf");
+  const json_t *sub = json_object_get(c, "sub"), *ccr = json_object_get(c, "can_create_rooms");
+  if (!json_is_integer(exp))
+    return fail(reason, "token has no integer exp");
+  if (json_integer_value(exp) <= now - v->leeway)
+    return fail(reason, "token expired");
+  if (nbf != NULL && !json_is_integer(nbf))
+    return fail(reason, "token nbf is not an integer");
+  if (nbf != NULL && json_integer_value(nbf) > now + v->leeway)
+    return fail(reason, "token not yet valid");
+  if (!json_is_string(sub) || json_string_length(sub) == 0 || json_string_length(sub) > TK_USER_ID_MAX ||
+      strlen(json_string_value(sub)) != json_string_length(sub))
+    return fail(reason, "token sub missing or invalid");
+  if (v->iss != NULL) {
+    const json_t *iss = json_object_get(c, "iss");
+    if (!json_is_string(iss) || strcmp(json_string_value(iss), v->iss) != 0)
+      return fail(reason, "token issuer not accepted");
+  }
+  if (v->aud != NULL && !aud_matches(json_object_get(c, "aud"), v->aud))
+    return fail(reason, "token audience not accepted");
+  u->hms_roles = json_object_get(c, "hms_roles");
+  u->hms_rooms = json_object_get(c, "hms_rooms");
+  if (!string_array_or_absent(u->hms_roles) || !string_array_or_absent(u->hms_rooms))
+    return fail(reason, "token hms_roles/hms_rooms must be arrays of strings");
+  if (ccr != NULL && !json_is_boolean(ccr))
+    return fail(reason, "token can_create_rooms must be a boolean");
+  u->can_create_rooms = json_is_true(ccr);
+  u->sub = json_string_value(sub);
+  return TK_OK;
+}
+
+int tk_verifier_check(const tk_verifier *v, tk_user *out, const char **reason, const char *token, size_t n,
+                      int64_t now) {
+  const char *dot1, *dot2;
+  unsigned char sig[TK_TOKEN_MAX];
+  size_t sig_len = 0;
+  json_t *hdr = NULL;
+  const json_t *alg;
+  int rc = TK_EINVAL;
+  memset(out, 0, sizeof *out);
+  *reason = "malformed token";
+  if (n == 0 || n > TK_TOKEN_MAX)
+    return TK_EINVAL;
+  dot1 = memchr(token, '.', n);
+  dot2 = dot1 ? memchr(dot1 + 1, '.', n - (size_t)(dot1 + 1 - token)) : NULL;
+  if (dot2 == NULL || memchr(dot2 + 1, '.', n - (size_t)(dot2 + 1 - token)) != NULL)
+    return TK_EINVAL;
+  hdr = decode_json(token, (size_t)(dot1 - token));
+  if (hdr == NULL)
+    goto cleanup;
+  alg = json_object_get(hdr, "alg");
+  /* Exactly the configured algorithm: this refuses alg "none", HS512 for HS256 and RS256->HS256 confusion. */
+  if (!json_is_string(alg) || strcmp(json_string_value(alg), alg_names[v->alg]) != 0) {
+    *reason = "token algorithm not accepted";
+    goto cleanup;
+  }
+  if (json_object_get(hdr, "crit") != NULL) {
+    *reason = "token has critical header extensions";
+    goto cleanup;
+  }
+  if (tk_b64url_decode(sig, &sig_len, dot2 + 1, n - (size_t)(dot2 + 1 - token)) != 0)
+    goto cleanup;
+  if (!signature_ok(v, sig, sig_len, token, (size_t)(dot2 - token))) {
+    *reason = "token signature invalid";
+    goto cleanup;
+  }
+  out->claims = decode_json(dot1 + 1, (size_t)(dot2 - dot1 - 1));
+  if (out->claims == NULL)
+    goto cleanup;
+  rc = check_claims(v, out, reason, now);
+cleanup:
+  json_decref(hdr);
+  if (rc != 0)
+    tk_user_clear(out);
+  return rc;
+}
+
+void tk_user_clear(tk_user *u) {
+  json_decref(u->claims);
+  memset(u, 0, sizeof *u);
+}
+
+static int array_has(const json_t *arr, const char *s) {
+  size_t i;
+  const json_t *e;
+  json_array_foreach(arr, i, e) {
+    if (strcmp(json_string_value(e), s) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+int tk_user_has_role(const tk_user *u, const char *role) {
+  return u->hms_roles != NULL && array_has(u->hms_roles, role);
+}
+
+int tk_user_may_join(const tk_user *u, const char *room) {
+  return u->hms_rooms == NULL || array_has(u->hms_rooms, room);
+}
