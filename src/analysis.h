@@ -50,7 +50,7 @@ void rl_js_walk(TSNode subtree, rl_js_visit_cb cb, void *data);
 
 /* A string literal's value with escapes decoded (\n \t \xNN \uNNNN \u{N}
  * line continuations...), or a template string without substitutions.
- * Returns 1 and sets *out/*len (NUL-terminated, in the arena), else 0. */
+ * Returns 1 and sets *out and *len (NUL-terminated, in the arena), else 0. */
 int rl_js_string_value(rl_jsfile *jf, TSNode n, const char **out, size_t *len);
 /* A template string's static text: substitutions become "\x1a" (SUB) so
  * callers can see where dynamic parts were; *prefix_len is the length of the

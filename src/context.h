@@ -7,10 +7,10 @@
  *   3. browser signals: client SDK or UI framework imports, JSX, DOM globals
  *      (window, document, localStorage) -- these win over server imports,
  *      because a server SDK imported into client code is the mistake rules look for
- *   4. server imports (express, fastify, koa, @nestjs/*, next/server, node
- *      builtins, server SDKs) and server paths (pages/api/**, app/** /route.*,
+ *   4. server imports (express, fastify, koa, @nestjs/..., next/server, node
+ *      builtins, server SDKs) and server paths (pages/api/..., app/.../route.ts,
  *      server/, api/, functions/, supabase/functions/)
- *   5. client paths (other pages/** and app/** files)
+ *   5. client paths (other pages/... and app/... files)
  *   6. the nearest package.json: expo/react-native, or vite/react-scripts with
  *      no server framework, make a client app whose files default to client.
  * The reason string names the deciding signal, e.g.

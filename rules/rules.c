@@ -1,0 +1,18 @@
+/* The built-in rule table, sorted by id (a test checks order and uniqueness).
+ * Adding a rule: write rules/<id>.c and rules/<id>.md, add its fixtures in
+ * fixtures/rules/<id>/, declare it below and list it in the table. */
+#include <string.h>
+
+#include "rule.h"
+
+const rl_rule *const rl_builtin_rules[] = {
+    NULL /* sentinel */
+};
+
+const size_t rl_builtin_rule_count = RL_ARRAY_LEN(rl_builtin_rules) - 1;
+
+const rl_rule *rl_builtin_rule_find(const char *id) {
+  for (size_t i = 0; i < rl_builtin_rule_count; i++)
+    if (strcmp(rl_builtin_rules[i]->id, id) == 0) return rl_builtin_rules[i];
+  return NULL;
+}

@@ -1,0 +1,840 @@
+#include "engine.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "context.h"
+#include "dotenv.h"
+#include "parse.h"
+#include "query.h"
+#include "rulepack.h"
+#include "suppress.h"
+#include "util.h"
+#include "walk.h"
+
+#define DEFAULT_MAX_FILE_SIZE (5u * 1024 * 1024)
+#define DEFAULT_MAX_TOKEN_TTL 86400.0
+/* Bounds the memory a query cursor may use on hostile input. */
+#define QUERY_MATCH_LIMIT 4096
+
+/* ---- compiled rules ---------------------------------------------------------- */
+
+/* Patterns of every enabled rule for one language, compiled as one query so a
+ * file is traversed once; pattern_rule maps a pattern back to its rule. */
+typedef struct lang_query {
+  rl_query *query;
+  uint32_t *pattern_rule;  /* rule index per pattern */
+  uint32_t *pattern_local; /* pattern index within the rule's own query */
+} lang_query;
+
+struct rl_engine {
+  rl_engine_config cfg;
+  const rl_rule **rules; /* built-in and pack rules, sorted by id */
+  size_t nrules;
+  unsigned char *enabled;
+  rl_rulepack **packs;
+  size_t npacks;
+  lang_query langs[RL_LANG__COUNT];
+  rl_pkgcache *pkg;
+  /* scratch for single-threaded use (rl_engine_scan_buffer, -j1) */
+  rl_parser *parser;
+  TSQueryCursor *cursor;
+};
+
+static int rule_cmp(const void *a, const void *b) {
+  const rl_rule *x = *(const rl_rule *const *)a, *y = *(const rl_rule *const *)b;
+  return strcmp(x->id, y->id);
+}
+
+static ssize_t rule_index(const rl_engine *e, const char *id) {
+  size_t lo = 0, hi = e->nrules;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(e->rules[mid]->id, id);
+    if (c == 0) return (ssize_t)mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}
+
+static int compile_language(rl_engine *e, rl_lang lang) {
+  rl_buf src = {0};
+  size_t n = 0;
+  uint32_t *starts = rl_xcalloc(e->nrules + 1, sizeof *starts);
+  uint32_t *owners = rl_xcalloc(e->nrules + 1, sizeof *owners);
+  int rc = 0;
+  for (size_t i = 0; i < e->nrules; i++) {
+    const rl_rule *r = e->rules[i];
+    if (!e->enabled[i] || !r->query || !(r->langs & RL_LANG_BIT(lang))) continue;
+    starts[n] = (uint32_t)src.len;
+    owners[n++] = (uint32_t)i;
+    rl_buf_puts(&src, r->query);
+    rl_buf_putc(&src, '\n');
+  }
+  if (n == 0) goto cleanup;
+  rc = rl_query_new(&e->langs[lang].query, lang, src.ptr, (uint32_t)src.len);
+  if (rc < 0) {
+    /* Name the rule at fault: compile each on its own. */
+    for (size_t k = 0; k < n; k++) {
+      const rl_rule *r = e->rules[owners[k]];
+      rl_query *q = NULL;
+      if (rl_query_new(&q, lang, r->query, (uint32_t)strlen(r->query)) < 0) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", rl_error_last());
+        rl_error_set("rule %s: query does not compile for %s: %s", r->id, rl_lang_name(lang), msg);
+        break;
+      }
+      rl_query_free(q);
+    }
+    goto cleanup;
+  }
+  {
+    lang_query *lq = &e->langs[lang];
+    uint32_t np = rl_query_pattern_count(lq->query);
+    lq->pattern_rule = rl_xcalloc(np ? np : 1, sizeof *lq->pattern_rule);
+    lq->pattern_local = rl_xcalloc(np ? np : 1, sizeof *lq->pattern_local);
+    size_t k = 0;
+    uint32_t local = 0;
+    for (uint32_t p = 0; p < np; p++) {
+      uint32_t at = rl_query_pattern_start(lq->query, p);
+      while (k + 1 < n && starts[k + 1] <= at) {
+        k++;
+        local = 0;
+      }
+      lq->pattern_rule[p] = owners[k];
+      lq->pattern_local[p] = local++;
+    }
+  }
+cleanup:
+  free(starts);
+  free(owners);
+  rl_buf_free(&src);
+  return rc;
+}
+
+static int set_enabled(rl_engine *e, const char *const *ids, unsigned char value) {
+  for (size_t i = 0; ids && ids[i]; i++) {
+    ssize_t k = rule_index(e, ids[i]);
+    if (k < 0) {
+      rl_error_set("unknown rule '%s' (see --list-rules)", ids[i]);
+      return RL_EUSAGE;
+    }
+    e->enabled[k] = value;
+  }
+  return 0;
+}
+
+int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
+  int rc = 0;
+  rl_engine *e = rl_xcalloc(1, sizeof *e);
+  e->cfg = *cfg;
+  if (e->cfg.max_file_size == 0) e->cfg.max_file_size = DEFAULT_MAX_FILE_SIZE;
+  if (e->cfg.max_token_ttl <= 0) e->cfg.max_token_ttl = DEFAULT_MAX_TOKEN_TTL;
+  *out = NULL;
+
+  for (size_t i = 0; cfg->rule_dirs && cfg->rule_dirs[i]; i++) {
+    e->packs = rl_xreallocarray(e->packs, e->npacks + 1, sizeof *e->packs);
+    rc = rl_rulepack_load(&e->packs[e->npacks], cfg->rule_dirs[i]);
+    if (rc < 0) goto fail;
+    e->npacks++;
+  }
+  size_t total = rl_builtin_rule_count;
+  for (size_t i = 0; i < e->npacks; i++) total += rl_rulepack_count(e->packs[i]);
+  e->rules = rl_xcalloc(total ? total : 1, sizeof *e->rules);
+  for (size_t i = 0; i < rl_builtin_rule_count; i++) e->rules[e->nrules++] = rl_builtin_rules[i];
+  for (size_t i = 0; i < e->npacks; i++)
+    for (size_t j = 0; j < rl_rulepack_count(e->packs[i]); j++) e->rules[e->nrules++] = rl_rulepack_rule(e->packs[i], j);
+  qsort(e->rules, e->nrules, sizeof *e->rules, rule_cmp);
+  for (size_t i = 1; i < e->nrules; i++) {
+    if (strcmp(e->rules[i - 1]->id, e->rules[i]->id) == 0) {
+      rl_error_set("rule id '%s' is defined twice (a rule pack may not reuse a built-in or another pack's id)",
+                   e->rules[i]->id);
+      rc = RL_EINVALID;
+      goto fail;
+    }
+  }
+  e->enabled = rl_xcalloc(e->nrules ? e->nrules : 1, 1);
+  /* Every rule is on by default; --disable turns rules off and --enable
+   * turns them back on (it wins, so a config's disable can be overridden). */
+  memset(e->enabled, 1, e->nrules);
+  if ((rc = set_enabled(e, cfg->disable, 0)) < 0) goto fail;
+  if ((rc = set_enabled(e, cfg->enable, 1)) < 0) goto fail;
+  for (int l = RL_LANG_JS; l <= RL_LANG_TSX; l++)
+    if ((rc = compile_language(e, (rl_lang)l)) < 0) goto fail;
+  e->pkg = rl_pkgcache_new();
+  e->parser = rl_parser_new();
+  e->cursor = ts_query_cursor_new();
+  ts_query_cursor_set_match_limit(e->cursor, QUERY_MATCH_LIMIT);
+  *out = e;
+  return 0;
+fail:
+  rl_engine_free(e);
+  return rc;
+}
+
+void rl_engine_free(rl_engine *e) {
+  if (!e) return;
+  for (int l = 0; l < RL_LANG__COUNT; l++) {
+    rl_query_free(e->langs[l].query);
+    free(e->langs[l].pattern_rule);
+    free(e->langs[l].pattern_local);
+  }
+  for (size_t i = 0; i < e->npacks; i++) rl_rulepack_free(e->packs[i]);
+  free(e->packs);
+  free(e->rules);
+  free(e->enabled);
+  rl_pkgcache_free(e->pkg);
+  rl_parser_free(e->parser);
+  if (e->cursor) ts_query_cursor_delete(e->cursor);
+  free(e);
+}
+
+const rl_rule *const *rl_engine_rules(const rl_engine *e, size_t *n) {
+  *n = e->nrules;
+  return e->rules;
+}
+
+const rl_rule *rl_engine_rule_find(const rl_engine *e, const char *id) {
+  ssize_t k = rule_index(e, id);
+  return k < 0 ? NULL : e->rules[k];
+}
+
+int rl_engine_rule_enabled(const rl_engine *e, const rl_rule *r) {
+  ssize_t k = rule_index(e, r->id);
+  return k >= 0 && e->enabled[k];
+}
+
+/* ---- one file ------------------------------------------------------------------ */
+
+typedef struct span {
+  uint32_t start, end;
+} span;
+
+struct rl_ctx {
+  const rl_engine *engine;
+  rl_source src;
+  TSNode root;
+  rl_context context;
+  rl_jsfile *js;
+  rl_dotenv_entry *env;
+  size_t nenv;
+  int env_parsed;
+  rl_arena *arena;
+  const rl_rule *rule; /* the rule running now */
+  /* findings under construction */
+  rl_finding *findings;
+  size_t nfindings, cap;
+  span *secrets;
+  size_t nsecrets, secrets_cap;
+};
+
+rl_source *rl_ctx_source(rl_ctx *ctx) { return &ctx->src; }
+rl_context rl_ctx_context(const rl_ctx *ctx) { return ctx->context; }
+TSNode rl_ctx_root(const rl_ctx *ctx) { return ctx->root; }
+rl_arena *rl_ctx_arena(rl_ctx *ctx) { return ctx->arena; }
+double rl_ctx_max_token_ttl(const rl_ctx *ctx) { return ctx->engine->cfg.max_token_ttl; }
+const rl_rule *rl_ctx_rule(const rl_ctx *ctx) { return ctx->rule; }
+
+rl_jsfile *rl_ctx_js(rl_ctx *ctx) {
+  if (!ctx->js && !ts_node_is_null(ctx->root)) ctx->js = rl_jsfile_new(&ctx->src, ctx->root, ctx->arena);
+  return ctx->js;
+}
+
+const rl_dotenv_entry *rl_ctx_dotenv(rl_ctx *ctx, size_t *n) {
+  if (!ctx->env_parsed && ctx->src.lang == RL_LANG_DOTENV) {
+    rl_dotenv_parse(ctx->src.bytes, ctx->src.len, ctx->arena, &ctx->env, &ctx->nenv);
+    ctx->env_parsed = 1;
+  }
+  *n = ctx->nenv;
+  return ctx->env;
+}
+
+const char *rl_ctx_text(rl_ctx *ctx, TSNode node, size_t *n) {
+  uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
+  if (e > ctx->src.len) e = (uint32_t)ctx->src.len;
+  if (s > e) s = e;
+  *n = e - s;
+  return ctx->src.bytes + s;
+}
+
+TSNode rl_match_capture(const rl_match *m, const char *name) {
+  for (uint32_t i = 0; i < m->ncaptures; i++) {
+    uint32_t len;
+    const char *cn = ts_query_capture_name_for_id(m->query, m->captures[i].index, &len);
+    if (strlen(name) == len && memcmp(cn, name, len) == 0) return m->captures[i].node;
+  }
+  return (TSNode){{0}, NULL, NULL};
+}
+
+void rl_ctx_mark_secret(rl_ctx *ctx, uint32_t start, uint32_t end) {
+  if (end <= start) return;
+  if (ctx->nsecrets == ctx->secrets_cap) {
+    size_t cap = ctx->secrets_cap ? ctx->secrets_cap * 2 : 8;
+    span *s = rl_arena_calloc(ctx->arena, cap, sizeof *s);
+    if (ctx->nsecrets) memcpy(s, ctx->secrets, ctx->nsecrets * sizeof *s);
+    ctx->secrets = s;
+    ctx->secrets_cap = cap;
+  }
+  ctx->secrets[ctx->nsecrets++] = (span){start, end};
+}
+
+static void add_finding(rl_ctx *ctx, uint32_t start, uint32_t end, const char *message) {
+  if (ctx->nfindings == ctx->cap) {
+    size_t cap = ctx->cap ? ctx->cap * 2 : 8;
+    rl_finding *f = rl_arena_calloc(ctx->arena, cap, sizeof *f);
+    if (ctx->nfindings) memcpy(f, ctx->findings, ctx->nfindings * sizeof *f);
+    ctx->findings = f;
+    ctx->cap = cap;
+  }
+  rl_finding *f = &ctx->findings[ctx->nfindings++];
+  memset(f, 0, sizeof *f);
+  f->rule = ctx->rule;
+  f->severity = ctx->rule->severity;
+  f->message = message;
+  f->start_byte = start;
+  f->end_byte = end < start ? start : end;
+}
+
+void rl_report_range(rl_ctx *ctx, uint32_t start, uint32_t end, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = rl_arena_vprintf(ctx->arena, fmt, ap);
+  va_end(ap);
+  add_finding(ctx, start, end, msg);
+}
+
+void rl_report(rl_ctx *ctx, TSNode node, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = rl_arena_vprintf(ctx->arena, fmt, ap);
+  va_end(ap);
+  add_finding(ctx, ts_node_start_byte(node), ts_node_end_byte(node), msg);
+}
+
+/* Rule-pack message: "{name}" becomes the text of capture @name. */
+static const char *expand_message(rl_ctx *ctx, const char *tmpl, const rl_match *m) {
+  rl_buf b = {0};
+  for (const char *p = tmpl; *p;) {
+    const char *close = p[0] == '{' ? strchr(p, '}') : NULL;
+    if (close && close > p + 1) {
+      char name[64];
+      size_t n = (size_t)(close - p - 1);
+      if (n < sizeof name) {
+        memcpy(name, p + 1, n);
+        name[n] = '\0';
+        TSNode node = rl_match_capture(m, name);
+        if (!ts_node_is_null(node)) {
+          size_t tl;
+          const char *t = rl_ctx_text(ctx, node, &tl);
+          rl_buf_put(&b, t, tl > 120 ? 120 : tl);
+          p = close + 1;
+          continue;
+        }
+      }
+    }
+    rl_buf_putc(&b, *p++);
+  }
+  const char *out = rl_arena_strndup(ctx->arena, b.ptr ? b.ptr : "", b.len);
+  rl_buf_free(&b);
+  return out;
+}
+
+static int rule_applies(const rl_rule *r, rl_lang lang, rl_context c) {
+  if (!(r->langs & RL_LANG_BIT(lang))) return 0;
+  return r->contexts == 0 || (r->contexts & RL_CTX_BIT(c));
+}
+
+typedef struct match_data {
+  rl_ctx *ctx;
+  const lang_query *lq;
+  const unsigned char *active;
+} match_data;
+
+static int on_query_match(void *data, const TSQueryMatch *tm) {
+  match_data *md = data;
+  uint32_t ri = md->lq->pattern_rule[tm->pattern_index];
+  if (!md->active[ri]) return 0;
+  rl_ctx *ctx = md->ctx;
+  const rl_rule *r = ctx->engine->rules[ri];
+  rl_match m = {tm->captures, tm->capture_count, rl_query_ts(md->lq->query), md->lq->pattern_local[tm->pattern_index]};
+  ctx->rule = r;
+  if (r->on_match) {
+    r->on_match(ctx, &m);
+  } else {
+    TSNode at = rl_match_capture(&m, "finding");
+    if (ts_node_is_null(at) && m.ncaptures) at = m.captures[0].node;
+    if (!ts_node_is_null(at))
+      add_finding(ctx, ts_node_start_byte(at), ts_node_end_byte(at),
+                  expand_message(ctx, r->message ? r->message : r->title, &m));
+  }
+  return 0;
+}
+
+static void add_note(rl_file_result *r, rl_note_level level, const char *id, const char *message, uint32_t line,
+                     uint32_t col) {
+  rl_notification *n = rl_arena_calloc(r->arena, r->nnotes + 1, sizeof *n);
+  if (r->nnotes) memcpy(n, r->notes, r->nnotes * sizeof *n);
+  n[r->nnotes] = (rl_notification){level, id, message, line, col};
+  r->notes = n;
+  r->nnotes++;
+}
+
+/* The snippet: the finding's first line (up to 3 lines), with every marked
+ * secret that overlaps it replaced by its mask. */
+static const char *make_snippet(rl_ctx *ctx, const rl_finding *f) {
+  uint32_t last = f->end_line;
+  if (last > f->start_line + 2) last = f->start_line + 2;
+  rl_buf b = {0};
+  for (uint32_t line = f->start_line; line <= last; line++) {
+    const char *p;
+    size_t n;
+    rl_source_line(&ctx->src, line, &p, &n);
+    size_t line_off = (size_t)(p - ctx->src.bytes);
+    size_t i = 0;
+    while (i < n) {
+      const span *hit = NULL;
+      for (size_t k = 0; k < ctx->nsecrets; k++) {
+        const span *s = &ctx->secrets[k];
+        if (s->start <= line_off + i && line_off + i < s->end) {
+          hit = s;
+          break;
+        }
+      }
+      if (!hit) {
+        rl_buf_putc(&b, p[i++]);
+        continue;
+      }
+      size_t end = hit->end - line_off;
+      if (end > n) end = n;
+      /* Mask the whole secret once, at its first byte on this line. */
+      if (hit->start >= line_off + i || i == 0) {
+        const char *m = rl_mask_secret(ctx->arena, ctx->src.bytes + hit->start, hit->end - hit->start);
+        rl_buf_puts(&b, m);
+      }
+      i = end;
+    }
+    if (line < last) rl_buf_putc(&b, '\n');
+  }
+  const char *out = rl_arena_strndup(ctx->arena, b.ptr ? b.ptr : "", b.len);
+  rl_buf_free(&b);
+  return out;
+}
+
+static int finding_cmp(const void *a, const void *b) {
+  const rl_finding *x = a, *y = b;
+  if (x->start_line != y->start_line) return x->start_line < y->start_line ? -1 : 1;
+  if (x->start_col != y->start_col) return x->start_col < y->start_col ? -1 : 1;
+  int c = strcmp(x->rule->id, y->rule->id);
+  if (c) return c;
+  if (x->end_byte != y->end_byte) return x->end_byte < y->end_byte ? -1 : 1;
+  return strcmp(x->message, y->message);
+}
+
+/* Whitespace-insensitive hash of the finding's own text and line: stable
+ * when lines are added above it or the file is edited elsewhere. Identical
+ * findings are told apart by their order of occurrence. */
+static uint64_t finding_hash(const rl_ctx *ctx, const rl_finding *f) {
+  uint64_t h = rl_hash64(f->rule->id, strlen(f->rule->id), 0);
+  h = rl_hash64(ctx->src.path, strlen(ctx->src.path), h);
+  for (const char *p = f->snippet; *p; p++) {
+    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') continue;
+    h = rl_hash64(p, 1, h);
+  }
+  return h;
+}
+
+static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppressions *sup) {
+  /* Drop exact duplicates (two patterns of one rule matching one node). */
+  for (size_t i = 0; i < ctx->nfindings; i++) {
+    rl_finding *f = &ctx->findings[i];
+    rl_source_position(&ctx->src, f->start_byte, &f->start_line, &f->start_col);
+    rl_source_position(&ctx->src, f->end_byte, &f->end_line, &f->end_col);
+    if (f->end_line == f->start_line && f->end_col <= f->start_col) f->end_col = f->start_col + 1;
+  }
+  qsort(ctx->findings, ctx->nfindings, sizeof *ctx->findings, finding_cmp);
+  size_t w = 0;
+  for (size_t i = 0; i < ctx->nfindings; i++) {
+    if (w > 0) {
+      const rl_finding *p = &ctx->findings[w - 1], *f = &ctx->findings[i];
+      if (p->rule == f->rule && p->start_byte == f->start_byte && p->end_byte == f->end_byte) continue;
+    }
+    ctx->findings[w++] = ctx->findings[i];
+  }
+  ctx->nfindings = w;
+  for (size_t i = 0; i < ctx->nfindings; i++) {
+    rl_finding *f = &ctx->findings[i];
+    f->snippet = make_snippet(ctx, f);
+    uint64_t h = finding_hash(ctx, f);
+    unsigned occurrence = 0;
+    for (size_t k = 0; k < i; k++)
+      if (finding_hash(ctx, &ctx->findings[k]) == h) occurrence++;
+    h = rl_hash64(&occurrence, sizeof occurrence, h);
+    snprintf(f->fingerprint, sizeof f->fingerprint, "%016llx", (unsigned long long)h);
+    const char *why = NULL;
+    if (rl_suppress_match(sup, f->rule->id, f->start_line, &why)) {
+      f->suppressed = RL_SUPPRESS_IN_SOURCE;
+      f->justification = why;
+    }
+  }
+  r->findings = ctx->findings;
+  r->nfindings = ctx->nfindings;
+}
+
+typedef struct worker_state {
+  rl_parser *parser;
+  TSQueryCursor *cursor;
+} worker_state;
+
+static const char *skip_words(rl_skip s, const rl_engine *e, rl_arena *a) {
+  switch (s) {
+  case RL_SKIP_TOO_LARGE: return rl_arena_printf(a, "larger than --max-file-size (%zu bytes)", e->cfg.max_file_size);
+  case RL_SKIP_BINARY: return "binary file (NUL byte in the first 8 KiB)";
+  case RL_SKIP_MINIFIED: return "minified file (a line over 10,000 bytes, or a .min. name)";
+  case RL_SKIP_SPECIAL: return "not a regular file (FIFO, socket or device): never opened";
+  case RL_SKIP_SYMLINK_OUT: return "symbolic link that leaves the scanned root";
+  case RL_SKIP_SYMLINK_LOOP: return "symbolic link loop or dangling link";
+  case RL_SKIP_UNREADABLE: return "could not be read";
+  case RL_SKIP_NOT_SOURCE: return "not a JavaScript, TypeScript or dotenv file";
+  default: return "skipped";
+  }
+}
+
+static void mark_skipped(const rl_engine *e, rl_file_result *r, rl_skip s, const char *detail) {
+  r->skip = s;
+  r->skip_detail = detail ? rl_arena_strdup(r->arena, detail) : skip_words(s, e, r->arena);
+  const char *id = rl_arena_printf(r->arena, "skipped-%s", rl_skip_name(s));
+  rl_note_level level = (s == RL_SKIP_UNREADABLE || s == RL_SKIP_SYMLINK_OUT) ? RL_NOTE_WARNING : RL_NOTE_NOTE;
+  add_note(r, level, id, rl_arena_printf(r->arena, "%s was not scanned: %s", r->path, r->skip_detail), 0, 0);
+}
+
+/* Scans bytes already in memory. `bytes` must outlive the call only. */
+static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
+                                  const char *bytes, size_t len) {
+  rl_ctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.engine = e;
+  ctx.arena = r->arena;
+  rl_source_init(&ctx.src, r->path, bytes, len, r->lang, r->arena);
+
+  int code = r->lang == RL_LANG_JS || r->lang == RL_LANG_TS || r->lang == RL_LANG_TSX;
+  if (code && rl_source_looks_minified(r->path, bytes, len)) {
+    mark_skipped(e, r, RL_SKIP_MINIFIED, NULL);
+    return r;
+  }
+
+  /* Prefilter: which rules can fire on these bytes? */
+  unsigned char *active = rl_arena_calloc(r->arena, e->nrules ? e->nrules : 1, 1);
+  int any_query = 0, any = 0;
+  for (size_t i = 0; i < e->nrules; i++) {
+    const rl_rule *rule = e->rules[i];
+    if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(r->lang))) continue;
+    int hit = e->cfg.no_prefilter || !rule->needles;
+    for (size_t k = 0; !hit && rule->needles[k]; k++) hit = memmem(bytes, len, rule->needles[k], strlen(rule->needles[k])) != NULL;
+    if (!hit) continue;
+    active[i] = 1;
+    any = 1;
+    if (rule->query) any_query = 1;
+  }
+
+  rl_tree *tree = NULL;
+  ctx.root = (TSNode){{0}, NULL, NULL};
+  if (code && any) {
+    tree = rl_parse(ws->parser, &ctx.src);
+    if (!tree) {
+      add_note(r, RL_NOTE_WARNING, "parse-failed",
+               rl_arena_printf(r->arena, "%s could not be parsed: %s", r->path, rl_error_last()), 0, 0);
+    } else {
+      ctx.root = rl_tree_root(tree);
+      TSNode err = rl_tree_first_error(tree);
+      if (!ts_node_is_null(err)) {
+        uint32_t line, col;
+        rl_source_position(&ctx.src, ts_node_start_byte(err), &line, &col);
+        r->has_syntax_errors = 1;
+        add_note(r, RL_NOTE_NOTE, "syntax-error",
+                 rl_arena_printf(r->arena, "%s has a syntax error at line %u, column %u; scanned what parsed", r->path,
+                                 line, col),
+                 line, col);
+      }
+    }
+  }
+  r->context = rl_context_classify(&ctx.src, ctx.root, fs_path ? fs_path : r->path, e->pkg, r->arena, &r->context_reason);
+  ctx.context = r->context;
+
+  for (size_t i = 0; i < e->nrules; i++)
+    if (active[i] && !rule_applies(e->rules[i], r->lang, r->context)) active[i] = 0;
+
+  if (tree && any_query && e->langs[r->lang].query) {
+    match_data md = {&ctx, &e->langs[r->lang], active};
+    rl_query_run(e->langs[r->lang].query, ws->cursor, ctx.root, bytes, (uint32_t)len, on_query_match, &md);
+  }
+  for (size_t i = 0; i < e->nrules; i++) {
+    const rl_rule *rule = e->rules[i];
+    if (!active[i] || !rule->on_file) continue;
+    if (code && !tree) continue;
+    ctx.rule = rule;
+    rule->on_file(&ctx);
+  }
+  if (ctx.nfindings) {
+    const rl_suppressions *sup = rl_suppress_parse(bytes, len, r->lang, r->arena);
+    finish_findings(&ctx, r, sup);
+  }
+  rl_tree_free(tree);
+  return r;
+}
+
+static rl_file_result *new_result(const char *path, rl_lang lang) {
+  rl_arena *a = rl_arena_new();
+  rl_file_result *r = rl_xcalloc(1, sizeof *r);
+  r->arena = a;
+  r->path = rl_arena_strdup(a, path);
+  r->lang = lang;
+  r->context = RL_CTX_UNKNOWN;
+  r->context_reason = "not scanned";
+  return r;
+}
+
+rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path, const char *bytes,
+                                      size_t len) {
+  rl_file_result *r = new_result(path, rl_lang_for_path(path));
+  if (r->lang == RL_LANG_NONE) {
+    mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
+    return r;
+  }
+  worker_state ws = {e->parser, e->cursor};
+  return scan_bytes(e, &ws, r, fs_path, bytes, len);
+}
+
+typedef struct job {
+  char *fs_path;
+  char *display;
+  rl_lang lang;
+  rl_skip skip;
+  char *skip_detail;
+} job;
+
+static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, const job *j) {
+  rl_file_result *r = new_result(j->display, j->lang);
+  if (j->skip != RL_SKIP_NONE) {
+    mark_skipped(e, r, j->skip, j->skip_detail);
+    return r;
+  }
+  char *bytes = NULL;
+  size_t len = 0;
+  rl_skip s = rl_file_read(j->fs_path, e->cfg.max_file_size, &bytes, &len);
+  if (s != RL_SKIP_NONE) {
+    const char *detail = NULL;
+    if (s == RL_SKIP_UNREADABLE) detail = rl_arena_printf(r->arena, "could not be read: %s", rl_error_last());
+    mark_skipped(e, r, s, detail);
+    return r;
+  }
+  scan_bytes(e, ws, r, j->fs_path, bytes, len);
+  free(bytes);
+  return r;
+}
+
+/* ---- a run: walk -> workers -> ordered merge -> sink ------------------------------ */
+
+typedef struct slot {
+  job job;
+  rl_file_result *result;
+  enum { SLOT_EMPTY, SLOT_PENDING, SLOT_RUNNING, SLOT_DONE } state;
+} slot;
+
+typedef struct pool {
+  const rl_engine *e;
+  slot *slots;
+  size_t nslots;
+  size_t next_take; /* sequence number of the next job to hand to a worker */
+  size_t next_fill; /* sequence number of the next job the walker adds */
+  int closing;
+  pthread_mutex_t mu;
+  pthread_cond_t work; /* a slot became pending, or closing */
+  pthread_cond_t done; /* a slot finished */
+} pool;
+
+static void *worker_main(void *arg) {
+  pool *p = arg;
+  worker_state ws = {rl_parser_new(), ts_query_cursor_new()};
+  ts_query_cursor_set_match_limit(ws.cursor, QUERY_MATCH_LIMIT);
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    while (p->next_take == p->next_fill && !p->closing) pthread_cond_wait(&p->work, &p->mu);
+    if (p->next_take == p->next_fill && p->closing) break;
+    slot *s = &p->slots[p->next_take % p->nslots];
+    p->next_take++;
+    s->state = SLOT_RUNNING;
+    pthread_mutex_unlock(&p->mu);
+    rl_file_result *r = scan_job(p->e, &ws, &s->job);
+    pthread_mutex_lock(&p->mu);
+    s->result = r;
+    s->state = SLOT_DONE;
+    pthread_cond_broadcast(&p->done);
+  }
+  pthread_mutex_unlock(&p->mu);
+  rl_parser_free(ws.parser);
+  ts_query_cursor_delete(ws.cursor);
+  return NULL;
+}
+
+typedef struct emitter {
+  rl_sink *sink;
+  rl_summary *sum;
+  rl_severity fail_on;
+  int rc;
+} emitter;
+
+static void emit(emitter *em, rl_file_result *r) {
+  if (r->skip != RL_SKIP_NONE) em->sum->files_skipped++;
+  else em->sum->files_scanned++;
+  if (r->has_syntax_errors) em->sum->parse_errors++;
+  for (size_t i = 0; i < r->nfindings; i++) {
+    const rl_finding *f = &r->findings[i];
+    if (f->suppressed) {
+      em->sum->suppressed++;
+      continue;
+    }
+    if (f->severity == RL_SEV_ERROR) em->sum->errors++;
+    else if (f->severity == RL_SEV_WARNING) em->sum->warnings++;
+    else em->sum->notes++;
+    if (em->fail_on != RL_SEV_NONE && f->severity >= em->fail_on) em->sum->failed = 1;
+  }
+  if (em->rc == 0 && em->sink->file(em->sink, r) < 0) em->rc = RL_EIO;
+  rl_file_result_free(r);
+}
+
+static void job_free(job *j) {
+  free(j->fs_path);
+  free(j->display);
+  free(j->skip_detail);
+  memset(j, 0, sizeof *j);
+}
+
+static void job_from_entry(job *j, const rl_walk_entry *we) {
+  j->fs_path = rl_xstrdup(we->fs_path);
+  j->display = rl_xstrdup(we->display);
+  j->lang = we->lang;
+  j->skip = we->skip;
+  j->skip_detail = we->skip_detail ? rl_xstrdup(we->skip_detail) : NULL;
+  if (j->skip == RL_SKIP_NONE && j->lang == RL_LANG_NONE) j->skip = RL_SKIP_NOT_SOURCE;
+}
+
+static int online_cores(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : (n > 64 ? 64 : (int)n);
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink, rl_run_info *run,
+                   rl_summary *sum) {
+  double t0 = now_seconds();
+  memset(sum, 0, sizeof *sum);
+  run->rules = e->rules;
+  run->nrules = e->nrules;
+  run->enabled = e->enabled;
+  run->fail_on = e->cfg.fail_on;
+  rl_walk *w = NULL;
+  rl_walk_options wo = {0};
+  wo.no_ignore = e->cfg.no_ignore;
+  int rc = rl_walk_new(&w, paths, npaths, &wo);
+  if (rc < 0) return rc;
+  if (sink->begin(sink, run) < 0) {
+    rl_walk_free(w);
+    rl_error_set("could not write the report");
+    return RL_EIO;
+  }
+  emitter em = {sink, sum, e->cfg.fail_on, 0};
+  int jobs = e->cfg.jobs > 0 ? e->cfg.jobs : online_cores();
+  rl_walk_entry we;
+  int wr = 0;
+
+  if (jobs == 1) {
+    worker_state ws = {e->parser, e->cursor};
+    while ((wr = rl_walk_next(w, &we)) > 0) {
+      job j;
+      job_from_entry(&j, &we);
+      emit(&em, scan_job(e, &ws, &j));
+      job_free(&j);
+    }
+  } else {
+    pool p;
+    memset(&p, 0, sizeof p);
+    p.e = e;
+    p.nslots = (size_t)jobs * 8; /* bounds files in flight, and so memory */
+    p.slots = rl_xcalloc(p.nslots, sizeof *p.slots);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.work, NULL);
+    pthread_cond_init(&p.done, NULL);
+    pthread_t *threads = rl_xcalloc((size_t)jobs, sizeof *threads);
+    int started = 0;
+    for (int i = 0; i < jobs; i++)
+      if (pthread_create(&threads[i], NULL, worker_main, &p) == 0) started++;
+    size_t next_emit = 0;
+    if (started == 0) {
+      rl_error_set("could not start worker threads");
+      wr = RL_ERROR;
+    }
+    while (started && (wr = rl_walk_next(w, &we)) > 0) {
+      pthread_mutex_lock(&p.mu);
+      /* Free the slot the new job needs by emitting results in order. */
+      while (p.next_fill - next_emit == p.nslots) {
+        slot *s = &p.slots[next_emit % p.nslots];
+        while (s->state != SLOT_DONE) pthread_cond_wait(&p.done, &p.mu);
+        rl_file_result *r = s->result;
+        job_free(&s->job);
+        s->result = NULL;
+        s->state = SLOT_EMPTY;
+        next_emit++;
+        pthread_mutex_unlock(&p.mu);
+        emit(&em, r);
+        pthread_mutex_lock(&p.mu);
+      }
+      slot *s = &p.slots[p.next_fill % p.nslots];
+      job_from_entry(&s->job, &we);
+      s->state = SLOT_PENDING;
+      p.next_fill++;
+      pthread_cond_signal(&p.work);
+      pthread_mutex_unlock(&p.mu);
+    }
+    pthread_mutex_lock(&p.mu);
+    p.closing = 1;
+    pthread_cond_broadcast(&p.work);
+    while (next_emit < p.next_fill) {
+      slot *s = &p.slots[next_emit % p.nslots];
+      while (s->state != SLOT_DONE) pthread_cond_wait(&p.done, &p.mu);
+      rl_file_result *r = s->result;
+      job_free(&s->job);
+      s->result = NULL;
+      s->state = SLOT_EMPTY;
+      next_emit++;
+      pthread_mutex_unlock(&p.mu);
+      emit(&em, r);
+      pthread_mutex_lock(&p.mu);
+    }
+    pthread_mutex_unlock(&p.mu);
+    for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
+    free(threads);
+    free(p.slots);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.work);
+    pthread_cond_destroy(&p.done);
+  }
+  rl_walk_free(w);
+  if (wr < 0) return wr;
+  sum->seconds = now_seconds() - t0;
+  if (em.rc < 0 || sink->end(sink, sum) < 0) {
+    rl_error_set("could not write the report: %s", strerror(errno ? errno : EIO));
+    return RL_EIO;
+  }
+  return 0;
+}

@@ -1,0 +1,273 @@
+#include "query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "util.h"
+
+typedef enum pred_kind { PRED_EQ, PRED_MATCH, PRED_ANY_OF } pred_kind;
+
+typedef struct predicate {
+  pred_kind kind;
+  int negate;
+  uint32_t capture;       /* left-hand capture id */
+  int rhs_is_capture;     /* #eq? @a @b */
+  uint32_t rhs_capture;
+  const char *rhs;        /* #eq? @a "text": borrowed from the TSQuery's string table */
+  uint32_t rhs_len;
+  rl_regex *re;           /* #match? */
+  const char **any;       /* #any-of? */
+  uint32_t *any_len;
+  uint32_t nany;
+} predicate;
+
+typedef struct pattern_preds {
+  predicate *preds;
+  uint32_t n;
+} pattern_preds;
+
+struct rl_query {
+  TSQuery *ts;
+  pattern_preds *patterns;
+  uint32_t npatterns;
+};
+
+static const char *query_error_name(TSQueryError e) {
+  switch (e) {
+  case TSQueryErrorSyntax: return "syntax error";
+  case TSQueryErrorNodeType: return "unknown node type";
+  case TSQueryErrorField: return "unknown field";
+  case TSQueryErrorCapture: return "unknown capture";
+  case TSQueryErrorStructure: return "impossible pattern structure";
+  case TSQueryErrorLanguage: return "language mismatch";
+  default: return "error";
+  }
+}
+
+static void offset_to_line_col(const char *src, uint32_t len, uint32_t off, uint32_t *line, uint32_t *col) {
+  *line = 1;
+  *col = 1;
+  for (uint32_t i = 0; i < off && i < len; i++) {
+    if (src[i] == '\n') {
+      (*line)++;
+      *col = 1;
+    } else {
+      (*col)++;
+    }
+  }
+}
+
+/* The word at off, for messages like "unknown node type 'foo'". */
+static void word_at(const char *src, uint32_t len, uint32_t off, const char **w, int *wn) {
+  uint32_t end = off;
+  while (end < len && (src[end] == '_' || src[end] == '.' || (src[end] >= 'a' && src[end] <= 'z') ||
+                       (src[end] >= 'A' && src[end] <= 'Z') || (src[end] >= '0' && src[end] <= '9')))
+    end++;
+  *w = src + off;
+  *wn = (int)(end - off);
+}
+
+static void free_patterns(rl_query *q) {
+  for (uint32_t i = 0; i < q->npatterns; i++) {
+    for (uint32_t j = 0; j < q->patterns[i].n; j++) {
+      rl_regex_free(q->patterns[i].preds[j].re);
+      free(q->patterns[i].preds[j].any);
+      free(q->patterns[i].preds[j].any_len);
+    }
+    free(q->patterns[i].preds);
+  }
+  free(q->patterns);
+  q->patterns = NULL;
+}
+
+void rl_query_free(rl_query *q) {
+  if (!q) return;
+  free_patterns(q);
+  if (q->ts) ts_query_delete(q->ts);
+  free(q);
+}
+
+/* Compiles one predicate from steps[0..n) (Done excluded). */
+static int compile_predicate(rl_query *q, uint32_t pattern, const TSQueryPredicateStep *steps, uint32_t n,
+                             predicate *out, const char *src, uint32_t len) {
+  uint32_t name_len;
+  const char *name = ts_query_string_value_for_id(q->ts, steps[0].value_id, &name_len);
+  uint32_t line, col;
+  offset_to_line_col(src, len, ts_query_start_byte_for_pattern(q->ts, pattern), &line, &col);
+#define PRED_IS(s) (name_len == sizeof(s) - 1 && memcmp(name, s, sizeof(s) - 1) == 0)
+  memset(out, 0, sizeof *out);
+  if (PRED_IS("eq?") || PRED_IS("not-eq?")) {
+    out->kind = PRED_EQ;
+  } else if (PRED_IS("match?") || PRED_IS("not-match?")) {
+    out->kind = PRED_MATCH;
+  } else if (PRED_IS("any-of?") || PRED_IS("not-any-of?")) {
+    out->kind = PRED_ANY_OF;
+  } else {
+    rl_error_set("%u:%u: unknown predicate #%.*s (supported: #eq? #not-eq? #match? #not-match? "
+                 "#any-of? #not-any-of?)",
+                 line, col, (int)name_len, name);
+    return RL_EINVALID;
+  }
+  out->negate = name_len > 4 && memcmp(name, "not-", 4) == 0;
+  if (n < 3 || steps[1].type != TSQueryPredicateStepTypeCapture) {
+    rl_error_set("%u:%u: #%.*s needs a capture and at least one more argument", line, col, (int)name_len,
+                 name);
+    return RL_EINVALID;
+  }
+  out->capture = steps[1].value_id;
+  switch (out->kind) {
+  case PRED_EQ:
+    if (n != 3) {
+      rl_error_set("%u:%u: #%.*s takes exactly two arguments", line, col, (int)name_len, name);
+      return RL_EINVALID;
+    }
+    if (steps[2].type == TSQueryPredicateStepTypeCapture) {
+      out->rhs_is_capture = 1;
+      out->rhs_capture = steps[2].value_id;
+    } else {
+      out->rhs = ts_query_string_value_for_id(q->ts, steps[2].value_id, &out->rhs_len);
+    }
+    break;
+  case PRED_MATCH: {
+    if (n != 3 || steps[2].type != TSQueryPredicateStepTypeString) {
+      rl_error_set("%u:%u: #%.*s takes a capture and a regular expression string", line, col,
+                   (int)name_len, name);
+      return RL_EINVALID;
+    }
+    uint32_t rlen;
+    const char *re = ts_query_string_value_for_id(q->ts, steps[2].value_id, &rlen);
+    if (rl_regex_new(&out->re, re, rlen, 0) < 0) {
+      rl_error_set("%u:%u: bad regular expression in #%.*s: %s", line, col, (int)name_len, name,
+                   rl_error_last());
+      return RL_EINVALID;
+    }
+    break;
+  }
+  case PRED_ANY_OF:
+    out->nany = n - 2;
+    out->any = rl_xcalloc(out->nany, sizeof *out->any);
+    out->any_len = rl_xcalloc(out->nany, sizeof *out->any_len);
+    for (uint32_t i = 2; i < n; i++) {
+      if (steps[i].type != TSQueryPredicateStepTypeString) {
+        rl_error_set("%u:%u: #%.*s takes strings after the capture", line, col, (int)name_len, name);
+        return RL_EINVALID;
+      }
+      out->any[i - 2] = ts_query_string_value_for_id(q->ts, steps[i].value_id, &out->any_len[i - 2]);
+    }
+    break;
+  }
+#undef PRED_IS
+  return 0;
+}
+
+int rl_query_new(rl_query **out, rl_lang lang, const char *src, uint32_t len) {
+  *out = NULL;
+  const TSLanguage *language = NULL;
+  switch (lang) {
+  case RL_LANG_JS:
+  case RL_LANG_TS:
+  case RL_LANG_TSX: language = rl_parse_language(lang); break;
+  default:
+    rl_error_set("queries apply to javascript, typescript and tsx, not %s", rl_lang_name(lang));
+    return RL_EINVALID;
+  }
+  uint32_t err_off = 0;
+  TSQueryError err = TSQueryErrorNone;
+  TSQuery *ts = ts_query_new(language, src, len, &err_off, &err);
+  if (!ts) {
+    uint32_t line, col;
+    const char *w;
+    int wn;
+    offset_to_line_col(src, len, err_off, &line, &col);
+    word_at(src, len, err_off, &w, &wn);
+    if (wn > 0 && err != TSQueryErrorSyntax)
+      rl_error_set("%u:%u: %s '%.*s' (for %s)", line, col, query_error_name(err), wn, w, rl_lang_name(lang));
+    else
+      rl_error_set("%u:%u: %s (for %s)", line, col, query_error_name(err), rl_lang_name(lang));
+    return RL_EINVALID;
+  }
+  rl_query *q = rl_xcalloc(1, sizeof *q);
+  q->ts = ts;
+  q->npatterns = ts_query_pattern_count(ts);
+  q->patterns = rl_xcalloc(q->npatterns ? q->npatterns : 1, sizeof *q->patterns);
+  for (uint32_t p = 0; p < q->npatterns; p++) {
+    uint32_t nsteps;
+    const TSQueryPredicateStep *steps = ts_query_predicates_for_pattern(ts, p, &nsteps);
+    uint32_t npreds = 0;
+    for (uint32_t i = 0; i < nsteps; i++)
+      if (steps[i].type == TSQueryPredicateStepTypeDone) npreds++;
+    q->patterns[p].preds = rl_xcalloc(npreds ? npreds : 1, sizeof(predicate));
+    uint32_t start = 0;
+    for (uint32_t i = 0; i < nsteps; i++) {
+      if (steps[i].type != TSQueryPredicateStepTypeDone) continue;
+      predicate *pr = &q->patterns[p].preds[q->patterns[p].n];
+      int rc = compile_predicate(q, p, steps + start, i - start, pr, src, len);
+      q->patterns[p].n++; /* counted even on failure so free_patterns sees it */
+      if (rc < 0) {
+        rl_query_free(q);
+        return rc;
+      }
+      start = i + 1;
+    }
+  }
+  *out = q;
+  return 0;
+}
+
+const TSQuery *rl_query_ts(const rl_query *q) { return q->ts; }
+uint32_t rl_query_pattern_count(const rl_query *q) { return q->npatterns; }
+uint32_t rl_query_pattern_start(const rl_query *q, uint32_t i) { return ts_query_start_byte_for_pattern(q->ts, i); }
+
+static const char *node_text(TSNode n, const char *bytes, uint32_t len, uint32_t *tlen) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  if (e > len) e = len;
+  if (s > e) s = e;
+  *tlen = e - s;
+  return bytes + s;
+}
+
+/* A predicate holds when it holds for every node of its capture in the match
+ * (quantified captures give several); a capture absent from the match makes
+ * the predicate vacuously true, as optional parts of a pattern may be absent. */
+static int predicate_holds(const predicate *p, const TSQueryMatch *m, const char *bytes, uint32_t len) {
+  for (uint16_t i = 0; i < m->capture_count; i++) {
+    if (m->captures[i].index != p->capture) continue;
+    uint32_t tlen;
+    const char *t = node_text(m->captures[i].node, bytes, len, &tlen);
+    int ok = 0;
+    switch (p->kind) {
+    case PRED_EQ:
+      if (p->rhs_is_capture) {
+        for (uint16_t j = 0; j < m->capture_count; j++) {
+          if (m->captures[j].index != p->rhs_capture) continue;
+          uint32_t olen;
+          const char *o = node_text(m->captures[j].node, bytes, len, &olen);
+          ok = olen == tlen && memcmp(o, t, tlen) == 0;
+          break;
+        }
+      } else {
+        ok = p->rhs_len == tlen && memcmp(p->rhs, t, tlen) == 0;
+      }
+      break;
+    case PRED_MATCH: ok = rl_regex_match(p->re, t, tlen); break;
+    case PRED_ANY_OF:
+      for (uint32_t k = 0; k < p->nany && !ok; k++) ok = p->any_len[k] == tlen && memcmp(p->any[k], t, tlen) == 0;
+      break;
+    }
+    if (ok == p->negate) return 0;
+  }
+  return 1;
+}
+
+void rl_query_run(const rl_query *q, TSQueryCursor *cursor, TSNode root, const char *bytes, uint32_t len,
+                  rl_query_cb cb, void *data) {
+  ts_query_cursor_exec(cursor, q->ts, root);
+  TSQueryMatch m;
+  while (ts_query_cursor_next_match(cursor, &m)) {
+    const pattern_preds *pp = &q->patterns[m.pattern_index];
+    int ok = 1;
+    for (uint32_t i = 0; i < pp->n && ok; i++) ok = predicate_holds(&pp->preds[i], &m, bytes, len);
+    if (ok && cb(data, &m)) break;
+  }
+}

@@ -1,0 +1,71 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "regex.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+struct rl_regex {
+  pcre2_code *code;
+  int jit;
+};
+
+int rl_regex_new(rl_regex **out, const char *pattern, size_t len, int flags) {
+  int err = 0;
+  PCRE2_SIZE off = 0;
+  uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  if (flags & RL_RE_CASELESS) opts |= PCRE2_CASELESS;
+  *out = NULL;
+  pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, len, opts, &err, &off, NULL);
+  if (!code) {
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(err, msg, sizeof msg);
+    rl_error_set("%s at offset %zu", (const char *)msg, (size_t)off);
+    return RL_EINVALID;
+  }
+  rl_regex *re = rl_xcalloc(1, sizeof *re);
+  re->code = code;
+  re->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+  *out = re;
+  return 0;
+}
+
+void rl_regex_free(rl_regex *re) {
+  if (!re) return;
+  pcre2_code_free(re->code);
+  free(re);
+}
+
+/* Match data per thread, grown to the largest pattern seen; a regex is shared
+ * read-only between workers. */
+static _Thread_local pcre2_match_data *tls_md;
+static _Thread_local uint32_t tls_md_pairs;
+
+static pcre2_match_data *match_data_for(const pcre2_code *code) {
+  uint32_t pairs = 0;
+  pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &pairs);
+  pairs += 1;
+  if (!tls_md || tls_md_pairs < pairs) {
+    pcre2_match_data_free(tls_md);
+    tls_md = pcre2_match_data_create(pairs < 16 ? 16 : pairs, NULL);
+    if (!tls_md) rl_oom();
+    tls_md_pairs = pairs < 16 ? 16 : pairs;
+  }
+  return tls_md;
+}
+
+int rl_regex_search(const rl_regex *re, const char *s, size_t n, size_t *start, size_t *end) {
+  pcre2_match_data *md = match_data_for(re->code);
+  int rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL)
+                   : pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
+  if (rc < 0) return 0;
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+  if (start) *start = ov[0];
+  if (end) *end = ov[1];
+  return 1;
+}
+
+int rl_regex_match(const rl_regex *re, const char *s, size_t n) {
+  return rl_regex_search(re, s, n, NULL, NULL);
+}
