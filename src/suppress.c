@@ -1,0 +1,480 @@
+/* Suppression comments (see suppress.h for the forms).
+ *
+ * A directive counts only when it starts a comment: after the comment opener
+ * ("//", "/ *", "#") and any blanks or leading '*' the comment text must begin
+ * with "roomlint-disable..." / "roomlint-enable...". Prose that merely
+ * mentions a directive in the middle of a comment does nothing.
+ *
+ * Finding the comments: a small lexer that knows JS/TS line and block
+ * comments, '...' and "..." strings, template literals with nested ${...}
+ * expressions, and regex literals. Its limits, all of which err on the side of
+ * NOT honouring a directive rather than honouring one inside a string:
+ * - A '/' starts a regex literal unless the previous significant token was an
+ *   identifier, a number, ')' or ']' (keywords such as return/typeof do start
+ *   a regex). `a++ / b` and `x = y\n/re/.test(z)` are therefore misread; the
+ *   misreading ends at the end of the line, because regexes and '...'/"..."
+ *   strings cannot span lines.
+ * - JSX text is lexed as code: an apostrophe in `<p>Don't</p>` opens a string
+ *   that ends at the end of that line, so a directive later on that same line
+ *   is ignored. JSX comments `{/ * roomlint-disable-next-line x * /}` are
+ *   ordinary block comments and count.
+ * - Template literals nest up to 64 levels of ${...}; deeper input is lexed
+ *   as code until the nesting unwinds (never a crash).
+ * Dotenv files: '#' at the start of a line (after blanks) is a comment, and so
+ * is '#' after whitespace or after a closing quote in a value, following the
+ * quoting rules of dotenv.c (a quoted value may span lines up to its closing
+ * quote).
+ *
+ * Line granularity: matching is by 1-based line. A "disable" block covers
+ * lines from the disable comment's line through the enable comment's line,
+ * inclusive; without an enable, to the end of the file. Disabling a rule that
+ * is already disabled by an open block is a no-op; one enable ends it. An
+ * all-rules block (no list) is ended only by an enable without a list; an
+ * enable without a list ends every open block. */
+#include "suppress.h"
+
+#include <string.h>
+
+#include "util.h"
+
+#define RL_LINE_MAX UINT32_MAX
+
+typedef struct range {
+  uint32_t first, last;    /* inclusive line range */
+  const char **rules;      /* NULL = every rule */
+  size_t nrules;
+  const char *justification;
+  struct range *next;
+} range;
+
+typedef struct open_block {
+  const char *rule; /* NULL = every rule */
+  uint32_t first;
+  const char *justification;
+  struct open_block *next;
+} open_block;
+
+struct rl_suppressions {
+  range *head, *tail;
+  open_block *open;
+  rl_arena *arena;
+};
+
+typedef enum { D_NONE, D_LINE, D_NEXT_LINE, D_DISABLE, D_ENABLE } dkind;
+
+typedef struct directive {
+  dkind kind;
+  const char **rules;
+  size_t nrules;
+  const char *justification;
+} directive;
+
+/* memmem is a GNU extension; the build is plain POSIX. */
+static int has_marker(const char *h, size_t n) {
+  static const char m[] = "roomlint-";
+  const size_t mn = sizeof m - 1;
+  while (n >= mn) {
+    const char *r = memchr(h, 'r', n - mn + 1);
+    if (!r) return 0;
+    if (memcmp(r, m, mn) == 0) return 1;
+    n -= (size_t)(r - h) + 1;
+    h = r + 1;
+  }
+  return 0;
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+static void add_range(rl_suppressions *s, uint32_t first, uint32_t last, const char **rules, size_t nrules,
+                      const char *why) {
+  range *r = rl_arena_alloc(s->arena, sizeof *r);
+  r->first = first;
+  r->last = last;
+  r->rules = rules;
+  r->nrules = nrules;
+  r->justification = why;
+  if (s->tail)
+    s->tail->next = r;
+  else
+    s->head = r;
+  s->tail = r;
+}
+
+static const char **one_rule(rl_arena *a, const char *rule, size_t *n) {
+  if (!rule) {
+    *n = 0;
+    return NULL;
+  }
+  const char **v = rl_arena_alloc(a, sizeof *v);
+  v[0] = rule;
+  *n = 1;
+  return v;
+}
+
+static void close_block(rl_suppressions *s, open_block *b, uint32_t last) {
+  size_t n;
+  const char **rules = one_rule(s->arena, b->rule, &n);
+  add_range(s, b->first, last, rules, n, b->justification);
+}
+
+static void open_for(rl_suppressions *s, const char *rule, uint32_t line, const char *why) {
+  for (open_block *b = s->open; b; b = b->next) {
+    if ((b->rule == NULL && rule == NULL) || (b->rule && rule && strcmp(b->rule, rule) == 0)) return;
+  }
+  open_block *b = rl_arena_alloc(s->arena, sizeof *b);
+  b->rule = rule;
+  b->first = line;
+  b->justification = why;
+  b->next = s->open;
+  s->open = b;
+}
+
+static void enable(rl_suppressions *s, const directive *d, uint32_t line) {
+  open_block **pp = &s->open;
+  while (*pp) {
+    open_block *b = *pp;
+    int end = 0;
+    if (d->nrules == 0) {
+      end = 1;
+    } else if (b->rule) {
+      for (size_t i = 0; i < d->nrules; i++) {
+        if (strcmp(b->rule, d->rules[i]) == 0) end = 1;
+      }
+    }
+    if (end) {
+      close_block(s, b, line);
+      *pp = b->next;
+    } else {
+      pp = &b->next;
+    }
+  }
+}
+
+/* Parses the text of one comment (opener removed, closer removed) at
+ * [p, p+n). Returns D_NONE if it is not a directive. */
+static directive parse_directive(const char *p, size_t n, rl_arena *a) {
+  static const struct {
+    const char *word;
+    dkind kind;
+  } words[] = {
+      /* longest first: "roomlint-disable" is a prefix of the next two */
+      {"roomlint-disable-next-line", D_NEXT_LINE},
+      {"roomlint-disable-line", D_LINE},
+      {"roomlint-disable", D_DISABLE},
+      {"roomlint-enable", D_ENABLE},
+  };
+  directive d = {D_NONE, NULL, 0, NULL};
+  size_t i = 0;
+  while (i < n && (is_blank(p[i]) || p[i] == '*')) i++;
+  size_t w;
+  for (w = 0; w < RL_ARRAY_LEN(words); w++) {
+    size_t wl = strlen(words[w].word);
+    if (n - i >= wl && memcmp(p + i, words[w].word, wl) == 0 &&
+        (i + wl == n || is_blank(p[i + wl]) || p[i + wl] == ',')) {
+      i += wl;
+      break;
+    }
+  }
+  if (w == RL_ARRAY_LEN(words)) return d;
+  d.kind = words[w].kind;
+
+  /* Rule list: tokens separated by commas and/or blanks, up to "--". */
+  size_t cap = 0;
+  for (size_t j = i; j < n; j++) {
+    if (p[j] == ',' || is_blank(p[j])) cap++;
+  }
+  cap++;
+  const char **rules = NULL;
+  for (;;) {
+    while (i < n && (is_blank(p[i]) || p[i] == ',')) i++;
+    if (i >= n) break;
+    if (n - i >= 2 && p[i] == '-' && p[i + 1] == '-') {
+      size_t s = i + 2, e = n;
+      while (s < e && is_blank(p[s])) s++;
+      while (e > s && is_blank(p[e - 1])) e--;
+      if (e > s) d.justification = rl_arena_strndup(a, p + s, e - s);
+      break;
+    }
+    size_t s = i;
+    while (i < n && !is_blank(p[i]) && p[i] != ',') i++;
+    if (!rules) rules = rl_arena_calloc(a, cap, sizeof *rules);
+    if (d.nrules < cap) rules[d.nrules++] = rl_arena_strndup(a, p + s, i - s);
+  }
+  d.rules = d.nrules ? rules : NULL;
+  return d;
+}
+
+/* Handles one comment: text [p, p+n) starting on line `first` and ending on
+ * line `last`. */
+static void on_comment(rl_suppressions **sp, const char *p, size_t n, uint32_t first, uint32_t last,
+                       rl_arena *a) {
+  if (!has_marker(p, n)) return;
+  directive d = parse_directive(p, n, a);
+  if (d.kind == D_NONE) return;
+  if (!*sp) {
+    *sp = rl_arena_alloc(a, sizeof **sp);
+    (*sp)->arena = a;
+  }
+  rl_suppressions *s = *sp;
+  switch (d.kind) {
+  case D_LINE:
+    add_range(s, first, first, d.rules, d.nrules, d.justification);
+    break;
+  case D_NEXT_LINE:
+    if (last < RL_LINE_MAX) add_range(s, last + 1, last + 1, d.rules, d.nrules, d.justification);
+    break;
+  case D_DISABLE:
+    if (d.nrules == 0) {
+      open_for(s, NULL, first, d.justification);
+    } else {
+      for (size_t i = 0; i < d.nrules; i++) open_for(s, d.rules[i], first, d.justification);
+    }
+    break;
+  case D_ENABLE:
+    enable(s, &d, last);
+    break;
+  case D_NONE:
+    break;
+  }
+}
+
+/* ---- JS/TS lexer ---------------------------------------------------------- */
+
+static int is_ident_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         c >= 0x80;
+}
+
+/* Whether a '/' after the identifier-like word [p, p+n) starts a regex. */
+static int word_allows_regex(const char *p, size_t n) {
+  static const char *const kw[] = {"await", "case",   "delete", "do",   "else",  "in",
+                                   "instanceof", "new", "of", "return", "throw", "typeof",
+                                   "void",  "yield"};
+  for (size_t i = 0; i < RL_ARRAY_LEN(kw); i++) {
+    if (strlen(kw[i]) == n && memcmp(kw[i], p, n) == 0) return 1;
+  }
+  return 0;
+}
+
+#define TPL_MAX 64
+
+static void lex_js(rl_suppressions **sp, const char *b, size_t len, rl_arena *a) {
+  uint32_t line = 1;
+  int regex_ok = 1; /* may a '/' here start a regex literal? */
+  /* Template nesting: brace depth at which each open ${ resumes its template. */
+  uint32_t tpl_brace[TPL_MAX];
+  size_t ntpl = 0;
+  uint32_t brace = 0;
+  int in_tpl = 0; /* lexing the string part of a template literal */
+  size_t i = 0;
+  if (len >= 2 && b[0] == '#' && b[1] == '!') { /* hashbang: skip the line */
+    while (i < len && b[i] != '\n') i++;
+  }
+  while (i < len) {
+    char c = b[i];
+    if (in_tpl) {
+      if (c == '\\') {
+        if (i + 1 < len && b[i + 1] == '\n') line++;
+        i += 2;
+      } else if (c == '`') {
+        in_tpl = 0;
+        regex_ok = 0;
+        i++;
+      } else if (c == '$' && i + 1 < len && b[i + 1] == '{') {
+        if (ntpl < TPL_MAX) tpl_brace[ntpl++] = brace;
+        brace++;
+        in_tpl = 0;
+        regex_ok = 1;
+        i += 2;
+      } else {
+        if (c == '\n') line++;
+        i++;
+      }
+      continue;
+    }
+    if (c == '\n') {
+      line++;
+      i++;
+      continue;
+    }
+    if (is_blank(c)) {
+      i++;
+      continue;
+    }
+    if (c == '/' && i + 1 < len && b[i + 1] == '/') {
+      size_t s = i + 2, e = s;
+      while (e < len && b[e] != '\n') e++;
+      on_comment(sp, b + s, e - s, line, line, a);
+      i = e;
+      continue;
+    }
+    if (c == '/' && i + 1 < len && b[i + 1] == '*') {
+      uint32_t first = line;
+      size_t s = i + 2, e = s;
+      while (e + 1 < len && !(b[e] == '*' && b[e + 1] == '/')) {
+        if (b[e] == '\n') line++;
+        e++;
+      }
+      size_t text_end = e;
+      if (e + 1 >= len) { /* unterminated: comment runs to the end */
+        if (e < len && b[e] == '\n') line++;
+        text_end = len;
+        i = len;
+      } else {
+        i = e + 2;
+      }
+      on_comment(sp, b + s, text_end - s, first, line, a);
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      i++;
+      while (i < len && b[i] != c && b[i] != '\n') {
+        if (b[i] == '\\' && i + 1 < len) {
+          if (b[i + 1] == '\n') line++;
+          i++;
+        }
+        i++;
+      }
+      if (i < len && b[i] == c) i++;
+      regex_ok = 0;
+      continue;
+    }
+    if (c == '`') {
+      in_tpl = 1;
+      i++;
+      continue;
+    }
+    if (c == '/' && regex_ok) {
+      size_t j = i + 1;
+      int cls = 0, ok = 0;
+      while (j < len && b[j] != '\n') {
+        if (b[j] == '\\') {
+          j += 2;
+          continue;
+        }
+        if (b[j] == '[') cls = 1;
+        else if (b[j] == ']') cls = 0;
+        else if (b[j] == '/' && !cls) {
+          ok = 1;
+          break;
+        }
+        j++;
+      }
+      if (ok) {
+        i = j + 1;
+        while (i < len && is_ident_char((unsigned char)b[i])) i++; /* flags */
+        regex_ok = 0;
+        continue;
+      }
+      /* not a regex after all: treat as an operator */
+      i++;
+      regex_ok = 1;
+      continue;
+    }
+    if (is_ident_char((unsigned char)c)) {
+      size_t s = i;
+      while (i < len && is_ident_char((unsigned char)b[i])) i++;
+      regex_ok = word_allows_regex(b + s, i - s);
+      continue;
+    }
+    if (c == '{') {
+      brace++;
+      regex_ok = 1;
+    } else if (c == '}') {
+      if (brace > 0) brace--;
+      if (ntpl > 0 && tpl_brace[ntpl - 1] == brace) {
+        ntpl--;
+        in_tpl = 1;
+      }
+      regex_ok = 1;
+    } else {
+      regex_ok = !(c == ')' || c == ']');
+    }
+    i++;
+  }
+}
+
+/* ---- dotenv lexer ------------------------------------------------------- */
+
+static void lex_dotenv(rl_suppressions **sp, const char *b, size_t len, rl_arena *a) {
+  uint32_t line = 1;
+  size_t i = 0;
+  while (i < len) {
+    size_t eol = i;
+    while (eol < len && b[eol] != '\n') eol++;
+    size_t j = i;
+    while (j < eol && (b[j] == ' ' || b[j] == '\t')) j++;
+    size_t comment = eol; /* start of a '#' comment on this (last) line, or eol */
+    if (j < eol && b[j] == '#') {
+      comment = j;
+    } else {
+      const char *eq = memchr(b + j, '=', eol - j);
+      if (eq) {
+        size_t v = (size_t)(eq - b) + 1;
+        while (v < eol && (b[v] == ' ' || b[v] == '\t')) v++;
+        size_t after = v; /* where a comment may start */
+        if (v < eol && (b[v] == '"' || b[v] == '\'' || b[v] == '`')) {
+          char q = b[v];
+          size_t k = v + 1;
+          while (k < len && b[k] != q) {
+            if (q == '"' && b[k] == '\\' && k + 1 < len) k++;
+            k++;
+          }
+          if (k < len) { /* closing quote, possibly on a later line */
+            for (size_t m = v; m < k; m++) {
+              if (b[m] == '\n') line++;
+            }
+            eol = k;
+            while (eol < len && b[eol] != '\n') eol++;
+            after = k + 1;
+            const char *h = memchr(b + after, '#', eol - after);
+            comment = h ? (size_t)(h - b) : eol;
+          } else {
+            after = v;
+          }
+        }
+        if (comment == eol) {
+          for (size_t k = after; k < eol; k++) {
+            if (b[k] == '#' && (k == after || b[k - 1] == ' ' || b[k - 1] == '\t')) {
+              comment = k;
+              break;
+            }
+          }
+        }
+      }
+    }
+    if (comment < eol) on_comment(sp, b + comment + 1, eol - comment - 1, line, line, a);
+    i = eol < len ? eol + 1 : len;
+    line++;
+  }
+}
+
+rl_suppressions *rl_suppress_parse(const char *bytes, size_t len, rl_lang lang, rl_arena *arena) {
+  if (!bytes || !has_marker(bytes, len)) return NULL;
+  rl_suppressions *s = NULL;
+  if (lang == RL_LANG_DOTENV)
+    lex_dotenv(&s, bytes, len, arena);
+  else
+    lex_js(&s, bytes, len, arena);
+  if (!s) return NULL;
+  /* Blocks never closed run to the end of the file. */
+  for (open_block *b = s->open; b; b = b->next) close_block(s, b, RL_LINE_MAX);
+  s->open = NULL;
+  return s->head ? s : NULL;
+}
+
+int rl_suppress_match(const rl_suppressions *s, const char *rule_id, uint32_t line, const char **justification) {
+  const range *hit = NULL;
+  if (s && rule_id) {
+    for (const range *r = s->head; r; r = r->next) {
+      if (line < r->first || line > r->last) continue;
+      int ok = r->rules == NULL;
+      for (size_t i = 0; !ok && i < r->nrules; i++) ok = strcmp(r->rules[i], rule_id) == 0;
+      if (!ok) continue;
+      if (!hit || (!hit->justification && r->justification)) hit = r;
+      if (hit->justification) break;
+    }
+  }
+  if (justification) *justification = hit ? hit->justification : NULL;
+  return hit != NULL;
+}

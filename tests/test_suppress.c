@@ -1,0 +1,320 @@
+/* Suppression comments: every form, rule lists, justifications, blocks, and
+ * directives that must NOT count (inside strings, for other rules). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arena.h"
+#include "suppress.h"
+
+static rl_arena *g_arena;
+
+static int setup(void **state) {
+  (void)state;
+  g_arena = rl_arena_new();
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  rl_arena_free(g_arena);
+  g_arena = NULL;
+  return 0;
+}
+
+static rl_suppressions *parse_lang(const char *text, rl_lang lang) {
+  return rl_suppress_parse(text, strlen(text), lang, g_arena);
+}
+
+static rl_suppressions *parse(const char *text) { return parse_lang(text, RL_LANG_TS); }
+
+static int on(const rl_suppressions *s, const char *rule, uint32_t line) {
+  return rl_suppress_match(s, rule, line, NULL);
+}
+
+static void suppress__no_marker_is_null(void **state) {
+  (void)state;
+  assert_null(parse("const a = 1;\n// eslint-disable-line\n"));
+  assert_null(parse(""));
+  assert_int_equal(on(NULL, "hardcoded-secret", 1), 0);
+  const char *why = "x";
+  assert_int_equal(rl_suppress_match(NULL, "hardcoded-secret", 1, &why), 0);
+  assert_null(why);
+}
+
+static void suppress__next_line(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("a();\n// roomlint-disable-next-line hardcoded-secret\nconst k = 'x';\nb();\n");
+  assert_non_null(s);
+  assert_int_equal(on(s, "hardcoded-secret", 3), 1);
+  assert_int_equal(on(s, "hardcoded-secret", 2), 0);
+  assert_int_equal(on(s, "hardcoded-secret", 4), 0);
+  assert_int_equal(on(s, "hardcoded-secret", 1), 0);
+}
+
+static void suppress__same_line(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("a();\nconst k = 'x'; // roomlint-disable-line hardcoded-secret\nb();\n");
+  assert_int_equal(on(s, "hardcoded-secret", 2), 1);
+  assert_int_equal(on(s, "hardcoded-secret", 1), 0);
+  assert_int_equal(on(s, "hardcoded-secret", 3), 0);
+}
+
+static void suppress__other_rule_not_suppressed(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("x(); // roomlint-disable-line insecure-http-url\n");
+  assert_int_equal(on(s, "insecure-http-url", 1), 1);
+  assert_int_equal(on(s, "hardcoded-secret", 1), 0);
+  /* a prefix of a rule id is a different rule */
+  s = parse("x(); // roomlint-disable-line hardcoded\n");
+  assert_int_equal(on(s, "hardcoded-secret", 1), 0);
+}
+
+static void suppress__rule_lists(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("// roomlint-disable-next-line hardcoded-secret, insecure-http-url\nx();\n"
+                             "// roomlint-disable-next-line public-env-secret insecure-http-url\ny();\n"
+                             "// roomlint-disable-next-line a,b ,  c\nz();\n");
+  assert_int_equal(on(s, "hardcoded-secret", 2), 1);
+  assert_int_equal(on(s, "insecure-http-url", 2), 1);
+  assert_int_equal(on(s, "public-env-secret", 2), 0);
+  assert_int_equal(on(s, "public-env-secret", 4), 1);
+  assert_int_equal(on(s, "insecure-http-url", 4), 1);
+  assert_int_equal(on(s, "hardcoded-secret", 4), 0);
+  assert_int_equal(on(s, "a", 6), 1);
+  assert_int_equal(on(s, "b", 6), 1);
+  assert_int_equal(on(s, "c", 6), 1);
+  assert_int_equal(on(s, "d", 6), 0);
+}
+
+static void suppress__no_list_means_all_rules(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("x(); // roomlint-disable-line\n// roomlint-disable-next-line -- legacy code\ny();\nz();\n");
+  assert_int_equal(on(s, "hardcoded-secret", 1), 1);
+  assert_int_equal(on(s, "anything-else", 1), 1);
+  const char *why = NULL;
+  assert_int_equal(rl_suppress_match(s, "insecure-http-url", 3, &why), 1);
+  assert_string_equal(why, "legacy code");
+  assert_int_equal(on(s, "insecure-http-url", 4), 0);
+}
+
+static void suppress__justification(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("// roomlint-disable-next-line hardcoded-secret -- test key, revoked in 2024  \nk();\n"
+                             "m(); // roomlint-disable-line insecure-http-url\n"
+                             "/* roomlint-disable-next-line public-env-secret --   public by design */\nn();\n");
+  const char *why = NULL;
+  assert_int_equal(rl_suppress_match(s, "hardcoded-secret", 2, &why), 1);
+  assert_string_equal(why, "test key, revoked in 2024");
+  why = "stale";
+  assert_int_equal(rl_suppress_match(s, "insecure-http-url", 3, &why), 1);
+  assert_null(why);
+  assert_int_equal(rl_suppress_match(s, "public-env-secret", 5, &why), 1);
+  assert_string_equal(why, "public by design");
+  /* the words of the reason are not rule ids */
+  assert_int_equal(on(s, "test", 2), 0);
+}
+
+static void suppress__block_range(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("a();\n"                                            /* 1 */
+                             "/* roomlint-disable hardcoded-secret -- fixtures */\n" /* 2 */
+                             "b();\n"                                              /* 3 */
+                             "c();\n"                                              /* 4 */
+                             "/* roomlint-enable hardcoded-secret */\n"            /* 5 */
+                             "d();\n");                                            /* 6 */
+  assert_int_equal(on(s, "hardcoded-secret", 1), 0);
+  const char *why = NULL;
+  assert_int_equal(rl_suppress_match(s, "hardcoded-secret", 3, &why), 1);
+  assert_string_equal(why, "fixtures");
+  assert_int_equal(on(s, "hardcoded-secret", 4), 1);
+  assert_int_equal(on(s, "hardcoded-secret", 6), 0);
+  assert_int_equal(on(s, "insecure-http-url", 3), 0);
+}
+
+static void suppress__block_all_rules_and_unterminated(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("a();\n/* roomlint-disable */\nb();\n/* roomlint-enable */\nc();\n");
+  assert_int_equal(on(s, "x-rule", 3), 1);
+  assert_int_equal(on(s, "y-rule", 3), 1);
+  assert_int_equal(on(s, "x-rule", 5), 0);
+  assert_int_equal(on(s, "x-rule", 1), 0);
+
+  s = parse("a();\n/* roomlint-disable hardcoded-secret */\nb();\n\n\nlast();");
+  assert_int_equal(on(s, "hardcoded-secret", 6), 1);
+  assert_int_equal(on(s, "hardcoded-secret", 100000), 1);
+  assert_int_equal(on(s, "hardcoded-secret", 1), 0);
+  assert_int_equal(on(s, "insecure-http-url", 6), 0);
+}
+
+static void suppress__overlapping_blocks_per_rule(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("/* roomlint-disable rule-a */\n" /* 1 */
+                             "x();\n"                          /* 2 */
+                             "/* roomlint-disable rule-b */\n" /* 3 */
+                             "x();\n"                          /* 4 */
+                             "/* roomlint-enable rule-a */\n"  /* 5 */
+                             "x();\n"                          /* 6 */
+                             "/* roomlint-disable rule-a */\n" /* 7 */
+                             "/* roomlint-disable rule-a */\n" /* 8: already off, no-op */
+                             "x();\n"                          /* 9 */
+                             "/* roomlint-enable rule-a */\n"  /* 10: one enable ends it */
+                             "x();\n"                          /* 11 */
+                             "/* roomlint-enable */\n"         /* 12: ends rule-b */
+                             "x();\n");                        /* 13 */
+  assert_int_equal(on(s, "rule-a", 2), 1);
+  assert_int_equal(on(s, "rule-b", 2), 0);
+  assert_int_equal(on(s, "rule-a", 4), 1);
+  assert_int_equal(on(s, "rule-b", 4), 1);
+  assert_int_equal(on(s, "rule-a", 6), 0);
+  assert_int_equal(on(s, "rule-b", 6), 1);
+  assert_int_equal(on(s, "rule-a", 9), 1);
+  assert_int_equal(on(s, "rule-a", 11), 0);
+  assert_int_equal(on(s, "rule-b", 11), 1);
+  assert_int_equal(on(s, "rule-b", 13), 0);
+}
+
+static void suppress__all_block_survives_specific_enable(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("/* roomlint-disable */\nx();\n/* roomlint-enable rule-a */\ny();\n");
+  assert_int_equal(on(s, "rule-a", 4), 1);
+  assert_int_equal(on(s, "rule-b", 4), 1);
+}
+
+static void suppress__directives_in_strings_ignored(void **state) {
+  (void)state;
+  assert_null(parse("const s = \"// roomlint-disable-line hardcoded-secret\";\n"));
+  assert_null(parse("const s = '/* roomlint-disable */';\nconst k = 'x';\n"));
+  assert_null(parse("const s = `\n// roomlint-disable-next-line hardcoded-secret\n`;\nconst k = 'x';\n"));
+  assert_null(parse("const s = `${a + `// roomlint-disable-line x`}`;\n"));
+  assert_null(parse("const re = /\\/\\/ roomlint-disable-line x/;\n"));
+  assert_null(parse("const s = 'it\\'s // roomlint-disable-line x';\n"));
+  /* a directive that is not at the start of its comment is prose */
+  assert_null(parse("// to silence, write roomlint-disable-line hardcoded-secret\nx();\n"));
+  /* a real comment after a template literal with an expression still counts */
+  rl_suppressions *s = parse("const u = `${base}/x`; // roomlint-disable-line insecure-http-url\n");
+  assert_int_equal(on(s, "insecure-http-url", 1), 1);
+  /* a division is not a regex: the comment after it counts */
+  s = parse("const h = a / b; const w = c / d; // roomlint-disable-line rule-a\n");
+  assert_int_equal(on(s, "rule-a", 1), 1);
+  /* a URL in a string does not start a comment */
+  s = parse("fetch('http://x.test/a'); // roomlint-disable-line insecure-http-url\n");
+  assert_int_equal(on(s, "insecure-http-url", 1), 1);
+}
+
+static void suppress__jsx_comment(void **state) {
+  (void)state;
+  rl_suppressions *s = parse_lang("export const A = () => (\n"
+                                  "  <div>\n"
+                                  "    {/* roomlint-disable-next-line insecure-http-url */}\n"
+                                  "    <img src=\"http://cdn.test/x.png\" />\n"
+                                  "  </div>\n"
+                                  ");\n",
+                                  RL_LANG_TSX);
+  assert_int_equal(on(s, "insecure-http-url", 4), 1);
+  assert_int_equal(on(s, "insecure-http-url", 3), 0);
+}
+
+static void suppress__multiline_block_comment_next_line(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("/*\n * roomlint-disable-next-line hardcoded-secret\n */\nconst k = 'x';\n");
+  assert_int_equal(on(s, "hardcoded-secret", 4), 1);
+  assert_int_equal(on(s, "hardcoded-secret", 2), 0);
+}
+
+static void suppress__crlf(void **state) {
+  (void)state;
+  rl_suppressions *s = parse("a();\r\n// roomlint-disable-next-line hardcoded-secret -- ok\r\nconst k = 'x';\r\n"
+                             "b(); // roomlint-disable-line insecure-http-url\r\n");
+  const char *why = NULL;
+  assert_int_equal(rl_suppress_match(s, "hardcoded-secret", 3, &why), 1);
+  assert_string_equal(why, "ok");
+  assert_int_equal(on(s, "insecure-http-url", 4), 1);
+  assert_int_equal(on(s, "hardcoded-secret", 4), 0);
+}
+
+static void suppress__dotenv(void **state) {
+  (void)state;
+  rl_suppressions *s = parse_lang("# roomlint-disable-next-line public-env-secret -- rotated\n" /* 1 */
+                                  "NEXT_PUBLIC_SECRET=abc\n"                                    /* 2 */
+                                  "HMS_SECRET=xyz # roomlint-disable-line hardcoded-secret\n"   /* 3 */
+                                  "PASS=abc#roomlint-disable-line hardcoded-secret\n"           /* 4: value */
+                                  "Q=\"a # roomlint-disable-line hardcoded-secret\"\n"          /* 5: value */
+                                  "R='x' # roomlint-disable-line hardcoded-secret\r\n"          /* 6 */
+                                  "S=plain\n",                                                  /* 7 */
+                                  RL_LANG_DOTENV);
+  const char *why = NULL;
+  assert_int_equal(rl_suppress_match(s, "public-env-secret", 2, &why), 1);
+  assert_string_equal(why, "rotated");
+  assert_int_equal(on(s, "hardcoded-secret", 3), 1);
+  assert_int_equal(on(s, "hardcoded-secret", 4), 0);
+  assert_int_equal(on(s, "hardcoded-secret", 5), 0);
+  assert_int_equal(on(s, "hardcoded-secret", 6), 1);
+  assert_int_equal(on(s, "hardcoded-secret", 7), 0);
+  /* '//' is not a comment in a dotenv file */
+  assert_null(parse_lang("URL=http://x // roomlint-disable-line insecure-http-url\n", RL_LANG_DOTENV));
+}
+
+static void suppress__dotenv_multiline_value(void **state) {
+  (void)state;
+  rl_suppressions *s = parse_lang("KEY=\"line one\n# roomlint-disable-line x\n\" # roomlint-disable-line rule-b\nN=1\n",
+                                  RL_LANG_DOTENV);
+  /* the '#' line inside the quoted value is value, not a comment */
+  assert_int_equal(on(s, "x", 2), 0);
+  assert_int_equal(on(s, "rule-b", 3), 1);
+  assert_int_equal(on(s, "rule-b", 4), 0);
+}
+
+static void suppress__misspelled_directive_ignored(void **state) {
+  (void)state;
+  assert_null(parse("x(); // roomlint-disabled-line hardcoded-secret\n"));
+  assert_null(parse("x(); // roomlint-disable-lines hardcoded-secret\n"));
+}
+
+static void suppress__hostile_input_does_not_crash(void **state) {
+  (void)state;
+  /* deep template nesting and an unterminated comment at EOF */
+  char buf[4096];
+  size_t n = 0;
+  for (int i = 0; i < 300; i++) {
+    memcpy(buf + n, "`${", 3);
+    n += 3;
+  }
+  memcpy(buf + n, "/* roomlint-disable", 19);
+  n += 19;
+  rl_suppressions *s = rl_suppress_parse(buf, n, RL_LANG_JS, g_arena);
+  (void)s;
+  s = parse("x(); /* roomlint-disable rule-a");
+  assert_int_equal(on(s, "rule-a", 1), 1);
+  assert_null(parse("'roomlint-"));
+  assert_null(parse("/roomlint-"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(suppress__no_marker_is_null, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__next_line, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__same_line, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__other_rule_not_suppressed, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__rule_lists, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__no_list_means_all_rules, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__justification, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__block_range, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__block_all_rules_and_unterminated, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__overlapping_blocks_per_rule, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__all_block_survives_specific_enable, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__directives_in_strings_ignored, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__jsx_comment, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__multiline_block_comment_next_line, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__crlf, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__dotenv, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__dotenv_multiline_value, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__misspelled_directive_ignored, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__hostile_input_does_not_crash, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
