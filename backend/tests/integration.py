@@ -1,0 +1,780 @@
+#!/usr/bin/env python3
+"""Integration tests for tokend: the real binary, raw sockets on 127.0.0.1, standard library only.
+
+usage: integration.py PATH/TO/tokend SUITE    (SUITE: http auth limits tls drain rooms)
+
+Every case starts from a known server configuration, talks HTTP/1.1 over a plain socket (or TLS with a
+throwaway certificate made by the openssl CLI), and checks what a client would see. Each server is
+stopped with SIGTERM and must exit 0 with no sanitizer report, so ASan/UBSan findings fail the suite.
+"""
+import base64
+import hashlib
+import hmac
+import http.server as httpserver
+import json
+import os
+import re
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+TOKEND = None
+TMP = tempfile.mkdtemp(prefix="tokend-it-")
+
+APP_SECRET = "test_app_secret_0123456789abcdef"
+ACCESS_KEY = "test_access_key_0123456789"
+USER_SECRET = "user_jwt_secret_for_tests_0123456789abcdef"
+ISSUER = "https://auth.example.test"
+AUDIENCE = "roomlint-app"
+ROOM = "65f1a2b3c4d5e6f7a8b9c0d1"
+UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+BASE_ENV = {
+    "HMS_ACCESS_KEY": ACCESS_KEY,
+    "HMS_APP_SECRET": APP_SECRET,
+    "HMS_TEMPLATE_ID": "tmpl_test_1",
+    "AUTH_JWT_ALG": "HS256",
+    "AUTH_JWT_SECRET": USER_SECRET,
+    "AUTH_JWT_ISSUER": ISSUER,
+    "AUTH_JWT_AUDIENCE": AUDIENCE,
+    "AUTH_LEEWAY_SECONDS": "5",
+    "ALLOWED_ROLES": "guest,host,viewer",
+    "PRIVILEGED_ROLES": "host",
+    "PORT": "0",
+    "THREADS": "2",
+    "CONN_TIMEOUT_SECONDS": "3",
+    "RATE_LIMIT_PER_MIN": "60000",
+    "RATE_LIMIT_BURST": "1000",
+    "SHUTDOWN_GRACE_SECONDS": "5",
+    "LOG_LEVEL": "info",
+}
+
+
+# ---- JWT helpers (independent of tokend's C code) ---------------------------------------------------
+
+def b64u(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unb64u(s):
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def enc_json(obj):
+    return b64u(json.dumps(obj, separators=(",", ":")).encode())
+
+
+def hs_token(claims, secret=USER_SECRET, alg="HS256", header=None):
+    head = header if header is not None else {"alg": alg, "typ": "JWT"}
+    signing_input = enc_json(head) + "." + enc_json(claims)
+    digest = {"HS256": hashlib.sha256, "HS512": hashlib.sha512}[alg]
+    key = secret if isinstance(secret, bytes) else secret.encode()
+    return signing_input + "." + b64u(hmac.new(key, signing_input.encode(), digest).digest())
+
+
+def claims(**over):
+    now = int(time.time())
+    c = {"sub": "user_42", "exp": now + 600, "iat": now, "iss": ISSUER, "aud": AUDIENCE}
+    for k, v in over.items():
+        if v is None:
+            c.pop(k, None)
+        else:
+            c[k] = v
+    return c
+
+
+def openssl(*args, data=None):
+    return subprocess.run(["openssl", *args], input=data, capture_output=True, check=True).stdout
+
+
+def pkey_token(claims_, key_path, alg):
+    signing_input = enc_json({"alg": alg, "typ": "JWT"}) + "." + enc_json(claims_)
+    der = openssl("dgst", "-sha256", "-sign", key_path, data=signing_input.encode())
+    if alg == "ES256":
+        der = der_to_raw_ecdsa(der)
+    return signing_input + "." + b64u(der)
+
+
+def der_to_raw_ecdsa(der):
+    # SEQUENCE { INTEGER r, INTEGER s } -> r||s, 32 bytes each
+    assert der[0] == 0x30
+    i = 2 if der[1] < 0x80 else 3
+    out = b""
+    for _ in range(2):
+        assert der[i] == 0x02
+        n = der[i + 1]
+        out += der[i + 2:i + 2 + n].lstrip(b"\x00").rjust(32, b"\x00")
+        i += 2 + n
+    return out
+
+
+def verify_minted(token, secret=APP_SECRET):
+    """Checks a 100ms token with Python's hmac, not with anything from tokend. Returns its claims."""
+    head, payload, sig = token.split(".")
+    assert json.loads(unb64u(head)) == {"alg": "HS256", "typ": "JWT"}, head
+    want = hmac.new(secret.encode(), (head + "." + payload).encode(), hashlib.sha256).digest()
+    assert hmac.compare_digest(unb64u(sig), want), "minted token signature does not verify"
+    return json.loads(unb64u(payload))
+
+
+# ---- server process -----------------------------------------------------------------------------------
+
+class Server:
+    def __init__(self, **env):
+        full = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+            if k in os.environ:
+                full[k] = os.environ[k]
+        full.update(BASE_ENV)
+        for k, v in env.items():
+            if v is None:
+                full.pop(k, None)
+            else:
+                full[k] = str(v)
+        self.log_path = os.path.join(TMP, "stderr-%d.log" % time.monotonic_ns())
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([TOKEND], env=full, stdout=subprocess.PIPE, stderr=self.log)
+        line = self.proc.stdout.readline().decode()
+        m = re.match(r"^listening (\S+):(\d+)\n$", line)
+        if not m:
+            self.proc.wait(timeout=10)
+            raise AssertionError("tokend did not start: %r %s" % (line, self.stderr()))
+        self.port = int(m.group(2))
+
+    def stderr(self):
+        if not self.log.closed:
+            self.log.flush()
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        rc = self.proc.wait(timeout=30)
+        self.log.close()
+        err = self.stderr()
+        assert "Sanitizer" not in err and "runtime error" not in err, err
+        assert rc == 0, "tokend exited %d: %s" % (rc, err[-2000:])
+        return err
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self.stop()
+        else:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_config_error(**env):
+    full = {"PATH": os.environ.get("PATH", "")}
+    full.update(BASE_ENV)
+    for k, v in env.items():
+        if v is None:
+            full.pop(k, None)
+        else:
+            full[k] = str(v)
+    p = subprocess.run([TOKEND], env=full, capture_output=True, timeout=30)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+# ---- raw HTTP -----------------------------------------------------------------------------------------
+
+class Response:
+    def __init__(self, raw):
+        head, _, body = raw.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        m = re.match(r"^HTTP/1\.[01] (\d{3}) ", lines[0] + " ")
+        assert m, "not an HTTP response: %r" % raw[:200]
+        self.status = int(m.group(1))
+        self.headers = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            self.headers[k.strip().lower()] = v.strip()
+        self.body = body
+        self.raw = raw
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def read_response(sock):
+    """Reads one response: headers, then Content-Length bytes (or until close)."""
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        chunk = sock.recv(65536)
+        if not chunk:
+            if not buf:
+                return None
+            break
+        buf += chunk
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
+    if m:
+        need = int(m.group(1))
+        while len(rest) < need:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            rest += chunk
+    return Response(head + b"\r\n\r\n" + rest)
+
+
+def build(method, path, headers=None, body=b"", close=True):
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body).encode()
+    elif isinstance(body, str):
+        body = body.encode()
+    h = {"Host": "127.0.0.1"}
+    if body or method == "POST":
+        h["Content-Length"] = str(len(body))
+    if close:
+        h["Connection"] = "close"
+    h.update(headers or {})
+    head = "%s %s HTTP/1.1\r\n" % (method, path)
+    head += "".join("%s: %s\r\n" % (k, v) for k, v in h.items() if v is not None)
+    return head.encode() + b"\r\n" + body
+
+
+def connect(port, tls_ctx=None):
+    s = socket.create_connection(("127.0.0.1", port), timeout=15)
+    if tls_ctx is not None:
+        s = tls_ctx.wrap_socket(s, server_hostname="127.0.0.1")
+    return s
+
+
+def http(port, method, path, headers=None, body=b"", tls_ctx=None):
+    with connect(port, tls_ctx) as s:
+        s.sendall(build(method, path, headers, body))
+        r = read_response(s)
+        assert r is not None, "connection closed without a response"
+        return r
+
+
+def post_token(port, token=None, body=None, room=ROOM, headers=None, tls_ctx=None):
+    h = {"Content-Type": "application/json"}
+    if token is not None:
+        h["Authorization"] = "Bearer " + token
+    h.update(headers or {})
+    return http(port, "POST", "/api/rooms/%s/token" % room, h, body if body is not None else {"role": "guest"},
+                tls_ctx)
+
+
+def expect_error(r, status, code=None):
+    assert r.status == status, "want %d, got %d: %r" % (status, r.status, r.raw[:400])
+    assert r.headers.get("content-type") == "application/json", r.headers
+    j = r.json()
+    assert set(j) == {"error", "message"}, j
+    if code is not None:
+        assert j["error"] == code, j
+    return j
+
+
+# ---- suites ---------------------------------------------------------------------------------------------
+
+def suite_http():
+    user = hs_token(claims())
+    with Server() as srv:
+        p = srv.port
+        tokens_seen = []
+
+        r = http(p, "GET", "/healthz")
+        assert r.status == 200 and r.json() == {"status": "ok"}
+        r = http(p, "HEAD", "/healthz")
+        assert r.status == 200 and r.body == b""
+        r = http(p, "GET", "/readyz")
+        assert r.status == 200
+        r = http(p, "GET", "/api/config")
+        assert r.status == 200 and r.json() == {"templateId": "tmpl_test_1"}, r.body
+        assert APP_SECRET.encode() not in r.raw and ACCESS_KEY.encode() not in r.raw
+
+        expect_error(http(p, "GET", "/nope"), 404, "not_found")
+        expect_error(http(p, "GET", "/api/rooms/%s/tokens" % ROOM), 404)
+        expect_error(http(p, "GET", "/api/rooms//token"), 404)
+        r = http(p, "POST", "/healthz", {"Content-Type": "application/json"}, b"{}")
+        expect_error(r, 405, "method_not_allowed")
+        assert r.headers["allow"] == "GET, HEAD"
+        r = http(p, "GET", "/api/rooms/%s/token" % ROOM)
+        expect_error(r, 405)
+        assert r.headers["allow"] == "POST"
+        r = http(p, "DELETE", "/api/rooms")
+        expect_error(r, 405)
+        assert r.headers["allow"] == "POST"
+
+        # 200: the token verifies with an independent HMAC and carries exactly the documented claims.
+        r = post_token(p, user)
+        assert r.status == 200, r.raw
+        assert r.headers["cache-control"] == "no-store"
+        j = r.json()
+        assert set(j) == {"token", "room_id", "role", "user_id", "expires_at"}, j
+        c = verify_minted(j["token"])
+        tokens_seen.append(j["token"])
+        assert set(c) == {"access_key", "room_id", "user_id", "role", "type", "version", "iat", "nbf", "exp", "jti"}
+        assert c["access_key"] == ACCESS_KEY and c["room_id"] == ROOM and c["user_id"] == "user_42"
+        assert c["role"] == "guest" and c["type"] == "app" and c["version"] == 2
+        assert c["nbf"] == c["iat"] and c["exp"] - c["iat"] == 3600 and j["expires_at"] == c["exp"]
+        assert abs(c["iat"] - time.time()) < 120
+        assert UUID4.match(c["jti"]), c["jti"]
+        r2 = post_token(p, user)
+        c2 = verify_minted(r2.json()["token"])
+        tokens_seen.append(r2.json()["token"])
+        assert c2["jti"] != c["jti"], "jti must be fresh per token"
+
+        r = post_token(p, user, {"role": "viewer", "ttl_seconds": 60})
+        assert r.status == 200, r.raw
+        c = verify_minted(r.json()["token"])
+        tokens_seen.append(r.json()["token"])
+        assert c["exp"] - c["iat"] == 60 and c["role"] == "viewer"
+
+        # 400s
+        expect_error(post_token(p, user, '{"role": "guest"'), 400, "malformed_json")
+        expect_error(post_token(p, user, '{"role": "guest", "role": "host"}'), 400, "duplicate_key")
+        expect_error(post_token(p, user, {"role": "guest", "user_id": "someone_else"}), 400, "unknown_key")
+        expect_error(post_token(p, user, {"role": 7}), 400, "wrong_type")
+        expect_error(post_token(p, user, {}), 400, "wrong_type")
+        expect_error(post_token(p, user, ["guest"]), 400, "wrong_type")
+        expect_error(post_token(p, user, {"role": "guest", "ttl_seconds": "60"}), 400, "wrong_type")
+        expect_error(post_token(p, user, {"role": "guest", "ttl_seconds": 1.5}), 400, "wrong_type")
+        expect_error(post_token(p, user, {"role": "gu est"}), 400, "bad_role")
+        expect_error(post_token(p, user, {"role": "x" * 65}), 400, "bad_role")
+        expect_error(post_token(p, user, {"role": "guest", "ttl_seconds": 86401}), 400, "ttl_too_large")
+        expect_error(post_token(p, user, {"role": "guest", "ttl_seconds": 0}), 400, "bad_ttl")
+        for bad_room in (ROOM.upper(), ROOM[:-1], ROOM + "0", "zz" + ROOM[2:], "%2e%2e"):
+            expect_error(post_token(p, user, room=bad_room), 400, "bad_room_id")
+
+        # 403s
+        expect_error(post_token(p, user, {"role": "admin"}), 403, "role_not_allowed")
+        expect_error(post_token(p, user, {"role": "host"}), 403, "role_not_allowed")
+        host = hs_token(claims(hms_roles=["host"]))
+        assert post_token(p, host, {"role": "host"}).status == 200
+        scoped = hs_token(claims(hms_rooms=["aaaaaaaaaaaaaaaaaaaaaaaa"]))
+        expect_error(post_token(p, scoped), 403, "room_not_allowed")
+        assert post_token(p, scoped, room="aaaaaaaaaaaaaaaaaaaaaaaa").status == 200
+
+        # 415
+        expect_error(post_token(p, user, headers={"Content-Type": "text/plain"}), 415, "unsupported_media_type")
+        expect_error(post_token(p, user, headers={"Content-Type": None}), 415)
+        assert post_token(p, user, headers={"Content-Type": "application/json; charset=utf-8"}).status == 200
+
+        # 413 by Content-Length (sent before any body) and by a chunked body.
+        with connect(p) as s:
+            s.sendall(build("POST", "/api/rooms/%s/token" % ROOM,
+                            {"Authorization": "Bearer " + user, "Content-Type": "application/json",
+                             "Content-Length": "5000"}))
+            expect_error(read_response(s), 413, "body_too_large")
+        with connect(p) as s:
+            big = json.dumps({"role": "guest", "pad": "x" * 6000}).encode()
+            chunked = b"".join(b"%x\r\n%s\r\n" % (len(big[i:i + 1000]), big[i:i + 1000])
+                               for i in range(0, len(big), 1000)) + b"0\r\n\r\n"
+            s.sendall(build("POST", "/api/rooms/%s/token" % ROOM,
+                            {"Authorization": "Bearer " + user, "Content-Type": "application/json",
+                             "Transfer-Encoding": "chunked", "Content-Length": None}) + chunked)
+            expect_error(read_response(s), 413, "body_too_large")
+        # A small chunked body is fine.
+        with connect(p) as s:
+            small = b'{"role":"guest"}'
+            s.sendall(build("POST", "/api/rooms/%s/token" % ROOM,
+                            {"Authorization": "Bearer " + user, "Content-Type": "application/json",
+                             "Transfer-Encoding": "chunked", "Content-Length": None})
+                      + b"%x\r\n%s\r\n0\r\n\r\n" % (len(small), small))
+            r = read_response(s)
+            assert r.status == 200, r.raw
+            tokens_seen.append(r.json()["token"])
+
+        # 431: over our 8 KiB header cap (JSON answer), and far over libmicrohttpd's buffer.
+        expect_error(http(p, "GET", "/healthz", {"X-Big": "a" * 9000}), 431, "headers_too_large")
+        r = http(p, "GET", "/healthz", {"X-Big": "a" * 40000})
+        assert r.status == 431, r.raw[:200]
+
+        # Keep-alive: two requests on one connection.
+        with connect(p) as s:
+            s.sendall(build("GET", "/healthz", close=False))
+            assert read_response(s).status == 200
+            s.sendall(build("GET", "/readyz", close=False))
+            assert read_response(s).status == 200
+
+    # Logs: one JSON line per request, and nothing secret in them.
+    err = srv.stderr()
+    lines = [json.loads(l) for l in err.splitlines() if l.strip()]
+    reqs = [l for l in lines if "route" in l]
+    assert len(reqs) >= 40, len(reqs)
+    for l in reqs:
+        assert {"method", "route", "status", "duration_ms", "user"} <= set(l), l
+    assert any(l["status"] == 200 and l["route"] == "/api/rooms/:room_id/token" and l["user"] for l in reqs)
+    for secret in [user, host, APP_SECRET, USER_SECRET, "Bearer", "Authorization", "user_42", ROOM] + tokens_seen:
+        assert secret not in err, "log leaks %r" % secret[:20]
+
+
+def suite_auth():
+    now = int(time.time())
+    with Server() as srv:
+        p = srv.port
+        r = post_token(p, None)
+        expect_error(r, 401, "unauthenticated")
+        assert r.headers["www-authenticate"].startswith("Bearer")
+        expect_error(post_token(p, None, headers={"Authorization": "Basic dXNlcjpwYXNz"}), 401)
+        expect_error(post_token(p, None, headers={"Authorization": "Bearer "}), 401)
+        good = hs_token(claims())
+        assert post_token(p, good).status == 200
+        bad = {
+            "garbage": "not-a-jwt",
+            "three garbage parts": "a.b.c",
+            "four parts": good + ".x",
+            "expired": hs_token(claims(exp=now - 3600)),
+            "not yet valid": hs_token(claims(nbf=now + 3600)),
+            "wrong secret": hs_token(claims(), secret="another_secret_that_is_long_enough_0123"),
+            "alg none": enc_json({"alg": "none", "typ": "JWT"}) + "." + enc_json(claims()) + ".",
+            "alg none, signed": hs_token(claims(), header={"alg": "none"}),
+            "HS512 instead of HS256": hs_token(claims(), alg="HS512"),
+            "no alg": hs_token(claims(), header={"typ": "JWT"}),
+            "no sub": hs_token(claims(sub=None)),
+            "empty sub": hs_token(claims(sub="")),
+            "no exp": hs_token(claims(exp=None)),
+            "exp as string": hs_token(claims(exp=str(now + 600))),
+            "wrong issuer": hs_token(claims(iss="https://evil.example")),
+            "no issuer": hs_token(claims(iss=None)),
+            "wrong audience": hs_token(claims(aud="other-app")),
+            "hms_roles not a list": hs_token(claims(hms_roles="host")),
+            "tampered payload": good.split(".")[0] + "." + enc_json(claims(sub="admin")) + "." + good.split(".")[2],
+            "padded signature": good + "=",
+            "duplicate claim": (lambda si: si + "." + b64u(hmac.new(USER_SECRET.encode(), si.encode(),
+                                                                     hashlib.sha256).digest()))(
+                enc_json({"alg": "HS256"}) + "." + b64u(
+                    ('{"sub":"a","sub":"b","exp":%d,"iss":"%s","aud":"%s"}' % (now + 600, ISSUER, AUDIENCE)).encode())),
+        }
+        for name, tok in bad.items():
+            r = post_token(p, tok)
+            assert r.status == 401, "%s: got %d %r" % (name, r.status, r.body)
+            expect_error(r, 401, "invalid_token")
+        assert post_token(p, hs_token(claims(aud=["x", AUDIENCE]))).status == 200
+        assert post_token(p, hs_token(claims(exp=now - 2))).status == 200, "within leeway"
+
+    # RS256: a real signature passes; HS256 signed with the public key (key confusion) and HS256 fail.
+    rsa_key = os.path.join(TMP, "rsa.pem")
+    rsa_pub = os.path.join(TMP, "rsa.pub.pem")
+    openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", rsa_key)
+    openssl("pkey", "-in", rsa_key, "-pubout", "-out", rsa_pub)
+    pub_pem = open(rsa_pub, "rb").read()
+    with Server(AUTH_JWT_ALG="RS256", AUTH_JWT_SECRET=None, AUTH_JWT_PUBLIC_KEY_FILE=rsa_pub) as srv:
+        assert post_token(srv.port, pkey_token(claims(), rsa_key, "RS256")).status == 200
+        expect_error(post_token(srv.port, hs_token(claims(), secret=pub_pem)), 401, "invalid_token")
+        expect_error(post_token(srv.port, hs_token(claims())), 401, "invalid_token")
+        tok = pkey_token(claims(), rsa_key, "RS256")
+        h, pl, sig = tok.split(".")
+        expect_error(post_token(srv.port, h + "." + enc_json(claims(sub="mallory")) + "." + sig), 401)
+
+    ec_key = os.path.join(TMP, "ec.pem")
+    ec_pub = os.path.join(TMP, "ec.pub.pem")
+    openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", ec_key)
+    openssl("pkey", "-in", ec_key, "-pubout", "-out", ec_pub)
+    with Server(AUTH_JWT_ALG="ES256", AUTH_JWT_SECRET=None, AUTH_JWT_PUBLIC_KEY_FILE=ec_pub) as srv:
+        tok = pkey_token(claims(), ec_key, "ES256")
+        assert post_token(srv.port, tok).status == 200
+        h, pl, sig = tok.split(".")
+        raw = bytearray(unb64u(sig))
+        raw[5] ^= 1
+        expect_error(post_token(srv.port, h + "." + pl + "." + b64u(bytes(raw))), 401)
+        expect_error(post_token(srv.port, pkey_token(claims(), rsa_key, "RS256")), 401)
+        expect_error(post_token(srv.port, hs_token(claims(), secret=open(ec_pub, "rb").read())), 401)
+
+    # An RSA key configured for ES256 is refused at start-up.
+    rc, _, err = run_config_error(AUTH_JWT_ALG="ES256", AUTH_JWT_SECRET=None, AUTH_JWT_PUBLIC_KEY_FILE=rsa_pub)
+    assert rc == 2 and "AUTH_JWT_PUBLIC_KEY_FILE" in err, (rc, err)
+
+    # Start-up refusals: exit 2, the variable named, its value never printed.
+    cases = [
+        ({"HMS_APP_SECRET": None}, "HMS_APP_SECRET", APP_SECRET),
+        ({"TOKEN_MAX_TTL_SECONDS": "86401"}, "TOKEN_MAX_TTL_SECONDS", "86401"),
+        ({"TOKEN_TTL_SECONDS": "7200", "TOKEN_MAX_TTL_SECONDS": "3600"}, "TOKEN_TTL_SECONDS", "7200"),
+        ({"AUTH_JWT_SECRET": "short_secret_value"}, "AUTH_JWT_SECRET", "short_secret_value"),
+        ({"AUTH_JWT_ALG": "HS256,RS256"}, "AUTH_JWT_ALG", "HS256,RS256"),
+        ({"AUTH_JWT_ALG": "none"}, "AUTH_JWT_ALG", None),
+        ({"AUTH_LEEWAY_SECONDS": "61"}, "AUTH_LEEWAY_SECONDS", None),
+        ({"BIND_ADDR": "0.0.0.0"}, "BIND_ADDR", None),
+        ({"PORT": "http"}, "PORT", None),
+        ({"MAX_BODY_BYTES": "-1"}, "MAX_BODY_BYTES", None),
+        ({"HMS_API_BASE": "http://api.example.test/v2"}, "HMS_API_BASE", "api.example.test"),
+        ({"PRIVILEGED_ROLES": "admin"}, "PRIVILEGED_ROLES", None),
+        ({"HMS_APP_SECRET_FILE": "/nonexistent"}, "HMS_APP_SECRET", APP_SECRET),
+        ({"TLS_CERT_FILE": "/etc/hostname"}, "TLS_", None),
+    ]
+    for env, var, value in cases:
+        rc, out, err = run_config_error(**env)
+        assert rc == 2, "%s: exit %d, %s" % (env, rc, err)
+        assert var in err, "%s: %r" % (env, err)
+        assert out == "", out
+        if value:
+            assert value not in err, "%s: value leaked: %r" % (env, err)
+
+    # Secrets from *_FILE.
+    path = os.path.join(TMP, "app_secret")
+    with open(path, "w") as f:
+        f.write(APP_SECRET + "\n")
+    with Server(HMS_APP_SECRET=None, HMS_APP_SECRET_FILE=path) as srv:
+        r = post_token(srv.port, hs_token(claims()))
+        assert r.status == 200
+        verify_minted(r.json()["token"])
+
+
+def suite_limits():
+    user = hs_token(claims())
+    other = hs_token(claims(sub="user_43"))
+    with Server(RATE_LIMIT_PER_MIN="60", RATE_LIMIT_BURST="3") as srv:
+        p = srv.port
+        for _ in range(3):
+            assert post_token(p, user).status == 200
+        r = post_token(p, user)
+        expect_error(r, 429, "rate_limited")
+        assert int(r.headers["retry-after"]) >= 1
+        assert post_token(p, other).status == 200, "the bucket is per user"
+
+    with Server(CONN_TIMEOUT_SECONDS="1", MAX_CONN_PER_IP="4") as srv:
+        p = srv.port
+        # Slowloris: headers that never finish. The server must hang up on its own (recv sees EOF).
+        with connect(p) as s:
+            s.sendall(b"POST /api/rooms/%s/token HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " % ROOM.encode())
+            s.settimeout(20)
+            assert s.recv(4096) == b"", "slow client was answered instead of dropped"
+        # A body that trickles in one byte at a time never gets a token.
+        with connect(p) as s:
+            s.sendall(build("POST", "/api/rooms/%s/token" % ROOM,
+                            {"Authorization": "Bearer " + user, "Content-Type": "application/json",
+                             "Content-Length": "4000"}, close=False))
+            got = b""
+            try:
+                for _ in range(60):
+                    s.sendall(b" ")
+                    time.sleep(0.2)
+                    s.setblocking(False)
+                    try:
+                        chunk = s.recv(4096)
+                    except BlockingIOError:
+                        chunk = None
+                    s.setblocking(True)
+                    s.settimeout(15)
+                    if chunk == b"":
+                        break
+                    if chunk:
+                        got += chunk
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            assert b"200 OK" not in got
+            assert len(got) == 0 or got.startswith(b"HTTP/1.1 4"), got[:100]
+        # Per-IP limit: 4 idle connections are held, a 5th is closed without an answer.
+        held = [connect(p) for _ in range(4)]
+        for s in held:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert read_response(s).status == 200
+        with connect(p) as s:
+            try:
+                s.sendall(build("GET", "/healthz"))
+                assert read_response(s) is None, "fifth connection from one IP was served"
+            except ConnectionResetError:
+                pass
+        for s in held:
+            s.close()
+        for _ in range(100):  # the server notices the closes asynchronously
+            try:
+                if http(p, "GET", "/healthz").status == 200:
+                    break
+            except (AssertionError, ConnectionResetError):
+                time.sleep(0.05)
+        else:
+            raise AssertionError("server did not recover after connections closed")
+
+    # Global limit: at MAX_CONNECTIONS the server stops accepting; a further client waits in the
+    # kernel's backlog and is served only once a held connection goes away.
+    with Server(MAX_CONNECTIONS="3", MAX_CONN_PER_IP="0", CONN_TIMEOUT_SECONDS="60") as srv:
+        held = [connect(srv.port) for _ in range(3)]
+        for s in held:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert read_response(s).status == 200
+        with connect(srv.port) as s:
+            s.sendall(build("GET", "/healthz"))
+            s.settimeout(1.5)
+            try:
+                data = s.recv(4096)
+            except socket.timeout:
+                data = None
+            assert not data, "connection over MAX_CONNECTIONS was served: %r" % data
+            held.pop().close()
+            s.settimeout(20)
+            r = read_response(s)
+            assert r is not None and r.status == 200
+        for s in held:
+            s.close()
+
+
+def suite_tls():
+    cert = os.path.join(TMP, "cert.pem")
+    key = os.path.join(TMP, "key.pem")
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert)
+    ctx = ssl.create_default_context(cafile=cert)
+    with Server(TLS_CERT_FILE=cert, TLS_KEY_FILE=key) as srv:
+        p = srv.port
+        r = http(p, "GET", "/healthz", tls_ctx=ctx)
+        assert r.status == 200
+        r = post_token(p, hs_token(claims()), tls_ctx=ctx)
+        assert r.status == 200, r.raw
+        verify_minted(r.json()["token"])
+        expect_error(post_token(p, None, tls_ctx=ctx), 401)
+        # Plain HTTP to the TLS port gets no HTTP answer.
+        with connect(p) as s:
+            s.sendall(build("GET", "/healthz"))
+            try:
+                data = s.recv(4096)
+            except ConnectionResetError:
+                data = b""
+            assert not data.startswith(b"HTTP/1.1 200"), data[:100]
+    rc, _, err = run_config_error(TLS_CERT_FILE=cert)
+    assert rc == 2 and "TLS_KEY_FILE" in err, err
+
+
+def suite_drain():
+    user = hs_token(claims())
+    srv = Server(SHUTDOWN_GRACE_SECONDS="10")
+    p = srv.port
+    # An in-flight request: headers and half of the body sent.
+    body = json.dumps({"role": "guest"}).encode()
+    inflight = connect(p)
+    # "Expect: 100-continue" makes the server say when it has started on the request: the interim
+    # 100 is sent only after the handler accepted the headers, so the request is in flight.
+    whole = build("POST", "/api/rooms/%s/token" % ROOM,
+                  {"Authorization": "Bearer " + user, "Content-Type": "application/json",
+                   "Expect": "100-continue"}, body, close=False)
+    inflight.sendall(whole[:-len(body)])
+    interim = read_response(inflight)
+    assert interim is not None and interim.status == 100, interim and interim.raw
+    inflight.sendall(body[:5])
+    idle = connect(p)
+    idle.sendall(build("GET", "/readyz", close=False))
+    assert read_response(idle).status == 200
+    srv.proc.send_signal(signal.SIGTERM)
+    for _ in range(200):
+        idle.sendall(build("GET", "/readyz", close=False))
+        r = read_response(idle)
+        assert r is not None, "idle connection closed without an answer: " + srv.stderr()
+        if r.status == 503:
+            assert r.headers.get("connection", "").lower() == "close"
+            break
+        time.sleep(0.02)
+    else:
+        raise AssertionError("readyz never reported 503 while draining")
+    idle.close()
+    try:
+        with socket.create_connection(("127.0.0.1", p), timeout=5) as s:
+            s.sendall(build("GET", "/healthz"))
+            s.settimeout(5)
+            assert read_response(s) is None, "a new connection was served while draining"
+    except (ConnectionRefusedError, ConnectionResetError, socket.timeout):
+        pass
+    assert srv.proc.poll() is None, "exited before the in-flight request finished"
+    inflight.sendall(body[5:])
+    r = read_response(inflight)
+    assert r.status == 200, r.raw
+    assert r.headers.get("connection", "").lower() == "close"
+    verify_minted(r.json()["token"])
+    inflight.close()
+    srv.stop()  # asserts exit status 0
+
+
+class FakeHms(httpserver.BaseHTTPRequestHandler):
+    """A loopback stand-in for the 100ms REST API: checks the management token, records the request."""
+    records = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        body = json.loads(self.rfile.read(n))
+        auth = self.headers.get("Authorization", "")
+        ok, claims_ = False, None
+        try:
+            assert auth.startswith("Bearer ")
+            claims_ = verify_minted(auth[7:])
+            now = time.time()
+            assert set(claims_) == {"access_key", "type", "version", "iat", "nbf", "exp", "jti"}, claims_
+            assert claims_["access_key"] == ACCESS_KEY and claims_["type"] == "management"
+            assert claims_["version"] == 2 and claims_["iat"] <= now + 5 and claims_["exp"] > now
+            assert claims_["nbf"] == claims_["iat"] and UUID4.match(claims_["jti"])
+            ok = True
+        except Exception as e:  # recorded and answered 401, the test asserts on it
+            claims_ = {"error": repr(e)}
+        FakeHms.records.append({"path": self.path, "body": body, "claims": claims_, "ok": ok,
+                                "content_type": self.headers.get("Content-Type")})
+        if not ok:
+            status, reply = 401, {"error": "bad management token"}
+        elif body.get("name") == "fail-upstream":
+            status, reply = 500, {"error": "boom"}
+        else:
+            status, reply = 200, {"id": "6601aa00bb11cc22dd33ee44", "name": body.get("name"), "enabled": True}
+        data = json.dumps(reply).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def suite_rooms():
+    fake = httpserver.ThreadingHTTPServer(("127.0.0.1", 0), FakeHms)
+    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    base = "http://127.0.0.1:%d/v2" % fake.server_address[1]
+    creator = hs_token(claims(can_create_rooms=True))
+
+    def create(token, body):
+        h = {"Content-Type": "application/json"}
+        if token:
+            h["Authorization"] = "Bearer " + token
+        return http(srv.port, "POST", "/api/rooms", h, body)
+
+    try:
+        with Server(HMS_API_BASE=base) as srv:
+            r = create(creator, {"name": "standup-2026", "description": "daily"})
+            assert r.status == 201, r.raw
+            assert r.json() == {"room_id": "6601aa00bb11cc22dd33ee44", "name": "standup-2026"}
+            rec = FakeHms.records[-1]
+            assert rec["ok"], rec
+            assert rec["path"] == "/v2/rooms"
+            assert rec["body"] == {"name": "standup-2026", "description": "daily", "template_id": "tmpl_test_1"}
+            assert rec["content_type"] == "application/json"
+            r = create(creator, {"name": "retro"})
+            assert r.status == 201, r.raw
+            assert FakeHms.records[-1]["claims"]["jti"] == rec["claims"]["jti"], "management token is cached"
+            n = len(FakeHms.records)
+            expect_error(create(None, {"name": "x"}), 401)
+            expect_error(create(hs_token(claims()), {"name": "x"}), 403, "forbidden")
+            expect_error(create(hs_token(claims(can_create_rooms=False)), {"name": "x"}), 403)
+            expect_error(create(creator, {"name": "has space"}), 400, "bad_name")
+            expect_error(create(creator, {"name": ""}), 400, "bad_name")
+            expect_error(create(creator, {}), 400, "wrong_type")
+            expect_error(create(creator, {"name": "ok", "description": 5}), 400, "wrong_type")
+            expect_error(create(creator, {"name": "ok", "template_id": "evil"}), 400, "unknown_key")
+            expect_error(create(creator, {"name": "ok", "description": "d" * 501}), 400, "bad_description")
+            assert len(FakeHms.records) == n, "rejected requests must not reach 100ms"
+            expect_error(create(creator, {"name": "fail-upstream"}), 502, "upstream_error")
+            err = srv.stop()
+            assert creator not in err and APP_SECRET not in err
+            assert rec["claims"]["jti"] not in err
+    finally:
+        fake.shutdown()
+
+
+SUITES = {"http": suite_http, "auth": suite_auth, "limits": suite_limits, "tls": suite_tls,
+          "drain": suite_drain, "rooms": suite_rooms}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[2] not in SUITES:
+        sys.exit("usage: integration.py TOKEND {%s}" % "|".join(SUITES))
+    TOKEND = sys.argv[1]
+    SUITES[sys.argv[2]]()
+    print("tokend integration suite %s: ok" % sys.argv[2])
