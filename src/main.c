@@ -1,0 +1,317 @@
+/* roomlint: argv -> options -> run -> exit code, nothing else.
+ * Exit codes: 0 no finding at or above --fail-on, 1 there is one,
+ * 2 usage error, unreadable path, bad rule file or write failure. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "engine.h"
+#include "report.h"
+#include "util.h"
+#include "version.h"
+
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
+
+typedef struct options {
+  const char *format;
+  const char *output;
+  rl_severity fail_on;
+  const char **rule_dirs, **enable, **disable;
+  size_t nrule_dirs, nenable, ndisable;
+  int list_rules;
+  const char *explain;
+  int jobs;
+  size_t max_file_size;
+  double max_token_ttl;
+  int no_ignore, no_prefilter, verbose;
+  const char **paths;
+  size_t npaths;
+  const char **owned; /* copies that list entries point into */
+  size_t nowned;
+} options;
+
+static void usage(FILE *out) {
+  fputs("Usage: roomlint [OPTIONS] [PATH...]\n"
+        "Finds leaked video-chat credentials, client-side token minting, unauthenticated token\n"
+        "routes, long-lived tokens and plain-HTTP endpoints in JS/TS code and dotenv files.\n"
+        "PATH defaults to '.'; files named explicitly are always scanned.\n"
+        "\n"
+        "Output:\n"
+        "  -f, --format FORMAT      text (default), json or sarif\n"
+        "  -o, --output FILE        write the report to FILE instead of standard output\n"
+        "      --fail-on LEVEL      exit 1 when an unsuppressed finding is at or above LEVEL:\n"
+        "                           error, warning (default), note or none\n"
+        "  -v, --verbose            list skipped files and each file's client/server context\n"
+        "Rules:\n"
+        "      --rules DIR          load a rule pack (*.scm tree-sitter queries); repeatable\n"
+        "      --enable RULE        turn a rule on (repeatable, or comma-separated)\n"
+        "      --disable RULE       turn a rule off (repeatable, or comma-separated)\n"
+        "      --max-token-ttl DUR  longest acceptable token lifetime (default 24h; e.g. 3600, 12h, 1d)\n"
+        "      --list-rules         list rules: id, severity, title\n"
+        "      --explain RULE       print a rule's documentation\n"
+        "Files:\n"
+        "      --no-ignore          scan everything: no default ignored directories, no ignore files\n"
+        "      --max-file-size N    skip files larger than N bytes (default 5242880; K and M suffixes)\n"
+        "  -j, --jobs N             worker threads (default: number of online cores)\n"
+        "      --no-prefilter       run every rule on every file (slower; for checking the prefilter)\n"
+        "\n"
+        "  -h, --help               show this help\n"
+        "      --version            show the version and the grammar versions\n"
+        "\n"
+        "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error.\n"
+        "Suppress a finding with '// roomlint-disable-next-line RULE -- reason'.\n",
+        out);
+}
+
+static RL_NORETURN void die_usage(const char *fmt, ...) RL_PRINTF(1, 2);
+static void die_usage(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("roomlint: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputs("\nTry 'roomlint --help' for more information.\n", stderr);
+  va_end(ap);
+  exit(EXIT_TROUBLE);
+}
+
+static void push(const char ***list, size_t *n, const char *v) {
+  *list = rl_xreallocarray(*list, *n + 2, sizeof **list);
+  (*list)[(*n)++] = v;
+  (*list)[*n] = NULL;
+}
+
+/* "a,b , c" -> a b c; the pieces point into a copy we keep for the run. */
+static void push_list(options *o, const char ***list, size_t *n, const char *v) {
+  char *copy = rl_xstrdup(v);
+  push(&o->owned, &o->nowned, copy);
+  char *p = copy;
+  while (*p) {
+    while (*p == ',' || *p == ' ') *p++ = '\0';
+    if (!*p) break;
+    push(list, n, p);
+    while (*p && *p != ',' && *p != ' ') p++;
+  }
+}
+
+static size_t parse_size(const char *s) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (end == s || errno || s[0] == '-') die_usage("--max-file-size: '%s' is not a size in bytes", s);
+  unsigned long long mul = 1;
+  if (*end == 'K' || *end == 'k') mul = 1024, end++;
+  else if (*end == 'M' || *end == 'm') mul = 1024 * 1024, end++;
+  else if (*end == 'G' || *end == 'g') mul = 1024ULL * 1024 * 1024, end++;
+  if (*end == 'B' || *end == 'b') end++;
+  if (*end || v == 0 || v > (unsigned long long)SIZE_MAX / mul)
+    die_usage("--max-file-size: '%s' is not a size in bytes", s);
+  return (size_t)(v * mul);
+}
+
+static int parse_int(const char *s, const char *opt, int lo, int hi) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (end == s || *end || errno || v < lo || v > hi) die_usage("%s: '%s' must be a number from %d to %d", opt, s, lo, hi);
+  return (int)v;
+}
+
+static void parse_args(int argc, char **argv, options *o) {
+  enum {
+    OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
+    OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER
+  };
+  static const struct option longopts[] = {
+      {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
+      {"fail-on", required_argument, NULL, OPT_FAIL_ON}, {"rules", required_argument, NULL, OPT_RULES},
+      {"enable", required_argument, NULL, OPT_ENABLE}, {"disable", required_argument, NULL, OPT_DISABLE},
+      {"list-rules", no_argument, NULL, OPT_LIST},     {"explain", required_argument, NULL, OPT_EXPLAIN},
+      {"jobs", required_argument, NULL, 'j'},          {"max-file-size", required_argument, NULL, OPT_MAXSIZE},
+      {"no-ignore", no_argument, NULL, OPT_NOIGNORE},  {"verbose", no_argument, NULL, 'v'},
+      {"version", no_argument, NULL, OPT_VERSION},     {"help", no_argument, NULL, 'h'},
+      {"max-token-ttl", required_argument, NULL, OPT_TTL},
+      {"no-prefilter", no_argument, NULL, OPT_NOPREFILTER},
+      {NULL, 0, NULL, 0}};
+  memset(o, 0, sizeof *o);
+  o->format = "text";
+  o->fail_on = RL_SEV_WARNING;
+  opterr = 0;
+  int c;
+  while ((c = getopt_long(argc, argv, ":f:o:j:vh", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'f':
+      if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif"))
+        die_usage("--format: '%s' is not one of text, json, sarif", optarg);
+      o->format = optarg;
+      break;
+    case 'o': o->output = optarg; break;
+    case OPT_FAIL_ON:
+      if (rl_severity_parse(optarg, &o->fail_on) < 0)
+        die_usage("--fail-on: '%s' is not one of error, warning, note, none", optarg);
+      break;
+    case OPT_RULES: push(&o->rule_dirs, &o->nrule_dirs, optarg); break;
+    case OPT_ENABLE: push_list(o, &o->enable, &o->nenable, optarg); break;
+    case OPT_DISABLE: push_list(o, &o->disable, &o->ndisable, optarg); break;
+    case OPT_LIST: o->list_rules = 1; break;
+    case OPT_EXPLAIN: o->explain = optarg; break;
+    case 'j': o->jobs = parse_int(optarg, "--jobs", 1, 256); break;
+    case OPT_MAXSIZE: o->max_file_size = parse_size(optarg); break;
+    case OPT_NOIGNORE: o->no_ignore = 1; break;
+    case OPT_NOPREFILTER: o->no_prefilter = 1; break;
+    case 'v': o->verbose = 1; break;
+    case OPT_TTL: {
+      double secs;
+      int unitless = 0;
+      if (!rl_duration_parse(optarg, strlen(optarg), &secs, &unitless) || secs <= 0)
+        die_usage("--max-token-ttl: '%s' is not a duration (e.g. 3600, 12h, 1d)", optarg);
+      /* A bare number here means seconds, as TTLs are written in seconds. */
+      if (unitless) secs = strtod(optarg, NULL);
+      o->max_token_ttl = secs;
+      break;
+    }
+    case OPT_VERSION:
+      printf("roomlint %s\ntree-sitter-javascript %s\ntree-sitter-typescript %s\n", RL_VERSION,
+             RL_GRAMMAR_JS_VERSION, RL_GRAMMAR_TS_VERSION);
+      exit(EXIT_CLEAN);
+    case 'h': usage(stdout); exit(EXIT_CLEAN);
+    case ':': die_usage("option '%s' needs a value", argv[optind - 1]);
+    default: die_usage("unknown option '%s'", argv[optind - 1]);
+    }
+  }
+  for (int i = optind; i < argc; i++) push(&o->paths, &o->npaths, argv[i]);
+  if (o->npaths == 0) push(&o->paths, &o->npaths, ".");
+}
+
+static int list_rules(const rl_engine *e) {
+  size_t n;
+  const rl_rule *const *rules = rl_engine_rules(e, &n);
+  for (size_t i = 0; i < n; i++)
+    printf("%-34s %-8s %s\n", rules[i]->id, rl_severity_name(rules[i]->severity), rules[i]->title);
+  return EXIT_CLEAN;
+}
+
+static int explain(const rl_engine *e, const char *id) {
+  const rl_rule *r = rl_engine_rule_find(e, id);
+  if (!r) {
+    fprintf(stderr, "roomlint: unknown rule '%s' (see --list-rules)\n", id);
+    return EXIT_TROUBLE;
+  }
+  fputs(r->doc ? r->doc : r->title, stdout);
+  if (r->doc && r->doc[0] && r->doc[strlen(r->doc) - 1] != '\n') putchar('\n');
+  return EXIT_CLEAN;
+}
+
+static char *join_args(int argc, char **argv) {
+  rl_buf b = {0};
+  for (int i = 0; i < argc; i++) {
+    if (i) rl_buf_putc(&b, ' ');
+    rl_buf_puts(&b, argv[i]);
+  }
+  return rl_buf_detach(&b);
+}
+
+int main(int argc, char **argv) {
+  options o;
+  parse_args(argc, argv, &o);
+
+  rl_engine_config cfg = {0};
+  cfg.rule_dirs = o.rule_dirs;
+  cfg.enable = o.enable;
+  cfg.disable = o.disable;
+  cfg.max_token_ttl = o.max_token_ttl;
+  cfg.max_file_size = o.max_file_size;
+  cfg.jobs = o.jobs;
+  cfg.no_ignore = o.no_ignore;
+  cfg.no_prefilter = o.no_prefilter;
+  cfg.fail_on = o.fail_on;
+  cfg.verbose = o.verbose;
+
+  rl_engine *e = NULL;
+  if (rl_engine_new(&e, &cfg) < 0) {
+    fprintf(stderr, "roomlint: %s\n", rl_error_last());
+    return EXIT_TROUBLE;
+  }
+  int status = EXIT_CLEAN;
+  if (o.list_rules) {
+    status = list_rules(e);
+    goto done;
+  }
+  if (o.explain) {
+    status = explain(e, o.explain);
+    goto done;
+  }
+
+  /* With -o, write next to FILE and rename on success, so a failed run
+   * never leaves a truncated report in place of the previous one. */
+  FILE *out = stdout;
+  char *tmp = NULL;
+  if (o.output) {
+    rl_buf b = {0};
+    rl_buf_printf(&b, "%s.tmp-%ld", o.output, (long)getpid());
+    tmp = rl_buf_detach(&b);
+    out = fopen(tmp, "wb");
+    if (!out) {
+      fprintf(stderr, "roomlint: cannot write %s: %s\n", o.output, strerror(errno));
+      free(tmp);
+      status = EXIT_TROUBLE;
+      goto done;
+    }
+  }
+  rl_sink *sink;
+  if (strcmp(o.format, "json") == 0) {
+    sink = rl_sink_json_new(out);
+  } else if (strcmp(o.format, "sarif") == 0) {
+    sink = rl_sink_sarif_new(out);
+  } else {
+    const char *nc = getenv("NO_COLOR");
+    rl_text_options to = {isatty(fileno(out)) && !(nc && nc[0]), o.verbose};
+    sink = rl_sink_text_new(out, &to);
+  }
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, ".");
+  char *cmdline = join_args(argc, argv);
+  rl_run_info run = {0};
+  run.roots = o.paths;
+  run.nroots = o.npaths;
+  run.cwd = cwd;
+  run.command_line = cmdline;
+  rl_summary sum;
+  int rc = rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
+  sink->free(sink);
+  free(cmdline);
+  if (rc == 0 && fflush(out) != 0) {
+    rl_error_set("could not write the report: %s", strerror(errno));
+    rc = RL_EIO;
+  }
+  if (out != stdout) {
+    if (fclose(out) != 0 && rc == 0) {
+      rl_error_set("could not write %s: %s", o.output, strerror(errno));
+      rc = RL_EIO;
+    }
+    if (rc == 0 && rename(tmp, o.output) != 0) {
+      rl_error_set("could not write %s: %s", o.output, strerror(errno));
+      rc = RL_EIO;
+    }
+    if (rc != 0) unlink(tmp);
+    free(tmp);
+  }
+  if (rc < 0) {
+    fprintf(stderr, "roomlint: %s\n", rl_error_last());
+    status = EXIT_TROUBLE;
+  } else {
+    status = sum.failed ? EXIT_FINDINGS : EXIT_CLEAN;
+  }
+done:
+  rl_engine_free(e);
+  free(o.paths);
+  free(o.rule_dirs);
+  free(o.enable);
+  free(o.disable);
+  for (size_t i = 0; i < o.nowned; i++) free((char *)o.owned[i]);
+  free(o.owned);
+  return status;
+}
