@@ -1,0 +1,107 @@
+#include "report_common.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "util.h"
+
+size_t rl_report__utf8_step(const char *p, size_t n, int *valid) {
+  const unsigned char *s = (const unsigned char *)p;
+  unsigned char c = s[0];
+  size_t len;
+  uint32_t cp, min;
+  *valid = 1;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2, cp = c & 0x1Fu, min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3, cp = c & 0x0Fu, min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4, cp = c & 0x07u, min = 0x10000;
+  } else {
+    *valid = 0;
+    return 1;
+  }
+  if (len > n) {
+    *valid = 0;
+    return 1;
+  }
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) {
+      *valid = 0;
+      return 1;
+    }
+    cp = (cp << 6) | (s[i] & 0x3Fu);
+  }
+  /* Overlong forms, UTF-16 surrogates and values past U+10FFFF are invalid. */
+  if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    *valid = 0;
+    return 1;
+  }
+  return len;
+}
+
+json_t *rl_report__jstrn(const char *s, size_t n) {
+  rl_buf b = {0};
+  size_t i = 0;
+  int clean = 1;
+  while (i < n) {
+    int valid;
+    size_t step = rl_report__utf8_step(s + i, n - i, &valid);
+    if (!valid || s[i] == '\0') {
+      clean = 0;
+      break;
+    }
+    i += step;
+  }
+  if (clean) {
+    json_t *j = json_stringn(s, n);
+    if (!j) rl_oom();
+    return j;
+  }
+  rl_buf_put(&b, s, 0);
+  for (i = 0; i < n;) {
+    int valid;
+    size_t step = rl_report__utf8_step(s + i, n - i, &valid);
+    if (!valid || s[i] == '\0')
+      rl_buf_puts(&b, "\xEF\xBF\xBD");
+    else
+      rl_buf_put(&b, s + i, step);
+    i += step;
+  }
+  json_t *j = json_stringn(b.ptr, b.len);
+  rl_buf_free(&b);
+  if (!j) rl_oom();
+  return j;
+}
+
+json_t *rl_report__jstr(const char *s) {
+  if (!s) return json_null();
+  return rl_report__jstrn(s, strlen(s));
+}
+
+int rl_report__dump(const json_t *root, FILE *out) {
+  errno = 0;
+  int failed = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) != 0;
+  if (!failed) failed = fputc('\n', out) == EOF;
+  if (fflush(out) != 0) failed = 1;
+  if (ferror(out)) failed = 1;
+  if (failed) {
+    rl_error_set("cannot write the report: %s", errno ? strerror(errno) : "write error");
+    return RL_EIO;
+  }
+  return 0;
+}
+
+size_t rl_report__visible(const rl_file_result *r) {
+  size_t n = 0;
+  for (size_t i = 0; i < r->nfindings; i++)
+    if (r->findings[i].suppressed == RL_SUPPRESS_NONE) n++;
+  return n;
+}
+
+int rl_report__has_note(const rl_file_result *r, const char *id) {
+  for (size_t i = 0; i < r->nnotes; i++)
+    if (r->notes[i].id && strcmp(r->notes[i].id, id) == 0) return 1;
+  return 0;
+}

@@ -1,0 +1,33 @@
+#ifndef RL_REPORT_COMMON_H
+#define RL_REPORT_COMMON_H
+/* Private helpers shared by the three sinks (report_text.c, report_json.c,
+ * report_sarif.c). Not part of the public contract in report.h. */
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "finding.h"
+
+/* Length in bytes of the code point at p[0..n) (n > 0): a well-formed UTF-8
+ * sequence, or 1 for an invalid byte, which then counts as one column (the
+ * same rule rl_source_position uses). *valid says which it was. */
+size_t rl_report__utf8_step(const char *p, size_t n, int *valid);
+
+/* A JSON string of s[0..n); invalid UTF-8 bytes become U+FFFD (jansson
+ * refuses invalid UTF-8, and snippets are arbitrary file bytes). */
+json_t *rl_report__jstrn(const char *s, size_t n);
+/* The same for a NUL-terminated string; NULL gives JSON null. */
+json_t *rl_report__jstr(const char *s);
+
+/* Writes root (not consumed) to out with two-space indentation, keys in
+ * insertion order and a final newline, then flushes. Returns 0 or RL_EIO. */
+int rl_report__dump(const json_t *root, FILE *out);
+
+/* Counts the findings of r that are not suppressed. */
+size_t rl_report__visible(const rl_file_result *r);
+
+/* True if one of r's notifications has this id. */
+int rl_report__has_note(const rl_file_result *r, const char *id);
+
+#endif
