@@ -1,0 +1,118 @@
+/* Settings: defaults, the 24-hour cap, and error messages that name the variable but never its value. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "tokend.h"
+
+/* A fake environment: NULL-terminated name/value pairs. */
+typedef struct {
+  const char *const *pairs;
+  const char *const *override;
+} fake_env;
+
+static const char *const base[] = {
+    "HMS_ACCESS_KEY", "test_access_key_0123456789", "HMS_APP_SECRET", "test_app_secret_0123456789abcdef",
+    "HMS_TEMPLATE_ID", "tmpl_1", "AUTH_JWT_ALG", "HS256", "AUTH_JWT_SECRET", "user_jwt_secret_for_tests_0123456789",
+    "ALLOWED_ROLES", "guest,host", NULL};
+
+static const char *lookup(void *ctx, const char *name) {
+  fake_env *e = ctx;
+  for (const char *const *p = e->override; p && *p; p += 2) {
+    if (strcmp(*p, name) == 0)
+      return p[1];
+  }
+  for (const char *const *p = e->pairs; *p; p += 2) {
+    if (strcmp(*p, name) == 0)
+      return p[1];
+  }
+  return NULL;
+}
+
+static int load(tk_config *c, char *err, size_t n, const char *const *override) {
+  fake_env e = {base, override};
+  return tk_config_load(c, lookup, &e, err, n);
+}
+
+static void config__defaults(void **state) {
+  tk_config c;
+  char err[256];
+  (void)state;
+  assert_int_equal(load(&c, err, sizeof err, NULL), 0);
+  assert_string_equal(c.api_base, "https://api.100ms.live/v2");
+  assert_string_equal(c.bind_addr, "127.0.0.1");
+  assert_true(c.loopback);
+  assert_int_equal(c.ttl, 3600);
+  assert_int_equal(c.max_ttl, 86400);
+  assert_int_equal(c.max_body, 4096);
+  assert_int_equal(c.conn_timeout, 10);
+  assert_int_equal(c.n_allowed, 2);
+  assert_true(tk_config_has(c.allowed_roles, c.n_allowed, "host"));
+  assert_false(tk_config_has(c.allowed_roles, c.n_allowed, "admin"));
+  assert_int_equal(c.log_level, TK_LOG_INFO);
+  tk_config_clear(&c);
+}
+
+static void expect_refused(const char *const *override, const char *var, const char *value) {
+  tk_config c;
+  char err[256];
+  assert_int_equal(load(&c, err, sizeof err, override), TK_EINVAL);
+  assert_non_null(strstr(err, var));
+  if (value != NULL)
+    assert_null(strstr(err, value));
+}
+
+static void config__refusals_name_the_variable(void **state) {
+  (void)state;
+  expect_refused((const char *const[]){"TOKEN_MAX_TTL_SECONDS", "86401", NULL}, "TOKEN_MAX_TTL_SECONDS", "86401");
+  expect_refused((const char *const[]){"TOKEN_TTL_SECONDS", "90000", NULL}, "TOKEN_TTL_SECONDS", "90000");
+  expect_refused((const char *const[]){"HMS_APP_SECRET", "", NULL}, "HMS_APP_SECRET", NULL);
+  expect_refused((const char *const[]){"HMS_APP_SECRET", "short-secret", NULL}, "HMS_APP_SECRET", "short-secret");
+  expect_refused((const char *const[]){"AUTH_JWT_SECRET", "too-short-for-hs256", NULL}, "AUTH_JWT_SECRET",
+                 "too-short-for-hs256");
+  expect_refused((const char *const[]){"AUTH_JWT_ALG", "RS256", NULL}, "AUTH_JWT_SECRET", NULL);
+  expect_refused((const char *const[]){"AUTH_JWT_ALG", "HS256 ", NULL}, "AUTH_JWT_ALG", NULL);
+  expect_refused((const char *const[]){"AUTH_LEEWAY_SECONDS", "61", NULL}, "AUTH_LEEWAY_SECONDS", NULL);
+  expect_refused((const char *const[]){"PORT", "65536", NULL}, "PORT", NULL);
+  expect_refused((const char *const[]){"PORT", "80x", NULL}, "PORT", NULL);
+  expect_refused((const char *const[]){"BIND_ADDR", "0.0.0.0", NULL}, "BIND_ADDR", NULL);
+  expect_refused((const char *const[]){"BIND_ADDR", "localhost", NULL}, "BIND_ADDR", NULL);
+  expect_refused((const char *const[]){"ALLOWED_ROLES", "guest,,host", NULL}, "ALLOWED_ROLES", NULL);
+  expect_refused((const char *const[]){"PRIVILEGED_ROLES", "admin", NULL}, "PRIVILEGED_ROLES", NULL);
+  expect_refused((const char *const[]){"HMS_API_BASE", "http://api.example.test", NULL}, "HMS_API_BASE", NULL);
+  expect_refused((const char *const[]){"HMS_API_BASE", "http://127.0.0.1.example.test", NULL}, "HMS_API_BASE", NULL);
+  expect_refused((const char *const[]){"LOG_LEVEL", "loud", NULL}, "LOG_LEVEL", NULL);
+  expect_refused((const char *const[]){"HMS_APP_SECRET_FILE", "/nonexistent/secret", NULL}, "HMS_APP_SECRET", NULL);
+  expect_refused((const char *const[]){"TLS_CERT_FILE", "/etc/hostname", NULL}, "TLS_", NULL);
+}
+
+static void config__accepted_variants(void **state) {
+  tk_config c;
+  char err[256];
+  (void)state;
+  assert_int_equal(load(&c, err, sizeof err,
+                        (const char *const[]){"BIND_ADDR", "0.0.0.0", "INSECURE_HTTP", "1", "HMS_API_BASE",
+                                              "http://127.0.0.1:9999/v2/", "TOKEN_MAX_TTL_SECONDS", "600", NULL}),
+                   0);
+  assert_false(c.loopback);
+  assert_string_equal(c.api_base, "http://127.0.0.1:9999/v2");
+  assert_int_equal(c.ttl, 600); /* the default TTL never exceeds the maximum */
+  tk_config_clear(&c);
+  assert_true(tk_role_valid("guest-1_X"));
+  assert_false(tk_role_valid("gu est"));
+  assert_false(tk_role_valid(""));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(config__defaults),
+      cmocka_unit_test(config__refusals_name_the_variable),
+      cmocka_unit_test(config__accepted_variants),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
