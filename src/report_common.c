@@ -99,9 +99,3 @@ size_t rl_report__visible(const rl_file_result *r) {
     if (r->findings[i].suppressed == RL_SUPPRESS_NONE) n++;
   return n;
 }
-
-int rl_report__has_note(const rl_file_result *r, const char *id) {
-  for (size_t i = 0; i < r->nnotes; i++)
-    if (r->notes[i].id && strcmp(r->notes[i].id, id) == 0) return 1;
-  return 0;
-}

@@ -27,7 +27,4 @@ int rl_report__dump(const json_t *root, FILE *out);
 /* Counts the findings of r that are not suppressed. */
 size_t rl_report__visible(const rl_file_result *r);
 
-/* True if one of r's notifications has this id. */
-int rl_report__has_note(const rl_file_result *r, const char *id);
-
 #endif

@@ -415,8 +415,8 @@ static json_t *notification(const sarif_sink *ss, const rl_file_result *r, const
 }
 
 /* Every skipped file and every file with syntax errors gets a notification
- * (no silent skips). The engine's own notifications come first; a skip or a
- * parse error it did not describe is described here. */
+ * (no silent skips). The engine's own notifications say why; a file it gave
+ * none for gets one made from its skip reason or syntax-error flag. */
 static void file_notifications(sarif_sink *ss, const rl_file_result *r) {
   for (size_t i = 0; i < r->nnotes; i++) {
     const rl_notification *n = &r->notes[i];
@@ -434,8 +434,8 @@ static void file_notifications(sarif_sink *ss, const rl_file_result *r) {
     rl_buf_free(&id);
     rl_buf_free(&msg);
   }
-  if (r->skip == RL_SKIP_NONE && r->has_syntax_errors && !rl_report__has_note(r, "parse-error"))
-    push(ss->notifications, notification(ss, r, "note", "parse-error",
+  if (r->skip == RL_SKIP_NONE && r->has_syntax_errors && r->nnotes == 0)
+    push(ss->notifications, notification(ss, r, "note", "syntax-error",
                                          "File has syntax errors; the rest of it was scanned", 0, 0));
 }
 

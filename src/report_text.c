@@ -181,7 +181,8 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
   if (!t->opts.verbose && visible == 0) return 0;
   /* Notifications (parse errors) are for -v; the summary counts them anyway. */
   size_t nnotes = t->opts.verbose ? r->nnotes : 0;
-  int syntax_line = t->opts.verbose && r->has_syntax_errors && !rl_report__has_note(r, "parse-error");
+  /* The engine describes syntax errors in a notification; if it did not, say so here. */
+  int syntax_line = t->opts.verbose && r->has_syntax_errors && r->nnotes == 0;
 
   /* The location column is padded to the widest in this file. */
   int width = 1;
@@ -210,7 +211,7 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
     format_loc(loc, sizeof loc, n->line, n->col);
     print_item(t, width, loc, note_severity(n->level), n->message, n->id);
   }
-  if (syntax_line) print_item(t, width, "-", RL_SEV_NOTE, "syntax errors; scanned what parsed", "parse-error");
+  if (syntax_line) print_item(t, width, "-", RL_SEV_NOTE, "syntax errors; scanned what parsed", "syntax-error");
   if (visible > 0 || nnotes > 0 || syntax_line) {
     fputc('\n', t->out);
     t->need_blank = 0;

@@ -167,7 +167,7 @@ static rl_file_result *make_file(int i) {
   case 4:
     r = new_result("src/broken file #1.ts", RL_LANG_TS, RL_CTX_CLIENT, "\"use client\" directive");
     r->has_syntax_errors = 1;
-    add_note(r, RL_NOTE_NOTE, "parse-error", "syntax error at 4:1; the rest of the file was scanned", 4, 1);
+    add_note(r, RL_NOTE_NOTE, "syntax-error", "src/broken file #1.ts has a syntax error at line 4, column 1; scanned what parsed", 4, 1);
     f = add_finding(r, &rule_secret, RL_SEV_ERROR, "secret-named 'apiSecret' holds a literal", 2, 7, 2, 40,
                     "const apiSecret = 'zzzz\xe2\x80\xa6(32 chars)';", "0f0f0f0f0f0f0f0f");
     f->suppressed = RL_SUPPRESS_EXTERNAL;
@@ -191,7 +191,7 @@ static rl_file_result *make_file(int i) {
     r = new_result("vendor/big.js", RL_LANG_JS, RL_CTX_UNKNOWN, NULL);
     r->skip = RL_SKIP_TOO_LARGE;
     r->skip_detail = rl_arena_strdup(r->arena, "6291456 bytes, over 5242880");
-    add_note(r, RL_NOTE_NOTE, "skipped-too-large", "file is 6291456 bytes, over the 5242880-byte limit", 0, 0);
+    add_note(r, RL_NOTE_NOTE, "skipped-too-large", "vendor/big.js was not scanned: 6291456 bytes, over 5242880", 0, 0);
     return r;
   }
 }
@@ -346,7 +346,7 @@ static void report__text_verbose_lists_skips_and_contexts(void **state) {
   assert_non_null(strstr(out, "skipped  dist/app.min.js  minified (a line of 48000 characters)\n"));
   assert_non_null(strstr(out, "skipped  src/unreadable.js  unreadable (Permission denied)\n"));
   assert_non_null(strstr(out, "src/server/api.ts  [server: imports express]\n"));
-  assert_non_null(strstr(out, "parse-error"));
+  assert_non_null(strstr(out, "syntax-error"));
   assert_null(strstr(out, "run with -v"));
   free(out);
 }
