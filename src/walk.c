@@ -1,0 +1,646 @@
+/* File discovery: an explicit-stack, depth-first walk in byte-wise name
+ * order. Each stack level holds the sorted names of one directory (read whole
+ * and closed at once, so only one directory handle is ever open) and the
+ * ignore lists found there.
+ *
+ * Paths inside the walk are kept relative to the enclosing git work tree when
+ * the scan root lies inside one ("match paths"): that way the .gitignore files
+ * of the root's parent directories speak the same language as the ones inside
+ * it. Outside a work tree the root itself is the base.
+ *
+ * Only lstat/stat/realpath touch entries; nothing here opens a scanned file,
+ * so a FIFO cannot block the walk. */
+#include "walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "ignore.h"
+#include "util.h"
+
+#define IGNORE_FILE_MAX (4u << 20) /* a larger .gitignore is not one */
+
+static const char *const default_dirs[] = {".git",  "node_modules", "dist",     "build",
+                                           "out",   ".next",        "coverage", "vendor"};
+
+typedef struct ig_list {
+  rl_ignore *ig;
+  char *label; /* where the patterns came from, for on_ignored_dir */
+} ig_list;
+
+typedef struct frame {
+  char *names;    /* NUL-separated entry names */
+  char **sorted;  /* pointers into names, byte-wise order */
+  size_t n, idx;
+  size_t mlen;    /* length of this directory's match path in w->mpath */
+  size_t nlists;  /* w->nlists before this directory's ignore files */
+  dev_t dev;
+  ino_t ino;
+} frame;
+
+enum { VIS_EMPTY = 0, VIS_ON_STACK, VIS_DONE };
+
+typedef struct vis_slot {
+  dev_t dev;
+  ino_t ino;
+  int state;
+} vis_slot;
+
+struct rl_walk {
+  int no_ignore;
+  void (*on_ignored_dir)(void *data, const char *display, const char *why);
+  void *data;
+  char *extra_text; /* extra_ignores joined by newlines, NULL if none */
+
+  char **paths;
+  size_t npaths, next_path;
+
+  /* the root being walked */
+  int in_root;
+  const char *given;  /* normalised path as given: "" for ".", no trailing '/' */
+  char *root_real;
+  size_t root_real_len;
+  size_t prefix_len;  /* match path of the root within the work tree */
+  rl_buf mpath;       /* match path of the current directory, then of the entry */
+  frame *stack;
+  size_t depth, cap;
+  ig_list *lists;     /* outermost first; innermost wins */
+  size_t nlists, caplists;
+  ig_list extra;      /* extra_ignores: above every file */
+
+  vis_slot *vis;
+  size_t vis_cap, vis_used;
+
+  rl_buf display, detail, scratch;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void buf_reset(rl_buf *b) {
+  b->len = 0;
+  if (b->ptr) b->ptr[0] = '\0';
+}
+
+static void buf_truncate(rl_buf *b, size_t n) {
+  if (!b->ptr) return;
+  b->len = n;
+  b->ptr[n] = '\0';
+}
+
+/* Drops leading "./" and trailing slashes: "./src/" -> "src", "." -> "". */
+static char *normalise_given(const char *p) {
+  while (p[0] == '.' && p[1] == '/') {
+    p += 2;
+    while (*p == '/') p++;
+  }
+  if (strcmp(p, ".") == 0) return rl_xstrdup("");
+  size_t n = strlen(p);
+  while (n > 1 && p[n - 1] == '/') n--;
+  return rl_xstrndup(p, n);
+}
+
+/* Display (and open) path of a path relative to the root. */
+static void make_path(rl_buf *out, const char *given, const char *rel) {
+  buf_reset(out);
+  if (given[0] == '\0') {
+    rl_buf_puts(out, rel[0] ? rel : ".");
+    return;
+  }
+  rl_buf_puts(out, given);
+  if (rel[0] == '\0') return;
+  if (strcmp(given, "/") != 0) rl_buf_putc(out, '/');
+  rl_buf_puts(out, rel);
+}
+
+static const char *type_name(mode_t m) {
+  if (S_ISFIFO(m)) return "named pipe (FIFO)";
+  if (S_ISSOCK(m)) return "socket";
+  if (S_ISCHR(m)) return "character device";
+  if (S_ISBLK(m)) return "block device";
+  return "special file";
+}
+
+/* Reads a small regular file without following a symlink and without ever
+ * blocking on a FIFO. NULL if absent or not a plain file. */
+static char *read_small_file(const char *path, size_t *len) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  struct stat st;
+  char *data = NULL;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+      (uintmax_t)st.st_size > IGNORE_FILE_MAX)
+    goto done;
+  size_t cap = (size_t)st.st_size + 1, n = 0;
+  data = rl_xmalloc(cap);
+  while (n < cap - 1) {
+    ssize_t r = read(fd, data + n, cap - 1 - n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    n += (size_t)r;
+  }
+  data[n] = '\0';
+  *len = n;
+done:
+  close(fd);
+  return data;
+}
+
+/* ---- visited directories (dev, inode) ---------------------------------- */
+
+static size_t vis_hash(dev_t dev, ino_t ino, size_t cap) {
+  uint64_t key[2] = {(uint64_t)dev, (uint64_t)ino};
+  return (size_t)(rl_hash64(key, sizeof key, 0) & (cap - 1));
+}
+
+static vis_slot *vis_find(rl_walk *w, dev_t dev, ino_t ino) {
+  if (!w->vis_cap) return NULL;
+  size_t i = vis_hash(dev, ino, w->vis_cap);
+  while (w->vis[i].state != VIS_EMPTY) {
+    if (w->vis[i].dev == dev && w->vis[i].ino == ino) return &w->vis[i];
+    i = (i + 1) & (w->vis_cap - 1);
+  }
+  return NULL;
+}
+
+static void vis_set(rl_walk *w, dev_t dev, ino_t ino, int state) {
+  vis_slot *s = vis_find(w, dev, ino);
+  if (s) {
+    s->state = state;
+    return;
+  }
+  if ((w->vis_used + 1) * 2 > w->vis_cap) {
+    size_t ncap = w->vis_cap ? w->vis_cap * 2 : 64;
+    vis_slot *old = w->vis;
+    size_t ocap = w->vis_cap;
+    w->vis = rl_xcalloc(ncap, sizeof *w->vis);
+    w->vis_cap = ncap;
+    for (size_t k = 0; k < ocap; k++) {
+      if (old[k].state == VIS_EMPTY) continue;
+      size_t i = vis_hash(old[k].dev, old[k].ino, ncap);
+      while (w->vis[i].state != VIS_EMPTY) i = (i + 1) & (ncap - 1);
+      w->vis[i] = old[k];
+    }
+    free(old);
+  }
+  size_t i = vis_hash(dev, ino, w->vis_cap);
+  while (w->vis[i].state != VIS_EMPTY) i = (i + 1) & (w->vis_cap - 1);
+  w->vis[i].dev = dev;
+  w->vis[i].ino = ino;
+  w->vis[i].state = state;
+  w->vis_used++;
+}
+
+/* ---- ignore lists ------------------------------------------------------- */
+
+static void push_list(rl_walk *w, rl_ignore *ig, const char *label) {
+  if (w->nlists == w->caplists) {
+    w->caplists = w->caplists ? w->caplists * 2 : 8;
+    w->lists = rl_xreallocarray(w->lists, w->caplists, sizeof *w->lists);
+  }
+  w->lists[w->nlists].ig = ig;
+  w->lists[w->nlists].label = rl_xstrdup(label);
+  w->nlists++;
+}
+
+static void pop_lists(rl_walk *w, size_t keep) {
+  while (w->nlists > keep) {
+    w->nlists--;
+    rl_ignore_free(w->lists[w->nlists].ig);
+    free(w->lists[w->nlists].label);
+  }
+}
+
+/* Loads .gitignore and .roomlintignore of directory fs_dir, whose match path
+ * is base. label_dir names the directory in messages. */
+static void load_ignore_files(rl_walk *w, const char *fs_dir, const char *base,
+                              const char *label_dir) {
+  static const char *const files[] = {".gitignore", ".roomlintignore"};
+  for (size_t k = 0; k < RL_ARRAY_LEN(files); k++) {
+    buf_reset(&w->scratch);
+    rl_buf_printf(&w->scratch, "%s/%s", fs_dir, files[k]);
+    size_t len = 0;
+    char *text = read_small_file(w->scratch.ptr, &len);
+    if (!text) continue;
+    buf_reset(&w->scratch);
+    if (label_dir[0] && strcmp(label_dir, ".") != 0)
+      rl_buf_printf(&w->scratch, "%s%s%s", label_dir,
+                    label_dir[strlen(label_dir) - 1] == '/' ? "" : "/", files[k]);
+    else
+      rl_buf_puts(&w->scratch, files[k]);
+    push_list(w, rl_ignore_new(base, text, len), w->scratch.ptr);
+    free(text);
+  }
+}
+
+/* 1 (and *why) if the entry at match path mpath is to be left out. */
+static int is_ignored(rl_walk *w, const char *mpath, const char *name, int is_dir,
+                      const char **why) {
+  if (w->no_ignore) return 0;
+  int verdict = rl_ignore_match(w->extra.ig, mpath, is_dir);
+  const char *label = w->extra.label;
+  for (size_t k = w->nlists; verdict == 0 && k-- > 0;) {
+    verdict = rl_ignore_match(w->lists[k].ig, mpath, is_dir);
+    label = w->lists[k].label;
+  }
+  if (verdict > 0) {
+    buf_reset(&w->scratch);
+    rl_buf_printf(&w->scratch, "ignored by %s", label);
+    *why = w->scratch.ptr;
+    return 1;
+  }
+  /* A default directory can be brought back by an explicit `!dir/`. */
+  if (verdict == 0 && is_dir) {
+    for (size_t k = 0; k < RL_ARRAY_LEN(default_dirs); k++) {
+      if (strcmp(name, default_dirs[k]) == 0) {
+        *why = "ignored by default";
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* ---- the stack ---------------------------------------------------------- */
+
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Enters directory fs_dir (stat st), whose match path is w->mpath. Returns 0,
+ * or -1 with errno set if it cannot be listed. */
+static int push_dir(rl_walk *w, const char *fs_dir, const struct stat *st) {
+  DIR *d = opendir(fs_dir);
+  if (!d) return -1;
+  rl_buf names = {0};
+  size_t n = 0;
+  for (;;) {
+    errno = 0;
+    struct dirent *de = readdir(d);
+    if (!de) break;
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+    rl_buf_put(&names, de->d_name, strlen(de->d_name) + 1);
+    n++;
+  }
+  int err = errno;
+  closedir(d);
+  if (err) {
+    rl_buf_free(&names);
+    errno = err;
+    return -1;
+  }
+  if (w->depth == w->cap) {
+    w->cap = w->cap ? w->cap * 2 : 16;
+    w->stack = rl_xreallocarray(w->stack, w->cap, sizeof *w->stack);
+  }
+  frame *f = &w->stack[w->depth++];
+  memset(f, 0, sizeof *f);
+  f->names = names.ptr;
+  f->n = n;
+  f->sorted = rl_xreallocarray(NULL, n ? n : 1, sizeof *f->sorted);
+  char *p = names.ptr;
+  for (size_t i = 0; i < n; i++) {
+    f->sorted[i] = p;
+    p += strlen(p) + 1;
+  }
+  qsort(f->sorted, n, sizeof *f->sorted, cmp_names);
+  f->mlen = w->mpath.len;
+  f->nlists = w->nlists;
+  f->dev = st->st_dev;
+  f->ino = st->st_ino;
+  vis_set(w, st->st_dev, st->st_ino, VIS_ON_STACK);
+  if (!w->no_ignore) {
+    char *base = rl_xstrndup(w->mpath.ptr ? w->mpath.ptr : "", w->mpath.len);
+    char *label = rl_xstrdup(fs_dir);
+    load_ignore_files(w, fs_dir, base, label);
+    free(label);
+    free(base);
+  }
+  return 0;
+}
+
+static void pop_dir(rl_walk *w) {
+  frame *f = &w->stack[--w->depth];
+  vis_set(w, f->dev, f->ino, VIS_DONE);
+  pop_lists(w, f->nlists);
+  free(f->sorted);
+  free(f->names);
+}
+
+/* ---- roots -------------------------------------------------------------- */
+
+static void end_root(rl_walk *w) {
+  while (w->depth) pop_dir(w);
+  pop_lists(w, 0);
+  rl_ignore_free(w->extra.ig);
+  free(w->extra.label);
+  w->extra.ig = NULL;
+  w->extra.label = NULL;
+  free(w->root_real);
+  w->root_real = NULL;
+  buf_reset(&w->mpath);
+  w->in_root = 0;
+}
+
+/* Finds the git work tree around root_real and loads the ignore files of the
+ * directories between its top and the root. Sets w->mpath to the root's
+ * match path. */
+static void enter_work_tree(rl_walk *w) {
+  const char *real = w->root_real;
+  size_t len = w->root_real_len, top = SIZE_MAX;
+  buf_reset(&w->mpath);
+  /* Candidates: the root itself, then each parent up to "/". */
+  for (size_t end = len;;) {
+    buf_reset(&w->scratch);
+    rl_buf_put(&w->scratch, real, end);
+    rl_buf_puts(&w->scratch, end == 1 ? ".git" : "/.git");
+    struct stat st;
+    if (lstat(w->scratch.ptr, &st) == 0) {
+      top = end;
+      break;
+    }
+    if (end <= 1) break;
+    while (end > 1 && real[end - 1] != '/') end--;
+    if (end > 1) end--; /* drop the slash, except the one of "/" */
+  }
+  if (top == SIZE_MAX || top == len) return;
+  size_t start = top == 1 ? 1 : top + 1; /* first byte of the root's path below top */
+  rl_buf_put(&w->mpath, real + start, len - start);
+  w->prefix_len = w->mpath.len;
+  if (w->no_ignore) return;
+  /* Each directory from the top down to the root's parent. */
+  char *dir = rl_xstrdup(real);
+  for (size_t end = top;;) {
+    char *base = rl_xstrndup(real + start, end > start ? end - start : 0);
+    dir[end] = '\0';
+    load_ignore_files(w, end ? dir : "/", base, end ? dir : "/");
+    free(base);
+    memcpy(dir, real, len + 1);
+    size_t next = end + 1;
+    while (next < len && real[next] != '/') next++;
+    if (next >= len) break;
+    end = next;
+  }
+  free(dir);
+}
+
+/* ---- entries ------------------------------------------------------------ */
+
+static int yield(rl_walk *w, rl_walk_entry *out, rl_lang lang, rl_skip skip, int is_explicit) {
+  memset(out, 0, sizeof *out);
+  out->fs_path = w->display.ptr;
+  out->display = w->display.ptr;
+  out->lang = lang;
+  out->is_explicit = is_explicit;
+  out->skip = skip;
+  out->skip_detail = skip == RL_SKIP_NONE ? NULL : (w->detail.ptr ? w->detail.ptr : "");
+  return 1;
+}
+
+static int inside_root(const rl_walk *w, const char *real) {
+  if (strcmp(w->root_real, "/") == 0) return 1;
+  return strncmp(real, w->root_real, w->root_real_len) == 0 &&
+         (real[w->root_real_len] == '\0' || real[w->root_real_len] == '/');
+}
+
+/* Looks at one name of the top directory. 1 if *out was filled. */
+static int visit(rl_walk *w, const char *name, rl_walk_entry *out) {
+  frame *f = &w->stack[w->depth - 1];
+  buf_truncate(&w->mpath, f->mlen);
+  if (w->mpath.len) rl_buf_putc(&w->mpath, '/');
+  rl_buf_puts(&w->mpath, name);
+  const char *rel = w->mpath.ptr + (w->prefix_len ? w->prefix_len + 1 : 0);
+  make_path(&w->display, w->given, rel);
+  const char *disp = w->display.ptr;
+  buf_reset(&w->detail);
+
+  struct stat lst, st;
+  if (lstat(disp, &lst) != 0) {
+    /* Vanished since the directory was read. */
+    if (rl_lang_for_path(name) == RL_LANG_NONE) return 0;
+    rl_buf_printf(&w->detail, "%s: %s", disp, strerror(errno));
+    return yield(w, out, rl_lang_for_path(name), RL_SKIP_UNREADABLE, 0);
+  }
+  int is_link = S_ISLNK(lst.st_mode), link_errno = 0;
+  st = lst;
+  if (is_link && stat(disp, &st) != 0) link_errno = errno;
+  int is_dir = !link_errno && S_ISDIR(st.st_mode);
+  const char *why = NULL;
+  if (is_ignored(w, w->mpath.ptr, name, is_dir, &why)) {
+    if (is_dir && w->on_ignored_dir) w->on_ignored_dir(w->data, disp, why);
+    return 0;
+  }
+  rl_lang lang = is_dir ? RL_LANG_NONE : rl_lang_for_path(name);
+
+  if (is_link) {
+    char target[PATH_MAX];
+    ssize_t tn = readlink(disp, target, sizeof target - 1);
+    if (tn < 0) tn = 0;
+    target[tn] = '\0';
+    if (link_errno) {
+      if (link_errno == ELOOP)
+        rl_buf_printf(&w->detail, "symlink %s -> %s is part of a symlink loop", disp, target);
+      else if (link_errno == ENOENT || link_errno == ENOTDIR)
+        rl_buf_printf(&w->detail, "dangling symlink %s -> %s (target does not exist)", disp,
+                      target);
+      else
+        rl_buf_printf(&w->detail, "symlink %s -> %s: %s", disp, target, strerror(link_errno));
+      return yield(w, out, lang,
+                   link_errno == ELOOP || link_errno == ENOENT || link_errno == ENOTDIR
+                       ? RL_SKIP_SYMLINK_LOOP
+                       : RL_SKIP_UNREADABLE,
+                   0);
+    }
+    /* A link to a plain file we would not scan anyway needs no resolving. */
+    if (S_ISREG(st.st_mode) && lang == RL_LANG_NONE) return 0;
+    char *real = realpath(disp, NULL);
+    if (!real) {
+      rl_buf_printf(&w->detail, "symlink %s -> %s: %s", disp, target, strerror(errno));
+      return yield(w, out, lang, RL_SKIP_UNREADABLE, 0);
+    }
+    int inside = inside_root(w, real);
+    if (!inside) rl_buf_printf(&w->detail, "symlink %s -> %s leaves the scanned root", disp, real);
+    free(real);
+    if (!inside) return yield(w, out, lang, RL_SKIP_SYMLINK_OUT, 0);
+  }
+
+  if (S_ISDIR(st.st_mode)) {
+    vis_slot *v = vis_find(w, st.st_dev, st.st_ino);
+    if (v && v->state == VIS_ON_STACK) {
+      if (is_link)
+        rl_buf_printf(&w->detail, "symlink %s points to a directory that contains it (cycle)",
+                      disp);
+      else
+        rl_buf_printf(&w->detail, "directory %s is mounted inside itself (cycle)", disp);
+      return yield(w, out, RL_LANG_NONE, RL_SKIP_SYMLINK_LOOP, 0);
+    }
+    /* A real directory is always entered; a link to one already walked is
+     * not walked again, which bounds the work however links are arranged. */
+    if (v && is_link) {
+      if (w->on_ignored_dir)
+        w->on_ignored_dir(w->data, disp, "symlink to a directory that was already scanned");
+      return 0;
+    }
+    if (push_dir(w, disp, &st) != 0) {
+      rl_buf_printf(&w->detail, "cannot read directory %s: %s", disp, strerror(errno));
+      return yield(w, out, RL_LANG_NONE, RL_SKIP_UNREADABLE, 0);
+    }
+    return 0;
+  }
+  if (S_ISREG(st.st_mode)) {
+    if (lang == RL_LANG_NONE) return 0;
+    return yield(w, out, lang, RL_SKIP_NONE, 0);
+  }
+  if (is_link)
+    rl_buf_printf(&w->detail, "symlink %s points to a %s, not opened", disp, type_name(st.st_mode));
+  else
+    rl_buf_printf(&w->detail, "%s is a %s, not opened", disp, type_name(st.st_mode));
+  return yield(w, out, lang, RL_SKIP_SPECIAL, 0);
+}
+
+/* Begins walking directory `given`, or yields why it cannot. */
+static int start_root(rl_walk *w, const char *given, const struct stat *st, rl_walk_entry *out) {
+  w->given = given;
+  w->prefix_len = 0;
+  buf_reset(&w->detail);
+  make_path(&w->display, given, "");
+  w->root_real = realpath(w->display.ptr, NULL);
+  if (!w->root_real) {
+    rl_buf_printf(&w->detail, "cannot resolve %s: %s", w->display.ptr, strerror(errno));
+    return yield(w, out, RL_LANG_NONE, RL_SKIP_UNREADABLE, 1);
+  }
+  w->root_real_len = strlen(w->root_real);
+  w->in_root = 1;
+  enter_work_tree(w);
+  if (!w->no_ignore && w->extra_text) {
+    w->extra.ig = rl_ignore_new(w->mpath.ptr ? w->mpath.ptr : "", w->extra_text,
+                                strlen(w->extra_text));
+    w->extra.label = rl_xstrdup("the ignore option");
+  }
+  if (push_dir(w, w->display.ptr, st) != 0) {
+    rl_buf_printf(&w->detail, "cannot read directory %s: %s", w->display.ptr, strerror(errno));
+    end_root(w);
+    return yield(w, out, RL_LANG_NONE, RL_SKIP_UNREADABLE, 1);
+  }
+  return 0;
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
+                const rl_walk_options *opts) {
+  static const char *const dot[] = {"."};
+  *out = NULL;
+  if (npaths == 0) {
+    paths = dot;
+    npaths = 1;
+  }
+  rl_walk *w = rl_xcalloc(1, sizeof *w);
+  if (opts) {
+    w->no_ignore = opts->no_ignore;
+    w->on_ignored_dir = opts->on_ignored_dir;
+    w->data = opts->data;
+    if (opts->extra_ignores && opts->extra_ignores[0]) {
+      rl_buf b = {0};
+      for (size_t i = 0; opts->extra_ignores[i]; i++) {
+        rl_buf_puts(&b, opts->extra_ignores[i]);
+        rl_buf_putc(&b, '\n');
+      }
+      w->extra_text = rl_buf_detach(&b);
+    }
+  }
+  w->paths = rl_xcalloc(npaths, sizeof *w->paths);
+  w->npaths = npaths;
+  for (size_t i = 0; i < npaths; i++) {
+    const char *p = paths[i];
+    struct stat st;
+    w->paths[i] = normalise_given(p);
+    if (stat(p, &st) != 0) {
+      rl_error_set("%s: %s", p, strerror(errno));
+      goto fail;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      DIR *d = opendir(p);
+      if (!d) {
+        rl_error_set("%s: cannot read directory: %s", p, strerror(errno));
+        goto fail;
+      }
+      closedir(d);
+    } else if (S_ISREG(st.st_mode) && access(p, R_OK) != 0) {
+      rl_error_set("%s: %s", p, strerror(errno));
+      goto fail;
+    }
+  }
+  *out = w;
+  return 0;
+fail:
+  rl_walk_free(w);
+  return RL_EIO;
+}
+
+int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
+  for (;;) {
+    if (!w->in_root) {
+      if (w->next_path == w->npaths) return 0;
+      const char *given = w->paths[w->next_path++];
+      struct stat st;
+      buf_reset(&w->detail);
+      make_path(&w->display, given, "");
+      if (stat(w->display.ptr, &st) != 0) {
+        /* It existed when the walk started. */
+        rl_buf_printf(&w->detail, "%s: %s", w->display.ptr, strerror(errno));
+        return yield(w, out, rl_lang_for_path(given), RL_SKIP_UNREADABLE, 1);
+      }
+      if (S_ISDIR(st.st_mode)) {
+        if (start_root(w, given, &st, out)) return 1;
+        continue;
+      }
+      /* A file named on the command line is always reported. */
+      rl_lang lang = rl_lang_for_path(given);
+      if (!S_ISREG(st.st_mode)) {
+        rl_buf_printf(&w->detail, "%s is a %s, not opened", w->display.ptr, type_name(st.st_mode));
+        return yield(w, out, lang, RL_SKIP_SPECIAL, 1);
+      }
+      if (lang == RL_LANG_NONE) {
+        rl_buf_printf(&w->detail, "%s is not a JavaScript, TypeScript or dotenv file",
+                      w->display.ptr);
+        return yield(w, out, lang, RL_SKIP_NOT_SOURCE, 1);
+      }
+      return yield(w, out, lang, RL_SKIP_NONE, 1);
+    }
+    if (w->depth == 0) {
+      end_root(w);
+      continue;
+    }
+    frame *f = &w->stack[w->depth - 1];
+    if (f->idx == f->n) {
+      pop_dir(w);
+      continue;
+    }
+    const char *name = f->sorted[f->idx++];
+    if (visit(w, name, out)) return 1;
+  }
+}
+
+void rl_walk_free(rl_walk *w) {
+  if (!w) return;
+  end_root(w);
+  for (size_t i = 0; i < w->npaths; i++) free(w->paths[i]);
+  free(w->paths);
+  free(w->stack);
+  free(w->lists);
+  free(w->vis);
+  free(w->extra_text);
+  rl_buf_free(&w->mpath);
+  rl_buf_free(&w->display);
+  rl_buf_free(&w->detail);
+  rl_buf_free(&w->scratch);
+  free(w);
+}
