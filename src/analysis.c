@@ -1,0 +1,1838 @@
+/* The analysis library rules share (see analysis.h for the contract).
+ *
+ * Two rules hold everywhere in this file:
+ * - No recursion over the tree: walks use a TSTreeCursor, evaluators use an
+ *   explicit stack with a frame limit and a step limit, alias chains stop
+ *   after MAX_HOPS. Deeply nested or cyclic input ends in "unknown", never in
+ *   a crash.
+ * - Uncertain means unknown. A name bound more than once anywhere in the file
+ *   (any scope, any kind: const, let, var, parameter, function, class,
+ *   import, catch, for-of) is ambiguous and never resolved through; a `let`
+ *   or `var` is not a constant. A rule that gets "unknown" stays silent,
+ *   which is the right failure for a linter whose findings are claims.
+ *
+ * Symbol tables are built on first use by one cursor walk over the file and
+ * cached in the rl_jsfile; everything lives in the file's arena. */
+#include "analysis.h"
+
+#include <jansson.h>
+#include <math.h> /* isfinite only: the core does not link libm */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define MAX_HOPS 8          /* const/alias chains followed at most this far */
+#define EV_MAX_FRAMES 256   /* evaluator stack depth */
+#define EV_MAX_STEPS 4096   /* evaluator work per call */
+#define RESOLVE_MAX_SEGS 64 /* member chain length */
+
+/* ---- symbol table types -------------------------------------------------- */
+
+enum bkind { B_CONST = 1, B_LET, B_VAR, B_IMPORT, B_OTHER };
+
+typedef struct binding {
+  const char *name;
+  size_t len;
+  int kind;
+  int count;  /* declarations of this name anywhere in the file */
+  int writes; /* assignments, updates, destructuring assignments */
+  /* Plain `name = init` declarator: init. Destructured: the declarator's
+   * value, with path the key path inside it ("sign", "a.b"); path_ok 0 when
+   * the position is not a static key path (array element, rest, computed). */
+  TSNode init;
+  const char *path;
+  int destructured;
+  int path_ok;
+  const char *canon; /* imports: "module:" or "module:name" */
+} binding;
+
+struct rl_jsfile {
+  rl_source *src;
+  TSNode root;
+  rl_arena *arena;
+  int built;
+  binding *tab; /* open addressing, cap a power of two; name NULL = empty */
+  size_t cap;
+  const char **modules;
+  size_t *module_lens;
+  size_t nmodules;
+};
+
+static TSNode null_node(void) {
+  TSNode n;
+  memset(&n, 0, sizeof n);
+  return n;
+}
+
+static int type_is(TSNode n, const char *t) {
+  return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0;
+}
+
+static TSNode field(TSNode n, const char *name) {
+  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+}
+
+/* Iterates the named, non-comment children of a node with a cursor (O(1)
+ * per step, unlike ts_node_named_child(i)). */
+typedef struct kids {
+  TSTreeCursor c;
+  int started;
+  int live;
+} kids;
+
+static void kids_init(kids *k, TSNode n) {
+  k->started = 0;
+  k->live = !ts_node_is_null(n);
+  if (k->live) k->c = ts_tree_cursor_new(n);
+}
+
+static int kids_next(kids *k, TSNode *out) {
+  if (!k->live) return 0;
+  for (;;) {
+    int ok;
+    if (!k->started) {
+      ok = ts_tree_cursor_goto_first_child(&k->c);
+      k->started = 1;
+    } else {
+      ok = ts_tree_cursor_goto_next_sibling(&k->c);
+    }
+    if (!ok) return 0;
+    TSNode n = ts_tree_cursor_current_node(&k->c);
+    if (ts_node_is_named(n) && strcmp(ts_node_type(n), "comment") != 0) {
+      *out = n;
+      return 1;
+    }
+  }
+}
+
+static const char *kids_field(kids *k) { return ts_tree_cursor_current_field_name(&k->c); }
+
+static void kids_done(kids *k) {
+  if (k->live) ts_tree_cursor_delete(&k->c);
+  k->live = 0;
+}
+
+static TSNode first_named(TSNode n) {
+  kids k;
+  TSNode c = null_node(), r = null_node();
+  kids_init(&k, n);
+  if (kids_next(&k, &c)) r = c;
+  kids_done(&k);
+  return r;
+}
+
+/* ---- file ------------------------------------------------------------------ */
+
+rl_jsfile *rl_jsfile_new(rl_source *src, TSNode root, rl_arena *arena) {
+  rl_jsfile *jf = rl_arena_alloc(arena, sizeof *jf);
+  jf->src = src;
+  jf->root = root;
+  jf->arena = arena;
+  return jf;
+}
+
+rl_source *rl_jsfile_source(const rl_jsfile *jf) { return jf->src; }
+rl_arena *rl_jsfile_arena(const rl_jsfile *jf) { return jf->arena; }
+
+/* ---- nodes ------------------------------------------------------------------- */
+
+const char *rl_js_text(const rl_jsfile *jf, TSNode n, size_t *len) {
+  if (ts_node_is_null(n)) {
+    *len = 0;
+    return "";
+  }
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  if (e > jf->src->len) e = (uint32_t)jf->src->len;
+  if (s > e) s = e;
+  *len = e - s;
+  return jf->src->bytes + s;
+}
+
+int rl_js_text_is(const rl_jsfile *jf, TSNode n, const char *s) {
+  size_t len;
+  const char *t = rl_js_text(jf, n, &len);
+  return !ts_node_is_null(n) && len == strlen(s) && memcmp(t, s, len) == 0;
+}
+
+TSNode rl_js_unwrap(TSNode n) {
+  for (;;) {
+    if (ts_node_is_null(n)) return n;
+    const char *t = ts_node_type(n);
+    TSNode inner = null_node();
+    if (!strcmp(t, "parenthesized_expression") || !strcmp(t, "as_expression") ||
+        !strcmp(t, "satisfies_expression") || !strcmp(t, "non_null_expression") ||
+        !strcmp(t, "await_expression")) {
+      inner = first_named(n);
+    } else if (!strcmp(t, "type_assertion")) {
+      /* <T>x: the expression is the named child that is not type_arguments. */
+      kids k;
+      TSNode c;
+      kids_init(&k, n);
+      while (kids_next(&k, &c))
+        if (!type_is(c, "type_arguments")) inner = c;
+      kids_done(&k);
+    } else {
+      return n;
+    }
+    if (ts_node_is_null(inner)) return n;
+    n = inner;
+  }
+}
+
+static int is_function_type(const char *t) {
+  return !strcmp(t, "function_declaration") || !strcmp(t, "function_expression") ||
+         !strcmp(t, "function") || !strcmp(t, "arrow_function") ||
+         !strcmp(t, "method_definition") || !strcmp(t, "generator_function") ||
+         !strcmp(t, "generator_function_declaration");
+}
+
+TSNode rl_js_enclosing_function(TSNode n) {
+  if (ts_node_is_null(n)) return n;
+  TSNode p = ts_node_parent(n);
+  while (!ts_node_is_null(p)) {
+    if (is_function_type(ts_node_type(p))) return p;
+    p = ts_node_parent(p);
+  }
+  return null_node();
+}
+
+void rl_js_walk(TSNode subtree, rl_js_visit_cb cb, void *data) {
+  if (ts_node_is_null(subtree)) return;
+  TSTreeCursor c = ts_tree_cursor_new(subtree);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    int r = 0;
+    if (ts_node_is_named(n)) {
+      r = cb(data, n);
+      if (r < 0) break;
+    }
+    if (r == 0 && ts_tree_cursor_goto_first_child(&c)) continue;
+    int more = 0;
+    for (;;) {
+      if (ts_tree_cursor_goto_next_sibling(&c)) {
+        more = 1;
+        break;
+      }
+      if (!ts_tree_cursor_goto_parent(&c)) break;
+    }
+    if (!more) break;
+  }
+  ts_tree_cursor_delete(&c);
+}
+
+/* ---- string literals ----------------------------------------------------------- */
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+static size_t put_utf8(char *o, uint32_t cp) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xC0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | (cp >> 18));
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* Reads \uXXXX or \u{X...} at s[i] (s[i] == 'u'); returns code point or -1,
+ * and advances *i past it. */
+static long read_u_escape(const char *s, size_t n, size_t *i) {
+  size_t j = *i + 1;
+  long cp = 0;
+  if (j < n && s[j] == '{') {
+    j++;
+    size_t digits = 0;
+    while (j < n && s[j] != '}') {
+      int h = hexval(s[j]);
+      if (h < 0 || ++digits > 6) return -1;
+      cp = cp * 16 + h;
+      j++;
+    }
+    if (j >= n || digits == 0 || cp > 0x10FFFF) return -1;
+    *i = j + 1;
+    return cp;
+  }
+  if (j + 4 > n) return -1;
+  for (size_t k = 0; k < 4; k++) {
+    int h = hexval(s[j + k]);
+    if (h < 0) return -1;
+    cp = cp * 16 + h;
+  }
+  *i = j + 4;
+  return cp;
+}
+
+/* Decodes JavaScript string escapes of raw s[0..n) into o (which has room
+ * for n bytes: decoding never grows). Returns the decoded length. Template
+ * text also turns CRLF and CR into LF, as the language does. */
+static size_t decode_js(const char *s, size_t n, char *o, int tmpl) {
+  size_t i = 0, w = 0;
+  while (i < n) {
+    char c = s[i];
+    if (c == '\r' && tmpl) {
+      o[w++] = '\n';
+      i += (i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
+      continue;
+    }
+    if (c != '\\' || i + 1 >= n) {
+      o[w++] = c;
+      i++;
+      continue;
+    }
+    char d = s[i + 1];
+    i += 2;
+    switch (d) {
+    case 'n': o[w++] = '\n'; break;
+    case 't': o[w++] = '\t'; break;
+    case 'r': o[w++] = '\r'; break;
+    case 'b': o[w++] = '\b'; break;
+    case 'f': o[w++] = '\f'; break;
+    case 'v': o[w++] = '\v'; break;
+    case '\n': break; /* line continuation */
+    case '\r':
+      if (i < n && s[i] == '\n') i++;
+      break;
+    case 'x': {
+      int h1 = i < n ? hexval(s[i]) : -1, h2 = i + 1 < n ? hexval(s[i + 1]) : -1;
+      if (h1 < 0 || h2 < 0) {
+        o[w++] = 'x';
+        break;
+      }
+      w += put_utf8(o + w, (uint32_t)(h1 * 16 + h2));
+      i += 2;
+      break;
+    }
+    case 'u': {
+      size_t j = i - 1;
+      long cp = read_u_escape(s, n, &j);
+      if (cp < 0) {
+        o[w++] = 'u';
+        break;
+      }
+      i = j;
+      /* A surrogate pair written as two escapes is one code point. */
+      if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n && s[i] == '\\' && s[i + 1] == 'u') {
+        size_t k = i + 1;
+        long lo = read_u_escape(s, n, &k);
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          i = k;
+        }
+      }
+      w += put_utf8(o + w, (uint32_t)cp);
+      break;
+    }
+    default:
+      if (d >= '0' && d <= '7') {
+        /* \0 and legacy octal escapes (sloppy-mode strings). */
+        unsigned v = (unsigned)(d - '0');
+        int more = d <= '3' ? 2 : 1;
+        while (more-- > 0 && i < n && s[i] >= '0' && s[i] <= '7') v = v * 8 + (unsigned)(s[i++] - '0');
+        w += put_utf8(o + w, v);
+      } else if ((unsigned char)d == 0xE2 && i + 1 < n && (unsigned char)s[i] == 0x80 &&
+                 ((unsigned char)s[i + 1] == 0xA8 || (unsigned char)s[i + 1] == 0xA9)) {
+        i += 2; /* \ + U+2028/U+2029: line continuation */
+      } else {
+        o[w++] = d; /* \' \" \\ \` \$ and identity escapes */
+      }
+      break;
+    }
+  }
+  return w;
+}
+
+static int in_jsx_attribute(TSNode n) {
+  TSNode p = ts_node_parent(n);
+  return type_is(p, "jsx_attribute");
+}
+
+/* Decoded text of raw source bytes [s, e) into the arena. */
+static char *decode_range(rl_jsfile *jf, uint32_t s, uint32_t e, int tmpl, int raw, size_t *len) {
+  if (e > jf->src->len) e = (uint32_t)jf->src->len;
+  if (s > e) s = e;
+  char *o = rl_arena_alloc(jf->arena, (size_t)(e - s) + 1);
+  if (raw) {
+    memcpy(o, jf->src->bytes + s, e - s);
+    *len = e - s;
+  } else {
+    *len = decode_js(jf->src->bytes + s, e - s, o, tmpl);
+  }
+  o[*len] = '\0';
+  return o;
+}
+
+int rl_js_template_static(rl_jsfile *jf, TSNode n, const char **out, size_t *len,
+                          size_t *prefix_len) {
+  n = rl_js_unwrap(n);
+  if (ts_node_is_null(n)) return 0;
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  if (e < s + 2) return 0;
+  if (type_is(n, "string")) {
+    size_t l;
+    const char *v = decode_range(jf, s + 1, e - 1, 0, in_jsx_attribute(n), &l);
+    *out = v;
+    *len = l;
+    if (prefix_len) *prefix_len = l;
+    return 1;
+  }
+  if (!type_is(n, "template_string")) return 0;
+  rl_buf b = {0};
+  size_t prefix = (size_t)-1;
+  uint32_t pos = s + 1;
+  kids k;
+  TSNode c;
+  kids_init(&k, n);
+  while (kids_next(&k, &c)) {
+    if (!type_is(c, "template_substitution")) continue;
+    size_t l;
+    const char *piece = decode_range(jf, pos, ts_node_start_byte(c), 1, 0, &l);
+    rl_buf_put(&b, piece, l);
+    if (prefix == (size_t)-1) prefix = b.len;
+    rl_buf_putc(&b, '\x1a');
+    pos = ts_node_end_byte(c);
+  }
+  kids_done(&k);
+  size_t l;
+  const char *tail = decode_range(jf, pos, e - 1, 1, 0, &l);
+  rl_buf_put(&b, tail, l);
+  if (prefix == (size_t)-1) prefix = b.len;
+  *out = rl_arena_strndup(jf->arena, b.ptr ? b.ptr : "", b.len);
+  *len = b.len;
+  if (prefix_len) *prefix_len = prefix;
+  rl_buf_free(&b);
+  return 1;
+}
+
+static int has_substitution(TSNode tmpl) {
+  kids k;
+  TSNode c;
+  int found = 0;
+  kids_init(&k, tmpl);
+  while (!found && kids_next(&k, &c)) found = type_is(c, "template_substitution");
+  kids_done(&k);
+  return found;
+}
+
+int rl_js_string_value(rl_jsfile *jf, TSNode n, const char **out, size_t *len) {
+  n = rl_js_unwrap(n);
+  if (type_is(n, "template_string") && has_substitution(n)) return 0;
+  if (!type_is(n, "string") && !type_is(n, "template_string")) return 0;
+  size_t prefix;
+  return rl_js_template_static(jf, n, out, len, &prefix);
+}
+
+/* ---- symbol table --------------------------------------------------------------- */
+
+/* Raw records gathered by the walk, merged into the hash table afterwards. */
+typedef struct rec {
+  binding b;
+  int is_write; /* 1: a write to the name, not a declaration */
+} rec;
+
+typedef struct builder {
+  rl_jsfile *jf;
+  rec *v;
+  size_t n, cap;
+  const char **mods;
+  size_t *modlens;
+  size_t nmods, modcap;
+} builder;
+
+static void add_rec(builder *bd, const rec *r) {
+  if (bd->n == bd->cap) {
+    bd->cap = bd->cap ? bd->cap * 2 : 64;
+    bd->v = rl_xreallocarray(bd->v, bd->cap, sizeof *bd->v);
+  }
+  bd->v[bd->n++] = *r;
+}
+
+static void add_module(builder *bd, const char *m, size_t len) {
+  if (bd->nmods == bd->modcap) {
+    bd->modcap = bd->modcap ? bd->modcap * 2 : 16;
+    bd->mods = rl_xreallocarray(bd->mods, bd->modcap, sizeof *bd->mods);
+    bd->modlens = rl_xreallocarray(bd->modlens, bd->modcap, sizeof *bd->modlens);
+  }
+  bd->mods[bd->nmods] = m;
+  bd->modlens[bd->nmods++] = len;
+}
+
+static void declare(builder *bd, TSNode ident, int kind, TSNode init, const char *path,
+                    int destructured, int path_ok, const char *canon) {
+  rec r;
+  memset(&r, 0, sizeof r);
+  r.b.name = rl_js_text(bd->jf, ident, &r.b.len);
+  if (r.b.len == 0) return;
+  r.b.kind = kind;
+  r.b.count = 1;
+  r.b.init = init;
+  r.b.path = path;
+  r.b.destructured = destructured;
+  r.b.path_ok = path_ok;
+  r.b.canon = canon;
+  add_rec(bd, &r);
+}
+
+static void write_to(builder *bd, TSNode ident) {
+  rec r;
+  memset(&r, 0, sizeof r);
+  r.b.name = rl_js_text(bd->jf, ident, &r.b.len);
+  r.is_write = 1;
+  if (r.b.len) add_rec(bd, &r);
+}
+
+static const char *join_path(rl_arena *a, const char *path, const char *key, size_t klen) {
+  if (!path) return rl_arena_strndup(a, key, klen);
+  return rl_arena_printf(a, "%s.%.*s", path, (int)klen, key);
+}
+
+/* Declares (or, with write set, records writes to) every name bound by a
+ * pattern, with an explicit stack. value is the expression the pattern
+ * destructures (null for parameters and the like). */
+typedef struct pat_item {
+  TSNode n;
+  const char *path;
+  int path_ok;
+} pat_item;
+
+static void bind_pattern(builder *bd, TSNode pattern, int kind, TSNode value, int write) {
+  pat_item stack[64];
+  size_t sp = 0;
+  rl_jsfile *jf = bd->jf;
+  stack[sp++] = (pat_item){pattern, NULL, 1};
+  while (sp > 0) {
+    pat_item it = stack[--sp];
+    TSNode n = it.n;
+    const char *t = ts_node_type(n);
+    int top = ts_node_eq(n, pattern);
+    if (!strcmp(t, "identifier") || !strcmp(t, "shorthand_property_identifier_pattern")) {
+      if (write) {
+        write_to(bd, n);
+      } else if (top) {
+        declare(bd, n, kind, value, NULL, 0, 0, NULL);
+      } else {
+        const char *path = it.path;
+        int ok = it.path_ok;
+        if (!strcmp(t, "shorthand_property_identifier_pattern")) {
+          size_t l;
+          const char *key = rl_js_text(jf, n, &l);
+          path = join_path(jf->arena, it.path, key, l);
+        }
+        declare(bd, n, kind, value, path, 1, ok && path != NULL, NULL);
+      }
+      continue;
+    }
+    kids k;
+    TSNode c;
+    kids_init(&k, n);
+    while (kids_next(&k, &c)) {
+      if (sp >= RL_ARRAY_LEN(stack)) break; /* absurd nesting: names beyond are not tracked */
+      const char *ct = ts_node_type(c);
+      const char *f = kids_field(&k);
+      pat_item next = {c, it.path, it.path_ok};
+      if (!strcmp(t, "object_pattern")) {
+        if (!strcmp(ct, "pair_pattern")) {
+          TSNode key = field(c, "key"), val = field(c, "value");
+          const char *ks;
+          size_t kl;
+          next.n = val;
+          if (rl_js_pair_key(jf, c, &ks, &kl))
+            next.path = join_path(jf->arena, it.path, ks, kl);
+          else
+            next.path_ok = 0;
+          (void)key;
+        } else if (!strcmp(ct, "rest_pattern")) {
+          next.path_ok = 0;
+        }
+        /* shorthand and object_assignment_pattern keep the path; the
+         * shorthand adds its own key when popped. */
+      } else if (!strcmp(t, "array_pattern") || !strcmp(t, "rest_pattern")) {
+        next.path_ok = 0;
+      } else if (!strcmp(t, "object_assignment_pattern") || !strcmp(t, "assignment_pattern")) {
+        if (!f || strcmp(f, "left") != 0) continue; /* the default value is not a binding */
+      } else if (!strcmp(t, "required_parameter") || !strcmp(t, "optional_parameter")) {
+        if (!f || strcmp(f, "pattern") != 0) continue;
+      } else if (!strcmp(t, "pair_pattern")) {
+        if (!f || strcmp(f, "value") != 0) continue;
+      } else {
+        continue; /* not a pattern we know: bind nothing */
+      }
+      if (ts_node_is_null(next.n)) continue;
+      stack[sp++] = next;
+    }
+    kids_done(&k);
+  }
+}
+
+static int is_require_call(rl_jsfile *jf, TSNode call, const char **mod, size_t *len) {
+  call = rl_js_unwrap(call);
+  if (!type_is(call, "call_expression")) return 0;
+  TSNode fn = field(call, "function");
+  if (!(type_is(fn, "identifier") && rl_js_text_is(jf, fn, "require")) && !type_is(fn, "import"))
+    return 0;
+  TSNode arg = rl_js_call_arg(call, 0);
+  return rl_js_string_value(jf, arg, mod, len);
+}
+
+static const char *decl_kind_text(TSNode decl) {
+  if (type_is(decl, "variable_declaration")) return "var";
+  TSNode k = field(decl, "kind");
+  if (!ts_node_is_null(k)) return ts_node_type(k);
+  return "";
+}
+
+static int kind_of(const char *t) {
+  if (!strcmp(t, "const")) return B_CONST;
+  if (!strcmp(t, "let")) return B_LET;
+  if (!strcmp(t, "var")) return B_VAR;
+  return B_OTHER;
+}
+
+static void import_bindings(builder *bd, TSNode stmt) {
+  rl_jsfile *jf = bd->jf;
+  const char *mod = NULL;
+  size_t ml = 0;
+  /* `import x = require('m')` has no source on the statement itself. */
+  if (rl_js_string_value(jf, field(stmt, "source"), &mod, &ml)) add_module(bd, mod, ml);
+  kids k;
+  TSNode c;
+  kids_init(&k, stmt);
+  while (kids_next(&k, &c)) {
+    if (type_is(c, "import_require_clause")) {
+      /* TS: import x = require('m') */
+      TSNode id = first_named(c);
+      const char *m2;
+      size_t l2;
+      if (type_is(id, "identifier") && rl_js_string_value(jf, field(c, "source"), &m2, &l2)) {
+        add_module(bd, m2, l2);
+        declare(bd, id, B_IMPORT, null_node(), NULL, 0, 0,
+                rl_arena_printf(jf->arena, "%.*s:", (int)l2, m2));
+      }
+      continue;
+    }
+    if (!type_is(c, "import_clause") || !mod) continue;
+    kids k2;
+    TSNode d;
+    kids_init(&k2, c);
+    while (kids_next(&k2, &d)) {
+      if (type_is(d, "identifier")) {
+        declare(bd, d, B_IMPORT, null_node(), NULL, 0, 0,
+                rl_arena_printf(jf->arena, "%.*s:", (int)ml, mod));
+      } else if (type_is(d, "namespace_import")) {
+        TSNode id = first_named(d);
+        if (type_is(id, "identifier"))
+          declare(bd, id, B_IMPORT, null_node(), NULL, 0, 0,
+                  rl_arena_printf(jf->arena, "%.*s:", (int)ml, mod));
+      } else if (type_is(d, "named_imports")) {
+        kids k3;
+        TSNode s;
+        kids_init(&k3, d);
+        while (kids_next(&k3, &s)) {
+          if (!type_is(s, "import_specifier")) continue;
+          TSNode name = field(s, "name"), alias = field(s, "alias");
+          TSNode local = ts_node_is_null(alias) ? name : alias;
+          const char *nm;
+          size_t nl;
+          if (type_is(name, "string")) {
+            if (!rl_js_string_value(jf, name, &nm, &nl)) continue;
+          } else {
+            nm = rl_js_text(jf, name, &nl);
+          }
+          const char *canon = (nl == 7 && !memcmp(nm, "default", 7))
+                                  ? rl_arena_printf(jf->arena, "%.*s:", (int)ml, mod)
+                                  : rl_arena_printf(jf->arena, "%.*s:%.*s", (int)ml, mod,
+                                                    (int)nl, nm);
+          if (type_is(local, "identifier"))
+            declare(bd, local, B_IMPORT, null_node(), NULL, 0, 0, canon);
+        }
+        kids_done(&k3);
+      }
+    }
+    kids_done(&k2);
+  }
+  kids_done(&k);
+}
+
+static void params_bindings(builder *bd, TSNode params) {
+  kids k;
+  TSNode c;
+  kids_init(&k, params);
+  while (kids_next(&k, &c)) bind_pattern(bd, c, B_OTHER, null_node(), 0);
+  kids_done(&k);
+}
+
+static int build_visit(void *data, TSNode n) {
+  builder *bd = data;
+  rl_jsfile *jf = bd->jf;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "variable_declarator")) {
+    TSNode name = field(n, "name"), value = field(n, "value");
+    int kind = kind_of(decl_kind_text(ts_node_parent(n)));
+    if (!ts_node_is_null(name)) bind_pattern(bd, name, kind, value, 0);
+  } else if (!strcmp(t, "function_declaration") || !strcmp(t, "generator_function_declaration") ||
+             !strcmp(t, "class_declaration") || !strcmp(t, "abstract_class_declaration") ||
+             !strcmp(t, "function_expression") || !strcmp(t, "generator_function") ||
+             !strcmp(t, "class")) {
+    TSNode name = field(n, "name");
+    if (type_is(name, "identifier") || type_is(name, "type_identifier"))
+      declare(bd, name, B_OTHER, null_node(), NULL, 0, 0, NULL);
+  } else if (!strcmp(t, "formal_parameters")) {
+    params_bindings(bd, n);
+  } else if (!strcmp(t, "arrow_function")) {
+    TSNode p = field(n, "parameter");
+    if (type_is(p, "identifier")) declare(bd, p, B_OTHER, null_node(), NULL, 0, 0, NULL);
+  } else if (!strcmp(t, "catch_clause")) {
+    TSNode p = field(n, "parameter");
+    if (!ts_node_is_null(p)) bind_pattern(bd, p, B_OTHER, null_node(), 0);
+  } else if (!strcmp(t, "for_in_statement")) {
+    TSNode left = field(n, "left"), kind = field(n, "kind");
+    if (!ts_node_is_null(left)) bind_pattern(bd, left, B_OTHER, null_node(), ts_node_is_null(kind));
+  } else if (!strcmp(t, "import_statement")) {
+    import_bindings(bd, n);
+  } else if (!strcmp(t, "export_statement")) {
+    const char *m;
+    size_t ml;
+    if (rl_js_string_value(jf, field(n, "source"), &m, &ml)) add_module(bd, m, ml);
+  } else if (!strcmp(t, "assignment_expression") ||
+             !strcmp(t, "augmented_assignment_expression")) {
+    TSNode left = rl_js_unwrap(field(n, "left"));
+    if (type_is(left, "identifier"))
+      write_to(bd, left);
+    else if (type_is(left, "object_pattern") || type_is(left, "array_pattern"))
+      bind_pattern(bd, left, B_OTHER, null_node(), 1);
+  } else if (!strcmp(t, "update_expression")) {
+    TSNode arg = rl_js_unwrap(field(n, "argument"));
+    if (type_is(arg, "identifier")) write_to(bd, arg);
+  } else if (!strcmp(t, "call_expression")) {
+    const char *m;
+    size_t ml;
+    if (is_require_call(jf, n, &m, &ml)) add_module(bd, m, ml);
+  } else if (!strcmp(t, "import_alias")) {
+    TSNode id = first_named(n);
+    if (type_is(id, "identifier")) declare(bd, id, B_OTHER, null_node(), NULL, 0, 0, NULL);
+  }
+  return 0;
+}
+
+static binding *slot(binding *tab, size_t cap, const char *name, size_t len) {
+  size_t i = (size_t)rl_hash64(name, len, 0) & (cap - 1);
+  for (;;) {
+    binding *b = &tab[i];
+    if (!b->name || (b->len == len && !memcmp(b->name, name, len))) return b;
+    i = (i + 1) & (cap - 1);
+  }
+}
+
+static void build_symbols(rl_jsfile *jf) {
+  if (jf->built) return;
+  jf->built = 1;
+  builder bd;
+  memset(&bd, 0, sizeof bd);
+  bd.jf = jf;
+  rl_js_walk(jf->root, build_visit, &bd);
+
+  size_t cap = 16;
+  while (cap < bd.n * 2 + 1) cap *= 2;
+  jf->cap = cap;
+  jf->tab = rl_arena_calloc(jf->arena, cap, sizeof *jf->tab);
+  for (size_t i = 0; i < bd.n; i++) {
+    rec *r = &bd.v[i];
+    binding *b = slot(jf->tab, cap, r->b.name, r->b.len);
+    if (!b->name) {
+      *b = r->b;
+      if (r->is_write) {
+        /* A write to a name never declared here (a global): remember it so a
+         * later declaration still sees the write. */
+        b->kind = 0;
+        b->count = 0;
+        b->writes = 1;
+      }
+      continue;
+    }
+    if (r->is_write) {
+      b->writes++;
+      continue;
+    }
+    if (b->count == 0) {
+      int w = b->writes;
+      *b = r->b;
+      b->writes = w;
+    } else {
+      b->count++;
+    }
+  }
+  jf->nmodules = bd.nmods;
+  if (bd.nmods) {
+    jf->modules = rl_arena_calloc(jf->arena, bd.nmods, sizeof *jf->modules);
+    jf->module_lens = rl_arena_calloc(jf->arena, bd.nmods, sizeof *jf->module_lens);
+    memcpy(jf->modules, bd.mods, bd.nmods * sizeof *bd.mods);
+    memcpy(jf->module_lens, bd.modlens, bd.nmods * sizeof *bd.modlens);
+  }
+  free(bd.v);
+  free(bd.mods);
+  free(bd.modlens);
+}
+
+/* The one declaration of a name, or NULL if undeclared or ambiguous. */
+static const binding *lookup(rl_jsfile *jf, const char *name, size_t len) {
+  build_symbols(jf);
+  if (!jf->tab || len == 0) return NULL;
+  binding *b = slot(jf->tab, jf->cap, name, len);
+  if (!b->name || b->count != 1) return NULL;
+  return b;
+}
+
+/* 1 if the file declares the name anywhere (even ambiguously): a global such
+ * as Math or process is only trusted when nothing shadows it. */
+static int is_declared(rl_jsfile *jf, TSNode ident) {
+  size_t len;
+  const char *name = rl_js_text(jf, ident, &len);
+  build_symbols(jf);
+  if (!jf->tab || len == 0) return 0;
+  binding *b = slot(jf->tab, jf->cap, name, len);
+  return b->name && b->count > 0;
+}
+
+static const binding *lookup_node(rl_jsfile *jf, TSNode ident) {
+  if (!type_is(ident, "identifier") && !type_is(ident, "shorthand_property_identifier"))
+    return NULL;
+  size_t len;
+  const char *name = rl_js_text(jf, ident, &len);
+  return lookup(jf, name, len);
+}
+
+/* A binding whose value cannot change after its declaration. */
+static int is_stable(const binding *b) {
+  if (b->writes) return 0;
+  return b->kind == B_CONST || b->kind == B_IMPORT || b->kind == B_LET || b->kind == B_VAR;
+}
+
+TSNode rl_js_const_init(rl_jsfile *jf, TSNode ident) {
+  const binding *b = lookup_node(jf, ident);
+  if (!b || b->kind != B_CONST || b->destructured || ts_node_is_null(b->init)) return null_node();
+  return b->init;
+}
+
+int rl_js_imports(rl_jsfile *jf, const char *module) {
+  build_symbols(jf);
+  size_t ml = strlen(module);
+  for (size_t i = 0; i < jf->nmodules; i++) {
+    const char *m = jf->modules[i];
+    size_t l = jf->module_lens[i];
+    if (l == ml && !memcmp(m, module, ml)) return 1;
+    if (l > ml && !memcmp(m, module, ml) && m[ml] == '/') return 1;
+  }
+  return 0;
+}
+
+TSNode rl_js_call_arg(TSNode call, uint32_t i) {
+  if (ts_node_is_null(call)) return call;
+  TSNode args = field(call, "arguments");
+  if (!type_is(args, "arguments")) return null_node();
+  kids k;
+  TSNode c, r = null_node();
+  uint32_t idx = 0;
+  kids_init(&k, args);
+  while (kids_next(&k, &c)) {
+    if (idx++ == i) {
+      r = c;
+      break;
+    }
+  }
+  kids_done(&k);
+  return r;
+}
+
+/* ---- names ---------------------------------------------------------------------- */
+
+/* Canonical name (see analysis.h). Walks a member chain from the outside in,
+ * collecting property names, and follows imports, requires, const aliases
+ * and destructuring at its base, at most MAX_HOPS times. */
+const char *rl_js_resolve(rl_jsfile *jf, TSNode expr) {
+  const char *segs[RESOLVE_MAX_SEGS]; /* outermost first */
+  size_t seglens[RESOLVE_MAX_SEGS];
+  size_t nsegs = 0;
+  const char *base = NULL; /* "m:" for modules, else dotted text */
+  size_t baselen = 0;
+  int is_module = 0;
+  int hops = 0;
+  TSNode n = rl_js_unwrap(expr);
+
+  for (;;) {
+    if (ts_node_is_null(n)) return NULL;
+    const char *t = ts_node_type(n);
+    if (!strcmp(t, "member_expression") || !strcmp(t, "subscript_expression")) {
+      const char *p;
+      size_t pl;
+      if (!strcmp(t, "member_expression")) {
+        TSNode prop = field(n, "property");
+        if (ts_node_is_null(prop)) return NULL;
+        p = rl_js_text(jf, prop, &pl);
+      } else if (!rl_js_string_value(jf, field(n, "index"), &p, &pl)) {
+        return NULL; /* computed member */
+      }
+      if (nsegs == RESOLVE_MAX_SEGS) return NULL;
+      segs[nsegs] = p;
+      seglens[nsegs++] = pl;
+      n = rl_js_unwrap(field(n, "object"));
+      continue;
+    }
+    const char *mod;
+    size_t ml;
+    if (is_require_call(jf, n, &mod, &ml)) {
+      base = mod;
+      baselen = ml;
+      is_module = 1;
+      break;
+    }
+    if (!strcmp(t, "identifier")) {
+      const binding *b = lookup_node(jf, n);
+      if (b && b->kind == B_IMPORT && b->canon && !b->writes) {
+        base = b->canon;
+        baselen = strlen(b->canon);
+        is_module = 2; /* canon already has "m:" or "m:name" */
+        break;
+      }
+      if (b && is_stable(b) && !ts_node_is_null(b->init) && hops < MAX_HOPS) {
+        TSNode init = rl_js_unwrap(b->init);
+        const char *it = ts_node_type(init);
+        int chain = !strcmp(it, "identifier") || !strcmp(it, "member_expression") ||
+                    !strcmp(it, "subscript_expression") || is_require_call(jf, init, &mod, &ml);
+        /* A plain alias must be const; a require may be bound by any
+         * declaration that is never written. */
+        int ok = b->destructured ? b->path_ok
+                                 : (b->kind == B_CONST || is_require_call(jf, init, &mod, &ml));
+        if (chain && ok) {
+          if (b->destructured) {
+            if (nsegs == RESOLVE_MAX_SEGS) return NULL;
+            segs[nsegs] = b->path;
+            seglens[nsegs++] = strlen(b->path);
+          }
+          hops++;
+          n = init;
+          continue;
+        }
+      }
+      if (hops >= MAX_HOPS) return NULL;
+      base = rl_js_text(jf, n, &baselen);
+      break;
+    }
+    if (!strcmp(t, "this") || !strcmp(t, "super") || !strcmp(t, "meta_property")) {
+      base = rl_js_text(jf, n, &baselen);
+      break;
+    }
+    return NULL;
+  }
+
+  rl_buf b = {0};
+  rl_buf_put(&b, base, baselen);
+  if (is_module == 1) rl_buf_putc(&b, ':');
+  size_t i = nsegs;
+  /* "m:" + default is the module object itself (CommonJS interop). */
+  if (is_module && i > 0 && b.len && b.ptr[b.len - 1] == ':' && seglens[i - 1] == 7 &&
+      !memcmp(segs[i - 1], "default", 7))
+    i--;
+  int first = is_module && b.len && b.ptr[b.len - 1] == ':';
+  while (i > 0) {
+    i--;
+    if (!first) rl_buf_putc(&b, '.');
+    first = 0;
+    rl_buf_put(&b, segs[i], seglens[i]);
+  }
+  const char *r = rl_arena_strndup(jf->arena, b.ptr ? b.ptr : "", b.len);
+  rl_buf_free(&b);
+  return r;
+}
+
+const char *rl_js_callee(rl_jsfile *jf, TSNode call) {
+  call = rl_js_unwrap(call);
+  if (type_is(call, "call_expression")) return rl_js_resolve(jf, field(call, "function"));
+  if (type_is(call, "new_expression")) return rl_js_resolve(jf, field(call, "constructor"));
+  return NULL;
+}
+
+/* ---- evaluation ------------------------------------------------------------------- */
+
+typedef struct ev_frame {
+  TSNode n;
+  uint32_t stage;
+  uint32_t hops;
+} ev_frame;
+
+typedef struct ev_val {
+  double num;
+  const char *s;
+  size_t len;
+} ev_val;
+
+typedef struct ev {
+  rl_jsfile *jf;
+  int strings; /* 1: evaluating strings, 0: numbers */
+  ev_frame fr[EV_MAX_FRAMES];
+  size_t nfr;
+  ev_val val[EV_MAX_FRAMES];
+  size_t nval;
+  unsigned steps;
+} ev;
+
+static int ev_push(ev *e, TSNode n, uint32_t hops) {
+  if (e->nfr == EV_MAX_FRAMES) return 0;
+  e->fr[e->nfr++] = (ev_frame){rl_js_unwrap(n), 0, hops};
+  return 1;
+}
+
+static int ev_result(ev *e, ev_val v) {
+  if (e->nval == EV_MAX_FRAMES) return 0;
+  e->val[e->nval++] = v;
+  e->nfr--;
+  return 1;
+}
+
+static int parse_number(const char *t, size_t len, double *out) {
+  char buf[128];
+  size_t w = 0;
+  if (len == 0 || len >= sizeof buf) return 0;
+  for (size_t i = 0; i < len; i++)
+    if (t[i] != '_') buf[w++] = t[i];
+  buf[w] = '\0';
+  if (w && buf[w - 1] == 'n') return 0; /* BigInt */
+  char *end = NULL;
+  if (w > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X' || buf[1] == 'o' ||
+                                 buf[1] == 'O' || buf[1] == 'b' || buf[1] == 'B')) {
+    int base = (buf[1] == 'x' || buf[1] == 'X') ? 16 : (buf[1] == 'o' || buf[1] == 'O') ? 8 : 2;
+    unsigned long long v = strtoull(buf + 2, &end, base);
+    if (*end) return 0;
+    *out = (double)v;
+    return 1;
+  }
+  double d = strtod(buf, &end);
+  if (*end || end == buf) return 0;
+  *out = d;
+  return 1;
+}
+
+static int math_fn(rl_jsfile *jf, TSNode call) {
+  TSNode fn = rl_js_unwrap(field(call, "function"));
+  if (!type_is(fn, "member_expression")) return 0;
+  TSNode obj = rl_js_unwrap(field(fn, "object"));
+  if (!type_is(obj, "identifier") || !rl_js_text_is(jf, obj, "Math") || is_declared(jf, obj))
+    return 0;
+  const char *name = rl_js_callee(jf, call);
+  if (!name) return 0;
+  if (!strcmp(name, "Math.floor")) return 'f';
+  if (!strcmp(name, "Math.ceil")) return 'c';
+  if (!strcmp(name, "Math.round")) return 'r';
+  if (!strcmp(name, "Math.trunc")) return 't';
+  return 0;
+}
+
+/* Rounding without libm (the core library does not link it). */
+static double num_trunc(double x) {
+  double ax = x < 0 ? -x : x;
+  if (!(ax < 4503599627370496.0)) return x; /* 2^52: already integral (or NaN) */
+  return (double)(long long)x;
+}
+
+static double num_floor(double x) {
+  double t = num_trunc(x);
+  return t > x ? t - 1 : t;
+}
+
+static double num_ceil(double x) {
+  double t = num_trunc(x);
+  return t < x ? t + 1 : t;
+}
+
+static int binop_num(const char *op, double a, double b, double *r) {
+  if (!strcmp(op, "+")) {
+    *r = a + b;
+  } else if (!strcmp(op, "-")) {
+    *r = a - b;
+  } else if (!strcmp(op, "*")) {
+    *r = a * b;
+  } else if (!strcmp(op, "/")) {
+    if (b == 0) return 0;
+    *r = a / b;
+  } else if (!strcmp(op, "%")) {
+    if (b == 0) return 0;
+    *r = a - num_trunc(a / b) * b;
+  } else if (!strcmp(op, "**")) {
+    /* Integer exponents only; anything else is left unknown. */
+    if (b != num_trunc(b) || b > 1024 || b < -1024) return 0;
+    double base = a, acc = 1;
+    long long e = (long long)(b < 0 ? -b : b);
+    while (e) {
+      if (e & 1) acc *= base;
+      base *= base;
+      e >>= 1;
+    }
+    *r = b < 0 ? 1 / acc : acc;
+  } else {
+    return 0;
+  }
+  return isfinite(*r);
+}
+
+/* One step on the top frame: 1 to go on, 0 if the value is unknown. */
+static int ev_step(ev *e) {
+  rl_jsfile *jf = e->jf;
+  ev_frame *f = &e->fr[e->nfr - 1];
+  TSNode n = f->n;
+  if (ts_node_is_null(n)) return 0;
+  const char *t = ts_node_type(n);
+
+  if (!strcmp(t, "identifier")) {
+    if (f->hops >= MAX_HOPS) return 0;
+    TSNode init = rl_js_const_init(jf, n);
+    if (ts_node_is_null(init)) return 0;
+    f->n = rl_js_unwrap(init);
+    f->hops++;
+    return 1;
+  }
+
+  if (e->strings) {
+    if (!strcmp(t, "string")) {
+      ev_val v = {0, NULL, 0};
+      if (!rl_js_string_value(jf, n, &v.s, &v.len)) return 0;
+      return ev_result(e, v);
+    }
+    if (!strcmp(t, "template_string")) {
+      /* stage k: k substitutions evaluated so far */
+      kids k;
+      TSNode c, sub = null_node();
+      uint32_t idx = 0;
+      kids_init(&k, n);
+      while (kids_next(&k, &c)) {
+        if (!type_is(c, "template_substitution")) continue;
+        if (idx++ == f->stage) {
+          sub = c;
+          break;
+        }
+      }
+      kids_done(&k);
+      if (!ts_node_is_null(sub)) {
+        TSNode inner = first_named(sub);
+        uint32_t hops = f->hops;
+        f->stage++;
+        return ev_push(e, inner, hops);
+      }
+      /* All substitutions known: splice them into the static text. */
+      uint32_t nsubs = f->stage;
+      if (e->nval < nsubs) return 0;
+      ev_val *vals = &e->val[e->nval - nsubs];
+      rl_buf b = {0};
+      uint32_t pos = ts_node_start_byte(n) + 1, j = 0;
+      kids_init(&k, n);
+      while (kids_next(&k, &c)) {
+        if (!type_is(c, "template_substitution")) continue;
+        size_t l;
+        const char *piece = decode_range(jf, pos, ts_node_start_byte(c), 1, 0, &l);
+        rl_buf_put(&b, piece, l);
+        rl_buf_put(&b, vals[j].s, vals[j].len);
+        j++;
+        pos = ts_node_end_byte(c);
+      }
+      kids_done(&k);
+      size_t l;
+      const char *tail = decode_range(jf, pos, ts_node_end_byte(n) - 1, 1, 0, &l);
+      rl_buf_put(&b, tail, l);
+      ev_val v = {0, rl_arena_strndup(jf->arena, b.ptr ? b.ptr : "", b.len), b.len};
+      rl_buf_free(&b);
+      e->nval -= nsubs;
+      return ev_result(e, v);
+    }
+    if (!strcmp(t, "binary_expression")) {
+      TSNode op = field(n, "operator");
+      if (!rl_js_text_is(jf, op, "+")) return 0;
+      uint32_t hops = f->hops;
+      if (f->stage == 0) {
+        f->stage = 1;
+        return ev_push(e, field(n, "left"), hops);
+      }
+      if (f->stage == 1) {
+        f->stage = 2;
+        return ev_push(e, field(n, "right"), hops);
+      }
+      if (e->nval < 2) return 0;
+      ev_val a = e->val[e->nval - 2], b2 = e->val[e->nval - 1];
+      char *s = rl_arena_alloc(jf->arena, a.len + b2.len + 1);
+      memcpy(s, a.s, a.len);
+      memcpy(s + a.len, b2.s, b2.len);
+      e->nval -= 2;
+      return ev_result(e, (ev_val){0, s, a.len + b2.len});
+    }
+    return 0;
+  }
+
+  /* numbers */
+  if (!strcmp(t, "number")) {
+    size_t l;
+    const char *txt = rl_js_text(jf, n, &l);
+    ev_val v = {0, NULL, 0};
+    if (!parse_number(txt, l, &v.num)) return 0;
+    return ev_result(e, v);
+  }
+  if (!strcmp(t, "unary_expression")) {
+    TSNode op = field(n, "operator");
+    int neg = rl_js_text_is(jf, op, "-");
+    if (!neg && !rl_js_text_is(jf, op, "+")) return 0;
+    if (f->stage == 0) {
+      f->stage = 1;
+      return ev_push(e, field(n, "argument"), f->hops);
+    }
+    if (e->nval < 1) return 0;
+    ev_val v = e->val[--e->nval];
+    if (neg) v.num = -v.num;
+    return ev_result(e, v);
+  }
+  if (!strcmp(t, "binary_expression")) {
+    uint32_t hops = f->hops;
+    if (f->stage == 0) {
+      f->stage = 1;
+      return ev_push(e, field(n, "left"), hops);
+    }
+    if (f->stage == 1) {
+      f->stage = 2;
+      return ev_push(e, field(n, "right"), hops);
+    }
+    if (e->nval < 2) return 0;
+    size_t ol;
+    const char *op = rl_js_text(jf, field(n, "operator"), &ol);
+    char opbuf[4];
+    if (ol == 0 || ol >= sizeof opbuf) return 0;
+    memcpy(opbuf, op, ol);
+    opbuf[ol] = '\0';
+    ev_val r = {0, NULL, 0};
+    if (!binop_num(opbuf, e->val[e->nval - 2].num, e->val[e->nval - 1].num, &r.num)) return 0;
+    e->nval -= 2;
+    return ev_result(e, r);
+  }
+  if (!strcmp(t, "call_expression")) {
+    int fn = math_fn(jf, n);
+    if (!fn || ts_node_is_null(rl_js_call_arg(n, 0)) || !ts_node_is_null(rl_js_call_arg(n, 1)))
+      return 0;
+    if (f->stage == 0) {
+      f->stage = 1;
+      return ev_push(e, rl_js_call_arg(n, 0), f->hops);
+    }
+    if (e->nval < 1) return 0;
+    ev_val v = e->val[--e->nval];
+    switch (fn) {
+    case 'f': v.num = num_floor(v.num); break;
+    case 'c': v.num = num_ceil(v.num); break;
+    case 'r': v.num = num_floor(v.num + 0.5); break; /* JS rounds .5 up */
+    default: v.num = num_trunc(v.num); break;
+    }
+    return ev_result(e, v);
+  }
+  return 0;
+}
+
+static int ev_run(rl_jsfile *jf, TSNode expr, int strings, ev_val *out) {
+  ev *e = rl_xmalloc(sizeof *e);
+  int ok = 0;
+  e->jf = jf;
+  e->strings = strings;
+  e->nfr = 0;
+  e->nval = 0;
+  e->steps = 0;
+  if (!ev_push(e, expr, 0)) goto cleanup;
+  while (e->nfr > 0) {
+    if (++e->steps > EV_MAX_STEPS || !ev_step(e)) goto cleanup;
+  }
+  if (e->nval != 1) goto cleanup;
+  *out = e->val[0];
+  ok = 1;
+cleanup:
+  free(e);
+  return ok;
+}
+
+int rl_js_eval_number(rl_jsfile *jf, TSNode expr, double *out) {
+  ev_val v;
+  if (!ev_run(jf, expr, 0, &v)) return 0;
+  *out = v.num;
+  return 1;
+}
+
+int rl_js_eval_string(rl_jsfile *jf, TSNode expr, const char **out, size_t *len) {
+  ev_val v;
+  if (!ev_run(jf, expr, 1, &v)) return 0;
+  *out = v.s;
+  *len = v.len;
+  return 1;
+}
+
+/* ---- durations ------------------------------------------------------------------- */
+
+typedef struct unit {
+  const char *name;
+  double seconds;
+} unit;
+
+static const unit units[] = {
+    {"ms", 0.001},       {"msec", 0.001},   {"msecs", 0.001},  {"millisecond", 0.001},
+    {"milliseconds", 0.001},
+    {"s", 1},            {"sec", 1},        {"secs", 1},       {"second", 1},
+    {"seconds", 1},
+    {"m", 60},           {"min", 60},       {"mins", 60},      {"minute", 60},
+    {"minutes", 60},
+    {"h", 3600},         {"hr", 3600},      {"hrs", 3600},     {"hour", 3600},
+    {"hours", 3600},
+    {"d", 86400},        {"day", 86400},    {"days", 86400},
+    {"w", 604800},       {"week", 604800},  {"weeks", 604800},
+    {"y", 31557600},     {"yr", 31557600},  {"yrs", 31557600}, {"year", 31557600},
+    {"years", 31557600},
+};
+
+/* The grammar is the `ms` package's: an optional '-', digits with an optional
+ * decimal point, optional spaces, an optional unit, nothing else (no leading
+ * or trailing space). A bare number is milliseconds there, so *seconds is
+ * value / 1000 with *unitless set. */
+int rl_duration_parse(const char *s, size_t n, double *seconds, int *unitless) {
+  if (unitless) *unitless = 0;
+  if (!s || n == 0 || n > 100) return 0;
+  size_t i = 0;
+  char num[104];
+  size_t w = 0;
+  if (s[i] == '-') num[w++] = s[i++];
+  size_t digits = 0, dots = 0;
+  while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) {
+    if (s[i] == '.') {
+      if (++dots > 1) return 0;
+    } else {
+      digits++;
+    }
+    num[w++] = s[i++];
+  }
+  if (digits == 0 || num[w - 1] == '.') return 0;
+  num[w] = '\0';
+  double v = strtod(num, NULL);
+  while (i < n && s[i] == ' ') i++;
+  size_t ul = n - i;
+  if (ul == 0) {
+    if (i != n || (i > 0 && s[i - 1] == ' ')) return 0; /* "10 " */
+    if (seconds) *seconds = v / 1000.0;
+    if (unitless) *unitless = 1;
+    return 1;
+  }
+  for (size_t k = 0; k < RL_ARRAY_LEN(units); k++) {
+    if (strlen(units[k].name) == ul && rl_strncasecmp_ascii(s + i, units[k].name, ul) == 0) {
+      if (seconds) *seconds = v * units[k].seconds;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* ---- objects ------------------------------------------------------------------------ */
+
+int rl_js_pair_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len) {
+  const char *t = ts_node_type(pair);
+  if (ts_node_is_null(pair)) return 0;
+  if (!strcmp(t, "shorthand_property_identifier") ||
+      !strcmp(t, "shorthand_property_identifier_pattern")) {
+    *out = rl_js_text(jf, pair, len);
+    return 1;
+  }
+  TSNode key;
+  if (!strcmp(t, "pair") || !strcmp(t, "pair_pattern"))
+    key = field(pair, "key");
+  else if (!strcmp(t, "method_definition"))
+    key = field(pair, "name");
+  else
+    return 0;
+  if (type_is(key, "property_identifier") || type_is(key, "number") ||
+      type_is(key, "private_property_identifier")) {
+    *out = rl_js_text(jf, key, len);
+    return 1;
+  }
+  if (type_is(key, "string")) return rl_js_string_value(jf, key, out, len);
+  if (type_is(key, "computed_property_name")) {
+    /* ['literal'] is still a static key. */
+    TSNode inner = first_named(key);
+    return rl_js_string_value(jf, inner, out, len);
+  }
+  return 0;
+}
+
+TSNode rl_js_object_get(rl_jsfile *jf, TSNode object, const char *key) {
+  object = rl_js_unwrap(object);
+  if (!type_is(object, "object")) return null_node();
+  size_t kl = strlen(key);
+  TSNode found = null_node(), c;
+  kids k;
+  kids_init(&k, object);
+  while (kids_next(&k, &c)) {
+    const char *ks;
+    size_t l;
+    if (!rl_js_pair_key(jf, c, &ks, &l) || l != kl || memcmp(ks, key, kl) != 0) continue;
+    /* Later properties win, as in JavaScript. */
+    if (type_is(c, "pair"))
+      found = field(c, "value");
+    else
+      found = c; /* shorthand identifier, or the method itself */
+  }
+  kids_done(&k);
+  return found;
+}
+
+TSNode rl_js_object_of(rl_jsfile *jf, TSNode expr) {
+  TSNode n = rl_js_unwrap(expr);
+  for (int hops = 0; hops <= MAX_HOPS; hops++) {
+    if (type_is(n, "object")) return n;
+    if (!type_is(n, "identifier") && !type_is(n, "shorthand_property_identifier"))
+      return null_node();
+    const binding *b = lookup_node(jf, n);
+    if (!b || b->destructured || b->writes || ts_node_is_null(b->init) ||
+        (b->kind != B_CONST && b->kind != B_LET))
+      return null_node();
+    n = rl_js_unwrap(b->init);
+  }
+  return null_node();
+}
+
+/* ---- environment reads ------------------------------------------------------------- */
+
+/* process.env, import.meta.env, Bun.env */
+static int is_env_object(rl_jsfile *jf, TSNode n) {
+  n = rl_js_unwrap(n);
+  if (!type_is(n, "member_expression")) return 0;
+  if (!rl_js_text_is(jf, field(n, "property"), "env")) return 0;
+  TSNode obj = rl_js_unwrap(field(n, "object"));
+  if (type_is(obj, "identifier"))
+    return (rl_js_text_is(jf, obj, "process") || rl_js_text_is(jf, obj, "Bun")) &&
+           !is_declared(jf, obj);
+  if (type_is(obj, "meta_property")) return rl_js_text_is(jf, obj, "import.meta");
+  return 0;
+}
+
+int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len) {
+  TSNode n = rl_js_unwrap(expr);
+  if (type_is(n, "member_expression")) {
+    if (!is_env_object(jf, field(n, "object"))) return 0;
+    TSNode prop = field(n, "property");
+    if (!type_is(prop, "property_identifier")) return 0;
+    *name = rl_js_text(jf, prop, len);
+    return 1;
+  }
+  if (type_is(n, "subscript_expression")) {
+    if (!is_env_object(jf, field(n, "object"))) return 0;
+    return rl_js_eval_string(jf, field(n, "index"), name, len);
+  }
+  if (type_is(n, "call_expression")) {
+    /* Deno.env.get('X') */
+    TSNode fn = rl_js_unwrap(field(n, "function"));
+    if (!type_is(fn, "member_expression") || !rl_js_text_is(jf, field(fn, "property"), "get"))
+      return 0;
+    TSNode envobj = rl_js_unwrap(field(fn, "object"));
+    if (!type_is(envobj, "member_expression") ||
+        !rl_js_text_is(jf, field(envobj, "property"), "env"))
+      return 0;
+    TSNode deno = rl_js_unwrap(field(envobj, "object"));
+    if (!type_is(deno, "identifier") || !rl_js_text_is(jf, deno, "Deno") || is_declared(jf, deno))
+      return 0;
+    return rl_js_eval_string(jf, rl_js_call_arg(n, 0), name, len);
+  }
+  if (type_is(n, "identifier")) {
+    /* const { X } = process.env;  X */
+    const binding *b = lookup_node(jf, n);
+    if (!b || !b->destructured || !b->path_ok || b->kind != B_CONST || !b->path ||
+        strchr(b->path, '.') || !is_env_object(jf, b->init))
+      return 0;
+    *name = b->path;
+    *len = strlen(b->path);
+    return 1;
+  }
+  return 0;
+}
+
+/* ---- secret names ------------------------------------------------------------------ */
+
+#define MAX_PARTS 16
+#define MAX_PART_LEN 32
+
+typedef struct parts {
+  char p[MAX_PARTS][MAX_PART_LEN];
+  size_t n;
+} parts;
+
+static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
+static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_alpha(char c) { return is_lower(c) || is_upper(c); }
+
+/* Splits a name into lower-case word parts: camelCase, PascalCase,
+ * snake_case, kebab-case, SCREAMING_CASE, "JWTSecret" -> jwt secret,
+ * digits as their own part. Returns 0 if the name has too many parts. */
+static int split_name(const char *s, size_t n, parts *out) {
+  out->n = 0;
+  size_t i = 0;
+  while (i < n) {
+    if (!is_alpha(s[i]) && !is_digit(s[i])) {
+      i++;
+      continue;
+    }
+    size_t st = i;
+    if (is_digit(s[i])) {
+      while (i < n && is_digit(s[i])) i++;
+    } else if (is_upper(s[i])) {
+      i++;
+      if (i < n && is_lower(s[i])) {
+        while (i < n && is_lower(s[i])) i++;
+      } else {
+        /* An upper-case run; its last letter starts the next word when a
+         * lower-case letter follows ("JWTSecret"). */
+        while (i < n && is_upper(s[i])) i++;
+        if (i < n && is_lower(s[i]) && i - st > 1) i--;
+      }
+    } else {
+      while (i < n && is_lower(s[i])) i++;
+    }
+    if (out->n == MAX_PARTS) return 0;
+    size_t l = i - st;
+    if (l >= MAX_PART_LEN) l = MAX_PART_LEN - 1;
+    for (size_t k = 0; k < l; k++) out->p[out->n][k] = (char)rl_ascii_lower(s[st + k]);
+    out->p[out->n][l] = '\0';
+    out->n++;
+  }
+  return 1;
+}
+
+static int in_list(const char *w, const char *const *list) {
+  for (size_t i = 0; list[i]; i++)
+    if (!strcmp(w, list[i])) return 1;
+  return 0;
+}
+
+/* Words that may follow the credential word without changing what the name
+ * holds: appSecretKey, SECRET_KEY_BASE, secretValue, JWT_SECRET_2. */
+static const char *const neutral_tail[] = {
+    "key", "keys", "value", "val", "str", "string", "text", "b64", "base64", "hex", "raw",
+    "bytes", "pem", "base", "prod", "production", "dev", "live", "old", "new", "current",
+    "primary", "secondary", NULL};
+
+/* Leading words that make the name a predicate, action or UI flag rather
+ * than the credential itself: hasSecret, isSecret, showPassword, getToken. */
+static const char *const verb_head[] = {
+    "is", "has", "have", "should", "can", "show", "hide", "use", "get", "set", "fetch", "load",
+    "generate", "gen", "create", "verify", "validate", "check", "parse", "decode", "encode",
+    "mint", "make", "build", "issue", "rotate", "request", "handle", "on", "need", "needs",
+    "require", "requires", "allow", "enable", "disable", "toggle", "with", "no", "missing",
+    "invalid", "forgot", "num", "count", "min", "max", NULL};
+
+/* Qualifiers under which "token" is not a credential: pagination cursors,
+ * CSRF nonces, push-notification device tokens, lexer tokens. */
+static const char *const token_non_credential[] = {
+    "next", "page", "pagination", "continuation", "cancel", "cancellation", "csrf", "xsrf",
+    "push", "device", "fcm", "apns", "notification", "design", "lexer", "parser", "parse",
+    "sync", "change", "sort", "cursor", "last", "first", "prev", "previous", "end", "start",
+    "invite", "registration", "expo", NULL};
+
+/* Single lower-case words that are already a credential phrase (all
+ * lower-case names do not split): appsecret, privatekey, authtoken. */
+static const char *const compound_secret[] = {
+    "appsecret", "apisecret", "clientsecret", "jwtsecret", "secretkey", "privatekey",
+    "accesstoken", "authtoken", "apitoken", "managementtoken", "mgmttoken", "bearertoken",
+    "refreshtoken", "appcertificate", "signingkey", "webhooksecret", NULL};
+
+/* Index just past the credential phrase ending at part i, or 0 if part i
+ * does not end one. */
+static int credential_at(const parts *ps, size_t i) {
+  const char *w = ps->p[i];
+  const char *prev = i > 0 ? ps->p[i - 1] : "";
+  if (!strcmp(w, "secret") || !strcmp(w, "secrets")) return 1;
+  if (!strcmp(w, "password") || !strcmp(w, "passwd") || !strcmp(w, "pwd") ||
+      !strcmp(w, "passphrase"))
+    return 1;
+  /* DB_PASS, SMTP_PASS: "pass" only as the last word (not passport, passThrough). */
+  if (!strcmp(w, "pass") && i + 1 == ps->n && i > 0) return 1;
+  if (!strcmp(w, "credential") || !strcmp(w, "credentials")) return 1;
+  if (!strcmp(w, "key") &&
+      (!strcmp(prev, "private") || !strcmp(prev, "priv") || !strcmp(prev, "signing") ||
+       !strcmp(prev, "encryption") || !strcmp(prev, "master") || !strcmp(prev, "hmac") ||
+       !strcmp(prev, "jwt")))
+    return 1;
+  /* AWS_SECRET_ACCESS_KEY: the secret half of an access key pair. */
+  if (!strcmp(w, "key") && !strcmp(prev, "access") && i >= 2 && !strcmp(ps->p[i - 2], "secret"))
+    return 1;
+  /* Agora's app certificate signs its tokens. A bare "certificate" is
+   * usually a public cert or a path, so only with "app". */
+  if ((!strcmp(w, "certificate") || !strcmp(w, "cert")) && !strcmp(prev, "app")) return 1;
+  if (!strcmp(w, "token")) {
+    /* A bare `token`, `GITHUB_TOKEN`, `managementToken`: credentials.
+     * Pagination, CSRF and device tokens: not. */
+    return !in_list(prev, token_non_credential);
+  }
+  if (in_list(w, compound_secret)) return 1;
+  return 0;
+}
+
+/* Borderline choices, made for precision (a finding is a claim):
+ * - apiKey / API_KEY is NOT secret-named: many API keys are public by design
+ *   (Firebase's apiKey ships in every web app), and 100ms access keys are
+ *   identifiers. Keys become secret only as private/signing/encryption/
+ *   master/hmac/jwt keys.
+ * - A bare "token" and vendor tokens (GITHUB_TOKEN, HF_TOKEN) ARE secret;
+ *   accessToken too (an OAuth bearer credential).
+ * - The credential word must end the name, up to neutral words such as key
+ *   or value: secretName, tokenUrl, TOKEN_ENDPOINT, passwordHash,
+ *   SECRET_MANAGER_URL are about a secret, not the secret.
+ * - Names starting with a verb or predicate (hasSecret, getToken,
+ *   showPassword) are not secret. */
+int rl_name_is_secret(const char *name, size_t len) {
+  parts ps;
+  if (!name || len == 0 || !split_name(name, len, &ps) || ps.n == 0) return 0;
+  if (in_list(ps.p[0], verb_head) && ps.n > 1) return 0;
+  /* The last credential phrase; everything after it must be neutral. */
+  size_t i = ps.n;
+  while (i > 0) {
+    i--;
+    if (credential_at(&ps, i)) return 1;
+    if (is_digit(ps.p[i][0]) || in_list(ps.p[i], neutral_tail)) continue;
+    return 0;
+  }
+  /* Only neutral words ("key", "value"): not a credential name. */
+  return 0;
+}
+
+/* ---- placeholder values ------------------------------------------------------------ */
+
+/* Words that placeholder values are made of: "your-app-secret-here",
+ * "my_super_secret_key", "changeme". A value made only of these is not a
+ * real credential. */
+static const char *const placeholder_words[] = {
+    "your", "my", "our", "the", "a", "an", "app", "api", "application", "secret", "secrets",
+    "key", "keys", "token", "tokens", "password", "passwd", "pass", "pwd", "here", "client",
+    "management", "access", "private", "public", "test", "testing", "tests", "dummy", "example",
+    "examples", "sample", "fake", "mock", "changeme", "change", "me", "replace", "replaceme",
+    "todo", "fixme", "tbd", "insert", "put", "enter", "value", "goes", "jwt", "hms", "auth",
+    "placeholder", "default", "demo", "string", "some", "random", "long", "super", "top",
+    "very", "strong", "dev", "development", "local", "prod", "production", "staging", "none",
+    "null", "undefined", "nil", "empty", "foo", "bar", "baz", "qux", "abc", "xyz", "signing",
+    "encryption", "certificate", "cert", "credential", "credentials", "id", "this", "is", "not",
+    "real", "fill", "in", "set", "with", "own", "generate", "generated", "new", "admin", "root",
+    "user", "username", "db", "database", "webhook", "mgmt", "bearer", "session", "cookie",
+    "server", "service", "account", "project", "room", "template", "of", "for", "to", "and",
+    "or", "from", "env", "config", "var", "variable", "setting", "settings", "hmac", "master",
+    "ssh", "rsa", "pem", "livekit", "agora", "twilio", "daily", "100ms", NULL};
+
+/* A run of the same character, or only x/X/star/dot/dash/underscore/bullet. */
+static int is_filler(const char *v, size_t n) {
+  int same = 1;
+  for (size_t i = 1; i < n; i++)
+    if (v[i] != v[0]) same = 0;
+  if (same) return 1;
+  for (size_t i = 0; i < n; i++) {
+    char c = v[i];
+    if (c != 'x' && c != 'X' && c != '*' && c != '.' && c != '-' && c != '_' && c != '#' &&
+        c != ' ')
+      return 0;
+  }
+  return 1;
+}
+
+static int only_placeholder_words(const char *v, size_t n) {
+  parts ps;
+  if (!split_name(v, n, &ps) || ps.n == 0) return 0;
+  for (size_t i = 0; i < ps.n; i++) {
+    const char *w = ps.p[i];
+    if (is_digit(w[0]) && strlen(w) <= 4) continue; /* secret123, key_2 */
+    if (!in_list(w, placeholder_words)) return 0;
+  }
+  return 1;
+}
+
+static int starts_with_ci(const char *v, size_t n, const char *pre) {
+  size_t l = strlen(pre);
+  return n >= l && rl_strncasecmp_ascii(v, pre, l) == 0;
+}
+
+int rl_value_is_placeholder(const char *v, size_t len) {
+  /* Trim spaces. */
+  while (len && (v[0] == ' ' || v[0] == '\t')) {
+    v++;
+    len--;
+  }
+  while (len && (v[len - 1] == ' ' || v[len - 1] == '\t')) len--;
+  if (len == 0) return 1;
+  if (is_filler(v, len)) return 1;
+  /* <your app secret>, [SECRET], {SECRET} */
+  if ((v[0] == '<' && v[len - 1] == '>') || (v[0] == '[' && v[len - 1] == ']') ||
+      (v[0] == '{' && v[len - 1] == '}'))
+    return 1;
+  /* References to somewhere else: ${VAR}, {{VAR}}, $VAR, %VAR%, process.env.X */
+  if (v[0] == '$' || (v[0] == '%' && len > 1 && v[len - 1] == '%')) return 1;
+  if (rl_memcasemem(v, len, "${") || rl_memcasemem(v, len, "{{")) return 1;
+  if (starts_with_ci(v, len, "process.env") || starts_with_ci(v, len, "import.meta.env") ||
+      starts_with_ci(v, len, "Deno.env") || starts_with_ci(v, len, "env("))
+    return 1;
+  /* Marker words that real random credentials do not contain. */
+  static const char *const markers[] = {"your_", "your-", "your ", "yourapp", "yoursecret",
+                                        "changeme", "change_me", "change-me", "replace_me",
+                                        "replace-me", "replaceme", "placeholder", "xxxx",
+                                        "****", "<your", "todo:", "_here", "-here", NULL};
+  for (size_t i = 0; markers[i]; i++)
+    if (rl_memcasemem(v, len, markers[i])) return 1;
+  if (starts_with_ci(v, len, "your")) return 1;
+  if (only_placeholder_words(v, len)) return 1;
+  return 0;
+}
+
+int rl_value_looks_secret(const char *v, size_t len) {
+  if (!v || len < 12) return 0;
+  if (rl_value_is_placeholder(v, len)) return 0;
+  int lower = 0, upper = 0, digit = 0, other = 0, b64only = 1;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)v[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return 0; /* a sentence */
+    if (is_lower((char)c))
+      lower = 1;
+    else if (is_upper((char)c))
+      upper = 1;
+    else if (is_digit((char)c))
+      digit = 1;
+    else {
+      other = 1;
+      if (c != '+' && c != '/' && c != '-' && c != '_' && c != '=' && c != '.') b64only = 0;
+    }
+  }
+  if (rl_memcasemem(v, len, "://")) return 0; /* a URL */
+  if (v[0] == '/' || (v[0] == '.' && len > 1 && v[1] == '/') || (v[0] == '~' && len > 1 && v[1] == '/'))
+    return 0; /* a path */
+  int letters = lower || upper;
+  if (letters && digit) return 1;
+  if (lower && upper && b64only) return 1;
+  if (lower && upper && other) return 1; /* passwords with symbols */
+  return 0;
+}
+
+int rl_is_hms_app_secret(const char *v, size_t len) {
+  if (!v || len != 172 || v[171] != '=') return 0;
+  int urlsafe = 0, standard = 0;
+  for (size_t i = 0; i < 171; i++) {
+    char c = v[i];
+    if (is_alpha(c) || is_digit(c)) continue;
+    if (c == '-' || c == '_')
+      urlsafe = 1;
+    else if (c == '+' || c == '/')
+      standard = 1;
+    else
+      return 0;
+  }
+  return !(urlsafe && standard);
+}
+
+/* ---- base64 and JWT --------------------------------------------------------------------- */
+
+static int b64val(char c) {
+  if (is_upper(c)) return c - 'A';
+  if (is_lower(c)) return c - 'a' + 26;
+  if (is_digit(c)) return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+
+int rl_base64_decode(const char *in, size_t n, rl_arena *arena, unsigned char **out,
+                     size_t *outlen) {
+  while (n > 0 && in[n - 1] == '=') n--;
+  if (n % 4 == 1) return 0;
+  size_t cap = n / 4 * 3 + 3;
+  unsigned char *o = rl_arena_alloc(arena, cap + 1);
+  size_t w = 0;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < n; i++) {
+    int v = b64val(in[i]);
+    if (v < 0) return 0;
+    acc = (acc << 6) | (uint32_t)v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      o[w++] = (unsigned char)((acc >> bits) & 0xFF);
+    }
+  }
+  o[w] = '\0';
+  *out = o;
+  *outlen = w;
+  return 1;
+}
+
+static json_t *decode_json_part(const char *p, size_t n, rl_arena *arena, const char **text) {
+  unsigned char *bytes;
+  size_t bl;
+  if (n == 0 || !rl_base64_decode(p, n, arena, &bytes, &bl)) return NULL;
+  json_error_t err;
+  json_t *j = json_loadb((const char *)bytes, bl, JSON_REJECT_DUPLICATES, &err);
+  if (!j) return NULL;
+  if (!json_is_object(j)) {
+    json_decref(j);
+    return NULL;
+  }
+  if (text) *text = (const char *)bytes;
+  return j;
+}
+
+static const char *json_str(json_t *obj, const char *key, rl_arena *arena) {
+  json_t *v = json_object_get(obj, key);
+  if (!json_is_string(v)) return NULL;
+  return rl_arena_strndup(arena, json_string_value(v), json_string_length(v));
+}
+
+static double json_num(json_t *obj, const char *key) {
+  json_t *v = json_object_get(obj, key);
+  return json_is_number(v) ? json_number_value(v) : -1;
+}
+
+int rl_jwt_decode(const char *v, size_t len, rl_arena *arena, rl_jwt *out) {
+  memset(out, 0, sizeof *out);
+  out->version = -1;
+  out->exp = -1;
+  out->iat = -1;
+  const char *d1 = memchr(v, '.', len);
+  if (!d1) return 0;
+  const char *d2 = memchr(d1 + 1, '.', len - (size_t)(d1 + 1 - v));
+  if (!d2) return 0;
+  if (memchr(d2 + 1, '.', len - (size_t)(d2 + 1 - v))) return 0;
+  /* The signature: base64url characters (possibly empty for alg "none"). */
+  for (const char *p = d2 + 1; p < v + len; p++)
+    if (!is_alpha(*p) && !is_digit(*p) && *p != '-' && *p != '_' && *p != '=') return 0;
+  json_t *h = decode_json_part(v, (size_t)(d1 - v), arena, NULL);
+  if (!h) return 0;
+  const char *ptext = NULL;
+  json_t *p = decode_json_part(d1 + 1, (size_t)(d2 - d1 - 1), arena, &ptext);
+  if (!p) {
+    json_decref(h);
+    return 0;
+  }
+  out->alg = json_str(h, "alg", arena);
+  out->access_key = json_str(p, "access_key", arena);
+  out->type = json_str(p, "type", arena);
+  json_t *ver = json_object_get(p, "version");
+  if (json_is_integer(ver)) out->version = (long)json_integer_value(ver);
+  out->exp = json_num(p, "exp");
+  out->iat = json_num(p, "iat");
+  out->payload_json = ptext;
+  json_decref(h);
+  json_decref(p);
+  return 1;
+}
