@@ -1,0 +1,839 @@
+/* Client, server, test or unknown: where does a file's code run?
+ *
+ * Precedence, first match wins (the reason string names the winner):
+ *   1. test path: __tests__/, __mocks__/, test/, tests/, *.test.*, *.spec.*
+ *   2. a "use client" / "use server" directive in the program's prologue
+ *   3. framework server paths: pages/api/, app/ ** /route.*, supabase/functions/,
+ *      Expo Router API routes (*+api.ts). These files are never bundled for a
+ *      browser, whatever they contain: Next.js OG-image routes legitimately
+ *      render JSX (pages/api/og.tsx), and treating them as client would make
+ *      every client-bundle rule fire on server code. A DOM global in an API
+ *      route is a bug that crashes at runtime, not a sign the file ships.
+ *   4. browser signals: a client SDK or UI framework import, JSX, a DOM global
+ *      (window, document, localStorage, sessionStorage, navigator). These beat
+ *      server imports: a server SDK imported next to them is the mistake.
+ *      A DOM global does not count when the file declares a binding of that
+ *      name (`function save(document)` on a Mongo server), nor when the file
+ *      tests `typeof <global>`: such a guard means the author wrote the file
+ *      to run on the server too (isomorphic), so it says nothing about where
+ *      it ships; the other signals decide.
+ *   5. conventional server paths: server/, functions/, and api/ -- except
+ *      src/api/ (the usual home of a front end's fetch wrappers) and api/ in
+ *      a React Native/Expo package (Expo has no api/ convention; its server
+ *      routes are *+api.ts).
+ *   6. package.json says React Native/Expo: Metro bundles every file of the
+ *      package, so even a file importing jsonwebtoken is client code (the
+ *      demo app's token minting in lib/ is exactly that). Likewise a Vite or
+ *      Create React App package (no server framework, no Next.js) for files
+ *      under its src/.
+ *   7. server imports: server frameworks and SDKs, server-only packages
+ *      (jsonwebtoken, agora-token, server-only, dotenv, DB drivers), Node
+ *      builtins (fs, http, child_process, ...; any "node:" specifier). Builtins
+ *      that bundlers commonly polyfill (buffer, events, path, url, util,
+ *      stream, crypto without "node:") are not server signals.
+ *   8. package.json says server app (a server framework and no UI framework).
+ *      This beats the client paths below: `app/` is also a common folder name
+ *      in Express projects.
+ *   9. client paths: other pages/ and app/ files (Next.js, Expo Router).
+ *  10. package.json says Vite/Create React App client app (any file).
+ *  11. unknown.
+ * Type-only imports (`import type`, `export type ... from`, imports whose
+ * every specifier is `type`) are erased by the compiler and never count.
+ * Dotenv files are classified by path only (1, 3, 5); otherwise unknown.
+ *
+ * Path signals look only at the components below the project root (the
+ * directory holding .git, else the one holding the nearest package.json) when
+ * that root is known, so scanning /home/me/tests/app or a CI checkout at
+ * /builds/api/ does not turn every file into a test or server file. */
+#include "context.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+/* ---- static tables (sorted by strcmp; checked by tables_sorted) --------- */
+
+static const char *const client_sdks[] = {
+    "@100mslive/hms-video",        "@100mslive/hms-video-store",
+    "@100mslive/react-native-hms", "@100mslive/react-sdk",
+    "@100mslive/roomkit-react",    "@daily-co/daily-js",
+    "@daily-co/daily-react",       "@daily-co/react-native-daily-js",
+    "@livekit/components-react",   "@livekit/react-native",
+    "@opentok/client",             "@twilio/video-react-native-sdk",
+    "agora-rtc-react",             "agora-rtc-sdk",
+    "agora-rtc-sdk-ng",            "livekit-client",
+    "react-native-agora",          "twilio-video",
+};
+
+static const char *const ui_frameworks[] = {
+    "preact", "react", "react-dom", "react-native", "solid-js", "svelte", "vue",
+};
+
+/* Package names that are React Native / Expo only, matched as prefixes. */
+static const char *const ui_prefixes[] = {
+    "@expo/", "@react-native-", "@react-native/", "@react-navigation/", "expo-", "react-native-",
+};
+
+/* Matched against the package name, or the whole specifier for "a/b". */
+static const char *const server_modules[] = {
+    "@100mslive/server-sdk",
+    "@hapi/hapi",
+    "@koa/router",
+    "@prisma/client",
+    "agora-access-token",
+    "agora-token",
+    "body-parser",
+    "child_process",
+    "cluster",
+    "dgram",
+    "dns",
+    "dotenv",
+    "express",
+    "fastify",
+    "firebase-admin",
+    "firebase-functions",
+    "fs",
+    "hono",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "jsonwebtoken",
+    "koa",
+    "livekit-server-sdk",
+    "module",
+    "mongoose",
+    "mysql2",
+    "net",
+    "next/headers",
+    "next/server",
+    "os",
+    "perf_hooks",
+    "pg",
+    "readline",
+    "server-only",
+    "tls",
+    "twilio",
+    "v8",
+    "vm",
+    "worker_threads",
+};
+
+static const char *const server_prefixes[] = {"@nestjs/"};
+
+static const char *const dom_globals[] = {"document", "localStorage", "navigator", "sessionStorage", "window"};
+
+static int sorted(const char *const *v, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    if (strcmp(v[i - 1], v[i]) >= 0) return 0;
+  }
+  return 1;
+}
+
+static int tables_sorted(void) {
+  return sorted(client_sdks, RL_ARRAY_LEN(client_sdks)) && sorted(ui_frameworks, RL_ARRAY_LEN(ui_frameworks)) &&
+         sorted(server_modules, RL_ARRAY_LEN(server_modules)) && sorted(dom_globals, RL_ARRAY_LEN(dom_globals));
+}
+
+/* Binary search of [p, p+n) in a sorted table; index or -1. */
+static int table_find(const char *const *v, size_t count, const char *p, size_t n) {
+  size_t lo = 0, hi = count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strncmp(v[mid], p, n);
+    if (c == 0 && v[mid][n] != '\0') c = 1;
+    if (c == 0) return (int)mid;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return -1;
+}
+
+static int has_prefix(const char *const *v, size_t count, const char *p, size_t n) {
+  for (size_t i = 0; i < count; i++) {
+    size_t l = strlen(v[i]);
+    if (n >= l && memcmp(p, v[i], l) == 0) return 1;
+  }
+  return 0;
+}
+
+/* ---- package.json cache -------------------------------------------------- */
+
+typedef enum pkg_kind { PKG_NONE = 0, PKG_MOBILE, PKG_WEB, PKG_SERVER } pkg_kind;
+
+typedef struct pkg_entry {
+  char *dir;            /* absolute, canonical; owned */
+  pkg_kind kind;        /* verdict of the nearest package.json at or above dir */
+  const char *why;      /* static string */
+  const char *pkg_dir;  /* dir of that package.json (another entry's dir), or NULL */
+  const char *git_root; /* nearest dir holding .git at or above, or NULL */
+} pkg_entry;
+
+struct rl_pkgcache {
+  pthread_mutex_t mu;
+  pkg_entry **slots; /* open addressing by dir */
+  size_t cap, n;
+};
+
+rl_pkgcache *rl_pkgcache_new(void) {
+  /* The lookup tables are binary-searched; a misordered edit would silently
+   * lose entries, so check once per run (also in release builds). */
+  if (!tables_sorted()) {
+    fputs("roomlint: internal error: context.c tables are not sorted\n", stderr);
+    abort();
+  }
+  rl_pkgcache *c = rl_xcalloc(1, sizeof *c);
+  pthread_mutex_init(&c->mu, NULL);
+  c->cap = 64;
+  c->slots = rl_xcalloc(c->cap, sizeof *c->slots);
+  return c;
+}
+
+void rl_pkgcache_free(rl_pkgcache *c) {
+  if (!c) return;
+  for (size_t i = 0; i < c->cap; i++) {
+    if (c->slots[i]) {
+      free(c->slots[i]->dir);
+      free(c->slots[i]);
+    }
+  }
+  free(c->slots);
+  pthread_mutex_destroy(&c->mu);
+  free(c);
+}
+
+static pkg_entry *cache_find(const rl_pkgcache *c, const char *dir) {
+  size_t i = (size_t)rl_hash64(dir, strlen(dir), 0) & (c->cap - 1);
+  while (c->slots[i]) {
+    if (strcmp(c->slots[i]->dir, dir) == 0) return c->slots[i];
+    i = (i + 1) & (c->cap - 1);
+  }
+  return NULL;
+}
+
+static void slot_insert(pkg_entry **slots, size_t cap, pkg_entry *e) {
+  size_t i = (size_t)rl_hash64(e->dir, strlen(e->dir), 0) & (cap - 1);
+  while (slots[i]) i = (i + 1) & (cap - 1);
+  slots[i] = e;
+}
+
+static void cache_put(rl_pkgcache *c, pkg_entry *e) {
+  if ((c->n + 1) * 2 > c->cap) {
+    size_t ncap = c->cap * 2;
+    pkg_entry **slots = rl_xcalloc(ncap, sizeof *slots);
+    for (size_t i = 0; i < c->cap; i++) {
+      if (c->slots[i]) slot_insert(slots, ncap, c->slots[i]);
+    }
+    free(c->slots);
+    c->slots = slots;
+    c->cap = ncap;
+  }
+  slot_insert(c->slots, c->cap, e);
+  c->n++;
+}
+
+static char *join(const char *dir, const char *name) {
+  size_t a = strlen(dir), b = strlen(name);
+  int slash = !(a > 0 && dir[a - 1] == '/');
+  char *p = rl_xmalloc(a + (size_t)slash + b + 1);
+  memcpy(p, dir, a);
+  if (slash) p[a] = '/';
+  memcpy(p + a + (size_t)slash, name, b + 1);
+  return p;
+}
+
+static int dir_has(const char *dir, const char *name, int want_regular) {
+  char *p = join(dir, name);
+  struct stat st;
+  int ok = stat(p, &st) == 0 && (!want_regular || S_ISREG(st.st_mode));
+  free(p);
+  return ok;
+}
+
+static int json_has_dep(json_t *deps, json_t *dev, const char *name) {
+  return (json_is_object(deps) && json_object_get(deps, name)) || (json_is_object(dev) && json_object_get(dev, name));
+}
+
+/* Classifies dir/package.json. Unreadable or invalid -> PKG_NONE. */
+static pkg_kind classify_package(const char *dir, const char **why) {
+  static const struct {
+    const char *name, *why;
+  } server_fw[] = {
+      {"express", "package.json: express app without a UI framework"},
+      {"fastify", "package.json: fastify app without a UI framework"},
+      {"koa", "package.json: koa app without a UI framework"},
+      {"@nestjs/core", "package.json: NestJS app without a UI framework"},
+      {"@hapi/hapi", "package.json: hapi app without a UI framework"},
+      {"hono", "package.json: hono app without a UI framework"},
+  };
+  static const char *const ui[] = {"@angular/core", "@sveltejs/kit", "next",   "nuxt",  "preact",
+                                   "react",         "react-dom",     "solid-js", "svelte", "vite",
+                                   "vue",           "react-scripts"};
+  *why = NULL;
+  char *path = join(dir, "package.json");
+  char *bytes = NULL;
+  size_t len = 0;
+  pkg_kind kind = PKG_NONE;
+  json_t *root = NULL;
+  if (rl_file_read(path, 4u << 20, &bytes, &len) != RL_SKIP_NONE) goto cleanup;
+  root = json_loadb(bytes, len, 0, NULL);
+  if (!json_is_object(root)) goto cleanup;
+  json_t *deps = json_object_get(root, "dependencies");
+  json_t *dev = json_object_get(root, "devDependencies");
+  if (json_has_dep(deps, dev, "expo")) {
+    kind = PKG_MOBILE;
+    *why = "package.json: Expo app";
+    goto cleanup;
+  }
+  if (json_has_dep(deps, dev, "react-native")) {
+    kind = PKG_MOBILE;
+    *why = "package.json: React Native app";
+    goto cleanup;
+  }
+  const char *fw_why = NULL;
+  for (size_t i = 0; i < RL_ARRAY_LEN(server_fw) && !fw_why; i++) {
+    if (json_has_dep(deps, dev, server_fw[i].name)) fw_why = server_fw[i].why;
+  }
+  int has_ui = 0;
+  for (size_t i = 0; i < RL_ARRAY_LEN(ui) && !has_ui; i++) has_ui = json_has_dep(deps, dev, ui[i]);
+  int vite = json_has_dep(deps, dev, "vite"), cra = json_has_dep(deps, dev, "react-scripts");
+  if ((vite || cra) && !fw_why && !json_has_dep(deps, dev, "next")) {
+    kind = PKG_WEB;
+    *why = vite ? "package.json: Vite app" : "package.json: Create React App";
+  } else if (fw_why && !has_ui) {
+    kind = PKG_SERVER;
+    *why = fw_why;
+  }
+cleanup:
+  json_decref(root);
+  free(bytes);
+  free(path);
+  return kind;
+}
+
+typedef struct pkg_info {
+  pkg_kind kind;
+  const char *why;
+  int rel_dirs;  /* directories between the project root and the file; -1 unknown */
+  int under_src; /* the file is below <package dir>/src/ */
+} pkg_info;
+
+/* Number of '/'-separated components of `below` (a path inside `root`), or
+ * -1 if it is not inside root. */
+static int depth_below(const char *root, const char *dir) {
+  size_t rl = strlen(root);
+  if (strcmp(root, "/") == 0) rl = 0;
+  if (strncmp(root, dir, rl) != 0) return -1;
+  if (dir[rl] == '\0') return 0;
+  if (dir[rl] != '/') return -1;
+  int n = 1;
+  for (const char *p = dir + rl + 1; *p; p++) n += *p == '/';
+  return n;
+}
+
+static pkg_info pkg_lookup(rl_pkgcache *c, const char *fs_path) {
+  pkg_info info = {PKG_NONE, NULL, -1, 0};
+  if (!c || !fs_path) return info;
+  /* The file's directory, canonical. The file itself need not exist
+   * (rl_engine_scan_buffer classifies buffers under a made-up name). */
+  char *dir = rl_xstrdup(fs_path);
+  char *slash = strrchr(dir, '/');
+  if (slash == dir)
+    dir[1] = '\0';
+  else if (slash)
+    *slash = '\0';
+  char *real = realpath(slash ? dir : ".", NULL);
+  free(dir);
+  if (!real) return info;
+
+  pthread_mutex_lock(&c->mu);
+  /* Walk up to a cached directory, a .git directory, or "/". */
+  char **chain = NULL;
+  size_t nchain = 0, capchain = 0;
+  pkg_entry *e = NULL;
+  char *cur = rl_xstrdup(real);
+  for (;;) {
+    e = cache_find(c, cur);
+    if (e) {
+      free(cur);
+      break;
+    }
+    if (nchain == capchain) {
+      capchain = capchain ? capchain * 2 : 16;
+      chain = rl_xreallocarray(chain, capchain, sizeof *chain);
+    }
+    chain[nchain++] = cur;
+    if (strcmp(cur, "/") == 0 || dir_has(cur, ".git", 0)) break;
+    char *up = rl_xstrdup(cur);
+    char *s = strrchr(up, '/');
+    if (s == up)
+      up[1] = '\0';
+    else if (s)
+      *s = '\0';
+    cur = up;
+  }
+  /* Fill the cache from the top down; each directory inherits from its parent. */
+  pkg_entry *parent = e;
+  for (size_t i = nchain; i-- > 0;) {
+    pkg_entry *n = rl_xcalloc(1, sizeof *n);
+    n->dir = chain[i];
+    n->git_root = dir_has(n->dir, ".git", 0) ? n->dir : parent ? parent->git_root : NULL;
+    if (dir_has(n->dir, "package.json", 1)) {
+      n->pkg_dir = n->dir;
+      n->kind = classify_package(n->dir, &n->why);
+    } else if (parent) {
+      n->pkg_dir = parent->pkg_dir;
+      n->kind = parent->kind;
+      n->why = parent->why;
+    }
+    cache_put(c, n);
+    parent = n;
+  }
+  free(chain);
+  e = parent;
+  if (e) {
+    info.kind = e->kind;
+    info.why = e->why;
+    const char *root = e->git_root ? e->git_root : e->pkg_dir;
+    if (root) info.rel_dirs = depth_below(root, real);
+    if (e->pkg_dir) {
+      int d = depth_below(e->pkg_dir, real);
+      size_t pl = strcmp(e->pkg_dir, "/") == 0 ? 0 : strlen(e->pkg_dir);
+      info.under_src = d > 0 && strncmp(real + pl, "/src", 4) == 0 && (real[pl + 4] == '/' || real[pl + 4] == '\0');
+    }
+  }
+  pthread_mutex_unlock(&c->mu);
+  free(real);
+  return info;
+}
+
+rl_app_kind rl_pkgcache_lookup(rl_pkgcache *c, const char *fs_path, const char **why) {
+  pkg_info info = pkg_lookup(c, fs_path);
+  if (why) *why = info.why;
+  switch (info.kind) {
+  case PKG_MOBILE:
+  case PKG_WEB: return RL_APP_CLIENT;
+  case PKG_SERVER: return RL_APP_SERVER;
+  case PKG_NONE: break;
+  }
+  return RL_APP_UNKNOWN;
+}
+
+/* ---- path signals -------------------------------------------------------- */
+
+typedef struct comp {
+  const char *p;
+  size_t n;
+} comp;
+
+static int comp_is(comp c, const char *s) { return strlen(s) == c.n && memcmp(c.p, s, c.n) == 0; }
+
+typedef struct path_signals {
+  const char *test, *strong, *server, *api, *client; /* reasons, or NULL */
+} path_signals;
+
+/* Looks at the last `ncomp` components of path (all if ncomp < 0). */
+static path_signals scan_path(const char *path, int ndirs, rl_arena *arena) {
+  path_signals ps = {NULL, NULL, NULL, NULL, NULL};
+  const char *start = path;
+  if (ndirs >= 0) {
+    int want = ndirs + 1, seen = 0;
+    const char *p = path + strlen(path);
+    while (p > path) {
+      if (p[-1] == '/') {
+        if (++seen == want) break;
+      }
+      p--;
+    }
+    start = p;
+  }
+  /* Split into components; the last one is the base name. */
+  comp prev = {NULL, 0};
+  int saw_app = 0;
+  const char *p = start;
+  for (;;) {
+    const char *s = p;
+    while (*p && *p != '/') p++;
+    comp c = {s, (size_t)(p - s)};
+    int is_base = *p == '\0';
+    if (!is_base) {
+      if (c.n > 0) {
+        if (!ps.test && (comp_is(c, "__tests__") || comp_is(c, "__mocks__") || comp_is(c, "test") ||
+                         comp_is(c, "tests")))
+          ps.test = rl_arena_printf(arena, "test directory %.*s/", (int)c.n, c.p);
+        if (!ps.strong && prev.p && comp_is(prev, "pages") && comp_is(c, "api")) ps.strong = "path pages/api/";
+        if (!ps.strong && prev.p && comp_is(prev, "supabase") && comp_is(c, "functions"))
+          ps.strong = "path supabase/functions/";
+        if (!ps.server && comp_is(c, "server")) ps.server = "path server/";
+        if (!ps.server && comp_is(c, "functions")) ps.server = "path functions/";
+        if (!ps.api && comp_is(c, "api") && !(prev.p && comp_is(prev, "src")) && !(prev.p && comp_is(prev, "pages")))
+          ps.api = "path api/";
+        if (comp_is(c, "app")) saw_app = 1;
+        if (!ps.client && (comp_is(c, "pages") || comp_is(c, "app")))
+          ps.client = comp_is(c, "pages") ? "path pages/" : "path app/";
+        prev = c;
+      }
+      p++;
+      continue;
+    }
+    /* base name */
+    for (size_t i = 0; !ps.test && i + 6 < c.n; i++) {
+      if (memcmp(c.p + i, ".test.", 6) == 0) ps.test = "test file (*.test.*)";
+      if (memcmp(c.p + i, ".spec.", 6) == 0) ps.test = "test file (*.spec.*)";
+    }
+    const char *dot = memchr(c.p, '.', c.n);
+    size_t stem = dot ? (size_t)(dot - c.p) : c.n;
+    if (!ps.strong && saw_app && stem == 5 && memcmp(c.p, "route", 5) == 0)
+      ps.strong = rl_arena_printf(arena, "path app/**/%.*s", (int)c.n, c.p);
+    if (!ps.strong && stem >= 4 && memcmp(c.p + stem - 4, "+api", 4) == 0)
+      ps.strong = rl_arena_printf(arena, "Expo API route (%.*s)", (int)c.n, c.p);
+    break;
+  }
+  return ps;
+}
+
+/* ---- tree signals -------------------------------------------------------- */
+
+typedef struct tree_signals {
+  const char *bytes;
+  size_t len;
+  rl_arena *arena;
+  const char *client;   /* reason for the first decisive browser signal */
+  const char *server;   /* reason for the first server import */
+  unsigned dom_used;    /* bit i: dom_globals[i] used as a value */
+  unsigned dom_declared;
+  int dom_guard;        /* typeof <dom global> seen */
+  TSNode dom_first[RL_ARRAY_LEN(dom_globals)];
+} tree_signals;
+
+static int node_is(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
+
+/* The inside of a string literal node (quotes removed). */
+static int string_value(const tree_signals *t, TSNode s, const char **p, size_t *n) {
+  if (ts_node_is_null(s) || !node_is(s, "string")) return 0;
+  uint32_t a = ts_node_start_byte(s), b = ts_node_end_byte(s);
+  if (b < a + 2 || b > t->len) return 0;
+  *p = t->bytes + a + 1;
+  *n = b - a - 2;
+  return 1;
+}
+
+static void on_module(tree_signals *t, const char *m, size_t n) {
+  if (n == 0) return;
+  if (n > 5 && memcmp(m, "node:", 5) == 0) {
+    if (!t->server) t->server = rl_arena_printf(t->arena, "imports %.*s", (int)n, m);
+    return;
+  }
+  /* package name: "@scope/name" or "name" */
+  size_t pn = 0;
+  const char *slash = memchr(m, '/', n);
+  if (m[0] == '@' && slash) {
+    const char *s2 = memchr(slash + 1, '/', n - (size_t)(slash + 1 - m));
+    pn = s2 ? (size_t)(s2 - m) : n;
+  } else {
+    pn = slash ? (size_t)(slash - m) : n;
+  }
+  if (table_find(client_sdks, RL_ARRAY_LEN(client_sdks), m, pn) >= 0 ||
+      table_find(ui_frameworks, RL_ARRAY_LEN(ui_frameworks), m, pn) >= 0 ||
+      (pn == 4 && memcmp(m, "expo", 4) == 0) || has_prefix(ui_prefixes, RL_ARRAY_LEN(ui_prefixes), m, pn)) {
+    t->client = rl_arena_printf(t->arena, "imports %.*s", (int)pn, m);
+    return;
+  }
+  if (t->server) return;
+  if (table_find(server_modules, RL_ARRAY_LEN(server_modules), m, n) >= 0 ||
+      table_find(server_modules, RL_ARRAY_LEN(server_modules), m, pn) >= 0 ||
+      has_prefix(server_prefixes, RL_ARRAY_LEN(server_prefixes), m, pn)) {
+    int whole = table_find(server_modules, RL_ARRAY_LEN(server_modules), m, n) >= 0;
+    size_t shown = whole ? n : pn;
+    t->server = rl_arena_printf(t->arena, "imports %.*s", (int)shown, m);
+  }
+}
+
+/* Has an anonymous child token of this type (e.g. "type" in `import type`). */
+static int has_token_child(TSNode n, const char *type) {
+  uint32_t c = ts_node_child_count(n);
+  for (uint32_t i = 0; i < c; i++) {
+    TSNode k = ts_node_child(n, i);
+    if (!ts_node_is_named(k) && node_is(k, type)) return 1;
+  }
+  return 0;
+}
+
+/* `import { type A, type B } from 'm'`: erased entirely by TypeScript. */
+static int import_is_type_only(TSNode imp) {
+  if (has_token_child(imp, "type")) return 1;
+  TSNode clause = ts_node_named_child(imp, 0);
+  if (ts_node_is_null(clause) || !node_is(clause, "import_clause") || ts_node_named_child_count(clause) != 1)
+    return 0;
+  TSNode named = ts_node_named_child(clause, 0);
+  if (!node_is(named, "named_imports")) return 0;
+  uint32_t ns = ts_node_named_child_count(named);
+  if (ns == 0) return 0; /* `import {} from 'm'` still loads m */
+  for (uint32_t i = 0; i < ns; i++) {
+    TSNode spec = ts_node_named_child(named, i);
+    if (node_is(spec, "import_specifier") && !has_token_child(spec, "type")) return 0;
+  }
+  return 1;
+}
+
+static int dom_index(const tree_signals *t, TSNode id) {
+  uint32_t a = ts_node_start_byte(id), b = ts_node_end_byte(id);
+  if (b > t->len || b - a < 6 || b - a > 14) return -1;
+  return table_find(dom_globals, RL_ARRAY_LEN(dom_globals), t->bytes + a, b - a);
+}
+
+/* Is identifier `id` (child of `parent`) a binding rather than a use? */
+static int is_binding(TSNode parent, TSNode id) {
+  static const char *const binders[] = {
+      "array_pattern",       "catch_clause",     "class_declaration", "formal_parameters",
+      "function_declaration", "function_expression", "generator_function_declaration",
+      "import_clause",       "import_specifier", "namespace_import",  "optional_parameter",
+      "required_parameter",  "rest_pattern",
+  };
+  const char *pt = ts_node_type(parent);
+  for (size_t i = 0; i < RL_ARRAY_LEN(binders); i++) {
+    if (strcmp(pt, binders[i]) == 0) return 1;
+  }
+  const char *field = NULL;
+  if (strcmp(pt, "variable_declarator") == 0) field = "name";
+  if (strcmp(pt, "assignment_pattern") == 0) field = "left";
+  if (strcmp(pt, "pair_pattern") == 0) field = "value";
+  if (field) {
+    TSNode f = ts_node_child_by_field_name(parent, field, (uint32_t)strlen(field));
+    return !ts_node_is_null(f) && ts_node_eq(f, id);
+  }
+  return 0;
+}
+
+static void on_dom_identifier(tree_signals *t, TSNode id, int which) {
+  TSNode parent = ts_node_parent(id);
+  if (ts_node_is_null(parent)) return;
+  if (node_is(parent, "type_query")) return; /* `typeof window` in a type: erased */
+  if (node_is(parent, "unary_expression") && has_token_child(parent, "typeof")) {
+    t->dom_guard = 1;
+    return;
+  }
+  if (is_binding(parent, id)) {
+    t->dom_declared |= 1u << which;
+    return;
+  }
+  if (!(t->dom_used & (1u << which))) t->dom_first[which] = id;
+  t->dom_used |= 1u << which;
+}
+
+/* Visits one node; returns 1 to descend into its children. */
+static int visit(tree_signals *t, TSNode n) {
+  const char *type = ts_node_type(n);
+  switch (type[0]) {
+  case 'i':
+    if (strcmp(type, "import_statement") == 0) {
+      if (import_is_type_only(n)) return 0;
+      TSNode src = ts_node_child_by_field_name(n, "source", 6);
+      if (ts_node_is_null(src)) { /* import x = require('m') */
+        uint32_t c = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < c && ts_node_is_null(src); i++) {
+          TSNode k = ts_node_named_child(n, i);
+          if (node_is(k, "import_require_clause")) src = ts_node_child_by_field_name(k, "source", 6);
+        }
+      }
+      const char *p;
+      size_t len;
+      if (string_value(t, src, &p, &len)) on_module(t, p, len);
+      return 0;
+    }
+    if (strcmp(type, "identifier") == 0) {
+      int w = dom_index(t, n);
+      if (w >= 0) on_dom_identifier(t, n, w);
+      return 0;
+    }
+    return 1;
+  case 'e':
+    if (strcmp(type, "export_statement") == 0) {
+      TSNode src = ts_node_child_by_field_name(n, "source", 6);
+      const char *p;
+      size_t len;
+      if (!has_token_child(n, "type") && string_value(t, src, &p, &len)) on_module(t, p, len);
+    }
+    return 1;
+  case 'c':
+    if (strcmp(type, "call_expression") == 0) {
+      TSNode fn = ts_node_child_by_field_name(n, "function", 8);
+      int is_load = 0;
+      if (node_is(fn, "import")) is_load = 1;
+      if (node_is(fn, "identifier")) {
+        uint32_t a = ts_node_start_byte(fn), b = ts_node_end_byte(fn);
+        is_load = b <= t->len && b - a == 7 && memcmp(t->bytes + a, "require", 7) == 0;
+      }
+      if (is_load) {
+        TSNode args = ts_node_child_by_field_name(n, "arguments", 9);
+        const char *p;
+        size_t len;
+        if (!ts_node_is_null(args) && ts_node_named_child_count(args) > 0 &&
+            string_value(t, ts_node_named_child(args, 0), &p, &len))
+          on_module(t, p, len);
+      }
+    } else if (strcmp(type, "comment") == 0) {
+      return 0;
+    }
+    return 1;
+  case 'j':
+    if (strcmp(type, "jsx_element") == 0 || strcmp(type, "jsx_self_closing_element") == 0 ||
+        strcmp(type, "jsx_fragment") == 0) {
+      t->client = "JSX";
+      return 0;
+    }
+    return 1;
+  case 's':
+    if (strcmp(type, "shorthand_property_identifier") == 0) { /* { window } */
+      int w = dom_index(t, n);
+      if (w >= 0) on_dom_identifier(t, n, w);
+      return 0;
+    }
+    if (strcmp(type, "string") == 0) return 0;
+    return 1;
+  default: return 1;
+  }
+}
+
+/* Iterative pre-order walk; stops at the first decisive browser signal. */
+static void scan_tree(tree_signals *t, TSNode root) {
+  TSTreeCursor cur = ts_tree_cursor_new(root);
+  for (;;) {
+    int down = visit(t, ts_tree_cursor_current_node(&cur));
+    if (t->client) break;
+    if (down && ts_tree_cursor_goto_first_child(&cur)) continue;
+    int moved = 0;
+    for (;;) {
+      if (ts_tree_cursor_goto_next_sibling(&cur)) {
+        moved = 1;
+        break;
+      }
+      if (!ts_tree_cursor_goto_parent(&cur)) break;
+    }
+    if (!moved) break;
+  }
+  ts_tree_cursor_delete(&cur);
+}
+
+/* "use client" / "use server" among the leading string statements. */
+static rl_context directive(const tree_signals *t, TSNode root, const char **why) {
+  uint32_t c = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < c; i++) {
+    TSNode st = ts_node_named_child(root, i);
+    if (node_is(st, "comment") || node_is(st, "hash_bang_line") || node_is(st, "hashbang_comment")) continue;
+    if (!node_is(st, "expression_statement") || ts_node_named_child_count(st) != 1) break;
+    TSNode s = ts_node_named_child(st, 0);
+    const char *p;
+    size_t n;
+    if (!string_value(t, s, &p, &n)) break;
+    if (n == 10 && memcmp(p, "use client", 10) == 0) {
+      *why = "\"use client\" directive";
+      return RL_CTX_CLIENT;
+    }
+    if (n == 10 && memcmp(p, "use server", 10) == 0) {
+      *why = "\"use server\" directive";
+      return RL_CTX_SERVER;
+    }
+  }
+  return RL_CTX_UNKNOWN;
+}
+
+rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs_path, rl_pkgcache *pkg,
+                               rl_arena *arena, const char **reason) {
+  const char *why = NULL;
+  rl_context ctx = RL_CTX_UNKNOWN;
+  const char *path = src->path ? src->path : "";
+  int dotenv = src->lang == RL_LANG_DOTENV || ts_node_is_null(root);
+  /* For dotenv files only the project root (for path signals) is used. */
+  pkg_info info = pkg_lookup(pkg, fs_path);
+  path_signals ps = scan_path(path, info.rel_dirs, arena);
+
+  if (ps.test) {
+    ctx = RL_CTX_TEST;
+    why = ps.test;
+    goto done;
+  }
+  if (dotenv) {
+    const char *w = ps.strong ? ps.strong : ps.server ? ps.server : ps.api;
+    if (w) {
+      ctx = RL_CTX_SERVER;
+      why = w;
+    } else {
+      why = "dotenv file; its path says neither client nor server";
+    }
+    goto done;
+  }
+  tree_signals t;
+  memset(&t, 0, sizeof t);
+  t.bytes = src->bytes;
+  t.len = src->len;
+  t.arena = arena;
+  ctx = directive(&t, root, &why);
+  if (ctx != RL_CTX_UNKNOWN) goto done;
+  if (ps.strong) {
+    ctx = RL_CTX_SERVER;
+    why = ps.strong;
+    goto done;
+  }
+  scan_tree(&t, root);
+  if (t.client) {
+    ctx = RL_CTX_CLIENT;
+    why = t.client;
+    goto done;
+  }
+  unsigned dom = t.dom_guard ? 0 : t.dom_used & ~t.dom_declared;
+  if (dom) { /* name the first use in the file */
+    size_t best = RL_ARRAY_LEN(dom_globals);
+    for (size_t i = 0; i < RL_ARRAY_LEN(dom_globals); i++) {
+      if ((dom & (1u << i)) &&
+          (best == RL_ARRAY_LEN(dom_globals) ||
+           ts_node_start_byte(t.dom_first[i]) < ts_node_start_byte(t.dom_first[best])))
+        best = i;
+    }
+    ctx = RL_CTX_CLIENT;
+    why = rl_arena_printf(arena, "uses %s", dom_globals[best]);
+    goto done;
+  }
+  if (ps.server || (ps.api && info.kind != PKG_MOBILE)) {
+    ctx = RL_CTX_SERVER;
+    why = ps.server ? ps.server : ps.api;
+    goto done;
+  }
+  if (info.kind == PKG_MOBILE || (info.kind == PKG_WEB && info.under_src)) {
+    ctx = RL_CTX_CLIENT;
+    why = info.why;
+    goto done;
+  }
+  if (t.server) {
+    ctx = RL_CTX_SERVER;
+    why = t.server;
+    goto done;
+  }
+  if (info.kind == PKG_SERVER) {
+    ctx = RL_CTX_SERVER;
+    why = info.why;
+    goto done;
+  }
+  if (ps.client) {
+    ctx = RL_CTX_CLIENT;
+    why = ps.client;
+    goto done;
+  }
+  if (info.kind == PKG_WEB) {
+    ctx = RL_CTX_CLIENT;
+    why = info.why;
+    goto done;
+  }
+  why = "no client or server signal";
+done:
+  if (reason) *reason = rl_arena_strdup(arena, why);
+  return ctx;
+}
