@@ -611,7 +611,14 @@ static void import_bindings(builder *bd, TSNode stmt) {
   const char *mod = NULL;
   size_t ml = 0;
   /* `import x = require('m')` has no source on the statement itself. */
-  if (rl_js_string_value(jf, field(stmt, "source"), &mod, &ml)) add_module(bd, mod, ml);
+  int runtime = 1;
+  /* `import type { X } from 'm'` is erased by the compiler: it binds names
+   * but is not a runtime import of m. */
+  TSNode second = ts_node_child(stmt, 1);
+  if (!ts_node_is_null(second) && !ts_node_is_named(second) && type_is(second, "type"))
+    runtime = 0;
+  if (rl_js_string_value(jf, field(stmt, "source"), &mod, &ml) && runtime)
+    add_module(bd, mod, ml);
   kids k;
   TSNode c;
   kids_init(&k, stmt);
@@ -1412,15 +1419,27 @@ TSNode rl_js_object_of(rl_jsfile *jf, TSNode expr) {
 
 /* ---- environment reads ------------------------------------------------------------- */
 
-/* process.env, import.meta.env, Bun.env */
+static int is_process_module(const char *canon) {
+  return canon && (!strcmp(canon, "process:") || !strcmp(canon, "node:process:"));
+}
+
+/* process.env, import.meta.env, Bun.env; also `process` imported from
+ * 'process' / 'node:process' and `import { env } from 'node:process'`. A
+ * global shadowed by any other declaration is not trusted. */
 static int is_env_object(rl_jsfile *jf, TSNode n) {
   n = rl_js_unwrap(n);
+  if (type_is(n, "identifier")) {
+    const char *r = rl_js_resolve(jf, n);
+    return r && (!strcmp(r, "process:env") || !strcmp(r, "node:process:env"));
+  }
   if (!type_is(n, "member_expression")) return 0;
   if (!rl_js_text_is(jf, field(n, "property"), "env")) return 0;
   TSNode obj = rl_js_unwrap(field(n, "object"));
-  if (type_is(obj, "identifier"))
-    return (rl_js_text_is(jf, obj, "process") || rl_js_text_is(jf, obj, "Bun")) &&
-           !is_declared(jf, obj);
+  if (type_is(obj, "identifier")) {
+    if (!rl_js_text_is(jf, obj, "process") && !rl_js_text_is(jf, obj, "Bun")) return 0;
+    if (!is_declared(jf, obj)) return 1;
+    return rl_js_text_is(jf, obj, "process") && is_process_module(rl_js_resolve(jf, obj));
+  }
   if (type_is(obj, "meta_property")) return rl_js_text_is(jf, obj, "import.meta");
   return 0;
 }

@@ -72,8 +72,8 @@ TSNode rl_js_const_init(rl_jsfile *jf, TSNode ident);
 /* Duration strings in the style of the `ms` package that jsonwebtoken uses:
  * "7d", "48h", "2w", "30 days", "1.5 hrs", "90m", "10s", "1y". Returns 1 and
  * seconds when the string has a unit; a bare number string sets *unitless
- * (jsonwebtoken reads it as milliseconds) and still returns 1. 0 if not a
- * duration. */
+ * (jsonwebtoken reads it as milliseconds, so *seconds is the number / 1000)
+ * and still returns 1. 0 if not a duration. */
 int rl_duration_parse(const char *s, size_t n, double *seconds, int *unitless);
 
 /* ---- objects ---------------------------------------------------------------- */
@@ -95,7 +95,8 @@ TSNode rl_js_object_of(rl_jsfile *jf, TSNode expr);
 const char *rl_js_resolve(rl_jsfile *jf, TSNode expr);
 /* Canonical name of a call_expression's or new_expression's callee. */
 const char *rl_js_callee(rl_jsfile *jf, TSNode call);
-/* 1 if the file imports or requires `module` (exact, or module + "/..."). */
+/* 1 if the file imports or requires `module` (exact, or module + "/...").
+ * `import type ...` statements do not count: the compiler erases them. */
 int rl_js_imports(rl_jsfile *jf, const char *module);
 /* The i-th argument (0-based, named nodes only) of a call/new; null if absent. */
 TSNode rl_js_call_arg(TSNode call, uint32_t i);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "analysis.h"
+#include "util.h"
 #include "arena.h"
 #include "parse.h"
 #include "source.h"
@@ -487,6 +488,16 @@ static void analysis__resolve(void **state) {
       {RL_LANG_JS, "import.meta.env.VITE_X;", "import.meta.env.VITE_X"},
       /* near misses */
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; function f(jwt) {} jwt.sign;", "jwt.sign"},
+      {RL_LANG_TS, "import jwt from 'jsonwebtoken'; function f(jwt?: any) {} jwt.sign;", "jwt.sign"},
+      {RL_LANG_TS, "import jwt from 'jsonwebtoken'; function f({ jwt }: T) {} jwt.sign;",
+       "jwt.sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; try {} catch (jwt) {} jwt.sign;", "jwt.sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; for (const jwt of xs) {} jwt.sign;",
+       "jwt.sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; const f = jwt => 1; jwt.sign;", "jwt.sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; class jwt {} jwt.sign;", "jwt.sign"},
+      {RL_LANG_JS, "const jwt = require('jsonwebtoken'); const jwt2 = jwt; jwt2.sign;",
+       "jsonwebtoken:sign"},
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; const jwt2 = 1; let s = jwt.sign; s;", "s"},
       {RL_LANG_JS, "const jwt = require('jsonwebtoken'); { const jwt = mock; } jwt.sign;",
        "jwt.sign"},
@@ -530,10 +541,12 @@ static void analysis__imports(void **state) {
   (void)state;
   fx f;
   fx_open(&f, RL_LANG_TS,
-          "import type { X } from '@100mslive/server-sdk';\nconst jwt = require(\"jsonwebtoken\");\n"
+          "import type { X } from '@100mslive/server-sdk';\nimport { Y } from '@100mslive/react-sdk';\n"
+          "const jwt = require(\"jsonwebtoken\");\n"
           "async function g() { await import('livekit-server-sdk'); }\n"
           "export { y } from './local';\nimport fs = require('fs');\nrequire(dyn);\n");
-  assert_true(rl_js_imports(f.jf, "@100mslive/server-sdk"));
+  assert_false(rl_js_imports(f.jf, "@100mslive/server-sdk")); /* type-only: erased */
+  assert_true(rl_js_imports(f.jf, "@100mslive/react-sdk"));
   assert_true(rl_js_imports(f.jf, "@100mslive"));
   assert_true(rl_js_imports(f.jf, "jsonwebtoken"));
   assert_true(rl_js_imports(f.jf, "livekit-server-sdk"));
@@ -568,6 +581,10 @@ static void analysis__env_read(void **state) {
       {"const process = fake; process.env.X;", NULL},
       {"Deno.env.toObject();", NULL},
       {"let { SECRET } = process.env; SECRET;", NULL},
+      {"import process from 'node:process'; process.env.IMPORTED;", "IMPORTED"},
+      {"import { env } from 'process'; env.FROM_ENV;", "FROM_ENV"},
+      {"function f(process: any) {} process.env.SHADOWED;", NULL},
+      {"const Bun = {}; Bun.env.X;", NULL},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     fx f;
