@@ -21,7 +21,9 @@ void rl_ignore_free(rl_ignore *ig);
 int rl_ignore_match(const rl_ignore *ig, const char *path, int is_dir);
 
 /* A glob match of one gitignore-style pattern against one path, exposed for
- * tests and fuzzing. */
+ * tests and fuzzing: the whole path, with git's pathname semantics (* ? and
+ * [...] never match '/', ** as in gitignore); no ! or trailing-/ handling.
+ * 1 on a match; 0 otherwise, and always 0 for a malformed pattern. */
 int rl_glob_match(const char *pattern, size_t plen, const char *path, size_t len);
 
 #endif

@@ -13,14 +13,24 @@
  * - FIFOs, sockets and devices are RL_SKIP_SPECIAL and never opened.
  * - Files of no known language are passed over silently when found by the
  *   walk; an explicitly named one is RL_SKIP_NOT_SOURCE.
+ * - A symlink to a directory already walked is not walked again (reported
+ *   through on_ignored_dir); a link that sorts before its target's real path
+ *   is walked under both names.
+ * - Display paths: the given path (leading "./" and trailing '/' dropped)
+ *   joined with the path below it by '/': "." -> "src/a.js", "app" ->
+ *   "app/src/a.js", "/abs" -> "/abs/x.js". fs_path is the same string.
  * Content checks (size, binary, minified) happen when the file is read. */
 #include <stddef.h>
 
 #include "source.h"
 
 typedef struct rl_walk_options {
-  int no_ignore;               /* --no-ignore: no default dirs, no ignore files */
-  const char *const *extra_ignores; /* extra gitignore-style patterns (config), NULL-terminated */
+  int no_ignore;               /* --no-ignore: no default dirs, no ignore files, no extra_ignores */
+  /* extra gitignore-style patterns (config), NULL-terminated, anchored at each
+   * scan root; they outrank every ignore file */
+  const char *const *extra_ignores;
+  /* Told about each directory left out and why ("ignored by default",
+   * "ignored by src/.gitignore", ...) */
   void (*on_ignored_dir)(void *data, const char *display, const char *why); /* -v, may be NULL */
   void *data;
 } rl_walk_options;

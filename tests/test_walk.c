@@ -1,4 +1,7 @@
 /* File discovery over real trees built under a fresh mkdtemp directory. */
+#if !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE)
+#define _XOPEN_SOURCE 700 /* nftw */
+#endif
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
