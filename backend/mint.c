@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/core_names.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
@@ -62,6 +63,48 @@ static void put_json_str(sbuf *b, const char *s) {
   put(b, "\"", 1);
 }
 
+struct tk_hmac {
+  EVP_MAC_CTX *keyed; /* never used directly: each call works on a copy */
+};
+
+int tk_hmac_new(tk_hmac **out, const void *key, size_t key_len) {
+  tk_hmac *h = calloc(1, sizeof *h);
+  EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0), OSSL_PARAM_END};
+  int rc = TK_ECRYPTO;
+  if (h == NULL) {
+    rc = TK_ENOMEM;
+    goto cleanup;
+  }
+  if (mac == NULL)
+    goto cleanup;
+  h->keyed = EVP_MAC_CTX_new(mac);
+  if (h->keyed == NULL || EVP_MAC_init(h->keyed, key, key_len, params) != 1)
+    goto cleanup;
+  *out = h;
+  h = NULL;
+  rc = TK_OK;
+cleanup:
+  EVP_MAC_free(mac);
+  tk_hmac_free(h);
+  return rc;
+}
+
+void tk_hmac_free(tk_hmac *h) {
+  if (h == NULL)
+    return;
+  EVP_MAC_CTX_free(h->keyed);
+  free(h);
+}
+
+int tk_hmac_sign(const tk_hmac *h, unsigned char out[32], const void *data, size_t n) {
+  EVP_MAC_CTX *c = EVP_MAC_CTX_dup(h->keyed);
+  size_t len = 0;
+  int ok = c != NULL && EVP_MAC_update(c, data, n) == 1 && EVP_MAC_final(c, out, &len, 32) == 1 && len == 32;
+  EVP_MAC_CTX_free(c);
+  return ok ? TK_OK : TK_ECRYPTO;
+}
+
 int tk_hmac_sha256(unsigned char out[32], const void *key, size_t key_len, const void *data, size_t n) {
   unsigned int len = 0;
   if (key_len > INT32_MAX)
@@ -106,7 +149,9 @@ static int sign(char **out, const tk_mint_key *key, const sbuf *payload) {
   memcpy(tok, header_b64, hlen);
   tok[hlen] = '.';
   tk_b64url_encode(tok + hlen + 1, (const unsigned char *)payload->p, payload->n);
-  if (tk_hmac_sha256(mac, key->secret, key->secret_len, tok, hlen + 1 + plen) != 0) {
+  int rc = key->hmac != NULL ? tk_hmac_sign(key->hmac, mac, tok, hlen + 1 + plen)
+                              : tk_hmac_sha256(mac, key->secret, key->secret_len, tok, hlen + 1 + plen);
+  if (rc != 0) {
     free(tok);
     return TK_ECRYPTO;
   }

@@ -8,15 +8,26 @@
 /* Fills buf[0..n) with random bytes; returns 0 or a negative code. */
 typedef int (*tk_random_fn)(void *ctx, unsigned char *buf, size_t n);
 
-/* The 100ms credentials. Borrowed; must outlive every call that uses them. */
+/* A keyed HMAC-SHA256, set up once so each signature skips the algorithm lookup and key schedule. */
+typedef struct tk_hmac tk_hmac;
+
+/* Caller frees with tk_hmac_free. Returns 0, TK_ENOMEM or TK_ECRYPTO. */
+int tk_hmac_new(tk_hmac **out, const void *key, size_t key_len);
+void tk_hmac_free(tk_hmac *h);
+/* HMAC of data[0..n) into out[32]; safe to call from many threads at once. Returns 0 or TK_ECRYPTO. */
+int tk_hmac_sign(const tk_hmac *h, unsigned char out[32], const void *data, size_t n);
+
+/* HMAC-SHA256 of data under key into out[32], one-shot. Returns 0 or TK_ECRYPTO. */
+int tk_hmac_sha256(unsigned char out[32], const void *key, size_t key_len, const void *data, size_t n);
+
+/* The 100ms credentials. Borrowed; must outlive every call that uses them. When `hmac` is set it must
+   be keyed with `secret`, and is used instead of keying a fresh HMAC for every token. */
 typedef struct tk_mint_key {
   const char *access_key;
   const unsigned char *secret;
   size_t secret_len;
+  const tk_hmac *hmac;
 } tk_mint_key;
-
-/* HMAC-SHA256 of data under key into out[32]. Returns 0 or TK_ECRYPTO. */
-int tk_hmac_sha256(unsigned char out[32], const void *key, size_t key_len, const void *data, size_t n);
 
 /* Formats 16 random bytes as a UUIDv4 (version and variant bits forced) into out[37]. */
 void tk_uuid4_format(char out[37], const unsigned char rnd[16]);

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "hms.h"
@@ -24,7 +25,7 @@
 #include "userjwt.h"
 
 #define HEADERS_MAX 8192                 /* our own cap on all request headers -> 431 */
-#define CONN_MEMORY (32 * 1024)          /* libmicrohttpd's per-connection pool; beyond it, its own 431 */
+#define CONN_MEMORY (16 * 1024)          /* libmicrohttpd's per-connection pool; beyond it, its own 431 */
 #define ROOM_ID_LEN 24                   /* 100ms room ids: 24 lowercase hex characters */
 #define ROOM_NAME_MAX 80
 #define ROOM_DESCRIPTION_MAX 500
@@ -37,6 +38,8 @@ struct tk_server {
   tk_ratelimit *limiter; /* NULL when RATE_LIMIT_PER_MIN=0 */
   tk_hms *hms;
   tk_mint_key key;
+  tk_hmac *app_hmac; /* keyed with the app secret: signs tokens */
+  tk_hmac *log_hmac; /* keyed with a key derived from it: the log's user tags, never a token signature */
   atomic_int inflight;
   atomic_int draining;
   unsigned port;
@@ -254,7 +257,7 @@ static int authenticate(tk_server *s, struct MHD_Connection *c, req *r, enum MHD
     return 0;
   }
   /* A keyed hash: log lines can be correlated per user without naming the user. */
-  if (tk_hmac_sha256(mac, s->key.secret, s->key.secret_len, r->user.sub, strlen(r->user.sub)) == 0) {
+  if (tk_hmac_sign(s->log_hmac, mac, r->user.sub, strlen(r->user.sub)) == 0) {
     for (int i = 0; i < 8; i++)
       snprintf(r->user_tag + 2 * i, 3, "%02x", mac[i]);
   }
@@ -550,6 +553,23 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
   s->key.access_key = cfg->access_key;
   s->key.secret = cfg->app_secret;
   s->key.secret_len = cfg->app_secret_len;
+  if (tk_hmac_new(&s->app_hmac, cfg->app_secret, cfg->app_secret_len) != 0) {
+    errf(err, err_len, "HMAC-SHA256 is not available");
+    goto fail;
+  }
+  s->key.hmac = s->app_hmac;
+  {
+    static const char label[] = "tokend/log-user-tag/v1";
+    unsigned char derived[32];
+    rc = tk_hmac_sign(s->app_hmac, derived, label, sizeof label - 1);
+    if (rc == 0)
+      rc = tk_hmac_new(&s->log_hmac, derived, sizeof derived);
+    OPENSSL_cleanse(derived, sizeof derived);
+    if (rc != 0) {
+      errf(err, err_len, "HMAC-SHA256 is not available");
+      goto fail;
+    }
+  }
   rc = tk_verifier_new(&s->verifier, cfg->alg, cfg->jwt_secret, cfg->jwt_secret_len, cfg->jwt_pem, cfg->jwt_pem_len,
                        cfg->issuer, cfg->audience, cfg->leeway);
   if (rc != 0) {
@@ -650,5 +670,7 @@ void tk_server_free(tk_server *s) {
   tk_hms_free(s->hms);
   tk_ratelimit_free(s->limiter);
   tk_verifier_free(s->verifier);
+  tk_hmac_free(s->app_hmac);
+  tk_hmac_free(s->log_hmac);
   free(s);
 }

@@ -16,8 +16,7 @@
 
 struct tk_verifier {
   tk_alg alg;
-  unsigned char *secret;
-  size_t secret_len;
+  tk_hmac *hmac; /* HS256 */
   EVP_PKEY *pkey;
   char *iss, *aud;
   int64_t leeway;
@@ -60,12 +59,9 @@ int tk_verifier_new(tk_verifier **out, tk_alg alg, const unsigned char *secret, 
     rc = TK_EINVAL;
     if (secret == NULL || secret_len == 0)
       goto cleanup;
-    rc = TK_ENOMEM;
-    v->secret = malloc(secret_len);
-    if (v->secret == NULL)
+    rc = tk_hmac_new(&v->hmac, secret, secret_len);
+    if (rc != 0)
       goto cleanup;
-    memcpy(v->secret, secret, secret_len);
-    v->secret_len = secret_len;
   } else {
     rc = TK_EINVAL;
     if (pem == NULL || pem_len > INT32_MAX)
@@ -94,9 +90,7 @@ cleanup:
 void tk_verifier_free(tk_verifier *v) {
   if (v == NULL)
     return;
-  if (v->secret != NULL)
-    OPENSSL_cleanse(v->secret, v->secret_len);
-  free(v->secret);
+  tk_hmac_free(v->hmac);
   EVP_PKEY_free(v->pkey);
   free(v->iss);
   free(v->aud);
@@ -143,7 +137,7 @@ static int signature_ok(const tk_verifier *v, const unsigned char *sig, size_t s
   unsigned char mac[32];
   switch (v->alg) {
   case TK_ALG_HS256:
-    if (sig_len != sizeof mac || tk_hmac_sha256(mac, v->secret, v->secret_len, msg, n) != 0)
+    if (sig_len != sizeof mac || tk_hmac_sign(v->hmac, mac, msg, n) != 0)
       return 0;
     return CRYPTO_memcmp(mac, sig, sizeof mac) == 0;
   case TK_ALG_RS256:

@@ -18,7 +18,7 @@ static int counter_random(void *ctx, unsigned char *buf, size_t n) {
 }
 
 static const char secret[] = "test_app_secret_0123456789abcdef";
-static const tk_mint_key key = {"test_access_key_0123456789", (const unsigned char *)secret, sizeof secret - 1};
+static const tk_mint_key key = {"test_access_key_0123456789", (const unsigned char *)secret, sizeof secret - 1, NULL};
 
 static void hms__management_token_is_cached_and_reminted(void **state) {
   tk_hms *h = NULL;

@@ -32,7 +32,7 @@ static int broken_random(void *ctx, unsigned char *buf, size_t n) {
 }
 
 static const char secret[] = "test_app_secret_0123456789abcdef";
-static const tk_mint_key key = {"test_access_key_0123456789", (const unsigned char *)secret, sizeof secret - 1};
+static const tk_mint_key key = {"test_access_key_0123456789", (const unsigned char *)secret, sizeof secret - 1, NULL};
 
 static const char *signature_of(const char *token) {
   const char *dot = strrchr(token, '.');
@@ -49,6 +49,32 @@ static void mint__test_vector(void **state) {
   /* The header is the fixed {"alg":"HS256","typ":"JWT"}. */
   assert_int_equal(strncmp(tok, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", 37), 0);
   free(tok);
+}
+
+/* The same vector through a pre-keyed HMAC, the path the server uses. */
+static void mint__test_vector_with_keyed_hmac(void **state) {
+  tk_hmac *h = NULL;
+  tk_mint_key keyed = key;
+  char *a = NULL, *b = NULL;
+  unsigned char m1[32], m2[32];
+  (void)state;
+  assert_int_equal(tk_hmac_new(&h, secret, sizeof secret - 1), 0);
+  keyed.hmac = h;
+  assert_int_equal(tk_mint_auth(&a, &keyed, "65f1a2b3c4d5e6f7a8b9c0d1", "user_42", "guest", 1700000000, 3600,
+                                zero_random, NULL),
+                   0);
+  assert_string_equal(signature_of(a), "rLch6zE-87KLsz14iv22JjRjsKNJoKy1lm84fKglI-A");
+  assert_int_equal(tk_mint_auth(&b, &key, "65f1a2b3c4d5e6f7a8b9c0d1", "user_42", "guest", 1700000000, 3600,
+                                zero_random, NULL),
+                   0);
+  assert_string_equal(a, b);
+  assert_int_equal(tk_hmac_sign(h, m1, "abc", 3), 0);
+  assert_int_equal(tk_hmac_sha256(m2, secret, sizeof secret - 1, "abc", 3), 0);
+  assert_memory_equal(m1, m2, 32);
+  free(a);
+  free(b);
+  tk_hmac_free(h);
+  tk_hmac_free(NULL);
 }
 
 static void mint__payload_is_sorted_compact_json(void **state) {
@@ -145,6 +171,7 @@ static void mint__b64url_round_trip_and_strictness(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mint__test_vector),
+      cmocka_unit_test(mint__test_vector_with_keyed_hmac),
       cmocka_unit_test(mint__payload_is_sorted_compact_json),
       cmocka_unit_test(mint__user_id_is_escaped),
       cmocka_unit_test(mint__management_claims),
