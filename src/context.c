@@ -512,6 +512,10 @@ typedef struct tree_signals {
   unsigned dom_declared;
   int dom_guard;        /* typeof <dom global> seen */
   TSNode dom_first[RL_ARRAY_LEN(dom_globals)];
+  /* Ancestors of the node being visited (ts_node_parent is O(depth * siblings)
+   * in tree-sitter 0.20; the walk knows the parent for free). */
+  TSNode *parents;
+  size_t depth, cap;
 } tree_signals;
 
 static int node_is(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
@@ -614,8 +618,8 @@ static int is_binding(TSNode parent, TSNode id) {
 }
 
 static void on_dom_identifier(tree_signals *t, TSNode id, int which) {
-  TSNode parent = ts_node_parent(id);
-  if (ts_node_is_null(parent)) return;
+  if (t->depth == 0) return;
+  TSNode parent = t->parents[t->depth - 1];
   if (node_is(parent, "type_query")) return; /* `typeof window` in a type: erased */
   if (node_is(parent, "unary_expression") && has_token_child(parent, "typeof")) {
     t->dom_guard = 1;
@@ -707,9 +711,17 @@ static int visit(tree_signals *t, TSNode n) {
 static void scan_tree(tree_signals *t, TSNode root) {
   TSTreeCursor cur = ts_tree_cursor_new(root);
   for (;;) {
-    int down = visit(t, ts_tree_cursor_current_node(&cur));
+    TSNode node = ts_tree_cursor_current_node(&cur);
+    int down = visit(t, node);
     if (t->client) break;
-    if (down && ts_tree_cursor_goto_first_child(&cur)) continue;
+    if (down && ts_tree_cursor_goto_first_child(&cur)) {
+      if (t->depth == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->parents = rl_xreallocarray(t->parents, t->cap, sizeof *t->parents);
+      }
+      t->parents[t->depth++] = node;
+      continue;
+    }
     int moved = 0;
     for (;;) {
       if (ts_tree_cursor_goto_next_sibling(&cur)) {
@@ -717,10 +729,14 @@ static void scan_tree(tree_signals *t, TSNode root) {
         break;
       }
       if (!ts_tree_cursor_goto_parent(&cur)) break;
+      if (t->depth > 0) t->depth--;
     }
     if (!moved) break;
   }
   ts_tree_cursor_delete(&cur);
+  free(t->parents);
+  t->parents = NULL;
+  t->depth = t->cap = 0;
 }
 
 /* "use client" / "use server" among the leading string statements. */

@@ -1,20 +1,28 @@
 #ifndef RL_CONTEXT_H
 #define RL_CONTEXT_H
 /* Does a file ship to a browser/mobile bundle (client), run on a server,
- * belong to tests, or can we not tell? Signals, strongest first:
- *   1. test paths and names (__tests__/, test/, tests/, *.test.*, *.spec.*)
+ * belong to tests, or can we not tell? Signals, strongest first (context.c
+ * has the full list and the reasons for each choice):
+ *   1. test paths and names (__tests__/, __mocks__/, test/, tests/, *.test.*, *.spec.*)
  *   2. directives "use client" / "use server"
- *   3. browser signals: client SDK or UI framework imports, JSX, DOM globals
- *      (window, document, localStorage) -- these win over server imports,
+ *   3. framework server paths that are never bundled, whatever they contain:
+ *      pages/api/, app/.../route.*, supabase/functions/, Expo *+api.*
+ *   4. browser signals: client SDK or UI framework imports, JSX, DOM globals
+ *      (window, document, localStorage, sessionStorage, navigator; not when
+ *      the file tests `typeof window`) -- these win over server imports,
  *      because a server SDK imported into client code is the mistake rules look for
- *   4. server imports (express, fastify, koa, @nestjs/..., next/server, node
- *      builtins, server SDKs) and server paths (pages/api/..., app/.../route.ts,
- *      server/, api/, functions/, supabase/functions/)
- *   5. client paths (other pages/... and app/... files)
- *   6. the nearest package.json: expo/react-native, or vite/react-scripts with
- *      no server framework, make a client app whose files default to client.
+ *   5. conventional server paths: server/, functions/, api/ (not src/api/)
+ *   6. package.json of a React Native/Expo app (every file is bundled), or of
+ *      a Vite/CRA app for files under its src/
+ *   7. server imports (express, fastify, koa, @nestjs/..., next/server, node
+ *      builtins, server SDKs and server-only packages such as jsonwebtoken)
+ *   8. package.json of a server app (server framework, no UI framework)
+ *   9. client paths (other files under pages/ and app/)
+ *  10. package.json of a Vite/CRA app, for any other file.
+ * Path signals use only the components below the project root (.git, else
+ * the nearest package.json) when it is known.
  * The reason string names the deciding signal, e.g.
- * "imports @100mslive/react-sdk", "path pages/api/", "package.json: expo app". */
+ * "imports @100mslive/react-sdk", "path pages/api/", "package.json: Expo app". */
 #include <tree_sitter/api.h>
 
 #include "finding.h"
