@@ -5,7 +5,10 @@
 
 #include "rule.h"
 
+extern const rl_rule rl_rule_hardcoded_secret;
+
 const rl_rule *const rl_builtin_rules[] = {
+    &rl_rule_hardcoded_secret,
     NULL /* sentinel */
 };
 

@@ -1,0 +1,197 @@
+#include "bindname.h"
+
+#include <string.h>
+
+#define MAX_UNWRAP 32
+#define MAX_DISPLAY 80
+
+static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
+
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+
+static int same(TSNode a, TSNode b) { return !ts_node_is_null(a) && !ts_node_is_null(b) && ts_node_eq(a, b); }
+
+static int is_wrapper(TSNode n) {
+  static const char *const types[] = {"parenthesized_expression", "as_expression", "satisfies_expression",
+                                      "non_null_expression", "type_assertion", NULL};
+  for (size_t i = 0; types[i]; i++)
+    if (type_is(n, types[i])) return 1;
+  return 0;
+}
+
+/* The text of a key-like node without quotes: identifiers, strings, numbers,
+ * and computed keys that hold a string (`['appSecret']: ...`). */
+static int key_text(rl_jsfile *jf, TSNode key, const char **out, size_t *len) {
+  if (ts_node_is_null(key)) return 0;
+  if (type_is(key, "computed_property_name")) {
+    key = ts_node_named_child(key, 0);
+    if (!type_is(key, "string")) return 0;
+  }
+  if (type_is(key, "string") || type_is(key, "template_string")) return rl_js_string_value(jf, key, out, len);
+  const char *t = ts_node_type(key);
+  if (strcmp(t, "identifier") && strcmp(t, "property_identifier") && strcmp(t, "private_property_identifier") &&
+      strcmp(t, "shorthand_property_identifier_pattern") && strcmp(t, "shorthand_property_identifier") &&
+      strcmp(t, "number") && strcmp(t, "jsx_namespace_name"))
+    return 0;
+  *out = rl_js_text(jf, key, len);
+  return *len > 0;
+}
+
+static void set_display(rl_jsfile *jf, rl_binding *b, TSNode n) {
+  size_t len;
+  const char *t = rl_js_text(jf, n, &len);
+  if (len > MAX_DISPLAY || memchr(t, '\n', len)) {
+    b->display = b->name;
+    b->display_len = b->name_len;
+    return;
+  }
+  b->display = t;
+  b->display_len = len;
+}
+
+/* Assignment target: identifier, member (property name), subscript (string index). */
+static int target_name(rl_jsfile *jf, TSNode left, rl_binding *b) {
+  while (is_wrapper(left)) left = ts_node_named_child(left, 0);
+  if (type_is(left, "identifier")) {
+    if (!key_text(jf, left, &b->name, &b->name_len)) return 0;
+    set_display(jf, b, left);
+    return 1;
+  }
+  if (type_is(left, "member_expression")) {
+    if (!key_text(jf, field(left, "property"), &b->name, &b->name_len)) return 0;
+    set_display(jf, b, left);
+    return 1;
+  }
+  if (type_is(left, "subscript_expression")) {
+    TSNode idx = field(left, "index");
+    if (!type_is(idx, "string")) return 0;
+    if (!rl_js_string_value(jf, idx, &b->name, &b->name_len)) return 0;
+    set_display(jf, b, left);
+    return 1;
+  }
+  return 0;
+}
+
+static int from_key(rl_jsfile *jf, TSNode key, rl_binding *b) {
+  if (!key_text(jf, key, &b->name, &b->name_len)) return 0;
+  b->display = b->name;
+  b->display_len = b->name_len;
+  return 1;
+}
+
+int rl_bound_name(rl_jsfile *jf, TSNode value, rl_binding *b) {
+  memset(b, 0, sizeof *b);
+  TSNode n = value, p = ts_node_parent(value);
+  const char *env = NULL;
+  size_t env_len = 0;
+  for (int i = 0; i < MAX_UNWRAP && !ts_node_is_null(p); i++) {
+    if (is_wrapper(p)) {
+      n = p;
+      p = ts_node_parent(p);
+      continue;
+    }
+    if (type_is(p, "ternary_expression") && !same(field(p, "condition"), n)) {
+      n = p;
+      p = ts_node_parent(p);
+      continue;
+    }
+    if (type_is(p, "binary_expression") && same(field(p, "right"), n)) {
+      TSNode op = field(p, "operator");
+      const char *ot = ts_node_is_null(op) ? "" : ts_node_type(op);
+      if (strcmp(ot, "||") == 0 || strcmp(ot, "??") == 0) {
+        /* `process.env.HMS_SECRET || '...'`: the literal is a fallback for
+         * that variable, so the variable's name describes it too. */
+        const char *en = NULL;
+        size_t el = 0;
+        if (!env && rl_js_env_read(jf, field(p, "left"), &en, &el)) {
+          env = en;
+          env_len = el;
+        }
+        n = p;
+        p = ts_node_parent(p);
+        continue;
+      }
+    }
+    break;
+  }
+  b->holder = p;
+  b->value = n;
+  b->env = env;
+  b->env_len = env_len;
+  int ok = 0;
+  if (type_is(p, "variable_declarator")) {
+    if (same(field(p, "value"), n)) ok = target_name(jf, field(p, "name"), b);
+  } else if (type_is(p, "assignment_expression") || type_is(p, "augmented_assignment_expression")) {
+    if (same(field(p, "right"), n)) ok = target_name(jf, field(p, "left"), b);
+  } else if (type_is(p, "pair")) {
+    if (same(field(p, "value"), n)) ok = from_key(jf, field(p, "key"), b);
+  } else if (type_is(p, "field_definition")) {
+    if (same(field(p, "value"), n)) ok = from_key(jf, field(p, "property"), b);
+  } else if (type_is(p, "public_field_definition")) {
+    if (same(field(p, "value"), n)) ok = from_key(jf, field(p, "name"), b);
+  } else if (type_is(p, "assignment_pattern") || type_is(p, "object_assignment_pattern")) {
+    if (same(field(p, "right"), n)) ok = from_key(jf, field(p, "left"), b);
+  } else if (type_is(p, "required_parameter") || type_is(p, "optional_parameter")) {
+    if (same(field(p, "value"), n)) ok = from_key(jf, field(p, "pattern"), b);
+  } else if (type_is(p, "jsx_attribute")) {
+    TSNode name = ts_node_named_child(p, 0);
+    if (!same(name, n)) ok = from_key(jf, name, b);
+  }
+  if (!ok && env) {
+    b->name = b->display = env;
+    b->name_len = b->display_len = env_len;
+    ok = 1;
+  }
+  return ok;
+}
+
+static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
+static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_alnum(char c) { return is_lower(c) || is_upper(c) || is_digit(c); }
+
+static int emit_word(const char *w, size_t n, rl_word_cb cb, void *data) {
+  char buf[64];
+  if (n == 0 || n >= sizeof buf) return 0;
+  for (size_t i = 0; i < n; i++) buf[i] = is_upper(w[i]) ? (char)(w[i] - 'A' + 'a') : w[i];
+  buf[n] = '\0';
+  return cb(data, buf, n);
+}
+
+int rl_name_words(const char *name, size_t len, rl_word_cb cb, void *data) {
+  size_t i = 0;
+  while (i < len) {
+    while (i < len && !is_alnum(name[i])) i++;
+    size_t start = i;
+    while (i < len && is_alnum(name[i])) {
+      size_t j = i + 1;
+      if (j < len && is_upper(name[j])) {
+        /* appSecret: lower->Upper; APIBase: the B starts a word because a
+         * lower-case letter follows it. */
+        int boundary = is_lower(name[i]) || is_digit(name[i]) || (j + 1 < len && is_lower(name[j + 1]));
+        if (boundary) {
+          int rc = emit_word(name + start, j - start, cb, data);
+          if (rc) return rc;
+          start = j;
+        }
+      }
+      i = j;
+    }
+    if (i > start) {
+      int rc = emit_word(name + start, i - start, cb, data);
+      if (rc) return rc;
+    }
+  }
+  return 0;
+}
+
+static int word_in_list(void *data, const char *word, size_t len) {
+  const char *const *words = data;
+  for (size_t i = 0; words[i]; i++)
+    if (strlen(words[i]) == len && memcmp(words[i], word, len) == 0) return 1;
+  return 0;
+}
+
+int rl_name_has_word(const char *name, size_t len, const char *const *words) {
+  return rl_name_words(name, len, word_in_list, (void *)(uintptr_t)words) == 1;
+}

@@ -1,0 +1,163 @@
+/* hardcoded-secret: a credential written as a literal in JS/TS.
+ *
+ * Three shapes, strongest first:
+ *   (a) a 100ms app secret, recognised by its shape alone;
+ *   (b) a 100ms JWT (management or app token), recognised by its payload;
+ *   (c) a secret-looking literal bound to a secret-named variable, key, field,
+ *       parameter default or JSX attribute.
+ * All three apply in test files too: a real secret committed in a test is
+ * still in the repository's history. Test files are where fakes live, so (c)
+ * skips values that say they are fakes, and (b) reports app tokens (short
+ * lived by design, often sample data) only outside tests; a management token
+ * is reported everywhere. */
+#include <string.h>
+
+#include "analysis.h"
+#include "bindname.h"
+#include "rule.h"
+#include "util.h"
+
+extern const char rl_doc__hardcoded_secret[];
+
+/* Words that mark a value as a stand-in, not a credential. */
+static const char *const fake_words[] = {"test",    "fake",     "dummy", "mock", "example", "sample", "placeholder",
+                                         "your",    "changeme", "change-me", "change_me", "replace", "todo", "xxxx",
+                                         "redacted", NULL};
+
+static int is_b64url(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+static int has_fake_word(const char *v, size_t len) {
+  for (size_t i = 0; fake_words[i]; i++)
+    if (rl_memcasemem(v, len, fake_words[i])) return 1;
+  return 0;
+}
+
+/* An environment variable's name written as a string (`'HMS_APP_SECRET'`),
+ * as config code that maps keys to variable names does. */
+static int is_env_var_name(const char *v, size_t len) {
+  int underscore = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = v[i];
+    if (c == '_') underscore = 1;
+    else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return 0;
+  }
+  return underscore;
+}
+
+/* File paths and URL paths: './certs/key.pem', '/api/token', '~/.hms/key'. */
+static int is_path(const char *v, size_t len) {
+  if (len >= 2 && (memcmp(v, "./", 2) == 0 || memcmp(v, "~/", 2) == 0)) return 1;
+  if (len >= 3 && memcmp(v, "../", 3) == 0) return 1;
+  if (len >= 1 && v[0] == '/') {
+    for (size_t i = 0; i < len; i++)
+      if (v[i] >= 'A' && v[i] <= 'Z') return memchr(v, '.', len) != NULL;
+    return 1;
+  }
+  return 0;
+}
+
+/* A literal bound to a secret name that really is a credential. */
+static int value_is_credential(const char *v, size_t len) {
+  if (!rl_value_looks_secret(v, len) || rl_value_is_placeholder(v, len)) return 0;
+  for (size_t i = 0; i < len; i++)
+    if (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r') return 0;
+  if (memmem(v, len, "://", 3) || is_path(v, len) || is_env_var_name(v, len)) return 0;
+  if (v[0] == '$' || v[0] == '%' || (len >= 2 && v[0] == '{' && v[1] == '{')) return 0;
+  return !has_fake_word(v, len);
+}
+
+/* The first 100ms JWT in v (alone, or inside "Bearer <jwt>"); its type. */
+static const char *find_hms_jwt(rl_arena *a, const char *v, size_t len) {
+  const char *p = v, *end = v + len;
+  while (p < end) {
+    const char *hit = memmem(p, (size_t)(end - p), "eyJ", 3);
+    if (!hit) return NULL;
+    if (hit > v && (is_b64url(hit[-1]) || hit[-1] == '.')) {
+      p = hit + 3;
+      continue;
+    }
+    const char *q = hit;
+    int dots = 0;
+    while (q < end && (is_b64url(*q) || (*q == '.' && dots < 2))) {
+      if (*q == '.') dots++;
+      q++;
+    }
+    if (dots == 2) {
+      rl_jwt jwt;
+      if (rl_jwt_decode(hit, (size_t)(q - hit), a, &jwt) && jwt.access_key && jwt.type && jwt.version == 2) {
+        if (strcmp(jwt.type, "management") == 0) return "management";
+        if (strcmp(jwt.type, "app") == 0) return "app";
+      }
+    }
+    p = q > hit + 3 ? q : hit + 3;
+  }
+  return NULL;
+}
+
+static void on_string(rl_ctx *ctx, const rl_match *m) {
+  TSNode s = rl_match_capture(m, "str");
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (ts_node_is_null(s) || !jf) return;
+  const char *v;
+  size_t len;
+  if (!rl_js_string_value(jf, s, &v, &len) || len < 8) return;
+  rl_arena *a = rl_ctx_arena(ctx);
+  rl_binding b;
+  int named = rl_bound_name(jf, s, &b);
+  const char *where =
+      named ? rl_arena_printf(a, "in '%.*s'", (int)b.display_len, b.display) : "in a string literal";
+  uint32_t start = ts_node_start_byte(s), end = ts_node_end_byte(s);
+  /* Mask the contents, keep the quotes visible. */
+  if (end - start >= 2) {
+    start++;
+    end--;
+  }
+
+  if (rl_is_hms_app_secret(v, len)) {
+    rl_ctx_mark_secret(ctx, start, end);
+    rl_report(ctx, s, "100ms app secret hard-coded %s (%s)", where, rl_mask_secret(a, v, len));
+    return;
+  }
+  const char *type = find_hms_jwt(a, v, len);
+  if (type) {
+    /* An app token in a test is sample data for decoding tests; judged here
+     * once, not again by its name below. */
+    if (strcmp(type, "management") != 0 && rl_ctx_context(ctx) == RL_CTX_TEST) return;
+    rl_ctx_mark_secret(ctx, start, end);
+    rl_report(ctx, s, "100ms %s token (JWT) hard-coded %s (%s)", type, where, rl_mask_secret(a, v, len));
+    return;
+  }
+  if (!named) return;
+  int secret_name = rl_name_is_secret(b.name, b.name_len) || (b.env && rl_name_is_secret(b.env, b.env_len));
+  if (!secret_name || !value_is_credential(v, len)) return;
+  rl_ctx_mark_secret(ctx, start, end);
+  rl_report(ctx, s, "credential hard-coded %s (%s)", where, rl_mask_secret(a, v, len));
+}
+
+const rl_rule rl_rule_hardcoded_secret = {
+    .id = "hardcoded-secret",
+    .title = "Credential hard-coded in source",
+    .severity = RL_SEV_ERROR,
+    .cwe = 798,
+    .doc = rl_doc__hardcoded_secret,
+    .langs = RL_LANGS_CODE,
+    .contexts = 0,
+    .query = "(string) @str\n"
+             "(template_string) @str\n",
+    .on_match = on_string,
+    /* A secret-named binding can have any name and an app secret has no fixed
+     * text, so no literal is common to every finding: no prefilter. */
+    .needles = NULL,
+    .bad_example = "const hms = {\n"
+                   "  accessKey: '64f1c2a9e4b0d1a2b3c4d5e6',\n"
+                   "  appSecret: 'q9Zt4Xb2Lm8Np1Rk7Vw3Hs6Jd0Fg5Ce2Ua',\n"
+                   "};\n",
+    .good_example = "const hms = {\n"
+                    "  accessKey: process.env.HMS_ACCESS_KEY,\n"
+                    "  appSecret: process.env.HMS_APP_SECRET,\n"
+                    "};\n",
+    .precision = "high",
+    .security_severity = "9.1",
+};
