@@ -236,6 +236,73 @@ static void ignore__list_table(void **state) {
   assert_int_equal(failures, 0);
 }
 
+/* A reference matcher written the obvious, backtracking way (git's wildmatch
+ * algorithm), for short inputs only: the NFA must agree with it everywhere. */
+static int ref_match(const char *start, const char *p, const char *t) {
+  for (; *p; p++, t++) {
+    if (*p == '*') {
+      const char *first = p;
+      int match_slash = 0;
+      if (p[1] == '*') {
+        while (*p == '*') p++;
+        if ((first == start || first[-1] == '/') && (*p == '\0' || *p == '/')) {
+          if (*p == '/' && ref_match(start, p + 1, t)) return 1;
+          match_slash = 1;
+        }
+      } else {
+        p++;
+      }
+      if (*p == '\0') return match_slash || strchr(t, '/') == NULL;
+      for (;; t++) {
+        if (ref_match(start, p, t)) return 1;
+        if (*t == '\0' || (!match_slash && *t == '/')) return 0;
+      }
+    }
+    if (*t == '\0') return 0;
+    if (*p == '?') {
+      if (*t == '/') return 0;
+    } else if (*p == '[') {
+      /* only the forms generated below: [ab] and [!a] */
+      int negated = p[1] == '!';
+      int in = negated ? (*t != 'a') : (*t == 'a' || *t == 'b');
+      if (!in || *t == '/') return 0;
+      p = strchr(p, ']');
+    } else if (*p != *t) {
+      return 0;
+    }
+  }
+  return *t == '\0';
+}
+
+static void ignore__agrees_with_backtracking_reference(void **state) {
+  (void)state;
+  static const char *const toks[] = {"a", "b", "/", "*", "?", "**", "[ab]", "[!a]", "**/", "/**"};
+  static const char chars[] = {'a', 'b', '/'};
+  uint32_t seed = 12345;
+  size_t disagreements = 0;
+  for (int round = 0; round < 100000; round++) {
+    char pat[64] = "", text[16];
+    seed = seed * 1103515245u + 12345u;
+    int ntok = 1 + (int)((seed >> 16) % 6);
+    for (int k = 0; k < ntok; k++) {
+      seed = seed * 1103515245u + 12345u;
+      strcat(pat, toks[(seed >> 16) % (sizeof toks / sizeof toks[0])]);
+    }
+    seed = seed * 1103515245u + 12345u;
+    size_t tl = (seed >> 16) % 9;
+    for (size_t k = 0; k < tl; k++) {
+      seed = seed * 1103515245u + 12345u;
+      text[k] = chars[(seed >> 16) % 3];
+    }
+    text[tl] = '\0';
+    int want = ref_match(pat, pat, text);
+    int got = rl_glob_match(pat, strlen(pat), text, tl);
+    if (want != got && disagreements++ < 10)
+      printf("pattern %s text %s: reference %d, rl_glob_match %d\n", pat, text, want, got);
+  }
+  assert_int_equal(disagreements, 0);
+}
+
 /* `*a*a*a*a*a*a*b` against a long run of a's makes a backtracking matcher
  * take exponential time; this test would not finish with one. */
 static void ignore__pathological_pattern_is_linear(void **state) {
@@ -299,6 +366,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(ignore__glob_table),
       cmocka_unit_test(ignore__list_table),
+      cmocka_unit_test(ignore__agrees_with_backtracking_reference),
       cmocka_unit_test(ignore__pathological_pattern_is_linear),
       cmocka_unit_test(ignore__long_pattern),
       cmocka_unit_test(ignore__null_and_empty),

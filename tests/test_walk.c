@@ -341,13 +341,18 @@ static void walk__fifo_is_special(void **state) {
   assert_int_equal(mkfifo(at(&t, "pipe.js"), 0644), 0);
   assert_int_equal(mkfifo(at(&t, "pipe"), 0644), 0);
   put(&t, "z.js", "1");
+  /* ignore files are read too: a FIFO in their place must not block */
+  put(&t, "sub/s.js", "1");
+  assert_int_equal(mkfifo(at(&t, "sub/.gitignore"), 0644), 0);
+  assert_int_equal(mkfifo(at(&t, "sub/.roomlintignore"), 0644), 0);
   result r;
   run1(&r, &t, NULL);
   /* the walk went past the FIFOs without blocking */
-  assert_scanned(&r, "a.js z.js");
+  assert_scanned(&r, "a.js sub/s.js z.js");
   assert_skip(&r, "pipe.js", RL_SKIP_SPECIAL, "FIFO");
   assert_skip(&r, "pipe", RL_SKIP_SPECIAL, "FIFO");
-  assert_int_equal(r.total, 4);
+  assert_skip(&r, "sub/.gitignore", RL_SKIP_SPECIAL, "FIFO");
+  assert_int_equal(r.total, 7);
   result_free(&r);
 
   /* named on the command line, too */
