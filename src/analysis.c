@@ -1556,7 +1556,9 @@ static const char *const verb_head[] = {
     "generate", "gen", "create", "verify", "validate", "check", "parse", "decode", "encode",
     "mint", "make", "build", "issue", "rotate", "request", "handle", "on", "need", "needs",
     "require", "requires", "allow", "enable", "disable", "toggle", "with", "no", "missing",
-    "invalid", "forgot", "num", "count", "min", "max", NULL};
+    "invalid", "forgot", "num", "count", "min", "max", "read", "redact", "redacted", "remove",
+    "include", "includes", "mask", "masked", "strip", "clear", "delete", "store", "save",
+    "persist", "print", "log", "format", "locate", "find", NULL};
 
 /* Qualifiers under which "token" is not a credential: pagination cursors,
  * CSRF nonces, push-notification device tokens, lexer tokens. */
@@ -1564,7 +1566,27 @@ static const char *const token_non_credential[] = {
     "next", "page", "pagination", "continuation", "cancel", "cancellation", "csrf", "xsrf",
     "push", "device", "fcm", "apns", "notification", "design", "lexer", "parser", "parse",
     "sync", "change", "sort", "cursor", "last", "first", "prev", "previous", "end", "start",
-    "invite", "registration", "expo", NULL};
+    "invite", "registration", "expo", "unexpected", "expected", "strict", "unknown", "eof",
+    "special", "reserved", "keyword", "punctuation", "meaningful", "parsed", "curr", "current",
+    "starting", "stamp", "per", "is", "string", "number", "type", "cancel", "abort", NULL};
+
+/* Qualifiers that make a camelCase "...Token" a credential. SCREAMING_CASE
+ * names ending in TOKEN are environment variables, and those are credentials
+ * whatever the vendor (GITHUB_TOKEN, CODECOV_TOKEN); in code, camelCase
+ * tokens are as often parser or pagination state. */
+static const char *const token_credential[] = {
+    "auth", "access", "api", "bearer", "refresh", "management", "mgmt", "bot", "app", "service",
+    "admin", "session", "id", "identity", "client", "secret", "private", "personal", "oauth",
+    "jwt", "webhook", "master", "root", "deploy", "github", "gh", "gitlab", "npm", "slack",
+    "discord", "telegram", "hf", "huggingface", "vercel", "netlify", "cloudflare", "sentry",
+    "stripe", "twilio", "hms", "user", "security", "sas", "integration", "account", "sdk",
+    "livekit", "agora", "daily", "auth0", "firebase", "supabase", "web", "upload", "write", NULL};
+
+/* Words before "pass" that make it a password (DB_PASS, smtpPass). */
+static const char *const pass_qualifier[] = {
+    "db", "database", "smtp", "mail", "email", "user", "admin", "root", "redis", "mysql",
+    "postgres", "pg", "mongo", "ftp", "ldap", "basic", "auth", "proxy", "app", "api",
+    "service", "account", "login", NULL};
 
 /* Single lower-case words that are already a credential phrase (all
  * lower-case names do not split): appsecret, privatekey, authtoken. */
@@ -1575,15 +1597,17 @@ static const char *const compound_secret[] = {
 
 /* Index just past the credential phrase ending at part i, or 0 if part i
  * does not end one. */
-static int credential_at(const parts *ps, size_t i) {
+static int credential_at(const parts *ps, size_t i, int screaming) {
   const char *w = ps->p[i];
   const char *prev = i > 0 ? ps->p[i - 1] : "";
   if (!strcmp(w, "secret") || !strcmp(w, "secrets")) return 1;
   if (!strcmp(w, "password") || !strcmp(w, "passwd") || !strcmp(w, "pwd") ||
       !strcmp(w, "passphrase"))
     return 1;
-  /* DB_PASS, SMTP_PASS: "pass" only as the last word (not passport, passThrough). */
-  if (!strcmp(w, "pass") && i + 1 == ps->n && i > 0) return 1;
+  /* DB_PASS, smtpPass: "pass" only as the last word after a qualifier (not
+   * passport, passThrough, fsMiniPass). */
+  if (!strcmp(w, "pass") && i + 1 == ps->n && i > 0 && (screaming || in_list(prev, pass_qualifier)))
+    return 1;
   if (!strcmp(w, "credential") || !strcmp(w, "credentials")) return 1;
   if (!strcmp(w, "key") &&
       (!strcmp(prev, "private") || !strcmp(prev, "priv") || !strcmp(prev, "signing") ||
@@ -1598,8 +1622,9 @@ static int credential_at(const parts *ps, size_t i) {
   if ((!strcmp(w, "certificate") || !strcmp(w, "cert")) && !strcmp(prev, "app")) return 1;
   if (!strcmp(w, "token")) {
     /* A bare `token`, `GITHUB_TOKEN`, `managementToken`: credentials.
-     * Pagination, CSRF and device tokens: not. */
-    return !in_list(prev, token_non_credential);
+     * Pagination, CSRF, device and lexer tokens: not. */
+    if (in_list(prev, token_non_credential)) return 0;
+    return i == 0 || screaming || in_list(prev, token_credential);
   }
   if (in_list(w, compound_secret)) return 1;
   return 0;
@@ -1621,11 +1646,24 @@ int rl_name_is_secret(const char *name, size_t len) {
   parts ps;
   if (!name || len == 0 || !split_name(name, len, &ps) || ps.n == 0) return 0;
   if (in_list(ps.p[0], verb_head) && ps.n > 1) return 0;
-  /* The last credential phrase; everything after it must be neutral. */
+  int screaming = 1;
+  for (size_t k = 0; k < len; k++)
+    if (is_lower(name[k])) screaming = 0;
+  /* The last credential phrase; everything after it must be neutral. A
+   * trailing "key" after token or password names a storage key
+   * (tokenKey, PASSWORD_KEY), not the credential. */
   size_t i = ps.n;
+  int after_key = 0;
   while (i > 0) {
     i--;
-    if (credential_at(&ps, i)) return 1;
+    if (credential_at(&ps, i, screaming)) {
+      const char *w = ps.p[i];
+      if (after_key && (!strcmp(w, "token") || !strcmp(w, "password") || !strcmp(w, "pass") ||
+                        !strcmp(w, "pwd") || !strcmp(w, "passwd")))
+        return 0;
+      return 1;
+    }
+    if (!strcmp(ps.p[i], "key") || !strcmp(ps.p[i], "keys")) after_key = 1;
     if (is_digit(ps.p[i][0]) || in_list(ps.p[i], neutral_tail)) continue;
     return 0;
   }

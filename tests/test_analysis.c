@@ -653,6 +653,12 @@ static void analysis__name_is_secret(void **state) {
       {"PRIVATE_KEY_PATH", 0},   {"privateKeyId", 0},       {"minPasswordLength", 0},
       {"pushToken", 0},          {"key", 0},                {"", 0},
       {"roomCode", 0},           {"tokenServer", 0},        {"SECRET_ARN", 0},
+      {"UNEXPECTED_TOKEN", 0},   {"currToken", 0},          {"parsedToken", 0},
+      {"removeToken", 0},        {"readPassword", 0},       {"redactUrlPassword", 0},
+      {"REDACTED_NPM_SECRET", 0}, {"fsMiniPass", 0},        {"tokenKey", 0},
+      {"authTokenKey", 0},       {"myToken", 0},            {"CODECOV_TOKEN", 1},
+      {"SMTP_PASS", 1},          {"userPass", 1},           {"githubToken", 1},
+      {"idToken", 1},            {"sessionToken", 1},       {"HMS_TOKEN", 1},
   };
   size_t n = sizeof cases / sizeof cases[0];
   assert_true(n >= 40);
