@@ -33,6 +33,7 @@
  * enable without a list ends every open block. */
 #include "suppress.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -55,9 +56,13 @@ typedef struct open_block {
 } open_block;
 
 struct rl_suppressions {
-  range *head, *tail;
+  range *head, *tail; /* while parsing */
   open_block *open;
   rl_arena *arena;
+  /* after parsing: one-line ranges sorted by line (binary searched), and
+   * block ranges (few in practice; scanned) */
+  const range **lines, **blocks;
+  size_t nlines, nblocks;
 };
 
 typedef enum { D_NONE, D_LINE, D_NEXT_LINE, D_DISABLE, D_ENABLE } dkind;
@@ -449,6 +454,11 @@ static void lex_dotenv(rl_suppressions **sp, const char *b, size_t len, rl_arena
   }
 }
 
+static int by_first_line(const void *a, const void *b) {
+  const range *x = *(const range *const *)a, *y = *(const range *const *)b;
+  return (x->first > y->first) - (x->first < y->first);
+}
+
 rl_suppressions *rl_suppress_parse(const char *bytes, size_t len, rl_lang lang, rl_arena *arena) {
   if (!bytes || !has_marker(bytes, len)) return NULL;
   rl_suppressions *s = NULL;
@@ -460,20 +470,49 @@ rl_suppressions *rl_suppress_parse(const char *bytes, size_t len, rl_lang lang, 
   /* Blocks never closed run to the end of the file. */
   for (open_block *b = s->open; b; b = b->next) close_block(s, b, RL_LINE_MAX);
   s->open = NULL;
-  return s->head ? s : NULL;
+  if (!s->head) return NULL;
+  size_t nl = 0, nb = 0;
+  for (const range *r = s->head; r; r = r->next) {
+    if (r->first == r->last)
+      nl++;
+    else
+      nb++;
+  }
+  s->lines = rl_arena_calloc(arena, nl ? nl : 1, sizeof *s->lines);
+  s->blocks = rl_arena_calloc(arena, nb ? nb : 1, sizeof *s->blocks);
+  for (const range *r = s->head; r; r = r->next) {
+    if (r->first == r->last)
+      s->lines[s->nlines++] = r;
+    else
+      s->blocks[s->nblocks++] = r;
+  }
+  qsort(s->lines, s->nlines, sizeof *s->lines, by_first_line);
+  return s;
+}
+
+/* Better of two matching ranges: one that carries a justification. */
+static const range *consider(const range *hit, const range *r, const char *rule_id, uint32_t line) {
+  if (line < r->first || line > r->last) return hit;
+  int ok = r->rules == NULL;
+  for (size_t i = 0; !ok && i < r->nrules; i++) ok = strcmp(r->rules[i], rule_id) == 0;
+  if (!ok) return hit;
+  return (!hit || (!hit->justification && r->justification)) ? r : hit;
 }
 
 int rl_suppress_match(const rl_suppressions *s, const char *rule_id, uint32_t line, const char **justification) {
   const range *hit = NULL;
   if (s && rule_id) {
-    for (const range *r = s->head; r; r = r->next) {
-      if (line < r->first || line > r->last) continue;
-      int ok = r->rules == NULL;
-      for (size_t i = 0; !ok && i < r->nrules; i++) ok = strcmp(r->rules[i], rule_id) == 0;
-      if (!ok) continue;
-      if (!hit || (!hit->justification && r->justification)) hit = r;
-      if (hit->justification) break;
+    size_t lo = 0, hi = s->nlines; /* first one-line range with first >= line */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (s->lines[mid]->first < line)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
+    for (size_t i = lo; i < s->nlines && s->lines[i]->first == line; i++) hit = consider(hit, s->lines[i], rule_id, line);
+    for (size_t i = 0; i < s->nblocks && !(hit && hit->justification); i++)
+      hit = consider(hit, s->blocks[i], rule_id, line);
   }
   if (justification) *justification = hit ? hit->justification : NULL;
   return hit != NULL;

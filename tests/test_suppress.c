@@ -4,12 +4,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "arena.h"
 #include "suppress.h"
+#include "util.h"
 
 static rl_arena *g_arena;
 
@@ -294,6 +297,46 @@ static void suppress__hostile_input_does_not_crash(void **state) {
   assert_null(parse("/roomlint-"));
 }
 
+static void suppress__many_directives_and_overlaps(void **state) {
+  (void)state;
+  /* 3000 lines; every third carries a trailing directive for rule-N%5;
+   * lines 100..200 are also inside a justified block for rule-2. */
+  char *buf = NULL;
+  size_t cap = 0, n = 0;
+  for (int i = 1; i <= 3000; i++) {
+    char line[128];
+    int k;
+    if (i == 100)
+      k = snprintf(line, sizeof line, "/* roomlint-disable rule-2 -- generated */\n");
+    else if (i == 200)
+      k = snprintf(line, sizeof line, "/* roomlint-enable rule-2 */\n");
+    else if (i % 3 == 0)
+      k = snprintf(line, sizeof line, "x(); // roomlint-disable-line rule-%d\n", i % 5);
+    else
+      k = snprintf(line, sizeof line, "y();\n");
+    if (n + (size_t)k + 1 > cap) {
+      cap = cap ? cap * 2 : 4096;
+      buf = rl_xrealloc(buf, cap);
+    }
+    memcpy(buf + n, line, (size_t)k);
+    n += (size_t)k;
+  }
+  rl_suppressions *s = rl_suppress_parse(buf, n, RL_LANG_JS, g_arena);
+  for (uint32_t i = 1; i <= 3000; i++) {
+    char rule[16];
+    for (int r = 0; r < 5; r++) {
+      snprintf(rule, sizeof rule, "rule-%d", r);
+      int want = (i % 3 == 0 && (int)(i % 5) == r && i != 100 && i != 200) || (r == 2 && i >= 100 && i <= 200);
+      const char *why = NULL;
+      assert_int_equal(rl_suppress_match(s, rule, i, &why), want);
+      /* where both a line directive and the justified block match, the
+       * justification is reported */
+      if (r == 2 && i >= 100 && i <= 200) assert_string_equal(why, "generated");
+    }
+  }
+  free(buf);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(suppress__no_marker_is_null, setup, teardown),
@@ -315,6 +358,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(suppress__dotenv_multiline_value, setup, teardown),
       cmocka_unit_test_setup_teardown(suppress__misspelled_directive_ignored, setup, teardown),
       cmocka_unit_test_setup_teardown(suppress__hostile_input_does_not_crash, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__many_directives_and_overlaps, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
