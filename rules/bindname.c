@@ -95,6 +95,15 @@ int rl_bound_name(rl_jsfile *jf, TSNode value, rl_binding *b) {
       p = ts_node_parent(p);
       continue;
     }
+    if (type_is(p, "binary_expression") && same(field(p, "left"), n)) {
+      /* 'http://host/rooms/' + id: the literal is the start of the value. */
+      TSNode op = field(p, "operator");
+      if (!ts_node_is_null(op) && strcmp(ts_node_type(op), "+") == 0) {
+        n = p;
+        p = ts_node_parent(p);
+        continue;
+      }
+    }
     if (type_is(p, "binary_expression") && same(field(p, "right"), n)) {
       TSNode op = field(p, "operator");
       const char *ot = ts_node_is_null(op) ? "" : ts_node_type(op);

@@ -12,8 +12,8 @@
  *   const { appSecret = '...' } = opts  -> "appSecret"
  *   <Room appSecret="..." />            -> "appSecret"
  *   process.env.HMS_SECRET || '...'     -> the outer binding, else "HMS_SECRET"
- * Parentheses, `as`/`satisfies`/`!`, both branches of `?:` and the right side
- * of `||`/`??` are looked through. */
+ * Parentheses, `as`/`satisfies`/`!`, both branches of `?:`, the right side
+ * of `||`/`??` and the left side of `+` are looked through. */
 #include <stddef.h>
 #include <tree_sitter/api.h>
 

@@ -6,9 +6,11 @@
 #include "rule.h"
 
 extern const rl_rule rl_rule_hardcoded_secret;
+extern const rl_rule rl_rule_insecure_http_url;
 
 const rl_rule *const rl_builtin_rules[] = {
     &rl_rule_hardcoded_secret,
+    &rl_rule_insecure_http_url,
     NULL /* sentinel */
 };
 

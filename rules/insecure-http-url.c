@@ -1,0 +1,311 @@
+/* insecure-http-url: a plain http:// or ws:// URL used as an endpoint.
+ *
+ * "Used as an endpoint" means one of:
+ *   - the URL argument of a request or connection API: fetch, axios (and its
+ *     method helpers), ky, got, superagent, jQuery, socket.io's io(),
+ *     navigator.sendBeacon, room.connect(url, token) (LiveKit), xhr.open(m, url),
+ *     new WebSocket / EventSource / URL / Request;
+ *   - a value bound to a name that says URL, endpoint, host, base, api,
+ *     server, socket... (`const API_URL = ...`, `{ baseURL: ... }`,
+ *     `<LiveKitRoom serverUrl="ws://...">`), unless the name says it is a
+ *     link for people (docs, help, homepage, logo, avatar...);
+ *   - a URL-named key in a dotenv file.
+ * A URL in an error message or a comment is text for a person, not an
+ * endpoint, and is not reported. Hosts where plain text never crosses an
+ * untrusted network are skipped: loopback, 0.0.0.0, private (RFC 1918) and
+ * link-local addresses, single-label names (docker-compose services),
+ * *.local, *.localhost, *.internal, reserved test domains (example.com/.org/.net,
+ * *.test, *.example, *.invalid), and XML namespace hosts (www.w3.org...).
+ * Test files are skipped: they talk to fake hosts over http all the time and
+ * never ship. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "bindname.h"
+#include "dotenv.h"
+#include "rule.h"
+#include "util.h"
+
+extern const char rl_doc__insecure_http_url[];
+
+#define SUB '\x1a'
+#define MAX_URL_SHOWN 100
+
+static const char *const url_words[] = {
+    "url",      "uri",     "urls",    "endpoint", "endpoints", "host",    "hostname", "base",
+    "api",      "server",  "socket",  "ws",       "wss",       "websocket", "backend", "origin",
+    "webhook",  "service", "gateway", "proxy",    "signaling", "signalling", "livekit", NULL};
+
+/* Names of links meant for people, not for code to call. */
+static const char *const link_words[] = {
+    "doc",   "docs",     "documentation", "help",   "support",   "link",    "href",    "homepage",
+    "website", "privacy", "terms",        "policy", "tos",       "learn",   "image",   "img",
+    "avatar", "logo",    "icon",          "thumbnail", "thumb",  "photo",   "picture", "banner",
+    "schema", "namespace", "xmlns",       "ns",     "license",   "repo",    "repository", "github",
+    "author", "blog",    NULL};
+
+/* XML/SVG/SOAP namespace hosts: identifiers that look like URLs. */
+static const char *const namespace_hosts[] = {"www.w3.org",           "w3.org",         "schemas.xmlsoap.org",
+                                              "schemas.microsoft.com", "ns.adobe.com",   "purl.org",
+                                              "xmlns.com",            "schemas.android.com", "json-schema.org",
+                                              "schemas.openxmlformats.org", NULL};
+
+static int host_eq(const char *h, size_t n, const char *s) {
+  return strlen(s) == n && rl_strncasecmp_ascii(h, s, n) == 0;
+}
+
+/* host == s or host ends with "." s */
+static int host_is_or_under(const char *h, size_t n, const char *s) {
+  size_t k = strlen(s);
+  if (n == k) return rl_strncasecmp_ascii(h, s, n) == 0;
+  return n > k && h[n - k - 1] == '.' && rl_strncasecmp_ascii(h + n - k, s, k) == 0;
+}
+
+static int parse_ipv4(const char *h, size_t n, unsigned out[4]) {
+  size_t i = 0;
+  for (int part = 0; part < 4; part++) {
+    if (i >= n || h[i] < '0' || h[i] > '9') return 0;
+    unsigned v = 0;
+    size_t digits = 0;
+    while (i < n && h[i] >= '0' && h[i] <= '9' && digits < 4) {
+      v = v * 10 + (unsigned)(h[i] - '0');
+      i++;
+      digits++;
+    }
+    if (v > 255) return 0;
+    out[part] = v;
+    if (part < 3) {
+      if (i >= n || h[i] != '.') return 0;
+      i++;
+    }
+  }
+  return i == n;
+}
+
+/* Hosts where plain text does not cross an untrusted network, or that are not
+ * real endpoints at all. */
+static int host_is_exempt(const char *h, size_t n) {
+  unsigned ip[4];
+  if (parse_ipv4(h, n, ip)) {
+    if (ip[0] == 127 || ip[0] == 10 || (ip[0] == 0 && ip[1] == 0 && ip[2] == 0 && ip[3] == 0)) return 1;
+    if (ip[0] == 192 && ip[1] == 168) return 1;
+    if (ip[0] == 172 && ip[1] >= 16 && ip[1] <= 31) return 1;
+    if (ip[0] == 169 && ip[1] == 254) return 1;
+    return 0;
+  }
+  if (n >= 2 && h[0] == '[') {
+    return host_eq(h, n, "[::1]") || host_eq(h, n, "[::]") || host_eq(h, n, "[0:0:0:0:0:0:0:1]");
+  }
+  if (!memchr(h, '.', n)) return 1; /* localhost, docker-compose service names */
+  static const char *const under[] = {"localhost", "local", "internal", "test", "example", "invalid",
+                                      "example.com", "example.org", "example.net", NULL};
+  for (size_t i = 0; under[i]; i++)
+    if (host_is_or_under(h, n, under[i])) return 1;
+  for (size_t i = 0; namespace_hosts[i]; i++)
+    if (host_eq(h, n, namespace_hosts[i])) return 1;
+  return 0;
+}
+
+/* If s (static text, SUB for dynamic parts) starts with http:// or ws:// to
+ * a host that is not exempt, returns the scheme ("http" or "ws") and sets
+ * *shown to what a message may print (no credentials, no query). */
+static const char *insecure_url(rl_arena *a, const char *s, size_t n, const char **shown) {
+  const char *scheme;
+  size_t k;
+  if (n >= 7 && rl_strncasecmp_ascii(s, "http://", 7) == 0) {
+    scheme = "http";
+    k = 7;
+  } else if (n >= 5 && rl_strncasecmp_ascii(s, "ws://", 5) == 0) {
+    scheme = "ws";
+    k = 5;
+  } else {
+    return NULL;
+  }
+  size_t auth_end = k;
+  while (auth_end < n && s[auth_end] != '/' && s[auth_end] != '?' && s[auth_end] != '#') auth_end++;
+  size_t host_start = k;
+  for (size_t i = k; i < auth_end; i++)
+    if (s[i] == '@') host_start = i + 1;
+  size_t host_end = host_start;
+  if (host_start < auth_end && s[host_start] == '[') {
+    while (host_end < auth_end && s[host_end] != ']') host_end++;
+    if (host_end < auth_end) host_end++;
+  } else {
+    while (host_end < auth_end && s[host_end] != ':') host_end++;
+  }
+  const char *h = s + host_start;
+  size_t hn = host_end - host_start;
+  /* A dynamic host (`http://${host}/x`) cannot be judged; a dynamic label
+   * with a static domain (`http://${region}.api.myapp.io`) can. */
+  const char *sub = NULL;
+  for (size_t i = 0; i < hn; i++)
+    if (h[i] == SUB) sub = h + i;
+  if (sub) {
+    hn -= (size_t)(sub + 1 - h);
+    h = sub + 1;
+    if (hn < 2 || h[0] != '.') return NULL;
+    h++;
+    hn--;
+  }
+  if (hn == 0 || host_is_exempt(h, hn)) return NULL;
+
+  rl_buf b = {0};
+  rl_buf_put(&b, s, k);
+  for (size_t i = host_start; i < n && b.len < MAX_URL_SHOWN; i++) {
+    if (s[i] == '?' || s[i] == '#') break;
+    if (s[i] == SUB) rl_buf_puts(&b, "${…}");
+    else rl_buf_putc(&b, s[i]);
+  }
+  if (b.len >= MAX_URL_SHOWN) rl_buf_puts(&b, "…");
+  *shown = rl_arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+  rl_buf_free(&b);
+  return scheme;
+}
+
+static int name_is_endpoint(const char *name, size_t len) {
+  return rl_name_has_word(name, len, url_words) && !rl_name_has_word(name, len, link_words);
+}
+
+static int in_list(const char *s, size_t n, const char *const *list) {
+  for (size_t i = 0; list[i]; i++)
+    if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0) return 1;
+  return 0;
+}
+
+static const char *const http_methods[] = {"get",     "post",    "put",  "patch", "delete", "head", "options",
+                                           "request", "ajax",    "getJSON", "fetch", "connect", "io", NULL};
+static const char *const http_modules[] = {"axios",         "ky",          "got",        "superagent",
+                                           "node-fetch",    "cross-fetch", "isomorphic-fetch", "isomorphic-unfetch",
+                                           "undici",        "socket.io-client", "needle", "ofetch", "redaxios", NULL};
+static const char *const http_objects[] = {"axios", "http", "httpClient", "$http", "api",  "apiClient", "client",
+                                           "request", "superagent", "ky", "got", "$", "jQuery", NULL};
+static const char *const plain_calls[] = {"fetch",  "window.fetch", "globalThis.fetch", "self.fetch", "$fetch",
+                                          "useFetch", "ofetch", "navigator.sendBeacon", "io", NULL};
+static const char *const ctor_names[] = {"WebSocket", "EventSource", "URL", "Request", "ReconnectingWebSocket", NULL};
+static const char *const ctor_modules[] = {"ws", "isomorphic-ws", "reconnecting-websocket", "eventsource", NULL};
+
+/* Is argument argi of this call/new a URL the call connects to? */
+static int endpoint_call(rl_jsfile *jf, TSNode call, uint32_t argi) {
+  const char *canon = rl_js_callee(jf, call);
+  if (!canon) return 0;
+  int is_new = strcmp(ts_node_type(call), "new_expression") == 0;
+  const char *colon = strchr(canon, ':');
+  const char *path = colon ? colon + 1 : canon;
+  const char *dot = strrchr(path, '.');
+  const char *last = dot ? dot + 1 : path;
+  size_t last_len = strlen(last);
+  if (is_new) {
+    if (colon && *path == '\0' && in_list(canon, (size_t)(colon - canon), ctor_modules)) return argi == 0;
+    if (in_list(last, last_len, ctor_names)) return argi == 0 || (argi == 1 && strcmp(last, "URL") == 0);
+    return 0;
+  }
+  if (colon) {
+    if (!in_list(canon, (size_t)(colon - canon), http_modules)) goto method;
+    return argi == 0 && (*path == '\0' || in_list(last, last_len, http_methods));
+  }
+  if (in_list(canon, strlen(canon), plain_calls)) return argi == 0;
+method:
+  if (dot && in_list(last, last_len, http_methods) && argi == 0) {
+    /* `axios.get(url)`, `this.http.post(url)`, `room.connect(url, token)` */
+    if (strcmp(last, "connect") == 0) return 1;
+    const char *obj_end = dot;
+    const char *obj = obj_end;
+    while (obj > path && obj[-1] != '.') obj--;
+    return in_list(obj, (size_t)(obj_end - obj), http_objects);
+  }
+  if (dot && strcmp(last, "open") == 0 && argi == 1) {
+    /* xhr.open('GET', url) */
+    const char *m;
+    size_t ml;
+    return rl_js_string_value(jf, rl_js_call_arg(call, 0), &m, &ml) && ml > 0 && ml < 10;
+  }
+  return 0;
+}
+
+/* The callee as written, for messages: "axios.get", "new WebSocket". */
+static const char *callee_text(rl_ctx *ctx, TSNode call) {
+  int is_new = strcmp(ts_node_type(call), "new_expression") == 0;
+  TSNode fn = ts_node_child_by_field_name(call, is_new ? "constructor" : "function", is_new ? 11 : 8);
+  size_t n = 0;
+  const char *t = ts_node_is_null(fn) ? "" : rl_ctx_text(ctx, fn, &n);
+  if (n > 60 || memchr(t, '\n', n)) n = 0;
+  return rl_arena_printf(rl_ctx_arena(ctx), "%s%.*s()", is_new ? "new " : "", (int)n, n ? t : "the call");
+}
+
+static void on_url(rl_ctx *ctx, const rl_match *m) {
+  TSNode s = rl_match_capture(m, "url");
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (ts_node_is_null(s) || !jf) return;
+  const char *text;
+  size_t len, prefix;
+  if (!rl_js_template_static(jf, s, &text, &len, &prefix)) return;
+  const char *shown = NULL;
+  const char *scheme = insecure_url(rl_ctx_arena(ctx), text, len, &shown);
+  if (!scheme) return;
+
+  rl_binding b;
+  const char *where = NULL;
+  if (rl_bound_name(jf, s, &b)) {
+    if (name_is_endpoint(b.name, b.name_len))
+      where = rl_arena_printf(rl_ctx_arena(ctx), "in '%.*s'", (int)b.display_len, b.display);
+  } else if (!ts_node_is_null(b.holder) && strcmp(ts_node_type(b.holder), "arguments") == 0) {
+    TSNode call = ts_node_parent(b.holder);
+    uint32_t argi = 0;
+    for (uint32_t i = 0; i < ts_node_named_child_count(b.holder); i++) {
+      TSNode arg = ts_node_named_child(b.holder, i);
+      if (strcmp(ts_node_type(arg), "comment") == 0) continue;
+      if (ts_node_eq(arg, b.value)) {
+        if (endpoint_call(jf, call, argi)) where = rl_arena_printf(rl_ctx_arena(ctx), "passed to %s", callee_text(ctx, call));
+        break;
+      }
+      argi++;
+    }
+  }
+  if (!where) return;
+  rl_report(ctx, s, "plain %s:// endpoint '%s' %s", scheme, shown, where);
+}
+
+static void on_dotenv(rl_ctx *ctx) {
+  size_t n = 0;
+  const rl_dotenv_entry *e = rl_ctx_dotenv(ctx, &n);
+  for (size_t i = 0; i < n; i++) {
+    if (!name_is_endpoint(e[i].key, e[i].key_len)) continue;
+    const char *shown = NULL;
+    const char *scheme = insecure_url(rl_ctx_arena(ctx), e[i].value, e[i].value_len, &shown);
+    if (!scheme) continue;
+    rl_report_range(ctx, e[i].value_start, e[i].value_end, "plain %s:// endpoint '%s' in '%.*s'", scheme, shown,
+                    (int)e[i].key_len, e[i].key);
+  }
+}
+
+static void on_file(rl_ctx *ctx) {
+  if (rl_ctx_source(ctx)->lang == RL_LANG_DOTENV) on_dotenv(ctx);
+}
+
+static const char *const needles[] = {"http://", "ws://", "HTTP://", "WS://", "Http://", NULL};
+
+const rl_rule rl_rule_insecure_http_url = {
+    .id = "insecure-http-url",
+    .title = "Endpoint reached over plain http:// or ws://",
+    .severity = RL_SEV_WARNING,
+    .cwe = 319,
+    .doc = rl_doc__insecure_http_url,
+    .langs = RL_LANGS_ALL,
+    .contexts = RL_CTX_BIT(RL_CTX_CLIENT) | RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
+    .query = "((string) @url (#match? @url \"^.(?i:http|ws)://\"))\n"
+             "((template_string) @url (#match? @url \"^.(?i:http|ws)://\"))\n",
+    .on_match = on_url,
+    .on_file = on_file,
+    .needles = needles,
+    .bad_example = "const res = await fetch('http://api.myvideoapp.io/api/token', {\n"
+                   "  method: 'POST',\n"
+                   "  body: JSON.stringify({ room_id: roomId, role: 'guest' }),\n"
+                   "});\n",
+    .good_example = "const res = await fetch('https://api.myvideoapp.io/api/token', {\n"
+                    "  method: 'POST',\n"
+                    "  body: JSON.stringify({ room_id: roomId, role: 'guest' }),\n"
+                    "});\n",
+    .precision = "high",
+    .security_severity = "5.9",
+};
