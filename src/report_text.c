@@ -78,10 +78,52 @@ static size_t first_line_len(const char *snippet) {
   return n;
 }
 
+/* Code points in p[0..n). */
+static size_t code_points(const char *p, size_t n) {
+  size_t count = 0;
+  for (size_t i = 0; i < n; count++) {
+    int valid;
+    i += rl_report__utf8_step(p + i, n - i, &valid);
+  }
+  return count;
+}
+
+/* Finding columns count the file's text, but a snippet shows each secret
+ * masked the way rl_mask_secret does it: the first 4 characters (none for a
+ * secret under 8), "…", "(N chars)". If a mask whose kept prefix starts at
+ * p[0] is here, returns its byte length and sets *chars to N, the columns
+ * it stands for; else returns 0. */
+static size_t mask_at(const char *p, size_t n, uint32_t *chars) {
+  static const char ellipsis[] = "\xE2\x80\xA6(";
+  const size_t elen = sizeof ellipsis - 1;
+  for (int keep = 0; keep <= 4; keep += 4) {
+    size_t i = 0;
+    for (int k = 0; k < keep && i < n; k++) {
+      int valid;
+      i += rl_report__utf8_step(p + i, n - i, &valid);
+    }
+    if (n - i < elen || memcmp(p + i, ellipsis, elen) != 0) continue;
+    i += elen;
+    uint32_t count = 0;
+    size_t digits = 0;
+    while (i < n && p[i] >= '0' && p[i] <= '9' && digits < 9) {
+      count = count * 10 + (uint32_t)(p[i] - '0');
+      i++;
+      digits++;
+    }
+    if (digits == 0 || n - i < 7 || memcmp(p + i, " chars)", 7) != 0) continue;
+    if ((keep == 4) != (count >= 8)) continue;
+    *chars = count;
+    return i + 7;
+  }
+  return 0;
+}
+
 /* The snippet's first line, then a caret line under columns [start, end) of
  * it. Columns count code points; tabs in the prefix are kept so the carets
- * line up whatever the tab width. Columns past the line's end are clamped
- * (a masked secret is shorter than the secret it replaces). */
+ * line up whatever the tab width; a masked secret spans the columns of the
+ * secret it hides, so carets cover the mask. A finding that runs past the
+ * line is underlined to the line's end. */
 static void print_snippet(text_sink *t, const rl_finding *f) {
   if (!f->snippet || !f->snippet[0]) return;
   const char *line = f->snippet;
@@ -93,25 +135,34 @@ static void print_snippet(text_sink *t, const rl_finding *f) {
   uint32_t start = f->start_col ? f->start_col : 1;
   uint32_t end = f->end_line > f->start_line ? UINT32_MAX : f->end_col;
   fputs("    ", t->out);
-  uint32_t col = 1;
-  size_t i = 0;
-  while (i < n && col < start) {
-    int valid;
-    size_t step = rl_report__utf8_step(line + i, n - i, &valid);
-    fputc(line[i] == '\t' ? '\t' : ' ', t->out);
-    i += step;
-    col++;
-  }
-  fputs(severity_sgr(t, f->severity), t->out);
-  size_t carets = 0;
+  uint64_t col = 1;
+  size_t i = 0, carets = 0;
   while (i < n && col < end) {
-    int valid;
-    i += rl_report__utf8_step(line + i, n - i, &valid);
-    col++;
-    carets++;
+    uint32_t chars = 1;
+    size_t len = mask_at(line + i, n - i, &chars);
+    if (len == 0) {
+      int valid;
+      len = rl_report__utf8_step(line + i, n - i, &valid);
+    }
+    if (col + chars <= start) {
+      /* Before the finding: one blank per code point, tabs kept. */
+      for (size_t k = 0; k < len;) {
+        int valid;
+        fputc(line[i + k] == '\t' ? '\t' : ' ', t->out);
+        k += rl_report__utf8_step(line + i + k, len - k, &valid);
+      }
+    } else {
+      if (carets == 0) fputs(severity_sgr(t, f->severity), t->out);
+      carets += code_points(line + i, len);
+      for (size_t k = code_points(line + i, len); k > 0; k--) fputc('^', t->out);
+    }
+    col += chars;
+    i += len;
   }
-  if (carets == 0) carets = 1;
-  for (size_t k = 0; k < carets; k++) fputc('^', t->out);
+  if (carets == 0) {
+    fputs(severity_sgr(t, f->severity), t->out);
+    fputc('^', t->out);
+  }
   fprintf(t->out, "%s\n", sgr(t, SGR_RESET));
 }
 

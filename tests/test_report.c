@@ -71,7 +71,7 @@ static const rl_summary run_summary = {
     .files_scanned = 5,
     .files_skipped = 3,
     .errors = 1,
-    .warnings = 4,
+    .warnings = 5,
     .notes = 2,
     .suppressed = 2,
     .parse_errors = 2,
@@ -163,6 +163,9 @@ static rl_file_result *make_file(int i) {
     /* Two lines: carets run to the end of the first. */
     add_finding(r, &rule_http, RL_SEV_WARNING, "http:// endpoint in a template string", 14, 13, 15, 9,
                 "const url = `http://${host}\n  /rooms`;", "ddddeeeeffff0000");
+    /* After a masked secret: its 40 columns shrink to the mask's 15. */
+    add_finding(r, &rule_http, RL_SEV_WARNING, "http:// endpoint 'http://rtc.corp.test' passed to init", 16, 62, 16,
+                84, "init({ key: 'wxyz\xe2\x80\xa6(40 chars)', url: 'http://rtc.corp.test' });", "7777777777777777");
     return r;
   case 4:
     r = new_result("src/broken file #1.ts", RL_LANG_TS, RL_CTX_CLIENT, "\"use client\" directive");
@@ -359,6 +362,12 @@ static void report__text_caret_under_columns(void **state) {
                               "    \t      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"));
   /* "é" is one column: 30 columns precede column 31, then 21 carets. */
   assert_non_null(strstr(out, "\n    " "                              " "^^^^^^^^^^^^^^^^^^^^^\n"));
+  /* A masked secret stands for the columns of the secret: carets cover the
+   * whole mask (18 columns with its quotes)... */
+  assert_non_null(strstr(out, "\n    " "                   " "^^^^^^^^^^^^^^^^^^\n"));
+  /* ...and a finding after one on the same line is still underlined exactly:
+   * 36 code points of the snippet precede it, then 22 carets. */
+  assert_non_null(strstr(out, "\n    " "                                    " "^^^^^^^^^^^^^^^^^^^^^^\n"));
   free(out);
 }
 
@@ -379,13 +388,13 @@ static void report__json_is_parseable_and_complete(void **state) {
   assert_string_equal(json_string_value(json_object_get(json_object_get(root, "tool"), "name")), "roomlint");
   assert_int_equal(json_array_size(json_object_get(root, "files")), NFILES);
   json_t *findings = json_object_get(root, "findings");
-  assert_int_equal(json_array_size(findings), 9);
+  assert_int_equal(json_array_size(findings), 10);
   json_t *sup = json_object_get(json_array_get(findings, 3), "suppressed");
   assert_string_equal(json_string_value(json_object_get(sup, "kind")), "inSource");
   assert_string_equal(json_string_value(json_object_get(sup, "justification")),
                       "test key for the local emulator");
   /* The Latin-1 byte became U+FFFD instead of breaking the document. */
-  const char *snippet = json_string_value(json_object_get(json_array_get(findings, 7), "snippet"));
+  const char *snippet = json_string_value(json_object_get(json_array_get(findings, 8), "snippet"));
   assert_non_null(strstr(snippet, "caf\xef\xbf\xbd"));
   json_t *skipped = json_object_get(json_array_get(json_object_get(root, "files"), 2), "skipped");
   assert_string_equal(json_string_value(json_object_get(skipped, "reason")), "minified");
@@ -417,7 +426,7 @@ static void report__sarif_uris_are_encoded(void **state) {
   assert_string_equal(json_string_value(json_object_get(base, "uri")), "file:///home/dev/my%20app/");
   assert_string_equal(result_uri(run, 0), "file:///opt/shared/lib%20%C3%BCn%C3%AF.js");
   assert_string_equal(result_uri(run, 1), "src/app.js");
-  assert_string_equal(result_uri(run, 6), "src/broken%20file%20%231.ts");
+  assert_string_equal(result_uri(run, 7), "src/broken%20file%20%231.ts");
   /* Every skipped file and parse error is a notification: gen.mjs (parse),
    * dist (skip), broken (parse), unreadable (skip), vendor (skip). */
   json_t *inv = json_array_get(json_object_get(run, "invocations"), 0);
@@ -438,7 +447,7 @@ static void report__sarif_suppressions_and_periods(void **state) {
   json_t *results = json_object_get(run, "results");
   json_t *sups = json_object_get(json_array_get(results, 3), "suppressions");
   assert_string_equal(json_string_value(json_object_get(json_array_get(sups, 0), "kind")), "inSource");
-  sups = json_object_get(json_array_get(results, 6), "suppressions");
+  sups = json_object_get(json_array_get(results, 7), "suppressions");
   assert_string_equal(json_string_value(json_object_get(json_array_get(sups, 0), "kind")), "external");
   assert_null(json_object_get(json_array_get(results, 0), "suppressions"));
   for (size_t i = 0; i < json_array_size(results); i++) {
