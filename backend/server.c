@@ -1,6 +1,7 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -29,6 +30,7 @@
 #define ROOM_ID_LEN 24                   /* 100ms room ids: 24 lowercase hex characters */
 #define ROOM_NAME_MAX 80
 #define ROOM_DESCRIPTION_MAX 500
+#define UPSTREAM_MAX 64 /* concurrent room creations */
 
 struct tk_server {
   const tk_config *cfg;
@@ -42,6 +44,7 @@ struct tk_server {
   tk_hmac *log_hmac; /* keyed with a key derived from it: the log's user tags, never a token signature */
   atomic_int inflight;
   atomic_int draining;
+  atomic_int upstream_running; /* create_room_job threads alive */
   unsigned port;
 };
 
@@ -59,6 +62,12 @@ typedef struct req {
   char *body;
   size_t body_len, seen;
   int too_big;
+  /* POST /api/rooms while the 100ms call is in progress */
+  struct tk_server *server;
+  struct MHD_Connection *conn;
+  json_t *pending;       /* the validated body, owned */
+  json_t *upstream_room; /* 100ms's answer, owned */
+  int upstream_rc, upstream_done;
 } req;
 
 struct route_def {
@@ -417,12 +426,60 @@ static int room_name_valid(const char *s) {
   return 1;
 }
 
+/* The 100ms call runs on its own thread while the connection is suspended, so a slow upstream never
+   holds one of the few HTTP worker threads. The thread must not touch `r` after resuming. */
+static void *create_room_job(void *arg) {
+  req *r = arg;
+  tk_server *s = r->server;
+  json_t *body = r->pending;
+  r->upstream_rc = tk_hms_create_room(s->hms, &r->upstream_room, json_string_value(json_object_get(body, "name")),
+                                      json_string_value(json_object_get(body, "description")), wall());
+  r->upstream_done = 1;
+  MHD_resume_connection(r->conn);
+  atomic_fetch_sub(&s->upstream_running, 1);
+  return NULL;
+}
+
+static enum MHD_Result start_create_room(tk_server *s, struct MHD_Connection *c, req *r, json_t *body) {
+  pthread_attr_t attr;
+  pthread_t t;
+  int rc;
+  if (atomic_fetch_add(&s->upstream_running, 1) >= UPSTREAM_MAX) {
+    atomic_fetch_sub(&s->upstream_running, 1);
+    json_decref(body);
+    return fail_with(s, c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "busy", "too many room creations in progress",
+                     "Retry-After", "1");
+  }
+  r->pending = body;
+  r->server = s;
+  r->conn = c;
+  MHD_suspend_connection(c);
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  rc = pthread_create(&t, &attr, create_room_job, r);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) {
+    MHD_resume_connection(c);
+    atomic_fetch_sub(&s->upstream_running, 1);
+    return fail(s, c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "busy", "could not start the 100ms call");
+  }
+  return MHD_YES;
+}
+
 static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req *r) {
   static const char *const keys[] = {"name", "description", NULL};
   enum MHD_Result ret = MHD_YES;
-  json_t *body, *room = NULL, *desc_j;
+  json_t *body, *desc_j;
   const char *name;
 
+  if (r->upstream_done) { /* called again after create_room_job resumed the connection */
+    if (r->upstream_rc != 0)
+      return fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error", "the 100ms API did not create the room");
+    return respond(s, c, r, MHD_HTTP_CREATED,
+                   json_pack("{s:O, s:O}", "room_id", json_object_get(r->upstream_room, "id"), "name",
+                             json_object_get(r->pending, "name")),
+                   NULL, NULL);
+  }
   body = parse_body(s, c, r, keys, &ret);
   if (body == NULL)
     return ret;
@@ -436,12 +493,8 @@ static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req 
     ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "wrong_type", "description must be a string");
   else if (desc_j != NULL && json_string_length(desc_j) > ROOM_DESCRIPTION_MAX)
     ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_description", "description is longer than 500 bytes");
-  else if (tk_hms_create_room(s->hms, &room, name, json_string_value(desc_j), wall()) != 0)
-    ret = fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error", "the 100ms API did not create the room");
   else
-    ret = respond(s, c, r, MHD_HTTP_CREATED,
-                  json_pack("{s:O, s:s}", "room_id", json_object_get(room, "id"), "name", name), NULL, NULL);
-  json_decref(room);
+    return start_create_room(s, c, r, body); /* takes body */
   json_decref(body);
   return ret;
 }
@@ -523,6 +576,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     return;
   log_request(s, r, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
   tk_user_clear(&r->user);
+  json_decref(r->pending);
+  json_decref(r->upstream_room);
   free(r->body);
   free(r);
   *con_cls = NULL;
@@ -542,7 +597,8 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
   struct sockaddr_in6 sin6;
   struct MHD_OptionItem ops[16];
   int k = 0, rc = TK_ENOMEM;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                   MHD_ALLOW_SUSPEND_RESUME;
   unsigned long long seed = 0;
   const union MHD_DaemonInfo *info;
 
@@ -661,8 +717,12 @@ int tk_server_inflight(const tk_server *s) {
 }
 
 void tk_server_free(tk_server *s) {
+  const struct timespec tick = {0, 10 * 1000 * 1000};
   if (s == NULL)
     return;
+  /* Room creations in flight hold suspended connections; they end within libcurl's timeout. */
+  while (atomic_load(&s->upstream_running) > 0)
+    nanosleep(&tick, NULL);
   if (s->d != NULL)
     MHD_stop_daemon(s->d);
   if (s->quiesced != MHD_INVALID_SOCKET)

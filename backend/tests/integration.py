@@ -689,6 +689,8 @@ def suite_drain():
 class FakeHms(httpserver.BaseHTTPRequestHandler):
     """A loopback stand-in for the 100ms REST API: checks the management token, records the request."""
     records = []
+    arrived = threading.Event()  # a "slow-upstream" request is being held
+    release = threading.Event()
 
     def log_message(self, *args):
         pass
@@ -715,6 +717,10 @@ class FakeHms(httpserver.BaseHTTPRequestHandler):
             status, reply = 401, {"error": "bad management token"}
         elif body.get("name") == "fail-upstream":
             status, reply = 500, {"error": "boom"}
+        elif body.get("name") == "slow-upstream":
+            FakeHms.arrived.set()
+            FakeHms.release.wait(30)
+            status, reply = 200, {"id": "77aa00bb11cc22dd33ee44ff", "name": "slow-upstream"}
         else:
             status, reply = 200, {"id": "6601aa00bb11cc22dd33ee44", "name": body.get("name"), "enabled": True}
         data = json.dumps(reply).encode()
@@ -765,7 +771,24 @@ def suite_rooms():
             err = srv.stop()
             assert creator not in err and APP_SECRET not in err
             assert rec["claims"]["jti"] not in err
+
+        # A slow 100ms API does not hold the (single) HTTP worker: while the fake sits on a room
+        # creation, other requests are still answered. If the worker were blocked, the healthz call
+        # below would hang until the socket timeout and fail the suite.
+        with Server(HMS_API_BASE=base, THREADS="1") as srv:
+            result = {}
+            t = threading.Thread(target=lambda: result.update(r=create(creator, {"name": "slow-upstream"})))
+            t.start()
+            assert FakeHms.arrived.wait(20), "room creation never reached the stand-in"
+            r = http(srv.port, "GET", "/healthz")
+            assert r.status == 200
+            assert post_token(srv.port, hs_token(claims())).status == 200
+            FakeHms.release.set()
+            t.join(30)
+            assert result["r"].status == 201, result["r"].raw
+            assert result["r"].json() == {"room_id": "77aa00bb11cc22dd33ee44ff", "name": "slow-upstream"}
     finally:
+        FakeHms.release.set()
         fake.shutdown()
 
 
