@@ -37,8 +37,8 @@ typedef struct ig_list {
 } ig_list;
 
 typedef struct frame {
-  char *names;    /* NUL-separated entry names */
-  char **sorted;  /* pointers into names, byte-wise order */
+  char *names;    /* NUL-separated entries: a d_type byte, then the name */
+  char **sorted;  /* pointers into names, byte-wise order of the names */
   size_t n, idx;
   size_t mlen;    /* length of this directory's match path in w->mpath */
   size_t nlists;  /* w->nlists before this directory's ignore files */
@@ -271,7 +271,7 @@ static int is_ignored(rl_walk *w, const char *mpath, const char *name, int is_di
 /* ---- the stack ---------------------------------------------------------- */
 
 static int cmp_names(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 /* Enters directory fs_dir (stat st), whose match path is w->mpath. Returns 0,
@@ -286,6 +286,12 @@ static int push_dir(rl_walk *w, const char *fs_dir, const struct stat *st) {
     struct dirent *de = readdir(d);
     if (!de) break;
     if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+#ifdef _DIRENT_HAVE_D_TYPE
+    /* d_type lets the walk pass over other people's files without an lstat */
+    rl_buf_putc(&names, (char)(de->d_type == DT_REG ? DT_REG : DT_UNKNOWN));
+#else
+    rl_buf_putc(&names, (char)0);
+#endif
     rl_buf_put(&names, de->d_name, strlen(de->d_name) + 1);
     n++;
   }
@@ -308,7 +314,7 @@ static int push_dir(rl_walk *w, const char *fs_dir, const struct stat *st) {
   char *p = names.ptr;
   for (size_t i = 0; i < n; i++) {
     f->sorted[i] = p;
-    p += strlen(p) + 1;
+    p += 1 + strlen(p + 1) + 1;
   }
   qsort(f->sorted, n, sizeof *f->sorted, cmp_names);
   f->mlen = w->mpath.len;
@@ -410,8 +416,14 @@ static int inside_root(const rl_walk *w, const char *real) {
          (real[w->root_real_len] == '\0' || real[w->root_real_len] == '/');
 }
 
-/* Looks at one name of the top directory. 1 if *out was filled. */
-static int visit(rl_walk *w, const char *name, rl_walk_entry *out) {
+/* Looks at one entry (type byte + name) of the top directory. 1 if *out was
+ * filled. */
+static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
+  const char *name = entry + 1;
+#ifdef _DIRENT_HAVE_D_TYPE
+  /* A plain file of no known language: nothing to scan, nothing to report. */
+  if (entry[0] == DT_REG && rl_lang_for_path(name) == RL_LANG_NONE) return 0;
+#endif
   frame *f = &w->stack[w->depth - 1];
   buf_truncate(&w->mpath, f->mlen);
   if (w->mpath.len) rl_buf_putc(&w->mpath, '/');
@@ -624,8 +636,8 @@ int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
       pop_dir(w);
       continue;
     }
-    const char *name = f->sorted[f->idx++];
-    if (visit(w, name, out)) return 1;
+    const char *entry = f->sorted[f->idx++];
+    if (visit(w, entry, out)) return 1;
   }
 }
 

@@ -15,8 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -365,6 +367,32 @@ static void walk__fifo_is_special(void **state) {
   tree_free(&t);
 }
 
+static void walk__socket_is_special(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, "a.js", "1");
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  assert_true(fd >= 0);
+  struct sockaddr_un sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sun_family = AF_UNIX;
+  const char *path = at(&t, "sock.js");
+  assert_true(strlen(path) < sizeof sa.sun_path);
+  memcpy(sa.sun_path, path, strlen(path) + 1);
+  assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  mklink(&t, "sock.js", "via-link.js");
+  result r;
+  run1(&r, &t, NULL);
+  assert_scanned(&r, "a.js");
+  assert_skip(&r, "sock.js", RL_SKIP_SPECIAL, "socket");
+  assert_skip(&r, "via-link.js", RL_SKIP_SPECIAL, "socket");
+  assert_int_equal(r.total, 3);
+  result_free(&r);
+  close(fd);
+  tree_free(&t);
+}
+
 static void walk__symlink_loop(void **state) {
   (void)state;
   tree t;
@@ -673,6 +701,7 @@ int main(void) {
       cmocka_unit_test(walk__no_ignore),
       cmocka_unit_test(walk__extra_ignores),
       cmocka_unit_test(walk__fifo_is_special),
+      cmocka_unit_test(walk__socket_is_special),
       cmocka_unit_test(walk__symlink_loop),
       cmocka_unit_test(walk__symlink_out_of_root),
       cmocka_unit_test(walk__symlink_inside_followed),
