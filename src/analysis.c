@@ -346,7 +346,8 @@ static size_t decode_js(const char *s, size_t n, char *o, int tmpl) {
         /* \0 and legacy octal escapes (sloppy-mode strings). */
         unsigned v = (unsigned)(d - '0');
         int more = d <= '3' ? 2 : 1;
-        while (more-- > 0 && i < n && s[i] >= '0' && s[i] <= '7') v = v * 8 + (unsigned)(s[i++] - '0');
+        while (more-- > 0 && i < n && s[i] >= '0' && s[i] <= '7')
+          v = v * 8 + (unsigned)(s[i++] - '0');
         w += put_utf8(o + w, v);
       } else if ((unsigned char)d == 0xE2 && i + 1 < n && (unsigned char)s[i] == 0x80 &&
                  ((unsigned char)s[i + 1] == 0xA8 || (unsigned char)s[i + 1] == 0xA9)) {
@@ -1718,6 +1719,14 @@ static int only_placeholder_words(const char *v, size_t n) {
   return 1;
 }
 
+/* SCREAMING_CASE variable name: [A-Z_][A-Z0-9_]* */
+static int is_env_name(const char *v, size_t n) {
+  if (n == 0 || is_digit(v[0])) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!is_upper(v[i]) && !is_digit(v[i]) && v[i] != '_') return 0;
+  return 1;
+}
+
 static int starts_with_ci(const char *v, size_t n, const char *pre) {
   size_t l = strlen(pre);
   return n >= l && rl_strncasecmp_ascii(v, pre, l) == 0;
@@ -1732,12 +1741,16 @@ int rl_value_is_placeholder(const char *v, size_t len) {
   while (len && (v[len - 1] == ' ' || v[len - 1] == '\t')) len--;
   if (len == 0) return 1;
   if (is_filler(v, len)) return 1;
-  /* <your app secret>, [SECRET], {SECRET} */
+  /* <your app secret>, [SECRET], {SECRET} (but not a JSON object) */
   if ((v[0] == '<' && v[len - 1] == '>') || (v[0] == '[' && v[len - 1] == ']') ||
-      (v[0] == '{' && v[len - 1] == '}'))
+      (v[0] == '{' && v[len - 1] == '}' && !memchr(v, ':', len) && !memchr(v, '"', len)))
     return 1;
-  /* References to somewhere else: ${VAR}, {{VAR}}, $VAR, %VAR%, process.env.X */
-  if (v[0] == '$' || (v[0] == '%' && len > 1 && v[len - 1] == '%')) return 1;
+  /* References to somewhere else: ${VAR}, {{VAR}}, $VAR, %VAR%, process.env.X.
+   * A bare '$' prefix only counts before a variable name: "$uperS3cret!" and
+   * bcrypt hashes ("$2b$10$...") are values, not references. */
+  if ((v[0] == '$' && len > 1 && is_env_name(v + 1, len - 1)) ||
+      (v[0] == '%' && len > 2 && v[len - 1] == '%' && is_env_name(v + 1, len - 2)))
+    return 1;
   if (rl_memcasemem(v, len, "${") || rl_memcasemem(v, len, "{{")) return 1;
   if (starts_with_ci(v, len, "process.env") || starts_with_ci(v, len, "import.meta.env") ||
       starts_with_ci(v, len, "Deno.env") || starts_with_ci(v, len, "env("))
@@ -1773,7 +1786,7 @@ int rl_value_looks_secret(const char *v, size_t len) {
     }
   }
   if (rl_memcasemem(v, len, "://")) return 0; /* a URL */
-  if (v[0] == '/' || (v[0] == '.' && len > 1 && v[1] == '/') || (v[0] == '~' && len > 1 && v[1] == '/'))
+  if (v[0] == '/' || ((v[0] == '.' || v[0] == '~') && len > 1 && v[1] == '/'))
     return 0; /* a path */
   int letters = lower || upper;
   if (letters && digit) return 1;

@@ -686,6 +686,8 @@ static void analysis__value_placeholder(void **state) {
       "s3cr3tV4lu3Xyz",
       "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
       "c2VjcmV0LWtleS1mb3ItdGVzdGluZw",
+      "$uperS3cretPa55",
+      "{\"k\":\"v8fK29xLq0pZ7\"}",
   };
   for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
     if (rl_value_is_placeholder(no[i], strlen(no[i]))) fail_msg("'%s' is not a placeholder", no[i]);
