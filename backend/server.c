@@ -312,6 +312,9 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
     return fail(s, c, r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                 "Content-Type must be application/json");
   cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  /* Both framings at once is how requests are smuggled past proxies; refuse rather than pick one. */
+  if (cl != NULL && MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+    return fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_framing", "send Content-Length or Transfer-Encoding, not both");
   if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg->max_body)
     return fail(s, c, r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", "request body too large");
   return MHD_YES;

@@ -377,6 +377,12 @@ def suite_http():
                             {"Authorization": "Bearer " + user, "Content-Type": "application/json",
                              "Transfer-Encoding": "chunked", "Content-Length": None}) + chunked)
             expect_error(read_response(s), 413, "body_too_large")
+        # Content-Length and Transfer-Encoding together are refused, not guessed at.
+        with connect(p) as s:
+            s.sendall(build("POST", "/api/rooms/%s/token" % ROOM,
+                            {"Authorization": "Bearer " + user, "Content-Type": "application/json",
+                             "Transfer-Encoding": "chunked", "Content-Length": "3"}) + b"0\r\n\r\n")
+            expect_error(read_response(s), 400, "bad_framing")
         # A small chunked body is fine.
         with connect(p) as s:
             small = b'{"role":"guest"}'
