@@ -1,9 +1,11 @@
 /* Client, server, test or unknown: where does a file's code run?
  *
  * Precedence, first match wins (the reason string names the winner):
- *   1. test path: __tests__/, __mocks__/, test/, tests/, *.test.*, *.spec.*
+ *   1. test path: __tests__/, __mocks__/, test/, tests/, spec/, e2e/, cypress/,
+ *      *.test.*, *.spec.*, *.cy.*  -- runs in Node, never bundled.
  *   2. a "use client" / "use server" directive in the program's prologue
- *   3. framework server paths: pages/api/, app/ ** /route.*, supabase/functions/,
+ *      (decisive: the author said so, and Next.js enforces it).
+ *   3. framework server paths: pages/api/, app/.../route.*, supabase/functions/,
  *      Expo Router API routes (*+api.ts). These files are never bundled for a
  *      browser, whatever they contain: Next.js OG-image routes legitimately
  *      render JSX (pages/api/og.tsx), and treating them as client would make
@@ -17,26 +19,30 @@
  *      tests `typeof <global>`: such a guard means the author wrote the file
  *      to run on the server too (isomorphic), so it says nothing about where
  *      it ships; the other signals decide.
- *   5. conventional server paths: server/, functions/, and api/ -- except
- *      src/api/ (the usual home of a front end's fetch wrappers) and api/ in
- *      a React Native/Expo package (Expo has no api/ convention; its server
- *      routes are *+api.ts).
- *   6. package.json says React Native/Expo: Metro bundles every file of the
- *      package, so even a file importing jsonwebtoken is client code (the
- *      demo app's token minting in lib/ is exactly that). Likewise a Vite or
- *      Create React App package (no server framework, no Next.js) for files
- *      under its src/.
- *   7. server imports: server frameworks and SDKs, server-only packages
- *      (jsonwebtoken, agora-token, server-only, dotenv, DB drivers), Node
- *      builtins (fs, http, child_process, ...; any "node:" specifier). Builtins
- *      that bundlers commonly polyfill (buffer, events, path, url, util,
- *      stream, crypto without "node:") are not server signals.
- *   8. package.json says server app (a server framework and no UI framework).
+ *   5. conventional server paths: server/, functions/, api/ -- except directly
+ *      under src/ or lib/ (src/api/, lib/api/, src/functions/ are where front
+ *      ends keep fetch wrappers and helpers), and api/ in a React Native/Expo
+ *      package (Expo has no api/ convention; its server routes are *+api.ts).
+ *   6. imports that need a server runtime: Node builtins (fs, http,
+ *      child_process, ...; any "node:" specifier), server frameworks, DB
+ *      drivers, server-only, dotenv, next/server. A bundle holding them would
+ *      not build, so even inside a client app's package they mean a Node
+ *      script. Builtins that bundlers commonly polyfill (buffer, events, path,
+ *      url, util, stream, crypto without "node:") are not server signals.
+ *   7. package.json says React Native/Expo: Metro bundles every file of the
+ *      package, so a file importing jsonwebtoken or a server SDK there is
+ *      client code (the demo app's token minting in lib/ is exactly that).
+ *      Likewise a Vite or Create React App package (no server framework, no
+ *      Next.js) for files under its src/.
+ *   8. server SDK imports (jsonwebtoken, agora-token, livekit-server-sdk,
+ *      twilio, @100mslive/server-sdk): server-only by purpose, but bundlable,
+ *      so they yield to 4 and 7.
+ *   9. package.json says server app (a server framework and no UI framework).
  *      This beats the client paths below: `app/` is also a common folder name
  *      in Express projects.
- *   9. client paths: other pages/ and app/ files (Next.js, Expo Router).
- *  10. package.json says Vite/Create React App client app (any file).
- *  11. unknown.
+ *  10. client paths: other pages/ and app/ files (Next.js, Expo Router).
+ *  11. package.json says Vite/Create React App client app (any file).
+ *  12. unknown.
  * Type-only imports (`import type`, `export type ... from`, imports whose
  * every specifier is `type`) are erased by the compiler and never count.
  * Dotenv files are classified by path only (1, 3, 5); otherwise unknown.
@@ -44,7 +50,9 @@
  * Path signals look only at the components below the project root (the
  * directory holding .git, else the one holding the nearest package.json) when
  * that root is known, so scanning /home/me/tests/app or a CI checkout at
- * /builds/api/ does not turn every file into a test or server file. */
+ * /builds/api/ does not turn every file into a test or server file. The
+ * package.json lookup holds the cache's mutex while it reads files; after
+ * the first file of a directory it is a hash lookup. */
 #include "context.h"
 
 #include <jansson.h>
@@ -80,14 +88,13 @@ static const char *const ui_prefixes[] = {
     "@expo/", "@react-native-", "@react-native/", "@react-navigation/", "expo-", "react-native-",
 };
 
-/* Matched against the package name, or the whole specifier for "a/b". */
+/* Modules that need a server runtime (Node builtins, server frameworks, DB
+ * drivers): a bundle containing them would not even build. Matched against
+ * the package name, or the whole specifier for "a/b". */
 static const char *const server_modules[] = {
-    "@100mslive/server-sdk",
     "@hapi/hapi",
     "@koa/router",
     "@prisma/client",
-    "agora-access-token",
-    "agora-token",
     "body-parser",
     "child_process",
     "cluster",
@@ -104,9 +111,7 @@ static const char *const server_modules[] = {
     "http2",
     "https",
     "inspector",
-    "jsonwebtoken",
     "koa",
-    "livekit-server-sdk",
     "module",
     "mongoose",
     "mysql2",
@@ -119,10 +124,15 @@ static const char *const server_modules[] = {
     "readline",
     "server-only",
     "tls",
-    "twilio",
     "v8",
     "vm",
     "worker_threads",
+};
+
+/* Server SDKs and credential libraries: server-only by purpose, but a bundler
+ * will happily pack them into client code -- the mistake rules look for. */
+static const char *const server_sdks[] = {
+    "@100mslive/server-sdk", "agora-access-token", "agora-token", "jsonwebtoken", "livekit-server-sdk", "twilio",
 };
 
 static const char *const server_prefixes[] = {"@nestjs/"};
@@ -138,7 +148,8 @@ static int sorted(const char *const *v, size_t n) {
 
 static int tables_sorted(void) {
   return sorted(client_sdks, RL_ARRAY_LEN(client_sdks)) && sorted(ui_frameworks, RL_ARRAY_LEN(ui_frameworks)) &&
-         sorted(server_modules, RL_ARRAY_LEN(server_modules)) && sorted(dom_globals, RL_ARRAY_LEN(dom_globals));
+         sorted(server_modules, RL_ARRAY_LEN(server_modules)) && sorted(server_sdks, RL_ARRAY_LEN(server_sdks)) &&
+         sorted(dom_globals, RL_ARRAY_LEN(dom_globals));
 }
 
 /* Binary search of [p, p+n) in a sorted table; index or -1. */
@@ -467,15 +478,16 @@ static path_signals scan_path(const char *path, int ndirs, rl_arena *arena) {
     if (!is_base) {
       if (c.n > 0) {
         if (!ps.test && (comp_is(c, "__tests__") || comp_is(c, "__mocks__") || comp_is(c, "test") ||
-                         comp_is(c, "tests")))
+                         comp_is(c, "tests") || comp_is(c, "spec") || comp_is(c, "e2e") || comp_is(c, "cypress")))
           ps.test = rl_arena_printf(arena, "test directory %.*s/", (int)c.n, c.p);
         if (!ps.strong && prev.p && comp_is(prev, "pages") && comp_is(c, "api")) ps.strong = "path pages/api/";
         if (!ps.strong && prev.p && comp_is(prev, "supabase") && comp_is(c, "functions"))
           ps.strong = "path supabase/functions/";
         if (!ps.server && comp_is(c, "server")) ps.server = "path server/";
-        if (!ps.server && comp_is(c, "functions")) ps.server = "path functions/";
-        if (!ps.api && comp_is(c, "api") && !(prev.p && comp_is(prev, "src")) && !(prev.p && comp_is(prev, "pages")))
-          ps.api = "path api/";
+        /* src/api/, lib/api/, src/functions/: a front end's fetch wrappers and helpers */
+        int helper_dir = prev.p && (comp_is(prev, "src") || comp_is(prev, "lib"));
+        if (!ps.server && comp_is(c, "functions") && !helper_dir) ps.server = "path functions/";
+        if (!ps.api && comp_is(c, "api") && !helper_dir && !(prev.p && comp_is(prev, "pages"))) ps.api = "path api/";
         if (comp_is(c, "app")) saw_app = 1;
         if (!ps.client && (comp_is(c, "pages") || comp_is(c, "app")))
           ps.client = comp_is(c, "pages") ? "path pages/" : "path app/";
@@ -485,9 +497,10 @@ static path_signals scan_path(const char *path, int ndirs, rl_arena *arena) {
       continue;
     }
     /* base name */
-    for (size_t i = 0; !ps.test && i + 6 < c.n; i++) {
-      if (memcmp(c.p + i, ".test.", 6) == 0) ps.test = "test file (*.test.*)";
-      if (memcmp(c.p + i, ".spec.", 6) == 0) ps.test = "test file (*.spec.*)";
+    for (size_t i = 0; !ps.test && i + 4 < c.n; i++) {
+      if (i + 6 < c.n && memcmp(c.p + i, ".test.", 6) == 0) ps.test = "test file (*.test.*)";
+      if (i + 6 < c.n && memcmp(c.p + i, ".spec.", 6) == 0) ps.test = "test file (*.spec.*)";
+      if (memcmp(c.p + i, ".cy.", 4) == 0) ps.test = "test file (*.cy.*)";
     }
     const char *dot = memchr(c.p, '.', c.n);
     size_t stem = dot ? (size_t)(dot - c.p) : c.n;
@@ -507,7 +520,8 @@ typedef struct tree_signals {
   size_t len;
   rl_arena *arena;
   const char *client;   /* reason for the first decisive browser signal */
-  const char *server;   /* reason for the first server import */
+  const char *server;   /* reason for the first import needing a server runtime */
+  const char *sdk;      /* reason for the first server SDK import */
   unsigned dom_used;    /* bit i: dom_globals[i] used as a value */
   unsigned dom_declared;
   int dom_guard;        /* typeof <dom global> seen */
@@ -533,7 +547,7 @@ static int string_value(const tree_signals *t, TSNode s, const char **p, size_t 
 static void on_module(tree_signals *t, const char *m, size_t n) {
   if (n == 0) return;
   if (n > 5 && memcmp(m, "node:", 5) == 0) {
-    if (!t->server) t->server = rl_arena_printf(t->arena, "imports %.*s", (int)n, m);
+    if (!t->server) t->server = rl_arena_printf(t->arena, "imports %.*s", (int)n, m); /* Node-only scheme */
     return;
   }
   /* package name: "@scope/name" or "name" */
@@ -549,6 +563,10 @@ static void on_module(tree_signals *t, const char *m, size_t n) {
       table_find(ui_frameworks, RL_ARRAY_LEN(ui_frameworks), m, pn) >= 0 ||
       (pn == 4 && memcmp(m, "expo", 4) == 0) || has_prefix(ui_prefixes, RL_ARRAY_LEN(ui_prefixes), m, pn)) {
     t->client = rl_arena_printf(t->arena, "imports %.*s", (int)pn, m);
+    return;
+  }
+  if (!t->sdk && table_find(server_sdks, RL_ARRAY_LEN(server_sdks), m, pn) >= 0) {
+    t->sdk = rl_arena_printf(t->arena, "imports %.*s", (int)pn, m);
     return;
   }
   if (t->server) return;
@@ -823,14 +841,19 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
     why = ps.server ? ps.server : ps.api;
     goto done;
   }
+  if (t.server) {
+    ctx = RL_CTX_SERVER;
+    why = t.server;
+    goto done;
+  }
   if (info.kind == PKG_MOBILE || (info.kind == PKG_WEB && info.under_src)) {
     ctx = RL_CTX_CLIENT;
     why = info.why;
     goto done;
   }
-  if (t.server) {
+  if (t.sdk) {
     ctx = RL_CTX_SERVER;
-    why = t.server;
+    why = t.sdk;
     goto done;
   }
   if (info.kind == PKG_SERVER) {

@@ -3,7 +3,7 @@
 /* Does a file ship to a browser/mobile bundle (client), run on a server,
  * belong to tests, or can we not tell? Signals, strongest first (context.c
  * has the full list and the reasons for each choice):
- *   1. test paths and names (__tests__/, __mocks__/, test/, tests/, *.test.*, *.spec.*)
+ *   1. test paths and names (__tests__/, test/, tests/, e2e/, *.test.*, *.spec.*, ...)
  *   2. directives "use client" / "use server"
  *   3. framework server paths that are never bundled, whatever they contain:
  *      pages/api/, app/.../route.*, supabase/functions/, Expo *+api.*
@@ -11,14 +11,15 @@
  *      (window, document, localStorage, sessionStorage, navigator; not when
  *      the file tests `typeof window`) -- these win over server imports,
  *      because a server SDK imported into client code is the mistake rules look for
- *   5. conventional server paths: server/, functions/, api/ (not src/api/)
- *   6. package.json of a React Native/Expo app (every file is bundled), or of
+ *   5. conventional server paths: server/, functions/, api/ (not under src/ or lib/)
+ *   6. imports needing a server runtime (node builtins, express, fastify, koa,
+ *      @nestjs/..., next/server, DB drivers): a bundle could not hold them
+ *   7. package.json of a React Native/Expo app (every file is bundled), or of
  *      a Vite/CRA app for files under its src/
- *   7. server imports (express, fastify, koa, @nestjs/..., next/server, node
- *      builtins, server SDKs and server-only packages such as jsonwebtoken)
- *   8. package.json of a server app (server framework, no UI framework)
- *   9. client paths (other files under pages/ and app/)
- *  10. package.json of a Vite/CRA app, for any other file.
+ *   8. server SDK imports (jsonwebtoken, livekit-server-sdk, agora-token, ...)
+ *   9. package.json of a server app (server framework, no UI framework)
+ *  10. client paths (other files under pages/ and app/)
+ *  11. package.json of a Vite/CRA app, for any other file.
  * Path signals use only the components below the project root (.git, else
  * the nearest package.json) when it is known.
  * The reason string names the deciding signal, e.g.

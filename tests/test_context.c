@@ -195,6 +195,10 @@ static void context__server_imports(void **state) {
   ASSERT_CTX("src/index.ts", "export { default } from '@100mslive/server-sdk';\n", RL_CTX_SERVER,
              "imports @100mslive/server-sdk");
   ASSERT_CTX("src/index.ts", "import 'server-only';\n", RL_CTX_SERVER, "imports server-only");
+  ASSERT_CTX("src/token.ts", "import jwt from 'jsonwebtoken';\n", RL_CTX_SERVER, "imports jsonwebtoken");
+  /* a runtime-bound import is named before a server SDK */
+  ASSERT_CTX("src/token.ts", "import jwt from 'jsonwebtoken';\nimport express from 'express';\n", RL_CTX_SERVER,
+             "imports express");
   /* next/link is client-side Next.js, not next/server */
   ASSERT_CTX("src/index.ts", "import Link from 'next/link';\n", RL_CTX_UNKNOWN, "no client or server signal");
   /* polyfilled builtins are not server signals */
@@ -226,9 +230,13 @@ static void context__server_paths(void **state) {
   ASSERT_CTX("server/token.js", "module.exports = {};\n", RL_CTX_SERVER, "path server/");
   ASSERT_CTX("functions/index.js", "exports.x = 1;\n", RL_CTX_SERVER, "path functions/");
   ASSERT_CTX("api/token.js", "export default function handler() {}\n", RL_CTX_SERVER, "path api/");
-  /* src/api/ is where front ends keep their fetch wrappers */
+  /* src/api/, lib/api/, src/functions/ are where front ends keep fetch wrappers */
   ASSERT_CTX("src/api/client.ts", "export const getToken = () => fetch('/api/token');\n", RL_CTX_UNKNOWN,
              "no client or server signal");
+  ASSERT_CTX("lib/api/client.ts", "export const x = 1;\n", RL_CTX_UNKNOWN, "no client or server signal");
+  ASSERT_CTX("src/functions/format.ts", "export const x = 1;\n", RL_CTX_UNKNOWN, "no client or server signal");
+  ASSERT_CTX("netlify/functions/token.ts", "export const x = 1;\n", RL_CTX_SERVER, "path functions/");
+  ASSERT_CTX("src/server/router.ts", "export const x = 1;\n", RL_CTX_SERVER, "path server/");
   /* a file merely named like a directory is not one */
   ASSERT_CTX("lib/server.ts", "export const x = 1;\n", RL_CTX_UNKNOWN, "no client or server signal");
 }
@@ -280,6 +288,9 @@ static void context__tests_win(void **state) {
   ASSERT_CTX("src/Room.spec.tsx", "export const x = <div />;\n", RL_CTX_TEST, "test file (*.spec.*)");
   ASSERT_CTX("test/setup.js", "window.x = 1;\n", RL_CTX_TEST, "test directory test/");
   ASSERT_CTX("pages/api/tests/token.ts", "export default () => {};\n", RL_CTX_TEST, "test directory tests/");
+  ASSERT_CTX("e2e/join.ts", "window.x = 1;\n", RL_CTX_TEST, "test directory e2e/");
+  ASSERT_CTX("cypress/support/commands.ts", "window.x = 1;\n", RL_CTX_TEST, "test directory cypress/");
+  ASSERT_CTX("src/room.cy.ts", "window.x = 1;\n", RL_CTX_TEST, "test file (*.cy.*)");
   /* "latest" or "testing" are not test markers */
   ASSERT_CTX("src/latest.ts", "export const x = 1;\n", RL_CTX_UNKNOWN, "no client or server signal");
   ASSERT_CTX("src/testing/x.ts", "export const x = 1;\n", RL_CTX_UNKNOWN, "no client or server signal");
@@ -339,6 +350,15 @@ static void context__expo_type_only_file_is_client_by_package_json(void **state)
   write_file(dir, "lib/token.ts", mint);
   assert_int_equal(classify_at("lib/token.ts", at(dir, "lib/token.ts"), mint, pkg, &why), RL_CTX_CLIENT);
   assert_string_equal(why, "package.json: Expo app");
+  /* a Node script in the same package imports what Metro cannot bundle */
+  const char *seed = "const fs = require('fs');\nconst jwt = require('jsonwebtoken');\n";
+  write_file(dir, "scripts/seed.js", seed);
+  assert_int_equal(classify_at("scripts/seed.js", at(dir, "scripts/seed.js"), seed, pkg, &why), RL_CTX_SERVER);
+  assert_string_equal(why, "imports fs");
+  /* api/ means nothing special in an Expo app */
+  write_file(dir, "api/hms.ts", mint);
+  assert_int_equal(classify_at("api/hms.ts", at(dir, "api/hms.ts"), mint, pkg, &why), RL_CTX_CLIENT);
+  assert_string_equal(why, "package.json: Expo app");
   /* ... but an Expo API route is server */
   write_file(dir, "app/api/token+api.ts", mint);
   assert_int_equal(classify_at("app/api/token+api.ts", at(dir, "app/api/token+api.ts"), mint, pkg, &why),
@@ -379,6 +399,15 @@ static void context__vite_app(void **state) {
   /* api/ next to a Vite app is a serverless function (Vercel) */
   assert_int_equal(classify_at("api/token.ts", at(dir, "api/token.ts"), mint, pkg, &why), RL_CTX_SERVER);
   assert_string_equal(why, "path api/");
+  /* a Node script in a Vite app's src/ */
+  const char *gen = "import { writeFileSync } from 'node:fs';\n";
+  write_file(dir, "src/gen.ts", gen);
+  assert_int_equal(classify_at("src/gen.ts", at(dir, "src/gen.ts"), gen, pkg, &why), RL_CTX_SERVER);
+  assert_string_equal(why, "imports node:fs");
+  /* outside src/, a server SDK import wins over the package default */
+  write_file(dir, "scripts/mint.ts", mint);
+  assert_int_equal(classify_at("scripts/mint.ts", at(dir, "scripts/mint.ts"), mint, pkg, &why), RL_CTX_SERVER);
+  assert_string_equal(why, "imports jsonwebtoken");
   /* no signal at all: the package default */
   assert_int_equal(classify_at("scripts/util.ts", at(dir, "scripts/util.ts"), "export const x = 1;\n", pkg, &why),
                    RL_CTX_CLIENT);
