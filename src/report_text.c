@@ -185,12 +185,12 @@ static void print_header(text_sink *t, const rl_file_result *r) {
 static void print_skipped(text_sink *t, const rl_file_result *r) {
   fprintf(t->out, "%sskipped%s  ", sgr(t, SGR_DIM), sgr(t, SGR_RESET));
   put_safe_str(t, r->path);
-  fprintf(t->out, "  %s", rl_skip_name(r->skip));
-  if (r->skip_detail && r->skip_detail[0]) {
-    fputs(" (", t->out);
+  fputs("  ", t->out);
+  /* The engine's detail already names the reason in words. */
+  if (r->skip_detail && r->skip_detail[0])
     put_safe_str(t, r->skip_detail);
-    fputc(')', t->out);
-  }
+  else
+    fputs(rl_skip_name(r->skip), t->out);
   fputc('\n', t->out);
   t->need_blank = 1;
 }

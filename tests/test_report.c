@@ -143,7 +143,7 @@ static rl_file_result *make_file(int i) {
   case 2:
     r = new_result("dist/app.min.js", RL_LANG_JS, RL_CTX_UNKNOWN, NULL);
     r->skip = RL_SKIP_MINIFIED;
-    r->skip_detail = rl_arena_strdup(r->arena, "a line of 48000 characters");
+    r->skip_detail = rl_arena_strdup(r->arena, "minified file (a line of 48000 characters)");
     return r;
   case 3:
     r = new_result("src/app.js", RL_LANG_JS, RL_CTX_CLIENT, "imports react");
@@ -188,13 +188,13 @@ static rl_file_result *make_file(int i) {
   case 6:
     r = new_result("src/unreadable.js", RL_LANG_JS, RL_CTX_UNKNOWN, NULL);
     r->skip = RL_SKIP_UNREADABLE;
-    r->skip_detail = rl_arena_strdup(r->arena, "Permission denied");
+    r->skip_detail = rl_arena_strdup(r->arena, "could not be read: Permission denied");
     return r;
   default:
     r = new_result("vendor/big.js", RL_LANG_JS, RL_CTX_UNKNOWN, NULL);
     r->skip = RL_SKIP_TOO_LARGE;
-    r->skip_detail = rl_arena_strdup(r->arena, "6291456 bytes, over 5242880");
-    add_note(r, RL_NOTE_NOTE, "skipped-too-large", "vendor/big.js was not scanned: 6291456 bytes, over 5242880", 0, 0);
+    r->skip_detail = rl_arena_strdup(r->arena, "larger than --max-file-size (5242880 bytes)");
+    add_note(r, RL_NOTE_NOTE, "skipped-too-large", "vendor/big.js was not scanned: larger than --max-file-size (5242880 bytes)", 0, 0);
     return r;
   }
 }
@@ -346,8 +346,8 @@ static void report__text_hides_suppressed_but_counts_them(void **state) {
 static void report__text_verbose_lists_skips_and_contexts(void **state) {
   (void)state;
   char *out = render(FMT_TEXT_VERBOSE, &run_summary, NFILES);
-  assert_non_null(strstr(out, "skipped  dist/app.min.js  minified (a line of 48000 characters)\n"));
-  assert_non_null(strstr(out, "skipped  src/unreadable.js  unreadable (Permission denied)\n"));
+  assert_non_null(strstr(out, "skipped  dist/app.min.js  minified file (a line of 48000 characters)\n"));
+  assert_non_null(strstr(out, "skipped  src/unreadable.js  could not be read: Permission denied\n"));
   assert_non_null(strstr(out, "src/server/api.ts  [server: imports express]\n"));
   assert_non_null(strstr(out, "syntax-error"));
   assert_null(strstr(out, "run with -v"));
