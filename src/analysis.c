@@ -515,8 +515,9 @@ typedef struct pat_item {
 } pat_item;
 
 static void bind_pattern(builder *bd, TSNode pattern, int kind, TSNode value, int write) {
-  pat_item stack[64];
-  size_t sp = 0;
+  /* Growable: a name missed here could hide a shadowing declaration. */
+  size_t cap = 16, sp = 0;
+  pat_item *stack = rl_xreallocarray(NULL, cap, sizeof *stack);
   rl_jsfile *jf = bd->jf;
   stack[sp++] = (pat_item){pattern, NULL, 1};
   while (sp > 0) {
@@ -545,21 +546,22 @@ static void bind_pattern(builder *bd, TSNode pattern, int kind, TSNode value, in
     TSNode c;
     kids_init(&k, n);
     while (kids_next(&k, &c)) {
-      if (sp >= RL_ARRAY_LEN(stack)) break; /* absurd nesting: names beyond are not tracked */
+      if (sp == cap) {
+        cap *= 2;
+        stack = rl_xreallocarray(stack, cap, sizeof *stack);
+      }
       const char *ct = ts_node_type(c);
       const char *f = kids_field(&k);
       pat_item next = {c, it.path, it.path_ok};
       if (!strcmp(t, "object_pattern")) {
         if (!strcmp(ct, "pair_pattern")) {
-          TSNode key = field(c, "key"), val = field(c, "value");
           const char *ks;
           size_t kl;
-          next.n = val;
+          next.n = field(c, "value");
           if (rl_js_pair_key(jf, c, &ks, &kl))
             next.path = join_path(jf->arena, it.path, ks, kl);
           else
             next.path_ok = 0;
-          (void)key;
         } else if (!strcmp(ct, "rest_pattern")) {
           next.path_ok = 0;
         }
@@ -581,6 +583,7 @@ static void bind_pattern(builder *bd, TSNode pattern, int kind, TSNode value, in
     }
     kids_done(&k);
   }
+  free(stack);
 }
 
 static int is_require_call(rl_jsfile *jf, TSNode call, const char **mod, size_t *len) {
@@ -691,10 +694,19 @@ static int build_visit(void *data, TSNode n) {
   builder *bd = data;
   rl_jsfile *jf = bd->jf;
   const char *t = ts_node_type(n);
-  if (!strcmp(t, "variable_declarator")) {
-    TSNode name = field(n, "name"), value = field(n, "value");
-    int kind = kind_of(decl_kind_text(ts_node_parent(n)));
-    if (!ts_node_is_null(name)) bind_pattern(bd, name, kind, value, 0);
+  if (!strcmp(t, "lexical_declaration") || !strcmp(t, "variable_declaration")) {
+    /* Declarators are handled from their declaration, which knows the kind
+     * (ts_node_parent is not cheap in this tree-sitter). */
+    int kind = kind_of(decl_kind_text(n));
+    kids k;
+    TSNode d;
+    kids_init(&k, n);
+    while (kids_next(&k, &d)) {
+      if (!type_is(d, "variable_declarator")) continue;
+      TSNode name = field(d, "name");
+      if (!ts_node_is_null(name)) bind_pattern(bd, name, kind, field(d, "value"), 0);
+    }
+    kids_done(&k);
   } else if (!strcmp(t, "function_declaration") || !strcmp(t, "generator_function_declaration") ||
              !strcmp(t, "class_declaration") || !strcmp(t, "abstract_class_declaration") ||
              !strcmp(t, "function_expression") || !strcmp(t, "generator_function") ||
