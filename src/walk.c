@@ -451,6 +451,11 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
   }
   rl_lang lang = is_dir ? RL_LANG_NONE : rl_lang_for_path(name);
 
+  /* A link that is not to a directory stands for a file of its name: when
+   * that name is of no known language there is nothing to scan or report,
+   * wherever it points (dangling, a loop, /dev/null, outside the root). */
+  if (is_link && !is_dir && lang == RL_LANG_NONE) return 0;
+
   if (is_link) {
     char target[PATH_MAX];
     ssize_t tn = readlink(disp, target, sizeof target - 1);
@@ -470,8 +475,6 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
                        : RL_SKIP_UNREADABLE,
                    0);
     }
-    /* A link to a plain file we would not scan anyway needs no resolving. */
-    if (S_ISREG(st.st_mode) && lang == RL_LANG_NONE) return 0;
     char *real = realpath(disp, NULL);
     if (!real) {
       rl_buf_printf(&w->detail, "symlink %s -> %s: %s", disp, target, strerror(errno));
