@@ -7,10 +7,12 @@
 
 extern const rl_rule rl_rule_hardcoded_secret;
 extern const rl_rule rl_rule_insecure_http_url;
+extern const rl_rule rl_rule_public_env_secret;
 
 const rl_rule *const rl_builtin_rules[] = {
     &rl_rule_hardcoded_secret,
     &rl_rule_insecure_http_url,
+    &rl_rule_public_env_secret,
     NULL /* sentinel */
 };
 

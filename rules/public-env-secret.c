@@ -1,0 +1,244 @@
+/* public-env-secret: a secret in an environment variable that bundlers inline
+ * into client code.
+ *
+ * Next.js (NEXT_PUBLIC_), Create React App (REACT_APP_), Expo (EXPO_PUBLIC_),
+ * Vite (VITE_), Nuxt (NUXT_PUBLIC_), Gatsby (GATSBY_) and SvelteKit (PUBLIC_)
+ * replace reads of variables with these prefixes by their values at build
+ * time, so the value ships in the JavaScript every visitor downloads. Reported:
+ *   1. reads of a secret-named prefixed variable in JS/TS (process.env.X,
+ *      process.env['X'], import.meta.env.X, destructuring process.env, and
+ *      imports from SvelteKit's $env/static/public), in every context: the
+ *      prefix itself means "ship to the client";
+ *   2. definitions of such variables in dotenv files, templates included: a
+ *      .env.example that defines VITE_HMS_SECRET= teaches every user to put
+ *      the secret there, whatever placeholder it holds;
+ *   3. next.config.*: a secret-named key under `env` or `publicRuntimeConfig`,
+ *      or a value there that reads a secret-named variable.
+ * "Secret-named" is rl_name_is_secret() applied to the part after the prefix. */
+#include <string.h>
+
+#include "analysis.h"
+#include "dotenv.h"
+#include "rule.h"
+#include "util.h"
+
+extern const char rl_doc__public_env_secret[];
+
+static const char *const prefixes[] = {"NEXT_PUBLIC_", "NUXT_PUBLIC_", "EXPO_PUBLIC_", "REACT_APP_",
+                                       "VITE_",        "GATSBY_",      "PUBLIC_",      NULL};
+
+/* If name starts with a public prefix and the rest is secret-named, returns
+ * the prefix. */
+static const char *public_secret(const char *name, size_t len) {
+  for (size_t i = 0; prefixes[i]; i++) {
+    size_t k = strlen(prefixes[i]);
+    if (len > k && memcmp(name, prefixes[i], k) == 0) return rl_name_is_secret(name + k, len - k) ? prefixes[i] : NULL;
+  }
+  return NULL;
+}
+
+static void report_read(rl_ctx *ctx, TSNode at, const char *name, size_t len) {
+  const char *prefix = public_secret(name, len);
+  if (!prefix) return;
+  rl_report(ctx, at, "secret '%.*s' is read through the %s prefix, which inlines it into the client bundle",
+            (int)len, name, prefix);
+}
+
+static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
+
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+
+/* const { NEXT_PUBLIC_HMS_SECRET, VITE_X: x, PUBLIC_Y = '' } = process.env */
+static void check_destructuring(rl_ctx *ctx, rl_jsfile *jf, TSNode pattern, TSNode source) {
+  size_t sl;
+  const char *st = rl_js_text(jf, rl_js_unwrap(source), &sl);
+  if (!((sl == 11 && memcmp(st, "process.env", 11) == 0) || (sl == 15 && memcmp(st, "import.meta.env", 15) == 0)))
+    return;
+  for (uint32_t i = 0; i < ts_node_named_child_count(pattern); i++) {
+    TSNode c = ts_node_named_child(pattern, i), key = {{0}, NULL, NULL};
+    if (type_is(c, "shorthand_property_identifier_pattern")) key = c;
+    else if (type_is(c, "pair_pattern")) key = field(c, "key");
+    else if (type_is(c, "object_assignment_pattern")) key = field(c, "left");
+    if (ts_node_is_null(key)) continue;
+    const char *name;
+    size_t len;
+    if (type_is(key, "string")) {
+      if (!rl_js_string_value(jf, key, &name, &len)) continue;
+    } else if (type_is(key, "property_identifier") || type_is(key, "shorthand_property_identifier_pattern")) {
+      name = rl_js_text(jf, key, &len);
+    } else {
+      continue;
+    }
+    report_read(ctx, key, name, len);
+  }
+}
+
+/* import { PUBLIC_HMS_SECRET } from '$env/static/public' */
+static void check_svelte_import(rl_ctx *ctx, rl_jsfile *jf, TSNode import) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(import); i++) {
+    TSNode clause = ts_node_named_child(import, i);
+    if (!type_is(clause, "import_clause")) continue;
+    for (uint32_t j = 0; j < ts_node_named_child_count(clause); j++) {
+      TSNode named = ts_node_named_child(clause, j);
+      if (!type_is(named, "named_imports")) continue;
+      for (uint32_t k = 0; k < ts_node_named_child_count(named); k++) {
+        TSNode spec = ts_node_named_child(named, k);
+        if (!type_is(spec, "import_specifier")) continue;
+        TSNode name = field(spec, "name");
+        if (!type_is(name, "identifier")) continue;
+        size_t len;
+        const char *t = rl_js_text(jf, name, &len);
+        const char *rest = t;
+        size_t rest_len = len;
+        if (len > 7 && memcmp(t, "PUBLIC_", 7) == 0) {
+          rest += 7;
+          rest_len -= 7;
+        }
+        if (rl_name_is_secret(rest, rest_len))
+          rl_report(ctx, name, "secret '%.*s' is imported from $env/static/public, which inlines it into the client bundle",
+                    (int)len, t);
+      }
+    }
+  }
+}
+
+static int is_next_config(const rl_source *src) {
+  const char *base = strrchr(src->path, '/');
+  base = base ? base + 1 : src->path;
+  static const char *const names[] = {"next.config.js", "next.config.mjs", "next.config.cjs", "next.config.ts",
+                                      "next.config.mts", NULL};
+  for (size_t i = 0; names[i]; i++)
+    if (strcmp(base, names[i]) == 0) return 1;
+  return 0;
+}
+
+/* Under serverRuntimeConfig, `env` is not sent to the client. */
+static int under_server_config(rl_jsfile *jf, TSNode n) {
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    if (!type_is(p, "pair")) continue;
+    const char *k;
+    size_t kl;
+    if (rl_js_pair_key(jf, p, &k, &kl) && kl == 19 && memcmp(k, "serverRuntimeConfig", 19) == 0) return 1;
+  }
+  return 0;
+}
+
+/* next.config.js: { env: { HMS_APP_SECRET: process.env.HMS_APP_SECRET } } */
+static void check_next_env(rl_ctx *ctx, rl_jsfile *jf, TSNode key, TSNode obj) {
+  if (!is_next_config(rl_ctx_source(ctx))) return;
+  const char *where;
+  size_t wl;
+  TSNode pair = ts_node_parent(key);
+  if (!rl_js_pair_key(jf, pair, &where, &wl) || under_server_config(jf, pair)) return;
+  const char *base = strrchr(rl_ctx_source(ctx)->path, '/');
+  base = base ? base + 1 : rl_ctx_source(ctx)->path;
+  /* `env` values are inlined into the bundle at build time;
+   * publicRuntimeConfig is serialised into every page's HTML. */
+  int is_env = wl == 3;
+  const char *how = is_env ? "the env key" : "publicRuntimeConfig";
+  const char *effect = is_env ? "inlines it into the client bundle" : "sends it to every browser with the page";
+  for (uint32_t i = 0; i < ts_node_named_child_count(obj); i++) {
+    TSNode c = ts_node_named_child(obj, i);
+    TSNode value = {{0}, NULL, NULL};
+    if (type_is(c, "pair")) value = field(c, "value");
+    else if (!type_is(c, "shorthand_property_identifier")) continue;
+    const char *k;
+    size_t kl;
+    if (!rl_js_pair_key(jf, c, &k, &kl)) continue;
+    const char *env = NULL;
+    size_t el = 0;
+    if (!ts_node_is_null(value) && !rl_js_env_read(jf, value, &env, &el)) env = NULL;
+    /* A read of NEXT_PUBLIC_X is reported where it is read. */
+    if (env && public_secret(env, el)) continue;
+    TSNode at = type_is(c, "pair") ? field(c, "key") : c;
+    if (rl_name_is_secret(k, kl)) {
+      rl_report(ctx, at, "secret '%.*s' is passed to the client through %s of %s, which %s", (int)kl, k, how, base,
+                effect);
+    } else if (env && rl_name_is_secret(env, el)) {
+      rl_report(ctx, value, "secret '%.*s' is passed to the client as '%.*s' through %s of %s, which %s", (int)el, env,
+                (int)kl, k, how, base, effect);
+    }
+  }
+}
+
+static void on_match(rl_ctx *ctx, const rl_match *m) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!jf) return;
+  switch (m->pattern) {
+  case 0:
+  case 1: {
+    TSNode read = rl_match_capture(m, "read");
+    const char *name;
+    size_t len;
+    if (!ts_node_is_null(read) && rl_js_env_read(jf, read, &name, &len)) report_read(ctx, read, name, len);
+    break;
+  }
+  case 2:
+    check_destructuring(ctx, jf, rl_match_capture(m, "pattern"), rl_match_capture(m, "source"));
+    break;
+  case 3:
+    check_svelte_import(ctx, jf, rl_match_capture(m, "import"));
+    break;
+  case 4:
+    check_next_env(ctx, jf, rl_match_capture(m, "key"), rl_match_capture(m, "obj"));
+    break;
+  default:
+    break;
+  }
+}
+
+static void on_file(rl_ctx *ctx) {
+  if (rl_ctx_source(ctx)->lang != RL_LANG_DOTENV) return;
+  size_t n = 0;
+  const rl_dotenv_entry *e = rl_ctx_dotenv(ctx, &n);
+  for (size_t i = 0; i < n; i++) {
+    const char *prefix = public_secret(e[i].key, e[i].key_len);
+    if (!prefix) continue;
+    if (e[i].value_len > 0 && !rl_value_is_placeholder(e[i].value, e[i].value_len))
+      rl_ctx_mark_secret(ctx, e[i].value_start, e[i].value_end);
+    rl_report_range(ctx, e[i].key_start, e[i].key_start + (uint32_t)e[i].key_len,
+                    "secret '%.*s' is defined with the %s prefix, which bundlers inline into client code",
+                    (int)e[i].key_len, e[i].key, prefix);
+  }
+}
+
+static const char *const needles[] = {"env", "PUBLIC_", "REACT_APP_", "VITE_", "GATSBY_", NULL};
+
+const rl_rule rl_rule_public_env_secret = {
+    .id = "public-env-secret",
+    .title = "Secret exposed through a client-side environment variable",
+    .severity = RL_SEV_ERROR,
+    .cwe = 200,
+    .doc = rl_doc__public_env_secret,
+    .langs = RL_LANGS_ALL,
+    .contexts = 0,
+    .query =
+        /* 0: process.env.X, import.meta.env.X */
+        "((member_expression object: (member_expression property: (property_identifier) @_env)"
+        " property: (property_identifier) @name) @read (#eq? @_env \"env\"))\n"
+        /* 1: process.env['X'] */
+        "((subscript_expression object: (member_expression property: (property_identifier) @_env)"
+        " index: (string) @name) @read (#eq? @_env \"env\"))\n"
+        /* 2: const { X } = process.env */
+        "((variable_declarator name: (object_pattern) @pattern"
+        " value: (member_expression property: (property_identifier) @_env) @source) (#eq? @_env \"env\"))\n"
+        /* 3: import { PUBLIC_X } from '$env/static/public' */
+        "((import_statement source: (string) @module) @import (#match? @module \"^.\\\\$env/static/public.$\"))\n"
+        /* 4: next.config.js { env: {...} } and { publicRuntimeConfig: {...} } */
+        "((pair key: (_) @key value: (object) @obj) (#match? @key \"^[\\\"']?(env|publicRuntimeConfig)[\\\"']?$\"))\n",
+    .on_match = on_match,
+    .on_file = on_file,
+    .needles = needles,
+    .bad_example = "export async function joinRoom(hmsActions, roomCode) {\n"
+                   "  const secret = process.env.NEXT_PUBLIC_HMS_APP_SECRET;\n"
+                   "  const authToken = await mintToken(roomCode, secret);\n"
+                   "  await hmsActions.join({ userName: 'guest', authToken });\n"
+                   "}\n",
+    .good_example = "export async function joinRoom(hmsActions, roomCode) {\n"
+                    "  const res = await fetch(`/api/token?room=${roomCode}`);\n"
+                    "  const { token } = await res.json();\n"
+                    "  await hmsActions.join({ userName: 'guest', authToken: token });\n"
+                    "}\n",
+    .precision = "very-high",
+    .security_severity = "8.2",
+};
