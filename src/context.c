@@ -288,7 +288,7 @@ static pkg_kind classify_package(const char *dir, const char **why) {
   static const char *const ui[] = {"@angular/core", "@sveltejs/kit", "next",   "nuxt",  "preact",
                                    "react",         "react-dom",     "solid-js", "svelte", "vite",
                                    "vue",           "react-scripts"};
-  *why = NULL;
+  *why = "package.json: unreadable or not a JSON object";
   char *path = join(dir, "package.json");
   char *bytes = NULL;
   size_t len = 0;
@@ -297,6 +297,7 @@ static pkg_kind classify_package(const char *dir, const char **why) {
   if (rl_file_read(path, 4u << 20, &bytes, &len) != RL_SKIP_NONE) goto cleanup;
   root = json_loadb(bytes, len, 0, NULL);
   if (!json_is_object(root)) goto cleanup;
+  *why = "package.json: neither a client nor a server app";
   json_t *deps = json_object_get(root, "dependencies");
   json_t *dev = json_object_get(root, "devDependencies");
   if (json_has_dep(deps, dev, "expo")) {
@@ -428,7 +429,7 @@ static pkg_info pkg_lookup(rl_pkgcache *c, const char *fs_path) {
 
 rl_app_kind rl_pkgcache_lookup(rl_pkgcache *c, const char *fs_path, const char **why) {
   pkg_info info = pkg_lookup(c, fs_path);
-  if (why) *why = info.why;
+  if (why) *why = info.why ? info.why : "no package.json";
   switch (info.kind) {
   case PKG_MOBILE:
   case PKG_WEB: return RL_APP_CLIENT;

@@ -440,7 +440,9 @@ static void context__next_app_is_not_client_app(void **state) {
   write_file(dir, "package.json", "{\"dependencies\":{\"next\":\"14\",\"react\":\"18\",\"react-scripts\":\"5\"}}");
   write_file(dir, "lib/x.ts", "x");
   rl_pkgcache *pkg = rl_pkgcache_new();
-  assert_int_equal(rl_pkgcache_lookup(pkg, at(dir, "lib/x.ts"), NULL), RL_APP_UNKNOWN);
+  const char *why = NULL;
+  assert_int_equal(rl_pkgcache_lookup(pkg, at(dir, "lib/x.ts"), &why), RL_APP_UNKNOWN);
+  assert_string_equal(why, "package.json: neither a client nor a server app");
   rl_pkgcache_free(pkg);
   remove_tree(dir);
 }
@@ -490,9 +492,9 @@ static void context__lookup_stops_at_git(void **state) {
   write_file(dir, "repo/.git", NULL);
   write_file(dir, "repo/src/x.ts", "x");
   rl_pkgcache *pkg = rl_pkgcache_new();
-  const char *why = "stale";
+  const char *why = NULL;
   assert_int_equal(rl_pkgcache_lookup(pkg, at(dir, "repo/src/x.ts"), &why), RL_APP_UNKNOWN);
-  assert_null(why);
+  assert_string_equal(why, "no package.json");
   rl_pkgcache_free(pkg);
   remove_tree(dir);
 }
@@ -509,12 +511,17 @@ static void context__broken_package_json_is_unknown(void **state) {
   write_file(dir, "c/x.ts", "x");
   write_file(dir, "d/package.json", NULL); /* a directory, not a file */
   write_file(dir, "d/x.ts", "x");
+  /* a FIFO named package.json must not hang the scan */
+  write_file(dir, "e", NULL);
+  assert_int_equal(mkfifo(at(dir, "e/package.json"), 0644), 0);
   rl_pkgcache *pkg = rl_pkgcache_new();
   const char *why = NULL;
   assert_int_equal(rl_pkgcache_lookup(pkg, at(dir, "a/x.ts"), &why), RL_APP_UNKNOWN);
+  assert_string_equal(why, "package.json: unreadable or not a JSON object");
   assert_int_equal(rl_pkgcache_lookup(pkg, at(dir, "b/x.ts"), &why), RL_APP_UNKNOWN);
   assert_int_equal(rl_pkgcache_lookup(pkg, at(dir, "c/x.ts"), &why), RL_APP_UNKNOWN);
   assert_int_equal(rl_pkgcache_lookup(pkg, at(dir, "d/x.ts"), &why), RL_APP_UNKNOWN);
+  assert_int_equal(rl_pkgcache_lookup(pkg, at(dir, "e/x.ts"), &why), RL_APP_UNKNOWN);
   assert_int_equal(rl_pkgcache_lookup(pkg, at(dir, "missing/x.ts"), &why), RL_APP_UNKNOWN);
   assert_int_equal(rl_pkgcache_lookup(pkg, NULL, &why), RL_APP_UNKNOWN);
   rl_pkgcache_free(pkg);
