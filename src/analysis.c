@@ -36,7 +36,8 @@ typedef struct binding {
   size_t len;
   int kind;
   int count;  /* declarations of this name anywhere in the file */
-  int writes; /* assignments, updates, destructuring assignments */
+  int writes;    /* assignments, updates, destructuring assignments */
+  int mutations; /* x.k = v, x[k] = v, delete x.k, Object.assign(x, ...) */
   /* Plain `name = init` declarator: init. Destructured: the declarator's
    * value, with path the key path inside it ("sign", "a.b"); path_ok 0 when
    * the position is not a static key path (array element, rest, computed). */
@@ -446,7 +447,7 @@ int rl_js_string_value(rl_jsfile *jf, TSNode n, const char **out, size_t *len) {
 /* Raw records gathered by the walk, merged into the hash table afterwards. */
 typedef struct rec {
   binding b;
-  int is_write; /* 1: a write to the name, not a declaration */
+  int is_write; /* 1: a write to the name, 2: a write to one of its properties */
 } rec;
 
 typedef struct builder {
@@ -498,6 +499,25 @@ static void write_to(builder *bd, TSNode ident) {
   r.b.name = rl_js_text(bd->jf, ident, &r.b.len);
   r.is_write = 1;
   if (r.b.len) add_rec(bd, &r);
+}
+
+/* x.a.b = v, x[k] = v: records a mutation of x. */
+static void mutate_base(builder *bd, TSNode target) {
+  TSNode n = rl_js_unwrap(target);
+  for (int guard = 0; guard < 256; guard++) {
+    if (type_is(n, "member_expression") || type_is(n, "subscript_expression")) {
+      n = rl_js_unwrap(field(n, "object"));
+      continue;
+    }
+    if (type_is(n, "identifier")) {
+      rec r;
+      memset(&r, 0, sizeof r);
+      r.b.name = rl_js_text(bd->jf, n, &r.b.len);
+      r.is_write = 2;
+      if (r.b.len) add_rec(bd, &r);
+    }
+    return;
+  }
 }
 
 static const char *join_path(rl_arena *a, const char *path, const char *key, size_t klen) {
@@ -738,13 +758,30 @@ static int build_visit(void *data, TSNode n) {
       write_to(bd, left);
     else if (type_is(left, "object_pattern") || type_is(left, "array_pattern"))
       bind_pattern(bd, left, B_OTHER, null_node(), 1);
+    else if (type_is(left, "member_expression") || type_is(left, "subscript_expression"))
+      mutate_base(bd, left);
+  } else if (!strcmp(t, "unary_expression")) {
+    TSNode op = field(n, "operator");
+    if (type_is(op, "delete")) mutate_base(bd, field(n, "argument"));
   } else if (!strcmp(t, "update_expression")) {
     TSNode arg = rl_js_unwrap(field(n, "argument"));
-    if (type_is(arg, "identifier")) write_to(bd, arg);
+    if (type_is(arg, "identifier"))
+      write_to(bd, arg);
+    else
+      mutate_base(bd, arg);
   } else if (!strcmp(t, "call_expression")) {
     const char *m;
     size_t ml;
     if (is_require_call(jf, n, &m, &ml)) add_module(bd, m, ml);
+    /* Object.assign(target, ...) and Object.defineProperty(target, ...) */
+    TSNode fn = rl_js_unwrap(field(n, "function"));
+    if (type_is(fn, "member_expression")) {
+      TSNode obj = rl_js_unwrap(field(fn, "object")), prop = field(fn, "property");
+      if (type_is(obj, "identifier") && rl_js_text_is(jf, obj, "Object") &&
+          (rl_js_text_is(jf, prop, "assign") || rl_js_text_is(jf, prop, "defineProperty") ||
+           rl_js_text_is(jf, prop, "defineProperties")))
+        mutate_base(bd, rl_js_call_arg(n, 0));
+    }
   } else if (!strcmp(t, "import_alias")) {
     TSNode id = first_named(n);
     if (type_is(id, "identifier")) declare(bd, id, B_OTHER, null_node(), NULL, 0, 0, NULL);
@@ -779,22 +816,28 @@ static void build_symbols(rl_jsfile *jf) {
     if (!b->name) {
       *b = r->b;
       if (r->is_write) {
-        /* A write to a name never declared here (a global): remember it so a
-         * later declaration still sees the write. */
+        /* A write to a name not declared yet (a global, or a use before
+         * the declaration): remember it for the declaration. */
         b->kind = 0;
         b->count = 0;
-        b->writes = 1;
+        b->writes = r->is_write == 1;
+        b->mutations = r->is_write == 2;
       }
       continue;
     }
-    if (r->is_write) {
+    if (r->is_write == 1) {
       b->writes++;
       continue;
     }
+    if (r->is_write == 2) {
+      b->mutations++;
+      continue;
+    }
     if (b->count == 0) {
-      int w = b->writes;
+      int w = b->writes, m = b->mutations;
       *b = r->b;
       b->writes = w;
+      b->mutations = m;
     } else {
       b->count++;
     }
@@ -1422,7 +1465,9 @@ TSNode rl_js_object_of(rl_jsfile *jf, TSNode expr) {
     if (!type_is(n, "identifier") && !type_is(n, "shorthand_property_identifier"))
       return null_node();
     const binding *b = lookup_node(jf, n);
-    if (!b || b->destructured || b->writes || ts_node_is_null(b->init) ||
+    /* An object changed after its literal (opts.expiresIn = ...) is not
+     * described by the literal any more. */
+    if (!b || b->destructured || b->writes || b->mutations || ts_node_is_null(b->init) ||
         (b->kind != B_CONST && b->kind != B_LET))
       return null_node();
     n = rl_js_unwrap(b->init);

@@ -446,6 +446,24 @@ static void analysis__object_of(void **state) {
   TSNode o = rl_js_object_of(f.jf, find(&f, "identifier", "alias", 1));
   assert_true(rl_js_text_is(f.jf, rl_js_object_get(f.jf, o, "expiresIn"), "'7d'"));
   fx_close(&f);
+
+  /* Objects changed after their literal are not known. */
+  static const char *const mutated[] = {
+      "const o = {}; o.expiresIn = '1h'; o;",
+      "const o = {}; o['expiresIn'] = '1h'; o;",
+      "const o = { a: { b: 1 } }; o.a.b = 2; o;",
+      "const o = { expiresIn: '1h' }; delete o.expiresIn; o;",
+      "const o = {}; Object.assign(o, defaults); o;",
+      "const o = { n: 1 }; o.n++; o;",
+  };
+  for (size_t i = 0; i < sizeof mutated / sizeof mutated[0]; i++) {
+    fx_open(&f, RL_LANG_JS, mutated[i]);
+    if (!ts_node_is_null(rl_js_object_of(f.jf, last_expr(&f)))) fail_msg("%s", mutated[i]);
+    fx_close(&f);
+  }
+  fx_open(&f, RL_LANG_JS, "const o = { a: 1 }; const x = o.a; f(o.a); o;");
+  assert_false(ts_node_is_null(rl_js_object_of(f.jf, last_expr(&f)))); /* reads are fine */
+  fx_close(&f);
 }
 
 /* ---- names, imports, calls ------------------------------------------------------------- */
