@@ -266,7 +266,7 @@ static int authenticate(tk_server *s, struct MHD_Connection *c, req *r, enum MHD
     return 0;
   }
   /* A keyed hash: log lines can be correlated per user without naming the user. */
-  if (tk_hmac_sign(s->log_hmac, mac, r->user.sub, strlen(r->user.sub)) == 0) {
+  if (s->cfg->log_level >= TK_LOG_INFO && tk_hmac_sign(s->log_hmac, mac, r->user.sub, strlen(r->user.sub)) == 0) {
     for (int i = 0; i < 8; i++)
       snprintf(r->user_tag + 2 * i, 3, "%02x", mac[i]);
   }
