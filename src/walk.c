@@ -286,7 +286,7 @@ static int push_dir(rl_walk *w, const char *fs_dir, const struct stat *st) {
     struct dirent *de = readdir(d);
     if (!de) break;
     if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-#ifdef _DIRENT_HAVE_D_TYPE
+#if defined(_DIRENT_HAVE_D_TYPE) && defined(DT_REG)
     /* d_type lets the walk pass over other people's files without an lstat */
     rl_buf_putc(&names, (char)(de->d_type == DT_REG ? DT_REG : DT_UNKNOWN));
 #else
@@ -420,7 +420,7 @@ static int inside_root(const rl_walk *w, const char *real) {
  * filled. */
 static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
   const char *name = entry + 1;
-#ifdef _DIRENT_HAVE_D_TYPE
+#if defined(_DIRENT_HAVE_D_TYPE) && defined(DT_REG)
   /* A plain file of no known language: nothing to scan, nothing to report. */
   if (entry[0] == DT_REG && rl_lang_for_path(name) == RL_LANG_NONE) return 0;
 #endif
