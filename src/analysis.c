@@ -1765,6 +1765,27 @@ static int is_filler(const char *v, size_t n) {
   return 1;
 }
 
+/* Keyboard-mash and counting values: "abcdef123456", "abcabcabcabc",
+ * "a1a1a1a1a1a1", "qwerty123". Ascending runs ("abc", "123") average three
+ * characters or more, or the value repeats a period of at most four. Random
+ * strings average about one character per run. */
+static int is_sequential(const char *v, size_t n) {
+  if (n < 6) return 0;
+  if (rl_memcasemem(v, n, "qwerty") || rl_memcasemem(v, n, "asdf") ||
+      rl_memcasemem(v, n, "deadbeef"))
+    return 1;
+  size_t runs = 1;
+  for (size_t i = 1; i < n; i++)
+    if (rl_ascii_lower((unsigned char)v[i]) != rl_ascii_lower((unsigned char)v[i - 1]) + 1) runs++;
+  if (runs * 3 <= n) return 1;
+  for (size_t p = 1; p <= 4 && p * 2 < n; p++) {
+    size_t i = p;
+    while (i < n && v[i] == v[i - p]) i++;
+    if (i == n) return 1;
+  }
+  return 0;
+}
+
 static int only_placeholder_words(const char *v, size_t n) {
   parts ps;
   if (!split_name(v, n, &ps) || ps.n == 0) return 0;
@@ -1821,6 +1842,7 @@ int rl_value_is_placeholder(const char *v, size_t len) {
     if (rl_memcasemem(v, len, markers[i])) return 1;
   if (starts_with_ci(v, len, "your")) return 1;
   if (only_placeholder_words(v, len)) return 1;
+  if (is_sequential(v, len)) return 1;
   return 0;
 }
 

@@ -153,6 +153,10 @@ static void analysis__walk_skip_and_stop(void **state) {
   counter s = {0, 0, 2};
   rl_js_walk(rl_tree_root(f.tree), count_cb, &s);
   assert_int_equal(s.identifiers, 2);
+  /* A subtree walk stays inside the subtree: c and d only. */
+  counter b = {0, 0, 0};
+  rl_js_walk(find(&f, "statement_block", NULL, 0), count_cb, &b);
+  assert_int_equal(b.identifiers, 2);
   fx_close(&f);
 }
 
@@ -696,6 +700,7 @@ static void analysis__value_placeholder(void **state) {
       "%SECRET%", "process.env.HMS_SECRET", "import.meta.env.VITE_X", "my-super-secret-key",
       "your_management_token_here", "sk_your_key_here", "0000000000000", "xxxx-xxxx-xxxx",
       "[SECRET]", "secret123",    "put-your-secret-here", "jwtSecretKey",
+      "abcdef123456", "abcabcabcabc", "a1a1a1a1a1a1", "qwerty123456", "1234567890abcdef",
   };
   for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
     if (!rl_value_is_placeholder(yes[i], strlen(yes[i]))) fail_msg("'%s' should be a placeholder", yes[i]);
@@ -719,7 +724,7 @@ static void analysis__value_looks_secret(void **state) {
       "c2VjcmV0LWtleS1mb3ItdGVzdGluZw==",
       "9f86d081884c7d659a2feaa0c55ad015",
       "Tr0ub4dor&3xyz",
-      "AbCdEfGhIjKlMnOp",
+      "kQzPwLmRtXvBnHsJ",
   };
   for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
     if (!rl_value_looks_secret(yes[i], strlen(yes[i]))) fail_msg("'%s' should look secret", yes[i]);
