@@ -1,8 +1,8 @@
 /* Reporters: each sink's output for one synthetic run is compared byte for
  * byte with tests/golden/report.{txt,json,sarif}, report-color.txt and
- * report-verbose.txt
- * (RL_UPDATE_GOLDEN=1 rewrites them); the golden SARIF must pass
- * Sarif.Multitool's Gh;Sarif validation with no result at all. */
+ * report-verbose.txt (RL_UPDATE_GOLDEN=1 rewrites them); the golden SARIF
+ * must pass Sarif.Multitool's Gh;Sarif validation with an empty result list
+ * (its default levels: no error, no warning; advisory notes are not listed). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
