@@ -185,6 +185,46 @@ static void dotenv__many_entries(void **state) {
   done(&p);
 }
 
+/* Deterministic pseudo-random inputs from the characters that matter:
+ * every entry stays inside the input, in order, with sane offsets. */
+static void dotenv__random_input_invariants(void **state) {
+  (void)state;
+  static const char alphabet[] = "AB_=\"'`#\\ \t\r\nexport\xEF\xBB\xBFx1";
+  uint32_t seed = 12345;
+  char buf[256];
+  for (int round = 0; round < 3000; round++) {
+    size_t len = 0;
+    seed = seed * 1103515245u + 12345u;
+    size_t want = (seed >> 16) % sizeof buf;
+    for (; len < want; len++) {
+      seed = seed * 1103515245u + 12345u;
+      buf[len] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+    }
+    rl_arena *a = rl_arena_new();
+    rl_dotenv_entry *e;
+    size_t n;
+    rl_dotenv_parse(buf, len, a, &e, &n);
+    uint32_t last_line = 0, last_end = 0;
+    for (size_t i = 0; i < n; i++) {
+      assert_true(e[i].key >= buf && e[i].key + e[i].key_len <= buf + len);
+      assert_int_equal(e[i].key_start, (uint32_t)(e[i].key - buf));
+      assert_true(e[i].key_len > 0);
+      assert_true(e[i].value_start <= e[i].value_end && e[i].value_end <= len);
+      assert_true(e[i].value_start >= e[i].key_start + e[i].key_len);
+      assert_true(e[i].key_start >= last_end);
+      assert_true(e[i].line > last_line);
+      assert_true(e[i].value_len <= e[i].value_end - e[i].value_start);
+      assert_int_equal(e[i].value[e[i].value_len], '\0');
+      uint32_t line = 1;
+      for (uint32_t k = 0; k < e[i].key_start; k++) line += buf[k] == '\n';
+      assert_int_equal(e[i].line, line);
+      last_line = e[i].line;
+      last_end = e[i].value_end;
+    }
+    rl_arena_free(a);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(dotenv__basic),
@@ -197,6 +237,7 @@ int main(void) {
       cmocka_unit_test(dotenv__multiline_and_unterminated),
       cmocka_unit_test(dotenv__empty_input),
       cmocka_unit_test(dotenv__many_entries),
+      cmocka_unit_test(dotenv__random_input_invariants),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
