@@ -385,7 +385,9 @@ static char *decode_range(rl_jsfile *jf, uint32_t s, uint32_t e, int tmpl, int r
 int rl_js_template_static(rl_jsfile *jf, TSNode n, const char **out, size_t *len,
                           size_t *prefix_len) {
   n = rl_js_unwrap(n);
-  if (ts_node_is_null(n)) return 0;
+  /* An unterminated literal (MISSING quote, ERROR inside) has no value we
+   * could vouch for. */
+  if (ts_node_is_null(n) || ts_node_has_error(n)) return 0;
   uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
   if (e < s + 2) return 0;
   if (type_is(n, "string")) {
