@@ -35,7 +35,7 @@ extern const char rl_doc__insecure_http_url[];
 static const char *const url_words[] = {
     "url",      "uri",     "urls",    "endpoint", "endpoints", "host",    "hostname", "base",
     "api",      "server",  "socket",  "ws",       "wss",       "websocket", "backend", "origin",
-    "webhook",  "service", "gateway", "proxy",    "signaling", "signalling", "livekit", NULL};
+    "webhook",  "service", "gateway", "signaling", "signalling", "livekit", NULL};
 
 /* Names of links meant for people, not for code to call. */
 static const char *const link_words[] = {
@@ -43,7 +43,10 @@ static const char *const link_words[] = {
     "website", "privacy", "terms",        "policy", "tos",       "learn",   "image",   "img",
     "avatar", "logo",    "icon",          "thumbnail", "thumb",  "photo",   "picture", "banner",
     "schema", "namespace", "xmlns",       "ns",     "license",   "repo",    "repository", "github",
-    "author", "blog",    NULL};
+    "author", "blog",    "share",         "invite", "canonical", "og",      "social",  "twitter",
+    "facebook", "linkedin", "youtube",    "instagram", "feedback", "status", "unsubscribe",
+    /* HTTP proxies are http:// by convention; TLS is tunnelled through them */
+    "proxy",  NULL};
 
 /* XML/SVG/SOAP namespace hosts: identifiers that look like URLs. */
 static const char *const namespace_hosts[] = {"www.w3.org",           "w3.org",         "schemas.xmlsoap.org",

@@ -14,10 +14,13 @@
  *      the secret there, whatever placeholder it holds;
  *   3. next.config.*: a secret-named key under `env` or `publicRuntimeConfig`,
  *      or a value there that reads a secret-named variable.
- * "Secret-named" is rl_name_is_secret() applied to the part after the prefix. */
+ * "Secret-named" is rl_name_is_secret() applied to the part after the prefix,
+ * except tokens that services issue for browsers (Mapbox public tokens,
+ * publishable and anon keys). */
 #include <string.h>
 
 #include "analysis.h"
+#include "bindname.h"
 #include "dotenv.h"
 #include "rule.h"
 #include "util.h"
@@ -27,12 +30,18 @@ extern const char rl_doc__public_env_secret[];
 static const char *const prefixes[] = {"NEXT_PUBLIC_", "NUXT_PUBLIC_", "EXPO_PUBLIC_", "REACT_APP_",
                                        "VITE_",        "GATSBY_",      "PUBLIC_",      NULL};
 
+/* Tokens that their services issue for browsers: Mapbox public tokens (pk.*),
+ * publishable and anon keys. Their docs tell users to use a public prefix. */
+static const char *const public_by_design[] = {"mapbox", "publishable", "anon", NULL};
+
 /* If name starts with a public prefix and the rest is secret-named, returns
  * the prefix. */
 static const char *public_secret(const char *name, size_t len) {
   for (size_t i = 0; prefixes[i]; i++) {
     size_t k = strlen(prefixes[i]);
-    if (len > k && memcmp(name, prefixes[i], k) == 0) return rl_name_is_secret(name + k, len - k) ? prefixes[i] : NULL;
+    if (len <= k || memcmp(name, prefixes[i], k) != 0) continue;
+    if (!rl_name_is_secret(name + k, len - k) || rl_name_has_word(name + k, len - k, public_by_design)) return NULL;
+    return prefixes[i];
   }
   return NULL;
 }
