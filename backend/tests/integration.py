@@ -691,6 +691,13 @@ def suite_drain():
     inflight.close()
     srv.stop()  # asserts exit status 0
 
+    # SIGINT drains the same way; an idle server exits 0 at once.
+    srv = Server()
+    assert http(srv.port, "GET", "/healthz").status == 200
+    srv.proc.send_signal(signal.SIGINT)
+    assert srv.proc.wait(timeout=30) == 0
+    srv.stop()
+
 
 class FakeHms(httpserver.BaseHTTPRequestHandler):
     """A loopback stand-in for the 100ms REST API: checks the management token, records the request."""
