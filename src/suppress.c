@@ -14,6 +14,8 @@
  *   a regex). `a++ / b` and `x = y\n/re/.test(z)` are therefore misread; the
  *   misreading ends at the end of the line, because regexes and '...'/"..."
  *   strings cannot span lines.
+ * - "</" is taken as a JSX closing tag (a comparison with a regex literal
+ *   makes no sense), so `<a>x</a>; // directive` counts.
  * - JSX text is lexed as code: an apostrophe in `<p>Don't</p>` opens a string
  *   that ends at the end of that line, so a directive later on that same line
  *   is ignored. JSX comments `{/ * roomlint-disable-next-line x * /}` are
@@ -380,6 +382,11 @@ static void lex_js(rl_suppressions **sp, const char *b, size_t len, rl_arena *a)
       size_t s = i;
       while (i < len && is_ident_char((unsigned char)b[i])) i++;
       regex_ok = word_allows_regex(b + s, i - s);
+      continue;
+    }
+    if (c == '<' && i + 1 < len && b[i + 1] == '/') { /* JSX closing tag `</a>`, never `< /re/` */
+      i += 2;
+      regex_ok = 0;
       continue;
     }
     if (c == '{') {

@@ -220,6 +220,10 @@ static void suppress__jsx_comment(void **state) {
                                   RL_LANG_TSX);
   assert_int_equal(on(s, "insecure-http-url", 4), 1);
   assert_int_equal(on(s, "insecure-http-url", 3), 0);
+  /* a closing tag does not open a regex literal that swallows the comment */
+  s = parse_lang("const a = <a href=\"http://x.test\">x</a>; // roomlint-disable-line insecure-http-url\n",
+                 RL_LANG_TSX);
+  assert_int_equal(on(s, "insecure-http-url", 1), 1);
 }
 
 static void suppress__multiline_block_comment_next_line(void **state) {
