@@ -12,6 +12,7 @@
 #include "dotenv.h"
 #include "parse.h"
 #include "query.h"
+#include "regex.h"
 #include "rulepack.h"
 #include "suppress.h"
 #include "util.h"
@@ -192,6 +193,7 @@ void rl_engine_free(rl_engine *e) {
   rl_pkgcache_free(e->pkg);
   rl_parser_free(e->parser);
   if (e->cursor) ts_query_cursor_delete(e->cursor);
+  rl_regex_thread_done();
   free(e);
 }
 
@@ -679,6 +681,7 @@ static void *worker_main(void *arg) {
   pthread_mutex_unlock(&p->mu);
   rl_parser_free(ws.parser);
   ts_query_cursor_delete(ws.cursor);
+  rl_regex_thread_done();
   return NULL;
 }
 

@@ -55,6 +55,12 @@ static pcre2_match_data *match_data_for(const pcre2_code *code) {
   return tls_md;
 }
 
+void rl_regex_thread_done(void) {
+  pcre2_match_data_free(tls_md);
+  tls_md = NULL;
+  tls_md_pairs = 0;
+}
+
 int rl_regex_search(const rl_regex *re, const char *s, size_t n, size_t *start, size_t *end) {
   pcre2_match_data *md = match_data_for(re->code);
   int rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL)

@@ -16,6 +16,9 @@ void rl_regex_free(rl_regex *re);
 /* 1 if re matches somewhere in s[0..n), 0 if not. Thread-safe. */
 int rl_regex_match(const rl_regex *re, const char *s, size_t n);
 /* Like rl_regex_match, also giving the span of the whole match. */
+/* Frees this thread's match data (each worker at exit; the engine for the
+ * main thread). Matching again afterwards allocates it anew. */
+void rl_regex_thread_done(void);
 int rl_regex_search(const rl_regex *re, const char *s, size_t n, size_t *start, size_t *end);
 
 #endif

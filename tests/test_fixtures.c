@@ -48,7 +48,7 @@ static void add_mark(marks *m, uint32_t line, const char *id, size_t n, int ok) 
 static int parse_annotation(const char *p, size_t n, int *ok, const char **ids, size_t *idn) {
   size_t i = 0;
   while (i < n && (p[i] == ' ' || p[i] == '\t')) i++;
-  if (i + 1 < n && p[i] == '{' && p[i + 1] == '/') i++; /* JSX {/* ... */} */
+  if (i + 1 < n && p[i] == '{' && p[i + 1] == '/') i++; /* a JSX comment: {slash-star ... star-slash} */
   if (i + 1 < n && p[i] == '/' && (p[i + 1] == '/' || p[i + 1] == '*')) i += 2;
   else if (i < n && p[i] == '#') i += 1;
   else return 0;
@@ -113,7 +113,7 @@ static int checked(const char *rule, const char *folder, const marks *m) {
 }
 
 typedef struct folder_state {
-  char id[128];
+  char id[256];
 } folder_state;
 
 static void test_folder(void **state) {
@@ -125,7 +125,7 @@ static void test_folder(void **state) {
   assert_int_equal(rl_engine_new(&e, &cfg), 0);
   if (!rl_engine_rule_find(e, folder)) fail_msg("fixture folder '%s' names no rule", folder);
 
-  char root[512];
+  char root[512 + 256];
   snprintf(root, sizeof root, "%s/%s", FIXTURE_ROOT, folder);
   const char *paths[] = {root};
   rl_walk *w = NULL;
