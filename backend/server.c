@@ -135,13 +135,15 @@ void tk_log_event(const tk_config *cfg, int level, const char *msg) {
 
 static void log_request(const tk_server *s, const req *r, int aborted) {
   char line[512];
+  long long us;
   int n;
   if (s->cfg->log_level < TK_LOG_INFO)
     return;
+  us = (long long)((monotonic() - r->t0) * 1e6);
   n = snprintf(line, sizeof line,
                "{\"ts\":%lld,\"level\":\"info\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%u,"
-               "\"duration_ms\":%.3f,\"user\":%s%s%s%s}\n",
-               (long long)wall(), r->method, routes[r->route].name, r->status, (monotonic() - r->t0) * 1000.0,
+               "\"duration_ms\":%lld.%03lld,\"user\":%s%s%s%s}\n",
+               (long long)wall(), r->method, routes[r->route].name, r->status, us / 1000, us % 1000,
                r->user_tag[0] ? "\"" : "null", r->user_tag, r->user_tag[0] ? "\"" : "",
                aborted ? ",\"aborted\":true" : "");
   write_line(line, n < (int)sizeof line ? n : (int)sizeof line - 1);
