@@ -138,7 +138,6 @@ static int json_end(rl_sink *s, const rl_summary *sum) {
   put(summary, "notes", count(sum->notes));
   put(summary, "suppressed", count(sum->suppressed));
   put(summary, "parseErrors", count(sum->parse_errors));
-  put(summary, "seconds", json_real(sum->seconds));
   put(summary, "failed", json_boolean(sum->failed));
   put(root, "summary", summary);
   int rc = rl_report__dump(root, j->out);
