@@ -115,6 +115,10 @@ static void kids_done(kids *k) {
 }
 
 static TSNode first_named(TSNode n) {
+  if (ts_node_is_null(n)) return n;
+  /* Fast path: index 0 is cheap, and is rarely a comment. */
+  TSNode c0 = ts_node_named_child(n, 0);
+  if (ts_node_is_null(c0) || strcmp(ts_node_type(c0), "comment") != 0) return c0;
   kids k;
   TSNode c = null_node(), r = null_node();
   kids_init(&k, n);
