@@ -1659,8 +1659,8 @@ static const char *const compound_secret[] = {
     "accesstoken", "authtoken", "apitoken", "managementtoken", "mgmttoken", "bearertoken",
     "refreshtoken", "appcertificate", "signingkey", "webhooksecret", NULL};
 
-/* Index just past the credential phrase ending at part i, or 0 if part i
- * does not end one. */
+/* 1 if part i ends a credential phrase ("secret", "private key",
+ * "management token", ...). screaming: the whole name is upper case. */
 static int credential_at(const parts *ps, size_t i, int screaming) {
   const char *w = ps->p[i];
   const char *prev = i > 0 ? ps->p[i - 1] : "";
