@@ -12,8 +12,11 @@
  *   2. definitions of such variables in dotenv files, templates included: a
  *      .env.example that defines VITE_HMS_SECRET= teaches every user to put
  *      the secret there, whatever placeholder it holds;
- *   3. next.config.*: a secret-named key under `env` or `publicRuntimeConfig`,
- *      or a value there that reads a secret-named variable.
+ *   3. build configs that hand values to the client: next.config.* `env` and
+ *      `publicRuntimeConfig`, nuxt.config.* `runtimeConfig.public`,
+ *      vite.config.* `define`, webpack's DefinePlugin: a secret-named key, or
+ *      a value that reads a secret-named variable;
+ *   4. env.PUBLIC_X with env imported from SvelteKit's $env/dynamic/public.
  * "Secret-named" is rl_name_is_secret() applied to the part after the prefix,
  * except tokens that services issue for browsers (Mapbox public tokens,
  * publishable and anon keys). */
@@ -111,14 +114,29 @@ static void check_svelte_import(rl_ctx *ctx, rl_jsfile *jf, TSNode import) {
   }
 }
 
-static int is_next_config(const rl_source *src) {
+static const char *base_name(const rl_source *src) {
   const char *base = strrchr(src->path, '/');
-  base = base ? base + 1 : src->path;
-  static const char *const names[] = {"next.config.js", "next.config.mjs", "next.config.cjs", "next.config.ts",
-                                      "next.config.mts", NULL};
-  for (size_t i = 0; names[i]; i++)
-    if (strcmp(base, names[i]) == 0) return 1;
+  return base ? base + 1 : src->path;
+}
+
+/* next.config.js, vite.config.mts, ...: stem plus a JS/TS extension. */
+static int config_file_is(const rl_source *src, const char *stem) {
+  const char *base = base_name(src);
+  size_t k = strlen(stem);
+  if (strncmp(base, stem, k) != 0 || base[k] != '.') return 0;
+  static const char *const exts[] = {"js", "mjs", "cjs", "ts", "mts", "cts", NULL};
+  for (size_t i = 0; exts[i]; i++)
+    if (strcmp(base + k + 1, exts[i]) == 0) return 1;
   return 0;
+}
+
+/* 1 if pair sits in an object that is the value of a pair keyed `key`. */
+static int enclosing_key_is(rl_jsfile *jf, TSNode pair, const char *key) {
+  TSNode obj = ts_node_parent(pair);
+  TSNode outer = type_is(obj, "object") ? ts_node_parent(obj) : obj;
+  const char *k;
+  size_t kl;
+  return type_is(outer, "pair") && rl_js_pair_key(jf, outer, &k, &kl) && kl == strlen(key) && memcmp(k, key, kl) == 0;
 }
 
 /* Under serverRuntimeConfig, `env` is not sent to the client. */
@@ -132,42 +150,116 @@ static int under_server_config(rl_jsfile *jf, TSNode n) {
   return 0;
 }
 
-/* next.config.js: { env: { HMS_APP_SECRET: process.env.HMS_APP_SECRET } } */
-static void check_next_env(rl_ctx *ctx, rl_jsfile *jf, TSNode key, TSNode obj) {
-  if (!is_next_config(rl_ctx_source(ctx))) return;
-  const char *where;
-  size_t wl;
-  TSNode pair = ts_node_parent(key);
-  if (!rl_js_pair_key(jf, pair, &where, &wl) || under_server_config(jf, pair)) return;
-  const char *base = strrchr(rl_ctx_source(ctx)->path, '/');
-  base = base ? base + 1 : rl_ctx_source(ctx)->path;
-  /* `env` values are inlined into the bundle at build time;
-   * publicRuntimeConfig is serialised into every page's HTML. */
-  int is_env = wl == 3;
-  const char *how = is_env ? "the env key" : "publicRuntimeConfig";
-  const char *effect = is_env ? "inlines it into the client bundle" : "sends it to every browser with the page";
+/* What a config entry passes on: JSON.stringify(x) and String(x) pass x. */
+static TSNode passed_value(rl_jsfile *jf, TSNode v) {
+  v = rl_js_unwrap(v);
+  if (type_is(v, "call_expression")) {
+    const char *c = rl_js_callee(jf, v);
+    if (c && (strcmp(c, "JSON.stringify") == 0 || strcmp(c, "String") == 0)) v = rl_js_unwrap(rl_js_call_arg(v, 0));
+  }
+  return v;
+}
+
+static int is_literal(TSNode v) {
+  static const char *const types[] = {"string", "template_string", "number", "null", "undefined", "true", "false", NULL};
+  for (size_t i = 0; types[i]; i++)
+    if (type_is(v, types[i])) return 1;
+  return 0;
+}
+
+typedef struct config_site {
+  const char *how;    /* "the env key", "define", ... */
+  const char *effect; /* "inlines it into the client bundle" */
+  int define;         /* keys are replaced expressions ('process.env.X') */
+} config_site;
+
+/* Each entry of obj reaches the client: a secret-named key, or a value that
+ * reads a secret-named variable, is reported. */
+static void check_entries(rl_ctx *ctx, rl_jsfile *jf, TSNode obj, const config_site *site) {
+  const char *base = base_name(rl_ctx_source(ctx));
   for (uint32_t i = 0; i < ts_node_named_child_count(obj); i++) {
     TSNode c = ts_node_named_child(obj, i);
     TSNode value = {{0}, NULL, NULL};
-    if (type_is(c, "pair")) value = field(c, "value");
+    if (type_is(c, "pair")) value = passed_value(jf, field(c, "value"));
     else if (!type_is(c, "shorthand_property_identifier")) continue;
     const char *k;
     size_t kl;
     if (!rl_js_pair_key(jf, c, &k, &kl)) continue;
+    /* define: { 'process.env.HMS_SECRET': ... } names HMS_SECRET */
+    const char *name = k;
+    size_t nl = kl;
+    if (site->define) {
+      const char *dot = memrchr(k, '.', kl);
+      if (dot) {
+        nl = kl - (size_t)(dot + 1 - k);
+        name = dot + 1;
+      }
+    }
     const char *env = NULL;
     size_t el = 0;
     if (!ts_node_is_null(value) && !rl_js_env_read(jf, value, &env, &el)) env = NULL;
     /* A read of NEXT_PUBLIC_X is reported where it is read. */
     if (env && public_secret(env, el)) continue;
+    /* define: { 'process.env.HMS_SECRET': 'undefined' } blanks a name out. */
+    int literal = site->define && !ts_node_is_null(value) && is_literal(value);
     TSNode at = type_is(c, "pair") ? field(c, "key") : c;
-    if (rl_name_is_secret(k, kl)) {
-      rl_report(ctx, at, "secret '%.*s' is passed to the client through %s of %s, which %s", (int)kl, k, how, base,
-                effect);
+    if (!literal && rl_name_is_secret(name, nl)) {
+      rl_report(ctx, at, "secret '%.*s' is passed to the client through %s of %s, which %s", (int)nl, name, site->how,
+                base, site->effect);
     } else if (env && rl_name_is_secret(env, el)) {
       rl_report(ctx, value, "secret '%.*s' is passed to the client as '%.*s' through %s of %s, which %s", (int)el, env,
-                (int)kl, k, how, base, effect);
+                (int)kl, k, site->how, base, site->effect);
     }
   }
+}
+
+/* Config objects whose entries reach the client:
+ *   next.config.*  { env: {...} }, { publicRuntimeConfig: {...} }
+ *   nuxt.config.*  { runtimeConfig: { public: {...} } }
+ *   vite.config.*  { define: {...} } */
+static void check_config_pair(rl_ctx *ctx, rl_jsfile *jf, TSNode key, TSNode obj) {
+  const rl_source *src = rl_ctx_source(ctx);
+  TSNode pair = ts_node_parent(key);
+  const char *k;
+  size_t kl;
+  if (!rl_js_pair_key(jf, pair, &k, &kl)) return;
+  static const config_site next_env = {"the env key", "inlines it into the client bundle", 0};
+  /* publicRuntimeConfig and Nuxt's public runtime config are serialised into
+   * every page's HTML. */
+  static const config_site next_public = {"publicRuntimeConfig", "sends it to every browser with the page", 0};
+  static const config_site nuxt_public = {"runtimeConfig.public", "sends it to every browser with the page", 0};
+  static const config_site vite_define = {"define", "inlines it into the client bundle", 1};
+  if (config_file_is(src, "next.config")) {
+    if (under_server_config(jf, pair)) return;
+    if (kl == 3 && memcmp(k, "env", 3) == 0) check_entries(ctx, jf, obj, &next_env);
+    else if (kl == 19 && memcmp(k, "publicRuntimeConfig", 19) == 0) check_entries(ctx, jf, obj, &next_public);
+  } else if (config_file_is(src, "nuxt.config")) {
+    if (kl == 6 && memcmp(k, "public", 6) == 0 && enclosing_key_is(jf, pair, "runtimeConfig"))
+      check_entries(ctx, jf, obj, &nuxt_public);
+  } else if (config_file_is(src, "vite.config")) {
+    if (kl == 6 && memcmp(k, "define", 6) == 0) check_entries(ctx, jf, obj, &vite_define);
+  }
+}
+
+/* new webpack.DefinePlugin({ 'process.env.HMS_SECRET': JSON.stringify(...) }) */
+static void check_define_plugin(rl_ctx *ctx, rl_jsfile *jf, TSNode obj) {
+  static const config_site plugin = {"DefinePlugin", "inlines it into the bundle", 1};
+  check_entries(ctx, jf, obj, &plugin);
+}
+
+/* import { env } from '$env/dynamic/public'; env.PUBLIC_HMS_SECRET */
+static void check_svelte_dynamic(rl_ctx *ctx, rl_jsfile *jf, TSNode read, TSNode name) {
+  if (!rl_js_imports(jf, "$env/dynamic/public")) return;
+  size_t len;
+  const char *t = rl_js_text(jf, name, &len);
+  const char *rest = t;
+  size_t rest_len = len;
+  if (len > 7 && memcmp(t, "PUBLIC_", 7) == 0) {
+    rest += 7;
+    rest_len -= 7;
+  }
+  if (rl_name_is_secret(rest, rest_len) && !rl_name_has_word(rest, rest_len, public_by_design))
+    rl_report(ctx, read, "secret '%.*s' is read from $env/dynamic/public, which sends it to the browser", (int)len, t);
 }
 
 static void on_match(rl_ctx *ctx, const rl_match *m) {
@@ -189,7 +281,13 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
     check_svelte_import(ctx, jf, rl_match_capture(m, "import"));
     break;
   case 4:
-    check_next_env(ctx, jf, rl_match_capture(m, "key"), rl_match_capture(m, "obj"));
+    check_config_pair(ctx, jf, rl_match_capture(m, "key"), rl_match_capture(m, "obj"));
+    break;
+  case 5:
+    check_define_plugin(ctx, jf, rl_match_capture(m, "obj"));
+    break;
+  case 6:
+    check_svelte_dynamic(ctx, jf, rl_match_capture(m, "read"), rl_match_capture(m, "name"));
     break;
   default:
     break;
@@ -211,7 +309,10 @@ static void on_file(rl_ctx *ctx) {
   }
 }
 
-static const char *const needles[] = {"env", "PUBLIC_", "REACT_APP_", "VITE_", "GATSBY_", NULL};
+/* Every JS finding involves "env" (process.env, import.meta.env, $env, the
+ * env key) except define maps, DefinePlugin and Nuxt's runtimeConfig. */
+static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",    "VITE_",
+                                      "GATSBY_", "define",      "DefinePlugin", "runtimeConfig", NULL};
 
 const rl_rule rl_rule_public_env_secret = {
     .id = "public-env-secret",
@@ -233,8 +334,16 @@ const rl_rule rl_rule_public_env_secret = {
         " value: (member_expression property: (property_identifier) @_env) @source) (#eq? @_env \"env\"))\n"
         /* 3: import { PUBLIC_X } from '$env/static/public' */
         "((import_statement source: (string) @module) @import (#match? @module \"^.\\\\$env/static/public.$\"))\n"
-        /* 4: next.config.js { env: {...} } and { publicRuntimeConfig: {...} } */
-        "((pair key: (_) @key value: (object) @obj) (#match? @key \"^[\\\"']?(env|publicRuntimeConfig)[\\\"']?$\"))\n",
+        /* 4: config objects: next.config env / publicRuntimeConfig, nuxt.config
+         * runtimeConfig.public, vite.config define */
+        "((pair key: (_) @key value: (object) @obj)"
+        " (#match? @key \"^[\\\"']?(env|publicRuntimeConfig|public|define)[\\\"']?$\"))\n"
+        /* 5: new webpack.DefinePlugin({...}) */
+        "((new_expression constructor: (_) @ctor arguments: (arguments . (object) @obj))"
+        " (#match? @ctor \"DefinePlugin$\"))\n"
+        /* 6: env.PUBLIC_X with env from $env/dynamic/public */
+        "((member_expression object: (identifier) @_obj property: (property_identifier) @name) @read"
+        " (#eq? @_obj \"env\"))\n",
     .on_match = on_match,
     .on_file = on_file,
     .needles = needles,
