@@ -205,15 +205,6 @@ static int explain(const rl_engine *e, const char *id) {
   return EXIT_CLEAN;
 }
 
-static char *join_args(int argc, char **argv) {
-  rl_buf b = {0};
-  for (int i = 0; i < argc; i++) {
-    if (i) rl_buf_putc(&b, ' ');
-    rl_buf_puts(&b, argv[i]);
-  }
-  return rl_buf_detach(&b);
-}
-
 int main(int argc, char **argv) {
   options o;
   parse_args(argc, argv, &o);
@@ -273,16 +264,13 @@ int main(int argc, char **argv) {
   }
   char cwd[4096];
   if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, ".");
-  char *cmdline = join_args(argc, argv);
   rl_run_info run = {0};
   run.roots = o.paths;
   run.nroots = o.npaths;
   run.cwd = cwd;
-  run.command_line = cmdline;
   rl_summary sum;
   int rc = rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
   sink->free(sink);
-  free(cmdline);
   if (rc == 0 && fflush(out) != 0) {
     rl_error_set("could not write the report: %s", strerror(errno));
     rc = RL_EIO;

@@ -16,7 +16,6 @@ typedef struct rl_run_info {
   const char *const *roots;     /* the paths scanned, as given */
   size_t nroots;
   const char *cwd;              /* absolute working directory (SARIF SRCROOT) */
-  const char *command_line;     /* for SARIF invocations */
   rl_severity fail_on;
 } rl_run_info;
 

@@ -25,7 +25,6 @@ typedef struct sarif_sink {
   size_t nrules;
   char *cwd;     /* normalised absolute working directory, or NULL */
   char *cwd_uri; /* its file URI with a trailing slash */
-  char *command_line;
   json_t *driver;
   json_t *results;
   json_t *notifications;
@@ -321,7 +320,6 @@ static int sarif_begin(rl_sink *s, const rl_run_info *run) {
     if (b.ptr[b.len - 1] != '/') rl_buf_putc(&b, '/');
     ss->cwd_uri = rl_buf_detach(&b);
   }
-  if (run->command_line) ss->command_line = rl_xstrdup(run->command_line);
 
   ss->driver = new_object();
   put(ss->driver, "name", json_string("roomlint"));
@@ -459,7 +457,6 @@ static int sarif_end(rl_sink *s, const rl_summary *sum) {
   put(run, "tool", tool);
 
   json_t *inv = new_object();
-  if (ss->command_line) put(inv, "commandLine", rl_report__jstr(ss->command_line));
   put(inv, "executionSuccessful", json_true());
   if (ss->cwd_uri) {
     json_t *wd = new_object();
@@ -498,7 +495,6 @@ static void sarif_free(rl_sink *s) {
   free(ss->rules);
   free(ss->cwd);
   free(ss->cwd_uri);
-  free(ss->command_line);
   free(ss);
 }
 

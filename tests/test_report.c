@@ -64,7 +64,6 @@ static const rl_run_info run_info = {
     .roots = roots,
     .nroots = 1,
     .cwd = "/home/dev/my app",
-    .command_line = "roomlint --format sarif .",
     .fail_on = RL_SEV_WARNING,
 };
 

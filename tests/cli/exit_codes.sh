@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Exit codes and messages: 0 clean, 1 findings at or above --fail-on,
+# 2 usage errors, unreadable paths, bad rule files, write failures.
+. "$(dirname "$0")/lib/assert.bash"
+
+expect_status 1 "demo app has findings" -- "$RL" fixtures/demo-app
+expect_status 0 "--fail-on none never fails" -- "$RL" --fail-on none fixtures/demo-app
+mkdir -p "$TMP/clean"
+printf 'export const room = "standup";\n' > "$TMP/clean/app.js"
+expect_status 0 "clean tree" -- "$RL" "$TMP/clean"
+expect_grep "no problems found" "$TMP/out" "clean tree says so"
+
+# Only warnings: fail at warning, pass at error.
+printf 'fetch("http://api.demo-video.io/token");\n' > "$TMP/clean/warn.js"
+expect_status 1 "warning fails at --fail-on warning" -- "$RL" "$TMP/clean"
+expect_status 0 "warning passes at --fail-on error" -- "$RL" --fail-on error "$TMP/clean"
+expect_status 0 "a disabled rule does not fire" -- "$RL" --disable insecure-http-url "$TMP/clean"
+rm "$TMP/clean/warn.js"
+
+expect_status 2 "unknown option" -- "$RL" --frobnicate
+expect_grep "unknown option '--frobnicate'" "$TMP/err" "names the unknown option"
+expect_status 2 "bad format" -- "$RL" -f xml .
+expect_grep "'xml' is not one of text, json, sarif" "$TMP/err" "names the bad format"
+expect_status 2 "bad --fail-on" -- "$RL" --fail-on fatal .
+expect_status 2 "option without value" -- "$RL" --rules
+expect_status 2 "bad --jobs" -- "$RL" -j 0 .
+expect_status 2 "unknown rule in --disable" -- "$RL" --disable no-such-rule .
+expect_grep "unknown rule 'no-such-rule'" "$TMP/err" "names the unknown rule"
+expect_status 2 "missing path" -- "$RL" "$TMP/does-not-exist"
+expect_grep "does-not-exist" "$TMP/err" "names the missing path"
+expect_status 2 "unknown rule for --explain" -- "$RL" --explain nope
+
+mkdir -p "$TMP/badpack"
+printf '; id: x\n; severity: warning\n; title: t\n; message: m\n; languages: javascript\n(call_expresion) @finding\n' > "$TMP/badpack/x.scm"
+expect_status 2 "broken rule pack" -- "$RL" --rules "$TMP/badpack" "$TMP/clean"
+expect_grep "x.scm:6:2: unknown node type 'call_expresion'" "$TMP/err" "rule pack error names file, line, column"
+
+# Write failures: exit 2, and an existing report is left as it was.
+expect_status 2 "output into a missing directory" -- "$RL" -o "$TMP/nodir/report.txt" "$TMP/clean"
+echo "previous report" > "$TMP/report.json"
+chmod 0500 "$TMP" 2>/dev/null || true
+if [ "$(id -u)" != 0 ]; then
+  expect_status 2 "output into a read-only directory" -- "$RL" -f json -o "$TMP/report.json" "$TMP/clean"
+  expect_grep "previous report" "$TMP/report.json" "the previous report survives a failed write"
+fi
+chmod 0700 "$TMP"
+if [ -w /dev/full ]; then
+  expect_status 2 "stdout that cannot be written (/dev/full)" -- sh -c "\"$RL\" -f sarif fixtures/demo-app > /dev/full"
+fi
+expect_status 1 "-o writes the report" -- "$RL" -f json -o "$TMP/report.json" fixtures/demo-app
+expect_grep '"ruleId": "hardcoded-secret"' "$TMP/report.json" "report file has findings"
+
+expect_status 0 "--version" -- "$RL" --version
+expect_grep "^roomlint [0-9]+\.[0-9]+\.[0-9]+" "$TMP/out" "version line"
+expect_grep "tree-sitter-javascript 0\.23\." "$TMP/out" "grammar versions"
+expect_status 0 "--help" -- "$RL" --help
+expect_grep "^Usage: roomlint" "$TMP/out" "usage text"
+expect_status 0 "--list-rules" -- "$RL" --list-rules
+expect_grep "^hardcoded-secret +error " "$TMP/out" "rules listed with severity"
+expect_status 0 "--explain" -- "$RL" --explain insecure-http-url
+expect_grep "^# insecure-http-url" "$TMP/out" "explain prints the doc"
+finish
