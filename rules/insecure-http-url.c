@@ -7,8 +7,9 @@
  *     new WebSocket / EventSource / URL / Request;
  *   - a value bound to a name that says URL, endpoint, host, base, api,
  *     server, socket... (`const API_URL = ...`, `{ baseURL: ... }`,
- *     `<LiveKitRoom serverUrl="ws://...">`), unless the name says it is a
- *     link for people (docs, help, homepage, logo, avatar...);
+ *     `<LiveKitRoom serverUrl="ws://...">`), or a key inside an object so
+ *     named (`endpoints: { tokenByRoomCode: ... }`), unless the name says it
+ *     is a link for people (docs, help, homepage, logo, avatar...);
  *   - a URL-named key in a dotenv file.
  * A URL in an error message or a comment is text for a person, not an
  * endpoint, and is not reported. Hosts where plain text never crosses an
@@ -226,6 +227,16 @@ method:
   return 0;
 }
 
+/* For a pair in an object that is itself the value of a pair, that pair's key. */
+static int outer_key(rl_jsfile *jf, TSNode pair, const char **key, size_t *len) {
+  if (ts_node_is_null(pair) || strcmp(ts_node_type(pair), "pair") != 0) return 0;
+  TSNode obj = ts_node_parent(pair);
+  if (ts_node_is_null(obj) || strcmp(ts_node_type(obj), "object") != 0) return 0;
+  TSNode outer = ts_node_parent(obj);
+  if (ts_node_is_null(outer) || strcmp(ts_node_type(outer), "pair") != 0) return 0;
+  return rl_js_pair_key(jf, outer, key, len);
+}
+
 /* The callee as written, for messages: "axios.get", "new WebSocket". */
 static const char *callee_text(rl_ctx *ctx, TSNode call) {
   int is_new = strcmp(ts_node_type(call), "new_expression") == 0;
@@ -250,8 +261,15 @@ static void on_url(rl_ctx *ctx, const rl_match *m) {
   rl_binding b;
   const char *where = NULL;
   if (rl_bound_name(jf, s, &b)) {
-    if (name_is_endpoint(b.name, b.name_len))
+    if (name_is_endpoint(b.name, b.name_len)) {
       where = rl_arena_printf(rl_ctx_arena(ctx), "in '%.*s'", (int)b.display_len, b.display);
+    } else if (!rl_name_has_word(b.name, b.name_len, link_words)) {
+      /* { endpoints: { tokenByRoomCode: 'http://...' } } (100ms Prebuilt) */
+      const char *outer;
+      size_t ol;
+      if (outer_key(jf, b.holder, &outer, &ol) && name_is_endpoint(outer, ol))
+        where = rl_arena_printf(rl_ctx_arena(ctx), "in '%.*s.%.*s'", (int)ol, outer, (int)b.name_len, b.name);
+    }
   } else if (!ts_node_is_null(b.holder) && strcmp(ts_node_type(b.holder), "arguments") == 0) {
     TSNode call = ts_node_parent(b.holder);
     uint32_t argi = 0;
