@@ -22,8 +22,8 @@
 #include "walk.h"
 
 #define FIXTURE_ROOT "fixtures/rules"
-#define MIN_POSITIVES 6
-#define MIN_NEGATIVES 8
+#define MIN_POSITIVES 8
+#define MIN_NEGATIVES 10
 
 typedef struct mark {
   uint32_t line;
