@@ -2,7 +2,8 @@
  *
  * "Used as an endpoint" means one of:
  *   - the URL argument of a request or connection API: fetch, axios (and its
- *     method helpers), ky, got, superagent, jQuery, socket.io's io(),
+ *     method helpers), Node's http.get/request, ky, got, superagent, jQuery,
+ *     socket.io's io(),
  *     navigator.sendBeacon, room.connect(url, token) (LiveKit), xhr.open(m, url),
  *     new WebSocket / EventSource / URL / Request;
  *   - a value bound to a name that says URL, endpoint, host, base, api,
@@ -181,7 +182,7 @@ static const char *const http_methods[] = {"get",     "post",    "put",  "patch"
                                            "request", "ajax",    "getJSON", "fetch", "connect", "io", NULL};
 static const char *const http_modules[] = {"axios",         "ky",          "got",        "superagent",
                                            "node-fetch",    "cross-fetch", "isomorphic-fetch", "isomorphic-unfetch",
-                                           "undici",        "socket.io-client", "needle", "ofetch", "redaxios", NULL};
+                                           "undici",        "socket.io-client", "needle", "ofetch", "redaxios", "http", NULL};
 static const char *const http_objects[] = {"axios", "http", "httpClient", "$http", "api",  "apiClient", "client",
                                            "request", "superagent", "ky", "got", "$", "jQuery", NULL};
 static const char *const plain_calls[] = {"fetch",  "window.fetch", "globalThis.fetch", "self.fetch", "$fetch",
