@@ -13,7 +13,9 @@ static int same(TSNode a, TSNode b) { return !ts_node_is_null(a) && !ts_node_is_
 
 static int is_wrapper(TSNode n) {
   static const char *const types[] = {"parenthesized_expression", "as_expression", "satisfies_expression",
-                                      "non_null_expression", "type_assertion", NULL};
+                                      "non_null_expression", "type_assertion",
+                                      /* <Room appSecret={'...'} /> */
+                                      "jsx_expression", NULL};
   for (size_t i = 0; types[i]; i++)
     if (type_is(n, types[i])) return 1;
   return 0;

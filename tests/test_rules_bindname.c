@@ -135,6 +135,7 @@ static void rules_bindname__bound_names(void **state) {
   expect_binding("a.js", "const { appSecret = 'v10' } = opts;", "v10", "appSecret", "appSecret");
   expect_binding("a.jsx", "const el = <Room appSecret=\"v11\" />;", "v11", "appSecret", "appSecret");
   expect_binding("a.tsx", "const el = <Room appSecret=\"v12\" />;", "v12", "appSecret", "appSecret");
+  expect_binding("a.tsx", "const el = <Room appSecret={'v12b'} />;", "v12b", "appSecret", "appSecret");
   /* looked through: parentheses, as, ?:, ||, ?? and the left of + */
   expect_binding("a.ts", "const API_URL = ('v13' as string);", "v13", "API_URL", "API_URL");
   expect_binding("a.js", "const API_URL = dev ? 'v14' : 'v15';", "v15", "API_URL", "API_URL");
