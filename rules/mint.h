@@ -1,0 +1,102 @@
+#ifndef RL_MINT_H
+#define RL_MINT_H
+/* Recognises code that mints (signs) an access token, for the rules that care
+ * where tokens are made: client-side-token-minting, token-ttl-too-long,
+ * token-without-expiry, secret-in-response, secret-logged,
+ * unauthenticated-room-route...
+ *
+ * A "mint site" is the one call or `new` that holds the signing secret:
+ *
+ *   jsonwebtoken   jwt.sign(payload, secret, options)           the call
+ *                  (default, namespace, named imports, require, destructuring,
+ *                  const aliases: anything rl_js_callee resolves to
+ *                  "jsonwebtoken:sign")
+ *   jose           new SignJWT(payload)...setExpirationTime(x).sign(key)
+ *                  the final .sign() call; the chain may start from a const
+ *                  bound to `new SignJWT(...)`                  m->ctor = the new
+ *   livekit        new AccessToken(apiKey, apiSecret, { identity, ttl })
+ *                  the `new` (it holds secret and options; .toJwt() only
+ *                  serialises; see rl_mint_token_expr)
+ *   twilio         new AccessToken(accountSid, apiKey, apiSecret, { identity, ttl })
+ *                  twilio.jwt.AccessToken, require('twilio').jwt.AccessToken,
+ *                  require('twilio/lib/jwt/AccessToken')        the `new`
+ *   agora          RtcTokenBuilder.buildTokenWithUid / buildTokenWithAccount /
+ *                  buildTokenWithUserAccount / buildTokenWithRtm... and
+ *                  RtmTokenBuilder.buildToken (any <X>TokenBuilder.build*)
+ *                  from agora-token or agora-access-token     the call
+ *   opentok        ot.generateToken(sessionId, { role, expireTime }) where ot
+ *                  is `new OpenTok(key, secret)` from 'opentok' (directly or a
+ *                  const bound to it)                           the call
+ *   100ms          sdk.auth.getAuthToken({ roomId, role, userId, validForSeconds })
+ *                  sdk.auth.getManagementToken({ validForSeconds }) where sdk
+ *                  is `new HMSSDK(...)` / `new HMS.SDK(...)` from
+ *                  @100mslive/server-sdk (directly or via a const)  the call
+ *
+ * Instances are followed through `const` bindings only (rl_js_const_init):
+ * `let at = new AccessToken(...)` is still a mint site (the `new`), but a
+ * generateToken/getAuthToken on a `let` instance is not recognised.
+ * A method called `sign` on an unknown object, a `sign` imported from a
+ * local module, jwt.verify/decode: not mints. */
+#include <tree_sitter/api.h>
+
+#include "analysis.h"
+
+typedef enum rl_mint_kind {
+  RL_MINT_NONE = 0,
+  RL_MINT_JSONWEBTOKEN,
+  RL_MINT_JOSE,
+  RL_MINT_LIVEKIT,
+  RL_MINT_TWILIO,
+  RL_MINT_AGORA,
+  RL_MINT_OPENTOK,
+  RL_MINT_HMS_SDK
+} rl_mint_kind;
+
+typedef struct rl_mint {
+  rl_mint_kind kind;
+  const char *what;    /* for messages: "jsonwebtoken sign()", "jose SignJWT.sign()",
+                          "LiveKit new AccessToken()", "Twilio new AccessToken()",
+                          "Agora RtcTokenBuilder.buildTokenWithUid()",
+                          "OpenTok generateToken()", "100ms getAuthToken()" */
+  const char *package; /* "jsonwebtoken", "jose", "livekit-server-sdk", "twilio",
+                          "agora-token" / "agora-access-token", "opentok",
+                          "@100mslive/server-sdk" */
+  TSNode call;         /* the mint site: call_expression or new_expression */
+  TSNode ctor;         /* jose: the `new SignJWT(...)`; opentok/100ms: the
+                          `new OpenTok(...)` / `new HMSSDK(...)` if found; else null */
+  TSNode payload_arg;  /* the claims argument as written (jsonwebtoken arg 0,
+                          jose SignJWT arg 0, 100ms config arg 0); else null */
+  TSNode payload;      /* that argument as an object literal when it is one or a
+                          const/let bound to one (rl_js_object_of); else null */
+  TSNode options_arg;  /* jsonwebtoken arg 2, LiveKit arg 2, Twilio arg 3,
+                          OpenTok arg 1; else null */
+  TSNode options;      /* options_arg as an object literal (rl_js_object_of), else null */
+  TSNode secret;       /* the signing-key argument if the site has one
+                          (jsonwebtoken arg 1, jose sign arg 0, LiveKit ctor arg 1,
+                          Twilio ctor arg 2, Agora arg 1, OpenTok/100ms ctor
+                          arg 1); else null */
+  int is_management;   /* a 100ms management token: payload `type: 'management'`
+                          (known string) or getManagementToken() */
+} rl_mint;
+
+/* 1 if `call` (a call_expression or new_expression; wrappers such as await and
+ * parentheses are looked through) is a mint site; fills *out. 0 otherwise
+ * (*out then has kind RL_MINT_NONE). */
+int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out);
+
+/* Calls cb for every mint site in subtree, in document order (iterative). */
+typedef void (*rl_mint_cb)(void *data, const rl_mint *m);
+void rl_mint_each(rl_jsfile *jf, TSNode subtree, rl_mint_cb cb, void *data);
+
+/* 1 if subtree contains a mint site (stops at the first). */
+int rl_mint_any(rl_jsfile *jf, TSNode subtree);
+
+/* 1 if expr evaluates to a freshly minted token string (or a promise of
+ * one): a mint site that returns the token (jsonwebtoken sign, jose chain,
+ * Agora build*, OpenTok generateToken, 100ms get*Token), or `x.toJwt()` where
+ * x is a LiveKit/Twilio AccessToken (`new` directly, or an identifier bound
+ * once to one), or an identifier bound by const to any of those. await and
+ * parentheses are looked through. Fills *out with the mint site. */
+int rl_mint_token_expr(rl_jsfile *jf, TSNode expr, rl_mint *out);
+
+#endif

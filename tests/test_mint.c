@@ -1,0 +1,223 @@
+/* rules/mint.c: which calls mint a token, through imports and aliases, and
+ * which near misses do not. */
+#include "rltest.h"
+
+#include <string.h>
+
+#include "analysis.h"
+#include "arena.h"
+#include "mint.h"
+#include "parse.h"
+#include "source.h"
+
+typedef struct parsed {
+  rl_arena *arena;
+  rl_parser *parser;
+  rl_source src;
+  rl_tree *tree;
+  rl_jsfile *jf;
+} parsed;
+
+static void parse_js(parsed *p, const char *path, const char *code) {
+  memset(p, 0, sizeof *p);
+  p->arena = rl_arena_new();
+  p->parser = rl_parser_new();
+  rl_source_init(&p->src, path, code, strlen(code), rl_lang_for_path(path), p->arena);
+  p->tree = rl_parse(p->parser, &p->src);
+  assert_non_null(p->tree);
+  p->jf = rl_jsfile_new(&p->src, rl_tree_root(p->tree), p->arena);
+}
+
+static void parsed_free(parsed *p) {
+  rl_tree_free(p->tree);
+  rl_parser_free(p->parser);
+  rl_arena_free(p->arena);
+}
+
+typedef struct seen {
+  parsed *p;
+  char buf[512]; /* "what|payload?|options?|mgmt;" per mint */
+  int n;
+} seen;
+
+static void node_text(parsed *p, TSNode n, char *out, size_t cap) {
+  if (ts_node_is_null(n)) {
+    snprintf(out, cap, "-");
+    return;
+  }
+  size_t len;
+  const char *t = rl_js_text(p->jf, n, &len);
+  snprintf(out, cap, "%.*s", (int)(len > 40 ? 40 : len), t);
+}
+
+static void collect(void *data, const rl_mint *m) {
+  seen *s = data;
+  char sec[64];
+  node_text(s->p, m->secret, sec, sizeof sec);
+  size_t l = strlen(s->buf);
+  snprintf(s->buf + l, sizeof s->buf - l, "%s%s|%s|%s|%s%s", s->n ? ";" : "", m->what,
+           ts_node_is_null(m->payload) ? "-" : "P", ts_node_is_null(m->options) ? "-" : "O", sec,
+           m->is_management ? "|mgmt" : "");
+  s->n++;
+}
+
+/* The mints in code, "what|P|O|secret[|mgmt]" joined by ';' ("" for none). */
+static void expect_mints(const char *path, const char *code, const char *want) {
+  parsed p;
+  parse_js(&p, path, code);
+  seen s;
+  memset(&s, 0, sizeof s);
+  s.p = &p;
+  rl_mint_each(p.jf, rl_tree_root(p.tree), collect, &s);
+  int any = rl_mint_any(p.jf, rl_tree_root(p.tree));
+  parsed_free(&p);
+  if (strcmp(s.buf, want) != 0) fail_msg("mints in:\n%s\ngot  '%s'\nwant '%s'", code, s.buf, want);
+  if (any != (want[0] != '\0')) fail_msg("rl_mint_any disagrees for:\n%s", code);
+}
+
+static void mint__jsonwebtoken_imports(void **state) {
+  (void)state;
+  expect_mints("a.js", "import jwt from 'jsonwebtoken'; jwt.sign({ room_id: r }, secret, { expiresIn: '1h' });",
+               "jsonwebtoken sign()|P|O|secret");
+  expect_mints("a.ts", "import * as jwt from 'jsonwebtoken'; jwt.sign(payload, process.env.S);",
+               "jsonwebtoken sign()|-|-|process.env.S");
+  expect_mints("a.js", "import { sign as s } from 'jsonwebtoken'; s({ a: 1 }, k);", "jsonwebtoken sign()|P|-|k");
+  expect_mints("a.js", "const jwt = require('jsonwebtoken'); const t = jwt.sign(p, k, opts);",
+               "jsonwebtoken sign()|-|-|k");
+  expect_mints("a.js", "const { sign } = require('jsonwebtoken'); sign({}, k, (e, t) => {});",
+               "jsonwebtoken sign()|P|-|k");
+  expect_mints("a.js", "const jwt = require('jsonwebtoken'); const s = jwt.sign; s({}, k);",
+               "jsonwebtoken sign()|P|-|k");
+  /* payload built in a variable first; management type */
+  expect_mints("a.js",
+               "import jwt from 'jsonwebtoken';\n"
+               "const payload = { access_key: k, type: 'management', version: 2 };\n"
+               "const o = { expiresIn: '24h' };\n"
+               "jwt.sign(payload, secret, o);",
+               "jsonwebtoken sign()|P|O|secret|mgmt");
+}
+
+static void mint__jsonwebtoken_near_misses(void **state) {
+  (void)state;
+  expect_mints("a.js", "import jwt from 'jsonwebtoken'; jwt.verify(t, k); jwt.decode(t);", "");
+  expect_mints("a.js", "import { sign } from './crypto-utils'; sign(data);", "");
+  expect_mints("a.js", "signer.sign(data); crypto.createSign('sha256').sign(key);", "");
+  expect_mints("a.js", "fetch('/api/token').then(r => r.json());", "");
+  /* jsonwebtoken's sign shadowed by a local function */
+  expect_mints("a.js", "function sign(x) { return x; } sign({ room_id: 1 }, 'k');", "");
+}
+
+static void mint__jose(void **state) {
+  (void)state;
+  expect_mints("a.ts",
+               "import { SignJWT } from 'jose';\n"
+               "const t = await new SignJWT({ room_id: r, type: 'management' })\n"
+               "  .setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('2h').sign(key);",
+               "jose SignJWT.sign()|P|-|key|mgmt");
+  expect_mints("a.ts", "import * as jose from 'jose'; await new jose.SignJWT(claims).sign(secret);",
+               "jose SignJWT.sign()|-|-|secret");
+  expect_mints("a.ts",
+               "import { SignJWT } from 'jose';\n"
+               "const builder = new SignJWT({ sub: u });\n"
+               "const tok = await builder.setExpirationTime('1h').sign(k);",
+               "jose SignJWT.sign()|P|-|k");
+  /* jose's verify and another library's SignJWT */
+  expect_mints("a.ts", "import { jwtVerify } from 'jose'; await jwtVerify(t, k);", "");
+  expect_mints("a.ts", "import { SignJWT } from './my-jwt'; await new SignJWT({}).sign(k);", "");
+}
+
+static void mint__livekit_twilio(void **state) {
+  (void)state;
+  expect_mints("a.ts",
+               "import { AccessToken } from 'livekit-server-sdk';\n"
+               "const at = new AccessToken(apiKey, apiSecret, { identity: u, ttl: '10m' });\n"
+               "at.addGrant({ roomJoin: true, room });\nreturn await at.toJwt();",
+               "LiveKit new AccessToken()|-|O|apiSecret");
+  expect_mints("a.js",
+               "const twilio = require('twilio');\nconst AccessToken = twilio.jwt.AccessToken;\n"
+               "const token = new AccessToken(sid, keySid, keySecret, { identity: u, ttl: 3600 });",
+               "Twilio new AccessToken()|-|O|keySecret");
+  expect_mints("a.js",
+               "const AccessToken = require('twilio').jwt.AccessToken;\n"
+               "const { VideoGrant } = AccessToken;\nconst t = new AccessToken(a, b, c);",
+               "Twilio new AccessToken()|-|-|c");
+  expect_mints("a.js", "import twilio from 'twilio'; new twilio.jwt.AccessToken(a, b, c, { identity });",
+               "Twilio new AccessToken()|-|O|c");
+  /* client SDKs and other classes called AccessToken */
+  expect_mints("a.js", "import { Room } from 'livekit-client'; new Room();", "");
+  expect_mints("a.js", "import { AccessToken } from './models'; new AccessToken('x');", "");
+}
+
+static void mint__livekit_token_expr(void **state) {
+  (void)state;
+  parsed p;
+  parse_js(&p, "a.ts",
+           "import { AccessToken } from 'livekit-server-sdk';\n"
+           "const at = new AccessToken(k, s, { identity: u });\n"
+           "const jwt = await at.toJwt();\n"
+           "console.log(jwt, other);");
+  TSNode root = rl_tree_root(p.tree);
+  /* find the console.log call's arguments */
+  uint32_t nc = ts_node_named_child_count(root);
+  TSNode last = ts_node_named_child(root, nc - 1);
+  TSNode call = ts_node_named_child(last, 0);
+  TSNode a0 = rl_js_call_arg(call, 0), a1 = rl_js_call_arg(call, 1);
+  rl_mint m;
+  assert_true(rl_mint_token_expr(p.jf, a0, &m));
+  assert_int_equal(m.kind, RL_MINT_LIVEKIT);
+  assert_false(rl_mint_token_expr(p.jf, a1, &m));
+  assert_int_equal(m.kind, RL_MINT_NONE);
+  parsed_free(&p);
+}
+
+static void mint__agora(void **state) {
+  (void)state;
+  expect_mints("a.js",
+               "const { RtcTokenBuilder, RtcRole } = require('agora-access-token');\n"
+               "const t = RtcTokenBuilder.buildTokenWithUid(appId, appCertificate, ch, uid, RtcRole.PUBLISHER, exp);",
+               "Agora RtcTokenBuilder.buildTokenWithUid()|-|-|appCertificate");
+  expect_mints("a.ts",
+               "import { RtmTokenBuilder } from 'agora-token';\nRtmTokenBuilder.buildToken(appId, cert, user, 3600);",
+               "Agora RtmTokenBuilder.buildToken()|-|-|cert");
+  expect_mints("a.ts",
+               "import pkg from 'agora-token'; const { RtcTokenBuilder } = pkg;\n"
+               "RtcTokenBuilder.buildTokenWithUserAccount(a, c, ch, acc, 1, 600, 600);",
+               "Agora RtcTokenBuilder.buildTokenWithUserAccount()|-|-|c");
+  /* role enums and the RTC client SDK are not mints */
+  expect_mints("a.ts", "import { RtcRole } from 'agora-token'; const r = RtcRole.PUBLISHER;", "");
+  expect_mints("a.ts", "import AgoraRTC from 'agora-rtc-sdk-ng'; AgoraRTC.createClient({ mode: 'rtc' });", "");
+}
+
+static void mint__opentok_hms(void **state) {
+  (void)state;
+  expect_mints("a.js",
+               "const OpenTok = require('opentok');\nconst opentok = new OpenTok(apiKey, apiSecret);\n"
+               "const token = opentok.generateToken(sessionId, { role: 'publisher', expireTime: e });",
+               "OpenTok generateToken()|-|O|apiSecret");
+  expect_mints("a.js", "const x = other.generateToken(s);", "");
+  expect_mints("a.ts",
+               "import { HMSSDK } from '@100mslive/server-sdk';\nconst hms = new HMSSDK(accessKey, secret);\n"
+               "const t = await hms.auth.getAuthToken({ roomId, role, userId });\n"
+               "const m = await hms.auth.getManagementToken();",
+               "100ms getAuthToken()|P|O|secret;100ms getManagementToken()|-|-|secret|mgmt");
+  expect_mints("a.ts",
+               "import HMS from '@100mslive/server-sdk';\nconst sdk = new HMS.SDK();\n"
+               "await sdk.auth.getAuthToken(cfg);",
+               "100ms getAuthToken()|-|-|-");
+  /* the 100ms client SDK has no getAuthToken on auth; an unknown object's auth */
+  expect_mints("a.ts", "await api.auth.getAuthToken({ roomCode });", "");
+  expect_mints("a.ts",
+               "import { HMSReactiveStore } from '@100mslive/hms-video-store';\n"
+               "const hms = new HMSReactiveStore();\nawait hms.getAuthTokenByRoomCode({ roomCode });",
+               "");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(mint__jsonwebtoken_imports), cmocka_unit_test(mint__jsonwebtoken_near_misses),
+      cmocka_unit_test(mint__jose),                 cmocka_unit_test(mint__livekit_twilio),
+      cmocka_unit_test(mint__livekit_token_expr),   cmocka_unit_test(mint__agora),
+      cmocka_unit_test(mint__opentok_hms),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
