@@ -1,0 +1,775 @@
+/* Server route recognition across frameworks (see routes.h). One walk over
+ * the file finds call registrations, NestJS controllers and exported
+ * handlers; nothing recurses over the tree. */
+#include "routes.h"
+
+#include <string.h>
+
+#include "util.h"
+
+static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
+
+static TSNode field(TSNode n, const char *name) {
+  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+}
+
+static int is_function(TSNode n) {
+  if (ts_node_is_null(n)) return 0;
+  const char *t = ts_node_type(n);
+  return !strcmp(t, "arrow_function") || !strcmp(t, "function_expression") || !strcmp(t, "function") ||
+         !strcmp(t, "function_declaration") || !strcmp(t, "generator_function") ||
+         !strcmp(t, "generator_function_declaration") || !strcmp(t, "method_definition");
+}
+
+static int name_is(const char *s, size_t n, const char *want) { return strlen(want) == n && !memcmp(s, want, n); }
+
+static const char *upper(rl_arena *a, const char *s, size_t n) {
+  char *r = rl_arena_strndup(a, s, n);
+  for (size_t i = 0; i < n; i++)
+    if (r[i] >= 'a' && r[i] <= 'z') r[i] = (char)(r[i] - 'a' + 'A');
+  return r;
+}
+
+/* Express-style method names; "del" is the old Express alias. */
+static const char *http_method(const char *p, size_t n) {
+  static const char *const m[] = {"get", "post", "put", "patch", "delete", "del", "all",
+                                  "options", "head", NULL};
+  for (size_t i = 0; m[i]; i++)
+    if (strlen(m[i]) == n && !memcmp(m[i], p, n)) return m[i];
+  return NULL;
+}
+
+/* ---- functions and parameters -------------------------------------------------- */
+
+typedef struct fn_find {
+  rl_jsfile *jf;
+  const char *name;
+  size_t len;
+  TSNode found;
+} fn_find;
+
+static int find_fn_decl(void *data, TSNode n) {
+  fn_find *f = data;
+  const char *t = ts_node_type(n);
+  if (strcmp(t, "function_declaration") && strcmp(t, "generator_function_declaration")) return 0;
+  size_t l;
+  const char *s = rl_js_text(f->jf, field(n, "name"), &l);
+  if (l == f->len && !memcmp(s, f->name, l)) {
+    f->found = n;
+    return -1;
+  }
+  return 0;
+}
+
+static TSNode function_named(rl_jsfile *jf, TSNode root, TSNode ident) {
+  TSNode init = rl_js_const_init(jf, ident);
+  init = rl_js_unwrap(init);
+  if (is_function(init)) return init;
+  fn_find f = {jf, NULL, 0, {{0}, NULL, NULL}};
+  f.name = rl_js_text(jf, ident, &f.len);
+  rl_js_walk(root, find_fn_decl, &f);
+  return f.found;
+}
+
+TSNode rl_route_function_of(rl_jsfile *jf, TSNode root, TSNode expr) {
+  TSNode null = {{0}, NULL, NULL};
+  TSNode n = rl_js_unwrap(expr);
+  for (int depth = 0; depth < 3 && !ts_node_is_null(n); depth++) {
+    if (is_function(n)) return n;
+    if (type_is(n, "identifier")) return function_named(jf, root, n);
+    if (!type_is(n, "call_expression")) return null;
+    /* wrapper call: the last argument that is (or names) a function */
+    TSNode args = field(n, "arguments");
+    uint32_t k = ts_node_named_child_count(args);
+    TSNode next = null;
+    while (k > 0) {
+      TSNode a = rl_js_unwrap(ts_node_named_child(args, --k));
+      if (is_function(a) || type_is(a, "identifier") || type_is(a, "call_expression")) {
+        next = a;
+        break;
+      }
+    }
+    n = next;
+  }
+  return null;
+}
+
+const char *rl_route_param_name(rl_jsfile *jf, TSNode fn, uint32_t i) {
+  if (ts_node_is_null(fn)) return NULL;
+  TSNode params = field(fn, "parameters");
+  if (ts_node_is_null(params)) {
+    TSNode p = field(fn, "parameter"); /* x => ... */
+    if (i == 0 && type_is(p, "identifier")) {
+      size_t l;
+      const char *s = rl_js_text(jf, p, &l);
+      return rl_arena_strndup(rl_jsfile_arena(jf), s, l);
+    }
+    return NULL;
+  }
+  uint32_t seen = 0;
+  for (uint32_t k = 0; k < ts_node_named_child_count(params); k++) {
+    TSNode p = ts_node_named_child(params, k);
+    const char *t = ts_node_type(p);
+    if (!strcmp(t, "comment")) continue;
+    if (seen++ != i) continue;
+    if (!strcmp(t, "required_parameter") || !strcmp(t, "optional_parameter")) p = field(p, "pattern");
+    if (type_is(p, "assignment_pattern")) p = field(p, "left");
+    if (!type_is(p, "identifier")) return NULL;
+    size_t l;
+    const char *s = rl_js_text(jf, p, &l);
+    return rl_arena_strndup(rl_jsfile_arena(jf), s, l);
+  }
+  return NULL;
+}
+
+/* ---- the walk -------------------------------------------------------------------- */
+
+typedef struct walk {
+  rl_jsfile *jf;
+  TSNode root;
+  const char *path;
+  const char *callframework; /* express/koa/hono/fastify by imports */
+  int server_import;         /* the file imports a server framework */
+  const char *file_kind;     /* "next-pages", "next-app", "expo-api" or NULL */
+  const char *file_route;    /* the route path derived from the file path */
+  const char *fn_route;      /* supabase/functions/<name> -> /functions/v1/<name> */
+  rl_route_cb cb;
+  void *data;
+  int count_only;
+  int count;
+} walk;
+
+static void emit(walk *w, rl_route *r) {
+  w->count++;
+  if (!w->count_only) w->cb(w->data, r);
+}
+
+static void set_params(walk *w, rl_route *r) {
+  if (ts_node_is_null(r->handler)) return;
+  r->req_name = rl_route_param_name(w->jf, r->handler, 0);
+  if (!strcmp(r->framework, "koa"))
+    r->res_name = r->req_name;
+  else
+    r->res_name = rl_route_param_name(w->jf, r->handler, 1);
+}
+
+/* A route path argument: a string starting with "/" or "*", or a regex. */
+static const char *route_path_arg(walk *w, TSNode arg) {
+  arg = rl_js_unwrap(arg);
+  if (type_is(arg, "regex")) {
+    size_t l;
+    const char *s = rl_js_text(w->jf, arg, &l);
+    return rl_arena_strndup(rl_jsfile_arena(w->jf), s, l);
+  }
+  const char *s;
+  size_t l;
+  if (!rl_js_eval_string(w->jf, arg, &s, &l)) {
+    /* a template such as `${PREFIX}/token` still names a route */
+    if (!type_is(arg, "template_string") || !rl_js_template_static(w->jf, arg, &s, &l, NULL)) return NULL;
+    const char *slash = memchr(s, '/', l);
+    if (!slash) return NULL;
+    return rl_arena_strndup(rl_jsfile_arena(w->jf), s, l);
+  }
+  if (l == 0 || (s[0] != '/' && s[0] != '*')) return NULL;
+  return s;
+}
+
+static int client_receiver(walk *w, TSNode recv) {
+  const char *c = rl_js_resolve(w->jf, recv);
+  if (!c) return 0;
+  static const char *const clients[] = {"axios:", "ky:", "got:", "superagent:", "supertest:",
+                                        "node-fetch:", "ofetch:", "redaxios:", NULL};
+  for (size_t i = 0; clients[i]; i++)
+    if (!strncmp(c, clients[i], strlen(clients[i]))) return 1;
+  if (!strncmp(c, "axios", 5) || !strncmp(c, "this.http", 9) || !strncmp(c, "this.$axios", 11)) return 1;
+  return 0;
+}
+
+/* app.METHOD(path, ...mw, handler) and friends, given the argument list. */
+static void call_route(walk *w, TSNode call, TSNode recv, const char *method, TSNode args, uint32_t first,
+                       const char *path) {
+  uint32_t nargs = ts_node_named_child_count(args);
+  TSNode list[32];
+  uint32_t n = 0;
+  for (uint32_t k = first; k < nargs && n < 32; k++) {
+    TSNode a = ts_node_named_child(args, k);
+    if (type_is(a, "comment")) continue;
+    list[n++] = a;
+  }
+  if (n == 0) return;
+  rl_route r;
+  memset(&r, 0, sizeof r);
+  r.framework = w->callframework;
+  r.method = method;
+  r.path = path;
+  r.registration = call;
+  r.receiver = recv;
+  TSNode last = rl_js_unwrap(list[n - 1]);
+  uint32_t mw_end = n - 1;
+  if (!strcmp(r.framework, "fastify") && type_is(last, "object")) {
+    /* fastify.post('/x', { handler, preHandler }) */
+    TSNode h = rl_js_object_get(w->jf, last, "handler");
+    if (ts_node_is_null(h)) return;
+    r.options = last;
+    r.handler_expr = h;
+  } else {
+    if (type_is(last, "object") || type_is(last, "string") || type_is(last, "template_string") ||
+        type_is(last, "array") || type_is(last, "number"))
+      return;
+    r.handler_expr = last;
+  }
+  r.handler = rl_route_function_of(w->jf, w->root, r.handler_expr);
+  if (ts_node_is_null(r.handler) && !w->server_import) {
+    /* not visibly a handler and no server framework: likely a request */
+    TSNode he = rl_js_unwrap(r.handler_expr);
+    if (!type_is(he, "call_expression") && !type_is(he, "member_expression")) return;
+  }
+  for (uint32_t k = 0; k < mw_end; k++) {
+    TSNode a = rl_js_unwrap(list[k]);
+    if (!strcmp(r.framework, "fastify") && type_is(a, "object")) {
+      r.options = a;
+      continue;
+    }
+    if (type_is(a, "array")) { /* app.post('/x', [auth, limit], h) */
+      for (uint32_t j = 0; j < ts_node_named_child_count(a) && r.nmiddlewares < RL_ROUTE_MAX_MW; j++)
+        r.middlewares[r.nmiddlewares++] = ts_node_named_child(a, j);
+      continue;
+    }
+    if (r.nmiddlewares < RL_ROUTE_MAX_MW) r.middlewares[r.nmiddlewares++] = a;
+  }
+  set_params(w, &r);
+  emit(w, &r);
+}
+
+/* fastify.route({ method, url, handler, preHandler }) */
+static void fastify_route(walk *w, TSNode call, TSNode recv, TSNode obj) {
+  TSNode url = rl_js_object_get(w->jf, obj, "url");
+  if (ts_node_is_null(url)) url = rl_js_object_get(w->jf, obj, "path");
+  TSNode h = rl_js_object_get(w->jf, obj, "handler");
+  if (ts_node_is_null(url) || ts_node_is_null(h)) return;
+  rl_route r;
+  memset(&r, 0, sizeof r);
+  r.framework = "fastify";
+  const char *p = route_path_arg(w, url);
+  r.path = p ? p : "*";
+  r.method = "*";
+  TSNode m = rl_js_unwrap(rl_js_object_get(w->jf, obj, "method"));
+  if (type_is(m, "array")) m = ts_node_named_child(m, 0);
+  const char *ms;
+  size_t ml;
+  if (!ts_node_is_null(m) && rl_js_eval_string(w->jf, m, &ms, &ml)) r.method = upper(rl_jsfile_arena(w->jf), ms, ml);
+  r.registration = call;
+  r.receiver = recv;
+  r.options = obj;
+  r.handler_expr = h;
+  r.handler = rl_route_function_of(w->jf, w->root, h);
+  set_params(w, &r);
+  emit(w, &r);
+}
+
+/* x.route('/p').get(h).post(mw, h2): the outermost call's member is a
+ * method; its object chain ends in a .route(path) call. Emits every link of
+ * the chain, innermost (first in the source) first. */
+static int route_chain(walk *w, TSNode call, TSNode obj) {
+  TSNode links[16];
+  uint32_t nlinks = 0;
+  links[nlinks++] = call;
+  TSNode o = rl_js_unwrap(obj);
+  for (int depth = 0; depth < 15 && type_is(o, "call_expression"); depth++) {
+    TSNode fn = field(o, "function");
+    if (!type_is(fn, "member_expression")) return 0;
+    size_t pl;
+    const char *prop = rl_js_text(w->jf, field(fn, "property"), &pl);
+    if (pl == 5 && !memcmp(prop, "route", 5)) {
+      const char *path = route_path_arg(w, rl_js_call_arg(o, 0));
+      if (!path) return 0;
+      TSNode recv = rl_js_unwrap(field(fn, "object"));
+      while (nlinks > 0) {
+        TSNode c = links[--nlinks];
+        size_t ml;
+        const char *m = rl_js_text(w->jf, field(field(c, "function"), "property"), &ml);
+        const char *method = !strcmp(http_method(m, ml), "all") ? "*"
+                             : !strcmp(http_method(m, ml), "del") ? "DELETE"
+                                                                  : upper(rl_jsfile_arena(w->jf), m, ml);
+        call_route(w, c, recv, method, field(c, "arguments"), 0, path);
+      }
+      return 1;
+    }
+    if (!http_method(prop, pl)) return 0;
+    links[nlinks++] = o;
+    o = rl_js_unwrap(field(fn, "object"));
+  }
+  return 0;
+}
+
+/* 1 if call is an inner link of a method chain (`x.route('/p').get(h)` in
+ * `x.route('/p').get(h).post(h2)`): the outermost call handles the chain. */
+static int inner_link(walk *w, TSNode call) {
+  TSNode mem = ts_node_parent(call);
+  if (!type_is(mem, "member_expression")) return 0;
+  TSNode outer = ts_node_parent(mem);
+  if (!type_is(outer, "call_expression")) return 0;
+  size_t pl;
+  const char *prop = rl_js_text(w->jf, field(mem, "property"), &pl);
+  return http_method(prop, pl) != NULL;
+}
+
+static void on_call(walk *w, TSNode call) {
+  TSNode fn = field(call, "function");
+  TSNode args = field(call, "arguments");
+  if (ts_node_is_null(args)) return;
+  if (type_is(fn, "member_expression")) {
+    size_t pl;
+    const char *prop = rl_js_text(w->jf, field(fn, "property"), &pl);
+    TSNode recv = rl_js_unwrap(field(fn, "object"));
+    const char *m = http_method(prop, pl);
+    int is_use = pl == 3 && !memcmp(prop, "use", 3);
+    if (m || is_use) {
+      if (type_is(recv, "call_expression") && m && !inner_link(w, call) && route_chain(w, call, recv)) return;
+      if (type_is(recv, "call_expression") && m && inner_link(w, call)) {
+        /* handled with its chain when it is one; a plain call otherwise */
+        TSNode f2 = field(recv, "function");
+        size_t l2;
+        const char *p2 = type_is(f2, "member_expression") ? rl_js_text(w->jf, field(f2, "property"), &l2) : NULL;
+        if (p2 && (name_is(p2, l2, "route") || http_method(p2, l2))) return;
+      }
+      if (client_receiver(w, recv)) return;
+      const char *path = route_path_arg(w, rl_js_call_arg(call, 0));
+      if (!path || ts_node_named_child_count(args) < 2) return;
+      const char *method = is_use || !strcmp(m, "all") ? "*" : !strcmp(m, "del") ? "DELETE"
+                                                                               : upper(rl_jsfile_arena(w->jf), m, pl);
+      call_route(w, call, recv, method, args, 1, path);
+      return;
+    }
+    if (pl == 5 && !memcmp(prop, "route", 5)) {
+      TSNode a0 = rl_js_unwrap(rl_js_call_arg(call, 0));
+      if (type_is(a0, "object")) fastify_route(w, call, recv, a0);
+      return;
+    }
+  }
+  /* Deno / Supabase: serve(h), Deno.serve([opts,] h) */
+  const char *c = rl_js_callee(w->jf, call);
+  if (!c) return;
+  size_t cl = strlen(c);
+  int serve = !strcmp(c, "Deno.serve") || !strcmp(c, "Bun.serve");
+  if (!serve && cl > 6 && !strcmp(c + cl - 6, ":serve") &&
+      (strstr(c, "/http/server") || strstr(c, "std") || strstr(c, "deno")))
+    serve = 1;
+  if (!serve && !strcmp(c, "serve") && w->fn_route) serve = 1;
+  if (!serve) return;
+  uint32_t n = ts_node_named_child_count(args);
+  TSNode h = {{0}, NULL, NULL};
+  for (uint32_t k = n; k > 0; k--) {
+    TSNode a = rl_js_unwrap(ts_node_named_child(args, k - 1));
+    if (type_is(a, "object")) {
+      TSNode f = rl_js_object_get(w->jf, a, "fetch"); /* Bun.serve({ fetch }) / Deno.serve({ handler }) */
+      if (ts_node_is_null(f)) f = rl_js_object_get(w->jf, a, "handler");
+      if (!ts_node_is_null(f)) {
+        h = f;
+        break;
+      }
+      continue;
+    }
+    if (!type_is(a, "comment")) {
+      h = a;
+      break;
+    }
+  }
+  if (ts_node_is_null(h)) return;
+  rl_route r;
+  memset(&r, 0, sizeof r);
+  r.framework = "supabase";
+  r.method = "*";
+  r.path = w->fn_route ? w->fn_route : "*";
+  r.registration = call;
+  r.handler_expr = h;
+  r.handler = rl_route_function_of(w->jf, w->root, h);
+  set_params(w, &r);
+  emit(w, &r);
+}
+
+/* ---- NestJS ------------------------------------------------------------------------ */
+
+/* name of a decorator's call (@Post('x') -> "Post"), its call node in *call. */
+static int decorator_name(walk *w, TSNode dec, const char **name, size_t *len, TSNode *call) {
+  TSNode e = ts_node_named_child(dec, 0);
+  if (type_is(e, "call_expression")) {
+    *call = e;
+    e = field(e, "function");
+  } else {
+    TSNode null = {{0}, NULL, NULL};
+    *call = null;
+  }
+  if (type_is(e, "member_expression")) e = field(e, "property");
+  if (!type_is(e, "identifier") && !type_is(e, "property_identifier")) return 0;
+  *name = rl_js_text(w->jf, e, len);
+  return 1;
+}
+
+
+static const char *join_paths(rl_arena *a, const char *prefix, const char *sub) {
+  while (*prefix == '/') prefix++;
+  while (*sub == '/') sub++;
+  size_t pl = strlen(prefix);
+  while (pl > 0 && prefix[pl - 1] == '/') pl--;
+  if (pl && *sub) return rl_arena_printf(a, "/%.*s/%s", (int)pl, prefix, sub);
+  if (pl) return rl_arena_printf(a, "/%.*s", (int)pl, prefix);
+  return rl_arena_printf(a, "/%s", sub);
+}
+
+/* Decorators of a class: children of the class_declaration or of its
+ * export_statement. */
+static void class_decorators(TSNode cls, TSNode *out, uint32_t *n, uint32_t max) {
+  TSNode holders[2] = {cls, ts_node_parent(cls)};
+  for (int h = 0; h < 2; h++) {
+    if (h == 1 && !type_is(holders[1], "export_statement")) break;
+    for (uint32_t k = 0; k < ts_node_named_child_count(holders[h]) && *n < max; k++) {
+      TSNode d = ts_node_named_child(holders[h], k);
+      if (type_is(d, "decorator")) out[(*n)++] = d;
+    }
+  }
+}
+
+static const char *nest_param(walk *w, TSNode method, const char *const *decos) {
+  TSNode params = field(method, "parameters");
+  for (uint32_t k = 0; k < ts_node_named_child_count(params); k++) {
+    TSNode p = ts_node_named_child(params, k);
+    for (uint32_t j = 0; j < ts_node_named_child_count(p); j++) {
+      TSNode d = ts_node_named_child(p, j);
+      if (!type_is(d, "decorator")) continue;
+      const char *nm;
+      size_t nl;
+      TSNode dc;
+      if (!decorator_name(w, d, &nm, &nl, &dc)) continue;
+      for (size_t i = 0; decos[i]; i++) {
+        if (!name_is(nm, nl, decos[i])) continue;
+        TSNode id = field(p, "pattern");
+        if (!type_is(id, "identifier")) return NULL;
+        size_t l;
+        const char *s = rl_js_text(w->jf, id, &l);
+        return rl_arena_strndup(rl_jsfile_arena(w->jf), s, l);
+      }
+    }
+  }
+  return NULL;
+}
+
+static void on_class(walk *w, TSNode cls) {
+  TSNode decs[8];
+  uint32_t nd = 0;
+  class_decorators(cls, decs, &nd, 8);
+  const char *prefix = NULL;
+  TSNode guards[RL_ROUTE_MAX_MW];
+  uint32_t nguards = 0;
+  for (uint32_t i = 0; i < nd; i++) {
+    const char *nm;
+    size_t nl;
+    TSNode dc;
+    if (!decorator_name(w, decs[i], &nm, &nl, &dc)) continue;
+    if (name_is(nm, nl, "Controller")) {
+      prefix = "";
+      TSNode a = rl_js_unwrap(rl_js_call_arg(dc, 0));
+      const char *s;
+      size_t l;
+      if (type_is(a, "object")) a = rl_js_object_get(w->jf, a, "path");
+      if (!ts_node_is_null(a) && rl_js_eval_string(w->jf, a, &s, &l)) prefix = s;
+    } else if (name_is(nm, nl, "UseGuards") && nguards < RL_ROUTE_MAX_MW) {
+      guards[nguards++] = decs[i];
+    }
+  }
+  if (!prefix) return;
+  TSNode body = field(cls, "body");
+  /* method decorators precede the method in class_body (TypeScript) or are
+   * its children (JavaScript grammar) */
+  TSNode pending[8];
+  uint32_t npending = 0;
+  for (uint32_t k = 0; k < ts_node_named_child_count(body); k++) {
+    TSNode m = ts_node_named_child(body, k);
+    if (type_is(m, "decorator")) {
+      if (npending < 8) pending[npending++] = m;
+      continue;
+    }
+    if (!type_is(m, "method_definition")) {
+      if (!type_is(m, "comment")) npending = 0;
+      continue;
+    }
+    for (uint32_t j = 0; j < ts_node_named_child_count(m) && npending < 8; j++)
+      if (type_is(ts_node_named_child(m, j), "decorator")) pending[npending++] = ts_node_named_child(m, j);
+    rl_route r;
+    memset(&r, 0, sizeof r);
+    for (uint32_t g = 0; g < nguards; g++) r.middlewares[r.nmiddlewares++] = guards[g];
+    for (uint32_t i = 0; i < npending; i++) {
+      const char *nm;
+      size_t nl;
+      TSNode dc;
+      if (!decorator_name(w, pending[i], &nm, &nl, &dc)) continue;
+      static const char *const verbs[] = {"Get", "Post", "Put", "Patch", "Delete", "All", "Options", "Head", NULL};
+      for (size_t v = 0; verbs[v]; v++) {
+        if (!name_is(nm, nl, verbs[v])) continue;
+        r.method = !strcmp(verbs[v], "All") ? "*" : upper(rl_jsfile_arena(w->jf), nm, nl);
+        r.registration = pending[i];
+        const char *s = "";
+        size_t l;
+        TSNode a = rl_js_call_arg(dc, 0);
+        if (!ts_node_is_null(a) && !rl_js_eval_string(w->jf, a, &s, &l)) s = "";
+        r.path = join_paths(rl_jsfile_arena(w->jf), prefix, s);
+      }
+      if (name_is(nm, nl, "UseGuards") && r.nmiddlewares < RL_ROUTE_MAX_MW) r.middlewares[r.nmiddlewares++] = pending[i];
+    }
+    npending = 0;
+    if (!r.method) continue;
+    r.framework = "nestjs";
+    r.handler = m;
+    r.options = cls;
+    static const char *const req_decos[] = {"Req", "Request", NULL};
+    static const char *const res_decos[] = {"Res", "Response", NULL};
+    r.req_name = nest_param(w, m, req_decos);
+    r.res_name = nest_param(w, m, res_decos);
+    emit(w, &r);
+  }
+}
+
+/* ---- file routes: Next.js pages/api, app router, Expo API routes ------------------- */
+
+static const char *next_method(walk *w, TSNode fn);
+
+static void file_route(walk *w, TSNode reg, const char *method, TSNode handler_expr, TSNode handler) {
+  rl_route r;
+  memset(&r, 0, sizeof r);
+  r.framework = w->file_kind;
+  r.path = w->file_route;
+  r.registration = reg;
+  r.handler_expr = handler_expr;
+  r.handler = ts_node_is_null(handler) ? rl_route_function_of(w->jf, w->root, handler_expr) : handler;
+  r.method = method ? method : next_method(w, r.handler);
+  set_params(w, &r);
+  emit(w, &r);
+}
+
+static const char *verb_name(const char *s, size_t n) {
+  static const char *const v[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", NULL};
+  for (size_t i = 0; v[i]; i++)
+    if (name_is(s, n, v[i])) return v[i];
+  return NULL;
+}
+
+static void on_export(walk *w, TSNode ex) {
+  if (!w->file_kind) return;
+  TSNode null = {{0}, NULL, NULL};
+  if (!strcmp(w->file_kind, "next-pages")) {
+    /* export default <handler> */
+    int is_default = 0;
+    for (uint32_t k = 0; k < ts_node_child_count(ex); k++)
+      if (!strcmp(ts_node_type(ts_node_child(ex, k)), "default")) is_default = 1;
+    if (!is_default) return;
+    TSNode d = field(ex, "declaration");
+    if (is_function(d)) {
+      file_route(w, ex, NULL, null, d);
+      return;
+    }
+    TSNode v = field(ex, "value");
+    if (!ts_node_is_null(v)) file_route(w, ex, NULL, v, null);
+    return;
+  }
+  /* app router / Expo: exported verbs */
+  TSNode d = field(ex, "declaration");
+  if (!ts_node_is_null(d)) {
+    const char *t = ts_node_type(d);
+    if (!strcmp(t, "function_declaration") || !strcmp(t, "generator_function_declaration")) {
+      size_t l;
+      const char *s = rl_js_text(w->jf, field(d, "name"), &l);
+      const char *v = verb_name(s, l);
+      if (v) file_route(w, ex, v, null, d);
+      return;
+    }
+    if (!strcmp(t, "lexical_declaration") || !strcmp(t, "variable_declaration")) {
+      for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+        TSNode decl = ts_node_named_child(d, k);
+        if (!type_is(decl, "variable_declarator")) continue;
+        size_t l;
+        const char *s = rl_js_text(w->jf, field(decl, "name"), &l);
+        const char *v = verb_name(s, l);
+        if (v) file_route(w, ex, v, field(decl, "value"), null);
+      }
+    }
+    return;
+  }
+  /* export { handler as GET, POST } */
+  for (uint32_t k = 0; k < ts_node_named_child_count(ex); k++) {
+    TSNode clause = ts_node_named_child(ex, k);
+    if (!type_is(clause, "export_clause")) continue;
+    for (uint32_t j = 0; j < ts_node_named_child_count(clause); j++) {
+      TSNode spec = ts_node_named_child(clause, j);
+      if (!type_is(spec, "export_specifier")) continue;
+      TSNode name = field(spec, "name");
+      TSNode alias = field(spec, "alias");
+      size_t l;
+      const char *s = rl_js_text(w->jf, ts_node_is_null(alias) ? name : alias, &l);
+      const char *v = verb_name(s, l);
+      if (v && type_is(name, "identifier")) file_route(w, ex, v, name, null);
+    }
+  }
+}
+
+typedef struct method_find {
+  rl_jsfile *jf;
+  const char *req;
+  const char *found;
+} method_find;
+
+/* req.method === 'POST' / req.method !== 'POST' / 'POST' === req.method */
+static int find_method_test(void *data, TSNode n) {
+  method_find *f = data;
+  if (!type_is(n, "binary_expression")) return 0;
+  TSNode op = field(n, "operator");
+  size_t ol;
+  const char *o = rl_js_text(f->jf, op, &ol);
+  if (!(ol >= 2 && (o[0] == '=' || o[0] == '!'))) return 0;
+  TSNode sides[2] = {rl_js_unwrap(field(n, "left")), rl_js_unwrap(field(n, "right"))};
+  for (int i = 0; i < 2; i++) {
+    if (!type_is(sides[i], "member_expression")) continue;
+    size_t pl;
+    const char *p = rl_js_text(f->jf, field(sides[i], "property"), &pl);
+    if (!name_is(p, pl, "method")) continue;
+    const char *s;
+    size_t l;
+    if (rl_js_string_value(f->jf, sides[1 - i], &s, &l) && verb_name(s, l)) {
+      f->found = verb_name(s, l);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static const char *next_method(walk *w, TSNode fn) {
+  if (ts_node_is_null(fn)) return "*";
+  method_find f = {w->jf, NULL, NULL};
+  rl_js_walk(fn, find_method_test, &f);
+  return f.found ? f.found : "*";
+}
+
+/* ---- file kind from its path ---------------------------------------------------------- */
+
+static int is_code_ext(const char *e) {
+  return !strcmp(e, ".js") || !strcmp(e, ".ts") || !strcmp(e, ".jsx") || !strcmp(e, ".tsx") ||
+         !strcmp(e, ".mjs") || !strcmp(e, ".cjs") || !strcmp(e, ".mts") || !strcmp(e, ".cts");
+}
+
+/* Pointer to the component `comp` (e.g. "pages/api/") at a component
+ * boundary in p, last occurrence; NULL if absent. */
+static const char *find_component(const char *p, const char *comp) {
+  const char *found = NULL;
+  size_t cl = strlen(comp);
+  for (const char *s = p; (s = strstr(s, comp)) != NULL; s++)
+    if (s == p || s[-1] == '/') found = s;
+  (void)cl;
+  return found;
+}
+
+static void classify_path(walk *w, rl_arena *a) {
+  const char *p = w->path;
+  if (!p) return;
+  const char *base = strrchr(p, '/');
+  base = base ? base + 1 : p;
+  const char *dot = strrchr(base, '.');
+  if (!dot || !is_code_ext(dot)) return;
+  size_t stem = (size_t)(dot - base);
+
+  const char *sf = find_component(p, "supabase/functions/");
+  if (sf) {
+    const char *name = sf + strlen("supabase/functions/");
+    const char *end = strchr(name, '/');
+    if (end && end > name) w->fn_route = rl_arena_printf(a, "/functions/v1/%.*s", (int)(end - name), name);
+  }
+
+  const char *pa = find_component(p, "pages/api/");
+  if (pa) {
+    const char *rest = pa + strlen("pages");
+    size_t n = (size_t)(dot - rest);
+    if (n >= 6 && !memcmp(dot - 6, "/index", 6)) n -= 6;
+    w->file_kind = "next-pages";
+    w->file_route = rl_arena_strndup(a, rest, n);
+    return;
+  }
+  int expo = stem > 4 && !memcmp(dot - 4, "+api", 4);
+  int next = stem == 5 && !memcmp(base, "route", 5);
+  if (!expo && !next) return;
+  const char *ap = find_component(p, "app/");
+  if (!ap && !expo) return;
+  w->file_kind = expo ? "expo-api" : "next-app";
+  /* folders below app/, dropping route groups "(x)" */
+  rl_buf b = {0};
+  const char *s = ap ? ap + 4 : p;
+  const char *stop = expo ? dot - 4 : base;
+  while (s < stop) {
+    const char *e = memchr(s, '/', (size_t)(stop - s));
+    if (!e) e = stop;
+    size_t n = (size_t)(e - s);
+    int group = n >= 2 && s[0] == '(' && s[n - 1] == ')';
+    int index = expo && e == stop && name_is(s, n, "index");
+    if (n && !group && !index) {
+      rl_buf_putc(&b, '/');
+      rl_buf_put(&b, s, n);
+    }
+    s = e + 1;
+  }
+  w->file_route = b.len ? rl_arena_strndup(a, b.ptr, b.len) : "/";
+  rl_buf_free(&b);
+}
+
+static void classify_imports(walk *w) {
+  static const char *const koa[] = {"koa", "@koa/router", "koa-router", NULL};
+  static const char *const fastify[] = {"fastify", NULL};
+  static const char *const hono[] = {"hono", NULL};
+  static const char *const others[] = {"express", "restify", "polka", "@tinyhttp/app", "router", NULL};
+  w->callframework = "express";
+  for (size_t i = 0; koa[i]; i++)
+    if (rl_js_imports(w->jf, koa[i])) w->callframework = "koa";
+  for (size_t i = 0; fastify[i]; i++)
+    if (rl_js_imports(w->jf, fastify[i])) w->callframework = "fastify";
+  for (size_t i = 0; hono[i]; i++)
+    if (rl_js_imports(w->jf, hono[i])) w->callframework = "hono";
+  w->server_import = strcmp(w->callframework, "express") != 0;
+  for (size_t i = 0; others[i]; i++)
+    if (rl_js_imports(w->jf, others[i])) w->server_import = 1;
+}
+
+static int visit(void *data, TSNode n) {
+  walk *w = data;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "call_expression"))
+    on_call(w, n);
+  else if (!strcmp(t, "class_declaration") || !strcmp(t, "class"))
+    on_class(w, n);
+  else if (!strcmp(t, "export_statement") && ts_node_eq(ts_node_parent(n), w->root))
+    on_export(w, n);
+  return 0;
+}
+
+static void run(walk *w) {
+  classify_path(w, rl_jsfile_arena(w->jf));
+  classify_imports(w);
+  rl_js_walk(w->root, visit, w);
+}
+
+void rl_routes_each(rl_jsfile *jf, TSNode root, const char *path, rl_route_cb cb, void *data) {
+  walk w;
+  memset(&w, 0, sizeof w);
+  w.jf = jf;
+  w.root = root;
+  w.path = path ? path : rl_jsfile_source(jf)->path;
+  w.cb = cb;
+  w.data = data;
+  run(&w);
+}
+
+int rl_routes_any(rl_jsfile *jf, TSNode root, const char *path) {
+  walk w;
+  memset(&w, 0, sizeof w);
+  w.jf = jf;
+  w.root = root;
+  w.path = path ? path : rl_jsfile_source(jf)->path;
+  w.count_only = 1;
+  run(&w);
+  return w.count > 0;
+}

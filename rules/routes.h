@@ -1,0 +1,96 @@
+#ifndef RL_ROUTES_H
+#define RL_ROUTES_H
+/* Server route handlers, across frameworks: what the route-aware rules
+ * (unauthenticated-room-route, secret-in-response, permissive-cors,
+ * unvalidated-token-input, ...) iterate over.
+ *
+ * Recognised registrations (one file at a time, no cross-file resolution):
+ *   express   app.get/post/put/patch/delete/del/all/options/head('/p', ...mw, h)
+ *             router.METHOD(...), app.use('/p', ...mw, h) (method "*"),
+ *             app.route('/p').get(mw, h).post(h2) (one route per method)
+ *   koa       the same shapes when the file imports koa, @koa/router or
+ *             koa-router (handler params: ctx, next)
+ *   hono      the same shapes when the file imports hono (handler param: c)
+ *   fastify   fastify.METHOD('/p', { preHandler, onRequest, ... }, h),
+ *             fastify.METHOD('/p', { handler }), fastify.route({ method, url,
+ *             handler, preHandler }) -- `options` is the options object
+ *   nestjs    methods decorated @Get/@Post/@Put/@Patch/@Delete/@All/@Options/
+ *             @Head in a class decorated @Controller(prefix); path joins the
+ *             prefix and the method's path; `middlewares` holds the
+ *             @UseGuards(...) decorators of the class, then of the method
+ *   next-pages  the default export of pages/api/... (function declaration,
+ *             arrow, identifier bound to a function, or a wrapper call such
+ *             as withAuth(handler): `handler_expr` is the call, `handler` the
+ *             function found inside it); path "/api/..." from the file path;
+ *             method from a `req.method === 'POST'`-style test in the body,
+ *             else "*"
+ *   next-app  exported GET/POST/PUT/PATCH/DELETE/HEAD/OPTIONS of
+ *             app/.../route.(js|ts|jsx|tsx|mjs) (function, const arrow, or
+ *             `export { h as POST }`); path from the folders below app/,
+ *             route groups "(x)" dropped
+ *   expo-api  the same exports in Expo Router API routes (*+api.ts)
+ *   supabase  serve(h) from Deno's std http/server, or Deno.serve([opts,] h),
+ *             in any file; path "/functions/v1/<name>" under
+ *             supabase/functions/<name>/, else "*"
+ *
+ * An Express-shaped call counts only when its path argument is a string
+ * starting with "/" or "*" (folded through consts) and the handler is a
+ * function (inline, or a function/const in the file), a wrapper call, or
+ * the file imports a server framework: `axios.post('/api/token', body)` is
+ * a request, not a route, and HTTP-client receivers are skipped. */
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "analysis.h"
+
+#define RL_ROUTE_MAX_MW 8
+
+typedef struct rl_route {
+  const char *framework; /* "express", "koa", "hono", "fastify", "nestjs",
+                            "next-pages", "next-app", "expo-api", "supabase" */
+  const char *method;    /* upper case: "GET", "POST", ...; "*" = any */
+  const char *path;      /* "/api/token", "/rooms/:id/token"; "*" if unknown */
+  TSNode handler;        /* function node handling the request (arrow_function,
+                            function_expression, function_declaration,
+                            method_definition...); null if not in this file */
+  TSNode handler_expr;   /* the handler as written at the registration
+                            (identifier, wrapper call, member...); null for
+                            nestjs and exported functions */
+  TSNode registration;   /* the call app.post(...) / fastify.route(...) /
+                            serve(...), the method's @Post decorator, or the
+                            export_statement */
+  TSNode receiver;       /* `app` in app.post(...), `router` in
+                            router.route('/x').post(...); else null */
+  TSNode options;        /* fastify: the route options object; nestjs: the
+                            controller class_declaration; else null */
+  TSNode middlewares[RL_ROUTE_MAX_MW]; /* args between path and handler;
+                            nestjs: @UseGuards decorators (class first) */
+  uint32_t nmiddlewares;
+  const char *req_name;  /* first handler parameter if a plain identifier
+                            ("req", "ctx", "request", "c"); nestjs: the
+                            @Req()/@Request() parameter; else NULL */
+  const char *res_name;  /* second parameter ("res", "reply"); koa: same as
+                            req_name; nestjs: the @Res() parameter; else NULL */
+} rl_route;
+
+typedef void (*rl_route_cb)(void *data, const rl_route *r);
+
+/* Calls cb for every route registered in the file, in document order.
+ * path is the file's path (for next-pages/next-app/supabase; NULL = the
+ * source's path). Strings live in the file's arena. */
+void rl_routes_each(rl_jsfile *jf, TSNode root, const char *path, rl_route_cb cb, void *data);
+
+/* 1 if the file registers at least one route. */
+int rl_routes_any(rl_jsfile *jf, TSNode root, const char *path);
+
+/* The function an expression names in this file: an inline function, an
+ * identifier bound to a function declaration or a const function, or (for
+ * wrapper calls such as withAuth(h) / asyncHandler(async (req, res) => ..))
+ * the last function argument, one level of wrapping deep. Null if none. */
+TSNode rl_route_function_of(rl_jsfile *jf, TSNode root, TSNode expr);
+
+/* The name of the i-th parameter of a function node if it is a plain
+ * identifier (also `req: Request`, `req = x`), else NULL. */
+const char *rl_route_param_name(rl_jsfile *jf, TSNode fn, uint32_t i);
+
+#endif

@@ -1,0 +1,199 @@
+/* rules/routes.c: which server routes are recognised, with what method,
+ * path, handler, middlewares and parameter names, across frameworks. */
+#include "rltest.h"
+
+#include <string.h>
+
+#include "analysis.h"
+#include "arena.h"
+#include "parse.h"
+#include "routes.h"
+#include "source.h"
+#include "util.h"
+
+typedef struct parsed {
+  rl_arena *arena;
+  rl_parser *parser;
+  rl_source src;
+  rl_tree *tree;
+  rl_jsfile *jf;
+} parsed;
+
+static void parse_js(parsed *p, const char *path, const char *code) {
+  memset(p, 0, sizeof *p);
+  p->arena = rl_arena_new();
+  p->parser = rl_parser_new();
+  rl_source_init(&p->src, path, code, strlen(code), rl_lang_for_path(path), p->arena);
+  p->tree = rl_parse(p->parser, &p->src);
+  assert_non_null(p->tree);
+  p->jf = rl_jsfile_new(&p->src, rl_tree_root(p->tree), p->arena);
+}
+
+static void parsed_free(parsed *p) {
+  rl_tree_free(p->tree);
+  rl_parser_free(p->parser);
+  rl_arena_free(p->arena);
+}
+
+typedef struct out {
+  rl_jsfile *jf;
+  rl_buf b;
+} out;
+
+/* "framework METHOD path fn=<handler type> mw=<n>[ opts] req=<name> res=<name>;" */
+static void collect(void *data, const rl_route *r) {
+  out *o = data;
+  rl_buf_printf(&o->b, "%s %s %s fn=%s mw=%u%s req=%s res=%s;", r->framework, r->method, r->path,
+                ts_node_is_null(r->handler) ? "-" : ts_node_type(r->handler), r->nmiddlewares,
+                ts_node_is_null(r->options) ? "" : " opts", r->req_name ? r->req_name : "-",
+                r->res_name ? r->res_name : "-");
+}
+
+static void expect_routes(const char *path, const char *code, const char *want) {
+  parsed p;
+  parse_js(&p, path, code);
+  out o = {p.jf, {0}};
+  rl_routes_each(p.jf, rl_tree_root(p.tree), NULL, collect, &o);
+  const char *got = o.b.ptr ? o.b.ptr : "";
+  if (strcmp(got, want) != 0) fail_msg("%s:\n got: %s\nwant: %s\ncode: %s", path, got, want, code);
+  assert_int_equal(rl_routes_any(p.jf, rl_tree_root(p.tree), NULL), want[0] != '\0');
+  rl_buf_free(&o.b);
+  parsed_free(&p);
+}
+
+static void routes__express(void **state) {
+  (void)state;
+  expect_routes("server/index.js",
+                "const express = require('express');\n"
+                "const app = express();\n"
+                "app.post('/api/token', (req, res) => res.json({}));\n"
+                "app.get('/api/rooms', requireAuth, limiter, async function (request, response) {});\n"
+                "app.put('/api/rooms/:id', [requireAuth, limiter], handler);\n"
+                "function handler(req, res) {}\n"
+                "app.delete('/api/x', controller.remove);\n"
+                "app.use('/admin', adminRouter);\n"
+                "app.use(cors());\n"
+                "app.get('port');\n",
+                "express POST /api/token fn=arrow_function mw=0 req=req res=res;"
+                "express GET /api/rooms fn=function_expression mw=2 req=request res=response;"
+                "express PUT /api/rooms/:id fn=function_declaration mw=2 req=req res=res;"
+                "express DELETE /api/x fn=- mw=0 req=- res=-;"
+                "express * /admin fn=- mw=0 req=- res=-;");
+  /* Router, route() chains, consts for paths, asyncHandler wrappers */
+  expect_routes("server/routes.ts",
+                "import { Router } from 'express';\n"
+                "const router = Router();\n"
+                "const TOKEN = '/token';\n"
+                "router.post(TOKEN, verifyToken, asyncHandler(async (req, res) => {}));\n"
+                "router.route('/rooms').get(list).post(authenticate, (req, res) => {});\n",
+                "express POST /token fn=arrow_function mw=1 req=req res=res;"
+                "express GET /rooms fn=- mw=0 req=- res=-;"
+                "express POST /rooms fn=arrow_function mw=1 req=req res=res;");
+}
+
+static void routes__not_routes(void **state) {
+  (void)state;
+  /* HTTP clients and maps are not routes */
+  expect_routes("src/api.js",
+                "import axios from 'axios';\n"
+                "axios.post('/api/token', { role });\n"
+                "axios.post('/api/token', payload);\n"
+                "const api = axios.create({});\n"
+                "api.post('/api/token', body);\n"
+                "cache.get('/api/token', fallback);\n"
+                "map.get(key);\n",
+                "");
+}
+
+static void routes__koa_fastify_hono(void **state) {
+  (void)state;
+  expect_routes("server/koa.js",
+                "const Koa = require('koa');\n"
+                "const Router = require('@koa/router');\n"
+                "const router = new Router();\n"
+                "router.post('/token', auth, async (ctx, next) => { ctx.body = {}; });\n",
+                "koa POST /token fn=arrow_function mw=1 req=ctx res=ctx;");
+  expect_routes("server/fastify.ts",
+                "import Fastify from 'fastify';\n"
+                "const fastify = Fastify();\n"
+                "fastify.post('/token', { preHandler: [fastify.authenticate] }, async (request, reply) => {});\n"
+                "fastify.get('/rooms', { handler: async (request, reply) => {} });\n"
+                "fastify.route({ method: ['POST', 'PUT'], url: '/rooms/:id', preHandler: auth, handler: update });\n"
+                "async function update(req, reply) {}\n",
+                "fastify POST /token fn=arrow_function mw=0 opts req=request res=reply;"
+                "fastify GET /rooms fn=arrow_function mw=0 opts req=request res=reply;"
+                "fastify POST /rooms/:id fn=function_declaration mw=0 opts req=req res=reply;");
+  expect_routes("server/hono.ts",
+                "import { Hono } from 'hono';\n"
+                "const app = new Hono();\n"
+                "app.post('/token', async (c) => c.json({}));\n",
+                "hono POST /token fn=arrow_function mw=0 req=c res=-;");
+}
+
+static void routes__nestjs(void **state) {
+  (void)state;
+  expect_routes("src/rooms/rooms.controller.ts",
+                "@Controller('rooms')\n"
+                "@UseGuards(AuthGuard('jwt'))\n"
+                "export class RoomsController {\n"
+                "  constructor(private readonly svc: RoomsService) {}\n"
+                "  @Post(':id/token')\n"
+                "  @UseGuards(RolesGuard)\n"
+                "  token(@Param('id') id: string, @Body() dto: TokenDto, @Req() req: Request) { return {}; }\n"
+                "  @Get()\n"
+                "  list(@Res() res) {}\n"
+                "  helper() {}\n"
+                "}\n"
+                "class NotAController { @Get('x') a() {} }\n",
+                "nestjs POST /rooms/:id/token fn=method_definition mw=2 opts req=req res=-;"
+                "nestjs GET /rooms fn=method_definition mw=1 opts req=- res=res;");
+}
+
+static void routes__next(void **state) {
+  (void)state;
+  expect_routes("pages/api/room-token.ts",
+                "export default function handler(req, res) { if (req.method !== 'POST') return res.status(405).end(); }\n",
+                "next-pages POST /api/room-token fn=function_declaration mw=0 req=req res=res;");
+  expect_routes("src/pages/api/token/index.js",
+                "const handler = async (req, res) => {};\n"
+                "export default withAuth(handler);\n",
+                "next-pages * /api/token fn=arrow_function mw=0 req=req res=res;");
+  expect_routes("pages/api/x.js", "export default async (req, res) => {};\n",
+                "next-pages * /api/x fn=arrow_function mw=0 req=req res=res;");
+  /* not the default export: not a route */
+  expect_routes("pages/api/util.js", "export function helper(req, res) {}\n", "");
+  expect_routes("app/(auth)/api/token/route.ts",
+                "export async function POST(req: Request) {}\n"
+                "export const GET = async (request) => {};\n"
+                "function h(req) {}\n"
+                "export { h as PUT };\n"
+                "export function helper() {}\n",
+                "next-app POST /api/token fn=function_declaration mw=0 req=req res=-;"
+                "next-app GET /api/token fn=arrow_function mw=0 req=request res=-;"
+                "next-app PUT /api/token fn=function_declaration mw=0 req=req res=-;");
+  /* a component named route.tsx outside app/ is nothing */
+  expect_routes("src/route.ts", "export function GET() {}\n", "");
+  expect_routes("app/api/token+api.ts", "export function POST(request) {}\n",
+                "expo-api POST /api/token fn=function_declaration mw=0 req=request res=-;");
+}
+
+static void routes__deno(void **state) {
+  (void)state;
+  expect_routes("supabase/functions/get-token/index.ts",
+                "import { serve } from 'https://deno.land/std@0.168.0/http/server.ts';\n"
+                "serve(async (req) => new Response('ok'));\n",
+                "supabase * /functions/v1/get-token fn=arrow_function mw=0 req=req res=-;");
+  expect_routes("supabase/functions/room/index.ts", "Deno.serve({ port: 8000 }, async (req: Request) => {});\n",
+                "supabase * /functions/v1/room fn=arrow_function mw=0 req=req res=-;");
+  /* an unrelated serve() outside supabase/functions */
+  expect_routes("scripts/dev.js", "const serve = require('serve-handler');\nserve(req, res);\n", "");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(routes__express),          cmocka_unit_test(routes__not_routes),
+      cmocka_unit_test(routes__koa_fastify_hono), cmocka_unit_test(routes__nestjs),
+      cmocka_unit_test(routes__next),             cmocka_unit_test(routes__deno),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
