@@ -68,8 +68,30 @@ static int value_is_credential(const char *v, size_t len) {
   return !has_fake_word(v, len);
 }
 
-/* The first 100ms JWT in v (alone, or inside "Bearer <jwt>"); its type. */
-static const char *find_hms_jwt(rl_arena *a, const char *v, size_t len) {
+static int is_b64(char c) { return is_b64url(c) || c == '+' || c == '/'; }
+
+/* A 100ms app secret inside v, alone or embedded ("HMS_APP_SECRET=<secret>"):
+ * a run of base64 ending in '=' that no other base64 character touches. */
+static const char *find_app_secret(const char *v, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    if (!is_b64(v[i])) {
+      i++;
+      continue;
+    }
+    size_t start = i;
+    while (i < len && is_b64(v[i])) i++;
+    size_t end = i;
+    while (end < len && v[end] == '=') end++;
+    if (end - start == 172 && rl_is_hms_app_secret(v + start, 172)) return v + start;
+    i = end;
+  }
+  return NULL;
+}
+
+/* The first 100ms JWT in v (alone, or inside "Bearer <jwt>"): its type, and
+ * where it is. */
+static const char *find_hms_jwt(rl_arena *a, const char *v, size_t len, const char **tok, size_t *tok_len) {
   const char *p = v, *end = v + len;
   while (p < end) {
     const char *hit = memmem(p, (size_t)(end - p), "eyJ", 3);
@@ -87,8 +109,14 @@ static const char *find_hms_jwt(rl_arena *a, const char *v, size_t len) {
     if (dots == 2) {
       rl_jwt jwt;
       if (rl_jwt_decode(hit, (size_t)(q - hit), a, &jwt) && jwt.access_key && jwt.type && jwt.version == 2) {
-        if (strcmp(jwt.type, "management") == 0) return "management";
-        if (strcmp(jwt.type, "app") == 0) return "app";
+        const char *type = NULL;
+        if (strcmp(jwt.type, "management") == 0) type = "management";
+        else if (strcmp(jwt.type, "app") == 0) type = "app";
+        if (type) {
+          *tok = hit;
+          *tok_len = (size_t)(q - hit);
+          return type;
+        }
       }
     }
     p = q > hit + 3 ? q : hit + 3;
@@ -101,8 +129,12 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (ts_node_is_null(s) || !jf) return;
   const char *v;
-  size_t len;
-  if (!rl_js_string_value(jf, s, &v, &len) || len < 8) return;
+  size_t len, prefix;
+  /* A template with substitutions is searched for the 100ms shapes in its
+   * static text, but it is not a whole value that a name can describe. */
+  int whole = rl_js_string_value(jf, s, &v, &len);
+  if (!whole && !rl_js_template_static(jf, s, &v, &len, &prefix)) return;
+  if (len < 8) return;
   rl_arena *a = rl_ctx_arena(ctx);
   rl_binding b;
   int named = rl_bound_name(jf, s, &b);
@@ -115,21 +147,23 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
     end--;
   }
 
-  if (rl_is_hms_app_secret(v, len)) {
+  const char *hit = find_app_secret(v, len);
+  if (hit) {
     rl_ctx_mark_secret(ctx, start, end);
-    rl_report(ctx, s, "100ms app secret hard-coded %s (%s)", where, rl_mask_secret(a, v, len));
+    rl_report(ctx, s, "100ms app secret hard-coded %s (%s)", where, rl_mask_secret(a, hit, 172));
     return;
   }
-  const char *type = find_hms_jwt(a, v, len);
+  size_t hit_len = 0;
+  const char *type = find_hms_jwt(a, v, len, &hit, &hit_len);
   if (type) {
     /* An app token in a test is sample data for decoding tests; judged here
      * once, not again by its name below. */
     if (strcmp(type, "management") != 0 && rl_ctx_context(ctx) == RL_CTX_TEST) return;
     rl_ctx_mark_secret(ctx, start, end);
-    rl_report(ctx, s, "100ms %s token (JWT) hard-coded %s (%s)", type, where, rl_mask_secret(a, v, len));
+    rl_report(ctx, s, "100ms %s token (JWT) hard-coded %s (%s)", type, where, rl_mask_secret(a, hit, hit_len));
     return;
   }
-  if (!named) return;
+  if (!named || !whole) return;
   /* A JWT in a test is a sample for decoding tests (100ms ones were judged
    * above); outside tests a token bound to a secret name is a credential. */
   rl_jwt any;
