@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "baseline.h"
 #include "context.h"
 #include "dotenv.h"
 #include "parse.h"
@@ -38,6 +39,7 @@ struct rl_engine {
   const rl_rule **rules; /* built-in and pack rules, sorted by id */
   size_t nrules;
   unsigned char *enabled;
+  rl_severity *severity; /* effective severity per rule (config overrides) */
   rl_rulepack **packs;
   size_t npacks;
   lang_query langs[RL_LANG__COUNT];
@@ -166,6 +168,17 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
   memset(e->enabled, 1, e->nrules);
   if ((rc = set_enabled(e, cfg->disable, 0)) < 0) goto fail;
   if ((rc = set_enabled(e, cfg->enable, 1)) < 0) goto fail;
+  e->severity = rl_xcalloc(e->nrules ? e->nrules : 1, sizeof *e->severity);
+  for (size_t i = 0; i < e->nrules; i++) e->severity[i] = e->rules[i]->severity;
+  for (size_t i = 0; i < cfg->nseverities; i++) {
+    ssize_t k = rule_index(e, cfg->severities[i].rule_id);
+    if (k < 0) {
+      rl_error_set("unknown rule '%s' (see --list-rules)", cfg->severities[i].rule_id);
+      rc = RL_EUSAGE;
+      goto fail;
+    }
+    e->severity[k] = cfg->severities[i].severity;
+  }
   for (int l = RL_LANG_JS; l <= RL_LANG_TSX; l++)
     if ((rc = compile_language(e, (rl_lang)l)) < 0) goto fail;
   e->pkg = rl_pkgcache_new();
@@ -190,6 +203,7 @@ void rl_engine_free(rl_engine *e) {
   free(e->packs);
   free(e->rules);
   free(e->enabled);
+  free(e->severity);
   rl_pkgcache_free(e->pkg);
   rl_parser_free(e->parser);
   if (e->cursor) ts_query_cursor_delete(e->cursor);
@@ -297,7 +311,8 @@ static void add_finding(rl_ctx *ctx, uint32_t start, uint32_t end, const char *m
   rl_finding *f = &ctx->findings[ctx->nfindings++];
   memset(f, 0, sizeof *f);
   f->rule = ctx->rule;
-  f->severity = ctx->rule->severity;
+  ssize_t ri = rule_index(ctx->engine, ctx->rule->id);
+  f->severity = ri >= 0 ? ctx->engine->severity[ri] : ctx->rule->severity;
   f->message = message;
   f->start_byte = start;
   f->end_byte = end < start ? start : end;
@@ -387,9 +402,19 @@ static void add_note(rl_file_result *r, rl_note_level level, const char *id, con
   r->nnotes++;
 }
 
+/* Lines longer than this are cut to a window around the finding, so one
+ * finding in a bundle's 40 KB line does not print the whole line. */
+#define SNIPPET_MAX_LINE 300
+#define SNIPPET_BEFORE 60
+
+static size_t utf8_back(const char *p, size_t i) {
+  while (i > 0 && ((unsigned char)p[i] & 0xC0) == 0x80) i--;
+  return i;
+}
+
 /* The snippet: the finding's first line (up to 3 lines), with every marked
  * secret that overlaps it replaced by its mask. */
-static const char *make_snippet(rl_ctx *ctx, const rl_finding *f) {
+static const char *make_snippet(rl_ctx *ctx, rl_finding *f) {
   uint32_t last = f->end_line;
   if (last > f->start_line + 2) last = f->start_line + 2;
   rl_buf b = {0};
@@ -398,8 +423,28 @@ static const char *make_snippet(rl_ctx *ctx, const rl_finding *f) {
     size_t n;
     rl_source_line(&ctx->src, line, &p, &n);
     size_t line_off = (size_t)(p - ctx->src.bytes);
-    size_t i = 0;
-    while (i < n) {
+    size_t from = 0, to = n;
+    if (n > SNIPPET_MAX_LINE) {
+      size_t at = line == f->start_line && f->start_byte >= line_off ? f->start_byte - line_off : 0;
+      from = at > SNIPPET_BEFORE ? utf8_back(p, at - SNIPPET_BEFORE) : 0;
+      to = from + SNIPPET_MAX_LINE;
+      /* A secret prints as a short mask: never cut one in half. */
+      for (size_t k = 0; k < ctx->nsecrets; k++) {
+        const span *sp = &ctx->secrets[k];
+        if (sp->start < line_off + to && line_off + to < sp->end) to = sp->end - line_off + SNIPPET_BEFORE;
+      }
+      to = to < n ? utf8_back(p, to) : n;
+      if (from > 0) {
+        rl_buf_puts(&b, "…");
+        if (line == f->start_line) {
+          uint32_t l, c;
+          rl_source_position(&ctx->src, line_off + from, &l, &c);
+          f->snippet_col = c - 1;
+        }
+      }
+    }
+    size_t i = from;
+    while (i < to) {
       const span *hit = NULL;
       for (size_t k = 0; k < ctx->nsecrets; k++) {
         const span *s = &ctx->secrets[k];
@@ -413,14 +458,15 @@ static const char *make_snippet(rl_ctx *ctx, const rl_finding *f) {
         continue;
       }
       size_t end = hit->end - line_off;
-      if (end > n) end = n;
-      /* Mask the whole secret once, at its first byte on this line. */
-      if (hit->start >= line_off + i || i == 0) {
+      if (end > to) end = to;
+      /* Mask the whole secret once, where it first shows in this window. */
+      if (hit->start >= line_off + i || i == from) {
         const char *m = rl_mask_secret(ctx->arena, ctx->src.bytes + hit->start, hit->end - hit->start);
         rl_buf_puts(&b, m);
       }
       i = end;
     }
+    if (to < n) rl_buf_puts(&b, "…");
     if (line < last) rl_buf_putc(&b, '\n');
   }
   const char *out = rl_arena_strndup(ctx->arena, b.ptr ? b.ptr : "", b.len);
@@ -482,6 +528,9 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
     if (rl_suppress_match(sup, f->rule->id, f->start_line, &why)) {
       f->suppressed = RL_SUPPRESS_IN_SOURCE;
       f->justification = why;
+    } else if (rl_baseline_has(ctx->engine->cfg.baseline, f->fingerprint)) {
+      f->suppressed = RL_SUPPRESS_EXTERNAL;
+      f->justification = rl_baseline_reason(ctx->engine->cfg.baseline);
     }
   }
   r->findings = ctx->findings;
@@ -749,6 +798,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   rl_walk *w = NULL;
   rl_walk_options wo = {0};
   wo.no_ignore = e->cfg.no_ignore;
+  wo.extra_ignores = e->cfg.extra_ignores;
   int rc = rl_walk_new(&w, paths, npaths, &wo);
   if (rc < 0) return rc;
   if (sink->begin(sink, run) < 0) {

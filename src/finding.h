@@ -45,7 +45,10 @@ typedef struct rl_finding {
   const char *message;        /* names the concrete thing; secrets masked */
   uint32_t start_line, start_col, end_line, end_col; /* 1-based; end exclusive column */
   uint32_t start_byte, end_byte;
-  const char *snippet;     /* the source line(s) of the finding, secrets masked */
+  const char *snippet;     /* the source line(s) of the finding, secrets masked; a line
+                              over 300 bytes is cut to a window around the finding, with
+                              "…" marking each cut */
+  uint32_t snippet_col;    /* file columns the leading "…" stands for (0: not cut) */
   char fingerprint[17];    /* 16 hex digits; survives edits elsewhere in the file */
   rl_suppress_kind suppressed;
   const char *justification; /* reason given in the suppression, or NULL */

@@ -137,6 +137,12 @@ static void print_snippet(text_sink *t, const rl_finding *f) {
   fputs("    ", t->out);
   uint64_t col = 1;
   size_t i = 0, carets = 0;
+  /* A cut line starts with "…" standing for the columns left out. */
+  if (f->snippet_col > 0 && n >= 3 && memcmp(line, "\xE2\x80\xA6", 3) == 0) {
+    fputc(' ', t->out);
+    col += f->snippet_col;
+    i = 3;
+  }
   while (i < n && col < end) {
     uint32_t chars = 1;
     size_t len = mask_at(line + i, n - i, &chars);
