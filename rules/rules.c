@@ -8,11 +8,13 @@
 extern const rl_rule rl_rule_hardcoded_secret;
 extern const rl_rule rl_rule_insecure_http_url;
 extern const rl_rule rl_rule_public_env_secret;
+extern const rl_rule rl_rule_secret_in_env_file;
 
 const rl_rule *const rl_builtin_rules[] = {
     &rl_rule_hardcoded_secret,
     &rl_rule_insecure_http_url,
     &rl_rule_public_env_secret,
+    &rl_rule_secret_in_env_file,
     NULL /* sentinel */
 };
 
