@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "bindname.h"
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
@@ -262,4 +263,392 @@ int rl_mint_token_expr(rl_jsfile *jf, TSNode expr, rl_mint *out) {
     return 0;
   }
   return rl_mint_match(jf, n, out);
+}
+
+/* ---- lifetimes ------------------------------------------------------------------- */
+
+#define LIFE_MAX_HOPS 8
+
+static const char *const now_words[] = {"now", "iat", "current", "issued", NULL};
+
+static int name_says_now(rl_jsfile *jf, TSNode n) {
+  size_t len;
+  const char *t = rl_js_text(jf, n, &len);
+  return rl_name_has_word(t, len, now_words);
+}
+
+/* Math.floor(x), Math.round(x), Math.ceil(x), Math.trunc(x), parseInt(x),
+ * Number(x): the argument x; else null. */
+static TSNode rounding_arg(rl_jsfile *jf, TSNode n) {
+  if (!type_is(n, "call_expression")) return null_node();
+  const char *c = rl_js_callee(jf, n);
+  if (!c) return null_node();
+  static const char *const fns[] = {"Math.floor", "Math.round", "Math.ceil", "Math.trunc", "parseInt", "Number", NULL};
+  for (size_t i = 0; fns[i]; i++)
+    if (!strcmp(c, fns[i])) return rl_js_call_arg(n, 0);
+  return null_node();
+}
+
+static int is_div_1000(rl_jsfile *jf, TSNode n) {
+  if (!type_is(n, "binary_expression")) return 0;
+  if (!rl_js_text_is(jf, field(n, "operator"), "/")) return 0;
+  double d;
+  return rl_js_eval_number(jf, field(n, "right"), &d) && d == 1000.0;
+}
+
+/* 1 if n is "the time now": *ms = 1 in milliseconds (Date.now(),
+ * new Date().getTime()), 0 in seconds (Date.now() / 1000, dayjs().unix(),
+ * a name saying now/iat). */
+static int is_now(rl_jsfile *jf, TSNode n, int *ms) {
+  int divs = 0;
+  for (int hops = 0; hops < LIFE_MAX_HOPS * 2; hops++) {
+    n = rl_js_unwrap(n);
+    if (ts_node_is_null(n)) return 0;
+    TSNode inner = rounding_arg(jf, n);
+    if (!ts_node_is_null(inner)) {
+      n = inner;
+      continue;
+    }
+    if (is_div_1000(jf, n)) {
+      divs++;
+      n = field(n, "left");
+      continue;
+    }
+    int found_ms = -1;
+    if (type_is(n, "call_expression")) {
+      const char *c = rl_js_callee(jf, n);
+      TSNode fn = rl_js_unwrap(field(n, "function"));
+      if (c && !strcmp(c, "Date.now")) {
+        found_ms = 1;
+      } else if (member_prop_is(jf, fn, "getTime") || member_prop_is(jf, fn, "valueOf")) {
+        TSNode obj = rl_js_unwrap(field(fn, "object"));
+        if (type_is(obj, "new_expression") && rl_js_text_is(jf, field(obj, "constructor"), "Date") &&
+            ts_node_is_null(rl_js_call_arg(obj, 0)))
+          found_ms = 1;
+      } else if (member_prop_is(jf, fn, "unix")) {
+        /* dayjs().unix(), moment().unix() */
+        TSNode obj = rl_js_unwrap(field(fn, "object"));
+        if (type_is(obj, "call_expression") && ts_node_is_null(rl_js_call_arg(obj, 0))) {
+          const char *oc = rl_js_callee(jf, obj);
+          if (oc && (canon_module_is(oc, "dayjs", 0) || canon_module_is(oc, "moment", 0))) found_ms = 0;
+        }
+      }
+    } else if (type_is(n, "identifier")) {
+      TSNode init = rl_js_const_init(jf, n);
+      if (!ts_node_is_null(init)) {
+        n = init;
+        continue;
+      }
+      if (name_says_now(jf, n)) found_ms = 0;
+    } else if (type_is(n, "member_expression")) {
+      if (name_says_now(jf, field(n, "property"))) found_ms = 0;
+    }
+    if (found_ms < 0) return 0;
+    if (divs > 1 || (divs == 1 && found_ms == 0)) return 0;
+    *ms = divs ? 0 : found_ms;
+    return 1;
+  }
+  return 0;
+}
+
+/* 1 if n is an absolute time written as now + N; *seconds = N. */
+static int now_plus(rl_jsfile *jf, TSNode n, double *seconds) {
+  int want_ms = 0;
+  for (int hops = 0; hops < LIFE_MAX_HOPS * 2; hops++) {
+    n = rl_js_unwrap(n);
+    if (ts_node_is_null(n)) return 0;
+    TSNode inner = rounding_arg(jf, n);
+    if (!ts_node_is_null(inner)) {
+      n = inner;
+      continue;
+    }
+    if (type_is(n, "identifier")) {
+      TSNode init = rl_js_const_init(jf, n);
+      if (ts_node_is_null(init)) return 0;
+      n = init;
+      continue;
+    }
+    if (!want_ms && is_div_1000(jf, n)) {
+      want_ms = 1;
+      n = field(n, "left");
+      continue;
+    }
+    if (!type_is(n, "binary_expression") || !rl_js_text_is(jf, field(n, "operator"), "+")) return 0;
+    TSNode l = field(n, "left"), r = field(n, "right");
+    double v;
+    int ms;
+    if (rl_js_eval_number(jf, r, &v) && is_now(jf, l, &ms) && ms == want_ms) {
+      *seconds = want_ms ? v / 1000.0 : v;
+      return 1;
+    }
+    if (rl_js_eval_number(jf, l, &v) && is_now(jf, r, &ms) && ms == want_ms) {
+      *seconds = want_ms ? v / 1000.0 : v;
+      return 1;
+    }
+    return 0;
+  }
+  return 0;
+}
+
+/* A relative lifetime: a number of seconds, or (strings != 0) a duration
+ * string; unitless digit strings count only when unitless_ms is set. */
+static int relative_seconds(rl_jsfile *jf, TSNode v, int strings, int unitless_ms, double *out) {
+  if (rl_js_eval_number(jf, v, out)) return 1;
+  const char *s;
+  size_t len;
+  if (!strings || !rl_js_eval_string(jf, v, &s, &len)) return 0;
+  int unitless = 0;
+  if (!rl_duration_parse(s, len, out, &unitless)) return 0;
+  return !unitless || unitless_ms;
+}
+
+static int has_spread(TSNode object) {
+  if (!type_is(object, "object")) return 0;
+  uint32_t n = ts_node_named_child_count(object);
+  for (uint32_t i = 0; i < n; i++)
+    if (type_is(ts_node_named_child(object, i), "spread_element")) return 1;
+  return 0;
+}
+
+static void life_set(rl_lifetime *out, const char *how, TSNode where) {
+  out->state = RL_LIFE_SET;
+  out->how = how;
+  out->where = where;
+  out->known = 0;
+  out->seconds = 0;
+}
+
+static TSNode root_of(TSNode n) {
+  TSNode p = n;
+  while (!ts_node_is_null(p)) {
+    n = p;
+    p = ts_node_parent(p);
+  }
+  return n;
+}
+
+/* Searches the file for `<name>.<method>(arg)` calls or `<name>.<prop> = v`
+ * assignments (method NULL: assignment to prop). */
+typedef struct member_use {
+  rl_jsfile *jf;
+  const char *name;
+  size_t name_len;
+  const char *prop;
+  int call; /* 1: a call of prop, 0: an assignment to it */
+  TSNode found; /* the argument / right side */
+} member_use;
+
+static int object_is_name(member_use *u, TSNode member) {
+  TSNode obj = rl_js_unwrap(field(member, "object"));
+  size_t len;
+  const char *t;
+  if (!type_is(obj, "identifier")) return 0;
+  t = rl_js_text(u->jf, obj, &len);
+  return len == u->name_len && !memcmp(t, u->name, len);
+}
+
+static int member_use_visit(void *data, TSNode n) {
+  member_use *u = data;
+  if (u->call && type_is(n, "call_expression")) {
+    TSNode fn = rl_js_unwrap(field(n, "function"));
+    if (member_prop_is(u->jf, fn, u->prop) && object_is_name(u, fn)) {
+      u->found = rl_js_call_arg(n, 0);
+      if (ts_node_is_null(u->found)) u->found = n;
+      return -1;
+    }
+  } else if (!u->call && type_is(n, "assignment_expression")) {
+    TSNode left = field(n, "left");
+    if (member_prop_is(u->jf, left, u->prop) && object_is_name(u, left)) {
+      u->found = field(n, "right");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static TSNode find_member_use(rl_jsfile *jf, TSNode anywhere, TSNode ident, const char *prop, int call) {
+  member_use u;
+  memset(&u, 0, sizeof u);
+  u.jf = jf;
+  u.name = rl_js_text(jf, ident, &u.name_len);
+  u.prop = prop;
+  u.call = call;
+  rl_js_walk(root_of(anywhere), member_use_visit, &u);
+  return u.found;
+}
+
+/* The identifier a `new X(...)` is stored in (`const at = new X()`,
+ * `let at = new X()`), else null. */
+static TSNode stored_in(TSNode ctor) {
+  TSNode p = ts_node_parent(ctor);
+  while (!ts_node_is_null(p) && (type_is(p, "parenthesized_expression") || type_is(p, "as_expression")))
+    p = ts_node_parent(p);
+  if (!type_is(p, "variable_declarator")) return null_node();
+  TSNode name = field(p, "name");
+  return type_is(name, "identifier") ? name : null_node();
+}
+
+static void claims_exp(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
+  if (ts_node_is_null(m->payload)) return;
+  TSNode e = rl_js_object_get(jf, m->payload, "exp");
+  if (ts_node_is_null(e)) return;
+  life_set(out, "exp claim", e);
+  out->known = now_plus(jf, e, &out->seconds);
+}
+
+/* A payload or options object that may hide what we look for. */
+static int opaque(TSNode arg, TSNode object) {
+  return !ts_node_is_null(arg) && (ts_node_is_null(object) || has_spread(object));
+}
+
+static void life_jsonwebtoken(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
+  claims_exp(jf, m, out);
+  if (out->state == RL_LIFE_SET) return;
+  TSNode v = ts_node_is_null(m->options) ? null_node() : rl_js_object_get(jf, m->options, "expiresIn");
+  if (!ts_node_is_null(v)) {
+    life_set(out, "expiresIn", v);
+    out->known = relative_seconds(jf, v, 1, 1, &out->seconds);
+    return;
+  }
+  if (opaque(m->options_arg, m->options) || ts_node_is_null(m->payload_arg)) return;
+  TSNode p = rl_js_unwrap(m->payload_arg);
+  if (type_is(p, "string") || type_is(p, "template_string")) {
+    out->state = RL_LIFE_NONE; /* a string payload cannot carry exp */
+    return;
+  }
+  if (opaque(m->payload_arg, m->payload)) return;
+  out->state = RL_LIFE_NONE;
+}
+
+static void life_jose_value(rl_jsfile *jf, TSNode v, rl_lifetime *out) {
+  life_set(out, "setExpirationTime()", v);
+  const char *s;
+  size_t len;
+  int unitless = 0;
+  if (rl_js_eval_string(jf, v, &s, &len)) {
+    out->known = rl_duration_parse(s, len, &out->seconds, &unitless) && !unitless;
+    return;
+  }
+  /* a number is an absolute epoch time in seconds */
+  out->known = now_plus(jf, v, &out->seconds);
+}
+
+static void life_jose(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
+  TSNode fn = rl_js_unwrap(field(m->call, "function"));
+  TSNode n = rl_js_unwrap(field(fn, "object"));
+  for (int guard = 0; guard < 64 && type_is(n, "call_expression"); guard++) {
+    TSNode f = rl_js_unwrap(field(n, "function"));
+    if (member_prop_is(jf, f, "setExpirationTime")) {
+      life_jose_value(jf, rl_js_call_arg(n, 0), out);
+      return;
+    }
+    n = rl_js_unwrap(field(f, "object"));
+  }
+  if (type_is(n, "identifier")) {
+    /* const builder = new SignJWT(...); builder.setExpirationTime('1h'); */
+    TSNode v = find_member_use(jf, m->call, n, "setExpirationTime", 1);
+    if (!ts_node_is_null(v)) {
+      life_jose_value(jf, v, out);
+      return;
+    }
+  }
+  claims_exp(jf, m, out);
+  if (out->state == RL_LIFE_SET) return;
+  if (opaque(m->payload_arg, m->payload)) return;
+  out->state = RL_LIFE_NONE;
+}
+
+/* LiveKit and Twilio: options.ttl, or `at.ttl = v` later. */
+static void life_access_token(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
+  int livekit = m->kind == RL_MINT_LIVEKIT;
+  TSNode v = ts_node_is_null(m->options) ? null_node() : rl_js_object_get(jf, m->options, "ttl");
+  if (ts_node_is_null(v)) {
+    TSNode var = stored_in(m->call);
+    if (!ts_node_is_null(var)) v = find_member_use(jf, m->call, var, "ttl", 0);
+  }
+  if (!ts_node_is_null(v)) {
+    life_set(out, "ttl", v);
+    out->known = relative_seconds(jf, v, livekit, 0, &out->seconds);
+    return;
+  }
+  if (opaque(m->options_arg, m->options)) return;
+  out->state = RL_LIFE_DEFAULT;
+}
+
+static void life_option(rl_jsfile *jf, const rl_mint *m, const char *key, int absolute, rl_lifetime *out) {
+  TSNode v = ts_node_is_null(m->options) ? null_node() : rl_js_object_get(jf, m->options, key);
+  if (!ts_node_is_null(v)) {
+    life_set(out, key, v);
+    out->known = absolute ? now_plus(jf, v, &out->seconds) : relative_seconds(jf, v, 0, 0, &out->seconds);
+    return;
+  }
+  if (opaque(m->options_arg, m->options)) return;
+  out->state = RL_LIFE_DEFAULT;
+}
+
+typedef struct agora_sig {
+  const char *method; /* after the builder's dot */
+  int first, last;    /* argument indexes holding expiry values */
+} agora_sig;
+
+static void life_agora(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
+  int legacy = !strcmp(m->package, "agora-access-token");
+  const char *c = rl_js_callee(jf, m->call);
+  const char *p = canon_path(c);
+  const char *method = p ? strchr(p, '.') : NULL;
+  if (!method) return;
+  method++;
+  int rtm = starts_with(p, "RtmTokenBuilder."), chat = starts_with(p, "ChatTokenBuilder.");
+  int first = -1, last = -1;
+  if (rtm && !strcmp(method, "buildToken")) {
+    first = last = legacy ? 4 : 3;
+  } else if (chat) {
+    if (!strcmp(method, "buildUserToken")) first = last = 3;
+    if (!strcmp(method, "buildAppToken")) first = last = 2;
+  } else if (strstr(method, "AndPrivilege")) {
+    first = 4;
+    last = legacy ? 7 : 8;
+  } else if (starts_with(method, "buildTokenWith")) {
+    first = 5;
+    last = legacy ? 5 : 6;
+  }
+  if (first < 0) return;
+  const char *name = legacy ? "privilegeExpiredTs" : (first == last ? "expire" : "tokenExpire");
+  int any = 0;
+  for (int i = first; i <= last; i++) {
+    TSNode v = rl_js_call_arg(m->call, (uint32_t)i);
+    if (ts_node_is_null(v)) continue;
+    rl_lifetime one;
+    memset(&one, 0, sizeof one);
+    life_set(&one, name, v);
+    if (!legacy && i > first) one.how = "privilegeExpire";
+    if (legacy) {
+      one.known = now_plus(jf, v, &one.seconds);
+    } else if (relative_seconds(jf, v, 0, 0, &one.seconds)) {
+      one.known = 1;
+    } else if (now_plus(jf, v, &one.seconds)) {
+      one.known = 1;
+      one.timestamp_as_seconds = 1;
+    }
+    /* keep the most telling one: a misread timestamp, else the longest */
+    if (!any || (one.known && (!out->known || (one.timestamp_as_seconds && !out->timestamp_as_seconds) ||
+                               (one.timestamp_as_seconds == out->timestamp_as_seconds && one.seconds > out->seconds))))
+      *out = one;
+    any = 1;
+  }
+}
+
+void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
+  memset(out, 0, sizeof *out);
+  out->where = null_node();
+  switch (m->kind) {
+    case RL_MINT_JSONWEBTOKEN: life_jsonwebtoken(jf, m, out); break;
+    case RL_MINT_JOSE: life_jose(jf, m, out); break;
+    case RL_MINT_LIVEKIT:
+    case RL_MINT_TWILIO: life_access_token(jf, m, out); break;
+    case RL_MINT_OPENTOK: life_option(jf, m, "expireTime", 1, out); break;
+    case RL_MINT_HMS_SDK: life_option(jf, m, "validForSeconds", 0, out); break;
+    case RL_MINT_AGORA: life_agora(jf, m, out); break;
+    case RL_MINT_NONE: break;
+  }
 }

@@ -99,4 +99,42 @@ int rl_mint_any(rl_jsfile *jf, TSNode subtree);
  * parentheses are looked through. Fills *out with the mint site. */
 int rl_mint_token_expr(rl_jsfile *jf, TSNode expr, rl_mint *out);
 
+/* ---- lifetimes ---------------------------------------------------------------- */
+
+typedef enum rl_life_state {
+  RL_LIFE_UNKNOWN = 0, /* cannot tell: options or claims not a literal, spreads,
+                          objects changed after their literal */
+  RL_LIFE_NONE,        /* certainly no expiry (jsonwebtoken, jose only) */
+  RL_LIFE_DEFAULT,     /* not set, and the SDK applies a short default: LiveKit
+                          6 h, Twilio 1 h, OpenTok 24 h, 100ms 24 h; Agora
+                          always takes explicit arguments */
+  RL_LIFE_SET          /* set; `known` says whether the value was folded */
+} rl_life_state;
+
+typedef struct rl_lifetime {
+  rl_life_state state;
+  const char *how; /* "expiresIn", "exp claim", "setExpirationTime()", "ttl",
+                      "validForSeconds", "expireTime", "privilegeExpiredTs",
+                      "tokenExpire", "privilegeExpire", "expire" */
+  TSNode where;    /* the value expression (RL_LIFE_SET) */
+  int known;       /* seconds is the lifetime counted from minting */
+  double seconds;
+  int timestamp_as_seconds; /* agora-token given `now + N` where it expects
+                               seconds from now: the token lives for decades;
+                               seconds is then N */
+} rl_lifetime;
+
+/* How long the token minted at m lives. Relative values are read the way each
+ * library reads them (jsonwebtoken: number = seconds, '7d' strings, a bare
+ * digit string = milliseconds; LiveKit ttl: seconds or '1h'; Twilio ttl and
+ * 100ms validForSeconds: seconds). Absolute ones (an exp claim, jose's numeric
+ * setExpirationTime, OpenTok expireTime, agora-access-token's
+ * privilegeExpiredTs) are known only in the form now + N, where now is
+ * Date.now() (in ms, divided by 1000), new Date().getTime(), an identifier or
+ * property named now/iat/issuedAt/currentTime..., or a const bound to those;
+ * Math.floor/round/ceil/trunc are looked through. Values go through const
+ * bindings (rl_js_eval_number / rl_js_eval_string). Never guesses: an
+ * env-read or a computed value is RL_LIFE_SET with known = 0. */
+void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out);
+
 #endif

@@ -212,12 +212,118 @@ static void mint__opentok_hms(void **state) {
                "");
 }
 
+typedef struct life_seen {
+  char buf[256];
+  rl_jsfile *jf;
+} life_seen;
+
+static void life_collect(void *data, const rl_mint *m) {
+  life_seen *s = data;
+  rl_lifetime l;
+  rl_mint_lifetime(s->jf, m, &l);
+  static const char *const states[] = {"unknown", "none", "default", "set"};
+  size_t n = strlen(s->buf);
+  if (l.state == RL_LIFE_SET && l.known)
+    snprintf(s->buf + n, sizeof s->buf - n, "%s%s %s=%g%s", n ? ";" : "", states[l.state], l.how, l.seconds,
+             l.timestamp_as_seconds ? "!" : "");
+  else if (l.state == RL_LIFE_SET)
+    snprintf(s->buf + n, sizeof s->buf - n, "%s%s %s=?", n ? ";" : "", states[l.state], l.how);
+  else
+    snprintf(s->buf + n, sizeof s->buf - n, "%s%s", n ? ";" : "", states[l.state]);
+}
+
+/* The lifetime of every mint in code: "set expiresIn=2592000", "none", ... */
+static void expect_life(const char *code, const char *want) {
+  parsed p;
+  parse_js(&p, "server/a.ts", code);
+  life_seen s;
+  memset(&s, 0, sizeof s);
+  s.jf = p.jf;
+  rl_mint_each(p.jf, rl_tree_root(p.tree), life_collect, &s);
+  parsed_free(&p);
+  if (strcmp(s.buf, want) != 0) fail_msg("lifetime in:\n%s\ngot  '%s'\nwant '%s'", code, s.buf, want);
+}
+
+static void mint__lifetime_jsonwebtoken(void **state) {
+  (void)state;
+  const char *imp = "import jwt from 'jsonwebtoken';\n";
+  char code[1024];
+#define LIFE(body, want)                                  \
+  do {                                                    \
+    snprintf(code, sizeof code, "%s%s", imp, body);       \
+    expect_life(code, want);                              \
+  } while (0)
+  LIFE("jwt.sign(p0, k, { expiresIn: '30d' });", "set expiresIn=2.592e+06");
+  LIFE("const THIRTY_DAYS = 60 * 60 * 24 * 30; jwt.sign({ a: 1 }, k, { expiresIn: THIRTY_DAYS });",
+       "set expiresIn=2.592e+06");
+  LIFE("jwt.sign({ a: 1 }, k, { expiresIn: '86400000' });", "set expiresIn=86400");
+  LIFE("jwt.sign({ a: 1 }, k, { expiresIn: process.env.TTL });", "set expiresIn=?");
+  LIFE("jwt.sign({ a: 1, exp: Math.floor(Date.now() / 1000) + 60 * 60 * 24 * 30 }, k);", "set exp claim=2.592e+06");
+  LIFE("const now = Math.floor(Date.now() / 1000); jwt.sign({ iat: now, exp: now + 3600 }, k);",
+       "set exp claim=3600");
+  LIFE("jwt.sign({ exp: Math.floor((Date.now() + 7 * 86400000) / 1000) }, k);", "set exp claim=604800");
+  LIFE("function f(iat) { return jwt.sign({ iat, exp: iat + 7200 }, k); }", "set exp claim=7200");
+  LIFE("jwt.sign({ exp: Date.now() + 3600 }, k);", "set exp claim=?");
+  LIFE("jwt.sign({ room_id: r }, k);", "none");
+  LIFE("jwt.sign({ room_id: r }, k, { algorithm: 'HS256' });", "none");
+  LIFE("const payload = { room_id: r }; jwt.sign(payload, k);", "none");
+  LIFE("const payload = { room_id: r }; payload.exp = later; jwt.sign(payload, k);", "unknown");
+  LIFE("jwt.sign({ room_id: r }, k, opts);", "unknown");
+  LIFE("jwt.sign({ room_id: r }, k, { ...opts });", "unknown");
+  LIFE("jwt.sign({ ...claims }, k);", "unknown");
+  LIFE("jwt.sign(makeClaims(), k);", "unknown");
+#undef LIFE
+}
+
+static void mint__lifetime_others(void **state) {
+  (void)state;
+  expect_life("import { SignJWT } from 'jose';\nawait new SignJWT({ a: 1 }).setIssuedAt().setExpirationTime('7d').sign(k);",
+              "set setExpirationTime()=604800");
+  expect_life("import { SignJWT } from 'jose';\n"
+              "await new SignJWT({ a: 1 }).setExpirationTime(Math.floor(Date.now() / 1000) + 7200).sign(k);",
+              "set setExpirationTime()=7200");
+  expect_life("import { SignJWT } from 'jose';\nawait new SignJWT({ a: 1 }).setExpirationTime(1700000000).sign(k);",
+              "set setExpirationTime()=?");
+  expect_life("import { SignJWT } from 'jose';\nawait new SignJWT({ a: 1 }).setProtectedHeader({ alg }).sign(k);",
+              "none");
+  expect_life("import { SignJWT } from 'jose';\nconst b = new SignJWT({ a: 1 });\nb.setExpirationTime('2h');\n"
+              "await b.sign(k);",
+              "set setExpirationTime()=7200");
+  expect_life("import { AccessToken } from 'livekit-server-sdk';\nnew AccessToken(k, s, { identity: u, ttl: '30d' });",
+              "set ttl=2.592e+06");
+  expect_life("import { AccessToken } from 'livekit-server-sdk';\nconst at = new AccessToken(k, s, { identity: u });\n"
+              "at.ttl = 3600;",
+              "set ttl=3600");
+  expect_life("import { AccessToken } from 'livekit-server-sdk';\nnew AccessToken(k, s, { identity: u });", "default");
+  expect_life("import twilio from 'twilio';\nnew twilio.jwt.AccessToken(a, b, c, { identity: u, ttl: 86400 * 7 });",
+              "set ttl=604800");
+  expect_life("const OpenTok = require('opentok'); const ot = new OpenTok(k, s);\n"
+              "ot.generateToken(sid, { expireTime: new Date().getTime() / 1000 + 30 * 24 * 3600 });",
+              "set expireTime=2.592e+06");
+  expect_life("import { HMSSDK } from '@100mslive/server-sdk'; const h = new HMSSDK();\n"
+              "h.auth.getAuthToken({ roomId, role, validForSeconds: 172800 }); h.auth.getManagementToken();",
+              "set validForSeconds=172800;default");
+  expect_life("const { RtcTokenBuilder } = require('agora-access-token');\n"
+              "const ts = Math.floor(Date.now() / 1000);\n"
+              "RtcTokenBuilder.buildTokenWithUid(a, c, ch, 0, role, ts + 3600);",
+              "set privilegeExpiredTs=3600");
+  expect_life("import { RtcTokenBuilder } from 'agora-token';\n"
+              "RtcTokenBuilder.buildTokenWithUid(a, c, ch, 0, role, 3600, 7 * 86400);",
+              "set privilegeExpire=604800");
+  expect_life("import { RtcTokenBuilder } from 'agora-token';\n"
+              "RtcTokenBuilder.buildTokenWithUid(a, c, ch, 0, role, Math.floor(Date.now() / 1000) + 600, 600);",
+              "set tokenExpire=600!");
+  expect_life("import { RtmTokenBuilder } from 'agora-token';\nRtmTokenBuilder.buildToken(a, c, u, EXPIRE);",
+              "set expire=?");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mint__jsonwebtoken_imports), cmocka_unit_test(mint__jsonwebtoken_near_misses),
       cmocka_unit_test(mint__jose),                 cmocka_unit_test(mint__livekit_twilio),
       cmocka_unit_test(mint__livekit_token_expr),   cmocka_unit_test(mint__agora),
-      cmocka_unit_test(mint__opentok_hms),
+      cmocka_unit_test(mint__opentok_hms),        cmocka_unit_test(mint__lifetime_jsonwebtoken),
+      cmocka_unit_test(mint__lifetime_others),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
