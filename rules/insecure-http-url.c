@@ -3,9 +3,8 @@
  * "Used as an endpoint" means one of:
  *   - the URL argument of a request or connection API: fetch, axios (and its
  *     method helpers), Node's http.get/request, ky, got, superagent, jQuery,
- *     socket.io's io(),
- *     navigator.sendBeacon, room.connect(url, token) (LiveKit), xhr.open(m, url),
- *     new WebSocket / EventSource / URL / Request;
+ *     socket.io's io(), navigator.sendBeacon, room.connect(url, token)
+ *     (LiveKit), xhr.open(m, url), new WebSocket / EventSource / URL / Request;
  *   - a value bound to a name that says URL, endpoint, host, base, api,
  *     server, socket... (`const API_URL = ...`, `{ baseURL: ... }`,
  *     `<LiveKitRoom serverUrl="ws://...">`), or a key inside an object so
@@ -46,7 +45,7 @@ static const char *const link_words[] = {
     "avatar", "logo",    "icon",          "thumbnail", "thumb",  "photo",   "picture", "banner",
     "schema", "namespace", "xmlns",       "ns",     "license",   "repo",    "repository", "github",
     "author", "blog",    "share",         "invite", "canonical", "og",      "social",  "twitter",
-    "facebook", "linkedin", "youtube",    "instagram", "feedback", "status", "unsubscribe",
+    "facebook", "linkedin", "youtube",    "instagram", "feedback", "unsubscribe",
     /* HTTP proxies are http:// by convention; TLS is tunnelled through them */
     "proxy",  NULL};
 
