@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "bindname.h"
+#include "mint.h"
 #include "util.h"
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
@@ -772,4 +774,224 @@ int rl_routes_any(rl_jsfile *jf, TSNode root, const char *path) {
   w.count_only = 1;
   run(&w);
   return w.count > 0;
+}
+
+/* ---- room and token actions --------------------------------------------------------- */
+
+typedef struct words_in {
+  const char *const *list;
+  int found;
+} words_in;
+
+static int word_in_list(void *data, const char *w, size_t n) {
+  words_in *wi = data;
+  for (size_t i = 0; wi->list[i]; i++)
+    if (name_is(w, n, wi->list[i])) {
+      wi->found = 1;
+      return 1;
+    }
+  return 0;
+}
+
+static int has_word(const char *s, size_t n, const char *const *list) {
+  words_in wi = {list, 0};
+  rl_name_words(s, n, word_in_list, &wi);
+  return wi.found;
+}
+
+typedef struct first_last {
+  char first[24];
+  char last[24];
+  int nwords;
+} first_last;
+
+static int note_word(void *data, const char *w, size_t n) {
+  first_last *fl = data;
+  if (n >= sizeof fl->last) n = sizeof fl->last - 1;
+  if (!fl->nwords) {
+    memcpy(fl->first, w, n);
+    fl->first[n] = '\0';
+  }
+  memcpy(fl->last, w, n);
+  fl->last[n] = '\0';
+  fl->nwords++;
+  return 0;
+}
+
+static int in_list(const char *w, const char *const *list) {
+  for (size_t i = 0; list[i]; i++)
+    if (!strcmp(w, list[i])) return 1;
+  return 0;
+}
+
+/* generateToken, createRoomToken, mintToken, getAuthToken, signJoinToken... */
+static int mint_call_name(const char *s, size_t n) {
+  static const char *const verbs[] = {"generate", "create", "mint", "sign", "issue", "make", "build", "new", NULL};
+  static const char *const not_room[] = {"csrf", "xsrf", "reset", "refresh", "verification", "verify",
+                                         "confirm", "confirmation", "password", "email", "session", "invite",
+                                         "unsubscribe", "magic", "otp", "upload", "download", NULL};
+  first_last fl = {{0}, {0}, 0};
+  rl_name_words(s, n, note_word, &fl);
+  if (fl.nwords < 2 || strcmp(fl.last, "token")) return 0;
+  if (has_word(s, n, not_room)) return 0;
+  if (in_list(fl.first, verbs)) return 1;
+  if (!strcmp(fl.first, "mint")) return 1;
+  static const char *const named[] = {"getAuthToken", "getManagementToken", "getRoomToken", "getJoinToken",
+                                      "getAppToken", "getHmsToken", "getHMSToken", "fetchManagementToken", NULL};
+  for (size_t i = 0; named[i]; i++)
+    if (name_is(s, n, named[i])) return 1;
+  return 0;
+}
+
+/* create*Room*, update*Room*, ... */
+static int room_change_name(const char *s, size_t n) {
+  static const char *const verbs[] = {"create", "update", "disable", "enable", "delete", "end", "lock",
+                                      "close", "remove", "destroy", NULL};
+  static const char *const room[] = {"room", "rooms", NULL};
+  first_last fl = {{0}, {0}, 0};
+  rl_name_words(s, n, note_word, &fl);
+  return fl.nwords >= 2 && in_list(fl.first, verbs) && has_word(s, n, room);
+}
+
+static int is_hms_api_text(const char *s, size_t n) {
+  static const char *const hosts[] = {"api.100ms.live", "api-nonprod.100ms.live", NULL};
+  for (size_t i = 0; hosts[i]; i++) {
+    size_t k = strlen(hosts[i]);
+    for (size_t j = 0; j + k <= n; j++)
+      if (!memcmp(s + j, hosts[i], k)) return 1;
+  }
+  return 0;
+}
+
+static int path_is_roomish(const char *path) {
+  if (!path) return 0;
+  static const char *const yes[] = {"token", "tokens", "room", "rooms", "join", "meeting", "meetings",
+                                    "call", "calls", "video", "live", "stream", "hms", "livekit", "agora",
+                                    "twilio", "rtc", "webrtc", "session", "sessions", NULL};
+  static const char *const no[] = {"login", "signin", "signup", "register", "refresh", "logout", "oauth",
+                                   "callback", "password", "verify", "reset", NULL};
+  size_t n = strlen(path);
+  return has_word(path, n, yes) && !has_word(path, n, no);
+}
+
+static int payload_is_roomish(rl_jsfile *jf, const rl_mint *m) {
+  if (m->is_management) return 1;
+  if (ts_node_is_null(m->payload)) return 0;
+  static const char *const keys[] = {"access_key", "room_id", "roomId", "room", "role", "video", "grants",
+                                     "channel", "channelName", NULL};
+  for (size_t i = 0; keys[i]; i++)
+    if (!ts_node_is_null(rl_js_object_get(jf, m->payload, keys[i]))) return 1;
+  const char *s;
+  size_t l;
+  TSNode type = rl_js_object_get(jf, m->payload, "type");
+  if (!ts_node_is_null(type) && rl_js_eval_string(jf, type, &s, &l) &&
+      (name_is(s, l, "app") || name_is(s, l, "management")))
+    return 1;
+  return 0;
+}
+
+typedef struct act_find {
+  rl_jsfile *jf;
+  TSNode root;
+  const rl_route *route;
+  rl_room_action *out;
+  TSNode callees[8]; /* same-file functions to look into, one level */
+  uint32_t ncallees;
+  int found;
+} act_find;
+
+static int act_visit(void *data, TSNode n) {
+  act_find *f = data;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "call_expression") || !strcmp(t, "new_expression")) {
+    rl_mint m;
+    if (rl_mint_match(f->jf, n, &m)) {
+      int generic = m.kind == RL_MINT_JSONWEBTOKEN || m.kind == RL_MINT_JOSE;
+      if (!generic || payload_is_roomish(f->jf, &m) || path_is_roomish(f->route->path)) {
+        f->out->kind = RL_ROOM_MINT;
+        f->out->what = "mints a token";
+        f->out->node = n;
+        f->out->is_management = m.is_management;
+        f->found = 1;
+        return -1;
+      }
+      return 0;
+    }
+    if (!strcmp(t, "new_expression")) return 0;
+    TSNode fn = field(n, "function");
+    TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
+    if (!type_is(name, "identifier") && !type_is(name, "property_identifier")) return 0;
+    size_t l;
+    const char *s = rl_js_text(f->jf, name, &l);
+    if (room_change_name(s, l)) {
+      f->out->kind = RL_ROOM_CHANGE;
+      f->out->what = rl_arena_printf(rl_jsfile_arena(f->jf), "creates or changes rooms (%.*s)", (int)l, s);
+      f->out->node = n;
+      f->found = 1;
+      return -1;
+    }
+    if (mint_call_name(s, l)) {
+      f->out->kind = RL_ROOM_MINT_CALL;
+      f->out->what = "mints a token";
+      f->out->node = n;
+      f->out->is_management = has_word(s, l, (const char *const[]){"management", "mgmt", NULL});
+      f->found = 1;
+      return -1;
+    }
+    if (type_is(fn, "identifier") && f->ncallees < 8) {
+      TSNode callee = function_named(f->jf, f->root, fn);
+      if (!ts_node_is_null(callee)) f->callees[f->ncallees++] = callee;
+    }
+    return 0;
+  }
+  if (!strcmp(t, "string") || !strcmp(t, "template_string")) {
+    size_t l;
+    const char *s = rl_js_text(f->jf, n, &l);
+    if (is_hms_api_text(s, l)) {
+      f->out->kind = RL_ROOM_API;
+      f->out->what = "calls the 100ms REST API";
+      f->out->node = n;
+      f->found = 1;
+      return -1;
+    }
+    return !strcmp(t, "string"); /* a template's substitutions may name the API */
+  }
+  if (!strcmp(t, "identifier")) {
+    TSNode init = rl_js_const_init(f->jf, n);
+    if (type_is(init, "string") || type_is(init, "template_string")) {
+      size_t l;
+      const char *s = rl_js_text(f->jf, init, &l);
+      if (is_hms_api_text(s, l)) {
+        f->out->kind = RL_ROOM_API;
+        f->out->what = "calls the 100ms REST API";
+        f->out->node = n;
+        f->found = 1;
+        return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_action *out) {
+  memset(out, 0, sizeof *out);
+  if (ts_node_is_null(r->handler)) return 0;
+  act_find f;
+  memset(&f, 0, sizeof f);
+  f.jf = jf;
+  f.root = root;
+  f.route = r;
+  f.out = out;
+  rl_js_walk(r->handler, act_visit, &f);
+  if (f.found) return 1;
+  /* one level into same-file helpers the handler calls */
+  uint32_t n = f.ncallees;
+  TSNode callees[8];
+  memcpy(callees, f.callees, sizeof callees);
+  for (uint32_t i = 0; i < n && !f.found; i++) {
+    if (ts_node_eq(callees[i], r->handler)) continue;
+    f.ncallees = 8; /* no deeper */
+    rl_js_walk(callees[i], act_visit, &f);
+  }
+  return f.found;
 }

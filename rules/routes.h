@@ -93,4 +93,34 @@ TSNode rl_route_function_of(rl_jsfile *jf, TSNode root, TSNode expr);
  * identifier (also `req: Request`, `req = x`), else NULL. */
 const char *rl_route_param_name(rl_jsfile *jf, TSNode fn, uint32_t i);
 
+/* ---- what a route does: room and token actions ---------------------------------- */
+
+typedef enum rl_room_action_kind {
+  RL_ROOM_NONE = 0,
+  RL_ROOM_MINT,      /* mints a room/auth token (rules/mint.h, or a room-ish
+                        jsonwebtoken/jose payload or route path) */
+  RL_ROOM_MINT_CALL, /* calls a function whose name says it mints a token:
+                        generateToken, createRoomToken, mintToken, getAuthToken... */
+  RL_ROOM_CHANGE,    /* creates/changes rooms: create*Room*, update*Room*,
+                        disable*Room*, enable*Room*, delete*Room*, end*Room* */
+  RL_ROOM_API        /* calls the 100ms REST API (api.100ms.live) */
+} rl_room_action_kind;
+
+typedef struct rl_room_action {
+  rl_room_action_kind kind;
+  const char *what; /* "mints a token", "creates or changes rooms (createRoom)",
+                       "calls the 100ms REST API" */
+  TSNode node;      /* the call / string that does it */
+  int is_management; /* a 100ms management token is minted */
+} rl_room_action;
+
+/* The first room or token action of route r's handler (and of same-file
+ * functions it calls, one level deep), in document order. A jsonwebtoken or
+ * jose sign counts only when its payload has room claims (access_key,
+ * room_id, roomId, room, role, video, grants, channel, type 'app'/'management')
+ * or the route path says token/room/join/meeting/call/video/live and not
+ * login/signin/signup/register/refresh: a login route signing a session JWT
+ * is the authentication, not a room route. Returns 1 if found. */
+int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_action *out);
+
 #endif

@@ -189,11 +189,66 @@ static void routes__deno(void **state) {
   expect_routes("scripts/dev.js", "const serve = require('serve-handler');\nserve(req, res);\n", "");
 }
 
+
+/* ---- room actions ---------------------------------------------------------------- */
+
+typedef struct acts {
+  rl_jsfile *jf;
+  TSNode root;
+  rl_buf b;
+} acts;
+
+static void collect_action(void *data, const rl_route *r) {
+  acts *a = data;
+  rl_room_action act;
+  if (rl_route_room_action(a->jf, a->root, r, &act))
+    rl_buf_printf(&a->b, "%s %s: %s%s;", r->method, r->path, act.what, act.is_management ? " (management)" : "");
+  else
+    rl_buf_printf(&a->b, "%s %s: -;", r->method, r->path);
+}
+
+static void expect_actions(const char *path, const char *code, const char *want) {
+  parsed p;
+  parse_js(&p, path, code);
+  acts a = {p.jf, rl_tree_root(p.tree), {0}};
+  rl_routes_each(p.jf, a.root, NULL, collect_action, &a);
+  const char *got = a.b.ptr ? a.b.ptr : "";
+  if (strcmp(got, want) != 0) fail_msg("%s:\n got: %s\nwant: %s", path, got, want);
+  rl_buf_free(&a.b);
+  parsed_free(&p);
+}
+
+static void routes__room_actions(void **state) {
+  (void)state;
+  expect_actions("server/index.js",
+                 "const express = require('express');\n"
+                 "const jwt = require('jsonwebtoken');\n"
+                 "const app = express();\n"
+                 "const HMS_API = 'https://api.100ms.live/v2';\n"
+                 "app.post('/api/token', (req, res) => res.json({ token: jwt.sign({ room_id: 1, role: 'guest' }, s) }));\n"
+                 "app.post('/login', (req, res) => res.json({ token: jwt.sign({ sub: req.user.id }, s) }));\n"
+                 "app.post('/api/session-token', (req, res) => res.json({ token: jwt.sign({ sub: 1 }, s) }));\n"
+                 "app.post('/rooms', async (req, res) => { await hms.rooms.createRoom({ name: 'x' }); });\n"
+                 "app.post('/rooms/:id/end', async (req, res) => { await fetch(`${HMS_API}/rooms`); });\n"
+                 "app.get('/join', async (req, res) => { res.json({ token: await generateJoinToken(req.query.room) }); });\n"
+                 "app.post('/forgot', async (req, res) => { await sendMail(createPasswordResetToken()); });\n"
+                 "app.get('/mgmt', (req, res) => res.json({ t: helper() }));\n"
+                 "function helper() { return jwt.sign({ type: 'management', access_key: k }, s); }\n",
+                 "POST /api/token: mints a token;"
+                 "POST /login: -;"
+                 "POST /api/session-token: mints a token;"
+                 "POST /rooms: creates or changes rooms (createRoom);"
+                 "POST /rooms/:id/end: calls the 100ms REST API;"
+                 "GET /join: mints a token;"
+                 "POST /forgot: -;"
+                 "GET /mgmt: mints a token (management);");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(routes__express),          cmocka_unit_test(routes__not_routes),
       cmocka_unit_test(routes__koa_fastify_hono), cmocka_unit_test(routes__nestjs),
-      cmocka_unit_test(routes__next),             cmocka_unit_test(routes__deno),
+      cmocka_unit_test(routes__next),             cmocka_unit_test(routes__deno), cmocka_unit_test(routes__room_actions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
