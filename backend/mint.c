@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
@@ -134,6 +135,29 @@ int tk_random_openssl(void *ctx, unsigned char *buf, size_t n) {
   (void)ctx;
   if (n > INT32_MAX || RAND_bytes(buf, (int)n) != 1)
     return TK_ECRYPTO;
+  return TK_OK;
+}
+
+#define POOL_BYTES 4096
+
+static _Thread_local struct {
+  unsigned char bytes[POOL_BYTES];
+  size_t left; /* unused bytes, at the end of `bytes` */
+} pool;
+
+int tk_random_pooled(void *ctx, unsigned char *buf, size_t n) {
+  unsigned char *from;
+  if (n > POOL_BYTES)
+    return tk_random_openssl(ctx, buf, n);
+  if (pool.left < n) {
+    if (RAND_bytes(pool.bytes, POOL_BYTES) != 1)
+      return TK_ECRYPTO;
+    pool.left = POOL_BYTES;
+  }
+  from = pool.bytes + POOL_BYTES - pool.left;
+  memcpy(buf, from, n);
+  OPENSSL_cleanse(from, n);
+  pool.left -= n;
   return TK_OK;
 }
 

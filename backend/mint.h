@@ -46,4 +46,8 @@ int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t 
 /* The production randomness source: OpenSSL's RAND_bytes. ctx is unused. */
 int tk_random_openssl(void *ctx, unsigned char *buf, size_t n);
 
+/* RAND_bytes drawn in 4 KiB batches into a per-thread pool. OpenSSL checks for a fork on every call
+   (a getpid system call); batching makes that once per 256 tokens. Each byte is handed out once. */
+int tk_random_pooled(void *ctx, unsigned char *buf, size_t n);
+
 #endif

@@ -407,7 +407,7 @@ static enum MHD_Result handle_token(tk_server *s, struct MHD_Connection *c, req 
     if (ttl_j != NULL)
       ttl = json_integer_value(ttl_j);
     now = wall();
-    if (tk_mint_auth(&token, &s->key, r->room, r->user.sub, role, now, ttl, tk_random_openssl, NULL) != 0)
+    if (tk_mint_auth(&token, &s->key, r->room, r->user.sub, role, now, ttl, tk_random_pooled, NULL) != 0)
       ret = fail(s, c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "could not mint a token");
     else
       ret = respond(s, c, r, MHD_HTTP_OK,

@@ -138,6 +138,19 @@ static void mint__randomness_failure_is_reported(void **state) {
                    TK_ERANGE);
 }
 
+static void mint__pooled_randomness_never_repeats(void **state) {
+  /* 600 draws of 16 bytes cross two refills of the 4 KiB pool; no two may be equal. */
+  static unsigned char seen[600][16];
+  unsigned char big[5000];
+  (void)state;
+  for (int i = 0; i < 600; i++) {
+    assert_int_equal(tk_random_pooled(NULL, seen[i], 16), 0);
+    for (int j = 0; j < i; j++)
+      assert_memory_not_equal(seen[i], seen[j], 16);
+  }
+  assert_int_equal(tk_random_pooled(NULL, big, sizeof big), 0); /* larger than the pool: direct */
+}
+
 static void mint__uuid4_sets_version_and_variant(void **state) {
   char out[37];
   unsigned char r[16];
@@ -176,6 +189,7 @@ int main(void) {
       cmocka_unit_test(mint__user_id_is_escaped),
       cmocka_unit_test(mint__management_claims),
       cmocka_unit_test(mint__randomness_failure_is_reported),
+      cmocka_unit_test(mint__pooled_randomness_never_repeats),
       cmocka_unit_test(mint__uuid4_sets_version_and_variant),
       cmocka_unit_test(mint__b64url_round_trip_and_strictness),
   };
