@@ -19,7 +19,13 @@ static double monotonic(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int main(void) {
+static const char usage[] =
+    "usage: tokend            (configured by environment variables only)\n"
+    "required: HMS_ACCESS_KEY, HMS_APP_SECRET (or *_FILE), HMS_TEMPLATE_ID, AUTH_JWT_ALG,\n"
+    "          AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY_FILE, ALLOWED_ROLES\n"
+    "see backend/README.md for every setting; prints 'listening ADDR:PORT' when ready\n";
+
+int main(int argc, char **argv) {
   tk_config cfg;
   tk_server *server = NULL;
   char err[256], msg[128];
@@ -28,6 +34,11 @@ int main(void) {
   double deadline;
   const struct timespec tick = {0, 10 * 1000 * 1000};
 
+  if (argc > 1) {
+    int help = strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0;
+    fputs(usage, help ? stdout : stderr);
+    return help ? EXIT_SUCCESS : EXIT_CONFIG;
+  }
   if (tk_config_load(&cfg, tk_config_getenv, NULL, err, sizeof err) != 0) {
     fprintf(stderr, "tokend: %s\n", err);
     return EXIT_CONFIG;
