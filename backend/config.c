@@ -210,7 +210,6 @@ static int load(loader *l, tk_config *c) {
   const char *v;
   char *tmp = NULL;
   size_t tmp_len = 0;
-  int lo, hi;
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
   /* 100ms credentials */
@@ -279,9 +278,7 @@ static int load(loader *l, tk_config *c) {
       return bad(l, "BIND_ADDR", "must be a numeric IPv4 or IPv6 address");
   }
   TRY(int_var(l, &c->port, "PORT", 0, 65535, 8080));
-  lo = 1;
-  hi = 64;
-  TRY(int_var(l, &c->threads, "THREADS", lo, hi, ncpu < 1 ? 1 : ncpu > 64 ? 64 : ncpu));
+  TRY(int_var(l, &c->threads, "THREADS", 1, 64, ncpu < 1 ? 1 : ncpu > 64 ? 64 : ncpu));
   TRY(int_var(l, &c->insecure_http, "INSECURE_HTTP", 0, 1, 0));
   v = get(l, "TLS_CERT_FILE");
   if (v != NULL && read_file(&c->tls_cert, &tmp_len, v) != 0)
