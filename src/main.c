@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "analysis.h"
+#include "baseline.h"
 #include "engine.h"
 #include "report.h"
 #include "util.h"
@@ -19,6 +21,7 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 typedef struct options {
   const char *format;
   const char *output;
+  const char *baseline;
   rl_severity fail_on;
   const char **rule_dirs, **enable, **disable;
   size_t nrule_dirs, nenable, ndisable;
@@ -45,6 +48,8 @@ static void usage(FILE *out) {
         "  -o, --output FILE        write the report to FILE instead of standard output\n"
         "      --fail-on LEVEL      exit 1 when an unsuppressed finding is at or above LEVEL:\n"
         "                           error, warning (default), note or none\n"
+        "      --baseline FILE      an earlier SARIF or JSON report: its findings are suppressed\n"
+        "                           (kind \"external\") and do not fail the run\n"
         "  -v, --verbose            list skipped files and each file's client/server context\n"
         "Rules:\n"
         "      --rules DIR          load a rule pack (*.scm tree-sitter queries); repeatable\n"
@@ -123,7 +128,7 @@ static int parse_int(const char *s, const char *opt, int lo, int hi) {
 static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
-    OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER
+    OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -135,6 +140,7 @@ static void parse_args(int argc, char **argv, options *o) {
       {"version", no_argument, NULL, OPT_VERSION},     {"help", no_argument, NULL, 'h'},
       {"max-token-ttl", required_argument, NULL, OPT_TTL},
       {"no-prefilter", no_argument, NULL, OPT_NOPREFILTER},
+      {"baseline", required_argument, NULL, OPT_BASELINE},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->format = "text";
@@ -149,6 +155,7 @@ static void parse_args(int argc, char **argv, options *o) {
       o->format = optarg;
       break;
     case 'o': o->output = optarg; break;
+    case OPT_BASELINE: o->baseline = optarg; break;
     case OPT_FAIL_ON:
       if (rl_severity_parse(optarg, &o->fail_on) < 0)
         die_usage("--fail-on: '%s' is not one of error, warning, note, none", optarg);
@@ -222,11 +229,19 @@ int main(int argc, char **argv) {
   cfg.verbose = o.verbose;
 
   rl_engine *e = NULL;
+  rl_baseline *baseline = NULL;
+  int status = EXIT_CLEAN;
+  if (o.baseline && rl_baseline_load(&baseline, o.baseline) < 0) {
+    fprintf(stderr, "roomlint: %s\n", rl_error_last());
+    status = EXIT_TROUBLE;
+    goto done;
+  }
+  cfg.baseline = baseline;
   if (rl_engine_new(&e, &cfg) < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
-    return EXIT_TROUBLE;
+    status = EXIT_TROUBLE;
+    goto done;
   }
-  int status = EXIT_CLEAN;
   if (o.list_rules) {
     status = list_rules(e);
     goto done;
@@ -240,7 +255,16 @@ int main(int argc, char **argv) {
    * never leaves a truncated report in place of the previous one. */
   FILE *out = stdout;
   char *tmp = NULL;
-  if (o.output) {
+  struct stat st;
+  if (o.output && stat(o.output, &st) == 0 && !S_ISREG(st.st_mode)) {
+    /* /dev/null, a FIFO, /dev/stdout: write to it directly, never beside it. */
+    out = fopen(o.output, "wb");
+    if (!out) {
+      fprintf(stderr, "roomlint: cannot write %s: %s\n", o.output, strerror(errno));
+      status = EXIT_TROUBLE;
+      goto done;
+    }
+  } else if (o.output) {
     rl_buf b = {0};
     rl_buf_printf(&b, "%s.tmp-%ld", o.output, (long)getpid());
     tmp = rl_buf_detach(&b);
@@ -280,11 +304,11 @@ int main(int argc, char **argv) {
       rl_error_set("could not write %s: %s", o.output, strerror(errno));
       rc = RL_EIO;
     }
-    if (rc == 0 && rename(tmp, o.output) != 0) {
+    if (rc == 0 && tmp && rename(tmp, o.output) != 0) {
       rl_error_set("could not write %s: %s", o.output, strerror(errno));
       rc = RL_EIO;
     }
-    if (rc != 0) unlink(tmp);
+    if (rc != 0 && tmp) unlink(tmp);
     free(tmp);
   }
   if (rc < 0) {
@@ -295,6 +319,7 @@ int main(int argc, char **argv) {
   }
 done:
   rl_engine_free(e);
+  rl_baseline_free(baseline);
   free(o.paths);
   free(o.rule_dirs);
   free(o.enable);

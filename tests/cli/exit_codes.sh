@@ -47,6 +47,8 @@ chmod 0700 "$TMP"
 if [ -w /dev/full ]; then
   expect_status 2 "stdout that cannot be written (/dev/full)" -- sh -c "\"$RL\" -f sarif fixtures/demo-app > /dev/full"
 fi
+expect_status 1 "-o /dev/null writes to the device, not beside it" -- "$RL" -o /dev/null fixtures/demo-app
+if [ -c /dev/null ] && [ -z "$(ls /dev/null.tmp-* 2>/dev/null)" ]; then ok "/dev/null is still a device"; else not_ok "/dev/null was replaced"; fi
 expect_status 1 "-o writes the report" -- "$RL" -f json -o "$TMP/report.json" fixtures/demo-app
 expect_grep '"ruleId": "hardcoded-secret"' "$TMP/report.json" "report file has findings"
 
