@@ -1,0 +1,123 @@
+/* token-ttl-too-long: a minted token that lives longer than --max-token-ttl
+ * (default 24 h; exactly the limit passes).
+ *
+ * Lifetimes come from rl_mint_lifetime (rules/mint.h): jsonwebtoken
+ * expiresIn, an exp claim written as now + N, jose setExpirationTime, LiveKit
+ * and Twilio ttl, OpenTok expireTime, 100ms validForSeconds, Agora expiry
+ * arguments. Only values that fold to a number through literals and const
+ * bindings are judged; env reads and computed values are left alone. Applies
+ * in every context: a long-lived token is a problem wherever it is minted. */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "arena.h"
+#include "mint.h"
+#include "rule.h"
+
+extern const char rl_doc__token_ttl_too_long[];
+
+#define MAX_SHOWN 40
+
+/* "30 days", "36 hours", "90 minutes", "45 seconds" */
+static const char *human(rl_arena *a, double s) {
+  static const struct {
+    double secs;
+    const char *one, *many;
+  } units[] = {{365.0 * 86400, "year", "years"}, {86400, "day", "days"}, {3600, "hour", "hours"},
+               {60, "minute", "minutes"},        {1, "second", "seconds"}};
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+    double v = s / units[i].secs;
+    if (v < 1.0 && i + 1 < sizeof units / sizeof units[0]) continue;
+    /* prefer a whole count of a smaller unit: 36 hours, not 1.5 days */
+    if (v != (double)(long long)v && i + 1 < sizeof units / sizeof units[0] && v < 10) {
+      double w = s / units[i + 1].secs;
+      if (w == (double)(long long)w) {
+        v = w;
+        i++;
+      }
+    }
+    if (v == (double)(long long)v)
+      return rl_arena_printf(a, "%lld %s", (long long)v, v == 1.0 ? units[i].one : units[i].many);
+    return rl_arena_printf(a, "%.1f %s", v, units[i].many);
+  }
+  return "?";
+}
+
+/* "24-hour", "7-day", "90-minute" */
+static const char *limit_text(rl_arena *a, double s) {
+  if (s >= 86400 * 2 && s / 86400 == (double)(long long)(s / 86400)) return rl_arena_printf(a, "%lld-day", (long long)(s / 86400));
+  if (s >= 3600 && s / 3600 == (double)(long long)(s / 3600)) return rl_arena_printf(a, "%lld-hour", (long long)(s / 3600));
+  if (s >= 60 && s / 60 == (double)(long long)(s / 60)) return rl_arena_printf(a, "%lld-minute", (long long)(s / 60));
+  return rl_arena_printf(a, "%.0f-second", s);
+}
+
+static void check_mint(void *data, const rl_mint *m) {
+  rl_ctx *ctx = data;
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  rl_arena *a = rl_ctx_arena(ctx);
+  rl_lifetime l;
+  rl_mint_lifetime(jf, m, &l);
+  if (l.state != RL_LIFE_SET || !l.known) return;
+  double limit = rl_ctx_max_token_ttl(ctx);
+  size_t len;
+  const char *t = rl_js_text(jf, l.where, &len);
+  /* one line of source, at most MAX_SHOWN bytes */
+  size_t shown = 0;
+  while (shown < len && shown < MAX_SHOWN && t[shown] != '\n' && t[shown] != '\r') shown++;
+  const char *ell = shown < len ? "..." : "";
+  if (l.timestamp_as_seconds) {
+    rl_report(ctx, l.where,
+              "%s %.*s%s is a timestamp (now + %s), but %s reads %s as seconds from now: the token lives for "
+              "decades, beyond the %s limit",
+              l.how, (int)shown, t, ell, human(a, l.seconds), m->package, l.how, limit_text(a, limit));
+    return;
+  }
+  if (!(l.seconds > limit)) return;
+  rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit", l.how, (int)shown, t, ell,
+            human(a, l.seconds), limit_text(a, limit));
+}
+
+static void on_file(rl_ctx *ctx) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!jf) return;
+  rl_mint_each(jf, rl_ctx_root(ctx), check_mint, ctx);
+}
+
+static const char *const needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-", "opentok", NULL};
+
+const rl_rule rl_rule_token_ttl_too_long = {
+    .id = "token-ttl-too-long",
+    .title = "Token lifetime longer than the limit",
+    .severity = RL_SEV_WARNING,
+    .cwe = 613,
+    .doc = rl_doc__token_ttl_too_long,
+    .langs = RL_LANGS_CODE,
+    .contexts = 0,
+    .on_file = on_file,
+    .needles = needles,
+    .bad_example = "const jwt = require('jsonwebtoken');\n"
+                   "\n"
+                   "function roomToken(roomId, userId) {\n"
+                   "  return jwt.sign(\n"
+                   "    { access_key: process.env.HMS_ACCESS_KEY, room_id: roomId, user_id: userId, role: 'guest',\n"
+                   "      type: 'app', version: 2 },\n"
+                   "    process.env.HMS_SECRET,\n"
+                   "    { algorithm: 'HS256', expiresIn: '30d' },\n"
+                   "  );\n"
+                   "}\n"
+                   "module.exports = { roomToken };\n",
+    .good_example = "const jwt = require('jsonwebtoken');\n"
+                    "\n"
+                    "function roomToken(roomId, userId) {\n"
+                    "  return jwt.sign(\n"
+                    "    { access_key: process.env.HMS_ACCESS_KEY, room_id: roomId, user_id: userId, role: 'guest',\n"
+                    "      type: 'app', version: 2 },\n"
+                    "    process.env.HMS_SECRET,\n"
+                    "    { algorithm: 'HS256', expiresIn: '2h' },\n"
+                    "  );\n"
+                    "}\n"
+                    "module.exports = { roomToken };\n",
+    .precision = "very-high",
+    .security_severity = "5.4",
+};

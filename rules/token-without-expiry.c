@@ -1,0 +1,150 @@
+/* token-without-expiry: a room, auth or management token signed with no
+ * expiry at all.
+ *
+ * Mint sites of jsonwebtoken and jose only (rules/mint.h): the SDKs that mint
+ * room tokens (LiveKit 6 h, Twilio 1 h, OpenTok 24 h, 100ms 24 h) apply a
+ * short default lifetime when none is given, and Agora's builders take the
+ * expiry as required arguments. rl_mint_lifetime must say RL_LIFE_NONE: no
+ * expiresIn, no exp claim (the claims object may be built in a variable
+ * first), no setExpirationTime() in a jose chain. Options or claims that are
+ * not literals, hold spreads, or are changed after their literal are unknown
+ * and not reported.
+ *
+ * Only tokens that are room, auth or management tokens: a management token
+ * (type 'management'), claims that carry room or privilege keys (access_key,
+ * room_id, roomId, room, role, roles, grants, video, channel, channelName,
+ * permissions, type 'app'), or a token the code names so: the value is bound
+ * to, or returned from a function whose name has the word token or jwt
+ * (accessToken, createAuthToken, { token: ... }), unless the name says it is
+ * a single-purpose link token (reset, verify, invite, unsubscribe, csrf,
+ * nonce, state...). A signed cookie or an email-link JWT is not reported. */
+#include <string.h>
+
+#include "analysis.h"
+#include "arena.h"
+#include "bindname.h"
+#include "mint.h"
+#include "rule.h"
+
+extern const char rl_doc__token_without_expiry[];
+
+static const char *const room_keys[] = {"access_key", "room_id", "roomId",      "room",        "role", "roles",
+                                        "grants",     "video",   "channel",     "channelName", "permissions", NULL};
+static const char *const token_words[] = {"token", "jwt", NULL};
+static const char *const other_words[] = {"csrf",   "xsrf",   "reset",  "verify",      "verification", "invite",
+                                          "invitation", "unsubscribe", "confirm", "confirmation", "email",
+                                          "state",  "nonce",  "download", "magic",     NULL};
+
+static int payload_is_room(rl_jsfile *jf, TSNode payload) {
+  if (ts_node_is_null(payload)) return 0;
+  for (size_t i = 0; room_keys[i]; i++)
+    if (!ts_node_is_null(rl_js_object_get(jf, payload, room_keys[i]))) return 1;
+  TSNode t = rl_js_object_get(jf, payload, "type");
+  const char *v;
+  size_t len;
+  return !ts_node_is_null(t) && rl_js_eval_string(jf, t, &v, &len) && len == 3 && !memcmp(v, "app", 3);
+}
+
+/* A name that says "token" and not "a link's one-off token". */
+static int token_name(const char *name, size_t len) {
+  return name && rl_name_has_word(name, len, token_words) && !rl_name_has_word(name, len, other_words);
+}
+
+/* The name of a function node: declaration/method name, else what it is bound to. */
+static int function_name(rl_jsfile *jf, TSNode fn, const char **name, size_t *len) {
+  TSNode n = ts_node_child_by_field_name(fn, "name", 4);
+  if (!ts_node_is_null(n)) {
+    *name = rl_js_text(jf, n, len);
+    return 1;
+  }
+  rl_binding b;
+  if (!rl_bound_name(jf, fn, &b)) return 0;
+  *name = b.name;
+  *len = b.name_len;
+  return 1;
+}
+
+/* The token's name: what the call's value is bound to, else the enclosing
+ * function's name. NULL if neither says token. */
+static const char *named_token(rl_jsfile *jf, TSNode call, size_t *len) {
+  TSNode v = call;
+  TSNode p = ts_node_parent(v);
+  while (!ts_node_is_null(p) && (!strcmp(ts_node_type(p), "await_expression") ||
+                                 !strcmp(ts_node_type(p), "parenthesized_expression"))) {
+    v = p;
+    p = ts_node_parent(p);
+  }
+  rl_binding b;
+  if (rl_bound_name(jf, v, &b)) return token_name(b.name, b.name_len) ? b.name : NULL;
+  TSNode fn = rl_js_enclosing_function(call);
+  const char *name;
+  if (!ts_node_is_null(fn) && function_name(jf, fn, &name, len) && token_name(name, *len)) return name;
+  return NULL;
+}
+
+static void check_mint(void *data, const rl_mint *m) {
+  rl_ctx *ctx = data;
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (m->kind != RL_MINT_JSONWEBTOKEN && m->kind != RL_MINT_JOSE) return;
+  rl_lifetime l;
+  rl_mint_lifetime(jf, m, &l);
+  if (l.state != RL_LIFE_NONE) return;
+  const char *what;
+  if (m->is_management) {
+    what = "a management token";
+  } else if (payload_is_room(jf, m->payload)) {
+    what = "a room token";
+  } else {
+    size_t len;
+    const char *name = named_token(jf, m->call, &len);
+    if (!name) return;
+    what = rl_arena_printf(rl_ctx_arena(ctx), "a token ('%.*s')", (int)len, name);
+  }
+  if (m->kind == RL_MINT_JOSE)
+    rl_report(ctx, m->call, "%s mints %s with no setExpirationTime() and no exp claim: it never expires", m->what,
+              what);
+  else
+    rl_report(ctx, m->call, "%s mints %s with no expiresIn and no exp claim: it never expires", m->what, what);
+}
+
+static void on_file(rl_ctx *ctx) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!jf) return;
+  rl_mint_each(jf, rl_ctx_root(ctx), check_mint, ctx);
+}
+
+static const char *const needles[] = {"jsonwebtoken", "jose", NULL};
+
+const rl_rule rl_rule_token_without_expiry = {
+    .id = "token-without-expiry",
+    .title = "Token signed without an expiry",
+    .severity = RL_SEV_WARNING,
+    .cwe = 613,
+    .doc = rl_doc__token_without_expiry,
+    .langs = RL_LANGS_CODE,
+    .contexts = 0,
+    .on_file = on_file,
+    .needles = needles,
+    .bad_example = "const jwt = require('jsonwebtoken');\n"
+                   "\n"
+                   "function managementToken() {\n"
+                   "  return jwt.sign(\n"
+                   "    { access_key: process.env.HMS_ACCESS_KEY, type: 'management', version: 2 },\n"
+                   "    process.env.HMS_SECRET,\n"
+                   "    { algorithm: 'HS256' },\n"
+                   "  );\n"
+                   "}\n"
+                   "module.exports = { managementToken };\n",
+    .good_example = "const jwt = require('jsonwebtoken');\n"
+                    "\n"
+                    "function managementToken() {\n"
+                    "  return jwt.sign(\n"
+                    "    { access_key: process.env.HMS_ACCESS_KEY, type: 'management', version: 2 },\n"
+                    "    process.env.HMS_SECRET,\n"
+                    "    { algorithm: 'HS256', expiresIn: '1h' },\n"
+                    "  );\n"
+                    "}\n"
+                    "module.exports = { managementToken };\n",
+    .precision = "high",
+    .security_severity = "5.4",
+};
