@@ -33,6 +33,45 @@ static const char *canon_path(const char *s) {
   return c ? c + 1 : NULL;
 }
 
+/* rl_js_callee with the module part normalised the way Deno and CDN imports
+ * write it: "npm:jose@5" -> "jose", "https://esm.sh/livekit-server-sdk@2.1.0"
+ * -> "livekit-server-sdk", "https://deno.land/x/jose@v4.14.4/index.ts" ->
+ * "jose"; a version suffix (@x) and a query (?target=deno) are dropped. */
+static const char *callee_of(rl_jsfile *jf, TSNode call) {
+  const char *c = rl_js_callee(jf, call);
+  const char *colon = c ? strchr(c, ':') : NULL;
+  if (!colon) return c;
+  const char *m = c;
+  size_t ml = (size_t)(colon - c);
+  /* "npm:x:path" and "https://host/x:path": the module holds a ':' */
+  if (ml == 3 && !strncmp(c, "npm", 3)) {
+    m = colon + 1;
+    colon = strchr(m, ':');
+    if (!colon) return c;
+    ml = (size_t)(colon - m);
+  } else if ((ml == 5 && !strncmp(c, "https", 5)) || (ml == 4 && !strncmp(c, "http", 4))) {
+    const char *rest = colon + 1; /* "//host/x@v/y:path" */
+    colon = strchr(rest, ':');
+    if (!colon || strncmp(rest, "//", 2) != 0) return c;
+    const char *slash = memchr(rest + 2, '/', (size_t)(colon - rest - 2));
+    if (!slash) return c;
+    m = slash + 1;
+    if (!strncmp(m, "x/", 2)) m += 2; /* deno.land/x/<name> */
+    if (!strncmp(m, "v1/", 3)) m += 3;
+    ml = (size_t)(colon - m);
+  } else {
+    return c;
+  }
+  /* the package name: "@scope/name" or "name", then drop @version, ?query, /rest */
+  size_t end = 0, slashes = 0, need = m[0] == '@' ? 2 : 1;
+  for (end = 0; end < ml; end++) {
+    if (m[end] == '?' || (m[end] == '@' && end > 0)) break;
+    if (m[end] == '/' && ++slashes == need) break;
+  }
+  const char *path = colon + 1;
+  return rl_arena_printf(rl_jsfile_arena(jf), "%.*s:%s", (int)end, m, path);
+}
+
 /* The `new` expression an instance expression comes from: a `new` directly,
  * or an identifier bound by const to one. Null otherwise. */
 static TSNode instance_new(rl_jsfile *jf, TSNode n) {
@@ -80,7 +119,7 @@ static int match_jose(rl_jsfile *jf, TSNode call, rl_mint *m) {
   }
   TSNode ctor = instance_new(jf, n);
   if (ts_node_is_null(ctor)) return 0;
-  const char *c = rl_js_callee(jf, ctor);
+  const char *c = callee_of(jf, ctor);
   if (!c || strcmp(c, "jose:SignJWT") != 0) return 0;
   m->kind = RL_MINT_JOSE;
   m->what = "jose SignJWT.sign()";
@@ -118,7 +157,7 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
   call = rl_js_unwrap(call);
   if (ts_node_is_null(call)) return 0;
   m.call = call;
-  const char *callee = rl_js_callee(jf, call);
+  const char *callee = callee_of(jf, call);
 
   if (type_is(call, "new_expression")) {
     if (!callee) return 0;
@@ -177,7 +216,7 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
   /* OpenTok: ot.generateToken(sessionId, options) */
   if (member_prop_is(jf, fn, "generateToken")) {
     TSNode ctor = instance_new(jf, field(fn, "object"));
-    const char *c = ts_node_is_null(ctor) ? NULL : rl_js_callee(jf, ctor);
+    const char *c = ts_node_is_null(ctor) ? NULL : callee_of(jf, ctor);
     if (c && canon_module_is(c, "opentok", 0) && !strcmp(canon_path(c), "")) {
       m.kind = RL_MINT_OPENTOK;
       m.what = "OpenTok generateToken()";
@@ -196,7 +235,7 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
     TSNode auth = rl_js_unwrap(field(fn, "object"));
     if (!member_prop_is(jf, auth, "auth")) return 0;
     TSNode ctor = instance_new(jf, field(auth, "object"));
-    const char *c = ts_node_is_null(ctor) ? NULL : rl_js_callee(jf, ctor);
+    const char *c = ts_node_is_null(ctor) ? NULL : callee_of(jf, ctor);
     if (!c || !canon_module_is(c, "@100mslive/server-sdk", 0)) return 0;
     m.kind = RL_MINT_HMS_SDK;
     m.what = mgmt ? "100ms getManagementToken()" : "100ms getAuthToken()";
@@ -593,7 +632,7 @@ typedef struct agora_sig {
 
 static void life_agora(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   int legacy = !strcmp(m->package, "agora-access-token");
-  const char *c = rl_js_callee(jf, m->call);
+  const char *c = callee_of(jf, m->call);
   const char *p = canon_path(c);
   const char *method = p ? strchr(p, '.') : NULL;
   if (!method) return;

@@ -317,13 +317,31 @@ static void mint__lifetime_others(void **state) {
               "set expire=?");
 }
 
+static void mint__deno_and_cdn_imports(void **state) {
+  (void)state;
+  expect_mints("supabase/functions/t/index.ts",
+               "import { AccessToken } from 'npm:livekit-server-sdk@2.6.0';\nnew AccessToken(k, s, { identity: u });",
+               "LiveKit new AccessToken()|-|O|s");
+  expect_mints("supabase/functions/t/index.ts",
+               "import * as jose from 'https://deno.land/x/jose@v4.14.4/index.ts';\n"
+               "await new jose.SignJWT({ room_id: r }).sign(key);",
+               "jose SignJWT.sign()|P|-|key");
+  expect_mints("a.ts", "import jwt from 'https://esm.sh/jsonwebtoken@9.0.2?target=deno'; jwt.sign({}, k);",
+               "jsonwebtoken sign()|P|-|k");
+  expect_mints("a.ts", "import { HMSSDK } from 'npm:@100mslive/server-sdk@0.3.0';\n"
+               "const h = new HMSSDK(); h.auth.getManagementToken();",
+               "100ms getManagementToken()|-|-|-|mgmt");
+  /* a different package whose name starts the same */
+  expect_mints("a.ts", "import jwt from 'npm:jsonwebtoken-lite'; jwt.sign({}, k);", "");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mint__jsonwebtoken_imports), cmocka_unit_test(mint__jsonwebtoken_near_misses),
       cmocka_unit_test(mint__jose),                 cmocka_unit_test(mint__livekit_twilio),
       cmocka_unit_test(mint__livekit_token_expr),   cmocka_unit_test(mint__agora),
       cmocka_unit_test(mint__opentok_hms),        cmocka_unit_test(mint__lifetime_jsonwebtoken),
-      cmocka_unit_test(mint__lifetime_others),
+      cmocka_unit_test(mint__lifetime_others),     cmocka_unit_test(mint__deno_and_cdn_imports),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
