@@ -113,8 +113,9 @@ static int host_is_exempt(const char *h, size_t n) {
 
 /* If s (static text, SUB for dynamic parts) starts with http:// or ws:// to
  * a host that is not exempt, returns the scheme ("http" or "ws") and sets
- * *shown to what a message may print (no credentials, no query). */
-static const char *insecure_url(rl_arena *a, const char *s, size_t n, const char **shown) {
+ * *shown to what a message may print (no credentials, no query), and
+ * *cred_end to the index just past the '@' of "user:password@" (0 if none). */
+static const char *insecure_url(rl_arena *a, const char *s, size_t n, const char **shown, size_t *cred_end) {
   const char *scheme;
   size_t k;
   if (n >= 7 && rl_strncasecmp_ascii(s, "http://", 7) == 0) {
@@ -131,6 +132,7 @@ static const char *insecure_url(rl_arena *a, const char *s, size_t n, const char
   size_t host_start = k;
   for (size_t i = k; i < auth_end; i++)
     if (s[i] == '@') host_start = i + 1;
+  *cred_end = host_start > k ? host_start : 0;
   size_t host_end = host_start;
   if (host_start < auth_end && s[host_start] == '[') {
     while (host_end < auth_end && s[host_end] != ']') host_end++;
@@ -165,6 +167,18 @@ static const char *insecure_url(rl_arena *a, const char *s, size_t n, const char
   *shown = rl_arena_strndup(a, b.ptr ? b.ptr : "", b.len);
   rl_buf_free(&b);
   return scheme;
+}
+
+/* "http://user:password@host": the snippet shows user:password masked. The
+ * decoded text s starts at byte raw_start of the source; the mask is placed
+ * only when the source spells the URL up to the '@' the same way (no escapes
+ * or substitutions before it). */
+static void mask_credentials(rl_ctx *ctx, uint32_t raw_start, const char *s, const char *scheme, size_t cred_end) {
+  const rl_source *src = rl_ctx_source(ctx);
+  size_t k = strlen(scheme) + 3;
+  if (cred_end <= k + 1 || raw_start + cred_end > src->len) return;
+  if (memcmp(src->bytes + raw_start, s, cred_end) != 0) return;
+  rl_ctx_mark_secret(ctx, raw_start + (uint32_t)k, raw_start + (uint32_t)cred_end - 1);
 }
 
 static int name_is_endpoint(const char *name, size_t len) {
@@ -255,7 +269,8 @@ static void on_url(rl_ctx *ctx, const rl_match *m) {
   size_t len, prefix;
   if (!rl_js_template_static(jf, s, &text, &len, &prefix)) return;
   const char *shown = NULL;
-  const char *scheme = insecure_url(rl_ctx_arena(ctx), text, len, &shown);
+  size_t cred_end = 0;
+  const char *scheme = insecure_url(rl_ctx_arena(ctx), text, len, &shown, &cred_end);
   if (!scheme) return;
 
   rl_binding b;
@@ -284,6 +299,7 @@ static void on_url(rl_ctx *ctx, const rl_match *m) {
     }
   }
   if (!where) return;
+  mask_credentials(ctx, ts_node_start_byte(s) + 1, text, scheme, cred_end);
   rl_report(ctx, s, "plain %s:// endpoint '%s' %s", scheme, shown, where);
 }
 
@@ -293,8 +309,10 @@ static void on_dotenv(rl_ctx *ctx) {
   for (size_t i = 0; i < n; i++) {
     if (!name_is_endpoint(e[i].key, e[i].key_len)) continue;
     const char *shown = NULL;
-    const char *scheme = insecure_url(rl_ctx_arena(ctx), e[i].value, e[i].value_len, &shown);
+    size_t cred_end = 0;
+    const char *scheme = insecure_url(rl_ctx_arena(ctx), e[i].value, e[i].value_len, &shown, &cred_end);
     if (!scheme) continue;
+    mask_credentials(ctx, e[i].value_start + (e[i].quote ? 1 : 0), e[i].value, scheme, cred_end);
     rl_report_range(ctx, e[i].value_start, e[i].value_end, "plain %s:// endpoint '%s' in '%.*s'", scheme, shown,
                     (int)e[i].key_len, e[i].key);
   }

@@ -228,6 +228,14 @@ static void rules_bindname__url_messages(void **state) {
       scan(e, "src/api.js", "fetch('http://admin:hunter22@api.myapp.io/token?key=s3cr3tValue#x', { method: 'POST' });\n");
   const rl_finding *f = only_finding(r, "insecure-http-url");
   assert_string_equal(f->message, "plain http:// endpoint 'http://api.myapp.io/token' passed to fetch()");
+  assert_null(strstr(f->snippet, "hunter22"));
+  assert_non_null(strstr(f->snippet, "@api.myapp.io"));
+  rl_file_result_free(r);
+
+  r = scan(e, ".env.production", "API_URL=\"http://svc:pa55w0rd-xyz@api.myapp.io/v1\"\n");
+  f = only_finding(r, "insecure-http-url");
+  assert_string_equal(f->message, "plain http:// endpoint 'http://api.myapp.io/v1' in 'API_URL'");
+  assert_null(strstr(f->snippet, "pa55w0rd"));
   rl_file_result_free(r);
 
   r = scan(e, "src/room.js", "import { Room } from 'livekit-client';\nconst room = new Room();\n"
