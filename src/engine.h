@@ -10,6 +10,14 @@
 #include "report.h"
 #include "rule.h"
 
+/* A per-rule severity from the config file (severity: {rule: level}). */
+typedef struct rl_severity_override {
+  const char *rule_id;
+  rl_severity severity;
+} rl_severity_override;
+
+struct rl_baseline;
+
 typedef struct rl_engine_config {
   const char *const *rule_dirs; /* --rules DIR..., NULL-terminated or NULL */
   const char *const *enable;    /* --enable RULE..., NULL-terminated or NULL */
@@ -21,6 +29,10 @@ typedef struct rl_engine_config {
   int no_prefilter;             /* run every rule on every file (tests) */
   rl_severity fail_on;
   int verbose;
+  const char *const *extra_ignores;          /* config ignore globs, NULL-terminated or NULL */
+  const rl_severity_override *severities;    /* config severity overrides (unknown id: error) */
+  size_t nseverities;
+  const struct rl_baseline *baseline;        /* --baseline: its findings are suppressed "external" */
 } rl_engine_config;
 
 typedef struct rl_engine rl_engine;
