@@ -12,6 +12,7 @@
 #include "analysis.h"
 #include "mint.h"
 #include "rule.h"
+#include "util.h"
 
 extern const char rl_doc__client_side_token_minting[];
 
@@ -19,7 +20,7 @@ static void report_mint(void *data, const rl_mint *m) {
   rl_ctx *ctx = data;
   size_t pl = strlen(m->package);
   /* "jsonwebtoken sign()" names its package already; the SDKs get it added */
-  if (!strncmp(m->what, m->package, pl))
+  if (!rl_strncasecmp_ascii(m->what, m->package, pl))
     rl_report(ctx, m->call, "%s mints a token in client code: the signing secret ships with the bundle", m->what);
   else
     rl_report(ctx, m->call, "%s (%s) mints a token in client code: the signing secret ships with the bundle",
