@@ -1,0 +1,441 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <yaml.h>
+
+#include "analysis.h"
+#include "source.h"
+#include "util.h"
+
+#define MAX_CONFIG_SIZE (1u << 20)
+#define CONFIG_NAME ".roomlint.yml"
+
+typedef struct loader {
+  yaml_document_t *doc;
+  rl_config *c;
+  const char *path;
+  char *dir; /* the config file's directory, for rule-packs */
+} loader;
+
+static unsigned line_of(const yaml_node_t *n) { return (unsigned)n->start_mark.line + 1; }
+
+/* The message names the file and line: "FILE:LINE: problem". */
+static int fail(const loader *ld, unsigned line, const char *fmt, ...) RL_PRINTF(3, 4);
+static int fail(const loader *ld, unsigned line, const char *fmt, ...) {
+  rl_buf b = {0};
+  va_list ap;
+  va_start(ap, fmt);
+  rl_buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  rl_error_set("%s:%u: %s", ld->path, line, b.ptr ? b.ptr : "");
+  rl_buf_free(&b);
+  return RL_EINVALID;
+}
+
+static const char *scalar(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
+
+static void list_push(rl_config_list *l, const char *v, unsigned line) {
+  l->v = rl_xreallocarray(l->v, l->n + 2, sizeof *l->v);
+  l->line = rl_xreallocarray(l->line, l->n + 1, sizeof *l->line);
+  l->v[l->n] = rl_xstrdup(v);
+  l->line[l->n++] = line;
+  l->v[l->n] = NULL;
+}
+
+static void list_init(rl_config_list *l) {
+  if (!l->v) {
+    l->v = rl_xcalloc(1, sizeof *l->v);
+  }
+}
+
+static void list_free(rl_config_list *l) {
+  for (size_t i = 0; i < l->n; i++) free((char *)l->v[i]);
+  free(l->v);
+  free(l->line);
+  memset(l, 0, sizeof *l);
+}
+
+/* ---- value checks: each returns NULL or what is wrong ---------------------- */
+
+typedef const char *(*check_fn)(const char *v);
+
+static const char *check_rule_id(const char *v) {
+  if (!v[0]) return "a rule id may not be empty";
+  for (const char *p = v; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+      return "a rule id is kebab-case (lower-case letters, digits and '-'); see roomlint --list-rules";
+  return NULL;
+}
+
+static const char *check_identifier(const char *v) {
+  if (!v[0]) return "a name may not be empty";
+  for (const char *p = v; *p; p++) {
+    int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' || *p == '$' ||
+             (p > v && ((*p >= '0' && *p <= '9') || *p == '-'));
+    if (!ok) return "a name is an identifier: letters, digits, '_', '$' and '-' (not first)";
+  }
+  return NULL;
+}
+
+/* npm package names: "name" or "@scope/name", lower-case URL-safe characters. */
+static const char *check_package(const char *v) {
+  const char *slash = strchr(v, '/');
+  if (!v[0]) return "a package name may not be empty";
+  if (v[0] == '@' && (!slash || slash == v + 1 || !slash[1] || strchr(slash + 1, '/')))
+    return "a scoped package name is @scope/name";
+  if (v[0] != '@' && slash) return "a package name has no '/' unless it is scoped (@scope/name)";
+  for (const char *p = v; *p; p++) {
+    int ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' ||
+             *p == '~' || *p == '/' || (*p == '@' && p == v);
+    if (!ok) return "a package name has lower-case letters, digits and - . _ ~ only";
+  }
+  return NULL;
+}
+
+static const char *check_glob(const char *v) {
+  if (!v[0]) return "an ignore pattern may not be empty";
+  if (strchr(v, '\n') || strchr(v, '\r')) return "an ignore pattern is one line";
+  return NULL;
+}
+
+static const char *check_dir(const char *v) {
+  if (!v[0]) return "a rule-pack directory may not be empty";
+  return NULL;
+}
+
+/* A list of strings: a sequence of scalars, or one scalar. */
+static int read_list(loader *ld, const yaml_node_t *key, const yaml_node_t *val, rl_config_list *out,
+                     check_fn check) {
+  list_init(out);
+  const yaml_node_t *single = NULL;
+  size_t n = 0;
+  const yaml_node_item_t *it = NULL;
+  if (val->type == YAML_SCALAR_NODE) {
+    /* "key:" with nothing after it is an empty list. */
+    if (val->data.scalar.length == 0 && val->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) return 0;
+    single = val;
+    n = 1;
+  } else if (val->type == YAML_SEQUENCE_NODE) {
+    it = val->data.sequence.items.start;
+    n = (size_t)(val->data.sequence.items.top - it);
+  } else {
+    return fail(ld, line_of(val), "%s: expected a list of strings", scalar(key));
+  }
+  for (size_t i = 0; i < n; i++) {
+    const yaml_node_t *item = it ? yaml_document_get_node(ld->doc, it[i]) : single;
+    if (!item || item->type != YAML_SCALAR_NODE)
+      return fail(ld, line_of(item ? item : val), "%s: expected a string, not a list or mapping", scalar(key));
+    if (strlen(scalar(item)) != item->data.scalar.length)
+      return fail(ld, line_of(item), "%s: a NUL character is not allowed", scalar(key));
+    const char *why = check(scalar(item));
+    if (why) return fail(ld, line_of(item), "%s: '%s': %s", scalar(key), scalar(item), why);
+    list_push(out, scalar(item), line_of(item));
+  }
+  return 0;
+}
+
+static int read_scalar(loader *ld, const yaml_node_t *key, const yaml_node_t *val, const char **out) {
+  if (val->type != YAML_SCALAR_NODE || val->data.scalar.length == 0)
+    return fail(ld, line_of(val), "%s: expected a value", scalar(key));
+  *out = scalar(val);
+  return 0;
+}
+
+static int read_severities(loader *ld, const yaml_node_t *key, const yaml_node_t *val) {
+  rl_config *c = ld->c;
+  if (val->type == YAML_SCALAR_NODE && val->data.scalar.length == 0) return 0;
+  if (val->type != YAML_MAPPING_NODE)
+    return fail(ld, line_of(val), "%s: expected a mapping of rule id to error, warning or note", scalar(key));
+  for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top; p++) {
+    const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
+    const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
+    if (!k || !v || k->type != YAML_SCALAR_NODE) return fail(ld, line_of(k ? k : val), "severity: expected a rule id");
+    const char *why = check_rule_id(scalar(k));
+    if (why) return fail(ld, line_of(k), "severity: '%s': %s", scalar(k), why);
+    rl_severity sev;
+    if (v->type != YAML_SCALAR_NODE || rl_severity_parse(scalar(v), &sev) < 0 || sev == RL_SEV_NONE)
+      return fail(ld, line_of(v), "severity of %s: expected error, warning or note", scalar(k));
+    for (size_t i = 0; i < c->nseverities; i++)
+      if (strcmp(c->severities[i].rule_id, scalar(k)) == 0)
+        return fail(ld, line_of(k), "severity: %s is given twice (also on line %u)", scalar(k), c->severity_line[i]);
+    c->severities = rl_xreallocarray(c->severities, c->nseverities + 1, sizeof *c->severities);
+    c->severity_line = rl_xreallocarray(c->severity_line, c->nseverities + 1, sizeof *c->severity_line);
+    c->severities[c->nseverities].rule_id = rl_xstrdup(scalar(k));
+    c->severities[c->nseverities].severity = sev;
+    c->severity_line[c->nseverities++] = line_of(k);
+  }
+  return 0;
+}
+
+/* Rejects a key seen before in the same mapping. */
+static int unique_key(loader *ld, const yaml_node_t *map, const yaml_node_pair_t *upto, const yaml_node_t *key) {
+  for (const yaml_node_pair_t *p = map->data.mapping.pairs.start; p < upto; p++) {
+    const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
+    if (k && k->type == YAML_SCALAR_NODE && strcmp(scalar(k), scalar(key)) == 0)
+      return fail(ld, line_of(key), "'%s' is given twice (also on line %u)", scalar(key), line_of(k));
+  }
+  return 0;
+}
+
+static int read_rules(loader *ld, const yaml_node_t *key, const yaml_node_t *val) {
+  if (val->type == YAML_SCALAR_NODE && val->data.scalar.length == 0) return 0;
+  if (val->type != YAML_MAPPING_NODE)
+    return fail(ld, line_of(val), "rules: expected a mapping with enable, disable and severity");
+  for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top; p++) {
+    const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
+    const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
+    if (!k || !v || k->type != YAML_SCALAR_NODE) return fail(ld, line_of(k ? k : val), "rules: expected a key");
+    int rc = unique_key(ld, val, p, k);
+    if (rc < 0) return rc;
+    const char *name = scalar(k);
+    if (strcmp(name, "enable") == 0)
+      rc = read_list(ld, k, v, &ld->c->enable, check_rule_id);
+    else if (strcmp(name, "disable") == 0)
+      rc = read_list(ld, k, v, &ld->c->disable, check_rule_id);
+    else if (strcmp(name, "severity") == 0)
+      rc = read_severities(ld, k, v);
+    else
+      rc = fail(ld, line_of(k), "unknown key 'rules.%s' (expected enable, disable or severity)", name);
+    if (rc < 0) return rc;
+  }
+  (void)key;
+  return 0;
+}
+
+static int read_rule_packs(loader *ld, const yaml_node_t *key, const yaml_node_t *val) {
+  rl_config_list raw = {0};
+  int rc = read_list(ld, key, val, &raw, check_dir);
+  list_init(&ld->c->rule_packs);
+  for (size_t i = 0; rc == 0 && i < raw.n; i++) {
+    rl_buf b = {0};
+    if (raw.v[i][0] == '/' || strcmp(ld->dir, ".") == 0)
+      rl_buf_puts(&b, raw.v[i]);
+    else
+      rl_buf_printf(&b, "%s/%s", ld->dir, raw.v[i]);
+    struct stat st;
+    if (stat(b.ptr, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      rc = fail(ld, raw.line[i], "rule-packs: '%s' is not a directory", raw.v[i]);
+    } else {
+      list_push(&ld->c->rule_packs, b.ptr, raw.line[i]);
+    }
+    rl_buf_free(&b);
+  }
+  list_free(&raw);
+  return rc;
+}
+
+static int read_top(loader *ld, const yaml_node_t *root) {
+  static const char *const known =
+      "rules, fail-on, max-token-ttl, ignore, secret-names, auth-middleware, client-sdks, server-frameworks, "
+      "rule-packs";
+  rl_config *c = ld->c;
+  if (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0) return 0;
+  if (root->type != YAML_MAPPING_NODE) return fail(ld, line_of(root), "expected a mapping of settings (%s)", known);
+  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+    const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
+    const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
+    if (!k || !v || k->type != YAML_SCALAR_NODE) return fail(ld, line_of(k ? k : root), "expected a setting name");
+    int rc = unique_key(ld, root, p, k);
+    if (rc < 0) return rc;
+    const char *name = scalar(k);
+    const char *s = NULL;
+    if (strcmp(name, "rules") == 0) {
+      rc = read_rules(ld, k, v);
+    } else if (strcmp(name, "fail-on") == 0) {
+      rc = read_scalar(ld, k, v, &s);
+      if (rc == 0 && rl_severity_parse(s, &c->fail_on) < 0)
+        rc = fail(ld, line_of(v), "fail-on: '%s' is not one of error, warning, note, none", s);
+      c->has_fail_on = 1;
+    } else if (strcmp(name, "max-token-ttl") == 0) {
+      rc = read_scalar(ld, k, v, &s);
+      double secs = 0;
+      int unitless = 0;
+      if (rc == 0 && (!rl_duration_parse(s, strlen(s), &secs, &unitless) || secs <= 0))
+        rc = fail(ld, line_of(v), "max-token-ttl: '%s' is not a duration (e.g. 3600, 12h, 1d)", s);
+      /* A bare number means seconds, as on the command line. */
+      if (rc == 0 && unitless) secs = strtod(s, NULL);
+      c->max_token_ttl = secs;
+      c->has_max_token_ttl = 1;
+    } else if (strcmp(name, "ignore") == 0) {
+      rc = read_list(ld, k, v, &c->ignore, check_glob);
+    } else if (strcmp(name, "secret-names") == 0) {
+      rc = read_list(ld, k, v, &c->secret_names, check_identifier);
+    } else if (strcmp(name, "auth-middleware") == 0) {
+      rc = read_list(ld, k, v, &c->auth_names, check_identifier);
+    } else if (strcmp(name, "client-sdks") == 0) {
+      rc = read_list(ld, k, v, &c->client_sdks, check_package);
+    } else if (strcmp(name, "server-frameworks") == 0) {
+      rc = read_list(ld, k, v, &c->server_frameworks, check_package);
+    } else if (strcmp(name, "rule-packs") == 0) {
+      rc = read_rule_packs(ld, k, v);
+    } else {
+      rc = fail(ld, line_of(k), "unknown key '%s' (expected one of %s)", name, known);
+    }
+    if (rc < 0) return rc;
+  }
+  return 0;
+}
+
+static void init_lists(rl_config *c) {
+  rl_config_list *all[] = {&c->enable,       &c->disable,     &c->ignore,           &c->secret_names,
+                           &c->auth_names,   &c->client_sdks, &c->server_frameworks, &c->rule_packs};
+  for (size_t i = 0; i < RL_ARRAY_LEN(all); i++) list_init(all[i]);
+}
+
+int rl_config_load(rl_config **out, const char *path) {
+  *out = NULL;
+  int rc = 0;
+  char *bytes = NULL;
+  size_t len = 0;
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  int have_parser = 0, have_doc = 0;
+  loader ld = {0};
+  rl_config *c = rl_xcalloc(1, sizeof *c);
+  c->path = rl_xstrdup(path);
+  ld.c = c;
+  ld.path = path;
+  ld.dir = rl_xstrdup(path);
+  char *slash = strrchr(ld.dir, '/');
+  if (slash == ld.dir) slash[1] = '\0';
+  else if (slash) *slash = '\0';
+  else {
+    free(ld.dir);
+    ld.dir = rl_xstrdup(".");
+  }
+
+  rl_skip s = rl_file_read(path, MAX_CONFIG_SIZE, &bytes, &len);
+  if (s != RL_SKIP_NONE) {
+    char why[256];
+    snprintf(why, sizeof why, "%s", s == RL_SKIP_UNREADABLE ? rl_error_last() : rl_skip_name(s));
+    rl_error_set("cannot read config %s: %s", path, why);
+    rc = RL_EIO;
+    goto cleanup;
+  }
+  if (!yaml_parser_initialize(&parser)) rl_oom();
+  have_parser = 1;
+  yaml_parser_set_input_string(&parser, (const unsigned char *)bytes, len);
+  if (!yaml_parser_load(&parser, &doc)) {
+    yaml_mark_t m = parser.problem_mark;
+    rl_error_set("%s:%u: not valid YAML: %s%s%s", path, (unsigned)m.line + 1,
+                 parser.problem ? parser.problem : "syntax error", parser.context ? " " : "",
+                 parser.context ? parser.context : "");
+    rc = RL_EINVALID;
+    goto cleanup;
+  }
+  have_doc = 1;
+  ld.doc = &doc;
+  init_lists(c);
+  const yaml_node_t *root = yaml_document_get_root_node(&doc);
+  if (root) rc = read_top(&ld, root);
+  if (rc < 0) goto cleanup;
+  *out = c;
+  c = NULL;
+cleanup:
+  if (have_doc) yaml_document_delete(&doc);
+  if (have_parser) yaml_parser_delete(&parser);
+  free(bytes);
+  free(ld.dir);
+  rl_config_free(c);
+  return rc;
+}
+
+void rl_config_free(rl_config *c) {
+  if (!c) return;
+  rl_config_list *all[] = {&c->enable,       &c->disable,     &c->ignore,           &c->secret_names,
+                           &c->auth_names,   &c->client_sdks, &c->server_frameworks, &c->rule_packs};
+  for (size_t i = 0; i < RL_ARRAY_LEN(all); i++) list_free(all[i]);
+  for (size_t i = 0; i < c->nseverities; i++) free((char *)c->severities[i].rule_id);
+  free(c->severities);
+  free(c->severity_line);
+  free(c->path);
+  free(c);
+}
+
+char *rl_config_find(const char *dir) {
+  rl_buf b = {0};
+  size_t n = strlen(dir);
+  rl_buf_printf(&b, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", CONFIG_NAME);
+  struct stat st;
+  if (stat(b.ptr, &st) == 0 && S_ISREG(st.st_mode)) return rl_buf_detach(&b);
+  rl_buf_free(&b);
+  return NULL;
+}
+
+int rl_config_check_rules(const rl_config *c, int (*known)(void *data, const char *id), void *data) {
+  const rl_config_list *lists[] = {&c->enable, &c->disable};
+  for (size_t l = 0; l < RL_ARRAY_LEN(lists); l++) {
+    for (size_t i = 0; i < lists[l]->n; i++) {
+      if (!known(data, lists[l]->v[i])) {
+        rl_error_set("%s:%u: unknown rule '%s' (see roomlint --list-rules)", c->path, lists[l]->line[i],
+                     lists[l]->v[i]);
+        return RL_EINVALID;
+      }
+    }
+  }
+  for (size_t i = 0; i < c->nseverities; i++) {
+    if (!known(data, c->severities[i].rule_id)) {
+      rl_error_set("%s:%u: unknown rule '%s' (see roomlint --list-rules)", c->path, c->severity_line[i],
+                   c->severities[i].rule_id);
+      return RL_EINVALID;
+    }
+  }
+  return 0;
+}
+
+/* ---- the registries ----------------------------------------------------------------- */
+
+/* Set once before a scan (rl_config_install), read-only while workers run. */
+static const rl_config *g_installed;
+static const char *const g_empty[] = {NULL};
+
+void rl_config_install(const rl_config *c) { g_installed = c; }
+
+/* Equal ignoring ASCII case and the separators _ - $. */
+static int name_eq(const char *a, const char *b, size_t bn) {
+  size_t i = 0, j = 0;
+  for (;;) {
+    while (a[i] == '_' || a[i] == '-' || a[i] == '$') i++;
+    while (j < bn && (b[j] == '_' || b[j] == '-' || b[j] == '$')) j++;
+    if (!a[i] || j == bn) return !a[i] && j == bn;
+    if (rl_ascii_lower((unsigned char)a[i]) != rl_ascii_lower((unsigned char)b[j])) return 0;
+    i++;
+    j++;
+  }
+}
+
+static int in_names(const rl_config_list *l, const char *s, size_t n) {
+  for (size_t i = 0; i < l->n; i++)
+    if (name_eq(l->v[i], s, n)) return 1;
+  return 0;
+}
+
+static int in_packages(const rl_config_list *l, const char *s, size_t n) {
+  for (size_t i = 0; i < l->n; i++)
+    if (strlen(l->v[i]) == n && memcmp(l->v[i], s, n) == 0) return 1;
+  return 0;
+}
+
+int rl_config_is_secret_name(const char *s, size_t n) {
+  return g_installed && s && n && in_names(&g_installed->secret_names, s, n);
+}
+
+int rl_config_is_auth_name(const char *s, size_t n) {
+  return g_installed && s && n && in_names(&g_installed->auth_names, s, n);
+}
+
+int rl_config_is_client_sdk(const char *s, size_t n) {
+  return g_installed && s && n && in_packages(&g_installed->client_sdks, s, n);
+}
+
+int rl_config_is_server_framework(const char *s, size_t n) {
+  return g_installed && s && n && in_packages(&g_installed->server_frameworks, s, n);
+}
+
+const char *const *rl_config_server_frameworks(void) {
+  return g_installed && g_installed->server_frameworks.v ? g_installed->server_frameworks.v : g_empty;
+}

@@ -1,0 +1,74 @@
+#ifndef RL_CONFIG_H
+#define RL_CONFIG_H
+/* .roomlint.yml: project settings, read with libyaml. The file is found in
+ * the scanned root (or given with --config); command-line flags override it.
+ *
+ *   rules: {enable: [id...], disable: [id...], severity: {id: error|warning|note}}
+ *   fail-on: error|warning|note|none
+ *   max-token-ttl: 12h
+ *   ignore: [glob...]              extra gitignore-style patterns
+ *   secret-names: [name...]        extra names whose values are credentials
+ *   auth-middleware: [name...]     extra names of functions that authenticate a route
+ *   client-sdks: [package...]      extra packages whose import means browser/mobile code
+ *   server-frameworks: [package...] extra packages whose import means server code
+ *   rule-packs: [dir...]           relative to the config file's directory
+ *
+ * Unknown keys and bad values are errors: RL_EINVALID with rl_error_last()
+ * = "FILE:LINE: problem". A list may also be written as one string.
+ *
+ * The name registries (secret names, auth middleware, SDKs, frameworks) are
+ * process-wide: rl_config_install sets them once before a scan and they are
+ * read-only while workers run, so lookups take no lock. */
+#include <stddef.h>
+
+#include "engine.h"
+#include "finding.h"
+
+typedef struct rl_config_list {
+  const char **v;    /* NULL-terminated (never NULL after load) */
+  unsigned *line;    /* 1-based line of each entry in the file */
+  size_t n;
+} rl_config_list;
+
+typedef struct rl_config {
+  char *path; /* as given or found */
+  rl_config_list enable, disable;
+  rl_severity_override *severities;
+  unsigned *severity_line;
+  size_t nseverities;
+  int has_fail_on;
+  rl_severity fail_on;
+  int has_max_token_ttl;
+  double max_token_ttl; /* seconds */
+  rl_config_list ignore, secret_names, auth_names, client_sdks, server_frameworks;
+  rl_config_list rule_packs; /* resolved against the config file's directory */
+} rl_config;
+
+/* Parses path. Caller frees with rl_config_free. */
+int rl_config_load(rl_config **out, const char *path);
+void rl_config_free(rl_config *c);
+
+/* dir/.roomlint.yml if it is a regular file, else NULL. Caller frees. */
+char *rl_config_find(const char *dir);
+
+/* Checks that every rule id the file names is known to `known` (which
+ * returns nonzero for a known id); RL_EINVALID with "FILE:LINE: unknown rule"
+ * otherwise. */
+int rl_config_check_rules(const rl_config *c, int (*known)(void *data, const char *id), void *data);
+
+/* Makes c's name lists the process-wide registries (NULL clears them). c
+ * must outlive every scan; call before scanning, never during one. */
+void rl_config_install(const rl_config *c);
+
+/* Registry lookups (0 when nothing is installed). Secret and auth names
+ * compare whole, ignoring case and the separators _ - $ (roomPin matches
+ * ROOM_PIN); package names compare exactly. */
+int rl_config_is_secret_name(const char *s, size_t n);
+int rl_config_is_auth_name(const char *s, size_t n);
+int rl_config_is_client_sdk(const char *s, size_t n);
+int rl_config_is_server_framework(const char *s, size_t n);
+/* The server frameworks, for package.json classification: NULL-terminated,
+ * borrowed (an empty list when nothing is installed). */
+const char *const *rl_config_server_frameworks(void);
+
+#endif
