@@ -335,6 +335,28 @@ static void mint__deno_and_cdn_imports(void **state) {
   expect_mints("a.ts", "import jwt from 'npm:jsonwebtoken-lite'; jwt.sign({}, k);", "");
 }
 
+static void mint__instances(void **state) {
+  (void)state;
+  /* the same name bound in two methods; a class field; a constructor assignment */
+  expect_mints("a.ts",
+               "import { HMSSDK } from '@100mslive/server-sdk';\n"
+               "class S {\n"
+               "  private readonly hms = new HMSSDK(k, s1);\n"
+               "  a() { const sdk = new HMSSDK(k, s2); return sdk.auth.getAuthToken({ roomId }); }\n"
+               "  b() { const sdk = new HMSSDK(k, s3); return sdk.auth.getAuthToken({ roomId }); }\n"
+               "  c() { return this.hms.auth.getManagementToken(); }\n"
+               "}",
+               "100ms getAuthToken()|P|O|s2;100ms getAuthToken()|P|O|s3;100ms getManagementToken()|-|-|s1|mgmt");
+  expect_mints("a.js",
+               "const OpenTok = require('opentok');\n"
+               "class V { constructor() { this.ot = new OpenTok(k, sec); }\n"
+               "  token(id) { return this.ot.generateToken(id); } }",
+               "OpenTok generateToken()|-|-|sec");
+  /* let-bound and reassigned: the nearest declaration decides, nothing else */
+  expect_mints("a.js", "const OpenTok = require('opentok');\nfunction f() { let ot = makeClient(); return ot.generateToken(id); }\n"
+               "function g() { let ot = 1; }", "");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mint__jsonwebtoken_imports), cmocka_unit_test(mint__jsonwebtoken_near_misses),
@@ -342,6 +364,7 @@ int main(void) {
       cmocka_unit_test(mint__livekit_token_expr),   cmocka_unit_test(mint__agora),
       cmocka_unit_test(mint__opentok_hms),        cmocka_unit_test(mint__lifetime_jsonwebtoken),
       cmocka_unit_test(mint__lifetime_others),     cmocka_unit_test(mint__deno_and_cdn_imports),
+      cmocka_unit_test(mint__instances),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
