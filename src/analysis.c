@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "util.h"
 
 #define MAX_HOPS 8          /* const/alias chains followed at most this far */
@@ -1708,6 +1709,7 @@ static int credential_at(const parts *ps, size_t i, int screaming) {
  *   showPassword) are not secret. */
 int rl_name_is_secret(const char *name, size_t len) {
   parts ps;
+  if (rl_config_is_secret_name(name, len)) return 1; /* .roomlint.yml secret-names */
   if (!name || len == 0 || !split_name(name, len, &ps) || ps.n == 0) return 0;
   if (in_list(ps.p[0], verb_head) && ps.n > 1) return 0;
   int screaming = 1;

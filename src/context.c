@@ -63,6 +63,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config.h"
 #include "util.h"
 
 /* ---- static tables (sorted by strcmp; checked by tables_sorted) --------- */
@@ -314,6 +315,9 @@ static pkg_kind classify_package(const char *dir, const char **why) {
   for (size_t i = 0; i < RL_ARRAY_LEN(server_fw) && !fw_why; i++) {
     if (json_has_dep(deps, dev, server_fw[i].name)) fw_why = server_fw[i].why;
   }
+  /* .roomlint.yml server-frameworks count like the ones above. */
+  for (const char *const *fw = rl_config_server_frameworks(); *fw && !fw_why; fw++)
+    if (json_has_dep(deps, dev, *fw)) fw_why = "package.json: server framework (.roomlint.yml) without a UI framework";
   int has_ui = 0;
   for (size_t i = 0; i < RL_ARRAY_LEN(ui) && !has_ui; i++) has_ui = json_has_dep(deps, dev, ui[i]);
   int vite = json_has_dep(deps, dev, "vite"), cra = json_has_dep(deps, dev, "react-scripts");
@@ -560,7 +564,8 @@ static void on_module(tree_signals *t, const char *m, size_t n) {
   } else {
     pn = slash ? (size_t)(slash - m) : n;
   }
-  if (table_find(client_sdks, RL_ARRAY_LEN(client_sdks), m, pn) >= 0 ||
+  if (table_find(client_sdks, RL_ARRAY_LEN(client_sdks), m, pn) >= 0 || rl_config_is_client_sdk(m, pn) ||
+      rl_config_is_client_sdk(m, n) ||
       table_find(ui_frameworks, RL_ARRAY_LEN(ui_frameworks), m, pn) >= 0 ||
       (pn == 4 && memcmp(m, "expo", 4) == 0) || has_prefix(ui_prefixes, RL_ARRAY_LEN(ui_prefixes), m, pn)) {
     t->client = rl_arena_printf(t->arena, "imports %.*s", (int)pn, m);
@@ -572,7 +577,7 @@ static void on_module(tree_signals *t, const char *m, size_t n) {
   }
   if (t->server) return;
   if (table_find(server_modules, RL_ARRAY_LEN(server_modules), m, n) >= 0 ||
-      table_find(server_modules, RL_ARRAY_LEN(server_modules), m, pn) >= 0 ||
+      table_find(server_modules, RL_ARRAY_LEN(server_modules), m, pn) >= 0 || rl_config_is_server_framework(m, pn) ||
       has_prefix(server_prefixes, RL_ARRAY_LEN(server_prefixes), m, pn)) {
     int whole = table_find(server_modules, RL_ARRAY_LEN(server_modules), m, n) >= 0;
     size_t shown = whole ? n : pn;

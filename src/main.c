@@ -11,8 +11,10 @@
 
 #include "analysis.h"
 #include "baseline.h"
+#include "config.h"
 #include "engine.h"
 #include "report.h"
+#include "rulepack.h"
 #include "util.h"
 #include "version.h"
 
@@ -22,7 +24,10 @@ typedef struct options {
   const char *format;
   const char *output;
   const char *baseline;
+  const char *config;
+  int no_config;
   rl_severity fail_on;
+  int fail_on_set;
   const char **rule_dirs, **enable, **disable;
   size_t nrule_dirs, nenable, ndisable;
   int list_rules;
@@ -35,6 +40,9 @@ typedef struct options {
   size_t npaths;
   const char **owned; /* copies that list entries point into */
   size_t nowned;
+  /* with a config file: its lists merged with the command line's */
+  const char **m_rule_dirs, **m_enable, **m_disable;
+  size_t nm_rule_dirs, nm_enable, nm_disable;
 } options;
 
 static void usage(FILE *out) {
@@ -51,6 +59,11 @@ static void usage(FILE *out) {
         "      --baseline FILE      an earlier SARIF or JSON report: its findings are suppressed\n"
         "                           (kind \"external\") and do not fail the run\n"
         "  -v, --verbose            list skipped files and each file's client/server context\n"
+        "Configuration:\n"
+        "      --config FILE        read settings from FILE (default: .roomlint.yml in the first\n"
+        "                           PATH if it is a directory, else in the working directory);\n"
+        "                           command-line flags override it\n"
+        "      --no-config          do not read a .roomlint.yml\n"
         "Rules:\n"
         "      --rules DIR          load a rule pack (*.scm tree-sitter queries); repeatable\n"
         "      --enable RULE        turn a rule on (repeatable, or comma-separated)\n"
@@ -128,7 +141,8 @@ static int parse_int(const char *s, const char *opt, int lo, int hi) {
 static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
-    OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE
+    OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
+    OPT_NOCONFIG
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -141,6 +155,8 @@ static void parse_args(int argc, char **argv, options *o) {
       {"max-token-ttl", required_argument, NULL, OPT_TTL},
       {"no-prefilter", no_argument, NULL, OPT_NOPREFILTER},
       {"baseline", required_argument, NULL, OPT_BASELINE},
+      {"config", required_argument, NULL, OPT_CONFIG},
+      {"no-config", no_argument, NULL, OPT_NOCONFIG},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->format = "text";
@@ -156,9 +172,12 @@ static void parse_args(int argc, char **argv, options *o) {
       break;
     case 'o': o->output = optarg; break;
     case OPT_BASELINE: o->baseline = optarg; break;
+    case OPT_CONFIG: o->config = optarg; break;
+    case OPT_NOCONFIG: o->no_config = 1; break;
     case OPT_FAIL_ON:
       if (rl_severity_parse(optarg, &o->fail_on) < 0)
         die_usage("--fail-on: '%s' is not one of error, warning, note, none", optarg);
+      o->fail_on_set = 1;
       break;
     case OPT_RULES: push(&o->rule_dirs, &o->nrule_dirs, optarg); break;
     case OPT_ENABLE: push_list(o, &o->enable, &o->nenable, optarg); break;
@@ -212,6 +231,82 @@ static int explain(const rl_engine *e, const char *id) {
   return EXIT_CLEAN;
 }
 
+/* --config FILE, else .roomlint.yml in the first PATH if it is a
+ * directory, else in the working directory. *out stays NULL if none. */
+static int load_config(const options *o, rl_config **out) {
+  *out = NULL;
+  if (o->no_config) return 0;
+  char *path = NULL;
+  if (o->config) {
+    path = rl_xstrdup(o->config);
+  } else {
+    struct stat st;
+    int is_dir = stat(o->paths[0], &st) == 0 && S_ISDIR(st.st_mode);
+    path = rl_config_find(is_dir ? o->paths[0] : ".");
+  }
+  if (!path) return 0;
+  int rc = rl_config_load(out, path);
+  free(path);
+  return rc;
+}
+
+typedef struct known_rules {
+  rl_rulepack **packs;
+  size_t n;
+} known_rules;
+
+static int rule_known(void *data, const char *id) {
+  const known_rules *k = data;
+  if (rl_builtin_rule_find(id)) return 1;
+  for (size_t i = 0; i < k->n; i++)
+    for (size_t j = 0; j < rl_rulepack_count(k->packs[i]); j++)
+      if (strcmp(rl_rulepack_rule(k->packs[i], j)->id, id) == 0) return 1;
+  return 0;
+}
+
+/* Names the config line of an unknown rule id (the engine would only name
+ * the id). Packs that do not load are left for the engine to report. */
+static int check_config_rules(const rl_config *c, const char *const *dirs) {
+  known_rules k = {0};
+  for (size_t i = 0; dirs && dirs[i]; i++) {
+    rl_rulepack *p = NULL;
+    if (rl_rulepack_load(&p, dirs[i]) < 0) continue;
+    k.packs = rl_xreallocarray(k.packs, k.n + 1, sizeof *k.packs);
+    k.packs[k.n++] = p;
+  }
+  int rc = rl_config_check_rules(c, rule_known, &k);
+  for (size_t i = 0; i < k.n; i++) rl_rulepack_free(k.packs[i]);
+  free(k.packs);
+  return rc;
+}
+
+static int listed(const char *const *v, const char *s) {
+  for (size_t i = 0; v && v[i]; i++)
+    if (strcmp(v[i], s) == 0) return 1;
+  return 0;
+}
+
+/* The config first, the command line over it. Rule lists: a rule the
+ * command line disables stays off even if the config enables it, and one it
+ * enables is on whatever the config says (the engine lets enable win). */
+static void apply_config(options *o, const rl_config *c, rl_engine_config *cfg) {
+  for (size_t i = 0; i < c->rule_packs.n; i++) push(&o->m_rule_dirs, &o->nm_rule_dirs, c->rule_packs.v[i]);
+  for (size_t i = 0; i < o->nrule_dirs; i++) push(&o->m_rule_dirs, &o->nm_rule_dirs, o->rule_dirs[i]);
+  for (size_t i = 0; i < c->disable.n; i++) push(&o->m_disable, &o->nm_disable, c->disable.v[i]);
+  for (size_t i = 0; i < o->ndisable; i++) push(&o->m_disable, &o->nm_disable, o->disable[i]);
+  for (size_t i = 0; i < o->nenable; i++) push(&o->m_enable, &o->nm_enable, o->enable[i]);
+  for (size_t i = 0; i < c->enable.n; i++)
+    if (!listed(o->disable, c->enable.v[i])) push(&o->m_enable, &o->nm_enable, c->enable.v[i]);
+  cfg->rule_dirs = o->m_rule_dirs;
+  cfg->disable = o->m_disable;
+  cfg->enable = o->m_enable;
+  if (o->max_token_ttl <= 0 && c->has_max_token_ttl) cfg->max_token_ttl = c->max_token_ttl;
+  if (!o->fail_on_set && c->has_fail_on) cfg->fail_on = c->fail_on;
+  cfg->extra_ignores = c->ignore.v;
+  cfg->severities = c->severities;
+  cfg->nseverities = c->nseverities;
+}
+
 int main(int argc, char **argv) {
   options o;
   parse_args(argc, argv, &o);
@@ -230,7 +325,22 @@ int main(int argc, char **argv) {
 
   rl_engine *e = NULL;
   rl_baseline *baseline = NULL;
+  rl_config *conf = NULL;
   int status = EXIT_CLEAN;
+  if (load_config(&o, &conf) < 0) {
+    fprintf(stderr, "roomlint: %s\n", rl_error_last());
+    status = EXIT_TROUBLE;
+    goto done;
+  }
+  if (conf) {
+    apply_config(&o, conf, &cfg);
+    if (check_config_rules(conf, cfg.rule_dirs) < 0) {
+      fprintf(stderr, "roomlint: %s\n", rl_error_last());
+      status = EXIT_TROUBLE;
+      goto done;
+    }
+    rl_config_install(conf);
+  }
   if (o.baseline && rl_baseline_load(&baseline, o.baseline) < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
     status = EXIT_TROUBLE;
@@ -320,6 +430,11 @@ int main(int argc, char **argv) {
 done:
   rl_engine_free(e);
   rl_baseline_free(baseline);
+  rl_config_install(NULL);
+  rl_config_free(conf);
+  free(o.m_rule_dirs);
+  free(o.m_enable);
+  free(o.m_disable);
   free(o.paths);
   free(o.rule_dirs);
   free(o.enable);
