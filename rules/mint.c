@@ -111,6 +111,63 @@ static TSNode nearest_declaration(rl_jsfile *jf, TSNode ident) {
   return null_node();
 }
 
+/* Mutations of `name` inside a subtree: name = v, name.k = v, name[k] = v,
+ * name.k += v, delete name.k, Object.assign(name, ...). */
+typedef struct mut_scan {
+  rl_jsfile *jf;
+  const char *name;
+  size_t len;
+  int found;
+} mut_scan;
+
+static int is_name_or_member_of(mut_scan *m, TSNode n) {
+  n = rl_js_unwrap(n);
+  if (type_is(n, "member_expression") || type_is(n, "subscript_expression")) n = rl_js_unwrap(field(n, "object"));
+  return type_is(n, "identifier") && text_eq(m->jf, n, m->name, m->len);
+}
+
+static int mut_visit(void *data, TSNode n) {
+  mut_scan *m = data;
+  const char *t = ts_node_type(n);
+  int hit = 0;
+  if (!strcmp(t, "assignment_expression") || !strcmp(t, "augmented_assignment_expression")) {
+    hit = is_name_or_member_of(m, field(n, "left"));
+  } else if (!strcmp(t, "unary_expression")) {
+    hit = rl_js_text_is(m->jf, field(n, "operator"), "delete") && is_name_or_member_of(m, field(n, "argument"));
+  } else if (!strcmp(t, "call_expression")) {
+    const char *c = rl_js_callee(m->jf, n);
+    hit = c && !strcmp(c, "Object.assign") && is_name_or_member_of(m, rl_js_call_arg(n, 0));
+  }
+  if (hit) {
+    m->found = 1;
+    return -1;
+  }
+  return 0;
+}
+
+/* rl_js_object_of, and when the file binds the name more than once (a
+ * `const payload = {...}` in each of several functions), the object literal
+ * of the nearest enclosing declaration, provided nothing in that block
+ * changes it. */
+static TSNode object_of(rl_jsfile *jf, TSNode expr) {
+  TSNode o = rl_js_object_of(jf, expr);
+  TSNode n = rl_js_unwrap(expr);
+  if (!ts_node_is_null(o) || !type_is(n, "identifier")) return o;
+  size_t len;
+  const char *name = rl_js_text(jf, n, &len);
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    if (!type_is(p, "statement_block") && !type_is(p, "program")) continue;
+    int found = 0;
+    TSNode v = rl_js_unwrap(declared_in(jf, p, name, len, &found));
+    if (!found) continue;
+    if (!type_is(v, "object")) return null_node();
+    mut_scan m = {jf, name, len, 0};
+    rl_js_walk(p, mut_visit, &m);
+    return m.found ? null_node() : v;
+  }
+  return null_node();
+}
+
 /* this.<name> in a class: a field `name = new X()` or `this.name = new X()`
  * in the class body (constructor). */
 typedef struct this_field {
@@ -179,12 +236,12 @@ static int member_prop_is(rl_jsfile *jf, TSNode member, const char *name) {
 
 static void set_payload(rl_jsfile *jf, rl_mint *m, TSNode arg) {
   m->payload_arg = arg;
-  m->payload = ts_node_is_null(arg) ? null_node() : rl_js_object_of(jf, arg);
+  m->payload = ts_node_is_null(arg) ? null_node() : object_of(jf, arg);
 }
 
 static void set_options(rl_jsfile *jf, rl_mint *m, TSNode arg) {
   m->options_arg = arg;
-  m->options = ts_node_is_null(arg) ? null_node() : rl_js_object_of(jf, arg);
+  m->options = ts_node_is_null(arg) ? null_node() : object_of(jf, arg);
 }
 
 static void management_from_payload(rl_jsfile *jf, rl_mint *m) {

@@ -272,6 +272,12 @@ static void mint__lifetime_jsonwebtoken(void **state) {
   LIFE("jwt.sign({ room_id: r }, k, { ...opts });", "unknown");
   LIFE("jwt.sign({ ...claims }, k);", "unknown");
   LIFE("jwt.sign(makeClaims(), k);", "unknown");
+  /* a name bound in several functions: the nearest declaration, unless changed there */
+  LIFE("function a() { const payload = { room_id: r }; return jwt.sign(payload, k); }\n"
+       "function b() { const payload = { room_id: r }; payload.exp = later; return jwt.sign(payload, k); }\n"
+       "function c() { const payload = { room_id: r }; Object.assign(payload, extra); return jwt.sign(payload, k); }\n"
+       "function d() { let payload = { room_id: r, exp: now + 60 }; return jwt.sign(payload, k); }",
+       "none;unknown;unknown;set exp claim=60");
 #undef LIFE
 }
 
