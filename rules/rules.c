@@ -14,6 +14,7 @@ extern const rl_rule rl_rule_management_token_in_client;
 extern const rl_rule rl_rule_privileged_room_code_in_client;
 extern const rl_rule rl_rule_public_env_secret;
 extern const rl_rule rl_rule_secret_in_env_file;
+extern const rl_rule rl_rule_secret_in_response;
 extern const rl_rule rl_rule_secret_logged;
 extern const rl_rule rl_rule_token_ttl_too_long;
 extern const rl_rule rl_rule_token_without_expiry;
@@ -29,6 +30,7 @@ const rl_rule *const rl_builtin_rules[] = {
     &rl_rule_privileged_room_code_in_client,
     &rl_rule_public_env_secret,
     &rl_rule_secret_in_env_file,
+    &rl_rule_secret_in_response,
     &rl_rule_secret_logged,
     &rl_rule_token_ttl_too_long,
     &rl_rule_token_without_expiry,
