@@ -481,7 +481,7 @@ static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req 
     if (r->upstream_rc != 0)
       return fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error", "the 100ms API did not create the room");
     return respond(s, c, r, MHD_HTTP_CREATED,
-                   json_pack("{s:O, s:O}", "room_id", json_object_get(r->upstream_room, "id"), "name",
+                   json_pack("{s:O, s:O}", "id", json_object_get(r->upstream_room, "id"), "name",
                              json_object_get(r->pending, "name")),
                    NULL, NULL);
   }

@@ -760,7 +760,7 @@ def suite_rooms():
         with Server(HMS_API_BASE=base) as srv:
             r = create(creator, {"name": "standup-2026", "description": "daily"})
             assert r.status == 201, r.raw
-            assert r.json() == {"room_id": "6601aa00bb11cc22dd33ee44", "name": "standup-2026"}
+            assert r.json() == {"id": "6601aa00bb11cc22dd33ee44", "name": "standup-2026"}
             rec = FakeHms.records[-1]
             assert rec["ok"], rec
             assert rec["path"] == "/v2/rooms"
@@ -799,7 +799,7 @@ def suite_rooms():
             FakeHms.release.set()
             t.join(30)
             assert result["r"].status == 201, result["r"].raw
-            assert result["r"].json() == {"room_id": "77aa00bb11cc22dd33ee44ff", "name": "slow-upstream"}
+            assert result["r"].json() == {"id": "77aa00bb11cc22dd33ee44ff", "name": "slow-upstream"}
     finally:
         FakeHms.release.set()
         fake.shutdown()
