@@ -1,0 +1,296 @@
+/* client-chosen-role: client code tells the token endpoint which role to
+ * put in its token.
+ *
+ * A token's role decides what its holder may do in the room (publish, mute
+ * others, end the room). When the client sends it, any user can ask for
+ * "host" by editing one request. This is a note, not an error: the server may
+ * check the requested role against what the user is allowed; the finding
+ * asks the reader to make sure it does, or better, to stop sending it.
+ * Reported: a request (requrl.h) whose URL's words include token or auth
+ * (`/api/token`, `${SERVER}/get-token`, `/auth/room`; a URL-named identifier
+ * from another file with those words) that carries a `role`:
+ *   - in a body object: fetch's `body` (an object, JSON.stringify(obj),
+ *     new URLSearchParams(obj)), ky's `json`, axios's data argument or
+ *     config `data`, or the second argument of a wrapper call;
+ *   - in the query: `?role=` / `&role=` in the URL, a URLSearchParams built
+ *     from an object with `role` or given `.set/.append('role', ...)`,
+ *     axios `params` / ky `searchParams`.
+ * Only the key `role` counts; nested objects (GraphQL `variables`) and
+ * reading `role` from the response are not sends. */
+#include <string.h>
+
+#include "analysis.h"
+#include "bindname.h"
+#include "requrl.h"
+#include "rule.h"
+#include "util.h"
+
+extern const char rl_doc__client_chosen_role[];
+
+static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
+
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+
+static TSNode null_node(void) {
+  TSNode n;
+  memset(&n, 0, sizeof n);
+  return n;
+}
+
+static const char *const endpoint_words[] = {"token", "tokens", "auth", "authenticate", "authorize", "jwt", NULL};
+static const char *const url_name_words[] = {"url", "uri", "endpoint", "path", "route", "api", "server", "base", NULL};
+
+/* A path or URL, not an event name or a key: `/api/token`, `https://...`,
+ * `${SERVER}/token`, `?room=1`; or the function name of
+ * supabase.functions.invoke('get-token', ...). */
+static int url_like(rl_jsfile *jf, const rl_request *r) {
+  const char *u = r->url;
+  size_t n = r->url_len, i = strspn(u, "\x1a");
+  if (i < n && (u[i] == '/' || u[i] == '?' || u[i] == '.')) return 1;
+  if (n >= 7 && rl_strncasecmp_ascii(u, "http://", 7) == 0) return 1;
+  if (n >= 8 && rl_strncasecmp_ascii(u, "https://", 8) == 0) return 1;
+  const char *c = rl_js_callee(jf, r->call);
+  size_t cl = c ? strlen(c) : 0;
+  return cl >= 16 && strcmp(c + cl - 16, "functions.invoke") == 0;
+}
+
+/* The URL names a token or auth endpoint. Static text decides; when the URL
+ * is a bare name we cannot resolve (an import), the name's words do. */
+static int token_endpoint(rl_jsfile *jf, const rl_request *r) {
+  size_t n = 0;
+  for (size_t i = 0; i < r->url_len; i++)
+    if (r->url[i] != RL_URL_SUB) n++;
+  if (n > 0) {
+    if (!url_like(jf, r)) return 0;
+    /* drop the query: `?role=...&auth=1` says nothing about the endpoint */
+    const char *q = memchr(r->url, '?', r->url_len);
+    size_t len = q ? (size_t)(q - r->url) : r->url_len;
+    return rl_name_has_word(r->url, len, endpoint_words);
+  }
+  TSNode u = rl_js_unwrap(r->url_expr);
+  const char *name;
+  size_t len;
+  if (type_is(u, "identifier")) name = rl_js_text(jf, u, &len);
+  else if (type_is(u, "member_expression")) name = rl_js_text(jf, field(u, "property"), &len);
+  else return 0;
+  return rl_name_has_word(name, len, endpoint_words) && rl_name_has_word(name, len, url_name_words);
+}
+
+/* The `role` entry of an object (pair or shorthand), or null. */
+static TSNode role_entry(rl_jsfile *jf, TSNode obj) {
+  if (ts_node_is_null(obj)) return null_node();
+  for (uint32_t i = 0; i < ts_node_named_child_count(obj); i++) {
+    TSNode c = ts_node_named_child(obj, i);
+    if (!type_is(c, "pair") && !type_is(c, "shorthand_property_identifier")) continue;
+    const char *k;
+    size_t kl;
+    if (rl_js_pair_key(jf, c, &k, &kl) && kl == 4 && memcmp(k, "role", 4) == 0) return c;
+  }
+  return null_node();
+}
+
+/* What a body expression sends: obj, JSON.stringify(obj),
+ * new URLSearchParams(obj), qs.stringify(obj). */
+static TSNode sent_object(rl_jsfile *jf, TSNode v) {
+  v = rl_js_unwrap(v);
+  for (int hops = 0; hops < 3; hops++) {
+    if (type_is(v, "identifier")) {
+      TSNode o = rl_js_object_of(jf, v);
+      if (!ts_node_is_null(o)) return o;
+      TSNode init = rl_js_const_init(jf, v);
+      if (ts_node_is_null(init)) return null_node();
+      v = rl_js_unwrap(init);
+      continue;
+    }
+    if (type_is(v, "object")) return v;
+    if (type_is(v, "call_expression") || type_is(v, "new_expression")) {
+      const char *c = rl_js_callee(jf, v);
+      if (!c) return null_node();
+      const char *dot = strrchr(c, '.');
+      const char *last = dot ? dot + 1 : c;
+      const char *colon = strrchr(last, ':');
+      if (colon) last = colon + 1;
+      if (strcmp(c, "JSON.stringify") == 0 || strcmp(last, "URLSearchParams") == 0 || strcmp(last, "stringify") == 0) {
+        v = rl_js_unwrap(rl_js_call_arg(v, 0));
+        continue;
+      }
+    }
+    return null_node();
+  }
+  return null_node();
+}
+
+/* params.set('role', x) / params.append('role', x) on identifier `name` in
+ * the function around the request. */
+typedef struct set_find {
+  rl_jsfile *jf;
+  const char *name;
+  size_t len;
+  TSNode hit;
+} set_find;
+
+static int find_role_set(void *data, TSNode n) {
+  set_find *f = data;
+  if (!type_is(n, "call_expression")) return 0;
+  TSNode fn = field(n, "function");
+  if (!type_is(fn, "member_expression")) return 0;
+  TSNode obj = field(fn, "object");
+  size_t ol;
+  const char *o = rl_js_text(f->jf, obj, &ol);
+  if (ol != f->len || memcmp(o, f->name, ol) != 0) return 0;
+  TSNode prop = field(fn, "property");
+  if (!rl_js_text_is(f->jf, prop, "set") && !rl_js_text_is(f->jf, prop, "append")) return 0;
+  const char *k;
+  size_t kl;
+  if (rl_js_string_value(f->jf, rl_js_call_arg(n, 0), &k, &kl) && kl == 4 && memcmp(k, "role", 4) == 0) {
+    f->hit = n;
+    return -1;
+  }
+  return 0;
+}
+
+/* A URLSearchParams in the URL's substitutions that carries role. */
+static TSNode role_in_params(rl_jsfile *jf, TSNode url_expr, TSNode call) {
+  TSNode u = rl_js_unwrap(url_expr);
+  if (type_is(u, "identifier")) {
+    TSNode init = rl_js_const_init(jf, u);
+    if (!ts_node_is_null(init)) u = rl_js_unwrap(init);
+  }
+  if (!type_is(u, "template_string")) return null_node();
+  for (uint32_t i = 0; i < ts_node_named_child_count(u); i++) {
+    TSNode sub = ts_node_named_child(u, i);
+    if (!type_is(sub, "template_substitution")) continue;
+    TSNode e = rl_js_unwrap(ts_node_named_child(sub, 0));
+    /* params.toString() */
+    if (type_is(e, "call_expression") && type_is(field(e, "function"), "member_expression") &&
+        rl_js_text_is(jf, field(field(e, "function"), "property"), "toString"))
+      e = rl_js_unwrap(field(field(e, "function"), "object"));
+    TSNode src = e;
+    if (type_is(e, "identifier")) {
+      TSNode init = rl_js_const_init(jf, e);
+      if (!ts_node_is_null(init)) src = rl_js_unwrap(init);
+    }
+    if (!type_is(src, "new_expression")) continue;
+    const char *c = rl_js_callee(jf, src);
+    if (!c || strcmp(c, "URLSearchParams") != 0) continue;
+    TSNode hit = role_entry(jf, rl_js_object_of(jf, rl_js_call_arg(src, 0)));
+    if (!ts_node_is_null(hit)) return hit;
+    if (type_is(e, "identifier")) {
+      set_find f = {jf, NULL, 0, null_node()};
+      f.name = rl_js_text(jf, e, &f.len);
+      TSNode fnode = rl_js_enclosing_function(call);
+      rl_js_walk(ts_node_is_null(fnode) ? ts_node_parent(call) : fnode, find_role_set, &f);
+      if (!ts_node_is_null(f.hit)) return f.hit;
+    }
+  }
+  return null_node();
+}
+
+static void report(rl_ctx *ctx, TSNode at, const rl_request *r, const char *how) {
+  /* `${TOKEN_SERVER}/api/token` shows as the route, /api/token */
+  size_t lead = strspn(r->url, "\x1a");
+  const char *shown = rl_url_shown(rl_ctx_arena(ctx), r->url + lead, r->url_len - lead);
+  if (lead == r->url_len) {
+    size_t n;
+    const char *t = rl_js_text(rl_ctx_js(ctx), r->url_expr, &n);
+    shown = rl_arena_printf(rl_ctx_arena(ctx), "%.*s", (int)(n > 60 ? 60 : n), t);
+  }
+  rl_report(ctx, at,
+            "client code sends 'role' %s to the token endpoint %s%s%s: the server must pick the role from the "
+            "user's session and its own rules, not from the request",
+            how, r->method ? r->method : "", r->method ? " " : "", shown);
+}
+
+static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
+  rl_request r;
+  if (!rl_request_parse(jf, call, &r) || !token_endpoint(jf, &r)) return;
+  /* query string */
+  const char *q = memchr(r.url, '?', r.url_len);
+  if (q) {
+    size_t rest = r.url_len - (size_t)(q - r.url);
+    for (size_t i = 0; i + 6 <= rest; i++) {
+      if ((q[i] == '?' || q[i] == '&') && memcmp(q + i + 1, "role=", 5) == 0) {
+        report(ctx, r.url_expr, &r, "in the query string");
+        return;
+      }
+    }
+  }
+  TSNode hit = role_in_params(jf, r.url_expr, call);
+  if (!ts_node_is_null(hit)) {
+    report(ctx, hit, &r, "in the query string");
+    return;
+  }
+  /* body: axios data, wrapper's second argument */
+  if (!ts_node_is_null(r.data)) {
+    hit = role_entry(jf, sent_object(jf, r.data));
+    if (!ts_node_is_null(hit)) {
+      report(ctx, hit, &r, "in the request body");
+      return;
+    }
+  }
+  if (ts_node_is_null(r.init)) return;
+  hit = role_entry(jf, r.init);
+  if (!ts_node_is_null(hit)) {
+    report(ctx, hit, &r, "in the request body");
+    return;
+  }
+  static const char *const body_keys[] = {"body", "json", "data", "form", NULL};
+  static const char *const query_keys[] = {"params", "searchParams", "query", NULL};
+  for (size_t i = 0; body_keys[i]; i++) {
+    hit = role_entry(jf, sent_object(jf, rl_js_object_get(jf, r.init, body_keys[i])));
+    if (!ts_node_is_null(hit)) {
+      report(ctx, hit, &r, "in the request body");
+      return;
+    }
+  }
+  for (size_t i = 0; query_keys[i]; i++) {
+    hit = role_entry(jf, sent_object(jf, rl_js_object_get(jf, r.init, query_keys[i])));
+    if (!ts_node_is_null(hit)) {
+      report(ctx, hit, &r, "in the query string");
+      return;
+    }
+  }
+}
+
+static void on_match(rl_ctx *ctx, const rl_match *m) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (jf) check_call(ctx, jf, rl_match_capture(m, "call"));
+}
+
+/* Every finding sends a key or query parameter spelled `role`. */
+static const char *const needles[] = {"role", NULL};
+
+const rl_rule rl_rule_client_chosen_role = {
+    .id = "client-chosen-role",
+    .title = "Client code chooses the role of its own token",
+    .severity = RL_SEV_NOTE,
+    .cwe = 639,
+    .doc = rl_doc__client_chosen_role,
+    .langs = RL_LANGS_CODE,
+    .contexts = RL_CTX_BIT(RL_CTX_CLIENT),
+    .query = "(call_expression arguments: (arguments . (_))) @call\n",
+    .on_match = on_match,
+    .needles = needles,
+    .bad_example = "import { useHMSActions } from '@100mslive/react-sdk';\n"
+                   "\n"
+                   "export async function joinAs(hmsActions, roomId, role) {\n"
+                   "  const res = await fetch('/api/token', {\n"
+                   "    method: 'POST',\n"
+                   "    body: JSON.stringify({ roomId, role }),\n"
+                   "  });\n"
+                   "  const { token } = await res.json();\n"
+                   "  await hmsActions.join({ userName: 'me', authToken: token });\n"
+                   "}\n",
+    .good_example = "import { useHMSActions } from '@100mslive/react-sdk';\n"
+                    "\n"
+                    "export async function joinAs(hmsActions, roomId) {\n"
+                    "  const res = await fetch('/api/token', {\n"
+                    "    method: 'POST',\n"
+                    "    body: JSON.stringify({ roomId }),\n"
+                    "  });\n"
+                    "  const { token, role } = await res.json();\n"
+                    "  await hmsActions.join({ userName: role, authToken: token });\n"
+                    "}\n",
+    .precision = "medium",
+    .security_severity = "4.3",
+};

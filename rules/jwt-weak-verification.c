@@ -1,0 +1,334 @@
+/* jwt-weak-verification: a JWT accepted without a pinned algorithm, or
+ * trusted without verifying its signature at all.
+ *
+ * Reported (resolved through imports and aliases with rl_js_callee):
+ *   1. jsonwebtoken's verify(token, key[, options][, callback]) without an
+ *      `algorithms` option, or with 'none' among them. An options object we
+ *      cannot see (a parameter, a spread) is not reported.
+ *   2. jsonwebtoken's decode, jose's decodeJwt and jwt-decode's default
+ *      export, in server code (and code of unknown context), when the result
+ *      decides access: it becomes req.user / ctx.state.user / res.locals.user
+ *      / req.auth, it is tested in a condition or comparison, or it is
+ *      returned from a function. decode() checks nothing: anyone can write
+ *      the claims. Uses of exp/iat/nbf (refresh timing) and of the header or
+ *      kid (choosing a key before verifying) are not access decisions, and a
+ *      function that also verifies is peeking before it verifies.
+ * Not reported: jose's jwtVerify. jose has no 'none' algorithm and checks
+ * the algorithm against the key's type (a secret only accepts HS*, an RSA key
+ * only RS and PS), so the algorithm confusion that `algorithms` guards
+ * against in jsonwebtoken cannot happen there. Client code that decodes a
+ * token only drives its UI: it cannot verify a signature it has no key for,
+ * and the server that receives the token verifies it. Test files are
+ * skipped. */
+#include <string.h>
+
+#include "analysis.h"
+#include "rule.h"
+#include "util.h"
+
+extern const char rl_doc__jwt_weak_verification[];
+
+static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
+
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+
+static TSNode null_node(void) {
+  TSNode n;
+  memset(&n, 0, sizeof n);
+  return n;
+}
+
+static int is_verify(const char *c) { return c && strcmp(c, "jsonwebtoken:verify") == 0; }
+
+static int is_decode(const char *c) {
+  return c && (strcmp(c, "jsonwebtoken:decode") == 0 || strcmp(c, "jose:decodeJwt") == 0 ||
+               strcmp(c, "jwt-decode:") == 0 || strcmp(c, "jwt-decode:default") == 0 ||
+               strcmp(c, "jwt-decode:jwtDecode") == 0);
+}
+
+static int is_any_verify(const char *c) {
+  return c && (is_verify(c) || strcmp(c, "jose:jwtVerify") == 0 || strcmp(c, "jose:compactVerify") == 0);
+}
+
+static const char *callee_shown(rl_ctx *ctx, TSNode call) {
+  size_t n;
+  const char *t = rl_ctx_text(ctx, field(call, "function"), &n);
+  if (n > 40 || memchr(t, '\n', n)) return "verify";
+  return rl_arena_strndup(rl_ctx_arena(ctx), t, n);
+}
+
+/* ---- verify ---------------------------------------------------------------- */
+
+static int array_has_none(rl_jsfile *jf, TSNode arr, TSNode *at) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(arr); i++) {
+    TSNode e = ts_node_named_child(arr, i);
+    const char *s;
+    size_t sl;
+    if (rl_js_eval_string(jf, e, &s, &sl) && sl == 4 && rl_strncasecmp_ascii(s, "none", 4) == 0) {
+      *at = e;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
+  TSNode a2 = rl_js_unwrap(rl_js_call_arg(call, 2));
+  const char *fn = callee_shown(ctx, call);
+  TSNode opts = null_node();
+  if (!ts_node_is_null(a2) && !type_is(a2, "arrow_function") && !type_is(a2, "function_expression") &&
+      !type_is(a2, "function")) {
+    opts = rl_js_object_of(jf, a2);
+    if (ts_node_is_null(opts)) return; /* options we cannot see */
+  }
+  if (ts_node_is_null(opts)) {
+    rl_report(ctx, call,
+              "%s() without an `algorithms` option accepts whatever algorithm the token's header names: pin it, "
+              "e.g. { algorithms: ['HS256'] }",
+              fn);
+    return;
+  }
+  TSNode algs = rl_js_object_get(jf, opts, "algorithms");
+  if (ts_node_is_null(algs)) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(opts); i++)
+      if (type_is(ts_node_named_child(opts, i), "spread_element")) return;
+    rl_report(ctx, call,
+              "%s() without an `algorithms` option accepts whatever algorithm the token's header names: pin it, "
+              "e.g. { algorithms: ['HS256'] }",
+              fn);
+    return;
+  }
+  TSNode arr = rl_js_unwrap(algs);
+  if (type_is(arr, "identifier")) {
+    TSNode init = rl_js_const_init(jf, arr);
+    if (!ts_node_is_null(init)) arr = rl_js_unwrap(init);
+  }
+  TSNode none;
+  if (type_is(arr, "array") && array_has_none(jf, arr, &none))
+    rl_report(ctx, call, "%s() allows the 'none' algorithm: a token with no signature at all passes", fn);
+}
+
+/* ---- decode ------------------------------------------------------------------ */
+
+/* Properties whose use is not an access decision. */
+static const char *const harmless_props[] = {"exp", "iat", "nbf", "header", "kid", "alg", "typ", NULL};
+
+static int in_list(const char *s, size_t n, const char *const *list) {
+  for (size_t i = 0; list[i]; i++)
+    if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0) return 1;
+  return 0;
+}
+
+/* req.user, request.user, ctx.state.user, res.locals.user, req.auth,
+ * req.session.user, req.claims */
+static int access_target(rl_jsfile *jf, TSNode left) {
+  left = rl_js_unwrap(left);
+  if (!type_is(left, "member_expression")) return 0;
+  static const char *const props[] = {"user", "auth", "claims", "identity", "principal", "currentUser", NULL};
+  size_t pl;
+  const char *p = rl_js_text(jf, field(left, "property"), &pl);
+  return in_list(p, pl, props);
+}
+
+static int comparison_op(rl_jsfile *jf, TSNode bin) {
+  static const char *const ops[] = {"===", "!==", "==", "!=", "&&", "||", "in", "instanceof", "<", ">", "<=", ">=",
+                                    NULL};
+  size_t n;
+  const char *op = rl_js_text(jf, field(bin, "operator"), &n);
+  return in_list(op, n, ops);
+}
+
+/* What a use of the decoded value (the node `use`) does with it: "" if it
+ * decides access, NULL otherwise. Climbs through member accesses and
+ * expressions up to the statement. */
+static const char *use_decides(rl_jsfile *jf, TSNode use) {
+  TSNode n = use, p = ts_node_parent(use);
+  /* decoded.exp, decoded.header.kid: not access */
+  if (type_is(p, "member_expression") && ts_node_eq(field(p, "object"), n)) {
+    size_t pl;
+    const char *prop = rl_js_text(jf, field(p, "property"), &pl);
+    if (in_list(prop, pl, harmless_props)) return NULL;
+  }
+  for (int i = 0; i < 12 && !ts_node_is_null(p); i++) {
+    if (type_is(p, "if_statement") || type_is(p, "while_statement") || type_is(p, "switch_statement")) {
+      return ts_node_eq(field(p, "condition"), n) || ts_node_eq(field(p, "value"), n) ? "is tested to decide access"
+                                                                                       : NULL;
+    }
+    if (type_is(p, "ternary_expression"))
+      return ts_node_eq(field(p, "condition"), n) ? "is tested to decide access" : NULL;
+    if (type_is(p, "binary_expression") && comparison_op(jf, p)) return "is tested to decide access";
+    if (type_is(p, "unary_expression") && rl_js_text_is(jf, field(p, "operator"), "!")) return "is tested to decide access";
+    if (type_is(p, "return_statement")) return "is returned as the caller's identity";
+    if (type_is(p, "assignment_expression"))
+      return ts_node_eq(field(p, "right"), n) && access_target(jf, field(p, "left")) ? "becomes the request's user"
+                                                                                      : NULL;
+    if (type_is(p, "arguments")) {
+      /* ['host', 'admin'].includes(claims.role): a membership test */
+      static const char *const tests[] = {"includes", "has", "indexOf", "some", "every", "test", NULL};
+      TSNode call = ts_node_parent(p), fn = field(call, "function");
+      size_t ml;
+      const char *m = type_is(fn, "member_expression") ? rl_js_text(jf, field(fn, "property"), &ml) : NULL;
+      if (!m || !in_list(m, ml, tests)) return NULL;
+      n = call;
+      p = ts_node_parent(call);
+      continue;
+    }
+    if (type_is(p, "expression_statement") || type_is(p, "statement_block") ||
+        type_is(p, "variable_declarator") || type_is(p, "arrow_function") || type_is(p, "pair") ||
+        type_is(p, "template_substitution"))
+      return NULL;
+    n = p;
+    p = ts_node_parent(p);
+  }
+  return NULL;
+}
+
+typedef struct use_find {
+  rl_jsfile *jf;
+  const char *name;
+  size_t len;
+  uint32_t after;
+  TSNode decl;
+  const char *what;
+  int verifies;
+} use_find;
+
+static int find_uses(void *data, TSNode n) {
+  use_find *f = data;
+  if (type_is(n, "call_expression") && is_any_verify(rl_js_callee(f->jf, n))) f->verifies = 1;
+  if (f->what || !type_is(n, "identifier") || ts_node_start_byte(n) < f->after) return 0;
+  size_t l;
+  const char *t = rl_js_text(f->jf, n, &l);
+  if (l != f->len || memcmp(t, f->name, l) != 0) return 0;
+  f->what = use_decides(f->jf, n);
+  return 0;
+}
+
+static int has_verify(void *data, TSNode n) {
+  use_find *f = data;
+  if (type_is(n, "call_expression") && is_any_verify(rl_js_callee(f->jf, n))) {
+    f->verifies = 1;
+    return -1;
+  }
+  return 0;
+}
+
+/* Names a decode result is bound to: `const claims = decode(t)` -> claims;
+ * `const { role, sub } = decode(t)` -> each, except harmless ones. Calls cb
+ * with each. Returns the number of names (at most max). */
+static size_t bound_names(rl_jsfile *jf, TSNode decl_name, TSNode *out, size_t max) {
+  size_t k = 0;
+  if (type_is(decl_name, "identifier")) {
+    out[k++] = decl_name;
+    return k;
+  }
+  if (!type_is(decl_name, "object_pattern")) return 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(decl_name) && k < max; i++) {
+    TSNode c = ts_node_named_child(decl_name, i);
+    TSNode id = null_node(), key = null_node();
+    if (type_is(c, "shorthand_property_identifier_pattern")) {
+      id = key = c;
+    } else if (type_is(c, "pair_pattern")) {
+      key = field(c, "key");
+      id = field(c, "value");
+    } else if (type_is(c, "object_assignment_pattern")) {
+      id = key = field(c, "left");
+    }
+    if (!type_is(id, "identifier") && !type_is(id, "shorthand_property_identifier_pattern")) continue;
+    size_t kl;
+    const char *kt = rl_js_text(jf, key, &kl);
+    if (in_list(kt, kl, harmless_props)) continue;
+    out[k++] = id;
+  }
+  return k;
+}
+
+static void check_decode(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
+  rl_context c = rl_ctx_context(ctx);
+  if (c != RL_CTX_SERVER && c != RL_CTX_UNKNOWN) return;
+  TSNode fn = rl_js_enclosing_function(call);
+  TSNode scope = ts_node_is_null(fn) ? rl_ctx_root(ctx) : fn;
+  use_find vf = {jf, NULL, 0, 0, null_node(), NULL, 0};
+  rl_js_walk(scope, has_verify, &vf);
+  if (vf.verifies) return; /* a peek at the header or claims before verifying */
+
+  const char *what = NULL;
+  TSNode n = call, p = ts_node_parent(call);
+  while (!ts_node_is_null(p) && (type_is(p, "parenthesized_expression") || type_is(p, "as_expression") ||
+                                 type_is(p, "non_null_expression") || type_is(p, "await_expression"))) {
+    n = p;
+    p = ts_node_parent(p);
+  }
+  if (type_is(p, "variable_declarator") && ts_node_eq(field(p, "value"), n)) {
+    TSNode names[16];
+    size_t k = bound_names(jf, field(p, "name"), names, 16);
+    for (size_t i = 0; i < k && !what; i++) {
+      use_find f = {jf, NULL, 0, ts_node_end_byte(p), p, NULL, 0};
+      f.name = rl_js_text(jf, names[i], &f.len);
+      rl_js_walk(scope, find_uses, &f);
+      what = f.what;
+    }
+  } else {
+    what = use_decides(jf, n);
+  }
+  if (!what) return;
+  size_t tl;
+  const char *t = rl_ctx_text(ctx, field(call, "function"), &tl);
+  if (tl > 40 || memchr(t, '\n', tl)) tl = 0;
+  rl_report(ctx, call,
+            "the result of %.*s%s() %s, but decoding checks no signature: anyone can write these claims; use a "
+            "verifying call with pinned algorithms",
+            (int)tl, t, tl ? "" : "decode", what);
+}
+
+static void on_match(rl_ctx *ctx, const rl_match *m) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!jf) return;
+  TSNode call = rl_match_capture(m, "call");
+  const char *c = rl_js_callee(jf, call);
+  if (is_verify(c)) check_verify(ctx, jf, call);
+  else if (is_decode(c)) check_decode(ctx, jf, call);
+}
+
+/* Findings need a call resolved to one of these modules. */
+static const char *const needles[] = {"jsonwebtoken", "jose", "jwt-decode", NULL};
+
+const rl_rule rl_rule_jwt_weak_verification = {
+    .id = "jwt-weak-verification",
+    .title = "JWT verified without pinned algorithms, or decoded and trusted",
+    .severity = RL_SEV_ERROR,
+    .cwe = 347,
+    .doc = rl_doc__jwt_weak_verification,
+    .langs = RL_LANGS_CODE,
+    .contexts = RL_CTX_BIT(RL_CTX_CLIENT) | RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
+    /* every call: aliases (`import { verify as check }`) hide the name */
+    .query = "(call_expression function: [(identifier) (member_expression)]) @call\n",
+    .on_match = on_match,
+    .needles = needles,
+    .bad_example = "const jwt = require('jsonwebtoken');\n"
+                   "\n"
+                   "function requireUser(req, res, next) {\n"
+                   "  const token = (req.headers.authorization || '').replace('Bearer ', '');\n"
+                   "  try {\n"
+                   "    req.user = jwt.verify(token, process.env.SESSION_SECRET);\n"
+                   "    next();\n"
+                   "  } catch {\n"
+                   "    res.status(401).end();\n"
+                   "  }\n"
+                   "}\n"
+                   "module.exports = { requireUser };\n",
+    .good_example = "const jwt = require('jsonwebtoken');\n"
+                    "\n"
+                    "function requireUser(req, res, next) {\n"
+                    "  const token = (req.headers.authorization || '').replace('Bearer ', '');\n"
+                    "  try {\n"
+                    "    req.user = jwt.verify(token, process.env.SESSION_SECRET, { algorithms: ['HS256'] });\n"
+                    "    next();\n"
+                    "  } catch {\n"
+                    "    res.status(401).end();\n"
+                    "  }\n"
+                    "}\n"
+                    "module.exports = { requireUser };\n",
+    .precision = "high",
+    .security_severity = "8.1",
+};

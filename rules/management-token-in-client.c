@@ -1,0 +1,242 @@
+/* management-token-in-client: client code calls a video provider's REST API
+ * that only a server may call.
+ *
+ * The 100ms REST API (api.100ms.live/v2, api-nonprod.100ms.live) answers only
+ * requests carrying a management token, and a management token can create
+ * rooms, mint room codes and end sessions for the whole account. Daily's REST
+ * API (api.daily.co/v1) likewise takes the account's API key. Reported in
+ * client code:
+ *   1. a request whose URL starts with one of those APIs: a literal, a
+ *      template, a const, `this.baseUrl` set by a class field or in the
+ *      constructor, or an axios instance created with that baseURL in the same
+ *      file (requrl.h resolves them);
+ *   2. an `Authorization: Bearer ...` header (object key, headers.set/append,
+ *      setRequestHeader, an assignment to headers['Authorization']) built
+ *      from a management-token-named value (managementToken, MGMT_TOKEN,
+ *      hmsManagementToken...) or a Daily API key (DAILY_API_KEY): the URL may
+ *      come from another file, the credential still ships.
+ * When both describe the same request, the request is reported once. The
+ * client SDKs' own endpoints (prod-init.100ms.live, *.100ms.live/init,
+ * Daily's room URLs on *.daily.co) are not REST APIs and are not reported. */
+#include <string.h>
+
+#include "analysis.h"
+#include "bindname.h"
+#include "requrl.h"
+#include "rule.h"
+#include "util.h"
+
+extern const char rl_doc__management_token_in_client[];
+
+static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
+
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+
+typedef struct rest_api {
+  const char *prefix; /* after the scheme */
+  const char *name;   /* for messages */
+  const char *cred;   /* what it needs */
+} rest_api;
+
+static const rest_api apis[] = {
+    {"api.100ms.live/v2", "the 100ms REST API", "a management token"},
+    {"api-nonprod.100ms.live", "the 100ms REST API", "a management token"},
+    {"api.daily.co/v1", "Daily's REST API", "the Daily API key"},
+};
+
+/* The REST API a URL's static text starts with, or NULL. */
+static const rest_api *rest_api_of(const char *u, size_t n) {
+  size_t k;
+  if (n >= 8 && rl_strncasecmp_ascii(u, "https://", 8) == 0) k = 8;
+  else if (n >= 7 && rl_strncasecmp_ascii(u, "http://", 7) == 0) k = 7;
+  else if (n >= 2 && memcmp(u, "//", 2) == 0) k = 2;
+  else return NULL;
+  for (size_t i = 0; i < RL_ARRAY_LEN(apis); i++) {
+    size_t pl = strlen(apis[i].prefix);
+    /* case-sensitive, like the needles: real code spells these hosts in lower case */
+    if (n - k < pl || memcmp(u + k, apis[i].prefix, pl) != 0) continue;
+    /* the host must end there: api.100ms.live/v2x or api.daily.co/v1abc is another path */
+    char next = n - k > pl ? u[k + pl] : '\0';
+    if (next == '\0' || next == '/' || next == '?' || next == '#' || next == RL_URL_SUB || next == ':') return &apis[i];
+  }
+  return NULL;
+}
+
+static const rest_api *request_api(rl_jsfile *jf, TSNode call, rl_request *r) {
+  if (!rl_request_parse(jf, call, r)) return NULL;
+  return rest_api_of(r->url, r->url_len);
+}
+
+/* managementToken, MGMT_TOKEN, hmsManagementToken; DAILY_API_KEY, dailyKey */
+static int name_is_server_credential(const char *name, size_t len) {
+  static const char *const mgmt[] = {"management", "mgmt", NULL};
+  static const char *const token[] = {"token", "jwt", NULL};
+  static const char *const daily[] = {"daily", NULL};
+  static const char *const key[] = {"key", "apikey", "token", "secret", NULL};
+  if (rl_name_has_word(name, len, mgmt) && rl_name_has_word(name, len, token)) return 1;
+  return rl_name_has_word(name, len, daily) && rl_name_has_word(name, len, key);
+}
+
+/* The credential named in a header value: `Bearer ${X}`, 'Bearer ' + X,
+ * X being an identifier, member or env read. */
+static int bearer_credential(rl_jsfile *jf, TSNode value, const char **name, size_t *len) {
+  TSNode v = rl_js_unwrap(value);
+  TSNode cred = {{0}, NULL, NULL};
+  const char *s;
+  size_t sl, prefix;
+  if (type_is(v, "template_string")) {
+    if (!rl_js_template_static(jf, v, &s, &sl, &prefix)) return 0;
+    if (prefix < 7 || rl_strncasecmp_ascii(s, "bearer ", 7) != 0) return 0;
+    for (uint32_t i = 0; i < ts_node_named_child_count(v); i++) {
+      TSNode c = ts_node_named_child(v, i);
+      if (type_is(c, "template_substitution")) {
+        cred = ts_node_named_child(c, 0);
+        break;
+      }
+    }
+  } else if (type_is(v, "binary_expression") && rl_js_text_is(jf, field(v, "operator"), "+")) {
+    if (!rl_js_eval_string(jf, field(v, "left"), &s, &sl) || sl < 7 || rl_strncasecmp_ascii(s, "bearer ", 7) != 0)
+      return 0;
+    cred = field(v, "right");
+  } else {
+    return 0;
+  }
+  cred = rl_js_unwrap(cred);
+  if (ts_node_is_null(cred)) return 0;
+  if (rl_js_env_read(jf, cred, name, len)) return 1;
+  if (type_is(cred, "identifier")) {
+    *name = rl_js_text(jf, cred, len);
+    return 1;
+  }
+  if (type_is(cred, "member_expression")) {
+    *name = rl_js_text(jf, field(cred, "property"), len);
+    return 1;
+  }
+  return 0;
+}
+
+/* The call a header object belongs to: pair -> object -> (pair headers ->
+ * object ->) arguments -> call. */
+static TSNode enclosing_request_call(TSNode n) {
+  for (int i = 0; i < 8 && !ts_node_is_null(n); i++) {
+    n = ts_node_parent(n);
+    if (type_is(n, "call_expression")) return n;
+    if (type_is(n, "statement_block") || type_is(n, "program")) break;
+  }
+  return (TSNode){{0}, NULL, NULL};
+}
+
+static void report_request(rl_ctx *ctx, const rl_request *r, const rest_api *api) {
+  const char *shown = rl_url_shown(rl_ctx_arena(ctx), r->url, r->url_len);
+  rl_report(ctx, ts_node_is_null(r->url_expr) ? r->call : r->url_expr,
+            "client code calls %s (%s%s%s): that needs %s, which must stay on a server", api->name,
+            r->method ? r->method : "", r->method ? " " : "", shown, api->cred);
+}
+
+static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
+  rl_request r;
+  const rest_api *api = request_api(jf, call, &r);
+  if (api) report_request(ctx, &r, api);
+}
+
+static void check_header(rl_ctx *ctx, rl_jsfile *jf, TSNode at, TSNode value) {
+  const char *name;
+  size_t len;
+  if (!bearer_credential(jf, value, &name, &len) || !name_is_server_credential(name, len)) return;
+  TSNode call = enclosing_request_call(at);
+  rl_request r;
+  if (!ts_node_is_null(call) && request_api(jf, call, &r)) return; /* reported as the request */
+  int daily = !rl_name_has_word(name, len, (const char *const[]){"management", "mgmt", NULL});
+  rl_report(ctx, at,
+            "client code sends '%.*s' as a Bearer Authorization header: %s must stay on a server", (int)len, name,
+            daily ? "the Daily API key" : "a management token");
+}
+
+static int key_is_authorization(rl_jsfile *jf, TSNode key_or_string) {
+  const char *k;
+  size_t kl;
+  TSNode n = rl_js_unwrap(key_or_string);
+  if (type_is(n, "string")) {
+    if (!rl_js_string_value(jf, n, &k, &kl)) return 0;
+  } else {
+    k = rl_js_text(jf, n, &kl);
+  }
+  return kl == 13 && rl_strncasecmp_ascii(k, "authorization", 13) == 0;
+}
+
+static void on_match(rl_ctx *ctx, const rl_match *m) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!jf) return;
+  switch (m->pattern) {
+  case 0:
+    check_call(ctx, jf, rl_match_capture(m, "call"));
+    break;
+  case 1: { /* { Authorization: `Bearer ${X}` } */
+    TSNode pair = rl_match_capture(m, "pair");
+    if (key_is_authorization(jf, field(pair, "key"))) check_header(ctx, jf, pair, field(pair, "value"));
+    break;
+  }
+  case 2: { /* headers.set('Authorization', v), xhr.setRequestHeader(...) */
+    TSNode call = rl_match_capture(m, "call");
+    if (key_is_authorization(jf, rl_js_call_arg(call, 0))) check_header(ctx, jf, call, rl_js_call_arg(call, 1));
+    break;
+  }
+  case 3: { /* headers['Authorization'] = v */
+    TSNode as = rl_match_capture(m, "assign");
+    TSNode left = rl_js_unwrap(field(as, "left"));
+    TSNode key = type_is(left, "subscript_expression") ? field(left, "index") : field(left, "property");
+    if (key_is_authorization(jf, key)) check_header(ctx, jf, as, field(as, "right"));
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+/* Findings need a REST API host in a string or a credential name with one of
+ * these words (the name test lower-cases words that come from these). */
+static const char *const needles[] = {"100ms.live", "daily.co", "anagement", "ANAGEMENT", "mgmt", "Mgmt", "MGMT",
+                                      "daily",      "Daily",    "DAILY",     NULL};
+
+const rl_rule rl_rule_management_token_in_client = {
+    .id = "management-token-in-client",
+    .title = "Client code calls a REST API that needs a management token",
+    .severity = RL_SEV_ERROR,
+    .cwe = 522,
+    .doc = rl_doc__management_token_in_client,
+    .langs = RL_LANGS_CODE,
+    .contexts = RL_CTX_BIT(RL_CTX_CLIENT),
+    .query = "(call_expression arguments: (arguments . (_))) @call\n"
+             "((pair key: (_) @key value: [(template_string) (binary_expression)]) @pair"
+             " (#match? @key \"^[\\\"']?[Aa]uthorization[\\\"']?$\"))\n"
+             "((call_expression function: (member_expression property: (property_identifier) @m)"
+             " arguments: (arguments . (string) . (_))) @call (#match? @m \"^(set|append|setRequestHeader|setHeader)$\"))\n"
+             "((assignment_expression left: [(subscript_expression) (member_expression)]"
+             " right: [(template_string) (binary_expression)]) @assign)\n",
+    .on_match = on_match,
+    .needles = needles,
+    .bad_example = "import { useHMSActions } from '@100mslive/react-sdk';\n"
+                   "\n"
+                   "const MANAGEMENT_TOKEN = import.meta.env.VITE_HMS_MGMT_TOKEN;\n"
+                   "\n"
+                   "export async function createRoom(name) {\n"
+                   "  const res = await fetch('https://api.100ms.live/v2/rooms', {\n"
+                   "    method: 'POST',\n"
+                   "    headers: { Authorization: `Bearer ${MANAGEMENT_TOKEN}` },\n"
+                   "    body: JSON.stringify({ name }),\n"
+                   "  });\n"
+                   "  return res.json();\n"
+                   "}\n",
+    .good_example = "import { useHMSActions } from '@100mslive/react-sdk';\n"
+                    "\n"
+                    "export async function createRoom(name, session) {\n"
+                    "  const res = await fetch('/api/rooms', {\n"
+                    "    method: 'POST',\n"
+                    "    headers: { Authorization: `Bearer ${session.accessToken}` },\n"
+                    "    body: JSON.stringify({ name }),\n"
+                    "  });\n"
+                    "  return res.json();\n"
+                    "}\n",
+    .precision = "high",
+    .security_severity = "8.8",
+};
