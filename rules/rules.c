@@ -11,6 +11,7 @@ extern const rl_rule rl_rule_hardcoded_secret;
 extern const rl_rule rl_rule_insecure_http_url;
 extern const rl_rule rl_rule_jwt_weak_verification;
 extern const rl_rule rl_rule_management_token_in_client;
+extern const rl_rule rl_rule_permissive_cors;
 extern const rl_rule rl_rule_privileged_room_code_in_client;
 extern const rl_rule rl_rule_public_env_secret;
 extern const rl_rule rl_rule_secret_in_env_file;
@@ -27,6 +28,7 @@ const rl_rule *const rl_builtin_rules[] = {
     &rl_rule_insecure_http_url,
     &rl_rule_jwt_weak_verification,
     &rl_rule_management_token_in_client,
+    &rl_rule_permissive_cors,
     &rl_rule_privileged_room_code_in_client,
     &rl_rule_public_env_secret,
     &rl_rule_secret_in_env_file,
