@@ -1,0 +1,436 @@
+/* secret-logged: a log call that prints a secret.
+ *
+ * Log calls: console.log/info/warn/error/debug/trace/dir/table, and the same
+ * levels (plus fatal, verbose, silly, notice, critical) on a logger: an object
+ * named log, logger, LOGGER or ending in Logger/_logger (this.logger, fastify.log,
+ * request.log, ctx.logger...), winston/consola/signale used directly, an
+ * identifier bound by const to pino(), winston.createLogger(), bunyan,
+ * log4js.getLogger(), new Logger() (NestJS) and the like, or a .child() of
+ * any of those; and calls of a `debug` instance (const log = debug('app')).
+ *
+ * An argument prints a secret when it evaluates to one of:
+ *   - a secret environment variable (process.env.HMS_APP_SECRET, or an
+ *     identifier bound to such a read), or the whole process.env;
+ *   - a secret-named identifier or property (APP_SECRET, config.appSecret,
+ *     session.accessToken, `{ token }`, `{ appSecret: x }`);
+ *   - a freshly minted token (rl_mint_token_expr: jwt.sign(...), at.toJwt(),
+ *     or a const bound to one).
+ * Looked through: template strings, `+`, `||`/`??`, both branches of `?:`,
+ * object and array literals (also through a const bound to one),
+ * JSON.stringify/String/util.inspect/util.format/Buffer.from, and
+ * .toString()/.trim()/.toUpperCase()/.toLowerCase() on the value. Not
+ * printing the secret: the condition of `?:`, the left of `&&`, `!x`,
+ * `typeof x`, comparisons, `x.length` and other properties, and calls of any
+ * other function (Boolean(x), mask(x), x.slice(0, 4), jwt.decode(x)...):
+ * what they return is derived from the secret, not the secret.
+ * Test files are skipped (they log fakes), and so are console calls in
+ * command-line scripts (a shebang, or under scripts/ or bin/): there stdout is
+ * the program's output, e.g. a script that prints a management token for curl. */
+#include <string.h>
+
+#include "analysis.h"
+#include "mint.h"
+#include "rule.h"
+#include "util.h"
+
+extern const char rl_doc__secret_logged[];
+
+static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
+
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+
+static int ends_with(const char *s, size_t n, const char *suffix) {
+  size_t k = strlen(suffix);
+  return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+static int text_in(const char *s, size_t n, const char *const *list) {
+  for (size_t i = 0; list[i]; i++)
+    if (strlen(list[i]) == n && memcmp(s, list[i], n) == 0) return 1;
+  return 0;
+}
+
+/* ---- what is a log call ----------------------------------------------------- */
+
+static const char *const logger_names[] = {"log", "logger", "LOGGER", "Logger", "console",
+                                           "winston", "consola", "signale", NULL};
+
+static int is_logger_name(const char *s, size_t n) {
+  return text_in(s, n, logger_names) || (n > 6 && (ends_with(s, n, "Logger") || ends_with(s, n, "_logger") ||
+                                                   ends_with(s, n, "_LOGGER")));
+}
+
+/* Callees whose result is a logger: pino(), winston.createLogger(),
+ * bunyan.createLogger(), log4js.getLogger(), new Logger(...), consola.create(). */
+static int makes_logger(rl_jsfile *jf, TSNode init) {
+  init = rl_js_unwrap(init);
+  if (!type_is(init, "call_expression") && !type_is(init, "new_expression")) return 0;
+  const char *c = rl_js_callee(jf, init);
+  if (!c) return 0;
+  static const char *const makers[] = {"pino", "winston", "bunyan", "log4js", "Logger", "logger", "consola", NULL};
+  for (size_t i = 0; makers[i]; i++)
+    if (strstr(c, makers[i])) return 1;
+  return 0;
+}
+
+/* 1 if obj (the object of `obj.method(...)`) is a logger; *is_console when it
+ * is the console. */
+static int is_logger(rl_jsfile *jf, TSNode obj, int *is_console) {
+  *is_console = 0;
+  for (int hop = 0; hop < 4; hop++) {
+    obj = rl_js_unwrap(obj);
+    /* logger.child({ reqId }).info(...) */
+    if (type_is(obj, "call_expression")) {
+      TSNode fn = field(obj, "function");
+      TSNode prop = field(fn, "property");
+      if (!type_is(fn, "member_expression") || !rl_js_text_is(jf, prop, "child")) return 0;
+      obj = field(fn, "object");
+      continue;
+    }
+    size_t n;
+    const char *t;
+    if (type_is(obj, "identifier")) {
+      t = rl_js_text(jf, obj, &n);
+      if (n == 7 && memcmp(t, "console", 7) == 0) {
+        *is_console = 1;
+        return 1;
+      }
+      if (is_logger_name(t, n)) return 1;
+      TSNode init = rl_js_const_init(jf, obj);
+      return !ts_node_is_null(init) && makes_logger(jf, init);
+    }
+    if (type_is(obj, "member_expression")) {
+      TSNode prop = field(obj, "property");
+      t = rl_js_text(jf, prop, &n);
+      if (n == 7 && memcmp(t, "console", 7) == 0) *is_console = 1;
+      return is_logger_name(t, n);
+    }
+    return 0;
+  }
+  return 0;
+}
+
+/* const log = debug('hms'), createDebug('x'), require('debug')('x'). */
+static int is_debug_instance(rl_jsfile *jf, TSNode fn) {
+  TSNode init = rl_js_unwrap(rl_js_const_init(jf, fn));
+  if (!type_is(init, "call_expression")) return 0;
+  TSNode callee = rl_js_unwrap(field(init, "function"));
+  if (type_is(callee, "call_expression")) {
+    const char *c = rl_js_callee(jf, callee);
+    const char *v;
+    size_t vl;
+    return c && strcmp(c, "require") == 0 && rl_js_string_value(jf, rl_js_call_arg(callee, 0), &v, &vl) && vl == 5 &&
+           memcmp(v, "debug", 5) == 0;
+  }
+  const char *c = rl_js_callee(jf, init);
+  return c && strncmp(c, "debug:", 6) == 0;
+}
+
+/* ---- what an argument prints ------------------------------------------------ */
+
+typedef struct hit {
+  const char *what; /* "APP_SECRET", "config.appSecret" */
+  const char *why;  /* "a secret read from HMS_APP_SECRET" */
+} hit;
+
+#define MAX_HITS 2
+#define MAX_NODES 128
+
+typedef struct printed {
+  rl_jsfile *jf;
+  rl_arena *a;
+  hit hits[MAX_HITS];
+  size_t nhits;
+  size_t more;
+  TSNode stack[MAX_NODES];
+  size_t nstack;
+  size_t budget; /* nodes left to look at */
+} printed;
+
+static void push(printed *p, TSNode n) {
+  if (ts_node_is_null(n) || p->nstack >= MAX_NODES || p->budget == 0) return;
+  p->budget--;
+  p->stack[p->nstack++] = n;
+}
+
+/* A short display of a node: its text when short and on one line. */
+static const char *display(printed *p, TSNode n, const char *fallback, size_t fallback_len) {
+  size_t len;
+  const char *t = rl_js_text(p->jf, n, &len);
+  if (len <= 48 && !memchr(t, '\n', len)) return rl_arena_printf(p->a, "%.*s", (int)len, t);
+  return rl_arena_printf(p->a, "%.*s", (int)fallback_len, fallback);
+}
+
+static void add_hit(printed *p, const char *what, const char *why) {
+  for (size_t i = 0; i < p->nhits; i++)
+    if (strcmp(p->hits[i].what, what) == 0) return;
+  if (p->nhits < MAX_HITS) {
+    p->hits[p->nhits].what = what;
+    p->hits[p->nhits].why = why;
+    p->nhits++;
+  } else {
+    p->more++;
+  }
+}
+
+static const char *mint_why(printed *p, const rl_mint *m) {
+  return rl_arena_printf(p->a, "a %s minted by %s", m->is_management ? "management token" : "token", m->what);
+}
+
+/* A read of a secret-named environment variable: adds a hit, returns 1. */
+static int env_hit(printed *p, TSNode n, const char *what) {
+  const char *name;
+  size_t len;
+  if (!rl_js_env_read(p->jf, n, &name, &len) || !rl_name_is_secret(name, len)) return 0;
+  {
+    size_t tl;
+    const char *t = rl_js_text(p->jf, n, &tl);
+    /* The read itself, or a destructured name: "a secret environment
+     * variable"; a binding of another name: where it comes from. */
+    int same = !what || (tl == len && memcmp(t, name, len) == 0);
+    const char *why = same ? "a secret environment variable"
+                           : rl_arena_printf(p->a, "a secret read from %.*s", (int)len, name);
+    add_hit(p, what ? what : display(p, n, name, len), why);
+  }
+  return 1;
+}
+
+/* An identifier (or shorthand property) in a printed position. */
+static void on_identifier(printed *p, TSNode n) {
+  size_t len;
+  const char *t = rl_js_text(p->jf, n, &len);
+  const char *what = rl_arena_printf(p->a, "%.*s", (int)len, t);
+  if (len == 9 && memcmp(t, "undefined", 9) == 0) return;
+  if (env_hit(p, n, what)) return;
+  TSNode init = rl_js_const_init(p->jf, n);
+  if (!ts_node_is_null(init) && env_hit(p, rl_js_unwrap(init), what)) return;
+  rl_mint m;
+  /* rl_mint_token_expr follows identifiers; `{ t }` is followed here. */
+  if (rl_mint_token_expr(p->jf, n, &m) || (!ts_node_is_null(init) && rl_mint_token_expr(p->jf, init, &m))) {
+    add_hit(p, what, mint_why(p, &m));
+    return;
+  }
+  if (rl_name_is_secret(t, len)) {
+    add_hit(p, what, "secret-named");
+    return;
+  }
+  /* console.log(config) with const config = { appSecret: ... } */
+  TSNode obj = rl_js_object_of(p->jf, n);
+  if (!ts_node_is_null(obj)) push(p, obj);
+}
+
+static const char *const passthrough_calls[] = {"JSON.stringify", "String", "util.inspect", "util:inspect",
+                                                "util.format",    "util:format", "inspect", "format",
+                                                "Buffer.from",    "Buffer:from", NULL};
+static const char *const passthrough_methods[] = {"toString", "trim", "toUpperCase", "toLowerCase", "concat",
+                                                  "toJSON", NULL};
+
+static void on_call(printed *p, TSNode n) {
+  if (env_hit(p, n, NULL)) return; /* Deno.env.get('HMS_APP_SECRET') */
+  rl_mint m;
+  if (rl_mint_token_expr(p->jf, n, &m)) {
+    add_hit(p, display(p, n, "a token", 7), mint_why(p, &m));
+    return;
+  }
+  TSNode fn = rl_js_unwrap(field(n, "function"));
+  TSNode args = field(n, "arguments");
+  const char *c = rl_js_callee(p->jf, n);
+  if (c && text_in(c, strlen(c), passthrough_calls)) {
+    push(p, rl_js_call_arg(n, 0));
+    return;
+  }
+  if (type_is(fn, "member_expression")) {
+    size_t ml;
+    const char *mt = rl_js_text(p->jf, field(fn, "property"), &ml);
+    if (text_in(mt, ml, passthrough_methods)) {
+      push(p, field(fn, "object"));
+      if (ml == 6 && memcmp(mt, "concat", 6) == 0)
+        for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) push(p, ts_node_named_child(args, i));
+    }
+  }
+  /* Any other function: its result is derived from the argument (a mask,
+   * a boolean, a hash, a decoded payload), not the argument. */
+}
+
+static void step(printed *p, TSNode n);
+
+static void step(printed *p, TSNode n) {
+  n = rl_js_unwrap(n);
+  if (ts_node_is_null(n)) return;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "identifier") || !strcmp(t, "shorthand_property_identifier")) {
+    on_identifier(p, n);
+  } else if (!strcmp(t, "member_expression") || !strcmp(t, "subscript_expression")) {
+    size_t len;
+    const char *txt = rl_js_text(p->jf, n, &len);
+    if ((len == 11 && memcmp(txt, "process.env", 11) == 0) || (len == 15 && memcmp(txt, "import.meta.env", 15) == 0)) {
+      add_hit(p, rl_arena_printf(p->a, "%.*s", (int)len, txt), "every environment variable, secrets included");
+      return;
+    }
+    if (env_hit(p, n, NULL)) return;
+    rl_mint m;
+    if (rl_mint_token_expr(p->jf, n, &m)) {
+      add_hit(p, display(p, n, "a token", 7), mint_why(p, &m));
+      return;
+    }
+    const char *k = NULL;
+    size_t kl = 0;
+    if (!strcmp(t, "member_expression")) {
+      k = rl_js_text(p->jf, field(n, "property"), &kl);
+    } else if (!rl_js_string_value(p->jf, field(n, "index"), &k, &kl)) {
+      k = NULL;
+    }
+    if (k && rl_name_is_secret(k, kl)) add_hit(p, display(p, n, k, kl), "secret-named");
+  } else if (!strcmp(t, "template_string")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+      TSNode c = ts_node_named_child(n, i);
+      if (type_is(c, "template_substitution") && ts_node_named_child_count(c) > 0) push(p, ts_node_named_child(c, 0));
+    }
+  } else if (!strcmp(t, "binary_expression")) {
+    TSNode op = field(n, "operator");
+    const char *o = ts_node_type(op);
+    if (!strcmp(o, "+") || !strcmp(o, "||") || !strcmp(o, "??")) {
+      push(p, field(n, "left"));
+      push(p, field(n, "right"));
+    } else if (!strcmp(o, "&&")) {
+      push(p, field(n, "right")); /* the left is printed only when falsy */
+    }
+  } else if (!strcmp(t, "ternary_expression")) {
+    push(p, field(n, "consequence"));
+    push(p, field(n, "alternative"));
+  } else if (!strcmp(t, "object")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+      TSNode c = ts_node_named_child(n, i);
+      if (type_is(c, "pair")) {
+        TSNode v = rl_js_unwrap(field(c, "value"));
+        const char *k;
+        size_t kl;
+        if (rl_js_pair_key(p->jf, c, &k, &kl) && rl_name_is_secret(k, kl) &&
+            (type_is(v, "identifier") || type_is(v, "member_expression") || type_is(v, "subscript_expression"))) {
+          /* { appSecret: cfg.value }: the key says what the value is, unless
+           * the value says it better (an env read, a minted token). One level:
+           * a reference's step pushes, it does not step again. */
+          size_t before = p->nhits + p->more;
+          step(p, v);
+          if (p->nhits + p->more == before) add_hit(p, rl_arena_printf(p->a, "%.*s", (int)kl, k), "secret-named");
+        } else {
+          push(p, v);
+        }
+      } else if (type_is(c, "shorthand_property_identifier")) {
+        push(p, c);
+      } else if (type_is(c, "spread_element") && ts_node_named_child_count(c) > 0) {
+        push(p, ts_node_named_child(c, 0));
+      }
+    }
+  } else if (!strcmp(t, "array")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) push(p, ts_node_named_child(n, i));
+  } else if (!strcmp(t, "call_expression")) {
+    on_call(p, n);
+  } else if (!strcmp(t, "spread_element") && ts_node_named_child_count(n) > 0) {
+    push(p, ts_node_named_child(n, 0));
+  }
+  /* Everything else (literals, !x, typeof x, comparisons, new, functions)
+   * prints no secret. */
+}
+
+/* Drains the work stack from n on (iterative: the stack is explicit). */
+static void evaluate(printed *p, TSNode n) {
+  size_t base = p->nstack;
+  push(p, n);
+  while (p->nstack > base) {
+    TSNode cur = p->stack[--p->nstack];
+    step(p, cur);
+  }
+}
+
+/* ---- the rule -------------------------------------------------------------- */
+
+/* Command-line scripts print their results on stdout. */
+static int is_cli_script(const rl_source *src) {
+  if (src->len >= 2 && src->bytes[0] == '#' && src->bytes[1] == '!') return 1;
+  const char *path = src->path;
+  return strncmp(path, "scripts/", 8) == 0 || strstr(path, "/scripts/") || strncmp(path, "bin/", 4) == 0 ||
+         strstr(path, "/bin/");
+}
+
+static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, const char *how) {
+  printed *p = rl_arena_alloc(rl_ctx_arena(ctx), sizeof *p);
+  memset(p, 0, sizeof *p);
+  p->jf = jf;
+  p->a = rl_ctx_arena(ctx);
+  p->budget = 512;
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode arg = ts_node_named_child(args, i);
+    if (type_is(arg, "comment")) continue;
+    evaluate(p, arg);
+  }
+  if (p->nhits == 0) return;
+  const char *text = rl_arena_printf(p->a, "%s prints %s (%s)", how, p->hits[0].what, p->hits[0].why);
+  if (p->nhits > 1) text = rl_arena_printf(p->a, "%s and %s (%s)", text, p->hits[1].what, p->hits[1].why);
+  if (p->more) text = rl_arena_printf(p->a, "%s and %zu more", text, p->more);
+  rl_report(ctx, call, "%s", text);
+}
+
+static void on_match(rl_ctx *ctx, const rl_match *m) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!jf) return;
+  TSNode call = rl_match_capture(m, "call"), args = rl_match_capture(m, "args");
+  if (ts_node_is_null(call) || ts_node_is_null(args)) return;
+  TSNode fn = field(call, "function");
+  size_t fl;
+  const char *ft = rl_js_text(jf, fn, &fl);
+  if (m->pattern == 0) {
+    int is_console;
+    if (!is_logger(jf, rl_match_capture(m, "obj"), &is_console)) return;
+    if (is_console && is_cli_script(rl_ctx_source(ctx))) return;
+  } else {
+    if (!is_debug_instance(jf, fn)) return;
+  }
+  const char *how = fl <= 40 && !memchr(ft, '\n', fl) ? rl_arena_printf(rl_ctx_arena(ctx), "%.*s", (int)fl, ft)
+                                                      : "a log call";
+  check_call(ctx, jf, call, args, how);
+}
+
+/* Every log call names its level or the debug instance: one of these is in
+ * the callee's text. */
+static const char *const needles[] = {"log",   "Log",   "info",    "warn",  "error",  "debug",    "Debug", "dbg",
+                                      "trace", "fatal", "verbose", "silly", "notice", "critical", "dir",   "table",
+                                      NULL};
+
+const rl_rule rl_rule_secret_logged = {
+    .id = "secret-logged",
+    .title = "Secret or token written to a log",
+    .severity = RL_SEV_WARNING,
+    .cwe = 532,
+    .doc = rl_doc__secret_logged,
+    .langs = RL_LANGS_CODE,
+    .contexts = RL_CTX_BIT(RL_CTX_CLIENT) | RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
+    .query =
+        /* 0: console.log(...), logger.info(...), this.logger.warn(...) */
+        "((call_expression function: (member_expression object: (_) @obj property: (property_identifier) @method)"
+        " arguments: (arguments) @args) @call"
+        " (#match? @method \"^(log|info|warn|warning|error|debug|trace|fatal|verbose|silly|notice|critical|dir|table)$\"))\n"
+        /* 1: debug instances: const log = debug('app'); log(...) */
+        "((call_expression function: (identifier) @fn arguments: (arguments) @args) @call"
+        " (#match? @fn \"^(debug|dbg|log|trace)$|(Debug|Log|_debug|_log)$\"))\n",
+    .on_match = on_match,
+    .needles = needles,
+    .bad_example = "const jwt = require('jsonwebtoken');\n"
+                   "const APP_SECRET = process.env.HMS_APP_SECRET;\n"
+                   "function issue(roomId, userId) {\n"
+                   "  const token = jwt.sign({ room_id: roomId, user_id: userId }, APP_SECRET, { expiresIn: '2h' });\n"
+                   "  console.log('issued', token);\n"
+                   "  return token;\n"
+                   "}\n"
+                   "module.exports = { issue };\n",
+    .good_example = "const jwt = require('jsonwebtoken');\n"
+                    "const APP_SECRET = process.env.HMS_APP_SECRET;\n"
+                    "function issue(roomId, userId) {\n"
+                    "  const token = jwt.sign({ room_id: roomId, user_id: userId }, APP_SECRET, { expiresIn: '2h' });\n"
+                    "  console.log('issued a token for', userId, 'in room', roomId);\n"
+                    "  return token;\n"
+                    "}\n"
+                    "module.exports = { issue };\n",
+    .precision = "high",
+    .security_severity = "5.5",
+};
