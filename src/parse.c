@@ -17,9 +17,44 @@ const TSLanguage *rl_parse_language(rl_lang lang) {
   }
 }
 
+/* Deeper bracket nesting than this is not handed to tree-sitter: 0.20.7's
+ * error recovery corrupts its heap on brackets nested 65 536 deep (an
+ * invalid free in ts_tree_delete; tests/cli/hostile_inputs.sh makes such a
+ * file), and spends seconds before it gets there. Real code stays in the
+ * hundreds; the margin covers brackets the cheap lexer below miscounts
+ * (inside regular expressions or template substitutions). */
+#define MAX_NESTING 10000
+/* A last resort against any other pathological parse: a file that takes
+ * longer is reported, not scanned (the guard above keeps the known cases
+ * far below it, so runs stay deterministic). */
+#define PARSE_TIMEOUT_MICROS (60u * 1000 * 1000)
+
 struct rl_parser {
   TSParser *ts;
 };
+
+/* The deepest nesting of ( [ { outside comments and string literals.
+ * Linear, no recursion; stops counting once past limit. */
+static uint32_t bracket_depth(const char *p, size_t n, uint32_t limit) {
+  uint32_t depth = 0, max = 0;
+  for (size_t i = 0; i < n && max <= limit; i++) {
+    char c = p[i];
+    if (c == '(' || c == '[' || c == '{') {
+      if (++depth > max) max = depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (depth) depth--;
+    } else if (c == '/' && i + 1 < n && p[i + 1] == '/') {
+      while (i < n && p[i] != '\n') i++;
+    } else if (c == '/' && i + 1 < n && p[i + 1] == '*') {
+      for (i += 2; i + 1 < n && !(p[i] == '*' && p[i + 1] == '/'); i++) {}
+      i++;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      for (i++; i < n && p[i] != c && (c == '`' || p[i] != '\n'); i++)
+        if (p[i] == '\\') i++;
+    }
+  }
+  return max;
+}
 
 struct rl_tree {
   TSTree *ts;
@@ -29,6 +64,7 @@ rl_parser *rl_parser_new(void) {
   rl_parser *p = rl_xcalloc(1, sizeof *p);
   p->ts = ts_parser_new();
   if (!p->ts) rl_oom();
+  ts_parser_set_timeout_micros(p->ts, PARSE_TIMEOUT_MICROS);
   return p;
 }
 
@@ -52,10 +88,14 @@ rl_tree *rl_parse(rl_parser *p, const rl_source *src) {
     rl_error_set("file too large to parse");
     return NULL;
   }
+  if (bracket_depth(src->bytes, src->len, MAX_NESTING) > MAX_NESTING) {
+    rl_error_set("brackets nest more than %d levels deep; not parsed, so not scanned", MAX_NESTING);
+    return NULL;
+  }
   TSTree *t = ts_parser_parse_string(p->ts, NULL, src->bytes, (uint32_t)src->len);
   if (!t) {
     ts_parser_reset(p->ts);
-    rl_error_set("the parser gave up on this file");
+    rl_error_set("parse timed out after %u s; not scanned", PARSE_TIMEOUT_MICROS / 1000000);
     return NULL;
   }
   rl_tree *tree = rl_xcalloc(1, sizeof *tree);

@@ -1,0 +1,117 @@
+/* The whole per-file pipeline: bytes -> prefilter -> parse -> context ->
+ * rules -> suppressions -> findings, then the JSON, SARIF and text sinks into
+ * memory. The first input byte picks the file name (and so the language and
+ * the client/server context) and whether the prefilter runs; the rest is the
+ * file. Both machine-readable reports must be valid JSON. */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "report.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const names[] = {
+    "src/App.jsx",       "src/App.tsx",        "server/index.ts",    "pages/api/token.js",
+    ".env",              ".env.local",         "src/lib/hms.mjs",    "test/app.test.js",
+    "next.config.js",    "vite.config.ts",     "server/auth.cjs",    "app/page.tsx",
+    ".env.example",      "src/utils.ts",       "README.md",          "src/app.min.js",
+};
+#define NNAMES (sizeof names / sizeof names[0])
+
+static rl_engine *engines[2]; /* [0] prefilter on, [1] every rule on every file */
+static unsigned char *enabled[2];
+static rl_run_info runs[2];
+static const char *const roots[] = {"."};
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  static const char *const dirs[] = {RL_SOURCE_DIR "/rules/examples", NULL};
+  (void)argc;
+  (void)argv;
+  for (int i = 0; i < 2; i++) {
+    rl_engine_config cfg = {0};
+    cfg.rule_dirs = dirs;
+    cfg.jobs = 1;
+    cfg.no_prefilter = i;
+    cfg.fail_on = RL_SEV_WARNING;
+    if (rl_engine_new(&engines[i], &cfg) < 0) {
+      fprintf(stderr, "fuzz_pipeline: %s\n", rl_error_last());
+      abort();
+    }
+    size_t n;
+    const rl_rule *const *rules = rl_engine_rules(engines[i], &n);
+    enabled[i] = calloc(n ? n : 1, 1);
+    for (size_t k = 0; k < n; k++) enabled[i][k] = (unsigned char)rl_engine_rule_enabled(engines[i], rules[k]);
+    runs[i].rules = rules;
+    runs[i].nrules = n;
+    runs[i].enabled = enabled[i];
+    runs[i].roots = roots;
+    runs[i].nroots = 1;
+    runs[i].cwd = "/fuzz";
+    runs[i].fail_on = RL_SEV_WARNING;
+  }
+  return 0;
+}
+
+/* Writes r through one sink into memory; returns the report (caller frees). */
+static char *report(rl_sink *(*make)(FILE *), const rl_run_info *run, const rl_file_result *r, size_t *len) {
+  char *buf = NULL;
+  FILE *f = open_memstream(&buf, len);
+  if (!f) abort();
+  rl_sink *s = make(f);
+  rl_summary sum;
+  memset(&sum, 0, sizeof sum);
+  if (r->skip) sum.files_skipped = 1;
+  else sum.files_scanned = 1;
+  sum.parse_errors = (size_t)r->has_syntax_errors;
+  for (size_t i = 0; i < r->nfindings; i++) {
+    if (r->findings[i].suppressed) sum.suppressed++;
+    else if (r->findings[i].severity == RL_SEV_ERROR) sum.errors++;
+    else if (r->findings[i].severity == RL_SEV_WARNING) sum.warnings++;
+    else sum.notes++;
+  }
+  if (s->begin(s, run) < 0 || s->file(s, r) < 0 || s->end(s, &sum) < 0) abort();
+  s->free(s);
+  if (fclose(f) != 0) abort();
+  return buf;
+}
+
+static rl_sink *text_sink(FILE *f) {
+  static const rl_text_options o = {1, 1};
+  return rl_sink_text_new(f, &o);
+}
+
+static void must_be_json(const char *what, const char *buf, size_t len) {
+  json_error_t err;
+  json_t *j = json_loadb(buf, len, 0, &err);
+  if (!j) {
+    fprintf(stderr, "fuzz_pipeline: the %s report is not valid JSON: %s at %d:%d\n", what, err.text, err.line,
+            err.column);
+    abort();
+  }
+  json_decref(j);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size < 1) return 0;
+  int which = (data[0] >> 4) & 1;
+  const char *name = names[data[0] % NNAMES];
+  rl_engine *e = engines[which];
+  rl_file_result *r = rl_engine_scan_buffer(e, name, NULL, (const char *)data + 1, size - 1);
+  if (!r) abort();
+  size_t len;
+  char *out = report(rl_sink_json_new, &runs[which], r, &len);
+  must_be_json("JSON", out, len);
+  free(out);
+  out = report(rl_sink_sarif_new, &runs[which], r, &len);
+  must_be_json("SARIF", out, len);
+  free(out);
+  out = report(text_sink, &runs[which], r, &len);
+  free(out);
+  rl_file_result_free(r);
+  return 0;
+}
