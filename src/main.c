@@ -52,7 +52,7 @@ static void usage(FILE *out) {
         "PATH defaults to '.'; files named explicitly are always scanned.\n"
         "\n"
         "Output:\n"
-        "  -f, --format FORMAT      text (default), json or sarif\n"
+        "  -f, --format FORMAT      text (default), json, sarif or html\n"
         "  -o, --output FILE        write the report to FILE instead of standard output\n"
         "      --fail-on LEVEL      exit 1 when an unsuppressed finding is at or above LEVEL:\n"
         "                           error, warning (default), note or none\n"
@@ -166,8 +166,8 @@ static void parse_args(int argc, char **argv, options *o) {
   while ((c = getopt_long(argc, argv, ":f:o:j:vh", longopts, NULL)) != -1) {
     switch (c) {
     case 'f':
-      if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif"))
-        die_usage("--format: '%s' is not one of text, json, sarif", optarg);
+      if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") && strcmp(optarg, "html"))
+        die_usage("--format: '%s' is not one of text, json, sarif, html", optarg);
       o->format = optarg;
       break;
     case 'o': o->output = optarg; break;
@@ -391,6 +391,8 @@ int main(int argc, char **argv) {
     sink = rl_sink_json_new(out);
   } else if (strcmp(o.format, "sarif") == 0) {
     sink = rl_sink_sarif_new(out);
+  } else if (strcmp(o.format, "html") == 0) {
+    sink = rl_sink_html_new(out);
   } else {
     const char *nc = getenv("NO_COLOR");
     rl_text_options to = {isatty(fileno(out)) && !(nc && nc[0]), o.verbose};

@@ -47,5 +47,7 @@ typedef struct rl_text_options {
 rl_sink *rl_sink_text_new(FILE *out, const rl_text_options *opts);
 rl_sink *rl_sink_json_new(FILE *out);
 rl_sink *rl_sink_sarif_new(FILE *out);
+/* One self-contained HTML page for people (report_html.c). */
+rl_sink *rl_sink_html_new(FILE *out);
 
 #endif

@@ -93,6 +93,32 @@ int rl_report__dump(const json_t *root, FILE *out) {
   return 0;
 }
 
+size_t rl_report__mask_at(const char *p, size_t n, uint32_t *chars) {
+  static const char ellipsis[] = "\xE2\x80\xA6(";
+  const size_t elen = sizeof ellipsis - 1;
+  for (int keep = 0; keep <= 4; keep += 4) {
+    size_t i = 0;
+    for (int k = 0; k < keep && i < n; k++) {
+      int valid;
+      i += rl_report__utf8_step(p + i, n - i, &valid);
+    }
+    if (n - i < elen || memcmp(p + i, ellipsis, elen) != 0) continue;
+    i += elen;
+    uint32_t count = 0;
+    size_t digits = 0;
+    while (i < n && p[i] >= '0' && p[i] <= '9' && digits < 9) {
+      count = count * 10 + (uint32_t)(p[i] - '0');
+      i++;
+      digits++;
+    }
+    if (digits == 0 || n - i < 7 || memcmp(p + i, " chars)", 7) != 0) continue;
+    if ((keep == 4) != (count >= 8)) continue;
+    *chars = count;
+    return i + 7;
+  }
+  return 0;
+}
+
 size_t rl_report__visible(const rl_file_result *r) {
   size_t n = 0;
   for (size_t i = 0; i < r->nfindings; i++)

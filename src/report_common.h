@@ -24,6 +24,11 @@ json_t *rl_report__jstr(const char *s);
  * insertion order and a final newline, then flushes. Returns 0 or RL_EIO. */
 int rl_report__dump(const json_t *root, FILE *out);
 
+/* If a secret mask as rl_mask_secret writes it ("abcd…(N chars)", or
+ * "…(N chars)" for a short secret) starts at p[0], returns its byte length
+ * and sets *chars to N, the file columns it stands for; else returns 0. */
+size_t rl_report__mask_at(const char *p, size_t n, uint32_t *chars);
+
 /* Counts the findings of r that are not suppressed. */
 size_t rl_report__visible(const rl_file_result *r);
 
