@@ -34,6 +34,8 @@ const char *tk_config_getenv(void *ctx, const char *name) {
   return getenv(name);
 }
 
+static int bad(loader *l, const char *var, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static int bad(loader *l, const char *var, const char *fmt, ...) {
   va_list ap;
   int k = snprintf(l->err, l->err_len, "%s: ", var);

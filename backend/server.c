@@ -152,7 +152,11 @@ static void log_request(const tk_server *s, const req *r, int aborted) {
 static void mhd_logger(void *cls, const char *fmt, va_list ap) {
   tk_server *s = cls;
   char msg[400];
+  /* The format comes from libmicrohttpd itself, never from a request. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
   vsnprintf(msg, sizeof msg, fmt, ap);
+#pragma GCC diagnostic pop
   msg[strcspn(msg, "\n")] = '\0';
   tk_log_event(s->cfg, TK_LOG_WARN, msg);
 }
