@@ -20,6 +20,7 @@ extern const rl_rule rl_rule_secret_logged;
 extern const rl_rule rl_rule_token_ttl_too_long;
 extern const rl_rule rl_rule_token_without_expiry;
 extern const rl_rule rl_rule_unauthenticated_room_route;
+extern const rl_rule rl_rule_unvalidated_token_input;
 
 const rl_rule *const rl_builtin_rules[] = {
     &rl_rule_client_chosen_role,
@@ -37,6 +38,7 @@ const rl_rule *const rl_builtin_rules[] = {
     &rl_rule_token_ttl_too_long,
     &rl_rule_token_without_expiry,
     &rl_rule_unauthenticated_room_route,
+    &rl_rule_unvalidated_token_input,
     NULL /* sentinel */
 };
 
