@@ -188,20 +188,53 @@ typedef struct use_find {
   const char *name;
   size_t len;
   uint32_t after;
-  TSNode decl;
-  const char *what;
+  const char *what_member; /* a claim (not exp/header...) decides access */
+  const char *what_bare;   /* the whole result is returned or becomes the user */
+  const char *what_guard;  /* the whole result is tested (`if (!decoded)`) */
+  int harmless_member;     /* decoded.exp, decoded.header... */
+  int other_member;        /* decoded.role, decoded.sub... */
   int verifies;
 } use_find;
 
+static int is_harmless_member(rl_jsfile *jf, TSNode use) {
+  TSNode p = ts_node_parent(use);
+  if (!type_is(p, "member_expression") || !ts_node_eq(field(p, "object"), use)) return -1; /* not a member use */
+  size_t pl;
+  const char *prop = rl_js_text(jf, field(p, "property"), &pl);
+  return in_list(prop, pl, harmless_props);
+}
+
 static int find_uses(void *data, TSNode n) {
   use_find *f = data;
-  if (type_is(n, "call_expression") && is_any_verify(rl_js_callee(f->jf, n))) f->verifies = 1;
-  if (f->what || !type_is(n, "identifier") || ts_node_start_byte(n) < f->after) return 0;
+  if (!type_is(n, "identifier") || ts_node_start_byte(n) < f->after) return 0;
   size_t l;
   const char *t = rl_js_text(f->jf, n, &l);
   if (l != f->len || memcmp(t, f->name, l) != 0) return 0;
-  f->what = use_decides(f->jf, n);
+  int member = is_harmless_member(f->jf, n);
+  if (member == 1) {
+    f->harmless_member = 1;
+    return 0;
+  }
+  const char *what = use_decides(f->jf, n);
+  if (member == 0) {
+    f->other_member = 1;
+    if (what && !f->what_member) f->what_member = what;
+  } else if (what && strcmp(what, "is tested to decide access") == 0) {
+    if (!f->what_guard) f->what_guard = what;
+  } else if (what && !f->what_bare) {
+    f->what_bare = what;
+  }
   return 0;
+}
+
+/* A decision on the decoded value, or NULL. A bare test (`if (!decoded)`)
+ * decides access unless the only claims read are exp/iat/nbf/header: then it
+ * guards an expiry check (`if (!decoded || !decoded.exp)`). */
+static const char *decision(const use_find *f) {
+  if (f->what_member) return f->what_member;
+  if (f->what_bare) return f->what_bare;
+  if (f->what_guard && !(f->harmless_member && !f->other_member)) return f->what_guard;
+  return NULL;
 }
 
 static int has_verify(void *data, TSNode n) {
@@ -248,7 +281,9 @@ static void check_decode(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   if (c != RL_CTX_SERVER && c != RL_CTX_UNKNOWN) return;
   TSNode fn = rl_js_enclosing_function(call);
   TSNode scope = ts_node_is_null(fn) ? rl_ctx_root(ctx) : fn;
-  use_find vf = {jf, NULL, 0, 0, null_node(), NULL, 0};
+  use_find vf;
+  memset(&vf, 0, sizeof vf);
+  vf.jf = jf;
   rl_js_walk(scope, has_verify, &vf);
   if (vf.verifies) return; /* a peek at the header or claims before verifying */
 
@@ -263,10 +298,13 @@ static void check_decode(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
     TSNode names[16];
     size_t k = bound_names(jf, field(p, "name"), names, 16);
     for (size_t i = 0; i < k && !what; i++) {
-      use_find f = {jf, NULL, 0, ts_node_end_byte(p), p, NULL, 0};
+      use_find f;
+      memset(&f, 0, sizeof f);
+      f.jf = jf;
+      f.after = ts_node_end_byte(p);
       f.name = rl_js_text(jf, names[i], &f.len);
       rl_js_walk(scope, find_uses, &f);
-      what = f.what;
+      what = decision(&f);
     }
   } else {
     what = use_decides(jf, n);

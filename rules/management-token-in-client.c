@@ -57,7 +57,12 @@ static const rest_api *rest_api_of(const char *u, size_t n) {
     if (n - k < pl || memcmp(u + k, apis[i].prefix, pl) != 0) continue;
     /* the host must end there: api.100ms.live/v2x or api.daily.co/v1abc is another path */
     char next = n - k > pl ? u[k + pl] : '\0';
-    if (next == '\0' || next == '/' || next == '?' || next == '#' || next == RL_URL_SUB || next == ':') return &apis[i];
+    if (!(next == '\0' || next == '/' || next == '?' || next == '#' || next == RL_URL_SUB || next == ':')) continue;
+    /* The client SDK's pre-call diagnostics fetch a test token from
+     * api.100ms.live/v2/diagnostics/token without a management token. */
+    static const char diag[] = "/diagnostics/";
+    if (n - k - pl >= sizeof diag - 1 && memcmp(u + k + pl, diag, sizeof diag - 1) == 0) return NULL;
+    return &apis[i];
   }
   return NULL;
 }
