@@ -110,9 +110,17 @@ static int is_logger(rl_jsfile *jf, TSNode obj, int *is_console) {
   return 0;
 }
 
-/* const log = debug('hms'), createDebug('x'), require('debug')('x'). */
+/* const log = debug('hms'), createDebug('x'), require('debug')('x'); also
+ * const log = console.log and console.log.bind(console). */
 static int is_debug_instance(rl_jsfile *jf, TSNode fn) {
   TSNode init = rl_js_unwrap(rl_js_const_init(jf, fn));
+  if (type_is(init, "call_expression") && type_is(field(init, "function"), "member_expression") &&
+      rl_js_text_is(jf, field(field(init, "function"), "property"), "bind"))
+    init = rl_js_unwrap(field(field(init, "function"), "object"));
+  if (type_is(init, "member_expression")) {
+    int is_console;
+    return is_logger(jf, field(init, "object"), &is_console);
+  }
   if (!type_is(init, "call_expression")) return 0;
   TSNode callee = rl_js_unwrap(field(init, "function"));
   if (type_is(callee, "call_expression")) {
@@ -143,18 +151,26 @@ typedef struct printed {
   size_t nhits;
   size_t more;
   TSNode stack[MAX_NODES];
+  /* The path a value was reached by, for messages: console.log(cfg) with
+   * cfg = { hms: { secret: ... } } names "cfg.hms.secret". */
+  const char *vias[MAX_NODES];
+  const char *via; /* of the node being looked at */
   size_t nstack;
   size_t budget; /* nodes left to look at */
 } printed;
 
-static void push(printed *p, TSNode n) {
+static void push_via(printed *p, TSNode n, const char *via) {
   if (ts_node_is_null(n) || p->nstack >= MAX_NODES || p->budget == 0) return;
   p->budget--;
+  p->vias[p->nstack] = via;
   p->stack[p->nstack++] = n;
 }
 
+static void push(printed *p, TSNode n) { push_via(p, n, p->via); }
+
 /* A short display of a node: its text when short and on one line. */
 static const char *display(printed *p, TSNode n, const char *fallback, size_t fallback_len) {
+  if (p->via) return p->via;
   size_t len;
   const char *t = rl_js_text(p->jf, n, &len);
   if (len <= 48 && !memchr(t, '\n', len)) return rl_arena_printf(p->a, "%.*s", (int)len, t);
@@ -187,7 +203,7 @@ static int env_hit(printed *p, TSNode n, const char *what) {
     const char *t = rl_js_text(p->jf, n, &tl);
     /* The read itself, or a destructured name: "a secret environment
      * variable"; a binding of another name: where it comes from. */
-    int same = !what || (tl == len && memcmp(t, name, len) == 0);
+    int same = (!what && !p->via) || (what && tl == len && memcmp(t, name, len) == 0);
     const char *why = same ? "a secret environment variable"
                            : rl_arena_printf(p->a, "a secret read from %.*s", (int)len, name);
     add_hit(p, what ? what : display(p, n, name, len), why);
@@ -199,11 +215,23 @@ static int env_hit(printed *p, TSNode n, const char *what) {
 static void on_identifier(printed *p, TSNode n) {
   size_t len;
   const char *t = rl_js_text(p->jf, n, &len);
-  const char *what = rl_arena_printf(p->a, "%.*s", (int)len, t);
+  const char *what = p->via ? p->via : rl_arena_printf(p->a, "%.*s", (int)len, t);
   if (len == 9 && memcmp(t, "undefined", 9) == 0) return;
   if (env_hit(p, n, what)) return;
   TSNode init = rl_js_const_init(p->jf, n);
   if (!ts_node_is_null(init) && env_hit(p, rl_js_unwrap(init), what)) return;
+  /* NestJS ConfigService and similar: config.get('HMS_APP_SECRET'). */
+  TSNode ci = rl_js_unwrap(init);
+  if (type_is(ci, "call_expression") && type_is(field(ci, "function"), "member_expression")) {
+    TSNode fn = field(ci, "function");
+    const char *v;
+    size_t vl;
+    if ((rl_js_text_is(p->jf, field(fn, "property"), "get") || rl_js_text_is(p->jf, field(fn, "property"), "getOrThrow")) &&
+        rl_js_string_value(p->jf, rl_js_call_arg(ci, 0), &v, &vl) && rl_name_is_secret(v, vl)) {
+      add_hit(p, what, rl_arena_printf(p->a, "a secret read from config key %.*s", (int)vl, v));
+      return;
+    }
+  }
   rl_mint m;
   /* rl_mint_token_expr follows identifiers; `{ t }` is followed here. */
   if (rl_mint_token_expr(p->jf, n, &m) || (!ts_node_is_null(init) && rl_mint_token_expr(p->jf, init, &m))) {
@@ -211,12 +239,12 @@ static void on_identifier(printed *p, TSNode n) {
     return;
   }
   if (rl_name_is_secret(t, len)) {
-    add_hit(p, what, "secret-named");
+    add_hit(p, what, "a secret-named value");
     return;
   }
   /* console.log(config) with const config = { appSecret: ... } */
   TSNode obj = rl_js_object_of(p->jf, n);
-  if (!ts_node_is_null(obj)) push(p, obj);
+  if (!ts_node_is_null(obj)) push_via(p, obj, what);
 }
 
 static const char *const passthrough_calls[] = {"JSON.stringify", "String", "util.inspect", "util:inspect",
@@ -280,7 +308,7 @@ static void step(printed *p, TSNode n) {
     } else if (!rl_js_string_value(p->jf, field(n, "index"), &k, &kl)) {
       k = NULL;
     }
-    if (k && rl_name_is_secret(k, kl)) add_hit(p, display(p, n, k, kl), "secret-named");
+    if (k && rl_name_is_secret(k, kl)) add_hit(p, display(p, n, k, kl), "a secret-named value");
   } else if (!strcmp(t, "template_string")) {
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
       TSNode c = ts_node_named_child(n, i);
@@ -299,27 +327,36 @@ static void step(printed *p, TSNode n) {
     push(p, field(n, "consequence"));
     push(p, field(n, "alternative"));
   } else if (!strcmp(t, "object")) {
+    const char *via = p->via;
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
       TSNode c = ts_node_named_child(n, i);
-      if (type_is(c, "pair")) {
-        TSNode v = rl_js_unwrap(field(c, "value"));
-        const char *k;
-        size_t kl;
-        if (rl_js_pair_key(p->jf, c, &k, &kl) && rl_name_is_secret(k, kl) &&
-            (type_is(v, "identifier") || type_is(v, "member_expression") || type_is(v, "subscript_expression"))) {
-          /* { appSecret: cfg.value }: the key says what the value is, unless
-           * the value says it better (an env read, a minted token). One level:
-           * a reference's step pushes, it does not step again. */
-          size_t before = p->nhits + p->more;
-          step(p, v);
-          if (p->nhits + p->more == before) add_hit(p, rl_arena_printf(p->a, "%.*s", (int)kl, k), "secret-named");
-        } else {
-          push(p, v);
-        }
-      } else if (type_is(c, "shorthand_property_identifier")) {
-        push(p, c);
-      } else if (type_is(c, "spread_element") && ts_node_named_child_count(c) > 0) {
-        push(p, ts_node_named_child(c, 0));
+      const char *k;
+      size_t kl;
+      if (type_is(c, "spread_element")) {
+        if (ts_node_named_child_count(c) > 0) push_via(p, ts_node_named_child(c, 0), via);
+        continue;
+      }
+      if (!type_is(c, "pair") && !type_is(c, "shorthand_property_identifier")) continue;
+      if (!rl_js_pair_key(p->jf, c, &k, &kl)) continue;
+      const char *child = via ? rl_arena_printf(p->a, "%s.%.*s", via, (int)kl, k) : NULL;
+      if (type_is(c, "shorthand_property_identifier")) {
+        push_via(p, c, child);
+        continue;
+      }
+      TSNode v = rl_js_unwrap(field(c, "value"));
+      if (rl_name_is_secret(k, kl) &&
+          (type_is(v, "identifier") || type_is(v, "member_expression") || type_is(v, "subscript_expression"))) {
+        /* { appSecret: cfg.value }: the key says what the value is, unless
+         * the value says it better (an env read, a minted token). One level:
+         * a reference's step pushes, it does not step again. */
+        size_t before = p->nhits + p->more;
+        p->via = child;
+        step(p, v);
+        p->via = via;
+        if (p->nhits + p->more == before)
+          add_hit(p, child ? child : rl_arena_printf(p->a, "%.*s", (int)kl, k), "a secret-named value");
+      } else {
+        push_via(p, v, child);
       }
     }
   } else if (!strcmp(t, "array")) {
@@ -336,10 +373,11 @@ static void step(printed *p, TSNode n) {
 /* Drains the work stack from n on (iterative: the stack is explicit). */
 static void evaluate(printed *p, TSNode n) {
   size_t base = p->nstack;
-  push(p, n);
+  push_via(p, n, NULL);
   while (p->nstack > base) {
-    TSNode cur = p->stack[--p->nstack];
-    step(p, cur);
+    p->nstack--;
+    p->via = p->vias[p->nstack];
+    step(p, p->stack[p->nstack]);
   }
 }
 
