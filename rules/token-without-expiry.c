@@ -66,7 +66,8 @@ static int function_name(rl_jsfile *jf, TSNode fn, const char **name, size_t *le
 
 /* The token's name: what the call's value is bound to, else the enclosing
  * function's name. NULL if neither says token. */
-static const char *named_token(rl_jsfile *jf, TSNode call, size_t *len) {
+static const char *named_token(rl_jsfile *jf, TSNode call, size_t *len, int *in_function) {
+  *in_function = 0;
   TSNode v = call;
   TSNode p = ts_node_parent(v);
   while (!ts_node_is_null(p) && (!strcmp(ts_node_type(p), "await_expression") ||
@@ -75,10 +76,16 @@ static const char *named_token(rl_jsfile *jf, TSNode call, size_t *len) {
     p = ts_node_parent(p);
   }
   rl_binding b;
-  if (rl_bound_name(jf, v, &b)) return token_name(b.name, b.name_len) ? b.name : NULL;
+  if (rl_bound_name(jf, v, &b)) {
+    *len = b.name_len;
+    return token_name(b.name, b.name_len) ? b.name : NULL;
+  }
   TSNode fn = rl_js_enclosing_function(call);
   const char *name;
-  if (!ts_node_is_null(fn) && function_name(jf, fn, &name, len) && token_name(name, *len)) return name;
+  if (!ts_node_is_null(fn) && function_name(jf, fn, &name, len) && token_name(name, *len)) {
+    *in_function = 1;
+    return name;
+  }
   return NULL;
 }
 
@@ -96,9 +103,11 @@ static void check_mint(void *data, const rl_mint *m) {
     what = "a room token";
   } else {
     size_t len;
-    const char *name = named_token(jf, m->call, &len);
+    int in_function;
+    const char *name = named_token(jf, m->call, &len, &in_function);
     if (!name) return;
-    what = rl_arena_printf(rl_ctx_arena(ctx), "a token ('%.*s')", (int)len, name);
+    what = in_function ? rl_arena_printf(rl_ctx_arena(ctx), "a token in %.*s()", (int)len, name)
+                       : rl_arena_printf(rl_ctx_arena(ctx), "a token ('%.*s')", (int)len, name);
   }
   if (m->kind == RL_MINT_JOSE)
     rl_report(ctx, m->call, "%s mints %s with no setExpirationTime() and no exp claim: it never expires", m->what,
