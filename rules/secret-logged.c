@@ -392,7 +392,10 @@ static int is_cli_script(const rl_source *src) {
 }
 
 static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, const char *how) {
-  printed *p = rl_arena_alloc(rl_ctx_arena(ctx), sizeof *p);
+  /* On the stack (a few KiB): a file may hold thousands of log calls, and
+   * the arena lives as long as the file. */
+  printed pr;
+  printed *p = &pr;
   memset(p, 0, sizeof *p);
   p->jf = jf;
   p->a = rl_ctx_arena(ctx);
