@@ -77,7 +77,8 @@ static int name_is_server_credential(const char *name, size_t len) {
   static const char *const mgmt[] = {"management", "mgmt", NULL};
   static const char *const token[] = {"token", "jwt", NULL};
   static const char *const daily[] = {"daily", NULL};
-  static const char *const key[] = {"key", "apikey", "token", "secret", NULL};
+  /* not "token": a Daily meeting token is room-scoped and meant for clients */
+  static const char *const key[] = {"key", "apikey", "secret", NULL};
   if (rl_name_has_word(name, len, mgmt) && rl_name_has_word(name, len, token)) return 1;
   return rl_name_has_word(name, len, daily) && rl_name_has_word(name, len, key);
 }
