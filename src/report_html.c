@@ -237,6 +237,9 @@ static void snippet(rl_buf *b, const hfinding *f, int dotenv) {
     /* Columns of the range on this line: from start_col on the first line,
      * to end_col on the last; whole lines between. */
     uint64_t from = line == f->start_line ? f->start_col : 1;
+    /* Continuation lines: the emphasis starts at the code, not the indentation. */
+    if (line != f->start_line)
+      while (from - 1 < shown && (p[from - 1] == ' ' || p[from - 1] == '\t')) from++;
     uint64_t to = line == f->end_line ? f->end_col : UINT64_MAX;
     if (line > f->end_line) to = 0;
     uint32_t col0 = first && f->snippet_col ? f->snippet_col + 1 : 1;
@@ -303,8 +306,10 @@ static void inline_md(rl_buf *b, const char *s, size_t n) {
         continue;
       }
     }
-    esc_n(b, s + i, 1);
-    i++;
+    int valid;
+    size_t step = rl_report__utf8_step(s + i, n - i, &valid);
+    esc_n(b, s + i, step);
+    i += step;
   }
 }
 
@@ -487,17 +492,19 @@ static const char *const css[] = {
     ".file h3{font:600 15px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;margin:0 0 8px;",
     "display:flex;gap:10px;align-items:center;flex-wrap:wrap}",
     ".ctx{font:12px system-ui,sans-serif;color:var(--mute);background:#eaeef2;border-radius:20px;padding:2px 9px}",
+    ".cnt{font:12px system-ui,sans-serif;color:var(--mute);margin-left:auto}",
     ".ctx.client{background:#fff1e5;color:#953800}.ctx.server{background:#ddf4ff;color:#0550ae}",
     ".finding{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--mute);",
     "border-radius:8px;margin:10px 0;overflow:hidden}",
     ".finding.error{border-left-color:var(--err)}.finding.warning{border-left-color:var(--warn)}",
     ".finding.note{border-left-color:var(--note)}",
-    ".finding .head{padding:10px 14px;display:flex;gap:10px;align-items:baseline;flex-wrap:wrap}",
+    ".finding .head{padding:10px 14px;display:flex;gap:12px;align-items:baseline}",
     ".badge{font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.04em;color:#fff;",
     "border-radius:4px;padding:2px 7px;background:var(--mute)}",
     ".badge.error{background:var(--err)}.badge.warning{background:var(--warn)}.badge.note{background:var(--note)}",
     ".loc{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--mute)}",
-    ".msg{flex:1 1 300px;font-weight:500}",
+    ".msg{flex:1 1 auto;min-width:0;font-weight:500}",
+    ".loc{flex:none;min-width:3.5em}.badge,.rule{flex:none}.badge{min-width:6.2em;text-align:center}",
     ".rule{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-decoration:none;",
     "background:#eaeef2;color:var(--ink);border-radius:4px;padding:2px 7px}",
     "pre.code{margin:0;background:var(--code);color:var(--codeink);padding:10px 14px;overflow-x:auto;",
@@ -592,9 +599,10 @@ static void finding_html(rl_buf *b, const hfile *f, const hfinding *d, int doten
   const char *sev = sev_class[d->severity <= RL_SEV_ERROR ? d->severity : 0];
   rl_buf_printf(b, "<article class=\"finding %s%s\">\n<div class=\"head\"><span class=\"badge %s\">%s</span>",
                 sev, d->suppressed ? " quiet" : "", sev, sev);
-  rl_buf_printf(b, "<span class=\"loc\">");
+  rl_buf_printf(b, "<span class=\"loc\" title=\"");
   esc(b, f->path);
-  rl_buf_printf(b, ":%u:%u</span><span class=\"msg\">", (unsigned)d->start_line, (unsigned)d->start_col);
+  rl_buf_printf(b, ":%u:%u\">%u:%u</span><span class=\"msg\">", (unsigned)d->start_line, (unsigned)d->start_col,
+                (unsigned)d->start_line, (unsigned)d->start_col);
   esc(b, d->message);
   rl_buf_puts(b, "</span>");
   if (d->rule) {
@@ -646,7 +654,7 @@ static int html_end(rl_sink *s, const rl_summary *sum) {
   card(b, "error", sum->errors, sum->errors == 1 ? "error" : "errors");
   card(b, "warning", sum->warnings, sum->warnings == 1 ? "warning" : "warnings");
   card(b, "note", sum->notes, sum->notes == 1 ? "note" : "notes");
-  card(b, "", sum->suppressed, "suppressed");
+  card(b, "quiet", sum->suppressed, "suppressed");
   rl_buf_puts(b, "</div>\n");
   if (sum->failed)
     rl_buf_puts(b, "<p class=\"verdict fail\">This run fails: there are findings at or above the --fail-on level.</p>\n");
@@ -686,7 +694,7 @@ static int html_end(rl_sink *s, const rl_summary *sum) {
       rl_buf_puts(b, ": ");
       esc(b, f->reason);
     }
-    rl_buf_puts(b, "</span></h3>\n");
+    rl_buf_printf(b, "</span><span class=\"cnt\">%zu finding%s</span></h3>\n", f->visible, f->visible == 1 ? "" : "s");
     for (size_t k = 0; k < f->n; k++)
       if (!f->f[k].suppressed) finding_html(b, f, &f->f[k], dotenv);
     if (f->visible < f->n) {
