@@ -254,20 +254,44 @@ static void management_from_payload(rl_jsfile *jf, rl_mint *m) {
 }
 
 /* jose: the .sign() call at the end of a builder chain rooted at new SignJWT. */
-static int match_jose(rl_jsfile *jf, TSNode call, rl_mint *m) {
+static TSNode find_member_use(rl_jsfile *jf, TSNode anywhere, TSNode ident, const char *prop, int call);
+
+/* Walks a jose builder chain from the .sign() call down to its `new`: method
+ * calls, and identifiers bound (const, or the nearest declaration) to the
+ * rest of the chain (`const jwt = new SignJWT(c).setIssuer(i); jwt.sign(k)`).
+ * Returns the `new` expression or null. *exp is the argument of the first
+ * setExpirationTime() met in the chain or called on one of those identifiers
+ * elsewhere in the file (null if none). */
+static TSNode jose_chain(rl_jsfile *jf, TSNode call, TSNode *exp) {
+  *exp = null_node();
   TSNode fn = rl_js_unwrap(field(call, "function"));
-  if (!member_prop_is(jf, fn, "sign")) return 0;
+  if (!type_is(fn, "member_expression")) return null_node();
   TSNode n = rl_js_unwrap(field(fn, "object"));
-  for (int guard = 0; guard < 64; guard++) {
+  for (int guard = 0; guard < 64 && !ts_node_is_null(n); guard++) {
+    if (type_is(n, "new_expression")) return n;
     if (type_is(n, "call_expression")) {
       TSNode f = rl_js_unwrap(field(n, "function"));
-      if (!type_is(f, "member_expression")) return 0;
+      if (!type_is(f, "member_expression")) return null_node();
+      if (ts_node_is_null(*exp) && member_prop_is(jf, f, "setExpirationTime")) *exp = rl_js_call_arg(n, 0);
       n = rl_js_unwrap(field(f, "object"));
       continue;
     }
-    break;
+    if (type_is(n, "identifier")) {
+      if (ts_node_is_null(*exp)) *exp = find_member_use(jf, call, n, "setExpirationTime", 1);
+      TSNode init = rl_js_const_init(jf, n);
+      n = rl_js_unwrap(ts_node_is_null(init) ? nearest_declaration(jf, n) : init);
+      continue;
+    }
+    return null_node();
   }
-  TSNode ctor = instance_new(jf, n);
+  return null_node();
+}
+
+static int match_jose(rl_jsfile *jf, TSNode call, rl_mint *m) {
+  TSNode fn = rl_js_unwrap(field(call, "function"));
+  if (!member_prop_is(jf, fn, "sign")) return 0;
+  TSNode exp;
+  TSNode ctor = jose_chain(jf, call, &exp);
   if (ts_node_is_null(ctor)) return 0;
   const char *c = callee_of(jf, ctor);
   if (!c || strcmp(c, "jose:SignJWT") != 0) return 0;
@@ -723,23 +747,11 @@ static void life_jose_value(rl_jsfile *jf, TSNode v, rl_lifetime *out) {
 }
 
 static void life_jose(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
-  TSNode fn = rl_js_unwrap(field(m->call, "function"));
-  TSNode n = rl_js_unwrap(field(fn, "object"));
-  for (int guard = 0; guard < 64 && type_is(n, "call_expression"); guard++) {
-    TSNode f = rl_js_unwrap(field(n, "function"));
-    if (member_prop_is(jf, f, "setExpirationTime")) {
-      life_jose_value(jf, rl_js_call_arg(n, 0), out);
-      return;
-    }
-    n = rl_js_unwrap(field(f, "object"));
-  }
-  if (type_is(n, "identifier")) {
-    /* const builder = new SignJWT(...); builder.setExpirationTime('1h'); */
-    TSNode v = find_member_use(jf, m->call, n, "setExpirationTime", 1);
-    if (!ts_node_is_null(v)) {
-      life_jose_value(jf, v, out);
-      return;
-    }
+  TSNode exp;
+  jose_chain(jf, m->call, &exp);
+  if (!ts_node_is_null(exp)) {
+    life_jose_value(jf, exp, out);
+    return;
   }
   claims_exp(jf, m, out);
   if (out->state == RL_LIFE_SET) return;

@@ -6,7 +6,9 @@
  * and Twilio ttl, OpenTok expireTime, 100ms validForSeconds, Agora expiry
  * arguments. Only values that fold to a number through literals and const
  * bindings are judged; env reads and computed values are left alone. Applies
- * in every context: a long-lived token is a problem wherever it is minted. */
+ * in client, server and unknown files: a long-lived token is a problem
+ * wherever it is minted. Test files are skipped: they never ship, and test
+ * suites mint long-lived or expired tokens on purpose. */
 #include <stdio.h>
 #include <string.h>
 
@@ -93,7 +95,8 @@ const rl_rule rl_rule_token_ttl_too_long = {
     .cwe = 613,
     .doc = rl_doc__token_ttl_too_long,
     .langs = RL_LANGS_CODE,
-    .contexts = 0,
+    /* test files never ship, and test suites mint odd tokens on purpose */
+    .contexts = RL_CTX_BIT(RL_CTX_CLIENT) | RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
     .on_file = on_file,
     .needles = needles,
     .bad_example = "const jwt = require('jsonwebtoken');\n"

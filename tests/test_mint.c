@@ -295,6 +295,17 @@ static void mint__lifetime_others(void **state) {
   expect_life("import { SignJWT } from 'jose';\nconst b = new SignJWT({ a: 1 });\nb.setExpirationTime('2h');\n"
               "await b.sign(k);",
               "set setExpirationTime()=7200");
+  /* the chain continued from a variable (livekit-server-sdk's own toJwt) */
+  expect_life("import * as jose from 'jose';\n"
+              "class T { async toJwt() {\n"
+              "  const jwt = new jose.SignJWT(claims(this.grants)).setProtectedHeader({ alg: 'HS256' })\n"
+              "    .setIssuer(this.apiKey).setExpirationTime(this.ttl).setNotBefore(new Date());\n"
+              "  return jwt.sign(secret); } }",
+              "set setExpirationTime()=?");
+  expect_life("import * as jose from 'jose';\n"
+              "const jwt = new jose.SignJWT({ room: r }).setProtectedHeader({ alg: 'HS256' });\n"
+              "await jwt.sign(secret);",
+              "none");
   expect_life("import { AccessToken } from 'livekit-server-sdk';\nnew AccessToken(k, s, { identity: u, ttl: '30d' });",
               "set ttl=2.592e+06");
   expect_life("import { AccessToken } from 'livekit-server-sdk';\nconst at = new AccessToken(k, s, { identity: u });\n"
