@@ -32,9 +32,19 @@
  *                  is `new HMSSDK(...)` / `new HMS.SDK(...)` from
  *                  @100mslive/server-sdk (directly or via a const)  the call
  *
- * Instances are followed through `const` bindings only (rl_js_const_init):
- * `let at = new AccessToken(...)` is still a mint site (the `new`), but a
- * generateToken/getAuthToken on a `let` instance is not recognised.
+ * Instances (the OpenTok/100ms client object, the jose builder, the LiveKit or
+ * Twilio AccessToken behind .toJwt()) are followed through a `const` the file
+ * binds once (rl_js_const_init); when the name is bound several times (a
+ * `const sdk = new HMSSDK()` in each method), through its declaration in the
+ * nearest enclosing block; and `this.x` through a class field `x = new ...`
+ * or a `this.x = new ...` in the class's methods. A jose chain may continue
+ * from such a variable (`const jwt = new SignJWT(c).setIssuer(i); jwt.sign(k)`).
+ * Module specifiers are normalised first: 'npm:jose@5', 'https://esm.sh/jose@5',
+ * 'https://deno.land/x/jose@v4.14.4/index.ts' are all 'jose'.
+ * Claims and options objects (payload, options below) come from
+ * rl_js_object_of, or from the nearest declaration when the name is bound
+ * several times, provided nothing in that block changes the object
+ * (x.k = v, x[k] = v, delete x.k, Object.assign(x, ...), x = v).
  * A method called `sign` on an unknown object, a `sign` imported from a
  * local module, jwt.verify/decode: not mints. */
 #include <tree_sitter/api.h>
@@ -67,10 +77,10 @@ typedef struct rl_mint {
   TSNode payload_arg;  /* the claims argument as written (jsonwebtoken arg 0,
                           jose SignJWT arg 0, 100ms config arg 0); else null */
   TSNode payload;      /* that argument as an object literal when it is one or a
-                          const/let bound to one (rl_js_object_of); else null */
+                          const/let bound to one (see above); else null */
   TSNode options_arg;  /* jsonwebtoken arg 2, LiveKit arg 2, Twilio arg 3,
                           OpenTok arg 1; else null */
-  TSNode options;      /* options_arg as an object literal (rl_js_object_of), else null */
+  TSNode options;      /* options_arg as an object literal (see above), else null */
   TSNode secret;       /* the signing-key argument if the site has one
                           (jsonwebtoken arg 1, jose sign arg 0, LiveKit ctor arg 1,
                           Twilio ctor arg 2, Agora arg 1, OpenTok/100ms ctor
@@ -94,8 +104,8 @@ int rl_mint_any(rl_jsfile *jf, TSNode subtree);
 /* 1 if expr evaluates to a freshly minted token string (or a promise of
  * one): a mint site that returns the token (jsonwebtoken sign, jose chain,
  * Agora build*, OpenTok generateToken, 100ms get*Token), or `x.toJwt()` where
- * x is a LiveKit/Twilio AccessToken (`new` directly, or an identifier bound
- * once to one), or an identifier bound by const to any of those. await and
+ * x is a LiveKit/Twilio AccessToken (`new` directly, or an instance as
+ * above), or an identifier bound by const to any of those. await and
  * parentheses are looked through. Fills *out with the mint site. */
 int rl_mint_token_expr(rl_jsfile *jf, TSNode expr, rl_mint *out);
 
