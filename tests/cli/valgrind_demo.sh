@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The demo scan under valgrind memcheck: no memory error and no definite leak
+# (roomlint's normal build; each output format once, with one or two workers).
+# Skipped, saying so, only where valgrind is not installed.
+. "$(dirname "$0")/lib/assert.bash"
+if ! command -v valgrind >/dev/null 2>&1; then
+  echo "SKIP: valgrind is not installed (scripts/setup installs it)"
+  exit 0
+fi
+# An ASan build cannot run under valgrind; that suite has its own leak check.
+if nm -D "$RL" 2>/dev/null | grep -q __asan_init || nm "$RL" 2>/dev/null | grep -q __asan_init; then
+  echo "SKIP: $RL is built with AddressSanitizer (LeakSanitizer covers it)"
+  exit 0
+fi
+VG=(valgrind --tool=memcheck --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+    --show-leak-kinds=definite --quiet)
+for run in text:2 json:1 sarif:2; do
+  fmt=${run%:*} j=${run#*:}
+  expect_status 1 "memcheck: demo scan, -f $fmt -j$j (exit 1: findings, not 99)" -- \
+    "${VG[@]}" --log-file="$TMP/vg-$fmt-$j.log" "$RL" -f "$fmt" -j "$j" -o "$TMP/out-$fmt-$j" fixtures/demo-app
+  if [ -s "$TMP/vg-$fmt-$j.log" ]; then not_ok "memcheck reported for -f $fmt -j$j"; head -40 "$TMP/vg-$fmt-$j.log" | sed 's/^/    /'; else
+    ok "memcheck log is empty for -f $fmt -j$j"; fi
+done
+expect_grep "hardcoded-secret" "$TMP/out-json-1" "the scan under valgrind still finds the demo's secrets"
+finish
