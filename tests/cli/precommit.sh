@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The pre-commit hook (.pre-commit-hooks.yaml): in a fresh git repository,
+# `pre-commit try-repo <roomlint checkout> roomlint --files F` builds roomlint
+# on first use, fails on an insecure staged file showing the finding, and
+# passes on a clean one.
+#
+# try-repo clones the checkout's HEAD (a dirty tree becomes a shadow commit of
+# whatever is modified, which in a shared tree may be half-done work), so the
+# test clones HEAD itself and commits the working tree's hook files on top:
+# it works from a fresh CI clone and from a dirty working tree alike, and
+# tests the hook as it is now. The first run builds roomlint (minutes on a
+# small machine; the grammars come from npm's cache when scripts/setup ran).
+. "$(dirname "$0")/lib/assert.bash"
+
+if ! command -v pre-commit >/dev/null 2>&1; then
+  echo "SKIP: pre-commit is not installed (Debian package 'pre-commit'; scripts/setup installs it)"
+  exit 0
+fi
+src=${RL_SOURCE_DIR:-$(pwd)}
+checkout=$TMP/roomlint
+gitc() { git -c user.name=roomlint-test -c user.email=test@localhost -c commit.gpgsign=false "$@"; }
+if git -C "$src" rev-parse --verify HEAD >/dev/null 2>&1; then
+  git clone -q "$src" "$checkout"
+else # a source tree that is not a git checkout (a tarball)
+  mkdir -p "$checkout"
+  (cd "$src" && tar --exclude='./build*' --exclude=node_modules --exclude=.git -cf - .) | tar -xf - -C "$checkout"
+  git -C "$checkout" init -q
+  git -C "$checkout" add -A
+  gitc -C "$checkout" commit -q -m "source tree"
+fi
+cp "$src/.pre-commit-hooks.yaml" "$checkout/.pre-commit-hooks.yaml"
+cp "$src/scripts/pre-commit-hook" "$checkout/scripts/pre-commit-hook"
+git -C "$checkout" add .pre-commit-hooks.yaml scripts/pre-commit-hook
+git -C "$checkout" diff --cached --quiet || gitc -C "$checkout" commit -q -m "hook files of the working tree"
+
+export PRE_COMMIT_HOME=$TMP/pre-commit XDG_CACHE_HOME=$TMP/cache
+user=$TMP/user
+git init -q "$user"
+cd "$user"
+printf "const appSecret = 'Qx7vT2mK9pLw4ZrB8nYc3HdF6sGj1AeU5tRb0oWi';\nexport default appSecret;\n" > insecure.js
+printf "export const room = 'standup';\n" > clean.js
+printf 'HMS_APP_SECRET=Hn4cW8pZ2kYv6TqM1xLr9BdJ3sFg7AeU5tRb0oWi\n' > .env.production
+printf '# notes\n' > README.md
+git add insecure.js clean.js .env.production README.md
+
+expect_status 1 "an insecure staged file fails the hook (first run builds roomlint)" -- \
+  pre-commit try-repo "$checkout" roomlint --files insecure.js
+cat "$TMP/err" >> "$TMP/out"
+expect_grep "^roomlint\.+Failed" "$TMP/out" "pre-commit reports the hook failed"
+expect_grep "credential hard-coded in 'appSecret'.*hardcoded-secret" "$TMP/out" "the finding is shown"
+expect_no_grep "Qx7vT2mK9pLw4ZrB8nYc" "$TMP/out" "the secret is masked"
+[ "$(find "$TMP/cache/roomlint" -mindepth 1 -maxdepth 1 -type d | wc -l)" = 1 ] && [ -x "$(echo "$TMP"/cache/roomlint/*/bin/roomlint)" ] &&
+  ok "roomlint was built once, into the cache" || not_ok "no roomlint in $TMP/cache/roomlint"
+
+expect_status 0 "a clean staged file passes" -- pre-commit try-repo "$checkout" roomlint --files clean.js
+expect_grep "^roomlint\.+Passed" "$TMP/out" "pre-commit reports the hook passed"
+expect_no_grep "building roomlint" "$TMP/out" "the second run reuses the build"
+expect_status 1 "dotenv files reach the hook" -- pre-commit try-repo "$checkout" roomlint --files .env.production
+expect_grep "secret-in-env-file" "$TMP/out" "the dotenv finding is shown"
+expect_status 0 "files roomlint does not read are not passed to it" -- pre-commit try-repo "$checkout" roomlint --files README.md
+expect_grep "no files to check" "$TMP/out" "pre-commit skips the hook"
+finish
