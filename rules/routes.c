@@ -176,11 +176,13 @@ static const char *route_path_arg(walk *w, TSNode arg) {
   return s;
 }
 
+/* HTTP clients and mocking libraries: x.post('/path', ...) is a request (or
+ * a mock of one), not a route. nock(url).post(...) is judged by its callee. */
 static int client_receiver(walk *w, TSNode recv) {
-  const char *c = rl_js_resolve(w->jf, recv);
+  const char *c = type_is(recv, "call_expression") ? rl_js_callee(w->jf, recv) : rl_js_resolve(w->jf, recv);
   if (!c) return 0;
-  static const char *const clients[] = {"axios:", "ky:", "got:", "superagent:", "supertest:",
-                                        "node-fetch:", "ofetch:", "redaxios:", NULL};
+  static const char *const clients[] = {"axios:", "ky:", "got:", "superagent:", "supertest:", "node-fetch:",
+                                        "ofetch:", "redaxios:", "msw:", "nock:", "fetch-mock:", NULL};
   for (size_t i = 0; clients[i]; i++)
     if (!strncmp(c, clients[i], strlen(clients[i]))) return 1;
   if (!strncmp(c, "axios", 5) || !strncmp(c, "this.http", 9) || !strncmp(c, "this.$axios", 11)) return 1;
@@ -225,6 +227,12 @@ static void call_route(walk *w, TSNode call, TSNode recv, const char *method, TS
     /* not visibly a handler and no server framework: likely a request */
     TSNode he = rl_js_unwrap(r.handler_expr);
     if (!type_is(he, "call_expression") && !type_is(he, "member_expression")) return;
+  }
+  if (ts_node_is_null(r.handler) && type_is(rl_js_unwrap(r.handler_expr), "identifier")) {
+    /* bound in this file to something that is not a function: request data
+     * (`api.post('/rooms', body)` on an HTTP client instance) */
+    TSNode init = rl_js_unwrap(rl_js_const_init(w->jf, rl_js_unwrap(r.handler_expr)));
+    if (!ts_node_is_null(init) && !type_is(init, "call_expression") && !type_is(init, "member_expression")) return;
   }
   for (uint32_t k = 0; k < mw_end; k++) {
     TSNode a = rl_js_unwrap(list[k]);

@@ -78,7 +78,8 @@ static const char *route_name(state *st) {
 }
 
 /* A value that says something about a secret without being it. */
-static int redacted(state *st, TSNode v) {
+static int redacted(state *st, TSNode v, int depth) {
+  if (depth > 4) return 0;
   const char *t = ts_node_type(v);
   if (!strcmp(t, "true") || !strcmp(t, "false") || !strcmp(t, "number") || !strcmp(t, "null") ||
       !strcmp(t, "undefined"))
@@ -98,7 +99,7 @@ static int redacted(state *st, TSNode v) {
   }
   if (!strcmp(t, "ternary_expression")) {
     TSNode a = rl_js_unwrap(field(v, "consequence")), b = rl_js_unwrap(field(v, "alternative"));
-    return redacted(st, a) && redacted(st, b);
+    return redacted(st, a, depth + 1) && redacted(st, b, depth + 1);
   }
   if (!strcmp(t, "string") || !strcmp(t, "template_string")) {
     const char *s;
@@ -110,14 +111,20 @@ static int redacted(state *st, TSNode v) {
 }
 
 /* env var read by v (directly, through `||`/`??`, or config.get('X')). */
-static int env_name(state *st, TSNode v, const char **name, size_t *len) {
+static int env_name_at(state *st, TSNode v, const char **name, size_t *len, int depth);
+
+static int env_name(state *st, TSNode v, const char **name, size_t *len) { return env_name_at(st, v, name, len, 0); }
+
+static int env_name_at(state *st, TSNode v, const char **name, size_t *len, int depth) {
   v = rl_js_unwrap(v);
+  if (depth > 4) return 0;
   if (rl_js_env_read(st->jf, v, name, len)) return 1;
   if (type_is(v, "binary_expression")) {
     size_t ol;
     const char *op = rl_js_text(st->jf, field(v, "operator"), &ol);
     if (eqw(op, ol, "||") || eqw(op, ol, "??"))
-      return env_name(st, field(v, "left"), name, len) || env_name(st, field(v, "right"), name, len);
+      return env_name_at(st, field(v, "left"), name, len, depth + 1) ||
+             env_name_at(st, field(v, "right"), name, len, depth + 1);
     return 0;
   }
   if (type_is(v, "call_expression")) {
@@ -152,7 +159,7 @@ static void check_value(state *st, TSNode at, const char *key, size_t keylen, TS
   if (ts_node_is_null(v) || depth > 4) return;
   int key_secret = key && rl_name_is_secret(key, keylen);
   wordflags kf = flags_of(key, keylen);
-  if (redacted(st, v)) return;
+  if (redacted(st, v, 0)) return;
 
   rl_mint m;
   if (rl_mint_token_expr(st->jf, v, &m)) {

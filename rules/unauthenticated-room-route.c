@@ -111,14 +111,21 @@ static int expr_name(rl_jsfile *jf, TSNode e, const char **s, size_t *n) {
 
 /* 1 if middleware expression e (an identifier, member, call, or array of
  * those) authenticates by its name. */
+static int auth_middleware_one(rl_jsfile *jf, TSNode e);
+
 static int auth_middleware(rl_jsfile *jf, TSNode e) {
   e = rl_js_unwrap(e);
   if (ts_node_is_null(e)) return 0;
-  if (!strcmp(ts_node_type(e), "array")) {
+  if (!strcmp(ts_node_type(e), "array")) { /* one level: [auth, limiter] */
     for (uint32_t i = 0; i < ts_node_named_child_count(e); i++)
-      if (auth_middleware(jf, ts_node_named_child(e, i))) return 1;
+      if (auth_middleware_one(jf, rl_js_unwrap(ts_node_named_child(e, i)))) return 1;
     return 0;
   }
+  return auth_middleware_one(jf, e);
+}
+
+static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
+  if (ts_node_is_null(e)) return 0;
   const char *s;
   size_t n;
   if (!expr_name(jf, e, &s, &n)) return 0;

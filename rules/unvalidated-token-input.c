@@ -141,14 +141,16 @@ static const char *source_obj(state *st, TSNode e) {
 /* A request-input value: req.body.role, role (tainted), searchParams.get('role')... */
 static const char *source_scalar(state *st, TSNode e) {
   e = rl_js_unwrap(e);
-  if (ts_node_is_null(e)) return NULL;
-  const char *t = ts_node_type(e);
-  if (!strcmp(t, "binary_expression")) {
+  /* role || 'guest', role ?? 'guest': the left side, iteratively */
+  for (int i = 0; i < 16 && type_is(e, "binary_expression"); i++) {
     size_t ol;
     const char *op = rl_js_text(st->jf, field(e, "operator"), &ol);
-    if (eqw(op, ol, "||") || eqw(op, ol, "??")) return source_scalar(st, field(e, "left"));
-    return NULL;
+    if (!eqw(op, ol, "||") && !eqw(op, ol, "??")) return NULL;
+    e = rl_js_unwrap(field(e, "left"));
   }
+  if (ts_node_is_null(e)) return NULL;
+  const char *t = ts_node_type(e);
+  if (!strcmp(t, "binary_expression")) return NULL;
   if (!strcmp(t, "identifier") || !strcmp(t, "shorthand_property_identifier")) {
     size_t l;
     const char *s = rl_js_text(st->jf, e, &l);

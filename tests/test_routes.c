@@ -101,7 +101,17 @@ static void routes__not_routes(void **state) {
                 "const api = axios.create({});\n"
                 "api.post('/api/token', body);\n"
                 "cache.get('/api/token', fallback);\n"
+                "nock('https://api.100ms.live').post('/v2/rooms', payload).reply(200, {});\n"
+                "import { http, HttpResponse } from 'msw';\n"
+                "http.post('/api/token', () => HttpResponse.json({ token: 'x' }));\n"
                 "map.get(key);\n",
+                "");
+  /* in a server file too: an HTTP client instance posting a const body */
+  expect_routes("server/rooms.js",
+                "const express = require('express');\n"
+                "const hmsApi = makeClient();\n"
+                "const body = { name: 'x' };\n"
+                "hmsApi.post('/rooms', body);\n",
                 "");
 }
 
