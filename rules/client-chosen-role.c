@@ -16,7 +16,9 @@
  *     from an object with `role` or given `.set/.append('role', ...)`,
  *     axios `params` / ky `searchParams`.
  * Only the key `role` counts; nested objects (GraphQL `variables`) and
- * reading `role` from the response are not sends. */
+ * reading `role` from the response are not sends. A role fixed in the code to
+ * the least-privileged one (`role: 'guest'`) is nobody's choice: that is the
+ * request tokend, the reference backend, takes and allow-lists. */
 #include <string.h>
 
 #include "analysis.h"
@@ -76,6 +78,26 @@ static int token_endpoint(rl_jsfile *jf, const rl_request *r) {
   return rl_name_has_word(name, len, endpoint_words) && rl_name_has_word(name, len, url_name_words);
 }
 
+/* A role value fixed in the code to the least-privileged role: nobody
+ * chooses it, and the reference backend (tokend) takes exactly this request
+ * and allow-lists it. Variables, ternaries and privileged literals are
+ * choices. */
+static int unprivileged_text(const char *s, size_t n) {
+  static const char *const least[] = {"guest",    "guests",   "viewer",   "viewers",  "listener",  "listeners",
+                                      "audience", "attendee", "attendees", "student", "participant", "spectator",
+                                      "visitor",  NULL};
+  static const char *const privileged[] = {"host",      "cohost",    "broadcaster", "admin", "moderator",
+                                           "presenter", "teacher",   "owner",       "speaker", NULL};
+  return n > 0 && rl_name_has_word(s, n, least) && !rl_name_has_word(s, n, privileged);
+}
+
+static int fixed_unprivileged(rl_jsfile *jf, TSNode value) {
+  const char *s;
+  size_t n;
+  if (ts_node_is_null(value) || !rl_js_eval_string(jf, value, &s, &n)) return 0;
+  return unprivileged_text(s, n);
+}
+
 /* The `role` entry of an object (pair or shorthand), or null. */
 static TSNode role_entry(rl_jsfile *jf, TSNode obj) {
   if (ts_node_is_null(obj)) return null_node();
@@ -84,7 +106,9 @@ static TSNode role_entry(rl_jsfile *jf, TSNode obj) {
     if (!type_is(c, "pair") && !type_is(c, "shorthand_property_identifier")) continue;
     const char *k;
     size_t kl;
-    if (rl_js_pair_key(jf, c, &k, &kl) && kl == 4 && memcmp(k, "role", 4) == 0) return c;
+    if (!rl_js_pair_key(jf, c, &k, &kl) || kl != 4 || memcmp(k, "role", 4) != 0) continue;
+    if (fixed_unprivileged(jf, type_is(c, "pair") ? field(c, "value") : c)) return null_node();
+    return c;
   }
   return null_node();
 }
@@ -142,7 +166,8 @@ static int find_role_set(void *data, TSNode n) {
   if (!rl_js_text_is(f->jf, prop, "set") && !rl_js_text_is(f->jf, prop, "append")) return 0;
   const char *k;
   size_t kl;
-  if (rl_js_string_value(f->jf, rl_js_call_arg(n, 0), &k, &kl) && kl == 4 && memcmp(k, "role", 4) == 0) {
+  if (rl_js_string_value(f->jf, rl_js_call_arg(n, 0), &k, &kl) && kl == 4 && memcmp(k, "role", 4) == 0 &&
+      !fixed_unprivileged(f->jf, rl_js_call_arg(n, 1))) {
     f->hit = n;
     return -1;
   }
@@ -210,6 +235,10 @@ static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
     size_t rest = r.url_len - (size_t)(q - r.url);
     for (size_t i = 0; i + 6 <= rest; i++) {
       if ((q[i] == '?' || q[i] == '&') && memcmp(q + i + 1, "role=", 5) == 0) {
+        const char *v = q + i + 6;
+        size_t vn = 0;
+        while (i + 6 + vn < rest && v[vn] != '&' && v[vn] != '#') vn++;
+        if (!memchr(v, RL_URL_SUB, vn) && unprivileged_text(v, vn)) continue;
         report(ctx, r.url_expr, &r, "in the query string");
         return;
       }
