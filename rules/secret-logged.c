@@ -249,7 +249,8 @@ static void on_identifier(printed *p, TSNode n) {
 
 static const char *const passthrough_calls[] = {"JSON.stringify", "String", "util.inspect", "util:inspect",
                                                 "util.format",    "util:format", "inspect", "format",
-                                                "Buffer.from",    "Buffer:from", NULL};
+                                                "Buffer.from",    "Buffer:from", "node:util:inspect",
+                                                "node:util:format", NULL};
 static const char *const passthrough_methods[] = {"toString", "trim", "toUpperCase", "toLowerCase", "concat",
                                                   "toJSON", NULL};
 
@@ -264,7 +265,11 @@ static void on_call(printed *p, TSNode n) {
   TSNode args = field(n, "arguments");
   const char *c = rl_js_callee(p->jf, n);
   if (c && text_in(c, strlen(c), passthrough_calls)) {
-    push(p, rl_js_call_arg(n, 0));
+    /* util.format('%o', x) prints every argument; the others print the first. */
+    if (strstr(c, "format"))
+      for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) push(p, ts_node_named_child(args, i));
+    else
+      push(p, rl_js_call_arg(n, 0));
     return;
   }
   if (type_is(fn, "member_expression")) {
