@@ -875,9 +875,10 @@ static int path_is_roomish(const char *path) {
   if (!path) return 0;
   static const char *const yes[] = {"token", "tokens", "room", "rooms", "join", "meeting", "meetings",
                                     "call", "calls", "video", "live", "stream", "hms", "livekit", "agora",
-                                    "twilio", "rtc", "webrtc", "session", "sessions", NULL};
+                                    "twilio", "rtc", "webrtc", NULL};
   static const char *const no[] = {"login", "signin", "signup", "register", "refresh", "logout", "oauth",
-                                   "callback", "password", "verify", "reset", NULL};
+                                   "callback", "password", "verify", "reset", "session", "sessions", "webhook",
+                                   "webhooks", NULL};
   size_t n = strlen(path);
   return has_word(path, n, yes) && !has_word(path, n, no);
 }

@@ -119,7 +119,7 @@ typedef struct rl_room_action {
  * jose sign counts only when its payload has room claims (access_key,
  * room_id, roomId, room, role, video, grants, channel, type 'app'/'management')
  * or the route path says token/room/join/meeting/call/video/live and not
- * login/signin/signup/register/refresh: a login route signing a session JWT
+ * login/signin/signup/register/refresh/session/webhook: a login route signing a session JWT
  * is the authentication, not a room route. Returns 1 if found. */
 int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_action *out);
 

@@ -53,7 +53,7 @@ static int scan_word(void *data, const char *w, size_t n) {
                                        "oauth2", "jwks", NULL};
   static const char *const nouns[] = {"user", "session", "token", "admin", "member", "signed", "identity",
                                       "jwt", "caller", "account", "permission", "permissions", "role", "roles",
-                                      NULL};
+                                      "password", "credentials", "signature", "hmac", NULL};
   static const char *const verbs[] = {"require", "requires", "ensure", "verify", "check", "validate", "with",
                                       "is", "must", "assert", "has", NULL};
   static const char *const negative[] = {"limit", "limiter", "rate", "throttle", "throttler", "cors", "json",
@@ -195,7 +195,9 @@ static int check_visit(void *data, TSNode n) {
   }
   if (!strcmp(t, "call_expression")) {
     const char *canon = rl_js_callee(c->jf, n);
-    if (canon && (!strcmp(canon, "jsonwebtoken:verify") || !strcmp(canon, "jose:jwtVerify"))) {
+    if (canon && (!strcmp(canon, "jsonwebtoken:verify") || !strcmp(canon, "jose:jwtVerify") ||
+                  !strcmp(canon, "bcrypt:compare") || !strcmp(canon, "bcryptjs:compare") ||
+                  !strcmp(canon, "argon2:verify"))) {
       c->strong = 1;
       return 0;
     }

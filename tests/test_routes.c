@@ -246,7 +246,7 @@ static void routes__room_actions(void **state) {
                  "function helper() { return jwt.sign({ type: 'management', access_key: k }, s); }\n",
                  "POST /api/token: mints a token;"
                  "POST /login: -;"
-                 "POST /api/session-token: mints a token;"
+                 "POST /api/session-token: -;"
                  "POST /rooms: creates or changes rooms (createRoom);"
                  "POST /rooms/:id/end: calls the 100ms REST API;"
                  "GET /join: mints a token;"
