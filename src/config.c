@@ -425,7 +425,13 @@ int rl_config_is_secret_name(const char *s, size_t n) {
 }
 
 int rl_config_is_auth_name(const char *s, size_t n) {
-  return g_installed && s && n && in_names(&g_installed->auth_names, s, n);
+  if (!g_installed || !s || !n) return 0;
+  if (in_names(&g_installed->auth_names, s, n)) return 1;
+  /* A member chain (`auth.gatekeeper`) is known by its last name. */
+  const char *dot = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == '.') dot = s + i;
+  return dot && in_names(&g_installed->auth_names, dot + 1, n - (size_t)(dot + 1 - s));
 }
 
 int rl_config_is_client_sdk(const char *s, size_t n) {

@@ -62,7 +62,8 @@ void rl_config_install(const rl_config *c);
 
 /* Registry lookups (0 when nothing is installed). Secret and auth names
  * compare whole, ignoring case and the separators _ - $ (roomPin matches
- * ROOM_PIN); package names compare exactly. */
+ * ROOM_PIN), an auth name also as the last name of a member chain
+ * (auth.requireSession); package names compare exactly. */
 int rl_config_is_secret_name(const char *s, size_t n);
 int rl_config_is_auth_name(const char *s, size_t n);
 int rl_config_is_client_sdk(const char *s, size_t n);

@@ -154,6 +154,8 @@ static void config__registries(void **state) {
   assert_true(rl_config_is_auth_name("requireSession", 14));
   assert_true(rl_config_is_auth_name("require_session", 15));
   assert_false(rl_config_is_auth_name("requireSessionOrNot", 19));
+  assert_true(rl_config_is_auth_name("auth.requireSession", 19));
+  assert_false(rl_config_is_auth_name("requireSession.auth", 19));
   assert_true(rl_config_is_client_sdk("@acme/video-web", 15));
   assert_false(rl_config_is_client_sdk("@acme/video", 11));
   assert_true(rl_config_is_server_framework("polka", 5));
