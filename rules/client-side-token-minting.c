@@ -6,7 +6,13 @@
  * resolved through imports, requires and const aliases, in a file classified
  * as client code. Whatever signs a token holds the signing secret, so the
  * secret ships with the bundle. Server, test and unknown files are not
- * looked at: minting there is what the guide asks for. */
+ * looked at: minting there is what the guide asks for.
+ *
+ * Server-only code inside a client file is skipped too: Next.js
+ * getServerSideProps / getStaticProps (removed from the client bundle by the
+ * compiler), Remix loader / action exports of route modules (app/routes/),
+ * and functions whose body starts with a "use server" directive (server
+ * actions). */
 #include <string.h>
 
 #include "analysis.h"
@@ -16,8 +22,50 @@
 
 extern const char rl_doc__client_side_token_minting[];
 
+/* The name of a function node: its own, or the variable it initialises. */
+static int function_name(rl_jsfile *jf, TSNode fn, const char **name, size_t *len) {
+  TSNode n = ts_node_child_by_field_name(fn, "name", 4);
+  if (ts_node_is_null(n)) {
+    TSNode p = ts_node_parent(fn);
+    if (ts_node_is_null(p) || strcmp(ts_node_type(p), "variable_declarator") != 0) return 0;
+    n = ts_node_child_by_field_name(p, "name", 4);
+  }
+  if (ts_node_is_null(n)) return 0;
+  *name = rl_js_text(jf, n, len);
+  return 1;
+}
+
+static int name_is(const char *name, size_t len, const char *s) { return strlen(s) == len && !memcmp(name, s, len); }
+
+/* A function body that starts with the "use server" directive. */
+static int use_server(rl_jsfile *jf, TSNode fn) {
+  TSNode body = ts_node_child_by_field_name(fn, "body", 4);
+  if (ts_node_is_null(body) || strcmp(ts_node_type(body), "statement_block") != 0) return 0;
+  TSNode first = ts_node_named_child(body, 0);
+  if (ts_node_is_null(first) || strcmp(ts_node_type(first), "expression_statement") != 0) return 0;
+  const char *v;
+  size_t len;
+  return rl_js_string_value(jf, ts_node_named_child(first, 0), &v, &len) && name_is(v, len, "use server");
+}
+
+/* 1 if n runs only on the server although the file is client code. */
+static int server_only(rl_ctx *ctx, rl_jsfile *jf, TSNode n) {
+  const char *path = rl_ctx_source(ctx)->path;
+  int remix_route = path && (strstr(path, "app/routes/") != NULL);
+  for (TSNode fn = rl_js_enclosing_function(n); !ts_node_is_null(fn); fn = rl_js_enclosing_function(fn)) {
+    if (use_server(jf, fn)) return 1;
+    const char *name;
+    size_t len;
+    if (!function_name(jf, fn, &name, &len)) continue;
+    if (name_is(name, len, "getServerSideProps") || name_is(name, len, "getStaticProps")) return 1;
+    if (remix_route && (name_is(name, len, "loader") || name_is(name, len, "action"))) return 1;
+  }
+  return 0;
+}
+
 static void report_mint(void *data, const rl_mint *m) {
   rl_ctx *ctx = data;
+  if (server_only(ctx, rl_ctx_js(ctx), m->call)) return;
   size_t pl = strlen(m->package);
   /* "jsonwebtoken sign()" names its package already; the SDKs get it added */
   if (!rl_strncasecmp_ascii(m->what, m->package, pl))
