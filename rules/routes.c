@@ -135,6 +135,8 @@ typedef struct walk {
   const char *file_kind;     /* "next-pages", "next-app", "expo-api" or NULL */
   const char *file_route;    /* the route path derived from the file path */
   const char *fn_route;      /* supabase/functions/<name> -> /functions/v1/<name> */
+  int nuxt_only;             /* server/api/: only defineEventHandler exports */
+  const char *file_method;   /* from the file name (Nuxt token.post.ts) */
   rl_route_cb cb;
   void *data;
   int count_only;
@@ -542,8 +544,15 @@ static void on_class(walk *w, TSNode cls) {
 /* ---- file routes: Next.js pages/api, app router, Expo API routes ------------------- */
 
 static const char *next_method(walk *w, TSNode fn);
+static const char *verb_name(const char *s, size_t n);
 
 static void file_route(walk *w, TSNode reg, const char *method, TSNode handler_expr, TSNode handler) {
+  if (w->nuxt_only) {
+    TSNode e = rl_js_unwrap(handler_expr);
+    if (!type_is(e, "call_expression")) return;
+    TSNode fn = field(e, "function");
+    if (!rl_js_text_is(w->jf, fn, "defineEventHandler") && !rl_js_text_is(w->jf, fn, "eventHandler")) return;
+  }
   rl_route r;
   memset(&r, 0, sizeof r);
   r.framework = w->file_kind;
@@ -551,7 +560,7 @@ static void file_route(walk *w, TSNode reg, const char *method, TSNode handler_e
   r.registration = reg;
   r.handler_expr = handler_expr;
   r.handler = ts_node_is_null(handler) ? rl_route_function_of(w->jf, w->root, handler_expr) : handler;
-  r.method = method ? method : next_method(w, r.handler);
+  r.method = method ? method : w->file_method ? w->file_method : next_method(w, r.handler);
   set_params(w, &r);
   emit(w, &r);
 }
@@ -566,7 +575,7 @@ static const char *verb_name(const char *s, size_t n) {
 static void on_export(walk *w, TSNode ex) {
   if (!w->file_kind) return;
   TSNode null = {{0}, NULL, NULL};
-  if (!strcmp(w->file_kind, "next-pages")) {
+  if (!strcmp(w->file_kind, "next-pages") || !strcmp(w->file_kind, "vercel") || !strcmp(w->file_kind, "nuxt")) {
     /* export default <handler> */
     int is_default = 0;
     for (uint32_t k = 0; k < ts_node_child_count(ex); k++)
@@ -703,6 +712,37 @@ static void classify_path(walk *w, rl_arena *a) {
   }
   int expo = stem > 4 && !memcmp(dot - 4, "+api", 4);
   int next = stem == 5 && !memcmp(base, "route", 5);
+  /* Vercel serverless functions: api/... at a project's top level, not
+   * src/api/ or lib/api/ (front-end fetch wrappers) nor an Express app's
+   * controllers; Nuxt/Nitro server/api/... when the default export is a
+   * defineEventHandler(...) */
+  const char *va = find_component(p, "api/");
+  if (va && !expo && !next) {
+    static const char *const front[] = {"src/", "lib/", "app/", "routes/", "controllers/", "handlers/", NULL};
+    int skip = 0;
+    for (size_t i = 0; front[i]; i++) {
+      size_t k = strlen(front[i]);
+      if ((size_t)(va - p) >= k && !memcmp(va - k, front[i], k)) skip = 1;
+    }
+    if (!skip) {
+      w->nuxt_only = (size_t)(va - p) >= 7 && !memcmp(va - 7, "server/", 7);
+      char *route = rl_arena_printf(a, "/%.*s", (int)(dot - va), va);
+      size_t n = strlen(route);
+      if (n >= 6 && !strcmp(route + n - 6, "/index")) route[n - 6] = '\0';
+      /* Nuxt: token.post.ts is POST /api/token */
+      char *mdot = strrchr(route, '.');
+      if (w->nuxt_only && mdot) {
+        const char *v = upper(a, mdot + 1, strlen(mdot + 1));
+        if (verb_name(v, strlen(v))) {
+          w->file_method = verb_name(v, strlen(v));
+          *mdot = '\0';
+        }
+      }
+      w->file_route = route;
+      w->file_kind = w->nuxt_only ? "nuxt" : "vercel";
+      return;
+    }
+  }
   if (!expo && !next) return;
   const char *ap = find_component(p, "app/");
   if (!ap && !expo) return;
@@ -744,6 +784,17 @@ static void classify_imports(walk *w) {
     if (rl_js_imports(w->jf, others[i])) w->server_import = 1;
 }
 
+/* CommonJS: module.exports = (req, res) => { ... } in pages/api or a Vercel
+ * function. */
+static void on_module_exports(walk *w, TSNode stmt) {
+  if (!w->file_kind || (strcmp(w->file_kind, "next-pages") && strcmp(w->file_kind, "vercel"))) return;
+  TSNode e = ts_node_named_child(stmt, 0);
+  if (!type_is(e, "assignment_expression")) return;
+  if (!rl_js_text_is(w->jf, field(e, "left"), "module.exports")) return;
+  TSNode null = {{0}, NULL, NULL};
+  file_route(w, stmt, NULL, field(e, "right"), null);
+}
+
 static int visit(void *data, TSNode n) {
   walk *w = data;
   const char *t = ts_node_type(n);
@@ -753,6 +804,8 @@ static int visit(void *data, TSNode n) {
     on_class(w, n);
   else if (!strcmp(t, "export_statement") && ts_node_eq(ts_node_parent(n), w->root))
     on_export(w, n);
+  else if (!strcmp(t, "expression_statement") && ts_node_eq(ts_node_parent(n), w->root))
+    on_module_exports(w, n);
   return 0;
 }
 

@@ -29,6 +29,10 @@
  *             `export { h as POST }`); path from the folders below app/,
  *             route groups "(x)" dropped
  *   expo-api  the same exports in Expo Router API routes (*+api.ts)
+ *   vercel    the default export (or module.exports) of api/... files outside
+ *             src/, lib/, app/, routes/, controllers/, handlers/ (Vercel
+ *             serverless functions); path "/api/..."
+ *   nuxt      server/api/... whose default export is defineEventHandler(h)
  *   supabase  serve(h) from Deno's std http/server, or Deno.serve([opts,] h),
  *             in any file; path "/functions/v1/<name>" under
  *             supabase/functions/<name>/, else "*"
@@ -47,7 +51,8 @@
 
 typedef struct rl_route {
   const char *framework; /* "express", "koa", "hono", "fastify", "nestjs",
-                            "next-pages", "next-app", "expo-api", "supabase" */
+                            "next-pages", "next-app", "expo-api", "vercel",
+                            "nuxt", "supabase" */
   const char *method;    /* upper case: "GET", "POST", ...; "*" = any */
   const char *path;      /* "/api/token", "/rooms/:id/token"; "*" if unknown */
   TSNode handler;        /* function node handling the request (arrow_function,

@@ -3,6 +3,7 @@
  * Sinks, inside a route handler found by rules/routes.c:
  *   <res>.json/send/end/jsonp(x) (also through res.status(200).json(x)),
  *   reply.send(x), c.json/text(x) (Hono), ctx.body = x / ctx.response.body = x,
+ *   the returned value of a Nuxt defineEventHandler,
  *   NextResponse.json(x), Response.json(x), new Response(x) /
  *   new NextResponse(x) (JSON.stringify(y) is looked through), and the
  *   returned value of a NestJS controller method or a Fastify handler.
@@ -336,7 +337,7 @@ static int sink_visit(void *data, TSNode n) {
     return 0;
   }
   if (!strcmp(t, "return_statement")) {
-    if (strcmp(r->framework, "nestjs") && strcmp(r->framework, "fastify")) return 0;
+    if (strcmp(r->framework, "nestjs") && strcmp(r->framework, "fastify") && strcmp(r->framework, "nuxt")) return 0;
     if (!ts_node_eq(rl_js_enclosing_function(n), r->handler)) return 0;
     TSNode v = rl_js_unwrap(ts_node_named_child(n, 0));
     if (!ts_node_is_null(v) && !type_is(v, "call_expression")) check_payload(st, n, v);

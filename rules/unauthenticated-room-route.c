@@ -386,7 +386,8 @@ static void on_route(void *data, const rl_route *r) {
   if (!strcmp(r->framework, "nestjs"))
     advice = "add @UseGuards(...) with an auth guard and answer 403 to";
   else if (!strcmp(r->framework, "next-pages") || !strcmp(r->framework, "next-app") ||
-           !strcmp(r->framework, "expo-api") || !strcmp(r->framework, "supabase"))
+           !strcmp(r->framework, "expo-api") || !strcmp(r->framework, "supabase") ||
+           !strcmp(r->framework, "vercel") || !strcmp(r->framework, "nuxt"))
     advice = "check the session or the Authorization header first and answer 401/403 to";
   else
     advice = "add auth middleware and answer 403 to";

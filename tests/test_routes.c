@@ -183,6 +183,15 @@ static void routes__next(void **state) {
                 "next-app PUT /api/token fn=function_declaration mw=0 req=req res=-;");
   /* a component named route.tsx outside app/ is nothing */
   expect_routes("src/route.ts", "export function GET() {}\n", "");
+  /* Vercel functions at the top level, Nuxt server routes; not front-end api/ helpers */
+  expect_routes("api/token.js", "module.exports = async (req, res) => { res.json({}); };\n",
+                "vercel * /api/token fn=arrow_function mw=0 req=req res=res;");
+  expect_routes("demo/api/rooms/index.ts", "export default async function handler(req, res) {}\n",
+                "vercel * /api/rooms fn=function_declaration mw=0 req=req res=res;");
+  expect_routes("src/api/token.js", "export default async function getToken(room) {}\n", "");
+  expect_routes("server/api/token.post.ts", "export default defineEventHandler(async (event) => ({}));\n",
+                "nuxt POST /api/token fn=arrow_function mw=0 req=event res=-;");
+  expect_routes("server/api/helpers.js", "export default function makeToken(req, res) {}\n", "");
   expect_routes("app/api/token+api.ts", "export function POST(request) {}\n",
                 "expo-api POST /api/token fn=function_declaration mw=0 req=request res=-;");
 }
