@@ -649,8 +649,8 @@ static int html_end(rl_sink *s, const rl_summary *sum) {
                 RL_VERSION, sum->files_scanned, sum->files_scanned == 1 ? "" : "s", sum->files_skipped);
   rl_buf_puts(b, "<div class=\"wrap\">\n<section class=\"summary\">\n<div class=\"cards\">\n");
   rl_buf_printf(b, "<div class=\"card\"><div class=\"num\" id=\"problem-count\">%zu</div>"
-                   "<div class=\"lbl\">problems</div></div>\n",
-                problems);
+                   "<div class=\"lbl\">%s</div></div>\n",
+                problems, problems == 1 ? "problem" : "problems");
   card(b, "error", sum->errors, sum->errors == 1 ? "error" : "errors");
   card(b, "warning", sum->warnings, sum->warnings == 1 ? "warning" : "warnings");
   card(b, "note", sum->notes, sum->notes == 1 ? "note" : "notes");
