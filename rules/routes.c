@@ -719,10 +719,18 @@ static void classify_path(walk *w, rl_arena *a) {
   const char *va = find_component(p, "api/");
   if (va && !expo && !next) {
     static const char *const front[] = {"src/", "lib/", "app/", "routes/", "controllers/", "handlers/", NULL};
+    /* any of these anywhere above api/: library or build code, not a
+     * project's top-level functions folder */
+    static const char *const above[] = {"node_modules/", "lib/", "dist/", "build/", "src/", "rest/", "client/",
+                                        "components/", "package/", NULL};
     int skip = 0;
     for (size_t i = 0; front[i]; i++) {
       size_t k = strlen(front[i]);
       if ((size_t)(va - p) >= k && !memcmp(va - k, front[i], k)) skip = 1;
+    }
+    for (size_t i = 0; above[i] && !skip; i++) {
+      const char *f = find_component(p, above[i]);
+      if (f && f < va) skip = 1;
     }
     if (!skip) {
       w->nuxt_only = (size_t)(va - p) >= 7 && !memcmp(va - 7, "server/", 7);

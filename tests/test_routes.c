@@ -191,6 +191,7 @@ static void routes__next(void **state) {
   expect_routes("src/api/token.js", "export default async function getToken(room) {}\n", "");
   expect_routes("server/api/token.post.ts", "export default defineEventHandler(async (event) => ({}));\n",
                 "nuxt POST /api/token fn=arrow_function mw=0 req=event res=-;");
+  expect_routes("node_modules/twilio/lib/rest/api/index.js", "module.exports = function (req, res) {};\n", "");
   expect_routes("server/api/helpers.js", "export default function makeToken(req, res) {}\n", "");
   expect_routes("app/api/token+api.ts", "export function POST(request) {}\n",
                 "expo-api POST /api/token fn=function_declaration mw=0 req=request res=-;");
