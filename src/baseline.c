@@ -11,7 +11,7 @@
 #include "util.h"
 
 #define MAX_BASELINE_SIZE (256u << 20)
-#define FINGERPRINT_KEY "roomlint/v1" /* as report_sarif.c writes it */
+#define FINGERPRINT_KEY   "roomlint/v1" /* as report_sarif.c writes it */
 
 struct rl_baseline {
   uint64_t *fps; /* sorted, unique */
@@ -25,9 +25,12 @@ static int parse_fp(const char *s, uint64_t *out) {
   for (int i = 0; i < 16; i++) {
     char c = s[i];
     unsigned d;
-    if (c >= '0' && c <= '9') d = (unsigned)(c - '0');
-    else if (c >= 'a' && c <= 'f') d = (unsigned)(c - 'a' + 10);
-    else return -1;
+    if (c >= '0' && c <= '9')
+      d = (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      d = (unsigned)(c - 'a' + 10);
+    else
+      return -1;
     v = (v << 4) | d;
   }
   *out = v;
@@ -120,8 +123,8 @@ int rl_baseline_load(rl_baseline **out, const char *path) {
   json_error_t err;
   root = json_loadb(bytes, len, 0, &err);
   if (!root) {
-    rl_error_set("baseline %s:%d: not JSON: %s (give a report written by roomlint -f sarif or -f json)", path,
-                 err.line, err.text);
+    rl_error_set("baseline %s:%d: not JSON: %s (give a report written by roomlint -f sarif or -f json)", path, err.line,
+                 err.text);
     rc = RL_EINVALID;
     goto cleanup;
   }
@@ -168,12 +171,18 @@ int rl_baseline_has(const rl_baseline *b, const char *fp) {
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if (b->fps[mid] == v) return 1;
-    if (b->fps[mid] < v) lo = mid + 1;
-    else hi = mid;
+    if (b->fps[mid] < v)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return 0;
 }
 
-size_t rl_baseline_count(const rl_baseline *b) { return b ? b->n : 0; }
+size_t rl_baseline_count(const rl_baseline *b) {
+  return b ? b->n : 0;
+}
 
-const char *rl_baseline_reason(const rl_baseline *b) { return b ? b->reason : NULL; }
+const char *rl_baseline_reason(const rl_baseline *b) {
+  return b ? b->reason : NULL;
+}

@@ -12,7 +12,7 @@
 #include "util.h"
 
 #define MAX_CONFIG_SIZE (1u << 20)
-#define CONFIG_NAME ".roomlint.yml"
+#define CONFIG_NAME     ".roomlint.yml"
 
 typedef struct loader {
   yaml_document_t *doc;
@@ -21,7 +21,9 @@ typedef struct loader {
   char *dir; /* the config file's directory, for rule-packs */
 } loader;
 
-static unsigned line_of(const yaml_node_t *n) { return (unsigned)n->start_mark.line + 1; }
+static unsigned line_of(const yaml_node_t *n) {
+  return (unsigned)n->start_mark.line + 1;
+}
 
 /* The message names the file and line: "FILE:LINE: problem". */
 static int fail(const loader *ld, unsigned line, const char *fmt, ...) RL_PRINTF(3, 4);
@@ -36,7 +38,9 @@ static int fail(const loader *ld, unsigned line, const char *fmt, ...) {
   return RL_EINVALID;
 }
 
-static const char *scalar(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
+static const char *scalar(const yaml_node_t *n) {
+  return (const char *)n->data.scalar.value;
+}
 
 static void list_push(rl_config_list *l, const char *v, unsigned line) {
   l->v = rl_xreallocarray(l->v, l->n + 2, sizeof *l->v);
@@ -53,7 +57,8 @@ static void list_init(rl_config_list *l) {
 }
 
 static void list_free(rl_config_list *l) {
-  for (size_t i = 0; i < l->n; i++) free((char *)l->v[i]);
+  for (size_t i = 0; i < l->n; i++)
+    free((char *)l->v[i]);
   free(l->v);
   free(l->line);
   memset(l, 0, sizeof *l);
@@ -89,8 +94,8 @@ static const char *check_package(const char *v) {
     return "a scoped package name is @scope/name";
   if (v[0] != '@' && slash) return "a package name has no '/' unless it is scoped (@scope/name)";
   for (const char *p = v; *p; p++) {
-    int ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' ||
-             *p == '~' || *p == '/' || (*p == '@' && p == v);
+    int ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~' ||
+             *p == '/' || (*p == '@' && p == v);
     if (!ok) return "a package name has lower-case letters, digits and - . _ ~ only";
   }
   return NULL;
@@ -108,8 +113,7 @@ static const char *check_dir(const char *v) {
 }
 
 /* A list of strings: a sequence of scalars, or one scalar. */
-static int read_list(loader *ld, const yaml_node_t *key, const yaml_node_t *val, rl_config_list *out,
-                     check_fn check) {
+static int read_list(loader *ld, const yaml_node_t *key, const yaml_node_t *val, rl_config_list *out, check_fn check) {
   list_init(out);
   const yaml_node_t *single = NULL;
   size_t n = 0;
@@ -281,9 +285,10 @@ static int read_top(loader *ld, const yaml_node_t *root) {
 }
 
 static void init_lists(rl_config *c) {
-  rl_config_list *all[] = {&c->enable,       &c->disable,     &c->ignore,           &c->secret_names,
-                           &c->auth_names,   &c->client_sdks, &c->server_frameworks, &c->rule_packs};
-  for (size_t i = 0; i < RL_ARRAY_LEN(all); i++) list_init(all[i]);
+  rl_config_list *all[] = {&c->enable,      &c->disable,           &c->ignore,    &c->secret_names, &c->auth_names,
+                           &c->client_sdks, &c->server_frameworks, &c->rule_packs};
+  for (size_t i = 0; i < RL_ARRAY_LEN(all); i++)
+    list_init(all[i]);
 }
 
 int rl_config_load(rl_config **out, const char *path) {
@@ -301,8 +306,10 @@ int rl_config_load(rl_config **out, const char *path) {
   ld.path = path;
   ld.dir = rl_xstrdup(path);
   char *slash = strrchr(ld.dir, '/');
-  if (slash == ld.dir) slash[1] = '\0';
-  else if (slash) *slash = '\0';
+  if (slash == ld.dir)
+    slash[1] = '\0';
+  else if (slash)
+    *slash = '\0';
   else {
     free(ld.dir);
     ld.dir = rl_xstrdup(".");
@@ -346,10 +353,12 @@ cleanup:
 
 void rl_config_free(rl_config *c) {
   if (!c) return;
-  rl_config_list *all[] = {&c->enable,       &c->disable,     &c->ignore,           &c->secret_names,
-                           &c->auth_names,   &c->client_sdks, &c->server_frameworks, &c->rule_packs};
-  for (size_t i = 0; i < RL_ARRAY_LEN(all); i++) list_free(all[i]);
-  for (size_t i = 0; i < c->nseverities; i++) free((char *)c->severities[i].rule_id);
+  rl_config_list *all[] = {&c->enable,      &c->disable,           &c->ignore,    &c->secret_names, &c->auth_names,
+                           &c->client_sdks, &c->server_frameworks, &c->rule_packs};
+  for (size_t i = 0; i < RL_ARRAY_LEN(all); i++)
+    list_free(all[i]);
+  for (size_t i = 0; i < c->nseverities; i++)
+    free((char *)c->severities[i].rule_id);
   free(c->severities);
   free(c->severity_line);
   free(c->path);
@@ -393,14 +402,18 @@ int rl_config_check_rules(const rl_config *c, int (*known)(void *data, const cha
 static const rl_config *g_installed;
 static const char *const g_empty[] = {NULL};
 
-void rl_config_install(const rl_config *c) { g_installed = c; }
+void rl_config_install(const rl_config *c) {
+  g_installed = c;
+}
 
 /* Equal ignoring ASCII case and the separators _ - $. */
 static int name_eq(const char *a, const char *b, size_t bn) {
   size_t i = 0, j = 0;
   for (;;) {
-    while (a[i] == '_' || a[i] == '-' || a[i] == '$') i++;
-    while (j < bn && (b[j] == '_' || b[j] == '-' || b[j] == '$')) j++;
+    while (a[i] == '_' || a[i] == '-' || a[i] == '$')
+      i++;
+    while (j < bn && (b[j] == '_' || b[j] == '-' || b[j] == '$'))
+      j++;
     if (!a[i] || j == bn) return !a[i] && j == bn;
     if (rl_ascii_lower((unsigned char)a[i]) != rl_ascii_lower((unsigned char)b[j])) return 0;
     i++;

@@ -25,8 +25,8 @@
 #include "finding.h"
 
 typedef struct rl_config_list {
-  const char **v;    /* NULL-terminated (never NULL after load) */
-  unsigned *line;    /* 1-based line of each entry in the file */
+  const char **v; /* NULL-terminated (never NULL after load) */
+  unsigned *line; /* 1-based line of each entry in the file */
   size_t n;
 } rl_config_list;
 

@@ -57,13 +57,20 @@ static void esc_n(rl_buf *b, const char *s, size_t n) {
               (step == 2 && u[0] == 0xC2 && u[1] <= 0x9F) ||
               (step == 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE) ||
               (step == 3 && u[0] == 0xE2 && u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9);
-    if (bad) rl_buf_puts(b, "\xEF\xBF\xBD");
-    else if (u[0] == '&') rl_buf_puts(b, "&amp;");
-    else if (u[0] == '<') rl_buf_puts(b, "&lt;");
-    else if (u[0] == '>') rl_buf_puts(b, "&gt;");
-    else if (u[0] == '"') rl_buf_puts(b, "&quot;");
-    else if (u[0] == '\'') rl_buf_puts(b, "&#39;");
-    else rl_buf_put(b, s + i, step);
+    if (bad)
+      rl_buf_puts(b, "\xEF\xBF\xBD");
+    else if (u[0] == '&')
+      rl_buf_puts(b, "&amp;");
+    else if (u[0] == '<')
+      rl_buf_puts(b, "&lt;");
+    else if (u[0] == '>')
+      rl_buf_puts(b, "&gt;");
+    else if (u[0] == '"')
+      rl_buf_puts(b, "&quot;");
+    else if (u[0] == '\'')
+      rl_buf_puts(b, "&#39;");
+    else
+      rl_buf_put(b, s + i, step);
     i += step;
   }
 }
@@ -81,7 +88,9 @@ static void anchor(rl_buf *b, const char *prefix, const char *id) {
 
 /* ---- copying results ----------------------------------------------------- */
 
-static char *dup_or_null(const char *s) { return s ? rl_xstrdup(s) : NULL; }
+static char *dup_or_null(const char *s) {
+  return s ? rl_xstrdup(s) : NULL;
+}
 
 static long rule_index(const html_sink *h, const rl_rule *r) {
   for (size_t i = 0; i < h->nrules; i++)
@@ -136,15 +145,15 @@ enum { TK_PLAIN, TK_KEYWORD, TK_STRING, TK_COMMENT, TK_NUMBER, TK_MASK };
 static const char *const tk_class[] = {NULL, "k", "s", "c", "n", "m"};
 
 static int is_ident(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         c >= 0x80;
 }
 
 static int is_keyword(const char *p, size_t n) {
-  static const char *const kw[] = {"async",  "await", "break",  "case",   "catch",  "class", "const",
-                                   "default", "else", "export", "false",  "for",    "from",  "function",
-                                   "if",     "import", "let",   "new",    "null",   "return", "switch",
-                                   "this",   "throw", "true",   "try",    "typeof", "undefined", "var",
-                                   "while"};
+  static const char *const kw[] = {"async", "await",  "break",     "case",   "catch",  "class",    "const", "default",
+                                   "else",  "export", "false",     "for",    "from",   "function", "if",    "import",
+                                   "let",   "new",    "null",      "return", "switch", "this",     "throw", "true",
+                                   "try",   "typeof", "undefined", "var",    "while"};
   for (size_t i = 0; i < RL_ARRAY_LEN(kw); i++)
     if (strlen(kw[i]) == n && memcmp(kw[i], p, n) == 0) return 1;
   return 0;
@@ -177,12 +186,14 @@ static void classify(const char *p, size_t n, unsigned char *cls, int dotenv) {
       i = j;
     } else if (c >= '0' && c <= '9') {
       size_t j = i;
-      while (j < n && is_ident((unsigned char)p[j])) j++;
+      while (j < n && is_ident((unsigned char)p[j]))
+        j++;
       memset(cls + i, TK_NUMBER, j - i);
       i = j;
     } else if (is_ident(c)) {
       size_t j = i;
-      while (j < n && is_ident((unsigned char)p[j])) j++;
+      while (j < n && is_ident((unsigned char)p[j]))
+        j++;
       if (!dotenv && is_keyword(p + i, j - i)) memset(cls + i, TK_KEYWORD, j - i);
       i = j;
     } else {
@@ -239,7 +250,8 @@ static void snippet(rl_buf *b, const hfinding *f, int dotenv) {
     uint64_t from = line == f->start_line ? f->start_col : 1;
     /* Continuation lines: the emphasis starts at the code, not the indentation. */
     if (line != f->start_line)
-      while (from - 1 < shown && (p[from - 1] == ' ' || p[from - 1] == '\t')) from++;
+      while (from - 1 < shown && (p[from - 1] == ' ' || p[from - 1] == '\t'))
+        from++;
     uint64_t to = line == f->end_line ? f->end_col : UINT64_MAX;
     if (line > f->end_line) to = 0;
     uint32_t col0 = first && f->snippet_col ? f->snippet_col + 1 : 1;
@@ -335,7 +347,8 @@ static size_t list_marker(const char *s, size_t n, int *ordered) {
     return 2;
   }
   size_t i = 0;
-  while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+  while (i < n && s[i] >= '0' && s[i] <= '9')
+    i++;
   if (i > 0 && i + 1 < n && s[i] == '.' && s[i + 1] == ' ') {
     *ordered = 1;
     return i + 2;
@@ -353,10 +366,13 @@ static void table_row(rl_buf *b, const char *s, size_t n, int header) {
   size_t i = s[0] == '|' ? 1 : 0;
   while (i < n) {
     size_t j = i;
-    while (j < n && !(s[j] == '|' && (j == 0 || s[j - 1] != '\\'))) j++;
+    while (j < n && !(s[j] == '|' && (j == 0 || s[j - 1] != '\\')))
+      j++;
     size_t a = i, z = j;
-    while (a < z && s[a] == ' ') a++;
-    while (z > a && s[z - 1] == ' ') z--;
+    while (a < z && s[a] == ' ')
+      a++;
+    while (z > a && s[z - 1] == ' ')
+      z--;
     if (j < n || z > a) {
       rl_buf_puts(b, header ? "<th>" : "<td>");
       inline_md(b, s + a, z - a);
@@ -395,7 +411,8 @@ static void markdown(rl_buf *b, const char *md) {
       continue;
     }
     size_t indent = 0;
-    while (indent < n && line[indent] == ' ') indent++;
+    while (indent < n && line[indent] == ' ')
+      indent++;
     const char *t = line + indent;
     size_t tn = n - indent;
     if (tn == 0) {
@@ -404,7 +421,8 @@ static void markdown(rl_buf *b, const char *md) {
     }
     if (t[0] == '#') {
       size_t level = 0;
-      while (level < tn && t[level] == '#') level++;
+      while (level < tn && t[level] == '#')
+        level++;
       md_close(b, &blk, &item_open);
       if (!seen_title && level == 1) {
         seen_title = 1;
@@ -597,8 +615,8 @@ static void card(rl_buf *b, const char *cls, size_t n, const char *label) {
 
 static void finding_html(rl_buf *b, const hfile *f, const hfinding *d, int dotenv) {
   const char *sev = sev_class[d->severity <= RL_SEV_ERROR ? d->severity : 0];
-  rl_buf_printf(b, "<article class=\"finding %s%s\">\n<div class=\"head\"><span class=\"badge %s\">%s</span>",
-                sev, d->suppressed ? " quiet" : "", sev, sev);
+  rl_buf_printf(b, "<article class=\"finding %s%s\">\n<div class=\"head\"><span class=\"badge %s\">%s</span>", sev,
+                d->suppressed ? " quiet" : "", sev, sev);
   rl_buf_printf(b, "<span class=\"loc\" title=\"");
   esc(b, f->path);
   rl_buf_printf(b, ":%u:%u\">%u:%u</span><span class=\"msg\">", (unsigned)d->start_line, (unsigned)d->start_col,
@@ -643,13 +661,15 @@ static int html_end(rl_sink *s, const rl_summary *sum) {
                  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
                  "'unsafe-inline'; img-src data:\">\n"
                  "<title>roomlint report</title>\n<style>");
-  for (size_t i = 0; i < RL_ARRAY_LEN(css); i++) rl_buf_puts(b, css[i]);
+  for (size_t i = 0; i < RL_ARRAY_LEN(css); i++)
+    rl_buf_puts(b, css[i]);
   rl_buf_puts(b, "</style>\n</head>\n<body>\n<header class=\"top\"><div class=\"wrap\"><h1>roomlint report</h1>");
   rl_buf_printf(b, "<span class=\"meta\">roomlint %s &middot; %zu file%s scanned, %zu skipped</span></div></header>\n",
                 RL_VERSION, sum->files_scanned, sum->files_scanned == 1 ? "" : "s", sum->files_skipped);
   rl_buf_puts(b, "<div class=\"wrap\">\n<section class=\"summary\">\n<div class=\"cards\">\n");
-  rl_buf_printf(b, "<div class=\"card\"><div class=\"num\" id=\"problem-count\">%zu</div>"
-                   "<div class=\"lbl\">%s</div></div>\n",
+  rl_buf_printf(b,
+                "<div class=\"card\"><div class=\"num\" id=\"problem-count\">%zu</div>"
+                "<div class=\"lbl\">%s</div></div>\n",
                 problems, problems == 1 ? "problem" : "problems");
   card(b, "error", sum->errors, sum->errors == 1 ? "error" : "errors");
   card(b, "warning", sum->warnings, sum->warnings == 1 ? "warning" : "warnings");
@@ -657,7 +677,8 @@ static int html_end(rl_sink *s, const rl_summary *sum) {
   card(b, "quiet", sum->suppressed, "suppressed");
   rl_buf_puts(b, "</div>\n");
   if (sum->failed)
-    rl_buf_puts(b, "<p class=\"verdict fail\">This run fails: there are findings at or above the --fail-on level.</p>\n");
+    rl_buf_puts(b,
+                "<p class=\"verdict fail\">This run fails: there are findings at or above the --fail-on level.</p>\n");
   else if (problems)
     rl_buf_puts(b, "<p class=\"verdict pass\">This run passes: no finding reaches the --fail-on level.</p>\n");
   else
@@ -714,7 +735,8 @@ static int html_end(rl_sink *s, const rl_summary *sum) {
     const rl_rule *r = h->rules[k];
     int fired = 0;
     for (size_t i = 0; i < h->nfiles && !fired; i++)
-      for (size_t j = 0; j < h->files[i].n && !fired; j++) fired = h->files[i].f[j].rule == r;
+      for (size_t j = 0; j < h->files[i].n && !fired; j++)
+        fired = h->files[i].f[j].rule == r;
     if (!fired) continue;
     if (!any_doc) rl_buf_puts(b, "<h2>The rules</h2>\n");
     any_doc = 1;
@@ -730,8 +752,9 @@ static int html_end(rl_sink *s, const rl_summary *sum) {
     if (r->doc && r->doc[0]) markdown(b, r->doc);
     rl_buf_puts(b, "</section>\n");
   }
-  rl_buf_printf(b, "<footer>Generated by roomlint %s. Secrets are masked: the first four characters and the "
-                   "length.</footer>\n</div>\n</body>\n</html>\n",
+  rl_buf_printf(b,
+                "<footer>Generated by roomlint %s. Secrets are masked: the first four characters and the "
+                "length.</footer>\n</div>\n</body>\n</html>\n",
                 RL_VERSION);
   size_t wrote = fwrite(b->ptr, 1, b->len, h->out);
   if (wrote != b->len || fflush(h->out) != 0 || ferror(h->out)) {

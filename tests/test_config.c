@@ -109,13 +109,15 @@ static void config__errors_name_the_line(void **state) {
   expect_error("\nmax-token-ttl: soon\n", "2: max-token-ttl: 'soon' is not a duration");
   expect_error("max-token-ttl: -5\n", "1: max-token-ttl");
   expect_error("rules:\n  severity:\n    hardcoded-secret: fatal\n", "3: severity of hardcoded-secret");
-  expect_error("rules:\n  disable:\n    - Hardcoded_Secret\n", "3: disable: 'Hardcoded_Secret': a rule id is kebab-case");
+  expect_error("rules:\n  disable:\n    - Hardcoded_Secret\n",
+               "3: disable: 'Hardcoded_Secret': a rule id is kebab-case");
   expect_error("client-sdks: ['@acme']\n", "1: client-sdks: '@acme': a scoped package name is @scope/name");
   expect_error("server-frameworks: [Polka]\n", "1: server-frameworks: 'Polka'");
   expect_error("secret-names: ['room pin']\n", "1: secret-names: 'room pin'");
   expect_error("ignore: {a: 1}\n", "1: ignore: expected a list of strings");
   expect_error("ignore:\n  - [a]\n", "2: ignore: expected a string");
-  expect_error("rule-packs: [/nonexistent-roomlint-dir]\n", "1: rule-packs: '/nonexistent-roomlint-dir' is not a directory");
+  expect_error("rule-packs: [/nonexistent-roomlint-dir]\n",
+               "1: rule-packs: '/nonexistent-roomlint-dir' is not a directory");
   expect_error("ignore: [a]\nignore: [b]\n", "2: 'ignore' is given twice (also on line 1)");
   expect_error("- a\n- b\n", "1: expected a mapping of settings");
   expect_error("ignore: [a\n", "not valid YAML");
@@ -186,12 +188,9 @@ static void config__find(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(config__full_example_loads),
-      cmocka_unit_test(config__empty_file_is_fine),
-      cmocka_unit_test(config__errors_name_the_line),
-      cmocka_unit_test(config__unknown_rule_ids_name_the_line),
-      cmocka_unit_test(config__registries),
-      cmocka_unit_test(config__find),
+      cmocka_unit_test(config__full_example_loads),   cmocka_unit_test(config__empty_file_is_fine),
+      cmocka_unit_test(config__errors_name_the_line), cmocka_unit_test(config__unknown_rule_ids_name_the_line),
+      cmocka_unit_test(config__registries),           cmocka_unit_test(config__find),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
