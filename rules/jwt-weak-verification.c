@@ -50,11 +50,13 @@ static int is_any_verify(const char *c) {
   return c && (is_verify(c) || strcmp(c, "jose:jwtVerify") == 0 || strcmp(c, "jose:compactVerify") == 0);
 }
 
+/* "jwt.verify()", or "check() (jsonwebtoken's verify)" for an alias. */
 static const char *callee_shown(rl_ctx *ctx, TSNode call) {
   size_t n;
   const char *t = rl_ctx_text(ctx, field(call, "function"), &n);
-  if (n > 40 || memchr(t, '\n', n)) return "verify";
-  return rl_arena_strndup(rl_ctx_arena(ctx), t, n);
+  if (n > 40 || memchr(t, '\n', n)) return "jsonwebtoken's verify()";
+  if (n >= 6 && memcmp(t + n - 6, "verify", 6) == 0) return rl_arena_printf(rl_ctx_arena(ctx), "%.*s()", (int)n, t);
+  return rl_arena_printf(rl_ctx_arena(ctx), "%.*s() (jsonwebtoken's verify)", (int)n, t);
 }
 
 /* ---- verify ---------------------------------------------------------------- */
@@ -83,7 +85,7 @@ static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   }
   if (ts_node_is_null(opts)) {
     rl_report(ctx, call,
-              "%s() without an `algorithms` option accepts whatever algorithm the token's header names: pin it, "
+              "%s without an `algorithms` option accepts whatever algorithm the token's header names: pin it, "
               "e.g. { algorithms: ['HS256'] }",
               fn);
     return;
@@ -93,7 +95,7 @@ static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
     for (uint32_t i = 0; i < ts_node_named_child_count(opts); i++)
       if (type_is(ts_node_named_child(opts, i), "spread_element")) return;
     rl_report(ctx, call,
-              "%s() without an `algorithms` option accepts whatever algorithm the token's header names: pin it, "
+              "%s without an `algorithms` option accepts whatever algorithm the token's header names: pin it, "
               "e.g. { algorithms: ['HS256'] }",
               fn);
     return;
@@ -105,7 +107,7 @@ static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   }
   TSNode none;
   if (type_is(arr, "array") && array_has_none(jf, arr, &none))
-    rl_report(ctx, call, "%s() allows the 'none' algorithm: a token with no signature at all passes", fn);
+    rl_report(ctx, call, "%s allows the 'none' algorithm: a token with no signature at all passes", fn);
 }
 
 /* ---- decode ------------------------------------------------------------------ */
