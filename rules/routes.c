@@ -678,10 +678,8 @@ static int is_code_ext(const char *e) {
  * boundary in p, last occurrence; NULL if absent. */
 static const char *find_component(const char *p, const char *comp) {
   const char *found = NULL;
-  size_t cl = strlen(comp);
   for (const char *s = p; (s = strstr(s, comp)) != NULL; s++)
     if (s == p || s[-1] == '/') found = s;
-  (void)cl;
   return found;
 }
 

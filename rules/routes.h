@@ -29,10 +29,15 @@
  *             `export { h as POST }`); path from the folders below app/,
  *             route groups "(x)" dropped
  *   expo-api  the same exports in Expo Router API routes (*+api.ts)
- *   vercel    the default export (or module.exports) of api/... files outside
- *             src/, lib/, app/, routes/, controllers/, handlers/ (Vercel
- *             serverless functions); path "/api/..."
- *   nuxt      server/api/... whose default export is defineEventHandler(h)
+ *   vercel    the default export (or module.exports) of api/... files not
+ *             directly under src/, lib/, app/, routes/, controllers/,
+ *             handlers/ and with no node_modules/, lib/, dist/, build/, src/,
+ *             rest/, client/, components/ or package/ folder above (Vercel
+ *             serverless functions); path "/api/...". Paths are the display
+ *             paths, so scanning /home/me/src/app misses these.
+ *   nuxt      server/api/... whose default export is defineEventHandler(h);
+ *             token.post.ts is POST /api/token
+ *   (pages/api and vercel also take CommonJS `module.exports = handler`)
  *   supabase  serve(h) from Deno's std http/server, or Deno.serve([opts,] h),
  *             in any file; path "/functions/v1/<name>" under
  *             supabase/functions/<name>/, else "*"
@@ -62,8 +67,8 @@ typedef struct rl_route {
                             (identifier, wrapper call, member...); null for
                             nestjs and exported functions */
   TSNode registration;   /* the call app.post(...) / fastify.route(...) /
-                            serve(...), the method's @Post decorator, or the
-                            export_statement */
+                            serve(...), the method's @Post decorator, the
+                            export_statement or the module.exports statement */
   TSNode receiver;       /* `app` in app.post(...), `router` in
                             router.route('/x').post(...); else null */
   TSNode options;        /* fastify: the route options object; nestjs: the
