@@ -15,6 +15,8 @@ produce() { # name, then roomlint arguments
   "$RL" -f sarif --fail-on none -o "$TMP/sarif/$name.sarif" "$@"
 }
 produce demo-app fixtures/demo-app
+# every result suppressed as "external" by --baseline
+produce demo-app-baselined --baseline "$TMP/sarif/demo-app.sarif" fixtures/demo-app
 produce demo-app-with-pack --rules rules/examples fixtures/demo-app
 [ ! -d fixtures/fixed-app ] || produce fixed-app fixtures/fixed-app
 for d in fixtures/rules/*/; do
