@@ -25,6 +25,8 @@
  * session, token, login, admin, member. Names with limit/limiter/rate/
  * throttle/cors/json/parser/logger are not auth (authLimiter limits, it does
  * not authenticate).
+ * Names listed under `auth-middleware:` in .roomlint.yml count too
+ * (rl_config_is_auth_name), as middleware and as in-handler calls.
  * Not seen: auth applied in another file (a Next.js middleware.ts, a router
  * mounted behind auth elsewhere, Nest global guards). The .md says how to
  * suppress those. */
@@ -32,6 +34,7 @@
 
 #include "analysis.h"
 #include "bindname.h"
+#include "config.h"
 #include "routes.h"
 #include "rule.h"
 #include "util.h"
@@ -133,6 +136,7 @@ static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
   const char *canon = rl_js_resolve(jf, strcmp(ts_node_type(e), "call_expression") ? e
                                                                                    : ts_node_child_by_field_name(e, "function", 8));
   if (canon && auth_name(canon, strlen(canon), NULL)) return 1;
+  if (rl_config_is_auth_name(s, n)) return 1; /* .roomlint.yml auth-middleware */
   return auth_name(s, n, NULL);
 }
 
@@ -211,6 +215,10 @@ static int check_visit(void *data, TSNode n) {
         eqw(s, l, "currentUser") || eqw(s, l, "getUser") || eqw(s, l, "getAuth") || eqw(s, l, "getToken") ||
         eqw(s, l, "getServerAuthSession") || eqw(s, l, "getUserFromRequest")) {
       c->weak = 1;
+      return 0;
+    }
+    if (rl_config_is_auth_name(s, l)) {
+      c->strong = 1;
       return 0;
     }
     if (auth_name(s, l, &getter)) {
