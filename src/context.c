@@ -320,7 +320,18 @@ static pkg_kind classify_package(const char *dir, const char **why) {
     if (json_has_dep(deps, dev, *fw)) fw_why = "package.json: server framework (.roomlint.yml) without a UI framework";
   int has_ui = 0;
   for (size_t i = 0; i < RL_ARRAY_LEN(ui) && !has_ui; i++) has_ui = json_has_dep(deps, dev, ui[i]);
-  int vite = json_has_dep(deps, dev, "vite"), cra = json_has_dep(deps, dev, "react-scripts");
+  /* Vite also builds and tests libraries (vitest): it makes a client app only
+   * together with something a browser app is made of. */
+  static const char *const web[] = {"react",    "react-dom",         "vue",
+                                    "svelte",   "preact",            "solid-js",
+                                    "lit",      "@angular/core",     "@100mslive/react-sdk",
+                                    "@100mslive/hms-video-store",    "@100mslive/roomkit-react",
+                                    "livekit-client",                "agora-rtc-sdk-ng",
+                                    "twilio-video",                  "@daily-co/daily-js",
+                                    "@opentok/client"};
+  int has_web = 0;
+  for (size_t i = 0; i < RL_ARRAY_LEN(web) && !has_web; i++) has_web = json_has_dep(deps, dev, web[i]);
+  int vite = json_has_dep(deps, dev, "vite") && has_web, cra = json_has_dep(deps, dev, "react-scripts");
   if ((vite || cra) && !fw_why && !json_has_dep(deps, dev, "next")) {
     kind = PKG_WEB;
     *why = vite ? "package.json: Vite app" : "package.json: Create React App";

@@ -433,6 +433,23 @@ static void context__vite_with_server_framework_is_not_client_app(void **state) 
   remove_tree(dir);
 }
 
+/* livekit-server-sdk: vite and vitest only build and test a library. */
+static void context__vite_library_is_not_client_app(void **state) {
+  (void)state;
+  char *dir = make_tree();
+  write_file(dir, ".git", NULL);
+  write_file(dir, "package.json",
+             "{\"dependencies\":{\"jose\":\"5\"},\"devDependencies\":{\"vite\":\"6\",\"vitest\":\"4\"}}");
+  const char *src = "import * as jose from 'jose';\nexport const t = () => new jose.SignJWT({}).sign(k);\n";
+  write_file(dir, "src/AccessToken.ts", src);
+  rl_pkgcache *pkg = rl_pkgcache_new();
+  const char *why = NULL;
+  assert_int_equal(rl_pkgcache_lookup(pkg, at(dir, "src/AccessToken.ts"), &why), RL_APP_UNKNOWN);
+  assert_int_not_equal(classify_at("src/AccessToken.ts", at(dir, "src/AccessToken.ts"), src, pkg, &why), RL_CTX_CLIENT);
+  rl_pkgcache_free(pkg);
+  remove_tree(dir);
+}
+
 static void context__next_app_is_not_client_app(void **state) {
   (void)state;
   char *dir = make_tree();
@@ -612,6 +629,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(context__react_native_package, setup, teardown),
       cmocka_unit_test_setup_teardown(context__vite_app, setup, teardown),
       cmocka_unit_test_setup_teardown(context__vite_with_server_framework_is_not_client_app, setup, teardown),
+      cmocka_unit_test_setup_teardown(context__vite_library_is_not_client_app, setup, teardown),
       cmocka_unit_test_setup_teardown(context__next_app_is_not_client_app, setup, teardown),
       cmocka_unit_test_setup_teardown(context__server_app_package_beats_client_path, setup, teardown),
       cmocka_unit_test_setup_teardown(context__nearest_package_json_wins, setup, teardown),
