@@ -140,6 +140,27 @@ static int comparison_op(rl_jsfile *jf, TSNode bin) {
   return in_list(op, n, ops);
 }
 
+static int has_text_cb(void *data, TSNode node) {
+  void **d = data;
+  rl_jsfile *jf = d[0];
+  const TSNode *want = d[1];
+  size_t a, b;
+  const char *x = rl_js_text(jf, node, &a), *y = rl_js_text(jf, *want, &b);
+  if (a == b && memcmp(x, y, a) == 0) {
+    d[2] = (void *)1;
+    return -1;
+  }
+  return 0;
+}
+
+/* 1 if some node of subtree has exactly the source text of `want`. */
+static int subtree_has_text(rl_jsfile *jf, TSNode subtree, TSNode want) {
+  if (ts_node_is_null(subtree)) return 0;
+  void *d[3] = {jf, &want, NULL};
+  rl_js_walk(subtree, has_text_cb, d);
+  return d[2] != NULL;
+}
+
 /* What a use of the decoded value (the node `use`) does with it: "" if it
  * decides access, NULL otherwise. Climbs through member accesses and
  * expressions up to the statement. */
@@ -156,8 +177,13 @@ static const char *use_decides(rl_jsfile *jf, TSNode use) {
       return ts_node_eq(field(p, "condition"), n) || ts_node_eq(field(p, "value"), n) ? "is tested to decide access"
                                                                                        : NULL;
     }
-    if (type_is(p, "ternary_expression"))
-      return ts_node_eq(field(p, "condition"), n) ? "is tested to decide access" : NULL;
+    if (type_is(p, "ternary_expression")) {
+      if (!ts_node_eq(field(p, "condition"), n)) return NULL;
+      /* `claims.roomConfig ? parse(claims.roomConfig) : undefined` maps a
+       * field when present: data shaping, not an access decision. */
+      if (type_is(n, "member_expression") && subtree_has_text(jf, field(p, "consequence"), n)) return NULL;
+      return "is tested to decide access";
+    }
     if (type_is(p, "binary_expression") && comparison_op(jf, p)) return "is tested to decide access";
     if (type_is(p, "unary_expression") && rl_js_text_is(jf, field(p, "operator"), "!")) return "is tested to decide access";
     if (type_is(p, "return_statement")) return "is returned as the caller's identity";
