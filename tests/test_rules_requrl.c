@@ -1,6 +1,7 @@
 /* rules/requrl.c: the URL, method and payload of a request, as the rules
  * that judge requests by where they go see them. */
 #include "rltest.h"
+#include "support/parsed.h"
 
 #include <string.h>
 
@@ -9,30 +10,6 @@
 #include "parse.h"
 #include "requrl.h"
 #include "source.h"
-
-typedef struct parsed {
-  rl_arena *arena;
-  rl_parser *parser;
-  rl_source src;
-  rl_tree *tree;
-  rl_jsfile *jf;
-} parsed;
-
-static void parse_js(parsed *p, const char *path, const char *code) {
-  memset(p, 0, sizeof *p);
-  p->arena = rl_arena_new();
-  p->parser = rl_parser_new();
-  rl_source_init(&p->src, path, code, strlen(code), rl_lang_for_path(path), p->arena);
-  p->tree = rl_parse(p->parser, &p->src);
-  assert_non_null(p->tree);
-  p->jf = rl_jsfile_new(&p->src, rl_tree_root(p->tree), p->arena);
-}
-
-static void parsed_free(parsed *p) {
-  rl_tree_free(p->tree);
-  rl_parser_free(p->parser);
-  rl_arena_free(p->arena);
-}
 
 typedef struct find {
   rl_jsfile *jf;
