@@ -70,6 +70,24 @@ expect_grep "legacy/old.js" out "--no-ignore drops the config's ignore patterns"
 expect_status 1 "--no-config ignores the file" -- "$RL" --no-config app
 expect_grep "insecure-http-url" out "... so the disabled rule fires"
 
+# auth-middleware: a route behind a middleware whose name says nothing.
+mkdir -p guarded/server
+cat > guarded/server/token.js <<'JS'
+const express = require('express');
+const jwt = require('jsonwebtoken');
+const { gatekeeper } = require('./gate');
+const app = express();
+app.post('/api/token', gatekeeper, (req, res) => {
+  const token = jwt.sign({ access_key: process.env.HMS_ACCESS_KEY, room_id: 'standup', role: 'guest', type: 'app', version: 2 },
+    process.env.HMS_APP_SECRET, { expiresIn: '1h', jwtid: 'x' });
+  res.json({ token });
+});
+JS
+expect_status 1 "an unknown middleware name does not authenticate" -- "$RL" guarded
+expect_grep "unauthenticated-room-route" out "the route is reported"
+printf 'auth-middleware: [gatekeeper]\n' > guarded/.roomlint.yml
+expect_status 0 "auth-middleware: gatekeeper authenticates the route" -- "$RL" guarded
+
 # Found in the working directory when PATH is a file; --config FILE.
 cd app
 expect_status 1 "PATH is a file: config from the working directory" -- "$RL" pin.js
