@@ -88,37 +88,6 @@ static size_t code_points(const char *p, size_t n) {
   return count;
 }
 
-/* Finding columns count the file's text, but a snippet shows each secret
- * masked the way rl_mask_secret does it: the first 4 characters (none for a
- * secret under 8), "…", "(N chars)". If a mask whose kept prefix starts at
- * p[0] is here, returns its byte length and sets *chars to N, the columns
- * it stands for; else returns 0. */
-static size_t mask_at(const char *p, size_t n, uint32_t *chars) {
-  static const char ellipsis[] = "\xE2\x80\xA6(";
-  const size_t elen = sizeof ellipsis - 1;
-  for (int keep = 0; keep <= 4; keep += 4) {
-    size_t i = 0;
-    for (int k = 0; k < keep && i < n; k++) {
-      int valid;
-      i += rl_report__utf8_step(p + i, n - i, &valid);
-    }
-    if (n - i < elen || memcmp(p + i, ellipsis, elen) != 0) continue;
-    i += elen;
-    uint32_t count = 0;
-    size_t digits = 0;
-    while (i < n && p[i] >= '0' && p[i] <= '9' && digits < 9) {
-      count = count * 10 + (uint32_t)(p[i] - '0');
-      i++;
-      digits++;
-    }
-    if (digits == 0 || n - i < 7 || memcmp(p + i, " chars)", 7) != 0) continue;
-    if ((keep == 4) != (count >= 8)) continue;
-    *chars = count;
-    return i + 7;
-  }
-  return 0;
-}
-
 /* The snippet's first line, then a caret line under columns [start, end) of
  * it. Columns count code points; tabs in the prefix are kept so the carets
  * line up whatever the tab width; a masked secret spans the columns of the
@@ -145,7 +114,7 @@ static void print_snippet(text_sink *t, const rl_finding *f) {
   }
   while (i < n && col < end) {
     uint32_t chars = 1;
-    size_t len = mask_at(line + i, n - i, &chars);
+    size_t len = rl_report__mask_at(line + i, n - i, &chars);
     if (len == 0) {
       int valid;
       len = rl_report__utf8_step(line + i, n - i, &valid);
