@@ -125,3 +125,23 @@ size_t rl_report__visible(const rl_file_result *r) {
     if (r->findings[i].suppressed == RL_SUPPRESS_NONE) n++;
   return n;
 }
+
+void rl_report__put(json_t *obj, const char *key, json_t *value) {
+  if (!value || json_object_set_new(obj, key, value) != 0) rl_oom();
+}
+
+void rl_report__push(json_t *arr, json_t *value) {
+  if (!value || json_array_append_new(arr, value) != 0) rl_oom();
+}
+
+json_t *rl_report__object(void) {
+  json_t *o = json_object();
+  if (!o) rl_oom();
+  return o;
+}
+
+json_t *rl_report__array(void) {
+  json_t *a = json_array();
+  if (!a) rl_oom();
+  return a;
+}

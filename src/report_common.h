@@ -32,4 +32,10 @@ size_t rl_report__mask_at(const char *p, size_t n, uint32_t *chars);
 /* Counts the findings of r that are not suppressed. */
 size_t rl_report__visible(const rl_file_result *r);
 
+/* jansson builders that abort on out-of-memory (every value is small). */
+void rl_report__put(json_t *obj, const char *key, json_t *value);
+void rl_report__push(json_t *arr, json_t *value);
+json_t *rl_report__object(void);
+json_t *rl_report__array(void);
+
 #endif

@@ -18,26 +18,6 @@ typedef struct json_sink {
   json_t *findings;
 } json_sink;
 
-/* json_object_set_new with an aborting check: every value here is small. */
-static void put(json_t *obj, const char *key, json_t *value) {
-  if (!value || json_object_set_new(obj, key, value) != 0) rl_oom();
-}
-
-static void push(json_t *arr, json_t *value) {
-  if (!value || json_array_append_new(arr, value) != 0) rl_oom();
-}
-
-static json_t *new_object(void) {
-  json_t *o = json_object();
-  if (!o) rl_oom();
-  return o;
-}
-
-static json_t *new_array(void) {
-  json_t *a = json_array();
-  if (!a) rl_oom();
-  return a;
-}
 
 static json_t *count(size_t n) { return json_integer((json_int_t)n); }
 
@@ -61,85 +41,85 @@ static const char *note_level(rl_note_level level) {
 }
 
 static json_t *file_object(const rl_file_result *r) {
-  json_t *f = new_object();
-  put(f, "path", rl_report__jstr(r->path));
-  put(f, "language", json_string(rl_lang_name(r->lang)));
-  put(f, "context", json_string(rl_context_name(r->context)));
-  put(f, "contextReason", rl_report__jstr(r->context_reason));
+  json_t *f = rl_report__object();
+  rl_report__put(f, "path", rl_report__jstr(r->path));
+  rl_report__put(f, "language", json_string(rl_lang_name(r->lang)));
+  rl_report__put(f, "context", json_string(rl_context_name(r->context)));
+  rl_report__put(f, "contextReason", rl_report__jstr(r->context_reason));
   if (r->skip == RL_SKIP_NONE) {
-    put(f, "skipped", json_null());
+    rl_report__put(f, "skipped", json_null());
   } else {
-    json_t *skip = new_object();
-    put(skip, "reason", json_string(rl_skip_name(r->skip)));
-    put(skip, "detail", rl_report__jstr(r->skip_detail));
-    put(f, "skipped", skip);
+    json_t *skip = rl_report__object();
+    rl_report__put(skip, "reason", json_string(rl_skip_name(r->skip)));
+    rl_report__put(skip, "detail", rl_report__jstr(r->skip_detail));
+    rl_report__put(f, "skipped", skip);
   }
-  put(f, "syntaxErrors", json_boolean(r->has_syntax_errors));
-  json_t *notes = new_array();
+  rl_report__put(f, "syntaxErrors", json_boolean(r->has_syntax_errors));
+  json_t *notes = rl_report__array();
   for (size_t i = 0; i < r->nnotes; i++) {
     const rl_notification *n = &r->notes[i];
-    json_t *o = new_object();
-    put(o, "id", rl_report__jstr(n->id));
-    put(o, "level", json_string(note_level(n->level)));
-    put(o, "message", rl_report__jstr(n->message));
-    put(o, "line", n->line ? count(n->line) : json_null());
-    put(o, "column", n->line ? count(n->col) : json_null());
-    push(notes, o);
+    json_t *o = rl_report__object();
+    rl_report__put(o, "id", rl_report__jstr(n->id));
+    rl_report__put(o, "level", json_string(note_level(n->level)));
+    rl_report__put(o, "message", rl_report__jstr(n->message));
+    rl_report__put(o, "line", n->line ? count(n->line) : json_null());
+    rl_report__put(o, "column", n->line ? count(n->col) : json_null());
+    rl_report__push(notes, o);
   }
-  put(f, "notifications", notes);
+  rl_report__put(f, "notifications", notes);
   return f;
 }
 
 static json_t *finding_object(const rl_file_result *r, const rl_finding *fd) {
-  json_t *o = new_object();
-  put(o, "ruleId", rl_report__jstr(fd->rule ? fd->rule->id : NULL));
-  put(o, "severity", json_string(rl_severity_name(fd->severity)));
-  put(o, "message", rl_report__jstr(fd->message));
-  put(o, "path", rl_report__jstr(r->path));
-  put(o, "startLine", count(fd->start_line));
-  put(o, "startColumn", count(fd->start_col));
-  put(o, "endLine", count(fd->end_line));
-  put(o, "endColumn", count(fd->end_col));
-  put(o, "snippet", rl_report__jstr(fd->snippet));
-  put(o, "fingerprint", rl_report__jstr(fd->fingerprint));
+  json_t *o = rl_report__object();
+  rl_report__put(o, "ruleId", rl_report__jstr(fd->rule ? fd->rule->id : NULL));
+  rl_report__put(o, "severity", json_string(rl_severity_name(fd->severity)));
+  rl_report__put(o, "message", rl_report__jstr(fd->message));
+  rl_report__put(o, "path", rl_report__jstr(r->path));
+  rl_report__put(o, "startLine", count(fd->start_line));
+  rl_report__put(o, "startColumn", count(fd->start_col));
+  rl_report__put(o, "endLine", count(fd->end_line));
+  rl_report__put(o, "endColumn", count(fd->end_col));
+  rl_report__put(o, "snippet", rl_report__jstr(fd->snippet));
+  rl_report__put(o, "fingerprint", rl_report__jstr(fd->fingerprint));
   if (fd->suppressed == RL_SUPPRESS_NONE) {
-    put(o, "suppressed", json_null());
+    rl_report__put(o, "suppressed", json_null());
   } else {
-    json_t *sup = new_object();
-    put(sup, "kind", json_string(suppress_kind(fd->suppressed)));
-    put(sup, "justification", rl_report__jstr(fd->justification));
-    put(o, "suppressed", sup);
+    json_t *sup = rl_report__object();
+    rl_report__put(sup, "kind", json_string(suppress_kind(fd->suppressed)));
+    rl_report__put(sup, "justification", rl_report__jstr(fd->justification));
+    rl_report__put(o, "suppressed", sup);
   }
   return o;
 }
 
 static int json_file(rl_sink *s, const rl_file_result *r) {
   json_sink *j = (json_sink *)s;
-  push(j->files, file_object(r));
-  for (size_t i = 0; i < r->nfindings; i++) push(j->findings, finding_object(r, &r->findings[i]));
+  rl_report__push(j->files, file_object(r));
+  for (size_t i = 0; i < r->nfindings; i++) rl_report__push(j->findings, finding_object(r, &r->findings[i]));
   return 0;
 }
 
 static int json_end(rl_sink *s, const rl_summary *sum) {
   json_sink *j = (json_sink *)s;
-  json_t *root = new_object();
-  put(root, "formatVersion", json_integer(RL_JSON_FORMAT_VERSION));
-  json_t *tool = new_object();
-  put(tool, "name", json_string("roomlint"));
-  put(tool, "version", json_string(RL_VERSION));
-  put(root, "tool", tool);
-  put(root, "files", json_incref(j->files));
-  put(root, "findings", json_incref(j->findings));
-  json_t *summary = new_object();
-  put(summary, "filesScanned", count(sum->files_scanned));
-  put(summary, "filesSkipped", count(sum->files_skipped));
-  put(summary, "errors", count(sum->errors));
-  put(summary, "warnings", count(sum->warnings));
-  put(summary, "notes", count(sum->notes));
-  put(summary, "suppressed", count(sum->suppressed));
-  put(summary, "parseErrors", count(sum->parse_errors));
-  put(summary, "failed", json_boolean(sum->failed));
-  put(root, "summary", summary);
+  json_t *root = rl_report__object();
+  rl_report__put(root, "formatVersion", json_integer(RL_JSON_FORMAT_VERSION));
+  json_t *tool = rl_report__object();
+  rl_report__put(tool, "name", json_string("roomlint"));
+  rl_report__put(tool, "version", json_string(RL_VERSION));
+  rl_report__put(root, "tool", tool);
+  rl_report__put(root, "files", json_incref(j->files));
+  rl_report__put(root, "findings", json_incref(j->findings));
+  json_t *summary = rl_report__object();
+  rl_report__put(summary, "filesScanned", count(sum->files_scanned));
+  rl_report__put(summary, "filesSkipped", count(sum->files_skipped));
+  rl_report__put(summary, "errors", count(sum->errors));
+  rl_report__put(summary, "warnings", count(sum->warnings));
+  rl_report__put(summary, "notes", count(sum->notes));
+  rl_report__put(summary, "suppressed", count(sum->suppressed));
+  rl_report__put(summary, "parseErrors", count(sum->parse_errors));
+  rl_report__put(summary, "failed", json_boolean(sum->failed));
+  rl_report__put(root, "summary", summary);
   int rc = rl_report__dump(root, j->out);
   json_decref(root);
   return rc;
@@ -160,7 +140,7 @@ rl_sink *rl_sink_json_new(FILE *out) {
   j->base.end = json_end;
   j->base.free = json_sink_free;
   j->out = out;
-  j->files = new_array();
-  j->findings = new_array();
+  j->files = rl_report__array();
+  j->findings = rl_report__array();
   return &j->base;
 }

@@ -30,30 +30,11 @@ typedef struct sarif_sink {
   json_t *notifications;
 } sarif_sink;
 
-static void put(json_t *obj, const char *key, json_t *value) {
-  if (!value || json_object_set_new(obj, key, value) != 0) rl_oom();
-}
-
-static void push(json_t *arr, json_t *value) {
-  if (!value || json_array_append_new(arr, value) != 0) rl_oom();
-}
-
-static json_t *new_object(void) {
-  json_t *o = json_object();
-  if (!o) rl_oom();
-  return o;
-}
-
-static json_t *new_array(void) {
-  json_t *a = json_array();
-  if (!a) rl_oom();
-  return a;
-}
 
 /* {"text": s} */
 static json_t *text_object(const char *s) {
-  json_t *o = new_object();
-  put(o, "text", rl_report__jstr(s));
+  json_t *o = rl_report__object();
+  rl_report__put(o, "text", rl_report__jstr(s));
   return o;
 }
 
@@ -120,7 +101,7 @@ static char *normalise(const char *path) {
 
 /* The artifactLocation of a display path. */
 static json_t *artifact_location(const sarif_sink *ss, const char *path) {
-  json_t *loc = new_object();
+  json_t *loc = rl_report__object();
   rl_buf b = {0};
   char *full;
   if (path[0] == '/') {
@@ -133,8 +114,8 @@ static json_t *artifact_location(const sarif_sink *ss, const char *path) {
   } else {
     /* No working directory known: keep the relative path as given. */
     put_encoded(&b, path);
-    put(loc, "uri", json_string(b.ptr));
-    put(loc, "uriBaseId", json_string(SRCROOT));
+    rl_report__put(loc, "uri", json_string(b.ptr));
+    rl_report__put(loc, "uriBaseId", json_string(SRCROOT));
     rl_buf_free(&b);
     return loc;
   }
@@ -146,12 +127,12 @@ static json_t *artifact_location(const sarif_sink *ss, const char *path) {
     rel = full + cn + 1;
   if (rel) {
     put_encoded(&b, rel);
-    put(loc, "uri", json_string(b.ptr));
-    put(loc, "uriBaseId", json_string(SRCROOT));
+    rl_report__put(loc, "uri", json_string(b.ptr));
+    rl_report__put(loc, "uriBaseId", json_string(SRCROOT));
   } else {
     rl_buf_puts(&b, "file://");
     put_encoded(&b, full);
-    put(loc, "uri", json_string(b.ptr));
+    rl_report__put(loc, "uri", json_string(b.ptr));
   }
   rl_buf_free(&b);
   free(full);
@@ -242,45 +223,45 @@ static const char *default_security_severity(rl_severity s) {
 }
 
 static json_t *rule_descriptor(const rl_rule *rule) {
-  json_t *d = new_object();
-  put(d, "id", rl_report__jstr(rule->id));
+  json_t *d = rl_report__object();
+  rl_report__put(d, "id", rl_report__jstr(rule->id));
   char *name = pascal_case(rule->id);
-  if (strcmp(name, rule->id) != 0) put(d, "name", rl_report__jstr(name));
+  if (strcmp(name, rule->id) != 0) rl_report__put(d, "name", rl_report__jstr(name));
   free(name);
   const char *title = rule->title ? rule->title : rule->id;
-  put(d, "shortDescription", text_object(title));
+  rl_report__put(d, "shortDescription", text_object(title));
   char *para = first_paragraph(rule->doc);
-  put(d, "fullDescription", para ? text_object(para) : sentence(title));
+  rl_report__put(d, "fullDescription", para ? text_object(para) : sentence(title));
   free(para);
   json_t *help;
   if (rule->doc) {
     help = text_object(rule->doc);
-    put(help, "markdown", rl_report__jstr(rule->doc));
+    rl_report__put(help, "markdown", rl_report__jstr(rule->doc));
   } else {
     help = sentence(title);
   }
-  put(d, "help", help);
-  json_t *config = new_object();
-  put(config, "level", json_string(level_name(rule->severity)));
-  put(d, "defaultConfiguration", config);
+  rl_report__put(d, "help", help);
+  json_t *config = rl_report__object();
+  rl_report__put(config, "level", json_string(level_name(rule->severity)));
+  rl_report__put(d, "defaultConfiguration", config);
 
-  json_t *props = new_object();
-  json_t *tags = new_array();
-  push(tags, json_string("security"));
+  json_t *props = rl_report__object();
+  json_t *tags = rl_report__array();
+  rl_report__push(tags, json_string("security"));
   if (rule->cwe > 0) {
     char tag[64];
     snprintf(tag, sizeof tag, "CWE-%d", rule->cwe);
-    push(tags, json_string(tag));
+    rl_report__push(tags, json_string(tag));
     snprintf(tag, sizeof tag, "external/cwe/cwe-%d", rule->cwe);
-    push(tags, json_string(tag));
+    rl_report__push(tags, json_string(tag));
   }
-  put(props, "tags", tags);
-  if (rule->precision) put(props, "precision", rl_report__jstr(rule->precision));
-  put(props, "security-severity", rl_report__jstr(rule->security_severity
+  rl_report__put(props, "tags", tags);
+  if (rule->precision) rl_report__put(props, "precision", rl_report__jstr(rule->precision));
+  rl_report__put(props, "security-severity", rl_report__jstr(rule->security_severity
                                                       ? rule->security_severity
                                                       : default_security_severity(rule->severity)));
-  put(props, "problem.severity", json_string(problem_severity(rule->severity)));
-  put(d, "properties", props);
+  rl_report__put(props, "problem.severity", json_string(problem_severity(rule->severity)));
+  rl_report__put(d, "properties", props);
   return d;
 }
 
@@ -307,10 +288,10 @@ static int sarif_begin(rl_sink *s, const rl_run_info *run) {
   sarif_sink *ss = (sarif_sink *)s;
   ss->nrules = run->nrules;
   ss->rules = rl_xcalloc(run->nrules ? run->nrules : 1, sizeof *ss->rules);
-  json_t *rules = new_array();
+  json_t *rules = rl_report__array();
   for (size_t i = 0; i < run->nrules; i++) {
     ss->rules[i] = run->rules[i];
-    push(rules, rule_descriptor(run->rules[i]));
+    rl_report__push(rules, rule_descriptor(run->rules[i]));
   }
   if (run->cwd && run->cwd[0] == '/') {
     ss->cwd = normalise(run->cwd);
@@ -321,12 +302,12 @@ static int sarif_begin(rl_sink *s, const rl_run_info *run) {
     ss->cwd_uri = rl_buf_detach(&b);
   }
 
-  ss->driver = new_object();
-  put(ss->driver, "name", json_string("roomlint"));
-  put(ss->driver, "version", json_string(RL_VERSION));
-  put(ss->driver, "semanticVersion", json_string(RL_VERSION));
-  put(ss->driver, "informationUri", json_string(RL_INFORMATION_URI));
-  put(ss->driver, "rules", rules);
+  ss->driver = rl_report__object();
+  rl_report__put(ss->driver, "name", json_string("roomlint"));
+  rl_report__put(ss->driver, "version", json_string(RL_VERSION));
+  rl_report__put(ss->driver, "semanticVersion", json_string(RL_VERSION));
+  rl_report__put(ss->driver, "informationUri", json_string(RL_INFORMATION_URI));
+  rl_report__put(ss->driver, "rules", rules);
   return 0;
 }
 
@@ -335,46 +316,46 @@ static int sarif_begin(rl_sink *s, const rl_run_info *run) {
 static json_t *count(uint32_t n) { return json_integer((json_int_t)n); }
 
 static json_t *finding_result(const sarif_sink *ss, const rl_file_result *r, const rl_finding *f) {
-  json_t *res = new_object();
+  json_t *res = rl_report__object();
   const char *id = f->rule && f->rule->id ? f->rule->id : "unknown-rule";
-  put(res, "ruleId", rl_report__jstr(id));
+  rl_report__put(res, "ruleId", rl_report__jstr(id));
   long idx = rule_index(ss, f->rule);
-  if (idx >= 0) put(res, "ruleIndex", json_integer(idx));
-  put(res, "level", json_string(level_name(f->severity)));
-  put(res, "message", sentence(f->message));
+  if (idx >= 0) rl_report__put(res, "ruleIndex", json_integer(idx));
+  rl_report__put(res, "level", json_string(level_name(f->severity)));
+  rl_report__put(res, "message", sentence(f->message));
 
-  json_t *region = new_object();
+  json_t *region = rl_report__object();
   uint32_t sl = f->start_line ? f->start_line : 1;
   uint32_t sc = f->start_col ? f->start_col : 1;
   uint32_t el = f->end_line >= sl ? f->end_line : sl;
   uint32_t ec = f->end_col ? f->end_col : sc;
   if (el == sl && ec < sc) ec = sc;
-  put(region, "startLine", count(sl));
-  put(region, "startColumn", count(sc));
-  put(region, "endLine", count(el));
-  put(region, "endColumn", count(ec));
-  if (f->snippet && f->snippet[0]) put(region, "snippet", text_object(f->snippet));
-  json_t *phys = new_object();
-  put(phys, "artifactLocation", artifact_location(ss, r->path));
-  put(phys, "region", region);
-  json_t *loc = new_object();
-  put(loc, "physicalLocation", phys);
-  json_t *locs = new_array();
-  push(locs, loc);
-  put(res, "locations", locs);
+  rl_report__put(region, "startLine", count(sl));
+  rl_report__put(region, "startColumn", count(sc));
+  rl_report__put(region, "endLine", count(el));
+  rl_report__put(region, "endColumn", count(ec));
+  if (f->snippet && f->snippet[0]) rl_report__put(region, "snippet", text_object(f->snippet));
+  json_t *phys = rl_report__object();
+  rl_report__put(phys, "artifactLocation", artifact_location(ss, r->path));
+  rl_report__put(phys, "region", region);
+  json_t *loc = rl_report__object();
+  rl_report__put(loc, "physicalLocation", phys);
+  json_t *locs = rl_report__array();
+  rl_report__push(locs, loc);
+  rl_report__put(res, "locations", locs);
 
-  json_t *fps = new_object();
-  put(fps, FINGERPRINT_KEY, rl_report__jstr(f->fingerprint));
-  put(res, "partialFingerprints", fps);
+  json_t *fps = rl_report__object();
+  rl_report__put(fps, FINGERPRINT_KEY, rl_report__jstr(f->fingerprint));
+  rl_report__put(res, "partialFingerprints", fps);
 
   if (f->suppressed != RL_SUPPRESS_NONE) {
-    json_t *sup = new_object();
-    put(sup, "kind", json_string(f->suppressed == RL_SUPPRESS_EXTERNAL ? "external" : "inSource"));
+    json_t *sup = rl_report__object();
+    rl_report__put(sup, "kind", json_string(f->suppressed == RL_SUPPRESS_EXTERNAL ? "external" : "inSource"));
     if (f->justification && f->justification[0])
-      put(sup, "justification", rl_report__jstr(f->justification));
-    json_t *sups = new_array();
-    push(sups, sup);
-    put(res, "suppressions", sups);
+      rl_report__put(sup, "justification", rl_report__jstr(f->justification));
+    json_t *sups = rl_report__array();
+    rl_report__push(sups, sup);
+    rl_report__put(res, "suppressions", sups);
   }
   return res;
 }
@@ -390,25 +371,25 @@ static const char *note_level(rl_note_level level) {
 
 static json_t *notification(const sarif_sink *ss, const rl_file_result *r, const char *level,
                             const char *id, const char *message, uint32_t line, uint32_t col) {
-  json_t *n = new_object();
-  put(n, "level", json_string(level));
-  put(n, "message", sentence(message));
-  json_t *desc = new_object();
-  put(desc, "id", rl_report__jstr(id));
-  put(n, "descriptor", desc);
-  json_t *phys = new_object();
-  put(phys, "artifactLocation", artifact_location(ss, r->path));
+  json_t *n = rl_report__object();
+  rl_report__put(n, "level", json_string(level));
+  rl_report__put(n, "message", sentence(message));
+  json_t *desc = rl_report__object();
+  rl_report__put(desc, "id", rl_report__jstr(id));
+  rl_report__put(n, "descriptor", desc);
+  json_t *phys = rl_report__object();
+  rl_report__put(phys, "artifactLocation", artifact_location(ss, r->path));
   if (line > 0) {
-    json_t *region = new_object();
-    put(region, "startLine", count(line));
-    put(region, "startColumn", count(col ? col : 1));
-    put(phys, "region", region);
+    json_t *region = rl_report__object();
+    rl_report__put(region, "startLine", count(line));
+    rl_report__put(region, "startColumn", count(col ? col : 1));
+    rl_report__put(phys, "region", region);
   }
-  json_t *loc = new_object();
-  put(loc, "physicalLocation", phys);
-  json_t *locs = new_array();
-  push(locs, loc);
-  put(n, "locations", locs);
+  json_t *loc = rl_report__object();
+  rl_report__put(loc, "physicalLocation", phys);
+  json_t *locs = rl_report__array();
+  rl_report__push(locs, loc);
+  rl_report__put(n, "locations", locs);
   return n;
 }
 
@@ -418,7 +399,7 @@ static json_t *notification(const sarif_sink *ss, const rl_file_result *r, const
 static void file_notifications(sarif_sink *ss, const rl_file_result *r) {
   for (size_t i = 0; i < r->nnotes; i++) {
     const rl_notification *n = &r->notes[i];
-    push(ss->notifications, notification(ss, r, note_level(n->level), n->id ? n->id : "roomlint",
+    rl_report__push(ss->notifications, notification(ss, r, note_level(n->level), n->id ? n->id : "roomlint",
                                          n->message, n->line, n->col));
   }
   if (r->skip != RL_SKIP_NONE && r->nnotes == 0) {
@@ -427,19 +408,19 @@ static void file_notifications(sarif_sink *ss, const rl_file_result *r) {
     rl_buf_printf(&msg, "File not scanned (%s)", rl_skip_name(r->skip));
     if (r->skip_detail && r->skip_detail[0]) rl_buf_printf(&msg, ": %s", r->skip_detail);
     int serious = r->skip == RL_SKIP_UNREADABLE || r->skip == RL_SKIP_SYMLINK_LOOP;
-    push(ss->notifications,
+    rl_report__push(ss->notifications,
          notification(ss, r, serious ? "warning" : "note", id.ptr, msg.ptr, 0, 0));
     rl_buf_free(&id);
     rl_buf_free(&msg);
   }
   if (r->skip == RL_SKIP_NONE && r->has_syntax_errors && r->nnotes == 0)
-    push(ss->notifications, notification(ss, r, "note", "syntax-error",
+    rl_report__push(ss->notifications, notification(ss, r, "note", "syntax-error",
                                          "File has syntax errors; the rest of it was scanned", 0, 0));
 }
 
 static int sarif_file(rl_sink *s, const rl_file_result *r) {
   sarif_sink *ss = (sarif_sink *)s;
-  for (size_t i = 0; i < r->nfindings; i++) push(ss->results, finding_result(ss, r, &r->findings[i]));
+  for (size_t i = 0; i < r->nfindings; i++) rl_report__push(ss->results, finding_result(ss, r, &r->findings[i]));
   file_notifications(ss, r);
   return 0;
 }
@@ -447,39 +428,39 @@ static int sarif_file(rl_sink *s, const rl_file_result *r) {
 static int sarif_end(rl_sink *s, const rl_summary *sum) {
   sarif_sink *ss = (sarif_sink *)s;
   (void)sum;
-  json_t *root = new_object();
-  put(root, "$schema", json_string(SARIF_SCHEMA));
-  put(root, "version", json_string("2.1.0"));
-  json_t *run = new_object();
-  json_t *tool = new_object();
-  if (!ss->driver) ss->driver = new_object(); /* begin was never called */
-  put(tool, "driver", json_incref(ss->driver));
-  put(run, "tool", tool);
+  json_t *root = rl_report__object();
+  rl_report__put(root, "$schema", json_string(SARIF_SCHEMA));
+  rl_report__put(root, "version", json_string("2.1.0"));
+  json_t *run = rl_report__object();
+  json_t *tool = rl_report__object();
+  if (!ss->driver) ss->driver = rl_report__object(); /* begin was never called */
+  rl_report__put(tool, "driver", json_incref(ss->driver));
+  rl_report__put(run, "tool", tool);
 
-  json_t *inv = new_object();
-  put(inv, "executionSuccessful", json_true());
+  json_t *inv = rl_report__object();
+  rl_report__put(inv, "executionSuccessful", json_true());
   if (ss->cwd_uri) {
-    json_t *wd = new_object();
-    put(wd, "uri", json_string(ss->cwd_uri));
-    put(inv, "workingDirectory", wd);
+    json_t *wd = rl_report__object();
+    rl_report__put(wd, "uri", json_string(ss->cwd_uri));
+    rl_report__put(inv, "workingDirectory", wd);
   }
-  put(inv, "toolExecutionNotifications", json_incref(ss->notifications));
-  json_t *invs = new_array();
-  push(invs, inv);
-  put(run, "invocations", invs);
+  rl_report__put(inv, "toolExecutionNotifications", json_incref(ss->notifications));
+  json_t *invs = rl_report__array();
+  rl_report__push(invs, inv);
+  rl_report__put(run, "invocations", invs);
 
   if (ss->cwd_uri) {
-    json_t *bases = new_object();
-    json_t *src = new_object();
-    put(src, "uri", json_string(ss->cwd_uri));
-    put(bases, SRCROOT, src);
-    put(run, "originalUriBaseIds", bases);
+    json_t *bases = rl_report__object();
+    json_t *src = rl_report__object();
+    rl_report__put(src, "uri", json_string(ss->cwd_uri));
+    rl_report__put(bases, SRCROOT, src);
+    rl_report__put(run, "originalUriBaseIds", bases);
   }
-  put(run, "results", json_incref(ss->results));
-  put(run, "columnKind", json_string("unicodeCodePoints"));
-  json_t *runs = new_array();
-  push(runs, run);
-  put(root, "runs", runs);
+  rl_report__put(run, "results", json_incref(ss->results));
+  rl_report__put(run, "columnKind", json_string("unicodeCodePoints"));
+  json_t *runs = rl_report__array();
+  rl_report__push(runs, run);
+  rl_report__put(root, "runs", runs);
 
   int rc = rl_report__dump(root, ss->out);
   json_decref(root);
@@ -505,7 +486,7 @@ rl_sink *rl_sink_sarif_new(FILE *out) {
   ss->base.end = sarif_end;
   ss->base.free = sarif_free;
   ss->out = out;
-  ss->results = new_array();
-  ss->notifications = new_array();
+  ss->results = rl_report__array();
+  ss->notifications = rl_report__array();
   return &ss->base;
 }
