@@ -194,27 +194,37 @@ static int make_jti(char jti[37], tk_random_fn rnd, void *rnd_ctx) {
   return TK_OK;
 }
 
-int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const char *user_id,
-                 const char *role, int64_t now, int64_t ttl, tk_random_fn rnd, void *rnd_ctx) {
-  char mem[PAYLOAD_MAX], jti[37];
-  sbuf b = {mem, 0, sizeof mem, 0};
+/* The claims both token kinds share, in sorted key order and compact form:
+ * {"access_key":..,"exp":..,"iat":..,"jti":..,"nbf":..  (the object is left open). */
+static int put_common_claims(sbuf *b, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd,
+                             void *rnd_ctx) {
+  char jti[37];
   int rc;
   if (ttl <= 0 || now < 0 || now > INT64_MAX - ttl)
     return TK_ERANGE;
   rc = make_jti(jti, rnd, rnd_ctx);
   if (rc != 0)
     return rc;
-  /* Keys in sorted order, compact separators. */
-  put_str(&b, "{\"access_key\":");
-  put_json_str(&b, key->access_key);
-  put_str(&b, ",\"exp\":");
-  put_int(&b, now + ttl);
-  put_str(&b, ",\"iat\":");
-  put_int(&b, now);
-  put_str(&b, ",\"jti\":");
-  put_json_str(&b, jti);
-  put_str(&b, ",\"nbf\":");
-  put_int(&b, now);
+  put_str(b, "{\"access_key\":");
+  put_json_str(b, key->access_key);
+  put_str(b, ",\"exp\":");
+  put_int(b, now + ttl);
+  put_str(b, ",\"iat\":");
+  put_int(b, now);
+  put_str(b, ",\"jti\":");
+  put_json_str(b, jti);
+  put_str(b, ",\"nbf\":");
+  put_int(b, now);
+  return 0;
+}
+
+int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const char *user_id,
+                 const char *role, int64_t now, int64_t ttl, tk_random_fn rnd, void *rnd_ctx) {
+  char mem[PAYLOAD_MAX];
+  sbuf b = {mem, 0, sizeof mem, 0};
+  int rc = put_common_claims(&b, key, now, ttl, rnd, rnd_ctx);
+  if (rc != 0)
+    return rc;
   put_str(&b, ",\"role\":");
   put_json_str(&b, role);
   put_str(&b, ",\"room_id\":");
@@ -229,24 +239,11 @@ int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const 
 
 int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd,
                        void *rnd_ctx) {
-  char mem[PAYLOAD_MAX], jti[37];
+  char mem[PAYLOAD_MAX];
   sbuf b = {mem, 0, sizeof mem, 0};
-  int rc;
-  if (ttl <= 0 || now < 0 || now > INT64_MAX - ttl)
-    return TK_ERANGE;
-  rc = make_jti(jti, rnd, rnd_ctx);
+  int rc = put_common_claims(&b, key, now, ttl, rnd, rnd_ctx);
   if (rc != 0)
     return rc;
-  put_str(&b, "{\"access_key\":");
-  put_json_str(&b, key->access_key);
-  put_str(&b, ",\"exp\":");
-  put_int(&b, now + ttl);
-  put_str(&b, ",\"iat\":");
-  put_int(&b, now);
-  put_str(&b, ",\"jti\":");
-  put_json_str(&b, jti);
-  put_str(&b, ",\"nbf\":");
-  put_int(&b, now);
   put_str(&b, ",\"type\":\"management\",\"version\":2}");
   if (b.overflow)
     return TK_ERANGE;
