@@ -711,14 +711,15 @@ unsigned tk_server_port(const tk_server *s) {
 }
 
 void tk_server_drain(tk_server *s) {
-  if (atomic_load(&s->draining))
+  /* Draining starts before the listening socket goes: from here on /readyz answers 503 and every
+     response says Connection: close, with no window in which a request still hears "ready". */
+  if (atomic_exchange(&s->draining, 1))
     return;
   s->quiesced = MHD_quiesce_daemon(s->d);
   /* Worker threads may still look at the socket until MHD_stop_daemon, so it is shut down now (new
      connections are refused) and closed only in tk_server_free. */
   if (s->quiesced != MHD_INVALID_SOCKET)
     shutdown(s->quiesced, SHUT_RDWR);
-  atomic_store(&s->draining, 1);
 }
 
 int tk_server_inflight(const tk_server *s) {
