@@ -68,6 +68,7 @@ typedef struct req {
   json_t *pending;       /* the validated body, owned */
   json_t *upstream_room; /* 100ms's answer, owned */
   int upstream_rc, upstream_done;
+  int drain_seen; /* 0 = not looked yet, 1 = serving, 2 = draining: one answer per request */
 } req;
 
 struct route_def {
@@ -163,6 +164,14 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap) {
 
 /* ---- responses: every one is built, queued and destroyed here ---------------------------------------- */
 
+/* Whether this request is answered as "draining". The flag is read once per request, so a /readyz
+   answer and its Connection header always agree even when SIGTERM lands between the two. */
+static int draining(tk_server *s, req *r) {
+  if (r->drain_seen == 0)
+    r->drain_seen = atomic_load(&s->draining) ? 2 : 1;
+  return r->drain_seen == 2;
+}
+
 /* Sends `body` (stolen) with status; one optional extra header. */
 static enum MHD_Result respond(tk_server *s, struct MHD_Connection *c, req *r, unsigned status, json_t *body,
                                const char *hname, const char *hval) {
@@ -187,7 +196,7 @@ static enum MHD_Result respond(tk_server *s, struct MHD_Connection *c, req *r, u
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   if (hname != NULL)
     MHD_add_response_header(resp, hname, hval);
-  if (atomic_load(&s->draining))
+  if (draining(s, r))
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
   ret = MHD_queue_response(c, status, resp);
   MHD_destroy_response(resp);
@@ -333,7 +342,7 @@ static enum MHD_Result handle_healthz(tk_server *s, struct MHD_Connection *c, re
 }
 
 static enum MHD_Result handle_readyz(tk_server *s, struct MHD_Connection *c, req *r) {
-  if (atomic_load(&s->draining))
+  if (draining(s, r))
     return respond(s, c, r, MHD_HTTP_SERVICE_UNAVAILABLE, json_pack("{s:s}", "status", "draining"), NULL, NULL);
   return respond(s, c, r, MHD_HTTP_OK, json_pack("{s:s}", "status", "ready"), NULL, NULL);
 }
@@ -606,7 +615,7 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
   struct sockaddr_in6 sin6;
   struct MHD_OptionItem ops[16];
   int k = 0, rc = TK_ENOMEM;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
                    MHD_ALLOW_SUSPEND_RESUME;
   unsigned long long seed = 0;
   const union MHD_DaemonInfo *info;
