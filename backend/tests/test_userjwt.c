@@ -89,6 +89,11 @@ static void userjwt__rejects_other_algorithms(void **state) {
   /* Other spellings of the header take the full parse and pass or fail on their content. */
   assert_int_equal(check(v, make("{\"typ\":\"JWT\",\"alg\":\"HS256\"}", body, secret), &why), 0);
   assert_int_equal(check(v, make("{\"alg\":\"HS256\"}", body, secret), &why), 0);
+  /* The canonical spellings of another algorithm are not a shortcut: they are parsed and refused. */
+  assert_int_equal(check(v, make("{\"typ\":\"JWT\",\"alg\":\"RS256\"}", body, secret), &why), TK_EINVAL);
+  assert_string_equal(why, "token algorithm not accepted");
+  assert_int_equal(check(v, make("{\"alg\":\"ES256\",\"typ\":\"JWT\"}", body, secret), &why), TK_EINVAL);
+  assert_string_equal(why, "token algorithm not accepted");
   assert_int_equal(check(v, make("{\"alg\":\"HS256\",\"crit\":[\"b64\"]}", body, secret), &why), TK_EINVAL);
   assert_string_equal(why, "token has critical header extensions");
   assert_int_equal(check(v, make("{\"alg\":\"HS256\",\"alg\":\"none\"}", body, secret), &why), TK_EINVAL);
