@@ -1,7 +1,5 @@
 #include "mint.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +10,7 @@
 #include <openssl/rand.h>
 
 #include "b64url.h"
+#include "jsonw.h"
 #include "tokend.h"
 
 /* Signing input and payload are built in fixed buffers: every field is bounded (user ids are capped
@@ -20,49 +19,6 @@
 
 /* {"alg":"HS256","typ":"JWT"} in base64url, the same for every token we mint. */
 static const char header_b64[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
-
-typedef struct {
-  char *p;
-  size_t n, cap;
-  int overflow;
-} sbuf;
-
-static void put(sbuf *b, const char *s, size_t n) {
-  if (b->overflow || n > b->cap - b->n) {
-    b->overflow = 1;
-    return;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-}
-
-static void put_str(sbuf *b, const char *s) {
-  put(b, s, strlen(s));
-}
-
-static void put_int(sbuf *b, int64_t v) {
-  char tmp[24];
-  int k = snprintf(tmp, sizeof tmp, "%" PRId64, v);
-  put(b, tmp, (size_t)k);
-}
-
-/* A JSON string literal. Bytes >= 0x80 pass through: callers hand us validated UTF-8. */
-static void put_json_str(sbuf *b, const char *s) {
-  put(b, "\"", 1);
-  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-    if (*c == '"' || *c == '\\') {
-      char esc[2] = {'\\', (char)*c};
-      put(b, esc, 2);
-    } else if (*c < 0x20) {
-      char esc[8];
-      snprintf(esc, sizeof esc, "\\u%04x", *c);
-      put(b, esc, 6);
-    } else {
-      put(b, (const char *)c, 1);
-    }
-  }
-  put(b, "\"", 1);
-}
 
 struct tk_hmac {
   EVP_MAC_CTX *keyed; /* never used directly: each call works on a copy */
@@ -162,7 +118,7 @@ int tk_random_pooled(void *ctx, unsigned char *buf, size_t n) {
 }
 
 /* header.payload.signature from a finished payload. */
-static int sign(char **out, const tk_mint_key *key, const sbuf *payload) {
+static int sign(char **out, const tk_mint_key *key, const tk_jsonw *payload) {
   size_t hlen = sizeof header_b64 - 1;
   size_t plen = tk_b64url_encoded_len(payload->n);
   size_t slen = tk_b64url_encoded_len(32);
@@ -196,7 +152,7 @@ static int make_jti(char jti[37], tk_random_fn rnd, void *rnd_ctx) {
 
 /* The claims both token kinds share, in sorted key order and compact form:
  * {"access_key":..,"exp":..,"iat":..,"jti":..,"nbf":..  (the object is left open). */
-static int put_common_claims(sbuf *b, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd,
+static int put_common_claims(tk_jsonw *b, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd,
                              void *rnd_ctx) {
   char jti[37];
   int rc;
@@ -205,34 +161,34 @@ static int put_common_claims(sbuf *b, const tk_mint_key *key, int64_t now, int64
   rc = make_jti(jti, rnd, rnd_ctx);
   if (rc != 0)
     return rc;
-  put_str(b, "{\"access_key\":");
-  put_json_str(b, key->access_key);
-  put_str(b, ",\"exp\":");
-  put_int(b, now + ttl);
-  put_str(b, ",\"iat\":");
-  put_int(b, now);
-  put_str(b, ",\"jti\":");
-  put_json_str(b, jti);
-  put_str(b, ",\"nbf\":");
-  put_int(b, now);
+  tk_jsonw_lit(b, "{\"access_key\":");
+  tk_jsonw_str(b, key->access_key);
+  tk_jsonw_lit(b, ",\"exp\":");
+  tk_jsonw_int(b, now + ttl);
+  tk_jsonw_lit(b, ",\"iat\":");
+  tk_jsonw_int(b, now);
+  tk_jsonw_lit(b, ",\"jti\":");
+  tk_jsonw_str(b, jti);
+  tk_jsonw_lit(b, ",\"nbf\":");
+  tk_jsonw_int(b, now);
   return 0;
 }
 
 int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const char *user_id,
                  const char *role, int64_t now, int64_t ttl, tk_random_fn rnd, void *rnd_ctx) {
   char mem[PAYLOAD_MAX];
-  sbuf b = {mem, 0, sizeof mem, 0};
+  tk_jsonw b = tk_jsonw_over(mem, sizeof mem);
   int rc = put_common_claims(&b, key, now, ttl, rnd, rnd_ctx);
   if (rc != 0)
     return rc;
-  put_str(&b, ",\"role\":");
-  put_json_str(&b, role);
-  put_str(&b, ",\"room_id\":");
-  put_json_str(&b, room_id);
-  put_str(&b, ",\"type\":\"app\",\"user_id\":");
-  put_json_str(&b, user_id);
-  put_str(&b, ",\"version\":2}");
-  if (b.overflow)
+  tk_jsonw_lit(&b, ",\"role\":");
+  tk_jsonw_str(&b, role);
+  tk_jsonw_lit(&b, ",\"room_id\":");
+  tk_jsonw_str(&b, room_id);
+  tk_jsonw_lit(&b, ",\"type\":\"app\",\"user_id\":");
+  tk_jsonw_str(&b, user_id);
+  tk_jsonw_lit(&b, ",\"version\":2}");
+  if (b.failed)
     return TK_ERANGE;
   return sign(out, key, &b);
 }
@@ -240,12 +196,12 @@ int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const 
 int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd,
                        void *rnd_ctx) {
   char mem[PAYLOAD_MAX];
-  sbuf b = {mem, 0, sizeof mem, 0};
+  tk_jsonw b = tk_jsonw_over(mem, sizeof mem);
   int rc = put_common_claims(&b, key, now, ttl, rnd, rnd_ctx);
   if (rc != 0)
     return rc;
-  put_str(&b, ",\"type\":\"management\",\"version\":2}");
-  if (b.overflow)
+  tk_jsonw_lit(&b, ",\"type\":\"management\",\"version\":2}");
+  if (b.failed)
     return TK_ERANGE;
   return sign(out, key, &b);
 }
