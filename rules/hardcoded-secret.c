@@ -14,6 +14,7 @@
 
 #include "analysis.h"
 #include "bindname.h"
+#include "prefilter.h"
 #include "rule.h"
 #include "util.h"
 
@@ -174,6 +175,47 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
   rl_report(ctx, s, "credential hard-coded %s (%s)", where, rl_mask_secret(a, v, len));
 }
 
+/* ---- prefilter: the three shapes, read off the bytes ------------------------------ */
+
+static int space_byte(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* (a): a run of exactly 172 base64 characters followed by '='. */
+static int has_app_secret_run(const char *b, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    if (!is_b64(b[i])) {
+      i++;
+      continue;
+    }
+    size_t start = i;
+    while (i < n && is_b64(b[i])) i++;
+    if (i - start == 172 && i < n && b[i] == '=') return 1;
+  }
+  return 0;
+}
+
+/* (c): quoted text that value_is_credential could accept. Text with escapes
+ * is judged loosely: its value is not known here, only that whitespace
+ * escapes (\n, \t, \r) put whitespace in it, which no credential has. */
+static int literal_may_be_credential(const char *t, size_t n, int escaped, void *arg) {
+  (void)arg;
+  if (n < 12) return 0;
+  if (!escaped) return value_is_credential(t, n);
+  for (size_t i = 0; i + 1 < n; i++) {
+    if (t[i] != '\\') continue;
+    if (t[i + 1] == 'n' || t[i + 1] == 't' || t[i + 1] == 'r') return 0;
+    i++; /* the escaped character, whatever it is */
+  }
+  return 1;
+}
+
+static int can_fire(rl_prefilter *pf) {
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  if (rl_pf_has(pf, "eyJ") || has_app_secret_run(b, n)) return 1;
+  return rl_pf_secret_name(pf) && rl_pf_each_quoted(pf, space_byte, literal_may_be_credential, NULL);
+}
+
 const rl_rule rl_rule_hardcoded_secret = {
     .id = "hardcoded-secret",
     .title = "Credential hard-coded in source",
@@ -186,8 +228,10 @@ const rl_rule rl_rule_hardcoded_secret = {
              "(template_string) @str\n",
     .on_match = on_string,
     /* A secret-named binding can have any name and an app secret has no fixed
-     * text, so no literal is common to every finding: no prefilter. */
+     * text, so no literal is common to every finding; can_fire reads the
+     * three shapes off the bytes instead. */
     .needles = NULL,
+    .can_fire = can_fire,
     .bad_example = "const hms = {\n"
                    "  accessKey: '64f1c2a9e4b0d1a2b3c4d5e6',\n"
                    "  appSecret: 'q9Zt4Xb2Lm8Np1Rk7Vw3Hs6Jd0Fg5Ce2Ua',\n"

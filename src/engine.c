@@ -12,6 +12,7 @@
 #include "context.h"
 #include "dotenv.h"
 #include "parse.h"
+#include "prefilter.h"
 #include "query.h"
 #include "regex.h"
 #include "rulepack.h"
@@ -581,12 +582,15 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
 
   /* Prefilter: which rules can fire on these bytes? */
   unsigned char *active = rl_arena_calloc(r->arena, e->nrules ? e->nrules : 1, 1);
+  rl_prefilter pf;
+  rl_prefilter_init(&pf, bytes, len, r->lang);
   int any_query = 0, any = 0;
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(r->lang))) continue;
     int hit = e->cfg.no_prefilter || !rule->needles;
     for (size_t k = 0; !hit && rule->needles[k]; k++) hit = memmem(bytes, len, rule->needles[k], strlen(rule->needles[k])) != NULL;
+    if (hit && !e->cfg.no_prefilter && rule->can_fire) hit = rule->can_fire(&pf);
     if (!hit) continue;
     active[i] = 1;
     any = 1;

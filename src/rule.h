@@ -15,6 +15,7 @@
 #include "source.h"
 
 typedef struct rl_ctx rl_ctx;
+typedef struct rl_prefilter rl_prefilter;
 typedef struct rl_jsfile rl_jsfile;
 struct rl_dotenv_entry;
 
@@ -47,6 +48,10 @@ typedef struct rl_rule {
   const char *good_example; /* the same, done right; triggers nothing */
   const char *precision;    /* SARIF: "very-high", "high", "medium", "low" */
   const char *security_severity; /* SARIF/GitHub: "0.0".."10.0" */
+  /* Prefilter, second stage (prefilter.h): asked when a needle hit (or the
+   * rule has none); returns 0 only when the rule cannot fire on these bytes.
+   * NULL = the needles decide. */
+  int (*can_fire)(rl_prefilter *pf);
 } rl_rule;
 
 /* ---- what a rule may ask of the file being scanned ---------------------- */

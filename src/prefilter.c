@@ -1,0 +1,131 @@
+/* Byte-level facts for rules' prefilters (see prefilter.h). Each question is
+ * one pass over the bytes with no allocation; the one that several rules ask
+ * (secret names) is remembered for the file. */
+#include "prefilter.h"
+
+#include <string.h>
+
+#include "analysis.h"
+#include "config.h"
+#include "util.h"
+
+void rl_prefilter_init(rl_prefilter *pf, const char *bytes, size_t len, rl_lang lang) {
+  pf->bytes = bytes;
+  pf->len = len;
+  pf->lang = lang;
+  pf->secret_name = -1;
+}
+
+const char *rl_pf_bytes(const rl_prefilter *pf, size_t *len) {
+  *len = pf->len;
+  return pf->bytes;
+}
+
+rl_lang rl_pf_lang(const rl_prefilter *pf) { return pf->lang; }
+
+int rl_pf_has(const rl_prefilter *pf, const char *lit) {
+  return memmem(pf->bytes, pf->len, lit, strlen(lit)) != NULL;
+}
+
+int rl_pf_has_caseless(const rl_prefilter *pf, const char *lit) {
+  return rl_memcasemem(pf->bytes, pf->len, lit) != NULL;
+}
+
+/* Identifier bytes, as loosely as any grammar could take them: ASCII letters,
+ * digits, _ and $, and every non-ASCII byte (Unicode identifiers). */
+static int ident_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         c >= 0x80;
+}
+
+/* Every built-in credential word of rl_name_is_secret contains one of these
+ * (secret, password, passwd, passphrase, pass, pwd, credential, key, cert,
+ * certificate, token), in any case. A name with none of them can only be
+ * secret through .roomlint.yml's secret-names. */
+static int may_name_credential(const char *s, size_t n) {
+  static const char *const roots[] = {"secret", "pass", "pwd", "credential", "key", "cert", "token", NULL};
+  if (n < 3) return 0;
+  for (size_t i = 0; roots[i]; i++)
+    if (n >= strlen(roots[i]) && rl_memcasemem(s, n, roots[i])) return 1;
+  return 0;
+}
+
+static int name_is_secret(const char *s, size_t n) {
+  if (rl_config_is_secret_name(s, n)) return 1;
+  return may_name_credential(s, n) && rl_name_is_secret(s, n);
+}
+
+/* Quoted text as a name: string keys ('private-key'), subscripts
+ * (obj['app_secret']) and env names (process.env['HMS_SECRET']). */
+static int quoted_is_secret_name(const char *s, size_t n, int escaped, void *arg) {
+  (void)arg;
+  if (escaped) return 1;
+  return n > 0 && n <= 256 && name_is_secret(s, n);
+}
+
+static int newline(unsigned char c) { return c == '\n' || c == '\r'; }
+
+int rl_pf_secret_name(rl_prefilter *pf) {
+  if (pf->secret_name >= 0) return pf->secret_name;
+  const unsigned char *b = (const unsigned char *)pf->bytes;
+  size_t i = 0, n = pf->len;
+  int found = 0;
+  while (i < n && !found) {
+    if (!ident_byte(b[i])) {
+      i++;
+      continue;
+    }
+    size_t start = i;
+    while (i < n && ident_byte(b[i])) i++;
+    found = name_is_secret(pf->bytes + start, i - start);
+  }
+  if (!found) found = rl_pf_each_quoted(pf, newline, quoted_is_secret_name, NULL);
+  pf->secret_name = (signed char)found;
+  return found;
+}
+
+int rl_pf_module(const rl_prefilter *pf, const char *module) {
+  size_t m = strlen(module);
+  const char *p = pf->bytes, *end = pf->bytes + pf->len;
+  while ((size_t)(end - p) >= m) {
+    const char *hit = memmem(p, (size_t)(end - p), module, m);
+    if (!hit) return 0;
+    char before = hit > pf->bytes ? hit[-1] : '\0';
+    char after = hit + m < end ? hit[m] : '\0';
+    if (strchr("'\"`/:", before) && before && after && strchr("'\"`/@?", after)) return 1;
+    p = hit + 1;
+  }
+  return 0;
+}
+
+int rl_pf_each_quoted(const rl_prefilter *pf, int (*stop_at)(unsigned char c),
+                      int (*fn)(const char *text, size_t len, int escaped, void *arg), void *arg) {
+  const unsigned char *b = (const unsigned char *)pf->bytes;
+  size_t n = pf->len;
+  for (size_t q = 0; q < n; q++) {
+    unsigned char quote = b[q];
+    if (quote != '\'' && quote != '"' && quote != '`') continue;
+    /* Every quote may open a literal: a lexer's view (is this quote inside a
+     * comment, a regex, another string?) is exactly what bytes cannot
+     * settle, so each one is tried. */
+    int escaped = 0, closed = 0;
+    size_t i = q + 1;
+    while (i < n) {
+      unsigned char c = b[i];
+      if (c == quote) {
+        closed = 1;
+        break;
+      }
+      if (c == '\\') {
+        escaped = 1;
+        i += 2;
+        continue;
+      }
+      if (quote != '`' && newline(c)) break;
+      if (stop_at && stop_at(c)) break;
+      i++;
+    }
+    if (closed && fn(pf->bytes + q + 1, i - q - 1, escaped, arg)) return 1;
+  }
+  return 0;
+}

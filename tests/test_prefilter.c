@@ -1,0 +1,115 @@
+/* The prefilter's byte facts: each answers "yes" whenever the parsed file
+ * could show the thing, and "no" on realistic near misses. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "prefilter.h"
+
+static rl_prefilter pf_of(const char *text) {
+  rl_prefilter pf;
+  rl_prefilter_init(&pf, text, strlen(text), RL_LANG_TS);
+  return pf;
+}
+
+static int secret_name(const char *text) {
+  rl_prefilter pf = pf_of(text);
+  return rl_pf_secret_name(&pf);
+}
+
+static int module(const char *text, const char *m) {
+  rl_prefilter pf = pf_of(text);
+  return rl_pf_module(&pf, m);
+}
+
+static void prefilter__secret_names_found(void **state) {
+  (void)state;
+  assert_true(secret_name("const appSecret = x;"));
+  assert_true(secret_name("cfg.HMS_APP_SECRET"));
+  assert_true(secret_name("const o = { 'private-key': k };")); /* only whole quoted text names it */
+  assert_true(secret_name("process.env['DB_PASSWORD']"));
+  assert_true(secret_name("let token;"));
+  /* the answer is remembered and stays the same */
+  rl_prefilter pf = pf_of("x.clientSecret = 1");
+  assert_true(rl_pf_secret_name(&pf));
+  assert_true(rl_pf_secret_name(&pf));
+}
+
+static void prefilter__secret_names_near_misses(void **state) {
+  (void)state;
+  assert_false(secret_name("const hasSecret = true; const secretName = 'x';"));
+  assert_false(secret_name("const nextPageToken = r.next; const ACCESS_KEY = k;"));
+  assert_false(secret_name("const o = { 'private key store': 1, keyboard: 2 };"));
+  assert_false(secret_name(""));
+  /* a name split over two lines of quotes is not one name */
+  assert_false(secret_name("'private\n-key'"));
+}
+
+static void prefilter__module_specifiers(void **state) {
+  (void)state;
+  assert_true(module("import jwt from 'jsonwebtoken';", "jsonwebtoken"));
+  assert_true(module("const jwt = require(\"jsonwebtoken\")", "jsonwebtoken"));
+  assert_true(module("import { SignJWT } from 'npm:jose@5';", "jose"));
+  assert_true(module("import * as j from 'https://deno.land/x/jose@v4.14.4/index.ts'", "jose"));
+  assert_true(module("import * as j from `https://esm.sh/jose?target=deno`", "jose"));
+  assert_true(module("import AT from 'twilio/lib/jwt/AccessToken'", "twilio"));
+  /* the word in prose, identifiers and longer package names is no import */
+  assert_false(module("// uses jose to sign\nconst joseph = 1;", "jose"));
+  assert_false(module("const ua = 'twilio-node/4.0';", "twilio"));
+  assert_false(module("import x from '@acme/jsonwebtoken-helpers'", "jsonwebtoken"));
+  assert_false(module("jose", "jose"));
+}
+
+typedef struct {
+  char seen[8][32];
+  int n, escaped[8];
+} collected;
+
+static int collect(const char *text, size_t len, int escaped, void *arg) {
+  collected *c = arg;
+  if (c->n < 8 && len < 32) {
+    memcpy(c->seen[c->n], text, len);
+    c->seen[c->n][len] = '\0';
+    c->escaped[c->n] = escaped;
+    c->n++;
+  }
+  return 0;
+}
+
+static int newline(unsigned char c) { return c == '\n'; }
+
+static void prefilter__quoted_spans(void **state) {
+  (void)state;
+  collected c;
+  memset(&c, 0, sizeof c);
+  rl_prefilter pf = pf_of("a('x\\'y', \"z\")\n`t\nu`");
+  rl_pf_each_quoted(&pf, NULL, collect, &c);
+  /* every quote opens a candidate: the real literals are among them */
+  int x = -1, z = -1, t = -1;
+  for (int i = 0; i < c.n; i++) {
+    if (!strcmp(c.seen[i], "x\\'y")) x = i;
+    if (!strcmp(c.seen[i], "z")) z = i;
+    if (!strcmp(c.seen[i], "t\nu")) t = i;
+  }
+  assert_true(x >= 0 && c.escaped[x]);
+  assert_true(z >= 0 && !c.escaped[z]);
+  assert_true(t >= 0);
+  /* stop_at drops spans that hold a stop character */
+  memset(&c, 0, sizeof c);
+  rl_pf_each_quoted(&pf, newline, collect, &c);
+  for (int i = 0; i < c.n; i++) assert_null(strchr(c.seen[i], '\n'));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(prefilter__secret_names_found),
+      cmocka_unit_test(prefilter__secret_names_near_misses),
+      cmocka_unit_test(prefilter__module_specifiers),
+      cmocka_unit_test(prefilter__quoted_spans),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
