@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include "config.h"
+#include "logger.h"
 #include "server.h"
 
 #define EXIT_CONFIG 2
@@ -49,12 +50,16 @@ int main(int argc, char **argv) {
   sigaddset(&stop, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop, NULL);
   signal(SIGPIPE, SIG_IGN);
+  /* After the signal mask, so the writer thread inherits it. Without it, lines are written directly. */
+  tk_logger_open();
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    tk_logger_close();
     fprintf(stderr, "tokend: libcurl failed to initialise\n");
     tk_config_clear(&cfg);
     return EXIT_FAILURE;
   }
   if (tk_server_start(&server, &cfg, err, sizeof err) != 0) {
+    tk_logger_close(); /* whatever libmicrohttpd logged comes out before the reason */
     fprintf(stderr, "tokend: %s\n", err);
     curl_global_cleanup();
     tk_config_clear(&cfg);
@@ -77,6 +82,7 @@ int main(int argc, char **argv) {
   tk_server_free(server);
   curl_global_cleanup();
   tk_log_event(&cfg, TK_LOG_INFO, "stopped");
+  tk_logger_close();
   tk_config_clear(&cfg);
   return EXIT_SUCCESS;
 }
