@@ -82,8 +82,6 @@ static void on_file(rl_ctx *ctx) {
 }
 
 /* Every mint site resolves through an import or require of one of these. */
-static const char *const needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-", "opentok", NULL};
-
 const rl_rule rl_rule_client_side_token_minting = {
     .id = "client-side-token-minting",
     .title = "Token minted in client code",
@@ -93,7 +91,8 @@ const rl_rule rl_rule_client_side_token_minting = {
     .langs = RL_LANGS_CODE,
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT),
     .on_file = on_file,
-    .needles = needles,
+    .needles = rl_mint_needles,
+    .can_fire = rl_mint_possible,
     .bad_example = "import jwt from 'jsonwebtoken';\n"
                    "import { useState } from 'react';\n"
                    "\n"

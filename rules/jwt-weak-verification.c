@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "prefilter.h"
 #include "rule.h"
 #include "util.h"
 
@@ -356,8 +357,15 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   else if (is_decode(c)) check_decode(ctx, jf, call);
 }
 
-/* Findings need a call resolved to one of these modules. */
+/* Findings need a call resolved to one of these modules, which takes an
+ * import or require naming it. */
 static const char *const needles[] = {"jsonwebtoken", "jose", "jwt-decode", NULL};
+
+static int can_fire(rl_prefilter *pf) {
+  for (size_t i = 0; needles[i]; i++)
+    if (rl_pf_module(pf, needles[i])) return 1;
+  return 0;
+}
 
 const rl_rule rl_rule_jwt_weak_verification = {
     .id = "jwt-weak-verification",
@@ -371,6 +379,7 @@ const rl_rule rl_rule_jwt_weak_verification = {
     .query = "(call_expression function: [(identifier) (member_expression)]) @call\n",
     .on_match = on_match,
     .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "const jwt = require('jsonwebtoken');\n"
                    "\n"
                    "function requireUser(req, res, next) {\n"

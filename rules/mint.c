@@ -5,6 +5,7 @@
 
 #include "arena.h"
 #include "bindname.h"
+#include "prefilter.h"
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
@@ -322,6 +323,16 @@ static int match_agora(rl_jsfile *jf, const char *callee, TSNode call, rl_mint *
   m->what = rl_arena_printf(rl_jsfile_arena(jf), "Agora %s()", p); /* "Agora RtcTokenBuilder.buildTokenWithUid()" */
   m->secret = rl_js_call_arg(call, 1);
   return 1;
+}
+
+const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-", "opentok", NULL};
+
+int rl_mint_possible(rl_prefilter *pf) {
+  static const char *const modules[] = {"jsonwebtoken", "jose",     "livekit-server-sdk", "twilio", "agora-token",
+                                        "agora-access-token", "opentok", "@100mslive/server-sdk", NULL};
+  for (size_t i = 0; modules[i]; i++)
+    if (rl_pf_module(pf, modules[i])) return 1;
+  return 0;
 }
 
 int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {

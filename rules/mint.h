@@ -50,6 +50,7 @@
 #include <tree_sitter/api.h>
 
 #include "analysis.h"
+#include "prefilter.h"
 
 typedef enum rl_mint_kind {
   RL_MINT_NONE = 0,
@@ -93,6 +94,15 @@ typedef struct rl_mint {
  * parentheses are looked through) is a mint site; fills *out. 0 otherwise
  * (*out then has kind RL_MINT_NONE). */
 int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out);
+
+/* Prefilter for rules built on mint sites: every mint site is resolved from
+ * an import or require of one of the mint packages (jsonwebtoken, jose,
+ * livekit-server-sdk, twilio, agora-token, agora-access-token, opentok,
+ * @100mslive/server-sdk), so a file that names none of them as a module
+ * specifier (rl_pf_module) has none. The needles are the same packages as
+ * plain literals, the cheap first stage. */
+extern const char *const rl_mint_needles[];
+int rl_mint_possible(rl_prefilter *pf);
 
 /* Calls cb for every mint site in subtree, in document order (iterative). */
 typedef void (*rl_mint_cb)(void *data, const rl_mint *m);

@@ -86,8 +86,6 @@ static void on_file(rl_ctx *ctx) {
   rl_mint_each(jf, rl_ctx_root(ctx), check_mint, ctx);
 }
 
-static const char *const needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-", "opentok", NULL};
-
 const rl_rule rl_rule_token_ttl_too_long = {
     .id = "token-ttl-too-long",
     .title = "Token lifetime longer than the limit",
@@ -98,7 +96,8 @@ const rl_rule rl_rule_token_ttl_too_long = {
     /* test files never ship, and test suites mint odd tokens on purpose */
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT) | RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
     .on_file = on_file,
-    .needles = needles,
+    .needles = rl_mint_needles,
+    .can_fire = rl_mint_possible,
     .bad_example = "const jwt = require('jsonwebtoken');\n"
                    "\n"
                    "function roomToken(roomId, userId) {\n"

@@ -124,7 +124,11 @@ static void on_file(rl_ctx *ctx) {
   rl_mint_each(jf, rl_ctx_root(ctx), check_mint, ctx);
 }
 
+/* Only jsonwebtoken and jose mint sites are judged; each takes an import or
+ * require naming its package. */
 static const char *const needles[] = {"jsonwebtoken", "jose", NULL};
+
+static int can_fire(rl_prefilter *pf) { return rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose"); }
 
 const rl_rule rl_rule_token_without_expiry = {
     .id = "token-without-expiry",
@@ -137,6 +141,7 @@ const rl_rule rl_rule_token_without_expiry = {
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT) | RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
     .on_file = on_file,
     .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "const jwt = require('jsonwebtoken');\n"
                    "\n"
                    "function managementToken() {\n"
