@@ -1,5 +1,6 @@
 #include "mint.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,8 +22,14 @@
 static const char header_b64[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
 struct tk_hmac {
-  EVP_MAC_CTX *keyed; /* never used directly: each call works on a copy */
+  EVP_MAC_CTX *keyed; /* never used directly: each thread works on its own copy */
+  pthread_key_t per_thread; /* that copy; re-initialised (same key) for every signature */
+  int has_key;
 };
+
+static void free_thread_ctx(void *ctx) {
+  EVP_MAC_CTX_free(ctx);
+}
 
 int tk_hmac_new(tk_hmac **out, const void *key, size_t key_len) {
   tk_hmac *h = calloc(1, sizeof *h);
@@ -38,6 +45,9 @@ int tk_hmac_new(tk_hmac **out, const void *key, size_t key_len) {
   h->keyed = EVP_MAC_CTX_new(mac);
   if (h->keyed == NULL || EVP_MAC_init(h->keyed, key, key_len, params) != 1)
     goto cleanup;
+  if (pthread_key_create(&h->per_thread, free_thread_ctx) != 0)
+    goto cleanup;
+  h->has_key = 1;
   *out = h;
   h = NULL;
   rc = TK_OK;
@@ -50,16 +60,38 @@ cleanup:
 void tk_hmac_free(tk_hmac *h) {
   if (h == NULL)
     return;
+  if (h->has_key) {
+    /* Threads that already ended freed their copies; the caller's own goes here. Every other thread
+       that signed with h must have ended by now (the server frees its keys after stopping). */
+    tk_hmac_thread_done(h);
+    pthread_key_delete(h->per_thread);
+  }
   EVP_MAC_CTX_free(h->keyed);
   free(h);
 }
 
 int tk_hmac_sign(const tk_hmac *h, unsigned char out[32], const void *data, size_t n) {
-  EVP_MAC_CTX *c = EVP_MAC_CTX_dup(h->keyed);
+  EVP_MAC_CTX *c = pthread_getspecific(h->per_thread);
   size_t len = 0;
-  int ok = c != NULL && EVP_MAC_update(c, data, n) == 1 && EVP_MAC_final(c, out, &len, 32) == 1 && len == 32;
-  EVP_MAC_CTX_free(c);
+  int ok;
+  /* A thread's first signature copies the keyed context; later ones reset that copy to the same key
+     (init without a key), which skips allocating and freeing three digest contexts each time. */
+  if (c == NULL) {
+    c = EVP_MAC_CTX_dup(h->keyed);
+    if (c == NULL || pthread_setspecific(h->per_thread, c) != 0) {
+      EVP_MAC_CTX_free(c);
+      return TK_ECRYPTO;
+    }
+  } else if (EVP_MAC_init(c, NULL, 0, NULL) != 1) {
+    return TK_ECRYPTO;
+  }
+  ok = EVP_MAC_update(c, data, n) == 1 && EVP_MAC_final(c, out, &len, 32) == 1 && len == 32;
   return ok ? TK_OK : TK_ECRYPTO;
+}
+
+void tk_hmac_thread_done(const tk_hmac *h) {
+  EVP_MAC_CTX_free(pthread_getspecific(h->per_thread));
+  pthread_setspecific(h->per_thread, NULL);
 }
 
 int tk_hmac_sha256(unsigned char out[32], const void *key, size_t key_len, const void *data, size_t n) {

@@ -14,8 +14,12 @@ typedef struct tk_hmac tk_hmac;
 /* Caller frees with tk_hmac_free. Returns 0, TK_ENOMEM or TK_ECRYPTO. */
 int tk_hmac_new(tk_hmac **out, const void *key, size_t key_len);
 void tk_hmac_free(tk_hmac *h);
-/* HMAC of data[0..n) into out[32]; safe to call from many threads at once. Returns 0 or TK_ECRYPTO. */
+/* HMAC of data[0..n) into out[32]; safe to call from many threads at once (each thread keeps its own
+   working copy of the keyed state, freed when the thread ends). Returns 0 or TK_ECRYPTO. */
 int tk_hmac_sign(const tk_hmac *h, unsigned char out[32], const void *data, size_t n);
+/* Frees the calling thread's working copy now. For a detached thread that signs and then tells
+   another thread it is done: that one may free h before this thread has fully ended. */
+void tk_hmac_thread_done(const tk_hmac *h);
 
 /* HMAC-SHA256 of data under key into out[32], one-shot. Returns 0 or TK_ECRYPTO. */
 int tk_hmac_sha256(unsigned char out[32], const void *key, size_t key_len, const void *data, size_t n);

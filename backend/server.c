@@ -327,8 +327,12 @@ static int authenticate(tk_server *s, struct MHD_Connection *c, req *r, enum MHD
   }
   /* A keyed hash: log lines can be correlated per user without naming the user. */
   if (s->cfg->log_level >= TK_LOG_INFO && tk_hmac_sign(s->log_hmac, mac, r->user.sub, strlen(r->user.sub)) == 0) {
-    for (int i = 0; i < 8; i++)
-      snprintf(r->user_tag + 2 * i, 3, "%02x", mac[i]);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+      r->user_tag[2 * i] = hex[mac[i] >> 4];
+      r->user_tag[2 * i + 1] = hex[mac[i] & 15];
+    }
+    r->user_tag[16] = '\0';
   }
   return 1;
 }
@@ -515,6 +519,7 @@ static void *create_room_job(void *arg) {
                                       json_string_value(json_object_get(body, "description")), wall());
   r->upstream_done = 1;
   MHD_resume_connection(r->conn);
+  tk_hmac_thread_done(s->app_hmac); /* tk_server_free may free it as soon as the count drops */
   atomic_fetch_sub(&s->upstream_running, 1);
   return NULL;
 }
