@@ -60,8 +60,13 @@ void tk_jsonw_str(tk_jsonw *w, const char *s) {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *c = (const unsigned char *)s, *run = c;
   tk_jsonw_raw(w, "\"", 1);
-  while (*c) {
+  for (;;) {
     size_t len = 1;
+    /* The common case, printable ASCII, in a tight loop; the terminating NUL stops it like any < 0x20. */
+    while (*c >= 0x20 && *c < 0x80 && *c != '"' && *c != '\\')
+      c++;
+    if (*c == '\0')
+      break;
     if (*c == '"' || *c == '\\' || *c < 0x20) {
       char esc[6] = {'\\', (char)*c, 0, 0, 0, 0};
       size_t k = 2;

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@
 #define ROOM_NAME_MAX 80
 #define ROOM_DESCRIPTION_MAX 500
 #define UPSTREAM_MAX 64 /* concurrent room creations */
-#define BODY_INLINE 512 /* bodies up to this size stay in the request; larger ones get max_body bytes */
+#define BODY_INLINE 256 /* bodies up to this size stay in the request; larger ones get max_body bytes */
 #define RESPONSE_MAX 8192 /* any response we write ourselves: a token, four short fields, escaped sub */
 #define LOG_LINE_MAX 512
 
@@ -66,7 +67,6 @@ typedef struct req {
   char user_tag[17]; /* keyed hash of the user id, for the log; "" when not authenticated */
   char *body; /* body_inline, or malloc'ed when the body outgrows it */
   size_t body_len, seen;
-  char body_inline[BODY_INLINE];
   int too_big;
   /* POST /api/rooms while the 100ms call is in progress */
   struct tk_server *server;
@@ -75,6 +75,7 @@ typedef struct req {
   json_t *upstream_room; /* 100ms's answer, owned */
   int upstream_rc, upstream_done;
   int drain_seen; /* 0 = not looked yet, 1 = serving, 2 = draining: one answer per request */
+  char body_inline[BODY_INLINE]; /* last, and never zeroed: only body_len bytes of it are ever read */
 } req;
 
 struct route_def {
@@ -625,9 +626,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   (void)version;
   if (r == NULL) {
     size_t i = 0;
-    r = calloc(1, sizeof *r);
+    r = malloc(sizeof *r);
     if (r == NULL)
       return MHD_NO;
+    memset(r, 0, offsetof(req, body_inline));
     *con_cls = r;
     atomic_fetch_add(&s->inflight, 1);
     r->t0 = monotonic();
