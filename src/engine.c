@@ -1,6 +1,9 @@
 #include "engine.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -538,9 +541,44 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
   r->nfindings = ctx->nfindings;
 }
 
+/* Bytes being parsed at once, across workers. A tree costs about twenty
+ * times its source in memory, so this bounds peak memory by the files in
+ * flight: a file larger than the budget parses alone. Takers are served in
+ * arrival order, so a large file waiting for the budget is not starved by
+ * small ones. */
+#define PARSE_BUDGET (8u * 1024 * 1024)
+#define TRIM_AFTER_BYTES (1u * 1024 * 1024)
+
+typedef struct budget {
+  pthread_mutex_t mu;
+  pthread_cond_t freed;
+  size_t used;
+  unsigned long next_ticket, serving;
+} budget;
+
+static void budget_take(budget *b, size_t n) {
+  if (!b) return;
+  pthread_mutex_lock(&b->mu);
+  unsigned long ticket = b->next_ticket++;
+  while (ticket != b->serving || (b->used > 0 && b->used + n > PARSE_BUDGET)) pthread_cond_wait(&b->freed, &b->mu);
+  b->used += n;
+  b->serving++;
+  pthread_cond_broadcast(&b->freed);
+  pthread_mutex_unlock(&b->mu);
+}
+
+static void budget_give(budget *b, size_t n) {
+  if (!b) return;
+  pthread_mutex_lock(&b->mu);
+  b->used -= n;
+  pthread_cond_broadcast(&b->freed);
+  pthread_mutex_unlock(&b->mu);
+}
+
 typedef struct worker_state {
   rl_parser *parser;
   TSQueryCursor *cursor;
+  budget *budget; /* NULL when one thread scans */
 } worker_state;
 
 static const char *skip_words(rl_skip s, const rl_engine *e, rl_arena *a) {
@@ -584,6 +622,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   unsigned char *active = rl_arena_calloc(r->arena, e->nrules ? e->nrules : 1, 1);
   rl_prefilter pf;
   rl_prefilter_init(&pf, bytes, len, r->lang);
+  rl_prefilter_set_path(&pf, r->path); /* the path rules see: routes.c reads pages/api/ etc. */
   int any_query = 0, any = 0;
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
@@ -599,7 +638,9 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
 
   rl_tree *tree = NULL;
   ctx.root = (TSNode){{0}, NULL, NULL};
-  if (code && any) {
+  int parsing = code && any;
+  if (parsing) {
+    budget_take(ws->budget, len);
     tree = rl_parse(ws->parser, &ctx.src);
     if (!tree) {
       add_note(r, RL_NOTE_WARNING, "parse-failed",
@@ -640,6 +681,13 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
     finish_findings(&ctx, r, sup);
   }
   rl_tree_free(tree);
+  if (parsing) budget_give(ws->budget, len);
+#ifdef __GLIBC__
+  /* A large tree leaves its pages in this thread's malloc arena, where the
+   * next large file, parsed on another thread, cannot reuse them: give them
+   * back, or peak memory becomes the sum of the largest file per thread. */
+  if (parsing && len >= TRIM_AFTER_BYTES) malloc_trim(0);
+#endif
   return r;
 }
 
@@ -661,7 +709,7 @@ rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char
     mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
     return r;
   }
-  worker_state ws = {e->parser, e->cursor};
+  worker_state ws = {e->parser, e->cursor, NULL};
   return scan_bytes(e, &ws, r, fs_path, bytes, len);
 }
 
@@ -711,11 +759,12 @@ typedef struct pool {
   pthread_mutex_t mu;
   pthread_cond_t work; /* a slot became pending, or closing */
   pthread_cond_t done; /* a slot finished */
+  budget budget;
 } pool;
 
 static void *worker_main(void *arg) {
   pool *p = arg;
-  worker_state ws = {rl_parser_new(), ts_query_cursor_new()};
+  worker_state ws = {rl_parser_new(), ts_query_cursor_new(), &p->budget};
   ts_query_cursor_set_match_limit(ws.cursor, QUERY_MATCH_LIMIT);
   pthread_mutex_lock(&p->mu);
   for (;;) {
@@ -816,7 +865,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   int wr = 0;
 
   if (jobs == 1) {
-    worker_state ws = {e->parser, e->cursor};
+    worker_state ws = {e->parser, e->cursor, NULL};
     while ((wr = rl_walk_next(w, &we)) > 0) {
       job j;
       job_from_entry(&j, &we);
@@ -832,6 +881,8 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.work, NULL);
     pthread_cond_init(&p.done, NULL);
+    pthread_mutex_init(&p.budget.mu, NULL);
+    pthread_cond_init(&p.budget.freed, NULL);
     pthread_t *threads = rl_xcalloc((size_t)jobs, sizeof *threads);
     int started = 0;
     for (int i = 0; i < jobs; i++)
@@ -885,6 +936,8 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.work);
     pthread_cond_destroy(&p.done);
+    pthread_mutex_destroy(&p.budget.mu);
+    pthread_cond_destroy(&p.budget.freed);
   }
   rl_walk_free(w);
   if (wr < 0) return wr;
