@@ -30,6 +30,7 @@
 
 #include "analysis.h"
 #include "mint.h"
+#include "prefilter.h"
 #include "rule.h"
 #include "util.h"
 
@@ -443,6 +444,44 @@ static const char *const needles[] = {"log",   "Log",   "info",    "warn",  "err
                                       "trace", "fatal", "verbose", "silly", "notice", "critical", "dir",   "table",
                                       NULL};
 
+/* Every finding needs a log call and a hit in its arguments.
+ *
+ * The log call: is_logger holds for `console`, a logger name (log, logger,
+ * LOGGER, Logger, *Logger, *_logger, *_LOGGER, winston, consola, signale) or
+ * a const bound to a call whose callee names pino, winston, bunyan, log4js,
+ * Logger, logger or consola (a callee's canonical name is made of the file's
+ * own identifiers and module specifiers); is_debug_instance needs one of
+ * those or `debug` (require('debug'), an import from 'debug'). So the bytes
+ * hold "log" in some case, or console, winston, consola, signale, pino,
+ * bunyan or debug.
+ *
+ * The hit: a secret-named identifier, property, object key or string key
+ * (rl_pf_secret_name: identifier runs and quoted text, escapes included); a
+ * minted token (rl_mint_token_expr, whose sites all come from a mint
+ * package's import: rl_mint_possible); or an environment read. A read is of
+ * process.env / import.meta.env / Bun.env / Deno.env or of `env` imported from
+ * 'process', and its name may be a constant computed by concatenation (not a
+ * secret name in the bytes), so it needs "env" and one of process, Bun,
+ * import, Deno. The whole process.env / import.meta.env is covered by this
+ * too. */
+static int log_call_possible(const rl_prefilter *pf) {
+  static const char *const words[] = {"console", "winston", "consola", "signale", "pino", "bunyan", "debug", NULL};
+  if (rl_pf_has_caseless(pf, "log")) return 1;
+  for (size_t i = 0; words[i]; i++)
+    if (rl_pf_has(pf, words[i])) return 1;
+  return 0;
+}
+
+static int env_read_possible(const rl_prefilter *pf) {
+  return rl_pf_has(pf, "env") && (rl_pf_has(pf, "process") || rl_pf_has(pf, "Bun") || rl_pf_has(pf, "import") ||
+                                  rl_pf_has(pf, "Deno"));
+}
+
+static int can_fire(rl_prefilter *pf) {
+  if (!log_call_possible(pf)) return 0;
+  return env_read_possible(pf) || rl_pf_secret_name(pf) || rl_mint_possible(pf);
+}
+
 const rl_rule rl_rule_secret_logged = {
     .id = "secret-logged",
     .title = "Secret or token written to a log",
@@ -461,6 +500,7 @@ const rl_rule rl_rule_secret_logged = {
         " (#match? @fn \"^(debug|dbg|log|trace)$|(Debug|Log|_debug|_log)$\"))\n",
     .on_match = on_match,
     .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "const jwt = require('jsonwebtoken');\n"
                    "const APP_SECRET = process.env.HMS_APP_SECRET;\n"
                    "function issue(roomId, userId) {\n"
