@@ -49,7 +49,7 @@ struct tk_server {
   tk_hmac *app_hmac; /* keyed with the app secret: signs tokens */
   tk_hmac *log_hmac; /* keyed with a key derived from it: the log's user tags, never a token signature */
   atomic_int inflight;
-  atomic_int draining;
+  atomic_int draining; /* 0 serving, 1 stopping the listener, 2 listener gone */
   atomic_int upstream_running; /* create_room_job threads alive */
   unsigned port;
 };
@@ -194,8 +194,18 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap) {
 /* Whether this request is answered as "draining". The flag is read once per request, so a /readyz
    answer and its Connection header always agree even when SIGTERM lands between the two. */
 static int draining(tk_server *s, req *r) {
-  if (r->drain_seen == 0)
-    r->drain_seen = atomic_load(&s->draining) ? 2 : 1;
+  const struct timespec pause = {0, 50 * 1000};
+  int d;
+  if (r->drain_seen == 0) {
+    d = atomic_load(&s->draining);
+    /* While the listener is being stopped (microseconds, unless the draining thread is descheduled),
+       wait: a client that has heard "draining" must never get a new connection served afterwards. */
+    while (d == 1) {
+      nanosleep(&pause, NULL);
+      d = atomic_load(&s->draining);
+    }
+    r->drain_seen = d ? 2 : 1;
+  }
   return r->drain_seen == 2;
 }
 
@@ -805,15 +815,17 @@ unsigned tk_server_port(const tk_server *s) {
 }
 
 void tk_server_drain(tk_server *s) {
-  /* Draining starts before the listening socket goes: from here on /readyz answers 503 and every
-     response says Connection: close, with no window in which a request still hears "ready". */
+  /* Draining starts before the listening socket goes: from here on no request hears "ready". Requests
+     that ask in between wait until the socket is shut, so every 503 and Connection: close is sent
+     only once no new connection can be served. */
   if (atomic_exchange(&s->draining, 1))
     return;
-  s->quiesced = MHD_quiesce_daemon(s->d);
+  s->quiesced = MHD_quiesce_daemon(s->d); /* never waits for the worker threads */
   /* Worker threads may still look at the socket until MHD_stop_daemon, so it is shut down now (new
      connections are refused) and closed only in tk_server_free. */
   if (s->quiesced != MHD_INVALID_SOCKET)
     shutdown(s->quiesced, SHUT_RDWR);
+  atomic_store(&s->draining, 2); /* draining answers may go out now */
 }
 
 int tk_server_inflight(const tk_server *s) {
