@@ -25,6 +25,7 @@
 #include "analysis.h"
 #include "bindname.h"
 #include "dotenv.h"
+#include "prefilter.h"
 #include "rule.h"
 #include "util.h"
 
@@ -314,6 +315,99 @@ static void on_file(rl_ctx *ctx) {
 static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",    "VITE_",
                                       "GATSBY_", "define",      "DefinePlugin", "runtimeConfig", NULL};
 
+/* ---- prefilter ------------------------------------------------------------------- */
+
+/* Every finding names a variable or key, and reaches rl_name_is_secret one of
+ * these ways:
+ *   - a prefixed name (reads, destructuring, dotenv keys, PUBLIC_ names from
+ *     $env): the bytes hold a prefix, and the rest of the name after it is
+ *     secret-named. Every prefix ends in PUBLIC_, REACT_APP_, VITE_ or
+ *     GATSBY_, and what follows the matched prefix also follows that ending,
+ *     so public_name_possible tries each ending in the bytes with every end
+ *     the name could have on its line (an identifier and a string differ in
+ *     where they stop);
+ *   - a whole name imported from or read through SvelteKit's $env modules:
+ *     the module's name is in the bytes and the name is an identifier
+ *     (rl_pf_secret_name);
+ *   - a build config's entry: a key written `env: {`, `public: {`,
+ *     `define: {` or `publicRuntimeConfig: {` (the query's pair with an
+ *     object value; quotes allowed), or `DefinePlugin`; and then a
+ *     secret-named key (rl_pf_secret_name, or for define maps the part of a
+ *     quoted key after its last dot) or a value that reads the environment,
+ *     whose name may be a computed constant (env_read_possible). */
+static int public_name_possible(const rl_prefilter *pf) {
+  static const char *const endings[] = {"PUBLIC_", "REACT_APP_", "VITE_", "GATSBY_", NULL};
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  const char *end = b + n;
+  for (size_t i = 0; endings[i]; i++) {
+    size_t k = strlen(endings[i]);
+    const char *p = b;
+    const char *hit;
+    while ((hit = memmem(p, (size_t)(end - p), endings[i], k)) != NULL) {
+      const char *rest = hit + k;
+      for (size_t len = 1; len <= 256 && rest + len <= end; len++) {
+        char c = rest[len - 1];
+        if (c == '\\') return 1; /* an escape: the name's text is unknown */
+        if (c == '\n' || c == '\r') break;
+        if (rl_name_is_secret(rest, len)) return 1;
+      }
+      p = hit + 1;
+    }
+  }
+  return 0;
+}
+
+static int space_or_comment(const char *p, const char *end, const char **out) {
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  *out = p;
+  return p < end && *p == '/'; /* a comment may sit here: anything may follow */
+}
+
+/* `word`, an optional quote, ':' and '{', with white space between. */
+static int object_key_possible(const rl_prefilter *pf, const char *word) {
+  size_t n, k = strlen(word);
+  const char *b = rl_pf_bytes(pf, &n);
+  const char *end = b + n, *p = b, *hit;
+  while ((hit = memmem(p, (size_t)(end - p), word, k)) != NULL) {
+    const char *q = hit + k;
+    p = hit + 1;
+    if (q < end && (*q == '\'' || *q == '"')) q++;
+    if (space_or_comment(q, end, &q)) return 1;
+    if (q >= end || *q != ':') continue;
+    if (space_or_comment(q + 1, end, &q)) return 1;
+    if (q < end && *q == '{') return 1;
+  }
+  return 0;
+}
+
+/* define: { 'process.env.HMS_SECRET': ... } names what follows the last dot. */
+static int dotted_key_is_secret(const char *text, size_t len, int escaped, void *arg) {
+  (void)arg;
+  if (escaped) return 1;
+  const char *dot = len ? memrchr(text, '.', len) : NULL;
+  if (!dot) return 0;
+  size_t rest = len - (size_t)(dot + 1 - text);
+  return rest > 0 && rest <= 256 && rl_name_is_secret(dot + 1, rest);
+}
+
+static int env_read_possible(const rl_prefilter *pf) {
+  return rl_pf_has(pf, "env") && (rl_pf_has(pf, "process") || rl_pf_has(pf, "Bun") || rl_pf_has(pf, "import") ||
+                                  rl_pf_has(pf, "Deno"));
+}
+
+static int can_fire(rl_prefilter *pf) {
+  if (public_name_possible(pf)) return 1;
+  if ((rl_pf_has(pf, "$env/static/public") || rl_pf_has(pf, "$env/dynamic/public")) && rl_pf_secret_name(pf))
+    return 1;
+  if (rl_pf_lang(pf) == RL_LANG_DOTENV) return 0; /* dotenv findings are prefixed names */
+  static const char *const keys[] = {"env", "public", "define", "publicRuntimeConfig", NULL};
+  int config = rl_pf_has(pf, "DefinePlugin");
+  for (size_t i = 0; !config && keys[i]; i++) config = object_key_possible(pf, keys[i]);
+  if (!config) return 0;
+  return rl_pf_secret_name(pf) || env_read_possible(pf) || rl_pf_each_quoted(pf, NULL, dotted_key_is_secret, NULL);
+}
+
 const rl_rule rl_rule_public_env_secret = {
     .id = "public-env-secret",
     .title = "Secret exposed through a client-side environment variable",
@@ -347,6 +441,7 @@ const rl_rule rl_rule_public_env_secret = {
     .on_match = on_match,
     .on_file = on_file,
     .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "export async function joinRoom(hmsActions, roomCode) {\n"
                    "  const secret = process.env.NEXT_PUBLIC_HMS_APP_SECRET;\n"
                    "  const authToken = await mintToken(roomCode, secret);\n"
