@@ -22,6 +22,7 @@
 
 #include "analysis.h"
 #include "bindname.h"
+#include "prefilter.h"
 #include "rule.h"
 #include "util.h"
 
@@ -134,6 +135,65 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   else check_env(ctx, jf, rl_match_capture(m, "read"));
 }
 
+/* ---- prefilter ------------------------------------------------------------------- */
+
+/* Every finding is one of two:
+ *   - a literal: the query's string or template whose text is a quote, the
+ *     code's 12 bytes and a quote, so the bytes hold that run (room_code_run);
+ *     and every way check_literal reports has a code word (code, codes,
+ *     roomcode, roomcodes: all spell "code") in the binding's name, its
+ *     display or its object's name, all source text;
+ *   - an env read: its name is a property identifier or a plain string
+ *     index (the query's two shapes), so some identifier run or quoted text
+ *     of the bytes is itself privileged_code_name (escaped text counts, its
+ *     value being unknown here). */
+static int quote_byte(char c) { return c == '\'' || c == '"' || c == '`'; }
+
+static int room_code_run(const char *b, size_t n) {
+  for (const char *p = b; (p = memchr(p, '-', (size_t)(b + n - p))) != NULL; p++) {
+    /* p is the first dash of q xxx-xxxx-xxx q */
+    size_t at = (size_t)(p - b);
+    if (at < 4 || at + 10 > n || !quote_byte(b[at - 4]) || !quote_byte(b[at + 9])) continue;
+    if (room_code_shape(b + at - 3, 12)) return 1;
+  }
+  return 0;
+}
+
+static int ident_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         c >= 0x80;
+}
+
+static int newline(unsigned char c) { return c == '\n' || c == '\r'; }
+
+static int quoted_is_code_name(const char *text, size_t len, int escaped, void *arg) {
+  (void)arg;
+  return escaped || privileged_code_name(text, len);
+}
+
+static int privileged_code_name_possible(rl_prefilter *pf) {
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  size_t i = 0;
+  while (i < n) {
+    if (!ident_byte((unsigned char)b[i])) {
+      i++;
+      continue;
+    }
+    size_t start = i;
+    while (i < n && ident_byte((unsigned char)b[i])) i++;
+    if (i - start >= 8 && privileged_code_name(b + start, i - start)) return 1; /* "hostcode" is the shortest */
+  }
+  return rl_pf_each_quoted(pf, newline, quoted_is_code_name, NULL);
+}
+
+static int can_fire(rl_prefilter *pf) {
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  if (room_code_run(b, n) && rl_pf_has_caseless(pf, "code")) return 1;
+  return rl_pf_has(pf, "env") && privileged_code_name_possible(pf);
+}
+
 /* Every finding has a privileged word in a name or role string, spelled in
  * one of these cases. */
 static const char *const needles[] = {"host",      "Host",      "HOST",      "broadcaster", "Broadcaster", "BROADCASTER",
@@ -157,6 +217,7 @@ const rl_rule rl_rule_privileged_room_code_in_client = {
              " index: (string)) @read (#eq? @_env \"env\"))\n",
     .on_match = on_match,
     .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "import { HMSPrebuilt } from '@100mslive/roomkit-react';\n"
                    "\n"
                    "const roomCodes = { host: 'xvm-wxwo-gbl', guest: 'pqr-stuv-wxy' };\n"
