@@ -23,6 +23,7 @@
 
 #include "analysis.h"
 #include "bindname.h"
+#include "prefilter.h"
 #include "requrl.h"
 #include "rule.h"
 #include "util.h"
@@ -286,6 +287,38 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   if (jf) check_call(ctx, jf, rl_match_capture(m, "call"));
 }
 
+/* ---- prefilter ------------------------------------------------------------------- */
+
+/* Every finding sends `role`: an object key (identifier, 'role', ['role'] or
+ * the shorthand `{ role }`), a `role=` right after '?' or '&' of the URL's
+ * text, or .set/.append('role', ...). Each spells "role" with no identifier
+ * byte on either side (role_word). And the URL names a token endpoint:
+ * rl_name_has_word with token, tokens, auth, authenticate, authorize or jwt,
+ * on URL text from the file's literals or on an identifier's name, so the
+ * bytes hold "token", "auth" or "jwt" in some case. */
+static int ident_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         c >= 0x80;
+}
+
+static int role_word(const char *b, size_t n) {
+  const char *end = b + n, *p = b, *hit;
+  while ((hit = memmem(p, (size_t)(end - p), "role", 4)) != NULL) {
+    p = hit + 1;
+    if (hit > b && ident_byte((unsigned char)hit[-1])) continue;
+    if (hit + 4 < end && ident_byte((unsigned char)hit[4])) continue;
+    return 1;
+  }
+  return 0;
+}
+
+static int can_fire(rl_prefilter *pf) {
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  if (!role_word(b, n)) return 0;
+  return rl_pf_has_caseless(pf, "token") || rl_pf_has_caseless(pf, "auth") || rl_pf_has_caseless(pf, "jwt");
+}
+
 /* Every finding sends a key or query parameter spelled `role`. */
 static const char *const needles[] = {"role", NULL};
 
@@ -300,6 +333,7 @@ const rl_rule rl_rule_client_chosen_role = {
     .query = "(call_expression arguments: (arguments . (_))) @call\n",
     .on_match = on_match,
     .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "import { useHMSActions } from '@100mslive/react-sdk';\n"
                    "\n"
                    "export async function joinAs(hmsActions, roomId, role) {\n"
