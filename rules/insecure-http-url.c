@@ -25,6 +25,7 @@
 #include "analysis.h"
 #include "bindname.h"
 #include "dotenv.h"
+#include "prefilter.h"
 #include "rule.h"
 #include "util.h"
 
@@ -113,9 +114,10 @@ static int host_is_exempt(const char *h, size_t n) {
 
 /* If s (static text, SUB for dynamic parts) starts with http:// or ws:// to
  * a host that is not exempt, returns the scheme ("http" or "ws") and sets
- * *shown to what a message may print (no credentials, no query), and
- * *cred_end to the index just past the '@' of "user:password@" (0 if none). */
-static const char *insecure_url(rl_arena *a, const char *s, size_t n, const char **shown, size_t *cred_end) {
+ * *k_out to the scheme's length with "://" and *host_start_out to where the
+ * host starts (past "user:password@"). Reads s only up to the first '/', '?'
+ * or '#' after the scheme. */
+static const char *insecure_scheme(const char *s, size_t n, size_t *k_out, size_t *host_start_out) {
   const char *scheme;
   size_t k;
   if (n >= 7 && rl_strncasecmp_ascii(s, "http://", 7) == 0) {
@@ -132,7 +134,6 @@ static const char *insecure_url(rl_arena *a, const char *s, size_t n, const char
   size_t host_start = k;
   for (size_t i = k; i < auth_end; i++)
     if (s[i] == '@') host_start = i + 1;
-  *cred_end = host_start > k ? host_start : 0;
   size_t host_end = host_start;
   if (host_start < auth_end && s[host_start] == '[') {
     while (host_end < auth_end && s[host_end] != ']') host_end++;
@@ -155,6 +156,19 @@ static const char *insecure_url(rl_arena *a, const char *s, size_t n, const char
     hn--;
   }
   if (hn == 0 || host_is_exempt(h, hn)) return NULL;
+  *k_out = k;
+  *host_start_out = host_start;
+  return scheme;
+}
+
+/* insecure_scheme, and *shown set to what a message may print (no
+ * credentials, no query), and *cred_end to the index just past the '@' of
+ * "user:password@" (0 if none). */
+static const char *insecure_url(rl_arena *a, const char *s, size_t n, const char **shown, size_t *cred_end) {
+  size_t k, host_start;
+  const char *scheme = insecure_scheme(s, n, &k, &host_start);
+  if (!scheme) return NULL;
+  *cred_end = host_start > k ? host_start : 0;
 
   rl_buf b = {0};
   rl_buf_put(&b, s, k);
@@ -322,7 +336,53 @@ static void on_file(rl_ctx *ctx) {
   if (rl_ctx_source(ctx)->lang == RL_LANG_DOTENV) on_dotenv(ctx);
 }
 
-static const char *const needles[] = {"http://", "ws://", "HTTP://", "WS://", "Http://", NULL};
+/* ---- prefilter ------------------------------------------------------------------- */
+
+/* Every JS finding is at a string or template whose text is a quote and then
+ * http:// or ws:// in any case (the query), with a host insecure_scheme does
+ * not exempt. The literal's value is its raw text up to the end of the
+ * authority unless an escape or a substitution comes first, so where the
+ * raw authority ends at '/', '?', '#' or the closing quote, insecure_scheme
+ * on the raw bytes gives the same answer. A dotenv finding needs the scheme
+ * in the value. */
+static int quote_byte(char c) { return c == '\'' || c == '"' || c == '`'; }
+
+/* The literal whose text starts at b + at (after its quote) with a scheme
+ * of k bytes could be reported. */
+static int literal_may_be_insecure(const char *b, size_t n, size_t at, size_t k) {
+  char quote = b[at - 1];
+  size_t i = at + k;
+  for (; i < n; i++) {
+    char c = b[i];
+    if (c == '/' || c == '?' || c == '#' || c == quote) break;
+    if (c == '\\' || c == '$' || c == '\n' || c == '\r') return 1; /* raw text is not the value */
+  }
+  if (i == n) return 1;
+  size_t ks, host_start;
+  return insecure_scheme(b + at, i - at, &ks, &host_start) != NULL;
+}
+
+static int can_fire(rl_prefilter *pf) {
+  if (rl_pf_lang(pf) == RL_LANG_DOTENV) return rl_pf_has_caseless(pf, "http://") || rl_pf_has_caseless(pf, "ws://");
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  const char *end = b + n, *p = b, *hit;
+  while ((hit = memmem(p, (size_t)(end - p), "://", 3)) != NULL) {
+    size_t at = (size_t)(hit - b);
+    p = hit + 1;
+    if (at >= 5 && quote_byte(b[at - 5]) && rl_strncasecmp_ascii(b + at - 4, "http", 4) == 0 &&
+        literal_may_be_insecure(b, n, at - 4, 7))
+      return 1;
+    if (at >= 3 && quote_byte(b[at - 3]) && rl_strncasecmp_ascii(b + at - 2, "ws", 2) == 0 &&
+        literal_may_be_insecure(b, n, at - 2, 5))
+      return 1;
+  }
+  return 0;
+}
+
+/* Every finding's URL has "://" right after its scheme, in any case; the
+ * scheme's case is can_fire's to check. */
+static const char *const needles[] = {"://", NULL};
 
 const rl_rule rl_rule_insecure_http_url = {
     .id = "insecure-http-url",
@@ -337,6 +397,7 @@ const rl_rule rl_rule_insecure_http_url = {
     .on_match = on_url,
     .on_file = on_file,
     .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "const res = await fetch('http://api.myvideoapp.io/api/token', {\n"
                    "  method: 'POST',\n"
                    "  body: JSON.stringify({ room_id: roomId, role: 'guest' }),\n"
