@@ -10,6 +10,7 @@
  * skips values that say they are fakes, and (b) reports app tokens (short
  * lived by design, often sample data) only outside tests; a management token
  * is reported everywhere. */
+#include <stdint.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -209,11 +210,214 @@ static int literal_may_be_credential(const char *t, size_t n, int escaped, void 
   return 1;
 }
 
+/* (c) needs a literal bound to a secret name (rules/bindname.c): the name,
+ * then a binding (`=`, `:` of a key or a type annotation, an op-assignment,
+ * or `||`/`??` after an env read), then the value, which holds the literal
+ * somewhere before the value ends at a `,`, `;` or closing bracket of its
+ * own level. Closing quotes and brackets, `!`, `?` and comments may sit
+ * between name and binding (obj['appSecret'] =, env.get('X_SECRET') ??,
+ * secret?: string =). */
+typedef struct bound_scan {
+  const char *b;
+  size_t n;
+  size_t budget; /* bytes the value scans may still read; then assume yes */
+} bound_scan;
+
+static int op_byte(char c) { return c && strchr("+-*/%&|^<>", c) != NULL; }
+
+/* Skips a comment at i (in code, a slash-star or two slashes always open one). */
+static size_t skip_comment(const char *b, size_t n, size_t i) {
+  if (i + 1 < n && b[i] == '/' && b[i + 1] == '/') {
+    while (i < n && b[i] != '\n') i++;
+    return i;
+  }
+  if (i + 1 < n && b[i] == '/' && b[i + 1] == '*') {
+    const char *end = memmem(b + i + 2, n - i - 2, "*/", 2);
+    return end ? (size_t)(end - b) + 2 : n;
+  }
+  return i;
+}
+
+/* `as` or `satisfies` at i: the keyword's length, else 0. */
+static size_t type_keyword(const char *b, size_t n, size_t i) {
+  if (n - i >= 3 && !memcmp(b + i, "as", 2) && space_byte((unsigned char)b[i + 2])) return 2;
+  if (n - i >= 10 && !memcmp(b + i, "satisfies", 9) && space_byte((unsigned char)b[i + 9])) return 9;
+  return 0;
+}
+
+/* Where the bound value starts after a name ending at i: an offset, 0 for
+ * no binding, or SIZE_MAX for "cannot tell". */
+static size_t binding_after(const char *b, size_t n, size_t i) {
+  for (;;) {
+    while (i < n && (space_byte((unsigned char)b[i]) || (b[i] && strchr("'\"`)]", b[i])) ||
+                     (b[i] == '!' && (i + 1 >= n || b[i + 1] != '=')) ||
+                     (b[i] == '?' && (i + 1 >= n || b[i + 1] != '?'))))
+      i++;
+    size_t j = skip_comment(b, n, i);
+    if (j != i) {
+      i = j;
+      continue;
+    }
+    /* `(appSecret as any) = '...'`: skip the type to what follows it */
+    size_t kw = i < n ? type_keyword(b, n, i) : 0;
+    if (!kw) break;
+    for (i += kw; i < n && !strchr(")=;,}\n", b[i]); i++) {
+    }
+    if (i < n && b[i] == '=' && i + 1 < n && b[i + 1] == '>') return SIZE_MAX; /* as () => T */
+  }
+  if (i >= n) return 0;
+  char c = b[i], next = i + 1 < n ? b[i + 1] : '\0';
+  if (c == '=') return next == '=' || next == '>' ? 0 : i + 1;
+  if (c == ':') return i + 1;
+  if ((c == '|' && next == '|') || (c == '?' && next == '?')) return i + 2;
+  if (op_byte(c)) {
+    /* op-assignments (+=, **=, >>>=, &&=); not <= or >= */
+    size_t j = i;
+    while (j < n && op_byte(b[j])) j++;
+    if (j - i == 1 && (c == '<' || c == '>')) return 0;
+    return j < n && b[j] == '=' ? j + 1 : 0;
+  }
+  return 0;
+}
+
+/* The end (just past the closing quote) of the ' or " string at i, or 0
+ * when it does not close on its line; *escaped says it holds a backslash. */
+static size_t string_end(const char *b, size_t n, size_t i, int *escaped) {
+  char q = b[i];
+  *escaped = 0;
+  for (i++; i < n && b[i] != '\n'; i++) {
+    if (b[i] == q) return i + 1;
+    if (b[i] == '\\') {
+      *escaped = 1;
+      i++;
+    }
+  }
+  return 0;
+}
+
+/* At a '/', quote or backtick in code: moves *i past a comment, or past a
+ * ' or " string (judged as a possible credential when `judge` is set), and
+ * returns 0; returns 1 when the scan must stop with "maybe": a regex (it
+ * could hide quotes and brackets), a template, an unclosed string, or a
+ * string that could be the credential. */
+static int skip_lexeme(bound_scan *s, size_t *i, int judge) {
+  char c = s->b[*i];
+  if (c == '/') {
+    size_t j = skip_comment(s->b, s->n, *i);
+    if (j == *i) return 1;
+    *i = j;
+    return 0;
+  }
+  if (c == '`') return 1;
+  int escaped;
+  size_t j = string_end(s->b, s->n, *i, &escaped);
+  if (!j || (judge && literal_may_be_credential(s->b + *i + 1, j - *i - 2, escaped, NULL))) return 1;
+  *i = j;
+  return 0;
+}
+
+static int lexeme_start(char c) { return c == '/' || c == '\'' || c == '"' || c == '`'; }
+
+/* Just past the bracket that closes the one at i, or 0 when a template or
+ * regex inside makes that unsure. Literals inside a call's arguments, an
+ * array or a subscript are never bound to the name outside. */
+static size_t skip_group(bound_scan *s, size_t i) {
+  int depth = 0;
+  while (i < s->n && s->budget > 0) {
+    s->budget--;
+    char c = s->b[i];
+    if (lexeme_start(c)) {
+      if (skip_lexeme(s, &i, 0)) return 0;
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{') depth++;
+    if (c == ')' || c == ']' || c == '}') {
+      if (--depth == 0) return i + 1;
+    }
+    i++;
+  }
+  return 0;
+}
+
+/* 1 if the value at i may hold a literal that could be a credential. Read as
+ * code: strings are lexed and judged (too short, or whitespace inside: not a
+ * credential), and calls' arguments, arrays and subscripts are skipped whole.
+ * A template, or a slash that opens no comment (a regex could hide quotes and
+ * brackets), ends the scan with "yes". Angle brackets are counted apart, so a
+ * generic type's commas (Record<string, string>) do not end the value; a `<`
+ * that is a comparison only makes the scan read further. */
+static int value_may_hold_literal(bound_scan *s, size_t i) {
+  int depth = 0, angle = 0;
+  while (i < s->n) {
+    if (s->budget == 0) return 1;
+    s->budget--;
+    char c = s->b[i];
+    if (lexeme_start(c)) {
+      if (skip_lexeme(s, &i, 1)) return 1;
+      continue;
+    }
+    /* a call's arguments (after a name or a closing bracket), an array, a
+     * subscript: skipped whole */
+    char prev = i > 0 ? s->b[i - 1] : ' ';
+    if (c == '[' || (c == '(' && (is_b64url(prev) || prev == '$' || prev == ')' || prev == ']'))) {
+      size_t j = skip_group(s, i);
+      if (!j) return 1;
+      i = j;
+      continue;
+    }
+    switch (c) {
+    case '(': case '{': depth++; break;
+    case ')': case ']': case '}':
+      if (depth == 0) return 0;
+      depth--;
+      break;
+    case '<': angle++; break;
+    case '>':
+      if (angle > 0 && !(i > 0 && s->b[i - 1] == '=')) angle--;
+      break;
+    case ',': case ';':
+      if (depth == 0 && angle == 0) return 0;
+      break;
+    default: break;
+    }
+    i++;
+  }
+  return 0;
+}
+
+/* A key or a type annotation (`name:`) starts a statement, a member or a
+ * parameter: before it (past blanks and comments' ends) comes nothing, one
+ * of { } ( ) [ , ; ? . = or a quote, or a declaring keyword. `current token:`
+ * and `'a=ice-pwd:'` (text inside strings) are not keys. */
+static int may_start_key(const char *b, size_t start) {
+  static const char *const words[] = {"const", "let", "var", "static", "readonly", "public", "private", "protected",
+                                      "declare", "abstract", "override", "accessor", "export", "async", "get",
+                                      "set", "case", NULL};
+  size_t i = start;
+  while (i > 0 && space_byte((unsigned char)b[i - 1])) i--;
+  if (i == 0 || strchr("{}()[],;?.='\"`/", b[i - 1])) return 1; /* '/': the end of a comment */
+  size_t e = i;
+  while (i > 0 && is_b64url(b[i - 1]) && b[i - 1] != '-') i--;
+  for (size_t k = 0; words[k]; k++)
+    if (e - i == strlen(words[k]) && !memcmp(b + i, words[k], e - i)) return 1;
+  return 0;
+}
+
+static int name_bound_to_literal(size_t start, size_t end, void *arg) {
+  bound_scan *s = arg;
+  size_t v = binding_after(s->b, s->n, end);
+  if (v == 0) return 0;
+  if (v != SIZE_MAX && s->b[v - 1] == ':' && !may_start_key(s->b, start)) return 0;
+  return v == SIZE_MAX || value_may_hold_literal(s, v);
+}
+
 static int can_fire(rl_prefilter *pf) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
   if (rl_pf_has(pf, "eyJ") || has_app_secret_run(b, n)) return 1;
-  return rl_pf_secret_name(pf) && rl_pf_each_quoted(pf, space_byte, literal_may_be_credential, NULL);
+  if (!rl_pf_each_quoted(pf, space_byte, literal_may_be_credential, NULL)) return 0;
+  bound_scan s = {b, n, 4 * n + 4096};
+  return rl_pf_each_secret_name(pf, name_bound_to_literal, &s);
 }
 
 const rl_rule rl_rule_hardcoded_secret = {

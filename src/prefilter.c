@@ -14,7 +14,13 @@ void rl_prefilter_init(rl_prefilter *pf, const char *bytes, size_t len, rl_lang 
   pf->len = len;
   pf->lang = lang;
   pf->secret_name = -1;
+  pf->path = NULL;
+  pf->routes = -1;
 }
+
+void rl_prefilter_set_path(rl_prefilter *pf, const char *path) { pf->path = path; }
+
+const char *rl_pf_path(const rl_prefilter *pf) { return pf->path; }
 
 const char *rl_pf_bytes(const rl_prefilter *pf, size_t *len) {
   *len = pf->len;
@@ -38,6 +44,23 @@ static int ident_byte(unsigned char c) {
          c >= 0x80;
 }
 
+size_t rl_pf_word_from(const rl_prefilter *pf, size_t from, const char *word) {
+  const char *b = pf->bytes;
+  size_t n = pf->len, wl = strlen(word);
+  while (from < n && n - from >= wl) {
+    const char *hit = memmem(b + from, n - from, word, wl);
+    if (!hit) return n;
+    size_t i = (size_t)(hit - b);
+    unsigned char before = i > 0 ? (unsigned char)b[i - 1] : ' ';
+    unsigned char after = i + wl < n ? (unsigned char)b[i + wl] : ' ';
+    if ((before >= 0x80 || !ident_byte(before)) && (after >= 0x80 || !ident_byte(after))) return i;
+    from = i + 1;
+  }
+  return n;
+}
+
+int rl_pf_word(const rl_prefilter *pf, const char *word) { return rl_pf_word_from(pf, 0, word) < pf->len; }
+
 /* Every built-in credential word of rl_name_is_secret contains one of these
  * (secret, password, passwd, passphrase, pass, pwd, credential, key, cert,
  * certificate, token), in any case. A name with none of them can only be
@@ -55,33 +78,50 @@ static int name_is_secret(const char *s, size_t n) {
   return may_name_credential(s, n) && rl_name_is_secret(s, n);
 }
 
+typedef struct name_visit {
+  const rl_prefilter *pf;
+  int (*fn)(size_t start, size_t end, void *arg);
+  void *arg;
+} name_visit;
+
 /* Quoted text as a name: string keys ('private-key'), subscripts
  * (obj['app_secret']) and env names (process.env['HMS_SECRET']). */
 static int quoted_is_secret_name(const char *s, size_t n, int escaped, void *arg) {
-  (void)arg;
-  if (escaped) return 1;
-  return n > 0 && n <= 256 && name_is_secret(s, n);
+  name_visit *v = arg;
+  (void)escaped; /* judged as written, like every literal the prefilter looks for */
+  if (!(n > 0 && n <= 256 && name_is_secret(s, n))) return 0;
+  size_t start = (size_t)(s - v->pf->bytes);
+  return v->fn(start - 1, start + n + 1, v->arg);
 }
 
 static int newline(unsigned char c) { return c == '\n' || c == '\r'; }
 
-int rl_pf_secret_name(rl_prefilter *pf) {
-  if (pf->secret_name >= 0) return pf->secret_name;
+int rl_pf_each_secret_name(const rl_prefilter *pf, int (*fn)(size_t start, size_t end, void *arg), void *arg) {
   const unsigned char *b = (const unsigned char *)pf->bytes;
   size_t i = 0, n = pf->len;
-  int found = 0;
-  while (i < n && !found) {
+  while (i < n) {
     if (!ident_byte(b[i])) {
       i++;
       continue;
     }
     size_t start = i;
     while (i < n && ident_byte(b[i])) i++;
-    found = name_is_secret(pf->bytes + start, i - start);
+    if (name_is_secret(pf->bytes + start, i - start) && fn(start, i, arg)) return 1;
   }
-  if (!found) found = rl_pf_each_quoted(pf, newline, quoted_is_secret_name, NULL);
-  pf->secret_name = (signed char)found;
-  return found;
+  name_visit v = {pf, fn, arg};
+  return rl_pf_each_quoted(pf, newline, quoted_is_secret_name, &v);
+}
+
+static int any_name(size_t start, size_t end, void *arg) {
+  (void)start;
+  (void)end;
+  (void)arg;
+  return 1;
+}
+
+int rl_pf_secret_name(rl_prefilter *pf) {
+  if (pf->secret_name < 0) pf->secret_name = (signed char)rl_pf_each_secret_name(pf, any_name, NULL);
+  return pf->secret_name;
 }
 
 int rl_pf_module(const rl_prefilter *pf, const char *module) {

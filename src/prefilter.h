@@ -8,9 +8,10 @@
  * a given module, a route registration) declares `can_fire`, which asks the
  * questions below. Every answer over-approximates what the parsed file
  * could show: a question answers "no" only when no parse of these bytes could
- * make the rule's check hold. The facts are computed lazily, once per file,
- * and shared by every rule that asks. Not thread-safe: one per worker and
- * file. */
+ * make the rule's check hold. Text spelled with escape sequences instead of
+ * its characters ('\x6aose') is read as written, as plain needles read it.
+ * The facts are computed lazily, once per file, and shared by every rule
+ * that asks. Not thread-safe: one per worker and file. */
 #include <stddef.h>
 
 #include "source.h"
@@ -20,16 +21,34 @@ typedef struct rl_prefilter rl_prefilter;
 /* The file's bytes (borrowed) and language. */
 const char *rl_pf_bytes(const rl_prefilter *pf, size_t *len);
 rl_lang rl_pf_lang(const rl_prefilter *pf);
+/* The file's display path, as rules see it in rl_ctx_source (borrowed), or
+ * NULL when the caller did not give one: facts that depend on the path (a
+ * Next.js pages/api file) must then assume any path. */
+const char *rl_pf_path(const rl_prefilter *pf);
 
 /* 1 if the bytes contain `lit` (case-sensitive), or `lit` in any case. */
 int rl_pf_has(const rl_prefilter *pf, const char *lit);
 int rl_pf_has_caseless(const rl_prefilter *pf, const char *lit);
 
+/* `word` as a whole name: neither neighbour an ASCII identifier byte (a
+ * non-ASCII neighbour may be Unicode whitespace, so it counts as a
+ * boundary). rl_pf_word_from returns the offset of the first such
+ * occurrence at or after `from`, or the file's length if none. */
+int rl_pf_word(const rl_prefilter *pf, const char *word);
+size_t rl_pf_word_from(const rl_prefilter *pf, size_t from, const char *word);
+
 /* 1 if some name in the file could be secret-named (rl_name_is_secret): an
- * identifier-like run of bytes, or the text between two quotes (string keys
- * such as 'private-key'; any text with a backslash escape counts, since its
- * decoded value is unknown here). */
+ * identifier-like run of bytes, or the text between two quotes on one line
+ * (string keys such as 'private-key'). Like the needles, names are read as
+ * written: one spelled with escape sequences ('app\x53ecret') is not seen. */
 int rl_pf_secret_name(rl_prefilter *pf);
+
+/* Calls fn(start, end, arg) for every secret-named identifier run and every
+ * secret-named quoted text (start and end then take in the quotes), in no
+ * promised order; stops and returns 1 as soon as fn returns 1. The
+ * question behind rl_pf_secret_name, for rules that also need to see what
+ * follows the name. */
+int rl_pf_each_secret_name(const rl_prefilter *pf, int (*fn)(size_t start, size_t end, void *arg), void *arg);
 
 /* 1 if `module` could be imported or required: it appears right after a
  * quote, '/' or ':' (`'jose'`, `"npm:jose@5"`, `'https://esm.sh/jose'`) and
@@ -52,8 +71,12 @@ struct rl_prefilter {
   size_t len;
   rl_lang lang;
   signed char secret_name; /* -1 = not computed yet */
+  const char *path;        /* NULL = unknown */
+  signed char routes;      /* rl_routes_possible (rules/routes.h); -1 = not computed yet */
 };
 
 void rl_prefilter_init(rl_prefilter *pf, const char *bytes, size_t len, rl_lang lang);
+/* Gives the path rules will see (borrowed; must outlive pf). */
+void rl_prefilter_set_path(rl_prefilter *pf, const char *path);
 
 #endif

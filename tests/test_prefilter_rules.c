@@ -1,0 +1,91 @@
+/* Rules' prefilters against the shapes their findings take: each snippet must
+ * give exactly the same findings with the prefilter on as with it off, and
+ * the positives must fire at all (a can_fire that says "no" to one of them
+ * hides a real finding). One file per snippet, so no shape rides on another. */
+#include "rltest.h"
+
+#include <string.h>
+
+#include "engine.h"
+#include "rule.h"
+#include "util.h"
+
+typedef struct shape {
+  const char *rule;
+  const char *path;
+  const char *code;
+  int fires;
+} shape;
+
+#define SECRET "'q9Zt4Xb2Lm8Np1Rk7Vw3Hs6Jd0Fg5Ce2Ua'"
+
+static const shape shapes[] = {
+    /* hardcoded-secret: every way bindname.c binds a literal to a name */
+    {"hardcoded-secret", "a.js", "const appSecret = " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.ts", "const appSecret: string = " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.ts", "const appSecret: Record<string, string>[0] = " SECRET " as any;\n", 1},
+    {"hardcoded-secret", "a.ts", "let appSecret!: string;\nappSecret = " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.js", "const cfg = { appSecret: " SECRET " };\n", 1},
+    {"hardcoded-secret", "a.js", "const cfg = {\n  'app-secret':\n    " SECRET ",\n};\n", 1},
+    {"hardcoded-secret", "a.js", "cfg['clientSecret'] = " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.js", "this.apiSecret /* set once */ = " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.js", "let appSecret = '';\nappSecret += " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.js", "appSecret ||= " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.js", "const appSecret = isProd() ? load(\"x\", [1, 2]) : (" SECRET ");\n", 1},
+    {"hardcoded-secret", "a.js", "const appSecret = flag\n  ? other\n  // a comment, with a quote: it's\n  : " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.js", "const secret = process.env.HMS_SECRET || " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.js", "const s = process.env['HMS_APP_SECRET'] ?? " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.js", "function f({ appSecret = " SECRET " }) { return appSecret; }\n", 1},
+    {"hardcoded-secret", "a.ts", "function f(appSecret: string = " SECRET ") { return appSecret; }\n", 1},
+    {"hardcoded-secret", "a.ts", "class C {\n  private readonly appSecret: string = " SECRET ";\n}\n", 1},
+    {"hardcoded-secret", "a.js", "class C {\n  #appSecret = " SECRET ";\n}\n", 1},
+    {"hardcoded-secret", "a.jsx", "const r = <Room appSecret=" SECRET " />;\n", 1},
+    {"hardcoded-secret", "a.jsx", "const r = <Room appSecret={" SECRET "} />;\n", 1},
+    {"hardcoded-secret", "a.js", "const appSecret = `q9Zt4Xb2Lm8Np1Rk7Vw3Hs6Jd0Fg5Ce2Ua`;\n", 1},
+    {"hardcoded-secret", "a.js", "const appSecret = (\n  " SECRET "\n);\n", 1},
+    {"hardcoded-secret", "a.ts", "(cfg.appSecret as string) = " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.ts", "const appSecret = " SECRET " satisfies string;\n", 1},
+    /* near misses: the name with something else, or the literal elsewhere */
+    {"hardcoded-secret", "a.js", "const appSecret = load(" SECRET ");\n", 0},
+    {"hardcoded-secret", "a.js", "const appSecret = [" SECRET "];\n", 0},
+    {"hardcoded-secret", "a.js", "log('current token: ' + x, " SECRET ");\n", 0},
+    {"hardcoded-secret", "a.js", "if (token >= 80 /* Identifier */) go(" SECRET ");\n", 0},
+    {"hardcoded-secret", "a.js", "const tokenValue = '' + n;\nconst label = " SECRET ";\n", 0},
+};
+
+static size_t count_rule(const rl_file_result *res, const char *id) {
+  size_t n = 0;
+  for (size_t i = 0; i < res->nfindings; i++)
+    if (strcmp(res->findings[i].rule->id, id) == 0) n++;
+  return n;
+}
+
+static void prefilter_rules__same_findings_on_and_off(void **state) {
+  (void)state;
+  rl_engine_config on = {0}, off = {0};
+  on.jobs = off.jobs = 1;
+  off.no_prefilter = 1;
+  rl_engine *e_on = NULL, *e_off = NULL;
+  assert_int_equal(rl_engine_new(&e_on, &on), 0);
+  assert_int_equal(rl_engine_new(&e_off, &off), 0);
+  for (size_t i = 0; i < RL_ARRAY_LEN(shapes); i++) {
+    const shape *s = &shapes[i];
+    rl_file_result *a = rl_engine_scan_buffer(e_on, s->path, NULL, s->code, strlen(s->code));
+    rl_file_result *b = rl_engine_scan_buffer(e_off, s->path, NULL, s->code, strlen(s->code));
+    size_t na = count_rule(a, s->rule), nb = count_rule(b, s->rule);
+    rl_file_result_free(a);
+    rl_file_result_free(b);
+    if (na != nb) fail_msg("%s, shape %zu: %zu finding(s) with the prefilter, %zu without:\n%s", s->rule, i, na, nb, s->code);
+    if ((na > 0) != s->fires)
+      fail_msg("%s, shape %zu: expected it to %s:\n%s", s->rule, i, s->fires ? "fire" : "stay quiet", s->code);
+  }
+  rl_engine_free(e_on);
+  rl_engine_free(e_off);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(prefilter_rules__same_findings_on_and_off),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
