@@ -1063,3 +1063,256 @@ int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_
   }
   return f.found;
 }
+
+/* ---- prefilter: could any parse of these bytes register a route? ---------------------- */
+
+static int pf_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+/* Skips whitespace and comments from i; returns n at the end of the bytes. */
+static size_t pf_skip(const char *b, size_t n, size_t i) {
+  while (i < n) {
+    if (pf_space((unsigned char)b[i])) {
+      i++;
+    } else if (b[i] == '/' && i + 1 < n && b[i + 1] == '/') {
+      while (i < n && b[i] != '\n' && b[i] != '\r') i++;
+    } else if (b[i] == '/' && i + 1 < n && b[i + 1] == '*') {
+      const char *end = memmem(b + i + 2, n - i - 2, "*/", 2);
+      i = end ? (size_t)(end - b) + 2 : n;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+/* Past the type arguments `<...>` that start at i (a generic call such as
+ * fastify.get<{ Querystring: Q }>(...)); returns n when they cannot be
+ * followed with certainty (a quote inside, too long, unbalanced). */
+static size_t pf_skip_type_args(const char *b, size_t n, size_t i) {
+  int depth = 0;
+  for (size_t k = i; k < n && k < i + 4096; k++) {
+    char c = b[k];
+    if (c == '\'' || c == '"' || c == '`') return n;
+    if (c == '<') depth++;
+    if (c == '>' && !(k > i && b[k - 1] == '=')) {
+      if (--depth == 0) return k + 1;
+    }
+  }
+  return n;
+}
+
+typedef enum pf_call { PF_NOT_CALL, PF_CALL, PF_ROUTE } pf_call;
+
+static int pf_ascii_ident(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+/* End of the template literal opening at i (past its closing backtick), or
+ * n when it cannot be followed with certainty: a substitution holding a
+ * quote, a slash or braces. */
+static size_t pf_template_end(const char *b, size_t n, size_t i) {
+  for (size_t k = i + 1; k < n; k++) {
+    if (b[k] == '\\') return n;
+    if (b[k] == '`') return k + 1;
+    if (b[k] == '$' && k + 1 < n && b[k + 1] == '{') {
+      for (k += 2; k < n && b[k] != '}'; k++)
+        if (strchr("'\"`/{\\", b[k])) return n;
+      if (k >= n) return n;
+    }
+  }
+  return n;
+}
+
+/* 1 if the name could be a const bound to a string (rl_js_const_init):
+ * `name = <string, template, name, (...)>` or `name: T = ...` somewhere,
+ * in a file that says const. */
+static int pf_const_string(const rl_prefilter *pf, const char *name, size_t len) {
+  char word[64];
+  if (len >= sizeof word) return 1;
+  memcpy(word, name, len);
+  word[len] = '\0';
+  if (!rl_pf_word(pf, "const")) return 0;
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  for (size_t i = rl_pf_word_from(pf, 0, word); i < n; i = rl_pf_word_from(pf, i + 1, word)) {
+    size_t j = pf_skip(b, n, i + len);
+    if (j >= n) break;
+    if (b[j] == ':') return 1;
+    if (b[j] != '=' || (j + 1 < n && (b[j + 1] == '=' || b[j + 1] == '>'))) continue;
+    j = pf_skip(b, n, j + 1);
+    if (j >= n) break;
+    unsigned char c = (unsigned char)b[j];
+    if (c == '\'' || c == '"' || c == '`' || c == '(' || c == '\\' || c >= 0x80 || (pf_ascii_ident(c) && !(c >= '0' && c <= '9')))
+      return 1;
+  }
+  return 0;
+}
+
+/* The first argument of a possible registration, starting at b[i]: only a
+ * string, a template, an identifier (a const), a `+` of those, a regex or a
+ * wrapper (await x, x as T) can fold to a path, and a registration has a
+ * second argument. `x.get(key)`, `headers.get('accept')`, `map.get(a.b, c)`
+ * are not routes; x.route(path) is the one registration with one argument
+ * (`single_ok`). `parens` counts the parentheses around it. */
+static pf_call pf_first_arg(const rl_prefilter *pf, size_t i, int parens, int single_ok) {
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  unsigned char c = (unsigned char)b[i];
+  int pathlike = 0; /* the argument is one literal starting with / or * */
+  size_t end;
+  if (c == '\'' || c == '"') {
+    size_t k = i + 1;
+    while (k < n && b[k] != (char)c && b[k] != '\\' && b[k] != '\n' && b[k] != '\r') k++;
+    if (k >= n || b[k] != (char)c) return PF_CALL; /* escapes: unknown value */
+    pathlike = k > i + 1 && (b[i + 1] == '/' || b[i + 1] == '*');
+    end = k + 1;
+  } else if (c == '`') {
+    end = pf_template_end(b, n, i);
+    if (end >= n) return PF_CALL;
+    pathlike = 1; /* a template's text fallback needs only a '/' in it */
+  } else if (pf_ascii_ident(c) && !(c >= '0' && c <= '9')) {
+    size_t k = i;
+    while (k < n && pf_ascii_ident((unsigned char)b[k])) k++;
+    if (k >= n || (unsigned char)b[k] >= 0x80) return PF_CALL;
+    if ((k - i == 5 && !memcmp(b + i, "await", 5)) || (k - i == 3 && !memcmp(b + i, "new", 3))) return PF_CALL;
+    end = pf_skip(b, n, k);
+    /* a member, call, subscript or ternary does not fold to a string; a
+     * typed parameter is a method declaration, not a call */
+    if (end < n && (b[end] == '.' || b[end] == '(' || b[end] == '[' || b[end] == ':' ||
+                    (b[end] == '?' && (end + 1 >= n || b[end + 1] != '?'))))
+      return PF_NOT_CALL;
+    pathlike = pf_const_string(pf, b + i, k - i); /* then the file's strings decide */
+  } else {
+    return PF_NOT_CALL; /* numbers, arrays, unary operators, functions... */
+  }
+  end = pf_skip(b, n, end);
+  for (; parens > 0 && end < n && b[end] == ')'; parens--) end = pf_skip(b, n, end + 1); /* ((x)) */
+  if (parens > 0) return PF_CALL; /* more inside the parentheses: ('' + '/x') */
+  if (end >= n) return PF_NOT_CALL;
+  if (b[end] == ')') return single_ok && pathlike ? PF_CALL : PF_NOT_CALL; /* one argument */
+  if (b[end] == ',') return pathlike ? PF_CALL : PF_NOT_CALL;
+  return PF_CALL; /* '+', `as`, `!`...: the file's strings decide */
+}
+
+/* What follows the member name at b[i..]: not a call; a call whose first
+ * argument needs the file's path strings (PF_CALL); or a call that may be a
+ * route whatever the rest of the file says (PF_ROUTE: the argument is a
+ * regex or starts in a way these bytes cannot follow). `object_ok` says
+ * whether an object first argument can make a route (fastify.route({...}),
+ * `single_ok` whether one argument can (x.route(path)). */
+static pf_call pf_call_after(const rl_prefilter *pf, size_t i, int object_ok, int single_ok) {
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  i = pf_skip(b, n, i);
+  if (i >= n) return PF_NOT_CALL;
+  unsigned char c = (unsigned char)b[i];
+  /* Unicode space, line continuation, a tagged template x.get`...`: unknown */
+  if (c >= 0x80 || c == '\\' || c == '`') return PF_ROUTE;
+  if (c == '?') { /* app.get?.(...) */
+    if (i + 1 >= n || b[i + 1] != '.') return PF_NOT_CALL;
+    i = pf_skip(b, n, i + 2);
+  } else if (c == '<') {
+    i = pf_skip_type_args(b, n, i);
+    if (i >= n) return PF_ROUTE;
+    i = pf_skip(b, n, i);
+  }
+  if (i >= n || b[i] != '(') return PF_NOT_CALL;
+  /* the first argument, parentheses looked through (rl_js_unwrap) */
+  int parens = -1;
+  do {
+    i = pf_skip(b, n, i + 1);
+    parens++;
+  } while (i < n && b[i] == '(');
+  if (i >= n) return PF_NOT_CALL;
+  c = (unsigned char)b[i];
+  if (c == '/' || c == '<' || c >= 0x80 || c == '\\') return PF_ROUTE; /* regex, <T>x, unknown */
+  if (c == '{') return object_ok ? PF_ROUTE : PF_NOT_CALL;
+  return pf_first_arg(pf, i, parens, single_ok);
+}
+
+/* A string that rl_js_eval_string folds to a path starting with "/" or "*"
+ * has that character first in some string literal, or first in a
+ * template's text or right after a `${...}` in it; the template-text
+ * fallback of route_path_arg needs a "/" somewhere in a template. */
+static int pf_template_slash(const char *text, size_t len, int escaped, void *arg) {
+  (void)escaped;
+  (void)arg;
+  return text[-1] == '`' && memchr(text, '/', len) != NULL;
+}
+
+static int pf_path_strings(const rl_prefilter *pf) {
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  for (size_t i = 1; i < n; i++) {
+    if (b[i] != '/' && b[i] != '*') continue;
+    char p = b[i - 1];
+    if (p == '\'' || p == '"' || p == '`' || p == '}') return 1;
+  }
+  return rl_pf_each_quoted(pf, NULL, pf_template_slash, NULL);
+}
+
+/* Express-style registrations: x.METHOD(path, ...), x.use(path, ...),
+ * x.route(path).METHOD(...), fastify x.route({ ..., handler }). */
+static int pf_call_routes(const rl_prefilter *pf) {
+  static const char *const names[] = {"get", "post", "put", "patch", "delete", "del", "all", "options",
+                                      "head", "use", "route", NULL};
+  size_t n;
+  rl_pf_bytes(pf, &n);
+  int fastify_object = rl_pf_word(pf, "handler");
+  int strings = -1; /* pf_path_strings, asked at the first call */
+  for (size_t k = 0; names[k]; k++) {
+    size_t wl = strlen(names[k]);
+    int is_route = !strcmp(names[k], "route");
+    int object_ok = is_route && fastify_object;
+    for (size_t i = rl_pf_word_from(pf, 0, names[k]); i < n; i = rl_pf_word_from(pf, i + 1, names[k])) {
+      pf_call c = pf_call_after(pf, i + wl, object_ok, is_route);
+      if (c == PF_ROUTE) return 1;
+      if (c == PF_CALL && strings < 0) strings = pf_path_strings(pf);
+      if (c == PF_CALL && strings) return 1;
+    }
+  }
+  return 0;
+}
+
+/* Routes that come from the file's path (pages/api, app/.../route.ts,
+ * *+api.ts, api/ functions, Nuxt server/api) need an export of the right
+ * shape; kind is NULL when the path is unknown (any kind). */
+static int pf_file_routes(const rl_prefilter *pf, const char *kind) {
+  int cjs = rl_pf_has(pf, "module.exports"); /* pages/api and Vercel only */
+  int cjs_kind = !kind || !strcmp(kind, "next-pages") || !strcmp(kind, "vercel");
+  if (!rl_pf_word(pf, "export")) return cjs && cjs_kind;
+  int dflt = rl_pf_word(pf, "default");
+  int handler = rl_pf_word(pf, "defineEventHandler") || rl_pf_word(pf, "eventHandler");
+  int verb = 0;
+  static const char *const verbs[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", NULL};
+  for (size_t i = 0; verbs[i] && !verb; i++) verb = rl_pf_word(pf, verbs[i]);
+  if (!kind) return dflt || cjs || verb;
+  if (!strcmp(kind, "next-pages") || !strcmp(kind, "vercel")) return dflt || cjs;
+  if (!strcmp(kind, "nuxt")) return dflt && handler;
+  return verb; /* next-app, expo-api */
+}
+
+int rl_routes_possible(rl_prefilter *pf) {
+  if (pf->routes >= 0) return pf->routes;
+  /* NestJS @Controller classes; serve(h) / Deno.serve / Bun.serve (a
+   * renamed import still names serve) */
+  int yes = rl_pf_word(pf, "Controller") || rl_pf_word(pf, "serve") || pf_call_routes(pf);
+  if (!yes) {
+    const char *path = rl_pf_path(pf);
+    const char *kind = NULL;
+    int known = 0;
+    if (path) {
+      walk w;
+      memset(&w, 0, sizeof w);
+      w.path = path;
+      rl_arena *a = rl_arena_new();
+      classify_path(&w, a);
+      rl_arena_free(a);
+      kind = w.file_kind;
+      known = 1;
+    }
+    if (!known || kind) yes = pf_file_routes(pf, kind);
+  }
+  pf->routes = (signed char)yes;
+  return yes;
+}

@@ -51,6 +51,7 @@
 #include <tree_sitter/api.h>
 
 #include "analysis.h"
+#include "prefilter.h"
 
 #define RL_ROUTE_MAX_MW 8
 
@@ -92,6 +93,17 @@ void rl_routes_each(rl_jsfile *jf, TSNode root, const char *path, rl_route_cb cb
 
 /* 1 if the file registers at least one route. */
 int rl_routes_any(rl_jsfile *jf, TSNode root, const char *path);
+
+/* Prefilter (prefilter.h): 0 only when no parse of pf's bytes, at pf's path
+ * (rl_pf_path; NULL = any path), can make rl_routes_each call back, so a
+ * rule that reports only inside routes cannot fire. Byte needs: a call
+ * get/post/put/patch/delete/del/all/options/head/use/route(...) with a
+ * regex first argument or a string that could fold to a path ("/" or "*"
+ * first in a literal, a template holding "/"), a fastify route({ handler }),
+ * the names Controller or serve, or, for files whose path makes them
+ * Next.js/Vercel/Nuxt/Expo handlers, the export they need. Remembered in
+ * pf. */
+int rl_routes_possible(rl_prefilter *pf);
 
 /* The function an expression names in this file: an inline function, an
  * identifier bound to a function declaration or a const function, or (for

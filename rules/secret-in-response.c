@@ -371,6 +371,22 @@ static const char *const needles[] = {"ecret", "ECRET", "ass", "ASS", "wd", "WD"
                                       "ey", "EY", "ert", "ERT", "oken", "OKEN", "anagement", "ANAGEMENT",
                                       "mgmt", "MGMT", "process.env", NULL};
 
+/* Every finding is made inside a route handler (rl_routes_each), so it needs
+ * rl_routes_possible. And every finding names what it sends:
+ *   - process.env spread or sent whole: the bytes "process.env" (word env);
+ *   - a secret-named env var, key, identifier or member: that name is an
+ *     identifier run or quoted text (rl_pf_secret_name), except an env name
+ *     folded from pieces (process.env['PRIVATE_' + 'KEY'],
+ *     Deno.env.get(..)), which still reads an `env` property: word env;
+ *   - a management token: 100ms getManagementToken() or a payload
+ *     `type: 'management'` (folded, so maybe in pieces: then a jsonwebtoken
+ *     or jose mint), or a name with management/mgmt and token words. */
+static int can_fire(rl_prefilter *pf) {
+  if (!rl_routes_possible(pf)) return 0;
+  if (rl_pf_secret_name(pf) || rl_pf_has_caseless(pf, "management") || rl_pf_has_caseless(pf, "mgmt")) return 1;
+  return rl_pf_word(pf, "env") || rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose");
+}
+
 const rl_rule rl_rule_secret_in_response = {
     .id = "secret-in-response",
     .title = "Secret sent to the client in a response",
@@ -383,6 +399,7 @@ const rl_rule rl_rule_secret_in_response = {
     .on_match = NULL,
     .on_file = on_file,
     .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "const express = require('express');\n"
                    "const app = express();\n"
                    "app.get('/api/config', (req, res) => {\n"

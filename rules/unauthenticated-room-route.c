@@ -412,6 +412,18 @@ static void on_file(rl_ctx *ctx) {
 
 static const char *const needles[] = {"sign", "Token", "token", "TOKEN", "Room", "room", "ROOM", "100ms", NULL};
 
+/* Every finding is a route (rl_routes_each), so it needs rl_routes_possible,
+ * and a room action in its handler (rl_route_room_action): a mint site
+ * (every kind names a token -- AccessToken, build*Token*, generateToken,
+ * get*Token, 'jsonwebtoken' -- except jose's SignJWT, imported from 'jose'),
+ * a call whose name ends in the word token or holds room/rooms, or the
+ * 100ms REST API host (*.100ms.live). */
+static int can_fire(rl_prefilter *pf) {
+  if (!rl_routes_possible(pf)) return 0;
+  return rl_pf_has_caseless(pf, "token") || rl_pf_has_caseless(pf, "room") || rl_pf_has(pf, "100ms.live") ||
+         rl_pf_module(pf, "jose");
+}
+
 const rl_rule rl_rule_unauthenticated_room_route = {
     .id = "unauthenticated-room-route",
     .title = "Token or room route with no authentication",
@@ -424,6 +436,7 @@ const rl_rule rl_rule_unauthenticated_room_route = {
     .on_match = NULL,
     .on_file = on_file,
     .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "const express = require('express');\n"
                    "const jwt = require('jsonwebtoken');\n"
                    "const app = express();\n"

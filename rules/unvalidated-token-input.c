@@ -604,8 +604,46 @@ static void on_file(rl_ctx *ctx) {
 }
 
 /* A finding needs a request source: req.body/query/params, ctx.request.body,
- * req.json()/formData(), searchParams, c.req.query/param, @Body/@Query/@Param. */
-static const char *const needles[] = {"body", "Body", "query", "Query", "param", "Param", "json", "formData", NULL};
+ * req.json()/formData(), searchParams, c.req.query/param, @Body/@Query/@Param,
+ * or new URL(req.url) (its text ends in ".url"). */
+static const char *const needles[] = {"body", "Body", "query", "Query", "param", "Param", "json", "formData", ".url",
+                                      NULL};
+
+/* "can" (any case) where a name's first word could start: not after an
+ * ASCII letter, and not followed by a lower-case letter (cancel, canvas). */
+static int may_have_can_word(const rl_prefilter *pf) {
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  for (size_t i = 0; i + 3 <= n; i++) {
+    if (rl_strncasecmp_ascii(b + i, "can", 3)) continue;
+    unsigned char before = i > 0 ? (unsigned char)b[i - 1] : ' ';
+    unsigned char after = i + 3 < n ? (unsigned char)b[i + 3] : ' ';
+    int letter_before = (before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z');
+    if (!letter_before && !(after >= 'a' && after <= 'z')) return 1;
+  }
+  return 0;
+}
+
+/* Every finding is made in a route handler (rl_routes_each), so it needs
+ * rl_routes_possible, and a sink: a mint site (every kind names a token --
+ * AccessToken, build*Token*, generateToken, get*Token, 'jsonwebtoken' --
+ * except jose's, imported from 'jose'), addGrant, or a call named with the
+ * words token/room/rooms. What reaches the sink is either a spread of the
+ * request ("...") or a claim: a key or name that is "type" or holds one of
+ * claim_word's words (in any case, as rl_name_words splits it) or starts
+ * with the word "can". */
+static int can_fire(rl_prefilter *pf) {
+  if (!rl_routes_possible(pf)) return 0;
+  if (!rl_pf_has_caseless(pf, "token") && !rl_pf_has_caseless(pf, "room") && !rl_pf_has(pf, "addGrant") &&
+      !rl_pf_module(pf, "jose"))
+    return 0;
+  static const char *const claims[] = {"role", "admin", "grant", "permission", "privilege", "scope", "hidden",
+                                       "record", "publish", "subscribe", "create", NULL};
+  if (rl_pf_has(pf, "...") || rl_pf_has(pf, "type")) return 1;
+  for (size_t i = 0; claims[i]; i++)
+    if (rl_pf_has_caseless(pf, claims[i])) return 1;
+  return may_have_can_word(pf);
+}
 
 const rl_rule rl_rule_unvalidated_token_input = {
     .id = "unvalidated-token-input",
@@ -619,6 +657,7 @@ const rl_rule rl_rule_unvalidated_token_input = {
     .on_match = NULL,
     .on_file = on_file,
     .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "const express = require('express');\n"
                    "const jwt = require('jsonwebtoken');\n"
                    "const app = express();\n"

@@ -8,6 +8,7 @@
 #include "analysis.h"
 #include "arena.h"
 #include "parse.h"
+#include "prefilter.h"
 #include "routes.h"
 #include "source.h"
 #include "util.h"
@@ -26,6 +27,13 @@ static void collect(void *data, const rl_route *r) {
                 r->res_name ? r->res_name : "-");
 }
 
+static int possible(const char *path, const char *code) {
+  rl_prefilter pf;
+  rl_prefilter_init(&pf, code, strlen(code), RL_LANG_TS);
+  rl_prefilter_set_path(&pf, path);
+  return rl_routes_possible(&pf);
+}
+
 static void expect_routes(const char *path, const char *code, const char *want) {
   parsed p;
   parse_js(&p, path, code);
@@ -34,6 +42,8 @@ static void expect_routes(const char *path, const char *code, const char *want) 
   const char *got = o.b.ptr ? o.b.ptr : "";
   if (strcmp(got, want) != 0) fail_msg("%s:\n got: %s\nwant: %s\ncode: %s", path, got, want, code);
   assert_int_equal(rl_routes_any(p.jf, rl_tree_root(p.tree), NULL), want[0] != '\0');
+  /* the prefilter never rules out a file that has routes, with or without its path */
+  if (want[0] && (!possible(path, code) || !possible(NULL, code))) fail_msg("prefilter missed %s:\n%s", path, code);
   rl_buf_free(&o.b);
   parsed_free(&p);
 }
@@ -241,11 +251,42 @@ static void routes__room_actions(void **state) {
                  "GET /mgmt: mints a token (management);");
 }
 
+/* Files that cannot register a route are ruled out before any parse; the
+ * shapes that can are not. */
+static void routes__prefilter(void **state) {
+  (void)state;
+  assert_false(possible("src/store.ts", "const v = cache.get(key);\nheaders.get('accept');\nm.get(a.b, c);\n"
+                                        "api.get(`${base}/rooms`);\nx.use(plugin);\nclass A { get size() { return 1; } }\n"));
+  assert_false(possible("src/client.ts", "export default function handler(req, res) {}\nexport const GET = 1;\n"));
+  assert_false(possible("pages/api/token.ts", "const token = 1;\n"));
+  assert_false(possible("app/api/token/route.ts", "export default function handler() {}\n"));
+  assert_false(possible("src/x.ts", "app.post('token', h);\nlog.all(1, 2);\n"));
+  /* method declarations and calls with a non-const first argument */
+  assert_false(possible("src/rest.ts", "const x = '/v1';\nclass C {\n  get(sid: string): C;\n  patch(params, cb) {\n"
+                                       "    params = {};\n    return this.patch(params, cb);\n  }\n}\n"));
+  assert_true(possible("pages/api/token.ts", "module.exports = (req, res) => {};\n"));
+  assert_true(possible(NULL, "export default function handler(req, res) {}\n"));
+  assert_true(possible("server/api/token.post.ts", "export default defineEventHandler(() => ({}));\n"));
+  assert_true(possible("src/app.ts", "app.get(/^\\/token$/, h);\n"));
+  assert_true(possible("src/app.ts", "app.get(`${PREFIX}token/x`, h);\n"));
+  assert_true(possible("src/app.ts", "const P = '' + '/token';\napp.post(P, h);\n"));
+  assert_true(possible("src/app.ts", "const B = '/api';\napp.post(`${B}`, h);\n"));
+  assert_true(possible("src/app.ts", "fastify.get<{ Querystring: Q }>('/x', opts, h);\n"));
+  assert_true(possible("src/app.ts", "router.route('/x').get(h);\n"));
+  assert_true(possible("src/app.ts", "fastify.route({ method: 'GET', url: u, handler });\n"));
+  assert_true(possible("src/app.ts", "app\n  // the token route\n  .post(\n    /* path */ '/token', h);\n"));
+  assert_true(possible("src/app.ts", "app.get?.(('/x'), h);\n"));
+  assert_true(possible("src/app.ts", "app.get(await '/x', h);\n"));
+  assert_true(possible("fn.ts", "Deno.serve(h);\n"));
+  assert_true(possible("fn.ts", "@Controller('x') class A {}\n"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(routes__express),          cmocka_unit_test(routes__not_routes),
       cmocka_unit_test(routes__koa_fastify_hono), cmocka_unit_test(routes__nestjs),
       cmocka_unit_test(routes__next),             cmocka_unit_test(routes__deno), cmocka_unit_test(routes__room_actions),
+      cmocka_unit_test(routes__prefilter),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
