@@ -22,6 +22,7 @@
 
 #include "analysis.h"
 #include "bindname.h"
+#include "prefilter.h"
 #include "requrl.h"
 #include "rule.h"
 #include "util.h"
@@ -199,6 +200,58 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   }
 }
 
+/* ---- prefilter ------------------------------------------------------------------- */
+
+/* Every finding is one of two:
+ *   1. a request whose URL text holds api.100ms.live, api-nonprod.100ms.live
+ *      or api.daily.co right after the scheme (rest_api_of, case-sensitive).
+ *      The URL text is the file's literals joined (templates, `+`, consts),
+ *      so the domain (100ms.live, daily.co, as the needles assume) is in the
+ *      bytes, and what the bytes hold right before it is either a join (a
+ *      quote, or '}' of a substitution) or the host's own text: '.' and a
+ *      label that is "api" or "api-nonprod", or a tail of one after a join.
+ *      A docs link (www.100ms.live/docs) has neither (api_host_possible);
+ *   2. a Bearer Authorization header built from a credential name: the key
+ *      is "authorization" in some case, the value's static text starts with
+ *      "bearer " in some case (its space may come from another literal), and
+ *      the name has the words management or mgmt, or daily
+ *      (name_is_server_credential). */
+static int join_byte(char c) { return c == '\'' || c == '"' || c == '`' || c == '}'; }
+
+static int label_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+static int api_host_possible(const char *b, size_t n, const char *domain, const char *const *labels) {
+  size_t dl = strlen(domain);
+  const char *end = b + n, *p = b, *hit;
+  while ((hit = memmem(p, (size_t)(end - p), domain, dl)) != NULL) {
+    p = hit + 1;
+    if (hit == b || join_byte(hit[-1])) return 1;
+    if (hit[-1] != '.') continue;
+    const char *dot = hit - 1, *l = dot;
+    while (l > b && label_byte(l[-1])) l--;
+    size_t ll = (size_t)(dot - l);
+    int joined = l == b || join_byte(l[-1]); /* text before the label may come from elsewhere */
+    for (size_t i = 0; labels[i]; i++) {
+      size_t k = strlen(labels[i]);
+      if (ll == k && memcmp(l, labels[i], k) == 0) return 1;
+      if (joined && ll < k && memcmp(l, labels[i] + k - ll, ll) == 0) return 1;
+    }
+  }
+  return 0;
+}
+
+static int can_fire(rl_prefilter *pf) {
+  static const char *const hms_labels[] = {"api", "api-nonprod", NULL};
+  static const char *const daily_labels[] = {"api", NULL};
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  if (api_host_possible(b, n, "100ms.live", hms_labels) || api_host_possible(b, n, "daily.co", daily_labels)) return 1;
+  return rl_pf_has_caseless(pf, "authorization") && rl_pf_has_caseless(pf, "bearer") &&
+         (rl_pf_has_caseless(pf, "management") || rl_pf_has_caseless(pf, "mgmt") || rl_pf_has_caseless(pf, "daily"));
+}
+
 /* Findings need a REST API host in a string or a credential name with one of
  * these words (the name test lower-cases words that come from these). */
 static const char *const needles[] = {"100ms.live", "daily.co", "anagement", "ANAGEMENT", "mgmt", "Mgmt", "MGMT",
@@ -221,6 +274,7 @@ const rl_rule rl_rule_management_token_in_client = {
              " right: [(template_string) (binary_expression)]) @assign)\n",
     .on_match = on_match,
     .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "import { useHMSActions } from '@100mslive/react-sdk';\n"
                    "\n"
                    "const MANAGEMENT_TOKEN = import.meta.env.VITE_HMS_MGMT_TOKEN;\n"
