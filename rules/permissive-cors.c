@@ -191,6 +191,11 @@ static void on_file(rl_ctx *ctx) {
 
 static const char *const needles[] = {"cors", "Cors", "CORS", "llow-Origin", "llow-origin", "LLOW-ORIGIN", NULL};
 
+/* Every finding names the file's first token or room route (on_file returns
+ * before looking at CORS when rl_routes_each calls back for none), so a file
+ * where no route can be registered cannot fire: rl_routes_possible, asked
+ * with the path on_file passes (NULL: the source's path, the one pf has). */
+
 const rl_rule rl_rule_permissive_cors = {
     .id = "permissive-cors",
     .title = "Any origin may call a token or room route",
@@ -203,6 +208,7 @@ const rl_rule rl_rule_permissive_cors = {
     .on_match = NULL,
     .on_file = on_file,
     .needles = needles,
+    .can_fire = rl_routes_possible,
     .bad_example = "const express = require('express');\n"
                    "const cors = require('cors');\n"
                    "const app = express();\n"
