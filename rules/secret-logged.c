@@ -446,14 +446,23 @@ static const char *const needles[] = {"log",   "Log",   "info",    "warn",  "err
 
 /* Every finding needs a log call and a hit in its arguments.
  *
- * The log call: is_logger holds for `console`, a logger name (log, logger,
- * LOGGER, Logger, *Logger, *_logger, *_LOGGER, winston, consola, signale) or
- * a const bound to a call whose callee names pino, winston, bunyan, log4js,
- * Logger, logger or consola (a callee's canonical name is made of the file's
- * own identifiers and module specifiers); is_debug_instance needs one of
- * those or `debug` (require('debug'), an import from 'debug'). So the bytes
- * hold "log" in some case, or console, winston, consola, signale, pino,
- * bunyan or debug.
+ * The log call is one of the query's two shapes:
+ *   0. `obj.method(...)`: a '.' (white space or a comment may follow it),
+ *      one of the method names as a whole word, and then, after white space
+ *      or comments, the call's '(' (or '<' of type arguments, '?.' of an
+ *      optional call): member_call_possible;
+ *   1. `fn(...)` with fn matching the query's regex, which is_debug_instance
+ *      accepts only when fn is bound by `const fn = <init>` (or
+ *      `const fn: T = ...`): such a name followed by '(' (or '<', '?') and
+ *      also by '=' or ':', and "const": debug_call_possible.
+ * Either way is_logger / is_debug_instance needs `console`, a logger name
+ * (log, logger, LOGGER, Logger, *Logger, *_logger, *_LOGGER, winston,
+ * consola, signale) or a const bound to a call whose callee names pino,
+ * winston, bunyan, log4js, Logger, logger or consola (a callee's canonical
+ * name is made of the file's own identifiers and module specifiers), or
+ * `debug` (require('debug'), an import from 'debug'). So the bytes hold
+ * "log" in some case, or console, winston, consola, signale, pino, bunyan
+ * or debug.
  *
  * The hit: a secret-named identifier, property, object key or string key
  * (rl_pf_secret_name: identifier runs and quoted text, escapes included); a
@@ -464,12 +473,91 @@ static const char *const needles[] = {"log",   "Log",   "info",    "warn",  "err
  * secret name in the bytes), so it needs "env" and one of process, Bun,
  * import, Deno. The whole process.env / import.meta.env is covered by this
  * too. */
+static int ident_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         c >= 0x80;
+}
+
+static int space_byte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* The first byte after white space from p on ('\0' at the end). A '/' may
+ * open a comment: callers treat it as "anything may follow". */
+static char next_byte(const char *p, const char *end) {
+  while (p < end && space_byte(*p)) p++;
+  return p < end ? *p : '\0';
+}
+
+static char prev_byte(const char *b, const char *p) {
+  while (p > b && space_byte(p[-1])) p--;
+  return p > b ? p[-1] : '\0';
+}
+
+static int call_follows(char c) { return c == '(' || c == '<' || c == '?' || c == '/'; }
+
+static int member_call_possible(const char *b, size_t n) {
+  static const char *const methods[] = {"log",   "info",  "warn",    "warning", "error",  "debug",    "trace",
+                                        "fatal", "verbose", "silly", "notice",  "critical", "dir",   "table", NULL};
+  const char *end = b + n;
+  for (size_t i = 0; methods[i]; i++) {
+    size_t k = strlen(methods[i]);
+    const char *p = b, *at;
+    while ((at = memmem(p, (size_t)(end - p), methods[i], k)) != NULL) {
+      p = at + 1;
+      if (at > b && ident_byte((unsigned char)at[-1])) continue;
+      if (at + k < end && ident_byte((unsigned char)at[k])) continue;
+      char before = prev_byte(b, at);
+      if ((before == '.' || before == '/') && call_follows(next_byte(at + k, end))) return 1;
+    }
+  }
+  return 0;
+}
+
+/* The query's regex for shape 1: ^(debug|dbg|log|trace)$|(Debug|Log|_debug|_log)$ */
+static int debug_fn_name(const char *s, size_t n) {
+  static const char *const whole[] = {"debug", "dbg", "log", "trace", NULL};
+  static const char *const tails[] = {"Debug", "Log", "_debug", "_log", NULL};
+  for (size_t i = 0; whole[i]; i++)
+    if (strlen(whole[i]) == n && memcmp(s, whole[i], n) == 0) return 1;
+  for (size_t i = 0; tails[i]; i++) {
+    size_t k = strlen(tails[i]);
+    if (n >= k && memcmp(s + n - k, tails[i], k) == 0) return 1;
+  }
+  return 0;
+}
+
+/* Some name the regex takes is called somewhere and bound somewhere. Each
+ * called name costs a pass over the bytes: past a few, say yes. */
+static int debug_call_possible(const char *b, size_t n) {
+  const char *end = b + n, *p = b;
+  int passes = 0;
+  if (!memmem(b, n, "const", 5)) return 0;
+  while (p < end) {
+    if (!ident_byte((unsigned char)*p)) {
+      p++;
+      continue;
+    }
+    const char *start = p;
+    while (p < end && ident_byte((unsigned char)*p)) p++;
+    size_t len = (size_t)(p - start);
+    if (!debug_fn_name(start, len) || !call_follows(next_byte(p, end))) continue;
+    if (++passes > 8) return 1;
+    /* called here: now look for a binding of the same name */
+    for (const char *q = b; (q = memmem(q, (size_t)(end - q), start, len)) != NULL; q++) {
+      if ((q > b && ident_byte((unsigned char)q[-1])) || (q + len < end && ident_byte((unsigned char)q[len]))) continue;
+      char c = next_byte(q + len, end);
+      if (c == '=' || c == ':' || c == '/') return 1;
+    }
+  }
+  return 0;
+}
+
 static int log_call_possible(const rl_prefilter *pf) {
   static const char *const words[] = {"console", "winston", "consola", "signale", "pino", "bunyan", "debug", NULL};
-  if (rl_pf_has_caseless(pf, "log")) return 1;
-  for (size_t i = 0; words[i]; i++)
-    if (rl_pf_has(pf, words[i])) return 1;
-  return 0;
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  int named = rl_pf_has_caseless(pf, "log");
+  for (size_t i = 0; !named && words[i]; i++) named = rl_pf_has(pf, words[i]);
+  return named && (member_call_possible(b, n) || debug_call_possible(b, n));
 }
 
 static int env_read_possible(const rl_prefilter *pf) {
