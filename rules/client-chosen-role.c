@@ -292,58 +292,30 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
 /* Every finding sends `role`: an object key (identifier, 'role', ['role'] or
  * the shorthand `{ role }`), a `role=` right after '?' or '&' of the URL's
  * text, or .set/.append('role', ...). Each spells "role" with no identifier
- * byte on either side (role_word). And token_endpoint holds: either the
+ * byte on either side (rl_pf_word). And token_endpoint holds: either the
  * URL's static text has the word token, tokens, auth, authenticate,
  * authorize or jwt, and that text is made of the file's string and template
  * literals (rl_url_text: literals, `+`, consts, this.x, obj.x), so some
  * quoted text holds "token", "auth" or "jwt" in some case (or an escape);
  * or the URL is a name with an endpoint word and a URL word, an identifier
- * run of the bytes (endpoint_name_possible). */
-static int ident_byte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c >= 0x80;
-}
-
-static int role_word(const char *b, size_t n) {
-  const char *end = b + n, *p = b, *hit;
-  while ((hit = memmem(p, (size_t)(end - p), "role", 4)) != NULL) {
-    p = hit + 1;
-    if (hit > b && ident_byte((unsigned char)hit[-1])) continue;
-    if (hit + 4 < end && ident_byte((unsigned char)hit[4])) continue;
-    return 1;
-  }
-  return 0;
-}
-
+ * run of the bytes (endpoint_name). */
 static int quoted_has_endpoint_word(const char *text, size_t len, int escaped, void *arg) {
   (void)arg;
   return escaped || rl_memcasemem(text, len, "token") || rl_memcasemem(text, len, "auth") ||
          rl_memcasemem(text, len, "jwt");
 }
 
-static int endpoint_name_possible(const char *b, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    if (!ident_byte((unsigned char)b[i])) {
-      i++;
-      continue;
-    }
-    size_t start = i;
-    while (i < n && ident_byte((unsigned char)b[i])) i++;
-    size_t len = i - start;
-    if (len < 6 || !(rl_memcasemem(b + start, len, "token") || rl_memcasemem(b + start, len, "auth") ||
-                     rl_memcasemem(b + start, len, "jwt")))
-      continue; /* every endpoint word holds one of these; a URL word makes 3 more bytes */
-    if (rl_name_has_word(b + start, len, endpoint_words) && rl_name_has_word(b + start, len, url_name_words)) return 1;
-  }
-  return 0;
+static int endpoint_name(const char *text, size_t len, void *arg) {
+  (void)arg;
+  if (len < 6 || !(rl_memcasemem(text, len, "token") || rl_memcasemem(text, len, "auth") ||
+                   rl_memcasemem(text, len, "jwt")))
+    return 0; /* every endpoint word holds one of these; a URL word makes 3 more bytes */
+  return rl_name_has_word(text, len, endpoint_words) && rl_name_has_word(text, len, url_name_words);
 }
 
 static int can_fire(rl_prefilter *pf) {
-  size_t n;
-  const char *b = rl_pf_bytes(pf, &n);
-  if (!role_word(b, n)) return 0;
-  return rl_pf_each_quoted(pf, NULL, quoted_has_endpoint_word, NULL) || endpoint_name_possible(b, n);
+  if (!rl_pf_word(pf, "role")) return 0;
+  return rl_pf_each_quoted(pf, NULL, quoted_has_endpoint_word, NULL) || rl_pf_each_ident(pf, endpoint_name, NULL);
 }
 
 /* Every finding sends a key or query parameter spelled `role`. */

@@ -159,11 +159,6 @@ static int room_code_run(const char *b, size_t n) {
   return 0;
 }
 
-static int ident_byte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c >= 0x80;
-}
-
 static int newline(unsigned char c) { return c == '\n' || c == '\r'; }
 
 static int quoted_is_code_name(const char *text, size_t len, int escaped, void *arg) {
@@ -171,20 +166,13 @@ static int quoted_is_code_name(const char *text, size_t len, int escaped, void *
   return escaped || privileged_code_name(text, len);
 }
 
+static int ident_is_code_name(const char *text, size_t len, void *arg) {
+  (void)arg;
+  return len >= 8 && privileged_code_name(text, len); /* "hostcode" is the shortest */
+}
+
 static int privileged_code_name_possible(rl_prefilter *pf) {
-  size_t n;
-  const char *b = rl_pf_bytes(pf, &n);
-  size_t i = 0;
-  while (i < n) {
-    if (!ident_byte((unsigned char)b[i])) {
-      i++;
-      continue;
-    }
-    size_t start = i;
-    while (i < n && ident_byte((unsigned char)b[i])) i++;
-    if (i - start >= 8 && privileged_code_name(b + start, i - start)) return 1; /* "hostcode" is the shortest */
-  }
-  return rl_pf_each_quoted(pf, newline, quoted_is_code_name, NULL);
+  return rl_pf_each_ident(pf, ident_is_code_name, NULL) || rl_pf_each_quoted(pf, newline, quoted_is_code_name, NULL);
 }
 
 static int can_fire(rl_prefilter *pf) {

@@ -455,6 +455,8 @@ static const char *const needles[] = {"log",   "Log",   "info",    "warn",  "err
  *      accepts only when fn is bound by `const fn = <init>` (or
  *      `const fn: T = ...`): such a name followed by '(' (or '<', '?') and
  *      also by '=' or ':', and "const": debug_call_possible.
+ * A non-ASCII byte may be Unicode white space (or part of a Unicode name),
+ * so one next to a name lets anything stand there.
  * Either way is_logger / is_debug_instance needs `console`, a logger name
  * (log, logger, LOGGER, Logger, *Logger, *_logger, *_LOGGER, winston,
  * consola, signale) or a const bound to a call whose callee names pino,
@@ -465,7 +467,7 @@ static const char *const needles[] = {"log",   "Log",   "info",    "warn",  "err
  * or debug.
  *
  * The hit: a secret-named identifier, property, object key or string key
- * (rl_pf_secret_name: identifier runs and quoted text, escapes included); a
+ * (rl_pf_secret_name: identifier runs and quoted text as written); a
  * minted token (rl_mint_token_expr, whose sites all come from a mint
  * package's import: rl_mint_possible); or an environment read. A read is of
  * process.env / import.meta.env / Bun.env / Deno.env or of `env` imported from
@@ -473,12 +475,7 @@ static const char *const needles[] = {"log",   "Log",   "info",    "warn",  "err
  * secret name in the bytes), so it needs "env" and one of process, Bun,
  * import, Deno. The whole process.env / import.meta.env is covered by this
  * too. */
-static int ident_byte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c >= 0x80;
-}
-
-static int space_byte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int space_byte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
 /* The first byte after white space from p on ('\0' at the end). A '/' may
  * open a comment: callers treat it as "anything may follow". */
@@ -492,21 +489,21 @@ static char prev_byte(const char *b, const char *p) {
   return p > b ? p[-1] : '\0';
 }
 
-static int call_follows(char c) { return c == '(' || c == '<' || c == '?' || c == '/'; }
+/* '(' of a call, '<' of type arguments, '?.' of an optional call, a
+ * comment, or a non-ASCII byte (Unicode white space may stand there). */
+static int call_follows(char c) { return c == '(' || c == '<' || c == '?' || c == '/' || (unsigned char)c >= 0x80; }
 
-static int member_call_possible(const char *b, size_t n) {
+static int member_call_possible(const rl_prefilter *pf) {
   static const char *const methods[] = {"log",   "info",  "warn",    "warning", "error",  "debug",    "trace",
                                         "fatal", "verbose", "silly", "notice",  "critical", "dir",   "table", NULL};
-  const char *end = b + n;
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
   for (size_t i = 0; methods[i]; i++) {
     size_t k = strlen(methods[i]);
-    const char *p = b, *at;
-    while ((at = memmem(p, (size_t)(end - p), methods[i], k)) != NULL) {
-      p = at + 1;
-      if (at > b && ident_byte((unsigned char)at[-1])) continue;
-      if (at + k < end && ident_byte((unsigned char)at[k])) continue;
-      char before = prev_byte(b, at);
-      if ((before == '.' || before == '/') && call_follows(next_byte(at + k, end))) return 1;
+    for (size_t at = rl_pf_word_from(pf, 0, methods[i]); at < n; at = rl_pf_word_from(pf, at + 1, methods[i])) {
+      char before = prev_byte(b, b + at);
+      int member = before == '.' || before == '/' || (unsigned char)before >= 0x80;
+      if (member && call_follows(next_byte(b + at + k, b + n))) return 1;
     }
   }
   return 0;
@@ -525,39 +522,59 @@ static int debug_fn_name(const char *s, size_t n) {
   return 0;
 }
 
-/* Some name the regex takes is called somewhere and bound somewhere. Each
- * called name costs a pass over the bytes: past a few, say yes. */
-static int debug_call_possible(const char *b, size_t n) {
-  const char *end = b + n, *p = b;
-  int passes = 0;
-  if (!memmem(b, n, "const", 5)) return 0;
-  while (p < end) {
-    if (!ident_byte((unsigned char)*p)) {
-      p++;
-      continue;
-    }
-    const char *start = p;
-    while (p < end && ident_byte((unsigned char)*p)) p++;
-    size_t len = (size_t)(p - start);
-    if (!debug_fn_name(start, len) || !call_follows(next_byte(p, end))) continue;
-    if (++passes > 8) return 1;
-    /* called here: now look for a binding of the same name */
-    for (const char *q = b; (q = memmem(q, (size_t)(end - q), start, len)) != NULL; q++) {
-      if ((q > b && ident_byte((unsigned char)q[-1])) || (q + len < end && ident_byte((unsigned char)q[len]))) continue;
-      char c = next_byte(q + len, end);
-      if (c == '=' || c == ':' || c == '/') return 1;
-    }
+typedef struct debug_scan {
+  const rl_prefilter *pf;
+  int passes;
+} debug_scan;
+
+/* name (an ASCII piece of an identifier run) is called at text..text+len and
+ * bound somewhere. A non-ASCII byte next to it may be Unicode white space,
+ * after which anything may follow. */
+static int debug_piece(debug_scan *ds, const char *text, size_t len) {
+  size_t n;
+  const char *b = rl_pf_bytes(ds->pf, &n);
+  char after = next_byte(text + len, b + n);
+  if (!debug_fn_name(text, len) || !call_follows(after)) return 0;
+  if (++ds->passes > 8) return 1; /* each name costs a pass over the bytes: past a few, say yes */
+  char name[64];
+  if (len >= sizeof name) return 1;
+  memcpy(name, text, len);
+  name[len] = '\0';
+  for (size_t at = rl_pf_word_from(ds->pf, 0, name); at < n; at = rl_pf_word_from(ds->pf, at + 1, name)) {
+    unsigned char c = (unsigned char)next_byte(b + at + len, b + n);
+    if (c == '=' || c == ':' || c == '/' || c >= 0x80) return 1;
   }
   return 0;
 }
 
+/* A run of identifier bytes names a debug instance that is called here and
+ * bound somewhere. Non-ASCII bytes may be Unicode letters or Unicode white
+ * space, so each ASCII piece between them is tried as the name (the query's
+ * regex matches a whole name or a tail, both of which end a piece). */
+static int debug_call_at(const char *text, size_t len, void *arg) {
+  size_t i = 0;
+  while (i < len) {
+    if ((unsigned char)text[i] >= 0x80) {
+      i++;
+      continue;
+    }
+    size_t start = i;
+    while (i < len && (unsigned char)text[i] < 0x80) i++;
+    if (debug_piece(arg, text + start, i - start)) return 1;
+  }
+  return 0;
+}
+
+static int debug_call_possible(const rl_prefilter *pf) {
+  debug_scan ds = {pf, 0};
+  return rl_pf_has(pf, "const") && rl_pf_each_ident(pf, debug_call_at, &ds);
+}
+
 static int log_call_possible(const rl_prefilter *pf) {
   static const char *const words[] = {"console", "winston", "consola", "signale", "pino", "bunyan", "debug", NULL};
-  size_t n;
-  const char *b = rl_pf_bytes(pf, &n);
   int named = rl_pf_has_caseless(pf, "log");
   for (size_t i = 0; !named && words[i]; i++) named = rl_pf_has(pf, words[i]);
-  return named && (member_call_possible(b, n) || debug_call_possible(b, n));
+  return named && (member_call_possible(pf) || debug_call_possible(pf));
 }
 
 static int env_read_possible(const rl_prefilter *pf) {

@@ -61,6 +61,21 @@ size_t rl_pf_word_from(const rl_prefilter *pf, size_t from, const char *word) {
 
 int rl_pf_word(const rl_prefilter *pf, const char *word) { return rl_pf_word_from(pf, 0, word) < pf->len; }
 
+int rl_pf_each_ident(const rl_prefilter *pf, int (*fn)(const char *text, size_t len, void *arg), void *arg) {
+  const unsigned char *b = (const unsigned char *)pf->bytes;
+  size_t i = 0, n = pf->len;
+  while (i < n) {
+    if (!ident_byte(b[i])) {
+      i++;
+      continue;
+    }
+    size_t start = i;
+    while (i < n && ident_byte(b[i])) i++;
+    if (fn(pf->bytes + start, i - start, arg)) return 1;
+  }
+  return 0;
+}
+
 /* Every built-in credential word of rl_name_is_secret contains one of these
  * (secret, password, passwd, passphrase, pass, pwd, credential, key, cert,
  * certificate, token), in any case. A name with none of them can only be
@@ -96,20 +111,16 @@ static int quoted_is_secret_name(const char *s, size_t n, int escaped, void *arg
 
 static int newline(unsigned char c) { return c == '\n' || c == '\r'; }
 
+static int ident_is_secret_name(const char *s, size_t n, void *arg) {
+  name_visit *v = arg;
+  if (!name_is_secret(s, n)) return 0;
+  size_t start = (size_t)(s - v->pf->bytes);
+  return v->fn(start, start + n, v->arg);
+}
+
 int rl_pf_each_secret_name(const rl_prefilter *pf, int (*fn)(size_t start, size_t end, void *arg), void *arg) {
-  const unsigned char *b = (const unsigned char *)pf->bytes;
-  size_t i = 0, n = pf->len;
-  while (i < n) {
-    if (!ident_byte(b[i])) {
-      i++;
-      continue;
-    }
-    size_t start = i;
-    while (i < n && ident_byte(b[i])) i++;
-    if (name_is_secret(pf->bytes + start, i - start) && fn(start, i, arg)) return 1;
-  }
   name_visit v = {pf, fn, arg};
-  return rl_pf_each_quoted(pf, newline, quoted_is_secret_name, &v);
+  return rl_pf_each_ident(pf, ident_is_secret_name, &v) || rl_pf_each_quoted(pf, newline, quoted_is_secret_name, &v);
 }
 
 static int any_name(size_t start, size_t end, void *arg) {

@@ -37,6 +37,12 @@ int rl_pf_has_caseless(const rl_prefilter *pf, const char *lit);
 int rl_pf_word(const rl_prefilter *pf, const char *word);
 size_t rl_pf_word_from(const rl_prefilter *pf, size_t from, const char *word);
 
+/* Calls fn(text, len, arg) for every identifier-like run of bytes (ASCII
+ * letters, digits, _ and $, and non-ASCII bytes: any name a grammar could
+ * read there, and parts of longer text); stops and returns 1 as soon as fn
+ * returns 1. For rules whose names are judged by word (rl_name_has_word). */
+int rl_pf_each_ident(const rl_prefilter *pf, int (*fn)(const char *text, size_t len, void *arg), void *arg);
+
 /* 1 if some name in the file could be secret-named (rl_name_is_secret): an
  * identifier-like run of bytes, or the text between two quotes on one line
  * (string keys such as 'private-key'). Like the needles, names are read as

@@ -104,12 +104,49 @@ static void prefilter__quoted_spans(void **state) {
   for (int i = 0; i < c.n; i++) assert_null(strchr(c.seen[i], '\n'));
 }
 
+typedef struct idents {
+  char seen[8][16];
+  int n;
+  const char *stop; /* fn returns 1 on this run */
+} idents;
+
+static int collect_ident(const char *text, size_t len, void *arg) {
+  idents *c = arg;
+  if (c->n < 8 && len < 16) {
+    memcpy(c->seen[c->n], text, len);
+    c->seen[c->n][len] = '\0';
+    c->n++;
+  }
+  return c->stop && strlen(c->stop) == len && !memcmp(text, c->stop, len);
+}
+
+static void prefilter__identifier_runs(void **state) {
+  (void)state;
+  idents c;
+  memset(&c, 0, sizeof c);
+  rl_prefilter pf = pf_of("const $hostCode=x.room_2; // caf\xc3\xa9");
+  assert_false(rl_pf_each_ident(&pf, collect_ident, &c));
+  /* every run, comments and strings included; non-ASCII bytes join a run */
+  assert_int_equal(c.n, 5);
+  assert_string_equal(c.seen[0], "const");
+  assert_string_equal(c.seen[1], "$hostCode");
+  assert_string_equal(c.seen[2], "x");
+  assert_string_equal(c.seen[3], "room_2");
+  assert_string_equal(c.seen[4], "caf\xc3\xa9");
+  /* stops at the first run fn accepts */
+  memset(&c, 0, sizeof c);
+  c.stop = "$hostCode";
+  assert_true(rl_pf_each_ident(&pf, collect_ident, &c));
+  assert_int_equal(c.n, 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(prefilter__secret_names_found),
       cmocka_unit_test(prefilter__secret_names_near_misses),
       cmocka_unit_test(prefilter__module_specifiers),
       cmocka_unit_test(prefilter__quoted_spans),
+      cmocka_unit_test(prefilter__identifier_runs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
