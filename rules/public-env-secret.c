@@ -358,10 +358,12 @@ static int public_name_possible(const rl_prefilter *pf) {
   return 0;
 }
 
+/* Skips white space; returns 1 where a comment ('/') or a non-ASCII byte
+ * (Unicode white space) may stand, after which anything may follow. */
 static int space_or_comment(const char *p, const char *end, const char **out) {
-  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')) p++;
   *out = p;
-  return p < end && *p == '/'; /* a comment may sit here: anything may follow */
+  return p < end && (*p == '/' || (unsigned char)*p >= 0x80);
 }
 
 /* `word`, an optional quote, ':' and '{', with white space between. */
