@@ -1068,11 +1068,28 @@ int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_
 
 static int pf_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
+/* Length of the UTF-8 space the grammar skips at b[i] (\\p{Zs}, U+FEFF,
+ * U+2028, U+2029, U+2060, U+200B), 0 if none. */
+static size_t pf_uspace(const char *b, size_t n, size_t i) {
+  const unsigned char *u = (const unsigned char *)b + i;
+  size_t left = n - i;
+  if (left >= 2 && u[0] == 0xC2 && u[1] == 0xA0) return 2;
+  if (left < 3) return 0;
+  if (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80) return 3;
+  if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8B || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF)) return 3;
+  if (u[0] == 0xE2 && u[1] == 0x81 && (u[2] == 0x9F || u[2] == 0xA0)) return 3;
+  if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) return 3;
+  if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) return 3;
+  return 0;
+}
+
 /* Skips whitespace and comments from i; returns n at the end of the bytes. */
 static size_t pf_skip(const char *b, size_t n, size_t i) {
   while (i < n) {
     if (pf_space((unsigned char)b[i])) {
       i++;
+    } else if ((unsigned char)b[i] >= 0x80 && pf_uspace(b, n, i)) {
+      i += pf_uspace(b, n, i);
     } else if (b[i] == '/' && i + 1 < n && b[i + 1] == '/') {
       while (i < n && b[i] != '\n' && b[i] != '\r') i++;
     } else if (b[i] == '/' && i + 1 < n && b[i + 1] == '*') {
@@ -1123,9 +1140,25 @@ static size_t pf_template_end(const char *b, size_t n, size_t i) {
   return n;
 }
 
+/* The byte before offset i that is not ASCII whitespace ('\0' if none). */
+static char pf_before(const char *b, size_t i) {
+  while (i > 0 && pf_space((unsigned char)b[i - 1])) i--;
+  return i > 0 ? b[i - 1] : '\0';
+}
+
+/* 1 if the ident run ending right before the whitespace before i is one of words. */
+static int pf_word_before(const char *b, size_t i, const char *const *words) {
+  while (i > 0 && pf_space((unsigned char)b[i - 1])) i--;
+  size_t end = i;
+  while (i > 0 && pf_ascii_ident((unsigned char)b[i - 1])) i--;
+  for (size_t k = 0; words[k]; k++)
+    if (strlen(words[k]) == end - i && !memcmp(b + i, words[k], end - i)) return 1;
+  return 0;
+}
+
 /* 1 if the name could be a const bound to a string (rl_js_const_init):
- * `name = <string, template, name, (...)>` or `name: T = ...` somewhere,
- * in a file that says const. */
+ * `const name = <string, template, name, (...)>` (or `, name =`, or
+ * `name: T = ...`) somewhere. */
 static int pf_const_string(const rl_prefilter *pf, const char *name, size_t len) {
   char word[64];
   if (len >= sizeof word) return 1;
@@ -1134,16 +1167,30 @@ static int pf_const_string(const rl_prefilter *pf, const char *name, size_t len)
   if (!rl_pf_word(pf, "const")) return 0;
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
+  static const char *const decl[] = {"const", NULL};
   for (size_t i = rl_pf_word_from(pf, 0, word); i < n; i = rl_pf_word_from(pf, i + 1, word)) {
+    char p = pf_before(b, i); /* const P = .., const a = 1, P = .. */
+    if (p != ',' && p != '/' && (unsigned char)p < 0x80 && !pf_word_before(b, i, decl)) continue;
     size_t j = pf_skip(b, n, i + len);
     if (j >= n) break;
-    if (b[j] == ':') return 1;
+    if (b[j] == ':') { /* `name: T = ...` on one line; `{ name: v }` is a key */
+      for (j = pf_skip(b, n, j + 1); j < n && b[j] != ';' && b[j] != '\n' && b[j] != '\r'; j++) {
+        if (b[j] == '=' && j + 1 < n && b[j + 1] == '>') j++;
+        else if (b[j] == '=') break;
+      }
+    }
+    if (j >= n) break;
     if (b[j] != '=' || (j + 1 < n && (b[j + 1] == '=' || b[j + 1] == '>'))) continue;
     j = pf_skip(b, n, j + 1);
     if (j >= n) break;
     unsigned char c = (unsigned char)b[j];
-    if (c == '\'' || c == '"' || c == '`' || c == '(' || c == '\\' || c >= 0x80 || (pf_ascii_ident(c) && !(c >= '0' && c <= '9')))
-      return 1;
+    if (c == '\'' || c == '"' || c == '`' || c == '(' || c == '\\' || c >= 0x80) return 1;
+    if (pf_ascii_ident(c) && !(c >= '0' && c <= '9')) {
+      /* another const or a `+` of names folds; a member or call does not */
+      while (j < n && pf_ascii_ident((unsigned char)b[j])) j++;
+      j = pf_skip(b, n, j);
+      if (j >= n || (b[j] != '.' && b[j] != '(' && b[j] != '[')) return 1;
+    }
   }
   return 0;
 }
@@ -1191,6 +1238,14 @@ static pf_call pf_first_arg(const rl_prefilter *pf, size_t i, int parens, int si
   if (end >= n) return PF_NOT_CALL;
   if (b[end] == ')') return single_ok && pathlike ? PF_CALL : PF_NOT_CALL; /* one argument */
   if (b[end] == ',') return pathlike ? PF_CALL : PF_NOT_CALL;
+  if (pf_ascii_ident((unsigned char)b[end])) {
+    /* x as T, x satisfies T unwrap to x; x in y, x instanceof y, or prose
+     * (`all (\`x\` undefined)` in a comment) do not fold to a string */
+    size_t k = end;
+    while (k < n && pf_ascii_ident((unsigned char)b[k])) k++;
+    if (!(k - end == 2 && !memcmp(b + end, "as", 2)) && !(k - end == 9 && !memcmp(b + end, "satisfies", 9)))
+      return PF_NOT_CALL;
+  }
   return PF_CALL; /* '+', `as`, `!`...: the file's strings decide */
 }
 
@@ -1206,8 +1261,9 @@ static pf_call pf_call_after(const rl_prefilter *pf, size_t i, int object_ok, in
   i = pf_skip(b, n, i);
   if (i >= n) return PF_NOT_CALL;
   unsigned char c = (unsigned char)b[i];
-  /* Unicode space, line continuation, a tagged template x.get`...`: unknown */
-  if (c >= 0x80 || c == '\\' || c == '`') return PF_ROUTE;
+  /* (Unicode spaces were skipped: another non-ASCII byte continues a
+   * name.) A tagged template x.get`...` has no argument rl_js_call_arg
+   * returns. */
   if (c == '?') { /* app.get?.(...) */
     if (i + 1 >= n || b[i + 1] != '.') return PF_NOT_CALL;
     i = pf_skip(b, n, i + 2);
@@ -1292,11 +1348,38 @@ static int pf_file_routes(const rl_prefilter *pf, const char *kind) {
   return verb; /* next-app, expo-api */
 }
 
+/* NestJS: a class decorated @Controller or @x.Controller (decorator_name
+ * reads the decorator's own name, so an alias does not count). */
+static int pf_controller(const rl_prefilter *pf) {
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  for (size_t i = rl_pf_word_from(pf, 0, "Controller"); i < n; i = rl_pf_word_from(pf, i + 1, "Controller")) {
+    char p = pf_before(b, i);
+    if (p == '@' || p == '.' || p == '/' || (unsigned char)p >= 0x80) return 1;
+  }
+  return 0;
+}
+
+/* serve(h), Deno.serve, Bun.serve, or serve named in an import or a
+ * binding (import { serve as s }, import serve from, const { serve } = ..):
+ * "serve" followed by a name is prose ("serve as a filter") unless it
+ * comes after {, a comma or a declaring keyword. */
+static int pf_serve(const rl_prefilter *pf) {
+  static const char *const decl[] = {"import", "const", "let", "var", "export", "default", NULL};
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  for (size_t i = rl_pf_word_from(pf, 0, "serve"); i < n; i = rl_pf_word_from(pf, i + 1, "serve")) {
+    size_t j = pf_skip(b, n, i + 5);
+    if (j >= n || !pf_ascii_ident((unsigned char)b[j])) return 1;
+    char p = pf_before(b, i);
+    if (p == '{' || p == ',' || p == '/' || (unsigned char)p >= 0x80 || pf_word_before(b, i, decl)) return 1;
+  }
+  return 0;
+}
+
 int rl_routes_possible(rl_prefilter *pf) {
   if (pf->routes >= 0) return pf->routes;
-  /* NestJS @Controller classes; serve(h) / Deno.serve / Bun.serve (a
-   * renamed import still names serve) */
-  int yes = rl_pf_word(pf, "Controller") || rl_pf_word(pf, "serve") || pf_call_routes(pf);
+  int yes = pf_controller(pf) || pf_serve(pf) || pf_call_routes(pf);
   if (!yes) {
     const char *path = rl_pf_path(pf);
     const char *kind = NULL;

@@ -277,7 +277,19 @@ static void routes__prefilter(void **state) {
   assert_true(possible("src/app.ts", "app\n  // the token route\n  .post(\n    /* path */ '/token', h);\n"));
   assert_true(possible("src/app.ts", "app.get?.(('/x'), h);\n"));
   assert_true(possible("src/app.ts", "app.get(await '/x', h);\n"));
+  assert_true(possible("src/app.ts", "app.get('/x' as string, h);\n"));
+  assert_true(possible("src/app.ts", "app.get\xc2\xa0('/x', h);\n")); /* U+00A0 is a space to the grammar */
+  assert_true(possible("src/app.ts", "const A = '/api';\nconst P = A;\napp.get(P, h);\n"));
+  assert_false(possible("src/app.ts", "/* http post \xe8\xaf\xb7 */ const n = names.get(k);\nx.get(n, '/x');\n"
+                                      "log.all \\\n(1);\n"));
+  assert_true(possible("src/app.ts", "export const a = 1,\n  P: string = `/x`;\napp.get(P, h);\n"));
+  assert_false(possible("src/app.ts", "/* works in all (`x` undefined) */ const p = '/x';\nparams = params || p;\n"
+                                      "o.patch(params, cb);\n"));
   assert_true(possible("fn.ts", "Deno.serve(h);\n"));
+  assert_true(possible("fn.ts", "import { serve as s } from 'std/http/server.ts';\ns(h);\n"));
+  assert_true(possible("fn.ts", "import serve from 'x';\n"));
+  assert_false(possible("lib.d.ts", "/** These serve as filters; the AbortController and a Controller.\n"
+                                    " * use `x`, get \\'y\\' */\n"));
   assert_true(possible("fn.ts", "@Controller('x') class A {}\n"));
 }
 
