@@ -51,6 +51,36 @@ static const shape shapes[] = {
     {"hardcoded-secret", "a.js", "log('current token: ' + x, " SECRET ");\n", 0},
     {"hardcoded-secret", "a.js", "if (token >= 80 /* Identifier */) go(" SECRET ");\n", 0},
     {"hardcoded-secret", "a.js", "const tokenValue = '' + n;\nconst label = " SECRET ";\n", 0},
+    /* secret-logged: loggers no word of which says log, calls across lines,
+     * an env name put together from parts */
+    {"secret-logged", "a.js", "import P from 'pino';\nconst out = P();\nout.info(process.env.DB_PASSWORD);\n", 1},
+    {"secret-logged", "a.js", "const dbg = require('debug')('app');\ndbg (process.env.HMS_APP_SECRET);\n", 1},
+    {"secret-logged", "a.js", "console\n  .log(cfg.appSecret);\n", 1},
+    {"secret-logged", "a.js", "console.log(process.env['HMS_APP_' + 'SE' + 'CRET']);\n", 1},
+    {"secret-logged", "a.js", "console.log(process.env.NODE_ENV);\n", 0},
+    /* public-env-secret: a read, a build config with a comment before the
+     * object, a dotenv key */
+    {"public-env-secret", "a.js", "const k = process.env.NEXT_PUBLIC_HMS_APP_SECRET;\n", 1},
+    {"public-env-secret", "next.config.js", "module.exports = { env: /* c */ { X: process.env['HMS_' + 'APP' + '_SEC' + 'RET'] } };\n", 1},
+    {"public-env-secret", ".env", "VITE_HMS_APP_SECRET=abc\n", 1},
+    {"public-env-secret", ".env", "VITE_HMS_TEMPLATE_ID=abc\n", 0},
+    /* privileged-room-code-in-client, client-chosen-role and
+     * management-token-in-client report in client code only */
+    {"privileged-room-code-in-client", "a.js", "import React from 'react';\nconst hostRoomCode = 'xvm-wxwo-gbl';\n", 1},
+    {"privileged-room-code-in-client", "a.js", "import React from 'react';\nconst c = import.meta.env['VITE_HOST_ROOM_CODE'];\n", 1},
+    {"privileged-room-code-in-client", "a.js", "import React from 'react';\nconst guestRoomCode = 'xvm-wxwo-gbl';\n", 0},
+    {"client-chosen-role", "a.js",
+     "import React from 'react';\nexport const go = (role) => fetch('/api/token', { method: 'POST', body: JSON.stringify({ role }) });\n", 1},
+    {"client-chosen-role", "a.js",
+     "import React from 'react';\nimport { JWT_ENDPOINT } from './c';\nexport const go = (role) => fetch(JWT_ENDPOINT, { body: JSON.stringify({ role }) });\n", 1},
+    {"management-token-in-client", "a.js",
+     "import React from 'react';\nconst H = 'api';\nexport const go = () => fetch(`https://${H}.100ms.live/v2/rooms`);\n", 1},
+    {"management-token-in-client", "a.js",
+     "import React from 'react';\nexport const go = () => fetch('https://www.100ms.live/docs/server-side/v2/api-reference');\n", 0},
+    /* insecure-http-url: the scheme in any case; exempt hosts */
+    {"insecure-http-url", "a.js", "const API_URL = 'hTTp://api.myvideoapp.io';\n", 1},
+    {"insecure-http-url", "a.js", "const SERVER_URL = `ws://${region}.rtc.myvideoapp.io/x`;\n", 1},
+    {"insecure-http-url", "a.js", "const SVG_NS_URL = 'http://www.w3.org/2000/svg';\n", 0},
 };
 
 static size_t count_rule(const rl_file_result *res, const char *id) {
