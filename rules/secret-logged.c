@@ -484,8 +484,17 @@ static char next_byte(const char *p, const char *end) {
   return p < end ? *p : '\0';
 }
 
+/* The last byte before p that is not white space. Past a line break, the
+ * line before may end in a // comment, so whatever that line holds, '/' is
+ * returned for it. */
 static char prev_byte(const char *b, const char *p) {
-  while (p > b && space_byte(p[-1])) p--;
+  while (p > b && space_byte(p[-1])) {
+    p--;
+    if (*p != '\n' && *p != '\r') continue;
+    const char *line = p;
+    while (line > b && line[-1] != '\n' && line[-1] != '\r') line--;
+    if (memmem(line, (size_t)(p - line), "//", 2)) return '/';
+  }
   return p > b ? p[-1] : '\0';
 }
 

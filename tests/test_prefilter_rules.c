@@ -56,6 +56,7 @@ static const shape shapes[] = {
     {"secret-logged", "a.js", "import P from 'pino';\nconst out = P();\nout.info(process.env.DB_PASSWORD);\n", 1},
     {"secret-logged", "a.js", "const dbg = require('debug')('app');\ndbg (process.env.HMS_APP_SECRET);\n", 1},
     {"secret-logged", "a.js", "console\n  .log(cfg.appSecret);\n", 1},
+    {"secret-logged", "a.js", "console. // prints it\n  log(cfg.appSecret);\n", 1},
     {"secret-logged", "a.js", "console.log(process.env['HMS_APP_' + 'SE' + 'CRET']);\n", 1},
     {"secret-logged", "a.js", "console.log(process.env.NODE_ENV);\n", 0},
     /* public-env-secret: a read, a build config with a comment before the
