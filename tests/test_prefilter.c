@@ -140,6 +140,21 @@ static void prefilter__identifier_runs(void **state) {
   assert_int_equal(c.n, 2);
 }
 
+static void prefilter__whole_words(void **state) {
+  (void)state;
+  rl_prefilter pf = pf_of("Deno.serve(h); const server = 1; x.serve_all; 'serve'\xc2\xa0get");
+  assert_true(rl_pf_word(&pf, "serve")); /* Deno.serve */
+  assert_int_equal(rl_pf_word_from(&pf, 0, "serve"), 5);
+  assert_int_equal(rl_pf_word_from(&pf, 6, "serve"), 47); /* 'serve': server and serve_all are other names */
+  assert_true(rl_pf_word(&pf, "get"));                    /* after U+00A0, which may be a space */
+  assert_false(rl_pf_word(&pf, "erve"));
+  assert_false(rl_pf_word(&pf, "all"));
+  /* the path is unknown until the engine gives it */
+  assert_null(rl_pf_path(&pf));
+  rl_prefilter_set_path(&pf, "pages/api/token.ts");
+  assert_string_equal(rl_pf_path(&pf), "pages/api/token.ts");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(prefilter__secret_names_found),
@@ -147,6 +162,7 @@ int main(void) {
       cmocka_unit_test(prefilter__module_specifiers),
       cmocka_unit_test(prefilter__quoted_spans),
       cmocka_unit_test(prefilter__identifier_runs),
+      cmocka_unit_test(prefilter__whole_words),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
