@@ -457,10 +457,37 @@ static int each_visit(void *data, TSNode n) {
   return 0;
 }
 
+/* The file's mint sites, found by one walk of the whole tree and kept for
+ * every rule that asks (four do); a subtree's sites are the ones inside its
+ * byte range. */
+typedef struct mint_list {
+  rl_arena *arena;
+  rl_mint *items;
+  size_t n, cap;
+} mint_list;
+
+static void collect_mint(void *data, const rl_mint *m) {
+  mint_list *l = data;
+  l->items = rl_arena_grow(l->arena, l->items, l->n, &l->cap, sizeof *l->items);
+  l->items[l->n++] = *m;
+}
+
 void rl_mint_each(rl_jsfile *jf, TSNode subtree, rl_mint_cb cb, void *data) {
   if (ts_node_is_null(subtree)) return;
-  each_state s = {jf, cb, data, 0, 0};
-  rl_js_walk(subtree, each_visit, &s);
+  mint_list **memo = (mint_list **)rl_jsfile_memo(jf, RL_JS_MEMO_MINTS);
+  if (!*memo) {
+    mint_list *l = rl_arena_calloc(rl_jsfile_arena(jf), 1, sizeof *l);
+    l->arena = rl_jsfile_arena(jf);
+    each_state s = {jf, collect_mint, l, 0, 0};
+    rl_js_walk(rl_jsfile_root(jf), each_visit, &s);
+    *memo = l;
+  }
+  const mint_list *l = *memo;
+  uint32_t start = ts_node_start_byte(subtree), end = ts_node_end_byte(subtree);
+  for (size_t i = 0; i < l->n; i++) {
+    TSNode c = l->items[i].call;
+    if (ts_node_start_byte(c) >= start && ts_node_end_byte(c) <= end) cb(data, &l->items[i]);
+  }
 }
 
 int rl_mint_any(rl_jsfile *jf, TSNode subtree) {

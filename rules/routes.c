@@ -139,14 +139,9 @@ typedef struct walk {
   const char *file_method;   /* from the file name (Nuxt token.post.ts) */
   rl_route_cb cb;
   void *data;
-  int count_only;
-  int count;
 } walk;
 
-static void emit(walk *w, rl_route *r) {
-  w->count++;
-  if (!w->count_only) w->cb(w->data, r);
-}
+static void emit(walk *w, rl_route *r) { w->cb(w->data, r); }
 
 static void set_params(walk *w, rl_route *r) {
   if (ts_node_is_null(r->handler)) return;
@@ -821,27 +816,51 @@ static void run(walk *w) {
   rl_js_walk(w->root, visit, w);
 }
 
-void rl_routes_each(rl_jsfile *jf, TSNode root, const char *path, rl_route_cb cb, void *data) {
-  walk w;
-  memset(&w, 0, sizeof w);
-  w.jf = jf;
-  w.root = root;
-  w.path = path ? path : rl_jsfile_source(jf)->path;
-  w.cb = cb;
-  w.data = data;
-  run(&w);
+/* The file's routes, found by one walk and kept for every rule that asks:
+ * four rules list them, and a walk of a large file costs about a parse. */
+typedef struct route_list {
+  TSNode root;
+  const char *path;
+  rl_arena *arena;
+  rl_route *items;
+  size_t n, cap;
+} route_list;
+
+static void collect_route(void *data, const rl_route *r) {
+  route_list *l = data;
+  l->items = rl_arena_grow(l->arena, l->items, l->n, &l->cap, sizeof *l->items);
+  l->items[l->n++] = *r;
 }
 
-int rl_routes_any(rl_jsfile *jf, TSNode root, const char *path) {
-  walk w;
-  memset(&w, 0, sizeof w);
-  w.jf = jf;
-  w.root = root;
-  w.path = path ? path : rl_jsfile_source(jf)->path;
-  w.count_only = 1;
-  run(&w);
-  return w.count > 0;
+static const route_list *routes_of(rl_jsfile *jf, TSNode root, const char *path) {
+  const char *p = path ? path : rl_jsfile_source(jf)->path;
+  route_list **memo = (route_list **)rl_jsfile_memo(jf, RL_JS_MEMO_ROUTES);
+  route_list *l = *memo;
+  if (!l || !ts_node_eq(l->root, root) || l->path != p) {
+    l = rl_arena_calloc(rl_jsfile_arena(jf), 1, sizeof *l);
+    l->root = root;
+    l->path = p;
+    l->arena = rl_jsfile_arena(jf);
+    walk w;
+    memset(&w, 0, sizeof w);
+    w.jf = jf;
+    w.root = root;
+    w.path = p;
+    w.cb = collect_route;
+    w.data = l;
+    run(&w);
+    *memo = l;
+  }
+  return l;
 }
+
+void rl_routes_each(rl_jsfile *jf, TSNode root, const char *path, rl_route_cb cb, void *data) {
+  const route_list *l = routes_of(jf, root, path);
+  for (size_t i = 0; i < l->n; i++) cb(data, &l->items[i]);
+}
+
+int rl_routes_any(rl_jsfile *jf, TSNode root, const char *path) { return routes_of(jf, root, path)->n > 0; }
+
 
 /* ---- room and token actions --------------------------------------------------------- */
 

@@ -59,6 +59,7 @@ struct rl_jsfile {
   const char **modules;
   size_t *module_lens;
   size_t nmodules;
+  void *memo[RL_JS_MEMO_COUNT];
 };
 
 static TSNode null_node(void) {
@@ -135,11 +136,15 @@ rl_jsfile *rl_jsfile_new(rl_source *src, TSNode root, rl_arena *arena) {
   jf->src = src;
   jf->root = root;
   jf->arena = arena;
+  memset(jf->memo, 0, sizeof jf->memo);
   return jf;
 }
 
 rl_source *rl_jsfile_source(const rl_jsfile *jf) { return jf->src; }
 rl_arena *rl_jsfile_arena(const rl_jsfile *jf) { return jf->arena; }
+TSNode rl_jsfile_root(const rl_jsfile *jf) { return jf->root; }
+
+void **rl_jsfile_memo(rl_jsfile *jf, rl_js_memo which) { return &jf->memo[which]; }
 
 /* ---- nodes ------------------------------------------------------------------- */
 

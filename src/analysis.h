@@ -29,6 +29,14 @@ typedef struct rl_jsfile rl_jsfile;
 rl_jsfile *rl_jsfile_new(rl_source *src, TSNode root, rl_arena *arena);
 rl_source *rl_jsfile_source(const rl_jsfile *jf);
 rl_arena *rl_jsfile_arena(const rl_jsfile *jf);
+TSNode rl_jsfile_root(const rl_jsfile *jf);
+
+/* Memo slots for whole-file results that several rules ask for (the route
+ * list of rules/routes.c, the mint sites of rules/mint.c), so each is
+ * computed once per file. *slot starts NULL; whatever it points to must live
+ * in the file's arena. */
+typedef enum { RL_JS_MEMO_ROUTES, RL_JS_MEMO_MINTS, RL_JS_MEMO_COUNT } rl_js_memo;
+void **rl_jsfile_memo(rl_jsfile *jf, rl_js_memo which);
 
 /* ---- nodes ---------------------------------------------------------------- */
 

@@ -82,6 +82,15 @@ void *rl_arena_calloc(rl_arena *a, size_t count, size_t size) {
   return rl_arena_alloc(a, n);
 }
 
+void *rl_arena_grow(rl_arena *a, void *items, size_t n, size_t *cap, size_t size) {
+  if (n < *cap) return items;
+  size_t more = *cap ? *cap * 2 : 8;
+  void *bigger = rl_arena_calloc(a, more, size);
+  if (n) memcpy(bigger, items, n * size);
+  *cap = more;
+  return bigger;
+}
+
 char *rl_arena_strndup(rl_arena *a, const char *s, size_t n) {
   size_t total;
   if (rl_size_add(&total, n, 1) < 0) rl_oom();

@@ -18,6 +18,10 @@ void rl_arena_free(rl_arena *a);
 void *rl_arena_alloc(rl_arena *a, size_t n);
 /* Returns count*size zero-filled bytes; aborts on overflow. */
 void *rl_arena_calloc(rl_arena *a, size_t count, size_t size);
+/* Room for one more element in an arena-backed growable array of n
+ * elements of `size` bytes: returns items, or, when n == *cap, a copy with
+ * twice the capacity (*cap updated; the old block stays in the arena). */
+void *rl_arena_grow(rl_arena *a, void *items, size_t n, size_t *cap, size_t size);
 char *rl_arena_strndup(rl_arena *a, const char *s, size_t n);
 char *rl_arena_strdup(rl_arena *a, const char *s);
 char *rl_arena_printf(rl_arena *a, const char *fmt, ...) RL_PRINTF(2, 3);

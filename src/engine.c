@@ -294,13 +294,7 @@ TSNode rl_match_capture(const rl_match *m, const char *name) {
 
 void rl_ctx_mark_secret(rl_ctx *ctx, uint32_t start, uint32_t end) {
   if (end <= start) return;
-  if (ctx->nsecrets == ctx->secrets_cap) {
-    size_t cap = ctx->secrets_cap ? ctx->secrets_cap * 2 : 8;
-    span *s = rl_arena_calloc(ctx->arena, cap, sizeof *s);
-    if (ctx->nsecrets) memcpy(s, ctx->secrets, ctx->nsecrets * sizeof *s);
-    ctx->secrets = s;
-    ctx->secrets_cap = cap;
-  }
+  ctx->secrets = rl_arena_grow(ctx->arena, ctx->secrets, ctx->nsecrets, &ctx->secrets_cap, sizeof *ctx->secrets);
   ctx->secrets[ctx->nsecrets++] = (span){start, end};
 }
 
