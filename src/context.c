@@ -803,7 +803,7 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
   rl_context ctx = RL_CTX_UNKNOWN;
   const char *path = src->path ? src->path : "";
   int dotenv = src->lang == RL_LANG_DOTENV || ts_node_is_null(root);
-  /* For dotenv files only the project root (for path signals) is used. */
+  /* For dotenv files, and code files left unparsed, only the path is used. */
   pkg_info info = pkg_lookup(pkg, fs_path);
   path_signals ps = scan_path(path, info.rel_dirs, arena);
 
@@ -817,8 +817,11 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
     if (w) {
       ctx = RL_CTX_SERVER;
       why = w;
-    } else {
+    } else if (src->lang == RL_LANG_DOTENV) {
       why = "dotenv file; its path says neither client nor server";
+    } else {
+      /* The prefilter found no rule that could fire, so there is no tree. */
+      why = "not parsed (no rule can fire on it); its path says neither client nor server";
     }
     goto done;
   }
