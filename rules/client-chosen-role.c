@@ -296,13 +296,13 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
  * URL's static text has the word token, tokens, auth, authenticate,
  * authorize or jwt, and that text is made of the file's string and template
  * literals (rl_url_text: literals, `+`, consts, this.x, obj.x), so some
- * quoted text holds "token", "auth" or "jwt" in some case (or an escape);
+ * quoted text holds "token", "auth" or "jwt" in some case (read as written);
  * or the URL is a name with an endpoint word and a URL word, an identifier
  * run of the bytes (endpoint_name). */
 static int quoted_has_endpoint_word(const char *text, size_t len, int escaped, void *arg) {
   (void)arg;
-  return escaped || rl_memcasemem(text, len, "token") || rl_memcasemem(text, len, "auth") ||
-         rl_memcasemem(text, len, "jwt");
+  (void)escaped; /* read as written, like every text the prefilter looks for */
+  return rl_memcasemem(text, len, "token") || rl_memcasemem(text, len, "auth") || rl_memcasemem(text, len, "jwt");
 }
 
 static int endpoint_name(const char *text, size_t len, void *arg) {

@@ -249,11 +249,10 @@ static size_t type_keyword(const char *b, size_t n, size_t i) {
  * no binding, or SIZE_MAX for "cannot tell". */
 static size_t binding_after(const char *b, size_t n, size_t i) {
   for (;;) {
-    while (i < n && (space_byte((unsigned char)b[i]) || (b[i] && strchr("'\"`)]", b[i])) ||
-                     (b[i] == '!' && (i + 1 >= n || b[i + 1] != '=')) ||
+    while (i < n && ((b[i] && strchr("'\"`)]", b[i])) || (b[i] == '!' && (i + 1 >= n || b[i + 1] != '=')) ||
                      (b[i] == '?' && (i + 1 >= n || b[i + 1] != '?'))))
       i++;
-    size_t j = skip_comment(b, n, i);
+    size_t j = rl_pf_skip_blank(b, n, i);
     if (j != i) {
       i = j;
       continue;

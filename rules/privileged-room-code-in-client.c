@@ -144,9 +144,9 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
  *     roomcode, roomcodes: all spell "code") in the binding's name, its
  *     display or its object's name, all source text;
  *   - an env read: its name is a property identifier or a plain string
- *     index (the query's two shapes), so some identifier run or quoted text
- *     of the bytes is itself privileged_code_name (escaped text counts, its
- *     value being unknown here). */
+ *     index right after `env` (the query's two shapes), and is itself
+ *     privileged_code_name (read as written: a name spelled with escapes is
+ *     not seen, as with every needle). */
 static int quote_byte(char c) { return c == '\'' || c == '"' || c == '`'; }
 
 static int room_code_run(const char *b, size_t n) {
@@ -159,27 +159,40 @@ static int room_code_run(const char *b, size_t n) {
   return 0;
 }
 
-static int newline(unsigned char c) { return c == '\n' || c == '\r'; }
-
-static int quoted_is_code_name(const char *text, size_t len, int escaped, void *arg) {
-  (void)arg;
-  return escaped || privileged_code_name(text, len);
+static int ident_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
 }
 
-static int ident_is_code_name(const char *text, size_t len, void *arg) {
-  (void)arg;
-  return len >= 8 && privileged_code_name(text, len); /* "hostcode" is the shortest */
-}
-
-static int privileged_code_name_possible(rl_prefilter *pf) {
-  return rl_pf_each_ident(pf, ident_is_code_name, NULL) || rl_pf_each_quoted(pf, newline, quoted_is_code_name, NULL);
+/* The query's env reads are `<x>.env.NAME` and `<x>.env['NAME']` (with ?.
+ * too): a privileged code name right after an `env`. */
+static int env_code_read_possible(const rl_prefilter *pf) {
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  for (size_t i = rl_pf_word_from(pf, 0, "env"); i < n; i = rl_pf_word_from(pf, i + 1, "env")) {
+    size_t j = rl_pf_skip_blank(b, n, i + 3);
+    if (j + 1 < n && b[j] == '?' && b[j + 1] == '.') j++;
+    if (j < n && b[j] == '.') j = rl_pf_skip_blank(b, n, j + 1);
+    if (j < n && b[j] == '[') {
+      j = rl_pf_skip_blank(b, n, j + 1);
+      if (j >= n || (b[j] != '\'' && b[j] != '"')) continue;
+      char q = b[j];
+      size_t s = ++j;
+      while (j < n && b[j] != q && b[j] != '\n') j++;
+      if (j < n && b[j] == q && privileged_code_name(b + s, j - s)) return 1;
+      continue;
+    }
+    size_t s = j;
+    while (j < n && ident_char((unsigned char)b[j])) j++;
+    if (j > s && privileged_code_name(b + s, j - s)) return 1;
+  }
+  return 0;
 }
 
 static int can_fire(rl_prefilter *pf) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
   if (room_code_run(b, n) && rl_pf_has_caseless(pf, "code")) return 1;
-  return rl_pf_has(pf, "env") && privileged_code_name_possible(pf);
+  return env_code_read_possible(pf);
 }
 
 /* Every finding has a privileged word in a name or role string, spelled in

@@ -398,6 +398,17 @@ static int env_read_possible(const rl_prefilter *pf) {
                                   rl_pf_has(pf, "Deno"));
 }
 
+/* Config entries count only in next.config.*, nuxt.config.* and vite.config.*
+ * (config_file_is); a path the prefilter does not know could be any. */
+static int config_path_possible(const rl_prefilter *pf) {
+  const char *path = rl_pf_path(pf);
+  if (!path) return 1;
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  return !strncmp(base, "next.config.", 12) || !strncmp(base, "nuxt.config.", 12) ||
+         !strncmp(base, "vite.config.", 12);
+}
+
 static int can_fire(rl_prefilter *pf) {
   if (public_name_possible(pf)) return 1;
   if ((rl_pf_has(pf, "$env/static/public") || rl_pf_has(pf, "$env/dynamic/public")) && rl_pf_secret_name(pf))
@@ -405,7 +416,7 @@ static int can_fire(rl_prefilter *pf) {
   if (rl_pf_lang(pf) == RL_LANG_DOTENV) return 0; /* dotenv findings are prefixed names */
   static const char *const keys[] = {"env", "public", "define", "publicRuntimeConfig", NULL};
   int config = rl_pf_has(pf, "DefinePlugin");
-  for (size_t i = 0; !config && keys[i]; i++) config = object_key_possible(pf, keys[i]);
+  for (size_t i = 0; !config && keys[i] && config_path_possible(pf); i++) config = object_key_possible(pf, keys[i]);
   if (!config) return 0;
   return rl_pf_secret_name(pf) || env_read_possible(pf) || rl_pf_each_quoted(pf, NULL, dotted_key_is_secret, NULL);
 }

@@ -1087,39 +1087,6 @@ int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_
 
 static int pf_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
-/* Length of the UTF-8 space the grammar skips at b[i] (\\p{Zs}, U+FEFF,
- * U+2028, U+2029, U+2060, U+200B), 0 if none. */
-static size_t pf_uspace(const char *b, size_t n, size_t i) {
-  const unsigned char *u = (const unsigned char *)b + i;
-  size_t left = n - i;
-  if (left >= 2 && u[0] == 0xC2 && u[1] == 0xA0) return 2;
-  if (left < 3) return 0;
-  if (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80) return 3;
-  if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8B || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF)) return 3;
-  if (u[0] == 0xE2 && u[1] == 0x81 && (u[2] == 0x9F || u[2] == 0xA0)) return 3;
-  if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) return 3;
-  if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) return 3;
-  return 0;
-}
-
-/* Skips whitespace and comments from i; returns n at the end of the bytes. */
-static size_t pf_skip(const char *b, size_t n, size_t i) {
-  while (i < n) {
-    if (pf_space((unsigned char)b[i])) {
-      i++;
-    } else if ((unsigned char)b[i] >= 0x80 && pf_uspace(b, n, i)) {
-      i += pf_uspace(b, n, i);
-    } else if (b[i] == '/' && i + 1 < n && b[i + 1] == '/') {
-      while (i < n && b[i] != '\n' && b[i] != '\r') i++;
-    } else if (b[i] == '/' && i + 1 < n && b[i + 1] == '*') {
-      const char *end = memmem(b + i + 2, n - i - 2, "*/", 2);
-      i = end ? (size_t)(end - b) + 2 : n;
-    } else {
-      break;
-    }
-  }
-  return i;
-}
 
 /* Past the type arguments `<...>` that start at i (a generic call such as
  * fastify.get<{ Querystring: Q }>(...)); returns n when they cannot be
@@ -1190,24 +1157,24 @@ static int pf_const_string(const rl_prefilter *pf, const char *name, size_t len)
   for (size_t i = rl_pf_word_from(pf, 0, word); i < n; i = rl_pf_word_from(pf, i + 1, word)) {
     char p = pf_before(b, i); /* const P = .., const a = 1, P = .. */
     if (p != ',' && p != '/' && (unsigned char)p < 0x80 && !pf_word_before(b, i, decl)) continue;
-    size_t j = pf_skip(b, n, i + len);
+    size_t j = rl_pf_skip_blank(b, n, i + len);
     if (j >= n) break;
     if (b[j] == ':') { /* `name: T = ...` on one line; `{ name: v }` is a key */
-      for (j = pf_skip(b, n, j + 1); j < n && b[j] != ';' && b[j] != '\n' && b[j] != '\r'; j++) {
+      for (j = rl_pf_skip_blank(b, n, j + 1); j < n && b[j] != ';' && b[j] != '\n' && b[j] != '\r'; j++) {
         if (b[j] == '=' && j + 1 < n && b[j + 1] == '>') j++;
         else if (b[j] == '=') break;
       }
     }
     if (j >= n) break;
     if (b[j] != '=' || (j + 1 < n && (b[j + 1] == '=' || b[j + 1] == '>'))) continue;
-    j = pf_skip(b, n, j + 1);
+    j = rl_pf_skip_blank(b, n, j + 1);
     if (j >= n) break;
     unsigned char c = (unsigned char)b[j];
     if (c == '\'' || c == '"' || c == '`' || c == '(' || c == '\\' || c >= 0x80) return 1;
     if (pf_ascii_ident(c) && !(c >= '0' && c <= '9')) {
       /* another const or a `+` of names folds; a member or call does not */
       while (j < n && pf_ascii_ident((unsigned char)b[j])) j++;
-      j = pf_skip(b, n, j);
+      j = rl_pf_skip_blank(b, n, j);
       if (j >= n || (b[j] != '.' && b[j] != '(' && b[j] != '[')) return 1;
     }
   }
@@ -1241,7 +1208,7 @@ static pf_call pf_first_arg(const rl_prefilter *pf, size_t i, int parens, int si
     while (k < n && pf_ascii_ident((unsigned char)b[k])) k++;
     if (k >= n || (unsigned char)b[k] >= 0x80) return PF_CALL;
     if ((k - i == 5 && !memcmp(b + i, "await", 5)) || (k - i == 3 && !memcmp(b + i, "new", 3))) return PF_CALL;
-    end = pf_skip(b, n, k);
+    end = rl_pf_skip_blank(b, n, k);
     /* a member, call, subscript or ternary does not fold to a string; a
      * typed parameter is a method declaration, not a call */
     if (end < n && (b[end] == '.' || b[end] == '(' || b[end] == '[' || b[end] == ':' ||
@@ -1251,8 +1218,8 @@ static pf_call pf_first_arg(const rl_prefilter *pf, size_t i, int parens, int si
   } else {
     return PF_NOT_CALL; /* numbers, arrays, unary operators, functions... */
   }
-  end = pf_skip(b, n, end);
-  for (; parens > 0 && end < n && b[end] == ')'; parens--) end = pf_skip(b, n, end + 1); /* ((x)) */
+  end = rl_pf_skip_blank(b, n, end);
+  for (; parens > 0 && end < n && b[end] == ')'; parens--) end = rl_pf_skip_blank(b, n, end + 1); /* ((x)) */
   if (parens > 0) return PF_CALL; /* more inside the parentheses: ('' + '/x') */
   if (end >= n) return PF_NOT_CALL;
   if (b[end] == ')') return single_ok && pathlike ? PF_CALL : PF_NOT_CALL; /* one argument */
@@ -1277,7 +1244,7 @@ static pf_call pf_first_arg(const rl_prefilter *pf, size_t i, int parens, int si
 static pf_call pf_call_after(const rl_prefilter *pf, size_t i, int object_ok, int single_ok) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
-  i = pf_skip(b, n, i);
+  i = rl_pf_skip_blank(b, n, i);
   if (i >= n) return PF_NOT_CALL;
   unsigned char c = (unsigned char)b[i];
   /* (Unicode spaces were skipped: another non-ASCII byte continues a
@@ -1285,17 +1252,17 @@ static pf_call pf_call_after(const rl_prefilter *pf, size_t i, int object_ok, in
    * returns. */
   if (c == '?') { /* app.get?.(...) */
     if (i + 1 >= n || b[i + 1] != '.') return PF_NOT_CALL;
-    i = pf_skip(b, n, i + 2);
+    i = rl_pf_skip_blank(b, n, i + 2);
   } else if (c == '<') {
     i = pf_skip_type_args(b, n, i);
     if (i >= n) return PF_ROUTE;
-    i = pf_skip(b, n, i);
+    i = rl_pf_skip_blank(b, n, i);
   }
   if (i >= n || b[i] != '(') return PF_NOT_CALL;
   /* the first argument, parentheses looked through (rl_js_unwrap) */
   int parens = -1;
   do {
-    i = pf_skip(b, n, i + 1);
+    i = rl_pf_skip_blank(b, n, i + 1);
     parens++;
   } while (i < n && b[i] == '(');
   if (i >= n) return PF_NOT_CALL;
@@ -1383,12 +1350,30 @@ static int pf_controller(const rl_prefilter *pf) {
  * binding (import { serve as s }, import serve from, const { serve } = ..):
  * "serve" followed by a name is prose ("serve as a filter") unless it
  * comes after {, a comma or a declaring keyword. */
-static int pf_serve(const rl_prefilter *pf) {
+/* Module specifiers (quoted text) that a serve import can come from: the
+ * route walk takes `<module>:serve` only when the module says /http/server,
+ * std or deno. */
+static int serve_module_text(const char *t, size_t len, int escaped, void *arg) {
+  (void)escaped;
+  (void)arg;
+  return memmem(t, len, "/http/server", 12) || memmem(t, len, "std", 3) || memmem(t, len, "deno", 4);
+}
+
+static int pf_newline(unsigned char c) { return c == '\n' || c == '\r'; }
+
+/* fn_path: the file's path may be a Supabase function's (where a bare
+ * serve(h) counts). */
+static int pf_serve(const rl_prefilter *pf, int fn_path) {
   static const char *const decl[] = {"import", "const", "let", "var", "export", "default", NULL};
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
+  /* Deno.serve / Bun.serve (also through an alias of Deno or Bun), an
+   * import from such a module, or a bare serve in a Supabase function. */
+  if (!rl_pf_word(pf, "Deno") && !rl_pf_word(pf, "Bun") && !fn_path &&
+      !rl_pf_each_quoted(pf, pf_newline, serve_module_text, NULL))
+    return 0;
   for (size_t i = rl_pf_word_from(pf, 0, "serve"); i < n; i = rl_pf_word_from(pf, i + 1, "serve")) {
-    size_t j = pf_skip(b, n, i + 5);
+    size_t j = rl_pf_skip_blank(b, n, i + 5);
     if (j >= n || !pf_ascii_ident((unsigned char)b[j])) return 1;
     char p = pf_before(b, i);
     if (p == '{' || p == ',' || p == '/' || (unsigned char)p >= 0x80 || pf_word_before(b, i, decl)) return 1;
@@ -1398,23 +1383,22 @@ static int pf_serve(const rl_prefilter *pf) {
 
 int rl_routes_possible(rl_prefilter *pf) {
   if (pf->routes >= 0) return pf->routes;
-  int yes = pf_controller(pf) || pf_serve(pf) || pf_call_routes(pf);
-  if (!yes) {
-    const char *path = rl_pf_path(pf);
-    const char *kind = NULL;
-    int known = 0;
-    if (path) {
-      walk w;
-      memset(&w, 0, sizeof w);
-      w.path = path;
-      rl_arena *a = rl_arena_new();
-      classify_path(&w, a);
-      rl_arena_free(a);
-      kind = w.file_kind;
-      known = 1;
-    }
-    if (!known || kind) yes = pf_file_routes(pf, kind);
+  const char *path = rl_pf_path(pf);
+  const char *kind = NULL;
+  int known = 0, fn_path = 1;
+  if (path) {
+    walk w;
+    memset(&w, 0, sizeof w);
+    w.path = path;
+    rl_arena *a = rl_arena_new();
+    classify_path(&w, a);
+    rl_arena_free(a);
+    kind = w.file_kind;
+    fn_path = w.fn_route != NULL;
+    known = 1;
   }
+  int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf);
+  if (!yes && (!known || kind)) yes = pf_file_routes(pf, kind);
   pf->routes = (signed char)yes;
   return yes;
 }

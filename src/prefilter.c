@@ -135,6 +135,41 @@ int rl_pf_secret_name(rl_prefilter *pf) {
   return pf->secret_name;
 }
 
+static int ascii_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+/* Length of the UTF-8 space the grammar skips at b[i] (\\p{Zs}, U+FEFF,
+ * U+2028, U+2029, U+2060, U+200B), 0 if none. */
+static size_t unicode_space(const char *b, size_t n, size_t i) {
+  const unsigned char *u = (const unsigned char *)b + i;
+  size_t left = n - i;
+  if (left >= 2 && u[0] == 0xC2 && u[1] == 0xA0) return 2;
+  if (left < 3) return 0;
+  if (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80) return 3;
+  if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8B || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF)) return 3;
+  if (u[0] == 0xE2 && u[1] == 0x81 && (u[2] == 0x9F || u[2] == 0xA0)) return 3;
+  if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) return 3;
+  if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) return 3;
+  return 0;
+}
+
+size_t rl_pf_skip_blank(const char *b, size_t n, size_t i) {
+  while (i < n) {
+    if (ascii_space((unsigned char)b[i])) {
+      i++;
+    } else if ((unsigned char)b[i] >= 0x80 && unicode_space(b, n, i)) {
+      i += unicode_space(b, n, i);
+    } else if (b[i] == '/' && i + 1 < n && b[i + 1] == '/') {
+      while (i < n && b[i] != '\n' && b[i] != '\r') i++;
+    } else if (b[i] == '/' && i + 1 < n && b[i + 1] == '*') {
+      const char *end = memmem(b + i + 2, n - i - 2, "*/", 2);
+      i = end ? (size_t)(end - b) + 2 : n;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
 int rl_pf_module(const rl_prefilter *pf, const char *module) {
   size_t m = strlen(module);
   const char *p = pf->bytes, *end = pf->bytes + pf->len;

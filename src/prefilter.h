@@ -56,6 +56,11 @@ int rl_pf_secret_name(rl_prefilter *pf);
  * follows the name. */
 int rl_pf_each_secret_name(const rl_prefilter *pf, int (*fn)(size_t start, size_t end, void *arg), void *arg);
 
+/* Skips what the grammars skip between tokens from b[i]: ASCII and Unicode
+ * whitespace (\p{Zs}, U+FEFF, U+2028, U+2029, U+2060, U+200B) and comments.
+ * Returns n at the end of the bytes. */
+size_t rl_pf_skip_blank(const char *b, size_t n, size_t i);
+
 /* 1 if `module` could be imported or required: it appears right after a
  * quote, '/' or ':' (`'jose'`, `"npm:jose@5"`, `'https://esm.sh/jose'`) and
  * is followed by a quote, '/', '@' or '?'. */

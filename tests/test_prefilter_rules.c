@@ -45,6 +45,19 @@ static const shape shapes[] = {
     {"hardcoded-secret", "a.js", "const appSecret = (\n  " SECRET "\n);\n", 1},
     {"hardcoded-secret", "a.ts", "(cfg.appSecret as string) = " SECRET ";\n", 1},
     {"hardcoded-secret", "a.ts", "const appSecret = " SECRET " satisfies string;\n", 1},
+    /* public-env-secret: build configs count by their file name */
+    {"public-env-secret", "next.config.js", "module.exports = { env: { HMS_APP_SECRET: process.env.HMS_APP_SECRET } };\n", 1},
+    {"public-env-secret", "web/vite.config.ts", "export default { define: { APP_SECRET: JSON.stringify(process.env.S) } };\n", 1},
+    {"public-env-secret", "src/settings.js", "module.exports = { env: { HMS_APP_SECRET: process.env.HMS_APP_SECRET } };\n", 0},
+    /* privileged-room-code-in-client: env reads in their three spellings */
+    {"privileged-room-code-in-client", "src/components/Join.jsx",
+     "import { useHMSActions } from '@100mslive/react-sdk';\nconst code = process.env.NEXT_PUBLIC_HOST_ROOM_CODE;\n", 1},
+    {"privileged-room-code-in-client", "src/components/Join.jsx",
+     "import { useHMSActions } from '@100mslive/react-sdk';\nconst code = import.meta.env /* vite */ ['VITE_HOST_CODE'];\n", 1},
+    {"privileged-room-code-in-client", "src/components/Join.jsx",
+     "import { useHMSActions } from '@100mslive/react-sdk';\nconst code = process.env?.EXPO_PUBLIC_BROADCASTER_CODE;\n", 1},
+    {"privileged-room-code-in-client", "src/components/Join.jsx",
+     "import { useHMSActions } from '@100mslive/react-sdk';\nconst getHostCode = () => env.get('x');\n", 0},
     /* near misses: the name with something else, or the literal elsewhere */
     {"hardcoded-secret", "a.js", "const appSecret = load(" SECRET ");\n", 0},
     {"hardcoded-secret", "a.js", "const appSecret = [" SECRET "];\n", 0},

@@ -287,7 +287,14 @@ static void routes__prefilter(void **state) {
                                       "o.patch(params, cb);\n"));
   assert_true(possible("fn.ts", "Deno.serve(h);\n"));
   assert_true(possible("fn.ts", "import { serve as s } from 'std/http/server.ts';\ns(h);\n"));
-  assert_true(possible("fn.ts", "import serve from 'x';\n"));
+  assert_true(possible("fn.ts", "import serve from 'https://deno.land/x/sift/mod.ts';\n"));
+  /* a serve from a module that is no HTTP server (rl_routes_each agrees), and
+   * prose about serving */
+  assert_false(possible("fn.ts", "import serve from 'x';\nserve(h);\n"));
+  assert_false(possible("lib.js", "// files we serve (see below)\nfunction f() { return serve(); }\n"));
+  /* a bare serve(h) is a route only in a Supabase function, or where the path is unknown */
+  assert_true(possible("supabase/functions/token/index.ts", "serve(async (req) => new Response('x'));\n"));
+  assert_true(possible(NULL, "serve(async (req) => new Response('x'));\n"));
   assert_false(possible("lib.d.ts", "/** These serve as filters; the AbortController and a Controller.\n"
                                     " * use `x`, get \\'y\\' */\n"));
   assert_true(possible("fn.ts", "@Controller('x') class A {}\n"));
