@@ -253,6 +253,8 @@ static void routes__room_actions(void **state) {
 
 /* Files that cannot register a route are ruled out before any parse; the
  * shapes that can are not. */
+#define IMPORT_EXPRESS "import express from 'express';\n"
+
 static void routes__prefilter(void **state) {
   (void)state;
   assert_false(possible("src/store.ts", "const v = cache.get(key);\nheaders.get('accept');\nm.get(a.b, c);\n"
@@ -267,22 +269,22 @@ static void routes__prefilter(void **state) {
   assert_true(possible("pages/api/token.ts", "module.exports = (req, res) => {};\n"));
   assert_true(possible(NULL, "export default function handler(req, res) {}\n"));
   assert_true(possible("server/api/token.post.ts", "export default defineEventHandler(() => ({}));\n"));
-  assert_true(possible("src/app.ts", "app.get(/^\\/token$/, h);\n"));
-  assert_true(possible("src/app.ts", "app.get(`${PREFIX}token/x`, h);\n"));
-  assert_true(possible("src/app.ts", "const P = '' + '/token';\napp.post(P, h);\n"));
-  assert_true(possible("src/app.ts", "const B = '/api';\napp.post(`${B}`, h);\n"));
-  assert_true(possible("src/app.ts", "fastify.get<{ Querystring: Q }>('/x', opts, h);\n"));
-  assert_true(possible("src/app.ts", "router.route('/x').get(h);\n"));
-  assert_true(possible("src/app.ts", "fastify.route({ method: 'GET', url: u, handler });\n"));
-  assert_true(possible("src/app.ts", "app\n  // the token route\n  .post(\n    /* path */ '/token', h);\n"));
-  assert_true(possible("src/app.ts", "app.get?.(('/x'), h);\n"));
-  assert_true(possible("src/app.ts", "app.get(await '/x', h);\n"));
-  assert_true(possible("src/app.ts", "app.get('/x' as string, h);\n"));
-  assert_true(possible("src/app.ts", "app.get\xc2\xa0('/x', h);\n")); /* U+00A0 is a space to the grammar */
-  assert_true(possible("src/app.ts", "const A = '/api';\nconst P = A;\napp.get(P, h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "app.get(/^\\/token$/, h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "app.get(`${PREFIX}token/x`, h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "const P = '' + '/token';\napp.post(P, h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "const B = '/api';\napp.post(`${B}`, h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "fastify.get<{ Querystring: Q }>('/x', opts, h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "router.route('/x').get(h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "fastify.route({ method: 'GET', url: u, handler });\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "app\n  // the token route\n  .post(\n    /* path */ '/token', h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "app.get?.(('/x'), h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "app.get(await '/x', h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "app.get('/x' as string, h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "app.get\xc2\xa0('/x', h);\n")); /* U+00A0 is a space to the grammar */
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "const A = '/api';\nconst P = A;\napp.get(P, h);\n"));
   assert_false(possible("src/app.ts", "/* http post \xe8\xaf\xb7 */ const n = names.get(k);\nx.get(n, '/x');\n"
                                       "log.all \\\n(1);\n"));
-  assert_true(possible("src/app.ts", "export const a = 1,\n  P: string = `/x`;\napp.get(P, h);\n"));
+  assert_true(possible("src/app.ts", IMPORT_EXPRESS "export const a = 1,\n  P: string = `/x`;\napp.get(P, h);\n"));
   assert_false(possible("src/app.ts", "/* works in all (`x` undefined) */ const p = '/x';\nparams = params || p;\n"
                                       "o.patch(params, cb);\n"));
   assert_true(possible("fn.ts", "Deno.serve(h);\n"));
@@ -298,6 +300,15 @@ static void routes__prefilter(void **state) {
   assert_false(possible("lib.d.ts", "/** These serve as filters; the AbortController and a Controller.\n"
                                     " * use `x`, get \\'y\\' */\n"));
   assert_true(possible("fn.ts", "@Controller('x') class A {}\n"));
+  /* without a server framework import, the handler must visibly be one, as
+   * call_route requires */
+  assert_false(possible("src/cache.ts", "const KEY = '/k';\nfunction f(name, mode) { return cache.get(KEY, mode); }\n"));
+  assert_true(possible("src/routes.ts", "const P = '/token';\nfunction h(req, res) {}\nrouter.post(P, h);\n"));
+  assert_true(possible("src/routes.ts", "const P = '/token';\nconst h = async (req, res) => {};\nrouter.post(P, h);\n"));
+  assert_true(possible("src/routes.ts", "router.post('/token', (req, res) => res.json({}));\n"));
+  assert_true(possible("src/routes.ts", "router.post('/token', controllers.token);\n"));
+  assert_true(possible("src/routes.ts", "router.post('/token', auth, wrap(h));\n"));
+  assert_false(possible("src/api.ts", "api.post('/rooms', { name });\napi.post('/rooms', body);\n"));
 }
 
 int main(void) {
