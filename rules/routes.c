@@ -1146,178 +1146,85 @@ static int pf_word_before(const char *b, size_t i, const char *const *words) {
 /* 1 if the name could be a const bound to a string (rl_js_const_init):
  * `const name = <string, template, name, (...)>` (or `, name =`, or
  * `name: T = ...`) somewhere. */
-/* Where names could be declared: every ASCII name run followed (past
- * blanks) by '=' or ':', or named by `function`, sorted by name then offset,
- * built once per file so each question about a name reads its few
- * candidates, not the whole file. */
-typedef struct pf_decl {
-  size_t at, len;
-} pf_decl;
-static _Thread_local struct {
-  const char *b;
-  pf_decl *v;
+static int pf_const_string_at(const rl_prefilter *pf, const char *name, size_t len, int depth);
+
+typedef struct const_scan {
+  const rl_prefilter *pf;
+  size_t len;
+  int depth;
+} const_scan;
+
+/* One declaration candidate of the name at b[i]: 1 if it could bind the name
+ * as a const to a string that folds to a path. */
+static int const_candidate(size_t i, void *arg) {
+  const const_scan *cs = arg;
   size_t n;
-} tl_decls;
-
-static int decl_cmp(const void *x, const void *y) {
-  const pf_decl *a = x, *c = y;
-  size_t m = a->len < c->len ? a->len : c->len;
-  int r = memcmp(tl_decls.b + a->at, tl_decls.b + c->at, m);
-  if (r) return r;
-  if (a->len != c->len) return a->len < c->len ? -1 : 1;
-  return a->at < c->at ? -1 : a->at > c->at;
-}
-
-static void decls_build(const char *b, size_t n) {
-  size_t cap = 0;
-  tl_decls.b = b;
-  tl_decls.v = NULL;
-  tl_decls.n = 0;
-  for (size_t i = 0; i < n;) {
-    if (!pf_ascii_ident((unsigned char)b[i])) {
-      i++;
-      continue;
-    }
-    size_t s = i;
-    while (i < n && pf_ascii_ident((unsigned char)b[i])) i++;
-    size_t j = rl_pf_skip_blank(b, n, i);
-    if (j >= n || (b[j] != '=' && b[j] != ':')) {
-      /* or a function's name: function X, function* X */
-      static const char *const fn[] = {"function", NULL};
-      size_t p = s;
-      while (p > 0 && (pf_space((unsigned char)b[p - 1]) || b[p - 1] == '*')) p--;
-      if (!pf_word_before(b, p, fn)) continue;
-    }
-    if (tl_decls.n == cap) {
-      cap = cap ? cap * 2 : 256;
-      tl_decls.v = rl_xrealloc(tl_decls.v, cap * sizeof *tl_decls.v);
-    }
-    tl_decls.v[tl_decls.n++] = (pf_decl){s, i - s};
-  }
-  qsort(tl_decls.v, tl_decls.n, sizeof *tl_decls.v, decl_cmp);
-}
-
-static void decls_free(void) {
-  free(tl_decls.v);
-  memset(&tl_decls, 0, sizeof tl_decls);
-}
-
-/* The first declaration candidate named name (offset order follows), or
- * tl_decls.n if none. */
-static size_t decls_find(const char *name, size_t len) {
-  size_t lo = 0, hi = tl_decls.n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    const pf_decl *d = &tl_decls.v[mid];
-    size_t m = d->len < len ? d->len : len;
-    int r = memcmp(tl_decls.b + d->at, name, m);
-    if (r < 0 || (r == 0 && d->len < len)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-static int pf_const_string_at(const rl_prefilter *pf, const char *name, size_t len, int depth) {
-  char word[64];
-  if (len >= sizeof word) return 1;
-  memcpy(word, name, len);
-  word[len] = '\0';
-  if (!rl_pf_word(pf, "const")) return 0;
-  size_t n;
-  const char *b = rl_pf_bytes(pf, &n);
+  const char *b = rl_pf_bytes(cs->pf, &n);
   static const char *const decl[] = {"const", NULL};
-  size_t at = decls_find(name, len);
-  for (; at < tl_decls.n && tl_decls.v[at].len == len && !memcmp(b + tl_decls.v[at].at, name, len); at++) {
-    size_t i = tl_decls.v[at].at;
-    char p = pf_before(b, i); /* const P = .., const a = 1, P = .. */
-    if (p != ',' && p != '/' && (unsigned char)p < 0x80 && !pf_word_before(b, i, decl)) continue;
-    size_t j = rl_pf_skip_blank(b, n, i + len);
-    if (j >= n) break;
-    if (b[j] == ':') { /* `name: T = ...` on one line; `{ name: v }` is a key */
-      for (j = rl_pf_skip_blank(b, n, j + 1); j < n && b[j] != ';' && b[j] != '\n' && b[j] != '\r'; j++) {
-        if (b[j] == '=' && j + 1 < n && b[j + 1] == '>') j++;
-        else if (b[j] == '=') break;
-      }
+  char p = pf_before(b, i); /* const P = .., const a = 1, P = .. */
+  if (p != ',' && p != '/' && (unsigned char)p < 0x80 && !pf_word_before(b, i, decl)) return 0;
+  size_t j = rl_pf_skip_blank(b, n, i + cs->len);
+  if (j >= n) return 0;
+  if (b[j] == ':') { /* `name: T = ...` on one line; `{ name: v }` is a key */
+    for (j = rl_pf_skip_blank(b, n, j + 1); j < n && b[j] != ';' && b[j] != '\n' && b[j] != '\r'; j++) {
+      if (b[j] == '=' && j + 1 < n && b[j + 1] == '>') j++;
+      else if (b[j] == '=') break;
     }
-    if (j >= n) break;
-    if (b[j] != '=' || (j + 1 < n && (b[j + 1] == '=' || b[j + 1] == '>'))) continue;
-    j = rl_pf_skip_blank(b, n, j + 1);
-    while (j < n && b[j] == '(') j = rl_pf_skip_blank(b, n, j + 1); /* (x) folds as x does */
-    if (j >= n) break;
-    unsigned char c = (unsigned char)b[j];
-    if (c == '\'' || c == '"') {
-      /* a string alone folds to itself: a path only if it starts with / or * */
-      size_t k = j + 1;
-      while (k < n && b[k] != (char)c && b[k] != '\\' && b[k] != '\n' && b[k] != '\r') k++;
-      if (k >= n || b[k] != (char)c) return 1; /* escapes: unknown value */
-      /* whatever follows (a `+` of more strings), a fold starts with this
-       * string's first character; an empty string leaves it to the rest */
-      if (k > j + 1) {
-        if (b[j + 1] == '/' || b[j + 1] == '*') return 1;
-        continue;
-      }
-      size_t after = rl_pf_skip_blank(b, n, k + 1);
-      if (after < n && b[after] == '+') {
-        size_t m = rl_pf_skip_blank(b, n, after + 1), e = m;
-        while (e < n && pf_ascii_ident((unsigned char)b[e])) e++;
-        e = rl_pf_skip_blank(b, n, e);
-        if (e > m && e < n && strchr(".([", b[e])) continue; /* "" + x.value: a member does not fold */
-        return 1;
-      }
-      continue; /* "" alone */
+  }
+  if (j >= n) return 0;
+  if (b[j] != '=' || (j + 1 < n && (b[j + 1] == '=' || b[j + 1] == '>'))) return 0;
+  j = rl_pf_skip_blank(b, n, j + 1);
+  while (j < n && b[j] == '(') j = rl_pf_skip_blank(b, n, j + 1); /* (x) folds as x does */
+  if (j >= n) return 0;
+  unsigned char c = (unsigned char)b[j];
+  if (c == '\'' || c == '"') {
+    /* a string alone folds to itself: a path only if it starts with / or * */
+    size_t k = j + 1;
+    while (k < n && b[k] != (char)c && b[k] != '\\' && b[k] != '\n' && b[k] != '\r') k++;
+    if (k >= n || b[k] != (char)c) return 1; /* escapes: unknown value */
+    /* whatever follows (a `+` of more strings), a fold starts with this
+     * string's first character; an empty string leaves it to the rest */
+    if (k > j + 1) {
+      if (b[j + 1] == '/' || b[j + 1] == '*') return 1;
+      return 0;
     }
-    if (c == '`' || c == '\\' || c >= 0x80) return 1;
-    if (pf_ascii_ident(c) && !(c >= '0' && c <= '9')) {
-      /* another const, or a `+` of names, folds (the name then ends the
-       * value, or a `+` or a wrapper's `as` follows); a member, call, `&&`,
-       * `||` or ternary does not fold to a string */
-      size_t a = j;
-      while (j < n && pf_ascii_ident((unsigned char)b[j])) j++;
-      size_t alias_len = j - a;
-      j = rl_pf_skip_blank(b, n, j);
-      if (j < n && b[j] == '+') return 1;
-      if (j >= n || strchr(";,)}", b[j]) || pf_ascii_ident((unsigned char)b[j]) || (unsigned char)b[j] >= 0x80) {
-        /* an alias folds as what it names does (a few hops, then assume so) */
-        if (depth >= 3 || pf_const_string_at(pf, b + a, alias_len, depth + 1)) return 1;
-      }
+    size_t after = rl_pf_skip_blank(b, n, k + 1);
+    if (after < n && b[after] == '+') {
+      size_t m = rl_pf_skip_blank(b, n, after + 1), e = m;
+      while (e < n && pf_ascii_ident((unsigned char)b[e])) e++;
+      e = rl_pf_skip_blank(b, n, e);
+      if (e > m && e < n && strchr(".([", b[e])) return 0; /* "" + x.value: a member does not fold */
+      return 1;
+    }
+    return 0; /* "" alone */
+  }
+  if (c == '`' || c == '\\' || c >= 0x80) return 1;
+  if (pf_ascii_ident(c) && !(c >= '0' && c <= '9')) {
+    /* another const, or a `+` of names, folds (the name then ends the
+     * value, or a `+` or a wrapper's `as` follows); a member, call, `&&`,
+     * `||` or ternary does not fold to a string */
+    size_t a = j;
+    while (j < n && pf_ascii_ident((unsigned char)b[j])) j++;
+    size_t alias_len = j - a;
+    j = rl_pf_skip_blank(b, n, j);
+    if (j < n && b[j] == '+') return 1;
+    if (j >= n || strchr(";,)}", b[j]) || pf_ascii_ident((unsigned char)b[j]) || (unsigned char)b[j] >= 0x80) {
+      /* an alias folds as what it names does (a few hops, then assume so) */
+      if (cs->depth >= 3 || pf_const_string_at(cs->pf, b + a, alias_len, cs->depth + 1)) return 1;
     }
   }
   return 0;
 }
 
-/* Answers about names, remembered for the file while rl_routes_possible
- * runs: a large file makes thousands of calls with the same few names
- * (name, key, path), and each answer reads the whole file. */
-#define PF_MEMO_SLOTS 1024
-typedef struct pf_memo {
-  char word[64];
-  signed char const_string, function_named; /* -1 = not asked yet */
-} pf_memo;
-static _Thread_local pf_memo *tl_memo; /* the table of the file being judged, or NULL */
-
-static pf_memo *memo_slot(const char *name, size_t len) {
-  if (!tl_memo || len == 0 || len >= sizeof tl_memo->word) return NULL;
-  size_t h = 5381;
-  for (size_t i = 0; i < len; i++) h = h * 33 + (unsigned char)name[i];
-  for (size_t k = 0; k < PF_MEMO_SLOTS; k++) {
-    pf_memo *m = &tl_memo[(h + k) % PF_MEMO_SLOTS];
-    if (!m->word[0]) {
-      memcpy(m->word, name, len);
-      m->word[len] = '\0';
-      m->const_string = m->function_named = -1;
-      return m;
-    }
-    if (strlen(m->word) == len && !memcmp(m->word, name, len)) return m;
-  }
-  return NULL; /* full: answer without remembering */
+static int pf_const_string_at(const rl_prefilter *pf, const char *name, size_t len, int depth) {
+  if (len >= 64) return 1;
+  if (!rl_pf_word(pf, "const")) return 0;
+  const_scan cs = {pf, len, depth};
+  return rl_pf_each_decl(pf, name, len, const_candidate, &cs);
 }
 
 static int pf_const_string(const rl_prefilter *pf, const char *name, size_t len) {
-  pf_memo *m = memo_slot(name, len);
-  if (m && m->const_string >= 0) return m->const_string;
-  int r = pf_const_string_at(pf, name, len, 0);
-  if (m) m->const_string = (signed char)r;
-  return r;
+  return pf_const_string_at(pf, name, len, 0);
 }
 
 /* The first argument of a possible registration, starting at b[i]: only a
@@ -1484,55 +1391,51 @@ static int pf_last_arg(const char *b, size_t n, size_t open, size_t *s, size_t *
 
 /* function_named: `function X` / `function* X`, or X bound to a function
  * (`X = function`, `X = async`, `X = (...) =>`, `X = y =>`). */
-static int pf_function_named_uncached(const rl_prefilter *pf, const char *name, size_t len) {
-  char word[64];
-  if (len >= sizeof word) return 1;
-  memcpy(word, name, len);
-  word[len] = '\0';
+typedef struct fn_scan {
+  const rl_prefilter *pf;
+  size_t len;
+} fn_scan;
+
+/* One declaration candidate of the name at b[i]: 1 if it could name a
+ * function (function_named: a declaration, or a binding to a function). */
+static int function_candidate(size_t i, void *arg) {
+  const fn_scan *fs = arg;
   size_t n;
-  const char *b = rl_pf_bytes(pf, &n);
+  const char *b = rl_pf_bytes(fs->pf, &n);
   static const char *const fn[] = {"function", NULL};
-  size_t at = decls_find(name, len);
-  for (; at < tl_decls.n && tl_decls.v[at].len == len && !memcmp(b + tl_decls.v[at].at, name, len); at++) {
-    size_t i = tl_decls.v[at].at;
-    size_t p = i;
-    while (p > 0 && (pf_space((unsigned char)b[p - 1]) || b[p - 1] == '*')) p--;
-    if (pf_word_before(b, p, fn)) return 1;
-    size_t j = rl_pf_skip_blank(b, n, i + len);
-    if (j < n && b[j] == ':') { /* a typed binding: X: T = ... */
-      while (j < n && b[j] != '=' && b[j] != ';' && b[j] != '\n') j++;
-    }
-    if (j >= n || b[j] != '=' || (j + 1 < n && (b[j + 1] == '=' || b[j + 1] == '>'))) continue;
-    j = rl_pf_skip_blank(b, n, j + 1);
-    if (j >= n) return 1;
-    if (b[j] == '(') { /* an arrow's parameters, or a parenthesised value? */
-      int depth = 0;
-      size_t k = j;
-      for (; k < n; k++) {
-        if (b[k] == '(') depth++;
-        if (b[k] == ')' && --depth == 0) break;
-        if (b[k] == '\'' || b[k] == '"' || b[k] == '`' || b[k] == '/') return 1; /* unsure */
-      }
-      k = rl_pf_skip_blank(b, n, k + 1);
-      if (k >= n || b[k] == ':' || (b[k] == '=' && k + 1 < n && b[k + 1] == '>')) return 1;
-      continue;
-    }
-    if (b[j] == '<' || (unsigned char)b[j] >= 0x80) return 1;
-    size_t k = j;
-    while (k < n && pf_ascii_ident((unsigned char)b[k])) k++;
-    if ((k - j == 8 && !memcmp(b + j, "function", 8)) || (k - j == 5 && !memcmp(b + j, "async", 5))) return 1;
-    k = rl_pf_skip_blank(b, n, k);
-    if (k > j && k + 1 < n && b[k] == '=' && b[k + 1] == '>') return 1;
+  size_t p = i;
+  while (p > 0 && (pf_space((unsigned char)b[p - 1]) || b[p - 1] == '*')) p--;
+  if (pf_word_before(b, p, fn)) return 1;
+  size_t j = rl_pf_skip_blank(b, n, i + fs->len);
+  if (j < n && b[j] == ':') { /* a typed binding: X: T = ... */
+    while (j < n && b[j] != '=' && b[j] != ';' && b[j] != '\n') j++;
   }
-  return 0;
+  if (j >= n || b[j] != '=' || (j + 1 < n && (b[j + 1] == '=' || b[j + 1] == '>'))) return 0;
+  j = rl_pf_skip_blank(b, n, j + 1);
+  if (j >= n) return 1;
+  if (b[j] == '(') { /* an arrow's parameters, or a parenthesised value? */
+    int depth = 0;
+    size_t k = j;
+    for (; k < n; k++) {
+      if (b[k] == '(') depth++;
+      if (b[k] == ')' && --depth == 0) break;
+      if (b[k] == '\'' || b[k] == '"' || b[k] == '`' || b[k] == '/') return 1; /* unsure */
+    }
+    k = rl_pf_skip_blank(b, n, k + 1);
+    return k >= n || b[k] == ':' || (b[k] == '=' && k + 1 < n && b[k + 1] == '>');
+  }
+  if (b[j] == '<' || (unsigned char)b[j] >= 0x80) return 1;
+  size_t k = j;
+  while (k < n && pf_ascii_ident((unsigned char)b[k])) k++;
+  if ((k - j == 8 && !memcmp(b + j, "function", 8)) || (k - j == 5 && !memcmp(b + j, "async", 5))) return 1;
+  k = rl_pf_skip_blank(b, n, k);
+  return k > j && k + 1 < n && b[k] == '=' && b[k + 1] == '>';
 }
 
 static int pf_function_named(const rl_prefilter *pf, const char *name, size_t len) {
-  pf_memo *m = memo_slot(name, len);
-  if (m && m->function_named >= 0) return m->function_named;
-  int r = pf_function_named_uncached(pf, name, len);
-  if (m) m->function_named = (signed char)r;
-  return r;
+  if (len >= 64) return 1;
+  fn_scan fs = {pf, len};
+  return rl_pf_each_decl(pf, name, len, function_candidate, &fs);
 }
 
 /* The call at the member name ending at b[i]: 1 if its last argument could
@@ -1665,15 +1568,7 @@ int rl_routes_possible(rl_prefilter *pf) {
     fn_path = w.fn_route != NULL;
     known = 1;
   }
-  pf_memo *memo = rl_xcalloc(PF_MEMO_SLOTS, sizeof *memo);
-  size_t n;
-  const char *b = rl_pf_bytes(pf, &n);
-  tl_memo = memo;
-  decls_build(b, n);
   int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf);
-  decls_free();
-  tl_memo = NULL;
-  free(memo);
   if (!yes && (!known || kind)) yes = pf_file_routes(pf, kind);
   pf->routes = (signed char)yes;
   return yes;

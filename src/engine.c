@@ -629,6 +629,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
     any = 1;
     if (rule->query) any_query = 1;
   }
+  rl_prefilter_clear(&pf);
 
   rl_tree *tree = NULL;
   ctx.root = (TSNode){{0}, NULL, NULL};

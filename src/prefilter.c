@@ -3,6 +3,7 @@
  * (secret names) is remembered for the file. */
 #include "prefilter.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -16,6 +17,16 @@ void rl_prefilter_init(rl_prefilter *pf, const char *bytes, size_t len, rl_lang 
   pf->secret_name = -1;
   pf->path = NULL;
   pf->routes = -1;
+  pf->decls = NULL;
+  pf->ndecls = 0;
+  pf->decls_built = 0;
+}
+
+void rl_prefilter_clear(rl_prefilter *pf) {
+  free(pf->decls);
+  pf->decls = NULL;
+  pf->ndecls = 0;
+  pf->decls_built = 0;
 }
 
 void rl_prefilter_set_path(rl_prefilter *pf, const char *path) { pf->path = path; }
@@ -168,6 +179,90 @@ size_t rl_pf_skip_blank(const char *b, size_t n, size_t i) {
     }
   }
   return i;
+}
+
+/* ---- declaration candidates ------------------------------------------------- */
+
+struct rl_pf_decl {
+  size_t at, len;
+};
+
+static int ascii_ident(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+/* `function` or `function*` ends right before b[s] (past blanks). */
+static int named_by_function(const char *b, size_t s) {
+  size_t p = s;
+  while (p > 0 && (ascii_space((unsigned char)b[p - 1]) || b[p - 1] == '*')) p--;
+  return p >= 8 && !memcmp(b + p - 8, "function", 8) && (p == 8 || !ascii_ident((unsigned char)b[p - 9]));
+}
+
+static void merge_sort_decls(struct rl_pf_decl *v, struct rl_pf_decl *tmp, size_t n, const char *b) {
+  /* bottom-up merge sort: thread-safe (qsort's comparator would need a global) */
+  for (size_t width = 1; width < n; width *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * width) {
+      size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+      size_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        const struct rl_pf_decl *a = &v[i], *c = &v[j];
+        size_t m = a->len < c->len ? a->len : c->len;
+        int r = memcmp(b + a->at, b + c->at, m);
+        int take_left = r < 0 || (r == 0 && (a->len < c->len || (a->len == c->len && a->at <= c->at)));
+        tmp[k++] = take_left ? v[i++] : v[j++];
+      }
+      while (i < mid) tmp[k++] = v[i++];
+      while (j < hi) tmp[k++] = v[j++];
+    }
+    memcpy(v, tmp, n * sizeof *v);
+  }
+}
+
+static void build_decls(rl_prefilter *pf) {
+  const char *b = pf->bytes;
+  size_t n = pf->len, cap = 0;
+  pf->decls_built = 1;
+  for (size_t i = 0; i < n;) {
+    if (!ascii_ident((unsigned char)b[i])) {
+      i++;
+      continue;
+    }
+    size_t s = i;
+    while (i < n && ascii_ident((unsigned char)b[i])) i++;
+    if (s > 0 && ascii_ident((unsigned char)b[s - 1])) continue;
+    size_t j = rl_pf_skip_blank(b, n, i);
+    if (!(j < n && (b[j] == '=' || b[j] == ':')) && !named_by_function(b, s)) continue;
+    if (pf->ndecls == cap) {
+      cap = cap ? cap * 2 : 256;
+      pf->decls = rl_xreallocarray(pf->decls, cap, sizeof *pf->decls);
+    }
+    pf->decls[pf->ndecls++] = (struct rl_pf_decl){s, i - s};
+  }
+  if (pf->ndecls > 1) {
+    struct rl_pf_decl *tmp = rl_xreallocarray(NULL, pf->ndecls, sizeof *tmp);
+    merge_sort_decls(pf->decls, tmp, pf->ndecls, b);
+    free(tmp);
+  }
+}
+
+int rl_pf_each_decl(const rl_prefilter *cpf, const char *name, size_t len, int (*fn)(size_t at, void *arg), void *arg) {
+  rl_prefilter *pf = (rl_prefilter *)cpf; /* the index is a cache: building it changes no answer */
+  if (!pf->decls_built) build_decls(pf);
+  const char *b = pf->bytes;
+  size_t lo = 0, hi = pf->ndecls;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const struct rl_pf_decl *d = &pf->decls[mid];
+    size_t m = d->len < len ? d->len : len;
+    int r = memcmp(b + d->at, name, m);
+    if (r < 0 || (r == 0 && d->len < len)) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < pf->ndecls && pf->decls[lo].len == len && !memcmp(b + pf->decls[lo].at, name, len); lo++) {
+    int r = fn(pf->decls[lo].at, arg);
+    if (r) return r;
+  }
+  return 0;
 }
 
 int rl_pf_module(const rl_prefilter *pf, const char *module) {

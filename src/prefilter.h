@@ -61,6 +61,14 @@ int rl_pf_each_secret_name(const rl_prefilter *pf, int (*fn)(size_t start, size_
  * Returns n at the end of the bytes. */
 size_t rl_pf_skip_blank(const char *b, size_t n, size_t i);
 
+/* Calls fn(at, arg), in file order, for every place where `name` (ASCII)
+ * could be declared or assigned: the name as a whole ASCII run followed,
+ * past blanks and comments, by '=' or ':', or named by `function` /
+ * `function*`. Stops at the first nonzero fn and returns it, else 0. The
+ * candidates of the whole file are indexed once, on first use, so a
+ * question costs its few candidates, not a pass over the bytes. */
+int rl_pf_each_decl(const rl_prefilter *pf, const char *name, size_t len, int (*fn)(size_t at, void *arg), void *arg);
+
 /* 1 if `module` could be imported or required: it appears right after a
  * quote, '/' or ':' (`'jose'`, `"npm:jose@5"`, `'https://esm.sh/jose'`) and
  * is followed by a quote, '/', '@' or '?'. */
@@ -84,9 +92,14 @@ struct rl_prefilter {
   signed char secret_name; /* -1 = not computed yet */
   const char *path;        /* NULL = unknown */
   signed char routes;      /* rl_routes_possible (rules/routes.h); -1 = not computed yet */
+  struct rl_pf_decl *decls; /* rl_pf_each_decl's index, built on first use */
+  size_t ndecls;
+  int decls_built;
 };
 
 void rl_prefilter_init(rl_prefilter *pf, const char *bytes, size_t len, rl_lang lang);
+/* Frees what the questions cached; pf can then be initialised again. */
+void rl_prefilter_clear(rl_prefilter *pf);
 /* Gives the path rules will see (borrowed; must outlive pf). */
 void rl_prefilter_set_path(rl_prefilter *pf, const char *path);
 

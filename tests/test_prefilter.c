@@ -155,12 +155,37 @@ static void prefilter__whole_words(void **state) {
   assert_string_equal(rl_pf_path(&pf), "pages/api/token.ts");
 }
 
+static int record_at(size_t at, void *arg) {
+  size_t *seen = arg;
+  seen[++seen[0]] = at;
+  return seen[0] >= 7;
+}
+
+static void prefilter__declaration_candidates(void **state) {
+  (void)state;
+  const char *text = "const P = '/x';\nfunction* h() {}\nlet o = { P: 1 };\nuse(P);\nP /* c */ += 2;\nPP = 3;\n";
+  rl_prefilter pf = pf_of(text);
+  size_t seen[8] = {0};
+  assert_int_equal(rl_pf_each_decl(&pf, "P", 1, record_at, seen), 0);
+  assert_int_equal(seen[0], 2); /* `P =` and `P:`, not use(P), PP, nor `P +=` (not '=' next) */
+  assert_int_equal(seen[1], (size_t)(strstr(text, "P =") - text));
+  assert_int_equal(seen[2], (size_t)(strstr(text, "P: 1") - text));
+  memset(seen, 0, sizeof seen);
+  assert_int_equal(rl_pf_each_decl(&pf, "h", 1, record_at, seen), 0);
+  assert_int_equal(seen[0], 1); /* named by function* */
+  memset(seen, 0, sizeof seen);
+  assert_int_equal(rl_pf_each_decl(&pf, "Q", 1, record_at, seen), 0);
+  assert_int_equal(seen[0], 0);
+  rl_prefilter_clear(&pf);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(prefilter__secret_names_found),
       cmocka_unit_test(prefilter__secret_names_near_misses),
       cmocka_unit_test(prefilter__module_specifiers),
       cmocka_unit_test(prefilter__quoted_spans),
+      cmocka_unit_test(prefilter__declaration_candidates),
       cmocka_unit_test(prefilter__identifier_runs),
       cmocka_unit_test(prefilter__whole_words),
   };

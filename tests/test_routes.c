@@ -31,7 +31,9 @@ static int possible(const char *path, const char *code) {
   rl_prefilter pf;
   rl_prefilter_init(&pf, code, strlen(code), RL_LANG_TS);
   rl_prefilter_set_path(&pf, path);
-  return rl_routes_possible(&pf);
+  int yes = rl_routes_possible(&pf);
+  rl_prefilter_clear(&pf);
+  return yes;
 }
 
 static void expect_routes(const char *path, const char *code, const char *want) {
