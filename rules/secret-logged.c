@@ -26,6 +26,8 @@
  * Test files are skipped (they log fakes), and so are console calls in
  * command-line scripts (a shebang, or under scripts/ or bin/): there stdout is
  * the program's output, e.g. a script that prints a management token for curl. */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -502,7 +504,389 @@ static char prev_byte(const char *b, const char *p) {
  * comment, or a non-ASCII byte (Unicode white space may stand there). */
 static int call_follows(char c) { return c == '(' || c == '<' || c == '?' || c == '/' || (unsigned char)c >= 0x80; }
 
-static int member_call_possible(const rl_prefilter *pf) {
+/* ---- what the arguments of one log call could print ------------------------------ */
+
+typedef struct arg_scan {
+  const rl_prefilter *pf;
+  const char *b;
+  size_t n;
+  size_t budget; /* bytes left to read; then say yes */
+  int mint;      /* a mint package is imported: a call may return a token */
+  size_t following[8], nfollowing; /* offsets of the names being followed: a cycle adds nothing */
+  struct name_memo *memo;          /* answers for names asked from a call's arguments */
+} arg_scan;
+
+/* Answers for names asked at the top (a log call's own arguments), where no
+ * cycle assumption is in force, so each is final. */
+#define NAME_MEMO_SLOTS 4096
+typedef struct name_memo {
+  size_t at, len; /* the name's bytes; len 0 = empty slot */
+  int answer;
+} name_memo;
+
+static name_memo *memo_find(arg_scan *a, size_t at, size_t len) {
+  if (!a->memo) return NULL;
+  size_t h = 5381;
+  for (size_t k = 0; k < len; k++) h = h * 33 + (unsigned char)a->b[at + k];
+  for (size_t k = 0; k < 64; k++) {
+    name_memo *m = &a->memo[(h + k) % NAME_MEMO_SLOTS];
+    if (m->len == 0 || (m->len == len && !memcmp(a->b + m->at, a->b + at, len))) return m;
+  }
+  return NULL;
+}
+
+static int text_may_print(arg_scan *a, size_t i, int depth, int one_value);
+static int space_byte(char c);
+
+static int secret_word(const char *t, size_t len) {
+  return (len == 3 && !memcmp(t, "env", 3)) || rl_name_is_secret(t, len);
+}
+
+typedef struct decl_scan {
+  arg_scan *a;
+  size_t len;
+  int depth;
+  int declared; /* `const X`, `let X`, `var X` seen */
+} decl_scan;
+
+/* The declaring keyword or list comma right before a candidate at b[at]
+ * (len bytes long). After a comma only `X =` or `X: T =` declares (const
+ * a = 1, X = ...); `, X: 1` is a key and `, X: T)` a parameter. */
+static int declares(const char *b, size_t n, size_t at, size_t len, int *keyword) {
+  size_t p = at;
+  while (p > 0 && space_byte(b[p - 1])) p--;
+  *keyword = 0;
+  if (p > 0 && b[p - 1] == ',') {
+    size_t j = rl_pf_skip_blank(b, n, at + len);
+    if (j < n && b[j] == ':')
+      while (j < n && !strchr("=,;)}\n", b[j])) j++;
+    return j < n && b[j] == '=' && (j + 1 >= n || (b[j + 1] != '=' && b[j + 1] != '>'));
+  }
+  static const char *const words[] = {"const", "let", "var", NULL};
+  for (size_t k = 0; words[k]; k++) {
+    size_t l = strlen(words[k]);
+    if (p >= l && !memcmp(b + p - l, words[k], l) && (p == l || !(isalnum((unsigned char)b[p - l - 1]) ||
+                                                                 b[p - l - 1] == '_' || b[p - l - 1] == '$'))) {
+      *keyword = 1;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int count_declared(size_t at, void *arg) {
+  decl_scan *d = arg;
+  int keyword;
+  if (declares(d->a->b, d->a->n, at, d->len, &keyword) && keyword) d->declared++;
+  return 0;
+}
+
+/* A name's value is followed through a binding that is the name's only one
+ * (rl_js_const_init, rl_js_object_of: const or let, bound once): the value
+ * of a declaration of the name decides, a few hops deep. */
+static int decl_may_print(size_t at, void *arg) {
+  decl_scan *d = arg;
+  int keyword;
+  if (!declares(d->a->b, d->a->n, at, d->len, &keyword)) return 0; /* an assignment or a key: not followed */
+  size_t j = rl_pf_skip_blank(d->a->b, d->a->n, at + d->len);
+  if (j >= d->a->n) return 0;
+  arg_scan *a = d->a;
+  for (size_t k = 0; k < a->nfollowing; k++)
+    if (a->following[k] == at) return 0; /* already being followed */
+  if (d->depth >= 8 || a->nfollowing == RL_ARRAY_LEN(a->following)) return 1;
+  a->following[a->nfollowing++] = at;
+  int r = text_may_print(a, j + 1, d->depth + 1, 1);
+  a->nfollowing--;
+  return r;
+}
+
+/* A '/' at b[i] that is no comment starts a regex when no operand comes
+ * before it (after an operator, an opening bracket, ',' ';' ':' '?', or a
+ * keyword such as return or typeof); otherwise it divides. */
+static int regex_starts(const char *b, size_t i) {
+  size_t p = i;
+  while (p > 0 && space_byte(b[p - 1])) p--;
+  if (p == 0) return 1;
+  unsigned char c = (unsigned char)b[p - 1];
+  if (c == ')' || c == ']' || c == '}' || c == '\'' || c == '"' || c == '`' || c >= 0x80) return 0;
+  if (!(isalnum(c) || c == '_' || c == '$')) return 1;
+  static const char *const kw[] = {"return", "typeof", "case", "in", "of", "void", "delete", "new",
+                                   "yield",  "await",  "else", "do", "instanceof", NULL};
+  size_t e = p;
+  while (p > 0 && (isalnum((unsigned char)b[p - 1]) || b[p - 1] == '_' || b[p - 1] == '$')) p--;
+  for (size_t k = 0; kw[k]; k++)
+    if (strlen(kw[k]) == e - p && !memcmp(b + p, kw[k], e - p)) return 1;
+  return 0;
+}
+
+/* Just past a regex literal at b[i] (its flags too), 0 if it does not close
+ * on its line. */
+static size_t regex_end(const char *b, size_t n, size_t i) {
+  int cls = 0;
+  for (size_t k = i + 1; k < n && b[k] != '\n' && b[k] != '\r'; k++) {
+    if (b[k] == '\\') {
+      k++;
+    } else if (b[k] == '[') {
+      cls = 1;
+    } else if (b[k] == ']') {
+      cls = 0;
+    } else if (b[k] == '/' && !cls) {
+      for (k++; k < n && isalpha((unsigned char)b[k]); k++) {
+      }
+      return k;
+    }
+  }
+  return 0;
+}
+
+/* Past a comment or regex at b[i] (a '/'), i + 1 for a division, 0 when a
+ * regex does not close on its line. */
+static size_t slash_end(const char *b, size_t n, size_t i) {
+  size_t j = rl_pf_skip_blank(b, n, i);
+  if (j != i) return j;
+  return regex_starts(b, i) ? regex_end(b, n, i) : i + 1;
+}
+
+/* Just past the bracket that closes the one at b[open], read as code
+ * (strings, templates and their substitutions, comments); 0 when unsure (a
+ * regex or division, an unclosed string, deep templates, the budget). */
+static size_t group_end(arg_scan *a, size_t open) {
+  const char *b = a->b;
+  size_t n = a->n, i = open + 1;
+  int level = 0;
+  unsigned char tmpl[32];
+  int nt = 0;
+  while (i < n) {
+    if (a->budget == 0) return 0;
+    a->budget--;
+    char c = b[i];
+    if (nt > 0 && tmpl[nt - 1] == 0) {
+      if (c == '\\') i += 2;
+      else if (c == '`') nt--, i++;
+      else if (c == '$' && i + 1 < n && b[i + 1] == '{') tmpl[nt - 1] = (unsigned char)(++level), i += 2;
+      else i++;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      size_t k = i + 1;
+      while (k < n && b[k] != c && b[k] != '\n') k += b[k] == '\\' ? 2 : 1;
+      if (k >= n || b[k] != c) return 0;
+      i = k + 1;
+    } else if (c == '`') {
+      if (nt == (int)sizeof tmpl) return 0;
+      tmpl[nt++] = 0;
+      i++;
+    } else if (c == '/') {
+      size_t j = slash_end(b, n, i);
+      if (!j) return 0;
+      i = j;
+    } else if (c == '(' || c == '[' || c == '{') {
+      level++, i++;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (nt > 0 && c == '}' && tmpl[nt - 1] == level) tmpl[nt - 1] = 0, level--, i++;
+      else if (level == 0) return i + 1;
+      else level--, i++;
+    } else {
+      i++;
+    }
+  }
+  return 0;
+}
+
+/* Calls whose result is their argument, or holds it (on_call): everything
+ * else returns something derived (a mask, a hash, a boolean), not printed. */
+static int passes_through(const char *t, size_t len) {
+  static const char *const names[] = {"stringify", "String", "inspect", "format",      "from",
+                                      "toString",  "trim",   "concat",  "toUpperCase", "toLowerCase",
+                                      "toJSON",    NULL};
+  for (size_t k = 0; names[k]; k++)
+    if (strlen(names[k]) == len && !memcmp(t, names[k], len)) return 1;
+  return 0;
+}
+
+/* A method call's arguments are printed only through a pass-through
+ * (on_call reads the property's own name). A plain name could alias one
+ * (`const show = util.inspect`, `import { inspect as show }`, a
+ * destructured require), so its arguments are always read. */
+static int call_args_printed(const arg_scan *a, size_t s, size_t len, int member) {
+  return !member || passes_through(a->b + s, len);
+}
+
+/* 1 if the code from b[i] could print a secret: up to the closing bracket of
+ * a call's arguments (one_value = 0), or to the end of one value (one_value:
+ * a ',' or ';' at its own level, or a closing bracket). Strings count by
+ * their text too (config.get('HMS_APP_SECRET')). A regex or division, or a
+ * template's nesting past what is tracked, means "maybe". */
+static int text_may_print(arg_scan *a, size_t i, int depth, int one_value) {
+  const char *b = a->b;
+  size_t n = a->n;
+  int level = 0;
+  unsigned char tmpl[32]; /* per open template: the brace level its ${ opened at, +1 */
+  int nt = 0;
+  while (i < n) {
+    if (a->budget == 0) return 1;
+    a->budget--;
+    unsigned char c = (unsigned char)b[i];
+    if (nt > 0 && tmpl[nt - 1] == 0) { /* in a template's text */
+      if (c == '\\') {
+        i += 2;
+        continue;
+      }
+      if (c == '`') {
+        nt--;
+        i++;
+        continue;
+      }
+      if (c == '$' && i + 1 < n && b[i + 1] == '{') {
+        tmpl[nt - 1] = (unsigned char)(level + 1);
+        level++;
+        i += 2;
+        continue;
+      }
+      /* words in a template's text are printed as text, but judge them
+       * anyway: they may be a substitution-free value's name */
+      if (isalpha(c) || c == '_') {
+        size_t s = i;
+        while (i < n && (isalnum((unsigned char)b[i]) || b[i] == '_' || b[i] == '$')) i++;
+        if (secret_word(b + s, i - s)) return 1;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      size_t k = i + 1;
+      while (k < n && b[k] != (char)c && b[k] != '\n') k += b[k] == '\\' ? 2 : 1;
+      if (k >= n || b[k] != (char)c) return 1;
+      if (k > i + 1 && k - i - 1 <= 256 && rl_name_is_secret(b + i + 1, k - i - 1)) return 1;
+      i = k + 1;
+      continue;
+    }
+    if (c == '`') {
+      if (nt == (int)sizeof tmpl) return 1;
+      tmpl[nt++] = 0;
+      i++;
+      continue;
+    }
+    if (c == '/') {
+      size_t j = slash_end(b, n, i);
+      if (!j) return 1; /* an unclosed regex: brackets may hide in it */
+      i = j;
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{') {
+      level++;
+      i++;
+      continue;
+    }
+    if (c == ')' || c == ']' || c == '}') {
+      if (nt > 0 && c == '}' && tmpl[nt - 1] == level) { /* the end of a ${...} */
+        tmpl[nt - 1] = 0;
+        level--;
+        i++;
+        continue;
+      }
+      if (level == 0) return 0;
+      level--;
+      i++;
+      continue;
+    }
+    if (c == '=' && i + 1 < n && b[i + 1] == '>') { /* an arrow's block body is never printed */
+      size_t j = rl_pf_skip_blank(b, n, i + 2);
+      if (j < n && b[j] == '{') {
+        size_t k = group_end(a, j);
+        if (!k) return 1;
+        i = k;
+        continue;
+      }
+    }
+    if ((c == ',' || c == ';') && level == 0 && nt == 0 && one_value) return 0;
+    if (c >= 0x80) return 1; /* a Unicode name: not judged here */
+    if (isalpha(c) || c == '_' || c == '$') {
+      size_t s = i;
+      while (i < n && (isalnum((unsigned char)b[i]) || b[i] == '_' || b[i] == '$')) i++;
+      if (i < n && (unsigned char)b[i] >= 0x80) return 1;
+      if (secret_word(b + s, i - s)) return 1;
+      size_t wl = i - s;
+      if ((wl == 5 && !memcmp(b + s, "class", 5)) || (wl == 8 && !memcmp(b + s, "function", 8)) ||
+          (wl == 3 && !memcmp(b + s, "new", 3))) {
+        /* a class or function value, or an instance: never printed as a
+         * secret (step() follows neither); skip to the end of its body or
+         * arguments: the first group at this level, and a function's body */
+        size_t j = i;
+        while (j < n && b[j] != '{' && b[j] != '(' && b[j] != ';' && b[j] != ',' && b[j] != ')' && b[j] != '\n') j++;
+        if (j >= n || (b[j] != '{' && b[j] != '(')) continue;
+        size_t k = group_end(a, j);
+        if (!k) return 1;
+        if (b[j] == '(' && wl == 8) { /* function (params) { body } */
+          k = rl_pf_skip_blank(b, n, k);
+          if (k < n && b[k] == '{') k = group_end(a, k);
+          if (!k) return 1;
+        }
+        i = k;
+        continue;
+      }
+      size_t j = rl_pf_skip_blank(b, n, i);
+      char before = s > 0 ? b[s - 1] : ' ';
+      if (j < n && b[j] == '(') {
+        if (a->mint) return 1; /* a call may mint a token */
+        if (!call_args_printed(a, s, i - s, before == '.')) {
+          size_t k = group_end(a, j); /* a derived value: its arguments are not printed */
+          if (!k) return 1;
+          i = k;
+          continue;
+        }
+      }
+      if (before == '.' || i - s >= 64) continue; /* a property: judged by its name */
+      name_memo *m = depth == 0 ? memo_find(a, s, i - s) : NULL;
+      if (m && m->len) {
+        if (m->answer) return 1;
+        continue;
+      }
+      decl_scan d = {a, i - s, depth, 0};
+      rl_pf_each_decl(a->pf, b + s, i - s, count_declared, &d);
+      /* declared twice or more: bound more than once, never followed */
+      int answer = d.declared < 2 && rl_pf_each_decl(a->pf, b + s, i - s, decl_may_print, &d);
+      if (m) *m = (name_memo){s, i - s, answer};
+      if (answer) return 1;
+      continue;
+    }
+    i++;
+  }
+  return 0;
+}
+
+/* `} = process.env` and the like: names bound by destructuring an env
+ * object are env reads whatever they are called. */
+static int env_destructured(const rl_prefilter *pf) {
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  for (size_t at = rl_pf_word_from(pf, 0, "env"); at < n; at = rl_pf_word_from(pf, at + 1, "env")) {
+    size_t p = at;
+    while (p > 0 && at - p < 48 && b[p - 1] != '=' && b[p - 1] != ';' && b[p - 1] != '\n') p--;
+    if (p == 0 || b[p - 1] != '=') continue;
+    p--;
+    while (p > 0 && space_byte(b[p - 1])) p--;
+    if (p > 0 && (b[p - 1] == '}' || b[p - 1] == ']' || b[p - 1] == '/')) return 1;
+  }
+  return 0;
+}
+
+/* The arguments of the call whose name ends at b[i]: 1 if they could print a
+ * secret (or the call's shape is unsure). */
+static int call_may_print(arg_scan *a, size_t i) {
+  size_t j = rl_pf_skip_blank(a->b, a->n, i);
+  if (j + 1 < a->n && a->b[j] == '?') { /* log?.(...) calls; log ? a : b does not */
+    if (a->b[j + 1] != '.') return 0;
+    j = rl_pf_skip_blank(a->b, a->n, j + 2);
+  }
+  if (j >= a->n || a->b[j] != '(') return 1; /* type arguments, a Unicode name...: unsure */
+  return text_may_print(a, j + 1, 0, 0);
+}
+
+/* A call of the query's shape 0 whose arguments could print a secret
+ * (a NULL scan: any call of that shape). */
+static int member_call_possible(const rl_prefilter *pf, arg_scan *a) {
   static const char *const methods[] = {"log",   "info",  "warn",    "warning", "error",  "debug",    "trace",
                                         "fatal", "verbose", "silly", "notice",  "critical", "dir",   "table", NULL};
   size_t n;
@@ -512,7 +896,7 @@ static int member_call_possible(const rl_prefilter *pf) {
     for (size_t at = rl_pf_word_from(pf, 0, methods[i]); at < n; at = rl_pf_word_from(pf, at + 1, methods[i])) {
       char before = prev_byte(b, b + at);
       int member = before == '.' || before == '/' || (unsigned char)before >= 0x80;
-      if (member && call_follows(next_byte(b + at + k, b + n))) return 1;
+      if (member && call_follows(next_byte(b + at + k, b + n)) && (!a || call_may_print(a, at + k))) return 1;
     }
   }
   return 0;
@@ -533,8 +917,14 @@ static int debug_fn_name(const char *s, size_t n) {
 
 typedef struct debug_scan {
   const rl_prefilter *pf;
-  int passes;
+  arg_scan *args; /* NULL: any call counts */
 } debug_scan;
+
+static int any_decl(size_t at, void *arg) {
+  (void)at;
+  (void)arg;
+  return 1;
+}
 
 /* name (an ASCII piece of an identifier run) is called at text..text+len and
  * bound somewhere. A non-ASCII byte next to it may be Unicode white space,
@@ -544,16 +934,9 @@ static int debug_piece(debug_scan *ds, const char *text, size_t len) {
   const char *b = rl_pf_bytes(ds->pf, &n);
   char after = next_byte(text + len, b + n);
   if (!debug_fn_name(text, len) || !call_follows(after)) return 0;
-  if (++ds->passes > 8) return 1; /* each name costs a pass over the bytes: past a few, say yes */
-  char name[64];
-  if (len >= sizeof name) return 1;
-  memcpy(name, text, len);
-  name[len] = '\0';
-  for (size_t at = rl_pf_word_from(ds->pf, 0, name); at < n; at = rl_pf_word_from(ds->pf, at + 1, name)) {
-    unsigned char c = (unsigned char)next_byte(b + at + len, b + n);
-    if (c == '=' || c == ':' || c == '/' || c >= 0x80) return 1;
-  }
-  return 0;
+  /* bound somewhere: the name followed by '=' or ':' (rl_pf_each_decl) */
+  if (!rl_pf_each_decl(ds->pf, text, len, any_decl, NULL)) return 0;
+  return !ds->args || call_may_print(ds->args, (size_t)(text + len - b));
 }
 
 /* A run of identifier bytes names a debug instance that is called here and
@@ -574,16 +957,17 @@ static int debug_call_at(const char *text, size_t len, void *arg) {
   return 0;
 }
 
-static int debug_call_possible(const rl_prefilter *pf) {
-  debug_scan ds = {pf, 0};
+static int debug_call_possible(const rl_prefilter *pf, arg_scan *a) {
+  debug_scan ds = {pf, a};
   return rl_pf_has(pf, "const") && rl_pf_each_ident(pf, debug_call_at, &ds);
 }
 
-static int log_call_possible(const rl_prefilter *pf) {
+/* A log call, whose arguments could print a secret when a is not NULL. */
+static int log_call_possible(const rl_prefilter *pf, arg_scan *a) {
   static const char *const words[] = {"console", "winston", "consola", "signale", "pino", "bunyan", "debug", NULL};
   int named = rl_pf_has_caseless(pf, "log");
   for (size_t i = 0; !named && words[i]; i++) named = rl_pf_has(pf, words[i]);
-  return named && (member_call_possible(pf) || debug_call_possible(pf));
+  return named && (member_call_possible(pf, a) || debug_call_possible(pf, a));
 }
 
 static int env_read_possible(const rl_prefilter *pf) {
@@ -591,9 +975,21 @@ static int env_read_possible(const rl_prefilter *pf) {
                                   rl_pf_has(pf, "Deno"));
 }
 
+/* Past the file-wide needs, each log call's arguments are read: a secret
+ * name or `env` in them (strings and template text included), a call when
+ * a mint package is imported, or a name whose declarations could bind it to
+ * such a text (text_may_print). Names bound by destructuring an env object
+ * are not followed, so a file that destructures one is judged file-wide. */
 static int can_fire(rl_prefilter *pf) {
-  if (!log_call_possible(pf)) return 0;
-  return env_read_possible(pf) || rl_pf_secret_name(pf) || rl_mint_possible(pf);
+  int mint = rl_mint_possible(pf);
+  if (!(env_read_possible(pf) || rl_pf_secret_name(pf) || mint)) return 0;
+  if (env_destructured(pf)) return log_call_possible(pf, NULL);
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  arg_scan a = {pf, b, n, 4 * n + 65536, mint, {0}, 0, rl_xcalloc(NAME_MEMO_SLOTS, sizeof(name_memo))};
+  int yes = log_call_possible(pf, &a);
+  free(a.memo);
+  return yes;
 }
 
 const rl_rule rl_rule_secret_logged = {

@@ -72,6 +72,18 @@ static const shape shapes[] = {
     {"secret-logged", "a.js", "console. // prints it\n  log(cfg.appSecret);\n", 1},
     {"secret-logged", "a.js", "console.log(process.env['HMS_APP_' + 'SE' + 'CRET']);\n", 1},
     {"secret-logged", "a.js", "console.log(process.env.NODE_ENV);\n", 0},
+    /* secret-logged: what the arguments reach through names, calls and templates */
+    {"secret-logged", "server/a.js", "const s = process.env.HMS_APP_SECRET;\nconst t = s;\nconsole.log(t, s);\n", 1},
+    {"secret-logged", "server/a.js", "const s = process.env.HMS_APP_SECRET;\nconst t = s;\nconst u = t;\nconsole.log(u);\n", 0},
+    {"secret-logged", "server/a.js", "const { HMS_APP_SECRET: k } = process.env;\nconsole.log(k);\n", 1},
+    {"secret-logged", "server/a.js", "const cfg = { appSecret: process.env.S };\nconsole.log(JSON.stringify(cfg));\n", 1},
+    {"secret-logged", "server/a.js", "const cfg = { appSecret: process.env.S };\nconsole.log(`config: ${JSON.stringify(cfg, null, 2)}`);\n", 1},
+    {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nconsole.log('key', /[)]/.test(v), x.toString());\n", 1},
+    {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nlogger?.info?.(x);\n", 1},
+    {"secret-logged", "server/a.js", "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ sub: 'u' }, k, { expiresIn: '1h' });\nconsole.log(t);\n", 1},
+    {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nconsole.log('len', mask(x), x.length);\n", 0},
+    {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nconsole.log(host ? 'a' : 'b');\nconst f = () => { console.log(x.length); };\n", 0},
+
     /* public-env-secret: a read, a build config with a comment before the
      * object, a dotenv key */
     {"public-env-secret", "a.js", "const k = process.env.NEXT_PUBLIC_HMS_APP_SECRET;\n", 1},
