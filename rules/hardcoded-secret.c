@@ -225,19 +225,6 @@ typedef struct bound_scan {
 
 static int op_byte(char c) { return c && strchr("+-*/%&|^<>", c) != NULL; }
 
-/* Skips a comment at i (in code, a slash-star or two slashes always open one). */
-static size_t skip_comment(const char *b, size_t n, size_t i) {
-  if (i + 1 < n && b[i] == '/' && b[i + 1] == '/') {
-    while (i < n && b[i] != '\n') i++;
-    return i;
-  }
-  if (i + 1 < n && b[i] == '/' && b[i + 1] == '*') {
-    const char *end = memmem(b + i + 2, n - i - 2, "*/", 2);
-    return end ? (size_t)(end - b) + 2 : n;
-  }
-  return i;
-}
-
 /* `as` or `satisfies` at i: the keyword's length, else 0. */
 static size_t type_keyword(const char *b, size_t n, size_t i) {
   if (n - i >= 3 && !memcmp(b + i, "as", 2) && space_byte((unsigned char)b[i + 2])) return 2;
@@ -302,7 +289,7 @@ static size_t string_end(const char *b, size_t n, size_t i, int *escaped) {
 static int skip_lexeme(bound_scan *s, size_t *i, int judge) {
   char c = s->b[*i];
   if (c == '/') {
-    size_t j = skip_comment(s->b, s->n, *i);
+    size_t j = rl_pf_skip_blank(s->b, s->n, *i); /* a comment, and the blanks after it */
     if (j == *i) return 1;
     *i = j;
     return 0;
