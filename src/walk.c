@@ -33,7 +33,7 @@ static const char *const default_dirs[] = {".git",  "node_modules", "dist",     
 
 typedef struct ig_list {
   rl_ignore *ig;
-  char *label; /* where the patterns came from, for on_ignored_dir */
+  char *label; /* where the patterns came from, for on_passed_over */
 } ig_list;
 
 typedef struct frame {
@@ -56,7 +56,7 @@ typedef struct vis_slot {
 
 struct rl_walk {
   int no_ignore;
-  void (*on_ignored_dir)(void *data, const char *display, const char *why);
+  void (*on_passed_over)(void *data, const char *display, const char *why);
   void *data;
   char *extra_text; /* extra_ignores joined by newlines, NULL if none */
 
@@ -196,6 +196,12 @@ static void vis_set(rl_walk *w, dev_t dev, ino_t ino, int state) {
   w->vis[i].ino = ino;
   w->vis[i].state = state;
   w->vis_used++;
+}
+
+/* The directory st is being walked right now: entering it again is a cycle. */
+static int dir_on_stack(rl_walk *w, const struct stat *st) {
+  vis_slot *v = vis_find(w, st->st_dev, st->st_ino);
+  return v && v->state == VIS_ON_STACK;
 }
 
 /* ---- ignore lists ------------------------------------------------------- */
@@ -446,7 +452,7 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
   int is_dir = !link_errno && S_ISDIR(st.st_mode);
   const char *why = NULL;
   if (is_ignored(w, w->mpath.ptr, name, is_dir, &why)) {
-    if (is_dir && w->on_ignored_dir) w->on_ignored_dir(w->data, disp, why);
+    if (is_dir && w->on_passed_over) w->on_passed_over(w->data, disp, why);
     return 0;
   }
   rl_lang lang = is_dir ? RL_LANG_NONE : rl_lang_for_path(name);
@@ -481,27 +487,34 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
       return yield(w, out, lang, RL_SKIP_UNREADABLE, 0);
     }
     int inside = inside_root(w, real);
-    if (!inside) rl_buf_printf(&w->detail, "symlink %s -> %s leaves the scanned root", disp, real);
+    if (!inside) {
+      rl_buf_printf(&w->detail, "symlink %s -> %s leaves the scanned root", disp, real);
+      free(real);
+      return yield(w, out, lang, RL_SKIP_SYMLINK_OUT, 0);
+    }
+    /* The target lies inside the root, so the walk reaches it under its own
+     * path, the one git records and code scanning shows. Following the link
+     * as well would report every finding in it twice. (A link to a directory
+     * that contains it is still reported as the cycle it is, below.) */
+    if (!S_ISDIR(st.st_mode) || !dir_on_stack(w, &st)) {
+      if (w->on_passed_over) {
+        rl_buf_printf(&w->detail, "symlink to %s, scanned at its own path", real);
+        w->on_passed_over(w->data, disp, w->detail.ptr);
+      }
+      free(real);
+      return 0;
+    }
     free(real);
-    if (!inside) return yield(w, out, lang, RL_SKIP_SYMLINK_OUT, 0);
   }
 
   if (S_ISDIR(st.st_mode)) {
-    vis_slot *v = vis_find(w, st.st_dev, st.st_ino);
-    if (v && v->state == VIS_ON_STACK) {
+    if (dir_on_stack(w, &st)) {
       if (is_link)
         rl_buf_printf(&w->detail, "symlink %s points to a directory that contains it (cycle)",
                       disp);
       else
         rl_buf_printf(&w->detail, "directory %s is mounted inside itself (cycle)", disp);
       return yield(w, out, RL_LANG_NONE, RL_SKIP_SYMLINK_LOOP, 0);
-    }
-    /* A real directory is always entered; a link to one already walked is
-     * not walked again, which bounds the work however links are arranged. */
-    if (v && is_link) {
-      if (w->on_ignored_dir)
-        w->on_ignored_dir(w->data, disp, "symlink to a directory that was already scanned");
-      return 0;
     }
     if (push_dir(w, disp, &st) != 0) {
       rl_buf_printf(&w->detail, "cannot read directory %s: %s", disp, strerror(errno));
@@ -560,7 +573,7 @@ int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
   rl_walk *w = rl_xcalloc(1, sizeof *w);
   if (opts) {
     w->no_ignore = opts->no_ignore;
-    w->on_ignored_dir = opts->on_ignored_dir;
+    w->on_passed_over = opts->on_passed_over;
     w->data = opts->data;
     if (opts->extra_ignores && opts->extra_ignores[0]) {
       rl_buf b = {0};

@@ -8,14 +8,14 @@
  *   coverage vendor (not reported: they are ignored, not skipped).
  * - .gitignore files (nested, with negation; also those of parent directories
  *   up to the enclosing git work tree) and .roomlintignore, unless no_ignore.
- * - Symlinks are followed only when their target stays inside the scan root;
- *   a link outside is RL_SKIP_SYMLINK_OUT, a cycle RL_SKIP_SYMLINK_LOOP.
+ * - Symlinks below a root are never followed. A link whose target is inside
+ *   the root is passed over (through on_passed_over): the target is walked at
+ *   its own path, so nothing is scanned or reported twice. A link outside is
+ *   RL_SKIP_SYMLINK_OUT; a cycle, a dangling link or a link loop is
+ *   RL_SKIP_SYMLINK_LOOP. A root or file named by the caller may be a link.
  * - FIFOs, sockets and devices are RL_SKIP_SPECIAL and never opened.
  * - Files of no known language are passed over silently when found by the
  *   walk; an explicitly named one is RL_SKIP_NOT_SOURCE.
- * - A symlink to a directory already walked is not walked again (reported
- *   through on_ignored_dir); a link that sorts before its target's real path
- *   is walked under both names.
  * - Display paths: the given path (leading "./" and trailing '/' dropped)
  *   joined with the path below it by '/': "." -> "src/a.js", "app" ->
  *   "app/src/a.js", "/abs" -> "/abs/x.js". fs_path is the same string.
@@ -31,7 +31,9 @@ typedef struct rl_walk_options {
   const char *const *extra_ignores;
   /* Told about each directory left out and why ("ignored by default",
    * "ignored by src/.gitignore", ...) */
-  void (*on_ignored_dir)(void *data, const char *display, const char *why); /* -v, may be NULL */
+  /* told of each directory an ignore rule excludes and each link passed
+   * over, with the reason; may be NULL */
+  void (*on_passed_over)(void *data, const char *display, const char *why);
   void *data;
 } rl_walk_options;
 

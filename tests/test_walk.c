@@ -108,7 +108,7 @@ typedef struct result {
   got e[64];
   size_t n;     /* entries kept (the first 64) */
   size_t total; /* entries seen */
-  rl_buf ignored; /* "display: why\n" for each on_ignored_dir call */
+  rl_buf ignored; /* "display: why\n" for each on_passed_over call */
 } result;
 
 static void on_ignored(void *data, const char *display, const char *why) {
@@ -121,7 +121,7 @@ static void run(result *r, const char *const *paths, size_t n, rl_walk_options *
                 const char *strip) {
   rl_walk_options o = {0};
   if (!opts) opts = &o;
-  opts->on_ignored_dir = on_ignored;
+  opts->on_passed_over = on_ignored;
   opts->data = r;
   memset(r, 0, sizeof *r);
   rl_walk *w = NULL;
@@ -208,7 +208,7 @@ static int has_ignored(const result *r, const char *needle) {
   return r->ignored.ptr && strstr(r->ignored.ptr, needle) != NULL;
 }
 
-/* on_ignored_dir was told that directory rel was ignored by the ignore file
+/* on_passed_over was told that directory rel was ignored by the ignore file
  * ignore_rel (both relative to the tree). */
 static int ignored_by(const result *r, const tree *t, const char *rel, const char *ignore_rel) {
   char line[3 * PATH_MAX];
@@ -386,8 +386,8 @@ static void walk__socket_is_special(void **state) {
   run1(&r, &t, NULL);
   assert_scanned(&r, "a.js");
   assert_skip(&r, "sock.js", RL_SKIP_SPECIAL, "socket");
-  assert_skip(&r, "via-link.js", RL_SKIP_SPECIAL, "socket");
-  assert_int_equal(r.total, 3);
+  assert_null(find(&r, "via-link.js")); /* its target is reported already */
+  assert_int_equal(r.total, 2);
   result_free(&r);
   close(fd);
   tree_free(&t);
@@ -451,20 +451,25 @@ static void walk__symlink_out_of_root(void **state) {
   tree_free(&outside);
 }
 
-static void walk__symlink_inside_followed(void **state) {
+static void walk__symlink_inside_passed_over(void **state) {
   (void)state;
   tree t;
   tree_new(&t);
   put(&t, "src/real.js", "1");
   mklink(&t, "src/real.js", "link.js");
-  mklink(&t, "src", "lnkdir");
-  mklink(&t, "src", "zlink"); /* second link to a walked directory */
+  mklink(&t, "src", "lnkdir"); /* sorts before its target */
+  mklink(&t, "src", "zlink");  /* sorts after it */
   mklink(&t, "../src/real.js", "deep/up.ts.js");
   result r;
   run1(&r, &t, NULL);
-  assert_scanned(&r, "deep/up.ts.js link.js lnkdir/real.js src/real.js");
-  assert_int_equal(find(&r, "link.js")->lang, RL_LANG_JS);
-  assert_true(has_ignored(&r, "/zlink: symlink to a directory that was already scanned"));
+  /* each file once, under its own path: no finding is reported twice */
+  assert_scanned(&r, "src/real.js");
+  assert_int_equal(r.total, 1);
+  assert_true(has_ignored(&r, "/lnkdir: symlink to "));
+  assert_true(has_ignored(&r, "/src, scanned at its own path"));
+  assert_true(has_ignored(&r, "/zlink: symlink to "));
+  assert_true(has_ignored(&r, "/link.js: symlink to "));
+  assert_true(has_ignored(&r, "/deep/up.ts.js: symlink to "));
   result_free(&r);
   tree_free(&t);
 }
@@ -710,7 +715,7 @@ int main(void) {
       cmocka_unit_test(walk__socket_is_special),
       cmocka_unit_test(walk__symlink_loop),
       cmocka_unit_test(walk__symlink_out_of_root),
-      cmocka_unit_test(walk__symlink_inside_followed),
+      cmocka_unit_test(walk__symlink_inside_passed_over),
       cmocka_unit_test(walk__explicit_files),
       cmocka_unit_test(walk__nonexistent_path),
       cmocka_unit_test(walk__sorted_order),

@@ -66,16 +66,28 @@ for path in deep.split():
 bad = [p for p, f in files.items() if f["skipped"] and not (f["skipped"]["reason"] and f["notifications"])]
 say(not bad, "every skipped file carries a reason and a notification %s" % bad[:3])
 # Nothing dropped silently: every source-named entry under the root is in the
-# report, except those a .gitignore ignores.
-want = set()
+# report, except those a .gitignore ignores and links whose target is inside
+# the root (the target is reported at its own path, so nothing twice).
+want, inside = set(), set()
+real_root = os.path.realpath(root)
 for d, dirs, names in os.walk(root):
     for name in names + [x for x in dirs if os.path.islink(os.path.join(d, x))]:
         p = os.path.join(d, name)
-        if name.endswith((".js", ".ts")) or name.startswith(".env") or os.path.islink(p):
+        if not (name.endswith((".js", ".ts")) or name.startswith(".env") or os.path.islink(p)):
+            continue
+        target, here = os.path.realpath(p), os.path.realpath(d)
+        cycle = here == target or here.startswith(target + "/")
+        if os.path.islink(p) and os.path.exists(p) and target.startswith(real_root + "/") and not cycle:
+            inside.add((p, target))
+        else:
             want.add(p)
 want.discard(root + "/ign/ignored.js")
 missing = sorted(want - set(files))
 say(not missing, "every file is reported, scanned or skipped (%d files; missing: %s)" % (len(want), missing[:5]))
+say(bool(inside) and not [p for p, t in inside if p in files],
+    "links to files inside the root are not scanned a second time (%d)" % len(inside))
+say(all(os.path.relpath(t, real_root) in {os.path.relpath(os.path.realpath(f), real_root) for f in files}
+        for p, t in inside), "the target of every inside link is reported at its own path")
 say(root + "/ign/ignored.js" not in files, "a file the pathological .gitignore still ignores is not scanned")
 say(len([p for p in files if p.startswith(root + "/many/")]) == 10001, "all 10 000 files of many/ are scanned")
 got = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"]) for r in run["results"]}
