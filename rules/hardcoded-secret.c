@@ -304,27 +304,6 @@ static int skip_lexeme(bound_scan *s, size_t *i, int judge) {
 
 static int lexeme_start(char c) { return c == '/' || c == '\'' || c == '"' || c == '`'; }
 
-/* Just past the bracket that closes the one at i, or 0 when a template or
- * regex inside makes that unsure. Literals inside a call's arguments, an
- * array or a subscript are never bound to the name outside. */
-static size_t skip_group(bound_scan *s, size_t i) {
-  int depth = 0;
-  while (i < s->n && s->budget > 0) {
-    s->budget--;
-    char c = s->b[i];
-    if (lexeme_start(c)) {
-      if (skip_lexeme(s, &i, 0)) return 0;
-      continue;
-    }
-    if (c == '(' || c == '[' || c == '{') depth++;
-    if (c == ')' || c == ']' || c == '}') {
-      if (--depth == 0) return i + 1;
-    }
-    i++;
-  }
-  return 0;
-}
-
 /* 1 if the value at i may hold a literal that could be a credential. Read as
  * code: strings are lexed and judged (too short, or whitespace inside: not a
  * credential), and calls' arguments, arrays and subscripts are skipped whole.
@@ -346,7 +325,7 @@ static int value_may_hold_literal(bound_scan *s, size_t i) {
      * subscript: skipped whole */
     char prev = i > 0 ? s->b[i - 1] : ' ';
     if (c == '[' || (c == '(' && (is_b64url(prev) || prev == '$' || prev == ')' || prev == ']'))) {
-      size_t j = skip_group(s, i);
+      size_t j = rl_pf_group_end(s->b, s->n, i, &s->budget);
       if (!j) return 1;
       i = j;
       continue;

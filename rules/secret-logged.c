@@ -600,99 +600,6 @@ static int decl_may_print(size_t at, void *arg) {
   return r;
 }
 
-/* A '/' at b[i] that is no comment starts a regex when no operand comes
- * before it (after an operator, an opening bracket, ',' ';' ':' '?', or a
- * keyword such as return or typeof); otherwise it divides. */
-static int regex_starts(const char *b, size_t i) {
-  size_t p = i;
-  while (p > 0 && space_byte(b[p - 1])) p--;
-  if (p == 0) return 1;
-  unsigned char c = (unsigned char)b[p - 1];
-  if (c == ')' || c == ']' || c == '}' || c == '\'' || c == '"' || c == '`' || c >= 0x80) return 0;
-  if (!(isalnum(c) || c == '_' || c == '$')) return 1;
-  static const char *const kw[] = {"return", "typeof", "case", "in", "of", "void", "delete", "new",
-                                   "yield",  "await",  "else", "do", "instanceof", NULL};
-  size_t e = p;
-  while (p > 0 && (isalnum((unsigned char)b[p - 1]) || b[p - 1] == '_' || b[p - 1] == '$')) p--;
-  for (size_t k = 0; kw[k]; k++)
-    if (strlen(kw[k]) == e - p && !memcmp(b + p, kw[k], e - p)) return 1;
-  return 0;
-}
-
-/* Just past a regex literal at b[i] (its flags too), 0 if it does not close
- * on its line. */
-static size_t regex_end(const char *b, size_t n, size_t i) {
-  int cls = 0;
-  for (size_t k = i + 1; k < n && b[k] != '\n' && b[k] != '\r'; k++) {
-    if (b[k] == '\\') {
-      k++;
-    } else if (b[k] == '[') {
-      cls = 1;
-    } else if (b[k] == ']') {
-      cls = 0;
-    } else if (b[k] == '/' && !cls) {
-      for (k++; k < n && isalpha((unsigned char)b[k]); k++) {
-      }
-      return k;
-    }
-  }
-  return 0;
-}
-
-/* Past a comment or regex at b[i] (a '/'), i + 1 for a division, 0 when a
- * regex does not close on its line. */
-static size_t slash_end(const char *b, size_t n, size_t i) {
-  size_t j = rl_pf_skip_blank(b, n, i);
-  if (j != i) return j;
-  return regex_starts(b, i) ? regex_end(b, n, i) : i + 1;
-}
-
-/* Just past the bracket that closes the one at b[open], read as code
- * (strings, templates and their substitutions, comments); 0 when unsure (a
- * regex or division, an unclosed string, deep templates, the budget). */
-static size_t group_end(arg_scan *a, size_t open) {
-  const char *b = a->b;
-  size_t n = a->n, i = open + 1;
-  int level = 0;
-  unsigned char tmpl[32];
-  int nt = 0;
-  while (i < n) {
-    if (a->budget == 0) return 0;
-    a->budget--;
-    char c = b[i];
-    if (nt > 0 && tmpl[nt - 1] == 0) {
-      if (c == '\\') i += 2;
-      else if (c == '`') nt--, i++;
-      else if (c == '$' && i + 1 < n && b[i + 1] == '{') tmpl[nt - 1] = (unsigned char)(++level), i += 2;
-      else i++;
-      continue;
-    }
-    if (c == '\'' || c == '"') {
-      size_t k = i + 1;
-      while (k < n && b[k] != c && b[k] != '\n') k += b[k] == '\\' ? 2 : 1;
-      if (k >= n || b[k] != c) return 0;
-      i = k + 1;
-    } else if (c == '`') {
-      if (nt == (int)sizeof tmpl) return 0;
-      tmpl[nt++] = 0;
-      i++;
-    } else if (c == '/') {
-      size_t j = slash_end(b, n, i);
-      if (!j) return 0;
-      i = j;
-    } else if (c == '(' || c == '[' || c == '{') {
-      level++, i++;
-    } else if (c == ')' || c == ']' || c == '}') {
-      if (nt > 0 && c == '}' && tmpl[nt - 1] == level) tmpl[nt - 1] = 0, level--, i++;
-      else if (level == 0) return i + 1;
-      else level--, i++;
-    } else {
-      i++;
-    }
-  }
-  return 0;
-}
-
 /* Calls whose result is their argument, or holds it (on_call): everything
  * else returns something derived (a mask, a hash, a boolean), not printed. */
 static int passes_through(const char *t, size_t len) {
@@ -769,7 +676,7 @@ static int text_may_print(arg_scan *a, size_t i, int depth, int one_value) {
       continue;
     }
     if (c == '/') {
-      size_t j = slash_end(b, n, i);
+      size_t j = rl_pf_slash_end(b, n, i);
       if (!j) return 1; /* an unclosed regex: brackets may hide in it */
       i = j;
       continue;
@@ -794,7 +701,7 @@ static int text_may_print(arg_scan *a, size_t i, int depth, int one_value) {
     if (c == '=' && i + 1 < n && b[i + 1] == '>') { /* an arrow's block body is never printed */
       size_t j = rl_pf_skip_blank(b, n, i + 2);
       if (j < n && b[j] == '{') {
-        size_t k = group_end(a, j);
+        size_t k = rl_pf_group_end(a->b, a->n, j, &a->budget);
         if (!k) return 1;
         i = k;
         continue;
@@ -816,11 +723,11 @@ static int text_may_print(arg_scan *a, size_t i, int depth, int one_value) {
         size_t j = i;
         while (j < n && b[j] != '{' && b[j] != '(' && b[j] != ';' && b[j] != ',' && b[j] != ')' && b[j] != '\n') j++;
         if (j >= n || (b[j] != '{' && b[j] != '(')) continue;
-        size_t k = group_end(a, j);
+        size_t k = rl_pf_group_end(a->b, a->n, j, &a->budget);
         if (!k) return 1;
         if (b[j] == '(' && wl == 8) { /* function (params) { body } */
           k = rl_pf_skip_blank(b, n, k);
-          if (k < n && b[k] == '{') k = group_end(a, k);
+          if (k < n && b[k] == '{') k = rl_pf_group_end(a->b, a->n, k, &a->budget);
           if (!k) return 1;
         }
         i = k;
@@ -831,7 +738,7 @@ static int text_may_print(arg_scan *a, size_t i, int depth, int one_value) {
       if (j < n && b[j] == '(') {
         if (a->mint) return 1; /* a call may mint a token */
         if (!call_args_printed(a, s, i - s, before == '.')) {
-          size_t k = group_end(a, j); /* a derived value: its arguments are not printed */
+          size_t k = rl_pf_group_end(a->b, a->n, j, &a->budget); /* a derived value: its arguments are not printed */
           if (!k) return 1;
           i = k;
           continue;

@@ -181,15 +181,104 @@ size_t rl_pf_skip_blank(const char *b, size_t n, size_t i) {
   return i;
 }
 
+/* ---- bracket matching ------------------------------------------------------ */
+
+static int ascii_ident(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+/* A '/' at b[i] that is no comment starts a regex when no operand comes
+ * before it (after an operator, an opening bracket, ',' ';' ':' '?', or a
+ * keyword such as return or typeof); otherwise it divides. */
+static int regex_starts(const char *b, size_t i) {
+  size_t p = i;
+  while (p > 0 && ascii_space((unsigned char)b[p - 1])) p--;
+  if (p == 0) return 1;
+  unsigned char c = (unsigned char)b[p - 1];
+  if (c == ')' || c == ']' || c == '}' || c == '\'' || c == '"' || c == '`' || c >= 0x80) return 0;
+  if (!ascii_ident(c)) return 1;
+  static const char *const kw[] = {"return", "typeof", "case", "in", "of", "void", "delete", "new",
+                                   "yield",  "await",  "else", "do", "instanceof", NULL};
+  size_t e = p;
+  while (p > 0 && ascii_ident((unsigned char)b[p - 1])) p--;
+  for (size_t k = 0; kw[k]; k++)
+    if (strlen(kw[k]) == e - p && !memcmp(b + p, kw[k], e - p)) return 1;
+  return 0;
+}
+
+/* Just past a regex literal at b[i] (its flags too), 0 if it does not close
+ * on its line. */
+static size_t regex_end(const char *b, size_t n, size_t i) {
+  int cls = 0;
+  for (size_t k = i + 1; k < n && b[k] != '\n' && b[k] != '\r'; k++) {
+    if (b[k] == '\\') {
+      k++;
+    } else if (b[k] == '[') {
+      cls = 1;
+    } else if (b[k] == ']') {
+      cls = 0;
+    } else if (b[k] == '/' && !cls) {
+      for (k++; k < n && ((b[k] >= 'a' && b[k] <= 'z') || (b[k] >= 'A' && b[k] <= 'Z')); k++) {
+      }
+      return k;
+    }
+  }
+  return 0;
+}
+
+size_t rl_pf_slash_end(const char *b, size_t n, size_t i) {
+  size_t j = rl_pf_skip_blank(b, n, i);
+  if (j != i) return j;
+  return regex_starts(b, i) ? regex_end(b, n, i) : i + 1;
+}
+
+size_t rl_pf_group_end(const char *b, size_t n, size_t open, size_t *budget) {
+  size_t i = open + 1;
+  int level = 0;
+  unsigned char tmpl[32]; /* per open template: 0 in its text, else the level of its ${ */
+  int nt = 0;
+  while (i < n) {
+    if (*budget == 0) return 0;
+    (*budget)--;
+    char c = b[i];
+    if (nt > 0 && tmpl[nt - 1] == 0) {
+      if (c == '\\') i += 2;
+      else if (c == '`') nt--, i++;
+      else if (c == '$' && i + 1 < n && b[i + 1] == '{') tmpl[nt - 1] = (unsigned char)(++level), i += 2;
+      else i++;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      size_t k = i + 1;
+      while (k < n && b[k] != c && b[k] != '\n') k += b[k] == '\\' ? 2 : 1;
+      if (k >= n || b[k] != c) return 0;
+      i = k + 1;
+    } else if (c == '`') {
+      if (nt == (int)sizeof tmpl || level >= 255) return 0;
+      tmpl[nt++] = 0;
+      i++;
+    } else if (c == '/') {
+      size_t j = rl_pf_slash_end(b, n, i);
+      if (!j) return 0;
+      i = j;
+    } else if (c == '(' || c == '[' || c == '{') {
+      level++, i++;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (nt > 0 && c == '}' && tmpl[nt - 1] == level) tmpl[nt - 1] = 0, level--, i++;
+      else if (level == 0) return i + 1;
+      else level--, i++;
+    } else {
+      i++;
+    }
+  }
+  return 0;
+}
+
 /* ---- declaration candidates ------------------------------------------------- */
 
 struct rl_pf_decl {
   size_t at, len;
 };
-
-static int ascii_ident(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
-}
 
 /* `function` or `function*` ends right before b[s] (past blanks). */
 static int named_by_function(const char *b, size_t s) {

@@ -61,6 +61,21 @@ int rl_pf_each_secret_name(const rl_prefilter *pf, int (*fn)(size_t start, size_
  * Returns n at the end of the bytes. */
 size_t rl_pf_skip_blank(const char *b, size_t n, size_t i);
 
+/* Just past the bracket that closes the one at b[open] ('(', '[' or '{'),
+ * reading the bytes between as code: strings, templates and their ${}
+ * substitutions, comments and regex literals are passed over whole. Returns
+ * 0 when unsure: an unclosed string or regex, templates nested past what is
+ * tracked, the end of the bytes, or *budget (bytes left to read, counted
+ * down) running out. */
+size_t rl_pf_group_end(const char *b, size_t n, size_t open, size_t *budget);
+
+/* At a '/' in code, b[i]: just past the comment (and the blanks after it)
+ * or the regex literal it starts, i + 1 when it divides, 0 when a regex
+ * does not close on its line. A '/' starts a regex when no operand ends
+ * before it (an operator, an opening bracket, ',' ';' ':' '?', or a keyword
+ * such as return or typeof). */
+size_t rl_pf_slash_end(const char *b, size_t n, size_t i);
+
 /* Calls fn(at, arg), in file order, for every place where `name` (ASCII)
  * could be declared or assigned: the name as a whole ASCII run followed,
  * past blanks and comments, by '=' or ':', or named by `function` /

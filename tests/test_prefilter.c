@@ -179,6 +179,56 @@ static void prefilter__declaration_candidates(void **state) {
   rl_prefilter_clear(&pf);
 }
 
+/* Where the group opening at the first byte of text closes: the offset
+ * just past its closing bracket, or 0 (unsure). */
+static size_t group_end(const char *text, size_t budget) {
+  return rl_pf_group_end(text, strlen(text), 0, &budget);
+}
+
+static size_t closes_at(const char *text, const char *rest) {
+  return (size_t)(strstr(text, rest) - text);
+}
+
+static void prefilter__group_end(void **state) {
+  (void)state;
+  const char *t;
+  t = "(a, 'x)', \"(\", /* ) */ b) rest";
+  assert_int_equal(group_end(t, 1000), closes_at(t, " rest"));
+  t = "({ k: `a ${f({ z: ')' })} }` }, [1]) rest"; /* a template with a substitution */
+  assert_int_equal(group_end(t, 1000), closes_at(t, " rest"));
+  t = "(s.replace(/[)\\]]+/g, ''), x) rest"; /* a regex holding brackets */
+  assert_int_equal(group_end(t, 1000), closes_at(t, " rest"));
+  t = "(a / b, c / 2) rest"; /* divisions */
+  assert_int_equal(group_end(t, 1000), closes_at(t, " rest"));
+  t = "(typeof /x)/.source) rest"; /* a regex after a keyword */
+  assert_int_equal(group_end(t, 1000), closes_at(t, " rest"));
+  t = "(a, // )\n b) rest";
+  assert_int_equal(group_end(t, 1000), closes_at(t, " rest"));
+  /* unsure: an unclosed string or regex, no closing bracket, the budget */
+  assert_int_equal(group_end("(a, 'x\n)", 1000), 0);
+  assert_int_equal(group_end("(a, /x\n)", 1000), 0);
+  assert_int_equal(group_end("(a, (b)", 1000), 0);
+  assert_int_equal(group_end("(a, b, c, d, e)", 5), 0);
+  /* the budget is counted down by what was read */
+  size_t budget = 100;
+  assert_int_equal(rl_pf_group_end("(ab)", 4, 0, &budget), 4);
+  assert_int_equal(budget, 97);
+}
+
+static void prefilter__slash(void **state) {
+  (void)state;
+  const char *t = "x = a / b";
+  assert_int_equal(rl_pf_slash_end(t, strlen(t), 6), 7); /* divides */
+  t = "x = /ab[/]c/gi;";
+  assert_int_equal(rl_pf_slash_end(t, strlen(t), 4), closes_at(t, ";"));
+  t = "return /a/.test(s)";
+  assert_int_equal(rl_pf_slash_end(t, strlen(t), 7), closes_at(t, ".test"));
+  t = "f(x) /* c */ + 1";
+  assert_int_equal(rl_pf_slash_end(t, strlen(t), 5), closes_at(t, "+ 1"));
+  t = "x = /unclosed\n/";
+  assert_int_equal(rl_pf_slash_end(t, strlen(t), 4), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(prefilter__secret_names_found),
@@ -188,6 +238,8 @@ int main(void) {
       cmocka_unit_test(prefilter__declaration_candidates),
       cmocka_unit_test(prefilter__identifier_runs),
       cmocka_unit_test(prefilter__whole_words),
+      cmocka_unit_test(prefilter__group_end),
+      cmocka_unit_test(prefilter__slash),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
