@@ -153,13 +153,16 @@ static int tables_sorted(void) {
          sorted(dom_globals, RL_ARRAY_LEN(dom_globals));
 }
 
-/* Binary search of [p, p+n) in a sorted table; index or -1. */
+/* Binary search of [p, p+n) in a sorted table; index or -1. p is bytes
+ * from the scanned file and may hold NULs: compared by length, never as a
+ * C string (strncmp stopped at a NUL in p and then read past the entry). */
 static int table_find(const char *const *v, size_t count, const char *p, size_t n) {
   size_t lo = 0, hi = count;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int c = strncmp(v[mid], p, n);
-    if (c == 0 && v[mid][n] != '\0') c = 1;
+    size_t l = strlen(v[mid]);
+    int c = memcmp(v[mid], p, l < n ? l : n);
+    if (c == 0) c = (l > n) - (l < n);
     if (c == 0) return (int)mid;
     if (c < 0)
       lo = mid + 1;

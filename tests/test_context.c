@@ -37,11 +37,11 @@ static int teardown(void **state) {
 }
 
 /* Classifies `code` as the file at display path `path`. */
-static rl_context classify_at(const char *path, const char *fs_path, const char *code, rl_pkgcache *pkg,
-                              const char **why) {
+static rl_context classify_bytes(const char *path, const char *fs_path, const char *code, size_t len,
+                                 rl_pkgcache *pkg, const char **why) {
   rl_lang lang = rl_lang_for_path(path);
   rl_source src;
-  rl_source_init(&src, path, code, strlen(code), lang, g_arena);
+  rl_source_init(&src, path, code, len, lang, g_arena);
   rl_tree *tree = NULL;
   TSNode root;
   memset(&root, 0, sizeof root);
@@ -56,6 +56,11 @@ static rl_context classify_at(const char *path, const char *fs_path, const char 
   if (why) *why = reason;
   rl_tree_free(tree);
   return c;
+}
+
+static rl_context classify_at(const char *path, const char *fs_path, const char *code, rl_pkgcache *pkg,
+                              const char **why) {
+  return classify_bytes(path, fs_path, code, strlen(code), pkg, why);
 }
 
 static rl_context classify(const char *path, const char *code, const char **why) {
@@ -111,6 +116,18 @@ static const char *at(const char *dir, const char *rel) {
 }
 
 /* ---- browser signals ---- */
+
+/* Regression (found by fuzz_pipeline): a module name holding NUL bytes
+ * made the table lookup read past the end of a table entry. A name with a
+ * NUL is no package name. */
+static void context__module_name_with_nul(void **state) {
+  (void)state;
+  static const char code[] = "import { HMSPrebuilt } from '@100mslive/roomkit-react\0\0b';\nexport const x = 1;\n";
+  const char *why;
+  assert_int_not_equal(classify_bytes("lib/a.ts", NULL, code, sizeof code - 1, NULL, &why), RL_CTX_CLIENT);
+  static const char code2[] = "import x from 'react\0';\nimport y from 'fs\0dom';\n";
+  assert_int_equal(classify_bytes("lib/b.ts", NULL, code2, sizeof code2 - 1, NULL, &why), RL_CTX_UNKNOWN);
+}
 
 static void context__client_sdk_beats_server_import(void **state) {
   (void)state;
@@ -610,6 +627,7 @@ static void context__pkgcache_threads(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(context__module_name_with_nul, setup, teardown),
       cmocka_unit_test_setup_teardown(context__client_sdk_beats_server_import, setup, teardown),
       cmocka_unit_test_setup_teardown(context__ui_frameworks, setup, teardown),
       cmocka_unit_test_setup_teardown(context__jsx, setup, teardown),
