@@ -27,14 +27,19 @@
  * not authenticate).
  * Names listed under `auth-middleware:` in .roomlint.yml count too
  * (rl_config_is_auth_name), as middleware and as in-handler calls.
- * Not seen: auth applied in another file (a Next.js middleware.ts, a router
- * mounted behind auth elsewhere, Nest global guards). The .md says how to
- * suppress those. */
+ *   - Next.js route handlers: the project's middleware.ts / proxy.ts
+ *     authenticates and its matcher selects the route (see below).
+ * Not seen: other auth applied in another file (a router mounted behind auth
+ * elsewhere, Nest global guards). The .md says how to suppress those. */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
 #include "bindname.h"
 #include "config.h"
+#include "parse.h"
+#include "regex.h"
 #include "routes.h"
 #include "rule.h"
 #include "util.h"
@@ -248,7 +253,7 @@ typedef struct uses {
 static int path_covers(const char *use, size_t n, const char *route) {
   while (n > 0 && (use[n - 1] == '*' || use[n - 1] == '/')) n--;
   if (n == 0) return 1;
-  if (!route || !strcmp(route, "*")) return 0;
+  if (!route || !strcmp(route, "*") || memchr(use, '\0', n)) return 0; /* file bytes: a NUL ends no path */
   return !strncmp(route, use, n) && (route[n] == '\0' || route[n] == '/');
 }
 
@@ -383,11 +388,334 @@ static int authenticated(state *st, const rl_route *r) {
   return c.strong || (c.weak && c.refuse);
 }
 
+/* ---- Next.js middleware.ts / proxy.ts ---------------------------------------------- */
+
+/* Next.js runs one middleware file (named proxy.* since Next 16) from the
+ * folder that holds pages/ or app/ (the project root, or src/) before every
+ * route its `config.matcher` selects (every route when there is none). A route
+ * handler there is authenticated when that middleware is. The file is read
+ * and parsed here, on its own, only for a route about to be reported; what it
+ * decides is judged as narrowly as an in-handler check:
+ *   - next-auth's middleware (`export { default } from 'next-auth/middleware'`,
+ *     `withAuth(...)`) and Clerk's authMiddleware() without publicRoutes or
+ *     ignoredRoutes refuse every request without a session;
+ *   - clerkMiddleware(cb) protects what cb protects: auth.protect() called
+ *     unconditionally, or under `if (m(req))` / `if (!m(req))` where m is a
+ *     createRouteMatcher([...]) whose patterns do / do not select the route;
+ *   - any other exported middleware function: the in-handler test (an auth
+ *     call, or a session/user/cookie/Authorization read with a 401/403 answer
+ *     or a redirect).
+ * Matchers are path-to-regexp patterns (`/api/:path*`, `/((?!_next).*)`);
+ * one with `has`/`missing` conditions, or any value that is not a literal,
+ * selects nothing: when unsure, the route stays reported. */
+
+typedef struct mw_file {
+  rl_jsfile *jf;
+  TSNode root;
+  const char *route; /* the route's path, dynamic segments as "x" */
+} mw_file;
+
+/* path-to-regexp (Next's matcher and Clerk's createRouteMatcher syntax) to an
+ * anchored PCRE2 pattern: `:name` a segment, `:name*` / `:name+` / `:name?`
+ * any / one or more / an optional segment with its leading '/', `(...)` a
+ * regex group as written, other bytes literal. */
+static int path_pattern_matches(const char *pat, size_t n, const char *route) {
+  rl_buf re = {0};
+  rl_buf_puts(&re, "^");
+  size_t i = 0;
+  int ok = n > 0;
+  while (i < n && ok) {
+    char c = pat[i];
+    if (c == '/' && i + 1 < n && pat[i + 1] == ':') {
+      size_t j = i + 2;
+      while (j < n && (isalnum((unsigned char)pat[j]) || pat[j] == '_')) j++;
+      char mod = j < n && (pat[j] == '*' || pat[j] == '+' || pat[j] == '?') ? pat[j] : 0;
+      rl_buf_puts(&re, mod == '*' ? "(?:/[^/]+)*" : mod == '+' ? "(?:/[^/]+)+" : mod == '?' ? "(?:/[^/]+)?" : "/[^/]+");
+      i = j + (mod ? 1 : 0);
+    } else if (c == '(') {
+      int depth = 0;
+      size_t j = i;
+      for (; j < n; j++) {
+        if (pat[j] == '\\') j++;
+        else if (pat[j] == '(') depth++;
+        else if (pat[j] == ')' && --depth == 0) break;
+      }
+      if (j >= n) ok = 0;
+      else {
+        rl_buf_put(&re, pat + i, j + 1 - i);
+        i = j + 1;
+        if (i < n && (pat[i] == '*' || pat[i] == '+' || pat[i] == '?')) rl_buf_putc(&re, pat[i++]);
+      }
+    } else if (c == ':' || c == '{' || c == '}' || c == '\\') {
+      ok = 0; /* a form not read here: unsure */
+    } else {
+      if (strchr(".^$|[]*+?", c)) rl_buf_putc(&re, '\\');
+      rl_buf_putc(&re, c);
+      i++;
+    }
+  }
+  int hit = 0;
+  if (ok) {
+    rl_buf_puts(&re, "/?$");
+    rl_regex *rx = NULL;
+    if (rl_regex_new(&rx, re.ptr, re.len, 0) == 0) {
+      hit = rl_regex_match(rx, route, strlen(route)) == 1;
+      rl_regex_free(rx);
+    }
+  }
+  rl_buf_free(&re);
+  return hit;
+}
+
+/* 1 if one pattern of v (a string, or an array of strings and, with
+ * objects_ok, Next matcher objects { source } without has/missing) selects
+ * the route. */
+static int patterns_select(mw_file *m, TSNode v, int objects_ok) {
+  v = rl_js_unwrap(v);
+  if (ts_node_is_null(v)) return 0;
+  const char *s;
+  size_t n;
+  if (strcmp(ts_node_type(v), "array")) return rl_js_string_value(m->jf, v, &s, &n) && path_pattern_matches(s, n, m->route);
+  for (uint32_t i = 0; i < ts_node_named_child_count(v); i++) {
+    TSNode e = rl_js_unwrap(ts_node_named_child(v, i));
+    if (objects_ok && !strcmp(ts_node_type(e), "object")) {
+      if (!ts_node_is_null(rl_js_object_get(m->jf, e, "has")) || !ts_node_is_null(rl_js_object_get(m->jf, e, "missing")))
+        continue;
+      e = rl_js_object_get(m->jf, e, "source");
+    }
+    if (rl_js_string_value(m->jf, e, &s, &n) && path_pattern_matches(s, n, m->route)) return 1;
+  }
+  return 0;
+}
+
+/* The `export const config = { matcher }`: 1 if it selects the route (or
+ * there is no matcher: every route). */
+static int matcher_selects(mw_file *m) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(m->root); i++) {
+    TSNode st = ts_node_named_child(m->root, i);
+    if (strcmp(ts_node_type(st), "export_statement")) continue;
+    TSNode d = ts_node_child_by_field_name(st, "declaration", 11);
+    if (ts_node_is_null(d) || strcmp(ts_node_type(d), "lexical_declaration")) continue;
+    for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+      TSNode vd = ts_node_named_child(d, k);
+      if (!rl_js_text_is(m->jf, ts_node_child_by_field_name(vd, "name", 4), "config")) continue;
+      TSNode obj = rl_js_unwrap(ts_node_child_by_field_name(vd, "value", 5));
+      if (ts_node_is_null(obj) || strcmp(ts_node_type(obj), "object")) return 0;
+      TSNode mt = rl_js_object_get(m->jf, obj, "matcher");
+      return ts_node_is_null(mt) || patterns_select(m, mt, 1);
+    }
+  }
+  return 1;
+}
+
+static int callee_is(rl_jsfile *jf, TSNode call, const char *const *names) {
+  const char *c = rl_js_callee(jf, call);
+  for (size_t i = 0; c && names[i]; i++)
+    if (!strcmp(c, names[i])) return 1;
+  return 0;
+}
+
+static const char *const clerk_mw[] = {"@clerk/nextjs:clerkMiddleware", "@clerk/nextjs/server:clerkMiddleware", NULL};
+static const char *const clerk_old[] = {"@clerk/nextjs:authMiddleware", "@clerk/nextjs/server:authMiddleware", NULL};
+static const char *const clerk_matcher[] = {"@clerk/nextjs:createRouteMatcher",
+                                           "@clerk/nextjs/server:createRouteMatcher", NULL};
+
+typedef struct protect_scan {
+  mw_file *m;
+  int covered;
+} protect_scan;
+
+/* Does the `if` around a protect() call (if any) select the route? */
+static int protect_guard_selects(mw_file *m, TSNode call) {
+  for (TSNode n = ts_node_parent(call); !ts_node_is_null(n); n = ts_node_parent(n)) {
+    const char *t = ts_node_type(n);
+    if (!strcmp(t, "arrow_function") || !strcmp(t, "function_expression") || !strcmp(t, "function_declaration"))
+      return 1; /* reached the callback: unconditional */
+    if (strcmp(t, "if_statement")) continue;
+    TSNode cond = rl_js_unwrap(ts_node_child_by_field_name(n, "condition", 9));
+    int negated = 0;
+    if (!strcmp(ts_node_type(cond), "unary_expression") && ts_node_child_count(cond) == 2 &&
+        !strcmp(ts_node_type(ts_node_child(cond, 0)), "!")) {
+      negated = 1;
+      cond = rl_js_unwrap(ts_node_child_by_field_name(cond, "argument", 8));
+    }
+    if (strcmp(ts_node_type(cond), "call_expression")) return 0;
+    TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(cond, "function", 8));
+    if (strcmp(ts_node_type(fn), "identifier")) return 0;
+    TSNode init = rl_js_unwrap(rl_js_const_init(m->jf, fn));
+    if (ts_node_is_null(init) || strcmp(ts_node_type(init), "call_expression") ||
+        !callee_is(m->jf, init, clerk_matcher))
+      return 0;
+    /* the protect() must be in the consequence, not the else branch */
+    TSNode alt = ts_node_child_by_field_name(n, "alternative", 11);
+    if (!ts_node_is_null(alt) && ts_node_start_byte(call) >= ts_node_start_byte(alt)) return 0;
+    int sel = patterns_select(m, rl_js_call_arg(init, 0), 0);
+    return negated ? !sel : sel;
+  }
+  return 0;
+}
+
+static int protect_visit(void *data, TSNode n) {
+  protect_scan *ps = data;
+  if (ps->covered || strcmp(ts_node_type(n), "call_expression")) return 0;
+  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+  if (strcmp(ts_node_type(fn), "member_expression") ||
+      !rl_js_text_is(ps->m->jf, ts_node_child_by_field_name(fn, "property", 8), "protect"))
+    return 0;
+  if (protect_guard_selects(ps->m, n)) ps->covered = 1;
+  return 0;
+}
+
+/* An exported middleware function checks like a handler, or redirects. */
+static int redirect_visit(void *data, TSNode n) {
+  check *c = data;
+  if (!strcmp(ts_node_type(n), "member_expression")) {
+    TSNode prop = ts_node_child_by_field_name(n, "property", 8);
+    if (rl_js_text_is(c->jf, prop, "redirect") || rl_js_text_is(c->jf, prop, "rewrite")) c->refuse = 1;
+    if (rl_js_text_is(c->jf, prop, "cookies")) c->weak = 1;
+  }
+  return 0;
+}
+
+static int mw_function_checks(mw_file *m, TSNode fn) {
+  fn = rl_js_unwrap(fn);
+  if (ts_node_is_null(fn)) return 0;
+  const char *t = ts_node_type(fn);
+  if (!strcmp(t, "identifier")) {
+    TSNode init = rl_js_const_init(m->jf, fn);
+    fn = ts_node_is_null(init) ? rl_route_function_of(m->jf, m->root, fn) : rl_js_unwrap(init);
+    if (ts_node_is_null(fn)) return 0;
+    t = ts_node_type(fn);
+  }
+  if (!strcmp(t, "call_expression")) {
+    const char *c = rl_js_callee(m->jf, fn);
+    if (c && !strncmp(c, "next-auth/middleware:", 21)) return 1; /* withAuth(...) */
+    if (callee_is(m->jf, fn, clerk_old)) {
+      TSNode o = rl_js_unwrap(rl_js_call_arg(fn, 0));
+      return ts_node_is_null(o) || (!strcmp(ts_node_type(o), "object") &&
+                                    ts_node_is_null(rl_js_object_get(m->jf, o, "publicRoutes")) &&
+                                    ts_node_is_null(rl_js_object_get(m->jf, o, "ignoredRoutes")));
+    }
+    if (callee_is(m->jf, fn, clerk_mw)) {
+      protect_scan ps = {m, 0};
+      TSNode cb = rl_js_call_arg(fn, 0);
+      if (!ts_node_is_null(cb)) rl_js_walk(cb, protect_visit, &ps);
+      return ps.covered;
+    }
+    return 0;
+  }
+  if (strcmp(t, "arrow_function") && strcmp(t, "function_expression") && strcmp(t, "function_declaration") &&
+      strcmp(t, "function"))
+    return 0;
+  check c = {m->jf, rl_route_param_name(m->jf, fn, 0), 0, 0, 0};
+  scan_checks(&c, fn);
+  rl_js_walk(fn, redirect_visit, &c);
+  return c.strong || (c.weak && c.refuse);
+}
+
+/* 1 if the middleware file's exports authenticate the route. */
+static int mw_authenticates(mw_file *m) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(m->root); i++) {
+    TSNode st = ts_node_named_child(m->root, i);
+    if (strcmp(ts_node_type(st), "export_statement")) continue;
+    TSNode src = ts_node_child_by_field_name(st, "source", 6);
+    const char *s;
+    size_t n;
+    if (!ts_node_is_null(src)) { /* export { default } from 'next-auth/middleware' */
+      if (rl_js_string_value(m->jf, src, &s, &n) && n == 20 && !memcmp(s, "next-auth/middleware", 20)) return 1;
+      continue;
+    }
+    TSNode d = ts_node_child_by_field_name(st, "declaration", 11);
+    TSNode v = ts_node_child_by_field_name(st, "value", 5);
+    if (!ts_node_is_null(v)) { /* export default <expression> */
+      if (mw_function_checks(m, v)) return 1;
+      continue;
+    }
+    if (ts_node_is_null(d)) continue;
+    const char *dt = ts_node_type(d);
+    if (!strcmp(dt, "function_declaration")) {
+      TSNode name = ts_node_child_by_field_name(d, "name", 4);
+      int is_default = 0;
+      for (uint32_t k = 0; k < ts_node_child_count(st); k++)
+        if (!strcmp(ts_node_type(ts_node_child(st, k)), "default")) is_default = 1;
+      if ((is_default || rl_js_text_is(m->jf, name, "middleware") || rl_js_text_is(m->jf, name, "proxy")) &&
+          mw_function_checks(m, d))
+        return 1;
+    } else if (!strcmp(dt, "lexical_declaration")) {
+      for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+        TSNode vd = ts_node_named_child(d, k);
+        TSNode name = ts_node_child_by_field_name(vd, "name", 4);
+        if ((rl_js_text_is(m->jf, name, "middleware") || rl_js_text_is(m->jf, name, "proxy")) &&
+            mw_function_checks(m, ts_node_child_by_field_name(vd, "value", 5)))
+          return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* The folder holding the pages/ or app/ folder of a Next.js route file:
+ * "" for "pages/api/x.ts", "web/src/" for "web/src/app/api/t/route.ts". */
+static const char *next_root(rl_arena *a, const char *path, const char *framework) {
+  const char *comp = !strcmp(framework, "next-pages") ? "pages/api/" : "app/";
+  size_t k = strlen(comp);
+  for (const char *p = path; *p; p++) {
+    if ((p == path || p[-1] == '/') && !strncmp(p, comp, k)) return rl_arena_strndup(a, path, (size_t)(p - path));
+  }
+  return NULL;
+}
+
+static int next_middleware_covers(state *st, const rl_route *r) {
+  if (strcmp(r->framework, "next-pages") && strcmp(r->framework, "next-app")) return 0;
+  rl_arena *a = rl_ctx_arena(st->ctx);
+  const char *dir = next_root(a, rl_ctx_source(st->ctx)->path, r->framework);
+  if (!dir) return 0;
+  static const char *const names[] = {"middleware.ts", "middleware.js", "middleware.mjs", "proxy.ts", "proxy.js",
+                                      "proxy.mjs", NULL};
+  char *bytes = NULL;
+  size_t len = 0;
+  const char *path = NULL;
+  for (size_t i = 0; names[i] && !bytes; i++) {
+    path = rl_arena_printf(a, "%s%s", dir, names[i]);
+    if (rl_file_read(path, 1u << 20, &bytes, &len) != RL_SKIP_NONE) bytes = NULL;
+  }
+  if (!bytes) return 0;
+  /* the route as a request path: dynamic segments [id] / [...slug] as "x" */
+  rl_buf route = {0};
+  for (const char *p = r->path; *p; p++) {
+    if (*p == '[') {
+      const char *e = strchr(p, ']');
+      if (e) {
+        rl_buf_putc(&route, 'x');
+        p = e[1] == ']' ? e + 1 : e;
+        continue;
+      }
+    }
+    rl_buf_putc(&route, *p);
+  }
+  int covered = 0;
+  rl_arena *ma = rl_arena_new();
+  rl_source src;
+  rl_source_init(&src, path, bytes, len, rl_lang_for_path(path), ma);
+  rl_parser *parser = rl_parser_new();
+  rl_tree *tree = parser ? rl_parse(parser, &src) : NULL;
+  if (tree && route.ptr) {
+    mw_file m = {rl_jsfile_new(&src, rl_tree_root(tree), ma), rl_tree_root(tree), route.ptr};
+    covered = matcher_selects(&m) && mw_authenticates(&m);
+  }
+  rl_tree_free(tree);
+  rl_parser_free(parser);
+  rl_arena_free(ma);
+  rl_buf_free(&route);
+  free(bytes);
+  return covered;
+}
+
 static void on_route(void *data, const rl_route *r) {
   state *st = data;
   rl_room_action act;
   if (!rl_route_room_action(st->jf, st->root, r, &act)) return;
-  if (authenticated(st, r)) return;
+  if (authenticated(st, r) || next_middleware_covers(st, r)) return;
   const char *advice;
   const char *who = act.kind == RL_ROOM_MINT || act.kind == RL_ROOM_MINT_CALL ? "users who may not join"
                                                                                : "users who may not manage rooms";
