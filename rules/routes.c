@@ -462,6 +462,19 @@ static const char *nest_param(walk *w, TSNode method, const char *const *decos) 
   return NULL;
 }
 
+/* A decorator that, by convention, makes global auth guards let a route
+ * pass: @Public(), @IsPublic(), @SkipAuth(), @NoAuth(), @AllowAnonymous(). */
+static int opt_out_name(const char *s, size_t n) {
+  static const char *const words[] = {"public", "skipauth", "noauth", "anonymous", "unauthenticated", "skipjwt",
+                                      "optionalauth", "withoutauth", "bypassauth", NULL};
+  for (size_t i = 0; words[i]; i++) {
+    size_t k = strlen(words[i]);
+    for (size_t j = 0; j + k <= n; j++)
+      if (!rl_strncasecmp_ascii(s + j, words[i], k)) return 1;
+  }
+  return 0;
+}
+
 static void on_class(walk *w, TSNode cls) {
   TSNode decs[8];
   uint32_t nd = 0;
@@ -469,6 +482,7 @@ static void on_class(walk *w, TSNode cls) {
   const char *prefix = NULL;
   TSNode guards[RL_ROUTE_MAX_MW];
   uint32_t nguards = 0;
+  int class_opted_out = 0;
   for (uint32_t i = 0; i < nd; i++) {
     const char *nm;
     size_t nl;
@@ -483,6 +497,8 @@ static void on_class(walk *w, TSNode cls) {
       if (!ts_node_is_null(a) && rl_js_eval_string(w->jf, a, &s, &l)) prefix = s;
     } else if (name_is(nm, nl, "UseGuards") && nguards < RL_ROUTE_MAX_MW) {
       guards[nguards++] = decs[i];
+    } else if (opt_out_name(nm, nl)) {
+      class_opted_out = 1;
     }
   }
   if (!prefix) return;
@@ -523,7 +539,9 @@ static void on_class(walk *w, TSNode cls) {
         r.path = join_paths(rl_jsfile_arena(w->jf), prefix, s);
       }
       if (name_is(nm, nl, "UseGuards") && r.nmiddlewares < RL_ROUTE_MAX_MW) r.middlewares[r.nmiddlewares++] = pending[i];
+      if (opt_out_name(nm, nl)) r.opted_out = 1;
     }
+    r.opted_out |= class_opted_out;
     npending = 0;
     if (!r.method) continue;
     r.framework = "nestjs";

@@ -82,6 +82,9 @@ typedef struct rl_route {
                             @Req()/@Request() parameter; else NULL */
   const char *res_name;  /* second parameter ("res", "reply"); koa: same as
                             req_name; nestjs: the @Res() parameter; else NULL */
+  int opted_out;         /* nestjs: a decorator on the method or class marks
+                            it public (@Public(), @SkipAuth(), @AllowAnonymous()),
+                            the usual way to let global guards pass it */
 } rl_route;
 
 typedef void (*rl_route_cb)(void *data, const rl_route *r);

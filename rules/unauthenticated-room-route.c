@@ -28,12 +28,16 @@
  * Names listed under `auth-middleware:` in .roomlint.yml count too
  * (rl_config_is_auth_name), as middleware and as in-handler calls.
  *   - Next.js route handlers: the project's middleware.ts / proxy.ts
- *     authenticates and its matcher selects the route (see below).
+ *     authenticates and its matcher selects the route (see below);
+ *   - NestJS: an auth guard registered for the whole app (useGlobalGuards in
+ *     main.ts, an APP_GUARD provider in app.module.ts) and no @Public()-style
+ *     opt-out on the method or class.
  * Not seen: other auth applied in another file (a router mounted behind auth
- * elsewhere, Nest global guards). The .md says how to suppress those. */
+ * elsewhere). The .md says how to suppress those. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis.h"
 #include "bindname.h"
@@ -413,6 +417,7 @@ typedef struct mw_file {
   rl_jsfile *jf;
   TSNode root;
   const char *route; /* the route's path, dynamic segments as "x" */
+  int found;         /* global_guard_visit's answer */
 } mw_file;
 
 /* path-to-regexp (Next's matcher and Clerk's createRouteMatcher syntax) to an
@@ -665,21 +670,42 @@ static const char *next_root(rl_arena *a, const char *path, const char *framewor
   return NULL;
 }
 
+/* Reads and parses the file at path on its own and returns judge's answer
+ * on it; 0 when it cannot be read (absent, not a regular file, over 1 MiB)
+ * or parsed. */
+static int judge_file(const char *path, const char *route, int (*judge)(mw_file *m, void *arg), void *arg) {
+  char *bytes = NULL;
+  size_t len = 0;
+  rl_lang lang = rl_lang_for_path(path);
+  if (lang == RL_LANG_NONE || lang == RL_LANG_DOTENV) return 0;
+  if (rl_file_read(path, 1u << 20, &bytes, &len) != RL_SKIP_NONE) return 0;
+  int verdict = 0;
+  rl_arena *ma = rl_arena_new();
+  rl_source src;
+  rl_source_init(&src, path, bytes, len, lang, ma);
+  rl_parser *parser = rl_parser_new();
+  rl_tree *tree = parser ? rl_parse(parser, &src) : NULL;
+  if (tree) {
+    mw_file m = {rl_jsfile_new(&src, rl_tree_root(tree), ma), rl_tree_root(tree), route, 0};
+    verdict = judge(&m, arg);
+  }
+  rl_tree_free(tree);
+  rl_parser_free(parser);
+  rl_arena_free(ma);
+  free(bytes);
+  return verdict;
+}
+
+static int judge_middleware(mw_file *m, void *arg) {
+  (void)arg;
+  return matcher_selects(m) && mw_authenticates(m);
+}
+
 static int next_middleware_covers(state *st, const rl_route *r) {
   if (strcmp(r->framework, "next-pages") && strcmp(r->framework, "next-app")) return 0;
   rl_arena *a = rl_ctx_arena(st->ctx);
   const char *dir = next_root(a, rl_ctx_source(st->ctx)->path, r->framework);
   if (!dir) return 0;
-  static const char *const names[] = {"middleware.ts", "middleware.js", "middleware.mjs", "proxy.ts", "proxy.js",
-                                      "proxy.mjs", NULL};
-  char *bytes = NULL;
-  size_t len = 0;
-  const char *path = NULL;
-  for (size_t i = 0; names[i] && !bytes; i++) {
-    path = rl_arena_printf(a, "%s%s", dir, names[i]);
-    if (rl_file_read(path, 1u << 20, &bytes, &len) != RL_SKIP_NONE) bytes = NULL;
-  }
-  if (!bytes) return 0;
   /* the route as a request path: dynamic segments [id] / [...slug] as "x" */
   rl_buf route = {0};
   for (const char *p = r->path; *p; p++) {
@@ -693,29 +719,103 @@ static int next_middleware_covers(state *st, const rl_route *r) {
     }
     rl_buf_putc(&route, *p);
   }
+  /* Next.js takes the first of these it finds; so does this. */
+  static const char *const names[] = {"middleware.ts", "middleware.js", "middleware.mjs", "proxy.ts", "proxy.js",
+                                      "proxy.mjs", NULL};
   int covered = 0;
-  rl_arena *ma = rl_arena_new();
-  rl_source src;
-  rl_source_init(&src, path, bytes, len, rl_lang_for_path(path), ma);
-  rl_parser *parser = rl_parser_new();
-  rl_tree *tree = parser ? rl_parse(parser, &src) : NULL;
-  if (tree && route.ptr) {
-    mw_file m = {rl_jsfile_new(&src, rl_tree_root(tree), ma), rl_tree_root(tree), route.ptr};
-    covered = matcher_selects(&m) && mw_authenticates(&m);
+  for (size_t i = 0; names[i]; i++) {
+    const char *path = rl_arena_printf(a, "%s%s", dir, names[i]);
+    struct stat sb;
+    if (stat(path, &sb) != 0) continue;
+    covered = route.ptr && judge_file(path, route.ptr, judge_middleware, NULL);
+    break;
   }
-  rl_tree_free(tree);
-  rl_parser_free(parser);
-  rl_arena_free(ma);
   rl_buf_free(&route);
-  free(bytes);
   return covered;
+}
+
+/* ---- NestJS global guards ---------------------------------------------------------- */
+
+/* A guard named by e (`new JwtAuthGuard(reflector)`, `JwtAuthGuard`,
+ * `app.get(AuthGuard)`) that is not plainly something else (a throttler). */
+static int nest_auth_guard(rl_jsfile *jf, TSNode e) {
+  e = rl_js_unwrap(e);
+  if (ts_node_is_null(e)) return 0;
+  if (!strcmp(ts_node_type(e), "call_expression")) e = rl_js_call_arg(e, 0); /* app.get(Guard) */
+  const char *s;
+  size_t n;
+  if (!expr_name(jf, e, &s, &n)) return 0;
+  if (rl_config_is_auth_name(s, n)) return 1;
+  wordscan ws;
+  memset(&ws, 0, sizeof ws);
+  rl_name_words(s, n, scan_word, &ws);
+  return !ws.negative && auth_name(s, n, NULL);
+}
+
+static int global_guard_visit(void *data, TSNode n) {
+  mw_file *m = data;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "call_expression")) { /* app.useGlobalGuards(new JwtAuthGuard()) */
+    TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+    if (strcmp(ts_node_type(fn), "member_expression") ||
+        !rl_js_text_is(m->jf, ts_node_child_by_field_name(fn, "property", 8), "useGlobalGuards"))
+      return 0;
+    TSNode args = ts_node_child_by_field_name(n, "arguments", 9);
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+      if (nest_auth_guard(m->jf, ts_node_named_child(args, i))) m->found = 1;
+    return m->found ? -1 : 0;
+  }
+  if (!strcmp(t, "object")) { /* { provide: APP_GUARD, useClass: JwtAuthGuard } */
+    TSNode p = rl_js_unwrap(rl_js_object_get(m->jf, n, "provide"));
+    if (ts_node_is_null(p) || !rl_js_text_is(m->jf, p, "APP_GUARD")) return 0;
+    if (nest_auth_guard(m->jf, rl_js_object_get(m->jf, n, "useClass")) ||
+        nest_auth_guard(m->jf, rl_js_object_get(m->jf, n, "useExisting")))
+      m->found = 1;
+    return m->found ? -1 : 0;
+  }
+  return 0;
+}
+
+static int judge_global_guard(mw_file *m, void *arg) {
+  (void)arg;
+  rl_js_walk(m->root, global_guard_visit, m);
+  return m->found;
+}
+
+/* NestJS registers app-wide guards in main.ts (useGlobalGuards) or in the
+ * root module (an APP_GUARD provider in app.module.ts). Both live in the
+ * nearest folder above the controller that has either file; the search
+ * stops at the folder holding package.json. */
+static int nest_global_guard(state *st, const rl_route *r) {
+  if (strcmp(r->framework, "nestjs") || r->opted_out) return 0;
+  rl_arena *a = rl_ctx_arena(st->ctx);
+  const char *path = rl_ctx_source(st->ctx)->path;
+  const char *slash = strrchr(path, '/');
+  char *dir = rl_arena_strndup(a, path, slash ? (size_t)(slash - path + 1) : 0); /* "" or ".../" */
+  for (int up = 0; up < 8; up++) {
+    const char *main_ts = rl_arena_printf(a, "%smain.ts", dir), *mod = rl_arena_printf(a, "%sapp.module.ts", dir);
+    struct stat sb;
+    int has_main = stat(main_ts, &sb) == 0, has_mod = stat(mod, &sb) == 0;
+    if (has_main || has_mod)
+      return (has_main && judge_file(main_ts, NULL, judge_global_guard, NULL)) ||
+             (has_mod && judge_file(mod, NULL, judge_global_guard, NULL));
+    if (stat(rl_arena_printf(a, "%spackage.json", dir), &sb) == 0) return 0;
+    /* one folder up: drop the last component ("a/b/" -> "a/"; "" -> "../" is not taken) */
+    size_t n = strlen(dir);
+    if (n == 0 || !strcmp(dir, "/")) return 0;
+    size_t k = n - 1;
+    while (k > 0 && dir[k - 1] != '/') k--;
+    if (!strcmp(dir + k, "../") || !strcmp(dir + k, "./")) return 0;
+    dir[k] = '\0';
+  }
+  return 0;
 }
 
 static void on_route(void *data, const rl_route *r) {
   state *st = data;
   rl_room_action act;
   if (!rl_route_room_action(st->jf, st->root, r, &act)) return;
-  if (authenticated(st, r) || next_middleware_covers(st, r)) return;
+  if (authenticated(st, r) || next_middleware_covers(st, r) || nest_global_guard(st, r)) return;
   const char *advice;
   const char *who = act.kind == RL_ROOM_MINT || act.kind == RL_ROOM_MINT_CALL ? "users who may not join"
                                                                                : "users who may not manage rooms";

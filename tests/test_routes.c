@@ -18,13 +18,13 @@ typedef struct out {
   rl_buf b;
 } out;
 
-/* "framework METHOD path fn=<handler type> mw=<n>[ opts] req=<name> res=<name>;" */
+/* "framework METHOD path fn=<handler type> mw=<n>[ opts] req=<name> res=<name>[ public];" */
 static void collect(void *data, const rl_route *r) {
   out *o = data;
-  rl_buf_printf(&o->b, "%s %s %s fn=%s mw=%u%s req=%s res=%s;", r->framework, r->method, r->path,
+  rl_buf_printf(&o->b, "%s %s %s fn=%s mw=%u%s req=%s res=%s%s;", r->framework, r->method, r->path,
                 ts_node_is_null(r->handler) ? "-" : ts_node_type(r->handler), r->nmiddlewares,
                 ts_node_is_null(r->options) ? "" : " opts", r->req_name ? r->req_name : "-",
-                r->res_name ? r->res_name : "-");
+                r->res_name ? r->res_name : "-", r->opted_out ? " public" : "");
 }
 
 static int possible(const char *path, const char *code) {
@@ -146,6 +146,32 @@ static void routes__nestjs(void **state) {
                 "class NotAController { @Get('x') a() {} }\n",
                 "nestjs POST /rooms/:id/token fn=method_definition mw=2 opts req=req res=-;"
                 "nestjs GET /rooms fn=method_definition mw=1 opts req=- res=res;");
+}
+
+/* @Public()-style decorators on a method or its class mark routes that
+ * global guards let pass; other decorators (@Publish, @Throttle) do not. */
+static void routes__nestjs_opt_out(void **state) {
+  (void)state;
+  expect_routes("src/rooms/rooms.controller.ts",
+                "@Controller('rooms')\n"
+                "export class RoomsController {\n"
+                "  @Public()\n"
+                "  @Post('lobby')\n"
+                "  lobby() {}\n"
+                "  @Throttle({ default: { limit: 3 } })\n"
+                "  @Post('token')\n"
+                "  token() {}\n"
+                "  @Post('publish')\n"
+                "  @Publish()\n"
+                "  publish() {}\n"
+                "}\n"
+                "@auth.SkipAuth()\n"
+                "@Controller('hooks')\n"
+                "export class HooksController { @Post('x') x() {} }\n",
+                "nestjs POST /rooms/lobby fn=method_definition mw=0 opts req=- res=- public;"
+                "nestjs POST /rooms/token fn=method_definition mw=0 opts req=- res=-;"
+                "nestjs POST /rooms/publish fn=method_definition mw=0 opts req=- res=-;"
+                "nestjs POST /hooks/x fn=method_definition mw=0 opts req=- res=- public;");
 }
 
 static void routes__next(void **state) {
@@ -316,7 +342,7 @@ static void routes__prefilter(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(routes__express),          cmocka_unit_test(routes__not_routes),
-      cmocka_unit_test(routes__koa_fastify_hono), cmocka_unit_test(routes__nestjs),
+      cmocka_unit_test(routes__koa_fastify_hono), cmocka_unit_test(routes__nestjs), cmocka_unit_test(routes__nestjs_opt_out),
       cmocka_unit_test(routes__next),             cmocka_unit_test(routes__deno), cmocka_unit_test(routes__room_actions),
       cmocka_unit_test(routes__prefilter),
   };
