@@ -349,6 +349,7 @@ typedef struct state {
   rl_ctx *ctx;
   rl_jsfile *jf;
   TSNode root;
+  int nest_global; /* nest_global_guard's answer for the file; -1 = not asked */
 } state;
 
 static int authenticated(state *st, const rl_route *r) {
@@ -786,8 +787,7 @@ static int judge_global_guard(mw_file *m, void *arg) {
  * root module (an APP_GUARD provider in app.module.ts). Both live in the
  * nearest folder above the controller that has either file; the search
  * stops at the folder holding package.json. */
-static int nest_global_guard(state *st, const rl_route *r) {
-  if (strcmp(r->framework, "nestjs") || r->opted_out) return 0;
+static int find_global_guard(state *st) {
   rl_arena *a = rl_ctx_arena(st->ctx);
   const char *path = rl_ctx_source(st->ctx)->path;
   const char *slash = strrchr(path, '/');
@@ -809,6 +809,12 @@ static int nest_global_guard(state *st, const rl_route *r) {
     dir[k] = '\0';
   }
   return 0;
+}
+
+static int nest_global_guard(state *st, const rl_route *r) {
+  if (strcmp(r->framework, "nestjs") || r->opted_out) return 0;
+  if (st->nest_global < 0) st->nest_global = find_global_guard(st); /* once per file */
+  return st->nest_global;
 }
 
 static void on_route(void *data, const rl_route *r) {
@@ -833,7 +839,7 @@ static void on_route(void *data, const rl_route *r) {
 }
 
 static void on_file(rl_ctx *ctx) {
-  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx)};
+  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx), -1};
   if (!st.jf) return;
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
 }
