@@ -47,6 +47,12 @@ if command -v groff >/dev/null && command -v man >/dev/null; then
   missing=""
   while read -r opt; do grep -qe "$opt" "$TMP/out" || missing="$missing $opt"; done < "$TMP/opts"
   [ -z "$missing" ] && ok "roomlint(1) documents every option of --help" || not_ok "roomlint(1) lacks:$missing"
+  # Every rule of --list-rules has an entry under RULES.
+  missing=""
+  for id in $("$prefix/bin/roomlint" --list-rules | awk '{print $1}'); do
+    grep -qE "^ +$id\$" "$TMP/out" || missing="$missing $id"
+  done
+  [ -z "$missing" ] && ok "roomlint(1) lists every rule" || not_ok "roomlint(1) RULES lacks:$missing"
 else
   echo "SKIP: man page rendering needs groff and man (Debian groff-base, man-db; scripts/setup installs them)"
 fi
