@@ -18,7 +18,12 @@
  *     auth.protect(), verifyIdToken), or a session/user read (req.user,
  *     req.session, req.auth, ctx.state.user, getServerSession, getSession,
  *     auth(), supabase.auth.getUser, currentUser, getAuth, getToken, the
- *     Authorization header) together with a 401/403 answer.
+ *     Authorization header) together with a 401/403 answer;
+ *   - Next.js route handlers: the project's middleware.ts / proxy.ts
+ *     authenticates and its matcher selects the route (see below);
+ *   - NestJS: an auth guard registered for the whole app (useGlobalGuards in
+ *     main.ts, an APP_GUARD provider in app.module.ts) and no @Public()-style
+ *     opt-out on the method or class.
  * Auth names: words such as auth, authenticate(d), authorize(d), jwt,
  * passport, clerk, bearer, guard, protect(ed), loggedIn, or a check verb
  * (require, ensure, verify, check, validate, with, is, must) with user,
@@ -27,11 +32,6 @@
  * not authenticate).
  * Names listed under `auth-middleware:` in .roomlint.yml count too
  * (rl_config_is_auth_name), as middleware and as in-handler calls.
- *   - Next.js route handlers: the project's middleware.ts / proxy.ts
- *     authenticates and its matcher selects the route (see below);
- *   - NestJS: an auth guard registered for the whole app (useGlobalGuards in
- *     main.ts, an APP_GUARD provider in app.module.ts) and no @Public()-style
- *     opt-out on the method or class.
  * Not seen: other auth applied in another file (a router mounted behind auth
  * elsewhere). The .md says how to suppress those. */
 #include <ctype.h>
