@@ -408,8 +408,8 @@ static int authenticated(state *st, const rl_route *r) {
  *     unconditionally, or under `if (m(req))` / `if (!m(req))` where m is a
  *     createRouteMatcher([...]) whose patterns do / do not select the route;
  *   - any other exported middleware function: the in-handler test (an auth
- *     call, or a session/user/cookie/Authorization read with a 401/403 answer
- *     or a redirect).
+ *     call, or a session/user/Authorization read with a 401/403 answer or a
+ *     redirect to a sign-in page).
  * Matchers are path-to-regexp patterns (`/api/:path*`, `/((?!_next).*)`);
  * one with `has`/`missing` conditions, or any value that is not a literal,
  * selects nothing: when unsure, the route stays reported. */
@@ -572,14 +572,28 @@ static int protect_visit(void *data, TSNode n) {
   return 0;
 }
 
-/* An exported middleware function checks like a handler, or redirects. */
+/* Besides answering 401/403, a middleware refuses by redirecting to a
+ * sign-in page (`NextResponse.redirect(new URL('/login', req.url))`); a
+ * redirect elsewhere (i18n, A/B tests) refuses no one. What makes it a
+ * session check is the handler test's: a cookie that is merely present is
+ * not one (anyone can send any cookie). */
+static int login_word(const char *s, size_t n) {
+  static const char *const words[] = {"login", "signin", "sign-in", "sign_in", "auth", NULL};
+  for (size_t i = 0; words[i]; i++)
+    if (contains_ci(s, n, words[i])) return 1;
+  return 0;
+}
+
 static int redirect_visit(void *data, TSNode n) {
   check *c = data;
-  if (!strcmp(ts_node_type(n), "member_expression")) {
-    TSNode prop = ts_node_child_by_field_name(n, "property", 8);
-    if (rl_js_text_is(c->jf, prop, "redirect") || rl_js_text_is(c->jf, prop, "rewrite")) c->refuse = 1;
-    if (rl_js_text_is(c->jf, prop, "cookies")) c->weak = 1;
-  }
+  if (strcmp(ts_node_type(n), "call_expression")) return 0;
+  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+  if (strcmp(ts_node_type(fn), "member_expression") ||
+      !rl_js_text_is(c->jf, ts_node_child_by_field_name(fn, "property", 8), "redirect"))
+    return 0;
+  size_t l;
+  const char *s = rl_js_text(c->jf, ts_node_child_by_field_name(n, "arguments", 9), &l);
+  if (login_word(s, l)) c->refuse = 1;
   return 0;
 }
 
