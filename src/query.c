@@ -161,6 +161,59 @@ static int compile_predicate(rl_query *q, uint32_t pattern, const TSQueryPredica
   return 0;
 }
 
+/* Skips blanks and ';' comments in query text. */
+static uint32_t skip_query_blank(const char *src, uint32_t len, uint32_t i) {
+  while (i < len) {
+    if (src[i] == ';') {
+      while (i < len && src[i] != '\n') i++;
+    } else if (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r' || src[i] == '\f' ||
+               src[i] == '\v') {
+      i++;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+static int query_name_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+         c == '.';
+}
+
+/* libtree-sitter 0.20 writes through a step that does not exist when a
+ * field's value holds no node, only a predicate (`property: (#eq? ...)`):
+ * a null-pointer write when it is the first pattern, heap corruption after
+ * that. Such a query means nothing anyway, so it is refused before
+ * ts_query_new sees it. Returns the offset of the '#' or len if none. */
+static uint32_t predicate_as_field_value(const char *src, uint32_t len) {
+  uint32_t i = 0;
+  while (i < len) {
+    unsigned char c = (unsigned char)src[i];
+    if (c == ';' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      i = skip_query_blank(src, len, i);
+    } else if (c == '"') {
+      for (i++; i < len && src[i] != '"'; i++)
+        if (src[i] == '\\') i++;
+      i++;
+    } else if (c == '@' || c == '#') { /* a capture's or predicate's name is no field */
+      for (i++; i < len && (query_name_byte((unsigned char)src[i]) || src[i] == '?' || src[i] == '!'); i++) {
+      }
+    } else if (query_name_byte(c)) {
+      while (i < len && query_name_byte((unsigned char)src[i])) i++;
+      uint32_t j = skip_query_blank(src, len, i);
+      if (j < len && src[j] == ':') {
+        j = skip_query_blank(src, len, j + 1);
+        while (j < len && (src[j] == '(' || src[j] == '[')) j = skip_query_blank(src, len, j + 1);
+        if (j < len && src[j] == '#') return j;
+      }
+    } else {
+      i++;
+    }
+  }
+  return len;
+}
+
 int rl_query_new(rl_query **out, rl_lang lang, const char *src, uint32_t len) {
   *out = NULL;
   const TSLanguage *language = NULL;
@@ -172,7 +225,13 @@ int rl_query_new(rl_query **out, rl_lang lang, const char *src, uint32_t len) {
     rl_error_set("queries apply to javascript, typescript and tsx, not %s", rl_lang_name(lang));
     return RL_EINVALID;
   }
-  uint32_t err_off = 0;
+  uint32_t err_off = predicate_as_field_value(src, len);
+  if (err_off < len) {
+    uint32_t line, col;
+    offset_to_line_col(src, len, err_off, &line, &col);
+    rl_error_set("%u:%u: a field's value must be a node pattern, not a predicate", line, col);
+    return RL_EINVALID;
+  }
   TSQueryError err = TSQueryErrorNone;
   TSQuery *ts = ts_query_new(language, src, len, &err_off, &err);
   if (!ts) {

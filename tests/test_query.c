@@ -118,6 +118,28 @@ static void query__errors_name_line_column_and_problem(void **state) {
   expect_error_in(RL_LANG_TS, "(jsx_element) @x", "unknown node type 'jsx_element' (for typescript)");
 }
 
+/* Regression (found by fuzz_rulepack): libtree-sitter 0.20 crashed (a write
+ * through a null step) on a field whose value is only a predicate. These
+ * are refused before tree-sitter sees them; text that only looks like one
+ * (in a string or a comment) and real field patterns still compile. */
+static void query__predicate_as_field_value(void **state) {
+  (void)state;
+  expect_error("property:(#p)", "1:11: a field's value must be a node pattern, not a predicate");
+  expect_error("(member_expression\n  property: ( (#eq? \"a\" \"b\")))", "2:16: a field's value");
+  expect_error("(call_expression function: [(#p)])", "a field's value must be a node pattern");
+  const char *fine[] = {
+      "(pair key: (property_identifier) @k value: (string) (#eq? @k \"a:(#b\"))",
+      "; property: (#p)\n(call_expression function: (identifier) @f (#eq? @f \"x\"))",
+      "((identifier) @a (#match? @a \"^x:(#y)?$\"))",
+  };
+  for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+    rl_query *q = NULL;
+    if (rl_query_new(&q, RL_LANG_JS, fine[i], (uint32_t)strlen(fine[i])) != 0)
+      fail_msg("%s: %s", fine[i], rl_error_last());
+    rl_query_free(q);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(query__eq_and_not_eq),
@@ -125,6 +147,7 @@ int main(void) {
       cmocka_unit_test(query__any_of),
       cmocka_unit_test(query__same_query_on_typescript_and_tsx),
       cmocka_unit_test(query__errors_name_line_column_and_problem),
+      cmocka_unit_test(query__predicate_as_field_value),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
