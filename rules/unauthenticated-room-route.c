@@ -455,7 +455,7 @@ static int path_pattern_matches(const char *pat, size_t n, const char *route) {
     } else if (c == ':' || c == '{' || c == '}' || c == '\\') {
       ok = 0; /* a form not read here: unsure */
     } else {
-      if (strchr(".^$|[]*+?", c)) rl_buf_putc(&re, '\\');
+      if (c && strchr(".^$|[]*+?", c)) rl_buf_putc(&re, '\\');
       rl_buf_putc(&re, c);
       i++;
     }
