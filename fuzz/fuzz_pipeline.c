@@ -2,12 +2,19 @@
  * rules -> suppressions -> findings, then the JSON, SARIF and text sinks into
  * memory. The first input byte picks the file name (and so the language and
  * the client/server context) and whether the prefilter runs; the rest is the
- * file. Both machine-readable reports must be valid JSON. */
+ * file. Both machine-readable reports must be valid JSON.
+ *
+ * The one rule that reads other files (unauthenticated-room-route: Next.js
+ * middleware.ts, NestJS main.ts) finds them from the scanned file's path, so
+ * two of the names live in a fresh temporary folder: the input's bytes after
+ * a line "//@@mw" become both files there for that input; without the line
+ * neither exists. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "report.h"
@@ -15,7 +22,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const names[] = {
+static const char *names[] = {
     "src/App.jsx",       "src/App.tsx",        "server/index.ts",    "pages/api/token.js",
     ".env",              ".env.local",         "src/lib/hms.mjs",    "test/app.test.js",
     "next.config.js",    "vite.config.ts",     "server/auth.cjs",    "app/page.tsx",
@@ -28,10 +35,34 @@ static unsigned char *enabled[2];
 static rl_run_info runs[2];
 static const char *const roots[] = {"."};
 
+static const char mw_mark[] = "\n//@@mw\n";
+static char tmp[] = "/tmp/rl-fuzz-pipeline-XXXXXX";
+static char mw_path[64], main_path[64];
+
+static void remove_tmp(void) {
+  unlink(mw_path);
+  unlink(main_path);
+  rmdir(tmp);
+}
+
+static void write_file(const char *path, const char *bytes, size_t len) {
+  FILE *f = fopen(path, "wb");
+  if (!f || (len && fwrite(bytes, 1, len, f) != len) || fclose(f) != 0) abort();
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   static const char *const dirs[] = {RL_SOURCE_DIR "/rules/examples", NULL};
   (void)argc;
   (void)argv;
+  static char route[64], controller[64];
+  if (!mkdtemp(tmp)) abort();
+  atexit(remove_tmp);
+  snprintf(mw_path, sizeof mw_path, "%s/middleware.ts", tmp);
+  snprintf(main_path, sizeof main_path, "%s/main.ts", tmp);
+  snprintf(route, sizeof route, "%s/pages/api/token.js", tmp);
+  snprintf(controller, sizeof controller, "%s/src/utils.ts", tmp);
+  names[3] = route;
+  names[13] = controller;
   for (int i = 0; i < 2; i++) {
     rl_engine_config cfg = {0};
     cfg.rule_dirs = dirs;
@@ -101,7 +132,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int which = (data[0] >> 4) & 1;
   const char *name = names[data[0] % NNAMES];
   rl_engine *e = engines[which];
-  rl_file_result *r = rl_engine_scan_buffer(e, name, NULL, (const char *)data + 1, size - 1);
+  const char *file = (const char *)data + 1;
+  size_t file_len = size - 1;
+  const char *mark = memmem(file, file_len, mw_mark, sizeof mw_mark - 1);
+  if (mark) {
+    const char *mw = mark + sizeof mw_mark - 1;
+    size_t mw_len = file_len - (size_t)(mw - file);
+    write_file(mw_path, mw, mw_len);
+    write_file(main_path, mw, mw_len);
+    file_len = (size_t)(mark - file);
+  }
+  rl_file_result *r = rl_engine_scan_buffer(e, name, NULL, file, file_len);
+  if (mark) {
+    unlink(mw_path);
+    unlink(main_path);
+  }
   if (!r) abort();
   size_t len;
   char *out = report(rl_sink_json_new, &runs[which], r, &len);
