@@ -825,9 +825,11 @@ static int find_global_guard(state *st) {
   return 0;
 }
 
+/* 1 if the app has a global auth guard (whether or not the route opts out
+ * of it); asked once per file. */
 static int nest_global_guard(state *st, const rl_route *r) {
-  if (strcmp(r->framework, "nestjs") || r->opted_out) return 0;
-  if (st->nest_global < 0) st->nest_global = find_global_guard(st); /* once per file */
+  if (strcmp(r->framework, "nestjs")) return 0;
+  if (st->nest_global < 0) st->nest_global = find_global_guard(st);
   return st->nest_global;
 }
 
@@ -835,11 +837,16 @@ static void on_route(void *data, const rl_route *r) {
   state *st = data;
   rl_room_action act;
   if (!rl_route_room_action(st->jf, st->root, r, &act)) return;
-  if (authenticated(st, r) || next_middleware_covers(st, r) || nest_global_guard(st, r)) return;
+  if (authenticated(st, r) || next_middleware_covers(st, r)) return;
+  int global_guard = nest_global_guard(st, r);
+  if (global_guard && !r->opted_out) return;
   const char *advice;
   const char *who = act.kind == RL_ROOM_MINT || act.kind == RL_ROOM_MINT_CALL ? "users who may not join"
                                                                                : "users who may not manage rooms";
-  if (!strcmp(r->framework, "nestjs"))
+  if (global_guard) /* and opted out */
+    advice = "it is marked public, so the app's global auth guard lets everyone through; drop the marker or "
+             "check the user in the handler and answer 403 to";
+  else if (!strcmp(r->framework, "nestjs"))
     advice = "add @UseGuards(...) with an auth guard and answer 403 to";
   else if (!strcmp(r->framework, "next-pages") || !strcmp(r->framework, "next-app") ||
            !strcmp(r->framework, "expo-api") || !strcmp(r->framework, "supabase") ||
