@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,27 @@ static int send_all(int fd, const char *p, size_t n) {
   return 0;
 }
 
+/* Connects fd to the server. libFuzzer's timeout timer (SIGALRM) can
+ * interrupt a blocking connect(); the connection then completes on its own,
+ * so wait for it instead of calling that a failure. */
+static int connect_once(int fd) {
+  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0) return 0;
+  if (errno != EINTR) return -1;
+  struct pollfd pfd = {fd, POLLOUT, 0};
+  int r;
+  do r = poll(&pfd, 1, 10000);
+  while (r < 0 && errno == EINTR);
+  if (r <= 0) {
+    if (r == 0) errno = ETIMEDOUT;
+    return -1;
+  }
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return -1;
+  errno = err;
+  return err ? -1 : 0;
+}
+
 /* Reads one response: headers, then Content-Length bytes (or to EOF). */
 static void read_response(int fd) {
   buf r = {0};
@@ -228,7 +250,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (fd < 0) abort();
   struct timeval tv = {10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+  if (connect_once(fd) != 0) {
     fprintf(stderr, "fuzz_tokend: connect: %s\n", strerror(errno));
     abort();
   }
