@@ -214,6 +214,91 @@ static uint32_t predicate_as_field_value(const char *src, uint32_t len) {
   return len;
 }
 
+/* libtree-sitter 0.20 also mishandles an optional quantifier (? or *) on a
+ * pattern that can already match nothing: `(x)??`, `(x)*?`, `((x)?)*`,
+ * `((x)? (y)?)?`. Depending on where it stands, ts_query_new loops forever
+ * or corrupts memory. Read as text (strings and comments skipped, an explicit
+ * stack for the brackets): an element is a node `(name ...)`, a group
+ * `((..) (..))`, an alternation `[...]`, a string or `_`; a group can match
+ * nothing when all of its elements can; an element followed by ? or * can.
+ * Returns the offset of the offending quantifier, or len. */
+enum { Q_NODE, Q_GROUP, Q_ALT, Q_PRED };
+
+typedef struct q_open {
+  unsigned char kind;
+  unsigned char all_empty; /* group: every element so far can match nothing */
+  unsigned char any;       /* group: it has an element */
+} q_open;
+
+static uint32_t optional_of_optional(const char *src, uint32_t len) {
+  q_open stack[256];
+  uint32_t depth = 0, i = 0;
+  while (i < len) {
+    i = skip_query_blank(src, len, i);
+    if (i >= len) break;
+    char c = src[i];
+    int element = 0, empty = 0;
+    if (c == '(' || c == '[') {
+      if (depth == sizeof stack / sizeof *stack) return len; /* tree-sitter judges it */
+      uint32_t j = skip_query_blank(src, len, i + 1);
+      unsigned char kind = c == '[' ? Q_ALT
+                           : j < len && src[j] == '#'                                       ? Q_PRED
+                           : j < len && (src[j] == '(' || src[j] == '[' || src[j] == '"') ? Q_GROUP
+                                                                                            : Q_NODE;
+      stack[depth++] = (q_open){kind, 1, 0};
+      i++;
+      continue;
+    }
+    if (c == ')' || c == ']') {
+      if (depth == 0) return len; /* a syntax error tree-sitter reports */
+      q_open o = stack[--depth];
+      i++;
+      if (o.kind == Q_PRED) continue;
+      element = 1;
+      empty = o.kind == Q_GROUP && o.any && o.all_empty;
+    } else if (c == '"') {
+      for (i++; i < len && src[i] != '"'; i++)
+        if (src[i] == '\\') i++;
+      i++;
+      element = 1;
+    } else if (c == '@' || c == '!') { /* a capture, a negated field */
+      for (i++; i < len && query_name_byte((unsigned char)src[i]); i++) {
+      }
+    } else if (c == '#') { /* a predicate's name: #eq? #set! */
+      for (i++; i < len && (query_name_byte((unsigned char)src[i]) || src[i] == '?' || src[i] == '!'); i++) {
+      }
+    } else if (c == '_' && (i + 1 >= len || !query_name_byte((unsigned char)src[i + 1]))) {
+      i++;
+      element = 1;
+    } else if (query_name_byte((unsigned char)c)) {
+      while (i < len && query_name_byte((unsigned char)src[i])) i++;
+    } else {
+      i++; /* ':' '.' and what tree-sitter will refuse */
+    }
+    if (!element) continue;
+    /* its suffixes, in any order as tree-sitter reads them: quantifiers and
+     * captures (`(x) @a ?` is `(x)? @a`) */
+    for (;;) {
+      uint32_t j = skip_query_blank(src, len, i);
+      if (j < len && src[j] == '@') {
+        for (j++; j < len && query_name_byte((unsigned char)src[j]); j++) {
+        }
+        i = j;
+        continue;
+      }
+      if (j >= len || (src[j] != '?' && src[j] != '*' && src[j] != '+')) break;
+      if (src[j] != '+' && empty) return j;
+      if (src[j] != '+') empty = 1;
+      i = j + 1;
+    }
+    if (depth > 0 && stack[depth - 1].kind == Q_GROUP) {
+      stack[depth - 1].any = 1;
+      if (!empty) stack[depth - 1].all_empty = 0;
+    }
+  }
+  return len;
+}
+
 int rl_query_new(rl_query **out, rl_lang lang, const char *src, uint32_t len) {
   *out = NULL;
   const TSLanguage *language = NULL;
@@ -226,10 +311,15 @@ int rl_query_new(rl_query **out, rl_lang lang, const char *src, uint32_t len) {
     return RL_EINVALID;
   }
   uint32_t err_off = predicate_as_field_value(src, len);
+  const char *why = "a field's value must be a node pattern, not a predicate";
+  if (err_off == len) {
+    err_off = optional_of_optional(src, len);
+    why = "this quantifier makes optional a pattern that is optional already (write one ? or *)";
+  }
   if (err_off < len) {
     uint32_t line, col;
     offset_to_line_col(src, len, err_off, &line, &col);
-    rl_error_set("%u:%u: a field's value must be a node pattern, not a predicate", line, col);
+    rl_error_set("%u:%u: %s", line, col, why);
     return RL_EINVALID;
   }
   TSQueryError err = TSQueryErrorNone;

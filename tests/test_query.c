@@ -140,6 +140,33 @@ static void query__predicate_as_field_value(void **state) {
   }
 }
 
+/* Regression (found by fuzz_rulepack): an optional quantifier on a pattern
+ * that can match nothing already made libtree-sitter 0.20 loop forever in
+ * ts_query_new (`((x)?)*` as the first pattern) or corrupt memory. Refused
+ * before tree-sitter sees it; single quantifiers, `+` and captures between
+ * still compile. */
+static void query__optional_of_optional(void **state) {
+  (void)state;
+  const char *refused[] = {
+      "(identifier)??", "(identifier)*?", "(identifier)**", "((identifier)?)*", "((identifier)? @x)?",
+      "((identifier)? (string)?)?", "(string) @s ((identifier)?)?", "(call_expression ((identifier)?)?)",
+      "(identifier) @a ? ?", "(identifier)? @a ?",
+  };
+  for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+    expect_error(refused[i], "makes optional a pattern that is optional already");
+  const char *fine[] = {
+      "(identifier)? @x",      "(identifier) @x ?",   "(identifier)+?",
+      "((identifier)*)+",      "((identifier) (string)?)?", "[(identifier)? (string)]?",
+      "(call_expression (identifier)? @x (#eq? @x \"a??\"))", "(identifier) @x ; a comment ??",
+  };
+  for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+    rl_query *q = NULL;
+    if (rl_query_new(&q, RL_LANG_JS, fine[i], (uint32_t)strlen(fine[i])) != 0)
+      fail_msg("%s: %s", fine[i], rl_error_last());
+    rl_query_free(q);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(query__eq_and_not_eq),
@@ -148,6 +175,7 @@ int main(void) {
       cmocka_unit_test(query__same_query_on_typescript_and_tsx),
       cmocka_unit_test(query__errors_name_line_column_and_problem),
       cmocka_unit_test(query__predicate_as_field_value),
+      cmocka_unit_test(query__optional_of_optional),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
