@@ -181,47 +181,20 @@ static int query_name_byte(unsigned char c) {
          c == '.';
 }
 
-/* libtree-sitter 0.20 writes through a step that does not exist when a
- * field's value holds no node, only a predicate (`property: (#eq? ...)`):
- * a null-pointer write when it is the first pattern, heap corruption after
- * that. Such a query means nothing anyway, so it is refused before
- * ts_query_new sees it. Returns the offset of the '#' or len if none. */
-static uint32_t predicate_as_field_value(const char *src, uint32_t len) {
-  uint32_t i = 0;
-  while (i < len) {
-    unsigned char c = (unsigned char)src[i];
-    if (c == ';' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      i = skip_query_blank(src, len, i);
-    } else if (c == '"') {
-      for (i++; i < len && src[i] != '"'; i++)
-        if (src[i] == '\\') i++;
-      i++;
-    } else if (c == '@' || c == '#') { /* a capture's or predicate's name is no field */
-      for (i++; i < len && (query_name_byte((unsigned char)src[i]) || src[i] == '?' || src[i] == '!'); i++) {
-      }
-    } else if (query_name_byte(c)) {
-      while (i < len && query_name_byte((unsigned char)src[i])) i++;
-      uint32_t j = skip_query_blank(src, len, i);
-      if (j < len && src[j] == ':') {
-        j = skip_query_blank(src, len, j + 1);
-        while (j < len && (src[j] == '(' || src[j] == '[')) j = skip_query_blank(src, len, j + 1);
-        if (j < len && src[j] == '#') return j;
-      }
-    } else {
-      i++;
-    }
-  }
-  return len;
-}
-
-/* libtree-sitter 0.20 also mishandles an optional quantifier (? or *) on a
- * pattern that can already match nothing: `(x)??`, `(x)*?`, `((x)?)*`,
- * `((x)? (y)?)?`. Depending on where it stands, ts_query_new loops forever
- * or corrupts memory. Read as text (strings and comments skipped, an explicit
- * stack for the brackets): an element is a node `(name ...)`, a group
- * `((..) (..))`, an alternation `[...]`, a string or `_`; a group can match
- * nothing when all of its elements can; an element followed by ? or * can.
- * Returns the offset of the offending quantifier, or len. */
+/* Two shapes that libtree-sitter 0.20's ts_query_new mishandles, refused
+ * before it sees them (both found by fuzz_rulepack; neither means anything):
+ *   - a field whose value holds no node, only a predicate
+ *     (`property: (#eq? ...)`): it writes through a step that does not
+ *     exist, a null-pointer write when it is the first pattern and heap
+ *     corruption after that;
+ *   - an optional quantifier (? or *) on a pattern that can already match
+ *     nothing: `(x)??`, `(x)*?`, `((x)?)*`, `((x)? (y)?)?`; it loops forever
+ *     or corrupts memory, depending on where the pattern stands.
+ * Read as text: strings and comments skipped, an explicit stack for the
+ * brackets. An element is a node `(name ...)`, a group `((..) (..))`, an
+ * alternation `[...]`, a string or `_`; a group can match nothing when all
+ * of its elements can; an element followed by ? or * can. Returns the offset
+ * of the problem (*why says which), or len. */
 enum { Q_NODE, Q_GROUP, Q_ALT, Q_PRED };
 
 typedef struct q_open {
@@ -230,7 +203,7 @@ typedef struct q_open {
   unsigned char any;       /* group: it has an element */
 } q_open;
 
-static uint32_t optional_of_optional(const char *src, uint32_t len) {
+static uint32_t query_text_problem(const char *src, uint32_t len, const char **why) {
   q_open stack[256];
   uint32_t depth = 0, i = 0;
   while (i < len) {
@@ -272,6 +245,15 @@ static uint32_t optional_of_optional(const char *src, uint32_t len) {
       element = 1;
     } else if (query_name_byte((unsigned char)c)) {
       while (i < len && query_name_byte((unsigned char)src[i])) i++;
+      uint32_t j = skip_query_blank(src, len, i);
+      if (j < len && src[j] == ':') { /* a field: its value must hold a node */
+        j = skip_query_blank(src, len, j + 1);
+        while (j < len && (src[j] == '(' || src[j] == '[')) j = skip_query_blank(src, len, j + 1);
+        if (j < len && src[j] == '#') {
+          *why = "a field's value must be a node pattern, not a predicate";
+          return j;
+        }
+      }
     } else {
       i++; /* ':' '.' and what tree-sitter will refuse */
     }
@@ -287,7 +269,10 @@ static uint32_t optional_of_optional(const char *src, uint32_t len) {
         continue;
       }
       if (j >= len || (src[j] != '?' && src[j] != '*' && src[j] != '+')) break;
-      if (src[j] != '+' && empty) return j;
+      if (src[j] != '+' && empty) {
+        *why = "this quantifier makes optional a pattern that is optional already (write one ? or *)";
+        return j;
+      }
       if (src[j] != '+') empty = 1;
       i = j + 1;
     }
@@ -310,12 +295,8 @@ int rl_query_new(rl_query **out, rl_lang lang, const char *src, uint32_t len) {
     rl_error_set("queries apply to javascript, typescript and tsx, not %s", rl_lang_name(lang));
     return RL_EINVALID;
   }
-  uint32_t err_off = predicate_as_field_value(src, len);
-  const char *why = "a field's value must be a node pattern, not a predicate";
-  if (err_off == len) {
-    err_off = optional_of_optional(src, len);
-    why = "this quantifier makes optional a pattern that is optional already (write one ? or *)";
-  }
+  const char *why = NULL;
+  uint32_t err_off = query_text_problem(src, len, &why);
   if (err_off < len) {
     uint32_t line, col;
     offset_to_line_col(src, len, err_off, &line, &col);
