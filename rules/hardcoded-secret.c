@@ -31,9 +31,7 @@ static int is_b64url(char c) {
 }
 
 static int has_fake_word(const char *v, size_t len) {
-  for (size_t i = 0; fake_words[i]; i++)
-    if (rl_memcasemem(v, len, fake_words[i])) return 1;
-  return 0;
+  return rl_memcasemem_any(v, len, fake_words);
 }
 
 /* An environment variable's name written as a string (`'HMS_APP_SECRET'`),

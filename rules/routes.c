@@ -467,12 +467,7 @@ static const char *nest_param(walk *w, TSNode method, const char *const *decos) 
 static int opt_out_name(const char *s, size_t n) {
   static const char *const words[] = {"public", "skipauth", "noauth", "anonymous", "unauthenticated", "skipjwt",
                                       "optionalauth", "withoutauth", "bypassauth", NULL};
-  for (size_t i = 0; words[i]; i++) {
-    size_t k = strlen(words[i]);
-    for (size_t j = 0; j + k <= n; j++)
-      if (!rl_strncasecmp_ascii(s + j, words[i], k)) return 1;
-  }
-  return 0;
+  return rl_memcasemem_any(s, n, words);
 }
 
 static void on_class(walk *w, TSNode cls) {

@@ -30,9 +30,7 @@ static const char *const fake_words[] = {"test", "fake", "dummy", "mock", "examp
                                          "redacted", "insecure", "notsecret", "not-secret", NULL};
 
 static int has_fake_word(const char *v, size_t len) {
-  for (size_t i = 0; fake_words[i]; i++)
-    if (rl_memcasemem(v, len, fake_words[i])) return 1;
-  return 0;
+  return rl_memcasemem_any(v, len, fake_words);
 }
 
 /* The 100ms JWT in a value (alone or after "Bearer "): its type, or NULL. */

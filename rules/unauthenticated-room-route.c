@@ -157,18 +157,9 @@ typedef struct check {
   int strong, weak, refuse;
 } check;
 
-static int contains_ci(const char *s, size_t n, const char *w) {
-  size_t k = strlen(w);
-  for (size_t j = 0; j + k <= n; j++)
-    if (!rl_strncasecmp_ascii(s + j, w, k)) return 1;
-  return 0;
-}
-
 static int refusal_text(const char *s, size_t n) {
   static const char *const words[] = {"unauthorized", "unauthorised", "forbidden", "unauthenticated", NULL};
-  for (size_t i = 0; words[i]; i++)
-    if (contains_ci(s, n, words[i])) return 1;
-  return 0;
+  return rl_memcasemem_any(s, n, words);
 }
 
 static int check_visit(void *data, TSNode n) {
@@ -182,7 +173,7 @@ static int check_visit(void *data, TSNode n) {
     size_t l;
     const char *s = rl_js_text(c->jf, n, &l);
     if (refusal_text(s, l)) c->refuse = 1;
-    if (contains_ci(s, l, "authorization")) c->weak = 1; /* the Authorization header */
+    if (rl_memcasemem(s, l, "authorization") != NULL) c->weak = 1; /* the Authorization header */
     return !strcmp(t, "string");
   }
   if (!strcmp(t, "identifier") || !strcmp(t, "property_identifier")) {
@@ -579,9 +570,7 @@ static int protect_visit(void *data, TSNode n) {
  * not one (anyone can send any cookie). */
 static int login_word(const char *s, size_t n) {
   static const char *const words[] = {"login", "signin", "sign-in", "sign_in", "auth", NULL};
-  for (size_t i = 0; words[i]; i++)
-    if (contains_ci(s, n, words[i])) return 1;
-  return 0;
+  return rl_memcasemem_any(s, n, words);
 }
 
 static int redirect_visit(void *data, TSNode n) {

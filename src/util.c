@@ -149,6 +149,12 @@ const char *rl_memcasemem(const char *hay, size_t n, const char *needle) {
   return NULL;
 }
 
+int rl_memcasemem_any(const char *hay, size_t n, const char *const *words) {
+  for (size_t i = 0; words[i]; i++)
+    if (rl_memcasemem(hay, n, words[i])) return 1;
+  return 0;
+}
+
 uint64_t rl_hash64(const void *p, size_t n, uint64_t seed) {
   const unsigned char *s = p;
   uint64_t h = 1469598103934665603ULL ^ seed;

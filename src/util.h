@@ -75,6 +75,8 @@ int rl_ascii_lower(int c);
 int rl_strncasecmp_ascii(const char *a, const char *b, size_t n);
 /* Case-insensitive search of needle (NUL-terminated) in hay[0..n). */
 const char *rl_memcasemem(const char *hay, size_t n, const char *needle);
+/* 1 if any word of the NULL-terminated list occurs in hay, ignoring ASCII case. */
+int rl_memcasemem_any(const char *hay, size_t n, const char *const *words);
 
 /* 64-bit FNV-1a, for fingerprints and hash tables. */
 uint64_t rl_hash64(const void *p, size_t n, uint64_t seed);
