@@ -25,6 +25,10 @@
 
 #define DEFAULT_MAX_FILE_SIZE (5u * 1024 * 1024)
 #define DEFAULT_MAX_TOKEN_TTL 86400.0
+/* A secret at least this long is masked wherever its text shows in a
+ * snippet or message; a shorter one (a two-letter password in a URL) only
+ * where it was found, so it does not blank out unrelated code. */
+#define RL_MASK_REPEAT_MIN 4
 /* Bounds the memory a query cursor may use on hostile input. */
 #define QUERY_MATCH_LIMIT 4096
 
@@ -236,6 +240,17 @@ typedef struct span {
   uint32_t start, end;
 } span;
 
+typedef struct secret_value {
+  const char *p;
+  size_t n;
+} secret_value;
+
+typedef struct pending_message {
+  size_t finding; /* index in ctx->findings, before they are sorted */
+  const char *tmpl;
+  rl_match match; /* captures copied to the arena; nodes valid while the tree is */
+} pending_message;
+
 struct rl_ctx {
   const rl_engine *engine;
   rl_source src;
@@ -252,6 +267,15 @@ struct rl_ctx {
   size_t nfindings, cap;
   span *secrets;
   size_t nsecrets, secrets_cap;
+  /* the text of every secret (marked spans, joined concatenations): masked
+   * wherever it shows, not only where it was marked */
+  secret_value *values;
+  size_t nvalues, values_cap;
+  span last_chain; /* the last `+` chain marked whole: its pieces are done */
+  /* rule-pack findings whose messages quote captures: expanded once every
+   * secret of the file is known */
+  pending_message *pending;
+  size_t npending, pending_cap;
 };
 
 rl_source *rl_ctx_source(rl_ctx *ctx) { return &ctx->src; }
@@ -292,10 +316,89 @@ TSNode rl_match_capture(const rl_match *m, const char *name) {
   return (TSNode){{0}, NULL, NULL};
 }
 
-void rl_ctx_mark_secret(rl_ctx *ctx, uint32_t start, uint32_t end) {
-  if (end <= start) return;
+static void add_secret_span(rl_ctx *ctx, uint32_t start, uint32_t end) {
   ctx->secrets = rl_arena_grow(ctx->arena, ctx->secrets, ctx->nsecrets, &ctx->secrets_cap, sizeof *ctx->secrets);
   ctx->secrets[ctx->nsecrets++] = (span){start, end};
+}
+
+static void add_secret_value(rl_ctx *ctx, const char *p, size_t n) {
+  if (n < RL_MASK_REPEAT_MIN) return;
+  ctx->values = rl_arena_grow(ctx->arena, ctx->values, ctx->nvalues, &ctx->values_cap, sizeof *ctx->values);
+  ctx->values[ctx->nvalues++] = (secret_value){p, n};
+}
+
+static int node_type_is(TSNode n, const char *type) {
+  return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
+}
+
+/* A `+` between two operands: the chain `'abc…' + '…xyz'` is one value. */
+static int is_plus(TSNode n) {
+  if (!node_type_is(n, "binary_expression")) return 0;
+  TSNode op = ts_node_child_by_field_name(n, "operator", 8);
+  return !ts_node_is_null(op) && strcmp(ts_node_type(op), "+") == 0;
+}
+
+static int is_literal_string(TSNode n) {
+  return node_type_is(n, "string") || node_type_is(n, "template_string");
+}
+
+/* When [start, end) is the whole content of a string literal that is one
+ * operand of a `+` chain, the secret is the chain's value: every literal
+ * piece of the chain is marked too, and so is their joined text (a copy of
+ * it elsewhere in the file is masked as well). Walks with an explicit stack:
+ * a chain can be tens of thousands of operands deep. */
+static void mark_concat_pieces(rl_ctx *ctx, uint32_t start, uint32_t end) {
+  if (ts_node_is_null(ctx->root) || start == 0) return;
+  if (ctx->last_chain.start <= start && end <= ctx->last_chain.end) return;
+  TSNode n = ts_node_descendant_for_byte_range(ctx->root, start - 1, end + 1);
+  while (!ts_node_is_null(n) && !is_literal_string(n) && ts_node_start_byte(n) + 1 >= start &&
+         ts_node_end_byte(n) <= end + 1)
+    n = ts_node_parent(n);
+  if (!is_literal_string(n) || ts_node_start_byte(n) + 1 != start || ts_node_end_byte(n) != end + 1) return;
+  TSNode top = n;
+  for (;;) {
+    TSNode up = ts_node_parent(top);
+    if (!is_plus(up) && !node_type_is(up, "parenthesized_expression")) break;
+    top = up;
+  }
+  if (ts_node_eq(top, n)) return;
+  ctx->last_chain = (span){ts_node_start_byte(top), ts_node_end_byte(top)};
+  rl_buf joined = {0};
+  size_t cap = 64, depth = 0;
+  TSNode *stack = rl_xmalloc(cap * sizeof *stack);
+  stack[depth++] = top;
+  while (depth > 0) {
+    TSNode at = stack[--depth];
+    if (is_literal_string(at)) {
+      uint32_t s = ts_node_start_byte(at) + 1, e = ts_node_end_byte(at) - 1;
+      if (e > s && e <= ctx->src.len) {
+        add_secret_span(ctx, s, e);
+        add_secret_value(ctx, ctx->src.bytes + s, e - s);
+        rl_buf_put(&joined, ctx->src.bytes + s, e - s);
+      }
+      continue;
+    }
+    if (!is_plus(at) && !node_type_is(at, "parenthesized_expression")) continue;
+    /* children pushed last first, so pieces come off the stack in order */
+    for (uint32_t k = ts_node_named_child_count(at); k-- > 0;) {
+      if (depth == cap) {
+        cap *= 2;
+        stack = rl_xreallocarray(stack, cap, sizeof *stack);
+      }
+      stack[depth++] = ts_node_named_child(at, k);
+    }
+  }
+  free(stack);
+  if (joined.len) add_secret_value(ctx, rl_arena_strndup(ctx->arena, joined.ptr, joined.len), joined.len);
+  rl_buf_free(&joined);
+}
+
+void rl_ctx_mark_secret(rl_ctx *ctx, uint32_t start, uint32_t end) {
+  if (end > ctx->src.len) end = (uint32_t)ctx->src.len;
+  if (end <= start) return;
+  add_secret_span(ctx, start, end);
+  add_secret_value(ctx, ctx->src.bytes + start, end - start);
+  mark_concat_pieces(ctx, start, end);
 }
 
 static void add_finding(rl_ctx *ctx, uint32_t start, uint32_t end, const char *message) {
@@ -332,6 +435,116 @@ void rl_report(rl_ctx *ctx, TSNode node, const char *fmt, ...) {
   add_finding(ctx, ts_node_start_byte(node), ts_node_end_byte(node), msg);
 }
 
+/* ---- masking: one place for every snippet and message -------------------------- */
+
+static int span_cmp(const void *a, const void *b) {
+  const span *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return x->end < y->end ? -1 : (x->end > y->end);
+}
+
+/* The secrets that show in source bytes [lo, hi): the marked spans that
+ * overlap it and every occurrence of a secret's text that does, sorted by
+ * start and merged where they overlap. Returns an arena array. */
+static span *secrets_in(rl_ctx *ctx, size_t lo, size_t hi, size_t *out_n) {
+  span *out = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t k = 0; k < ctx->nsecrets; k++) {
+    const span *sp = &ctx->secrets[k];
+    if (sp->start >= hi || sp->end <= lo) continue;
+    out = rl_arena_grow(ctx->arena, out, n, &cap, sizeof *out);
+    out[n++] = *sp;
+  }
+  for (size_t k = 0; k < ctx->nvalues; k++) {
+    const secret_value *v = &ctx->values[k];
+    /* an occurrence that straddles either end counts */
+    size_t from = lo >= v->n - 1 ? lo - (v->n - 1) : 0;
+    size_t to = hi + (v->n - 1) < ctx->src.len ? hi + (v->n - 1) : ctx->src.len;
+    while (to > from && to - from >= v->n) {
+      const char *hit = memmem(ctx->src.bytes + from, to - from, v->p, v->n);
+      if (!hit) break;
+      size_t at = (size_t)(hit - ctx->src.bytes);
+      out = rl_arena_grow(ctx->arena, out, n, &cap, sizeof *out);
+      out[n++] = (span){(uint32_t)at, (uint32_t)(at + v->n)};
+      from = at + 1;
+    }
+  }
+  if (n > 1) qsort(out, n, sizeof *out, span_cmp);
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (w > 0 && out[i].start <= out[w - 1].end) {
+      if (out[i].end > out[w - 1].end) out[w - 1].end = out[i].end;
+      continue;
+    }
+    out[w++] = out[i];
+  }
+  *out_n = w;
+  return out;
+}
+
+/* Appends source bytes [from, to) to b, each secret in sp[0..n) (sorted,
+ * disjoint) replaced by its mask: the whole secret's mask, once, where it
+ * first shows, even when [from, to) holds only part of it. */
+static void put_masked(rl_ctx *ctx, rl_buf *b, size_t from, size_t to, const span *sp, size_t n) {
+  size_t k = 0, i = from;
+  while (i < to) {
+    while (k < n && sp[k].end <= i)
+      k++;
+    if (k == n || sp[k].start >= to) {
+      rl_buf_put(b, ctx->src.bytes + i, to - i);
+      break;
+    }
+    if (sp[k].start > i) {
+      rl_buf_put(b, ctx->src.bytes + i, sp[k].start - i);
+      i = sp[k].start;
+    }
+    rl_buf_puts(b, rl_mask_secret(ctx->arena, ctx->src.bytes + sp[k].start, sp[k].end - sp[k].start));
+    i = sp[k].end;
+  }
+}
+
+static void put_masked_range(rl_ctx *ctx, rl_buf *b, size_t from, size_t to) {
+  size_t n;
+  const span *sp = secrets_in(ctx, from, to, &n);
+  put_masked(ctx, b, from, to, sp, n);
+}
+
+/* s with every copy of a secret's text replaced by its mask (messages are
+ * written by rules, which may quote source text); s itself if none shows. */
+static const char *mask_text(rl_ctx *ctx, const char *s) {
+  if (!s || ctx->nvalues == 0) return s;
+  size_t len = strlen(s);
+  int any = 0;
+  for (size_t k = 0; k < ctx->nvalues && !any; k++)
+    any = memmem(s, len, ctx->values[k].p, ctx->values[k].n) != NULL;
+  if (!any) return s;
+  rl_buf b = {0};
+  size_t i = 0, done = 0;
+  while (i < len) {
+    const secret_value *best = NULL;
+    for (size_t k = 0; k < ctx->nvalues; k++) {
+      const secret_value *v = &ctx->values[k];
+      if (v->n <= len - i && memcmp(s + i, v->p, v->n) == 0 && (!best || v->n > best->n)) best = v;
+    }
+    if (!best) {
+      i++;
+      continue;
+    }
+    rl_buf_put(&b, s + done, i - done);
+    rl_buf_puts(&b, rl_mask_secret(ctx->arena, best->p, best->n));
+    i += best->n;
+    done = i;
+  }
+  if (done == 0) {
+    rl_buf_free(&b);
+    return s;
+  }
+  rl_buf_put(&b, s + done, len - done);
+  const char *out = rl_arena_strndup(ctx->arena, b.ptr, b.len);
+  rl_buf_free(&b);
+  return out;
+}
+
 /* Rule-pack message: "{name}" becomes the text of capture @name. */
 static const char *expand_message(rl_ctx *ctx, const char *tmpl, const rl_match *m) {
   rl_buf b = {0};
@@ -345,9 +558,10 @@ static const char *expand_message(rl_ctx *ctx, const char *tmpl, const rl_match 
         name[n] = '\0';
         TSNode node = rl_match_capture(m, name);
         if (!ts_node_is_null(node)) {
-          size_t tl;
-          const char *t = rl_ctx_text(ctx, node, &tl);
-          rl_buf_put(&b, t, tl > 120 ? 120 : tl);
+          uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
+          if (e > ctx->src.len) e = (uint32_t)ctx->src.len;
+          if (s > e) s = e;
+          put_masked_range(ctx, &b, s, e - s > 120 ? s + 120 : e);
           p = close + 1;
           continue;
         }
@@ -384,9 +598,19 @@ static int on_query_match(void *data, const TSQueryMatch *tm) {
   } else {
     TSNode at = rl_match_capture(&m, "finding");
     if (ts_node_is_null(at) && m.ncaptures) at = m.captures[0].node;
-    if (!ts_node_is_null(at))
-      add_finding(ctx, ts_node_start_byte(at), ts_node_end_byte(at),
-                  expand_message(ctx, r->message ? r->message : r->title, &m));
+    if (!ts_node_is_null(at)) {
+      /* The message may quote a capture holding a secret another rule has
+       * not marked yet: it is written once every rule has run. */
+      add_finding(ctx, ts_node_start_byte(at), ts_node_end_byte(at), "");
+      ctx->pending = rl_arena_grow(ctx->arena, ctx->pending, ctx->npending, &ctx->pending_cap, sizeof *ctx->pending);
+      pending_message *pm = &ctx->pending[ctx->npending++];
+      pm->finding = ctx->nfindings - 1;
+      pm->tmpl = r->message ? r->message : r->title;
+      pm->match = m;
+      TSQueryCapture *caps = rl_arena_calloc(ctx->arena, m.ncaptures ? m.ncaptures : 1, sizeof *caps);
+      if (m.ncaptures) memcpy(caps, m.captures, m.ncaptures * sizeof *caps);
+      pm->match.captures = caps;
+    }
   }
   return 0;
 }
@@ -410,8 +634,9 @@ static size_t utf8_back(const char *p, size_t i) {
   return i;
 }
 
-/* The snippet: the finding's first line (up to 3 lines), with every marked
- * secret that overlaps it replaced by its mask. */
+/* The snippet: the finding's first line (up to 3 lines), with every secret
+ * that shows in it (marked there, or a copy of a marked secret's text)
+ * replaced by its mask. */
 static const char *make_snippet(rl_ctx *ctx, rl_finding *f) {
   uint32_t last = f->end_line;
   if (last > f->start_line + 2) last = f->start_line + 2;
@@ -421,16 +646,16 @@ static const char *make_snippet(rl_ctx *ctx, rl_finding *f) {
     size_t n;
     rl_source_line(&ctx->src, line, &p, &n);
     size_t line_off = (size_t)(p - ctx->src.bytes);
+    size_t nsp;
+    const span *sp = secrets_in(ctx, line_off, line_off + n, &nsp);
     size_t from = 0, to = n;
     if (n > SNIPPET_MAX_LINE) {
       size_t at = line == f->start_line && f->start_byte >= line_off ? f->start_byte - line_off : 0;
       from = at > SNIPPET_BEFORE ? utf8_back(p, at - SNIPPET_BEFORE) : 0;
       to = from + SNIPPET_MAX_LINE;
       /* A secret prints as a short mask: never cut one in half. */
-      for (size_t k = 0; k < ctx->nsecrets; k++) {
-        const span *sp = &ctx->secrets[k];
-        if (sp->start < line_off + to && line_off + to < sp->end) to = sp->end - line_off + SNIPPET_BEFORE;
-      }
+      for (size_t k = 0; k < nsp; k++)
+        if (sp[k].start < line_off + to && line_off + to < sp[k].end) to = sp[k].end - line_off + SNIPPET_BEFORE;
       to = to < n ? utf8_back(p, to) : n;
       if (from > 0) {
         rl_buf_puts(&b, "…");
@@ -441,29 +666,7 @@ static const char *make_snippet(rl_ctx *ctx, rl_finding *f) {
         }
       }
     }
-    size_t i = from;
-    while (i < to) {
-      const span *hit = NULL;
-      for (size_t k = 0; k < ctx->nsecrets; k++) {
-        const span *s = &ctx->secrets[k];
-        if (s->start <= line_off + i && line_off + i < s->end) {
-          hit = s;
-          break;
-        }
-      }
-      if (!hit) {
-        rl_buf_putc(&b, p[i++]);
-        continue;
-      }
-      size_t end = hit->end - line_off;
-      if (end > to) end = to;
-      /* Mask the whole secret once, where it first shows in this window. */
-      if (hit->start >= line_off + i || i == from) {
-        const char *m = rl_mask_secret(ctx->arena, ctx->src.bytes + hit->start, hit->end - hit->start);
-        rl_buf_puts(&b, m);
-      }
-      i = end;
-    }
+    put_masked(ctx, &b, line_off + from, line_off + to, sp, nsp);
     if (to < n) rl_buf_puts(&b, "…");
     if (line < last) rl_buf_putc(&b, '\n');
   }
@@ -496,9 +699,19 @@ static uint64_t finding_hash(const rl_ctx *ctx, const rl_finding *f) {
 }
 
 static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppressions *sup) {
+  /* Every secret of the file is known now: write the deferred messages and
+   * mask copies of secrets in what the rules wrote. */
+  for (size_t i = 0; i < ctx->npending; i++) {
+    const pending_message *pm = &ctx->pending[i];
+    ctx->findings[pm->finding].message = expand_message(ctx, pm->tmpl, &pm->match);
+  }
+  for (size_t i = 0; i < r->nnotes; i++)
+    r->notes[i].message = mask_text(ctx, r->notes[i].message);
+  r->context_reason = mask_text(ctx, r->context_reason);
   /* Drop exact duplicates (two patterns of one rule matching one node). */
   for (size_t i = 0; i < ctx->nfindings; i++) {
     rl_finding *f = &ctx->findings[i];
+    f->message = mask_text(ctx, f->message);
     rl_source_position(&ctx->src, f->start_byte, &f->start_line, &f->start_col);
     rl_source_position(&ctx->src, f->end_byte, &f->end_line, &f->end_col);
     if (f->end_line == f->start_line && f->end_col <= f->start_col) f->end_col = f->start_col + 1;
