@@ -726,14 +726,20 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
     ctx->findings[w++] = ctx->findings[i];
   }
   ctx->nfindings = w;
+  /* Each finding hashed once; identical ones ranked by a table, not by
+   * rehashing every earlier finding (quadratic in findings per file). */
+  uint64_t *hashes = rl_xcalloc(ctx->nfindings, sizeof *hashes);
+  unsigned *rank = rl_xcalloc(ctx->nfindings, sizeof *rank);
   for (size_t i = 0; i < ctx->nfindings; i++) {
     rl_finding *f = &ctx->findings[i];
     f->snippet = make_snippet(ctx, f);
-    uint64_t h = finding_hash(ctx, f);
-    unsigned occurrence = 0;
-    for (size_t k = 0; k < i; k++)
-      if (finding_hash(ctx, &ctx->findings[k]) == h) occurrence++;
-    h = rl_hash64(&occurrence, sizeof occurrence, h);
+    hashes[i] = finding_hash(ctx, f);
+  }
+  rl_findings_rank(rank, hashes, ctx->nfindings);
+  for (size_t i = 0; i < ctx->nfindings; i++) {
+    rl_finding *f = &ctx->findings[i];
+    unsigned occurrence = rank[i];
+    uint64_t h = rl_hash64(&occurrence, sizeof occurrence, hashes[i]);
     snprintf(f->fingerprint, sizeof f->fingerprint, "%016llx", (unsigned long long)h);
     const char *why = NULL;
     if (rl_suppress_match(sup, f->rule->id, f->start_line, &why)) {
@@ -744,6 +750,8 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
       f->justification = rl_baseline_reason(ctx->engine->cfg.baseline);
     }
   }
+  free(hashes);
+  free(rank);
   r->findings = ctx->findings;
   r->nfindings = ctx->nfindings;
 }

@@ -1,7 +1,10 @@
 #include "finding.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 const char *rl_severity_name(rl_severity s) {
   switch (s) {
@@ -60,4 +63,28 @@ char *rl_mask_secret(rl_arena *a, const char *p, size_t n) {
     seen++;
   }
   return rl_arena_printf(a, "%.*s…(%zu chars)", (int)keep, p, chars);
+}
+
+typedef struct rank_slot {
+  uint64_t hash;
+  unsigned seen; /* findings with this hash so far; 0: the slot is empty */
+} rank_slot;
+
+size_t rl_findings_rank(unsigned *out, const uint64_t *hashes, size_t n) {
+  size_t cap = 16, probes = 0;
+  while (cap / 2 < n && cap <= SIZE_MAX / 4) cap *= 2; /* at most half full */
+  rank_slot *tab = rl_xcalloc(cap, sizeof *tab);
+  for (size_t i = 0; i < n; i++) {
+    /* fold the high bits in: the table index uses the low ones */
+    size_t k = (size_t)(hashes[i] ^ (hashes[i] >> 29) ^ (hashes[i] >> 47)) & (cap - 1);
+    for (;;) {
+      probes++;
+      if (tab[k].seen == 0 || tab[k].hash == hashes[i]) break;
+      k = (k + 1) & (cap - 1);
+    }
+    tab[k].hash = hashes[i];
+    out[i] = tab[k].seen++;
+  }
+  free(tab);
+  return probes;
 }

@@ -83,6 +83,12 @@ typedef struct rl_file_result {
 /* Frees the result and its arena; NULL is a no-op. */
 void rl_file_result_free(rl_file_result *r);
 
+/* Ranks identical findings: out[i] = how many of hashes[0..i) equal
+ * hashes[i], the order of occurrence that tells identical findings apart in
+ * their fingerprints. One pass over a hash table. Returns the number of
+ * table slots it inspected (linear in n; the tests hold it to that). */
+size_t rl_findings_rank(unsigned *out, const uint64_t *hashes, size_t n);
+
 /* Masks a secret for printing: first 4 characters, an ellipsis and the
  * length, e.g. "abcd…(172 chars)". Short secrets (< 8) show no characters. */
 char *rl_mask_secret(rl_arena *a, const char *p, size_t n);
