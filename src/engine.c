@@ -615,15 +615,6 @@ static int on_query_match(void *data, const TSQueryMatch *tm) {
   return 0;
 }
 
-static void add_note(rl_file_result *r, rl_note_level level, const char *id, const char *message, uint32_t line,
-                     uint32_t col) {
-  rl_notification *n = rl_arena_calloc(r->arena, r->nnotes + 1, sizeof *n);
-  if (r->nnotes) memcpy(n, r->notes, r->nnotes * sizeof *n);
-  n[r->nnotes] = (rl_notification){level, id, message, line, col};
-  r->notes = n;
-  r->nnotes++;
-}
-
 /* Lines longer than this are cut to a window around the finding, so one
  * finding in a bundle's 40 KB line does not print the whole line. */
 #define SNIPPET_MAX_LINE 300
@@ -815,7 +806,7 @@ static void mark_skipped(const rl_engine *e, rl_file_result *r, rl_skip s, const
   r->skip_detail = detail ? rl_arena_strdup(r->arena, detail) : skip_words(s, e, r->arena);
   const char *id = rl_arena_printf(r->arena, "skipped-%s", rl_skip_name(s));
   rl_note_level level = (s == RL_SKIP_UNREADABLE || s == RL_SKIP_SYMLINK_OUT) ? RL_NOTE_WARNING : RL_NOTE_NOTE;
-  add_note(r, level, id, rl_arena_printf(r->arena, "%s was not scanned: %s", r->path, r->skip_detail), 0, 0);
+  rl_file_result_note(r, level, id, 0, 0, "%s was not scanned: %s", r->path, r->skip_detail);
 }
 
 /* Scans bytes already in memory. `bytes` must outlive the call only. */
@@ -859,8 +850,8 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
     budget_take(ws->budget, len);
     tree = rl_parse(ws->parser, &ctx.src);
     if (!tree) {
-      add_note(r, RL_NOTE_WARNING, "parse-failed",
-               rl_arena_printf(r->arena, "%s could not be parsed: %s", r->path, rl_error_last()), 0, 0);
+      rl_file_result_note(r, RL_NOTE_WARNING, "parse-failed", 0, 0, "%s could not be parsed: %s", r->path,
+                          rl_error_last());
     } else {
       ctx.root = rl_tree_root(tree);
       TSNode err = rl_tree_first_error(tree);
@@ -868,10 +859,8 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
         uint32_t line, col;
         rl_source_position(&ctx.src, ts_node_start_byte(err), &line, &col);
         r->has_syntax_errors = 1;
-        add_note(r, RL_NOTE_NOTE, "syntax-error",
-                 rl_arena_printf(r->arena, "%s has a syntax error at line %u, column %u; scanned what parsed", r->path,
-                                 line, col),
-                 line, col);
+        rl_file_result_note(r, RL_NOTE_NOTE, "syntax-error", line, col,
+                            "%s has a syntax error at line %u, column %u; scanned what parsed", r->path, line, col);
       }
     }
   }

@@ -38,6 +38,17 @@ const char *rl_context_name(rl_context c) {
   return "unknown";
 }
 
+void rl_file_result_note(rl_file_result *r, rl_note_level level, const char *id, uint32_t line, uint32_t col,
+                         const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  const char *message = rl_arena_vprintf(r->arena, fmt, ap);
+  va_end(ap);
+  rl_notification *n = rl_arena_grow(r->arena, r->notes, r->nnotes, &r->notes_cap, sizeof *n);
+  n[r->nnotes++] = (rl_notification){level, id, message, line, col};
+  r->notes = n;
+}
+
 void rl_file_result_free(rl_file_result *r) {
   if (!r) return;
   rl_arena *a = r->arena;

@@ -75,10 +75,19 @@ typedef struct rl_file_result {
   rl_finding *findings;       /* sorted by line, column, rule id */
   size_t nfindings;
   rl_notification *notes;
-  size_t nnotes;
+  size_t nnotes, notes_cap;
   int has_syntax_errors;
   rl_arena *arena; /* owns everything above */
 } rl_file_result;
+
+/* Adds a tool notification about r's file (a skip, a parse problem, a limit
+ * that cut the analysis short): id is a stable kind ("syntax-error",
+ * "regex-limit", ...) and must outlive r (a literal, or r's arena); the
+ * message is printf-style, one line, copied into r's arena. line and col are
+ * 1-based, 0 if none. Every reporter shows it (SARIF as a
+ * toolExecutionNotification). */
+void rl_file_result_note(rl_file_result *r, rl_note_level level, const char *id, uint32_t line, uint32_t col,
+                         const char *fmt, ...) RL_PRINTF(6, 7);
 
 /* Frees the result and its arena; NULL is a no-op. */
 void rl_file_result_free(rl_file_result *r);
