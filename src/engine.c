@@ -29,8 +29,6 @@
  * snippet or message; a shorter one (a two-letter password in a URL) only
  * where it was found, so it does not blank out unrelated code. */
 #define RL_MASK_REPEAT_MIN 4
-/* Bounds the memory a query cursor may use on hostile input. */
-#define QUERY_MATCH_LIMIT 4096
 
 /* ---- compiled rules ---------------------------------------------------------- */
 
@@ -192,7 +190,6 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
   e->pkg = rl_pkgcache_new();
   e->parser = rl_parser_new();
   e->cursor = ts_query_cursor_new();
-  ts_query_cursor_set_match_limit(e->cursor, QUERY_MATCH_LIMIT);
   *out = e;
   return 0;
 fail:
@@ -872,7 +869,14 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
 
   if (tree && any_query && e->langs[r->lang].query) {
     match_data md = {&ctx, &e->langs[r->lang], active};
-    rl_query_run(e->langs[r->lang].query, ws->cursor, ctx.root, bytes, (uint32_t)len, on_query_match, &md);
+    const rl_query *q = e->langs[r->lang].query;
+    rl_query_stats st;
+    rl_query_run(&st, q, ws->cursor, ctx.root, bytes, (uint32_t)len, on_query_match, &md);
+    if (st.match_limit_exceeded)
+      rl_file_result_note(r, RL_NOTE_WARNING, "query-match-limit", 0, 0,
+                          "%s: the rule queries had more than %u matches in progress at once, the limit; "
+                          "tree-sitter dropped some, so findings may be missing",
+                          r->path, rl_query_match_limit(q));
   }
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
@@ -970,7 +974,6 @@ typedef struct pool {
 static void *worker_main(void *arg) {
   pool *p = arg;
   worker_state ws = {rl_parser_new(), ts_query_cursor_new(), &p->budget};
-  ts_query_cursor_set_match_limit(ws.cursor, QUERY_MATCH_LIMIT);
   pthread_mutex_lock(&p->mu);
   for (;;) {
     while (p->next_take == p->next_fill && !p->closing) pthread_cond_wait(&p->work, &p->mu);

@@ -390,8 +390,22 @@ static int predicate_holds(const predicate *p, const TSQueryMatch *m, const char
   return 1;
 }
 
-void rl_query_run(const rl_query *q, TSQueryCursor *cursor, TSNode root, const char *bytes, uint32_t len,
-                  rl_query_cb cb, void *data) {
+/* tree-sitter 0.20's match limit caps the capture lists of matches in
+ * progress, not patterns: a node on which every pattern of a large pack can
+ * start opens one per pattern, and past the limit the earliest are dropped
+ * without a word. */
+#define QUERY_MATCH_LIMIT_MIN 4096u
+
+uint32_t rl_query_match_limit(const rl_query *q) {
+  if (q->npatterns > (UINT32_MAX - 1) / 2) return UINT32_MAX;
+  uint32_t want = q->npatterns * 2;
+  return want > QUERY_MATCH_LIMIT_MIN ? want : QUERY_MATCH_LIMIT_MIN;
+}
+
+void rl_query_run(rl_query_stats *out, const rl_query *q, TSQueryCursor *cursor, TSNode root, const char *bytes,
+                  uint32_t len, rl_query_cb cb, void *data) {
+  memset(out, 0, sizeof *out);
+  ts_query_cursor_set_match_limit(cursor, rl_query_match_limit(q));
   ts_query_cursor_exec(cursor, q->ts, root);
   TSQueryMatch m;
   while (ts_query_cursor_next_match(cursor, &m)) {
@@ -400,4 +414,5 @@ void rl_query_run(const rl_query *q, TSQueryCursor *cursor, TSNode root, const c
     for (uint32_t i = 0; i < pp->n && ok; i++) ok = predicate_holds(&pp->preds[i], &m, bytes, len);
     if (ok && cb(data, &m)) break;
   }
+  out->match_limit_exceeded = ts_query_cursor_did_exceed_match_limit(cursor);
 }

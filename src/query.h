@@ -22,11 +22,23 @@ uint32_t rl_query_pattern_count(const rl_query *q);
 /* Byte offset of pattern i within the query source. */
 uint32_t rl_query_pattern_start(const rl_query *q, uint32_t i);
 
+/* What a run could not do, for the caller to report: nothing of it is silent. */
+typedef struct rl_query_stats {
+  /* tree-sitter held more matches in progress at once than the cursor's
+   * limit (rl_query_match_limit) and dropped some: matches may be missing */
+  int match_limit_exceeded;
+} rl_query_stats;
+
+/* The most matches q keeps in progress at once: 4096, or twice q's patterns
+ * when it has more (every pattern can start on one node), bounding a
+ * cursor's memory on hostile input. */
+uint32_t rl_query_match_limit(const rl_query *q);
+
 /* Runs q over root, calling cb for every match whose predicates hold.
  * cursor is the caller's (one per file); bytes is the source text. cb returns
- * 0 to continue, nonzero to stop. */
+ * 0 to continue, nonzero to stop. *out says what the run could not do. */
 typedef int (*rl_query_cb)(void *data, const TSQueryMatch *m);
-void rl_query_run(const rl_query *q, TSQueryCursor *cursor, TSNode root, const char *bytes,
+void rl_query_run(rl_query_stats *out, const rl_query *q, TSQueryCursor *cursor, TSNode root, const char *bytes,
                   uint32_t len, rl_query_cb cb, void *data);
 
 #endif

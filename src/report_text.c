@@ -204,9 +204,13 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
     return 0;
   }
   size_t visible = rl_report__visible(r);
-  if (!t->opts.verbose && visible == 0) return 0;
-  /* Notifications (parse errors) are for -v; the summary counts them anyway. */
-  size_t nnotes = t->opts.verbose ? r->nnotes : 0;
+  /* Notes (syntax errors) are for -v, the summary counts them anyway; a
+   * warning (a limit that cut the analysis short, a parse that failed)
+   * always shows: findings may be missing. */
+  size_t nnotes = 0;
+  for (size_t i = 0; i < r->nnotes; i++)
+    if (t->opts.verbose || r->notes[i].level >= RL_NOTE_WARNING) nnotes++;
+  if (!t->opts.verbose && visible == 0 && nnotes == 0) return 0;
   /* The engine describes syntax errors in a notification; if it did not, say so here. */
   int syntax_line = t->opts.verbose && r->has_syntax_errors && r->nnotes == 0;
 
@@ -219,7 +223,8 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
     format_loc(loc, sizeof loc, f->start_line, f->start_col);
     if ((int)strlen(loc) > width) width = (int)strlen(loc);
   }
-  for (size_t i = 0; i < nnotes; i++) {
+  for (size_t i = 0; i < r->nnotes; i++) {
+    if (!t->opts.verbose && r->notes[i].level < RL_NOTE_WARNING) continue;
     format_loc(loc, sizeof loc, r->notes[i].line, r->notes[i].col);
     if ((int)strlen(loc) > width) width = (int)strlen(loc);
   }
@@ -232,8 +237,9 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
     print_item(t, width, loc, f->severity, f->message, f->rule ? f->rule->id : NULL);
     print_snippet(t, f);
   }
-  for (size_t i = 0; i < nnotes; i++) {
+  for (size_t i = 0; i < r->nnotes; i++) {
     const rl_notification *n = &r->notes[i];
+    if (!t->opts.verbose && n->level < RL_NOTE_WARNING) continue;
     format_loc(loc, sizeof loc, n->line, n->col);
     print_item(t, width, loc, note_severity(n->level), n->message, n->id);
   }

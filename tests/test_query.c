@@ -40,7 +40,9 @@ static char *run(const char *query, const char *src, rl_lang lang) {
   assert_non_null(t);
   TSQueryCursor *c = ts_query_cursor_new();
   hits h = {q, src, {{0}}, 0};
-  rl_query_run(q, c, rl_tree_root(t), src, (uint32_t)strlen(src), collect, &h);
+  rl_query_stats st;
+  rl_query_run(&st, q, c, rl_tree_root(t), src, (uint32_t)strlen(src), collect, &h);
+  assert_false(st.match_limit_exceeded);
   out[0] = '\0';
   for (int i = 0; i < h.n; i++) {
     if (i) strncat(out, ",", sizeof out - strlen(out) - 1);

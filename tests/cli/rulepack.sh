@@ -6,4 +6,38 @@ expect_grep "token-in-localstorage" "$TMP/out" "example pack: token-in-localstor
 expect_grep "tls-verification-disabled" "$TMP/out" "example pack: tls-verification-disabled fires"
 expect_status 0 "example rules are listed" -- "$RL" --rules rules/examples --list-rules
 expect_grep "^token-in-localstorage +warning" "$TMP/out" "pack rule in --list-rules"
+
+# A pack past 4,096 patterns: tree-sitter's match limit caps matches in
+# progress, and every one of these patterns starts on each identifier, so
+# the later patterns were dropped without a word (issue 16, item 3).
+mkdir -p "$TMP/big"
+{
+  printf '; id: many-idents\n; severity: warning\n; title: One of many identifiers\n'
+  printf '; message: {finding} is on the list\n; languages: javascript, typescript, tsx\n'
+  for i in $(seq 0 4199); do echo "((identifier) @finding (#eq? @finding \"ident$i\"))"; done
+} >"$TMP/big/idents.scm"
+printf 'ident0; ident1; ident4000; ident4100; ident4199; other;\n' >"$TMP/idents.js"
+expect_status 1 "a pack of 4,200 patterns" -- "$RL" --no-config --rules "$TMP/big" -f json "$TMP/idents.js"
+for id in ident0 ident1 ident4000 ident4100 ident4199; do
+  expect_grep "\"$id is on the list\"" "$TMP/out" "4,200 patterns: $id is reported"
+done
+expect_no_grep "other is on the list" "$TMP/out" "4,200 patterns: no other identifier"
+expect_no_grep "query-match-limit" "$TMP/out" "4,200 patterns: within the match limit"
+
+# More matches in progress than the limit: a notification for the file in
+# every format, never a silent loss.
+mkdir -p "$TMP/wide"
+{
+  printf '; id: number-then-string\n; severity: note\n; title: A number before a string\n'
+  printf '; message: a string after numbers\n; languages: javascript, typescript, tsx\n'
+  for i in $(seq 1 100); do echo '(array (number) @a (string) @finding)'; done
+} >"$TMP/wide/pairs.scm"
+{ printf 'const a = ['; for i in $(seq 1 60); do printf '%s, ' "$i"; done; printf '"s"];\n'; } >"$TMP/wide.js"
+expect_status 0 "matches in progress past the limit (text)" -- "$RL" --no-config --fail-on none --rules "$TMP/wide" "$TMP/wide.js"
+expect_grep "warning +.*tree-sitter dropped some, so findings may be missing +query-match-limit" "$TMP/out" \
+  "text: the match-limit warning shows without -v"
+expect_status 0 "matches in progress past the limit (json)" -- "$RL" --no-config --fail-on none --rules "$TMP/wide" -f json "$TMP/wide.js"
+expect_grep '"id": "query-match-limit"' "$TMP/out" "json: a query-match-limit notification"
+expect_status 0 "matches in progress past the limit (sarif)" -- "$RL" --no-config --fail-on none --rules "$TMP/wide" -f sarif "$TMP/wide.js"
+expect_grep '"id": "query-match-limit"' "$TMP/out" "sarif: a query-match-limit toolExecutionNotification"
 finish
