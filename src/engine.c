@@ -877,6 +877,15 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
                           "%s: the rule queries had more than %u matches in progress at once, the limit; "
                           "tree-sitter dropped some, so findings may be missing",
                           r->path, rl_query_match_limit(q));
+    if (st.regex_limited) {
+      uint32_t line, col;
+      rl_source_position(&ctx.src, st.regex_limited_byte, &line, &col);
+      const rl_rule *rule = e->rules[md.lq->pattern_rule[st.regex_limited_pattern]];
+      rl_file_result_note(r, RL_NOTE_WARNING, "regex-limit", line, col,
+                          "%s: a regular expression of rule %s hit a PCRE2 limit at line %u, column %u (%u "
+                          "match%s in all): it could not tell whether it matches, so nothing was reported there",
+                          r->path, rule->id, line, col, st.regex_limited, st.regex_limited == 1 ? "" : "es");
+    }
   }
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];

@@ -359,8 +359,12 @@ static const char *node_text(TSNode n, const char *bytes, uint32_t len, uint32_t
 
 /* A predicate holds when it holds for every node of its capture in the match
  * (quantified captures give several); a capture absent from the match makes
- * the predicate vacuously true, as optional parts of a pattern may be absent. */
-static int predicate_holds(const predicate *p, const TSQueryMatch *m, const char *bytes, uint32_t len) {
+ * the predicate vacuously true, as optional parts of a pattern may be absent.
+ * Returns 1 or 0, or -1 when a regex hit a PCRE2 limit on the capture (*at
+ * is where it starts): the answer is unknown, for #match? and #not-match?
+ * alike. */
+static int predicate_holds(const predicate *p, const TSQueryMatch *m, const char *bytes, uint32_t len,
+                           uint32_t *at) {
   for (uint16_t i = 0; i < m->capture_count; i++) {
     if (m->captures[i].index != p->capture) continue;
     uint32_t tlen;
@@ -380,7 +384,13 @@ static int predicate_holds(const predicate *p, const TSQueryMatch *m, const char
         ok = p->rhs_len == tlen && memcmp(p->rhs, t, tlen) == 0;
       }
       break;
-    case PRED_MATCH: ok = rl_regex_match(p->re, t, tlen); break;
+    case PRED_MATCH:
+      ok = rl_regex_match(p->re, t, tlen);
+      if (ok < 0) {
+        *at = ts_node_start_byte(m->captures[i].node);
+        return -1;
+      }
+      break;
     case PRED_ANY_OF:
       for (uint32_t k = 0; k < p->nany && !ok; k++) ok = p->any_len[k] == tlen && memcmp(p->any[k], t, tlen) == 0;
       break;
@@ -411,7 +421,16 @@ void rl_query_run(rl_query_stats *out, const rl_query *q, TSQueryCursor *cursor,
   while (ts_query_cursor_next_match(cursor, &m)) {
     const pattern_preds *pp = &q->patterns[m.pattern_index];
     int ok = 1;
-    for (uint32_t i = 0; i < pp->n && ok; i++) ok = predicate_holds(&pp->preds[i], &m, bytes, len);
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < pp->n && ok == 1; i++) ok = predicate_holds(&pp->preds[i], &m, bytes, len, &at);
+    if (ok < 0) {
+      /* neither reported nor dropped in silence: the caller says so */
+      if (out->regex_limited++ == 0) {
+        out->regex_limited_pattern = m.pattern_index;
+        out->regex_limited_byte = at;
+      }
+      continue;
+    }
     if (ok && cb(data, &m)) break;
   }
   out->match_limit_exceeded = ts_query_cursor_did_exceed_match_limit(cursor);

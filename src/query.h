@@ -27,6 +27,11 @@ typedef struct rl_query_stats {
   /* tree-sitter held more matches in progress at once than the cursor's
    * limit (rl_query_match_limit) and dropped some: matches may be missing */
   int match_limit_exceeded;
+  /* matches a #match? / #not-match? regex could not judge (a PCRE2 limit):
+   * neither reported nor counted as failing; the first one's pattern and
+   * the byte where its capture starts */
+  uint32_t regex_limited;
+  uint32_t regex_limited_pattern, regex_limited_byte;
 } rl_query_stats;
 
 /* The most matches q keeps in progress at once: 4096, or twice q's patterns

@@ -37,10 +37,19 @@ void rl_regex_free(rl_regex *re) {
   free(re);
 }
 
-/* Match data per thread, grown to the largest pattern seen; a regex is shared
- * read-only between workers. */
+/* Per thread: match data grown to the largest pattern seen (a regex is
+ * shared read-only between workers), and a match context with a JIT stack
+ * larger than PCRE2's 32 KiB default, on which `^(\w|-)+$` runs out after a
+ * few thousand characters. The interpreter, the fallback when the JIT stack
+ * is still too small, keeps its backtracking on the heap, capped here. */
+#define JIT_STACK_START (32u * 1024)
+#define JIT_STACK_MAX (4u * 1024 * 1024)
+#define HEAP_LIMIT_KIB (64u * 1024)
+
 static _Thread_local pcre2_match_data *tls_md;
 static _Thread_local uint32_t tls_md_pairs;
+static _Thread_local pcre2_match_context *tls_mctx;
+static _Thread_local pcre2_jit_stack *tls_jit;
 
 static pcre2_match_data *match_data_for(const pcre2_code *code) {
   uint32_t pairs = 0;
@@ -55,17 +64,47 @@ static pcre2_match_data *match_data_for(const pcre2_code *code) {
   return tls_md;
 }
 
+static pcre2_match_context *match_context(void) {
+  if (tls_mctx) return tls_mctx;
+  tls_mctx = pcre2_match_context_create(NULL);
+  if (!tls_mctx) rl_oom();
+  pcre2_set_heap_limit(tls_mctx, HEAP_LIMIT_KIB);
+  /* Without a JIT stack of its own, JIT matching uses the 32 KiB default. */
+  tls_jit = pcre2_jit_stack_create(JIT_STACK_START, JIT_STACK_MAX, NULL);
+  if (tls_jit) pcre2_jit_stack_assign(tls_mctx, NULL, tls_jit);
+  return tls_mctx;
+}
+
 void rl_regex_thread_done(void) {
   pcre2_match_data_free(tls_md);
   tls_md = NULL;
   tls_md_pairs = 0;
+  pcre2_match_context_free(tls_mctx);
+  tls_mctx = NULL;
+  pcre2_jit_stack_free(tls_jit);
+  tls_jit = NULL;
+}
+
+static int is_limit(int rc) {
+  return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+         rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_NOMEMORY;
 }
 
 int rl_regex_search(const rl_regex *re, const char *s, size_t n, size_t *start, size_t *end) {
   pcre2_match_data *md = match_data_for(re->code);
-  int rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL)
-                   : pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
-  if (rc < 0) return 0;
+  pcre2_match_context *mc = match_context();
+  int rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, mc)
+                   : pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, mc);
+  /* The JIT ran out of stack or steps: the interpreter counts differently
+   * and keeps its backtracking on the heap. */
+  if (re->jit && is_limit(rc)) rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_JIT, md, mc);
+  if (rc == PCRE2_ERROR_NOMATCH) return 0;
+  if (rc < 0) {
+    PCRE2_UCHAR msg[128];
+    pcre2_get_error_message(rc, msg, sizeof msg);
+    rl_error_set("%s", (const char *)msg); /* e.g. "match limit exceeded" */
+    return RL_ERROR;
+  }
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
   if (start) *start = ov[0];
   if (end) *end = ov[1];

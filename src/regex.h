@@ -13,12 +13,16 @@ enum { RL_RE_CASELESS = 1 };
  * message to "<pcre2 message> at offset N". */
 int rl_regex_new(rl_regex **out, const char *pattern, size_t len, int flags);
 void rl_regex_free(rl_regex *re);
-/* 1 if re matches somewhere in s[0..n), 0 if not. Thread-safe. */
+/* 1 if re matches somewhere in s[0..n), 0 if not, RL_ERROR if a PCRE2
+ * limit (match steps, backtracking depth or heap) stopped it before an
+ * answer, with rl_error_last() naming the limit: unknown, never "no match".
+ * JIT matches get a 4 MiB stack per thread and fall back to the interpreter
+ * when they hit a limit. Thread-safe. */
 int rl_regex_match(const rl_regex *re, const char *s, size_t n);
 /* Like rl_regex_match, also giving the span of the whole match. */
-/* Frees this thread's match data (each worker at exit; the engine for the
- * main thread). Matching again afterwards allocates it anew. */
-void rl_regex_thread_done(void);
 int rl_regex_search(const rl_regex *re, const char *s, size_t n, size_t *start, size_t *end);
+/* Frees this thread's match data and JIT stack (each worker at exit; the
+ * engine for the main thread). Matching again afterwards allocates anew. */
+void rl_regex_thread_done(void);
 
 #endif

@@ -40,4 +40,46 @@ expect_status 0 "matches in progress past the limit (json)" -- "$RL" --no-config
 expect_grep '"id": "query-match-limit"' "$TMP/out" "json: a query-match-limit notification"
 expect_status 0 "matches in progress past the limit (sarif)" -- "$RL" --no-config --fail-on none --rules "$TMP/wide" -f sarif "$TMP/wide.js"
 expect_grep '"id": "query-match-limit"' "$TMP/out" "sarif: a query-match-limit toolExecutionNotification"
+
+# PCRE2 limits (issue 16, item 2): a long subject gets a JIT stack large
+# enough; a match the interpreter cannot finish either is a notification,
+# and neither reports (#match?) nor invents (#not-match?) a finding.
+mkdir -p "$TMP/re-long" "$TMP/re-limit"
+cat >"$TMP/re-long/long-word.scm" <<'PACK'
+; id: long-word
+; severity: warning
+; title: A string that is one long word
+; message: one long word
+; languages: javascript, typescript, tsx
+(string (string_fragment) @finding (#match? @finding "^(\\w|-)+$"))
+PACK
+cat >"$TMP/re-limit/backtracks.scm" <<'PACK'
+; id: backtracks
+; severity: warning
+; title: A string of a letters
+; message: only a letters
+; languages: javascript, typescript, tsx
+(string (string_fragment) @finding (#match? @finding "^(a+)+$"))
+PACK
+cat >"$TMP/re-limit/backtracks-not.scm" <<'PACK'
+; id: backtracks-not
+; severity: warning
+; title: A string not only of a letters
+; message: not only a letters
+; languages: javascript, typescript, tsx
+(string (string_fragment) @finding (#not-match? @finding "^(a+)+$"))
+PACK
+{ printf "const k = '"; head -c 5000 /dev/zero | tr '\0' 'w'; printf "';\n"; } >"$TMP/long.js"
+expect_status 1 "#match? on a 5,000-character string" -- "$RL" --no-config --rules "$TMP/re-long" -f json "$TMP/long.js"
+expect_grep '"ruleId": "long-word"' "$TMP/out" "^(\\w|-)+\$ matches a 5,000-character string"
+expect_no_grep "regex-limit" "$TMP/out" "5,000 characters are within the limits"
+{ printf "const k = '"; head -c 40 /dev/zero | tr '\0' 'a'; printf "b';\n"; } >"$TMP/backtrack.js"
+for f in text json sarif; do
+  expect_status 0 "a regex that hits PCRE2's match limit, -f $f" -- \
+    "$RL" --no-config --fail-on none --rules "$TMP/re-limit" -f "$f" "$TMP/backtrack.js"
+  expect_grep "regex-limit" "$TMP/out" "-f $f: a regex-limit notification"
+  expect_no_grep 'only a letters +backtracks|"ruleId": "backtracks' "$TMP/out" \
+    "-f $f: no finding reported or invented for an unknown answer"
+done
+expect_grep "rule backtracks(-not)? hit a PCRE2 limit at line 1, column 12" "$TMP/out" "the notification names the rule and place"
 finish
