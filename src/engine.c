@@ -242,6 +242,11 @@ typedef struct secret_value {
   size_t n;
 } secret_value;
 
+typedef struct tail_entry {
+  uint32_t key;
+  uint32_t value; /* index in ctx->values */
+} tail_entry;
+
 typedef struct pending_message {
   size_t finding; /* index in ctx->findings, before they are sorted */
   const char *tmpl;
@@ -269,6 +274,9 @@ struct rl_ctx {
   secret_value *values;
   size_t nvalues, values_cap;
   span last_chain; /* the last `+` chain marked whole: its pieces are done */
+  tail_entry *tails;           /* values by their last 4 bytes (prepare_masking) */
+  unsigned char *tail_filter;  /* 64 Ki flags: some value may end in these 4 bytes */
+  uint32_t *reach;             /* reach[i]: the furthest end of secrets[0..i] */
   /* rule-pack findings whose messages quote captures: expanded once every
    * secret of the file is known */
   pending_message *pending;
@@ -440,62 +448,131 @@ static int span_cmp(const void *a, const void *b) {
   return x->end < y->end ? -1 : (x->end > y->end);
 }
 
-/* The secrets that show in source bytes [lo, hi): the marked spans that
- * overlap it and every occurrence of a secret's text that does, sorted by
- * start and merged where they overlap. Returns an arena array. */
+static int value_cmp(const void *a, const void *b) {
+  const secret_value *x = a, *y = b;
+  int c = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+  if (c) return c;
+  return x->n < y->n ? -1 : (x->n > y->n);
+}
+
+/* Secrets are found by their last four bytes (random in a real secret,
+ * unlike a JWT's or a key's shared prefix): one pass over a text costs a
+ * filter test per byte, a binary search on a hit, and a compare per secret
+ * that ends so. */
+static uint32_t tail_key(const char *end) {
+  const unsigned char *u = (const unsigned char *)end - 4;
+  return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
+}
+
+static int tail_cmp(const void *a, const void *b) {
+  const tail_entry *x = a, *y = b;
+  if (x->key != y->key) return x->key < y->key ? -1 : 1;
+  return x->value < y->value ? -1 : (x->value > y->value);
+}
+
+static void add_span_to(rl_ctx *ctx, span **out, size_t *n, size_t *cap, size_t start, size_t end) {
+  *out = rl_arena_grow(ctx->arena, *out, *n, cap, sizeof **out);
+  (*out)[(*n)++] = (span){(uint32_t)start, (uint32_t)end};
+}
+
+/* Every copy of a secret's text in p[0..n), as spans relative to p. */
+static void find_values(rl_ctx *ctx, const char *p, size_t n, span **out, size_t *nout, size_t *cap) {
+  if (ctx->nvalues == 0) return;
+  for (size_t e = RL_MASK_REPEAT_MIN; e <= n; e++) {
+    uint32_t key = tail_key(p + e);
+    if (!ctx->tail_filter[(key * 2654435761u) >> 16]) continue;
+    size_t lo = 0, hi = ctx->nvalues;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (ctx->tails[mid].key < key) lo = mid + 1;
+      else hi = mid;
+    }
+    for (size_t k = lo; k < ctx->nvalues && ctx->tails[k].key == key; k++) {
+      const secret_value *v = &ctx->values[ctx->tails[k].value];
+      if (v->n <= e && memcmp(p + e - v->n, v->p, v->n) == 0) add_span_to(ctx, out, nout, cap, e - v->n, e);
+    }
+  }
+}
+
+/* Once every rule has run: the distinct secret texts indexed, every copy of
+ * one in the file added to the marked spans, the spans sorted with the
+ * furthest end so far, for secrets_in. */
+static void prepare_masking(rl_ctx *ctx) {
+  if (ctx->nvalues > 1) {
+    qsort(ctx->values, ctx->nvalues, sizeof *ctx->values, value_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < ctx->nvalues; i++)
+      if (w == 0 || value_cmp(&ctx->values[w - 1], &ctx->values[i]) != 0) ctx->values[w++] = ctx->values[i];
+    ctx->nvalues = w;
+  }
+  if (ctx->nvalues) {
+    ctx->tails = rl_arena_calloc(ctx->arena, ctx->nvalues, sizeof *ctx->tails);
+    ctx->tail_filter = rl_arena_calloc(ctx->arena, 65536, 1);
+    for (size_t i = 0; i < ctx->nvalues; i++) {
+      uint32_t key = tail_key(ctx->values[i].p + ctx->values[i].n);
+      ctx->tails[i] = (tail_entry){key, (uint32_t)i};
+      ctx->tail_filter[(key * 2654435761u) >> 16] = 1;
+    }
+    qsort(ctx->tails, ctx->nvalues, sizeof *ctx->tails, tail_cmp);
+    find_values(ctx, ctx->src.bytes, ctx->src.len, &ctx->secrets, &ctx->nsecrets, &ctx->secrets_cap);
+  }
+  if (ctx->nsecrets > 1) qsort(ctx->secrets, ctx->nsecrets, sizeof *ctx->secrets, span_cmp);
+  ctx->reach = rl_arena_calloc(ctx->arena, ctx->nsecrets ? ctx->nsecrets : 1, sizeof *ctx->reach);
+  uint32_t far = 0;
+  for (size_t i = 0; i < ctx->nsecrets; i++) {
+    if (ctx->secrets[i].end > far) far = ctx->secrets[i].end;
+    ctx->reach[i] = far;
+  }
+}
+
+/* Sorts sp[0..n) by start and merges overlapping spans; returns the count. */
+static size_t merge_spans(span *sp, size_t n) {
+  if (n > 1) qsort(sp, n, sizeof *sp, span_cmp);
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (w > 0 && sp[i].start <= sp[w - 1].end) {
+      if (sp[i].end > sp[w - 1].end) sp[w - 1].end = sp[i].end;
+      continue;
+    }
+    sp[w++] = sp[i];
+  }
+  return w;
+}
+
+/* The secrets that show in source bytes [lo, hi) (marked, or a copy of a
+ * marked one's text), sorted by start and merged where they overlap.
+ * Returns an arena array. Needs prepare_masking. */
 static span *secrets_in(rl_ctx *ctx, size_t lo, size_t hi, size_t *out_n) {
   span *out = NULL;
   size_t n = 0, cap = 0;
-  for (size_t k = 0; k < ctx->nsecrets; k++) {
-    const span *sp = &ctx->secrets[k];
-    if (sp->start >= hi || sp->end <= lo) continue;
-    out = rl_arena_grow(ctx->arena, out, n, &cap, sizeof *out);
-    out[n++] = *sp;
+  size_t a = 0, b = ctx->nsecrets; /* first span starting at or after hi */
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (ctx->secrets[mid].start < hi) a = mid + 1;
+    else b = mid;
   }
-  for (size_t k = 0; k < ctx->nvalues; k++) {
-    const secret_value *v = &ctx->values[k];
-    /* an occurrence that straddles either end counts */
-    size_t from = lo >= v->n - 1 ? lo - (v->n - 1) : 0;
-    size_t to = hi + (v->n - 1) < ctx->src.len ? hi + (v->n - 1) : ctx->src.len;
-    while (to > from && to - from >= v->n) {
-      const char *hit = memmem(ctx->src.bytes + from, to - from, v->p, v->n);
-      if (!hit) break;
-      size_t at = (size_t)(hit - ctx->src.bytes);
-      out = rl_arena_grow(ctx->arena, out, n, &cap, sizeof *out);
-      out[n++] = (span){(uint32_t)at, (uint32_t)(at + v->n)};
-      from = at + 1;
-    }
-  }
-  if (n > 1) qsort(out, n, sizeof *out, span_cmp);
-  size_t w = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (w > 0 && out[i].start <= out[w - 1].end) {
-      if (out[i].end > out[w - 1].end) out[w - 1].end = out[i].end;
-      continue;
-    }
-    out[w++] = out[i];
-  }
-  *out_n = w;
+  for (size_t j = a; j-- > 0 && ctx->reach[j] > lo;)
+    if (ctx->secrets[j].end > lo) add_span_to(ctx, &out, &n, &cap, ctx->secrets[j].start, ctx->secrets[j].end);
+  *out_n = merge_spans(out, n);
   return out;
 }
 
-/* Appends source bytes [from, to) to b, each secret in sp[0..n) (sorted,
- * disjoint) replaced by its mask: the whole secret's mask, once, where it
- * first shows, even when [from, to) holds only part of it. */
-static void put_masked(rl_ctx *ctx, rl_buf *b, size_t from, size_t to, const span *sp, size_t n) {
+/* Appends base[from, to) to b, each secret in sp[0..n) (offsets into base,
+ * sorted, disjoint) replaced by its mask: the whole secret's mask, once,
+ * where it first shows, even when [from, to) holds only part of it. */
+static void put_masked(rl_ctx *ctx, rl_buf *b, const char *base, size_t from, size_t to, const span *sp, size_t n) {
   size_t k = 0, i = from;
   while (i < to) {
-    while (k < n && sp[k].end <= i)
-      k++;
+    while (k < n && sp[k].end <= i) k++;
     if (k == n || sp[k].start >= to) {
-      rl_buf_put(b, ctx->src.bytes + i, to - i);
+      rl_buf_put(b, base + i, to - i);
       break;
     }
     if (sp[k].start > i) {
-      rl_buf_put(b, ctx->src.bytes + i, sp[k].start - i);
+      rl_buf_put(b, base + i, sp[k].start - i);
       i = sp[k].start;
     }
-    rl_buf_puts(b, rl_mask_secret(ctx->arena, ctx->src.bytes + sp[k].start, sp[k].end - sp[k].start));
+    rl_buf_puts(b, rl_mask_secret(ctx->arena, base + sp[k].start, sp[k].end - sp[k].start));
     i = sp[k].end;
   }
 }
@@ -503,40 +580,20 @@ static void put_masked(rl_ctx *ctx, rl_buf *b, size_t from, size_t to, const spa
 static void put_masked_range(rl_ctx *ctx, rl_buf *b, size_t from, size_t to) {
   size_t n;
   const span *sp = secrets_in(ctx, from, to, &n);
-  put_masked(ctx, b, from, to, sp, n);
+  put_masked(ctx, b, ctx->src.bytes, from, to, sp, n);
 }
 
 /* s with every copy of a secret's text replaced by its mask (messages are
  * written by rules, which may quote source text); s itself if none shows. */
 static const char *mask_text(rl_ctx *ctx, const char *s) {
   if (!s || ctx->nvalues == 0) return s;
-  size_t len = strlen(s);
-  int any = 0;
-  for (size_t k = 0; k < ctx->nvalues && !any; k++)
-    any = memmem(s, len, ctx->values[k].p, ctx->values[k].n) != NULL;
-  if (!any) return s;
+  size_t len = strlen(s), n = 0, cap = 0;
+  span *sp = NULL;
+  find_values(ctx, s, len, &sp, &n, &cap);
+  if (n == 0) return s;
+  n = merge_spans(sp, n);
   rl_buf b = {0};
-  size_t i = 0, done = 0;
-  while (i < len) {
-    const secret_value *best = NULL;
-    for (size_t k = 0; k < ctx->nvalues; k++) {
-      const secret_value *v = &ctx->values[k];
-      if (v->n <= len - i && memcmp(s + i, v->p, v->n) == 0 && (!best || v->n > best->n)) best = v;
-    }
-    if (!best) {
-      i++;
-      continue;
-    }
-    rl_buf_put(&b, s + done, i - done);
-    rl_buf_puts(&b, rl_mask_secret(ctx->arena, best->p, best->n));
-    i += best->n;
-    done = i;
-  }
-  if (done == 0) {
-    rl_buf_free(&b);
-    return s;
-  }
-  rl_buf_put(&b, s + done, len - done);
+  put_masked(ctx, &b, s, 0, len, sp, n);
   const char *out = rl_arena_strndup(ctx->arena, b.ptr, b.len);
   rl_buf_free(&b);
   return out;
@@ -654,7 +711,7 @@ static const char *make_snippet(rl_ctx *ctx, rl_finding *f) {
         }
       }
     }
-    put_masked(ctx, &b, line_off + from, line_off + to, sp, nsp);
+    put_masked(ctx, &b, ctx->src.bytes, line_off + from, line_off + to, sp, nsp);
     if (to < n) rl_buf_puts(&b, "…");
     if (line < last) rl_buf_putc(&b, '\n');
   }
@@ -689,6 +746,7 @@ static uint64_t finding_hash(const rl_ctx *ctx, const rl_finding *f) {
 static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppressions *sup) {
   /* Every secret of the file is known now: write the deferred messages and
    * mask copies of secrets in what the rules wrote. */
+  prepare_masking(ctx);
   for (size_t i = 0; i < ctx->npending; i++) {
     const pending_message *pm = &ctx->pending[i];
     ctx->findings[pm->finding].message = expand_message(ctx, pm->tmpl, &pm->match);
