@@ -79,8 +79,9 @@ struct rl_jsfile {
 
 /* The file being analysed on this thread: rl_js_walk and rl_js_parent take
  * no rl_jsfile, so they find the index and the step count here. One file is
- * analysed per thread at a time (set by rl_jsfile_new, cleared by
- * rl_jsfile_end). */
+ * analysed per thread at a time (set by rl_jsfile_begin, cleared by
+ * rl_jsfile_end); a file a rule opens on the side (another module) counts
+ * against the file being analysed, and its parents come from ts_node_parent. */
 static _Thread_local rl_jsfile *tl_file;
 
 static TSNode null_node(void) {
@@ -157,9 +158,10 @@ rl_jsfile *rl_jsfile_new(rl_source *src, TSNode root, rl_arena *arena) {
   jf->src = src;
   jf->root = root;
   jf->arena = arena;
-  tl_file = jf;
   return jf;
 }
+
+void rl_jsfile_begin(rl_jsfile *jf) { tl_file = jf; }
 
 void rl_jsfile_end(rl_jsfile *jf) {
   if (tl_file == jf) tl_file = NULL;

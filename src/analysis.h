@@ -27,8 +27,11 @@ typedef struct rl_jsfile rl_jsfile;
 /* Per-file analysis state over src/root; symbol tables are built lazily on
  * first use. Lives in arena (no free). */
 rl_jsfile *rl_jsfile_new(rl_source *src, TSNode root, rl_arena *arena);
-/* The file's analysis is over (before its tree is freed): rl_js_parent and
- * rl_js_walk on this thread no longer count against it. */
+/* The file's analysis starts on this thread: until rl_jsfile_end (called
+ * before its tree is freed), rl_js_parent answers from its index and
+ * rl_js_parent and rl_js_walk count their steps against it. Without it,
+ * rl_js_parent is ts_node_parent and nothing is counted. */
+void rl_jsfile_begin(rl_jsfile *jf);
 void rl_jsfile_end(rl_jsfile *jf);
 rl_source *rl_jsfile_source(const rl_jsfile *jf);
 rl_arena *rl_jsfile_arena(const rl_jsfile *jf);

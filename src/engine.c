@@ -703,6 +703,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
 
   rl_jsfile *jf = tree ? rl_ctx_js(&ctx) : NULL;
   if (jf) {
+    rl_jsfile_begin(jf);
     size_t nodes = rl_jsfile_node_count(jf);
     uint64_t steps_max = e->cfg.debug_budget ? e->cfg.debug_budget : (uint64_t)nodes * BUDGET_PER_NODE + BUDGET_FLOOR;
     rl_jsfile_set_budget(jf, steps_max);

@@ -131,6 +131,18 @@ static size_t parse_size(const char *s) {
   return (size_t)(v * mul);
 }
 
+/* Debug only (tests): ROOMLINT_DEBUG_BUDGET, a fixed work budget per file
+ * in analysis steps; 0 when unset. */
+static unsigned long long debug_budget(void) {
+  const char *s = getenv("ROOMLINT_DEBUG_BUDGET");
+  if (!s || !*s) return 0;
+  char *end;
+  errno = 0;
+  unsigned long long b = strtoull(s, &end, 10);
+  if (errno || *end || b == 0 || *s == '-') die_usage("ROOMLINT_DEBUG_BUDGET must be a positive number of steps");
+  return b;
+}
+
 static int parse_int(const char *s, const char *opt, int lo, int hi) {
   char *end;
   errno = 0;
@@ -326,18 +338,7 @@ int main(int argc, char **argv) {
   cfg.fail_on = o.fail_on;
   cfg.verbose = o.verbose;
   cfg.stats = o.stats;
-  /* Debug only (tests): a fixed work budget per file, in steps. */
-  const char *budget = getenv("ROOMLINT_DEBUG_BUDGET");
-  if (budget && *budget) {
-    char *end;
-    errno = 0;
-    unsigned long long b = strtoull(budget, &end, 10);
-    if (errno || *end || b == 0) {
-      fprintf(stderr, "roomlint: ROOMLINT_DEBUG_BUDGET must be a positive number of steps\n");
-      return EXIT_TROUBLE;
-    }
-    cfg.debug_budget = b;
-  }
+  cfg.debug_budget = debug_budget();
 
   rl_engine *e = NULL;
   rl_baseline *baseline = NULL;
