@@ -54,6 +54,9 @@ for fam in $("$GEN" --list); do
   [ "$fam" = reexports ] && n=$((N / 20))
   scan "$fam" "$n" || continue
   scan "$fam" $((4 * n)) || continue
+  if [ "$fam" = member ]; then
+    expect_grep '"id": "query-limited"' "$TMP/$fam-$((4 * n)).json" "a chain too deep to query whole has a note"
+  fi
   s1=$(steps "$TMP/$fam-$n.json")
   s4=$(steps "$TMP/$fam-$((4 * n)).json")
   if [ "$s1" -gt 0 ] && [ "$s4" -le $((5 * s1)) ]; then
