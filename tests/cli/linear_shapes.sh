@@ -4,7 +4,7 @@
 # steps that --stats reports must satisfy steps(4n) <= 5 * steps(n), and every
 # planted finding is reported. Then each family runs once at the size that
 # hung, or lost its deepest findings, before the tree index (100,000 for
-# chains, arrows, JSX and ternaries; 25,000 for bracket nesting, which the
+# member, call and + chains, arrows, JSX and ternaries; 25,000 for bracket nesting, which the
 # parser's bracket guard caps below 30,000; 20,000 for the flat shapes and
 # 10,000 files of re-exports, twice the sizes): it must finish and report every
 # planted finding. Steps, not time, so the test is deterministic; `timeout`
