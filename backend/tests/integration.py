@@ -507,6 +507,10 @@ def suite_auth():
         ({"PORT": "http"}, "PORT", None),
         ({"MAX_BODY_BYTES": "-1"}, "MAX_BODY_BYTES", None),
         ({"HMS_API_BASE": "http://api.example.test/v2"}, "HMS_API_BASE", "api.example.test"),
+        # userinfo hides the real host behind the '@': libcurl would send the token to evil.example
+        ({"HMS_API_BASE": "http://127.0.0.1:80@evil.example/v2"}, "HMS_API_BASE", "evil.example"),
+        ({"HMS_API_BASE": "http://localhost:x@evil.example/v2"}, "HMS_API_BASE", "evil.example"),
+        ({"HMS_API_BASE": "http://[::1]:1@evil.example/v2"}, "HMS_API_BASE", "evil.example"),
         ({"PRIVILEGED_ROLES": "admin"}, "PRIVILEGED_ROLES", None),
         ({"HMS_APP_SECRET_FILE": "/nonexistent"}, "HMS_APP_SECRET", APP_SECRET),
         ({"TLS_CERT_FILE": "/etc/hostname"}, "TLS_", None),
@@ -518,6 +522,11 @@ def suite_auth():
         assert out == "", out
         if value:
             assert value not in err, "%s: value leaked: %r" % (env, err)
+
+    # Near misses of the userinfo refusals still start.
+    for base in ("http://127.0.0.1:9/v2", "http://[::1]:9", "https://api.example.test/v2"):
+        with Server(HMS_API_BASE=base) as srv:
+            assert http(srv.port, "GET", "/healthz").status == 200, base
 
     # Secrets from *_FILE.
     path = os.path.join(TMP, "app_secret")
