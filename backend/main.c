@@ -1,4 +1,4 @@
-/* tokend: environment -> settings -> server -> wait for SIGTERM/SIGINT -> drain -> exit code. */
+/* tokend: environment -> settings -> server -> wait for a stop signal -> drain -> exit code. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,10 +44,16 @@ int main(int argc, char **argv) {
     fprintf(stderr, "tokend: %s\n", err);
     return EXIT_CONFIG;
   }
-  /* Block the stop signals before any thread starts, so only sigwait below ever sees them. */
+  /* Block the signals before any thread starts, so only sigwait below ever sees them. SIGHUP and
+     SIGQUIT stop tokend like SIGTERM, with the drain (there is nothing to reload); SIGUSR1 and SIGUSR2
+     are ignored. Left to their default actions, all of them would kill the process with no drain. */
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);
   sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGHUP);
+  sigaddset(&stop, SIGQUIT);
+  sigaddset(&stop, SIGUSR1);
+  sigaddset(&stop, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &stop, NULL);
   signal(SIGPIPE, SIG_IGN);
   /* After the signal mask, so the writer thread inherits it. Without it, lines are written directly. */
@@ -70,7 +76,10 @@ int main(int argc, char **argv) {
   fflush(stdout);
   tk_log_event(&cfg, TK_LOG_INFO, "started");
 
-  sigwait(&stop, &sig);
+  while (sigwait(&stop, &sig) != 0 || sig == SIGUSR1 || sig == SIGUSR2) {
+    snprintf(msg, sizeof msg, "signal %d: ignored", sig);
+    tk_log_event(&cfg, TK_LOG_INFO, msg);
+  }
   snprintf(msg, sizeof msg, "signal %d: draining", sig);
   tk_log_event(&cfg, TK_LOG_INFO, msg);
   tk_server_drain(server);
