@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Integration tests for tokend: the real binary, raw sockets on 127.0.0.1, standard library only.
 
-usage: integration.py PATH/TO/tokend SUITE    (SUITE: http auth limits tls drain rooms)
+usage: integration.py PATH/TO/tokend SUITE    (SUITE: http auth limits tls drain rooms framing)
 
 Every case starts from a known server configuration, talks HTTP/1.1 over a plain socket (or TLS with a
 throwaway certificate made by the openssl CLI), and checks what a client would see. Each server is
@@ -728,6 +728,100 @@ def suite_drain():
         assert "signal %d: draining" % sig in err, err
 
 
+def exchange(port, raw):
+    """Sends raw bytes, reads until the server closes; returns the list of responses (parsed in turn)."""
+    with connect(port) as s:
+        s.sendall(raw)
+        data = b""
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except ConnectionResetError:
+            pass
+    out = []
+    while data:
+        head, sep, rest = data.partition(b"\r\n\r\n")
+        assert sep, "truncated response: %r" % data[:200]
+        m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
+        n = int(m.group(1)) if m else 0
+        out.append(Response(head + sep + rest[:n]))
+        data = rest[n:]
+    return out
+
+
+def suite_framing():
+    user = hs_token(claims())
+    with Server(CONN_TIMEOUT_SECONDS="10") as srv:
+        p = srv.port
+
+        def refused(raw, status=400, code=None):
+            rs = exchange(p, raw)
+            assert len(rs) == 1, "want one answer, got %d: %r" % (len(rs), [r.raw[:80] for r in rs])
+            expect_error(rs[0], status, code)
+            assert rs[0].headers.get("connection", "").lower() == "close", rs[0].raw[:300]
+            return rs[0]
+
+        # The issue's reproduction: a proxy honouring the last Content-Length sees one request (with a
+        # 56-byte body); tokend must not answer the body as a second request.
+        inner = b"GET /api/config HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " 
+        inner += b"p" * (56 - len(inner) - 4) + b"\r\n\r\n"
+        assert len(inner) == 56
+        refused(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nContent-Length: 56\r\n\r\n" + inner,
+                400, "bad_framing")
+        # Equal duplicates are refused too (RFC 9112 allows merging them; we do not guess).
+        refused(b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n", 400, "bad_framing")
+
+        tok = "POST /api/rooms/%s/token HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n" \
+              "Content-Type: application/json\r\n" % (ROOM, user)
+        body = b'{"role":"guest"}'
+        chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+        tok = tok.encode()
+        # Whitespace before the colon: libmicrohttpd keeps it in the name and does not see chunked.
+        refused(tok + b"Transfer-Encoding : chunked\r\n\r\n" + chunked, 400, "bad_header")
+        refused(tok + b"Transfer-Encoding\t: chunked\r\n\r\n" + chunked, 400, "bad_header")
+        refused(tok + b"Content-Length : 16\r\n\r\n" + body, 400, "bad_header")
+        refused(tok + b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked, 400, "bad_framing")
+        refused(tok + b"Transfer-Encoding: chunked\r\nContent-Length: 16\r\n\r\n" + chunked, 400, "bad_framing")
+        refused(tok + b"Transfer-Encoding: gzip\r\n\r\n" + chunked, 400, "bad_framing")
+        refused(tok + b"Transfer-Encoding: chunked, gzip\r\n\r\n" + chunked, 400, "bad_framing")
+        refused(tok + b"Transfer-Encoding: chunked, chunked\r\n\r\n" + chunked, 400, "bad_framing")
+        refused(tok + b"Transfer-Encoding: gzip, chunked\r\n\r\n" + chunked, 501, "unsupported_transfer_coding")
+        refused(tok.replace(b"HTTP/1.1", b"HTTP/1.0") + b"Transfer-Encoding: chunked\r\n\r\n" + chunked, 400)
+        # Header sections that are not what they seem.
+        refused(b"GET /healthz HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400, "bad_header")
+        refused(tok + b"Authorization: Bearer x\r\nContent-Length: 16\r\n\r\n" + body, 400, "bad_header")
+        refused(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400, "bad_header")
+        refused(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: ab\r\r\n\r\n", 400, "bad_header")
+        refused(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\nX-B: c\r\n\r\n", 400, "bad_header")
+        refused(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n", 400, "bad_header")
+        refused(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\x01b\r\n\r\n", 400, "bad_header")
+        refused(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: ab\r\n cd\r\n\r\n", 400, "bad_header")
+        refused(b"GET /healthz HTTP/1.1\r\nHost: x\nX-A: ab\r\n\r\n", 400, "bad_header")
+        # Near misses are served.
+        for extra in (b"X-Empty:\r\n", b"X-Sp: a b \r\n", b"X-Tab: a\tb\r\n", b"X-Utf8: caf\xc3\xa9\r\n",
+                      b"Content-Length: 0\r\n"):
+            rs = exchange(p, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + extra + b"Connection: close\r\n\r\n")
+            assert [r.status for r in rs] == [200], (extra, [r.raw[:100] for r in rs])
+        rs = exchange(p, tok + b"Transfer-Encoding: Chunked\r\nConnection: close\r\n\r\n" + chunked)
+        assert [r.status for r in rs] == [200], [r.raw[:200] for r in rs]
+        verify_minted(rs[0].json()["token"])
+
+        # Large header sections get an answer: ours (JSON) up to libmicrohttpd's per-connection memory,
+        # libmicrohttpd's own 431 beyond it. Only a ~200-byte band just below that limit is closed
+        # without one (see README: no room is left to write an answer), so the steps avoid it.
+        for n in list(range(9000, 32000, 1000)) + [16000, 16100]:
+            rs = exchange(p, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * n + b"\r\n\r\n")
+            assert len(rs) == 1, "%d bytes: %d answers" % (n, len(rs))
+            expect_error(rs[0], 431, "headers_too_large")
+        for n in (33000, 40000, 100000):
+            rs = exchange(p, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * n + b"\r\n\r\n")
+            assert [r.status for r in rs] == [431], n
+        assert http(p, "GET", "/healthz").status == 200
+
+
 class FakeHms(httpserver.BaseHTTPRequestHandler):
     """A loopback stand-in for the 100ms REST API: checks the management token, records the request."""
     records = []
@@ -835,7 +929,7 @@ def suite_rooms():
 
 
 SUITES = {"http": suite_http, "auth": suite_auth, "limits": suite_limits, "tls": suite_tls,
-          "drain": suite_drain, "rooms": suite_rooms}
+          "drain": suite_drain, "rooms": suite_rooms, "framing": suite_framing}
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[2] not in SUITES:
