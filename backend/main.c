@@ -31,7 +31,7 @@ int main(int argc, char **argv) {
   tk_server *server = NULL;
   char err[256], msg[128];
   sigset_t stop;
-  int sig = 0;
+  int sig = 0, aborted = 0;
   double deadline;
   const struct timespec tick = {0, 10 * 1000 * 1000};
 
@@ -84,9 +84,18 @@ int main(int argc, char **argv) {
   tk_log_event(&cfg, TK_LOG_INFO, msg);
   tk_server_drain(server);
   deadline = monotonic() + cfg.grace;
-  while (tk_server_inflight(server) > 0 && monotonic() < deadline)
+  /* Every open connection is served until it has had its Connection: close answer or sat idle
+     briefly: a keep-alive client may have sent its next request already. */
+  while ((tk_server_open(server) > 0 || tk_server_inflight(server) > 0) && monotonic() < deadline) {
+    /* A call to 100ms takes up to a second to abandon: started a second early, its 502 still goes
+       out within the grace period. */
+    if (!aborted && monotonic() >= deadline - 1.0) {
+      tk_server_abort_upstream(server);
+      aborted = 1;
+    }
     nanosleep(&tick, NULL);
-  if (tk_server_inflight(server) > 0)
+  }
+  if (tk_server_open(server) > 0 || tk_server_inflight(server) > 0)
     tk_log_event(&cfg, TK_LOG_WARN, "grace period over; closing requests still in flight");
   tk_server_free(server);
   curl_global_cleanup();

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +39,16 @@
 #define BODY_INLINE 256 /* bodies up to this size stay in the request; larger ones get max_body bytes */
 #define RESPONSE_MAX 8192 /* any response we write ourselves: a token, four short fields, escaped sub */
 #define LOG_LINE_MAX 512
+#define DRAIN_IDLE 0.5 /* seconds: while draining, a connection idle this long is closed */
+
+/* One open connection, from libmicrohttpd's STARTED to its CLOSED notification. */
+typedef struct conn_node {
+  struct conn_node *next, *prev;
+  MHD_socket fd;
+  ino_t ino;               /* the socket's inode: the fd is only shut while it still names this socket */
+  atomic_int busy;         /* a request has started and not completed */
+  _Atomic double idle_since; /* monotonic time of the last completed request (or the accept) */
+} conn_node;
 
 struct tk_server {
   const tk_config *cfg;
@@ -51,6 +63,10 @@ struct tk_server {
   atomic_int inflight;
   atomic_int draining; /* 0 serving, 1 stopping the listener, 2 listener gone */
   atomic_int upstream_running; /* create_room_job threads alive */
+  pthread_mutex_t conns_mu; /* guards the list; held while a socket in it is shut, so it is never closed meanwhile */
+  conn_node *conns;
+  int n_conns;
+  double drain_t0;
   unsigned port;
 };
 
@@ -771,6 +787,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     *con_cls = r;
     atomic_fetch_add(&s->inflight, 1);
     r->t0 = monotonic();
+    {
+      const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+      if (ci != NULL && ci->socket_context != NULL)
+        atomic_fetch_add(&((conn_node *)ci->socket_context)->busy, 1);
+    }
     for (; method[i] && i < sizeof r->method - 1; i++)
       r->method[i] = (method[i] >= 'A' && method[i] <= 'Z') ? method[i] : '?';
     return begin(s, c, r, url, method, version);
@@ -811,9 +832,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
   tk_server *s = cls;
   req *r = *con_cls;
-  (void)c;
+  const union MHD_ConnectionInfo *ci;
   if (r == NULL)
     return;
+  ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  if (ci != NULL && ci->socket_context != NULL) {
+    conn_node *n = ci->socket_context;
+    atomic_store(&n->idle_since, monotonic());
+    atomic_fetch_sub(&n->busy, 1);
+  }
   log_request(s, r, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
   tk_user_clear(&r->user);
   json_decref(r->pending);
@@ -823,6 +850,46 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
   free(r);
   *con_cls = NULL;
   atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* Keeps the list of open connections, so that a drain can wait for each of them and close the idle ones. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+  tk_server *s = cls;
+  conn_node *n = *socket_context;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    n = calloc(1, sizeof *n);
+    if (n == NULL)
+      return; /* untracked: the drain cannot close it early, MHD_stop_daemon still does */
+    struct stat st;
+    n->fd = ci != NULL && fstat(ci->connect_fd, &st) == 0 ? ci->connect_fd : MHD_INVALID_SOCKET;
+    n->ino = n->fd != MHD_INVALID_SOCKET ? st.st_ino : 0;
+    atomic_init(&n->busy, 0);
+    atomic_init(&n->idle_since, monotonic());
+    pthread_mutex_lock(&s->conns_mu);
+    n->next = s->conns;
+    if (s->conns != NULL)
+      s->conns->prev = n;
+    s->conns = n;
+    s->n_conns++;
+    pthread_mutex_unlock(&s->conns_mu);
+    *socket_context = n;
+    return;
+  }
+  if (n == NULL)
+    return;
+  pthread_mutex_lock(&s->conns_mu);
+  if (n->prev != NULL)
+    n->prev->next = n->next;
+  else
+    s->conns = n->next;
+  if (n->next != NULL)
+    n->next->prev = n->prev;
+  s->n_conns--;
+  pthread_mutex_unlock(&s->conns_mu);
+  free(n);
+  *socket_context = NULL;
 }
 
 /* ---- lifecycle ----------------------------------------------------------------------------------- */
@@ -847,6 +914,7 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
     return errf(err, err_len, "out of memory");
   s->cfg = cfg;
   s->quiesced = MHD_INVALID_SOCKET;
+  pthread_mutex_init(&s->conns_mu, NULL);
   s->key.access_key = cfg->access_key;
   s->key.secret = cfg->app_secret;
   s->key.secret_len = cfg->app_secret_len;
@@ -902,6 +970,7 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
     flags |= MHD_USE_IPv6;
   }
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout, NULL};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns, NULL};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL};
@@ -953,7 +1022,34 @@ void tk_server_drain(tk_server *s) {
      connections are refused) and closed only in tk_server_free. */
   if (s->quiesced != MHD_INVALID_SOCKET)
     shutdown(s->quiesced, SHUT_RDWR);
+  s->drain_t0 = monotonic();
   atomic_store(&s->draining, 2); /* draining answers may go out now */
+}
+
+int tk_server_open(tk_server *s) {
+  const double now = monotonic();
+  int n;
+  pthread_mutex_lock(&s->conns_mu);
+  for (conn_node *c = s->conns; c != NULL; c = c->next) {
+    double since = atomic_load(&c->idle_since);
+    int unread = 0;
+    struct stat st;
+    if (since < s->drain_t0)
+      since = s->drain_t0;
+    /* Idle: no request in progress, none waiting in the socket, and none for DRAIN_IDLE. The
+       connection is shut, so libmicrohttpd closes it; a client that writes at this very moment loses
+       the race every idle keep-alive close has. Busy ones get Connection: close on their answer. */
+    if (c->fd != MHD_INVALID_SOCKET && atomic_load(&c->busy) == 0 && now - since >= DRAIN_IDLE &&
+        fstat(c->fd, &st) == 0 && st.st_ino == c->ino && ioctl(c->fd, FIONREAD, &unread) == 0 && unread == 0)
+      shutdown(c->fd, SHUT_RDWR);
+  }
+  n = s->n_conns;
+  pthread_mutex_unlock(&s->conns_mu);
+  return n;
+}
+
+void tk_server_abort_upstream(tk_server *s) {
+  tk_hms_abort(s->hms);
 }
 
 int tk_server_inflight(const tk_server *s) {
@@ -964,7 +1060,9 @@ void tk_server_free(tk_server *s) {
   const struct timespec tick = {0, 10 * 1000 * 1000};
   if (s == NULL)
     return;
-  /* Room creations in flight hold suspended connections; they end within libcurl's timeout. */
+  /* Room creations in flight hold suspended connections; aborted, they end within about a second. */
+  if (s->hms != NULL)
+    tk_hms_abort(s->hms);
   while (atomic_load(&s->upstream_running) > 0)
     nanosleep(&tick, NULL);
   if (s->d != NULL)
@@ -976,5 +1074,6 @@ void tk_server_free(tk_server *s) {
   tk_verifier_free(s->verifier);
   tk_hmac_free(s->app_hmac);
   tk_hmac_free(s->log_hmac);
+  pthread_mutex_destroy(&s->conns_mu);
   free(s);
 }
