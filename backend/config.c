@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <openssl/crypto.h>
 
 #include "tokend.h"
@@ -195,17 +196,40 @@ static int plain(loader *l, char **out, const char *name, const char *dflt) {
   return *out == NULL ? bad(l, name, "out of memory") : TK_OK;
 }
 
-/* https anywhere; plain http only to a loopback stand-in (tests, local development). */
-static int api_base_ok(const char *s) {
-  static const char *const local[] = {"http://127.0.0.1", "http://localhost", "http://[::1]"};
-  if (strncmp(s, "https://", 8) == 0)
-    return s[8] != '\0' && s[8] != '/';
-  for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) {
-    size_t k = strlen(local[i]);
-    if (strncmp(s, local[i], k) == 0 && (s[k] == ':' || s[k] == '/' || s[k] == '\0'))
-      return 1;
+/* https anywhere; plain http only to a loopback stand-in (tests, local development). The URL is parsed
+   by libcurl's own parser, the one that later sends the request, so the host checked is the host
+   contacted: "http://127.0.0.1:80@evil.example/" has userinfo and the host evil.example. Userinfo is
+   refused in every URL setting: credentials never belong in one, and it is how such a URL is disguised. */
+static int url_ok(const char *s, int allow_loopback_http) {
+  static const char *const local[] = {"127.0.0.1", "localhost", "[::1]"};
+  CURLU *u = curl_url();
+  char *scheme = NULL, *host = NULL, *user = NULL, *password = NULL, *options = NULL;
+  const char *sep = strstr(s, "://");
+  int ok = 0;
+  /* libcurl reads "https:///v2" as the host "v2"; a URL whose authority is empty is a mistake */
+  if (sep == NULL || sep[3] == '/' || u == NULL || curl_url_set(u, CURLUPART_URL, s, 0) != CURLUE_OK)
+    goto cleanup;
+  if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+      curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0')
+    goto cleanup;
+  if (curl_url_get(u, CURLUPART_USER, &user, 0) != CURLUE_NO_USER ||
+      curl_url_get(u, CURLUPART_PASSWORD, &password, 0) != CURLUE_NO_PASSWORD ||
+      curl_url_get(u, CURLUPART_OPTIONS, &options, 0) != CURLUE_NO_OPTIONS)
+    goto cleanup;
+  if (strcmp(scheme, "https") == 0)
+    ok = 1;
+  else if (strcmp(scheme, "http") == 0 && allow_loopback_http) {
+    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++)
+      ok |= strcmp(host, local[i]) == 0;
   }
-  return 0;
+cleanup:
+  curl_free(scheme);
+  curl_free(host);
+  curl_free(user);
+  curl_free(password);
+  curl_free(options);
+  curl_url_cleanup(u);
+  return ok;
 }
 
 static int load(loader *l, tk_config *c) {
@@ -227,8 +251,9 @@ static int load(loader *l, tk_config *c) {
   if (c->template_id == NULL || !charset_ok(c->template_id, 64, "_-"))
     return bad(l, "HMS_TEMPLATE_ID", "required, 1..64 of [A-Za-z0-9_-]");
   TRY(plain(l, &c->api_base, "HMS_API_BASE", "https://api.100ms.live/v2"));
-  if (!api_base_ok(c->api_base))
-    return bad(l, "HMS_API_BASE", "must be an https:// URL (http:// only for a loopback host)");
+  if (!url_ok(c->api_base, 1))
+    return bad(l, "HMS_API_BASE",
+               "must be an https:// URL without userinfo (http:// only for a loopback host)");
   while (strlen(c->api_base) > 8 && c->api_base[strlen(c->api_base) - 1] == '/')
     c->api_base[strlen(c->api_base) - 1] = '\0';
 

@@ -1,6 +1,7 @@
 #include "hms.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ struct tk_hms {
   pthread_mutex_t mu; /* guards the cache below */
   char *token;
   int64_t expires;
+  atomic_int abort; /* set by tk_hms_abort: calls in progress give up */
 };
 
 int tk_hms_new(tk_hms **out, const tk_mint_key *key, const char *api_base, const char *template_id,
@@ -42,6 +44,20 @@ void tk_hms_free(tk_hms *h) {
   pthread_mutex_destroy(&h->mu);
   free(h->token);
   free(h);
+}
+
+void tk_hms_abort(tk_hms *h) {
+  atomic_store(&h->abort, 1);
+}
+
+/* libcurl calls this at least once a second during a transfer; non-zero makes it stop. */
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
+  tk_hms *h = ctx;
+  (void)dltotal;
+  (void)dlnow;
+  (void)ultotal;
+  (void)ulnow;
+  return atomic_load(&h->abort);
 }
 
 int tk_hms_management_token(tk_hms *h, char **out, int64_t now) {
@@ -128,6 +144,9 @@ int tk_hms_create_room(tk_hms *h, json_t **out, const char *name, const char *de
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, h);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   rc = TK_EINVAL;
   if (curl_easy_perform(curl) != CURLE_OK)
     goto cleanup;

@@ -17,6 +17,9 @@ int tk_hms_new(tk_hms **out, const tk_mint_key *key, const char *api_base, const
                tk_random_fn rnd, void *rnd_ctx);
 void tk_hms_free(tk_hms *h);
 
+/* Makes every call in progress, and every later one, give up within about a second (shutting down). */
+void tk_hms_abort(tk_hms *h);
+
 /* The current management token at time `now`: the cached one, or a fresh one when the cached one is
    within TK_HMS_MGMT_MARGIN of expiry. Caller frees *out with free(). */
 int tk_hms_management_token(tk_hms *h, char **out, int64_t now);

@@ -1,4 +1,4 @@
-/* tokend: environment -> settings -> server -> wait for SIGTERM/SIGINT -> drain -> exit code. */
+/* tokend: environment -> settings -> server -> wait for a stop signal -> drain -> exit code. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,7 +31,7 @@ int main(int argc, char **argv) {
   tk_server *server = NULL;
   char err[256], msg[128];
   sigset_t stop;
-  int sig = 0;
+  int sig = 0, aborted = 0;
   double deadline;
   const struct timespec tick = {0, 10 * 1000 * 1000};
 
@@ -44,10 +44,16 @@ int main(int argc, char **argv) {
     fprintf(stderr, "tokend: %s\n", err);
     return EXIT_CONFIG;
   }
-  /* Block the stop signals before any thread starts, so only sigwait below ever sees them. */
+  /* Block the signals before any thread starts, so only sigwait below ever sees them. SIGHUP and
+     SIGQUIT stop tokend like SIGTERM, with the drain (there is nothing to reload); SIGUSR1 and SIGUSR2
+     are ignored. Left to their default actions, all of them would kill the process with no drain. */
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);
   sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGHUP);
+  sigaddset(&stop, SIGQUIT);
+  sigaddset(&stop, SIGUSR1);
+  sigaddset(&stop, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &stop, NULL);
   signal(SIGPIPE, SIG_IGN);
   /* After the signal mask, so the writer thread inherits it. Without it, lines are written directly. */
@@ -70,14 +76,26 @@ int main(int argc, char **argv) {
   fflush(stdout);
   tk_log_event(&cfg, TK_LOG_INFO, "started");
 
-  sigwait(&stop, &sig);
+  while (sigwait(&stop, &sig) != 0 || sig == SIGUSR1 || sig == SIGUSR2) {
+    snprintf(msg, sizeof msg, "signal %d: ignored", sig);
+    tk_log_event(&cfg, TK_LOG_INFO, msg);
+  }
   snprintf(msg, sizeof msg, "signal %d: draining", sig);
   tk_log_event(&cfg, TK_LOG_INFO, msg);
   tk_server_drain(server);
   deadline = monotonic() + cfg.grace;
-  while (tk_server_inflight(server) > 0 && monotonic() < deadline)
+  /* Every open connection is served until it has had its Connection: close answer or sat idle
+     briefly: a keep-alive client may have sent its next request already. */
+  while ((tk_server_open(server) > 0 || tk_server_inflight(server) > 0) && monotonic() < deadline) {
+    /* A call to 100ms takes up to a second to abandon: started a second early, its 502 still goes
+       out within the grace period. */
+    if (!aborted && monotonic() >= deadline - 1.0) {
+      tk_server_abort_upstream(server);
+      aborted = 1;
+    }
     nanosleep(&tick, NULL);
-  if (tk_server_inflight(server) > 0)
+  }
+  if (tk_server_open(server) > 0 || tk_server_inflight(server) > 0)
     tk_log_event(&cfg, TK_LOG_WARN, "grace period over; closing requests still in flight");
   tk_server_free(server);
   curl_global_cleanup();

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +31,7 @@
 #include "userjwt.h"
 
 #define HEADERS_MAX 8192                 /* our own cap on all request headers -> 431 */
-#define CONN_MEMORY (16 * 1024)          /* libmicrohttpd's per-connection pool; beyond it, its own 431 */
+#define CONN_MEMORY (32 * 1024) /* libmicrohttpd's per-connection pool; beyond it, its own 431 */
 #define ROOM_ID_LEN 24                   /* 100ms room ids: 24 lowercase hex characters */
 #define ROOM_NAME_MAX 80
 #define ROOM_DESCRIPTION_MAX 500
@@ -37,6 +39,16 @@
 #define BODY_INLINE 256 /* bodies up to this size stay in the request; larger ones get max_body bytes */
 #define RESPONSE_MAX 8192 /* any response we write ourselves: a token, four short fields, escaped sub */
 #define LOG_LINE_MAX 512
+#define DRAIN_IDLE 0.5 /* seconds: while draining, a connection idle this long is closed */
+
+/* One open connection, from libmicrohttpd's STARTED to its CLOSED notification. */
+typedef struct conn_node {
+  struct conn_node *next, *prev;
+  MHD_socket fd;
+  ino_t ino;               /* the socket's inode: the fd is only shut while it still names this socket */
+  atomic_int busy;         /* a request has started and not completed */
+  _Atomic double idle_since; /* monotonic time of the last completed request (or the accept) */
+} conn_node;
 
 struct tk_server {
   const tk_config *cfg;
@@ -51,6 +63,10 @@ struct tk_server {
   atomic_int inflight;
   atomic_int draining; /* 0 serving, 1 stopping the listener, 2 listener gone */
   atomic_int upstream_running; /* create_room_job threads alive */
+  pthread_mutex_t conns_mu; /* guards the list; held while a socket in it is shut, so it is never closed meanwhile */
+  conn_node *conns;
+  int n_conns;
+  double drain_t0;
   unsigned port;
 };
 
@@ -75,6 +91,7 @@ typedef struct req {
   json_t *upstream_room; /* 100ms's answer, owned */
   int upstream_rc, upstream_done;
   int drain_seen; /* 0 = not looked yet, 1 = serving, 2 = draining: one answer per request */
+  int must_close; /* the request's framing cannot be trusted: answer, then close the connection */
   char body_inline[BODY_INLINE]; /* last, and never zeroed: only body_len bytes of it are ever read */
 } req;
 
@@ -232,7 +249,7 @@ static enum MHD_Result respond(tk_server *s, struct MHD_Connection *c, req *r, u
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   if (hname != NULL)
     MHD_add_response_header(resp, hname, hval);
-  if (draining(s, r))
+  if (draining(s, r) || r->must_close)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
   ret = MHD_queue_response(c, status, resp);
   MHD_destroy_response(resp);
@@ -313,6 +330,134 @@ static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const
   return MHD_YES;
 }
 
+/* ---- framing: what a proxy in front could read differently from us is refused ------------------ */
+
+typedef struct {
+  unsigned content_length, transfer_encoding, host, authorization;
+  const char *cl, *te; /* the values, when present */
+  size_t cl_len, te_len;
+  int bad_name, bad_value;
+} header_scan;
+
+/* RFC 9110 token characters: what a field name may be made of. */
+static int is_tchar(unsigned char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+         (ch != '\0' && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
+}
+
+static int name_is(const char *key, size_t n, const char *want) {
+  return n == strlen(want) && strncasecmp(key, want, n) == 0;
+}
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_len,
+                                   const char *value, size_t value_len) {
+  header_scan *h = cls;
+  (void)kind;
+  for (size_t i = 0; i < key_len; i++)
+    h->bad_name |= !is_tchar((unsigned char)key[i]);
+  /* "Transfer-Encoding : chunked" reaches us as the name "Transfer-Encoding " (libmicrohttpd keeps the
+     space), which it does not take as chunked while a lenient proxy would: refused by the loop above. */
+  h->bad_name |= key_len == 0;
+  for (size_t i = 0; i < value_len; i++) {
+    unsigned char ch = (unsigned char)value[i];
+    h->bad_value |= (ch < 0x20 && ch != '\t') || ch == 0x7f; /* a bare CR, or any other control */
+  }
+  /* libmicrohttpd 0.9.75 parses in place: a line "name: value CR LF" leaves value[len] and value[len+1]
+     as the two NULs it wrote over CR LF, and the next line (or the empty line ending the header section)
+     starts at value[len+2]. A NUL inside the value cuts it short, so value[len+1] is the byte after that
+     NUL; a line ended by a bare LF has the next line's first byte there; an obsolete line folding starts
+     the next line with a space or tab. All three are refused. These bytes are inside the header section
+     libmicrohttpd holds, which always ends with an empty line. */
+  if (value != NULL) {
+    h->bad_value |= value[value_len + 1] != '\0';
+    h->bad_value |= value[value_len + 1] == '\0' && (value[value_len + 2] == ' ' || value[value_len + 2] == '\t');
+  }
+  if (name_is(key, key_len, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+    h->content_length++;
+    h->cl = value;
+    h->cl_len = value_len;
+  } else if (name_is(key, key_len, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+    h->transfer_encoding++;
+    h->te = value;
+    h->te_len = value_len;
+  } else if (name_is(key, key_len, MHD_HTTP_HEADER_HOST)) {
+    h->host++;
+  } else if (name_is(key, key_len, MHD_HTTP_HEADER_AUTHORIZATION)) {
+    h->authorization++;
+  }
+  return MHD_YES;
+}
+
+/* What a Transfer-Encoding value asks for: 0 plain "chunked" (all we take), 400 when the body length
+   cannot be known (chunked missing, not last, or twice), 501 for another coding before a final chunked. */
+static unsigned transfer_coding(const char *v, size_t n) {
+  size_t i = 0, codings = 0, chunked = 0;
+  int last_chunked = 0;
+  while (i < n) {
+    size_t a, b;
+    while (i < n && (v[i] == ' ' || v[i] == '\t'))
+      i++;
+    a = i;
+    while (i < n && v[i] != ',')
+      i++;
+    b = i;
+    while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t'))
+      b--;
+    if (b == a)
+      return MHD_HTTP_BAD_REQUEST;
+    codings++;
+    last_chunked = b - a == 7 && strncasecmp(v + a, "chunked", 7) == 0;
+    chunked += (size_t)last_chunked;
+    if (i < n)
+      i++; /* the comma */
+  }
+  if (codings == 0 || !last_chunked || chunked > 1)
+    return MHD_HTTP_BAD_REQUEST;
+  return codings == 1 ? 0 : MHD_HTTP_NOT_IMPLEMENTED;
+}
+
+/* Refuses, with the connection closed after the answer, every request whose end a proxy in front of
+   tokend could place elsewhere than libmicrohttpd does (RFC 9112 section 6.3), and header sections
+   that are not what they seem. Returns 1 and queues the answer in *ret when refused. */
+static int refuse_framing(tk_server *s, struct MHD_Connection *c, req *r, const char *version,
+                          enum MHD_Result *ret) {
+  header_scan h;
+  const char *why = NULL, *code = "bad_framing";
+  unsigned status = MHD_HTTP_BAD_REQUEST;
+  memset(&h, 0, sizeof h);
+  MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &h);
+  if (h.bad_name) {
+    code = "bad_header";
+    why = "a header name is not a token (no spaces before the colon)";
+  } else if (h.bad_value) {
+    code = "bad_header";
+    why = "a header value holds a control character or NUL, or a line is folded or not ended by CRLF";
+  } else if (h.host > 1 || h.authorization > 1) {
+    code = "bad_header";
+    why = "Host and Authorization may appear once";
+  } else if (h.content_length > 1) {
+    why = "Content-Length appears more than once";
+  } else if (h.content_length == 1 && (h.cl_len == 0 || h.cl_len > 18 || strspn(h.cl, "0123456789") != h.cl_len)) {
+    why = "Content-Length is not a decimal number";
+  } else if (h.transfer_encoding > 0 && h.content_length > 0) {
+    why = "send Content-Length or Transfer-Encoding, not both";
+  } else if (h.transfer_encoding > 1) {
+    why = "Transfer-Encoding appears more than once";
+  } else if (h.transfer_encoding == 1 && strcmp(version, MHD_HTTP_VERSION_1_1) != 0) {
+    why = "Transfer-Encoding needs HTTP/1.1";
+  } else if (h.transfer_encoding == 1 && (status = transfer_coding(h.te, h.te_len)) != 0) {
+    if (status == MHD_HTTP_NOT_IMPLEMENTED)
+      code = "unsupported_transfer_coding";
+    why = status == MHD_HTTP_NOT_IMPLEMENTED ? "only the chunked transfer coding is supported"
+                                             : "chunked must be the final transfer coding, once";
+  }
+  if (why == NULL)
+    return 0;
+  r->must_close = 1;
+  *ret = fail(s, c, r, status, code, why);
+  return 1;
+}
+
 static int is_json(const char *ct) {
   static const char want[] = "application/json";
   size_t n = sizeof want - 1;
@@ -350,13 +495,16 @@ static int authenticate(tk_server *s, struct MHD_Connection *c, req *r, enum MHD
 
 /* Everything that can be decided from the request line and headers, before any body is read.
    Returns MHD_YES with r->status still 0 when the request may proceed to its body. */
-static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, const char *url, const char *method) {
+static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, const char *url, const char *method,
+                            const char *version) {
   const struct route_def *rd;
   const char *cl;
   size_t header_bytes = 0;
   enum MHD_Result ret = MHD_YES;
   int wait;
 
+  if (refuse_framing(s, c, r, version, &ret))
+    return ret;
   MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_size, &header_bytes);
   if (header_bytes > HEADERS_MAX)
     return fail(s, c, r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", "request headers too large");
@@ -387,9 +535,6 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
     return fail(s, c, r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                 "Content-Type must be application/json");
   cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-  /* Both framings at once is how requests are smuggled past proxies; refuse rather than pick one. */
-  if (cl != NULL && MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
-    return fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_framing", "send Content-Length or Transfer-Encoding, not both");
   if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg->max_body)
     return fail(s, c, r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", "request body too large");
   return MHD_YES;
@@ -633,7 +778,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   void **con_cls) {
   tk_server *s = cls;
   req *r = *con_cls;
-  (void)version;
   if (r == NULL) {
     size_t i = 0;
     r = malloc(sizeof *r);
@@ -643,9 +787,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     *con_cls = r;
     atomic_fetch_add(&s->inflight, 1);
     r->t0 = monotonic();
+    {
+      const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+      if (ci != NULL && ci->socket_context != NULL)
+        atomic_fetch_add(&((conn_node *)ci->socket_context)->busy, 1);
+    }
     for (; method[i] && i < sizeof r->method - 1; i++)
       r->method[i] = (method[i] >= 'A' && method[i] <= 'Z') ? method[i] : '?';
-    return begin(s, c, r, url, method);
+    return begin(s, c, r, url, method, version);
   }
   if (r->status != 0) { /* answered early; ignore whatever body follows */
     *upload_data_size = 0;
@@ -683,9 +832,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
   tk_server *s = cls;
   req *r = *con_cls;
-  (void)c;
+  const union MHD_ConnectionInfo *ci;
   if (r == NULL)
     return;
+  ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  if (ci != NULL && ci->socket_context != NULL) {
+    conn_node *n = ci->socket_context;
+    atomic_store(&n->idle_since, monotonic());
+    atomic_fetch_sub(&n->busy, 1);
+  }
   log_request(s, r, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
   tk_user_clear(&r->user);
   json_decref(r->pending);
@@ -695,6 +850,46 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
   free(r);
   *con_cls = NULL;
   atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* Keeps the list of open connections, so that a drain can wait for each of them and close the idle ones. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+  tk_server *s = cls;
+  conn_node *n = *socket_context;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    n = calloc(1, sizeof *n);
+    if (n == NULL)
+      return; /* untracked: the drain cannot close it early, MHD_stop_daemon still does */
+    struct stat st;
+    n->fd = ci != NULL && fstat(ci->connect_fd, &st) == 0 ? ci->connect_fd : MHD_INVALID_SOCKET;
+    n->ino = n->fd != MHD_INVALID_SOCKET ? st.st_ino : 0;
+    atomic_init(&n->busy, 0);
+    atomic_init(&n->idle_since, monotonic());
+    pthread_mutex_lock(&s->conns_mu);
+    n->next = s->conns;
+    if (s->conns != NULL)
+      s->conns->prev = n;
+    s->conns = n;
+    s->n_conns++;
+    pthread_mutex_unlock(&s->conns_mu);
+    *socket_context = n;
+    return;
+  }
+  if (n == NULL)
+    return;
+  pthread_mutex_lock(&s->conns_mu);
+  if (n->prev != NULL)
+    n->prev->next = n->next;
+  else
+    s->conns = n->next;
+  if (n->next != NULL)
+    n->next->prev = n->prev;
+  s->n_conns--;
+  pthread_mutex_unlock(&s->conns_mu);
+  free(n);
+  *socket_context = NULL;
 }
 
 /* ---- lifecycle ----------------------------------------------------------------------------------- */
@@ -719,6 +914,7 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
     return errf(err, err_len, "out of memory");
   s->cfg = cfg;
   s->quiesced = MHD_INVALID_SOCKET;
+  pthread_mutex_init(&s->conns_mu, NULL);
   s->key.access_key = cfg->access_key;
   s->key.secret = cfg->app_secret;
   s->key.secret_len = cfg->app_secret_len;
@@ -774,6 +970,7 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
     flags |= MHD_USE_IPv6;
   }
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout, NULL};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns, NULL};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL};
@@ -825,7 +1022,34 @@ void tk_server_drain(tk_server *s) {
      connections are refused) and closed only in tk_server_free. */
   if (s->quiesced != MHD_INVALID_SOCKET)
     shutdown(s->quiesced, SHUT_RDWR);
+  s->drain_t0 = monotonic();
   atomic_store(&s->draining, 2); /* draining answers may go out now */
+}
+
+int tk_server_open(tk_server *s) {
+  const double now = monotonic();
+  int n;
+  pthread_mutex_lock(&s->conns_mu);
+  for (conn_node *c = s->conns; c != NULL; c = c->next) {
+    double since = atomic_load(&c->idle_since);
+    int unread = 0;
+    struct stat st;
+    if (since < s->drain_t0)
+      since = s->drain_t0;
+    /* Idle: no request in progress, none waiting in the socket, and none for DRAIN_IDLE. The
+       connection is shut, so libmicrohttpd closes it; a client that writes at this very moment loses
+       the race every idle keep-alive close has. Busy ones get Connection: close on their answer. */
+    if (c->fd != MHD_INVALID_SOCKET && atomic_load(&c->busy) == 0 && now - since >= DRAIN_IDLE &&
+        fstat(c->fd, &st) == 0 && st.st_ino == c->ino && ioctl(c->fd, FIONREAD, &unread) == 0 && unread == 0)
+      shutdown(c->fd, SHUT_RDWR);
+  }
+  n = s->n_conns;
+  pthread_mutex_unlock(&s->conns_mu);
+  return n;
+}
+
+void tk_server_abort_upstream(tk_server *s) {
+  tk_hms_abort(s->hms);
 }
 
 int tk_server_inflight(const tk_server *s) {
@@ -836,7 +1060,9 @@ void tk_server_free(tk_server *s) {
   const struct timespec tick = {0, 10 * 1000 * 1000};
   if (s == NULL)
     return;
-  /* Room creations in flight hold suspended connections; they end within libcurl's timeout. */
+  /* Room creations in flight hold suspended connections; aborted, they end within about a second. */
+  if (s->hms != NULL)
+    tk_hms_abort(s->hms);
   while (atomic_load(&s->upstream_running) > 0)
     nanosleep(&tick, NULL);
   if (s->d != NULL)
@@ -848,5 +1074,6 @@ void tk_server_free(tk_server *s) {
   tk_verifier_free(s->verifier);
   tk_hmac_free(s->app_hmac);
   tk_hmac_free(s->log_hmac);
+  pthread_mutex_destroy(&s->conns_mu);
   free(s);
 }

@@ -17,6 +17,14 @@ unsigned tk_server_port(const tk_server *s);
 /* Stops accepting new connections; readyz answers 503 and every response carries Connection: close. */
 void tk_server_drain(tk_server *s);
 
+/* While draining: closes the connections that have sat idle briefly (no request in progress or
+   waiting) and returns how many connections are still open. Busy ones close after their
+   Connection: close answer. */
+int tk_server_open(tk_server *s);
+
+/* Room creations waiting on 100ms give up within about a second and are answered 502. */
+void tk_server_abort_upstream(tk_server *s);
+
 /* Requests that have started and not yet completed. */
 int tk_server_inflight(const tk_server *s);
 

@@ -86,6 +86,18 @@ static void config__refusals_name_the_variable(void **state) {
   expect_refused((const char *const[]){"PRIVILEGED_ROLES", "admin", NULL}, "PRIVILEGED_ROLES", NULL);
   expect_refused((const char *const[]){"HMS_API_BASE", "http://api.example.test", NULL}, "HMS_API_BASE", NULL);
   expect_refused((const char *const[]){"HMS_API_BASE", "http://127.0.0.1.example.test", NULL}, "HMS_API_BASE", NULL);
+  /* userinfo moves the real host behind the '@' (libcurl would connect to evil.example) */
+  expect_refused((const char *const[]){"HMS_API_BASE", "http://127.0.0.1:80@evil.example/v2", NULL}, "HMS_API_BASE",
+                 "evil.example");
+  expect_refused((const char *const[]){"HMS_API_BASE", "http://localhost:x@evil.example/v2", NULL}, "HMS_API_BASE",
+                 "evil.example");
+  expect_refused((const char *const[]){"HMS_API_BASE", "http://[::1]:1@evil.example/v2", NULL}, "HMS_API_BASE",
+                 "evil.example");
+  expect_refused((const char *const[]){"HMS_API_BASE", "https://user:pw@api.example.test/v2", NULL}, "HMS_API_BASE",
+                 "user:pw");
+  expect_refused((const char *const[]){"HMS_API_BASE", "http://127.0.0.2/v2", NULL}, "HMS_API_BASE", NULL);
+  expect_refused((const char *const[]){"HMS_API_BASE", "ftp://127.0.0.1/v2", NULL}, "HMS_API_BASE", NULL);
+  expect_refused((const char *const[]){"HMS_API_BASE", "https:///v2", NULL}, "HMS_API_BASE", NULL);
   expect_refused((const char *const[]){"LOG_LEVEL", "loud", NULL}, "LOG_LEVEL", NULL);
   expect_refused((const char *const[]){"HMS_APP_SECRET_FILE", "/nonexistent/secret", NULL}, "HMS_APP_SECRET", NULL);
   expect_refused((const char *const[]){"TLS_CERT_FILE", "/etc/hostname", NULL}, "TLS_", NULL);
@@ -103,6 +115,13 @@ static void config__accepted_variants(void **state) {
   assert_string_equal(c.api_base, "http://127.0.0.1:9999/v2");
   assert_int_equal(c.ttl, 600); /* the default TTL never exceeds the maximum */
   tk_config_clear(&c);
+  /* near misses of the userinfo refusals: loopback with a port, IPv6 loopback, any https host */
+  static const char *const near[] = {"http://127.0.0.1:9999/v2", "http://[::1]:8080", "http://localhost/v2",
+                                     "https://api.example.test/v2", "https://api.example.test:8443"};
+  for (size_t i = 0; i < sizeof near / sizeof near[0]; i++) {
+    assert_int_equal(load(&c, err, sizeof err, (const char *const[]){"HMS_API_BASE", near[i], NULL}), 0);
+    tk_config_clear(&c);
+  }
   assert_true(tk_role_valid("guest-1_X"));
   assert_false(tk_role_valid("gu est"));
   assert_false(tk_role_valid(""));
