@@ -138,6 +138,28 @@ static int parse_int(const char *s, const char *opt, int lo, int hi) {
   return (int)v;
 }
 
+/* The option getopt stopped at, as the user wrote it. argv[optind - 1] is
+ * not always it: a short option inside a cluster ("-rf.js") leaves optind on
+ * the cluster, so that string is the argument before it. A long option is
+ * the word there when its option has the value getopt reports (none for an
+ * unknown one); otherwise the option is the short one in optopt. Returns a
+ * pointer to static storage. */
+static const char *bad_option(const char *arg, int opt, const struct option *longopts) {
+  static char name[64];
+  if (strncmp(arg, "--", 2) == 0) {
+    size_t n = strcspn(arg + 2, "=");
+    int is_long = opt == 0;
+    for (const struct option *l = longopts; !is_long && l->name; l++)
+      is_long = l->val == opt && n && strncmp(l->name, arg + 2, n) == 0;
+    if (is_long) {
+      snprintf(name, sizeof name, "--%.*s", n < 40 ? (int)n : 40, arg + 2);
+      return name;
+    }
+  }
+  snprintf(name, sizeof name, "-%c", opt > ' ' && opt < 127 ? opt : '?');
+  return name;
+}
+
 static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
@@ -204,8 +226,11 @@ static void parse_args(int argc, char **argv, options *o) {
              RL_GRAMMAR_JS_VERSION, RL_GRAMMAR_TS_VERSION);
       exit(EXIT_CLEAN);
     case 'h': usage(stdout); exit(EXIT_CLEAN);
-    case ':': die_usage("option '%s' needs a value", argv[optind - 1]);
-    default: die_usage("unknown option '%s'", argv[optind - 1]);
+    case ':': die_usage("option '%s' needs a value", bad_option(argv[optind - 1], optopt, longopts));
+    default:
+      if (optopt && strncmp(bad_option(argv[optind - 1], optopt, longopts), "--", 2) == 0)
+        die_usage("option '%s' takes no value", bad_option(argv[optind - 1], optopt, longopts));
+      die_usage("unknown option '%s'", bad_option(argv[optind - 1], optopt, longopts));
     }
   }
   for (int i = optind; i < argc; i++) push(&o->paths, &o->npaths, argv[i]);

@@ -19,6 +19,20 @@ rm "$TMP/clean/warn.js"
 
 expect_status 2 "unknown option" -- "$RL" --frobnicate
 expect_grep "unknown option '--frobnicate'" "$TMP/err" "names the unknown option"
+# The option named is the one at fault, wherever getopt stopped (issue 16).
+expect_status 2 "unknown short option in a cluster" -- "$RL" -rf.js
+expect_grep "unknown option '-r'" "$TMP/err" "names the short option, not argv[0]"
+expect_no_grep "roomlint'" "$TMP/err" "does not name the program as the option"
+expect_status 2 "unknown short option after a long one" -- "$RL" --verbose -rf.js
+expect_grep "unknown option '-r'" "$TMP/err" "names the short option, not the previous argument"
+expect_status 2 "unknown long option with a value" -- "$RL" --frob=1 .
+expect_grep "unknown option '--frob'" "$TMP/err" "names the long option without its value"
+expect_status 2 "a value for an option that takes none" -- "$RL" --list-rules=x
+expect_grep "option '--list-rules' takes no value" "$TMP/err" "says the option takes no value"
+expect_status 2 "missing value at the end of a cluster" -- "$RL" -vf
+expect_grep "option '-f' needs a value" "$TMP/err" "names the short option missing its value"
+expect_status 2 "missing value of a long option" -- "$RL" --verbose --format
+expect_grep "option '--format' needs a value" "$TMP/err" "names the long option missing its value"
 expect_status 2 "bad format" -- "$RL" -f xml .
 expect_grep "'xml' is not one of text, json, sarif" "$TMP/err" "names the bad format"
 expect_status 2 "bad --fail-on" -- "$RL" --fail-on fatal .
