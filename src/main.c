@@ -2,6 +2,7 @@
  * Exit codes: 0 no finding at or above --fail-on, 1 there is one,
  * 2 usage error, unreadable path, bad rule file or write failure. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,27 @@ static void die_usage(const char *fmt, ...) {
   fputs("\nTry 'roomlint --help' for more information.\n", stderr);
   va_end(ap);
   exit(EXIT_TROUBLE);
+}
+
+/* Standard output closed (>&-): hold fd 1 with /dev/null opened read-only,
+ * so no file opened later becomes standard output and every write to it
+ * fails, to be reported like any other write error. */
+static void hold_closed_stdout(void) {
+  if (fcntl(STDOUT_FILENO, F_GETFD) != -1 || errno != EBADF) return;
+  int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (fd > STDOUT_FILENO) {
+    dup2(fd, STDOUT_FILENO);
+    close(fd);
+  }
+}
+
+/* status, or EXIT_TROUBLE with a message if standard output (--help,
+ * --version, --list-rules, --explain) could not be written. The caller
+ * clears errno before writing, so a write's error is the one named. */
+static int stdout_status(int status) {
+  if (fflush(stdout) == 0 && !ferror(stdout)) return status;
+  fprintf(stderr, "roomlint: could not write to standard output: %s\n", strerror(errno ? errno : EIO));
+  return EXIT_TROUBLE;
 }
 
 static void push(const char ***list, size_t *n, const char *v) {
@@ -222,10 +244,14 @@ static void parse_args(int argc, char **argv, options *o) {
       break;
     }
     case OPT_VERSION:
+      errno = 0;
       printf("roomlint %s\ntree-sitter-javascript %s\ntree-sitter-typescript %s\n", RL_VERSION,
              RL_GRAMMAR_JS_VERSION, RL_GRAMMAR_TS_VERSION);
-      exit(EXIT_CLEAN);
-    case 'h': usage(stdout); exit(EXIT_CLEAN);
+      exit(stdout_status(EXIT_CLEAN));
+    case 'h':
+      errno = 0;
+      usage(stdout);
+      exit(stdout_status(EXIT_CLEAN));
     case ':': die_usage("option '%s' needs a value", bad_option(argv[optind - 1], optopt, longopts));
     default:
       if (optopt && strncmp(bad_option(argv[optind - 1], optopt, longopts), "--", 2) == 0)
@@ -334,6 +360,7 @@ static void apply_config(options *o, const rl_config *c, rl_engine_config *cfg) 
 
 int main(int argc, char **argv) {
   options o;
+  hold_closed_stdout();
   parse_args(argc, argv, &o);
 
   rl_engine_config cfg = {0};
@@ -377,12 +404,13 @@ int main(int argc, char **argv) {
     status = EXIT_TROUBLE;
     goto done;
   }
+  errno = 0;
   if (o.list_rules) {
-    status = list_rules(e);
+    status = stdout_status(list_rules(e));
     goto done;
   }
   if (o.explain) {
-    status = explain(e, o.explain);
+    status = stdout_status(explain(e, o.explain));
     goto done;
   }
 
@@ -432,7 +460,7 @@ int main(int argc, char **argv) {
   rl_summary sum;
   int rc = rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
   sink->free(sink);
-  if (rc == 0 && fflush(out) != 0) {
+  if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
     rl_error_set("could not write the report: %s", strerror(errno));
     rc = RL_EIO;
   }

@@ -61,6 +61,16 @@ chmod 0700 "$TMP"
 if [ -w /dev/full ]; then
   expect_status 2 "stdout that cannot be written (/dev/full)" -- sh -c "\"$RL\" -f sarif fixtures/demo-app > /dev/full"
 fi
+# Information commands and reports check their writes too: a full disk or a
+# closed standard output is exit 2 with a message, never a silent exit 0.
+for cmd in --version --help --list-rules "--explain insecure-http-url" "$TMP/clean" "-f json $TMP/clean"; do
+  if [ -w /dev/full ]; then
+    expect_status 2 "roomlint $cmd > /dev/full" -- sh -c "\"$RL\" $cmd > /dev/full"
+    expect_grep "^roomlint: could not write .*No space left on device" "$TMP/err" "roomlint $cmd > /dev/full says why"
+  fi
+  expect_status 2 "roomlint $cmd >&-" -- sh -c "\"$RL\" $cmd >&-"
+  expect_grep "^roomlint: could not write .*Bad file descriptor" "$TMP/err" "roomlint $cmd >&- says why"
+done
 expect_status 1 "-o /dev/null writes to the device, not beside it" -- "$RL" -o /dev/null fixtures/demo-app
 if [ -c /dev/null ] && [ -z "$(ls /dev/null.tmp-* 2>/dev/null)" ]; then ok "/dev/null is still a device"; else not_ok "/dev/null was replaced"; fi
 expect_status 1 "-o writes the report" -- "$RL" -f json -o "$TMP/report.json" fixtures/demo-app
