@@ -257,11 +257,9 @@ static int read_top(loader *ld, const yaml_node_t *root) {
     } else if (strcmp(name, "max-token-ttl") == 0) {
       rc = read_scalar(ld, k, v, &s);
       double secs = 0;
-      int unitless = 0;
-      if (rc == 0 && (!rl_duration_parse(s, strlen(s), &secs, &unitless) || secs <= 0))
-        rc = fail(ld, line_of(v), "max-token-ttl: '%s' is not a duration (e.g. 3600, 12h, 1d)", s);
-      /* A bare number means seconds, as on the command line. */
-      if (rc == 0 && unitless) secs = strtod(s, NULL);
+      if (rc == 0 && rl_config_parse_ttl(s, &secs) < 0)
+        rc = fail(ld, line_of(v), "max-token-ttl: '%s' is not a duration from 1 second to 100 years (e.g. 3600, 12h, 1d)",
+                  s);
       c->max_token_ttl = secs;
       c->has_max_token_ttl = 1;
     } else if (strcmp(name, "ignore") == 0) {
@@ -289,6 +287,21 @@ static void init_lists(rl_config *c) {
                            &c->client_sdks, &c->server_frameworks, &c->rule_packs};
   for (size_t i = 0; i < RL_ARRAY_LEN(all); i++)
     list_init(all[i]);
+}
+
+#define TTL_MAX (100 * 365.25 * 86400)
+
+int rl_config_parse_ttl(const char *s, double *secs) {
+  int unitless = 0;
+  double v = 0;
+  if (!rl_duration_parse(s, strlen(s), &v, &unitless)) return -1;
+  /* A bare number means seconds, as TTLs are written in seconds. */
+  if (unitless) v = strtod(s, NULL);
+  /* Below a second the limit prints as 0 seconds; far above 100 years
+   * whole-day counts overflow, and no token limit means anything there. */
+  if (!(v >= 1 && v <= TTL_MAX)) return -1;
+  *secs = v;
+  return 0;
 }
 
 int rl_config_load(rl_config **out, const char *path) {

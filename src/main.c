@@ -149,7 +149,8 @@ static size_t parse_size(const char *s) {
   if (*end == 'B' || *end == 'b') end++;
   if (*end || v == 0 || v > (unsigned long long)SIZE_MAX / mul)
     die_usage("--max-file-size: '%s' is not a size in bytes", s);
-  return (size_t)(v * mul);
+  /* More than a file can hold is no limit: the largest file roomlint reads. */
+  return v * mul > RL_FILE_SIZE_MAX ? RL_FILE_SIZE_MAX : (size_t)(v * mul);
 }
 
 static int parse_int(const char *s, const char *opt, int lo, int hi) {
@@ -233,16 +234,10 @@ static void parse_args(int argc, char **argv, options *o) {
     case OPT_NOIGNORE: o->no_ignore = 1; break;
     case OPT_NOPREFILTER: o->no_prefilter = 1; break;
     case 'v': o->verbose = 1; break;
-    case OPT_TTL: {
-      double secs;
-      int unitless = 0;
-      if (!rl_duration_parse(optarg, strlen(optarg), &secs, &unitless) || secs <= 0)
-        die_usage("--max-token-ttl: '%s' is not a duration (e.g. 3600, 12h, 1d)", optarg);
-      /* A bare number here means seconds, as TTLs are written in seconds. */
-      if (unitless) secs = strtod(optarg, NULL);
-      o->max_token_ttl = secs;
+    case OPT_TTL:
+      if (rl_config_parse_ttl(optarg, &o->max_token_ttl) < 0)
+        die_usage("--max-token-ttl: '%s' is not a duration from 1 second to 100 years (e.g. 3600, 12h, 1d)", optarg);
       break;
-    }
     case OPT_VERSION:
       errno = 0;
       printf("roomlint %s\ntree-sitter-javascript %s\ntree-sitter-typescript %s\n", RL_VERSION,

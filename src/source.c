@@ -137,6 +137,7 @@ const char *rl_skip_name(rl_skip s) {
 rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *len) {
   *out = NULL;
   *len = 0;
+  if (max_size > RL_FILE_SIZE_MAX) max_size = RL_FILE_SIZE_MAX;
   /* O_NONBLOCK: opening a FIFO that slipped past the walker must not hang. */
   int fd = open(fs_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
@@ -162,7 +163,7 @@ rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *l
   for (;;) {
     if (n + 1 >= cap) {
       /* The file grew while we read it: keep reading up to the limit. */
-      if (cap > max_size + 1) {
+      if (cap - 1 > max_size) {
         free(buf);
         close(fd);
         return RL_SKIP_TOO_LARGE;

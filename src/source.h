@@ -70,6 +70,10 @@ typedef enum rl_skip {
 /* A stable machine name ("too-large", "binary", ...) */
 const char *rl_skip_name(rl_skip s);
 
+/* The largest file roomlint reads: tree-sitter and the line index count
+ * bytes in 32 bits. A larger limit is taken as this one. */
+#define RL_FILE_SIZE_MAX ((size_t)UINT32_MAX - 1)
+
 /* Reads a regular file with one read loop into a malloc'd buffer (*out,
  * caller frees; NUL-terminated for convenience, *len excludes the NUL).
  * Refuses non-regular files without opening them for reading (O_NONBLOCK +

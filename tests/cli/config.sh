@@ -115,4 +115,10 @@ expect_grep "cannot read config nope.yml" err "names the missing file"
 printf 'max-token-ttl: forever\n' > app/.roomlint.yml
 expect_status 2 "a bad found config stops the run too" -- "$RL" app
 expect_grep "app/.roomlint.yml:1: max-token-ttl: 'forever' is not a duration" err "names the found file"
+# Numbers that would overflow or mean nothing are refused, with FILE:LINE (issue 16).
+for ttl in 0.5 36600d 999999999999999999999999999999d; do
+  printf 'max-token-ttl: %s\n' "$ttl" > bad5.yml
+  expect_status 2 "max-token-ttl: $ttl is refused" -- "$RL" --config bad5.yml app
+  expect_grep "^roomlint: bad5.yml:1: max-token-ttl: '$ttl' is not a duration from 1 second to 100 years" err "names file, line and the range"
+done
 finish

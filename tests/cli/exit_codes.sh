@@ -38,6 +38,25 @@ expect_grep "'xml' is not one of text, json, sarif" "$TMP/err" "names the bad fo
 expect_status 2 "bad --fail-on" -- "$RL" --fail-on fatal .
 expect_status 2 "option without value" -- "$RL" --rules
 expect_status 2 "bad --jobs" -- "$RL" -j 0 .
+# Numeric options: an overflowing value is refused, a huge one is capped at
+# the largest file roomlint reads, never wrapped into "skip everything".
+printf "const appSecret = 'Zq8vR3kP1mX7wY2nB5tL9cF4hJ6dG0sA';\n" > "$TMP/s.js"
+expect_status 1 "--max-file-size 2^64-1 still scans the file" -- "$RL" --no-config --max-file-size 18446744073709551615 "$TMP/s.js"
+expect_grep "1 file scanned, 0 skipped" "$TMP/out" "the file was scanned, not skipped as too large"
+expect_status 1 "--max-file-size 4G is capped, still scans" -- "$RL" --no-config --max-file-size 4G "$TMP/s.js"
+for v in 18446744073709551616 17179869184G -1 0 12Q; do
+  expect_status 2 "--max-file-size $v" -- "$RL" --no-config --max-file-size "$v" "$TMP/s.js"
+  expect_grep "max-file-size: '$v' is not a size" "$TMP/err" "--max-file-size $v names the value"
+done
+for v in 99999999999999999999 -1 257 4x; do
+  expect_status 2 "--jobs $v" -- "$RL" --no-config -j "$v" "$TMP/s.js"
+  expect_grep "jobs: '$v' must be a number from 1 to 256" "$TMP/err" "--jobs $v names the range"
+done
+for v in 0.5 36600d 999999999999999999999999999999d; do
+  expect_status 2 "--max-token-ttl $v" -- "$RL" --no-config --max-token-ttl "$v" "$TMP/s.js"
+  expect_grep "max-token-ttl: '$v' is not a duration from 1 second to 100 years" "$TMP/err" "--max-token-ttl $v names the range"
+done
+expect_status 1 "--max-token-ttl 100y is the longest accepted" -- "$RL" --no-config --max-token-ttl 100y "$TMP/s.js"
 expect_status 2 "unknown rule in --disable" -- "$RL" --disable no-such-rule .
 expect_grep "unknown rule 'no-such-rule'" "$TMP/err" "names the unknown rule"
 expect_status 2 "missing path" -- "$RL" "$TMP/does-not-exist"
