@@ -134,22 +134,23 @@ const char *rl_skip_name(rl_skip s) {
 
 #define BINARY_PROBE 8192
 
+/* Sets the message, closes fd (if open) and leaves err in errno. */
+static rl_skip unreadable(int fd, int err) {
+  rl_error_set("%s", strerror(err));
+  if (fd >= 0) close(fd);
+  errno = err;
+  return RL_SKIP_UNREADABLE;
+}
+
 rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *len) {
   *out = NULL;
   *len = 0;
   if (max_size > RL_FILE_SIZE_MAX) max_size = RL_FILE_SIZE_MAX;
   /* O_NONBLOCK: opening a FIFO that slipped past the walker must not hang. */
   int fd = open(fs_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
-    rl_error_set("%s", strerror(errno));
-    return RL_SKIP_UNREADABLE;
-  }
+  if (fd < 0) return unreadable(-1, errno);
   struct stat st;
-  if (fstat(fd, &st) < 0) {
-    rl_error_set("%s", strerror(errno));
-    close(fd);
-    return RL_SKIP_UNREADABLE;
-  }
+  if (fstat(fd, &st) < 0) return unreadable(fd, errno);
   if (!S_ISREG(st.st_mode)) {
     close(fd);
     return RL_SKIP_SPECIAL;
@@ -174,10 +175,8 @@ rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *l
     ssize_t r = read(fd, buf + n, cap - 1 - n);
     if (r < 0) {
       if (errno == EINTR) continue;
-      rl_error_set("%s", strerror(errno));
       free(buf);
-      close(fd);
-      return RL_SKIP_UNREADABLE;
+      return unreadable(fd, errno);
     }
     if (r == 0) break;
     n += (size_t)r;

@@ -79,7 +79,8 @@ const char *rl_skip_name(rl_skip s);
  * Refuses non-regular files without opening them for reading (O_NONBLOCK +
  * fstat), files over max_size, and files that have a NUL byte in their first
  * 8 KiB. Returns RL_SKIP_NONE on success, or the reason; on RL_SKIP_UNREADABLE
- * rl_error_last() says why. */
+ * rl_error_last() says why and errno holds the cause (see
+ * rl_errno_is_exhaustion). */
 rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *len);
 
 /* Minified-file heuristic for JS/TS sources (see source.c for the rule). */

@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ int rl_size_mul(size_t *out, size_t a, size_t b) {
   *out = a * b;
   return 0;
 }
+
+int rl_errno_is_exhaustion(int err) { return err == EMFILE || err == ENFILE || err == ENOMEM; }
 
 static _Thread_local char rl__errbuf[512];
 

@@ -46,6 +46,10 @@ RL_NORETURN void rl_oom(void);
 int rl_size_add(size_t *out, size_t a, size_t b);
 int rl_size_mul(size_t *out, size_t a, size_t b);
 
+/* 1 for an errno that says the process, not the file, is in trouble (EMFILE,
+ * ENFILE, ENOMEM): a run that meets one cannot trust what it skipped. */
+int rl_errno_is_exhaustion(int err);
+
 /* Sets this thread's last error message (one line, no trailing newline). */
 void rl_error_set(const char *fmt, ...) RL_PRINTF(1, 2);
 /* Returns this thread's last message; a borrowed pointer valid until the next

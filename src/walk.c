@@ -78,6 +78,7 @@ struct rl_walk {
 
   vis_slot *vis;
   size_t vis_cap, vis_used;
+  int err; /* RL_EIO once descriptors or memory ran out: the walk stops */
 
   rl_buf display, detail, scratch;
 };
@@ -130,9 +131,12 @@ static const char *type_name(mode_t m) {
 
 /* Reads a small regular file without following a symlink and without ever
  * blocking on a FIFO. NULL if absent or not a plain file. */
-static char *read_small_file(const char *path, size_t *len) {
+static char *read_small_file(const char *path, size_t *len, int *err) {
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return NULL;
+  if (fd < 0) {
+    if (rl_errno_is_exhaustion(errno)) *err = errno;
+    return NULL;
+  }
   struct stat st;
   char *data = NULL;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
@@ -151,6 +155,14 @@ static char *read_small_file(const char *path, size_t *len) {
 done:
   close(fd);
   return data;
+}
+
+/* Out of descriptors or memory: the walk cannot say what it left out, so it
+ * stops with RL_EIO (the first cause is kept). */
+static void fail_walk(rl_walk *w, const char *path, int err) {
+  if (w->err) return;
+  rl_error_set("%s: %s", path, strerror(err));
+  w->err = RL_EIO;
 }
 
 /* ---- visited directories (dev, inode) ---------------------------------- */
@@ -233,7 +245,11 @@ static void load_ignore_files(rl_walk *w, const char *fs_dir, const char *base,
     buf_reset(&w->scratch);
     rl_buf_printf(&w->scratch, "%s/%s", fs_dir, files[k]);
     size_t len = 0;
-    char *text = read_small_file(w->scratch.ptr, &len);
+    int err = 0;
+    char *text = read_small_file(w->scratch.ptr, &len, &err);
+    /* An ignore file not read for want of descriptors would let through
+     * what it ignores: stop instead. */
+    if (err) fail_walk(w, w->scratch.ptr, err);
     if (!text) continue;
     buf_reset(&w->scratch);
     if (label_dir[0] && strcmp(label_dir, ".") != 0)
@@ -517,6 +533,10 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
       return yield(w, out, RL_LANG_NONE, RL_SKIP_SYMLINK_LOOP, 0);
     }
     if (push_dir(w, disp, &st) != 0) {
+      if (rl_errno_is_exhaustion(errno)) {
+        fail_walk(w, disp, errno);
+        return 0;
+      }
       rl_buf_printf(&w->detail, "cannot read directory %s: %s", disp, strerror(errno));
       return yield(w, out, RL_LANG_NONE, RL_SKIP_UNREADABLE, 0);
     }
@@ -553,6 +573,7 @@ static int start_root(rl_walk *w, const char *given, const struct stat *st, rl_w
     w->extra.label = rl_xstrdup("the ignore option");
   }
   if (push_dir(w, w->display.ptr, st) != 0) {
+    if (rl_errno_is_exhaustion(errno)) fail_walk(w, w->display.ptr, errno);
     rl_buf_printf(&w->detail, "cannot read directory %s: %s", w->display.ptr, strerror(errno));
     end_root(w);
     return yield(w, out, RL_LANG_NONE, RL_SKIP_UNREADABLE, 1);
@@ -561,6 +582,23 @@ static int start_root(rl_walk *w, const char *given, const struct stat *st, rl_w
 }
 
 /* ---- public ------------------------------------------------------------- */
+
+/* 0 if a named regular file yields its first byte (or is empty): access()
+ * says yes to /proc/self/mem, which no read gets anything from. -1 and errno
+ * otherwise. */
+static int probe_read(const char *path) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return -1;
+  char c;
+  ssize_t r;
+  do {
+    r = read(fd, &c, 1);
+  } while (r < 0 && errno == EINTR);
+  int err = errno;
+  close(fd);
+  errno = err;
+  return r < 0 ? -1 : 0;
+}
 
 int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
                 const rl_walk_options *opts) {
@@ -601,7 +639,7 @@ int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
         goto fail;
       }
       closedir(d);
-    } else if (S_ISREG(st.st_mode) && access(p, R_OK) != 0) {
+    } else if (S_ISREG(st.st_mode) && probe_read(p) != 0) {
       rl_error_set("%s: %s", p, strerror(errno));
       goto fail;
     }
@@ -615,6 +653,7 @@ fail:
 
 int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
   for (;;) {
+    if (w->err) return w->err;
     if (!w->in_root) {
       if (w->next_path == w->npaths) return 0;
       const char *given = w->paths[w->next_path++];
@@ -653,7 +692,9 @@ int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
       continue;
     }
     const char *entry = f->sorted[f->idx++];
-    if (visit(w, entry, out)) return 1;
+    int got = visit(w, entry, out);
+    if (w->err) return w->err;
+    if (got) return 1;
   }
 }
 

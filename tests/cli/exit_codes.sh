@@ -61,6 +61,23 @@ expect_status 2 "unknown rule in --disable" -- "$RL" --disable no-such-rule .
 expect_grep "unknown rule 'no-such-rule'" "$TMP/err" "names the unknown rule"
 expect_status 2 "missing path" -- "$RL" "$TMP/does-not-exist"
 expect_grep "does-not-exist" "$TMP/err" "names the missing path"
+# A named path that cannot be read is exit 2, whatever the reason, and so is
+# running out of descriptors; an old report is left as it was (issue 16).
+if command -v prlimit >/dev/null; then
+  echo "previous report" > "$TMP/old.txt"
+  # Only 0, 1 and 2 open, and room for one more: the report's temporary file
+  # takes it, so reading the named file runs out of descriptors.
+  only_std_fds() {
+    bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done; exec "$@"' _ "$@"
+  }
+  expect_status 2 "a named file read with no descriptor left" -- only_std_fds prlimit --nofile=4 "$RL" --no-config -o "$TMP/old.txt" "$TMP/s.js"
+  expect_grep "^roomlint: .*s.js: .*Too many open files" "$TMP/err" "says the descriptors ran out"
+  expect_grep "previous report" "$TMP/old.txt" "the old report survives"
+fi
+if [ -r /proc/self/mem ]; then
+  expect_status 2 "a named file no read gets a byte from" -- "$RL" --no-config /proc/self/mem
+  expect_grep "^roomlint: /proc/self/mem: Input/output error" "$TMP/err" "names the path and the error"
+fi
 expect_status 2 "unknown rule for --explain" -- "$RL" --explain nope
 
 mkdir -p "$TMP/badpack"
