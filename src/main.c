@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +118,48 @@ static int stdout_status(int status) {
   if (fflush(stdout) == 0 && !ferror(stdout)) return status;
   fprintf(stderr, "roomlint: could not write to standard output: %s\n", strerror(errno ? errno : EIO));
   return EXIT_TROUBLE;
+}
+
+/* The -o temporary file while it exists: removed by a signal that ends the
+ * run and by rl_oom, so neither leaves it beside the report. */
+static char *volatile g_tmp;
+
+static void remove_tmp(void) {
+  char *t = g_tmp;
+  if (t) unlink(t);
+}
+
+static void on_fatal_signal(int sig) {
+  remove_tmp();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void catch_fatal_signals(void) {
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_fatal_signal;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < RL_ARRAY_LEN(sigs); i++) sigaddset(&sa.sa_mask, sigs[i]);
+  for (size_t i = 0; i < RL_ARRAY_LEN(sigs); i++) {
+    struct sigaction old;
+    /* A signal ignored on entry (nohup, a background job) stays ignored. */
+    if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    sigaction(sigs[i], &sa, NULL);
+  }
+  rl_set_fatal_cleanup(remove_tmp);
+}
+
+/* Signals held while g_tmp changes meaning (renamed, removed, freed). */
+static void hold_signals(int hold, sigset_t *old) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGQUIT);
+  pthread_sigmask(hold ? SIG_BLOCK : SIG_SETMASK, hold ? &set : old, hold ? old : NULL);
 }
 
 static void push(const char ***list, size_t *n, const char *v) {
@@ -426,8 +470,11 @@ int main(int argc, char **argv) {
     rl_buf b = {0};
     rl_buf_printf(&b, "%s.tmp-%ld", o.output, (long)getpid());
     tmp = rl_buf_detach(&b);
+    catch_fatal_signals();
+    g_tmp = tmp;
     out = fopen(tmp, "wb");
     if (!out) {
+      g_tmp = NULL;
       fprintf(stderr, "roomlint: cannot write %s: %s\n", o.output, strerror(errno));
       free(tmp);
       status = EXIT_TROUBLE;
@@ -460,6 +507,8 @@ int main(int argc, char **argv) {
     rc = RL_EIO;
   }
   if (out != stdout) {
+    sigset_t held;
+    hold_signals(1, &held);
     if (fclose(out) != 0 && rc == 0) {
       rl_error_set("could not write %s: %s", o.output, strerror(errno));
       rc = RL_EIO;
@@ -469,6 +518,8 @@ int main(int argc, char **argv) {
       rc = RL_EIO;
     }
     if (rc != 0 && tmp) unlink(tmp);
+    g_tmp = NULL;
+    hold_signals(0, &held);
     free(tmp);
   }
   if (rc < 0) {

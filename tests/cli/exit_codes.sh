@@ -112,6 +112,75 @@ if [ -c /dev/null ] && [ -z "$(ls /dev/null.tmp-* 2>/dev/null)" ]; then ok "/dev
 expect_status 1 "-o writes the report" -- "$RL" -f json -o "$TMP/report.json" fixtures/demo-app
 expect_grep '"ruleId": "hardcoded-secret"' "$TMP/report.json" "report file has findings"
 
+# Out of memory (issue 16): exit 2 with our message, whoever ran out (the
+# parser here), no temporary file left, the old report intact. AddressSanitizer
+# reserves terabytes of address space, so this cannot run under it.
+if ldd "$RL" 2>/dev/null | grep -q libasan; then
+  echo "ok - out of memory under prlimit --as # skipped: ASan build"
+elif command -v prlimit >/dev/null; then
+  mkdir -p "$TMP/oom"
+  python3 - "$TMP/oom/big.js" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('fetch("http://api.example.io/x");\n')
+    for i in range(100000):
+        f.write("let a%d = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0];\n" % i)
+PY
+  echo "previous report" > "$TMP/oom/out.json"
+  expect_status 2 "out of memory while parsing" -- prlimit --as=150000000 "$RL" --no-config -j1 --fail-on none -f json -o "$TMP/oom/out.json" "$TMP/oom/big.js"
+  expect_grep "^roomlint: out of memory$" "$TMP/err" "says so with our prefix"
+  expect_grep "previous report" "$TMP/oom/out.json" "the old report survives"
+  if ls "$TMP/oom/"*.tmp-* >/dev/null 2>&1; then not_ok "out of memory left a temporary file"; else ok "no temporary file left"; fi
+fi
+
+# Interrupted (issue 16): SIGINT or SIGTERM during a scan with -o removes the
+# temporary file and leaves the old report. The run is frozen with SIGSTOP
+# while its temporary file exists, so the signal surely lands mid-scan.
+mkdir -p "$TMP/slow"
+python3 - "$TMP/slow" <<'PY'
+import sys
+for n in range(40):
+    with open("%s/f%02d.js" % (sys.argv[1], n), "w") as f:
+        f.write('fetch("http://api.example.io/x");\n')
+        for i in range(20000):
+            f.write("let a%d = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0];\n" % i)
+PY
+set -m # background jobs of their own, which do not ignore SIGINT
+for sig in INT TERM; do
+  echo "previous report" > "$TMP/slow.json"
+  caught=0
+  for attempt in 1 2 3 4 5; do
+    "$RL" --no-config -j1 -f json -o "$TMP/slow.json" "$TMP/slow" >/dev/null 2>&1 &
+    pid=$!
+    while [ ! -e "$TMP/slow.json.tmp-$pid" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+    kill -STOP "$pid" 2>/dev/null || true
+    if [ -e "$TMP/slow.json.tmp-$pid" ]; then
+      kill -"$sig" "$pid"
+      kill -CONT "$pid"
+      # wait may first report the stop (128 + SIGSTOP): wait for the end.
+      st=$((128 + $(kill -l STOP)))
+      while [ "$st" = $((128 + $(kill -l STOP))) ]; do
+        st=0
+        wait "$pid" || st=$?
+      done
+      caught=1
+      break
+    fi
+    kill -CONT "$pid" 2>/dev/null || true
+    wait "$pid" || true
+    echo "previous report" > "$TMP/slow.json"
+  done
+  if [ "$caught" = 1 ]; then
+    want=$((128 + $(kill -l "$sig")))
+    if [ "$st" = "$want" ]; then ok "SIG$sig ends the run by the signal (status $st)"; else not_ok "SIG$sig: status $st, wanted $want"; fi
+    if [ -e "$TMP/slow.json.tmp-$pid" ]; then not_ok "SIG$sig left $TMP/slow.json.tmp-$pid"; else ok "SIG$sig: no temporary file left"; fi
+    expect_grep "previous report" "$TMP/slow.json" "SIG$sig: the old report survives"
+  else
+    not_ok "SIG$sig: the scan never ran long enough to be interrupted"
+  fi
+done
+set +m
+
 expect_status 0 "--version" -- "$RL" --version
 expect_grep "^roomlint [0-9]+\.[0-9]+\.[0-9]+" "$TMP/out" "version line"
 expect_grep "tree-sitter-javascript 0\.23\." "$TMP/out" "grammar versions"
