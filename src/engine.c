@@ -860,6 +860,9 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   rl_walk_options wo = {0};
   wo.no_ignore = e->cfg.no_ignore;
   wo.extra_ignores = e->cfg.extra_ignores;
+  wo.has_protect = e->cfg.has_protect;
+  wo.protect_dev = e->cfg.protect_dev;
+  wo.protect_ino = e->cfg.protect_ino;
   int rc = rl_walk_new(&w, paths, npaths, &wo);
   if (rc < 0) return rc;
   if (sink->begin(sink, run) < 0) {

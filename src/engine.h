@@ -33,6 +33,8 @@ typedef struct rl_engine_config {
   const rl_severity_override *severities;    /* config severity overrides (unknown id: error) */
   size_t nseverities;
   const struct rl_baseline *baseline;        /* --baseline: its findings are suppressed "external" */
+  int has_protect;                           /* -o names an existing file: its identity, */
+  unsigned long long protect_dev, protect_ino; /* which the scan refuses to read */
 } rl_engine_config;
 
 typedef struct rl_engine rl_engine;

@@ -438,6 +438,14 @@ int main(int argc, char **argv) {
     goto done;
   }
   cfg.baseline = baseline;
+  /* -o naming a file being scanned would replace a source file by the
+   * report: the walk refuses it, by identity, whatever path names it. */
+  struct stat ost;
+  if (o.output && stat(o.output, &ost) == 0 && S_ISREG(ost.st_mode)) {
+    cfg.has_protect = 1;
+    cfg.protect_dev = (unsigned long long)ost.st_dev;
+    cfg.protect_ino = (unsigned long long)ost.st_ino;
+  }
   if (rl_engine_new(&e, &cfg) < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
     status = EXIT_TROUBLE;

@@ -46,7 +46,7 @@ typedef struct frame {
   ino_t ino;
 } frame;
 
-enum { VIS_EMPTY = 0, VIS_ON_STACK, VIS_DONE };
+enum { VIS_EMPTY = 0, VIS_ON_STACK, VIS_DONE, VIS_FILE };
 
 typedef struct vis_slot {
   dev_t dev;
@@ -79,6 +79,8 @@ struct rl_walk {
   vis_slot *vis;
   size_t vis_cap, vis_used;
   int err; /* RL_EIO once descriptors or memory ran out: the walk stops */
+  int has_protect;
+  unsigned long long protect_dev, protect_ino;
 
   rl_buf display, detail, scratch;
 };
@@ -214,6 +216,23 @@ static void vis_set(rl_walk *w, dev_t dev, ino_t ino, int state) {
 static int dir_on_stack(rl_walk *w, const struct stat *st) {
   vis_slot *v = vis_find(w, st->st_dev, st->st_ino);
   return v && v->state == VIS_ON_STACK;
+}
+
+/* A file reached a second time (named twice, inside two overlapping PATHs,
+ * or hard-linked) is scanned once, at the first path the walk gave it, so
+ * findings are never doubled and the report does not depend on which path
+ * came later. 1 if st was yielded already; else remembers it. */
+static int file_seen(rl_walk *w, const struct stat *st) {
+  if (w->has_protect && (unsigned long long)st->st_dev == w->protect_dev &&
+      (unsigned long long)st->st_ino == w->protect_ino && !w->err) {
+    rl_error_set("%s is the report file (-o): writing it would overwrite a scanned file", w->display.ptr);
+    w->err = RL_EUSAGE;
+    return 1;
+  }
+  vis_slot *v = vis_find(w, st->st_dev, st->st_ino);
+  if (v && v->state == VIS_FILE) return 1;
+  vis_set(w, st->st_dev, st->st_ino, VIS_FILE);
+  return 0;
 }
 
 /* ---- ignore lists ------------------------------------------------------- */
@@ -543,7 +562,7 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
     return 0;
   }
   if (S_ISREG(st.st_mode)) {
-    if (lang == RL_LANG_NONE) return 0;
+    if (lang == RL_LANG_NONE || file_seen(w, &st)) return 0;
     return yield(w, out, lang, RL_SKIP_NONE, 0);
   }
   if (is_link)
@@ -611,6 +630,9 @@ int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
   rl_walk *w = rl_xcalloc(1, sizeof *w);
   if (opts) {
     w->no_ignore = opts->no_ignore;
+    w->has_protect = opts->has_protect;
+    w->protect_dev = opts->protect_dev;
+    w->protect_ino = opts->protect_ino;
     w->on_passed_over = opts->on_passed_over;
     w->data = opts->data;
     if (opts->extra_ignores && opts->extra_ignores[0]) {
@@ -679,6 +701,10 @@ int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
         rl_buf_printf(&w->detail, "%s is not a JavaScript, TypeScript or dotenv file",
                       w->display.ptr);
         return yield(w, out, lang, RL_SKIP_NOT_SOURCE, 1);
+      }
+      if (file_seen(w, &st)) {
+        if (w->err) return w->err;
+        continue;
       }
       return yield(w, out, lang, RL_SKIP_NONE, 1);
     }

@@ -35,6 +35,10 @@ typedef struct rl_walk_options {
    * over, with the reason; may be NULL */
   void (*on_passed_over)(void *data, const char *display, const char *why);
   void *data;
+  /* a file the walk must not hand out (the -o report): meeting it stops the
+   * walk with RL_EUSAGE, as scanning it would overwrite a source file */
+  int has_protect;
+  unsigned long long protect_dev, protect_ino;
 } rl_walk_options;
 
 typedef struct rl_walk_entry {

@@ -181,6 +181,27 @@ for sig in INT TERM; do
 done
 set +m
 
+# -o naming a scanned file is refused, by identity (issue 16); the source
+# file is left as it was.
+mkdir -p "$TMP/ov/src"
+cp "$TMP/s.js" "$TMP/ov/src/a.js"
+ln -s src "$TMP/ov/ln"
+for form in "-o $TMP/ov/src/a.js $TMP/ov/src" "-o $TMP/ov/src/../src/a.js $TMP/ov/src/a.js" "-o $TMP/ov/src/a.js $TMP/ov/ln/a.js"; do
+  expect_status 2 "roomlint $form is refused" -- "$RL" --no-config $form
+  expect_grep "is the report file \(-o\): writing it would overwrite a scanned file" "$TMP/err" "says why ($form)"
+  if cmp -s "$TMP/s.js" "$TMP/ov/src/a.js"; then ok "the source survives ($form)"; else not_ok "the source was overwritten ($form)"; fi
+done
+if ls "$TMP/ov/src/"*.tmp-* >/dev/null 2>&1; then not_ok "a refused -o left a temporary file"; else ok "a refused -o leaves no temporary file"; fi
+
+# Overlapping PATHs scan each file once, at the first path (issue 16).
+cp "$TMP/s.js" "$TMP/ov/src/a.js"
+for form in "src src/a.js" ". ./src" "src/a.js src/a.js" "src/a.js src"; do
+  expect_status 1 "roomlint $form" -- sh -c "cd \"$TMP/ov\" && \"$RL\" --no-config -f json $form"
+  n=$(grep -c '"ruleId": "hardcoded-secret"' "$TMP/out" || true)
+  if [ "$n" = 1 ]; then ok "roomlint $form reports the secret once"; else not_ok "roomlint $form reports it $n times"; fi
+  expect_grep '"path": "src/a.js"' "$TMP/out" "roomlint $form names it src/a.js"
+done
+
 expect_status 0 "--version" -- "$RL" --version
 expect_grep "^roomlint [0-9]+\.[0-9]+\.[0-9]+" "$TMP/out" "version line"
 expect_grep "tree-sitter-javascript 0\.23\." "$TMP/out" "grammar versions"
