@@ -159,9 +159,25 @@ rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *l
     close(fd);
     return RL_SKIP_TOO_LARGE;
   }
-  size_t cap = (size_t)st.st_size + 1, n = 0;
+  /* The first 8 KiB first: a binary file is refused on them, not after
+   * its gigabytes have been read into memory. */
+  size_t size = (size_t)st.st_size, n = 0;
+  size_t cap = (size < BINARY_PROBE ? size : BINARY_PROBE) + 1;
   char *buf = rl_xmalloc(cap);
+  int probed = 0;
   for (;;) {
+    if (!probed && (n + 1 >= cap || n >= BINARY_PROBE)) {
+      if (memchr(buf, '\0', n < BINARY_PROBE ? n : BINARY_PROBE)) {
+        free(buf);
+        close(fd);
+        return RL_SKIP_BINARY;
+      }
+      probed = 1;
+      if (cap < size + 1) {
+        cap = size + 1;
+        buf = rl_xrealloc(buf, cap);
+      }
+    }
     if (n + 1 >= cap) {
       /* The file grew while we read it: keep reading up to the limit. */
       if (cap - 1 > max_size) {

@@ -131,6 +131,13 @@ PY
   expect_grep "^roomlint: out of memory$" "$TMP/err" "says so with our prefix"
   expect_grep "previous report" "$TMP/oom/out.json" "the old report survives"
   if ls "$TMP/oom/"*.tmp-* >/dev/null 2>&1; then not_ok "out of memory left a temporary file"; else ok "no temporary file left"; fi
+  # A 2.2 GB sparse file (all NUL bytes) under a 3G limit is refused as
+  # binary on its first 8 KiB, not read whole first: 500 MB of address space
+  # is plenty for that and far too little for the whole file.
+  truncate -s 2200M "$TMP/oom/huge.js"
+  expect_status 0 "a 2.2 GB binary file is probed before it is read" -- prlimit --as=500000000 "$RL" --no-config -v --max-file-size 3G "$TMP/oom/huge.js"
+  expect_grep "skipped +.*huge.js +binary file" "$TMP/out" "it is skipped as binary"
+  rm -f "$TMP/oom/huge.js"
 fi
 
 # Interrupted (issue 16): SIGINT or SIGTERM during a scan with -o removes the
