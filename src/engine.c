@@ -715,6 +715,7 @@ typedef struct job {
   rl_skip skip;
   char *skip_detail;
   int is_explicit;
+  rl_file_id id;
   int fatal; /* set by scan_job: the run must fail (exit 2) */
 } job;
 
@@ -727,7 +728,7 @@ static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, job *j) {
   }
   char *bytes = NULL;
   size_t len = 0;
-  rl_skip s = rl_file_read(j->fs_path, e->cfg.max_file_size, &bytes, &len);
+  rl_skip s = rl_file_read_as(j->fs_path, &j->id, e->cfg.max_file_size, &bytes, &len);
   if (s != RL_SKIP_NONE) {
     const char *detail = NULL;
     /* A file named on the command line that cannot be read, or a read that
@@ -833,6 +834,7 @@ static void job_from_entry(job *j, const rl_walk_entry *we) {
   j->skip = we->skip;
   j->skip_detail = we->skip_detail ? rl_xstrdup(we->skip_detail) : NULL;
   j->is_explicit = we->is_explicit;
+  j->id = we->id;
   j->fatal = 0;
   if (j->skip == RL_SKIP_NONE && j->lang == RL_LANG_NONE) j->skip = RL_SKIP_NOT_SOURCE;
 }

@@ -143,14 +143,30 @@ static rl_skip unreadable(int fd, int err) {
 }
 
 rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *len) {
+  return rl_file_read_as(fs_path, NULL, max_size, out, len);
+}
+
+rl_skip rl_file_read_as(const char *fs_path, const rl_file_id *id, size_t max_size, char **out, size_t *len) {
   *out = NULL;
   *len = 0;
+  if (id && !id->known) id = NULL;
   if (max_size > RL_FILE_SIZE_MAX) max_size = RL_FILE_SIZE_MAX;
   /* O_NONBLOCK: opening a FIFO that slipped past the walker must not hang. */
-  int fd = open(fs_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  int fd = open(fs_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | (id && id->nofollow ? O_NOFOLLOW : 0));
+  if (fd < 0 && id && errno == ELOOP) {
+    rl_error_set("replaced by a symbolic link during the scan, not followed");
+    errno = ELOOP;
+    return RL_SKIP_UNREADABLE;
+  }
   if (fd < 0) return unreadable(-1, errno);
   struct stat st;
   if (fstat(fd, &st) < 0) return unreadable(fd, errno);
+  if (id && ((unsigned long long)st.st_dev != id->dev || (unsigned long long)st.st_ino != id->ino)) {
+    close(fd);
+    rl_error_set("replaced by another file during the scan, not read");
+    errno = ESTALE;
+    return RL_SKIP_UNREADABLE;
+  }
   if (!S_ISREG(st.st_mode)) {
     close(fd);
     return RL_SKIP_SPECIAL;

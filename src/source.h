@@ -83,6 +83,19 @@ const char *rl_skip_name(rl_skip s);
  * rl_errno_is_exhaustion). */
 rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *len);
 
+/* The file the walk saw at a path. A later open must find that file: a
+ * name swapped for a link or another file in between (to read a secret
+ * outside the root) is refused. */
+typedef struct rl_file_id {
+  int known;
+  int nofollow; /* found by the walk, not named: a link there is refused */
+  unsigned long long dev, ino;
+} rl_file_id;
+
+/* rl_file_read, but only of the file id names (NULL or !known: any file).
+ * A mismatch is RL_SKIP_UNREADABLE saying the file changed during the scan. */
+rl_skip rl_file_read_as(const char *fs_path, const rl_file_id *id, size_t max_size, char **out, size_t *len);
+
 /* Minified-file heuristic for JS/TS sources (see source.c for the rule). */
 int rl_source_looks_minified(const char *path, const char *bytes, size_t len);
 

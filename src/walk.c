@@ -451,6 +451,13 @@ static int yield(rl_walk *w, rl_walk_entry *out, rl_lang lang, rl_skip skip, int
   return 1;
 }
 
+static void set_id(rl_walk_entry *out, const struct stat *st, int nofollow) {
+  out->id.known = 1;
+  out->id.nofollow = nofollow;
+  out->id.dev = (unsigned long long)st->st_dev;
+  out->id.ino = (unsigned long long)st->st_ino;
+}
+
 static int inside_root(const rl_walk *w, const char *real) {
   if (strcmp(w->root_real, "/") == 0) return 1;
   return strncmp(real, w->root_real, w->root_real_len) == 0 &&
@@ -563,7 +570,9 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
   }
   if (S_ISREG(st.st_mode)) {
     if (lang == RL_LANG_NONE || file_seen(w, &st)) return 0;
-    return yield(w, out, lang, RL_SKIP_NONE, 0);
+    yield(w, out, lang, RL_SKIP_NONE, 0);
+    set_id(out, &st, 1);
+    return 1;
   }
   if (is_link)
     rl_buf_printf(&w->detail, "symlink %s points to a %s, not opened", disp, type_name(st.st_mode));
@@ -706,7 +715,9 @@ int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
         if (w->err) return w->err;
         continue;
       }
-      return yield(w, out, lang, RL_SKIP_NONE, 1);
+      yield(w, out, lang, RL_SKIP_NONE, 1);
+      set_id(out, &st, 0); /* a named file may be a link */
+      return 1;
     }
     if (w->depth == 0) {
       end_root(w);

@@ -48,6 +48,7 @@ typedef struct rl_walk_entry {
   int is_explicit; /* named on the command line */
   rl_skip skip;    /* RL_SKIP_NONE: scan it */
   const char *skip_detail; /* e.g. "link to /etc/passwd leaves the scanned root" */
+  rl_file_id id;           /* the file seen, for rl_file_read_as (RL_SKIP_NONE) */
 } rl_walk_entry;
 
 typedef struct rl_walk rl_walk;

@@ -750,6 +750,54 @@ static void walk__out_of_descriptors_is_fatal(void **state) {
   tree_free(&t);
 }
 
+/* A name the walk saw as a regular file, swapped for a link to a secret
+ * outside the root (or for another file) before it is read: the read refuses
+ * it and the secret is never read (issue 16). The swap happens between the
+ * walk and the read, as a racing attacker's would. */
+static void walk__swapped_file_is_not_read(void **state) {
+  (void)state;
+  tree t, outside;
+  tree_new(&t);
+  tree_new(&outside);
+  put(&t, "a.js", "const x = 1;\n");
+  put(&outside, "secret.js", "OUTSIDE-SECRET\n");
+  for (int swap = 0; swap < 2; swap++) {
+    put(&t, "a.js", "const x = 1;\n");
+    rl_walk *w = NULL;
+    const char *paths[] = {t.dir};
+    assert_int_equal(rl_walk_new(&w, paths, 1, NULL), 0);
+    rl_walk_entry e;
+    assert_int_equal(rl_walk_next(w, &e), 1);
+    assert_non_null(strstr(e.display, "a.js"));
+    assert_true(e.id.known);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s", at(&t, "a.js"));
+    char moved[PATH_MAX + 8];
+    snprintf(moved, sizeof moved, "%s.new", path);
+    if (swap == 0) {
+      assert_int_equal(unlink(path), 0);
+      assert_int_equal(symlink(at(&outside, "secret.js"), path), 0);
+    } else {
+      /* another regular file renamed over the name: a new inode */
+      FILE *f = fopen(moved, "w");
+      assert_non_null(f);
+      fputs("OUTSIDE-SECRET\n", f);
+      fclose(f);
+      assert_int_equal(rename(moved, path), 0);
+    }
+    char *bytes = NULL;
+    size_t len = 0;
+    rl_skip s = rl_file_read_as(e.fs_path, &e.id, 1024, &bytes, &len);
+    assert_int_equal(s, RL_SKIP_UNREADABLE);
+    assert_null(bytes);
+    assert_non_null(strstr(rl_error_last(), "during the scan"));
+    rl_walk_free(w);
+    unlink(path);
+  }
+  tree_free(&t);
+  tree_free(&outside);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(walk__default_ignores),
@@ -772,6 +820,7 @@ int main(void) {
       cmocka_unit_test(walk__several_paths),
       cmocka_unit_test(walk__deep_nesting),
       cmocka_unit_test(walk__out_of_descriptors_is_fatal),
+      cmocka_unit_test(walk__swapped_file_is_not_read),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
