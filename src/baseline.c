@@ -61,6 +61,10 @@ static int add_string(rl_baseline *b, json_t *s) {
 static int load_sarif(rl_baseline *b, json_t *runs, const char *path) {
   size_t i, j;
   json_t *run, *res;
+  if (json_array_size(runs) == 0) {
+    rl_error_set("baseline %s holds no roomlint run (its \"runs\" array is empty)", path);
+    return RL_EINVALID;
+  }
   json_array_foreach(runs, i, run) {
     json_t *driver = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "name");
     if (!json_is_string(driver) || strcmp(json_string_value(driver), "roomlint") != 0) {

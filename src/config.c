@@ -13,6 +13,7 @@
 
 #define MAX_CONFIG_SIZE (1u << 20)
 #define CONFIG_NAME     ".roomlint.yml"
+#define MAX_DEPTH       16
 
 typedef struct loader {
   yaml_document_t *doc;
@@ -257,11 +258,9 @@ static int read_top(loader *ld, const yaml_node_t *root) {
     } else if (strcmp(name, "max-token-ttl") == 0) {
       rc = read_scalar(ld, k, v, &s);
       double secs = 0;
-      int unitless = 0;
-      if (rc == 0 && (!rl_duration_parse(s, strlen(s), &secs, &unitless) || secs <= 0))
-        rc = fail(ld, line_of(v), "max-token-ttl: '%s' is not a duration (e.g. 3600, 12h, 1d)", s);
-      /* A bare number means seconds, as on the command line. */
-      if (rc == 0 && unitless) secs = strtod(s, NULL);
+      if (rc == 0 && rl_config_parse_ttl(s, &secs) < 0)
+        rc = fail(ld, line_of(v), "max-token-ttl: '%s' is not a duration from 1 second to 100 years (e.g. 3600, 12h, 1d)",
+                  s);
       c->max_token_ttl = secs;
       c->has_max_token_ttl = 1;
     } else if (strcmp(name, "ignore") == 0) {
@@ -289,6 +288,51 @@ static void init_lists(rl_config *c) {
                            &c->client_sdks, &c->server_frameworks, &c->rule_packs};
   for (size_t i = 0; i < RL_ARRAY_LEN(all); i++)
     list_init(all[i]);
+}
+
+/* Refuses nesting deeper than MAX_DEPTH before the document is loaded:
+ * libyaml's work per token grows with the depth of flow collections, so a
+ * 1 MiB file of nested {a: {a: ...}} took minutes. The event loop stops at
+ * the first collection too deep; syntax errors are left to the loader. */
+static int check_depth(const char *path, const char *bytes, size_t len) {
+  yaml_parser_t p;
+  if (!yaml_parser_initialize(&p)) rl_oom();
+  yaml_parser_set_input_string(&p, (const unsigned char *)bytes, len);
+  int rc = 0, depth = 0;
+  for (;;) {
+    yaml_event_t ev;
+    if (!yaml_parser_parse(&p, &ev)) break;
+    yaml_event_type_t t = ev.type;
+    unsigned line = (unsigned)ev.start_mark.line + 1;
+    yaml_event_delete(&ev);
+    if (t == YAML_STREAM_END_EVENT) break;
+    if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+      if (++depth > MAX_DEPTH) {
+        rl_error_set("%s:%u: nested deeper than %d levels (a roomlint config needs 3)", path, line, MAX_DEPTH);
+        rc = RL_EINVALID;
+        break;
+      }
+    } else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+      depth--;
+    }
+  }
+  yaml_parser_delete(&p);
+  return rc;
+}
+
+#define TTL_MAX (100 * 365.25 * 86400)
+
+int rl_config_parse_ttl(const char *s, double *secs) {
+  int unitless = 0;
+  double v = 0;
+  if (!rl_duration_parse(s, strlen(s), &v, &unitless)) return -1;
+  /* A bare number means seconds, as TTLs are written in seconds. */
+  if (unitless) v = strtod(s, NULL);
+  /* Below a second the limit prints as 0 seconds; far above 100 years
+   * whole-day counts overflow, and no token limit means anything there. */
+  if (!(v >= 1 && v <= TTL_MAX)) return -1;
+  *secs = v;
+  return 0;
 }
 
 int rl_config_load(rl_config **out, const char *path) {
@@ -323,6 +367,7 @@ int rl_config_load(rl_config **out, const char *path) {
     rc = RL_EIO;
     goto cleanup;
   }
+  if ((rc = check_depth(path, bytes, len)) < 0) goto cleanup;
   if (!yaml_parser_initialize(&parser)) rl_oom();
   have_parser = 1;
   yaml_parser_set_input_string(&parser, (const unsigned char *)bytes, len);

@@ -44,6 +44,11 @@ typedef struct rl_config {
   rl_config_list rule_packs; /* resolved against the config file's directory */
 } rl_config;
 
+/* A token lifetime as --max-token-ttl and max-token-ttl: take it ("3600" is
+ * seconds, "12h", "1d"): *secs and 0, or -1 if it is not a duration from one
+ * second to 100 years (a longer limit is none: disable the rule instead). */
+int rl_config_parse_ttl(const char *s, double *secs);
+
 /* Parses path. Caller frees with rl_config_free. */
 int rl_config_load(rl_config **out, const char *path);
 void rl_config_free(rl_config *c);

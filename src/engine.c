@@ -1061,20 +1061,29 @@ typedef struct job {
   rl_lang lang;
   rl_skip skip;
   char *skip_detail;
+  int is_explicit;
+  rl_file_id id;
+  int fatal; /* set by scan_job: the run must fail (exit 2) */
 } job;
 
-static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, const job *j) {
+static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, job *j) {
   rl_file_result *r = new_result(j->display, j->lang);
   if (j->skip != RL_SKIP_NONE) {
+    j->fatal = j->skip == RL_SKIP_UNREADABLE && j->is_explicit;
     mark_skipped(e, r, j->skip, j->skip_detail);
     return r;
   }
   char *bytes = NULL;
   size_t len = 0;
-  rl_skip s = rl_file_read(j->fs_path, e->cfg.max_file_size, &bytes, &len);
+  rl_skip s = rl_file_read_as(j->fs_path, &j->id, e->cfg.max_file_size, &bytes, &len);
   if (s != RL_SKIP_NONE) {
     const char *detail = NULL;
-    if (s == RL_SKIP_UNREADABLE) detail = rl_arena_printf(r->arena, "could not be read: %s", rl_error_last());
+    /* A file named on the command line that cannot be read, or a read that
+     * ran out of descriptors or memory, fails the run: exit 2, not a skip. */
+    if (s == RL_SKIP_UNREADABLE) {
+      j->fatal = j->is_explicit || rl_errno_is_exhaustion(errno);
+      detail = rl_arena_printf(r->arena, "could not be read: %s", rl_error_last());
+    }
     mark_skipped(e, r, s, detail);
     return r;
   }
@@ -1133,9 +1142,12 @@ typedef struct emitter {
   rl_summary *sum;
   rl_severity fail_on;
   int rc;
+  char fatal[512]; /* the first file that fails the run, or "" */
 } emitter;
 
-static void emit(emitter *em, rl_file_result *r) {
+static void emit(emitter *em, rl_file_result *r, int fatal) {
+  if (fatal && !em->fatal[0])
+    snprintf(em->fatal, sizeof em->fatal, "%s: %s", r->path, r->skip_detail ? r->skip_detail : "could not be read");
   if (r->skip != RL_SKIP_NONE) em->sum->files_skipped++;
   else em->sum->files_scanned++;
   if (r->has_syntax_errors) em->sum->parse_errors++;
@@ -1168,6 +1180,9 @@ static void job_from_entry(job *j, const rl_walk_entry *we) {
   j->lang = we->lang;
   j->skip = we->skip;
   j->skip_detail = we->skip_detail ? rl_xstrdup(we->skip_detail) : NULL;
+  j->is_explicit = we->is_explicit;
+  j->id = we->id;
+  j->fatal = 0;
   if (j->skip == RL_SKIP_NONE && j->lang == RL_LANG_NONE) j->skip = RL_SKIP_NOT_SOURCE;
 }
 
@@ -1194,6 +1209,9 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   rl_walk_options wo = {0};
   wo.no_ignore = e->cfg.no_ignore;
   wo.extra_ignores = e->cfg.extra_ignores;
+  wo.has_protect = e->cfg.has_protect;
+  wo.protect_dev = e->cfg.protect_dev;
+  wo.protect_ino = e->cfg.protect_ino;
   int rc = rl_walk_new(&w, paths, npaths, &wo);
   if (rc < 0) return rc;
   if (sink->begin(sink, run) < 0) {
@@ -1201,7 +1219,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
     rl_error_set("could not write the report");
     return RL_EIO;
   }
-  emitter em = {sink, sum, e->cfg.fail_on, 0};
+  emitter em = {sink, sum, e->cfg.fail_on, 0, {0}};
   int jobs = e->cfg.jobs > 0 ? e->cfg.jobs : online_cores();
   rl_walk_entry we;
   int wr = 0;
@@ -1211,7 +1229,8 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
     while ((wr = rl_walk_next(w, &we)) > 0) {
       job j;
       job_from_entry(&j, &we);
-      emit(&em, scan_job(e, &ws, &j));
+      rl_file_result *r = scan_job(e, &ws, &j);
+      emit(&em, r, j.fatal);
       job_free(&j);
     }
   } else {
@@ -1241,12 +1260,13 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
         slot *s = &p.slots[next_emit % p.nslots];
         while (s->state != SLOT_DONE) pthread_cond_wait(&p.done, &p.mu);
         rl_file_result *r = s->result;
+        int fatal = s->job.fatal;
         job_free(&s->job);
         s->result = NULL;
         s->state = SLOT_EMPTY;
         next_emit++;
         pthread_mutex_unlock(&p.mu);
-        emit(&em, r);
+        emit(&em, r, fatal);
         pthread_mutex_lock(&p.mu);
       }
       slot *s = &p.slots[p.next_fill % p.nslots];
@@ -1263,12 +1283,13 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
       slot *s = &p.slots[next_emit % p.nslots];
       while (s->state != SLOT_DONE) pthread_cond_wait(&p.done, &p.mu);
       rl_file_result *r = s->result;
+      int fatal = s->job.fatal;
       job_free(&s->job);
       s->result = NULL;
       s->state = SLOT_EMPTY;
       next_emit++;
       pthread_mutex_unlock(&p.mu);
-      emit(&em, r);
+      emit(&em, r, fatal);
       pthread_mutex_lock(&p.mu);
     }
     pthread_mutex_unlock(&p.mu);
@@ -1286,6 +1307,11 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   sum->seconds = now_seconds() - t0;
   if (em.rc < 0 || sink->end(sink, sum) < 0) {
     rl_error_set("could not write the report: %s", strerror(errno ? errno : EIO));
+    return RL_EIO;
+  }
+  /* The report is whole (the file is in it as skipped), but the run failed. */
+  if (em.fatal[0]) {
+    rl_error_set("%s", em.fatal);
     return RL_EIO;
   }
   return 0;

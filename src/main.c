@@ -2,7 +2,10 @@
  * Exit codes: 0 no finding at or above --fail-on, 1 there is one,
  * 2 usage error, unreadable path, bad rule file or write failure. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +100,69 @@ static void die_usage(const char *fmt, ...) {
   exit(EXIT_TROUBLE);
 }
 
+/* Standard output closed (>&-): hold fd 1 with /dev/null opened read-only,
+ * so no file opened later becomes standard output and every write to it
+ * fails, to be reported like any other write error. */
+static void hold_closed_stdout(void) {
+  if (fcntl(STDOUT_FILENO, F_GETFD) != -1 || errno != EBADF) return;
+  int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (fd > STDOUT_FILENO) {
+    dup2(fd, STDOUT_FILENO);
+    close(fd);
+  }
+}
+
+/* status, or EXIT_TROUBLE with a message if standard output (--help,
+ * --version, --list-rules, --explain) could not be written. The caller
+ * clears errno before writing, so a write's error is the one named. */
+static int stdout_status(int status) {
+  if (fflush(stdout) == 0 && !ferror(stdout)) return status;
+  fprintf(stderr, "roomlint: could not write to standard output: %s\n", strerror(errno ? errno : EIO));
+  return EXIT_TROUBLE;
+}
+
+/* The -o temporary file while it exists: removed by a signal that ends the
+ * run and by rl_oom, so neither leaves it beside the report. */
+static char *volatile g_tmp;
+
+static void remove_tmp(void) {
+  char *t = g_tmp;
+  if (t) unlink(t);
+}
+
+static void on_fatal_signal(int sig) {
+  remove_tmp();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void catch_fatal_signals(void) {
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_fatal_signal;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < RL_ARRAY_LEN(sigs); i++) sigaddset(&sa.sa_mask, sigs[i]);
+  for (size_t i = 0; i < RL_ARRAY_LEN(sigs); i++) {
+    struct sigaction old;
+    /* A signal ignored on entry (nohup, a background job) stays ignored. */
+    if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    sigaction(sigs[i], &sa, NULL);
+  }
+  rl_set_fatal_cleanup(remove_tmp);
+}
+
+/* Signals held while g_tmp changes meaning (renamed, removed, freed). */
+static void hold_signals(int hold, sigset_t *old) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGQUIT);
+  pthread_sigmask(hold ? SIG_BLOCK : SIG_SETMASK, hold ? &set : old, hold ? old : NULL);
+}
+
 static void push(const char ***list, size_t *n, const char *v) {
   *list = rl_xreallocarray(*list, *n + 2, sizeof **list);
   (*list)[(*n)++] = v;
@@ -128,7 +194,8 @@ static size_t parse_size(const char *s) {
   if (*end == 'B' || *end == 'b') end++;
   if (*end || v == 0 || v > (unsigned long long)SIZE_MAX / mul)
     die_usage("--max-file-size: '%s' is not a size in bytes", s);
-  return (size_t)(v * mul);
+  /* More than a file can hold is no limit: the largest file roomlint reads. */
+  return v * mul > RL_FILE_SIZE_MAX ? RL_FILE_SIZE_MAX : (size_t)(v * mul);
 }
 
 /* Debug only (tests): ROOMLINT_DEBUG_BUDGET, a fixed work budget per file
@@ -149,6 +216,28 @@ static int parse_int(const char *s, const char *opt, int lo, int hi) {
   long v = strtol(s, &end, 10);
   if (end == s || *end || errno || v < lo || v > hi) die_usage("%s: '%s' must be a number from %d to %d", opt, s, lo, hi);
   return (int)v;
+}
+
+/* The option getopt stopped at, as the user wrote it. argv[optind - 1] is
+ * not always it: a short option inside a cluster ("-rf.js") leaves optind on
+ * the cluster, so that string is the argument before it. A long option is
+ * the word there when its option has the value getopt reports (none for an
+ * unknown one); otherwise the option is the short one in optopt. Returns a
+ * pointer to static storage. */
+static const char *bad_option(const char *arg, int opt, const struct option *longopts) {
+  static char name[64];
+  if (strncmp(arg, "--", 2) == 0) {
+    size_t n = strcspn(arg + 2, "=");
+    int is_long = opt == 0;
+    for (const struct option *l = longopts; !is_long && l->name; l++)
+      is_long = l->val == opt && n && strncmp(l->name, arg + 2, n) == 0;
+    if (is_long) {
+      snprintf(name, sizeof name, "--%.*s", n < 40 ? (int)n : 40, arg + 2);
+      return name;
+    }
+  }
+  snprintf(name, sizeof name, "-%c", opt > ' ' && opt < 127 ? opt : '?');
+  return name;
 }
 
 static void parse_args(int argc, char **argv, options *o) {
@@ -204,23 +293,24 @@ static void parse_args(int argc, char **argv, options *o) {
     case OPT_NOPREFILTER: o->no_prefilter = 1; break;
     case OPT_STATS: o->stats = 1; break;
     case 'v': o->verbose = 1; break;
-    case OPT_TTL: {
-      double secs;
-      int unitless = 0;
-      if (!rl_duration_parse(optarg, strlen(optarg), &secs, &unitless) || secs <= 0)
-        die_usage("--max-token-ttl: '%s' is not a duration (e.g. 3600, 12h, 1d)", optarg);
-      /* A bare number here means seconds, as TTLs are written in seconds. */
-      if (unitless) secs = strtod(optarg, NULL);
-      o->max_token_ttl = secs;
+    case OPT_TTL:
+      if (rl_config_parse_ttl(optarg, &o->max_token_ttl) < 0)
+        die_usage("--max-token-ttl: '%s' is not a duration from 1 second to 100 years (e.g. 3600, 12h, 1d)", optarg);
       break;
-    }
     case OPT_VERSION:
+      errno = 0;
       printf("roomlint %s\ntree-sitter-javascript %s\ntree-sitter-typescript %s\n", RL_VERSION,
              RL_GRAMMAR_JS_VERSION, RL_GRAMMAR_TS_VERSION);
-      exit(EXIT_CLEAN);
-    case 'h': usage(stdout); exit(EXIT_CLEAN);
-    case ':': die_usage("option '%s' needs a value", argv[optind - 1]);
-    default: die_usage("unknown option '%s'", argv[optind - 1]);
+      exit(stdout_status(EXIT_CLEAN));
+    case 'h':
+      errno = 0;
+      usage(stdout);
+      exit(stdout_status(EXIT_CLEAN));
+    case ':': die_usage("option '%s' needs a value", bad_option(argv[optind - 1], optopt, longopts));
+    default:
+      if (optopt && strncmp(bad_option(argv[optind - 1], optopt, longopts), "--", 2) == 0)
+        die_usage("option '%s' takes no value", bad_option(argv[optind - 1], optopt, longopts));
+      die_usage("unknown option '%s'", bad_option(argv[optind - 1], optopt, longopts));
     }
   }
   for (int i = optind; i < argc; i++) push(&o->paths, &o->npaths, argv[i]);
@@ -324,6 +414,7 @@ static void apply_config(options *o, const rl_config *c, rl_engine_config *cfg) 
 
 int main(int argc, char **argv) {
   options o;
+  hold_closed_stdout();
   parse_args(argc, argv, &o);
 
   rl_engine_config cfg = {0};
@@ -364,17 +455,26 @@ int main(int argc, char **argv) {
     goto done;
   }
   cfg.baseline = baseline;
+  /* -o naming a file being scanned would replace a source file by the
+   * report: the walk refuses it, by identity, whatever path names it. */
+  struct stat ost;
+  if (o.output && stat(o.output, &ost) == 0 && S_ISREG(ost.st_mode)) {
+    cfg.has_protect = 1;
+    cfg.protect_dev = (unsigned long long)ost.st_dev;
+    cfg.protect_ino = (unsigned long long)ost.st_ino;
+  }
   if (rl_engine_new(&e, &cfg) < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
     status = EXIT_TROUBLE;
     goto done;
   }
+  errno = 0;
   if (o.list_rules) {
-    status = list_rules(e);
+    status = stdout_status(list_rules(e));
     goto done;
   }
   if (o.explain) {
-    status = explain(e, o.explain);
+    status = stdout_status(explain(e, o.explain));
     goto done;
   }
 
@@ -395,8 +495,11 @@ int main(int argc, char **argv) {
     rl_buf b = {0};
     rl_buf_printf(&b, "%s.tmp-%ld", o.output, (long)getpid());
     tmp = rl_buf_detach(&b);
+    catch_fatal_signals();
+    g_tmp = tmp;
     out = fopen(tmp, "wb");
     if (!out) {
+      g_tmp = NULL;
       fprintf(stderr, "roomlint: cannot write %s: %s\n", o.output, strerror(errno));
       free(tmp);
       status = EXIT_TROUBLE;
@@ -424,11 +527,13 @@ int main(int argc, char **argv) {
   rl_summary sum;
   int rc = rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
   sink->free(sink);
-  if (rc == 0 && fflush(out) != 0) {
+  if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
     rl_error_set("could not write the report: %s", strerror(errno));
     rc = RL_EIO;
   }
   if (out != stdout) {
+    sigset_t held;
+    hold_signals(1, &held);
     if (fclose(out) != 0 && rc == 0) {
       rl_error_set("could not write %s: %s", o.output, strerror(errno));
       rc = RL_EIO;
@@ -438,6 +543,8 @@ int main(int argc, char **argv) {
       rc = RL_EIO;
     }
     if (rc != 0 && tmp) unlink(tmp);
+    g_tmp = NULL;
+    hold_signals(0, &held);
     free(tmp);
   }
   if (rc < 0) {

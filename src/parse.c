@@ -1,5 +1,6 @@
 #include "parse.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "util.h"
@@ -61,7 +62,18 @@ struct rl_tree {
   TSTree *ts;
 };
 
+/* tree-sitter's own allocators print an unprefixed message and exit 1, the
+ * status of "findings": route them through ours (exit 2, cleanup). Installed
+ * once, before the first parser; the allocators share libc's heap, so what
+ * the library allocated before is freed correctly. */
+static void *ts_xmalloc(size_t n) { return rl_xmalloc(n); }
+static void *ts_xcalloc(size_t count, size_t size) { return rl_xcalloc(count, size); }
+static void *ts_xrealloc(void *p, size_t n) { return rl_xrealloc(p, n); }
+static void install_allocator(void) { ts_set_allocator(ts_xmalloc, ts_xcalloc, ts_xrealloc, free); }
+
 rl_parser *rl_parser_new(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, install_allocator);
   rl_parser *p = rl_xcalloc(1, sizeof *p);
   p->ts = ts_parser_new();
   if (!p->ts) rl_oom();

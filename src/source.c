@@ -134,19 +134,37 @@ const char *rl_skip_name(rl_skip s) {
 
 #define BINARY_PROBE 8192
 
+/* Sets the message, closes fd (if open) and leaves err in errno. */
+static rl_skip unreadable(int fd, int err) {
+  rl_error_set("%s", strerror(err));
+  if (fd >= 0) close(fd);
+  errno = err;
+  return RL_SKIP_UNREADABLE;
+}
+
 rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *len) {
+  return rl_file_read_as(fs_path, NULL, max_size, out, len);
+}
+
+rl_skip rl_file_read_as(const char *fs_path, const rl_file_id *id, size_t max_size, char **out, size_t *len) {
   *out = NULL;
   *len = 0;
+  if (id && !id->known) id = NULL;
+  if (max_size > RL_FILE_SIZE_MAX) max_size = RL_FILE_SIZE_MAX;
   /* O_NONBLOCK: opening a FIFO that slipped past the walker must not hang. */
-  int fd = open(fs_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
-    rl_error_set("%s", strerror(errno));
+  int fd = open(fs_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | (id && id->nofollow ? O_NOFOLLOW : 0));
+  if (fd < 0 && id && errno == ELOOP) {
+    rl_error_set("replaced by a symbolic link during the scan, not followed");
+    errno = ELOOP;
     return RL_SKIP_UNREADABLE;
   }
+  if (fd < 0) return unreadable(-1, errno);
   struct stat st;
-  if (fstat(fd, &st) < 0) {
-    rl_error_set("%s", strerror(errno));
+  if (fstat(fd, &st) < 0) return unreadable(fd, errno);
+  if (id && ((unsigned long long)st.st_dev != id->dev || (unsigned long long)st.st_ino != id->ino)) {
     close(fd);
+    rl_error_set("replaced by another file during the scan, not read");
+    errno = ESTALE;
     return RL_SKIP_UNREADABLE;
   }
   if (!S_ISREG(st.st_mode)) {
@@ -157,12 +175,28 @@ rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *l
     close(fd);
     return RL_SKIP_TOO_LARGE;
   }
-  size_t cap = (size_t)st.st_size + 1, n = 0;
+  /* The first 8 KiB first: a binary file is refused on them, not after
+   * its gigabytes have been read into memory. */
+  size_t size = (size_t)st.st_size, n = 0;
+  size_t cap = (size < BINARY_PROBE ? size : BINARY_PROBE) + 1;
   char *buf = rl_xmalloc(cap);
+  int probed = 0;
   for (;;) {
+    if (!probed && (n + 1 >= cap || n >= BINARY_PROBE)) {
+      if (memchr(buf, '\0', n < BINARY_PROBE ? n : BINARY_PROBE)) {
+        free(buf);
+        close(fd);
+        return RL_SKIP_BINARY;
+      }
+      probed = 1;
+      if (cap < size + 1) {
+        cap = size + 1;
+        buf = rl_xrealloc(buf, cap);
+      }
+    }
     if (n + 1 >= cap) {
       /* The file grew while we read it: keep reading up to the limit. */
-      if (cap > max_size + 1) {
+      if (cap - 1 > max_size) {
         free(buf);
         close(fd);
         return RL_SKIP_TOO_LARGE;
@@ -173,10 +207,8 @@ rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *l
     ssize_t r = read(fd, buf + n, cap - 1 - n);
     if (r < 0) {
       if (errno == EINTR) continue;
-      rl_error_set("%s", strerror(errno));
       free(buf);
-      close(fd);
-      return RL_SKIP_UNREADABLE;
+      return unreadable(fd, errno);
     }
     if (r == 0) break;
     n += (size_t)r;

@@ -70,13 +70,31 @@ typedef enum rl_skip {
 /* A stable machine name ("too-large", "binary", ...) */
 const char *rl_skip_name(rl_skip s);
 
+/* The largest file roomlint reads: tree-sitter and the line index count
+ * bytes in 32 bits. A larger limit is taken as this one. */
+#define RL_FILE_SIZE_MAX ((size_t)UINT32_MAX - 1)
+
 /* Reads a regular file with one read loop into a malloc'd buffer (*out,
  * caller frees; NUL-terminated for convenience, *len excludes the NUL).
  * Refuses non-regular files without opening them for reading (O_NONBLOCK +
  * fstat), files over max_size, and files that have a NUL byte in their first
  * 8 KiB. Returns RL_SKIP_NONE on success, or the reason; on RL_SKIP_UNREADABLE
- * rl_error_last() says why. */
+ * rl_error_last() says why and errno holds the cause (see
+ * rl_errno_is_exhaustion). */
 rl_skip rl_file_read(const char *fs_path, size_t max_size, char **out, size_t *len);
+
+/* The file the walk saw at a path. A later open must find that file: a
+ * name swapped for a link or another file in between (to read a secret
+ * outside the root) is refused. */
+typedef struct rl_file_id {
+  int known;
+  int nofollow; /* found by the walk, not named: a link there is refused */
+  unsigned long long dev, ino;
+} rl_file_id;
+
+/* rl_file_read, but only of the file id names (NULL or !known: any file).
+ * A mismatch is RL_SKIP_UNREADABLE saying the file changed during the scan. */
+rl_skip rl_file_read_as(const char *fs_path, const rl_file_id *id, size_t max_size, char **out, size_t *len);
 
 /* Minified-file heuristic for JS/TS sources (see source.c for the rule). */
 int rl_source_looks_minified(const char *path, const char *bytes, size_t len);

@@ -1,12 +1,24 @@
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+static void (*volatile g_fatal_cleanup)(void);
+
+void rl_set_fatal_cleanup(void (*fn)(void)) { g_fatal_cleanup = fn; }
+
+/* Exit 2 like every other failure, not abort(): a run out of memory is an
+ * operational error, and the -o temporary file must not be left behind. */
 void rl_oom(void) {
-  fputs("roomlint: out of memory\n", stderr);
-  abort();
+  static const char msg[] = "roomlint: out of memory\n";
+  ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+  (void)w;
+  void (*fn)(void) = g_fatal_cleanup;
+  if (fn) fn();
+  _exit(2);
 }
 
 void *rl_xmalloc(size_t n) {
@@ -53,6 +65,8 @@ int rl_size_mul(size_t *out, size_t a, size_t b) {
   *out = a * b;
   return 0;
 }
+
+int rl_errno_is_exhaustion(int err) { return err == EMFILE || err == ENFILE || err == ENOMEM; }
 
 static _Thread_local char rl__errbuf[512];
 

@@ -40,11 +40,19 @@ void *rl_xrealloc(void *p, size_t n);
 void *rl_xreallocarray(void *p, size_t count, size_t size);
 char *rl_xstrdup(const char *s);
 char *rl_xstrndup(const char *s, size_t n);
+/* Prints "roomlint: out of memory", runs the fatal cleanup and exits 2. */
 RL_NORETURN void rl_oom(void);
+/* fn runs in rl_oom before the process exits (main removes its -o temporary
+ * file); it must be async-signal-safe, as a signal handler may share it. */
+void rl_set_fatal_cleanup(void (*fn)(void));
 
 /* Overflow-checked size arithmetic: 0 on success, -1 on overflow. */
 int rl_size_add(size_t *out, size_t a, size_t b);
 int rl_size_mul(size_t *out, size_t a, size_t b);
+
+/* 1 for an errno that says the process, not the file, is in trouble (EMFILE,
+ * ENFILE, ENOMEM): a run that meets one cannot trust what it skipped. */
+int rl_errno_is_exhaustion(int err);
 
 /* Sets this thread's last error message (one line, no trailing newline). */
 void rl_error_set(const char *fmt, ...) RL_PRINTF(1, 2);

@@ -46,7 +46,7 @@ typedef struct frame {
   ino_t ino;
 } frame;
 
-enum { VIS_EMPTY = 0, VIS_ON_STACK, VIS_DONE };
+enum { VIS_EMPTY = 0, VIS_ON_STACK, VIS_DONE, VIS_FILE };
 
 typedef struct vis_slot {
   dev_t dev;
@@ -78,6 +78,9 @@ struct rl_walk {
 
   vis_slot *vis;
   size_t vis_cap, vis_used;
+  int err; /* RL_EIO once descriptors or memory ran out: the walk stops */
+  int has_protect;
+  unsigned long long protect_dev, protect_ino;
 
   rl_buf display, detail, scratch;
 };
@@ -130,9 +133,12 @@ static const char *type_name(mode_t m) {
 
 /* Reads a small regular file without following a symlink and without ever
  * blocking on a FIFO. NULL if absent or not a plain file. */
-static char *read_small_file(const char *path, size_t *len) {
+static char *read_small_file(const char *path, size_t *len, int *err) {
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return NULL;
+  if (fd < 0) {
+    if (rl_errno_is_exhaustion(errno)) *err = errno;
+    return NULL;
+  }
   struct stat st;
   char *data = NULL;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
@@ -151,6 +157,14 @@ static char *read_small_file(const char *path, size_t *len) {
 done:
   close(fd);
   return data;
+}
+
+/* Out of descriptors or memory: the walk cannot say what it left out, so it
+ * stops with RL_EIO (the first cause is kept). */
+static void fail_walk(rl_walk *w, const char *path, int err) {
+  if (w->err) return;
+  rl_error_set("%s: %s", path, strerror(err));
+  w->err = RL_EIO;
 }
 
 /* ---- visited directories (dev, inode) ---------------------------------- */
@@ -204,6 +218,23 @@ static int dir_on_stack(rl_walk *w, const struct stat *st) {
   return v && v->state == VIS_ON_STACK;
 }
 
+/* A file reached a second time (named twice, inside two overlapping PATHs,
+ * or hard-linked) is scanned once, at the first path the walk gave it, so
+ * findings are never doubled and the report does not depend on which path
+ * came later. 1 if st was yielded already; else remembers it. */
+static int file_seen(rl_walk *w, const struct stat *st) {
+  if (w->has_protect && (unsigned long long)st->st_dev == w->protect_dev &&
+      (unsigned long long)st->st_ino == w->protect_ino && !w->err) {
+    rl_error_set("%s is the report file (-o): writing it would overwrite a scanned file", w->display.ptr);
+    w->err = RL_EUSAGE;
+    return 1;
+  }
+  vis_slot *v = vis_find(w, st->st_dev, st->st_ino);
+  if (v && v->state == VIS_FILE) return 1;
+  vis_set(w, st->st_dev, st->st_ino, VIS_FILE);
+  return 0;
+}
+
 /* ---- ignore lists ------------------------------------------------------- */
 
 static void push_list(rl_walk *w, rl_ignore *ig, const char *label) {
@@ -233,7 +264,11 @@ static void load_ignore_files(rl_walk *w, const char *fs_dir, const char *base,
     buf_reset(&w->scratch);
     rl_buf_printf(&w->scratch, "%s/%s", fs_dir, files[k]);
     size_t len = 0;
-    char *text = read_small_file(w->scratch.ptr, &len);
+    int err = 0;
+    char *text = read_small_file(w->scratch.ptr, &len, &err);
+    /* An ignore file not read for want of descriptors would let through
+     * what it ignores: stop instead. */
+    if (err) fail_walk(w, w->scratch.ptr, err);
     if (!text) continue;
     buf_reset(&w->scratch);
     if (label_dir[0] && strcmp(label_dir, ".") != 0)
@@ -416,6 +451,13 @@ static int yield(rl_walk *w, rl_walk_entry *out, rl_lang lang, rl_skip skip, int
   return 1;
 }
 
+static void set_id(rl_walk_entry *out, const struct stat *st, int nofollow) {
+  out->id.known = 1;
+  out->id.nofollow = nofollow;
+  out->id.dev = (unsigned long long)st->st_dev;
+  out->id.ino = (unsigned long long)st->st_ino;
+}
+
 static int inside_root(const rl_walk *w, const char *real) {
   if (strcmp(w->root_real, "/") == 0) return 1;
   return strncmp(real, w->root_real, w->root_real_len) == 0 &&
@@ -517,14 +559,20 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
       return yield(w, out, RL_LANG_NONE, RL_SKIP_SYMLINK_LOOP, 0);
     }
     if (push_dir(w, disp, &st) != 0) {
+      if (rl_errno_is_exhaustion(errno)) {
+        fail_walk(w, disp, errno);
+        return 0;
+      }
       rl_buf_printf(&w->detail, "cannot read directory %s: %s", disp, strerror(errno));
       return yield(w, out, RL_LANG_NONE, RL_SKIP_UNREADABLE, 0);
     }
     return 0;
   }
   if (S_ISREG(st.st_mode)) {
-    if (lang == RL_LANG_NONE) return 0;
-    return yield(w, out, lang, RL_SKIP_NONE, 0);
+    if (lang == RL_LANG_NONE || file_seen(w, &st)) return 0;
+    yield(w, out, lang, RL_SKIP_NONE, 0);
+    set_id(out, &st, 1);
+    return 1;
   }
   if (is_link)
     rl_buf_printf(&w->detail, "symlink %s points to a %s, not opened", disp, type_name(st.st_mode));
@@ -553,6 +601,7 @@ static int start_root(rl_walk *w, const char *given, const struct stat *st, rl_w
     w->extra.label = rl_xstrdup("the ignore option");
   }
   if (push_dir(w, w->display.ptr, st) != 0) {
+    if (rl_errno_is_exhaustion(errno)) fail_walk(w, w->display.ptr, errno);
     rl_buf_printf(&w->detail, "cannot read directory %s: %s", w->display.ptr, strerror(errno));
     end_root(w);
     return yield(w, out, RL_LANG_NONE, RL_SKIP_UNREADABLE, 1);
@@ -561,6 +610,23 @@ static int start_root(rl_walk *w, const char *given, const struct stat *st, rl_w
 }
 
 /* ---- public ------------------------------------------------------------- */
+
+/* 0 if a named regular file yields its first byte (or is empty): access()
+ * says yes to /proc/self/mem, which no read gets anything from. -1 and errno
+ * otherwise. */
+static int probe_read(const char *path) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return -1;
+  char c;
+  ssize_t r;
+  do {
+    r = read(fd, &c, 1);
+  } while (r < 0 && errno == EINTR);
+  int err = errno;
+  close(fd);
+  errno = err;
+  return r < 0 ? -1 : 0;
+}
 
 int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
                 const rl_walk_options *opts) {
@@ -573,6 +639,9 @@ int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
   rl_walk *w = rl_xcalloc(1, sizeof *w);
   if (opts) {
     w->no_ignore = opts->no_ignore;
+    w->has_protect = opts->has_protect;
+    w->protect_dev = opts->protect_dev;
+    w->protect_ino = opts->protect_ino;
     w->on_passed_over = opts->on_passed_over;
     w->data = opts->data;
     if (opts->extra_ignores && opts->extra_ignores[0]) {
@@ -601,7 +670,7 @@ int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
         goto fail;
       }
       closedir(d);
-    } else if (S_ISREG(st.st_mode) && access(p, R_OK) != 0) {
+    } else if (S_ISREG(st.st_mode) && probe_read(p) != 0) {
       rl_error_set("%s: %s", p, strerror(errno));
       goto fail;
     }
@@ -615,6 +684,7 @@ fail:
 
 int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
   for (;;) {
+    if (w->err) return w->err;
     if (!w->in_root) {
       if (w->next_path == w->npaths) return 0;
       const char *given = w->paths[w->next_path++];
@@ -641,7 +711,13 @@ int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
                       w->display.ptr);
         return yield(w, out, lang, RL_SKIP_NOT_SOURCE, 1);
       }
-      return yield(w, out, lang, RL_SKIP_NONE, 1);
+      if (file_seen(w, &st)) {
+        if (w->err) return w->err;
+        continue;
+      }
+      yield(w, out, lang, RL_SKIP_NONE, 1);
+      set_id(out, &st, 0); /* a named file may be a link */
+      return 1;
     }
     if (w->depth == 0) {
       end_root(w);
@@ -653,7 +729,9 @@ int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
       continue;
     }
     const char *entry = f->sorted[f->idx++];
-    if (visit(w, entry, out)) return 1;
+    int got = visit(w, entry, out);
+    if (w->err) return w->err;
+    if (got) return 1;
   }
 }
 

@@ -35,6 +35,10 @@ typedef struct rl_walk_options {
    * over, with the reason; may be NULL */
   void (*on_passed_over)(void *data, const char *display, const char *why);
   void *data;
+  /* a file the walk must not hand out (the -o report): meeting it stops the
+   * walk with RL_EUSAGE, as scanning it would overwrite a source file */
+  int has_protect;
+  unsigned long long protect_dev, protect_ino;
 } rl_walk_options;
 
 typedef struct rl_walk_entry {
@@ -44,6 +48,7 @@ typedef struct rl_walk_entry {
   int is_explicit; /* named on the command line */
   rl_skip skip;    /* RL_SKIP_NONE: scan it */
   const char *skip_detail; /* e.g. "link to /etc/passwd leaves the scanned root" */
+  rl_file_id id;           /* the file seen, for rl_file_read_as (RL_SKIP_NONE) */
 } rl_walk_entry;
 
 typedef struct rl_walk rl_walk;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -704,6 +705,99 @@ static void walk__deep_nesting(void **state) {
   tree_free(&t);
 }
 
+/* Out of descriptors in the middle of a walk: rl_walk_next fails (the run
+ * exits 2), it does not report a subdirectory as unreadable and go on, and
+ * rl_file_read leaves EMFILE in errno for the engine to fail on (issue 16). */
+static void walk__out_of_descriptors_is_fatal(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, "a.js", "1");
+  put(&t, "sub/b.js", "1");
+  rl_walk *w = NULL;
+  const char *paths[] = {t.dir};
+  assert_int_equal(rl_walk_new(&w, paths, 1, NULL), 0);
+  struct rlimit old, low;
+  assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+  low = old;
+  low.rlim_cur = 64;
+  assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+  int fds[64], n = 0;
+  while (n < (int)RL_ARRAY_LEN(fds)) {
+    int fd = dup(0);
+    if (fd < 0) break;
+    fds[n++] = fd;
+  }
+  assert_int_equal(errno, EMFILE);
+  rl_walk_entry e;
+  int rc = 1, yielded_sub = 0;
+  while (rc > 0) {
+    rc = rl_walk_next(w, &e);
+    if (rc > 0 && strstr(e.display, "sub")) yielded_sub = 1;
+  }
+  char *bytes = NULL;
+  size_t len = 0;
+  rl_skip s = rl_file_read(at(&t, "a.js"), 1024, &bytes, &len);
+  int err = errno;
+  while (n > 0) close(fds[--n]);
+  assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+  assert_true(rc < 0);
+  assert_false(yielded_sub);
+  assert_non_null(strstr(rl_error_last(), "Too many open files"));
+  assert_int_equal(s, RL_SKIP_UNREADABLE);
+  assert_true(rl_errno_is_exhaustion(err));
+  rl_walk_free(w);
+  tree_free(&t);
+}
+
+/* A name the walk saw as a regular file, swapped for a link to a secret
+ * outside the root (or for another file) before it is read: the read refuses
+ * it and the secret is never read (issue 16). The swap happens between the
+ * walk and the read, as a racing attacker's would. */
+static void walk__swapped_file_is_not_read(void **state) {
+  (void)state;
+  tree t, outside;
+  tree_new(&t);
+  tree_new(&outside);
+  put(&t, "a.js", "const x = 1;\n");
+  put(&outside, "secret.js", "OUTSIDE-SECRET\n");
+  for (int swap = 0; swap < 2; swap++) {
+    put(&t, "a.js", "const x = 1;\n");
+    rl_walk *w = NULL;
+    const char *paths[] = {t.dir};
+    assert_int_equal(rl_walk_new(&w, paths, 1, NULL), 0);
+    rl_walk_entry e;
+    assert_int_equal(rl_walk_next(w, &e), 1);
+    assert_non_null(strstr(e.display, "a.js"));
+    assert_true(e.id.known);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s", at(&t, "a.js"));
+    char moved[PATH_MAX + 8];
+    snprintf(moved, sizeof moved, "%s.new", path);
+    if (swap == 0) {
+      assert_int_equal(unlink(path), 0);
+      assert_int_equal(symlink(at(&outside, "secret.js"), path), 0);
+    } else {
+      /* another regular file renamed over the name: a new inode */
+      FILE *f = fopen(moved, "w");
+      assert_non_null(f);
+      fputs("OUTSIDE-SECRET\n", f);
+      fclose(f);
+      assert_int_equal(rename(moved, path), 0);
+    }
+    char *bytes = NULL;
+    size_t len = 0;
+    rl_skip s = rl_file_read_as(e.fs_path, &e.id, 1024, &bytes, &len);
+    assert_int_equal(s, RL_SKIP_UNREADABLE);
+    assert_null(bytes);
+    assert_non_null(strstr(rl_error_last(), "during the scan"));
+    rl_walk_free(w);
+    unlink(path);
+  }
+  tree_free(&t);
+  tree_free(&outside);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(walk__default_ignores),
@@ -725,6 +819,8 @@ int main(void) {
       cmocka_unit_test(walk__unreadable_directory),
       cmocka_unit_test(walk__several_paths),
       cmocka_unit_test(walk__deep_nesting),
+      cmocka_unit_test(walk__out_of_descriptors_is_fatal),
+      cmocka_unit_test(walk__swapped_file_is_not_read),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

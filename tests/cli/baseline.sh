@@ -68,4 +68,8 @@ expect_grep "finding 0 has no fingerprint" err "names the bad finding"
 expect_status 2 "a missing baseline" -- "$RL" --baseline missing.sarif app
 expect_grep "cannot read baseline missing.sarif" err "names the missing file"
 expect_status 2 "--baseline needs a value" -- "$RL" app --baseline
+# A SARIF log with no run at all is not a baseline of ours (issue 16).
+printf '{"version":"2.1.0","runs":[]}' > "$TMP/empty.sarif"
+expect_status 2 "a SARIF log with no run" -- "$RL" --baseline "$TMP/empty.sarif" app
+expect_grep "^roomlint: baseline .*empty.sarif holds no roomlint run" "$TMP/err" "says it holds no roomlint run"
 finish

@@ -115,4 +115,22 @@ expect_grep "cannot read config nope.yml" err "names the missing file"
 printf 'max-token-ttl: forever\n' > app/.roomlint.yml
 expect_status 2 "a bad found config stops the run too" -- "$RL" app
 expect_grep "app/.roomlint.yml:1: max-token-ttl: 'forever' is not a duration" err "names the found file"
+# Numbers that would overflow or mean nothing are refused, with FILE:LINE (issue 16).
+for ttl in 0.5 36600d 999999999999999999999999999999d; do
+  printf 'max-token-ttl: %s\n' "$ttl" > bad5.yml
+  expect_status 2 "max-token-ttl: $ttl is refused" -- "$RL" --config bad5.yml app
+  expect_grep "^roomlint: bad5.yml:1: max-token-ttl: '$ttl' is not a duration from 1 second to 100 years" err "names file, line and the range"
+done
+# A config of deeply nested flow mappings is refused at once, with its line,
+# instead of keeping libyaml busy for minutes (issue 16). The timeout only
+# turns a hang into a failure.
+python3 -c 'print("ignore: " + "{a: " * 50000 + "}" * 50000)' > deep.yml
+expect_status 2 "a config nested 50,000 deep" -- timeout 600 "$RL" --config deep.yml app
+expect_grep "^roomlint: deep.yml:1: nested deeper than 16 levels" err "names file, line and the limit"
+printf 'rules:\n  severity: {a: {b: {c: {d: {e: {f: {g: {h: {i: {j: {k: {l: {m: {n: {o: {p: {q: 1}}}}}}}}}}}}}}}}}\n' > deep2.yml
+expect_status 2 "a config nested 18 deep" -- "$RL" --config deep2.yml app
+expect_grep "^roomlint: deep2.yml:2: nested deeper than 16 levels" err "names the line where it gets too deep"
+head -c 1100000 /dev/zero | tr '\0' x > big.yml
+expect_status 2 "a config over 1 MiB" -- "$RL" --config big.yml app
+expect_grep "^roomlint: cannot read config big.yml: too-large" err "says it is too large"
 finish
