@@ -83,18 +83,18 @@ static int from_key(rl_jsfile *jf, TSNode key, rl_binding *b) {
 
 int rl_bound_name(rl_jsfile *jf, TSNode value, rl_binding *b) {
   memset(b, 0, sizeof *b);
-  TSNode n = value, p = ts_node_parent(value);
+  TSNode n = value, p = rl_js_parent(value);
   const char *env = NULL;
   size_t env_len = 0;
   for (int i = 0; i < MAX_UNWRAP && !ts_node_is_null(p); i++) {
     if (is_wrapper(p)) {
       n = p;
-      p = ts_node_parent(p);
+      p = rl_js_parent(p);
       continue;
     }
     if (type_is(p, "ternary_expression") && !same(field(p, "condition"), n)) {
       n = p;
-      p = ts_node_parent(p);
+      p = rl_js_parent(p);
       continue;
     }
     if (type_is(p, "binary_expression") && same(field(p, "left"), n)) {
@@ -102,7 +102,7 @@ int rl_bound_name(rl_jsfile *jf, TSNode value, rl_binding *b) {
       TSNode op = field(p, "operator");
       if (!ts_node_is_null(op) && strcmp(ts_node_type(op), "+") == 0) {
         n = p;
-        p = ts_node_parent(p);
+        p = rl_js_parent(p);
         continue;
       }
     }
@@ -119,7 +119,7 @@ int rl_bound_name(rl_jsfile *jf, TSNode value, rl_binding *b) {
           env_len = el;
         }
         n = p;
-        p = ts_node_parent(p);
+        p = rl_js_parent(p);
         continue;
       }
     }

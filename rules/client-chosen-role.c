@@ -205,7 +205,7 @@ static TSNode role_in_params(rl_jsfile *jf, TSNode url_expr, TSNode call) {
       set_find f = {jf, NULL, 0, null_node()};
       f.name = rl_js_text(jf, e, &f.len);
       TSNode fnode = rl_js_enclosing_function(call);
-      rl_js_walk(ts_node_is_null(fnode) ? ts_node_parent(call) : fnode, find_role_set, &f);
+      rl_js_walk(ts_node_is_null(fnode) ? rl_js_parent(call) : fnode, find_role_set, &f);
       if (!ts_node_is_null(f.hit)) return f.hit;
     }
   }

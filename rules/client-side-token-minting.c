@@ -26,7 +26,7 @@ extern const char rl_doc__client_side_token_minting[];
 static int function_name(rl_jsfile *jf, TSNode fn, const char **name, size_t *len) {
   TSNode n = ts_node_child_by_field_name(fn, "name", 4);
   if (ts_node_is_null(n)) {
-    TSNode p = ts_node_parent(fn);
+    TSNode p = rl_js_parent(fn);
     if (ts_node_is_null(p) || strcmp(ts_node_type(p), "variable_declarator") != 0) return 0;
     n = ts_node_child_by_field_name(p, "name", 4);
   }

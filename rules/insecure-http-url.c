@@ -258,9 +258,9 @@ method:
 /* For a pair in an object that is itself the value of a pair, that pair's key. */
 static int outer_key(rl_jsfile *jf, TSNode pair, const char **key, size_t *len) {
   if (ts_node_is_null(pair) || strcmp(ts_node_type(pair), "pair") != 0) return 0;
-  TSNode obj = ts_node_parent(pair);
+  TSNode obj = rl_js_parent(pair);
   if (ts_node_is_null(obj) || strcmp(ts_node_type(obj), "object") != 0) return 0;
-  TSNode outer = ts_node_parent(obj);
+  TSNode outer = rl_js_parent(obj);
   if (ts_node_is_null(outer) || strcmp(ts_node_type(outer), "pair") != 0) return 0;
   return rl_js_pair_key(jf, outer, key, len);
 }
@@ -300,7 +300,7 @@ static void on_url(rl_ctx *ctx, const rl_match *m) {
         where = rl_arena_printf(rl_ctx_arena(ctx), "in '%.*s.%.*s'", (int)ol, outer, (int)b.name_len, b.name);
     }
   } else if (!ts_node_is_null(b.holder) && strcmp(ts_node_type(b.holder), "arguments") == 0) {
-    TSNode call = ts_node_parent(b.holder);
+    TSNode call = rl_js_parent(b.holder);
     uint32_t argi = 0;
     for (uint32_t i = 0; i < ts_node_named_child_count(b.holder); i++) {
       TSNode arg = ts_node_named_child(b.holder, i);

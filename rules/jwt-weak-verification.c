@@ -166,7 +166,7 @@ static int subtree_has_text(rl_jsfile *jf, TSNode subtree, TSNode want) {
  * decides access, NULL otherwise. Climbs through member accesses and
  * expressions up to the statement. */
 static const char *use_decides(rl_jsfile *jf, TSNode use) {
-  TSNode n = use, p = ts_node_parent(use);
+  TSNode n = use, p = rl_js_parent(use);
   /* decoded.exp, decoded.header.kid: not access */
   if (type_is(p, "member_expression") && ts_node_eq(field(p, "object"), n)) {
     size_t pl;
@@ -194,12 +194,12 @@ static const char *use_decides(rl_jsfile *jf, TSNode use) {
     if (type_is(p, "arguments")) {
       /* ['host', 'admin'].includes(claims.role): a membership test */
       static const char *const tests[] = {"includes", "has", "indexOf", "some", "every", "test", NULL};
-      TSNode call = ts_node_parent(p), fn = field(call, "function");
+      TSNode call = rl_js_parent(p), fn = field(call, "function");
       size_t ml;
       const char *m = type_is(fn, "member_expression") ? rl_js_text(jf, field(fn, "property"), &ml) : NULL;
       if (!m || !in_list(m, ml, tests)) return NULL;
       n = call;
-      p = ts_node_parent(call);
+      p = rl_js_parent(call);
       continue;
     }
     if (type_is(p, "expression_statement") || type_is(p, "statement_block") ||
@@ -207,7 +207,7 @@ static const char *use_decides(rl_jsfile *jf, TSNode use) {
         type_is(p, "template_substitution"))
       return NULL;
     n = p;
-    p = ts_node_parent(p);
+    p = rl_js_parent(p);
   }
   return NULL;
 }
@@ -226,7 +226,7 @@ typedef struct use_find {
 } use_find;
 
 static int is_harmless_member(rl_jsfile *jf, TSNode use) {
-  TSNode p = ts_node_parent(use);
+  TSNode p = rl_js_parent(use);
   if (!type_is(p, "member_expression") || !ts_node_eq(field(p, "object"), use)) return -1; /* not a member use */
   size_t pl;
   const char *prop = rl_js_text(jf, field(p, "property"), &pl);
@@ -317,11 +317,11 @@ static void check_decode(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   if (vf.verifies) return; /* a peek at the header or claims before verifying */
 
   const char *what = NULL;
-  TSNode n = call, p = ts_node_parent(call);
+  TSNode n = call, p = rl_js_parent(call);
   while (!ts_node_is_null(p) && (type_is(p, "parenthesized_expression") || type_is(p, "as_expression") ||
                                  type_is(p, "non_null_expression") || type_is(p, "await_expression"))) {
     n = p;
-    p = ts_node_parent(p);
+    p = rl_js_parent(p);
   }
   if (type_is(p, "variable_declarator") && ts_node_eq(field(p, "value"), n)) {
     TSNode names[16];

@@ -126,7 +126,7 @@ static int bearer_credential(rl_jsfile *jf, TSNode value, const char **name, siz
  * object ->) arguments -> call. */
 static TSNode enclosing_request_call(TSNode n) {
   for (int i = 0; i < 8 && !ts_node_is_null(n); i++) {
-    n = ts_node_parent(n);
+    n = rl_js_parent(n);
     if (type_is(n, "call_expression")) return n;
     if (type_is(n, "statement_block") || type_is(n, "program")) break;
   }

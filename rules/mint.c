@@ -103,7 +103,7 @@ static TSNode declared_in(rl_jsfile *jf, TSNode block, const char *name, size_t 
 static TSNode nearest_declaration(rl_jsfile *jf, TSNode ident) {
   size_t len;
   const char *name = rl_js_text(jf, ident, &len);
-  for (TSNode p = ts_node_parent(ident); !ts_node_is_null(p); p = ts_node_parent(p)) {
+  for (TSNode p = rl_js_parent(ident); !ts_node_is_null(p); p = rl_js_parent(p)) {
     if (!type_is(p, "statement_block") && !type_is(p, "program")) continue;
     int found = 0;
     TSNode v = declared_in(jf, p, name, len, &found);
@@ -156,7 +156,7 @@ static TSNode object_of(rl_jsfile *jf, TSNode expr) {
   if (!ts_node_is_null(o) || !type_is(n, "identifier")) return o;
   size_t len;
   const char *name = rl_js_text(jf, n, &len);
-  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+  for (TSNode p = rl_js_parent(n); !ts_node_is_null(p); p = rl_js_parent(p)) {
     if (!type_is(p, "statement_block") && !type_is(p, "program")) continue;
     int found = 0;
     TSNode v = rl_js_unwrap(declared_in(jf, p, name, len, &found));
@@ -195,7 +195,7 @@ static TSNode this_member(rl_jsfile *jf, TSNode member) {
   TSNode prop = field(member, "property");
   this_field f = {jf, NULL, 0, null_node()};
   f.name = rl_js_text(jf, prop, &f.len);
-  for (TSNode p = ts_node_parent(member); !ts_node_is_null(p); p = ts_node_parent(p)) {
+  for (TSNode p = rl_js_parent(member); !ts_node_is_null(p); p = rl_js_parent(p)) {
     if (!type_is(p, "class_body")) continue;
     uint32_t n = ts_node_named_child_count(p);
     for (uint32_t i = 0; i < n; i++) {
@@ -673,7 +673,7 @@ static TSNode root_of(TSNode n) {
   TSNode p = n;
   while (!ts_node_is_null(p)) {
     n = p;
-    p = ts_node_parent(p);
+    p = rl_js_parent(p);
   }
   return n;
 }
@@ -731,9 +731,9 @@ static TSNode find_member_use(rl_jsfile *jf, TSNode anywhere, TSNode ident, cons
 /* The identifier a `new X(...)` is stored in (`const at = new X()`,
  * `let at = new X()`), else null. */
 static TSNode stored_in(TSNode ctor) {
-  TSNode p = ts_node_parent(ctor);
+  TSNode p = rl_js_parent(ctor);
   while (!ts_node_is_null(p) && (type_is(p, "parenthesized_expression") || type_is(p, "as_expression")))
-    p = ts_node_parent(p);
+    p = rl_js_parent(p);
   if (!type_is(p, "variable_declarator")) return null_node();
   TSNode name = field(p, "name");
   return type_is(name, "identifier") ? name : null_node();

@@ -57,7 +57,7 @@ static int privileged_code_name(const char *name, size_t len) {
  * (`roomCodes` in `const roomCodes = { host: '...' }`). */
 static int object_name(rl_jsfile *jf, TSNode pair, const char **name, size_t *len) {
   if (!type_is(pair, "pair")) return 0;
-  TSNode obj = ts_node_parent(pair);
+  TSNode obj = rl_js_parent(pair);
   if (!type_is(obj, "object")) return 0;
   rl_binding ob;
   if (!rl_bound_name(jf, obj, &ob)) return 0;
@@ -69,7 +69,7 @@ static int object_name(rl_jsfile *jf, TSNode pair, const char **name, size_t *le
 /* { role: 'host', code: '...' } */
 static int paired_with_privileged_role(rl_jsfile *jf, TSNode pair) {
   if (!type_is(pair, "pair")) return 0;
-  TSNode obj = ts_node_parent(pair);
+  TSNode obj = rl_js_parent(pair);
   if (!type_is(obj, "object")) return 0;
   static const char *const role_keys[] = {"role", "roleName", "role_name", NULL};
   for (size_t i = 0; role_keys[i]; i++) {

@@ -133,8 +133,8 @@ static int config_file_is(const rl_source *src, const char *stem) {
 
 /* 1 if pair sits in an object that is the value of a pair keyed `key`. */
 static int enclosing_key_is(rl_jsfile *jf, TSNode pair, const char *key) {
-  TSNode obj = ts_node_parent(pair);
-  TSNode outer = type_is(obj, "object") ? ts_node_parent(obj) : obj;
+  TSNode obj = rl_js_parent(pair);
+  TSNode outer = type_is(obj, "object") ? rl_js_parent(obj) : obj;
   const char *k;
   size_t kl;
   return type_is(outer, "pair") && rl_js_pair_key(jf, outer, &k, &kl) && kl == strlen(key) && memcmp(k, key, kl) == 0;
@@ -142,7 +142,7 @@ static int enclosing_key_is(rl_jsfile *jf, TSNode pair, const char *key) {
 
 /* Under serverRuntimeConfig, `env` is not sent to the client. */
 static int under_server_config(rl_jsfile *jf, TSNode n) {
-  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+  for (TSNode p = rl_js_parent(n); !ts_node_is_null(p); p = rl_js_parent(p)) {
     if (!type_is(p, "pair")) continue;
     const char *k;
     size_t kl;
@@ -220,7 +220,7 @@ static void check_entries(rl_ctx *ctx, rl_jsfile *jf, TSNode obj, const config_s
  *   vite.config.*  { define: {...} } */
 static void check_config_pair(rl_ctx *ctx, rl_jsfile *jf, TSNode key, TSNode obj) {
   const rl_source *src = rl_ctx_source(ctx);
-  TSNode pair = ts_node_parent(key);
+  TSNode pair = rl_js_parent(key);
   const char *k;
   size_t kl;
   if (!rl_js_pair_key(jf, pair, &k, &kl)) return;

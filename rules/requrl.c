@@ -42,8 +42,8 @@ static int find_ctor_assign(void *data, TSNode n) {
 
 /* this.name: a class field initialiser or the constructor's assignment. */
 static TSNode this_member(rl_jsfile *jf, TSNode member) {
-  TSNode body = ts_node_parent(member);
-  while (!ts_node_is_null(body) && !type_is(body, "class_body")) body = ts_node_parent(body);
+  TSNode body = rl_js_parent(member);
+  while (!ts_node_is_null(body) && !type_is(body, "class_body")) body = rl_js_parent(body);
   if (ts_node_is_null(body)) return null_node();
   size_t nl;
   const char *name = rl_js_text(jf, field(member, "property"), &nl);

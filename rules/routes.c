@@ -313,9 +313,9 @@ static int route_chain(walk *w, TSNode call, TSNode obj) {
 /* 1 if call is an inner link of a method chain (`x.route('/p').get(h)` in
  * `x.route('/p').get(h).post(h2)`): the outermost call handles the chain. */
 static int inner_link(walk *w, TSNode call) {
-  TSNode mem = ts_node_parent(call);
+  TSNode mem = rl_js_parent(call);
   if (!type_is(mem, "member_expression")) return 0;
-  TSNode outer = ts_node_parent(mem);
+  TSNode outer = rl_js_parent(mem);
   if (!type_is(outer, "call_expression")) return 0;
   size_t pl;
   const char *prop = rl_js_text(w->jf, field(mem, "property"), &pl);
@@ -428,7 +428,7 @@ static const char *join_paths(rl_arena *a, const char *prefix, const char *sub) 
 /* Decorators of a class: children of the class_declaration or of its
  * export_statement. */
 static void class_decorators(TSNode cls, TSNode *out, uint32_t *n, uint32_t max) {
-  TSNode holders[2] = {cls, ts_node_parent(cls)};
+  TSNode holders[2] = {cls, rl_js_parent(cls)};
   for (int h = 0; h < 2; h++) {
     if (h == 1 && !type_is(holders[1], "export_statement")) break;
     for (uint32_t k = 0; k < ts_node_named_child_count(holders[h]) && *n < max; k++) {
@@ -817,9 +817,9 @@ static int visit(void *data, TSNode n) {
     on_call(w, n);
   else if (!strcmp(t, "class_declaration") || !strcmp(t, "class"))
     on_class(w, n);
-  else if (!strcmp(t, "export_statement") && ts_node_eq(ts_node_parent(n), w->root))
+  else if (!strcmp(t, "export_statement") && ts_node_eq(rl_js_parent(n), w->root))
     on_export(w, n);
-  else if (!strcmp(t, "expression_statement") && ts_node_eq(ts_node_parent(n), w->root))
+  else if (!strcmp(t, "expression_statement") && ts_node_eq(rl_js_parent(n), w->root))
     on_module_exports(w, n);
   return 0;
 }

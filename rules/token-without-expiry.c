@@ -71,11 +71,11 @@ static int function_name(rl_jsfile *jf, TSNode fn, const char **name, size_t *le
 static const char *named_token(rl_jsfile *jf, TSNode call, size_t *len, int *in_function) {
   *in_function = 0;
   TSNode v = call;
-  TSNode p = ts_node_parent(v);
+  TSNode p = rl_js_parent(v);
   while (!ts_node_is_null(p) && (!strcmp(ts_node_type(p), "await_expression") ||
                                  !strcmp(ts_node_type(p), "parenthesized_expression"))) {
     v = p;
-    p = ts_node_parent(p);
+    p = rl_js_parent(p);
   }
   rl_binding b;
   if (rl_bound_name(jf, v, &b)) {

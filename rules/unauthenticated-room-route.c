@@ -524,7 +524,7 @@ typedef struct protect_scan {
 
 /* Does the `if` around a protect() call (if any) select the route? */
 static int protect_guard_selects(mw_file *m, TSNode call) {
-  for (TSNode n = ts_node_parent(call); !ts_node_is_null(n); n = ts_node_parent(n)) {
+  for (TSNode n = rl_js_parent(call); !ts_node_is_null(n); n = rl_js_parent(n)) {
     const char *t = ts_node_type(n);
     if (!strcmp(t, "arrow_function") || !strcmp(t, "function_expression") || !strcmp(t, "function_declaration"))
       return 1; /* reached the callback: unconditional */

@@ -60,7 +60,29 @@ struct rl_jsfile {
   size_t *module_lens;
   size_t nmodules;
   void *memo[RL_JS_MEMO_COUNT];
+  /* The tree index, built by one cursor walk on first need: every visible
+   * node in document order with its parent, so that a parent costs a hash
+   * look-up and not ts_node_parent's walk down from the root (O(depth) in
+   * tree-sitter 0.20, which makes ancestor loops quadratic on deep trees). */
+  int indexed;
+  TSNode *nodes;     /* document order; nodes[0] is the root */
+  uint32_t *parent;  /* index of the parent; UINT32_MAX for the root */
+  uint32_t *slots;   /* open addressing on the node id: index + 1, 0 empty */
+  size_t nnodes, nslots;
+  uint32_t max_depth;
+  /* Work done on this file, in steps (node visits, parent look-ups,
+   * evaluator and resolver steps, query nodes and matches); budget 0 is no
+   * limit. Once steps pass the budget, walks stop and parents are null. */
+  uint64_t steps, budget;
+  int exhausted;
 };
+
+/* The file being analysed on this thread: rl_js_walk and rl_js_parent take
+ * no rl_jsfile, so they find the index and the step count here. One file is
+ * analysed per thread at a time (set by rl_jsfile_begin, cleared by
+ * rl_jsfile_end); a file a rule opens on the side (another module) counts
+ * against the file being analysed, and its parents come from ts_node_parent. */
+static _Thread_local rl_jsfile *tl_file;
 
 static TSNode null_node(void) {
   TSNode n;
@@ -132,12 +154,151 @@ static TSNode first_named(TSNode n) {
 /* ---- file ------------------------------------------------------------------ */
 
 rl_jsfile *rl_jsfile_new(rl_source *src, TSNode root, rl_arena *arena) {
-  rl_jsfile *jf = rl_arena_alloc(arena, sizeof *jf);
+  rl_jsfile *jf = rl_arena_calloc(arena, 1, sizeof *jf);
   jf->src = src;
   jf->root = root;
   jf->arena = arena;
-  memset(jf->memo, 0, sizeof jf->memo);
   return jf;
+}
+
+void rl_jsfile_begin(rl_jsfile *jf) { tl_file = jf; }
+
+void rl_jsfile_end(rl_jsfile *jf) {
+  if (tl_file == jf) tl_file = NULL;
+}
+
+/* ---- tree index and work count -------------------------------------------------- */
+
+static size_t id_hash(const void *id, size_t mask) {
+  uint64_t x = (uint64_t)(uintptr_t)id;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  return (size_t)x & mask;
+}
+
+static int node_same(TSNode a, TSNode b) { return a.id == b.id && a.tree == b.tree; }
+
+static void build_index(rl_jsfile *jf) {
+  jf->indexed = 1;
+  if (ts_node_is_null(jf->root)) return;
+  size_t cap = 1024, stack_cap = 64, depth = 0;
+  jf->nodes = rl_arena_alloc(jf->arena, cap * sizeof *jf->nodes);
+  jf->parent = rl_arena_alloc(jf->arena, cap * sizeof *jf->parent);
+  uint32_t *stack = rl_arena_alloc(jf->arena, stack_cap * sizeof *stack);
+  TSTreeCursor c = ts_tree_cursor_new(jf->root);
+  for (;;) {
+    if (jf->nnodes == cap) {
+      size_t pc = cap;
+      jf->nodes = rl_arena_grow(jf->arena, jf->nodes, jf->nnodes, &cap, sizeof *jf->nodes);
+      jf->parent = rl_arena_grow(jf->arena, jf->parent, jf->nnodes, &pc, sizeof *jf->parent);
+    }
+    uint32_t i = (uint32_t)jf->nnodes++;
+    jf->nodes[i] = ts_tree_cursor_current_node(&c);
+    jf->parent[i] = depth ? stack[depth - 1] : UINT32_MAX;
+    if (depth > jf->max_depth) jf->max_depth = (uint32_t)depth;
+    if (ts_tree_cursor_goto_first_child(&c)) {
+      if (depth == stack_cap) stack = rl_arena_grow(jf->arena, stack, depth, &stack_cap, sizeof *stack);
+      stack[depth++] = i;
+      continue;
+    }
+    for (;;) {
+      if (ts_tree_cursor_goto_next_sibling(&c)) break;
+      if (!ts_tree_cursor_goto_parent(&c)) goto done;
+      depth--;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&c);
+  jf->nslots = 16;
+  while (jf->nslots < jf->nnodes * 2) jf->nslots *= 2;
+  jf->slots = rl_arena_calloc(jf->arena, jf->nslots, sizeof *jf->slots);
+  for (size_t i = 0; i < jf->nnodes; i++) {
+    size_t h = id_hash(jf->nodes[i].id, jf->nslots - 1);
+    while (jf->slots[h]) h = (h + 1) & (jf->nslots - 1);
+    jf->slots[h] = (uint32_t)i + 1;
+  }
+}
+
+static void ensure_index(rl_jsfile *jf) {
+  if (!jf->indexed) build_index(jf);
+}
+
+/* Index of node n in jf's index, or UINT32_MAX. */
+static uint32_t index_of(rl_jsfile *jf, TSNode n) {
+  ensure_index(jf);
+  if (!jf->nslots) return UINT32_MAX;
+  size_t h = id_hash(n.id, jf->nslots - 1);
+  for (uint32_t k; (k = jf->slots[h]) != 0; h = (h + 1) & (jf->nslots - 1))
+    if (node_same(jf->nodes[k - 1], n)) return k - 1;
+  return UINT32_MAX;
+}
+
+int rl_jsfile_step(rl_jsfile *jf, uint64_t n) {
+  if (!jf) return 0;
+  jf->steps += n;
+  if (jf->budget && jf->steps > jf->budget) jf->exhausted = 1;
+  return jf->exhausted;
+}
+
+/* A step on this thread's file. */
+static int step(uint64_t n) { return rl_jsfile_step(tl_file, n); }
+
+void rl_jsfile_set_budget(rl_jsfile *jf, uint64_t budget) {
+  jf->budget = budget;
+  if (budget && jf->steps > budget) jf->exhausted = 1;
+}
+uint64_t rl_jsfile_steps(const rl_jsfile *jf) { return jf->steps; }
+int rl_jsfile_exhausted(const rl_jsfile *jf) { return jf->exhausted; }
+
+size_t rl_jsfile_node_count(rl_jsfile *jf) {
+  ensure_index(jf);
+  return jf->nnodes;
+}
+
+uint32_t rl_jsfile_max_depth(rl_jsfile *jf) {
+  ensure_index(jf);
+  return jf->max_depth;
+}
+
+size_t rl_jsfile_shallow_roots(rl_jsfile *jf, uint32_t max_height, TSNode **out, size_t *covered) {
+  ensure_index(jf);
+  *out = NULL;
+  *covered = 0;
+  if (!jf->nnodes) return 0;
+  /* Heights bottom-up: in document order every child comes after its
+   * parent, so one backwards pass sees each node's children first. */
+  uint32_t *height = rl_arena_calloc(jf->arena, jf->nnodes, sizeof *height);
+  for (size_t i = jf->nnodes; i-- > 1;) {
+    uint32_t p = jf->parent[i];
+    if (height[i] + 1 > height[p]) height[p] = height[i] + 1;
+  }
+  step(jf->nnodes);
+  size_t n = 0, cap = 16;
+  TSNode *v = rl_arena_alloc(jf->arena, cap * sizeof *v);
+  for (size_t i = 0; i < jf->nnodes; i++) {
+    if (height[i] > max_height) continue;
+    uint32_t p = jf->parent[i];
+    if (p != UINT32_MAX && height[p] <= max_height) {
+      (*covered)++;
+      continue; /* inside a subtree already taken */
+    }
+    if (n == cap) v = rl_arena_grow(jf->arena, v, n, &cap, sizeof *v);
+    v[n++] = jf->nodes[i];
+    (*covered)++;
+  }
+  *out = v;
+  return n;
+}
+
+TSNode rl_js_parent(TSNode n) {
+  rl_jsfile *jf = tl_file;
+  if (ts_node_is_null(n)) return n;
+  if (!jf || n.tree != jf->root.tree) return ts_node_parent(n);
+  if (step(1)) return null_node();
+  uint32_t i = index_of(jf, n);
+  if (i == UINT32_MAX) return ts_node_parent(n);
+  return jf->parent[i] == UINT32_MAX ? null_node() : jf->nodes[jf->parent[i]];
 }
 
 rl_source *rl_jsfile_source(const rl_jsfile *jf) { return jf->src; }
@@ -200,10 +361,10 @@ static int is_function_type(const char *t) {
 
 TSNode rl_js_enclosing_function(TSNode n) {
   if (ts_node_is_null(n)) return n;
-  TSNode p = ts_node_parent(n);
+  TSNode p = rl_js_parent(n);
   while (!ts_node_is_null(p)) {
     if (is_function_type(ts_node_type(p))) return p;
-    p = ts_node_parent(p);
+    p = rl_js_parent(p);
   }
   return null_node();
 }
@@ -214,6 +375,7 @@ void rl_js_walk(TSNode subtree, rl_js_visit_cb cb, void *data) {
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&c);
     int r = 0;
+    if (step(1)) break; /* the file's work budget is spent */
     if (ts_node_is_named(n)) {
       r = cb(data, n);
       if (r < 0) break;
@@ -373,7 +535,7 @@ static size_t decode_js(const char *s, size_t n, char *o, int tmpl) {
 }
 
 static int in_jsx_attribute(TSNode n) {
-  TSNode p = ts_node_parent(n);
+  TSNode p = rl_js_parent(n);
   return type_is(p, "jsx_attribute");
 }
 
@@ -952,7 +1114,7 @@ const char *rl_js_resolve(rl_jsfile *jf, TSNode expr) {
   TSNode n = rl_js_unwrap(expr);
 
   for (;;) {
-    if (ts_node_is_null(n)) return NULL;
+    if (ts_node_is_null(n) || rl_jsfile_step(jf, 1)) return NULL;
     const char *t = ts_node_type(n);
     if (!strcmp(t, "member_expression") || !strcmp(t, "subscript_expression")) {
       const char *p;
@@ -1331,7 +1493,7 @@ static int ev_run(rl_jsfile *jf, TSNode expr, int strings, ev_val *out) {
   e->steps = 0;
   if (!ev_push(e, expr, 0)) goto cleanup;
   while (e->nfr > 0) {
-    if (++e->steps > EV_MAX_STEPS || !ev_step(e)) goto cleanup;
+    if (++e->steps > EV_MAX_STEPS || rl_jsfile_step(jf, 1) || !ev_step(e)) goto cleanup;
   }
   if (e->nval != 1) goto cleanup;
   *out = e->val[0];

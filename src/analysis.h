@@ -27,6 +27,12 @@ typedef struct rl_jsfile rl_jsfile;
 /* Per-file analysis state over src/root; symbol tables are built lazily on
  * first use. Lives in arena (no free). */
 rl_jsfile *rl_jsfile_new(rl_source *src, TSNode root, rl_arena *arena);
+/* The file's analysis starts on this thread: until rl_jsfile_end (called
+ * before its tree is freed), rl_js_parent answers from its index and
+ * rl_js_parent and rl_js_walk count their steps against it. Without it,
+ * rl_js_parent is ts_node_parent and nothing is counted. */
+void rl_jsfile_begin(rl_jsfile *jf);
+void rl_jsfile_end(rl_jsfile *jf);
 rl_source *rl_jsfile_source(const rl_jsfile *jf);
 rl_arena *rl_jsfile_arena(const rl_jsfile *jf);
 TSNode rl_jsfile_root(const rl_jsfile *jf);
@@ -38,12 +44,36 @@ TSNode rl_jsfile_root(const rl_jsfile *jf);
 typedef enum { RL_JS_MEMO_ROUTES, RL_JS_MEMO_MINTS, RL_JS_MEMO_COUNT } rl_js_memo;
 void **rl_jsfile_memo(rl_jsfile *jf, rl_js_memo which);
 
+/* ---- work count and budget ---------------------------------------------------
+ * Every walk step, parent look-up, evaluator or resolver step and query node or
+ * match of a file counts one step against the file, so that the work on a file
+ * is measured in a unit that does not depend on the machine. With a budget
+ * set, the analysis stops once the steps pass it: walks end early and
+ * rl_js_parent returns null, so every loop ends; findings made so far stay. */
+/* Adds n steps; returns 1 once the budget is spent (and from then on). */
+int rl_jsfile_step(rl_jsfile *jf, uint64_t n);
+void rl_jsfile_set_budget(rl_jsfile *jf, uint64_t budget); /* 0: no limit */
+uint64_t rl_jsfile_steps(const rl_jsfile *jf);
+int rl_jsfile_exhausted(const rl_jsfile *jf);
+/* Visible nodes of the tree, and the deepest nesting (root = 0). */
+size_t rl_jsfile_node_count(rl_jsfile *jf);
+uint32_t rl_jsfile_max_depth(rl_jsfile *jf);
+/* The largest subtrees no higher than max_height (leaf = 0), in document
+ * order: where a tree-sitter query can run on a tree too deep to query as a
+ * whole. *covered is how many nodes they hold. Array in the arena. */
+size_t rl_jsfile_shallow_roots(rl_jsfile *jf, uint32_t max_height, TSNode **out, size_t *covered);
+
 /* ---- nodes ---------------------------------------------------------------- */
 
 /* Text of a node (pointer into the source). */
 const char *rl_js_text(const rl_jsfile *jf, TSNode n, size_t *len);
 /* 1 if the node's text equals s exactly. */
 int rl_js_text_is(const rl_jsfile *jf, TSNode n, const char *s);
+/* The parent of n, as ts_node_parent but in O(1) from the file's index when
+ * n belongs to the file analysed on this thread (ts_node_parent costs the
+ * node's depth in tree-sitter 0.20). Null at the root or once the budget is
+ * spent. */
+TSNode rl_js_parent(TSNode n);
 /* Strips parentheses, `as T`, `satisfies T`, `<T>x`, `x!` and `await`. */
 TSNode rl_js_unwrap(TSNode n);
 /* Nearest enclosing function (function_declaration, function_expression,

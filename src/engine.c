@@ -27,6 +27,19 @@
 #define DEFAULT_MAX_TOKEN_TTL 86400.0
 /* Bounds the memory a query cursor may use on hostile input. */
 #define QUERY_MATCH_LIMIT 4096
+/* A tree-sitter query cursor keeps a state for every pattern match still in
+ * progress, and on a deep chain (a.b.b.b..., 'a' + 'a' + ...) one for each
+ * level, so its time grows with depth times size; in 0.20.7 it also loses
+ * matches past 65 535 levels (its depths are 16-bit). A tree deeper than
+ * this is queried subtree by subtree, each no higher than this; the nodes
+ * above them are not queried, and the file says so. Real code nests far less. */
+#define QUERY_MAX_DEPTH 400
+/* The per-file work budget: analysis steps (see rl_jsfile_step) allowed per
+ * node of the tree, plus a floor for small files. Far above what any real
+ * file needs (the fixtures and the demo app stay under 60 steps a node), so
+ * only a path that would grow faster than the tree reaches it. */
+#define BUDGET_PER_NODE 400u
+#define BUDGET_FLOOR 1000000u
 
 /* ---- compiled rules ---------------------------------------------------------- */
 
@@ -376,6 +389,7 @@ static int on_query_match(void *data, const TSQueryMatch *tm) {
   uint32_t ri = md->lq->pattern_rule[tm->pattern_index];
   if (!md->active[ri]) return 0;
   rl_ctx *ctx = md->ctx;
+  if (ctx->js && rl_jsfile_step(ctx->js, 1)) return 1; /* budget spent: stop the query */
   const rl_rule *r = ctx->engine->rules[ri];
   rl_match m = {tm->captures, tm->capture_count, rl_query_ts(md->lq->query), md->lq->pattern_local[tm->pattern_index]};
   ctx->rule = r;
@@ -398,6 +412,33 @@ static void add_note(rl_file_result *r, rl_note_level level, const char *id, con
   n[r->nnotes] = (rl_notification){level, id, message, line, col};
   r->notes = n;
   r->nnotes++;
+}
+
+/* Runs the rule queries over the file: on the whole tree, or, when it nests
+ * deeper than QUERY_MAX_DEPTH, on each largest subtree no higher than that
+ * (with a note). Each node queried and each match is a step. */
+static void run_queries(rl_ctx *ctx, rl_file_result *r, TSQueryCursor *cursor, const unsigned char *active, rl_jsfile *jf) {
+  const rl_engine *e = ctx->engine;
+  match_data md = {ctx, &e->langs[r->lang], active};
+  const rl_query *q = e->langs[r->lang].query;
+  uint32_t depth = rl_jsfile_max_depth(jf);
+  if (depth <= QUERY_MAX_DEPTH) {
+    rl_jsfile_step(jf, rl_jsfile_node_count(jf));
+    rl_query_run(q, cursor, ctx->root, ctx->src.bytes, (uint32_t)ctx->src.len, on_query_match, &md);
+    return;
+  }
+  TSNode *roots;
+  size_t covered, n = rl_jsfile_shallow_roots(jf, QUERY_MAX_DEPTH, &roots, &covered);
+  rl_jsfile_step(jf, covered);
+  for (size_t i = 0; i < n && !rl_jsfile_exhausted(jf); i++)
+    rl_query_run(q, cursor, roots[i], ctx->src.bytes, (uint32_t)ctx->src.len, on_query_match, &md);
+  size_t left = rl_jsfile_node_count(jf) - covered;
+  add_note(r, RL_NOTE_NOTE, "query-limited",
+           rl_arena_printf(r->arena,
+                           "%s nests %u levels deep: rule queries ran on its subtrees up to %d levels high, "
+                           "not on the %zu nodes above them",
+                           r->path, depth, QUERY_MAX_DEPTH, left),
+           0, 0);
 }
 
 /* Lines longer than this are cut to a window around the finding, so one
@@ -660,16 +701,38 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   for (size_t i = 0; i < e->nrules; i++)
     if (active[i] && !rule_applies(e->rules[i], r->lang, r->context)) active[i] = 0;
 
-  if (tree && any_query && e->langs[r->lang].query) {
-    match_data md = {&ctx, &e->langs[r->lang], active};
-    rl_query_run(e->langs[r->lang].query, ws->cursor, ctx.root, bytes, (uint32_t)len, on_query_match, &md);
+  rl_jsfile *jf = tree ? rl_ctx_js(&ctx) : NULL;
+  if (jf) {
+    rl_jsfile_begin(jf);
+    size_t nodes = rl_jsfile_node_count(jf);
+    uint64_t steps_max = e->cfg.debug_budget ? e->cfg.debug_budget : (uint64_t)nodes * BUDGET_PER_NODE + BUDGET_FLOOR;
+    rl_jsfile_set_budget(jf, steps_max);
+    rl_jsfile_step(jf, nodes); /* the walk that built the index */
   }
+  if (tree && any_query && e->langs[r->lang].query) run_queries(&ctx, r, ws->cursor, active, jf);
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!active[i] || !rule->on_file) continue;
     if (code && !tree) continue;
+    if (jf && rl_jsfile_exhausted(jf)) break;
     ctx.rule = rule;
     rule->on_file(&ctx);
+  }
+  if (jf) {
+    uint64_t steps = rl_jsfile_steps(jf);
+    if (rl_jsfile_exhausted(jf)) {
+      r->analysis_stopped = 1;
+      add_note(r, RL_NOTE_WARNING, "analysis-stopped",
+               rl_arena_printf(r->arena, "analysis stopped after %llu steps in %s: not fully checked",
+                               (unsigned long long)steps, r->path),
+               0, 0);
+    }
+    if (e->cfg.stats)
+      add_note(r, RL_NOTE_NOTE, "analysis-stats",
+               rl_arena_printf(r->arena, "%s: %llu analysis steps, %zu nodes, nesting %u", r->path,
+                               (unsigned long long)steps, rl_jsfile_node_count(jf), rl_jsfile_max_depth(jf)),
+               0, 0);
+    rl_jsfile_end(jf);
   }
   if (ctx.nfindings) {
     const rl_suppressions *sup = rl_suppress_parse(bytes, len, r->lang, r->arena);
@@ -793,6 +856,7 @@ static void emit(emitter *em, rl_file_result *r) {
   if (r->skip != RL_SKIP_NONE) em->sum->files_skipped++;
   else em->sum->files_scanned++;
   if (r->has_syntax_errors) em->sum->parse_errors++;
+  if (r->analysis_stopped) em->sum->analysis_stopped++;
   for (size_t i = 0; i < r->nfindings; i++) {
     const rl_finding *f = &r->findings[i];
     if (f->suppressed) {

@@ -33,6 +33,8 @@ typedef struct rl_engine_config {
   const rl_severity_override *severities;    /* config severity overrides (unknown id: error) */
   size_t nseverities;
   const struct rl_baseline *baseline;        /* --baseline: its findings are suppressed "external" */
+  int stats;                /* --stats: a note per parsed file with its analysis steps */
+  unsigned long long debug_budget; /* ROOMLINT_DEBUG_BUDGET: fixed steps per file (0: the default) */
 } rl_engine_config;
 
 typedef struct rl_engine rl_engine;

@@ -77,6 +77,7 @@ typedef struct rl_file_result {
   rl_notification *notes;
   size_t nnotes;
   int has_syntax_errors;
+  int analysis_stopped; /* the work budget ran out: not fully checked */
   rl_arena *arena; /* owns everything above */
 } rl_file_result;
 

@@ -35,7 +35,7 @@ typedef struct options {
   int jobs;
   size_t max_file_size;
   double max_token_ttl;
-  int no_ignore, no_prefilter, verbose;
+  int no_ignore, no_prefilter, verbose, stats;
   const char **paths;
   size_t npaths;
   const char **owned; /* copies that list entries point into */
@@ -76,6 +76,7 @@ static void usage(FILE *out) {
         "      --max-file-size N    skip files larger than N bytes (default 5242880; K and M suffixes)\n"
         "  -j, --jobs N             worker threads (default: number of online cores)\n"
         "      --no-prefilter       run every rule on every file (slower; for checking the prefilter)\n"
+        "      --stats              note each parsed file's analysis steps, nodes and nesting\n"
         "\n"
         "  -h, --help               show this help\n"
         "      --version            show the version and the grammar versions\n"
@@ -130,6 +131,18 @@ static size_t parse_size(const char *s) {
   return (size_t)(v * mul);
 }
 
+/* Debug only (tests): ROOMLINT_DEBUG_BUDGET, a fixed work budget per file
+ * in analysis steps; 0 when unset. */
+static unsigned long long debug_budget(void) {
+  const char *s = getenv("ROOMLINT_DEBUG_BUDGET");
+  if (!s || !*s) return 0;
+  char *end;
+  errno = 0;
+  unsigned long long b = strtoull(s, &end, 10);
+  if (errno || *end || b == 0 || *s == '-') die_usage("ROOMLINT_DEBUG_BUDGET must be a positive number of steps");
+  return b;
+}
+
 static int parse_int(const char *s, const char *opt, int lo, int hi) {
   char *end;
   errno = 0;
@@ -142,7 +155,7 @@ static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
     OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
-    OPT_NOCONFIG
+    OPT_NOCONFIG, OPT_STATS
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -154,6 +167,7 @@ static void parse_args(int argc, char **argv, options *o) {
       {"version", no_argument, NULL, OPT_VERSION},     {"help", no_argument, NULL, 'h'},
       {"max-token-ttl", required_argument, NULL, OPT_TTL},
       {"no-prefilter", no_argument, NULL, OPT_NOPREFILTER},
+      {"stats", no_argument, NULL, OPT_STATS},
       {"baseline", required_argument, NULL, OPT_BASELINE},
       {"config", required_argument, NULL, OPT_CONFIG},
       {"no-config", no_argument, NULL, OPT_NOCONFIG},
@@ -188,6 +202,7 @@ static void parse_args(int argc, char **argv, options *o) {
     case OPT_MAXSIZE: o->max_file_size = parse_size(optarg); break;
     case OPT_NOIGNORE: o->no_ignore = 1; break;
     case OPT_NOPREFILTER: o->no_prefilter = 1; break;
+    case OPT_STATS: o->stats = 1; break;
     case 'v': o->verbose = 1; break;
     case OPT_TTL: {
       double secs;
@@ -322,6 +337,8 @@ int main(int argc, char **argv) {
   cfg.no_prefilter = o.no_prefilter;
   cfg.fail_on = o.fail_on;
   cfg.verbose = o.verbose;
+  cfg.stats = o.stats;
+  cfg.debug_budget = debug_budget();
 
   rl_engine *e = NULL;
   rl_baseline *baseline = NULL;

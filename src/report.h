@@ -25,6 +25,7 @@ typedef struct rl_summary {
   size_t errors, warnings, notes; /* unsuppressed findings by severity */
   size_t suppressed;
   size_t parse_errors;          /* files with syntax errors (still scanned) */
+  size_t analysis_stopped;      /* files whose work budget ran out (not fully checked) */
   double seconds;
   int failed;                   /* a finding at or above --fail-on exists */
 } rl_summary;

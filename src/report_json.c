@@ -118,6 +118,7 @@ static int json_end(rl_sink *s, const rl_summary *sum) {
   rl_report__put(summary, "notes", count(sum->notes));
   rl_report__put(summary, "suppressed", count(sum->suppressed));
   rl_report__put(summary, "parseErrors", count(sum->parse_errors));
+  rl_report__put(summary, "analysisStopped", count(sum->analysis_stopped));
   rl_report__put(summary, "failed", json_boolean(sum->failed));
   rl_report__put(root, "summary", summary);
   int rc = rl_report__dump(root, j->out);

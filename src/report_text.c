@@ -262,11 +262,14 @@ static int text_end(rl_sink *s, const rl_summary *sum) {
   fprintf(t->out, " \xC2\xB7 %zu %s scanned", sum->files_scanned,
           plural(sum->files_scanned, "file", "files"));
   if (sum->parse_errors > 0) fprintf(t->out, " (%zu with syntax errors)", sum->parse_errors);
+  if (sum->analysis_stopped > 0) fprintf(t->out, " (%zu not fully checked)", sum->analysis_stopped);
   fprintf(t->out, ", %zu skipped", sum->files_skipped);
   if (sum->suppressed > 0) fprintf(t->out, ", %zu suppressed", sum->suppressed);
   fprintf(t->out, " \xC2\xB7 %.2fs\n", sum->seconds);
   if (sum->files_skipped > 0 && !t->opts.verbose)
     fprintf(t->out, "%s(run with -v to list skipped files)%s\n", sgr(t, SGR_DIM), sgr(t, SGR_RESET));
+  else if (sum->analysis_stopped > 0 && !t->opts.verbose)
+    fprintf(t->out, "%s(run with -v to list the files not fully checked)%s\n", sgr(t, SGR_DIM), sgr(t, SGR_RESET));
 
   int failed = fflush(t->out) != 0;
   if (ferror(t->out)) failed = 1;

@@ -853,6 +853,93 @@ static void analysis__jwt_decode(void **state) {
   rl_arena_free(a);
 }
 
+/* ---- tree index, steps, budget ------------------------------------------------ */
+
+typedef struct parent_check {
+  size_t visited, differ;
+} parent_check;
+
+static int parent_cb(void *data, TSNode n) {
+  parent_check *pc = data;
+  pc->visited++;
+  TSNode a = rl_js_parent(n), b = ts_node_parent(n);
+  if (!ts_node_eq(a, b) && !(ts_node_is_null(a) && ts_node_is_null(b))) pc->differ++;
+  return 0;
+}
+
+/* The index gives the same parent as ts_node_parent for every node,
+ * anonymous ones included (rl_js_walk visits named ones; their children's
+ * parents are checked through them). */
+static void analysis__parent_index_matches_tree_sitter(void **state) {
+  (void)state;
+  fx f;
+  fx_open(&f, RL_LANG_TSX,
+          "import x from 'y';\nconst a = `t${b ? c.d.e : [1, {k: f(g)}]}`;\n"
+          "export default () => <div a=\"s\">{a + 'x' + a}<br/></div>;\nclass C { m() { if (a) return; } }\n");
+  rl_jsfile_begin(f.jf);
+  parent_check pc = {0, 0};
+  rl_js_walk(rl_jsfile_root(f.jf), parent_cb, &pc);
+  assert_true(pc.visited > 40);
+  assert_int_equal(pc.differ, 0);
+  assert_true(ts_node_is_null(rl_js_parent(rl_jsfile_root(f.jf))));
+  assert_true(rl_jsfile_node_count(f.jf) > pc.visited); /* anonymous nodes too */
+  assert_true(rl_jsfile_max_depth(f.jf) >= 8);
+  rl_jsfile_end(f.jf);
+  fx_close(&f);
+}
+
+/* Walk and parent steps are counted; once the budget is spent the walk stops
+ * and parents are null, so every loop over them ends. */
+static void analysis__budget_stops_walks_and_parents(void **state) {
+  (void)state;
+  fx f;
+  fx_open(&f, RL_LANG_JS, "const a = 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9;\nconst b = a;\n");
+  rl_jsfile_begin(f.jf);
+  counter all = {0, 0, 0}, some = {0, 0, 0};
+  rl_js_walk(rl_jsfile_root(f.jf), count_cb, &all);
+  uint64_t used = rl_jsfile_steps(f.jf);
+  assert_true(used >= (uint64_t)all.all);
+  assert_false(rl_jsfile_exhausted(f.jf));
+  TSNode leaf = find(&f, "number", "9", 0);
+  assert_false(ts_node_is_null(rl_js_parent(leaf)));
+  used = rl_jsfile_steps(f.jf);
+  rl_jsfile_set_budget(f.jf, used + 5);
+  rl_js_walk(rl_jsfile_root(f.jf), count_cb, &some);
+  assert_true(some.all < all.all);
+  assert_true(rl_jsfile_exhausted(f.jf));
+  assert_true(ts_node_is_null(rl_js_parent(leaf)));
+  rl_jsfile_end(f.jf);
+  fx_close(&f);
+}
+
+/* Subtrees for a query on a deep tree: no higher than asked, and together
+ * they hold every node that is not above them. */
+static void analysis__shallow_roots(void **state) {
+  (void)state;
+  fx f;
+  rl_buf code = {0};
+  rl_buf_puts(&code, "const s = 'a'");
+  for (int i = 0; i < 50; i++) rl_buf_puts(&code, " + 'a'");
+  rl_buf_puts(&code, ";\nconst t = 1;\n");
+  rl_buf_putc(&code, '\0');
+  fx_open(&f, RL_LANG_JS, code.ptr);
+  rl_jsfile_begin(f.jf);
+  TSNode *roots;
+  size_t covered, n = rl_jsfile_shallow_roots(f.jf, 10, &roots, &covered);
+  assert_true(n > 1);
+  assert_true(covered < rl_jsfile_node_count(f.jf));
+  int has_t = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t len;
+    const char *t = rl_js_text(f.jf, roots[i], &len);
+    if (len == 12 && !memcmp(t, "const t = 1;", 12)) has_t = 1;
+  }
+  assert_true(has_t); /* a shallow statement is one subtree, whole */
+  rl_jsfile_end(f.jf);
+  fx_close(&f);
+  rl_buf_free(&code);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(analysis__text_and_unwrap),
@@ -882,6 +969,9 @@ int main(void) {
       cmocka_unit_test(analysis__hms_app_secret),
       cmocka_unit_test(analysis__base64_decode),
       cmocka_unit_test(analysis__jwt_decode),
+      cmocka_unit_test(analysis__parent_index_matches_tree_sitter),
+      cmocka_unit_test(analysis__budget_stops_walks_and_parents),
+      cmocka_unit_test(analysis__shallow_roots),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
