@@ -3,8 +3,9 @@
 # (tests/cli/lib/hostile_tree.bash) with invalid UTF-8, NUL bytes, a BOM,
 # UTF-16, CRLF, a 50 MB line, a 1 MB string, brackets nested 100 000 deep,
 # 10 000 files in one folder, symlink loops and links out of the root, a FIFO,
-# a socket, empty files, pathological .gitignore patterns, and a file deleted
-# while the scan runs. roomlint must finish (a generous timeout, not a timing
+# a socket, empty files, pathological .gitignore patterns, a file deleted
+# while the scan runs, and one file of each hostile tree shape of
+# tests/support/gen-shape at the size that hung before (shapes/). roomlint must finish (a generous timeout, not a timing
 # assertion), exit 1 for the planted findings, write SARIF the multitool
 # accepts, name every skipped or unparsed file with its reason, drop no file
 # silently, and still report every genuine finding among the hostile files.
@@ -18,6 +19,7 @@ fi
 LIMIT=900 # seconds; a hang fails, a slow machine does not
 
 make_hostile_tree "$TMP/h"
+make_hostile_shapes "$TMP/h/shapes" "$TMP/shapes.expect" || not_ok "gen-shape failed"
 cd "$TMP"
 
 expect_status 1 "SARIF of the hostile tree (exit 1: planted findings)" -- \
@@ -103,6 +105,30 @@ echo "$check"
 passed=$((passed + $(grep -c '^ok - ' <<<"$check" || true)))
 failed=$((failed + $(grep -c '^not ok - ' <<<"$check" || true)))
 [ -n "$check" ] || not_ok "the report checker produced nothing"
+
+# Every planted finding of the shape families, and any file whose analysis
+# ran out of budget listed (as a test comment) and named in text -v too.
+if "$RL_SOURCE_DIR/tests/support/check-expect" shapes.expect h.json >shapes.missing; then
+  ok "every planted finding of the $(grep -c '' shapes.expect) in the shape families is reported"
+else
+  not_ok "shape families: planted findings missing"
+  sed 's/^/    /' shapes.missing | head -10
+fi
+stops=$(python3 -c '
+import json, sys
+for f in json.load(open(sys.argv[1]))["files"]:
+    for n in f["notifications"]:
+        if n["id"] == "analysis-stopped":
+            print(f["path"] + "\t" + n["message"])
+' h.json)
+if [ -z "$stops" ]; then
+  ok "no file ran out of its analysis budget"
+else
+  while IFS=$'\t' read -r path msg; do
+    echo "# budget stop: $msg"
+    expect_grep "analysis stopped after [0-9]+ steps in $path: not fully checked" h.txt "text -v lists the budget stop in $path"
+  done <<<"$stops"
+fi
 
 expect_grep "skipped +h/special/sock.js +.*socket" h.txt "text -v lists the socket with its reason"
 expect_grep "skipped +h/links/self +.*(cycle|loop)" h.txt "text -v lists the directory link loop"

@@ -6,6 +6,11 @@
 #                             HOSTILE_EXPECT_FIND (path|rule-id pairs)
 #   HOSTILE_VANISH            the file hostile_vanish_run deletes mid-scan
 #   HOSTILE_DEEP              files whose brackets nest too deep to parse
+#   make_hostile_shapes DIR EXPECT
+#                             adds one file (or folder) of each shape family of
+#                             tests/support/gen-shape at the size that hung
+#                             before issue 17, and writes what each must report
+#                             to EXPECT (check-expect lines, paths under DIR)
 #
 # Every hostile file is beside a genuine finding the scan must still report.
 # Needs python3 (bytes the shell cannot write portably, the socket, 10 000 files).
@@ -106,6 +111,32 @@ PY
     "nul/late.js|insecure-http-url" "big/template-1mb.js|insecure-http-url" "deep/moderate.js|insecure-http-url"
     "ign/$(printf 'a%.0s' $(seq 200)).js|insecure-http-url" "ign/deeper/$(printf 'a%.0s' $(seq 120))c.js|insecure-http-url"
   )
+}
+
+# hostile_shape_size FAMILY: the size at which FAMILY hung (or lost its
+# deepest findings) before the analysis was linear; RL_SHAPES_SMALL=1
+# (sanitizer builds) shrinks every family to a few thousand nodes.
+hostile_shape_size() {
+  if [ -n "${RL_SHAPES_SMALL:-}" ]; then
+    case $1 in reexports) echo 75 ;; *) echo 1500 ;; esac
+    return
+  fi
+  case $1 in
+  calls | template | object | array | ifs | args) echo 25000 ;; # the bracket guard stops parsing at 30,000
+  reexports) echo 10000 ;;
+  decls | imports | class | routes) echo 20000 ;;
+  *) echo 100000 ;;
+  esac
+}
+
+make_hostile_shapes() {
+  local dir=$1 expect=$2 gen="$RL_SOURCE_DIR/tests/support/gen-shape" fam
+  mkdir -p "$dir"
+  : >"$expect"
+  for fam in $("$gen" --list); do
+    "$gen" "$fam" "$(hostile_shape_size "$fam")" "$dir/$fam" |
+      sed "s|^expect \([^ ]*\) |expect \1 $(basename "$dir")/$fam/|" >>"$expect" || return 1
+  done
 }
 
 # hostile_vanish_run RL TREE OUT: scans TREE (text, -v: a line per file, written
