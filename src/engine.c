@@ -363,19 +363,20 @@ static int is_literal_string(TSNode n) {
 /* When [start, end) is the whole content of a string literal that is one
  * operand of a `+` chain, the secret is the chain's value: every literal
  * piece of the chain is marked too, and so is their joined text (a copy of
- * it elsewhere in the file is masked as well). Walks with an explicit stack:
- * a chain can be tens of thousands of operands deep. */
+ * it elsewhere in the file is masked as well). Walks with an explicit stack
+ * and climbs with rl_js_parent (the file's parent index, counted against its
+ * budget): a chain can be tens of thousands of operands deep. */
 static void mark_concat_pieces(rl_ctx *ctx, uint32_t start, uint32_t end) {
   if (ts_node_is_null(ctx->root) || start == 0) return;
   if (ctx->last_chain.start <= start && end <= ctx->last_chain.end) return;
   TSNode n = ts_node_descendant_for_byte_range(ctx->root, start - 1, end + 1);
   while (!ts_node_is_null(n) && !is_literal_string(n) && ts_node_start_byte(n) + 1 >= start &&
          ts_node_end_byte(n) <= end + 1)
-    n = ts_node_parent(n);
+    n = rl_js_parent(n);
   if (!is_literal_string(n) || ts_node_start_byte(n) + 1 != start || ts_node_end_byte(n) != end + 1) return;
   TSNode top = n;
   for (;;) {
-    TSNode up = ts_node_parent(top);
+    TSNode up = rl_js_parent(top);
     if (!is_plus(up) && !node_type_is(up, "parenthesized_expression")) break;
     top = up;
   }

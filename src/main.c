@@ -136,18 +136,24 @@ static void on_fatal_signal(int sig) {
   raise(sig);
 }
 
+/* The signals that end a run: they remove g_tmp first. */
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+static void fatal_signal_set(sigset_t *set) {
+  sigemptyset(set);
+  for (size_t i = 0; i < RL_ARRAY_LEN(fatal_signals); i++) sigaddset(set, fatal_signals[i]);
+}
+
 static void catch_fatal_signals(void) {
-  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_fatal_signal;
-  sigemptyset(&sa.sa_mask);
-  for (size_t i = 0; i < RL_ARRAY_LEN(sigs); i++) sigaddset(&sa.sa_mask, sigs[i]);
-  for (size_t i = 0; i < RL_ARRAY_LEN(sigs); i++) {
+  fatal_signal_set(&sa.sa_mask);
+  for (size_t i = 0; i < RL_ARRAY_LEN(fatal_signals); i++) {
     struct sigaction old;
     /* A signal ignored on entry (nohup, a background job) stays ignored. */
-    if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
-    sigaction(sigs[i], &sa, NULL);
+    if (sigaction(fatal_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    sigaction(fatal_signals[i], &sa, NULL);
   }
   rl_set_fatal_cleanup(remove_tmp);
 }
@@ -155,11 +161,7 @@ static void catch_fatal_signals(void) {
 /* Signals held while g_tmp changes meaning (renamed, removed, freed). */
 static void hold_signals(int hold, sigset_t *old) {
   sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGQUIT);
+  fatal_signal_set(&set);
   pthread_sigmask(hold ? SIG_BLOCK : SIG_SETMASK, hold ? &set : old, hold ? old : NULL);
 }
 
@@ -307,10 +309,12 @@ static void parse_args(int argc, char **argv, options *o) {
       usage(stdout);
       exit(stdout_status(EXIT_CLEAN));
     case ':': die_usage("option '%s' needs a value", bad_option(argv[optind - 1], optopt, longopts));
-    default:
-      if (optopt && strncmp(bad_option(argv[optind - 1], optopt, longopts), "--", 2) == 0)
-        die_usage("option '%s' takes no value", bad_option(argv[optind - 1], optopt, longopts));
-      die_usage("unknown option '%s'", bad_option(argv[optind - 1], optopt, longopts));
+    default: {
+      const char *name = bad_option(argv[optind - 1], optopt, longopts);
+      /* a long option getopt knows, refused: it was given a value */
+      if (optopt && strncmp(name, "--", 2) == 0) die_usage("option '%s' takes no value", name);
+      die_usage("unknown option '%s'", name);
+    }
     }
   }
   for (int i = optind; i < argc; i++) push(&o->paths, &o->npaths, argv[i]);

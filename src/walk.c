@@ -218,17 +218,26 @@ static int dir_on_stack(rl_walk *w, const struct stat *st) {
   return v && v->state == VIS_ON_STACK;
 }
 
+/* The report file (-o) is about to be scanned: writing the report would
+ * replace a source file, so the walk stops with RL_EUSAGE. 1 if st is it. */
+static int is_report_file(rl_walk *w, const struct stat *st) {
+  if (!w->has_protect || (unsigned long long)st->st_dev != w->protect_dev ||
+      (unsigned long long)st->st_ino != w->protect_ino)
+    return 0;
+  if (!w->err) {
+    rl_error_set("%s is the report file (-o): writing it would overwrite a scanned file", w->display.ptr);
+    w->err = RL_EUSAGE;
+  }
+  return 1;
+}
+
 /* A file reached a second time (named twice, inside two overlapping PATHs,
  * or hard-linked) is scanned once, at the first path the walk gave it, so
  * findings are never doubled and the report does not depend on which path
- * came later. 1 if st was yielded already; else remembers it. */
+ * came later. 1 if st was yielded already (or is the report file, which is
+ * never yielded); else remembers it. */
 static int file_seen(rl_walk *w, const struct stat *st) {
-  if (w->has_protect && (unsigned long long)st->st_dev == w->protect_dev &&
-      (unsigned long long)st->st_ino == w->protect_ino && !w->err) {
-    rl_error_set("%s is the report file (-o): writing it would overwrite a scanned file", w->display.ptr);
-    w->err = RL_EUSAGE;
-    return 1;
-  }
+  if (is_report_file(w, st)) return 1;
   vis_slot *v = vis_find(w, st->st_dev, st->st_ino);
   if (v && v->state == VIS_FILE) return 1;
   vis_set(w, st->st_dev, st->st_ino, VIS_FILE);

@@ -528,27 +528,22 @@ def suite_auth():
         with Server(HMS_API_BASE=base) as srv:
             assert http(srv.port, "GET", "/healthz").status == 200, base
 
-    # Secrets from *_FILE.
+    # Secrets from *_FILE: a token minted by a tokend whose app secret file holds `content`.
     path = os.path.join(TMP, "app_secret")
-    with open(path, "w") as f:
-        f.write(APP_SECRET + "\n")
-    with Server(HMS_APP_SECRET=None, HMS_APP_SECRET_FILE=path) as srv:
-        r = post_token(srv.port, hs_token(claims()))
-        assert r.status == 200
-        verify_minted(r.json()["token"])
+
+    def minted_with_secret_file(content):
+        with open(path, "wb") as f:
+            f.write(content)
+        with Server(HMS_APP_SECRET=None, HMS_APP_SECRET_FILE=path) as srv:
+            r = post_token(srv.port, hs_token(claims()))
+            assert r.status == 200
+            return r.json()["token"]
+
+    verify_minted(minted_with_secret_file(APP_SECRET.encode() + b"\n"))
     # A file written on Windows ends in CRLF: the \r goes too, or every token would be signed with a
     # secret one byte longer than the operator's. Only one line end is dropped.
-    with open(path, "wb") as f:
-        f.write(APP_SECRET.encode() + b"\r\n")
-    with Server(HMS_APP_SECRET=None, HMS_APP_SECRET_FILE=path) as srv:
-        r = post_token(srv.port, hs_token(claims()))
-        assert r.status == 200
-        verify_minted(r.json()["token"])
-    with open(path, "wb") as f:
-        f.write(APP_SECRET.encode() + b"\n\n")
-    with Server(HMS_APP_SECRET=None, HMS_APP_SECRET_FILE=path) as srv:
-        r = post_token(srv.port, hs_token(claims()))
-        verify_minted(r.json()["token"], APP_SECRET + "\n")
+    verify_minted(minted_with_secret_file(APP_SECRET.encode() + b"\r\n"))
+    verify_minted(minted_with_secret_file(APP_SECRET.encode() + b"\n\n"), APP_SECRET + "\n")
 
 
 def suite_limits():
