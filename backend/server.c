@@ -323,13 +323,6 @@ static enum route match(const char *url, req *r) {
   return R_TOKEN;
 }
 
-static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
-  size_t *total = cls;
-  (void)kind;
-  *total += strlen(key) + (value ? strlen(value) : 0) + 4;
-  return MHD_YES;
-}
-
 /* ---- framing: what a proxy in front could read differently from us is refused ------------------ */
 
 typedef struct {
@@ -337,6 +330,7 @@ typedef struct {
   const char *cl, *te; /* the values, when present */
   size_t cl_len, te_len;
   int bad_name, bad_value;
+  size_t bytes; /* the header section's size, name + value + ": " + CRLF for each line */
 } header_scan;
 
 /* RFC 9110 token characters: what a field name may be made of. */
@@ -353,6 +347,7 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
                                    const char *value, size_t value_len) {
   header_scan *h = cls;
   (void)kind;
+  h->bytes += key_len + value_len + 4;
   for (size_t i = 0; i < key_len; i++)
     h->bad_name |= !is_tchar((unsigned char)key[i]);
   /* "Transfer-Encoding : chunked" reaches us as the name "Transfer-Encoding " (libmicrohttpd keeps the
@@ -418,14 +413,16 @@ static unsigned transfer_coding(const char *v, size_t n) {
 
 /* Refuses, with the connection closed after the answer, every request whose end a proxy in front of
    tokend could place elsewhere than libmicrohttpd does (RFC 9112 section 6.3), and header sections
-   that are not what they seem. Returns 1 and queues the answer in *ret when refused. */
+   that are not what they seem. Returns 1 and queues the answer in *ret when refused. The one pass over
+   the headers leaves what begin needs of them in *out. */
 static int refuse_framing(tk_server *s, struct MHD_Connection *c, req *r, const char *version,
-                          enum MHD_Result *ret) {
+                          header_scan *out, enum MHD_Result *ret) {
   header_scan h;
   const char *why = NULL, *code = "bad_framing";
   unsigned status = MHD_HTTP_BAD_REQUEST;
   memset(&h, 0, sizeof h);
   MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &h);
+  *out = h;
   if (h.bad_name) {
     code = "bad_header";
     why = "a header name is not a token (no spaces before the colon)";
@@ -498,15 +495,13 @@ static int authenticate(tk_server *s, struct MHD_Connection *c, req *r, enum MHD
 static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, const char *url, const char *method,
                             const char *version) {
   const struct route_def *rd;
-  const char *cl;
-  size_t header_bytes = 0;
+  header_scan h;
   enum MHD_Result ret = MHD_YES;
   int wait;
 
-  if (refuse_framing(s, c, r, version, &ret))
+  if (refuse_framing(s, c, r, version, &h, &ret))
     return ret;
-  MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_size, &header_bytes);
-  if (header_bytes > HEADERS_MAX)
+  if (h.bytes > HEADERS_MAX)
     return fail(s, c, r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", "request headers too large");
   r->route = match(url, r);
   rd = &routes[r->route];
@@ -534,8 +529,8 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
   if (!is_json(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
     return fail(s, c, r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                 "Content-Type must be application/json");
-  cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-  if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg->max_body)
+  /* refuse_framing let through at most one Content-Length, all digits */
+  if (h.cl != NULL && strtoull(h.cl, NULL, 10) > s->cfg->max_body)
     return fail(s, c, r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", "request body too large");
   return MHD_YES;
 }
