@@ -15,12 +15,12 @@
 
 #define FILE_MAX (1 << 20)
 
-/* Pass a failure up unchanged; the message was written where it happened. */
+/* A bad setting was recorded where it was found; loading goes on, so that every bad setting is
+   reported at once. Only running out of memory stops it. */
 #define TRY(e)                                                                                               \
   do {                                                                                                         \
-    int rc_ = (e);                                                                                             \
-    if (rc_ != 0)                                                                                              \
-      return rc_;                                                                                              \
+    if ((e) == TK_ENOMEM)                                                                                      \
+      return TK_ENOMEM;                                                                                        \
   } while (0)
 
 typedef struct {
@@ -28,6 +28,7 @@ typedef struct {
   void *ctx;
   char *err;
   size_t err_len;
+  int n_bad;
 } loader;
 
 const char *tk_config_getenv(void *ctx, const char *name) {
@@ -37,12 +38,18 @@ const char *tk_config_getenv(void *ctx, const char *name) {
 
 static int bad(loader *l, const char *var, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Appends "VAR: what is wrong" as one more line of err (lines joined by '\n'). */
 static int bad(loader *l, const char *var, const char *fmt, ...) {
   va_list ap;
-  int k = snprintf(l->err, l->err_len, "%s: ", var);
-  if (k > 0 && (size_t)k < l->err_len) {
+  size_t used = l->err_len > 0 ? strlen(l->err) : 0;
+  int k;
+  l->n_bad++;
+  if (used + 1 >= l->err_len)
+    return TK_EINVAL;
+  k = snprintf(l->err + used, l->err_len - used, "%s%s: ", used > 0 ? "\n" : "", var);
+  if (k > 0 && (size_t)k < l->err_len - used) {
     va_start(ap, fmt);
-    vsnprintf(l->err + k, l->err_len - (size_t)k, fmt, ap);
+    vsnprintf(l->err + used + (size_t)k, l->err_len - used - (size_t)k, fmt, ap);
     va_end(ap);
   }
   return TK_EINVAL;
@@ -113,10 +120,9 @@ static int int_var(loader *l, int *out, const char *name, long lo, long hi, long
   const char *v = get(l, name);
   char *end = NULL;
   long x;
-  if (v == NULL) {
-    *out = (int)dflt;
+  *out = (int)dflt; /* also on a refusal, so that later checks see a sane value */
+  if (v == NULL)
     return TK_OK;
-  }
   errno = 0;
   x = strtol(v, &end, 10);
   if (errno != 0 || end == v || *end != '\0' || v[0] == '+' || v[0] == ' ' || x < lo || x > hi)
@@ -144,6 +150,14 @@ int tk_config_has(char *const *roles, size_t n, const char *role) {
   for (size_t i = 0; i < n; i++) {
     if (strcmp(roles[i], role) == 0)
       return 1;
+  }
+  return 0;
+}
+
+unsigned tk_config_grants(const tk_config *c, const char *role) {
+  for (size_t i = 0; i < c->n_allowed; i++) {
+    if (strcmp(c->allowed_roles[i], role) == 0)
+      return c->role_grants != NULL ? c->role_grants[i] : TK_GRANT_ALL;
   }
   return 0;
 }
@@ -232,53 +246,208 @@ cleanup:
   return ok;
 }
 
-static int load(loader *l, tk_config *c) {
-  const char *v;
+/* Calls fn for every comma-separated item of the variable (blanks around an item dropped); an empty item
+   is refused. Returns the first failure, TK_OK when the variable is unset. */
+typedef int (*item_fn)(loader *l, tk_config *c, const char *name, const char *item, size_t n);
+
+static int each_item(loader *l, tk_config *c, const char *name, item_fn fn) {
+  const char *v = get(l, name), *p;
+  if (v == NULL)
+    return TK_OK;
+  for (p = v;;) {
+    const char *end = strchr(p, ','), *a = p, *b;
+    if (end == NULL)
+      end = p + strlen(p);
+    b = end;
+    while (a < b && (*a == ' ' || *a == '\t'))
+      a++;
+    while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+      b--;
+    if (a == b)
+      return bad(l, name, "has an empty item");
+    int rc = fn(l, c, name, a, (size_t)(b - a));
+    if (rc != 0)
+      return rc;
+    if (*end == '\0')
+      return TK_OK;
+    p = end + 1;
+  }
+}
+
+/* ROLE_GRANTS item: role=publish+subscribe+data */
+static int grant_item(loader *l, tk_config *c, const char *name, const char *item, size_t n) {
+  const char *eq = memchr(item, '=', n);
+  unsigned g;
+  if (eq == NULL || tk_grants_parse(&g, eq + 1, n - (size_t)(eq - item) - 1) != 0)
+    return bad(l, name, "items are role=grants, grants a '+'-joined set of publish, subscribe, data");
+  for (size_t i = 0; i < c->n_allowed; i++) {
+    if (strlen(c->allowed_roles[i]) == (size_t)(eq - item) && strncmp(c->allowed_roles[i], item, (size_t)(eq - item)) == 0) {
+      c->role_grants[i] = g;
+      return TK_OK;
+    }
+  }
+  return bad(l, name, "every role named must also be in ALLOWED_ROLES");
+}
+
+static int role_grants(loader *l, tk_config *c) {
+  c->role_grants = calloc(c->n_allowed + 1, sizeof *c->role_grants);
+  if (c->role_grants == NULL)
+    return TK_ENOMEM;
+  for (size_t i = 0; i < c->n_allowed; i++)
+    c->role_grants[i] = TK_GRANT_ALL;
+  return each_item(l, c, "ROLE_GRANTS", grant_item);
+}
+
+/* CORS_ALLOWED_ORIGINS item: an exact origin, scheme://host[:port] in lower case, as browsers send it. */
+static int origin_item(loader *l, tk_config *c, const char *name, const char *item, size_t n) {
+  const char *host;
+  char **grown;
+  if (n == 1 && item[0] == '*')
+    return bad(l, name, "exact origins only; tokend never answers with a wildcard");
+  if (n > 7 && strncmp(item, "http://", 7) == 0)
+    host = item + 7;
+  else if (n > 8 && strncmp(item, "https://", 8) == 0)
+    host = item + 8;
+  else
+    return bad(l, name, "each origin is http(s)://host[:port], without a path");
+  for (const char *p = host; p < item + n; p++) {
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == ':' ||
+          *p == '[' || *p == ']'))
+      return bad(l, name, "each origin is http(s)://host[:port] in lower case, without a path or wildcard");
+  }
+  grown = realloc(c->cors_origins, (c->n_cors + 1) * sizeof *grown);
+  if (grown == NULL)
+    return TK_ENOMEM;
+  c->cors_origins = grown;
+  c->cors_origins[c->n_cors] = strndup(item, n);
+  if (c->cors_origins[c->n_cors] == NULL)
+    return TK_ENOMEM;
+  c->n_cors++;
+  return TK_OK;
+}
+
+static int proxy_item(loader *l, tk_config *c, const char *name, const char *item, size_t n) {
+  tk_cidr *grown = realloc(c->trusted, (c->n_trusted + 1) * sizeof *grown);
+  if (grown == NULL)
+    return TK_ENOMEM;
+  c->trusted = grown;
+  if (tk_cidr_parse(&c->trusted[c->n_trusted], item, n) != 0)
+    return bad(l, name, "each item is an IP address or a block like 10.0.0.0/8 (host bits zero)");
+  c->n_trusted++;
+  return TK_OK;
+}
+
+static int load_web(loader *l, tk_config *c) {
+  TRY(each_item(l, c, "CORS_ALLOWED_ORIGINS", origin_item));
+  TRY(int_var(l, &c->cors_credentials, "CORS_ALLOW_CREDENTIALS", 0, 1, 0));
+  if (c->cors_credentials && get(l, "CORS_ALLOWED_ORIGINS") == NULL)
+    bad(l, "CORS_ALLOW_CREDENTIALS", "needs CORS_ALLOWED_ORIGINS");
+  TRY(each_item(l, c, "TRUSTED_PROXIES", proxy_item));
+  return TK_OK;
+}
+
+/* A key id or account id: required, 1..max of [A-Za-z0-9] plus extra. */
+static int ident(loader *l, char **out, const char *name, size_t max, const char *extra, const char *rule) {
+  size_t n = 0;
+  TRY(secret(l, out, &n, name, 1));
+  if (*out != NULL && !charset_ok(*out, max, extra))
+    return bad(l, name, "%s", rule);
+  return TK_OK;
+}
+
+/* 32 hexadecimal characters, as Agora's app ids and certificates are. */
+static int hex32(const char *s) {
+  return s != NULL && strlen(s) == 32 && strspn(s, "0123456789abcdefABCDEF") == 32;
+}
+
+/* The provider's key id into access_key and its signing secret into app_secret, whatever the provider:
+   the server signs and derives its log key from those two alone. */
+static int load_provider(loader *l, tk_config *c) {
+  const char *v = get(l, "PROVIDER");
   char *tmp = NULL;
-  size_t tmp_len = 0;
-  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
-  /* 100ms credentials */
-  TRY(secret(l, &c->access_key, &tmp_len, "HMS_ACCESS_KEY", 1));
-  if (!charset_ok(c->access_key, 128, "_.-"))
-    return bad(l, "HMS_ACCESS_KEY", "must be 1..128 of [A-Za-z0-9_.-]");
-  TRY(secret(l, &tmp, &c->app_secret_len, "HMS_APP_SECRET", 1));
+  size_t n = 0;
+  if (v != NULL && tk_provider_parse(&c->provider, v) != 0)
+    return bad(l, "PROVIDER", "must be one of 100ms, livekit, twilio, agora");
+  switch (c->provider) {
+  case TK_PROVIDER_HMS:
+    TRY(ident(l, &c->access_key, "HMS_ACCESS_KEY", 128, "_.-", "must be 1..128 of [A-Za-z0-9_.-]"));
+    TRY(secret(l, &tmp, &n, "HMS_APP_SECRET", 1));
+    if (tmp != NULL && n < 16)
+      bad(l, "HMS_APP_SECRET", "too short (at least 16 bytes)");
+    TRY(plain(l, &c->template_id, "HMS_TEMPLATE_ID", NULL));
+    if (c->template_id == NULL || !charset_ok(c->template_id, 64, "_-"))
+      bad(l, "HMS_TEMPLATE_ID", "required, 1..64 of [A-Za-z0-9_-]");
+    TRY(plain(l, &c->api_base, "HMS_API_BASE", "https://api.100ms.live/v2"));
+    if (c->api_base != NULL && !url_ok(c->api_base, 1))
+      bad(l, "HMS_API_BASE", "must be an https:// URL without userinfo (http:// only for a loopback host)");
+    while (c->api_base != NULL && strlen(c->api_base) > 8 && c->api_base[strlen(c->api_base) - 1] == '/')
+      c->api_base[strlen(c->api_base) - 1] = '\0';
+    break;
+  case TK_PROVIDER_LIVEKIT:
+    TRY(ident(l, &c->access_key, "LIVEKIT_API_KEY", 128, "_-", "must be 1..128 of [A-Za-z0-9_-]"));
+    TRY(secret(l, &tmp, &n, "LIVEKIT_API_SECRET", 1));
+    if (tmp != NULL && n < 32)
+      bad(l, "LIVEKIT_API_SECRET", "too short (at least 32 bytes, as the LiveKit server asks)");
+    break;
+  case TK_PROVIDER_TWILIO:
+    TRY(ident(l, &c->account_sid, "TWILIO_ACCOUNT_SID", 34, "", "must be AC followed by 32 hex characters"));
+    if (c->account_sid != NULL && (strncmp(c->account_sid, "AC", 2) != 0 || !hex32(c->account_sid + 2)))
+      bad(l, "TWILIO_ACCOUNT_SID", "must be AC followed by 32 hex characters");
+    TRY(ident(l, &c->access_key, "TWILIO_API_KEY_SID", 34, "", "must be SK followed by 32 hex characters"));
+    if (c->access_key != NULL && (strncmp(c->access_key, "SK", 2) != 0 || !hex32(c->access_key + 2)))
+      bad(l, "TWILIO_API_KEY_SID", "must be SK followed by 32 hex characters");
+    TRY(secret(l, &tmp, &n, "TWILIO_API_KEY_SECRET", 1));
+    if (tmp != NULL && n < 16)
+      bad(l, "TWILIO_API_KEY_SECRET", "too short (at least 16 bytes)");
+    break;
+  case TK_PROVIDER_AGORA:
+    TRY(ident(l, &c->access_key, "AGORA_APP_ID", 32, "", "must be 32 hex characters"));
+    if (c->access_key != NULL && !hex32(c->access_key))
+      bad(l, "AGORA_APP_ID", "must be 32 hex characters");
+    TRY(secret(l, &tmp, &n, "AGORA_APP_CERTIFICATE", 1));
+    if (tmp != NULL && !hex32(tmp))
+      bad(l, "AGORA_APP_CERTIFICATE", "must be 32 hex characters");
+    break;
+  }
   c->app_secret = (unsigned char *)tmp;
-  tmp = NULL;
-  if (c->app_secret_len < 16)
-    return bad(l, "HMS_APP_SECRET", "too short (at least 16 bytes)");
-  TRY(plain(l, &c->template_id, "HMS_TEMPLATE_ID", NULL));
-  if (c->template_id == NULL || !charset_ok(c->template_id, 64, "_-"))
-    return bad(l, "HMS_TEMPLATE_ID", "required, 1..64 of [A-Za-z0-9_-]");
-  TRY(plain(l, &c->api_base, "HMS_API_BASE", "https://api.100ms.live/v2"));
-  if (!url_ok(c->api_base, 1))
-    return bad(l, "HMS_API_BASE",
-               "must be an https:// URL without userinfo (http:// only for a loopback host)");
-  while (strlen(c->api_base) > 8 && c->api_base[strlen(c->api_base) - 1] == '/')
-    c->api_base[strlen(c->api_base) - 1] = '\0';
+  c->app_secret_len = n;
+  if (c->provider != TK_PROVIDER_HMS) {
+    static const char *const hms_only[] = {"HMS_ACCESS_KEY", "HMS_APP_SECRET", "HMS_APP_SECRET_FILE",
+                                           "HMS_TEMPLATE_ID", "HMS_API_BASE"};
+    for (size_t i = 0; i < sizeof hms_only / sizeof hms_only[0]; i++) {
+      if (get(l, hms_only[i]) != NULL)
+        bad(l, hms_only[i], "only used with PROVIDER=100ms; unset it");
+    }
+  }
+  return TK_OK;
+}
 
-  /* user tokens */
-  v = get(l, "AUTH_JWT_ALG");
-  if (v == NULL || tk_alg_parse(&c->alg, v) != 0)
-    return bad(l, "AUTH_JWT_ALG", "required, exactly one of HS256, RS256, ES256");
+static int load_auth(loader *l, tk_config *c) {
+  const char *v = get(l, "AUTH_JWT_ALG");
+  char *tmp = NULL;
+  int alg_ok = v != NULL && tk_alg_parse(&c->alg, v) == 0;
+  if (!alg_ok)
+    bad(l, "AUTH_JWT_ALG", "required, exactly one of HS256, RS256, ES256");
   TRY(secret(l, &tmp, &c->jwt_secret_len, "AUTH_JWT_SECRET", 0));
   c->jwt_secret = (unsigned char *)tmp;
   tmp = NULL;
   v = get(l, "AUTH_JWT_PUBLIC_KEY_FILE");
-  if (c->alg == TK_ALG_HS256) {
+  if (!alg_ok) {
+    /* nothing to say about the key until the algorithm is known */
+  } else if (c->alg == TK_ALG_HS256) {
     if (c->jwt_secret == NULL)
-      return bad(l, "AUTH_JWT_SECRET", "required when AUTH_JWT_ALG is HS256");
-    if (c->jwt_secret_len < 32)
-      return bad(l, "AUTH_JWT_SECRET", "too short (at least 32 bytes for HS256)");
+      bad(l, "AUTH_JWT_SECRET", "required when AUTH_JWT_ALG is HS256");
+    else if (c->jwt_secret_len < 32)
+      bad(l, "AUTH_JWT_SECRET", "too short (at least 32 bytes for HS256)");
     if (v != NULL)
-      return bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "not used with HS256; unset it");
+      bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "not used with HS256; unset it");
   } else {
     if (c->jwt_secret != NULL)
-      return bad(l, "AUTH_JWT_SECRET", "not used with RS256/ES256; unset it");
+      bad(l, "AUTH_JWT_SECRET", "not used with RS256/ES256; unset it");
     if (v == NULL)
-      return bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "required when AUTH_JWT_ALG is RS256 or ES256");
-    if (read_file(&c->jwt_pem, &c->jwt_pem_len, v) != 0)
-      return bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "cannot read the file or it is empty");
+      bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "required when AUTH_JWT_ALG is RS256 or ES256");
+    else if (read_file(&c->jwt_pem, &c->jwt_pem_len, v) != 0)
+      bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "cannot read the file or it is empty");
   }
   TRY(plain(l, &c->issuer, "AUTH_JWT_ISSUER", NULL));
   TRY(plain(l, &c->audience, "AUTH_JWT_AUDIENCE", NULL));
@@ -286,14 +455,22 @@ static int load(loader *l, tk_config *c) {
   TRY(role_list(l, &c->allowed_roles, &c->n_allowed, "ALLOWED_ROLES", 1));
   TRY(role_list(l, &c->privileged_roles, &c->n_privileged, "PRIVILEGED_ROLES", 0));
   for (size_t i = 0; i < c->n_privileged; i++) {
-    if (!tk_config_has(c->allowed_roles, c->n_allowed, c->privileged_roles[i]))
-      return bad(l, "PRIVILEGED_ROLES", "every privileged role must also be in ALLOWED_ROLES");
+    if (!tk_config_has(c->allowed_roles, c->n_allowed, c->privileged_roles[i])) {
+      bad(l, "PRIVILEGED_ROLES", "every privileged role must also be in ALLOWED_ROLES");
+      break;
+    }
   }
+  TRY(role_grants(l, c));
   /* The guide caps tokens at 24 hours; a larger maximum is a configuration mistake, not a choice. */
   TRY(int_var(l, &c->max_ttl, "TOKEN_MAX_TTL_SECONDS", 1, 86400, 86400));
   TRY(int_var(l, &c->ttl, "TOKEN_TTL_SECONDS", 1, c->max_ttl, c->max_ttl < 3600 ? c->max_ttl : 3600));
+  return TK_OK;
+}
 
-  /* listener */
+static int load_listener(loader *l, tk_config *c) {
+  const char *v;
+  size_t tmp_len = 0;
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   TRY(plain(l, &c->bind_addr, "BIND_ADDR", "127.0.0.1"));
   {
     unsigned char a[16];
@@ -309,21 +486,23 @@ static int load(loader *l, tk_config *c) {
   TRY(int_var(l, &c->insecure_http, "INSECURE_HTTP", 0, 1, 0));
   v = get(l, "TLS_CERT_FILE");
   if (v != NULL && read_file(&c->tls_cert, &tmp_len, v) != 0)
-    return bad(l, "TLS_CERT_FILE", "cannot read the file or it is empty");
+    bad(l, "TLS_CERT_FILE", "cannot read the file or it is empty");
   v = get(l, "TLS_KEY_FILE");
   if (v != NULL && read_file(&c->tls_key, &tmp_len, v) != 0)
-    return bad(l, "TLS_KEY_FILE", "cannot read the file or it is empty");
-  if ((c->tls_cert == NULL) != (c->tls_key == NULL))
-    return bad(l, c->tls_cert ? "TLS_KEY_FILE" : "TLS_CERT_FILE", "TLS_CERT_FILE and TLS_KEY_FILE go together");
-  if (!c->loopback && c->tls_cert == NULL && !c->insecure_http)
+    bad(l, "TLS_KEY_FILE", "cannot read the file or it is empty");
+  if ((get(l, "TLS_CERT_FILE") == NULL) != (get(l, "TLS_KEY_FILE") == NULL))
+    return bad(l, get(l, "TLS_CERT_FILE") ? "TLS_KEY_FILE" : "TLS_CERT_FILE",
+               "TLS_CERT_FILE and TLS_KEY_FILE go together");
+  if (!c->loopback && get(l, "TLS_CERT_FILE") == NULL && !c->insecure_http)
     return bad(l, "BIND_ADDR", "a non-loopback address needs TLS_CERT_FILE/TLS_KEY_FILE (or INSECURE_HTTP=1)");
+  return TK_OK;
+}
 
-  /* limits */
-  {
-    int mb;
-    TRY(int_var(l, &mb, "MAX_BODY_BYTES", 64, 1 << 20, 4096));
-    c->max_body = (size_t)mb;
-  }
+static int load_limits(loader *l, tk_config *c) {
+  const char *v;
+  int mb;
+  TRY(int_var(l, &mb, "MAX_BODY_BYTES", 64, 1 << 20, 4096));
+  c->max_body = (size_t)mb;
   TRY(int_var(l, &c->conn_timeout, "CONN_TIMEOUT_SECONDS", 1, 3600, 10));
   TRY(int_var(l, &c->max_conns, "MAX_CONNECTIONS", 1, 100000, 1000));
   TRY(int_var(l, &c->max_conn_per_ip, "MAX_CONN_PER_IP", 0, 100000, 128));
@@ -338,14 +517,25 @@ static int load(loader *l, tk_config *c) {
       if (strcmp(v, names[i]) == 0)
         c->log_level = i;
     }
-    if (c->log_level < 0)
+    if (c->log_level < 0) {
+      c->log_level = TK_LOG_INFO;
       return bad(l, "LOG_LEVEL", "must be one of error, warn, info, debug");
+    }
   }
   return TK_OK;
 }
 
+static int load(loader *l, tk_config *c) {
+  TRY(load_provider(l, c));
+  TRY(load_auth(l, c));
+  TRY(load_listener(l, c));
+  TRY(load_limits(l, c));
+  TRY(load_web(l, c));
+  return l->n_bad > 0 ? TK_EINVAL : TK_OK;
+}
+
 int tk_config_load(tk_config *out, tk_getenv_fn getfn, void *ctx, char *err, size_t err_len) {
-  loader l = {getfn, ctx, err, err_len};
+  loader l = {getfn, ctx, err, err_len, 0};
   int rc;
   memset(out, 0, sizeof *out);
   if (err_len > 0)
@@ -381,6 +571,10 @@ void tk_config_clear(tk_config *c) {
   free(c->audience);
   free_list(c->allowed_roles, c->n_allowed);
   free_list(c->privileged_roles, c->n_privileged);
+  free(c->role_grants);
+  free(c->account_sid);
+  free_list(c->cors_origins, c->n_cors);
+  free(c->trusted);
   free(c->bind_addr);
   free(c->tls_cert);
   free_secret(c->tls_key, c->tls_key ? strlen(c->tls_key) : 0);

@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 
+#include "cli.h"
 #include "config.h"
 #include "logger.h"
 #include "server.h"
@@ -21,27 +22,33 @@ static double monotonic(void) {
 }
 
 static const char usage[] =
-    "usage: tokend            (configured by environment variables only)\n"
-    "required: HMS_ACCESS_KEY, HMS_APP_SECRET (or *_FILE), HMS_TEMPLATE_ID, AUTH_JWT_ALG,\n"
-    "          AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY_FILE, ALLOWED_ROLES\n"
+    "usage: tokend                 serve (configured by environment variables only)\n"
+    "       tokend --check-config  report every missing or bad setting, then exit\n"
+    "       tokend dev-token --sub USER_ID [--roles ROLE,...]   a user JWT for local testing\n"
+    "required: PROVIDER's credentials (100ms: HMS_ACCESS_KEY, HMS_APP_SECRET, HMS_TEMPLATE_ID),\n"
+    "          AUTH_JWT_ALG, AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY_FILE, ALLOWED_ROLES\n"
     "see backend/README.md for every setting; prints 'listening ADDR:PORT' when ready\n";
 
 int main(int argc, char **argv) {
   tk_config cfg;
   tk_server *server = NULL;
-  char err[256], msg[128];
+  char err[4096], msg[128];
   sigset_t stop;
   int sig = 0, aborted = 0;
   double deadline;
   const struct timespec tick = {0, 10 * 1000 * 1000};
 
+  if (argc == 2 && strcmp(argv[1], "--check-config") == 0)
+    return tk_cli_check_config();
+  if (argc > 1 && strcmp(argv[1], "dev-token") == 0)
+    return tk_cli_dev_token(argc - 1, argv + 1);
   if (argc > 1) {
     int help = strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0;
     fputs(usage, help ? stdout : stderr);
     return help ? EXIT_SUCCESS : EXIT_CONFIG;
   }
   if (tk_config_load(&cfg, tk_config_getenv, NULL, err, sizeof err) != 0) {
-    fprintf(stderr, "tokend: %s\n", err);
+    tk_cli_print_errors(stderr, err);
     return EXIT_CONFIG;
   }
   /* Block the signals before any thread starts, so only sigwait below ever sees them. SIGHUP and

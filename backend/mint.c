@@ -149,16 +149,15 @@ int tk_random_pooled(void *ctx, unsigned char *buf, size_t n) {
   return TK_OK;
 }
 
-/* header.payload.signature from a finished payload. */
-static int sign(char **out, const tk_mint_key *key, const tk_jsonw *payload) {
-  size_t hlen = sizeof header_b64 - 1;
+int tk_mint_jwt(char **out, const char *header_b64url, const tk_mint_key *key, const tk_jsonw *payload) {
+  size_t hlen = strlen(header_b64url);
   size_t plen = tk_b64url_encoded_len(payload->n);
   size_t slen = tk_b64url_encoded_len(32);
   char *tok = malloc(hlen + 1 + plen + 1 + slen + 1);
   unsigned char mac[32];
   if (tok == NULL)
     return TK_ENOMEM;
-  memcpy(tok, header_b64, hlen);
+  memcpy(tok, header_b64url, hlen);
   tok[hlen] = '.';
   tk_b64url_encode(tok + hlen + 1, (const unsigned char *)payload->p, payload->n);
   int rc = key->hmac != NULL ? tk_hmac_sign(key->hmac, mac, tok, hlen + 1 + plen)
@@ -222,7 +221,7 @@ int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const 
   tk_jsonw_lit(&b, ",\"version\":2}");
   if (b.failed)
     return TK_ERANGE;
-  return sign(out, key, &b);
+  return tk_mint_jwt(out, header_b64, key, &b);
 }
 
 int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd,
@@ -235,5 +234,5 @@ int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t 
   tk_jsonw_lit(&b, ",\"type\":\"management\",\"version\":2}");
   if (b.failed)
     return TK_ERANGE;
-  return sign(out, key, &b);
+  return tk_mint_jwt(out, header_b64, key, &b);
 }

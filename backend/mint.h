@@ -47,6 +47,11 @@ int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const 
 int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd,
                        void *rnd_ctx);
 
+/* header.payload.signature, HS256 under key (its hmac when set), from a base64url header and a finished
+   payload. The JWT form every HS256 provider token shares. Caller frees *out with free(). */
+struct tk_jsonw;
+int tk_mint_jwt(char **out, const char *header_b64url, const tk_mint_key *key, const struct tk_jsonw *payload);
+
 /* The production randomness source: OpenSSL's RAND_bytes. ctx is unused. */
 int tk_random_openssl(void *ctx, unsigned char *buf, size_t n);
 

@@ -22,17 +22,19 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "cors.h"
 #include "hms.h"
 #include "jsonw.h"
 #include "logger.h"
 #include "mint.h"
+#include "provider.h"
+#include "proxy.h"
 #include "ratelimit.h"
 #include "tokend.h"
 #include "userjwt.h"
 
 #define HEADERS_MAX 8192                 /* our own cap on all request headers -> 431 */
 #define CONN_MEMORY (32 * 1024) /* libmicrohttpd's per-connection pool; beyond it, its own 431 */
-#define ROOM_ID_LEN 24                   /* 100ms room ids: 24 lowercase hex characters */
 #define ROOM_NAME_MAX 80
 #define ROOM_DESCRIPTION_MAX 500
 #define UPSTREAM_MAX 64 /* concurrent room creations */
@@ -77,8 +79,10 @@ typedef struct req {
   char method[12];
   double t0;
   unsigned status;
-  char room[ROOM_ID_LEN + 1];
+  char room[TK_ROOM_MAX + 1]; /* as the provider names rooms (tk_provider_room_valid) */
   int room_ok;
+  int preflight;      /* an answered CORS preflight: the answer carries the route's methods */
+  char client_tag[17]; /* keyed hash of the client address (TRUSTED_PROXIES decides which), for the log */
   tk_user user;
   char user_tag[17]; /* keyed hash of the user id, for the log; "" when not authenticated */
   char *body; /* body_inline, or malloc'ed when the body outgrows it */
@@ -182,6 +186,11 @@ static void log_request(const tk_server *s, const req *r, int aborted) {
   tk_jsonw_int(&w, us / 1000);
   tk_jsonw_raw(&w, ".", 1);
   tk_jsonw_lit(&w, ms);
+  tk_jsonw_lit(&w, ",\"client\":");
+  if (r->client_tag[0])
+    tk_jsonw_str(&w, r->client_tag);
+  else
+    tk_jsonw_lit(&w, "null");
   tk_jsonw_lit(&w, ",\"user\":");
   if (r->user_tag[0])
     tk_jsonw_str(&w, r->user_tag);
@@ -244,8 +253,11 @@ static enum MHD_Result respond(tk_server *s, struct MHD_Connection *c, req *r, u
   resp = MHD_create_response_from_buffer(n, (void *)text, MHD_RESPMEM_MUST_COPY);
   if (resp == NULL)
     return MHD_NO;
-  MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+  if (n > 0)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
   MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  tk_cors_headers(s->cfg, resp, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin"),
+                  r->preflight ? routes[r->route].allow : NULL);
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   if (hname != NULL)
     MHD_add_response_header(resp, hname, hval);
@@ -289,17 +301,7 @@ static enum MHD_Result fail(tk_server *s, struct MHD_Connection *c, req *r, unsi
 
 /* ---- routing ----------------------------------------------------------------------------------------- */
 
-static int room_id_valid(const char *p, size_t n) {
-  if (n != ROOM_ID_LEN)
-    return 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
-      return 0;
-  }
-  return 1;
-}
-
-static enum route match(const char *url, req *r) {
+static enum route match(const char *url, req *r, tk_provider provider) {
   static const char prefix[] = "/api/rooms/";
   const char *seg, *slash;
   if (strcmp(url, "/healthz") == 0)
@@ -317,9 +319,9 @@ static enum route match(const char *url, req *r) {
   if (slash == NULL || slash == seg || strcmp(slash, "/token") != 0)
     return R_NONE;
   /* The id is checked after authentication, so unauthenticated callers learn nothing from a 400. */
-  r->room_ok = room_id_valid(seg, (size_t)(slash - seg));
+  r->room_ok = tk_provider_room_valid(provider, seg, (size_t)(slash - seg));
   if (r->room_ok)
-    memcpy(r->room, seg, ROOM_ID_LEN);
+    memcpy(r->room, seg, (size_t)(slash - seg)); /* at most TK_ROOM_MAX, zeroed after */
   return R_TOKEN;
 }
 
@@ -490,6 +492,58 @@ static int authenticate(tk_server *s, struct MHD_Connection *c, req *r, enum MHD
   return 1;
 }
 
+typedef struct {
+  const char *last;
+  int count;
+} xff_scan;
+
+static enum MHD_Result scan_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+  xff_scan *x = cls;
+  (void)kind;
+  if (strcasecmp(key, "X-Forwarded-For") == 0) {
+    x->last = value;
+    x->count++;
+  }
+  return MHD_YES;
+}
+
+/* The client's address, as a keyed hash for the log. X-Forwarded-For counts only from a trusted proxy,
+   and only as one header: two of them could be one from the client and one from the proxy. */
+static void note_client(tk_server *s, struct MHD_Connection *c, req *r) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  xff_scan x = {NULL, 0};
+  char addr[TK_ADDR_MAX];
+  unsigned char mac[32];
+  static const char hex[] = "0123456789abcdef";
+  if (ci == NULL || ci->client_addr == NULL || s->cfg->log_level < TK_LOG_INFO)
+    return;
+  if (s->cfg->n_trusted > 0)
+    MHD_get_connection_values(c, MHD_HEADER_KIND, scan_xff, &x);
+  if (tk_proxy_client(addr, ci->client_addr, x.count == 1 ? x.last : NULL, s->cfg->trusted, s->cfg->n_trusted) != 0 ||
+      tk_hmac_sign(s->log_hmac, mac, addr, strlen(addr)) != 0)
+    return;
+  for (int i = 0; i < 8; i++) {
+    r->client_tag[2 * i] = hex[mac[i] >> 4];
+    r->client_tag[2 * i + 1] = hex[mac[i] & 15];
+  }
+  r->client_tag[16] = '\0';
+}
+
+/* A CORS preflight (OPTIONS with Origin and Access-Control-Request-Method): 204 with the route's methods
+   for a listed origin, 403 for any other. Anything else sent with OPTIONS is an ordinary 405. */
+static enum MHD_Result preflight(tk_server *s, struct MHD_Connection *c, req *r, const struct route_def *rd) {
+  const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+  const char *want = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Access-Control-Request-Method");
+  tk_jsonw none = tk_jsonw_over(NULL, 0);
+  if (origin == NULL || want == NULL)
+    return fail_with(s, c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed", "Allow",
+                     rd->allow);
+  if (!tk_cors_allowed(s->cfg, origin))
+    return fail(s, c, r, MHD_HTTP_FORBIDDEN, "origin_not_allowed", "this origin is not in CORS_ALLOWED_ORIGINS");
+  r->preflight = 1;
+  return respond(s, c, r, MHD_HTTP_NO_CONTENT, &none, NULL, NULL);
+}
+
 /* Everything that can be decided from the request line and headers, before any body is read.
    Returns MHD_YES with r->status still 0 when the request may proceed to its body. */
 static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, const char *url, const char *method,
@@ -503,10 +557,13 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
     return ret;
   if (h.bytes > HEADERS_MAX)
     return fail(s, c, r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", "request headers too large");
-  r->route = match(url, r);
+  r->route = match(url, r, s->cfg->provider);
   rd = &routes[r->route];
-  if (r->route == R_NONE)
+  note_client(s, c, r);
+  if (r->route == R_NONE || (r->route == R_ROOMS && s->cfg->provider != TK_PROVIDER_HMS))
     return fail(s, c, r, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint");
+  if (strcmp(method, "OPTIONS") == 0 && s->cfg->n_cors > 0)
+    return preflight(s, c, r, rd);
   if (rd->post ? strcmp(method, "POST") != 0 : strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
     return fail_with(s, c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed", "Allow",
                      rd->allow);
@@ -548,6 +605,9 @@ static enum MHD_Result handle_readyz(tk_server *s, struct MHD_Connection *c, req
 }
 
 static enum MHD_Result handle_config(tk_server *s, struct MHD_Connection *c, req *r) {
+  if (s->cfg->provider != TK_PROVIDER_HMS)
+    return respond_pairs(s, c, r, MHD_HTTP_OK, "provider", tk_provider_name(s->cfg->provider), NULL, NULL, NULL,
+                         NULL);
   return respond_pairs(s, c, r, MHD_HTTP_OK, "templateId", s->cfg->template_id, NULL, NULL, NULL, NULL);
 }
 
@@ -602,6 +662,28 @@ static enum MHD_Result respond_token(tk_server *s, struct MHD_Connection *c, req
   return respond(s, c, r, MHD_HTTP_OK, &w, NULL, NULL);
 }
 
+/* The room token of the configured provider for the authenticated user. */
+static int mint(tk_server *s, char **out, const req *r, const char *role, int64_t now, int64_t ttl) {
+  const tk_config *cfg = s->cfg;
+  unsigned grants = tk_config_grants(cfg, role);
+  uint32_t salt = 0;
+  switch (cfg->provider) {
+  case TK_PROVIDER_HMS:
+    break;
+  case TK_PROVIDER_LIVEKIT:
+    return tk_livekit_mint(out, &s->key, r->room, r->user.sub, grants, now, ttl);
+  case TK_PROVIDER_TWILIO:
+    return tk_twilio_mint(out, &s->key, cfg->account_sid, r->room, r->user.sub, now, ttl);
+  case TK_PROVIDER_AGORA:
+    /* Agora's salt is 1..99999999 */
+    if (tk_random_pooled(NULL, (unsigned char *)&salt, sizeof salt) != 0)
+      return TK_ECRYPTO;
+    return tk_agora_mint(out, cfg->access_key, (const char *)cfg->app_secret, r->room, r->user.sub, grants, now, ttl,
+                         salt % 99999999u + 1);
+  }
+  return tk_mint_auth(out, &s->key, r->room, r->user.sub, role, now, ttl, tk_random_pooled, NULL);
+}
+
 static enum MHD_Result handle_token(tk_server *s, struct MHD_Connection *c, req *r) {
   static const char *const keys[] = {"role", "ttl_seconds", NULL};
   const tk_config *cfg = s->cfg;
@@ -613,7 +695,7 @@ static enum MHD_Result handle_token(tk_server *s, struct MHD_Connection *c, req 
   char *token = NULL;
 
   if (!r->room_ok)
-    return fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_room_id", "room id must be 24 lowercase hex characters");
+    return fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_room_id", tk_provider_room_rule(cfg->provider));
   body = parse_body(s, c, r, keys, &ret);
   if (body == NULL)
     return ret;
@@ -639,7 +721,7 @@ static enum MHD_Result handle_token(tk_server *s, struct MHD_Connection *c, req 
     if (ttl_j != NULL)
       ttl = json_integer_value(ttl_j);
     now = wall();
-    if (tk_mint_auth(&token, &s->key, r->room, r->user.sub, role, now, ttl, tk_random_pooled, NULL) != 0)
+    if (mint(s, &token, r, role, now, ttl) != 0)
       ret = fail(s, c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "could not mint a token");
     else
       ret = respond_token(s, c, r, token, role, now + ttl);
@@ -944,7 +1026,8 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
     errf(err, err_len, "out of memory");
     goto fail;
   }
-  if (tk_hms_new(&s->hms, &s->key, cfg->api_base, cfg->template_id, tk_random_openssl, NULL) != 0) {
+  if (cfg->provider == TK_PROVIDER_HMS &&
+      tk_hms_new(&s->hms, &s->key, cfg->api_base, cfg->template_id, tk_random_openssl, NULL) != 0) {
     errf(err, err_len, "out of memory");
     goto fail;
   }
@@ -1044,7 +1127,8 @@ int tk_server_open(tk_server *s) {
 }
 
 void tk_server_abort_upstream(tk_server *s) {
-  tk_hms_abort(s->hms);
+  if (s->hms != NULL)
+    tk_hms_abort(s->hms);
 }
 
 int tk_server_inflight(const tk_server *s) {
