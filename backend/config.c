@@ -454,7 +454,8 @@ static int load_auth(loader *l, tk_config *c) {
   TRY(int_var(l, &c->leeway, "AUTH_LEEWAY_SECONDS", 0, 60, 30));
   TRY(role_list(l, &c->allowed_roles, &c->n_allowed, "ALLOWED_ROLES", 1));
   TRY(role_list(l, &c->privileged_roles, &c->n_privileged, "PRIVILEGED_ROLES", 0));
-  for (size_t i = 0; i < c->n_privileged; i++) {
+  /* (when ALLOWED_ROLES itself is missing or bad, that is the one thing to say) */
+  for (size_t i = 0; c->n_allowed > 0 && i < c->n_privileged; i++) {
     if (!tk_config_has(c->allowed_roles, c->n_allowed, c->privileged_roles[i])) {
       bad(l, "PRIVILEGED_ROLES", "every privileged role must also be in ALLOWED_ROLES");
       break;
