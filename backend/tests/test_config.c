@@ -127,11 +127,73 @@ static void config__accepted_variants(void **state) {
   assert_false(tk_role_valid(""));
 }
 
+static void config__every_bad_setting_at_once(void **state) {
+  tk_config c;
+  char err[1024];
+  (void)state;
+  assert_int_equal(load(&c, err, sizeof err,
+                        (const char *const[]){"HMS_APP_SECRET", "short-secret", "PORT", "80x", "LOG_LEVEL", "loud",
+                                              "AUTH_JWT_ALG", "none", NULL}),
+                   TK_EINVAL);
+  assert_non_null(strstr(err, "HMS_APP_SECRET: "));
+  assert_non_null(strstr(err, "\nPORT: "));
+  assert_non_null(strstr(err, "\nLOG_LEVEL: "));
+  assert_non_null(strstr(err, "\nAUTH_JWT_ALG: "));
+  assert_null(strstr(err, "short-secret"));
+  assert_null(strstr(err, "80x"));
+  /* a small buffer keeps whole leading lines and stays terminated */
+  assert_int_equal(load(&c, err, 40, (const char *const[]){"PORT", "80x", "LOG_LEVEL", "loud", NULL}), TK_EINVAL);
+  assert_true(strlen(err) < 40);
+  assert_int_equal(strncmp(err, "PORT: ", 6), 0);
+}
+
+static void config__providers(void **state) {
+  tk_config c;
+  char err[512];
+  (void)state;
+  assert_int_equal(load(&c, err, sizeof err,
+                        (const char *const[]){"PROVIDER", "livekit", "HMS_ACCESS_KEY", "", "HMS_APP_SECRET", "",
+                                              "HMS_TEMPLATE_ID", "", "LIVEKIT_API_KEY", "APIkey1", "LIVEKIT_API_SECRET",
+                                              "livekit_secret_0123456789abcdefghij", "ROLE_GRANTS",
+                                              "guest=subscribe", NULL}),
+                   0);
+  assert_int_equal(c.provider, TK_PROVIDER_LIVEKIT);
+  assert_string_equal(c.access_key, "APIkey1");
+  assert_int_equal(tk_config_grants(&c, "guest"), TK_GRANT_SUBSCRIBE);
+  assert_int_equal(tk_config_grants(&c, "host"), TK_GRANT_ALL);
+  assert_int_equal(tk_config_grants(&c, "admin"), 0);
+  tk_config_clear(&c);
+  /* the 100ms settings are refused beside another provider, by name */
+  assert_int_equal(load(&c, err, sizeof err,
+                        (const char *const[]){"PROVIDER", "agora", "AGORA_APP_ID", "970ca35de60c44645bbae8a215061b33",
+                                              "AGORA_APP_CERTIFICATE", "not-hex", NULL}),
+                   TK_EINVAL);
+  assert_non_null(strstr(err, "HMS_ACCESS_KEY"));
+  assert_non_null(strstr(err, "AGORA_APP_CERTIFICATE"));
+  assert_null(strstr(err, "not-hex"));
+  expect_refused((const char *const[]){"PROVIDER", "zoom", NULL}, "PROVIDER", "zoom");
+  expect_refused((const char *const[]){"ROLE_GRANTS", "admin=publish", NULL}, "ROLE_GRANTS", NULL);
+  expect_refused((const char *const[]){"CORS_ALLOWED_ORIGINS", "*", NULL}, "CORS_ALLOWED_ORIGINS", NULL);
+  expect_refused((const char *const[]){"CORS_ALLOWED_ORIGINS", "https://app.test/path", NULL}, "CORS_ALLOWED_ORIGINS",
+                 "/path");
+  expect_refused((const char *const[]){"TRUSTED_PROXIES", "10.0.0.1/8", NULL}, "TRUSTED_PROXIES", "10.0.0.1");
+  assert_int_equal(load(&c, err, sizeof err,
+                        (const char *const[]){"CORS_ALLOWED_ORIGINS", "http://localhost:5173 , https://app.test",
+                                              "TRUSTED_PROXIES", "127.0.0.1,10.0.0.0/8", NULL}),
+                   0);
+  assert_int_equal(c.n_cors, 2);
+  assert_string_equal(c.cors_origins[0], "http://localhost:5173");
+  assert_int_equal(c.n_trusted, 2);
+  tk_config_clear(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(config__defaults),
       cmocka_unit_test(config__refusals_name_the_variable),
       cmocka_unit_test(config__accepted_variants),
+      cmocka_unit_test(config__every_bad_setting_at_once),
+      cmocka_unit_test(config__providers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
