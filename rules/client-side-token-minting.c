@@ -68,11 +68,16 @@ static void report_mint(void *data, const rl_mint *m) {
   if (server_only(ctx, rl_ctx_js(ctx), m->call)) return;
   size_t pl = strlen(m->package);
   /* "jsonwebtoken sign()" names its package already; the SDKs get it added */
+  /* a provider SDK's token: name the tokend provider that mints it on a server */
+  const char *prov = rl_mint_tokend_provider(m);
+  const char *fix = prov ? rl_arena_printf(rl_ctx_arena(ctx), "; tokend with PROVIDER=%s mints it on a server", prov)
+                         : "";
   if (!rl_strncasecmp_ascii(m->what, m->package, pl))
-    rl_report(ctx, m->call, "%s mints a token in client code: the signing secret ships with the bundle", m->what);
+    rl_report(ctx, m->call, "%s mints a token in client code: the signing secret ships with the bundle%s", m->what,
+              fix);
   else
-    rl_report(ctx, m->call, "%s (%s) mints a token in client code: the signing secret ships with the bundle",
-              m->what, m->package);
+    rl_report(ctx, m->call, "%s (%s) mints a token in client code: the signing secret ships with the bundle%s",
+              m->what, m->package, fix);
 }
 
 static void on_file(rl_ctx *ctx) {

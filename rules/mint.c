@@ -327,6 +327,15 @@ static int match_agora(rl_jsfile *jf, const char *callee, TSNode call, rl_mint *
 
 const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-", "opentok", NULL};
 
+const char *rl_mint_tokend_provider(const rl_mint *m) {
+  switch (m->kind) {
+    case RL_MINT_LIVEKIT: return "livekit";
+    case RL_MINT_TWILIO: return "twilio";
+    case RL_MINT_AGORA: return "agora";
+    default: return NULL;
+  }
+}
+
 int rl_mint_possible(rl_prefilter *pf) {
   static const char *const modules[] = {"jsonwebtoken", "jose",     "livekit-server-sdk", "twilio", "agora-token",
                                         "agora-access-token", "opentok", "@100mslive/server-sdk", NULL};

@@ -95,6 +95,11 @@ typedef struct rl_mint {
  * (*out then has kind RL_MINT_NONE). */
 int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out);
 
+/* The tokend PROVIDER setting that mints this kind of token on a server ("livekit", "twilio",
+ * "agora"), for the fix in a message; NULL when the mint site does not name its provider
+ * (jsonwebtoken, jose) or tokend has no such provider. Static. */
+const char *rl_mint_tokend_provider(const rl_mint *m);
+
 /* Prefilter for rules built on mint sites: every mint site is resolved from
  * an import or require of one of the mint packages (jsonwebtoken, jose,
  * livekit-server-sdk, twilio, agora-token, agora-access-token, opentok,

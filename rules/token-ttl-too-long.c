@@ -76,8 +76,12 @@ static void check_mint(void *data, const rl_mint *m) {
     return;
   }
   if (!(l.seconds > limit)) return;
-  rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit", l.how, (int)shown, t, ell,
-            human(a, l.seconds), limit_text(a, limit));
+  if (rl_mint_tokend_provider(m))
+    rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit; tokend with PROVIDER=%s caps it at 24 hours",
+              l.how, (int)shown, t, ell, human(a, l.seconds), limit_text(a, limit), rl_mint_tokend_provider(m));
+  else
+    rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit", l.how, (int)shown, t, ell,
+              human(a, l.seconds), limit_text(a, limit));
 }
 
 static void on_file(rl_ctx *ctx) {

@@ -58,7 +58,19 @@ static void rules_tokens__client_side_minting(void **state) {
                  "export const at = new AccessToken(k, s, { identity: 'u' });\n",
                  "client-side-token-minting",
                  "LiveKit new AccessToken() (livekit-server-sdk) mints a token in client code: the signing secret "
-                 "ships with the bundle");
+                 "ships with the bundle; tokend with PROVIDER=livekit mints it on a server");
+  expect_message(e, "src/components/Join.jsx",
+                 "import twilio from 'twilio';\nimport Video from 'twilio-video';\n"
+                 "export const at = new twilio.jwt.AccessToken(a, k, s, { identity: 'u' });\n",
+                 "client-side-token-minting",
+                 "Twilio new AccessToken() mints a token in client code: the signing secret ships with the "
+                 "bundle; tokend with PROVIDER=twilio mints it on a server");
+  expect_message(e, "src/components/Join.jsx",
+                 "import { RtcTokenBuilder, RtcRole } from 'agora-token';\nimport AgoraRTC from 'agora-rtc-sdk-ng';\n"
+                 "export const t = RtcTokenBuilder.buildTokenWithUid(id, cert, ch, 0, RtcRole.PUBLISHER, 3600, 3600);\n",
+                 "client-side-token-minting",
+                 "Agora RtcTokenBuilder.buildTokenWithUid() (agora-token) mints a token in client code: the signing "
+                 "secret ships with the bundle; tokend with PROVIDER=agora mints it on a server");
   rl_engine_free(e);
 }
 
@@ -77,6 +89,12 @@ static void rules_tokens__ttl_messages(void **state) {
   expect_message(e, "server/t.js",
                  "const jwt = require('jsonwebtoken');\nmodule.exports = (c) => jwt.sign(c, k, { expiresIn: 86400 });\n",
                  "token-ttl-too-long", "");
+  /* a provider SDK's token: the message names the tokend provider that mints it with a capped lifetime */
+  expect_message(e, "server/t.js",
+                 "const { AccessToken } = require('livekit-server-sdk');\n"
+                 "module.exports = (u) => new AccessToken(k, s, { identity: u, ttl: '48h' });\n",
+                 "token-ttl-too-long",
+                 "ttl '48h' (2 days) is longer than the 24-hour limit; tokend with PROVIDER=livekit caps it at 24 hours");
   /* test files never ship */
   expect_message(e, "server/__tests__/t.test.js", thirty, "token-ttl-too-long", "");
   rl_engine_free(e);
