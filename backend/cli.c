@@ -14,15 +14,14 @@
 #include "userjwt.h"
 
 #define EXIT_CONFIG 2
-#define ERR_MAX 4096
+#define ERR_MAX     4096
 
 void tk_cli_print_errors(FILE *f, const char *err) {
   while (*err) {
     size_t n = strcspn(err, "\n");
     fprintf(f, "tokend: %.*s\n", (int)n, err);
     err += n;
-    if (*err == '\n')
-      err++;
+    if (*err == '\n') err++;
   }
 }
 
@@ -58,15 +57,13 @@ static json_t *list(const char *s, int (*check)(const char *)) {
   char *copy = strdup(s), *p = copy;
   while (a != NULL && copy != NULL) {
     char *comma = strchr(p, ',');
-    if (comma != NULL)
-      *comma = '\0';
+    if (comma != NULL) *comma = '\0';
     if ((check != NULL && !check(p)) || *p == '\0' || json_array_append_new(a, json_string(p)) != 0) {
       json_decref(a);
       a = NULL;
       break;
     }
-    if (comma == NULL)
-      break;
+    if (comma == NULL) break;
     p = comma + 1;
   }
   free(copy);
@@ -93,8 +90,8 @@ int tk_cli_dev_token(int argc, char **argv) {
       create = 1;
       continue;
     }
-    if (val == NULL || (strcmp(a, "--sub") != 0 && strcmp(a, "--roles") != 0 && strcmp(a, "--rooms") != 0 &&
-                        strcmp(a, "--ttl") != 0))
+    if (val == NULL ||
+        (strcmp(a, "--sub") != 0 && strcmp(a, "--roles") != 0 && strcmp(a, "--rooms") != 0 && strcmp(a, "--ttl") != 0))
       return usage_error(val == NULL ? "an option needs a value" : "unknown option");
     i++;
     if (strcmp(a, "--sub") == 0)
@@ -106,8 +103,7 @@ int tk_cli_dev_token(int argc, char **argv) {
     else {
       char *end = NULL;
       ttl = strtol(val, &end, 10);
-      if (end == val || *end != '\0' || ttl < 1 || ttl > 86400)
-        return usage_error("--ttl must be 1..86400 seconds");
+      if (end == val || *end != '\0' || ttl < 1 || ttl > 86400) return usage_error("--ttl must be 1..86400 seconds");
     }
   }
   if (sub == NULL || *sub == '\0' || strlen(sub) > TK_USER_ID_MAX)
@@ -123,12 +119,9 @@ int tk_cli_dev_token(int argc, char **argv) {
   }
   claims = json_pack("{s:s, s:I, s:I, s:I}", "sub", sub, "iat", (json_int_t)now, "nbf", (json_int_t)now, "exp",
                      (json_int_t)(now + ttl));
-  if (claims == NULL)
-    goto cleanup;
-  if (cfg.issuer != NULL)
-    json_object_set_new(claims, "iss", json_string(cfg.issuer));
-  if (cfg.audience != NULL)
-    json_object_set_new(claims, "aud", json_string(cfg.audience));
+  if (claims == NULL) goto cleanup;
+  if (cfg.issuer != NULL) json_object_set_new(claims, "iss", json_string(cfg.issuer));
+  if (cfg.audience != NULL) json_object_set_new(claims, "aud", json_string(cfg.audience));
   if (roles != NULL) {
     arr = list(roles, tk_role_valid);
     if (arr == NULL) {
@@ -149,8 +142,7 @@ int tk_cli_dev_token(int argc, char **argv) {
     }
     json_object_set_new(claims, "hms_rooms", arr);
   }
-  if (create)
-    json_object_set_new(claims, "can_create_rooms", json_true());
+  if (create) json_object_set_new(claims, "can_create_rooms", json_true());
   text = json_dumps(claims, JSON_COMPACT | JSON_SORT_KEYS);
   if (text != NULL) {
     static const char header_b64[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"; /* {"alg":"HS256","typ":"JWT"} */

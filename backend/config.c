@@ -346,18 +346,34 @@ static int load_web(loader *l, tk_config *c) {
   return TK_OK;
 }
 
-/* A key id or account id: required, 1..max of [A-Za-z0-9] plus extra. */
-static int ident(loader *l, char **out, const char *name, size_t max, const char *extra, const char *rule) {
+/* A key id or account id (also as NAME_FILE): required, and ok() must accept it. */
+static int ident(loader *l, char **out, const char *name, int (*ok)(const char *), const char *rule) {
   size_t n = 0;
   TRY(secret(l, out, &n, name, 1));
-  if (*out != NULL && !charset_ok(*out, max, extra))
+  if (*out != NULL && !ok(*out))
     return bad(l, name, "%s", rule);
   return TK_OK;
 }
 
-/* 32 hexadecimal characters, as Agora's app ids and certificates are. */
+/* 32 hexadecimal characters, as Agora's app ids and certificates and the tail of Twilio's SIDs are. */
 static int hex32(const char *s) {
   return s != NULL && strlen(s) == 32 && strspn(s, "0123456789abcdefABCDEF") == 32;
+}
+
+static int hms_key_ok(const char *s) {
+  return charset_ok(s, 128, "_.-");
+}
+
+static int livekit_key_ok(const char *s) {
+  return charset_ok(s, 128, "_-");
+}
+
+static int account_sid_ok(const char *s) {
+  return strncmp(s, "AC", 2) == 0 && hex32(s + 2);
+}
+
+static int key_sid_ok(const char *s) {
+  return strncmp(s, "SK", 2) == 0 && hex32(s + 2);
 }
 
 /* The provider's key id into access_key and its signing secret into app_secret, whatever the provider:
@@ -370,7 +386,7 @@ static int load_provider(loader *l, tk_config *c) {
     return bad(l, "PROVIDER", "must be one of 100ms, livekit, twilio, agora");
   switch (c->provider) {
   case TK_PROVIDER_HMS:
-    TRY(ident(l, &c->access_key, "HMS_ACCESS_KEY", 128, "_.-", "must be 1..128 of [A-Za-z0-9_.-]"));
+    TRY(ident(l, &c->access_key, "HMS_ACCESS_KEY", hms_key_ok, "must be 1..128 of [A-Za-z0-9_.-]"));
     TRY(secret(l, &tmp, &n, "HMS_APP_SECRET", 1));
     if (tmp != NULL && n < 16)
       bad(l, "HMS_APP_SECRET", "too short (at least 16 bytes)");
@@ -384,26 +400,20 @@ static int load_provider(loader *l, tk_config *c) {
       c->api_base[strlen(c->api_base) - 1] = '\0';
     break;
   case TK_PROVIDER_LIVEKIT:
-    TRY(ident(l, &c->access_key, "LIVEKIT_API_KEY", 128, "_-", "must be 1..128 of [A-Za-z0-9_-]"));
+    TRY(ident(l, &c->access_key, "LIVEKIT_API_KEY", livekit_key_ok, "must be 1..128 of [A-Za-z0-9_-]"));
     TRY(secret(l, &tmp, &n, "LIVEKIT_API_SECRET", 1));
     if (tmp != NULL && n < 32)
       bad(l, "LIVEKIT_API_SECRET", "too short (at least 32 bytes, as the LiveKit server asks)");
     break;
   case TK_PROVIDER_TWILIO:
-    TRY(ident(l, &c->account_sid, "TWILIO_ACCOUNT_SID", 34, "", "must be AC followed by 32 hex characters"));
-    if (c->account_sid != NULL && (strncmp(c->account_sid, "AC", 2) != 0 || !hex32(c->account_sid + 2)))
-      bad(l, "TWILIO_ACCOUNT_SID", "must be AC followed by 32 hex characters");
-    TRY(ident(l, &c->access_key, "TWILIO_API_KEY_SID", 34, "", "must be SK followed by 32 hex characters"));
-    if (c->access_key != NULL && (strncmp(c->access_key, "SK", 2) != 0 || !hex32(c->access_key + 2)))
-      bad(l, "TWILIO_API_KEY_SID", "must be SK followed by 32 hex characters");
+    TRY(ident(l, &c->account_sid, "TWILIO_ACCOUNT_SID", account_sid_ok, "must be AC followed by 32 hex characters"));
+    TRY(ident(l, &c->access_key, "TWILIO_API_KEY_SID", key_sid_ok, "must be SK followed by 32 hex characters"));
     TRY(secret(l, &tmp, &n, "TWILIO_API_KEY_SECRET", 1));
     if (tmp != NULL && n < 16)
       bad(l, "TWILIO_API_KEY_SECRET", "too short (at least 16 bytes)");
     break;
   case TK_PROVIDER_AGORA:
-    TRY(ident(l, &c->access_key, "AGORA_APP_ID", 32, "", "must be 32 hex characters"));
-    if (c->access_key != NULL && !hex32(c->access_key))
-      bad(l, "AGORA_APP_ID", "must be 32 hex characters");
+    TRY(ident(l, &c->access_key, "AGORA_APP_ID", hex32, "must be 32 hex characters"));
     TRY(secret(l, &tmp, &n, "AGORA_APP_CERTIFICATE", 1));
     if (tmp != NULL && !hex32(tmp))
       bad(l, "AGORA_APP_CERTIFICATE", "must be 32 hex characters");

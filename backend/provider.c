@@ -30,11 +30,9 @@ static int alnum(char ch) {
 }
 
 static int all_of(const char *s, size_t n, size_t max, const char *extra) {
-  if (n == 0 || n > max)
-    return 0;
+  if (n == 0 || n > max) return 0;
   for (size_t i = 0; i < n; i++) {
-    if (!alnum(s[i]) && (s[i] == '\0' || strchr(extra, s[i]) == NULL))
-      return 0;
+    if (!alnum(s[i]) && (s[i] == '\0' || strchr(extra, s[i]) == NULL)) return 0;
   }
   return 1;
 }
@@ -42,16 +40,13 @@ static int all_of(const char *s, size_t n, size_t max, const char *extra) {
 int tk_provider_room_valid(tk_provider p, const char *s, size_t n) {
   switch (p) {
   case TK_PROVIDER_HMS:
-    if (n != 24)
-      return 0;
+    if (n != 24) return 0;
     for (size_t i = 0; i < n; i++) {
-      if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-        return 0;
+      if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
     }
     return 1;
   case TK_PROVIDER_LIVEKIT:
-  case TK_PROVIDER_TWILIO:
-    return all_of(s, n, TK_ROOM_MAX, "_.:=@-");
+  case TK_PROVIDER_TWILIO: return all_of(s, n, TK_ROOM_MAX, "_.:=@-");
   case TK_PROVIDER_AGORA:
     /* Agora: under 64 bytes of letters, digits and !$&()+-:;<=.>@[]^_{}|~, (plus space # % ?) */
     return all_of(s, n, 63, "!$&()+-:;<=.>@[]^_{}|~,");
@@ -61,13 +56,10 @@ int tk_provider_room_valid(tk_provider p, const char *s, size_t n) {
 
 const char *tk_provider_room_rule(tk_provider p) {
   switch (p) {
-  case TK_PROVIDER_HMS:
-    break;
+  case TK_PROVIDER_HMS: break;
   case TK_PROVIDER_LIVEKIT:
-  case TK_PROVIDER_TWILIO:
-    return "room must be 1..128 of [A-Za-z0-9_.:=@-]";
-  case TK_PROVIDER_AGORA:
-    return "channel must be 1..63 of letters, digits and !$&()+-:;<=.>@[]^_{}|~,";
+  case TK_PROVIDER_TWILIO: return "room must be 1..128 of [A-Za-z0-9_.:=@-]";
+  case TK_PROVIDER_AGORA: return "channel must be 1..63 of letters, digits and !$&()+-:;<=.>@[]^_{}|~,";
   }
   return "room id must be 24 lowercase hex characters";
 }
@@ -85,11 +77,9 @@ int tk_grants_parse(unsigned *out, const char *s, size_t n) {
     while (j < n && s[j] != '+')
       j++;
     for (k = 0; k < sizeof words / sizeof words[0]; k++) {
-      if (j - i == strlen(words[k].name) && strncmp(s + i, words[k].name, j - i) == 0)
-        bit = words[k].bit;
+      if (j - i == strlen(words[k].name) && strncmp(s + i, words[k].name, j - i) == 0) bit = words[k].bit;
     }
-    if (bit == 0 || (g & bit) != 0)
-      return TK_EINVAL;
+    if (bit == 0 || (g & bit) != 0) return TK_EINVAL;
     g |= bit;
     i = j + 1;
   }

@@ -39,14 +39,14 @@ int tk_livekit_mint(char **out, const tk_mint_key *key, const char *room, const 
 /* A Twilio Video access token: header cty "twilio-fpa;v=1", HS256 under the API key secret; claims
    jti "<key sid>-<now>", grants {identity, video {room}}, iat, exp, iss = API key SID (key->access_key),
    sub = account SID. Caller frees *out with free(). */
-int tk_twilio_mint(char **out, const tk_mint_key *key, const char *account_sid, const char *room,
-                   const char *identity, int64_t now, int64_t ttl);
+int tk_twilio_mint(char **out, const tk_mint_key *key, const char *account_sid, const char *room, const char *identity,
+                   int64_t now, int64_t ttl);
 
 /* An Agora RTC AccessToken2 for a string user account: "007" + base64(zlib(signature, app id, issued at,
    expire, salt, one RTC service with join and, with TK_GRANT_PUBLISH, audio and video publishing and, with
    TK_GRANT_DATA, data streams, each privilege for ttl seconds)). The signature is HMAC-SHA256 under a
    key derived from the app certificate, issue time and salt. Caller frees *out with free(). */
-int tk_agora_mint(char **out, const char *app_id, const char *app_certificate, const char *channel,
-                  const char *account, unsigned grants, int64_t now, int64_t ttl, uint32_t salt);
+int tk_agora_mint(char **out, const char *app_id, const char *app_certificate, const char *channel, const char *account,
+                  unsigned grants, int64_t now, int64_t ttl, uint32_t salt);
 
 #endif

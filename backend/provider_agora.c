@@ -51,8 +51,8 @@ static void put_str(bytes *b, const void *s, size_t n) {
   put(b, s, n);
 }
 
-int tk_agora_mint(char **out, const char *app_id, const char *app_certificate, const char *channel,
-                  const char *account, unsigned grants, int64_t now, int64_t ttl, uint32_t salt) {
+int tk_agora_mint(char **out, const char *app_id, const char *app_certificate, const char *channel, const char *account,
+                  unsigned grants, int64_t now, int64_t ttl, uint32_t salt) {
   unsigned char info_mem[MSG_MAX], msg_mem[MSG_MAX + 64], ts[4], sl[4], k1[32], k2[32], sig[32];
   bytes info = {info_mem, 0, sizeof info_mem, 0}, msg = {msg_mem, 0, sizeof msg_mem, 0};
   unsigned char *z = NULL;
@@ -61,8 +61,7 @@ int tk_agora_mint(char **out, const char *app_id, const char *app_certificate, c
   uint32_t expire;
   int rc = TK_ERANGE;
 
-  if (ttl <= 0 || ttl > UINT32_MAX || now < 0 || now > UINT32_MAX)
-    return TK_ERANGE;
+  if (ttl <= 0 || ttl > UINT32_MAX || now < 0 || now > UINT32_MAX) return TK_ERANGE;
   expire = (uint32_t)ttl;
   /* signed part: app id, issued at, expire, salt, services */
   put_str(&info, app_id, strlen(app_id));
@@ -86,21 +85,19 @@ int tk_agora_mint(char **out, const char *app_id, const char *app_certificate, c
   }
   put_str(&info, channel, strlen(channel));
   put_str(&info, account, strlen(account));
-  if (info.failed)
-    return TK_ERANGE;
+  if (info.failed) return TK_ERANGE;
 
   /* key = HMAC(salt, HMAC(issued at, certificate)); signature = HMAC(key, signed part) */
   put_u32(&(bytes){ts, 0, 4, 0}, (uint32_t)now);
   put_u32(&(bytes){sl, 0, 4, 0}, salt);
-  if (tk_hmac_sha256(k1, ts, 4, app_certificate, strlen(app_certificate)) != 0 || tk_hmac_sha256(k2, sl, 4, k1, 32) != 0 ||
-      tk_hmac_sha256(sig, k2, 32, info.p, info.n) != 0) {
+  if (tk_hmac_sha256(k1, ts, 4, app_certificate, strlen(app_certificate)) != 0 ||
+      tk_hmac_sha256(k2, sl, 4, k1, 32) != 0 || tk_hmac_sha256(sig, k2, 32, info.p, info.n) != 0) {
     rc = TK_ECRYPTO;
     goto cleanup;
   }
   put_str(&msg, sig, 32);
   put(&msg, info.p, info.n);
-  if (msg.failed)
-    goto cleanup;
+  if (msg.failed) goto cleanup;
 
   zlen = compressBound(msg.n);
   z = malloc(zlen);

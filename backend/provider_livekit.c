@@ -19,8 +19,7 @@ int tk_livekit_mint(char **out, const tk_mint_key *key, const char *room, const 
                     int64_t now, int64_t ttl) {
   char mem[PAYLOAD_MAX];
   tk_jsonw b = tk_jsonw_over(mem, sizeof mem);
-  if (ttl <= 0 || now < 0 || now > INT64_MAX - ttl)
-    return TK_ERANGE;
+  if (ttl <= 0 || now < 0 || now > INT64_MAX - ttl) return TK_ERANGE;
   /* The claim order the LiveKit server SDK writes: grants first, then the registered claims. */
   tk_jsonw_lit(&b, "{\"video\":{\"room\":");
   tk_jsonw_str(&b, room);
@@ -37,7 +36,6 @@ int tk_livekit_mint(char **out, const tk_mint_key *key, const char *room, const 
   tk_jsonw_lit(&b, ",\"sub\":");
   tk_jsonw_str(&b, identity);
   tk_jsonw_lit(&b, "}");
-  if (b.failed)
-    return TK_ERANGE;
+  if (b.failed) return TK_ERANGE;
   return tk_mint_jwt(out, header_b64, key, &b);
 }

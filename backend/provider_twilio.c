@@ -11,12 +11,11 @@
 /* {"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"} */
 static const char header_b64[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImN0eSI6InR3aWxpby1mcGE7dj0xIn0";
 
-int tk_twilio_mint(char **out, const tk_mint_key *key, const char *account_sid, const char *room,
-                   const char *identity, int64_t now, int64_t ttl) {
+int tk_twilio_mint(char **out, const tk_mint_key *key, const char *account_sid, const char *room, const char *identity,
+                   int64_t now, int64_t ttl) {
   char mem[PAYLOAD_MAX];
   tk_jsonw b = tk_jsonw_over(mem, sizeof mem);
-  if (ttl <= 0 || now < 0 || now > INT64_MAX - ttl)
-    return TK_ERANGE;
+  if (ttl <= 0 || now < 0 || now > INT64_MAX - ttl) return TK_ERANGE;
   /* The claim order Twilio's helper library writes, so a token is byte-for-byte what it would mint. */
   tk_jsonw_lit(&b, "{\"jti\":\"");
   tk_jsonw_lit(&b, key->access_key); /* checked at load: [A-Za-z0-9] only */
@@ -35,7 +34,6 @@ int tk_twilio_mint(char **out, const tk_mint_key *key, const char *account_sid, 
   tk_jsonw_lit(&b, ",\"sub\":");
   tk_jsonw_str(&b, account_sid);
   tk_jsonw_lit(&b, "}");
-  if (b.failed)
-    return TK_ERANGE;
+  if (b.failed) return TK_ERANGE;
   return tk_mint_jwt(out, header_b64, key, &b);
 }

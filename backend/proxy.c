@@ -9,8 +9,7 @@
 
 static int parse_addr(unsigned char out[16], int *family, const char *s, size_t n) {
   char tmp[TK_ADDR_MAX];
-  if (n == 0 || n >= sizeof tmp)
-    return TK_EINVAL;
+  if (n == 0 || n >= sizeof tmp) return TK_EINVAL;
   memcpy(tmp, s, n);
   tmp[n] = '\0';
   if (inet_pton(AF_INET, tmp, out) == 1) {
@@ -29,45 +28,37 @@ int tk_cidr_parse(tk_cidr *out, const char *s, size_t n) {
   size_t alen = slash != NULL ? (size_t)(slash - s) : n;
   int max;
   memset(out, 0, sizeof *out);
-  if (parse_addr(out->addr, &out->family, s, alen) != 0)
-    return TK_EINVAL;
+  if (parse_addr(out->addr, &out->family, s, alen) != 0) return TK_EINVAL;
   max = out->family == AF_INET ? 32 : 128;
   out->bits = max;
   if (slash != NULL) {
     size_t dn = n - alen - 1;
     int v = 0;
-    if (dn == 0 || dn > 3)
-      return TK_EINVAL;
+    if (dn == 0 || dn > 3) return TK_EINVAL;
     for (size_t i = 0; i < dn; i++) {
       char ch = slash[1 + i];
-      if (ch < '0' || ch > '9')
-        return TK_EINVAL;
+      if (ch < '0' || ch > '9') return TK_EINVAL;
       v = v * 10 + (ch - '0');
     }
-    if (v > max || (dn > 1 && slash[1] == '0'))
-      return TK_EINVAL;
+    if (v > max || (dn > 1 && slash[1] == '0')) return TK_EINVAL;
     out->bits = v;
   }
   for (int b = out->bits; b < max; b++) {
-    if (out->addr[b / 8] & (0x80 >> (b % 8)))
-      return TK_EINVAL; /* "10.1.2.3/8" is a mistake, not a block */
+    if (out->addr[b / 8] & (0x80 >> (b % 8))) return TK_EINVAL; /* "10.1.2.3/8" is a mistake, not a block */
   }
   return TK_OK;
 }
 
 static int in_block(const tk_cidr *c, const unsigned char *a, int family) {
   int full = c->bits / 8, rest = c->bits % 8;
-  if (c->family != family)
-    return 0;
-  if (memcmp(c->addr, a, (size_t)full) != 0)
-    return 0;
+  if (c->family != family) return 0;
+  if (memcmp(c->addr, a, (size_t)full) != 0) return 0;
   return rest == 0 || ((c->addr[full] ^ a[full]) & (0xff00 >> rest) & 0xff) == 0;
 }
 
 static int trusted_addr(const unsigned char *a, int family, const tk_cidr *t, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    if (in_block(&t[i], a, family))
-      return 1;
+    if (in_block(&t[i], a, family)) return 1;
   }
   return 0;
 }
@@ -111,7 +102,6 @@ int tk_proxy_client(char out[TK_ADDR_MAX], const struct sockaddr *peer, const ch
     family = bf;
     end = start > xff ? start - 1 : xff;
   }
-  if (inet_ntop(family, a, out, TK_ADDR_MAX) == NULL)
-    return TK_EINVAL;
+  if (inet_ntop(family, a, out, TK_ADDR_MAX) == NULL) return TK_EINVAL;
   return TK_OK;
 }

@@ -40,10 +40,11 @@ static void provider__twilio_vector(void **state) {
   assert_int_equal(
       tk_twilio_mint(&tok, &key, "ACcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd", "standup", "alice", 1700000000, 600), 0);
   assert_string_equal(
-      tok, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImN0eSI6InR3aWxpby1mcGE7dj0xIn0.eyJqdGkiOiJTS2FiYWJhYmFiYWJhYmFiYWJh"
-           "YmFiYWJhYmFiYWJhYmFiLTE3MDAwMDAwMDAiLCJncmFudHMiOnsiaWRlbnRpdHkiOiJhbGljZSIsInZpZGVvIjp7InJvb20iOiJzdGFu"
-           "ZHVwIn19LCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDAwMDYwMCwiaXNzIjoiU0thYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFi"
-           "YWJhYiIsInN1YiI6IkFDY2RjZGNkY2RjZGNkY2RjZGNkY2RjZGNkY2RjZGNkY2QifQ.GcOQW_bSyeauDmPSqNR19qAelP1p-PyMdIUh8b2JMko");
+      tok,
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImN0eSI6InR3aWxpby1mcGE7dj0xIn0.eyJqdGkiOiJTS2FiYWJhYmFiYWJhYmFiYWJh"
+      "YmFiYWJhYmFiYWJhYmFiLTE3MDAwMDAwMDAiLCJncmFudHMiOnsiaWRlbnRpdHkiOiJhbGljZSIsInZpZGVvIjp7InJvb20iOiJzdGFu"
+      "ZHVwIn19LCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDAwMDYwMCwiaXNzIjoiU0thYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFi"
+      "YWJhYiIsInN1YiI6IkFDY2RjZGNkY2RjZGNkY2RjZGNkY2RjZGNkY2RjZGNkY2QifQ.GcOQW_bSyeauDmPSqNR19qAelP1p-PyMdIUh8b2JMko");
   free(tok);
 }
 
