@@ -26,7 +26,7 @@ CREDS = {
                 "TWILIO_API_KEY_SECRET": "tw_secret_for_tests_0123456789ab"},
                lambda e: {"accountSid": e["TWILIO_ACCOUNT_SID"], "keySid": e["TWILIO_API_KEY_SID"],
                           "keySecret": e["TWILIO_API_KEY_SECRET"]}),
-    "agora": ({"AGORA_APP_ID": "970ca35de60c44645bbae8a215061b33", "AGORA_APP_CERTIFICATE": "5cfd2fd1755d40ecb72977518be15d3b"},
+    "agora": ({"AGORA_APP_ID": "0123456789abcdef0123456789abcd01", "AGORA_APP_CERTIFICATE": "fedcba9876543210fedcba98765432ff"},
               lambda e: {"appId": e["AGORA_APP_ID"], "appCertificate": e["AGORA_APP_CERTIFICATE"]}),
 }
 ROOMS = {"livekit": "team-standup.2026", "twilio": "RM0123456789abcdef0123456789abcdef", "agora": "chan:1(a)+b"}

@@ -165,7 +165,7 @@ static void config__providers(void **state) {
   tk_config_clear(&c);
   /* the 100ms settings are refused beside another provider, by name */
   assert_int_equal(load(&c, err, sizeof err,
-                        (const char *const[]){"PROVIDER", "agora", "AGORA_APP_ID", "970ca35de60c44645bbae8a215061b33",
+                        (const char *const[]){"PROVIDER", "agora", "AGORA_APP_ID", "0123456789abcdef0123456789abcd01",
                                               "AGORA_APP_CERTIFICATE", "not-hex", NULL}),
                    TK_EINVAL);
   assert_non_null(strstr(err, "HMS_ACCESS_KEY"));
