@@ -54,6 +54,12 @@ int tk_provider_room_valid(tk_provider p, const char *s, size_t n) {
   return 0;
 }
 
+int tk_provider_user_valid(tk_provider p, const char *sub) {
+  if (p != TK_PROVIDER_AGORA)
+    return 1;
+  return all_of(sub, strlen(sub), 255, " !#$%&()+-:;<=.>?@[]^_{}|~,");
+}
+
 const char *tk_provider_room_rule(tk_provider p) {
   switch (p) {
   case TK_PROVIDER_HMS: break;

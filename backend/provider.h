@@ -24,6 +24,10 @@ const char *tk_provider_name(tk_provider p);
    LiveKit and Twilio room names 1..128 of [A-Za-z0-9_.:=@-] (Twilio room SIDs included); Agora channel
    names 1..63 of the characters Agora lists, less those a URL path cannot carry plainly (space ? # % /). */
 int tk_provider_room_valid(tk_provider p, const char *s, size_t n);
+/* 1 when the login token's sub can be this provider's identity: always, except Agora, whose user accounts
+   are 1..255 bytes of letters, digits, space and !#$%&()+-:;<=.>?@[]^_{}|~, */
+int tk_provider_user_valid(tk_provider p, const char *sub);
+
 /* A one-line rule for the 400 answer. Static. */
 const char *tk_provider_room_rule(tk_provider p);
 

@@ -717,6 +717,9 @@ static enum MHD_Result handle_token(tk_server *s, struct MHD_Connection *c, req 
     ret = fail(s, c, r, MHD_HTTP_FORBIDDEN, "role_not_allowed", "this user may not join with that role");
   else if (!tk_user_may_join(&r->user, r->room))
     ret = fail(s, c, r, MHD_HTTP_FORBIDDEN, "room_not_allowed", "this user may not join that room");
+  else if (!tk_provider_user_valid(cfg->provider, r->user.sub))
+    ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_user_id",
+               "the user id cannot be an Agora user account (1..255 bytes of letters, digits and Agora's punctuation)");
   else {
     if (ttl_j != NULL)
       ttl = json_integer_value(ttl_j);

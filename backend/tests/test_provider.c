@@ -118,6 +118,22 @@ static void provider__room_names(void **state) {
   }
 }
 
+static void provider__agora_user_accounts(void **state) {
+  char big[300];
+  (void)state;
+  assert_true(tk_provider_user_valid(TK_PROVIDER_AGORA, "auth0|64f1c2"));
+  assert_true(tk_provider_user_valid(TK_PROVIDER_AGORA, "bob@example.test"));
+  assert_false(tk_provider_user_valid(TK_PROVIDER_AGORA, "caf\xc3\xa9"));
+  assert_false(tk_provider_user_valid(TK_PROVIDER_AGORA, "a\"b"));
+  assert_true(tk_provider_user_valid(TK_PROVIDER_LIVEKIT, "caf\xc3\xa9"));
+  memset(big, 'u', sizeof big);
+  big[255] = '\0';
+  assert_true(tk_provider_user_valid(TK_PROVIDER_AGORA, big));
+  big[255] = 'u';
+  big[256] = '\0';
+  assert_false(tk_provider_user_valid(TK_PROVIDER_AGORA, big));
+}
+
 static void provider__names_and_grants(void **state) {
   tk_provider p;
   unsigned g = 0;
@@ -143,6 +159,7 @@ int main(void) {
       cmocka_unit_test(provider__twilio_vector),
       cmocka_unit_test(provider__agora_layout_and_signature),
       cmocka_unit_test(provider__room_names),
+      cmocka_unit_test(provider__agora_user_accounts),
       cmocka_unit_test(provider__names_and_grants),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
