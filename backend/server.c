@@ -27,6 +27,7 @@
 #include "logger.h"
 #include "mint.h"
 #include "ratelimit.h"
+#include "roomcodes.h"
 #include "tokend.h"
 #include "userjwt.h"
 
@@ -70,7 +71,7 @@ struct tk_server {
   unsigned port;
 };
 
-enum route { R_NONE, R_HEALTHZ, R_READYZ, R_CONFIG, R_ROOMS, R_TOKEN };
+enum route { R_NONE, R_HEALTHZ, R_READYZ, R_CONFIG, R_ROOMS, R_TOKEN, R_CODES };
 
 typedef struct req {
   enum route route;
@@ -89,6 +90,7 @@ typedef struct req {
   struct MHD_Connection *conn;
   json_t *pending;       /* the validated body, owned */
   json_t *upstream_room; /* 100ms's answer, owned */
+  json_t *upstream_codes; /* the room's codes from 100ms, owned */
   int upstream_rc, upstream_done;
   int drain_seen; /* 0 = not looked yet, 1 = serving, 2 = draining: one answer per request */
   int must_close; /* the request's framing cannot be trusted: answer, then close the connection */
@@ -108,6 +110,7 @@ static const struct route_def routes[] = {
     [R_CONFIG] = {"/api/config", "GET, HEAD", 0},
     [R_ROOMS] = {"/api/rooms", "POST", 1},
     [R_TOKEN] = {"/api/rooms/:room_id/token", "POST", 1},
+    [R_CODES] = {"/api/rooms/:room_id/codes", "GET, HEAD", 0},
 };
 
 static double monotonic(void) {
@@ -314,13 +317,13 @@ static enum route match(const char *url, req *r) {
     return R_NONE;
   seg = url + sizeof prefix - 1;
   slash = strchr(seg, '/');
-  if (slash == NULL || slash == seg || strcmp(slash, "/token") != 0)
+  if (slash == NULL || slash == seg || (strcmp(slash, "/token") != 0 && strcmp(slash, "/codes") != 0))
     return R_NONE;
   /* The id is checked after authentication, so unauthenticated callers learn nothing from a 400. */
   r->room_ok = room_id_valid(seg, (size_t)(slash - seg));
   if (r->room_ok)
     memcpy(r->room, seg, ROOM_ID_LEN);
-  return R_TOKEN;
+  return strcmp(slash, "/token") == 0 ? R_TOKEN : R_CODES;
 }
 
 /* ---- framing: what a proxy in front could read differently from us is refused ------------------ */
@@ -510,7 +513,7 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
   if (rd->post ? strcmp(method, "POST") != 0 : strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
     return fail_with(s, c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed", "Allow",
                      rd->allow);
-  if (!rd->post)
+  if (!rd->post && r->route != R_CODES)
     return MHD_YES;
 
   if (!authenticate(s, c, r, &ret))
@@ -526,6 +529,8 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
                        secs);
     }
   }
+  if (!rd->post)
+    return MHD_YES;
   if (!is_json(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
     return fail(s, c, r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                 "Content-Type must be application/json");
@@ -630,8 +635,7 @@ static enum MHD_Result handle_token(tk_server *s, struct MHD_Connection *c, req 
     ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_ttl", "ttl_seconds must be positive");
   else if (ttl_j != NULL && json_integer_value(ttl_j) > cfg->max_ttl)
     ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "ttl_too_large", "ttl_seconds is above the maximum");
-  else if (!tk_config_has(cfg->allowed_roles, cfg->n_allowed, role) ||
-           (tk_config_has(cfg->privileged_roles, cfg->n_privileged, role) && !tk_user_has_role(&r->user, role)))
+  else if (!tk_role_permitted(cfg, &r->user, role))
     ret = fail(s, c, r, MHD_HTTP_FORBIDDEN, "role_not_allowed", "this user may not join with that role");
   else if (!tk_user_may_join(&r->user, r->room))
     ret = fail(s, c, r, MHD_HTTP_FORBIDDEN, "room_not_allowed", "this user may not join that room");
@@ -662,12 +666,23 @@ static int room_name_valid(const char *s) {
 
 /* The 100ms call runs on its own thread while the connection is suspended, so a slow upstream never
    holds one of the few HTTP worker threads. The thread must not touch `r` after resuming. */
-static void *create_room_job(void *arg) {
+static void *upstream_job(void *arg) {
   req *r = arg;
   tk_server *s = r->server;
   json_t *body = r->pending;
-  r->upstream_rc = tk_hms_create_room(s->hms, &r->upstream_room, json_string_value(json_object_get(body, "name")),
-                                      json_string_value(json_object_get(body, "description")), wall());
+  if (r->route == R_CODES) {
+    r->upstream_rc = tk_roomcodes_fetch(s->hms, &r->upstream_codes, r->room, 0, wall());
+  } else {
+    r->upstream_rc = tk_hms_create_room(s->hms, &r->upstream_room, json_string_value(json_object_get(body, "name")),
+                                        json_string_value(json_object_get(body, "description")), wall());
+    /* The codes are made with the room, so a Prebuilt client can join by code straight away. */
+    if (r->upstream_rc == 0) {
+      const char *id = json_string_value(json_object_get(r->upstream_room, "id"));
+      r->upstream_rc = room_id_valid(id, strlen(id))
+                           ? tk_roomcodes_fetch(s->hms, &r->upstream_codes, id, 1, wall())
+                           : TK_EINVAL;
+    }
+  }
   r->upstream_done = 1;
   MHD_resume_connection(r->conn);
   tk_hmac_thread_done(s->app_hmac); /* tk_server_free may free it as soon as the count drops */
@@ -675,7 +690,7 @@ static void *create_room_job(void *arg) {
   return NULL;
 }
 
-static enum MHD_Result start_create_room(tk_server *s, struct MHD_Connection *c, req *r, json_t *body) {
+static enum MHD_Result start_upstream(tk_server *s, struct MHD_Connection *c, req *r, json_t *body) {
   pthread_attr_t attr;
   pthread_t t;
   int rc;
@@ -691,7 +706,7 @@ static enum MHD_Result start_create_room(tk_server *s, struct MHD_Connection *c,
   MHD_suspend_connection(c);
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  rc = pthread_create(&t, &attr, create_room_job, r);
+  rc = pthread_create(&t, &attr, upstream_job, r);
   pthread_attr_destroy(&attr);
   if (rc != 0) {
     MHD_resume_connection(c);
@@ -701,19 +716,44 @@ static enum MHD_Result start_create_room(tk_server *s, struct MHD_Connection *c,
   return MHD_YES;
 }
 
-/* 201 {"id","name"}: the id is whatever JSON value 100ms gave, so this one is built with jansson. */
-static enum MHD_Result respond_created(tk_server *s, struct MHD_Connection *c, req *r) {
-  json_t *doc = json_pack("{s:O, s:O}", "id", json_object_get(r->upstream_room, "id"), "name",
-                          json_object_get(r->pending, "name"));
+/* Sends doc (taken; NULL answers 500) as the body. */
+static enum MHD_Result respond_doc(tk_server *s, struct MHD_Connection *c, req *r, unsigned status, json_t *doc) {
   char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
   tk_jsonw w = tk_jsonw_over(text, text != NULL ? strlen(text) : 0);
   enum MHD_Result ret;
   w.n = w.cap;
   w.failed = text == NULL;
-  ret = respond(s, c, r, MHD_HTTP_CREATED, &w, NULL, NULL);
+  ret = respond(s, c, r, status, &w, NULL, NULL);
   free(text);
   json_decref(doc);
   return ret;
+}
+
+/* 201 {"id","name","codes"}: the id is whatever JSON value 100ms gave; codes only for the roles this
+   user may take, so a guest never sees the host's code. */
+static enum MHD_Result respond_created(tk_server *s, struct MHD_Connection *c, req *r) {
+  return respond_doc(s, c, r, MHD_HTTP_CREATED,
+                     json_pack("{s:O, s:O, s:o*}", "id", json_object_get(r->upstream_room, "id"), "name",
+                               json_object_get(r->pending, "name"), "codes",
+                               tk_roomcodes_for_user(s->cfg, &r->user, r->upstream_codes)));
+}
+
+/* GET /api/rooms/:room_id/codes: for users holding a privileged role, the codes of the roles they may take. */
+static enum MHD_Result handle_codes(tk_server *s, struct MHD_Connection *c, req *r) {
+  if (r->upstream_done) {
+    if (r->upstream_rc != 0)
+      return fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error", "the 100ms API did not return the room codes");
+    return respond_doc(s, c, r, MHD_HTTP_OK,
+                       json_pack("{s:s, s:o*}", "room_id", r->room, "codes",
+                                 tk_roomcodes_for_user(s->cfg, &r->user, r->upstream_codes)));
+  }
+  if (!r->room_ok)
+    return fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_room_id", "room id must be 24 lowercase hex characters");
+  if (!tk_user_privileged(s->cfg, &r->user))
+    return fail(s, c, r, MHD_HTTP_FORBIDDEN, "forbidden", "only users with a privileged role may list room codes");
+  if (!tk_user_may_join(&r->user, r->room))
+    return fail(s, c, r, MHD_HTTP_FORBIDDEN, "room_not_allowed", "this user may not join that room");
+  return start_upstream(s, c, r, NULL);
 }
 
 static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req *r) {
@@ -724,7 +764,7 @@ static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req 
 
   if (r->upstream_done) { /* called again after create_room_job resumed the connection */
     if (r->upstream_rc != 0)
-      return fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error", "the 100ms API did not create the room");
+      return fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error", "the 100ms API did not create the room or its codes");
     return respond_created(s, c, r);
   }
   body = parse_body(s, c, r, keys, &ret);
@@ -741,7 +781,7 @@ static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req 
   else if (desc_j != NULL && json_string_length(desc_j) > ROOM_DESCRIPTION_MAX)
     ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_description", "description is longer than 500 bytes");
   else
-    return start_create_room(s, c, r, body); /* takes body */
+    return start_upstream(s, c, r, body); /* takes body */
   json_decref(body);
   return ret;
 }
@@ -760,6 +800,8 @@ static enum MHD_Result dispatch(tk_server *s, struct MHD_Connection *c, req *r) 
     return handle_rooms(s, c, r);
   case R_TOKEN:
     return handle_token(s, c, r);
+  case R_CODES:
+    return handle_codes(s, c, r);
   case R_NONE:
     break;
   }
@@ -840,6 +882,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
   tk_user_clear(&r->user);
   json_decref(r->pending);
   json_decref(r->upstream_room);
+  json_decref(r->upstream_codes);
   if (r->body != r->body_inline)
     free(r->body);
   free(r);

@@ -888,18 +888,67 @@ def keepalive_drain_round(clients=16):
     return sum(answered)
 
 
+TEMPLATE_ROLES = ("host", "guest", "viewer", "broadcaster")
+
+
+def fake_code(room_id, role):
+    """A room code of 100ms's shape (3-4-3 lower-case letters), derived from the room and the role."""
+    h = hashlib.sha256(("%s/%s" % (room_id, role)).encode()).digest()
+    letters = "".join(chr(ord("a") + b % 26) for b in h[:10])
+    return "%s-%s-%s" % (letters[:3], letters[3:7], letters[7:])
+
+
 class FakeHms(httpserver.BaseHTTPRequestHandler):
-    """A loopback stand-in for the 100ms REST API: checks the management token, records the request."""
+    """A loopback stand-in for the 100ms REST API (rooms, room codes) and for the auth service Prebuilt
+    calls to turn a room code into a token: checks the management token, records the request."""
     records = []
+    codes = {}  # code -> {"room_id", "role", "enabled"}
     arrived = threading.Event()  # a "slow-upstream" request is being held
     release = threading.Event()
+    fail_codes = False
 
     def log_message(self, *args):
         pass
 
+    def reply(self, status, obj):
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def room_codes(self, room_id, create):
+        if create:
+            for role in TEMPLATE_ROLES:
+                FakeHms.codes[fake_code(room_id, role)] = {"room_id": room_id, "role": role,
+                                                           "enabled": not (role == "viewer" and room_id.startswith("77"))}
+        data = [{"code": c, "room_id": v["room_id"], "role": v["role"], "enabled": v["enabled"],
+                 "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
+                for c, v in FakeHms.codes.items() if v["room_id"] == room_id]
+        return {"data": data}
+
+    def token_by_code(self, body):
+        """What Prebuilt does with a room code: no management token, the code is the credential."""
+        entry = FakeHms.codes.get(body.get("code"))
+        if entry is None or not entry["enabled"]:
+            return self.reply(404, {"message": "room code not found"})
+        now = int(time.time())
+        c = {"access_key": ACCESS_KEY, "room_id": entry["room_id"], "user_id": body.get("user_id") or "anon",
+             "role": entry["role"], "type": "app", "version": 2, "iat": now, "nbf": now, "exp": now + 3600,
+             "jti": "00000000-0000-4000-8000-000000000000"}
+        head = enc_json({"alg": "HS256", "typ": "JWT"}) + "." + enc_json(c)
+        sig = b64u(hmac.new(APP_SECRET.encode(), head.encode(), hashlib.sha256).digest())
+        return self.reply(200, {"token": head + "." + sig})
+
+    def do_GET(self):
+        self.do_POST()
+
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
-        body = json.loads(self.rfile.read(n))
+        body = json.loads(self.rfile.read(n)) if n else {}
+        if self.path == "/v2/token":
+            return self.token_by_code(body)
         auth = self.headers.get("Authorization", "")
         ok, claims_ = False, None
         try:
@@ -913,9 +962,18 @@ class FakeHms(httpserver.BaseHTTPRequestHandler):
             ok = True
         except Exception as e:  # recorded and answered 401, the test asserts on it
             claims_ = {"error": repr(e)}
-        FakeHms.records.append({"path": self.path, "body": body, "claims": claims_, "ok": ok,
-                                "content_type": self.headers.get("Content-Type")})
+        FakeHms.records.append({"path": self.path, "method": self.command, "body": body, "claims": claims_,
+                                "ok": ok, "content_type": self.headers.get("Content-Type")})
+        m = re.match(r"^/v2/room-codes/room/([0-9a-f]{24})$", self.path)
         if not ok:
+            status, reply = 401, {"error": "bad management token"}
+        elif m and FakeHms.fail_codes:
+            status, reply = 500, {"error": "codes boom"}
+        elif m:
+            status, reply = 200, self.room_codes(m.group(1), self.command == "POST")
+        elif self.command != "POST" or self.path != "/v2/rooms":
+            status, reply = 404, {"error": "no such endpoint"}
+        elif not ok:
             status, reply = 401, {"error": "bad management token"}
         elif body.get("name") == "fail-upstream":
             status, reply = 500, {"error": "boom"}
@@ -925,12 +983,7 @@ class FakeHms(httpserver.BaseHTTPRequestHandler):
             status, reply = 200, {"id": "77aa00bb11cc22dd33ee44ff", "name": "slow-upstream"}
         else:
             status, reply = 200, {"id": "6601aa00bb11cc22dd33ee44", "name": body.get("name"), "enabled": True}
-        data = json.dumps(reply).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.reply(status, reply)
 
 
 def suite_rooms():
@@ -950,15 +1003,68 @@ def suite_rooms():
         with Server(HMS_API_BASE=base) as srv:
             r = create(creator, {"name": "standup-2026", "description": "daily"})
             assert r.status == 201, r.raw
-            assert r.json() == {"id": "6601aa00bb11cc22dd33ee44", "name": "standup-2026"}
-            rec = FakeHms.records[-1]
+            room_id = "6601aa00bb11cc22dd33ee44"
+            # The codes come with the room, and only for roles this (unprivileged) creator may take:
+            # host is privileged, broadcaster is not allow-listed.
+            assert r.json() == {"id": room_id, "name": "standup-2026",
+                                "codes": [{"role": "guest", "code": fake_code(room_id, "guest")},
+                                          {"role": "viewer", "code": fake_code(room_id, "viewer")}]}, r.body
+            rec, codes_rec = FakeHms.records[-2:]
             assert rec["ok"], rec
             assert rec["path"] == "/v2/rooms"
             assert rec["body"] == {"name": "standup-2026", "description": "daily", "template_id": "tmpl_test_1"}
             assert rec["content_type"] == "application/json"
-            r = create(creator, {"name": "retro"})
+            assert codes_rec["ok"] and codes_rec["method"] == "POST", codes_rec
+            assert codes_rec["path"] == "/v2/room-codes/room/" + room_id, codes_rec
+            assert fake_code(room_id, "host") not in r.raw.decode()
+            # A creator who holds the privileged role gets the host code too.
+            host_creator = hs_token(claims(sub="host_1", can_create_rooms=True, hms_roles=["host"]))
+            r = create(host_creator, {"name": "retro"})
             assert r.status == 201, r.raw
+            assert [c["role"] for c in r.json()["codes"]] == ["host", "guest", "viewer"], r.body
             assert FakeHms.records[-1]["claims"]["jti"] == rec["claims"]["jti"], "management token is cached"
+
+            # The Prebuilt flow: the app takes the guest code from tokend's answer and joins with it
+            # (HMSPrebuilt roomCode=...), which asks the auth service for a token by that code.
+            guest_code = [c["code"] for c in r.json()["codes"] if c["role"] == "guest"][0]
+            with socket.create_connection(("127.0.0.1", fake.server_address[1]), timeout=10) as sock:
+                sock.sendall(build("POST", "/v2/token", {"Content-Type": "application/json"},
+                                   {"code": guest_code, "user_id": "user_42"}))
+                joined = read_response(sock)
+            assert joined.status == 200, joined.raw
+            jc = verify_minted(joined.json()["token"])
+            assert jc["room_id"] == room_id and jc["role"] == "guest" and jc["user_id"] == "user_42", jc
+
+            # GET /api/rooms/:id/codes: privileged users only, filtered the same way, scoped by hms_rooms.
+            def codes(token, room=room_id):
+                h = {"Authorization": "Bearer " + token} if token else {}
+                return http(srv.port, "GET", "/api/rooms/%s/codes" % room, h)
+            host_user = hs_token(claims(sub="host_2", hms_roles=["host"]))
+            n = len(FakeHms.records)
+            r = codes(host_user)
+            assert r.status == 200, r.raw
+            assert r.json() == {"room_id": room_id, "codes": [
+                {"role": "host", "code": fake_code(room_id, "host")},
+                {"role": "guest", "code": fake_code(room_id, "guest")},
+                {"role": "viewer", "code": fake_code(room_id, "viewer")}]}, r.body
+            assert FakeHms.records[-1]["method"] == "GET" and len(FakeHms.records) == n + 1
+            expect_error(codes(None), 401, "unauthenticated")
+            expect_error(codes(hs_token(claims())), 403, "forbidden")
+            expect_error(codes(hs_token(claims(can_create_rooms=True))), 403, "forbidden")
+            expect_error(codes(hs_token(claims(hms_roles=["host"], hms_rooms=["aaaaaaaaaaaaaaaaaaaaaaaa"]))), 403,
+                         "room_not_allowed")
+            expect_error(codes(host_user, room_id.upper()), 400, "bad_room_id")
+            r = http(srv.port, "POST", "/api/rooms/%s/codes" % room_id,
+                     {"Authorization": "Bearer " + host_user, "Content-Type": "application/json"}, b"{}")
+            expect_error(r, 405, "method_not_allowed")
+            assert len(FakeHms.records) == n + 1, "refused code requests must not reach 100ms"
+            # Disabled codes are left out.
+            r = codes(host_user, "77aa00bb11cc22dd33ee44ff")
+            assert r.status == 200 and r.json()["codes"] == [], r.body  # no codes made for that room yet
+            FakeHms.fail_codes = True
+            expect_error(codes(host_user), 502, "upstream_error")
+            expect_error(create(creator, {"name": "codes-fail"}), 502, "upstream_error")
+            FakeHms.fail_codes = False
             n = len(FakeHms.records)
             expect_error(create(None, {"name": "x"}), 401)
             expect_error(create(hs_token(claims()), {"name": "x"}), 403, "forbidden")
@@ -989,7 +1095,9 @@ def suite_rooms():
             FakeHms.release.set()
             t.join(30)
             assert result["r"].status == 201, result["r"].raw
-            assert result["r"].json() == {"id": "77aa00bb11cc22dd33ee44ff", "name": "slow-upstream"}
+            slow = "77aa00bb11cc22dd33ee44ff"
+            assert result["r"].json() == {"id": slow, "name": "slow-upstream", "codes": [
+                {"role": "guest", "code": fake_code(slow, "guest")}]}, result["r"].body  # viewer's is disabled
 
         # A room creation still waiting on 100ms at SIGTERM does not outlast SHUTDOWN_GRACE_SECONDS
         # (the stand-in holds it for 30 s, libcurl's own timeout is 10 s): it is abandoned and
