@@ -258,14 +258,30 @@ static int load(loader *l, tk_config *c) {
     c->api_base[strlen(c->api_base) - 1] = '\0';
 
   /* user tokens */
+  TRY(plain(l, &c->jwks_url, "AUTH_JWKS_URL", NULL));
+  TRY(int_var(l, &c->jwks_refresh, "AUTH_JWKS_REFRESH_SECONDS", 1, 86400, 30));
+  TRY(int_var(l, &c->jwks_max_age, "AUTH_JWKS_MAX_AGE_SECONDS", 60, 604800, 3600));
   v = get(l, "AUTH_JWT_ALG");
-  if (v == NULL || tk_alg_parse(&c->alg, v) != 0)
+  if (c->jwks_url != NULL) {
+    /* The identity provider's keys say which algorithm each one takes; a fixed key would be a second,
+       unrotated way in. The issuer is required: an identity provider signs tokens for many apps. */
+    if (!url_ok(c->jwks_url, 1))
+      return bad(l, "AUTH_JWKS_URL", "must be an https:// URL without userinfo (http:// only for a loopback host)");
+    if (v != NULL || get(l, "AUTH_JWT_SECRET") != NULL || get(l, "AUTH_JWT_SECRET_FILE") != NULL ||
+        get(l, "AUTH_JWT_PUBLIC_KEY_FILE") != NULL)
+      return bad(l, "AUTH_JWKS_URL",
+                 "not used with AUTH_JWT_ALG, AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY_FILE; unset those");
+    if (get(l, "AUTH_JWT_ISSUER") == NULL)
+      return bad(l, "AUTH_JWT_ISSUER", "required with AUTH_JWKS_URL");
+  } else if (v == NULL || tk_alg_parse(&c->alg, v) != 0)
     return bad(l, "AUTH_JWT_ALG", "required, exactly one of HS256, RS256, ES256");
   TRY(secret(l, &tmp, &c->jwt_secret_len, "AUTH_JWT_SECRET", 0));
   c->jwt_secret = (unsigned char *)tmp;
   tmp = NULL;
   v = get(l, "AUTH_JWT_PUBLIC_KEY_FILE");
-  if (c->alg == TK_ALG_HS256) {
+  if (c->jwks_url != NULL) {
+    /* checked above */
+  } else if (c->alg == TK_ALG_HS256) {
     if (c->jwt_secret == NULL)
       return bad(l, "AUTH_JWT_SECRET", "required when AUTH_JWT_ALG is HS256");
     if (c->jwt_secret_len < 32)
@@ -379,6 +395,7 @@ void tk_config_clear(tk_config *c) {
   free(c->jwt_pem);
   free(c->issuer);
   free(c->audience);
+  free(c->jwks_url);
   free_list(c->allowed_roles, c->n_allowed);
   free_list(c->privileged_roles, c->n_privileged);
   free(c->bind_addr);

@@ -21,6 +21,8 @@ typedef struct tk_config {
   char *jwt_pem;
   size_t jwt_pem_len;
   char *issuer, *audience; /* NULL when not configured */
+  char *jwks_url;          /* AUTH_JWKS_URL: keys from the identity provider instead of alg/secret/PEM */
+  int jwks_refresh, jwks_max_age;
   int leeway;
   char **allowed_roles, **privileged_roles;
   size_t n_allowed, n_privileged;

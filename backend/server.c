@@ -56,6 +56,7 @@ struct tk_server {
   struct MHD_Daemon *d;
   MHD_socket quiesced; /* the listen socket after tk_server_drain, closed only after stopping */
   tk_verifier *verifier;
+  tk_jwks *jwks; /* AUTH_JWKS_URL, or NULL */
   tk_ratelimit *limiter; /* NULL when RATE_LIMIT_PER_MIN=0 */
   tk_hms *hms;
   tk_mint_key key;
@@ -973,9 +974,21 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
       goto fail;
     }
   }
-  rc = tk_verifier_new(&s->verifier, cfg->alg, cfg->jwt_secret, cfg->jwt_secret_len, cfg->jwt_pem, cfg->jwt_pem_len,
-                       cfg->issuer, cfg->audience, cfg->leeway);
-  if (rc != 0) {
+  if (cfg->jwks_url != NULL) {
+    /* A first fetch now, so the first requests do not wait for it; a failure is not fatal (the
+       identity provider may be briefly away): every unknown key id tries again, at most once per
+       AUTH_JWKS_REFRESH_SECONDS. */
+    rc = tk_jwks_new(&s->jwks, cfg->jwks_url, cfg->jwks_refresh, cfg->jwks_max_age, 3000, NULL);
+    if (rc == 0 && tk_jwks_refresh(s->jwks) != 0)
+      tk_log_event(cfg, TK_LOG_WARN, "AUTH_JWKS_URL: could not fetch the keys; will retry when a token arrives");
+    if (rc == 0)
+      rc = tk_verifier_new_jwks(&s->verifier, s->jwks, cfg->issuer, cfg->audience, cfg->leeway);
+    if (rc != 0) {
+      errf(err, err_len, "out of memory");
+      goto fail;
+    }
+  } else if ((rc = tk_verifier_new(&s->verifier, cfg->alg, cfg->jwt_secret, cfg->jwt_secret_len, cfg->jwt_pem,
+                                   cfg->jwt_pem_len, cfg->issuer, cfg->audience, cfg->leeway)) != 0) {
     errf(err, err_len, "AUTH_JWT_PUBLIC_KEY_FILE: not a PEM public key for AUTH_JWT_ALG (RSA >= 2048 bits or EC P-256)");
     goto fail;
   }
@@ -1110,6 +1123,7 @@ void tk_server_free(tk_server *s) {
   tk_hms_free(s->hms);
   tk_ratelimit_free(s->limiter);
   tk_verifier_free(s->verifier);
+  tk_jwks_free(s->jwks);
   tk_hmac_free(s->app_hmac);
   tk_hmac_free(s->log_hmac);
   pthread_mutex_destroy(&s->conns_mu);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Integration tests for tokend: the real binary, raw sockets on 127.0.0.1, standard library only.
 
-usage: integration.py PATH/TO/tokend SUITE    (SUITE: http auth limits tls drain rooms framing)
+usage: integration.py PATH/TO/tokend SUITE    (SUITE: http auth limits tls drain rooms framing jwks redis)
 
 Every case starts from a known server configuration, talks HTTP/1.1 over a plain socket (or TLS with a
 throwaway certificate made by the openssl CLI), and checks what a client would see. Each server is
@@ -1125,8 +1125,165 @@ def suite_rooms():
         fake.shutdown()
 
 
+# ---- JWKS: keys served by a local stand-in of an identity provider ---------------------------------
+
+def make_key(kind, path):
+    """Generates a key with the openssl CLI; returns its public JWK members (without kid)."""
+    if kind == "RSA":
+        openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", path)
+        mod = openssl("pkey", "-in", path, "-pubout").decode()
+        n = openssl("rsa", "-pubin", "-noout", "-modulus", data=mod.encode()).decode().strip().split("=", 1)[1]
+        return {"kty": "RSA", "n": b64u(bytes.fromhex(n)), "e": b64u((65537).to_bytes(3, "big"))}
+    if kind == "EC":
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path)
+        der = openssl("pkey", "-in", path, "-pubout", "-outform", "DER")
+        point = der[-65:]
+        assert point[0] == 4
+        return {"kty": "EC", "crv": "P-256", "x": b64u(point[1:33]), "y": b64u(point[33:])}
+    openssl("genpkey", "-algorithm", "ED25519", "-out", path)
+    der = openssl("pkey", "-in", path, "-pubout", "-outform", "DER")
+    return {"kty": "OKP", "crv": "Ed25519", "x": b64u(der[-32:])}
+
+
+def jwk_token(claims_, key_path, alg, kid):
+    head = {"alg": alg, "typ": "JWT"}
+    if kid is not None:
+        head["kid"] = kid
+    signing_input = enc_json(head) + "." + enc_json(claims_)
+    if alg == "EdDSA":
+        msg = os.path.join(TMP, "msg-%d" % time.monotonic_ns())
+        with open(msg, "wb") as f:
+            f.write(signing_input.encode())
+        sig = openssl("pkeyutl", "-sign", "-rawin", "-inkey", key_path, "-in", msg)
+    else:
+        sig = openssl("dgst", "-sha256", "-sign", key_path, data=signing_input.encode())
+        if alg == "ES256":
+            sig = der_to_raw_ecdsa(sig)
+    return signing_input + "." + b64u(sig)
+
+
+class FakeJwks(httpserver.BaseHTTPRequestHandler):
+    doc = {"keys": []}
+    fetched = []  # monotonic times of the GETs
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        FakeJwks.fetched.append(time.monotonic())
+        data = json.dumps(FakeJwks.doc).encode()
+        self.send_response(200 if self.path == "/.well-known/jwks.json" else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+JWKS_ENV = {"AUTH_JWT_ALG": None, "AUTH_JWT_SECRET": None}
+
+
+def suite_jwks():
+    keys = {}
+    for kid, kind in (("rsa-1", "RSA"), ("ec-1", "EC"), ("ed-1", "ED25519"), ("rsa-2", "RSA")):
+        path = os.path.join(TMP, kid + ".pem")
+        keys[kid] = (path, dict(make_key(kind, path), kid=kid, use="sig"))
+    algs = {"rsa-1": "RS256", "ec-1": "ES256", "ed-1": "EdDSA", "rsa-2": "RS256"}
+    tok = lambda kid, alg=None, c=None, key=None: jwk_token(c or claims(), keys[key or kid][0], alg or algs[kid], kid)
+    FakeJwks.doc = {"keys": [keys["rsa-1"][1], keys["ec-1"][1], keys["ed-1"][1],
+                             {"kty": "oct", "kid": "hmac-1", "k": b64u(b"x" * 32)},
+                             dict(keys["rsa-2"][1], kid="enc-1", use="enc")]}
+    fake = httpserver.ThreadingHTTPServer(("127.0.0.1", 0), FakeJwks)
+    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d/.well-known/jwks.json" % fake.server_address[1]
+    refresh = 3
+    try:
+        # Settings: the JWKS replaces the fixed key; mixing them, or leaving out the issuer, is refused.
+        for extra, var in (({"AUTH_JWT_ALG": "RS256"}, "AUTH_JWKS_URL"),
+                           ({"AUTH_JWT_SECRET": USER_SECRET}, "AUTH_JWKS_URL"),
+                           ({"AUTH_JWT_ISSUER": None}, "AUTH_JWT_ISSUER"),
+                           ({"AUTH_JWKS_URL": "http://idp.example.test/jwks"}, "AUTH_JWKS_URL"),
+                           ({"AUTH_JWKS_REFRESH_SECONDS": "0"}, "AUTH_JWKS_REFRESH_SECONDS")):
+            env = dict(JWKS_ENV, AUTH_JWKS_URL=url)
+            env.update(extra)
+            rc, _, err = run_config_error(**env)
+            assert rc == 2 and var in err, (extra, rc, err)
+
+        with Server(AUTH_JWKS_URL=url, AUTH_JWKS_REFRESH_SECONDS=str(refresh), **JWKS_ENV) as srv:
+            p = srv.port
+            assert len(FakeJwks.fetched) == 1, "one fetch at start"
+            for kid in ("rsa-1", "ec-1", "ed-1"):
+                r = post_token(p, tok(kid))
+                assert r.status == 200, (kid, r.raw)
+                assert verify_minted(r.json()["token"])["user_id"] == "user_42"
+            # The claims are checked as with a fixed key.
+            expect_error(post_token(p, tok("rsa-1", c=claims(iss="https://other.example"))), 401, "invalid_token")
+            expect_error(post_token(p, tok("ec-1", c=claims(aud="other-app"))), 401, "invalid_token")
+            expect_error(post_token(p, tok("ed-1", c=claims(exp=int(time.time()) - 60))), 401, "invalid_token")
+            # The key decides the algorithm; the token cannot choose another one or no key at all.
+            for bad in (tok("rsa-1", alg="ES256", key="ec-1"), tok("ec-1", alg="RS256", key="rsa-1"),
+                        jwk_token(claims(), keys["rsa-1"][0], "RS256", None),
+                        hs_token(claims(), header={"alg": "HS256", "typ": "JWT", "kid": "hmac-1"}, secret=b"x" * 32),
+                        hs_token(claims(), header={"alg": "HS256", "typ": "JWT", "kid": "rsa-1"})):
+                j = expect_error(post_token(p, bad), 401, "invalid_token")
+                assert j["message"] in ("token algorithm not accepted", "token has no key id (kid)",
+                                        "token signing key not found", "token signature invalid"), j
+            # A key published for encryption is not a signing key.
+            j = expect_error(post_token(p, tok("enc-1", alg="RS256", key="rsa-2")), 401, "invalid_token")
+            assert j["message"] == "token signing key not found", j
+            # Signed by another key under a known kid.
+            j = expect_error(post_token(p, tok("rsa-1", key="rsa-2")), 401, "invalid_token")
+            assert j["message"] == "token signature invalid", j
+            # Unknown kids just now fetched: refused without another fetch ("enc-1" above was one).
+            fetched = len(FakeJwks.fetched)
+            assert fetched <= 2, FakeJwks.fetched
+
+            # Rotation: rsa-1 is withdrawn and rsa-2 published. A burst of rsa-2 tokens and made-up
+            # kids costs at most one fetch per AUTH_JWKS_REFRESH_SECONDS; once the set is fetched again,
+            # rsa-2 passes and rsa-1 no longer does.
+            FakeJwks.doc = {"keys": [keys["rsa-2"][1], keys["ec-1"][1], keys["ed-1"][1]]}
+            old = tok("rsa-1")
+            ok = False
+            deadline = time.monotonic() + 4 * refresh + 10
+            while not ok and time.monotonic() < deadline:
+                for i in range(20):
+                    r = post_token(p, tok("rsa-1", key="rsa-1", c=claims()).replace(
+                        enc_json({"alg": "RS256", "typ": "JWT", "kid": "rsa-1"}),
+                        enc_json({"alg": "RS256", "typ": "JWT", "kid": "made-up-%d" % i})))
+                    expect_error(r, 401, "invalid_token")
+                r = post_token(p, tok("rsa-2"))
+                ok = r.status == 200
+                if not ok:
+                    expect_error(r, 401, "invalid_token")
+                    time.sleep(0.5)
+            assert ok, "the rotated key was never fetched"
+            j = expect_error(post_token(p, old), 401, "invalid_token")
+            assert j["message"] == "token signing key not found", j
+            assert post_token(p, tok("ec-1")).status == 200
+            gaps = [b - a for a, b in zip(FakeJwks.fetched, FakeJwks.fetched[1:])]
+            assert all(g >= refresh - 0.25 for g in gaps), ("fetched more than once per interval", gaps)
+            assert len(FakeJwks.fetched) >= fetched + 1
+            err = srv.stop()
+            assert old not in err
+
+        # The identity provider away at start: tokend starts, says so once, and takes tokens once the
+        # keys can be fetched.
+        fake.shutdown()
+        fake.server_close()
+        with Server(AUTH_JWKS_URL=url, AUTH_JWKS_REFRESH_SECONDS="1", **JWKS_ENV) as srv:
+            j = expect_error(post_token(srv.port, tok("ec-1")), 401, "invalid_token")
+            assert j["message"] == "token signing key not found", j
+            err = srv.stop()
+            assert err.count("could not fetch the keys") == 1, err
+    finally:
+        try:
+            fake.shutdown()
+        except Exception:
+            pass
+
+
 SUITES = {"http": suite_http, "auth": suite_auth, "limits": suite_limits, "tls": suite_tls,
-          "drain": suite_drain, "rooms": suite_rooms, "framing": suite_framing}
+          "drain": suite_drain, "rooms": suite_rooms, "framing": suite_framing,
+          "jwks": suite_jwks}
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[2] not in SUITES:
