@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
+#include "redis_store.h"
 #include "tokend.h"
 
 #define FILE_MAX (1 << 20)
@@ -346,6 +347,18 @@ static int load(loader *l, tk_config *c) {
   TRY(int_var(l, &c->rate_per_min, "RATE_LIMIT_PER_MIN", 0, 100000000, 60));
   TRY(int_var(l, &c->rate_burst, "RATE_LIMIT_BURST", 1, 100000000, 20));
   TRY(int_var(l, &c->grace, "SHUTDOWN_GRACE_SECONDS", 0, 600, 10));
+  TRY(plain(l, &c->redis_url, "REDIS_URL", NULL));
+  if (c->redis_url != NULL && !tk_redis_url_valid(c->redis_url))
+    return bad(l, "REDIS_URL", "must be redis://HOST[:PORT][/DB] or unix:///PATH[?db=DB] (DB 0..15, no password in it)");
+  TRY(secret(l, &tmp, &c->redis_password_len, "REDIS_PASSWORD", 0));
+  c->redis_password = tmp;
+  tmp = NULL;
+  TRY(int_var(l, &c->redis_timeout_ms, "REDIS_TIMEOUT_MS", 10, 10000, 250));
+  TRY(int_var(l, &c->lease_max, "RATE_LIMIT_LEASE_MAX", 1, 1000, 64));
+  v = get(l, "REDIS_FAILURE_POLICY");
+  if (v != NULL && strcmp(v, "local") != 0 && strcmp(v, "deny") != 0)
+    return bad(l, "REDIS_FAILURE_POLICY", "must be local or deny");
+  c->redis_deny = v != NULL && strcmp(v, "deny") == 0;
   v = get(l, "LOG_LEVEL");
   {
     static const char *const names[] = {"error", "warn", "info", "debug"};
@@ -396,6 +409,8 @@ void tk_config_clear(tk_config *c) {
   free(c->issuer);
   free(c->audience);
   free(c->jwks_url);
+  free(c->redis_url);
+  free_secret(c->redis_password, c->redis_password_len);
   free_list(c->allowed_roles, c->n_allowed);
   free_list(c->privileged_roles, c->n_privileged);
   free(c->bind_addr);

@@ -35,6 +35,10 @@ typedef struct tk_config {
   size_t max_body;
   int conn_timeout, max_conns, max_conn_per_ip;
   int rate_per_min, rate_burst; /* rate_per_min 0 disables the limiter */
+  /* shared state (REDIS_URL): limits and the management token across instances */
+  char *redis_url, *redis_password;
+  size_t redis_password_len;
+  int redis_timeout_ms, redis_deny, lease_max; /* redis_deny: REDIS_FAILURE_POLICY=deny */
   int grace;
   int log_level;
 } tk_config;

@@ -27,6 +27,7 @@
 #include "logger.h"
 #include "mint.h"
 #include "ratelimit.h"
+#include "redis_store.h"
 #include "roomcodes.h"
 #include "tokend.h"
 #include "userjwt.h"
@@ -58,6 +59,8 @@ struct tk_server {
   tk_verifier *verifier;
   tk_jwks *jwks; /* AUTH_JWKS_URL, or NULL */
   tk_ratelimit *limiter; /* NULL when RATE_LIMIT_PER_MIN=0 */
+  tk_redis *redis;       /* REDIS_URL: the limit shared by every instance, or NULL */
+  tk_hmac *redis_hmac;   /* keyed with a key derived from the app secret: Redis key names */
   tk_hms *hms;
   tk_mint_key key;
   tk_hmac *app_hmac; /* keyed with the app secret: signs tokens */
@@ -522,7 +525,13 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
   if (r->route == R_ROOMS && !r->user.can_create_rooms)
     return fail(s, c, r, MHD_HTTP_FORBIDDEN, "forbidden", "this user may not create rooms");
   if (s->limiter != NULL) {
-    wait = tk_ratelimit_take(s->limiter, r->user.sub, strlen(r->user.sub), monotonic());
+    /* With Redis, the limit is global; without it (or while it is away, by default) per instance. */
+    wait = s->redis != NULL ? tk_redis_take(s->redis, r->user.sub, strlen(r->user.sub), monotonic()) : TK_EUNAVAIL;
+    if (wait == TK_EUNAVAIL && s->redis != NULL && s->cfg->redis_deny)
+      return fail_with(s, c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "limiter_unavailable",
+                       "the shared rate limiter cannot be reached", "Retry-After", "1");
+    if (wait == TK_EUNAVAIL)
+      wait = tk_ratelimit_take(s->limiter, r->user.sub, strlen(r->user.sub), monotonic());
     if (wait > 0) {
       char secs[16];
       snprintf(secs, sizeof secs, "%d", wait);
@@ -550,6 +559,10 @@ static enum MHD_Result handle_healthz(tk_server *s, struct MHD_Connection *c, re
 static enum MHD_Result handle_readyz(tk_server *s, struct MHD_Connection *c, req *r) {
   if (draining(s, r))
     return respond_pairs(s, c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "status", "draining", NULL, NULL, NULL, NULL);
+  /* Redis away: still serving with the local limiter (ready, degraded), or refusing (not ready). */
+  if (s->redis != NULL && !tk_redis_healthy(s->redis))
+    return respond_pairs(s, c, r, s->cfg->redis_deny ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK, "status",
+                         "degraded", NULL, NULL, NULL, NULL);
   return respond_pairs(s, c, r, MHD_HTTP_OK, "status", "ready", NULL, NULL, NULL, NULL);
 }
 
@@ -938,6 +951,38 @@ static int errf(char *err, size_t n, const char *msg) {
   return TK_EINVAL;
 }
 
+static void redis_log(void *ctx, int level, const char *msg) {
+  tk_log_event(ctx, level, msg);
+}
+
+/* Nothing is connected here: Redis may come up after tokend, and the fallback policy covers the gap. */
+static int start_redis(tk_server *s, const tk_config *cfg) {
+  static const char label[] = "tokend/redis-key/v1";
+  unsigned char derived[32];
+  tk_redis_opts o = {0};
+  int rc = tk_hmac_sign(s->app_hmac, derived, label, sizeof label - 1);
+  if (rc == 0)
+    rc = tk_hmac_new(&s->redis_hmac, derived, sizeof derived);
+  OPENSSL_cleanse(derived, sizeof derived);
+  if (rc != 0)
+    return rc;
+  o.url = cfg->redis_url;
+  o.password = cfg->redis_password;
+  o.timeout_ms = cfg->redis_timeout_ms;
+  o.conns = cfg->threads + 4; /* the HTTP workers, and room creations fetching the management token */
+  o.per_min = cfg->rate_per_min;
+  o.burst = cfg->rate_burst;
+  /* Tokens leased and not spent are lost to the limit: at most a hundredth of the burst per lease. */
+  o.lease_max = cfg->rate_burst / 100 < 1 ? 1 : cfg->rate_burst / 100 < cfg->lease_max ? cfg->rate_burst / 100 : cfg->lease_max;
+  o.keyer = s->redis_hmac;
+  o.log = redis_log;
+  o.log_ctx = (void *)cfg;
+  rc = tk_redis_new(&s->redis, &o);
+  if (rc == 0)
+    tk_hms_set_store(s->hms, tk_redis_token_store(s->redis));
+  return rc;
+}
+
 int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err_len) {
   tk_server *s = calloc(1, sizeof *s);
   struct sockaddr_in sin;
@@ -1002,6 +1047,10 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
   }
   if (tk_hms_new(&s->hms, &s->key, cfg->api_base, cfg->template_id, tk_random_openssl, NULL) != 0) {
     errf(err, err_len, "out of memory");
+    goto fail;
+  }
+  if (cfg->redis_url != NULL && start_redis(s, cfg) != 0) {
+    errf(err, err_len, "REDIS_URL: could not set up the Redis client");
     goto fail;
   }
 
@@ -1121,6 +1170,8 @@ void tk_server_free(tk_server *s) {
   if (s->quiesced != MHD_INVALID_SOCKET)
     close(s->quiesced);
   tk_hms_free(s->hms);
+  tk_redis_free(s->redis); /* after the store's last user */
+  tk_hmac_free(s->redis_hmac);
   tk_ratelimit_free(s->limiter);
   tk_verifier_free(s->verifier);
   tk_jwks_free(s->jwks);

@@ -1281,9 +1281,251 @@ def suite_jwks():
             pass
 
 
+# ---- Redis: several instances sharing limits and the management token ---------------------------------
+
+class Redis:
+    """Debian's redis-server on a unix socket in a temporary directory, no persistence."""
+
+    def __init__(self, sock=None):
+        self.dir = tempfile.mkdtemp(dir=TMP, prefix="redis-")
+        self.sock = sock or os.path.join(self.dir, "redis.sock")
+        self.log = open(os.path.join(self.dir, "log"), "wb")
+        self.proc = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", self.sock, "--unixsocketperm",
+                                      "700", "--save", "", "--appendonly", "no", "--dir", self.dir],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if self.cmd("PING") == "PONG":
+                    break
+            except OSError:
+                pass
+            assert self.proc.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def cmd(self, *args):
+        """One command in RESP; returns a str, int, None or list."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(5)
+            s.connect(self.sock)
+            out = b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a.encode()), a.encode()) for a in args)
+            s.sendall(out)
+            f = s.makefile("rb")
+
+            def read():
+                line = f.readline().rstrip(b"\r\n")
+                kind, rest = line[:1], line[1:].decode()
+                if kind == b"+":
+                    return rest
+                if kind == b"-":
+                    raise AssertionError("redis error: " + rest)
+                if kind == b":":
+                    return int(rest)
+                if kind == b"$":
+                    return None if rest == "-1" else f.read(int(rest) + 2)[:-2].decode()
+                if kind == b"*":
+                    return [read() for _ in range(int(rest))]
+                raise AssertionError("bad reply %r" % line)
+            return read()
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+        self.log.close()
+
+
+class KeepAlive:
+    """Token requests on a keep-alive connection, opened again after an answer that closes it (a
+    refusal sent before the body is read closes the connection)."""
+
+    def __init__(self, port, token):
+        self.port, self.sock = port, None
+        self.req = build("POST", "/api/rooms/%s/token" % ROOM,
+                         {"Authorization": "Bearer " + token, "Content-Type": "application/json"},
+                         {"role": "guest"}, close=False)
+
+    def send(self):
+        if self.sock is None:
+            self.sock = connect(self.port)
+        self.sock.sendall(self.req)
+        r = read_response(self.sock)
+        assert r is not None, "connection closed without an answer"
+        if r.status == 429:
+            assert int(r.headers["retry-after"]) >= 1
+        if r.headers.get("connection", "").lower() == "close":
+            self.close()
+        return r.status
+
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+def keepalive_tokens(port, token, n, results):
+    """n token requests; appends each status to results."""
+    k = KeepAlive(port, token)
+    try:
+        for _ in range(n):
+            results.append(k.send())
+    finally:
+        k.close()
+
+
+def suite_redis():
+    for env, var in (({"REDIS_URL": "http://127.0.0.1:6379"}, "REDIS_URL"),
+                     ({"REDIS_URL": "redis://:hunter2@127.0.0.1:6379"}, "REDIS_URL"),
+                     ({"REDIS_URL": "redis://127.0.0.1:6379/99"}, "REDIS_URL"),
+                     ({"REDIS_URL": "unix://relative.sock"}, "REDIS_URL"),
+                     ({"REDIS_URL": "redis://127.0.0.1", "REDIS_FAILURE_POLICY": "maybe"}, "REDIS_FAILURE_POLICY")):
+        rc, _, err = run_config_error(**env)
+        assert rc == 2 and var in err and "hunter2" not in err, (env, rc, err)
+
+    fake = httpserver.ThreadingHTTPServer(("127.0.0.1", 0), FakeHms)
+    fake.handle_error = lambda *args: None
+    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    base = "http://127.0.0.1:%d/v2" % fake.server_address[1]
+    burst = 600
+    redis = Redis()
+    servers = []
+    try:
+        env = dict(REDIS_URL="unix://" + redis.sock, RATE_LIMIT_PER_MIN="1", RATE_LIMIT_BURST=str(burst),
+                   HMS_API_BASE=base, REDIS_TIMEOUT_MS="500")
+        servers = [Server(**env) for _ in range(3)]
+        ports = [srv.port for srv in servers]
+        for p in ports:
+            r = http(p, "GET", "/readyz")
+            assert r.status == 200 and r.json() == {"status": "ready"}, r.raw
+
+        # One user, requests spread round-robin over the three instances: the limit is global. Without
+        # Redis each instance would allow the whole burst (3 x 600).
+        alice = hs_token(claims(sub="alice"))
+        results = [[] for _ in ports]
+        rounds = 2 * burst
+        conns = [KeepAlive(p, alice) for p in ports]
+        t0 = time.monotonic()
+        for i in range(rounds):
+            st = conns[i % 3].send()
+            assert st in (200, 429), st
+            results[i % 3].append(st)
+        elapsed = time.monotonic() - t0
+        for k in conns:
+            k.close()
+        allowed = sum(st == 200 for res in results for st in res)
+        expected = burst + elapsed / 60.0  # the burst, and one token a minute since
+        assert abs(allowed - expected) <= 0.05 * expected, (allowed, expected)
+        assert allowed <= expected + 1, ("more than the global limit", allowed, expected)
+        assert all(any(st == 200 for st in res) and any(st == 429 for st in res) for res in results), \
+            [(res.count(200), res.count(429)) for res in results]
+
+        # Redis holds a keyed hash of the user id, never the id.
+        keys = redis.cmd("KEYS", "*")
+        assert keys and all("alice" not in k and "user_42" not in k for k in keys), keys
+
+        # The management token: minted once, used by every instance.
+        creator = hs_token(claims(can_create_rooms=True))
+        before = len(FakeHms.records)
+        for p in ports:
+            r = http(p, "POST", "/api/rooms", {"Authorization": "Bearer " + creator,
+                                               "Content-Type": "application/json"}, {"name": "shared-%d" % p})
+            assert r.status == 201, r.raw
+        jtis = {rec["claims"]["jti"] for rec in FakeHms.records[before:]}
+        assert len(jtis) == 1 and all(rec["ok"] for rec in FakeHms.records[before:]), FakeHms.records[before:]
+
+        # Redis stops while requests are in flight: every request is still answered (the local
+        # limiter takes over), each instance says so in one log line, /readyz says degraded.
+        bob = hs_token(claims(sub="bob"))
+        done = threading.Event()
+        during, errors = [], []
+
+        def load(p):
+            try:
+                while not done.is_set():
+                    keepalive_tokens(p, bob, 20, during)
+            except Exception as e:  # the test fails on it below
+                errors.append(repr(e))
+        threads = [threading.Thread(target=load, args=(p,)) for p in ports]
+        for t in threads:
+            t.start()
+        while len(during) < 60 and not errors:
+            time.sleep(0.01)
+        redis.stop()
+        n_at_stop = len(during)
+        while len(during) < n_at_stop + 150 and not errors:
+            time.sleep(0.01)
+        done.set()
+        for t in threads:
+            t.join(60)
+        assert not errors, errors
+        assert set(during) <= {200, 429} and during.count(200) > 0, set(during)
+        for p in ports:
+            r = http(p, "GET", "/readyz")
+            assert r.status == 200 and r.json() == {"status": "degraded"}, r.raw
+            assert post_token(p, hs_token(claims(sub="carol"))).status == 200
+
+        # Redis back on the same socket: the instances use it again (after at most a second).
+        redis = Redis(sock=redis.sock)
+        for p in ports:
+            deadline = time.monotonic() + 20
+            while http(p, "GET", "/readyz").json() != {"status": "ready"}:
+                assert time.monotonic() < deadline, "never ready again"
+                time.sleep(0.2)
+    except BaseException:
+        for srv in servers:
+            srv.proc.kill()
+            srv.proc.wait()
+        redis.proc.kill()
+        raise
+    finally:
+        fake.shutdown()
+    for srv in servers:
+        err = srv.stop()
+        assert err.count("redis: unreachable") == 1, err[-3000:]
+        assert err.count("redis: reachable") == 1, err[-3000:]
+        assert "alice" not in err and alice not in err
+    redis.stop()
+
+    # REDIS_FAILURE_POLICY=deny: without Redis, token requests are refused and the instance is not ready.
+    gone = os.path.join(TMP, "no-such-redis.sock")
+    with Server(REDIS_URL="unix://" + gone, REDIS_FAILURE_POLICY="deny") as srv:
+        expect_error(post_token(srv.port, hs_token(claims())), 503, "limiter_unavailable")
+        r = http(srv.port, "GET", "/readyz")
+        assert r.status == 503 and r.json() == {"status": "degraded"}, r.raw
+        assert http(srv.port, "GET", "/healthz").status == 200
+
+    # A Redis that accepts and never answers: REDIS_TIMEOUT_MS bounds every request.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    held = []
+    stop_accept = threading.Event()
+
+    def hold():
+        silent.settimeout(0.2)
+        while not stop_accept.is_set():
+            try:
+                held.append(silent.accept()[0])
+            except OSError:
+                pass
+    t = threading.Thread(target=hold)
+    t.start()
+    try:
+        with Server(REDIS_URL="redis://127.0.0.1:%d" % silent.getsockname()[1], REDIS_TIMEOUT_MS="200") as srv:
+            for _ in range(5):
+                assert post_token(srv.port, hs_token(claims())).status == 200
+            r = http(srv.port, "GET", "/readyz")
+            assert r.status == 200 and r.json() == {"status": "degraded"}, r.raw
+    finally:
+        stop_accept.set()
+        t.join()
+        for c in held:
+            c.close()
+        silent.close()
+
+
 SUITES = {"http": suite_http, "auth": suite_auth, "limits": suite_limits, "tls": suite_tls,
           "drain": suite_drain, "rooms": suite_rooms, "framing": suite_framing,
-          "jwks": suite_jwks}
+          "jwks": suite_jwks, "redis": suite_redis}
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[2] not in SUITES:
