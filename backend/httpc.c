@@ -17,11 +17,9 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *userp) {
   body *b = userp;
   size_t n = size * nmemb;
   char *grown;
-  if (n > TK_HTTPC_RESPONSE_MAX - b->n)
-    return 0; /* aborts the transfer */
+  if (n > TK_HTTPC_RESPONSE_MAX - b->n) return 0; /* aborts the transfer */
   grown = realloc(b->p, b->n + n + 1);
-  if (grown == NULL)
-    return 0;
+  if (grown == NULL) return 0;
   memcpy(grown + b->n, data, n);
   b->p = grown;
   b->n += n;
@@ -47,22 +45,18 @@ int tk_httpc_call(char **out, size_t *out_len, long *status, const tk_httpc_req 
   int rc = TK_ENOMEM;
   *out = NULL;
   *status = 0;
-  if (curl == NULL)
-    goto cleanup;
+  if (curl == NULL) goto cleanup;
   if (rq->bearer != NULL) {
     size_t n = strlen(rq->bearer) + sizeof "Authorization: Bearer ";
     auth = malloc(n);
-    if (auth == NULL)
-      goto cleanup;
+    if (auth == NULL) goto cleanup;
     snprintf(auth, n, "Authorization: Bearer %s", rq->bearer);
     hdrs = curl_slist_append(hdrs, auth);
-    if (hdrs == NULL)
-      goto cleanup;
+    if (hdrs == NULL) goto cleanup;
   }
   if (strcmp(rq->method, "POST") == 0) {
     struct curl_slist *more = curl_slist_append(hdrs, "Content-Type: application/json");
-    if (more == NULL)
-      goto cleanup;
+    if (more == NULL) goto cleanup;
     hdrs = more;
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, rq->json != NULL ? rq->json : "");
   } else {
@@ -80,8 +74,7 @@ int tk_httpc_call(char **out, size_t *out_len, long *status, const tk_httpc_req 
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)rq->abort);
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   rc = TK_EINVAL;
-  if (curl_easy_perform(curl) != CURLE_OK)
-    goto cleanup;
+  if (curl_easy_perform(curl) != CURLE_OK) goto cleanup;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
   if (b.p == NULL) {
     b.p = calloc(1, 1);
@@ -98,8 +91,7 @@ cleanup:
   curl_slist_free_all(hdrs);
   curl_easy_cleanup(curl);
   free(b.p);
-  if (auth != NULL)
-    memset(auth, 0, strlen(auth));
+  if (auth != NULL) memset(auth, 0, strlen(auth));
   free(auth);
   return rc;
 }

@@ -7,11 +7,11 @@
 #define TK_HTTPC_RESPONSE_MAX (64 * 1024) /* longer answers are refused */
 
 typedef struct tk_httpc_req {
-  const char *method;  /* "GET" or "POST" */
+  const char *method; /* "GET" or "POST" */
   const char *url;
-  const char *bearer;  /* Authorization: Bearer <bearer>, or NULL */
-  const char *json;    /* a POST body sent as application/json, or NULL (POST sends an empty body) */
-  long timeout_ms;     /* the whole exchange; connecting gets at most half of it */
+  const char *bearer;      /* Authorization: Bearer <bearer>, or NULL */
+  const char *json;        /* a POST body sent as application/json, or NULL (POST sends an empty body) */
+  long timeout_ms;         /* the whole exchange; connecting gets at most half of it */
   const atomic_int *abort; /* polled about once a second; non-zero makes the call give up. May be NULL. */
 } tk_httpc_req;
 

@@ -15,8 +15,8 @@
 #include "httpc.h"
 #include "tokend.h"
 
-#define KID_MAX 256
-#define KEYS_MAX 64
+#define KID_MAX   256
+#define KEYS_MAX  64
 #define FIELD_MAX 1024 /* decoded bytes of one key field: RSA moduli up to 8192 bits */
 
 typedef struct {
@@ -33,7 +33,7 @@ struct tk_jwks {
   pthread_rwlock_t lock; /* guards keys, n_keys, loaded_at */
   jwk *keys;
   size_t n_keys;
-  double loaded_at; /* monotonic time of the last successful load; < 0 never */
+  double loaded_at;         /* monotonic time of the last successful load; < 0 never */
   pthread_mutex_t fetch_mu; /* one fetch at a time; guards last_fetch */
   double last_fetch;        /* monotonic time of the last fetch attempt; < 0 never */
   atomic_uint fetches;
@@ -45,11 +45,9 @@ static double monotonic(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int tk_jwks_new(tk_jwks **out, const char *url, int min_interval, int max_age, long timeout_ms,
-                tk_jwks_clock clock) {
+int tk_jwks_new(tk_jwks **out, const char *url, int min_interval, int max_age, long timeout_ms, tk_jwks_clock clock) {
   tk_jwks *j = calloc(1, sizeof *j);
-  if (j == NULL)
-    return TK_ENOMEM;
+  if (j == NULL) return TK_ENOMEM;
   if (url != NULL && (j->url = strdup(url)) == NULL) {
     free(j);
     return TK_ENOMEM;
@@ -75,8 +73,7 @@ static void free_keys(jwk *keys, size_t n) {
 }
 
 void tk_jwks_free(tk_jwks *j) {
-  if (j == NULL)
-    return;
+  if (j == NULL) return;
   free_keys(j->keys, j->n_keys);
   pthread_rwlock_destroy(&j->lock);
   pthread_mutex_destroy(&j->fetch_mu);
@@ -88,8 +85,7 @@ void tk_jwks_free(tk_jwks *j) {
 static size_t field(const json_t *k, const char *name, unsigned char *buf) {
   const char *s = json_string_value(json_object_get(k, name));
   size_t n = s != NULL ? strlen(s) : 0, len = 0;
-  if (n == 0 || n > FIELD_MAX * 4 / 3 || tk_b64url_decode(buf, &len, s, n) != 0)
-    return 0;
+  if (n == 0 || n > FIELD_MAX * 4 / 3 || tk_b64url_decode(buf, &len, s, n) != 0) return 0;
   return len;
 }
 
@@ -97,7 +93,8 @@ static EVP_PKEY *from_params(const char *type, OSSL_PARAM_BLD *bld) {
   OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
   EVP_PKEY_CTX *ctx = params != NULL ? EVP_PKEY_CTX_new_from_name(NULL, type, NULL) : NULL;
   EVP_PKEY *pkey = NULL;
-  if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+  if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+      EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
     pkey = NULL;
   EVP_PKEY_CTX_free(ctx);
   OSSL_PARAM_free(params);
@@ -110,8 +107,7 @@ static EVP_PKEY *rsa_key(const json_t *k) {
   OSSL_PARAM_BLD *bld = NULL;
   BIGNUM *n = NULL, *e = NULL;
   EVP_PKEY *pkey = NULL;
-  if (nl == 0 || el == 0 || el > 8)
-    return NULL;
+  if (nl == 0 || el == 0 || el > 8) return NULL;
   bld = OSSL_PARAM_BLD_new();
   n = BN_bin2bn(nb, (int)nl, NULL);
   e = BN_bin2bn(eb, (int)el, NULL);
@@ -141,8 +137,7 @@ static EVP_PKEY *ec_key(const json_t *k) {
   const char *crv = json_string_value(json_object_get(k, "crv"));
   OSSL_PARAM_BLD *bld;
   EVP_PKEY *pkey = NULL;
-  if (crv == NULL || strcmp(crv, "P-256") != 0 || field(k, "x", x) != 32 || field(k, "y", y) != 32)
-    return NULL;
+  if (crv == NULL || strcmp(crv, "P-256") != 0 || field(k, "x", x) != 32 || field(k, "y", y) != 32) return NULL;
   point[0] = 0x04; /* uncompressed */
   memcpy(point + 1, x, 32);
   memcpy(point + 33, y, 32);
@@ -161,8 +156,7 @@ static EVP_PKEY *ec_key(const json_t *k) {
 static EVP_PKEY *okp_key(const json_t *k) {
   unsigned char x[FIELD_MAX];
   const char *crv = json_string_value(json_object_get(k, "crv"));
-  if (crv == NULL || strcmp(crv, "Ed25519") != 0 || field(k, "x", x) != 32)
-    return NULL;
+  if (crv == NULL || strcmp(crv, "Ed25519") != 0 || field(k, "x", x) != 32) return NULL;
   return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, x, 32);
 }
 
@@ -175,8 +169,7 @@ static int parse_key(jwk *out, const json_t *k) {
   const json_t *alg = json_object_get(k, "alg");
   if (kty == NULL || kid == NULL || kid[0] == '\0' || strlen(kid) > KID_MAX || (use != NULL && strcmp(use, "sig") != 0))
     return 0;
-  if (json_object_get(k, "use") != NULL && use == NULL)
-    return 0;
+  if (json_object_get(k, "use") != NULL && use == NULL) return 0;
   if (strcmp(kty, "RSA") == 0)
     out->alg = TK_JWK_RS256;
   else if (strcmp(kty, "EC") == 0)
@@ -186,11 +179,9 @@ static int parse_key(jwk *out, const json_t *k) {
   else
     return 0;
   /* A key that names its algorithm is used with that one only; RS384 and friends are not ours. */
-  if (alg != NULL && (!json_is_string(alg) || strcmp(json_string_value(alg), alg_names[out->alg]) != 0))
-    return 0;
+  if (alg != NULL && (!json_is_string(alg) || strcmp(json_string_value(alg), alg_names[out->alg]) != 0)) return 0;
   out->pkey = out->alg == TK_JWK_RS256 ? rsa_key(k) : out->alg == TK_JWK_ES256 ? ec_key(k) : okp_key(k);
-  if (out->pkey == NULL)
-    return 0;
+  if (out->pkey == NULL) return 0;
   out->kid = strdup(kid);
   if (out->kid == NULL) {
     EVP_PKEY_free(out->pkey);
@@ -205,15 +196,12 @@ int tk_jwks_load(tk_jwks *j, const char *json, size_t n) {
   jwk *keys = NULL, *old;
   size_t i, m = 0, old_n;
   int rc = TK_EINVAL;
-  if (!json_is_array(arr))
-    goto cleanup;
+  if (!json_is_array(arr)) goto cleanup;
   rc = TK_ENOMEM;
   keys = calloc(json_array_size(arr) > 0 ? json_array_size(arr) : 1, sizeof *keys);
-  if (keys == NULL)
-    goto cleanup;
+  if (keys == NULL) goto cleanup;
   json_array_foreach(arr, i, k) {
-    if (m < KEYS_MAX && json_is_object(k))
-      m += (size_t)parse_key(&keys[m], k);
+    if (m < KEYS_MAX && json_is_object(k)) m += (size_t)parse_key(&keys[m], k);
   }
   pthread_rwlock_wrlock(&j->lock);
   old = j->keys;
@@ -238,12 +226,10 @@ static int fetch(tk_jwks *j) {
   long status = 0;
   int rc;
   tk_httpc_req rq = {"GET", j->url, NULL, NULL, j->timeout_ms, NULL};
-  if (j->url == NULL)
-    return TK_EINVAL;
+  if (j->url == NULL) return TK_EINVAL;
   atomic_fetch_add(&j->fetches, 1);
   rc = tk_httpc_call(&text, &len, &status, &rq);
-  if (rc == 0)
-    rc = status == 200 ? tk_jwks_load(j, text, len) : TK_EINVAL;
+  if (rc == 0) rc = status == 200 ? tk_jwks_load(j, text, len) : TK_EINVAL;
   free(text);
   return rc;
 }
@@ -264,8 +250,7 @@ static EVP_PKEY *lookup(tk_jwks *j, const char *kid, tk_jwk_alg alg, double now,
   *stale = j->loaded_at < 0 || now - j->loaded_at >= j->max_age;
   for (size_t i = 0; i < j->n_keys; i++) {
     if (strcmp(j->keys[i].kid, kid) == 0) {
-      if (j->keys[i].alg == alg && EVP_PKEY_up_ref(j->keys[i].pkey) == 1)
-        pkey = j->keys[i].pkey;
+      if (j->keys[i].alg == alg && EVP_PKEY_up_ref(j->keys[i].pkey) == 1) pkey = j->keys[i].pkey;
       break;
     }
   }
@@ -277,8 +262,7 @@ EVP_PKEY *tk_jwks_key(tk_jwks *j, const char *kid, tk_jwk_alg alg) {
   double now = j->clock();
   int stale = 0;
   EVP_PKEY *pkey = lookup(j, kid, alg, now, &stale);
-  if ((pkey != NULL && !stale) || j->url == NULL)
-    return pkey;
+  if ((pkey != NULL && !stale) || j->url == NULL) return pkey;
   /* Unknown kid (a rotation) or an old set. Requests that arrive while a fetch runs wait for it and
      then find the fetch recent, so they never start a second one. */
   pthread_mutex_lock(&j->fetch_mu);
@@ -288,8 +272,7 @@ EVP_PKEY *tk_jwks_key(tk_jwks *j, const char *kid, tk_jwk_alg alg) {
     fetch(j);
   }
   pthread_mutex_unlock(&j->fetch_mu);
-  if (pkey != NULL)
-    EVP_PKEY_free(pkey);
+  if (pkey != NULL) EVP_PKEY_free(pkey);
   return lookup(j, kid, alg, j->clock(), &stale);
 }
 

@@ -18,13 +18,12 @@ typedef double (*tk_jwks_clock)(void);
 /* url (copied) may be NULL: keys then come only from tk_jwks_load (tests). min_interval: seconds
    between two fetches; max_age: seconds after which the cached set is fetched again on the next use.
    Caller frees with tk_jwks_free. Fetches nothing yet. */
-int tk_jwks_new(tk_jwks **out, const char *url, int min_interval, int max_age, long timeout_ms,
-                tk_jwks_clock clock);
+int tk_jwks_new(tk_jwks **out, const char *url, int min_interval, int max_age, long timeout_ms, tk_jwks_clock clock);
 void tk_jwks_free(tk_jwks *j);
 
-/* Replaces the cached keys with those in the JWKS document json[0..n). Keys of other types, with "use" other than "sig", or without a "kid" are skipped; RSA keys
-   need >= 2048 bits, EC keys P-256, OKP keys Ed25519. Returns 0, or TK_EINVAL when the document is not
-   a JWKS (the cache is then kept). */
+/* Replaces the cached keys with those in the JWKS document json[0..n). Keys of other types, with "use" other than
+   "sig", or without a "kid" are skipped; RSA keys need >= 2048 bits, EC keys P-256, OKP keys Ed25519. Returns 0, or
+   TK_EINVAL when the document is not a JWKS (the cache is then kept). */
 int tk_jwks_load(tk_jwks *j, const char *json, size_t n);
 
 /* Fetches the URL now, whatever the interval. Returns 0 or a negative code (the cache is kept). */

@@ -17,29 +17,28 @@
 
 #define RETRY_SECONDS 1.0 /* after a failure, Redis is not tried again for this long */
 #define LEASE_SECONDS 1.0 /* a lease not used up by then is dropped: it never outlives the refill much */
-#define DENY_CACHE 0.1    /* a refusal is remembered this long, so a flood costs Redis little */
-#define SHARDS 64
-#define SLOTS 256
-#define PROBE 8
-#define HOST_MAX 256
-#define PATH_MAX_ 108
+#define DENY_CACHE    0.1 /* a refusal is remembered this long, so a flood costs Redis little */
+#define SHARDS        64
+#define SLOTS         256
+#define PROBE         8
+#define HOST_MAX      256
+#define PATH_MAX_     108
 
 /* KEYS[1] the user's bucket; ARGV rate (tokens/s), burst, tokens wanted. Takes up to `want` whole
    tokens. Returns {taken, ms to wait when none}. The clock is Redis's own, so instances never disagree. */
-static const char script[] =
-    "local rate, burst, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])\n"
-    "local t = redis.call('TIME')\n"
-    "local now = tonumber(t[1]) + tonumber(t[2]) / 1000000\n"
-    "local v = redis.call('HMGET', KEYS[1], 't', 'n')\n"
-    "local n, last = tonumber(v[2]), tonumber(v[1])\n"
-    "if n == nil or last == nil then n, last = burst, now end\n"
-    "if now > last then n = math.min(burst, n + (now - last) * rate) end\n"
-    "local got = math.min(want, math.floor(n))\n"
-    "n = n - got\n"
-    "redis.call('HSET', KEYS[1], 't', tostring(now), 'n', tostring(n))\n"
-    "redis.call('PEXPIRE', KEYS[1], math.ceil((burst - n) / rate * 1000) + 1000)\n"
-    "if got > 0 then return {got, 0} end\n"
-    "return {0, math.ceil((1 - n) / rate * 1000)}\n";
+static const char script[] = "local rate, burst, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])\n"
+                             "local t = redis.call('TIME')\n"
+                             "local now = tonumber(t[1]) + tonumber(t[2]) / 1000000\n"
+                             "local v = redis.call('HMGET', KEYS[1], 't', 'n')\n"
+                             "local n, last = tonumber(v[2]), tonumber(v[1])\n"
+                             "if n == nil or last == nil then n, last = burst, now end\n"
+                             "if now > last then n = math.min(burst, n + (now - last) * rate) end\n"
+                             "local got = math.min(want, math.floor(n))\n"
+                             "n = n - got\n"
+                             "redis.call('HSET', KEYS[1], 't', tostring(now), 'n', tostring(n))\n"
+                             "redis.call('PEXPIRE', KEYS[1], math.ceil((burst - n) / rate * 1000) + 1000)\n"
+                             "if got > 0 then return {got, 0} end\n"
+                             "return {0, math.ceil((1 - n) / rate * 1000)}\n";
 
 typedef struct {
   pthread_mutex_t mu;
@@ -87,11 +86,9 @@ static double monotonic(void) {
 static int parse_db(const char *s, int *db) {
   char *end = NULL;
   long v;
-  if (*s == '\0')
-    return 1;
+  if (*s == '\0') return 1;
   v = strtol(s, &end, 10);
-  if (end == s || *end != '\0' || v < 0 || v > 15 || s[0] == '+' || s[0] == '-')
-    return 0;
+  if (end == s || *end != '\0' || v < 0 || v > 15 || s[0] == '+' || s[0] == '-') return 0;
   *db = (int)v;
   return 1;
 }
@@ -103,8 +100,7 @@ static int parse_url(const char *url, int *unix_socket, char host[HOST_MAX], int
     const char *path = url + 7, *q = strchr(path, '?');
     size_t n = q != NULL ? (size_t)(q - path) : strlen(path);
     *unix_socket = 1;
-    if (path[0] != '/' || n >= PATH_MAX_ || n < 2)
-      return 0;
+    if (path[0] != '/' || n >= PATH_MAX_ || n < 2) return 0;
     memcpy(host, path, n);
     host[n] = '\0';
     return q == NULL || (strncmp(q, "?db=", 4) == 0 && q[4] != '\0' && parse_db(q + 4, db));
@@ -122,8 +118,7 @@ static int parse_url(const char *url, int *unix_socket, char host[HOST_MAX], int
     if (colon != NULL) {
       char *end = NULL;
       long p = strtol(colon + 1, &end, 10);
-      if (end == colon + 1 || *end != '\0' || p < 1 || p > 65535)
-        return 0;
+      if (end == colon + 1 || *end != '\0' || p < 1 || p > 65535) return 0;
       *port = (int)p;
       hp[colon - hp] = '\0';
     }
@@ -144,8 +139,7 @@ int tk_redis_url_valid(const char *url) {
 /* ---- connections ----------------------------------------------------------------------------------- */
 
 static void say(tk_redis *r, int level, const char *msg) {
-  if (r->o.log != NULL)
-    r->o.log(r->o.log_ctx, level, msg);
+  if (r->o.log != NULL) r->o.log(r->o.log_ctx, level, msg);
 }
 
 static void mark_down(tk_redis *r) {
@@ -156,10 +150,8 @@ static void mark_down(tk_redis *r) {
 }
 
 static void mark_up(tk_redis *r, unsigned epoch) {
-  if (atomic_load(&r->epoch) != epoch)
-    return;
-  if (atomic_exchange(&r->healthy, 1) == 0)
-    say(r, 2, "redis: reachable");
+  if (atomic_load(&r->epoch) != epoch) return;
+  if (atomic_exchange(&r->healthy, 1) == 0) say(r, 2, "redis: reachable");
 }
 
 static redisReply *command_argv(redisContext *c, int argc, const char **argv, const size_t *len) {
@@ -175,22 +167,20 @@ static redisReply *simple(redisContext *c, const char *a, const char *b) {
 
 static redisContext *dial(tk_redis *r) {
   struct timeval tv = {r->o.timeout_ms / 1000, (r->o.timeout_ms % 1000) * 1000};
-  redisContext *c = r->unix_socket ? redisConnectUnixWithTimeout(r->host, tv) : redisConnectWithTimeout(r->host, r->port, tv);
+  redisContext *c =
+      r->unix_socket ? redisConnectUnixWithTimeout(r->host, tv) : redisConnectWithTimeout(r->host, r->port, tv);
   redisReply *rep = NULL;
   char db[8];
-  if (c == NULL || c->err || redisSetTimeout(c, tv) != REDIS_OK)
-    goto fail;
+  if (c == NULL || c->err || redisSetTimeout(c, tv) != REDIS_OK) goto fail;
   if (r->o.password != NULL) {
     rep = simple(c, "AUTH", r->o.password);
-    if (rep == NULL || rep->type == REDIS_REPLY_ERROR)
-      goto fail;
+    if (rep == NULL || rep->type == REDIS_REPLY_ERROR) goto fail;
     freeReplyObject(rep);
   }
   if (r->db != 0) {
     snprintf(db, sizeof db, "%d", r->db);
     rep = simple(c, "SELECT", db);
-    if (rep == NULL || rep->type == REDIS_REPLY_ERROR)
-      goto fail;
+    if (rep == NULL || rep->type == REDIS_REPLY_ERROR) goto fail;
     freeReplyObject(rep);
   }
   rep = NULL;
@@ -201,18 +191,15 @@ static redisContext *dial(tk_redis *r) {
       size_t len[3] = {6, 4, sizeof script - 1};
       rep = command_argv(c, 3, argv, len);
     }
-    if (rep == NULL || rep->type != REDIS_REPLY_STRING || rep->len != 40)
-      goto fail;
+    if (rep == NULL || rep->type != REDIS_REPLY_STRING || rep->len != 40) goto fail;
     memcpy(r->sha, rep->str, 40);
     r->sha[40] = '\0';
     freeReplyObject(rep);
   }
   return c;
 fail:
-  if (rep != NULL)
-    freeReplyObject(rep);
-  if (c != NULL)
-    redisFree(c);
+  if (rep != NULL) freeReplyObject(rep);
+  if (c != NULL) redisFree(c);
   return NULL;
 }
 
@@ -221,12 +208,10 @@ static conn *get_conn(tk_redis *r) {
   unsigned start = atomic_fetch_add(&r->next, 1);
   conn *k = NULL;
   unsigned epoch = atomic_load(&r->epoch);
-  if (atomic_load(&r->down_until) > monotonic())
-    return NULL;
+  if (atomic_load(&r->down_until) > monotonic()) return NULL;
   for (int i = 0; i < r->o.conns && k == NULL; i++) {
     conn *c = &r->conns[(start + (unsigned)i) % (unsigned)r->o.conns];
-    if (pthread_mutex_trylock(&c->mu) == 0)
-      k = c;
+    if (pthread_mutex_trylock(&c->mu) == 0) k = c;
   }
   if (k == NULL) {
     k = &r->conns[start % (unsigned)r->o.conns];
@@ -234,8 +219,7 @@ static conn *get_conn(tk_redis *r) {
   }
   if (k->c == NULL && atomic_load(&r->down_until) <= monotonic()) {
     k->c = dial(r);
-    if (k->c == NULL)
-      mark_down(r);
+    if (k->c == NULL) mark_down(r);
   }
   if (k->c == NULL) {
     pthread_mutex_unlock(&k->mu);
@@ -267,8 +251,7 @@ static int take_remote(tk_redis *r, const char *bucket, int want, int *got, long
   redisReply *rep;
   conn *k = get_conn(r);
   int failed = 0;
-  if (k == NULL)
-    return TK_EUNAVAIL;
+  if (k == NULL) return TK_EUNAVAIL;
   snprintf(rate, sizeof rate, "%.17g", r->rate);
   snprintf(burst, sizeof burst, "%.17g", r->o.burst);
   snprintf(wants, sizeof wants, "%d", want);
@@ -300,8 +283,7 @@ static int take_remote(tk_redis *r, const char *bucket, int want, int *got, long
     *got = (int)rep->element[0]->integer;
     *wait_ms = rep->element[1]->integer;
   }
-  if (rep != NULL)
-    freeReplyObject(rep);
+  if (rep != NULL) freeReplyObject(rep);
   put_conn(r, k, failed);
   return failed ? TK_EUNAVAIL : TK_OK;
 }
@@ -310,8 +292,7 @@ static uint64_t key_hash(tk_redis *r, const char *key, size_t n, char hex[33]) {
   static const char digits[] = "0123456789abcdef";
   unsigned char mac[32];
   uint64_t h = 0;
-  if (tk_hmac_sign(r->o.keyer, mac, key, n) != 0)
-    memset(mac, 0, sizeof mac);
+  if (tk_hmac_sign(r->o.keyer, mac, key, n) != 0) memset(mac, 0, sizeof mac);
   for (int i = 0; i < 16; i++) {
     hex[2 * i] = digits[mac[i] >> 4];
     hex[2 * i + 1] = digits[mac[i] & 15];
@@ -326,10 +307,8 @@ static lease *find(shard *sh, uint64_t h, double now) {
   lease *victim = NULL;
   for (size_t i = 0; i < PROBE; i++) {
     lease *c = &sh->slots[(start + i) % SLOTS];
-    if (c->key == h)
-      return c;
-    if (victim == NULL || c->key == 0 || (victim->key != 0 && c->seen < victim->seen))
-      victim = c;
+    if (c->key == h) return c;
+    if (victim == NULL || c->key == 0 || (victim->key != 0 && c->seen < victim->seen)) victim = c;
   }
   memset(victim, 0, sizeof *victim);
   victim->key = h;
@@ -371,8 +350,7 @@ int tk_redis_take(tk_redis *r, const char *key, size_t n, double now) {
 
   snprintf(bucket, sizeof bucket, "%s%s", r->bucket_prefix, hex);
   rc = take_remote(r, bucket, want, &got, &wait_ms);
-  if (rc != 0)
-    return rc;
+  if (rc != 0) return rc;
 
   pthread_mutex_lock(&sh->mu);
   l = find(sh, h, now);
@@ -396,8 +374,7 @@ int tk_redis_healthy(tk_redis *r) {
   if (k != NULL) {
     redisReply *rep = simple(k->c, "PING", NULL);
     int failed = rep == NULL || rep->type != REDIS_REPLY_STATUS;
-    if (rep != NULL)
-      freeReplyObject(rep);
+    if (rep != NULL) freeReplyObject(rep);
     put_conn(r, k, failed);
   }
   return atomic_load(&r->healthy) && atomic_load(&r->down_until) <= monotonic();
@@ -409,16 +386,12 @@ static int parse_stored(const redisReply *rep, char **out, int64_t *expires) {
   char *sp, *end = NULL;
   long long e;
   *out = NULL;
-  if (rep->type == REDIS_REPLY_NIL)
-    return TK_OK;
-  if (rep->type != REDIS_REPLY_STRING || rep->len > 8192)
-    return TK_EINVAL;
+  if (rep->type == REDIS_REPLY_NIL) return TK_OK;
+  if (rep->type != REDIS_REPLY_STRING || rep->len > 8192) return TK_EINVAL;
   sp = memchr(rep->str, ' ', rep->len);
-  if (sp == NULL)
-    return TK_EINVAL;
+  if (sp == NULL) return TK_EINVAL;
   e = strtoll(rep->str, &end, 10);
-  if (end != sp)
-    return TK_EINVAL;
+  if (end != sp) return TK_EINVAL;
   *out = strndup(sp + 1, rep->len - (size_t)(sp + 1 - rep->str));
   *expires = e;
   return *out == NULL ? TK_ENOMEM : TK_OK;
@@ -430,13 +403,10 @@ static int store_get(void *ctx, char **out, int64_t *expires) {
   redisReply *rep;
   int rc = TK_EUNAVAIL;
   *out = NULL;
-  if (k == NULL)
-    return TK_EUNAVAIL;
+  if (k == NULL) return TK_EUNAVAIL;
   rep = simple(k->c, "GET", r->mgmt_key);
-  if (rep != NULL)
-    rc = parse_stored(rep, out, expires);
-  if (rep != NULL)
-    freeReplyObject(rep);
+  if (rep != NULL) rc = parse_stored(rep, out, expires);
+  if (rep != NULL) freeReplyObject(rep);
   put_conn(r, k, rep == NULL);
   return rep == NULL ? TK_EUNAVAIL : rc;
 }
@@ -450,8 +420,7 @@ static int store_offer(void *ctx, const char *token, int64_t expires, int keep, 
   int failed, rc;
   *out = NULL;
   value = malloc(n);
-  if (value == NULL)
-    return TK_ENOMEM;
+  if (value == NULL) return TK_ENOMEM;
   snprintf(value, n, "%lld %s", (long long)expires, token);
   snprintf(secs, sizeof secs, "%d", keep);
   k = get_conn(r);
@@ -476,8 +445,7 @@ static int store_offer(void *ctx, const char *token, int64_t expires, int keep, 
     *out_expires = expires;
     rc = *out == NULL ? TK_ENOMEM : TK_OK;
   }
-  if (rep != NULL)
-    freeReplyObject(rep);
+  if (rep != NULL) freeReplyObject(rep);
   put_conn(r, k, failed);
   OPENSSL_cleanse(value, strlen(value));
   free(value);
@@ -493,8 +461,7 @@ const tk_token_store *tk_redis_token_store(tk_redis *r) {
 int tk_redis_new(tk_redis **out, const tk_redis_opts *opts) {
   tk_redis *r = calloc(1, sizeof *r);
   char tag[33];
-  if (r == NULL)
-    return TK_ENOMEM;
+  if (r == NULL) return TK_ENOMEM;
   r->o = *opts;
   if (!parse_url(opts->url, &r->unix_socket, r->host, &r->port, &r->db) || opts->conns < 1 || opts->keyer == NULL) {
     free(r);
@@ -525,11 +492,9 @@ int tk_redis_new(tk_redis **out, const tk_redis_opts *opts) {
 }
 
 void tk_redis_free(tk_redis *r) {
-  if (r == NULL)
-    return;
+  if (r == NULL) return;
   for (int i = 0; i < r->o.conns; i++) {
-    if (r->conns[i].c != NULL)
-      redisFree(r->conns[i].c);
+    if (r->conns[i].c != NULL) redisFree(r->conns[i].c);
     pthread_mutex_destroy(&r->conns[i].mu);
   }
   for (int i = 0; i < SHARDS; i++)

@@ -16,13 +16,13 @@ typedef struct tk_redis tk_redis;
 typedef void (*tk_redis_log_fn)(void *ctx, int level, const char *msg);
 
 typedef struct tk_redis_opts {
-  const char *url;      /* redis://host:port[/db] or unix:///path[?db=N] */
-  const char *password; /* AUTH, or NULL */
-  int timeout_ms;       /* connect and every command */
-  int conns;            /* connections kept open (one per thread that may call at once) */
+  const char *url;       /* redis://host:port[/db] or unix:///path[?db=N] */
+  const char *password;  /* AUTH, or NULL */
+  int timeout_ms;        /* connect and every command */
+  int conns;             /* connections kept open (one per thread that may call at once) */
   double per_min, burst; /* the limit; per_min 0: no limiter, only the token store */
-  int lease_max;        /* most tokens one instance takes for a user in one round trip */
-  const tk_hmac *keyer; /* names Redis keys after a keyed hash of the user id, never the id itself */
+  int lease_max;         /* most tokens one instance takes for a user in one round trip */
+  const tk_hmac *keyer;  /* names Redis keys after a keyed hash of the user id, never the id itself */
   tk_redis_log_fn log;
   void *log_ctx;
 } tk_redis_opts;

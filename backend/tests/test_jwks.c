@@ -45,18 +45,19 @@ static void jwks__takes_signing_keys_only(void **state) {
   tk_jwks *j = NULL;
   EVP_PKEY *k, *a = rsa_members(rsa, sizeof rsa, 2048), *b = rsa_members(small, sizeof small, 1024);
   (void)state;
-  snprintf(doc, sizeof doc,
-           "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\",\"use\":\"sig\",\"alg\":\"RS256\",%s},"
-           "{\"kty\":\"RSA\",\"kid\":\"enc\",\"use\":\"enc\",%s},"
-           "{\"kty\":\"RSA\",\"kid\":\"rs512\",\"alg\":\"RS512\",%s},"
-           "{\"kty\":\"RSA\",%s},"
-           "{\"kty\":\"RSA\",\"kid\":\"small\",%s},"
-           "{\"kty\":\"oct\",\"kid\":\"h\",\"k\":\"c2VjcmV0\"},"
-           "{\"kty\":\"EC\",\"kid\":\"off-curve\",\"crv\":\"P-256\","
-           "\"x\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE\",\"y\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE\"},"
-           "{\"kty\":\"OKP\",\"kid\":\"ed\",\"crv\":\"Ed25519\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"},"
-           "7]}",
-           rsa, rsa, rsa, rsa, small);
+  snprintf(
+      doc, sizeof doc,
+      "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\",\"use\":\"sig\",\"alg\":\"RS256\",%s},"
+      "{\"kty\":\"RSA\",\"kid\":\"enc\",\"use\":\"enc\",%s},"
+      "{\"kty\":\"RSA\",\"kid\":\"rs512\",\"alg\":\"RS512\",%s},"
+      "{\"kty\":\"RSA\",%s},"
+      "{\"kty\":\"RSA\",\"kid\":\"small\",%s},"
+      "{\"kty\":\"oct\",\"kid\":\"h\",\"k\":\"c2VjcmV0\"},"
+      "{\"kty\":\"EC\",\"kid\":\"off-curve\",\"crv\":\"P-256\","
+      "\"x\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE\",\"y\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE\"},"
+      "{\"kty\":\"OKP\",\"kid\":\"ed\",\"crv\":\"Ed25519\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"},"
+      "7]}",
+      rsa, rsa, rsa, rsa, small);
   assert_int_equal(tk_jwks_new(&j, NULL, 30, 3600, 1000, fake_clock), 0);
   assert_int_equal(tk_jwks_load(j, doc, strlen(doc)), 0);
   assert_int_equal(tk_jwks_count(j), 2); /* "a" and "ed" */
