@@ -12,6 +12,7 @@
 
 #include <hiredis/hiredis.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "tokend.h"
 
@@ -63,7 +64,7 @@ struct tk_redis {
   tk_redis_opts o;
   int unix_socket, port, db;
   char host[HOST_MAX];
-  char sha[41]; /* the script's SHA1 as Redis reported it */
+  char sha[41]; /* the script's SHA1, as EVALSHA names it */
   conn *conns;
   atomic_uint next;
   _Atomic double down_until; /* monotonic; 0 when up */
@@ -191,9 +192,9 @@ static redisContext *dial(tk_redis *r) {
       size_t len[3] = {6, 4, sizeof script - 1};
       rep = command_argv(c, 3, argv, len);
     }
-    if (rep == NULL || rep->type != REDIS_REPLY_STRING || rep->len != 40) goto fail;
-    memcpy(r->sha, rep->str, 40);
-    r->sha[40] = '\0';
+    /* Redis names a script by its SHA1, which tk_redis_new computed: anything else is not Redis. */
+    if (rep == NULL || rep->type != REDIS_REPLY_STRING || rep->len != 40 || memcmp(rep->str, r->sha, 40) != 0)
+      goto fail;
     freeReplyObject(rep);
   }
   return c;
@@ -468,6 +469,20 @@ int tk_redis_new(tk_redis **out, const tk_redis_opts *opts) {
     return TK_EINVAL;
   }
   r->rate = opts->per_min / 60.0;
+  {
+    static const char digits[] = "0123456789abcdef";
+    unsigned char md[20];
+    unsigned int mdlen = 0;
+    if (EVP_Digest(script, sizeof script - 1, md, &mdlen, EVP_sha1(), NULL) != 1 || mdlen != 20) {
+      free(r);
+      return TK_ECRYPTO;
+    }
+    for (int i = 0; i < 20; i++) {
+      r->sha[2 * i] = digits[md[i] >> 4];
+      r->sha[2 * i + 1] = digits[md[i] & 15];
+    }
+    r->sha[40] = '\0';
+  }
   r->conns = calloc((size_t)opts->conns, sizeof *r->conns);
   r->shards = calloc(SHARDS, sizeof *r->shards);
   if (r->conns == NULL || r->shards == NULL) {
