@@ -263,10 +263,11 @@ EVP_PKEY *tk_jwks_key(tk_jwks *j, const char *kid, tk_jwk_alg alg) {
   int stale = 0;
   EVP_PKEY *pkey = lookup(j, kid, alg, now, &stale);
   if ((pkey != NULL && !stale) || j->url == NULL) return pkey;
-  /* Unknown kid (a rotation) or an old set. Requests that arrive while a fetch runs wait for it and
-     then find the fetch recent, so they never start a second one. */
-  pthread_mutex_lock(&j->fetch_mu);
-  now = j->clock(); /* after waiting for a fetch in progress */
+  /* Unknown kid (a rotation) or an old set. A request that finds a fetch already running does not
+     wait for it: it answers from the cache as it is, so a slow identity provider holds no worker
+     thread but the one fetching. */
+  if (pthread_mutex_trylock(&j->fetch_mu) != 0)
+    return pkey != NULL ? pkey : lookup(j, kid, alg, now, &stale);
   if (j->last_fetch < 0 || now - j->last_fetch >= j->min_interval) {
     j->last_fetch = now;
     fetch(j);

@@ -30,7 +30,8 @@ int tk_jwks_load(tk_jwks *j, const char *json, size_t n);
 int tk_jwks_refresh(tk_jwks *j);
 
 /* The key `kid` for alg, fetching the set again first when kid is unknown (or
-   the set is older than max_age) and the last fetch is at least min_interval ago. Returns a new
+   the set is older than max_age) and the last fetch is at least min_interval ago; while another
+   thread is fetching, answers from the cache without waiting. Returns a new
    reference the caller releases with EVP_PKEY_free, or NULL. */
 EVP_PKEY *tk_jwks_key(tk_jwks *j, const char *kid, tk_jwk_alg alg);
 
