@@ -1462,6 +1462,10 @@ def suite_redis():
             r = http(p, "GET", "/readyz")
             assert r.status == 200 and r.json() == {"status": "degraded"}, r.raw
             assert post_token(p, hs_token(claims(sub="carol"))).status == 200
+        # Rooms still get created: the instance uses (or mints) its own management token meanwhile.
+        r = http(ports[1], "POST", "/api/rooms", {"Authorization": "Bearer " + creator,
+                                                  "Content-Type": "application/json"}, {"name": "no-redis"})
+        assert r.status == 201, r.raw
 
         # Redis back on the same socket: the instances use it again (after at most a second).
         redis = Redis(sock=redis.sock)
@@ -1484,6 +1488,28 @@ def suite_redis():
         assert err.count("redis: reachable") == 1, err[-3000:]
         assert "alice" not in err and alice not in err
     redis.stop()
+
+    # REDIS_PASSWORD (here from a file): the right one is ready, a wrong one is degraded, and the
+    # password never shows in the log.
+    pw_file = os.path.join(TMP, "redis-password")
+    with open(pw_file, "w") as f:
+        f.write("s3cret-redis-pass\n")
+    locked = Redis()
+    try:
+        locked.cmd("CONFIG", "SET", "requirepass", "s3cret-redis-pass")
+        with Server(REDIS_URL="unix://%s?db=2" % locked.sock, REDIS_PASSWORD_FILE=pw_file) as srv:
+            r = http(srv.port, "GET", "/readyz")
+            assert r.status == 200 and r.json() == {"status": "ready"}, r.raw
+            assert post_token(srv.port, hs_token(claims())).status == 200
+            err = srv.stop()
+            assert "s3cret" not in err
+        with Server(REDIS_URL="unix://" + locked.sock, REDIS_PASSWORD="wrong-pass") as srv:
+            r = http(srv.port, "GET", "/readyz")
+            assert r.status == 200 and r.json() == {"status": "degraded"}, r.raw
+            err = srv.stop()
+            assert "wrong-pass" not in err
+    finally:
+        locked.stop()
 
     # REDIS_FAILURE_POLICY=deny: without Redis, token requests are refused and the instance is not ready.
     gone = os.path.join(TMP, "no-such-redis.sock")

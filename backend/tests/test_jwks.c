@@ -105,10 +105,37 @@ static void jwks__unknown_kids_fetch_once_per_interval(void **state) {
   tk_jwks_free(j);
 }
 
+static void jwks__an_old_set_is_fetched_again_and_kept_if_that_fails(void **state) {
+  static char doc[4096], rsa[2000];
+  tk_jwks *j = NULL;
+  EVP_PKEY *k, *a = rsa_members(rsa, sizeof rsa, 2048);
+  (void)state;
+  snprintf(doc, sizeof doc, "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\",%s}]}", rsa);
+  assert_int_equal(tk_jwks_new(&j, "http://127.0.0.1:1/jwks", 30, 600, 1000, fake_clock), 0);
+  fake_now = 5000;
+  assert_int_equal(tk_jwks_load(j, doc, strlen(doc)), 0);
+  fake_now = 5599; /* fresh: no fetch */
+  k = tk_jwks_key(j, "a", TK_JWK_RS256);
+  assert_non_null(k);
+  EVP_PKEY_free(k);
+  assert_int_equal(tk_jwks_fetches(j), 0);
+  fake_now = 5600; /* max_age reached: one fetch, which fails; the cached key still answers */
+  k = tk_jwks_key(j, "a", TK_JWK_RS256);
+  assert_non_null(k);
+  EVP_PKEY_free(k);
+  k = tk_jwks_key(j, "a", TK_JWK_RS256);
+  assert_non_null(k);
+  EVP_PKEY_free(k);
+  assert_int_equal(tk_jwks_fetches(j), 1);
+  tk_jwks_free(j);
+  EVP_PKEY_free(a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(jwks__takes_signing_keys_only),
       cmocka_unit_test(jwks__unknown_kids_fetch_once_per_interval),
+      cmocka_unit_test(jwks__an_old_set_is_fetched_again_and_kept_if_that_fails),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
