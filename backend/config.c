@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
+#include "idp.h"
 #include "redis_store.h"
 #include "tokend.h"
 
@@ -260,6 +261,20 @@ static int load(loader *l, tk_config *c) {
 
   /* user tokens */
   TRY(plain(l, &c->jwks_url, "AUTH_JWKS_URL", NULL));
+  v = get(l, "AUTH_PROVIDER");
+  if (v != NULL) {
+    /* A preset: the JWKS URL (unless given) and a fixed audience follow from the issuer. */
+    const char *why = NULL;
+    char *url = NULL;
+    if (get(l, "AUTH_JWT_ISSUER") == NULL)
+      return bad(l, "AUTH_JWT_ISSUER", "required with AUTH_PROVIDER");
+    if (tk_idp_preset(&url, &c->audience, &why, v, get(l, "AUTH_JWT_ISSUER"), get(l, "AUTH_JWT_AUDIENCE")) != 0)
+      return bad(l, "AUTH_PROVIDER", "%s", why != NULL ? why : "out of memory");
+    if (c->jwks_url == NULL)
+      c->jwks_url = url;
+    else
+      free(url);
+  }
   TRY(int_var(l, &c->jwks_refresh, "AUTH_JWKS_REFRESH_SECONDS", 1, 86400, 30));
   TRY(int_var(l, &c->jwks_max_age, "AUTH_JWKS_MAX_AGE_SECONDS", 60, 604800, 3600));
   v = get(l, "AUTH_JWT_ALG");

@@ -1165,14 +1165,17 @@ def jwk_token(claims_, key_path, alg, kid):
 class FakeJwks(httpserver.BaseHTTPRequestHandler):
     doc = {"keys": []}
     fetched = []  # monotonic times of the GETs
+    paths = []
 
     def log_message(self, *args):
         pass
 
     def do_GET(self):
         FakeJwks.fetched.append(time.monotonic())
+        FakeJwks.paths.append(self.path)
         data = json.dumps(FakeJwks.doc).encode()
-        self.send_response(200 if self.path == "/.well-known/jwks.json" else 404)
+        known = self.path.endswith("/.well-known/jwks.json") or self.path.endswith("/protocol/openid-connect/certs")
+        self.send_response(200 if known else 404)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -1264,6 +1267,27 @@ def suite_jwks():
             assert len(FakeJwks.fetched) >= fetched + 1
             err = srv.stop()
             assert old not in err
+
+        # Presets: AUTH_PROVIDER derives the JWKS URL (and a fixed audience) from the issuer.
+        origin = "http://127.0.0.1:%d" % fake.server_address[1]
+        realm = origin + "/realms/test"
+        with Server(AUTH_PROVIDER="keycloak", AUTH_JWT_ISSUER=realm, **JWKS_ENV) as srv:
+            assert FakeJwks.paths[-1] == "/realms/test/protocol/openid-connect/certs", FakeJwks.paths[-1]
+            assert post_token(srv.port, tok("ec-1", c=claims(iss=realm))).status == 200
+            expect_error(post_token(srv.port, tok("ec-1")), 401, "invalid_token")  # another issuer
+        supa = origin + "/auth/v1"
+        with Server(AUTH_PROVIDER="supabase", AUTH_JWT_ISSUER=supa, AUTH_JWT_AUDIENCE=None, **JWKS_ENV) as srv:
+            assert FakeJwks.paths[-1] == "/auth/v1/.well-known/jwks.json", FakeJwks.paths[-1]
+            assert post_token(srv.port, tok("ed-1", c=claims(iss=supa, aud="authenticated"))).status == 200
+            expect_error(post_token(srv.port, tok("ed-1", c=claims(iss=supa))), 401, "invalid_token")
+        for extra in ({"AUTH_PROVIDER": "okta"},
+                      {"AUTH_PROVIDER": "auth0", "AUTH_JWT_ISSUER": origin + "/", "AUTH_JWT_AUDIENCE": None},
+                      {"AUTH_PROVIDER": "firebase", "AUTH_JWT_ISSUER": origin + "/x"},
+                      {"AUTH_PROVIDER": "keycloak", "AUTH_JWT_ISSUER": None}):
+            env = dict(JWKS_ENV)
+            env.update(extra)
+            rc, _, err = run_config_error(**env)
+            assert rc == 2 and ("AUTH_PROVIDER" in err or "AUTH_JWT_ISSUER" in err), (extra, rc, err)
 
         # The identity provider away at start: tokend starts, says so once, and takes tokens once the
         # keys can be fetched.
