@@ -11,6 +11,8 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
+#include "idp.h"
+#include "redis_store.h"
 #include "tokend.h"
 
 #define FILE_MAX (1 << 20)
@@ -433,17 +435,49 @@ static int load_provider(loader *l, tk_config *c) {
 }
 
 static int load_auth(loader *l, tk_config *c) {
-  const char *v = get(l, "AUTH_JWT_ALG");
+  const char *v;
   char *tmp = NULL;
-  int alg_ok = v != NULL && tk_alg_parse(&c->alg, v) == 0;
-  if (!alg_ok)
+  int alg_ok = 0;
+  /* user tokens */
+  TRY(plain(l, &c->jwks_url, "AUTH_JWKS_URL", NULL));
+  v = get(l, "AUTH_PROVIDER");
+  if (v != NULL) {
+    /* A preset: the JWKS URL (unless given) and a fixed audience follow from the issuer. */
+    const char *why = NULL;
+    char *url = NULL;
+    if (get(l, "AUTH_JWT_ISSUER") == NULL)
+      return bad(l, "AUTH_JWT_ISSUER", "required with AUTH_PROVIDER");
+    if (tk_idp_preset(&url, &c->audience, &why, v, get(l, "AUTH_JWT_ISSUER"), get(l, "AUTH_JWT_AUDIENCE")) != 0)
+      return bad(l, "AUTH_PROVIDER", "%s", why != NULL ? why : "out of memory");
+    if (c->jwks_url == NULL)
+      c->jwks_url = url;
+    else
+      free(url);
+  }
+  TRY(int_var(l, &c->jwks_refresh, "AUTH_JWKS_REFRESH_SECONDS", 1, 86400, 30));
+  TRY(int_var(l, &c->jwks_max_age, "AUTH_JWKS_MAX_AGE_SECONDS", 60, 604800, 3600));
+  v = get(l, "AUTH_JWT_ALG");
+  if (c->jwks_url != NULL) {
+    /* The identity provider's keys say which algorithm each one takes; a fixed key would be a second,
+       unrotated way in. The issuer is required: an identity provider signs tokens for many apps. */
+    if (!url_ok(c->jwks_url, 1))
+      return bad(l, "AUTH_JWKS_URL", "must be an https:// URL without userinfo (http:// only for a loopback host)");
+    if (v != NULL || get(l, "AUTH_JWT_SECRET") != NULL || get(l, "AUTH_JWT_SECRET_FILE") != NULL ||
+        get(l, "AUTH_JWT_PUBLIC_KEY_FILE") != NULL)
+      return bad(l, "AUTH_JWKS_URL",
+                 "not used with AUTH_JWT_ALG, AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY_FILE; unset those");
+    if (get(l, "AUTH_JWT_ISSUER") == NULL)
+      return bad(l, "AUTH_JWT_ISSUER", "required with AUTH_JWKS_URL");
+  } else if (v != NULL && tk_alg_parse(&c->alg, v) == 0)
+    alg_ok = 1;
+  else
     bad(l, "AUTH_JWT_ALG", "required, exactly one of HS256, RS256, ES256");
   TRY(secret(l, &tmp, &c->jwt_secret_len, "AUTH_JWT_SECRET", 0));
   c->jwt_secret = (unsigned char *)tmp;
   tmp = NULL;
   v = get(l, "AUTH_JWT_PUBLIC_KEY_FILE");
-  if (!alg_ok) {
-    /* nothing to say about the key until the algorithm is known */
+  if (c->jwks_url != NULL || !alg_ok) {
+    /* JWKS: checked above; no algorithm: nothing to say about the key until it is known */
   } else if (c->alg == TK_ALG_HS256) {
     if (c->jwt_secret == NULL)
       bad(l, "AUTH_JWT_SECRET", "required when AUTH_JWT_ALG is HS256");
@@ -460,7 +494,8 @@ static int load_auth(loader *l, tk_config *c) {
       bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "cannot read the file or it is empty");
   }
   TRY(plain(l, &c->issuer, "AUTH_JWT_ISSUER", NULL));
-  TRY(plain(l, &c->audience, "AUTH_JWT_AUDIENCE", NULL));
+  if (c->audience == NULL) /* (an AUTH_PROVIDER preset may have set it) */
+    TRY(plain(l, &c->audience, "AUTH_JWT_AUDIENCE", NULL));
   TRY(int_var(l, &c->leeway, "AUTH_LEEWAY_SECONDS", 0, 60, 30));
   TRY(role_list(l, &c->allowed_roles, &c->n_allowed, "ALLOWED_ROLES", 1));
   TRY(role_list(l, &c->privileged_roles, &c->n_privileged, "PRIVILEGED_ROLES", 0));
@@ -511,6 +546,7 @@ static int load_listener(loader *l, tk_config *c) {
 
 static int load_limits(loader *l, tk_config *c) {
   const char *v;
+  char *tmp = NULL;
   int mb;
   TRY(int_var(l, &mb, "MAX_BODY_BYTES", 64, 1 << 20, 4096));
   c->max_body = (size_t)mb;
@@ -520,6 +556,18 @@ static int load_limits(loader *l, tk_config *c) {
   TRY(int_var(l, &c->rate_per_min, "RATE_LIMIT_PER_MIN", 0, 100000000, 60));
   TRY(int_var(l, &c->rate_burst, "RATE_LIMIT_BURST", 1, 100000000, 20));
   TRY(int_var(l, &c->grace, "SHUTDOWN_GRACE_SECONDS", 0, 600, 10));
+  TRY(plain(l, &c->redis_url, "REDIS_URL", NULL));
+  if (c->redis_url != NULL && !tk_redis_url_valid(c->redis_url))
+    return bad(l, "REDIS_URL", "must be redis://HOST[:PORT][/DB] or unix:///PATH[?db=DB] (DB 0..15, no password in it)");
+  TRY(secret(l, &tmp, &c->redis_password_len, "REDIS_PASSWORD", 0));
+  c->redis_password = tmp;
+  tmp = NULL;
+  TRY(int_var(l, &c->redis_timeout_ms, "REDIS_TIMEOUT_MS", 10, 10000, 250));
+  TRY(int_var(l, &c->lease_max, "RATE_LIMIT_LEASE_MAX", 1, 1000, 64));
+  v = get(l, "REDIS_FAILURE_POLICY");
+  if (v != NULL && strcmp(v, "local") != 0 && strcmp(v, "deny") != 0)
+    return bad(l, "REDIS_FAILURE_POLICY", "must be local or deny");
+  c->redis_deny = v != NULL && strcmp(v, "deny") == 0;
   v = get(l, "LOG_LEVEL");
   {
     static const char *const names[] = {"error", "warn", "info", "debug"};
@@ -580,6 +628,9 @@ void tk_config_clear(tk_config *c) {
   free(c->jwt_pem);
   free(c->issuer);
   free(c->audience);
+  free(c->jwks_url);
+  free(c->redis_url);
+  free_secret(c->redis_password, c->redis_password_len);
   free_list(c->allowed_roles, c->n_allowed);
   free_list(c->privileged_roles, c->n_privileged);
   free(c->role_grants);

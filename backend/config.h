@@ -27,6 +27,8 @@ typedef struct tk_config {
   char *jwt_pem;
   size_t jwt_pem_len;
   char *issuer, *audience; /* NULL when not configured */
+  char *jwks_url;          /* AUTH_JWKS_URL: keys from the identity provider instead of alg/secret/PEM */
+  int jwks_refresh, jwks_max_age;
   int leeway;
   char **allowed_roles, **privileged_roles;
   size_t n_allowed, n_privileged;
@@ -40,6 +42,10 @@ typedef struct tk_config {
   size_t max_body;
   int conn_timeout, max_conns, max_conn_per_ip;
   int rate_per_min, rate_burst; /* rate_per_min 0 disables the limiter */
+  /* shared state (REDIS_URL): limits and the management token across instances */
+  char *redis_url, *redis_password;
+  size_t redis_password_len;
+  int redis_timeout_ms, redis_deny, lease_max; /* redis_deny: REDIS_FAILURE_POLICY=deny */
   int grace;
   int log_level;
   /* browsers and proxies */

@@ -6,11 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
+#include "httpc.h"
 #include "tokend.h"
-
-#define RESPONSE_MAX (64 * 1024)
 
 struct tk_hms {
   const tk_mint_key *key;
@@ -21,6 +18,7 @@ struct tk_hms {
   char *token;
   int64_t expires;
   atomic_int abort; /* set by tk_hms_abort: calls in progress give up */
+  const tk_token_store *store; /* shared with other instances, or NULL */
 };
 
 int tk_hms_new(tk_hms **out, const tk_mint_key *key, const char *api_base, const char *template_id,
@@ -46,30 +44,52 @@ void tk_hms_free(tk_hms *h) {
   free(h);
 }
 
+void tk_hms_set_store(tk_hms *h, const tk_token_store *store) {
+  h->store = store;
+}
+
 void tk_hms_abort(tk_hms *h) {
   atomic_store(&h->abort, 1);
 }
 
-/* libcurl calls this at least once a second during a transfer; non-zero makes it stop. */
-static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
-  tk_hms *h = ctx;
-  (void)dltotal;
-  (void)dlnow;
-  (void)ultotal;
-  (void)ulnow;
-  return atomic_load(&h->abort);
+static int fresh_enough(int64_t expires, int64_t now) {
+  return now < expires - TK_HMS_MGMT_MARGIN && now >= expires - TK_HMS_MGMT_TTL;
 }
 
+/* Adopts token (taking it) as the cached one. */
+static void adopt(tk_hms *h, char *token, int64_t expires) {
+  free(h->token);
+  h->token = token;
+  h->expires = expires;
+}
+
+/* With a shared store, every instance uses the token the first of them minted: one that another
+   instance stored is taken as is, and a freshly minted one is offered and replaced by the store's if
+   another instance got there first. A store that fails is skipped: the local token still works. */
 int tk_hms_management_token(tk_hms *h, char **out, int64_t now) {
   int rc = TK_OK;
   pthread_mutex_lock(&h->mu);
-  if (h->token == NULL || now >= h->expires - TK_HMS_MGMT_MARGIN || now < h->expires - TK_HMS_MGMT_TTL) {
-    char *fresh = NULL;
-    rc = tk_mint_management(&fresh, h->key, now, TK_HMS_MGMT_TTL, h->rnd, h->rnd_ctx);
-    if (rc == 0) {
-      free(h->token);
-      h->token = fresh;
-      h->expires = now + TK_HMS_MGMT_TTL;
+  if (h->token == NULL || !fresh_enough(h->expires, now)) {
+    char *shared = NULL, *fresh = NULL;
+    int64_t shared_exp = 0;
+    if (h->store != NULL && h->store->get(h->store->ctx, &shared, &shared_exp) == 0 && shared != NULL &&
+        fresh_enough(shared_exp, now)) {
+      adopt(h, shared, shared_exp);
+      shared = NULL;
+    } else {
+      free(shared);
+      shared = NULL;
+      rc = tk_mint_management(&fresh, h->key, now, TK_HMS_MGMT_TTL, h->rnd, h->rnd_ctx);
+      if (rc == 0 && h->store != NULL &&
+          h->store->offer(h->store->ctx, fresh, now + TK_HMS_MGMT_TTL, TK_HMS_MGMT_TTL - TK_HMS_MGMT_MARGIN, &shared,
+                          &shared_exp) == 0 &&
+          shared != NULL && fresh_enough(shared_exp, now)) {
+        free(fresh);
+        adopt(h, shared, shared_exp);
+      } else if (rc == 0) {
+        free(shared);
+        adopt(h, fresh, now + TK_HMS_MGMT_TTL);
+      }
     }
   }
   if (rc == 0) {
@@ -81,41 +101,11 @@ int tk_hms_management_token(tk_hms *h, char **out, int64_t now) {
   return rc;
 }
 
-typedef struct {
-  char *p;
-  size_t n;
-} body;
-
-static size_t on_data(char *data, size_t size, size_t nmemb, void *userp) {
-  body *b = userp;
-  size_t n = size * nmemb;
-  char *grown;
-  if (n > RESPONSE_MAX - b->n)
-    return 0; /* aborts the transfer */
-  grown = realloc(b->p, b->n + n + 1);
-  if (grown == NULL)
-    return 0;
-  memcpy(grown + b->n, data, n);
-  b->p = grown;
-  b->n += n;
-  b->p[b->n] = '\0';
-  return n;
-}
-
-static char *join(const char *a, const char *b) {
-  size_t n = strlen(a) + strlen(b) + 1;
-  char *s = malloc(n);
-  if (s != NULL)
-    snprintf(s, n, "%s%s", a, b);
-  return s;
-}
-
-int tk_hms_create_room(tk_hms *h, json_t **out, const char *name, const char *description, int64_t now) {
-  CURL *curl = NULL;
-  struct curl_slist *hdrs = NULL;
-  char *token = NULL, *payload = NULL, *url = NULL, *auth = NULL;
-  json_t *req = NULL, *resp = NULL;
-  body b = {NULL, 0};
+/* One call to the 100ms REST API with the current management token. */
+int tk_hms__call(tk_hms *h, json_t **out, const char *method, const char *path, const json_t *payload, int64_t now) {
+  char *token = NULL, *json = NULL, *url = NULL, *text = NULL;
+  size_t url_len = strlen(h->api_base) + strlen(path) + 1, text_len = 0;
+  json_t *resp = NULL;
   long status = 0;
   int rc;
 
@@ -123,53 +113,48 @@ int tk_hms_create_room(tk_hms *h, json_t **out, const char *name, const char *de
   if (rc != 0)
     goto cleanup;
   rc = TK_ENOMEM;
-  req = json_pack("{s:s, s:s}", "name", name, "template_id", h->template_id);
-  if (req == NULL || (description != NULL && json_object_set_new(req, "description", json_string(description)) != 0))
+  url = malloc(url_len);
+  if (url == NULL || (payload != NULL && (json = json_dumps(payload, JSON_COMPACT)) == NULL))
     goto cleanup;
-  payload = json_dumps(req, JSON_COMPACT);
-  url = join(h->api_base, "/rooms");
-  auth = join("Authorization: Bearer ", token);
-  curl = curl_easy_init();
-  if (payload == NULL || url == NULL || auth == NULL || curl == NULL)
+  snprintf(url, url_len, "%s%s", h->api_base, path);
+  {
+    tk_httpc_req rq = {method, url, token, json, 10000, &h->abort};
+    rc = tk_httpc_call(&text, &text_len, &status, &rq);
+  }
+  if (rc != 0)
     goto cleanup;
-  hdrs = curl_slist_append(NULL, auth);
-  if (hdrs == NULL || curl_slist_append(hdrs, "Content-Type: application/json") == NULL)
-    goto cleanup;
-  curl_easy_setopt(curl, CURLOPT_URL, url);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, h);
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   rc = TK_EINVAL;
-  if (curl_easy_perform(curl) != CURLE_OK)
-    goto cleanup;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   if (status != 200 && status != 201)
     goto cleanup;
-  resp = b.p ? json_loadb(b.p, b.n, JSON_REJECT_DUPLICATES, NULL) : NULL;
-  if (!json_is_object(resp) || !json_is_string(json_object_get(resp, "id")))
+  resp = json_loadb(text, text_len, JSON_REJECT_DUPLICATES, NULL);
+  if (!json_is_object(resp))
     goto cleanup;
   *out = resp;
   resp = NULL;
   rc = TK_OK;
 cleanup:
   json_decref(resp);
-  json_decref(req);
-  curl_slist_free_all(hdrs);
-  curl_easy_cleanup(curl);
-  free(b.p);
-  free(payload);
+  free(text);
+  free(json);
   free(url);
-  if (auth != NULL)
-    memset(auth, 0, strlen(auth));
-  free(auth);
   free(token);
+  return rc;
+}
+
+int tk_hms_create_room(tk_hms *h, json_t **out, const char *name, const char *description, int64_t now) {
+  json_t *req = json_pack("{s:s, s:s}", "name", name, "template_id", h->template_id), *resp = NULL;
+  int rc = TK_ENOMEM;
+  if (req == NULL || (description != NULL && json_object_set_new(req, "description", json_string(description)) != 0))
+    goto cleanup;
+  rc = tk_hms__call(h, &resp, "POST", "/rooms", req, now);
+  if (rc == 0 && !json_is_string(json_object_get(resp, "id")))
+    rc = TK_EINVAL;
+  if (rc == 0) {
+    *out = resp;
+    resp = NULL;
+  }
+cleanup:
+  json_decref(resp);
+  json_decref(req);
   return rc;
 }

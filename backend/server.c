@@ -30,6 +30,8 @@
 #include "provider.h"
 #include "proxy.h"
 #include "ratelimit.h"
+#include "redis_store.h"
+#include "roomcodes.h"
 #include "tokend.h"
 #include "userjwt.h"
 
@@ -57,7 +59,10 @@ struct tk_server {
   struct MHD_Daemon *d;
   MHD_socket quiesced; /* the listen socket after tk_server_drain, closed only after stopping */
   tk_verifier *verifier;
+  tk_jwks *jwks; /* AUTH_JWKS_URL, or NULL */
   tk_ratelimit *limiter; /* NULL when RATE_LIMIT_PER_MIN=0 */
+  tk_redis *redis;       /* REDIS_URL: the limit shared by every instance, or NULL */
+  tk_hmac *redis_hmac;   /* keyed with a key derived from the app secret: Redis key names */
   tk_hms *hms;
   tk_mint_key key;
   tk_hmac *app_hmac; /* keyed with the app secret: signs tokens */
@@ -72,7 +77,7 @@ struct tk_server {
   unsigned port;
 };
 
-enum route { R_NONE, R_HEALTHZ, R_READYZ, R_CONFIG, R_ROOMS, R_TOKEN };
+enum route { R_NONE, R_HEALTHZ, R_READYZ, R_CONFIG, R_ROOMS, R_TOKEN, R_CODES };
 
 typedef struct req {
   enum route route;
@@ -93,6 +98,7 @@ typedef struct req {
   struct MHD_Connection *conn;
   json_t *pending;       /* the validated body, owned */
   json_t *upstream_room; /* 100ms's answer, owned */
+  json_t *upstream_codes; /* the room's codes from 100ms, owned */
   int upstream_rc, upstream_done;
   int drain_seen; /* 0 = not looked yet, 1 = serving, 2 = draining: one answer per request */
   int must_close; /* the request's framing cannot be trusted: answer, then close the connection */
@@ -112,6 +118,7 @@ static const struct route_def routes[] = {
     [R_CONFIG] = {"/api/config", "GET, HEAD", 0},
     [R_ROOMS] = {"/api/rooms", "POST", 1},
     [R_TOKEN] = {"/api/rooms/:room_id/token", "POST", 1},
+    [R_CODES] = {"/api/rooms/:room_id/codes", "GET, HEAD", 0},
 };
 
 static double monotonic(void) {
@@ -316,13 +323,13 @@ static enum route match(const char *url, req *r, tk_provider provider) {
     return R_NONE;
   seg = url + sizeof prefix - 1;
   slash = strchr(seg, '/');
-  if (slash == NULL || slash == seg || strcmp(slash, "/token") != 0)
+  if (slash == NULL || slash == seg || (strcmp(slash, "/token") != 0 && strcmp(slash, "/codes") != 0))
     return R_NONE;
   /* The id is checked after authentication, so unauthenticated callers learn nothing from a 400. */
   r->room_ok = tk_provider_room_valid(provider, seg, (size_t)(slash - seg));
   if (r->room_ok)
     memcpy(r->room, seg, (size_t)(slash - seg)); /* at most TK_ROOM_MAX, zeroed after */
-  return R_TOKEN;
+  return strcmp(slash, "/token") == 0 ? R_TOKEN : R_CODES;
 }
 
 /* ---- framing: what a proxy in front could read differently from us is refused ------------------ */
@@ -560,14 +567,14 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
   r->route = match(url, r, s->cfg->provider);
   rd = &routes[r->route];
   note_client(s, c, r);
-  if (r->route == R_NONE || (r->route == R_ROOMS && s->cfg->provider != TK_PROVIDER_HMS))
+  if (r->route == R_NONE || ((r->route == R_ROOMS || r->route == R_CODES) && s->cfg->provider != TK_PROVIDER_HMS))
     return fail(s, c, r, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint");
   if (strcmp(method, "OPTIONS") == 0 && s->cfg->n_cors > 0)
     return preflight(s, c, r, rd);
   if (rd->post ? strcmp(method, "POST") != 0 : strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
     return fail_with(s, c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed", "Allow",
                      rd->allow);
-  if (!rd->post)
+  if (!rd->post && r->route != R_CODES)
     return MHD_YES;
 
   if (!authenticate(s, c, r, &ret))
@@ -575,7 +582,13 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
   if (r->route == R_ROOMS && !r->user.can_create_rooms)
     return fail(s, c, r, MHD_HTTP_FORBIDDEN, "forbidden", "this user may not create rooms");
   if (s->limiter != NULL) {
-    wait = tk_ratelimit_take(s->limiter, r->user.sub, strlen(r->user.sub), monotonic());
+    /* With Redis, the limit is global; without it (or while it is away, by default) per instance. */
+    wait = s->redis != NULL ? tk_redis_take(s->redis, r->user.sub, strlen(r->user.sub), monotonic()) : TK_EUNAVAIL;
+    if (wait == TK_EUNAVAIL && s->redis != NULL && s->cfg->redis_deny)
+      return fail_with(s, c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "limiter_unavailable",
+                       "the shared rate limiter cannot be reached", "Retry-After", "1");
+    if (wait == TK_EUNAVAIL)
+      wait = tk_ratelimit_take(s->limiter, r->user.sub, strlen(r->user.sub), monotonic());
     if (wait > 0) {
       char secs[16];
       snprintf(secs, sizeof secs, "%d", wait);
@@ -583,6 +596,8 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
                        secs);
     }
   }
+  if (!rd->post)
+    return MHD_YES;
   if (!is_json(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
     return fail(s, c, r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                 "Content-Type must be application/json");
@@ -601,6 +616,10 @@ static enum MHD_Result handle_healthz(tk_server *s, struct MHD_Connection *c, re
 static enum MHD_Result handle_readyz(tk_server *s, struct MHD_Connection *c, req *r) {
   if (draining(s, r))
     return respond_pairs(s, c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "status", "draining", NULL, NULL, NULL, NULL);
+  /* Redis away: still serving with the local limiter (ready, degraded), or refusing (not ready). */
+  if (s->redis != NULL && !tk_redis_healthy(s->redis))
+    return respond_pairs(s, c, r, s->cfg->redis_deny ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK, "status",
+                         "degraded", NULL, NULL, NULL, NULL);
   return respond_pairs(s, c, r, MHD_HTTP_OK, "status", "ready", NULL, NULL, NULL, NULL);
 }
 
@@ -712,8 +731,7 @@ static enum MHD_Result handle_token(tk_server *s, struct MHD_Connection *c, req 
     ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_ttl", "ttl_seconds must be positive");
   else if (ttl_j != NULL && json_integer_value(ttl_j) > cfg->max_ttl)
     ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "ttl_too_large", "ttl_seconds is above the maximum");
-  else if (!tk_config_has(cfg->allowed_roles, cfg->n_allowed, role) ||
-           (tk_config_has(cfg->privileged_roles, cfg->n_privileged, role) && !tk_user_has_role(&r->user, role)))
+  else if (!tk_role_permitted(cfg, &r->user, role))
     ret = fail(s, c, r, MHD_HTTP_FORBIDDEN, "role_not_allowed", "this user may not join with that role");
   else if (!tk_user_may_join(&r->user, r->room))
     ret = fail(s, c, r, MHD_HTTP_FORBIDDEN, "room_not_allowed", "this user may not join that room");
@@ -747,12 +765,23 @@ static int room_name_valid(const char *s) {
 
 /* The 100ms call runs on its own thread while the connection is suspended, so a slow upstream never
    holds one of the few HTTP worker threads. The thread must not touch `r` after resuming. */
-static void *create_room_job(void *arg) {
+static void *upstream_job(void *arg) {
   req *r = arg;
   tk_server *s = r->server;
   json_t *body = r->pending;
-  r->upstream_rc = tk_hms_create_room(s->hms, &r->upstream_room, json_string_value(json_object_get(body, "name")),
-                                      json_string_value(json_object_get(body, "description")), wall());
+  if (r->route == R_CODES) {
+    r->upstream_rc = tk_roomcodes_fetch(s->hms, &r->upstream_codes, r->room, 0, wall());
+  } else {
+    r->upstream_rc = tk_hms_create_room(s->hms, &r->upstream_room, json_string_value(json_object_get(body, "name")),
+                                        json_string_value(json_object_get(body, "description")), wall());
+    /* The codes are made with the room, so a Prebuilt client can join by code straight away. */
+    if (r->upstream_rc == 0) {
+      const char *id = json_string_value(json_object_get(r->upstream_room, "id"));
+      r->upstream_rc = tk_provider_room_valid(TK_PROVIDER_HMS, id, strlen(id))
+                           ? tk_roomcodes_fetch(s->hms, &r->upstream_codes, id, 1, wall())
+                           : TK_EINVAL;
+    }
+  }
   r->upstream_done = 1;
   MHD_resume_connection(r->conn);
   tk_hmac_thread_done(s->app_hmac); /* tk_server_free may free it as soon as the count drops */
@@ -760,7 +789,7 @@ static void *create_room_job(void *arg) {
   return NULL;
 }
 
-static enum MHD_Result start_create_room(tk_server *s, struct MHD_Connection *c, req *r, json_t *body) {
+static enum MHD_Result start_upstream(tk_server *s, struct MHD_Connection *c, req *r, json_t *body) {
   pthread_attr_t attr;
   pthread_t t;
   int rc;
@@ -776,7 +805,7 @@ static enum MHD_Result start_create_room(tk_server *s, struct MHD_Connection *c,
   MHD_suspend_connection(c);
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  rc = pthread_create(&t, &attr, create_room_job, r);
+  rc = pthread_create(&t, &attr, upstream_job, r);
   pthread_attr_destroy(&attr);
   if (rc != 0) {
     MHD_resume_connection(c);
@@ -786,19 +815,44 @@ static enum MHD_Result start_create_room(tk_server *s, struct MHD_Connection *c,
   return MHD_YES;
 }
 
-/* 201 {"id","name"}: the id is whatever JSON value 100ms gave, so this one is built with jansson. */
-static enum MHD_Result respond_created(tk_server *s, struct MHD_Connection *c, req *r) {
-  json_t *doc = json_pack("{s:O, s:O}", "id", json_object_get(r->upstream_room, "id"), "name",
-                          json_object_get(r->pending, "name"));
+/* Sends doc (taken; NULL answers 500) as the body. */
+static enum MHD_Result respond_doc(tk_server *s, struct MHD_Connection *c, req *r, unsigned status, json_t *doc) {
   char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
   tk_jsonw w = tk_jsonw_over(text, text != NULL ? strlen(text) : 0);
   enum MHD_Result ret;
   w.n = w.cap;
   w.failed = text == NULL;
-  ret = respond(s, c, r, MHD_HTTP_CREATED, &w, NULL, NULL);
+  ret = respond(s, c, r, status, &w, NULL, NULL);
   free(text);
   json_decref(doc);
   return ret;
+}
+
+/* 201 {"id","name","codes"}: the id is whatever JSON value 100ms gave; codes only for the roles this
+   user may take, so a guest never sees the host's code. */
+static enum MHD_Result respond_created(tk_server *s, struct MHD_Connection *c, req *r) {
+  return respond_doc(s, c, r, MHD_HTTP_CREATED,
+                     json_pack("{s:O, s:O, s:o*}", "id", json_object_get(r->upstream_room, "id"), "name",
+                               json_object_get(r->pending, "name"), "codes",
+                               tk_roomcodes_for_user(s->cfg, &r->user, r->upstream_codes)));
+}
+
+/* GET /api/rooms/:room_id/codes: for users holding a privileged role, the codes of the roles they may take. */
+static enum MHD_Result handle_codes(tk_server *s, struct MHD_Connection *c, req *r) {
+  if (r->upstream_done) {
+    if (r->upstream_rc != 0)
+      return fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error", "the 100ms API did not return the room codes");
+    return respond_doc(s, c, r, MHD_HTTP_OK,
+                       json_pack("{s:s, s:o*}", "room_id", r->room, "codes",
+                                 tk_roomcodes_for_user(s->cfg, &r->user, r->upstream_codes)));
+  }
+  if (!r->room_ok)
+    return fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_room_id", "room id must be 24 lowercase hex characters");
+  if (!tk_user_privileged(s->cfg, &r->user))
+    return fail(s, c, r, MHD_HTTP_FORBIDDEN, "forbidden", "only users with a privileged role may list room codes");
+  if (!tk_user_may_join(&r->user, r->room))
+    return fail(s, c, r, MHD_HTTP_FORBIDDEN, "room_not_allowed", "this user may not join that room");
+  return start_upstream(s, c, r, NULL);
 }
 
 static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req *r) {
@@ -809,7 +863,7 @@ static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req 
 
   if (r->upstream_done) { /* called again after create_room_job resumed the connection */
     if (r->upstream_rc != 0)
-      return fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error", "the 100ms API did not create the room");
+      return fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error", "the 100ms API did not create the room or its codes");
     return respond_created(s, c, r);
   }
   body = parse_body(s, c, r, keys, &ret);
@@ -826,7 +880,7 @@ static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req 
   else if (desc_j != NULL && json_string_length(desc_j) > ROOM_DESCRIPTION_MAX)
     ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_description", "description is longer than 500 bytes");
   else
-    return start_create_room(s, c, r, body); /* takes body */
+    return start_upstream(s, c, r, body); /* takes body */
   json_decref(body);
   return ret;
 }
@@ -845,6 +899,8 @@ static enum MHD_Result dispatch(tk_server *s, struct MHD_Connection *c, req *r) 
     return handle_rooms(s, c, r);
   case R_TOKEN:
     return handle_token(s, c, r);
+  case R_CODES:
+    return handle_codes(s, c, r);
   case R_NONE:
     break;
   }
@@ -925,6 +981,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
   tk_user_clear(&r->user);
   json_decref(r->pending);
   json_decref(r->upstream_room);
+  json_decref(r->upstream_codes);
   if (r->body != r->body_inline)
     free(r->body);
   free(r);
@@ -979,6 +1036,38 @@ static int errf(char *err, size_t n, const char *msg) {
   return TK_EINVAL;
 }
 
+static void redis_log(void *ctx, int level, const char *msg) {
+  tk_log_event(ctx, level, msg);
+}
+
+/* Nothing is connected here: Redis may come up after tokend, and the fallback policy covers the gap. */
+static int start_redis(tk_server *s, const tk_config *cfg) {
+  static const char label[] = "tokend/redis-key/v1";
+  unsigned char derived[32];
+  tk_redis_opts o = {0};
+  int rc = tk_hmac_sign(s->app_hmac, derived, label, sizeof label - 1);
+  if (rc == 0)
+    rc = tk_hmac_new(&s->redis_hmac, derived, sizeof derived);
+  OPENSSL_cleanse(derived, sizeof derived);
+  if (rc != 0)
+    return rc;
+  o.url = cfg->redis_url;
+  o.password = cfg->redis_password;
+  o.timeout_ms = cfg->redis_timeout_ms;
+  o.conns = cfg->threads + 4; /* the HTTP workers, and room creations fetching the management token */
+  o.per_min = cfg->rate_per_min;
+  o.burst = cfg->rate_burst;
+  /* Tokens leased and not spent are lost to the limit: at most a hundredth of the burst per lease. */
+  o.lease_max = cfg->rate_burst / 100 < 1 ? 1 : cfg->rate_burst / 100 < cfg->lease_max ? cfg->rate_burst / 100 : cfg->lease_max;
+  o.keyer = s->redis_hmac;
+  o.log = redis_log;
+  o.log_ctx = (void *)cfg;
+  rc = tk_redis_new(&s->redis, &o);
+  if (rc == 0)
+    tk_hms_set_store(s->hms, tk_redis_token_store(s->redis));
+  return rc;
+}
+
 int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err_len) {
   tk_server *s = calloc(1, sizeof *s);
   struct sockaddr_in sin;
@@ -1015,9 +1104,21 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
       goto fail;
     }
   }
-  rc = tk_verifier_new(&s->verifier, cfg->alg, cfg->jwt_secret, cfg->jwt_secret_len, cfg->jwt_pem, cfg->jwt_pem_len,
-                       cfg->issuer, cfg->audience, cfg->leeway);
-  if (rc != 0) {
+  if (cfg->jwks_url != NULL) {
+    /* A first fetch now, so the first requests do not wait for it; a failure is not fatal (the
+       identity provider may be briefly away): every unknown key id tries again, at most once per
+       AUTH_JWKS_REFRESH_SECONDS. */
+    rc = tk_jwks_new(&s->jwks, cfg->jwks_url, cfg->jwks_refresh, cfg->jwks_max_age, 3000, NULL);
+    if (rc == 0 && tk_jwks_refresh(s->jwks) != 0)
+      tk_log_event(cfg, TK_LOG_WARN, "AUTH_JWKS_URL: could not fetch the keys; will retry when a token arrives");
+    if (rc == 0)
+      rc = tk_verifier_new_jwks(&s->verifier, s->jwks, cfg->issuer, cfg->audience, cfg->leeway);
+    if (rc != 0) {
+      errf(err, err_len, "out of memory");
+      goto fail;
+    }
+  } else if ((rc = tk_verifier_new(&s->verifier, cfg->alg, cfg->jwt_secret, cfg->jwt_secret_len, cfg->jwt_pem,
+                                   cfg->jwt_pem_len, cfg->issuer, cfg->audience, cfg->leeway)) != 0) {
     errf(err, err_len, "AUTH_JWT_PUBLIC_KEY_FILE: not a PEM public key for AUTH_JWT_ALG (RSA >= 2048 bits or EC P-256)");
     goto fail;
   }
@@ -1032,6 +1133,10 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
   if (cfg->provider == TK_PROVIDER_HMS &&
       tk_hms_new(&s->hms, &s->key, cfg->api_base, cfg->template_id, tk_random_openssl, NULL) != 0) {
     errf(err, err_len, "out of memory");
+    goto fail;
+  }
+  if (cfg->redis_url != NULL && start_redis(s, cfg) != 0) {
+    errf(err, err_len, "REDIS_URL: could not set up the Redis client");
     goto fail;
   }
 
@@ -1152,8 +1257,11 @@ void tk_server_free(tk_server *s) {
   if (s->quiesced != MHD_INVALID_SOCKET)
     close(s->quiesced);
   tk_hms_free(s->hms);
+  tk_redis_free(s->redis); /* after the store's last user */
+  tk_hmac_free(s->redis_hmac);
   tk_ratelimit_free(s->limiter);
   tk_verifier_free(s->verifier);
+  tk_jwks_free(s->jwks);
   tk_hmac_free(s->app_hmac);
   tk_hmac_free(s->log_hmac);
   pthread_mutex_destroy(&s->conns_mu);

@@ -20,6 +20,7 @@ struct tk_verifier {
   tk_alg alg;
   tk_hmac *hmac; /* HS256 */
   EVP_PKEY *pkey;
+  tk_jwks *jwks; /* keys by kid instead of one fixed key; borrowed */
   char *iss, *aud;
   int64_t leeway;
   /* base64url of the two canonical headers for `alg`, {"alg":"<ALG>","typ":"JWT"} and
@@ -51,6 +52,26 @@ static int key_fits(EVP_PKEY *pkey, tk_alg alg) {
            EVP_PKEY_get_group_name(pkey, group, sizeof group, &glen) == 1 && strcmp(group, "prime256v1") == 0;
   }
   return 0;
+}
+
+static int set_claims(tk_verifier *v, const char *iss, const char *aud) {
+  v->iss = iss != NULL ? strdup(iss) : NULL;
+  v->aud = aud != NULL ? strdup(aud) : NULL;
+  return (iss != NULL && v->iss == NULL) || (aud != NULL && v->aud == NULL) ? TK_ENOMEM : TK_OK;
+}
+
+int tk_verifier_new_jwks(tk_verifier **out, tk_jwks *jwks, const char *iss, const char *aud, int64_t leeway) {
+  tk_verifier *v = calloc(1, sizeof *v);
+  if (v == NULL)
+    return TK_ENOMEM;
+  v->jwks = jwks;
+  v->leeway = leeway;
+  if (set_claims(v, iss, aud) != 0) {
+    tk_verifier_free(v);
+    return TK_ENOMEM;
+  }
+  *out = v;
+  return TK_OK;
 }
 
 int tk_verifier_new(tk_verifier **out, tk_alg alg, const unsigned char *secret, size_t secret_len,
@@ -88,10 +109,8 @@ int tk_verifier_new(tk_verifier **out, tk_alg alg, const unsigned char *secret, 
     if (v->pkey == NULL || !key_fits(v->pkey, alg))
       goto cleanup;
   }
-  rc = TK_ENOMEM;
-  v->iss = iss != NULL ? strdup(iss) : NULL;
-  v->aud = aud != NULL ? strdup(aud) : NULL;
-  if ((iss != NULL && v->iss == NULL) || (aud != NULL && v->aud == NULL))
+  rc = set_claims(v, iss, aud);
+  if (rc != 0)
     goto cleanup;
   *out = v;
   v = NULL;
@@ -148,6 +167,32 @@ cleanup:
   return ok;
 }
 
+/* Ed25519 signs the message itself: no digest is named. */
+static int verify_eddsa(EVP_PKEY *pkey, const unsigned char *sig, size_t sig_len, const char *msg, size_t n) {
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  int ok = 0;
+  if (md == NULL || sig_len != 64)
+    goto cleanup;
+  if (EVP_DigestVerifyInit(md, NULL, NULL, NULL, pkey) == 1)
+    ok = EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)msg, n) == 1;
+cleanup:
+  EVP_MD_CTX_free(md);
+  return ok;
+}
+
+static int pkey_signature_ok(tk_jwk_alg alg, EVP_PKEY *pkey, const unsigned char *sig, size_t sig_len,
+                             const char *msg, size_t n) {
+  switch (alg) {
+  case TK_JWK_RS256:
+    return verify_pkey(pkey, sig, sig_len, msg, n);
+  case TK_JWK_ES256:
+    return verify_es256(pkey, sig, sig_len, msg, n);
+  case TK_JWK_EDDSA:
+    return verify_eddsa(pkey, sig, sig_len, msg, n);
+  }
+  return 0;
+}
+
 static int signature_ok(const tk_verifier *v, const unsigned char *sig, size_t sig_len, const char *msg, size_t n) {
   unsigned char mac[32];
   switch (v->alg) {
@@ -156,11 +201,39 @@ static int signature_ok(const tk_verifier *v, const unsigned char *sig, size_t s
       return 0;
     return CRYPTO_memcmp(mac, sig, sizeof mac) == 0;
   case TK_ALG_RS256:
-    return verify_pkey(v->pkey, sig, sig_len, msg, n);
+    return pkey_signature_ok(TK_JWK_RS256, v->pkey, sig, sig_len, msg, n);
   case TK_ALG_ES256:
-    return verify_es256(v->pkey, sig, sig_len, msg, n);
+    return pkey_signature_ok(TK_JWK_ES256, v->pkey, sig, sig_len, msg, n);
   }
   return 0;
+}
+
+/* JWKS mode: the header names the key and the algorithm; both must fit a key in the set. Returns a
+   new key reference, or NULL with *reason set. */
+static EVP_PKEY *jwks_key_for(const tk_verifier *v, const json_t *hdr, tk_jwk_alg *alg, const char **reason) {
+  static const char *const names[] = {"RS256", "ES256", "EdDSA"};
+  const char *a = json_string_value(json_object_get(hdr, "alg"));
+  const char *kid = json_string_value(json_object_get(hdr, "kid"));
+  EVP_PKEY *pkey;
+  int found = 0;
+  for (int i = 0; a != NULL && i < 3; i++) {
+    if (strcmp(a, names[i]) == 0) {
+      *alg = (tk_jwk_alg)i;
+      found = 1;
+    }
+  }
+  if (!found) {
+    *reason = "token algorithm not accepted";
+    return NULL;
+  }
+  if (kid == NULL || kid[0] == '\0' || strlen(kid) > 256) {
+    *reason = "token has no key id (kid)";
+    return NULL;
+  }
+  pkey = tk_jwks_key(v->jwks, kid, *alg);
+  if (pkey == NULL)
+    *reason = "token signing key not found";
+  return pkey;
 }
 
 /* Decodes one base64url segment as a JSON object, rejecting duplicate keys. */
@@ -260,6 +333,8 @@ int tk_verifier_check(const tk_verifier *v, tk_user *out, const char **reason, c
   size_t sig_len = 0;
   json_t *hdr = NULL;
   const json_t *alg;
+  EVP_PKEY *jwk = NULL;
+  tk_jwk_alg jwk_alg = TK_JWK_RS256;
   int rc = TK_EINVAL;
   memset(out, 0, sizeof *out);
   *reason = "malformed token";
@@ -271,24 +346,29 @@ int tk_verifier_check(const tk_verifier *v, tk_user *out, const char **reason, c
     return TK_EINVAL;
   /* Almost every token carries one of the two canonical headers; recognising their exact bytes saves
      a decode and a JSON parse. Anything else is parsed and checked in full. */
-  if (!is_canonical_header(v, token, (size_t)(dot1 - token))) {
+  if (v->jwks != NULL || !is_canonical_header(v, token, (size_t)(dot1 - token))) {
     hdr = decode_json(token, (size_t)(dot1 - token));
     if (hdr == NULL)
       goto cleanup;
     alg = json_object_get(hdr, "alg");
-    /* Exactly the configured algorithm: this refuses "none", HS512 for HS256 and RS256->HS256 confusion. */
-    if (!json_is_string(alg) || strcmp(json_string_value(alg), alg_names[v->alg]) != 0) {
-      *reason = "token algorithm not accepted";
-      goto cleanup;
-    }
     if (json_object_get(hdr, "crit") != NULL) {
       *reason = "token has critical header extensions";
+      goto cleanup;
+    }
+    if (v->jwks != NULL) {
+      jwk = jwks_key_for(v, hdr, &jwk_alg, reason);
+      if (jwk == NULL)
+        goto cleanup;
+    /* Exactly the configured algorithm: this refuses "none", HS512 for HS256 and RS256->HS256 confusion. */
+    } else if (!json_is_string(alg) || strcmp(json_string_value(alg), alg_names[v->alg]) != 0) {
+      *reason = "token algorithm not accepted";
       goto cleanup;
     }
   }
   if (tk_b64url_decode(sig, &sig_len, dot2 + 1, n - (size_t)(dot2 + 1 - token)) != 0)
     goto cleanup;
-  if (!signature_ok(v, sig, sig_len, token, (size_t)(dot2 - token))) {
+  if (jwk != NULL ? !pkey_signature_ok(jwk_alg, jwk, sig, sig_len, token, (size_t)(dot2 - token))
+                  : !signature_ok(v, sig, sig_len, token, (size_t)(dot2 - token))) {
     *reason = "token signature invalid";
     goto cleanup;
   }
@@ -297,6 +377,7 @@ int tk_verifier_check(const tk_verifier *v, tk_user *out, const char **reason, c
     goto cleanup;
   rc = check_claims(v, out, reason, now);
 cleanup:
+  EVP_PKEY_free(jwk);
   json_decref(hdr);
   if (rc != 0)
     tk_user_clear(out);

@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+#include "jwks.h"
+
 #define TK_USER_ID_MAX 256 /* longest accepted `sub`, in bytes */
 #define TK_TOKEN_MAX 8192  /* longest accepted user token, in bytes */
 
@@ -30,6 +32,9 @@ int tk_alg_parse(tk_alg *out, const char *name);
    Returns 0, TK_EINVAL (wrong key for the algorithm) or TK_ENOMEM. */
 int tk_verifier_new(tk_verifier **out, tk_alg alg, const unsigned char *secret, size_t secret_len,
                     const char *pem, size_t pem_len, const char *iss, const char *aud, int64_t leeway);
+/* A verifier for tokens signed by the keys in jwks (borrowed; must outlive the verifier): the header
+   names the key ("kid") and an algorithm that fits it (RS256, ES256 or EdDSA); nothing else is taken. */
+int tk_verifier_new_jwks(tk_verifier **out, tk_jwks *jwks, const char *iss, const char *aud, int64_t leeway);
 void tk_verifier_free(tk_verifier *v);
 
 /* Verifies token[0..n) at time `now`. On success fills *out (release with tk_user_clear) and returns 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Integration tests for tokend: the real binary, raw sockets on 127.0.0.1, standard library only.
 
-usage: integration.py PATH/TO/tokend SUITE    (SUITE: http auth limits tls drain rooms framing)
+usage: integration.py PATH/TO/tokend SUITE    (SUITE: http auth limits tls drain rooms framing jwks redis)
 
 Every case starts from a known server configuration, talks HTTP/1.1 over a plain socket (or TLS with a
 throwaway certificate made by the openssl CLI), and checks what a client would see. Each server is
@@ -888,18 +888,67 @@ def keepalive_drain_round(clients=16):
     return sum(answered)
 
 
+TEMPLATE_ROLES = ("host", "guest", "viewer", "broadcaster")
+
+
+def fake_code(room_id, role):
+    """A room code of 100ms's shape (3-4-3 lower-case letters), derived from the room and the role."""
+    h = hashlib.sha256(("%s/%s" % (room_id, role)).encode()).digest()
+    letters = "".join(chr(ord("a") + b % 26) for b in h[:10])
+    return "%s-%s-%s" % (letters[:3], letters[3:7], letters[7:])
+
+
 class FakeHms(httpserver.BaseHTTPRequestHandler):
-    """A loopback stand-in for the 100ms REST API: checks the management token, records the request."""
+    """A loopback stand-in for the 100ms REST API (rooms, room codes) and for the auth service Prebuilt
+    calls to turn a room code into a token: checks the management token, records the request."""
     records = []
+    codes = {}  # code -> {"room_id", "role", "enabled"}
     arrived = threading.Event()  # a "slow-upstream" request is being held
     release = threading.Event()
+    fail_codes = False
 
     def log_message(self, *args):
         pass
 
+    def reply(self, status, obj):
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def room_codes(self, room_id, create):
+        if create:
+            for role in TEMPLATE_ROLES:
+                FakeHms.codes[fake_code(room_id, role)] = {"room_id": room_id, "role": role,
+                                                           "enabled": not (role == "viewer" and room_id.startswith("77"))}
+        data = [{"code": c, "room_id": v["room_id"], "role": v["role"], "enabled": v["enabled"],
+                 "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
+                for c, v in FakeHms.codes.items() if v["room_id"] == room_id]
+        return {"data": data}
+
+    def token_by_code(self, body):
+        """What Prebuilt does with a room code: no management token, the code is the credential."""
+        entry = FakeHms.codes.get(body.get("code"))
+        if entry is None or not entry["enabled"]:
+            return self.reply(404, {"message": "room code not found"})
+        now = int(time.time())
+        c = {"access_key": ACCESS_KEY, "room_id": entry["room_id"], "user_id": body.get("user_id") or "anon",
+             "role": entry["role"], "type": "app", "version": 2, "iat": now, "nbf": now, "exp": now + 3600,
+             "jti": "00000000-0000-4000-8000-000000000000"}
+        head = enc_json({"alg": "HS256", "typ": "JWT"}) + "." + enc_json(c)
+        sig = b64u(hmac.new(APP_SECRET.encode(), head.encode(), hashlib.sha256).digest())
+        return self.reply(200, {"token": head + "." + sig})
+
+    def do_GET(self):
+        self.do_POST()
+
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
-        body = json.loads(self.rfile.read(n))
+        body = json.loads(self.rfile.read(n)) if n else {}
+        if self.path == "/v2/token":
+            return self.token_by_code(body)
         auth = self.headers.get("Authorization", "")
         ok, claims_ = False, None
         try:
@@ -913,9 +962,18 @@ class FakeHms(httpserver.BaseHTTPRequestHandler):
             ok = True
         except Exception as e:  # recorded and answered 401, the test asserts on it
             claims_ = {"error": repr(e)}
-        FakeHms.records.append({"path": self.path, "body": body, "claims": claims_, "ok": ok,
-                                "content_type": self.headers.get("Content-Type")})
+        FakeHms.records.append({"path": self.path, "method": self.command, "body": body, "claims": claims_,
+                                "ok": ok, "content_type": self.headers.get("Content-Type")})
+        m = re.match(r"^/v2/room-codes/room/([0-9a-f]{24})$", self.path)
         if not ok:
+            status, reply = 401, {"error": "bad management token"}
+        elif m and FakeHms.fail_codes:
+            status, reply = 500, {"error": "codes boom"}
+        elif m:
+            status, reply = 200, self.room_codes(m.group(1), self.command == "POST")
+        elif self.command != "POST" or self.path != "/v2/rooms":
+            status, reply = 404, {"error": "no such endpoint"}
+        elif not ok:
             status, reply = 401, {"error": "bad management token"}
         elif body.get("name") == "fail-upstream":
             status, reply = 500, {"error": "boom"}
@@ -925,12 +983,7 @@ class FakeHms(httpserver.BaseHTTPRequestHandler):
             status, reply = 200, {"id": "77aa00bb11cc22dd33ee44ff", "name": "slow-upstream"}
         else:
             status, reply = 200, {"id": "6601aa00bb11cc22dd33ee44", "name": body.get("name"), "enabled": True}
-        data = json.dumps(reply).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.reply(status, reply)
 
 
 def suite_rooms():
@@ -950,15 +1003,68 @@ def suite_rooms():
         with Server(HMS_API_BASE=base) as srv:
             r = create(creator, {"name": "standup-2026", "description": "daily"})
             assert r.status == 201, r.raw
-            assert r.json() == {"id": "6601aa00bb11cc22dd33ee44", "name": "standup-2026"}
-            rec = FakeHms.records[-1]
+            room_id = "6601aa00bb11cc22dd33ee44"
+            # The codes come with the room, and only for roles this (unprivileged) creator may take:
+            # host is privileged, broadcaster is not allow-listed.
+            assert r.json() == {"id": room_id, "name": "standup-2026",
+                                "codes": [{"role": "guest", "code": fake_code(room_id, "guest")},
+                                          {"role": "viewer", "code": fake_code(room_id, "viewer")}]}, r.body
+            rec, codes_rec = FakeHms.records[-2:]
             assert rec["ok"], rec
             assert rec["path"] == "/v2/rooms"
             assert rec["body"] == {"name": "standup-2026", "description": "daily", "template_id": "tmpl_test_1"}
             assert rec["content_type"] == "application/json"
-            r = create(creator, {"name": "retro"})
+            assert codes_rec["ok"] and codes_rec["method"] == "POST", codes_rec
+            assert codes_rec["path"] == "/v2/room-codes/room/" + room_id, codes_rec
+            assert fake_code(room_id, "host") not in r.raw.decode()
+            # A creator who holds the privileged role gets the host code too.
+            host_creator = hs_token(claims(sub="host_1", can_create_rooms=True, hms_roles=["host"]))
+            r = create(host_creator, {"name": "retro"})
             assert r.status == 201, r.raw
+            assert [c["role"] for c in r.json()["codes"]] == ["host", "guest", "viewer"], r.body
             assert FakeHms.records[-1]["claims"]["jti"] == rec["claims"]["jti"], "management token is cached"
+
+            # The Prebuilt flow: the app takes the guest code from tokend's answer and joins with it
+            # (HMSPrebuilt roomCode=...), which asks the auth service for a token by that code.
+            guest_code = [c["code"] for c in r.json()["codes"] if c["role"] == "guest"][0]
+            with socket.create_connection(("127.0.0.1", fake.server_address[1]), timeout=10) as sock:
+                sock.sendall(build("POST", "/v2/token", {"Content-Type": "application/json"},
+                                   {"code": guest_code, "user_id": "user_42"}))
+                joined = read_response(sock)
+            assert joined.status == 200, joined.raw
+            jc = verify_minted(joined.json()["token"])
+            assert jc["room_id"] == room_id and jc["role"] == "guest" and jc["user_id"] == "user_42", jc
+
+            # GET /api/rooms/:id/codes: privileged users only, filtered the same way, scoped by hms_rooms.
+            def codes(token, room=room_id):
+                h = {"Authorization": "Bearer " + token} if token else {}
+                return http(srv.port, "GET", "/api/rooms/%s/codes" % room, h)
+            host_user = hs_token(claims(sub="host_2", hms_roles=["host"]))
+            n = len(FakeHms.records)
+            r = codes(host_user)
+            assert r.status == 200, r.raw
+            assert r.json() == {"room_id": room_id, "codes": [
+                {"role": "host", "code": fake_code(room_id, "host")},
+                {"role": "guest", "code": fake_code(room_id, "guest")},
+                {"role": "viewer", "code": fake_code(room_id, "viewer")}]}, r.body
+            assert FakeHms.records[-1]["method"] == "GET" and len(FakeHms.records) == n + 1
+            expect_error(codes(None), 401, "unauthenticated")
+            expect_error(codes(hs_token(claims())), 403, "forbidden")
+            expect_error(codes(hs_token(claims(can_create_rooms=True))), 403, "forbidden")
+            expect_error(codes(hs_token(claims(hms_roles=["host"], hms_rooms=["aaaaaaaaaaaaaaaaaaaaaaaa"]))), 403,
+                         "room_not_allowed")
+            expect_error(codes(host_user, room_id.upper()), 400, "bad_room_id")
+            r = http(srv.port, "POST", "/api/rooms/%s/codes" % room_id,
+                     {"Authorization": "Bearer " + host_user, "Content-Type": "application/json"}, b"{}")
+            expect_error(r, 405, "method_not_allowed")
+            assert len(FakeHms.records) == n + 1, "refused code requests must not reach 100ms"
+            # Disabled codes are left out.
+            r = codes(host_user, "77aa00bb11cc22dd33ee44ff")
+            assert r.status == 200 and r.json()["codes"] == [], r.body  # no codes made for that room yet
+            FakeHms.fail_codes = True
+            expect_error(codes(host_user), 502, "upstream_error")
+            expect_error(create(creator, {"name": "codes-fail"}), 502, "upstream_error")
+            FakeHms.fail_codes = False
             n = len(FakeHms.records)
             expect_error(create(None, {"name": "x"}), 401)
             expect_error(create(hs_token(claims()), {"name": "x"}), 403, "forbidden")
@@ -989,7 +1095,9 @@ def suite_rooms():
             FakeHms.release.set()
             t.join(30)
             assert result["r"].status == 201, result["r"].raw
-            assert result["r"].json() == {"id": "77aa00bb11cc22dd33ee44ff", "name": "slow-upstream"}
+            slow = "77aa00bb11cc22dd33ee44ff"
+            assert result["r"].json() == {"id": slow, "name": "slow-upstream", "codes": [
+                {"role": "guest", "code": fake_code(slow, "guest")}]}, result["r"].body  # viewer's is disabled
 
         # A room creation still waiting on 100ms at SIGTERM does not outlast SHUTDOWN_GRACE_SECONDS
         # (the stand-in holds it for 30 s, libcurl's own timeout is 10 s): it is abandoned and
@@ -1017,8 +1125,457 @@ def suite_rooms():
         fake.shutdown()
 
 
+# ---- JWKS: keys served by a local stand-in of an identity provider ---------------------------------
+
+def make_key(kind, path):
+    """Generates a key with the openssl CLI; returns its public JWK members (without kid)."""
+    if kind == "RSA":
+        openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", path)
+        mod = openssl("pkey", "-in", path, "-pubout").decode()
+        n = openssl("rsa", "-pubin", "-noout", "-modulus", data=mod.encode()).decode().strip().split("=", 1)[1]
+        return {"kty": "RSA", "n": b64u(bytes.fromhex(n)), "e": b64u((65537).to_bytes(3, "big"))}
+    if kind == "EC":
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path)
+        der = openssl("pkey", "-in", path, "-pubout", "-outform", "DER")
+        point = der[-65:]
+        assert point[0] == 4
+        return {"kty": "EC", "crv": "P-256", "x": b64u(point[1:33]), "y": b64u(point[33:])}
+    openssl("genpkey", "-algorithm", "ED25519", "-out", path)
+    der = openssl("pkey", "-in", path, "-pubout", "-outform", "DER")
+    return {"kty": "OKP", "crv": "Ed25519", "x": b64u(der[-32:])}
+
+
+def jwk_token(claims_, key_path, alg, kid):
+    head = {"alg": alg, "typ": "JWT"}
+    if kid is not None:
+        head["kid"] = kid
+    signing_input = enc_json(head) + "." + enc_json(claims_)
+    if alg == "EdDSA":
+        msg = os.path.join(TMP, "msg-%d" % time.monotonic_ns())
+        with open(msg, "wb") as f:
+            f.write(signing_input.encode())
+        sig = openssl("pkeyutl", "-sign", "-rawin", "-inkey", key_path, "-in", msg)
+    else:
+        sig = openssl("dgst", "-sha256", "-sign", key_path, data=signing_input.encode())
+        if alg == "ES256":
+            sig = der_to_raw_ecdsa(sig)
+    return signing_input + "." + b64u(sig)
+
+
+class FakeJwks(httpserver.BaseHTTPRequestHandler):
+    doc = {"keys": []}
+    fetched = []  # monotonic times of the GETs
+    paths = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        FakeJwks.fetched.append(time.monotonic())
+        FakeJwks.paths.append(self.path)
+        data = json.dumps(FakeJwks.doc).encode()
+        known = self.path.endswith("/.well-known/jwks.json") or self.path.endswith("/protocol/openid-connect/certs")
+        self.send_response(200 if known else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+JWKS_ENV = {"AUTH_JWT_ALG": None, "AUTH_JWT_SECRET": None}
+
+
+def suite_jwks():
+    keys = {}
+    for kid, kind in (("rsa-1", "RSA"), ("ec-1", "EC"), ("ed-1", "ED25519"), ("rsa-2", "RSA")):
+        path = os.path.join(TMP, kid + ".pem")
+        keys[kid] = (path, dict(make_key(kind, path), kid=kid, use="sig"))
+    algs = {"rsa-1": "RS256", "ec-1": "ES256", "ed-1": "EdDSA", "rsa-2": "RS256"}
+    tok = lambda kid, alg=None, c=None, key=None: jwk_token(c or claims(), keys[key or kid][0], alg or algs[kid], kid)
+    FakeJwks.doc = {"keys": [keys["rsa-1"][1], keys["ec-1"][1], keys["ed-1"][1],
+                             {"kty": "oct", "kid": "hmac-1", "k": b64u(b"x" * 32)},
+                             dict(keys["rsa-2"][1], kid="enc-1", use="enc")]}
+    fake = httpserver.ThreadingHTTPServer(("127.0.0.1", 0), FakeJwks)
+    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d/.well-known/jwks.json" % fake.server_address[1]
+    refresh = 3
+    try:
+        # Settings: the JWKS replaces the fixed key; mixing them, or leaving out the issuer, is refused.
+        for extra, var in (({"AUTH_JWT_ALG": "RS256"}, "AUTH_JWKS_URL"),
+                           ({"AUTH_JWT_SECRET": USER_SECRET}, "AUTH_JWKS_URL"),
+                           ({"AUTH_JWT_ISSUER": None}, "AUTH_JWT_ISSUER"),
+                           ({"AUTH_JWKS_URL": "http://idp.example.test/jwks"}, "AUTH_JWKS_URL"),
+                           ({"AUTH_JWKS_REFRESH_SECONDS": "0"}, "AUTH_JWKS_REFRESH_SECONDS")):
+            env = dict(JWKS_ENV, AUTH_JWKS_URL=url)
+            env.update(extra)
+            rc, _, err = run_config_error(**env)
+            assert rc == 2 and var in err, (extra, rc, err)
+
+        with Server(AUTH_JWKS_URL=url, AUTH_JWKS_REFRESH_SECONDS=str(refresh), **JWKS_ENV) as srv:
+            p = srv.port
+            assert len(FakeJwks.fetched) == 1, "one fetch at start"
+            for kid in ("rsa-1", "ec-1", "ed-1"):
+                r = post_token(p, tok(kid))
+                assert r.status == 200, (kid, r.raw)
+                assert verify_minted(r.json()["token"])["user_id"] == "user_42"
+            # The claims are checked as with a fixed key.
+            expect_error(post_token(p, tok("rsa-1", c=claims(iss="https://other.example"))), 401, "invalid_token")
+            expect_error(post_token(p, tok("ec-1", c=claims(aud="other-app"))), 401, "invalid_token")
+            expect_error(post_token(p, tok("ed-1", c=claims(exp=int(time.time()) - 60))), 401, "invalid_token")
+            # The key decides the algorithm; the token cannot choose another one or no key at all.
+            for bad in (tok("rsa-1", alg="ES256", key="ec-1"), tok("ec-1", alg="RS256", key="rsa-1"),
+                        jwk_token(claims(), keys["rsa-1"][0], "RS256", None),
+                        hs_token(claims(), header={"alg": "HS256", "typ": "JWT", "kid": "hmac-1"}, secret=b"x" * 32),
+                        hs_token(claims(), header={"alg": "HS256", "typ": "JWT", "kid": "rsa-1"})):
+                j = expect_error(post_token(p, bad), 401, "invalid_token")
+                assert j["message"] in ("token algorithm not accepted", "token has no key id (kid)",
+                                        "token signing key not found", "token signature invalid"), j
+            # A key published for encryption is not a signing key.
+            j = expect_error(post_token(p, tok("enc-1", alg="RS256", key="rsa-2")), 401, "invalid_token")
+            assert j["message"] == "token signing key not found", j
+            # Signed by another key under a known kid.
+            j = expect_error(post_token(p, tok("rsa-1", key="rsa-2")), 401, "invalid_token")
+            assert j["message"] == "token signature invalid", j
+            # Unknown kids just now fetched: refused without another fetch ("enc-1" above was one).
+            fetched = len(FakeJwks.fetched)
+            assert fetched <= 2, FakeJwks.fetched
+
+            # Rotation: rsa-1 is withdrawn and rsa-2 published. A burst of rsa-2 tokens and made-up
+            # kids costs at most one fetch per AUTH_JWKS_REFRESH_SECONDS; once the set is fetched again,
+            # rsa-2 passes and rsa-1 no longer does.
+            FakeJwks.doc = {"keys": [keys["rsa-2"][1], keys["ec-1"][1], keys["ed-1"][1]]}
+            old = tok("rsa-1")
+            ok = False
+            deadline = time.monotonic() + 4 * refresh + 10
+            while not ok and time.monotonic() < deadline:
+                for i in range(20):
+                    r = post_token(p, tok("rsa-1", key="rsa-1", c=claims()).replace(
+                        enc_json({"alg": "RS256", "typ": "JWT", "kid": "rsa-1"}),
+                        enc_json({"alg": "RS256", "typ": "JWT", "kid": "made-up-%d" % i})))
+                    expect_error(r, 401, "invalid_token")
+                r = post_token(p, tok("rsa-2"))
+                ok = r.status == 200
+                if not ok:
+                    expect_error(r, 401, "invalid_token")
+                    time.sleep(0.5)
+            assert ok, "the rotated key was never fetched"
+            j = expect_error(post_token(p, old), 401, "invalid_token")
+            assert j["message"] == "token signing key not found", j
+            assert post_token(p, tok("ec-1")).status == 200
+            gaps = [b - a for a, b in zip(FakeJwks.fetched, FakeJwks.fetched[1:])]
+            assert all(g >= refresh - 0.25 for g in gaps), ("fetched more than once per interval", gaps)
+            assert len(FakeJwks.fetched) >= fetched + 1
+            err = srv.stop()
+            assert old not in err
+
+        # Presets: AUTH_PROVIDER derives the JWKS URL (and a fixed audience) from the issuer.
+        origin = "http://127.0.0.1:%d" % fake.server_address[1]
+        realm = origin + "/realms/test"
+        with Server(AUTH_PROVIDER="keycloak", AUTH_JWT_ISSUER=realm, **JWKS_ENV) as srv:
+            assert FakeJwks.paths[-1] == "/realms/test/protocol/openid-connect/certs", FakeJwks.paths[-1]
+            assert post_token(srv.port, tok("ec-1", c=claims(iss=realm))).status == 200
+            expect_error(post_token(srv.port, tok("ec-1")), 401, "invalid_token")  # another issuer
+        supa = origin + "/auth/v1"
+        with Server(AUTH_PROVIDER="supabase", AUTH_JWT_ISSUER=supa, AUTH_JWT_AUDIENCE=None, **JWKS_ENV) as srv:
+            assert FakeJwks.paths[-1] == "/auth/v1/.well-known/jwks.json", FakeJwks.paths[-1]
+            assert post_token(srv.port, tok("ed-1", c=claims(iss=supa, aud="authenticated"))).status == 200
+            expect_error(post_token(srv.port, tok("ed-1", c=claims(iss=supa))), 401, "invalid_token")
+        for extra in ({"AUTH_PROVIDER": "okta"},
+                      {"AUTH_PROVIDER": "auth0", "AUTH_JWT_ISSUER": origin + "/", "AUTH_JWT_AUDIENCE": None},
+                      {"AUTH_PROVIDER": "firebase", "AUTH_JWT_ISSUER": origin + "/x"},
+                      {"AUTH_PROVIDER": "keycloak", "AUTH_JWT_ISSUER": None}):
+            env = dict(JWKS_ENV)
+            env.update(extra)
+            rc, _, err = run_config_error(**env)
+            assert rc == 2 and ("AUTH_PROVIDER" in err or "AUTH_JWT_ISSUER" in err), (extra, rc, err)
+
+        # The identity provider away at start: tokend starts, says so once, and takes tokens once the
+        # keys can be fetched.
+        fake.shutdown()
+        fake.server_close()
+        with Server(AUTH_JWKS_URL=url, AUTH_JWKS_REFRESH_SECONDS="1", **JWKS_ENV) as srv:
+            j = expect_error(post_token(srv.port, tok("ec-1")), 401, "invalid_token")
+            assert j["message"] == "token signing key not found", j
+            err = srv.stop()
+            assert err.count("could not fetch the keys") == 1, err
+    finally:
+        try:
+            fake.shutdown()
+        except Exception:
+            pass
+
+
+# ---- Redis: several instances sharing limits and the management token ---------------------------------
+
+class Redis:
+    """Debian's redis-server on a unix socket in a temporary directory, no persistence."""
+
+    def __init__(self, sock=None):
+        self.dir = tempfile.mkdtemp(dir=TMP, prefix="redis-")
+        self.sock = sock or os.path.join(self.dir, "redis.sock")
+        self.log = open(os.path.join(self.dir, "log"), "wb")
+        self.proc = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", self.sock, "--unixsocketperm",
+                                      "700", "--save", "", "--appendonly", "no", "--dir", self.dir],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if self.cmd("PING") == "PONG":
+                    break
+            except OSError:
+                pass
+            assert self.proc.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def cmd(self, *args):
+        """One command in RESP; returns a str, int, None or list."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(5)
+            s.connect(self.sock)
+            out = b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a.encode()), a.encode()) for a in args)
+            s.sendall(out)
+            f = s.makefile("rb")
+
+            def read():
+                line = f.readline().rstrip(b"\r\n")
+                kind, rest = line[:1], line[1:].decode()
+                if kind == b"+":
+                    return rest
+                if kind == b"-":
+                    raise AssertionError("redis error: " + rest)
+                if kind == b":":
+                    return int(rest)
+                if kind == b"$":
+                    return None if rest == "-1" else f.read(int(rest) + 2)[:-2].decode()
+                if kind == b"*":
+                    return [read() for _ in range(int(rest))]
+                raise AssertionError("bad reply %r" % line)
+            return read()
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+        self.log.close()
+
+
+class KeepAlive:
+    """Token requests on a keep-alive connection, opened again after an answer that closes it (a
+    refusal sent before the body is read closes the connection)."""
+
+    def __init__(self, port, token):
+        self.port, self.sock = port, None
+        self.req = build("POST", "/api/rooms/%s/token" % ROOM,
+                         {"Authorization": "Bearer " + token, "Content-Type": "application/json"},
+                         {"role": "guest"}, close=False)
+
+    def send(self):
+        if self.sock is None:
+            self.sock = connect(self.port)
+        self.sock.sendall(self.req)
+        r = read_response(self.sock)
+        assert r is not None, "connection closed without an answer"
+        if r.status == 429:
+            assert int(r.headers["retry-after"]) >= 1
+        if r.headers.get("connection", "").lower() == "close":
+            self.close()
+        return r.status
+
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+def keepalive_tokens(port, token, n, results):
+    """n token requests; appends each status to results."""
+    k = KeepAlive(port, token)
+    try:
+        for _ in range(n):
+            results.append(k.send())
+    finally:
+        k.close()
+
+
+def suite_redis():
+    for env, var in (({"REDIS_URL": "http://127.0.0.1:6379"}, "REDIS_URL"),
+                     ({"REDIS_URL": "redis://:hunter2@127.0.0.1:6379"}, "REDIS_URL"),
+                     ({"REDIS_URL": "redis://127.0.0.1:6379/99"}, "REDIS_URL"),
+                     ({"REDIS_URL": "unix://relative.sock"}, "REDIS_URL"),
+                     ({"REDIS_URL": "redis://127.0.0.1", "REDIS_FAILURE_POLICY": "maybe"}, "REDIS_FAILURE_POLICY")):
+        rc, _, err = run_config_error(**env)
+        assert rc == 2 and var in err and "hunter2" not in err, (env, rc, err)
+
+    fake = httpserver.ThreadingHTTPServer(("127.0.0.1", 0), FakeHms)
+    fake.handle_error = lambda *args: None
+    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    base = "http://127.0.0.1:%d/v2" % fake.server_address[1]
+    burst = 600
+    redis = Redis()
+    servers = []
+    try:
+        env = dict(REDIS_URL="unix://" + redis.sock, RATE_LIMIT_PER_MIN="1", RATE_LIMIT_BURST=str(burst),
+                   HMS_API_BASE=base, REDIS_TIMEOUT_MS="500")
+        servers = [Server(**env) for _ in range(3)]
+        ports = [srv.port for srv in servers]
+        for p in ports:
+            r = http(p, "GET", "/readyz")
+            assert r.status == 200 and r.json() == {"status": "ready"}, r.raw
+
+        # One user, requests spread round-robin over the three instances: the limit is global. Without
+        # Redis each instance would allow the whole burst (3 x 600).
+        alice = hs_token(claims(sub="alice"))
+        results = [[] for _ in ports]
+        rounds = 2 * burst
+        conns = [KeepAlive(p, alice) for p in ports]
+        t0 = time.monotonic()
+        for i in range(rounds):
+            st = conns[i % 3].send()
+            assert st in (200, 429), st
+            results[i % 3].append(st)
+        elapsed = time.monotonic() - t0
+        for k in conns:
+            k.close()
+        allowed = sum(st == 200 for res in results for st in res)
+        expected = burst + elapsed / 60.0  # the burst, and one token a minute since
+        assert abs(allowed - expected) <= 0.05 * expected, (allowed, expected)
+        assert allowed <= expected + 1, ("more than the global limit", allowed, expected)
+        assert all(any(st == 200 for st in res) and any(st == 429 for st in res) for res in results), \
+            [(res.count(200), res.count(429)) for res in results]
+
+        # Redis holds a keyed hash of the user id, never the id.
+        keys = redis.cmd("KEYS", "*")
+        assert keys and all("alice" not in k and "user_42" not in k for k in keys), keys
+
+        # The management token: minted once, used by every instance.
+        creator = hs_token(claims(can_create_rooms=True))
+        before = len(FakeHms.records)
+        for p in ports:
+            r = http(p, "POST", "/api/rooms", {"Authorization": "Bearer " + creator,
+                                               "Content-Type": "application/json"}, {"name": "shared-%d" % p})
+            assert r.status == 201, r.raw
+        jtis = {rec["claims"]["jti"] for rec in FakeHms.records[before:]}
+        assert len(jtis) == 1 and all(rec["ok"] for rec in FakeHms.records[before:]), FakeHms.records[before:]
+
+        # Redis stops while requests are in flight: every request is still answered (the local
+        # limiter takes over), each instance says so in one log line, /readyz says degraded.
+        bob = hs_token(claims(sub="bob"))
+        done = threading.Event()
+        during, errors = [], []
+
+        def load(p):
+            try:
+                while not done.is_set():
+                    keepalive_tokens(p, bob, 20, during)
+            except Exception as e:  # the test fails on it below
+                errors.append(repr(e))
+        threads = [threading.Thread(target=load, args=(p,)) for p in ports]
+        for t in threads:
+            t.start()
+        while len(during) < 60 and not errors:
+            time.sleep(0.01)
+        redis.stop()
+        n_at_stop = len(during)
+        while len(during) < n_at_stop + 150 and not errors:
+            time.sleep(0.01)
+        done.set()
+        for t in threads:
+            t.join(60)
+        assert not errors, errors
+        assert set(during) <= {200, 429} and during.count(200) > 0, set(during)
+        for p in ports:
+            r = http(p, "GET", "/readyz")
+            assert r.status == 200 and r.json() == {"status": "degraded"}, r.raw
+            assert post_token(p, hs_token(claims(sub="carol"))).status == 200
+        # Rooms still get created: the instance uses (or mints) its own management token meanwhile.
+        r = http(ports[1], "POST", "/api/rooms", {"Authorization": "Bearer " + creator,
+                                                  "Content-Type": "application/json"}, {"name": "no-redis"})
+        assert r.status == 201, r.raw
+
+        # Redis back on the same socket: the instances use it again (after at most a second).
+        redis = Redis(sock=redis.sock)
+        for p in ports:
+            deadline = time.monotonic() + 20
+            while http(p, "GET", "/readyz").json() != {"status": "ready"}:
+                assert time.monotonic() < deadline, "never ready again"
+                time.sleep(0.2)
+    except BaseException:
+        for srv in servers:
+            srv.proc.kill()
+            srv.proc.wait()
+        redis.proc.kill()
+        raise
+    finally:
+        fake.shutdown()
+    for srv in servers:
+        err = srv.stop()
+        assert err.count("redis: unreachable") == 1, err[-3000:]
+        assert err.count("redis: reachable") == 1, err[-3000:]
+        assert "alice" not in err and alice not in err
+    redis.stop()
+
+    # REDIS_PASSWORD (here from a file): the right one is ready, a wrong one is degraded, and the
+    # password never shows in the log.
+    pw_file = os.path.join(TMP, "redis-password")
+    with open(pw_file, "w") as f:
+        f.write("s3cret-redis-pass\n")
+    locked = Redis()
+    try:
+        locked.cmd("CONFIG", "SET", "requirepass", "s3cret-redis-pass")
+        with Server(REDIS_URL="unix://%s?db=2" % locked.sock, REDIS_PASSWORD_FILE=pw_file) as srv:
+            r = http(srv.port, "GET", "/readyz")
+            assert r.status == 200 and r.json() == {"status": "ready"}, r.raw
+            assert post_token(srv.port, hs_token(claims())).status == 200
+            err = srv.stop()
+            assert "s3cret" not in err
+        with Server(REDIS_URL="unix://" + locked.sock, REDIS_PASSWORD="wrong-pass") as srv:
+            r = http(srv.port, "GET", "/readyz")
+            assert r.status == 200 and r.json() == {"status": "degraded"}, r.raw
+            err = srv.stop()
+            assert "wrong-pass" not in err
+    finally:
+        locked.stop()
+
+    # REDIS_FAILURE_POLICY=deny: without Redis, token requests are refused and the instance is not ready.
+    gone = os.path.join(TMP, "no-such-redis.sock")
+    with Server(REDIS_URL="unix://" + gone, REDIS_FAILURE_POLICY="deny") as srv:
+        expect_error(post_token(srv.port, hs_token(claims())), 503, "limiter_unavailable")
+        r = http(srv.port, "GET", "/readyz")
+        assert r.status == 503 and r.json() == {"status": "degraded"}, r.raw
+        assert http(srv.port, "GET", "/healthz").status == 200
+
+    # A Redis that accepts and never answers: REDIS_TIMEOUT_MS bounds every request.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    held = []
+    stop_accept = threading.Event()
+
+    def hold():
+        silent.settimeout(0.2)
+        while not stop_accept.is_set():
+            try:
+                held.append(silent.accept()[0])
+            except OSError:
+                pass
+    t = threading.Thread(target=hold)
+    t.start()
+    try:
+        with Server(REDIS_URL="redis://127.0.0.1:%d" % silent.getsockname()[1], REDIS_TIMEOUT_MS="200") as srv:
+            for _ in range(5):
+                assert post_token(srv.port, hs_token(claims())).status == 200
+            r = http(srv.port, "GET", "/readyz")
+            assert r.status == 200 and r.json() == {"status": "degraded"}, r.raw
+    finally:
+        stop_accept.set()
+        t.join()
+        for c in held:
+            c.close()
+        silent.close()
+
+
 SUITES = {"http": suite_http, "auth": suite_auth, "limits": suite_limits, "tls": suite_tls,
-          "drain": suite_drain, "rooms": suite_rooms, "framing": suite_framing}
+          "drain": suite_drain, "rooms": suite_rooms, "framing": suite_framing,
+          "jwks": suite_jwks, "redis": suite_redis}
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[2] not in SUITES:
