@@ -26,7 +26,8 @@ static const char usage[] =
     "       tokend --check-config  report every missing or bad setting, then exit\n"
     "       tokend dev-token --sub USER_ID [--roles ROLE,...]   a user JWT for local testing\n"
     "required: PROVIDER's credentials (100ms: HMS_ACCESS_KEY, HMS_APP_SECRET, HMS_TEMPLATE_ID),\n"
-    "          AUTH_JWT_ALG, AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY_FILE, ALLOWED_ROLES\n"
+    "          login keys (AUTH_JWT_ALG with AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY_FILE, or AUTH_JWKS_URL\n"
+    "          or AUTH_PROVIDER, with AUTH_JWT_ISSUER), ALLOWED_ROLES\n"
     "see backend/README.md for every setting; prints 'listening ADDR:PORT' when ready\n";
 
 int main(int argc, char **argv) {
