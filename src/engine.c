@@ -866,6 +866,34 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
   r->nfindings = ctx->nfindings;
 }
 
+/* After the findings went through the suppressions: a rule name no rule
+ * has is an error, and a directive that suppressed nothing a note (an
+ * error with --report-unused-suppressions=error), at the name. A rule
+ * turned off for this run cannot tell, so its directives are not judged. */
+static void check_suppressions(const rl_engine *e, rl_source *src, rl_file_result *r,
+                               const rl_suppressions *sup) {
+  int unused = e->cfg.unused_suppressions;
+  for (const rl_suppress_entry *d = rl_suppress_entry_next(sup, NULL); d; d = rl_suppress_entry_next(sup, d)) {
+    uint32_t line, col;
+    rl_source_position(src, d->offset, &line, &col);
+    const rl_rule *rule = d->rule ? rl_engine_rule_find(e, d->rule) : NULL;
+    if (d->rule && !rule) {
+      r->suppression_errors++;
+      rl_file_result_note(r, RL_NOTE_ERROR, "suppression-unknown-rule", line, col,
+                          "unknown rule '%s' in %s (see roomlint --list-rules)", d->rule, d->directive);
+      continue;
+    }
+    if (d->used || unused < 0 || (rule && !rl_engine_rule_enabled(e, rule))) continue;
+    if (unused == RL_NOTE_ERROR) r->suppression_errors++;
+    if (rule)
+      rl_file_result_note(r, unused == RL_NOTE_ERROR ? RL_NOTE_ERROR : RL_NOTE_NOTE, "suppression-unused", line, col,
+                          "unused %s: no %s finding here to suppress", d->directive, d->rule);
+    else
+      rl_file_result_note(r, unused == RL_NOTE_ERROR ? RL_NOTE_ERROR : RL_NOTE_NOTE, "suppression-unused", line, col,
+                          "unused %s: no finding here to suppress", d->directive);
+  }
+}
+
 /* Bytes being parsed at once, across workers. A tree costs about twenty
  * times its source in memory, so this bounds peak memory by the files in
  * flight: a file larger than the budget parses alone. Takers are served in
@@ -1019,10 +1047,9 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
                           r->path, (unsigned long long)steps, rl_jsfile_node_count(jf), rl_jsfile_max_depth(jf));
     rl_jsfile_end(jf);
   }
-  if (ctx.nfindings) {
-    const rl_suppressions *sup = rl_suppress_parse(bytes, len, r->lang, r->arena);
-    finish_findings(&ctx, r, sup);
-  }
+  const rl_suppressions *sup = rl_suppress_parse(bytes, len, r->lang, r->arena);
+  if (ctx.nfindings) finish_findings(&ctx, r, sup);
+  check_suppressions(e, &ctx.src, r, sup);
   rl_tree_free(tree);
   if (parsing) budget_give(ws->budget, len);
 #ifdef __GLIBC__
@@ -1164,6 +1191,9 @@ static void emit(emitter *em, rl_file_result *r, int fatal) {
     else em->sum->notes++;
     if (em->fail_on != RL_SEV_NONE && f->severity >= em->fail_on) em->sum->failed = 1;
   }
+  /* An unknown rule in a suppression (or an unused one, when asked) is an error. */
+  em->sum->suppression_errors += (size_t)r->suppression_errors;
+  if (r->suppression_errors && em->fail_on != RL_SEV_NONE) em->sum->failed = 1;
   if (em->rc == 0 && em->sink->file(em->sink, r) < 0) em->rc = RL_EIO;
   rl_file_result_free(r);
 }

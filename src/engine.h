@@ -33,6 +33,9 @@ typedef struct rl_engine_config {
   const rl_severity_override *severities;    /* config severity overrides (unknown id: error) */
   size_t nseverities;
   const struct rl_baseline *baseline;        /* --baseline: its findings are suppressed "external" */
+  /* --report-unused-suppressions: 0 or RL_NOTE_NOTE a note (the default),
+   * RL_NOTE_ERROR an error that fails the run, -1 off */
+  int unused_suppressions;
   int stats;                /* --stats: a note per parsed file with its analysis steps */
   unsigned long long debug_budget; /* ROOMLINT_DEBUG_BUDGET: fixed steps per file (0: the default) */
   int has_protect;                           /* -o names an existing file: its identity, */

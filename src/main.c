@@ -39,6 +39,7 @@ typedef struct options {
   size_t max_file_size;
   double max_token_ttl;
   int no_ignore, no_prefilter, verbose, stats;
+  int unused_suppressions; /* rl_engine_config.unused_suppressions */
   const char **paths;
   size_t npaths;
   const char **owned; /* copies that list entries point into */
@@ -62,6 +63,9 @@ static void usage(FILE *out) {
         "      --baseline FILE      an earlier SARIF or JSON report: its findings are suppressed\n"
         "                           (kind \"external\") and do not fail the run\n"
         "  -v, --verbose            list skipped files and each file's client/server context\n"
+        "      --report-unused-suppressions[=LEVEL]\n"
+        "                           a roomlint-disable comment that suppresses nothing: note\n"
+        "                           (default), error (fails the run) or off\n"
         "Configuration:\n"
         "      --config FILE        read settings from FILE (default: .roomlint.yml in the first\n"
         "                           PATH if it is a directory, else in the working directory);\n"
@@ -246,7 +250,7 @@ static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
     OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
-    OPT_NOCONFIG, OPT_STATS
+    OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -262,6 +266,7 @@ static void parse_args(int argc, char **argv, options *o) {
       {"baseline", required_argument, NULL, OPT_BASELINE},
       {"config", required_argument, NULL, OPT_CONFIG},
       {"no-config", no_argument, NULL, OPT_NOCONFIG},
+      {"report-unused-suppressions", optional_argument, NULL, OPT_UNUSED_SUPPRESSIONS},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->format = "text";
@@ -294,6 +299,12 @@ static void parse_args(int argc, char **argv, options *o) {
     case OPT_NOIGNORE: o->no_ignore = 1; break;
     case OPT_NOPREFILTER: o->no_prefilter = 1; break;
     case OPT_STATS: o->stats = 1; break;
+    case OPT_UNUSED_SUPPRESSIONS:
+      if (!optarg || strcmp(optarg, "note") == 0) o->unused_suppressions = RL_NOTE_NOTE;
+      else if (strcmp(optarg, "error") == 0) o->unused_suppressions = RL_NOTE_ERROR;
+      else if (strcmp(optarg, "off") == 0) o->unused_suppressions = -1;
+      else die_usage("--report-unused-suppressions: '%s' is not one of note, error, off", optarg);
+      break;
     case 'v': o->verbose = 1; break;
     case OPT_TTL:
       if (rl_config_parse_ttl(optarg, &o->max_token_ttl) < 0)
@@ -433,6 +444,7 @@ int main(int argc, char **argv) {
   cfg.fail_on = o.fail_on;
   cfg.verbose = o.verbose;
   cfg.stats = o.stats;
+  cfg.unused_suppressions = o.unused_suppressions;
   cfg.debug_budget = debug_budget();
 
   rl_engine *e = NULL;

@@ -26,6 +26,7 @@ typedef struct rl_summary {
   size_t suppressed;
   size_t parse_errors;          /* files with syntax errors (still scanned) */
   size_t analysis_stopped;      /* files whose work budget ran out (not fully checked) */
+  size_t suppression_errors;    /* unknown rules (and, if asked, unused ones) in suppression comments */
   double seconds;
   int failed;                   /* a finding at or above --fail-on exists */
 } rl_summary;
