@@ -40,6 +40,7 @@ typedef struct options {
   double max_token_ttl;
   int no_ignore, no_prefilter, verbose, stats;
   int unused_suppressions; /* rl_engine_config.unused_suppressions */
+  int force_exclude, print_config;
   const char **paths;
   size_t npaths;
   const char **owned; /* copies that list entries point into */
@@ -53,7 +54,7 @@ static void usage(FILE *out) {
   fputs("Usage: roomlint [OPTIONS] [PATH...]\n"
         "Finds leaked video-chat credentials, client-side token minting, unauthenticated token\n"
         "routes, long-lived tokens and plain-HTTP endpoints in JS/TS code and dotenv files.\n"
-        "PATH defaults to '.'; files named explicitly are always scanned.\n"
+        "PATH defaults to '.'; files named explicitly are scanned unless --force-exclude.\n"
         "\n"
         "Output:\n"
         "  -f, --format FORMAT      text (default), json, sarif or html\n"
@@ -67,10 +68,10 @@ static void usage(FILE *out) {
         "                           a roomlint-disable comment that suppresses nothing: note\n"
         "                           (default), error (fails the run) or off\n"
         "Configuration:\n"
-        "      --config FILE        read settings from FILE (default: .roomlint.yml in the first\n"
-        "                           PATH if it is a directory, else in the working directory);\n"
-        "                           command-line flags override it\n"
+        "      --config FILE        read settings from FILE (default: the .roomlint.yml found from\n"
+        "                           each PATH up to the repository root); flags override it\n"
         "      --no-config          do not read a .roomlint.yml\n"
+        "      --print-config       print the merged settings and where each comes from, then exit\n"
         "Rules:\n"
         "      --rules DIR          load a rule pack (*.scm tree-sitter queries); repeatable\n"
         "      --enable RULE        turn a rule on (repeatable, or comma-separated)\n"
@@ -80,6 +81,7 @@ static void usage(FILE *out) {
         "      --explain RULE       print a rule's documentation\n"
         "Files:\n"
         "      --no-ignore          scan everything: no default ignored directories, no ignore files\n"
+        "      --force-exclude      apply ignore files and the config's ignore: to named PATHs too\n"
         "      --max-file-size N    skip files larger than N bytes (default 5242880; K and M suffixes)\n"
         "  -j, --jobs N             worker threads (default: number of online cores)\n"
         "      --no-prefilter       run every rule on every file (slower; for checking the prefilter)\n"
@@ -250,7 +252,7 @@ static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
     OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
-    OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS
+    OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS, OPT_FORCE_EXCLUDE, OPT_PRINT_CONFIG
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -267,6 +269,8 @@ static void parse_args(int argc, char **argv, options *o) {
       {"config", required_argument, NULL, OPT_CONFIG},
       {"no-config", no_argument, NULL, OPT_NOCONFIG},
       {"report-unused-suppressions", optional_argument, NULL, OPT_UNUSED_SUPPRESSIONS},
+      {"force-exclude", no_argument, NULL, OPT_FORCE_EXCLUDE},
+      {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->format = "text";
@@ -299,6 +303,8 @@ static void parse_args(int argc, char **argv, options *o) {
     case OPT_NOIGNORE: o->no_ignore = 1; break;
     case OPT_NOPREFILTER: o->no_prefilter = 1; break;
     case OPT_STATS: o->stats = 1; break;
+    case OPT_FORCE_EXCLUDE: o->force_exclude = 1; break;
+    case OPT_PRINT_CONFIG: o->print_config = 1; break;
     case OPT_UNUSED_SUPPRESSIONS:
       if (!optarg || strcmp(optarg, "note") == 0) o->unused_suppressions = RL_NOTE_NOTE;
       else if (strcmp(optarg, "error") == 0) o->unused_suppressions = RL_NOTE_ERROR;
@@ -351,23 +357,65 @@ static int explain(const rl_engine *e, const char *id) {
   return EXIT_CLEAN;
 }
 
-/* --config FILE, else .roomlint.yml in the first PATH if it is a
- * directory, else in the working directory. *out stays NULL if none. */
-static int load_config(const options *o, rl_config **out) {
+/* An absolute path as shown: relative to the working directory when below it. */
+static char *shown_path(char *abs) {
+  char cwd[4096];
+  size_t n = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+  if (n > 1 && strncmp(abs, cwd, n) == 0 && abs[n] == '/') {
+    char *rel = rl_xstrdup(abs + n + 1);
+    free(abs);
+    return rel;
+  }
+  return abs;
+}
+
+/* --config FILE, else the .roomlint.yml found from each PATH up to its
+ * repository root. PATHs that find different files cannot share one run's
+ * settings: a usage error naming both. *out stays NULL if none; *from
+ * gets the PATH it was found from (NULL for --config). */
+static int load_config(const options *o, rl_config **out, const char **from) {
   *out = NULL;
+  *from = NULL;
   if (o->no_config) return 0;
   char *path = NULL;
   if (o->config) {
     path = rl_xstrdup(o->config);
   } else {
-    struct stat st;
-    int is_dir = stat(o->paths[0], &st) == 0 && S_ISDIR(st.st_mode);
-    path = rl_config_find(is_dir ? o->paths[0] : ".");
+    for (size_t i = 0; i < o->npaths; i++) {
+      char *p = rl_config_find_up(o->paths[i]);
+      if (!p) continue;
+      if (!path) {
+        path = p;
+        *from = o->paths[i];
+      } else if (strcmp(p, path) != 0) {
+        path = shown_path(path);
+        p = shown_path(p);
+        rl_error_set("%s uses %s but %s uses %s: scan them in separate runs, or choose one with --config", *from,
+                     path, o->paths[i], p);
+        free(p);
+        free(path);
+        return RL_EUSAGE;
+      } else {
+        free(p);
+      }
+    }
+    if (path) path = shown_path(path);
   }
   if (!path) return 0;
   int rc = rl_config_load(out, path);
   free(path);
   return rc;
+}
+
+/* The real path of the directory holding the config file (where its
+ * ignore: and overrides: globs are anchored). Caller frees. */
+static char *config_dir(const rl_config *c) {
+  char *real = realpath(c->path, NULL);
+  if (!real) return NULL;
+  char *slash = strrchr(real, '/');
+  if (slash == real) slash[1] = '\0';
+  else if (slash) *slash = '\0';
+  return real;
 }
 
 typedef struct known_rules {
@@ -425,6 +473,8 @@ static void apply_config(options *o, const rl_config *c, rl_engine_config *cfg) 
   cfg->extra_ignores = c->ignore.v;
   cfg->severities = c->severities;
   cfg->nseverities = c->nseverities;
+  cfg->overrides = c->path_overrides;
+  cfg->noverrides = c->noverrides;
 }
 
 int main(int argc, char **argv) {
@@ -445,13 +495,16 @@ int main(int argc, char **argv) {
   cfg.verbose = o.verbose;
   cfg.stats = o.stats;
   cfg.unused_suppressions = o.unused_suppressions;
+  cfg.force_exclude = o.force_exclude;
   cfg.debug_budget = debug_budget();
 
   rl_engine *e = NULL;
   rl_baseline *baseline = NULL;
   rl_config *conf = NULL;
+  char *conf_dir = NULL;
+  const char *conf_from = NULL;
   int status = EXIT_CLEAN;
-  if (load_config(&o, &conf) < 0) {
+  if (load_config(&o, &conf, &conf_from) < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
     status = EXIT_TROUBLE;
     goto done;
@@ -464,6 +517,16 @@ int main(int argc, char **argv) {
       goto done;
     }
     rl_config_install(conf);
+    conf_dir = config_dir(conf);
+    cfg.extra_base = conf_dir;
+  }
+  if (o.print_config) {
+    errno = 0;
+    rl_cli_settings cli = {o.enable, o.disable, o.rule_dirs, o.fail_on_set, o.fail_on, o.max_token_ttl,
+                           o.no_ignore, o.force_exclude};
+    rl_config_print(stdout, conf, conf_from, &cli);
+    status = stdout_status(EXIT_CLEAN);
+    goto done;
   }
   if (o.baseline && rl_baseline_load(&baseline, o.baseline) < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
@@ -574,6 +637,7 @@ done:
   rl_baseline_free(baseline);
   rl_config_install(NULL);
   rl_config_free(conf);
+  free(conf_dir);
   free(o.m_rule_dirs);
   free(o.m_enable);
   free(o.m_disable);

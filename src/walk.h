@@ -29,6 +29,13 @@ typedef struct rl_walk_options {
   /* extra gitignore-style patterns (config), NULL-terminated, anchored at each
    * scan root; they outrank every ignore file */
   const char *const *extra_ignores;
+  /* the real path of the directory extra_ignores are anchored at (the
+   * config file's), or NULL: at each scan root */
+  const char *extra_base;
+  /* --force-exclude: a PATH named by the caller that an ignore file, the
+   * extra patterns or a default directory leaves out is left out too
+   * (RL_SKIP_IGNORED, so it is said) */
+  int force_exclude;
   /* Told about each directory left out and why ("ignored by default",
    * "ignored by src/.gitignore", ...) */
   /* told of each directory an ignore rule excludes and each link passed
