@@ -57,7 +57,8 @@ static void usage(FILE *out) {
         "PATH defaults to '.'; files named explicitly are scanned unless --force-exclude.\n"
         "\n"
         "Output:\n"
-        "  -f, --format FORMAT      text (default), json, sarif or html\n"
+        "  -f, --format FORMAT      text (default), json, sarif, html, junit (JUnit XML) or\n"
+        "                           gitlab (GitLab SAST report)\n"
         "  -o, --output FILE        write the report to FILE instead of standard output\n"
         "      --fail-on LEVEL      exit 1 when an unsuppressed finding is at or above LEVEL:\n"
         "                           error, warning (default), note or none\n"
@@ -280,8 +281,9 @@ static void parse_args(int argc, char **argv, options *o) {
   while ((c = getopt_long(argc, argv, ":f:o:j:vh", longopts, NULL)) != -1) {
     switch (c) {
     case 'f':
-      if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") && strcmp(optarg, "html"))
-        die_usage("--format: '%s' is not one of text, json, sarif, html", optarg);
+      if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") && strcmp(optarg, "html") &&
+          strcmp(optarg, "junit") && strcmp(optarg, "gitlab"))
+        die_usage("--format: '%s' is not one of text, json, sarif, html, junit, gitlab", optarg);
       o->format = optarg;
       break;
     case 'o': o->output = optarg; break;
@@ -592,6 +594,10 @@ int main(int argc, char **argv) {
     sink = rl_sink_sarif_new(out);
   } else if (strcmp(o.format, "html") == 0) {
     sink = rl_sink_html_new(out);
+  } else if (strcmp(o.format, "junit") == 0) {
+    sink = rl_sink_junit_new(out);
+  } else if (strcmp(o.format, "gitlab") == 0) {
+    sink = rl_sink_gitlab_new(out);
   } else {
     const char *nc = getenv("NO_COLOR");
     rl_text_options to = {isatty(fileno(out)) && !(nc && nc[0]), o.verbose};

@@ -51,5 +51,9 @@ rl_sink *rl_sink_json_new(FILE *out);
 rl_sink *rl_sink_sarif_new(FILE *out);
 /* One self-contained HTML page for people (report_html.c). */
 rl_sink *rl_sink_html_new(FILE *out);
+/* JUnit XML for CI test tabs (report_junit.c). */
+rl_sink *rl_sink_junit_new(FILE *out);
+/* A GitLab SAST security report, schema 15 (report_gitlab.c). */
+rl_sink *rl_sink_gitlab_new(FILE *out);
 
 #endif

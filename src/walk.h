@@ -14,6 +14,8 @@
  *   RL_SKIP_SYMLINK_OUT; a cycle, a dangling link or a link loop is
  *   RL_SKIP_SYMLINK_LOOP. A root or file named by the caller may be a link.
  * - FIFOs, sockets and devices are RL_SKIP_SPECIAL and never opened.
+ * - A named PATH an ignore rule covers is scanned, unless force_exclude
+ *   (then RL_SKIP_IGNORED).
  * - Files of no known language are passed over silently when found by the
  *   walk; an explicitly named one is RL_SKIP_NOT_SOURCE.
  * - Display paths: the given path (leading "./" and trailing '/' dropped)
