@@ -36,7 +36,8 @@ static time_t report_time(void) {
 static json_t *iso_time(time_t t) {
   struct tm tm;
   char buf[32];
-  if (!gmtime_r(&t, &tm) || strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm) == 0) snprintf(buf, sizeof buf, "1970-01-01T00:00:00");
+  if (!gmtime_r(&t, &tm) || strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+    snprintf(buf, sizeof buf, "1970-01-01T00:00:00");
   return json_string(buf);
 }
 

@@ -26,13 +26,20 @@ static void xml_escape(rl_buf *b, const char *s) {
     unsigned char c = (unsigned char)s[i];
     int valid;
     size_t step = rl_report__utf8_step(s + i, n - i, &valid);
-    if (!valid || (c < 0x20 && c != '\t' && c != '\n' && c != '\r')) rl_buf_puts(b, "\xEF\xBF\xBD");
-    else if (c == '&') rl_buf_puts(b, "&amp;");
-    else if (c == '<') rl_buf_puts(b, "&lt;");
-    else if (c == '>') rl_buf_puts(b, "&gt;");
-    else if (c == '"') rl_buf_puts(b, "&quot;");
-    else if (c == '\'') rl_buf_puts(b, "&apos;");
-    else rl_buf_put(b, s + i, step);
+    if (!valid || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+      rl_buf_puts(b, "\xEF\xBF\xBD");
+    else if (c == '&')
+      rl_buf_puts(b, "&amp;");
+    else if (c == '<')
+      rl_buf_puts(b, "&lt;");
+    else if (c == '>')
+      rl_buf_puts(b, "&gt;");
+    else if (c == '"')
+      rl_buf_puts(b, "&quot;");
+    else if (c == '\'')
+      rl_buf_puts(b, "&apos;");
+    else
+      rl_buf_put(b, s + i, step);
     i += step;
   }
 }
