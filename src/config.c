@@ -233,10 +233,69 @@ static int read_rule_packs(loader *ld, const yaml_node_t *key, const yaml_node_t
   return rc;
 }
 
+/* overrides: a sequence of {paths: [glob...], rules: {id: off|level}}. */
+static int read_overrides(loader *ld, const yaml_node_t *key, const yaml_node_t *val) {
+  rl_config *c = ld->c;
+  if (val->type == YAML_SCALAR_NODE && val->data.scalar.length == 0) return 0;
+  if (val->type != YAML_SEQUENCE_NODE)
+    return fail(ld, line_of(val), "overrides: expected a list of {paths: [...], rules: {...}}");
+  for (yaml_node_item_t *it = val->data.sequence.items.start; it < val->data.sequence.items.top; it++) {
+    const yaml_node_t *item = yaml_document_get_node(ld->doc, *it);
+    if (!item || item->type != YAML_MAPPING_NODE)
+      return fail(ld, line_of(item ? item : val), "overrides: each entry is a mapping with paths and rules");
+    c->overrides = rl_xreallocarray(c->overrides, c->noverrides + 1, sizeof *c->overrides);
+    rl_config_override *o = &c->overrides[c->noverrides++];
+    memset(o, 0, sizeof *o);
+    o->line = line_of(item);
+    list_init(&o->paths);
+    int have_paths = 0, have_rules = 0;
+    for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
+      const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
+      const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
+      if (!k || !v || k->type != YAML_SCALAR_NODE) return fail(ld, line_of(k ? k : item), "overrides: expected a key");
+      int rc = unique_key(ld, item, p, k);
+      if (rc < 0) return rc;
+      if (strcmp(scalar(k), "paths") == 0) {
+        have_paths = 1;
+        if ((rc = read_list(ld, k, v, &o->paths, check_glob)) < 0) return rc;
+      } else if (strcmp(scalar(k), "rules") == 0) {
+        have_rules = 1;
+        if (v->type == YAML_SCALAR_NODE && v->data.scalar.length == 0) continue;
+        if (v->type != YAML_MAPPING_NODE)
+          return fail(ld, line_of(v), "overrides: rules: expected a mapping of rule id to off, error, warning or note");
+        for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+          const yaml_node_t *rk = yaml_document_get_node(ld->doc, q->key);
+          const yaml_node_t *rv = yaml_document_get_node(ld->doc, q->value);
+          if (!rk || !rv || rk->type != YAML_SCALAR_NODE)
+            return fail(ld, line_of(rk ? rk : v), "overrides: rules: expected a rule id");
+          const char *why = check_rule_id(scalar(rk));
+          if (why) return fail(ld, line_of(rk), "overrides: rules: '%s': %s", scalar(rk), why);
+          if ((rc = unique_key(ld, v, q, rk)) < 0) return rc;
+          rl_severity sev = RL_SEV_NONE;
+          if (rv->type != YAML_SCALAR_NODE ||
+              (strcmp(scalar(rv), "off") != 0 && (rl_severity_parse(scalar(rv), &sev) < 0 || sev == RL_SEV_NONE)))
+            return fail(ld, line_of(rv), "overrides: %s: expected off, error, warning or note", scalar(rk));
+          o->rules = rl_xreallocarray(o->rules, o->nrules + 1, sizeof *o->rules);
+          o->rule_line = rl_xreallocarray(o->rule_line, o->nrules + 1, sizeof *o->rule_line);
+          o->rules[o->nrules].rule_id = rl_xstrdup(scalar(rk));
+          o->rules[o->nrules].severity = sev;
+          o->rule_line[o->nrules++] = line_of(rk);
+        }
+      } else {
+        return fail(ld, line_of(k), "unknown key 'overrides.%s' (expected paths and rules)", scalar(k));
+      }
+    }
+    if (!have_paths || o->paths.n == 0) return fail(ld, o->line, "overrides: an entry needs paths: [glob...]");
+    if (!have_rules) return fail(ld, o->line, "overrides: an entry needs rules: {rule-id: off|error|warning|note}");
+  }
+  (void)key;
+  return 0;
+}
+
 static int read_top(loader *ld, const yaml_node_t *root) {
   static const char *const known =
       "rules, fail-on, max-token-ttl, ignore, secret-names, auth-middleware, client-sdks, server-frameworks, "
-      "rule-packs";
+      "rule-packs, overrides";
   rl_config *c = ld->c;
   if (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0) return 0;
   if (root->type != YAML_MAPPING_NODE) return fail(ld, line_of(root), "expected a mapping of settings (%s)", known);
@@ -255,6 +314,7 @@ static int read_top(loader *ld, const yaml_node_t *root) {
       if (rc == 0 && rl_severity_parse(s, &c->fail_on) < 0)
         rc = fail(ld, line_of(v), "fail-on: '%s' is not one of error, warning, note, none", s);
       c->has_fail_on = 1;
+      c->fail_on_line = line_of(k);
     } else if (strcmp(name, "max-token-ttl") == 0) {
       rc = read_scalar(ld, k, v, &s);
       double secs = 0;
@@ -263,6 +323,7 @@ static int read_top(loader *ld, const yaml_node_t *root) {
                   s);
       c->max_token_ttl = secs;
       c->has_max_token_ttl = 1;
+      c->max_token_ttl_line = line_of(k);
     } else if (strcmp(name, "ignore") == 0) {
       rc = read_list(ld, k, v, &c->ignore, check_glob);
     } else if (strcmp(name, "secret-names") == 0) {
@@ -275,6 +336,8 @@ static int read_top(loader *ld, const yaml_node_t *root) {
       rc = read_list(ld, k, v, &c->server_frameworks, check_package);
     } else if (strcmp(name, "rule-packs") == 0) {
       rc = read_rule_packs(ld, k, v);
+    } else if (strcmp(name, "overrides") == 0) {
+      rc = read_overrides(ld, k, v);
     } else {
       rc = fail(ld, line_of(k), "unknown key '%s' (expected one of %s)", name, known);
     }
@@ -385,6 +448,14 @@ int rl_config_load(rl_config **out, const char *path) {
   const yaml_node_t *root = yaml_document_get_root_node(&doc);
   if (root) rc = read_top(&ld, root);
   if (rc < 0) goto cleanup;
+  if (c->noverrides) {
+    c->path_overrides = rl_xcalloc(c->noverrides, sizeof *c->path_overrides);
+    for (size_t i = 0; i < c->noverrides; i++) {
+      c->path_overrides[i].paths = c->overrides[i].paths.v;
+      c->path_overrides[i].rules = c->overrides[i].rules;
+      c->path_overrides[i].nrules = c->overrides[i].nrules;
+    }
+  }
   *out = c;
   c = NULL;
 cleanup:
@@ -406,6 +477,16 @@ void rl_config_free(rl_config *c) {
     free((char *)c->severities[i].rule_id);
   free(c->severities);
   free(c->severity_line);
+  for (size_t i = 0; i < c->noverrides; i++) {
+    rl_config_override *o = &c->overrides[i];
+    list_free(&o->paths);
+    for (size_t j = 0; j < o->nrules; j++)
+      free((char *)o->rules[j].rule_id);
+    free(o->rules);
+    free(o->rule_line);
+  }
+  free(c->overrides);
+  free(c->path_overrides);
   free(c->path);
   free(c);
 }
@@ -418,6 +499,43 @@ char *rl_config_find(const char *dir) {
   if (stat(b.ptr, &st) == 0 && S_ISREG(st.st_mode)) return rl_buf_detach(&b);
   rl_buf_free(&b);
   return NULL;
+}
+
+/* The real path of dir/.roomlint.yml if it is a regular file, else NULL. */
+static char *config_in(const char *dir) {
+  rl_buf b = {0};
+  rl_buf_printf(&b, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", CONFIG_NAME);
+  struct stat st;
+  if (stat(b.ptr, &st) == 0 && S_ISREG(st.st_mode)) return rl_buf_detach(&b);
+  rl_buf_free(&b);
+  return NULL;
+}
+
+char *rl_config_find_up(const char *path) {
+  char *dir = realpath(path, NULL);
+  if (!dir) return NULL;
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    char *slash = strrchr(dir, '/');
+    if (slash == dir) slash[1] = '\0';
+    else if (slash) *slash = '\0';
+  }
+  char *found = NULL;
+  for (;;) {
+    found = config_in(dir);
+    if (found) break;
+    /* The repository root is as far as a project's settings go. */
+    rl_buf git = {0};
+    rl_buf_printf(&git, "%s%s.git", dir, strcmp(dir, "/") == 0 ? "" : "/");
+    int top = lstat(git.ptr, &st) == 0;
+    rl_buf_free(&git);
+    if (top || strcmp(dir, "/") == 0) break;
+    char *slash = strrchr(dir, '/');
+    if (slash == dir) slash[1] = '\0';
+    else *slash = '\0';
+  }
+  free(dir);
+  return found;
 }
 
 int rl_config_check_rules(const rl_config *c, int (*known)(void *data, const char *id), void *data) {
@@ -438,7 +556,138 @@ int rl_config_check_rules(const rl_config *c, int (*known)(void *data, const cha
       return RL_EINVALID;
     }
   }
+  for (size_t i = 0; i < c->noverrides; i++) {
+    const rl_config_override *o = &c->overrides[i];
+    for (size_t j = 0; j < o->nrules; j++) {
+      if (!known(data, o->rules[j].rule_id)) {
+        rl_error_set("%s:%u: unknown rule '%s' (see roomlint --list-rules)", c->path, o->rule_line[j],
+                     o->rules[j].rule_id);
+        return RL_EINVALID;
+      }
+    }
+  }
   return 0;
+}
+
+/* ---- --print-config -------------------------------------------------------------- */
+
+/* A YAML single-quoted scalar. */
+static void put_quoted(FILE *out, const char *v) {
+  fputc('\'', out);
+  for (const char *p = v; *p; p++) {
+    if (*p == '\'') fputc('\'', out);
+    fputc(*p, out);
+  }
+  fputc('\'', out);
+}
+
+static void put_origin(FILE *out, const rl_config *c, unsigned line, const char *flag) {
+  if (flag)
+    fprintf(out, "  # %s\n", flag);
+  else
+    fprintf(out, "  # %s:%u\n", c->path, line);
+}
+
+/* A list with each entry's origin; dirs (rule-packs) as real paths, so
+ * the printed file means the same wherever it is saved. */
+static void put_list(FILE *out, const char *indent, const char *key, const rl_config *c, const rl_config_list *l,
+                     const char *const *cli, const char *flag, int dirs) {
+  size_t ncli = 0;
+  while (cli && cli[ncli]) ncli++;
+  size_t nfile = c && l ? l->n : 0;
+  if (nfile + ncli == 0) {
+    fprintf(out, "%s%s: []\n", indent, key);
+    return;
+  }
+  fprintf(out, "%s%s:\n", indent, key);
+  for (size_t i = 0; i < nfile + ncli; i++) {
+    const char *v = i < nfile ? l->v[i] : cli[i - nfile];
+    char *real = dirs ? realpath(v, NULL) : NULL;
+    fprintf(out, "%s  - ", indent);
+    put_quoted(out, real ? real : v);
+    free(real);
+    put_origin(out, c, i < nfile ? l->line[i] : 0, i < nfile ? NULL : flag);
+  }
+}
+
+static void put_ttl(FILE *out, double secs) {
+  if (secs == (double)(long long)secs)
+    fprintf(out, "%lld", (long long)secs);
+  else
+    fprintf(out, "%g", secs);
+}
+
+void rl_config_print(FILE *out, const rl_config *c, const char *found_from, const rl_cli_settings *cli) {
+  fputs("# roomlint --print-config: the settings of this run, each with where it comes from\n", out);
+  if (!c)
+    fputs("# config file: none\n", out);
+  else if (found_from)
+    fprintf(out, "# config file: %s (found from %s)\n", c->path, found_from);
+  else
+    fprintf(out, "# config file: %s (--config)\n", c->path);
+  if (cli->no_ignore) fputs("# --no-ignore: no ignore files, no default directories, no ignore: patterns\n", out);
+  if (cli->force_exclude) fputs("# --force-exclude: ignore rules apply to named paths too\n", out);
+
+  fputs("rules:\n", out);
+  put_list(out, "  ", "enable", c, c ? &c->enable : NULL, cli->enable, "--enable", 0);
+  put_list(out, "  ", "disable", c, c ? &c->disable : NULL, cli->disable, "--disable", 0);
+  if (!c || c->nseverities == 0) {
+    fputs("  severity: {}\n", out);
+  } else {
+    fputs("  severity:\n", out);
+    for (size_t i = 0; i < c->nseverities; i++) {
+      fprintf(out, "    %s: %s", c->severities[i].rule_id, rl_severity_name(c->severities[i].severity));
+      put_origin(out, c, c->severity_line[i], NULL);
+    }
+  }
+  if (cli->fail_on_set) {
+    fprintf(out, "fail-on: %s", rl_severity_name(cli->fail_on));
+    put_origin(out, c, 0, "--fail-on");
+  } else if (c && c->has_fail_on) {
+    fprintf(out, "fail-on: %s", rl_severity_name(c->fail_on));
+    put_origin(out, c, c->fail_on_line, NULL);
+  } else {
+    fprintf(out, "fail-on: warning");
+    put_origin(out, c, 0, "default");
+  }
+  fputs("max-token-ttl: ", out);
+  if (cli->max_token_ttl > 0) {
+    put_ttl(out, cli->max_token_ttl);
+    put_origin(out, c, 0, "--max-token-ttl");
+  } else if (c && c->has_max_token_ttl) {
+    put_ttl(out, c->max_token_ttl);
+    put_origin(out, c, c->max_token_ttl_line, NULL);
+  } else {
+    fputs("86400", out);
+    put_origin(out, c, 0, "default (24h)");
+  }
+  put_list(out, "", "ignore", c, c ? &c->ignore : NULL, NULL, NULL, 0);
+  put_list(out, "", "secret-names", c, c ? &c->secret_names : NULL, NULL, NULL, 0);
+  put_list(out, "", "auth-middleware", c, c ? &c->auth_names : NULL, NULL, NULL, 0);
+  put_list(out, "", "client-sdks", c, c ? &c->client_sdks : NULL, NULL, NULL, 0);
+  put_list(out, "", "server-frameworks", c, c ? &c->server_frameworks : NULL, NULL, NULL, 0);
+  put_list(out, "", "rule-packs", c, c ? &c->rule_packs : NULL, cli->rule_dirs, "--rules", 1);
+  if (!c || c->noverrides == 0) {
+    fputs("overrides: []\n", out);
+    return;
+  }
+  fputs("overrides:\n", out);
+  for (size_t i = 0; i < c->noverrides; i++) {
+    const rl_config_override *o = &c->overrides[i];
+    fputs("  - paths:", out);
+    put_origin(out, c, o->line, NULL);
+    for (size_t k = 0; k < o->paths.n; k++) {
+      fputs("      - ", out);
+      put_quoted(out, o->paths.v[k]);
+      fputc('\n', out);
+    }
+    fputs("    rules:\n", out);
+    for (size_t k = 0; k < o->nrules; k++) {
+      fprintf(out, "      %s: %s", o->rules[k].rule_id,
+              o->rules[k].severity == RL_SEV_NONE ? "off" : rl_severity_name(o->rules[k].severity));
+      put_origin(out, c, o->rule_line[k], NULL);
+    }
+  }
 }
 
 /* ---- the registries ----------------------------------------------------------------- */

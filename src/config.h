@@ -12,6 +12,9 @@
  *   client-sdks: [package...]      extra packages whose import means browser/mobile code
  *   server-frameworks: [package...] extra packages whose import means server code
  *   rule-packs: [dir...]           relative to the config file's directory
+ *   overrides: [{paths: [glob...], rules: {id: off|error|warning|note}}...]
+ *                                  later entries win; globs as ignore:, relative
+ *                                  to the config file's directory
  *
  * Unknown keys and bad values are errors: RL_EINVALID with rl_error_last()
  * = "FILE:LINE: problem". A list may also be written as one string.
@@ -20,6 +23,7 @@
  * process-wide: rl_config_install sets them once before a scan and they are
  * read-only while workers run, so lookups take no lock. */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "engine.h"
 #include "finding.h"
@@ -30,6 +34,14 @@ typedef struct rl_config_list {
   size_t n;
 } rl_config_list;
 
+typedef struct rl_config_override {
+  rl_config_list paths;
+  rl_severity_override *rules; /* RL_SEV_NONE: off */
+  unsigned *rule_line;
+  size_t nrules;
+  unsigned line;
+} rl_config_override;
+
 typedef struct rl_config {
   char *path; /* as given or found */
   rl_config_list enable, disable;
@@ -38,8 +50,13 @@ typedef struct rl_config {
   size_t nseverities;
   int has_fail_on;
   rl_severity fail_on;
+  unsigned fail_on_line;
   int has_max_token_ttl;
   double max_token_ttl; /* seconds */
+  unsigned max_token_ttl_line;
+  rl_config_override *overrides;
+  size_t noverrides;
+  rl_path_override *path_overrides; /* the engine's view of overrides */
   rl_config_list ignore, secret_names, auth_names, client_sdks, server_frameworks;
   rl_config_list rule_packs; /* resolved against the config file's directory */
 } rl_config;
@@ -56,10 +73,31 @@ void rl_config_free(rl_config *c);
 /* dir/.roomlint.yml if it is a regular file, else NULL. Caller frees. */
 char *rl_config_find(const char *dir);
 
+/* The .roomlint.yml that applies to path (a file or directory): in its
+ * directory or the nearest one above, up to the repository root (the first
+ * directory holding .git) or "/". An absolute real path, or NULL. Caller
+ * frees. */
+char *rl_config_find_up(const char *path);
+
 /* Checks that every rule id the file names is known to `known` (which
  * returns nonzero for a known id); RL_EINVALID with "FILE:LINE: unknown rule"
  * otherwise. */
 int rl_config_check_rules(const rl_config *c, int (*known)(void *data, const char *id), void *data);
+
+/* What the command line set, for rl_config_print. Lists NULL-terminated or NULL. */
+typedef struct rl_cli_settings {
+  const char *const *enable, *const *disable, *const *rule_dirs;
+  int fail_on_set;
+  rl_severity fail_on;
+  double max_token_ttl; /* 0: not given */
+  int no_ignore, force_exclude;
+} rl_cli_settings;
+
+/* --print-config: the settings of the run as a .roomlint.yml (it loads
+ * back), each with a comment saying where it comes from: "FILE:LINE",
+ * the command-line option, or "default". c may be NULL (no file);
+ * found_from is the PATH the file was found from (NULL: --config). */
+void rl_config_print(FILE *out, const rl_config *c, const char *found_from, const rl_cli_settings *cli);
 
 /* Makes c's name lists the process-wide registries (NULL clears them). c
  * must outlive every scan; call before scanning, never during one. */

@@ -19,6 +19,7 @@
 #include "query.h"
 #include "regex.h"
 #include "rulepack.h"
+#include "overrides.h"
 #include "suppress.h"
 #include "util.h"
 #include "walk.h"
@@ -59,6 +60,7 @@ struct rl_engine {
   size_t nrules;
   unsigned char *enabled;
   rl_severity *severity; /* effective severity per rule (config overrides) */
+  rl_overrides *overrides; /* per-path ones, or NULL */
   rl_rulepack **packs;
   size_t npacks;
   lang_query langs[RL_LANG__COUNT];
@@ -198,6 +200,16 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
     }
     e->severity[k] = cfg->severities[i].severity;
   }
+  for (size_t i = 0; i < cfg->noverrides; i++) {
+    for (size_t k = 0; k < cfg->overrides[i].nrules; k++) {
+      if (rule_index(e, cfg->overrides[i].rules[k].rule_id) < 0) {
+        rl_error_set("unknown rule '%s' in overrides (see --list-rules)", cfg->overrides[i].rules[k].rule_id);
+        rc = RL_EUSAGE;
+        goto fail;
+      }
+    }
+  }
+  if (cfg->noverrides) e->overrides = rl_overrides_new(cfg->overrides, cfg->noverrides, cfg->extra_base);
   for (int l = RL_LANG_JS; l <= RL_LANG_TSX; l++)
     if ((rc = compile_language(e, (rl_lang)l)) < 0) goto fail;
   e->pkg = rl_pkgcache_new();
@@ -222,6 +234,7 @@ void rl_engine_free(rl_engine *e) {
   free(e->rules);
   free(e->enabled);
   free(e->severity);
+  rl_overrides_free(e->overrides);
   rl_pkgcache_free(e->pkg);
   rl_parser_free(e->parser);
   if (e->cursor) ts_query_cursor_delete(e->cursor);
@@ -277,6 +290,9 @@ struct rl_ctx {
   int env_parsed;
   rl_arena *arena;
   const rl_rule *rule; /* the rule running now */
+  /* per-path overrides of this file: severity per rule (RL_SEV_NONE: off),
+   * or NULL when none applies */
+  rl_severity *file_severity;
   /* findings under construction */
   rl_finding *findings;
   size_t nfindings, cap;
@@ -432,7 +448,7 @@ static void add_finding(rl_ctx *ctx, uint32_t start, uint32_t end, const char *m
   memset(f, 0, sizeof *f);
   f->rule = ctx->rule;
   ssize_t ri = rule_index(ctx->engine, ctx->rule->id);
-  f->severity = ri >= 0 ? ctx->engine->severity[ri] : ctx->rule->severity;
+  f->severity = ri < 0 ? ctx->rule->severity : ctx->file_severity ? ctx->file_severity[ri] : ctx->engine->severity[ri];
   f->message = message;
   f->start_byte = start;
   f->end_byte = end < start ? start : end;
@@ -866,6 +882,35 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
   r->nfindings = ctx->nfindings;
 }
 
+/* After the findings went through the suppressions: a rule name no rule
+ * has is an error, and a directive that suppressed nothing a note (an
+ * error with --report-unused-suppressions=error), at the name. A rule
+ * turned off for this run cannot tell, so its directives are not judged. */
+static void check_suppressions(const rl_engine *e, rl_source *src, rl_file_result *r,
+                               const rl_suppressions *sup, const rl_severity *file_severity) {
+  int unused = e->cfg.unused_suppressions;
+  for (const rl_suppress_entry *d = rl_suppress_entry_next(sup, NULL); d; d = rl_suppress_entry_next(sup, d)) {
+    uint32_t line, col;
+    rl_source_position(src, d->offset, &line, &col);
+    const rl_rule *rule = d->rule ? rl_engine_rule_find(e, d->rule) : NULL;
+    if (d->rule && !rule) {
+      r->suppression_errors++;
+      rl_file_result_note(r, RL_NOTE_ERROR, "suppression-unknown-rule", line, col,
+                          "unknown rule '%s' in %s (see roomlint --list-rules)", d->rule, d->directive);
+      continue;
+    }
+    if (d->used || unused < 0 || (rule && !rl_engine_rule_enabled(e, rule))) continue;
+    if (rule && file_severity && file_severity[rule_index(e, rule->id)] == RL_SEV_NONE) continue;
+    if (unused == RL_NOTE_ERROR) r->suppression_errors++;
+    if (rule)
+      rl_file_result_note(r, unused == RL_NOTE_ERROR ? RL_NOTE_ERROR : RL_NOTE_NOTE, "suppression-unused", line, col,
+                          "unused %s: no %s finding here to suppress", d->directive, d->rule);
+    else
+      rl_file_result_note(r, unused == RL_NOTE_ERROR ? RL_NOTE_ERROR : RL_NOTE_NOTE, "suppression-unused", line, col,
+                          "unused %s: no finding here to suppress", d->directive);
+  }
+}
+
 /* Bytes being parsed at once, across workers. A tree costs about twenty
  * times its source in memory, so this bounds peak memory by the files in
  * flight: a file larger than the budget parses alone. Takers are served in
@@ -916,6 +961,7 @@ static const char *skip_words(rl_skip s, const rl_engine *e, rl_arena *a) {
   case RL_SKIP_SYMLINK_LOOP: return "symbolic link loop or dangling link";
   case RL_SKIP_UNREADABLE: return "could not be read";
   case RL_SKIP_NOT_SOURCE: return "not a JavaScript, TypeScript or dotenv file";
+  case RL_SKIP_IGNORED: return "left out by an ignore rule (--force-exclude)";
   default: return "skipped";
   }
 }
@@ -926,6 +972,27 @@ static void mark_skipped(const rl_engine *e, rl_file_result *r, rl_skip s, const
   const char *id = rl_arena_printf(r->arena, "skipped-%s", rl_skip_name(s));
   rl_note_level level = (s == RL_SKIP_UNREADABLE || s == RL_SKIP_SYMLINK_OUT) ? RL_NOTE_WARNING : RL_NOTE_NOTE;
   rl_file_result_note(r, level, id, 0, 0, "%s was not scanned: %s", r->path, r->skip_detail);
+}
+
+static void set_override(void *data, const char *rule_id, rl_severity sev) {
+  rl_ctx *ctx = data;
+  ssize_t k = rule_index(ctx->engine, rule_id);
+  if (k >= 0) ctx->file_severity[k] = sev;
+}
+
+/* The config's per-path overrides for this file: its own severities, and
+ * the rules they turn off left out of active. */
+static void apply_overrides(rl_ctx *ctx, const char *path, unsigned char *active) {
+  const rl_engine *e = ctx->engine;
+  if (!e->overrides) return;
+  ctx->file_severity = rl_arena_calloc(ctx->arena, e->nrules ? e->nrules : 1, sizeof *ctx->file_severity);
+  memcpy(ctx->file_severity, e->severity, e->nrules * sizeof *ctx->file_severity);
+  if (rl_overrides_apply(e->overrides, path, set_override, ctx) == 0) {
+    ctx->file_severity = NULL;
+    return;
+  }
+  for (size_t i = 0; i < e->nrules; i++)
+    if (ctx->file_severity[i] == RL_SEV_NONE) active[i] = 0;
 }
 
 /* Scans bytes already in memory. `bytes` must outlive the call only. */
@@ -961,6 +1028,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
     if (rule->query) any_query = 1;
   }
   rl_prefilter_clear(&pf);
+  apply_overrides(&ctx, fs_path ? fs_path : r->path, active);
 
   rl_tree *tree = NULL;
   ctx.root = (TSNode){{0}, NULL, NULL};
@@ -1019,10 +1087,9 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
                           r->path, (unsigned long long)steps, rl_jsfile_node_count(jf), rl_jsfile_max_depth(jf));
     rl_jsfile_end(jf);
   }
-  if (ctx.nfindings) {
-    const rl_suppressions *sup = rl_suppress_parse(bytes, len, r->lang, r->arena);
-    finish_findings(&ctx, r, sup);
-  }
+  const rl_suppressions *sup = rl_suppress_parse(bytes, len, r->lang, r->arena);
+  if (ctx.nfindings) finish_findings(&ctx, r, sup);
+  check_suppressions(e, &ctx.src, r, sup, ctx.file_severity);
   rl_tree_free(tree);
   if (parsing) budget_give(ws->budget, len);
 #ifdef __GLIBC__
@@ -1164,6 +1231,9 @@ static void emit(emitter *em, rl_file_result *r, int fatal) {
     else em->sum->notes++;
     if (em->fail_on != RL_SEV_NONE && f->severity >= em->fail_on) em->sum->failed = 1;
   }
+  /* An unknown rule in a suppression (or an unused one, when asked) is an error. */
+  em->sum->suppression_errors += (size_t)r->suppression_errors;
+  if (r->suppression_errors && em->fail_on != RL_SEV_NONE) em->sum->failed = 1;
   if (em->rc == 0 && em->sink->file(em->sink, r) < 0) em->rc = RL_EIO;
   rl_file_result_free(r);
 }
@@ -1210,6 +1280,8 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   rl_walk_options wo = {0};
   wo.no_ignore = e->cfg.no_ignore;
   wo.extra_ignores = e->cfg.extra_ignores;
+  wo.extra_base = e->cfg.extra_base;
+  wo.force_exclude = e->cfg.force_exclude;
   wo.has_protect = e->cfg.has_protect;
   wo.protect_dev = e->cfg.protect_dev;
   wo.protect_ino = e->cfg.protect_ino;

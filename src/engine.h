@@ -16,6 +16,14 @@ typedef struct rl_severity_override {
   rl_severity severity;
 } rl_severity_override;
 
+/* overrides: in .roomlint.yml: rules changed for the files some globs
+ * match (ESLint's `files` blocks). Later entries win. */
+typedef struct rl_path_override {
+  const char *const *paths;          /* gitignore-style globs, NULL-terminated */
+  const rl_severity_override *rules; /* severity RL_SEV_NONE: the rule is off there */
+  size_t nrules;
+} rl_path_override;
+
 struct rl_baseline;
 
 typedef struct rl_engine_config {
@@ -30,9 +38,16 @@ typedef struct rl_engine_config {
   rl_severity fail_on;
   int verbose;
   const char *const *extra_ignores;          /* config ignore globs, NULL-terminated or NULL */
+  const char *extra_base;                    /* real path of the config's directory: where they are anchored */
+  int force_exclude;                         /* --force-exclude: ignores apply to named paths too */
   const rl_severity_override *severities;    /* config severity overrides (unknown id: error) */
+  const rl_path_override *overrides;         /* config per-path overrides, anchored at extra_base */
+  size_t noverrides;
   size_t nseverities;
   const struct rl_baseline *baseline;        /* --baseline: its findings are suppressed "external" */
+  /* --report-unused-suppressions: 0 or RL_NOTE_NOTE a note (the default),
+   * RL_NOTE_ERROR an error that fails the run, -1 off */
+  int unused_suppressions;
   int stats;                /* --stats: a note per parsed file with its analysis steps */
   unsigned long long debug_budget; /* ROOMLINT_DEBUG_BUDGET: fixed steps per file (0: the default) */
   int has_protect;                           /* -o names an existing file: its identity, */

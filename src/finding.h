@@ -78,6 +78,7 @@ typedef struct rl_file_result {
   size_t nnotes, notes_cap;
   int has_syntax_errors;
   int analysis_stopped; /* the work budget ran out: not fully checked */
+  int suppression_errors; /* error notes about suppression comments: they fail the run */
   rl_arena *arena; /* owns everything above */
 } rl_file_result;
 

@@ -39,6 +39,8 @@ typedef struct options {
   size_t max_file_size;
   double max_token_ttl;
   int no_ignore, no_prefilter, verbose, stats;
+  int unused_suppressions; /* rl_engine_config.unused_suppressions */
+  int force_exclude, print_config;
   const char **paths;
   size_t npaths;
   const char **owned; /* copies that list entries point into */
@@ -52,21 +54,25 @@ static void usage(FILE *out) {
   fputs("Usage: roomlint [OPTIONS] [PATH...]\n"
         "Finds leaked video-chat credentials, client-side token minting, unauthenticated token\n"
         "routes, long-lived tokens and plain-HTTP endpoints in JS/TS code and dotenv files.\n"
-        "PATH defaults to '.'; files named explicitly are always scanned.\n"
+        "PATH defaults to '.'; files named explicitly are scanned unless --force-exclude.\n"
         "\n"
         "Output:\n"
-        "  -f, --format FORMAT      text (default), json, sarif or html\n"
+        "  -f, --format FORMAT      text (default), json, sarif, html, junit (JUnit XML) or\n"
+        "                           gitlab (GitLab SAST report)\n"
         "  -o, --output FILE        write the report to FILE instead of standard output\n"
         "      --fail-on LEVEL      exit 1 when an unsuppressed finding is at or above LEVEL:\n"
         "                           error, warning (default), note or none\n"
         "      --baseline FILE      an earlier SARIF or JSON report: its findings are suppressed\n"
         "                           (kind \"external\") and do not fail the run\n"
         "  -v, --verbose            list skipped files and each file's client/server context\n"
+        "      --report-unused-suppressions[=LEVEL]\n"
+        "                           a roomlint-disable comment that suppresses nothing: note\n"
+        "                           (default), error (fails the run) or off\n"
         "Configuration:\n"
-        "      --config FILE        read settings from FILE (default: .roomlint.yml in the first\n"
-        "                           PATH if it is a directory, else in the working directory);\n"
-        "                           command-line flags override it\n"
+        "      --config FILE        read settings from FILE (default: the .roomlint.yml found from\n"
+        "                           each PATH up to the repository root); flags override it\n"
         "      --no-config          do not read a .roomlint.yml\n"
+        "      --print-config       print the merged settings and where each comes from, then exit\n"
         "Rules:\n"
         "      --rules DIR          load a rule pack (*.scm tree-sitter queries); repeatable\n"
         "      --enable RULE        turn a rule on (repeatable, or comma-separated)\n"
@@ -76,6 +82,7 @@ static void usage(FILE *out) {
         "      --explain RULE       print a rule's documentation\n"
         "Files:\n"
         "      --no-ignore          scan everything: no default ignored directories, no ignore files\n"
+        "      --force-exclude      apply ignore files and the config's ignore: to named PATHs too\n"
         "      --max-file-size N    skip files larger than N bytes (default 5242880; K and M suffixes)\n"
         "  -j, --jobs N             worker threads (default: number of online cores)\n"
         "      --no-prefilter       run every rule on every file (slower; for checking the prefilter)\n"
@@ -246,7 +253,7 @@ static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
     OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
-    OPT_NOCONFIG, OPT_STATS
+    OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS, OPT_FORCE_EXCLUDE, OPT_PRINT_CONFIG
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -262,6 +269,9 @@ static void parse_args(int argc, char **argv, options *o) {
       {"baseline", required_argument, NULL, OPT_BASELINE},
       {"config", required_argument, NULL, OPT_CONFIG},
       {"no-config", no_argument, NULL, OPT_NOCONFIG},
+      {"report-unused-suppressions", optional_argument, NULL, OPT_UNUSED_SUPPRESSIONS},
+      {"force-exclude", no_argument, NULL, OPT_FORCE_EXCLUDE},
+      {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->format = "text";
@@ -271,8 +281,9 @@ static void parse_args(int argc, char **argv, options *o) {
   while ((c = getopt_long(argc, argv, ":f:o:j:vh", longopts, NULL)) != -1) {
     switch (c) {
     case 'f':
-      if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") && strcmp(optarg, "html"))
-        die_usage("--format: '%s' is not one of text, json, sarif, html", optarg);
+      if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") && strcmp(optarg, "html") &&
+          strcmp(optarg, "junit") && strcmp(optarg, "gitlab"))
+        die_usage("--format: '%s' is not one of text, json, sarif, html, junit, gitlab", optarg);
       o->format = optarg;
       break;
     case 'o': o->output = optarg; break;
@@ -294,6 +305,14 @@ static void parse_args(int argc, char **argv, options *o) {
     case OPT_NOIGNORE: o->no_ignore = 1; break;
     case OPT_NOPREFILTER: o->no_prefilter = 1; break;
     case OPT_STATS: o->stats = 1; break;
+    case OPT_FORCE_EXCLUDE: o->force_exclude = 1; break;
+    case OPT_PRINT_CONFIG: o->print_config = 1; break;
+    case OPT_UNUSED_SUPPRESSIONS:
+      if (!optarg || strcmp(optarg, "note") == 0) o->unused_suppressions = RL_NOTE_NOTE;
+      else if (strcmp(optarg, "error") == 0) o->unused_suppressions = RL_NOTE_ERROR;
+      else if (strcmp(optarg, "off") == 0) o->unused_suppressions = -1;
+      else die_usage("--report-unused-suppressions: '%s' is not one of note, error, off", optarg);
+      break;
     case 'v': o->verbose = 1; break;
     case OPT_TTL:
       if (rl_config_parse_ttl(optarg, &o->max_token_ttl) < 0)
@@ -340,23 +359,65 @@ static int explain(const rl_engine *e, const char *id) {
   return EXIT_CLEAN;
 }
 
-/* --config FILE, else .roomlint.yml in the first PATH if it is a
- * directory, else in the working directory. *out stays NULL if none. */
-static int load_config(const options *o, rl_config **out) {
+/* An absolute path as shown: relative to the working directory when below it. */
+static char *shown_path(char *abs) {
+  char cwd[4096];
+  size_t n = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+  if (n > 1 && strncmp(abs, cwd, n) == 0 && abs[n] == '/') {
+    char *rel = rl_xstrdup(abs + n + 1);
+    free(abs);
+    return rel;
+  }
+  return abs;
+}
+
+/* --config FILE, else the .roomlint.yml found from each PATH up to its
+ * repository root. PATHs that find different files cannot share one run's
+ * settings: a usage error naming both. *out stays NULL if none; *from
+ * gets the PATH it was found from (NULL for --config). */
+static int load_config(const options *o, rl_config **out, const char **from) {
   *out = NULL;
+  *from = NULL;
   if (o->no_config) return 0;
   char *path = NULL;
   if (o->config) {
     path = rl_xstrdup(o->config);
   } else {
-    struct stat st;
-    int is_dir = stat(o->paths[0], &st) == 0 && S_ISDIR(st.st_mode);
-    path = rl_config_find(is_dir ? o->paths[0] : ".");
+    for (size_t i = 0; i < o->npaths; i++) {
+      char *p = rl_config_find_up(o->paths[i]);
+      if (!p) continue;
+      if (!path) {
+        path = p;
+        *from = o->paths[i];
+      } else if (strcmp(p, path) != 0) {
+        path = shown_path(path);
+        p = shown_path(p);
+        rl_error_set("%s uses %s but %s uses %s: scan them in separate runs, or choose one with --config", *from,
+                     path, o->paths[i], p);
+        free(p);
+        free(path);
+        return RL_EUSAGE;
+      } else {
+        free(p);
+      }
+    }
+    if (path) path = shown_path(path);
   }
   if (!path) return 0;
   int rc = rl_config_load(out, path);
   free(path);
   return rc;
+}
+
+/* The real path of the directory holding the config file (where its
+ * ignore: and overrides: globs are anchored). Caller frees. */
+static char *config_dir(const rl_config *c) {
+  char *real = realpath(c->path, NULL);
+  if (!real) return NULL;
+  char *slash = strrchr(real, '/');
+  if (slash == real) slash[1] = '\0';
+  else if (slash) *slash = '\0';
+  return real;
 }
 
 typedef struct known_rules {
@@ -414,6 +475,8 @@ static void apply_config(options *o, const rl_config *c, rl_engine_config *cfg) 
   cfg->extra_ignores = c->ignore.v;
   cfg->severities = c->severities;
   cfg->nseverities = c->nseverities;
+  cfg->overrides = c->path_overrides;
+  cfg->noverrides = c->noverrides;
 }
 
 int main(int argc, char **argv) {
@@ -433,13 +496,17 @@ int main(int argc, char **argv) {
   cfg.fail_on = o.fail_on;
   cfg.verbose = o.verbose;
   cfg.stats = o.stats;
+  cfg.unused_suppressions = o.unused_suppressions;
+  cfg.force_exclude = o.force_exclude;
   cfg.debug_budget = debug_budget();
 
   rl_engine *e = NULL;
   rl_baseline *baseline = NULL;
   rl_config *conf = NULL;
+  char *conf_dir = NULL;
+  const char *conf_from = NULL;
   int status = EXIT_CLEAN;
-  if (load_config(&o, &conf) < 0) {
+  if (load_config(&o, &conf, &conf_from) < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
     status = EXIT_TROUBLE;
     goto done;
@@ -452,6 +519,16 @@ int main(int argc, char **argv) {
       goto done;
     }
     rl_config_install(conf);
+    conf_dir = config_dir(conf);
+    cfg.extra_base = conf_dir;
+  }
+  if (o.print_config) {
+    errno = 0;
+    rl_cli_settings cli = {o.enable, o.disable, o.rule_dirs, o.fail_on_set, o.fail_on, o.max_token_ttl,
+                           o.no_ignore, o.force_exclude};
+    rl_config_print(stdout, conf, conf_from, &cli);
+    status = stdout_status(EXIT_CLEAN);
+    goto done;
   }
   if (o.baseline && rl_baseline_load(&baseline, o.baseline) < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
@@ -517,6 +594,10 @@ int main(int argc, char **argv) {
     sink = rl_sink_sarif_new(out);
   } else if (strcmp(o.format, "html") == 0) {
     sink = rl_sink_html_new(out);
+  } else if (strcmp(o.format, "junit") == 0) {
+    sink = rl_sink_junit_new(out);
+  } else if (strcmp(o.format, "gitlab") == 0) {
+    sink = rl_sink_gitlab_new(out);
   } else {
     const char *nc = getenv("NO_COLOR");
     rl_text_options to = {isatty(fileno(out)) && !(nc && nc[0]), o.verbose};
@@ -562,6 +643,7 @@ done:
   rl_baseline_free(baseline);
   rl_config_install(NULL);
   rl_config_free(conf);
+  free(conf_dir);
   free(o.m_rule_dirs);
   free(o.m_enable);
   free(o.m_disable);

@@ -26,6 +26,7 @@ typedef struct rl_summary {
   size_t suppressed;
   size_t parse_errors;          /* files with syntax errors (still scanned) */
   size_t analysis_stopped;      /* files whose work budget ran out (not fully checked) */
+  size_t suppression_errors;    /* unknown rules (and, if asked, unused ones) in suppression comments */
   double seconds;
   int failed;                   /* a finding at or above --fail-on exists */
 } rl_summary;
@@ -50,5 +51,9 @@ rl_sink *rl_sink_json_new(FILE *out);
 rl_sink *rl_sink_sarif_new(FILE *out);
 /* One self-contained HTML page for people (report_html.c). */
 rl_sink *rl_sink_html_new(FILE *out);
+/* JUnit XML for CI test tabs (report_junit.c). */
+rl_sink *rl_sink_junit_new(FILE *out);
+/* A GitLab SAST security report, schema 15 (report_gitlab.c). */
+rl_sink *rl_sink_gitlab_new(FILE *out);
 
 #endif

@@ -16,7 +16,10 @@
 #include "util.h"
 #include "version.h"
 
-#define TOKEND_LINK "README.md#tokend-the-fix"
+/* Absolute links, so that they work wherever the report is saved (a
+ * relative README.md resolves against the page's own directory). */
+#define REPO_DOCS   RL_INFORMATION_URI "/blob/main/"
+#define TOKEND_LINK RL_INFORMATION_URI "#tokend-the-fix"
 
 typedef struct hfinding {
   const rl_rule *rule;
@@ -266,8 +269,34 @@ static void snippet(rl_buf *b, const hfinding *f, int dotenv) {
 
 /* ---- rule docs: a small markdown subset ------------------------------------- */
 
-/* Inline markdown: `code`, **bold**, *em*, [text](http...). */
-static void inline_md(rl_buf *b, const char *s, size_t n) {
+/* A link of a rule doc (written relative to rules/) as an absolute URL: a
+ * web link as it is, "../README.md#x" and "other-rule.md" in the
+ * repository, "#heading" to that heading of the doc in the page. */
+static void link_target(rl_buf *b, const char *rid, const char *u, size_t n) {
+  if (u[0] == '#') { /* a heading of the same doc: see heading_id */
+    rl_buf_puts(b, "#rule-");
+    esc(b, rid);
+    rl_buf_puts(b, "--");
+    esc_n(b, u + 1, n - 1);
+    return;
+  }
+  if ((n > 8 && strncmp(u, "https://", 8) == 0) || (n > 7 && strncmp(u, "http://", 7) == 0)) {
+    esc_n(b, u, n);
+    return;
+  }
+  rl_buf_puts(b, REPO_DOCS);
+  if (n >= 3 && memcmp(u, "../", 3) == 0) {
+    u += 3;
+    n -= 3;
+  } else {
+    rl_buf_puts(b, "rules/");
+  }
+  esc_n(b, u, n);
+}
+
+/* Inline markdown: `code`, **bold**, *em*, [text](url); s may span the
+ * lines of one paragraph or list item. */
+static void inline_md(rl_buf *b, const char *rid, const char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
     const char *end;
@@ -287,13 +316,16 @@ static void inline_md(rl_buf *b, const char *s, size_t n) {
         }
       if (close) {
         rl_buf_puts(b, "<strong>");
-        inline_md(b, s + i + 2, (size_t)(close - s - i - 2));
+        inline_md(b, rid, s + i + 2, (size_t)(close - s - i - 2));
         rl_buf_puts(b, "</strong>");
         i = (size_t)(close - s) + 2;
         continue;
       }
     }
-    if (s[i] == '*' && i + 1 < n && s[i + 1] != ' ' && (end = memchr(s + i + 1, '*', n - i - 1)) != NULL) {
+    size_t eol = i;
+    while (eol < n && s[eol] != '\n')
+      eol++;
+    if (s[i] == '*' && i + 1 < n && s[i + 1] != ' ' && (end = memchr(s + i + 1, '*', eol - i - 1)) != NULL) {
       rl_buf_puts(b, "<em>");
       esc_n(b, s + i + 1, (size_t)(end - s - i - 1));
       rl_buf_puts(b, "</em>");
@@ -305,9 +337,9 @@ static void inline_md(rl_buf *b, const char *s, size_t n) {
       if (close && (size_t)(close - s) + 1 < n && close[1] == '(') {
         const char *rp = memchr(close, ')', n - (size_t)(close - s));
         size_t ulen = rp ? (size_t)(rp - close - 2) : 0;
-        if (rp && ulen > 8 && (strncmp(close + 2, "https://", 8) == 0 || strncmp(close + 2, "http://", 7) == 0)) {
+        if (rp && ulen > 0 && !memchr(close + 2, '\n', ulen)) {
           rl_buf_puts(b, "<a href=\"");
-          esc_n(b, close + 2, ulen);
+          link_target(b, rid, close + 2, ulen);
           rl_buf_puts(b, "\">");
           esc_n(b, s + i + 1, (size_t)(close - s - i - 1));
           rl_buf_puts(b, "</a>");
@@ -356,7 +388,7 @@ static size_t list_marker(const char *s, size_t n, int *ordered) {
   return 0;
 }
 
-static void table_row(rl_buf *b, const char *s, size_t n, int header) {
+static void table_row(rl_buf *b, const char *rid, const char *s, size_t n, int header) {
   /* Skip the |---|---| separator row. */
   int sep = 1;
   for (size_t i = 0; i < n; i++)
@@ -375,7 +407,7 @@ static void table_row(rl_buf *b, const char *s, size_t n, int header) {
       z--;
     if (j < n || z > a) {
       rl_buf_puts(b, header ? "<th>" : "<td>");
-      inline_md(b, s + a, z - a);
+      inline_md(b, rid, s + a, z - a);
       rl_buf_puts(b, header ? "</th>" : "</td>");
     }
     i = j + 1;
@@ -383,65 +415,99 @@ static void table_row(rl_buf *b, const char *s, size_t n, int header) {
   rl_buf_puts(b, "</tr>\n");
 }
 
+/* The anchor a markdown renderer gives a heading, as the docs link them:
+ * lower case, blanks as '-', letters, digits, '-' and '_' kept, the rest
+ * dropped ("Next.js middleware" -> nextjs-middleware). */
+static void heading_id(rl_buf *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ') rl_buf_putc(b, '-');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') rl_buf_putc(b, (char)c);
+    else if (c >= 'A' && c <= 'Z') rl_buf_putc(b, (char)(c - 'A' + 'a'));
+  }
+}
+
 /* Renders a rule's markdown doc; the first heading (the rule's own title)
  * is left out, since the section heading already says it. */
-static void markdown(rl_buf *b, const char *md) {
+static void markdown(rl_buf *b, const char *rid, const char *md) {
   md_block blk = MD_NONE;
   int item_open = 0, in_code = 0, seen_title = 0;
+  size_t fence_indent = 0;
+  rl_buf inl = {0}; /* the open paragraph's or list item's text, rendered whole */
+#define FLUSH()                                                                                                        \
+  do {                                                                                                                 \
+    if (inl.len) inline_md(b, rid, inl.ptr, inl.len);                                                                       \
+    inl.len = 0;                                                                                                       \
+  } while (0)
+#define CLOSE()                                                                                                        \
+  do {                                                                                                                 \
+    FLUSH();                                                                                                           \
+    md_close(b, &blk, &item_open);                                                                                     \
+  } while (0)
   const char *p = md;
   while (*p) {
     size_t n = strcspn(p, "\n");
     const char *line = p;
     p += n;
     if (*p == '\n') p++;
-    if (n >= 3 && memcmp(line, "```", 3) == 0) {
-      if (in_code) {
-        rl_buf_puts(b, "</code></pre>\n");
-        in_code = 0;
-      } else {
-        md_close(b, &blk, &item_open);
-        rl_buf_puts(b, "<pre class=\"doc\"><code>");
-        in_code = 1;
-      }
-      continue;
-    }
-    if (in_code) {
-      esc_n(b, line, n);
-      rl_buf_putc(b, '\n');
-      continue;
-    }
     size_t indent = 0;
     while (indent < n && line[indent] == ' ')
       indent++;
     const char *t = line + indent;
     size_t tn = n - indent;
+    /* A fence may be indented (a code block inside a list item). */
+    if (tn >= 3 && memcmp(t, "```", 3) == 0 && (in_code || indent < 4 || item_open)) {
+      if (in_code) {
+        rl_buf_puts(b, "</code></pre>\n");
+        in_code = 0;
+      } else {
+        if (item_open && indent > 0) FLUSH(); /* stays inside the item */
+        else CLOSE();
+        rl_buf_puts(b, "<pre class=\"doc\"><code>");
+        in_code = 1;
+        fence_indent = indent;
+      }
+      continue;
+    }
+    if (in_code) {
+      size_t cut = indent < fence_indent ? indent : fence_indent;
+      esc_n(b, line + cut, n - cut);
+      rl_buf_putc(b, '\n');
+      continue;
+    }
     if (tn == 0) {
-      md_close(b, &blk, &item_open);
+      CLOSE();
       continue;
     }
     if (t[0] == '#') {
       size_t level = 0;
       while (level < tn && t[level] == '#')
         level++;
-      md_close(b, &blk, &item_open);
+      CLOSE();
       if (!seen_title && level == 1) {
         seen_title = 1;
         continue;
       }
       size_t h = level + 2 > 6 ? 6 : level + 2;
-      rl_buf_printf(b, "<h%zu>", h);
-      inline_md(b, t + level + (level < tn && t[level] == ' '), tn - level - (level < tn && t[level] == ' '));
+      const char *ht = t + level + (level < tn && t[level] == ' ');
+      size_t hn = tn - level - (level < tn && t[level] == ' ');
+      rl_buf_printf(b, "<h%zu id=\"rule-", h);
+      esc(b, rid);
+      rl_buf_puts(b, "--");
+      heading_id(b, ht, hn);
+      rl_buf_puts(b, "\">");
+      inline_md(b, rid, ht, hn);
       rl_buf_printf(b, "</h%zu>\n", h);
       continue;
     }
     if (t[0] == '|') {
       if (blk != MD_TABLE) {
-        md_close(b, &blk, &item_open);
+        CLOSE();
         rl_buf_puts(b, "<table>\n");
         blk = MD_TABLE;
-        table_row(b, t, tn, 1);
+        table_row(b, rid, t, tn, 1);
       } else {
-        table_row(b, t, tn, 0);
+        table_row(b, rid, t, tn, 0);
       }
       continue;
     }
@@ -449,6 +515,7 @@ static void markdown(rl_buf *b, const char *md) {
     size_t m = list_marker(t, tn, &ordered);
     if (m && indent < 4) {
       md_block want = ordered ? MD_OL : MD_UL;
+      FLUSH();
       if (blk != want) {
         md_close(b, &blk, &item_open);
         rl_buf_puts(b, ordered ? "<ol>\n" : "<ul>\n");
@@ -457,20 +524,23 @@ static void markdown(rl_buf *b, const char *md) {
       if (item_open) rl_buf_puts(b, "</li>\n");
       rl_buf_puts(b, "<li>");
       item_open = 1;
-      inline_md(b, t + m, tn - m);
+      rl_buf_put(&inl, t + m, tn - m);
       continue;
     }
     if (blk == MD_UL || blk == MD_OL || blk == MD_PARA) {
-      rl_buf_putc(b, '\n'); /* continuation of the paragraph or list item */
+      rl_buf_putc(&inl, '\n'); /* continuation of the paragraph or list item */
     } else {
-      md_close(b, &blk, &item_open);
+      CLOSE();
       rl_buf_puts(b, "<p>");
       blk = MD_PARA;
     }
-    inline_md(b, t, tn);
+    rl_buf_put(&inl, t, tn);
   }
   if (in_code) rl_buf_puts(b, "</code></pre>\n");
-  md_close(b, &blk, &item_open);
+  CLOSE();
+  rl_buf_free(&inl);
+#undef CLOSE
+#undef FLUSH
 }
 
 /* ---- the page -------------------------------------------------------------- */
@@ -749,7 +819,7 @@ static int html_end(rl_sink *s, const rl_summary *sum) {
     rl_buf_printf(b, "</h3>\n<p class=\"sub\">default severity %s", rl_severity_name(r->severity));
     if (r->cwe) rl_buf_printf(b, " &middot; CWE-%d", r->cwe);
     rl_buf_puts(b, "</p>\n");
-    if (r->doc && r->doc[0]) markdown(b, r->doc);
+    if (r->doc && r->doc[0]) markdown(b, r->id, r->doc);
     rl_buf_puts(b, "</section>\n");
   }
   rl_buf_printf(b,

@@ -197,6 +197,14 @@ static rl_severity note_severity(rl_note_level level) {
   return RL_SEV_NOTE;
 }
 
+/* Notes (syntax errors) are for -v; a warning (a limit that cut the
+ * analysis short, a parse that failed) always shows, findings may be
+ * missing; so does a note about a suppression comment, which the reader
+ * wrote and can fix. */
+static int note_shown(const text_sink *t, const rl_notification *n) {
+  return t->opts.verbose || n->level >= RL_NOTE_WARNING || (n->id && strncmp(n->id, "suppression-", 12) == 0);
+}
+
 static int text_file(rl_sink *s, const rl_file_result *r) {
   text_sink *t = (text_sink *)s;
   if (r->skip != RL_SKIP_NONE) {
@@ -204,12 +212,9 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
     return 0;
   }
   size_t visible = rl_report__visible(r);
-  /* Notes (syntax errors) are for -v, the summary counts them anyway; a
-   * warning (a limit that cut the analysis short, a parse that failed)
-   * always shows: findings may be missing. */
   size_t nnotes = 0;
   for (size_t i = 0; i < r->nnotes; i++)
-    if (t->opts.verbose || r->notes[i].level >= RL_NOTE_WARNING) nnotes++;
+    if (note_shown(t, &r->notes[i])) nnotes++;
   if (!t->opts.verbose && visible == 0 && nnotes == 0) return 0;
   /* The engine describes syntax errors in a notification; if it did not, say so here. */
   int syntax_line = t->opts.verbose && r->has_syntax_errors && r->nnotes == 0;
@@ -224,7 +229,7 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
     if ((int)strlen(loc) > width) width = (int)strlen(loc);
   }
   for (size_t i = 0; i < r->nnotes; i++) {
-    if (!t->opts.verbose && r->notes[i].level < RL_NOTE_WARNING) continue;
+    if (!note_shown(t, &r->notes[i])) continue;
     format_loc(loc, sizeof loc, r->notes[i].line, r->notes[i].col);
     if ((int)strlen(loc) > width) width = (int)strlen(loc);
   }
@@ -239,7 +244,7 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
   }
   for (size_t i = 0; i < r->nnotes; i++) {
     const rl_notification *n = &r->notes[i];
-    if (!t->opts.verbose && n->level < RL_NOTE_WARNING) continue;
+    if (!note_shown(t, n)) continue;
     format_loc(loc, sizeof loc, n->line, n->col);
     print_item(t, width, loc, note_severity(n->level), n->message, n->id);
   }
@@ -262,9 +267,13 @@ static int text_end(rl_sink *s, const rl_summary *sum) {
             plural(sum->errors, "error", "errors"), sum->warnings,
             plural(sum->warnings, "warning", "warnings"), sum->notes, plural(sum->notes, "note", "notes"),
             sgr(t, SGR_RESET));
-  } else {
+  } else if (sum->suppression_errors == 0) {
     fprintf(t->out, "%sno problems found%s", sgr(t, SGR_GREEN), sgr(t, SGR_RESET));
   }
+  if (sum->suppression_errors > 0)
+    fprintf(t->out, "%s%s%s\xE2\x9C\x96 %zu %s in suppression comments%s", problems ? " \xC2\xB7 " : "",
+            sgr(t, SGR_BOLD), sgr(t, SGR_RED), sum->suppression_errors,
+            plural(sum->suppression_errors, "error", "errors"), sgr(t, SGR_RESET));
   fprintf(t->out, " \xC2\xB7 %zu %s scanned", sum->files_scanned,
           plural(sum->files_scanned, "file", "files"));
   if (sum->parse_errors > 0) fprintf(t->out, " (%zu with syntax errors)", sum->parse_errors);

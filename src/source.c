@@ -127,6 +127,7 @@ const char *rl_skip_name(rl_skip s) {
   case RL_SKIP_SYMLINK_LOOP: return "symlink-loop";
   case RL_SKIP_UNREADABLE: return "unreadable";
   case RL_SKIP_NOT_SOURCE: return "not-source";
+  case RL_SKIP_IGNORED: return "ignored";
   case RL_SKIP__COUNT: break;
   }
   return "unknown";

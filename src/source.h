@@ -64,6 +64,7 @@ typedef enum rl_skip {
   RL_SKIP_SYMLINK_LOOP,  /* symlink cycle or dangling link */
   RL_SKIP_UNREADABLE,    /* open/read failed (permissions, vanished) */
   RL_SKIP_NOT_SOURCE,    /* an explicitly named file of no known language */
+  RL_SKIP_IGNORED,       /* a named path an ignore rule leaves out (--force-exclude) */
   RL_SKIP__COUNT
 } rl_skip;
 

@@ -42,10 +42,17 @@
 
 #define RL_LINE_MAX UINT32_MAX
 
+/* One rule name of one directive (or the directive itself when it names
+ * none), where it is written and whether it suppressed anything. */
+typedef struct entry {
+  rl_suppress_entry pub;
+  struct entry *next;
+} entry;
+
 typedef struct range {
   uint32_t first, last;    /* inclusive line range */
-  const char **rules;      /* NULL = every rule */
-  size_t nrules;
+  const char *rule;        /* NULL = every rule */
+  entry *from;             /* the directive's rule name it came from */
   const char *justification;
   struct range *next;
 } range;
@@ -53,6 +60,7 @@ typedef struct range {
 typedef struct open_block {
   const char *rule; /* NULL = every rule */
   uint32_t first;
+  entry *from;
   const char *justification;
   struct open_block *next;
 } open_block;
@@ -65,6 +73,9 @@ struct rl_suppressions {
    * block ranges (few in practice; scanned) */
   const range **lines, **blocks;
   size_t nlines, nblocks;
+  entry *entries, *entries_tail; /* in file order */
+  size_t nentries;
+  const char *base; /* the file's bytes, for offsets */
 };
 
 typedef enum { D_NONE, D_LINE, D_NEXT_LINE, D_DISABLE, D_ENABLE } dkind;
@@ -72,7 +83,9 @@ typedef enum { D_NONE, D_LINE, D_NEXT_LINE, D_DISABLE, D_ENABLE } dkind;
 typedef struct directive {
   dkind kind;
   const char **rules;
+  const char **rule_at; /* where each rule name is written */
   size_t nrules;
+  const char *word;     /* the directive word, where it is written */
   const char *justification;
 } directive;
 
@@ -92,14 +105,15 @@ static int has_marker(const char *h, size_t n) {
 
 static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 
-static void add_range(rl_suppressions *s, uint32_t first, uint32_t last, const char **rules, size_t nrules,
+static void add_range(rl_suppressions *s, uint32_t first, uint32_t last, const char *rule, entry *from,
                       const char *why) {
   range *r = rl_arena_alloc(s->arena, sizeof *r);
   r->first = first;
   r->last = last;
-  r->rules = rules;
-  r->nrules = nrules;
+  r->rule = rule;
+  r->from = from;
   r->justification = why;
+  r->next = NULL;
   if (s->tail)
     s->tail->next = r;
   else
@@ -107,29 +121,36 @@ static void add_range(rl_suppressions *s, uint32_t first, uint32_t last, const c
   s->tail = r;
 }
 
-static const char **one_rule(rl_arena *a, const char *rule, size_t *n) {
-  if (!rule) {
-    *n = 0;
-    return NULL;
-  }
-  const char **v = rl_arena_alloc(a, sizeof *v);
-  v[0] = rule;
-  *n = 1;
-  return v;
-}
-
 static void close_block(rl_suppressions *s, open_block *b, uint32_t last) {
-  size_t n;
-  const char **rules = one_rule(s->arena, b->rule, &n);
-  add_range(s, b->first, last, rules, n, b->justification);
+  add_range(s, b->first, last, b->rule, b->from, b->justification);
 }
 
-static void open_for(rl_suppressions *s, const char *rule, uint32_t line, const char *why) {
+/* Records one rule name (or, rule NULL, a directive naming none) written at
+ * at, 1-based line. */
+static entry *add_entry(rl_suppressions *s, const char *directive_word, const char *rule, const char *at,
+                        uint32_t line) {
+  entry *e = rl_arena_calloc(s->arena, 1, sizeof *e);
+  e->pub.directive = directive_word;
+  e->pub.rule = rule;
+  e->pub.offset = (uint32_t)(at - s->base);
+  e->pub.line = line;
+  if (s->entries_tail)
+    s->entries_tail->next = e;
+  else
+    s->entries = e;
+  s->entries_tail = e;
+  s->nentries++;
+  return e;
+}
+
+static void open_for(rl_suppressions *s, const char *rule, entry *from, uint32_t line, const char *why) {
   for (open_block *b = s->open; b; b = b->next) {
+    /* already disabled: this one suppresses nothing more (reported unused) */
     if ((b->rule == NULL && rule == NULL) || (b->rule && rule && strcmp(b->rule, rule) == 0)) return;
   }
   open_block *b = rl_arena_alloc(s->arena, sizeof *b);
   b->rule = rule;
+  b->from = from;
   b->first = line;
   b->justification = why;
   b->next = s->open;
@@ -170,7 +191,7 @@ static directive parse_directive(const char *p, size_t n, rl_arena *a) {
       {"roomlint-disable", D_DISABLE},
       {"roomlint-enable", D_ENABLE},
   };
-  directive d = {D_NONE, NULL, 0, NULL};
+  directive d = {D_NONE, NULL, NULL, 0, NULL, NULL};
   size_t i = 0;
   while (i < n && (is_blank(p[i]) || p[i] == '*')) i++;
   size_t w;
@@ -184,6 +205,7 @@ static directive parse_directive(const char *p, size_t n, rl_arena *a) {
   }
   if (w == RL_ARRAY_LEN(words)) return d;
   d.kind = words[w].kind;
+  d.word = p + i - strlen(words[w].word);
 
   /* Rule list: tokens separated by commas and/or blanks, up to "--". */
   size_t cap = 0;
@@ -204,45 +226,65 @@ static directive parse_directive(const char *p, size_t n, rl_arena *a) {
     }
     size_t s = i;
     while (i < n && !is_blank(p[i]) && p[i] != ',') i++;
-    if (!rules) rules = rl_arena_calloc(a, cap, sizeof *rules);
-    if (d.nrules < cap) rules[d.nrules++] = rl_arena_strndup(a, p + s, i - s);
+    if (!rules) {
+      rules = rl_arena_calloc(a, cap, sizeof *rules);
+      d.rule_at = rl_arena_calloc(a, cap, sizeof *d.rule_at);
+    }
+    if (d.nrules < cap) {
+      d.rule_at[d.nrules] = p + s;
+      rules[d.nrules++] = rl_arena_strndup(a, p + s, i - s);
+    }
   }
   d.rules = d.nrules ? rules : NULL;
   return d;
 }
 
+static const char *directive_name(dkind k) {
+  switch (k) {
+  case D_LINE: return "roomlint-disable-line";
+  case D_NEXT_LINE: return "roomlint-disable-next-line";
+  case D_DISABLE: return "roomlint-disable";
+  case D_ENABLE: return "roomlint-enable";
+  case D_NONE: break;
+  }
+  return "";
+}
+
 /* Handles one comment: text [p, p+n) starting on line `first` and ending on
- * line `last`. */
-static void on_comment(rl_suppressions **sp, const char *p, size_t n, uint32_t first, uint32_t last,
-                       rl_arena *a) {
+ * line `last`. Each rule name is an entry (an enable's too, checked for
+ * unknown names, never reported unused). */
+static void on_comment(rl_suppressions **sp, const char *base, const char *p, size_t n, uint32_t first,
+                       uint32_t last, rl_arena *a) {
   if (!has_marker(p, n)) return;
   directive d = parse_directive(p, n, a);
   if (d.kind == D_NONE) return;
   if (!*sp) {
-    *sp = rl_arena_alloc(a, sizeof **sp);
+    *sp = rl_arena_calloc(a, 1, sizeof **sp);
     (*sp)->arena = a;
+    (*sp)->base = base;
   }
   rl_suppressions *s = *sp;
-  switch (d.kind) {
-  case D_LINE:
-    add_range(s, first, first, d.rules, d.nrules, d.justification);
-    break;
-  case D_NEXT_LINE:
-    if (last < RL_LINE_MAX) add_range(s, last + 1, last + 1, d.rules, d.nrules, d.justification);
-    break;
-  case D_DISABLE:
-    if (d.nrules == 0) {
-      open_for(s, NULL, first, d.justification);
-    } else {
-      for (size_t i = 0; i < d.nrules; i++) open_for(s, d.rules[i], first, d.justification);
+  const char *word = directive_name(d.kind);
+  /* The line each name is written on (a block comment may span lines). */
+  size_t count = d.nrules ? d.nrules : 1;
+  for (size_t i = 0; i < count; i++) {
+    const char *at = d.nrules ? d.rule_at[i] : d.word;
+    uint32_t line = first;
+    for (const char *q = p; q < at; q++)
+      if (*q == '\n') line++;
+    entry *e = add_entry(s, word, d.nrules ? d.rules[i] : NULL, at, line);
+    const char *rule = d.nrules ? d.rules[i] : NULL;
+    switch (d.kind) {
+    case D_LINE: add_range(s, first, first, rule, e, d.justification); break;
+    case D_NEXT_LINE:
+      if (last < RL_LINE_MAX) add_range(s, last + 1, last + 1, rule, e, d.justification);
+      break;
+    case D_DISABLE: open_for(s, rule, e, first, d.justification); break;
+    case D_ENABLE: e->pub.used = 1; break;
+    case D_NONE: break;
     }
-    break;
-  case D_ENABLE:
-    enable(s, &d, last);
-    break;
-  case D_NONE:
-    break;
   }
+  if (d.kind == D_ENABLE) enable(s, &d, last);
 }
 
 /* ---- JS/TS lexer ---------------------------------------------------------- */
@@ -311,7 +353,7 @@ static void lex_js(rl_suppressions **sp, const char *b, size_t len, rl_arena *a)
     if (c == '/' && i + 1 < len && b[i + 1] == '/') {
       size_t s = i + 2, e = s;
       while (e < len && b[e] != '\n') e++;
-      on_comment(sp, b + s, e - s, line, line, a);
+      on_comment(sp, b, b + s, e - s, line, line, a);
       i = e;
       continue;
     }
@@ -330,7 +372,7 @@ static void lex_js(rl_suppressions **sp, const char *b, size_t len, rl_arena *a)
       } else {
         i = e + 2;
       }
-      on_comment(sp, b + s, text_end - s, first, line, a);
+      on_comment(sp, b, b + s, text_end - s, first, line, a);
       continue;
     }
     if (c == '\'' || c == '"') {
@@ -455,7 +497,7 @@ static void lex_dotenv(rl_suppressions **sp, const char *b, size_t len, rl_arena
         }
       }
     }
-    if (comment < eol) on_comment(sp, b + comment + 1, eol - comment - 1, line, line, a);
+    if (comment < eol) on_comment(sp, b, b + comment + 1, eol - comment - 1, line, line, a);
     i = eol < len ? eol + 1 : len;
     line++;
   }
@@ -477,7 +519,6 @@ rl_suppressions *rl_suppress_parse(const char *bytes, size_t len, rl_lang lang, 
   /* Blocks never closed run to the end of the file. */
   for (open_block *b = s->open; b; b = b->next) close_block(s, b, RL_LINE_MAX);
   s->open = NULL;
-  if (!s->head) return NULL;
   size_t nl = 0, nb = 0;
   for (const range *r = s->head; r; r = r->next) {
     if (r->first == r->last)
@@ -497,12 +538,12 @@ rl_suppressions *rl_suppress_parse(const char *bytes, size_t len, rl_lang lang, 
   return s;
 }
 
-/* Better of two matching ranges: one that carries a justification. */
+/* Better of two matching ranges: one that carries a justification. Every
+ * range that covers the finding counts as used. */
 static const range *consider(const range *hit, const range *r, const char *rule_id, uint32_t line) {
   if (line < r->first || line > r->last) return hit;
-  int ok = r->rules == NULL;
-  for (size_t i = 0; !ok && i < r->nrules; i++) ok = strcmp(r->rules[i], rule_id) == 0;
-  if (!ok) return hit;
+  if (r->rule && strcmp(r->rule, rule_id) != 0) return hit;
+  r->from->pub.used = 1;
   return (!hit || (!hit->justification && r->justification)) ? r : hit;
 }
 
@@ -518,9 +559,16 @@ int rl_suppress_match(const rl_suppressions *s, const char *rule_id, uint32_t li
         hi = mid;
     }
     for (size_t i = lo; i < s->nlines && s->lines[i]->first == line; i++) hit = consider(hit, s->lines[i], rule_id, line);
-    for (size_t i = 0; i < s->nblocks && !(hit && hit->justification); i++)
+    for (size_t i = 0; i < s->nblocks; i++)
       hit = consider(hit, s->blocks[i], rule_id, line);
   }
   if (justification) *justification = hit ? hit->justification : NULL;
   return hit != NULL;
+}
+
+const rl_suppress_entry *rl_suppress_entry_next(const rl_suppressions *s, const rl_suppress_entry *prev) {
+  if (!s) return NULL;
+  if (!prev) return s->entries ? &s->entries->pub : NULL;
+  const entry *e = (const entry *)prev; /* pub is the first member */
+  return e->next ? &e->next->pub : NULL;
 }

@@ -59,6 +59,8 @@ struct rl_walk {
   void (*on_passed_over)(void *data, const char *display, const char *why);
   void *data;
   char *extra_text; /* extra_ignores joined by newlines, NULL if none */
+  char *extra_base; /* real path they are anchored at, or NULL: each root */
+  int force_exclude;
 
   char **paths;
   size_t npaths, next_path;
@@ -290,11 +292,33 @@ static void load_ignore_files(rl_walk *w, const char *fs_dir, const char *base,
   }
 }
 
+/* The extra patterns' verdict on match path mpath. Anchored at extra_base,
+ * they see the entry's path below it (nothing outside it matches);
+ * otherwise they are anchored at the root (compiled with its match path). */
+static int extra_verdict(rl_walk *w, const char *mpath, int is_dir) {
+  if (!w->extra.ig) return 0;
+  if (!w->extra_base) return rl_ignore_match(w->extra.ig, mpath, is_dir);
+  /* the entry's real path: the root's, then the part of mpath below it */
+  const char *below = mpath + (w->prefix_len && strlen(mpath) >= w->prefix_len ? w->prefix_len : 0);
+  while (*below == '/') below++;
+  rl_buf abs = {0};
+  rl_buf_puts(&abs, w->root_real);
+  if (*below) rl_buf_printf(&abs, "%s%s", strcmp(w->root_real, "/") == 0 ? "" : "/", below);
+  size_t bl = strlen(w->extra_base);
+  int verdict = 0;
+  if (strcmp(w->extra_base, "/") == 0)
+    verdict = rl_ignore_match(w->extra.ig, abs.ptr + 1, is_dir);
+  else if (strncmp(abs.ptr, w->extra_base, bl) == 0 && abs.ptr[bl] == '/')
+    verdict = rl_ignore_match(w->extra.ig, abs.ptr + bl + 1, is_dir);
+  rl_buf_free(&abs);
+  return verdict;
+}
+
 /* 1 (and *why) if the entry at match path mpath is to be left out. */
 static int is_ignored(rl_walk *w, const char *mpath, const char *name, int is_dir,
                       const char **why) {
   if (w->no_ignore) return 0;
-  int verdict = rl_ignore_match(w->extra.ig, mpath, is_dir);
+  int verdict = extra_verdict(w, mpath, is_dir);
   const char *label = w->extra.label;
   for (size_t k = w->nlists; verdict == 0 && k-- > 0;) {
     verdict = rl_ignore_match(w->lists[k].ig, mpath, is_dir);
@@ -590,6 +614,71 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
   return yield(w, out, lang, RL_SKIP_SPECIAL, 0);
 }
 
+static void load_extra(rl_walk *w) {
+  if (w->no_ignore || !w->extra_text) return;
+  w->extra.ig = rl_ignore_new(w->extra_base || !w->mpath.ptr ? "" : w->mpath.ptr, w->extra_text, strlen(w->extra_text));
+  w->extra.label = rl_xstrdup("the config's ignore: list");
+}
+
+/* --force-exclude: 1 (and *why) if the walk would leave out the root (its
+ * match path in w->mpath, the ignore files above it loaded), or a
+ * directory above it down from the work tree's top, as a directory. */
+static int root_ignored(rl_walk *w, const char **why) {
+  if (w->no_ignore) return 0;
+  char *m = rl_xstrndup(w->mpath.ptr ? w->mpath.ptr : "", w->mpath.len);
+  int hit = 0;
+  for (size_t end = 0; !hit && end <= w->mpath.len; end++) {
+    if (end < w->mpath.len && m[end] != '/') continue;
+    if (end == 0) continue;
+    char keep = m[end];
+    m[end] = '\0';
+    const char *name = strrchr(m, '/') ? strrchr(m, '/') + 1 : m;
+    hit = is_ignored(w, m, name, 1, why);
+    m[end] = keep;
+  }
+  free(m);
+  return hit;
+}
+
+/* --force-exclude for a named file (display path in w->display): 1 and
+ * *why if the walk would leave it out. Sets up the file's directory as a
+ * root for the question, then takes it down. */
+static int named_file_ignored(rl_walk *w, const char **why) {
+  if (w->no_ignore) return 0;
+  char *dir = rl_xstrdup(w->display.ptr);
+  char *slash = strrchr(dir, '/');
+  const char *name = slash ? slash + 1 : w->display.ptr;
+  if (slash == dir) dir[1] = '\0';
+  else if (slash) *slash = '\0';
+  else {
+    free(dir);
+    dir = rl_xstrdup(".");
+  }
+  name = strrchr(w->display.ptr, '/') ? strrchr(w->display.ptr, '/') + 1 : w->display.ptr;
+  w->root_real = realpath(dir, NULL);
+  int hit = 0;
+  if (w->root_real) {
+    w->root_real_len = strlen(w->root_real);
+    w->prefix_len = 0;
+    enter_work_tree(w);
+    load_extra(w);
+    hit = root_ignored(w, why);
+    if (!hit) {
+      char *base = rl_xstrndup(w->mpath.ptr ? w->mpath.ptr : "", w->mpath.len);
+      load_ignore_files(w, dir, base, dir);
+      rl_buf path = {0};
+      rl_buf_printf(&path, "%s%s%s", base, base[0] ? "/" : "", name);
+      hit = is_ignored(w, path.ptr, name, 0, why);
+      rl_buf_free(&path);
+      free(base);
+    }
+    /* *why points into w->scratch, which end_root leaves alone */
+    end_root(w);
+  }
+  free(dir);
+  return hit;
+}
+
 /* Begins walking directory `given`, or yields why it cannot. */
 static int start_root(rl_walk *w, const char *given, const struct stat *st, rl_walk_entry *out) {
   w->given = given;
@@ -604,10 +693,12 @@ static int start_root(rl_walk *w, const char *given, const struct stat *st, rl_w
   w->root_real_len = strlen(w->root_real);
   w->in_root = 1;
   enter_work_tree(w);
-  if (!w->no_ignore && w->extra_text) {
-    w->extra.ig = rl_ignore_new(w->mpath.ptr ? w->mpath.ptr : "", w->extra_text,
-                                strlen(w->extra_text));
-    w->extra.label = rl_xstrdup("the ignore option");
+  load_extra(w);
+  const char *why = NULL;
+  if (w->force_exclude && root_ignored(w, &why)) {
+    rl_buf_printf(&w->detail, "%s is %s (--force-exclude)", w->display.ptr, why);
+    end_root(w);
+    return yield(w, out, RL_LANG_NONE, RL_SKIP_IGNORED, 1);
   }
   if (push_dir(w, w->display.ptr, st) != 0) {
     if (rl_errno_is_exhaustion(errno)) fail_walk(w, w->display.ptr, errno);
@@ -653,6 +744,8 @@ int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
     w->protect_ino = opts->protect_ino;
     w->on_passed_over = opts->on_passed_over;
     w->data = opts->data;
+    w->force_exclude = opts->force_exclude;
+    if (opts->extra_base) w->extra_base = rl_xstrdup(opts->extra_base);
     if (opts->extra_ignores && opts->extra_ignores[0]) {
       rl_buf b = {0};
       for (size_t i = 0; opts->extra_ignores[i]; i++) {
@@ -720,6 +813,16 @@ int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
                       w->display.ptr);
         return yield(w, out, lang, RL_SKIP_NOT_SOURCE, 1);
       }
+      const char *why = NULL;
+      if (w->force_exclude && named_file_ignored(w, &why)) {
+        if (w->err) return w->err;
+        char *reason = rl_xstrdup(why);
+        make_path(&w->display, given, "");
+        buf_reset(&w->detail);
+        rl_buf_printf(&w->detail, "%s is %s (--force-exclude)", w->display.ptr, reason);
+        free(reason);
+        return yield(w, out, lang, RL_SKIP_IGNORED, 1);
+      }
       if (file_seen(w, &st)) {
         if (w->err) return w->err;
         continue;
@@ -753,6 +856,7 @@ void rl_walk_free(rl_walk *w) {
   free(w->lists);
   free(w->vis);
   free(w->extra_text);
+  free(w->extra_base);
   rl_buf_free(&w->mpath);
   rl_buf_free(&w->display);
   rl_buf_free(&w->detail);

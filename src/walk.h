@@ -14,6 +14,8 @@
  *   RL_SKIP_SYMLINK_OUT; a cycle, a dangling link or a link loop is
  *   RL_SKIP_SYMLINK_LOOP. A root or file named by the caller may be a link.
  * - FIFOs, sockets and devices are RL_SKIP_SPECIAL and never opened.
+ * - A named PATH an ignore rule covers is scanned, unless force_exclude
+ *   (then RL_SKIP_IGNORED).
  * - Files of no known language are passed over silently when found by the
  *   walk; an explicitly named one is RL_SKIP_NOT_SOURCE.
  * - Display paths: the given path (leading "./" and trailing '/' dropped)
@@ -29,6 +31,13 @@ typedef struct rl_walk_options {
   /* extra gitignore-style patterns (config), NULL-terminated, anchored at each
    * scan root; they outrank every ignore file */
   const char *const *extra_ignores;
+  /* the real path of the directory extra_ignores are anchored at (the
+   * config file's), or NULL: at each scan root */
+  const char *extra_base;
+  /* --force-exclude: a PATH named by the caller that an ignore file, the
+   * extra patterns or a default directory leaves out is left out too
+   * (RL_SKIP_IGNORED, so it is said) */
+  int force_exclude;
   /* Told about each directory left out and why ("ignored by default",
    * "ignored by src/.gitignore", ...) */
   /* told of each directory an ignore rule excludes and each link passed

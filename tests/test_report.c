@@ -22,7 +22,7 @@
 #include "util.h"
 
 #define GOLDEN_DIR RL_SOURCE_DIR "/tests/golden/"
-#define MULTITOOL RL_SOURCE_DIR "/grammars/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+#define MULTITOOL RL_SOURCE_DIR "/tests/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 
 /* ---- a synthetic run ------------------------------------------------------ */
 
@@ -467,7 +467,7 @@ static void report__sarif_passes_multitool(void **state) {
   const char *tool = getenv("RL_SARIF_MULTITOOL");
   if (!tool || !tool[0]) tool = MULTITOOL;
   if (access(tool, X_OK) != 0) {
-    print_message("SKIP: Sarif.Multitool not found at %s (run `npm ci` in grammars/)\n", tool);
+    print_message("SKIP: Sarif.Multitool not found at %s (sh scripts/test installs it into tests/npm)\n", tool);
     skip();
   }
   char out[1024], cmd[4096];

@@ -341,6 +341,44 @@ static void suppress__many_directives_and_overlaps(void **state) {
   free(buf);
 }
 
+/* Each rule name of each directive is an entry with its place; a match
+ * marks the entries that cover it used, and only those. */
+static void suppress__entries_record_use_and_place(void **state) {
+  (void)state;
+  const char *text = "// roomlint-disable-next-line hardcoded-secret, insecure-http-url -- why\n"
+                     "x();\n"
+                     "/* roomlint-disable\n   secret-logged */\n"
+                     "y(); // roomlint-disable-line\n";
+  rl_suppressions *s = parse(text);
+  assert_int_equal(on(s, "insecure-http-url", 2), 1);
+  const rl_suppress_entry *e = rl_suppress_entry_next(s, NULL);
+  assert_non_null(e);
+  assert_string_equal(e->directive, "roomlint-disable-next-line");
+  assert_string_equal(e->rule, "hardcoded-secret");
+  assert_int_equal(e->offset, 30);
+  assert_int_equal(e->line, 1);
+  assert_int_equal(e->used, 0);
+  e = rl_suppress_entry_next(s, e);
+  assert_string_equal(e->rule, "insecure-http-url");
+  assert_int_equal(e->offset, 48);
+  assert_int_equal(e->used, 1);
+  e = rl_suppress_entry_next(s, e);
+  assert_string_equal(e->directive, "roomlint-disable");
+  assert_string_equal(e->rule, "secret-logged");
+  assert_int_equal(e->line, 4); /* the name is on the comment's second line */
+  assert_int_equal(e->used, 0);
+  e = rl_suppress_entry_next(s, e);
+  assert_string_equal(e->directive, "roomlint-disable-line");
+  assert_null(e->rule);
+  assert_int_equal(e->line, 5);
+  assert_int_equal(on(s, "anything", 4), 0);
+  assert_int_equal(e->used, 0);
+  assert_int_equal(on(s, "anything", 5), 1);
+  assert_int_equal(e->used, 1);
+  assert_null(rl_suppress_entry_next(s, e));
+  assert_null(rl_suppress_entry_next(NULL, NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(suppress__no_marker_is_null, setup, teardown),
@@ -363,6 +401,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(suppress__misspelled_directive_ignored, setup, teardown),
       cmocka_unit_test_setup_teardown(suppress__hostile_input_does_not_crash, setup, teardown),
       cmocka_unit_test_setup_teardown(suppress__many_directives_and_overlaps, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__entries_record_use_and_place, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

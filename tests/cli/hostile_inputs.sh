@@ -11,7 +11,7 @@
 # silently, and still report every genuine finding among the hostile files.
 . "$(dirname "$0")/lib/assert.bash"
 . "$(dirname "$0")/lib/hostile_tree.bash"
-MT=${RL_SARIF_MULTITOOL:-$PWD/grammars/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool}
+MT=${RL_SARIF_MULTITOOL:-$PWD/tests/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool}
 if [ ! -x "$MT" ]; then
   echo "multitool missing at $MT: run scripts/setup"
   exit 1

@@ -14,7 +14,7 @@ expect_grep '^<!DOCTYPE html>' "$page" "an HTML document"
 expect_no_grep '<script|<link|<img|<iframe|@import|url\(|src=' "$page" "no scripts and no external assets"
 expect_grep "default-src 'none'" "$page" "a CSP that forbids every fetch"
 expect_grep '<svg [^>]*role="img"' "$page" "an inline SVG chart"
-expect_grep 'href="README.md#tokend-the-fix"' "$page" "the fix links the README's tokend section"
+expect_grep 'href="https://[^"]*#tokend-the-fix"' "$page" "the fix links the README's tokend section at an absolute address"
 expect_grep 'id="rule-hardcoded-secret"' "$page" "rule explanations are included"
 expect_grep '<mark>' "$page" "the finding's range is emphasised"
 # Secrets: the demo's app secret (172 chars) never appears, only its mask.

@@ -57,6 +57,40 @@ expect_grep "^roomlint\.+Passed" "$TMP/out" "pre-commit reports the hook passed"
 expect_no_grep "building roomlint" "$TMP/out" "the second run reuses the build"
 expect_status 1 "dotenv files reach the hook" -- pre-commit try-repo "$checkout" roomlint --files .env.production
 expect_grep "secret-in-env-file" "$TMP/out" "the dotenv finding is shown"
+# The hook honours ignore files for the files pre-commit names (--force-exclude).
+mkdir -p generated
+printf "const appSecret = 'Lm4pX8qR2tV6yB1nC5dF9gH3jK7wZ0aE';\nexport default appSecret;\n" > generated/client.js
+printf 'generated/\n' > .roomlintignore
+printf 'ignore: [legacy/]\n' > .roomlint.yml
+mkdir -p legacy && cp generated/client.js legacy/old.js
+git add generated/client.js legacy/old.js .roomlintignore .roomlint.yml
+expect_status 0 "a staged file .roomlintignore leaves out passes" -- pre-commit try-repo "$checkout" roomlint --files generated/client.js
+expect_grep "^roomlint\.+Passed" "$TMP/out" "pre-commit reports the hook passed"
+expect_status 0 "a staged file the config's ignore: leaves out passes" -- pre-commit try-repo "$checkout" roomlint --files legacy/old.js
+expect_status 1 "beside an insecure one, that one still fails" -- pre-commit try-repo "$checkout" roomlint --files legacy/old.js insecure.js
+expect_grep "hardcoded-secret" "$TMP/out" "the finding is shown"
+expect_no_grep "legacy/old.js" "$TMP/out" "the ignored file is not reported"
+# The README's two snippets, as written there: the commit-pinned one (with
+# the checkout as its repository) and the language: system one (with the
+# roomlint under test first on PATH).
+snippet() { # the yaml block after the README's <!-- NAME --> marker
+  awk -v m="<!-- $1 -->" '$0 == m {on = 1; next} on && /^```yaml/ {inb = 1; next} inb && /^```/ {exit} inb {print}' "$src/README.md"
+}
+rev=$(git -C "$checkout" rev-parse HEAD)
+snippet precommit-remote | sed -e "s|repo: https://[^ ]*|repo: $checkout|" -e "s|rev: [0-9a-f]\{40\}|rev: $rev|" > .pre-commit-config.yaml
+grep -q "rev: $rev" .pre-commit-config.yaml && ok "the README pins a full commit id" || not_ok "no 40-hex rev: in the README's snippet"
+expect_status 1 "the README's pinned-commit snippet runs the hook" -- pre-commit run roomlint --files insecure.js
+expect_grep "hardcoded-secret" "$TMP/out" "... and it fails on the finding"
+expect_status 0 "... and honours .roomlintignore" -- pre-commit run roomlint --files generated/client.js
+snippet precommit-local > .pre-commit-config.yaml
+grep -q "language: system" .pre-commit-config.yaml && ok "the README has a language: system snippet" || not_ok "no language: system snippet"
+mkdir -p "$TMP/bin" && ln -sf "$RL" "$TMP/bin/roomlint"
+expect_status 1 "the README's language: system snippet runs the installed roomlint" -- env PATH="$TMP/bin:$PATH" pre-commit run roomlint --files insecure.js legacy/old.js
+expect_grep "hardcoded-secret" "$TMP/out" "... it fails on the finding"
+expect_no_grep "legacy/old.js" "$TMP/out" "... and leaves out what the config ignores"
+expect_status 0 "... and passes a clean file" -- env PATH="$TMP/bin:$PATH" pre-commit run roomlint --files clean.js
+rm .pre-commit-config.yaml
+
 expect_status 0 "files roomlint does not read are not passed to it" -- pre-commit try-repo "$checkout" roomlint --files README.md
 expect_grep "no files to check" "$TMP/out" "pre-commit skips the hook"
 finish

@@ -3,7 +3,7 @@
 # multitool's schema and GitHub code-scanning rules with no error or warning.
 # One multitool run validates every file (it takes seconds to start).
 . "$(dirname "$0")/lib/assert.bash"
-MT=${RL_SARIF_MULTITOOL:-grammars/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool}
+MT=${RL_SARIF_MULTITOOL:-tests/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool}
 if [ ! -x "$MT" ]; then
   echo "multitool missing at $MT: run scripts/setup"
   exit 1
