@@ -12,6 +12,8 @@
  *   client-sdks: [package...]      extra packages whose import means browser/mobile code
  *   server-frameworks: [package...] extra packages whose import means server code
  *   rule-packs: [dir...]           relative to the config file's directory
+ *   secrets: [{id, regex, keywords, min-entropy, severity, description}...]
+ *                                  custom secret patterns (secretpat.c runs them)
  *
  * Unknown keys and bad values are errors: RL_EINVALID with rl_error_last()
  * = "FILE:LINE: problem". A list may also be written as one string.
@@ -30,6 +32,20 @@ typedef struct rl_config_list {
   size_t n;
 } rl_config_list;
 
+struct rl_regex;
+
+/* One custom secret pattern (secrets:). The regex is compiled at load. */
+typedef struct rl_config_secret {
+  char *id;          /* kebab-case, not a built-in rule's id */
+  char *regex;       /* as written */
+  struct rl_regex *re;
+  char *description; /* NULL if not given */
+  rl_config_list keywords; /* one must occur, ignoring ASCII case (empty: no prefilter) */
+  double min_entropy;      /* Shannon bits per character of the secret; 0 = none */
+  rl_severity severity;    /* default error */
+  unsigned line;           /* the entry's line */
+} rl_config_secret;
+
 typedef struct rl_config {
   char *path; /* as given or found */
   rl_config_list enable, disable;
@@ -42,6 +58,8 @@ typedef struct rl_config {
   double max_token_ttl; /* seconds */
   rl_config_list ignore, secret_names, auth_names, client_sdks, server_frameworks;
   rl_config_list rule_packs; /* resolved against the config file's directory */
+  rl_config_secret *secrets;
+  size_t nsecrets;
 } rl_config;
 
 /* A token lifetime as --max-token-ttl and max-token-ttl: take it ("3600" is
@@ -57,8 +75,8 @@ void rl_config_free(rl_config *c);
 char *rl_config_find(const char *dir);
 
 /* Checks that every rule id the file names is known to `known` (which
- * returns nonzero for a known id); RL_EINVALID with "FILE:LINE: unknown rule"
- * otherwise. */
+ * returns nonzero for a known id) or is one of its secrets' ids, and that no
+ * secret reuses a known id; RL_EINVALID with "FILE:LINE: problem" otherwise. */
 int rl_config_check_rules(const rl_config *c, int (*known)(void *data, const char *id), void *data);
 
 /* Makes c's name lists the process-wide registries (NULL clears them). c

@@ -166,12 +166,13 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
     if (rc < 0) goto fail;
     e->npacks++;
   }
-  size_t total = rl_builtin_rule_count;
+  size_t total = rl_builtin_rule_count + cfg->nextra_rules;
   for (size_t i = 0; i < e->npacks; i++) total += rl_rulepack_count(e->packs[i]);
   e->rules = rl_xcalloc(total ? total : 1, sizeof *e->rules);
   for (size_t i = 0; i < rl_builtin_rule_count; i++) e->rules[e->nrules++] = rl_builtin_rules[i];
   for (size_t i = 0; i < e->npacks; i++)
     for (size_t j = 0; j < rl_rulepack_count(e->packs[i]); j++) e->rules[e->nrules++] = rl_rulepack_rule(e->packs[i], j);
+  for (size_t i = 0; i < cfg->nextra_rules; i++) e->rules[e->nrules++] = cfg->extra_rules[i];
   qsort(e->rules, e->nrules, sizeof *e->rules, rule_cmp);
   for (size_t i = 1; i < e->nrules; i++) {
     if (strcmp(e->rules[i - 1]->id, e->rules[i]->id) == 0) {
@@ -647,6 +648,25 @@ static int rule_applies(const rl_rule *r, rl_lang lang, rl_context c) {
   return r->contexts == 0 || (r->contexts & RL_CTX_BIT(c));
 }
 
+/* A rule pack's `; secret:` captures: each one's text is a secret (a string
+ * literal's content, inside its quotes). */
+static void mark_secret_captures(rl_ctx *ctx, const rl_rule *r, const rl_match *m) {
+  for (size_t i = 0; r->secret_captures && r->secret_captures[i]; i++) {
+    for (uint32_t c = 0; c < m->ncaptures; c++) {
+      uint32_t len;
+      const char *cn = ts_query_capture_name_for_id(m->query, m->captures[c].index, &len);
+      if (len != strlen(r->secret_captures[i]) || memcmp(cn, r->secret_captures[i], len) != 0) continue;
+      TSNode n = m->captures[c].node;
+      uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+      if (is_literal_string(n) && e - s >= 2) {
+        s++;
+        e--;
+      }
+      rl_ctx_mark_secret(ctx, s, e);
+    }
+  }
+}
+
 typedef struct match_data {
   rl_ctx *ctx;
   const lang_query *lq;
@@ -665,6 +685,7 @@ static int on_query_match(void *data, const TSQueryMatch *tm) {
   if (r->on_match) {
     r->on_match(ctx, &m);
   } else {
+    mark_secret_captures(ctx, r, &m);
     TSNode at = rl_match_capture(&m, "finding");
     if (ts_node_is_null(at) && m.ncaptures) at = m.captures[0].node;
     if (!ts_node_is_null(at)) {

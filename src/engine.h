@@ -22,6 +22,8 @@ typedef struct rl_engine_config {
   const char *const *rule_dirs; /* --rules DIR..., NULL-terminated or NULL */
   const char *const *enable;    /* --enable RULE..., NULL-terminated or NULL */
   const char *const *disable;   /* --disable RULE..., NULL-terminated or NULL */
+  const rl_rule *const *extra_rules; /* more rules (config secret patterns), borrowed */
+  size_t nextra_rules;
   double max_token_ttl;         /* seconds; 0 = default 86400 */
   size_t max_file_size;         /* bytes; 0 = default 5 MiB */
   int jobs;                     /* worker threads; 0 = online cores */

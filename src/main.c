@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "report.h"
 #include "rulepack.h"
+#include "secretpat.h"
 #include "util.h"
 #include "version.h"
 
@@ -438,6 +439,7 @@ int main(int argc, char **argv) {
   rl_engine *e = NULL;
   rl_baseline *baseline = NULL;
   rl_config *conf = NULL;
+  rl_secretpats *pats = NULL;
   int status = EXIT_CLEAN;
   if (load_config(&o, &conf) < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
@@ -452,6 +454,8 @@ int main(int argc, char **argv) {
       goto done;
     }
     rl_config_install(conf);
+    pats = rl_secretpats_new(conf);
+    cfg.extra_rules = rl_secretpats_rules(pats, &cfg.nextra_rules);
   }
   if (o.baseline && rl_baseline_load(&baseline, o.baseline) < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
@@ -559,6 +563,7 @@ int main(int argc, char **argv) {
   }
 done:
   rl_engine_free(e);
+  rl_secretpats_free(pats);
   rl_baseline_free(baseline);
   rl_config_install(NULL);
   rl_config_free(conf);

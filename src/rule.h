@@ -52,6 +52,12 @@ typedef struct rl_rule {
    * rule has none); returns 0 only when the rule cannot fire on these bytes.
    * NULL = the needles decide. */
   int (*can_fire)(rl_prefilter *pf);
+  /* Rule packs: capture names (NULL-terminated) whose text is a secret, masked
+   * in every message and snippet. NULL = none. */
+  const char *const *secret_captures;
+  /* The file that defines the rule (a pack's .scm, the config of a custom
+   * secret pattern), for links; NULL for built-in rules (rules/<id>.md). */
+  const char *source_path;
 } rl_rule;
 
 /* ---- what a rule may ask of the file being scanned ---------------------- */
