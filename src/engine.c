@@ -1338,3 +1338,57 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   }
   return 0;
 }
+
+/* ---- one text from a descriptor (--stdin-filename) ---------------------------- */
+
+int rl_engine_scan_fd(rl_engine *e, const char *path, int fd, int ignored, rl_sink *sink, rl_run_info *run,
+                      rl_summary *sum) {
+  double t0 = now_seconds();
+  memset(sum, 0, sizeof *sum);
+  run->rules = e->rules;
+  run->nrules = e->nrules;
+  run->enabled = e->enabled;
+  run->fail_on = e->cfg.fail_on;
+  /* Read to the end, keeping at most one byte over the limit. */
+  rl_buf b = {0};
+  char chunk[65536];
+  int too_large = 0;
+  for (;;) {
+    ssize_t got = read(fd, chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      rl_error_set("cannot read standard input: %s", strerror(errno));
+      rl_buf_free(&b);
+      return RL_EIO;
+    }
+    if (got == 0) break;
+    if (too_large) continue;
+    rl_buf_put(&b, chunk, (size_t)got);
+    too_large = b.len > e->cfg.max_file_size;
+  }
+  if (sink->begin(sink, run) < 0) {
+    rl_buf_free(&b);
+    rl_error_set("could not write the report");
+    return RL_EIO;
+  }
+  emitter em = {sink, sum, e->cfg.fail_on, 0, {0}};
+  if (!ignored) {
+    rl_file_result *r = new_result(path, rl_lang_for_path(path));
+    size_t head = b.len < 8192 ? b.len : 8192;
+    if (r->lang == RL_LANG_NONE) mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
+    else if (too_large) mark_skipped(e, r, RL_SKIP_TOO_LARGE, NULL);
+    else if (head && memchr(b.ptr, '\0', head)) mark_skipped(e, r, RL_SKIP_BINARY, NULL);
+    else {
+      worker_state ws = {e->parser, e->cursor, NULL};
+      scan_bytes(e, &ws, r, path, b.ptr ? b.ptr : "", b.len);
+    }
+    emit(&em, r, 0);
+  }
+  rl_buf_free(&b);
+  sum->seconds = now_seconds() - t0;
+  if (em.rc < 0 || sink->end(sink, sum) < 0) {
+    rl_error_set("could not write the report: %s", strerror(errno ? errno : EIO));
+    return RL_EIO;
+  }
+  return 0;
+}

@@ -16,11 +16,13 @@
 #include "baseline.h"
 #include "config.h"
 #include "engine.h"
+#include "lsp.h"
 #include "report.h"
 #include "rulepack.h"
 #include "secretpat.h"
 #include "util.h"
 #include "version.h"
+#include "walk.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
@@ -40,6 +42,8 @@ typedef struct options {
   size_t max_file_size;
   double max_token_ttl;
   int no_ignore, no_prefilter, verbose, stats;
+  const char *stdin_filename; /* --stdin-filename: scan standard input as this file */
+  int lsp;                    /* `roomlint lsp`: serve the language server protocol */
   const char **paths;
   size_t npaths;
   const char **owned; /* copies that list entries point into */
@@ -51,6 +55,8 @@ typedef struct options {
 
 static void usage(FILE *out) {
   fputs("Usage: roomlint [OPTIONS] [PATH...]\n"
+        "       roomlint [OPTIONS] --stdin-filename PATH < TEXT\n"
+        "       roomlint lsp [OPTIONS]   (a language server on standard input and output)\n"
         "Finds leaked video-chat credentials, client-side token minting, unauthenticated token\n"
         "routes, long-lived tokens and plain-HTTP endpoints in JS/TS code and dotenv files.\n"
         "PATH defaults to '.'; files named explicitly are always scanned.\n"
@@ -63,6 +69,9 @@ static void usage(FILE *out) {
         "      --baseline FILE      an earlier SARIF or JSON report: its findings are suppressed\n"
         "                           (kind \"external\") and do not fail the run\n"
         "  -v, --verbose            list skipped files and each file's client/server context\n"
+        "      --stdin-filename PATH  scan standard input as the file PATH (its name decides the\n"
+        "                           language, context, config and ignore files; an ignored PATH\n"
+        "                           reports nothing)\n"
         "Configuration:\n"
         "      --config FILE        read settings from FILE (default: .roomlint.yml in the first\n"
         "                           PATH if it is a directory, else in the working directory);\n"
@@ -247,7 +256,7 @@ static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
     OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
-    OPT_NOCONFIG, OPT_STATS
+    OPT_NOCONFIG, OPT_STATS, OPT_STDIN
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -263,11 +272,17 @@ static void parse_args(int argc, char **argv, options *o) {
       {"baseline", required_argument, NULL, OPT_BASELINE},
       {"config", required_argument, NULL, OPT_CONFIG},
       {"no-config", no_argument, NULL, OPT_NOCONFIG},
+      {"stdin-filename", required_argument, NULL, OPT_STDIN},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->format = "text";
   o->fail_on = RL_SEV_WARNING;
   opterr = 0;
+  /* `roomlint lsp [OPTIONS]`: a subcommand, then the usual options. */
+  if (argc > 1 && strcmp(argv[1], "lsp") == 0) {
+    o->lsp = 1;
+    optind = 2;
+  }
   int c;
   while ((c = getopt_long(argc, argv, ":f:o:j:vh", longopts, NULL)) != -1) {
     switch (c) {
@@ -280,6 +295,10 @@ static void parse_args(int argc, char **argv, options *o) {
     case OPT_BASELINE: o->baseline = optarg; break;
     case OPT_CONFIG: o->config = optarg; break;
     case OPT_NOCONFIG: o->no_config = 1; break;
+    case OPT_STDIN:
+      if (!optarg[0]) die_usage("--stdin-filename needs a file name");
+      o->stdin_filename = optarg;
+      break;
     case OPT_FAIL_ON:
       if (rl_severity_parse(optarg, &o->fail_on) < 0)
         die_usage("--fail-on: '%s' is not one of error, warning, note, none", optarg);
@@ -319,6 +338,10 @@ static void parse_args(int argc, char **argv, options *o) {
     }
   }
   for (int i = optind; i < argc; i++) push(&o->paths, &o->npaths, argv[i]);
+  if (o->npaths && (o->lsp || o->stdin_filename))
+    die_usage("%s takes no PATH (it reads %s)", o->lsp ? "roomlint lsp" : "--stdin-filename",
+              o->lsp ? "documents from the editor" : "standard input");
+  if (o->lsp && o->stdin_filename) die_usage("roomlint lsp reads documents from the editor, not --stdin-filename");
   if (o->npaths == 0) push(&o->paths, &o->npaths, ".");
 }
 
@@ -341,14 +364,43 @@ static int explain(const rl_engine *e, const char *id) {
   return EXIT_CLEAN;
 }
 
+/* For --stdin-filename: .roomlint.yml in the file's directory or the
+ * nearest one above it, up to the top of its git work tree; NULL if none. */
+static char *config_near(const char *file) {
+  char *dir = rl_xstrdup(file);
+  char *slash = strrchr(dir, '/');
+  if (slash) slash[slash == dir] = '\0';
+  char *real = realpath(slash ? dir : ".", NULL);
+  free(dir);
+  char *found = NULL;
+  for (size_t n = real ? strlen(real) : 0; real && !found;) {
+    real[n] = '\0';
+    found = rl_config_find(real);
+    rl_buf git = {0};
+    rl_buf_printf(&git, "%s/.git", n > 1 ? real : "");
+    struct stat st;
+    int top = lstat(git.ptr, &st) == 0;
+    rl_buf_free(&git);
+    if (found || top || n <= 1) break;
+    while (n > 1 && real[n - 1] != '/') n--;
+    if (n > 1) n--;
+  }
+  free(real);
+  return found;
+}
+
 /* --config FILE, else .roomlint.yml in the first PATH if it is a
- * directory, else in the working directory. *out stays NULL if none. */
+ * directory (for --stdin-filename, near the file it names), else in the
+ * working directory. *out stays NULL if none. */
 static int load_config(const options *o, rl_config **out) {
   *out = NULL;
   if (o->no_config) return 0;
   char *path = NULL;
   if (o->config) {
     path = rl_xstrdup(o->config);
+  } else if (o->stdin_filename) {
+    path = config_near(o->stdin_filename);
+    if (!path) path = rl_config_find(".");
   } else {
     struct stat st;
     int is_dir = stat(o->paths[0], &st) == 0 && S_ISDIR(st.st_mode);
@@ -485,6 +537,26 @@ int main(int argc, char **argv) {
     status = stdout_status(explain(e, o.explain));
     goto done;
   }
+  if (o.lsp) {
+    rl_lsp_options lo = {cfg.extra_ignores, o.no_ignore};
+    status = rl_lsp_serve(e, STDIN_FILENO, STDOUT_FILENO, &lo);
+    goto done;
+  }
+  /* --stdin-filename: is the file one the walk would leave out? */
+  int stdin_ignored = 0;
+  if (o.stdin_filename && !o.no_ignore) {
+    rl_walk_options wo = {0};
+    wo.extra_ignores = cfg.extra_ignores;
+    char *why = NULL;
+    stdin_ignored = rl_walk_path_ignored(o.stdin_filename, ".", &wo, &why);
+    if (stdin_ignored < 0) {
+      fprintf(stderr, "roomlint: %s\n", rl_error_last());
+      status = EXIT_TROUBLE;
+      goto done;
+    }
+    if (stdin_ignored && o.verbose) fprintf(stderr, "roomlint: %s: %s, not scanned\n", o.stdin_filename, why);
+    free(why);
+  }
 
   /* With -o, write next to FILE and rename on success, so a failed run
    * never leaves a truncated report in place of the previous one. */
@@ -533,7 +605,16 @@ int main(int argc, char **argv) {
   run.nroots = o.npaths;
   run.cwd = cwd;
   rl_summary sum;
-  int rc = rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
+  int rc;
+  if (o.stdin_filename) {
+    const char *shown = o.stdin_filename;
+    while (shown[0] == '.' && shown[1] == '/') shown += 2; /* as the walk shows "./src/a.js" */
+    run.roots = &o.stdin_filename;
+    run.nroots = 1;
+    rc = rl_engine_scan_fd(e, shown, STDIN_FILENO, stdin_ignored, sink, &run, &sum);
+  } else {
+    rc = rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
+  }
   sink->free(sink);
   if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
     rl_error_set("could not write the report: %s", strerror(errno));
