@@ -367,10 +367,16 @@ static int explain(const rl_engine *e, const char *id) {
 /* For --stdin-filename: .roomlint.yml in the file's directory or the
  * nearest one above it, up to the top of its git work tree; NULL if none. */
 static char *config_near(const char *file) {
-  char *dir = rl_xstrdup(file);
+  /* The nearest directory on the way that exists: the file, and the
+   * folders it is in, need not (an editor's new file). */
+  char *dir = rl_xstrdup(file), *real = NULL;
   char *slash = strrchr(dir, '/');
-  if (slash) slash[slash == dir] = '\0';
-  char *real = realpath(slash ? dir : ".", NULL);
+  while (!real && slash) {
+    slash[slash == dir] = '\0';
+    real = realpath(dir, NULL);
+    slash = slash == dir ? NULL : strrchr(dir, '/');
+  }
+  if (!real) real = realpath(".", NULL);
   free(dir);
   char *found = NULL;
   for (size_t n = real ? strlen(real) : 0; real && !found;) {

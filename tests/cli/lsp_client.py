@@ -17,7 +17,7 @@ import sys
 import time
 
 RL, WORK = sys.argv[1], sys.argv[2]
-SECRET = "Vq3mT8xR2pL9wK4zN7bY1cF6hJ0dS5gA8eU2iO4r"
+SECRET = "Hx7pK2wQ9mZ4vL8rT3nB6yC1dF5gJ0sA2eU4iO7q"
 failed = 0
 passed = 0
 
@@ -173,7 +173,7 @@ if hs:
           "codeDescription.href links the rule's doc, which exists", d)
     check("Rotate" in d.get("data", {}).get("fix", ""), "data.fix holds the rule's fix text", d)
     check(SECRET not in json.dumps(p), "the secret is masked in the notification", d)
-    check("Vq3m\u2026(40 chars)" in d["message"], "the message shows the mask", d)
+    check("Hx7p\u2026(40 chars)" in d["message"], "the message shows the mask", d)
 check(p.get("version") == 1, "publishDiagnostics carries the document version", p)
 
 # A code action: a suppression comment above the finding's line.
