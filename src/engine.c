@@ -1219,14 +1219,29 @@ static double now_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink, rl_run_info *run,
-                   rl_summary *sum) {
-  double t0 = now_seconds();
+/* A run's start: the totals zeroed, the rules told to the sink; the clock. */
+static double begin_run(const rl_engine *e, rl_run_info *run, rl_summary *sum) {
   memset(sum, 0, sizeof *sum);
   run->rules = e->rules;
   run->nrules = e->nrules;
   run->enabled = e->enabled;
   run->fail_on = e->cfg.fail_on;
+  return now_seconds();
+}
+
+/* A run's end: the time, and the sink's end; RL_EIO if writing failed. */
+static int end_run(const emitter *em, rl_sink *sink, rl_summary *sum, double t0) {
+  sum->seconds = now_seconds() - t0;
+  if (em->rc < 0 || sink->end(sink, sum) < 0) {
+    rl_error_set("could not write the report: %s", strerror(errno ? errno : EIO));
+    return RL_EIO;
+  }
+  return 0;
+}
+
+int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink, rl_run_info *run,
+                   rl_summary *sum) {
+  double t0 = begin_run(e, run, sum);
   rl_walk *w = NULL;
   rl_walk_options wo = {0};
   wo.no_ignore = e->cfg.no_ignore;
@@ -1326,11 +1341,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   }
   rl_walk_free(w);
   if (wr < 0) return wr;
-  sum->seconds = now_seconds() - t0;
-  if (em.rc < 0 || sink->end(sink, sum) < 0) {
-    rl_error_set("could not write the report: %s", strerror(errno ? errno : EIO));
-    return RL_EIO;
-  }
+  if ((rc = end_run(&em, sink, sum, t0)) < 0) return rc;
   /* The report is whole (the file is in it as skipped), but the run failed. */
   if (em.fatal[0]) {
     rl_error_set("%s", em.fatal);
@@ -1343,12 +1354,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
 
 int rl_engine_scan_fd(rl_engine *e, const char *path, int fd, int ignored, rl_sink *sink, rl_run_info *run,
                       rl_summary *sum) {
-  double t0 = now_seconds();
-  memset(sum, 0, sizeof *sum);
-  run->rules = e->rules;
-  run->nrules = e->nrules;
-  run->enabled = e->enabled;
-  run->fail_on = e->cfg.fail_on;
+  double t0 = begin_run(e, run, sum);
   /* Read to the end, keeping at most one byte over the limit. */
   rl_buf b = {0};
   char chunk[65536];
@@ -1385,10 +1391,5 @@ int rl_engine_scan_fd(rl_engine *e, const char *path, int fd, int ignored, rl_si
     emit(&em, r, 0);
   }
   rl_buf_free(&b);
-  sum->seconds = now_seconds() - t0;
-  if (em.rc < 0 || sink->end(sink, sum) < 0) {
-    rl_error_set("could not write the report: %s", strerror(errno ? errno : EIO));
-    return RL_EIO;
-  }
-  return 0;
+  return end_run(&em, sink, sum, t0);
 }

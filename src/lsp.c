@@ -28,8 +28,8 @@
  * can grow it a few times, so 64 MiB leaves room without trusting a
  * Content-Length to decide what is allocated. */
 #define LSP_MAX_HEADER_LINE 8192
-#define LSP_MAX_HEADERS 64
-#define LSP_MAX_BODY (64u * 1024 * 1024)
+#define LSP_MAX_HEADERS     64
+#define LSP_MAX_BODY        (64u * 1024 * 1024)
 
 /* JSON-RPC 2.0 and LSP error codes. */
 enum {
@@ -96,8 +96,10 @@ static long read_line(server *s, char *line, size_t cap) {
     int c = get_byte(s);
     if (c < 0) return -1;
     if (c == '\n') break;
-    if (n + 1 < cap) line[n++] = (char)c;
-    else over = 1;
+    if (n + 1 < cap)
+      line[n++] = (char)c;
+    else
+      over = 1;
   }
   if (n && line[n - 1] == '\r') n--;
   line[n] = '\0';
@@ -203,8 +205,8 @@ static char *path_to_uri(const char *path) {
   rl_buf b = {0};
   rl_buf_puts(&b, "file://");
   for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-    int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                strchr("/-._~", *p) != NULL;
+    int plain =
+        (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/-._~", *p) != NULL;
     if (plain) {
       rl_buf_putc(&b, (char)*p);
     } else {
@@ -248,9 +250,14 @@ static void doc_set_text(doc *d, const char *text, size_t len, json_t *version) 
 /* An editor buffer that is no file is scanned under a name its language
  * gives: the extension decides the grammar. */
 static const char *name_for_language(const char *id) {
-  static const struct { const char *id, *name; } map[] = {
-      {"javascript", "untitled.js"},       {"javascriptreact", "untitled.jsx"}, {"typescript", "untitled.ts"},
-      {"typescriptreact", "untitled.tsx"}, {"dotenv", ".env"},                  {"properties", ".env"}};
+  static const struct {
+    const char *id, *name;
+  } map[] = {{"javascript", "untitled.js"},
+             {"javascriptreact", "untitled.jsx"},
+             {"typescript", "untitled.ts"},
+             {"typescriptreact", "untitled.tsx"},
+             {"dotenv", ".env"},
+             {"properties", ".env"}};
   for (size_t i = 0; id && i < RL_ARRAY_LEN(map); i++)
     if (strcmp(map[i].id, id) == 0) return map[i].name;
   return "untitled";
@@ -307,8 +314,10 @@ static json_t *position(const server *s, const line_index *li, const char *t, si
   size_t lo = 0, hi = li->n;
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
-    if (li->start[mid] <= off) lo = mid;
-    else hi = mid;
+    if (li->start[mid] <= off)
+      lo = mid;
+    else
+      hi = mid;
   }
   size_t from = li->start[lo], ch = 0;
   if (s->utf8) {
@@ -316,7 +325,7 @@ static json_t *position(const server *s, const line_index *li, const char *t, si
   } else {
     for (size_t i = from; i < off; i++) {
       unsigned char c = (unsigned char)t[i];
-      if ((c & 0xC0) == 0x80) continue; /* continuation byte */
+      if ((c & 0xC0) == 0x80) continue;     /* continuation byte */
       ch += c >= 0xF0 && c <= 0xF4 ? 2 : 1; /* 4-byte sequences are surrogate pairs */
     }
   }
@@ -338,7 +347,8 @@ static json_t *fix_text(const char *md) {
     h++;
     n--;
   }
-  while (n && (h[n - 1] == '\n' || h[n - 1] == ' ')) n--;
+  while (n && (h[n - 1] == '\n' || h[n - 1] == ' '))
+    n--;
   return n ? json_stringn(h, n) : NULL;
 }
 
@@ -354,8 +364,10 @@ static char *doc_href(const server *s, const rl_rule *r) {
   rl_buf b = {0};
   char *href = NULL;
   if (r->source_path) {
-    if (r->source_path[0] == '/') rl_buf_puts(&b, r->source_path);
-    else rl_buf_printf(&b, "%s/%s", s->cwd, r->source_path);
+    if (r->source_path[0] == '/')
+      rl_buf_puts(&b, r->source_path);
+    else
+      rl_buf_printf(&b, "%s/%s", s->cwd, r->source_path);
     char *real = realpath(b.ptr, NULL);
     if (real) href = path_to_uri(real);
     free(real);
@@ -449,7 +461,8 @@ static json_t *code_actions(server *s, json_t *params) {
     json_int_t ln = json_integer_value(line);
     if (ln < 0 || (size_t)ln >= li.n) continue;
     size_t at = li.start[ln], k = at;
-    while (k < d->len && (d->text[k] == ' ' || d->text[k] == '\t')) k++;
+    while (k < d->len && (d->text[k] == ' ' || d->text[k] == '\t'))
+      k++;
     rl_buf b = {0};
     rl_buf_put(&b, d->text + at, k - at);
     rl_buf_printf(&b, "%s roomlint-disable-next-line %s -- reason\n", hash ? "#" : "//", code);
@@ -461,8 +474,8 @@ static json_t *code_actions(server *s, json_t *params) {
     json_object_set_new(changes, d->uri, json_pack("[o]", edit));
     rl_buf t = {0};
     rl_buf_printf(&t, "Suppress %s on this line (roomlint-disable-next-line)", code);
-    json_t *action = json_pack("{s:s,s:s,s:[O],s:{s:o}}", "title", t.ptr, "kind", "quickfix", "diagnostics", g,
-                               "edit", "changes", changes);
+    json_t *action = json_pack("{s:s,s:s,s:[O],s:{s:o}}", "title", t.ptr, "kind", "quickfix", "diagnostics", g, "edit",
+                               "changes", changes);
     rl_buf_free(&t);
     if (action) json_array_append_new(out, action);
   }
@@ -474,8 +487,8 @@ static json_t *code_actions(server *s, json_t *params) {
 
 static void on_initialize(server *s, json_t *id, json_t *params) {
   /* UTF-8 positions when the client offers them (3.17), else UTF-16. */
-  json_t *encs = json_object_get(json_object_get(json_object_get(params, "capabilities"), "general"),
-                                 "positionEncodings");
+  json_t *encs =
+      json_object_get(json_object_get(json_object_get(params, "capabilities"), "general"), "positionEncodings");
   size_t i;
   json_t *v;
   s->utf8 = 0;
@@ -485,8 +498,8 @@ static void on_initialize(server *s, json_t *id, json_t *params) {
   json_t *caps = json_pack("{s:s,s:{s:b,s:i,s:{s:b}},s:{s:[s]}}", "positionEncoding", s->utf8 ? "utf-8" : "utf-16",
                            "textDocumentSync", "openClose", 1, "change", 1, "save", "includeText", 1,
                            "codeActionProvider", "codeActionKinds", "quickfix");
-  json_t *result = json_pack("{s:o,s:{s:s,s:s}}", "capabilities", caps, "serverInfo", "name", "roomlint", "version",
-                             RL_VERSION);
+  json_t *result =
+      json_pack("{s:o,s:{s:s,s:s}}", "capabilities", caps, "serverInfo", "name", "roomlint", "version", RL_VERSION);
   s->initialized = 1;
   send_result(s, id, result);
 }
@@ -533,7 +546,8 @@ static void on_document(server *s, const char *method, json_t *params) {
 /* Returns 1 when the server is to stop (exit). */
 static int dispatch(server *s, json_t *msg) {
   if (!json_is_object(msg)) {
-    send_error(s, NULL, ERR_INVALID_REQUEST, "%s", json_is_array(msg) ? "batches are not supported" : "a message is a JSON object");
+    send_error(s, NULL, ERR_INVALID_REQUEST, "%s",
+               json_is_array(msg) ? "batches are not supported" : "a message is a JSON object");
     return 0;
   }
   json_t *id = json_object_get(msg, "id");
@@ -568,8 +582,10 @@ static int dispatch(server *s, json_t *msg) {
   if (s->shutdown) {
     send_error(s, id, ERR_INVALID_REQUEST, "the server is shutting down");
   } else if (strcmp(method, "initialize") == 0) {
-    if (s->initialized) send_error(s, id, ERR_INVALID_REQUEST, "initialize was already sent");
-    else on_initialize(s, id, params);
+    if (s->initialized)
+      send_error(s, id, ERR_INVALID_REQUEST, "initialize was already sent");
+    else
+      on_initialize(s, id, params);
   } else if (!s->initialized) {
     send_error(s, id, ERR_NOT_INITIALIZED, "send initialize first");
   } else if (strcmp(method, "shutdown") == 0) {
@@ -579,7 +595,8 @@ static int dispatch(server *s, json_t *msg) {
     const char *uri;
     if (!json_is_object(params) || !text_document(params, &uri))
       send_error(s, id, ERR_INVALID_PARAMS, "codeAction needs textDocument.uri");
-    else send_result(s, id, code_actions(s, params));
+    else
+      send_result(s, id, code_actions(s, params));
   } else {
     send_error(s, id, ERR_METHOD_NOT_FOUND, "method '%s' is not supported", method);
   }
@@ -607,7 +624,8 @@ static int serve_one(server *s) {
     }
     if (rl_strncasecmp_ascii(line, "Content-Length:", 15) == 0) {
       const char *p = line + 15;
-      while (*p == ' ' || *p == '\t') p++;
+      while (*p == ' ' || *p == '\t')
+        p++;
       char *end;
       errno = 0;
       long long v = (*p >= '0' && *p <= '9') ? strtoll(p, &end, 10) : -1;
@@ -649,8 +667,10 @@ static int serve_one(server *s) {
   json_error_t jerr;
   json_t *msg = json_loadb(body.ptr ? body.ptr : "", body.len, JSON_DECODE_ANY, &jerr);
   rl_buf_free(&body);
-  if (!msg) send_error(s, NULL, ERR_PARSE, "not JSON: %s (line %d, column %d)", jerr.text, jerr.line, jerr.column);
-  else s->exited = dispatch(s, msg);
+  if (!msg)
+    send_error(s, NULL, ERR_PARSE, "not JSON: %s (line %d, column %d)", jerr.text, jerr.line, jerr.column);
+  else
+    s->exited = dispatch(s, msg);
   json_decref(msg);
   return !s->exited && !s->broken;
 }
@@ -670,7 +690,8 @@ int rl_lsp_serve(rl_engine *e, int in_fd, int out_fd, const rl_lsp_options *opts
   while (serve_one(&s)) {
   }
   int status = s.exited && s.shutdown ? 0 : 1;
-  for (size_t i = 0; i < s.ndocs; i++) doc_clear(&s.docs[i]);
+  for (size_t i = 0; i < s.ndocs; i++)
+    doc_clear(&s.docs[i]);
   free(s.docs);
   free(s.cwd);
   return status;

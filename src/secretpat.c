@@ -41,7 +41,8 @@ static double log2_pos(double x) {
 double rl_shannon_entropy(const char *p, size_t n) {
   if (n == 0) return 0;
   size_t count[256] = {0};
-  for (size_t i = 0; i < n; i++) count[(unsigned char)p[i]]++;
+  for (size_t i = 0; i < n; i++)
+    count[(unsigned char)p[i]]++;
   double h = 0;
   for (size_t c = 0; c < 256; c++) {
     if (!count[c]) continue;
@@ -53,7 +54,8 @@ double rl_shannon_entropy(const char *p, size_t n) {
 
 static size_t utf8_next(const char *p, size_t n, size_t i) {
   i++;
-  while (i < n && ((unsigned char)p[i] & 0xC0) == 0x80) i++;
+  while (i < n && ((unsigned char)p[i] & 0xC0) == 0x80)
+    i++;
   return i;
 }
 
@@ -87,8 +89,10 @@ rl_secretpats *rl_secretpats_new(const rl_config *c) {
     secret_rule *sr = &p->v[i];
     sr->sp = sp;
     rl_buf b = {0};
-    if (sp->description) rl_buf_puts(&b, sp->description);
-    else rl_buf_printf(&b, "Secret matching the custom pattern %s", sp->id);
+    if (sp->description)
+      rl_buf_puts(&b, sp->description);
+    else
+      rl_buf_printf(&b, "Secret matching the custom pattern %s", sp->id);
     sr->title = rl_buf_detach(&b);
     rl_buf_printf(&b,
                   "# %s: %s\n\nA custom secret pattern from `%s` (line %u): text matching\n\n    %s\n\n"
