@@ -18,4 +18,10 @@ if python3 "$(dirname "$0")/lsp_client.py" "$RL" "$W" >"$TMP/lsp.out" 2>&1; then
 cat "$TMP/lsp.out"
 n=$(grep -c '^ok - ' "$TMP/lsp.out" || true)
 [ "$n" -ge 40 ] && ok "the client ran its checks ($n)" || not_ok "the client ran only $n checks"
+# Usage mistakes are exit 2 before any protocol.
+expect_status 2 "roomlint lsp with a PATH" -- "$RL" lsp src
+expect_grep "takes no PATH" "$TMP/err" "lsp PATH: the message"
+expect_status 2 "roomlint lsp with --stdin-filename" -- "$RL" lsp --stdin-filename a.js
+expect_status 2 "roomlint lsp with an unknown option" -- "$RL" lsp --frob
+expect_status 1 "roomlint lsp on empty input (no exit message)" -- sh -c "'$RL' lsp </dev/null"
 finish
