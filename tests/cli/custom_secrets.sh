@@ -66,6 +66,17 @@ want = sorted([(".env", "acme-api-key", 1, 10), (".env", "acme-webhook-secret", 
 assert got == want, got
 PY
 
+# The README's .roomlint.yml example loads as written, patterns included.
+mkdir -p readme/tools/roomlint-rules
+cp "$RL_SOURCE_DIR/rules/examples/token-in-localstorage.scm" readme/tools/roomlint-rules/
+awk '/^# \.roomlint\.yml -- every key is optional/{on=1} on&&/^```/{exit} on' "$RL_SOURCE_DIR/README.md" >readme/.roomlint.yml
+expect_grep "^secrets:" readme/.roomlint.yml "the README example has a secrets: block"
+expect_status 0 "the README's config example" -- "$RL" --config readme/.roomlint.yml --list-rules
+expect_grep "^acme-api-key +error +Acme API key" "$TMP/out" "the README's pattern is a rule"
+printf "const k = '%s';\n" "$K1" >readme/a.js
+expect_status 1 "the README's pattern finds a key" -- "$RL" --config readme/.roomlint.yml readme/a.js
+expect_grep "acme-api-key" "$TMP/out" "the README's pattern reports"
+
 # Config mistakes: file and line, exit 2, nothing scanned.
 bad() { # WANT-REGEX DESCRIPTION YAML
   printf '%b' "$3" >bad.yml
