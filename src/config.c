@@ -529,6 +529,35 @@ static int is_secret_id(const rl_config *c, const char *id) {
   return 0;
 }
 
+char *rl_config_find_near(const char *file) {
+  /* The nearest directory on the way that exists: the file, and the
+   * folders it is in, need not (an editor's new file). */
+  char *dir = rl_xstrdup(file), *real = NULL;
+  char *slash = strrchr(dir, '/');
+  while (!real && slash) {
+    slash[slash == dir] = '\0';
+    real = realpath(dir, NULL);
+    slash = slash == dir ? NULL : strrchr(dir, '/');
+  }
+  if (!real) real = realpath(".", NULL);
+  free(dir);
+  char *found = NULL;
+  for (size_t n = real ? strlen(real) : 0; real && !found;) {
+    real[n] = '\0';
+    found = rl_config_find(real);
+    rl_buf git = {0};
+    rl_buf_printf(&git, "%s/.git", n > 1 ? real : "");
+    struct stat st;
+    int top = lstat(git.ptr, &st) == 0;
+    rl_buf_free(&git);
+    if (found || top || n <= 1) break;
+    while (n > 1 && real[n - 1] != '/') n--;
+    if (n > 1) n--;
+  }
+  free(real);
+  return found;
+}
+
 int rl_config_check_rules(const rl_config *c, int (*known)(void *data, const char *id), void *data) {
   for (size_t i = 0; i < c->nsecrets; i++) {
     if (known(data, c->secrets[i].id)) {

@@ -73,6 +73,10 @@ void rl_config_free(rl_config *c);
 
 /* dir/.roomlint.yml if it is a regular file, else NULL. Caller frees. */
 char *rl_config_find(const char *dir);
+/* The .roomlint.yml for one file (--stdin-filename): in the file's directory
+ * or the nearest one above it, up to the top of its git work tree; the file
+ * and its folders need not exist. NULL if none. Caller frees. */
+char *rl_config_find_near(const char *file);
 
 /* Checks that every rule id the file names is known to `known` (which
  * returns nonzero for a known id) or is one of its secrets' ids, and that no

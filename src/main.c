@@ -364,37 +364,6 @@ static int explain(const rl_engine *e, const char *id) {
   return EXIT_CLEAN;
 }
 
-/* For --stdin-filename: .roomlint.yml in the file's directory or the
- * nearest one above it, up to the top of its git work tree; NULL if none. */
-static char *config_near(const char *file) {
-  /* The nearest directory on the way that exists: the file, and the
-   * folders it is in, need not (an editor's new file). */
-  char *dir = rl_xstrdup(file), *real = NULL;
-  char *slash = strrchr(dir, '/');
-  while (!real && slash) {
-    slash[slash == dir] = '\0';
-    real = realpath(dir, NULL);
-    slash = slash == dir ? NULL : strrchr(dir, '/');
-  }
-  if (!real) real = realpath(".", NULL);
-  free(dir);
-  char *found = NULL;
-  for (size_t n = real ? strlen(real) : 0; real && !found;) {
-    real[n] = '\0';
-    found = rl_config_find(real);
-    rl_buf git = {0};
-    rl_buf_printf(&git, "%s/.git", n > 1 ? real : "");
-    struct stat st;
-    int top = lstat(git.ptr, &st) == 0;
-    rl_buf_free(&git);
-    if (found || top || n <= 1) break;
-    while (n > 1 && real[n - 1] != '/') n--;
-    if (n > 1) n--;
-  }
-  free(real);
-  return found;
-}
-
 /* --config FILE, else .roomlint.yml in the first PATH if it is a
  * directory (for --stdin-filename, near the file it names), else in the
  * working directory. *out stays NULL if none. */
@@ -405,7 +374,7 @@ static int load_config(const options *o, rl_config **out) {
   if (o->config) {
     path = rl_xstrdup(o->config);
   } else if (o->stdin_filename) {
-    path = config_near(o->stdin_filename);
+    path = rl_config_find_near(o->stdin_filename);
     if (!path) path = rl_config_find(".");
   } else {
     struct stat st;
