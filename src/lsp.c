@@ -502,6 +502,22 @@ static void on_initialize(server *s, json_t *id, json_t *params) {
       json_pack("{s:o,s:{s:s,s:s}}", "capabilities", caps, "serverInfo", "name", "roomlint", "version", RL_VERSION);
   s->initialized = 1;
   send_result(s, id, result);
+  /* The config was read from the working directory before the editor
+   * named its workspace: say so when the two differ. */
+  json_t *root = json_object_get(params, "rootUri");
+  char *rp = json_is_string(root) ? uri_to_path(json_string_value(root)) : NULL;
+  char *real = rp ? realpath(rp, NULL) : NULL;
+  if (real && strcmp(real, s->cwd) != 0) {
+    rl_buf b = {0};
+    rl_buf_printf(&b,
+                  "roomlint reads the .roomlint.yml of its working directory %s, not of the workspace %s: "
+                  "start it there or pass --config",
+                  s->cwd, real);
+    send_notification(s, "window/logMessage", json_pack("{s:i,s:s}", "type", 2, "message", b.ptr));
+    rl_buf_free(&b);
+  }
+  free(real);
+  free(rp);
 }
 
 /* Text documents: the params' textDocument with a string uri, or NULL. */

@@ -295,6 +295,21 @@ initialize(s)
 code, err = s.finish()
 check(code == 1, "input closed without exit: exit status 1", {"code": code, "stderr": err})
 
+# A workspace other than the working directory (whose config the server
+# read): a warning in the log says so.
+s = Server()
+os.makedirs(os.path.join(WORK, "sub"), exist_ok=True)
+rid = s.request("initialize", {"processId": None, "rootUri": "file://" + os.path.join(WORK, "sub"), "capabilities": {}})
+s.response(rid)
+m = s.wait_for(lambda m: m.get("method") == "window/logMessage")
+check(m["params"]["type"] == 2 and "working directory" in m["params"]["message"],
+      "a workspace elsewhere: a window/logMessage warning", m)
+rid = s.request("shutdown")
+s.response(rid)
+s.notify("exit", None)
+code, err = s.finish()
+check(code == 0, "that session: exit status 0", {"code": code})
+
 # UTF-8 positions when the client offers them.
 s = Server()
 r = initialize(s, ["utf-8", "utf-16"])
