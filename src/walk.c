@@ -405,28 +405,30 @@ static void end_root(rl_walk *w) {
   w->in_root = 0;
 }
 
+/* Length of the top of the git work tree around real (an absolute, resolved
+ * directory): the nearest directory at or above it (the root itself, then
+ * each parent up to "/") holding .git; 0 if none. */
+static size_t work_tree_top(const char *real, rl_buf *scratch) {
+  for (size_t end = strlen(real);;) {
+    buf_reset(scratch);
+    rl_buf_put(scratch, real, end);
+    rl_buf_puts(scratch, end == 1 ? ".git" : "/.git");
+    struct stat st;
+    if (lstat(scratch->ptr, &st) == 0) return end;
+    if (end <= 1) return 0;
+    while (end > 1 && real[end - 1] != '/') end--;
+    if (end > 1) end--; /* drop the slash, except the one of "/" */
+  }
+}
+
 /* Finds the git work tree around root_real and loads the ignore files of the
  * directories between its top and the root. Sets w->mpath to the root's
  * match path. */
 static void enter_work_tree(rl_walk *w) {
   const char *real = w->root_real;
-  size_t len = w->root_real_len, top = SIZE_MAX;
+  size_t len = w->root_real_len, top = work_tree_top(real, &w->scratch);
   buf_reset(&w->mpath);
-  /* Candidates: the root itself, then each parent up to "/". */
-  for (size_t end = len;;) {
-    buf_reset(&w->scratch);
-    rl_buf_put(&w->scratch, real, end);
-    rl_buf_puts(&w->scratch, end == 1 ? ".git" : "/.git");
-    struct stat st;
-    if (lstat(w->scratch.ptr, &st) == 0) {
-      top = end;
-      break;
-    }
-    if (end <= 1) break;
-    while (end > 1 && real[end - 1] != '/') end--;
-    if (end > 1) end--; /* drop the slash, except the one of "/" */
-  }
-  if (top == SIZE_MAX || top == len) return;
+  if (top == 0 || top == len) return;
   size_t start = top == 1 ? 1 : top + 1; /* first byte of the root's path below top */
   rl_buf_put(&w->mpath, real + start, len - start);
   w->prefix_len = w->mpath.len;
@@ -761,21 +763,6 @@ void rl_walk_free(rl_walk *w) {
 }
 
 /* ---- one path, judged as the walk would -------------------------------- */
-
-/* Length of the top of the git work tree around real (an absolute, resolved
- * directory): the nearest directory at or above it holding .git; 0 if none. */
-static size_t work_tree_top(const char *real, rl_buf *scratch) {
-  for (size_t end = strlen(real);;) {
-    buf_reset(scratch);
-    rl_buf_put(scratch, real, end);
-    rl_buf_puts(scratch, end == 1 ? ".git" : "/.git");
-    struct stat st;
-    if (lstat(scratch->ptr, &st) == 0) return end;
-    if (end <= 1) return 0;
-    while (end > 1 && real[end - 1] != '/') end--;
-    if (end > 1) end--;
-  }
-}
 
 /* 1 if directory b is a (or the) directory at or under directory a. */
 static int under(const char *a, const char *b) {
