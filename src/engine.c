@@ -269,6 +269,7 @@ typedef struct pending_message {
 
 struct rl_ctx {
   const rl_engine *engine;
+  rl_file_result *result; /* for rl_ctx_regex_limit's notification */
   rl_source src;
   TSNode root;
   rl_context context;
@@ -333,6 +334,16 @@ TSNode rl_match_capture(const rl_match *m, const char *name) {
     if (strlen(name) == len && memcmp(cn, name, len) == 0) return m->captures[i].node;
   }
   return (TSNode){{0}, NULL, NULL};
+}
+
+void rl_ctx_regex_limit(rl_ctx *ctx, uint32_t byte) {
+  uint32_t line, col;
+  rl_source_position(&ctx->src, byte, &line, &col);
+  rl_file_result_note(ctx->result, RL_NOTE_WARNING, "regex-limit", line, col,
+                      "%s: the regular expression of rule %s hit a PCRE2 limit searching from line %u, column "
+                      "%u: it could not tell whether it matches there, so the rest of the file was not "
+                      "searched for it",
+                      ctx->src.path, ctx->rule->id, line, col);
 }
 
 static void add_secret_span(rl_ctx *ctx, uint32_t start, uint32_t end) {
@@ -956,6 +967,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   memset(&ctx, 0, sizeof ctx);
   ctx.engine = e;
   ctx.arena = r->arena;
+  ctx.result = r;
   rl_source_init(&ctx.src, r->path, bytes, len, r->lang, r->arena);
 
   int code = r->lang == RL_LANG_JS || r->lang == RL_LANG_TS || r->lang == RL_LANG_TSX;

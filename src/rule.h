@@ -86,6 +86,10 @@ TSNode rl_match_capture(const rl_match *m, const char *name);
  * them prints them masked. Call before rl_report. */
 void rl_ctx_mark_secret(rl_ctx *ctx, uint32_t start, uint32_t end);
 
+/* A regular expression of the current rule, searching from byte, hit a PCRE2 limit: a
+ * "regex-limit" warning notification for the file, never a silent miss. */
+void rl_ctx_regex_limit(rl_ctx *ctx, uint32_t byte);
+
 /* Reports a finding of the current rule at node, message printf-style. */
 void rl_report(rl_ctx *ctx, TSNode node, const char *fmt, ...) RL_PRINTF(3, 4);
 /* The same at a byte range (dotenv rules, sub-node ranges). */

@@ -66,8 +66,9 @@ static void on_file(rl_ctx *ctx) {
   if (sp->keywords.n && !rl_memcasemem_any(src->bytes, src->len, sp->keywords.v)) return;
   size_t from = 0, span[4];
   for (int found = 0; from <= src->len && found < MAX_MATCHES_PER_FILE;) {
-    /* A PCRE2 limit ends this pattern's search in this file. */
-    if (rl_regex_search_from(sp->re, src->bytes, src->len, from, span) != 1) break;
+    int rc = rl_regex_search_from(sp->re, src->bytes, src->len, from, span);
+    if (rc < 0) rl_ctx_regex_limit(ctx, (uint32_t)from); /* a limit ends this pattern's search here */
+    if (rc != 1) break;
     from = span[1] > span[0] ? span[1] : utf8_next(src->bytes, src->len, span[0]);
     size_t s = span[2], e = span[3];
     if (e <= s) continue;

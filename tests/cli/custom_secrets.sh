@@ -77,6 +77,17 @@ printf "const k = '%s';\n" "$K1" >readme/a.js
 expect_status 1 "the README's pattern finds a key" -- "$RL" --config readme/.roomlint.yml readme/a.js
 expect_grep "acme-api-key" "$TMP/out" "the README's pattern reports"
 
+# A pattern PCRE2 cannot finish (catastrophic backtracking): a regex-limit
+# warning notification naming the pattern, in every format; no finding.
+mkdir -p slow
+printf "secrets:\n  - id: slow-one\n    regex: '(a+)+\$'\n" >slow/.roomlint.yml
+{ printf "const k = '"; head -c 40 /dev/zero | tr '\0' 'a'; printf "b';\n"; } >slow/b.js
+for f in text json sarif; do
+  expect_status 0 "a pattern that hits a PCRE2 limit, -f $f" -- "$RL" -f "$f" slow
+  expect_grep "regular expression of rule slow-one hit a PCRE2 limit" "$TMP/out" "-f $f: a regex-limit notification"
+  expect_no_grep '"ruleId": "slow-one"' "$TMP/out" "-f $f: no finding from an unfinished match"
+done
+
 # Config mistakes: file and line, exit 2, nothing scanned.
 bad() { # WANT-REGEX DESCRIPTION YAML
   printf '%b' "$3" >bad.yml
