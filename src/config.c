@@ -8,6 +8,8 @@
 #include <yaml.h>
 
 #include "analysis.h"
+#include "regex.h"
+#include "rule.h"
 #include "source.h"
 #include "util.h"
 
@@ -292,10 +294,106 @@ static int read_overrides(loader *ld, const yaml_node_t *key, const yaml_node_t 
   return 0;
 }
 
+static const char *check_keyword(const char *v) {
+  return v[0] ? NULL : "a keyword may not be empty";
+}
+
+/* secrets: a list of {id, regex, keywords, min-entropy, severity, description}. */
+static int read_secret(loader *ld, const yaml_node_t *entry, rl_config_secret *sp) {
+  static const char *const known = "id, regex, keywords, min-entropy, severity, description";
+  sp->severity = RL_SEV_ERROR;
+  sp->line = line_of(entry);
+  list_init(&sp->keywords);
+  if (entry->type != YAML_MAPPING_NODE) return fail(ld, line_of(entry), "secrets: each entry is a mapping (%s)", known);
+  unsigned regex_line = 0;
+  for (yaml_node_pair_t *p = entry->data.mapping.pairs.start; p < entry->data.mapping.pairs.top; p++) {
+    const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
+    const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
+    if (!k || !v || k->type != YAML_SCALAR_NODE) return fail(ld, line_of(k ? k : entry), "secrets: expected a key");
+    int rc = unique_key(ld, entry, p, k);
+    if (rc < 0) return rc;
+    const char *name = scalar(k), *s = NULL;
+    if (strcmp(name, "keywords") == 0) {
+      rc = read_list(ld, k, v, &sp->keywords, check_keyword);
+    } else if (strcmp(name, "id") == 0 || strcmp(name, "regex") == 0 || strcmp(name, "description") == 0 ||
+               strcmp(name, "severity") == 0 || strcmp(name, "min-entropy") == 0) {
+      rc = read_scalar(ld, k, v, &s);
+      if (rc == 0 && strlen(s) != v->data.scalar.length) rc = fail(ld, line_of(v), "%s: a NUL character is not allowed", name);
+    } else {
+      rc = fail(ld, line_of(k), "unknown key 'secrets.%s' (expected %s)", name, known);
+    }
+    if (rc < 0 || !s) {
+      if (rc < 0) return rc;
+      continue;
+    }
+    if (strcmp(name, "id") == 0) {
+      const char *why = check_rule_id(s);
+      if (why) return fail(ld, line_of(v), "secrets: id '%s': %s", s, why);
+      sp->id = rl_xstrdup(s);
+    } else if (strcmp(name, "regex") == 0) {
+      sp->regex = rl_xstrdup(s);
+      regex_line = line_of(v);
+    } else if (strcmp(name, "description") == 0) {
+      sp->description = rl_xstrdup(s);
+    } else if (strcmp(name, "severity") == 0) {
+      if (rl_severity_parse(s, &sp->severity) < 0 || sp->severity == RL_SEV_NONE)
+        return fail(ld, line_of(v), "secrets: severity '%s' is not one of error, warning, note", s);
+    } else {
+      char *end;
+      double e = strtod(s, &end);
+      if (end == s || *end || !(e >= 0 && e <= 8))
+        return fail(ld, line_of(v), "secrets: min-entropy '%s' is not a number of bits per character from 0 to 8", s);
+      sp->min_entropy = e;
+    }
+  }
+  if (!sp->id) return fail(ld, sp->line, "secrets: an entry has no id");
+  if (!sp->regex) return fail(ld, sp->line, "secrets: %s has no regex", sp->id);
+  if (!sp->regex[0]) return fail(ld, regex_line, "secrets: %s: the regex may not be empty", sp->id);
+  if (rl_regex_new(&sp->re, sp->regex, strlen(sp->regex), 0) < 0)
+    return fail(ld, regex_line, "secrets: %s: the regex does not compile: %s", sp->id, rl_error_last());
+  size_t span[4];
+  if (rl_regex_search_from(sp->re, "", 0, 0, span) == 1)
+    return fail(ld, regex_line, "secrets: %s: the regex matches the empty string", sp->id);
+  if (rl_builtin_rule_find(sp->id))
+    return fail(ld, sp->line, "secrets: id '%s' is a built-in rule's id; choose another", sp->id);
+  for (size_t i = 0; i < ld->c->nsecrets; i++)
+    if (strcmp(ld->c->secrets[i].id, sp->id) == 0)
+      return fail(ld, sp->line, "secrets: id '%s' is given twice (also on line %u)", sp->id, ld->c->secrets[i].line);
+  return 0;
+}
+
+static void secret_free(rl_config_secret *sp) {
+  free(sp->id);
+  free(sp->regex);
+  free(sp->description);
+  rl_regex_free(sp->re);
+  list_free(&sp->keywords);
+}
+
+static int read_secrets(loader *ld, const yaml_node_t *key, const yaml_node_t *val) {
+  rl_config *c = ld->c;
+  if (val->type == YAML_SCALAR_NODE && val->data.scalar.length == 0) return 0;
+  if (val->type != YAML_SEQUENCE_NODE) return fail(ld, line_of(val), "%s: expected a list of patterns", scalar(key));
+  for (yaml_node_item_t *it = val->data.sequence.items.start; it < val->data.sequence.items.top; it++) {
+    const yaml_node_t *entry = yaml_document_get_node(ld->doc, *it);
+    if (!entry) return fail(ld, line_of(val), "secrets: a broken entry");
+    rl_config_secret sp;
+    memset(&sp, 0, sizeof sp);
+    int rc = read_secret(ld, entry, &sp);
+    if (rc < 0) {
+      secret_free(&sp);
+      return rc;
+    }
+    c->secrets = rl_xreallocarray(c->secrets, c->nsecrets + 1, sizeof *c->secrets);
+    c->secrets[c->nsecrets++] = sp;
+  }
+  return 0;
+}
+
 static int read_top(loader *ld, const yaml_node_t *root) {
   static const char *const known =
       "rules, fail-on, max-token-ttl, ignore, secret-names, auth-middleware, client-sdks, server-frameworks, "
-      "rule-packs, overrides";
+      "rule-packs, overrides, secrets";
   rl_config *c = ld->c;
   if (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0) return 0;
   if (root->type != YAML_MAPPING_NODE) return fail(ld, line_of(root), "expected a mapping of settings (%s)", known);
@@ -338,6 +436,8 @@ static int read_top(loader *ld, const yaml_node_t *root) {
       rc = read_rule_packs(ld, k, v);
     } else if (strcmp(name, "overrides") == 0) {
       rc = read_overrides(ld, k, v);
+    } else if (strcmp(name, "secrets") == 0) {
+      rc = read_secrets(ld, k, v);
     } else {
       rc = fail(ld, line_of(k), "unknown key '%s' (expected one of %s)", name, known);
     }
@@ -371,7 +471,7 @@ static int check_depth(const char *path, const char *bytes, size_t len) {
     if (t == YAML_STREAM_END_EVENT) break;
     if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
       if (++depth > MAX_DEPTH) {
-        rl_error_set("%s:%u: nested deeper than %d levels (a roomlint config needs 3)", path, line, MAX_DEPTH);
+        rl_error_set("%s:%u: nested deeper than %d levels (a roomlint config needs 4)", path, line, MAX_DEPTH);
         rc = RL_EINVALID;
         break;
       }
@@ -487,6 +587,9 @@ void rl_config_free(rl_config *c) {
   }
   free(c->overrides);
   free(c->path_overrides);
+  for (size_t i = 0; i < c->nsecrets; i++)
+    secret_free(&c->secrets[i]);
+  free(c->secrets);
   free(c->path);
   free(c);
 }
@@ -538,11 +641,42 @@ char *rl_config_find_up(const char *path) {
   return found;
 }
 
+static int is_secret_id(const rl_config *c, const char *id) {
+  for (size_t i = 0; i < c->nsecrets; i++)
+    if (strcmp(c->secrets[i].id, id) == 0) return 1;
+  return 0;
+}
+
+char *rl_config_find_near(const char *file) {
+  /* The nearest directory on the way that exists: the file, and the
+   * folders it is in, need not (an editor's new file). From there the
+   * lookup is rl_config_find_up's. */
+  char *dir = rl_xstrdup(file), *real = NULL;
+  char *slash = strrchr(dir, '/');
+  while (!real && slash) {
+    slash[slash == dir] = '\0';
+    real = realpath(dir, NULL);
+    slash = slash == dir ? NULL : strrchr(dir, '/');
+  }
+  if (!real) real = realpath(".", NULL);
+  free(dir);
+  char *found = real ? rl_config_find_up(real) : NULL;
+  free(real);
+  return found;
+}
+
 int rl_config_check_rules(const rl_config *c, int (*known)(void *data, const char *id), void *data) {
+  for (size_t i = 0; i < c->nsecrets; i++) {
+    if (known(data, c->secrets[i].id)) {
+      rl_error_set("%s:%u: secrets: id '%s' is already a rule's id (built-in or from a rule pack); choose another",
+                   c->path, c->secrets[i].line, c->secrets[i].id);
+      return RL_EINVALID;
+    }
+  }
   const rl_config_list *lists[] = {&c->enable, &c->disable};
   for (size_t l = 0; l < RL_ARRAY_LEN(lists); l++) {
     for (size_t i = 0; i < lists[l]->n; i++) {
-      if (!known(data, lists[l]->v[i])) {
+      if (!known(data, lists[l]->v[i]) && !is_secret_id(c, lists[l]->v[i])) {
         rl_error_set("%s:%u: unknown rule '%s' (see roomlint --list-rules)", c->path, lists[l]->line[i],
                      lists[l]->v[i]);
         return RL_EINVALID;
@@ -550,7 +684,7 @@ int rl_config_check_rules(const rl_config *c, int (*known)(void *data, const cha
     }
   }
   for (size_t i = 0; i < c->nseverities; i++) {
-    if (!known(data, c->severities[i].rule_id)) {
+    if (!known(data, c->severities[i].rule_id) && !is_secret_id(c, c->severities[i].rule_id)) {
       rl_error_set("%s:%u: unknown rule '%s' (see roomlint --list-rules)", c->path, c->severity_line[i],
                    c->severities[i].rule_id);
       return RL_EINVALID;

@@ -15,6 +15,8 @@
  *   overrides: [{paths: [glob...], rules: {id: off|error|warning|note}}...]
  *                                  later entries win; globs as ignore:, relative
  *                                  to the config file's directory
+ *   secrets: [{id, regex, keywords, min-entropy, severity, description}...]
+ *                                  custom secret patterns (secretpat.c runs them)
  *
  * Unknown keys and bad values are errors: RL_EINVALID with rl_error_last()
  * = "FILE:LINE: problem". A list may also be written as one string.
@@ -41,6 +43,19 @@ typedef struct rl_config_override {
   size_t nrules;
   unsigned line;
 } rl_config_override;
+struct rl_regex;
+
+/* One custom secret pattern (secrets:). The regex is compiled at load. */
+typedef struct rl_config_secret {
+  char *id;          /* kebab-case, not a built-in rule's id */
+  char *regex;       /* as written */
+  struct rl_regex *re;
+  char *description; /* NULL if not given */
+  rl_config_list keywords; /* one must occur, ignoring ASCII case (empty: no prefilter) */
+  double min_entropy;      /* Shannon bits per character of the secret; 0 = none */
+  rl_severity severity;    /* default error */
+  unsigned line;           /* the entry's line */
+} rl_config_secret;
 
 typedef struct rl_config {
   char *path; /* as given or found */
@@ -59,6 +74,8 @@ typedef struct rl_config {
   rl_path_override *path_overrides; /* the engine's view of overrides */
   rl_config_list ignore, secret_names, auth_names, client_sdks, server_frameworks;
   rl_config_list rule_packs; /* resolved against the config file's directory */
+  rl_config_secret *secrets;
+  size_t nsecrets;
 } rl_config;
 
 /* A token lifetime as --max-token-ttl and max-token-ttl: take it ("3600" is
@@ -72,6 +89,10 @@ void rl_config_free(rl_config *c);
 
 /* dir/.roomlint.yml if it is a regular file, else NULL. Caller frees. */
 char *rl_config_find(const char *dir);
+/* The .roomlint.yml for one file (--stdin-filename): in the file's directory
+ * or the nearest one above it, up to the top of its git work tree; the file
+ * and its folders need not exist. NULL if none. Caller frees. */
+char *rl_config_find_near(const char *file);
 
 /* The .roomlint.yml that applies to path (a file or directory): in its
  * directory or the nearest one above, up to the repository root (the first
@@ -80,8 +101,8 @@ char *rl_config_find(const char *dir);
 char *rl_config_find_up(const char *path);
 
 /* Checks that every rule id the file names is known to `known` (which
- * returns nonzero for a known id); RL_EINVALID with "FILE:LINE: unknown rule"
- * otherwise. */
+ * returns nonzero for a known id) or is one of its secrets' ids, and that no
+ * secret reuses a known id; RL_EINVALID with "FILE:LINE: problem" otherwise. */
 int rl_config_check_rules(const rl_config *c, int (*known)(void *data, const char *id), void *data);
 
 /* What the command line set, for rl_config_print. Lists NULL-terminated or NULL. */

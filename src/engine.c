@@ -168,12 +168,13 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
     if (rc < 0) goto fail;
     e->npacks++;
   }
-  size_t total = rl_builtin_rule_count;
+  size_t total = rl_builtin_rule_count + cfg->nextra_rules;
   for (size_t i = 0; i < e->npacks; i++) total += rl_rulepack_count(e->packs[i]);
   e->rules = rl_xcalloc(total ? total : 1, sizeof *e->rules);
   for (size_t i = 0; i < rl_builtin_rule_count; i++) e->rules[e->nrules++] = rl_builtin_rules[i];
   for (size_t i = 0; i < e->npacks; i++)
     for (size_t j = 0; j < rl_rulepack_count(e->packs[i]); j++) e->rules[e->nrules++] = rl_rulepack_rule(e->packs[i], j);
+  for (size_t i = 0; i < cfg->nextra_rules; i++) e->rules[e->nrules++] = cfg->extra_rules[i];
   qsort(e->rules, e->nrules, sizeof *e->rules, rule_cmp);
   for (size_t i = 1; i < e->nrules; i++) {
     if (strcmp(e->rules[i - 1]->id, e->rules[i]->id) == 0) {
@@ -281,6 +282,7 @@ typedef struct pending_message {
 
 struct rl_ctx {
   const rl_engine *engine;
+  rl_file_result *result; /* for rl_ctx_regex_limit's notification */
   rl_source src;
   TSNode root;
   rl_context context;
@@ -348,6 +350,16 @@ TSNode rl_match_capture(const rl_match *m, const char *name) {
     if (strlen(name) == len && memcmp(cn, name, len) == 0) return m->captures[i].node;
   }
   return (TSNode){{0}, NULL, NULL};
+}
+
+void rl_ctx_regex_limit(rl_ctx *ctx, uint32_t byte) {
+  uint32_t line, col;
+  rl_source_position(&ctx->src, byte, &line, &col);
+  rl_file_result_note(ctx->result, RL_NOTE_WARNING, "regex-limit", line, col,
+                      "%s: the regular expression of rule %s hit a PCRE2 limit searching from line %u, column "
+                      "%u: it could not tell whether it matches there, so the rest of the file was not "
+                      "searched for it",
+                      ctx->src.path, ctx->rule->id, line, col);
 }
 
 static void add_secret_span(rl_ctx *ctx, uint32_t start, uint32_t end) {
@@ -663,6 +675,25 @@ static int rule_applies(const rl_rule *r, rl_lang lang, rl_context c) {
   return r->contexts == 0 || (r->contexts & RL_CTX_BIT(c));
 }
 
+/* A rule pack's `; secret:` captures: each one's text is a secret (a string
+ * literal's content, inside its quotes). */
+static void mark_secret_captures(rl_ctx *ctx, const rl_rule *r, const rl_match *m) {
+  for (size_t i = 0; r->secret_captures && r->secret_captures[i]; i++) {
+    for (uint32_t c = 0; c < m->ncaptures; c++) {
+      uint32_t len;
+      const char *cn = ts_query_capture_name_for_id(m->query, m->captures[c].index, &len);
+      if (len != strlen(r->secret_captures[i]) || memcmp(cn, r->secret_captures[i], len) != 0) continue;
+      TSNode n = m->captures[c].node;
+      uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+      if (is_literal_string(n) && e - s >= 2) {
+        s++;
+        e--;
+      }
+      rl_ctx_mark_secret(ctx, s, e);
+    }
+  }
+}
+
 typedef struct match_data {
   rl_ctx *ctx;
   const lang_query *lq;
@@ -681,6 +712,7 @@ static int on_query_match(void *data, const TSQueryMatch *tm) {
   if (r->on_match) {
     r->on_match(ctx, &m);
   } else {
+    mark_secret_captures(ctx, r, &m);
     TSNode at = rl_match_capture(&m, "finding");
     if (ts_node_is_null(at) && m.ncaptures) at = m.captures[0].node;
     if (!ts_node_is_null(at)) {
@@ -1002,6 +1034,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   memset(&ctx, 0, sizeof ctx);
   ctx.engine = e;
   ctx.arena = r->arena;
+  ctx.result = r;
   rl_source_init(&ctx.src, r->path, bytes, len, r->lang, r->arena);
 
   int code = r->lang == RL_LANG_JS || r->lang == RL_LANG_TS || r->lang == RL_LANG_TSX;
@@ -1268,14 +1301,29 @@ static double now_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink, rl_run_info *run,
-                   rl_summary *sum) {
-  double t0 = now_seconds();
+/* A run's start: the totals zeroed, the rules told to the sink; the clock. */
+static double begin_run(const rl_engine *e, rl_run_info *run, rl_summary *sum) {
   memset(sum, 0, sizeof *sum);
   run->rules = e->rules;
   run->nrules = e->nrules;
   run->enabled = e->enabled;
   run->fail_on = e->cfg.fail_on;
+  return now_seconds();
+}
+
+/* A run's end: the time, and the sink's end; RL_EIO if writing failed. */
+static int end_run(const emitter *em, rl_sink *sink, rl_summary *sum, double t0) {
+  sum->seconds = now_seconds() - t0;
+  if (em->rc < 0 || sink->end(sink, sum) < 0) {
+    rl_error_set("could not write the report: %s", strerror(errno ? errno : EIO));
+    return RL_EIO;
+  }
+  return 0;
+}
+
+int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink, rl_run_info *run,
+                   rl_summary *sum) {
+  double t0 = begin_run(e, run, sum);
   rl_walk *w = NULL;
   rl_walk_options wo = {0};
   wo.no_ignore = e->cfg.no_ignore;
@@ -1377,15 +1425,55 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   }
   rl_walk_free(w);
   if (wr < 0) return wr;
-  sum->seconds = now_seconds() - t0;
-  if (em.rc < 0 || sink->end(sink, sum) < 0) {
-    rl_error_set("could not write the report: %s", strerror(errno ? errno : EIO));
-    return RL_EIO;
-  }
+  if ((rc = end_run(&em, sink, sum, t0)) < 0) return rc;
   /* The report is whole (the file is in it as skipped), but the run failed. */
   if (em.fatal[0]) {
     rl_error_set("%s", em.fatal);
     return RL_EIO;
   }
   return 0;
+}
+
+/* ---- one text from a descriptor (--stdin-filename) ---------------------------- */
+
+int rl_engine_scan_fd(rl_engine *e, const char *path, int fd, int ignored, rl_sink *sink, rl_run_info *run,
+                      rl_summary *sum) {
+  double t0 = begin_run(e, run, sum);
+  /* Read to the end, keeping at most one byte over the limit. */
+  rl_buf b = {0};
+  char chunk[65536];
+  int too_large = 0;
+  for (;;) {
+    ssize_t got = read(fd, chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      rl_error_set("cannot read standard input: %s", strerror(errno));
+      rl_buf_free(&b);
+      return RL_EIO;
+    }
+    if (got == 0) break;
+    if (too_large) continue;
+    rl_buf_put(&b, chunk, (size_t)got);
+    too_large = b.len > e->cfg.max_file_size;
+  }
+  if (sink->begin(sink, run) < 0) {
+    rl_buf_free(&b);
+    rl_error_set("could not write the report");
+    return RL_EIO;
+  }
+  emitter em = {sink, sum, e->cfg.fail_on, 0, {0}};
+  if (!ignored) {
+    rl_file_result *r = new_result(path, rl_lang_for_path(path));
+    size_t head = b.len < 8192 ? b.len : 8192;
+    if (r->lang == RL_LANG_NONE) mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
+    else if (too_large) mark_skipped(e, r, RL_SKIP_TOO_LARGE, NULL);
+    else if (head && memchr(b.ptr, '\0', head)) mark_skipped(e, r, RL_SKIP_BINARY, NULL);
+    else {
+      worker_state ws = {e->parser, e->cursor, NULL};
+      scan_bytes(e, &ws, r, path, b.ptr ? b.ptr : "", b.len);
+    }
+    emit(&em, r, 0);
+  }
+  rl_buf_free(&b);
+  return end_run(&em, sink, sum, t0);
 }

@@ -30,6 +30,8 @@ typedef struct rl_engine_config {
   const char *const *rule_dirs; /* --rules DIR..., NULL-terminated or NULL */
   const char *const *enable;    /* --enable RULE..., NULL-terminated or NULL */
   const char *const *disable;   /* --disable RULE..., NULL-terminated or NULL */
+  const rl_rule *const *extra_rules; /* more rules (config secret patterns), borrowed */
+  size_t nextra_rules;
   double max_token_ttl;         /* seconds; 0 = default 86400 */
   size_t max_file_size;         /* bytes; 0 = default 5 MiB */
   int jobs;                     /* worker threads; 0 = online cores */
@@ -71,6 +73,15 @@ int rl_engine_rule_enabled(const rl_engine *e, const rl_rule *r);
  * negative code for fatal errors (unreadable path, write failure). */
 int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink,
                    rl_run_info *run, rl_summary *sum);
+
+/* Reads fd to its end and reports the text as the file at display path
+ * `path` (which also decides its language, context and package.json): the
+ * sink sees begin, the file, end, and *sum the totals, as with
+ * rl_engine_scan. Over --max-file-size the input is reported as skipped
+ * (and only that much is kept in memory). ignored: the walk would leave the
+ * file out, so the report has no file. Returns 0 or a negative code. */
+int rl_engine_scan_fd(rl_engine *e, const char *path, int fd, int ignored, rl_sink *sink, rl_run_info *run,
+                      rl_summary *sum);
 
 /* Scans one in-memory buffer as if it were a file at display path `path`
  * (fs_path, may be NULL, is used for package.json lookup). Caller frees the

@@ -16,10 +16,13 @@
 #include "baseline.h"
 #include "config.h"
 #include "engine.h"
+#include "lsp.h"
 #include "report.h"
 #include "rulepack.h"
+#include "secretpat.h"
 #include "util.h"
 #include "version.h"
+#include "walk.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
@@ -41,6 +44,8 @@ typedef struct options {
   int no_ignore, no_prefilter, verbose, stats;
   int unused_suppressions; /* rl_engine_config.unused_suppressions */
   int force_exclude, print_config;
+  const char *stdin_filename; /* --stdin-filename: scan standard input as this file */
+  int lsp;                    /* `roomlint lsp`: serve the language server protocol */
   const char **paths;
   size_t npaths;
   const char **owned; /* copies that list entries point into */
@@ -52,6 +57,8 @@ typedef struct options {
 
 static void usage(FILE *out) {
   fputs("Usage: roomlint [OPTIONS] [PATH...]\n"
+        "       roomlint [OPTIONS] --stdin-filename PATH < TEXT\n"
+        "       roomlint lsp [OPTIONS]   (a language server on standard input and output)\n"
         "Finds leaked video-chat credentials, client-side token minting, unauthenticated token\n"
         "routes, long-lived tokens and plain-HTTP endpoints in JS/TS code and dotenv files.\n"
         "PATH defaults to '.'; files named explicitly are scanned unless --force-exclude.\n"
@@ -68,6 +75,9 @@ static void usage(FILE *out) {
         "      --report-unused-suppressions[=LEVEL]\n"
         "                           a roomlint-disable comment that suppresses nothing: note\n"
         "                           (default), error (fails the run) or off\n"
+        "      --stdin-filename PATH  scan standard input as the file PATH (its name decides the\n"
+        "                           language, context, config and ignore files; an ignored PATH\n"
+        "                           reports nothing)\n"
         "Configuration:\n"
         "      --config FILE        read settings from FILE (default: the .roomlint.yml found from\n"
         "                           each PATH up to the repository root); flags override it\n"
@@ -253,7 +263,7 @@ static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
     OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
-    OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS, OPT_FORCE_EXCLUDE, OPT_PRINT_CONFIG
+    OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS, OPT_FORCE_EXCLUDE, OPT_PRINT_CONFIG, OPT_STDIN
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -272,11 +282,17 @@ static void parse_args(int argc, char **argv, options *o) {
       {"report-unused-suppressions", optional_argument, NULL, OPT_UNUSED_SUPPRESSIONS},
       {"force-exclude", no_argument, NULL, OPT_FORCE_EXCLUDE},
       {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
+      {"stdin-filename", required_argument, NULL, OPT_STDIN},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->format = "text";
   o->fail_on = RL_SEV_WARNING;
   opterr = 0;
+  /* `roomlint lsp [OPTIONS]`: a subcommand, then the usual options. */
+  if (argc > 1 && strcmp(argv[1], "lsp") == 0) {
+    o->lsp = 1;
+    optind = 2;
+  }
   int c;
   while ((c = getopt_long(argc, argv, ":f:o:j:vh", longopts, NULL)) != -1) {
     switch (c) {
@@ -290,6 +306,10 @@ static void parse_args(int argc, char **argv, options *o) {
     case OPT_BASELINE: o->baseline = optarg; break;
     case OPT_CONFIG: o->config = optarg; break;
     case OPT_NOCONFIG: o->no_config = 1; break;
+    case OPT_STDIN:
+      if (!optarg[0]) die_usage("--stdin-filename needs a file name");
+      o->stdin_filename = optarg;
+      break;
     case OPT_FAIL_ON:
       if (rl_severity_parse(optarg, &o->fail_on) < 0)
         die_usage("--fail-on: '%s' is not one of error, warning, note, none", optarg);
@@ -337,6 +357,10 @@ static void parse_args(int argc, char **argv, options *o) {
     }
   }
   for (int i = optind; i < argc; i++) push(&o->paths, &o->npaths, argv[i]);
+  if (o->npaths && (o->lsp || o->stdin_filename))
+    die_usage("%s takes no PATH (it reads %s)", o->lsp ? "roomlint lsp" : "--stdin-filename",
+              o->lsp ? "documents from the editor" : "standard input");
+  if (o->lsp && o->stdin_filename) die_usage("roomlint lsp reads documents from the editor, not --stdin-filename");
   if (o->npaths == 0) push(&o->paths, &o->npaths, ".");
 }
 
@@ -371,10 +395,11 @@ static char *shown_path(char *abs) {
   return abs;
 }
 
-/* --config FILE, else the .roomlint.yml found from each PATH up to its
- * repository root. PATHs that find different files cannot share one run's
- * settings: a usage error naming both. *out stays NULL if none; *from
- * gets the PATH it was found from (NULL for --config). */
+/* --config FILE; for --stdin-filename, the .roomlint.yml nearest the file it
+ * names; else the one found from each PATH up to its repository root. PATHs
+ * that find different files cannot share one run's settings: a usage error
+ * naming both. *out stays NULL if none; *from gets the PATH it was found
+ * from (NULL otherwise). */
 static int load_config(const options *o, rl_config **out, const char **from) {
   *out = NULL;
   *from = NULL;
@@ -382,6 +407,9 @@ static int load_config(const options *o, rl_config **out, const char **from) {
   char *path = NULL;
   if (o->config) {
     path = rl_xstrdup(o->config);
+  } else if (o->stdin_filename) {
+    path = rl_config_find_near(o->stdin_filename);
+    if (!path) path = rl_config_find(".");
   } else {
     for (size_t i = 0; i < o->npaths; i++) {
       char *p = rl_config_find_up(o->paths[i]);
@@ -505,6 +533,7 @@ int main(int argc, char **argv) {
   rl_config *conf = NULL;
   char *conf_dir = NULL;
   const char *conf_from = NULL;
+  rl_secretpats *pats = NULL;
   int status = EXIT_CLEAN;
   if (load_config(&o, &conf, &conf_from) < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
@@ -521,6 +550,8 @@ int main(int argc, char **argv) {
     rl_config_install(conf);
     conf_dir = config_dir(conf);
     cfg.extra_base = conf_dir;
+    pats = rl_secretpats_new(conf);
+    cfg.extra_rules = rl_secretpats_rules(pats, &cfg.nextra_rules);
   }
   if (o.print_config) {
     errno = 0;
@@ -557,6 +588,26 @@ int main(int argc, char **argv) {
   if (o.explain) {
     status = stdout_status(explain(e, o.explain));
     goto done;
+  }
+  if (o.lsp) {
+    rl_lsp_options lo = {cfg.extra_ignores, o.no_ignore};
+    status = rl_lsp_serve(e, STDIN_FILENO, STDOUT_FILENO, &lo);
+    goto done;
+  }
+  /* --stdin-filename: is the file one the walk would leave out? */
+  int stdin_ignored = 0;
+  if (o.stdin_filename && !o.no_ignore) {
+    rl_walk_options wo = {0};
+    wo.extra_ignores = cfg.extra_ignores;
+    char *why = NULL;
+    stdin_ignored = rl_walk_path_ignored(o.stdin_filename, ".", &wo, &why);
+    if (stdin_ignored < 0) {
+      fprintf(stderr, "roomlint: %s\n", rl_error_last());
+      status = EXIT_TROUBLE;
+      goto done;
+    }
+    if (stdin_ignored && o.verbose) fprintf(stderr, "roomlint: %s: %s, not scanned\n", o.stdin_filename, why);
+    free(why);
   }
 
   /* With -o, write next to FILE and rename on success, so a failed run
@@ -610,7 +661,16 @@ int main(int argc, char **argv) {
   run.nroots = o.npaths;
   run.cwd = cwd;
   rl_summary sum;
-  int rc = rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
+  int rc;
+  if (o.stdin_filename) {
+    const char *shown = o.stdin_filename;
+    while (shown[0] == '.' && shown[1] == '/') shown += 2; /* as the walk shows "./src/a.js" */
+    run.roots = &o.stdin_filename;
+    run.nroots = 1;
+    rc = rl_engine_scan_fd(e, shown, STDIN_FILENO, stdin_ignored, sink, &run, &sum);
+  } else {
+    rc = rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
+  }
   sink->free(sink);
   if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
     rl_error_set("could not write the report: %s", strerror(errno));
@@ -640,6 +700,7 @@ int main(int argc, char **argv) {
   }
 done:
   rl_engine_free(e);
+  rl_secretpats_free(pats);
   rl_baseline_free(baseline);
   rl_config_install(NULL);
   rl_config_free(conf);

@@ -90,14 +90,14 @@ static int is_limit(int rc) {
          rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_NOMEMORY;
 }
 
-int rl_regex_search(const rl_regex *re, const char *s, size_t n, size_t *start, size_t *end) {
+int rl_regex_search_from(const rl_regex *re, const char *s, size_t n, size_t from, size_t span[4]) {
   pcre2_match_data *md = match_data_for(re->code);
   pcre2_match_context *mc = match_context();
-  int rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, mc)
-                   : pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, mc);
+  int rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, n, from, 0, md, mc)
+                   : pcre2_match(re->code, (PCRE2_SPTR)s, n, from, 0, md, mc);
   /* The JIT ran out of stack or steps: the interpreter counts differently
    * and keeps its backtracking on the heap. */
-  if (re->jit && is_limit(rc)) rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_JIT, md, mc);
+  if (re->jit && is_limit(rc)) rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, from, PCRE2_NO_JIT, md, mc);
   if (rc == PCRE2_ERROR_NOMATCH) return 0;
   if (rc < 0) {
     PCRE2_UCHAR msg[128];
@@ -106,9 +106,23 @@ int rl_regex_search(const rl_regex *re, const char *s, size_t n, size_t *start, 
     return RL_ERROR;
   }
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-  if (start) *start = ov[0];
-  if (end) *end = ov[1];
+  span[0] = ov[0];
+  span[1] = ov[1];
+  /* rc > 1: group 1 is set (rc counts up to the highest set group). */
+  int group = rc > 1 && ov[2] != PCRE2_UNSET;
+  span[2] = group ? ov[2] : ov[0];
+  span[3] = group ? ov[3] : ov[1];
   return 1;
+}
+
+int rl_regex_search(const rl_regex *re, const char *s, size_t n, size_t *start, size_t *end) {
+  size_t span[4];
+  int rc = rl_regex_search_from(re, s, n, 0, span);
+  if (rc == 1) {
+    if (start) *start = span[0];
+    if (end) *end = span[1];
+  }
+  return rc;
 }
 
 int rl_regex_match(const rl_regex *re, const char *s, size_t n) {

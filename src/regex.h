@@ -21,6 +21,11 @@ void rl_regex_free(rl_regex *re);
 int rl_regex_match(const rl_regex *re, const char *s, size_t n);
 /* Like rl_regex_match, also giving the span of the whole match. */
 int rl_regex_search(const rl_regex *re, const char *s, size_t n, size_t *start, size_t *end);
+/* The first match in s[0..n) that starts at or after byte `from` (what lies
+ * before it still counts for lookbehind and \b): span[0..1] is the whole
+ * match, span[2..3] capture group 1, or the whole match again when the
+ * pattern has no group 1 or it took no part. Returns as rl_regex_match. */
+int rl_regex_search_from(const rl_regex *re, const char *s, size_t n, size_t from, size_t span[4]);
 /* Frees this thread's match data and JIT stack (each worker at exit; the
  * engine for the main thread). Matching again afterwards allocates anew. */
 void rl_regex_thread_done(void);

@@ -52,6 +52,12 @@ typedef struct rl_rule {
    * rule has none); returns 0 only when the rule cannot fire on these bytes.
    * NULL = the needles decide. */
   int (*can_fire)(rl_prefilter *pf);
+  /* Rule packs: capture names (NULL-terminated) whose text is a secret, masked
+   * in every message and snippet. NULL = none. */
+  const char *const *secret_captures;
+  /* The file that defines the rule (a pack's .scm, the config of a custom
+   * secret pattern), for links; NULL for built-in rules (rules/<id>.md). */
+  const char *source_path;
 } rl_rule;
 
 /* ---- what a rule may ask of the file being scanned ---------------------- */
@@ -79,6 +85,10 @@ TSNode rl_match_capture(const rl_match *m, const char *name);
 /* Marks bytes [start, end) of the file as a secret: every snippet that shows
  * them prints them masked. Call before rl_report. */
 void rl_ctx_mark_secret(rl_ctx *ctx, uint32_t start, uint32_t end);
+
+/* A regular expression of the current rule, searching from byte, hit a PCRE2 limit: a
+ * "regex-limit" warning notification for the file, never a silent miss. */
+void rl_ctx_regex_limit(rl_ctx *ctx, uint32_t byte);
 
 /* Reports a finding of the current rule at node, message printf-style. */
 void rl_report(rl_ctx *ctx, TSNode node, const char *fmt, ...) RL_PRINTF(3, 4);

@@ -14,6 +14,7 @@
 typedef struct pack_rule {
   rl_rule rule;
   char *id, *title, *message, *query, *doc, *path;
+  char **secrets; /* `; secret:` capture names, NULL-terminated, or NULL */
 } pack_rule;
 
 struct rl_rulepack {
@@ -28,6 +29,8 @@ static void pack_rule_free(pack_rule *r) {
   free(r->query);
   free(r->doc);
   free(r->path);
+  for (size_t i = 0; r->secrets && r->secrets[i]; i++) free(r->secrets[i]);
+  free(r->secrets);
 }
 
 void rl_rulepack_free(rl_rulepack *p) {
@@ -88,6 +91,35 @@ static int parse_contexts(const char *v, unsigned *out) {
   return *out ? 0 : -1;
 }
 
+/* `; secret: token, key` (an optional leading @ each): r->secrets. */
+static int parse_secrets(pack_rule *r, const char *v) {
+  size_t n = 0;
+  for (const char *p = v; *p;) {
+    while (*p == ' ' || *p == ',') p++;
+    if (*p == '@') p++;
+    const char *start = p;
+    while (*p && *p != ' ' && *p != ',') p++;
+    if (p == start) {
+      if (*p) return -1; /* "@" alone */
+      break;
+    }
+    r->secrets = rl_xreallocarray(r->secrets, n + 2, sizeof *r->secrets);
+    r->secrets[n++] = rl_xstrndup(start, (size_t)(p - start));
+    r->secrets[n] = NULL;
+  }
+  return n ? 0 : -1;
+}
+
+/* 1 if the query has capture @name. */
+static int has_capture(const TSQuery *tq, const char *name) {
+  for (uint32_t c = 0; c < ts_query_capture_count(tq); c++) {
+    uint32_t len;
+    const char *cn = ts_query_capture_name_for_id(tq, c, &len);
+    if (len == strlen(name) && memcmp(cn, name, len) == 0) return 1;
+  }
+  return 0;
+}
+
 /* Reads the metadata block and checks the query. */
 static int load_file(pack_rule *pr, const char *path) {
   int rc = RL_EINVALID;
@@ -110,7 +142,8 @@ static int load_file(pack_rule *pr, const char *path) {
     goto cleanup;
   }
   pr->path = rl_xstrdup(path);
-  char *sev = NULL, *langs = NULL, *ctxs = NULL, *cwe = NULL;
+  char *sev = NULL, *langs = NULL, *ctxs = NULL, *cwe = NULL, *secret = NULL;
+  unsigned secret_line = 0;
   unsigned line = 0;
   for (const char *p = text.ptr; *p;) {
     const char *eol = strchr(p, '\n');
@@ -133,8 +166,13 @@ static int load_file(pack_rule *pr, const char *path) {
       else if (key && strcmp(key, "languages") == 0) slot = &langs;
       else if (key && strcmp(key, "context") == 0) slot = &ctxs;
       else if (key && strcmp(key, "cwe") == 0) slot = &cwe;
+      else if (key && strcmp(key, "secret") == 0) {
+        slot = &secret;
+        secret_line = line;
+      }
       else if (key && strchr(key, ' ') == NULL && key[0]) {
-        rl_error_set("%s:%u:1: unknown metadata key '%s' (id, severity, title, message, languages, context, cwe)",
+        rl_error_set("%s:%u:1: unknown metadata key '%s' (id, severity, title, message, languages, context, cwe, "
+                     "secret)",
                      path, line, key);
         free(key);
         goto meta_fail;
@@ -185,6 +223,10 @@ static int load_file(pack_rule *pr, const char *path) {
       }
       pr->rule.cwe = (int)v;
     }
+    if (secret && parse_secrets(pr, secret) < 0) {
+      rl_error_set("%s:%u:1: secret '%s' must list capture names, e.g. '; secret: token'", path, secret_line, secret);
+      goto meta_fail;
+    }
   }
   /* The query is the whole file: the metadata lines are query comments. */
   for (int l = RL_LANG_JS; l <= RL_LANG_TSX; l++) {
@@ -197,11 +239,14 @@ static int load_file(pack_rule *pr, const char *path) {
       goto meta_fail;
     }
     const TSQuery *tq = rl_query_ts(q);
-    int has_finding = 0;
-    for (uint32_t c = 0; c < ts_query_capture_count(tq); c++) {
-      uint32_t len;
-      const char *name = ts_query_capture_name_for_id(tq, c, &len);
-      if (len == 7 && memcmp(name, "finding", 7) == 0) has_finding = 1;
+    int has_finding = has_capture(tq, "finding");
+    const char *missing = NULL;
+    for (size_t i = 0; pr->secrets && pr->secrets[i] && !missing; i++)
+      if (!has_capture(tq, pr->secrets[i])) missing = pr->secrets[i];
+    if (missing) {
+      rl_error_set("%s:%u:1: secret names @%s, which the query does not capture", path, secret_line, missing);
+      rl_query_free(q);
+      goto meta_fail;
     }
     rl_query_free(q);
     if (!has_finding) {
@@ -221,6 +266,8 @@ static int load_file(pack_rule *pr, const char *path) {
   pr->rule.query = pr->query;
   pr->rule.doc = pr->doc;
   pr->rule.precision = "medium";
+  pr->rule.secret_captures = (const char *const *)pr->secrets;
+  pr->rule.source_path = pr->path;
   pr->rule.security_severity =
       pr->rule.severity == RL_SEV_ERROR ? "7.5" : pr->rule.severity == RL_SEV_WARNING ? "5.0" : "2.0";
   rc = 0;
@@ -229,6 +276,7 @@ meta_fail:
   free(langs);
   free(ctxs);
   free(cwe);
+  free(secret);
 cleanup:
   rl_buf_free(&text);
   return rc;

@@ -10,9 +10,12 @@
  *   ; languages: javascript, typescript, tsx
  *   ; context: client                   (optional: client, server, test, unknown)
  *   ; cwe: 200                          (optional)
+ *   ; secret: token                     (optional: captures holding a secret)
  *
  * The @finding capture is the location; {name} in the message is replaced by
- * the text of capture @name. */
+ * the text of capture @name. A capture listed in `secret` is masked wherever
+ * its text shows (message, snippet), as built-in secrets are; a string
+ * literal's quotes stay outside the mask. */
 #include <stddef.h>
 
 #include "rule.h"

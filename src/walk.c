@@ -429,28 +429,30 @@ static void end_root(rl_walk *w) {
   w->in_root = 0;
 }
 
+/* Length of the top of the git work tree around real (an absolute, resolved
+ * directory): the nearest directory at or above it (the root itself, then
+ * each parent up to "/") holding .git; 0 if none. */
+static size_t work_tree_top(const char *real, rl_buf *scratch) {
+  for (size_t end = strlen(real);;) {
+    buf_reset(scratch);
+    rl_buf_put(scratch, real, end);
+    rl_buf_puts(scratch, end == 1 ? ".git" : "/.git");
+    struct stat st;
+    if (lstat(scratch->ptr, &st) == 0) return end;
+    if (end <= 1) return 0;
+    while (end > 1 && real[end - 1] != '/') end--;
+    if (end > 1) end--; /* drop the slash, except the one of "/" */
+  }
+}
+
 /* Finds the git work tree around root_real and loads the ignore files of the
  * directories between its top and the root. Sets w->mpath to the root's
  * match path. */
 static void enter_work_tree(rl_walk *w) {
   const char *real = w->root_real;
-  size_t len = w->root_real_len, top = SIZE_MAX;
+  size_t len = w->root_real_len, top = work_tree_top(real, &w->scratch);
   buf_reset(&w->mpath);
-  /* Candidates: the root itself, then each parent up to "/". */
-  for (size_t end = len;;) {
-    buf_reset(&w->scratch);
-    rl_buf_put(&w->scratch, real, end);
-    rl_buf_puts(&w->scratch, end == 1 ? ".git" : "/.git");
-    struct stat st;
-    if (lstat(w->scratch.ptr, &st) == 0) {
-      top = end;
-      break;
-    }
-    if (end <= 1) break;
-    while (end > 1 && real[end - 1] != '/') end--;
-    if (end > 1) end--; /* drop the slash, except the one of "/" */
-  }
-  if (top == SIZE_MAX || top == len) return;
+  if (top == 0 || top == len) return;
   size_t start = top == 1 ? 1 : top + 1; /* first byte of the root's path below top */
   rl_buf_put(&w->mpath, real + start, len - start);
   w->prefix_len = w->mpath.len;
@@ -862,4 +864,156 @@ void rl_walk_free(rl_walk *w) {
   rl_buf_free(&w->detail);
   rl_buf_free(&w->scratch);
   free(w);
+}
+
+/* ---- one path, judged as the walk would -------------------------------- */
+
+/* 1 if directory b is a (or the) directory at or under directory a. */
+static int under(const char *a, const char *b) {
+  size_t n = strlen(a);
+  if (strcmp(a, "/") == 0) return 1;
+  return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/');
+}
+
+/* realpath of dir, or, when dir does not exist (yet), of its nearest
+ * existing ancestor with the missing names appended; NULL if a missing part
+ * is "." or "..". Caller frees. */
+static char *resolve_dir(const char *dir) {
+  char *head = rl_xstrdup(dir);
+  size_t cut = strlen(head);
+  for (;;) {
+    char *real = realpath(head, NULL);
+    if (real) {
+      rl_buf b = {0};
+      rl_buf_puts(&b, real);
+      free(real);
+      const char *rest = dir + cut;
+      int bad = 0;
+      while (*rest == '/') rest++;
+      for (const char *p = rest; *p;) {
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) bad = 1;
+        p += n;
+        while (*p == '/') p++;
+      }
+      if (*rest && !bad) {
+        if (strcmp(b.ptr, "/") != 0) rl_buf_putc(&b, '/');
+        rl_buf_puts(&b, rest);
+      }
+      free(head);
+      if (bad) {
+        rl_buf_free(&b);
+        return NULL;
+      }
+      return rl_buf_detach(&b);
+    }
+    char *slash = strrchr(head, '/');
+    if (!slash) {
+      if (strcmp(head, ".") == 0) break;
+      cut = 0;
+      free(head);
+      head = rl_xstrdup(".");
+      continue;
+    }
+    if (slash == head) {
+      if (!head[1]) break;
+      cut = 1;
+      head[1] = '\0';
+      continue;
+    }
+    cut = (size_t)(slash - head);
+    *slash = '\0';
+  }
+  free(head);
+  return NULL;
+}
+
+int rl_walk_path_ignored(const char *path, const char *root, const rl_walk_options *opts, char **why) {
+  *why = NULL;
+  if (opts && opts->no_ignore) return 0;
+  char *dir = rl_xstrdup(path);
+  char *slash = strrchr(dir, '/');
+  const char *base = slash ? path + (slash - dir) + 1 : path;
+  if (slash == dir) {
+    dir[1] = '\0';
+  } else if (slash) {
+    *slash = '\0';
+  } else {
+    free(dir);
+    dir = rl_xstrdup(".");
+  }
+  char *real = resolve_dir(dir), *root_real = realpath(root ? root : ".", NULL);
+  free(dir);
+  if (!real || !base[0]) {
+    free(real);
+    free(root_real);
+    return 0;
+  }
+  rl_walk *w = rl_xcalloc(1, sizeof *w);
+  size_t top = work_tree_top(real, &w->scratch);
+  /* Outside a work tree the scan root is the top, as for a walk from it. */
+  const char *top_dir = NULL;
+  char *top_copy = NULL;
+  if (top) top_copy = rl_xstrndup(real, top);
+  else if (root_real && under(root_real, real)) top_copy = rl_xstrdup(root_real);
+  else top_copy = rl_xstrdup(real);
+  top_dir = top_copy;
+  size_t tl = strlen(top_dir);
+  const char *rel_dir = real + (strcmp(top_dir, "/") == 0 ? 1 : tl + (real[tl] == '/'));
+  if (opts && opts->extra_ignores && opts->extra_ignores[0]) {
+    rl_buf b = {0};
+    for (size_t i = 0; opts->extra_ignores[i]; i++) {
+      rl_buf_puts(&b, opts->extra_ignores[i]);
+      rl_buf_putc(&b, '\n');
+    }
+    const char *rbase = "";
+    if (root_real && under(top_dir, root_real) && strcmp(top_dir, "/") != 0)
+      rbase = root_real + tl + (root_real[tl] == '/');
+    w->extra.ig = rl_ignore_new(rbase, b.ptr, b.len);
+    w->extra.label = rl_xstrdup("the ignore option");
+    rl_buf_free(&b);
+  }
+  /* Down from the top: each directory's ignore files, then whether the
+   * next directory on the way is left out, then the file itself. */
+  rl_buf fs = {0}, mp = {0};
+  rl_buf_puts(&fs, top_dir);
+  const char *why_s = NULL;
+  int ignored = 0;
+  for (const char *p = rel_dir;;) {
+    load_ignore_files(w, fs.ptr, mp.ptr ? mp.ptr : "", fs.ptr);
+    if (w->err) break;
+    if (!*p) break;
+    const char *e = strchr(p, '/');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    char *name = rl_xstrndup(p, n);
+    if (mp.len) rl_buf_putc(&mp, '/');
+    rl_buf_put(&mp, p, n);
+    if (strcmp(fs.ptr, "/") != 0) rl_buf_putc(&fs, '/');
+    rl_buf_put(&fs, p, n);
+    ignored = is_ignored(w, mp.ptr, name, 1, &why_s);
+    free(name);
+    if (ignored) break;
+    p += n;
+    if (*p == '/') p++;
+  }
+  if (!ignored && !w->err) {
+    if (mp.len) rl_buf_putc(&mp, '/');
+    rl_buf_puts(&mp, base);
+    ignored = is_ignored(w, mp.ptr, base, 0, &why_s);
+  }
+  int rc = w->err ? w->err : ignored;
+  if (ignored && why_s) *why = rl_xstrdup(why_s);
+  rl_buf_free(&fs);
+  rl_buf_free(&mp);
+  pop_lists(w, 0);
+  rl_ignore_free(w->extra.ig);
+  free(w->extra.label);
+  rl_buf_free(&w->scratch);
+  free(w->lists);
+  free(w);
+  free(top_copy);
+  free(real);
+  free(root_real);
+  return rc;
 }

@@ -69,4 +69,13 @@ int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths, const rl
 int rl_walk_next(rl_walk *w, rl_walk_entry *out);
 void rl_walk_free(rl_walk *w);
 
+/* Would a walk leave out the file at path (which need not exist: standard
+ * input, an editor's buffer)? Judged as a walk from the top of the git work
+ * tree around it (else from root, when path is under it, else from its own
+ * directory) would: the ignore files of each directory on the way, the
+ * default ignored directories, and opts->extra_ignores anchored at root.
+ * Returns 1 with *why ("ignored by src/.gitignore"; caller frees), 0, or
+ * RL_EIO when descriptors or memory ran out. */
+int rl_walk_path_ignored(const char *path, const char *root, const rl_walk_options *opts, char **why);
+
 #endif

@@ -1,0 +1,714 @@
+#include "lsp.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "finding.h"
+#include "util.h"
+#include "version.h"
+#include "walk.h"
+
+/* Where the rule docs are: the installed copy first, then the source tree's
+ * (a build that was never installed). CMake defines both. */
+#ifndef RL_DOC_INSTALL_DIR
+#define RL_DOC_INSTALL_DIR "/usr/share/doc/roomlint"
+#endif
+#ifndef RL_DOC_SOURCE_DIR
+#define RL_DOC_SOURCE_DIR ""
+#endif
+
+/* Framing limits: a header line, the headers of one message, and a body.
+ * A document is at most --max-file-size (5 MiB by default); JSON escaping
+ * can grow it a few times, so 64 MiB leaves room without trusting a
+ * Content-Length to decide what is allocated. */
+#define LSP_MAX_HEADER_LINE 8192
+#define LSP_MAX_HEADERS     64
+#define LSP_MAX_BODY        (64u * 1024 * 1024)
+
+/* JSON-RPC 2.0 and LSP error codes. */
+enum {
+  ERR_PARSE = -32700,
+  ERR_INVALID_REQUEST = -32600,
+  ERR_METHOD_NOT_FOUND = -32601,
+  ERR_INVALID_PARAMS = -32602,
+  ERR_NOT_INITIALIZED = -32002
+};
+
+typedef struct doc {
+  char *uri;
+  char *fs_path; /* absolute; NULL for a document that is not a file (untitled:) */
+  char *display; /* relative to the working directory when under it */
+  char *text;
+  size_t len;
+  json_t *version; /* as the client sent it, or NULL */
+} doc;
+
+typedef struct server {
+  rl_engine *e;
+  const rl_lsp_options *o;
+  int in, out;
+  char inbuf[65536];
+  size_t inpos, inlen;
+  int eof;
+  int broken; /* output failed: nothing more can be said */
+  int initialized, shutdown, exited;
+  int utf8; /* positions count UTF-8 bytes (the client offered it), else UTF-16 units */
+  char *cwd;
+  doc *docs;
+  size_t ndocs, cap;
+} server;
+
+/* ---- input: bytes, header lines, bodies ------------------------------------------ */
+
+static int fill(server *s) {
+  if (s->eof) return 0;
+  for (;;) {
+    ssize_t got = read(s->in, s->inbuf, sizeof s->inbuf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      s->eof = 1;
+      return 0;
+    }
+    s->inpos = 0;
+    s->inlen = (size_t)got;
+    return 1;
+  }
+}
+
+static int get_byte(server *s) {
+  if (s->inpos == s->inlen && !fill(s)) return -1;
+  return (unsigned char)s->inbuf[s->inpos++];
+}
+
+/* One header line without its CR LF (a bare LF is taken too) into line.
+ * Returns its length, -1 at the end of input, or -2 for a line over the
+ * limit (read past to its end). */
+static long read_line(server *s, char *line, size_t cap) {
+  size_t n = 0;
+  int over = 0;
+  for (;;) {
+    int c = get_byte(s);
+    if (c < 0) return -1;
+    if (c == '\n') break;
+    if (n + 1 < cap)
+      line[n++] = (char)c;
+    else
+      over = 1;
+  }
+  if (n && line[n - 1] == '\r') n--;
+  line[n] = '\0';
+  return over ? -2 : (long)n;
+}
+
+/* ---- output ------------------------------------------------------------------------ */
+
+static void write_all(server *s, const char *p, size_t n) {
+  while (n && !s->broken) {
+    ssize_t w = write(s->out, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      s->broken = 1;
+      return;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+}
+
+/* Sends msg (stolen) framed with its Content-Length. */
+static void send_msg(server *s, json_t *msg) {
+  json_object_set_new(msg, "jsonrpc", json_string("2.0"));
+  char *body = json_dumps(msg, JSON_COMPACT);
+  json_decref(msg);
+  if (!body) rl_oom();
+  char head[64];
+  size_t n = strlen(body);
+  int hn = snprintf(head, sizeof head, "Content-Length: %zu\r\n\r\n", n);
+  write_all(s, head, (size_t)hn);
+  write_all(s, body, n);
+  free(body);
+}
+
+static void send_result(server *s, json_t *id, json_t *result) {
+  json_t *m = json_object();
+  json_object_set(m, "id", id ? id : json_null());
+  json_object_set_new(m, "result", result ? result : json_null());
+  send_msg(s, m);
+}
+
+static void send_error(server *s, json_t *id, int code, const char *fmt, ...) RL_PRINTF(4, 5);
+static void send_error(server *s, json_t *id, int code, const char *fmt, ...) {
+  rl_buf b = {0};
+  va_list ap;
+  va_start(ap, fmt);
+  rl_buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  json_t *err = json_object();
+  json_object_set_new(err, "code", json_integer(code));
+  json_object_set_new(err, "message", json_string(b.ptr ? b.ptr : ""));
+  rl_buf_free(&b);
+  json_t *m = json_object();
+  json_object_set(m, "id", id ? id : json_null());
+  json_object_set_new(m, "error", err);
+  send_msg(s, m);
+}
+
+static void send_notification(server *s, const char *method, json_t *params) {
+  json_t *m = json_object();
+  json_object_set_new(m, "method", json_string(method));
+  json_object_set_new(m, "params", params);
+  send_msg(s, m);
+}
+
+/* ---- URIs ----------------------------------------------------------------------- */
+
+static int hexval(int c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* The absolute path of a file: URI (file:///p or file://localhost/p,
+ * percent-decoded), or NULL if uri is not one. Caller frees. */
+static char *uri_to_path(const char *uri) {
+  if (strncmp(uri, "file://", 7) != 0) return NULL;
+  const char *p = uri + 7;
+  if (strncmp(p, "localhost/", 10) == 0) p += 9;
+  if (*p != '/') return NULL;
+  rl_buf b = {0};
+  for (; *p && *p != '?' && *p != '#'; p++) {
+    int hi, lo;
+    if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+      if (hi == 0 && lo == 0) {
+        rl_buf_free(&b);
+        return NULL; /* a NUL byte names no file */
+      }
+      rl_buf_putc(&b, (char)(hi * 16 + lo));
+      p += 2;
+    } else {
+      rl_buf_putc(&b, *p);
+    }
+  }
+  return rl_buf_detach(&b);
+}
+
+/* file:// URI of an absolute path; caller frees. */
+static char *path_to_uri(const char *path) {
+  static const char hex[] = "0123456789ABCDEF";
+  rl_buf b = {0};
+  rl_buf_puts(&b, "file://");
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    int plain =
+        (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/-._~", *p) != NULL;
+    if (plain) {
+      rl_buf_putc(&b, (char)*p);
+    } else {
+      rl_buf_putc(&b, '%');
+      rl_buf_putc(&b, hex[*p >> 4]);
+      rl_buf_putc(&b, hex[*p & 15]);
+    }
+  }
+  return rl_buf_detach(&b);
+}
+
+/* ---- documents ------------------------------------------------------------------ */
+
+static doc *doc_find(server *s, const char *uri) {
+  for (size_t i = 0; i < s->ndocs; i++)
+    if (strcmp(s->docs[i].uri, uri) == 0) return &s->docs[i];
+  return NULL;
+}
+
+static void doc_clear(doc *d) {
+  free(d->uri);
+  free(d->fs_path);
+  free(d->display);
+  free(d->text);
+  json_decref(d->version);
+  memset(d, 0, sizeof *d);
+}
+
+/* The text may hold NUL bytes (JSON's \u0000): copied by length. */
+static void doc_set_text(doc *d, const char *text, size_t len, json_t *version) {
+  free(d->text);
+  d->text = rl_xmalloc(len + 1);
+  memcpy(d->text, text, len);
+  d->text[len] = '\0';
+  d->len = len;
+  json_t *v = version && json_is_integer(version) ? json_incref(version) : NULL;
+  json_decref(d->version);
+  d->version = v;
+}
+
+/* An editor buffer that is no file is scanned under a name its language
+ * gives: the extension decides the grammar. */
+static const char *name_for_language(const char *id) {
+  static const struct {
+    const char *id, *name;
+  } map[] = {{"javascript", "untitled.js"},
+             {"javascriptreact", "untitled.jsx"},
+             {"typescript", "untitled.ts"},
+             {"typescriptreact", "untitled.tsx"},
+             {"dotenv", ".env"},
+             {"properties", ".env"}};
+  for (size_t i = 0; id && i < RL_ARRAY_LEN(map); i++)
+    if (strcmp(map[i].id, id) == 0) return map[i].name;
+  return "untitled";
+}
+
+static doc *doc_open(server *s, const char *uri, const char *language) {
+  doc *d = doc_find(s, uri);
+  if (d) return d;
+  s->docs = rl_xreallocarray(s->docs, s->ndocs + 1, sizeof *s->docs);
+  d = &s->docs[s->ndocs++];
+  memset(d, 0, sizeof *d);
+  d->uri = rl_xstrdup(uri);
+  d->fs_path = uri_to_path(uri);
+  if (!d->fs_path) {
+    d->display = rl_xstrdup(name_for_language(language));
+  } else {
+    size_t n = strlen(s->cwd);
+    int under = strncmp(d->fs_path, s->cwd, n) == 0 && d->fs_path[n] == '/' && strcmp(s->cwd, "/") != 0;
+    d->display = rl_xstrdup(under ? d->fs_path + n + 1 : d->fs_path);
+  }
+  return d;
+}
+
+static void doc_close(server *s, doc *d) {
+  doc_clear(d);
+  size_t i = (size_t)(d - s->docs);
+  memmove(d, d + 1, (s->ndocs - i - 1) * sizeof *d);
+  s->ndocs--;
+}
+
+/* ---- diagnostics ------------------------------------------------------------------ */
+
+/* Line starts of text, for byte offset -> LSP position. */
+typedef struct line_index {
+  size_t *start;
+  size_t n;
+} line_index;
+
+static line_index index_lines(const char *t, size_t len) {
+  line_index li = {NULL, 1};
+  for (size_t i = 0; i < len; i++)
+    if (t[i] == '\n') li.n++;
+  li.start = rl_xcalloc(li.n, sizeof *li.start);
+  size_t k = 1;
+  for (size_t i = 0; i < len; i++)
+    if (t[i] == '\n') li.start[k++] = i + 1;
+  return li;
+}
+
+/* {line, character}: 0-based, the character in UTF-16 code units (the
+ * protocol's default) or UTF-8 bytes when that was agreed. */
+static json_t *position(const server *s, const line_index *li, const char *t, size_t len, size_t off) {
+  if (off > len) off = len;
+  size_t lo = 0, hi = li->n;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (li->start[mid] <= off)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  size_t from = li->start[lo], ch = 0;
+  if (s->utf8) {
+    ch = off - from;
+  } else {
+    for (size_t i = from; i < off; i++) {
+      unsigned char c = (unsigned char)t[i];
+      if ((c & 0xC0) == 0x80) continue;     /* continuation byte */
+      ch += c >= 0xF0 && c <= 0xF4 ? 2 : 1; /* 4-byte sequences are surrogate pairs */
+    }
+  }
+  json_t *p = json_object();
+  json_object_set_new(p, "line", json_integer((json_int_t)lo));
+  json_object_set_new(p, "character", json_integer((json_int_t)ch));
+  return p;
+}
+
+/* The "## How to fix" section of a rule's doc, trimmed; NULL if none. */
+static json_t *fix_text(const char *md) {
+  const char *h = md ? strstr(md, "\n## How to fix") : NULL;
+  if (!h) return NULL;
+  h = strchr(h + 1, '\n');
+  if (!h) return NULL;
+  const char *end = strstr(h, "\n## ");
+  size_t n = end ? (size_t)(end - h) : strlen(h);
+  while (n && (*h == '\n' || *h == ' ')) {
+    h++;
+    n--;
+  }
+  while (n && (h[n - 1] == '\n' || h[n - 1] == ' '))
+    n--;
+  return n ? json_stringn(h, n) : NULL;
+}
+
+static int is_file(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A link to the rule's documentation: the file that defines a pack rule or
+ * custom pattern, else rules/<id>.md where it is installed (or in the source
+ * tree). NULL when none is on this machine. */
+static char *doc_href(const server *s, const rl_rule *r) {
+  rl_buf b = {0};
+  char *href = NULL;
+  if (r->source_path) {
+    if (r->source_path[0] == '/')
+      rl_buf_puts(&b, r->source_path);
+    else
+      rl_buf_printf(&b, "%s/%s", s->cwd, r->source_path);
+    char *real = realpath(b.ptr, NULL);
+    if (real) href = path_to_uri(real);
+    free(real);
+  } else {
+    const char *dirs[] = {RL_DOC_INSTALL_DIR, RL_DOC_SOURCE_DIR};
+    for (size_t i = 0; i < RL_ARRAY_LEN(dirs) && !href; i++) {
+      if (!dirs[i][0]) continue;
+      b.len = 0;
+      rl_buf_printf(&b, "%s/%s.md", dirs[i], r->id);
+      if (is_file(b.ptr)) href = path_to_uri(b.ptr);
+    }
+  }
+  rl_buf_free(&b);
+  return href;
+}
+
+static const int lsp_severity[] = {[RL_SEV_ERROR] = 1, [RL_SEV_WARNING] = 2, [RL_SEV_NOTE] = 3, [RL_SEV_NONE] = 4};
+
+static json_t *diagnostic(const server *s, const doc *d, const line_index *li, const rl_finding *f) {
+  json_t *g = json_object();
+  json_t *range = json_object();
+  json_object_set_new(range, "start", position(s, li, d->text, d->len, f->start_byte));
+  json_object_set_new(range, "end", position(s, li, d->text, d->len, f->end_byte));
+  json_object_set_new(g, "range", range);
+  json_object_set_new(g, "severity", json_integer(lsp_severity[f->severity]));
+  json_object_set_new(g, "code", json_string(f->rule->id));
+  char *href = doc_href(s, f->rule);
+  if (href) {
+    json_t *cd = json_object();
+    json_object_set_new(cd, "href", json_string(href));
+    json_object_set_new(g, "codeDescription", cd);
+    free(href);
+  }
+  json_object_set_new(g, "source", json_string("roomlint"));
+  json_object_set_new(g, "message", json_string(f->message));
+  json_t *data = json_object();
+  json_t *fix = fix_text(f->rule->doc);
+  if (fix) json_object_set_new(data, "fix", fix);
+  json_object_set_new(data, "title", json_string(f->rule->title));
+  json_object_set_new(data, "fingerprint", json_string(f->fingerprint));
+  json_object_set_new(g, "data", data);
+  return g;
+}
+
+/* 1 if the walk would leave d out; a failure to judge counts as not. */
+static int doc_ignored(const server *s, const doc *d) {
+  if (!d->fs_path || s->o->no_ignore) return 0;
+  rl_walk_options wo = {0};
+  wo.extra_ignores = s->o->extra_ignores;
+  char *why = NULL;
+  int ig = rl_walk_path_ignored(d->fs_path, s->cwd, &wo, &why);
+  free(why);
+  return ig > 0;
+}
+
+static void publish(server *s, const doc *d, int closing) {
+  json_t *list = json_array();
+  if (!closing && !doc_ignored(s, d)) {
+    rl_file_result *r = rl_engine_scan_buffer(s->e, d->display, d->fs_path, d->text ? d->text : "", d->len);
+    line_index li = index_lines(d->text ? d->text : "", d->len);
+    for (size_t i = 0; i < r->nfindings; i++)
+      if (!r->findings[i].suppressed) json_array_append_new(list, diagnostic(s, d, &li, &r->findings[i]));
+    free(li.start);
+    rl_file_result_free(r);
+  }
+  json_t *p = json_object();
+  json_object_set_new(p, "uri", json_string(d->uri));
+  if (d->version && !closing) json_object_set(p, "version", d->version);
+  json_object_set_new(p, "diagnostics", list);
+  send_notification(s, "textDocument/publishDiagnostics", p);
+}
+
+/* ---- code actions: a suppression comment above the line ---------------------------- */
+
+static json_t *code_actions(server *s, json_t *params) {
+  json_t *td = json_object_get(params, "textDocument");
+  const char *uri = json_string_value(json_object_get(td, "uri"));
+  json_t *diags = json_object_get(json_object_get(params, "context"), "diagnostics");
+  doc *d = uri ? doc_find(s, uri) : NULL;
+  json_t *out = json_array();
+  if (!d || !json_is_array(diags)) return out;
+  line_index li = index_lines(d->text ? d->text : "", d->len);
+  int hash = rl_lang_for_path(d->display) == RL_LANG_DOTENV;
+  size_t i;
+  json_t *g;
+  json_array_foreach(diags, i, g) {
+    const char *src = json_string_value(json_object_get(g, "source"));
+    const char *code = json_string_value(json_object_get(g, "code"));
+    json_t *line = json_object_get(json_object_get(json_object_get(g, "range"), "start"), "line");
+    if (!src || strcmp(src, "roomlint") != 0 || !code || !json_is_integer(line)) continue;
+    json_int_t ln = json_integer_value(line);
+    if (ln < 0 || (size_t)ln >= li.n) continue;
+    size_t at = li.start[ln], k = at;
+    while (k < d->len && (d->text[k] == ' ' || d->text[k] == '\t'))
+      k++;
+    rl_buf b = {0};
+    rl_buf_put(&b, d->text + at, k - at);
+    rl_buf_printf(&b, "%s roomlint-disable-next-line %s -- reason\n", hash ? "#" : "//", code);
+    json_t *pos = json_pack("{s:I,s:i}", "line", ln, "character", 0);
+    json_t *edit = json_pack("{s:{s:O,s:O},s:s}", "range", "start", pos, "end", pos, "newText", b.ptr);
+    json_decref(pos);
+    rl_buf_free(&b);
+    json_t *changes = json_object();
+    json_object_set_new(changes, d->uri, json_pack("[o]", edit));
+    rl_buf t = {0};
+    rl_buf_printf(&t, "Suppress %s on this line (roomlint-disable-next-line)", code);
+    json_t *action = json_pack("{s:s,s:s,s:[O],s:{s:o}}", "title", t.ptr, "kind", "quickfix", "diagnostics", g, "edit",
+                               "changes", changes);
+    rl_buf_free(&t);
+    if (action) json_array_append_new(out, action);
+  }
+  free(li.start);
+  return out;
+}
+
+/* ---- dispatch ------------------------------------------------------------------------ */
+
+static void on_initialize(server *s, json_t *id, json_t *params) {
+  /* UTF-8 positions when the client offers them (3.17), else UTF-16. */
+  json_t *encs =
+      json_object_get(json_object_get(json_object_get(params, "capabilities"), "general"), "positionEncodings");
+  size_t i;
+  json_t *v;
+  s->utf8 = 0;
+  json_array_foreach(encs, i, v) {
+    if (json_is_string(v) && strcmp(json_string_value(v), "utf-8") == 0) s->utf8 = 1;
+  }
+  json_t *caps = json_pack("{s:s,s:{s:b,s:i,s:{s:b}},s:{s:[s]}}", "positionEncoding", s->utf8 ? "utf-8" : "utf-16",
+                           "textDocumentSync", "openClose", 1, "change", 1, "save", "includeText", 1,
+                           "codeActionProvider", "codeActionKinds", "quickfix");
+  json_t *result =
+      json_pack("{s:o,s:{s:s,s:s}}", "capabilities", caps, "serverInfo", "name", "roomlint", "version", RL_VERSION);
+  s->initialized = 1;
+  send_result(s, id, result);
+  /* The config was read from the working directory before the editor
+   * named its workspace: say so when the two differ. */
+  json_t *root = json_object_get(params, "rootUri");
+  char *rp = json_is_string(root) ? uri_to_path(json_string_value(root)) : NULL;
+  char *real = rp ? realpath(rp, NULL) : NULL;
+  if (real && strcmp(real, s->cwd) != 0) {
+    rl_buf b = {0};
+    rl_buf_printf(&b,
+                  "roomlint reads the .roomlint.yml of its working directory %s, not of the workspace %s: "
+                  "start it there or pass --config",
+                  s->cwd, real);
+    send_notification(s, "window/logMessage", json_pack("{s:i,s:s}", "type", 2, "message", b.ptr));
+    rl_buf_free(&b);
+  }
+  free(real);
+  free(rp);
+}
+
+/* Text documents: the params' textDocument with a string uri, or NULL. */
+static json_t *text_document(json_t *params, const char **uri) {
+  json_t *td = json_object_get(params, "textDocument");
+  *uri = json_string_value(json_object_get(td, "uri"));
+  return *uri ? td : NULL;
+}
+
+static void on_document(server *s, const char *method, json_t *params) {
+  const char *uri;
+  json_t *td = text_document(params, &uri);
+  if (!td) return; /* a notification gets no error reply */
+  if (strcmp(method, "textDocument/didOpen") == 0) {
+    json_t *text = json_object_get(td, "text");
+    if (!json_is_string(text)) return;
+    doc *d = doc_open(s, uri, json_string_value(json_object_get(td, "languageId")));
+    doc_set_text(d, json_string_value(text), json_string_length(text), json_object_get(td, "version"));
+    publish(s, d, 0);
+    return;
+  }
+  doc *d = doc_find(s, uri);
+  if (!d) return;
+  if (strcmp(method, "textDocument/didChange") == 0) {
+    /* Full sync: the last change holds the whole text. */
+    json_t *changes = json_object_get(params, "contentChanges");
+    json_t *last = json_array_get(changes, json_array_size(changes) - 1);
+    json_t *text = json_object_get(last, "text");
+    if (!json_is_string(text) || json_object_get(last, "range")) return;
+    doc_set_text(d, json_string_value(text), json_string_length(text), json_object_get(td, "version"));
+    publish(s, d, 0);
+  } else if (strcmp(method, "textDocument/didSave") == 0) {
+    json_t *text = json_object_get(params, "text");
+    if (json_is_string(text)) doc_set_text(d, json_string_value(text), json_string_length(text), d->version);
+    publish(s, d, 0);
+  } else if (strcmp(method, "textDocument/didClose") == 0) {
+    publish(s, d, 1);
+    doc_close(s, d);
+  }
+}
+
+/* Returns 1 when the server is to stop (exit). */
+static int dispatch(server *s, json_t *msg) {
+  if (!json_is_object(msg)) {
+    send_error(s, NULL, ERR_INVALID_REQUEST, "%s",
+               json_is_array(msg) ? "batches are not supported" : "a message is a JSON object");
+    return 0;
+  }
+  json_t *id = json_object_get(msg, "id");
+  json_t *mv = json_object_get(msg, "method");
+  json_t *params = json_object_get(msg, "params");
+  if (json_is_null(params)) params = NULL;
+  json_t *ver = json_object_get(msg, "jsonrpc");
+  if (id && !json_is_string(id) && !json_is_integer(id) && !json_is_null(id)) {
+    send_error(s, NULL, ERR_INVALID_REQUEST, "id must be a string or an integer");
+    return 0;
+  }
+  if (!mv) {
+    if (json_object_get(msg, "result") || json_object_get(msg, "error")) return 0; /* a reply: we ask nothing */
+    send_error(s, id, ERR_INVALID_REQUEST, "the message has no method");
+    return 0;
+  }
+  if (!json_is_string(mv) || !json_is_string(ver) || strcmp(json_string_value(ver), "2.0") != 0) {
+    if (id) send_error(s, id, ERR_INVALID_REQUEST, "expected jsonrpc \"2.0\" and a string method");
+    return 0;
+  }
+  if (params && !json_is_object(params) && !json_is_array(params)) {
+    if (id) send_error(s, id, ERR_INVALID_PARAMS, "params must be an object or an array");
+    return 0;
+  }
+  const char *method = json_string_value(mv);
+  if (strcmp(method, "exit") == 0) return 1;
+  if (!id) { /* a notification */
+    if (!s->initialized || s->shutdown) return 0;
+    if (strncmp(method, "textDocument/", 13) == 0) on_document(s, method, params);
+    return 0; /* initialized, $/cancelRequest, $/setTrace, unknown ones: nothing to do */
+  }
+  if (s->shutdown) {
+    send_error(s, id, ERR_INVALID_REQUEST, "the server is shutting down");
+  } else if (strcmp(method, "initialize") == 0) {
+    if (s->initialized)
+      send_error(s, id, ERR_INVALID_REQUEST, "initialize was already sent");
+    else
+      on_initialize(s, id, params);
+  } else if (!s->initialized) {
+    send_error(s, id, ERR_NOT_INITIALIZED, "send initialize first");
+  } else if (strcmp(method, "shutdown") == 0) {
+    s->shutdown = 1;
+    send_result(s, id, NULL);
+  } else if (strcmp(method, "textDocument/codeAction") == 0) {
+    const char *uri;
+    if (!json_is_object(params) || !text_document(params, &uri))
+      send_error(s, id, ERR_INVALID_PARAMS, "codeAction needs textDocument.uri");
+    else
+      send_result(s, id, code_actions(s, params));
+  } else {
+    send_error(s, id, ERR_METHOD_NOT_FOUND, "method '%s' is not supported", method);
+  }
+  return 0;
+}
+
+/* Reads one framed message and handles it. Returns 1 to go on, 0 to stop
+ * (exit, end of input, broken output). */
+static int serve_one(server *s) {
+  char line[LSP_MAX_HEADER_LINE];
+  long long length = -1;
+  int headers = 0;
+  const char *why = NULL; /* what is wrong with the headers; the first problem wins */
+  for (;;) {
+    long n = read_line(s, line, sizeof line);
+    if (n == -1) return 0;
+    if (n == 0) {
+      if (headers == 0) continue; /* blank lines between messages */
+      break;
+    }
+    if (++headers > LSP_MAX_HEADERS && !why) why = "too many header lines";
+    if (n == -2) {
+      if (!why) why = "a header line is over 8 KiB";
+      continue;
+    }
+    if (rl_strncasecmp_ascii(line, "Content-Length:", 15) == 0) {
+      const char *p = line + 15;
+      while (*p == ' ' || *p == '\t')
+        p++;
+      char *end;
+      errno = 0;
+      long long v = (*p >= '0' && *p <= '9') ? strtoll(p, &end, 10) : -1;
+      if (v < 0 || errno || *end) {
+        if (!why) why = "Content-Length is not a number of bytes";
+      } else {
+        length = v;
+      }
+    } else if (!strchr(line, ':') && !why) {
+      why = "a header line has no ':'";
+    }
+  }
+  if (!why && length < 0) why = "no Content-Length header";
+  if (why) {
+    /* No length to trust: the next message is found by its headers. */
+    send_error(s, NULL, ERR_PARSE, "bad message header: %s", why);
+    return !s->broken;
+  }
+  rl_buf body = {0};
+  int keep = (unsigned long long)length <= LSP_MAX_BODY;
+  for (long long left = length; left > 0;) {
+    if (s->inpos == s->inlen && !fill(s)) break;
+    size_t take = s->inlen - s->inpos;
+    if ((long long)take > left) take = (size_t)left;
+    if (keep) rl_buf_put(&body, s->inbuf + s->inpos, take);
+    s->inpos += take;
+    left -= (long long)take;
+  }
+  if (!keep) {
+    rl_buf_free(&body);
+    send_error(s, NULL, ERR_INVALID_REQUEST, "a message of %lld bytes is over the limit of %u bytes", length,
+               LSP_MAX_BODY);
+    return !s->eof && !s->broken;
+  }
+  if ((long long)body.len < length) { /* input ended inside the body */
+    rl_buf_free(&body);
+    return 0;
+  }
+  json_error_t jerr;
+  json_t *msg = json_loadb(body.ptr ? body.ptr : "", body.len, JSON_DECODE_ANY, &jerr);
+  rl_buf_free(&body);
+  if (!msg)
+    send_error(s, NULL, ERR_PARSE, "not JSON: %s (line %d, column %d)", jerr.text, jerr.line, jerr.column);
+  else
+    s->exited = dispatch(s, msg);
+  json_decref(msg);
+  return !s->exited && !s->broken;
+}
+
+int rl_lsp_serve(rl_engine *e, int in_fd, int out_fd, const rl_lsp_options *opts) {
+  static const rl_lsp_options none = {0};
+  server s;
+  memset(&s, 0, sizeof s);
+  s.e = e;
+  s.o = opts ? opts : &none;
+  s.in = in_fd;
+  s.out = out_fd;
+  char buf[PATH_MAX];
+  s.cwd = rl_xstrdup(getcwd(buf, sizeof buf) ? buf : "/");
+  /* The editor closing its end is a write error, not a signal. */
+  signal(SIGPIPE, SIG_IGN);
+  while (serve_one(&s)) {
+  }
+  int status = s.exited && s.shutdown ? 0 : 1;
+  for (size_t i = 0; i < s.ndocs; i++)
+    doc_clear(&s.docs[i]);
+  free(s.docs);
+  free(s.cwd);
+  return status;
+}
