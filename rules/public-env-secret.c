@@ -2,7 +2,8 @@
  * into client code.
  *
  * Next.js (NEXT_PUBLIC_), Create React App (REACT_APP_), Expo (EXPO_PUBLIC_),
- * Vite (VITE_), Nuxt (NUXT_PUBLIC_), Gatsby (GATSBY_) and SvelteKit (PUBLIC_)
+ * Vite (VITE_), Vue CLI (VUE_APP_), Nuxt (NUXT_PUBLIC_), Gatsby (GATSBY_),
+ * SvelteKit and Astro (PUBLIC_)
  * replace reads of variables with these prefixes by their values at build
  * time, so the value ships in the JavaScript every visitor downloads. Reported:
  *   1. reads of a secret-named prefixed variable in JS/TS (process.env.X,
@@ -31,7 +32,7 @@
 
 extern const char rl_doc__public_env_secret[];
 
-static const char *const prefixes[] = {"NEXT_PUBLIC_", "NUXT_PUBLIC_", "EXPO_PUBLIC_", "REACT_APP_",
+static const char *const prefixes[] = {"NEXT_PUBLIC_", "NUXT_PUBLIC_", "EXPO_PUBLIC_", "REACT_APP_", "VUE_APP_",
                                        "VITE_",        "GATSBY_",      "PUBLIC_",      NULL};
 
 /* Tokens that their services issue for browsers: Mapbox public tokens (pk.*),
@@ -312,7 +313,7 @@ static void on_file(rl_ctx *ctx) {
 
 /* Every JS finding involves "env" (process.env, import.meta.env, $env, the
  * env key) except define maps, DefinePlugin and Nuxt's runtimeConfig. */
-static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",    "VITE_",
+static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",    "VUE_APP_",    "VITE_",
                                       "GATSBY_", "define",      "DefinePlugin", "runtimeConfig", NULL};
 
 /* ---- prefilter ------------------------------------------------------------------- */
@@ -321,8 +322,8 @@ static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",   
  * these ways:
  *   - a prefixed name (reads, destructuring, dotenv keys, PUBLIC_ names from
  *     $env): the bytes hold a prefix, and the rest of the name after it is
- *     secret-named. Every prefix ends in PUBLIC_, REACT_APP_, VITE_ or
- *     GATSBY_, and what follows the matched prefix also follows that ending,
+ *     secret-named. Every prefix ends in PUBLIC_, REACT_APP_, VUE_APP_, VITE_
+ *     or GATSBY_, and what follows the matched prefix also follows that ending,
  *     so public_name_possible tries each ending in the bytes with every end
  *     the name could have on its line (an identifier and a string differ in
  *     where they stop);
@@ -336,7 +337,7 @@ static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",   
  *     quoted key after its last dot) or a value that reads the environment,
  *     whose name may be a computed constant (env_read_possible). */
 static int public_name_possible(const rl_prefilter *pf) {
-  static const char *const endings[] = {"PUBLIC_", "REACT_APP_", "VITE_", "GATSBY_", NULL};
+  static const char *const endings[] = {"PUBLIC_", "REACT_APP_", "VUE_APP_", "VITE_", "GATSBY_", NULL};
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
   const char *end = b + n;

@@ -14,6 +14,7 @@
 #include "baseline.h"
 #include "context.h"
 #include "dotenv.h"
+#include "markup.h"
 #include "parse.h"
 #include "prefilter.h"
 #include "query.h"
@@ -690,8 +691,8 @@ static int on_query_match(void *data, const TSQueryMatch *tm) {
  * could not do (tree-sitter's match limit, a PCRE2 limit) becomes a warning. */
 static void run_queries(rl_ctx *ctx, rl_file_result *r, TSQueryCursor *cursor, const unsigned char *active, rl_jsfile *jf) {
   const rl_engine *e = ctx->engine;
-  match_data md = {ctx, &e->langs[r->lang], active};
-  const rl_query *q = e->langs[r->lang].query;
+  match_data md = {ctx, &e->langs[ctx->src.lang], active};
+  const rl_query *q = e->langs[ctx->src.lang].query;
   rl_query_stats st = {0};
   uint32_t depth = rl_jsfile_max_depth(jf);
   if (depth <= QUERY_MAX_DEPTH) {
@@ -862,6 +863,15 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
   }
   free(hashes);
   free(rank);
+  if (r->nfindings) {
+    /* A second view of a markup file (markup.h): both views' findings, in order. */
+    rl_finding *all = rl_arena_calloc(ctx->arena, r->nfindings + ctx->nfindings, sizeof *all);
+    memcpy(all, r->findings, r->nfindings * sizeof *all);
+    memcpy(all + r->nfindings, ctx->findings, ctx->nfindings * sizeof *all);
+    ctx->nfindings += r->nfindings;
+    ctx->findings = all;
+    qsort(ctx->findings, ctx->nfindings, sizeof *ctx->findings, finding_cmp);
+  }
   r->findings = ctx->findings;
   r->nfindings = ctx->nfindings;
 }
@@ -928,17 +938,19 @@ static void mark_skipped(const rl_engine *e, rl_file_result *r, rl_skip s, const
   rl_file_result_note(r, level, id, 0, 0, "%s was not scanned: %s", r->path, r->skip_detail);
 }
 
-/* Scans bytes already in memory. `bytes` must outlive the call only. */
-static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
-                                  const char *bytes, size_t len) {
+/* Scans bytes already in memory (of a markup file: one view of its code).
+ * `bytes` must outlive the call only. */
+static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
+                                 const char *bytes, size_t len, const rl_markup_view *view) {
+  rl_lang lang = view ? view->lang : r->lang;
   rl_ctx ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.engine = e;
   ctx.arena = r->arena;
-  rl_source_init(&ctx.src, r->path, bytes, len, r->lang, r->arena);
+  rl_source_init(&ctx.src, r->path, bytes, len, lang, r->arena);
 
-  int code = r->lang == RL_LANG_JS || r->lang == RL_LANG_TS || r->lang == RL_LANG_TSX;
-  if (code && rl_source_looks_minified(r->path, bytes, len)) {
+  int code = lang == RL_LANG_JS || lang == RL_LANG_TS || lang == RL_LANG_TSX;
+  if (code && !view && rl_source_looks_minified(r->path, bytes, len)) {
     mark_skipped(e, r, RL_SKIP_MINIFIED, NULL);
     return r;
   }
@@ -946,12 +958,12 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   /* Prefilter: which rules can fire on these bytes? */
   unsigned char *active = rl_arena_calloc(r->arena, e->nrules ? e->nrules : 1, 1);
   rl_prefilter pf;
-  rl_prefilter_init(&pf, bytes, len, r->lang);
+  rl_prefilter_init(&pf, bytes, len, lang);
   rl_prefilter_set_path(&pf, r->path); /* the path rules see: routes.c reads pages/api/ etc. */
   int any_query = 0, any = 0;
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
-    if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(r->lang))) continue;
+    if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(lang))) continue;
     int hit = e->cfg.no_prefilter || !rule->needles;
     for (size_t k = 0; !hit && rule->needles[k]; k++) hit = memmem(bytes, len, rule->needles[k], strlen(rule->needles[k])) != NULL;
     if (hit && !e->cfg.no_prefilter && rule->can_fire) hit = rule->can_fire(&pf);
@@ -967,7 +979,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   int parsing = code && any;
   if (parsing) {
     budget_take(ws->budget, len);
-    tree = rl_parse(ws->parser, &ctx.src);
+    tree = view ? rl_parse_ranges(ws->parser, &ctx.src, view->ranges, view->nranges) : rl_parse(ws->parser, &ctx.src);
     if (!tree) {
       rl_file_result_note(r, RL_NOTE_WARNING, "parse-failed", 0, 0, "%s could not be parsed: %s", r->path,
                           rl_error_last());
@@ -984,10 +996,14 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
     }
   }
   r->context = rl_context_classify(&ctx.src, ctx.root, fs_path ? fs_path : r->path, e->pkg, r->arena, &r->context_reason);
+  if (view && r->context != RL_CTX_TEST) {
+    r->context = view->context; /* what the framework does with the block decides */
+    r->context_reason = view->reason;
+  }
   ctx.context = r->context;
 
   for (size_t i = 0; i < e->nrules; i++)
-    if (active[i] && !rule_applies(e->rules[i], r->lang, r->context)) active[i] = 0;
+    if (active[i] && !rule_applies(e->rules[i], lang, r->context)) active[i] = 0;
 
   rl_jsfile *jf = tree ? rl_ctx_js(&ctx) : NULL;
   if (jf) {
@@ -997,7 +1013,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
     rl_jsfile_set_budget(jf, steps_max);
     rl_jsfile_step(jf, nodes); /* the walk that built the index */
   }
-  if (tree && any_query && e->langs[r->lang].query) run_queries(&ctx, r, ws->cursor, active, jf);
+  if (tree && any_query && e->langs[lang].query) run_queries(&ctx, r, ws->cursor, active, jf);
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!active[i] || !rule->on_file) continue;
@@ -1020,7 +1036,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
     rl_jsfile_end(jf);
   }
   if (ctx.nfindings) {
-    const rl_suppressions *sup = rl_suppress_parse(bytes, len, r->lang, r->arena);
+    const rl_suppressions *sup = rl_suppress_parse(bytes, len, lang, r->arena);
     finish_findings(&ctx, r, sup);
   }
   rl_tree_free(tree);
@@ -1032,6 +1048,40 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   if (parsing && len >= TRIM_AFTER_BYTES) malloc_trim(0);
 #endif
   return r;
+}
+
+/* A markup file: each view of its code scanned in turn (markup.h). */
+static rl_file_result *scan_markup(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
+                                   const char *bytes, size_t len) {
+  rl_markup_view *views;
+  size_t nviews, dropped;
+  r->context_reason = "no <script> block or frontmatter";
+  if (rl_markup_views(ws->parser, r->path, bytes, len, r->arena, &views, &nviews, &dropped) < 0) {
+    rl_file_result_note(r, RL_NOTE_WARNING, "parse-failed", 0, 0, "%s could not be parsed: %s", r->path,
+                        rl_error_last());
+    return r;
+  }
+  if (dropped)
+    rl_file_result_note(r, RL_NOTE_WARNING, "script-blocks-limited", 0, 0,
+                        "%s has more than %d <script> blocks: the first %d were scanned, %zu were not", r->path,
+                        RL_MARKUP_MAX_SCRIPTS, RL_MARKUP_MAX_SCRIPTS, dropped);
+  const char *client = NULL;
+  for (size_t i = 0; i < nviews; i++) {
+    scan_code(e, ws, r, fs_path, bytes, len, &views[i]);
+    if (r->context == RL_CTX_CLIENT) client = r->context_reason;
+  }
+  /* A file with client code is reported as client (an Astro page has both). */
+  if (client) {
+    r->context = RL_CTX_CLIENT;
+    r->context_reason = client;
+  }
+  return r;
+}
+
+static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
+                                  const char *bytes, size_t len) {
+  if (r->lang == RL_LANG_HTML) return scan_markup(e, ws, r, fs_path, bytes, len);
+  return scan_code(e, ws, r, fs_path, bytes, len, NULL);
 }
 
 static rl_file_result *new_result(const char *path, rl_lang lang) {

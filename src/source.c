@@ -24,6 +24,8 @@ rl_lang rl_lang_for_path(const char *path) {
   static const struct { const char *ext; rl_lang lang; } exts[] = {
       {".js", RL_LANG_JS},  {".jsx", RL_LANG_JS},  {".mjs", RL_LANG_JS},  {".cjs", RL_LANG_JS},
       {".ts", RL_LANG_TS},  {".mts", RL_LANG_TS},  {".cts", RL_LANG_TS},  {".tsx", RL_LANG_TSX},
+      {".html", RL_LANG_HTML}, {".htm", RL_LANG_HTML}, {".vue", RL_LANG_HTML}, {".svelte", RL_LANG_HTML},
+      {".astro", RL_LANG_HTML},
   };
   for (size_t i = 0; i < RL_ARRAY_LEN(exts); i++) {
     /* A bare ".js" is a hidden file, not a JavaScript file with an empty name. */
@@ -38,6 +40,7 @@ const char *rl_lang_name(rl_lang lang) {
   case RL_LANG_TS: return "typescript";
   case RL_LANG_TSX: return "tsx";
   case RL_LANG_DOTENV: return "dotenv";
+  case RL_LANG_HTML: return "html";
   default: return "none";
   }
 }
