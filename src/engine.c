@@ -12,6 +12,7 @@
 
 #include "analysis.h"
 #include "baseline.h"
+#include "bundle.h"
 #include "context.h"
 #include "dotenv.h"
 #include "markup.h"
@@ -1084,20 +1085,9 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   return scan_code(e, ws, r, fs_path, bytes, len, NULL);
 }
 
-static rl_file_result *new_result(const char *path, rl_lang lang) {
-  rl_arena *a = rl_arena_new();
-  rl_file_result *r = rl_xcalloc(1, sizeof *r);
-  r->arena = a;
-  r->path = rl_arena_strdup(a, path);
-  r->lang = lang;
-  r->context = RL_CTX_UNKNOWN;
-  r->context_reason = "not scanned";
-  return r;
-}
-
 rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path, const char *bytes,
                                       size_t len) {
-  rl_file_result *r = new_result(path, rl_lang_for_path(path));
+  rl_file_result *r = rl_file_result_new(path, rl_lang_for_path(path));
   if (r->lang == RL_LANG_NONE) {
     mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
     return r;
@@ -1118,7 +1108,7 @@ typedef struct job {
 } job;
 
 static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, job *j) {
-  rl_file_result *r = new_result(j->display, j->lang);
+  rl_file_result *r = rl_file_result_new(j->display, j->lang);
   if (j->skip != RL_SKIP_NONE) {
     j->fatal = j->skip == RL_SKIP_UNREADABLE && j->is_explicit;
     mark_skipped(e, r, j->skip, j->skip_detail);
@@ -1200,7 +1190,7 @@ static void emit(emitter *em, rl_file_result *r, int fatal) {
   if (fatal && !em->fatal[0])
     snprintf(em->fatal, sizeof em->fatal, "%s: %s", r->path, r->skip_detail ? r->skip_detail : "could not be read");
   if (r->skip != RL_SKIP_NONE) em->sum->files_skipped++;
-  else em->sum->files_scanned++;
+  else if (!r->mapped) em->sum->files_scanned++;
   if (r->has_syntax_errors) em->sum->parse_errors++;
   if (r->analysis_stopped) em->sum->analysis_stopped++;
   for (size_t i = 0; i < r->nfindings; i++) {
@@ -1248,6 +1238,46 @@ static double now_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The largest bundle or source map read (or --max-file-size, if larger):
+ * built JavaScript is routinely bigger than source files. */
+#define BUNDLE_MAX_SIZE (256u * 1024 * 1024)
+
+/* Built JavaScript under the bundle roots, one file at a time (bundle.h):
+ * text detectors only, findings source-mapped to their original files. */
+static int scan_bundles(const rl_engine *e, rl_walk *w, emitter *em) {
+  ssize_t ri = rule_index(e, "hardcoded-secret");
+  rl_bundle_options bo = {0};
+  bo.rule = ri >= 0 ? e->rules[ri] : NULL;
+  bo.severity = ri >= 0 ? e->severity[ri] : RL_SEV_ERROR;
+  bo.baseline = e->cfg.baseline;
+  bo.max_map_size = e->cfg.max_file_size > BUNDLE_MAX_SIZE ? e->cfg.max_file_size : BUNDLE_MAX_SIZE;
+  rl_walk_entry we;
+  int wr;
+  while ((wr = rl_walk_next(w, &we)) > 0) {
+    if (we.lang != RL_LANG_JS && we.skip == RL_SKIP_NONE && !we.is_explicit) continue; /* maps, styles, images */
+    rl_file_result *r = NULL;
+    char *bytes = NULL;
+    size_t len = 0;
+    rl_skip sk = we.lang != RL_LANG_JS && we.skip == RL_SKIP_NONE ? RL_SKIP_NOT_SOURCE : we.skip;
+    if (sk == RL_SKIP_NONE) sk = rl_file_read_as(we.fs_path, &we.id, bo.max_map_size, &bytes, &len);
+    if (sk != RL_SKIP_NONE) {
+      r = rl_file_result_new(we.display, we.lang);
+      mark_skipped(e, r, sk, sk == RL_SKIP_UNREADABLE ? rl_arena_printf(r->arena, "could not be read: %s", rl_error_last()) : we.skip_detail);
+      emit(em, r, sk == RL_SKIP_UNREADABLE && (we.is_explicit || rl_errno_is_exhaustion(errno)));
+      continue;
+    }
+    rl_file_result **res;
+    size_t n = rl_bundle_scan(&res, we.display, bytes, len, &bo);
+    free(bytes);
+    for (size_t k = 0; k < n; k++) {
+      if (!bo.rule || !e->enabled[ri]) res[k]->nfindings = 0;
+      emit(em, res[k], 0);
+    }
+    free(res);
+  }
+  return wr;
+}
+
 int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink, rl_run_info *run,
                    rl_summary *sum) {
   double t0 = now_seconds();
@@ -1263,9 +1293,40 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   wo.has_protect = e->cfg.has_protect;
   wo.protect_dev = e->cfg.protect_dev;
   wo.protect_ino = e->cfg.protect_ino;
-  int rc = rl_walk_new(&w, paths, npaths, &wo);
-  if (rc < 0) return rc;
+  /* Build folders named on the command line, and --bundle DIRs, are read as
+   * built JavaScript (bundle.h), in a walk of their own that ignores nothing. */
+  const char **plain = rl_xcalloc(npaths + 1, sizeof *plain), **built = NULL;
+  size_t nplain = 0, nbuilt = 0;
+  for (size_t i = 0; i < npaths; i++) {
+    if (!rl_bundle_path_is_build(paths[i])) {
+      plain[nplain++] = paths[i];
+      continue;
+    }
+    built = rl_xreallocarray(built, nbuilt + 1, sizeof *built);
+    built[nbuilt++] = paths[i];
+  }
+  for (size_t i = 0; e->cfg.bundles && e->cfg.bundles[i]; i++) {
+    built = rl_xreallocarray(built, nbuilt + 1, sizeof *built);
+    built[nbuilt++] = e->cfg.bundles[i];
+  }
+  rl_walk *bw = NULL;
+  int rc = 0;
+  if (nbuilt) {
+    rl_walk_options bwo = wo;
+    bwo.no_ignore = 1;
+    bwo.extra_ignores = NULL;
+    rc = rl_walk_new(&bw, built, nbuilt, &bwo);
+  }
+  /* no plain path left (only bundles): no walk of '.' */
+  if (rc == 0 && (nplain || !nbuilt)) rc = rl_walk_new(&w, plain, nplain, &wo);
+  free(plain);
+  free(built);
+  if (rc < 0) {
+    rl_walk_free(bw);
+    return rc;
+  }
   if (sink->begin(sink, run) < 0) {
+    rl_walk_free(bw);
     rl_walk_free(w);
     rl_error_set("could not write the report");
     return RL_EIO;
@@ -1275,7 +1336,9 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   rl_walk_entry we;
   int wr = 0;
 
-  if (jobs == 1) {
+  if (!w) {
+    /* only bundles */
+  } else if (jobs == 1) {
     worker_state ws = {e->parser, e->cursor, NULL};
     while ((wr = rl_walk_next(w, &we)) > 0) {
       job j;
@@ -1354,6 +1417,8 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
     pthread_cond_destroy(&p.budget.freed);
   }
   rl_walk_free(w);
+  if (wr >= 0 && bw) wr = scan_bundles(e, bw, &em);
+  rl_walk_free(bw);
   if (wr < 0) return wr;
   sum->seconds = now_seconds() - t0;
   if (em.rc < 0 || sink->end(sink, sum) < 0) {

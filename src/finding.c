@@ -49,6 +49,17 @@ void rl_file_result_note(rl_file_result *r, rl_note_level level, const char *id,
   r->notes = n;
 }
 
+rl_file_result *rl_file_result_new(const char *path, rl_lang lang) {
+  rl_arena *a = rl_arena_new();
+  rl_file_result *r = rl_xcalloc(1, sizeof *r);
+  r->arena = a;
+  r->path = rl_arena_strdup(a, path);
+  r->lang = lang;
+  r->context = RL_CTX_UNKNOWN;
+  r->context_reason = "not scanned";
+  return r;
+}
+
 void rl_file_result_free(rl_file_result *r) {
   if (!r) return;
   rl_arena *a = r->arena;

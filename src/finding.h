@@ -52,6 +52,10 @@ typedef struct rl_finding {
   char fingerprint[17];    /* 16 hex digits; survives edits elsewhere in the file */
   rl_suppress_kind suppressed;
   const char *justification; /* reason given in the suppression, or NULL */
+  /* A finding in built JavaScript that a source map placed in its original
+   * source (bundle.h): where it shows in the bundle. NULL otherwise. */
+  const char *bundle_path;
+  uint32_t bundle_line, bundle_col;
 } rl_finding;
 
 typedef enum rl_note_level { RL_NOTE_NOTE = 1, RL_NOTE_WARNING = 2, RL_NOTE_ERROR = 3 } rl_note_level;
@@ -78,8 +82,14 @@ typedef struct rl_file_result {
   size_t nnotes, notes_cap;
   int has_syntax_errors;
   int analysis_stopped; /* the work budget ran out: not fully checked */
+  int mapped;           /* findings source-mapped here from a bundle: not a file
+                           the walk found, so not counted as scanned */
   rl_arena *arena; /* owns everything above */
 } rl_file_result;
+
+/* A result for display path `path` (copied), with its own arena, context
+ * unknown. Caller frees with rl_file_result_free. */
+rl_file_result *rl_file_result_new(const char *path, rl_lang lang);
 
 /* Adds a tool notification about r's file (a skip, a parse problem, a limit
  * that cut the analysis short): id is a stable kind ("syntax-error",

@@ -41,6 +41,8 @@ typedef struct options {
   int no_ignore, no_prefilter, verbose, stats;
   const char **paths;
   size_t npaths;
+  const char **bundles; /* --bundle DIR... */
+  size_t nbundles;
   const char **owned; /* copies that list entries point into */
   size_t nowned;
   /* with a config file: its lists merged with the command line's */
@@ -76,6 +78,9 @@ static void usage(FILE *out) {
         "      --explain RULE       print a rule's documentation\n"
         "Files:\n"
         "      --no-ignore          scan everything: no default ignored directories, no ignore files\n"
+        "      --bundle DIR         scan built JavaScript in DIR for secrets, source-mapped to the\n"
+        "                           original files (repeatable; dist, build, web-build and\n"
+        "                           .next/static named as PATH are read so too)\n"
         "      --max-file-size N    skip files larger than N bytes (default 5242880; K and M suffixes)\n"
         "  -j, --jobs N             worker threads (default: number of online cores)\n"
         "      --no-prefilter       run every rule on every file (slower; for checking the prefilter)\n"
@@ -246,7 +251,7 @@ static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
     OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
-    OPT_NOCONFIG, OPT_STATS
+    OPT_NOCONFIG, OPT_STATS, OPT_BUNDLE
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -262,6 +267,7 @@ static void parse_args(int argc, char **argv, options *o) {
       {"baseline", required_argument, NULL, OPT_BASELINE},
       {"config", required_argument, NULL, OPT_CONFIG},
       {"no-config", no_argument, NULL, OPT_NOCONFIG},
+      {"bundle", required_argument, NULL, OPT_BUNDLE},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->format = "text";
@@ -285,6 +291,7 @@ static void parse_args(int argc, char **argv, options *o) {
       o->fail_on_set = 1;
       break;
     case OPT_RULES: push(&o->rule_dirs, &o->nrule_dirs, optarg); break;
+    case OPT_BUNDLE: push(&o->bundles, &o->nbundles, optarg); break;
     case OPT_ENABLE: push_list(o, &o->enable, &o->nenable, optarg); break;
     case OPT_DISABLE: push_list(o, &o->disable, &o->ndisable, optarg); break;
     case OPT_LIST: o->list_rules = 1; break;
@@ -433,6 +440,7 @@ int main(int argc, char **argv) {
   cfg.fail_on = o.fail_on;
   cfg.verbose = o.verbose;
   cfg.stats = o.stats;
+  cfg.bundles = o.bundles;
   cfg.debug_budget = debug_budget();
 
   rl_engine *e = NULL;
@@ -567,6 +575,7 @@ done:
   free(o.m_disable);
   free(o.paths);
   free(o.rule_dirs);
+  free(o.bundles);
   free(o.enable);
   free(o.disable);
   for (size_t i = 0; i < o.nowned; i++) free((char *)o.owned[i]);
