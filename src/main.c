@@ -325,7 +325,7 @@ static void parse_args(int argc, char **argv, options *o) {
     }
   }
   for (int i = optind; i < argc; i++) push(&o->paths, &o->npaths, argv[i]);
-  if (o->npaths == 0) push(&o->paths, &o->npaths, ".");
+  if (o->npaths == 0 && o->nbundles == 0) push(&o->paths, &o->npaths, ".");
 }
 
 static int list_rules(const rl_engine *e) {
@@ -357,7 +357,7 @@ static int load_config(const options *o, rl_config **out) {
     path = rl_xstrdup(o->config);
   } else {
     struct stat st;
-    int is_dir = stat(o->paths[0], &st) == 0 && S_ISDIR(st.st_mode);
+    int is_dir = o->npaths > 0 && stat(o->paths[0], &st) == 0 && S_ISDIR(st.st_mode);
     path = rl_config_find(is_dir ? o->paths[0] : ".");
   }
   if (!path) return 0;
