@@ -5,6 +5,7 @@
 
 #include "analysis.h"
 #include "baseline.h"
+#include "prefilter.h"
 #include "rule.h"
 #include "secrets.h"
 #include "sourcemap.h"
@@ -97,24 +98,33 @@ static void find_jwts(scan *s) {
   }
 }
 
+/* Well-known formats: one pass; a byte that starts some prefix is tried
+ * against the prefixes that start with it. */
 static void find_formats(scan *s) {
   size_t nf;
   const rl_secret_format *f = rl_secret_formats(&nf);
-  for (size_t k = 0; k < nf; k++) {
-    size_t pl = strlen(f[k].prefix), at = 0;
-    while (at < s->n) {
-      const char *p = memmem(s->b + at, s->n - at, f[k].prefix, pl);
-      if (!p) break;
-      size_t h = (size_t)(p - s->b);
-      size_t len = h > 0 && is_b64url(s->b[h - 1]) && f[k].prefix[0] != '-' ? 0 : f[k].match(p, s->n - h);
-      if (len) {
-        add_hit(s, h, h + len,
-                rl_arena_printf(s->arena, "%s in the built bundle (%s)", f[k].name, masked(s, h, h + len)));
-        at = h + len;
-      } else {
-        at = h + 1;
-      }
+  unsigned char first[256] = {0};
+  for (size_t k = 0; k < nf; k++) first[(unsigned char)f[k].prefix[0]] = 1;
+  size_t i = 0;
+  while (i < s->n) {
+    if (!first[(unsigned char)s->b[i]]) {
+      i++;
+      continue;
     }
+    size_t len = 0, k = 0;
+    for (; k < nf && !len; k++) {
+      size_t pl = strlen(f[k].prefix);
+      if (f[k].prefix[0] != s->b[i] || s->n - i < pl || memcmp(s->b + i, f[k].prefix, pl) != 0) continue;
+      if (i > 0 && is_b64url(s->b[i - 1]) && f[k].prefix[0] != '-') continue; /* inside a longer word */
+      len = f[k].match(s->b + i, s->n - i);
+    }
+    if (!len) {
+      i++;
+      continue;
+    }
+    add_hit(s, i, i + len,
+            rl_arena_printf(s->arena, "%s in the built bundle (%s)", f[k - 1].name, masked(s, i, i + len)));
+    i += len;
   }
 }
 
@@ -148,7 +158,7 @@ static void find_named(scan *s) {
       name_start = k;
       while (name_start > 0 && is_ident(b[name_start - 1]) && k - name_start < NAME_MAX_LEN) name_start--;
     }
-    if (name_end <= name_start || !rl_name_is_secret(b + name_start, name_end - name_start)) continue;
+    if (name_end <= name_start || !rl_pf_name_is_secret(b + name_start, name_end - name_start)) continue;
     size_t v = i + 1, e = v;
     while (e < s->n && b[e] != q && b[e] != '\n' && e - v < VALUE_MAX_LEN) e += b[e] == '\\' ? 2 : 1;
     if (e >= s->n || b[e] != q) continue;
@@ -213,7 +223,13 @@ static size_t utf8_back(const char *p, size_t i) {
 
 /* A line's window around byte `at` (relative to the line), widened so no
  * found secret is cut, masked; *cut_col: code points the leading "…" hides. */
-static const char *window_snippet(const scan *s, rl_arena *a, const char *line, size_t n, size_t at,
+static size_t code_points(const char *p, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++) c += ((unsigned char)p[i] & 0xC0) != 0x80;
+  return c;
+}
+
+static const char *window_snippet(const scan *s, rl_arena *a, const char *line, size_t n, size_t at, uint32_t at_col,
                                   uint32_t *cut_col) {
   size_t from = 0, to = n;
   *cut_col = 0;
@@ -233,7 +249,8 @@ static const char *window_snippet(const scan *s, rl_arena *a, const char *line, 
         p++;
       }
     }
-    for (size_t i = 0; i < from; i++) *cut_col += ((unsigned char)line[i] & 0xC0) != 0x80;
+    /* at_col is at's column: counting back from it keeps this local */
+    if (from > 0) *cut_col = at_col - 1 - (uint32_t)code_points(line + from, at - from);
   }
   rl_buf b = {0};
   if (from > 0) rl_buf_puts(&b, "…");
@@ -366,6 +383,26 @@ done:
 
 /* ---- findings ----------------------------------------------------------------- */
 
+/* A line and code-point column, moved forward byte by byte: hits come in
+ * order, so positioning all of them is one pass over the bundle, not one
+ * pass from the start of its (single, 50 MB) line per hit. */
+typedef struct position {
+  size_t off;
+  uint32_t line, col;
+} position;
+
+static void advance(const char *b, position *p, size_t to) {
+  for (; p->off < to; p->off++) {
+    unsigned char c = (unsigned char)b[p->off];
+    if (c == '\n') {
+      p->line++;
+      p->col = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      p->col++;
+    }
+  }
+}
+
 /* The byte offset of 1-based code-point column col in line[0..n). */
 static size_t byte_of_col(const char *line, size_t n, uint32_t col) {
   size_t at = 0;
@@ -447,8 +484,11 @@ size_t rl_bundle_scan(rl_file_result ***out, const char *path, const char *bytes
   rl_source_init(&src, r->path, bytes, len, RL_LANG_JS, r->arena);
   rl_sourcemap_query *q = rl_arena_calloc(r->arena, s.nhits, sizeof *q);
   uint32_t *lines = rl_arena_calloc(r->arena, s.nhits, sizeof *lines), *cols = rl_arena_calloc(r->arena, s.nhits, sizeof *cols);
+  position pos = {0, 1, 1};
   for (size_t i = 0; i < s.nhits; i++) {
-    rl_source_position(&src, s.hits[i].start, &lines[i], &cols[i]);
+    advance(bytes, &pos, s.hits[i].start);
+    lines[i] = pos.line;
+    cols[i] = pos.col;
     q[i].line = lines[i] - 1;
     q[i].col = cols[i] - 1;
   }
@@ -507,23 +547,23 @@ size_t rl_bundle_scan(rl_file_result ***out, const char *path, const char *bytes
           f->end_col = f->start_col + 1;
           oat = byte_of_col(ol, oln, f->start_col);
         }
-        f->snippet = window_snippet(&s, t->arena, ol, oln, oat, &f->snippet_col);
+        f->snippet = window_snippet(&s, t->arena, ol, oln, oat, f->start_col, &f->snippet_col);
       } else {
-        f->snippet = window_snippet(&s, t->arena, line, ln, at, &f->snippet_col);
+        f->snippet = window_snippet(&s, t->arena, line, ln, at, cols[i], &f->snippet_col);
         f->snippet_col = 0; /* the bundle's columns, not the source's: no caret offset to give */
       }
     } else {
       rl_finding *f = new_finding(r, &caps[0], o);
       f->start_line = f->end_line = lines[i];
       f->start_col = cols[i];
-      uint32_t el, ec;
-      rl_source_position(&src, h->end, &el, &ec);
-      f->end_line = el;
-      f->end_col = ec;
+      position end = {h->start, lines[i], cols[i]};
+      advance(bytes, &end, h->end);
+      f->end_line = end.line;
+      f->end_col = end.col;
       f->start_byte = (uint32_t)h->start;
       f->end_byte = (uint32_t)h->end;
       f->message = h->what;
-      f->snippet = window_snippet(&s, r->arena, line, ln, at, &f->snippet_col);
+      f->snippet = window_snippet(&s, r->arena, line, ln, at, cols[i], &f->snippet_col);
     }
   }
   rl_sourcemap_free(m);
