@@ -997,6 +997,10 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
     }
   }
   r->context = rl_context_classify(&ctx.src, ctx.root, fs_path ? fs_path : r->path, e->pkg, r->arena, &r->context_reason);
+  if (lang == RL_LANG_JSON && r->context != RL_CTX_TEST) {
+    r->context = RL_CTX_CLIENT;
+    r->context_reason = "Expo app config: `extra` ships in the app manifest";
+  }
   if (view && r->context != RL_CTX_TEST) {
     r->context = view->context; /* what the framework does with the block decides */
     r->context_reason = view->reason;

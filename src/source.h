@@ -16,6 +16,7 @@ typedef enum rl_lang {
   RL_LANG_DOTENV, /* .env, .env.* */
   RL_LANG_HTML,   /* .html .htm .vue .svelte .astro: their <script> blocks are
                      scanned as JS/TS (markup.h); no rule targets it itself */
+  RL_LANG_JSON,   /* Expo's app.json / app.config.json: its `extra` ships in the app */
   RL_LANG__COUNT
 } rl_lang;
 
