@@ -44,29 +44,21 @@ static void add_hit(scan *s, size_t start, size_t end, const char *what) {
 static int is_b64url(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
-static int is_b64(char c) { return is_b64url(c) || c == '+' || c == '/'; }
 static int is_ident(char c) { return is_b64url(c) || c == '$'; }
 
 static const char *masked(scan *s, size_t start, size_t end) {
   return rl_mask_secret(s->arena, s->b + start, end - start);
 }
 
-/* 100ms app secrets: base64 runs, each read once. */
+/* 100ms app secrets: each search resumes after the last one found. */
 static void find_app_secrets(scan *s) {
-  size_t i = 0;
-  while (i < s->n) {
-    if (!is_b64(s->b[i])) {
-      i++;
-      continue;
-    }
-    size_t start = i;
-    while (i < s->n && is_b64(s->b[i])) i++;
-    size_t end = i;
-    while (end < s->n && s->b[end] == '=') end++;
-    if (end - start == 172 && rl_secret_find_app_secret(s->b + start, 172))
-      add_hit(s, start, start + 172,
-              rl_arena_printf(s->arena, "100ms app secret in the built bundle (%s)", masked(s, start, start + 172)));
-    i = end > i ? end : i;
+  size_t at = 0;
+  const char *p;
+  while (at < s->n && (p = rl_secret_find_app_secret(s->b + at, s->n - at)) != NULL) {
+    size_t start = (size_t)(p - s->b);
+    add_hit(s, start, start + 172,
+            rl_arena_printf(s->arena, "100ms app secret in the built bundle (%s)", masked(s, start, start + 172)));
+    at = start + 172;
   }
 }
 
@@ -435,28 +427,16 @@ static int finding_cmp(const void *a, const void *b) {
 static void finish(rl_file_result *r, const rl_bundle_options *o) {
   if (r->nfindings > 1) qsort(r->findings, r->nfindings, sizeof *r->findings, finding_cmp);
   uint64_t *hashes = rl_xcalloc(r->nfindings ? r->nfindings : 1, sizeof *hashes);
-  unsigned *rank = rl_xcalloc(r->nfindings ? r->nfindings : 1, sizeof *rank);
-  for (size_t i = 0; i < r->nfindings; i++) {
-    const rl_finding *f = &r->findings[i];
-    uint64_t h = rl_hash64(f->rule->id, strlen(f->rule->id), 0);
-    h = rl_hash64(r->path, strlen(r->path), h);
-    for (const char *p = f->snippet; *p; p++)
-      if (!strchr(" \t\r\n", *p)) h = rl_hash64(p, 1, h);
-    hashes[i] = h;
-  }
-  rl_findings_rank(rank, hashes, r->nfindings);
+  for (size_t i = 0; i < r->nfindings; i++) hashes[i] = rl_finding_hash(&r->findings[i], r->path);
+  rl_findings_fingerprint(r->findings, hashes, r->nfindings);
   for (size_t i = 0; i < r->nfindings; i++) {
     rl_finding *f = &r->findings[i];
-    unsigned occurrence = rank[i];
-    uint64_t h = rl_hash64(&occurrence, sizeof occurrence, hashes[i]);
-    snprintf(f->fingerprint, sizeof f->fingerprint, "%016llx", (unsigned long long)h);
     if (rl_baseline_has(o->baseline, f->fingerprint)) {
       f->suppressed = RL_SUPPRESS_EXTERNAL;
       f->justification = rl_baseline_reason(o->baseline);
     }
   }
   free(hashes);
-  free(rank);
 }
 
 size_t rl_bundle_scan(rl_file_result ***out, const char *path, const char *bytes, size_t len,

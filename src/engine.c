@@ -796,19 +796,6 @@ static int finding_cmp(const void *a, const void *b) {
   return strcmp(x->message, y->message);
 }
 
-/* Whitespace-insensitive hash of the finding's own text and line: stable
- * when lines are added above it or the file is edited elsewhere. Identical
- * findings are told apart by their order of occurrence. */
-static uint64_t finding_hash(const rl_ctx *ctx, const rl_finding *f) {
-  uint64_t h = rl_hash64(f->rule->id, strlen(f->rule->id), 0);
-  h = rl_hash64(ctx->src.path, strlen(ctx->src.path), h);
-  for (const char *p = f->snippet; *p; p++) {
-    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') continue;
-    h = rl_hash64(p, 1, h);
-  }
-  return h;
-}
-
 static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppressions *sup) {
   /* Every secret of the file is known now: write the deferred messages and
    * mask copies of secrets in what the rules wrote. */
@@ -838,21 +825,16 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
     ctx->findings[w++] = ctx->findings[i];
   }
   ctx->nfindings = w;
-  /* Each finding hashed once; identical ones ranked by a table, not by
-   * rehashing every earlier finding (quadratic in findings per file). */
+  /* Each finding hashed once */
   uint64_t *hashes = rl_xcalloc(ctx->nfindings, sizeof *hashes);
-  unsigned *rank = rl_xcalloc(ctx->nfindings, sizeof *rank);
   for (size_t i = 0; i < ctx->nfindings; i++) {
     rl_finding *f = &ctx->findings[i];
     f->snippet = make_snippet(ctx, f);
-    hashes[i] = finding_hash(ctx, f);
+    hashes[i] = rl_finding_hash(f, ctx->src.path);
   }
-  rl_findings_rank(rank, hashes, ctx->nfindings);
+  rl_findings_fingerprint(ctx->findings, hashes, ctx->nfindings);
   for (size_t i = 0; i < ctx->nfindings; i++) {
     rl_finding *f = &ctx->findings[i];
-    unsigned occurrence = rank[i];
-    uint64_t h = rl_hash64(&occurrence, sizeof occurrence, hashes[i]);
-    snprintf(f->fingerprint, sizeof f->fingerprint, "%016llx", (unsigned long long)h);
     const char *why = NULL;
     if (rl_suppress_match(sup, f->rule->id, f->start_line, &why)) {
       f->suppressed = RL_SUPPRESS_IN_SOURCE;
@@ -863,7 +845,6 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
     }
   }
   free(hashes);
-  free(rank);
   if (r->nfindings) {
     /* A second view of a markup file (markup.h): both views' findings, in order. */
     rl_finding *all = rl_arena_calloc(ctx->arena, r->nfindings + ctx->nfindings, sizeof *all);

@@ -109,6 +109,13 @@ void rl_file_result_free(rl_file_result *r);
  * table slots it inspected (linear in n; the tests hold it to that). */
 size_t rl_findings_rank(unsigned *out, const uint64_t *hashes, size_t n);
 
+/* Whitespace-insensitive hash of a finding's rule, path and snippet: stable
+ * when lines are added above it or the file is edited elsewhere. */
+uint64_t rl_finding_hash(const rl_finding *f, const char *path);
+/* Writes f[i].fingerprint from hashes[i] (rl_finding_hash) and the order
+ * of occurrence that tells identical findings apart. */
+void rl_findings_fingerprint(rl_finding *f, const uint64_t *hashes, size_t n);
+
 /* Masks a secret for printing: first 4 characters, an ellipsis and the
  * length, e.g. "abcd…(172 chars)". Short secrets (< 8) show no characters. */
 char *rl_mask_secret(rl_arena *a, const char *p, size_t n);
