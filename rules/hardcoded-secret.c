@@ -26,7 +26,6 @@ static int is_b64url(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-static int is_b64(char c) { return is_b64url(c) || c == '+' || c == '/'; }
 
 static void on_string(rl_ctx *ctx, const rl_match *m) {
   TSNode s = rl_match_capture(m, "str");
@@ -82,21 +81,6 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
 /* ---- prefilter: the three shapes, read off the bytes ------------------------------ */
 
 static int space_byte(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-/* (a): a run of exactly 172 base64 characters followed by '='. */
-static int has_app_secret_run(const char *b, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    if (!is_b64(b[i])) {
-      i++;
-      continue;
-    }
-    size_t start = i;
-    while (i < n && is_b64(b[i])) i++;
-    if (i - start == 172 && i < n && b[i] == '=') return 1;
-  }
-  return 0;
-}
 
 /* (c): quoted text that rl_secret_value_is_credential could accept. Text with escapes
  * is judged loosely: its value is not known here, only that whitespace
@@ -282,7 +266,8 @@ static int name_bound_to_literal(size_t start, size_t end, void *arg) {
 static int can_fire(rl_prefilter *pf) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
-  if (rl_pf_has(pf, "eyJ") || has_app_secret_run(b, n)) return 1;
+  /* (a) as on_string finds it: 171 base64 characters and '=' */
+  if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n)) return 1;
   if (!rl_pf_each_quoted(pf, space_byte, literal_may_be_credential, NULL)) return 0;
   bound_scan s = {b, n, 4 * n + 4096};
   return rl_pf_each_secret_name(pf, name_bound_to_literal, &s);
