@@ -30,6 +30,8 @@ typedef struct scan {
   hit *hits;
   size_t nhits, cap;
   size_t dropped;
+  hit *distinct; /* one hit per secret text: what masking searches for */
+  size_t ndistinct;
 } scan;
 
 static void add_hit(scan *s, size_t start, size_t end, const char *what) {
@@ -182,6 +184,21 @@ static void settle_hits(scan *s) {
 
 /* ---- masking ------------------------------------------------------------------ */
 
+/* One hit per secret text (a bundle may repeat a secret a thousand times):
+ * at most RL_BUNDLE_MAX_FINDINGS, so the pairwise compare stays bounded. */
+static void collect_distinct(scan *s) {
+  s->distinct = rl_arena_calloc(s->arena, s->nhits ? s->nhits : 1, sizeof *s->distinct);
+  for (size_t i = 0; i < s->nhits; i++) {
+    const hit *h = &s->hits[i];
+    size_t hl = h->end - h->start, k = 0;
+    for (; k < s->ndistinct; k++) {
+      const hit *d = &s->distinct[k];
+      if (d->end - d->start == hl && memcmp(s->b + d->start, s->b + h->start, hl) == 0) break;
+    }
+    if (k == s->ndistinct) s->distinct[s->ndistinct++] = *h;
+  }
+}
+
 /* text[0..n) with every copy of every found secret replaced by its mask. */
 static const char *mask_all(const scan *s, rl_arena *a, const char *text, size_t n) {
   rl_buf out = {0};
@@ -189,13 +206,13 @@ static const char *mask_all(const scan *s, rl_arena *a, const char *text, size_t
   while (i < n) {
     size_t best = n, blen = 0;
     const char *secret = NULL;
-    for (size_t k = 0; k < s->nhits; k++) {
-      size_t sl = s->hits[k].end - s->hits[k].start;
-      const char *p = sl <= n - i ? memmem(text + i, n - i, s->b + s->hits[k].start, sl) : NULL;
+    for (size_t k = 0; k < s->ndistinct; k++) {
+      size_t sl = s->distinct[k].end - s->distinct[k].start;
+      const char *p = sl <= n - i ? memmem(text + i, n - i, s->b + s->distinct[k].start, sl) : NULL;
       if (p && (size_t)(p - text) < best) {
         best = (size_t)(p - text);
         blen = sl;
-        secret = s->b + s->hits[k].start;
+        secret = s->b + s->distinct[k].start;
       }
     }
     rl_buf_put(&out, text + i, best - i);
@@ -229,9 +246,9 @@ static const char *window_snippet(const scan *s, rl_arena *a, const char *line, 
     from = at > WINDOW_BEFORE ? utf8_back(line, at - WINDOW_BEFORE) : 0;
     to = from + WINDOW < n ? utf8_back(line, from + WINDOW) : n;
     /* a found secret that the window would cut is shown whole (as a mask) */
-    for (size_t k = 0; k < s->nhits; k++) {
-      size_t sl = s->hits[k].end - s->hits[k].start;
-      const char *sec = s->b + s->hits[k].start;
+    for (size_t k = 0; k < s->ndistinct; k++) {
+      size_t sl = s->distinct[k].end - s->distinct[k].start;
+      const char *sec = s->b + s->distinct[k].start;
       size_t lo = from > sl ? from - sl : 0, hi = to + sl < n ? to + sl : n;
       const char *p = line + lo;
       while (p < line + hi && (p = memmem(p, (size_t)(line + hi - p), sec, sl)) != NULL) {
@@ -337,7 +354,9 @@ static rl_sourcemap *load_map(rl_file_result *r, const char *path, const char *b
     tl = jl;
   } else {
     char *file = NULL;
-    if (url && !memmem(url, ul, "://", 3)) {
+    /* Only a relative name ending in .map is followed: a comment in a
+     * scanned file does not get to choose what else roomlint reads. */
+    if (url && !memmem(url, ul, "://", 3) && url[0] != '/' && ul > 4 && memcmp(url + ul - 4, ".map", 4) == 0) {
       char *rel = rl_xstrndup(url, ul);
       file = join_path(*map_dir, rel);
       free(rel);
@@ -347,7 +366,12 @@ static rl_sourcemap *load_map(rl_file_result *r, const char *path, const char *b
       memcpy(file, path, pl);
       memcpy(file + pl, ".map", 5);
     }
-    if (!file) goto done; /* a remote map: not fetched */
+    if (!file) {
+      if (url) /* a remote or absolute map: never fetched */
+        rl_file_result_note(r, RL_NOTE_NOTE, "source-map-not-followed", 0, 0,
+                            "%s: its sourceMappingURL is not a relative .map name; not followed", r->path);
+      goto done;
+    }
     where = file;
     free(*map_dir);
     *map_dir = dir_of(file);
@@ -448,12 +472,13 @@ size_t rl_bundle_scan(rl_file_result ***out, const char *path, const char *bytes
   res[0] = r;
   r->context = RL_CTX_CLIENT;
   r->context_reason = "built bundle: ships as it is";
-  scan s = {bytes, len, r->arena, NULL, 0, 0, 0};
+  scan s = {bytes, len, r->arena, NULL, 0, 0, 0, NULL, 0};
   find_app_secrets(&s);
   find_jwts(&s);
   find_formats(&s);
   find_named(&s);
   settle_hits(&s);
+  collect_distinct(&s);
   if (s.dropped)
     rl_file_result_note(r, RL_NOTE_WARNING, "bundle-findings-limited", 0, 0,
                         "%s: more than %d secrets found; %zu more were not reported", path, RL_BUNDLE_MAX_FINDINGS,
@@ -488,7 +513,10 @@ size_t rl_bundle_scan(rl_file_result ***out, const char *path, const char *bytes
     rl_source_line(&src, lines[i], &line, &ln);
     size_t at = h->start - (size_t)(line - bytes);
     if (m && q[i].found) {
-      char *orig = join_path(map_dir, rl_sourcemap_source(m, q[i].source));
+      const char *name = rl_sourcemap_source(m, q[i].source);
+      /* webpack://app/./src/x.js names src/x.js of the project */
+      const char *wp = strncmp(name, "webpack://", 10) == 0 ? strchr(name + 10, '/') : NULL;
+      char *orig = wp ? join_path("", wp + 1) : join_path(map_dir, name);
       size_t k = 1;
       while (k < nres && strcmp(res[k]->path, orig) != 0) k++;
       if (k == nres) {

@@ -20,7 +20,8 @@ int rl_sourcemap_parse(rl_sourcemap **out, const char *json, size_t len) {
   json_error_t err;
   json_t *root = json_loadb(json, len, 0, &err);
   if (!root) {
-    rl_error_set("not JSON: %s at line %d", err.text, err.line);
+    /* jansson's text can quote the input: say where, not what */
+    rl_error_set("not JSON (line %d, column %d)", err.line, err.column);
     return RL_EINVALID;
   }
   int rc = RL_EINVALID;

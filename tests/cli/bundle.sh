@@ -101,6 +101,35 @@ printf '//# sourceMappingURL=data:application/json;base64,@@@@\n' >>app/broken/m
 expect_status 1 "an inline map that is not base64" -- "$RL" --no-config -f json --bundle app/broken
 expect_grep 'source-map-broken' "$TMP/out" "reported"
 
+# a map the comment names outside the bundle's folder tree, or not a .map: never read
+mkdir -p odd/dist
+cp app/nomap/main.js odd/dist/main.js
+printf '\n//# sourceMappingURL=/etc/passwd\n' >>odd/dist/main.js
+expect_status 1 "an absolute sourceMappingURL" -- "$RL" --no-config -v odd/dist
+expect_grep 'not followed' "$TMP/out" "is not followed, and says so"
+expect_no_grep 'root:' "$TMP/out" "nothing of the named file shows"
+# a map that is not JSON: the message says where, never what
+printf 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 user@host\n' >odd/dist/main.js.map
+sed -i '$d' odd/dist/main.js
+expect_status 1 "a .map beside it that is not JSON" -- "$RL" --no-config odd/dist
+expect_grep 'not JSON \(line 1' "$TMP/out" "reported with its position"
+expect_no_grep 'ssh-rsa|AAAAB3' "$TMP/out" "its content is not quoted"
+
+# more secrets than a bundle lists: a note, the rest counted
+python3 - many/dist/all.js <<'PY'
+import base64, hashlib, os, sys
+os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
+with open(sys.argv[1], "w") as f:
+    for i in range(1500):
+        f.write('var a%d="%s";' % (i, base64.b64encode(hashlib.sha512(b"%d" % i).digest() * 2).decode()))
+PY
+expect_status 1 "a bundle of 1,500 app secrets" -- "$RL" --no-config -f json many/dist
+expect_grep 'bundle-findings-limited' "$TMP/out" "past 1,000 the rest are counted in a note"
+python3 - "$TMP/out" <<'PY' && ok "1,000 findings listed" || not_ok "the listed findings"
+import json, sys
+assert len(json.load(open(sys.argv[1]))["findings"]) == 1000
+PY
+
 # near misses in built code
 mkdir -p quiet/dist
 cat >quiet/dist/app.js <<'JS'
