@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis.h"
 #include "baseline.h"
@@ -583,16 +584,30 @@ done:
   return nres;
 }
 
+static int is_build_name(const char *p, size_t n) {
+  static const char *const dirs[] = {"dist", "build", "web-build"};
+  for (size_t k = 0; k < RL_ARRAY_LEN(dirs); k++)
+    if (n == strlen(dirs[k]) && memcmp(p, dirs[k], n) == 0) return 1;
+  return 0;
+}
+
 int rl_bundle_path_is_build(const char *path) {
   if (strstr(path, ".next/static")) return 1;
-  static const char *const dirs[] = {"dist", "build", "web-build"};
-  for (const char *p = path; *p;) {
-    const char *e = strchr(p, '/');
-    size_t n = e ? (size_t)(e - p) : strlen(p);
-    for (size_t k = 0; k < RL_ARRAY_LEN(dirs); k++)
-      if (n == strlen(dirs[k]) && memcmp(p, dirs[k], n) == 0) return 1;
-    if (!e) break;
-    p = e + 1;
+  /* A folder is a build folder by its own name (a project that happens to
+   * live under ~/build/ is still source); a file by one of the three
+   * folders above it (dist/assets/js/index.js). */
+  struct stat st;
+  int dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/') n--;
+  for (int level = 0; level < (dir ? 1 : 4); level++) {
+    size_t e = n;
+    while (n > 0 && path[n - 1] != '/') n--;
+    if (level > 0 || dir) {
+      if (is_build_name(path + n, e - n)) return 1;
+    }
+    if (n == 0) break;
+    n--; /* the '/' */
   }
   return 0;
 }

@@ -33,8 +33,9 @@ typedef struct rl_bundle_options {
 size_t rl_bundle_scan(rl_file_result ***out, const char *path, const char *bytes, size_t len,
                       const rl_bundle_options *o);
 
-/* 1 if a path named on the command line is a well-known build folder (or a
- * file inside one): a component dist, build or web-build, or .next/static. */
+/* 1 if a path named on the command line is a well-known build folder (a
+ * folder named dist, build or web-build, or in .next/static) or a file in
+ * one (one of its three nearest folders so named). */
 int rl_bundle_path_is_build(const char *path);
 
 #endif

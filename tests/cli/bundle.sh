@@ -130,6 +130,15 @@ import json, sys
 assert len(json.load(open(sys.argv[1]))["findings"]) == 1000
 PY
 
+# near miss: a project that lives under a folder named build is source
+mkdir -p build/proj/src
+printf "const room = { appSecret: 'Zr4Kd9Lq2Wm7Xs5Bt8Nv3Hc6Gf1Jp0Ye' };\n" >build/proj/src/a.js
+expect_status 1 "a project under build/" -- "$RL" --no-config -f json build/proj
+expect_grep "hard-coded in 'appSecret'" "$TMP/out" "is scanned as source, with the syntax-tree rules"
+# a file named in a build folder is a bundle
+expect_status 1 "a bundle file named on the command line" -- "$RL" --no-config app/dist/main.js
+expect_grep 'built into app/dist/main\.js' "$TMP/out" "is read as a bundle"
+
 # near misses in built code
 mkdir -p quiet/dist
 cat >quiet/dist/app.js <<'JS'
