@@ -19,7 +19,8 @@ static size_t string_end(const char *s, size_t n, size_t i, int *escaped) {
 }
 
 static size_t skip_ws(const char *s, size_t n, size_t i) {
-  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+    i++;
   return i;
 }
 
@@ -73,7 +74,8 @@ int rl_json_each_member(const char *s, size_t n, int (*fn)(void *arg, const rl_j
     } else if (c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       i++;
     } else if ((c >= '0' && c <= '9') || c == '-' || c == 't' || c == 'f' || c == 'n') {
-      while (i < n && !strchr(",}] \t\r\n", s[i])) i++;
+      while (i < n && !strchr(",}] \t\r\n", s[i]))
+        i++;
       if (depth > 0 && kind[depth - 1] == '{') have_key[depth - 1] = 0;
     } else {
       return -1;

@@ -45,23 +45,35 @@ static int text_in(const char *b, uint32_t s, uint32_t e, const char *const *wor
 /* The language of a block, or RL_LANG_NONE when it holds no JavaScript:
  * lang= (Vue, Svelte) names it; type= says whether it is script at all. */
 static rl_lang block_lang(const collect *c, const rl_html_script *s) {
-  static const char *const js_types[] = {"module", "text/javascript", "application/javascript", "text/ecmascript",
-                                         "application/ecmascript", "text/babel", "text/jsx", "", NULL};
+  static const char *const js_types[] = {"module",
+                                         "text/javascript",
+                                         "application/javascript",
+                                         "text/ecmascript",
+                                         "application/ecmascript",
+                                         "text/babel",
+                                         "text/jsx",
+                                         "",
+                                         NULL};
   static const char *const ts_types[] = {"text/typescript", "application/typescript", "ts", NULL};
   rl_lang lang = c->fl == FL_ASTRO ? RL_LANG_TS : RL_LANG_JS; /* Astro compiles its scripts as TypeScript */
   for (size_t i = 0; i < s->nattrs; i++) {
     const rl_html_attr *a = &s->attrs[i];
     uint32_t vs = a->value_start, ve = a->value_end;
     if (text_is(c->bytes, a->name_start, a->name_end, "lang")) {
-      if (text_is(c->bytes, vs, ve, "ts") || text_is(c->bytes, vs, ve, "typescript")) lang = RL_LANG_TS;
-      else if (text_is(c->bytes, vs, ve, "tsx")) lang = RL_LANG_TSX;
+      if (text_is(c->bytes, vs, ve, "ts") || text_is(c->bytes, vs, ve, "typescript"))
+        lang = RL_LANG_TS;
+      else if (text_is(c->bytes, vs, ve, "tsx"))
+        lang = RL_LANG_TSX;
       else if (text_is(c->bytes, vs, ve, "js") || text_is(c->bytes, vs, ve, "javascript") ||
                text_is(c->bytes, vs, ve, "jsx"))
         lang = RL_LANG_JS;
-      else return RL_LANG_NONE; /* coffee, ... */
+      else
+        return RL_LANG_NONE; /* coffee, ... */
     } else if (text_is(c->bytes, a->name_start, a->name_end, "type")) {
-      if (text_in(c->bytes, vs, ve, ts_types)) lang = RL_LANG_TS;
-      else if (!text_in(c->bytes, vs, ve, js_types)) return RL_LANG_NONE; /* JSON, importmap, templates */
+      if (text_in(c->bytes, vs, ve, ts_types))
+        lang = RL_LANG_TS;
+      else if (!text_in(c->bytes, vs, ve, js_types))
+        return RL_LANG_NONE; /* JSON, importmap, templates */
     }
   }
   return lang;
@@ -69,7 +81,8 @@ static rl_lang block_lang(const collect *c, const rl_html_script *s) {
 
 static void add_range(collect *c, rl_lang lang, rl_context ctx, const char *reason, uint32_t start, uint32_t end) {
   size_t k = 0;
-  while (k < c->nviews && !(c->views[k].lang == lang && c->views[k].context == ctx)) k++;
+  while (k < c->nviews && !(c->views[k].lang == lang && c->views[k].context == ctx))
+    k++;
   if (k == c->nviews) {
     if (k == RL_ARRAY_LEN(c->views)) return; /* 3 languages x 2 contexts: never reached */
     c->views[k] = (rl_markup_view){lang, ctx, reason, NULL, 0};
@@ -97,7 +110,8 @@ static int on_script(void *arg, const rl_html_script *s) {
  * the offset just past the closing fence (0 if none) and the code's range. */
 static uint32_t astro_frontmatter(const char *b, size_t len, uint32_t *start, uint32_t *end) {
   size_t i = 0;
-  while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) i++;
+  while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+    i++;
   if (len - i < 3 || memcmp(b + i, "---", 3) != 0) return 0;
   const char *nl = memchr(b + i, '\n', len - i);
   if (!nl) return 0;
@@ -109,7 +123,8 @@ static uint32_t astro_frontmatter(const char *b, size_t len, uint32_t *start, ui
     if (n > 0 && b[line_end - 1] == '\r') n--;
     if (n >= 3 && memcmp(b + at, "---", 3) == 0) {
       size_t k = 3;
-      while (k < n && (b[at + k] == ' ' || b[at + k] == '\t')) k++;
+      while (k < n && (b[at + k] == ' ' || b[at + k] == '\t'))
+        k++;
       if (k == n) {
         *start = (uint32_t)body;
         *end = (uint32_t)at;

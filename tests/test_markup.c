@@ -21,7 +21,8 @@ static rl_engine *engine(void) {
 
 static size_t count_of(const rl_file_result *r, const char *rule) {
   size_t n = 0;
-  for (size_t i = 0; i < r->nfindings; i++) n += strcmp(r->findings[i].rule->id, rule) == 0;
+  for (size_t i = 0; i < r->nfindings; i++)
+    n += strcmp(r->findings[i].rule->id, rule) == 0;
   return n;
 }
 
@@ -134,8 +135,9 @@ static void markup__astro_frontmatter_is_server(void **state) {
   assert_int_equal(nth_of(r, "client-side-token-minting", 0)->start_line, 8);
   rl_file_result_free(r);
   /* the same frontmatter alone: nothing */
-  r = scan(e, "src/pages/server-only.astro", "---\nimport jwt from 'jsonwebtoken';\n"
-                                               "const t = jwt.sign({ type: 'app' }, import.meta.env.HMS_SECRET);\n---\n<p/>\n");
+  r = scan(e, "src/pages/server-only.astro",
+           "---\nimport jwt from 'jsonwebtoken';\n"
+           "const t = jwt.sign({ type: 'app' }, import.meta.env.HMS_SECRET);\n---\n<p/>\n");
   assert_int_equal(count_of(r, "client-side-token-minting"), 0);
   assert_int_equal(r->context, RL_CTX_SERVER);
   rl_file_result_free(r);
@@ -149,13 +151,15 @@ static void markup__ten_thousand_blocks(void **state) {
   rl_engine *e = engine();
   rl_buf b = {0};
   rl_buf_puts(&b, "<template><p/></template>\n");
-  for (int i = 0; i < 10000; i++) rl_buf_puts(&b, "<script>const appSecret = '" SECRET "';</script>\n");
+  for (int i = 0; i < 10000; i++)
+    rl_buf_puts(&b, "<script>const appSecret = '" SECRET "';</script>\n");
   rl_file_result *r = rl_engine_scan_buffer(e, "src/Many.vue", NULL, b.ptr, b.len);
   const rl_notification *n = note_of(r, "script-blocks-limited");
   assert_non_null(n);
   assert_non_null(strstr(n->message, "9000 were not"));
   assert_true(count_of(r, "hardcoded-secret") >= 1);
-  for (size_t i = 0; i < r->nfindings; i++) assert_null(strstr(r->findings[i].snippet, SECRET));
+  for (size_t i = 0; i < r->nfindings; i++)
+    assert_null(strstr(r->findings[i].snippet, SECRET));
   rl_file_result_free(r);
   rl_buf_free(&b);
   rl_engine_free(e);

@@ -21,9 +21,8 @@ static void sourcemap__lookups(void **state) {
   rl_sourcemap *m = load("{\"version\":3,\"sourceRoot\":\"src\",\"sources\":[\"a.js\",\"b.js\"],"
                          "\"sourcesContent\":[\"x\\ny\", \"one\\r\\ntwo\"],\"names\":[],"
                          "\"mappings\":\"AAAA,EAAE;ACCF,IADCA;A\"}");
-  rl_sourcemap_query q[] = {{0, 0, 0, 0, 0, 0, 0}, {0, 1, 0, 0, 0, 0, 0}, {0, 9, 0, 0, 0, 0, 0},
-                            {1, 3, 0, 0, 0, 0, 0}, {1, 4, 0, 0, 0, 0, 0}, {2, 5, 0, 0, 0, 0, 0},
-                            {7, 0, 0, 0, 0, 0, 0}};
+  rl_sourcemap_query q[] = {{0, 0, 0, 0, 0, 0, 0}, {0, 1, 0, 0, 0, 0, 0}, {0, 9, 0, 0, 0, 0, 0}, {1, 3, 0, 0, 0, 0, 0},
+                            {1, 4, 0, 0, 0, 0, 0}, {2, 5, 0, 0, 0, 0, 0}, {7, 0, 0, 0, 0, 0, 0}};
   assert_int_equal(rl_sourcemap_lookup(m, q, 7), 0);
   assert_true(q[0].found && q[0].source == 0 && q[0].orig_line == 0 && q[0].orig_col == 0);
   assert_true(q[1].found && q[1].orig_col == 0 && q[1].seg_col == 0);
