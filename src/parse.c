@@ -1,8 +1,10 @@
 #include "parse.h"
 
 #include <pthread.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -191,10 +193,81 @@ static size_t tag_attrs(TSNode tag, rl_html_attr **attrs, size_t *cap) {
   return n;
 }
 
+static int name_is(const char *p, size_t n, const char *word) {
+  return n == strlen(word) && strncasecmp(p, word, n) == 0;
+}
+
+/* tree-sitter-html's scanner keeps its stack of open elements in the
+ * parser's 1,024-byte state (a byte per known tag, 2 + its name's length
+ * for any other): past that it loses track, and a <script> further in is
+ * no longer seen, silently. Markup whose open elements could need more than
+ * this is refused with a note instead. The count is an upper bound (every
+ * tag at 2 + name length); elements that close themselves implicitly in real
+ * pages (li, p, td, option, ...) and void ones are not counted. */
+#define HTML_STACK_BUDGET 1000
+/* (It also keeps the grammar far from the 0.20.7 runtime's heap corruption
+ * at 65,536 levels, which deeper markup meets as the JS grammars do.) */
+
+static uint32_t html_stack_cost(const char *b, size_t n, size_t from) {
+  static const char *const flat[] = {"area", "base",  "br",     "col", "embed", "hr", "img", "input", "link",
+                                     "meta", "param", "source", "track", "wbr", "li", "p",   "td",    "th",
+                                     "tr",   "dt",    "dd",     "option", "optgroup", NULL};
+  uint16_t cost[HTML_STACK_BUDGET];
+  uint32_t depth = 0, total = 0;
+  for (size_t i = from; i < n; i++) {
+    if (b[i] != '<' || i + 1 >= n) continue;
+    if (n - i >= 4 && memcmp(b + i, "<!--", 4) == 0) {
+      const char *e = memmem(b + i + 4, n - i - 4, "-->", 3);
+      if (!e) break;
+      i = (size_t)(e - b) + 2;
+      continue;
+    }
+    int end = b[i + 1] == '/';
+    size_t k = i + 1 + (size_t)end, name = k;
+    while (k < n && (isalnum((unsigned char)b[k]) || b[k] == '-' || b[k] == ':' || b[k] == '.' || b[k] == '_')) k++;
+    if (k == name) continue;
+    size_t nl = k - name;
+    /* to the tag's '>', past quoted attribute values */
+    char q = 0;
+    while (k < n && (q || b[k] != '>')) {
+      if (q && b[k] == q) q = 0;
+      else if (!q && (b[k] == '"' || b[k] == '\'')) q = b[k];
+      k++;
+    }
+    if (k >= n) break;
+    if (end) {
+      if (depth) total -= cost[--depth];
+    } else if (b[k - 1] != '/') {
+      int is_flat = 0;
+      for (size_t v = 0; flat[v] && !is_flat; v++) is_flat = name_is(b + name, nl, flat[v]);
+      if (!is_flat) {
+        uint32_t c = 2 + (uint32_t)(nl < 255 ? nl : 255);
+        if (total + c > HTML_STACK_BUDGET) return total + c;
+        cost[depth++] = (uint16_t)c;
+        total += c;
+      }
+      if (name_is(b + name, nl, "script") || name_is(b + name, nl, "style")) {
+        /* raw text to the first case-insensitive </script or </style */
+        size_t j = k + 1;
+        while (j + 2 + nl <= n && !(b[j] == '<' && b[j + 1] == '/' && strncasecmp(b + j + 2, b + name, nl) == 0)) j++;
+        k = j > k ? j - 1 : k;
+      }
+    }
+    i = k;
+  }
+  return total;
+}
+
 int rl_html_scripts(rl_parser *p, const char *bytes, size_t len, uint32_t from,
                     int (*fn)(void *arg, const rl_html_script *s), void *arg) {
   if (len > UINT32_MAX) {
     rl_error_set("file too large to parse");
+    return RL_ERROR;
+  }
+  if (html_stack_cost(bytes, len, from) > HTML_STACK_BUDGET) {
+    rl_error_set("elements nest too deep for the HTML tokenizer to track (over %d bytes of open tags); "
+                 "its scripts were not scanned",
+                 HTML_STACK_BUDGET);
     return RL_ERROR;
   }
   if (!ts_parser_set_language(p->ts, tree_sitter_html())) {

@@ -165,6 +165,47 @@ static void markup__ten_thousand_blocks(void **state) {
   rl_engine_free(e);
 }
 
+/* Markup nested deeper than the HTML tokenizer can track (its scanner's
+ * state holds about 1 KB of open tags; 0.20.7 corrupts its heap at 65,536
+ * levels): a warning, never a crash or a silent miss; within the budget the
+ * script is found. */
+static void markup__deep_nesting(void **state) {
+  (void)state;
+  rl_engine *e = engine();
+  for (int pass = 0; pass < 3; pass++) {
+    int levels = pass == 0 ? 150 : pass == 1 ? 2000 : 100000;
+    rl_buf b = {0};
+    for (int i = 0; i < levels; i++)
+      rl_buf_puts(&b, "<div>");
+    rl_buf_puts(&b, "<script>const k = { appSecret: '" SECRET "' };</script>");
+    for (int i = 0; i < levels; i++)
+      rl_buf_puts(&b, "</div>");
+    rl_file_result *r = rl_engine_scan_buffer(e, "public/deep.html", NULL, b.ptr, b.len);
+    if (pass == 0) {
+      assert_int_equal(count_of(r, "hardcoded-secret"), 1);
+      assert_null(note_of(r, "parse-failed"));
+    } else {
+      assert_int_equal(count_of(r, "hardcoded-secret"), 0);
+      const rl_notification *n = note_of(r, "parse-failed");
+      assert_non_null(n);
+      assert_non_null(strstr(n->message, "not scanned"));
+    }
+    rl_file_result_free(r);
+    rl_buf_free(&b);
+  }
+  /* a long list of <li> without their end tags is not nesting */
+  rl_buf b = {0};
+  rl_buf_puts(&b, "<ul>");
+  for (int i = 0; i < 5000; i++)
+    rl_buf_puts(&b, "<li>item");
+  rl_buf_puts(&b, "</ul><script>const k = { appSecret: '" SECRET "' };</script>");
+  rl_file_result *r = rl_engine_scan_buffer(e, "public/list.html", NULL, b.ptr, b.len);
+  assert_int_equal(count_of(r, "hardcoded-secret"), 1);
+  rl_file_result_free(r);
+  rl_buf_free(&b);
+  rl_engine_free(e);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(markup__vue_blocks_keep_line_and_column),
@@ -172,6 +213,7 @@ int main(void) {
       cmocka_unit_test(markup__html_tokenizer_edges),
       cmocka_unit_test(markup__astro_frontmatter_is_server),
       cmocka_unit_test(markup__ten_thousand_blocks),
+      cmocka_unit_test(markup__deep_nesting),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
