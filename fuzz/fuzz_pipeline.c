@@ -32,6 +32,8 @@ static const char *names[] = {
     ".env",              ".env.local",         "src/lib/hms.mjs",    "test/app.test.js",
     "next.config.js",    "vite.config.ts",     "server/auth.cjs",    "app/page.tsx",
     ".env.example",      "src/utils.ts",       "README.md",          "src/app.min.js",
+    /* markup and Expo config (issue 13): appended, so seeds keep their paths */
+    "src/Room.vue",      "public/index.html",  "src/pages/a.astro",  "app.json",
 };
 #define NNAMES (sizeof names / sizeof names[0])
 

@@ -17,112 +17,15 @@
 #include "bindname.h"
 #include "prefilter.h"
 #include "rule.h"
+#include "secrets.h"
 #include "util.h"
 
 extern const char rl_doc__hardcoded_secret[];
-
-/* Words that mark a value as a stand-in, not a credential. */
-static const char *const fake_words[] = {"test",    "fake",     "dummy", "mock", "example", "sample", "placeholder",
-                                         "your",    "changeme", "change-me", "change_me", "replace", "todo", "xxxx",
-                                         "redacted", NULL};
 
 static int is_b64url(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-static int has_fake_word(const char *v, size_t len) {
-  return rl_memcasemem_any(v, len, fake_words);
-}
-
-/* An environment variable's name written as a string (`'HMS_APP_SECRET'`),
- * as config code that maps keys to variable names does. */
-static int is_env_var_name(const char *v, size_t len) {
-  int underscore = 0;
-  for (size_t i = 0; i < len; i++) {
-    char c = v[i];
-    if (c == '_') underscore = 1;
-    else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return 0;
-  }
-  return underscore;
-}
-
-/* File paths and URL paths: './certs/key.pem', '/api/token', '~/.hms/key'. */
-static int is_path(const char *v, size_t len) {
-  if (len >= 2 && (memcmp(v, "./", 2) == 0 || memcmp(v, "~/", 2) == 0)) return 1;
-  if (len >= 3 && memcmp(v, "../", 3) == 0) return 1;
-  if (len >= 1 && v[0] == '/') {
-    for (size_t i = 0; i < len; i++)
-      if (v[i] >= 'A' && v[i] <= 'Z') return memchr(v, '.', len) != NULL;
-    return 1;
-  }
-  return 0;
-}
-
-/* A literal bound to a secret name that really is a credential. */
-static int value_is_credential(const char *v, size_t len) {
-  if (!rl_value_looks_secret(v, len) || rl_value_is_placeholder(v, len)) return 0;
-  for (size_t i = 0; i < len; i++)
-    if (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r') return 0;
-  if (memmem(v, len, "://", 3) || is_path(v, len) || is_env_var_name(v, len)) return 0;
-  if (v[0] == '$' || v[0] == '%' || (len >= 2 && v[0] == '{' && v[1] == '{')) return 0;
-  return !has_fake_word(v, len);
-}
-
-static int is_b64(char c) { return is_b64url(c) || c == '+' || c == '/'; }
-
-/* A 100ms app secret inside v, alone or embedded ("HMS_APP_SECRET=<secret>"):
- * a run of base64 ending in '=' that no other base64 character touches. */
-static const char *find_app_secret(const char *v, size_t len) {
-  size_t i = 0;
-  while (i < len) {
-    if (!is_b64(v[i])) {
-      i++;
-      continue;
-    }
-    size_t start = i;
-    while (i < len && is_b64(v[i])) i++;
-    size_t end = i;
-    while (end < len && v[end] == '=') end++;
-    if (end - start == 172 && rl_is_hms_app_secret(v + start, 172)) return v + start;
-    i = end;
-  }
-  return NULL;
-}
-
-/* The first 100ms JWT in v (alone, or inside "Bearer <jwt>"): its type, and
- * where it is. */
-static const char *find_hms_jwt(rl_arena *a, const char *v, size_t len, const char **tok, size_t *tok_len) {
-  const char *p = v, *end = v + len;
-  while (p < end) {
-    const char *hit = memmem(p, (size_t)(end - p), "eyJ", 3);
-    if (!hit) return NULL;
-    if (hit > v && (is_b64url(hit[-1]) || hit[-1] == '.')) {
-      p = hit + 3;
-      continue;
-    }
-    const char *q = hit;
-    int dots = 0;
-    while (q < end && (is_b64url(*q) || (*q == '.' && dots < 2))) {
-      if (*q == '.') dots++;
-      q++;
-    }
-    if (dots == 2) {
-      rl_jwt jwt;
-      if (rl_jwt_decode(hit, (size_t)(q - hit), a, &jwt) && jwt.access_key && jwt.type && jwt.version == 2) {
-        const char *type = NULL;
-        if (strcmp(jwt.type, "management") == 0) type = "management";
-        else if (strcmp(jwt.type, "app") == 0) type = "app";
-        if (type) {
-          *tok = hit;
-          *tok_len = (size_t)(q - hit);
-          return type;
-        }
-      }
-    }
-    p = q > hit + 3 ? q : hit + 3;
-  }
-  return NULL;
-}
 
 static void on_string(rl_ctx *ctx, const rl_match *m) {
   TSNode s = rl_match_capture(m, "str");
@@ -147,15 +50,16 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
     end--;
   }
 
-  const char *hit = find_app_secret(v, len);
+  const char *hit = rl_secret_find_app_secret(v, len);
   if (hit) {
     rl_ctx_mark_secret(ctx, start, end);
     rl_report(ctx, s, "100ms app secret hard-coded %s (%s)", where, rl_mask_secret(a, hit, 172));
     return;
   }
   size_t hit_len = 0;
-  const char *type = find_hms_jwt(a, v, len, &hit, &hit_len);
-  if (type) {
+  rl_jwt_kind kind = rl_secret_find_jwt(a, v, len, RL_JWT_KINDS_HMS, &hit, &hit_len);
+  const char *type = kind == RL_JWT_HMS_MANAGEMENT ? "management" : "app";
+  if (kind != RL_JWT_NONE) {
     /* An app token in a test is sample data for decoding tests; judged here
      * once, not again by its name below. */
     if (strcmp(type, "management") != 0 && rl_ctx_context(ctx) == RL_CTX_TEST) return;
@@ -169,7 +73,7 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
   rl_jwt any;
   if (rl_ctx_context(ctx) == RL_CTX_TEST && rl_jwt_decode(v, len, a, &any)) return;
   int secret_name = rl_name_is_secret(b.name, b.name_len) || (b.env && rl_name_is_secret(b.env, b.env_len));
-  if (!secret_name || !value_is_credential(v, len)) return;
+  if (!secret_name || !rl_secret_value_is_credential(v, len)) return;
   rl_ctx_mark_secret(ctx, start, end);
   rl_report(ctx, s, "credential hard-coded %s (%s)", where, rl_mask_secret(a, v, len));
 }
@@ -178,28 +82,13 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
 
 static int space_byte(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-/* (a): a run of exactly 172 base64 characters followed by '='. */
-static int has_app_secret_run(const char *b, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    if (!is_b64(b[i])) {
-      i++;
-      continue;
-    }
-    size_t start = i;
-    while (i < n && is_b64(b[i])) i++;
-    if (i - start == 172 && i < n && b[i] == '=') return 1;
-  }
-  return 0;
-}
-
-/* (c): quoted text that value_is_credential could accept. Text with escapes
+/* (c): quoted text that rl_secret_value_is_credential could accept. Text with escapes
  * is judged loosely: its value is not known here, only that whitespace
  * escapes (\n, \t, \r) put whitespace in it, which no credential has. */
 static int literal_may_be_credential(const char *t, size_t n, int escaped, void *arg) {
   (void)arg;
   if (n < 12) return 0;
-  if (!escaped) return value_is_credential(t, n);
+  if (!escaped) return rl_secret_value_is_credential(t, n);
   for (size_t i = 0; i + 1 < n; i++) {
     if (t[i] != '\\') continue;
     if (t[i + 1] == 'n' || t[i + 1] == 't' || t[i + 1] == 'r') return 0;
@@ -377,7 +266,8 @@ static int name_bound_to_literal(size_t start, size_t end, void *arg) {
 static int can_fire(rl_prefilter *pf) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
-  if (rl_pf_has(pf, "eyJ") || has_app_secret_run(b, n)) return 1;
+  /* (a) as on_string finds it: 171 base64 characters and '=' */
+  if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n)) return 1;
   if (!rl_pf_each_quoted(pf, space_byte, literal_may_be_credential, NULL)) return 0;
   bound_scan s = {b, n, 4 * n + 4096};
   return rl_pf_each_secret_name(pf, name_bound_to_literal, &s);

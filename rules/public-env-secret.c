@@ -2,7 +2,8 @@
  * into client code.
  *
  * Next.js (NEXT_PUBLIC_), Create React App (REACT_APP_), Expo (EXPO_PUBLIC_),
- * Vite (VITE_), Nuxt (NUXT_PUBLIC_), Gatsby (GATSBY_) and SvelteKit (PUBLIC_)
+ * Vite (VITE_), Vue CLI (VUE_APP_), Nuxt (NUXT_PUBLIC_), Gatsby (GATSBY_),
+ * SvelteKit and Astro (PUBLIC_)
  * replace reads of variables with these prefixes by their values at build
  * time, so the value ships in the JavaScript every visitor downloads. Reported:
  *   1. reads of a secret-named prefixed variable in JS/TS (process.env.X,
@@ -13,7 +14,8 @@
  *      .env.example that defines VITE_HMS_SECRET= teaches every user to put
  *      the secret there, whatever placeholder it holds;
  *   3. build configs that hand values to the client: next.config.* `env` and
- *      `publicRuntimeConfig`, nuxt.config.* `runtimeConfig.public`,
+ *      `publicRuntimeConfig`, nuxt.config.* `runtimeConfig.public`, Expo's
+ *      app.config.* `extra` (shipped in the app manifest),
  *      vite.config.* `define`, webpack's DefinePlugin: a secret-named key, or
  *      a value that reads a secret-named variable;
  *   4. env.PUBLIC_X with env imported from SvelteKit's $env/dynamic/public.
@@ -25,13 +27,15 @@
 #include "analysis.h"
 #include "bindname.h"
 #include "dotenv.h"
+#include "jsontext.h"
 #include "prefilter.h"
 #include "rule.h"
+#include "secrets.h"
 #include "util.h"
 
 extern const char rl_doc__public_env_secret[];
 
-static const char *const prefixes[] = {"NEXT_PUBLIC_", "NUXT_PUBLIC_", "EXPO_PUBLIC_", "REACT_APP_",
+static const char *const prefixes[] = {"NEXT_PUBLIC_", "NUXT_PUBLIC_", "EXPO_PUBLIC_", "REACT_APP_", "VUE_APP_",
                                        "VITE_",        "GATSBY_",      "PUBLIC_",      NULL};
 
 /* Tokens that their services issue for browsers: Mapbox public tokens (pk.*),
@@ -230,6 +234,8 @@ static void check_config_pair(rl_ctx *ctx, rl_jsfile *jf, TSNode key, TSNode obj
   static const config_site next_public = {"publicRuntimeConfig", "sends it to every browser with the page", 0};
   static const config_site nuxt_public = {"runtimeConfig.public", "sends it to every browser with the page", 0};
   static const config_site vite_define = {"define", "inlines it into the client bundle", 1};
+  /* Expo embeds `extra` in the manifest every installed app can read. */
+  static const config_site expo_extra = {"extra", "ships it in the app manifest", 0};
   if (config_file_is(src, "next.config")) {
     if (under_server_config(jf, pair)) return;
     if (kl == 3 && memcmp(k, "env", 3) == 0) check_entries(ctx, jf, obj, &next_env);
@@ -239,6 +245,8 @@ static void check_config_pair(rl_ctx *ctx, rl_jsfile *jf, TSNode key, TSNode obj
       check_entries(ctx, jf, obj, &nuxt_public);
   } else if (config_file_is(src, "vite.config")) {
     if (kl == 6 && memcmp(k, "define", 6) == 0) check_entries(ctx, jf, obj, &vite_define);
+  } else if (config_file_is(src, "app.config")) {
+    if (kl == 5 && memcmp(k, "extra", 5) == 0) check_entries(ctx, jf, obj, &expo_extra);
   }
 }
 
@@ -295,7 +303,41 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   }
 }
 
+/* Expo's app.json: string members under expo.extra (or extra, in an
+ * app.config.json without the expo wrapper) ship in the app manifest. */
+typedef struct expo_json {
+  rl_ctx *ctx;
+  const char *b;
+} expo_json;
+
+static int span_is(const char *b, rl_json_span s, const char *word) {
+  return s.end - s.start == strlen(word) && memcmp(b + s.start, word, s.end - s.start) == 0;
+}
+
+static int on_expo_member(void *arg, const rl_json_member *m) {
+  expo_json *x = arg;
+  size_t k = 0;
+  if (m->depth > 0 && span_is(x->b, m->path[0], "expo")) k = 1;
+  if (m->depth <= k || !span_is(x->b, m->path[k], "extra")) return 0;
+  const char *key = x->b + m->key.start, *v = x->b + m->value.start;
+  size_t kl = m->key.end - m->key.start, vl = m->value.end - m->value.start;
+  if (m->escaped || !rl_name_is_secret(key, kl) || rl_name_has_word(key, kl, public_by_design) ||
+      !rl_secret_value_is_credential(v, vl))
+    return 0;
+  rl_ctx_mark_secret(x->ctx, m->value.start, m->value.end);
+  rl_report_range(x->ctx, m->key.start, m->key.end,
+                  "secret '%.*s' is set in extra of %s, which ships it in the app manifest", (int)kl, key,
+                  base_name(rl_ctx_source(x->ctx)));
+  return 0;
+}
+
 static void on_file(rl_ctx *ctx) {
+  const rl_source *src = rl_ctx_source(ctx);
+  if (src->lang == RL_LANG_JSON) {
+    expo_json x = {ctx, src->bytes};
+    rl_json_each_member(src->bytes, src->len, on_expo_member, &x);
+    return;
+  }
   if (rl_ctx_source(ctx)->lang != RL_LANG_DOTENV) return;
   size_t n = 0;
   const rl_dotenv_entry *e = rl_ctx_dotenv(ctx, &n);
@@ -312,8 +354,8 @@ static void on_file(rl_ctx *ctx) {
 
 /* Every JS finding involves "env" (process.env, import.meta.env, $env, the
  * env key) except define maps, DefinePlugin and Nuxt's runtimeConfig. */
-static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",    "VITE_",
-                                      "GATSBY_", "define",      "DefinePlugin", "runtimeConfig", NULL};
+static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",    "VUE_APP_",    "VITE_",
+                                      "GATSBY_", "define",      "DefinePlugin", "runtimeConfig", "extra", NULL};
 
 /* ---- prefilter ------------------------------------------------------------------- */
 
@@ -321,8 +363,8 @@ static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",   
  * these ways:
  *   - a prefixed name (reads, destructuring, dotenv keys, PUBLIC_ names from
  *     $env): the bytes hold a prefix, and the rest of the name after it is
- *     secret-named. Every prefix ends in PUBLIC_, REACT_APP_, VITE_ or
- *     GATSBY_, and what follows the matched prefix also follows that ending,
+ *     secret-named. Every prefix ends in PUBLIC_, REACT_APP_, VUE_APP_, VITE_
+ *     or GATSBY_, and what follows the matched prefix also follows that ending,
  *     so public_name_possible tries each ending in the bytes with every end
  *     the name could have on its line (an identifier and a string differ in
  *     where they stop);
@@ -336,7 +378,7 @@ static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",   
  *     quoted key after its last dot) or a value that reads the environment,
  *     whose name may be a computed constant (env_read_possible). */
 static int public_name_possible(const rl_prefilter *pf) {
-  static const char *const endings[] = {"PUBLIC_", "REACT_APP_", "VITE_", "GATSBY_", NULL};
+  static const char *const endings[] = {"PUBLIC_", "REACT_APP_", "VUE_APP_", "VITE_", "GATSBY_", NULL};
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
   const char *end = b + n;
@@ -398,7 +440,7 @@ static int env_read_possible(const rl_prefilter *pf) {
                                   rl_pf_has(pf, "Deno"));
 }
 
-/* Config entries count only in next.config.*, nuxt.config.* and vite.config.*
+/* Config entries count only in next.config.*, nuxt.config.*, vite.config.* and app.config.*
  * (config_file_is); a path the prefilter does not know could be any. */
 static int config_path_possible(const rl_prefilter *pf) {
   const char *path = rl_pf_path(pf);
@@ -406,7 +448,7 @@ static int config_path_possible(const rl_prefilter *pf) {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
   return !strncmp(base, "next.config.", 12) || !strncmp(base, "nuxt.config.", 12) ||
-         !strncmp(base, "vite.config.", 12);
+         !strncmp(base, "vite.config.", 12) || !strncmp(base, "app.config.", 11);
 }
 
 static int can_fire(rl_prefilter *pf) {
@@ -414,7 +456,8 @@ static int can_fire(rl_prefilter *pf) {
   if ((rl_pf_has(pf, "$env/static/public") || rl_pf_has(pf, "$env/dynamic/public")) && rl_pf_secret_name(pf))
     return 1;
   if (rl_pf_lang(pf) == RL_LANG_DOTENV) return 0; /* dotenv findings are prefixed names */
-  static const char *const keys[] = {"env", "public", "define", "publicRuntimeConfig", NULL};
+  if (rl_pf_lang(pf) == RL_LANG_JSON) return rl_pf_has(pf, "\"extra\"") && rl_pf_secret_name(pf);
+  static const char *const keys[] = {"env", "public", "define", "publicRuntimeConfig", "extra", NULL};
   int config = rl_pf_has(pf, "DefinePlugin");
   for (size_t i = 0; !config && keys[i] && config_path_possible(pf); i++) config = object_key_possible(pf, keys[i]);
   if (!config) return 0;
@@ -427,7 +470,7 @@ const rl_rule rl_rule_public_env_secret = {
     .severity = RL_SEV_ERROR,
     .cwe = 200,
     .doc = rl_doc__public_env_secret,
-    .langs = RL_LANGS_ALL,
+    .langs = RL_LANGS_ALL | RL_LANG_BIT(RL_LANG_JSON),
     .contexts = 0,
     .query =
         /* 0: process.env.X, import.meta.env.X */
@@ -444,7 +487,7 @@ const rl_rule rl_rule_public_env_secret = {
         /* 4: config objects: next.config env / publicRuntimeConfig, nuxt.config
          * runtimeConfig.public, vite.config define */
         "((pair key: (_) @key value: (object) @obj)"
-        " (#match? @key \"^[\\\"']?(env|publicRuntimeConfig|public|define)[\\\"']?$\"))\n"
+        " (#match? @key \"^[\\\"']?(env|publicRuntimeConfig|public|define|extra)[\\\"']?$\"))\n"
         /* 5: new webpack.DefinePlugin({...}) */
         "((new_expression constructor: (_) @ctor arguments: (arguments . (object) @obj))"
         " (#match? @ctor \"DefinePlugin$\"))\n"

@@ -2156,6 +2156,9 @@ int rl_jwt_decode(const char *v, size_t len, rl_arena *arena, rl_jwt *out) {
   out->exp = json_num(p, "exp");
   out->iat = json_num(p, "iat");
   out->payload_json = ptext;
+  out->livekit = json_is_object(json_object_get(p, "video"));
+  const char *cty = json_str(h, "cty", arena);
+  out->twilio = (cty && strncmp(cty, "twilio-fpa", 10) == 0) || json_is_object(json_object_get(p, "grants"));
   json_decref(h);
   json_decref(p);
   return 1;

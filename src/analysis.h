@@ -172,6 +172,8 @@ typedef struct rl_jwt {
   long version;           /* -1 if absent */
   double exp, iat;        /* -1 if absent */
   const char *payload_json;
+  int livekit;            /* a LiveKit access token: a "video" grant object */
+  int twilio;             /* a Twilio access token: cty twilio-fpa, or a "grants" object */
 } rl_jwt;
 int rl_jwt_decode(const char *v, size_t len, rl_arena *arena, rl_jwt *out);
 /* base64url or base64 to bytes (padding optional); returns 1 on success. */

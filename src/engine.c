@@ -12,8 +12,10 @@
 
 #include "analysis.h"
 #include "baseline.h"
+#include "bundle.h"
 #include "context.h"
 #include "dotenv.h"
+#include "markup.h"
 #include "parse.h"
 #include "prefilter.h"
 #include "query.h"
@@ -738,8 +740,8 @@ static int on_query_match(void *data, const TSQueryMatch *tm) {
  * could not do (tree-sitter's match limit, a PCRE2 limit) becomes a warning. */
 static void run_queries(rl_ctx *ctx, rl_file_result *r, TSQueryCursor *cursor, const unsigned char *active, rl_jsfile *jf) {
   const rl_engine *e = ctx->engine;
-  match_data md = {ctx, &e->langs[r->lang], active};
-  const rl_query *q = e->langs[r->lang].query;
+  match_data md = {ctx, &e->langs[ctx->src.lang], active};
+  const rl_query *q = e->langs[ctx->src.lang].query;
   rl_query_stats st = {0};
   uint32_t depth = rl_jsfile_max_depth(jf);
   if (depth <= QUERY_MAX_DEPTH) {
@@ -842,19 +844,6 @@ static int finding_cmp(const void *a, const void *b) {
   return strcmp(x->message, y->message);
 }
 
-/* Whitespace-insensitive hash of the finding's own text and line: stable
- * when lines are added above it or the file is edited elsewhere. Identical
- * findings are told apart by their order of occurrence. */
-static uint64_t finding_hash(const rl_ctx *ctx, const rl_finding *f) {
-  uint64_t h = rl_hash64(f->rule->id, strlen(f->rule->id), 0);
-  h = rl_hash64(ctx->src.path, strlen(ctx->src.path), h);
-  for (const char *p = f->snippet; *p; p++) {
-    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') continue;
-    h = rl_hash64(p, 1, h);
-  }
-  return h;
-}
-
 static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppressions *sup) {
   /* Every secret of the file is known now: write the deferred messages and
    * mask copies of secrets in what the rules wrote. */
@@ -884,21 +873,16 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
     ctx->findings[w++] = ctx->findings[i];
   }
   ctx->nfindings = w;
-  /* Each finding hashed once; identical ones ranked by a table, not by
-   * rehashing every earlier finding (quadratic in findings per file). */
+  /* Each finding hashed once */
   uint64_t *hashes = rl_xcalloc(ctx->nfindings, sizeof *hashes);
-  unsigned *rank = rl_xcalloc(ctx->nfindings, sizeof *rank);
   for (size_t i = 0; i < ctx->nfindings; i++) {
     rl_finding *f = &ctx->findings[i];
     f->snippet = make_snippet(ctx, f);
-    hashes[i] = finding_hash(ctx, f);
+    hashes[i] = rl_finding_hash(f, ctx->src.path);
   }
-  rl_findings_rank(rank, hashes, ctx->nfindings);
+  rl_findings_fingerprint(ctx->findings, hashes, ctx->nfindings);
   for (size_t i = 0; i < ctx->nfindings; i++) {
     rl_finding *f = &ctx->findings[i];
-    unsigned occurrence = rank[i];
-    uint64_t h = rl_hash64(&occurrence, sizeof occurrence, hashes[i]);
-    snprintf(f->fingerprint, sizeof f->fingerprint, "%016llx", (unsigned long long)h);
     const char *why = NULL;
     if (rl_suppress_match(sup, f->rule->id, f->start_line, &why)) {
       f->suppressed = RL_SUPPRESS_IN_SOURCE;
@@ -909,7 +893,15 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
     }
   }
   free(hashes);
-  free(rank);
+  if (r->nfindings) {
+    /* A second view of a markup file (markup.h): both views' findings, in order. */
+    rl_finding *all = rl_arena_calloc(ctx->arena, r->nfindings + ctx->nfindings, sizeof *all);
+    memcpy(all, r->findings, r->nfindings * sizeof *all);
+    memcpy(all + r->nfindings, ctx->findings, ctx->nfindings * sizeof *all);
+    ctx->nfindings += r->nfindings;
+    ctx->findings = all;
+    qsort(ctx->findings, ctx->nfindings, sizeof *ctx->findings, finding_cmp);
+  }
   r->findings = ctx->findings;
   r->nfindings = ctx->nfindings;
 }
@@ -1027,18 +1019,20 @@ static void apply_overrides(rl_ctx *ctx, const char *path, unsigned char *active
     if (ctx->file_severity[i] == RL_SEV_NONE) active[i] = 0;
 }
 
-/* Scans bytes already in memory. `bytes` must outlive the call only. */
-static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
-                                  const char *bytes, size_t len) {
+/* Scans bytes already in memory (of a markup file: one view of its code).
+ * `bytes` must outlive the call only. */
+static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
+                                 const char *bytes, size_t len, const rl_markup_view *view) {
+  rl_lang lang = view ? view->lang : r->lang;
   rl_ctx ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.engine = e;
   ctx.arena = r->arena;
   ctx.result = r;
-  rl_source_init(&ctx.src, r->path, bytes, len, r->lang, r->arena);
+  rl_source_init(&ctx.src, r->path, bytes, len, lang, r->arena);
 
-  int code = r->lang == RL_LANG_JS || r->lang == RL_LANG_TS || r->lang == RL_LANG_TSX;
-  if (code && rl_source_looks_minified(r->path, bytes, len)) {
+  int code = lang == RL_LANG_JS || lang == RL_LANG_TS || lang == RL_LANG_TSX;
+  if (code && !view && rl_source_looks_minified(r->path, bytes, len)) {
     mark_skipped(e, r, RL_SKIP_MINIFIED, NULL);
     return r;
   }
@@ -1046,12 +1040,12 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   /* Prefilter: which rules can fire on these bytes? */
   unsigned char *active = rl_arena_calloc(r->arena, e->nrules ? e->nrules : 1, 1);
   rl_prefilter pf;
-  rl_prefilter_init(&pf, bytes, len, r->lang);
+  rl_prefilter_init(&pf, bytes, len, lang);
   rl_prefilter_set_path(&pf, r->path); /* the path rules see: routes.c reads pages/api/ etc. */
   int any_query = 0, any = 0;
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
-    if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(r->lang))) continue;
+    if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(lang))) continue;
     int hit = e->cfg.no_prefilter || !rule->needles;
     for (size_t k = 0; !hit && rule->needles[k]; k++) hit = memmem(bytes, len, rule->needles[k], strlen(rule->needles[k])) != NULL;
     if (hit && !e->cfg.no_prefilter && rule->can_fire) hit = rule->can_fire(&pf);
@@ -1068,7 +1062,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   int parsing = code && any;
   if (parsing) {
     budget_take(ws->budget, len);
-    tree = rl_parse(ws->parser, &ctx.src);
+    tree = view ? rl_parse_ranges(ws->parser, &ctx.src, view->ranges, view->nranges) : rl_parse(ws->parser, &ctx.src);
     if (!tree) {
       rl_file_result_note(r, RL_NOTE_WARNING, "parse-failed", 0, 0, "%s could not be parsed: %s", r->path,
                           rl_error_last());
@@ -1085,10 +1079,18 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
     }
   }
   r->context = rl_context_classify(&ctx.src, ctx.root, fs_path ? fs_path : r->path, e->pkg, r->arena, &r->context_reason);
+  if (lang == RL_LANG_JSON && r->context != RL_CTX_TEST) {
+    r->context = RL_CTX_CLIENT;
+    r->context_reason = "Expo app config: `extra` ships in the app manifest";
+  }
+  if (view && r->context != RL_CTX_TEST) {
+    r->context = view->context; /* what the framework does with the block decides */
+    r->context_reason = view->reason;
+  }
   ctx.context = r->context;
 
   for (size_t i = 0; i < e->nrules; i++)
-    if (active[i] && !rule_applies(e->rules[i], r->lang, r->context)) active[i] = 0;
+    if (active[i] && !rule_applies(e->rules[i], lang, r->context)) active[i] = 0;
 
   rl_jsfile *jf = tree ? rl_ctx_js(&ctx) : NULL;
   if (jf) {
@@ -1098,7 +1100,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
     rl_jsfile_set_budget(jf, steps_max);
     rl_jsfile_step(jf, nodes); /* the walk that built the index */
   }
-  if (tree && any_query && e->langs[r->lang].query) run_queries(&ctx, r, ws->cursor, active, jf);
+  if (tree && any_query && e->langs[lang].query) run_queries(&ctx, r, ws->cursor, active, jf);
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!active[i] || !rule->on_file) continue;
@@ -1120,7 +1122,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
                           r->path, (unsigned long long)steps, rl_jsfile_node_count(jf), rl_jsfile_max_depth(jf));
     rl_jsfile_end(jf);
   }
-  const rl_suppressions *sup = rl_suppress_parse(bytes, len, r->lang, r->arena);
+  const rl_suppressions *sup = rl_suppress_parse(bytes, len, lang, r->arena);
   if (ctx.nfindings) finish_findings(&ctx, r, sup);
   check_suppressions(e, &ctx.src, r, sup, ctx.file_severity);
   rl_tree_free(tree);
@@ -1134,20 +1136,43 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   return r;
 }
 
-static rl_file_result *new_result(const char *path, rl_lang lang) {
-  rl_arena *a = rl_arena_new();
-  rl_file_result *r = rl_xcalloc(1, sizeof *r);
-  r->arena = a;
-  r->path = rl_arena_strdup(a, path);
-  r->lang = lang;
-  r->context = RL_CTX_UNKNOWN;
-  r->context_reason = "not scanned";
+/* A markup file: each view of its code scanned in turn (markup.h). */
+static rl_file_result *scan_markup(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
+                                   const char *bytes, size_t len) {
+  rl_markup_view *views;
+  size_t nviews, dropped;
+  r->context_reason = "no <script> block or frontmatter";
+  if (rl_markup_views(ws->parser, r->path, bytes, len, r->arena, &views, &nviews, &dropped) < 0) {
+    rl_file_result_note(r, RL_NOTE_WARNING, "parse-failed", 0, 0, "%s could not be parsed: %s", r->path,
+                        rl_error_last());
+    return r;
+  }
+  if (dropped)
+    rl_file_result_note(r, RL_NOTE_WARNING, "script-blocks-limited", 0, 0,
+                        "%s has more than %d <script> blocks: the first %d were scanned, %zu were not", r->path,
+                        RL_MARKUP_MAX_SCRIPTS, RL_MARKUP_MAX_SCRIPTS, dropped);
+  const char *client = NULL;
+  for (size_t i = 0; i < nviews; i++) {
+    scan_code(e, ws, r, fs_path, bytes, len, &views[i]);
+    if (r->context == RL_CTX_CLIENT) client = r->context_reason;
+  }
+  /* A file with client code is reported as client (an Astro page has both). */
+  if (client) {
+    r->context = RL_CTX_CLIENT;
+    r->context_reason = client;
+  }
   return r;
+}
+
+static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
+                                  const char *bytes, size_t len) {
+  if (r->lang == RL_LANG_HTML) return scan_markup(e, ws, r, fs_path, bytes, len);
+  return scan_code(e, ws, r, fs_path, bytes, len, NULL);
 }
 
 rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path, const char *bytes,
                                       size_t len) {
-  rl_file_result *r = new_result(path, rl_lang_for_path(path));
+  rl_file_result *r = rl_file_result_new(path, rl_lang_for_path(path));
   if (r->lang == RL_LANG_NONE) {
     mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
     return r;
@@ -1168,7 +1193,7 @@ typedef struct job {
 } job;
 
 static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, job *j) {
-  rl_file_result *r = new_result(j->display, j->lang);
+  rl_file_result *r = rl_file_result_new(j->display, j->lang);
   if (j->skip != RL_SKIP_NONE) {
     j->fatal = j->skip == RL_SKIP_UNREADABLE && j->is_explicit;
     mark_skipped(e, r, j->skip, j->skip_detail);
@@ -1250,7 +1275,7 @@ static void emit(emitter *em, rl_file_result *r, int fatal) {
   if (fatal && !em->fatal[0])
     snprintf(em->fatal, sizeof em->fatal, "%s: %s", r->path, r->skip_detail ? r->skip_detail : "could not be read");
   if (r->skip != RL_SKIP_NONE) em->sum->files_skipped++;
-  else em->sum->files_scanned++;
+  else if (!r->mapped) em->sum->files_scanned++;
   if (r->has_syntax_errors) em->sum->parse_errors++;
   if (r->analysis_stopped) em->sum->analysis_stopped++;
   for (size_t i = 0; i < r->nfindings; i++) {
@@ -1301,6 +1326,46 @@ static double now_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The largest bundle or source map read (or --max-file-size, if larger):
+ * built JavaScript is routinely bigger than source files. */
+#define BUNDLE_MAX_SIZE (256u * 1024 * 1024)
+
+/* Built JavaScript under the bundle roots, one file at a time (bundle.h):
+ * text detectors only, findings source-mapped to their original files. */
+static int scan_bundles(const rl_engine *e, rl_walk *w, emitter *em) {
+  ssize_t ri = rule_index(e, "hardcoded-secret");
+  rl_bundle_options bo = {0};
+  bo.rule = ri >= 0 ? e->rules[ri] : NULL;
+  bo.severity = ri >= 0 ? e->severity[ri] : RL_SEV_ERROR;
+  bo.baseline = e->cfg.baseline;
+  bo.max_map_size = e->cfg.max_file_size > BUNDLE_MAX_SIZE ? e->cfg.max_file_size : BUNDLE_MAX_SIZE;
+  rl_walk_entry we;
+  int wr;
+  while ((wr = rl_walk_next(w, &we)) > 0) {
+    if (we.lang != RL_LANG_JS && we.skip == RL_SKIP_NONE && !we.is_explicit) continue; /* maps, styles, images */
+    rl_file_result *r = NULL;
+    char *bytes = NULL;
+    size_t len = 0;
+    rl_skip sk = we.lang != RL_LANG_JS && we.skip == RL_SKIP_NONE ? RL_SKIP_NOT_SOURCE : we.skip;
+    if (sk == RL_SKIP_NONE) sk = rl_file_read_as(we.fs_path, &we.id, bo.max_map_size, &bytes, &len);
+    if (sk != RL_SKIP_NONE) {
+      r = rl_file_result_new(we.display, we.lang);
+      mark_skipped(e, r, sk, sk == RL_SKIP_UNREADABLE ? rl_arena_printf(r->arena, "could not be read: %s", rl_error_last()) : we.skip_detail);
+      emit(em, r, sk == RL_SKIP_UNREADABLE && (we.is_explicit || rl_errno_is_exhaustion(errno)));
+      continue;
+    }
+    rl_file_result **res;
+    size_t n = rl_bundle_scan(&res, we.display, bytes, len, &bo);
+    free(bytes);
+    for (size_t k = 0; k < n; k++) {
+      if (!bo.rule || !e->enabled[ri]) res[k]->nfindings = 0;
+      emit(em, res[k], 0);
+    }
+    free(res);
+  }
+  return wr;
+}
+
 /* A run's start: the totals zeroed, the rules told to the sink; the clock. */
 static double begin_run(const rl_engine *e, rl_run_info *run, rl_summary *sum) {
   memset(sum, 0, sizeof *sum);
@@ -1333,9 +1398,40 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   wo.has_protect = e->cfg.has_protect;
   wo.protect_dev = e->cfg.protect_dev;
   wo.protect_ino = e->cfg.protect_ino;
-  int rc = rl_walk_new(&w, paths, npaths, &wo);
-  if (rc < 0) return rc;
+  /* Build folders named on the command line, and --bundle DIRs, are read as
+   * built JavaScript (bundle.h), in a walk of their own that ignores nothing. */
+  const char **plain = rl_xcalloc(npaths + 1, sizeof *plain), **built = NULL;
+  size_t nplain = 0, nbuilt = 0;
+  for (size_t i = 0; i < npaths; i++) {
+    if (!rl_bundle_path_is_build(paths[i])) {
+      plain[nplain++] = paths[i];
+      continue;
+    }
+    built = rl_xreallocarray(built, nbuilt + 1, sizeof *built);
+    built[nbuilt++] = paths[i];
+  }
+  for (size_t i = 0; e->cfg.bundles && e->cfg.bundles[i]; i++) {
+    built = rl_xreallocarray(built, nbuilt + 1, sizeof *built);
+    built[nbuilt++] = e->cfg.bundles[i];
+  }
+  rl_walk *bw = NULL;
+  int rc = 0;
+  if (nbuilt) {
+    rl_walk_options bwo = wo;
+    bwo.no_ignore = 1;
+    bwo.extra_ignores = NULL;
+    rc = rl_walk_new(&bw, built, nbuilt, &bwo);
+  }
+  /* no plain path left (only bundles): no walk of '.' */
+  if (rc == 0 && (nplain || !nbuilt)) rc = rl_walk_new(&w, plain, nplain, &wo);
+  free(plain);
+  free(built);
+  if (rc < 0) {
+    rl_walk_free(bw);
+    return rc;
+  }
   if (sink->begin(sink, run) < 0) {
+    rl_walk_free(bw);
     rl_walk_free(w);
     rl_error_set("could not write the report");
     return RL_EIO;
@@ -1345,7 +1441,9 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   rl_walk_entry we;
   int wr = 0;
 
-  if (jobs == 1) {
+  if (!w) {
+    /* only bundles */
+  } else if (jobs == 1) {
     worker_state ws = {e->parser, e->cursor, NULL};
     while ((wr = rl_walk_next(w, &we)) > 0) {
       job j;
@@ -1424,6 +1522,8 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
     pthread_cond_destroy(&p.budget.freed);
   }
   rl_walk_free(w);
+  if (wr >= 0 && bw) wr = scan_bundles(e, bw, &em);
+  rl_walk_free(bw);
   if (wr < 0) return wr;
   if ((rc = end_run(&em, sink, sum, t0)) < 0) return rc;
   /* The report is whole (the file is in it as skipped), but the run failed. */
@@ -1463,7 +1563,7 @@ int rl_engine_scan_fd(rl_engine *e, const char *path, int fd, int ignored, rl_si
   }
   emitter em = {sink, sum, e->cfg.fail_on, 0, {0}};
   if (!ignored) {
-    rl_file_result *r = new_result(path, rl_lang_for_path(path));
+    rl_file_result *r = rl_file_result_new(path, rl_lang_for_path(path));
     size_t head = b.len < 8192 ? b.len : 8192;
     if (r->lang == RL_LANG_NONE) mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
     else if (too_large) mark_skipped(e, r, RL_SKIP_TOO_LARGE, NULL);

@@ -52,6 +52,7 @@ typedef struct rl_engine_config {
   int unused_suppressions;
   int stats;                /* --stats: a note per parsed file with its analysis steps */
   unsigned long long debug_budget; /* ROOMLINT_DEBUG_BUDGET: fixed steps per file (0: the default) */
+  const char *const *bundles; /* --bundle DIR...: built JavaScript (bundle.h), NULL-terminated or NULL */
   int has_protect;                           /* -o names an existing file: its identity, */
   unsigned long long protect_dev, protect_ino; /* which the scan refuses to read */
 } rl_engine_config;

@@ -1,9 +1,11 @@
 #include "finding.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rule.h"
 #include "util.h"
 
 const char *rl_severity_name(rl_severity s) {
@@ -49,6 +51,17 @@ void rl_file_result_note(rl_file_result *r, rl_note_level level, const char *id,
   r->notes = n;
 }
 
+rl_file_result *rl_file_result_new(const char *path, rl_lang lang) {
+  rl_arena *a = rl_arena_new();
+  rl_file_result *r = rl_xcalloc(1, sizeof *r);
+  r->arena = a;
+  r->path = rl_arena_strdup(a, path);
+  r->lang = lang;
+  r->context = RL_CTX_UNKNOWN;
+  r->context_reason = "not scanned";
+  return r;
+}
+
 void rl_file_result_free(rl_file_result *r) {
   if (!r) return;
   rl_arena *a = r->arena;
@@ -62,6 +75,29 @@ static size_t utf8_len(const char *p, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (((unsigned char)p[i] & 0xC0) != 0x80) count++;
   return count;
+}
+
+uint64_t rl_finding_hash(const rl_finding *f, const char *path) {
+  uint64_t h = rl_hash64(f->rule->id, strlen(f->rule->id), 0);
+  h = rl_hash64(path, strlen(path), h);
+  for (const char *p = f->snippet; p && *p; p++) {
+    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') continue;
+    h = rl_hash64(p, 1, h);
+  }
+  return h;
+}
+
+void rl_findings_fingerprint(rl_finding *f, const uint64_t *hashes, size_t n) {
+  /* Identical findings ranked by a table, not by rehashing every earlier
+   * finding (quadratic in findings per file). */
+  unsigned *rank = rl_xcalloc(n ? n : 1, sizeof *rank);
+  rl_findings_rank(rank, hashes, n);
+  for (size_t i = 0; i < n; i++) {
+    unsigned occurrence = rank[i];
+    uint64_t h = rl_hash64(&occurrence, sizeof occurrence, hashes[i]);
+    snprintf(f[i].fingerprint, sizeof f[i].fingerprint, "%016llx", (unsigned long long)h);
+  }
+  free(rank);
 }
 
 char *rl_mask_secret(rl_arena *a, const char *p, size_t n) {

@@ -52,6 +52,10 @@ typedef struct rl_finding {
   char fingerprint[17];    /* 16 hex digits; survives edits elsewhere in the file */
   rl_suppress_kind suppressed;
   const char *justification; /* reason given in the suppression, or NULL */
+  /* A finding in built JavaScript that a source map placed in its original
+   * source (bundle.h): where it shows in the bundle. NULL otherwise. */
+  const char *bundle_path;
+  uint32_t bundle_line, bundle_col;
 } rl_finding;
 
 typedef enum rl_note_level { RL_NOTE_NOTE = 1, RL_NOTE_WARNING = 2, RL_NOTE_ERROR = 3 } rl_note_level;
@@ -79,8 +83,14 @@ typedef struct rl_file_result {
   int has_syntax_errors;
   int analysis_stopped; /* the work budget ran out: not fully checked */
   int suppression_errors; /* error notes about suppression comments: they fail the run */
+  int mapped;           /* findings source-mapped here from a bundle: not a file
+                           the walk found, so not counted as scanned */
   rl_arena *arena; /* owns everything above */
 } rl_file_result;
+
+/* A result for display path `path` (copied), with its own arena, context
+ * unknown. Caller frees with rl_file_result_free. */
+rl_file_result *rl_file_result_new(const char *path, rl_lang lang);
 
 /* Adds a tool notification about r's file (a skip, a parse problem, a limit
  * that cut the analysis short): id is a stable kind ("syntax-error",
@@ -99,6 +109,13 @@ void rl_file_result_free(rl_file_result *r);
  * their fingerprints. One pass over a hash table. Returns the number of
  * table slots it inspected (linear in n; the tests hold it to that). */
 size_t rl_findings_rank(unsigned *out, const uint64_t *hashes, size_t n);
+
+/* Whitespace-insensitive hash of a finding's rule, path and snippet: stable
+ * when lines are added above it or the file is edited elsewhere. */
+uint64_t rl_finding_hash(const rl_finding *f, const char *path);
+/* Writes f[i].fingerprint from hashes[i] (rl_finding_hash) and the order
+ * of occurrence that tells identical findings apart. */
+void rl_findings_fingerprint(rl_finding *f, const uint64_t *hashes, size_t n);
 
 /* Masks a secret for printing: first 4 characters, an ellipsis and the
  * length, e.g. "abcd…(172 chars)". Short secrets (< 8) show no characters. */

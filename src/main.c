@@ -48,6 +48,8 @@ typedef struct options {
   int lsp;                    /* `roomlint lsp`: serve the language server protocol */
   const char **paths;
   size_t npaths;
+  const char **bundles; /* --bundle DIR... */
+  size_t nbundles;
   const char **owned; /* copies that list entries point into */
   size_t nowned;
   /* with a config file: its lists merged with the command line's */
@@ -93,6 +95,9 @@ static void usage(FILE *out) {
         "Files:\n"
         "      --no-ignore          scan everything: no default ignored directories, no ignore files\n"
         "      --force-exclude      apply ignore files and the config's ignore: to named PATHs too\n"
+        "      --bundle DIR         scan built JavaScript in DIR for secrets, source-mapped to the\n"
+        "                           original files (repeatable; dist, build, web-build and\n"
+        "                           .next/static named as PATH are read so too)\n"
         "      --max-file-size N    skip files larger than N bytes (default 5242880; K and M suffixes)\n"
         "  -j, --jobs N             worker threads (default: number of online cores)\n"
         "      --no-prefilter       run every rule on every file (slower; for checking the prefilter)\n"
@@ -263,7 +268,7 @@ static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
     OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
-    OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS, OPT_FORCE_EXCLUDE, OPT_PRINT_CONFIG, OPT_STDIN
+    OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS, OPT_FORCE_EXCLUDE, OPT_PRINT_CONFIG, OPT_STDIN, OPT_BUNDLE
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -283,6 +288,7 @@ static void parse_args(int argc, char **argv, options *o) {
       {"force-exclude", no_argument, NULL, OPT_FORCE_EXCLUDE},
       {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
       {"stdin-filename", required_argument, NULL, OPT_STDIN},
+      {"bundle", required_argument, NULL, OPT_BUNDLE},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->format = "text";
@@ -316,6 +322,7 @@ static void parse_args(int argc, char **argv, options *o) {
       o->fail_on_set = 1;
       break;
     case OPT_RULES: push(&o->rule_dirs, &o->nrule_dirs, optarg); break;
+    case OPT_BUNDLE: push(&o->bundles, &o->nbundles, optarg); break;
     case OPT_ENABLE: push_list(o, &o->enable, &o->nenable, optarg); break;
     case OPT_DISABLE: push_list(o, &o->disable, &o->ndisable, optarg); break;
     case OPT_LIST: o->list_rules = 1; break;
@@ -361,7 +368,7 @@ static void parse_args(int argc, char **argv, options *o) {
     die_usage("%s takes no PATH (it reads %s)", o->lsp ? "roomlint lsp" : "--stdin-filename",
               o->lsp ? "documents from the editor" : "standard input");
   if (o->lsp && o->stdin_filename) die_usage("roomlint lsp reads documents from the editor, not --stdin-filename");
-  if (o->npaths == 0) push(&o->paths, &o->npaths, ".");
+  if (o->npaths == 0 && o->nbundles == 0) push(&o->paths, &o->npaths, ".");
 }
 
 static int list_rules(const rl_engine *e) {
@@ -526,6 +533,7 @@ int main(int argc, char **argv) {
   cfg.stats = o.stats;
   cfg.unused_suppressions = o.unused_suppressions;
   cfg.force_exclude = o.force_exclude;
+  cfg.bundles = o.bundles;
   cfg.debug_budget = debug_budget();
 
   rl_engine *e = NULL;
@@ -710,6 +718,7 @@ done:
   free(o.m_disable);
   free(o.paths);
   free(o.rule_dirs);
+  free(o.bundles);
   free(o.enable);
   free(o.disable);
   for (size_t i = 0; i < o.nowned; i++) free((char *)o.owned[i]);

@@ -1,13 +1,17 @@
 #include "parse.h"
 
 #include <pthread.h>
+#include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
 const TSLanguage *tree_sitter_javascript(void);
 const TSLanguage *tree_sitter_typescript(void);
 const TSLanguage *tree_sitter_tsx(void);
+const TSLanguage *tree_sitter_html(void);
 
 const TSLanguage *rl_parse_language(rl_lang lang) {
   switch (lang) {
@@ -87,7 +91,50 @@ void rl_parser_free(rl_parser *p) {
   free(p);
 }
 
-rl_tree *rl_parse(rl_parser *p, const rl_source *src) {
+/* Row and byte column of offset `to`, continuing a count that stood at *at
+ * (offsets only grow: one pass over the file for all ranges). */
+static TSPoint point_at(const char *b, uint32_t *at, TSPoint *pt, uint32_t to) {
+  for (; *at < to; (*at)++) {
+    if (b[*at] == '\n') {
+      pt->row++;
+      pt->column = 0;
+    } else {
+      pt->column++;
+    }
+  }
+  return *pt;
+}
+
+static TSTree *parse_string(rl_parser *p, const rl_source *src) {
+  TSTree *t = ts_parser_parse_string(p->ts, NULL, src->bytes, (uint32_t)src->len);
+  if (!t) {
+    ts_parser_reset(p->ts);
+    rl_error_set("parse timed out after %u s; not scanned", PARSE_TIMEOUT_MICROS / 1000000);
+  }
+  return t;
+}
+
+/* Restricts the next parse to ranges[0..n) of b (n == 0: the whole text). */
+static int include_ranges(rl_parser *p, const char *b, const rl_range *ranges, size_t n) {
+  if (n == 0) return ts_parser_set_included_ranges(p->ts, NULL, 0) ? 0 : RL_ERROR;
+  TSRange *tr = rl_xcalloc(n, sizeof *tr);
+  uint32_t at = 0;
+  TSPoint pt = {0, 0};
+  for (size_t i = 0; i < n; i++) {
+    tr[i].start_byte = ranges[i].start;
+    tr[i].start_point = point_at(b, &at, &pt, ranges[i].start);
+    tr[i].end_byte = ranges[i].end;
+    tr[i].end_point = point_at(b, &at, &pt, ranges[i].end);
+  }
+  int ok = ts_parser_set_included_ranges(p->ts, tr, (uint32_t)n);
+  free(tr);
+  if (!ok) rl_error_set("code ranges overlap or are out of order");
+  return ok ? 0 : RL_ERROR;
+}
+
+rl_tree *rl_parse(rl_parser *p, const rl_source *src) { return rl_parse_ranges(p, src, NULL, 0); }
+
+rl_tree *rl_parse_ranges(rl_parser *p, const rl_source *src, const rl_range *ranges, size_t nranges) {
   const TSLanguage *lang = rl_parse_language(src->lang);
   if (!lang) {
     rl_error_set("no grammar for %s", rl_lang_name(src->lang));
@@ -105,15 +152,173 @@ rl_tree *rl_parse(rl_parser *p, const rl_source *src) {
     rl_error_set("brackets nest more than %d levels deep; not parsed, so not scanned", MAX_NESTING);
     return NULL;
   }
-  TSTree *t = ts_parser_parse_string(p->ts, NULL, src->bytes, (uint32_t)src->len);
-  if (!t) {
-    ts_parser_reset(p->ts);
-    rl_error_set("parse timed out after %u s; not scanned", PARSE_TIMEOUT_MICROS / 1000000);
-    return NULL;
-  }
+  if (include_ranges(p, src->bytes, ranges, nranges) < 0) return NULL;
+  TSTree *t = parse_string(p, src);
+  if (nranges) include_ranges(p, src->bytes, NULL, 0);
+  if (!t) return NULL;
   rl_tree *tree = rl_xcalloc(1, sizeof *tree);
   tree->ts = t;
   return tree;
+}
+
+static int node_is(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
+
+/* The attributes of a start_tag node, into a growing array. */
+static size_t tag_attrs(TSNode tag, rl_html_attr **attrs, size_t *cap) {
+  size_t n = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(tag); i++) {
+    TSNode a = ts_node_named_child(tag, i);
+    if (!node_is(a, "attribute")) continue;
+    rl_html_attr at = {0};
+    for (uint32_t k = 0; k < ts_node_named_child_count(a); k++) {
+      TSNode c = ts_node_named_child(a, k);
+      if (node_is(c, "attribute_name")) {
+        at.name_start = ts_node_start_byte(c);
+        at.name_end = ts_node_end_byte(c);
+      } else if (node_is(c, "quoted_attribute_value")) {
+        at.value_start = ts_node_start_byte(c) + 1;
+        at.value_end = ts_node_end_byte(c) > at.value_start ? ts_node_end_byte(c) - 1 : at.value_start;
+      } else if (node_is(c, "attribute_value")) {
+        at.value_start = ts_node_start_byte(c);
+        at.value_end = ts_node_end_byte(c);
+      }
+    }
+    if (at.name_end == at.name_start) continue;
+    if (n == *cap) {
+      *cap = *cap ? *cap * 2 : 8;
+      *attrs = rl_xreallocarray(*attrs, *cap, sizeof **attrs);
+    }
+    (*attrs)[n++] = at;
+  }
+  return n;
+}
+
+static int name_is(const char *p, size_t n, const char *word) {
+  return n == strlen(word) && strncasecmp(p, word, n) == 0;
+}
+
+/* tree-sitter-html's scanner keeps its stack of open elements in the
+ * parser's 1,024-byte state (a byte per known tag, 2 + its name's length
+ * for any other): past that it loses track, and a <script> further in is
+ * no longer seen, silently. Markup whose open elements could need more than
+ * this is refused with a note instead. The count is an upper bound (every
+ * tag at 2 + name length); elements that close themselves implicitly in real
+ * pages (li, p, td, option, ...) and void ones are not counted. */
+#define HTML_STACK_BUDGET 1000
+/* (It also keeps the grammar far from the 0.20.7 runtime's heap corruption
+ * at 65,536 levels, which deeper markup meets as the JS grammars do.) */
+
+static uint32_t html_stack_cost(const char *b, size_t n, size_t from) {
+  static const char *const flat[] = {"area", "base",  "br",     "col", "embed", "hr", "img", "input", "link",
+                                     "meta", "param", "source", "track", "wbr", "li", "p",   "td",    "th",
+                                     "tr",   "dt",    "dd",     "option", "optgroup", NULL};
+  uint16_t cost[HTML_STACK_BUDGET];
+  uint32_t depth = 0, total = 0;
+  for (size_t i = from; i < n; i++) {
+    if (b[i] != '<' || i + 1 >= n) continue;
+    if (n - i >= 4 && memcmp(b + i, "<!--", 4) == 0) {
+      const char *e = memmem(b + i + 4, n - i - 4, "-->", 3);
+      if (!e) break;
+      i = (size_t)(e - b) + 2;
+      continue;
+    }
+    int end = b[i + 1] == '/';
+    size_t k = i + 1 + (size_t)end, name = k;
+    while (k < n && (isalnum((unsigned char)b[k]) || b[k] == '-' || b[k] == ':' || b[k] == '.' || b[k] == '_')) k++;
+    if (k == name) continue;
+    size_t nl = k - name;
+    /* to the tag's '>', past quoted attribute values */
+    char q = 0;
+    while (k < n && (q || b[k] != '>')) {
+      if (q && b[k] == q) q = 0;
+      else if (!q && (b[k] == '"' || b[k] == '\'')) q = b[k];
+      k++;
+    }
+    if (k >= n) break;
+    if (end) {
+      if (depth) total -= cost[--depth];
+    } else if (b[k - 1] != '/') {
+      int is_flat = 0;
+      for (size_t v = 0; flat[v] && !is_flat; v++) is_flat = name_is(b + name, nl, flat[v]);
+      if (!is_flat) {
+        uint32_t c = 2 + (uint32_t)(nl < 255 ? nl : 255);
+        if (total + c > HTML_STACK_BUDGET) return total + c;
+        cost[depth++] = (uint16_t)c;
+        total += c;
+      }
+      if (name_is(b + name, nl, "script") || name_is(b + name, nl, "style")) {
+        /* raw text to the first case-insensitive </script or </style */
+        size_t j = k + 1;
+        while (j + 2 + nl <= n && !(b[j] == '<' && b[j + 1] == '/' && strncasecmp(b + j + 2, b + name, nl) == 0)) j++;
+        k = j > k ? j - 1 : k;
+      }
+    }
+    i = k;
+  }
+  return total;
+}
+
+int rl_html_scripts(rl_parser *p, const char *bytes, size_t len, uint32_t from,
+                    int (*fn)(void *arg, const rl_html_script *s), void *arg) {
+  if (len > UINT32_MAX) {
+    rl_error_set("file too large to parse");
+    return RL_ERROR;
+  }
+  if (html_stack_cost(bytes, len, from) > HTML_STACK_BUDGET) {
+    rl_error_set("elements nest too deep for the HTML tokenizer to track (over %d bytes of open tags); "
+                 "its scripts were not scanned",
+                 HTML_STACK_BUDGET);
+    return RL_ERROR;
+  }
+  if (!ts_parser_set_language(p->ts, tree_sitter_html())) {
+    rl_error_set("HTML grammar ABI %u is not supported by this tree-sitter", ts_language_version(tree_sitter_html()));
+    return RL_ERROR;
+  }
+  rl_range whole = {from, (uint32_t)len};
+  if (from > 0 && include_ranges(p, bytes, &whole, 1) < 0) return RL_ERROR;
+  rl_source src = {0};
+  src.bytes = bytes;
+  src.len = len;
+  TSTree *t = parse_string(p, &src);
+  if (from > 0) include_ranges(p, bytes, NULL, 0);
+  if (!t) return RL_ERROR;
+  rl_html_attr *attrs = NULL;
+  size_t cap = 0;
+  /* Depth first with a cursor: no recursion, however deep the markup. */
+  TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(t));
+  int stop = 0;
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    int descend = 1;
+    if (node_is(n, "script_element")) {
+      descend = 0;
+      rl_html_script s = {ts_node_start_byte(n), 0, 0, NULL, 0};
+      int body = 0;
+      for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+        TSNode k = ts_node_named_child(n, i);
+        if (node_is(k, "start_tag")) {
+          s.nattrs = tag_attrs(k, &attrs, &cap);
+          s.attrs = attrs;
+        } else if (node_is(k, "raw_text")) {
+          s.start = ts_node_start_byte(k);
+          s.end = ts_node_end_byte(k);
+          body = s.end > s.start;
+        }
+      }
+      if (body && fn(arg, &s)) stop = 1;
+    } else if (node_is(n, "style_element") || node_is(n, "comment")) {
+      descend = 0;
+    }
+    if (stop) break;
+    if (descend && ts_tree_cursor_goto_first_child(&c)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&c))
+      if (!ts_tree_cursor_goto_parent(&c)) goto done;
+  }
+done:
+  ts_tree_cursor_delete(&c);
+  ts_tree_delete(t);
+  free(attrs);
+  return 0;
 }
 
 TSNode rl_tree_root(const rl_tree *t) { return ts_tree_root_node(t->ts); }

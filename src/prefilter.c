@@ -104,6 +104,8 @@ static int name_is_secret(const char *s, size_t n) {
   return may_name_credential(s, n) && rl_name_is_secret(s, n);
 }
 
+int rl_pf_name_is_secret(const char *s, size_t n) { return name_is_secret(s, n); }
+
 typedef struct name_visit {
   const rl_prefilter *pf;
   int (*fn)(size_t start, size_t end, void *arg);

@@ -49,6 +49,10 @@ int rl_pf_each_ident(const rl_prefilter *pf, int (*fn)(const char *text, size_t 
  * written: one spelled with escape sequences ('app\x53ecret') is not seen. */
 int rl_pf_secret_name(rl_prefilter *pf);
 
+/* rl_name_is_secret (and .roomlint.yml's secret-names), with a cheap test
+ * first that turns most names down without splitting them into words. */
+int rl_pf_name_is_secret(const char *s, size_t n);
+
 /* Calls fn(start, end, arg) for every secret-named identifier run and every
  * secret-named quoted text (start and end then take in the quotes), in no
  * promised order; stops and returns 1 as soon as fn returns 1. The

@@ -24,8 +24,8 @@
 typedef struct hfinding {
   const rl_rule *rule;
   rl_severity severity;
-  char *message, *snippet, *justification;
-  uint32_t start_line, start_col, end_line, end_col, snippet_col;
+  char *message, *snippet, *justification, *bundle_path;
+  uint32_t start_line, start_col, end_line, end_col, snippet_col, bundle_line, bundle_col;
   rl_suppress_kind suppressed;
 } hfinding;
 
@@ -128,6 +128,9 @@ static int html_file(rl_sink *s, const rl_file_result *r) {
     d->message = dup_or_null(src->message);
     d->snippet = dup_or_null(src->snippet);
     d->justification = dup_or_null(src->justification);
+    d->bundle_path = dup_or_null(src->bundle_path);
+    d->bundle_line = src->bundle_line;
+    d->bundle_col = src->bundle_col;
     d->start_line = src->start_line;
     d->start_col = src->start_col;
     d->end_line = src->end_line;
@@ -702,6 +705,11 @@ static void finding_html(rl_buf *b, const hfile *f, const hfinding *d, int doten
   }
   rl_buf_puts(b, "</div>\n");
   snippet(b, d, dotenv);
+  if (d->bundle_path) {
+    rl_buf_puts(b, "<div class=\"why\">Built into ");
+    esc(b, d->bundle_path);
+    rl_buf_printf(b, ":%u:%u</div>\n", (unsigned)d->bundle_line, (unsigned)d->bundle_col);
+  }
   if (d->suppressed) {
     rl_buf_printf(b, "<div class=\"why\">Suppressed (%s)%s",
                   d->suppressed == RL_SUPPRESS_EXTERNAL ? "external" : "in source", d->justification ? ": " : "");
@@ -843,6 +851,7 @@ static void html_sink_free(rl_sink *s) {
       free(f->f[k].message);
       free(f->f[k].snippet);
       free(f->f[k].justification);
+      free(f->f[k].bundle_path);
     }
     free(f->f);
     free(f->path);

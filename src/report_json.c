@@ -82,6 +82,14 @@ static json_t *finding_object(const rl_file_result *r, const rl_finding *fd) {
   rl_report__put(o, "endColumn", count(fd->end_col));
   rl_report__put(o, "snippet", rl_report__jstr(fd->snippet));
   rl_report__put(o, "fingerprint", rl_report__jstr(fd->fingerprint));
+  if (fd->bundle_path) {
+    /* a source-mapped finding of a built bundle: where it ships */
+    json_t *b = rl_report__object();
+    rl_report__put(b, "path", rl_report__jstr(fd->bundle_path));
+    rl_report__put(b, "line", count(fd->bundle_line));
+    rl_report__put(b, "column", count(fd->bundle_col));
+    rl_report__put(o, "bundle", b);
+  }
   if (fd->suppressed == RL_SUPPRESS_NONE) {
     rl_report__put(o, "suppressed", json_null());
   } else {

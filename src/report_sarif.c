@@ -343,6 +343,22 @@ static json_t *finding_result(const sarif_sink *ss, const rl_file_result *r, con
   json_t *locs = rl_report__array();
   rl_report__push(locs, loc);
   rl_report__put(res, "locations", locs);
+  if (f->bundle_path) {
+    /* a source-mapped finding of a built bundle: the bundle is where it ships */
+    json_t *bregion = rl_report__object();
+    rl_report__put(bregion, "startLine", count(f->bundle_line ? f->bundle_line : 1));
+    rl_report__put(bregion, "startColumn", count(f->bundle_col ? f->bundle_col : 1));
+    json_t *bphys = rl_report__object();
+    rl_report__put(bphys, "artifactLocation", artifact_location(ss, f->bundle_path));
+    rl_report__put(bphys, "region", bregion);
+    json_t *rel = rl_report__object();
+    rl_report__put(rel, "id", json_integer(1));
+    rl_report__put(rel, "physicalLocation", bphys);
+    rl_report__put(rel, "message", text_object("The built bundle that ships it."));
+    json_t *rels = rl_report__array();
+    rl_report__push(rels, rel);
+    rl_report__put(res, "relatedLocations", rels);
+  }
 
   json_t *fps = rl_report__object();
   rl_report__put(fps, FINGERPRINT_KEY, rl_report__jstr(f->fingerprint));

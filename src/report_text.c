@@ -241,6 +241,11 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
     format_loc(loc, sizeof loc, f->start_line, f->start_col);
     print_item(t, width, loc, f->severity, f->message, f->rule ? f->rule->id : NULL);
     print_snippet(t, f);
+    if (f->bundle_path) {
+      fputs("    built into ", t->out);
+      put_safe_str(t, f->bundle_path);
+      fprintf(t->out, ":%u:%u\n", (unsigned)f->bundle_line, (unsigned)f->bundle_col);
+    }
   }
   for (size_t i = 0; i < r->nnotes; i++) {
     const rl_notification *n = &r->notes[i];

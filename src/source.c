@@ -21,9 +21,12 @@ rl_lang rl_lang_for_path(const char *path) {
   const char *base = base_name(path);
   size_t n = strlen(base);
   if (strcmp(base, ".env") == 0 || strncmp(base, ".env.", 5) == 0) return RL_LANG_DOTENV;
+  if (strcmp(base, "app.json") == 0 || strcmp(base, "app.config.json") == 0) return RL_LANG_JSON;
   static const struct { const char *ext; rl_lang lang; } exts[] = {
       {".js", RL_LANG_JS},  {".jsx", RL_LANG_JS},  {".mjs", RL_LANG_JS},  {".cjs", RL_LANG_JS},
       {".ts", RL_LANG_TS},  {".mts", RL_LANG_TS},  {".cts", RL_LANG_TS},  {".tsx", RL_LANG_TSX},
+      {".html", RL_LANG_HTML}, {".htm", RL_LANG_HTML}, {".vue", RL_LANG_HTML}, {".svelte", RL_LANG_HTML},
+      {".astro", RL_LANG_HTML},
   };
   for (size_t i = 0; i < RL_ARRAY_LEN(exts); i++) {
     /* A bare ".js" is a hidden file, not a JavaScript file with an empty name. */
@@ -38,6 +41,8 @@ const char *rl_lang_name(rl_lang lang) {
   case RL_LANG_TS: return "typescript";
   case RL_LANG_TSX: return "tsx";
   case RL_LANG_DOTENV: return "dotenv";
+  case RL_LANG_HTML: return "html";
+  case RL_LANG_JSON: return "json";
   default: return "none";
   }
 }

@@ -14,6 +14,9 @@ typedef enum rl_lang {
   RL_LANG_TS,     /* .ts .mts .cts */
   RL_LANG_TSX,    /* .tsx */
   RL_LANG_DOTENV, /* .env, .env.* */
+  RL_LANG_HTML,   /* .html .htm .vue .svelte .astro: their <script> blocks are
+                     scanned as JS/TS (markup.h); no rule targets it itself */
+  RL_LANG_JSON,   /* Expo's app.json / app.config.json: its `extra` ships in the app */
   RL_LANG__COUNT
 } rl_lang;
 

@@ -19,6 +19,14 @@ produce demo-app fixtures/demo-app
 produce demo-app-baselined --baseline "$TMP/sarif/demo-app.sarif" fixtures/demo-app
 produce demo-app-with-pack --rules rules/examples fixtures/demo-app
 [ ! -d fixtures/fixed-app ] || produce fixed-app fixtures/fixed-app
+# a built bundle whose finding a source map places in its source: the
+# bundle goes in relatedLocations
+mkdir -p "$TMP/app/dist" "$TMP/app/src"
+printf "export const cfg = { appSecret: 'Zr4Kd9Lq2Wm7Xs5Bt8Nv3Hc6Gf1Jp0Ye' };\n" >"$TMP/app/src/app.js"
+printf 'var a={appSecret:"Zr4Kd9Lq2Wm7Xs5Bt8Nv3Hc6Gf1Jp0Ye"};\n//# sourceMappingURL=app.js.map\n' >"$TMP/app/dist/app.js"
+printf '{"version":3,"sources":["../src/app.js"],"names":[],"mappings":"AAAA,MAAoB,WAAU,WAAA"}' >"$TMP/app/dist/app.js.map"
+(cd "$TMP/app" && "$RL" -f sarif --fail-on none --no-config -o "$TMP/sarif/bundle.sarif" dist)
+grep -q relatedLocations "$TMP/sarif/bundle.sarif" && ok "the bundle SARIF has a related location" || not_ok "no relatedLocations in the bundle SARIF"
 for d in fixtures/rules/*/; do
   produce "rule-$(basename "$d")" "$d"
 done
