@@ -63,4 +63,10 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
 rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path,
                                       const char *bytes, size_t len);
 
+/* Gives back what rl_engine_scan_buffer keeps between calls (the parser's
+ * and the query cursor's pools, this thread's regex scratch); the next call
+ * builds them afresh. A fuzzer calls it after each input so that every
+ * execution frees what it allocated, and libFuzzer needs no leak re-run. */
+void rl_engine_scan_buffer_trim(rl_engine *e);
+
 #endif
