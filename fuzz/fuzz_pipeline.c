@@ -196,5 +196,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rl_run_info run = found_run(&runs[which], r);
   check_reports(&run, r);
   rl_file_result_free(r);
+  rl_engine_scan_buffer_trim(e);
   return 0;
 }
