@@ -971,7 +971,10 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   if (parsing) {
     budget_take(ws->budget, len);
     tree = rl_parse(ws->parser, &ctx.src);
-    if (!tree) {
+    if (!tree && rl_parser_timed_out(ws->parser)) {
+      r->analysis_stopped = 1; /* counted and listed with the files not fully checked */
+      rl_file_result_note(r, RL_NOTE_WARNING, "parse-stopped", 0, 0, "%s: %s", r->path, rl_error_last());
+    } else if (!tree) {
       rl_file_result_note(r, RL_NOTE_WARNING, "parse-failed", 0, 0, "%s could not be parsed: %s", r->path,
                           rl_error_last());
     } else {

@@ -26,14 +26,28 @@ const TSLanguage *rl_parse_language(rl_lang lang) {
  * margin below 65 536 covers brackets the cheap lexer below miscounts
  * (inside regular expressions or template substitutions). */
 #define MAX_NESTING 30000
-/* A last resort against any other pathological parse: a file that takes
- * longer is reported, not scanned (the guard above keeps the known cases
- * far below it, so runs stay deterministic). */
-#define PARSE_TIMEOUT_MICROS (60u * 1000 * 1000)
+/* tree-sitter's error recovery does not finish on some small inputs (the
+ * fuzzer found 39 bytes of TSX: fuzz/corpus/pipeline/regress-tsx-parse-hang),
+ * so every parse has a time limit scaled to the file: a floor, plus time per
+ * byte far above what a valid or broken file of that size needs (about
+ * 0.1 s per MB valid, 0.3 s per MB of garbage, on the 2-core development
+ * machine), capped at a minute: 0.5 s for a small file, 11 s at the 5 MiB
+ * default size limit. A file that reaches it is reported as not
+ * checked and the scan goes on. */
+#define PARSE_TIMEOUT_FLOOR_MICROS (500u * 1000)
+#define PARSE_TIMEOUT_MICROS_PER_BYTE 2u
+#define PARSE_TIMEOUT_MAX_MICROS (60u * 1000 * 1000)
 
 struct rl_parser {
   TSParser *ts;
+  uint64_t last_limit; /* the time limit of the last parse, microseconds */
+  int timed_out;       /* the last parse stopped at it */
 };
+
+static uint64_t parse_time_limit(size_t len) {
+  uint64_t t = PARSE_TIMEOUT_FLOOR_MICROS + (uint64_t)len * PARSE_TIMEOUT_MICROS_PER_BYTE;
+  return t < PARSE_TIMEOUT_MAX_MICROS ? t : PARSE_TIMEOUT_MAX_MICROS;
+}
 
 /* The deepest nesting of ( [ { outside comments and string literals.
  * Linear, no recursion; stops counting once past limit. */
@@ -77,9 +91,10 @@ rl_parser *rl_parser_new(void) {
   rl_parser *p = rl_xcalloc(1, sizeof *p);
   p->ts = ts_parser_new();
   if (!p->ts) rl_oom();
-  ts_parser_set_timeout_micros(p->ts, PARSE_TIMEOUT_MICROS);
   return p;
 }
+
+int rl_parser_timed_out(const rl_parser *p) { return p->timed_out; }
 
 void rl_parser_free(rl_parser *p) {
   if (!p) return;
@@ -88,6 +103,7 @@ void rl_parser_free(rl_parser *p) {
 }
 
 rl_tree *rl_parse(rl_parser *p, const rl_source *src) {
+  p->timed_out = 0;
   const TSLanguage *lang = rl_parse_language(src->lang);
   if (!lang) {
     rl_error_set("no grammar for %s", rl_lang_name(src->lang));
@@ -105,10 +121,15 @@ rl_tree *rl_parse(rl_parser *p, const rl_source *src) {
     rl_error_set("brackets nest more than %d levels deep; not parsed, so not scanned", MAX_NESTING);
     return NULL;
   }
+  p->last_limit = parse_time_limit(src->len);
+  ts_parser_set_timeout_micros(p->ts, p->last_limit);
   TSTree *t = ts_parser_parse_string(p->ts, NULL, src->bytes, (uint32_t)src->len);
   if (!t) {
     ts_parser_reset(p->ts);
-    rl_error_set("parse timed out after %u s; not scanned", PARSE_TIMEOUT_MICROS / 1000000);
+    p->timed_out = 1;
+    rl_error_set("parse stopped after %.1f s, the limit for a file of %zu bytes (tree-sitter's error recovery "
+                 "did not finish): not checked",
+                 (double)p->last_limit / 1e6, src->len);
     return NULL;
   }
   rl_tree *tree = rl_xcalloc(1, sizeof *tree);
