@@ -123,19 +123,15 @@ static void parse__valid_100000_deep_parses(void **state) {
   rl_arena *a = rl_arena_new();
   rl_parser *p = rl_parser_new();
   rl_source src;
-  static const char opens[] = "[({", closes[] = "])}";
-  static const char *const middles[] = {"1", "1", "a: 1"};
+  /* [[...1...]], ((...1...)), {a:{a:...1...}} */
+  static const char *const opens[] = {"[", "(", "{a:"}, *const closes[] = {"]", ")", "}"};
   for (size_t i = 0; i < 3; i++) {
-    char *code = nested(i == 2 ? "x = ({a: " : "x = ", opens[i], middles[i], closes[i], 100000);
-    if (i == 2) { /* {a: {a: ... {a: 1} ... }} */
-      rl_buf b = {0};
-      rl_buf_puts(&b, "x = ");
-      for (int k = 0; k < 100000; k++) rl_buf_puts(&b, k % 100 == 99 ? "{a:\n" : "{a:");
-      rl_buf_puts(&b, "1");
-      for (int k = 0; k < 100000; k++) rl_buf_puts(&b, k % 100 == 99 ? "}\n" : "}");
-      free(code);
-      code = rl_buf_detach(&b);
-    }
+    rl_buf b = {0};
+    rl_buf_puts(&b, "x = ");
+    for (int k = 0; k < 100000; k++) rl_buf_printf(&b, "%s%s", opens[i], k % 100 == 99 ? "\n" : "");
+    rl_buf_puts(&b, "1");
+    for (int k = 0; k < 100000; k++) rl_buf_printf(&b, "%s%s", closes[i], k % 100 == 99 ? "\n" : "");
+    char *code = rl_buf_detach(&b);
     rl_tree *t = parse(p, a, code, &src);
     assert_non_null(t);
     assert_false(ts_node_has_error(rl_tree_root(t)));
