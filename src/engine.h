@@ -41,8 +41,8 @@ typedef struct rl_engine_config {
 
 typedef struct rl_engine rl_engine;
 
-/* Loads and compiles the rules. On failure (unknown rule id, broken rule
- * pack) returns a negative code with rl_error_last() naming file, line and
+/* Loads the rules (their queries are compiled on first use, per
+ * language). On failure (unknown rule id, broken rule pack) returns a negative code with rl_error_last() naming file, line and
  * the problem. Caller frees with rl_engine_free. */
 int rl_engine_new(rl_engine **out, const rl_engine_config *cfg);
 void rl_engine_free(rl_engine *e);
