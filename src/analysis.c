@@ -75,6 +75,8 @@ struct rl_jsfile {
    * limit. Once steps pass the budget, walks stop and parents are null. */
   uint64_t steps, budget;
   int exhausted;
+  struct answer *answers; /* see "answers, once per node" */
+  size_t nanswers, answers_cap;
 };
 
 /* The file being analysed on this thread: rl_js_walk and rl_js_parent take
@@ -1098,12 +1100,80 @@ TSNode rl_js_call_arg(TSNode call, uint32_t i) {
   return r;
 }
 
+/* ---- answers, once per node ----------------------------------------------------- */
+
+/* What rl_js_resolve, rl_js_eval_number and rl_js_eval_string said about a
+ * node, kept for the file: every rule that asks about a node again (and
+ * several do, about the same call or chain) gets the answer without a second
+ * walk, so each node is resolved or folded once per file. Each question
+ * starts afresh at its node (no hops spent), so the answer depends on the
+ * node alone. Open addressing on the node's id and start byte. */
+enum { ASK_RESOLVE = 1, ASK_NUMBER, ASK_STRING };
+
+typedef struct answer {
+  const void *id; /* NULL: empty slot */
+  uint32_t start;
+  int kind;
+  int ok;
+  double num;
+  const char *s;
+  size_t len;
+} answer;
+
+static size_t answer_hash(const void *id, uint32_t start, int kind) {
+  uint64_t h = (uint64_t)(uintptr_t)id * 0x9E3779B97F4A7C15ull ^ ((uint64_t)start << 3 | (uint64_t)kind);
+  return (size_t)(h ^ h >> 29);
+}
+
+static answer *answer_slot(answer *tab, size_t cap, const void *id, uint32_t start, int kind) {
+  size_t i = answer_hash(id, start, kind) & (cap - 1);
+  while (tab[i].id && !(tab[i].id == id && tab[i].start == start && tab[i].kind == kind)) i = (i + 1) & (cap - 1);
+  return &tab[i];
+}
+
+/* The stored answer about n, or NULL. */
+static const answer *answer_find(const rl_jsfile *jf, TSNode n, int kind) {
+  if (!jf->answers_cap) return NULL;
+  const answer *a = answer_slot(jf->answers, jf->answers_cap, n.id, ts_node_start_byte(n), kind);
+  return a->id ? a : NULL;
+}
+
+static void answer_keep(rl_jsfile *jf, TSNode n, int kind, const answer *value) {
+  if (2 * (jf->nanswers + 1) > jf->answers_cap) {
+    size_t cap = jf->answers_cap ? 2 * jf->answers_cap : 64;
+    answer *tab = rl_arena_calloc(jf->arena, cap, sizeof *tab);
+    for (size_t i = 0; i < jf->answers_cap; i++)
+      if (jf->answers[i].id)
+        *answer_slot(tab, cap, jf->answers[i].id, jf->answers[i].start, jf->answers[i].kind) = jf->answers[i];
+    jf->answers = tab;
+    jf->answers_cap = cap;
+  }
+  answer *a = answer_slot(jf->answers, jf->answers_cap, n.id, ts_node_start_byte(n), kind);
+  *a = *value;
+  a->id = n.id;
+  a->start = ts_node_start_byte(n);
+  a->kind = kind;
+  jf->nanswers++;
+}
+
 /* ---- names ---------------------------------------------------------------------- */
 
 /* Canonical name (see analysis.h). Walks a member chain from the outside in,
  * collecting property names, and follows imports, requires, const aliases
  * and destructuring at its base, at most MAX_HOPS times. */
+static const char *resolve(rl_jsfile *jf, TSNode expr);
+
 const char *rl_js_resolve(rl_jsfile *jf, TSNode expr) {
+  if (ts_node_is_null(expr)) return resolve(jf, expr);
+  const answer *known = answer_find(jf, expr, ASK_RESOLVE);
+  if (known) return known->s;
+  answer a = {0};
+  a.s = resolve(jf, expr);
+  answer_keep(jf, expr, ASK_RESOLVE, &a);
+  return a.s;
+}
+
+static const char *resolve(rl_jsfile *jf, TSNode expr) {
   const char *segs[RESOLVE_MAX_SEGS]; /* outermost first */
   size_t seglens[RESOLVE_MAX_SEGS];
   size_t nsegs = 0;
@@ -1503,16 +1573,42 @@ cleanup:
   return ok;
 }
 
+/* ev_run once per node and mode (see "answers, once per node"). */
+static int ev_answer(rl_jsfile *jf, TSNode expr, int strings, ev_val *out) {
+  if (ts_node_is_null(expr)) return ev_run(jf, expr, strings, out);
+  int kind = strings ? ASK_STRING : ASK_NUMBER;
+  const answer *known = answer_find(jf, expr, kind);
+  answer a = {0};
+  if (known) {
+    a = *known;
+  } else {
+    ev_val v;
+    a.ok = ev_run(jf, expr, strings, &v);
+    if (a.ok) {
+      a.num = v.num;
+      a.s = v.s;
+      a.len = v.len;
+    }
+    answer_keep(jf, expr, kind, &a);
+  }
+  if (!a.ok) return 0;
+  memset(out, 0, sizeof *out);
+  out->num = a.num;
+  out->s = a.s;
+  out->len = a.len;
+  return 1;
+}
+
 int rl_js_eval_number(rl_jsfile *jf, TSNode expr, double *out) {
   ev_val v;
-  if (!ev_run(jf, expr, 0, &v)) return 0;
+  if (!ev_answer(jf, expr, 0, &v)) return 0;
   *out = v.num;
   return 1;
 }
 
 int rl_js_eval_string(rl_jsfile *jf, TSNode expr, const char **out, size_t *len) {
   ev_val v;
-  if (!ev_run(jf, expr, 1, &v)) return 0;
+  if (!ev_answer(jf, expr, 1, &v)) return 0;
   *out = v.s;
   *len = v.len;
   return 1;

@@ -48,13 +48,22 @@
 
 /* ---- compiled rules ---------------------------------------------------------- */
 
-/* Patterns of every enabled rule for one language, compiled as one query so a
- * file is traversed once; pattern_rule maps a pattern back to its rule. */
-typedef struct lang_query {
+/* Each rule's query for each language, compiled the first time a file needs
+ * it (the prefilter let the rule through on a file of that language) and
+ * kept for the engine's life. Compiling every rule for every language up
+ * front was nearly all of a one-file scan's time (tree-sitter analyses each
+ * query against the whole grammar); most runs need a few. Workers share the
+ * cache under one lock; a query, once compiled, is read-only. */
+typedef struct rule_query {
   rl_query *query;
-  uint32_t *pattern_rule;  /* rule index per pattern */
-  uint32_t *pattern_local; /* pattern index within the rule's own query */
-} lang_query;
+  int state;   /* 0: not yet compiled, 1: compiled, -1: does not compile */
+  char *error; /* state -1: why */
+} rule_query;
+
+typedef struct query_cache {
+  pthread_mutex_t mu;
+  rule_query *q; /* [rule * RL_LANG__COUNT + lang] */
+} query_cache;
 
 struct rl_engine {
   rl_engine_config cfg;
@@ -65,7 +74,7 @@ struct rl_engine {
   rl_overrides *overrides; /* per-path ones, or NULL */
   rl_rulepack **packs;
   size_t npacks;
-  lang_query langs[RL_LANG__COUNT];
+  query_cache *queries;
   rl_pkgcache *pkg;
   /* scratch for single-threaded use (rl_engine_scan_buffer, -j1) */
   rl_parser *parser;
@@ -89,59 +98,36 @@ static ssize_t rule_index(const rl_engine *e, const char *id) {
   return -1;
 }
 
-static int compile_language(rl_engine *e, rl_lang lang) {
-  rl_buf src = {0};
-  size_t n = 0;
-  uint32_t *starts = rl_xcalloc(e->nrules + 1, sizeof *starts);
-  uint32_t *owners = rl_xcalloc(e->nrules + 1, sizeof *owners);
-  int rc = 0;
-  for (size_t i = 0; i < e->nrules; i++) {
-    const rl_rule *r = e->rules[i];
-    if (!e->enabled[i] || !r->query || !(r->langs & RL_LANG_BIT(lang))) continue;
-    starts[n] = (uint32_t)src.len;
-    owners[n++] = (uint32_t)i;
-    rl_buf_puts(&src, r->query);
-    rl_buf_putc(&src, '\n');
-  }
-  if (n == 0) goto cleanup;
-  rc = rl_query_new(&e->langs[lang].query, lang, src.ptr, (uint32_t)src.len);
-  if (rc < 0) {
-    /* Name the rule at fault: compile each on its own. */
-    for (size_t k = 0; k < n; k++) {
-      const rl_rule *r = e->rules[owners[k]];
-      rl_query *q = NULL;
-      if (rl_query_new(&q, lang, r->query, (uint32_t)strlen(r->query)) < 0) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", rl_error_last());
-        rl_error_set("rule %s: query does not compile for %s: %s", r->id, rl_lang_name(lang), msg);
-        break;
-      }
-      rl_query_free(q);
-    }
-    goto cleanup;
-  }
-  {
-    lang_query *lq = &e->langs[lang];
-    uint32_t np = rl_query_pattern_count(lq->query);
-    lq->pattern_rule = rl_xcalloc(np ? np : 1, sizeof *lq->pattern_rule);
-    lq->pattern_local = rl_xcalloc(np ? np : 1, sizeof *lq->pattern_local);
-    size_t k = 0;
-    uint32_t local = 0;
-    for (uint32_t p = 0; p < np; p++) {
-      uint32_t at = rl_query_pattern_start(lq->query, p);
-      while (k + 1 < n && starts[k + 1] <= at) {
-        k++;
-        local = 0;
-      }
-      lq->pattern_rule[p] = owners[k];
-      lq->pattern_local[p] = local++;
+/* Rule ri's compiled query for lang, compiling it on first use; NULL when
+ * it does not compile (*why says so; built-in queries always do, a test
+ * checks, and packs are checked when loaded). Borrowed, engine lifetime. */
+static const rl_query *rule_query_get(const rl_engine *e, size_t ri, rl_lang lang, const char **why) {
+  query_cache *qc = e->queries;
+  rule_query *rq = &qc->q[ri * RL_LANG__COUNT + (size_t)lang];
+  pthread_mutex_lock(&qc->mu);
+  if (rq->state == 0) {
+    const char *src = e->rules[ri]->query;
+    if (rl_query_new(&rq->query, lang, src, (uint32_t)strlen(src)) == 0) {
+      rq->state = 1;
+    } else {
+      rq->state = -1;
+      rq->error = rl_xstrdup(rl_error_last());
     }
   }
-cleanup:
-  free(starts);
-  free(owners);
-  rl_buf_free(&src);
-  return rc;
+  pthread_mutex_unlock(&qc->mu);
+  *why = rq->error;
+  return rq->query;
+}
+
+static void query_cache_free(query_cache *qc, size_t nrules) {
+  if (!qc) return;
+  for (size_t i = 0; qc->q && i < nrules * RL_LANG__COUNT; i++) {
+    rl_query_free(qc->q[i].query);
+    free(qc->q[i].error);
+  }
+  free(qc->q);
+  pthread_mutex_destroy(&qc->mu);
+  free(qc);
 }
 
 static int set_enabled(rl_engine *e, const char *const *ids, unsigned char value) {
@@ -213,11 +199,10 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
     }
   }
   if (cfg->noverrides) e->overrides = rl_overrides_new(cfg->overrides, cfg->noverrides, cfg->extra_base);
-  for (int l = RL_LANG_JS; l <= RL_LANG_TSX; l++)
-    if ((rc = compile_language(e, (rl_lang)l)) < 0) goto fail;
+  e->queries = rl_xcalloc(1, sizeof *e->queries);
+  pthread_mutex_init(&e->queries->mu, NULL);
+  e->queries->q = rl_xcalloc(e->nrules ? e->nrules * RL_LANG__COUNT : 1, sizeof *e->queries->q);
   e->pkg = rl_pkgcache_new();
-  e->parser = rl_parser_new();
-  e->cursor = ts_query_cursor_new();
   *out = e;
   return 0;
 fail:
@@ -227,11 +212,7 @@ fail:
 
 void rl_engine_free(rl_engine *e) {
   if (!e) return;
-  for (int l = 0; l < RL_LANG__COUNT; l++) {
-    rl_query_free(e->langs[l].query);
-    free(e->langs[l].pattern_rule);
-    free(e->langs[l].pattern_local);
-  }
+  query_cache_free(e->queries, e->nrules);
   for (size_t i = 0; i < e->npacks; i++) rl_rulepack_free(e->packs[i]);
   free(e->packs);
   free(e->rules);
@@ -698,18 +679,16 @@ static void mark_secret_captures(rl_ctx *ctx, const rl_rule *r, const rl_match *
 
 typedef struct match_data {
   rl_ctx *ctx;
-  const lang_query *lq;
-  const unsigned char *active;
+  const rl_rule *rule;
+  const rl_query *query;
 } match_data;
 
 static int on_query_match(void *data, const TSQueryMatch *tm) {
   match_data *md = data;
-  uint32_t ri = md->lq->pattern_rule[tm->pattern_index];
-  if (!md->active[ri]) return 0;
   rl_ctx *ctx = md->ctx;
   if (ctx->js && rl_jsfile_step(ctx->js, 1)) return 1; /* budget spent: stop the query */
-  const rl_rule *r = ctx->engine->rules[ri];
-  rl_match m = {tm->captures, tm->capture_count, rl_query_ts(md->lq->query), md->lq->pattern_local[tm->pattern_index]};
+  const rl_rule *r = md->rule;
+  rl_match m = {tm->captures, tm->capture_count, rl_query_ts(md->query), tm->pattern_index};
   ctx->rule = r;
   if (r->on_match) {
     r->on_match(ctx, &m);
@@ -734,52 +713,76 @@ static int on_query_match(void *data, const TSQueryMatch *tm) {
   return 0;
 }
 
-/* Runs the rule queries over the file: on the whole tree, or, when it nests
- * deeper than QUERY_MAX_DEPTH, on each largest subtree no higher than that
- * (with a note). Each node queried and each match is a step. What the runs
- * could not do (tree-sitter's match limit, a PCRE2 limit) becomes a warning. */
+/* What the query runs of one file could not do, gathered for its notes. */
+typedef struct query_trouble {
+  const rl_rule *match_limited; /* the first rule whose run hit the match limit */
+  uint32_t match_limit;
+  rl_query_stats regex;         /* regex_limited summed; the first one's place */
+  const rl_rule *regex_rule;
+} query_trouble;
+
+static void gather_stats(query_trouble *qt, const rl_query_stats *one, const rl_rule *rule, const rl_query *q) {
+  if (one->match_limit_exceeded && !qt->match_limited) {
+    qt->match_limited = rule;
+    qt->match_limit = rl_query_match_limit(q);
+  }
+  if (one->regex_limited && !qt->regex.regex_limited) {
+    qt->regex.regex_limited_pattern = one->regex_limited_pattern;
+    qt->regex.regex_limited_byte = one->regex_limited_byte;
+    qt->regex_rule = rule;
+  }
+  qt->regex.regex_limited += one->regex_limited;
+}
+
+/* Runs the queries of the active rules over the file, one rule at a time
+ * (each compiled on first use): on the whole tree, or, when it nests deeper
+ * than QUERY_MAX_DEPTH, on each largest subtree no higher than that (with a
+ * note). Each node a query visits and each match is a step. What the runs
+ * could not do (tree-sitter's match limit, a PCRE2 limit, a query that does
+ * not compile) becomes a warning. */
 static void run_queries(rl_ctx *ctx, rl_file_result *r, TSQueryCursor *cursor, const unsigned char *active, rl_jsfile *jf) {
   const rl_engine *e = ctx->engine;
-  match_data md = {ctx, &e->langs[ctx->src.lang], active};
-  const rl_query *q = e->langs[ctx->src.lang].query;
-  rl_query_stats st = {0};
+  query_trouble qt = {0};
   uint32_t depth = rl_jsfile_max_depth(jf);
-  if (depth <= QUERY_MAX_DEPTH) {
-    rl_jsfile_step(jf, rl_jsfile_node_count(jf));
-    rl_query_run(&st, q, cursor, ctx->root, ctx->src.bytes, (uint32_t)ctx->src.len, on_query_match, &md);
-  } else {
-    TSNode *roots;
-    size_t covered, n = rl_jsfile_shallow_roots(jf, QUERY_MAX_DEPTH, &roots, &covered);
+  TSNode *roots = &ctx->root;
+  size_t nroots = 1, covered = rl_jsfile_node_count(jf);
+  if (depth > QUERY_MAX_DEPTH) nroots = rl_jsfile_shallow_roots(jf, QUERY_MAX_DEPTH, &roots, &covered);
+  for (size_t ri = 0; ri < e->nrules && !rl_jsfile_exhausted(jf); ri++) {
+    const rl_rule *rule = e->rules[ri];
+    if (!active[ri] || !rule->query) continue;
+    const char *why = NULL;
+    const rl_query *q = rule_query_get(e, ri, ctx->src.lang, &why);
+    if (!q) {
+      rl_file_result_note(r, RL_NOTE_WARNING, "rule-query-failed", 0, 0,
+                          "%s: rule %s did not run: its query does not compile for %s: %s", r->path, rule->id,
+                          rl_lang_name(ctx->src.lang), why ? why : "unknown error");
+      continue;
+    }
+    match_data md = {ctx, rule, q};
     rl_jsfile_step(jf, covered);
-    for (size_t i = 0; i < n && !rl_jsfile_exhausted(jf); i++) {
+    for (size_t i = 0; i < nroots && !rl_jsfile_exhausted(jf); i++) {
       rl_query_stats one;
       rl_query_run(&one, q, cursor, roots[i], ctx->src.bytes, (uint32_t)ctx->src.len, on_query_match, &md);
-      st.match_limit_exceeded |= one.match_limit_exceeded;
-      if (one.regex_limited && !st.regex_limited) {
-        st.regex_limited_pattern = one.regex_limited_pattern;
-        st.regex_limited_byte = one.regex_limited_byte;
-      }
-      st.regex_limited += one.regex_limited;
+      gather_stats(&qt, &one, rule, q);
     }
-    size_t left = rl_jsfile_node_count(jf) - covered;
+  }
+  if (depth > QUERY_MAX_DEPTH)
     rl_file_result_note(r, RL_NOTE_NOTE, "query-limited", 0, 0,
                         "%s nests %u levels deep: rule queries ran on its subtrees up to %d levels high, "
                         "not on the %zu nodes above them",
-                        r->path, depth, QUERY_MAX_DEPTH, left);
-  }
-  if (st.match_limit_exceeded)
+                        r->path, depth, QUERY_MAX_DEPTH, rl_jsfile_node_count(jf) - covered);
+  if (qt.match_limited)
     rl_file_result_note(r, RL_NOTE_WARNING, "query-match-limit", 0, 0,
-                        "%s: the rule queries had more than %u matches in progress at once, the limit; "
+                        "%s: the query of rule %s had more than %u matches in progress at once, the limit; "
                         "tree-sitter dropped some, so findings may be missing",
-                        r->path, rl_query_match_limit(q));
-  if (st.regex_limited) {
-    uint32_t line, col;
-    rl_source_position(&ctx->src, st.regex_limited_byte, &line, &col);
-    const rl_rule *rule = e->rules[md.lq->pattern_rule[st.regex_limited_pattern]];
+                        r->path, qt.match_limited->id, qt.match_limit);
+  if (qt.regex.regex_limited) {
+    uint32_t line, col, n = qt.regex.regex_limited;
+    rl_source_position(&ctx->src, qt.regex.regex_limited_byte, &line, &col);
     rl_file_result_note(r, RL_NOTE_WARNING, "regex-limit", line, col,
                         "%s: a regular expression of rule %s hit a PCRE2 limit at line %u, column %u (%u "
                         "match%s in all): it could not tell whether it matches, so nothing was reported there",
-                        r->path, rule->id, line, col, st.regex_limited, st.regex_limited == 1 ? "" : "es");
+                        r->path, qt.regex_rule->id, line, col, n, n == 1 ? "" : "es");
   }
 }
 
@@ -1063,7 +1066,10 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
   if (parsing) {
     budget_take(ws->budget, len);
     tree = view ? rl_parse_ranges(ws->parser, &ctx.src, view->ranges, view->nranges) : rl_parse(ws->parser, &ctx.src);
-    if (!tree) {
+    if (!tree && rl_parser_timed_out(ws->parser)) {
+      r->analysis_stopped = 1; /* counted and listed with the files not fully checked */
+      rl_file_result_note(r, RL_NOTE_WARNING, "parse-stopped", 0, 0, "%s: %s", r->path, rl_error_last());
+    } else if (!tree) {
       rl_file_result_note(r, RL_NOTE_WARNING, "parse-failed", 0, 0, "%s could not be parsed: %s", r->path,
                           rl_error_last());
     } else {
@@ -1100,7 +1106,7 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
     rl_jsfile_set_budget(jf, steps_max);
     rl_jsfile_step(jf, nodes); /* the walk that built the index */
   }
-  if (tree && any_query && e->langs[lang].query) run_queries(&ctx, r, ws->cursor, active, jf);
+  if (tree && any_query) run_queries(&ctx, r, ws->cursor, active, jf);
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!active[i] || !rule->on_file) continue;
@@ -1170,6 +1176,14 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   return scan_code(e, ws, r, fs_path, bytes, len, NULL);
 }
 
+/* The engine's own parser and cursor, for one thread (built again after
+ * rl_engine_scan_buffer_trim). */
+static worker_state engine_scratch(rl_engine *e) {
+  if (!e->parser) e->parser = rl_parser_new();
+  if (!e->cursor) e->cursor = ts_query_cursor_new();
+  return (worker_state){e->parser, e->cursor, NULL};
+}
+
 rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path, const char *bytes,
                                       size_t len) {
   rl_file_result *r = rl_file_result_new(path, rl_lang_for_path(path));
@@ -1177,8 +1191,16 @@ rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char
     mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
     return r;
   }
-  worker_state ws = {e->parser, e->cursor, NULL};
+  worker_state ws = engine_scratch(e);
   return scan_bytes(e, &ws, r, fs_path, bytes, len);
+}
+
+void rl_engine_scan_buffer_trim(rl_engine *e) {
+  rl_parser_free(e->parser);
+  e->parser = NULL;
+  if (e->cursor) ts_query_cursor_delete(e->cursor);
+  e->cursor = NULL;
+  rl_regex_thread_done();
 }
 
 typedef struct job {
@@ -1444,7 +1466,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   if (!w) {
     /* only bundles */
   } else if (jobs == 1) {
-    worker_state ws = {e->parser, e->cursor, NULL};
+    worker_state ws = engine_scratch(e);
     while ((wr = rl_walk_next(w, &we)) > 0) {
       job j;
       job_from_entry(&j, &we);
@@ -1569,7 +1591,7 @@ int rl_engine_scan_fd(rl_engine *e, const char *path, int fd, int ignored, rl_si
     else if (too_large) mark_skipped(e, r, RL_SKIP_TOO_LARGE, NULL);
     else if (head && memchr(b.ptr, '\0', head)) mark_skipped(e, r, RL_SKIP_BINARY, NULL);
     else {
-      worker_state ws = {e->parser, e->cursor, NULL};
+      worker_state ws = engine_scratch(e);
       scan_bytes(e, &ws, r, path, b.ptr ? b.ptr : "", b.len);
     }
     emit(&em, r, 0);

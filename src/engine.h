@@ -59,8 +59,8 @@ typedef struct rl_engine_config {
 
 typedef struct rl_engine rl_engine;
 
-/* Loads and compiles the rules. On failure (unknown rule id, broken rule
- * pack) returns a negative code with rl_error_last() naming file, line and
+/* Loads the rules (their queries are compiled on first use, per
+ * language). On failure (unknown rule id, broken rule pack) returns a negative code with rl_error_last() naming file, line and
  * the problem. Caller frees with rl_engine_free. */
 int rl_engine_new(rl_engine **out, const rl_engine_config *cfg);
 void rl_engine_free(rl_engine *e);
@@ -89,5 +89,11 @@ int rl_engine_scan_fd(rl_engine *e, const char *path, int fd, int ignored, rl_si
  * result with rl_file_result_free. Used by tests and fuzzers. */
 rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path,
                                       const char *bytes, size_t len);
+
+/* Gives back what rl_engine_scan_buffer keeps between calls (the parser's
+ * and the query cursor's pools, this thread's regex scratch); the next call
+ * builds them afresh. A fuzzer calls it after each input so that every
+ * execution frees what it allocated, and libFuzzer needs no leak re-run. */
+void rl_engine_scan_buffer_trim(rl_engine *e);
 
 #endif

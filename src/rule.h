@@ -3,7 +3,8 @@
 /* The shape of a rule (ESLint's rule objects, ShellCheck's check registry).
  *
  * A rule is one read-only `const rl_rule` with designated initialisers. The
- * engine compiles its query once per language, runs it over each file, and
+ * engine compiles its query for a language the first time a file of that
+ * language needs the rule, keeps it for the run, runs it over each file, and
  * calls on_match for every match whose predicates hold; on_file runs once per
  * file (dotenv rules, whole-file checks). Rules report through rl_report();
  * they never allocate with malloc, print, or keep state between files. */

@@ -216,7 +216,9 @@ static int load_file(pack_rule *pr, const char *path) {
     }
     if (cwe) {
       char *end;
-      long v = strtol(cwe[0] == 'C' ? cwe + 4 : cwe, &end, 10);
+      /* "CWE-" only as a whole prefix: "C" alone is not one (reading
+       * four bytes on ran past a short value; found by fuzz_rulepack) */
+      long v = strtol(strncmp(cwe, "CWE-", 4) == 0 ? cwe + 4 : cwe, &end, 10);
       if (v <= 0 || v > 99999 || *end) {
         rl_error_set("%s:1:1: cwe '%s' must be a number such as 798 or CWE-798", path, cwe);
         goto meta_fail;

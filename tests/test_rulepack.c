@@ -105,6 +105,15 @@ static void rulepack__broken_files_name_file_line_and_problem(void **state) {
   expect_load_error("; id: r\n; severity: note\n; title: T\n; message: M\n; languages: cobol\n(identifier) @finding\n",
                     "languages 'cobol'");
   expect_load_error("; id: r\n; colour: blue\n(identifier) @finding\n", "unknown metadata key 'colour'");
+  for (int i = 0; i < 3; i++) {
+    static const char *const bad_cwe[] = {"C", "CW", "CWE"};
+    char text[256];
+    snprintf(text, sizeof text,
+             "; id: r\n; severity: note\n; title: T\n; message: M\n; languages: javascript\n; cwe: %s\n"
+             "(identifier) @finding\n",
+             bad_cwe[i]);
+    expect_load_error(text, "must be a number such as 798 or CWE-798");
+  }
 }
 
 static void rulepack__missing_dir_and_duplicate_ids(void **state) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "query.h"
 #include "rule.h"
 #include "util.h"
 
@@ -48,6 +49,24 @@ static void rules__descriptors_complete(void **state) {
   assert_null(rl_builtin_rule_find("no-such-rule"));
 }
 
+/* The engine compiles a rule's query the first time a file needs it, so a
+ * query that does not compile would show only on such a file: every rule's
+ * query must compile for each language it names. */
+static void rules__queries_compile(void **state) {
+  (void)state;
+  for (size_t i = 0; i < rl_builtin_rule_count; i++) {
+    const rl_rule *r = rl_builtin_rules[i];
+    if (!r->query) continue;
+    for (int l = RL_LANG_JS; l <= RL_LANG_TSX; l++) {
+      if (!(r->langs & RL_LANG_BIT(l))) continue;
+      rl_query *q = NULL;
+      if (rl_query_new(&q, (rl_lang)l, r->query, (uint32_t)strlen(r->query)) < 0)
+        fail_msg("%s: query does not compile for %s: %s", r->id, rl_lang_name((rl_lang)l), rl_error_last());
+      rl_query_free(q);
+    }
+  }
+}
+
 static size_t count_rule(const rl_file_result *res, const char *id) {
   size_t n = 0;
   for (size_t i = 0; i < res->nfindings; i++)
@@ -85,6 +104,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(rules__table_sorted_and_unique),
       cmocka_unit_test(rules__descriptors_complete),
+      cmocka_unit_test(rules__queries_compile),
       cmocka_unit_test(rules__examples_behave),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,8 @@
 #                             HOSTILE_EXPECT_SKIP (path|reason-id pairs) and
 #                             HOSTILE_EXPECT_FIND (path|rule-id pairs)
 #   HOSTILE_VANISH            the file hostile_vanish_run deletes mid-scan
-#   HOSTILE_DEEP              files whose brackets nest too deep to parse
+#   HOSTILE_DEEP              files that end inside 65,536 or more unfinished
+#                             constructs, which tree-sitter 0.20.7 miscounts: not parsed
 #   make_hostile_shapes DIR EXPECT
 #                             adds one file (or folder) of each shape family of
 #                             tests/support/gen-shape at the size that hung
@@ -22,7 +23,7 @@ make_hostile_tree() {
   local T=$1
   mkdir -p "$T"
   HOSTILE_VANISH="many/zz-vanish.js"
-  HOSTILE_DEEP="deep/parens.js deep/brackets.js deep/objects.js deep/unclosed.js"
+  HOSTILE_DEEP="deep/unclosed.js deep/assign-chain.js deep/not-chain.js"
   HOSTILE_MGMT_JWT=$HOSTILE_MGMT_JWT python3 - "$T" <<'PY'
 import os, socket, sys
 T = sys.argv[1]
@@ -59,6 +60,9 @@ w("deep/parens.js", URL + "const p = " + ("(" * 100 + "\n") * (deep // 100) + "1
 w("deep/brackets.js", URL + "const q = " + ("[" * 100 + "\n") * (deep // 100) + (("]" * 100) + "\n") * (deep // 100) + ";\n")
 w("deep/objects.js", URL + "const o = " + ("{a:" * 25 + "\n") * (deep // 25) + "1" + ("}" * 100 + "\n") * (deep // 100) + ";\n")
 w("deep/unclosed.js", URL + "f" + ("(" * 100 + "\n") * (deep // 100))
+# Chains left open at the end: as many unfinished nodes, no brackets at all.
+w("deep/assign-chain.js", URL + "a =\n" * 70000)
+w("deep/not-chain.js", URL + "!\n" * 70000)
 # Deep, but within what is parsed: the finding inside must be reported.
 w("deep/moderate.js", "const m = " + ("(" * 50 + "\n") * 100 + URL.strip().rstrip(";") + (")" * 50 + "\n") * 100 + ";\n")
 # 10 000 files in one folder, and the file hostile_vanish_run removes mid-scan.
@@ -109,6 +113,7 @@ PY
     "enc/invalid-utf8.js|insecure-http-url" "enc/invalid-utf8-in-token.js|hardcoded-secret"
     "enc/bom.ts|public-env-secret" "enc/crlf.js|insecure-http-url" "enc/cr-only.js|insecure-http-url"
     "nul/late.js|insecure-http-url" "big/template-1mb.js|insecure-http-url" "deep/moderate.js|insecure-http-url"
+    "deep/parens.js|insecure-http-url" "deep/brackets.js|insecure-http-url" "deep/objects.js|insecure-http-url"
     "ign/$(printf 'a%.0s' $(seq 200)).js|insecure-http-url" "ign/deeper/$(printf 'a%.0s' $(seq 120))c.js|insecure-http-url"
   )
 }
@@ -122,7 +127,7 @@ hostile_shape_size() {
     return
   fi
   case $1 in
-  calls | template | object | array | ifs | args) echo 25000 ;; # the bracket guard stops parsing at 30,000
+  calls | template | object | array | ifs | args) echo 25000 ;; # the old bracket guard refused 30,000
   reexports) echo 10000 ;;
   decls | imports | class | routes) echo 20000 ;;
   *) echo 100000 ;;
