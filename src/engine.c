@@ -1065,15 +1065,20 @@ typedef struct job {
   int is_explicit;
   rl_file_id id;
   int fatal; /* set by scan_job: the run must fail (exit 2) */
+  char *note;  /* the walk's remark, shown with -v */
+  char *bytes; /* content read from git (--staged, --baseline-ref), or NULL */
+  size_t len;
 } job;
 
 static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, job *j) {
   rl_file_result *r = new_result(j->display, j->lang);
+  if (j->note && e->cfg.verbose) rl_file_result_note(r, RL_NOTE_NOTE, "git-tracked-ignored", 0, 0, "%s: %s", j->display, j->note);
   if (j->skip != RL_SKIP_NONE) {
     j->fatal = j->skip == RL_SKIP_UNREADABLE && j->is_explicit;
     mark_skipped(e, r, j->skip, j->skip_detail);
     return r;
   }
+  if (j->bytes) return scan_bytes(e, ws, r, j->fs_path, j->bytes, j->len);
   char *bytes = NULL;
   size_t len = 0;
   rl_skip s = rl_file_read_as(j->fs_path, &j->id, e->cfg.max_file_size, &bytes, &len);
@@ -1172,6 +1177,8 @@ static void job_free(job *j) {
   free(j->fs_path);
   free(j->display);
   free(j->skip_detail);
+  free(j->note);
+  free(j->bytes);
   memset(j, 0, sizeof *j);
 }
 
@@ -1184,6 +1191,14 @@ static void job_from_entry(job *j, const rl_walk_entry *we) {
   j->is_explicit = we->is_explicit;
   j->id = we->id;
   j->fatal = 0;
+  j->note = we->note ? rl_xstrdup(we->note) : NULL;
+  j->bytes = NULL;
+  j->len = we->len;
+  if (we->bytes) {
+    j->bytes = rl_xmalloc(we->len + 1);
+    memcpy(j->bytes, we->bytes, we->len);
+    j->bytes[we->len] = '\0';
+  }
   if (j->skip == RL_SKIP_NONE && j->lang == RL_LANG_NONE) j->skip = RL_SKIP_NOT_SOURCE;
 }
 
@@ -1213,6 +1228,9 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   wo.has_protect = e->cfg.has_protect;
   wo.protect_dev = e->cfg.protect_dev;
   wo.protect_ino = e->cfg.protect_ino;
+  wo.git_source = e->cfg.git_source;
+  wo.git_rev = e->cfg.git_rev;
+  wo.max_file_size = e->cfg.max_file_size;
   int rc = rl_walk_new(&w, paths, npaths, &wo);
   if (rc < 0) return rc;
   if (sink->begin(sink, run) < 0) {

@@ -37,6 +37,8 @@ typedef struct rl_engine_config {
   unsigned long long debug_budget; /* ROOMLINT_DEBUG_BUDGET: fixed steps per file (0: the default) */
   int has_protect;                           /* -o names an existing file: its identity, */
   unsigned long long protect_dev, protect_ino; /* which the scan refuses to read */
+  int git_source;      /* rl_walk_options.git_source: --staged (index) or a tree (git_rev) */
+  const char *git_rev; /* --baseline-ref's side */
 } rl_engine_config;
 
 typedef struct rl_engine rl_engine;

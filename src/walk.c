@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "gitrepo.h"
 #include "ignore.h"
 #include "util.h"
 
@@ -34,6 +35,7 @@ static const char *const default_dirs[] = {".git",  "node_modules", "dist",     
 typedef struct ig_list {
   rl_ignore *ig;
   char *label; /* where the patterns came from, for on_passed_over */
+  int is_git;  /* a .gitignore: it speaks for untracked files only */
 } ig_list;
 
 typedef struct frame {
@@ -44,6 +46,9 @@ typedef struct frame {
   size_t nlists;  /* w->nlists before this directory's ignore files */
   dev_t dev;
   ino_t ino;
+  /* entered for its tracked files only (a .gitignore excludes it): the
+   * label of that ignore file, or NULL */
+  char *only_tracked;
 } frame;
 
 enum { VIS_EMPTY = 0, VIS_ON_STACK, VIS_DONE, VIS_FILE };
@@ -82,7 +87,14 @@ struct rl_walk {
   int has_protect;
   unsigned long long protect_dev, protect_ino;
 
-  rl_buf display, detail, scratch;
+  rl_buf display, detail, scratch, note;
+
+  rl_gitrepo *git; /* the repository of the current root or named file, or NULL */
+  size_t git_top_len; /* w->git's work tree is root_real[0..git_top_len) (walk roots) */
+  int git_source;
+  const char *git_rev;
+  size_t max_file_size;
+  char *git_bytes; /* content of the entry last yielded from git */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -246,13 +258,14 @@ static int file_seen(rl_walk *w, const struct stat *st) {
 
 /* ---- ignore lists ------------------------------------------------------- */
 
-static void push_list(rl_walk *w, rl_ignore *ig, const char *label) {
+static void push_list(rl_walk *w, rl_ignore *ig, const char *label, int is_git) {
   if (w->nlists == w->caplists) {
     w->caplists = w->caplists ? w->caplists * 2 : 8;
     w->lists = rl_xreallocarray(w->lists, w->caplists, sizeof *w->lists);
   }
   w->lists[w->nlists].ig = ig;
   w->lists[w->nlists].label = rl_xstrdup(label);
+  w->lists[w->nlists].is_git = is_git;
   w->nlists++;
 }
 
@@ -285,21 +298,37 @@ static void load_ignore_files(rl_walk *w, const char *fs_dir, const char *base,
                     label_dir[strlen(label_dir) - 1] == '/' ? "" : "/", files[k]);
     else
       rl_buf_puts(&w->scratch, files[k]);
-    push_list(w, rl_ignore_new(base, text, len), w->scratch.ptr);
+    push_list(w, rl_ignore_new(base, text, len), w->scratch.ptr, k == 0);
     free(text);
   }
 }
 
-/* 1 (and *why) if the entry at match path mpath is to be left out. */
-static int is_ignored(rl_walk *w, const char *mpath, const char *name, int is_dir,
-                      const char **why) {
-  if (w->no_ignore) return 0;
+/* The verdict of the ignore lists on mpath (see rl_ignore_match), the
+ * .gitignore files left out when skip_git; *label names the deciding list
+ * and *by_git says whether it is a .gitignore. */
+static int verdict_of(const rl_walk *w, const char *mpath, int is_dir, int skip_git, const char **label,
+                      int *by_git) {
   int verdict = rl_ignore_match(w->extra.ig, mpath, is_dir);
-  const char *label = w->extra.label;
+  *label = w->extra.label;
+  *by_git = 0;
   for (size_t k = w->nlists; verdict == 0 && k-- > 0;) {
+    if (skip_git && w->lists[k].is_git) continue;
     verdict = rl_ignore_match(w->lists[k].ig, mpath, is_dir);
-    label = w->lists[k].label;
+    *label = w->lists[k].label;
+    *by_git = w->lists[k].is_git;
   }
+  return verdict;
+}
+
+/* 1 (and *why) if the entry at match path mpath is to be left out. A
+ * .gitignore's verdict is reported through *by_git, for the caller to ask
+ * the index. */
+static int is_ignored(rl_walk *w, const char *mpath, const char *name, int is_dir,
+                      const char **why, int *by_git) {
+  *by_git = 0;
+  if (w->no_ignore) return 0;
+  const char *label;
+  int verdict = verdict_of(w, mpath, is_dir, 0, &label, by_git);
   if (verdict > 0) {
     buf_reset(&w->scratch);
     rl_buf_printf(&w->scratch, "ignored by %s", label);
@@ -384,6 +413,7 @@ static int push_dir(rl_walk *w, const char *fs_dir, const struct stat *st) {
 
 static void pop_dir(rl_walk *w) {
   frame *f = &w->stack[--w->depth];
+  free(f->only_tracked);
   vis_set(w, f->dev, f->ino, VIS_DONE);
   pop_lists(w, f->nlists);
   free(f->sorted);
@@ -403,6 +433,9 @@ static void end_root(rl_walk *w) {
   w->root_real = NULL;
   buf_reset(&w->mpath);
   w->in_root = 0;
+  rl_gitrepo_free(w->git);
+  w->git = NULL;
+  w->git_top_len = 0;
 }
 
 /* Finds the git work tree around root_real and loads the ignore files of the
@@ -426,6 +459,7 @@ static void enter_work_tree(rl_walk *w) {
     while (end > 1 && real[end - 1] != '/') end--;
     if (end > 1) end--; /* drop the slash, except the one of "/" */
   }
+  if (top != SIZE_MAX) w->git_top_len = top;
   if (top == SIZE_MAX || top == len) return;
   size_t start = top == 1 ? 1 : top + 1; /* first byte of the root's path below top */
   rl_buf_put(&w->mpath, real + start, len - start);
@@ -457,6 +491,89 @@ static int yield(rl_walk *w, rl_walk_entry *out, rl_lang lang, rl_skip skip, int
   out->is_explicit = is_explicit;
   out->skip = skip;
   out->skip_detail = skip == RL_SKIP_NONE ? NULL : (w->detail.ptr ? w->detail.ptr : "");
+  return 1;
+}
+
+/* ---- git ---------------------------------------------------------------- */
+
+/* Opens the repository of the root being entered, when its work tree is the
+ * one enter_work_tree found (so match paths are index paths). */
+static void open_root_repo(rl_walk *w) {
+  if (!w->git_top_len || (w->no_ignore && !w->git_source)) return;
+  char *top = rl_xstrndup(w->root_real, w->git_top_len);
+  rl_gitrepo *g = NULL;
+  if (rl_gitrepo_open(&g, top) == 0) {
+    char *wd = realpath(rl_gitrepo_workdir(g), NULL);
+    if (wd && strcmp(wd, top) == 0) {
+      w->git = g;
+      g = NULL;
+    }
+    free(wd);
+  }
+  rl_gitrepo_free(g);
+  free(top);
+  if (w->git && w->git_source == RL_GIT_TREE && rl_gitrepo_use_rev(w->git, w->git_rev) < 0 && !w->err)
+    w->err = RL_EUSAGE;
+}
+
+/* The entry's path in the index of w->git: the match path for a walked file;
+ * for a named file, its real path below the work tree of a repository
+ * opened for it (NULL with w->err set when there is none). Returns a pointer
+ * into w->scratch or w->mpath. */
+static const char *git_path(rl_walk *w, const char *disp, int is_named) {
+  if (!is_named && w->git) return w->mpath.ptr;
+  char *real = realpath(disp, NULL);
+  if (!real) return NULL;
+  if (is_named) {
+    rl_gitrepo_free(w->git);
+    w->git = NULL;
+    char *dir = rl_xstrdup(real);
+    char *slash = strrchr(dir, '/');
+    if (slash) slash[slash == dir ? 1 : 0] = '\0';
+    if (rl_gitrepo_open(&w->git, dir) == 0 && w->git_source == RL_GIT_TREE &&
+        rl_gitrepo_use_rev(w->git, w->git_rev) < 0 && !w->err)
+      w->err = RL_EUSAGE;
+    free(dir);
+  }
+  const char *wd = w->git ? rl_gitrepo_workdir(w->git) : NULL;
+  size_t n = wd ? strlen(wd) : 0;
+  buf_reset(&w->scratch);
+  if (wd && strncmp(real, wd, n) == 0 && real[n] == '/') rl_buf_puts(&w->scratch, real + n + 1);
+  free(real);
+  if (!w->scratch.len) {
+    if (!w->err) {
+      rl_error_set("%s: %s needs a git repository, and this file is in none", disp,
+                   w->git_source == RL_GIT_INDEX ? "--staged" : "--baseline-ref");
+      w->err = RL_EUSAGE;
+    }
+    return NULL;
+  }
+  return w->scratch.ptr;
+}
+
+/* git_source: the entry's content from the index or the chosen tree. 0 when
+ * that source has no such file (the entry is not yielded); else the entry is
+ * filled (a skip when too large, binary or damaged). */
+static int yield_from_git(rl_walk *w, rl_walk_entry *out, const char *disp, rl_lang lang, int is_named) {
+  if (!is_named && !w->git && !w->err) {
+    rl_error_set("%s: %s needs a git repository, and this directory is in none", w->given[0] ? w->given : ".",
+                 w->git_source == RL_GIT_INDEX ? "--staged" : "--baseline-ref");
+    w->err = RL_EUSAGE;
+  }
+  const char *path = w->err ? NULL : git_path(w, disp, is_named);
+  if (!path) return 0;
+  int present = 0;
+  size_t len = 0;
+  free(w->git_bytes);
+  w->git_bytes = NULL;
+  rl_skip sk = rl_gitrepo_read(w->git, (rl_git_source)w->git_source, path, w->max_file_size, &present,
+                               &w->git_bytes, &len);
+  if (!present) return 0;
+  buf_reset(&w->detail);
+  if (sk == RL_SKIP_UNREADABLE) rl_buf_puts(&w->detail, rl_error_last());
+  yield(w, out, lang, sk, is_named);
+  out->bytes = w->git_bytes ? w->git_bytes : "";
+  out->len = len;
   return 1;
 }
 
@@ -502,9 +619,27 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
   if (is_link && stat(disp, &st) != 0) link_errno = errno;
   int is_dir = !link_errno && S_ISDIR(st.st_mode);
   const char *why = NULL;
-  if (is_ignored(w, w->mpath.ptr, name, is_dir, &why)) {
-    if (is_dir && w->on_passed_over) w->on_passed_over(w->data, disp, why);
-    return 0;
+  int by_git = 0;
+  char *only_tracked = NULL; /* entering a git-ignored directory for its tracked files */
+  buf_reset(&w->note);
+  if (is_ignored(w, w->mpath.ptr, name, is_dir, &why, &by_git)) {
+    /* Git ignores untracked files only: what the index tracks is in every
+     * clone. The user's own ignore lists still apply. */
+    const char *label = NULL;
+    int user_git;
+    int tracked = by_git && w->git && verdict_of(w, w->mpath.ptr, is_dir, 1, &label, &user_git) <= 0 &&
+                  (is_dir ? rl_gitrepo_tracked_below(w->git, w->mpath.ptr) : rl_gitrepo_tracked(w->git, w->mpath.ptr));
+    if (!tracked) {
+      if (is_dir && w->on_passed_over) w->on_passed_over(w->data, disp, why);
+      return 0;
+    }
+    if (is_dir) only_tracked = rl_xstrdup(why + strlen("ignored by "));
+    else rl_buf_printf(&w->note, "tracked by git, so scanned, although %s", why);
+  } else if (f->only_tracked && w->git) {
+    if (!(is_dir ? rl_gitrepo_tracked_below(w->git, w->mpath.ptr) : rl_gitrepo_tracked(w->git, w->mpath.ptr)))
+      return 0;
+    if (is_dir) only_tracked = rl_xstrdup(f->only_tracked);
+    else rl_buf_printf(&w->note, "tracked by git, so scanned, although its directory is ignored by %s", f->only_tracked);
   }
   rl_lang lang = is_dir ? RL_LANG_NONE : rl_lang_for_path(name);
 
@@ -568,6 +703,7 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
       return yield(w, out, RL_LANG_NONE, RL_SKIP_SYMLINK_LOOP, 0);
     }
     if (push_dir(w, disp, &st) != 0) {
+      free(only_tracked);
       if (rl_errno_is_exhaustion(errno)) {
         fail_walk(w, disp, errno);
         return 0;
@@ -575,12 +711,19 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
       rl_buf_printf(&w->detail, "cannot read directory %s: %s", disp, strerror(errno));
       return yield(w, out, RL_LANG_NONE, RL_SKIP_UNREADABLE, 0);
     }
+    w->stack[w->depth - 1].only_tracked = only_tracked;
     return 0;
   }
+  free(only_tracked);
   if (S_ISREG(st.st_mode)) {
     if (lang == RL_LANG_NONE || file_seen(w, &st)) return 0;
-    yield(w, out, lang, RL_SKIP_NONE, 0);
-    set_id(out, &st, 1);
+    if (w->git_source) {
+      if (!yield_from_git(w, out, disp, lang, 0)) return 0;
+    } else {
+      yield(w, out, lang, RL_SKIP_NONE, 0);
+      set_id(out, &st, 1);
+    }
+    if (w->note.len) out->note = w->note.ptr;
     return 1;
   }
   if (is_link)
@@ -604,6 +747,7 @@ static int start_root(rl_walk *w, const char *given, const struct stat *st, rl_w
   w->root_real_len = strlen(w->root_real);
   w->in_root = 1;
   enter_work_tree(w);
+  open_root_repo(w);
   if (!w->no_ignore && w->extra_text) {
     w->extra.ig = rl_ignore_new(w->mpath.ptr ? w->mpath.ptr : "", w->extra_text,
                                 strlen(w->extra_text));
@@ -653,6 +797,9 @@ int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
     w->protect_ino = opts->protect_ino;
     w->on_passed_over = opts->on_passed_over;
     w->data = opts->data;
+    w->git_source = opts->git_source;
+    w->git_rev = opts->git_rev;
+    w->max_file_size = opts->max_file_size ? opts->max_file_size : RL_FILE_SIZE_MAX;
     if (opts->extra_ignores && opts->extra_ignores[0]) {
       rl_buf b = {0};
       for (size_t i = 0; opts->extra_ignores[i]; i++) {
@@ -724,6 +871,12 @@ int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
         if (w->err) return w->err;
         continue;
       }
+      if (w->git_source) {
+        int got = yield_from_git(w, out, w->display.ptr, lang, 1);
+        if (w->err) return w->err;
+        if (!got) continue; /* not in the index (or the tree): nothing of it is committed */
+        return 1;
+      }
       yield(w, out, lang, RL_SKIP_NONE, 1);
       set_id(out, &st, 0); /* a named file may be a link */
       return 1;
@@ -757,5 +910,8 @@ void rl_walk_free(rl_walk *w) {
   rl_buf_free(&w->display);
   rl_buf_free(&w->detail);
   rl_buf_free(&w->scratch);
+  rl_buf_free(&w->note);
+  rl_gitrepo_free(w->git);
+  free(w->git_bytes);
   free(w);
 }
