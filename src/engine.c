@@ -229,6 +229,15 @@ void rl_engine_free(rl_engine *e) {
   free(e);
 }
 
+void rl_engine_set_baseline(rl_engine *e, const struct rl_baseline *b) {
+  e->cfg.baseline = b;
+}
+
+void rl_engine_set_git_source(rl_engine *e, int git_source, const char *rev) {
+  e->cfg.git_source = git_source;
+  e->cfg.git_rev = rev;
+}
+
 const rl_rule *const *rl_engine_rules(const rl_engine *e, size_t *n) {
   *n = e->nrules;
   return e->rules;
@@ -928,9 +937,11 @@ static void mark_skipped(const rl_engine *e, rl_file_result *r, rl_skip s, const
   rl_file_result_note(r, level, id, 0, 0, "%s was not scanned: %s", r->path, r->skip_detail);
 }
 
-/* Scans bytes already in memory. `bytes` must outlive the call only. */
+/* Scans bytes already in memory. `bytes` must outlive the call only. With
+ * text_only no tree is built: code runs the rules' on_text detectors,
+ * dotenv files their usual rules (which need no tree). */
 static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
-                                  const char *bytes, size_t len) {
+                                  const char *bytes, size_t len, int text_only) {
   rl_ctx ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.engine = e;
@@ -938,7 +949,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   rl_source_init(&ctx.src, r->path, bytes, len, r->lang, r->arena);
 
   int code = r->lang == RL_LANG_JS || r->lang == RL_LANG_TS || r->lang == RL_LANG_TSX;
-  if (code && rl_source_looks_minified(r->path, bytes, len)) {
+  if (code && !text_only && rl_source_looks_minified(r->path, bytes, len)) {
     mark_skipped(e, r, RL_SKIP_MINIFIED, NULL);
     return r;
   }
@@ -952,6 +963,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(r->lang))) continue;
+    if (text_only && code && !rule->on_text) continue;
     int hit = e->cfg.no_prefilter || !rule->needles;
     for (size_t k = 0; !hit && rule->needles[k]; k++) hit = memmem(bytes, len, rule->needles[k], strlen(rule->needles[k])) != NULL;
     if (hit && !e->cfg.no_prefilter && rule->can_fire) hit = rule->can_fire(&pf);
@@ -964,7 +976,7 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
 
   rl_tree *tree = NULL;
   ctx.root = (TSNode){{0}, NULL, NULL};
-  int parsing = code && any;
+  int parsing = code && any && !text_only;
   if (parsing) {
     budget_take(ws->budget, len);
     tree = rl_parse(ws->parser, &ctx.src);
@@ -998,6 +1010,11 @@ static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_
     rl_jsfile_step(jf, nodes); /* the walk that built the index */
   }
   if (tree && any_query && e->langs[r->lang].query) run_queries(&ctx, r, ws->cursor, active, jf);
+  for (size_t i = 0; text_only && code && i < e->nrules; i++) {
+    if (!active[i]) continue;
+    ctx.rule = e->rules[i];
+    e->rules[i]->on_text(&ctx);
+  }
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!active[i] || !rule->on_file) continue;
@@ -1053,7 +1070,25 @@ rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char
     return r;
   }
   worker_state ws = {e->parser, e->cursor, NULL};
-  return scan_bytes(e, &ws, r, fs_path, bytes, len);
+  return scan_bytes(e, &ws, r, fs_path, bytes, len, 0);
+}
+
+rl_file_result *rl_engine_scan_text(rl_engine *e, const char *path, const char *bytes, size_t len) {
+  rl_file_result *r = new_result(path, rl_lang_for_path(path));
+  if (r->lang == RL_LANG_NONE) {
+    mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
+    return r;
+  }
+  worker_state ws = {e->parser, e->cursor, NULL};
+  return scan_bytes(e, &ws, r, NULL, bytes, len, 1);
+}
+
+void rl_engine_mark_skipped(rl_engine *e, rl_file_result *r, rl_skip s, const char *detail) {
+  mark_skipped(e, r, s, detail);
+}
+
+rl_file_result *rl_engine_result_new(const char *path) {
+  return new_result(path, rl_lang_for_path(path));
 }
 
 typedef struct job {
@@ -1078,7 +1113,7 @@ static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, job *j) {
     mark_skipped(e, r, j->skip, j->skip_detail);
     return r;
   }
-  if (j->bytes) return scan_bytes(e, ws, r, j->fs_path, j->bytes, j->len);
+  if (j->bytes) return scan_bytes(e, ws, r, j->fs_path, j->bytes, j->len, 0);
   char *bytes = NULL;
   size_t len = 0;
   rl_skip s = rl_file_read_as(j->fs_path, &j->id, e->cfg.max_file_size, &bytes, &len);
@@ -1093,7 +1128,7 @@ static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, job *j) {
     mark_skipped(e, r, s, detail);
     return r;
   }
-  scan_bytes(e, ws, r, j->fs_path, bytes, len);
+  scan_bytes(e, ws, r, j->fs_path, bytes, len, 0);
   free(bytes);
   return r;
 }
@@ -1151,24 +1186,39 @@ typedef struct emitter {
   char fatal[512]; /* the first file that fails the run, or "" */
 } emitter;
 
-static void emit(emitter *em, rl_file_result *r, int fatal) {
-  if (fatal && !em->fatal[0])
-    snprintf(em->fatal, sizeof em->fatal, "%s: %s", r->path, r->skip_detail ? r->skip_detail : "could not be read");
-  if (r->skip != RL_SKIP_NONE) em->sum->files_skipped++;
-  else em->sum->files_scanned++;
-  if (r->has_syntax_errors) em->sum->parse_errors++;
-  if (r->analysis_stopped) em->sum->analysis_stopped++;
+void rl_summary_count(rl_summary *sum, const rl_file_result *r, rl_severity fail_on) {
+  if (r->skip != RL_SKIP_NONE) sum->files_skipped++;
+  else sum->files_scanned++;
+  if (r->has_syntax_errors) sum->parse_errors++;
+  if (r->analysis_stopped) sum->analysis_stopped++;
   for (size_t i = 0; i < r->nfindings; i++) {
     const rl_finding *f = &r->findings[i];
     if (f->suppressed) {
-      em->sum->suppressed++;
+      sum->suppressed++;
       continue;
     }
-    if (f->severity == RL_SEV_ERROR) em->sum->errors++;
-    else if (f->severity == RL_SEV_WARNING) em->sum->warnings++;
-    else em->sum->notes++;
-    if (em->fail_on != RL_SEV_NONE && f->severity >= em->fail_on) em->sum->failed = 1;
+    if (f->severity == RL_SEV_ERROR) sum->errors++;
+    else if (f->severity == RL_SEV_WARNING) sum->warnings++;
+    else sum->notes++;
+    if (fail_on != RL_SEV_NONE && f->severity >= fail_on) sum->failed = 1;
   }
+}
+
+void rl_engine_run_info(const rl_engine *e, rl_run_info *run) {
+  run->rules = e->rules;
+  run->nrules = e->nrules;
+  run->enabled = e->enabled;
+  run->fail_on = e->cfg.fail_on;
+}
+
+size_t rl_engine_max_file_size(const rl_engine *e) {
+  return e->cfg.max_file_size;
+}
+
+static void emit(emitter *em, rl_file_result *r, int fatal) {
+  if (fatal && !em->fatal[0])
+    snprintf(em->fatal, sizeof em->fatal, "%s: %s", r->path, r->skip_detail ? r->skip_detail : "could not be read");
+  rl_summary_count(em->sum, r, em->fail_on);
   if (em->rc == 0 && em->sink->file(em->sink, r) < 0) em->rc = RL_EIO;
   rl_file_result_free(r);
 }
@@ -1217,10 +1267,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
                    rl_summary *sum) {
   double t0 = now_seconds();
   memset(sum, 0, sizeof *sum);
-  run->rules = e->rules;
-  run->nrules = e->nrules;
-  run->enabled = e->enabled;
-  run->fail_on = e->cfg.fail_on;
+  rl_engine_run_info(e, run);
   rl_walk *w = NULL;
   rl_walk_options wo = {0};
   wo.no_ignore = e->cfg.no_ignore;

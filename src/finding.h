@@ -39,6 +39,13 @@ typedef enum rl_suppress_kind {
 
 struct rl_rule;
 
+/* --history: is the finding's secret still in HEAD's tree? */
+typedef enum rl_history_state {
+  RL_HISTORY_NONE = 0,    /* not a history scan */
+  RL_HISTORY_REMOVED = 1, /* only in the past: rotate it, it is in every clone */
+  RL_HISTORY_AT_HEAD = 2  /* HEAD still holds it */
+} rl_history_state;
+
 typedef struct rl_finding {
   const struct rl_rule *rule; /* borrowed from the engine, which outlives results */
   rl_severity severity;       /* the effective severity */
@@ -52,6 +59,7 @@ typedef struct rl_finding {
   char fingerprint[17];    /* 16 hex digits; survives edits elsewhere in the file */
   rl_suppress_kind suppressed;
   const char *justification; /* reason given in the suppression, or NULL */
+  rl_history_state history;
 } rl_finding;
 
 typedef enum rl_note_level { RL_NOTE_NOTE = 1, RL_NOTE_WARNING = 2, RL_NOTE_ERROR = 3 } rl_note_level;
@@ -78,6 +86,8 @@ typedef struct rl_file_result {
   size_t nnotes, notes_cap;
   int has_syntax_errors;
   int analysis_stopped; /* the work budget ran out: not fully checked */
+  const char *commit;   /* --history: the first commit holding this blob (40 hex), else NULL */
+  long long commit_time; /* its commit time, seconds since the epoch */
   rl_arena *arena; /* owns everything above */
 } rl_file_result;
 

@@ -16,6 +16,8 @@
 #include "baseline.h"
 #include "config.h"
 #include "engine.h"
+#include "gitrepo.h"
+#include "history.h"
 #include "report.h"
 #include "rulepack.h"
 #include "util.h"
@@ -39,6 +41,8 @@ typedef struct options {
   size_t max_file_size;
   double max_token_ttl;
   int no_ignore, no_prefilter, verbose, stats;
+  int staged, prune_baseline, history; /* git modes (gitrepo.h) */
+  const char *baseline_ref, *history_range;
   const char **paths;
   size_t npaths;
   const char **owned; /* copies that list entries point into */
@@ -55,12 +59,22 @@ static void usage(FILE *out) {
         "PATH defaults to '.'; files named explicitly are always scanned.\n"
         "\n"
         "Output:\n"
-        "  -f, --format FORMAT      text (default), json, sarif or html\n"
+        "  -f, --format FORMAT      text (default), json, sarif, html, or baseline (the compact\n"
+        "                           --baseline format: fingerprint, rule, path per line)\n"
         "  -o, --output FILE        write the report to FILE instead of standard output\n"
         "      --fail-on LEVEL      exit 1 when an unsuppressed finding is at or above LEVEL:\n"
         "                           error, warning (default), note or none\n"
         "      --baseline FILE      an earlier SARIF or JSON report: its findings are suppressed\n"
         "                           (kind \"external\") and do not fail the run\n"
+        "      --prune-baseline     rewrite the --baseline FILE keeping only the entries this run\n"
+        "                           still found (compact format)\n"
+        "Git:\n"
+        "      --staged             scan what the git index holds (what will be committed),\n"
+        "                           not the work tree\n"
+        "      --baseline-ref REF   findings that already exist at REF (read from git objects)\n"
+        "                           do not fail: fail only on what the branch adds\n"
+        "      --history[=RANGE]    scan every blob of the history (default: all refs) with\n"
+        "                           the text-level and dotenv rules; PATH is the repository\n"
         "  -v, --verbose            list skipped files and each file's client/server context\n"
         "Configuration:\n"
         "      --config FILE        read settings from FILE (default: .roomlint.yml in the first\n"
@@ -246,7 +260,7 @@ static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
     OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
-    OPT_NOCONFIG, OPT_STATS
+    OPT_NOCONFIG, OPT_STATS, OPT_STAGED, OPT_BASELINE_REF, OPT_PRUNE, OPT_HISTORY
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -262,6 +276,10 @@ static void parse_args(int argc, char **argv, options *o) {
       {"baseline", required_argument, NULL, OPT_BASELINE},
       {"config", required_argument, NULL, OPT_CONFIG},
       {"no-config", no_argument, NULL, OPT_NOCONFIG},
+      {"staged", no_argument, NULL, OPT_STAGED},
+      {"baseline-ref", required_argument, NULL, OPT_BASELINE_REF},
+      {"prune-baseline", no_argument, NULL, OPT_PRUNE},
+      {"history", optional_argument, NULL, OPT_HISTORY},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->format = "text";
@@ -271,14 +289,22 @@ static void parse_args(int argc, char **argv, options *o) {
   while ((c = getopt_long(argc, argv, ":f:o:j:vh", longopts, NULL)) != -1) {
     switch (c) {
     case 'f':
-      if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") && strcmp(optarg, "html"))
-        die_usage("--format: '%s' is not one of text, json, sarif, html", optarg);
+      if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") && strcmp(optarg, "html") &&
+          strcmp(optarg, "baseline"))
+        die_usage("--format: '%s' is not one of text, json, sarif, html, baseline", optarg);
       o->format = optarg;
       break;
     case 'o': o->output = optarg; break;
     case OPT_BASELINE: o->baseline = optarg; break;
     case OPT_CONFIG: o->config = optarg; break;
     case OPT_NOCONFIG: o->no_config = 1; break;
+    case OPT_STAGED: o->staged = 1; break;
+    case OPT_BASELINE_REF: o->baseline_ref = optarg; break;
+    case OPT_PRUNE: o->prune_baseline = 1; break;
+    case OPT_HISTORY:
+      o->history = 1;
+      o->history_range = optarg;
+      break;
     case OPT_FAIL_ON:
       if (rl_severity_parse(optarg, &o->fail_on) < 0)
         die_usage("--fail-on: '%s' is not one of error, warning, note, none", optarg);
@@ -319,6 +345,11 @@ static void parse_args(int argc, char **argv, options *o) {
   }
   for (int i = optind; i < argc; i++) push(&o->paths, &o->npaths, argv[i]);
   if (o->npaths == 0) push(&o->paths, &o->npaths, ".");
+  if (o->prune_baseline && !o->baseline) die_usage("--prune-baseline needs --baseline FILE");
+  if (o->prune_baseline && o->baseline_ref) die_usage("--prune-baseline prunes a --baseline FILE; drop --baseline-ref");
+  if (o->history && (o->staged || o->baseline_ref))
+    die_usage("--history reads every commit: it does not combine with --staged or --baseline-ref");
+  if (o->history && o->npaths > 1) die_usage("--history takes one PATH: the repository");
 }
 
 static int list_rules(const rl_engine *e) {
@@ -416,6 +447,45 @@ static void apply_config(options *o, const rl_config *c, rl_engine_config *cfg) 
   cfg->nseverities = c->nseverities;
 }
 
+/* --baseline-ref: scans the PATHs as REF's tree holds them, into a
+ * baseline that joins --baseline FILE's; the engine then checks against it
+ * and reads the work tree (or the index, with --staged) again. */
+static int baseline_from_ref(rl_engine *e, const options *o, rl_baseline **baseline) {
+  rl_buf why = {0};
+  rl_buf_printf(&why, "baseline-ref %s", o->baseline_ref);
+  rl_baseline *ref = rl_baseline_new(why.ptr);
+  rl_sink *collect = rl_baseline_sink_new(ref);
+  rl_run_info run = {0};
+  run.roots = o->paths;
+  run.nroots = o->npaths;
+  run.cwd = ".";
+  rl_summary sum;
+  rl_engine_set_git_source(e, RL_GIT_TREE, o->baseline_ref);
+  int rc = rl_engine_scan(e, o->paths, o->npaths, collect, &run, &sum);
+  collect->free(collect);
+  rl_engine_set_git_source(e, o->staged ? RL_GIT_INDEX : 0, NULL);
+  if (rc == 0 && *baseline) {
+    rl_baseline_merge(*baseline, ref, why.ptr);
+    rl_baseline_free(ref);
+  } else if (rc == 0) {
+    *baseline = ref;
+  } else {
+    rl_baseline_free(ref);
+  }
+  rl_buf_free(&why);
+  if (rc == 0) rl_engine_set_baseline(e, *baseline);
+  return rc;
+}
+
+static int prune_baseline(const rl_baseline *b, const char *path) {
+  size_t kept = 0, total = rl_baseline_count(b);
+  int rc = rl_baseline_write_used(b, path, &kept);
+  if (rc == 0)
+    fprintf(stderr, "roomlint: baseline %s: kept %zu of %zu entries (%zu no longer match)\n", path, kept, total,
+            total - kept);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   options o;
   hold_closed_stdout();
@@ -434,6 +504,7 @@ int main(int argc, char **argv) {
   cfg.verbose = o.verbose;
   cfg.stats = o.stats;
   cfg.debug_budget = debug_budget();
+  cfg.git_source = o.staged ? RL_GIT_INDEX : 0;
 
   rl_engine *e = NULL;
   rl_baseline *baseline = NULL;
@@ -482,6 +553,14 @@ int main(int argc, char **argv) {
     goto done;
   }
 
+  /* --baseline-ref: a first pass over REF's tree (git objects), whose
+   * findings become the baseline of the real pass. */
+  if (o.baseline_ref && baseline_from_ref(e, &o, &baseline) < 0) {
+    fprintf(stderr, "roomlint: --baseline-ref %s: %s\n", o.baseline_ref, rl_error_last());
+    status = EXIT_TROUBLE;
+    goto done;
+  }
+
   /* With -o, write next to FILE and rename on success, so a failed run
    * never leaves a truncated report in place of the previous one. */
   FILE *out = stdout;
@@ -517,6 +596,8 @@ int main(int argc, char **argv) {
     sink = rl_sink_sarif_new(out);
   } else if (strcmp(o.format, "html") == 0) {
     sink = rl_sink_html_new(out);
+  } else if (strcmp(o.format, "baseline") == 0) {
+    sink = rl_sink_baseline_new(out);
   } else {
     const char *nc = getenv("NO_COLOR");
     rl_text_options to = {isatty(fileno(out)) && !(nc && nc[0]), o.verbose};
@@ -529,7 +610,8 @@ int main(int argc, char **argv) {
   run.nroots = o.npaths;
   run.cwd = cwd;
   rl_summary sum;
-  int rc = rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
+  int rc = o.history ? rl_history_scan(e, o.paths[0], o.history_range, sink, &run, &sum)
+                     : rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
   sink->free(sink);
   if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
     rl_error_set("could not write the report: %s", strerror(errno));
@@ -551,6 +633,7 @@ int main(int argc, char **argv) {
     hold_signals(0, &held);
     free(tmp);
   }
+  if (rc == 0 && o.prune_baseline) rc = prune_baseline(baseline, o.baseline);
   if (rc < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
     status = EXIT_TROUBLE;

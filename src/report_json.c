@@ -82,6 +82,13 @@ static json_t *finding_object(const rl_file_result *r, const rl_finding *fd) {
   rl_report__put(o, "endColumn", count(fd->end_col));
   rl_report__put(o, "snippet", rl_report__jstr(fd->snippet));
   rl_report__put(o, "fingerprint", rl_report__jstr(fd->fingerprint));
+  json_t *hist = rl_report__history_props(r, fd);
+  if (hist) {
+    json_t *v;
+    const char *k;
+    json_object_foreach(hist, k, v) rl_report__put(o, k, json_incref(v));
+    json_decref(hist);
+  }
   if (fd->suppressed == RL_SUPPRESS_NONE) {
     rl_report__put(o, "suppressed", json_null());
   } else {

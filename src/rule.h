@@ -52,6 +52,11 @@ typedef struct rl_rule {
    * rule has none); returns 0 only when the rule cannot fire on these bytes.
    * NULL = the needles decide. */
   int (*can_fire)(rl_prefilter *pf);
+  /* The rule's text-level detector, for code no tree is built for
+   * (--history reads every blob of a repository): reads the raw bytes
+   * through rl_ctx_source and reports byte ranges. NULL = the rule needs a
+   * tree. Dotenv rules need none and run through on_file as usual. */
+  void (*on_text)(rl_ctx *ctx);
 } rl_rule;
 
 /* ---- what a rule may ask of the file being scanned ---------------------- */
