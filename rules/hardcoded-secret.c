@@ -178,7 +178,7 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
 
 static int space_byte(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-/* (a): a run of exactly 172 base64 characters followed by '='. */
+/* (a): a run of exactly 171 base64 characters followed by '=' (172 in all). */
 static int has_app_secret_run(const char *b, size_t n) {
   size_t i = 0;
   while (i < n) {
@@ -188,7 +188,7 @@ static int has_app_secret_run(const char *b, size_t n) {
     }
     size_t start = i;
     while (i < n && is_b64(b[i])) i++;
-    if (i - start == 172 && i < n && b[i] == '=') return 1;
+    if (i - start == 171 && i < n && b[i] == '=') return 1;
   }
   return 0;
 }

@@ -305,15 +305,13 @@ static void push_commit(hist *h, const git_oid *id) {
 /* Depth first from every commit on the stack, iteratively (a history is
  * deep): a commit is finished after all of its parents, so h->order is
  * topological, oldest first. A commit may sit on the stack twice; the second
- * is dropped once the first is expanded. With record == 0 commits are only
- * marked visited (the side a range hides). */
-static void drain(hist *h, int record) {
+ * is dropped once the first is expanded. */
+static void drain(hist *h) {
   int shallow = git_repository_is_shallow(h->g->repo) == 1;
   while (h->depth) {
     commit_item top = h->stack[h->depth - 1];
     if (top.expanded) {
       h->depth--;
-      if (!record) continue;
       if (h->norder == h->order_cap) {
         h->order_cap = h->order_cap ? h->order_cap * 2 : 256;
         h->order = rl_xreallocarray(h->order, h->order_cap, sizeof *h->order);
@@ -370,7 +368,7 @@ static void push_all_refs(hist *h) {
     /* refs to trees or blobs, and an unborn HEAD, hold no commit */
     if (git_revparse_single(&obj, h->g->repo, b.ptr) == 0) {
       push_commit(h, git_object_id(obj));
-      drain(h, 1);
+      drain(h);
     }
     git_object_free(obj);
     rl_buf_free(&b);
@@ -390,6 +388,7 @@ typedef struct tree_walk {
   char commit_hex[GIT_OID_HEXSZ + 1];
   rl_buf path;
   int collect_head; /* filling head_blobs, not scanning */
+  int hide;         /* a range's hidden side: trees and blobs marked seen, none handed over */
 } tree_walk;
 
 static int hand_blob(tree_walk *tw, const git_oid *id) {
@@ -444,7 +443,7 @@ static int walk_tree(tree_walk *tw, const git_oid *id) {
       rc = walk_tree(tw, eid);
     } else if (tw->want(tw->path.ptr)) {
       if (tw->collect_head) oid_set_add(&tw->head_blobs, eid);
-      else if (oid_set_add(&tw->blobs, eid)) rc = hand_blob(tw, eid);
+      else if (oid_set_add(&tw->blobs, eid) && !tw->hide) rc = hand_blob(tw, eid);
     }
     tw->path.len = base;
     tw->path.ptr[base] = '\0';
@@ -461,6 +460,7 @@ int rl_gitrepo_history(rl_gitrepo *g, const char *range, size_t max_size, int (*
   h.g = g;
   h.st = st;
   int rc = 0;
+  size_t hidden = 0; /* h.order[0..hidden): the commits a range leaves out */
   tree_walk tw;
   memset(&tw, 0, sizeof tw);
   git_object *head = NULL;
@@ -482,8 +482,9 @@ int rl_gitrepo_history(rl_gitrepo *g, const char *range, size_t max_size, int (*
       /* everything reachable from the left side is hidden */
       if (git_object_peel(&from, spec.from, GIT_OBJECT_COMMIT) == 0) {
         push_commit(&h, git_object_id(from));
-        drain(&h, 0);
+        drain(&h);
       }
+      hidden = h.norder;
       git_object_free(from);
     }
     git_object *to = NULL;
@@ -494,12 +495,12 @@ int rl_gitrepo_history(rl_gitrepo *g, const char *range, size_t max_size, int (*
       goto cleanup;
     }
     push_commit(&h, git_object_id(to));
-    drain(&h, 1);
+    drain(&h);
     git_object_free(to);
   } else {
     push_all_refs(&h);
   }
-  st->commits = h.norder;
+  st->commits = h.norder - hidden;
 
   tw.h = &h;
   tw.max_size = max_size;
@@ -519,6 +520,7 @@ int rl_gitrepo_history(rl_gitrepo *g, const char *range, size_t max_size, int (*
   }
   for (size_t i = 0; i < h.norder && rc == 0; i++) {
     tw.commit = &h.order[i];
+    tw.hide = i < hidden;
     git_oid_tostr(tw.commit_hex, sizeof tw.commit_hex, &h.order[i].id);
     rl_buf_puts(&tw.path, "");
     tw.path.len = 0;

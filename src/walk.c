@@ -499,7 +499,7 @@ static int yield(rl_walk *w, rl_walk_entry *out, rl_lang lang, rl_skip skip, int
 /* Opens the repository of the root being entered, when its work tree is the
  * one enter_work_tree found (so match paths are index paths). */
 static void open_root_repo(rl_walk *w) {
-  if (!w->git_top_len || (w->no_ignore && !w->git_source)) return;
+  if ((w->no_ignore || !w->git_top_len) && !w->git_source) return;
   char *top = rl_xstrndup(w->root_real, w->git_top_len);
   rl_gitrepo *g = NULL;
   if (rl_gitrepo_open(&g, top) == 0) {
@@ -514,6 +514,11 @@ static void open_root_repo(rl_walk *w) {
   free(top);
   if (w->git && w->git_source == RL_GIT_TREE && rl_gitrepo_use_rev(w->git, w->git_rev) < 0 && !w->err)
     w->err = RL_EUSAGE;
+  if (w->git_source && !w->git && !w->err) {
+    rl_error_set("%s: %s needs a git repository, and this directory is in none", w->given[0] ? w->given : ".",
+                 w->git_source == RL_GIT_INDEX ? "--staged" : "--baseline-ref");
+    w->err = RL_EUSAGE;
+  }
 }
 
 /* The entry's path in the index of w->git: the match path for a walked file;
