@@ -198,7 +198,7 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
     }
     e->severity[k] = cfg->severities[i].severity;
   }
-  for (int l = RL_LANG_JS; l <= RL_LANG_TSX; l++)
+  for (int l = RL_LANG_JS; l <= RL_LANG_TSX && !cfg->text_only; l++)
     if ((rc = compile_language(e, (rl_lang)l)) < 0) goto fail;
   e->pkg = rl_pkgcache_new();
   e->parser = rl_parser_new();

@@ -39,6 +39,7 @@ typedef struct rl_engine_config {
   unsigned long long protect_dev, protect_ino; /* which the scan refuses to read */
   int git_source;      /* rl_walk_options.git_source: --staged (index) or a tree (git_rev) */
   const char *git_rev; /* --baseline-ref's side */
+  int text_only;       /* --history: only rl_engine_scan_text runs, so no query is compiled */
 } rl_engine_config;
 
 typedef struct rl_engine rl_engine;

@@ -39,6 +39,10 @@ int rl_gitrepo_open(rl_gitrepo **out, const char *dir) {
   git_libgit2_init();
   /* Blobs pass through once: keep none in libgit2's object cache. */
   git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, (size_t)0);
+  /* Memory follows the largest blob, not the history: a small object cache
+   * and bounded pack windows (libgit2's defaults are 256 MiB and 8 GiB). */
+  git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(16 << 20));
+  git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(64 << 20));
   rl_gitrepo *g = rl_xcalloc(1, sizeof *g);
   int rc = git_repository_open_ext(&g->repo, dir, 0, NULL);
   if (rc == GIT_ENOTFOUND) {

@@ -505,6 +505,7 @@ int main(int argc, char **argv) {
   cfg.stats = o.stats;
   cfg.debug_budget = debug_budget();
   cfg.git_source = o.staged ? RL_GIT_INDEX : 0;
+  cfg.text_only = o.history;
 
   rl_engine *e = NULL;
   rl_baseline *baseline = NULL;
