@@ -577,6 +577,7 @@ static int yield_from_git(rl_walk *w, rl_walk_entry *out, const char *disp, rl_l
   buf_reset(&w->detail);
   if (sk == RL_SKIP_UNREADABLE) rl_buf_puts(&w->detail, rl_error_last());
   yield(w, out, lang, sk, is_named);
+  if (sk != RL_SKIP_UNREADABLE) out->skip_detail = NULL; /* the engine's words for the reason */
   out->bytes = w->git_bytes ? w->git_bytes : "";
   out->len = len;
   return 1;
