@@ -1062,25 +1062,25 @@ static rl_file_result *new_result(const char *path, rl_lang lang) {
   return r;
 }
 
-rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path, const char *bytes,
-                                      size_t len) {
+/* One buffer on the engine's own parser (single-threaded callers). */
+static rl_file_result *scan_one(rl_engine *e, const char *path, const char *fs_path, const char *bytes, size_t len,
+                                int text_only) {
   rl_file_result *r = new_result(path, rl_lang_for_path(path));
   if (r->lang == RL_LANG_NONE) {
     mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
     return r;
   }
   worker_state ws = {e->parser, e->cursor, NULL};
-  return scan_bytes(e, &ws, r, fs_path, bytes, len, 0);
+  return scan_bytes(e, &ws, r, fs_path, bytes, len, text_only);
+}
+
+rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path, const char *bytes,
+                                      size_t len) {
+  return scan_one(e, path, fs_path, bytes, len, 0);
 }
 
 rl_file_result *rl_engine_scan_text(rl_engine *e, const char *path, const char *bytes, size_t len) {
-  rl_file_result *r = new_result(path, rl_lang_for_path(path));
-  if (r->lang == RL_LANG_NONE) {
-    mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
-    return r;
-  }
-  worker_state ws = {e->parser, e->cursor, NULL};
-  return scan_bytes(e, &ws, r, NULL, bytes, len, 1);
+  return scan_one(e, path, NULL, bytes, len, 1);
 }
 
 void rl_engine_mark_skipped(rl_engine *e, rl_file_result *r, rl_skip s, const char *detail) {
