@@ -198,10 +198,14 @@ rl_skip rl_gitrepo_read(rl_gitrepo *g, rl_git_source src, const char *path, size
 }
 
 char *rl_gitrepo_uri(const rl_gitrepo *g) {
-  git_remote *r = NULL;
+  /* The config key, not git_remote_lookup: that matches every config entry
+   * against a regex, and libgit2 1.5 leaks PCRE2 match data on each miss. */
+  git_config *cfg = NULL;
+  const char *url = NULL;
   char *uri = NULL;
-  if (git_remote_lookup(&r, g->repo, "origin") == 0 && git_remote_url(r)) uri = rl_xstrdup(git_remote_url(r));
-  git_remote_free(r);
+  if (git_repository_config_snapshot(&cfg, g->repo) == 0 && git_config_get_string(&url, cfg, "remote.origin.url") == 0)
+    uri = rl_xstrdup(url);
+  git_config_free(cfg);
   if (!uri) {
     rl_buf b = {0};
     rl_buf_printf(&b, "file://%s/", g->workdir ? g->workdir : git_repository_path(g->repo));
