@@ -62,9 +62,12 @@ int rl_gitrepo_open(rl_gitrepo **out, const char *dir) {
   }
   const char *wd = git_repository_workdir(g->repo);
   if (wd) {
-    size_t n = strlen(wd);
-    while (n > 1 && wd[n - 1] == '/') n--;
-    g->workdir = rl_xstrndup(wd, n);
+    /* canonical, as the walk compares it with real paths */
+    char *real = realpath(wd, NULL);
+    size_t n = strlen(real ? real : wd);
+    while (n > 1 && (real ? real : wd)[n - 1] == '/') n--;
+    g->workdir = rl_xstrndup(real ? real : wd, n);
+    free(real);
     if (git_repository_index(&g->index, g->repo) < 0) {
       rl_error_set("cannot read the git index of %s: %s", g->workdir, git_why());
       rc = RL_EIO;

@@ -499,16 +499,14 @@ static int yield(rl_walk *w, rl_walk_entry *out, rl_lang lang, rl_skip skip, int
 /* Opens the repository of the root being entered, when its work tree is the
  * one enter_work_tree found (so match paths are index paths). */
 static void open_root_repo(rl_walk *w) {
+  rl_gitrepo_free(w->git); /* a named file's, from before this root */
+  w->git = NULL;
   if ((w->no_ignore || !w->git_top_len) && !w->git_source) return;
   char *top = rl_xstrndup(w->root_real, w->git_top_len);
   rl_gitrepo *g = NULL;
-  if (rl_gitrepo_open(&g, top) == 0) {
-    char *wd = realpath(rl_gitrepo_workdir(g), NULL);
-    if (wd && strcmp(wd, top) == 0) {
-      w->git = g;
-      g = NULL;
-    }
-    free(wd);
+  if (rl_gitrepo_open(&g, top) == 0 && rl_gitrepo_workdir(g) && strcmp(rl_gitrepo_workdir(g), top) == 0) {
+    w->git = g;
+    g = NULL;
   }
   rl_gitrepo_free(g);
   free(top);
@@ -529,7 +527,11 @@ static const char *git_path(rl_walk *w, const char *disp, int is_named) {
   if (!is_named && w->git) return w->mpath.ptr;
   char *real = realpath(disp, NULL);
   if (!real) return NULL;
-  if (is_named) {
+  const char *wd = w->git ? rl_gitrepo_workdir(w->git) : NULL;
+  size_t n = wd ? strlen(wd) : 0;
+  /* named files (a pre-commit hook's hundreds) share one repository */
+  int same = wd && strncmp(real, wd, n) == 0 && real[n] == '/';
+  if (is_named && !same) {
     rl_gitrepo_free(w->git);
     w->git = NULL;
     char *dir = rl_xstrdup(real);
@@ -539,9 +541,9 @@ static const char *git_path(rl_walk *w, const char *disp, int is_named) {
         rl_gitrepo_use_rev(w->git, w->git_rev) < 0 && !w->err)
       w->err = RL_EUSAGE;
     free(dir);
+    wd = w->git ? rl_gitrepo_workdir(w->git) : NULL;
+    n = wd ? strlen(wd) : 0;
   }
-  const char *wd = w->git ? rl_gitrepo_workdir(w->git) : NULL;
-  size_t n = wd ? strlen(wd) : 0;
   buf_reset(&w->scratch);
   if (wd && strncmp(real, wd, n) == 0 && real[n] == '/') rl_buf_puts(&w->scratch, real + n + 1);
   free(real);
