@@ -65,7 +65,8 @@ int rl_gitrepo_open(rl_gitrepo **out, const char *dir) {
     /* canonical, as the walk compares it with real paths */
     char *real = realpath(wd, NULL);
     size_t n = strlen(real ? real : wd);
-    while (n > 1 && (real ? real : wd)[n - 1] == '/') n--;
+    while (n > 1 && (real ? real : wd)[n - 1] == '/')
+      n--;
     g->workdir = rl_xstrndup(real ? real : wd, n);
     free(real);
     if (git_repository_index(&g->index, g->repo) < 0) {
@@ -93,7 +94,8 @@ fail:
 
 void rl_gitrepo_free(rl_gitrepo *g) {
   if (!g) return;
-  for (size_t i = 0; i < g->ntracked; i++) free(g->tracked[i]);
+  for (size_t i = 0; i < g->ntracked; i++)
+    free(g->tracked[i]);
   free(g->tracked);
   free(g->workdir);
   git_tree_free(g->tree);
@@ -113,8 +115,10 @@ static size_t lower_bound(const rl_gitrepo *g, const char *key) {
   size_t lo = 0, hi = g->ntracked;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(g->tracked[mid], key) < 0) lo = mid + 1;
-    else hi = mid;
+    if (strcmp(g->tracked[mid], key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo;
 }
@@ -180,8 +184,8 @@ static rl_skip read_blob(rl_gitrepo *g, const git_oid *oid, size_t max_size, cha
   return RL_SKIP_NONE;
 }
 
-rl_skip rl_gitrepo_read(rl_gitrepo *g, rl_git_source src, const char *path, size_t max_size, int *present,
-                        char **out, size_t *len) {
+rl_skip rl_gitrepo_read(rl_gitrepo *g, rl_git_source src, const char *path, size_t max_size, int *present, char **out,
+                        size_t *len) {
   *present = 0;
   git_oid oid;
   if (src == RL_GIT_INDEX) {
@@ -298,8 +302,8 @@ typedef struct hist {
 static void note_unreadable(hist *h, const char *what, const git_oid *id) {
   h->st->unreadable++;
   if (!h->st->first_error[0])
-    snprintf(h->st->first_error, sizeof h->st->first_error, "%s %s could not be read: %s", what,
-             git_oid_tostr_s(id), git_why());
+    snprintf(h->st->first_error, sizeof h->st->first_error, "%s %s could not be read: %s", what, git_oid_tostr_s(id),
+             git_why());
 }
 
 static void push_commit(hist *h, const git_oid *id) {
@@ -340,15 +344,18 @@ static void drain(hist *h) {
     if (rc < 0) {
       h->depth--;
       /* A shallow clone's boundary: the parent is simply not there. */
-      if (rc == GIT_ENOTFOUND && shallow) h->st->shallow++;
-      else note_unreadable(h, "commit", &top.id);
+      if (rc == GIT_ENOTFOUND && shallow)
+        h->st->shallow++;
+      else
+        note_unreadable(h, "commit", &top.id);
       continue;
     }
     commit_item *f = &h->stack[h->depth - 1];
     f->expanded = 1;
     git_oid_cpy(&f->tree, git_commit_tree_id(c));
     f->time = (long long)git_commit_time(c);
-    for (unsigned k = git_commit_parentcount(c); k-- > 0;) push_commit(h, git_commit_parent_id(c, k));
+    for (unsigned k = git_commit_parentcount(c); k-- > 0;)
+      push_commit(h, git_commit_parent_id(c, k));
     git_commit_free(c);
   }
 }
@@ -453,8 +460,10 @@ static int walk_tree(tree_walk *tw, const git_oid *id) {
     if (type == GIT_OBJECT_TREE) {
       rc = walk_tree(tw, eid);
     } else if (tw->want(tw->path.ptr)) {
-      if (tw->collect_head) oid_set_add(&tw->head_blobs, eid);
-      else if (oid_set_add(&tw->blobs, eid) && !tw->hide) rc = hand_blob(tw, eid);
+      if (tw->collect_head)
+        oid_set_add(&tw->head_blobs, eid);
+      else if (oid_set_add(&tw->blobs, eid) && !tw->hide)
+        rc = hand_blob(tw, eid);
     }
     tw->path.len = base;
     tw->path.ptr[base] = '\0';

@@ -43,8 +43,8 @@ int rl_gitrepo_use_rev(rl_gitrepo *g, const char *rev);
  * from the object header, nothing read) or RL_SKIP_BINARY; RL_SKIP_UNREADABLE
  * with a message when the object is damaged. *present is 0 when the source
  * has no such file (then nothing else is set). */
-rl_skip rl_gitrepo_read(rl_gitrepo *g, rl_git_source src, const char *path, size_t max_size, int *present,
-                        char **out, size_t *len);
+rl_skip rl_gitrepo_read(rl_gitrepo *g, rl_git_source src, const char *path, size_t max_size, int *present, char **out,
+                        size_t *len);
 
 /* ---- history ---------------------------------------------------------------- */
 
@@ -62,12 +62,12 @@ typedef struct rl_git_blob {
 } rl_git_blob;
 
 typedef struct rl_git_history_stats {
-  size_t commits;     /* commits read */
-  size_t blobs;       /* distinct blobs handed to the callback */
-  size_t binary;      /* of which binary */
-  size_t too_large;   /* of which over max_size (never read) */
-  size_t unreadable;  /* objects that could not be read (damaged repository) */
-  size_t shallow;     /* parents missing because the clone is shallow */
+  size_t commits;        /* commits read */
+  size_t blobs;          /* distinct blobs handed to the callback */
+  size_t binary;         /* of which binary */
+  size_t too_large;      /* of which over max_size (never read) */
+  size_t unreadable;     /* objects that could not be read (damaged repository) */
+  size_t shallow;        /* parents missing because the clone is shallow */
   char first_error[256]; /* the first unreadable object and why, or "" */
   char head[41];         /* HEAD's commit id, or "" */
 } rl_git_history_stats;

@@ -142,8 +142,8 @@ int rl_history_scan(rl_engine *e, const char *path, const char *range, rl_sink *
   for (size_t i = 0; i < h.nkept; i++) {
     rl_file_result *r = h.kept[i];
     for (size_t k = 0; k < r->nfindings; k++)
-      r->findings[k].history = u64_set_has(&h.head_keys, secret_key(&r->findings[k])) ? RL_HISTORY_AT_HEAD
-                                                                                      : RL_HISTORY_REMOVED;
+      r->findings[k].history =
+          u64_set_has(&h.head_keys, secret_key(&r->findings[k])) ? RL_HISTORY_AT_HEAD : RL_HISTORY_REMOVED;
     rl_summary_count(sum, r, run->fail_on);
     if (wrc == 0 && sink->file(sink, r) < 0) wrc = RL_EIO;
     rl_file_result_free(r);
@@ -156,12 +156,14 @@ int rl_history_scan(rl_engine *e, const char *path, const char *range, rl_sink *
     rc = RL_EIO;
     goto cleanup;
   }
-  fprintf(stderr, "roomlint: history: %zu commits, %zu distinct blobs (%zu binary and %zu over --max-file-size: "
-                  "skipped unread); %zu findings repeated in later versions reported once\n",
+  fprintf(stderr,
+          "roomlint: history: %zu commits, %zu distinct blobs (%zu binary and %zu over --max-file-size: "
+          "skipped unread); %zu findings repeated in later versions reported once\n",
           st.commits, st.blobs, st.binary, st.too_large, h.repeats);
   if (st.shallow)
-    fprintf(stderr, "roomlint: history: shallow clone: %zu parent commit%s not in the repository; history before "
-                    "them was not scanned (git fetch --unshallow)\n",
+    fprintf(stderr,
+            "roomlint: history: shallow clone: %zu parent commit%s not in the repository; history before "
+            "them was not scanned (git fetch --unshallow)\n",
             st.shallow, st.shallow == 1 ? " is" : "s are");
   if (st.unreadable) {
     rl_error_set("history incomplete: %zu object%s could not be read (%s); the repository may be damaged "
@@ -170,7 +172,8 @@ int rl_history_scan(rl_engine *e, const char *path, const char *range, rl_sink *
     rc = RL_EIO;
   }
 cleanup:
-  for (size_t i = 0; i < h.nkept; i++) rl_file_result_free(h.kept[i]);
+  for (size_t i = 0; i < h.nkept; i++)
+    rl_file_result_free(h.kept[i]);
   free(h.kept);
   free(h.reported.v);
   free(h.head_keys.v);
