@@ -398,7 +398,7 @@ static void push_all_refs(hist *h) {
 typedef struct tree_walk {
   hist *h;
   size_t max_size;
-  int (*want)(const char *path);
+  int (*want)(void *data, const char *path);
   int (*fn)(void *data, const rl_git_blob *b);
   void *data;
   oid_set trees, blobs, head_blobs;
@@ -459,7 +459,7 @@ static int walk_tree(tree_walk *tw, const git_oid *id) {
     const git_oid *eid = git_tree_entry_id(e);
     if (type == GIT_OBJECT_TREE) {
       rc = walk_tree(tw, eid);
-    } else if (tw->want(tw->path.ptr)) {
+    } else if (tw->want(tw->data, tw->path.ptr)) {
       if (tw->collect_head)
         oid_set_add(&tw->head_blobs, eid);
       else if (oid_set_add(&tw->blobs, eid) && !tw->hide)
@@ -472,7 +472,7 @@ static int walk_tree(tree_walk *tw, const git_oid *id) {
   return rc;
 }
 
-int rl_gitrepo_history(rl_gitrepo *g, const char *range, size_t max_size, int (*want)(const char *path),
+int rl_gitrepo_history(rl_gitrepo *g, const char *range, size_t max_size, int (*want)(void *data, const char *path),
                        int (*fn)(void *data, const rl_git_blob *b), void *data, rl_git_history_stats *st) {
   memset(st, 0, sizeof *st);
   hist h;

@@ -74,12 +74,12 @@ typedef struct rl_git_history_stats {
 
 /* Walks every commit reachable from range ("A..B", one revision, or NULL
  * for every ref and HEAD), oldest first by commit time, and hands each
- * distinct blob whose path want() accepts to fn once (a tree met before is
+ * distinct blob whose path want(data, path) accepts to fn once (a tree met before is
  * not read again). Blob memory: one blob at a time, a blob over max_size is
  * never read. A shallow clone's missing parents are counted, not an error; a
  * damaged object is counted and named in st->first_error and the walk goes
  * on. Returns 0, fn's negative return, or RL_EUSAGE for a bad range. */
-int rl_gitrepo_history(rl_gitrepo *g, const char *range, size_t max_size, int (*want)(const char *path),
+int rl_gitrepo_history(rl_gitrepo *g, const char *range, size_t max_size, int (*want)(void *data, const char *path),
                        int (*fn)(void *data, const rl_git_blob *b), void *data, rl_git_history_stats *st);
 
 /* "origin"'s URL, else the work tree as a file:// URI (for SARIF); caller

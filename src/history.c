@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "gitrepo.h"
+#include "ignore.h"
 #include "util.h"
 
 /* A set of 64-bit hashes (fingerprints, secret keys): open addressing; 0
@@ -52,6 +53,7 @@ typedef struct hstate {
   u64_set head_keys; /* the secrets (rule + masked line) of HEAD's blobs */
   size_t clean;      /* scanned blobs with nothing to report */
   size_t repeats;    /* findings seen again in a later version of a file */
+  rl_ignore *user;   /* the config's ignore: and the root .roomlintignore, or NULL */
 } hstate;
 
 /* A finding's secret wherever the file is: its rule and masked line,
@@ -63,8 +65,45 @@ static uint64_t secret_key(const rl_finding *f) {
   return h;
 }
 
-static int want(const char *path) {
-  return rl_lang_for_path(path) != RL_LANG_NONE;
+/* A blob path roomlint would scan: a known language, and neither it nor a
+ * directory above it ignored by the user's own lists (git's ignore rules
+ * speak for untracked files; every blob here was committed). */
+static int want(void *data, const char *path) {
+  const hstate *h = data;
+  if (rl_lang_for_path(path) == RL_LANG_NONE) return 0;
+  if (!h->user) return 1;
+  char dir[4096];
+  for (const char *p = strchr(path, '/'); p; p = strchr(p + 1, '/')) {
+    size_t n = (size_t)(p - path);
+    if (n >= sizeof dir) break;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    if (rl_ignore_match(h->user, dir, 1) > 0) return 0;
+  }
+  return rl_ignore_match(h->user, path, 0) <= 0;
+}
+
+/* The config's globs first, then the root .roomlintignore (read from the
+ * work tree), as one list; NULL if there is neither. */
+static rl_ignore *user_ignores(const rl_gitrepo *g, const char *const *globs) {
+  rl_buf text = {0};
+  for (size_t i = 0; globs && globs[i]; i++) {
+    rl_buf_puts(&text, globs[i]);
+    rl_buf_putc(&text, '\n');
+  }
+  const char *wd = rl_gitrepo_workdir(g);
+  if (wd) {
+    rl_buf p = {0};
+    rl_buf_printf(&p, "%s/.roomlintignore", wd);
+    char *bytes = NULL;
+    size_t len = 0;
+    if (rl_file_read(p.ptr, 4u << 20, &bytes, &len) == RL_SKIP_NONE) rl_buf_put(&text, bytes, len);
+    free(bytes);
+    rl_buf_free(&p);
+  }
+  rl_ignore *ig = text.len ? rl_ignore_new("", text.ptr, text.len) : NULL;
+  rl_buf_free(&text);
+  return ig;
 }
 
 static int on_blob(void *data, const rl_git_blob *b) {
@@ -108,8 +147,8 @@ static double now_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int rl_history_scan(rl_engine *e, const char *path, const char *range, rl_sink *sink, rl_run_info *run,
-                    rl_summary *sum) {
+int rl_history_scan(rl_engine *e, const char *path, const char *range, const char *const *ignores, int no_ignore,
+                    rl_sink *sink, rl_run_info *run, rl_summary *sum) {
   double t0 = now_seconds();
   memset(sum, 0, sizeof *sum);
   rl_engine_run_info(e, run);
@@ -122,6 +161,7 @@ int rl_history_scan(rl_engine *e, const char *path, const char *range, rl_sink *
   hstate h;
   memset(&h, 0, sizeof h);
   h.e = e;
+  h.user = no_ignore ? NULL : user_ignores(g, ignores);
   rl_git_history_stats st;
   char *uri = NULL, *branch = NULL;
   rc = rl_gitrepo_history(g, range, rl_engine_max_file_size(e), want, on_blob, &h, &st);
@@ -179,6 +219,7 @@ cleanup:
   free(h.head_keys.v);
   free(uri);
   free(branch);
+  rl_ignore_free(h.user);
   rl_gitrepo_free(g);
   return rc;
 }

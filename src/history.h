@@ -14,7 +14,10 @@
  * one revision, NULL for every ref and HEAD. Returns 0, RL_EUSAGE (not a
  * repository, bad range), or RL_EIO after a complete report when objects
  * could not be read (a damaged repository). */
-int rl_history_scan(rl_engine *e, const char *path, const char *range, rl_sink *sink, rl_run_info *run,
-                    rl_summary *sum);
+/* ignores: the config's ignore globs (NULL-terminated, or NULL), which
+ * apply with the repository's root .roomlintignore to the blobs' paths;
+ * no_ignore drops both. */
+int rl_history_scan(rl_engine *e, const char *path, const char *range, const char *const *ignores, int no_ignore,
+                    rl_sink *sink, rl_run_info *run, rl_summary *sum);
 
 #endif

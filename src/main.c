@@ -611,7 +611,7 @@ int main(int argc, char **argv) {
   run.nroots = o.npaths;
   run.cwd = cwd;
   rl_summary sum;
-  int rc = o.history ? rl_history_scan(e, o.paths[0], o.history_range, sink, &run, &sum)
+  int rc = o.history ? rl_history_scan(e, o.paths[0], o.history_range, cfg.extra_ignores, o.no_ignore, sink, &run, &sum)
                      : rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
   sink->free(sink);
   if (rc == 0 && (fflush(out) != 0 || ferror(out))) {

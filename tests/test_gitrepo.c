@@ -111,7 +111,8 @@ static int collect(void *data, const rl_git_blob *b) {
   return 0;
 }
 
-static int want_js(const char *path) {
+static int want_js(void *data, const char *path) {
+  (void)data;
   size_t n = strlen(path);
   return n > 3 && strcmp(path + n - 3, ".js") == 0;
 }

@@ -109,6 +109,18 @@ expect_grep "not a revision" err "the message names the range"
 expect_status 2 "--history outside a repository" -- "$RL" --history plain
 expect_grep "not inside a git repository" err "the message says so"
 
+# the user's own ignore lists apply to history paths too (git's do not: all was committed)
+printf 'src/tagged.js\n' > hist/.roomlintignore
+expect_status 1 "--history with a .roomlintignore" -- "$RL" --history -f json hist
+expect_no_grep '"path": "src/tagged.js"' out ".roomlintignore keeps a path out of the history scan"
+printf 'ignore:\n  - src/\n' > hist.yml
+expect_status 1 "--history with the config's ignore:" -- "$RL" --history --config hist.yml -f json hist
+expect_no_grep '"path": "src/' out "an ignored directory's blobs are not scanned"
+expect_grep '"path": ".env.production"' out "the rest still is"
+expect_status 1 "--no-ignore brings them back" -- "$RL" --history --no-ignore --config hist.yml -f json hist
+expect_grep '"path": "src/tagged.js"' out "--no-ignore: every blob"
+rm hist/.roomlintignore
+
 # SARIF: provenance, and fingerprints stable across runs: a baseline works
 expect_status 1 "--history -f sarif" -- "$RL" --history -f sarif -o hist.sarif hist
 python3 - hist.sarif <<'PY' && ok "SARIF versionControlProvenance and per-result commit" || not_ok "SARIF provenance"
