@@ -273,6 +273,86 @@ static int can_fire(rl_prefilter *pf) {
   return rl_pf_each_secret_name(pf, name_bound_to_literal, &s);
 }
 
+/* ---- the text-level detector: the three shapes with no tree ------------------------ */
+
+/* --history reads old versions of files as text. (a) and (b) are found by
+ * their shape wherever they are; (c) is a secret-named name, a binding and
+ * a ' or " literal right after it (the lexical shape can_fire reads, cut to
+ * the literal that follows at once), judged by the same tests as on_string. */
+typedef struct text_scan {
+  rl_ctx *ctx;
+  const char *b;
+  size_t n;
+  int test;
+} text_scan;
+
+static void report_text(rl_ctx *ctx, const char *b, const char *at, size_t len, const char *what) {
+  uint32_t s = (uint32_t)(at - b), e = (uint32_t)(at - b + len);
+  rl_ctx_mark_secret(ctx, s, e);
+  rl_report_range(ctx, s, e, "%s in the file's text (%s)", what, rl_mask_secret(rl_ctx_arena(ctx), at, len));
+}
+
+static int text_named(size_t start, size_t end, void *arg) {
+  text_scan *t = arg;
+  size_t v = binding_after(t->b, t->n, end);
+  if (v == 0 || v == SIZE_MAX) return 0;
+  if (t->b[v - 1] == ':' && !may_start_key(t->b, start)) return 0;
+  v = rl_pf_skip_blank(t->b, t->n, v);
+  if (v >= t->n || (t->b[v] != '\'' && t->b[v] != '"')) return 0;
+  int escaped;
+  size_t e = string_end(t->b, t->n, v, &escaped);
+  if (!e || escaped) return 0;
+  const char *val = t->b + v + 1;
+  size_t len = e - v - 2;
+  rl_arena *a = rl_ctx_arena(t->ctx);
+  const char *tok;
+  size_t tok_len;
+  /* the shapes (a) and (b) were reported where they are */
+  if (len < 8 || rl_secret_find_app_secret(val, len) ||
+      rl_secret_find_jwt(a, val, len, RL_JWT_KINDS_HMS, &tok, &tok_len) != RL_JWT_NONE)
+    return 0;
+  rl_jwt any;
+  if (t->test && rl_jwt_decode(val, len, a, &any)) return 0;
+  if (!rl_secret_value_is_credential(val, len)) return 0;
+  const char *name = t->b + start;
+  size_t nl = end - start;
+  if (nl >= 2 && (name[0] == '\'' || name[0] == '"')) {
+    name++;
+    nl -= 2;
+  }
+  uint32_t s = (uint32_t)(v + 1), ve = (uint32_t)(e - 1);
+  rl_ctx_mark_secret(t->ctx, s, ve);
+  rl_report_range(t->ctx, (uint32_t)v, (uint32_t)e, "credential hard-coded in '%.*s' (%s)", (int)nl, name,
+                  rl_mask_secret(a, val, len));
+  return 0;
+}
+
+static void on_text(rl_ctx *ctx) {
+  const rl_source *src = rl_ctx_source(ctx);
+  const char *b = src->bytes;
+  size_t n = src->len;
+  rl_arena *a = rl_ctx_arena(ctx);
+  int test = rl_ctx_context(ctx) == RL_CTX_TEST;
+  for (const char *p = b, *hit; (hit = rl_secret_find_app_secret(p, (size_t)(b + n - p))) != NULL; p = hit + 172)
+    report_text(ctx, b, hit, 172, "100ms app secret");
+  const char *p = b;
+  while (p < b + n) {
+    const char *tok;
+    size_t tok_len;
+    rl_jwt_kind kind = rl_secret_find_jwt(a, p, (size_t)(b + n - p), RL_JWT_KINDS_HMS, &tok, &tok_len);
+    if (kind == RL_JWT_NONE) break;
+    if (kind == RL_JWT_HMS_MANAGEMENT || !test)
+      report_text(ctx, b, tok, tok_len,
+                  kind == RL_JWT_HMS_MANAGEMENT ? "100ms management token (JWT)" : "100ms app token (JWT)");
+    p = tok + tok_len;
+  }
+  rl_prefilter pf;
+  rl_prefilter_init(&pf, b, n, src->lang);
+  text_scan t = {ctx, b, n, test};
+  rl_pf_each_secret_name(&pf, text_named, &t);
+  rl_prefilter_clear(&pf);
+}
+
 const rl_rule rl_rule_hardcoded_secret = {
     .id = "hardcoded-secret",
     .title = "Credential hard-coded in source",
@@ -299,4 +379,5 @@ const rl_rule rl_rule_hardcoded_secret = {
                     "};\n",
     .precision = "high",
     .security_severity = "9.1",
+    .on_text = on_text,
 };

@@ -1,7 +1,8 @@
 /* secret-in-env-file: a committed dotenv file that holds a real secret.
  *
- * The walker honours .gitignore, so a dotenv file that reaches this rule is
- * one the repository commits (or would commit). Reported, per entry:
+ * The walker honours .gitignore for untracked files and scans every tracked
+ * one, so a dotenv file that reaches this rule is one the repository commits
+ * (or would commit). Reported, per entry:
  *   1. a secret-named key (rl_name_is_secret, so VITE_HMS_APP_SECRET counts as
  *      much as HMS_APP_SECRET) whose value looks like a real credential: long
  *      enough, mixed characters, not a placeholder, not a reference such as

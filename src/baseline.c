@@ -1,21 +1,34 @@
 #include "baseline.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "finding.h"
+#include "report.h"
+#include "rule.h"
 #include "source.h"
 #include "util.h"
 
 #define MAX_BASELINE_SIZE (256u << 20)
 #define FINGERPRINT_KEY   "roomlint/v1" /* as report_sarif.c writes it */
+#define COMPACT_MAGIC     "# roomlint baseline v1"
+
+typedef struct entry {
+  uint64_t fp;
+  char *rule; /* NULL when the input did not say */
+  char *path;
+} entry;
 
 struct rl_baseline {
-  uint64_t *fps; /* sorted, unique */
+  entry *fps; /* sorted by fp, unique */
   size_t n, cap;
+  unsigned char *used; /* used[i]: a finding of this run matched fps[i] */
   char *reason;
 };
 
@@ -37,24 +50,32 @@ static int parse_fp(const char *s, uint64_t *out) {
   return 0;
 }
 
-static void add(rl_baseline *b, uint64_t v) {
+static void add(rl_baseline *b, uint64_t v, const char *rule, size_t rule_len, const char *path, size_t path_len) {
   if (b->n == b->cap) {
     b->cap = b->cap ? b->cap * 2 : 64;
     b->fps = rl_xreallocarray(b->fps, b->cap, sizeof *b->fps);
   }
-  b->fps[b->n++] = v;
+  entry *e = &b->fps[b->n++];
+  e->fp = v;
+  e->rule = rule ? rl_xstrndup(rule, rule_len) : NULL;
+  e->path = path ? rl_xstrndup(path, path_len) : NULL;
 }
 
-static int u64_cmp(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+static int entry_cmp(const void *a, const void *b) {
+  uint64_t x = ((const entry *)a)->fp, y = ((const entry *)b)->fp;
   return x < y ? -1 : x > y;
 }
 
-/* Adds a fingerprint string; -1 if it is not one of ours. */
-static int add_string(rl_baseline *b, json_t *s) {
+static const char *jstr(json_t *o, const char *key) {
+  json_t *v = json_object_get(o, key);
+  return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Adds a fingerprint string with its rule and path; -1 if it is not one of ours. */
+static int add_string(rl_baseline *b, json_t *s, const char *rule, const char *path) {
   uint64_t v;
   if (!json_is_string(s) || parse_fp(json_string_value(s), &v) < 0) return -1;
-  add(b, v);
+  add(b, v, rule, rule ? strlen(rule) : 0, path, path ? strlen(path) : 0);
   return 0;
 }
 
@@ -78,7 +99,10 @@ static int load_sarif(rl_baseline *b, json_t *runs, const char *path) {
     }
     json_array_foreach(results, j, res) {
       json_t *fp = json_object_get(json_object_get(res, "partialFingerprints"), FINGERPRINT_KEY);
-      if (add_string(b, fp) < 0) {
+      json_t *loc = json_object_get(json_object_get(json_array_get(json_object_get(res, "locations"), 0),
+                                                    "physicalLocation"),
+                                    "artifactLocation");
+      if (add_string(b, fp, jstr(res, "ruleId"), jstr(loc, "uri")) < 0) {
         rl_error_set("baseline %s: result %zu of run %zu has no roomlint fingerprint (partialFingerprints.\"%s\")",
                      path, j, i, FINGERPRINT_KEY);
         return RL_EINVALID;
@@ -98,12 +122,79 @@ static int load_json(rl_baseline *b, json_t *root, const char *path) {
   size_t i;
   json_t *f;
   json_array_foreach(findings, i, f) {
-    if (add_string(b, json_object_get(f, "fingerprint")) < 0) {
+    if (add_string(b, json_object_get(f, "fingerprint"), jstr(f, "ruleId"), jstr(f, "path")) < 0) {
       rl_error_set("baseline %s: finding %zu has no fingerprint of 16 hex digits", path, i);
       return RL_EINVALID;
     }
   }
   return 0;
+}
+
+/* The compact format: a magic first line, then "FINGERPRINT RULE PATH" per
+ * line (the path is the rest of the line, spaces and all). */
+static int load_compact(rl_baseline *b, const char *bytes, size_t len, const char *path) {
+  size_t line = 0;
+  for (const char *p = bytes, *end = bytes + len; p < end;) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *eol = nl ? nl : end;
+    line++;
+    size_t n = (size_t)(eol - p);
+    if (n && p[n - 1] == '\r') n--;
+    if (n && p[0] != '#') {
+      char fp[17];
+      uint64_t v;
+      const char *sp1 = n > 17 ? memchr(p + 17, ' ', n - 17) : NULL;
+      if (n > 17) memcpy(fp, p, 16);
+      fp[16] = '\0';
+      if (n <= 17 || p[16] != ' ' || parse_fp(fp, &v) < 0 || !sp1 || sp1 == p + 17 || (size_t)(sp1 - p) + 1 >= n) {
+        rl_error_set("baseline %s:%zu: not \"FINGERPRINT RULE PATH\" (16 hex digits, a rule id, a path)", path, line);
+        return RL_EINVALID;
+      }
+      add(b, v, p + 17, (size_t)(sp1 - p - 17), sp1 + 1, n - (size_t)(sp1 + 1 - p));
+    }
+    p = nl ? nl + 1 : end;
+  }
+  return 0;
+}
+
+rl_baseline *rl_baseline_new(const char *reason) {
+  rl_baseline *b = rl_xcalloc(1, sizeof *b);
+  b->reason = rl_xstrdup(reason);
+  return b;
+}
+
+void rl_baseline_add(rl_baseline *b, const char *fp, const char *rule, const char *path) {
+  uint64_t v;
+  if (parse_fp(fp, &v) < 0) return;
+  add(b, v, rule, rule ? strlen(rule) : 0, path, path ? strlen(path) : 0);
+}
+
+void rl_baseline_finish(rl_baseline *b) {
+  if (b->n) qsort(b->fps, b->n, sizeof *b->fps, entry_cmp);
+  size_t w = 0;
+  for (size_t i = 0; i < b->n; i++) {
+    if (w > 0 && b->fps[w - 1].fp == b->fps[i].fp) {
+      free(b->fps[i].rule);
+      free(b->fps[i].path);
+      continue;
+    }
+    b->fps[w++] = b->fps[i];
+  }
+  b->n = w;
+  free(b->used);
+  b->used = rl_xcalloc(b->n ? b->n : 1, 1);
+}
+
+void rl_baseline_merge(rl_baseline *into, const rl_baseline *from, const char *reason) {
+  for (size_t i = 0; i < from->n; i++) {
+    const entry *e = &from->fps[i];
+    add(into, e->fp, e->rule, e->rule ? strlen(e->rule) : 0, e->path, e->path ? strlen(e->path) : 0);
+  }
+  rl_buf r = {0};
+  rl_buf_printf(&r, "%s and %s", into->reason, reason);
+  free(into->reason);
+  into->reason = rl_buf_detach(&r);
+  rl_baseline_finish(into);
 }
 
 int rl_baseline_load(rl_baseline **out, const char *path) {
@@ -124,6 +215,10 @@ int rl_baseline_load(rl_baseline **out, const char *path) {
     rc = RL_EIO;
     goto cleanup;
   }
+  if (len >= strlen(COMPACT_MAGIC) && memcmp(bytes, COMPACT_MAGIC, strlen(COMPACT_MAGIC)) == 0) {
+    rc = load_compact(b, bytes, len, path);
+    goto loaded;
+  }
   json_error_t err;
   root = json_loadb(bytes, len, 0, &err);
   if (!root) {
@@ -141,12 +236,9 @@ int rl_baseline_load(rl_baseline **out, const char *path) {
     rl_error_set("baseline %s: not a roomlint SARIF or JSON report", path);
     rc = RL_EINVALID;
   }
+loaded:
   if (rc < 0) goto cleanup;
-  if (b->n) qsort(b->fps, b->n, sizeof *b->fps, u64_cmp);
-  size_t w = 0;
-  for (size_t i = 0; i < b->n; i++)
-    if (w == 0 || b->fps[w - 1] != b->fps[i]) b->fps[w++] = b->fps[i];
-  b->n = w;
+  rl_baseline_finish(b);
   {
     rl_buf r = {0};
     rl_buf_printf(&r, "baseline %s", path);
@@ -163,7 +255,12 @@ cleanup:
 
 void rl_baseline_free(rl_baseline *b) {
   if (!b) return;
+  for (size_t i = 0; i < b->n; i++) {
+    free(b->fps[i].rule);
+    free(b->fps[i].path);
+  }
   free(b->fps);
+  free(b->used);
   free(b->reason);
   free(b);
 }
@@ -174,8 +271,12 @@ int rl_baseline_has(const rl_baseline *b, const char *fp) {
   size_t lo = 0, hi = b->n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (b->fps[mid] == v) return 1;
-    if (b->fps[mid] < v)
+    if (b->fps[mid].fp == v) {
+      /* workers mark concurrently; each store is the same byte */
+      if (b->used) __atomic_store_n(&b->used[mid], 1, __ATOMIC_RELAXED);
+      return 1;
+    }
+    if (b->fps[mid].fp < v)
       lo = mid + 1;
     else
       hi = mid;
@@ -189,4 +290,103 @@ size_t rl_baseline_count(const rl_baseline *b) {
 
 const char *rl_baseline_reason(const rl_baseline *b) {
   return b ? b->reason : NULL;
+}
+
+/* ---- the compact format, written ------------------------------------------------- */
+
+static void put_entry(FILE *out, const char *fp, const char *rule, const char *path) {
+  /* a path is one line: a newline in a file name would split the entry */
+  fprintf(out, "%s %s ", fp, rule && *rule ? rule : "-");
+  const char *p = path && path[0] ? path : "-";
+  for (; *p; p++) fputc(*p == '\n' || *p == '\r' ? '?' : *p, out);
+  fputc('\n', out);
+}
+
+static void put_header(FILE *out) {
+  fputs(COMPACT_MAGIC ": fingerprint, rule, path; read by roomlint --baseline\n", out);
+}
+
+int rl_baseline_write_used(const rl_baseline *b, const char *path, size_t *kept) {
+  rl_buf tmp = {0};
+  rl_buf_printf(&tmp, "%s.tmp-prune", path);
+  FILE *out = fopen(tmp.ptr, "wb");
+  *kept = 0;
+  if (!out) {
+    rl_error_set("cannot write %s: %s", tmp.ptr, strerror(errno));
+    rl_buf_free(&tmp);
+    return RL_EIO;
+  }
+  put_header(out);
+  for (size_t i = 0; i < b->n; i++) {
+    if (!b->used[i]) continue;
+    char fp[17];
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)b->fps[i].fp);
+    put_entry(out, fp, b->fps[i].rule, b->fps[i].path);
+    (*kept)++;
+  }
+  int bad = fflush(out) != 0 || ferror(out);
+  bad |= fclose(out) != 0;
+  if (bad || rename(tmp.ptr, path) != 0) {
+    rl_error_set("cannot write %s: %s", path, strerror(errno ? errno : EIO));
+    unlink(tmp.ptr);
+    rl_buf_free(&tmp);
+    return RL_EIO;
+  }
+  rl_buf_free(&tmp);
+  return 0;
+}
+
+/* -f baseline: one line per finding (suppressed in source or not: a
+ * baseline lists what exists). */
+typedef struct compact_sink {
+  rl_sink base;
+  FILE *out;
+  rl_baseline *collect; /* rl_baseline_sink_new: fingerprints go here instead */
+} compact_sink;
+
+static int c_begin(rl_sink *s, const rl_run_info *run) {
+  compact_sink *c = (compact_sink *)s;
+  (void)run;
+  if (c->out) put_header(c->out);
+  return 0;
+}
+
+static int c_file(rl_sink *s, const rl_file_result *r) {
+  compact_sink *c = (compact_sink *)s;
+  for (size_t i = 0; i < r->nfindings; i++) {
+    const rl_finding *f = &r->findings[i];
+    if (c->collect) rl_baseline_add(c->collect, f->fingerprint, f->rule->id, r->path);
+    else put_entry(c->out, f->fingerprint, f->rule->id, r->path);
+  }
+  return 0;
+}
+
+static int c_end(rl_sink *s, const rl_summary *sum) {
+  compact_sink *c = (compact_sink *)s;
+  (void)sum;
+  if (c->collect) rl_baseline_finish(c->collect);
+  return c->out && (fflush(c->out) != 0 || ferror(c->out)) ? RL_EIO : 0;
+}
+
+static void c_free(rl_sink *s) {
+  free(s);
+}
+
+static rl_sink *compact_new(FILE *out, rl_baseline *collect) {
+  compact_sink *c = rl_xcalloc(1, sizeof *c);
+  c->base.begin = c_begin;
+  c->base.file = c_file;
+  c->base.end = c_end;
+  c->base.free = c_free;
+  c->out = out;
+  c->collect = collect;
+  return &c->base;
+}
+
+rl_sink *rl_sink_baseline_new(FILE *out) {
+  return compact_new(out, NULL);
+}
+
+rl_sink *rl_baseline_sink_new(rl_baseline *b) {
+  return compact_new(NULL, b);
 }

@@ -823,8 +823,9 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
     } else if (src->lang == RL_LANG_DOTENV) {
       why = "dotenv file; its path says neither client nor server";
     } else {
-      /* The prefilter found no rule that could fire, so there is no tree. */
-      why = "not parsed (no rule can fire on it); its path says neither client nor server";
+      /* No tree: the prefilter found no rule that could fire, or the scan is
+       * text-level (--history). */
+      why = "not parsed (no rule needs its tree); its path says neither client nor server";
     }
     goto done;
   }

@@ -226,6 +226,15 @@ void rl_engine_free(rl_engine *e) {
   free(e);
 }
 
+void rl_engine_set_baseline(rl_engine *e, const struct rl_baseline *b) {
+  e->cfg.baseline = b;
+}
+
+void rl_engine_set_git_source(rl_engine *e, int git_source, const char *rev) {
+  e->cfg.git_source = git_source;
+  e->cfg.git_rev = rev;
+}
+
 const rl_rule *const *rl_engine_rules(const rl_engine *e, size_t *n) {
   *n = e->nrules;
   return e->rules;
@@ -1023,9 +1032,11 @@ static void apply_overrides(rl_ctx *ctx, const char *path, unsigned char *active
 }
 
 /* Scans bytes already in memory (of a markup file: one view of its code).
- * `bytes` must outlive the call only. */
+ * `bytes` must outlive the call only. With text_only no tree is built:
+ * code runs the rules' on_text detectors, dotenv files their usual rules
+ * (which need no tree). */
 static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
-                                 const char *bytes, size_t len, const rl_markup_view *view) {
+                                 const char *bytes, size_t len, const rl_markup_view *view, int text_only) {
   rl_lang lang = view ? view->lang : r->lang;
   rl_ctx ctx;
   memset(&ctx, 0, sizeof ctx);
@@ -1035,7 +1046,7 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
   rl_source_init(&ctx.src, r->path, bytes, len, lang, r->arena);
 
   int code = lang == RL_LANG_JS || lang == RL_LANG_TS || lang == RL_LANG_TSX;
-  if (code && !view && rl_source_looks_minified(r->path, bytes, len)) {
+  if (code && !view && !text_only && rl_source_looks_minified(r->path, bytes, len)) {
     mark_skipped(e, r, RL_SKIP_MINIFIED, NULL);
     return r;
   }
@@ -1049,6 +1060,7 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(lang))) continue;
+    if (text_only && code && !rule->on_text) continue;
     int hit = e->cfg.no_prefilter || !rule->needles;
     for (size_t k = 0; !hit && rule->needles[k]; k++) hit = memmem(bytes, len, rule->needles[k], strlen(rule->needles[k])) != NULL;
     if (hit && !e->cfg.no_prefilter && rule->can_fire) hit = rule->can_fire(&pf);
@@ -1062,7 +1074,7 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
 
   rl_tree *tree = NULL;
   ctx.root = (TSNode){{0}, NULL, NULL};
-  int parsing = code && any;
+  int parsing = code && any && !text_only;
   if (parsing) {
     budget_take(ws->budget, len);
     tree = view ? rl_parse_ranges(ws->parser, &ctx.src, view->ranges, view->nranges) : rl_parse(ws->parser, &ctx.src);
@@ -1107,6 +1119,11 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
     rl_jsfile_step(jf, nodes); /* the walk that built the index */
   }
   if (tree && any_query) run_queries(&ctx, r, ws->cursor, active, jf);
+  for (size_t i = 0; text_only && code && i < e->nrules; i++) {
+    if (!active[i]) continue;
+    ctx.rule = e->rules[i];
+    e->rules[i]->on_text(&ctx);
+  }
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!active[i] || !rule->on_file) continue;
@@ -1159,7 +1176,7 @@ static rl_file_result *scan_markup(const rl_engine *e, worker_state *ws, rl_file
                         RL_MARKUP_MAX_SCRIPTS, RL_MARKUP_MAX_SCRIPTS, dropped);
   const char *client = NULL;
   for (size_t i = 0; i < nviews; i++) {
-    scan_code(e, ws, r, fs_path, bytes, len, &views[i]);
+    scan_code(e, ws, r, fs_path, bytes, len, &views[i], 0);
     if (r->context == RL_CTX_CLIENT) client = r->context_reason;
   }
   /* A file with client code is reported as client (an Astro page has both). */
@@ -1171,9 +1188,9 @@ static rl_file_result *scan_markup(const rl_engine *e, worker_state *ws, rl_file
 }
 
 static rl_file_result *scan_bytes(const rl_engine *e, worker_state *ws, rl_file_result *r, const char *fs_path,
-                                  const char *bytes, size_t len) {
-  if (r->lang == RL_LANG_HTML) return scan_markup(e, ws, r, fs_path, bytes, len);
-  return scan_code(e, ws, r, fs_path, bytes, len, NULL);
+                                  const char *bytes, size_t len, int text_only) {
+  if (r->lang == RL_LANG_HTML && !text_only) return scan_markup(e, ws, r, fs_path, bytes, len);
+  return scan_code(e, ws, r, fs_path, bytes, len, NULL, text_only);
 }
 
 /* The engine's own parser and cursor, for one thread (built again after
@@ -1184,15 +1201,33 @@ static worker_state engine_scratch(rl_engine *e) {
   return (worker_state){e->parser, e->cursor, NULL};
 }
 
-rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path, const char *bytes,
-                                      size_t len) {
+/* One buffer on the engine's own parser (single-threaded callers). */
+static rl_file_result *scan_one(rl_engine *e, const char *path, const char *fs_path, const char *bytes, size_t len,
+                                int text_only) {
   rl_file_result *r = rl_file_result_new(path, rl_lang_for_path(path));
   if (r->lang == RL_LANG_NONE) {
     mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
     return r;
   }
   worker_state ws = engine_scratch(e);
-  return scan_bytes(e, &ws, r, fs_path, bytes, len);
+  return scan_bytes(e, &ws, r, fs_path, bytes, len, text_only);
+}
+
+rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path, const char *bytes,
+                                      size_t len) {
+  return scan_one(e, path, fs_path, bytes, len, 0);
+}
+
+rl_file_result *rl_engine_scan_text(rl_engine *e, const char *path, const char *bytes, size_t len) {
+  return scan_one(e, path, NULL, bytes, len, 1);
+}
+
+void rl_engine_mark_skipped(rl_engine *e, rl_file_result *r, rl_skip s, const char *detail) {
+  mark_skipped(e, r, s, detail);
+}
+
+rl_file_result *rl_engine_result_new(const char *path) {
+  return rl_file_result_new(path, rl_lang_for_path(path));
 }
 
 void rl_engine_scan_buffer_trim(rl_engine *e) {
@@ -1212,15 +1247,20 @@ typedef struct job {
   int is_explicit;
   rl_file_id id;
   int fatal; /* set by scan_job: the run must fail (exit 2) */
+  char *note;  /* the walk's remark, shown with -v */
+  char *bytes; /* content read from git (--staged, --baseline-ref), or NULL */
+  size_t len;
 } job;
 
 static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, job *j) {
   rl_file_result *r = rl_file_result_new(j->display, j->lang);
+  if (j->note && e->cfg.verbose) rl_file_result_note(r, RL_NOTE_NOTE, "git-tracked-ignored", 0, 0, "%s: %s", j->display, j->note);
   if (j->skip != RL_SKIP_NONE) {
     j->fatal = j->skip == RL_SKIP_UNREADABLE && j->is_explicit;
     mark_skipped(e, r, j->skip, j->skip_detail);
     return r;
   }
+  if (j->bytes) return scan_bytes(e, ws, r, j->fs_path, j->bytes, j->len, 0);
   char *bytes = NULL;
   size_t len = 0;
   rl_skip s = rl_file_read_as(j->fs_path, &j->id, e->cfg.max_file_size, &bytes, &len);
@@ -1235,7 +1275,7 @@ static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, job *j) {
     mark_skipped(e, r, s, detail);
     return r;
   }
-  scan_bytes(e, ws, r, j->fs_path, bytes, len);
+  scan_bytes(e, ws, r, j->fs_path, bytes, len, 0);
   free(bytes);
   return r;
 }
@@ -1293,27 +1333,42 @@ typedef struct emitter {
   char fatal[512]; /* the first file that fails the run, or "" */
 } emitter;
 
-static void emit(emitter *em, rl_file_result *r, int fatal) {
-  if (fatal && !em->fatal[0])
-    snprintf(em->fatal, sizeof em->fatal, "%s: %s", r->path, r->skip_detail ? r->skip_detail : "could not be read");
-  if (r->skip != RL_SKIP_NONE) em->sum->files_skipped++;
-  else if (!r->mapped) em->sum->files_scanned++;
-  if (r->has_syntax_errors) em->sum->parse_errors++;
-  if (r->analysis_stopped) em->sum->analysis_stopped++;
+void rl_summary_count(rl_summary *sum, const rl_file_result *r, rl_severity fail_on) {
+  if (r->skip != RL_SKIP_NONE) sum->files_skipped++;
+  else if (!r->mapped) sum->files_scanned++;
+  if (r->has_syntax_errors) sum->parse_errors++;
+  if (r->analysis_stopped) sum->analysis_stopped++;
   for (size_t i = 0; i < r->nfindings; i++) {
     const rl_finding *f = &r->findings[i];
     if (f->suppressed) {
-      em->sum->suppressed++;
+      sum->suppressed++;
       continue;
     }
-    if (f->severity == RL_SEV_ERROR) em->sum->errors++;
-    else if (f->severity == RL_SEV_WARNING) em->sum->warnings++;
-    else em->sum->notes++;
-    if (em->fail_on != RL_SEV_NONE && f->severity >= em->fail_on) em->sum->failed = 1;
+    if (f->severity == RL_SEV_ERROR) sum->errors++;
+    else if (f->severity == RL_SEV_WARNING) sum->warnings++;
+    else sum->notes++;
+    if (fail_on != RL_SEV_NONE && f->severity >= fail_on) sum->failed = 1;
   }
   /* An unknown rule in a suppression (or an unused one, when asked) is an error. */
-  em->sum->suppression_errors += (size_t)r->suppression_errors;
-  if (r->suppression_errors && em->fail_on != RL_SEV_NONE) em->sum->failed = 1;
+  sum->suppression_errors += (size_t)r->suppression_errors;
+  if (r->suppression_errors && fail_on != RL_SEV_NONE) sum->failed = 1;
+}
+
+void rl_engine_run_info(const rl_engine *e, rl_run_info *run) {
+  run->rules = e->rules;
+  run->nrules = e->nrules;
+  run->enabled = e->enabled;
+  run->fail_on = e->cfg.fail_on;
+}
+
+size_t rl_engine_max_file_size(const rl_engine *e) {
+  return e->cfg.max_file_size;
+}
+
+static void emit(emitter *em, rl_file_result *r, int fatal) {
+  if (fatal && !em->fatal[0])
+    snprintf(em->fatal, sizeof em->fatal, "%s: %s", r->path, r->skip_detail ? r->skip_detail : "could not be read");
+  rl_summary_count(em->sum, r, em->fail_on);
   if (em->rc == 0 && em->sink->file(em->sink, r) < 0) em->rc = RL_EIO;
   rl_file_result_free(r);
 }
@@ -1322,6 +1377,8 @@ static void job_free(job *j) {
   free(j->fs_path);
   free(j->display);
   free(j->skip_detail);
+  free(j->note);
+  free(j->bytes);
   memset(j, 0, sizeof *j);
 }
 
@@ -1334,6 +1391,14 @@ static void job_from_entry(job *j, const rl_walk_entry *we) {
   j->is_explicit = we->is_explicit;
   j->id = we->id;
   j->fatal = 0;
+  j->note = we->note ? rl_xstrdup(we->note) : NULL;
+  j->bytes = NULL;
+  j->len = we->len;
+  if (we->bytes) {
+    j->bytes = rl_xmalloc(we->len + 1);
+    memcpy(j->bytes, we->bytes, we->len);
+    j->bytes[we->len] = '\0';
+  }
   if (j->skip == RL_SKIP_NONE && j->lang == RL_LANG_NONE) j->skip = RL_SKIP_NOT_SOURCE;
 }
 
@@ -1391,10 +1456,7 @@ static int scan_bundles(const rl_engine *e, rl_walk *w, emitter *em) {
 /* A run's start: the totals zeroed, the rules told to the sink; the clock. */
 static double begin_run(const rl_engine *e, rl_run_info *run, rl_summary *sum) {
   memset(sum, 0, sizeof *sum);
-  run->rules = e->rules;
-  run->nrules = e->nrules;
-  run->enabled = e->enabled;
-  run->fail_on = e->cfg.fail_on;
+  rl_engine_run_info(e, run);
   return now_seconds();
 }
 
@@ -1420,6 +1482,9 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   wo.has_protect = e->cfg.has_protect;
   wo.protect_dev = e->cfg.protect_dev;
   wo.protect_ino = e->cfg.protect_ino;
+  wo.git_source = e->cfg.git_source;
+  wo.git_rev = e->cfg.git_rev;
+  wo.max_file_size = e->cfg.max_file_size;
   /* Build folders named on the command line, and --bundle DIRs, are read as
    * built JavaScript (bundle.h), in a walk of their own that ignores nothing. */
   const char **plain = rl_xcalloc(npaths + 1, sizeof *plain), **built = NULL;
@@ -1442,6 +1507,8 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
     rl_walk_options bwo = wo;
     bwo.no_ignore = 1;
     bwo.extra_ignores = NULL;
+    bwo.git_source = 0; /* built output is read from the work tree, as it ships */
+    bwo.git_rev = NULL;
     rc = rl_walk_new(&bw, built, nbuilt, &bwo);
   }
   /* no plain path left (only bundles): no walk of '.' */
@@ -1592,7 +1659,7 @@ int rl_engine_scan_fd(rl_engine *e, const char *path, int fd, int ignored, rl_si
     else if (head && memchr(b.ptr, '\0', head)) mark_skipped(e, r, RL_SKIP_BINARY, NULL);
     else {
       worker_state ws = engine_scratch(e);
-      scan_bytes(e, &ws, r, path, b.ptr ? b.ptr : "", b.len);
+      scan_bytes(e, &ws, r, path, b.ptr ? b.ptr : "", b.len, 0);
     }
     emit(&em, r, 0);
   }

@@ -55,6 +55,9 @@ typedef struct rl_engine_config {
   const char *const *bundles; /* --bundle DIR...: built JavaScript (bundle.h), NULL-terminated or NULL */
   int has_protect;                           /* -o names an existing file: its identity, */
   unsigned long long protect_dev, protect_ino; /* which the scan refuses to read */
+  int git_source;      /* rl_walk_options.git_source: --staged (index) or a tree (git_rev) */
+  const char *git_rev; /* --baseline-ref's side */
+  int text_only;       /* --history: only rl_engine_scan_text runs, so no query is compiled */
 } rl_engine_config;
 
 typedef struct rl_engine rl_engine;
@@ -69,6 +72,12 @@ void rl_engine_free(rl_engine *e);
 const rl_rule *const *rl_engine_rules(const rl_engine *e, size_t *n);
 const rl_rule *rl_engine_rule_find(const rl_engine *e, const char *id);
 int rl_engine_rule_enabled(const rl_engine *e, const rl_rule *r);
+
+/* Between runs: the baseline findings are checked against (--baseline-ref
+ * builds it with a first run), and where the walk reads files (0: the disk,
+ * else rl_walk_options.git_source; rev is borrowed). */
+void rl_engine_set_baseline(rl_engine *e, const struct rl_baseline *b);
+void rl_engine_set_git_source(rl_engine *e, int git_source, const char *rev);
 
 /* Scans paths, feeding sink. *sum receives the totals. Returns 0, or a
  * negative code for fatal errors (unreadable path, write failure). */
@@ -95,5 +104,21 @@ rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char
  * builds them afresh. A fuzzer calls it after each input so that every
  * execution frees what it allocated, and libFuzzer needs no leak re-run. */
 void rl_engine_scan_buffer_trim(rl_engine *e);
+/* The same with no syntax tree (--history's blobs): JS/TS get the rules'
+ * text-level detectors (rl_rule.on_text), dotenv files their usual rules.
+ * No package.json is looked up (fs_path unknown). Caller frees. */
+rl_file_result *rl_engine_scan_text(rl_engine *e, const char *path, const char *bytes, size_t len);
+
+/* Fills run's rules, enabled flags and fail_on, as rl_engine_scan does. */
+void rl_engine_run_info(const rl_engine *e, rl_run_info *run);
+/* Adds r to the totals: scanned or skipped, findings by severity, failed. */
+void rl_summary_count(rl_summary *sum, const rl_file_result *r, rl_severity fail_on);
+/* The effective --max-file-size. */
+size_t rl_engine_max_file_size(const rl_engine *e);
+
+/* An empty result for path, and one marked skipped (detail NULL: the
+ * standard words for s), for files the caller does not hand to a scan. */
+rl_file_result *rl_engine_result_new(const char *path);
+void rl_engine_mark_skipped(rl_engine *e, rl_file_result *r, rl_skip s, const char *detail);
 
 #endif

@@ -39,6 +39,13 @@ typedef enum rl_suppress_kind {
 
 struct rl_rule;
 
+/* --history: is the finding's secret still in HEAD's tree? */
+typedef enum rl_history_state {
+  RL_HISTORY_NONE = 0,    /* not a history scan */
+  RL_HISTORY_REMOVED = 1, /* only in the past: rotate it, it is in every clone */
+  RL_HISTORY_AT_HEAD = 2  /* HEAD still holds it */
+} rl_history_state;
+
 typedef struct rl_finding {
   const struct rl_rule *rule; /* borrowed from the engine, which outlives results */
   rl_severity severity;       /* the effective severity */
@@ -56,6 +63,7 @@ typedef struct rl_finding {
    * source (bundle.h): where it shows in the bundle. NULL otherwise. */
   const char *bundle_path;
   uint32_t bundle_line, bundle_col;
+  rl_history_state history;
 } rl_finding;
 
 typedef enum rl_note_level { RL_NOTE_NOTE = 1, RL_NOTE_WARNING = 2, RL_NOTE_ERROR = 3 } rl_note_level;
@@ -85,6 +93,8 @@ typedef struct rl_file_result {
   int suppression_errors; /* error notes about suppression comments: they fail the run */
   int mapped;           /* findings source-mapped here from a bundle: not a file
                            the walk found, so not counted as scanned */
+  const char *commit;   /* --history: the first commit holding this blob (40 hex), else NULL */
+  long long commit_time; /* its commit time, seconds since the epoch */
   rl_arena *arena; /* owns everything above */
 } rl_file_result;
 

@@ -17,6 +17,8 @@
 #include "config.h"
 #include "engine.h"
 #include "lsp.h"
+#include "gitrepo.h"
+#include "history.h"
 #include "report.h"
 #include "rulepack.h"
 #include "secretpat.h"
@@ -46,6 +48,8 @@ typedef struct options {
   int force_exclude, print_config;
   const char *stdin_filename; /* --stdin-filename: scan standard input as this file */
   int lsp;                    /* `roomlint lsp`: serve the language server protocol */
+  int staged, prune_baseline, history; /* git modes (gitrepo.h) */
+  const char *baseline_ref, *history_range;
   const char **paths;
   size_t npaths;
   const char **bundles; /* --bundle DIR... */
@@ -66,13 +70,23 @@ static void usage(FILE *out) {
         "PATH defaults to '.'; files named explicitly are scanned unless --force-exclude.\n"
         "\n"
         "Output:\n"
-        "  -f, --format FORMAT      text (default), json, sarif, html, junit (JUnit XML) or\n"
-        "                           gitlab (GitLab SAST report)\n"
+        "  -f, --format FORMAT      text (default), json, sarif, html, junit (JUnit XML),\n"
+        "                           gitlab (GitLab SAST report) or baseline (the compact\n"
+        "                           --baseline format: fingerprint, rule, path per line)\n"
         "  -o, --output FILE        write the report to FILE instead of standard output\n"
         "      --fail-on LEVEL      exit 1 when an unsuppressed finding is at or above LEVEL:\n"
         "                           error, warning (default), note or none\n"
         "      --baseline FILE      an earlier SARIF or JSON report: its findings are suppressed\n"
         "                           (kind \"external\") and do not fail the run\n"
+        "      --prune-baseline     rewrite the --baseline FILE keeping only the entries this run\n"
+        "                           still found (compact format)\n"
+        "Git:\n"
+        "      --staged             scan what the git index holds (what will be committed),\n"
+        "                           not the work tree\n"
+        "      --baseline-ref REF   findings that already exist at REF (read from git objects)\n"
+        "                           do not fail: fail only on what the branch adds\n"
+        "      --history[=RANGE]    scan every blob of the history (default: all refs) with\n"
+        "                           the text-level and dotenv rules; PATH is the repository\n"
         "  -v, --verbose            list skipped files and each file's client/server context\n"
         "      --report-unused-suppressions[=LEVEL]\n"
         "                           a roomlint-disable comment that suppresses nothing: note\n"
@@ -268,7 +282,8 @@ static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
     OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
-    OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS, OPT_FORCE_EXCLUDE, OPT_PRINT_CONFIG, OPT_STDIN, OPT_BUNDLE
+    OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS, OPT_FORCE_EXCLUDE, OPT_PRINT_CONFIG, OPT_STDIN, OPT_BUNDLE,
+    OPT_STAGED, OPT_BASELINE_REF, OPT_PRUNE, OPT_HISTORY
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
@@ -289,6 +304,10 @@ static void parse_args(int argc, char **argv, options *o) {
       {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
       {"stdin-filename", required_argument, NULL, OPT_STDIN},
       {"bundle", required_argument, NULL, OPT_BUNDLE},
+      {"staged", no_argument, NULL, OPT_STAGED},
+      {"baseline-ref", required_argument, NULL, OPT_BASELINE_REF},
+      {"prune-baseline", no_argument, NULL, OPT_PRUNE},
+      {"history", optional_argument, NULL, OPT_HISTORY},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->format = "text";
@@ -304,8 +323,8 @@ static void parse_args(int argc, char **argv, options *o) {
     switch (c) {
     case 'f':
       if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") && strcmp(optarg, "html") &&
-          strcmp(optarg, "junit") && strcmp(optarg, "gitlab"))
-        die_usage("--format: '%s' is not one of text, json, sarif, html, junit, gitlab", optarg);
+          strcmp(optarg, "junit") && strcmp(optarg, "gitlab") && strcmp(optarg, "baseline"))
+        die_usage("--format: '%s' is not one of text, json, sarif, html, junit, gitlab, baseline", optarg);
       o->format = optarg;
       break;
     case 'o': o->output = optarg; break;
@@ -315,6 +334,13 @@ static void parse_args(int argc, char **argv, options *o) {
     case OPT_STDIN:
       if (!optarg[0]) die_usage("--stdin-filename needs a file name");
       o->stdin_filename = optarg;
+      break;
+    case OPT_STAGED: o->staged = 1; break;
+    case OPT_BASELINE_REF: o->baseline_ref = optarg; break;
+    case OPT_PRUNE: o->prune_baseline = 1; break;
+    case OPT_HISTORY:
+      o->history = 1;
+      o->history_range = optarg;
       break;
     case OPT_FAIL_ON:
       if (rl_severity_parse(optarg, &o->fail_on) < 0)
@@ -369,6 +395,16 @@ static void parse_args(int argc, char **argv, options *o) {
               o->lsp ? "documents from the editor" : "standard input");
   if (o->lsp && o->stdin_filename) die_usage("roomlint lsp reads documents from the editor, not --stdin-filename");
   if (o->npaths == 0 && o->nbundles == 0) push(&o->paths, &o->npaths, ".");
+  if (o->history && o->npaths == 0) push(&o->paths, &o->npaths, "."); /* (--bundle alone) */
+  if (o->prune_baseline && !o->baseline) die_usage("--prune-baseline needs --baseline FILE");
+  if (o->prune_baseline && o->baseline_ref) die_usage("--prune-baseline prunes a --baseline FILE; drop --baseline-ref");
+  if (o->history && (o->staged || o->baseline_ref))
+    die_usage("--history reads every commit: it does not combine with --staged or --baseline-ref");
+  if (o->history && o->npaths > 1) die_usage("--history takes one PATH: the repository");
+  if ((o->history || o->staged || o->baseline_ref) && (o->lsp || o->stdin_filename))
+    die_usage("%s reads git objects: it does not combine with %s",
+              o->history ? "--history" : o->staged ? "--staged" : "--baseline-ref",
+              o->lsp ? "roomlint lsp" : "--stdin-filename");
 }
 
 static int list_rules(const rl_engine *e) {
@@ -514,6 +550,45 @@ static void apply_config(options *o, const rl_config *c, rl_engine_config *cfg) 
   cfg->noverrides = c->noverrides;
 }
 
+/* --baseline-ref: scans the PATHs as REF's tree holds them, into a
+ * baseline that joins --baseline FILE's; the engine then checks against it
+ * and reads the work tree (or the index, with --staged) again. */
+static int baseline_from_ref(rl_engine *e, const options *o, rl_baseline **baseline) {
+  rl_buf why = {0};
+  rl_buf_printf(&why, "baseline-ref %s", o->baseline_ref);
+  rl_baseline *ref = rl_baseline_new(why.ptr);
+  rl_sink *collect = rl_baseline_sink_new(ref);
+  rl_run_info run = {0};
+  run.roots = o->paths;
+  run.nroots = o->npaths;
+  run.cwd = ".";
+  rl_summary sum;
+  rl_engine_set_git_source(e, RL_GIT_TREE, o->baseline_ref);
+  int rc = rl_engine_scan(e, o->paths, o->npaths, collect, &run, &sum);
+  collect->free(collect);
+  rl_engine_set_git_source(e, o->staged ? RL_GIT_INDEX : 0, NULL);
+  if (rc == 0 && *baseline) {
+    rl_baseline_merge(*baseline, ref, why.ptr);
+    rl_baseline_free(ref);
+  } else if (rc == 0) {
+    *baseline = ref;
+  } else {
+    rl_baseline_free(ref);
+  }
+  rl_buf_free(&why);
+  if (rc == 0) rl_engine_set_baseline(e, *baseline);
+  return rc;
+}
+
+static int prune_baseline(const rl_baseline *b, const char *path) {
+  size_t kept = 0, total = rl_baseline_count(b);
+  int rc = rl_baseline_write_used(b, path, &kept);
+  if (rc == 0)
+    fprintf(stderr, "roomlint: baseline %s: kept %zu of %zu entries (%zu no longer match)\n", path, kept, total,
+            total - kept);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   options o;
   hold_closed_stdout();
@@ -535,6 +610,8 @@ int main(int argc, char **argv) {
   cfg.force_exclude = o.force_exclude;
   cfg.bundles = o.bundles;
   cfg.debug_budget = debug_budget();
+  cfg.git_source = o.staged ? RL_GIT_INDEX : 0;
+  cfg.text_only = o.history;
 
   rl_engine *e = NULL;
   rl_baseline *baseline = NULL;
@@ -618,6 +695,14 @@ int main(int argc, char **argv) {
     free(why);
   }
 
+  /* --baseline-ref: a first pass over REF's tree (git objects), whose
+   * findings become the baseline of the real pass. */
+  if (o.baseline_ref && baseline_from_ref(e, &o, &baseline) < 0) {
+    fprintf(stderr, "roomlint: --baseline-ref %s: %s\n", o.baseline_ref, rl_error_last());
+    status = EXIT_TROUBLE;
+    goto done;
+  }
+
   /* With -o, write next to FILE and rename on success, so a failed run
    * never leaves a truncated report in place of the previous one. */
   FILE *out = stdout;
@@ -657,6 +742,8 @@ int main(int argc, char **argv) {
     sink = rl_sink_junit_new(out);
   } else if (strcmp(o.format, "gitlab") == 0) {
     sink = rl_sink_gitlab_new(out);
+  } else if (strcmp(o.format, "baseline") == 0) {
+    sink = rl_sink_baseline_new(out);
   } else {
     const char *nc = getenv("NO_COLOR");
     rl_text_options to = {isatty(fileno(out)) && !(nc && nc[0]), o.verbose};
@@ -676,6 +763,8 @@ int main(int argc, char **argv) {
     run.roots = &o.stdin_filename;
     run.nroots = 1;
     rc = rl_engine_scan_fd(e, shown, STDIN_FILENO, stdin_ignored, sink, &run, &sum);
+  } else if (o.history) {
+    rc = rl_history_scan(e, o.paths[0], o.history_range, cfg.extra_ignores, o.no_ignore, sink, &run, &sum);
   } else {
     rc = rl_engine_scan(e, o.paths, o.npaths, sink, &run, &sum);
   }
@@ -700,6 +789,7 @@ int main(int argc, char **argv) {
     hold_signals(0, &held);
     free(tmp);
   }
+  if (rc == 0 && o.prune_baseline) rc = prune_baseline(baseline, o.baseline);
   if (rc < 0) {
     fprintf(stderr, "roomlint: %s\n", rl_error_last());
     status = EXIT_TROUBLE;

@@ -152,6 +152,22 @@ static void keep_unfreed(TSTree *t) {
   pthread_mutex_unlock(&unfreed_mu);
 }
 
+/* One parse under the time limit for its size; NULL (p->timed_out set, the
+ * reason in rl_error_last) when tree-sitter's error recovery ran out of it. */
+static TSTree *parse_string(rl_parser *p, const rl_source *src) {
+  p->last_limit = parse_time_limit(src->len);
+  ts_parser_set_timeout_micros(p->ts, p->last_limit);
+  TSTree *t = ts_parser_parse_string(p->ts, NULL, src->bytes, (uint32_t)src->len);
+  if (!t) {
+    ts_parser_reset(p->ts);
+    p->timed_out = 1;
+    rl_error_set("parse stopped after %.1f s, the limit for a file of %zu bytes (tree-sitter's error recovery "
+                 "did not finish): not checked",
+                 (double)p->last_limit / 1e6, src->len);
+  }
+  return t;
+}
+
 rl_tree *rl_parse(rl_parser *p, const rl_source *src) { return rl_parse_ranges(p, src, NULL, 0); }
 
 rl_tree *rl_parse_ranges(rl_parser *p, const rl_source *src, const rl_range *ranges, size_t nranges) {
@@ -169,19 +185,10 @@ rl_tree *rl_parse_ranges(rl_parser *p, const rl_source *src, const rl_range *ran
     rl_error_set("file too large to parse");
     return NULL;
   }
-  p->last_limit = parse_time_limit(src->len);
-  ts_parser_set_timeout_micros(p->ts, p->last_limit);
   if (include_ranges(p, src->bytes, ranges, nranges) < 0) return NULL;
-  TSTree *t = ts_parser_parse_string(p->ts, NULL, src->bytes, (uint32_t)src->len);
+  TSTree *t = parse_string(p, src);
   if (nranges) include_ranges(p, src->bytes, NULL, 0);
-  if (!t) {
-    ts_parser_reset(p->ts);
-    p->timed_out = 1;
-    rl_error_set("parse stopped after %.1f s, the limit for a file of %zu bytes (tree-sitter's error recovery "
-                 "did not finish): not checked",
-                 (double)p->last_limit / 1e6, src->len);
-    return NULL;
-  }
+  if (!t) return NULL;
   if (root_is_truncated(t, src, nranges ? ranges[nranges - 1].end : src->len)) {
     keep_unfreed(t);
     rl_error_set("the file ends inside 65,536 or more unfinished constructs (unclosed brackets or chains), more "

@@ -17,6 +17,8 @@ typedef struct rl_run_info {
   size_t nroots;
   const char *cwd;              /* absolute working directory (SARIF SRCROOT) */
   rl_severity fail_on;
+  /* --history: the repository (SARIF versionControlProvenance), else NULL */
+  const char *vcs_uri, *vcs_revision, *vcs_branch;
 } rl_run_info;
 
 typedef struct rl_summary {

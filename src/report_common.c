@@ -1,7 +1,9 @@
 #include "report_common.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -117,6 +119,27 @@ size_t rl_report__mask_at(const char *p, size_t n, uint32_t *chars) {
     return i + 7;
   }
   return 0;
+}
+
+const char *rl_report__commit_date(long long t, char buf[32]) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (!gmtime_r(&tt, &tm) || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) snprintf(buf, 32, "%lld", t);
+  return buf;
+}
+
+const char *rl_report__history_words(rl_history_state h) {
+  return h == RL_HISTORY_AT_HEAD ? "still at HEAD" : "removed since";
+}
+
+json_t *rl_report__history_props(const rl_file_result *r, const rl_finding *f) {
+  if (!r->commit) return NULL;
+  char date[32];
+  json_t *o = rl_report__object();
+  rl_report__put(o, "commit", rl_report__jstr(r->commit));
+  rl_report__put(o, "commitDate", json_string(rl_report__commit_date(r->commit_time, date)));
+  rl_report__put(o, "presentAtHead", json_boolean(f->history == RL_HISTORY_AT_HEAD));
+  return o;
 }
 
 size_t rl_report__visible(const rl_file_result *r) {

@@ -32,6 +32,15 @@ size_t rl_report__mask_at(const char *p, size_t n, uint32_t *chars);
 /* Counts the findings of r that are not suppressed. */
 size_t rl_report__visible(const rl_file_result *r);
 
+/* --history: a finding's commit time as ISO 8601 UTC
+ * ("2025-01-02T03:04:05Z") in buf, and its state in words ("still at HEAD",
+ * "removed since"). */
+const char *rl_report__commit_date(long long t, char buf[32]);
+const char *rl_report__history_words(rl_history_state h);
+/* The "properties" object of a history finding (commit, commitDate,
+ * presentAtHead), or NULL outside --history. */
+json_t *rl_report__history_props(const rl_file_result *r, const rl_finding *f);
+
 /* jansson builders that abort on out-of-memory (every value is small). */
 void rl_report__put(json_t *obj, const char *key, json_t *value);
 void rl_report__push(json_t *arr, json_t *value);

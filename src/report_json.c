@@ -90,6 +90,13 @@ static json_t *finding_object(const rl_file_result *r, const rl_finding *fd) {
     rl_report__put(b, "column", count(fd->bundle_col));
     rl_report__put(o, "bundle", b);
   }
+  json_t *hist = rl_report__history_props(r, fd);
+  if (hist) {
+    json_t *v;
+    const char *k;
+    json_object_foreach(hist, k, v) rl_report__put(o, k, json_incref(v));
+    json_decref(hist);
+  }
   if (fd->suppressed == RL_SUPPRESS_NONE) {
     rl_report__put(o, "suppressed", json_null());
   } else {

@@ -28,6 +28,7 @@ typedef struct sarif_sink {
   json_t *driver;
   json_t *results;
   json_t *notifications;
+  json_t *vcs; /* --history: versionControlProvenance, or NULL */
 } sarif_sink;
 
 
@@ -286,6 +287,17 @@ static long rule_index(const sarif_sink *ss, const rl_rule *rule) {
 
 static int sarif_begin(rl_sink *s, const rl_run_info *run) {
   sarif_sink *ss = (sarif_sink *)s;
+  if (run->vcs_uri) {
+    json_t *d = rl_report__object();
+    rl_report__put(d, "repositoryUri", rl_report__jstr(run->vcs_uri));
+    if (run->vcs_revision) rl_report__put(d, "revisionId", rl_report__jstr(run->vcs_revision));
+    if (run->vcs_branch) rl_report__put(d, "branch", rl_report__jstr(run->vcs_branch));
+    json_t *mapped = rl_report__object();
+    rl_report__put(mapped, "uriBaseId", json_string(SRCROOT));
+    rl_report__put(d, "mappedTo", mapped);
+    ss->vcs = rl_report__array();
+    rl_report__push(ss->vcs, d);
+  }
   ss->nrules = run->nrules;
   ss->rules = rl_xcalloc(run->nrules ? run->nrules : 1, sizeof *ss->rules);
   json_t *rules = rl_report__array();
@@ -363,6 +375,8 @@ static json_t *finding_result(const sarif_sink *ss, const rl_file_result *r, con
   json_t *fps = rl_report__object();
   rl_report__put(fps, FINGERPRINT_KEY, rl_report__jstr(f->fingerprint));
   rl_report__put(res, "partialFingerprints", fps);
+  json_t *hist = rl_report__history_props(r, f);
+  if (hist) rl_report__put(res, "properties", hist);
 
   if (f->suppressed != RL_SUPPRESS_NONE) {
     json_t *sup = rl_report__object();
@@ -472,6 +486,7 @@ static int sarif_end(rl_sink *s, const rl_summary *sum) {
     rl_report__put(bases, SRCROOT, src);
     rl_report__put(run, "originalUriBaseIds", bases);
   }
+  if (ss->vcs) rl_report__put(run, "versionControlProvenance", json_incref(ss->vcs));
   rl_report__put(run, "results", json_incref(ss->results));
   rl_report__put(run, "columnKind", json_string("unicodeCodePoints"));
   json_t *runs = rl_report__array();
@@ -489,6 +504,7 @@ static void sarif_free(rl_sink *s) {
   json_decref(ss->driver);
   json_decref(ss->results);
   json_decref(ss->notifications);
+  json_decref(ss->vcs);
   free(ss->rules);
   free(ss->cwd);
   free(ss->cwd_uri);

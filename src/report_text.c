@@ -153,6 +153,11 @@ static void print_header(text_sink *t, const rl_file_result *r) {
     }
     fprintf(t->out, "]%s", sgr(t, SGR_RESET));
   }
+  if (r->commit) {
+    char date[32];
+    fprintf(t->out, "  %scommit %.12s, %.10s%s", sgr(t, SGR_DIM), r->commit,
+            rl_report__commit_date(r->commit_time, date), sgr(t, SGR_RESET));
+  }
   fputc('\n', t->out);
   t->need_blank = 1;
 }
@@ -239,7 +244,14 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
     const rl_finding *f = &r->findings[i];
     if (f->suppressed != RL_SUPPRESS_NONE) continue;
     format_loc(loc, sizeof loc, f->start_line, f->start_col);
-    print_item(t, width, loc, f->severity, f->message, f->rule ? f->rule->id : NULL);
+    if (r->commit) {
+      rl_buf m = {0};
+      rl_buf_printf(&m, "%s [%s]", f->message, rl_report__history_words(f->history));
+      print_item(t, width, loc, f->severity, m.ptr, f->rule ? f->rule->id : NULL);
+      rl_buf_free(&m);
+    } else {
+      print_item(t, width, loc, f->severity, f->message, f->rule ? f->rule->id : NULL);
+    }
     print_snippet(t, f);
     if (f->bundle_path) {
       fputs("    built into ", t->out);

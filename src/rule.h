@@ -59,6 +59,11 @@ typedef struct rl_rule {
   /* The file that defines the rule (a pack's .scm, the config of a custom
    * secret pattern), for links; NULL for built-in rules (rules/<id>.md). */
   const char *source_path;
+  /* The rule's text-level detector, for code no tree is built for
+   * (--history reads every blob of a repository): reads the raw bytes
+   * through rl_ctx_source and reports byte ranges. NULL = the rule needs a
+   * tree. Dotenv rules need none and run through on_file as usual. */
+  void (*on_text)(rl_ctx *ctx);
 } rl_rule;
 
 /* ---- what a rule may ask of the file being scanned ---------------------- */

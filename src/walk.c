@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "gitrepo.h"
 #include "ignore.h"
 #include "util.h"
 
@@ -34,6 +35,7 @@ static const char *const default_dirs[] = {".git",  "node_modules", "dist",     
 typedef struct ig_list {
   rl_ignore *ig;
   char *label; /* where the patterns came from, for on_passed_over */
+  int is_git;  /* a .gitignore: it speaks for untracked files only */
 } ig_list;
 
 typedef struct frame {
@@ -44,6 +46,9 @@ typedef struct frame {
   size_t nlists;  /* w->nlists before this directory's ignore files */
   dev_t dev;
   ino_t ino;
+  /* entered for its tracked files only (a .gitignore excludes it): the
+   * label of that ignore file, or NULL */
+  char *only_tracked;
 } frame;
 
 enum { VIS_EMPTY = 0, VIS_ON_STACK, VIS_DONE, VIS_FILE };
@@ -84,7 +89,14 @@ struct rl_walk {
   int has_protect;
   unsigned long long protect_dev, protect_ino;
 
-  rl_buf display, detail, scratch;
+  rl_buf display, detail, scratch, note;
+
+  rl_gitrepo *git; /* the repository of the current root or named file, or NULL */
+  size_t git_top_len; /* w->git's work tree is root_real[0..git_top_len) (walk roots) */
+  int git_source;
+  const char *git_rev;
+  size_t max_file_size;
+  char *git_bytes; /* content of the entry last yielded from git */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -248,13 +260,14 @@ static int file_seen(rl_walk *w, const struct stat *st) {
 
 /* ---- ignore lists ------------------------------------------------------- */
 
-static void push_list(rl_walk *w, rl_ignore *ig, const char *label) {
+static void push_list(rl_walk *w, rl_ignore *ig, const char *label, int is_git) {
   if (w->nlists == w->caplists) {
     w->caplists = w->caplists ? w->caplists * 2 : 8;
     w->lists = rl_xreallocarray(w->lists, w->caplists, sizeof *w->lists);
   }
   w->lists[w->nlists].ig = ig;
   w->lists[w->nlists].label = rl_xstrdup(label);
+  w->lists[w->nlists].is_git = is_git;
   w->nlists++;
 }
 
@@ -287,7 +300,7 @@ static void load_ignore_files(rl_walk *w, const char *fs_dir, const char *base,
                     label_dir[strlen(label_dir) - 1] == '/' ? "" : "/", files[k]);
     else
       rl_buf_puts(&w->scratch, files[k]);
-    push_list(w, rl_ignore_new(base, text, len), w->scratch.ptr);
+    push_list(w, rl_ignore_new(base, text, len), w->scratch.ptr, k == 0);
     free(text);
   }
 }
@@ -314,16 +327,32 @@ static int extra_verdict(rl_walk *w, const char *mpath, int is_dir) {
   return verdict;
 }
 
-/* 1 (and *why) if the entry at match path mpath is to be left out. */
-static int is_ignored(rl_walk *w, const char *mpath, const char *name, int is_dir,
-                      const char **why) {
-  if (w->no_ignore) return 0;
+/* The verdict of the ignore lists on mpath (see rl_ignore_match), the
+ * .gitignore files left out when skip_git; *label names the deciding list
+ * and *by_git says whether it is a .gitignore. */
+static int verdict_of(rl_walk *w, const char *mpath, int is_dir, int skip_git, const char **label,
+                      int *by_git) {
   int verdict = extra_verdict(w, mpath, is_dir);
-  const char *label = w->extra.label;
+  *label = w->extra.label;
+  *by_git = 0;
   for (size_t k = w->nlists; verdict == 0 && k-- > 0;) {
+    if (skip_git && w->lists[k].is_git) continue;
     verdict = rl_ignore_match(w->lists[k].ig, mpath, is_dir);
-    label = w->lists[k].label;
+    *label = w->lists[k].label;
+    *by_git = w->lists[k].is_git;
   }
+  return verdict;
+}
+
+/* 1 (and *why) if the entry at match path mpath is to be left out. A
+ * .gitignore's verdict is reported through *by_git, for the caller to ask
+ * the index. */
+static int is_ignored(rl_walk *w, const char *mpath, const char *name, int is_dir,
+                      const char **why, int *by_git) {
+  *by_git = 0;
+  if (w->no_ignore) return 0;
+  const char *label;
+  int verdict = verdict_of(w, mpath, is_dir, 0, &label, by_git);
   if (verdict > 0) {
     buf_reset(&w->scratch);
     rl_buf_printf(&w->scratch, "ignored by %s", label);
@@ -340,6 +369,20 @@ static int is_ignored(rl_walk *w, const char *mpath, const char *name, int is_di
     }
   }
   return 0;
+}
+
+/* is_ignored, except that what git's ignore files alone leave out is kept
+ * when the index tracks it (git ignores untracked files only). For the
+ * questions asked outside the walk: --force-exclude, a path judged alone. */
+static int ignored_untracked(rl_walk *w, const char *mpath, const char *name, int is_dir, const char **why) {
+  int by_git = 0;
+  if (!is_ignored(w, mpath, name, is_dir, why, &by_git)) return 0;
+  const char *label;
+  int user_git;
+  if (by_git && w->git && verdict_of(w, mpath, is_dir, 1, &label, &user_git) <= 0 &&
+      (is_dir ? rl_gitrepo_tracked_below(w->git, mpath) : rl_gitrepo_tracked(w->git, mpath)))
+    return 0;
+  return 1;
 }
 
 /* ---- the stack ---------------------------------------------------------- */
@@ -408,6 +451,7 @@ static int push_dir(rl_walk *w, const char *fs_dir, const struct stat *st) {
 
 static void pop_dir(rl_walk *w) {
   frame *f = &w->stack[--w->depth];
+  free(f->only_tracked);
   vis_set(w, f->dev, f->ino, VIS_DONE);
   pop_lists(w, f->nlists);
   free(f->sorted);
@@ -427,6 +471,9 @@ static void end_root(rl_walk *w) {
   w->root_real = NULL;
   buf_reset(&w->mpath);
   w->in_root = 0;
+  rl_gitrepo_free(w->git);
+  w->git = NULL;
+  w->git_top_len = 0;
 }
 
 /* Length of the top of the git work tree around real (an absolute, resolved
@@ -452,6 +499,7 @@ static void enter_work_tree(rl_walk *w) {
   const char *real = w->root_real;
   size_t len = w->root_real_len, top = work_tree_top(real, &w->scratch);
   buf_reset(&w->mpath);
+  w->git_top_len = top;
   if (top == 0 || top == len) return;
   size_t start = top == 1 ? 1 : top + 1; /* first byte of the root's path below top */
   rl_buf_put(&w->mpath, real + start, len - start);
@@ -483,6 +531,97 @@ static int yield(rl_walk *w, rl_walk_entry *out, rl_lang lang, rl_skip skip, int
   out->is_explicit = is_explicit;
   out->skip = skip;
   out->skip_detail = skip == RL_SKIP_NONE ? NULL : (w->detail.ptr ? w->detail.ptr : "");
+  return 1;
+}
+
+/* ---- git ---------------------------------------------------------------- */
+
+/* Opens the repository of the root being entered, when its work tree is the
+ * one enter_work_tree found (so match paths are index paths). */
+static void open_root_repo(rl_walk *w) {
+  rl_gitrepo_free(w->git); /* a named file's, from before this root */
+  w->git = NULL;
+  if ((w->no_ignore || !w->git_top_len) && !w->git_source) return;
+  char *top = rl_xstrndup(w->root_real, w->git_top_len);
+  rl_gitrepo *g = NULL;
+  if (rl_gitrepo_open(&g, top) == 0 && rl_gitrepo_workdir(g) && strcmp(rl_gitrepo_workdir(g), top) == 0) {
+    w->git = g;
+    g = NULL;
+  }
+  rl_gitrepo_free(g);
+  free(top);
+  if (w->git && w->git_source == RL_GIT_TREE && rl_gitrepo_use_rev(w->git, w->git_rev) < 0 && !w->err)
+    w->err = RL_EUSAGE;
+  if (w->git_source && !w->git && !w->err) {
+    rl_error_set("%s: %s needs a git repository, and this directory is in none", w->given[0] ? w->given : ".",
+                 w->git_source == RL_GIT_INDEX ? "--staged" : "--baseline-ref");
+    w->err = RL_EUSAGE;
+  }
+}
+
+/* The entry's path in the index of w->git: the match path for a walked file;
+ * for a named file, its real path below the work tree of a repository
+ * opened for it (NULL with w->err set when there is none). Returns a pointer
+ * into w->scratch or w->mpath. */
+static const char *git_path(rl_walk *w, const char *disp, int is_named) {
+  if (!is_named && w->git) return w->mpath.ptr;
+  char *real = realpath(disp, NULL);
+  if (!real) return NULL;
+  const char *wd = w->git ? rl_gitrepo_workdir(w->git) : NULL;
+  size_t n = wd ? strlen(wd) : 0;
+  /* named files (a pre-commit hook's hundreds) share one repository */
+  int same = wd && strncmp(real, wd, n) == 0 && real[n] == '/';
+  if (is_named && !same) {
+    rl_gitrepo_free(w->git);
+    w->git = NULL;
+    char *dir = rl_xstrdup(real);
+    char *slash = strrchr(dir, '/');
+    if (slash) slash[slash == dir ? 1 : 0] = '\0';
+    if (rl_gitrepo_open(&w->git, dir) == 0 && w->git_source == RL_GIT_TREE &&
+        rl_gitrepo_use_rev(w->git, w->git_rev) < 0 && !w->err)
+      w->err = RL_EUSAGE;
+    free(dir);
+    wd = w->git ? rl_gitrepo_workdir(w->git) : NULL;
+    n = wd ? strlen(wd) : 0;
+  }
+  buf_reset(&w->scratch);
+  if (wd && strncmp(real, wd, n) == 0 && real[n] == '/') rl_buf_puts(&w->scratch, real + n + 1);
+  free(real);
+  if (!w->scratch.len) {
+    if (!w->err) {
+      rl_error_set("%s: %s needs a git repository, and this file is in none", disp,
+                   w->git_source == RL_GIT_INDEX ? "--staged" : "--baseline-ref");
+      w->err = RL_EUSAGE;
+    }
+    return NULL;
+  }
+  return w->scratch.ptr;
+}
+
+/* git_source: the entry's content from the index or the chosen tree. 0 when
+ * that source has no such file (the entry is not yielded); else the entry is
+ * filled (a skip when too large, binary or damaged). */
+static int yield_from_git(rl_walk *w, rl_walk_entry *out, const char *disp, rl_lang lang, int is_named) {
+  if (!is_named && !w->git && !w->err) {
+    rl_error_set("%s: %s needs a git repository, and this directory is in none", w->given[0] ? w->given : ".",
+                 w->git_source == RL_GIT_INDEX ? "--staged" : "--baseline-ref");
+    w->err = RL_EUSAGE;
+  }
+  const char *path = w->err ? NULL : git_path(w, disp, is_named);
+  if (!path) return 0;
+  int present = 0;
+  size_t len = 0;
+  free(w->git_bytes);
+  w->git_bytes = NULL;
+  rl_skip sk = rl_gitrepo_read(w->git, (rl_git_source)w->git_source, path, w->max_file_size, &present,
+                               &w->git_bytes, &len);
+  if (!present) return 0;
+  buf_reset(&w->detail);
+  if (sk == RL_SKIP_UNREADABLE) rl_buf_puts(&w->detail, rl_error_last());
+  yield(w, out, lang, sk, is_named);
+  if (sk != RL_SKIP_UNREADABLE) out->skip_detail = NULL; /* the engine's words for the reason */
+  out->bytes = w->git_bytes ? w->git_bytes : "";
+  out->len = len;
   return 1;
 }
 
@@ -528,9 +667,27 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
   if (is_link && stat(disp, &st) != 0) link_errno = errno;
   int is_dir = !link_errno && S_ISDIR(st.st_mode);
   const char *why = NULL;
-  if (is_ignored(w, w->mpath.ptr, name, is_dir, &why)) {
-    if (is_dir && w->on_passed_over) w->on_passed_over(w->data, disp, why);
-    return 0;
+  int by_git = 0;
+  char *only_tracked = NULL; /* entering a git-ignored directory for its tracked files */
+  buf_reset(&w->note);
+  if (is_ignored(w, w->mpath.ptr, name, is_dir, &why, &by_git)) {
+    /* Git ignores untracked files only: what the index tracks is in every
+     * clone. The user's own ignore lists still apply. */
+    const char *label = NULL;
+    int user_git;
+    int tracked = by_git && w->git && verdict_of(w, w->mpath.ptr, is_dir, 1, &label, &user_git) <= 0 &&
+                  (is_dir ? rl_gitrepo_tracked_below(w->git, w->mpath.ptr) : rl_gitrepo_tracked(w->git, w->mpath.ptr));
+    if (!tracked) {
+      if (is_dir && w->on_passed_over) w->on_passed_over(w->data, disp, why);
+      return 0;
+    }
+    if (is_dir) only_tracked = rl_xstrdup(why + strlen("ignored by "));
+    else rl_buf_printf(&w->note, "tracked by git, so scanned, although %s", why);
+  } else if (f->only_tracked && w->git) {
+    if (!(is_dir ? rl_gitrepo_tracked_below(w->git, w->mpath.ptr) : rl_gitrepo_tracked(w->git, w->mpath.ptr)))
+      return 0;
+    if (is_dir) only_tracked = rl_xstrdup(f->only_tracked);
+    else rl_buf_printf(&w->note, "tracked by git, so scanned, although its directory is ignored by %s", f->only_tracked);
   }
   rl_lang lang = is_dir ? RL_LANG_NONE : rl_lang_for_path(name);
 
@@ -594,6 +751,7 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
       return yield(w, out, RL_LANG_NONE, RL_SKIP_SYMLINK_LOOP, 0);
     }
     if (push_dir(w, disp, &st) != 0) {
+      free(only_tracked);
       if (rl_errno_is_exhaustion(errno)) {
         fail_walk(w, disp, errno);
         return 0;
@@ -601,12 +759,19 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
       rl_buf_printf(&w->detail, "cannot read directory %s: %s", disp, strerror(errno));
       return yield(w, out, RL_LANG_NONE, RL_SKIP_UNREADABLE, 0);
     }
+    w->stack[w->depth - 1].only_tracked = only_tracked;
     return 0;
   }
+  free(only_tracked);
   if (S_ISREG(st.st_mode)) {
     if (lang == RL_LANG_NONE || file_seen(w, &st)) return 0;
-    yield(w, out, lang, RL_SKIP_NONE, 0);
-    set_id(out, &st, 1);
+    if (w->git_source) {
+      if (!yield_from_git(w, out, disp, lang, 0)) return 0;
+    } else {
+      yield(w, out, lang, RL_SKIP_NONE, 0);
+      set_id(out, &st, 1);
+    }
+    if (w->note.len) out->note = w->note.ptr;
     return 1;
   }
   if (is_link)
@@ -635,7 +800,7 @@ static int root_ignored(rl_walk *w, const char **why) {
     char keep = m[end];
     m[end] = '\0';
     const char *name = strrchr(m, '/') ? strrchr(m, '/') + 1 : m;
-    hit = is_ignored(w, m, name, 1, why);
+    hit = ignored_untracked(w, m, name, 1, why);
     m[end] = keep;
   }
   free(m);
@@ -663,6 +828,7 @@ static int named_file_ignored(rl_walk *w, const char **why) {
     w->root_real_len = strlen(w->root_real);
     w->prefix_len = 0;
     enter_work_tree(w);
+    open_root_repo(w); /* what the index tracks is not ignored */
     load_extra(w);
     hit = root_ignored(w, why);
     if (!hit) {
@@ -670,7 +836,7 @@ static int named_file_ignored(rl_walk *w, const char **why) {
       load_ignore_files(w, dir, base, dir);
       rl_buf path = {0};
       rl_buf_printf(&path, "%s%s%s", base, base[0] ? "/" : "", name);
-      hit = is_ignored(w, path.ptr, name, 0, why);
+      hit = ignored_untracked(w, path.ptr, name, 0, why);
       rl_buf_free(&path);
       free(base);
     }
@@ -695,6 +861,7 @@ static int start_root(rl_walk *w, const char *given, const struct stat *st, rl_w
   w->root_real_len = strlen(w->root_real);
   w->in_root = 1;
   enter_work_tree(w);
+  open_root_repo(w);
   load_extra(w);
   const char *why = NULL;
   if (w->force_exclude && root_ignored(w, &why)) {
@@ -748,6 +915,9 @@ int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
     w->data = opts->data;
     w->force_exclude = opts->force_exclude;
     if (opts->extra_base) w->extra_base = rl_xstrdup(opts->extra_base);
+    w->git_source = opts->git_source;
+    w->git_rev = opts->git_rev;
+    w->max_file_size = opts->max_file_size ? opts->max_file_size : RL_FILE_SIZE_MAX;
     if (opts->extra_ignores && opts->extra_ignores[0]) {
       rl_buf b = {0};
       for (size_t i = 0; opts->extra_ignores[i]; i++) {
@@ -829,6 +999,12 @@ int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
         if (w->err) return w->err;
         continue;
       }
+      if (w->git_source) {
+        int got = yield_from_git(w, out, w->display.ptr, lang, 1);
+        if (w->err) return w->err;
+        if (!got) continue; /* not in the index (or the tree): nothing of it is committed */
+        return 1;
+      }
       yield(w, out, lang, RL_SKIP_NONE, 1);
       set_id(out, &st, 0); /* a named file may be a link */
       return 1;
@@ -863,6 +1039,9 @@ void rl_walk_free(rl_walk *w) {
   rl_buf_free(&w->display);
   rl_buf_free(&w->detail);
   rl_buf_free(&w->scratch);
+  rl_buf_free(&w->note);
+  rl_gitrepo_free(w->git);
+  free(w->git_bytes);
   free(w);
 }
 
@@ -991,7 +1170,7 @@ int rl_walk_path_ignored(const char *path, const char *root, const rl_walk_optio
     rl_buf_put(&mp, p, n);
     if (strcmp(fs.ptr, "/") != 0) rl_buf_putc(&fs, '/');
     rl_buf_put(&fs, p, n);
-    ignored = is_ignored(w, mp.ptr, name, 1, &why_s);
+    ignored = ignored_untracked(w, mp.ptr, name, 1, &why_s);
     free(name);
     if (ignored) break;
     p += n;
@@ -1000,7 +1179,7 @@ int rl_walk_path_ignored(const char *path, const char *root, const rl_walk_optio
   if (!ignored && !w->err) {
     if (mp.len) rl_buf_putc(&mp, '/');
     rl_buf_puts(&mp, base);
-    ignored = is_ignored(w, mp.ptr, base, 0, &why_s);
+    ignored = ignored_untracked(w, mp.ptr, base, 0, &why_s);
   }
   int rc = w->err ? w->err : ignored;
   if (ignored && why_s) *why = rl_xstrdup(why_s);

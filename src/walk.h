@@ -8,6 +8,10 @@
  *   coverage vendor (not reported: they are ignored, not skipped).
  * - .gitignore files (nested, with negation; also those of parent directories
  *   up to the enclosing git work tree) and .roomlintignore, unless no_ignore.
+ *   Git's ignore rules apply to untracked files only: a file the git index
+ *   tracks is walked whatever a .gitignore says (with a note saying so), and
+ *   an ignored directory is entered for its tracked files alone.
+ *   .roomlintignore and extra_ignores are the user's choice and always apply.
  * - Symlinks below a root are never followed. A link whose target is inside
  *   the root is passed over (through on_passed_over): the target is walked at
  *   its own path, so nothing is scanned or reported twice. A link outside is
@@ -48,6 +52,12 @@ typedef struct rl_walk_options {
    * walk with RL_EUSAGE, as scanning it would overwrite a source file */
   int has_protect;
   unsigned long long protect_dev, protect_ino;
+  /* --staged / --baseline-ref: each file's content comes from the git index
+   * (RL_GIT_INDEX) or from the tree of git_rev (RL_GIT_TREE) instead of the
+   * disk; a file that source does not hold is not yielded. 0: the disk. */
+  int git_source;
+  const char *git_rev;
+  size_t max_file_size; /* for content read from git */
 } rl_walk_options;
 
 typedef struct rl_walk_entry {
@@ -58,6 +68,9 @@ typedef struct rl_walk_entry {
   rl_skip skip;    /* RL_SKIP_NONE: scan it */
   const char *skip_detail; /* e.g. "link to /etc/passwd leaves the scanned root" */
   rl_file_id id;           /* the file seen, for rl_file_read_as (RL_SKIP_NONE) */
+  const char *note;        /* a remark for -v (a tracked file .gitignore lists), or NULL */
+  const char *bytes;       /* git_source: the content (borrowed, same lifetime), else NULL */
+  size_t len;
 } rl_walk_entry;
 
 typedef struct rl_walk rl_walk;

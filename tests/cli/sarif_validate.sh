@@ -30,6 +30,13 @@ grep -q relatedLocations "$TMP/sarif/bundle.sarif" && ok "the bundle SARIF has a
 for d in fixtures/rules/*/; do
   produce "rule-$(basename "$d")" "$d"
 done
+# --history: versionControlProvenance and per-result commit properties
+(export GIT_CONFIG_NOSYSTEM=1 HOME=$TMP GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t.invalid GIT_COMMITTER_NAME=t \
+   GIT_COMMITTER_EMAIL=t@t.invalid
+ mkdir "$TMP/repo" && cd "$TMP/repo" && git init -q -b main &&
+   cp "$OLDPWD/fixtures/demo-app/.env" .env && git add -f .env && git commit -qm env &&
+   git rm -q .env && git commit -qm gone)
+produce history --history "$TMP/repo"
 "$MT" validate "$TMP"/sarif/*.sarif -o "$TMP/validation.sarif" --rule-kind "Gh;Sarif" --log ForceOverwrite >"$TMP/mt.log" 2>&1 || true
 if [ ! -s "$TMP/validation.sarif" ]; then
   not_ok "the multitool produced no output"
