@@ -42,6 +42,11 @@ expect_status 1 "-v says a tracked file is listed in .gitignore" -- "$RL" -v tra
 expect_grep 'tracked/.env: tracked by git, so scanned, although ignored by tracked/.gitignore' out "-v names the ignore file"
 expect_grep 'config/.env.production: tracked by git, so scanned, although (its directory is )?ignored by' out \
   "-v explains the file in an ignored directory"
+# --force-exclude (the pre-commit hook) names each file: the same rule holds.
+expect_status 1 "--force-exclude: a named tracked .env that .gitignore lists is scanned" -- \
+  "$RL" -f json --force-exclude tracked/.env tracked/.env.local
+expect_grep '"ruleId": "secret-in-env-file"' out "--force-exclude reports the tracked .env's secret"
+expect_grep 'env.local is ignored by .*--force-exclude' out "--force-exclude skips the untracked ignored one"
 printf '.env\n' > tracked/.roomlintignore
 expect_status 1 ".roomlintignore still wins over tracking" -- "$RL" -f json tracked
 expect_no_grep '"path": "tracked/.env"' out ".roomlintignore keeps the tracked .env out"
