@@ -374,15 +374,23 @@ static int is_ignored(rl_walk *w, const char *mpath, const char *name, int is_di
 /* is_ignored, except that what git's ignore files alone leave out is kept
  * when the index tracks it (git ignores untracked files only). For the
  * questions asked outside the walk: --force-exclude, a path judged alone. */
-static int ignored_untracked(rl_walk *w, const char *mpath, const char *name, int is_dir, const char **why) {
-  int by_git = 0;
-  if (!is_ignored(w, mpath, name, is_dir, why, &by_git)) return 0;
+/* 1 if the index tracks the entry at mpath (for a directory: something
+ * below it). */
+static int tracked(const rl_walk *w, const char *mpath, int is_dir) {
+  return is_dir ? rl_gitrepo_tracked_below(w->git, mpath) : rl_gitrepo_tracked(w->git, mpath);
+}
+
+/* 1 if an entry that is_ignored left out by a .gitignore (by_git) is kept
+ * all the same: no other list leaves it out, and the index tracks it. */
+static int kept_by_index(rl_walk *w, const char *mpath, int is_dir, int by_git) {
   const char *label;
   int user_git;
-  if (by_git && w->git && verdict_of(w, mpath, is_dir, 1, &label, &user_git) <= 0 &&
-      (is_dir ? rl_gitrepo_tracked_below(w->git, mpath) : rl_gitrepo_tracked(w->git, mpath)))
-    return 0;
-  return 1;
+  return by_git && w->git && verdict_of(w, mpath, is_dir, 1, &label, &user_git) <= 0 && tracked(w, mpath, is_dir);
+}
+
+static int ignored_untracked(rl_walk *w, const char *mpath, const char *name, int is_dir, const char **why) {
+  int by_git = 0;
+  return is_ignored(w, mpath, name, is_dir, why, &by_git) && !kept_by_index(w, mpath, is_dir, by_git);
 }
 
 /* ---- the stack ---------------------------------------------------------- */
@@ -673,18 +681,14 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
   if (is_ignored(w, w->mpath.ptr, name, is_dir, &why, &by_git)) {
     /* Git ignores untracked files only: what the index tracks is in every
      * clone. The user's own ignore lists still apply. */
-    const char *label = NULL;
-    int user_git;
-    int tracked = by_git && w->git && verdict_of(w, w->mpath.ptr, is_dir, 1, &label, &user_git) <= 0 &&
-                  (is_dir ? rl_gitrepo_tracked_below(w->git, w->mpath.ptr) : rl_gitrepo_tracked(w->git, w->mpath.ptr));
-    if (!tracked) {
+    if (!kept_by_index(w, w->mpath.ptr, is_dir, by_git)) {
       if (is_dir && w->on_passed_over) w->on_passed_over(w->data, disp, why);
       return 0;
     }
     if (is_dir) only_tracked = rl_xstrdup(why + strlen("ignored by "));
     else rl_buf_printf(&w->note, "tracked by git, so scanned, although %s", why);
   } else if (f->only_tracked && w->git) {
-    if (!(is_dir ? rl_gitrepo_tracked_below(w->git, w->mpath.ptr) : rl_gitrepo_tracked(w->git, w->mpath.ptr)))
+    if (!tracked(w, w->mpath.ptr, is_dir))
       return 0;
     if (is_dir) only_tracked = rl_xstrdup(f->only_tracked);
     else rl_buf_printf(&w->note, "tracked by git, so scanned, although its directory is ignored by %s", f->only_tracked);

@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib/hostile_tree.bash"
 MT=${RL_SARIF_MULTITOOL:-$PWD/tests/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool}
 if [ ! -x "$MT" ]; then
-  echo "multitool missing at $MT: run scripts/setup"
+  echo "multitool missing at $MT: run scripts/test (it installs tests/npm)"
   exit 1
 fi
 LIMIT=900 # seconds; a hang fails, a slow machine does not

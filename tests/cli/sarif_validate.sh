@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib/assert.bash"
 MT=${RL_SARIF_MULTITOOL:-tests/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool}
 if [ ! -x "$MT" ]; then
-  echo "multitool missing at $MT: run scripts/setup"
+  echo "multitool missing at $MT: run scripts/test (it installs tests/npm)"
   exit 1
 fi
 mkdir -p "$TMP/sarif"
