@@ -233,7 +233,24 @@ typedef struct mw_file {
   TSNode root;
   const char *route; /* the route's path, dynamic segments as "x" */
   int found;         /* global_guard_visit's answer */
+  rl_auth_callee_fn callee; /* what calls into other project files do, or NULL */
+  void *callee_data;
 } mw_file;
+
+typedef struct callee_scan {
+  mw_file *m;
+  int found;
+} callee_scan;
+
+static int callee_visit(void *data, TSNode n) {
+  callee_scan *cs = data;
+  if (strcmp(ts_node_type(n), "call_expression")) return 0;
+  if (cs->m->callee(cs->m->callee_data, n)) {
+    cs->found = 1;
+    return -1;
+  }
+  return 0;
+}
 
 /* path-to-regexp (Next's matcher and Clerk's createRouteMatcher syntax) to an
  * anchored PCRE2 pattern: `:name` a segment, `:name*` / `:name+` / `:name?`
@@ -442,7 +459,11 @@ static int mw_function_checks(mw_file *m, TSNode fn) {
   check c;
   rl_auth_check_scan(m->jf, fn, rl_route_param_name(m->jf, fn, 0), &c);
   rl_js_walk(fn, redirect_visit, &c);
-  return c.strong || (c.weak && c.refuse);
+  if (c.strong || (c.weak && c.refuse)) return 1;
+  /* the check in another file: rejectUnlessSignedIn(req) from @/lib/session */
+  callee_scan cs = {m, 0};
+  if (m->callee) rl_js_walk(fn, callee_visit, &cs);
+  return cs.found;
 }
 
 /* 1 if the middleware file's exports authenticate the route. */
@@ -486,8 +507,8 @@ static int mw_authenticates(mw_file *m) {
   return 0;
 }
 
-int rl_auth_next_middleware(rl_jsfile *jf, TSNode root, const char *route) {
-  mw_file m = {jf, root, route, 0};
+int rl_auth_next_middleware(rl_jsfile *jf, TSNode root, const char *route, rl_auth_callee_fn callee, void *data) {
+  mw_file m = {jf, root, route, 0, callee, data};
   return matcher_selects(&m) && mw_authenticates(&m);
 }
 
@@ -534,7 +555,7 @@ static int global_guard_visit(void *data, TSNode n) {
 }
 
 int rl_auth_nest_global_guard(rl_jsfile *jf, TSNode root) {
-  mw_file m = {jf, root, NULL, 0};
+  mw_file m = {jf, root, NULL, 0, NULL, NULL};
   rl_js_walk(root, global_guard_visit, &m);
   return m.found;
 }

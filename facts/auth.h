@@ -40,10 +40,15 @@ void rl_auth_check_scan(rl_jsfile *jf, TSNode fn, const char *req, rl_auth_check
 /* The in-handler test: strong, or weak together with a refusal. */
 int rl_auth_check_holds(const rl_auth_check *c);
 
+/* 1 if the call (into another project file) authenticates the request:
+ * the project model's answer, handed in. */
+typedef int (*rl_auth_callee_fn)(void *data, TSNode call);
+
 /* Next.js: 1 if the middleware file jf/root authenticates request path
  * route (its config.matcher selects it and its export refuses requests
- * without a session). */
-int rl_auth_next_middleware(rl_jsfile *jf, TSNode root, const char *route);
+ * without a session, itself or through a call callee says authenticates;
+ * callee may be NULL). */
+int rl_auth_next_middleware(rl_jsfile *jf, TSNode root, const char *route, rl_auth_callee_fn callee, void *data);
 /* NestJS: 1 if the file registers an app-wide auth guard
  * (useGlobalGuards(new JwtAuthGuard()), an APP_GUARD provider). */
 int rl_auth_nest_global_guard(rl_jsfile *jf, TSNode root);

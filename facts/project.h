@@ -135,6 +135,11 @@ const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call);
  * app.use, an imported constant. */
 const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr);
 
+/* The symbol `member` of what expr names in another project file: a
+ * method of an imported class (`canActivate` of a NestJS guard named in
+ * @UseGuards(SessionGuard)), of an imported instance or namespace. */
+const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *member);
+
 /* The project-wide facts of the framework around the current file, which
  * rules used to find by reading other files themselves:
  * Next.js: 1 if the project's middleware.ts / proxy.ts (beside the pages/

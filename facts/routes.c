@@ -1024,10 +1024,10 @@ int rl_room_action_of_summary(rl_jsfile *jf, const rl_symbol *s, const char *rou
     TSNode c = rl_js_unwrap(call);
     const char *arg;
     size_t al;
-    if (!s->url_known && s->api_method && !strcmp(s->api_method, "POST") && !ts_node_is_null(c) &&
+    if (!s->url_known && s->api_method && s->api_provider && !strcmp(s->api_method, "POST") && !ts_node_is_null(c) &&
         !strcmp(ts_node_type(c), "call_expression") && rl_js_eval_string(jf, rl_js_call_arg(c, 0), &arg, &al) &&
         ((al == 6 && !memcmp(arg, "/rooms", 6)) || (al == 7 && !memcmp(arg, "/rooms/", 7))))
-      what = "creates 100ms rooms";
+      what = rl_arena_printf(a, "creates %s rooms", s->api_provider);
   } else if (s->effects & RL_EFF_ROOM_CHANGE) {
     kind = RL_ROOM_CHANGE;
     what = s->what ? s->what : "creates or changes rooms";
@@ -1081,6 +1081,10 @@ static int act_visit(void *data, TSNode n) {
     TSNode fn = field(n, "function");
     TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
     if (!type_is(name, "identifier") && !type_is(name, "property_identifier")) return 0;
+    /* a call into another project file: what its code does, not its name */
+    const rl_symbol *sum = f->lookup ? f->lookup(f->lookup_data, n) : NULL;
+    if (sum && via_action(f, n, sum)) return -1;
+    if (sum && (sum->kind == RL_SYM_FUNCTION || sum->kind == RL_SYM_METHOD)) return 0;
     size_t l;
     const char *s = rl_js_text(f->jf, name, &l);
     if (rl_room_change_name(s, l)) {
@@ -1098,7 +1102,6 @@ static int act_visit(void *data, TSNode n) {
       f->found = 1;
       return -1;
     }
-    if (f->lookup && via_action(f, n, f->lookup(f->lookup_data, n))) return -1;
     if (type_is(fn, "identifier") && f->ncallees < 8) {
       TSNode callee = function_named(f->jf, f->root, fn);
       if (!ts_node_is_null(callee)) f->callees[f->ncallees++] = callee;

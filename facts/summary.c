@@ -101,6 +101,80 @@ static TSNode new_of(rl_jsfile *jf, TSNode e) {
   return z;
 }
 
+/* The import that binds `name` at the top of the file: (spec, imported
+ * name; "" for a default or namespace import). */
+static int import_named(rl_jsfile *jf, const char *name, size_t n, rl_symref *out) {
+  TSNode root = rl_jsfile_root(jf);
+  rl_arena *a = rl_jsfile_arena(jf);
+  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
+    TSNode st = ts_node_named_child(root, i);
+    if (!type_is(st, "import_statement")) continue;
+    const char *spec;
+    size_t sl;
+    if (!rl_js_string_value(jf, field(st, "source"), &spec, &sl)) continue;
+    for (uint32_t k = 0; k < ts_node_named_child_count(st); k++) {
+      TSNode c = ts_node_named_child(st, k);
+      if (!type_is(c, "import_clause")) continue;
+      for (uint32_t j = 0; j < ts_node_named_child_count(c); j++) {
+        TSNode d = ts_node_named_child(c, j);
+        if (type_is(d, "identifier") && rl_js_text_is(jf, d, rl_arena_strndup(a, name, n))) {
+          out->spec = rl_arena_strndup(a, spec, sl);
+          out->name = "";
+          return 1;
+        }
+        if (!type_is(d, "named_imports")) continue;
+        for (uint32_t q = 0; q < ts_node_named_child_count(d); q++) {
+          TSNode is = ts_node_named_child(d, q);
+          TSNode nm = field(is, "name"), al = field(is, "alias");
+          TSNode local = ts_node_is_null(al) ? nm : al;
+          size_t ll;
+          const char *lt = rl_js_text(jf, local, &ll);
+          if (!type_is(is, "import_specifier") || ll != n || memcmp(lt, name, n)) continue;
+          out->spec = rl_arena_strndup(a, spec, sl);
+          out->name = rl_arena_strdup(a, rl_js_text(jf, nm, &ll) ? rl_arena_strndup(a, rl_js_text(jf, nm, &ll), ll) : "");
+          return 1;
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+/* this.x declared as a constructor parameter property `private x: T`
+ * where T is imported: the class T. */
+static int param_property_class(rl_jsfile *jf, TSNode member, rl_symref *out) {
+  TSNode cls = enclosing_class(member);
+  TSNode body = field(cls, "body");
+  size_t pl;
+  const char *prop = rl_js_text(jf, field(member, "property"), &pl);
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode m = ts_node_named_child(body, i);
+    if (!type_is(m, "method_definition") || !rl_js_text_is(jf, field(m, "name"), "constructor")) continue;
+    TSNode params = field(m, "parameters");
+    for (uint32_t k = 0; k < ts_node_named_child_count(params); k++) {
+      TSNode p = ts_node_named_child(params, k);
+      if (!type_is(p, "required_parameter") && !type_is(p, "optional_parameter")) continue;
+      int has_modifier = 0;
+      for (uint32_t j = 0; j < ts_node_named_child_count(p); j++) {
+        const char *t = ts_node_type(ts_node_named_child(p, j));
+        if (!strcmp(t, "accessibility_modifier") || !strcmp(t, "readonly")) has_modifier = 1;
+      }
+      for (uint32_t j = 0; j < ts_node_child_count(p); j++)
+        if (!strcmp(ts_node_type(ts_node_child(p, j)), "readonly")) has_modifier = 1;
+      size_t nl;
+      const char *nm = rl_js_text(jf, field(p, "pattern"), &nl);
+      if (!has_modifier || !nm || nl != pl || memcmp(nm, prop, pl)) continue;
+      TSNode ty = field(p, "type"); /* type_annotation */
+      TSNode tid = ts_node_named_child(ty, 0);
+      if (!type_is(tid, "type_identifier")) return 0;
+      size_t tl;
+      const char *tn = rl_js_text(jf, tid, &tl);
+      return import_named(jf, tn, tl, out);
+    }
+  }
+  return 0;
+}
+
 int rl_summary_ref(rl_jsfile *jf, TSNode e, int local, rl_symref *out) {
   memset(out, 0, sizeof *out);
   e = rl_js_unwrap(e);
@@ -140,7 +214,9 @@ int rl_summary_ref(rl_jsfile *jf, TSNode e, int local, rl_symref *out) {
   TSNode obj = rl_js_unwrap(field(e, "object"));
   size_t pl;
   const char *prop = rl_js_text(jf, field(e, "property"), &pl);
-  if (!prop || !type_is(field(e, "property"), "property_identifier")) return 0;
+  if (!prop || (!type_is(field(e, "property"), "property_identifier") &&
+                !type_is(field(e, "property"), "private_property_identifier")))
+    return 0;
   if (type_is(obj, "this")) {
     if (!local) return 0;
     TSNode cls = enclosing_class(e);
@@ -150,6 +226,17 @@ int rl_summary_ref(rl_jsfile *jf, TSNode e, int local, rl_symref *out) {
     const char *c = rl_js_text(jf, name, &cl);
     out->name = rl_arena_printf(a, "#%.*s.%.*s", (int)cl, c, (int)pl, prop);
     return 1;
+  }
+  /* this.svc where the constructor declares `private readonly svc: Svc`
+   * (TypeScript parameter properties, NestJS injection): Svc's method */
+  if (type_is(obj, "member_expression") && type_is(rl_js_unwrap(field(obj, "object")), "this") &&
+      ts_node_is_null(rl_value_source(jf, obj))) {
+    rl_symref cls;
+    if (param_property_class(jf, obj, &cls)) {
+      out->spec = cls.spec;
+      out->name = rl_arena_printf(a, "%s%s.%.*s", cls.name, cls.name[0] ? "" : "default", (int)pl, prop);
+      return 1;
+    }
   }
   /* obj made by `new X()` (directly, a const, this.x): X's method */
   TSNode nw = new_of(jf, obj);
@@ -261,36 +348,137 @@ static int livekit_call(body_scan *bs, TSNode call) {
   return 1;
 }
 
-static int is_hms_api(const char *url, size_t n) {
-  return (const char *)memmem(url, n, "api.100ms.live", 14) || (const char *)memmem(url, n, "api-nonprod.100ms.live", 22);
-}
+/* Providers' privileged REST APIs: a request that changes something there
+ * (GET only reads). One line per API. */
+static const struct {
+  const char *host;     /* in the URL */
+  const char *provider; /* for messages */
+} rest_apis[] = {
+    {"api.100ms.live", "100ms"},     {"api-nonprod.100ms.live", "100ms"}, {"api.daily.co", "Daily"},
+    {"video.twilio.com", "Twilio"},  {"api.agora.io", "Agora"},           {"api.opentok.com", "Vonage"},
+    {"video.api.vonage.com", "Vonage"},
+};
 
-/* A request to the 100ms REST API that changes something (GET only reads). */
-static int hms_request(body_scan *bs, TSNode call) {
+static int provider_request(body_scan *bs, TSNode call) {
   rl_request r;
-  if (!rl_request_parse(bs->b->jf, call, &r) || !r.url || !is_hms_api(r.url, r.url_len)) return 0;
+  if (!rl_request_parse(bs->b->jf, call, &r) || !r.url) return 0;
+  const char *host = NULL, *provider = NULL;
+  for (size_t i = 0; i < RL_ARRAY_LEN(rest_apis) && !host; i++) {
+    host = (const char *)memmem(r.url, r.url_len, rest_apis[i].host, strlen(rest_apis[i].host));
+    if (host) {
+      provider = rest_apis[i].provider;
+      host += strlen(rest_apis[i].host);
+    }
+  }
+  if (!host) return 0;
   const char *method = r.method;
   if (!method || !strcmp(method, "GET") || !strcmp(method, "HEAD") || !strcmp(method, "OPTIONS")) return 0;
-  bs->sym->s.effects |= RL_EFF_PROVIDER_API;
-  bs->sym->s.api_provider = "100ms";
-  bs->sym->s.api_method = method;
-  const char *host = (const char *)memmem(r.url, r.url_len, ".100ms.live", 11);
-  const char *path = host ? host + 11 : r.url;
-  size_t plen = r.url_len - (size_t)(path - r.url);
-  bs->sym->s.url_known = plen > 0 && !memchr(path, RL_URL_SUB, plen);
-  const char *rooms = (const char *)memmem(path, plen, "/rooms", 6);
+  rl_symbol *sym = &bs->sym->s;
+  sym->effects |= RL_EFF_PROVIDER_API;
+  sym->api_provider = provider;
+  sym->api_method = method;
+  size_t plen = r.url_len - (size_t)(host - r.url);
+  /* the path after the host and a version segment (/v1, /v2) */
+  const char *path = host;
+  if (plen >= 3 && path[0] == '/' && path[1] == 'v' && path[2] >= '0' && path[2] <= '9') {
+    const char *e = memchr(path + 1, '/', plen - 1);
+    plen = e ? plen - (size_t)(e - path) : 0;
+    path = e ? e : path + plen;
+  }
+  sym->url_known = plen > 0 && !memchr(path, RL_URL_SUB, plen);
   const char *what;
-  if (rooms && !strcmp(method, "POST") && (size_t)(rooms + 6 - path) == plen) {
-    what = "creates 100ms rooms";
-    bs->sym->s.effects |= RL_EFF_ROOM_CHANGE;
+  int rooms = plen >= 6 && !memcmp(path, "/rooms", 6) && (plen == 6 || path[6] == '/' || path[6] == RL_URL_SUB);
+  if (rooms && !strcmp(method, "POST") && plen == 6) {
+    what = rl_arena_printf(bs->b->out, "creates %s rooms", provider);
+    sym->effects |= RL_EFF_ROOM_CHANGE;
   } else if (rooms) {
-    what = "changes 100ms rooms";
-    bs->sym->s.effects |= RL_EFF_ROOM_CHANGE;
+    what = rl_arena_printf(bs->b->out, "changes %s rooms", provider);
+    sym->effects |= RL_EFF_ROOM_CHANGE;
   } else {
-    what = "calls the 100ms REST API";
+    what = rl_arena_printf(bs->b->out, "calls the %s REST API", provider);
   }
   set_what(bs, what, call);
   return 1;
+}
+
+/* Providers' server SDKs: a method of a client made from the package
+ * (`new SDK(key, secret)`, `twilio(sid, token)`) that changes rooms. One
+ * line per method; list/get/retrieve only read. */
+static const struct {
+  const char *package;  /* the constructor's or factory's module */
+  const char *provider; /* for messages */
+  const char *path;     /* member path after the client */
+  const char *what;
+  int room;             /* changes rooms (RL_EFF_ROOM_CHANGE) */
+} sdk_calls[] = {
+    {"@100mslive/server-sdk", "100ms", "rooms.create", "creates 100ms rooms", 1},
+    {"@100mslive/server-sdk", "100ms", "rooms.update", "changes 100ms rooms", 1},
+    {"@100mslive/server-sdk", "100ms", "rooms.enableOrDisable", "changes 100ms rooms", 1},
+    {"@100mslive/server-sdk", "100ms", "activeRooms.endRoom", "ends 100ms rooms", 1},
+    {"@100mslive/server-sdk", "100ms", "activeRooms.removePeer", "removes peers from 100ms rooms", 1},
+    {"@100mslive/server-sdk", "100ms", "roomCodes.create", "creates 100ms room codes", 1},
+    {"twilio", "Twilio", "video.rooms.create", "creates Twilio rooms", 1},
+    {"twilio", "Twilio", "video.v1.rooms.create", "creates Twilio rooms", 1},
+    {"opentok", "Vonage", "createSession", "creates Vonage sessions", 1},
+    {"@vonage/video", "Vonage", "createSession", "creates Vonage sessions", 1},
+};
+
+/* The client expression e is made by: a `new X(...)` or a factory call,
+ * directly, through a const or this.x. */
+static TSNode client_of(rl_jsfile *jf, TSNode e) {
+  e = rl_js_unwrap(e);
+  for (int hop = 0; hop < 3 && !ts_node_is_null(e); hop++) {
+    if (type_is(e, "new_expression") || type_is(e, "call_expression")) return e;
+    if (!type_is(e, "identifier") && !type_is(e, "member_expression")) break;
+    e = rl_js_unwrap(rl_value_source(jf, e));
+  }
+  TSNode z;
+  memset(&z, 0, sizeof z);
+  return z;
+}
+
+static int sdk_call(body_scan *bs, TSNode call) {
+  rl_jsfile *jf = bs->b->jf;
+  TSNode fn = rl_js_unwrap(field(call, "function"));
+  /* the member path, innermost first, down to the client */
+  const char *segs[6];
+  size_t lens[6], nseg = 0;
+  TSNode base = fn;
+  while (type_is(base, "member_expression") && nseg < 6) {
+    segs[nseg] = rl_js_text(jf, field(base, "property"), &lens[nseg]);
+    nseg++;
+    base = rl_js_unwrap(field(base, "object"));
+  }
+  if (!nseg || type_is(base, "member_expression")) return 0;
+  /* try each split: client = base + the outer segments that are not in the table */
+  for (size_t keep = 0; keep < nseg; keep++) {
+    TSNode client = base;
+    TSNode node = fn;
+    for (size_t i = 0; i < nseg - keep; i++) node = rl_js_unwrap(field(node, "object"));
+    client = node;
+    TSNode made = client_of(jf, client);
+    if (ts_node_is_null(made)) continue;
+    const char *cc = rl_js_callee(jf, made);
+    if (!cc) continue;
+    rl_buf path = {0};
+    for (size_t i = nseg - keep; i-- > 0;) {
+      rl_buf_put(&path, segs[i], lens[i]);
+      if (i) rl_buf_putc(&path, '.');
+    }
+    int hit = 0;
+    for (size_t k = 0; k < RL_ARRAY_LEN(sdk_calls) && !hit && path.ptr; k++) {
+      size_t pl = strlen(sdk_calls[k].package);
+      if (strncmp(cc, sdk_calls[k].package, pl) || cc[pl] != ':' || strcmp(path.ptr, sdk_calls[k].path)) continue;
+      hit = 1;
+      bs->sym->s.effects |= RL_EFF_PROVIDER_API | (sdk_calls[k].room ? RL_EFF_ROOM_CHANGE : 0);
+      bs->sym->s.api_provider = sdk_calls[k].provider;
+      bs->sym->s.url_known = 1;
+      set_what(bs, sdk_calls[k].what, call);
+    }
+    rl_buf_free(&path);
+    if (hit) return 1;
+  }
+  return 0;
 }
 
 static int body_visit(void *data, TSNode n) {
@@ -320,7 +508,7 @@ static int body_visit(void *data, TSNode n) {
     }
     return 0;
   }
-  if (is_call && (livekit_call(bs, n) || hms_request(bs, n))) return 0;
+  if (is_call && (livekit_call(bs, n) || provider_request(bs, n) || sdk_call(bs, n))) return 0;
   if (is_call) {
     TSNode fn = rl_js_unwrap(field(n, "function"));
     TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;

@@ -166,13 +166,27 @@ static int use_visit(void *data, TSNode n) {
 
 /* ---- NestJS ---------------------------------------------------------------------------- */
 
-static int nest_guarded(rl_jsfile *jf, const rl_route *r) {
+/* What the project model says about a guard class named in @UseGuards:
+ * 1 its canActivate checks (verifies and refuses or throws), 0 it does not
+ * (`return true`), -1 unknown (then its name decides). */
+static int model_guard(rl_ctx *ctx, TSNode e) {
+  e = rl_js_unwrap(e);
+  if (!strcmp(ts_node_type(e), "new_expression")) e = ts_node_child_by_field_name(e, "constructor", 11);
+  const rl_symbol *s = rl_ctx_value_member(ctx, e, "canActivate");
+  if (!s) return -1;
+  return (s->effects & RL_EFF_AUTH) ? 1 : 0;
+}
+
+static int nest_guarded(rl_ctx *ctx, rl_jsfile *jf, const rl_route *r) {
   for (uint32_t i = 0; i < r->nmiddlewares; i++) {
     TSNode call = ts_node_named_child(r->middlewares[i], 0);
     TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
     for (uint32_t k = 0; k < ts_node_named_child_count(args); k++) {
       const char *s;
       size_t n;
+      int v = model_guard(ctx, ts_node_named_child(args, k));
+      if (v == 1) return 1;
+      if (v == 0) continue;
       if (!rl_auth_expr_name(jf, ts_node_named_child(args, k), &s, &n)) return 1; /* unknown guard: trust it */
       if (!rl_auth_name_negative(s, n)) return 1;
     }
@@ -216,11 +230,16 @@ static int authenticated(state *st, const rl_route *r) {
     TSNode f = rl_route_function_of(jf, st->root, mw);
     if (!ts_node_is_null(f) && body_checks(ctx, jf, f, rl_route_param_name(jf, f, 0))) return 1;
   }
-  if (!strcmp(r->framework, "nestjs") && nest_guarded(jf, r)) return 1;
-  if (fastify && !ts_node_is_null(r->options)) {
-    static const char *const hooks[] = {"preHandler", "onRequest", "preValidation", "preParsing", NULL};
-    for (size_t i = 0; hooks[i]; i++) {
-      TSNode h = rl_js_object_get(jf, r->options, hooks[i]);
+  if (!strcmp(r->framework, "nestjs") && nest_guarded(ctx, jf, r)) return 1;
+  /* Fastify route options; also an options object in a plugin that gets
+   * its instance as a parameter (no fastify import, so routes.c reads it as
+   * a middleware argument) */
+  static const char *const hooks[] = {"preHandler", "onRequest", "preValidation", "preParsing", NULL};
+  for (uint32_t i = 0; i <= r->nmiddlewares; i++) {
+    TSNode o = i < r->nmiddlewares ? rl_js_unwrap(r->middlewares[i]) : (fastify ? r->options : (TSNode){{0}, NULL, NULL});
+    if (ts_node_is_null(o) || strcmp(ts_node_type(o), "object")) continue;
+    for (size_t k = 0; hooks[k]; k++) {
+      TSNode h = rl_js_object_get(jf, o, hooks[k]);
       if (!ts_node_is_null(h) && auth_mw(ctx, jf, h)) return 1;
     }
   }

@@ -971,6 +971,22 @@ static char *next_root(const char *path, const char *framework) {
   return NULL;
 }
 
+typedef struct kept_ask {
+  rl_project *p;
+  mod_entry *e;
+  rl_arena *arena;
+} kept_ask;
+
+/* What a call in a kept file does, through its own imports. */
+static int kept_callee_auth(void *data, TSNode call) {
+  kept_ask *k = data;
+  rl_symref r;
+  if (!rl_summary_ref(k->e->jf, call, 0, &r) || !r.spec) return 0;
+  const char *path = rl_project_resolve(k->p, k->e->path, r.spec, strlen(r.spec));
+  const rl_symbol *s = path ? rl_project_symbol(k->p, path, r.name, k->arena, k->e->jf) : NULL;
+  return s && (s->effects & RL_EFF_AUTH);
+}
+
 int rl_project_next_middleware_covers(rl_project *p, const char *from, const char *route, const char *framework,
                                       rl_jsfile *asking) {
   if (!p || p->o.disabled || !from || !route) return 0;
@@ -990,7 +1006,9 @@ int rl_project_next_middleware_covers(rl_project *p, const char *from, const cha
     if (!exists) continue;
     if (e) {
       rl_jsfile_begin(e->jf);
-      covered = rl_auth_next_middleware(e->jf, rl_tree_root(e->tree), route);
+      kept_ask k = {p, e, rl_arena_new()};
+      covered = rl_auth_next_middleware(e->jf, rl_tree_root(e->tree), route, kept_callee_auth, &k);
+      rl_arena_free(k.arena);
       if (asking) rl_jsfile_begin(asking);
       else rl_jsfile_end(e->jf);
       pthread_mutex_unlock(&e->jmu);
@@ -1100,6 +1118,20 @@ const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr) {
   if (!colon || colon == canon) return NULL;
   r.spec = rl_arena_strndup(rl_ctx_arena(ctx), canon, (size_t)(colon - canon));
   r.name = colon + 1;
+  return ask_ref(ctx, &r);
+}
+
+const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *member) {
+  if (!rl_ctx_project_enabled(ctx) || !rl_ctx_js(ctx)) return NULL;
+  TSNode e = rl_js_unwrap(expr);
+  if (ts_node_is_null(e) || (strcmp(ts_node_type(e), "identifier") && strcmp(ts_node_type(e), "member_expression")))
+    return NULL;
+  const char *canon = rl_js_resolve(rl_ctx_js(ctx), e);
+  const char *colon = canon ? strchr(canon, ':') : NULL;
+  if (!colon || colon == canon) return NULL;
+  rl_symref r;
+  r.spec = rl_arena_strndup(rl_ctx_arena(ctx), canon, (size_t)(colon - canon));
+  r.name = rl_arena_printf(rl_ctx_arena(ctx), "%s%s.%s", colon[1] ? colon + 1 : "default", "", member);
   return ask_ref(ctx, &r);
 }
 
