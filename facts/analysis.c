@@ -1108,6 +1108,11 @@ int rl_js_import_split(rl_jsfile *jf, const char *canon, const char **spec, cons
   return 1;
 }
 
+const struct rl_export *rl_js_import_ask(rl_jsfile *jf, const char *spec, const char *path, const char **file) {
+  *file = NULL;
+  return jf->import_fn ? jf->import_fn(jf->import_data, spec, path, file) : NULL;
+}
+
 const struct rl_export *rl_js_imported(rl_jsfile *jf, TSNode expr, const char **file) {
   *file = NULL;
   if (!jf->import_fn) return NULL;

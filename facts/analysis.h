@@ -157,6 +157,9 @@ int rl_js_import_split(rl_jsfile *jf, const char *canon, const char **spec, cons
  * NULL). NULL without a look-up, or when unknown. rl_js_eval_number and
  * rl_js_eval_string fold through it. */
 const struct rl_export *rl_js_imported(rl_jsfile *jf, TSNode expr, const char **file);
+/* The look-up itself: export `path` of module `spec` as this file imports
+ * it (NULL without a look-up or when unknown). */
+const struct rl_export *rl_js_import_ask(rl_jsfile *jf, const char *spec, const char *path, const char **file);
 
 /* Reads of environment variables: process.env.X, process.env['X'],
  * import.meta.env.X, Deno.env.get('X'), Bun.env.X. Returns 1 with the name. */

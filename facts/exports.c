@@ -196,7 +196,13 @@ static void returned(fx_scan *s, TSNode e) {
     return;
   }
   rl_mint m;
-  if (rl_mint_token_expr(jf, e, &m)) {
+  /* the 100ms SDK's auth calls give { token, expiresAt }: t.token */
+  TSNode tok = e;
+  if (type_is(e, "member_expression") && rl_js_text_is(jf, field(e, "property"), "token")) {
+    TSNode o = rl_js_unwrap(field(e, "object"));
+    if (rl_mint_token_expr(jf, o, &m) && m.kind == RL_MINT_HMS_SDK) tok = o;
+  }
+  if (rl_mint_token_expr(jf, tok, &m)) {
     unsigned bit = m.is_management ? RL_FX_RETURNS_MGMT_TOKEN : RL_FX_RETURNS_TOKEN;
     if (!(s->u->effects & bit)) {
       s->u->effects |= bit;
@@ -858,4 +864,26 @@ int rl_js_import_ref(rl_jsfile *jf, TSNode expr, const char **spec, const char *
   *path = *cpath ? rl_arena_printf(rl_jsfile_arena(jf), "%s.%.*s", cpath, (int)ml, m)
                  : rl_arena_strndup(rl_jsfile_arena(jf), m, ml);
   return 1;
+}
+
+/* The specifier shapes rl_exports_possible looks for, so that the prefilter
+ * and the rules agree. */
+static int local_spec(const char *s) {
+  return s[0] == '.' || s[0] == '/' || s[0] == '#' || ((s[0] == '@' || s[0] == '~') && s[1] == '/');
+}
+
+const rl_export *rl_js_callee_export(rl_jsfile *jf, TSNode call, const char **file) {
+  const char *spec, *path;
+  *file = NULL;
+  if (!rl_js_import_ref(jf, call, &spec, &path) || !local_spec(spec)) return NULL;
+  const rl_export *x = rl_js_import_ask(jf, spec, path, file);
+  return x && x->kind == RL_EXPORT_FUNCTION ? x : NULL;
+}
+
+const char *const rl_exports_needles[] = {"'.", "\".", "`.", "'/", "\"/", "'@/", "\"@/", "'~/", "\"~/", "'#", "\"#", NULL};
+
+int rl_exports_possible(rl_prefilter *pf) {
+  for (size_t i = 0; rl_exports_needles[i]; i++)
+    if (rl_pf_has(pf, rl_exports_needles[i])) return 1;
+  return 0;
 }

@@ -33,6 +33,7 @@
 #include <tree_sitter/api.h>
 
 #include "analysis.h"
+#include "prefilter.h"
 
 typedef enum rl_export_kind {
   RL_EXPORT_VALUE = 1, /* a constant (has_num / has_str say whether it folded) */
@@ -109,5 +110,19 @@ const rl_export *rl_exports_resolve(const rl_exports *x, const void *file, const
  * `private readonly svc: TokenService`) and its method. Returns 1 with *spec
  * (the specifier as written) and *path (arena strings). */
 int rl_js_import_ref(rl_jsfile *jf, TSNode expr, const char **spec, const char **path);
+
+/* The exported function that a call (or a callee expression) calls through
+ * an import (rl_js_import_ref), as the project model knows it; *file its
+ * display path. NULL when not a function of another file, or unknown, and
+ * for bare specifiers (see rl_exports_possible). */
+const rl_export *rl_js_callee_export(rl_jsfile *jf, TSNode call, const char **file);
+
+/* Prefilter for rules that look through imports: a file whose bytes hold no
+ * relative or aliased module specifier (a quote followed by '.', '/', '@/',
+ * '~/' or '#') imports nothing the project model summarises through these
+ * rules (a bare specifier that only a tsconfig baseUrl maps to a file is not
+ * looked through). The needles: those quote pairs. */
+extern const char *const rl_exports_needles[];
+int rl_exports_possible(rl_prefilter *pf);
 
 #endif

@@ -12,10 +12,16 @@
  * getServerSideProps / getStaticProps (removed from the client bundle by the
  * compiler), Remix loader / action exports of route modules (app/routes/),
  * and functions whose body starts with a "use server" directive (server
- * actions). */
+ * actions).
+ *
+ * A client file that calls a function another file exports which mints with
+ * a signing key (exports.h, through the project model) is reported at the
+ * call, with the mint site as the related location: whatever the client
+ * imports is bundled with it, key included. */
 #include <string.h>
 
 #include "analysis.h"
+#include "exports.h"
 #include "mint.h"
 #include "rule.h"
 #include "util.h"
@@ -80,11 +86,37 @@ static void report_mint(void *data, const rl_mint *m) {
               m->what, m->package, fix);
 }
 
+/* A call of a function another file exports that mints with a signing key
+ * (exports.h): the key is bundled with whatever imports it. */
+static int call_visit(void *data, TSNode n) {
+  rl_ctx *ctx = data;
+  if (strcmp(ts_node_type(n), "call_expression")) return 0;
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  const char *file;
+  const rl_export *x = rl_js_callee_export(jf, n, &file);
+  if (!x || !file || !(x->effects & RL_FX_MINTS_WITH_SECRET) || server_only(ctx, jf, n)) return 0;
+  const char *fn = *x->name ? x->name : "the default export";
+  rl_ctx_related(ctx, file, x->at_line, x->at_col, "the token is minted here");
+  rl_report(ctx, n,
+            "%s (%s:%u) mints a token with %s and %s, and client code calls it: the signing secret ships with the "
+            "bundle",
+            fn, file, x->line, x->mint, x->key);
+  return 0;
+}
+
 static void on_file(rl_ctx *ctx) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!jf) return;
   rl_mint_each(jf, rl_ctx_root(ctx), report_mint, ctx);
+  rl_js_walk(rl_ctx_root(ctx), call_visit, ctx);
 }
+
+/* Mint packages (rl_mint_needles) or a local import (rl_exports_needles). */
+static const char *const needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-", "opentok",
+                                      "'.", "\".", "`.", "'/", "\"/", "'@/", "\"@/", "'~/", "\"~/", "'#", "\"#",
+                                      NULL};
+
+static int can_fire(rl_prefilter *pf) { return rl_mint_possible(pf) || rl_exports_possible(pf); }
 
 /* Every mint site resolves through an import or require of one of these. */
 const rl_rule rl_rule_client_side_token_minting = {
@@ -96,8 +128,8 @@ const rl_rule rl_rule_client_side_token_minting = {
     .langs = RL_LANGS_CODE,
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT),
     .on_file = on_file,
-    .needles = rl_mint_needles,
-    .can_fire = rl_mint_possible,
+    .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "import jwt from 'jsonwebtoken';\n"
                    "import { useState } from 'react';\n"
                    "\n"

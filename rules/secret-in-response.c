@@ -20,12 +20,17 @@
  * A token minted in the handler for the user ({ token }, { authToken }) is
  * the point of a token route and is not reported unless it is a management
  * token; token-named keys are reported only with a known secret value.
+ * A call of a function another file exports (exports.h, through the project
+ * model) is judged by what that function returns: a secret environment
+ * variable or a management token it mints is reported with its name and
+ * place.
  * Stripe's PaymentIntent `client_secret` is meant for the browser and is not
  * reported. */
 #include <string.h>
 
 #include "analysis.h"
 #include "bindname.h"
+#include "exports.h"
 #include "mint.h"
 #include "routes.h"
 #include "rule.h"
@@ -154,6 +159,29 @@ static void report(state *st, TSNode at, const char *what, size_t n) {
             (int)n, what, route_name(st));
 }
 
+/* A call of a function another file exports (exports.h), directly or
+ * through a const: the secret or management token it returns is reported
+ * with the function's name and place; any other token it mints is the
+ * user's own. 1 when the call was judged. */
+static int imported(state *st, TSNode at, TSNode v) {
+  if (type_is(v, "identifier")) v = rl_js_unwrap(rl_js_const_init(st->jf, v));
+  if (!type_is(v, "call_expression")) return 0;
+  const char *file;
+  const rl_export *x = rl_js_callee_export(st->jf, v, &file);
+  if (!x || !file) return 0;
+  const char *fn = *x->name ? x->name : "the default export";
+  const char *what;
+  if (x->effects & RL_FX_RETURNS_SECRET)
+    what = rl_arena_printf(rl_ctx_arena(st->ctx), "the secret %s from %s (%s:%u)", x->secret, fn, file, x->line);
+  else if (x->effects & RL_FX_RETURNS_MGMT_TOKEN)
+    what = rl_arena_printf(rl_ctx_arena(st->ctx), "a management token from %s (%s:%u, minted with %s)", fn, file,
+                           x->line, x->mint);
+  else
+    return (x->effects & RL_FX_RETURNS_TOKEN) != 0;
+  report(st, at, what, strlen(what));
+  return 1;
+}
+
 /* Judges one value sent to the client; key is its key (NULL at top level). */
 static void check_value(state *st, TSNode at, const char *key, size_t keylen, TSNode v, int depth) {
   v = rl_js_unwrap(v);
@@ -167,6 +195,7 @@ static void check_value(state *st, TSNode at, const char *key, size_t keylen, TS
     if (m.is_management) report(st, at, MGMT, strlen(MGMT));
     return; /* the user's own token: what a token route is for */
   }
+  if (imported(st, at, v)) return;
   const char *env;
   size_t envlen;
   if (env_name(st, v, &env, &envlen)) {
@@ -369,7 +398,9 @@ static void on_file(rl_ctx *ctx) {
  * management token needs "management" or a Token-named call. */
 static const char *const needles[] = {"ecret", "ECRET", "ass", "ASS", "wd", "WD", "redential", "REDENTIAL",
                                       "ey", "EY", "ert", "ERT", "oken", "OKEN", "anagement", "ANAGEMENT",
-                                      "mgmt", "MGMT", "process.env", NULL};
+                                      "mgmt", "MGMT", "process.env",
+                                      /* rl_exports_needles: a call of another file's function */
+                                      "'.", "\".", "`.", "'/", "\"/", "'@/", "\"@/", "'~/", "\"~/", "'#", "\"#", NULL};
 
 /* Every finding is made inside a route handler (rl_routes_each), so it needs
  * rl_routes_possible. And every finding names what it sends:
@@ -383,6 +414,7 @@ static const char *const needles[] = {"ecret", "ECRET", "ass", "ASS", "wd", "WD"
  *     or jose mint), or a name with management/mgmt and token words. */
 static int can_fire(rl_prefilter *pf) {
   if (!rl_routes_possible(pf)) return 0;
+  if (rl_exports_possible(pf)) return 1; /* a call of another file's function */
   if (rl_pf_secret_name(pf) || rl_pf_has_caseless(pf, "management") || rl_pf_has_caseless(pf, "mgmt")) return 1;
   return rl_pf_word(pf, "env") || rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose");
 }

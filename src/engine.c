@@ -297,6 +297,9 @@ struct rl_ctx {
   secret_value *values;
   size_t nvalues, values_cap;
   span last_chain; /* the last `+` chain marked whole: its pieces are done */
+  /* rl_ctx_related: for the next finding */
+  const char *related_path, *related_message;
+  uint32_t related_line, related_col;
   tail_entry *tails;           /* values by their last 4 bytes (prepare_masking) */
   unsigned char *tail_filter;  /* 64 Ki flags: some value may end in these 4 bytes */
   uint32_t *reach;             /* reach[i]: the furthest end of secrets[0..i] */
@@ -456,6 +459,20 @@ static void add_finding(rl_ctx *ctx, uint32_t start, uint32_t end, const char *m
   f->message = message;
   f->start_byte = start;
   f->end_byte = end < start ? start : end;
+  if (ctx->related_path) {
+    f->related_path = ctx->related_path;
+    f->related_line = ctx->related_line;
+    f->related_col = ctx->related_col;
+    f->related_message = ctx->related_message;
+    ctx->related_path = NULL;
+  }
+}
+
+void rl_ctx_related(rl_ctx *ctx, const char *path, uint32_t line, uint32_t col, const char *message) {
+  ctx->related_path = rl_arena_strdup(ctx->arena, path);
+  ctx->related_line = line;
+  ctx->related_col = col;
+  ctx->related_message = rl_arena_strdup(ctx->arena, message ? message : "");
 }
 
 void rl_report_range(rl_ctx *ctx, uint32_t start, uint32_t end, const char *fmt, ...) {
