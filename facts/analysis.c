@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "exports.h"
+#include "project.h"
 #include "util.h"
 
 #define MAX_HOPS 8          /* const/alias chains followed at most this far */
@@ -1090,38 +1090,28 @@ void rl_jsfile_set_imports(rl_jsfile *jf, rl_js_import_fn fn, void *data) {
   jf->import_data = data;
 }
 
-int rl_js_import_split(rl_jsfile *jf, const char *canon, const char **spec, const char **path) {
-  if (!canon) return 0;
-  build_symbols(jf);
-  size_t best = 0, cl = strlen(canon);
-  const char *m = NULL;
-  for (size_t i = 0; i < jf->nmodules; i++) {
-    size_t l = jf->module_lens[i];
-    if (l > best && l < cl && canon[l] == ':' && !memcmp(canon, jf->modules[i], l)) {
-      best = l;
-      m = jf->modules[i];
-    }
-  }
-  if (!m) return 0;
-  *spec = rl_arena_strndup(jf->arena, m, best);
-  *path = canon + best + 1;
-  return 1;
-}
-
-const struct rl_export *rl_js_import_ask(rl_jsfile *jf, const char *spec, const char *path, const char **file) {
-  *file = NULL;
-  return jf->import_fn ? jf->import_fn(jf->import_data, spec, path, file) : NULL;
-}
-
-const struct rl_export *rl_js_imported(rl_jsfile *jf, TSNode expr, const char **file) {
-  *file = NULL;
+const struct rl_symbol *rl_js_imported(rl_jsfile *jf, TSNode expr) {
   if (!jf->import_fn) return NULL;
   TSNode n = rl_js_unwrap(expr);
   if (!type_is(n, "identifier") && !type_is(n, "member_expression") && !type_is(n, "subscript_expression"))
     return NULL;
-  const char *spec, *path;
-  if (!rl_js_import_split(jf, rl_js_resolve(jf, n), &spec, &path)) return NULL;
-  return jf->import_fn(jf->import_data, spec, path, file);
+  /* the name's base must be an import or require of this file */
+  TSNode base = n;
+  for (int i = 0; i < RESOLVE_MAX_SEGS && (type_is(base, "member_expression") || type_is(base, "subscript_expression")); i++)
+    base = rl_js_unwrap(field(base, "object"));
+  if (!type_is(base, "identifier")) return NULL;
+  const binding *b = lookup_node(jf, base);
+  if (!b || b->writes || !(b->kind == B_IMPORT || (b->kind == B_CONST && !ts_node_is_null(b->init)))) return NULL;
+  const char *canon = rl_js_resolve(jf, n);
+  /* the longest module of the file that canon starts with, then ':' */
+  size_t best = 0, cl = canon ? strlen(canon) : 0;
+  for (size_t i = 0; i < jf->nmodules; i++) {
+    size_t l = jf->module_lens[i];
+    if (l > best && l < cl && canon[l] == ':' && !memcmp(canon, jf->modules[i], l)) best = l;
+  }
+  if (!best) return NULL;
+  const rl_symbol *s = jf->import_fn(jf->import_data, rl_arena_strndup(jf->arena, canon, best), canon + best + 1);
+  return s && s->kind == RL_SYM_CONST ? s : NULL;
 }
 
 TSNode rl_js_call_arg(TSNode call, uint32_t i) {
@@ -1442,17 +1432,16 @@ static int binop_num(const char *op, double a, double b, double *r) {
 
 /* A constant another file exports (the project model folded it there). */
 static int ev_imported(ev *e, TSNode n) {
-  const char *file;
-  const rl_export *x = rl_js_imported(e->jf, n, &file);
-  if (!x || x->kind != RL_EXPORT_VALUE) return 0;
+  const rl_symbol *x = rl_js_imported(e->jf, n);
+  if (!x) return 0;
   ev_val v = {0, NULL, 0};
   if (e->strings) {
-    if (!x->has_str) return 0;
-    v.s = x->str;
-    v.len = x->str_len;
+    if (!x->string) return 0;
+    v.s = x->string;
+    v.len = x->string_len;
   } else {
-    if (!x->has_num) return 0;
-    v.num = x->num;
+    if (!x->has_number) return 0;
+    v.num = x->number;
   }
   return ev_result(e, v);
 }

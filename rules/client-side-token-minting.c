@@ -14,14 +14,15 @@
  * and functions whose body starts with a "use server" directive (server
  * actions).
  *
- * A client file that calls a function another file exports which mints with
- * a signing key (exports.h, through the project model) is reported at the
- * call, with the mint site as the related location: whatever the client
- * imports is bundled with it, key included. */
+ * A client file that calls a function another file exports which mints a
+ * token (through the project model) is reported at the call, with the mint
+ * site as the related location: whatever the client imports is bundled
+ * with it, key included. */
 #include <string.h>
 
 #include "analysis.h"
-#include "exports.h"
+#include "project.h"
+#include "summary.h"
 #include "mint.h"
 #include "rule.h"
 #include "util.h"
@@ -86,21 +87,23 @@ static void report_mint(void *data, const rl_mint *m) {
               m->what, m->package, fix);
 }
 
-/* A call of a function another file exports that mints with a signing key
- * (exports.h): the key is bundled with whatever imports it. */
+/* A call of a function another file exports that mints a token (the
+ * project model): whatever signs holds the key, and the key is bundled
+ * with whatever imports it. */
 static int call_visit(void *data, TSNode n) {
   rl_ctx *ctx = data;
   if (strcmp(ts_node_type(n), "call_expression")) return 0;
   rl_jsfile *jf = rl_ctx_js(ctx);
-  const char *file;
-  const rl_export *x = rl_js_callee_export(jf, n, &file);
-  if (!x || !file || !(x->effects & RL_FX_MINTS_WITH_SECRET) || server_only(ctx, jf, n)) return 0;
-  const char *fn = *x->name ? x->name : "the default export";
-  rl_ctx_related(ctx, file, x->at_line, x->at_col, "the token is minted here");
+  const rl_symbol *x = rl_ctx_callee(ctx, n);
+  if (!x || !(x->effects & RL_EFF_MINT) || !x->mint.where.path || server_only(ctx, jf, n)) return 0;
+  size_t fl;
+  const char *ft = rl_js_text(jf, ts_node_child_by_field_name(n, "function", 8), &fl);
+  const char *fn = fl <= 48 && !memchr(ft, '\n', fl) ? rl_arena_printf(rl_ctx_arena(ctx), "%.*s", (int)fl, ft)
+                                                      : "the function";
+  rl_ctx_related(ctx, &x->mint.where, "the token is signed here, with the key");
   rl_report(ctx, n,
-            "%s (%s:%u) mints a token with %s and %s, and client code calls it: the signing secret ships with the "
-            "bundle",
-            fn, file, x->line, x->mint, x->key);
+            "%s (%s:%u) mints a token with %s, and client code calls it: the signing secret ships with the bundle",
+            fn, x->def.path, x->def.line, x->mint.what);
   return 0;
 }
 
@@ -111,12 +114,12 @@ static void on_file(rl_ctx *ctx) {
   rl_js_walk(rl_ctx_root(ctx), call_visit, ctx);
 }
 
-/* Mint packages (rl_mint_needles) or a local import (rl_exports_needles). */
+/* Mint packages (rl_mint_needles) or an import of a project file
+ * (rl_summary_possible). */
 static const char *const needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-", "opentok",
-                                      "'.", "\".", "`.", "'/", "\"/", "'@/", "\"@/", "'~/", "\"~/", "'#", "\"#",
-                                      NULL};
+                                      "./", "@/", "~/", NULL};
 
-static int can_fire(rl_prefilter *pf) { return rl_mint_possible(pf) || rl_exports_possible(pf); }
+static int can_fire(rl_prefilter *pf) { return rl_mint_possible(pf) || rl_summary_possible(pf); }
 
 /* Every mint site resolves through an import or require of one of these. */
 const rl_rule rl_rule_client_side_token_minting = {

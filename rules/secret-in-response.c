@@ -20,17 +20,17 @@
  * A token minted in the handler for the user ({ token }, { authToken }) is
  * the point of a token route and is not reported unless it is a management
  * token; token-named keys are reported only with a known secret value.
- * A call of a function another file exports (exports.h, through the project
- * model) is judged by what that function returns: a secret environment
- * variable or a management token it mints is reported with its name and
- * place.
+ * A call of a function another file exports (through the project model)
+ * is judged by what that function returns: a secret environment variable
+ * or a management token it mints is reported with its name and place.
  * Stripe's PaymentIntent `client_secret` is meant for the browser and is not
  * reported. */
 #include <string.h>
 
 #include "analysis.h"
 #include "bindname.h"
-#include "exports.h"
+#include "project.h"
+#include "summary.h"
 #include "mint.h"
 #include "routes.h"
 #include "rule.h"
@@ -159,25 +159,27 @@ static void report(state *st, TSNode at, const char *what, size_t n) {
             (int)n, what, route_name(st));
 }
 
-/* A call of a function another file exports (exports.h), directly or
- * through a const: the secret or management token it returns is reported
- * with the function's name and place; any other token it mints is the
- * user's own. 1 when the call was judged. */
+/* A call of a function another file exports (the project model,
+ * facts/returns.c), directly or through a const: the secret or management
+ * token it returns is reported with the function's name and place; any
+ * other token it mints is the user's own. 1 when the call was judged. */
 static int imported(state *st, TSNode at, TSNode v) {
   if (type_is(v, "identifier")) v = rl_js_unwrap(rl_js_const_init(st->jf, v));
   if (!type_is(v, "call_expression")) return 0;
-  const char *file;
-  const rl_export *x = rl_js_callee_export(st->jf, v, &file);
-  if (!x || !file) return 0;
-  const char *fn = *x->name ? x->name : "the default export";
+  const rl_symbol *x = rl_ctx_callee(st->ctx, v);
+  if (!x || !(x->effects & (RL_EFF_RETURNS_SECRET | RL_EFF_RETURNS_TOKEN))) return 0;
+  size_t fl;
+  const char *ft = rl_js_text(st->jf, field(v, "function"), &fl);
+  rl_arena *a = rl_ctx_arena(st->ctx);
+  const char *fn = fl <= 48 && !memchr(ft, '\n', fl) ? rl_arena_printf(a, "%.*s", (int)fl, ft) : "the function";
   const char *what;
-  if (x->effects & RL_FX_RETURNS_SECRET)
-    what = rl_arena_printf(rl_ctx_arena(st->ctx), "the secret %s from %s (%s:%u)", x->secret, fn, file, x->line);
-  else if (x->effects & RL_FX_RETURNS_MGMT_TOKEN)
-    what = rl_arena_printf(rl_ctx_arena(st->ctx), "a management token from %s (%s:%u, minted with %s)", fn, file,
-                           x->line, x->mint);
+  if (x->effects & RL_EFF_RETURNS_SECRET)
+    what = rl_arena_printf(a, "the secret %s from %s (%s:%u)", x->secret_name, fn, x->def.path, x->def.line);
+  else if (x->returns_management)
+    what = rl_arena_printf(a, "a management token from %s (%s:%u, minted with %s)", fn, x->def.path, x->def.line,
+                           x->returns_what);
   else
-    return (x->effects & RL_FX_RETURNS_TOKEN) != 0;
+    return 1; /* the user's own token */
   report(st, at, what, strlen(what));
   return 1;
 }
@@ -399,8 +401,8 @@ static void on_file(rl_ctx *ctx) {
 static const char *const needles[] = {"ecret", "ECRET", "ass", "ASS", "wd", "WD", "redential", "REDENTIAL",
                                       "ey", "EY", "ert", "ERT", "oken", "OKEN", "anagement", "ANAGEMENT",
                                       "mgmt", "MGMT", "process.env",
-                                      /* rl_exports_needles: a call of another file's function */
-                                      "'.", "\".", "`.", "'/", "\"/", "'@/", "\"@/", "'~/", "\"~/", "'#", "\"#", NULL};
+                                      /* rl_summary_possible: a call of another file's function */
+                                      "./", "@/", "~/", NULL};
 
 /* Every finding is made inside a route handler (rl_routes_each), so it needs
  * rl_routes_possible. And every finding names what it sends:
@@ -414,7 +416,7 @@ static const char *const needles[] = {"ecret", "ECRET", "ass", "ASS", "wd", "WD"
  *     or jose mint), or a name with management/mgmt and token words. */
 static int can_fire(rl_prefilter *pf) {
   if (!rl_routes_possible(pf)) return 0;
-  if (rl_exports_possible(pf)) return 1; /* a call of another file's function */
+  if (rl_summary_possible(pf)) return 1; /* a call of another file's function */
   if (rl_pf_secret_name(pf) || rl_pf_has_caseless(pf, "management") || rl_pf_has_caseless(pf, "mgmt")) return 1;
   return rl_pf_word(pf, "env") || rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose");
 }

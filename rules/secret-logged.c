@@ -16,8 +16,8 @@
  *   - a freshly minted token (rl_mint_token_expr: jwt.sign(...), at.toJwt(),
  *     or a const bound to one);
  *   - the result of a function another file exports that returns a secret
- *     environment variable or a token it mints (exports.h, through the
- *     project model: tokenService.getManagementToken()).
+ *     environment variable or a token it mints (the project model,
+ *     facts/returns.c: tokenService.getManagementToken()).
  * Looked through: template strings, `+`, `||`/`??`, both branches of `?:`,
  * object and array literals (also through a const bound to one),
  * JSON.stringify/String/util.inspect/util.format/Buffer.from, and
@@ -34,7 +34,8 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "exports.h"
+#include "project.h"
+#include "summary.h"
 #include "mint.h"
 #include "prefilter.h"
 #include "rule.h"
@@ -152,6 +153,7 @@ typedef struct hit {
 #define MAX_NODES 128
 
 typedef struct printed {
+  rl_ctx *ctx;
   rl_jsfile *jf;
   rl_arena *a;
   hit hits[MAX_HITS];
@@ -201,24 +203,24 @@ static const char *mint_why(printed *p, const rl_mint *m) {
 }
 
 /* A call of a function another file exports that returns a secret or a
- * token it mints (exports.h): adds a hit, returns 1. */
+ * token it mints (the project model, facts/returns.c): adds a hit,
+ * returns 1. */
 static int imported_hit(printed *p, TSNode call, const char *what) {
-  const char *file;
-  const rl_export *x = rl_js_callee_export(p->jf, call, &file);
-  if (!x || !file) return 0;
-  size_t cl;
-  const char *ct = rl_js_text(p->jf, rl_js_unwrap(call), &cl);
-  const char *shown = what ? what : display(p, call, ct, cl);
-  const char *fn = *x->name ? x->name : "the default export";
-  if (x->effects & RL_FX_RETURNS_SECRET)
-    add_hit(p, shown, rl_arena_printf(p->a, "the secret %s, which %s (%s:%u) returns", x->secret, fn, file, x->line));
-  else if (x->effects & (RL_FX_RETURNS_MGMT_TOKEN | RL_FX_RETURNS_TOKEN))
+  const rl_symbol *x = rl_ctx_callee(p->ctx, call);
+  if (!x || !(x->effects & (RL_EFF_RETURNS_SECRET | RL_EFF_RETURNS_TOKEN))) return 0;
+  TSNode c = rl_js_unwrap(call);
+  size_t cl, fl;
+  const char *ct = rl_js_text(p->jf, c, &cl);
+  const char *ft = rl_js_text(p->jf, field(c, "function"), &fl);
+  const char *shown = what ? what : display(p, c, ct, cl);
+  const char *fn = fl <= 48 && !memchr(ft, '\n', fl) ? rl_arena_printf(p->a, "%.*s", (int)fl, ft) : "the function";
+  if (x->effects & RL_EFF_RETURNS_SECRET)
     add_hit(p, shown,
-            rl_arena_printf(p->a, "a %s that %s (%s:%u) mints with %s",
-                            x->effects & RL_FX_RETURNS_MGMT_TOKEN ? "management token" : "token", fn, file, x->line,
-                            x->mint));
+            rl_arena_printf(p->a, "the secret %s, which %s (%s:%u) returns", x->secret_name, fn, x->def.path, x->def.line));
   else
-    return 0;
+    add_hit(p, shown,
+            rl_arena_printf(p->a, "a %s that %s (%s:%u) mints with %s", x->returns_management ? "management token" : "token",
+                            fn, x->def.path, x->def.line, x->returns_what));
   return 1;
 }
 
@@ -433,6 +435,7 @@ static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, con
   printed pr;
   printed *p = &pr;
   memset(p, 0, sizeof *p);
+  p->ctx = ctx;
   p->jf = jf;
   p->a = rl_ctx_arena(ctx);
   p->budget = 512;
@@ -917,8 +920,8 @@ static int env_read_possible(const rl_prefilter *pf) {
  * are not followed, so a file that destructures one is judged file-wide. */
 static int can_fire(rl_prefilter *pf) {
   /* a call may return a token: a mint package's, or a function another
-   * file exports (rl_js_callee_export) */
-  int mint = rl_mint_possible(pf) || rl_exports_possible(pf);
+   * file exports (rl_ctx_callee) */
+  int mint = rl_mint_possible(pf) || rl_summary_possible(pf);
   if (!(env_read_possible(pf) || rl_pf_secret_name(pf) || mint)) return 0;
   if (env_destructured(pf)) return log_call_possible(pf, NULL);
   size_t n;

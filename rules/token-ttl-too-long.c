@@ -16,7 +16,7 @@
 
 #include "analysis.h"
 #include "arena.h"
-#include "exports.h"
+#include "project.h"
 #include "mint.h"
 #include "rule.h"
 
@@ -59,8 +59,7 @@ static const char *limit_text(rl_arena *a, double s) {
 
 typedef struct origin {
   rl_jsfile *jf;
-  const rl_export *x;
-  const char *file;
+  const rl_symbol *x;
   TSNode ref;
 } origin;
 
@@ -68,25 +67,28 @@ static int find_import(void *data, TSNode n) {
   origin *o = data;
   const char *t = ts_node_type(n);
   if (strcmp(t, "identifier") && strcmp(t, "member_expression") && strcmp(t, "subscript_expression")) return 0;
-  const char *file;
-  const rl_export *x = rl_js_imported(o->jf, n, &file);
-  if (!x || x->kind != RL_EXPORT_VALUE || !file) return 0;
+  const rl_symbol *x = rl_js_imported(o->jf, n);
+  if (!x || !x->def.path) return 0;
   o->x = x;
-  o->file = file;
   o->ref = n;
   return -1;
 }
 
-/* "; TOKEN_TTL is 30 * 24 * 3600 (constants.ts:3)" when the lifetime is a
+/* "; TOKEN_TTL is 2592000 (constants.ts:3)" when the lifetime is a
  * constant another file exports, else "". */
 static const char *imported_from(rl_ctx *ctx, TSNode where) {
-  origin o = {rl_ctx_js(ctx), NULL, NULL, {{0}, 0, 0}};
+  origin o;
+  memset(&o, 0, sizeof o);
+  o.jf = rl_ctx_js(ctx);
   rl_js_walk(where, find_import, &o);
   if (!o.x) return "";
+  rl_arena *a = rl_ctx_arena(ctx);
   size_t len;
   const char *t = rl_js_text(o.jf, o.ref, &len);
-  if (len > MAX_SHOWN || memchr(t, '\n', len)) return rl_arena_printf(rl_ctx_arena(ctx), "; the value is %s (%s:%u)", o.x->text, o.file, o.x->line);
-  return rl_arena_printf(rl_ctx_arena(ctx), "; %.*s is %s (%s:%u)", (int)len, t, o.x->text, o.file, o.x->line);
+  const char *value = o.x->string ? rl_arena_printf(a, "'%.*s'", (int)(o.x->string_len > MAX_SHOWN ? MAX_SHOWN : o.x->string_len), o.x->string)
+                                  : rl_arena_printf(a, "%.0f", o.x->number);
+  if (len > MAX_SHOWN || memchr(t, '\n', len)) return rl_arena_printf(a, "; the value is %s (%s:%u)", value, o.x->def.path, o.x->def.line);
+  return rl_arena_printf(a, "; %.*s is %s (%s:%u)", (int)len, t, value, o.x->def.path, o.x->def.line);
 }
 
 static void check_mint(void *data, const rl_mint *m) {
