@@ -40,7 +40,7 @@ static int scan_word(void *data, const char *w, size_t n) {
   /* generateAuthToken, createAuthSession, signAuthToken make credentials;
    * they do not check them */
   static const char *const makers[] = {"generate", "create", "mint", "sign", "issue", "make", "build", "new",
-                                       "set", "refresh", NULL};
+                                       "set", "refresh", "to", "encode", NULL};
   int first = s->first++ == 0;
   if (first)
     for (size_t i = 0; makers[i]; i++)

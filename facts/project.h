@@ -157,10 +157,9 @@ const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr);
 int rl_ctx_next_middleware_covers(rl_ctx *ctx, const char *route, const char *framework);
 int rl_ctx_nest_global_guard(rl_ctx *ctx);
 
-/* The next rl_report of the current rule carries site as a related
- * location (SARIF relatedLocations, JSON "related") described by message
- * (copied). */
-void rl_ctx_related(rl_ctx *ctx, const rl_site *site, const char *message);
+/* A cross-file finding names the place in the other file with
+ * rl_ctx_related (rule.h): rl_ctx_related(ctx, s->at.path, s->at.line,
+ * s->at.col, "..."). */
 
 /* 0 with --no-project (per-file analysis only): every question above
  * answers NULL / 0. */

@@ -1048,6 +1048,7 @@ int rl_room_action_of_summary(rl_jsfile *jf, const rl_symbol *s, const char *rou
   out->node = call;
   out->via = s;
   out->via_name = shown;
+  out->via_what = what;
   out->where = kind == RL_ROOM_MINT && s->mint.where.path ? s->mint.where : s->at;
   out->what = rl_arena_printf(a, "%s through %s (%s:%u)", what, shown, out->where.path, out->where.line);
   return 1;

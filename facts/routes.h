@@ -144,6 +144,7 @@ typedef struct rl_room_action {
   const struct rl_symbol *via;
   const char *via_name;
   rl_site where; /* via: the place in that file that does it */
+  const char *via_what; /* via: what it does there ("creates 100ms rooms") */
 } rl_room_action;
 
 /* What a call into another project file does (its joined summary), or

@@ -100,7 +100,7 @@ static int call_visit(void *data, TSNode n) {
   const char *ft = rl_js_text(jf, ts_node_child_by_field_name(n, "function", 8), &fl);
   const char *fn = fl <= 48 && !memchr(ft, '\n', fl) ? rl_arena_printf(rl_ctx_arena(ctx), "%.*s", (int)fl, ft)
                                                       : "the function";
-  rl_ctx_related(ctx, &x->mint.where, "the token is signed here, with the key");
+  rl_ctx_related(ctx, x->mint.where.path, x->mint.where.line, x->mint.where.col, "the token is signed here, with the key");
   rl_report(ctx, n,
             "%s (%s:%u) mints a token with %s, and client code calls it: the signing secret ships with the bundle",
             fn, x->def.path, x->def.line, x->mint.what);

@@ -307,7 +307,9 @@ static void on_route(void *data, const rl_route *r) {
   else
     advice = "add auth middleware and answer 403 to";
   int any = !strcmp(r->method, "*");
-  if (act.via) rl_ctx_related(st->ctx, &act.where, act.what);
+  if (act.via)
+    rl_ctx_related(st->ctx, act.where.path, act.where.line, act.where.col,
+                   rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s here", act.via_name, act.via_what));
   rl_report(st->ctx, r->registration, "%s%s%s %s with no authentication: %s %s", any ? "" : r->method, any ? "" : " ",
             r->path, act.is_management ? "mints a management token" : act.what, advice, who);
 }

@@ -304,6 +304,9 @@ struct rl_ctx {
   secret_value *values;
   size_t nvalues, values_cap;
   span last_chain; /* the last `+` chain marked whole: its pieces are done */
+  /* rl_ctx_related: for the next finding */
+  const char *related_path, *related_message;
+  uint32_t related_line, related_col;
   tail_entry *tails;           /* values by their last 4 bytes (prepare_masking) */
   unsigned char *tail_filter;  /* 64 Ki flags: some value may end in these 4 bytes */
   uint32_t *reach;             /* reach[i]: the furthest end of secrets[0..i] */
@@ -313,18 +316,11 @@ struct rl_ctx {
   size_t npending, pending_cap;
   rl_project *project;  /* the run's project model */
   const char *fs_path;  /* where the file was read from, or NULL */
-  rl_site related;      /* rl_ctx_related: for the next finding (path NULL: none) */
-  const char *related_message;
 };
 
 rl_project *rl_ctx__project(rl_ctx *ctx) { return ctx->project; }
 const char *rl_ctx__fs_path(rl_ctx *ctx) { return ctx->fs_path; }
 
-void rl_ctx__set_related(rl_ctx *ctx, const rl_site *site, const char *message) {
-  ctx->related = site ? *site : (rl_site){NULL, 0, 0};
-  if (ctx->related.path) ctx->related.path = rl_arena_strdup(ctx->arena, ctx->related.path);
-  ctx->related_message = message ? rl_arena_strdup(ctx->arena, message) : NULL;
-}
 
 rl_source *rl_ctx_source(rl_ctx *ctx) { return &ctx->src; }
 rl_context rl_ctx_context(const rl_ctx *ctx) { return ctx->context; }
@@ -479,13 +475,20 @@ static void add_finding(rl_ctx *ctx, uint32_t start, uint32_t end, const char *m
   f->message = message;
   f->start_byte = start;
   f->end_byte = end < start ? start : end;
-  if (ctx->related.path) {
-    f->related_path = ctx->related.path;
-    f->related_line = ctx->related.line;
-    f->related_col = ctx->related.col;
+  if (ctx->related_path) {
+    f->related_path = ctx->related_path;
+    f->related_line = ctx->related_line;
+    f->related_col = ctx->related_col;
     f->related_message = ctx->related_message;
-    ctx->related.path = NULL;
+    ctx->related_path = NULL;
   }
+}
+
+void rl_ctx_related(rl_ctx *ctx, const char *path, uint32_t line, uint32_t col, const char *message) {
+  ctx->related_path = rl_arena_strdup(ctx->arena, path);
+  ctx->related_line = line;
+  ctx->related_col = col;
+  ctx->related_message = rl_arena_strdup(ctx->arena, message ? message : "");
 }
 
 void rl_report_range(rl_ctx *ctx, uint32_t start, uint32_t end, const char *fmt, ...) {

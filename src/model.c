@@ -1185,5 +1185,3 @@ int rl_ctx_nest_global_guard(rl_ctx *ctx) {
   const char *from = rl_ctx__fs_path(ctx);
   return rl_project_nest_global_guard(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, rl_ctx_js(ctx));
 }
-
-void rl_ctx_related(rl_ctx *ctx, const rl_site *site, const char *message) { rl_ctx__set_related(ctx, site, message); }

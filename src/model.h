@@ -66,7 +66,5 @@ int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *ask
  * the scanned file was read from (NULL: unknown, a buffer). */
 rl_project *rl_ctx__project(rl_ctx *ctx);
 const char *rl_ctx__fs_path(rl_ctx *ctx);
-/* Sets the related location of the next rl_report (engine.c). */
-void rl_ctx__set_related(rl_ctx *ctx, const rl_site *site, const char *message);
 
 #endif

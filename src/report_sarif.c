@@ -372,18 +372,18 @@ static json_t *finding_result(const sarif_sink *ss, const rl_file_result *r, con
     rl_report__push(rels, rel);
   }
   if (f->related_path) {
-    /* a cross-file finding: the code in another file that does the work */
-    json_t *region2 = rl_report__object();
-    rl_report__put(region2, "startLine", count(f->related_line ? f->related_line : 1));
-    rl_report__put(region2, "startColumn", count(f->related_col ? f->related_col : 1));
-    json_t *phys2 = rl_report__object();
-    rl_report__put(phys2, "artifactLocation", artifact_location(ss, f->related_path));
-    rl_report__put(phys2, "region", region2);
+    /* a cross-file finding: the other file's place it is about */
+    json_t *rregion = rl_report__object();
+    rl_report__put(rregion, "startLine", count(f->related_line ? f->related_line : 1));
+    rl_report__put(rregion, "startColumn", count(f->related_col ? f->related_col : 1));
+    json_t *rphys = rl_report__object();
+    rl_report__put(rphys, "artifactLocation", artifact_location(ss, f->related_path));
+    rl_report__put(rphys, "region", rregion);
     json_t *rel = rl_report__object();
+    rl_report__put(rel, "id", json_integer(f->bundle_path ? 2 : 1));
+    rl_report__put(rel, "physicalLocation", rphys);
+    rl_report__put(rel, "message", text_object(f->related_message));
     if (!rels) rels = rl_report__array();
-    rl_report__put(rel, "id", json_integer((json_int_t)json_array_size(rels) + 1));
-    rl_report__put(rel, "physicalLocation", phys2);
-    rl_report__put(rel, "message", text_object(f->related_message ? f->related_message : "Where the work is done."));
     rl_report__push(rels, rel);
   }
   if (rels) rl_report__put(res, "relatedLocations", rels);

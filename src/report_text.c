@@ -261,11 +261,8 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
     if (f->related_path) {
       fputs("    related: ", t->out);
       put_safe_str(t, f->related_path);
-      fprintf(t->out, ":%u:%u", (unsigned)f->related_line, (unsigned)f->related_col);
-      if (f->related_message) {
-        fputc(' ', t->out);
-        put_safe_str(t, f->related_message);
-      }
+      fprintf(t->out, ":%u:%u ", (unsigned)f->related_line, (unsigned)f->related_col);
+      put_safe_str(t, f->related_message);
       fputc('\n', t->out);
     }
   }
