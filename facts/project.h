@@ -49,7 +49,12 @@ enum {
   RL_EFF_AUTH = 1u << 3,        /* authenticates a request: verifies a token or
                                    session AND answers 401/403 or throws */
   RL_EFF_AUTH_MW = 1u << 4      /* with RL_EFF_AUTH: it is middleware-shaped
-                                   ((req, res, next) or (ctx, next)) and refuses */
+                                   ((req, res, next) or (ctx, next)) and refuses */,
+  /* facts/returns.c (what a call's value is): */
+  RL_EFF_RETURNS_SECRET = 1u << 5, /* returns a secret-named environment variable
+                                      (secret_name) */
+  RL_EFF_RETURNS_TOKEN = 1u << 6   /* returns a token it mints (returns_management:
+                                      a management token) */
 };
 
 /* Where a fact was seen: a file of the project (display path as the walk
@@ -97,6 +102,13 @@ typedef struct rl_symbol {
   const char *api_provider;
   const char *api_method;
   int url_known;
+  /* RL_EFF_RETURNS_SECRET / RL_EFF_RETURNS_TOKEN (facts/returns.c): the
+   * variable returned ("HMS_SECRET"), whether the token returned is a
+   * management token and what mints it, and where it is returned */
+  const char *secret_name;
+  int returns_management;
+  const char *returns_what;
+  rl_site returns_at;
 } rl_symbol;
 
 /* One module's summary, its exported symbols joined across files.

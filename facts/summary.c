@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "auth.h"
+#include "instances.h"
 #include "mint.h"
 #include "requrl.h"
+#include "returns.h"
 #include "routes.h"
 #include "util.h"
 
@@ -256,6 +258,14 @@ int rl_summary_ref(rl_jsfile *jf, TSNode e, int local, rl_symref *out) {
       return 1;
     }
     return 0;
+  }
+  /* this.svc with constructor(private readonly svc: Service), Service imported */
+  const char *pc = rl_param_property_class(jf, obj);
+  rl_symref pcls;
+  if (pc && canon_ref(jf, pc, &pcls)) {
+    out->spec = pcls.spec;
+    out->name = rl_arena_printf(a, "%s%s.%.*s", pcls.name, pcls.name[0] ? "" : "default", (int)pl, prop);
+    return 1;
   }
   if (local && type_is(obj, "identifier")) { /* a top-level object of functions */
     size_t ol;
@@ -556,6 +566,7 @@ static void scan_function(builder *b, rl_localsym *s, TSNode fn) {
    * whose name enforces auth), and it refuses: 401/403, or throws */
   if ((c.verified || c.weak || c.strong) && (c.refuse || c.throws)) s->s.effects |= RL_EFF_AUTH;
   s->is_middleware = middleware_shaped(b->jf, fn);
+  rl_returns_scan(b->jf, fn, b->path, b->out, s);
   if ((s->s.effects & RL_EFF_AUTH) && s->is_middleware) s->s.effects |= RL_EFF_AUTH_MW;
   if (bs.ndeps) {
     rl_symref *d = rl_arena_alloc(b->out, bs.ndeps * sizeof *d);

@@ -30,6 +30,10 @@ typedef struct rl_localsym {
   const rl_symref *deps; /* symbols it calls (their effects flow into it) */
   size_t ndeps;
   int is_middleware;     /* a function with (req, res, next) / (ctx, next) shape */
+  /* calls whose value it returns (facts/returns.c): their RETURNS_* effects
+   * flow into it, and only theirs */
+  const rl_symref *ret_deps;
+  size_t nret_deps;
 } rl_localsym;
 
 typedef struct rl_localmod {

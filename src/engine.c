@@ -17,6 +17,7 @@
 #include "dotenv.h"
 #include "markup.h"
 #include "model.h"
+#include "model_values.h"
 #include "parse.h"
 #include "prefilter.h"
 #include "query.h"
@@ -329,7 +330,10 @@ double rl_ctx_max_token_ttl(const rl_ctx *ctx) { return ctx->engine->cfg.max_tok
 const rl_rule *rl_ctx_rule(const rl_ctx *ctx) { return ctx->rule; }
 
 rl_jsfile *rl_ctx_js(rl_ctx *ctx) {
-  if (!ctx->js && !ts_node_is_null(ctx->root)) ctx->js = rl_jsfile_new(&ctx->src, ctx->root, ctx->arena);
+  if (!ctx->js && !ts_node_is_null(ctx->root)) {
+    ctx->js = rl_jsfile_new(&ctx->src, ctx->root, ctx->arena);
+    rl_ctx__wire_imports(ctx, ctx->js); /* constants fold through imports */
+  }
   return ctx->js;
 }
 

@@ -875,6 +875,50 @@ static const rl_localsym *find_sym(join *j, const char *path, const char *name, 
   return NULL;
 }
 
+#define RL_EFF_RETURNS (RL_EFF_RETURNS_SECRET | RL_EFF_RETURNS_TOKEN)
+
+static void join_into(join *j, rl_symbol *out, const char *path, const char *name, int depth);
+
+/* What a symbol returns flows in only from the calls whose value it
+ * returns (facts/returns.c), not from every call it makes. */
+static void apply_returns(rl_symbol *out, const rl_symbol *sub) {
+  unsigned fresh = sub->effects & RL_EFF_RETURNS & ~out->effects;
+  if (!fresh) return;
+  out->effects |= fresh;
+  if ((fresh & RL_EFF_RETURNS_SECRET) && !out->secret_name) out->secret_name = sub->secret_name;
+  if (fresh & RL_EFF_RETURNS_TOKEN) {
+    out->returns_management = sub->returns_management;
+    out->returns_what = sub->returns_what;
+  }
+  if (!out->returns_at.path) out->returns_at = sub->returns_at;
+}
+
+static int same_ref(const rl_symref *a, const rl_symref *b) {
+  return !strcmp(a->name, b->name) && (a->spec == b->spec || (a->spec && b->spec && !strcmp(a->spec, b->spec)));
+}
+
+static int is_ret_dep(const rl_localsym *s, const rl_symref *d) {
+  for (size_t i = 0; i < s->nret_deps; i++)
+    if (same_ref(&s->ret_deps[i], d)) return 1;
+  return 0;
+}
+
+/* Returned calls that are not among the calls joined already (this.#m()). */
+static void join_returns(join *j, rl_symbol *out, const rl_localsym *s, const char *at, int depth) {
+  for (size_t i = 0; i < s->nret_deps; i++) {
+    const rl_symref *d = &s->ret_deps[i];
+    int joined = 0;
+    for (size_t k = 0; k < s->ndeps && !joined; k++) joined = same_ref(&s->deps[k], d);
+    if (joined) continue;
+    const char *dp = d->spec ? rl_project_resolve(j->p, at, d->spec, strlen(d->spec)) : at;
+    if (!dp) continue;
+    rl_symbol sub;
+    memset(&sub, 0, sizeof sub);
+    join_into(j, &sub, dp, d->name, depth + (d->spec ? 1 : 0));
+    if (sub.name) apply_returns(out, &sub);
+  }
+}
+
 static void join_into(join *j, rl_symbol *out, const char *path, const char *name, int depth) {
   if (depth > RL_PROJECT_MAX_DEPTH || !path || join_seen(j, path, name)) return;
   const char *at = NULL;
@@ -906,8 +950,10 @@ static void join_into(join *j, rl_symbol *out, const char *path, const char *nam
       out->at = sub.at;
     }
     if ((sub.effects & RL_EFF_MINT) && !(out->effects & RL_EFF_MINT)) out->mint = sub.mint;
-    out->effects |= sub.effects & ~RL_EFF_AUTH_MW;
+    out->effects |= sub.effects & ~RL_EFF_AUTH_MW & ~RL_EFF_RETURNS;
+    if (is_ret_dep(s, d)) apply_returns(out, &sub);
   }
+  join_returns(j, out, s, at, depth);
 }
 
 const rl_symbol *rl_project_symbol(rl_project *p, const char *path, const char *name, rl_arena *arena,
