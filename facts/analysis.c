@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "project.h"
 #include "util.h"
 
 #define MAX_HOPS 8          /* const/alias chains followed at most this far */
@@ -77,6 +78,8 @@ struct rl_jsfile {
   int exhausted;
   struct answer *answers; /* see "answers, once per node" */
   size_t nanswers, answers_cap;
+  rl_js_import_fn import_fn; /* the project model's look-up of imported modules */
+  void *import_data;
 };
 
 /* The file being analysed on this thread: rl_js_walk and rl_js_parent take
@@ -1082,6 +1085,35 @@ int rl_js_imports(rl_jsfile *jf, const char *module) {
   return 0;
 }
 
+void rl_jsfile_set_imports(rl_jsfile *jf, rl_js_import_fn fn, void *data) {
+  jf->import_fn = fn;
+  jf->import_data = data;
+}
+
+const struct rl_symbol *rl_js_imported(rl_jsfile *jf, TSNode expr) {
+  if (!jf->import_fn) return NULL;
+  TSNode n = rl_js_unwrap(expr);
+  if (!type_is(n, "identifier") && !type_is(n, "member_expression") && !type_is(n, "subscript_expression"))
+    return NULL;
+  /* the name's base must be an import or require of this file */
+  TSNode base = n;
+  for (int i = 0; i < RESOLVE_MAX_SEGS && (type_is(base, "member_expression") || type_is(base, "subscript_expression")); i++)
+    base = rl_js_unwrap(field(base, "object"));
+  if (!type_is(base, "identifier")) return NULL;
+  const binding *b = lookup_node(jf, base);
+  if (!b || b->writes || !(b->kind == B_IMPORT || (b->kind == B_CONST && !ts_node_is_null(b->init)))) return NULL;
+  const char *canon = rl_js_resolve(jf, n);
+  /* the longest module of the file that canon starts with, then ':' */
+  size_t best = 0, cl = canon ? strlen(canon) : 0;
+  for (size_t i = 0; i < jf->nmodules; i++) {
+    size_t l = jf->module_lens[i];
+    if (l > best && l < cl && canon[l] == ':' && !memcmp(canon, jf->modules[i], l)) best = l;
+  }
+  if (!best) return NULL;
+  const rl_symbol *s = jf->import_fn(jf->import_data, rl_arena_strndup(jf->arena, canon, best), canon + best + 1);
+  return s && s->kind == RL_SYM_CONST ? s : NULL;
+}
+
 TSNode rl_js_call_arg(TSNode call, uint32_t i) {
   if (ts_node_is_null(call)) return call;
   TSNode args = field(call, "arguments");
@@ -1398,6 +1430,22 @@ static int binop_num(const char *op, double a, double b, double *r) {
   return isfinite(*r);
 }
 
+/* A constant another file exports (the project model folded it there). */
+static int ev_imported(ev *e, TSNode n) {
+  const rl_symbol *x = rl_js_imported(e->jf, n);
+  if (!x) return 0;
+  ev_val v = {0, NULL, 0};
+  if (e->strings) {
+    if (!x->string) return 0;
+    v.s = x->string;
+    v.len = x->string_len;
+  } else {
+    if (!x->has_number) return 0;
+    v.num = x->number;
+  }
+  return ev_result(e, v);
+}
+
 /* One step on the top frame: 1 to go on, 0 if the value is unknown. */
 static int ev_step(ev *e) {
   rl_jsfile *jf = e->jf;
@@ -1409,11 +1457,12 @@ static int ev_step(ev *e) {
   if (!strcmp(t, "identifier")) {
     if (f->hops >= MAX_HOPS) return 0;
     TSNode init = rl_js_const_init(jf, n);
-    if (ts_node_is_null(init)) return 0;
+    if (ts_node_is_null(init)) return ev_imported(e, n);
     f->n = rl_js_unwrap(init);
     f->hops++;
     return 1;
   }
+  if (!strcmp(t, "member_expression") || !strcmp(t, "subscript_expression")) return ev_imported(e, n);
 
   if (e->strings) {
     if (!strcmp(t, "string")) {

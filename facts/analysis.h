@@ -139,6 +139,21 @@ int rl_js_imports(rl_jsfile *jf, const char *module);
 /* The i-th argument (0-based, named nodes only) of a call/new; null if absent. */
 TSNode rl_js_call_arg(TSNode call, uint32_t i);
 
+/* ---- what other files export (the project model answers) ---------------------
+ * The engine hands each scanned file a look-up of the modules it imports:
+ * fn(data, spec, path) returns the symbol `path` (project.h: "TOKEN_TTL",
+ * "jwt.expiresIn" of a default export, "Class.method") of module `spec` as
+ * this file imports it, joined across files; NULL when unknown. Without it
+ * every import is unknown, as in a one-file scan. */
+struct rl_symbol;
+typedef const struct rl_symbol *(*rl_js_import_fn)(void *data, const char *spec, const char *path);
+void rl_jsfile_set_imports(rl_jsfile *jf, rl_js_import_fn fn, void *data);
+/* The constant that expr (an identifier or member chain) names through an
+ * import, as the look-up above knows it (RL_SYM_CONST, its def site says
+ * where it is written); NULL without a look-up, or when unknown.
+ * rl_js_eval_number and rl_js_eval_string fold through it. */
+const struct rl_symbol *rl_js_imported(rl_jsfile *jf, TSNode expr);
+
 /* Reads of environment variables: process.env.X, process.env['X'],
  * import.meta.env.X, Deno.env.get('X'), Bun.env.X. Returns 1 with the name. */
 int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len);

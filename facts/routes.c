@@ -944,7 +944,7 @@ static int mint_call_name(const char *s, size_t n) {
 }
 
 /* create*Room*, update*Room*, ... */
-static int room_change_name(const char *s, size_t n) {
+int rl_room_change_name(const char *s, size_t n) {
   static const char *const verbs[] = {"create", "update", "disable", "enable", "delete", "end", "lock",
                                       "close", "remove", "destroy", NULL};
   static const char *const room[] = {"room", "rooms", NULL};
@@ -963,7 +963,7 @@ static int is_hms_api_text(const char *s, size_t n) {
   return 0;
 }
 
-static int path_is_roomish(const char *path) {
+int rl_route_path_roomish(const char *path) {
   if (!path) return 0;
   static const char *const yes[] = {"token", "tokens", "room", "rooms", "join", "meeting", "meetings",
                                     "call", "calls", "video", "live", "stream", "hms", "livekit", "agora",
@@ -975,7 +975,7 @@ static int path_is_roomish(const char *path) {
   return has_word(path, n, yes) && !has_word(path, n, no);
 }
 
-static int payload_is_roomish(rl_jsfile *jf, const rl_mint *m) {
+int rl_mint_room_claims(rl_jsfile *jf, const rl_mint *m) {
   if (m->is_management) return 1;
   if (ts_node_is_null(m->payload)) return 0;
   static const char *const keys[] = {"access_key", "room_id", "roomId", "room", "role", "video", "grants",
@@ -996,10 +996,69 @@ typedef struct act_find {
   TSNode root;
   const rl_route *route;
   rl_room_action *out;
+  rl_callee_fn lookup; /* what a call into another project file does, or NULL */
+  void *lookup_data;
   TSNode callees[8]; /* same-file functions to look into, one level */
   uint32_t ncallees;
   int found;
 } act_find;
+
+/* The summary of the symbol a call reaches in another file, as an action of
+ * the route: a mint (a room token: a provider's, or claims/route that say
+ * room), a privileged provider call, a room change. */
+int rl_room_action_of_summary(rl_jsfile *jf, const rl_symbol *s, const char *route_path, TSNode call,
+                              rl_room_action *out) {
+  if (!s) return 0;
+  rl_arena *a = rl_jsfile_arena(jf);
+  const char *what = NULL;
+  rl_room_action_kind kind = RL_ROOM_NONE;
+  if ((s->effects & RL_EFF_MINT) &&
+      (strcmp(s->mint.provider ? s->mint.provider : "jwt", "jwt") || s->mint.room_claims || s->mint.is_management ||
+       rl_route_path_roomish(route_path))) {
+    kind = RL_ROOM_MINT;
+    what = s->mint.is_management ? "mints a management token" : "mints a token";
+  } else if (s->effects & RL_EFF_PROVIDER_API) {
+    kind = RL_ROOM_API;
+    what = s->what ? s->what : "calls a provider's server API";
+    /* a wrapper whose URL is its argument: the call site says where */
+    TSNode c = rl_js_unwrap(call);
+    const char *arg;
+    size_t al;
+    if (!s->url_known && s->api_method && s->api_provider && !strcmp(s->api_method, "POST") && !ts_node_is_null(c) &&
+        !strcmp(ts_node_type(c), "call_expression") && rl_js_eval_string(jf, rl_js_call_arg(c, 0), &arg, &al) &&
+        ((al == 6 && !memcmp(arg, "/rooms", 6)) || (al == 7 && !memcmp(arg, "/rooms/", 7))))
+      what = rl_arena_printf(a, "creates %s rooms", s->api_provider);
+  } else if (s->effects & RL_EFF_ROOM_CHANGE) {
+    kind = RL_ROOM_CHANGE;
+    what = s->what ? s->what : "creates or changes rooms";
+  }
+  if (kind == RL_ROOM_NONE) return 0;
+  /* the name it is known by where it is defined: Class.method or the export */
+  const char *name = s->name;
+  const char *dot = strrchr(name, '.');
+  const char *shown;
+  if (s->kind == RL_SYM_METHOD && s->class_name && dot)
+    shown = rl_arena_printf(a, "%s%s", s->class_name[0] == '#' ? s->class_name + 1 : s->class_name, dot);
+  else if (!strcmp(name, "default") || !strcmp(name, ""))
+    shown = "its default export";
+  else
+    shown = name[0] == '#' ? name + 1 : name;
+  out->kind = kind;
+  out->is_management = (s->effects & RL_EFF_MINT) && s->mint.is_management;
+  out->node = call;
+  out->via = s;
+  out->via_name = shown;
+  out->via_what = what;
+  out->where = kind == RL_ROOM_MINT && s->mint.where.path ? s->mint.where : s->at;
+  out->what = rl_arena_printf(a, "%s through %s (%s:%u)", what, shown, out->where.path, out->where.line);
+  return 1;
+}
+
+static int via_action(act_find *f, TSNode call, const rl_symbol *s) {
+  if (!rl_room_action_of_summary(f->jf, s, f->route->path, call, f->out)) return 0;
+  f->found = 1;
+  return 1;
+}
 
 static int act_visit(void *data, TSNode n) {
   act_find *f = data;
@@ -1008,7 +1067,7 @@ static int act_visit(void *data, TSNode n) {
     rl_mint m;
     if (rl_mint_match(f->jf, n, &m)) {
       int generic = m.kind == RL_MINT_JSONWEBTOKEN || m.kind == RL_MINT_JOSE;
-      if (!generic || payload_is_roomish(f->jf, &m) || path_is_roomish(f->route->path)) {
+      if (!generic || rl_mint_room_claims(f->jf, &m) || rl_route_path_roomish(f->route->path)) {
         f->out->kind = RL_ROOM_MINT;
         f->out->what = "mints a token";
         f->out->node = n;
@@ -1022,9 +1081,13 @@ static int act_visit(void *data, TSNode n) {
     TSNode fn = field(n, "function");
     TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
     if (!type_is(name, "identifier") && !type_is(name, "property_identifier")) return 0;
+    /* a call into another project file: what its code does, not its name */
+    const rl_symbol *sum = f->lookup ? f->lookup(f->lookup_data, n) : NULL;
+    if (sum && via_action(f, n, sum)) return -1;
+    if (sum && (sum->kind == RL_SYM_FUNCTION || sum->kind == RL_SYM_METHOD)) return 0;
     size_t l;
     const char *s = rl_js_text(f->jf, name, &l);
-    if (room_change_name(s, l)) {
+    if (rl_room_change_name(s, l)) {
       f->out->kind = RL_ROOM_CHANGE;
       f->out->what = rl_arena_printf(rl_jsfile_arena(f->jf), "creates or changes rooms (%.*s)", (int)l, s);
       f->out->node = n;
@@ -1075,6 +1138,11 @@ static int act_visit(void *data, TSNode n) {
 }
 
 int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_action *out) {
+  return rl_route_room_action_with(jf, root, r, NULL, NULL, out);
+}
+
+int rl_route_room_action_with(rl_jsfile *jf, TSNode root, const rl_route *r, rl_callee_fn lookup, void *data,
+                              rl_room_action *out) {
   memset(out, 0, sizeof *out);
   if (ts_node_is_null(r->handler)) return 0;
   act_find f;
@@ -1083,6 +1151,8 @@ int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_
   f.root = root;
   f.route = r;
   f.out = out;
+  f.lookup = lookup;
+  f.lookup_data = data;
   rl_js_walk(r->handler, act_visit, &f);
   if (f.found) return 1;
   /* one level into same-file helpers the handler calls */

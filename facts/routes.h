@@ -51,7 +51,9 @@
 #include <tree_sitter/api.h>
 
 #include "analysis.h"
+#include "mint.h"
 #include "prefilter.h"
+#include "project.h"
 
 #define RL_ROUTE_MAX_MW 8
 
@@ -137,7 +139,17 @@ typedef struct rl_room_action {
                        "calls the 100ms REST API" */
   TSNode node;      /* the call / string that does it */
   int is_management; /* a 100ms management token is minted */
+  /* The action is in another project file (facts/project.h): the symbol
+   * called, and the name it is shown by ("APIService.post"); else NULL. */
+  const struct rl_symbol *via;
+  const char *via_name;
+  rl_site where; /* via: the place in that file that does it */
+  const char *via_what; /* via: what it does there ("creates 100ms rooms") */
 } rl_room_action;
+
+/* What a call into another project file does (its joined summary), or
+ * NULL: handed in by the rule from rl_ctx_callee. */
+typedef const struct rl_symbol *(*rl_callee_fn)(void *data, TSNode call);
 
 /* The first room or token action of route r's handler (and of same-file
  * functions it calls, one level deep), in document order. A jsonwebtoken or
@@ -147,5 +159,23 @@ typedef struct rl_room_action {
  * login/signin/signup/register/refresh/session/webhook: a login route signing a session JWT
  * is the authentication, not a room route. Returns 1 if found. */
 int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_action *out);
+/* The same, asking lookup about calls no same-file fact explains: a call
+ * whose summary mints a room token, calls a provider's privileged API or
+ * changes rooms is the action ("creates 100ms rooms through APIService.post
+ * (services/APIService.js:23)"). */
+int rl_route_room_action_with(rl_jsfile *jf, TSNode root, const rl_route *r, rl_callee_fn lookup, void *data,
+                              rl_room_action *out);
+/* The action a summary describes, for a route at route_path (may be NULL)
+ * reached by call (may be null); 0 when it is none. */
+int rl_room_action_of_summary(rl_jsfile *jf, const struct rl_symbol *s, const char *route_path, TSNode call,
+                              rl_room_action *out);
+
+/* Words shared with the project model (facts/summary.c): a call name that
+ * creates or changes rooms (create*Room*, end*Room* ...); a mint whose
+ * claims name a room, a role or a 100ms token type; a route path about
+ * tokens, rooms or calls and not about logins or webhooks. */
+int rl_room_change_name(const char *s, size_t n);
+int rl_mint_room_claims(rl_jsfile *jf, const rl_mint *m);
+int rl_route_path_roomish(const char *path);
 
 #endif

@@ -12,10 +12,17 @@
  * getServerSideProps / getStaticProps (removed from the client bundle by the
  * compiler), Remix loader / action exports of route modules (app/routes/),
  * and functions whose body starts with a "use server" directive (server
- * actions). */
+ * actions).
+ *
+ * A client file that calls a function another file exports which mints a
+ * token (through the project model) is reported at the call, with the mint
+ * site as the related location: whatever the client imports is bundled
+ * with it, key included. */
 #include <string.h>
 
 #include "analysis.h"
+#include "project.h"
+#include "summary.h"
 #include "mint.h"
 #include "rule.h"
 #include "util.h"
@@ -80,11 +87,39 @@ static void report_mint(void *data, const rl_mint *m) {
               m->what, m->package, fix);
 }
 
+/* A call of a function another file exports that mints a token (the
+ * project model): whatever signs holds the key, and the key is bundled
+ * with whatever imports it. */
+static int call_visit(void *data, TSNode n) {
+  rl_ctx *ctx = data;
+  if (strcmp(ts_node_type(n), "call_expression")) return 0;
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  const rl_symbol *x = rl_ctx_callee(ctx, n);
+  if (!x || !(x->effects & RL_EFF_MINT) || !x->mint.where.path || server_only(ctx, jf, n)) return 0;
+  size_t fl;
+  const char *ft = rl_js_text(jf, ts_node_child_by_field_name(n, "function", 8), &fl);
+  const char *fn = fl <= 48 && !memchr(ft, '\n', fl) ? rl_arena_printf(rl_ctx_arena(ctx), "%.*s", (int)fl, ft)
+                                                      : "the function";
+  rl_ctx_related(ctx, x->mint.where.path, x->mint.where.line, x->mint.where.col, "the token is signed here, with the key");
+  rl_report(ctx, n,
+            "%s (%s:%u) mints a token with %s, and client code calls it: the signing secret ships with the bundle",
+            fn, x->def.path, x->def.line, x->mint.what);
+  return 0;
+}
+
 static void on_file(rl_ctx *ctx) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!jf) return;
   rl_mint_each(jf, rl_ctx_root(ctx), report_mint, ctx);
+  rl_js_walk(rl_ctx_root(ctx), call_visit, ctx);
 }
+
+/* Mint packages (rl_mint_needles) or an import of a project file
+ * (rl_summary_possible). */
+static const char *const needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-", "opentok",
+                                      "./", "@/", "~/", NULL};
+
+static int can_fire(rl_prefilter *pf) { return rl_mint_possible(pf) || rl_summary_possible(pf); }
 
 /* Every mint site resolves through an import or require of one of these. */
 const rl_rule rl_rule_client_side_token_minting = {
@@ -96,8 +131,8 @@ const rl_rule rl_rule_client_side_token_minting = {
     .langs = RL_LANGS_CODE,
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT),
     .on_file = on_file,
-    .needles = rl_mint_needles,
-    .can_fire = rl_mint_possible,
+    .needles = needles,
+    .can_fire = can_fire,
     .bad_example = "import jwt from 'jsonwebtoken';\n"
                    "import { useState } from 'react';\n"
                    "\n"

@@ -20,12 +20,17 @@
  * A token minted in the handler for the user ({ token }, { authToken }) is
  * the point of a token route and is not reported unless it is a management
  * token; token-named keys are reported only with a known secret value.
+ * A call of a function another file exports (through the project model)
+ * is judged by what that function returns: a secret environment variable
+ * or a management token it mints is reported with its name and place.
  * Stripe's PaymentIntent `client_secret` is meant for the browser and is not
  * reported. */
 #include <string.h>
 
 #include "analysis.h"
 #include "bindname.h"
+#include "project.h"
+#include "summary.h"
 #include "mint.h"
 #include "routes.h"
 #include "rule.h"
@@ -154,6 +159,31 @@ static void report(state *st, TSNode at, const char *what, size_t n) {
             (int)n, what, route_name(st));
 }
 
+/* A call of a function another file exports (the project model,
+ * facts/returns.c), directly or through a const: the secret or management
+ * token it returns is reported with the function's name and place; any
+ * other token it mints is the user's own. 1 when the call was judged. */
+static int imported(state *st, TSNode at, TSNode v) {
+  if (type_is(v, "identifier")) v = rl_js_unwrap(rl_js_const_init(st->jf, v));
+  if (!type_is(v, "call_expression")) return 0;
+  const rl_symbol *x = rl_ctx_callee(st->ctx, v);
+  if (!x || !(x->effects & (RL_EFF_RETURNS_SECRET | RL_EFF_RETURNS_TOKEN))) return 0;
+  size_t fl;
+  const char *ft = rl_js_text(st->jf, field(v, "function"), &fl);
+  rl_arena *a = rl_ctx_arena(st->ctx);
+  const char *fn = fl <= 48 && !memchr(ft, '\n', fl) ? rl_arena_printf(a, "%.*s", (int)fl, ft) : "the function";
+  const char *what;
+  if (x->effects & RL_EFF_RETURNS_SECRET)
+    what = rl_arena_printf(a, "the secret %s from %s (%s:%u)", x->secret_name, fn, x->def.path, x->def.line);
+  else if (x->returns_management)
+    what = rl_arena_printf(a, "a management token from %s (%s:%u, minted with %s)", fn, x->def.path, x->def.line,
+                           x->returns_what);
+  else
+    return 1; /* the user's own token */
+  report(st, at, what, strlen(what));
+  return 1;
+}
+
 /* Judges one value sent to the client; key is its key (NULL at top level). */
 static void check_value(state *st, TSNode at, const char *key, size_t keylen, TSNode v, int depth) {
   v = rl_js_unwrap(v);
@@ -167,6 +197,7 @@ static void check_value(state *st, TSNode at, const char *key, size_t keylen, TS
     if (m.is_management) report(st, at, MGMT, strlen(MGMT));
     return; /* the user's own token: what a token route is for */
   }
+  if (imported(st, at, v)) return;
   const char *env;
   size_t envlen;
   if (env_name(st, v, &env, &envlen)) {
@@ -369,7 +400,9 @@ static void on_file(rl_ctx *ctx) {
  * management token needs "management" or a Token-named call. */
 static const char *const needles[] = {"ecret", "ECRET", "ass", "ASS", "wd", "WD", "redential", "REDENTIAL",
                                       "ey", "EY", "ert", "ERT", "oken", "OKEN", "anagement", "ANAGEMENT",
-                                      "mgmt", "MGMT", "process.env", NULL};
+                                      "mgmt", "MGMT", "process.env",
+                                      /* rl_summary_possible: a call of another file's function */
+                                      "./", "@/", "~/", NULL};
 
 /* Every finding is made inside a route handler (rl_routes_each), so it needs
  * rl_routes_possible. And every finding names what it sends:
@@ -383,6 +416,7 @@ static const char *const needles[] = {"ecret", "ECRET", "ass", "ASS", "wd", "WD"
  *     or jose mint), or a name with management/mgmt and token words. */
 static int can_fire(rl_prefilter *pf) {
   if (!rl_routes_possible(pf)) return 0;
+  if (rl_summary_possible(pf)) return 1; /* a call of another file's function */
   if (rl_pf_secret_name(pf) || rl_pf_has_caseless(pf, "management") || rl_pf_has_caseless(pf, "mgmt")) return 1;
   return rl_pf_word(pf, "env") || rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose");
 }

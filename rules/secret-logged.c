@@ -14,7 +14,10 @@
  *   - a secret-named identifier or property (APP_SECRET, config.appSecret,
  *     session.accessToken, `{ token }`, `{ appSecret: x }`);
  *   - a freshly minted token (rl_mint_token_expr: jwt.sign(...), at.toJwt(),
- *     or a const bound to one).
+ *     or a const bound to one);
+ *   - the result of a function another file exports that returns a secret
+ *     environment variable or a token it mints (the project model,
+ *     facts/returns.c: tokenService.getManagementToken()).
  * Looked through: template strings, `+`, `||`/`??`, both branches of `?:`,
  * object and array literals (also through a const bound to one),
  * JSON.stringify/String/util.inspect/util.format/Buffer.from, and
@@ -31,6 +34,8 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "project.h"
+#include "summary.h"
 #include "mint.h"
 #include "prefilter.h"
 #include "rule.h"
@@ -148,6 +153,7 @@ typedef struct hit {
 #define MAX_NODES 128
 
 typedef struct printed {
+  rl_ctx *ctx;
   rl_jsfile *jf;
   rl_arena *a;
   hit hits[MAX_HITS];
@@ -196,6 +202,28 @@ static const char *mint_why(printed *p, const rl_mint *m) {
   return rl_arena_printf(p->a, "a %s minted by %s", m->is_management ? "management token" : "token", m->what);
 }
 
+/* A call of a function another file exports that returns a secret or a
+ * token it mints (the project model, facts/returns.c): adds a hit,
+ * returns 1. */
+static int imported_hit(printed *p, TSNode call, const char *what) {
+  const rl_symbol *x = rl_ctx_callee(p->ctx, call);
+  if (!x || !(x->effects & (RL_EFF_RETURNS_SECRET | RL_EFF_RETURNS_TOKEN))) return 0;
+  TSNode c = rl_js_unwrap(call);
+  size_t cl, fl;
+  const char *ct = rl_js_text(p->jf, c, &cl);
+  const char *ft = rl_js_text(p->jf, field(c, "function"), &fl);
+  const char *shown = what ? what : display(p, c, ct, cl);
+  const char *fn = fl <= 48 && !memchr(ft, '\n', fl) ? rl_arena_printf(p->a, "%.*s", (int)fl, ft) : "the function";
+  if (x->effects & RL_EFF_RETURNS_SECRET)
+    add_hit(p, shown,
+            rl_arena_printf(p->a, "the secret %s, which %s (%s:%u) returns", x->secret_name, fn, x->def.path, x->def.line));
+  else
+    add_hit(p, shown,
+            rl_arena_printf(p->a, "a %s that %s (%s:%u) mints with %s", x->returns_management ? "management token" : "token",
+                            fn, x->def.path, x->def.line, x->returns_what));
+  return 1;
+}
+
 /* A read of a secret-named environment variable: adds a hit, returns 1. */
 static int env_hit(printed *p, TSNode n, const char *what) {
   const char *name;
@@ -235,6 +263,7 @@ static void on_identifier(printed *p, TSNode n) {
       return;
     }
   }
+  if (type_is(ci, "call_expression") && imported_hit(p, ci, what)) return;
   rl_mint m;
   /* rl_mint_token_expr follows identifiers; `{ t }` is followed here. */
   if (rl_mint_token_expr(p->jf, n, &m) || (!ts_node_is_null(init) && rl_mint_token_expr(p->jf, init, &m))) {
@@ -264,6 +293,7 @@ static void on_call(printed *p, TSNode n) {
     add_hit(p, display(p, n, "a token", 7), mint_why(p, &m));
     return;
   }
+  if (imported_hit(p, n, NULL)) return;
   TSNode fn = rl_js_unwrap(field(n, "function"));
   TSNode args = field(n, "arguments");
   const char *c = rl_js_callee(p->jf, n);
@@ -405,6 +435,7 @@ static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, con
   printed pr;
   printed *p = &pr;
   memset(p, 0, sizeof *p);
+  p->ctx = ctx;
   p->jf = jf;
   p->a = rl_ctx_arena(ctx);
   p->budget = 512;
@@ -511,7 +542,7 @@ typedef struct arg_scan {
   const char *b;
   size_t n;
   size_t budget; /* bytes left to read; then say yes */
-  int mint;      /* a mint package is imported: a call may return a token */
+  int mint;      /* a mint package or a local module is imported: a call may return a token */
   size_t following[8], nfollowing; /* offsets of the names being followed: a cycle adds nothing */
   struct name_memo *memo;          /* answers for names asked from a call's arguments */
 } arg_scan;
@@ -884,11 +915,13 @@ static int env_read_possible(const rl_prefilter *pf) {
 
 /* Past the file-wide needs, each log call's arguments are read: a secret
  * name or `env` in them (strings and template text included), a call when
- * a mint package is imported, or a name whose declarations could bind it to
+ * a mint package or a local module is imported, or a name whose declarations could bind it to
  * such a text (text_may_print). Names bound by destructuring an env object
  * are not followed, so a file that destructures one is judged file-wide. */
 static int can_fire(rl_prefilter *pf) {
-  int mint = rl_mint_possible(pf);
+  /* a call may return a token: a mint package's, or a function another
+   * file exports (rl_ctx_callee) */
+  int mint = rl_mint_possible(pf) || rl_summary_possible(pf);
   if (!(env_read_possible(pf) || rl_pf_secret_name(pf) || mint)) return 0;
   if (env_destructured(pf)) return log_call_possible(pf, NULL);
   size_t n;

@@ -5,7 +5,9 @@
  * expiresIn, an exp claim written as now + N, jose setExpirationTime, LiveKit
  * and Twilio ttl, OpenTok expireTime, 100ms validForSeconds, Agora expiry
  * arguments. Only values that fold to a number through literals and const
- * bindings are judged; env reads and computed values are left alone. Applies
+ * bindings are judged (constants imported from other files too, folded
+ * there by the project model: the message says where the value is written);
+ * env reads and computed values are left alone. Applies
  * in client, server and unknown files: a long-lived token is a problem
  * wherever it is minted. Test files are skipped: they never ship, and test
  * suites mint long-lived or expired tokens on purpose. */
@@ -14,6 +16,7 @@
 
 #include "analysis.h"
 #include "arena.h"
+#include "project.h"
 #include "mint.h"
 #include "rule.h"
 
@@ -54,6 +57,40 @@ static const char *limit_text(rl_arena *a, double s) {
   return rl_arena_printf(a, "%.0f-second", s);
 }
 
+typedef struct origin {
+  rl_jsfile *jf;
+  const rl_symbol *x;
+  TSNode ref;
+} origin;
+
+static int find_import(void *data, TSNode n) {
+  origin *o = data;
+  const char *t = ts_node_type(n);
+  if (strcmp(t, "identifier") && strcmp(t, "member_expression") && strcmp(t, "subscript_expression")) return 0;
+  const rl_symbol *x = rl_js_imported(o->jf, n);
+  if (!x || !x->def.path) return 0;
+  o->x = x;
+  o->ref = n;
+  return -1;
+}
+
+/* "; TOKEN_TTL is 2592000 (constants.ts:3)" when the lifetime is a
+ * constant another file exports, else "". */
+static const char *imported_from(rl_ctx *ctx, TSNode where) {
+  origin o;
+  memset(&o, 0, sizeof o);
+  o.jf = rl_ctx_js(ctx);
+  rl_js_walk(where, find_import, &o);
+  if (!o.x) return "";
+  rl_arena *a = rl_ctx_arena(ctx);
+  size_t len;
+  const char *t = rl_js_text(o.jf, o.ref, &len);
+  const char *value = o.x->string ? rl_arena_printf(a, "'%.*s'", (int)(o.x->string_len > MAX_SHOWN ? MAX_SHOWN : o.x->string_len), o.x->string)
+                                  : rl_arena_printf(a, "%.0f", o.x->number);
+  if (len > MAX_SHOWN || memchr(t, '\n', len)) return rl_arena_printf(a, "; the value is %s (%s:%u)", value, o.x->def.path, o.x->def.line);
+  return rl_arena_printf(a, "; %.*s is %s (%s:%u)", (int)len, t, value, o.x->def.path, o.x->def.line);
+}
+
 static void check_mint(void *data, const rl_mint *m) {
   rl_ctx *ctx = data;
   rl_jsfile *jf = rl_ctx_js(ctx);
@@ -76,12 +113,13 @@ static void check_mint(void *data, const rl_mint *m) {
     return;
   }
   if (!(l.seconds > limit)) return;
+  const char *from = imported_from(ctx, l.where);
   if (rl_mint_tokend_provider(m))
-    rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit; tokend with PROVIDER=%s caps it at 24 hours",
-              l.how, (int)shown, t, ell, human(a, l.seconds), limit_text(a, limit), rl_mint_tokend_provider(m));
+    rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit%s; tokend with PROVIDER=%s caps it at 24 hours",
+              l.how, (int)shown, t, ell, human(a, l.seconds), limit_text(a, limit), from, rl_mint_tokend_provider(m));
   else
-    rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit", l.how, (int)shown, t, ell,
-              human(a, l.seconds), limit_text(a, limit));
+    rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit%s", l.how, (int)shown, t, ell,
+              human(a, l.seconds), limit_text(a, limit), from);
 }
 
 static void on_file(rl_ctx *ctx) {

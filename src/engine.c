@@ -16,6 +16,8 @@
 #include "context.h"
 #include "dotenv.h"
 #include "markup.h"
+#include "model.h"
+#include "model_values.h"
 #include "parse.h"
 #include "prefilter.h"
 #include "query.h"
@@ -76,6 +78,7 @@ struct rl_engine {
   size_t npacks;
   query_cache *queries;
   rl_pkgcache *pkg;
+  rl_project *project; /* the project model (model.h), shared by the workers */
   /* scratch for single-threaded use (rl_engine_scan_buffer, -j1) */
   rl_parser *parser;
   TSQueryCursor *cursor;
@@ -203,6 +206,9 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
   pthread_mutex_init(&e->queries->mu, NULL);
   e->queries->q = rl_xcalloc(e->nrules ? e->nrules * RL_LANG__COUNT : 1, sizeof *e->queries->q);
   e->pkg = rl_pkgcache_new();
+  rl_project_options po = {cfg->no_project, e->cfg.max_file_size, cfg->no_ignore, cfg->extra_ignores, cfg->extra_base};
+  e->project = rl_project_new(&po);
+  rl_project_set_roots(e->project, NULL, 0);
   *out = e;
   return 0;
 fail:
@@ -220,6 +226,7 @@ void rl_engine_free(rl_engine *e) {
   free(e->severity);
   rl_overrides_free(e->overrides);
   rl_pkgcache_free(e->pkg);
+  rl_project_free(e->project);
   rl_parser_free(e->parser);
   if (e->cursor) ts_query_cursor_delete(e->cursor);
   rl_regex_thread_done();
@@ -297,6 +304,9 @@ struct rl_ctx {
   secret_value *values;
   size_t nvalues, values_cap;
   span last_chain; /* the last `+` chain marked whole: its pieces are done */
+  /* rl_ctx_related: for the next finding */
+  const char *related_path, *related_message;
+  uint32_t related_line, related_col;
   tail_entry *tails;           /* values by their last 4 bytes (prepare_masking) */
   unsigned char *tail_filter;  /* 64 Ki flags: some value may end in these 4 bytes */
   uint32_t *reach;             /* reach[i]: the furthest end of secrets[0..i] */
@@ -304,7 +314,13 @@ struct rl_ctx {
    * secret of the file is known */
   pending_message *pending;
   size_t npending, pending_cap;
+  rl_project *project;  /* the run's project model */
+  const char *fs_path;  /* where the file was read from, or NULL */
 };
+
+rl_project *rl_ctx__project(rl_ctx *ctx) { return ctx->project; }
+const char *rl_ctx__fs_path(rl_ctx *ctx) { return ctx->fs_path; }
+
 
 rl_source *rl_ctx_source(rl_ctx *ctx) { return &ctx->src; }
 rl_context rl_ctx_context(const rl_ctx *ctx) { return ctx->context; }
@@ -314,7 +330,10 @@ double rl_ctx_max_token_ttl(const rl_ctx *ctx) { return ctx->engine->cfg.max_tok
 const rl_rule *rl_ctx_rule(const rl_ctx *ctx) { return ctx->rule; }
 
 rl_jsfile *rl_ctx_js(rl_ctx *ctx) {
-  if (!ctx->js && !ts_node_is_null(ctx->root)) ctx->js = rl_jsfile_new(&ctx->src, ctx->root, ctx->arena);
+  if (!ctx->js && !ts_node_is_null(ctx->root)) {
+    ctx->js = rl_jsfile_new(&ctx->src, ctx->root, ctx->arena);
+    rl_ctx__wire_imports(ctx, ctx->js); /* constants fold through imports */
+  }
   return ctx->js;
 }
 
@@ -456,6 +475,20 @@ static void add_finding(rl_ctx *ctx, uint32_t start, uint32_t end, const char *m
   f->message = message;
   f->start_byte = start;
   f->end_byte = end < start ? start : end;
+  if (ctx->related_path) {
+    f->related_path = ctx->related_path;
+    f->related_line = ctx->related_line;
+    f->related_col = ctx->related_col;
+    f->related_message = ctx->related_message;
+    ctx->related_path = NULL;
+  }
+}
+
+void rl_ctx_related(rl_ctx *ctx, const char *path, uint32_t line, uint32_t col, const char *message) {
+  ctx->related_path = rl_arena_strdup(ctx->arena, path);
+  ctx->related_line = line;
+  ctx->related_col = col;
+  ctx->related_message = rl_arena_strdup(ctx->arena, message ? message : "");
 }
 
 void rl_report_range(rl_ctx *ctx, uint32_t start, uint32_t end, const char *fmt, ...) {
@@ -1043,6 +1076,8 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
   ctx.engine = e;
   ctx.arena = r->arena;
   ctx.result = r;
+  ctx.project = e->project;
+  ctx.fs_path = fs_path;
   rl_source_init(&ctx.src, r->path, bytes, len, lang, r->arena);
 
   int code = lang == RL_LANG_JS || lang == RL_LANG_TS || lang == RL_LANG_TSX;
@@ -1485,6 +1520,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   wo.git_source = e->cfg.git_source;
   wo.git_rev = e->cfg.git_rev;
   wo.max_file_size = e->cfg.max_file_size;
+  rl_project_set_roots(e->project, paths, npaths);
   /* Build folders named on the command line, and --bundle DIRs, are read as
    * built JavaScript (bundle.h), in a walk of their own that ignores nothing. */
   const char **plain = rl_xcalloc(npaths + 1, sizeof *plain), **built = NULL;

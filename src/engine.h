@@ -58,6 +58,7 @@ typedef struct rl_engine_config {
   int git_source;      /* rl_walk_options.git_source: --staged (index) or a tree (git_rev) */
   const char *git_rev; /* --baseline-ref's side */
   int text_only;       /* --history: only rl_engine_scan_text runs, so no query is compiled */
+  int no_project;      /* --no-project: per-file analysis only, no file reads another (model.h) */
 } rl_engine_config;
 
 typedef struct rl_engine rl_engine;

@@ -63,6 +63,12 @@ typedef struct rl_finding {
    * source (bundle.h): where it shows in the bundle. NULL otherwise. */
   const char *bundle_path;
   uint32_t bundle_line, bundle_col;
+  /* A cross-file finding (the project model): the place in another file it
+   * is about, e.g. the mint site of a helper that client code calls, with a
+   * short message. NULL otherwise. */
+  const char *related_path;
+  uint32_t related_line, related_col;
+  const char *related_message;
   rl_history_state history;
 } rl_finding;
 

@@ -43,7 +43,7 @@ typedef struct options {
   int jobs;
   size_t max_file_size;
   double max_token_ttl;
-  int no_ignore, no_prefilter, verbose, stats;
+  int no_ignore, no_prefilter, verbose, stats, no_project;
   int unused_suppressions; /* rl_engine_config.unused_suppressions */
   int force_exclude, print_config;
   const char *stdin_filename; /* --stdin-filename: scan standard input as this file */
@@ -115,6 +115,7 @@ static void usage(FILE *out) {
         "      --max-file-size N    skip files larger than N bytes (default 5242880; K and M suffixes)\n"
         "  -j, --jobs N             worker threads (default: number of online cores)\n"
         "      --no-prefilter       run every rule on every file (slower; for checking the prefilter)\n"
+        "      --no-project         judge each file alone: no imported file is read or summarised\n"
         "      --stats              note each parsed file's analysis steps, nodes and nesting\n"
         "\n"
         "  -h, --help               show this help\n"
@@ -281,7 +282,7 @@ static const char *bad_option(const char *arg, int opt, const struct option *lon
 static void parse_args(int argc, char **argv, options *o) {
   enum {
     OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
-    OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_BASELINE, OPT_CONFIG,
+    OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_NOPROJECT, OPT_BASELINE, OPT_CONFIG,
     OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS, OPT_FORCE_EXCLUDE, OPT_PRINT_CONFIG, OPT_STDIN, OPT_BUNDLE,
     OPT_STAGED, OPT_BASELINE_REF, OPT_PRUNE, OPT_HISTORY
   };
@@ -295,6 +296,7 @@ static void parse_args(int argc, char **argv, options *o) {
       {"version", no_argument, NULL, OPT_VERSION},     {"help", no_argument, NULL, 'h'},
       {"max-token-ttl", required_argument, NULL, OPT_TTL},
       {"no-prefilter", no_argument, NULL, OPT_NOPREFILTER},
+      {"no-project", no_argument, NULL, OPT_NOPROJECT},
       {"stats", no_argument, NULL, OPT_STATS},
       {"baseline", required_argument, NULL, OPT_BASELINE},
       {"config", required_argument, NULL, OPT_CONFIG},
@@ -357,6 +359,7 @@ static void parse_args(int argc, char **argv, options *o) {
     case OPT_MAXSIZE: o->max_file_size = parse_size(optarg); break;
     case OPT_NOIGNORE: o->no_ignore = 1; break;
     case OPT_NOPREFILTER: o->no_prefilter = 1; break;
+    case OPT_NOPROJECT: o->no_project = 1; break;
     case OPT_STATS: o->stats = 1; break;
     case OPT_FORCE_EXCLUDE: o->force_exclude = 1; break;
     case OPT_PRINT_CONFIG: o->print_config = 1; break;
@@ -603,6 +606,7 @@ int main(int argc, char **argv) {
   cfg.jobs = o.jobs;
   cfg.no_ignore = o.no_ignore;
   cfg.no_prefilter = o.no_prefilter;
+  cfg.no_project = o.no_project;
   cfg.fail_on = o.fail_on;
   cfg.verbose = o.verbose;
   cfg.stats = o.stats;

@@ -90,6 +90,15 @@ static json_t *finding_object(const rl_file_result *r, const rl_finding *fd) {
     rl_report__put(b, "column", count(fd->bundle_col));
     rl_report__put(o, "bundle", b);
   }
+  if (fd->related_path) {
+    /* a cross-file finding: the other file's place it is about */
+    json_t *rel = rl_report__object();
+    rl_report__put(rel, "path", rl_report__jstr(fd->related_path));
+    rl_report__put(rel, "line", count(fd->related_line));
+    rl_report__put(rel, "column", count(fd->related_col));
+    rl_report__put(rel, "message", rl_report__jstr(fd->related_message));
+    rl_report__put(o, "related", rel);
+  }
   json_t *hist = rl_report__history_props(r, fd);
   if (hist) {
     json_t *v;

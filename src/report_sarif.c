@@ -355,6 +355,7 @@ static json_t *finding_result(const sarif_sink *ss, const rl_file_result *r, con
   json_t *locs = rl_report__array();
   rl_report__push(locs, loc);
   rl_report__put(res, "locations", locs);
+  json_t *rels = NULL;
   if (f->bundle_path) {
     /* a source-mapped finding of a built bundle: the bundle is where it ships */
     json_t *bregion = rl_report__object();
@@ -367,10 +368,25 @@ static json_t *finding_result(const sarif_sink *ss, const rl_file_result *r, con
     rl_report__put(rel, "id", json_integer(1));
     rl_report__put(rel, "physicalLocation", bphys);
     rl_report__put(rel, "message", text_object("The built bundle that ships it."));
-    json_t *rels = rl_report__array();
+    rels = rl_report__array();
     rl_report__push(rels, rel);
-    rl_report__put(res, "relatedLocations", rels);
   }
+  if (f->related_path) {
+    /* a cross-file finding: the other file's place it is about */
+    json_t *rregion = rl_report__object();
+    rl_report__put(rregion, "startLine", count(f->related_line ? f->related_line : 1));
+    rl_report__put(rregion, "startColumn", count(f->related_col ? f->related_col : 1));
+    json_t *rphys = rl_report__object();
+    rl_report__put(rphys, "artifactLocation", artifact_location(ss, f->related_path));
+    rl_report__put(rphys, "region", rregion);
+    json_t *rel = rl_report__object();
+    rl_report__put(rel, "id", json_integer(f->bundle_path ? 2 : 1));
+    rl_report__put(rel, "physicalLocation", rphys);
+    rl_report__put(rel, "message", text_object(f->related_message));
+    if (!rels) rels = rl_report__array();
+    rl_report__push(rels, rel);
+  }
+  if (rels) rl_report__put(res, "relatedLocations", rels);
 
   json_t *fps = rl_report__object();
   rl_report__put(fps, FINGERPRINT_KEY, rl_report__jstr(f->fingerprint));

@@ -258,6 +258,13 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
       put_safe_str(t, f->bundle_path);
       fprintf(t->out, ":%u:%u\n", (unsigned)f->bundle_line, (unsigned)f->bundle_col);
     }
+    if (f->related_path) {
+      fputs("    related: ", t->out);
+      put_safe_str(t, f->related_path);
+      fprintf(t->out, ":%u:%u ", (unsigned)f->related_line, (unsigned)f->related_col);
+      put_safe_str(t, f->related_message);
+      fputc('\n', t->out);
+    }
   }
   for (size_t i = 0; i < r->nnotes; i++) {
     const rl_notification *n = &r->notes[i];

@@ -96,6 +96,11 @@ void rl_ctx_mark_secret(rl_ctx *ctx, uint32_t start, uint32_t end);
  * "regex-limit" warning notification for the file, never a silent miss. */
 void rl_ctx_regex_limit(rl_ctx *ctx, uint32_t byte);
 
+/* The next finding reported (rl_report, rl_report_range) carries this
+ * related location: a place in another file (display path, 1-based line and
+ * column) that the finding is about, and a short message. Strings are copied. */
+void rl_ctx_related(rl_ctx *ctx, const char *path, uint32_t line, uint32_t col, const char *message);
+
 /* Reports a finding of the current rule at node, message printf-style. */
 void rl_report(rl_ctx *ctx, TSNode node, const char *fmt, ...) RL_PRINTF(3, 4);
 /* The same at a byte range (dotenv rules, sub-node ranges). */

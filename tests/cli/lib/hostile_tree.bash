@@ -140,7 +140,7 @@ make_hostile_shapes() {
   : >"$expect"
   for fam in $("$gen" --list); do
     "$gen" "$fam" "$(hostile_shape_size "$fam")" "$dir/$fam" |
-      sed "s|^expect \([^ ]*\) |expect \1 $(basename "$dir")/$fam/|" >>"$expect" || return 1
+      sed "s#^\(expect\|deny\) \([^ ]*\) #\1 \2 $(basename "$dir")/$fam/#" >>"$expect" || return 1
   done
 }
 

@@ -1,0 +1,568 @@
+/* Authentication facts: does a name, a middleware, a function body, a
+ * Next.js middleware file or a NestJS bootstrap authenticate requests?
+ * Moved here from rules/unauthenticated-room-route.c so that the project
+ * model (src/project.c) and the rules judge with one test; the rule's
+ * header comment lists what counts. Pure functions of a tree. */
+#include "auth.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bindname.h"
+#include "config.h"
+#include "regex.h"
+#include "routes.h"
+#include "util.h"
+
+typedef struct wordscan {
+  int strong, weak_noun, verb, negative, getter, maker, first;
+} wordscan;
+
+static int eqw(const char *w, size_t n, const char *s) { return strlen(s) == n && !memcmp(w, s, n); }
+
+static int scan_word(void *data, const char *w, size_t n) {
+  wordscan *s = data;
+  static const char *const strong[] = {"auth", "authn", "authz", "authenticate", "authenticated",
+                                       "authentication", "authorize", "authorized", "authorization", "authed",
+                                       "jwt", "expressjwt", "passport", "clerk", "bearer", "guard", "guards",
+                                       "protect", "protected", "logged", "loggedin", "signedin", "login",
+                                       "oauth2", "jwks", NULL};
+  static const char *const nouns[] = {"user", "session", "token", "admin", "member", "signed", "identity",
+                                      "jwt", "caller", "account", "permission", "permissions", "role", "roles",
+                                      "password", "credentials", "signature", "hmac", NULL};
+  static const char *const verbs[] = {"require", "requires", "ensure", "verify", "check", "validate", "with",
+                                      "is", "must", "assert", "has", NULL};
+  static const char *const negative[] = {"limit", "limiter", "rate", "throttle", "throttler", "cors", "json",
+                                         "parser", "logger", "log", "cookie", "helmet", "compression",
+                                         "urlencoded", "static", NULL};
+  static const char *const getters[] = {"get", "fetch", "read", "load", "use", "current", NULL};
+  /* generateAuthToken, createAuthSession, signAuthToken make credentials;
+   * they do not check them */
+  static const char *const makers[] = {"generate", "create", "mint", "sign", "issue", "make", "build", "new",
+                                       "set", "refresh", "to", "encode", NULL};
+  int first = s->first++ == 0;
+  if (first)
+    for (size_t i = 0; makers[i]; i++)
+      if (eqw(w, n, makers[i])) s->maker = 1;
+  for (size_t i = 0; strong[i]; i++)
+    if (eqw(w, n, strong[i])) s->strong = 1;
+  for (size_t i = 0; nouns[i]; i++)
+    if (eqw(w, n, nouns[i])) s->weak_noun = 1;
+  for (size_t i = 0; verbs[i]; i++)
+    if (eqw(w, n, verbs[i])) s->verb = 1;
+  for (size_t i = 0; negative[i]; i++)
+    if (eqw(w, n, negative[i])) s->negative = 1;
+  if (first)
+    for (size_t i = 0; getters[i]; i++)
+      if (eqw(w, n, getters[i])) s->getter = 1;
+  return 0;
+}
+
+/* 1 if the name says it authenticates; *getter set when it reads rather than
+ * enforces (getServerSession, getUser, currentUser). */
+int rl_auth_name(const char *s, size_t n, int *getter) {
+  wordscan ws;
+  memset(&ws, 0, sizeof ws);
+  rl_name_words(s, n, scan_word, &ws);
+  if (getter) *getter = ws.getter;
+  if (ws.negative || ws.maker) return 0;
+  return ws.strong || (ws.verb && ws.weak_noun);
+}
+
+/* The name an expression is known by: a call's callee, an identifier or a
+ * member chain, as source text (so `passport.authenticate('jwt')` is
+ * "passport.authenticate"). */
+int rl_auth_expr_name(rl_jsfile *jf, TSNode e, const char **s, size_t *n) {
+  e = rl_js_unwrap(e);
+  if (ts_node_is_null(e)) return 0;
+  const char *t = ts_node_type(e);
+  if (!strcmp(t, "call_expression")) e = ts_node_child_by_field_name(e, "function", 8);
+  else if (!strcmp(t, "new_expression")) e = ts_node_child_by_field_name(e, "constructor", 11);
+  e = rl_js_unwrap(e);
+  t = ts_node_type(e);
+  if (strcmp(t, "identifier") && strcmp(t, "member_expression")) return 0;
+  *s = rl_js_text(jf, e, n);
+  return 1;
+}
+
+/* 1 if middleware expression e (an identifier, member, call, or array of
+ * those) authenticates by its name. */
+static int auth_middleware_one(rl_jsfile *jf, TSNode e);
+
+int rl_auth_middleware(rl_jsfile *jf, TSNode e) {
+  e = rl_js_unwrap(e);
+  if (ts_node_is_null(e)) return 0;
+  if (!strcmp(ts_node_type(e), "array")) { /* one level: [auth, limiter] */
+    for (uint32_t i = 0; i < ts_node_named_child_count(e); i++)
+      if (auth_middleware_one(jf, rl_js_unwrap(ts_node_named_child(e, i)))) return 1;
+    return 0;
+  }
+  return auth_middleware_one(jf, e);
+}
+
+static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
+  if (ts_node_is_null(e)) return 0;
+  const char *s;
+  size_t n;
+  if (!rl_auth_expr_name(jf, e, &s, &n)) return 0;
+  /* `jwt({ secret })` from express-jwt / koa-jwt / hono/jwt: the module says it */
+  const char *canon = rl_js_resolve(jf, strcmp(ts_node_type(e), "call_expression") ? e
+                                                                                   : ts_node_child_by_field_name(e, "function", 8));
+  if (canon && rl_auth_name(canon, strlen(canon), NULL)) return 1;
+  if (rl_config_is_auth_name(s, n)) return 1; /* .roomlint.yml auth-middleware */
+  return rl_auth_name(s, n, NULL);
+}
+
+/* ---- in-handler checks --------------------------------------------------------------- */
+
+typedef rl_auth_check check;
+
+static int refusal_text(const char *s, size_t n) {
+  static const char *const words[] = {"unauthorized", "unauthorised", "forbidden", "unauthenticated", NULL};
+  return rl_memcasemem_any(s, n, words);
+}
+
+static int check_visit(void *data, TSNode n) {
+  check *c = data;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "throw_statement")) c->throws = 1;
+  if (!strcmp(t, "number")) {
+    if (rl_js_text_is(c->jf, n, "401") || rl_js_text_is(c->jf, n, "403")) c->refuse = 1;
+    return 0;
+  }
+  if (!strcmp(t, "string") || !strcmp(t, "template_string")) {
+    size_t l;
+    const char *s = rl_js_text(c->jf, n, &l);
+    if (refusal_text(s, l)) c->refuse = 1;
+    if (rl_memcasemem(s, l, "authorization") != NULL) c->weak = 1; /* the Authorization header */
+    return !strcmp(t, "string");
+  }
+  if (!strcmp(t, "identifier") || !strcmp(t, "property_identifier")) {
+    size_t l;
+    const char *s = rl_js_text(c->jf, n, &l);
+    if (refusal_text(s, l)) c->refuse = 1; /* UnauthorizedException, HttpStatus.FORBIDDEN */
+    return 0;
+  }
+  if (!strcmp(t, "member_expression")) {
+    /* req.user, req.session, req.auth, ctx.state.user, request.user */
+    TSNode prop = ts_node_child_by_field_name(n, "property", 8);
+    if (rl_js_text_is(c->jf, prop, "user") || rl_js_text_is(c->jf, prop, "session") ||
+        rl_js_text_is(c->jf, prop, "auth") || rl_js_text_is(c->jf, prop, "userId") ||
+        rl_js_text_is(c->jf, prop, "isAuthenticated")) {
+      TSNode obj = rl_js_unwrap(ts_node_child_by_field_name(n, "object", 6));
+      size_t l;
+      const char *s = rl_js_text(c->jf, obj, &l);
+      if ((c->req && eqw(s, l, c->req)) || eqw(s, l, "req") || eqw(s, l, "request") || eqw(s, l, "ctx.state") ||
+          eqw(s, l, "ctx") || eqw(s, l, "event.locals") || eqw(s, l, "locals"))
+        c->weak = 1;
+    }
+    return 0;
+  }
+  if (!strcmp(t, "call_expression")) {
+    const char *canon = rl_js_callee(c->jf, n);
+    if (canon && (!strcmp(canon, "jsonwebtoken:verify") || !strcmp(canon, "jose:jwtVerify") ||
+                  !strcmp(canon, "bcrypt:compare") || !strcmp(canon, "bcryptjs:compare") ||
+                  !strcmp(canon, "argon2:verify"))) {
+      c->strong = 1;
+      c->verified = 1;
+      return 0;
+    }
+    TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+    TSNode name = !strcmp(ts_node_type(fn), "member_expression") ? ts_node_child_by_field_name(fn, "property", 8) : fn;
+    size_t l;
+    const char *s = rl_js_text(c->jf, name, &l);
+    int getter = 0;
+    if (strcmp(ts_node_type(name), "identifier") && strcmp(ts_node_type(name), "property_identifier")) return 0;
+    if (eqw(s, l, "getServerSession") || eqw(s, l, "getSession") || eqw(s, l, "auth") ||
+        eqw(s, l, "currentUser") || eqw(s, l, "getUser") || eqw(s, l, "getAuth") || eqw(s, l, "getToken") ||
+        eqw(s, l, "getServerAuthSession") || eqw(s, l, "getUserFromRequest")) {
+      c->weak = 1;
+      return 0;
+    }
+    if (rl_config_is_auth_name(s, l)) {
+      c->strong = 1;
+      return 0;
+    }
+    if (rl_auth_name(s, l, &getter)) {
+      if (getter)
+        c->weak = 1;
+      else
+        c->strong = 1;
+    }
+    return 0;
+  }
+  return 0;
+}
+
+static void scan_checks(check *c, TSNode fn) {
+  if (!ts_node_is_null(fn)) rl_js_walk(fn, check_visit, c);
+}
+
+void rl_auth_check_scan(rl_jsfile *jf, TSNode fn, const char *req, rl_auth_check *out) {
+  memset(out, 0, sizeof *out);
+  out->jf = jf;
+  out->req = req;
+  scan_checks(out, fn);
+}
+
+int rl_auth_check_holds(const rl_auth_check *c) { return c->strong || (c->weak && c->refuse); }
+
+/* ---- Next.js middleware.ts / proxy.ts ---------------------------------------------- */
+
+/* Next.js runs one middleware file (named proxy.* since Next 16) from the
+ * folder that holds pages/ or app/ (the project root, or src/) before every
+ * route its `config.matcher` selects (every route when there is none). A route
+ * handler there is authenticated when that middleware is. The project model
+ * finds, reads and parses the file (src/project.c); what it decides is judged as narrowly as an in-handler check:
+ *   - next-auth's middleware (`export { default } from 'next-auth/middleware'`,
+ *     `withAuth(...)`) and Clerk's authMiddleware() without publicRoutes or
+ *     ignoredRoutes refuse every request without a session;
+ *   - clerkMiddleware(cb) protects what cb protects: auth.protect() called
+ *     unconditionally, or under `if (m(req))` / `if (!m(req))` where m is a
+ *     createRouteMatcher([...]) whose patterns do / do not select the route;
+ *   - any other exported middleware function: the in-handler test (an auth
+ *     call, or a session/user/Authorization read with a 401/403 answer or a
+ *     redirect to a sign-in page).
+ * Matchers are path-to-regexp patterns (`/api/:path*`, `/((?!_next).*)`);
+ * one with `has`/`missing` conditions, or any value that is not a literal,
+ * selects nothing: when unsure, the route stays reported. */
+
+typedef struct mw_file {
+  rl_jsfile *jf;
+  TSNode root;
+  const char *route; /* the route's path, dynamic segments as "x" */
+  int found;         /* global_guard_visit's answer */
+  rl_auth_callee_fn callee; /* what calls into other project files do, or NULL */
+  void *callee_data;
+} mw_file;
+
+typedef struct callee_scan {
+  mw_file *m;
+  int found;
+} callee_scan;
+
+static int callee_visit(void *data, TSNode n) {
+  callee_scan *cs = data;
+  if (strcmp(ts_node_type(n), "call_expression")) return 0;
+  if (cs->m->callee(cs->m->callee_data, n)) {
+    cs->found = 1;
+    return -1;
+  }
+  return 0;
+}
+
+/* path-to-regexp (Next's matcher and Clerk's createRouteMatcher syntax) to an
+ * anchored PCRE2 pattern: `:name` a segment, `:name*` / `:name+` / `:name?`
+ * any / one or more / an optional segment with its leading '/', `(...)` a
+ * regex group as written, other bytes literal. */
+static int path_pattern_matches(const char *pat, size_t n, const char *route) {
+  rl_buf re = {0};
+  rl_buf_puts(&re, "^");
+  size_t i = 0;
+  int ok = n > 0;
+  while (i < n && ok) {
+    char c = pat[i];
+    if (c == '/' && i + 1 < n && pat[i + 1] == ':') {
+      size_t j = i + 2;
+      while (j < n && (isalnum((unsigned char)pat[j]) || pat[j] == '_')) j++;
+      char mod = j < n && (pat[j] == '*' || pat[j] == '+' || pat[j] == '?') ? pat[j] : 0;
+      rl_buf_puts(&re, mod == '*' ? "(?:/[^/]+)*" : mod == '+' ? "(?:/[^/]+)+" : mod == '?' ? "(?:/[^/]+)?" : "/[^/]+");
+      i = j + (mod ? 1 : 0);
+    } else if (c == '(') {
+      int depth = 0;
+      size_t j = i;
+      for (; j < n; j++) {
+        if (pat[j] == '\\') j++;
+        else if (pat[j] == '(') depth++;
+        else if (pat[j] == ')' && --depth == 0) break;
+      }
+      if (j >= n) ok = 0;
+      else {
+        rl_buf_put(&re, pat + i, j + 1 - i);
+        i = j + 1;
+        if (i < n && (pat[i] == '*' || pat[i] == '+' || pat[i] == '?')) rl_buf_putc(&re, pat[i++]);
+      }
+    } else if (c == ':' || c == '{' || c == '}' || c == '\\') {
+      ok = 0; /* a form not read here: unsure */
+    } else {
+      if (c && strchr(".^$|[]*+?", c)) rl_buf_putc(&re, '\\');
+      rl_buf_putc(&re, c);
+      i++;
+    }
+  }
+  int hit = 0;
+  if (ok) {
+    rl_buf_puts(&re, "/?$");
+    rl_regex *rx = NULL;
+    if (rl_regex_new(&rx, re.ptr, re.len, 0) == 0) {
+      hit = rl_regex_match(rx, route, strlen(route)) == 1;
+      rl_regex_free(rx);
+    }
+  }
+  rl_buf_free(&re);
+  return hit;
+}
+
+/* 1 if one pattern of v (a string, or an array of strings and, with
+ * objects_ok, Next matcher objects { source } without has/missing) selects
+ * the route. */
+static int patterns_select(mw_file *m, TSNode v, int objects_ok) {
+  v = rl_js_unwrap(v);
+  if (ts_node_is_null(v)) return 0;
+  const char *s;
+  size_t n;
+  if (strcmp(ts_node_type(v), "array")) return rl_js_string_value(m->jf, v, &s, &n) && path_pattern_matches(s, n, m->route);
+  for (uint32_t i = 0; i < ts_node_named_child_count(v); i++) {
+    TSNode e = rl_js_unwrap(ts_node_named_child(v, i));
+    if (objects_ok && !strcmp(ts_node_type(e), "object")) {
+      if (!ts_node_is_null(rl_js_object_get(m->jf, e, "has")) || !ts_node_is_null(rl_js_object_get(m->jf, e, "missing")))
+        continue;
+      e = rl_js_object_get(m->jf, e, "source");
+    }
+    if (rl_js_string_value(m->jf, e, &s, &n) && path_pattern_matches(s, n, m->route)) return 1;
+  }
+  return 0;
+}
+
+/* The `export const config = { matcher }`: 1 if it selects the route (or
+ * there is no matcher: every route). */
+static int matcher_selects(mw_file *m) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(m->root); i++) {
+    TSNode st = ts_node_named_child(m->root, i);
+    if (strcmp(ts_node_type(st), "export_statement")) continue;
+    TSNode d = ts_node_child_by_field_name(st, "declaration", 11);
+    if (ts_node_is_null(d) || strcmp(ts_node_type(d), "lexical_declaration")) continue;
+    for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+      TSNode vd = ts_node_named_child(d, k);
+      if (!rl_js_text_is(m->jf, ts_node_child_by_field_name(vd, "name", 4), "config")) continue;
+      TSNode obj = rl_js_unwrap(ts_node_child_by_field_name(vd, "value", 5));
+      if (ts_node_is_null(obj) || strcmp(ts_node_type(obj), "object")) return 0;
+      TSNode mt = rl_js_object_get(m->jf, obj, "matcher");
+      return ts_node_is_null(mt) || patterns_select(m, mt, 1);
+    }
+  }
+  return 1;
+}
+
+static int callee_is(rl_jsfile *jf, TSNode call, const char *const *names) {
+  const char *c = rl_js_callee(jf, call);
+  for (size_t i = 0; c && names[i]; i++)
+    if (!strcmp(c, names[i])) return 1;
+  return 0;
+}
+
+static const char *const clerk_mw[] = {"@clerk/nextjs:clerkMiddleware", "@clerk/nextjs/server:clerkMiddleware", NULL};
+static const char *const clerk_old[] = {"@clerk/nextjs:authMiddleware", "@clerk/nextjs/server:authMiddleware", NULL};
+static const char *const clerk_matcher[] = {"@clerk/nextjs:createRouteMatcher",
+                                           "@clerk/nextjs/server:createRouteMatcher", NULL};
+
+typedef struct protect_scan {
+  mw_file *m;
+  int covered;
+} protect_scan;
+
+/* Does the `if` around a protect() call (if any) select the route? */
+static int protect_guard_selects(mw_file *m, TSNode call) {
+  for (TSNode n = rl_js_parent(call); !ts_node_is_null(n); n = rl_js_parent(n)) {
+    const char *t = ts_node_type(n);
+    if (!strcmp(t, "arrow_function") || !strcmp(t, "function_expression") || !strcmp(t, "function_declaration"))
+      return 1; /* reached the callback: unconditional */
+    if (strcmp(t, "if_statement")) continue;
+    TSNode cond = rl_js_unwrap(ts_node_child_by_field_name(n, "condition", 9));
+    int negated = 0;
+    if (!strcmp(ts_node_type(cond), "unary_expression") && ts_node_child_count(cond) == 2 &&
+        !strcmp(ts_node_type(ts_node_child(cond, 0)), "!")) {
+      negated = 1;
+      cond = rl_js_unwrap(ts_node_child_by_field_name(cond, "argument", 8));
+    }
+    if (strcmp(ts_node_type(cond), "call_expression")) return 0;
+    TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(cond, "function", 8));
+    if (strcmp(ts_node_type(fn), "identifier")) return 0;
+    TSNode init = rl_js_unwrap(rl_js_const_init(m->jf, fn));
+    if (ts_node_is_null(init) || strcmp(ts_node_type(init), "call_expression") ||
+        !callee_is(m->jf, init, clerk_matcher))
+      return 0;
+    /* the protect() must be in the consequence, not the else branch */
+    TSNode alt = ts_node_child_by_field_name(n, "alternative", 11);
+    if (!ts_node_is_null(alt) && ts_node_start_byte(call) >= ts_node_start_byte(alt)) return 0;
+    int sel = patterns_select(m, rl_js_call_arg(init, 0), 0);
+    return negated ? !sel : sel;
+  }
+  return 0;
+}
+
+static int protect_visit(void *data, TSNode n) {
+  protect_scan *ps = data;
+  if (ps->covered || strcmp(ts_node_type(n), "call_expression")) return 0;
+  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+  if (strcmp(ts_node_type(fn), "member_expression") ||
+      !rl_js_text_is(ps->m->jf, ts_node_child_by_field_name(fn, "property", 8), "protect"))
+    return 0;
+  if (protect_guard_selects(ps->m, n)) ps->covered = 1;
+  return 0;
+}
+
+/* Besides answering 401/403, a middleware refuses by redirecting to a
+ * sign-in page (`NextResponse.redirect(new URL('/login', req.url))`); a
+ * redirect elsewhere (i18n, A/B tests) refuses no one. What makes it a
+ * session check is the handler test's: a cookie that is merely present is
+ * not one (anyone can send any cookie). */
+static int login_word(const char *s, size_t n) {
+  static const char *const words[] = {"login", "signin", "sign-in", "sign_in", "auth", NULL};
+  return rl_memcasemem_any(s, n, words);
+}
+
+static int redirect_visit(void *data, TSNode n) {
+  check *c = data;
+  if (strcmp(ts_node_type(n), "call_expression")) return 0;
+  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+  if (strcmp(ts_node_type(fn), "member_expression") ||
+      !rl_js_text_is(c->jf, ts_node_child_by_field_name(fn, "property", 8), "redirect"))
+    return 0;
+  size_t l;
+  const char *s = rl_js_text(c->jf, ts_node_child_by_field_name(n, "arguments", 9), &l);
+  if (login_word(s, l)) c->refuse = 1;
+  return 0;
+}
+
+static int mw_function_checks(mw_file *m, TSNode fn) {
+  fn = rl_js_unwrap(fn);
+  if (ts_node_is_null(fn)) return 0;
+  const char *t = ts_node_type(fn);
+  if (!strcmp(t, "identifier")) {
+    TSNode init = rl_js_const_init(m->jf, fn);
+    fn = ts_node_is_null(init) ? rl_route_function_of(m->jf, m->root, fn) : rl_js_unwrap(init);
+    if (ts_node_is_null(fn)) return 0;
+    t = ts_node_type(fn);
+  }
+  if (!strcmp(t, "call_expression")) {
+    const char *c = rl_js_callee(m->jf, fn);
+    if (c && !strncmp(c, "next-auth/middleware:", 21)) return 1; /* withAuth(...) */
+    if (callee_is(m->jf, fn, clerk_old)) {
+      TSNode o = rl_js_unwrap(rl_js_call_arg(fn, 0));
+      return ts_node_is_null(o) || (!strcmp(ts_node_type(o), "object") &&
+                                    ts_node_is_null(rl_js_object_get(m->jf, o, "publicRoutes")) &&
+                                    ts_node_is_null(rl_js_object_get(m->jf, o, "ignoredRoutes")));
+    }
+    if (callee_is(m->jf, fn, clerk_mw)) {
+      protect_scan ps = {m, 0};
+      TSNode cb = rl_js_call_arg(fn, 0);
+      if (!ts_node_is_null(cb)) rl_js_walk(cb, protect_visit, &ps);
+      return ps.covered;
+    }
+    return 0;
+  }
+  if (strcmp(t, "arrow_function") && strcmp(t, "function_expression") && strcmp(t, "function_declaration") &&
+      strcmp(t, "function"))
+    return 0;
+  check c;
+  rl_auth_check_scan(m->jf, fn, rl_route_param_name(m->jf, fn, 0), &c);
+  rl_js_walk(fn, redirect_visit, &c);
+  if (c.strong || (c.weak && c.refuse)) return 1;
+  /* the check in another file: rejectUnlessSignedIn(req) from @/lib/session */
+  callee_scan cs = {m, 0};
+  if (m->callee) rl_js_walk(fn, callee_visit, &cs);
+  return cs.found;
+}
+
+/* 1 if the middleware file's exports authenticate the route. */
+static int mw_authenticates(mw_file *m) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(m->root); i++) {
+    TSNode st = ts_node_named_child(m->root, i);
+    if (strcmp(ts_node_type(st), "export_statement")) continue;
+    TSNode src = ts_node_child_by_field_name(st, "source", 6);
+    const char *s;
+    size_t n;
+    if (!ts_node_is_null(src)) { /* export { default } from 'next-auth/middleware' */
+      if (rl_js_string_value(m->jf, src, &s, &n) && n == 20 && !memcmp(s, "next-auth/middleware", 20)) return 1;
+      continue;
+    }
+    TSNode d = ts_node_child_by_field_name(st, "declaration", 11);
+    TSNode v = ts_node_child_by_field_name(st, "value", 5);
+    if (!ts_node_is_null(v)) { /* export default <expression> */
+      if (mw_function_checks(m, v)) return 1;
+      continue;
+    }
+    if (ts_node_is_null(d)) continue;
+    const char *dt = ts_node_type(d);
+    if (!strcmp(dt, "function_declaration")) {
+      TSNode name = ts_node_child_by_field_name(d, "name", 4);
+      int is_default = 0;
+      for (uint32_t k = 0; k < ts_node_child_count(st); k++)
+        if (!strcmp(ts_node_type(ts_node_child(st, k)), "default")) is_default = 1;
+      if ((is_default || rl_js_text_is(m->jf, name, "middleware") || rl_js_text_is(m->jf, name, "proxy")) &&
+          mw_function_checks(m, d))
+        return 1;
+    } else if (!strcmp(dt, "lexical_declaration")) {
+      for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+        TSNode vd = ts_node_named_child(d, k);
+        TSNode name = ts_node_child_by_field_name(vd, "name", 4);
+        if ((rl_js_text_is(m->jf, name, "middleware") || rl_js_text_is(m->jf, name, "proxy")) &&
+            mw_function_checks(m, ts_node_child_by_field_name(vd, "value", 5)))
+          return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+int rl_auth_next_middleware(rl_jsfile *jf, TSNode root, const char *route, rl_auth_callee_fn callee, void *data) {
+  mw_file m = {jf, root, route, 0, callee, data};
+  return matcher_selects(&m) && mw_authenticates(&m);
+}
+
+/* ---- NestJS global guards ---------------------------------------------------------- */
+
+/* A guard named by e (`new JwtAuthGuard(reflector)`, `JwtAuthGuard`,
+ * `app.get(AuthGuard)`) that is not plainly something else (a throttler). */
+static int nest_auth_guard(rl_jsfile *jf, TSNode e) {
+  e = rl_js_unwrap(e);
+  if (ts_node_is_null(e)) return 0;
+  if (!strcmp(ts_node_type(e), "call_expression")) e = rl_js_call_arg(e, 0); /* app.get(Guard) */
+  const char *s;
+  size_t n;
+  if (!rl_auth_expr_name(jf, e, &s, &n)) return 0;
+  if (rl_config_is_auth_name(s, n)) return 1;
+  wordscan ws;
+  memset(&ws, 0, sizeof ws);
+  rl_name_words(s, n, scan_word, &ws);
+  return !ws.negative && rl_auth_name(s, n, NULL);
+}
+
+static int global_guard_visit(void *data, TSNode n) {
+  mw_file *m = data;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "call_expression")) { /* app.useGlobalGuards(new JwtAuthGuard()) */
+    TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+    if (strcmp(ts_node_type(fn), "member_expression") ||
+        !rl_js_text_is(m->jf, ts_node_child_by_field_name(fn, "property", 8), "useGlobalGuards"))
+      return 0;
+    TSNode args = ts_node_child_by_field_name(n, "arguments", 9);
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+      if (nest_auth_guard(m->jf, ts_node_named_child(args, i))) m->found = 1;
+    return m->found ? -1 : 0;
+  }
+  if (!strcmp(t, "object")) { /* { provide: APP_GUARD, useClass: JwtAuthGuard } */
+    TSNode p = rl_js_unwrap(rl_js_object_get(m->jf, n, "provide"));
+    if (ts_node_is_null(p) || !rl_js_text_is(m->jf, p, "APP_GUARD")) return 0;
+    if (nest_auth_guard(m->jf, rl_js_object_get(m->jf, n, "useClass")) ||
+        nest_auth_guard(m->jf, rl_js_object_get(m->jf, n, "useExisting")))
+      m->found = 1;
+    return m->found ? -1 : 0;
+  }
+  return 0;
+}
+
+int rl_auth_nest_global_guard(rl_jsfile *jf, TSNode root) {
+  mw_file m = {jf, root, NULL, 0, NULL, NULL};
+  rl_js_walk(root, global_guard_visit, &m);
+  return m.found;
+}
+
+int rl_auth_name_negative(const char *s, size_t n) {
+  wordscan ws;
+  memset(&ws, 0, sizeof ws);
+  rl_name_words(s, n, scan_word, &ws);
+  return ws.negative;
+}

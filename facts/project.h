@@ -1,0 +1,173 @@
+#ifndef RL_PROJECT_H
+#define RL_PROJECT_H
+/* The project model: what the engine knows about the files a scanned file
+ * imports. Rules ask through rl_ctx ("what does the callee apiService.post
+ * do?", "what value does the imported TOKEN_TTL hold?"); they never open,
+ * stat or parse a file. The engine (src/project.c) resolves specifiers,
+ * reads each file once per run under the walk's policy (ignore files,
+ * .roomlintignore, config ignore:, --max-file-size, symlinks that stay in
+ * the scanned root), and summarises it lazily: only files that a scanned
+ * file imports, chains to RL_PROJECT_MAX_DEPTH, cycles safe. What is not
+ * certain is unknown: NULL.
+ *
+ * A summary describes each exported symbol of a module in the model's
+ * terms (facts/summary.c computes it from one file's tree, with the
+ * summaries of what that file imports handed in):
+ *   - names: "createRoom" (export, exports.x, module.exports = { x }),
+ *     "default" (export default, module.exports = v), "APIService.post"
+ *     (a method of an exported class), "default.post" (a method of the
+ *     class whose instance is the default export: `export default new S()`);
+ *   - re-exports (`export * from`, `export { x as y } from`) are followed
+ *     when the summary is built: they appear as the symbols they name.
+ * The API is stable: helpers add effect bits and fields at the end. */
+#include <stddef.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#define RL_PROJECT_MAX_DEPTH 6 /* import hops followed from a scanned file */
+
+typedef struct rl_ctx rl_ctx;
+typedef struct rl_jsfile rl_jsfile;
+
+typedef enum rl_sym_kind {
+  RL_SYM_UNKNOWN = 0,
+  RL_SYM_FUNCTION, /* a function (declaration, arrow, function expression) */
+  RL_SYM_CLASS,    /* a class; its methods are "Class.method" symbols */
+  RL_SYM_METHOD,   /* a method of an exported class (or of a default instance) */
+  RL_SYM_CONST,    /* a const with a value: see has_number / string */
+  RL_SYM_INSTANCE, /* `new C(...)` exported: its methods are C's ("default.post") */
+  RL_SYM_OTHER     /* exported, known, none of the above (an object, a call's result) */
+} rl_sym_kind;
+
+/* What a symbol does when called (functions, methods) or holds. */
+enum {
+  RL_EFF_MINT = 1u << 0,        /* mints a token (mint.h) or calls a helper that does */
+  RL_EFF_PROVIDER_API = 1u << 1, /* calls a provider's privileged REST API (the 100ms
+                                    API with a management token) or server SDK
+                                    (LiveKit RoomServiceClient, Twilio client ...) */
+  RL_EFF_ROOM_CHANGE = 1u << 2, /* creates, changes, ends or deletes rooms */
+  RL_EFF_AUTH = 1u << 3,        /* authenticates a request: verifies a token or
+                                   session AND answers 401/403 or throws */
+  RL_EFF_AUTH_MW = 1u << 4      /* with RL_EFF_AUTH: it is middleware-shaped
+                                   ((req, res, next) or (ctx, next)) and refuses */,
+  /* facts/returns.c (what a call's value is): */
+  RL_EFF_RETURNS_SECRET = 1u << 5, /* returns a secret-named environment variable
+                                      (secret_name) */
+  RL_EFF_RETURNS_TOKEN = 1u << 6   /* returns a token it mints (returns_management:
+                                      a management token) */
+};
+
+/* Where a fact was seen: a file of the project (display path as the walk
+ * would show it; borrowed, valid for the run) and a 1-based position. */
+typedef struct rl_site {
+  const char *path;
+  uint32_t line, col;
+} rl_site;
+
+/* A token minted by a symbol (RL_EFF_MINT). */
+typedef struct rl_mint_fact {
+  const char *provider;  /* "100ms", "livekit", "twilio", "agora", "opentok", "jwt" */
+  const char *what;      /* mint.h's words: "LiveKit new AccessToken()" */
+  int is_management;     /* a 100ms management token */
+  int life_known;        /* lifetime in seconds known */
+  double life_seconds;
+  int life_none;         /* certainly no expiry */
+  /* where the role/grants come from: "literal", "request" (a request
+   * input), "parameter" (an argument of the symbol), NULL unknown */
+  const char *role_from;
+  int room_claims;       /* the claims name a room, a role or a 100ms token type */
+  rl_site where;         /* the mint site */
+} rl_mint_fact;
+
+typedef struct rl_symbol {
+  const char *name;   /* export name, see above */
+  rl_sym_kind kind;
+  unsigned effects;   /* RL_EFF_* */
+  /* Message words for the first effect, in the order MINT, PROVIDER_API,
+   * ROOM_CHANGE: "mints a LiveKit token", "creates 100ms rooms",
+   * "creates or changes rooms (createRoom)". NULL when no effect. */
+  const char *what;
+  rl_site def;        /* where the symbol is defined */
+  rl_site at;         /* where the effect happens (the call), or def */
+  rl_mint_fact mint;  /* RL_EFF_MINT */
+  /* RL_SYM_CONST: the folded value */
+  int has_number;
+  double number;
+  const char *string; /* NUL-terminated, or NULL */
+  size_t string_len;
+  const char *class_name; /* RL_SYM_INSTANCE / RL_SYM_METHOD: the class */
+  /* RL_EFF_PROVIDER_API: whose API ("100ms", "livekit", "twilio") and the
+   * HTTP method when it is a REST call ("POST"), else NULL; url_known: the
+   * path of the request is written in the symbol (not a parameter) */
+  const char *api_provider;
+  const char *api_method;
+  int url_known;
+  /* RL_EFF_RETURNS_SECRET / RL_EFF_RETURNS_TOKEN (facts/returns.c): the
+   * variable returned ("HMS_SECRET"), whether the token returned is a
+   * management token and what mints it, and where it is returned */
+  const char *secret_name;
+  int returns_management;
+  const char *returns_what;
+  rl_site returns_at;
+} rl_symbol;
+
+/* One module's summary, its exported symbols joined across files.
+ * Borrowed, valid while the current file is scanned. */
+typedef struct rl_module {
+  const char *path;         /* display path */
+  const rl_symbol *syms;   /* sorted by name (strcmp) */
+  size_t nsyms;
+  int complete;             /* every export was understood */
+} rl_module;
+
+/* The symbol called `name` in m, or NULL. */
+const rl_symbol *rl_module_symbol(const rl_module *m, const char *name);
+
+/* ---- what a rule asks of the file being scanned ---------------------------------- */
+
+/* The module an import specifier of the current file names ("./auth",
+ * "@/lib/controller"), summarised; NULL when it is a package, cannot be
+ * resolved, is left out by the walk's policy, or --no-project. */
+const rl_module *rl_ctx_module(rl_ctx *ctx, const char *spec, size_t len);
+
+/* What the callee of `call` (a call_expression or new_expression; await and
+ * parentheses looked through) is, when it comes from another project file:
+ *   requireAuth(...)            import { requireAuth } from './auth'
+ *   apiService.post(...)        const apiService = new APIService() / an
+ *                               imported instance (`export default new S()`)
+ *   new Controller().create(x)  import { Controller } from '@/lib/controller'
+ *   require('./m')(...), tokens.getToken(...) with tokens = require('./tokens')
+ * NULL otherwise. Symbols are joined: the effects of what the symbol calls,
+ * through imports to RL_PROJECT_MAX_DEPTH hops, are its own. Borrowed,
+ * valid while the current file is scanned. */
+const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call);
+
+/* The same for an expression that names an imported value (an identifier,
+ * a member chain, `require('./authMiddleware')`): middleware passed to
+ * app.use, an imported constant. */
+const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr);
+
+/* The symbol `member` of what expr names in another project file: a
+ * method of an imported class (`canActivate` of a NestJS guard named in
+ * @UseGuards(SessionGuard)), of an imported instance or namespace. */
+const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *member);
+
+/* The project-wide facts of the framework around the current file, which
+ * rules used to find by reading other files themselves:
+ * Next.js: 1 if the project's middleware.ts / proxy.ts (beside the pages/
+ * or app/ folder of the current route file) authenticates request path
+ * `route` (dynamic segments written as "x"). NestJS: 1 if the app the
+ * current file belongs to registers an auth guard for every route
+ * (useGlobalGuards in main.ts, an APP_GUARD provider in app.module.ts). */
+int rl_ctx_next_middleware_covers(rl_ctx *ctx, const char *route, const char *framework);
+int rl_ctx_nest_global_guard(rl_ctx *ctx);
+
+/* A cross-file finding names the place in the other file with
+ * rl_ctx_related (rule.h): rl_ctx_related(ctx, s->at.path, s->at.line,
+ * s->at.col, "..."). */
+
+/* 0 with --no-project (per-file analysis only): every question above
+ * answers NULL / 0. */
+int rl_ctx_project_enabled(rl_ctx *ctx);
+
+#endif

@@ -1,0 +1,1219 @@
+/* The project model (model.h, facts/project.h): module resolution, the
+ * tsconfig/jsconfig that rules it, and the per-run cache of the files that
+ * scanned files import, each read once under the walk's policy and
+ * summarised by facts/summary.c.
+ *
+ * Determinism: a local summary is a pure function of its file, and the
+ * joined answer for a symbol (rl_project_symbol) is computed from that
+ * symbol alone (a fresh visited set, a fixed depth), so `-j1` and `-jN`
+ * answer alike whichever worker built a summary first. A summary is built
+ * with its own step budget (the per-node budget of the scanned files); the
+ * file that consults a module is charged that module's steps once. */
+#include "model.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "parse.h"
+#include "rule.h"
+#include "util.h"
+
+#define MAX_TSCONFIG_UP 16     /* folders climbed to find a tsconfig.json */
+#define MAX_EXTENDS 4          /* tsconfig `extends` followed this far */
+#define MAX_ALIAS_HOPS 16      /* export aliases followed per lookup */
+#define MAX_JOIN_VISITS 64     /* symbols joined per answer */
+#define SUMMARY_BUDGET_PER_NODE 400u
+#define SUMMARY_BUDGET_FLOOR 1000000u
+#define MAX_MODULE_SIZE (1u << 20) /* a module larger than this is not summarised */
+
+/* ---- paths ----------------------------------------------------------------------- */
+
+/* Lexically normalised: "./" and "x/.." dropped, no trailing '/'. A path
+ * that climbs above its start keeps its leading "../". Caller frees. */
+static char *path_normalize(const char *p) {
+  size_t n = strlen(p);
+  char *out = rl_xmalloc(n + 2);
+  size_t o = 0;
+  int abs = p[0] == '/';
+  size_t lead = 0; /* bytes of leading "../" that cannot be dropped */
+  if (abs) out[o++] = '/', lead = 1;
+  const char *s = p;
+  while (*s) {
+    while (*s == '/') s++;
+    if (!*s) break;
+    const char *e = strchr(s, '/');
+    size_t k = e ? (size_t)(e - s) : strlen(s);
+    if (k == 1 && s[0] == '.') {
+      /* nothing */
+    } else if (k == 2 && s[0] == '.' && s[1] == '.' && o > lead) {
+      while (o > lead && out[o - 1] != '/') o--;
+      if (o > lead) o--; /* the '/' before the dropped component */
+      if (o < lead) o = lead;
+    } else {
+      if (o > 0 && out[o - 1] != '/') out[o++] = '/';
+      memcpy(out + o, s, k);
+      o += k;
+      if (k == 2 && s[0] == '.' && s[1] == '.') lead = o;
+    }
+    s += k;
+  }
+  if (o == 0) out[o++] = '.';
+  out[o] = '\0';
+  return out;
+}
+
+/* The folder of path ("." for a bare name). Caller frees. */
+static char *path_dir(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return rl_xstrdup(".");
+  if (slash == path) return rl_xstrdup("/");
+  return rl_xstrndup(path, (size_t)(slash - path));
+}
+
+static char *path_join(const char *dir, const char *rest, size_t n) {
+  rl_buf b = {0};
+  if (strcmp(dir, ".") != 0 || n == 0) {
+    rl_buf_puts(&b, dir);
+    rl_buf_putc(&b, '/');
+  }
+  rl_buf_put(&b, rest, n);
+  char *j = path_normalize(b.ptr ? b.ptr : ".");
+  rl_buf_free(&b);
+  return j;
+}
+
+static int is_regular(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* ---- a string map (open addressing), values owned by the caller ---------------- */
+
+typedef struct smap {
+  char **keys;
+  void **vals;
+  size_t cap, n;
+} smap;
+
+static size_t smap_slot(const smap *m, const char *k) {
+  size_t i = (size_t)rl_hash64(k, strlen(k), 7) & (m->cap - 1);
+  while (m->keys[i] && strcmp(m->keys[i], k)) i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+static void **smap_get(const smap *m, const char *k) {
+  if (!m->cap) return NULL;
+  size_t i = smap_slot(m, k);
+  return m->keys[i] ? &m->vals[i] : NULL;
+}
+
+static void smap_put(smap *m, const char *k, void *v) {
+  if (2 * (m->n + 1) > m->cap) {
+    smap old = *m;
+    m->cap = old.cap ? old.cap * 2 : 64;
+    m->keys = rl_xcalloc(m->cap, sizeof *m->keys);
+    m->vals = rl_xcalloc(m->cap, sizeof *m->vals);
+    m->n = 0;
+    for (size_t i = 0; i < old.cap; i++)
+      if (old.keys[i]) {
+        size_t j = smap_slot(m, old.keys[i]);
+        m->keys[j] = old.keys[i];
+        m->vals[j] = old.vals[i];
+        m->n++;
+      }
+    free(old.keys);
+    free(old.vals);
+  }
+  size_t i = smap_slot(m, k);
+  if (!m->keys[i]) {
+    m->keys[i] = rl_xstrdup(k);
+    m->n++;
+  }
+  m->vals[i] = v;
+}
+
+static void smap_free(smap *m, void (*free_val)(void *)) {
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->keys[i]) {
+      free(m->keys[i]);
+      if (free_val) free_val(m->vals[i]);
+    }
+  free(m->keys);
+  free(m->vals);
+  memset(m, 0, sizeof *m);
+}
+
+/* ---- tsconfig.json / jsconfig.json (JSONC) ------------------------------------------ */
+
+typedef struct ts_path {
+  char *pattern;  /* "@/<star>" as written */
+  char **targets; /* "./src/<star>", relative to base */
+  size_t ntargets;
+} ts_path;
+
+typedef struct tsconf {
+  char *base;     /* baseUrl made absolute-ish (joined to the file's dir), or NULL */
+  char *dir;      /* the folder of the file that set paths (their anchor without baseUrl) */
+  ts_path *paths;
+  size_t npaths;
+  int has_paths;
+} tsconf;
+
+static void tsconf_free(void *v) {
+  tsconf *c = v;
+  if (!c) return;
+  for (size_t i = 0; i < c->npaths; i++) {
+    free(c->paths[i].pattern);
+    for (size_t k = 0; k < c->paths[i].ntargets; k++) free(c->paths[i].targets[k]);
+    free(c->paths[i].targets);
+  }
+  free(c->paths);
+  free(c->base);
+  free(c->dir);
+  free(c);
+}
+
+/* The few members of a tsconfig the model needs, read from JSONC (comments,
+ * trailing commas): compilerOptions.baseUrl, compilerOptions.paths and
+ * extends. Kept behind this one function so that the reader can change. */
+typedef struct tsraw {
+  char *base_url;
+  char *extends;
+  ts_path *paths;
+  size_t npaths;
+  int has_paths;
+} tsraw;
+
+static void tsraw_free(tsraw *r) {
+  free(r->base_url);
+  free(r->extends);
+  for (size_t i = 0; i < r->npaths; i++) {
+    free(r->paths[i].pattern);
+    for (size_t k = 0; k < r->paths[i].ntargets; k++) free(r->paths[i].targets[k]);
+    free(r->paths[i].targets);
+  }
+  free(r->paths);
+  memset(r, 0, sizeof *r);
+}
+
+static size_t jsonc_skip(const char *s, size_t n, size_t i) {
+  for (;;) {
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+    if (i + 1 < n && s[i] == '/' && s[i + 1] == '/') {
+      while (i < n && s[i] != '\n') i++;
+    } else if (i + 1 < n && s[i] == '/' && s[i + 1] == '*') {
+      i += 2;
+      while (i + 1 < n && !(s[i] == '*' && s[i + 1] == '/')) i++;
+      i = i + 2 <= n ? i + 2 : n;
+    } else {
+      return i;
+    }
+  }
+}
+
+/* A JSON string at s[i] == '"': its unescaped value (simple escapes only;
+ * \u is kept as written). Returns the index past it, 0 on error. */
+static size_t jsonc_string(const char *s, size_t n, size_t i, char **out) {
+  rl_buf b = {0};
+  for (i++; i < n && s[i] != '"'; i++) {
+    if (s[i] == '\\' && i + 1 < n) i++;
+    rl_buf_putc(&b, s[i]);
+  }
+  if (i >= n) {
+    rl_buf_free(&b);
+    return 0;
+  }
+  *out = b.ptr ? rl_buf_detach(&b) : rl_xstrdup("");
+  return i + 1;
+}
+
+static int tsconfig_parse(const char *s, size_t n, tsraw *out) {
+  enum { DEPTH = 32 };
+  char kind[DEPTH];
+  char *key[DEPTH];
+  int depth = 0, ok = 0;
+  memset(out, 0, sizeof *out);
+  memset(key, 0, sizeof key);
+  size_t i = jsonc_skip(s, n, 0);
+  char *pending = NULL; /* the key just read, for the value that follows */
+  while (i < n) {
+    char c = s[i];
+    if (c == '{' || c == '[') {
+      if (depth == DEPTH) goto done;
+      kind[depth] = c;
+      key[depth] = pending;
+      pending = NULL;
+      depth++;
+      /* compilerOptions.paths.<pattern>: [ ... ] starts an entry */
+      if (c == '[' && depth == 4 && key[1] && !strcmp(key[1], "compilerOptions") && key[2] &&
+          !strcmp(key[2], "paths") && key[3]) {
+        out->paths = rl_xreallocarray(out->paths, out->npaths + 1, sizeof *out->paths);
+        out->paths[out->npaths++] = (ts_path){rl_xstrdup(key[3]), NULL, 0};
+      }
+      if (c == '{' && depth == 3 && key[1] && !strcmp(key[1], "compilerOptions") && key[2] &&
+          !strcmp(key[2], "paths"))
+        out->has_paths = 1;
+      i++;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0 || kind[depth - 1] != (c == '}' ? '{' : '[')) goto done;
+      depth--;
+      free(key[depth]);
+      key[depth] = NULL;
+      i++;
+      if (depth == 0) {
+        ok = 1;
+        goto done;
+      }
+    } else if (c == '"') {
+      char *str = NULL;
+      size_t e = jsonc_string(s, n, i, &str);
+      if (!e) goto done;
+      size_t after = jsonc_skip(s, n, e);
+      if (depth > 0 && kind[depth - 1] == '{' && !pending && after < n && s[after] == ':') {
+        pending = str;
+        i = jsonc_skip(s, n, after + 1);
+        continue;
+      }
+      /* a value */
+      if (depth == 1 && pending && !strcmp(pending, "extends") && !out->extends) out->extends = rl_xstrdup(str);
+      if (depth == 2 && pending && key[1] && !strcmp(key[1], "compilerOptions") && !strcmp(pending, "baseUrl")) {
+        free(out->base_url);
+        out->base_url = rl_xstrdup(str);
+      }
+      if (depth == 2 && kind[1] == '[' && key[1] && !strcmp(key[1], "extends") && !out->extends)
+        out->extends = rl_xstrdup(str); /* extends: [a, b]: the first */
+      if (depth == 4 && kind[3] == '[' && out->npaths && key[2] && !strcmp(key[2], "paths")) {
+        ts_path *tp = &out->paths[out->npaths - 1];
+        tp->targets = rl_xreallocarray(tp->targets, tp->ntargets + 1, sizeof *tp->targets);
+        tp->targets[tp->ntargets++] = rl_xstrdup(str);
+      }
+      free(str);
+      free(pending);
+      pending = NULL;
+      i = after;
+    } else if (c == ',' || c == ':') {
+      free(pending);
+      pending = NULL;
+      i++;
+    } else if ((c >= '0' && c <= '9') || c == '-' || c == 't' || c == 'f' || c == 'n') {
+      while (i < n && !strchr(",}] \t\r\n/", s[i])) i++;
+      free(pending);
+      pending = NULL;
+    } else {
+      goto done;
+    }
+    i = jsonc_skip(s, n, i);
+  }
+done:
+  free(pending);
+  for (int k = 0; k < depth; k++) free(key[k]);
+  if (!ok) tsraw_free(out);
+  return ok ? 0 : -1;
+}
+
+/* ---- the project ---------------------------------------------------------------- */
+
+typedef struct mod_entry {
+  char *path;
+  int state; /* 0: not built, 1: being built, 2: built */
+  rl_localmod *lm;
+  const char *why; /* static: why lm is NULL */
+  unsigned long long steps;
+  rl_arena *arena; /* lm lives here */
+  /* a file judged whole (Next.js middleware, NestJS bootstrap): kept parsed */
+  int kept;          /* 0: not yet, 1: parsed, -1: unusable */
+  char *bytes;
+  rl_arena *tarena;
+  rl_source src;
+  rl_tree *tree;
+  rl_jsfile *jf;
+  pthread_mutex_t jmu;
+  int nest_guard; /* -1: not asked */
+} mod_entry;
+
+struct rl_project {
+  pthread_mutex_t mu;
+  pthread_cond_t built;
+  rl_project_options o;
+  char **roots; /* real paths */
+  size_t nroots;
+  smap mods;      /* path -> mod_entry */
+  smap confs;     /* dir -> tsconf (NULL: none found), borrowed from owned */
+  tsconf **owned;
+  size_t nowned;
+  smap resolved;  /* "dir\0spec" joined by '\n' -> path string (NULL: unresolved) */
+  size_t files_read;
+  rl_parser **parsers; /* free parsers */
+  size_t nparsers;
+};
+
+static void mod_free(void *v) {
+  mod_entry *e = v;
+  if (!e) return;
+  free(e->path);
+  rl_arena_free(e->arena);
+  if (e->kept == 1) {
+    rl_tree_free(e->tree);
+    rl_arena_free(e->tarena);
+    free(e->bytes);
+  }
+  pthread_mutex_destroy(&e->jmu);
+  free(e);
+}
+
+rl_project *rl_project_new(const rl_project_options *o) {
+  rl_project *p = rl_xcalloc(1, sizeof *p);
+  p->o = *o;
+  if (!p->o.max_file_size) p->o.max_file_size = 5u * 1024 * 1024;
+  pthread_mutex_init(&p->mu, NULL);
+  pthread_cond_init(&p->built, NULL);
+  return p;
+}
+
+void rl_project_free(rl_project *p) {
+  if (!p) return;
+  smap_free(&p->mods, mod_free);
+  smap_free(&p->confs, NULL);
+  for (size_t i = 0; i < p->nowned; i++) tsconf_free(p->owned[i]);
+  free(p->owned);
+  smap_free(&p->resolved, free);
+  for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
+  free(p->roots);
+  for (size_t i = 0; i < p->nparsers; i++) rl_parser_free(p->parsers[i]);
+  free(p->parsers);
+  pthread_cond_destroy(&p->built);
+  pthread_mutex_destroy(&p->mu);
+  free(p);
+}
+
+void rl_project_set_roots(rl_project *p, const char *const *paths, size_t n) {
+  for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
+  free(p->roots);
+  p->roots = NULL;
+  p->nroots = 0;
+  for (size_t i = 0; i < n || (n == 0 && i == 0); i++) {
+    const char *path = n ? paths[i] : ".";
+    char *real = realpath(path, NULL);
+    if (!real) continue;
+    if (!is_dir(real)) { /* a file named: its folder is the root */
+      char *d = path_dir(real);
+      free(real);
+      real = d;
+    }
+    p->roots = rl_xreallocarray(p->roots, p->nroots + 1, sizeof *p->roots);
+    p->roots[p->nroots++] = real;
+  }
+}
+
+size_t rl_project_files_read(rl_project *p) {
+  pthread_mutex_lock(&p->mu);
+  size_t n = p->files_read;
+  pthread_mutex_unlock(&p->mu);
+  return n;
+}
+
+/* ---- tsconfig lookup (under p->mu) --------------------------------------------- */
+
+static tsconf *tsconf_load(const char *file) {
+  tsconf *c = NULL;
+  char *cur = rl_xstrdup(file);
+  for (int hop = 0; hop < MAX_EXTENDS && cur; hop++) {
+    char *bytes = NULL;
+    size_t len = 0;
+    tsraw raw;
+    if (rl_file_read(cur, 1u << 20, &bytes, &len) != RL_SKIP_NONE) break;
+    int rc = tsconfig_parse(bytes, len, &raw);
+    free(bytes);
+    if (rc < 0) break;
+    char *dir = path_dir(cur);
+    if (!c) c = rl_xcalloc(1, sizeof *c);
+    /* the nearest file's settings win; an extended file fills what is unset */
+    if (!c->base && raw.base_url) c->base = path_join(dir, raw.base_url, strlen(raw.base_url));
+    if (!c->has_paths && raw.has_paths) {
+      c->has_paths = 1;
+      c->paths = raw.paths;
+      c->npaths = raw.npaths;
+      raw.paths = NULL;
+      raw.npaths = 0;
+      c->dir = rl_xstrdup(dir);
+    }
+    char *next = NULL;
+    /* only a relative file: a package's tsconfig (@tsconfig/node18) sets no paths of ours */
+    if (raw.extends && raw.extends[0] == '.') {
+      next = path_join(dir, raw.extends, strlen(raw.extends));
+      if (!is_regular(next)) {
+        rl_buf b = {0};
+        rl_buf_printf(&b, "%s.json", next);
+        free(next);
+        next = is_regular(b.ptr) ? rl_buf_detach(&b) : NULL;
+        rl_buf_free(&b);
+      }
+    }
+    free(dir);
+    tsraw_free(&raw);
+    free(cur);
+    cur = next;
+  }
+  free(cur);
+  if (c && !c->dir && c->base) c->dir = rl_xstrdup(c->base);
+  return c;
+}
+
+/* The tsconfig.json (or jsconfig.json) nearest above dir, or NULL. Stops at
+ * a folder holding .git. Every folder on the way is cached with the answer
+ * (borrowed from p->owned). */
+static tsconf *tsconf_for(rl_project *p, const char *dir) {
+  char *cur = rl_xstrdup(dir);
+  char **chain = NULL;
+  size_t nchain = 0;
+  tsconf *found = NULL;
+  for (int up = 0; up < MAX_TSCONFIG_UP; up++) {
+    void **hit = smap_get(&p->confs, cur);
+    if (hit) {
+      found = *hit;
+      break;
+    }
+    chain = rl_xreallocarray(chain, nchain + 1, sizeof *chain);
+    chain[nchain++] = rl_xstrdup(cur);
+    char *ts = path_join(cur, "tsconfig.json", 13), *js = path_join(cur, "jsconfig.json", 13);
+    const char *file = is_regular(ts) ? ts : is_regular(js) ? js : NULL;
+    if (file) {
+      found = tsconf_load(file);
+      if (found) {
+        p->owned = rl_xreallocarray(p->owned, p->nowned + 1, sizeof *p->owned);
+        p->owned[p->nowned++] = found;
+      }
+    }
+    free(ts);
+    free(js);
+    if (file) break;
+    char *git = path_join(cur, ".git", 4);
+    int top = access(git, F_OK) == 0;
+    free(git);
+    size_t n = strlen(cur);
+    if (top || !strcmp(cur, "/") || !strcmp(cur, ".") || (n >= 2 && !strcmp(cur + n - 2, ".."))) break;
+    char *up_dir = path_dir(cur);
+    free(cur);
+    cur = up_dir;
+  }
+  free(cur);
+  for (size_t i = 0; i < nchain; i++) {
+    smap_put(&p->confs, chain[i], found);
+    free(chain[i]);
+  }
+  free(chain);
+  return found;
+}
+
+/* ---- resolution ------------------------------------------------------------------ */
+
+static const char *const exts[] = {".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", NULL};
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && !memcmp(s + a - b, suffix, b);
+}
+
+/* The file base names: base itself, base + each extension, a '.js'
+ * specifier's '.ts' twin, base/index + each extension. Caller frees. */
+static char *probe(const char *base) {
+  rl_buf b = {0};
+  char *hit = NULL;
+  rl_lang lang = rl_lang_for_path(base);
+  if ((lang == RL_LANG_JS || lang == RL_LANG_TS || lang == RL_LANG_TSX) && is_regular(base)) return rl_xstrdup(base);
+  for (size_t i = 0; exts[i] && !hit; i++) {
+    b.len = 0;
+    rl_buf_printf(&b, "%s%s", base, exts[i]);
+    if (is_regular(b.ptr)) hit = rl_xstrdup(b.ptr);
+  }
+  /* TypeScript projects import './x.js' meaning './x.ts' */
+  static const char *const twins[][3] = {{".js", ".ts", ".tsx"}, {".jsx", ".tsx", NULL}, {".mjs", ".mts", NULL},
+                                         {".cjs", ".cts", NULL}};
+  for (size_t i = 0; i < RL_ARRAY_LEN(twins) && !hit; i++) {
+    if (!ends_with(base, twins[i][0])) continue;
+    size_t stem = strlen(base) - strlen(twins[i][0]);
+    for (size_t k = 1; k < 3 && twins[i][k] && !hit; k++) {
+      b.len = 0;
+      rl_buf_printf(&b, "%.*s%s", (int)stem, base, twins[i][k]);
+      if (is_regular(b.ptr)) hit = rl_xstrdup(b.ptr);
+    }
+  }
+  if (!hit && is_dir(base))
+    for (size_t i = 0; exts[i] && !hit; i++) {
+      b.len = 0;
+      rl_buf_printf(&b, "%s/index%s", base, exts[i]);
+      if (is_regular(b.ptr)) hit = rl_xstrdup(b.ptr);
+    }
+  rl_buf_free(&b);
+  return hit;
+}
+
+static char *resolve_uncached(rl_project *p, const char *dir, const char *spec) {
+  if (spec[0] == '.' && (spec[1] == '/' || spec[1] == '\0' || (spec[1] == '.' && (spec[2] == '/' || spec[2] == '\0')))) {
+    char *base = path_join(dir, spec, strlen(spec));
+    char *hit = probe(base);
+    free(base);
+    return hit;
+  }
+  if (spec[0] == '/' || !spec[0] || strchr(spec, ':')) return NULL; /* absolute, node:fs, npm:x */
+  tsconf *c = tsconf_for(p, dir);
+  if (!c) return NULL;
+  /* paths: the longest matching prefix before '*' wins, as TypeScript does */
+  const ts_path *best = NULL;
+  size_t best_len = 0;
+  const char *star_text = NULL;
+  size_t star_len = 0;
+  for (size_t i = 0; i < c->npaths; i++) {
+    const char *pat = c->paths[i].pattern;
+    const char *star = strchr(pat, '*');
+    if (!star) {
+      if (!strcmp(pat, spec) && strlen(pat) + 1 > best_len) {
+        best = &c->paths[i];
+        best_len = strlen(pat) + 1;
+        star_text = "";
+        star_len = 0;
+      }
+      continue;
+    }
+    size_t pre = (size_t)(star - pat), post = strlen(star + 1), sl = strlen(spec);
+    if (sl >= pre + post && !strncmp(spec, pat, pre) && !strcmp(spec + sl - post, star + 1) && pre >= best_len) {
+      best = &c->paths[i];
+      best_len = pre;
+      star_text = spec + pre;
+      star_len = sl - pre - post;
+    }
+  }
+  const char *anchor = c->base ? c->base : c->dir;
+  if (best && anchor) {
+    for (size_t k = 0; k < best->ntargets; k++) {
+      const char *t = best->targets[k];
+      rl_buf b = {0};
+      const char *star = strchr(t, '*');
+      if (star) {
+        rl_buf_put(&b, t, (size_t)(star - t));
+        rl_buf_put(&b, star_text, star_len);
+        rl_buf_puts(&b, star + 1);
+      } else {
+        rl_buf_puts(&b, t);
+      }
+      char *base = path_join(anchor, b.ptr ? b.ptr : "", b.len);
+      rl_buf_free(&b);
+      char *hit = probe(base);
+      free(base);
+      if (hit) return hit;
+    }
+    return NULL;
+  }
+  if (c->base) { /* baseUrl alone: 'lib/auth' is <baseUrl>/lib/auth, when that exists */
+    char *base = path_join(c->base, spec, strlen(spec));
+    char *hit = probe(base);
+    free(base);
+    return hit;
+  }
+  return NULL;
+}
+
+const char *rl_project_resolve(rl_project *p, const char *from, const char *spec, size_t n) {
+  if (!p || p->o.disabled || !from || !n || memchr(spec, '\0', n)) return NULL;
+  char *dir = path_dir(from);
+  rl_buf key = {0};
+  rl_buf_printf(&key, "%s\n%.*s", dir, (int)n, spec);
+  pthread_mutex_lock(&p->mu);
+  void **hit = smap_get(&p->resolved, key.ptr);
+  const char *out;
+  if (hit) {
+    out = *hit;
+  } else {
+    char *s = rl_xstrndup(spec, n);
+    char *r = resolve_uncached(p, dir, s);
+    free(s);
+    smap_put(&p->resolved, key.ptr, r);
+    out = r;
+  }
+  pthread_mutex_unlock(&p->mu);
+  rl_buf_free(&key);
+  free(dir);
+  return out;
+}
+
+/* ---- reading under the walk's policy ---------------------------------------------- */
+
+/* NULL if the policy lets path be read, else why not (static). */
+static const char *policy_refuses(rl_project *p, const char *path) {
+  char *real = realpath(path, NULL);
+  if (!real) return "cannot be resolved";
+  const char *root = NULL;
+  for (size_t i = 0; i < p->nroots && !root; i++) {
+    size_t k = strlen(p->roots[i]);
+    if (!strcmp(p->roots[i], "/") || (!strncmp(real, p->roots[i], k) && (real[k] == '/' || real[k] == '\0')))
+      root = p->roots[i];
+  }
+  free(real);
+  if (!root) return "outside the scanned root (a link, or a path that leaves it)";
+  rl_walk_options wo;
+  memset(&wo, 0, sizeof wo);
+  wo.no_ignore = p->o.no_ignore;
+  wo.extra_ignores = p->o.extra_ignores;
+  wo.extra_base = p->o.extra_base;
+  char *why = NULL;
+  int ig = rl_walk_path_ignored(path, root, &wo, &why);
+  free(why);
+  if (ig != 0) return "left out by an ignore rule";
+  return NULL;
+}
+
+static rl_parser *parser_take(rl_project *p) {
+  rl_parser *ps = NULL;
+  pthread_mutex_lock(&p->mu);
+  if (p->nparsers) ps = p->parsers[--p->nparsers];
+  pthread_mutex_unlock(&p->mu);
+  return ps ? ps : rl_parser_new();
+}
+
+static void parser_give(rl_project *p, rl_parser *ps) {
+  if (!ps) return;
+  pthread_mutex_lock(&p->mu);
+  p->parsers = rl_xreallocarray(p->parsers, p->nparsers + 1, sizeof *p->parsers);
+  p->parsers[p->nparsers++] = ps;
+  pthread_mutex_unlock(&p->mu);
+}
+
+/* Reads path under the policy: bytes (caller frees) or NULL with *why. */
+static char *read_module(rl_project *p, const char *path, size_t *len, const char **why) {
+  rl_lang lang = rl_lang_for_path(path);
+  if (lang != RL_LANG_JS && lang != RL_LANG_TS && lang != RL_LANG_TSX) {
+    *why = "not JavaScript or TypeScript";
+    return NULL;
+  }
+  *why = policy_refuses(p, path);
+  if (*why) return NULL;
+  char *bytes = NULL;
+  size_t max = p->o.max_file_size < MAX_MODULE_SIZE ? p->o.max_file_size : MAX_MODULE_SIZE;
+  rl_skip s = rl_file_read(path, max, &bytes, len);
+  pthread_mutex_lock(&p->mu);
+  p->files_read++;
+  pthread_mutex_unlock(&p->mu);
+  if (s != RL_SKIP_NONE) {
+    *why = s == RL_SKIP_TOO_LARGE ? "larger than the size limit" : s == RL_SKIP_BINARY ? "binary" : "unreadable";
+    free(bytes);
+    return NULL;
+  }
+  if (rl_source_looks_minified(path, bytes, *len)) {
+    *why = "minified";
+    free(bytes);
+    return NULL;
+  }
+  return bytes;
+}
+
+/* The entry of path, created if new (under p->mu). */
+static mod_entry *entry_of(rl_project *p, const char *path) {
+  void **hit = smap_get(&p->mods, path);
+  if (hit) return *hit;
+  mod_entry *e = rl_xcalloc(1, sizeof *e);
+  e->path = rl_xstrdup(path);
+  e->nest_guard = -1;
+  pthread_mutex_init(&e->jmu, NULL);
+  smap_put(&p->mods, path, e);
+  return e;
+}
+
+static void build_summary(rl_project *p, mod_entry *e) {
+  size_t len = 0;
+  const char *why = NULL;
+  char *bytes = read_module(p, e->path, &len, &why);
+  if (!bytes) {
+    e->why = why;
+    return;
+  }
+  rl_arena *ta = rl_arena_new();
+  rl_source src;
+  rl_source_init(&src, e->path, bytes, len, rl_lang_for_path(e->path), ta);
+  rl_parser *ps = parser_take(p);
+  rl_tree *tree = ps ? rl_parse(ps, &src) : NULL;
+  parser_give(p, ps);
+  if (!tree) {
+    e->why = "could not be parsed";
+  } else {
+    rl_jsfile *jf = rl_jsfile_new(&src, rl_tree_root(tree), ta);
+    rl_jsfile_begin(jf);
+    size_t nodes = rl_jsfile_node_count(jf);
+    rl_jsfile_set_budget(jf, (uint64_t)nodes * SUMMARY_BUDGET_PER_NODE + SUMMARY_BUDGET_FLOOR);
+    rl_jsfile_step(jf, nodes);
+    e->arena = rl_arena_new();
+    e->lm = rl_summary_build(jf, rl_tree_root(tree), e->path, e->arena);
+    e->steps = rl_jsfile_steps(jf);
+    if (rl_jsfile_exhausted(jf)) { /* what was cut short is unknown, not absent */
+      e->lm = NULL;
+      e->why = "analysis stopped";
+    }
+    rl_jsfile_end(jf);
+  }
+  rl_tree_free(tree);
+  rl_arena_free(ta);
+  free(bytes);
+}
+
+const rl_localmod *rl_project_local(rl_project *p, const char *path, const char **why, unsigned long long *steps) {
+  if (why) *why = "no project model";
+  if (steps) *steps = 0;
+  if (!p || p->o.disabled || !path) return NULL;
+  pthread_mutex_lock(&p->mu);
+  mod_entry *e = entry_of(p, path);
+  while (e->state == 1) pthread_cond_wait(&p->built, &p->mu);
+  if (e->state == 0) {
+    e->state = 1;
+    pthread_mutex_unlock(&p->mu);
+    build_summary(p, e);
+    pthread_mutex_lock(&p->mu);
+    e->state = 2;
+    pthread_cond_broadcast(&p->built);
+  }
+  pthread_mutex_unlock(&p->mu);
+  if (why) *why = e->why;
+  if (steps) *steps = e->steps;
+  return e->lm;
+}
+
+/* ---- joining summaries across files ----------------------------------------------- */
+
+typedef struct join {
+  rl_project *p;
+  rl_arena *arena;
+  rl_jsfile *asking;
+  const char *visited[MAX_JOIN_VISITS]; /* "path\nname" */
+  size_t nvisited;
+} join;
+
+static int join_seen(join *j, const char *path, const char *name) {
+  const char *k = rl_arena_printf(j->arena, "%s\n%s", path, name);
+  for (size_t i = 0; i < j->nvisited; i++)
+    if (!strcmp(j->visited[i], k)) return 1;
+  if (j->nvisited == MAX_JOIN_VISITS) return 1; /* too many: the rest unknown */
+  j->visited[j->nvisited++] = k;
+  return 0;
+}
+
+/* The local symbol for (path, name), aliases and stars followed; *at_path
+ * is the file it is in. */
+static const rl_localsym *find_sym(join *j, const char *path, const char *name, const char **at_path, int depth) {
+  for (int hop = 0; hop < MAX_ALIAS_HOPS && path && depth <= RL_PROJECT_MAX_DEPTH; hop++) {
+    unsigned long long steps = 0;
+    const rl_localmod *m = rl_project_local(j->p, path, NULL, &steps);
+    if (j->asking) rl_jsfile_step(j->asking, 1 + steps / 64);
+    if (!m) return NULL;
+    const rl_localsym *s = rl_localmod_find(m, name);
+    if (!s) {
+      /* "X.m" where X is an instance (default = new S()): S's method */
+      const char *dot = strrchr(name, '.');
+      if (dot) {
+        char *head = rl_arena_strndup(j->arena, name, (size_t)(dot - name));
+        const rl_localsym *h = rl_localmod_find(m, head);
+        if (h && h->alias.name) {
+          /* an alias of the object: follow it with the member */
+          const char *nm = rl_arena_printf(j->arena, "%s%s%s", h->alias.name, h->alias.name[0] ? "" : "default", dot);
+          if (h->alias.spec) {
+            path = rl_project_resolve(j->p, path, h->alias.spec, strlen(h->alias.spec));
+            depth++;
+          }
+          name = nm;
+          continue;
+        }
+        if (h && h->s.kind == RL_SYM_INSTANCE && h->s.class_name) {
+          name = rl_arena_printf(j->arena, "%s%s", h->s.class_name, dot);
+          if (h->deps && h->ndeps && h->deps[0].spec) { /* an imported class */
+            path = rl_project_resolve(j->p, path, h->deps[0].spec, strlen(h->deps[0].spec));
+            name = rl_arena_printf(j->arena, "%s%s", h->deps[0].name, dot);
+            depth++;
+          }
+          continue;
+        }
+      }
+      /* "" = the module object: its default export */
+      if (!name[0]) {
+        name = "default";
+        continue;
+      }
+      /* a named import of a CommonJS instance: `module.exports = new S()` */
+      if (strcmp(name, "default") && strncmp(name, "default.", 8) && name[0] != '#') {
+        const rl_localsym *d = rl_localmod_find(m, "default");
+        if (d && (d->s.kind == RL_SYM_INSTANCE || d->alias.name)) {
+          name = rl_arena_printf(j->arena, "default.%s", name);
+          continue;
+        }
+      }
+      for (size_t i = 0; i < m->nstars; i++) {
+        const char *sp = rl_project_resolve(j->p, path, m->stars[i], strlen(m->stars[i]));
+        if (!sp || join_seen(j, sp, name)) continue;
+        const rl_localsym *hit = find_sym(j, sp, name, at_path, depth + 1);
+        if (hit) return hit;
+      }
+      return NULL;
+    }
+    if (s->alias.name) {
+      if (s->alias.spec) {
+        path = rl_project_resolve(j->p, path, s->alias.spec, strlen(s->alias.spec));
+        depth++;
+      }
+      name = s->alias.name;
+      continue;
+    }
+    *at_path = path;
+    return s;
+  }
+  return NULL;
+}
+
+#define RL_EFF_RETURNS (RL_EFF_RETURNS_SECRET | RL_EFF_RETURNS_TOKEN)
+
+static void join_into(join *j, rl_symbol *out, const char *path, const char *name, int depth);
+
+/* What a symbol returns flows in only from the calls whose value it
+ * returns (facts/returns.c), not from every call it makes. */
+static void apply_returns(rl_symbol *out, const rl_symbol *sub) {
+  unsigned fresh = sub->effects & RL_EFF_RETURNS & ~out->effects;
+  if (!fresh) return;
+  out->effects |= fresh;
+  if ((fresh & RL_EFF_RETURNS_SECRET) && !out->secret_name) out->secret_name = sub->secret_name;
+  if (fresh & RL_EFF_RETURNS_TOKEN) {
+    out->returns_management = sub->returns_management;
+    out->returns_what = sub->returns_what;
+  }
+  if (!out->returns_at.path) out->returns_at = sub->returns_at;
+}
+
+static int same_ref(const rl_symref *a, const rl_symref *b) {
+  return !strcmp(a->name, b->name) && (a->spec == b->spec || (a->spec && b->spec && !strcmp(a->spec, b->spec)));
+}
+
+static int is_ret_dep(const rl_localsym *s, const rl_symref *d) {
+  for (size_t i = 0; i < s->nret_deps; i++)
+    if (same_ref(&s->ret_deps[i], d)) return 1;
+  return 0;
+}
+
+/* Returned calls that are not among the calls joined already (this.#m()). */
+static void join_returns(join *j, rl_symbol *out, const rl_localsym *s, const char *at, int depth) {
+  for (size_t i = 0; i < s->nret_deps; i++) {
+    const rl_symref *d = &s->ret_deps[i];
+    int joined = 0;
+    for (size_t k = 0; k < s->ndeps && !joined; k++) joined = same_ref(&s->deps[k], d);
+    if (joined) continue;
+    const char *dp = d->spec ? rl_project_resolve(j->p, at, d->spec, strlen(d->spec)) : at;
+    if (!dp) continue;
+    rl_symbol sub;
+    memset(&sub, 0, sizeof sub);
+    join_into(j, &sub, dp, d->name, depth + (d->spec ? 1 : 0));
+    if (sub.name) apply_returns(out, &sub);
+  }
+}
+
+static void join_into(join *j, rl_symbol *out, const char *path, const char *name, int depth) {
+  if (depth > RL_PROJECT_MAX_DEPTH || !path || join_seen(j, path, name)) return;
+  const char *at = NULL;
+  const rl_localsym *s = find_sym(j, path, name, &at, depth);
+  if (!s) return;
+  if (!out->name) { /* the first: its own facts */
+    *out = s->s;
+  } else {
+    unsigned fresh = s->s.effects & ~out->effects;
+    if (!out->what && s->s.what) {
+      out->what = s->s.what;
+      out->at = s->s.at;
+    }
+    if ((fresh & RL_EFF_MINT) && !(out->effects & RL_EFF_MINT)) out->mint = s->s.mint;
+    out->effects |= s->s.effects;
+  }
+  for (size_t i = 0; i < s->ndeps; i++) {
+    const rl_symref *d = &s->deps[i];
+    const char *dp = d->spec ? rl_project_resolve(j->p, at, d->spec, strlen(d->spec)) : at;
+    if (!dp) continue;
+    rl_symbol sub;
+    memset(&sub, 0, sizeof sub);
+    join_into(j, &sub, dp, d->name, depth + (d->spec ? 1 : 0));
+    if (!sub.name) continue;
+    /* what a callee does flows in; a callee that authenticates makes the
+     * caller authenticate too (it throws or answers for it) */
+    if (!out->what && sub.what) {
+      out->what = sub.what;
+      out->at = sub.at;
+    }
+    if ((sub.effects & RL_EFF_MINT) && !(out->effects & RL_EFF_MINT)) out->mint = sub.mint;
+    out->effects |= sub.effects & ~RL_EFF_AUTH_MW & ~RL_EFF_RETURNS;
+    if (is_ret_dep(s, d)) apply_returns(out, &sub);
+  }
+  join_returns(j, out, s, at, depth);
+}
+
+const rl_symbol *rl_project_symbol(rl_project *p, const char *path, const char *name, rl_arena *arena,
+                                    rl_jsfile *jf) {
+  if (!p || p->o.disabled || !path || !name) return NULL;
+  join j;
+  memset(&j, 0, sizeof j);
+  j.p = p;
+  j.arena = arena;
+  j.asking = jf;
+  rl_symbol *out = rl_arena_calloc(arena, 1, sizeof *out);
+  join_into(&j, out, path, name, 0);
+  return out->name ? out : NULL;
+}
+
+/* ---- files judged whole ------------------------------------------------------------ */
+
+/* The parsed file at path, kept for the run (under e->jmu for use). */
+static mod_entry *kept_file(rl_project *p, const char *path) {
+  pthread_mutex_lock(&p->mu);
+  mod_entry *e = entry_of(p, path);
+  pthread_mutex_unlock(&p->mu);
+  pthread_mutex_lock(&e->jmu);
+  if (e->kept == 0) {
+    e->kept = -1;
+    size_t len = 0;
+    const char *why = NULL;
+    char *bytes = read_module(p, path, &len, &why);
+    if (bytes) {
+      e->tarena = rl_arena_new();
+      rl_source_init(&e->src, e->path, bytes, len, rl_lang_for_path(path), e->tarena);
+      rl_parser *ps = parser_take(p);
+      e->tree = ps ? rl_parse(ps, &e->src) : NULL;
+      parser_give(p, ps);
+      if (e->tree) {
+        e->bytes = bytes;
+        e->jf = rl_jsfile_new(&e->src, rl_tree_root(e->tree), e->tarena);
+        e->kept = 1;
+      } else {
+        rl_arena_free(e->tarena);
+        e->tarena = NULL;
+        free(bytes);
+      }
+    }
+  }
+  if (e->kept != 1) {
+    pthread_mutex_unlock(&e->jmu);
+    return NULL;
+  }
+  return e; /* locked */
+}
+
+/* The folder holding the pages/ or app/ folder of a Next.js route file:
+ * "" for "pages/api/x.ts", "web/src/" for "web/src/app/api/t/route.ts".
+ * Caller frees. */
+static char *next_root(const char *path, const char *framework) {
+  const char *comp = !strcmp(framework, "next-pages") ? "pages/api/" : "app/";
+  size_t k = strlen(comp);
+  for (const char *s = path; *s; s++)
+    if ((s == path || s[-1] == '/') && !strncmp(s, comp, k)) return rl_xstrndup(path, (size_t)(s - path));
+  return NULL;
+}
+
+typedef struct kept_ask {
+  rl_project *p;
+  mod_entry *e;
+  rl_arena *arena;
+} kept_ask;
+
+/* What a call in a kept file does, through its own imports. */
+static int kept_callee_auth(void *data, TSNode call) {
+  kept_ask *k = data;
+  rl_symref r;
+  if (!rl_summary_ref(k->e->jf, call, 0, &r) || !r.spec) return 0;
+  const char *path = rl_project_resolve(k->p, k->e->path, r.spec, strlen(r.spec));
+  const rl_symbol *s = path ? rl_project_symbol(k->p, path, r.name, k->arena, k->e->jf) : NULL;
+  return s && (s->effects & RL_EFF_AUTH);
+}
+
+int rl_project_next_middleware_covers(rl_project *p, const char *from, const char *route, const char *framework,
+                                      rl_jsfile *asking) {
+  if (!p || p->o.disabled || !from || !route) return 0;
+  if (strcmp(framework, "next-pages") && strcmp(framework, "next-app")) return 0;
+  char *dir = next_root(from, framework);
+  if (!dir) return 0;
+  /* Next.js takes the first of these it finds; so does this. */
+  static const char *const names[] = {"middleware.ts", "middleware.js", "middleware.mjs", "proxy.ts", "proxy.js",
+                                      "proxy.mjs", NULL};
+  int covered = 0;
+  for (size_t i = 0; names[i]; i++) {
+    rl_buf b = {0};
+    rl_buf_printf(&b, "%s%s", dir, names[i]);
+    int exists = is_regular(b.ptr);
+    mod_entry *e = exists ? kept_file(p, b.ptr) : NULL;
+    rl_buf_free(&b);
+    if (!exists) continue;
+    if (e) {
+      rl_jsfile_begin(e->jf);
+      kept_ask k = {p, e, rl_arena_new()};
+      covered = rl_auth_next_middleware(e->jf, rl_tree_root(e->tree), route, kept_callee_auth, &k);
+      rl_arena_free(k.arena);
+      if (asking) rl_jsfile_begin(asking);
+      else rl_jsfile_end(e->jf);
+      pthread_mutex_unlock(&e->jmu);
+    }
+    break;
+  }
+  free(dir);
+  return covered;
+}
+
+static int judge_guard(rl_project *p, const char *path, rl_jsfile *asking) {
+  mod_entry *e = kept_file(p, path);
+  if (!e) return 0;
+  if (e->nest_guard < 0) {
+    rl_jsfile_begin(e->jf);
+    e->nest_guard = rl_auth_nest_global_guard(e->jf, rl_tree_root(e->tree));
+    if (asking) rl_jsfile_begin(asking);
+    else rl_jsfile_end(e->jf);
+  }
+  int g = e->nest_guard;
+  pthread_mutex_unlock(&e->jmu);
+  return g;
+}
+
+/* NestJS registers app-wide guards in main.ts (useGlobalGuards) or in the
+ * root module (an APP_GUARD provider in app.module.ts). Both live in the
+ * nearest folder above the controller that has either file; the search
+ * stops at the folder holding package.json. */
+int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *asking) {
+  if (!p || p->o.disabled || !from) return 0;
+  char *dir = path_dir(from);
+  int verdict = 0;
+  for (int up = 0; up < 8; up++) {
+    char *main_ts = path_join(dir, "main.ts", 7), *mod = path_join(dir, "app.module.ts", 13);
+    char *pkg = path_join(dir, "package.json", 12);
+    int has_main = is_regular(main_ts), has_mod = is_regular(mod), has_pkg = is_regular(pkg);
+    if (has_main || has_mod) verdict = (has_main && judge_guard(p, main_ts, asking)) || (has_mod && judge_guard(p, mod, asking));
+    free(main_ts);
+    free(mod);
+    free(pkg);
+    if (has_main || has_mod || has_pkg) break;
+    size_t n = strlen(dir);
+    if (!strcmp(dir, ".") || !strcmp(dir, "/") || (n >= 2 && !strcmp(dir + n - 2, ".."))) break;
+    char *up_dir = path_dir(dir);
+    free(dir);
+    dir = up_dir;
+  }
+  free(dir);
+  return verdict;
+}
+
+/* ---- what rules ask (facts/project.h) ------------------------------------------------ */
+
+int rl_ctx_project_enabled(rl_ctx *ctx) {
+  rl_project *p = rl_ctx__project(ctx);
+  return p && !p->o.disabled;
+}
+
+const rl_symbol *rl_module_symbol(const rl_module *m, const char *name) {
+  size_t lo = 0, hi = m ? m->nsyms : 0;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(m->syms[mid].name, name);
+    if (c == 0) return &m->syms[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return NULL;
+}
+
+static const rl_symbol *ask_ref(rl_ctx *ctx, const rl_symref *r) {
+  rl_project *p = rl_ctx__project(ctx);
+  const char *path = rl_project_resolve(p, rl_ctx__fs_path(ctx), r->spec, strlen(r->spec));
+  if (!path) return NULL;
+  return rl_project_symbol(p, path, r->name, rl_ctx_arena(ctx), rl_ctx_js(ctx));
+}
+
+const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call) {
+  if (!rl_ctx_project_enabled(ctx) || !rl_ctx_js(ctx)) return NULL;
+  TSNode c = rl_js_unwrap(call);
+  if (strcmp(ts_node_type(c), "call_expression") && strcmp(ts_node_type(c), "new_expression")) return NULL;
+  rl_symref r;
+  if (!rl_summary_ref(rl_ctx_js(ctx), c, 0, &r) || !r.spec) return NULL;
+  return ask_ref(ctx, &r);
+}
+
+const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr) {
+  if (!rl_ctx_project_enabled(ctx) || !rl_ctx_js(ctx)) return NULL;
+  TSNode e = rl_js_unwrap(expr);
+  if (ts_node_is_null(e)) return NULL;
+  const char *t = ts_node_type(e);
+  rl_symref r;
+  if (!strcmp(t, "call_expression")) {
+    /* require('./m') names the module; any other call is its result */
+    TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(e, "function", 8));
+    if (strcmp(ts_node_type(fn), "identifier") || !rl_js_text_is(rl_ctx_js(ctx), fn, "require")) return NULL;
+    const char *mod;
+    size_t ml;
+    if (!rl_js_string_value(rl_ctx_js(ctx), rl_js_call_arg(e, 0), &mod, &ml)) return NULL;
+    r.spec = rl_arena_strndup(rl_ctx_arena(ctx), mod, ml);
+    r.name = "";
+    return ask_ref(ctx, &r);
+  }
+  if (strcmp(t, "identifier") && strcmp(t, "member_expression")) return NULL;
+  const char *canon = rl_js_resolve(rl_ctx_js(ctx), e);
+  const char *colon = canon ? strchr(canon, ':') : NULL;
+  if (!colon || colon == canon) return NULL;
+  r.spec = rl_arena_strndup(rl_ctx_arena(ctx), canon, (size_t)(colon - canon));
+  r.name = colon + 1;
+  return ask_ref(ctx, &r);
+}
+
+const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *member) {
+  if (!rl_ctx_project_enabled(ctx) || !rl_ctx_js(ctx)) return NULL;
+  TSNode e = rl_js_unwrap(expr);
+  if (ts_node_is_null(e) || (strcmp(ts_node_type(e), "identifier") && strcmp(ts_node_type(e), "member_expression")))
+    return NULL;
+  const char *canon = rl_js_resolve(rl_ctx_js(ctx), e);
+  const char *colon = canon ? strchr(canon, ':') : NULL;
+  if (!colon || colon == canon) return NULL;
+  rl_symref r;
+  r.spec = rl_arena_strndup(rl_ctx_arena(ctx), canon, (size_t)(colon - canon));
+  r.name = rl_arena_printf(rl_ctx_arena(ctx), "%s%s.%s", colon[1] ? colon + 1 : "default", "", member);
+  return ask_ref(ctx, &r);
+}
+
+const rl_module *rl_ctx_module(rl_ctx *ctx, const char *spec, size_t len) {
+  if (!rl_ctx_project_enabled(ctx)) return NULL;
+  rl_project *p = rl_ctx__project(ctx);
+  const char *path = rl_project_resolve(p, rl_ctx__fs_path(ctx), spec, len);
+  if (!path) return NULL;
+  const rl_localmod *lm = rl_project_local(p, path, NULL, NULL);
+  if (!lm) return NULL;
+  rl_arena *a = rl_ctx_arena(ctx);
+  rl_module *m = rl_arena_calloc(a, 1, sizeof *m);
+  rl_symbol *syms = rl_arena_calloc(a, lm->nsyms ? lm->nsyms : 1, sizeof *syms);
+  for (size_t i = 0; i < lm->nsyms; i++) {
+    if (lm->syms[i].s.name[0] == '#') continue;
+    const rl_symbol *s = rl_project_symbol(p, path, lm->syms[i].s.name, a, rl_ctx_js(ctx));
+    if (!s) continue;
+    syms[m->nsyms] = *s;
+    syms[m->nsyms].name = lm->syms[i].s.name; /* the export's own name */
+    m->nsyms++;
+  }
+  m->syms = syms;
+  m->path = path;
+  m->complete = lm->complete;
+  return m;
+}
+
+int rl_ctx_next_middleware_covers(rl_ctx *ctx, const char *route, const char *framework) {
+  if (!rl_ctx_project_enabled(ctx)) return 0;
+  const char *from = rl_ctx__fs_path(ctx);
+  return rl_project_next_middleware_covers(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, route,
+                                           framework, rl_ctx_js(ctx));
+}
+
+int rl_ctx_nest_global_guard(rl_ctx *ctx) {
+  if (!rl_ctx_project_enabled(ctx)) return 0;
+  const char *from = rl_ctx__fs_path(ctx);
+  return rl_project_nest_global_guard(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, rl_ctx_js(ctx));
+}

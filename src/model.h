@@ -1,0 +1,70 @@
+#ifndef RL_MODEL_H
+#define RL_MODEL_H
+/* The engine's side of the project model (facts/project.h is what rules
+ * see): module resolution, tsconfig/jsconfig paths, and the per-run cache
+ * of files read and summarised. Thread-safe: workers share one rl_project.
+ * Every file it reads passes the walk's policy first (ignore files,
+ * .roomlintignore, config ignore:, default ignored folders, the size limit,
+ * links that leave the scanned roots, binary and minified files). */
+#include <stddef.h>
+
+#include "analysis.h"
+#include "project.h"
+#include "summary.h"
+#include "walk.h"
+
+typedef struct rl_project rl_project;
+
+typedef struct rl_project_options {
+  int disabled;          /* --no-project: nothing is resolved or read */
+  size_t max_file_size;  /* bytes */
+  int no_ignore;
+  const char *const *extra_ignores; /* config ignore:, anchored at extra_base */
+  const char *extra_base;
+} rl_project_options;
+
+/* Caller frees with rl_project_free (NULL: a no-op). */
+rl_project *rl_project_new(const rl_project_options *o);
+void rl_project_free(rl_project *p);
+
+/* The scanned roots of the next run (files or directories, as given): a
+ * module whose real path leaves all of them is not read. None: the
+ * current directory. Call before the workers start. */
+void rl_project_set_roots(rl_project *p, const char *const *paths, size_t n);
+
+/* The file spec names when imported from the file at from (a path as the
+ * walk gives it): relative specifiers with extension and index.* lookup
+ * (.ts .tsx .js .jsx .mjs .cjs; a '.js' specifier naming a '.ts' file),
+ * the nearest tsconfig.json / jsconfig.json's paths and baseUrl (JSONC;
+ * `extends` of a relative file followed). A package, or nothing found:
+ * NULL. Returns a path borrowed from p, valid until rl_project_free. */
+const char *rl_project_resolve(rl_project *p, const char *from, const char *spec, size_t n);
+
+/* The local summary of the file at path (a rl_project_resolve answer),
+ * built on first use; NULL when the policy leaves it out or it cannot be
+ * read or parsed. *why (may be NULL) says why not, borrowed. Borrowed,
+ * valid until rl_project_free. steps: the analysis steps it cost. */
+const rl_localmod *rl_project_local(rl_project *p, const char *path, const char **why, unsigned long long *steps);
+
+/* The joined answer: the symbol `name` of the module at path with the
+ * effects of everything it calls, followed through imports to
+ * RL_PROJECT_MAX_DEPTH hops (cycles stop). Allocated in arena; NULL when
+ * unknown. jf: the file asking, charged the steps (may be NULL). */
+const rl_symbol *rl_project_symbol(rl_project *p, const char *path, const char *name, rl_arena *arena,
+                                    rl_jsfile *jf);
+
+/* Files read so far (a test checks what the policy kept out). */
+size_t rl_project_files_read(rl_project *p);
+
+/* Next.js / NestJS project facts (see facts/project.h): from is the asking
+ * file's path. */
+int rl_project_next_middleware_covers(rl_project *p, const char *from, const char *route, const char *framework,
+                                      rl_jsfile *asking);
+int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *asking);
+
+/* engine.c's side of rl_ctx: the run's project (NULL: none) and the path
+ * the scanned file was read from (NULL: unknown, a buffer). */
+rl_project *rl_ctx__project(rl_ctx *ctx);
+const char *rl_ctx__fs_path(rl_ctx *ctx);
+
+#endif

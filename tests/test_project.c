@@ -1,0 +1,365 @@
+/* The project model (src/model.c, facts/summary.c) over real trees built
+ * under a fresh mkdtemp directory: resolution, the walk's policy for the
+ * files it reads, and the summaries joined across files. */
+#if !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE)
+#define _XOPEN_SOURCE 700 /* nftw */
+#endif
+#include "rltest.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "util.h"
+
+typedef struct tree {
+  char dir[PATH_MAX];
+} tree;
+
+static void tree_new(tree *t) {
+  char tmpl[] = "/tmp/rl-project-XXXXXX";
+  assert_non_null(mkdtemp(tmpl));
+  assert_non_null(realpath(tmpl, t->dir));
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st;
+  (void)ftw;
+  if (flag == FTW_DP || flag == FTW_D) rmdir(path);
+  else unlink(path);
+  return 0;
+}
+
+static void tree_free(tree *t) { nftw(t->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
+
+static const char *at(const tree *t, const char *rel) {
+  static char buf[16][PATH_MAX];
+  static int k;
+  k = (k + 1) % 16;
+  assert_true(strlen(t->dir) + 1 + strlen(rel) < PATH_MAX);
+  snprintf(buf[k], PATH_MAX, "%s/%s", t->dir, rel);
+  return buf[k];
+}
+
+static void put(const tree *t, const char *rel, const char *text) {
+  char p[PATH_MAX];
+  snprintf(p, sizeof p, "%s", at(t, rel));
+  for (char *s = p + strlen(t->dir) + 1; *s; s++) {
+    if (*s != '/') continue;
+    *s = '\0';
+    if (mkdir(p, 0755) != 0) assert_int_equal(errno, EEXIST);
+    *s = '/';
+  }
+  FILE *f = fopen(p, "wb");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static rl_project *project_for(const tree *t, const rl_project_options *o) {
+  rl_project_options d = {0};
+  rl_project *p = rl_project_new(o ? o : &d);
+  const char *root = t->dir;
+  rl_project_set_roots(p, &root, 1);
+  return p;
+}
+
+/* The file spec resolves to from `from`, relative to the tree ("" when
+ * unresolved). */
+static const char *resolve(rl_project *p, const tree *t, const char *from, const char *spec) {
+  const char *r = rl_project_resolve(p, at(t, from), spec, strlen(spec));
+  if (!r) return "";
+  size_t k = strlen(t->dir);
+  assert_true(!strncmp(r, t->dir, k) && r[k] == '/');
+  return r + k + 1;
+}
+
+static void project__relative_extensions_and_index(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, "app.js", "");
+  put(&t, "lib/auth.ts", "");
+  put(&t, "lib/ui.tsx", "");
+  put(&t, "lib/rooms/index.js", "");
+  put(&t, "lib/esm.mjs", "");
+  put(&t, "lib/notes.md", "");
+  put(&t, "src/deep/file.js", "");
+  rl_project *p = project_for(&t, NULL);
+  assert_string_equal(resolve(p, &t, "app.js", "./lib/auth"), "lib/auth.ts");
+  assert_string_equal(resolve(p, &t, "app.js", "./lib/ui"), "lib/ui.tsx");
+  assert_string_equal(resolve(p, &t, "app.js", "./lib/rooms"), "lib/rooms/index.js");
+  assert_string_equal(resolve(p, &t, "app.js", "./lib/esm"), "lib/esm.mjs");
+  /* TypeScript projects write './auth.js' for './auth.ts' */
+  assert_string_equal(resolve(p, &t, "app.js", "./lib/auth.js"), "lib/auth.ts");
+  assert_string_equal(resolve(p, &t, "src/deep/file.js", "../../lib/auth"), "lib/auth.ts");
+  assert_string_equal(resolve(p, &t, "app.js", "./lib/notes.md"), "");
+  assert_string_equal(resolve(p, &t, "app.js", "./lib/missing"), "");
+  assert_string_equal(resolve(p, &t, "app.js", "express"), "");
+  assert_string_equal(resolve(p, &t, "app.js", "node:fs"), "");
+  rl_project_free(p);
+  tree_free(&t);
+}
+
+static void project__tsconfig_paths_baseurl_extends(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, "web/tsconfig.json",
+      "{\n  // Next.js writes comments\n  \"compilerOptions\": {\n    \"strict\": true,\n"
+      "    \"paths\": { \"@/*\": [\"./src/*\"], \"#config\": [\"./config/index.ts\"], }, /* and trailing commas */\n"
+      "  },\n}\n");
+  put(&t, "web/src/lib/controller.ts", "");
+  put(&t, "web/config/index.ts", "");
+  put(&t, "web/src/app/api/stream/route.ts", "");
+  /* baseUrl only, set in an extended file */
+  put(&t, "api/tsconfig.base.json", "{ \"compilerOptions\": { \"baseUrl\": \"./src\" } }");
+  put(&t, "api/tsconfig.json", "{ \"extends\": \"./tsconfig.base\", \"compilerOptions\": { \"outDir\": \"dist\" } }");
+  put(&t, "api/src/services/rooms.ts", "");
+  put(&t, "api/src/main.ts", "");
+  /* a broken tsconfig is no tsconfig */
+  put(&t, "bad/tsconfig.json", "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] ");
+  put(&t, "bad/src/x.ts", "");
+  put(&t, "bad/a.ts", "");
+  rl_project *p = project_for(&t, NULL);
+  assert_string_equal(resolve(p, &t, "web/src/app/api/stream/route.ts", "@/lib/controller"), "web/src/lib/controller.ts");
+  assert_string_equal(resolve(p, &t, "web/src/app/api/stream/route.ts", "#config"), "web/config/index.ts");
+  assert_string_equal(resolve(p, &t, "web/src/app/api/stream/route.ts", "@/lib/none"), "");
+  assert_string_equal(resolve(p, &t, "api/src/main.ts", "services/rooms"), "api/src/services/rooms.ts");
+  assert_string_equal(resolve(p, &t, "api/src/main.ts", "react"), ""); /* a package: no such file */
+  assert_string_equal(resolve(p, &t, "bad/a.ts", "@/x"), "");
+  rl_project_free(p);
+  tree_free(&t);
+}
+
+static void project__policy_decides_what_is_read(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, ".roomlintignore", "generated/\n");
+  put(&t, "app.js", "");
+  put(&t, "generated/client.js", "export const ttl = 60;\n");
+  put(&t, "config-ignored.js", "export const ttl = 60;\n");
+  put(&t, "big.js", "export const ttl = 60; // padding padding padding padding padding padding padding\n");
+  put(&t, "ok.js", "export const TTL = 30 * 24 * 3600;\n");
+  char outside[PATH_MAX + 16];
+  snprintf(outside, sizeof outside, "%s-outside.js", t.dir);
+  FILE *f = fopen(outside, "wb");
+  assert_non_null(f);
+  fputs("export const ttl = 60;\n", f);
+  fclose(f);
+  assert_int_equal(symlink(outside, at(&t, "linked.js")), 0);
+  const char *const ig[] = {"config-ignored.js", NULL};
+  rl_project_options o = {0};
+  o.max_file_size = 64;
+  o.extra_ignores = ig;
+  o.extra_base = t.dir;
+  rl_project *p = project_for(&t, &o);
+  const char *why = NULL;
+  static const char *const refused[] = {"./generated/client", "./config-ignored", "./linked", "./big"};
+  for (size_t i = 0; i < RL_ARRAY_LEN(refused); i++) {
+    const char *path = rl_project_resolve(p, at(&t, "app.js"), refused[i], strlen(refused[i]));
+    assert_non_null(path);
+    assert_null(rl_project_local(p, path, &why, NULL));
+    assert_non_null(why);
+  }
+  /* only the oversize file was opened: ignore rules and links are judged first */
+  assert_int_equal(rl_project_files_read(p), 1);
+  const char *okp = rl_project_resolve(p, at(&t, "app.js"), "./ok", 4);
+  assert_non_null(rl_project_local(p, okp, &why, NULL));
+  /* read once, however often asked */
+  assert_non_null(rl_project_local(p, okp, &why, NULL));
+  assert_int_equal(rl_project_files_read(p), 2);
+  rl_arena *a = rl_arena_new();
+  const rl_symbol *s = rl_project_symbol(p, okp, "TTL", a, NULL);
+  assert_non_null(s);
+  assert_int_equal(s->kind, RL_SYM_CONST);
+  assert_true(s->has_number && s->number == 30 * 24 * 3600);
+  rl_arena_free(a);
+  rl_project_free(p);
+  unlink(outside);
+  tree_free(&t);
+}
+
+static void project__disabled_reads_nothing(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, "app.js", "");
+  put(&t, "lib.js", "export const x = 1;\n");
+  rl_project_options o = {0};
+  o.disabled = 1;
+  rl_project *p = project_for(&t, &o);
+  assert_null(rl_project_resolve(p, at(&t, "app.js"), "./lib", 5));
+  assert_int_equal(rl_project_files_read(p), 0);
+  rl_project_free(p);
+  tree_free(&t);
+}
+
+/* The joined symbol `name` of the module spec names from app.js. */
+static const rl_symbol *ask(rl_project *p, const tree *t, rl_arena *a, const char *spec, const char *name) {
+  const char *path = rl_project_resolve(p, at(t, "app.js"), spec, strlen(spec));
+  assert_non_null(path);
+  return rl_project_symbol(p, path, name, a, NULL);
+}
+
+static void project__summaries(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, "app.js", "");
+  /* the 100ms shape: an axios instance with the API as baseURL, a class method posting through it */
+  put(&t, "services/APIService.js",
+      "const axios = require('axios');\n"
+      "class APIService {\n"
+      "  constructor() {\n"
+      "    this.api = axios.create({ baseURL: 'https://api.100ms.live/v2' });\n"
+      "  }\n"
+      "  async post(path, payload) {\n"
+      "    return this.api.post(path, payload);\n"
+      "  }\n"
+      "  async get(path) {\n"
+      "    return this.api.get(path);\n"
+      "  }\n"
+      "  async createRoom(name) {\n"
+      "    return this.api.post('/rooms', { name });\n"
+      "  }\n"
+      "}\n"
+      "module.exports = new APIService();\n");
+  put(&t, "lib/controller.ts",
+      "import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';\n"
+      "import { TOKEN_TTL } from './constants';\n"
+      "export class Controller {\n"
+      "  private rooms = new RoomServiceClient('wss://x', 'k', 's');\n"
+      "  async createStream(p: { room: string }) {\n"
+      "    await this.rooms.createRoom({ name: p.room });\n"
+      "    return this.token(p.room);\n"
+      "  }\n"
+      "  async listStreams() { return this.rooms.listRooms(); }\n"
+      "  private token(room: string) {\n"
+      "    const at = new AccessToken('k', 's', { identity: 'host', ttl: TOKEN_TTL });\n"
+      "    at.addGrant({ room, roomJoin: true });\n"
+      "    return at.toJwt();\n"
+      "  }\n"
+      "}\n");
+  put(&t, "lib/constants.ts", "export const TOKEN_TTL = 30 * 24 * 3600;\nexport const NAME = 'rooms';\n");
+  put(&t, "lib/index.ts", "export * from './controller';\nexport { TOKEN_TTL as TTL } from './constants';\n");
+  put(&t, "middleware/auth.js",
+      "const jwt = require('jsonwebtoken');\n"
+      "module.exports = function requireAuth(req, res, next) {\n"
+      "  try { req.user = jwt.verify(req.headers.authorization, process.env.SECRET); next(); }\n"
+      "  catch (e) { res.status(401).end(); }\n"
+      "};\n");
+  put(&t, "middleware/log.js",
+      "exports.requireUser = (req, res, next) => { console.log(req.headers.authorization); next(); };\n");
+  put(&t, "cycle/a.js", "const b = require('./b');\nexports.f = () => b.g();\n");
+  put(&t, "cycle/b.js", "const a = require('./a');\nexports.g = () => a.f();\n");
+  rl_project *p = project_for(&t, NULL);
+  rl_arena *a = rl_arena_new();
+
+  const rl_symbol *s = ask(p, &t, a, "./services/APIService", "post");
+  assert_non_null(s);
+  assert_true(s->effects & RL_EFF_PROVIDER_API);
+  assert_string_equal(s->api_provider, "100ms");
+  assert_string_equal(s->api_method, "POST");
+  assert_false(s->url_known); /* the path is the caller's */
+  assert_int_equal(s->kind, RL_SYM_METHOD);
+  assert_string_equal(s->class_name, "APIService");
+  assert_int_equal(s->at.line, 7);
+  s = ask(p, &t, a, "./services/APIService", "createRoom");
+  assert_non_null(s);
+  assert_string_equal(s->what, "creates 100ms rooms");
+  /* a read-only endpoint is no privileged call */
+  s = ask(p, &t, a, "./services/APIService", "get");
+  assert_non_null(s);
+  assert_int_equal(s->effects, 0);
+
+  s = ask(p, &t, a, "./lib/controller", "Controller.createStream");
+  assert_non_null(s);
+  assert_true(s->effects & RL_EFF_MINT);
+  assert_true(s->effects & RL_EFF_PROVIDER_API);
+  assert_string_equal(s->mint.provider, "livekit");
+  assert_string_equal(s->what, "creates LiveKit rooms");
+  assert_int_equal(s->mint.where.line, 11);
+  /* the TTL is imported from another file: folded in that one */
+  s = ask(p, &t, a, "./lib/controller", "Controller.listStreams");
+  assert_non_null(s);
+  assert_int_equal(s->effects, 0);
+  /* re-exports: export * and export { x as y } from */
+  s = ask(p, &t, a, "./lib", "Controller.createStream");
+  assert_non_null(s);
+  assert_true(s->effects & RL_EFF_MINT);
+  s = ask(p, &t, a, "./lib", "TTL");
+  assert_non_null(s);
+  assert_true(s->has_number && s->number == 2592000);
+  s = ask(p, &t, a, "./lib/constants", "NAME");
+  assert_non_null(s);
+  assert_string_equal(s->string, "rooms");
+
+  s = ask(p, &t, a, "./middleware/auth", "default");
+  assert_non_null(s);
+  assert_true(s->effects & RL_EFF_AUTH);
+  assert_true(s->effects & RL_EFF_AUTH_MW);
+  /* named like auth, only logs */
+  s = ask(p, &t, a, "./middleware/log", "requireUser");
+  assert_non_null(s);
+  assert_int_equal(s->kind, RL_SYM_FUNCTION);
+  assert_false(s->effects & RL_EFF_AUTH);
+
+  /* a cycle ends; what is not there is unknown */
+  s = ask(p, &t, a, "./cycle/a", "f");
+  assert_non_null(s);
+  assert_int_equal(s->effects, 0);
+  assert_null(ask(p, &t, a, "./cycle/a", "nothing"));
+  rl_arena_free(a);
+  rl_project_free(p);
+  tree_free(&t);
+}
+
+/* A chain of re-exports longer than RL_PROJECT_MAX_DEPTH is not followed
+ * to its end: the answer is unknown, not a guess. */
+static void project__depth_is_bounded(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, "app.js", "");
+  char name[64], text[128];
+  int n = RL_PROJECT_MAX_DEPTH + 4;
+  for (int i = 0; i < n; i++) {
+    snprintf(name, sizeof name, "m%d.js", i);
+    snprintf(text, sizeof text, "export { mint } from './m%d';\n", i + 1);
+    put(&t, name, text);
+  }
+  snprintf(name, sizeof name, "m%d.js", n);
+  put(&t, name,
+      "import jwt from 'jsonwebtoken';\nexport function mint(room) { return jwt.sign({ room }, 's'); }\n");
+  rl_project *p = project_for(&t, NULL);
+  rl_arena *a = rl_arena_new();
+  assert_null(ask(p, &t, a, "./m0", "mint"));
+  snprintf(name, sizeof name, "./m%d", n - 2);
+  const rl_symbol *s = ask(p, &t, a, name, "mint");
+  assert_non_null(s);
+  assert_true(s->effects & RL_EFF_MINT);
+  assert_true(s->mint.room_claims);
+  rl_arena_free(a);
+  rl_project_free(p);
+  tree_free(&t);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(project__relative_extensions_and_index),
+      cmocka_unit_test(project__tsconfig_paths_baseurl_extends),
+      cmocka_unit_test(project__policy_decides_what_is_read),
+      cmocka_unit_test(project__disabled_reads_nothing),
+      cmocka_unit_test(project__summaries),
+      cmocka_unit_test(project__depth_is_bounded),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
