@@ -10,6 +10,13 @@
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
 
+static TSNode null_node_of(TSNode n) {
+  (void)n;
+  TSNode z;
+  memset(&z, 0, sizeof z);
+  return z;
+}
+
 static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
 
 static int is_function(TSNode n) {
@@ -67,7 +74,115 @@ static void add_dep(scan *sc, const rl_symref *r) {
   sc->ndeps++;
 }
 
-static void returned(scan *sc, TSNode e) {
+/* An environment variable a value reads by a name that is a secret:
+ * process.env.X_SECRET (directly or through a const), config.get('X_SECRET')
+ * / getOrThrow (config services), or env('X_SECRET') where env is a
+ * function of this file that reads process.env[name] / Deno.env.get(name)
+ * with its parameter. Returns the variable's name. */
+static int reads_env_by_param(rl_jsfile *jf, TSNode fn);
+
+static const char *secret_env(scan *sc, TSNode v, size_t *len) {
+  rl_jsfile *jf = sc->jf;
+  const char *name;
+  v = rl_js_unwrap(v);
+  if (type_is(v, "identifier") && !rl_js_env_read(jf, v, &name, len)) {
+    TSNode init = rl_js_const_init(jf, v);
+    if (!ts_node_is_null(init)) v = rl_js_unwrap(init);
+  }
+  if (rl_js_env_read(jf, v, &name, len)) return rl_name_is_secret(name, *len) ? name : NULL;
+  if (!type_is(v, "call_expression")) return NULL;
+  const char *arg;
+  if (!rl_js_string_value(jf, rl_js_call_arg(v, 0), &arg, len) || !rl_name_is_secret(arg, *len)) return NULL;
+  TSNode fn = rl_js_unwrap(field(v, "function"));
+  if (type_is(fn, "member_expression")) {
+    TSNode prop = field(fn, "property");
+    if (!rl_js_text_is(jf, prop, "get") && !rl_js_text_is(jf, prop, "getOrThrow")) return NULL;
+    for (size_t i = 0; i < *len; i++)
+      if ((arg[i] >= 'a' && arg[i] <= 'z') || arg[i] == '.' || arg[i] == '/') return NULL; /* a config path, not a variable */
+    return arg;
+  }
+  if (!type_is(fn, "identifier")) return NULL;
+  TSNode init = rl_js_unwrap(rl_js_const_init(jf, fn));
+  return is_function(init) && reads_env_by_param(jf, init) ? arg : NULL;
+}
+
+typedef struct env_param {
+  rl_jsfile *jf;
+  const char *param;
+  size_t plen;
+  int hit;
+} env_param;
+
+static int env_param_visit(void *data, TSNode n) {
+  env_param *ep = data;
+  TSNode idx = null_node_of(n);
+  if (type_is(n, "subscript_expression")) {
+    TSNode obj = rl_js_unwrap(field(n, "object"));
+    size_t ol;
+    const char *ot = rl_js_text(ep->jf, obj, &ol);
+    if ((ol == 11 && !memcmp(ot, "process.env", 11)) || (ol == 15 && !memcmp(ot, "import.meta.env", 15)))
+      idx = rl_js_unwrap(field(n, "index"));
+  } else if (type_is(n, "call_expression")) {
+    size_t fl;
+    const char *ft = rl_js_text(ep->jf, field(n, "function"), &fl);
+    if (fl == 12 && !memcmp(ft, "Deno.env.get", 12)) idx = rl_js_unwrap(rl_js_call_arg(n, 0));
+  }
+  if (type_is(idx, "identifier")) {
+    size_t l;
+    const char *t = rl_js_text(ep->jf, idx, &l);
+    if (l == ep->plen && !memcmp(t, ep->param, l)) {
+      ep->hit = 1;
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int reads_env_by_param(rl_jsfile *jf, TSNode fn) {
+  TSNode params = field(fn, "parameters");
+  TSNode p = ts_node_is_null(params) ? field(fn, "parameter") : ts_node_named_child(params, 0);
+  if (type_is(p, "required_parameter") || type_is(p, "optional_parameter")) p = field(p, "pattern");
+  if (!type_is(p, "identifier")) return 0;
+  env_param ep = {jf, NULL, 0, 0};
+  ep.param = rl_js_text(jf, p, &ep.plen);
+  rl_js_walk(fn, env_param_visit, &ep);
+  return ep.hit;
+}
+
+static void secret_hit(scan *sc, TSNode at, const char *name, size_t len) {
+  rl_symbol *s = &sc->s->s;
+  if (s->effects & RL_EFF_RETURNS_SECRET) return;
+  s->effects |= RL_EFF_RETURNS_SECRET;
+  s->secret_name = rl_arena_strndup(sc->out, name, len);
+  s->returns_at = site_at(sc, at);
+}
+
+/* The values `this.f = v` assigns anywhere in the class of the function:
+ * what `return this.f` returns. */
+typedef struct field_scan {
+  scan *sc;
+  TSNode member; /* the returned this.f */
+  TSNode found[4];
+  size_t n;
+} field_scan;
+
+static int field_visit(void *data, TSNode n) {
+  field_scan *fs = data;
+  if (!type_is(n, "assignment_expression")) return 0;
+  TSNode left = rl_js_unwrap(field(n, "left"));
+  if (!type_is(left, "member_expression") || !type_is(rl_js_unwrap(field(left, "object")), "this")) return 0;
+  size_t a, b;
+  const char *ta = rl_js_text(fs->sc->jf, field(left, "property"), &a);
+  const char *tb = rl_js_text(fs->sc->jf, field(fs->member, "property"), &b);
+  if (a == b && !memcmp(ta, tb, a) && fs->n < 4) fs->found[fs->n++] = field(n, "right");
+  return 0;
+}
+
+static void returned_at(scan *sc, TSNode e, int depth);
+
+static void returned(scan *sc, TSNode e) { returned_at(sc, e, 0); }
+
+static void returned_at(scan *sc, TSNode e, int depth) {
   rl_jsfile *jf = sc->jf;
   rl_symbol *s = &sc->s->s;
   e = rl_js_unwrap(e);
@@ -85,11 +200,43 @@ static void returned(scan *sc, TSNode e) {
     TSNode init = rl_js_const_init(jf, v);
     if (!ts_node_is_null(init)) v = rl_js_unwrap(init);
   }
-  if (rl_js_env_read(jf, v, &name, &len) && rl_name_is_secret(name, len)) {
-    if (!(s->effects & RL_EFF_RETURNS_SECRET)) {
-      s->effects |= RL_EFF_RETURNS_SECRET;
-      s->secret_name = rl_arena_strndup(sc->out, name, len);
-      s->returns_at = site_at(sc, e);
+  if ((name = secret_env(sc, v, &len))) {
+    secret_hit(sc, e, name, len);
+    return;
+  }
+  if (type_is(v, "object")) { /* return { appId, appCertificate }: one level */
+    uint32_t n = ts_node_named_child_count(v);
+    for (uint32_t i = 0; i < n; i++) {
+      TSNode c = ts_node_named_child(v, i);
+      TSNode val = type_is(c, "pair") ? field(c, "value") : type_is(c, "shorthand_property_identifier") ? c : null_node_of(c);
+      if (ts_node_is_null(val)) continue;
+      if (type_is(val, "shorthand_property_identifier")) {
+        TSNode init = rl_js_const_init(jf, val);
+        const char *nm;
+        if (!ts_node_is_null(init) && (nm = secret_env(sc, init, &len))) {
+          secret_hit(sc, c, nm, len);
+          return;
+        }
+        continue;
+      }
+      if ((name = secret_env(sc, val, &len))) {
+        secret_hit(sc, c, name, len);
+        return;
+      }
+    }
+    return;
+  }
+  if (depth == 0 && type_is(v, "member_expression") && type_is(rl_js_unwrap(field(v, "object")), "this")) {
+    /* return this.#token: what the class assigns to it */
+    TSNode cls = sc->fn;
+    for (int i = 0; i < 64 && !ts_node_is_null(cls) && !is_class(cls); i++) cls = rl_js_parent(cls);
+    if (is_class(cls)) {
+      field_scan fs;
+      memset(&fs, 0, sizeof fs);
+      fs.sc = sc;
+      fs.member = v;
+      rl_js_walk(field(cls, "body"), field_visit, &fs);
+      for (size_t i = 0; i < fs.n; i++) returned_at(sc, fs.found[i], depth + 1);
     }
     return;
   }
@@ -113,7 +260,16 @@ static void returned(scan *sc, TSNode e) {
   if (type_is(e, "await_expression")) e = rl_js_unwrap(ts_node_named_child(e, 0));
   if (!type_is(e, "call_expression")) return;
   rl_symref r;
-  if (private_call(sc, e, &r) || rl_summary_ref(jf, e, 1, &r)) add_dep(sc, &r);
+  if (!private_call(sc, e, &r) && !rl_summary_ref(jf, e, 1, &r)) return;
+  add_dep(sc, &r);
+  /* this.#sign({ type: 'management', ... }): the token it returns is a
+   * management token whatever the helper's own claims say */
+  TSNode claims = rl_js_object_of(jf, rl_js_call_arg(e, 0));
+  TSNode type = ts_node_is_null(claims) ? claims : rl_js_object_get(jf, claims, "type");
+  const char *tv;
+  size_t tl;
+  if (!ts_node_is_null(type) && rl_js_eval_string(jf, type, &tv, &tl) && tl == 10 && !memcmp(tv, "management", 10))
+    s->returns_management = 1;
 }
 
 static int visit(void *data, TSNode n) {

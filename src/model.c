@@ -815,11 +815,20 @@ static const rl_localsym *find_sym(join *j, const char *path, const char *name, 
     if (!m) return NULL;
     const rl_localsym *s = rl_localmod_find(m, name);
     if (!s) {
-      /* "X.m" where X is an instance (default = new S()): S's method */
+      /* "X.m" where X is an instance (default = new S()): S's method; the
+       * longest head that is a symbol ("default.jwt.ttl": "default") */
       const char *dot = strrchr(name, '.');
+      const rl_localsym *h = NULL;
+      while (dot) {
+        h = rl_localmod_find(m, rl_arena_strndup(j->arena, name, (size_t)(dot - name)));
+        if (h && (h->alias.name || h->s.kind == RL_SYM_INSTANCE)) break;
+        h = NULL;
+        const char *prev = dot;
+        dot = NULL;
+        for (const char *q = name; q < prev; q++)
+          if (*q == '.') dot = q;
+      }
       if (dot) {
-        char *head = rl_arena_strndup(j->arena, name, (size_t)(dot - name));
-        const rl_localsym *h = rl_localmod_find(m, head);
         if (h && h->alias.name) {
           /* an alias of the object: follow it with the member */
           const char *nm = rl_arena_printf(j->arena, "%s%s%s", h->alias.name, h->alias.name[0] ? "" : "default", dot);
@@ -887,7 +896,7 @@ static void apply_returns(rl_symbol *out, const rl_symbol *sub) {
   out->effects |= fresh;
   if ((fresh & RL_EFF_RETURNS_SECRET) && !out->secret_name) out->secret_name = sub->secret_name;
   if (fresh & RL_EFF_RETURNS_TOKEN) {
-    out->returns_management = sub->returns_management;
+    out->returns_management |= sub->returns_management; /* or the caller's claims say so */
     out->returns_what = sub->returns_what;
   }
   if (!out->returns_at.path) out->returns_at = sub->returns_at;
