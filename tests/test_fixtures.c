@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "engine.h"
@@ -382,24 +381,22 @@ static int file_marks(const char *fs_path, marks *m, uint32_t *broken) {
   return 1;
 }
 
-/* Scans the current directory as `roomlint .` would there (its
- * .roomlint.yml, the walk, the project model), so that the paths in
- * messages are the ones a user of the app sees. Returns the number of
- * failures; prints each with shown/ in front of the path. Never asserts:
- * the caller must get back to the source root first. */
-static int scan_project(const char *shown, tally *t, size_t *files) {
+static void test_project(void **state) {
+  const char *name = ((folder_state *)*state)->id;
+  char root[512 + 256];
+  snprintf(root, sizeof root, "%s/%s", PROJECT_ROOT, name);
+
+  /* The project's .roomlint.yml, as the CLI would read it from the root. */
+  char conf_path[sizeof root + 32];
+  snprintf(conf_path, sizeof conf_path, "%s/.roomlint.yml", root);
   rl_engine_config cfg = {0};
   cfg.fail_on = RL_SEV_WARNING;
   rl_config *conf = NULL;
   char *conf_dir = NULL;
   struct stat st;
-  int failures = 0;
-  if (stat(".roomlint.yml", &st) == 0) {
-    if (rl_config_load(&conf, ".roomlint.yml") < 0) {
-      print_error("%s/.roomlint.yml: %s\n", shown, rl_error_last());
-      return 1;
-    }
-    conf_dir = realpath(".", NULL);
+  if (stat(conf_path, &st) == 0) {
+    if (rl_config_load(&conf, conf_path) < 0) fail_msg("%s: %s", conf_path, rl_error_last());
+    conf_dir = realpath(root, NULL);
     cfg.enable = conf->enable.v;
     cfg.disable = conf->disable.v;
     if (conf->has_max_token_ttl) cfg.max_token_ttl = conf->max_token_ttl;
@@ -411,52 +408,49 @@ static int scan_project(const char *shown, tally *t, size_t *files) {
     cfg.noverrides = conf->noverrides;
     rl_config_install(conf);
   }
-  collect_sink c = {{collect_begin, collect_file, collect_end, collect_free}, NULL, 0};
-  const char *paths[] = {"."};
   rl_engine *e = NULL;
-  if (rl_engine_new(&e, &cfg) < 0) {
-    print_error("%s: %s\n", shown, rl_error_last());
+  if (rl_engine_new(&e, &cfg) < 0) fail_msg("%s: %s", name, rl_error_last());
+
+  collect_sink c = {{collect_begin, collect_file, collect_end, collect_free}, NULL, 0};
+  const char *paths[] = {root};
+  rl_run_info run = {0};
+  rl_summary sum = {0};
+  int failures = 0;
+  if (rl_engine_scan(e, paths, 1, &c.base, &run, &sum) < 0) {
+    print_error("%s: scan failed: %s\n", root, rl_error_last());
     failures++;
-  } else {
-    rl_run_info run = {0};
-    rl_summary sum = {0};
-    if (rl_engine_scan(e, paths, 1, &c.base, &run, &sum) < 0) {
-      print_error("%s: scan failed: %s\n", shown, rl_error_last());
-      failures++;
-    }
   }
   rl_engine_free(e);
   rl_config_install(NULL);
   rl_config_free(conf);
   free(conf_dir);
 
-  rl_buf where = {0};
+  tally t = {0};
+  size_t files = 0;
   for (size_t i = 0; i < c.n; i++) {
     const proj_file *f = &c.v[i];
-    where.len = 0;
-    rl_buf_printf(&where, "%s/%s", shown, f->path);
     marks m = {0};
     uint32_t broken = 0;
     if (!file_marks(f->path, &m, &broken)) {
-      print_error("%s: unreadable fixture\n", where.ptr);
+      print_error("%s: unreadable fixture\n", f->path);
       failures++;
       continue;
     }
     if (broken) {
-      print_error("%s:%u: broken annotation (a fragment needs a rule before it and a closing quote)\n", where.ptr,
+      print_error("%s:%u: broken annotation (a fragment needs a rule before it and a closing quote)\n", f->path,
                   broken);
       failures++;
     }
     if (f->skipped) {
       for (size_t k = 0; k < m.n; k++)
         if (!m.v[k].ok) {
-          print_error("%s:%u: expected %s, but the scan skipped the file (%s)\n", where.ptr, m.v[k].line, m.v[k].id,
+          print_error("%s:%u: expected %s, but the scan skipped the file (%s)\n", f->path, m.v[k].line, m.v[k].id,
                       f->skip_detail);
-          t->missing++;
+          t.missing++;
         }
     } else {
-      (*files)++;
-      compare(where.ptr, &m, f->g, f->ng, NULL, t);
+      files++;
+      compare(f->path, &m, f->g, f->ng, NULL, &t);
     }
     free(m.v);
   }
@@ -466,44 +460,22 @@ static int scan_project(const char *shown, tally *t, size_t *files) {
   rl_walk *w = NULL;
   rl_walk_options wo = {0};
   wo.no_ignore = 1;
-  if (rl_walk_new(&w, paths, 1, &wo) == 0) {
-    rl_walk_entry we;
-    while (rl_walk_next(w, &we) > 0) {
-      if (we.skip != RL_SKIP_NONE || collected(&c, we.display)) continue;
-      marks m = {0};
-      uint32_t broken = 0;
-      if (file_marks(we.fs_path, &m, &broken))
-        for (size_t k = 0; k < m.n; k++)
-          if (!m.v[k].ok) {
-            print_error("%s/%s:%u: expected %s in a file the scan leaves out\n", shown, we.display, m.v[k].line,
-                        m.v[k].id);
-            failures++;
-          }
-      free(m.v);
-    }
+  assert_int_equal(rl_walk_new(&w, paths, 1, &wo), 0);
+  rl_walk_entry we;
+  while (rl_walk_next(w, &we) > 0) {
+    if (we.skip != RL_SKIP_NONE || collected(&c, we.display)) continue;
+    marks m = {0};
+    uint32_t broken = 0;
+    if (file_marks(we.fs_path, &m, &broken))
+      for (size_t k = 0; k < m.n; k++)
+        if (!m.v[k].ok) {
+          print_error("%s:%u: expected %s in a file the scan leaves out\n", we.display, m.v[k].line, m.v[k].id);
+          failures++;
+        }
+    free(m.v);
   }
   rl_walk_free(w);
-  rl_buf_free(&where);
   collect_free(&c.base);
-  return failures;
-}
-
-static void test_project(void **state) {
-  const char *name = ((folder_state *)*state)->id;
-  char root[512 + 256];
-  snprintf(root, sizeof root, "%s/%s", PROJECT_ROOT, name);
-  char *home = getcwd(NULL, 0);
-  assert_non_null(home);
-  if (chdir(root) != 0) {
-    free(home);
-    fail_msg("cannot enter %s", root);
-  }
-  tally t = {0};
-  size_t files = 0;
-  int failures = scan_project(root, &t, &files);
-  int back = chdir(home);
-  free(home);
-  assert_int_equal(back, 0);
 
   print_message("%s: %zu files, %zu expected findings, %zu near misses, %zu missing, %zu unexpected\n", name, files,
                 t.positives, t.negatives, t.missing, t.unexpected);
