@@ -7,49 +7,13 @@
 
 #include "util.h"
 
-size_t rl_report__utf8_step(const char *p, size_t n, int *valid) {
-  const unsigned char *s = (const unsigned char *)p;
-  unsigned char c = s[0];
-  size_t len;
-  uint32_t cp, min;
-  *valid = 1;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2, cp = c & 0x1Fu, min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3, cp = c & 0x0Fu, min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4, cp = c & 0x07u, min = 0x10000;
-  } else {
-    *valid = 0;
-    return 1;
-  }
-  if (len > n) {
-    *valid = 0;
-    return 1;
-  }
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) {
-      *valid = 0;
-      return 1;
-    }
-    cp = (cp << 6) | (s[i] & 0x3Fu);
-  }
-  /* Overlong forms, UTF-16 surrogates and values past U+10FFFF are invalid. */
-  if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-    *valid = 0;
-    return 1;
-  }
-  return len;
-}
-
 json_t *rl_report__jstrn(const char *s, size_t n) {
   rl_buf b = {0};
   size_t i = 0;
   int clean = 1;
   while (i < n) {
     int valid;
-    size_t step = rl_report__utf8_step(s + i, n - i, &valid);
+    size_t step = rl_utf8_step(s + i, n - i, &valid);
     if (!valid || s[i] == '\0') {
       clean = 0;
       break;
@@ -64,7 +28,7 @@ json_t *rl_report__jstrn(const char *s, size_t n) {
   rl_buf_put(&b, s, 0);
   for (i = 0; i < n;) {
     int valid;
-    size_t step = rl_report__utf8_step(s + i, n - i, &valid);
+    size_t step = rl_utf8_step(s + i, n - i, &valid);
     if (!valid || s[i] == '\0')
       rl_buf_puts(&b, "\xEF\xBF\xBD");
     else
@@ -102,7 +66,7 @@ size_t rl_report__mask_at(const char *p, size_t n, uint32_t *chars) {
     size_t i = 0;
     for (int k = 0; k < keep && i < n; k++) {
       int valid;
-      i += rl_report__utf8_step(p + i, n - i, &valid);
+      i += rl_utf8_step(p + i, n - i, &valid);
     }
     if (n - i < elen || memcmp(p + i, ellipsis, elen) != 0) continue;
     i += elen;

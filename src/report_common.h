@@ -9,11 +9,6 @@
 
 #include "finding.h"
 
-/* Length in bytes of the code point at p[0..n) (n > 0): a well-formed UTF-8
- * sequence, or 1 for an invalid byte, which then counts as one column (the
- * same rule rl_source_position uses). *valid says which it was. */
-size_t rl_report__utf8_step(const char *p, size_t n, int *valid);
-
 /* A JSON string of s[0..n); invalid UTF-8 bytes become U+FFFD (jansson
  * refuses invalid UTF-8, and snippets are arbitrary file bytes). */
 json_t *rl_report__jstrn(const char *s, size_t n);
