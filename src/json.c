@@ -10,7 +10,7 @@ typedef struct member {
   const char *key; /* NULL: dropped (a repeated key whose last value won) */
   size_t klen;
   uint32_t kstart;
-  rl_json *v;
+  const rl_json *v;
 } member;
 
 struct rl_json {
@@ -27,7 +27,7 @@ struct rl_json {
       size_t n;
     } str;
     struct {
-      rl_json **items;
+      const rl_json **items;
       size_t n, cap;
     } arr;
     struct {
@@ -623,7 +623,7 @@ rl_json *rl_json_new_object(rl_arena *a) {
   return built(a, RL_JSON_OBJECT);
 }
 
-void rl_json_put(rl_arena *a, rl_json *obj, const char *key, rl_json *v) {
+void rl_json_put(rl_arena *a, rl_json *obj, const char *key, const rl_json *v) {
   assert(obj && obj->type == RL_JSON_OBJECT);
   if (!v) v = rl_json_new_null(a);
   member probe = {.key = key, .klen = strlen(key)};
@@ -640,7 +640,7 @@ void rl_json_put(rl_arena *a, rl_json *obj, const char *key, rl_json *v) {
   obj->u.obj.sorted = NULL;
 }
 
-void rl_json_push(rl_arena *a, rl_json *arr, rl_json *v) {
+void rl_json_push(rl_arena *a, rl_json *arr, const rl_json *v) {
   assert(arr && arr->type == RL_JSON_ARRAY);
   if (!v) v = rl_json_new_null(a);
   arr->u.arr.items = rl_arena_grow(a, arr->u.arr.items, arr->u.arr.n, &arr->u.arr.cap, sizeof(rl_json *));

@@ -104,9 +104,9 @@ rl_json *rl_json_new_array(rl_arena *a);
 rl_json *rl_json_new_object(rl_arena *a);
 /* Sets obj's member key to v (NULL: null): a new key goes last, an existing
  * one keeps its place. key is copied. A value may sit in several trees. */
-void rl_json_put(rl_arena *a, rl_json *obj, const char *key, rl_json *v);
+void rl_json_put(rl_arena *a, rl_json *obj, const char *key, const rl_json *v);
 /* Appends v (NULL: null) to arr. */
-void rl_json_push(rl_arena *a, rl_json *arr, rl_json *v);
+void rl_json_push(rl_arena *a, rl_json *arr, const rl_json *v);
 
 /* ---- writing ---- */
 /* Appends v as JSON text to b: indent 0 writes it on one line with no
