@@ -195,9 +195,7 @@ static const char *read_string(parser *p, size_t *len) {
       w += rl_utf8_put(o + w, cp);
       break;
     }
-    default:
-      fail_at(p, at, "unknown escape \\%c", (e >= 0x20 && e < 0x7F) ? e : '?');
-      return NULL;
+    default: fail_at(p, at, "unknown escape \\%c", (e >= 0x20 && e < 0x7F) ? e : '?'); return NULL;
     }
   }
   o[w] = '\0';

@@ -260,7 +260,8 @@ static void json__round_trip(void **state) {
   const char *text = "{\"a\":[1,-2,0.25,\"\\u0000\\t\xE2\x82\xAC\",{\"b\":null}],\"c\":false,\"d\":1e300}";
   const rl_json *v = ok(text, 0);
   char *once = written(v, 0);
-  assert_string_equal(once, "{\"a\":[1,-2,0.25,\"\\u0000\\t\xE2\x82\xAC\",{\"b\":null}],\"c\":false,\"d\":1.0000000000000001e+300}");
+  assert_string_equal(
+      once, "{\"a\":[1,-2,0.25,\"\\u0000\\t\xE2\x82\xAC\",{\"b\":null}],\"c\":false,\"d\":1.0000000000000001e+300}");
   const rl_json *again = ok(once, 0);
   assert_string_equal(written(again, 2), written(v, 2));
 }
