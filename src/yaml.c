@@ -546,7 +546,10 @@ static rl_yaml_node *read_flow(parser *p, unsigned depth) {
       continue;
     }
     if (p->pos < p->n && p->s[p->pos] == close) continue;
-    fail_at(p, p->pos < p->n ? p->pos : open, SYNTAX "expected ',' or '%c'", close);
+    if (p->pos >= p->n)
+      fail_at(p, open, SYNTAX "a '%c' that is never closed", p->s[open]);
+    else
+      fail_at(p, p->pos, SYNTAX "expected ',' or '%c'", close);
     return NULL;
   }
 }
