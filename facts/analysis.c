@@ -15,13 +15,13 @@
  * cached in the rl_jsfile; everything lives in the file's arena. */
 #include "analysis.h"
 
-#include <jansson.h>
 #include <math.h> /* isfinite only: the core does not link libm */
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "project.h"
+#include "json.h"
 #include "util.h"
 
 #define MAX_HOPS 8          /* const/alias chains followed at most this far */
@@ -2246,30 +2246,21 @@ int rl_base64_decode(const char *in, size_t n, rl_arena *arena, unsigned char **
   return 1;
 }
 
-static json_t *decode_json_part(const char *p, size_t n, rl_arena *arena, const char **text) {
+/* The JSON object a JWT part holds, read into the file's arena (so its
+ * strings stay valid as long as the rl_jwt), or NULL. */
+static const rl_json *decode_json_part(const char *p, size_t n, rl_arena *arena, const char **text) {
   unsigned char *bytes;
   size_t bl;
   if (n == 0 || !rl_base64_decode(p, n, arena, &bytes, &bl)) return NULL;
-  json_error_t err;
-  json_t *j = json_loadb((const char *)bytes, bl, JSON_REJECT_DUPLICATES, &err);
-  if (!j) return NULL;
-  if (!json_is_object(j)) {
-    json_decref(j);
-    return NULL;
-  }
+  rl_json *j;
+  if (rl_json_parse(&j, arena, (const char *)bytes, bl, 0, NULL) < 0 || !rl_json_is(j, RL_JSON_OBJECT)) return NULL;
   if (text) *text = (const char *)bytes;
   return j;
 }
 
-static const char *json_str(json_t *obj, const char *key, rl_arena *arena) {
-  json_t *v = json_object_get(obj, key);
-  if (!json_is_string(v)) return NULL;
-  return rl_arena_strndup(arena, json_string_value(v), json_string_length(v));
-}
-
-static double json_num(json_t *obj, const char *key) {
-  json_t *v = json_object_get(obj, key);
-  return json_is_number(v) ? json_number_value(v) : -1;
+static double json_num(const rl_json *obj, const char *key) {
+  const rl_json *v = rl_json_get(obj, key);
+  return rl_json_is(v, RL_JSON_NUMBER) ? rl_json_num(v) : -1;
 }
 
 int rl_jwt_decode(const char *v, size_t len, rl_arena *arena, rl_jwt *out) {
@@ -2285,26 +2276,21 @@ int rl_jwt_decode(const char *v, size_t len, rl_arena *arena, rl_jwt *out) {
   /* The signature: base64url characters (possibly empty for alg "none"). */
   for (const char *p = d2 + 1; p < v + len; p++)
     if (!is_alpha(*p) && !is_digit(*p) && *p != '-' && *p != '_' && *p != '=') return 0;
-  json_t *h = decode_json_part(v, (size_t)(d1 - v), arena, NULL);
+  const rl_json *h = decode_json_part(v, (size_t)(d1 - v), arena, NULL);
   if (!h) return 0;
   const char *ptext = NULL;
-  json_t *p = decode_json_part(d1 + 1, (size_t)(d2 - d1 - 1), arena, &ptext);
-  if (!p) {
-    json_decref(h);
-    return 0;
-  }
-  out->alg = json_str(h, "alg", arena);
-  out->access_key = json_str(p, "access_key", arena);
-  out->type = json_str(p, "type", arena);
-  json_t *ver = json_object_get(p, "version");
-  if (json_is_integer(ver)) out->version = (long)json_integer_value(ver);
+  const rl_json *p = decode_json_part(d1 + 1, (size_t)(d2 - d1 - 1), arena, &ptext);
+  if (!p) return 0;
+  out->alg = rl_json_str(rl_json_get(h, "alg"), NULL);
+  out->access_key = rl_json_str(rl_json_get(p, "access_key"), NULL);
+  out->type = rl_json_str(rl_json_get(p, "type"), NULL);
+  int64_t ver;
+  if (rl_json_int(rl_json_get(p, "version"), &ver)) out->version = (long)ver;
   out->exp = json_num(p, "exp");
   out->iat = json_num(p, "iat");
   out->payload_json = ptext;
-  out->livekit = json_is_object(json_object_get(p, "video"));
-  const char *cty = json_str(h, "cty", arena);
-  out->twilio = (cty && strncmp(cty, "twilio-fpa", 10) == 0) || json_is_object(json_object_get(p, "grants"));
-  json_decref(h);
-  json_decref(p);
+  out->livekit = rl_json_is(rl_json_get(p, "video"), RL_JSON_OBJECT);
+  const char *cty = rl_json_str(rl_json_get(h, "cty"), NULL);
+  out->twilio = (cty && strncmp(cty, "twilio-fpa", 10) == 0) || rl_json_is(rl_json_get(p, "grants"), RL_JSON_OBJECT);
   return 1;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
+#include "json.h"
 
 #include "finding.h"
 #include "report.h"
@@ -66,42 +66,43 @@ static int entry_cmp(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static const char *jstr(json_t *o, const char *key) {
-  json_t *v = json_object_get(o, key);
-  return json_is_string(v) ? json_string_value(v) : NULL;
+static const char *jstr(const rl_json *o, const char *key) {
+  const rl_json *v = rl_json_get(o, key);
+  return rl_json_is(v, RL_JSON_STRING) ? rl_json_str(v, NULL) : NULL;
 }
 
 /* Adds a fingerprint string with its rule and path; -1 if it is not one of ours. */
-static int add_string(rl_baseline *b, json_t *s, const char *rule, const char *path) {
+static int add_string(rl_baseline *b, const rl_json *s, const char *rule, const char *path) {
   uint64_t v;
-  if (!json_is_string(s) || parse_fp(json_string_value(s), &v) < 0) return -1;
+  if (!rl_json_is(s, RL_JSON_STRING) || parse_fp(rl_json_str(s, NULL), &v) < 0) return -1;
   add(b, v, rule, rule ? strlen(rule) : 0, path, path ? strlen(path) : 0);
   return 0;
 }
 
-static int load_sarif(rl_baseline *b, json_t *runs, const char *path) {
+static int load_sarif(rl_baseline *b, const rl_json *runs, const char *path) {
   size_t i, j;
-  json_t *run, *res;
-  if (json_array_size(runs) == 0) {
+  const rl_json *run, *res;
+  if (rl_json_size(runs) == 0) {
     rl_error_set("baseline %s holds no roomlint run (its \"runs\" array is empty)", path);
     return RL_EINVALID;
   }
-  json_array_foreach(runs, i, run) {
-    json_t *driver = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "name");
-    if (!json_is_string(driver) || strcmp(json_string_value(driver), "roomlint") != 0) {
+  for (i = 0; i < rl_json_size(runs); i++) {
+    run = rl_json_at(runs, i);
+    const rl_json *driver = rl_json_get(rl_json_get(rl_json_get(run, "tool"), "driver"), "name");
+    if (!rl_json_is(driver, RL_JSON_STRING) || strcmp(rl_json_str(driver, NULL), "roomlint") != 0) {
       rl_error_set("baseline %s: run %zu was not produced by roomlint", path, i);
       return RL_EINVALID;
     }
-    json_t *results = json_object_get(run, "results");
-    if (!json_is_array(results)) {
+    const rl_json *results = rl_json_get(run, "results");
+    if (!rl_json_is(results, RL_JSON_ARRAY)) {
       rl_error_set("baseline %s: run %zu has no results array", path, i);
       return RL_EINVALID;
     }
-    json_array_foreach(results, j, res) {
-      json_t *fp = json_object_get(json_object_get(res, "partialFingerprints"), FINGERPRINT_KEY);
-      json_t *loc = json_object_get(json_object_get(json_array_get(json_object_get(res, "locations"), 0),
-                                                    "physicalLocation"),
-                                    "artifactLocation");
+    for (j = 0; j < rl_json_size(results); j++) {
+      res = rl_json_at(results, j);
+      const rl_json *fp = rl_json_get(rl_json_get(res, "partialFingerprints"), FINGERPRINT_KEY);
+      const rl_json *loc = rl_json_get(rl_json_get(rl_json_at(rl_json_get(res, "locations"), 0), "physicalLocation"),
+                                       "artifactLocation");
       if (add_string(b, fp, jstr(res, "ruleId"), jstr(loc, "uri")) < 0) {
         rl_error_set("baseline %s: result %zu of run %zu has no roomlint fingerprint (partialFingerprints.\"%s\")",
                      path, j, i, FINGERPRINT_KEY);
@@ -112,17 +113,19 @@ static int load_sarif(rl_baseline *b, json_t *runs, const char *path) {
   return 0;
 }
 
-static int load_json(rl_baseline *b, json_t *root, const char *path) {
-  json_t *name = json_object_get(json_object_get(root, "tool"), "name");
-  json_t *findings = json_object_get(root, "findings");
-  if (!json_is_string(name) || strcmp(json_string_value(name), "roomlint") != 0 || !json_is_array(findings)) {
+static int load_json(rl_baseline *b, const rl_json *root, const char *path) {
+  const rl_json *name = rl_json_get(rl_json_get(root, "tool"), "name");
+  const rl_json *findings = rl_json_get(root, "findings");
+  if (!rl_json_is(name, RL_JSON_STRING) || strcmp(rl_json_str(name, NULL), "roomlint") != 0 ||
+      !rl_json_is(findings, RL_JSON_ARRAY)) {
     rl_error_set("baseline %s: not a roomlint JSON report (no tool.name \"roomlint\" and findings array)", path);
     return RL_EINVALID;
   }
   size_t i;
-  json_t *f;
-  json_array_foreach(findings, i, f) {
-    if (add_string(b, json_object_get(f, "fingerprint"), jstr(f, "ruleId"), jstr(f, "path")) < 0) {
+  const rl_json *f;
+  for (i = 0; i < rl_json_size(findings); i++) {
+    f = rl_json_at(findings, i);
+    if (add_string(b, rl_json_get(f, "fingerprint"), jstr(f, "ruleId"), jstr(f, "path")) < 0) {
       rl_error_set("baseline %s: finding %zu has no fingerprint of 16 hex digits", path, i);
       return RL_EINVALID;
     }
@@ -201,7 +204,8 @@ int rl_baseline_load(rl_baseline **out, const char *path) {
   *out = NULL;
   char *bytes = NULL;
   size_t len = 0;
-  json_t *root = NULL;
+  rl_arena *arena = NULL;
+  rl_json *root = NULL;
   int rc = 0;
   rl_baseline *b = rl_xcalloc(1, sizeof *b);
   rl_skip s = rl_file_read(path, MAX_BASELINE_SIZE, &bytes, &len);
@@ -219,18 +223,18 @@ int rl_baseline_load(rl_baseline **out, const char *path) {
     rc = load_compact(b, bytes, len, path);
     goto loaded;
   }
-  json_error_t err;
-  root = json_loadb(bytes, len, 0, &err);
-  if (!root) {
-    rl_error_set("baseline %s:%d: not JSON: %s (give a report written by roomlint -f sarif or -f json)", path, err.line,
-                 err.text);
+  rl_json_error err;
+  arena = rl_arena_new();
+  if (rl_json_parse(&root, arena, bytes, len, RL_JSON_DUPS_LAST, &err) < 0) {
+    rl_error_set("baseline %s:%u:%u: not JSON: %s (give a report written by roomlint -f sarif or -f json)", path,
+                 err.line, err.column, err.message);
     rc = RL_EINVALID;
     goto cleanup;
   }
-  json_t *runs = json_is_object(root) ? json_object_get(root, "runs") : NULL;
-  if (json_is_array(runs))
+  const rl_json *runs = rl_json_is(root, RL_JSON_OBJECT) ? rl_json_get(root, "runs") : NULL;
+  if (rl_json_is(runs, RL_JSON_ARRAY))
     rc = load_sarif(b, runs, path);
-  else if (json_is_object(root))
+  else if (rl_json_is(root, RL_JSON_OBJECT))
     rc = load_json(b, root, path);
   else {
     rl_error_set("baseline %s: not a roomlint SARIF or JSON report", path);
@@ -247,7 +251,7 @@ loaded:
   *out = b;
   b = NULL;
 cleanup:
-  json_decref(root);
+  rl_arena_free(arena);
   free(bytes);
   rl_baseline_free(b);
   return rc;
@@ -298,7 +302,8 @@ static void put_entry(FILE *out, const char *fp, const char *rule, const char *p
   /* a path is one line: a newline in a file name would split the entry */
   fprintf(out, "%s %s ", fp, rule && *rule ? rule : "-");
   const char *p = path && path[0] ? path : "-";
-  for (; *p; p++) fputc(*p == '\n' || *p == '\r' ? '?' : *p, out);
+  for (; *p; p++)
+    fputc(*p == '\n' || *p == '\r' ? '?' : *p, out);
   fputc('\n', out);
 }
 
@@ -355,8 +360,10 @@ static int c_file(rl_sink *s, const rl_file_result *r) {
   compact_sink *c = (compact_sink *)s;
   for (size_t i = 0; i < r->nfindings; i++) {
     const rl_finding *f = &r->findings[i];
-    if (c->collect) rl_baseline_add(c->collect, f->fingerprint, f->rule->id, r->path);
-    else put_entry(c->out, f->fingerprint, f->rule->id, r->path);
+    if (c->collect)
+      rl_baseline_add(c->collect, f->fingerprint, f->rule->id, r->path);
+    else
+      put_entry(c->out, f->fingerprint, f->rule->id, r->path);
   }
   return 0;
 }

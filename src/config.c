@@ -5,27 +5,25 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <yaml.h>
-
 #include "analysis.h"
 #include "regex.h"
 #include "rule.h"
 #include "source.h"
 #include "util.h"
+#include "yaml.h"
 
 #define MAX_CONFIG_SIZE (1u << 20)
 #define CONFIG_NAME     ".roomlint.yml"
 #define MAX_DEPTH       16
 
 typedef struct loader {
-  yaml_document_t *doc;
   rl_config *c;
   const char *path;
   char *dir; /* the config file's directory, for rule-packs */
 } loader;
 
-static unsigned line_of(const yaml_node_t *n) {
-  return (unsigned)n->start_mark.line + 1;
+static unsigned line_of(const rl_yaml_node *n) {
+  return n->line;
 }
 
 /* The message names the file and line: "FILE:LINE: problem". */
@@ -41,8 +39,8 @@ static int fail(const loader *ld, unsigned line, const char *fmt, ...) {
   return RL_EINVALID;
 }
 
-static const char *scalar(const yaml_node_t *n) {
-  return (const char *)n->data.scalar.value;
+static const char *scalar(const rl_yaml_node *n) {
+  return n->value;
 }
 
 static void list_push(rl_config_list *l, const char *v, unsigned line) {
@@ -116,27 +114,27 @@ static const char *check_dir(const char *v) {
 }
 
 /* A list of strings: a sequence of scalars, or one scalar. */
-static int read_list(loader *ld, const yaml_node_t *key, const yaml_node_t *val, rl_config_list *out, check_fn check) {
+static int read_list(loader *ld, const rl_yaml_node *key, const rl_yaml_node *val, rl_config_list *out, check_fn check) {
   list_init(out);
-  const yaml_node_t *single = NULL;
+  const rl_yaml_node *single = NULL;
   size_t n = 0;
-  const yaml_node_item_t *it = NULL;
-  if (val->type == YAML_SCALAR_NODE) {
+  rl_yaml_node *const *it = NULL;
+  if (val->type == RL_YAML_SCALAR) {
     /* "key:" with nothing after it is an empty list. */
-    if (val->data.scalar.length == 0 && val->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) return 0;
+    if (val->len == 0 && val->style == RL_YAML_PLAIN) return 0;
     single = val;
     n = 1;
-  } else if (val->type == YAML_SEQUENCE_NODE) {
-    it = val->data.sequence.items.start;
-    n = (size_t)(val->data.sequence.items.top - it);
+  } else if (val->type == RL_YAML_SEQUENCE) {
+    it = val->items;
+    n = val->n;
   } else {
     return fail(ld, line_of(val), "%s: expected a list of strings", scalar(key));
   }
   for (size_t i = 0; i < n; i++) {
-    const yaml_node_t *item = it ? yaml_document_get_node(ld->doc, it[i]) : single;
-    if (!item || item->type != YAML_SCALAR_NODE)
+    const rl_yaml_node *item = it ? it[i] : single;
+    if (!item || item->type != RL_YAML_SCALAR)
       return fail(ld, line_of(item ? item : val), "%s: expected a string, not a list or mapping", scalar(key));
-    if (strlen(scalar(item)) != item->data.scalar.length)
+    if (strlen(scalar(item)) != item->len)
       return fail(ld, line_of(item), "%s: a NUL character is not allowed", scalar(key));
     const char *why = check(scalar(item));
     if (why) return fail(ld, line_of(item), "%s: '%s': %s", scalar(key), scalar(item), why);
@@ -145,26 +143,26 @@ static int read_list(loader *ld, const yaml_node_t *key, const yaml_node_t *val,
   return 0;
 }
 
-static int read_scalar(loader *ld, const yaml_node_t *key, const yaml_node_t *val, const char **out) {
-  if (val->type != YAML_SCALAR_NODE || val->data.scalar.length == 0)
+static int read_scalar(loader *ld, const rl_yaml_node *key, const rl_yaml_node *val, const char **out) {
+  if (val->type != RL_YAML_SCALAR || val->len == 0)
     return fail(ld, line_of(val), "%s: expected a value", scalar(key));
   *out = scalar(val);
   return 0;
 }
 
-static int read_severities(loader *ld, const yaml_node_t *key, const yaml_node_t *val) {
+static int read_severities(loader *ld, const rl_yaml_node *key, const rl_yaml_node *val) {
   rl_config *c = ld->c;
-  if (val->type == YAML_SCALAR_NODE && val->data.scalar.length == 0) return 0;
-  if (val->type != YAML_MAPPING_NODE)
+  if (val->type == RL_YAML_SCALAR && val->len == 0) return 0;
+  if (val->type != RL_YAML_MAPPING)
     return fail(ld, line_of(val), "%s: expected a mapping of rule id to error, warning or note", scalar(key));
-  for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top; p++) {
-    const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
-    const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
-    if (!k || !v || k->type != YAML_SCALAR_NODE) return fail(ld, line_of(k ? k : val), "severity: expected a rule id");
+  for (size_t p = 0; p < val->n; p++) {
+    const rl_yaml_node *k = val->keys[p];
+    const rl_yaml_node *v = val->items[p];
+    if (!k || !v || k->type != RL_YAML_SCALAR) return fail(ld, line_of(k ? k : val), "severity: expected a rule id");
     const char *why = check_rule_id(scalar(k));
     if (why) return fail(ld, line_of(k), "severity: '%s': %s", scalar(k), why);
     rl_severity sev;
-    if (v->type != YAML_SCALAR_NODE || rl_severity_parse(scalar(v), &sev) < 0 || sev == RL_SEV_NONE)
+    if (v->type != RL_YAML_SCALAR || rl_severity_parse(scalar(v), &sev) < 0 || sev == RL_SEV_NONE)
       return fail(ld, line_of(v), "severity of %s: expected error, warning or note", scalar(k));
     for (size_t i = 0; i < c->nseverities; i++)
       if (strcmp(c->severities[i].rule_id, scalar(k)) == 0)
@@ -179,23 +177,23 @@ static int read_severities(loader *ld, const yaml_node_t *key, const yaml_node_t
 }
 
 /* Rejects a key seen before in the same mapping. */
-static int unique_key(loader *ld, const yaml_node_t *map, const yaml_node_pair_t *upto, const yaml_node_t *key) {
-  for (const yaml_node_pair_t *p = map->data.mapping.pairs.start; p < upto; p++) {
-    const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
-    if (k && k->type == YAML_SCALAR_NODE && strcmp(scalar(k), scalar(key)) == 0)
+static int unique_key(loader *ld, const rl_yaml_node *map, size_t upto, const rl_yaml_node *key) {
+  for (size_t p = 0; p < upto; p++) {
+    const rl_yaml_node *k = map->keys[p];
+    if (k->type == RL_YAML_SCALAR && k->len == key->len && memcmp(scalar(k), scalar(key), k->len) == 0)
       return fail(ld, line_of(key), "'%s' is given twice (also on line %u)", scalar(key), line_of(k));
   }
   return 0;
 }
 
-static int read_rules(loader *ld, const yaml_node_t *key, const yaml_node_t *val) {
-  if (val->type == YAML_SCALAR_NODE && val->data.scalar.length == 0) return 0;
-  if (val->type != YAML_MAPPING_NODE)
+static int read_rules(loader *ld, const rl_yaml_node *key, const rl_yaml_node *val) {
+  if (val->type == RL_YAML_SCALAR && val->len == 0) return 0;
+  if (val->type != RL_YAML_MAPPING)
     return fail(ld, line_of(val), "rules: expected a mapping with enable, disable and severity");
-  for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top; p++) {
-    const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
-    const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
-    if (!k || !v || k->type != YAML_SCALAR_NODE) return fail(ld, line_of(k ? k : val), "rules: expected a key");
+  for (size_t p = 0; p < val->n; p++) {
+    const rl_yaml_node *k = val->keys[p];
+    const rl_yaml_node *v = val->items[p];
+    if (!k || !v || k->type != RL_YAML_SCALAR) return fail(ld, line_of(k ? k : val), "rules: expected a key");
     int rc = unique_key(ld, val, p, k);
     if (rc < 0) return rc;
     const char *name = scalar(k);
@@ -213,7 +211,7 @@ static int read_rules(loader *ld, const yaml_node_t *key, const yaml_node_t *val
   return 0;
 }
 
-static int read_rule_packs(loader *ld, const yaml_node_t *key, const yaml_node_t *val) {
+static int read_rule_packs(loader *ld, const rl_yaml_node *key, const rl_yaml_node *val) {
   rl_config_list raw = {0};
   int rc = read_list(ld, key, val, &raw, check_dir);
   list_init(&ld->c->rule_packs);
@@ -236,14 +234,14 @@ static int read_rule_packs(loader *ld, const yaml_node_t *key, const yaml_node_t
 }
 
 /* overrides: a sequence of {paths: [glob...], rules: {id: off|level}}. */
-static int read_overrides(loader *ld, const yaml_node_t *key, const yaml_node_t *val) {
+static int read_overrides(loader *ld, const rl_yaml_node *key, const rl_yaml_node *val) {
   rl_config *c = ld->c;
-  if (val->type == YAML_SCALAR_NODE && val->data.scalar.length == 0) return 0;
-  if (val->type != YAML_SEQUENCE_NODE)
+  if (val->type == RL_YAML_SCALAR && val->len == 0) return 0;
+  if (val->type != RL_YAML_SEQUENCE)
     return fail(ld, line_of(val), "overrides: expected a list of {paths: [...], rules: {...}}");
-  for (yaml_node_item_t *it = val->data.sequence.items.start; it < val->data.sequence.items.top; it++) {
-    const yaml_node_t *item = yaml_document_get_node(ld->doc, *it);
-    if (!item || item->type != YAML_MAPPING_NODE)
+  for (size_t it = 0; it < val->n; it++) {
+    const rl_yaml_node *item = val->items[it];
+    if (!item || item->type != RL_YAML_MAPPING)
       return fail(ld, line_of(item ? item : val), "overrides: each entry is a mapping with paths and rules");
     c->overrides = rl_xreallocarray(c->overrides, c->noverrides + 1, sizeof *c->overrides);
     rl_config_override *o = &c->overrides[c->noverrides++];
@@ -251,10 +249,10 @@ static int read_overrides(loader *ld, const yaml_node_t *key, const yaml_node_t 
     o->line = line_of(item);
     list_init(&o->paths);
     int have_paths = 0, have_rules = 0;
-    for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
-      const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
-      const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
-      if (!k || !v || k->type != YAML_SCALAR_NODE) return fail(ld, line_of(k ? k : item), "overrides: expected a key");
+    for (size_t p = 0; p < item->n; p++) {
+      const rl_yaml_node *k = item->keys[p];
+      const rl_yaml_node *v = item->items[p];
+      if (!k || !v || k->type != RL_YAML_SCALAR) return fail(ld, line_of(k ? k : item), "overrides: expected a key");
       int rc = unique_key(ld, item, p, k);
       if (rc < 0) return rc;
       if (strcmp(scalar(k), "paths") == 0) {
@@ -262,19 +260,19 @@ static int read_overrides(loader *ld, const yaml_node_t *key, const yaml_node_t 
         if ((rc = read_list(ld, k, v, &o->paths, check_glob)) < 0) return rc;
       } else if (strcmp(scalar(k), "rules") == 0) {
         have_rules = 1;
-        if (v->type == YAML_SCALAR_NODE && v->data.scalar.length == 0) continue;
-        if (v->type != YAML_MAPPING_NODE)
+        if (v->type == RL_YAML_SCALAR && v->len == 0) continue;
+        if (v->type != RL_YAML_MAPPING)
           return fail(ld, line_of(v), "overrides: rules: expected a mapping of rule id to off, error, warning or note");
-        for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
-          const yaml_node_t *rk = yaml_document_get_node(ld->doc, q->key);
-          const yaml_node_t *rv = yaml_document_get_node(ld->doc, q->value);
-          if (!rk || !rv || rk->type != YAML_SCALAR_NODE)
+        for (size_t q = 0; q < v->n; q++) {
+          const rl_yaml_node *rk = v->keys[q];
+          const rl_yaml_node *rv = v->items[q];
+          if (!rk || !rv || rk->type != RL_YAML_SCALAR)
             return fail(ld, line_of(rk ? rk : v), "overrides: rules: expected a rule id");
           const char *why = check_rule_id(scalar(rk));
           if (why) return fail(ld, line_of(rk), "overrides: rules: '%s': %s", scalar(rk), why);
           if ((rc = unique_key(ld, v, q, rk)) < 0) return rc;
           rl_severity sev = RL_SEV_NONE;
-          if (rv->type != YAML_SCALAR_NODE ||
+          if (rv->type != RL_YAML_SCALAR ||
               (strcmp(scalar(rv), "off") != 0 && (rl_severity_parse(scalar(rv), &sev) < 0 || sev == RL_SEV_NONE)))
             return fail(ld, line_of(rv), "overrides: %s: expected off, error, warning or note", scalar(rk));
           o->rules = rl_xreallocarray(o->rules, o->nrules + 1, sizeof *o->rules);
@@ -299,17 +297,17 @@ static const char *check_keyword(const char *v) {
 }
 
 /* secrets: a list of {id, regex, keywords, min-entropy, severity, description}. */
-static int read_secret(loader *ld, const yaml_node_t *entry, rl_config_secret *sp) {
+static int read_secret(loader *ld, const rl_yaml_node *entry, rl_config_secret *sp) {
   static const char *const known = "id, regex, keywords, min-entropy, severity, description";
   sp->severity = RL_SEV_ERROR;
   sp->line = line_of(entry);
   list_init(&sp->keywords);
-  if (entry->type != YAML_MAPPING_NODE) return fail(ld, line_of(entry), "secrets: each entry is a mapping (%s)", known);
+  if (entry->type != RL_YAML_MAPPING) return fail(ld, line_of(entry), "secrets: each entry is a mapping (%s)", known);
   unsigned regex_line = 0;
-  for (yaml_node_pair_t *p = entry->data.mapping.pairs.start; p < entry->data.mapping.pairs.top; p++) {
-    const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
-    const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
-    if (!k || !v || k->type != YAML_SCALAR_NODE) return fail(ld, line_of(k ? k : entry), "secrets: expected a key");
+  for (size_t p = 0; p < entry->n; p++) {
+    const rl_yaml_node *k = entry->keys[p];
+    const rl_yaml_node *v = entry->items[p];
+    if (!k || !v || k->type != RL_YAML_SCALAR) return fail(ld, line_of(k ? k : entry), "secrets: expected a key");
     int rc = unique_key(ld, entry, p, k);
     if (rc < 0) return rc;
     const char *name = scalar(k), *s = NULL;
@@ -318,7 +316,7 @@ static int read_secret(loader *ld, const yaml_node_t *entry, rl_config_secret *s
     } else if (strcmp(name, "id") == 0 || strcmp(name, "regex") == 0 || strcmp(name, "description") == 0 ||
                strcmp(name, "severity") == 0 || strcmp(name, "min-entropy") == 0) {
       rc = read_scalar(ld, k, v, &s);
-      if (rc == 0 && strlen(s) != v->data.scalar.length) rc = fail(ld, line_of(v), "%s: a NUL character is not allowed", name);
+      if (rc == 0 && strlen(s) != v->len) rc = fail(ld, line_of(v), "%s: a NUL character is not allowed", name);
     } else {
       rc = fail(ld, line_of(k), "unknown key 'secrets.%s' (expected %s)", name, known);
     }
@@ -370,12 +368,12 @@ static void secret_free(rl_config_secret *sp) {
   list_free(&sp->keywords);
 }
 
-static int read_secrets(loader *ld, const yaml_node_t *key, const yaml_node_t *val) {
+static int read_secrets(loader *ld, const rl_yaml_node *key, const rl_yaml_node *val) {
   rl_config *c = ld->c;
-  if (val->type == YAML_SCALAR_NODE && val->data.scalar.length == 0) return 0;
-  if (val->type != YAML_SEQUENCE_NODE) return fail(ld, line_of(val), "%s: expected a list of patterns", scalar(key));
-  for (yaml_node_item_t *it = val->data.sequence.items.start; it < val->data.sequence.items.top; it++) {
-    const yaml_node_t *entry = yaml_document_get_node(ld->doc, *it);
+  if (val->type == RL_YAML_SCALAR && val->len == 0) return 0;
+  if (val->type != RL_YAML_SEQUENCE) return fail(ld, line_of(val), "%s: expected a list of patterns", scalar(key));
+  for (size_t it = 0; it < val->n; it++) {
+    const rl_yaml_node *entry = val->items[it];
     if (!entry) return fail(ld, line_of(val), "secrets: a broken entry");
     rl_config_secret sp;
     memset(&sp, 0, sizeof sp);
@@ -390,17 +388,17 @@ static int read_secrets(loader *ld, const yaml_node_t *key, const yaml_node_t *v
   return 0;
 }
 
-static int read_top(loader *ld, const yaml_node_t *root) {
+static int read_top(loader *ld, const rl_yaml_node *root) {
   static const char *const known =
       "rules, fail-on, max-token-ttl, ignore, secret-names, auth-middleware, client-sdks, server-frameworks, "
       "rule-packs, overrides, secrets";
   rl_config *c = ld->c;
-  if (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0) return 0;
-  if (root->type != YAML_MAPPING_NODE) return fail(ld, line_of(root), "expected a mapping of settings (%s)", known);
-  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-    const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
-    const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
-    if (!k || !v || k->type != YAML_SCALAR_NODE) return fail(ld, line_of(k ? k : root), "expected a setting name");
+  if (root->type == RL_YAML_SCALAR && root->len == 0) return 0;
+  if (root->type != RL_YAML_MAPPING) return fail(ld, line_of(root), "expected a mapping of settings (%s)", known);
+  for (size_t p = 0; p < root->n; p++) {
+    const rl_yaml_node *k = root->keys[p];
+    const rl_yaml_node *v = root->items[p];
+    if (!k || !v || k->type != RL_YAML_SCALAR) return fail(ld, line_of(k ? k : root), "expected a setting name");
     int rc = unique_key(ld, root, p, k);
     if (rc < 0) return rc;
     const char *name = scalar(k);
@@ -453,36 +451,6 @@ static void init_lists(rl_config *c) {
     list_init(all[i]);
 }
 
-/* Refuses nesting deeper than MAX_DEPTH before the document is loaded:
- * libyaml's work per token grows with the depth of flow collections, so a
- * 1 MiB file of nested {a: {a: ...}} took minutes. The event loop stops at
- * the first collection too deep; syntax errors are left to the loader. */
-static int check_depth(const char *path, const char *bytes, size_t len) {
-  yaml_parser_t p;
-  if (!yaml_parser_initialize(&p)) rl_oom();
-  yaml_parser_set_input_string(&p, (const unsigned char *)bytes, len);
-  int rc = 0, depth = 0;
-  for (;;) {
-    yaml_event_t ev;
-    if (!yaml_parser_parse(&p, &ev)) break;
-    yaml_event_type_t t = ev.type;
-    unsigned line = (unsigned)ev.start_mark.line + 1;
-    yaml_event_delete(&ev);
-    if (t == YAML_STREAM_END_EVENT) break;
-    if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
-      if (++depth > MAX_DEPTH) {
-        rl_error_set("%s:%u: nested deeper than %d levels (a roomlint config needs 4)", path, line, MAX_DEPTH);
-        rc = RL_EINVALID;
-        break;
-      }
-    } else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
-      depth--;
-    }
-  }
-  yaml_parser_delete(&p);
-  return rc;
-}
-
 #define TTL_MAX (100 * 365.25 * 86400)
 
 int rl_config_parse_ttl(const char *s, double *secs) {
@@ -503,9 +471,7 @@ int rl_config_load(rl_config **out, const char *path) {
   int rc = 0;
   char *bytes = NULL;
   size_t len = 0;
-  yaml_parser_t parser;
-  yaml_document_t doc;
-  int have_parser = 0, have_doc = 0;
+  rl_arena *arena = rl_arena_new(); /* the YAML tree */
   loader ld = {0};
   rl_config *c = rl_xcalloc(1, sizeof *c);
   c->path = rl_xstrdup(path);
@@ -530,22 +496,15 @@ int rl_config_load(rl_config **out, const char *path) {
     rc = RL_EIO;
     goto cleanup;
   }
-  if ((rc = check_depth(path, bytes, len)) < 0) goto cleanup;
-  if (!yaml_parser_initialize(&parser)) rl_oom();
-  have_parser = 1;
-  yaml_parser_set_input_string(&parser, (const unsigned char *)bytes, len);
-  if (!yaml_parser_load(&parser, &doc)) {
-    yaml_mark_t m = parser.problem_mark;
-    rl_error_set("%s:%u: not valid YAML: %s%s%s", path, (unsigned)m.line + 1,
-                 parser.problem ? parser.problem : "syntax error", parser.context ? " " : "",
-                 parser.context ? parser.context : "");
+  rl_yaml_node *root;
+  rl_yaml_error yerr;
+  if (rl_yaml_parse(&root, arena, bytes, len, MAX_DEPTH, &yerr) < 0) {
+    rl_error_set("%s:%u:%u: %s%s", path, yerr.line, yerr.column, yerr.message,
+                 yerr.too_deep ? " (a roomlint config needs 4)" : "");
     rc = RL_EINVALID;
     goto cleanup;
   }
-  have_doc = 1;
-  ld.doc = &doc;
   init_lists(c);
-  const yaml_node_t *root = yaml_document_get_root_node(&doc);
   if (root) rc = read_top(&ld, root);
   if (rc < 0) goto cleanup;
   if (c->noverrides) {
@@ -559,8 +518,7 @@ int rl_config_load(rl_config **out, const char *path) {
   *out = c;
   c = NULL;
 cleanup:
-  if (have_doc) yaml_document_delete(&doc);
-  if (have_parser) yaml_parser_delete(&parser);
+  rl_arena_free(arena);
   free(bytes);
   free(ld.dir);
   rl_config_free(c);

@@ -1,6 +1,6 @@
 #ifndef RL_CONFIG_H
 #define RL_CONFIG_H
-/* .roomlint.yml: project settings, read with libyaml. The file is found in
+/* .roomlint.yml: project settings, read with yaml.c. The file is found in
  * the scanned root (or given with --config); command-line flags override it.
  *
  *   rules: {enable: [id...], disable: [id...], severity: {id: error|warning|note}}

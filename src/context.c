@@ -55,7 +55,6 @@
  * the first file of a directory it is a hash lookup. */
 #include "context.h"
 
-#include <jansson.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -64,6 +63,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "json.h"
 #include "util.h"
 
 /* ---- static tables (sorted by strcmp; checked by tables_sorted) --------- */
@@ -273,8 +273,8 @@ static int dir_has(const char *dir, const char *name, int want_regular) {
   return ok;
 }
 
-static int json_has_dep(json_t *deps, json_t *dev, const char *name) {
-  return (json_is_object(deps) && json_object_get(deps, name)) || (json_is_object(dev) && json_object_get(dev, name));
+static int json_has_dep(const rl_json *deps, const rl_json *dev, const char *name) {
+  return rl_json_get(deps, name) || rl_json_get(dev, name);
 }
 
 /* Classifies dir/package.json. Unreadable or invalid -> PKG_NONE. */
@@ -297,13 +297,15 @@ static pkg_kind classify_package(const char *dir, const char **why) {
   char *bytes = NULL;
   size_t len = 0;
   pkg_kind kind = PKG_NONE;
-  json_t *root = NULL;
+  rl_arena *arena = rl_arena_new();
+  rl_json *root = NULL;
   if (rl_file_read(path, 4u << 20, &bytes, &len) != RL_SKIP_NONE) goto cleanup;
-  root = json_loadb(bytes, len, 0, NULL);
-  if (!json_is_object(root)) goto cleanup;
+  /* npm reads package.json with JSON.parse: the last of repeated keys wins */
+  if (rl_json_parse(&root, arena, bytes, len, RL_JSON_DUPS_LAST, NULL) < 0 || !rl_json_is(root, RL_JSON_OBJECT))
+    goto cleanup;
   *why = "package.json: neither a client nor a server app";
-  json_t *deps = json_object_get(root, "dependencies");
-  json_t *dev = json_object_get(root, "devDependencies");
+  const rl_json *deps = rl_json_get(root, "dependencies");
+  const rl_json *dev = rl_json_get(root, "devDependencies");
   if (json_has_dep(deps, dev, "expo")) {
     kind = PKG_MOBILE;
     *why = "package.json: Expo app";
@@ -343,7 +345,7 @@ static pkg_kind classify_package(const char *dir, const char **why) {
     *why = fw_why;
   }
 cleanup:
-  json_decref(root);
+  rl_arena_free(arena);
   free(bytes);
   free(path);
   return kind;

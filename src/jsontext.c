@@ -2,84 +2,53 @@
 
 #include <string.h>
 
-/* The end (index of the closing quote) of the string whose opening quote is
- * at i, or 0 if it does not close; *escaped: it holds a backslash. */
-static size_t string_end(const char *s, size_t n, size_t i, int *escaped) {
-  *escaped = 0;
-  for (i++; i < n; i++) {
-    if (s[i] == '"') return i;
-    if (s[i] == '\\') {
-      *escaped = 1;
-      i++;
-    } else if ((unsigned char)s[i] < 0x20) {
-      return 0;
+typedef struct walk {
+  const char *s;
+  int (*fn)(void *arg, const rl_json_member *m);
+  void *arg;
+  rl_json_span path[RL_JSON_MAX_DEPTH];
+} walk;
+
+/* The span inside the quotes of the string whose opening quote is at i. */
+static rl_json_span raw_string(const char *s, uint32_t i) {
+  uint32_t e = i + 1;
+  while (s[e] != '"')
+    e += s[e] == '\\' ? 2 : 1;
+  return (rl_json_span){i + 1, e};
+}
+
+/* Visits v, the value inside depth keyed objects; 1 when fn said stop. */
+static int visit(walk *w, const rl_json *v, size_t depth) {
+  size_t n = rl_json_size(v);
+  for (size_t i = 0; i < n; i++) {
+    const rl_json *e = rl_json_at(v, i);
+    if (!rl_json_is(v, RL_JSON_OBJECT)) {
+      if (visit(w, e, depth)) return 1;
+      continue;
+    }
+    rl_json_span key = raw_string(w->s, rl_json_key_start(v, i));
+    if (rl_json_is(e, RL_JSON_STRING)) {
+      rl_json_span val = {rl_json_start(e) + 1, rl_json_end(e) - 1};
+      int escaped = memchr(w->s + val.start, '\\', val.end - val.start) != NULL;
+      rl_json_member m = {w->path, depth, key, val, escaped};
+      if (w->fn(w->arg, &m)) return 1;
+    } else if (rl_json_size(e)) {
+      w->path[depth] = key;
+      if (visit(w, e, depth + 1)) return 1;
     }
   }
   return 0;
 }
 
-static size_t skip_ws(const char *s, size_t n, size_t i) {
-  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-    i++;
-  return i;
-}
-
 int rl_json_each_member(const char *s, size_t n, int (*fn)(void *arg, const rl_json_member *m), void *arg) {
-  /* per level: '{' or '[', and in an object the key being read */
-  char kind[RL_JSON_MAX_DEPTH];
-  rl_json_span keys[RL_JSON_MAX_DEPTH], path[RL_JSON_MAX_DEPTH];
-  int have_key[RL_JSON_MAX_DEPTH];
-  size_t depth = 0, i = skip_ws(s, n, 0);
-  if (i < n && s[i] != '{' && s[i] != '[') return -1;
-  while (i < n) {
-    char c = s[i];
-    if (c == '{' || c == '[') {
-      if (depth == RL_JSON_MAX_DEPTH) return -1;
-      kind[depth] = c;
-      have_key[depth] = 0;
-      depth++;
-      i++;
-    } else if (c == '}' || c == ']') {
-      if (depth == 0 || kind[depth - 1] != (c == '}' ? '{' : '[')) return -1;
-      depth--;
-      if (depth > 0) have_key[depth - 1] = 0;
-      i++;
-      if (depth == 0) return skip_ws(s, n, i) == n ? 0 : -1;
-    } else if (c == '"') {
-      int esc;
-      size_t e = string_end(s, n, i, &esc);
-      if (!e) return -1;
-      rl_json_span sp = {(uint32_t)(i + 1), (uint32_t)e};
-      size_t after = skip_ws(s, n, e + 1);
-      if (depth > 0 && kind[depth - 1] == '{' && !have_key[depth - 1]) {
-        if (after >= n || s[after] != ':') return -1;
-        keys[depth - 1] = sp;
-        have_key[depth - 1] = 1;
-        i = after + 1;
-        continue;
-      }
-      if (depth > 0 && kind[depth - 1] == '{') {
-        /* the keys of the enclosing objects, outermost first */
-        size_t np = 0;
-        for (size_t k = 0; k + 1 < depth; k++)
-          if (kind[k] == '{' && have_key[k]) path[np++] = keys[k];
-        rl_json_member m = {path, np, keys[depth - 1], sp, esc};
-        if (fn(arg, &m)) return 0;
-        have_key[depth - 1] = 0;
-      }
-      i = after;
-    } else if (c == ',') {
-      if (depth > 0 && kind[depth - 1] == '{') have_key[depth - 1] = 0;
-      i++;
-    } else if (c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      i++;
-    } else if ((c >= '0' && c <= '9') || c == '-' || c == 't' || c == 'f' || c == 'n') {
-      while (i < n && !strchr(",}] \t\r\n", s[i]))
-        i++;
-      if (depth > 0 && kind[depth - 1] == '{') have_key[depth - 1] = 0;
-    } else {
-      return -1;
-    }
+  rl_arena *a = rl_arena_new();
+  rl_json *root;
+  int rc = -1;
+  if (rl_json_parse(&root, a, s, n, RL_JSON_JSONC | RL_JSON_DUPS_LAST, NULL) == 0) {
+    walk w = {s, fn, arg, {{0, 0}}};
+    visit(&w, root, 0);
+    rc = 0;
   }
-  return depth == 0 ? 0 : -1;
+  rl_arena_free(a);
+  return rc;
 }

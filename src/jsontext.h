@@ -1,13 +1,13 @@
 #ifndef RL_JSONTEXT_H
 #define RL_JSONTEXT_H
-/* JSON read for positions: jansson gives values but not where they are, and
- * a finding needs its line and column. A small iterative tokenizer that
- * calls back with every string member and its path of keys, as byte ranges
- * of the text (inside the quotes). */
+/* JSON's string members with where they are, for rules that read config
+ * files (Expo's app.json): a walk over the tree json.c reads, that hands
+ * each string member and its path of keys over as byte ranges of the text
+ * (inside the quotes), so a finding gets its line and column. */
 #include <stddef.h>
 #include <stdint.h>
 
-#define RL_JSON_MAX_DEPTH 64
+#include "json.h"
 
 typedef struct rl_json_span {
   uint32_t start, end; /* inside the quotes */
@@ -24,9 +24,9 @@ typedef struct rl_json_member {
 } rl_json_member;
 
 /* Calls fn for each string member of json[0..len) in order until fn returns
- * nonzero. Returns 0 when the text was read to its end, -1 when it is not
- * JSON (or nests deeper than RL_JSON_MAX_DEPTH): what was read until then
- * was still reported. */
+ * nonzero. The text is read as JSONC with the last of repeated keys winning
+ * (as Expo reads app.json). Returns 0 when the text was read, -1 (and no
+ * calls) when it is not JSON or nests deeper than RL_JSON_MAX_DEPTH. */
 int rl_json_each_member(const char *json, size_t len, int (*fn)(void *arg, const rl_json_member *m), void *arg);
 
 #endif

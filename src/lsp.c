@@ -1,7 +1,6 @@
 #include "lsp.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "finding.h"
+#include "json.h"
 #include "util.h"
 #include "version.h"
 #include "walk.h"
@@ -46,7 +46,8 @@ typedef struct doc {
   char *display; /* relative to the working directory when under it */
   char *text;
   size_t len;
-  json_t *version; /* as the client sent it, or NULL */
+  int has_version;
+  int64_t version; /* as the client sent it, when it was an integer */
 } doc;
 
 typedef struct server {
@@ -58,7 +59,8 @@ typedef struct server {
   int eof;
   int broken; /* output failed: nothing more can be said */
   int initialized, shutdown, exited;
-  int utf8; /* positions count UTF-8 bytes (the client offered it), else UTF-16 units */
+  int utf8;    /* positions count UTF-8 bytes (the client offered it), else UTF-16 units */
+  rl_arena *a; /* the message being handled and the replies to it */
   char *cwd;
   doc *docs;
   size_t ndocs, cap;
@@ -121,48 +123,46 @@ static void write_all(server *s, const char *p, size_t n) {
   }
 }
 
-/* Sends msg (stolen) framed with its Content-Length. */
-static void send_msg(server *s, json_t *msg) {
-  json_object_set_new(msg, "jsonrpc", json_string("2.0"));
-  char *body = json_dumps(msg, JSON_COMPACT);
-  json_decref(msg);
-  if (!body) rl_oom();
+/* Sends msg framed with its Content-Length. */
+static void send_msg(server *s, rl_json *msg) {
+  rl_json_put(s->a, msg, "jsonrpc", rl_json_new_string(s->a, "2.0"));
+  rl_buf body = {0};
+  rl_json_write(&body, msg, 0);
   char head[64];
-  size_t n = strlen(body);
-  int hn = snprintf(head, sizeof head, "Content-Length: %zu\r\n\r\n", n);
+  int hn = snprintf(head, sizeof head, "Content-Length: %zu\r\n\r\n", body.len);
   write_all(s, head, (size_t)hn);
-  write_all(s, body, n);
-  free(body);
+  write_all(s, body.ptr, body.len);
+  rl_buf_free(&body);
 }
 
-static void send_result(server *s, json_t *id, json_t *result) {
-  json_t *m = json_object();
-  json_object_set(m, "id", id ? id : json_null());
-  json_object_set_new(m, "result", result ? result : json_null());
+static void send_result(server *s, const rl_json *id, rl_json *result) {
+  rl_json *m = rl_json_new_object(s->a);
+  rl_json_put(s->a, m, "id", id ? id : rl_json_new_null(s->a));
+  rl_json_put(s->a, m, "result", result ? result : rl_json_new_null(s->a));
   send_msg(s, m);
 }
 
-static void send_error(server *s, json_t *id, int code, const char *fmt, ...) RL_PRINTF(4, 5);
-static void send_error(server *s, json_t *id, int code, const char *fmt, ...) {
+static void send_error(server *s, const rl_json *id, int code, const char *fmt, ...) RL_PRINTF(4, 5);
+static void send_error(server *s, const rl_json *id, int code, const char *fmt, ...) {
   rl_buf b = {0};
   va_list ap;
   va_start(ap, fmt);
   rl_buf_vprintf(&b, fmt, ap);
   va_end(ap);
-  json_t *err = json_object();
-  json_object_set_new(err, "code", json_integer(code));
-  json_object_set_new(err, "message", json_string(b.ptr ? b.ptr : ""));
+  rl_json *err = rl_json_new_object(s->a);
+  rl_json_put(s->a, err, "code", rl_json_new_int(s->a, code));
+  rl_json_put(s->a, err, "message", rl_json_new_string(s->a, b.ptr ? b.ptr : ""));
   rl_buf_free(&b);
-  json_t *m = json_object();
-  json_object_set(m, "id", id ? id : json_null());
-  json_object_set_new(m, "error", err);
+  rl_json *m = rl_json_new_object(s->a);
+  rl_json_put(s->a, m, "id", id ? id : rl_json_new_null(s->a));
+  rl_json_put(s->a, m, "error", err);
   send_msg(s, m);
 }
 
-static void send_notification(server *s, const char *method, json_t *params) {
-  json_t *m = json_object();
-  json_object_set_new(m, "method", json_string(method));
-  json_object_set_new(m, "params", params);
+static void send_notification(server *s, const char *method, const rl_json *params) {
+  rl_json *m = rl_json_new_object(s->a);
+  rl_json_put(s->a, m, "method", rl_json_new_string(s->a, method));
+  rl_json_put(s->a, m, "params", params);
   send_msg(s, m);
 }
 
@@ -231,20 +231,27 @@ static void doc_clear(doc *d) {
   free(d->fs_path);
   free(d->display);
   free(d->text);
-  json_decref(d->version);
   memset(d, 0, sizeof *d);
 }
 
 /* The text may hold NUL bytes (JSON's \u0000): copied by length. */
-static void doc_set_text(doc *d, const char *text, size_t len, json_t *version) {
+static void doc_set_text(doc *d, const char *text, size_t len) {
   free(d->text);
   d->text = rl_xmalloc(len + 1);
   memcpy(d->text, text, len);
   d->text[len] = '\0';
   d->len = len;
-  json_t *v = version && json_is_integer(version) ? json_incref(version) : NULL;
-  json_decref(d->version);
-  d->version = v;
+}
+
+static void doc_set_json_text(doc *d, const rl_json *text) {
+  size_t n = 0;
+  const char *p = rl_json_str(text, &n);
+  doc_set_text(d, p ? p : "", n);
+}
+
+/* The version the client gave with the text (none when it is no integer). */
+static void doc_set_version(doc *d, const rl_json *version) {
+  d->has_version = rl_json_int(version, &d->version);
 }
 
 /* An editor buffer that is no file is scanned under a name its language
@@ -309,7 +316,7 @@ static line_index index_lines(const char *t, size_t len) {
 
 /* {line, character}: 0-based, the character in UTF-16 code units (the
  * protocol's default) or UTF-8 bytes when that was agreed. */
-static json_t *position(const server *s, const line_index *li, const char *t, size_t len, size_t off) {
+static rl_json *position(const server *s, const line_index *li, const char *t, size_t len, size_t off) {
   if (off > len) off = len;
   size_t lo = 0, hi = li->n;
   while (hi - lo > 1) {
@@ -329,14 +336,14 @@ static json_t *position(const server *s, const line_index *li, const char *t, si
       ch += c >= 0xF0 && c <= 0xF4 ? 2 : 1; /* 4-byte sequences are surrogate pairs */
     }
   }
-  json_t *p = json_object();
-  json_object_set_new(p, "line", json_integer((json_int_t)lo));
-  json_object_set_new(p, "character", json_integer((json_int_t)ch));
+  rl_json *p = rl_json_new_object(s->a);
+  rl_json_put(s->a, p, "line", rl_json_new_int(s->a, (int64_t)lo));
+  rl_json_put(s->a, p, "character", rl_json_new_int(s->a, (int64_t)ch));
   return p;
 }
 
 /* The "## How to fix" section of a rule's doc, trimmed; NULL if none. */
-static json_t *fix_text(const char *md) {
+static rl_json *fix_text(rl_arena *a, const char *md) {
   const char *h = md ? strstr(md, "\n## How to fix") : NULL;
   if (!h) return NULL;
   h = strchr(h + 1, '\n');
@@ -349,7 +356,7 @@ static json_t *fix_text(const char *md) {
   }
   while (n && (h[n - 1] == '\n' || h[n - 1] == ' '))
     n--;
-  return n ? json_stringn(h, n) : NULL;
+  return n ? rl_json_new_stringn(a, h, n) : NULL;
 }
 
 static int is_file(const char *p) {
@@ -386,29 +393,29 @@ static char *doc_href(const server *s, const rl_rule *r) {
 
 static const int lsp_severity[] = {[RL_SEV_ERROR] = 1, [RL_SEV_WARNING] = 2, [RL_SEV_NOTE] = 3, [RL_SEV_NONE] = 4};
 
-static json_t *diagnostic(const server *s, const doc *d, const line_index *li, const rl_finding *f) {
-  json_t *g = json_object();
-  json_t *range = json_object();
-  json_object_set_new(range, "start", position(s, li, d->text, d->len, f->start_byte));
-  json_object_set_new(range, "end", position(s, li, d->text, d->len, f->end_byte));
-  json_object_set_new(g, "range", range);
-  json_object_set_new(g, "severity", json_integer(lsp_severity[f->severity]));
-  json_object_set_new(g, "code", json_string(f->rule->id));
+static rl_json *diagnostic(const server *s, const doc *d, const line_index *li, const rl_finding *f) {
+  rl_json *g = rl_json_new_object(s->a);
+  rl_json *range = rl_json_new_object(s->a);
+  rl_json_put(s->a, range, "start", position(s, li, d->text, d->len, f->start_byte));
+  rl_json_put(s->a, range, "end", position(s, li, d->text, d->len, f->end_byte));
+  rl_json_put(s->a, g, "range", range);
+  rl_json_put(s->a, g, "severity", rl_json_new_int(s->a, lsp_severity[f->severity]));
+  rl_json_put(s->a, g, "code", rl_json_new_string(s->a, f->rule->id));
   char *href = doc_href(s, f->rule);
   if (href) {
-    json_t *cd = json_object();
-    json_object_set_new(cd, "href", json_string(href));
-    json_object_set_new(g, "codeDescription", cd);
+    rl_json *cd = rl_json_new_object(s->a);
+    rl_json_put(s->a, cd, "href", rl_json_new_string(s->a, href));
+    rl_json_put(s->a, g, "codeDescription", cd);
     free(href);
   }
-  json_object_set_new(g, "source", json_string("roomlint"));
-  json_object_set_new(g, "message", json_string(f->message));
-  json_t *data = json_object();
-  json_t *fix = fix_text(f->rule->doc);
-  if (fix) json_object_set_new(data, "fix", fix);
-  json_object_set_new(data, "title", json_string(f->rule->title));
-  json_object_set_new(data, "fingerprint", json_string(f->fingerprint));
-  json_object_set_new(g, "data", data);
+  rl_json_put(s->a, g, "source", rl_json_new_string(s->a, "roomlint"));
+  rl_json_put(s->a, g, "message", rl_json_new_string(s->a, f->message));
+  rl_json *data = rl_json_new_object(s->a);
+  rl_json *fix = fix_text(s->a, f->rule->doc);
+  if (fix) rl_json_put(s->a, data, "fix", fix);
+  rl_json_put(s->a, data, "title", rl_json_new_string(s->a, f->rule->title));
+  rl_json_put(s->a, data, "fingerprint", rl_json_new_string(s->a, f->fingerprint));
+  rl_json_put(s->a, g, "data", data);
   return g;
 }
 
@@ -424,41 +431,42 @@ static int doc_ignored(const server *s, const doc *d) {
 }
 
 static void publish(server *s, const doc *d, int closing) {
-  json_t *list = json_array();
+  rl_json *list = rl_json_new_array(s->a);
   if (!closing && !doc_ignored(s, d)) {
     rl_file_result *r = rl_engine_scan_buffer(s->e, d->display, d->fs_path, d->text ? d->text : "", d->len);
     line_index li = index_lines(d->text ? d->text : "", d->len);
     for (size_t i = 0; i < r->nfindings; i++)
-      if (!r->findings[i].suppressed) json_array_append_new(list, diagnostic(s, d, &li, &r->findings[i]));
+      if (!r->findings[i].suppressed) rl_json_push(s->a, list, diagnostic(s, d, &li, &r->findings[i]));
     free(li.start);
     rl_file_result_free(r);
   }
-  json_t *p = json_object();
-  json_object_set_new(p, "uri", json_string(d->uri));
-  if (d->version && !closing) json_object_set(p, "version", d->version);
-  json_object_set_new(p, "diagnostics", list);
+  rl_json *p = rl_json_new_object(s->a);
+  rl_json_put(s->a, p, "uri", rl_json_new_string(s->a, d->uri));
+  if (d->has_version && !closing) rl_json_put(s->a, p, "version", rl_json_new_int(s->a, d->version));
+  rl_json_put(s->a, p, "diagnostics", list);
   send_notification(s, "textDocument/publishDiagnostics", p);
 }
 
 /* ---- code actions: a suppression comment above the line ---------------------------- */
 
-static json_t *code_actions(server *s, json_t *params) {
-  json_t *td = json_object_get(params, "textDocument");
-  const char *uri = json_string_value(json_object_get(td, "uri"));
-  json_t *diags = json_object_get(json_object_get(params, "context"), "diagnostics");
+static rl_json *code_actions(server *s, const rl_json *params) {
+  const rl_json *td = rl_json_get(params, "textDocument");
+  const char *uri = rl_json_str(rl_json_get(td, "uri"), NULL);
+  const rl_json *diags = rl_json_get(rl_json_get(params, "context"), "diagnostics");
   doc *d = uri ? doc_find(s, uri) : NULL;
-  json_t *out = json_array();
-  if (!d || !json_is_array(diags)) return out;
+  rl_json *out = rl_json_new_array(s->a);
+  if (!d || !rl_json_is(diags, RL_JSON_ARRAY)) return out;
   line_index li = index_lines(d->text ? d->text : "", d->len);
   int hash = rl_lang_for_path(d->display) == RL_LANG_DOTENV;
   size_t i;
-  json_t *g;
-  json_array_foreach(diags, i, g) {
-    const char *src = json_string_value(json_object_get(g, "source"));
-    const char *code = json_string_value(json_object_get(g, "code"));
-    json_t *line = json_object_get(json_object_get(json_object_get(g, "range"), "start"), "line");
-    if (!src || strcmp(src, "roomlint") != 0 || !code || !json_is_integer(line)) continue;
-    json_int_t ln = json_integer_value(line);
+  const rl_json *g;
+  for (i = 0; i < rl_json_size(diags); i++) {
+    g = rl_json_at(diags, i);
+    const char *src = rl_json_str(rl_json_get(g, "source"), NULL);
+    const char *code = rl_json_str(rl_json_get(g, "code"), NULL);
+    const rl_json *line = rl_json_get(rl_json_get(rl_json_get(g, "range"), "start"), "line");
+    int64_t ln;
+    if (!src || strcmp(src, "roomlint") != 0 || !code || !rl_json_int(line, &ln)) continue;
     if (ln < 0 || (size_t)ln >= li.n) continue;
     size_t at = li.start[ln], k = at;
     while (k < d->len && (d->text[k] == ' ' || d->text[k] == '\t'))
@@ -466,18 +474,29 @@ static json_t *code_actions(server *s, json_t *params) {
     rl_buf b = {0};
     rl_buf_put(&b, d->text + at, k - at);
     rl_buf_printf(&b, "%s roomlint-disable-next-line %s -- reason\n", hash ? "#" : "//", code);
-    json_t *pos = json_pack("{s:I,s:i}", "line", ln, "character", 0);
-    json_t *edit = json_pack("{s:{s:O,s:O},s:s}", "range", "start", pos, "end", pos, "newText", b.ptr);
-    json_decref(pos);
+    rl_arena *a = s->a;
+    rl_json *pos = rl_json_new_object(a), *range = rl_json_new_object(a), *edit = rl_json_new_object(a);
+    rl_json_put(a, pos, "line", rl_json_new_int(a, ln));
+    rl_json_put(a, pos, "character", rl_json_new_int(a, 0));
+    rl_json_put(a, range, "start", pos);
+    rl_json_put(a, range, "end", pos);
+    rl_json_put(a, edit, "range", range);
+    rl_json_put(a, edit, "newText", rl_json_new_stringn(a, b.ptr, b.len));
     rl_buf_free(&b);
-    json_t *changes = json_object();
-    json_object_set_new(changes, d->uri, json_pack("[o]", edit));
+    rl_json *edits = rl_json_new_array(a), *changes = rl_json_new_object(a), *wedit = rl_json_new_object(a);
+    rl_json_push(a, edits, edit);
+    rl_json_put(a, changes, d->uri, edits);
+    rl_json_put(a, wedit, "changes", changes);
+    rl_json *diags1 = rl_json_new_array(a), *action = rl_json_new_object(a);
+    rl_json_push(a, diags1, g);
     rl_buf t = {0};
     rl_buf_printf(&t, "Suppress %s on this line (roomlint-disable-next-line)", code);
-    json_t *action = json_pack("{s:s,s:s,s:[O],s:{s:o}}", "title", t.ptr, "kind", "quickfix", "diagnostics", g, "edit",
-                               "changes", changes);
+    rl_json_put(a, action, "title", rl_json_new_string(a, t.ptr));
+    rl_json_put(a, action, "kind", rl_json_new_string(a, "quickfix"));
+    rl_json_put(a, action, "diagnostics", diags1);
+    rl_json_put(a, action, "edit", wedit);
     rl_buf_free(&t);
-    if (action) json_array_append_new(out, action);
+    rl_json_push(a, out, action);
   }
   free(li.start);
   return out;
@@ -485,27 +504,40 @@ static json_t *code_actions(server *s, json_t *params) {
 
 /* ---- dispatch ------------------------------------------------------------------------ */
 
-static void on_initialize(server *s, json_t *id, json_t *params) {
+static void on_initialize(server *s, const rl_json *id, const rl_json *params) {
   /* UTF-8 positions when the client offers them (3.17), else UTF-16. */
-  json_t *encs =
-      json_object_get(json_object_get(json_object_get(params, "capabilities"), "general"), "positionEncodings");
+  const rl_json *encs = rl_json_get(rl_json_get(rl_json_get(params, "capabilities"), "general"), "positionEncodings");
   size_t i;
-  json_t *v;
+  const rl_json *v;
   s->utf8 = 0;
-  json_array_foreach(encs, i, v) {
-    if (json_is_string(v) && strcmp(json_string_value(v), "utf-8") == 0) s->utf8 = 1;
+  for (i = 0; i < rl_json_size(encs); i++) {
+    v = rl_json_at(encs, i);
+    if (rl_json_is(v, RL_JSON_STRING) && strcmp(rl_json_str(v, NULL), "utf-8") == 0) s->utf8 = 1;
   }
-  json_t *caps = json_pack("{s:s,s:{s:b,s:i,s:{s:b}},s:{s:[s]}}", "positionEncoding", s->utf8 ? "utf-8" : "utf-16",
-                           "textDocumentSync", "openClose", 1, "change", 1, "save", "includeText", 1,
-                           "codeActionProvider", "codeActionKinds", "quickfix");
-  json_t *result =
-      json_pack("{s:o,s:{s:s,s:s}}", "capabilities", caps, "serverInfo", "name", "roomlint", "version", RL_VERSION);
+  rl_arena *a = s->a;
+  rl_json *sync = rl_json_new_object(a), *save = rl_json_new_object(a);
+  rl_json_put(a, sync, "openClose", rl_json_new_bool(a, 1));
+  rl_json_put(a, sync, "change", rl_json_new_int(a, 1)); /* full text */
+  rl_json_put(a, save, "includeText", rl_json_new_bool(a, 1));
+  rl_json_put(a, sync, "save", save);
+  rl_json *kinds = rl_json_new_array(a), *actions = rl_json_new_object(a);
+  rl_json_push(a, kinds, rl_json_new_string(a, "quickfix"));
+  rl_json_put(a, actions, "codeActionKinds", kinds);
+  rl_json *caps = rl_json_new_object(a);
+  rl_json_put(a, caps, "positionEncoding", rl_json_new_string(a, s->utf8 ? "utf-8" : "utf-16"));
+  rl_json_put(a, caps, "textDocumentSync", sync);
+  rl_json_put(a, caps, "codeActionProvider", actions);
+  rl_json *info = rl_json_new_object(a), *result = rl_json_new_object(a);
+  rl_json_put(a, info, "name", rl_json_new_string(a, "roomlint"));
+  rl_json_put(a, info, "version", rl_json_new_string(a, RL_VERSION));
+  rl_json_put(a, result, "capabilities", caps);
+  rl_json_put(a, result, "serverInfo", info);
   s->initialized = 1;
   send_result(s, id, result);
   /* The config was read from the working directory before the editor
    * named its workspace: say so when the two differ. */
-  json_t *root = json_object_get(params, "rootUri");
-  char *rp = json_is_string(root) ? uri_to_path(json_string_value(root)) : NULL;
+  const rl_json *root = rl_json_get(params, "rootUri");
+  char *rp = rl_json_is(root, RL_JSON_STRING) ? uri_to_path(rl_json_str(root, NULL)) : NULL;
   char *real = rp ? realpath(rp, NULL) : NULL;
   if (real && strcmp(real, s->cwd) != 0) {
     rl_buf b = {0};
@@ -513,7 +545,10 @@ static void on_initialize(server *s, json_t *id, json_t *params) {
                   "roomlint reads the .roomlint.yml of its working directory %s, not of the workspace %s: "
                   "start it there or pass --config",
                   s->cwd, real);
-    send_notification(s, "window/logMessage", json_pack("{s:i,s:s}", "type", 2, "message", b.ptr));
+    rl_json *log = rl_json_new_object(s->a);
+    rl_json_put(s->a, log, "type", rl_json_new_int(s->a, 2));
+    rl_json_put(s->a, log, "message", rl_json_new_string(s->a, b.ptr));
+    send_notification(s, "window/logMessage", log);
     rl_buf_free(&b);
   }
   free(real);
@@ -521,21 +556,22 @@ static void on_initialize(server *s, json_t *id, json_t *params) {
 }
 
 /* Text documents: the params' textDocument with a string uri, or NULL. */
-static json_t *text_document(json_t *params, const char **uri) {
-  json_t *td = json_object_get(params, "textDocument");
-  *uri = json_string_value(json_object_get(td, "uri"));
+static const rl_json *text_document(const rl_json *params, const char **uri) {
+  const rl_json *td = rl_json_get(params, "textDocument");
+  *uri = rl_json_str(rl_json_get(td, "uri"), NULL);
   return *uri ? td : NULL;
 }
 
-static void on_document(server *s, const char *method, json_t *params) {
+static void on_document(server *s, const char *method, const rl_json *params) {
   const char *uri;
-  json_t *td = text_document(params, &uri);
+  const rl_json *td = text_document(params, &uri);
   if (!td) return; /* a notification gets no error reply */
   if (strcmp(method, "textDocument/didOpen") == 0) {
-    json_t *text = json_object_get(td, "text");
-    if (!json_is_string(text)) return;
-    doc *d = doc_open(s, uri, json_string_value(json_object_get(td, "languageId")));
-    doc_set_text(d, json_string_value(text), json_string_length(text), json_object_get(td, "version"));
+    const rl_json *text = rl_json_get(td, "text");
+    if (!rl_json_is(text, RL_JSON_STRING)) return;
+    doc *d = doc_open(s, uri, rl_json_str(rl_json_get(td, "languageId"), NULL));
+    doc_set_json_text(d, text);
+    doc_set_version(d, rl_json_get(td, "version"));
     publish(s, d, 0);
     return;
   }
@@ -543,15 +579,16 @@ static void on_document(server *s, const char *method, json_t *params) {
   if (!d) return;
   if (strcmp(method, "textDocument/didChange") == 0) {
     /* Full sync: the last change holds the whole text. */
-    json_t *changes = json_object_get(params, "contentChanges");
-    json_t *last = json_array_get(changes, json_array_size(changes) - 1);
-    json_t *text = json_object_get(last, "text");
-    if (!json_is_string(text) || json_object_get(last, "range")) return;
-    doc_set_text(d, json_string_value(text), json_string_length(text), json_object_get(td, "version"));
+    const rl_json *changes = rl_json_get(params, "contentChanges");
+    const rl_json *last = rl_json_at(changes, rl_json_size(changes) - 1);
+    const rl_json *text = rl_json_get(last, "text");
+    if (!rl_json_is(text, RL_JSON_STRING) || rl_json_get(last, "range")) return;
+    doc_set_json_text(d, text);
+    doc_set_version(d, rl_json_get(td, "version"));
     publish(s, d, 0);
   } else if (strcmp(method, "textDocument/didSave") == 0) {
-    json_t *text = json_object_get(params, "text");
-    if (json_is_string(text)) doc_set_text(d, json_string_value(text), json_string_length(text), d->version);
+    const rl_json *text = rl_json_get(params, "text");
+    if (rl_json_is(text, RL_JSON_STRING)) doc_set_json_text(d, text);
     publish(s, d, 0);
   } else if (strcmp(method, "textDocument/didClose") == 0) {
     publish(s, d, 1);
@@ -560,35 +597,37 @@ static void on_document(server *s, const char *method, json_t *params) {
 }
 
 /* Returns 1 when the server is to stop (exit). */
-static int dispatch(server *s, json_t *msg) {
-  if (!json_is_object(msg)) {
+static int dispatch(server *s, const rl_json *msg) {
+  if (!rl_json_is(msg, RL_JSON_OBJECT)) {
     send_error(s, NULL, ERR_INVALID_REQUEST, "%s",
-               json_is_array(msg) ? "batches are not supported" : "a message is a JSON object");
+               rl_json_is(msg, RL_JSON_ARRAY) ? "batches are not supported" : "a message is a JSON object");
     return 0;
   }
-  json_t *id = json_object_get(msg, "id");
-  json_t *mv = json_object_get(msg, "method");
-  json_t *params = json_object_get(msg, "params");
-  if (json_is_null(params)) params = NULL;
-  json_t *ver = json_object_get(msg, "jsonrpc");
-  if (id && !json_is_string(id) && !json_is_integer(id) && !json_is_null(id)) {
+  const rl_json *id = rl_json_get(msg, "id");
+  const rl_json *mv = rl_json_get(msg, "method");
+  const rl_json *params = rl_json_get(msg, "params");
+  if (rl_json_is(params, RL_JSON_NULL)) params = NULL;
+  const rl_json *ver = rl_json_get(msg, "jsonrpc");
+  int64_t num_id;
+  if (id && !rl_json_is(id, RL_JSON_STRING) && !rl_json_int(id, &num_id) && !rl_json_is(id, RL_JSON_NULL)) {
     send_error(s, NULL, ERR_INVALID_REQUEST, "id must be a string or an integer");
     return 0;
   }
   if (!mv) {
-    if (json_object_get(msg, "result") || json_object_get(msg, "error")) return 0; /* a reply: we ask nothing */
+    if (rl_json_get(msg, "result") || rl_json_get(msg, "error")) return 0; /* a reply: we ask nothing */
     send_error(s, id, ERR_INVALID_REQUEST, "the message has no method");
     return 0;
   }
-  if (!json_is_string(mv) || !json_is_string(ver) || strcmp(json_string_value(ver), "2.0") != 0) {
+  if (!rl_json_is(mv, RL_JSON_STRING) || !rl_json_is(ver, RL_JSON_STRING) ||
+      strcmp(rl_json_str(ver, NULL), "2.0") != 0) {
     if (id) send_error(s, id, ERR_INVALID_REQUEST, "expected jsonrpc \"2.0\" and a string method");
     return 0;
   }
-  if (params && !json_is_object(params) && !json_is_array(params)) {
+  if (params && !rl_json_is(params, RL_JSON_OBJECT) && !rl_json_is(params, RL_JSON_ARRAY)) {
     if (id) send_error(s, id, ERR_INVALID_PARAMS, "params must be an object or an array");
     return 0;
   }
-  const char *method = json_string_value(mv);
+  const char *method = rl_json_str(mv, NULL);
   if (strcmp(method, "exit") == 0) return 1;
   if (!id) { /* a notification */
     if (!s->initialized || s->shutdown) return 0;
@@ -609,7 +648,7 @@ static int dispatch(server *s, json_t *msg) {
     send_result(s, id, NULL);
   } else if (strcmp(method, "textDocument/codeAction") == 0) {
     const char *uri;
-    if (!json_is_object(params) || !text_document(params, &uri))
+    if (!rl_json_is(params, RL_JSON_OBJECT) || !text_document(params, &uri))
       send_error(s, id, ERR_INVALID_PARAMS, "codeAction needs textDocument.uri");
     else
       send_result(s, id, code_actions(s, params));
@@ -680,14 +719,17 @@ static int serve_one(server *s) {
     rl_buf_free(&body);
     return 0;
   }
-  json_error_t jerr;
-  json_t *msg = json_loadb(body.ptr ? body.ptr : "", body.len, JSON_DECODE_ANY, &jerr);
-  rl_buf_free(&body);
-  if (!msg)
-    send_error(s, NULL, ERR_PARSE, "not JSON: %s (line %d, column %d)", jerr.text, jerr.line, jerr.column);
+  rl_json_error jerr;
+  rl_json *msg;
+  /* JSON.parse's reading, as the editor wrote it: the last of repeated keys wins */
+  if (rl_json_parse(&msg, s->a, body.ptr ? body.ptr : "", body.len, RL_JSON_DUPS_LAST, &jerr) < 0)
+    send_error(s, NULL, ERR_PARSE, "not JSON: %s (line %u, column %u)", jerr.message, jerr.line, jerr.column);
   else
     s->exited = dispatch(s, msg);
-  json_decref(msg);
+  rl_buf_free(&body);
+  /* everything of this message and its replies goes at once */
+  rl_arena_free(s->a);
+  s->a = rl_arena_new();
   return !s->exited && !s->broken;
 }
 
@@ -699,6 +741,7 @@ int rl_lsp_serve(rl_engine *e, int in_fd, int out_fd, const rl_lsp_options *opts
   s.o = opts ? opts : &none;
   s.in = in_fd;
   s.out = out_fd;
+  s.a = rl_arena_new();
   char buf[PATH_MAX];
   s.cwd = rl_xstrdup(getcwd(buf, sizeof buf) ? buf : "/");
   /* The editor closing its end is a write error, not a signal. */
@@ -710,5 +753,6 @@ int rl_lsp_serve(rl_engine *e, int in_fd, int out_fd, const rl_lsp_options *opts
     doc_clear(&s.docs[i]);
   free(s.docs);
   free(s.cwd);
+  rl_arena_free(s.a);
   return status;
 }

@@ -7,85 +7,33 @@
 
 #include "util.h"
 
-size_t rl_report__utf8_step(const char *p, size_t n, int *valid) {
-  const unsigned char *s = (const unsigned char *)p;
-  unsigned char c = s[0];
-  size_t len;
-  uint32_t cp, min;
-  *valid = 1;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2, cp = c & 0x1Fu, min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3, cp = c & 0x0Fu, min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4, cp = c & 0x07u, min = 0x10000;
-  } else {
-    *valid = 0;
-    return 1;
-  }
-  if (len > n) {
-    *valid = 0;
-    return 1;
-  }
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) {
-      *valid = 0;
-      return 1;
-    }
-    cp = (cp << 6) | (s[i] & 0x3Fu);
-  }
-  /* Overlong forms, UTF-16 surrogates and values past U+10FFFF are invalid. */
-  if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-    *valid = 0;
-    return 1;
-  }
-  return len;
-}
-
-json_t *rl_report__jstrn(const char *s, size_t n) {
+rl_json *rl_report__jstrn(rl_arena *a, const char *s, size_t n) {
+  if (!memchr(s, '\0', n)) return rl_json_new_stringn(a, s, n);
   rl_buf b = {0};
-  size_t i = 0;
-  int clean = 1;
-  while (i < n) {
-    int valid;
-    size_t step = rl_report__utf8_step(s + i, n - i, &valid);
-    if (!valid || s[i] == '\0') {
-      clean = 0;
-      break;
-    }
-    i += step;
-  }
-  if (clean) {
-    json_t *j = json_stringn(s, n);
-    if (!j) rl_oom();
-    return j;
-  }
   rl_buf_put(&b, s, 0);
-  for (i = 0; i < n;) {
-    int valid;
-    size_t step = rl_report__utf8_step(s + i, n - i, &valid);
-    if (!valid || s[i] == '\0')
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\0')
       rl_buf_puts(&b, "\xEF\xBF\xBD");
     else
-      rl_buf_put(&b, s + i, step);
-    i += step;
+      rl_buf_putc(&b, s[i]);
   }
-  json_t *j = json_stringn(b.ptr, b.len);
+  rl_json *j = rl_json_new_stringn(a, b.ptr, b.len);
   rl_buf_free(&b);
-  if (!j) rl_oom();
   return j;
 }
 
-json_t *rl_report__jstr(const char *s) {
-  if (!s) return json_null();
-  return rl_report__jstrn(s, strlen(s));
+rl_json *rl_report__jstr(rl_arena *a, const char *s) {
+  if (!s) return rl_json_new_null(a);
+  return rl_report__jstrn(a, s, strlen(s));
 }
 
-int rl_report__dump(const json_t *root, FILE *out) {
+int rl_report__dump(const rl_json *root, FILE *out) {
+  rl_buf b = {0};
+  rl_json_write(&b, root, 2);
+  rl_buf_putc(&b, '\n');
   errno = 0;
-  int failed = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) != 0;
-  if (!failed) failed = fputc('\n', out) == EOF;
+  int failed = fwrite(b.ptr, 1, b.len, out) != b.len;
+  rl_buf_free(&b);
   if (fflush(out) != 0) failed = 1;
   if (ferror(out)) failed = 1;
   if (failed) {
@@ -102,7 +50,7 @@ size_t rl_report__mask_at(const char *p, size_t n, uint32_t *chars) {
     size_t i = 0;
     for (int k = 0; k < keep && i < n; k++) {
       int valid;
-      i += rl_report__utf8_step(p + i, n - i, &valid);
+      i += rl_utf8_step(p + i, n - i, &valid);
     }
     if (n - i < elen || memcmp(p + i, ellipsis, elen) != 0) continue;
     i += elen;
@@ -132,13 +80,13 @@ const char *rl_report__history_words(rl_history_state h) {
   return h == RL_HISTORY_AT_HEAD ? "still at HEAD" : "removed since";
 }
 
-json_t *rl_report__history_props(const rl_file_result *r, const rl_finding *f) {
+rl_json *rl_report__history_props(rl_arena *a, const rl_file_result *r, const rl_finding *f) {
   if (!r->commit) return NULL;
   char date[32];
-  json_t *o = rl_report__object();
-  rl_report__put(o, "commit", rl_report__jstr(r->commit));
-  rl_report__put(o, "commitDate", json_string(rl_report__commit_date(r->commit_time, date)));
-  rl_report__put(o, "presentAtHead", json_boolean(f->history == RL_HISTORY_AT_HEAD));
+  rl_json *o = rl_json_new_object(a);
+  rl_json_put(a, o, "commit", rl_report__jstr(a, r->commit));
+  rl_json_put(a, o, "commitDate", rl_json_new_string(a, rl_report__commit_date(r->commit_time, date)));
+  rl_json_put(a, o, "presentAtHead", rl_json_new_bool(a, f->history == RL_HISTORY_AT_HEAD));
   return o;
 }
 
@@ -147,24 +95,4 @@ size_t rl_report__visible(const rl_file_result *r) {
   for (size_t i = 0; i < r->nfindings; i++)
     if (r->findings[i].suppressed == RL_SUPPRESS_NONE) n++;
   return n;
-}
-
-void rl_report__put(json_t *obj, const char *key, json_t *value) {
-  if (!value || json_object_set_new(obj, key, value) != 0) rl_oom();
-}
-
-void rl_report__push(json_t *arr, json_t *value) {
-  if (!value || json_array_append_new(arr, value) != 0) rl_oom();
-}
-
-json_t *rl_report__object(void) {
-  json_t *o = json_object();
-  if (!o) rl_oom();
-  return o;
-}
-
-json_t *rl_report__array(void) {
-  json_t *a = json_array();
-  if (!a) rl_oom();
-  return a;
 }

@@ -5,24 +5,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include <jansson.h>
-
 #include "finding.h"
+#include "json.h"
 
-/* Length in bytes of the code point at p[0..n) (n > 0): a well-formed UTF-8
- * sequence, or 1 for an invalid byte, which then counts as one column (the
- * same rule rl_source_position uses). *valid says which it was. */
-size_t rl_report__utf8_step(const char *p, size_t n, int *valid);
-
-/* A JSON string of s[0..n); invalid UTF-8 bytes become U+FFFD (jansson
- * refuses invalid UTF-8, and snippets are arbitrary file bytes). */
-json_t *rl_report__jstrn(const char *s, size_t n);
+/* A JSON string of s[0..n) in arena a; NUL and invalid UTF-8 bytes are
+ * written as U+FFFD (snippets are arbitrary file bytes). */
+rl_json *rl_report__jstrn(rl_arena *a, const char *s, size_t n);
 /* The same for a NUL-terminated string; NULL gives JSON null. */
-json_t *rl_report__jstr(const char *s);
+rl_json *rl_report__jstr(rl_arena *a, const char *s);
 
-/* Writes root (not consumed) to out with two-space indentation, keys in
- * insertion order and a final newline, then flushes. Returns 0 or RL_EIO. */
-int rl_report__dump(const json_t *root, FILE *out);
+/* Writes root to out with two-space indentation, keys in insertion order
+ * and a final newline, then flushes. Returns 0 or RL_EIO. */
+int rl_report__dump(const rl_json *root, FILE *out);
 
 /* If a secret mask as rl_mask_secret writes it ("abcd…(N chars)", or
  * "…(N chars)" for a short secret) starts at p[0], returns its byte length
@@ -39,12 +33,6 @@ const char *rl_report__commit_date(long long t, char buf[32]);
 const char *rl_report__history_words(rl_history_state h);
 /* The "properties" object of a history finding (commit, commitDate,
  * presentAtHead), or NULL outside --history. */
-json_t *rl_report__history_props(const rl_file_result *r, const rl_finding *f);
-
-/* jansson builders that abort on out-of-memory (every value is small). */
-void rl_report__put(json_t *obj, const char *key, json_t *value);
-void rl_report__push(json_t *arr, json_t *value);
-json_t *rl_report__object(void);
-json_t *rl_report__array(void);
+rl_json *rl_report__history_props(rl_arena *a, const rl_file_result *r, const rl_finding *f);
 
 #endif

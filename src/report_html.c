@@ -55,7 +55,7 @@ static void esc_n(rl_buf *b, const char *s, size_t n) {
   while (i < n) {
     const unsigned char *u = (const unsigned char *)s + i;
     int valid;
-    size_t step = rl_report__utf8_step(s + i, n - i, &valid);
+    size_t step = rl_utf8_step(s + i, n - i, &valid);
     int bad = !valid || (u[0] < 0x20 && u[0] != '\t' && u[0] != '\n') || u[0] == 0x7F ||
               (step == 2 && u[0] == 0xC2 && u[1] <= 0x9F) ||
               (step == 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE) ||
@@ -221,7 +221,7 @@ static void snippet_line(rl_buf *b, const char *p, size_t n, uint32_t col0, uint
     uint32_t chars = 1;
     size_t len = rl_report__mask_at(p + i, n - i, &chars);
     int valid;
-    if (len == 0) len = rl_report__utf8_step(p + i, n - i, &valid);
+    if (len == 0) len = rl_utf8_step(p + i, n - i, &valid);
     if (i == 0 && col0 > 1 && len == 3 && memcmp(p, "\xE2\x80\xA6", 3) == 0) chars = 0; /* the cut marker */
     int in_mark = col < to && col + (chars ? chars : 1) > from;
     int c = cls[i];
@@ -354,7 +354,7 @@ static void inline_md(rl_buf *b, const char *rid, const char *s, size_t n) {
       }
     }
     int valid;
-    size_t step = rl_report__utf8_step(s + i, n - i, &valid);
+    size_t step = rl_utf8_step(s + i, n - i, &valid);
     esc_n(b, s + i, step);
     i += step;
   }

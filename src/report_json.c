@@ -13,13 +13,15 @@
 
 typedef struct json_sink {
   rl_sink base;
+  rl_arena *a; /* every JSON value of the report */
   FILE *out;
-  json_t *files;
-  json_t *findings;
+  rl_json *files;
+  rl_json *findings;
 } json_sink;
 
-
-static json_t *count(size_t n) { return json_integer((json_int_t)n); }
+static rl_json *count(rl_arena *a, size_t n) {
+  return rl_json_new_int(a, (int64_t)n);
+}
 
 static int json_begin(rl_sink *s, const rl_run_info *run) {
   (void)s;
@@ -40,121 +42,117 @@ static const char *note_level(rl_note_level level) {
   return "note";
 }
 
-static json_t *file_object(const rl_file_result *r) {
-  json_t *f = rl_report__object();
-  rl_report__put(f, "path", rl_report__jstr(r->path));
-  rl_report__put(f, "language", json_string(rl_lang_name(r->lang)));
-  rl_report__put(f, "context", json_string(rl_context_name(r->context)));
-  rl_report__put(f, "contextReason", rl_report__jstr(r->context_reason));
+static rl_json *file_object(rl_arena *a, const rl_file_result *r) {
+  rl_json *f = rl_json_new_object(a);
+  rl_json_put(a, f, "path", rl_report__jstr(a, r->path));
+  rl_json_put(a, f, "language", rl_json_new_string(a, rl_lang_name(r->lang)));
+  rl_json_put(a, f, "context", rl_json_new_string(a, rl_context_name(r->context)));
+  rl_json_put(a, f, "contextReason", rl_report__jstr(a, r->context_reason));
   if (r->skip == RL_SKIP_NONE) {
-    rl_report__put(f, "skipped", json_null());
+    rl_json_put(a, f, "skipped", rl_json_new_null(a));
   } else {
-    json_t *skip = rl_report__object();
-    rl_report__put(skip, "reason", json_string(rl_skip_name(r->skip)));
-    rl_report__put(skip, "detail", rl_report__jstr(r->skip_detail));
-    rl_report__put(f, "skipped", skip);
+    rl_json *skip = rl_json_new_object(a);
+    rl_json_put(a, skip, "reason", rl_json_new_string(a, rl_skip_name(r->skip)));
+    rl_json_put(a, skip, "detail", rl_report__jstr(a, r->skip_detail));
+    rl_json_put(a, f, "skipped", skip);
   }
-  rl_report__put(f, "syntaxErrors", json_boolean(r->has_syntax_errors));
-  json_t *notes = rl_report__array();
+  rl_json_put(a, f, "syntaxErrors", rl_json_new_bool(a, r->has_syntax_errors));
+  rl_json *notes = rl_json_new_array(a);
   for (size_t i = 0; i < r->nnotes; i++) {
     const rl_notification *n = &r->notes[i];
-    json_t *o = rl_report__object();
-    rl_report__put(o, "id", rl_report__jstr(n->id));
-    rl_report__put(o, "level", json_string(note_level(n->level)));
-    rl_report__put(o, "message", rl_report__jstr(n->message));
-    rl_report__put(o, "line", n->line ? count(n->line) : json_null());
-    rl_report__put(o, "column", n->line ? count(n->col) : json_null());
-    rl_report__push(notes, o);
+    rl_json *o = rl_json_new_object(a);
+    rl_json_put(a, o, "id", rl_report__jstr(a, n->id));
+    rl_json_put(a, o, "level", rl_json_new_string(a, note_level(n->level)));
+    rl_json_put(a, o, "message", rl_report__jstr(a, n->message));
+    rl_json_put(a, o, "line", n->line ? count(a, n->line) : rl_json_new_null(a));
+    rl_json_put(a, o, "column", n->line ? count(a, n->col) : rl_json_new_null(a));
+    rl_json_push(a, notes, o);
   }
-  rl_report__put(f, "notifications", notes);
+  rl_json_put(a, f, "notifications", notes);
   return f;
 }
 
-static json_t *finding_object(const rl_file_result *r, const rl_finding *fd) {
-  json_t *o = rl_report__object();
-  rl_report__put(o, "ruleId", rl_report__jstr(fd->rule ? fd->rule->id : NULL));
-  rl_report__put(o, "severity", json_string(rl_severity_name(fd->severity)));
-  rl_report__put(o, "message", rl_report__jstr(fd->message));
-  rl_report__put(o, "path", rl_report__jstr(r->path));
-  rl_report__put(o, "startLine", count(fd->start_line));
-  rl_report__put(o, "startColumn", count(fd->start_col));
-  rl_report__put(o, "endLine", count(fd->end_line));
-  rl_report__put(o, "endColumn", count(fd->end_col));
-  rl_report__put(o, "snippet", rl_report__jstr(fd->snippet));
-  rl_report__put(o, "fingerprint", rl_report__jstr(fd->fingerprint));
+static rl_json *finding_object(rl_arena *a, const rl_file_result *r, const rl_finding *fd) {
+  rl_json *o = rl_json_new_object(a);
+  rl_json_put(a, o, "ruleId", rl_report__jstr(a, fd->rule ? fd->rule->id : NULL));
+  rl_json_put(a, o, "severity", rl_json_new_string(a, rl_severity_name(fd->severity)));
+  rl_json_put(a, o, "message", rl_report__jstr(a, fd->message));
+  rl_json_put(a, o, "path", rl_report__jstr(a, r->path));
+  rl_json_put(a, o, "startLine", count(a, fd->start_line));
+  rl_json_put(a, o, "startColumn", count(a, fd->start_col));
+  rl_json_put(a, o, "endLine", count(a, fd->end_line));
+  rl_json_put(a, o, "endColumn", count(a, fd->end_col));
+  rl_json_put(a, o, "snippet", rl_report__jstr(a, fd->snippet));
+  rl_json_put(a, o, "fingerprint", rl_report__jstr(a, fd->fingerprint));
   if (fd->bundle_path) {
     /* a source-mapped finding of a built bundle: where it ships */
-    json_t *b = rl_report__object();
-    rl_report__put(b, "path", rl_report__jstr(fd->bundle_path));
-    rl_report__put(b, "line", count(fd->bundle_line));
-    rl_report__put(b, "column", count(fd->bundle_col));
-    rl_report__put(o, "bundle", b);
+    rl_json *b = rl_json_new_object(a);
+    rl_json_put(a, b, "path", rl_report__jstr(a, fd->bundle_path));
+    rl_json_put(a, b, "line", count(a, fd->bundle_line));
+    rl_json_put(a, b, "column", count(a, fd->bundle_col));
+    rl_json_put(a, o, "bundle", b);
   }
   if (fd->related_path) {
     /* a cross-file finding: the other file's place it is about */
-    json_t *rel = rl_report__object();
-    rl_report__put(rel, "path", rl_report__jstr(fd->related_path));
-    rl_report__put(rel, "line", count(fd->related_line));
-    rl_report__put(rel, "column", count(fd->related_col));
-    rl_report__put(rel, "message", rl_report__jstr(fd->related_message));
-    rl_report__put(o, "related", rel);
+    rl_json *rel = rl_json_new_object(a);
+    rl_json_put(a, rel, "path", rl_report__jstr(a, fd->related_path));
+    rl_json_put(a, rel, "line", count(a, fd->related_line));
+    rl_json_put(a, rel, "column", count(a, fd->related_col));
+    rl_json_put(a, rel, "message", rl_report__jstr(a, fd->related_message));
+    rl_json_put(a, o, "related", rel);
   }
-  json_t *hist = rl_report__history_props(r, fd);
-  if (hist) {
-    json_t *v;
-    const char *k;
-    json_object_foreach(hist, k, v) rl_report__put(o, k, json_incref(v));
-    json_decref(hist);
-  }
+  const rl_json *hist = rl_report__history_props(a, r, fd);
+  for (size_t i = 0; i < rl_json_size(hist); i++)
+    rl_json_put(a, o, rl_json_key_at(hist, i, NULL), rl_json_at(hist, i));
   if (fd->suppressed == RL_SUPPRESS_NONE) {
-    rl_report__put(o, "suppressed", json_null());
+    rl_json_put(a, o, "suppressed", rl_json_new_null(a));
   } else {
-    json_t *sup = rl_report__object();
-    rl_report__put(sup, "kind", json_string(suppress_kind(fd->suppressed)));
-    rl_report__put(sup, "justification", rl_report__jstr(fd->justification));
-    rl_report__put(o, "suppressed", sup);
+    rl_json *sup = rl_json_new_object(a);
+    rl_json_put(a, sup, "kind", rl_json_new_string(a, suppress_kind(fd->suppressed)));
+    rl_json_put(a, sup, "justification", rl_report__jstr(a, fd->justification));
+    rl_json_put(a, o, "suppressed", sup);
   }
   return o;
 }
 
 static int json_file(rl_sink *s, const rl_file_result *r) {
   json_sink *j = (json_sink *)s;
-  rl_report__push(j->files, file_object(r));
-  for (size_t i = 0; i < r->nfindings; i++) rl_report__push(j->findings, finding_object(r, &r->findings[i]));
+  rl_arena *a = j->a;
+  rl_json_push(a, j->files, file_object(a, r));
+  for (size_t i = 0; i < r->nfindings; i++)
+    rl_json_push(a, j->findings, finding_object(a, r, &r->findings[i]));
   return 0;
 }
 
 static int json_end(rl_sink *s, const rl_summary *sum) {
   json_sink *j = (json_sink *)s;
-  json_t *root = rl_report__object();
-  rl_report__put(root, "formatVersion", json_integer(RL_JSON_FORMAT_VERSION));
-  json_t *tool = rl_report__object();
-  rl_report__put(tool, "name", json_string("roomlint"));
-  rl_report__put(tool, "version", json_string(RL_VERSION));
-  rl_report__put(root, "tool", tool);
-  rl_report__put(root, "files", json_incref(j->files));
-  rl_report__put(root, "findings", json_incref(j->findings));
-  json_t *summary = rl_report__object();
-  rl_report__put(summary, "filesScanned", count(sum->files_scanned));
-  rl_report__put(summary, "filesSkipped", count(sum->files_skipped));
-  rl_report__put(summary, "errors", count(sum->errors));
-  rl_report__put(summary, "warnings", count(sum->warnings));
-  rl_report__put(summary, "notes", count(sum->notes));
-  rl_report__put(summary, "suppressed", count(sum->suppressed));
-  rl_report__put(summary, "parseErrors", count(sum->parse_errors));
-  rl_report__put(summary, "analysisStopped", count(sum->analysis_stopped));
-  rl_report__put(summary, "failed", json_boolean(sum->failed));
-  rl_report__put(root, "summary", summary);
-  int rc = rl_report__dump(root, j->out);
-  json_decref(root);
-  return rc;
+  rl_arena *a = j->a;
+  rl_json *root = rl_json_new_object(a);
+  rl_json_put(a, root, "formatVersion", rl_json_new_int(a, RL_JSON_FORMAT_VERSION));
+  rl_json *tool = rl_json_new_object(a);
+  rl_json_put(a, tool, "name", rl_json_new_string(a, "roomlint"));
+  rl_json_put(a, tool, "version", rl_json_new_string(a, RL_VERSION));
+  rl_json_put(a, root, "tool", tool);
+  rl_json_put(a, root, "files", j->files);
+  rl_json_put(a, root, "findings", j->findings);
+  rl_json *summary = rl_json_new_object(a);
+  rl_json_put(a, summary, "filesScanned", count(a, sum->files_scanned));
+  rl_json_put(a, summary, "filesSkipped", count(a, sum->files_skipped));
+  rl_json_put(a, summary, "errors", count(a, sum->errors));
+  rl_json_put(a, summary, "warnings", count(a, sum->warnings));
+  rl_json_put(a, summary, "notes", count(a, sum->notes));
+  rl_json_put(a, summary, "suppressed", count(a, sum->suppressed));
+  rl_json_put(a, summary, "parseErrors", count(a, sum->parse_errors));
+  rl_json_put(a, summary, "analysisStopped", count(a, sum->analysis_stopped));
+  rl_json_put(a, summary, "failed", rl_json_new_bool(a, sum->failed));
+  rl_json_put(a, root, "summary", summary);
+  return rl_report__dump(root, j->out);
 }
 
 static void json_sink_free(rl_sink *s) {
   json_sink *j = (json_sink *)s;
   if (!j) return;
-  json_decref(j->files);
-  json_decref(j->findings);
+  rl_arena_free(j->a);
   free(j);
 }
 
@@ -165,7 +163,8 @@ rl_sink *rl_sink_json_new(FILE *out) {
   j->base.end = json_end;
   j->base.free = json_sink_free;
   j->out = out;
-  j->files = rl_report__array();
-  j->findings = rl_report__array();
+  j->a = rl_arena_new();
+  j->files = rl_json_new_array(j->a);
+  j->findings = rl_json_new_array(j->a);
   return &j->base;
 }

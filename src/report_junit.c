@@ -25,7 +25,7 @@ static void xml_escape(rl_buf *b, const char *s) {
   for (size_t i = 0; i < n;) {
     unsigned char c = (unsigned char)s[i];
     int valid;
-    size_t step = rl_report__utf8_step(s + i, n - i, &valid);
+    size_t step = rl_utf8_step(s + i, n - i, &valid);
     if (!valid || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
       rl_buf_puts(b, "\xEF\xBF\xBD");
     else if (c == '&')

@@ -14,42 +14,42 @@
 #include "util.h"
 #include "version.h"
 
-#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
-#define SRCROOT "SRCROOT"
+#define SARIF_SCHEMA    "https://json.schemastore.org/sarif-2.1.0.json"
+#define SRCROOT         "SRCROOT"
 #define FINGERPRINT_KEY "roomlint/v1"
 
 typedef struct sarif_sink {
   rl_sink base;
+  rl_arena *a; /* every JSON value of the report */
   FILE *out;
   const rl_rule **rules; /* copy of run->rules (the rules themselves outlive the run) */
   size_t nrules;
   char *cwd;     /* normalised absolute working directory, or NULL */
   char *cwd_uri; /* its file URI with a trailing slash */
-  json_t *driver;
-  json_t *results;
-  json_t *notifications;
-  json_t *vcs; /* --history: versionControlProvenance, or NULL */
+  rl_json *driver;
+  rl_json *results;
+  rl_json *notifications;
+  rl_json *vcs; /* --history: versionControlProvenance, or NULL */
 } sarif_sink;
 
-
 /* {"text": s} */
-static json_t *text_object(const char *s) {
-  json_t *o = rl_report__object();
-  rl_report__put(o, "text", rl_report__jstr(s));
+static rl_json *text_object(rl_arena *a, const char *s) {
+  rl_json *o = rl_json_new_object(a);
+  rl_json_put(a, o, "text", rl_report__jstr(a, s));
   return o;
 }
 
 /* SARIF and GitHub style: plain-text messages are sentences ending in a
  * period. Rules write messages without one (the text sink prints them as
  * they are), so the period is added here. */
-static json_t *sentence(const char *s) {
+static rl_json *sentence(rl_arena *a, const char *s) {
   if (!s) s = "";
   size_t n = strlen(s);
-  if (n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?')) return text_object(s);
+  if (n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?')) return text_object(a, s);
   rl_buf b = {0};
   rl_buf_put(&b, s, n);
   rl_buf_putc(&b, '.');
-  json_t *o = text_object(b.ptr);
+  rl_json *o = text_object(a, b.ptr);
   rl_buf_free(&b);
   return o;
 }
@@ -62,8 +62,8 @@ static void put_encoded(rl_buf *b, const char *s) {
   static const char hex[] = "0123456789ABCDEF";
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     unsigned char c = *p;
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~' || c == '/') {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~' || c == '/') {
       rl_buf_putc(b, (char)c);
     } else {
       rl_buf_putc(b, '%');
@@ -81,13 +81,16 @@ static char *normalise(const char *path) {
   size_t len = 0;
   const char *p = path;
   while (*p) {
-    while (*p == '/') p++;
+    while (*p == '/')
+      p++;
     const char *seg = p;
-    while (*p && *p != '/') p++;
+    while (*p && *p != '/')
+      p++;
     size_t sn = (size_t)(p - seg);
     if (sn == 0 || (sn == 1 && seg[0] == '.')) continue;
     if (sn == 2 && seg[0] == '.' && seg[1] == '.') {
-      while (len > 0 && out[len - 1] != '/') len--;
+      while (len > 0 && out[len - 1] != '/')
+        len--;
       if (len > 0) len--; /* drop the '/' too */
       continue;
     }
@@ -101,8 +104,9 @@ static char *normalise(const char *path) {
 }
 
 /* The artifactLocation of a display path. */
-static json_t *artifact_location(const sarif_sink *ss, const char *path) {
-  json_t *loc = rl_report__object();
+static rl_json *artifact_location(const sarif_sink *ss, const char *path) {
+  rl_arena *a = ss->a;
+  rl_json *loc = rl_json_new_object(a);
   rl_buf b = {0};
   char *full;
   if (path[0] == '/') {
@@ -115,8 +119,8 @@ static json_t *artifact_location(const sarif_sink *ss, const char *path) {
   } else {
     /* No working directory known: keep the relative path as given. */
     put_encoded(&b, path);
-    rl_report__put(loc, "uri", json_string(b.ptr));
-    rl_report__put(loc, "uriBaseId", json_string(SRCROOT));
+    rl_json_put(a, loc, "uri", rl_json_new_string(a, b.ptr));
+    rl_json_put(a, loc, "uriBaseId", rl_json_new_string(a, SRCROOT));
     rl_buf_free(&b);
     return loc;
   }
@@ -128,12 +132,12 @@ static json_t *artifact_location(const sarif_sink *ss, const char *path) {
     rel = full + cn + 1;
   if (rel) {
     put_encoded(&b, rel);
-    rl_report__put(loc, "uri", json_string(b.ptr));
-    rl_report__put(loc, "uriBaseId", json_string(SRCROOT));
+    rl_json_put(a, loc, "uri", rl_json_new_string(a, b.ptr));
+    rl_json_put(a, loc, "uriBaseId", rl_json_new_string(a, SRCROOT));
   } else {
     rl_buf_puts(&b, "file://");
     put_encoded(&b, full);
-    rl_report__put(loc, "uri", json_string(b.ptr));
+    rl_json_put(a, loc, "uri", rl_json_new_string(a, b.ptr));
   }
   rl_buf_free(&b);
   free(full);
@@ -171,7 +175,8 @@ static char *first_paragraph(const char *doc) {
     const char *eol = strchr(p, '\n');
     size_t n = eol ? (size_t)(eol - p) : strlen(p);
     size_t k = n;
-    while (k > 0 && (p[k - 1] == '\r' || p[k - 1] == ' ' || p[k - 1] == '\t')) k--;
+    while (k > 0 && (p[k - 1] == '\r' || p[k - 1] == ' ' || p[k - 1] == '\t'))
+      k--;
     int blank = k == 0;
     if (b.len == 0 && !blank && p[0] != '#') {
       rl_buf_put(&b, p, k);
@@ -223,46 +228,46 @@ static const char *default_security_severity(rl_severity s) {
   return "2.0";
 }
 
-static json_t *rule_descriptor(const rl_rule *rule) {
-  json_t *d = rl_report__object();
-  rl_report__put(d, "id", rl_report__jstr(rule->id));
+static rl_json *rule_descriptor(rl_arena *a, const rl_rule *rule) {
+  rl_json *d = rl_json_new_object(a);
+  rl_json_put(a, d, "id", rl_report__jstr(a, rule->id));
   char *name = pascal_case(rule->id);
-  if (strcmp(name, rule->id) != 0) rl_report__put(d, "name", rl_report__jstr(name));
+  if (strcmp(name, rule->id) != 0) rl_json_put(a, d, "name", rl_report__jstr(a, name));
   free(name);
   const char *title = rule->title ? rule->title : rule->id;
-  rl_report__put(d, "shortDescription", text_object(title));
+  rl_json_put(a, d, "shortDescription", text_object(a, title));
   char *para = first_paragraph(rule->doc);
-  rl_report__put(d, "fullDescription", para ? text_object(para) : sentence(title));
+  rl_json_put(a, d, "fullDescription", para ? text_object(a, para) : sentence(a, title));
   free(para);
-  json_t *help;
+  rl_json *help;
   if (rule->doc) {
-    help = text_object(rule->doc);
-    rl_report__put(help, "markdown", rl_report__jstr(rule->doc));
+    help = text_object(a, rule->doc);
+    rl_json_put(a, help, "markdown", rl_report__jstr(a, rule->doc));
   } else {
-    help = sentence(title);
+    help = sentence(a, title);
   }
-  rl_report__put(d, "help", help);
-  json_t *config = rl_report__object();
-  rl_report__put(config, "level", json_string(level_name(rule->severity)));
-  rl_report__put(d, "defaultConfiguration", config);
+  rl_json_put(a, d, "help", help);
+  rl_json *config = rl_json_new_object(a);
+  rl_json_put(a, config, "level", rl_json_new_string(a, level_name(rule->severity)));
+  rl_json_put(a, d, "defaultConfiguration", config);
 
-  json_t *props = rl_report__object();
-  json_t *tags = rl_report__array();
-  rl_report__push(tags, json_string("security"));
+  rl_json *props = rl_json_new_object(a);
+  rl_json *tags = rl_json_new_array(a);
+  rl_json_push(a, tags, rl_json_new_string(a, "security"));
   if (rule->cwe > 0) {
     char tag[64];
     snprintf(tag, sizeof tag, "CWE-%d", rule->cwe);
-    rl_report__push(tags, json_string(tag));
+    rl_json_push(a, tags, rl_json_new_string(a, tag));
     snprintf(tag, sizeof tag, "external/cwe/cwe-%d", rule->cwe);
-    rl_report__push(tags, json_string(tag));
+    rl_json_push(a, tags, rl_json_new_string(a, tag));
   }
-  rl_report__put(props, "tags", tags);
-  if (rule->precision) rl_report__put(props, "precision", rl_report__jstr(rule->precision));
-  rl_report__put(props, "security-severity", rl_report__jstr(rule->security_severity
-                                                      ? rule->security_severity
-                                                      : default_security_severity(rule->severity)));
-  rl_report__put(props, "problem.severity", json_string(problem_severity(rule->severity)));
-  rl_report__put(d, "properties", props);
+  rl_json_put(a, props, "tags", tags);
+  if (rule->precision) rl_json_put(a, props, "precision", rl_report__jstr(a, rule->precision));
+  rl_json_put(a, props, "security-severity",
+              rl_report__jstr(a, rule->security_severity ? rule->security_severity
+                                                         : default_security_severity(rule->severity)));
+  rl_json_put(a, props, "problem.severity", rl_json_new_string(a, problem_severity(rule->severity)));
+  rl_json_put(a, d, "properties", props);
   return d;
 }
 
@@ -287,23 +292,24 @@ static long rule_index(const sarif_sink *ss, const rl_rule *rule) {
 
 static int sarif_begin(rl_sink *s, const rl_run_info *run) {
   sarif_sink *ss = (sarif_sink *)s;
+  rl_arena *a = ss->a;
   if (run->vcs_uri) {
-    json_t *d = rl_report__object();
-    rl_report__put(d, "repositoryUri", rl_report__jstr(run->vcs_uri));
-    if (run->vcs_revision) rl_report__put(d, "revisionId", rl_report__jstr(run->vcs_revision));
-    if (run->vcs_branch) rl_report__put(d, "branch", rl_report__jstr(run->vcs_branch));
-    json_t *mapped = rl_report__object();
-    rl_report__put(mapped, "uriBaseId", json_string(SRCROOT));
-    rl_report__put(d, "mappedTo", mapped);
-    ss->vcs = rl_report__array();
-    rl_report__push(ss->vcs, d);
+    rl_json *d = rl_json_new_object(a);
+    rl_json_put(a, d, "repositoryUri", rl_report__jstr(a, run->vcs_uri));
+    if (run->vcs_revision) rl_json_put(a, d, "revisionId", rl_report__jstr(a, run->vcs_revision));
+    if (run->vcs_branch) rl_json_put(a, d, "branch", rl_report__jstr(a, run->vcs_branch));
+    rl_json *mapped = rl_json_new_object(a);
+    rl_json_put(a, mapped, "uriBaseId", rl_json_new_string(a, SRCROOT));
+    rl_json_put(a, d, "mappedTo", mapped);
+    ss->vcs = rl_json_new_array(a);
+    rl_json_push(a, ss->vcs, d);
   }
   ss->nrules = run->nrules;
   ss->rules = rl_xcalloc(run->nrules ? run->nrules : 1, sizeof *ss->rules);
-  json_t *rules = rl_report__array();
+  rl_json *rules = rl_json_new_array(a);
   for (size_t i = 0; i < run->nrules; i++) {
     ss->rules[i] = run->rules[i];
-    rl_report__push(rules, rule_descriptor(run->rules[i]));
+    rl_json_push(a, rules, rule_descriptor(a, run->rules[i]));
   }
   if (run->cwd && run->cwd[0] == '/') {
     ss->cwd = normalise(run->cwd);
@@ -314,94 +320,97 @@ static int sarif_begin(rl_sink *s, const rl_run_info *run) {
     ss->cwd_uri = rl_buf_detach(&b);
   }
 
-  ss->driver = rl_report__object();
-  rl_report__put(ss->driver, "name", json_string("roomlint"));
-  rl_report__put(ss->driver, "version", json_string(RL_VERSION));
-  rl_report__put(ss->driver, "semanticVersion", json_string(RL_VERSION));
-  rl_report__put(ss->driver, "informationUri", json_string(RL_INFORMATION_URI));
-  rl_report__put(ss->driver, "rules", rules);
+  ss->driver = rl_json_new_object(a);
+  rl_json_put(a, ss->driver, "name", rl_json_new_string(a, "roomlint"));
+  rl_json_put(a, ss->driver, "version", rl_json_new_string(a, RL_VERSION));
+  rl_json_put(a, ss->driver, "semanticVersion", rl_json_new_string(a, RL_VERSION));
+  rl_json_put(a, ss->driver, "informationUri", rl_json_new_string(a, RL_INFORMATION_URI));
+  rl_json_put(a, ss->driver, "rules", rules);
   return 0;
 }
 
 /* ---- results and notifications ------------------------------------------- */
 
-static json_t *count(uint32_t n) { return json_integer((json_int_t)n); }
+static rl_json *count(rl_arena *a, uint32_t n) {
+  return rl_json_new_int(a, (int64_t)n);
+}
 
-static json_t *finding_result(const sarif_sink *ss, const rl_file_result *r, const rl_finding *f) {
-  json_t *res = rl_report__object();
+static rl_json *finding_result(const sarif_sink *ss, const rl_file_result *r, const rl_finding *f) {
+  rl_arena *a = ss->a;
+  rl_json *res = rl_json_new_object(a);
   const char *id = f->rule && f->rule->id ? f->rule->id : "unknown-rule";
-  rl_report__put(res, "ruleId", rl_report__jstr(id));
+  rl_json_put(a, res, "ruleId", rl_report__jstr(a, id));
   long idx = rule_index(ss, f->rule);
-  if (idx >= 0) rl_report__put(res, "ruleIndex", json_integer(idx));
-  rl_report__put(res, "level", json_string(level_name(f->severity)));
-  rl_report__put(res, "message", sentence(f->message));
+  if (idx >= 0) rl_json_put(a, res, "ruleIndex", rl_json_new_int(a, idx));
+  rl_json_put(a, res, "level", rl_json_new_string(a, level_name(f->severity)));
+  rl_json_put(a, res, "message", sentence(a, f->message));
 
-  json_t *region = rl_report__object();
+  rl_json *region = rl_json_new_object(a);
   uint32_t sl = f->start_line ? f->start_line : 1;
   uint32_t sc = f->start_col ? f->start_col : 1;
   uint32_t el = f->end_line >= sl ? f->end_line : sl;
   uint32_t ec = f->end_col ? f->end_col : sc;
   if (el == sl && ec < sc) ec = sc;
-  rl_report__put(region, "startLine", count(sl));
-  rl_report__put(region, "startColumn", count(sc));
-  rl_report__put(region, "endLine", count(el));
-  rl_report__put(region, "endColumn", count(ec));
-  if (f->snippet && f->snippet[0]) rl_report__put(region, "snippet", text_object(f->snippet));
-  json_t *phys = rl_report__object();
-  rl_report__put(phys, "artifactLocation", artifact_location(ss, r->path));
-  rl_report__put(phys, "region", region);
-  json_t *loc = rl_report__object();
-  rl_report__put(loc, "physicalLocation", phys);
-  json_t *locs = rl_report__array();
-  rl_report__push(locs, loc);
-  rl_report__put(res, "locations", locs);
-  json_t *rels = NULL;
+  rl_json_put(a, region, "startLine", count(a, sl));
+  rl_json_put(a, region, "startColumn", count(a, sc));
+  rl_json_put(a, region, "endLine", count(a, el));
+  rl_json_put(a, region, "endColumn", count(a, ec));
+  if (f->snippet && f->snippet[0]) rl_json_put(a, region, "snippet", text_object(a, f->snippet));
+  rl_json *phys = rl_json_new_object(a);
+  rl_json_put(a, phys, "artifactLocation", artifact_location(ss, r->path));
+  rl_json_put(a, phys, "region", region);
+  rl_json *loc = rl_json_new_object(a);
+  rl_json_put(a, loc, "physicalLocation", phys);
+  rl_json *locs = rl_json_new_array(a);
+  rl_json_push(a, locs, loc);
+  rl_json_put(a, res, "locations", locs);
+  rl_json *rels = NULL;
   if (f->bundle_path) {
     /* a source-mapped finding of a built bundle: the bundle is where it ships */
-    json_t *bregion = rl_report__object();
-    rl_report__put(bregion, "startLine", count(f->bundle_line ? f->bundle_line : 1));
-    rl_report__put(bregion, "startColumn", count(f->bundle_col ? f->bundle_col : 1));
-    json_t *bphys = rl_report__object();
-    rl_report__put(bphys, "artifactLocation", artifact_location(ss, f->bundle_path));
-    rl_report__put(bphys, "region", bregion);
-    json_t *rel = rl_report__object();
-    rl_report__put(rel, "id", json_integer(1));
-    rl_report__put(rel, "physicalLocation", bphys);
-    rl_report__put(rel, "message", text_object("The built bundle that ships it."));
-    rels = rl_report__array();
-    rl_report__push(rels, rel);
+    rl_json *bregion = rl_json_new_object(a);
+    rl_json_put(a, bregion, "startLine", count(a, f->bundle_line ? f->bundle_line : 1));
+    rl_json_put(a, bregion, "startColumn", count(a, f->bundle_col ? f->bundle_col : 1));
+    rl_json *bphys = rl_json_new_object(a);
+    rl_json_put(a, bphys, "artifactLocation", artifact_location(ss, f->bundle_path));
+    rl_json_put(a, bphys, "region", bregion);
+    rl_json *rel = rl_json_new_object(a);
+    rl_json_put(a, rel, "id", rl_json_new_int(a, 1));
+    rl_json_put(a, rel, "physicalLocation", bphys);
+    rl_json_put(a, rel, "message", text_object(a, "The built bundle that ships it."));
+    rels = rl_json_new_array(a);
+    rl_json_push(a, rels, rel);
   }
   if (f->related_path) {
     /* a cross-file finding: the other file's place it is about */
-    json_t *rregion = rl_report__object();
-    rl_report__put(rregion, "startLine", count(f->related_line ? f->related_line : 1));
-    rl_report__put(rregion, "startColumn", count(f->related_col ? f->related_col : 1));
-    json_t *rphys = rl_report__object();
-    rl_report__put(rphys, "artifactLocation", artifact_location(ss, f->related_path));
-    rl_report__put(rphys, "region", rregion);
-    json_t *rel = rl_report__object();
-    rl_report__put(rel, "id", json_integer(f->bundle_path ? 2 : 1));
-    rl_report__put(rel, "physicalLocation", rphys);
-    rl_report__put(rel, "message", text_object(f->related_message));
-    if (!rels) rels = rl_report__array();
-    rl_report__push(rels, rel);
+    rl_json *rregion = rl_json_new_object(a);
+    rl_json_put(a, rregion, "startLine", count(a, f->related_line ? f->related_line : 1));
+    rl_json_put(a, rregion, "startColumn", count(a, f->related_col ? f->related_col : 1));
+    rl_json *rphys = rl_json_new_object(a);
+    rl_json_put(a, rphys, "artifactLocation", artifact_location(ss, f->related_path));
+    rl_json_put(a, rphys, "region", rregion);
+    rl_json *rel = rl_json_new_object(a);
+    rl_json_put(a, rel, "id", rl_json_new_int(a, f->bundle_path ? 2 : 1));
+    rl_json_put(a, rel, "physicalLocation", rphys);
+    rl_json_put(a, rel, "message", text_object(a, f->related_message));
+    if (!rels) rels = rl_json_new_array(a);
+    rl_json_push(a, rels, rel);
   }
-  if (rels) rl_report__put(res, "relatedLocations", rels);
+  if (rels) rl_json_put(a, res, "relatedLocations", rels);
 
-  json_t *fps = rl_report__object();
-  rl_report__put(fps, FINGERPRINT_KEY, rl_report__jstr(f->fingerprint));
-  rl_report__put(res, "partialFingerprints", fps);
-  json_t *hist = rl_report__history_props(r, f);
-  if (hist) rl_report__put(res, "properties", hist);
+  rl_json *fps = rl_json_new_object(a);
+  rl_json_put(a, fps, FINGERPRINT_KEY, rl_report__jstr(a, f->fingerprint));
+  rl_json_put(a, res, "partialFingerprints", fps);
+  rl_json *hist = rl_report__history_props(a, r, f);
+  if (hist) rl_json_put(a, res, "properties", hist);
 
   if (f->suppressed != RL_SUPPRESS_NONE) {
-    json_t *sup = rl_report__object();
-    rl_report__put(sup, "kind", json_string(f->suppressed == RL_SUPPRESS_EXTERNAL ? "external" : "inSource"));
+    rl_json *sup = rl_json_new_object(a);
+    rl_json_put(a, sup, "kind", rl_json_new_string(a, f->suppressed == RL_SUPPRESS_EXTERNAL ? "external" : "inSource"));
     if (f->justification && f->justification[0])
-      rl_report__put(sup, "justification", rl_report__jstr(f->justification));
-    json_t *sups = rl_report__array();
-    rl_report__push(sups, sup);
-    rl_report__put(res, "suppressions", sups);
+      rl_json_put(a, sup, "justification", rl_report__jstr(a, f->justification));
+    rl_json *sups = rl_json_new_array(a);
+    rl_json_push(a, sups, sup);
+    rl_json_put(a, res, "suppressions", sups);
   }
   return res;
 }
@@ -415,27 +424,28 @@ static const char *note_level(rl_note_level level) {
   return "note";
 }
 
-static json_t *notification(const sarif_sink *ss, const rl_file_result *r, const char *level,
-                            const char *id, const char *message, uint32_t line, uint32_t col) {
-  json_t *n = rl_report__object();
-  rl_report__put(n, "level", json_string(level));
-  rl_report__put(n, "message", sentence(message));
-  json_t *desc = rl_report__object();
-  rl_report__put(desc, "id", rl_report__jstr(id));
-  rl_report__put(n, "descriptor", desc);
-  json_t *phys = rl_report__object();
-  rl_report__put(phys, "artifactLocation", artifact_location(ss, r->path));
+static rl_json *notification(const sarif_sink *ss, const rl_file_result *r, const char *level, const char *id,
+                             const char *message, uint32_t line, uint32_t col) {
+  rl_arena *a = ss->a;
+  rl_json *n = rl_json_new_object(a);
+  rl_json_put(a, n, "level", rl_json_new_string(a, level));
+  rl_json_put(a, n, "message", sentence(a, message));
+  rl_json *desc = rl_json_new_object(a);
+  rl_json_put(a, desc, "id", rl_report__jstr(a, id));
+  rl_json_put(a, n, "descriptor", desc);
+  rl_json *phys = rl_json_new_object(a);
+  rl_json_put(a, phys, "artifactLocation", artifact_location(ss, r->path));
   if (line > 0) {
-    json_t *region = rl_report__object();
-    rl_report__put(region, "startLine", count(line));
-    rl_report__put(region, "startColumn", count(col ? col : 1));
-    rl_report__put(phys, "region", region);
+    rl_json *region = rl_json_new_object(a);
+    rl_json_put(a, region, "startLine", count(a, line));
+    rl_json_put(a, region, "startColumn", count(a, col ? col : 1));
+    rl_json_put(a, phys, "region", region);
   }
-  json_t *loc = rl_report__object();
-  rl_report__put(loc, "physicalLocation", phys);
-  json_t *locs = rl_report__array();
-  rl_report__push(locs, loc);
-  rl_report__put(n, "locations", locs);
+  rl_json *loc = rl_json_new_object(a);
+  rl_json_put(a, loc, "physicalLocation", phys);
+  rl_json *locs = rl_json_new_array(a);
+  rl_json_push(a, locs, loc);
+  rl_json_put(a, n, "locations", locs);
   return n;
 }
 
@@ -443,10 +453,11 @@ static json_t *notification(const sarif_sink *ss, const rl_file_result *r, const
  * (no silent skips). The engine's own notifications say why; a file it gave
  * none for gets one made from its skip reason or syntax-error flag. */
 static void file_notifications(sarif_sink *ss, const rl_file_result *r) {
+  rl_arena *a = ss->a;
   for (size_t i = 0; i < r->nnotes; i++) {
     const rl_notification *n = &r->notes[i];
-    rl_report__push(ss->notifications, notification(ss, r, note_level(n->level), n->id ? n->id : "roomlint",
-                                         n->message, n->line, n->col));
+    rl_json_push(a, ss->notifications,
+                 notification(ss, r, note_level(n->level), n->id ? n->id : "roomlint", n->message, n->line, n->col));
   }
   if (r->skip != RL_SKIP_NONE && r->nnotes == 0) {
     rl_buf id = {0}, msg = {0};
@@ -454,73 +465,71 @@ static void file_notifications(sarif_sink *ss, const rl_file_result *r) {
     rl_buf_printf(&msg, "File not scanned (%s)", rl_skip_name(r->skip));
     if (r->skip_detail && r->skip_detail[0]) rl_buf_printf(&msg, ": %s", r->skip_detail);
     int serious = r->skip == RL_SKIP_UNREADABLE || r->skip == RL_SKIP_SYMLINK_LOOP;
-    rl_report__push(ss->notifications,
-         notification(ss, r, serious ? "warning" : "note", id.ptr, msg.ptr, 0, 0));
+    rl_json_push(a, ss->notifications, notification(ss, r, serious ? "warning" : "note", id.ptr, msg.ptr, 0, 0));
     rl_buf_free(&id);
     rl_buf_free(&msg);
   }
   if (r->skip == RL_SKIP_NONE && r->has_syntax_errors && r->nnotes == 0)
-    rl_report__push(ss->notifications, notification(ss, r, "note", "syntax-error",
-                                         "File has syntax errors; the rest of it was scanned", 0, 0));
+    rl_json_push(
+        a, ss->notifications,
+        notification(ss, r, "note", "syntax-error", "File has syntax errors; the rest of it was scanned", 0, 0));
 }
 
 static int sarif_file(rl_sink *s, const rl_file_result *r) {
   sarif_sink *ss = (sarif_sink *)s;
-  for (size_t i = 0; i < r->nfindings; i++) rl_report__push(ss->results, finding_result(ss, r, &r->findings[i]));
+  rl_arena *a = ss->a;
+  for (size_t i = 0; i < r->nfindings; i++)
+    rl_json_push(a, ss->results, finding_result(ss, r, &r->findings[i]));
   file_notifications(ss, r);
   return 0;
 }
 
 static int sarif_end(rl_sink *s, const rl_summary *sum) {
   sarif_sink *ss = (sarif_sink *)s;
+  rl_arena *a = ss->a;
   (void)sum;
-  json_t *root = rl_report__object();
-  rl_report__put(root, "$schema", json_string(SARIF_SCHEMA));
-  rl_report__put(root, "version", json_string("2.1.0"));
-  json_t *run = rl_report__object();
-  json_t *tool = rl_report__object();
-  if (!ss->driver) ss->driver = rl_report__object(); /* begin was never called */
-  rl_report__put(tool, "driver", json_incref(ss->driver));
-  rl_report__put(run, "tool", tool);
+  rl_json *root = rl_json_new_object(a);
+  rl_json_put(a, root, "$schema", rl_json_new_string(a, SARIF_SCHEMA));
+  rl_json_put(a, root, "version", rl_json_new_string(a, "2.1.0"));
+  rl_json *run = rl_json_new_object(a);
+  rl_json *tool = rl_json_new_object(a);
+  if (!ss->driver) ss->driver = rl_json_new_object(a); /* begin was never called */
+  rl_json_put(a, tool, "driver", ss->driver);
+  rl_json_put(a, run, "tool", tool);
 
-  json_t *inv = rl_report__object();
-  rl_report__put(inv, "executionSuccessful", json_true());
+  rl_json *inv = rl_json_new_object(a);
+  rl_json_put(a, inv, "executionSuccessful", rl_json_new_bool(a, 1));
   if (ss->cwd_uri) {
-    json_t *wd = rl_report__object();
-    rl_report__put(wd, "uri", json_string(ss->cwd_uri));
-    rl_report__put(inv, "workingDirectory", wd);
+    rl_json *wd = rl_json_new_object(a);
+    rl_json_put(a, wd, "uri", rl_json_new_string(a, ss->cwd_uri));
+    rl_json_put(a, inv, "workingDirectory", wd);
   }
-  rl_report__put(inv, "toolExecutionNotifications", json_incref(ss->notifications));
-  json_t *invs = rl_report__array();
-  rl_report__push(invs, inv);
-  rl_report__put(run, "invocations", invs);
+  rl_json_put(a, inv, "toolExecutionNotifications", ss->notifications);
+  rl_json *invs = rl_json_new_array(a);
+  rl_json_push(a, invs, inv);
+  rl_json_put(a, run, "invocations", invs);
 
   if (ss->cwd_uri) {
-    json_t *bases = rl_report__object();
-    json_t *src = rl_report__object();
-    rl_report__put(src, "uri", json_string(ss->cwd_uri));
-    rl_report__put(bases, SRCROOT, src);
-    rl_report__put(run, "originalUriBaseIds", bases);
+    rl_json *bases = rl_json_new_object(a);
+    rl_json *src = rl_json_new_object(a);
+    rl_json_put(a, src, "uri", rl_json_new_string(a, ss->cwd_uri));
+    rl_json_put(a, bases, SRCROOT, src);
+    rl_json_put(a, run, "originalUriBaseIds", bases);
   }
-  if (ss->vcs) rl_report__put(run, "versionControlProvenance", json_incref(ss->vcs));
-  rl_report__put(run, "results", json_incref(ss->results));
-  rl_report__put(run, "columnKind", json_string("unicodeCodePoints"));
-  json_t *runs = rl_report__array();
-  rl_report__push(runs, run);
-  rl_report__put(root, "runs", runs);
+  if (ss->vcs) rl_json_put(a, run, "versionControlProvenance", ss->vcs);
+  rl_json_put(a, run, "results", ss->results);
+  rl_json_put(a, run, "columnKind", rl_json_new_string(a, "unicodeCodePoints"));
+  rl_json *runs = rl_json_new_array(a);
+  rl_json_push(a, runs, run);
+  rl_json_put(a, root, "runs", runs);
 
-  int rc = rl_report__dump(root, ss->out);
-  json_decref(root);
-  return rc;
+  return rl_report__dump(root, ss->out);
 }
 
 static void sarif_free(rl_sink *s) {
   sarif_sink *ss = (sarif_sink *)s;
   if (!ss) return;
-  json_decref(ss->driver);
-  json_decref(ss->results);
-  json_decref(ss->notifications);
-  json_decref(ss->vcs);
+  rl_arena_free(ss->a);
   free(ss->rules);
   free(ss->cwd);
   free(ss->cwd_uri);
@@ -534,7 +543,8 @@ rl_sink *rl_sink_sarif_new(FILE *out) {
   ss->base.end = sarif_end;
   ss->base.free = sarif_free;
   ss->out = out;
-  ss->results = rl_report__array();
-  ss->notifications = rl_report__array();
+  ss->a = rl_arena_new();
+  ss->results = rl_json_new_array(ss->a);
+  ss->notifications = rl_json_new_array(ss->a);
   return &ss->base;
 }

@@ -48,7 +48,7 @@ static void put_safe(text_sink *t, const char *s, size_t n) {
   while (i < n) {
     const unsigned char *u = (const unsigned char *)s + i;
     int valid;
-    size_t step = rl_report__utf8_step(s + i, n - i, &valid);
+    size_t step = rl_utf8_step(s + i, n - i, &valid);
     int bad = !valid || (u[0] < 0x20 && u[0] != '\t') || u[0] == 0x7F ||
               (step == 2 && u[0] == 0xC2 && u[1] <= 0x9F) ||
               (step == 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE) ||
@@ -83,7 +83,7 @@ static size_t code_points(const char *p, size_t n) {
   size_t count = 0;
   for (size_t i = 0; i < n; count++) {
     int valid;
-    i += rl_report__utf8_step(p + i, n - i, &valid);
+    i += rl_utf8_step(p + i, n - i, &valid);
   }
   return count;
 }
@@ -117,14 +117,14 @@ static void print_snippet(text_sink *t, const rl_finding *f) {
     size_t len = rl_report__mask_at(line + i, n - i, &chars);
     if (len == 0) {
       int valid;
-      len = rl_report__utf8_step(line + i, n - i, &valid);
+      len = rl_utf8_step(line + i, n - i, &valid);
     }
     if (col + chars <= start) {
       /* Before the finding: one blank per code point, tabs kept. */
       for (size_t k = 0; k < len;) {
         int valid;
         fputc(line[i + k] == '\t' ? '\t' : ' ', t->out);
-        k += rl_report__utf8_step(line + i + k, len - k, &valid);
+        k += rl_utf8_step(line + i + k, len - k, &valid);
       }
     } else {
       if (carets == 0) fputs(severity_sgr(t, f->severity), t->out);

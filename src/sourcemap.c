@@ -1,73 +1,75 @@
 #include "sourcemap.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "util.h"
 
 struct rl_sourcemap {
-  json_t *root;
+  rl_arena *arena; /* the JSON tree */
   const char *mappings;
   size_t mappings_len;
   char **sources; /* sourceRoot + source */
   size_t nsources;
-  json_t *contents; /* sourcesContent array, borrowed from root, or NULL */
+  const rl_json *contents; /* sourcesContent array, in arena, or NULL */
 };
 
 int rl_sourcemap_parse(rl_sourcemap **out, const char *json, size_t len) {
   *out = NULL;
-  json_error_t err;
-  json_t *root = json_loadb(json, len, 0, &err);
-  if (!root) {
-    /* jansson's text can quote the input: say where, not what */
-    rl_error_set("not JSON (line %d, column %d)", err.line, err.column);
+  rl_json_error err;
+  rl_json *root;
+  rl_arena *arena = rl_arena_new();
+  if (rl_json_parse(&root, arena, json, len, RL_JSON_DUPS_LAST, &err) < 0) {
+    /* say where, not what: a map can hold the source's text */
+    rl_error_set("not JSON (line %u, column %u)", err.line, err.column);
+    rl_arena_free(arena);
     return RL_EINVALID;
   }
   int rc = RL_EINVALID;
   rl_sourcemap *m = NULL;
-  if (!json_is_object(root)) {
+  if (!rl_json_is(root, RL_JSON_OBJECT)) {
     rl_error_set("not a JSON object");
     goto fail;
   }
-  if (json_object_get(root, "sections")) {
+  if (rl_json_get(root, "sections")) {
     rl_error_set("index maps (sections) are not supported");
     goto fail;
   }
-  json_t *ver = json_object_get(root, "version");
-  if (!json_is_integer(ver) || json_integer_value(ver) != 3) {
+  const rl_json *ver = rl_json_get(root, "version");
+  int64_t version = 0;
+  if (!rl_json_int(ver, &version) || version != 3) {
     rl_error_set("not a version 3 source map");
     goto fail;
   }
-  json_t *mappings = json_object_get(root, "mappings");
-  json_t *sources = json_object_get(root, "sources");
-  if (!json_is_string(mappings) || !json_is_array(sources)) {
+  const rl_json *mappings = rl_json_get(root, "mappings");
+  const rl_json *sources = rl_json_get(root, "sources");
+  if (!rl_json_is(mappings, RL_JSON_STRING) || !rl_json_is(sources, RL_JSON_ARRAY)) {
     rl_error_set("no \"mappings\" string or no \"sources\" array");
     goto fail;
   }
-  json_t *root_dir = json_object_get(root, "sourceRoot");
-  const char *sr = json_is_string(root_dir) ? json_string_value(root_dir) : "";
+  const rl_json *root_dir = rl_json_get(root, "sourceRoot");
+  const char *sr = rl_json_is(root_dir, RL_JSON_STRING) ? rl_json_str(root_dir, NULL) : "";
   m = rl_xcalloc(1, sizeof *m);
-  m->root = root;
-  m->mappings = json_string_value(mappings);
-  m->mappings_len = json_string_length(mappings);
-  m->nsources = json_array_size(sources);
+  m->arena = arena;
+  m->mappings = rl_json_str(mappings, &m->mappings_len);
+  m->nsources = rl_json_size(sources);
   m->sources = rl_xcalloc(m->nsources ? m->nsources : 1, sizeof *m->sources);
   for (size_t i = 0; i < m->nsources; i++) {
-    json_t *s = json_array_get(sources, i);
-    const char *name = json_is_string(s) ? json_string_value(s) : "";
+    const rl_json *s = rl_json_at(sources, i);
+    const char *name = rl_json_is(s, RL_JSON_STRING) ? rl_json_str(s, NULL) : "";
     rl_buf b = {0};
     rl_buf_puts(&b, sr);
     if (sr[0] && sr[strlen(sr) - 1] != '/' && name[0]) rl_buf_putc(&b, '/');
     rl_buf_puts(&b, name);
     m->sources[i] = b.ptr ? rl_buf_detach(&b) : rl_xstrdup("");
   }
-  json_t *contents = json_object_get(root, "sourcesContent");
-  m->contents = json_is_array(contents) ? contents : NULL;
+  const rl_json *contents = rl_json_get(root, "sourcesContent");
+  m->contents = rl_json_is(contents, RL_JSON_ARRAY) ? contents : NULL;
   *out = m;
   return 0;
 fail:
-  json_decref(root);
+  rl_arena_free(arena);
   return rc;
 }
 
@@ -76,7 +78,7 @@ void rl_sourcemap_free(rl_sourcemap *m) {
   for (size_t i = 0; i < m->nsources; i++)
     free(m->sources[i]);
   free(m->sources);
-  json_decref(m->root);
+  rl_arena_free(m->arena);
   free(m);
 }
 
@@ -86,9 +88,10 @@ const char *rl_sourcemap_source(const rl_sourcemap *m, uint32_t i) {
 
 int rl_sourcemap_source_line(const rl_sourcemap *m, uint32_t i, uint32_t line, const char **p, size_t *n) {
   if (!m->contents) return 0;
-  json_t *c = json_array_get(m->contents, i);
-  if (!json_is_string(c)) return 0;
-  const char *s = json_string_value(c), *end = s + json_string_length(c);
+  const rl_json *c = rl_json_at(m->contents, i);
+  if (!rl_json_is(c, RL_JSON_STRING)) return 0;
+  size_t clen;
+  const char *s = rl_json_str(c, &clen), *end = s + clen;
   for (uint32_t l = 0; l < line; l++) {
     const char *nl = memchr(s, '\n', (size_t)(end - s));
     if (!nl) return 0;

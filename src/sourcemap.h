@@ -1,7 +1,7 @@
 #ifndef RL_SOURCEMAP_H
 #define RL_SOURCEMAP_H
 /* Source maps (revision 3): where a position in built JavaScript came from.
- * The JSON is read with jansson; the mappings are decoded (base64 VLQ) in one
+ * The JSON is read with json.c; the mappings are decoded (base64 VLQ) in one
  * streaming pass that answers a sorted batch of lookups, so memory does not
  * grow with the map's size beyond its text. */
 #include <stddef.h>

@@ -178,3 +178,62 @@ uint64_t rl_hash64(const void *p, size_t n, uint64_t seed) {
   }
   return h;
 }
+
+size_t rl_utf8_step(const char *p, size_t n, int *valid) {
+  const unsigned char *s = (const unsigned char *)p;
+  unsigned char c = s[0];
+  size_t len;
+  uint32_t cp, min;
+  *valid = 1;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2, cp = c & 0x1Fu, min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3, cp = c & 0x0Fu, min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4, cp = c & 0x07u, min = 0x10000;
+  } else {
+    *valid = 0;
+    return 1;
+  }
+  if (len > n) {
+    *valid = 0;
+    return 1;
+  }
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) {
+      *valid = 0;
+      return 1;
+    }
+    cp = (cp << 6) | (s[i] & 0x3Fu);
+  }
+  /* Overlong forms, UTF-16 surrogates and values past U+10FFFF are invalid. */
+  if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    *valid = 0;
+    return 1;
+  }
+  return len;
+}
+
+size_t rl_utf8_put(char *o, uint32_t cp) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xC0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | (cp >> 18));
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}

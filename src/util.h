@@ -86,6 +86,15 @@ const char *rl_memcasemem(const char *hay, size_t n, const char *needle);
 /* 1 if any word of the NULL-terminated list occurs in hay, ignoring ASCII case. */
 int rl_memcasemem_any(const char *hay, size_t n, const char *const *words);
 
+/* Length in bytes of the code point at p[0..n) (n > 0): a well-formed UTF-8
+ * sequence, or 1 for an invalid byte, which then counts as one column (the
+ * same rule rl_source_position uses). *valid says which it was. */
+size_t rl_utf8_step(const char *p, size_t n, int *valid);
+
+/* Writes code point cp (at most U+10FFFF) as UTF-8 at o (room for 4 bytes);
+ * returns the bytes written. */
+size_t rl_utf8_put(char *o, uint32_t cp);
+
 /* 64-bit FNV-1a, for fingerprints and hash tables. */
 uint64_t rl_hash64(const void *p, size_t n, uint64_t seed);
 

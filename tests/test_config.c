@@ -123,6 +123,30 @@ static void config__errors_name_the_line(void **state) {
   expect_error("ignore: [a\n", "not valid YAML");
 }
 
+/* What the in-house YAML reader must get right in a real config: Windows
+ * line ends and a BOM read the same, and what it cannot read is an error
+ * with line and column. */
+static void config__yaml_edges(void **state) {
+  (void)state;
+  char *err;
+  rl_config *c = load("\xEF\xBB\xBFrules:\r\n  disable:\r\n    - hardcoded-secret\r\nignore: ['a/', \"b/\"]\r\n", &err);
+  assert_non_null(c);
+  assert_int_equal(c->disable.n, 1);
+  assert_string_equal(c->disable.v[0], "hardcoded-secret");
+  assert_int_equal(c->disable.line[0], 3);
+  assert_int_equal(c->ignore.n, 2);
+  assert_string_equal(c->ignore.v[1], "b/");
+  rl_config_free(c);
+  expect_error("rules:\n\tdisable: [x]\n", "2:1: not valid YAML: a tab in the indentation");
+  expect_error("ignore: ['a/\n", "1:10: not valid YAML: a quoted string that does not end");
+  expect_error("ignore: &dirs [a]\n", "1:9: unsupported YAML: anchors");
+  expect_error("rules:\n  disable: [a]\n  disable: [b]\n", "3: 'disable' is given twice (also on line 2)");
+  expect_error("rules:\n  severity:\n    hardcoded-secret: note\n    hardcoded-secret: error\n",
+               "4: severity: hardcoded-secret is given twice (also on line 3)");
+  expect_error("ignore: [a]\n---\nignore: [b]\n", "2:1: unsupported YAML: several documents");
+  expect_error("secrets:\n  - id: k-1\n    regex: \"\\0\"\n", "3: regex: a NUL character is not allowed");
+}
+
 static int known_builtin(void *data, const char *id) {
   (void)data;
   return strcmp(id, "hardcoded-secret") == 0;
@@ -189,7 +213,7 @@ static void config__find(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(config__full_example_loads),   cmocka_unit_test(config__empty_file_is_fine),
-      cmocka_unit_test(config__errors_name_the_line), cmocka_unit_test(config__unknown_rule_ids_name_the_line),
+      cmocka_unit_test(config__errors_name_the_line), cmocka_unit_test(config__yaml_edges), cmocka_unit_test(config__unknown_rule_ids_name_the_line),
       cmocka_unit_test(config__registries),           cmocka_unit_test(config__find),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

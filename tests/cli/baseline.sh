@@ -58,7 +58,7 @@ expect_grep "1 problem" out "only the new one is reported"
 # Bad baselines: exit 2 with a message naming the file.
 echo 'not json' > bad.txt
 expect_status 2 "a baseline that is not JSON" -- "$RL" --baseline bad.txt app
-expect_grep "baseline bad.txt:1: not JSON" err "names the file and line"
+expect_grep "baseline bad.txt:1:1: not JSON" err "names the file, line and column"
 echo '{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "eslint"}}, "results": []}]}' > other.sarif
 expect_status 2 "a SARIF log of another tool" -- "$RL" --baseline other.sarif app
 expect_grep "not produced by roomlint" err "says whose log it is not"

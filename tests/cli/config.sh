@@ -109,7 +109,7 @@ expect_status 2 "unknown rule id" -- "$RL" --config bad3.yml app
 expect_grep "^roomlint: bad3.yml:3: unknown rule 'no-such-rule'" err "names file and line of the rule"
 printf 'ignore: [unclosed\n' > bad4.yml
 expect_status 2 "YAML syntax error" -- "$RL" --config bad4.yml app
-expect_grep "^roomlint: bad4.yml:[0-9]+: not valid YAML" err "names file and line"
+expect_grep "^roomlint: bad4.yml:[0-9]+:[0-9]+: not valid YAML" err "names file, line and column"
 expect_status 2 "missing --config file" -- "$RL" --config nope.yml app
 expect_grep "cannot read config nope.yml" err "names the missing file"
 printf 'max-token-ttl: forever\n' > app/.roomlint.yml
@@ -126,10 +126,10 @@ done
 # turns a hang into a failure.
 python3 -c 'print("ignore: " + "{a: " * 50000 + "}" * 50000)' > deep.yml
 expect_status 2 "a config nested 50,000 deep" -- timeout 600 "$RL" --config deep.yml app
-expect_grep "^roomlint: deep.yml:1: nested deeper than 16 levels" err "names file, line and the limit"
+expect_grep "^roomlint: deep.yml:1:[0-9]+: nested deeper than 16 levels" err "names file, line and the limit"
 printf 'rules:\n  severity: {a: {b: {c: {d: {e: {f: {g: {h: {i: {j: {k: {l: {m: {n: {o: {p: {q: 1}}}}}}}}}}}}}}}}}\n' > deep2.yml
 expect_status 2 "a config nested 18 deep" -- "$RL" --config deep2.yml app
-expect_grep "^roomlint: deep2.yml:2: nested deeper than 16 levels" err "names the line where it gets too deep"
+expect_grep "^roomlint: deep2.yml:2:[0-9]+: nested deeper than 16 levels" err "names the line where it gets too deep"
 head -c 1100000 /dev/zero | tr '\0' x > big.yml
 expect_status 2 "a config over 1 MiB" -- "$RL" --config big.yml app
 expect_grep "^roomlint: cannot read config big.yml: too-large" err "says it is too large"
