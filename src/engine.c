@@ -110,7 +110,7 @@ static const rl_query *rule_query_get(const rl_engine *e, size_t ri, rl_lang lan
   pthread_mutex_lock(&qc->mu);
   if (rq->state == 0) {
     const char *src = e->rules[ri]->query;
-    if (rl_query_new(&rq->query, lang, src, (uint32_t)strlen(src)) == 0) {
+    if (rl_query_new_cheap(&rq->query, lang, src, (uint32_t)strlen(src)) == 0) {
       rq->state = 1;
     } else {
       rq->state = -1;

@@ -31,6 +31,10 @@ struct rl_query {
   TSQuery *ts;
   pattern_preds *patterns;
   uint32_t npatterns;
+  /* rl_query_new_cheap: per capture id, the node type a wildcard parent
+   * stands for (its hidden capture), or 0 for the caller's own captures */
+  TSSymbol *capture_type;
+  uint32_t *pattern_start; /* cheap, with edits: each pattern's offset in the caller's text */
 };
 
 static const char *query_error_name(TSQueryError e) {
@@ -79,6 +83,10 @@ static void free_patterns(rl_query *q) {
   }
   free(q->patterns);
   q->patterns = NULL;
+  free(q->capture_type);
+  free(q->pattern_start);
+  q->capture_type = NULL;
+  q->pattern_start = NULL;
 }
 
 void rl_query_free(rl_query *q) {
@@ -284,39 +292,18 @@ static uint32_t query_text_problem(const char *src, uint32_t len, const char **w
   return len;
 }
 
-int rl_query_new(rl_query **out, rl_lang lang, const char *src, uint32_t len) {
-  *out = NULL;
-  const TSLanguage *language = NULL;
+static const TSLanguage *query_language(rl_lang lang) {
   switch (lang) {
   case RL_LANG_JS:
   case RL_LANG_TS:
-  case RL_LANG_TSX: language = rl_parse_language(lang); break;
-  default:
-    rl_error_set("queries apply to javascript, typescript and tsx, not %s", rl_lang_name(lang));
-    return RL_EINVALID;
+  case RL_LANG_TSX: return rl_parse_language(lang);
+  default: rl_error_set("queries apply to javascript, typescript and tsx, not %s", rl_lang_name(lang)); return NULL;
   }
-  const char *why = NULL;
-  uint32_t err_off = query_text_problem(src, len, &why);
-  if (err_off < len) {
-    uint32_t line, col;
-    offset_to_line_col(src, len, err_off, &line, &col);
-    rl_error_set("%u:%u: %s", line, col, why);
-    return RL_EINVALID;
-  }
-  TSQueryError err = TSQueryErrorNone;
-  TSQuery *ts = ts_query_new(language, src, len, &err_off, &err);
-  if (!ts) {
-    uint32_t line, col;
-    const char *w;
-    int wn;
-    offset_to_line_col(src, len, err_off, &line, &col);
-    word_at(src, len, err_off, &w, &wn);
-    if (wn > 0 && err != TSQueryErrorSyntax)
-      rl_error_set("%u:%u: %s '%.*s' (for %s)", line, col, query_error_name(err), wn, w, rl_lang_name(lang));
-    else
-      rl_error_set("%u:%u: %s (for %s)", line, col, query_error_name(err), rl_lang_name(lang));
-    return RL_EINVALID;
-  }
+}
+
+/* q around ts, with its predicates compiled (src is the text ts was built
+ * from, for messages). Takes ts, freed on failure. */
+static int query_wrap(rl_query **out, TSQuery *ts, const char *src, uint32_t len) {
   rl_query *q = rl_xcalloc(1, sizeof *q);
   q->ts = ts;
   q->npatterns = ts_query_pattern_count(ts);
@@ -345,9 +332,236 @@ int rl_query_new(rl_query **out, rl_lang lang, const char *src, uint32_t len) {
   return 0;
 }
 
+int rl_query_new(rl_query **out, rl_lang lang, const char *src, uint32_t len) {
+  *out = NULL;
+  const TSLanguage *language = query_language(lang);
+  if (!language) return RL_EINVALID;
+  const char *why = NULL;
+  uint32_t err_off = query_text_problem(src, len, &why);
+  if (err_off < len) {
+    uint32_t line, col;
+    offset_to_line_col(src, len, err_off, &line, &col);
+    rl_error_set("%u:%u: %s", line, col, why);
+    return RL_EINVALID;
+  }
+  TSQueryError err = TSQueryErrorNone;
+  TSQuery *ts = ts_query_new(language, src, len, &err_off, &err);
+  if (!ts) {
+    uint32_t line, col;
+    const char *w;
+    int wn;
+    offset_to_line_col(src, len, err_off, &line, &col);
+    word_at(src, len, err_off, &w, &wn);
+    if (wn > 0 && err != TSQueryErrorSyntax)
+      rl_error_set("%u:%u: %s '%.*s' (for %s)", line, col, query_error_name(err), wn, w, rl_lang_name(lang));
+    else
+      rl_error_set("%u:%u: %s (for %s)", line, col, query_error_name(err), rl_lang_name(lang));
+    return RL_EINVALID;
+  }
+  return query_wrap(out, ts, src, len);
+}
+
+/* ---- cheap compiles ----------------------------------------------------------
+ * ts_query_new in tree-sitter 0.20 analyses each node pattern that has child
+ * patterns against the parse table of its node type, to tell impossible
+ * patterns and what is certain to match: 3-5 ms per such node for a type
+ * that can stand wherever an expression can (call_expression,
+ * member_expression) in TypeScript, so a rule of a few patterns cost 20 ms to
+ * compile, most of a one-file scan. A wildcard parent, `(_ field: ...)`, is
+ * not analysed. rl_query_new_cheap compiles `(call_expression args...)` as
+ * `(_ args...) @_rl_tN` and keeps, after each match, only those whose hidden
+ * capture is a call_expression, then hides the capture: the same matches,
+ * for a fraction of the compile. */
+
+typedef struct typed_parent {
+  uint32_t name, name_len; /* the node type's word in the caller's text */
+  uint32_t close;          /* offset of its ')' */
+  uint32_t captures;       /* captures tree-sitter may put on its step (an upper bound) */
+  TSSymbol symbol;
+} typed_parent;
+
+#define STEP_CAPTURES_MAX 3 /* tree-sitter 0.20 keeps at most 3 captures per step, and drops more in silence */
+
+/* The node patterns of src with children, with a real (not wildcard,
+ * supertype, ERROR or MISSING) type: *out, their count returned; caller frees. */
+static uint32_t find_typed_parents(const TSLanguage *language, const char *src, uint32_t len, typed_parent **out) {
+  struct {
+    unsigned char kind, has_child;
+    uint32_t name, name_len, first_edit;
+  } stack[256];
+  typed_parent *tp = NULL;
+  uint32_t n = 0, cap = 0, depth = 0, i = 0;
+  *out = NULL;
+  while (i < len) {
+    i = skip_query_blank(src, len, i);
+    if (i >= len) break;
+    char c = src[i];
+    int element = 0;
+    if (c == '(' || c == '[') {
+      if (depth == sizeof stack / sizeof *stack) goto give_up;
+      uint32_t j = skip_query_blank(src, len, i + 1), k = j;
+      unsigned char kind = c == '['                                                       ? Q_ALT
+                           : j < len && src[j] == '#'                                     ? Q_PRED
+                           : j < len && (src[j] == '(' || src[j] == '[' || src[j] == '"') ? Q_GROUP
+                                                                                          : Q_NODE;
+      while (kind == Q_NODE && k < len && query_name_byte((unsigned char)src[k]))
+        k++;
+      stack[depth].kind = kind;
+      stack[depth].has_child = 0;
+      stack[depth].name = j;
+      stack[depth].name_len = k - j;
+      stack[depth].first_edit = n;
+      depth++;
+      i = k > j ? k : i + 1;
+      continue;
+    }
+    if (c == ')' || c == ']') {
+      if (depth == 0) goto give_up;
+      depth--;
+      uint32_t close = i++;
+      if (stack[depth].kind == Q_PRED) continue;
+      element = 1;
+      uint32_t ncap = 0;
+      for (;;) { /* suffixes: captures and quantifiers */
+        uint32_t j = skip_query_blank(src, len, i);
+        if (j < len && src[j] == '@') {
+          for (j++; j < len && query_name_byte((unsigned char)src[j]); j++) {
+          }
+          ncap++;
+        } else if (j < len && (src[j] == '?' || src[j] == '*' || src[j] == '+')) {
+          j++;
+        } else {
+          break;
+        }
+        i = j;
+      }
+      /* a group's or alternation's captures go to its first steps: count
+       * them on every node inside, which can only skip a rewrite */
+      if (stack[depth].kind != Q_NODE)
+        for (uint32_t k = stack[depth].first_edit; k < n; k++)
+          tp[k].captures += ncap;
+      const char *name = src + stack[depth].name;
+      uint32_t nl = stack[depth].name_len, after = stack[depth].name + nl;
+      if (stack[depth].kind == Q_NODE && stack[depth].has_child && nl > 0 && !(nl == 1 && name[0] == '_') &&
+          after < len && src[after] != '/' && !(nl == 5 && memcmp(name, "ERROR", 5) == 0) &&
+          !(nl == 7 && memcmp(name, "MISSING", 7) == 0)) {
+        TSSymbol sym = ts_language_symbol_for_name(language, name, nl, true);
+        if (sym != 0 && sym != (TSSymbol)-1) {
+          if (n == cap) tp = rl_xreallocarray(tp, cap = cap ? 2 * cap : 8, sizeof *tp);
+          tp[n++] = (typed_parent){stack[depth].name, nl, close, ncap, sym};
+        }
+      }
+    } else if (c == '"') {
+      for (i++; i < len && src[i] != '"'; i++)
+        if (src[i] == '\\') i++;
+      i++;
+      element = 1;
+    } else if (c == '_' && (i + 1 >= len || !query_name_byte((unsigned char)src[i + 1]))) {
+      i++;
+      element = 1;
+    } else if (c == '@' || c == '!' || c == '#' || query_name_byte((unsigned char)c)) {
+      for (i++; i < len && (query_name_byte((unsigned char)src[i]) || src[i] == '?' || src[i] == '!'); i++) {
+      }
+    } else {
+      i++;
+    }
+    if (element && depth > 0) stack[depth - 1].has_child = 1;
+  }
+  if (depth != 0) goto give_up;
+  *out = tp;
+  return n;
+give_up: /* tree-sitter judges the text as it is */
+  free(tp);
+  return 0;
+}
+
+typedef struct text_edit {
+  uint32_t at, del; /* bytes [at, at + del) of the caller's text ... */
+  uint32_t ins_len; /* ... become ins[0, ins_len) */
+  char ins[24];
+} text_edit;
+
+static int edit_cmp(const void *a, const void *b) {
+  const text_edit *x = a, *y = b;
+  return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Offset off of the edited text, in the caller's text. */
+static uint32_t unedited_offset(const text_edit *ed, uint32_t ned, uint32_t off) {
+  int64_t shift = 0; /* edited minus caller's, before the current edit */
+  for (uint32_t k = 0; k < ned; k++) {
+    if ((int64_t)ed[k].at + shift >= (int64_t)off) break;
+    shift += (int64_t)ed[k].ins_len - (int64_t)ed[k].del;
+  }
+  return (uint32_t)((int64_t)off - shift);
+}
+
+int rl_query_new_cheap(rl_query **out, rl_lang lang, const char *src, uint32_t len) {
+  *out = NULL;
+  const TSLanguage *language = query_language(lang);
+  typed_parent *tp = NULL;
+  text_edit *ed = NULL;
+  char *text = NULL;
+  TSQuery *ts = NULL;
+  uint32_t ntp = 0, ned = 0, tlen = 0, err_off;
+  const char *why = NULL;
+  if (!language || query_text_problem(src, len, &why) < len || memmem(src, len, "@_rl_t", 6)) goto full;
+  ntp = find_typed_parents(language, src, len, &tp);
+  ed = rl_xcalloc(2 * (size_t)ntp + 1, sizeof *ed);
+  for (uint32_t k = 0; k < ntp; k++) {
+    if (tp[k].captures >= STEP_CAPTURES_MAX) continue;
+    ed[ned++] = (text_edit){tp[k].name, tp[k].name_len, 1, "_"};
+    text_edit *cap = &ed[ned++];
+    *cap = (text_edit){tp[k].close + 1, 0, 0, ""};
+    cap->ins_len = (uint32_t)snprintf(cap->ins, sizeof cap->ins, " @_rl_t%u ", k);
+  }
+  if (ned == 0) goto full;
+  qsort(ed, ned, sizeof *ed, edit_cmp);
+  tlen = len;
+  for (uint32_t k = 0; k < ned; k++)
+    tlen = tlen + ed[k].ins_len - ed[k].del; /* never below 0: "_" for a word */
+  text = rl_xmalloc(tlen);
+  uint32_t from = 0, to = 0;
+  for (uint32_t k = 0; k < ned; k++) {
+    memcpy(text + to, src + from, ed[k].at - from);
+    to += ed[k].at - from;
+    memcpy(text + to, ed[k].ins, ed[k].ins_len);
+    to += ed[k].ins_len;
+    from = ed[k].at + ed[k].del;
+  }
+  memcpy(text + to, src + from, len - from);
+  TSQueryError err = TSQueryErrorNone;
+  ts = ts_query_new(language, text, tlen, &err_off, &err);
+  rl_query *q = NULL;
+  if (!ts || query_wrap(&q, ts, text, tlen) < 0) goto full; /* query_wrap freed ts */
+  ts = NULL;
+  uint32_t ncaps = ts_query_capture_count(q->ts);
+  q->capture_type = rl_xcalloc(ncaps ? ncaps : 1, sizeof *q->capture_type);
+  for (uint32_t id = 0; id < ncaps; id++) {
+    uint32_t nl;
+    const char *name = ts_query_capture_name_for_id(q->ts, id, &nl);
+    if (nl > 5 && memcmp(name, "_rl_t", 5) == 0) q->capture_type[id] = tp[strtoul(name + 5, NULL, 10)].symbol;
+  }
+  q->pattern_start = rl_xcalloc(q->npatterns ? q->npatterns : 1, sizeof *q->pattern_start);
+  for (uint32_t p = 0; p < q->npatterns; p++)
+    q->pattern_start[p] = unedited_offset(ed, ned, ts_query_start_byte_for_pattern(q->ts, p));
+  free(tp);
+  free(ed);
+  free(text);
+  *out = q;
+  return 0;
+full: /* no wildcard to gain, or a problem: rl_query_new compiles or says what is wrong, in the caller's text */
+  free(tp);
+  free(ed);
+  free(text);
+  return rl_query_new(out, lang, src, len);
+}
+
 const TSQuery *rl_query_ts(const rl_query *q) { return q->ts; }
 uint32_t rl_query_pattern_count(const rl_query *q) { return q->npatterns; }
-uint32_t rl_query_pattern_start(const rl_query *q, uint32_t i) { return ts_query_start_byte_for_pattern(q->ts, i); }
+uint32_t rl_query_pattern_start(const rl_query *q, uint32_t i) {
+  return q->pattern_start ? q->pattern_start[i] : ts_query_start_byte_for_pattern(q->ts, i);
+}
 
 static const char *node_text(TSNode n, const char *bytes, uint32_t len, uint32_t *tlen) {
   uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
@@ -412,13 +626,42 @@ uint32_t rl_query_match_limit(const rl_query *q) {
   return want > QUERY_MATCH_LIMIT_MIN ? want : QUERY_MATCH_LIMIT_MIN;
 }
 
+/* A cheap query's match: 0 when a wildcard's node is not of the type it
+ * stands for; else 1, with m's captures the caller's own only (in *kept, a
+ * buffer grown from few as needed). */
+static int typed_match(const rl_query *q, TSQueryMatch *m, TSQueryCapture **kept, uint32_t *kept_cap,
+                       TSQueryCapture *few) {
+  uint16_t n = 0;
+  for (uint16_t i = 0; i < m->capture_count; i++) {
+    TSSymbol want = q->capture_type[m->captures[i].index];
+    if (!want)
+      n++;
+    else if (ts_node_symbol(m->captures[i].node) != want)
+      return 0;
+  }
+  if (n > *kept_cap) {
+    if (*kept != few) free(*kept);
+    *kept = rl_xcalloc(n, sizeof **kept);
+    *kept_cap = n;
+  }
+  n = 0;
+  for (uint16_t i = 0; i < m->capture_count; i++)
+    if (!q->capture_type[m->captures[i].index]) (*kept)[n++] = m->captures[i];
+  m->captures = *kept;
+  m->capture_count = n;
+  return 1;
+}
+
 void rl_query_run(rl_query_stats *out, const rl_query *q, TSQueryCursor *cursor, TSNode root, const char *bytes,
                   uint32_t len, rl_query_cb cb, void *data) {
   memset(out, 0, sizeof *out);
   ts_query_cursor_set_match_limit(cursor, rl_query_match_limit(q));
   ts_query_cursor_exec(cursor, q->ts, root);
   TSQueryMatch m;
+  TSQueryCapture few[32], *kept = few;
+  uint32_t kept_cap = sizeof few / sizeof *few;
   while (ts_query_cursor_next_match(cursor, &m)) {
+    if (q->capture_type && !typed_match(q, &m, &kept, &kept_cap, few)) continue;
     const pattern_preds *pp = &q->patterns[m.pattern_index];
     int ok = 1;
     uint32_t at = 0;
@@ -434,4 +677,5 @@ void rl_query_run(rl_query_stats *out, const rl_query *q, TSQueryCursor *cursor,
     if (ok && cb(data, &m)) break;
   }
   out->match_limit_exceeded = ts_query_cursor_did_exceed_match_limit(cursor);
+  if (kept != few) free(kept);
 }
