@@ -146,22 +146,22 @@ static void readme_check(const char *readme, report *out) {
 
 /* ---- the documents as they are ----------------------------------------- */
 
+static void check_doc(const char *rel, void (*check)(const char *text, report *out)) {
+  char *text = read_doc(rel);
+  report r = {.len = 0};
+  check(text, &r);
+  if (r.problems) fail_msg("%s", r.text);
+  free(text);
+}
+
 static void rule_docs__man_rules_section_matches_descriptors(void **state) {
   (void)state;
-  char *man = read_doc("man/roomlint.1");
-  report r = {.len = 0};
-  man_check(man, &r);
-  if (r.problems) fail_msg("%s", r.text);
-  free(man);
+  check_doc("man/roomlint.1", man_check);
 }
 
 static void rule_docs__readme_table_matches_descriptors(void **state) {
   (void)state;
-  char *readme = read_doc("README.md");
-  report r = {.len = 0};
-  readme_check(readme, &r);
-  if (r.problems) fail_msg("%s", r.text);
-  free(readme);
+  check_doc("README.md", readme_check);
 }
 
 /* ---- and the checks fail when a document drifts ------------------------ */
