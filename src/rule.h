@@ -107,7 +107,7 @@ void rl_report(rl_ctx *ctx, TSNode node, const char *fmt, ...) RL_PRINTF(3, 4);
 void rl_report_range(rl_ctx *ctx, uint32_t start, uint32_t end, const char *fmt, ...)
     RL_PRINTF(4, 5);
 
-/* ---- the built-in table (rules/rules.c) ---------------------------------- */
+/* ---- the built-in table (rules/rules.c, listed in rules/rules.def) ------- */
 
 /* Sorted by id, unique ids; a test checks both. */
 extern const rl_rule *const rl_builtin_rules[];

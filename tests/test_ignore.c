@@ -286,7 +286,8 @@ static void ignore__agrees_with_backtracking_reference(void **state) {
     int ntok = 1 + (int)((seed >> 16) % 6);
     for (int k = 0; k < ntok; k++) {
       seed = seed * 1103515245u + 12345u;
-      strcat(pat, toks[(seed >> 16) % (sizeof toks / sizeof toks[0])]);
+      size_t used = strlen(pat);
+      snprintf(pat + used, sizeof pat - used, "%s", toks[(seed >> 16) % (sizeof toks / sizeof toks[0])]);
     }
     seed = seed * 1103515245u + 12345u;
     size_t tl = (seed >> 16) % 9;

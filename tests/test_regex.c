@@ -19,7 +19,7 @@ static char *repeat(char c, size_t n, const char *tail) {
   char *s = malloc(n + strlen(tail) + 1);
   assert_non_null(s);
   memset(s, c, n);
-  strcpy(s + n, tail);
+  memcpy(s + n, tail, strlen(tail) + 1);
   return s;
 }
 

@@ -14,7 +14,7 @@ static void rules__table_sorted_and_unique(void **state) {
   assert_true(rl_builtin_rule_count >= 3);
   for (size_t i = 1; i < rl_builtin_rule_count; i++) {
     if (strcmp(rl_builtin_rules[i - 1]->id, rl_builtin_rules[i]->id) >= 0)
-      fail_msg("rules/rules.c: '%s' must sort before '%s' (and ids must be unique)", rl_builtin_rules[i - 1]->id,
+      fail_msg("rules/rules.def: '%s' must sort before '%s' (and ids must be unique)", rl_builtin_rules[i - 1]->id,
                rl_builtin_rules[i]->id);
   }
   assert_null(rl_builtin_rules[rl_builtin_rule_count]);

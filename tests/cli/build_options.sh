@@ -8,7 +8,7 @@
 
 src=${RL_SOURCE_DIR:-$(pwd)}
 real=$(command -v pkg-config || true)
-if [ -z "$real" ] || ! command -v cmake >/dev/null; then echo "SKIP: needs cmake and pkg-config"; exit 0; fi
+if [ -z "$real" ] || ! command -v cmake >/dev/null; then skip_all "needs cmake and pkg-config"; fi
 cat > "$TMP/pkg-config" <<SH
 #!/bin/sh
 for a in "\$@"; do

@@ -8,7 +8,7 @@
 
 build=${RL_BINARY_DIR:-$(dirname "$RL")}
 for tool in cpack dpkg dpkg-deb; do
-  if ! command -v "$tool" >/dev/null 2>&1; then echo "SKIP: $tool is not installed"; exit 0; fi
+  if ! command -v "$tool" >/dev/null 2>&1; then skip_all "$tool is not installed"; fi
 done
 expect_status 0 "cpack -G DEB" -- cpack -G DEB --config "$build/CPackConfig.cmake" -B "$TMP/pkg"
 deb=$(ls "$TMP"/pkg/roomlint_*.deb 2>/dev/null | head -1)

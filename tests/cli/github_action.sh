@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib/assert.bash"
 
 src=${RL_SOURCE_DIR:-$(pwd)}
-if ! python3 -c 'import yaml' 2>/dev/null; then echo "SKIP: needs python3-yaml (scripts/test installs it)"; exit 0; fi
+if ! python3 -c 'import yaml' 2>/dev/null; then skip_all "needs python3-yaml (scripts/test installs it)"; fi
 expect_status 0 "action.yml is a composite action with the inputs it documents" -- python3 -c '
 import sys, yaml
 a = yaml.safe_load(open(sys.argv[1]))
@@ -77,7 +77,7 @@ if [ -f "$src/build/CMakeCache.txt" ] && [ -x "$src/build/roomlint" ]; then
   expect_grep "^run Build roomlint: exit 0 roomlint=$src/build/roomlint$" "$TMP/out" "builds (nothing to do) and uses build/roomlint"
   expect_grep "^job: success$" "$TMP/out" "and the job passes"
 else
-  echo "SKIP: install: build needs a built checkout (sh scripts/setup)"
+  skip "install: build needs a built checkout (sh scripts/setup)"
 fi
 
 # The README's example workflow uses the action, pinned, with the permission upload-sarif needs.

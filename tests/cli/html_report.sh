@@ -32,9 +32,7 @@ expect_grep '&lt;script&gt;alert' "$TMP/xss.html" "... and shown as text"
 
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then
-  echo "SKIP: the headless-browser half of this test needs Chromium (Debian package 'chromium'; scripts/setup installs it)"
-  finish
-  exit $?
+  skip_all "the headless-browser half of this test needs Chromium (Debian package 'chromium'; scripts/setup installs it)"
 fi
 chrome() {
   local profile

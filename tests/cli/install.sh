@@ -54,6 +54,6 @@ if command -v groff >/dev/null && command -v man >/dev/null; then
   done
   [ -z "$missing" ] && ok "roomlint(1) lists every rule" || not_ok "roomlint(1) RULES lacks:$missing"
 else
-  echo "SKIP: man page rendering needs groff and man (Debian groff-base, man-db; scripts/setup installs them)"
+  skip "man page rendering needs groff and man (Debian groff-base, man-db; scripts/setup installs them)"
 fi
 finish

@@ -13,8 +13,7 @@
 . "$(dirname "$0")/lib/assert.bash"
 
 if ! command -v pre-commit >/dev/null 2>&1; then
-  echo "SKIP: pre-commit is not installed (Debian package 'pre-commit'; scripts/setup installs it)"
-  exit 0
+  skip_all "pre-commit is not installed (Debian package 'pre-commit'; scripts/setup installs it)"
 fi
 src=${RL_SOURCE_DIR:-$(pwd)}
 checkout=$TMP/roomlint

@@ -4,14 +4,12 @@
 # Skipped, saying so, only where valgrind is not installed.
 . "$(dirname "$0")/lib/assert.bash"
 if ! command -v valgrind >/dev/null 2>&1; then
-  echo "SKIP: valgrind is not installed (scripts/setup installs it)"
-  exit 0
+  skip_all "valgrind is not installed (scripts/setup installs it)"
 fi
 # An ASan build cannot run under valgrind; that suite has its own leak check.
 # (grep without -q reads all of nm's output: no SIGPIPE to trip pipefail)
 if nm -D "$RL" 2>/dev/null | grep __asan_init >/dev/null || nm "$RL" 2>/dev/null | grep __asan_init >/dev/null; then
-  echo "SKIP: $RL is built with AddressSanitizer (LeakSanitizer covers it)"
-  exit 0
+  skip_all "$RL is built with AddressSanitizer (LeakSanitizer covers it)"
 fi
 VG=(valgrind --tool=memcheck --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
     --show-leak-kinds=definite --quiet)

@@ -8,6 +8,7 @@ TMP=$(mktemp -d /tmp/rl-cli-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 passed=0
 failed=0
+skipped=0
 
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
@@ -31,7 +32,20 @@ expect_no_grep() {
   if grep -qE -- "$1" "$2"; then not_ok "$3: /$1/ found in $2"; grep -E -- "$1" "$2" | head -5 | sed 's/^/    /'; else ok "$3"; fi
 }
 
+# skip REASON: part of the test cannot run here (a tool it needs is missing).
+# The rest still runs; finish then returns 77, which ctest counts as skipped
+# (SKIP_RETURN_CODE), not passed, unless a check failed.
+skip() { skipped=$((skipped + 1)); echo "SKIP: $*"; }
+# skip_all REASON: none of the rest can run here: says why and exits 77.
+skip_all() {
+  local rc=0
+  skip "$@"
+  finish || rc=$?
+  exit "$rc"
+}
+
 finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" = 0 ]
+  echo "$passed passed, $failed failed$([ "$skipped" = 0 ] || echo ", $skipped skipped")"
+  [ "$failed" = 0 ] || return 1
+  [ "$skipped" = 0 ] || return 77
 }
