@@ -7,7 +7,7 @@
 
 #include <yaml.h>
 
-#include "analysis.h"
+#include "duration.h"
 #include "regex.h"
 #include "rule.h"
 #include "source.h"
