@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "prefilter.h"
 #include "util.h"
 
 #define MAX_HOPS 8          /* const/alias chains followed at most this far */
@@ -1811,6 +1812,11 @@ int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len) {
   return 0;
 }
 
+int rl_js_env_read_possible(const struct rl_prefilter *pf) {
+  return rl_pf_has(pf, "env") &&
+         (rl_pf_has(pf, "process") || rl_pf_has(pf, "Bun") || rl_pf_has(pf, "import") || rl_pf_has(pf, "Deno"));
+}
+
 /* ---- secret names ------------------------------------------------------------------ */
 
 #define MAX_PARTS 16
@@ -1962,6 +1968,12 @@ static const char *const compound_secret[] = {
 
 /* 1 if part i ends a credential phrase ("secret", "private key",
  * "management token", ...). screaming: the whole name is upper case. */
+static int all_digits(const char *w) {
+  for (; *w; w++)
+    if (!is_digit(*w)) return 0;
+  return 1;
+}
+
 static int prev_is(const parts *ps, size_t i, const char *want) { return i > 0 && part_is(ps, i - 1, want); }
 
 static int credential_at(const parts *ps, size_t i, int screaming) {
@@ -2029,7 +2041,7 @@ int rl_name_is_secret(const char *name, size_t len) {
       return 1;
     }
     if (part_is(&ps, i, "key") || part_is(&ps, i, "keys")) after_key = 1;
-    if (is_digit(ps.p[i][0]) || part_in(&ps, i, neutral_tail)) continue;
+    if (all_digits(ps.p[i]) || part_in(&ps, i, neutral_tail)) continue; /* JWT_SECRET_2, not SECRET_2FA */
     return 0;
   }
   /* Only neutral words ("key", "value"): not a credential name. */
@@ -2097,7 +2109,7 @@ static int only_placeholder_words(const char *v, size_t n) {
   parts ps;
   if (!split_name(v, n, &ps) || ps.n == 0) return 0;
   for (size_t i = 0; i < ps.n; i++) {
-    if (is_digit(ps.p[i][0]) && ps.len[i] <= MAX_COUNTER) continue; /* key_2 (secret123 is a numbered copy) */
+    if (all_digits(ps.p[i]) && ps.len[i] <= MAX_COUNTER) continue; /* key_2 (secret123 is a numbered copy) */
     if (!part_in(&ps, i, placeholder_words)) return 0;
   }
   return 1;

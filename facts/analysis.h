@@ -143,6 +143,10 @@ TSNode rl_js_call_arg(TSNode call, uint32_t i);
 /* Reads of environment variables: process.env.X, process.env['X'],
  * import.meta.env.X, Deno.env.get('X'), Bun.env.X. Returns 1 with the name. */
 int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len);
+/* Prefilter (prefilter.h) for rl_js_env_read: 0 only when pf's bytes hold
+ * none of the reads above (no "env" with process, import, Deno or Bun). */
+struct rl_prefilter;
+int rl_js_env_read_possible(const struct rl_prefilter *pf);
 
 /* ---- names -------------------------------------------------------------------- */
 

@@ -155,3 +155,16 @@ int rl_bound_name(rl_jsfile *jf, TSNode value, rl_binding *b) {
   }
   return ok;
 }
+
+int rl_js_function_name(rl_jsfile *jf, TSNode fn, const char **name, size_t *len) {
+  TSNode n = field(fn, "name");
+  if (!ts_node_is_null(n)) {
+    *name = rl_js_text(jf, n, len);
+    return *len > 0;
+  }
+  rl_binding b;
+  if (!rl_bound_name(jf, fn, &b)) return 0;
+  *name = b.name;
+  *len = b.name_len;
+  return 1;
+}

@@ -34,4 +34,9 @@ typedef struct rl_binding {
  * b->value when it returns 0, so callers can look at calls and `new`. */
 int rl_bound_name(rl_jsfile *jf, TSNode value, rl_binding *b);
 
+/* The name a function goes by: its own (function f, method f), else the name
+ * it is bound to (const f = () => ..., { f: function () {} }, this.f = ...).
+ * Returns 1 and a pointer into the source (or the arena), else 0. */
+int rl_js_function_name(rl_jsfile *jf, TSNode fn, const char **name, size_t *len);
+
 #endif

@@ -376,7 +376,7 @@ static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",   
  *     object value; quotes allowed), or `DefinePlugin`; and then a
  *     secret-named key (rl_pf_secret_name, or for define maps the part of a
  *     quoted key after its last dot) or a value that reads the environment,
- *     whose name may be a computed constant (env_read_possible). */
+ *     whose name may be a computed constant (rl_js_env_read_possible). */
 static int public_name_possible(const rl_prefilter *pf) {
   static const char *const endings[] = {"PUBLIC_", "REACT_APP_", "VUE_APP_", "VITE_", "GATSBY_", NULL};
   size_t n;
@@ -435,11 +435,6 @@ static int dotted_key_is_secret(const char *text, size_t len, int escaped, void 
   return rest > 0 && rest <= 256 && rl_name_is_secret(dot + 1, rest);
 }
 
-static int env_read_possible(const rl_prefilter *pf) {
-  return rl_pf_has(pf, "env") && (rl_pf_has(pf, "process") || rl_pf_has(pf, "Bun") || rl_pf_has(pf, "import") ||
-                                  rl_pf_has(pf, "Deno"));
-}
-
 /* Config entries count only in next.config.*, nuxt.config.*, vite.config.* and app.config.*
  * (config_file_is); a path the prefilter does not know could be any. */
 static int config_path_possible(const rl_prefilter *pf) {
@@ -461,7 +456,7 @@ static int can_fire(rl_prefilter *pf) {
   int config = rl_pf_has(pf, "DefinePlugin");
   for (size_t i = 0; !config && keys[i] && config_path_possible(pf); i++) config = object_key_possible(pf, keys[i]);
   if (!config) return 0;
-  return rl_pf_secret_name(pf) || env_read_possible(pf) || rl_pf_each_quoted(pf, NULL, dotted_key_is_secret, NULL);
+  return rl_pf_secret_name(pf) || rl_js_env_read_possible(pf) || rl_pf_each_quoted(pf, NULL, dotted_key_is_secret, NULL);
 }
 
 const rl_rule rl_rule_public_env_secret = {

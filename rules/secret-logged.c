@@ -877,11 +877,6 @@ static int log_call_possible(const rl_prefilter *pf, arg_scan *a) {
   return named && (member_call_possible(pf, a) || debug_call_possible(pf, a));
 }
 
-static int env_read_possible(const rl_prefilter *pf) {
-  return rl_pf_has(pf, "env") && (rl_pf_has(pf, "process") || rl_pf_has(pf, "Bun") || rl_pf_has(pf, "import") ||
-                                  rl_pf_has(pf, "Deno"));
-}
-
 /* Past the file-wide needs, each log call's arguments are read: a secret
  * name or `env` in them (strings and template text included), a call when
  * a mint package is imported, or a name whose declarations could bind it to
@@ -889,7 +884,7 @@ static int env_read_possible(const rl_prefilter *pf) {
  * are not followed, so a file that destructures one is judged file-wide. */
 static int can_fire(rl_prefilter *pf) {
   int mint = rl_mint_possible(pf);
-  if (!(env_read_possible(pf) || rl_pf_secret_name(pf) || mint)) return 0;
+  if (!(rl_js_env_read_possible(pf) || rl_pf_secret_name(pf) || mint)) return 0;
   if (env_destructured(pf)) return log_call_possible(pf, NULL);
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);

@@ -54,8 +54,6 @@ typedef struct wordscan {
   int strong, weak_noun, verb, negative, getter, maker, first;
 } wordscan;
 
-static int eqw(const char *w, size_t n, const char *s) { return strlen(s) == n && !memcmp(w, s, n); }
-
 static int scan_word(void *data, const char *w, size_t n) {
   wordscan *s = data;
   static const char *const strong[] = {"auth", "authn", "authz", "authenticate", "authenticated",
@@ -79,18 +77,18 @@ static int scan_word(void *data, const char *w, size_t n) {
   int first = s->first++ == 0;
   if (first)
     for (size_t i = 0; makers[i]; i++)
-      if (eqw(w, n, makers[i])) s->maker = 1;
+      if (rl_word_is(w, n, makers[i])) s->maker = 1;
   for (size_t i = 0; strong[i]; i++)
-    if (eqw(w, n, strong[i])) s->strong = 1;
+    if (rl_word_is(w, n, strong[i])) s->strong = 1;
   for (size_t i = 0; nouns[i]; i++)
-    if (eqw(w, n, nouns[i])) s->weak_noun = 1;
+    if (rl_word_is(w, n, nouns[i])) s->weak_noun = 1;
   for (size_t i = 0; verbs[i]; i++)
-    if (eqw(w, n, verbs[i])) s->verb = 1;
+    if (rl_word_is(w, n, verbs[i])) s->verb = 1;
   for (size_t i = 0; negative[i]; i++)
-    if (eqw(w, n, negative[i])) s->negative = 1;
+    if (rl_word_is(w, n, negative[i])) s->negative = 1;
   if (first)
     for (size_t i = 0; getters[i]; i++)
-      if (eqw(w, n, getters[i])) s->getter = 1;
+      if (rl_word_is(w, n, getters[i])) s->getter = 1;
   return 0;
 }
 
@@ -191,8 +189,8 @@ static int check_visit(void *data, TSNode n) {
       TSNode obj = rl_js_unwrap(ts_node_child_by_field_name(n, "object", 6));
       size_t l;
       const char *s = rl_js_text(c->jf, obj, &l);
-      if ((c->req && eqw(s, l, c->req)) || eqw(s, l, "req") || eqw(s, l, "request") || eqw(s, l, "ctx.state") ||
-          eqw(s, l, "ctx") || eqw(s, l, "event.locals") || eqw(s, l, "locals"))
+      if ((c->req && rl_word_is(s, l, c->req)) || rl_word_is(s, l, "req") || rl_word_is(s, l, "request") || rl_word_is(s, l, "ctx.state") ||
+          rl_word_is(s, l, "ctx") || rl_word_is(s, l, "event.locals") || rl_word_is(s, l, "locals"))
         c->weak = 1;
     }
     return 0;
@@ -211,9 +209,9 @@ static int check_visit(void *data, TSNode n) {
     const char *s = rl_js_text(c->jf, name, &l);
     int getter = 0;
     if (strcmp(ts_node_type(name), "identifier") && strcmp(ts_node_type(name), "property_identifier")) return 0;
-    if (eqw(s, l, "getServerSession") || eqw(s, l, "getSession") || eqw(s, l, "auth") ||
-        eqw(s, l, "currentUser") || eqw(s, l, "getUser") || eqw(s, l, "getAuth") || eqw(s, l, "getToken") ||
-        eqw(s, l, "getServerAuthSession") || eqw(s, l, "getUserFromRequest")) {
+    if (rl_word_is(s, l, "getServerSession") || rl_word_is(s, l, "getSession") || rl_word_is(s, l, "auth") ||
+        rl_word_is(s, l, "currentUser") || rl_word_is(s, l, "getUser") || rl_word_is(s, l, "getAuth") || rl_word_is(s, l, "getToken") ||
+        rl_word_is(s, l, "getServerAuthSession") || rl_word_is(s, l, "getUserFromRequest")) {
       c->weak = 1;
       return 0;
     }
@@ -269,8 +267,8 @@ static int use_visit(void *data, TSNode n) {
     const char *s;
     size_t l;
     if (!rl_js_string_value(u->jf, rl_js_call_arg(n, 0), &s, &l)) return 0;
-    if (!eqw(s, l, "onRequest") && !eqw(s, l, "preHandler") && !eqw(s, l, "preValidation") &&
-        !eqw(s, l, "preParsing"))
+    if (!rl_word_is(s, l, "onRequest") && !rl_word_is(s, l, "preHandler") && !rl_word_is(s, l, "preValidation") &&
+        !rl_word_is(s, l, "preParsing"))
       return 0;
     k = 1;
   } else {
@@ -326,8 +324,8 @@ static int nest_guarded(rl_jsfile *jf, const rl_route *r) {
       const char *s;
       size_t n;
       if (!expr_name(jf, ts_node_named_child(d, 0), &s, &n)) continue;
-      if (eqw(s, n, "CurrentUser") || eqw(s, n, "User") || eqw(s, n, "AuthUser") || eqw(s, n, "Session") ||
-          eqw(s, n, "ReqUser"))
+      if (rl_word_is(s, n, "CurrentUser") || rl_word_is(s, n, "User") || rl_word_is(s, n, "AuthUser") || rl_word_is(s, n, "Session") ||
+          rl_word_is(s, n, "ReqUser"))
         return 1;
     }
   }
