@@ -1119,22 +1119,6 @@ static int pf_ascii_ident(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
 }
 
-/* End of the template literal opening at i (past its closing backtick), or
- * n when it cannot be followed with certainty: a substitution holding a
- * quote, a slash or braces. */
-static size_t pf_template_end(const char *b, size_t n, size_t i) {
-  for (size_t k = i + 1; k < n; k++) {
-    if (b[k] == '\\') return n;
-    if (b[k] == '`') return k + 1;
-    if (b[k] == '$' && k + 1 < n && b[k + 1] == '{') {
-      for (k += 2; k < n && b[k] != '}'; k++)
-        if (strchr("'\"`/{\\", b[k])) return n;
-      if (k >= n) return n;
-    }
-  }
-  return n;
-}
-
 /* The byte before offset i that is not ASCII whitespace ('\0' if none). */
 static char pf_before(const char *b, size_t i) {
   while (i > 0 && pf_space((unsigned char)b[i - 1])) i--;
@@ -1248,14 +1232,14 @@ static pf_call pf_first_arg(const rl_prefilter *pf, size_t i, int parens, int si
   int pathlike = 0; /* the argument is one literal starting with / or * */
   size_t end;
   if (c == '\'' || c == '"') {
-    size_t k = i + 1;
-    while (k < n && b[k] != (char)c && b[k] != '\\' && b[k] != '\n' && b[k] != '\r') k++;
-    if (k >= n || b[k] != (char)c) return PF_CALL; /* escapes: unknown value */
-    pathlike = k > i + 1 && (b[i + 1] == '/' || b[i + 1] == '*');
-    end = k + 1;
+    int escaped;
+    end = rl_pf_string_end(b, n, i, &escaped);
+    if (!end || escaped) return PF_CALL; /* escapes: unknown value */
+    pathlike = end > i + 2 && (b[i + 1] == '/' || b[i + 1] == '*');
   } else if (c == '`') {
-    end = pf_template_end(b, n, i);
-    if (end >= n) return PF_CALL;
+    size_t budget = 65536;
+    end = rl_pf_template_end(b, n, i, &budget);
+    if (!end) return PF_CALL;
     pathlike = 1; /* a template's text fallback needs only a '/' in it */
   } else if (pf_ascii_ident(c) && !(c >= '0' && c <= '9')) {
     size_t k = i;
@@ -1369,10 +1353,9 @@ static int pf_last_arg(const char *b, size_t n, size_t open, size_t *s, size_t *
   for (size_t k = open + 1; k < n && k < open + 65536; k++) {
     char c = b[k];
     if (c == '\'' || c == '"') {
-      size_t q = k + 1;
-      while (q < n && b[q] != c && b[q] != '\n') q += b[q] == '\\' ? 2 : 1;
-      if (q >= n || b[q] != c) return 0;
-      k = q;
+      size_t q = rl_pf_string_end(b, n, k, NULL);
+      if (!q) return 0;
+      k = q - 1;
     } else if (c == '`') {
       return 0;
     } else if (c == '/') {

@@ -400,12 +400,9 @@ static int public_name_possible(const rl_prefilter *pf) {
   return 0;
 }
 
-/* Skips white space; returns 1 where a comment ('/') or a non-ASCII byte
- * (Unicode white space) may stand, after which anything may follow. */
-static int space_or_comment(const char *p, const char *end, const char **out) {
-  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')) p++;
-  *out = p;
-  return p < end && (*p == '/' || (unsigned char)*p >= 0x80);
+/* Past blanks and comments (the prefilter's lexer, as the grammar skips them). */
+static const char *skip_blank(const char *b, const char *p, const char *end) {
+  return b + rl_pf_skip_blank(b, (size_t)(end - b), (size_t)(p - b));
 }
 
 /* `word`, an optional quote, ':' and '{', with white space between. */
@@ -417,9 +414,9 @@ static int object_key_possible(const rl_prefilter *pf, const char *word) {
     const char *q = hit + k;
     p = hit + 1;
     if (q < end && (*q == '\'' || *q == '"')) q++;
-    if (space_or_comment(q, end, &q)) return 1;
+    q = skip_blank(b, q, end);
     if (q >= end || *q != ':') continue;
-    if (space_or_comment(q + 1, end, &q)) return 1;
+    q = skip_blank(b, q + 1, end);
     if (q < end && *q == '{') return 1;
   }
   return 0;

@@ -662,11 +662,10 @@ static int text_may_print(arg_scan *a, size_t i, int depth, int one_value) {
       continue;
     }
     if (c == '\'' || c == '"') {
-      size_t k = i + 1;
-      while (k < n && b[k] != (char)c && b[k] != '\n') k += b[k] == '\\' ? 2 : 1;
-      if (k >= n || b[k] != (char)c) return 1;
-      if (k > i + 1 && k - i - 1 <= 256 && rl_name_is_secret(b + i + 1, k - i - 1)) return 1;
-      i = k + 1;
+      size_t k = rl_pf_string_end(b, n, i, NULL);
+      if (!k) return 1;
+      if (k > i + 2 && k - i - 2 <= 256 && rl_name_is_secret(b + i + 1, k - i - 2)) return 1;
+      i = k;
       continue;
     }
     if (c == '`') {
