@@ -20,8 +20,9 @@
 #include <string.h>
 
 #include "config.h"
-#include "project.h"
 #include "json.h"
+#include "prefilter.h"
+#include "project.h"
 #include "util.h"
 
 #define MAX_HOPS 8          /* const/alias chains followed at most this far */
@@ -1073,6 +1074,66 @@ TSNode rl_js_const_init(rl_jsfile *jf, TSNode ident) {
   return b->init;
 }
 
+/* `this.<name> = v` in a method body; nested classes have their own `this`. */
+typedef struct this_assign {
+  rl_jsfile *jf;
+  const char *name;
+  size_t len;
+  TSNode value;
+} this_assign;
+
+static int this_assign_visit(void *data, TSNode n) {
+  this_assign *f = data;
+  if (type_is(n, "class_declaration") || type_is(n, "class")) return 1;
+  if (!type_is(n, "assignment_expression")) return 0;
+  TSNode left = rl_js_unwrap(field(n, "left"));
+  if (!type_is(left, "member_expression") || !type_is(rl_js_unwrap(field(left, "object")), "this")) return 0;
+  size_t pl;
+  const char *p = rl_js_text(f->jf, field(left, "property"), &pl);
+  if (pl != f->len || memcmp(p, f->name, pl) != 0) return 0;
+  f->value = field(n, "right");
+  return ts_node_is_null(f->value) ? 0 : -1;
+}
+
+/* Fields first (their initialisers run before the constructor body), then
+ * the constructor, then the other methods: the constructor is where real
+ * code sets what its methods use (`this.baseUrl`, `this.sdk = new HMSSDK()`). */
+TSNode rl_js_this_member(rl_jsfile *jf, TSNode member) {
+  member = rl_js_unwrap(member);
+  if (!type_is(member, "member_expression") || !type_is(rl_js_unwrap(field(member, "object")), "this"))
+    return null_node();
+  TSNode body = rl_js_parent(member);
+  while (!ts_node_is_null(body) && !type_is(body, "class_body")) body = rl_js_parent(body);
+  if (ts_node_is_null(body)) return null_node();
+  this_assign f = {jf, NULL, 0, null_node()};
+  f.name = rl_js_text(jf, field(member, "property"), &f.len);
+  if (f.len == 0) return null_node();
+  uint32_t n = ts_node_named_child_count(body);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode c = ts_node_named_child(body, i);
+    if (!type_is(c, "field_definition") && !type_is(c, "public_field_definition")) continue;
+    TSNode key = field(c, type_is(c, "field_definition") ? "property" : "name");
+    size_t kl;
+    const char *k = rl_js_text(jf, key, &kl);
+    TSNode v = field(c, "value");
+    /* `private sdk: HMSSDK;` has no value: the constructor sets it */
+    if (kl == f.len && memcmp(k, f.name, kl) == 0 && !ts_node_is_null(v)) return v;
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    for (uint32_t i = 0; i < n; i++) {
+      TSNode c = ts_node_named_child(body, i);
+      if (!type_is(c, "method_definition")) continue;
+      TSNode name = field(c, "name");
+      int ctor = !ts_node_is_null(name) && rl_js_text_is(jf, name, "constructor");
+      if (ctor != (pass == 0)) continue;
+      TSNode b = field(c, "body");
+      if (!ts_node_is_null(b)) rl_js_walk(b, this_assign_visit, &f);
+      if (!ts_node_is_null(f.value)) return f.value;
+    }
+  }
+  return null_node();
+}
+
 int rl_js_imports(rl_jsfile *jf, const char *module) {
   build_symbols(jf);
   size_t ml = strlen(module);
@@ -1663,67 +1724,6 @@ int rl_js_eval_string(rl_jsfile *jf, TSNode expr, const char **out, size_t *len)
   return 1;
 }
 
-/* ---- durations ------------------------------------------------------------------- */
-
-typedef struct unit {
-  const char *name;
-  double seconds;
-} unit;
-
-static const unit units[] = {
-    {"ms", 0.001},       {"msec", 0.001},   {"msecs", 0.001},  {"millisecond", 0.001},
-    {"milliseconds", 0.001},
-    {"s", 1},            {"sec", 1},        {"secs", 1},       {"second", 1},
-    {"seconds", 1},
-    {"m", 60},           {"min", 60},       {"mins", 60},      {"minute", 60},
-    {"minutes", 60},
-    {"h", 3600},         {"hr", 3600},      {"hrs", 3600},     {"hour", 3600},
-    {"hours", 3600},
-    {"d", 86400},        {"day", 86400},    {"days", 86400},
-    {"w", 604800},       {"week", 604800},  {"weeks", 604800},
-    {"y", 31557600},     {"yr", 31557600},  {"yrs", 31557600}, {"year", 31557600},
-    {"years", 31557600},
-};
-
-/* The grammar is the `ms` package's: an optional '-', digits with an optional
- * decimal point, optional spaces, an optional unit, nothing else (no leading
- * or trailing space). A bare number is milliseconds there, so *seconds is
- * value / 1000 with *unitless set. */
-int rl_duration_parse(const char *s, size_t n, double *seconds, int *unitless) {
-  if (unitless) *unitless = 0;
-  if (!s || n == 0 || n > 100) return 0;
-  size_t i = 0;
-  char num[104];
-  size_t w = 0;
-  if (s[i] == '-') num[w++] = s[i++];
-  size_t digits = 0, dots = 0;
-  while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) {
-    if (s[i] == '.') {
-      if (++dots > 1) return 0;
-    } else {
-      digits++;
-    }
-    num[w++] = s[i++];
-  }
-  if (digits == 0 || num[w - 1] == '.') return 0;
-  num[w] = '\0';
-  double v = strtod(num, NULL);
-  while (i < n && s[i] == ' ') i++;
-  size_t ul = n - i;
-  if (ul == 0) {
-    if (i != n || (i > 0 && s[i - 1] == ' ')) return 0; /* "10 " */
-    if (seconds) *seconds = v / 1000.0;
-    if (unitless) *unitless = 1;
-    return 1;
-  }
-  for (size_t k = 0; k < RL_ARRAY_LEN(units); k++) {
-    if (strlen(units[k].name) == ul && rl_strncasecmp_ascii(s + i, units[k].name, ul) == 0) {
-      if (seconds) *seconds = v * units[k].seconds;
-      return 1;
-    }
-  }
-  return 0;
-}
 
 /* ---- objects ------------------------------------------------------------------------ */
 
@@ -1861,69 +1861,112 @@ int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len) {
   return 0;
 }
 
+int rl_js_env_read_possible(const struct rl_prefilter *pf) {
+  return rl_pf_has(pf, "env") &&
+         (rl_pf_has(pf, "process") || rl_pf_has(pf, "Bun") || rl_pf_has(pf, "import") || rl_pf_has(pf, "Deno"));
+}
+
 /* ---- secret names ------------------------------------------------------------------ */
 
 #define MAX_PARTS 16
-#define MAX_PART_LEN 32
-
-typedef struct parts {
-  char p[MAX_PARTS][MAX_PART_LEN];
-  size_t n;
-} parts;
+#define MAX_PART_LEN 64
+#define MAX_COUNTER 4
 
 static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
 static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_alpha(char c) { return is_lower(c) || is_upper(c); }
+static int is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 
-/* Splits a name into lower-case word parts: camelCase, PascalCase,
- * snake_case, kebab-case, SCREAMING_CASE, "JWTSecret" -> jwt secret,
- * digits as their own part. Returns 0 if the name has too many parts. */
-static int split_name(const char *s, size_t n, parts *out) {
-  out->n = 0;
-  size_t i = 0;
-  while (i < n) {
-    if (!is_alpha(s[i]) && !is_digit(s[i])) {
-      i++;
-      continue;
-    }
-    size_t st = i;
-    if (is_digit(s[i])) {
-      while (i < n && is_digit(s[i])) i++;
-    } else if (is_upper(s[i])) {
-      i++;
-      if (i < n && is_lower(s[i])) {
-        while (i < n && is_lower(s[i])) i++;
-      } else {
-        /* An upper-case run; its last letter starts the next word when a
-         * lower-case letter follows ("JWTSecret"). */
-        while (i < n && is_upper(s[i])) i++;
-        if (i < n && is_lower(s[i]) && i - st > 1) i--;
-      }
-    } else {
-      while (i < n && is_lower(s[i])) i++;
-    }
-    if (out->n == MAX_PARTS) return 0;
-    size_t l = i - st;
-    if (l >= MAX_PART_LEN) l = MAX_PART_LEN - 1;
-    for (size_t k = 0; k < l; k++) out->p[out->n][k] = (char)rl_ascii_lower(s[st + k]);
-    out->p[out->n][l] = '\0';
-    out->n++;
-  }
-  return 1;
+static int emit_word(const char *w, size_t n, rl_word_cb cb, void *data) {
+  char buf[MAX_PART_LEN];
+  if (n >= sizeof buf) n = sizeof buf - 1; /* a longer word still ends the name */
+  for (size_t i = 0; i < n; i++) buf[i] = (char)rl_ascii_lower((unsigned char)w[i]);
+  buf[n] = '\0';
+  return cb(data, buf, n);
 }
 
-static int in_list(const char *w, const char *const *list) {
-  for (size_t i = 0; list[i]; i++)
-    if (!strcmp(w, list[i])) return 1;
+int rl_name_words(const char *name, size_t len, rl_word_cb cb, void *data) {
+  size_t i = 0;
+  while (i < len) {
+    while (i < len && !is_alnum(name[i])) i++;
+    size_t start = i;
+    while (i < len && is_alnum(name[i])) {
+      size_t j = i + 1;
+      if (j < len && is_upper(name[j])) {
+        /* appSecret, s3Secret: lower or digit -> Upper; JWTSecret: the S
+         * starts a word because a lower-case letter follows it. */
+        int boundary = is_lower(name[i]) || is_digit(name[i]) || (j + 1 < len && is_lower(name[j + 1]));
+        if (boundary) {
+          int rc = emit_word(name + start, j - start, cb, data);
+          if (rc) return rc;
+          start = j;
+        }
+      }
+      i = j;
+    }
+    if (i > start) {
+      int rc = emit_word(name + start, i - start, cb, data);
+      if (rc) return rc;
+    }
+  }
   return 0;
 }
 
+int rl_word_is(const char *word, size_t len, const char *want) {
+  size_t wl = strlen(want);
+  if (len == wl) return memcmp(word, want, wl) == 0;
+  if (len <= wl || len - wl > MAX_COUNTER || memcmp(word, want, wl) != 0 || is_digit(want[wl - 1])) return 0;
+  for (size_t i = wl; i < len; i++)
+    if (!is_digit(word[i])) return 0;
+  return 1;
+}
+
+static int word_in(const char *w, size_t n, const char *const *list) {
+  for (size_t i = 0; list[i]; i++)
+    if (rl_word_is(w, n, list[i])) return 1;
+  return 0;
+}
+
+static int word_in_list(void *data, const char *word, size_t len) {
+  return word_in(word, len, (const char *const *)data);
+}
+
+int rl_name_has_word(const char *name, size_t len, const char *const *words) {
+  return rl_name_words(name, len, word_in_list, (void *)(uintptr_t)words) == 1;
+}
+
+typedef struct parts {
+  char p[MAX_PARTS][MAX_PART_LEN];
+  size_t len[MAX_PARTS];
+  size_t n;
+} parts;
+
+static int collect_part(void *data, const char *w, size_t n) {
+  parts *ps = data;
+  if (ps->n == MAX_PARTS) return 1;
+  memcpy(ps->p[ps->n], w, n + 1);
+  ps->len[ps->n] = n;
+  ps->n++;
+  return 0;
+}
+
+/* The words of a name (rl_name_words); 0 if it has too many. */
+static int split_name(const char *s, size_t n, parts *out) {
+  out->n = 0;
+  return rl_name_words(s, n, collect_part, out) == 0;
+}
+
+/* Part i is `want` or a numbered copy of it (rl_word_is). */
+static int part_is(const parts *ps, size_t i, const char *want) { return rl_word_is(ps->p[i], ps->len[i], want); }
+
+static int part_in(const parts *ps, size_t i, const char *const *list) { return word_in(ps->p[i], ps->len[i], list); }
+
 /* Words that may follow the credential word without changing what the name
- * holds: appSecretKey, SECRET_KEY_BASE, secretValue, JWT_SECRET_2. */
+ * holds: appSecretKey, SECRET_KEY_BASE, secretValue, JWT_SECRET_2, JWT_SECRET_V2. */
 static const char *const neutral_tail[] = {
     "key", "keys", "value", "val", "str", "string", "text", "b64", "base64", "hex", "raw",
-    "bytes", "pem", "base", "prod", "production", "dev", "live", "old", "new", "current",
+    "bytes", "pem", "base", "prod", "production", "dev", "live", "old", "new", "current", "v",
     "primary", "secondary", NULL};
 
 /* Leading words that make the name a predicate, action or UI flag rather
@@ -1974,36 +2017,42 @@ static const char *const compound_secret[] = {
 
 /* 1 if part i ends a credential phrase ("secret", "private key",
  * "management token", ...). screaming: the whole name is upper case. */
+static int all_digits(const char *w) {
+  for (; *w; w++)
+    if (!is_digit(*w)) return 0;
+  return 1;
+}
+
+static int prev_is(const parts *ps, size_t i, const char *want) { return i > 0 && part_is(ps, i - 1, want); }
+
 static int credential_at(const parts *ps, size_t i, int screaming) {
-  const char *w = ps->p[i];
-  const char *prev = i > 0 ? ps->p[i - 1] : "";
-  if (!strcmp(w, "secret") || !strcmp(w, "secrets")) return 1;
-  if (!strcmp(w, "password") || !strcmp(w, "passwd") || !strcmp(w, "pwd") ||
-      !strcmp(w, "passphrase"))
+  if (part_is(ps, i, "secret") || part_is(ps, i, "secrets")) return 1;
+  if (part_is(ps, i, "password") || part_is(ps, i, "passwd") || part_is(ps, i, "pwd") ||
+      part_is(ps, i, "passphrase"))
     return 1;
   /* DB_PASS, smtpPass: "pass" only as the last word after a qualifier (not
    * passport, passThrough, fsMiniPass). */
-  if (!strcmp(w, "pass") && i + 1 == ps->n && i > 0 && (screaming || in_list(prev, pass_qualifier)))
+  if (part_is(ps, i, "pass") && i + 1 == ps->n && i > 0 && (screaming || (i > 0 && part_in(ps, i - 1, pass_qualifier))))
     return 1;
-  if (!strcmp(w, "credential") || !strcmp(w, "credentials")) return 1;
-  if (!strcmp(w, "key") &&
-      (!strcmp(prev, "private") || !strcmp(prev, "priv") || !strcmp(prev, "signing") ||
-       !strcmp(prev, "encryption") || !strcmp(prev, "master") || !strcmp(prev, "hmac") ||
-       !strcmp(prev, "jwt")))
+  if (part_is(ps, i, "credential") || part_is(ps, i, "credentials")) return 1;
+  if (part_is(ps, i, "key") &&
+      (prev_is(ps, i, "private") || prev_is(ps, i, "priv") || prev_is(ps, i, "signing") ||
+       prev_is(ps, i, "encryption") || prev_is(ps, i, "master") || prev_is(ps, i, "hmac") ||
+       prev_is(ps, i, "jwt")))
     return 1;
   /* AWS_SECRET_ACCESS_KEY: the secret half of an access key pair. */
-  if (!strcmp(w, "key") && !strcmp(prev, "access") && i >= 2 && !strcmp(ps->p[i - 2], "secret"))
+  if (part_is(ps, i, "key") && prev_is(ps, i, "access") && i >= 2 && part_is(ps, i - 2, "secret"))
     return 1;
   /* Agora's app certificate signs its tokens. A bare "certificate" is
    * usually a public cert or a path, so only with "app". */
-  if ((!strcmp(w, "certificate") || !strcmp(w, "cert")) && !strcmp(prev, "app")) return 1;
-  if (!strcmp(w, "token")) {
+  if ((part_is(ps, i, "certificate") || part_is(ps, i, "cert")) && prev_is(ps, i, "app")) return 1;
+  if (part_is(ps, i, "token")) {
     /* A bare `token`, `GITHUB_TOKEN`, `managementToken`: credentials.
      * Pagination, CSRF, device and lexer tokens: not. */
-    if (in_list(prev, token_non_credential)) return 0;
-    return i == 0 || screaming || in_list(prev, token_credential);
+    if ((i > 0 && part_in(ps, i - 1, token_non_credential))) return 0;
+    return i == 0 || screaming || (i > 0 && part_in(ps, i - 1, token_credential));
   }
-  if (in_list(w, compound_secret)) return 1;
+  if (part_in(ps, i, compound_secret)) return 1;
   return 0;
 }
 
@@ -2023,7 +2072,7 @@ int rl_name_is_secret(const char *name, size_t len) {
   parts ps;
   if (rl_config_is_secret_name(name, len)) return 1; /* .roomlint.yml secret-names */
   if (!name || len == 0 || !split_name(name, len, &ps) || ps.n == 0) return 0;
-  if (in_list(ps.p[0], verb_head) && ps.n > 1) return 0;
+  if (part_in(&ps, 0, verb_head) && ps.n > 1) return 0;
   int screaming = 1;
   for (size_t k = 0; k < len; k++)
     if (is_lower(name[k])) screaming = 0;
@@ -2035,14 +2084,13 @@ int rl_name_is_secret(const char *name, size_t len) {
   while (i > 0) {
     i--;
     if (credential_at(&ps, i, screaming)) {
-      const char *w = ps.p[i];
-      if (after_key && (!strcmp(w, "token") || !strcmp(w, "password") || !strcmp(w, "pass") ||
-                        !strcmp(w, "pwd") || !strcmp(w, "passwd")))
+      if (after_key && (part_is(&ps, i, "token") || part_is(&ps, i, "password") || part_is(&ps, i, "pass") ||
+                        part_is(&ps, i, "pwd") || part_is(&ps, i, "passwd")))
         return 0;
       return 1;
     }
-    if (!strcmp(ps.p[i], "key") || !strcmp(ps.p[i], "keys")) after_key = 1;
-    if (is_digit(ps.p[i][0]) || in_list(ps.p[i], neutral_tail)) continue;
+    if (part_is(&ps, i, "key") || part_is(&ps, i, "keys")) after_key = 1;
+    if (all_digits(ps.p[i]) || part_in(&ps, i, neutral_tail)) continue; /* JWT_SECRET_2, not SECRET_2FA */
     return 0;
   }
   /* Only neutral words ("key", "value"): not a credential name. */
@@ -2110,9 +2158,8 @@ static int only_placeholder_words(const char *v, size_t n) {
   parts ps;
   if (!split_name(v, n, &ps) || ps.n == 0) return 0;
   for (size_t i = 0; i < ps.n; i++) {
-    const char *w = ps.p[i];
-    if (is_digit(w[0]) && strlen(w) <= 4) continue; /* secret123, key_2 */
-    if (!in_list(w, placeholder_words)) return 0;
+    if (all_digits(ps.p[i]) && ps.len[i] <= MAX_COUNTER) continue; /* key_2 (secret123 is a numbered copy) */
+    if (!part_in(&ps, i, placeholder_words)) return 0;
   }
   return 1;
 }

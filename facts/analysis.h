@@ -20,6 +20,7 @@
 #include <tree_sitter/api.h>
 
 #include "arena.h"
+#include "duration.h"
 #include "source.h"
 
 typedef struct rl_jsfile rl_jsfile;
@@ -106,13 +107,13 @@ int rl_js_eval_number(rl_jsfile *jf, TSNode expr, double *out);
 /* The initialiser of identifier n when the file binds its name exactly once,
  * with `const` (any scope). Null node otherwise. */
 TSNode rl_js_const_init(rl_jsfile *jf, TSNode ident);
+/* `this.x` inside a class body: the value the class gives x, from a field
+ * initialiser (`x = v`), else the first `this.x = v` of the constructor, else
+ * of another method (nested classes have their own `this`). Null node if
+ * member is no `this.x` or the class never sets x. */
+TSNode rl_js_this_member(rl_jsfile *jf, TSNode member);
 
-/* Duration strings in the style of the `ms` package that jsonwebtoken uses:
- * "7d", "48h", "2w", "30 days", "1.5 hrs", "90m", "10s", "1y". Returns 1 and
- * seconds when the string has a unit; a bare number string sets *unitless
- * (jsonwebtoken reads it as milliseconds, so *seconds is the number / 1000)
- * and still returns 1. 0 if not a duration. */
-int rl_duration_parse(const char *s, size_t n, double *seconds, int *unitless);
+/* rl_duration_parse ("7d", "48h", "30 days"): duration.h */
 
 /* ---- objects ---------------------------------------------------------------- */
 
@@ -157,6 +158,30 @@ const struct rl_symbol *rl_js_imported(rl_jsfile *jf, TSNode expr);
 /* Reads of environment variables: process.env.X, process.env['X'],
  * import.meta.env.X, Deno.env.get('X'), Bun.env.X. Returns 1 with the name. */
 int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len);
+/* Prefilter (prefilter.h) for rl_js_env_read: 0 only when pf's bytes hold
+ * none of the reads above (no "env" with process, import, Deno or Bun). */
+struct rl_prefilter;
+int rl_js_env_read_possible(const struct rl_prefilter *pf);
+
+/* ---- names -------------------------------------------------------------------- */
+
+/* The one name splitter. Splits an identifier into lower-cased words and
+ * calls cb for each (cb returns nonzero to stop; that value is returned):
+ * camelCase, PascalCase, snake_case, SCREAMING_CASE, kebab-case, dots;
+ * an upper-case run gives its last letter to the next word when a lower-case
+ * letter follows (JWTSecret -> jwt secret, APIBase -> api base).
+ * Digits: a digit run belongs to the word it follows, so s3, v2, oauth2,
+ * auth0, base64, b64, sha256 are words (s3Secret -> s3 secret, HMS_SECRET_V2
+ * -> hms secret v2); after a separator it starts a word (JWT_SECRET_2 -> jwt
+ * secret 2). Words are cut at 63 bytes. */
+typedef int (*rl_word_cb)(void *data, const char *word, size_t len);
+int rl_name_words(const char *name, size_t len, rl_word_cb cb, void *data);
+/* The one word test: word (as rl_name_words gives it) is `want`, or a
+ * numbered copy of it: want followed by one to four digits (secret2,
+ * apiKey1 -> key, token1, password123), unless want itself ends in a digit. */
+int rl_word_is(const char *word, size_t len, const char *want);
+/* 1 if some word of name is (rl_word_is) one of the NULL-terminated list. */
+int rl_name_has_word(const char *name, size_t len, const char *const *words);
 
 /* ---- secrets ------------------------------------------------------------------ */
 
@@ -165,7 +190,9 @@ int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len);
  * managementToken, PRIVATE_KEY, CLIENT_SECRET, password... but not
  * ACCESS_KEY, TEMPLATE_ID, APP_ID, ROOM_ID, SUBDOMAIN, or names that only
  * mention a secret (secretName, hasSecret, SECRET_MANAGER_URL). Matches on
- * word parts, so camelCase, snake_case and SCREAMING_CASE all work. */
+ * the words of rl_name_words with rl_word_is, so camelCase, snake_case and
+ * SCREAMING_CASE all work, and numbered or versioned copies count
+ * (secret2, TOKEN1, JWT_SECRET_2, JWT_ACCESS_SECRET_V2, s3SecretKey). */
 int rl_name_is_secret(const char *name, size_t len);
 /* Placeholders: empty, YOUR_APP_SECRET, <your app secret>, changeme, xxx,
  * ****, "secret", "TODO", ${VAR}, "process.env..."... */

@@ -156,53 +156,15 @@ int rl_bound_name(rl_jsfile *jf, TSNode value, rl_binding *b) {
   return ok;
 }
 
-static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
-static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-static int is_alnum(char c) { return is_lower(c) || is_upper(c) || is_digit(c); }
-
-static int emit_word(const char *w, size_t n, rl_word_cb cb, void *data) {
-  char buf[64];
-  if (n == 0 || n >= sizeof buf) return 0;
-  for (size_t i = 0; i < n; i++) buf[i] = is_upper(w[i]) ? (char)(w[i] - 'A' + 'a') : w[i];
-  buf[n] = '\0';
-  return cb(data, buf, n);
-}
-
-int rl_name_words(const char *name, size_t len, rl_word_cb cb, void *data) {
-  size_t i = 0;
-  while (i < len) {
-    while (i < len && !is_alnum(name[i])) i++;
-    size_t start = i;
-    while (i < len && is_alnum(name[i])) {
-      size_t j = i + 1;
-      if (j < len && is_upper(name[j])) {
-        /* appSecret: lower->Upper; APIBase: the B starts a word because a
-         * lower-case letter follows it. */
-        int boundary = is_lower(name[i]) || is_digit(name[i]) || (j + 1 < len && is_lower(name[j + 1]));
-        if (boundary) {
-          int rc = emit_word(name + start, j - start, cb, data);
-          if (rc) return rc;
-          start = j;
-        }
-      }
-      i = j;
-    }
-    if (i > start) {
-      int rc = emit_word(name + start, i - start, cb, data);
-      if (rc) return rc;
-    }
+int rl_js_function_name(rl_jsfile *jf, TSNode fn, const char **name, size_t *len) {
+  TSNode n = field(fn, "name");
+  if (!ts_node_is_null(n)) {
+    *name = rl_js_text(jf, n, len);
+    return *len > 0;
   }
-  return 0;
-}
-
-static int word_in_list(void *data, const char *word, size_t len) {
-  const char *const *words = data;
-  for (size_t i = 0; words[i]; i++)
-    if (strlen(words[i]) == len && memcmp(words[i], word, len) == 0) return 1;
-  return 0;
-}
-
-int rl_name_has_word(const char *name, size_t len, const char *const *words) {
-  return rl_name_words(name, len, word_in_list, (void *)(uintptr_t)words) == 1;
+  rl_binding b;
+  if (!rl_bound_name(jf, fn, &b)) return 0;
+  *name = b.name;
+  *len = b.name_len;
+  return 1;
 }

@@ -34,13 +34,9 @@ typedef struct rl_binding {
  * b->value when it returns 0, so callers can look at calls and `new`. */
 int rl_bound_name(rl_jsfile *jf, TSNode value, rl_binding *b);
 
-/* Splits an identifier into lower-cased word parts (camelCase, snake_case,
- * SCREAMING_CASE, kebab-case, dots) and calls cb for each; cb returns
- * nonzero to stop, and that value is returned. */
-typedef int (*rl_word_cb)(void *data, const char *word, size_t len);
-int rl_name_words(const char *name, size_t len, rl_word_cb cb, void *data);
-
-/* 1 if some word of name equals one of the NULL-terminated list. */
-int rl_name_has_word(const char *name, size_t len, const char *const *words);
+/* The name a function goes by: its own (function f, method f), else the name
+ * it is bound to (const f = () => ..., { f: function () {} }, this.f = ...).
+ * Returns 1 and a pointer into the source (or the arena), else 0. */
+int rl_js_function_name(rl_jsfile *jf, TSNode fn, const char **name, size_t *len);
 
 #endif

@@ -169,53 +169,6 @@ static TSNode object_of(rl_jsfile *jf, TSNode expr) {
   return null_node();
 }
 
-/* this.<name> in a class: a field `name = new X()` or `this.name = new X()`
- * in the class body (constructor). */
-typedef struct this_field {
-  rl_jsfile *jf;
-  const char *name;
-  size_t len;
-  TSNode value;
-} this_field;
-
-static int this_field_visit(void *data, TSNode n) {
-  this_field *f = data;
-  if (type_is(n, "class_declaration") || type_is(n, "class")) return 1; /* nested classes have their own this */
-  if (!type_is(n, "assignment_expression")) return 0;
-  TSNode left = field(n, "left");
-  if (type_is(left, "member_expression") && type_is(field(left, "object"), "this") &&
-      text_eq(f->jf, field(left, "property"), f->name, f->len)) {
-    f->value = field(n, "right");
-    return -1;
-  }
-  return 0;
-}
-
-static TSNode this_member(rl_jsfile *jf, TSNode member) {
-  TSNode prop = field(member, "property");
-  this_field f = {jf, NULL, 0, null_node()};
-  f.name = rl_js_text(jf, prop, &f.len);
-  for (TSNode p = rl_js_parent(member); !ts_node_is_null(p); p = rl_js_parent(p)) {
-    if (!type_is(p, "class_body")) continue;
-    uint32_t n = ts_node_named_child_count(p);
-    for (uint32_t i = 0; i < n; i++) {
-      TSNode c = ts_node_named_child(p, i);
-      if (!type_is(c, "public_field_definition") && !type_is(c, "field_definition")) continue;
-      TSNode key = field(c, "name");
-      if (ts_node_is_null(key)) key = field(c, "property");
-      if (text_eq(jf, key, f.name, f.len)) return field(c, "value");
-    }
-    for (uint32_t i = 0; i < n; i++) {
-      TSNode c = ts_node_named_child(p, i);
-      if (!type_is(c, "method_definition")) continue;
-      rl_js_walk(field(c, "body"), this_field_visit, &f);
-      if (!ts_node_is_null(f.value)) return f.value;
-    }
-    return null_node();
-  }
-  return null_node();
-}
-
 /* The `new` expression an instance expression comes from: a `new` directly,
  * an identifier bound by const to one (or, when the file binds the name
  * several times, declared so in the nearest enclosing block), or `this.x`
@@ -226,7 +179,7 @@ static TSNode instance_new(rl_jsfile *jf, TSNode n) {
     TSNode init = rl_js_const_init(jf, n);
     n = rl_js_unwrap(ts_node_is_null(init) ? nearest_declaration(jf, n) : init);
   } else if (type_is(n, "member_expression") && type_is(rl_js_unwrap(field(n, "object")), "this")) {
-    n = rl_js_unwrap(this_member(jf, n));
+    n = rl_js_unwrap(rl_js_this_member(jf, n));
   }
   return type_is(n, "new_expression") ? n : null_node();
 }

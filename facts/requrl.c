@@ -20,57 +20,12 @@ static TSNode null_node(void) {
 
 static int text_is(rl_jsfile *jf, TSNode n, const char *s) { return !ts_node_is_null(n) && rl_js_text_is(jf, n, s); }
 
-/* `this.name = value` in a constructor body. */
-typedef struct ctor_find {
-  rl_jsfile *jf;
-  const char *name;
-  size_t len;
-  TSNode value;
-} ctor_find;
-
-static int find_ctor_assign(void *data, TSNode n) {
-  ctor_find *f = data;
-  if (!type_is(n, "assignment_expression")) return 0;
-  TSNode left = rl_js_unwrap(field(n, "left"));
-  if (!type_is(left, "member_expression") || !type_is(field(left, "object"), "this")) return 0;
-  size_t pl;
-  const char *p = rl_js_text(f->jf, field(left, "property"), &pl);
-  if (pl != f->len || memcmp(p, f->name, pl) != 0) return 0;
-  f->value = field(n, "right");
-  return -1;
-}
-
-/* this.name: a class field initialiser or the constructor's assignment. */
-static TSNode this_member(rl_jsfile *jf, TSNode member) {
-  TSNode body = rl_js_parent(member);
-  while (!ts_node_is_null(body) && !type_is(body, "class_body")) body = rl_js_parent(body);
-  if (ts_node_is_null(body)) return null_node();
-  size_t nl;
-  const char *name = rl_js_text(jf, field(member, "property"), &nl);
-  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
-    TSNode m = ts_node_named_child(body, i);
-    if (type_is(m, "field_definition") || type_is(m, "public_field_definition")) {
-      TSNode key = field(m, type_is(m, "field_definition") ? "property" : "name");
-      size_t kl;
-      const char *k = rl_js_text(jf, key, &kl);
-      TSNode v = field(m, "value");
-      if (kl == nl && memcmp(k, name, nl) == 0 && !ts_node_is_null(v)) return v;
-    } else if (type_is(m, "method_definition") && text_is(jf, field(m, "name"), "constructor")) {
-      ctor_find f = {jf, name, nl, null_node()};
-      TSNode b = field(m, "body");
-      if (!ts_node_is_null(b)) rl_js_walk(b, find_ctor_assign, &f);
-      if (!ts_node_is_null(f.value)) return f.value;
-    }
-  }
-  return null_node();
-}
-
 TSNode rl_value_source(rl_jsfile *jf, TSNode expr) {
   TSNode n = rl_js_unwrap(expr);
   if (type_is(n, "identifier")) return rl_js_const_init(jf, n);
   if (!type_is(n, "member_expression")) return null_node();
   TSNode obj = rl_js_unwrap(field(n, "object"));
-  if (type_is(obj, "this")) return this_member(jf, n);
+  if (type_is(obj, "this")) return rl_js_this_member(jf, n);
   if (!type_is(obj, "identifier")) return null_node();
   TSNode o = rl_js_object_of(jf, obj);
   if (ts_node_is_null(o)) return null_node();

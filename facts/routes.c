@@ -692,33 +692,40 @@ static const char *find_component(const char *p, const char *comp) {
   return found;
 }
 
-static void classify_path(walk *w, rl_arena *a) {
-  const char *p = w->path;
+void rl_path_framework(const char *p, rl_arena *a, rl_path_kind *out) {
+  memset(out, 0, sizeof *out);
   if (!p) return;
   const char *base = strrchr(p, '/');
   base = base ? base + 1 : p;
+  /* Folders the frameworks keep on the server, whatever the file is (a
+   * supabase/functions/.env holds the functions' secrets). */
+  const char *pa = find_component(p, "pages/api/");
+  const char *sf = find_component(p, "supabase/functions/");
+  if (pa) out->server_only = "path pages/api/";
+  else if (sf) out->server_only = "path supabase/functions/";
   const char *dot = strrchr(base, '.');
   if (!dot || !is_code_ext(dot)) return;
   size_t stem = (size_t)(dot - base);
 
-  const char *sf = find_component(p, "supabase/functions/");
   if (sf) {
     const char *name = sf + strlen("supabase/functions/");
     const char *end = strchr(name, '/');
-    if (end && end > name) w->fn_route = rl_arena_printf(a, "/functions/v1/%.*s", (int)(end - name), name);
+    if (end && end > name) out->fn_route = rl_arena_printf(a, "/functions/v1/%.*s", (int)(end - name), name);
   }
 
-  const char *pa = find_component(p, "pages/api/");
   if (pa) {
     const char *rest = pa + strlen("pages");
     size_t n = (size_t)(dot - rest);
     if (n >= 6 && !memcmp(dot - 6, "/index", 6)) n -= 6;
-    w->file_kind = "next-pages";
-    w->file_route = rl_arena_strndup(a, rest, n);
+    out->kind = "next-pages";
+    out->route = rl_arena_strndup(a, rest, n);
     return;
   }
   int expo = stem > 4 && !memcmp(dot - 4, "+api", 4);
   int next = stem == 5 && !memcmp(base, "route", 5);
+  const char *ap = find_component(p, "app/");
+  if (!out->server_only && expo) out->server_only = rl_arena_printf(a, "Expo API route (%s)", base);
+  if (!out->server_only && next && ap) out->server_only = rl_arena_printf(a, "path app/**/%s", base);
   /* Vercel serverless functions: api/... at a project's top level, not
    * src/api/ or lib/api/ (front-end fetch wrappers) nor an Express app's
    * controllers; Nuxt/Nitro server/api/... when the default export is a
@@ -740,28 +747,27 @@ static void classify_path(walk *w, rl_arena *a) {
       if (f && f < va) skip = 1;
     }
     if (!skip) {
-      w->nuxt_only = (size_t)(va - p) >= 7 && !memcmp(va - 7, "server/", 7);
+      int nuxt = (size_t)(va - p) >= 7 && !memcmp(va - 7, "server/", 7);
       char *route = rl_arena_printf(a, "/%.*s", (int)(dot - va), va);
       size_t n = strlen(route);
       if (n >= 6 && !strcmp(route + n - 6, "/index")) route[n - 6] = '\0';
       /* Nuxt: token.post.ts is POST /api/token */
       char *mdot = strrchr(route, '.');
-      if (w->nuxt_only && mdot) {
+      if (nuxt && mdot) {
         const char *v = upper(a, mdot + 1, strlen(mdot + 1));
         if (verb_name(v, strlen(v))) {
-          w->file_method = verb_name(v, strlen(v));
+          out->method = verb_name(v, strlen(v));
           *mdot = '\0';
         }
       }
-      w->file_route = route;
-      w->file_kind = w->nuxt_only ? "nuxt" : "vercel";
+      out->route = route;
+      out->kind = nuxt ? "nuxt" : "vercel";
       return;
     }
   }
   if (!expo && !next) return;
-  const char *ap = find_component(p, "app/");
   if (!ap && !expo) return;
-  w->file_kind = expo ? "expo-api" : "next-app";
+  out->kind = expo ? "expo-api" : "next-app";
   /* folders below app/, dropping route groups "(x)" */
   rl_buf b = {0};
   const char *s = ap ? ap + 4 : p;
@@ -778,8 +784,18 @@ static void classify_path(walk *w, rl_arena *a) {
     }
     s = e + 1;
   }
-  w->file_route = b.len ? rl_arena_strndup(a, b.ptr, b.len) : "/";
+  out->route = b.len ? rl_arena_strndup(a, b.ptr, b.len) : "/";
   rl_buf_free(&b);
+}
+
+static void classify_path(walk *w, rl_arena *a) {
+  rl_path_kind k;
+  rl_path_framework(w->path, a, &k);
+  w->file_kind = k.kind;
+  w->file_route = k.route;
+  w->file_method = k.method;
+  w->fn_route = k.fn_route;
+  w->nuxt_only = k.kind && !strcmp(k.kind, "nuxt");
 }
 
 static void classify_imports(walk *w) {
@@ -878,27 +894,6 @@ int rl_routes_any(rl_jsfile *jf, TSNode root, const char *path) { return routes_
 
 /* ---- room and token actions --------------------------------------------------------- */
 
-typedef struct words_in {
-  const char *const *list;
-  int found;
-} words_in;
-
-static int word_in_list(void *data, const char *w, size_t n) {
-  words_in *wi = data;
-  for (size_t i = 0; wi->list[i]; i++)
-    if (name_is(w, n, wi->list[i])) {
-      wi->found = 1;
-      return 1;
-    }
-  return 0;
-}
-
-static int has_word(const char *s, size_t n, const char *const *list) {
-  words_in wi = {list, 0};
-  rl_name_words(s, n, word_in_list, &wi);
-  return wi.found;
-}
-
 typedef struct first_last {
   char first[24];
   char last[24];
@@ -932,8 +927,8 @@ static int mint_call_name(const char *s, size_t n) {
                                          "unsubscribe", "magic", "otp", "upload", "download", NULL};
   first_last fl = {{0}, {0}, 0};
   rl_name_words(s, n, note_word, &fl);
-  if (fl.nwords < 2 || strcmp(fl.last, "token")) return 0;
-  if (has_word(s, n, not_room)) return 0;
+  if (fl.nwords < 2 || !rl_word_is(fl.last, strlen(fl.last), "token")) return 0;
+  if (rl_name_has_word(s, n, not_room)) return 0;
   if (in_list(fl.first, verbs)) return 1;
   if (!strcmp(fl.first, "mint")) return 1;
   static const char *const named[] = {"getAuthToken", "getManagementToken", "getRoomToken", "getJoinToken",
@@ -950,7 +945,7 @@ int rl_room_change_name(const char *s, size_t n) {
   static const char *const room[] = {"room", "rooms", NULL};
   first_last fl = {{0}, {0}, 0};
   rl_name_words(s, n, note_word, &fl);
-  return fl.nwords >= 2 && in_list(fl.first, verbs) && has_word(s, n, room);
+  return fl.nwords >= 2 && in_list(fl.first, verbs) && rl_name_has_word(s, n, room);
 }
 
 static int is_hms_api_text(const char *s, size_t n) {
@@ -972,7 +967,7 @@ int rl_route_path_roomish(const char *path) {
                                    "callback", "password", "verify", "reset", "session", "sessions", "webhook",
                                    "webhooks", NULL};
   size_t n = strlen(path);
-  return has_word(path, n, yes) && !has_word(path, n, no);
+  return rl_name_has_word(path, n, yes) && !rl_name_has_word(path, n, no);
 }
 
 int rl_mint_room_claims(rl_jsfile *jf, const rl_mint *m) {
@@ -1098,7 +1093,7 @@ static int act_visit(void *data, TSNode n) {
       f->out->kind = RL_ROOM_MINT_CALL;
       f->out->what = "mints a token";
       f->out->node = n;
-      f->out->is_management = has_word(s, l, (const char *const[]){"management", "mgmt", NULL});
+      f->out->is_management = rl_name_has_word(s, l, (const char *const[]){"management", "mgmt", NULL});
       f->found = 1;
       return -1;
     }
@@ -1192,22 +1187,6 @@ typedef enum pf_call { PF_NOT_CALL, PF_CALL, PF_ROUTE } pf_call;
 
 static int pf_ascii_ident(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
-}
-
-/* End of the template literal opening at i (past its closing backtick), or
- * n when it cannot be followed with certainty: a substitution holding a
- * quote, a slash or braces. */
-static size_t pf_template_end(const char *b, size_t n, size_t i) {
-  for (size_t k = i + 1; k < n; k++) {
-    if (b[k] == '\\') return n;
-    if (b[k] == '`') return k + 1;
-    if (b[k] == '$' && k + 1 < n && b[k + 1] == '{') {
-      for (k += 2; k < n && b[k] != '}'; k++)
-        if (strchr("'\"`/{\\", b[k])) return n;
-      if (k >= n) return n;
-    }
-  }
-  return n;
 }
 
 /* The byte before offset i that is not ASCII whitespace ('\0' if none). */
@@ -1323,14 +1302,14 @@ static pf_call pf_first_arg(const rl_prefilter *pf, size_t i, int parens, int si
   int pathlike = 0; /* the argument is one literal starting with / or * */
   size_t end;
   if (c == '\'' || c == '"') {
-    size_t k = i + 1;
-    while (k < n && b[k] != (char)c && b[k] != '\\' && b[k] != '\n' && b[k] != '\r') k++;
-    if (k >= n || b[k] != (char)c) return PF_CALL; /* escapes: unknown value */
-    pathlike = k > i + 1 && (b[i + 1] == '/' || b[i + 1] == '*');
-    end = k + 1;
+    int escaped;
+    end = rl_pf_string_end(b, n, i, &escaped);
+    if (!end || escaped) return PF_CALL; /* escapes: unknown value */
+    pathlike = end > i + 2 && (b[i + 1] == '/' || b[i + 1] == '*');
   } else if (c == '`') {
-    end = pf_template_end(b, n, i);
-    if (end >= n) return PF_CALL;
+    size_t budget = 65536;
+    end = rl_pf_template_end(b, n, i, &budget);
+    if (!end) return PF_CALL;
     pathlike = 1; /* a template's text fallback needs only a '/' in it */
   } else if (pf_ascii_ident(c) && !(c >= '0' && c <= '9')) {
     size_t k = i;
@@ -1444,10 +1423,9 @@ static int pf_last_arg(const char *b, size_t n, size_t open, size_t *s, size_t *
   for (size_t k = open + 1; k < n && k < open + 65536; k++) {
     char c = b[k];
     if (c == '\'' || c == '"') {
-      size_t q = k + 1;
-      while (q < n && b[q] != c && b[q] != '\n') q += b[q] == '\\' ? 2 : 1;
-      if (q >= n || b[q] != c) return 0;
-      k = q;
+      size_t q = rl_pf_string_end(b, n, k, NULL);
+      if (!q) return 0;
+      k = q - 1;
     } else if (c == '`') {
       return 0;
     } else if (c == '/') {

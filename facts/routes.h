@@ -96,6 +96,27 @@ typedef void (*rl_route_cb)(void *data, const rl_route *r);
  * source's path). Strings live in the file's arena. */
 void rl_routes_each(rl_jsfile *jf, TSNode root, const char *path, rl_route_cb cb, void *data);
 
+/* ---- what a file's path says: the one path -> framework answer ---------------- */
+
+typedef struct rl_path_kind {
+  const char *kind;   /* the file-route convention the path follows: "next-pages",
+                         "next-app", "expo-api", "vercel", "nuxt" (see above; JS/TS
+                         extensions only), else NULL */
+  const char *route;  /* its route path ("/api/token"), NULL without kind */
+  const char *method; /* Nuxt token.post.ts: "POST"; else NULL */
+  const char *fn_route; /* supabase/functions/<name>/...: "/functions/v1/<name>" */
+  const char *server_only; /* why no framework bundles this file for a browser:
+                              "path pages/api/", "path supabase/functions/" (any
+                              file below them), "path app/.../route.ts" (Next.js
+                              route handlers, written with two stars), "Expo API
+                              route (x+api.ts)"; else NULL */
+} rl_path_kind;
+
+/* Classifies a path by the frameworks' file conventions. Strings are static
+ * or in arena. context.c asks it for the server-only paths (with the path
+ * below the project root), the route walk for file routes (display path). */
+void rl_path_framework(const char *path, rl_arena *arena, rl_path_kind *out);
+
 /* 1 if the file registers at least one route. */
 int rl_routes_any(rl_jsfile *jf, TSNode root, const char *path);
 

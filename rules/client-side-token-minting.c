@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "bindname.h"
 #include "project.h"
 #include "summary.h"
 #include "mint.h"
@@ -30,18 +31,6 @@
 extern const char rl_doc__client_side_token_minting[];
 
 /* The name of a function node: its own, or the variable it initialises. */
-static int function_name(rl_jsfile *jf, TSNode fn, const char **name, size_t *len) {
-  TSNode n = ts_node_child_by_field_name(fn, "name", 4);
-  if (ts_node_is_null(n)) {
-    TSNode p = rl_js_parent(fn);
-    if (ts_node_is_null(p) || strcmp(ts_node_type(p), "variable_declarator") != 0) return 0;
-    n = ts_node_child_by_field_name(p, "name", 4);
-  }
-  if (ts_node_is_null(n)) return 0;
-  *name = rl_js_text(jf, n, len);
-  return 1;
-}
-
 static int name_is(const char *name, size_t len, const char *s) { return strlen(s) == len && !memcmp(name, s, len); }
 
 /* A function body that starts with the "use server" directive. */
@@ -63,7 +52,7 @@ static int server_only(rl_ctx *ctx, rl_jsfile *jf, TSNode n) {
     if (use_server(jf, fn)) return 1;
     const char *name;
     size_t len;
-    if (!function_name(jf, fn, &name, &len)) continue;
+    if (!rl_js_function_name(jf, fn, &name, &len)) continue;
     if (name_is(name, len, "getServerSideProps") || name_is(name, len, "getStaticProps")) return 1;
     if (remix_route && (name_is(name, len, "loader") || name_is(name, len, "action"))) return 1;
   }

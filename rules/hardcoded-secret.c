@@ -153,21 +153,6 @@ static size_t binding_after(const char *b, size_t n, size_t i) {
   return 0;
 }
 
-/* The end (just past the closing quote) of the ' or " string at i, or 0
- * when it does not close on its line; *escaped says it holds a backslash. */
-static size_t string_end(const char *b, size_t n, size_t i, int *escaped) {
-  char q = b[i];
-  *escaped = 0;
-  for (i++; i < n && b[i] != '\n'; i++) {
-    if (b[i] == q) return i + 1;
-    if (b[i] == '\\') {
-      *escaped = 1;
-      i++;
-    }
-  }
-  return 0;
-}
-
 /* At a '/', quote or backtick in code: moves *i past a comment, or past a
  * ' or " string (judged as a possible credential when `judge` is set), and
  * returns 0; returns 1 when the scan must stop with "maybe": a regex (it
@@ -183,7 +168,7 @@ static int skip_lexeme(bound_scan *s, size_t *i, int judge) {
   }
   if (c == '`') return 1;
   int escaped;
-  size_t j = string_end(s->b, s->n, *i, &escaped);
+  size_t j = rl_pf_string_end(s->b, s->n, *i, &escaped);
   if (!j || (judge && literal_may_be_credential(s->b + *i + 1, j - *i - 2, escaped, NULL))) return 1;
   *i = j;
   return 0;
@@ -300,7 +285,7 @@ static int text_named(size_t start, size_t end, void *arg) {
   v = rl_pf_skip_blank(t->b, t->n, v);
   if (v >= t->n || (t->b[v] != '\'' && t->b[v] != '"')) return 0;
   int escaped;
-  size_t e = string_end(t->b, t->n, v, &escaped);
+  size_t e = rl_pf_string_end(t->b, t->n, v, &escaped);
   if (!e || escaped) return 0;
   const char *val = t->b + v + 1;
   size_t len = e - v - 2;

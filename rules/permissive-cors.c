@@ -33,8 +33,6 @@ static TSNode field(TSNode n, const char *name) {
   return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
 }
 
-static int eqw(const char *w, size_t n, const char *s) { return strlen(s) == n && !memcmp(w, s, n); }
-
 typedef struct state {
   rl_ctx *ctx;
   rl_jsfile *jf;
@@ -62,7 +60,7 @@ static void report(state *st, TSNode at, const char *what) {
 static int is_string_star(state *st, TSNode v) {
   const char *s;
   size_t l;
-  return rl_js_eval_string(st->jf, v, &s, &l) && eqw(s, l, "*");
+  return rl_js_eval_string(st->jf, v, &s, &l) && rl_word_is(s, l, "*");
 }
 
 typedef struct accept_scan {

@@ -376,7 +376,7 @@ static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",   
  *     object value; quotes allowed), or `DefinePlugin`; and then a
  *     secret-named key (rl_pf_secret_name, or for define maps the part of a
  *     quoted key after its last dot) or a value that reads the environment,
- *     whose name may be a computed constant (env_read_possible). */
+ *     whose name may be a computed constant (rl_js_env_read_possible). */
 static int public_name_possible(const rl_prefilter *pf) {
   static const char *const endings[] = {"PUBLIC_", "REACT_APP_", "VUE_APP_", "VITE_", "GATSBY_", NULL};
   size_t n;
@@ -400,12 +400,9 @@ static int public_name_possible(const rl_prefilter *pf) {
   return 0;
 }
 
-/* Skips white space; returns 1 where a comment ('/') or a non-ASCII byte
- * (Unicode white space) may stand, after which anything may follow. */
-static int space_or_comment(const char *p, const char *end, const char **out) {
-  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')) p++;
-  *out = p;
-  return p < end && (*p == '/' || (unsigned char)*p >= 0x80);
+/* Past blanks and comments (the prefilter's lexer, as the grammar skips them). */
+static const char *skip_blank(const char *b, const char *p, const char *end) {
+  return b + rl_pf_skip_blank(b, (size_t)(end - b), (size_t)(p - b));
 }
 
 /* `word`, an optional quote, ':' and '{', with white space between. */
@@ -417,9 +414,9 @@ static int object_key_possible(const rl_prefilter *pf, const char *word) {
     const char *q = hit + k;
     p = hit + 1;
     if (q < end && (*q == '\'' || *q == '"')) q++;
-    if (space_or_comment(q, end, &q)) return 1;
+    q = skip_blank(b, q, end);
     if (q >= end || *q != ':') continue;
-    if (space_or_comment(q + 1, end, &q)) return 1;
+    q = skip_blank(b, q + 1, end);
     if (q < end && *q == '{') return 1;
   }
   return 0;
@@ -433,11 +430,6 @@ static int dotted_key_is_secret(const char *text, size_t len, int escaped, void 
   if (!dot) return 0;
   size_t rest = len - (size_t)(dot + 1 - text);
   return rest > 0 && rest <= 256 && rl_name_is_secret(dot + 1, rest);
-}
-
-static int env_read_possible(const rl_prefilter *pf) {
-  return rl_pf_has(pf, "env") && (rl_pf_has(pf, "process") || rl_pf_has(pf, "Bun") || rl_pf_has(pf, "import") ||
-                                  rl_pf_has(pf, "Deno"));
 }
 
 /* Config entries count only in next.config.*, nuxt.config.*, vite.config.* and app.config.*
@@ -461,7 +453,7 @@ static int can_fire(rl_prefilter *pf) {
   int config = rl_pf_has(pf, "DefinePlugin");
   for (size_t i = 0; !config && keys[i] && config_path_possible(pf); i++) config = object_key_possible(pf, keys[i]);
   if (!config) return 0;
-  return rl_pf_secret_name(pf) || env_read_possible(pf) || rl_pf_each_quoted(pf, NULL, dotted_key_is_secret, NULL);
+  return rl_pf_secret_name(pf) || rl_js_env_read_possible(pf) || rl_pf_each_quoted(pf, NULL, dotted_key_is_secret, NULL);
 }
 
 const rl_rule rl_rule_public_env_secret = {

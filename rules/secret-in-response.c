@@ -54,20 +54,18 @@ static TSNode field(TSNode n, const char *name) {
   return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
 }
 
-static int eqw(const char *w, size_t n, const char *s) { return strlen(s) == n && !memcmp(w, s, n); }
-
 typedef struct wordflags {
   int token, management, redact;
 } wordflags;
 
 static int flag_word(void *data, const char *w, size_t n) {
   wordflags *f = data;
-  if (eqw(w, n, "token") || eqw(w, n, "tokens")) f->token = 1;
-  if (eqw(w, n, "management") || eqw(w, n, "mgmt")) f->management = 1;
+  if (rl_word_is(w, n, "token") || rl_word_is(w, n, "tokens")) f->token = 1;
+  if (rl_word_is(w, n, "management") || rl_word_is(w, n, "mgmt")) f->management = 1;
   static const char *const redact[] = {"mask", "masked", "redact", "redacted", "hash", "hashed", "last4",
                                        "preview", "fingerprint", "obfuscate", "hint", NULL};
   for (size_t i = 0; redact[i]; i++)
-    if (eqw(w, n, redact[i])) f->redact = 1;
+    if (rl_word_is(w, n, redact[i])) f->redact = 1;
   return 0;
 }
 
@@ -94,13 +92,13 @@ static int redacted(state *st, TSNode v, int depth) {
   if (!strcmp(t, "binary_expression")) {
     size_t ol;
     const char *op = rl_js_text(st->jf, field(v, "operator"), &ol);
-    return !(eqw(op, ol, "||") || eqw(op, ol, "??") || eqw(op, ol, "+"));
+    return !(rl_word_is(op, ol, "||") || rl_word_is(op, ol, "??") || rl_word_is(op, ol, "+"));
   }
   if (!strcmp(t, "member_expression") && rl_js_text_is(st->jf, field(v, "property"), "length")) return 1;
   if (!strcmp(t, "call_expression")) {
     size_t l;
     const char *s = rl_js_text(st->jf, field(v, "function"), &l);
-    if (eqw(s, l, "Boolean") || eqw(s, l, "Number")) return 1;
+    if (rl_word_is(s, l, "Boolean") || rl_word_is(s, l, "Number")) return 1;
     if (flags_of(s, l).redact) return 1;
   }
   if (!strcmp(t, "ternary_expression")) {
@@ -128,7 +126,7 @@ static int env_name_at(state *st, TSNode v, const char **name, size_t *len, int 
   if (type_is(v, "binary_expression")) {
     size_t ol;
     const char *op = rl_js_text(st->jf, field(v, "operator"), &ol);
-    if (eqw(op, ol, "||") || eqw(op, ol, "??"))
+    if (rl_word_is(op, ol, "||") || rl_word_is(op, ol, "??"))
       return env_name_at(st, field(v, "left"), name, len, depth + 1) ||
              env_name_at(st, field(v, "right"), name, len, depth + 1);
     return 0;
@@ -211,7 +209,7 @@ static void check_value(state *st, TSNode at, const char *key, size_t keylen, TS
   if (!strcmp(t, "identifier") || !strcmp(t, "shorthand_property_identifier")) {
     size_t l;
     const char *s = rl_js_text(st->jf, v, &l);
-    if (eqw(s, l, "undefined")) return;
+    if (rl_word_is(s, l, "undefined")) return;
     TSNode init = rl_js_const_init(st->jf, v);
     if (!ts_node_is_null(init) && rl_mint_token_expr(st->jf, init, &m)) {
       if (m.is_management) report(st, at, MGMT, strlen(MGMT));
@@ -233,7 +231,7 @@ static void check_value(state *st, TSNode at, const char *key, size_t keylen, TS
   if (!strcmp(t, "member_expression")) {
     size_t l;
     const char *p = rl_js_text(st->jf, field(v, "property"), &l);
-    if (eqw(p, l, "client_secret") || eqw(p, l, "clientSecret")) return; /* Stripe: meant for the browser */
+    if (rl_word_is(p, l, "client_secret") || rl_word_is(p, l, "clientSecret")) return; /* Stripe: meant for the browser */
     wordflags pf = flags_of(p, l);
     if (rl_name_is_secret(p, l) && (!pf.token || pf.management)) {
       size_t dl;
@@ -323,9 +321,9 @@ static int is_res(state *st, TSNode base) {
   size_t l;
   const char *s = rl_js_text(st->jf, base, &l);
   const rl_route *r = st->r;
-  if (r->res_name && eqw(s, l, r->res_name)) return 1;
-  if (!strcmp(r->framework, "hono") && r->req_name && eqw(s, l, r->req_name)) return 1;
-  if (!r->res_name) return eqw(s, l, "res") || eqw(s, l, "response") || eqw(s, l, "reply");
+  if (r->res_name && rl_word_is(s, l, r->res_name)) return 1;
+  if (!strcmp(r->framework, "hono") && r->req_name && rl_word_is(s, l, r->req_name)) return 1;
+  if (!r->res_name) return rl_word_is(s, l, "res") || rl_word_is(s, l, "response") || rl_word_is(s, l, "reply");
   return 0;
 }
 
@@ -341,12 +339,12 @@ static int sink_visit(void *data, TSNode n) {
     TSNode obj = rl_js_unwrap(field(fn, "object"));
     size_t ol;
     const char *o = rl_js_text(st->jf, obj, &ol);
-    if (eqw(p, pl, "json") && ol >= 8 && !memcmp(o + ol - 8, "Response", 8)) {
+    if (rl_word_is(p, pl, "json") && ol >= 8 && !memcmp(o + ol - 8, "Response", 8)) {
       check_payload(st, n, rl_js_call_arg(n, 0)); /* NextResponse.json / Response.json */
       return 0;
     }
-    if ((eqw(p, pl, "json") || eqw(p, pl, "send") || eqw(p, pl, "end") || eqw(p, pl, "jsonp") ||
-         eqw(p, pl, "text")) &&
+    if ((rl_word_is(p, pl, "json") || rl_word_is(p, pl, "send") || rl_word_is(p, pl, "end") || rl_word_is(p, pl, "jsonp") ||
+         rl_word_is(p, pl, "text")) &&
         is_res(st, chain_base(obj)))
       check_payload(st, n, rl_js_call_arg(n, 0));
     return 0;
@@ -354,7 +352,7 @@ static int sink_visit(void *data, TSNode n) {
   if (!strcmp(t, "new_expression")) {
     size_t cl;
     const char *c = rl_js_text(st->jf, field(n, "constructor"), &cl);
-    if (eqw(c, cl, "Response") || eqw(c, cl, "NextResponse")) check_payload(st, n, rl_js_call_arg(n, 0));
+    if (rl_word_is(c, cl, "Response") || rl_word_is(c, cl, "NextResponse")) check_payload(st, n, rl_js_call_arg(n, 0));
     return 0;
   }
   if (!strcmp(t, "assignment_expression")) {
@@ -363,7 +361,7 @@ static int sink_visit(void *data, TSNode n) {
       TSNode base = chain_base(left);
       size_t l;
       const char *s = rl_js_text(st->jf, base, &l);
-      if ((r->req_name && eqw(s, l, r->req_name)) || eqw(s, l, "ctx")) check_payload(st, n, field(n, "right"));
+      if ((r->req_name && rl_word_is(s, l, r->req_name)) || rl_word_is(s, l, "ctx")) check_payload(st, n, field(n, "right"));
     }
     return 0;
   }

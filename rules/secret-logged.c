@@ -693,11 +693,10 @@ static int text_may_print(arg_scan *a, size_t i, int depth, int one_value) {
       continue;
     }
     if (c == '\'' || c == '"') {
-      size_t k = i + 1;
-      while (k < n && b[k] != (char)c && b[k] != '\n') k += b[k] == '\\' ? 2 : 1;
-      if (k >= n || b[k] != (char)c) return 1;
-      if (k > i + 1 && k - i - 1 <= 256 && rl_name_is_secret(b + i + 1, k - i - 1)) return 1;
-      i = k + 1;
+      size_t k = rl_pf_string_end(b, n, i, NULL);
+      if (!k) return 1;
+      if (k > i + 2 && k - i - 2 <= 256 && rl_name_is_secret(b + i + 1, k - i - 2)) return 1;
+      i = k;
       continue;
     }
     if (c == '`') {
@@ -908,11 +907,6 @@ static int log_call_possible(const rl_prefilter *pf, arg_scan *a) {
   return named && (member_call_possible(pf, a) || debug_call_possible(pf, a));
 }
 
-static int env_read_possible(const rl_prefilter *pf) {
-  return rl_pf_has(pf, "env") && (rl_pf_has(pf, "process") || rl_pf_has(pf, "Bun") || rl_pf_has(pf, "import") ||
-                                  rl_pf_has(pf, "Deno"));
-}
-
 /* Past the file-wide needs, each log call's arguments are read: a secret
  * name or `env` in them (strings and template text included), a call when
  * a mint package or a local module is imported, or a name whose declarations could bind it to
@@ -922,7 +916,7 @@ static int can_fire(rl_prefilter *pf) {
   /* a call may return a token: a mint package's, or a function another
    * file exports (rl_ctx_callee) */
   int mint = rl_mint_possible(pf) || rl_summary_possible(pf);
-  if (!(env_read_possible(pf) || rl_pf_secret_name(pf) || mint)) return 0;
+  if (!(rl_js_env_read_possible(pf) || rl_pf_secret_name(pf) || mint)) return 0;
   if (env_destructured(pf)) return log_call_possible(pf, NULL);
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);

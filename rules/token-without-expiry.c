@@ -53,19 +53,6 @@ static int token_name(const char *name, size_t len) {
 }
 
 /* The name of a function node: declaration/method name, else what it is bound to. */
-static int function_name(rl_jsfile *jf, TSNode fn, const char **name, size_t *len) {
-  TSNode n = ts_node_child_by_field_name(fn, "name", 4);
-  if (!ts_node_is_null(n)) {
-    *name = rl_js_text(jf, n, len);
-    return 1;
-  }
-  rl_binding b;
-  if (!rl_bound_name(jf, fn, &b)) return 0;
-  *name = b.name;
-  *len = b.name_len;
-  return 1;
-}
-
 /* The token's name: what the call's value is bound to, else the enclosing
  * function's name. NULL if neither says token. */
 static const char *named_token(rl_jsfile *jf, TSNode call, size_t *len, int *in_function) {
@@ -84,7 +71,7 @@ static const char *named_token(rl_jsfile *jf, TSNode call, size_t *len, int *in_
   }
   TSNode fn = rl_js_enclosing_function(call);
   const char *name;
-  if (!ts_node_is_null(fn) && function_name(jf, fn, &name, len) && token_name(name, *len)) {
+  if (!ts_node_is_null(fn) && rl_js_function_name(jf, fn, &name, len) && token_name(name, *len)) {
     *in_function = 1;
     return name;
   }

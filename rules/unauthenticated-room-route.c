@@ -136,8 +136,8 @@ static int use_visit(void *data, TSNode n) {
     const char *s;
     size_t l;
     if (!rl_js_string_value(u->jf, rl_js_call_arg(n, 0), &s, &l)) return 0;
-    if (!eqw(s, l, "onRequest") && !eqw(s, l, "preHandler") && !eqw(s, l, "preValidation") &&
-        !eqw(s, l, "preParsing"))
+    if (!rl_word_is(s, l, "onRequest") && !rl_word_is(s, l, "preHandler") && !rl_word_is(s, l, "preValidation") &&
+        !rl_word_is(s, l, "preParsing"))
       return 0;
     k = 1;
   } else {

@@ -48,8 +48,6 @@ static TSNode field(TSNode n, const char *name) {
   return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
 }
 
-static int eqw(const char *w, size_t n, const char *s) { return strlen(s) == n && !memcmp(w, s, n); }
-
 typedef struct taint {
   const char *name;
   size_t len;
@@ -83,8 +81,8 @@ static const taint *find(const taint *t, uint32_t n, const char *name, size_t le
 
 static int is_req_name(state *st, const char *s, size_t l) {
   const rl_route *r = st->r;
-  return (r->req_name && eqw(s, l, r->req_name)) || eqw(s, l, "req") || eqw(s, l, "request") || eqw(s, l, "ctx") ||
-         eqw(s, l, "ctx.request") || eqw(s, l, "c.req") || eqw(s, l, "event");
+  return (r->req_name && rl_word_is(s, l, r->req_name)) || rl_word_is(s, l, "req") || rl_word_is(s, l, "request") || rl_word_is(s, l, "ctx") ||
+         rl_word_is(s, l, "ctx.request") || rl_word_is(s, l, "c.req") || rl_word_is(s, l, "event");
 }
 
 static const char *text_dup(state *st, TSNode n) {
@@ -133,7 +131,7 @@ static const char *source_obj(state *st, TSNode e) {
     const char *s = rl_js_text(st->jf, e, &l);
     const taint *t = find(st->objs, st->nobjs, s, l);
     if (t) return t->desc;
-    if (eqw(s, l, "searchParams")) return "the query string";
+    if (rl_word_is(s, l, "searchParams")) return "the query string";
   }
   return NULL;
 }
@@ -145,7 +143,7 @@ static const char *source_scalar(state *st, TSNode e) {
   for (int i = 0; i < 16 && type_is(e, "binary_expression"); i++) {
     size_t ol;
     const char *op = rl_js_text(st->jf, field(e, "operator"), &ol);
-    if (!eqw(op, ol, "||") && !eqw(op, ol, "??")) return NULL;
+    if (!rl_word_is(op, ol, "||") && !rl_word_is(op, ol, "??")) return NULL;
     e = rl_js_unwrap(field(e, "left"));
   }
   if (ts_node_is_null(e)) return NULL;
@@ -294,7 +292,7 @@ static int val_word(void *data, const char *w, size_t n) {
                                       "allowed", "allow", "permitted", "includes", "has", "oneof", "enum",
                                       "sanitize", "normalize", "ensure", "verify", "can", "may", NULL};
   for (size_t i = 0; words[i]; i++)
-    if (eqw(w, n, words[i])) vw->yes = 1;
+    if (rl_word_is(w, n, words[i])) vw->yes = 1;
   return vw->yes;
 }
 
@@ -318,7 +316,7 @@ static int check_visit(void *data, TSNode n) {
     TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
     size_t l;
     const char *s = rl_js_text(st->jf, name, &l);
-    if (eqw(s, l, "indexOf") || eqw(s, l, "test") || eqw(s, l, "some") || eqw(s, l, "find") ||
+    if (rl_word_is(s, l, "indexOf") || rl_word_is(s, l, "test") || rl_word_is(s, l, "some") || rl_word_is(s, l, "find") ||
         validating_name(s, l)) {
       v->ok = 1;
       return -1;
@@ -329,8 +327,8 @@ static int check_visit(void *data, TSNode n) {
     size_t ol;
     const char *op = rl_js_text(st->jf, field(n, "operator"), &ol);
     TSNode l = field(n, "left"), r = field(n, "right");
-    if (eqw(op, ol, "in") && same(v, l)) v->ok = 1;
-    if ((eqw(op, ol, "===") || eqw(op, ol, "!==") || eqw(op, ol, "==") || eqw(op, ol, "!=")) &&
+    if (rl_word_is(op, ol, "in") && same(v, l)) v->ok = 1;
+    if ((rl_word_is(op, ol, "===") || rl_word_is(op, ol, "!==") || rl_word_is(op, ol, "==") || rl_word_is(op, ol, "!=")) &&
         ((same(v, l) && constant_like(st, r)) || (same(v, r) && constant_like(st, l))))
       v->ok = 1;
     return v->ok ? -1 : 0;
@@ -409,7 +407,7 @@ static int whole_visit(void *data, TSNode n) {
   TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
   size_t l;
   const char *s = rl_js_text(st->jf, name, &l);
-  if (!validating_name(s, l) && !eqw(s, l, "cast")) return 0;
+  if (!validating_name(s, l) && !rl_word_is(s, l, "cast")) return 0;
   TSNode args = field(n, "arguments");
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     const char *d = source_obj(st, ts_node_named_child(args, i));
@@ -431,14 +429,14 @@ static int claim_word(void *data, const char *w, size_t n) {
   static const char *const words[] = {"role", "roles", "admin", "grant", "grants", "permission", "permissions",
                                       "privilege", "privileges", "scope", "scopes", "hidden", "recorder",
                                       "publish", "subscribe", "create", "record", NULL};
-  if (c->n++ == 0 && eqw(w, n, "can")) c->first_can = 1;
+  if (c->n++ == 0 && rl_word_is(w, n, "can")) c->first_can = 1;
   for (size_t i = 0; words[i]; i++)
-    if (eqw(w, n, words[i])) c->yes = 1;
+    if (rl_word_is(w, n, words[i])) c->yes = 1;
   return 0;
 }
 
 static int claim_name(const char *s, size_t n) {
-  if (eqw(s, n, "type")) return 1;
+  if (rl_word_is(s, n, "type")) return 1;
   claimwords c = {0, 0, 0};
   rl_name_words(s, n, claim_word, &c);
   return c.yes || (c.first_can && c.n > 1);
@@ -448,7 +446,7 @@ static void report(state *st, TSNode at, const char *claim, size_t claimlen, con
   const char *advice = "check it against an allow-list of values this user may have";
   claimwords c = {0, 0, 0};
   rl_name_words(claim, claimlen, claim_word, &c);
-  if (eqw(claim, claimlen, "type"))
+  if (rl_word_is(claim, claimlen, "type"))
     advice = "set the token type on the server";
   else if (rl_name_has_word(claim, claimlen, (const char *const[]){"role", "roles", NULL}))
     advice = "check it against an allow-list of roles this user may have";
@@ -528,7 +526,7 @@ typedef struct wordhit {
 
 static int token_or_room(void *data, const char *w, size_t n) {
   wordhit *h = data;
-  if (eqw(w, n, "token") || eqw(w, n, "room") || eqw(w, n, "rooms")) h->yes = 1;
+  if (rl_word_is(w, n, "token") || rl_word_is(w, n, "room") || rl_word_is(w, n, "rooms")) h->yes = 1;
   return h->yes;
 }
 
@@ -542,7 +540,7 @@ static int call_visit(void *data, TSNode n) {
   if (!type_is(name, "identifier") && !type_is(name, "property_identifier")) return 0;
   size_t l;
   const char *s = rl_js_text(st->jf, name, &l);
-  int grant = eqw(s, l, "addGrant");
+  int grant = rl_word_is(s, l, "addGrant");
   wordhit h = {0};
   rl_name_words(s, l, token_or_room, &h);
   if (!grant && !h.yes) return 0;

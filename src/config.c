@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "analysis.h"
+#include "duration.h"
 #include "regex.h"
 #include "rule.h"
 #include "source.h"

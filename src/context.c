@@ -64,6 +64,7 @@
 
 #include "config.h"
 #include "json.h"
+#include "routes.h"
 #include "util.h"
 
 /* ---- static tables (sorted by strcmp; checked by tables_sorted) --------- */
@@ -489,7 +490,6 @@ static path_signals scan_path(const char *path, int ndirs, rl_arena *arena) {
   }
   /* Split into components; the last one is the base name. */
   comp prev = {NULL, 0};
-  int saw_app = 0;
   const char *p = start;
   for (;;) {
     const char *s = p;
@@ -501,15 +501,11 @@ static path_signals scan_path(const char *path, int ndirs, rl_arena *arena) {
         if (!ps.test && (comp_is(c, "__tests__") || comp_is(c, "__mocks__") || comp_is(c, "test") ||
                          comp_is(c, "tests") || comp_is(c, "spec") || comp_is(c, "e2e") || comp_is(c, "cypress")))
           ps.test = rl_arena_printf(arena, "test directory %.*s/", (int)c.n, c.p);
-        if (!ps.strong && prev.p && comp_is(prev, "pages") && comp_is(c, "api")) ps.strong = "path pages/api/";
-        if (!ps.strong && prev.p && comp_is(prev, "supabase") && comp_is(c, "functions"))
-          ps.strong = "path supabase/functions/";
         if (!ps.server && comp_is(c, "server")) ps.server = "path server/";
         /* src/api/, lib/api/, src/functions/: a front end's fetch wrappers and helpers */
         int helper_dir = prev.p && (comp_is(prev, "src") || comp_is(prev, "lib"));
         if (!ps.server && comp_is(c, "functions") && !helper_dir) ps.server = "path functions/";
         if (!ps.api && comp_is(c, "api") && !helper_dir && !(prev.p && comp_is(prev, "pages"))) ps.api = "path api/";
-        if (comp_is(c, "app")) saw_app = 1;
         if (!ps.client && (comp_is(c, "pages") || comp_is(c, "app")))
           ps.client = comp_is(c, "pages") ? "path pages/" : "path app/";
         prev = c;
@@ -523,14 +519,12 @@ static path_signals scan_path(const char *path, int ndirs, rl_arena *arena) {
       if (i + 6 < c.n && memcmp(c.p + i, ".spec.", 6) == 0) ps.test = "test file (*.spec.*)";
       if (memcmp(c.p + i, ".cy.", 4) == 0) ps.test = "test file (*.cy.*)";
     }
-    const char *dot = memchr(c.p, '.', c.n);
-    size_t stem = dot ? (size_t)(dot - c.p) : c.n;
-    if (!ps.strong && saw_app && stem == 5 && memcmp(c.p, "route", 5) == 0)
-      ps.strong = rl_arena_printf(arena, "path app/**/%.*s", (int)c.n, c.p);
-    if (!ps.strong && stem >= 4 && memcmp(c.p + stem - 4, "+api", 4) == 0)
-      ps.strong = rl_arena_printf(arena, "Expo API route (%.*s)", (int)c.n, c.p);
     break;
   }
+  /* The frameworks' server-only paths: one answer, the route walk's. */
+  rl_path_kind pk;
+  rl_path_framework(start, arena, &pk);
+  ps.strong = pk.server_only;
   return ps;
 }
 

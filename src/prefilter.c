@@ -165,22 +165,58 @@ static size_t unicode_space(const char *b, size_t n, size_t i) {
   return 0;
 }
 
+size_t rl_pf_comment_end(const char *b, size_t n, size_t i) {
+  if (i + 1 >= n || b[i] != '/') return i;
+  if (b[i + 1] == '/') {
+    while (i < n && b[i] != '\n' && b[i] != '\r') i++;
+    return i;
+  }
+  if (b[i + 1] == '*') {
+    const char *end = memmem(b + i + 2, n - i - 2, "*/", 2);
+    return end ? (size_t)(end - b) + 2 : n;
+  }
+  return i;
+}
+
 size_t rl_pf_skip_blank(const char *b, size_t n, size_t i) {
   while (i < n) {
+    size_t j;
     if (ascii_space((unsigned char)b[i])) {
       i++;
     } else if ((unsigned char)b[i] >= 0x80 && unicode_space(b, n, i)) {
       i += unicode_space(b, n, i);
-    } else if (b[i] == '/' && i + 1 < n && b[i + 1] == '/') {
-      while (i < n && b[i] != '\n' && b[i] != '\r') i++;
-    } else if (b[i] == '/' && i + 1 < n && b[i + 1] == '*') {
-      const char *end = memmem(b + i + 2, n - i - 2, "*/", 2);
-      i = end ? (size_t)(end - b) + 2 : n;
+    } else if ((j = rl_pf_comment_end(b, n, i)) != i) {
+      i = j;
     } else {
       break;
     }
   }
   return i;
+}
+
+size_t rl_pf_string_scan(const char *b, size_t n, size_t i, int *escaped, int *closed) {
+  char q = b[i];
+  int esc = 0;
+  *closed = 0;
+  for (i++; i < n && b[i] != '\n'; i++) {
+    if (b[i] == q) {
+      *closed = 1;
+      i++;
+      break;
+    }
+    if (b[i] == '\\') { /* also a line continuation: the escaped newline is skipped */
+      esc = 1;
+      i++;
+    }
+  }
+  if (escaped) *escaped = esc;
+  return i < n ? i : n;
+}
+
+size_t rl_pf_string_end(const char *b, size_t n, size_t i, int *escaped) {
+  int closed;
+  size_t e = rl_pf_string_scan(b, n, i, escaped, &closed);
+  return closed ? e : 0;
 }
 
 /* ---- bracket matching ------------------------------------------------------ */
@@ -189,28 +225,27 @@ static int ascii_ident(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
 }
 
-/* A '/' at b[i] that is no comment starts a regex when no operand comes
- * before it (after an operator, an opening bracket, ',' ';' ':' '?', or a
- * keyword such as return or typeof); otherwise it divides. */
-static int regex_starts(const char *b, size_t i) {
+int rl_pf_regex_keyword(const char *p, size_t n) {
+  static const char *const kw[] = {"return", "typeof", "case", "in", "of", "void", "delete", "new", "yield",
+                                   "await", "else", "do", "instanceof", "throw", NULL};
+  for (size_t k = 0; kw[k]; k++)
+    if (strlen(kw[k]) == n && !memcmp(p, kw[k], n)) return 1;
+  return 0;
+}
+
+int rl_pf_regex_starts(const char *b, size_t i) {
   size_t p = i;
   while (p > 0 && ascii_space((unsigned char)b[p - 1])) p--;
   if (p == 0) return 1;
   unsigned char c = (unsigned char)b[p - 1];
   if (c == ')' || c == ']' || c == '}' || c == '\'' || c == '"' || c == '`' || c >= 0x80) return 0;
   if (!ascii_ident(c)) return 1;
-  static const char *const kw[] = {"return", "typeof", "case", "in", "of", "void", "delete", "new",
-                                   "yield",  "await",  "else", "do", "instanceof", NULL};
   size_t e = p;
   while (p > 0 && ascii_ident((unsigned char)b[p - 1])) p--;
-  for (size_t k = 0; kw[k]; k++)
-    if (strlen(kw[k]) == e - p && !memcmp(b + p, kw[k], e - p)) return 1;
-  return 0;
+  return rl_pf_regex_keyword(b + p, e - p);
 }
 
-/* Just past a regex literal at b[i] (its flags too), 0 if it does not close
- * on its line. */
-static size_t regex_end(const char *b, size_t n, size_t i) {
+size_t rl_pf_regex_end(const char *b, size_t n, size_t i) {
   int cls = 0;
   for (size_t k = i + 1; k < n && b[k] != '\n' && b[k] != '\r'; k++) {
     if (b[k] == '\\') {
@@ -231,30 +266,36 @@ static size_t regex_end(const char *b, size_t n, size_t i) {
 size_t rl_pf_slash_end(const char *b, size_t n, size_t i) {
   size_t j = rl_pf_skip_blank(b, n, i);
   if (j != i) return j;
-  return regex_starts(b, i) ? regex_end(b, n, i) : i + 1;
+  return rl_pf_regex_starts(b, i) ? rl_pf_regex_end(b, n, i) : i + 1;
 }
 
-size_t rl_pf_group_end(const char *b, size_t n, size_t open, size_t *budget) {
-  size_t i = open + 1;
+/* The one code reader behind rl_pf_group_end and rl_pf_template_end: from
+ * b[i], inside a template's text when `tmpl_text`, to just past the bracket
+ * that closes level 0 (or the backtick that closes that template). */
+static size_t code_end(const char *b, size_t n, size_t i, int tmpl_text, size_t *budget) {
   int level = 0;
   unsigned char tmpl[32]; /* per open template: 0 in its text, else the level of its ${ */
   int nt = 0;
+  if (tmpl_text) tmpl[nt++] = 0;
   while (i < n) {
     if (*budget == 0) return 0;
     (*budget)--;
     char c = b[i];
     if (nt > 0 && tmpl[nt - 1] == 0) {
       if (c == '\\') i += 2;
-      else if (c == '`') nt--, i++;
-      else if (c == '$' && i + 1 < n && b[i + 1] == '{') tmpl[nt - 1] = (unsigned char)(++level), i += 2;
-      else i++;
+      else if (c == '`') {
+        nt--, i++;
+        if (tmpl_text && nt == 0) return i;
+      } else if (c == '$' && i + 1 < n && b[i + 1] == '{') {
+        if (level >= 255) return 0;
+        tmpl[nt - 1] = (unsigned char)(++level), i += 2;
+      } else i++;
       continue;
     }
     if (c == '\'' || c == '"') {
-      size_t k = i + 1;
-      while (k < n && b[k] != c && b[k] != '\n') k += b[k] == '\\' ? 2 : 1;
-      if (k >= n || b[k] != c) return 0;
-      i = k + 1;
+      size_t k = rl_pf_string_end(b, n, i, NULL);
+      if (!k) return 0;
+      i = k;
     } else if (c == '`') {
       if (nt == (int)sizeof tmpl || level >= 255) return 0;
       tmpl[nt++] = 0;
@@ -267,13 +308,21 @@ size_t rl_pf_group_end(const char *b, size_t n, size_t open, size_t *budget) {
       level++, i++;
     } else if (c == ')' || c == ']' || c == '}') {
       if (nt > 0 && c == '}' && tmpl[nt - 1] == level) tmpl[nt - 1] = 0, level--, i++;
-      else if (level == 0) return i + 1;
+      else if (level == 0) return tmpl_text ? 0 : i + 1;
       else level--, i++;
     } else {
       i++;
     }
   }
   return 0;
+}
+
+size_t rl_pf_group_end(const char *b, size_t n, size_t open, size_t *budget) {
+  return code_end(b, n, open + 1, 0, budget);
+}
+
+size_t rl_pf_template_end(const char *b, size_t n, size_t i, size_t *budget) {
+  return code_end(b, n, i + 1, 1, budget);
 }
 
 /* ---- declaration candidates ------------------------------------------------- */

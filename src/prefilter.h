@@ -60,6 +60,41 @@ int rl_pf_name_is_secret(const char *s, size_t n);
  * follows the name. */
 int rl_pf_each_secret_name(const rl_prefilter *pf, int (*fn)(size_t start, size_t end, void *arg), void *arg);
 
+/* ---- the JS lexer -------------------------------------------------------------
+ * The one byte-level reader of JS/TS: the prefilter, the suppression-comment
+ * lexer (suppress.c) and the rules' can_fire scans all skip comments,
+ * strings, templates and regex literals with these, so they agree on where
+ * code is. Offsets index b[0..n). */
+
+/* Just past the comment at b[i] (// to the end of its line, / * to past its
+ * close or n), or i when b[i] starts no comment. */
+size_t rl_pf_comment_end(const char *b, size_t n, size_t i);
+
+/* Just past the closing quote of the ' or " string at b[i], or 0 when it
+ * does not close on its line (a backslash-newline continues it). *escaped
+ * (may be NULL) says the string holds a backslash. */
+size_t rl_pf_string_end(const char *b, size_t n, size_t i, int *escaped);
+/* The same scan for a reader that goes on after an unclosed string: where
+ * the string stops (past its closing quote, or at the newline or end that
+ * cut it), with *closed set to whether it closed. */
+size_t rl_pf_string_scan(const char *b, size_t n, size_t i, int *escaped, int *closed);
+
+/* 1 if a '/' at b[i] that opens no comment starts a regex literal: no
+ * operand ends before it (an operator, an opening bracket, ',' ';' ':' '?',
+ * or a word for which rl_pf_regex_keyword holds). */
+int rl_pf_regex_starts(const char *b, size_t i);
+/* The keywords after which a '/' starts a regex: return, typeof, case, in,
+ * of, void, delete, new, yield, await, else, do, instanceof, throw. */
+int rl_pf_regex_keyword(const char *p, size_t n);
+/* Just past the regex literal at b[i] and its flags, 0 if it does not close
+ * on its line. */
+size_t rl_pf_regex_end(const char *b, size_t n, size_t i);
+
+/* Just past the backtick that closes the template literal opening at b[i],
+ * reading its ${} substitutions as code (as rl_pf_group_end does); 0 when
+ * unsure (same cases as rl_pf_group_end). */
+size_t rl_pf_template_end(const char *b, size_t n, size_t i, size_t *budget);
+
 /* Skips what the grammars skip between tokens from b[i]: ASCII and Unicode
  * whitespace (\p{Zs}, U+FEFF, U+2028, U+2029, U+2060, U+200B) and comments.
  * Returns n at the end of the bytes. */

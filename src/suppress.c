@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prefilter.h"
 #include "util.h"
 
 #define RL_LINE_MAX UINT32_MAX
@@ -289,27 +290,21 @@ static void on_comment(rl_suppressions **sp, const char *base, const char *p, si
 
 /* ---- JS/TS lexer ---------------------------------------------------------- */
 
-static int is_ident_char(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c >= 0x80;
-}
-
-/* Whether a '/' after the identifier-like word [p, p+n) starts a regex. */
-static int word_allows_regex(const char *p, size_t n) {
-  static const char *const kw[] = {"await", "case",   "delete", "do",   "else",  "in",
-                                   "instanceof", "new", "of", "return", "throw", "typeof",
-                                   "void",  "yield"};
-  for (size_t i = 0; i < RL_ARRAY_LEN(kw); i++) {
-    if (strlen(kw[i]) == n && memcmp(kw[i], p, n) == 0) return 1;
-  }
-  return 0;
-}
+/* The comments of a JS/TS file, read with the prefilter's lexer (the one JS
+ * lexer, prefilter.h): it says where strings, templates, regex literals and
+ * comments are; this loop only follows template nesting and counts lines. */
 
 #define TPL_MAX 64
 
+static uint32_t newlines(const char *b, size_t from, size_t to) {
+  uint32_t k = 0;
+  for (size_t i = from; i < to; i++)
+    if (b[i] == '\n') k++;
+  return k;
+}
+
 static void lex_js(rl_suppressions **sp, const char *b, size_t len, rl_arena *a) {
   uint32_t line = 1;
-  int regex_ok = 1; /* may a '/' here start a regex literal? */
   /* Template nesting: brace depth at which each open ${ resumes its template. */
   uint32_t tpl_brace[TPL_MAX];
   size_t ntpl = 0;
@@ -327,13 +322,11 @@ static void lex_js(rl_suppressions **sp, const char *b, size_t len, rl_arena *a)
         i += 2;
       } else if (c == '`') {
         in_tpl = 0;
-        regex_ok = 0;
         i++;
       } else if (c == '$' && i + 1 < len && b[i + 1] == '{') {
         if (ntpl < TPL_MAX) tpl_brace[ntpl++] = brace;
         brace++;
         in_tpl = 0;
-        regex_ok = 1;
         i += 2;
       } else {
         if (c == '\n') line++;
@@ -350,42 +343,26 @@ static void lex_js(rl_suppressions **sp, const char *b, size_t len, rl_arena *a)
       i++;
       continue;
     }
-    if (c == '/' && i + 1 < len && b[i + 1] == '/') {
-      size_t s = i + 2, e = s;
-      while (e < len && b[e] != '\n') e++;
-      on_comment(sp, b, b + s, e - s, line, line, a);
+    size_t e = rl_pf_comment_end(b, len, i);
+    if (e != i && b[i + 1] == '/') {
+      on_comment(sp, b, b + i + 2, e - i - 2, line, line, a);
       i = e;
       continue;
     }
-    if (c == '/' && i + 1 < len && b[i + 1] == '*') {
+    if (e != i) { /* a block comment; unterminated, it runs to the end */
       uint32_t first = line;
-      size_t s = i + 2, e = s;
-      while (e + 1 < len && !(b[e] == '*' && b[e + 1] == '/')) {
-        if (b[e] == '\n') line++;
-        e++;
-      }
-      size_t text_end = e;
-      if (e + 1 >= len) { /* unterminated: comment runs to the end */
-        if (e < len && b[e] == '\n') line++;
-        text_end = len;
-        i = len;
-      } else {
-        i = e + 2;
-      }
-      on_comment(sp, b, b + s, text_end - s, first, line, a);
+      int closed = e - i >= 4 && b[e - 2] == '*' && b[e - 1] == '/';
+      size_t text_end = closed ? e - 2 : len;
+      line += newlines(b, i, e);
+      on_comment(sp, b, b + i + 2, text_end - i - 2, first, line, a);
+      i = e;
       continue;
     }
     if (c == '\'' || c == '"') {
-      i++;
-      while (i < len && b[i] != c && b[i] != '\n') {
-        if (b[i] == '\\' && i + 1 < len) {
-          if (b[i + 1] == '\n') line++;
-          i++;
-        }
-        i++;
-      }
-      if (i < len && b[i] == c) i++;
-      regex_ok = 0;
+      int closed;
+      size_t k = rl_pf_string_scan(b, len, i, NULL, &closed);
+      line += newlines(b, i, k); /* line continuations */
+      i = k;
       continue;
     }
     if (c == '`') {
@@ -393,56 +370,28 @@ static void lex_js(rl_suppressions **sp, const char *b, size_t len, rl_arena *a)
       i++;
       continue;
     }
-    if (c == '/' && regex_ok) {
-      size_t j = i + 1;
-      int cls = 0, ok = 0;
-      while (j < len && b[j] != '\n') {
-        if (b[j] == '\\') {
-          j += 2;
-          continue;
-        }
-        if (b[j] == '[') cls = 1;
-        else if (b[j] == ']') cls = 0;
-        else if (b[j] == '/' && !cls) {
-          ok = 1;
-          break;
-        }
-        j++;
-      }
-      if (ok) {
-        i = j + 1;
-        while (i < len && is_ident_char((unsigned char)b[i])) i++; /* flags */
-        regex_ok = 0;
+    if (c == '/' && rl_pf_regex_starts(b, i)) {
+      size_t k = rl_pf_regex_end(b, len, i);
+      if (k) {
+        line += newlines(b, i, k);
+        i = k;
         continue;
       }
-      /* not a regex after all: treat as an operator */
-      i++;
-      regex_ok = 1;
-      continue;
-    }
-    if (is_ident_char((unsigned char)c)) {
-      size_t s = i;
-      while (i < len && is_ident_char((unsigned char)b[i])) i++;
-      regex_ok = word_allows_regex(b + s, i - s);
+      i++; /* not a regex after all: an operator */
       continue;
     }
     if (c == '<' && i + 1 < len && b[i + 1] == '/') { /* JSX closing tag `</a>`, never `< /re/` */
       i += 2;
-      regex_ok = 0;
       continue;
     }
     if (c == '{') {
       brace++;
-      regex_ok = 1;
     } else if (c == '}') {
       if (brace > 0) brace--;
       if (ntpl > 0 && tpl_brace[ntpl - 1] == brace) {
         ntpl--;
         in_tpl = 1;
       }
-      regex_ok = 1;
-    } else {
-      regex_ok = !(c == ')' || c == ']');
     }
     i++;
   }
