@@ -14,7 +14,7 @@
 #include "userjwt.h"
 
 #define EXIT_CONFIG 2
-#define ERR_MAX     4096
+#define ERR_MAX 4096
 
 void tk_cli_print_errors(FILE *f, const char *err) {
   while (*err) {

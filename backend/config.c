@@ -19,10 +19,9 @@
 
 /* A bad setting was recorded where it was found; loading goes on, so that every bad setting is
    reported at once. Only running out of memory stops it. */
-#define TRY(e)                                                                                               \
-  do {                                                                                                         \
-    if ((e) == TK_ENOMEM)                                                                                      \
-      return TK_ENOMEM;                                                                                        \
+#define TRY(e)                                                                                                         \
+  do {                                                                                                                 \
+    if ((e) == TK_ENOMEM) return TK_ENOMEM;                                                                            \
   } while (0)
 
 typedef struct {
@@ -46,8 +45,7 @@ static int bad(loader *l, const char *var, const char *fmt, ...) {
   size_t used = l->err_len > 0 ? strlen(l->err) : 0;
   int k;
   l->n_bad++;
-  if (used + 1 >= l->err_len)
-    return TK_EINVAL;
+  if (used + 1 >= l->err_len) return TK_EINVAL;
   k = snprintf(l->err + used, l->err_len - used, "%s%s: ", used > 0 ? "\n" : "", var);
   if (k > 0 && (size_t)k < l->err_len - used) {
     va_start(ap, fmt);
@@ -67,14 +65,11 @@ static int read_file(char **out, size_t *out_len, const char *path) {
   FILE *f = fopen(path, "rb");
   char *buf = NULL;
   size_t n = 0;
-  if (f == NULL)
-    return TK_EINVAL;
+  if (f == NULL) return TK_EINVAL;
   buf = malloc(FILE_MAX + 1);
-  if (buf != NULL)
-    n = fread(buf, 1, FILE_MAX + 1, f);
+  if (buf != NULL) n = fread(buf, 1, FILE_MAX + 1, f);
   fclose(f);
-  if (buf == NULL)
-    return TK_ENOMEM;
+  if (buf == NULL) return TK_ENOMEM;
   if (n == 0 || n > FILE_MAX) {
     free(buf);
     return TK_EINVAL;
@@ -91,16 +86,12 @@ static int secret(loader *l, char **out, size_t *out_len, const char *name, int 
   const char *v = get(l, name), *path;
   snprintf(file_var, sizeof file_var, "%s_FILE", name);
   path = get(l, file_var);
-  if (v != NULL && path != NULL)
-    return bad(l, name, "set either %s or %s, not both", name, file_var);
+  if (v != NULL && path != NULL) return bad(l, name, "set either %s or %s, not both", name, file_var);
   if (path != NULL) {
     size_t n;
-    if (read_file(out, &n, path) != 0)
-      return bad(l, file_var, "cannot read the file or it is empty");
-    if (n > 0 && (*out)[n - 1] == '\n')
-      (*out)[--n] = '\0';
-    if (n > 0 && (*out)[n - 1] == '\r')
-      (*out)[--n] = '\0';
+    if (read_file(out, &n, path) != 0) return bad(l, file_var, "cannot read the file or it is empty");
+    if (n > 0 && (*out)[n - 1] == '\n') (*out)[--n] = '\0';
+    if (n > 0 && (*out)[n - 1] == '\r') (*out)[--n] = '\0';
     if (n == 0 || strlen(*out) != n) {
       free(*out);
       *out = NULL;
@@ -109,11 +100,9 @@ static int secret(loader *l, char **out, size_t *out_len, const char *name, int 
     *out_len = n;
     return TK_OK;
   }
-  if (v == NULL)
-    return required ? bad(l, name, "required (or %s)", file_var) : TK_OK;
+  if (v == NULL) return required ? bad(l, name, "required (or %s)", file_var) : TK_OK;
   *out = strdup(v);
-  if (*out == NULL)
-    return bad(l, name, "out of memory");
+  if (*out == NULL) return bad(l, name, "out of memory");
   *out_len = strlen(v);
   return TK_OK;
 }
@@ -123,8 +112,7 @@ static int int_var(loader *l, int *out, const char *name, long lo, long hi, long
   char *end = NULL;
   long x;
   *out = (int)dflt; /* also on a refusal, so that later checks see a sane value */
-  if (v == NULL)
-    return TK_OK;
+  if (v == NULL) return TK_OK;
   errno = 0;
   x = strtol(v, &end, 10);
   if (errno != 0 || end == v || *end != '\0' || v[0] == '+' || v[0] == ' ' || x < lo || x > hi)
@@ -135,8 +123,7 @@ static int int_var(loader *l, int *out, const char *name, long lo, long hi, long
 
 static int charset_ok(const char *s, size_t max, const char *extra) {
   size_t n = strlen(s);
-  if (n == 0 || n > max)
-    return 0;
+  if (n == 0 || n > max) return 0;
   for (; *s; s++) {
     if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr(extra, *s)))
       return 0;
@@ -144,22 +131,18 @@ static int charset_ok(const char *s, size_t max, const char *extra) {
   return 1;
 }
 
-int tk_role_valid(const char *s) {
-  return charset_ok(s, 64, "_-");
-}
+int tk_role_valid(const char *s) { return charset_ok(s, 64, "_-"); }
 
 int tk_config_has(char *const *roles, size_t n, const char *role) {
   for (size_t i = 0; i < n; i++) {
-    if (strcmp(roles[i], role) == 0)
-      return 1;
+    if (strcmp(roles[i], role) == 0) return 1;
   }
   return 0;
 }
 
 unsigned tk_config_grants(const tk_config *c, const char *role) {
   for (size_t i = 0; i < c->n_allowed; i++) {
-    if (strcmp(c->allowed_roles[i], role) == 0)
-      return c->role_grants != NULL ? c->role_grants[i] : TK_GRANT_ALL;
+    if (strcmp(c->allowed_roles[i], role) == 0) return c->role_grants != NULL ? c->role_grants[i] : TK_GRANT_ALL;
   }
   return 0;
 }
@@ -169,10 +152,8 @@ static int role_list(loader *l, char ***out, size_t *n, const char *name, int re
   const char *v = get(l, name);
   char *copy, *p;
   size_t cap = 1;
-  if (v == NULL)
-    return required ? bad(l, name, "required") : TK_OK;
-  for (p = (char *)v; *p; p++)
-    cap += *p == ',';
+  if (v == NULL) return required ? bad(l, name, "required") : TK_OK;
+  for (p = (char *)v; *p; p++) cap += *p == ',';
   *out = calloc(cap, sizeof **out);
   copy = strdup(v);
   if (*out == NULL || copy == NULL) {
@@ -182,8 +163,7 @@ static int role_list(loader *l, char ***out, size_t *n, const char *name, int re
   p = copy;
   for (;;) {
     char *comma = strchr(p, ',');
-    if (comma != NULL)
-      *comma = '\0';
+    if (comma != NULL) *comma = '\0';
     if (!tk_role_valid(p)) {
       free(copy);
       return bad(l, name, "must be a comma-separated list of role names ([A-Za-z0-9_-], at most 64 each)");
@@ -194,8 +174,7 @@ static int role_list(loader *l, char ***out, size_t *n, const char *name, int re
       return bad(l, name, "out of memory");
     }
     (*n)++;
-    if (comma == NULL)
-      break;
+    if (comma == NULL) break;
     p = comma + 1;
   }
   free(copy);
@@ -204,10 +183,8 @@ static int role_list(loader *l, char ***out, size_t *n, const char *name, int re
 
 static int plain(loader *l, char **out, const char *name, const char *dflt) {
   const char *v = get(l, name);
-  if (v == NULL)
-    v = dflt;
-  if (v == NULL)
-    return TK_OK;
+  if (v == NULL) v = dflt;
+  if (v == NULL) return TK_OK;
   *out = strdup(v);
   return *out == NULL ? bad(l, name, "out of memory") : TK_OK;
 }
@@ -223,8 +200,7 @@ static int url_ok(const char *s, int allow_loopback_http) {
   const char *sep = strstr(s, "://");
   int ok = 0;
   /* libcurl reads "https:///v2" as the host "v2"; a URL whose authority is empty is a mistake */
-  if (sep == NULL || sep[3] == '/' || u == NULL || curl_url_set(u, CURLUPART_URL, s, 0) != CURLUE_OK)
-    goto cleanup;
+  if (sep == NULL || sep[3] == '/' || u == NULL || curl_url_set(u, CURLUPART_URL, s, 0) != CURLUE_OK) goto cleanup;
   if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
       curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0')
     goto cleanup;
@@ -235,8 +211,7 @@ static int url_ok(const char *s, int allow_loopback_http) {
   if (strcmp(scheme, "https") == 0)
     ok = 1;
   else if (strcmp(scheme, "http") == 0 && allow_loopback_http) {
-    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++)
-      ok |= strcmp(host, local[i]) == 0;
+    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) ok |= strcmp(host, local[i]) == 0;
   }
 cleanup:
   curl_free(scheme);
@@ -254,24 +229,17 @@ typedef int (*item_fn)(loader *l, tk_config *c, const char *name, const char *it
 
 static int each_item(loader *l, tk_config *c, const char *name, item_fn fn) {
   const char *v = get(l, name), *p;
-  if (v == NULL)
-    return TK_OK;
+  if (v == NULL) return TK_OK;
   for (p = v;;) {
     const char *end = strchr(p, ','), *a = p, *b;
-    if (end == NULL)
-      end = p + strlen(p);
+    if (end == NULL) end = p + strlen(p);
     b = end;
-    while (a < b && (*a == ' ' || *a == '\t'))
-      a++;
-    while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-      b--;
-    if (a == b)
-      return bad(l, name, "has an empty item");
+    while (a < b && (*a == ' ' || *a == '\t')) a++;
+    while (b > a && (b[-1] == ' ' || b[-1] == '\t')) b--;
+    if (a == b) return bad(l, name, "has an empty item");
     int rc = fn(l, c, name, a, (size_t)(b - a));
-    if (rc != 0)
-      return rc;
-    if (*end == '\0')
-      return TK_OK;
+    if (rc != 0) return rc;
+    if (*end == '\0') return TK_OK;
     p = end + 1;
   }
 }
@@ -283,7 +251,8 @@ static int grant_item(loader *l, tk_config *c, const char *name, const char *ite
   if (eq == NULL || tk_grants_parse(&g, eq + 1, n - (size_t)(eq - item) - 1) != 0)
     return bad(l, name, "items are role=grants, grants a '+'-joined set of publish, subscribe, data");
   for (size_t i = 0; i < c->n_allowed; i++) {
-    if (strlen(c->allowed_roles[i]) == (size_t)(eq - item) && strncmp(c->allowed_roles[i], item, (size_t)(eq - item)) == 0) {
+    if (strlen(c->allowed_roles[i]) == (size_t)(eq - item) &&
+        strncmp(c->allowed_roles[i], item, (size_t)(eq - item)) == 0) {
       c->role_grants[i] = g;
       return TK_OK;
     }
@@ -293,10 +262,8 @@ static int grant_item(loader *l, tk_config *c, const char *name, const char *ite
 
 static int role_grants(loader *l, tk_config *c) {
   c->role_grants = calloc(c->n_allowed + 1, sizeof *c->role_grants);
-  if (c->role_grants == NULL)
-    return TK_ENOMEM;
-  for (size_t i = 0; i < c->n_allowed; i++)
-    c->role_grants[i] = TK_GRANT_ALL;
+  if (c->role_grants == NULL) return TK_ENOMEM;
+  for (size_t i = 0; i < c->n_allowed; i++) c->role_grants[i] = TK_GRANT_ALL;
   return each_item(l, c, "ROLE_GRANTS", grant_item);
 }
 
@@ -304,8 +271,7 @@ static int role_grants(loader *l, tk_config *c) {
 static int origin_item(loader *l, tk_config *c, const char *name, const char *item, size_t n) {
   const char *host;
   char **grown;
-  if (n == 1 && item[0] == '*')
-    return bad(l, name, "exact origins only; tokend never answers with a wildcard");
+  if (n == 1 && item[0] == '*') return bad(l, name, "exact origins only; tokend never answers with a wildcard");
   if (n > 7 && strncmp(item, "http://", 7) == 0)
     host = item + 7;
   else if (n > 8 && strncmp(item, "https://", 8) == 0)
@@ -313,25 +279,22 @@ static int origin_item(loader *l, tk_config *c, const char *name, const char *it
   else
     return bad(l, name, "each origin is http(s)://host[:port], without a path");
   for (const char *p = host; p < item + n; p++) {
-    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == ':' ||
-          *p == '[' || *p == ']'))
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == ':' || *p == '[' ||
+          *p == ']'))
       return bad(l, name, "each origin is http(s)://host[:port] in lower case, without a path or wildcard");
   }
   grown = realloc(c->cors_origins, (c->n_cors + 1) * sizeof *grown);
-  if (grown == NULL)
-    return TK_ENOMEM;
+  if (grown == NULL) return TK_ENOMEM;
   c->cors_origins = grown;
   c->cors_origins[c->n_cors] = strndup(item, n);
-  if (c->cors_origins[c->n_cors] == NULL)
-    return TK_ENOMEM;
+  if (c->cors_origins[c->n_cors] == NULL) return TK_ENOMEM;
   c->n_cors++;
   return TK_OK;
 }
 
 static int proxy_item(loader *l, tk_config *c, const char *name, const char *item, size_t n) {
   tk_cidr *grown = realloc(c->trusted, (c->n_trusted + 1) * sizeof *grown);
-  if (grown == NULL)
-    return TK_ENOMEM;
+  if (grown == NULL) return TK_ENOMEM;
   c->trusted = grown;
   if (tk_cidr_parse(&c->trusted[c->n_trusted], item, n) != 0)
     return bad(l, name, "each item is an IP address or a block like 10.0.0.0/8 (host bits zero)");
@@ -352,31 +315,20 @@ static int load_web(loader *l, tk_config *c) {
 static int ident(loader *l, char **out, const char *name, int (*ok)(const char *), const char *rule) {
   size_t n = 0;
   TRY(secret(l, out, &n, name, 1));
-  if (*out != NULL && !ok(*out))
-    return bad(l, name, "%s", rule);
+  if (*out != NULL && !ok(*out)) return bad(l, name, "%s", rule);
   return TK_OK;
 }
 
 /* 32 hexadecimal characters, as Agora's app ids and certificates and the tail of Twilio's SIDs are. */
-static int hex32(const char *s) {
-  return s != NULL && strlen(s) == 32 && strspn(s, "0123456789abcdefABCDEF") == 32;
-}
+static int hex32(const char *s) { return s != NULL && strlen(s) == 32 && strspn(s, "0123456789abcdefABCDEF") == 32; }
 
-static int hms_key_ok(const char *s) {
-  return charset_ok(s, 128, "_.-");
-}
+static int hms_key_ok(const char *s) { return charset_ok(s, 128, "_.-"); }
 
-static int livekit_key_ok(const char *s) {
-  return charset_ok(s, 128, "_-");
-}
+static int livekit_key_ok(const char *s) { return charset_ok(s, 128, "_-"); }
 
-static int account_sid_ok(const char *s) {
-  return strncmp(s, "AC", 2) == 0 && hex32(s + 2);
-}
+static int account_sid_ok(const char *s) { return strncmp(s, "AC", 2) == 0 && hex32(s + 2); }
 
-static int key_sid_ok(const char *s) {
-  return strncmp(s, "SK", 2) == 0 && hex32(s + 2);
-}
+static int key_sid_ok(const char *s) { return strncmp(s, "SK", 2) == 0 && hex32(s + 2); }
 
 /* The provider's key id into access_key and its signing secret into app_secret, whatever the provider:
    the server signs and derives its log key from those two alone. */
@@ -390,8 +342,7 @@ static int load_provider(loader *l, tk_config *c) {
   case TK_PROVIDER_HMS:
     TRY(ident(l, &c->access_key, "HMS_ACCESS_KEY", hms_key_ok, "must be 1..128 of [A-Za-z0-9_.-]"));
     TRY(secret(l, &tmp, &n, "HMS_APP_SECRET", 1));
-    if (tmp != NULL && n < 16)
-      bad(l, "HMS_APP_SECRET", "too short (at least 16 bytes)");
+    if (tmp != NULL && n < 16) bad(l, "HMS_APP_SECRET", "too short (at least 16 bytes)");
     TRY(plain(l, &c->template_id, "HMS_TEMPLATE_ID", NULL));
     if (c->template_id == NULL || !charset_ok(c->template_id, 64, "_-"))
       bad(l, "HMS_TEMPLATE_ID", "required, 1..64 of [A-Za-z0-9_-]");
@@ -411,24 +362,21 @@ static int load_provider(loader *l, tk_config *c) {
     TRY(ident(l, &c->account_sid, "TWILIO_ACCOUNT_SID", account_sid_ok, "must be AC followed by 32 hex characters"));
     TRY(ident(l, &c->access_key, "TWILIO_API_KEY_SID", key_sid_ok, "must be SK followed by 32 hex characters"));
     TRY(secret(l, &tmp, &n, "TWILIO_API_KEY_SECRET", 1));
-    if (tmp != NULL && n < 16)
-      bad(l, "TWILIO_API_KEY_SECRET", "too short (at least 16 bytes)");
+    if (tmp != NULL && n < 16) bad(l, "TWILIO_API_KEY_SECRET", "too short (at least 16 bytes)");
     break;
   case TK_PROVIDER_AGORA:
     TRY(ident(l, &c->access_key, "AGORA_APP_ID", hex32, "must be 32 hex characters"));
     TRY(secret(l, &tmp, &n, "AGORA_APP_CERTIFICATE", 1));
-    if (tmp != NULL && !hex32(tmp))
-      bad(l, "AGORA_APP_CERTIFICATE", "must be 32 hex characters");
+    if (tmp != NULL && !hex32(tmp)) bad(l, "AGORA_APP_CERTIFICATE", "must be 32 hex characters");
     break;
   }
   c->app_secret = (unsigned char *)tmp;
   c->app_secret_len = n;
   if (c->provider != TK_PROVIDER_HMS) {
-    static const char *const hms_only[] = {"HMS_ACCESS_KEY", "HMS_APP_SECRET", "HMS_APP_SECRET_FILE",
-                                           "HMS_TEMPLATE_ID", "HMS_API_BASE"};
+    static const char *const hms_only[] = {"HMS_ACCESS_KEY", "HMS_APP_SECRET", "HMS_APP_SECRET_FILE", "HMS_TEMPLATE_ID",
+                                           "HMS_API_BASE"};
     for (size_t i = 0; i < sizeof hms_only / sizeof hms_only[0]; i++) {
-      if (get(l, hms_only[i]) != NULL)
-        bad(l, hms_only[i], "only used with PROVIDER=100ms; unset it");
+      if (get(l, hms_only[i]) != NULL) bad(l, hms_only[i], "only used with PROVIDER=100ms; unset it");
     }
   }
   return TK_OK;
@@ -445,8 +393,7 @@ static int load_auth(loader *l, tk_config *c) {
     /* A preset: the JWKS URL (unless given) and a fixed audience follow from the issuer. */
     const char *why = NULL;
     char *url = NULL;
-    if (get(l, "AUTH_JWT_ISSUER") == NULL)
-      return bad(l, "AUTH_JWT_ISSUER", "required with AUTH_PROVIDER");
+    if (get(l, "AUTH_JWT_ISSUER") == NULL) return bad(l, "AUTH_JWT_ISSUER", "required with AUTH_PROVIDER");
     if (tk_idp_preset(&url, &c->audience, &why, v, get(l, "AUTH_JWT_ISSUER"), get(l, "AUTH_JWT_AUDIENCE")) != 0)
       return bad(l, "AUTH_PROVIDER", "%s", why != NULL ? why : "out of memory");
     if (c->jwks_url == NULL)
@@ -466,8 +413,7 @@ static int load_auth(loader *l, tk_config *c) {
         get(l, "AUTH_JWT_PUBLIC_KEY_FILE") != NULL)
       return bad(l, "AUTH_JWKS_URL",
                  "not used with AUTH_JWT_ALG, AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY_FILE; unset those");
-    if (get(l, "AUTH_JWT_ISSUER") == NULL)
-      return bad(l, "AUTH_JWT_ISSUER", "required with AUTH_JWKS_URL");
+    if (get(l, "AUTH_JWT_ISSUER") == NULL) return bad(l, "AUTH_JWT_ISSUER", "required with AUTH_JWKS_URL");
   } else if (v != NULL && tk_alg_parse(&c->alg, v) == 0)
     alg_ok = 1;
   else
@@ -483,11 +429,9 @@ static int load_auth(loader *l, tk_config *c) {
       bad(l, "AUTH_JWT_SECRET", "required when AUTH_JWT_ALG is HS256");
     else if (c->jwt_secret_len < 32)
       bad(l, "AUTH_JWT_SECRET", "too short (at least 32 bytes for HS256)");
-    if (v != NULL)
-      bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "not used with HS256; unset it");
+    if (v != NULL) bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "not used with HS256; unset it");
   } else {
-    if (c->jwt_secret != NULL)
-      bad(l, "AUTH_JWT_SECRET", "not used with RS256/ES256; unset it");
+    if (c->jwt_secret != NULL) bad(l, "AUTH_JWT_SECRET", "not used with RS256/ES256; unset it");
     if (v == NULL)
       bad(l, "AUTH_JWT_PUBLIC_KEY_FILE", "required when AUTH_JWT_ALG is RS256 or ES256");
     else if (read_file(&c->jwt_pem, &c->jwt_pem_len, v) != 0)
@@ -558,7 +502,8 @@ static int load_limits(loader *l, tk_config *c) {
   TRY(int_var(l, &c->grace, "SHUTDOWN_GRACE_SECONDS", 0, 600, 10));
   TRY(plain(l, &c->redis_url, "REDIS_URL", NULL));
   if (c->redis_url != NULL && !tk_redis_url_valid(c->redis_url))
-    return bad(l, "REDIS_URL", "must be redis://HOST[:PORT][/DB] or unix:///PATH[?db=DB] (DB 0..15, no password in it)");
+    return bad(l, "REDIS_URL",
+               "must be redis://HOST[:PORT][/DB] or unix:///PATH[?db=DB] (DB 0..15, no password in it)");
   TRY(secret(l, &tmp, &c->redis_password_len, "REDIS_PASSWORD", 0));
   c->redis_password = tmp;
   tmp = NULL;
@@ -573,8 +518,7 @@ static int load_limits(loader *l, tk_config *c) {
     static const char *const names[] = {"error", "warn", "info", "debug"};
     c->log_level = v == NULL ? TK_LOG_INFO : -1;
     for (int i = 0; v != NULL && i < 4; i++) {
-      if (strcmp(v, names[i]) == 0)
-        c->log_level = i;
+      if (strcmp(v, names[i]) == 0) c->log_level = i;
     }
     if (c->log_level < 0) {
       c->log_level = TK_LOG_INFO;
@@ -597,29 +541,24 @@ int tk_config_load(tk_config *out, tk_getenv_fn getfn, void *ctx, char *err, siz
   loader l = {getfn, ctx, err, err_len, 0};
   int rc;
   memset(out, 0, sizeof *out);
-  if (err_len > 0)
-    err[0] = '\0';
+  if (err_len > 0) err[0] = '\0';
   rc = load(&l, out);
-  if (rc != 0)
-    tk_config_clear(out);
+  if (rc != 0) tk_config_clear(out);
   return rc;
 }
 
 static void free_secret(void *p, size_t n) {
-  if (p != NULL)
-    OPENSSL_cleanse(p, n);
+  if (p != NULL) OPENSSL_cleanse(p, n);
   free(p);
 }
 
 static void free_list(char **list, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    free(list[i]);
+  for (size_t i = 0; i < n; i++) free(list[i]);
   free(list);
 }
 
 void tk_config_clear(tk_config *c) {
-  if (c == NULL)
-    return;
+  if (c == NULL) return;
   free(c->access_key);
   free_secret(c->app_secret, c->app_secret_len);
   free(c->template_id);

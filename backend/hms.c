@@ -17,15 +17,14 @@ struct tk_hms {
   pthread_mutex_t mu; /* guards the cache below */
   char *token;
   int64_t expires;
-  atomic_int abort; /* set by tk_hms_abort: calls in progress give up */
+  atomic_int abort;            /* set by tk_hms_abort: calls in progress give up */
   const tk_token_store *store; /* shared with other instances, or NULL */
 };
 
-int tk_hms_new(tk_hms **out, const tk_mint_key *key, const char *api_base, const char *template_id,
-               tk_random_fn rnd, void *rnd_ctx) {
+int tk_hms_new(tk_hms **out, const tk_mint_key *key, const char *api_base, const char *template_id, tk_random_fn rnd,
+               void *rnd_ctx) {
   tk_hms *h = calloc(1, sizeof *h);
-  if (h == NULL)
-    return TK_ENOMEM;
+  if (h == NULL) return TK_ENOMEM;
   h->key = key;
   h->api_base = api_base;
   h->template_id = template_id;
@@ -37,20 +36,15 @@ int tk_hms_new(tk_hms **out, const tk_mint_key *key, const char *api_base, const
 }
 
 void tk_hms_free(tk_hms *h) {
-  if (h == NULL)
-    return;
+  if (h == NULL) return;
   pthread_mutex_destroy(&h->mu);
   free(h->token);
   free(h);
 }
 
-void tk_hms_set_store(tk_hms *h, const tk_token_store *store) {
-  h->store = store;
-}
+void tk_hms_set_store(tk_hms *h, const tk_token_store *store) { h->store = store; }
 
-void tk_hms_abort(tk_hms *h) {
-  atomic_store(&h->abort, 1);
-}
+void tk_hms_abort(tk_hms *h) { atomic_store(&h->abort, 1); }
 
 static int fresh_enough(int64_t expires, int64_t now) {
   return now < expires - TK_HMS_MGMT_MARGIN && now >= expires - TK_HMS_MGMT_TTL;
@@ -94,8 +88,7 @@ int tk_hms_management_token(tk_hms *h, char **out, int64_t now) {
   }
   if (rc == 0) {
     *out = strdup(h->token);
-    if (*out == NULL)
-      rc = TK_ENOMEM;
+    if (*out == NULL) rc = TK_ENOMEM;
   }
   pthread_mutex_unlock(&h->mu);
   return rc;
@@ -110,25 +103,20 @@ int tk_hms__call(tk_hms *h, json_t **out, const char *method, const char *path, 
   int rc;
 
   rc = tk_hms_management_token(h, &token, now);
-  if (rc != 0)
-    goto cleanup;
+  if (rc != 0) goto cleanup;
   rc = TK_ENOMEM;
   url = malloc(url_len);
-  if (url == NULL || (payload != NULL && (json = json_dumps(payload, JSON_COMPACT)) == NULL))
-    goto cleanup;
+  if (url == NULL || (payload != NULL && (json = json_dumps(payload, JSON_COMPACT)) == NULL)) goto cleanup;
   snprintf(url, url_len, "%s%s", h->api_base, path);
   {
     tk_httpc_req rq = {method, url, token, json, 10000, &h->abort};
     rc = tk_httpc_call(&text, &text_len, &status, &rq);
   }
-  if (rc != 0)
-    goto cleanup;
+  if (rc != 0) goto cleanup;
   rc = TK_EINVAL;
-  if (status != 200 && status != 201)
-    goto cleanup;
+  if (status != 200 && status != 201) goto cleanup;
   resp = json_loadb(text, text_len, JSON_REJECT_DUPLICATES, NULL);
-  if (!json_is_object(resp))
-    goto cleanup;
+  if (!json_is_object(resp)) goto cleanup;
   *out = resp;
   resp = NULL;
   rc = TK_OK;
@@ -147,8 +135,7 @@ int tk_hms_create_room(tk_hms *h, json_t **out, const char *name, const char *de
   if (req == NULL || (description != NULL && json_object_set_new(req, "description", json_string(description)) != 0))
     goto cleanup;
   rc = tk_hms__call(h, &resp, "POST", "/rooms", req, now);
-  if (rc == 0 && !json_is_string(json_object_get(resp, "id")))
-    rc = TK_EINVAL;
+  if (rc == 0 && !json_is_string(json_object_get(resp, "id"))) rc = TK_EINVAL;
   if (rc == 0) {
     *out = resp;
     resp = NULL;

@@ -13,8 +13,8 @@
 typedef struct tk_hms tk_hms;
 
 /* key, api_base and template_id are borrowed and must outlive the handle. Caller frees with tk_hms_free. */
-int tk_hms_new(tk_hms **out, const tk_mint_key *key, const char *api_base, const char *template_id,
-               tk_random_fn rnd, void *rnd_ctx);
+int tk_hms_new(tk_hms **out, const tk_mint_key *key, const char *api_base, const char *template_id, tk_random_fn rnd,
+               void *rnd_ctx);
 void tk_hms_free(tk_hms *h);
 
 /* Where instances share the management token (Redis). get sets *out (caller frees; NULL when there is

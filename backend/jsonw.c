@@ -11,9 +11,7 @@ void tk_jsonw_raw(tk_jsonw *w, const char *s, size_t n) {
   w->n += n;
 }
 
-void tk_jsonw_lit(tk_jsonw *w, const char *s) {
-  tk_jsonw_raw(w, s, strlen(s));
-}
+void tk_jsonw_lit(tk_jsonw *w, const char *s) { tk_jsonw_raw(w, s, strlen(s)); }
 
 void tk_jsonw_int(tk_jsonw *w, int64_t v) {
   char tmp[24];
@@ -24,8 +22,7 @@ void tk_jsonw_int(tk_jsonw *w, int64_t v) {
     tmp[--k] = (char)('0' + u % 10);
     u /= 10;
   } while (u != 0);
-  if (v < 0)
-    tmp[--k] = '-';
+  if (v < 0) tmp[--k] = '-';
   tk_jsonw_raw(w, tmp + k, sizeof tmp - k);
 }
 
@@ -63,10 +60,8 @@ void tk_jsonw_str(tk_jsonw *w, const char *s) {
   for (;;) {
     size_t len = 1;
     /* The common case, printable ASCII, in a tight loop; the terminating NUL stops it like any < 0x20. */
-    while (*c >= 0x20 && *c < 0x80 && *c != '"' && *c != '\\')
-      c++;
-    if (*c == '\0')
-      break;
+    while (*c >= 0x20 && *c < 0x80 && *c != '"' && *c != '\\') c++;
+    if (*c == '\0') break;
     if (*c == '"' || *c == '\\' || *c < 0x20) {
       char esc[6] = {'\\', (char)*c, 0, 0, 0, 0};
       size_t k = 2;

@@ -13,9 +13,7 @@ typedef struct tk_jsonw {
 } tk_jsonw;
 
 /* A writer over buf[0..cap); borrowed, must outlive the writer. */
-static inline tk_jsonw tk_jsonw_over(char *buf, size_t cap) {
-  return (tk_jsonw){buf, 0, cap, 0};
-}
+static inline tk_jsonw tk_jsonw_over(char *buf, size_t cap) { return (tk_jsonw){buf, 0, cap, 0}; }
 
 /* Appends s[0..n) as it is (JSON punctuation, keys known to need no escaping). */
 void tk_jsonw_raw(tk_jsonw *w, const char *s, size_t n);

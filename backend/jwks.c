@@ -15,8 +15,8 @@
 #include "httpc.h"
 #include "tokend.h"
 
-#define KID_MAX   256
-#define KEYS_MAX  64
+#define KID_MAX 256
+#define KEYS_MAX 64
 #define FIELD_MAX 1024 /* decoded bytes of one key field: RSA moduli up to 8192 bits */
 
 typedef struct {
@@ -266,8 +266,7 @@ EVP_PKEY *tk_jwks_key(tk_jwks *j, const char *kid, tk_jwk_alg alg) {
   /* Unknown kid (a rotation) or an old set. A request that finds a fetch already running does not
      wait for it: it answers from the cache as it is, so a slow identity provider holds no worker
      thread but the one fetching. */
-  if (pthread_mutex_trylock(&j->fetch_mu) != 0)
-    return pkey != NULL ? pkey : lookup(j, kid, alg, now, &stale);
+  if (pthread_mutex_trylock(&j->fetch_mu) != 0) return pkey != NULL ? pkey : lookup(j, kid, alg, now, &stale);
   if (j->last_fetch < 0 || now - j->last_fetch >= j->min_interval) {
     j->last_fetch = now;
     fetch(j);
@@ -277,9 +276,7 @@ EVP_PKEY *tk_jwks_key(tk_jwks *j, const char *kid, tk_jwk_alg alg) {
   return lookup(j, kid, alg, j->clock(), &stale);
 }
 
-unsigned tk_jwks_fetches(tk_jwks *j) {
-  return atomic_load(&j->fetches);
-}
+unsigned tk_jwks_fetches(tk_jwks *j) { return atomic_load(&j->fetches); }
 
 size_t tk_jwks_count(tk_jwks *j) {
   size_t n;

@@ -29,10 +29,8 @@ static struct {
 static void write_all(struct iovec *iov, int cnt) {
   while (cnt > 0) {
     ssize_t w = writev(STDERR_FILENO, iov, cnt);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w < 0)
-      return; /* nowhere left to report it */
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return; /* nowhere left to report it */
     while (cnt > 0 && (size_t)w >= iov->iov_len) {
       w -= (ssize_t)iov->iov_len;
       iov++;
@@ -55,8 +53,7 @@ static void *writer(void *arg) {
       pthread_cond_wait(&lg.wake, &lg.mu);
       lg.idle = 0;
     }
-    if (lg.len == 0)
-      break; /* stopping, and everything is out */
+    if (lg.len == 0) break; /* stopping, and everything is out */
     if (!lg.stop) {
       /* Under load more lines arrive within the millisecond; one write(2) then carries them all. */
       pthread_mutex_unlock(&lg.mu);
@@ -91,14 +88,12 @@ int tk_logger_open(void) {
   lg.len = 0;
   lg.stop = 0;
   lg.idle = 0;
-  if (pthread_create(&lg.thread, NULL, writer, NULL) != 0)
-    goto cleanup;
+  if (pthread_create(&lg.thread, NULL, writer, NULL) != 0) goto cleanup;
   a = b = NULL;
   lg.open = 1;
   rc = TK_OK;
 cleanup:
-  if (!lg.open)
-    lg.fill = lg.spare = NULL;
+  if (!lg.open) lg.fill = lg.spare = NULL;
   pthread_mutex_unlock(&lg.mu);
   free(a);
   free(b);
@@ -126,8 +121,7 @@ void tk_logger_close(void) {
 void tk_logger_write(const char *line, size_t n) {
   struct iovec iov[2];
   int wake;
-  if (n == 0)
-    return;
+  if (n == 0) return;
   pthread_mutex_lock(&lg.mu);
   if (lg.open && n <= BUF_BYTES - lg.len) {
     memcpy(lg.fill + lg.len, line, n);
@@ -135,8 +129,7 @@ void tk_logger_write(const char *line, size_t n) {
     wake = lg.len == 0 && lg.idle;
     lg.len += n;
     pthread_mutex_unlock(&lg.mu);
-    if (wake)
-      pthread_cond_signal(&lg.wake);
+    if (wake) pthread_cond_signal(&lg.wake);
     return;
   }
   /* Not open, or full: write what is buffered and then this line, under both locks so nothing

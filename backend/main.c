@@ -39,10 +39,8 @@ int main(int argc, char **argv) {
   double deadline;
   const struct timespec tick = {0, 10 * 1000 * 1000};
 
-  if (argc == 2 && strcmp(argv[1], "--check-config") == 0)
-    return tk_cli_check_config();
-  if (argc > 1 && strcmp(argv[1], "dev-token") == 0)
-    return tk_cli_dev_token(argc - 1, argv + 1);
+  if (argc == 2 && strcmp(argv[1], "--check-config") == 0) return tk_cli_check_config();
+  if (argc > 1 && strcmp(argv[1], "dev-token") == 0) return tk_cli_dev_token(argc - 1, argv + 1);
   if (argc > 1) {
     int help = strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0;
     fputs(usage, help ? stdout : stderr);

@@ -22,14 +22,12 @@
 static const char header_b64[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
 struct tk_hmac {
-  EVP_MAC_CTX *keyed; /* never used directly: each thread works on its own copy */
+  EVP_MAC_CTX *keyed;       /* never used directly: each thread works on its own copy */
   pthread_key_t per_thread; /* that copy; re-initialised (same key) for every signature */
   int has_key;
 };
 
-static void free_thread_ctx(void *ctx) {
-  EVP_MAC_CTX_free(ctx);
-}
+static void free_thread_ctx(void *ctx) { EVP_MAC_CTX_free(ctx); }
 
 int tk_hmac_new(tk_hmac **out, const void *key, size_t key_len) {
   tk_hmac *h = calloc(1, sizeof *h);
@@ -40,13 +38,10 @@ int tk_hmac_new(tk_hmac **out, const void *key, size_t key_len) {
     rc = TK_ENOMEM;
     goto cleanup;
   }
-  if (mac == NULL)
-    goto cleanup;
+  if (mac == NULL) goto cleanup;
   h->keyed = EVP_MAC_CTX_new(mac);
-  if (h->keyed == NULL || EVP_MAC_init(h->keyed, key, key_len, params) != 1)
-    goto cleanup;
-  if (pthread_key_create(&h->per_thread, free_thread_ctx) != 0)
-    goto cleanup;
+  if (h->keyed == NULL || EVP_MAC_init(h->keyed, key, key_len, params) != 1) goto cleanup;
+  if (pthread_key_create(&h->per_thread, free_thread_ctx) != 0) goto cleanup;
   h->has_key = 1;
   *out = h;
   h = NULL;
@@ -58,8 +53,7 @@ cleanup:
 }
 
 void tk_hmac_free(tk_hmac *h) {
-  if (h == NULL)
-    return;
+  if (h == NULL) return;
   if (h->has_key) {
     /* Threads that already ended freed their copies; the caller's own goes here. Every other thread
        that signed with h must have ended by now (the server frees its keys after stopping). */
@@ -96,10 +90,8 @@ void tk_hmac_thread_done(const tk_hmac *h) {
 
 int tk_hmac_sha256(unsigned char out[32], const void *key, size_t key_len, const void *data, size_t n) {
   unsigned int len = 0;
-  if (key_len > INT32_MAX)
-    return TK_ERANGE;
-  if (HMAC(EVP_sha256(), key, (int)key_len, data, n, out, &len) == NULL || len != 32)
-    return TK_ECRYPTO;
+  if (key_len > INT32_MAX) return TK_ERANGE;
+  if (HMAC(EVP_sha256(), key, (int)key_len, data, n, out, &len) == NULL || len != 32) return TK_ECRYPTO;
   return TK_OK;
 }
 
@@ -111,8 +103,7 @@ void tk_uuid4_format(char out[37], const unsigned char rnd[16]) {
   static const char hex[] = "0123456789abcdef";
   char *o = out;
   for (int i = 0; i < 16; i++) {
-    if (i == 4 || i == 6 || i == 8 || i == 10)
-      *o++ = '-';
+    if (i == 4 || i == 6 || i == 8 || i == 10) *o++ = '-';
     *o++ = hex[b[i] >> 4];
     *o++ = hex[b[i] & 15];
   }
@@ -121,8 +112,7 @@ void tk_uuid4_format(char out[37], const unsigned char rnd[16]) {
 
 int tk_random_openssl(void *ctx, unsigned char *buf, size_t n) {
   (void)ctx;
-  if (n > INT32_MAX || RAND_bytes(buf, (int)n) != 1)
-    return TK_ECRYPTO;
+  if (n > INT32_MAX || RAND_bytes(buf, (int)n) != 1) return TK_ECRYPTO;
   return TK_OK;
 }
 
@@ -135,11 +125,9 @@ static _Thread_local struct {
 
 int tk_random_pooled(void *ctx, unsigned char *buf, size_t n) {
   unsigned char *from;
-  if (n > POOL_BYTES)
-    return tk_random_openssl(ctx, buf, n);
+  if (n > POOL_BYTES) return tk_random_openssl(ctx, buf, n);
   if (pool.left < n) {
-    if (RAND_bytes(pool.bytes, POOL_BYTES) != 1)
-      return TK_ECRYPTO;
+    if (RAND_bytes(pool.bytes, POOL_BYTES) != 1) return TK_ECRYPTO;
     pool.left = POOL_BYTES;
   }
   from = pool.bytes + POOL_BYTES - pool.left;
@@ -155,13 +143,12 @@ int tk_mint_jwt(char **out, const char *header_b64url, const tk_mint_key *key, c
   size_t slen = tk_b64url_encoded_len(32);
   char *tok = malloc(hlen + 1 + plen + 1 + slen + 1);
   unsigned char mac[32];
-  if (tok == NULL)
-    return TK_ENOMEM;
+  if (tok == NULL) return TK_ENOMEM;
   memcpy(tok, header_b64url, hlen);
   tok[hlen] = '.';
   tk_b64url_encode(tok + hlen + 1, (const unsigned char *)payload->p, payload->n);
   int rc = key->hmac != NULL ? tk_hmac_sign(key->hmac, mac, tok, hlen + 1 + plen)
-                              : tk_hmac_sha256(mac, key->secret, key->secret_len, tok, hlen + 1 + plen);
+                             : tk_hmac_sha256(mac, key->secret, key->secret_len, tok, hlen + 1 + plen);
   if (rc != 0) {
     free(tok);
     return TK_ECRYPTO;
@@ -175,8 +162,7 @@ int tk_mint_jwt(char **out, const char *header_b64url, const tk_mint_key *key, c
 static int make_jti(char jti[37], tk_random_fn rnd, void *rnd_ctx) {
   unsigned char r[16];
   int rc = rnd(rnd_ctx, r, sizeof r);
-  if (rc != 0)
-    return rc;
+  if (rc != 0) return rc;
   tk_uuid4_format(jti, r);
   return TK_OK;
 }
@@ -187,11 +173,9 @@ static int put_common_claims(tk_jsonw *b, const tk_mint_key *key, int64_t now, i
                              void *rnd_ctx) {
   char jti[37];
   int rc;
-  if (ttl <= 0 || now < 0 || now > INT64_MAX - ttl)
-    return TK_ERANGE;
+  if (ttl <= 0 || now < 0 || now > INT64_MAX - ttl) return TK_ERANGE;
   rc = make_jti(jti, rnd, rnd_ctx);
-  if (rc != 0)
-    return rc;
+  if (rc != 0) return rc;
   tk_jsonw_lit(b, "{\"access_key\":");
   tk_jsonw_str(b, key->access_key);
   tk_jsonw_lit(b, ",\"exp\":");
@@ -205,13 +189,12 @@ static int put_common_claims(tk_jsonw *b, const tk_mint_key *key, int64_t now, i
   return 0;
 }
 
-int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const char *user_id,
-                 const char *role, int64_t now, int64_t ttl, tk_random_fn rnd, void *rnd_ctx) {
+int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const char *user_id, const char *role,
+                 int64_t now, int64_t ttl, tk_random_fn rnd, void *rnd_ctx) {
   char mem[PAYLOAD_MAX];
   tk_jsonw b = tk_jsonw_over(mem, sizeof mem);
   int rc = put_common_claims(&b, key, now, ttl, rnd, rnd_ctx);
-  if (rc != 0)
-    return rc;
+  if (rc != 0) return rc;
   tk_jsonw_lit(&b, ",\"role\":");
   tk_jsonw_str(&b, role);
   tk_jsonw_lit(&b, ",\"room_id\":");
@@ -219,20 +202,16 @@ int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const 
   tk_jsonw_lit(&b, ",\"type\":\"app\",\"user_id\":");
   tk_jsonw_str(&b, user_id);
   tk_jsonw_lit(&b, ",\"version\":2}");
-  if (b.failed)
-    return TK_ERANGE;
+  if (b.failed) return TK_ERANGE;
   return tk_mint_jwt(out, header_b64, key, &b);
 }
 
-int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd,
-                       void *rnd_ctx) {
+int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd, void *rnd_ctx) {
   char mem[PAYLOAD_MAX];
   tk_jsonw b = tk_jsonw_over(mem, sizeof mem);
   int rc = put_common_claims(&b, key, now, ttl, rnd, rnd_ctx);
-  if (rc != 0)
-    return rc;
+  if (rc != 0) return rc;
   tk_jsonw_lit(&b, ",\"type\":\"management\",\"version\":2}");
-  if (b.failed)
-    return TK_ERANGE;
+  if (b.failed) return TK_ERANGE;
   return tk_mint_jwt(out, header_b64, key, &b);
 }

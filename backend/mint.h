@@ -39,13 +39,12 @@ void tk_uuid4_format(char out[37], const unsigned char rnd[16]);
 /* An auth token for one peer: claims access_key, exp, iat, jti, nbf, role, room_id, type "app", user_id,
    version 2, serialised compactly with sorted keys; iat = nbf = now, exp = now + ttl.
    On success *out is a NUL-terminated token the caller frees with free(). */
-int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const char *user_id,
-                 const char *role, int64_t now, int64_t ttl, tk_random_fn rnd, void *rnd_ctx);
+int tk_mint_auth(char **out, const tk_mint_key *key, const char *room_id, const char *user_id, const char *role,
+                 int64_t now, int64_t ttl, tk_random_fn rnd, void *rnd_ctx);
 
 /* A management token for the 100ms REST API: access_key, exp, iat, jti, nbf, type "management", version 2.
    Caller frees *out with free(). */
-int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd,
-                       void *rnd_ctx);
+int tk_mint_management(char **out, const tk_mint_key *key, int64_t now, int64_t ttl, tk_random_fn rnd, void *rnd_ctx);
 
 /* header.payload.signature, HS256 under key (its hmac when set), from a base64url header and a finished
    payload. The JWT form every HS256 provider token shares. Caller frees *out with free(). */

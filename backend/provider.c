@@ -21,13 +21,9 @@ int tk_provider_parse(tk_provider *out, const char *name) {
   return TK_EINVAL;
 }
 
-const char *tk_provider_name(tk_provider p) {
-  return names[p];
-}
+const char *tk_provider_name(tk_provider p) { return names[p]; }
 
-static int alnum(char ch) {
-  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-}
+static int alnum(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'); }
 
 static int all_of(const char *s, size_t n, size_t max, const char *extra) {
   if (n == 0 || n > max) return 0;
@@ -55,8 +51,7 @@ int tk_provider_room_valid(tk_provider p, const char *s, size_t n) {
 }
 
 int tk_provider_user_valid(tk_provider p, const char *sub) {
-  if (p != TK_PROVIDER_AGORA)
-    return 1;
+  if (p != TK_PROVIDER_AGORA) return 1;
   return all_of(sub, strlen(sub), 255, " !#$%&()+-:;<=.>?@[]^_{}|~,");
 }
 
@@ -80,8 +75,7 @@ int tk_grants_parse(unsigned *out, const char *s, size_t n) {
   while (i <= n) {
     size_t j = i, k;
     unsigned bit = 0;
-    while (j < n && s[j] != '+')
-      j++;
+    while (j < n && s[j] != '+') j++;
     for (k = 0; k < sizeof words / sizeof words[0]; k++) {
       if (j - i == strlen(words[k].name) && strncmp(s + i, words[k].name, j - i) == 0) bit = words[k].bit;
     }

@@ -88,14 +88,11 @@ int tk_proxy_client(char out[TK_ADDR_MAX], const struct sockaddr *peer, const ch
     const char *start = end, *p, *q;
     unsigned char b[16];
     int bf;
-    while (start > xff && start[-1] != ',')
-      start--;
+    while (start > xff && start[-1] != ',') start--;
     p = start;
     q = end;
-    while (p < q && (*p == ' ' || *p == '\t'))
-      p++;
-    while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
-      q--;
+    while (p < q && (*p == ' ' || *p == '\t')) p++;
+    while (q > p && (q[-1] == ' ' || q[-1] == '\t')) q--;
     if (parse_addr(b, &bf, p, (size_t)(q - p)) != 0)
       break; /* garbage from further left: the last trusted hop's peer stays the client */
     memcpy(a, b, 16);

@@ -29,22 +29,18 @@ struct tk_ratelimit {
 
 int tk_ratelimit_new(tk_ratelimit **out, double per_min, double burst, unsigned long long seed) {
   tk_ratelimit *rl = calloc(1, sizeof *rl);
-  if (rl == NULL)
-    return TK_ENOMEM;
+  if (rl == NULL) return TK_ENOMEM;
   rl->rate = per_min / 60.0;
   rl->burst = burst;
   rl->seed = seed;
-  for (int i = 0; i < SHARDS; i++)
-    pthread_mutex_init(&rl->shards[i].mu, NULL);
+  for (int i = 0; i < SHARDS; i++) pthread_mutex_init(&rl->shards[i].mu, NULL);
   *out = rl;
   return TK_OK;
 }
 
 void tk_ratelimit_free(tk_ratelimit *rl) {
-  if (rl == NULL)
-    return;
-  for (int i = 0; i < SHARDS; i++)
-    pthread_mutex_destroy(&rl->shards[i].mu);
+  if (rl == NULL) return;
+  for (int i = 0; i < SHARDS; i++) pthread_mutex_destroy(&rl->shards[i].mu);
   free(rl);
 }
 
@@ -74,8 +70,7 @@ int tk_ratelimit_take(tk_ratelimit *rl, const char *key, size_t n, double now) {
       s = c;
       break;
     }
-    if (victim == NULL || c->key == 0 || (victim->key != 0 && c->last < victim->last))
-      victim = c;
+    if (victim == NULL || c->key == 0 || (victim->key != 0 && c->last < victim->last)) victim = c;
   }
   if (s == NULL) {
     s = victim;

@@ -18,12 +18,12 @@
 
 #define RETRY_SECONDS 1.0 /* after a failure, Redis is not tried again for this long */
 #define LEASE_SECONDS 1.0 /* a lease not used up by then is dropped: it never outlives the refill much */
-#define DENY_CACHE    0.1 /* a refusal is remembered this long, so a flood costs Redis little */
-#define SHARDS        64
-#define SLOTS         256
-#define PROBE         8
-#define HOST_MAX      256
-#define PATH_MAX_     108
+#define DENY_CACHE 0.1    /* a refusal is remembered this long, so a flood costs Redis little */
+#define SHARDS 64
+#define SLOTS 256
+#define PROBE 8
+#define HOST_MAX 256
+#define PATH_MAX_ 108
 
 /* KEYS[1] the user's bucket; ARGV rate (tokens/s), burst, tokens wanted. Takes up to `want` whole
    tokens. Returns {taken, ms to wait when none}. The clock is Redis's own, so instances never disagree. */
@@ -168,8 +168,8 @@ static redisReply *simple(redisContext *c, const char *a, const char *b) {
 
 static redisContext *dial(tk_redis *r) {
   struct timeval tv = {r->o.timeout_ms / 1000, (r->o.timeout_ms % 1000) * 1000};
-  redisContext *c =
-      r->unix_socket ? redisConnectUnixWithTimeout(r->host, tv) : redisConnectWithTimeout(r->host, r->port, tv);
+  redisContext *c = r->unix_socket ? redisConnectUnixWithTimeout(r->host, tv)
+                                   : redisConnectWithTimeout(r->host, r->port, tv);
   redisReply *rep = NULL;
   char db[8];
   if (c == NULL || c->err || redisSetTimeout(c, tv) != REDIS_OK) goto fail;
@@ -262,8 +262,7 @@ static int take_remote(tk_redis *r, const char *bucket, int want, int *got, long
   argv[3] = bucket;
   argv[4] = rate;
   argv[5] = burst;
-  for (int i = 0; i < 6; i++)
-    len[i] = strlen(argv[i]);
+  for (int i = 0; i < 6; i++) len[i] = strlen(argv[i]);
   {
     const char *full[7] = {argv[0], argv[1], argv[2], argv[3], argv[4], argv[5], wants};
     size_t flen[7] = {len[0], len[1], len[2], len[3], len[4], len[5], strlen(wants)};
@@ -453,9 +452,7 @@ static int store_offer(void *ctx, const char *token, int64_t expires, int keep, 
   return rc;
 }
 
-const tk_token_store *tk_redis_token_store(tk_redis *r) {
-  return &r->store;
-}
+const tk_token_store *tk_redis_token_store(tk_redis *r) { return &r->store; }
 
 /* ---- lifecycle --------------------------------------------------------------------------------------- */
 
@@ -491,10 +488,8 @@ int tk_redis_new(tk_redis **out, const tk_redis_opts *opts) {
     free(r);
     return TK_ENOMEM;
   }
-  for (int i = 0; i < opts->conns; i++)
-    pthread_mutex_init(&r->conns[i].mu, NULL);
-  for (int i = 0; i < SHARDS; i++)
-    pthread_mutex_init(&r->shards[i].mu, NULL);
+  for (int i = 0; i < opts->conns; i++) pthread_mutex_init(&r->conns[i].mu, NULL);
+  for (int i = 0; i < SHARDS; i++) pthread_mutex_init(&r->shards[i].mu, NULL);
   atomic_init(&r->healthy, 1);
   /* Key names come from the keyed hash too: two apps sharing one Redis never share a bucket or a token. */
   key_hash(r, "bucket", 6, tag);
@@ -512,8 +507,7 @@ void tk_redis_free(tk_redis *r) {
     if (r->conns[i].c != NULL) redisFree(r->conns[i].c);
     pthread_mutex_destroy(&r->conns[i].mu);
   }
-  for (int i = 0; i < SHARDS; i++)
-    pthread_mutex_destroy(&r->shards[i].mu);
+  for (int i = 0; i < SHARDS; i++) pthread_mutex_destroy(&r->shards[i].mu);
   free(r->conns);
   free(r->shards);
   free(r);

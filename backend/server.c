@@ -35,12 +35,12 @@
 #include "tokend.h"
 #include "userjwt.h"
 
-#define HEADERS_MAX 8192                 /* our own cap on all request headers -> 431 */
+#define HEADERS_MAX 8192        /* our own cap on all request headers -> 431 */
 #define CONN_MEMORY (32 * 1024) /* libmicrohttpd's per-connection pool; beyond it, its own 431 */
 #define ROOM_NAME_MAX 80
 #define ROOM_DESCRIPTION_MAX 500
-#define UPSTREAM_MAX 64 /* concurrent room creations */
-#define BODY_INLINE 256 /* bodies up to this size stay in the request; larger ones get max_body bytes */
+#define UPSTREAM_MAX 64   /* concurrent room creations */
+#define BODY_INLINE 256   /* bodies up to this size stay in the request; larger ones get max_body bytes */
 #define RESPONSE_MAX 8192 /* any response we write ourselves: a token, four short fields, escaped sub */
 #define LOG_LINE_MAX 512
 #define DRAIN_IDLE 0.5 /* seconds: while draining, a connection idle this long is closed */
@@ -49,8 +49,8 @@
 typedef struct conn_node {
   struct conn_node *next, *prev;
   MHD_socket fd;
-  ino_t ino;               /* the socket's inode: the fd is only shut while it still names this socket */
-  atomic_int busy;         /* a request has started and not completed */
+  ino_t ino;                 /* the socket's inode: the fd is only shut while it still names this socket */
+  atomic_int busy;           /* a request has started and not completed */
   _Atomic double idle_since; /* monotonic time of the last completed request (or the accept) */
 } conn_node;
 
@@ -59,7 +59,7 @@ struct tk_server {
   struct MHD_Daemon *d;
   MHD_socket quiesced; /* the listen socket after tk_server_drain, closed only after stopping */
   tk_verifier *verifier;
-  tk_jwks *jwks; /* AUTH_JWKS_URL, or NULL */
+  tk_jwks *jwks;         /* AUTH_JWKS_URL, or NULL */
   tk_ratelimit *limiter; /* NULL when RATE_LIMIT_PER_MIN=0 */
   tk_redis *redis;       /* REDIS_URL: the limit shared by every instance, or NULL */
   tk_hmac *redis_hmac;   /* keyed with a key derived from the app secret: Redis key names */
@@ -68,9 +68,9 @@ struct tk_server {
   tk_hmac *app_hmac; /* keyed with the app secret: signs tokens */
   tk_hmac *log_hmac; /* keyed with a key derived from it: the log's user tags, never a token signature */
   atomic_int inflight;
-  atomic_int draining; /* 0 serving, 1 stopping the listener, 2 listener gone */
+  atomic_int draining;         /* 0 serving, 1 stopping the listener, 2 listener gone */
   atomic_int upstream_running; /* create_room_job threads alive */
-  pthread_mutex_t conns_mu; /* guards the list; held while a socket in it is shut, so it is never closed meanwhile */
+  pthread_mutex_t conns_mu;    /* guards the list; held while a socket in it is shut, so it is never closed meanwhile */
   conn_node *conns;
   int n_conns;
   double drain_t0;
@@ -86,22 +86,22 @@ typedef struct req {
   unsigned status;
   char room[TK_ROOM_MAX + 1]; /* as the provider names rooms (tk_provider_room_valid) */
   int room_ok;
-  int preflight;      /* an answered CORS preflight: the answer carries the route's methods */
+  int preflight;       /* an answered CORS preflight: the answer carries the route's methods */
   char client_tag[17]; /* keyed hash of the client address (TRUSTED_PROXIES decides which), for the log */
   tk_user user;
   char user_tag[17]; /* keyed hash of the user id, for the log; "" when not authenticated */
-  char *body; /* body_inline, or malloc'ed when the body outgrows it */
+  char *body;        /* body_inline, or malloc'ed when the body outgrows it */
   size_t body_len, seen;
   int too_big;
   /* POST /api/rooms while the 100ms call is in progress */
   struct tk_server *server;
   struct MHD_Connection *conn;
-  json_t *pending;       /* the validated body, owned */
-  json_t *upstream_room; /* 100ms's answer, owned */
+  json_t *pending;        /* the validated body, owned */
+  json_t *upstream_room;  /* 100ms's answer, owned */
   json_t *upstream_codes; /* the room's codes from 100ms, owned */
   int upstream_rc, upstream_done;
-  int drain_seen; /* 0 = not looked yet, 1 = serving, 2 = draining: one answer per request */
-  int must_close; /* the request's framing cannot be trusted: answer, then close the connection */
+  int drain_seen;                /* 0 = not looked yet, 1 = serving, 2 = draining: one answer per request */
+  int must_close;                /* the request's framing cannot be trusted: answer, then close the connection */
   char body_inline[BODY_INLINE]; /* last, and never zeroed: only body_len bytes of it are ever read */
 } req;
 
@@ -127,9 +127,7 @@ static double monotonic(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int64_t wall(void) {
-  return (int64_t)time(NULL);
-}
+static int64_t wall(void) { return (int64_t)time(NULL); }
 
 /* ---- logging: whole JSON lines handed to the logger, so concurrent lines never interleave ------------ */
 
@@ -150,8 +148,7 @@ static void put_escaped(char *out, size_t cap, const char *s) {
 }
 
 static void write_line(const char *line, int n) {
-  if (n > 0)
-    tk_logger_write(line, (size_t)n);
+  if (n > 0) tk_logger_write(line, (size_t)n);
 }
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
@@ -159,8 +156,7 @@ static const char *const level_names[] = {"error", "warn", "info", "debug"};
 void tk_log_event(const tk_config *cfg, int level, const char *msg) {
   char esc[512], line[700];
   int n;
-  if (level > cfg->log_level)
-    return;
+  if (level > cfg->log_level) return;
   put_escaped(esc, sizeof esc, msg);
   n = snprintf(line, sizeof line, "{\"ts\":%lld,\"level\":\"%s\",\"msg\":\"%s\"}\n", (long long)wall(),
                level_names[level], esc);
@@ -172,8 +168,7 @@ static void log_request(const tk_server *s, const req *r, int aborted) {
   tk_jsonw w = tk_jsonw_over(line, sizeof line);
   long long us;
   char ms[4];
-  if (s->cfg->log_level < TK_LOG_INFO)
-    return;
+  if (s->cfg->log_level < TK_LOG_INFO) return;
   us = (long long)((monotonic() - r->t0) * 1e6);
   ms[0] = (char)('0' + us % 1000 / 100);
   ms[1] = (char)('0' + us % 100 / 10);
@@ -203,11 +198,9 @@ static void log_request(const tk_server *s, const req *r, int aborted) {
     tk_jsonw_str(&w, r->user_tag);
   else
     tk_jsonw_lit(&w, "null");
-  if (aborted)
-    tk_jsonw_lit(&w, ",\"aborted\":true");
+  if (aborted) tk_jsonw_lit(&w, ",\"aborted\":true");
   tk_jsonw_lit(&w, "}\n");
-  if (!w.failed)
-    write_line(line, (int)w.n);
+  if (!w.failed) write_line(line, (int)w.n);
 }
 
 static void mhd_logger(void *cls, const char *fmt, va_list ap) {
@@ -258,18 +251,14 @@ static enum MHD_Result respond(tk_server *s, struct MHD_Connection *c, req *r, u
     hname = NULL;
   }
   resp = MHD_create_response_from_buffer(n, (void *)text, MHD_RESPMEM_MUST_COPY);
-  if (resp == NULL)
-    return MHD_NO;
-  if (n > 0)
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+  if (resp == NULL) return MHD_NO;
+  if (n > 0) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
   MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   tk_cors_headers(s->cfg, resp, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin"),
                   r->preflight ? routes[r->route].allow : NULL);
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-  if (hname != NULL)
-    MHD_add_response_header(resp, hname, hval);
-  if (draining(s, r) || r->must_close)
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+  if (hname != NULL) MHD_add_response_header(resp, hname, hval);
+  if (draining(s, r) || r->must_close) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
   ret = MHD_queue_response(c, status, resp);
   MHD_destroy_response(resp);
   r->status = status;
@@ -311,24 +300,17 @@ static enum MHD_Result fail(tk_server *s, struct MHD_Connection *c, req *r, unsi
 static enum route match(const char *url, req *r, tk_provider provider) {
   static const char prefix[] = "/api/rooms/";
   const char *seg, *slash;
-  if (strcmp(url, "/healthz") == 0)
-    return R_HEALTHZ;
-  if (strcmp(url, "/readyz") == 0)
-    return R_READYZ;
-  if (strcmp(url, "/api/config") == 0)
-    return R_CONFIG;
-  if (strcmp(url, "/api/rooms") == 0)
-    return R_ROOMS;
-  if (strncmp(url, prefix, sizeof prefix - 1) != 0)
-    return R_NONE;
+  if (strcmp(url, "/healthz") == 0) return R_HEALTHZ;
+  if (strcmp(url, "/readyz") == 0) return R_READYZ;
+  if (strcmp(url, "/api/config") == 0) return R_CONFIG;
+  if (strcmp(url, "/api/rooms") == 0) return R_ROOMS;
+  if (strncmp(url, prefix, sizeof prefix - 1) != 0) return R_NONE;
   seg = url + sizeof prefix - 1;
   slash = strchr(seg, '/');
-  if (slash == NULL || slash == seg || (strcmp(slash, "/token") != 0 && strcmp(slash, "/codes") != 0))
-    return R_NONE;
+  if (slash == NULL || slash == seg || (strcmp(slash, "/token") != 0 && strcmp(slash, "/codes") != 0)) return R_NONE;
   /* The id is checked after authentication, so unauthenticated callers learn nothing from a 400. */
   r->room_ok = tk_provider_room_valid(provider, seg, (size_t)(slash - seg));
-  if (r->room_ok)
-    memcpy(r->room, seg, (size_t)(slash - seg)); /* at most TK_ROOM_MAX, zeroed after */
+  if (r->room_ok) memcpy(r->room, seg, (size_t)(slash - seg)); /* at most TK_ROOM_MAX, zeroed after */
   return strcmp(slash, "/token") == 0 ? R_TOKEN : R_CODES;
 }
 
@@ -357,8 +339,7 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
   header_scan *h = cls;
   (void)kind;
   h->bytes += key_len + value_len + 4;
-  for (size_t i = 0; i < key_len; i++)
-    h->bad_name |= !is_tchar((unsigned char)key[i]);
+  for (size_t i = 0; i < key_len; i++) h->bad_name |= !is_tchar((unsigned char)key[i]);
   /* "Transfer-Encoding : chunked" reaches us as the name "Transfer-Encoding " (libmicrohttpd keeps the
      space), which it does not take as chunked while a lenient proxy would: refused by the loop above. */
   h->bad_name |= key_len == 0;
@@ -399,24 +380,18 @@ static unsigned transfer_coding(const char *v, size_t n) {
   int last_chunked = 0;
   while (i < n) {
     size_t a, b;
-    while (i < n && (v[i] == ' ' || v[i] == '\t'))
-      i++;
+    while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
     a = i;
-    while (i < n && v[i] != ',')
-      i++;
+    while (i < n && v[i] != ',') i++;
     b = i;
-    while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t'))
-      b--;
-    if (b == a)
-      return MHD_HTTP_BAD_REQUEST;
+    while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t')) b--;
+    if (b == a) return MHD_HTTP_BAD_REQUEST;
     codings++;
     last_chunked = b - a == 7 && strncasecmp(v + a, "chunked", 7) == 0;
     chunked += (size_t)last_chunked;
-    if (i < n)
-      i++; /* the comma */
+    if (i < n) i++; /* the comma */
   }
-  if (codings == 0 || !last_chunked || chunked > 1)
-    return MHD_HTTP_BAD_REQUEST;
+  if (codings == 0 || !last_chunked || chunked > 1) return MHD_HTTP_BAD_REQUEST;
   return codings == 1 ? 0 : MHD_HTTP_NOT_IMPLEMENTED;
 }
 
@@ -424,8 +399,8 @@ static unsigned transfer_coding(const char *v, size_t n) {
    tokend could place elsewhere than libmicrohttpd does (RFC 9112 section 6.3), and header sections
    that are not what they seem. Returns 1 and queues the answer in *ret when refused. The one pass over
    the headers leaves what begin needs of them in *out. */
-static int refuse_framing(tk_server *s, struct MHD_Connection *c, req *r, const char *version,
-                          header_scan *out, enum MHD_Result *ret) {
+static int refuse_framing(tk_server *s, struct MHD_Connection *c, req *r, const char *version, header_scan *out,
+                          enum MHD_Result *ret) {
   header_scan h;
   const char *why = NULL, *code = "bad_framing";
   unsigned status = MHD_HTTP_BAD_REQUEST;
@@ -452,13 +427,11 @@ static int refuse_framing(tk_server *s, struct MHD_Connection *c, req *r, const 
   } else if (h.transfer_encoding == 1 && strcmp(version, MHD_HTTP_VERSION_1_1) != 0) {
     why = "Transfer-Encoding needs HTTP/1.1";
   } else if (h.transfer_encoding == 1 && (status = transfer_coding(h.te, h.te_len)) != 0) {
-    if (status == MHD_HTTP_NOT_IMPLEMENTED)
-      code = "unsupported_transfer_coding";
+    if (status == MHD_HTTP_NOT_IMPLEMENTED) code = "unsupported_transfer_coding";
     why = status == MHD_HTTP_NOT_IMPLEMENTED ? "only the chunked transfer coding is supported"
                                              : "chunked must be the final transfer coding, once";
   }
-  if (why == NULL)
-    return 0;
+  if (why == NULL) return 0;
   r->must_close = 1;
   *ret = fail(s, c, r, status, code, why);
   return 1;
@@ -467,8 +440,7 @@ static int refuse_framing(tk_server *s, struct MHD_Connection *c, req *r, const 
 static int is_json(const char *ct) {
   static const char want[] = "application/json";
   size_t n = sizeof want - 1;
-  if (ct == NULL || strncasecmp(ct, want, n) != 0)
-    return 0;
+  if (ct == NULL || strncasecmp(ct, want, n) != 0) return 0;
   return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
@@ -522,10 +494,8 @@ static void note_client(tk_server *s, struct MHD_Connection *c, req *r) {
   char addr[TK_ADDR_MAX];
   unsigned char mac[32];
   static const char hex[] = "0123456789abcdef";
-  if (ci == NULL || ci->client_addr == NULL || s->cfg->log_level < TK_LOG_INFO)
-    return;
-  if (s->cfg->n_trusted > 0)
-    MHD_get_connection_values(c, MHD_HEADER_KIND, scan_xff, &x);
+  if (ci == NULL || ci->client_addr == NULL || s->cfg->log_level < TK_LOG_INFO) return;
+  if (s->cfg->n_trusted > 0) MHD_get_connection_values(c, MHD_HEADER_KIND, scan_xff, &x);
   if (tk_proxy_client(addr, ci->client_addr, x.count == 1 ? x.last : NULL, s->cfg->trusted, s->cfg->n_trusted) != 0 ||
       tk_hmac_sign(s->log_hmac, mac, addr, strlen(addr)) != 0)
     return;
@@ -554,14 +524,13 @@ static enum MHD_Result preflight(tk_server *s, struct MHD_Connection *c, req *r,
 /* Everything that can be decided from the request line and headers, before any body is read.
    Returns MHD_YES with r->status still 0 when the request may proceed to its body. */
 static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, const char *url, const char *method,
-                            const char *version) {
+                             const char *version) {
   const struct route_def *rd;
   header_scan h;
   enum MHD_Result ret = MHD_YES;
   int wait;
 
-  if (refuse_framing(s, c, r, version, &h, &ret))
-    return ret;
+  if (refuse_framing(s, c, r, version, &h, &ret)) return ret;
   if (h.bytes > HEADERS_MAX)
     return fail(s, c, r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", "request headers too large");
   r->route = match(url, r, s->cfg->provider);
@@ -569,16 +538,13 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
   note_client(s, c, r);
   if (r->route == R_NONE || ((r->route == R_ROOMS || r->route == R_CODES) && s->cfg->provider != TK_PROVIDER_HMS))
     return fail(s, c, r, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint");
-  if (strcmp(method, "OPTIONS") == 0 && s->cfg->n_cors > 0)
-    return preflight(s, c, r, rd);
+  if (strcmp(method, "OPTIONS") == 0 && s->cfg->n_cors > 0) return preflight(s, c, r, rd);
   if (rd->post ? strcmp(method, "POST") != 0 : strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
     return fail_with(s, c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed", "Allow",
                      rd->allow);
-  if (!rd->post && r->route != R_CODES)
-    return MHD_YES;
+  if (!rd->post && r->route != R_CODES) return MHD_YES;
 
-  if (!authenticate(s, c, r, &ret))
-    return ret;
+  if (!authenticate(s, c, r, &ret)) return ret;
   if (r->route == R_ROOMS && !r->user.can_create_rooms)
     return fail(s, c, r, MHD_HTTP_FORBIDDEN, "forbidden", "this user may not create rooms");
   if (s->limiter != NULL) {
@@ -587,17 +553,14 @@ static enum MHD_Result begin(tk_server *s, struct MHD_Connection *c, req *r, con
     if (wait == TK_EUNAVAIL && s->redis != NULL && s->cfg->redis_deny)
       return fail_with(s, c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "limiter_unavailable",
                        "the shared rate limiter cannot be reached", "Retry-After", "1");
-    if (wait == TK_EUNAVAIL)
-      wait = tk_ratelimit_take(s->limiter, r->user.sub, strlen(r->user.sub), monotonic());
+    if (wait == TK_EUNAVAIL) wait = tk_ratelimit_take(s->limiter, r->user.sub, strlen(r->user.sub), monotonic());
     if (wait > 0) {
       char secs[16];
       snprintf(secs, sizeof secs, "%d", wait);
-      return fail_with(s, c, r, MHD_HTTP_TOO_MANY_REQUESTS, "rate_limited", "too many requests", "Retry-After",
-                       secs);
+      return fail_with(s, c, r, MHD_HTTP_TOO_MANY_REQUESTS, "rate_limited", "too many requests", "Retry-After", secs);
     }
   }
-  if (!rd->post)
-    return MHD_YES;
+  if (!rd->post) return MHD_YES;
   if (!is_json(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
     return fail(s, c, r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                 "Content-Type must be application/json");
@@ -618,15 +581,14 @@ static enum MHD_Result handle_readyz(tk_server *s, struct MHD_Connection *c, req
     return respond_pairs(s, c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "status", "draining", NULL, NULL, NULL, NULL);
   /* Redis away: still serving with the local limiter (ready, degraded), or refusing (not ready). */
   if (s->redis != NULL && !tk_redis_healthy(s->redis))
-    return respond_pairs(s, c, r, s->cfg->redis_deny ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK, "status",
-                         "degraded", NULL, NULL, NULL, NULL);
+    return respond_pairs(s, c, r, s->cfg->redis_deny ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK, "status", "degraded",
+                         NULL, NULL, NULL, NULL);
   return respond_pairs(s, c, r, MHD_HTTP_OK, "status", "ready", NULL, NULL, NULL, NULL);
 }
 
 static enum MHD_Result handle_config(tk_server *s, struct MHD_Connection *c, req *r) {
   if (s->cfg->provider != TK_PROVIDER_HMS)
-    return respond_pairs(s, c, r, MHD_HTTP_OK, "provider", tk_provider_name(s->cfg->provider), NULL, NULL, NULL,
-                         NULL);
+    return respond_pairs(s, c, r, MHD_HTTP_OK, "provider", tk_provider_name(s->cfg->provider), NULL, NULL, NULL, NULL);
   return respond_pairs(s, c, r, MHD_HTTP_OK, "templateId", s->cfg->template_id, NULL, NULL, NULL, NULL);
 }
 
@@ -651,8 +613,7 @@ static json_t *parse_body(tk_server *s, struct MHD_Connection *c, req *r, const 
   }
   json_object_foreach(body, key, val) {
     int known = 0;
-    for (const char *const *a = allowed; *a; a++)
-      known |= strcmp(key, *a) == 0;
+    for (const char *const *a = allowed; *a; a++) known |= strcmp(key, *a) == 0;
     if (!known) {
       *ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "unknown_key", "the body has a key this endpoint does not take");
       json_decref(body);
@@ -687,16 +648,12 @@ static int mint(tk_server *s, char **out, const req *r, const char *role, int64_
   unsigned grants = tk_config_grants(cfg, role);
   uint32_t salt = 0;
   switch (cfg->provider) {
-  case TK_PROVIDER_HMS:
-    break;
-  case TK_PROVIDER_LIVEKIT:
-    return tk_livekit_mint(out, &s->key, r->room, r->user.sub, grants, now, ttl);
-  case TK_PROVIDER_TWILIO:
-    return tk_twilio_mint(out, &s->key, cfg->account_sid, r->room, r->user.sub, now, ttl);
+  case TK_PROVIDER_HMS: break;
+  case TK_PROVIDER_LIVEKIT: return tk_livekit_mint(out, &s->key, r->room, r->user.sub, grants, now, ttl);
+  case TK_PROVIDER_TWILIO: return tk_twilio_mint(out, &s->key, cfg->account_sid, r->room, r->user.sub, now, ttl);
   case TK_PROVIDER_AGORA:
     /* Agora's salt is 1..99999999 */
-    if (tk_random_pooled(NULL, (unsigned char *)&salt, sizeof salt) != 0)
-      return TK_ECRYPTO;
+    if (tk_random_pooled(NULL, (unsigned char *)&salt, sizeof salt) != 0) return TK_ECRYPTO;
     return tk_agora_mint(out, cfg->access_key, (const char *)cfg->app_secret, r->room, r->user.sub, grants, now, ttl,
                          salt % 99999999u + 1);
   }
@@ -713,11 +670,9 @@ static enum MHD_Result handle_token(tk_server *s, struct MHD_Connection *c, req 
   int64_t now;
   char *token = NULL;
 
-  if (!r->room_ok)
-    return fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_room_id", tk_provider_room_rule(cfg->provider));
+  if (!r->room_ok) return fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_room_id", tk_provider_room_rule(cfg->provider));
   body = parse_body(s, c, r, keys, &ret);
-  if (body == NULL)
-    return ret;
+  if (body == NULL) return ret;
   role_j = json_object_get(body, "role");
   ttl_j = json_object_get(body, "ttl_seconds");
   role = json_string_value(role_j);
@@ -739,8 +694,7 @@ static enum MHD_Result handle_token(tk_server *s, struct MHD_Connection *c, req 
     ret = fail(s, c, r, MHD_HTTP_BAD_REQUEST, "bad_user_id",
                "the user id cannot be an Agora user account (1..255 bytes of letters, digits and Agora's punctuation)");
   else {
-    if (ttl_j != NULL)
-      ttl = json_integer_value(ttl_j);
+    if (ttl_j != NULL) ttl = json_integer_value(ttl_j);
     now = wall();
     if (mint(s, &token, r, role, now, ttl) != 0)
       ret = fail(s, c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "could not mint a token");
@@ -754,8 +708,7 @@ static enum MHD_Result handle_token(tk_server *s, struct MHD_Connection *c, req 
 
 static int room_name_valid(const char *s) {
   size_t n = strlen(s);
-  if (n == 0 || n > ROOM_NAME_MAX)
-    return 0;
+  if (n == 0 || n > ROOM_NAME_MAX) return 0;
   for (; *s; s++) {
     if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("._:-", *s)))
       return 0;
@@ -863,12 +816,12 @@ static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req 
 
   if (r->upstream_done) { /* called again after create_room_job resumed the connection */
     if (r->upstream_rc != 0)
-      return fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error", "the 100ms API did not create the room or its codes");
+      return fail(s, c, r, MHD_HTTP_BAD_GATEWAY, "upstream_error",
+                  "the 100ms API did not create the room or its codes");
     return respond_created(s, c, r);
   }
   body = parse_body(s, c, r, keys, &ret);
-  if (body == NULL)
-    return ret;
+  if (body == NULL) return ret;
   name = json_string_value(json_object_get(body, "name"));
   desc_j = json_object_get(body, "description");
   if (name == NULL)
@@ -886,23 +839,15 @@ static enum MHD_Result handle_rooms(tk_server *s, struct MHD_Connection *c, req 
 }
 
 static enum MHD_Result dispatch(tk_server *s, struct MHD_Connection *c, req *r) {
-  if (r->too_big)
-    return fail(s, c, r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", "request body too large");
+  if (r->too_big) return fail(s, c, r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", "request body too large");
   switch (r->route) {
-  case R_HEALTHZ:
-    return handle_healthz(s, c, r);
-  case R_READYZ:
-    return handle_readyz(s, c, r);
-  case R_CONFIG:
-    return handle_config(s, c, r);
-  case R_ROOMS:
-    return handle_rooms(s, c, r);
-  case R_TOKEN:
-    return handle_token(s, c, r);
-  case R_CODES:
-    return handle_codes(s, c, r);
-  case R_NONE:
-    break;
+  case R_HEALTHZ: return handle_healthz(s, c, r);
+  case R_READYZ: return handle_readyz(s, c, r);
+  case R_CONFIG: return handle_config(s, c, r);
+  case R_ROOMS: return handle_rooms(s, c, r);
+  case R_TOKEN: return handle_token(s, c, r);
+  case R_CODES: return handle_codes(s, c, r);
+  case R_NONE: break;
   }
   return fail(s, c, r, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint");
 }
@@ -917,16 +862,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (r == NULL) {
     size_t i = 0;
     r = malloc(sizeof *r);
-    if (r == NULL)
-      return MHD_NO;
+    if (r == NULL) return MHD_NO;
     memset(r, 0, offsetof(req, body_inline));
     *con_cls = r;
     atomic_fetch_add(&s->inflight, 1);
     r->t0 = monotonic();
     {
       const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-      if (ci != NULL && ci->socket_context != NULL)
-        atomic_fetch_add(&((conn_node *)ci->socket_context)->busy, 1);
+      if (ci != NULL && ci->socket_context != NULL) atomic_fetch_add(&((conn_node *)ci->socket_context)->busy, 1);
     }
     for (; method[i] && i < sizeof r->method - 1; i++)
       r->method[i] = (method[i] >= 'A' && method[i] <= 'Z') ? method[i] : '?';
@@ -943,18 +886,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     r->seen += n;
     /* A body that trickles in past the connection timeout, or keeps coming long after it is known
        to be too large, is cut off. */
-    if (monotonic() - r->t0 > s->cfg->conn_timeout || r->seen > 4 * cap + 65536)
-      return MHD_NO;
+    if (monotonic() - r->t0 > s->cfg->conn_timeout || r->seen > 4 * cap + 65536) return MHD_NO;
     if (r->too_big || n > cap - r->body_len) {
       r->too_big = 1;
       return MHD_YES;
     }
-    if (r->body == NULL)
-      r->body = r->body_inline;
+    if (r->body == NULL) r->body = r->body_inline;
     if (r->body == r->body_inline && n > sizeof r->body_inline - r->body_len) {
       char *big = malloc(cap);
-      if (big == NULL)
-        return MHD_NO;
+      if (big == NULL) return MHD_NO;
       memcpy(big, r->body_inline, r->body_len);
       r->body = big;
     }
@@ -969,8 +909,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
   tk_server *s = cls;
   req *r = *con_cls;
   const union MHD_ConnectionInfo *ci;
-  if (r == NULL)
-    return;
+  if (r == NULL) return;
   ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
   if (ci != NULL && ci->socket_context != NULL) {
     conn_node *n = ci->socket_context;
@@ -982,8 +921,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
   json_decref(r->pending);
   json_decref(r->upstream_room);
   json_decref(r->upstream_codes);
-  if (r->body != r->body_inline)
-    free(r->body);
+  if (r->body != r->body_inline) free(r->body);
   free(r);
   *con_cls = NULL;
   atomic_fetch_sub(&s->inflight, 1);
@@ -997,8 +935,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
   if (code == MHD_CONNECTION_NOTIFY_STARTED) {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     n = calloc(1, sizeof *n);
-    if (n == NULL)
-      return; /* untracked: the drain cannot close it early, MHD_stop_daemon still does */
+    if (n == NULL) return; /* untracked: the drain cannot close it early, MHD_stop_daemon still does */
     struct stat st;
     n->fd = ci != NULL && fstat(ci->connect_fd, &st) == 0 ? ci->connect_fd : MHD_INVALID_SOCKET;
     n->ino = n->fd != MHD_INVALID_SOCKET ? st.st_ino : 0;
@@ -1006,23 +943,20 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     atomic_init(&n->idle_since, monotonic());
     pthread_mutex_lock(&s->conns_mu);
     n->next = s->conns;
-    if (s->conns != NULL)
-      s->conns->prev = n;
+    if (s->conns != NULL) s->conns->prev = n;
     s->conns = n;
     s->n_conns++;
     pthread_mutex_unlock(&s->conns_mu);
     *socket_context = n;
     return;
   }
-  if (n == NULL)
-    return;
+  if (n == NULL) return;
   pthread_mutex_lock(&s->conns_mu);
   if (n->prev != NULL)
     n->prev->next = n->next;
   else
     s->conns = n->next;
-  if (n->next != NULL)
-    n->next->prev = n->prev;
+  if (n->next != NULL) n->next->prev = n->prev;
   s->n_conns--;
   pthread_mutex_unlock(&s->conns_mu);
   free(n);
@@ -1036,9 +970,7 @@ static int errf(char *err, size_t n, const char *msg) {
   return TK_EINVAL;
 }
 
-static void redis_log(void *ctx, int level, const char *msg) {
-  tk_log_event(ctx, level, msg);
-}
+static void redis_log(void *ctx, int level, const char *msg) { tk_log_event(ctx, level, msg); }
 
 /* Nothing is connected here: Redis may come up after tokend, and the fallback policy covers the gap. */
 static int start_redis(tk_server *s, const tk_config *cfg) {
@@ -1046,11 +978,9 @@ static int start_redis(tk_server *s, const tk_config *cfg) {
   unsigned char derived[32];
   tk_redis_opts o = {0};
   int rc = tk_hmac_sign(s->app_hmac, derived, label, sizeof label - 1);
-  if (rc == 0)
-    rc = tk_hmac_new(&s->redis_hmac, derived, sizeof derived);
+  if (rc == 0) rc = tk_hmac_new(&s->redis_hmac, derived, sizeof derived);
   OPENSSL_cleanse(derived, sizeof derived);
-  if (rc != 0)
-    return rc;
+  if (rc != 0) return rc;
   o.url = cfg->redis_url;
   o.password = cfg->redis_password;
   o.timeout_ms = cfg->redis_timeout_ms;
@@ -1058,13 +988,14 @@ static int start_redis(tk_server *s, const tk_config *cfg) {
   o.per_min = cfg->rate_per_min;
   o.burst = cfg->rate_burst;
   /* Tokens leased and not spent are lost to the limit: at most a hundredth of the burst per lease. */
-  o.lease_max = cfg->rate_burst / 100 < 1 ? 1 : cfg->rate_burst / 100 < cfg->lease_max ? cfg->rate_burst / 100 : cfg->lease_max;
+  o.lease_max = cfg->rate_burst / 100 < 1                ? 1
+                : cfg->rate_burst / 100 < cfg->lease_max ? cfg->rate_burst / 100
+                                                         : cfg->lease_max;
   o.keyer = s->redis_hmac;
   o.log = redis_log;
   o.log_ctx = (void *)cfg;
   rc = tk_redis_new(&s->redis, &o);
-  if (rc == 0)
-    tk_hms_set_store(s->hms, tk_redis_token_store(s->redis));
+  if (rc == 0) tk_hms_set_store(s->hms, tk_redis_token_store(s->redis));
   return rc;
 }
 
@@ -1079,8 +1010,7 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
   unsigned long long seed = 0;
   const union MHD_DaemonInfo *info;
 
-  if (s == NULL)
-    return errf(err, err_len, "out of memory");
+  if (s == NULL) return errf(err, err_len, "out of memory");
   s->cfg = cfg;
   s->quiesced = MHD_INVALID_SOCKET;
   pthread_mutex_init(&s->conns_mu, NULL);
@@ -1096,8 +1026,7 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
     static const char label[] = "tokend/log-user-tag/v1";
     unsigned char derived[32];
     rc = tk_hmac_sign(s->app_hmac, derived, label, sizeof label - 1);
-    if (rc == 0)
-      rc = tk_hmac_new(&s->log_hmac, derived, sizeof derived);
+    if (rc == 0) rc = tk_hmac_new(&s->log_hmac, derived, sizeof derived);
     OPENSSL_cleanse(derived, sizeof derived);
     if (rc != 0) {
       errf(err, err_len, "HMAC-SHA256 is not available");
@@ -1111,15 +1040,15 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
     rc = tk_jwks_new(&s->jwks, cfg->jwks_url, cfg->jwks_refresh, cfg->jwks_max_age, 3000, NULL);
     if (rc == 0 && tk_jwks_refresh(s->jwks) != 0)
       tk_log_event(cfg, TK_LOG_WARN, "AUTH_JWKS_URL: could not fetch the keys; will retry when a token arrives");
-    if (rc == 0)
-      rc = tk_verifier_new_jwks(&s->verifier, s->jwks, cfg->issuer, cfg->audience, cfg->leeway);
+    if (rc == 0) rc = tk_verifier_new_jwks(&s->verifier, s->jwks, cfg->issuer, cfg->audience, cfg->leeway);
     if (rc != 0) {
       errf(err, err_len, "out of memory");
       goto fail;
     }
   } else if ((rc = tk_verifier_new(&s->verifier, cfg->alg, cfg->jwt_secret, cfg->jwt_secret_len, cfg->jwt_pem,
                                    cfg->jwt_pem_len, cfg->issuer, cfg->audience, cfg->leeway)) != 0) {
-    errf(err, err_len, "AUTH_JWT_PUBLIC_KEY_FILE: not a PEM public key for AUTH_JWT_ALG (RSA >= 2048 bits or EC P-256)");
+    errf(err, err_len,
+         "AUTH_JWT_PUBLIC_KEY_FILE: not a PEM public key for AUTH_JWT_ALG (RSA >= 2048 bits or EC P-256)");
     goto fail;
   }
   if (RAND_bytes((unsigned char *)&seed, sizeof seed) != 1) {
@@ -1163,8 +1092,7 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL};
   if (cfg->max_conn_per_ip > 0)
     ops[k++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_conn_per_ip, NULL};
-  if (cfg->threads > 1)
-    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL};
+  if (cfg->threads > 1) ops[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL};
   if (cfg->tls_cert != NULL) {
     if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
       errf(err, err_len, "TLS_CERT_FILE: this libmicrohttpd was built without TLS");
@@ -1178,8 +1106,7 @@ int tk_server_start(tk_server **out, const tk_config *cfg, char *err, size_t err
   }
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
-  s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, ops,
-                          MHD_OPTION_END);
+  s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
   if (s->d == NULL) {
     errf(err, err_len, "could not listen on BIND_ADDR/PORT (in use, not permitted, or bad TLS_CERT_FILE/TLS_KEY_FILE)");
     goto fail;
@@ -1193,21 +1120,17 @@ fail:
   return TK_EINVAL;
 }
 
-unsigned tk_server_port(const tk_server *s) {
-  return s->port;
-}
+unsigned tk_server_port(const tk_server *s) { return s->port; }
 
 void tk_server_drain(tk_server *s) {
   /* Draining starts before the listening socket goes: from here on no request hears "ready". Requests
      that ask in between wait until the socket is shut, so every 503 and Connection: close is sent
      only once no new connection can be served. */
-  if (atomic_exchange(&s->draining, 1))
-    return;
+  if (atomic_exchange(&s->draining, 1)) return;
   s->quiesced = MHD_quiesce_daemon(s->d); /* never waits for the worker threads */
   /* Worker threads may still look at the socket until MHD_stop_daemon, so it is shut down now (new
      connections are refused) and closed only in tk_server_free. */
-  if (s->quiesced != MHD_INVALID_SOCKET)
-    shutdown(s->quiesced, SHUT_RDWR);
+  if (s->quiesced != MHD_INVALID_SOCKET) shutdown(s->quiesced, SHUT_RDWR);
   s->drain_t0 = monotonic();
   atomic_store(&s->draining, 2); /* draining answers may go out now */
 }
@@ -1220,8 +1143,7 @@ int tk_server_open(tk_server *s) {
     double since = atomic_load(&c->idle_since);
     int unread = 0;
     struct stat st;
-    if (since < s->drain_t0)
-      since = s->drain_t0;
+    if (since < s->drain_t0) since = s->drain_t0;
     /* Idle: no request in progress, none waiting in the socket, and none for DRAIN_IDLE. The
        connection is shut, so libmicrohttpd closes it; a client that writes at this very moment loses
        the race every idle keep-alive close has. Busy ones get Connection: close on their answer. */
@@ -1235,27 +1157,19 @@ int tk_server_open(tk_server *s) {
 }
 
 void tk_server_abort_upstream(tk_server *s) {
-  if (s->hms != NULL)
-    tk_hms_abort(s->hms);
+  if (s->hms != NULL) tk_hms_abort(s->hms);
 }
 
-int tk_server_inflight(const tk_server *s) {
-  return atomic_load(&s->inflight);
-}
+int tk_server_inflight(const tk_server *s) { return atomic_load(&s->inflight); }
 
 void tk_server_free(tk_server *s) {
   const struct timespec tick = {0, 10 * 1000 * 1000};
-  if (s == NULL)
-    return;
+  if (s == NULL) return;
   /* Room creations in flight hold suspended connections; aborted, they end within about a second. */
-  if (s->hms != NULL)
-    tk_hms_abort(s->hms);
-  while (atomic_load(&s->upstream_running) > 0)
-    nanosleep(&tick, NULL);
-  if (s->d != NULL)
-    MHD_stop_daemon(s->d);
-  if (s->quiesced != MHD_INVALID_SOCKET)
-    close(s->quiesced);
+  if (s->hms != NULL) tk_hms_abort(s->hms);
+  while (atomic_load(&s->upstream_running) > 0) nanosleep(&tick, NULL);
+  if (s->d != NULL) MHD_stop_daemon(s->d);
+  if (s->quiesced != MHD_INVALID_SOCKET) close(s->quiesced);
   tk_hms_free(s->hms);
   tk_redis_free(s->redis); /* after the store's last user */
   tk_hmac_free(s->redis_hmac);

@@ -4,10 +4,10 @@
 
 enum {
   TK_OK = 0,
-  TK_ENOMEM = -1,  /* allocation failed */
-  TK_EINVAL = -2,  /* input rejected */
-  TK_ECRYPTO = -3, /* the crypto library failed */
-  TK_ERANGE = -4,  /* a value or size is out of bounds */
+  TK_ENOMEM = -1,   /* allocation failed */
+  TK_EINVAL = -2,   /* input rejected */
+  TK_ECRYPTO = -3,  /* the crypto library failed */
+  TK_ERANGE = -4,   /* a value or size is out of bounds */
   TK_EUNAVAIL = -5, /* a shared service (Redis) cannot be reached */
 };
 

@@ -43,8 +43,7 @@ int tk_alg_parse(tk_alg *out, const char *name) {
 }
 
 static int key_fits(EVP_PKEY *pkey, tk_alg alg) {
-  if (alg == TK_ALG_RS256)
-    return EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA && EVP_PKEY_get_bits(pkey) >= 2048;
+  if (alg == TK_ALG_RS256) return EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA && EVP_PKEY_get_bits(pkey) >= 2048;
   if (alg == TK_ALG_ES256) {
     char group[64];
     size_t glen = 0;
@@ -62,8 +61,7 @@ static int set_claims(tk_verifier *v, const char *iss, const char *aud) {
 
 int tk_verifier_new_jwks(tk_verifier **out, tk_jwks *jwks, const char *iss, const char *aud, int64_t leeway) {
   tk_verifier *v = calloc(1, sizeof *v);
-  if (v == NULL)
-    return TK_ENOMEM;
+  if (v == NULL) return TK_ENOMEM;
   v->jwks = jwks;
   v->leeway = leeway;
   if (set_claims(v, iss, aud) != 0) {
@@ -74,13 +72,12 @@ int tk_verifier_new_jwks(tk_verifier **out, tk_jwks *jwks, const char *iss, cons
   return TK_OK;
 }
 
-int tk_verifier_new(tk_verifier **out, tk_alg alg, const unsigned char *secret, size_t secret_len,
-                    const char *pem, size_t pem_len, const char *iss, const char *aud, int64_t leeway) {
+int tk_verifier_new(tk_verifier **out, tk_alg alg, const unsigned char *secret, size_t secret_len, const char *pem,
+                    size_t pem_len, const char *iss, const char *aud, int64_t leeway) {
   tk_verifier *v = calloc(1, sizeof *v);
   BIO *bio = NULL;
   int rc = TK_ENOMEM;
-  if (v == NULL)
-    return TK_ENOMEM;
+  if (v == NULL) return TK_ENOMEM;
   v->alg = alg;
   v->leeway = leeway;
   for (int i = 0; i < 2; i++) {
@@ -93,25 +90,19 @@ int tk_verifier_new(tk_verifier **out, tk_alg alg, const unsigned char *secret, 
   }
   if (alg == TK_ALG_HS256) {
     rc = TK_EINVAL;
-    if (secret == NULL || secret_len == 0)
-      goto cleanup;
+    if (secret == NULL || secret_len == 0) goto cleanup;
     rc = tk_hmac_new(&v->hmac, secret, secret_len);
-    if (rc != 0)
-      goto cleanup;
+    if (rc != 0) goto cleanup;
   } else {
     rc = TK_EINVAL;
-    if (pem == NULL || pem_len > INT32_MAX)
-      goto cleanup;
+    if (pem == NULL || pem_len > INT32_MAX) goto cleanup;
     bio = BIO_new_mem_buf(pem, (int)pem_len);
-    if (bio == NULL)
-      goto cleanup;
+    if (bio == NULL) goto cleanup;
     v->pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
-    if (v->pkey == NULL || !key_fits(v->pkey, alg))
-      goto cleanup;
+    if (v->pkey == NULL || !key_fits(v->pkey, alg)) goto cleanup;
   }
   rc = set_claims(v, iss, aud);
-  if (rc != 0)
-    goto cleanup;
+  if (rc != 0) goto cleanup;
   *out = v;
   v = NULL;
   rc = TK_OK;
@@ -122,8 +113,7 @@ cleanup:
 }
 
 void tk_verifier_free(tk_verifier *v) {
-  if (v == NULL)
-    return;
+  if (v == NULL) return;
   tk_hmac_free(v->hmac);
   EVP_PKEY_free(v->pkey);
   free(v->iss);
@@ -134,8 +124,7 @@ void tk_verifier_free(tk_verifier *v) {
 static int verify_pkey(EVP_PKEY *pkey, const unsigned char *sig, size_t sig_len, const char *msg, size_t n) {
   EVP_MD_CTX *md = EVP_MD_CTX_new();
   int ok = 0;
-  if (md == NULL)
-    return 0;
+  if (md == NULL) return 0;
   if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey) == 1)
     ok = EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)msg, n) == 1;
   EVP_MD_CTX_free(md);
@@ -148,8 +137,7 @@ static int verify_es256(EVP_PKEY *pkey, const unsigned char *sig, size_t sig_len
   BIGNUM *r = NULL, *s = NULL;
   unsigned char *der = NULL;
   int der_len, ok = 0;
-  if (sig_len != 64)
-    return 0;
+  if (sig_len != 64) return 0;
   es = ECDSA_SIG_new();
   r = BN_bin2bn(sig, 32, NULL);
   s = BN_bin2bn(sig + 32, 32, NULL);
@@ -159,8 +147,7 @@ static int verify_es256(EVP_PKEY *pkey, const unsigned char *sig, size_t sig_len
     goto cleanup;
   }
   der_len = i2d_ECDSA_SIG(es, &der);
-  if (der_len > 0)
-    ok = verify_pkey(pkey, der, (size_t)der_len, msg, n);
+  if (der_len > 0) ok = verify_pkey(pkey, der, (size_t)der_len, msg, n);
 cleanup:
   OPENSSL_free(der);
   ECDSA_SIG_free(es);
@@ -171,8 +158,7 @@ cleanup:
 static int verify_eddsa(EVP_PKEY *pkey, const unsigned char *sig, size_t sig_len, const char *msg, size_t n) {
   EVP_MD_CTX *md = EVP_MD_CTX_new();
   int ok = 0;
-  if (md == NULL || sig_len != 64)
-    goto cleanup;
+  if (md == NULL || sig_len != 64) goto cleanup;
   if (EVP_DigestVerifyInit(md, NULL, NULL, NULL, pkey) == 1)
     ok = EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)msg, n) == 1;
 cleanup:
@@ -180,15 +166,12 @@ cleanup:
   return ok;
 }
 
-static int pkey_signature_ok(tk_jwk_alg alg, EVP_PKEY *pkey, const unsigned char *sig, size_t sig_len,
-                             const char *msg, size_t n) {
+static int pkey_signature_ok(tk_jwk_alg alg, EVP_PKEY *pkey, const unsigned char *sig, size_t sig_len, const char *msg,
+                             size_t n) {
   switch (alg) {
-  case TK_JWK_RS256:
-    return verify_pkey(pkey, sig, sig_len, msg, n);
-  case TK_JWK_ES256:
-    return verify_es256(pkey, sig, sig_len, msg, n);
-  case TK_JWK_EDDSA:
-    return verify_eddsa(pkey, sig, sig_len, msg, n);
+  case TK_JWK_RS256: return verify_pkey(pkey, sig, sig_len, msg, n);
+  case TK_JWK_ES256: return verify_es256(pkey, sig, sig_len, msg, n);
+  case TK_JWK_EDDSA: return verify_eddsa(pkey, sig, sig_len, msg, n);
   }
   return 0;
 }
@@ -197,13 +180,10 @@ static int signature_ok(const tk_verifier *v, const unsigned char *sig, size_t s
   unsigned char mac[32];
   switch (v->alg) {
   case TK_ALG_HS256:
-    if (sig_len != sizeof mac || tk_hmac_sign(v->hmac, mac, msg, n) != 0)
-      return 0;
+    if (sig_len != sizeof mac || tk_hmac_sign(v->hmac, mac, msg, n) != 0) return 0;
     return CRYPTO_memcmp(mac, sig, sizeof mac) == 0;
-  case TK_ALG_RS256:
-    return pkey_signature_ok(TK_JWK_RS256, v->pkey, sig, sig_len, msg, n);
-  case TK_ALG_ES256:
-    return pkey_signature_ok(TK_JWK_ES256, v->pkey, sig, sig_len, msg, n);
+  case TK_ALG_RS256: return pkey_signature_ok(TK_JWK_RS256, v->pkey, sig, sig_len, msg, n);
+  case TK_ALG_ES256: return pkey_signature_ok(TK_JWK_ES256, v->pkey, sig, sig_len, msg, n);
   }
   return 0;
 }
@@ -231,8 +211,7 @@ static EVP_PKEY *jwks_key_for(const tk_verifier *v, const json_t *hdr, tk_jwk_al
     return NULL;
   }
   pkey = tk_jwks_key(v->jwks, kid, *alg);
-  if (pkey == NULL)
-    *reason = "token signing key not found";
+  if (pkey == NULL) *reason = "token signing key not found";
   return pkey;
 }
 
@@ -241,8 +220,7 @@ static json_t *decode_json(const char *seg, size_t n) {
   unsigned char buf[TK_TOKEN_MAX];
   size_t len = 0;
   json_t *j;
-  if (tk_b64url_decode(buf, &len, seg, n) != 0)
-    return NULL;
+  if (tk_b64url_decode(buf, &len, seg, n) != 0) return NULL;
   j = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, NULL);
   if (j != NULL && !json_is_object(j)) {
     json_decref(j);
@@ -254,13 +232,10 @@ static json_t *decode_json(const char *seg, size_t n) {
 static int string_array_or_absent(const json_t *j) {
   size_t i;
   const json_t *e;
-  if (j == NULL)
-    return 1;
-  if (!json_is_array(j))
-    return 0;
+  if (j == NULL) return 1;
+  if (!json_is_array(j)) return 0;
   json_array_foreach(j, i, e) {
-    if (!json_is_string(e))
-      return 0;
+    if (!json_is_string(e)) return 0;
   }
   return 1;
 }
@@ -268,13 +243,10 @@ static int string_array_or_absent(const json_t *j) {
 static int aud_matches(const json_t *aud, const char *want) {
   size_t i;
   const json_t *e;
-  if (json_is_string(aud))
-    return strcmp(json_string_value(aud), want) == 0;
-  if (!json_is_array(aud))
-    return 0;
+  if (json_is_string(aud)) return strcmp(json_string_value(aud), want) == 0;
+  if (!json_is_array(aud)) return 0;
   json_array_foreach(aud, i, e) {
-    if (json_is_string(e) && strcmp(json_string_value(e), want) == 0)
-      return 1;
+    if (json_is_string(e) && strcmp(json_string_value(e), want) == 0) return 1;
   }
   return 0;
 }
@@ -289,14 +261,10 @@ static int check_claims(const tk_verifier *v, tk_user *u, const char **reason, i
   json_t *c = u->claims;
   const json_t *exp = json_object_get(c, "exp"), *nbf = json_object_get(c, "nbf");
   const json_t *sub = json_object_get(c, "sub"), *ccr = json_object_get(c, "can_create_rooms");
-  if (!json_is_integer(exp))
-    return fail(reason, "token has no integer exp");
-  if (json_integer_value(exp) <= now - v->leeway)
-    return fail(reason, "token expired");
-  if (nbf != NULL && !json_is_integer(nbf))
-    return fail(reason, "token nbf is not an integer");
-  if (nbf != NULL && json_integer_value(nbf) > now + v->leeway)
-    return fail(reason, "token not yet valid");
+  if (!json_is_integer(exp)) return fail(reason, "token has no integer exp");
+  if (json_integer_value(exp) <= now - v->leeway) return fail(reason, "token expired");
+  if (nbf != NULL && !json_is_integer(nbf)) return fail(reason, "token nbf is not an integer");
+  if (nbf != NULL && json_integer_value(nbf) > now + v->leeway) return fail(reason, "token not yet valid");
   if (!json_is_string(sub) || json_string_length(sub) == 0 || json_string_length(sub) > TK_USER_ID_MAX ||
       strlen(json_string_value(sub)) != json_string_length(sub))
     return fail(reason, "token sub missing or invalid");
@@ -311,8 +279,7 @@ static int check_claims(const tk_verifier *v, tk_user *u, const char **reason, i
   u->hms_rooms = json_object_get(c, "hms_rooms");
   if (!string_array_or_absent(u->hms_roles) || !string_array_or_absent(u->hms_rooms))
     return fail(reason, "token hms_roles/hms_rooms must be arrays of strings");
-  if (ccr != NULL && !json_is_boolean(ccr))
-    return fail(reason, "token can_create_rooms must be a boolean");
+  if (ccr != NULL && !json_is_boolean(ccr)) return fail(reason, "token can_create_rooms must be a boolean");
   u->can_create_rooms = json_is_true(ccr);
   u->sub = json_string_value(sub);
   return TK_OK;
@@ -320,8 +287,7 @@ static int check_claims(const tk_verifier *v, tk_user *u, const char **reason, i
 
 static int is_canonical_header(const tk_verifier *v, const char *seg, size_t n) {
   for (int i = 0; i < 2; i++) {
-    if (n == v->canon_len[i] && memcmp(seg, v->canon[i], n) == 0)
-      return 1;
+    if (n == v->canon_len[i] && memcmp(seg, v->canon[i], n) == 0) return 1;
   }
   return 0;
 }
@@ -338,18 +304,15 @@ int tk_verifier_check(const tk_verifier *v, tk_user *out, const char **reason, c
   int rc = TK_EINVAL;
   memset(out, 0, sizeof *out);
   *reason = "malformed token";
-  if (n == 0 || n > TK_TOKEN_MAX)
-    return TK_EINVAL;
+  if (n == 0 || n > TK_TOKEN_MAX) return TK_EINVAL;
   dot1 = memchr(token, '.', n);
   dot2 = dot1 ? memchr(dot1 + 1, '.', n - (size_t)(dot1 + 1 - token)) : NULL;
-  if (dot2 == NULL || memchr(dot2 + 1, '.', n - (size_t)(dot2 + 1 - token)) != NULL)
-    return TK_EINVAL;
+  if (dot2 == NULL || memchr(dot2 + 1, '.', n - (size_t)(dot2 + 1 - token)) != NULL) return TK_EINVAL;
   /* Almost every token carries one of the two canonical headers; recognising their exact bytes saves
      a decode and a JSON parse. Anything else is parsed and checked in full. */
   if (v->jwks != NULL || !is_canonical_header(v, token, (size_t)(dot1 - token))) {
     hdr = decode_json(token, (size_t)(dot1 - token));
-    if (hdr == NULL)
-      goto cleanup;
+    if (hdr == NULL) goto cleanup;
     alg = json_object_get(hdr, "alg");
     if (json_object_get(hdr, "crit") != NULL) {
       *reason = "token has critical header extensions";
@@ -357,30 +320,26 @@ int tk_verifier_check(const tk_verifier *v, tk_user *out, const char **reason, c
     }
     if (v->jwks != NULL) {
       jwk = jwks_key_for(v, hdr, &jwk_alg, reason);
-      if (jwk == NULL)
-        goto cleanup;
-    /* Exactly the configured algorithm: this refuses "none", HS512 for HS256 and RS256->HS256 confusion. */
+      if (jwk == NULL) goto cleanup;
+      /* Exactly the configured algorithm: this refuses "none", HS512 for HS256 and RS256->HS256 confusion. */
     } else if (!json_is_string(alg) || strcmp(json_string_value(alg), alg_names[v->alg]) != 0) {
       *reason = "token algorithm not accepted";
       goto cleanup;
     }
   }
-  if (tk_b64url_decode(sig, &sig_len, dot2 + 1, n - (size_t)(dot2 + 1 - token)) != 0)
-    goto cleanup;
+  if (tk_b64url_decode(sig, &sig_len, dot2 + 1, n - (size_t)(dot2 + 1 - token)) != 0) goto cleanup;
   if (jwk != NULL ? !pkey_signature_ok(jwk_alg, jwk, sig, sig_len, token, (size_t)(dot2 - token))
                   : !signature_ok(v, sig, sig_len, token, (size_t)(dot2 - token))) {
     *reason = "token signature invalid";
     goto cleanup;
   }
   out->claims = decode_json(dot1 + 1, (size_t)(dot2 - dot1 - 1));
-  if (out->claims == NULL)
-    goto cleanup;
+  if (out->claims == NULL) goto cleanup;
   rc = check_claims(v, out, reason, now);
 cleanup:
   EVP_PKEY_free(jwk);
   json_decref(hdr);
-  if (rc != 0)
-    tk_user_clear(out);
+  if (rc != 0) tk_user_clear(out);
   return rc;
 }
 
@@ -393,8 +352,7 @@ static int array_has(const json_t *arr, const char *s) {
   size_t i;
   const json_t *e;
   json_array_foreach(arr, i, e) {
-    if (strcmp(json_string_value(e), s) == 0)
-      return 1;
+    if (strcmp(json_string_value(e), s) == 0) return 1;
   }
   return 0;
 }

@@ -30,8 +30,8 @@ int tk_alg_parse(tk_alg *out, const char *name);
 /* A verifier for alg. HS256 takes `secret`; RS256/ES256 take a PEM public key in `pem` (RSA >= 2048 bits,
    or EC P-256). iss/aud may be NULL (not checked). Strings are copied. Caller frees with tk_verifier_free.
    Returns 0, TK_EINVAL (wrong key for the algorithm) or TK_ENOMEM. */
-int tk_verifier_new(tk_verifier **out, tk_alg alg, const unsigned char *secret, size_t secret_len,
-                    const char *pem, size_t pem_len, const char *iss, const char *aud, int64_t leeway);
+int tk_verifier_new(tk_verifier **out, tk_alg alg, const unsigned char *secret, size_t secret_len, const char *pem,
+                    size_t pem_len, const char *iss, const char *aud, int64_t leeway);
 /* A verifier for tokens signed by the keys in jwks (borrowed; must outlive the verifier): the header
    names the key ("kid") and an algorithm that fits it (RS256, ES256 or EdDSA); nothing else is taken. */
 int tk_verifier_new_jwks(tk_verifier **out, tk_jwks *jwks, const char *iss, const char *aud, int64_t leeway);

@@ -91,8 +91,8 @@ int main(void) {
   pem_len = BIO_get_mem_data(bio, &pem);
   tk_b64url_encode(n64, nb, (size_t)BN_bn2bin(n, nb));
   tk_b64url_encode(e64, eb, (size_t)BN_bn2bin(e, eb));
-  snprintf(doc, sizeof doc, "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"bench-1\",\"use\":\"sig\",\"n\":\"%s\",\"e\":\"%s\"}]}",
-           n64, e64);
+  snprintf(doc, sizeof doc,
+           "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"bench-1\",\"use\":\"sig\",\"n\":\"%s\",\"e\":\"%s\"}]}", n64, e64);
   snprintf(payload, sizeof payload, "{\"sub\":\"bench_user\",\"exp\":%lld,\"iss\":\"https://auth.bench.test\"}",
            (long long)now + 3600);
   if (tk_verifier_new(&vp, TK_ALG_RS256, NULL, 0, pem, (size_t)pem_len, "https://auth.bench.test", NULL, 30) != 0 ||

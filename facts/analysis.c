@@ -38,7 +38,7 @@ typedef struct binding {
   const char *name;
   size_t len;
   int kind;
-  int count;  /* declarations of this name anywhere in the file */
+  int count;     /* declarations of this name anywhere in the file */
   int writes;    /* assignments, updates, destructuring assignments */
   int mutations; /* x.k = v, x[k] = v, delete x.k, Object.assign(x, ...) */
   /* Plain `name = init` declarator: init. Destructured: the declarator's
@@ -67,9 +67,9 @@ struct rl_jsfile {
    * look-up and not ts_node_parent's walk down from the root (O(depth) in
    * tree-sitter 0.20, which makes ancestor loops quadratic on deep trees). */
   int indexed;
-  TSNode *nodes;     /* document order; nodes[0] is the root */
-  uint32_t *parent;  /* index of the parent; UINT32_MAX for the root */
-  uint32_t *slots;   /* open addressing on the node id: index + 1, 0 empty */
+  TSNode *nodes;    /* document order; nodes[0] is the root */
+  uint32_t *parent; /* index of the parent; UINT32_MAX for the root */
+  uint32_t *slots;  /* open addressing on the node id: index + 1, 0 empty */
   size_t nnodes, nslots;
   uint32_t max_depth;
   /* Work done on this file, in steps (node visits, parent look-ups,
@@ -96,13 +96,9 @@ static TSNode null_node(void) {
   return n;
 }
 
-static int type_is(TSNode n, const char *t) {
-  return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0;
-}
+static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
-static TSNode field(TSNode n, const char *name) {
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
 
 /* Iterates the named, non-comment children of a node with a cursor (O(1)
  * per step, unlike ts_node_named_child(i)). */
@@ -338,9 +334,8 @@ TSNode rl_js_unwrap(TSNode n) {
     if (ts_node_is_null(n)) return n;
     const char *t = ts_node_type(n);
     TSNode inner = null_node();
-    if (!strcmp(t, "parenthesized_expression") || !strcmp(t, "as_expression") ||
-        !strcmp(t, "satisfies_expression") || !strcmp(t, "non_null_expression") ||
-        !strcmp(t, "await_expression")) {
+    if (!strcmp(t, "parenthesized_expression") || !strcmp(t, "as_expression") || !strcmp(t, "satisfies_expression") ||
+        !strcmp(t, "non_null_expression") || !strcmp(t, "await_expression")) {
       inner = first_named(n);
     } else if (!strcmp(t, "type_assertion")) {
       /* <T>x: the expression is the named child that is not type_arguments. */
@@ -359,9 +354,8 @@ TSNode rl_js_unwrap(TSNode n) {
 }
 
 static int is_function_type(const char *t) {
-  return !strcmp(t, "function_declaration") || !strcmp(t, "function_expression") ||
-         !strcmp(t, "function") || !strcmp(t, "arrow_function") ||
-         !strcmp(t, "method_definition") || !strcmp(t, "generator_function") ||
+  return !strcmp(t, "function_declaration") || !strcmp(t, "function_expression") || !strcmp(t, "function") ||
+         !strcmp(t, "arrow_function") || !strcmp(t, "method_definition") || !strcmp(t, "generator_function") ||
          !strcmp(t, "generator_function_declaration");
 }
 
@@ -525,8 +519,7 @@ static size_t decode_js(const char *s, size_t n, char *o, int tmpl) {
         /* \0 and legacy octal escapes (sloppy-mode strings). */
         unsigned v = (unsigned)(d - '0');
         int more = d <= '3' ? 2 : 1;
-        while (more-- > 0 && i < n && s[i] >= '0' && s[i] <= '7')
-          v = v * 8 + (unsigned)(s[i++] - '0');
+        while (more-- > 0 && i < n && s[i] >= '0' && s[i] <= '7') v = v * 8 + (unsigned)(s[i++] - '0');
         w += put_utf8(o + w, v);
       } else if ((unsigned char)d == 0xE2 && i + 1 < n && (unsigned char)s[i] == 0x80 &&
                  ((unsigned char)s[i + 1] == 0xA8 || (unsigned char)s[i + 1] == 0xA9)) {
@@ -560,8 +553,7 @@ static char *decode_range(rl_jsfile *jf, uint32_t s, uint32_t e, int tmpl, int r
   return o;
 }
 
-int rl_js_template_static(rl_jsfile *jf, TSNode n, const char **out, size_t *len,
-                          size_t *prefix_len) {
+int rl_js_template_static(rl_jsfile *jf, TSNode n, const char **out, size_t *len, size_t *prefix_len) {
   n = rl_js_unwrap(n);
   /* An unterminated literal (MISSING quote, ERROR inside) has no value we
    * could vouch for. */
@@ -657,8 +649,8 @@ static void add_module(builder *bd, const char *m, size_t len) {
   bd->modlens[bd->nmods++] = len;
 }
 
-static void declare(builder *bd, TSNode ident, int kind, TSNode init, const char *path,
-                    int destructured, int path_ok, const char *canon) {
+static void declare(builder *bd, TSNode ident, int kind, TSNode init, const char *path, int destructured, int path_ok,
+                    const char *canon) {
   rec r;
   memset(&r, 0, sizeof r);
   r.b.name = rl_js_text(bd->jf, ident, &r.b.len);
@@ -790,8 +782,7 @@ static int is_require_call(rl_jsfile *jf, TSNode call, const char **mod, size_t 
   call = rl_js_unwrap(call);
   if (!type_is(call, "call_expression")) return 0;
   TSNode fn = field(call, "function");
-  if (!(type_is(fn, "identifier") && rl_js_text_is(jf, fn, "require")) && !type_is(fn, "import"))
-    return 0;
+  if (!(type_is(fn, "identifier") && rl_js_text_is(jf, fn, "require")) && !type_is(fn, "import")) return 0;
   TSNode arg = rl_js_call_arg(call, 0);
   return rl_js_string_value(jf, arg, mod, len);
 }
@@ -819,10 +810,8 @@ static void import_bindings(builder *bd, TSNode stmt) {
   /* `import type { X } from 'm'` is erased by the compiler: it binds names
    * but is not a runtime import of m. */
   TSNode second = ts_node_child(stmt, 1);
-  if (!ts_node_is_null(second) && !ts_node_is_named(second) && type_is(second, "type"))
-    runtime = 0;
-  if (rl_js_string_value(jf, field(stmt, "source"), &mod, &ml) && runtime)
-    add_module(bd, mod, ml);
+  if (!ts_node_is_null(second) && !ts_node_is_named(second) && type_is(second, "type")) runtime = 0;
+  if (rl_js_string_value(jf, field(stmt, "source"), &mod, &ml) && runtime) add_module(bd, mod, ml);
   kids k;
   TSNode c;
   kids_init(&k, stmt);
@@ -834,8 +823,7 @@ static void import_bindings(builder *bd, TSNode stmt) {
       size_t l2;
       if (type_is(id, "identifier") && rl_js_string_value(jf, field(c, "source"), &m2, &l2)) {
         add_module(bd, m2, l2);
-        declare(bd, id, B_IMPORT, null_node(), NULL, 0, 0,
-                rl_arena_printf(jf->arena, "%.*s:", (int)l2, m2));
+        declare(bd, id, B_IMPORT, null_node(), NULL, 0, 0, rl_arena_printf(jf->arena, "%.*s:", (int)l2, m2));
       }
       continue;
     }
@@ -845,13 +833,11 @@ static void import_bindings(builder *bd, TSNode stmt) {
     kids_init(&k2, c);
     while (kids_next(&k2, &d)) {
       if (type_is(d, "identifier")) {
-        declare(bd, d, B_IMPORT, null_node(), NULL, 0, 0,
-                rl_arena_printf(jf->arena, "%.*s:", (int)ml, mod));
+        declare(bd, d, B_IMPORT, null_node(), NULL, 0, 0, rl_arena_printf(jf->arena, "%.*s:", (int)ml, mod));
       } else if (type_is(d, "namespace_import")) {
         TSNode id = first_named(d);
         if (type_is(id, "identifier"))
-          declare(bd, id, B_IMPORT, null_node(), NULL, 0, 0,
-                  rl_arena_printf(jf->arena, "%.*s:", (int)ml, mod));
+          declare(bd, id, B_IMPORT, null_node(), NULL, 0, 0, rl_arena_printf(jf->arena, "%.*s:", (int)ml, mod));
       } else if (type_is(d, "named_imports")) {
         kids k3;
         TSNode s;
@@ -869,10 +855,8 @@ static void import_bindings(builder *bd, TSNode stmt) {
           }
           const char *canon = (nl == 7 && !memcmp(nm, "default", 7))
                                   ? rl_arena_printf(jf->arena, "%.*s:", (int)ml, mod)
-                                  : rl_arena_printf(jf->arena, "%.*s:%.*s", (int)ml, mod,
-                                                    (int)nl, nm);
-          if (type_is(local, "identifier"))
-            declare(bd, local, B_IMPORT, null_node(), NULL, 0, 0, canon);
+                                  : rl_arena_printf(jf->arena, "%.*s:%.*s", (int)ml, mod, (int)nl, nm);
+          if (type_is(local, "identifier")) declare(bd, local, B_IMPORT, null_node(), NULL, 0, 0, canon);
         }
         kids_done(&k3);
       }
@@ -909,8 +893,7 @@ static int build_visit(void *data, TSNode n) {
     kids_done(&k);
   } else if (!strcmp(t, "function_declaration") || !strcmp(t, "generator_function_declaration") ||
              !strcmp(t, "class_declaration") || !strcmp(t, "abstract_class_declaration") ||
-             !strcmp(t, "function_expression") || !strcmp(t, "generator_function") ||
-             !strcmp(t, "class")) {
+             !strcmp(t, "function_expression") || !strcmp(t, "generator_function") || !strcmp(t, "class")) {
     TSNode name = field(n, "name");
     if (type_is(name, "identifier") || type_is(name, "type_identifier"))
       declare(bd, name, B_OTHER, null_node(), NULL, 0, 0, NULL);
@@ -931,8 +914,7 @@ static int build_visit(void *data, TSNode n) {
     const char *m;
     size_t ml;
     if (rl_js_string_value(jf, field(n, "source"), &m, &ml)) add_module(bd, m, ml);
-  } else if (!strcmp(t, "assignment_expression") ||
-             !strcmp(t, "augmented_assignment_expression")) {
+  } else if (!strcmp(t, "assignment_expression") || !strcmp(t, "augmented_assignment_expression")) {
     TSNode left = rl_js_unwrap(field(n, "left"));
     if (type_is(left, "identifier"))
       write_to(bd, left);
@@ -1055,8 +1037,7 @@ static int is_declared(rl_jsfile *jf, TSNode ident) {
 }
 
 static const binding *lookup_node(rl_jsfile *jf, TSNode ident) {
-  if (!type_is(ident, "identifier") && !type_is(ident, "shorthand_property_identifier"))
-    return NULL;
+  if (!type_is(ident, "identifier") && !type_is(ident, "shorthand_property_identifier")) return NULL;
   size_t len;
   const char *name = rl_js_text(jf, ident, &len);
   return lookup(jf, name, len);
@@ -1154,11 +1135,11 @@ void rl_jsfile_set_imports(rl_jsfile *jf, rl_js_import_fn fn, void *data) {
 const struct rl_symbol *rl_js_imported(rl_jsfile *jf, TSNode expr) {
   if (!jf->import_fn) return NULL;
   TSNode n = rl_js_unwrap(expr);
-  if (!type_is(n, "identifier") && !type_is(n, "member_expression") && !type_is(n, "subscript_expression"))
-    return NULL;
+  if (!type_is(n, "identifier") && !type_is(n, "member_expression") && !type_is(n, "subscript_expression")) return NULL;
   /* the name's base must be an import or require of this file */
   TSNode base = n;
-  for (int i = 0; i < RESOLVE_MAX_SEGS && (type_is(base, "member_expression") || type_is(base, "subscript_expression")); i++)
+  for (int i = 0; i < RESOLVE_MAX_SEGS && (type_is(base, "member_expression") || type_is(base, "subscript_expression"));
+       i++)
     base = rl_js_unwrap(field(base, "object"));
   if (!type_is(base, "identifier")) return NULL;
   const binding *b = lookup_node(jf, base);
@@ -1318,8 +1299,7 @@ static const char *resolve(rl_jsfile *jf, TSNode expr) {
                     !strcmp(it, "subscript_expression") || is_require_call(jf, init, &mod, &ml);
         /* A plain alias must be const; a require may be bound by any
          * declaration that is never written. */
-        int ok = b->destructured ? b->path_ok
-                                 : (b->kind == B_CONST || is_require_call(jf, init, &mod, &ml));
+        int ok = b->destructured ? b->path_ok : (b->kind == B_CONST || is_require_call(jf, init, &mod, &ml));
         if (chain && ok) {
           if (b->destructured) {
             if (nsegs == RESOLVE_MAX_SEGS) return NULL;
@@ -1415,8 +1395,8 @@ static int parse_number(const char *t, size_t len, double *out) {
   buf[w] = '\0';
   if (w && buf[w - 1] == 'n') return 0; /* BigInt */
   char *end = NULL;
-  if (w > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X' || buf[1] == 'o' ||
-                                 buf[1] == 'O' || buf[1] == 'b' || buf[1] == 'B')) {
+  if (w > 2 && buf[0] == '0' &&
+      (buf[1] == 'x' || buf[1] == 'X' || buf[1] == 'o' || buf[1] == 'O' || buf[1] == 'b' || buf[1] == 'B')) {
     int base = (buf[1] == 'x' || buf[1] == 'X') ? 16 : (buf[1] == 'o' || buf[1] == 'O') ? 8 : 2;
     unsigned long long v = strtoull(buf + 2, &end, base);
     if (*end) return 0;
@@ -1433,8 +1413,7 @@ static int math_fn(rl_jsfile *jf, TSNode call) {
   TSNode fn = rl_js_unwrap(field(call, "function"));
   if (!type_is(fn, "member_expression")) return 0;
   TSNode obj = rl_js_unwrap(field(fn, "object"));
-  if (!type_is(obj, "identifier") || !rl_js_text_is(jf, obj, "Math") || is_declared(jf, obj))
-    return 0;
+  if (!type_is(obj, "identifier") || !rl_js_text_is(jf, obj, "Math") || is_declared(jf, obj)) return 0;
   const char *name = rl_js_callee(jf, call);
   if (!name) return 0;
   if (!strcmp(name, "Math.floor")) return 'f';
@@ -1644,8 +1623,7 @@ static int ev_step(ev *e) {
   }
   if (!strcmp(t, "call_expression")) {
     int fn = math_fn(jf, n);
-    if (!fn || ts_node_is_null(rl_js_call_arg(n, 0)) || !ts_node_is_null(rl_js_call_arg(n, 1)))
-      return 0;
+    if (!fn || ts_node_is_null(rl_js_call_arg(n, 0)) || !ts_node_is_null(rl_js_call_arg(n, 1))) return 0;
     if (f->stage == 0) {
       f->stage = 1;
       return ev_push(e, rl_js_call_arg(n, 0), f->hops);
@@ -1724,14 +1702,12 @@ int rl_js_eval_string(rl_jsfile *jf, TSNode expr, const char **out, size_t *len)
   return 1;
 }
 
-
 /* ---- objects ------------------------------------------------------------------------ */
 
 int rl_js_pair_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len) {
   const char *t = ts_node_type(pair);
   if (ts_node_is_null(pair)) return 0;
-  if (!strcmp(t, "shorthand_property_identifier") ||
-      !strcmp(t, "shorthand_property_identifier_pattern")) {
+  if (!strcmp(t, "shorthand_property_identifier") || !strcmp(t, "shorthand_property_identifier_pattern")) {
     *out = rl_js_text(jf, pair, len);
     return 1;
   }
@@ -1742,8 +1718,7 @@ int rl_js_pair_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len) {
     key = field(pair, "name");
   else
     return 0;
-  if (type_is(key, "property_identifier") || type_is(key, "number") ||
-      type_is(key, "private_property_identifier")) {
+  if (type_is(key, "property_identifier") || type_is(key, "number") || type_is(key, "private_property_identifier")) {
     *out = rl_js_text(jf, key, len);
     return 1;
   }
@@ -1781,8 +1756,7 @@ TSNode rl_js_object_of(rl_jsfile *jf, TSNode expr) {
   TSNode n = rl_js_unwrap(expr);
   for (int hops = 0; hops <= MAX_HOPS; hops++) {
     if (type_is(n, "object")) return n;
-    if (!type_is(n, "identifier") && !type_is(n, "shorthand_property_identifier"))
-      return null_node();
+    if (!type_is(n, "identifier") && !type_is(n, "shorthand_property_identifier")) return null_node();
     const binding *b = lookup_node(jf, n);
     /* An object changed after its literal (opts.expiresIn = ...) is not
      * described by the literal any more. */
@@ -1837,22 +1811,18 @@ int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len) {
   if (type_is(n, "call_expression")) {
     /* Deno.env.get('X') */
     TSNode fn = rl_js_unwrap(field(n, "function"));
-    if (!type_is(fn, "member_expression") || !rl_js_text_is(jf, field(fn, "property"), "get"))
-      return 0;
+    if (!type_is(fn, "member_expression") || !rl_js_text_is(jf, field(fn, "property"), "get")) return 0;
     TSNode envobj = rl_js_unwrap(field(fn, "object"));
-    if (!type_is(envobj, "member_expression") ||
-        !rl_js_text_is(jf, field(envobj, "property"), "env"))
-      return 0;
+    if (!type_is(envobj, "member_expression") || !rl_js_text_is(jf, field(envobj, "property"), "env")) return 0;
     TSNode deno = rl_js_unwrap(field(envobj, "object"));
-    if (!type_is(deno, "identifier") || !rl_js_text_is(jf, deno, "Deno") || is_declared(jf, deno))
-      return 0;
+    if (!type_is(deno, "identifier") || !rl_js_text_is(jf, deno, "Deno") || is_declared(jf, deno)) return 0;
     return rl_js_eval_string(jf, rl_js_call_arg(n, 0), name, len);
   }
   if (type_is(n, "identifier")) {
     /* const { X } = process.env;  X */
     const binding *b = lookup_node(jf, n);
-    if (!b || !b->destructured || !b->path_ok || b->kind != B_CONST || !b->path ||
-        strchr(b->path, '.') || !is_env_object(jf, b->init))
+    if (!b || !b->destructured || !b->path_ok || b->kind != B_CONST || !b->path || strchr(b->path, '.') ||
+        !is_env_object(jf, b->init))
       return 0;
     *name = b->path;
     *len = strlen(b->path);
@@ -1964,56 +1934,102 @@ static int part_in(const parts *ps, size_t i, const char *const *list) { return 
 
 /* Words that may follow the credential word without changing what the name
  * holds: appSecretKey, SECRET_KEY_BASE, secretValue, JWT_SECRET_2, JWT_SECRET_V2. */
-static const char *const neutral_tail[] = {
-    "key", "keys", "value", "val", "str", "string", "text", "b64", "base64", "hex", "raw",
-    "bytes", "pem", "base", "prod", "production", "dev", "live", "old", "new", "current", "v",
-    "primary", "secondary", NULL};
+static const char *const neutral_tail[] = {"key",  "keys",       "value",     "val",  "str",   "string", "text",
+                                           "b64",  "base64",     "hex",       "raw",  "bytes", "pem",    "base",
+                                           "prod", "production", "dev",       "live", "old",   "new",    "current",
+                                           "v",    "primary",    "secondary", NULL};
 
 /* Leading words that make the name a predicate, action or UI flag rather
  * than the credential itself: hasSecret, isSecret, showPassword, getToken. */
 static const char *const verb_head[] = {
-    "is", "has", "have", "should", "can", "show", "hide", "use", "get", "set", "fetch", "load",
-    "generate", "gen", "create", "verify", "validate", "check", "parse", "decode", "encode",
-    "mint", "make", "build", "issue", "rotate", "request", "handle", "on", "need", "needs",
-    "require", "requires", "allow", "enable", "disable", "toggle", "with", "no", "missing",
-    "invalid", "forgot", "num", "count", "min", "max", "read", "redact", "redacted", "remove",
-    "include", "includes", "mask", "masked", "strip", "clear", "delete", "store", "save",
-    "persist", "print", "log", "format", "locate", "find", NULL};
+    "is",      "has",      "have",     "should", "can",    "show",    "hide",     "use",    "get",      "set",
+    "fetch",   "load",     "generate", "gen",    "create", "verify",  "validate", "check",  "parse",    "decode",
+    "encode",  "mint",     "make",     "build",  "issue",  "rotate",  "request",  "handle", "on",       "need",
+    "needs",   "require",  "requires", "allow",  "enable", "disable", "toggle",   "with",   "no",       "missing",
+    "invalid", "forgot",   "num",      "count",  "min",    "max",     "read",     "redact", "redacted", "remove",
+    "include", "includes", "mask",     "masked", "strip",  "clear",   "delete",   "store",  "save",     "persist",
+    "print",   "log",      "format",   "locate", "find",   NULL};
 
 /* Qualifiers under which "token" is not a credential: pagination cursors,
  * CSRF nonces, push-notification device tokens, lexer tokens. */
-static const char *const token_non_credential[] = {
-    "next", "page", "pagination", "continuation", "cancel", "cancellation", "csrf", "xsrf",
-    "push", "device", "fcm", "apns", "notification", "design", "lexer", "parser", "parse",
-    "sync", "change", "sort", "cursor", "last", "first", "prev", "previous", "end", "start",
-    "invite", "registration", "expo", "unexpected", "expected", "strict", "unknown", "eof",
-    "special", "reserved", "keyword", "punctuation", "meaningful", "parsed", "curr", "current",
-    "starting", "stamp", "per", "is", "string", "number", "type", "cancel", "abort", NULL};
+static const char *const token_non_credential[] = {"next",
+                                                   "page",
+                                                   "pagination",
+                                                   "continuation",
+                                                   "cancel",
+                                                   "cancellation",
+                                                   "csrf",
+                                                   "xsrf",
+                                                   "push",
+                                                   "device",
+                                                   "fcm",
+                                                   "apns",
+                                                   "notification",
+                                                   "design",
+                                                   "lexer",
+                                                   "parser",
+                                                   "parse",
+                                                   "sync",
+                                                   "change",
+                                                   "sort",
+                                                   "cursor",
+                                                   "last",
+                                                   "first",
+                                                   "prev",
+                                                   "previous",
+                                                   "end",
+                                                   "start",
+                                                   "invite",
+                                                   "registration",
+                                                   "expo",
+                                                   "unexpected",
+                                                   "expected",
+                                                   "strict",
+                                                   "unknown",
+                                                   "eof",
+                                                   "special",
+                                                   "reserved",
+                                                   "keyword",
+                                                   "punctuation",
+                                                   "meaningful",
+                                                   "parsed",
+                                                   "curr",
+                                                   "current",
+                                                   "starting",
+                                                   "stamp",
+                                                   "per",
+                                                   "is",
+                                                   "string",
+                                                   "number",
+                                                   "type",
+                                                   "cancel",
+                                                   "abort",
+                                                   NULL};
 
 /* Qualifiers that make a camelCase "...Token" a credential. SCREAMING_CASE
  * names ending in TOKEN are environment variables, and those are credentials
  * whatever the vendor (GITHUB_TOKEN, CODECOV_TOKEN); in code, camelCase
  * tokens are as often parser or pagination state. */
 static const char *const token_credential[] = {
-    "auth", "access", "api", "bearer", "refresh", "management", "mgmt", "bot", "app", "service",
-    "admin", "session", "id", "identity", "client", "secret", "private", "personal", "oauth",
-    "jwt", "webhook", "master", "root", "deploy", "github", "gh", "gitlab", "npm", "slack",
-    "discord", "telegram", "hf", "huggingface", "vercel", "netlify", "cloudflare", "sentry",
-    "stripe", "twilio", "hms", "user", "security", "sas", "integration", "account", "sdk",
-    "livekit", "agora", "daily", "auth0", "firebase", "supabase", "web", "upload", "write", NULL};
+    "auth",        "access",   "api",      "bearer",      "refresh", "management", "mgmt",     "bot",
+    "app",         "service",  "admin",    "session",     "id",      "identity",   "client",   "secret",
+    "private",     "personal", "oauth",    "jwt",         "webhook", "master",     "root",     "deploy",
+    "github",      "gh",       "gitlab",   "npm",         "slack",   "discord",    "telegram", "hf",
+    "huggingface", "vercel",   "netlify",  "cloudflare",  "sentry",  "stripe",     "twilio",   "hms",
+    "user",        "security", "sas",      "integration", "account", "sdk",        "livekit",  "agora",
+    "daily",       "auth0",    "firebase", "supabase",    "web",     "upload",     "write",    NULL};
 
 /* Words before "pass" that make it a password (DB_PASS, smtpPass). */
 static const char *const pass_qualifier[] = {
-    "db", "database", "smtp", "mail", "email", "user", "admin", "root", "redis", "mysql",
-    "postgres", "pg", "mongo", "ftp", "ldap", "basic", "auth", "proxy", "app", "api",
-    "service", "account", "login", NULL};
+    "db",    "database", "smtp", "mail",  "email", "user",  "admin", "root", "redis",   "mysql",   "postgres", "pg",
+    "mongo", "ftp",      "ldap", "basic", "auth",  "proxy", "app",   "api",  "service", "account", "login",    NULL};
 
 /* Single lower-case words that are already a credential phrase (all
  * lower-case names do not split): appsecret, privatekey, authtoken. */
 static const char *const compound_secret[] = {
-    "appsecret", "apisecret", "clientsecret", "jwtsecret", "secretkey", "privatekey",
-    "accesstoken", "authtoken", "apitoken", "managementtoken", "mgmttoken", "bearertoken",
-    "refreshtoken", "appcertificate", "signingkey", "webhooksecret", NULL};
+    "appsecret",    "apisecret",      "clientsecret", "jwtsecret",       "secretkey", "privatekey",
+    "accesstoken",  "authtoken",      "apitoken",     "managementtoken", "mgmttoken", "bearertoken",
+    "refreshtoken", "appcertificate", "signingkey",   "webhooksecret",   NULL};
 
 /* 1 if part i ends a credential phrase ("secret", "private key",
  * "management token", ...). screaming: the whole name is upper case. */
@@ -2027,8 +2043,7 @@ static int prev_is(const parts *ps, size_t i, const char *want) { return i > 0 &
 
 static int credential_at(const parts *ps, size_t i, int screaming) {
   if (part_is(ps, i, "secret") || part_is(ps, i, "secrets")) return 1;
-  if (part_is(ps, i, "password") || part_is(ps, i, "passwd") || part_is(ps, i, "pwd") ||
-      part_is(ps, i, "passphrase"))
+  if (part_is(ps, i, "password") || part_is(ps, i, "passwd") || part_is(ps, i, "pwd") || part_is(ps, i, "passphrase"))
     return 1;
   /* DB_PASS, smtpPass: "pass" only as the last word after a qualifier (not
    * passport, passThrough, fsMiniPass). */
@@ -2037,12 +2052,10 @@ static int credential_at(const parts *ps, size_t i, int screaming) {
   if (part_is(ps, i, "credential") || part_is(ps, i, "credentials")) return 1;
   if (part_is(ps, i, "key") &&
       (prev_is(ps, i, "private") || prev_is(ps, i, "priv") || prev_is(ps, i, "signing") ||
-       prev_is(ps, i, "encryption") || prev_is(ps, i, "master") || prev_is(ps, i, "hmac") ||
-       prev_is(ps, i, "jwt")))
+       prev_is(ps, i, "encryption") || prev_is(ps, i, "master") || prev_is(ps, i, "hmac") || prev_is(ps, i, "jwt")))
     return 1;
   /* AWS_SECRET_ACCESS_KEY: the secret half of an access key pair. */
-  if (part_is(ps, i, "key") && prev_is(ps, i, "access") && i >= 2 && part_is(ps, i - 2, "secret"))
-    return 1;
+  if (part_is(ps, i, "key") && prev_is(ps, i, "access") && i >= 2 && part_is(ps, i - 2, "secret")) return 1;
   /* Agora's app certificate signs its tokens. A bare "certificate" is
    * usually a public cert or a path, so only with "app". */
   if ((part_is(ps, i, "certificate") || part_is(ps, i, "cert")) && prev_is(ps, i, "app")) return 1;
@@ -2103,20 +2116,24 @@ int rl_name_is_secret(const char *name, size_t len) {
  * "my_super_secret_key", "changeme". A value made only of these is not a
  * real credential. */
 static const char *const placeholder_words[] = {
-    "your", "my", "our", "the", "a", "an", "app", "api", "application", "secret", "secrets",
-    "key", "keys", "token", "tokens", "password", "passwd", "pass", "pwd", "here", "client",
-    "management", "access", "private", "public", "test", "testing", "tests", "dummy", "example",
-    "examples", "sample", "fake", "mock", "changeme", "change", "me", "replace", "replaceme",
-    "todo", "fixme", "tbd", "insert", "put", "enter", "value", "goes", "jwt", "hms", "auth",
-    "placeholder", "default", "demo", "string", "some", "random", "long", "super", "top",
-    "very", "strong", "dev", "development", "local", "prod", "production", "staging", "none",
-    "null", "undefined", "nil", "empty", "foo", "bar", "baz", "qux", "abc", "xyz", "signing",
-    "encryption", "certificate", "cert", "credential", "credentials", "id", "this", "is", "not",
-    "real", "fill", "in", "set", "with", "own", "generate", "generated", "new", "admin", "root",
-    "user", "username", "db", "database", "webhook", "mgmt", "bearer", "session", "cookie",
-    "server", "service", "account", "project", "room", "template", "of", "for", "to", "and",
-    "or", "from", "env", "config", "var", "variable", "setting", "settings", "hmac", "master",
-    "ssh", "rsa", "pem", "livekit", "agora", "twilio", "daily", "100ms", NULL};
+    "your",        "my",         "our",         "the",         "a",        "an",         "app",         "api",
+    "application", "secret",     "secrets",     "key",         "keys",     "token",      "tokens",      "password",
+    "passwd",      "pass",       "pwd",         "here",        "client",   "management", "access",      "private",
+    "public",      "test",       "testing",     "tests",       "dummy",    "example",    "examples",    "sample",
+    "fake",        "mock",       "changeme",    "change",      "me",       "replace",    "replaceme",   "todo",
+    "fixme",       "tbd",        "insert",      "put",         "enter",    "value",      "goes",        "jwt",
+    "hms",         "auth",       "placeholder", "default",     "demo",     "string",     "some",        "random",
+    "long",        "super",      "top",         "very",        "strong",   "dev",        "development", "local",
+    "prod",        "production", "staging",     "none",        "null",     "undefined",  "nil",         "empty",
+    "foo",         "bar",        "baz",         "qux",         "abc",      "xyz",        "signing",     "encryption",
+    "certificate", "cert",       "credential",  "credentials", "id",       "this",       "is",          "not",
+    "real",        "fill",       "in",          "set",         "with",     "own",        "generate",    "generated",
+    "new",         "admin",      "root",        "user",        "username", "db",         "database",    "webhook",
+    "mgmt",        "bearer",     "session",     "cookie",      "server",   "service",    "account",     "project",
+    "room",        "template",   "of",          "for",         "to",       "and",        "or",          "from",
+    "env",         "config",     "var",         "variable",    "setting",  "settings",   "hmac",        "master",
+    "ssh",         "rsa",        "pem",         "livekit",     "agora",    "twilio",     "daily",       "100ms",
+    NULL};
 
 /* A run of the same character, or only x/X/star/dot/dash/underscore/bullet. */
 static int is_filler(const char *v, size_t n) {
@@ -2126,9 +2143,7 @@ static int is_filler(const char *v, size_t n) {
   if (same) return 1;
   for (size_t i = 0; i < n; i++) {
     char c = v[i];
-    if (c != 'x' && c != 'X' && c != '*' && c != '.' && c != '-' && c != '_' && c != '#' &&
-        c != ' ')
-      return 0;
+    if (c != 'x' && c != 'X' && c != '*' && c != '.' && c != '-' && c != '_' && c != '#' && c != ' ') return 0;
   }
   return 1;
 }
@@ -2139,9 +2154,7 @@ static int is_filler(const char *v, size_t n) {
  * strings average about one character per run. */
 static int is_sequential(const char *v, size_t n) {
   if (n < 6) return 0;
-  if (rl_memcasemem(v, n, "qwerty") || rl_memcasemem(v, n, "asdf") ||
-      rl_memcasemem(v, n, "deadbeef"))
-    return 1;
+  if (rl_memcasemem(v, n, "qwerty") || rl_memcasemem(v, n, "asdf") || rl_memcasemem(v, n, "deadbeef")) return 1;
   size_t runs = 1;
   for (size_t i = 1; i < n; i++)
     if (rl_ascii_lower((unsigned char)v[i]) != rl_ascii_lower((unsigned char)v[i - 1]) + 1) runs++;
@@ -2201,10 +2214,10 @@ int rl_value_is_placeholder(const char *v, size_t len) {
       starts_with_ci(v, len, "Deno.env") || starts_with_ci(v, len, "env("))
     return 1;
   /* Marker words that real random credentials do not contain. */
-  static const char *const markers[] = {"your_", "your-", "your ", "yourapp", "yoursecret",
-                                        "changeme", "change_me", "change-me", "replace_me",
-                                        "replace-me", "replaceme", "placeholder", "xxxx",
-                                        "****", "<your", "todo:", "_here", "-here", NULL};
+  static const char *const markers[] = {"your_",     "your-",       "your ",     "yourapp",    "yoursecret",
+                                        "changeme",  "change_me",   "change-me", "replace_me", "replace-me",
+                                        "replaceme", "placeholder", "xxxx",      "****",       "<your",
+                                        "todo:",     "_here",       "-here",     NULL};
   for (size_t i = 0; markers[i]; i++)
     if (rl_memcasemem(v, len, markers[i])) return 1;
   if (starts_with_ci(v, len, "your")) return 1;
@@ -2231,9 +2244,8 @@ int rl_value_looks_secret(const char *v, size_t len) {
       if (c != '+' && c != '/' && c != '-' && c != '_' && c != '=' && c != '.') b64only = 0;
     }
   }
-  if (rl_memcasemem(v, len, "://")) return 0; /* a URL */
-  if (v[0] == '/' || ((v[0] == '.' || v[0] == '~') && len > 1 && v[1] == '/'))
-    return 0; /* a path */
+  if (rl_memcasemem(v, len, "://")) return 0;                                            /* a URL */
+  if (v[0] == '/' || ((v[0] == '.' || v[0] == '~') && len > 1 && v[1] == '/')) return 0; /* a path */
   int letters = lower || upper;
   if (letters && digit) return 1;
   if (lower && upper && b64only) return 1;
@@ -2268,8 +2280,7 @@ static int b64val(char c) {
   return -1;
 }
 
-int rl_base64_decode(const char *in, size_t n, rl_arena *arena, unsigned char **out,
-                     size_t *outlen) {
+int rl_base64_decode(const char *in, size_t n, rl_arena *arena, unsigned char **out, size_t *outlen) {
   while (n > 0 && in[n - 1] == '=') n--;
   if (n % 4 == 1) return 0;
   size_t cap = n / 4 * 3 + 3;

@@ -94,8 +94,7 @@ int rl_js_string_value(rl_jsfile *jf, TSNode n, const char **out, size_t *len);
 /* A template string's static text: substitutions become "\x1a" (SUB) so
  * callers can see where dynamic parts were; *prefix_len is the length of the
  * static text before the first substitution. Works for plain strings too. */
-int rl_js_template_static(rl_jsfile *jf, TSNode n, const char **out, size_t *len,
-                          size_t *prefix_len);
+int rl_js_template_static(rl_jsfile *jf, TSNode n, const char **out, size_t *len, size_t *prefix_len);
 /* The string an expression certainly evaluates to: literals, substitution-free
  * templates, `+` of such, identifiers bound by `const` in this file (chains up
  * to 8). 1 if known. */
@@ -214,8 +213,8 @@ typedef struct rl_jwt {
   long version;           /* -1 if absent */
   double exp, iat;        /* -1 if absent */
   const char *payload_json;
-  int livekit;            /* a LiveKit access token: a "video" grant object */
-  int twilio;             /* a Twilio access token: cty twilio-fpa, or a "grants" object */
+  int livekit; /* a LiveKit access token: a "video" grant object */
+  int twilio;  /* a Twilio access token: cty twilio-fpa, or a "grants" object */
 } rl_jwt;
 int rl_jwt_decode(const char *v, size_t len, rl_arena *arena, rl_jwt *out);
 /* base64url or base64 to bytes (padding optional); returns 1 on success. */

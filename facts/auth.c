@@ -23,24 +23,26 @@ static int eqw(const char *w, size_t n, const char *s) { return strlen(s) == n &
 
 static int scan_word(void *data, const char *w, size_t n) {
   wordscan *s = data;
-  static const char *const strong[] = {"auth", "authn", "authz", "authenticate", "authenticated",
-                                       "authentication", "authorize", "authorized", "authorization", "authed",
-                                       "jwt", "expressjwt", "passport", "clerk", "bearer", "guard", "guards",
-                                       "protect", "protected", "logged", "loggedin", "signedin", "login",
-                                       "oauth2", "jwks", NULL};
-  static const char *const nouns[] = {"user", "session", "token", "admin", "member", "signed", "identity",
-                                      "jwt", "caller", "account", "permission", "permissions", "role", "roles",
-                                      "password", "credentials", "signature", "hmac", NULL};
-  static const char *const verbs[] = {"require", "requires", "ensure", "verify", "check", "validate", "with",
-                                      "is", "must", "assert", "has", NULL};
-  static const char *const negative[] = {"limit", "limiter", "rate", "throttle", "throttler", "cors", "json",
-                                         "parser", "logger", "log", "cookie", "helmet", "compression",
-                                         "urlencoded", "static", NULL};
+  static const char *const strong[] = {
+      "auth",      "authn",      "authz",         "authenticate", "authenticated", "authentication",
+      "authorize", "authorized", "authorization", "authed",       "jwt",           "expressjwt",
+      "passport",  "clerk",      "bearer",        "guard",        "guards",        "protect",
+      "protected", "logged",     "loggedin",      "signedin",     "login",         "oauth2",
+      "jwks",      NULL};
+  static const char *const nouns[] = {"user",        "session",     "token", "admin",  "member",
+                                      "signed",      "identity",    "jwt",   "caller", "account",
+                                      "permission",  "permissions", "role",  "roles",  "password",
+                                      "credentials", "signature",   "hmac",  NULL};
+  static const char *const verbs[] = {"require", "requires", "ensure", "verify", "check", "validate",
+                                      "with",    "is",       "must",   "assert", "has",   NULL};
+  static const char *const negative[] = {"limit",       "limiter",    "rate",   "throttle", "throttler", "cors",
+                                         "json",        "parser",     "logger", "log",      "cookie",    "helmet",
+                                         "compression", "urlencoded", "static", NULL};
   static const char *const getters[] = {"get", "fetch", "read", "load", "use", "current", NULL};
   /* generateAuthToken, createAuthSession, signAuthToken make credentials;
    * they do not check them */
-  static const char *const makers[] = {"generate", "create", "mint", "sign", "issue", "make", "build", "new",
-                                       "set", "refresh", "to", "encode", NULL};
+  static const char *const makers[] = {"generate", "create", "mint",    "sign", "issue",  "make", "build",
+                                       "new",      "set",    "refresh", "to",   "encode", NULL};
   int first = s->first++ == 0;
   if (first)
     for (size_t i = 0; makers[i]; i++)
@@ -77,8 +79,10 @@ int rl_auth_expr_name(rl_jsfile *jf, TSNode e, const char **s, size_t *n) {
   e = rl_js_unwrap(e);
   if (ts_node_is_null(e)) return 0;
   const char *t = ts_node_type(e);
-  if (!strcmp(t, "call_expression")) e = ts_node_child_by_field_name(e, "function", 8);
-  else if (!strcmp(t, "new_expression")) e = ts_node_child_by_field_name(e, "constructor", 11);
+  if (!strcmp(t, "call_expression"))
+    e = ts_node_child_by_field_name(e, "function", 8);
+  else if (!strcmp(t, "new_expression"))
+    e = ts_node_child_by_field_name(e, "constructor", 11);
   e = rl_js_unwrap(e);
   t = ts_node_type(e);
   if (strcmp(t, "identifier") && strcmp(t, "member_expression")) return 0;
@@ -107,8 +111,8 @@ static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
   size_t n;
   if (!rl_auth_expr_name(jf, e, &s, &n)) return 0;
   /* `jwt({ secret })` from express-jwt / koa-jwt / hono/jwt: the module says it */
-  const char *canon = rl_js_resolve(jf, strcmp(ts_node_type(e), "call_expression") ? e
-                                                                                   : ts_node_child_by_field_name(e, "function", 8));
+  const char *canon =
+      rl_js_resolve(jf, strcmp(ts_node_type(e), "call_expression") ? e : ts_node_child_by_field_name(e, "function", 8));
   if (canon && rl_auth_name(canon, strlen(canon), NULL)) return 1;
   if (rl_config_is_auth_name(s, n)) return 1; /* .roomlint.yml auth-middleware */
   return rl_auth_name(s, n, NULL);
@@ -161,9 +165,9 @@ static int check_visit(void *data, TSNode n) {
   }
   if (!strcmp(t, "call_expression")) {
     const char *canon = rl_js_callee(c->jf, n);
-    if (canon && (!strcmp(canon, "jsonwebtoken:verify") || !strcmp(canon, "jose:jwtVerify") ||
-                  !strcmp(canon, "bcrypt:compare") || !strcmp(canon, "bcryptjs:compare") ||
-                  !strcmp(canon, "argon2:verify"))) {
+    if (canon &&
+        (!strcmp(canon, "jsonwebtoken:verify") || !strcmp(canon, "jose:jwtVerify") ||
+         !strcmp(canon, "bcrypt:compare") || !strcmp(canon, "bcryptjs:compare") || !strcmp(canon, "argon2:verify"))) {
       c->strong = 1;
       c->verified = 1;
       return 0;
@@ -174,9 +178,9 @@ static int check_visit(void *data, TSNode n) {
     const char *s = rl_js_text(c->jf, name, &l);
     int getter = 0;
     if (strcmp(ts_node_type(name), "identifier") && strcmp(ts_node_type(name), "property_identifier")) return 0;
-    if (eqw(s, l, "getServerSession") || eqw(s, l, "getSession") || eqw(s, l, "auth") ||
-        eqw(s, l, "currentUser") || eqw(s, l, "getUser") || eqw(s, l, "getAuth") || eqw(s, l, "getToken") ||
-        eqw(s, l, "getServerAuthSession") || eqw(s, l, "getUserFromRequest")) {
+    if (eqw(s, l, "getServerSession") || eqw(s, l, "getSession") || eqw(s, l, "auth") || eqw(s, l, "currentUser") ||
+        eqw(s, l, "getUser") || eqw(s, l, "getAuth") || eqw(s, l, "getToken") || eqw(s, l, "getServerAuthSession") ||
+        eqw(s, l, "getUserFromRequest")) {
       c->weak = 1;
       return 0;
     }
@@ -231,8 +235,8 @@ int rl_auth_check_holds(const rl_auth_check *c) { return c->strong || (c->weak &
 typedef struct mw_file {
   rl_jsfile *jf;
   TSNode root;
-  const char *route; /* the route's path, dynamic segments as "x" */
-  int found;         /* global_guard_visit's answer */
+  const char *route;        /* the route's path, dynamic segments as "x" */
+  int found;                /* global_guard_visit's answer */
   rl_auth_callee_fn callee; /* what calls into other project files do, or NULL */
   void *callee_data;
 } mw_file;
@@ -273,11 +277,15 @@ static int path_pattern_matches(const char *pat, size_t n, const char *route) {
       int depth = 0;
       size_t j = i;
       for (; j < n; j++) {
-        if (pat[j] == '\\') j++;
-        else if (pat[j] == '(') depth++;
-        else if (pat[j] == ')' && --depth == 0) break;
+        if (pat[j] == '\\')
+          j++;
+        else if (pat[j] == '(')
+          depth++;
+        else if (pat[j] == ')' && --depth == 0)
+          break;
       }
-      if (j >= n) ok = 0;
+      if (j >= n)
+        ok = 0;
       else {
         rl_buf_put(&re, pat + i, j + 1 - i);
         i = j + 1;
@@ -312,11 +320,13 @@ static int patterns_select(mw_file *m, TSNode v, int objects_ok) {
   if (ts_node_is_null(v)) return 0;
   const char *s;
   size_t n;
-  if (strcmp(ts_node_type(v), "array")) return rl_js_string_value(m->jf, v, &s, &n) && path_pattern_matches(s, n, m->route);
+  if (strcmp(ts_node_type(v), "array"))
+    return rl_js_string_value(m->jf, v, &s, &n) && path_pattern_matches(s, n, m->route);
   for (uint32_t i = 0; i < ts_node_named_child_count(v); i++) {
     TSNode e = rl_js_unwrap(ts_node_named_child(v, i));
     if (objects_ok && !strcmp(ts_node_type(e), "object")) {
-      if (!ts_node_is_null(rl_js_object_get(m->jf, e, "has")) || !ts_node_is_null(rl_js_object_get(m->jf, e, "missing")))
+      if (!ts_node_is_null(rl_js_object_get(m->jf, e, "has")) ||
+          !ts_node_is_null(rl_js_object_get(m->jf, e, "missing")))
         continue;
       e = rl_js_object_get(m->jf, e, "source");
     }
@@ -355,7 +365,7 @@ static int callee_is(rl_jsfile *jf, TSNode call, const char *const *names) {
 static const char *const clerk_mw[] = {"@clerk/nextjs:clerkMiddleware", "@clerk/nextjs/server:clerkMiddleware", NULL};
 static const char *const clerk_old[] = {"@clerk/nextjs:authMiddleware", "@clerk/nextjs/server:authMiddleware", NULL};
 static const char *const clerk_matcher[] = {"@clerk/nextjs:createRouteMatcher",
-                                           "@clerk/nextjs/server:createRouteMatcher", NULL};
+                                            "@clerk/nextjs/server:createRouteMatcher", NULL};
 
 typedef struct protect_scan {
   mw_file *m;
@@ -441,9 +451,9 @@ static int mw_function_checks(mw_file *m, TSNode fn) {
     if (c && !strncmp(c, "next-auth/middleware:", 21)) return 1; /* withAuth(...) */
     if (callee_is(m->jf, fn, clerk_old)) {
       TSNode o = rl_js_unwrap(rl_js_call_arg(fn, 0));
-      return ts_node_is_null(o) || (!strcmp(ts_node_type(o), "object") &&
-                                    ts_node_is_null(rl_js_object_get(m->jf, o, "publicRoutes")) &&
-                                    ts_node_is_null(rl_js_object_get(m->jf, o, "ignoredRoutes")));
+      return ts_node_is_null(o) ||
+             (!strcmp(ts_node_type(o), "object") && ts_node_is_null(rl_js_object_get(m->jf, o, "publicRoutes")) &&
+              ts_node_is_null(rl_js_object_get(m->jf, o, "ignoredRoutes")));
     }
     if (callee_is(m->jf, fn, clerk_mw)) {
       protect_scan ps = {m, 0};

@@ -24,8 +24,8 @@ typedef struct rl_binding {
   size_t name_len;
   const char *display; /* what a message shows (e.g. "config.appSecret") */
   size_t display_len;
-  TSNode holder; /* the node whose child the (unwrapped) value is */
-  TSNode value;  /* the outermost expression walked up to */
+  TSNode holder;   /* the node whose child the (unwrapped) value is */
+  TSNode value;    /* the outermost expression walked up to */
   const char *env; /* `process.env.X || <value>`: X, else NULL */
   size_t env_len;
 } rl_binding;

@@ -9,9 +9,7 @@
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
-static TSNode field(TSNode n, const char *name) {
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
 
 static TSNode null_node(void) {
   TSNode n;
@@ -282,16 +280,17 @@ const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "tw
 
 const char *rl_mint_tokend_provider(const rl_mint *m) {
   switch (m->kind) {
-    case RL_MINT_LIVEKIT: return "livekit";
-    case RL_MINT_TWILIO: return "twilio";
-    case RL_MINT_AGORA: return "agora";
-    default: return NULL;
+  case RL_MINT_LIVEKIT: return "livekit";
+  case RL_MINT_TWILIO: return "twilio";
+  case RL_MINT_AGORA: return "agora";
+  default: return NULL;
   }
 }
 
 int rl_mint_possible(rl_prefilter *pf) {
-  static const char *const modules[] = {"jsonwebtoken", "jose",     "livekit-server-sdk", "twilio", "agora-token",
-                                        "agora-access-token", "opentok", "@100mslive/server-sdk", NULL};
+  static const char *const modules[] = {
+      "jsonwebtoken",       "jose",    "livekit-server-sdk",    "twilio", "agora-token",
+      "agora-access-token", "opentok", "@100mslive/server-sdk", NULL};
   for (size_t i = 0; modules[i]; i++)
     if (rl_pf_module(pf, modules[i])) return 1;
   return 0;
@@ -647,7 +646,7 @@ typedef struct member_use {
   const char *name;
   size_t name_len;
   const char *prop;
-  int call; /* 1: a call of prop, 0: an assignment to it */
+  int call;     /* 1: a call of prop, 0: an assignment to it */
   TSNode found; /* the argument / right side */
 } member_use;
 
@@ -843,13 +842,13 @@ void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   memset(out, 0, sizeof *out);
   out->where = null_node();
   switch (m->kind) {
-    case RL_MINT_JSONWEBTOKEN: life_jsonwebtoken(jf, m, out); break;
-    case RL_MINT_JOSE: life_jose(jf, m, out); break;
-    case RL_MINT_LIVEKIT:
-    case RL_MINT_TWILIO: life_access_token(jf, m, out); break;
-    case RL_MINT_OPENTOK: life_option(jf, m, "expireTime", 1, out); break;
-    case RL_MINT_HMS_SDK: life_option(jf, m, "validForSeconds", 0, out); break;
-    case RL_MINT_AGORA: life_agora(jf, m, out); break;
-    case RL_MINT_NONE: break;
+  case RL_MINT_JSONWEBTOKEN: life_jsonwebtoken(jf, m, out); break;
+  case RL_MINT_JOSE: life_jose(jf, m, out); break;
+  case RL_MINT_LIVEKIT:
+  case RL_MINT_TWILIO: life_access_token(jf, m, out); break;
+  case RL_MINT_OPENTOK: life_option(jf, m, "expireTime", 1, out); break;
+  case RL_MINT_HMS_SDK: life_option(jf, m, "validForSeconds", 0, out); break;
+  case RL_MINT_AGORA: life_agora(jf, m, out); break;
+  case RL_MINT_NONE: break;
   }
 }

@@ -41,15 +41,16 @@ typedef enum rl_sym_kind {
 
 /* What a symbol does when called (functions, methods) or holds. */
 enum {
-  RL_EFF_MINT = 1u << 0,        /* mints a token (mint.h) or calls a helper that does */
+  RL_EFF_MINT = 1u << 0,         /* mints a token (mint.h) or calls a helper that does */
   RL_EFF_PROVIDER_API = 1u << 1, /* calls a provider's privileged REST API (the 100ms
                                     API with a management token) or server SDK
                                     (LiveKit RoomServiceClient, Twilio client ...) */
-  RL_EFF_ROOM_CHANGE = 1u << 2, /* creates, changes, ends or deletes rooms */
-  RL_EFF_AUTH = 1u << 3,        /* authenticates a request: verifies a token or
+  RL_EFF_ROOM_CHANGE = 1u << 2,  /* creates, changes, ends or deletes rooms */
+  RL_EFF_AUTH = 1u << 3,         /* authenticates a request: verifies a token or
                                    session AND answers 401/403 or throws */
-  RL_EFF_AUTH_MW = 1u << 4      /* with RL_EFF_AUTH: it is middleware-shaped
-                                   ((req, res, next) or (ctx, next)) and refuses */,
+  RL_EFF_AUTH_MW = 1u << 4       /* with RL_EFF_AUTH: it is middleware-shaped
+                                   ((req, res, next) or (ctx, next)) and refuses */
+  ,
   /* facts/returns.c (what a call's value is): */
   RL_EFF_RETURNS_SECRET = 1u << 5, /* returns a secret-named environment variable
                                       (secret_name) */
@@ -66,30 +67,30 @@ typedef struct rl_site {
 
 /* A token minted by a symbol (RL_EFF_MINT). */
 typedef struct rl_mint_fact {
-  const char *provider;  /* "100ms", "livekit", "twilio", "agora", "opentok", "jwt" */
-  const char *what;      /* mint.h's words: "LiveKit new AccessToken()" */
-  int is_management;     /* a 100ms management token */
-  int life_known;        /* lifetime in seconds known */
+  const char *provider; /* "100ms", "livekit", "twilio", "agora", "opentok", "jwt" */
+  const char *what;     /* mint.h's words: "LiveKit new AccessToken()" */
+  int is_management;    /* a 100ms management token */
+  int life_known;       /* lifetime in seconds known */
   double life_seconds;
-  int life_none;         /* certainly no expiry */
+  int life_none; /* certainly no expiry */
   /* where the role/grants come from: "literal", "request" (a request
    * input), "parameter" (an argument of the symbol), NULL unknown */
   const char *role_from;
-  int room_claims;       /* the claims name a room, a role or a 100ms token type */
-  rl_site where;         /* the mint site */
+  int room_claims; /* the claims name a room, a role or a 100ms token type */
+  rl_site where;   /* the mint site */
 } rl_mint_fact;
 
 typedef struct rl_symbol {
-  const char *name;   /* export name, see above */
+  const char *name; /* export name, see above */
   rl_sym_kind kind;
-  unsigned effects;   /* RL_EFF_* */
+  unsigned effects; /* RL_EFF_* */
   /* Message words for the first effect, in the order MINT, PROVIDER_API,
    * ROOM_CHANGE: "mints a LiveKit token", "creates 100ms rooms",
    * "creates or changes rooms (createRoom)". NULL when no effect. */
   const char *what;
-  rl_site def;        /* where the symbol is defined */
-  rl_site at;         /* where the effect happens (the call), or def */
-  rl_mint_fact mint;  /* RL_EFF_MINT */
+  rl_site def;       /* where the symbol is defined */
+  rl_site at;        /* where the effect happens (the call), or def */
+  rl_mint_fact mint; /* RL_EFF_MINT */
   /* RL_SYM_CONST: the folded value */
   int has_number;
   double number;
@@ -114,10 +115,10 @@ typedef struct rl_symbol {
 /* One module's summary, its exported symbols joined across files.
  * Borrowed, valid while the current file is scanned. */
 typedef struct rl_module {
-  const char *path;         /* display path */
-  const rl_symbol *syms;   /* sorted by name (strcmp) */
+  const char *path;      /* display path */
+  const rl_symbol *syms; /* sorted by name (strcmp) */
   size_t nsyms;
-  int complete;             /* every export was understood */
+  int complete; /* every export was understood */
 } rl_module;
 
 /* The symbol called `name` in m, or NULL. */

@@ -55,8 +55,10 @@ int rl_url_text(rl_jsfile *jf, TSNode expr, const char **out, size_t *len) {
     const char *s;
     size_t sl;
     if (type_is(n, "string")) {
-      if (rl_js_string_value(jf, n, &s, &sl)) rl_buf_put(&b, s, sl);
-      else rl_buf_putc(&b, RL_URL_SUB);
+      if (rl_js_string_value(jf, n, &s, &sl))
+        rl_buf_put(&b, s, sl);
+      else
+        rl_buf_putc(&b, RL_URL_SUB);
     } else if (type_is(n, "template_string")) {
       uint32_t nc = ts_node_child_count(n);
       /* push in reverse so the first part is handled first */
@@ -70,8 +72,10 @@ int rl_url_text(rl_jsfile *jf, TSNode expr, const char **out, size_t *len) {
       s = rl_js_text(jf, n, &sl);
       rl_buf_put(&b, s, sl);
     } else if (type_is(n, "template_substitution")) {
-      if (top < MAX_ITEMS && ts_node_named_child_count(n) > 0) stack[top++] = (item){ts_node_named_child(n, 0), it.hops};
-      else rl_buf_putc(&b, RL_URL_SUB);
+      if (top < MAX_ITEMS && ts_node_named_child_count(n) > 0)
+        stack[top++] = (item){ts_node_named_child(n, 0), it.hops};
+      else
+        rl_buf_putc(&b, RL_URL_SUB);
     } else if (type_is(n, "binary_expression") && text_is(jf, field(n, "operator"), "+")) {
       if (top + 2 > MAX_ITEMS) {
         rl_buf_putc(&b, RL_URL_SUB);
@@ -81,8 +85,10 @@ int rl_url_text(rl_jsfile *jf, TSNode expr, const char **out, size_t *len) {
       stack[top++] = (item){field(n, "left"), it.hops};
     } else if (it.hops < MAX_HOPS && (type_is(n, "identifier") || type_is(n, "member_expression"))) {
       TSNode src = rl_value_source(jf, n);
-      if (ts_node_is_null(src) || top == MAX_ITEMS) rl_buf_putc(&b, RL_URL_SUB);
-      else stack[top++] = (item){src, it.hops + 1};
+      if (ts_node_is_null(src) || top == MAX_ITEMS)
+        rl_buf_putc(&b, RL_URL_SUB);
+      else
+        stack[top++] = (item){src, it.hops + 1};
     } else {
       rl_buf_putc(&b, RL_URL_SUB);
     }
@@ -98,8 +104,10 @@ const char *rl_url_shown(rl_arena *a, const char *url, size_t len) {
   rl_buf b = {0};
   for (size_t i = 0; i < len && b.len < MAX_SHOWN; i++) {
     if (url[i] == '?' || url[i] == '#') break;
-    if (url[i] == RL_URL_SUB) rl_buf_puts(&b, "${…}");
-    else rl_buf_putc(&b, url[i]);
+    if (url[i] == RL_URL_SUB)
+      rl_buf_puts(&b, "${…}");
+    else
+      rl_buf_putc(&b, url[i]);
   }
   if (b.len >= MAX_SHOWN) rl_buf_puts(&b, "…");
   const char *s = rl_arena_strndup(a, b.ptr ? b.ptr : "", b.len);
@@ -114,14 +122,59 @@ static int in_list(const char *s, size_t n, const char *const *list) {
 }
 
 /* Methods whose first argument is a string but that make no request. */
-static const char *const not_requests[] = {
-    "startsWith", "endsWith", "includes", "indexOf", "lastIndexOf", "replace", "replaceAll", "match",
-    "matchAll",   "split",    "concat",   "search",  "localeCompare", "test", "exec",       "push",
-    "unshift",    "log",      "debug",    "info",    "warn",   "error",     "trace",        "t",
-    "translate",  "alert",    "confirm",  "prompt",  "openURL", "canOpenURL", "open",       "assign",
-    "setItem",    "getItem",  "removeItem", "parse", "stringify", "decodeURIComponent", "encodeURIComponent",
-    "encodeURI",  "decodeURI", "require", "import",  "describe", "it",      "expect",      "Error",
-    "navigate",   "redirect", "pushState", "replaceState", "set", NULL};
+static const char *const not_requests[] = {"startsWith",
+                                           "endsWith",
+                                           "includes",
+                                           "indexOf",
+                                           "lastIndexOf",
+                                           "replace",
+                                           "replaceAll",
+                                           "match",
+                                           "matchAll",
+                                           "split",
+                                           "concat",
+                                           "search",
+                                           "localeCompare",
+                                           "test",
+                                           "exec",
+                                           "push",
+                                           "unshift",
+                                           "log",
+                                           "debug",
+                                           "info",
+                                           "warn",
+                                           "error",
+                                           "trace",
+                                           "t",
+                                           "translate",
+                                           "alert",
+                                           "confirm",
+                                           "prompt",
+                                           "openURL",
+                                           "canOpenURL",
+                                           "open",
+                                           "assign",
+                                           "setItem",
+                                           "getItem",
+                                           "removeItem",
+                                           "parse",
+                                           "stringify",
+                                           "decodeURIComponent",
+                                           "encodeURIComponent",
+                                           "encodeURI",
+                                           "decodeURI",
+                                           "require",
+                                           "import",
+                                           "describe",
+                                           "it",
+                                           "expect",
+                                           "Error",
+                                           "navigate",
+                                           "redirect",
+                                           "pushState",
+                                           "replaceState",
+                                           "set",
+                                           NULL};
 
 static const char *const verb_methods[] = {"get", "post", "put", "patch", "delete", "head", "options", NULL};
 
@@ -193,7 +246,8 @@ int rl_request_parse(rl_jsfile *jf, TSNode call, rl_request *r) {
   } else {
     r->url_expr = a0;
     TSNode a1 = rl_js_call_arg(call, 1);
-    int with_data = is_axios && last && (strcmp(last, "post") == 0 || strcmp(last, "put") == 0 || strcmp(last, "patch") == 0);
+    int with_data = is_axios && last &&
+                    (strcmp(last, "post") == 0 || strcmp(last, "put") == 0 || strcmp(last, "patch") == 0);
     if (with_data) {
       r->data = a1;
       r->init = rl_js_object_of(jf, rl_js_call_arg(call, 2));

@@ -31,13 +31,13 @@ int rl_url_text(rl_jsfile *jf, TSNode expr, const char **out, size_t *len);
 TSNode rl_value_source(rl_jsfile *jf, TSNode expr);
 
 typedef struct rl_request {
-  TSNode call;       /* the call_expression */
-  TSNode url_expr;   /* the expression naming the URL (may be null) */
-  const char *url;   /* static text (SUB for unknown parts), base URL applied */
+  TSNode call;     /* the call_expression */
+  TSNode url_expr; /* the expression naming the URL (may be null) */
+  const char *url; /* static text (SUB for unknown parts), base URL applied */
   size_t url_len;
   const char *method; /* "POST"..., or NULL when the call does not say */
-  TSNode init;       /* the options/config object (fetch init, axios config), or null */
-  TSNode data;       /* axios-style data argument (post/put/patch), or null */
+  TSNode init;        /* the options/config object (fetch init, axios config), or null */
+  TSNode data;        /* axios-style data argument (post/put/patch), or null */
   int axios_instance; /* the callee is an instance made by axios.create */
 } rl_request;
 

@@ -98,7 +98,8 @@ static const char *secret_env(scan *sc, TSNode v, size_t *len) {
     TSNode prop = field(fn, "property");
     if (!rl_js_text_is(jf, prop, "get") && !rl_js_text_is(jf, prop, "getOrThrow")) return NULL;
     for (size_t i = 0; i < *len; i++)
-      if ((arg[i] >= 'a' && arg[i] <= 'z') || arg[i] == '.' || arg[i] == '/') return NULL; /* a config path, not a variable */
+      if ((arg[i] >= 'a' && arg[i] <= 'z') || arg[i] == '.' || arg[i] == '/')
+        return NULL; /* a config path, not a variable */
     return arg;
   }
   if (!type_is(fn, "identifier")) return NULL;
@@ -208,7 +209,9 @@ static void returned_at(scan *sc, TSNode e, int depth) {
     uint32_t n = ts_node_named_child_count(v);
     for (uint32_t i = 0; i < n; i++) {
       TSNode c = ts_node_named_child(v, i);
-      TSNode val = type_is(c, "pair") ? field(c, "value") : type_is(c, "shorthand_property_identifier") ? c : null_node_of(c);
+      TSNode val = type_is(c, "pair")                            ? field(c, "value")
+                   : type_is(c, "shorthand_property_identifier") ? c
+                                                                 : null_node_of(c);
       if (ts_node_is_null(val)) continue;
       if (type_is(val, "shorthand_property_identifier")) {
         TSNode init = rl_js_const_init(jf, val);

@@ -12,9 +12,7 @@
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
 
-static TSNode field(TSNode n, const char *name) {
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
 
 static int is_function(TSNode n) {
   if (ts_node_is_null(n)) return 0;
@@ -35,8 +33,7 @@ static const char *upper(rl_arena *a, const char *s, size_t n) {
 
 /* Express-style method names; "del" is the old Express alias. */
 static const char *http_method(const char *p, size_t n) {
-  static const char *const m[] = {"get", "post", "put", "patch", "delete", "del", "all",
-                                  "options", "head", NULL};
+  static const char *const m[] = {"get", "post", "put", "patch", "delete", "del", "all", "options", "head", NULL};
   for (size_t i = 0; m[i]; i++)
     if (strlen(m[i]) == n && !memcmp(m[i], p, n)) return m[i];
   return NULL;
@@ -179,8 +176,8 @@ static const char *route_path_arg(walk *w, TSNode arg) {
 static int client_receiver(walk *w, TSNode recv) {
   const char *c = type_is(recv, "call_expression") ? rl_js_callee(w->jf, recv) : rl_js_resolve(w->jf, recv);
   if (!c) return 0;
-  static const char *const clients[] = {"axios:", "ky:", "got:", "superagent:", "supertest:", "node-fetch:",
-                                        "ofetch:", "redaxios:", "msw:", "nock:", "fetch-mock:", NULL};
+  static const char *const clients[] = {"axios:",  "ky:",       "got:", "superagent:", "supertest:",  "node-fetch:",
+                                        "ofetch:", "redaxios:", "msw:", "nock:",       "fetch-mock:", NULL};
   for (size_t i = 0; clients[i]; i++)
     if (!strncmp(c, clients[i], strlen(clients[i]))) return 1;
   if (!strncmp(c, "axios", 5) || !strncmp(c, "this.http", 9) || !strncmp(c, "this.$axios", 11)) return 1;
@@ -296,7 +293,7 @@ static int route_chain(walk *w, TSNode call, TSNode obj) {
         TSNode c = links[--nlinks];
         size_t ml;
         const char *m = rl_js_text(w->jf, field(field(c, "function"), "property"), &ml);
-        const char *method = !strcmp(http_method(m, ml), "all") ? "*"
+        const char *method = !strcmp(http_method(m, ml), "all")   ? "*"
                              : !strcmp(http_method(m, ml), "del") ? "DELETE"
                                                                   : upper(rl_jsfile_arena(w->jf), m, ml);
         call_route(w, c, recv, method, field(c, "arguments"), 0, path);
@@ -344,8 +341,9 @@ static void on_call(walk *w, TSNode call) {
       if (client_receiver(w, recv)) return;
       const char *path = route_path_arg(w, rl_js_call_arg(call, 0));
       if (!path || ts_node_named_child_count(args) < 2) return;
-      const char *method = is_use || !strcmp(m, "all") ? "*" : !strcmp(m, "del") ? "DELETE"
-                                                                               : upper(rl_jsfile_arena(w->jf), m, pl);
+      const char *method = is_use || !strcmp(m, "all") ? "*"
+                           : !strcmp(m, "del")         ? "DELETE"
+                                                       : upper(rl_jsfile_arena(w->jf), m, pl);
       call_route(w, call, recv, method, args, 1, path);
       return;
     }
@@ -414,7 +412,6 @@ static int decorator_name(walk *w, TSNode dec, const char **name, size_t *len, T
   return 1;
 }
 
-
 static const char *join_paths(rl_arena *a, const char *prefix, const char *sub) {
   while (*prefix == '/') prefix++;
   while (*sub == '/') sub++;
@@ -465,8 +462,8 @@ static const char *nest_param(walk *w, TSNode method, const char *const *decos) 
 /* A decorator that, by convention, makes global auth guards let a route
  * pass: @Public(), @IsPublic(), @SkipAuth(), @NoAuth(), @AllowAnonymous(). */
 static int opt_out_name(const char *s, size_t n) {
-  static const char *const words[] = {"public", "skipauth", "noauth", "anonymous", "unauthenticated", "skipjwt",
-                                      "optionalauth", "withoutauth", "bypassauth", NULL};
+  static const char *const words[] = {"public",  "skipauth",     "noauth",      "anonymous",  "unauthenticated",
+                                      "skipjwt", "optionalauth", "withoutauth", "bypassauth", NULL};
   return rl_memcasemem_any(s, n, words);
 }
 
@@ -533,7 +530,8 @@ static void on_class(walk *w, TSNode cls) {
         if (!ts_node_is_null(a) && !rl_js_eval_string(w->jf, a, &s, &l)) s = "";
         r.path = join_paths(rl_jsfile_arena(w->jf), prefix, s);
       }
-      if (name_is(nm, nl, "UseGuards") && r.nmiddlewares < RL_ROUTE_MAX_MW) r.middlewares[r.nmiddlewares++] = pending[i];
+      if (name_is(nm, nl, "UseGuards") && r.nmiddlewares < RL_ROUTE_MAX_MW)
+        r.middlewares[r.nmiddlewares++] = pending[i];
       if (opt_out_name(nm, nl)) r.opted_out = 1;
     }
     r.opted_out |= class_opted_out;
@@ -679,8 +677,8 @@ static const char *next_method(walk *w, TSNode fn) {
 /* ---- file kind from its path ---------------------------------------------------------- */
 
 static int is_code_ext(const char *e) {
-  return !strcmp(e, ".js") || !strcmp(e, ".ts") || !strcmp(e, ".jsx") || !strcmp(e, ".tsx") ||
-         !strcmp(e, ".mjs") || !strcmp(e, ".cjs") || !strcmp(e, ".mts") || !strcmp(e, ".cts");
+  return !strcmp(e, ".js") || !strcmp(e, ".ts") || !strcmp(e, ".jsx") || !strcmp(e, ".tsx") || !strcmp(e, ".mjs") ||
+         !strcmp(e, ".cjs") || !strcmp(e, ".mts") || !strcmp(e, ".cts");
 }
 
 /* Pointer to the component `comp` (e.g. "pages/api/") at a component
@@ -701,8 +699,10 @@ void rl_path_framework(const char *p, rl_arena *a, rl_path_kind *out) {
    * supabase/functions/.env holds the functions' secrets). */
   const char *pa = find_component(p, "pages/api/");
   const char *sf = find_component(p, "supabase/functions/");
-  if (pa) out->server_only = "path pages/api/";
-  else if (sf) out->server_only = "path supabase/functions/";
+  if (pa)
+    out->server_only = "path pages/api/";
+  else if (sf)
+    out->server_only = "path supabase/functions/";
   const char *dot = strrchr(base, '.');
   if (!dot || !is_code_ext(dot)) return;
   size_t stem = (size_t)(dot - base);
@@ -735,8 +735,8 @@ void rl_path_framework(const char *p, rl_arena *a, rl_path_kind *out) {
     static const char *const front[] = {"src/", "lib/", "app/", "routes/", "controllers/", "handlers/", NULL};
     /* any of these anywhere above api/: library or build code, not a
      * project's top-level functions folder */
-    static const char *const above[] = {"node_modules/", "lib/", "dist/", "build/", "src/", "rest/", "client/",
-                                        "components/", "package/", NULL};
+    static const char *const above[] = {"node_modules/", "lib/",    "dist/",       "build/",   "src/",
+                                        "rest/",         "client/", "components/", "package/", NULL};
     int skip = 0;
     for (size_t i = 0; front[i]; i++) {
       size_t k = strlen(front[i]);
@@ -891,7 +891,6 @@ void rl_routes_each(rl_jsfile *jf, TSNode root, const char *path, rl_route_cb cb
 
 int rl_routes_any(rl_jsfile *jf, TSNode root, const char *path) { return routes_of(jf, root, path)->n > 0; }
 
-
 /* ---- room and token actions --------------------------------------------------------- */
 
 typedef struct first_last {
@@ -922,17 +921,18 @@ static int in_list(const char *w, const char *const *list) {
 /* generateToken, createRoomToken, mintToken, getAuthToken, signJoinToken... */
 static int mint_call_name(const char *s, size_t n) {
   static const char *const verbs[] = {"generate", "create", "mint", "sign", "issue", "make", "build", "new", NULL};
-  static const char *const not_room[] = {"csrf", "xsrf", "reset", "refresh", "verification", "verify",
-                                         "confirm", "confirmation", "password", "email", "session", "invite",
-                                         "unsubscribe", "magic", "otp", "upload", "download", NULL};
+  static const char *const not_room[] = {"csrf",        "xsrf",         "reset",    "refresh", "verification", "verify",
+                                         "confirm",     "confirmation", "password", "email",   "session",      "invite",
+                                         "unsubscribe", "magic",        "otp",      "upload",  "download",     NULL};
   first_last fl = {{0}, {0}, 0};
   rl_name_words(s, n, note_word, &fl);
   if (fl.nwords < 2 || !rl_word_is(fl.last, strlen(fl.last), "token")) return 0;
   if (rl_name_has_word(s, n, not_room)) return 0;
   if (in_list(fl.first, verbs)) return 1;
   if (!strcmp(fl.first, "mint")) return 1;
-  static const char *const named[] = {"getAuthToken", "getManagementToken", "getRoomToken", "getJoinToken",
-                                      "getAppToken", "getHmsToken", "getHMSToken", "fetchManagementToken", NULL};
+  static const char *const named[] = {"getAuthToken", "getManagementToken",   "getRoomToken",
+                                      "getJoinToken", "getAppToken",          "getHmsToken",
+                                      "getHMSToken",  "fetchManagementToken", NULL};
   for (size_t i = 0; named[i]; i++)
     if (name_is(s, n, named[i])) return 1;
   return 0;
@@ -940,8 +940,8 @@ static int mint_call_name(const char *s, size_t n) {
 
 /* create*Room*, update*Room*, ... */
 int rl_room_change_name(const char *s, size_t n) {
-  static const char *const verbs[] = {"create", "update", "disable", "enable", "delete", "end", "lock",
-                                      "close", "remove", "destroy", NULL};
+  static const char *const verbs[] = {"create", "update", "disable", "enable",  "delete", "end",
+                                      "lock",   "close",  "remove",  "destroy", NULL};
   static const char *const room[] = {"room", "rooms", NULL};
   first_last fl = {{0}, {0}, 0};
   rl_name_words(s, n, note_word, &fl);
@@ -960,12 +960,12 @@ static int is_hms_api_text(const char *s, size_t n) {
 
 int rl_route_path_roomish(const char *path) {
   if (!path) return 0;
-  static const char *const yes[] = {"token", "tokens", "room", "rooms", "join", "meeting", "meetings",
-                                    "call", "calls", "video", "live", "stream", "hms", "livekit", "agora",
-                                    "twilio", "rtc", "webrtc", NULL};
-  static const char *const no[] = {"login", "signin", "signup", "register", "refresh", "logout", "oauth",
-                                   "callback", "password", "verify", "reset", "session", "sessions", "webhook",
-                                   "webhooks", NULL};
+  static const char *const yes[] = {"token", "tokens", "room",  "rooms",  "join",   "meeting", "meetings",
+                                    "call",  "calls",  "video", "live",   "stream", "hms",     "livekit",
+                                    "agora", "twilio", "rtc",   "webrtc", NULL};
+  static const char *const no[] = {"login",    "signin",   "signup",   "register", "refresh", "logout",
+                                   "oauth",    "callback", "password", "verify",   "reset",   "session",
+                                   "sessions", "webhook",  "webhooks", NULL};
   size_t n = strlen(path);
   return rl_name_has_word(path, n, yes) && !rl_name_has_word(path, n, no);
 }
@@ -973,8 +973,8 @@ int rl_route_path_roomish(const char *path) {
 int rl_mint_room_claims(rl_jsfile *jf, const rl_mint *m) {
   if (m->is_management) return 1;
   if (ts_node_is_null(m->payload)) return 0;
-  static const char *const keys[] = {"access_key", "room_id", "roomId", "room", "role", "video", "grants",
-                                     "channel", "channelName", NULL};
+  static const char *const keys[] = {"access_key", "room_id", "roomId",  "room",        "role",
+                                     "video",      "grants",  "channel", "channelName", NULL};
   for (size_t i = 0; keys[i]; i++)
     if (!ts_node_is_null(rl_js_object_get(jf, m->payload, keys[i]))) return 1;
   const char *s;
@@ -1164,8 +1164,9 @@ int rl_route_room_action_with(rl_jsfile *jf, TSNode root, const rl_route *r, rl_
 
 /* ---- prefilter: could any parse of these bytes register a route? ---------------------- */
 
-static int pf_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
-
+static int pf_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 /* Past the type arguments `<...>` that start at i (a generic call such as
  * fastify.get<{ Querystring: Q }>(...)); returns n when they cannot be
@@ -1229,8 +1230,10 @@ static int const_candidate(size_t i, void *arg) {
   if (j >= n) return 0;
   if (b[j] == ':') { /* `name: T = ...` on one line; `{ name: v }` is a key */
     for (j = rl_pf_skip_blank(b, n, j + 1); j < n && b[j] != ';' && b[j] != '\n' && b[j] != '\r'; j++) {
-      if (b[j] == '=' && j + 1 < n && b[j + 1] == '>') j++;
-      else if (b[j] == '=') break;
+      if (b[j] == '=' && j + 1 < n && b[j + 1] == '>')
+        j++;
+      else if (b[j] == '=')
+        break;
     }
   }
   if (j >= n) return 0;
@@ -1406,8 +1409,8 @@ static int pf_path_strings(const rl_prefilter *pf) {
  * a function, a call or member (wrapper, controller.method), or a name the
  * file declares as a function (function_named). */
 static int pf_server_import(const rl_prefilter *pf) {
-  static const char *const modules[] = {"koa",     "@koa/router", "koa-router", "fastify", "hono",   "express",
-                                        "restify", "polka",       "@tinyhttp/app", "router", NULL};
+  static const char *const modules[] = {"koa",     "@koa/router", "koa-router",    "fastify", "hono", "express",
+                                        "restify", "polka",       "@tinyhttp/app", "router",  NULL};
   for (size_t i = 0; modules[i]; i++)
     if (rl_pf_module(pf, modules[i])) return 1;
   return 0;
@@ -1510,7 +1513,7 @@ static int pf_handler_possible(const rl_prefilter *pf, size_t i) {
   size_t s, e;
   int several;
   if (i >= n || b[i] != '(' || !pf_last_arg(b, n, i, &s, &e, &several)) return 1;
-  if (!several) return 0; /* a registration has a path and a handler */
+  if (!several) return 0;                                         /* a registration has a path and a handler */
   while (s < e && b[s] == '(') s = rl_pf_skip_blank(b, n, s + 1); /* (h) */
   if (s >= e) return 1;
   unsigned char c = (unsigned char)b[s];
@@ -1526,8 +1529,8 @@ static int pf_handler_possible(const rl_prefilter *pf, size_t i) {
 /* Express-style registrations: x.METHOD(path, ...), x.use(path, ...),
  * x.route(path).METHOD(...), fastify x.route({ ..., handler }). */
 static int pf_call_routes(const rl_prefilter *pf) {
-  static const char *const names[] = {"get", "post", "put", "patch", "delete", "del", "all", "options",
-                                      "head", "use", "route", NULL};
+  static const char *const names[] = {"get", "post",    "put",  "patch", "delete", "del",
+                                      "all", "options", "head", "use",   "route",  NULL};
   size_t n;
   rl_pf_bytes(pf, &n);
   int fastify_object = rl_pf_word(pf, "handler");

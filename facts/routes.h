@@ -58,33 +58,33 @@
 #define RL_ROUTE_MAX_MW 8
 
 typedef struct rl_route {
-  const char *framework; /* "express", "koa", "hono", "fastify", "nestjs",
+  const char *framework;               /* "express", "koa", "hono", "fastify", "nestjs",
                             "next-pages", "next-app", "expo-api", "vercel",
                             "nuxt", "supabase" */
-  const char *method;    /* upper case: "GET", "POST", ...; "*" = any */
-  const char *path;      /* "/api/token", "/rooms/:id/token"; "*" if unknown */
-  TSNode handler;        /* function node handling the request (arrow_function,
+  const char *method;                  /* upper case: "GET", "POST", ...; "*" = any */
+  const char *path;                    /* "/api/token", "/rooms/:id/token"; "*" if unknown */
+  TSNode handler;                      /* function node handling the request (arrow_function,
                             function_expression, function_declaration,
                             method_definition...); null if not in this file */
-  TSNode handler_expr;   /* the handler as written at the registration
+  TSNode handler_expr;                 /* the handler as written at the registration
                             (identifier, wrapper call, member...); null for
                             nestjs and exported functions */
-  TSNode registration;   /* the call app.post(...) / fastify.route(...) /
+  TSNode registration;                 /* the call app.post(...) / fastify.route(...) /
                             serve(...), the method's @Post decorator, the
                             export_statement or the module.exports statement */
-  TSNode receiver;       /* `app` in app.post(...), `router` in
+  TSNode receiver;                     /* `app` in app.post(...), `router` in
                             router.route('/x').post(...); else null */
-  TSNode options;        /* fastify: the route options object; nestjs: the
+  TSNode options;                      /* fastify: the route options object; nestjs: the
                             controller class_declaration; else null */
   TSNode middlewares[RL_ROUTE_MAX_MW]; /* args between path and handler;
                             nestjs: @UseGuards decorators (class first) */
   uint32_t nmiddlewares;
-  const char *req_name;  /* first handler parameter if a plain identifier
+  const char *req_name; /* first handler parameter if a plain identifier
                             ("req", "ctx", "request", "c"); nestjs: the
                             @Req()/@Request() parameter; else NULL */
-  const char *res_name;  /* second parameter ("res", "reply"); koa: same as
+  const char *res_name; /* second parameter ("res", "reply"); koa: same as
                             req_name; nestjs: the @Res() parameter; else NULL */
-  int opted_out;         /* nestjs: a decorator on the method or class marks
+  int opted_out;        /* nestjs: a decorator on the method or class marks
                             it public (@Public(), @SkipAuth(), @AllowAnonymous()),
                             the usual way to let global guards pass it */
 } rl_route;
@@ -99,12 +99,12 @@ void rl_routes_each(rl_jsfile *jf, TSNode root, const char *path, rl_route_cb cb
 /* ---- what a file's path says: the one path -> framework answer ---------------- */
 
 typedef struct rl_path_kind {
-  const char *kind;   /* the file-route convention the path follows: "next-pages",
+  const char *kind;        /* the file-route convention the path follows: "next-pages",
                          "next-app", "expo-api", "vercel", "nuxt" (see above; JS/TS
                          extensions only), else NULL */
-  const char *route;  /* its route path ("/api/token"), NULL without kind */
-  const char *method; /* Nuxt token.post.ts: "POST"; else NULL */
-  const char *fn_route; /* supabase/functions/<name>/...: "/functions/v1/<name>" */
+  const char *route;       /* its route path ("/api/token"), NULL without kind */
+  const char *method;      /* Nuxt token.post.ts: "POST"; else NULL */
+  const char *fn_route;    /* supabase/functions/<name>/...: "/functions/v1/<name>" */
   const char *server_only; /* why no framework bundles this file for a browser:
                               "path pages/api/", "path supabase/functions/" (any
                               file below them), "path app/.../route.ts" (Next.js
@@ -156,15 +156,15 @@ typedef enum rl_room_action_kind {
 
 typedef struct rl_room_action {
   rl_room_action_kind kind;
-  const char *what; /* "mints a token", "creates or changes rooms (createRoom)",
+  const char *what;  /* "mints a token", "creates or changes rooms (createRoom)",
                        "calls the 100ms REST API" */
-  TSNode node;      /* the call / string that does it */
+  TSNode node;       /* the call / string that does it */
   int is_management; /* a 100ms management token is minted */
   /* The action is in another project file (facts/project.h): the symbol
    * called, and the name it is shown by ("APIService.post"); else NULL. */
   const struct rl_symbol *via;
   const char *via_name;
-  rl_site where; /* via: the place in that file that does it */
+  rl_site where;        /* via: the place in that file that does it */
   const char *via_what; /* via: what it does there ("creates 100ms rooms") */
 } rl_room_action;
 

@@ -15,7 +15,7 @@
 #include "routes.h"
 #include "util.h"
 
-#define MAX_DEPS 32  /* calls remembered per symbol */
+#define MAX_DEPS 32   /* calls remembered per symbol */
 #define MAX_SYMS 4096 /* symbols per file */
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
@@ -133,7 +133,8 @@ static int import_named(rl_jsfile *jf, const char *name, size_t n, rl_symref *ou
           const char *lt = rl_js_text(jf, local, &ll);
           if (!type_is(is, "import_specifier") || ll != n || memcmp(lt, name, n)) continue;
           out->spec = rl_arena_strndup(a, spec, sl);
-          out->name = rl_arena_strdup(a, rl_js_text(jf, nm, &ll) ? rl_arena_strndup(a, rl_js_text(jf, nm, &ll), ll) : "");
+          out->name =
+              rl_arena_strdup(a, rl_js_text(jf, nm, &ll) ? rl_arena_strndup(a, rl_js_text(jf, nm, &ll), ll) : "");
           return 1;
         }
       }
@@ -184,8 +185,7 @@ int rl_summary_ref(rl_jsfile *jf, TSNode e, int local, rl_symref *out) {
   if (type_is(e, "call_expression")) {
     TSNode fn = rl_js_unwrap(field(e, "function"));
     /* require('./m') itself names the module object; require('./m')(x) calls it */
-    if (!(type_is(fn, "identifier") && rl_js_text_is(jf, fn, "require")))
-    e = fn;
+    if (!(type_is(fn, "identifier") && rl_js_text_is(jf, fn, "require"))) e = fn;
   } else if (type_is(e, "new_expression")) {
     e = rl_js_unwrap(field(e, "constructor"));
   }
@@ -306,7 +306,8 @@ static const char *value_origin(rl_jsfile *jf, TSNode fn, TSNode v) {
   size_t l;
   const char *s = rl_js_text(jf, v, &l);
   if (type_is(v, "member_expression") && s &&
-      ((const char *)memmem(s, l, "body", 4) || (const char *)memmem(s, l, "query", 5) || (const char *)memmem(s, l, "params", 6)))
+      ((const char *)memmem(s, l, "body", 4) || (const char *)memmem(s, l, "query", 5) ||
+       (const char *)memmem(s, l, "params", 6)))
     return "request";
   if (type_is(v, "identifier")) {
     TSNode init = rl_js_const_init(jf, v);
@@ -315,7 +316,8 @@ static const char *value_origin(rl_jsfile *jf, TSNode fn, TSNode v) {
     for (uint32_t i = 0; i < ts_node_named_child_count(params); i++) {
       size_t pl;
       const char *p = rl_js_text(jf, ts_node_named_child(params, i), &pl);
-      if (p && pl >= l && !memcmp(p, s, l) && (pl == l || p[l] == ':' || p[l] == ' ' || p[l] == '=')) return "parameter";
+      if (p && pl >= l && !memcmp(p, s, l) && (pl == l || p[l] == ':' || p[l] == ' ' || p[l] == '='))
+        return "parameter";
     }
   }
   return NULL;
@@ -364,8 +366,8 @@ static const struct {
   const char *host;     /* in the URL */
   const char *provider; /* for messages */
 } rest_apis[] = {
-    {"api.100ms.live", "100ms"},     {"api-nonprod.100ms.live", "100ms"}, {"api.daily.co", "Daily"},
-    {"video.twilio.com", "Twilio"},  {"api.agora.io", "Agora"},           {"api.opentok.com", "Vonage"},
+    {"api.100ms.live", "100ms"},        {"api-nonprod.100ms.live", "100ms"}, {"api.daily.co", "Daily"},
+    {"video.twilio.com", "Twilio"},     {"api.agora.io", "Agora"},           {"api.opentok.com", "Vonage"},
     {"video.api.vonage.com", "Vonage"},
 };
 
@@ -419,7 +421,7 @@ static const struct {
   const char *provider; /* for messages */
   const char *path;     /* member path after the client */
   const char *what;
-  int room;             /* changes rooms (RL_EFF_ROOM_CHANGE) */
+  int room; /* changes rooms (RL_EFF_ROOM_CHANGE) */
 } sdk_calls[] = {
     {"@100mslive/server-sdk", "100ms", "rooms.create", "creates 100ms rooms", 1},
     {"@100mslive/server-sdk", "100ms", "rooms.update", "changes 100ms rooms", 1},
@@ -532,7 +534,8 @@ static int body_visit(void *data, TSNode n) {
   rl_symref ref;
   if (bs->ndeps < MAX_DEPS && rl_summary_ref(jf, n, 1, &ref)) {
     for (size_t i = 0; i < bs->ndeps; i++)
-      if (!strcmp(bs->deps[i].name, ref.name) && (bs->deps[i].spec == ref.spec || (bs->deps[i].spec && ref.spec && !strcmp(bs->deps[i].spec, ref.spec))))
+      if (!strcmp(bs->deps[i].name, ref.name) &&
+          (bs->deps[i].spec == ref.spec || (bs->deps[i].spec && ref.spec && !strcmp(bs->deps[i].spec, ref.spec))))
         return 0;
     bs->deps[bs->ndeps].spec = ref.spec ? rl_arena_strdup(bs->b->out, ref.spec) : NULL;
     bs->deps[bs->ndeps].name = rl_arena_strdup(bs->b->out, ref.name);
@@ -687,7 +690,8 @@ static void add_value(builder *b, const char *name, TSNode v, TSNode def) {
       } else if (type_is(p, "method_definition")) {
         size_t kl;
         const char *k = rl_js_text(jf, field(p, "name"), &kl);
-        if (k) scan_function(b, add_sym(b, rl_arena_printf(b->out, "%s.%.*s", name, (int)kl, k), RL_SYM_FUNCTION, p), p);
+        if (k)
+          scan_function(b, add_sym(b, rl_arena_printf(b->out, "%s.%.*s", name, (int)kl, k), RL_SYM_FUNCTION, p), p);
       } else if (type_is(p, "pair")) {
         const char *k;
         size_t kl;
@@ -725,8 +729,10 @@ static void add_declaration(builder *b, TSNode d, int export_it) {
     if (ts_node_is_null(name)) return;
     const char *n = text_dup(b, name);
     const char *local = rl_arena_printf(b->out, "#%s", n);
-    if (is_class(d)) add_class(b, local, d);
-    else scan_function(b, add_sym(b, local, RL_SYM_FUNCTION, d), d);
+    if (is_class(d))
+      add_class(b, local, d);
+    else
+      scan_function(b, add_sym(b, local, RL_SYM_FUNCTION, d), d);
     if (export_it) add_alias(b, n, NULL, local, d);
     return;
   }
@@ -779,8 +785,10 @@ static void add_export_statement(builder *b, TSNode st) {
     if (is_default) {
       TSNode name = field(d, "name");
       const char *local = ts_node_is_null(name) ? "#default" : rl_arena_printf(b->out, "#%s", text_dup(b, name));
-      if (is_class(d)) add_class(b, local, d);
-      else scan_function(b, add_sym(b, local, RL_SYM_FUNCTION, d), d);
+      if (is_class(d))
+        add_class(b, local, d);
+      else
+        scan_function(b, add_sym(b, local, RL_SYM_FUNCTION, d), d);
       add_alias(b, "default", NULL, local, d);
       if (!ts_node_is_null(name)) add_alias(b, text_dup(b, name), NULL, local, d);
     } else {
@@ -886,8 +894,10 @@ const rl_localsym *rl_localmod_find(const rl_localmod *m, const char *name) {
     size_t mid = lo + (hi - lo) / 2;
     int c = strcmp(m->syms[mid].s.name, name);
     if (c == 0) return &m->syms[mid];
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return NULL;
 }

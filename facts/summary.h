@@ -25,11 +25,11 @@ typedef struct rl_symref {
 } rl_symref;
 
 typedef struct rl_localsym {
-  rl_symbol s;          /* what it does by itself (s.name: its name here) */
+  rl_symbol s;           /* what it does by itself (s.name: its name here) */
   rl_symref alias;       /* alias.name != NULL: this symbol IS that one */
   const rl_symref *deps; /* symbols it calls (their effects flow into it) */
   size_t ndeps;
-  int is_middleware;     /* a function with (req, res, next) / (ctx, next) shape */
+  int is_middleware; /* a function with (req, res, next) / (ctx, next) shape */
   /* calls whose value it returns (facts/returns.c): their RETURNS_* effects
    * flow into it, and only theirs */
   const rl_symref *ret_deps;
@@ -41,7 +41,7 @@ typedef struct rl_localmod {
   size_t nsyms;
   const char **stars; /* `export * from` specifiers, in order */
   size_t nstars;
-  int complete;       /* the analysis finished within its budget */
+  int complete; /* the analysis finished within its budget */
 } rl_localmod;
 
 /* Builds the summary of the file jf/root (path: its display path, copied)

@@ -19,10 +19,18 @@ static void check(const rl_json *v, const char *text, size_t len, unsigned depth
   if (!(s < e && e <= len)) abort();
   char c = text[s];
   switch (rl_json_typeof(v)) {
-  case RL_JSON_NULL: if (c != 'n' || e - s != 4) abort(); break;
-  case RL_JSON_TRUE: if (c != 't' || e - s != 4) abort(); break;
-  case RL_JSON_FALSE: if (c != 'f' || e - s != 5) abort(); break;
-  case RL_JSON_NUMBER: if (c != '-' && (c < '0' || c > '9')) abort(); break;
+  case RL_JSON_NULL:
+    if (c != 'n' || e - s != 4) abort();
+    break;
+  case RL_JSON_TRUE:
+    if (c != 't' || e - s != 4) abort();
+    break;
+  case RL_JSON_FALSE:
+    if (c != 'f' || e - s != 5) abort();
+    break;
+  case RL_JSON_NUMBER:
+    if (c != '-' && (c < '0' || c > '9')) abort();
+    break;
   case RL_JSON_STRING: {
     size_t n;
     const char *p = rl_json_str(v, &n);

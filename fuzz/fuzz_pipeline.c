@@ -33,12 +33,27 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *names[] = {
-    "src/App.jsx",       "src/App.tsx",        "server/index.ts",    "pages/api/token.js",
-    ".env",              ".env.local",         "src/lib/hms.mjs",    "test/app.test.js",
-    "next.config.js",    "vite.config.ts",     "server/auth.cjs",    "app/page.tsx",
-    ".env.example",      "src/utils.ts",       "README.md",          "src/app.min.js",
+    "src/App.jsx",
+    "src/App.tsx",
+    "server/index.ts",
+    "pages/api/token.js",
+    ".env",
+    ".env.local",
+    "src/lib/hms.mjs",
+    "test/app.test.js",
+    "next.config.js",
+    "vite.config.ts",
+    "server/auth.cjs",
+    "app/page.tsx",
+    ".env.example",
+    "src/utils.ts",
+    "README.md",
+    "src/app.min.js",
     /* markup and Expo config (issue 13): appended, so seeds keep their paths */
-    "src/Room.vue",      "public/index.html",  "src/pages/a.astro",  "app.json",
+    "src/Room.vue",
+    "public/index.html",
+    "src/pages/a.astro",
+    "app.json",
 };
 #define NNAMES (sizeof names / sizeof names[0])
 
@@ -72,14 +87,20 @@ static char *report(rl_sink *(*make)(FILE *), const rl_run_info *run, const rl_f
   rl_sink *s = make(f);
   rl_summary sum;
   memset(&sum, 0, sizeof sum);
-  if (r->skip) sum.files_skipped = 1;
-  else sum.files_scanned = 1;
+  if (r->skip)
+    sum.files_skipped = 1;
+  else
+    sum.files_scanned = 1;
   sum.parse_errors = (size_t)r->has_syntax_errors;
   for (size_t i = 0; i < r->nfindings; i++) {
-    if (r->findings[i].suppressed) sum.suppressed++;
-    else if (r->findings[i].severity == RL_SEV_ERROR) sum.errors++;
-    else if (r->findings[i].severity == RL_SEV_WARNING) sum.warnings++;
-    else sum.notes++;
+    if (r->findings[i].suppressed)
+      sum.suppressed++;
+    else if (r->findings[i].severity == RL_SEV_ERROR)
+      sum.errors++;
+    else if (r->findings[i].severity == RL_SEV_WARNING)
+      sum.warnings++;
+    else
+      sum.notes++;
   }
   if (s->begin(s, run) < 0 || s->file(s, r) < 0 || s->end(s, &sum) < 0) abort();
   s->free(s);
@@ -107,10 +128,14 @@ NOT_FUZZED static int hex4(const unsigned char *p, size_t n, size_t i, unsigned 
   if (i + 4 > n) return 0;
   for (size_t k = i; k < i + 4; k++) {
     unsigned c = p[k], d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return 0;
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      d = c - 'A' + 10;
+    else
+      return 0;
     v = v << 4 | d;
   }
   *out = v;
@@ -122,10 +147,14 @@ NOT_FUZZED static size_t utf8_len(const unsigned char *p, size_t n, size_t i) {
   unsigned c = p[i], cp;
   size_t len;
   if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-  else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-  else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-  else return 0;
+  if (c >= 0xC2 && c <= 0xDF)
+    len = 2, cp = c & 0x1F;
+  else if (c >= 0xE0 && c <= 0xEF)
+    len = 3, cp = c & 0x0F;
+  else if (c >= 0xF0 && c <= 0xF4)
+    len = 4, cp = c & 0x07;
+  else
+    return 0;
   if (i + len > n) return 0;
   for (size_t k = 1; k < len; k++) {
     if ((p[i + k] & 0xC0) != 0x80) return 0;
@@ -177,7 +206,8 @@ NOT_FUZZED static size_t json_number_end(const unsigned char *p, size_t n, size_
 #define DIGIT(k) ((k) < n && p[k] >= '0' && p[k] <= '9')
   if (i < n && p[i] == '-') i++;
   if (!DIGIT(i)) return 0;
-  if (p[i] == '0') i++;
+  if (p[i] == '0')
+    i++;
   else
     while (DIGIT(i)) i++;
   if (i < n && p[i] == '.') {
@@ -250,11 +280,16 @@ NOT_FUZZED static const char *json_syntax(const char *buf, size_t n, size_t *at)
       continue;
     }
     size_t end = 0;
-    if (c == '"') end = json_string_end(p, n, i);
-    else if (c == '-' || (c >= '0' && c <= '9')) end = json_number_end(p, n, i);
-    else if (n - i >= 4 && memcmp(p + i, "true", 4) == 0) end = i + 4;
-    else if (n - i >= 5 && memcmp(p + i, "false", 5) == 0) end = i + 5;
-    else if (n - i >= 4 && memcmp(p + i, "null", 4) == 0) end = i + 4;
+    if (c == '"')
+      end = json_string_end(p, n, i);
+    else if (c == '-' || (c >= '0' && c <= '9'))
+      end = json_number_end(p, n, i);
+    else if (n - i >= 4 && memcmp(p + i, "true", 4) == 0)
+      end = i + 4;
+    else if (n - i >= 5 && memcmp(p + i, "false", 5) == 0)
+      end = i + 5;
+    else if (n - i >= 4 && memcmp(p + i, "null", 4) == 0)
+      end = i + 4;
     if (!end) return "bad value";
     i = end;
     want = ',';
@@ -275,9 +310,10 @@ static void must_be_json(const char *what, const char *buf, size_t len) {
 /* At start-up: the syntax check agrees with jansson's parser on reports
  * and on broken ones, so it is not a check that cannot fail. */
 static void check_the_check(const char *buf, size_t len) {
-  static const char *const bad[] = {"{\"a\":1,}", "[1 2]", "{\"a\" 1}", "[\"\\u0000\"]", "[\"\\ud800\"]",
-                                    "[01]", "[1.]", "[\"\xc0\xaf\"]", "[\"\xed\xa0\x80\"]", "[tru]", "{}x",
-                                    "\"s\"", "[\"\t\"]", "[1e]", "{\"a\":[}"};
+  static const char *const bad[] = {"{\"a\":1,}",         "[1 2]", "{\"a\" 1}", "[\"\\u0000\"]",
+                                    "[\"\\ud800\"]",      "[01]",  "[1.]",      "[\"\xc0\xaf\"]",
+                                    "[\"\xed\xa0\x80\"]", "[tru]", "{}x",       "\"s\"",
+                                    "[\"\t\"]",           "[1e]",  "{\"a\":[}"};
   static const char *const good[] = {"{}", "[]", "[-0.5e+3, true, false, null, \"\\ud83d\\ude00\\n\xc3\xa9\"]",
                                      " {\"a\": {\"b\": [[], {}]}} \n"};
   size_t at;

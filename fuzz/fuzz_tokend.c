@@ -226,8 +226,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   default: puts_(&req, "GET /api/config HTTP/1.1\r\n"); break;
   }
   puts_(&req, "Host: 127.0.0.1\r\nAuthorization: Bearer ");
-  if (flags & 4) put_signed(&req, p, alen);
-  else put_header_value(&req, p, alen);
+  if (flags & 4)
+    put_signed(&req, p, alen);
+  else
+    put_header_value(&req, p, alen);
   puts_(&req, (flags & 8) ? "\r\nContent-Type: text/plain\r\n" : "\r\nContent-Type: application/json\r\n");
   if (flags & 16) {
     char line[32];

@@ -73,9 +73,12 @@ static int token_endpoint(rl_jsfile *jf, const rl_request *r) {
   TSNode u = rl_js_unwrap(r->url_expr);
   const char *name;
   size_t len;
-  if (type_is(u, "identifier")) name = rl_js_text(jf, u, &len);
-  else if (type_is(u, "member_expression")) name = rl_js_text(jf, field(u, "property"), &len);
-  else return 0;
+  if (type_is(u, "identifier"))
+    name = rl_js_text(jf, u, &len);
+  else if (type_is(u, "member_expression"))
+    name = rl_js_text(jf, field(u, "property"), &len);
+  else
+    return 0;
   return rl_name_has_word(name, len, endpoint_words) && rl_name_has_word(name, len, url_name_words);
 }
 
@@ -84,11 +87,11 @@ static int token_endpoint(rl_jsfile *jf, const rl_request *r) {
  * and allow-lists it. Variables, ternaries and privileged literals are
  * choices. */
 static int unprivileged_text(const char *s, size_t n) {
-  static const char *const least[] = {"guest",    "guests",   "viewer",   "viewers",  "listener",  "listeners",
-                                      "audience", "attendee", "attendees", "student", "participant", "spectator",
-                                      "visitor",  NULL};
-  static const char *const privileged[] = {"host",      "cohost",    "broadcaster", "admin", "moderator",
-                                           "presenter", "teacher",   "owner",       "speaker", NULL};
+  static const char *const least[] = {"guest",       "guests",    "viewer",   "viewers",   "listener",
+                                      "listeners",   "audience",  "attendee", "attendees", "student",
+                                      "participant", "spectator", "visitor",  NULL};
+  static const char *const privileged[] = {"host",      "cohost",  "broadcaster", "admin",   "moderator",
+                                           "presenter", "teacher", "owner",       "speaker", NULL};
   return n > 0 && rl_name_has_word(s, n, least) && !rl_name_has_word(s, n, privileged);
 }
 
@@ -307,8 +310,8 @@ static int quoted_has_endpoint_word(const char *text, size_t len, int escaped, v
 
 static int endpoint_name(const char *text, size_t len, void *arg) {
   (void)arg;
-  if (len < 6 || !(rl_memcasemem(text, len, "token") || rl_memcasemem(text, len, "auth") ||
-                   rl_memcasemem(text, len, "jwt")))
+  if (len < 6 ||
+      !(rl_memcasemem(text, len, "token") || rl_memcasemem(text, len, "auth") || rl_memcasemem(text, len, "jwt")))
     return 0; /* every endpoint word holds one of these; a URL word makes 3 more bytes */
   return rl_name_has_word(text, len, endpoint_words) && rl_name_has_word(text, len, url_name_words);
 }

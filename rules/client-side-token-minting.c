@@ -72,8 +72,8 @@ static void report_mint(void *data, const rl_mint *m) {
     rl_report(ctx, m->call, "%s mints a token in client code: the signing secret ships with the bundle%s", m->what,
               fix);
   else
-    rl_report(ctx, m->call, "%s (%s) mints a token in client code: the signing secret ships with the bundle%s",
-              m->what, m->package, fix);
+    rl_report(ctx, m->call, "%s (%s) mints a token in client code: the signing secret ships with the bundle%s", m->what,
+              m->package, fix);
 }
 
 /* A call of a function another file exports that mints a token (the
@@ -88,11 +88,12 @@ static int call_visit(void *data, TSNode n) {
   size_t fl;
   const char *ft = rl_js_text(jf, ts_node_child_by_field_name(n, "function", 8), &fl);
   const char *fn = fl <= 48 && !memchr(ft, '\n', fl) ? rl_arena_printf(rl_ctx_arena(ctx), "%.*s", (int)fl, ft)
-                                                      : "the function";
-  rl_ctx_related(ctx, x->mint.where.path, x->mint.where.line, x->mint.where.col, "the token is signed here, with the key");
+                                                     : "the function";
+  rl_ctx_related(ctx, x->mint.where.path, x->mint.where.line, x->mint.where.col,
+                 "the token is signed here, with the key");
   rl_report(ctx, n,
-            "%s (%s:%u) mints a token with %s, and client code calls it: the signing secret ships with the bundle",
-            fn, x->def.path, x->def.line, x->mint.what);
+            "%s (%s:%u) mints a token with %s, and client code calls it: the signing secret ships with the bundle", fn,
+            x->def.path, x->def.line, x->mint.what);
   return 0;
 }
 
@@ -105,8 +106,8 @@ static void on_file(rl_ctx *ctx) {
 
 /* Mint packages (rl_mint_needles) or an import of a project file
  * (rl_summary_possible). */
-static const char *const needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-", "opentok",
-                                      "./", "@/", "~/", NULL};
+static const char *const needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-",
+                                      "opentok",      "./",   "@/",         "~/",     NULL};
 
 static int can_fire(rl_prefilter *pf) { return rl_mint_possible(pf) || rl_summary_possible(pf); }
 
@@ -122,26 +123,28 @@ const rl_rule rl_rule_client_side_token_minting = {
     .on_file = on_file,
     .needles = needles,
     .can_fire = can_fire,
-    .bad_example = "import jwt from 'jsonwebtoken';\n"
-                   "import { useState } from 'react';\n"
-                   "\n"
-                   "export function useRoomToken(roomId, userId) {\n"
-                   "  const [token] = useState(() =>\n"
-                   "    jwt.sign({ access_key: import.meta.env.VITE_HMS_ACCESS_KEY, room_id: roomId, user_id: userId,\n"
-                   "      role: 'guest', type: 'app', version: 2 }, import.meta.env.VITE_HMS_SECRET, { expiresIn: '1h' }));\n"
-                   "  return token;\n"
-                   "}\n",
-    .good_example = "import { useEffect, useState } from 'react';\n"
-                    "\n"
-                    "export function useRoomToken(roomId) {\n"
-                    "  const [token, setToken] = useState(null);\n"
-                    "  useEffect(() => {\n"
-                    "    fetch('/api/token', { method: 'POST', credentials: 'include', body: JSON.stringify({ roomId }) })\n"
-                    "      .then((r) => r.json())\n"
-                    "      .then((d) => setToken(d.token));\n"
-                    "  }, [roomId]);\n"
-                    "  return token;\n"
-                    "}\n",
+    .bad_example =
+        "import jwt from 'jsonwebtoken';\n"
+        "import { useState } from 'react';\n"
+        "\n"
+        "export function useRoomToken(roomId, userId) {\n"
+        "  const [token] = useState(() =>\n"
+        "    jwt.sign({ access_key: import.meta.env.VITE_HMS_ACCESS_KEY, room_id: roomId, user_id: userId,\n"
+        "      role: 'guest', type: 'app', version: 2 }, import.meta.env.VITE_HMS_SECRET, { expiresIn: '1h' }));\n"
+        "  return token;\n"
+        "}\n",
+    .good_example =
+        "import { useEffect, useState } from 'react';\n"
+        "\n"
+        "export function useRoomToken(roomId) {\n"
+        "  const [token, setToken] = useState(null);\n"
+        "  useEffect(() => {\n"
+        "    fetch('/api/token', { method: 'POST', credentials: 'include', body: JSON.stringify({ roomId }) })\n"
+        "      .then((r) => r.json())\n"
+        "      .then((d) => setToken(d.token));\n"
+        "  }, [roomId]);\n"
+        "  return token;\n"
+        "}\n",
     .precision = "high",
     .security_severity = "9.1",
 };

@@ -26,7 +26,6 @@ static int is_b64url(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-
 static void on_string(rl_ctx *ctx, const rl_match *m) {
   TSNode s = rl_match_capture(m, "str");
   rl_jsfile *jf = rl_ctx_js(ctx);
@@ -41,8 +40,7 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
   rl_arena *a = rl_ctx_arena(ctx);
   rl_binding b;
   int named = rl_bound_name(jf, s, &b);
-  const char *where =
-      named ? rl_arena_printf(a, "in '%.*s'", (int)b.display_len, b.display) : "in a string literal";
+  const char *where = named ? rl_arena_printf(a, "in '%.*s'", (int)b.display_len, b.display) : "in a string literal";
   uint32_t start = ts_node_start_byte(s), end = ts_node_end_byte(s);
   /* Mask the contents, keep the quotes visible. */
   if (end - start >= 2) {
@@ -203,8 +201,11 @@ static int value_may_hold_literal(bound_scan *s, size_t i) {
       continue;
     }
     switch (c) {
-    case '(': case '{': depth++; break;
-    case ')': case ']': case '}':
+    case '(':
+    case '{': depth++; break;
+    case ')':
+    case ']':
+    case '}':
       if (depth == 0) return 0;
       depth--;
       break;
@@ -212,7 +213,8 @@ static int value_may_hold_literal(bound_scan *s, size_t i) {
     case '>':
       if (angle > 0 && !(i > 0 && s->b[i - 1] == '=')) angle--;
       break;
-    case ',': case ';':
+    case ',':
+    case ';':
       if (depth == 0 && angle == 0) return 0;
       break;
     default: break;
@@ -227,9 +229,9 @@ static int value_may_hold_literal(bound_scan *s, size_t i) {
  * of { } ( ) [ , ; ? . = or a quote, or a declaring keyword. `current token:`
  * and `'a=ice-pwd:'` (text inside strings) are not keys. */
 static int may_start_key(const char *b, size_t start) {
-  static const char *const words[] = {"const", "let", "var", "static", "readonly", "public", "private", "protected",
-                                      "declare", "abstract", "override", "accessor", "export", "async", "get",
-                                      "set", "case", NULL};
+  static const char *const words[] = {"const",   "let",       "var",     "static",   "readonly", "public",
+                                      "private", "protected", "declare", "abstract", "override", "accessor",
+                                      "export",  "async",     "get",     "set",      "case",     NULL};
   size_t i = start;
   while (i > 0 && space_byte((unsigned char)b[i - 1])) i--;
   if (i == 0 || strchr("{}()[],;?.='\"`/", b[i - 1])) return 1; /* '/': the end of a comment */

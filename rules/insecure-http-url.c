@@ -34,27 +34,26 @@ extern const char rl_doc__insecure_http_url[];
 #define SUB '\x1a'
 #define MAX_URL_SHOWN 100
 
-static const char *const url_words[] = {
-    "url",      "uri",     "urls",    "endpoint", "endpoints", "host",    "hostname", "base",
-    "api",      "server",  "socket",  "ws",       "wss",       "websocket", "backend", "origin",
-    "webhook",  "service", "gateway", "signaling", "signalling", "livekit", NULL};
+static const char *const url_words[] = {"url",      "uri",       "urls",       "endpoint", "endpoints", "host",
+                                        "hostname", "base",      "api",        "server",   "socket",    "ws",
+                                        "wss",      "websocket", "backend",    "origin",   "webhook",   "service",
+                                        "gateway",  "signaling", "signalling", "livekit",  NULL};
 
 /* Names of links meant for people, not for code to call. */
 static const char *const link_words[] = {
-    "doc",   "docs",     "documentation", "help",   "support",   "link",    "href",    "homepage",
-    "website", "privacy", "terms",        "policy", "tos",       "learn",   "image",   "img",
-    "avatar", "logo",    "icon",          "thumbnail", "thumb",  "photo",   "picture", "banner",
-    "schema", "namespace", "xmlns",       "ns",     "license",   "repo",    "repository", "github",
-    "author", "blog",    "share",         "invite", "canonical", "og",      "social",  "twitter",
-    "facebook", "linkedin", "youtube",    "instagram", "feedback", "unsubscribe",
+    "doc", "docs", "documentation", "help", "support", "link", "href", "homepage", "website", "privacy", "terms",
+    "policy", "tos", "learn", "image", "img", "avatar", "logo", "icon", "thumbnail", "thumb", "photo", "picture",
+    "banner", "schema", "namespace", "xmlns", "ns", "license", "repo", "repository", "github", "author", "blog",
+    "share", "invite", "canonical", "og", "social", "twitter", "facebook", "linkedin", "youtube", "instagram",
+    "feedback", "unsubscribe",
     /* HTTP proxies are http:// by convention; TLS is tunnelled through them */
-    "proxy",  NULL};
+    "proxy", NULL};
 
 /* XML/SVG/SOAP namespace hosts: identifiers that look like URLs. */
-static const char *const namespace_hosts[] = {"www.w3.org",           "w3.org",         "schemas.xmlsoap.org",
-                                              "schemas.microsoft.com", "ns.adobe.com",   "purl.org",
-                                              "xmlns.com",            "schemas.android.com", "json-schema.org",
-                                              "schemas.openxmlformats.org", NULL};
+static const char *const namespace_hosts[] = {
+    "www.w3.org", "w3.org",    "schemas.xmlsoap.org", "schemas.microsoft.com", "ns.adobe.com",
+    "purl.org",   "xmlns.com", "schemas.android.com", "json-schema.org",       "schemas.openxmlformats.org",
+    NULL};
 
 static int host_eq(const char *h, size_t n, const char *s) {
   return strlen(s) == n && rl_strncasecmp_ascii(h, s, n) == 0;
@@ -103,8 +102,8 @@ static int host_is_exempt(const char *h, size_t n) {
     return host_eq(h, n, "[::1]") || host_eq(h, n, "[::]") || host_eq(h, n, "[0:0:0:0:0:0:0:1]");
   }
   if (!memchr(h, '.', n)) return 1; /* localhost, docker-compose service names */
-  static const char *const under[] = {"localhost", "local", "internal", "test", "example", "invalid",
-                                      "example.com", "example.org", "example.net", NULL};
+  static const char *const under[] = {"localhost", "local",       "internal",    "test",        "example",
+                                      "invalid",   "example.com", "example.org", "example.net", NULL};
   for (size_t i = 0; under[i]; i++)
     if (host_is_or_under(h, n, under[i])) return 1;
   for (size_t i = 0; namespace_hosts[i]; i++)
@@ -174,8 +173,10 @@ static const char *insecure_url(rl_arena *a, const char *s, size_t n, const char
   rl_buf_put(&b, s, k);
   for (size_t i = host_start; i < n && b.len < MAX_URL_SHOWN; i++) {
     if (s[i] == '?' || s[i] == '#') break;
-    if (s[i] == SUB) rl_buf_puts(&b, "${…}");
-    else rl_buf_putc(&b, s[i]);
+    if (s[i] == SUB)
+      rl_buf_puts(&b, "${…}");
+    else
+      rl_buf_putc(&b, s[i]);
   }
   if (b.len >= MAX_URL_SHOWN) rl_buf_puts(&b, "…");
   *shown = rl_arena_strndup(a, b.ptr ? b.ptr : "", b.len);
@@ -205,15 +206,27 @@ static int in_list(const char *s, size_t n, const char *const *list) {
   return 0;
 }
 
-static const char *const http_methods[] = {"get",     "post",    "put",  "patch", "delete", "head", "options",
-                                           "request", "ajax",    "getJSON", "fetch", "connect", "io", NULL};
-static const char *const http_modules[] = {"axios",         "ky",          "got",        "superagent",
-                                           "node-fetch",    "cross-fetch", "isomorphic-fetch", "isomorphic-unfetch",
-                                           "undici",        "socket.io-client", "needle", "ofetch", "redaxios", "http", NULL};
-static const char *const http_objects[] = {"axios", "http", "httpClient", "$http", "api",  "apiClient", "client",
-                                           "request", "superagent", "ky", "got", "$", "jQuery", NULL};
-static const char *const plain_calls[] = {"fetch",  "window.fetch", "globalThis.fetch", "self.fetch", "$fetch",
-                                          "useFetch", "ofetch", "navigator.sendBeacon", "io", NULL};
+static const char *const http_methods[] = {"get",     "post", "put",     "patch", "delete",  "head", "options",
+                                           "request", "ajax", "getJSON", "fetch", "connect", "io",   NULL};
+static const char *const http_modules[] = {"axios",
+                                           "ky",
+                                           "got",
+                                           "superagent",
+                                           "node-fetch",
+                                           "cross-fetch",
+                                           "isomorphic-fetch",
+                                           "isomorphic-unfetch",
+                                           "undici",
+                                           "socket.io-client",
+                                           "needle",
+                                           "ofetch",
+                                           "redaxios",
+                                           "http",
+                                           NULL};
+static const char *const http_objects[] = {"axios",   "http",       "httpClient", "$http", "api", "apiClient", "client",
+                                           "request", "superagent", "ky",         "got",   "$",   "jQuery",    NULL};
+static const char *const plain_calls[] = {"fetch",    "window.fetch", "globalThis.fetch",     "self.fetch", "$fetch",
+                                          "useFetch", "ofetch",       "navigator.sendBeacon", "io",         NULL};
 static const char *const ctor_names[] = {"WebSocket", "EventSource", "URL", "Request", "ReconnectingWebSocket", NULL};
 static const char *const ctor_modules[] = {"ws", "isomorphic-ws", "reconnecting-websocket", "eventsource", NULL};
 
@@ -306,7 +319,8 @@ static void on_url(rl_ctx *ctx, const rl_match *m) {
       TSNode arg = ts_node_named_child(b.holder, i);
       if (strcmp(ts_node_type(arg), "comment") == 0) continue;
       if (ts_node_eq(arg, b.value)) {
-        if (endpoint_call(jf, call, argi)) where = rl_arena_printf(rl_ctx_arena(ctx), "passed to %s", callee_text(ctx, call));
+        if (endpoint_call(jf, call, argi))
+          where = rl_arena_printf(rl_ctx_arena(ctx), "passed to %s", callee_text(ctx, call));
         break;
       }
       argi++;

@@ -42,9 +42,9 @@ static TSNode null_node(void) {
 static int is_verify(const char *c) { return c && strcmp(c, "jsonwebtoken:verify") == 0; }
 
 static int is_decode(const char *c) {
-  return c && (strcmp(c, "jsonwebtoken:decode") == 0 || strcmp(c, "jose:decodeJwt") == 0 ||
-               strcmp(c, "jwt-decode:") == 0 || strcmp(c, "jwt-decode:default") == 0 ||
-               strcmp(c, "jwt-decode:jwtDecode") == 0);
+  return c &&
+         (strcmp(c, "jsonwebtoken:decode") == 0 || strcmp(c, "jose:decodeJwt") == 0 || strcmp(c, "jwt-decode:") == 0 ||
+          strcmp(c, "jwt-decode:default") == 0 || strcmp(c, "jwt-decode:jwtDecode") == 0);
 }
 
 static int is_any_verify(const char *c) {
@@ -134,8 +134,8 @@ static int access_target(rl_jsfile *jf, TSNode left) {
 }
 
 static int comparison_op(rl_jsfile *jf, TSNode bin) {
-  static const char *const ops[] = {"===", "!==", "==", "!=", "&&", "||", "in", "instanceof", "<", ">", "<=", ">=",
-                                    NULL};
+  static const char *const ops[] = {"===",        "!==", "==", "!=", "&&", "||", "in",
+                                    "instanceof", "<",   ">",  "<=", ">=", NULL};
   size_t n;
   const char *op = rl_js_text(jf, field(bin, "operator"), &n);
   return in_list(op, n, ops);
@@ -176,7 +176,7 @@ static const char *use_decides(rl_jsfile *jf, TSNode use) {
   for (int i = 0; i < 12 && !ts_node_is_null(p); i++) {
     if (type_is(p, "if_statement") || type_is(p, "while_statement") || type_is(p, "switch_statement")) {
       return ts_node_eq(field(p, "condition"), n) || ts_node_eq(field(p, "value"), n) ? "is tested to decide access"
-                                                                                       : NULL;
+                                                                                      : NULL;
     }
     if (type_is(p, "ternary_expression")) {
       if (!ts_node_eq(field(p, "condition"), n)) return NULL;
@@ -186,11 +186,12 @@ static const char *use_decides(rl_jsfile *jf, TSNode use) {
       return "is tested to decide access";
     }
     if (type_is(p, "binary_expression") && comparison_op(jf, p)) return "is tested to decide access";
-    if (type_is(p, "unary_expression") && rl_js_text_is(jf, field(p, "operator"), "!")) return "is tested to decide access";
+    if (type_is(p, "unary_expression") && rl_js_text_is(jf, field(p, "operator"), "!"))
+      return "is tested to decide access";
     if (type_is(p, "return_statement")) return "is returned as the caller's identity";
     if (type_is(p, "assignment_expression"))
       return ts_node_eq(field(p, "right"), n) && access_target(jf, field(p, "left")) ? "becomes the request's user"
-                                                                                      : NULL;
+                                                                                     : NULL;
     if (type_is(p, "arguments")) {
       /* ['host', 'admin'].includes(claims.role): a membership test */
       static const char *const tests[] = {"includes", "has", "indexOf", "some", "every", "test", NULL};
@@ -202,9 +203,8 @@ static const char *use_decides(rl_jsfile *jf, TSNode use) {
       p = rl_js_parent(call);
       continue;
     }
-    if (type_is(p, "expression_statement") || type_is(p, "statement_block") ||
-        type_is(p, "variable_declarator") || type_is(p, "arrow_function") || type_is(p, "pair") ||
-        type_is(p, "template_substitution"))
+    if (type_is(p, "expression_statement") || type_is(p, "statement_block") || type_is(p, "variable_declarator") ||
+        type_is(p, "arrow_function") || type_is(p, "pair") || type_is(p, "template_substitution"))
       return NULL;
     n = p;
     p = rl_js_parent(p);
@@ -353,8 +353,10 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   if (!jf) return;
   TSNode call = rl_match_capture(m, "call");
   const char *c = rl_js_callee(jf, call);
-  if (is_verify(c)) check_verify(ctx, jf, call);
-  else if (is_decode(c)) check_decode(ctx, jf, call);
+  if (is_verify(c))
+    check_verify(ctx, jf, call);
+  else if (is_decode(c))
+    check_decode(ctx, jf, call);
 }
 
 /* Findings need a call resolved to one of these modules, which takes an

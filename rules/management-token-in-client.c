@@ -48,10 +48,14 @@ static const rest_api apis[] = {
 /* The REST API a URL's static text starts with, or NULL. */
 static const rest_api *rest_api_of(const char *u, size_t n) {
   size_t k;
-  if (n >= 8 && rl_strncasecmp_ascii(u, "https://", 8) == 0) k = 8;
-  else if (n >= 7 && rl_strncasecmp_ascii(u, "http://", 7) == 0) k = 7;
-  else if (n >= 2 && memcmp(u, "//", 2) == 0) k = 2;
-  else return NULL;
+  if (n >= 8 && rl_strncasecmp_ascii(u, "https://", 8) == 0)
+    k = 8;
+  else if (n >= 7 && rl_strncasecmp_ascii(u, "http://", 7) == 0)
+    k = 7;
+  else if (n >= 2 && memcmp(u, "//", 2) == 0)
+    k = 2;
+  else
+    return NULL;
   for (size_t i = 0; i < RL_ARRAY_LEN(apis); i++) {
     size_t pl = strlen(apis[i].prefix);
     /* case-sensitive, like the needles: real code spells these hosts in lower case */
@@ -154,9 +158,8 @@ static void check_header(rl_ctx *ctx, rl_jsfile *jf, TSNode at, TSNode value) {
   rl_request r;
   if (!ts_node_is_null(call) && request_api(jf, call, &r)) return; /* reported as the request */
   int daily = !rl_name_has_word(name, len, (const char *const[]){"management", "mgmt", NULL});
-  rl_report(ctx, at,
-            "client code sends '%.*s' as a Bearer Authorization header: %s must stay on a server", (int)len, name,
-            daily ? "the Daily API key" : "a management token");
+  rl_report(ctx, at, "client code sends '%.*s' as a Bearer Authorization header: %s must stay on a server", (int)len,
+            name, daily ? "the Daily API key" : "a management token");
 }
 
 static int key_is_authorization(rl_jsfile *jf, TSNode key_or_string) {
@@ -175,9 +178,7 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!jf) return;
   switch (m->pattern) {
-  case 0:
-    check_call(ctx, jf, rl_match_capture(m, "call"));
-    break;
+  case 0: check_call(ctx, jf, rl_match_capture(m, "call")); break;
   case 1: { /* { Authorization: `Bearer ${X}` } */
     TSNode pair = rl_match_capture(m, "pair");
     if (key_is_authorization(jf, field(pair, "key"))) check_header(ctx, jf, pair, field(pair, "value"));
@@ -195,8 +196,7 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
     if (key_is_authorization(jf, key)) check_header(ctx, jf, as, field(as, "right"));
     break;
   }
-  default:
-    break;
+  default: break;
   }
 }
 
@@ -254,8 +254,8 @@ static int can_fire(rl_prefilter *pf) {
 
 /* Findings need a REST API host in a string or a credential name with one of
  * these words (the name test lower-cases words that come from these). */
-static const char *const needles[] = {"100ms.live", "daily.co", "anagement", "ANAGEMENT", "mgmt", "Mgmt", "MGMT",
-                                      "daily",      "Daily",    "DAILY",     NULL};
+static const char *const needles[] = {"100ms.live", "daily.co", "anagement", "ANAGEMENT", "mgmt", "Mgmt",
+                                      "MGMT",       "daily",    "Daily",     "DAILY",     NULL};
 
 const rl_rule rl_rule_management_token_in_client = {
     .id = "management-token-in-client",
@@ -265,13 +265,14 @@ const rl_rule rl_rule_management_token_in_client = {
     .doc = rl_doc__management_token_in_client,
     .langs = RL_LANGS_CODE,
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT),
-    .query = "(call_expression arguments: (arguments . (_))) @call\n"
-             "((pair key: (_) @key value: [(template_string) (binary_expression)]) @pair"
-             " (#match? @key \"^[\\\"']?[Aa]uthorization[\\\"']?$\"))\n"
-             "((call_expression function: (member_expression property: (property_identifier) @m)"
-             " arguments: (arguments . (string) . (_))) @call (#match? @m \"^(set|append|setRequestHeader|setHeader)$\"))\n"
-             "((assignment_expression left: [(subscript_expression) (member_expression)]"
-             " right: [(template_string) (binary_expression)]) @assign)\n",
+    .query =
+        "(call_expression arguments: (arguments . (_))) @call\n"
+        "((pair key: (_) @key value: [(template_string) (binary_expression)]) @pair"
+        " (#match? @key \"^[\\\"']?[Aa]uthorization[\\\"']?$\"))\n"
+        "((call_expression function: (member_expression property: (property_identifier) @m)"
+        " arguments: (arguments . (string) . (_))) @call (#match? @m \"^(set|append|setRequestHeader|setHeader)$\"))\n"
+        "((assignment_expression left: [(subscript_expression) (member_expression)]"
+        " right: [(template_string) (binary_expression)]) @assign)\n",
     .on_match = on_match,
     .needles = needles,
     .can_fire = can_fire,

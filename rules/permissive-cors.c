@@ -29,9 +29,7 @@ extern const char rl_doc__permissive_cors[];
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
 
-static TSNode field(TSNode n, const char *name) {
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
 
 typedef struct state {
   rl_ctx *ctx;
@@ -53,8 +51,10 @@ static void on_route(void *data, const rl_route *r) {
 }
 
 static void report(state *st, TSNode at, const char *what) {
-  rl_report(st->ctx, at, "%s lets any website call %s from a visitor's browser: set origin to an allow-list of your front-end origins",
-            what, st->route);
+  rl_report(
+      st->ctx, at,
+      "%s lets any website call %s from a visitor's browser: set origin to an allow-list of your front-end origins",
+      what, st->route);
 }
 
 static int is_string_star(state *st, TSNode v) {
@@ -99,7 +99,8 @@ typedef enum lib { LIB_EXPRESS, LIB_KOA, LIB_HONO, LIB_FASTIFY } lib;
 static const char *judge_options(state *st, lib l, TSNode opts, int had_arg) {
   static const char *const none[] = {"cors() with no options", "@koa/cors with no origin (it echoes any Origin)",
                                      "hono cors() with no origin", "@fastify/cors with no origin"};
-  static const char *const noorigin[] = {"cors() without an origin option", "@koa/cors with no origin (it echoes any Origin)",
+  static const char *const noorigin[] = {"cors() without an origin option",
+                                         "@koa/cors with no origin (it echoes any Origin)",
                                          "hono cors() with no origin", "@fastify/cors with no origin"};
   if (ts_node_is_null(opts)) return had_arg ? NULL : none[l];
   TSNode origin = rl_js_unwrap(rl_js_object_get(st->jf, opts, "origin"));

@@ -30,9 +30,9 @@ extern const char rl_doc__privileged_room_code_in_client[];
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
-
-static const char *const privileged_words[] = {"host",  "hosts",     "cohost",    "broadcaster", "broadcasters",
-                                               "admin", "moderator", "presenter", "teacher",     "owner", NULL};
+static const char *const privileged_words[] = {"host",         "hosts", "cohost",    "broadcaster",
+                                               "broadcasters", "admin", "moderator", "presenter",
+                                               "teacher",      "owner", NULL};
 static const char *const code_words[] = {"code", "codes", "roomcode", "roomcodes", NULL};
 
 static int room_code_shape(const char *s, size_t n) {
@@ -76,8 +76,7 @@ static int paired_with_privileged_role(rl_jsfile *jf, TSNode pair) {
     TSNode v = rl_js_object_get(jf, obj, role_keys[i]);
     const char *s;
     size_t sl;
-    if (!ts_node_is_null(v) && rl_js_eval_string(jf, v, &s, &sl) && rl_name_has_word(s, sl, privileged_words))
-      return 1;
+    if (!ts_node_is_null(v) && rl_js_eval_string(jf, v, &s, &sl) && rl_name_has_word(s, sl, privileged_words)) return 1;
   }
   return 0;
 }
@@ -131,8 +130,10 @@ static void check_env(rl_ctx *ctx, rl_jsfile *jf, TSNode read) {
 static void on_match(rl_ctx *ctx, const rl_match *m) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!jf) return;
-  if (m->pattern <= 1) check_literal(ctx, jf, rl_match_capture(m, "code"));
-  else check_env(ctx, jf, rl_match_capture(m, "read"));
+  if (m->pattern <= 1)
+    check_literal(ctx, jf, rl_match_capture(m, "code"));
+  else
+    check_env(ctx, jf, rl_match_capture(m, "read"));
 }
 
 /* ---- prefilter ------------------------------------------------------------------- */
@@ -160,7 +161,8 @@ static int room_code_run(const char *b, size_t n) {
 }
 
 static int ident_char(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         c >= 0x80;
 }
 
 /* The query's env reads are `<x>.env.NAME` and `<x>.env['NAME']` (with ?.
@@ -197,10 +199,10 @@ static int can_fire(rl_prefilter *pf) {
 
 /* Every finding has a privileged word in a name or role string, spelled in
  * one of these cases. */
-static const char *const needles[] = {"host",      "Host",      "HOST",      "broadcaster", "Broadcaster", "BROADCASTER",
-                                      "admin",     "Admin",     "ADMIN",     "moderator",   "Moderator",   "MODERATOR",
-                                      "presenter", "Presenter", "PRESENTER", "teacher",     "Teacher",     "TEACHER",
-                                      "owner",     "Owner",     "OWNER",     NULL};
+static const char *const needles[] = {
+    "host",    "Host",      "HOST",      "broadcaster", "Broadcaster", "BROADCASTER", "admin",     "Admin",
+    "ADMIN",   "moderator", "Moderator", "MODERATOR",   "presenter",   "Presenter",   "PRESENTER", "teacher",
+    "Teacher", "TEACHER",   "owner",     "Owner",       "OWNER",       NULL};
 
 const rl_rule rl_rule_privileged_room_code_in_client = {
     .id = "privileged-room-code-in-client",

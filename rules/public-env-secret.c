@@ -57,8 +57,8 @@ static const char *public_secret(const char *name, size_t len) {
 static void report_read(rl_ctx *ctx, TSNode at, const char *name, size_t len) {
   const char *prefix = public_secret(name, len);
   if (!prefix) return;
-  rl_report(ctx, at, "secret '%.*s' is read through the %s prefix, which inlines it into the client bundle",
-            (int)len, name, prefix);
+  rl_report(ctx, at, "secret '%.*s' is read through the %s prefix, which inlines it into the client bundle", (int)len,
+            name, prefix);
 }
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
@@ -73,9 +73,12 @@ static void check_destructuring(rl_ctx *ctx, rl_jsfile *jf, TSNode pattern, TSNo
     return;
   for (uint32_t i = 0; i < ts_node_named_child_count(pattern); i++) {
     TSNode c = ts_node_named_child(pattern, i), key = {{0}, NULL, NULL};
-    if (type_is(c, "shorthand_property_identifier_pattern")) key = c;
-    else if (type_is(c, "pair_pattern")) key = field(c, "key");
-    else if (type_is(c, "object_assignment_pattern")) key = field(c, "left");
+    if (type_is(c, "shorthand_property_identifier_pattern"))
+      key = c;
+    else if (type_is(c, "pair_pattern"))
+      key = field(c, "key");
+    else if (type_is(c, "object_assignment_pattern"))
+      key = field(c, "left");
     if (ts_node_is_null(key)) continue;
     const char *name;
     size_t len;
@@ -112,7 +115,8 @@ static void check_svelte_import(rl_ctx *ctx, rl_jsfile *jf, TSNode import) {
           rest_len -= 7;
         }
         if (rl_name_is_secret(rest, rest_len))
-          rl_report(ctx, name, "secret '%.*s' is imported from $env/static/public, which inlines it into the client bundle",
+          rl_report(ctx, name,
+                    "secret '%.*s' is imported from $env/static/public, which inlines it into the client bundle",
                     (int)len, t);
       }
     }
@@ -166,7 +170,8 @@ static TSNode passed_value(rl_jsfile *jf, TSNode v) {
 }
 
 static int is_literal(TSNode v) {
-  static const char *const types[] = {"string", "template_string", "number", "null", "undefined", "true", "false", NULL};
+  static const char *const types[] = {"string", "template_string", "number", "null", "undefined",
+                                      "true",   "false",           NULL};
   for (size_t i = 0; types[i]; i++)
     if (type_is(v, types[i])) return 1;
   return 0;
@@ -185,8 +190,10 @@ static void check_entries(rl_ctx *ctx, rl_jsfile *jf, TSNode obj, const config_s
   for (uint32_t i = 0; i < ts_node_named_child_count(obj); i++) {
     TSNode c = ts_node_named_child(obj, i);
     TSNode value = {{0}, NULL, NULL};
-    if (type_is(c, "pair")) value = passed_value(jf, field(c, "value"));
-    else if (!type_is(c, "shorthand_property_identifier")) continue;
+    if (type_is(c, "pair"))
+      value = passed_value(jf, field(c, "value"));
+    else if (!type_is(c, "shorthand_property_identifier"))
+      continue;
     const char *k;
     size_t kl;
     if (!rl_js_pair_key(jf, c, &k, &kl)) continue;
@@ -238,8 +245,10 @@ static void check_config_pair(rl_ctx *ctx, rl_jsfile *jf, TSNode key, TSNode obj
   static const config_site expo_extra = {"extra", "ships it in the app manifest", 0};
   if (config_file_is(src, "next.config")) {
     if (under_server_config(jf, pair)) return;
-    if (kl == 3 && memcmp(k, "env", 3) == 0) check_entries(ctx, jf, obj, &next_env);
-    else if (kl == 19 && memcmp(k, "publicRuntimeConfig", 19) == 0) check_entries(ctx, jf, obj, &next_public);
+    if (kl == 3 && memcmp(k, "env", 3) == 0)
+      check_entries(ctx, jf, obj, &next_env);
+    else if (kl == 19 && memcmp(k, "publicRuntimeConfig", 19) == 0)
+      check_entries(ctx, jf, obj, &next_public);
   } else if (config_file_is(src, "nuxt.config")) {
     if (kl == 6 && memcmp(k, "public", 6) == 0 && enclosing_key_is(jf, pair, "runtimeConfig"))
       check_entries(ctx, jf, obj, &nuxt_public);
@@ -283,23 +292,12 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
     if (!ts_node_is_null(read) && rl_js_env_read(jf, read, &name, &len)) report_read(ctx, read, name, len);
     break;
   }
-  case 2:
-    check_destructuring(ctx, jf, rl_match_capture(m, "pattern"), rl_match_capture(m, "source"));
-    break;
-  case 3:
-    check_svelte_import(ctx, jf, rl_match_capture(m, "import"));
-    break;
-  case 4:
-    check_config_pair(ctx, jf, rl_match_capture(m, "key"), rl_match_capture(m, "obj"));
-    break;
-  case 5:
-    check_define_plugin(ctx, jf, rl_match_capture(m, "obj"));
-    break;
-  case 6:
-    check_svelte_dynamic(ctx, jf, rl_match_capture(m, "read"), rl_match_capture(m, "name"));
-    break;
-  default:
-    break;
+  case 2: check_destructuring(ctx, jf, rl_match_capture(m, "pattern"), rl_match_capture(m, "source")); break;
+  case 3: check_svelte_import(ctx, jf, rl_match_capture(m, "import")); break;
+  case 4: check_config_pair(ctx, jf, rl_match_capture(m, "key"), rl_match_capture(m, "obj")); break;
+  case 5: check_define_plugin(ctx, jf, rl_match_capture(m, "obj")); break;
+  case 6: check_svelte_dynamic(ctx, jf, rl_match_capture(m, "read"), rl_match_capture(m, "name")); break;
+  default: break;
   }
 }
 
@@ -354,8 +352,8 @@ static void on_file(rl_ctx *ctx) {
 
 /* Every JS finding involves "env" (process.env, import.meta.env, $env, the
  * env key) except define maps, DefinePlugin and Nuxt's runtimeConfig. */
-static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",    "VUE_APP_",    "VITE_",
-                                      "GATSBY_", "define",      "DefinePlugin", "runtimeConfig", "extra", NULL};
+static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",    "VUE_APP_", "VITE_", "GATSBY_",
+                                      "define", "DefinePlugin", "runtimeConfig", "extra",    NULL};
 
 /* ---- prefilter ------------------------------------------------------------------- */
 
@@ -445,15 +443,15 @@ static int config_path_possible(const rl_prefilter *pf) {
 
 static int can_fire(rl_prefilter *pf) {
   if (public_name_possible(pf)) return 1;
-  if ((rl_pf_has(pf, "$env/static/public") || rl_pf_has(pf, "$env/dynamic/public")) && rl_pf_secret_name(pf))
-    return 1;
+  if ((rl_pf_has(pf, "$env/static/public") || rl_pf_has(pf, "$env/dynamic/public")) && rl_pf_secret_name(pf)) return 1;
   if (rl_pf_lang(pf) == RL_LANG_DOTENV) return 0; /* dotenv findings are prefixed names */
   if (rl_pf_lang(pf) == RL_LANG_JSON) return rl_pf_has(pf, "\"extra\"") && rl_pf_secret_name(pf);
   static const char *const keys[] = {"env", "public", "define", "publicRuntimeConfig", "extra", NULL};
   int config = rl_pf_has(pf, "DefinePlugin");
   for (size_t i = 0; !config && keys[i] && config_path_possible(pf); i++) config = object_key_possible(pf, keys[i]);
   if (!config) return 0;
-  return rl_pf_secret_name(pf) || rl_js_env_read_possible(pf) || rl_pf_each_quoted(pf, NULL, dotted_key_is_secret, NULL);
+  return rl_pf_secret_name(pf) || rl_js_env_read_possible(pf) ||
+         rl_pf_each_quoted(pf, NULL, dotted_key_is_secret, NULL);
 }
 
 const rl_rule rl_rule_public_env_secret = {
@@ -466,26 +464,26 @@ const rl_rule rl_rule_public_env_secret = {
     .contexts = 0,
     .query =
         /* 0: process.env.X, import.meta.env.X */
-        "((member_expression object: (member_expression property: (property_identifier) @_env)"
-        " property: (property_identifier) @name) @read (#eq? @_env \"env\"))\n"
-        /* 1: process.env['X'] */
-        "((subscript_expression object: (member_expression property: (property_identifier) @_env)"
-        " index: (string) @name) @read (#eq? @_env \"env\"))\n"
-        /* 2: const { X } = process.env */
-        "((variable_declarator name: (object_pattern) @pattern"
-        " value: (member_expression property: (property_identifier) @_env) @source) (#eq? @_env \"env\"))\n"
-        /* 3: import { PUBLIC_X } from '$env/static/public' */
-        "((import_statement source: (string) @module) @import (#match? @module \"^.\\\\$env/static/public.$\"))\n"
-        /* 4: config objects: next.config env / publicRuntimeConfig, nuxt.config
+    "((member_expression object: (member_expression property: (property_identifier) @_env)"
+    " property: (property_identifier) @name) @read (#eq? @_env \"env\"))\n"
+    /* 1: process.env['X'] */
+    "((subscript_expression object: (member_expression property: (property_identifier) @_env)"
+    " index: (string) @name) @read (#eq? @_env \"env\"))\n"
+    /* 2: const { X } = process.env */
+    "((variable_declarator name: (object_pattern) @pattern"
+    " value: (member_expression property: (property_identifier) @_env) @source) (#eq? @_env \"env\"))\n"
+    /* 3: import { PUBLIC_X } from '$env/static/public' */
+    "((import_statement source: (string) @module) @import (#match? @module \"^.\\\\$env/static/public.$\"))\n"
+    /* 4: config objects: next.config env / publicRuntimeConfig, nuxt.config
          * runtimeConfig.public, vite.config define */
-        "((pair key: (_) @key value: (object) @obj)"
-        " (#match? @key \"^[\\\"']?(env|publicRuntimeConfig|public|define|extra)[\\\"']?$\"))\n"
-        /* 5: new webpack.DefinePlugin({...}) */
-        "((new_expression constructor: (_) @ctor arguments: (arguments . (object) @obj))"
-        " (#match? @ctor \"DefinePlugin$\"))\n"
-        /* 6: env.PUBLIC_X with env from $env/dynamic/public */
-        "((member_expression object: (identifier) @_obj property: (property_identifier) @name) @read"
-        " (#eq? @_obj \"env\"))\n",
+    "((pair key: (_) @key value: (object) @obj)"
+    " (#match? @key \"^[\\\"']?(env|publicRuntimeConfig|public|define|extra)[\\\"']?$\"))\n"
+    /* 5: new webpack.DefinePlugin({...}) */
+    "((new_expression constructor: (_) @ctor arguments: (arguments . (object) @obj))"
+    " (#match? @ctor \"DefinePlugin$\"))\n"
+    /* 6: env.PUBLIC_X with env from $env/dynamic/public */
+    "((member_expression object: (identifier) @_obj property: (property_identifier) @name) @read"
+    " (#eq? @_obj \"env\"))\n",
     .on_match = on_match,
     .on_file = on_file,
     .needles = needles,

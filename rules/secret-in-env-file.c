@@ -27,12 +27,10 @@ extern const char rl_doc__secret_in_env_file[];
 static const char *const public_by_design[] = {"mapbox", "publishable", "anon", NULL};
 
 /* Words that mark a value as a stand-in (a CI .env.test's "test-secret-123"). */
-static const char *const fake_words[] = {"test", "fake", "dummy", "mock", "example", "sample", "placeholder",
-                                         "redacted", "insecure", "notsecret", "not-secret", NULL};
+static const char *const fake_words[] = {"test",        "fake",     "dummy",    "mock",      "example",    "sample",
+                                         "placeholder", "redacted", "insecure", "notsecret", "not-secret", NULL};
 
-static int has_fake_word(const char *v, size_t len) {
-  return rl_memcasemem_any(v, len, fake_words);
-}
+static int has_fake_word(const char *v, size_t len) { return rl_memcasemem_any(v, len, fake_words); }
 
 /* The 100ms JWT in a value (alone or after "Bearer "): its type, or NULL. */
 static const char *hms_jwt_type(rl_arena *a, const char *v, size_t len) {
@@ -69,8 +67,7 @@ static void on_file(rl_ctx *ctx) {
       what = "a 100ms app secret";
     } else {
       const char *type = hms_jwt_type(a, v, vl);
-      if (type)
-        what = strcmp(type, "management") == 0 ? "a 100ms management token" : "a 100ms app token";
+      if (type) what = strcmp(type, "management") == 0 ? "a 100ms management token" : "a 100ms app token";
     }
     int named = rl_name_is_secret(k, kl) && !rl_name_has_word(k, kl, public_by_design);
     if (!what && !(named && rl_value_looks_secret(v, vl) && !has_fake_word(v, vl))) continue;
@@ -88,8 +85,8 @@ static void on_file(rl_ctx *ctx) {
                       (int)kl, k, masked, file);
     else
       rl_report_range(ctx, e[i].key_start, e[i].value_end,
-                      "%.*s holds %s (%s) in a committed %s file: keep secrets out of the repository", (int)kl, k,
-                      what, masked, file);
+                      "%.*s holds %s (%s) in a committed %s file: keep secrets out of the repository", (int)kl, k, what,
+                      masked, file);
   }
 }
 

@@ -50,9 +50,7 @@ typedef struct state {
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
 
-static TSNode field(TSNode n, const char *name) {
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
 
 typedef struct wordflags {
   int token, management, redact;
@@ -62,8 +60,8 @@ static int flag_word(void *data, const char *w, size_t n) {
   wordflags *f = data;
   if (rl_word_is(w, n, "token") || rl_word_is(w, n, "tokens")) f->token = 1;
   if (rl_word_is(w, n, "management") || rl_word_is(w, n, "mgmt")) f->management = 1;
-  static const char *const redact[] = {"mask", "masked", "redact", "redacted", "hash", "hashed", "last4",
-                                       "preview", "fingerprint", "obfuscate", "hint", NULL};
+  static const char *const redact[] = {"mask",  "masked",  "redact",      "redacted",  "hash", "hashed",
+                                       "last4", "preview", "fingerprint", "obfuscate", "hint", NULL};
   for (size_t i = 0; redact[i]; i++)
     if (rl_word_is(w, n, redact[i])) f->redact = 1;
   return 0;
@@ -153,7 +151,8 @@ static int env_name_at(state *st, TSNode v, const char **name, size_t *len, int 
 }
 
 static void report(state *st, TSNode at, const char *what, size_t n) {
-  rl_report(st->ctx, at, "%.*s returned in the response body of %s: keep it on the server and send only what the client needs",
+  rl_report(st->ctx, at,
+            "%.*s returned in the response body of %s: keep it on the server and send only what the client needs",
             (int)n, what, route_name(st));
 }
 
@@ -224,14 +223,17 @@ static void check_value(state *st, TSNode at, const char *key, size_t keylen, TS
         return;
       }
     }
-    if (rl_name_is_secret(s, l) && (!vf.token || vf.management)) report(st, at, s, l);
-    else if (vf.management && vf.token) report(st, at, s, l);
+    if (rl_name_is_secret(s, l) && (!vf.token || vf.management))
+      report(st, at, s, l);
+    else if (vf.management && vf.token)
+      report(st, at, s, l);
     return;
   }
   if (!strcmp(t, "member_expression")) {
     size_t l;
     const char *p = rl_js_text(st->jf, field(v, "property"), &l);
-    if (rl_word_is(p, l, "client_secret") || rl_word_is(p, l, "clientSecret")) return; /* Stripe: meant for the browser */
+    if (rl_word_is(p, l, "client_secret") || rl_word_is(p, l, "clientSecret"))
+      return; /* Stripe: meant for the browser */
     wordflags pf = flags_of(p, l);
     if (rl_name_is_secret(p, l) && (!pf.token || pf.management)) {
       size_t dl;
@@ -309,9 +311,12 @@ static void check_payload(state *st, TSNode at, TSNode x) {
 static TSNode chain_base(TSNode n) {
   for (int i = 0; i < 16; i++) {
     n = rl_js_unwrap(n);
-    if (type_is(n, "member_expression")) n = field(n, "object");
-    else if (type_is(n, "call_expression")) n = field(n, "function");
-    else break;
+    if (type_is(n, "member_expression"))
+      n = field(n, "object");
+    else if (type_is(n, "call_expression"))
+      n = field(n, "function");
+    else
+      break;
   }
   return n;
 }
@@ -343,8 +348,8 @@ static int sink_visit(void *data, TSNode n) {
       check_payload(st, n, rl_js_call_arg(n, 0)); /* NextResponse.json / Response.json */
       return 0;
     }
-    if ((rl_word_is(p, pl, "json") || rl_word_is(p, pl, "send") || rl_word_is(p, pl, "end") || rl_word_is(p, pl, "jsonp") ||
-         rl_word_is(p, pl, "text")) &&
+    if ((rl_word_is(p, pl, "json") || rl_word_is(p, pl, "send") || rl_word_is(p, pl, "end") ||
+         rl_word_is(p, pl, "jsonp") || rl_word_is(p, pl, "text")) &&
         is_res(st, chain_base(obj)))
       check_payload(st, n, rl_js_call_arg(n, 0));
     return 0;
@@ -361,7 +366,8 @@ static int sink_visit(void *data, TSNode n) {
       TSNode base = chain_base(left);
       size_t l;
       const char *s = rl_js_text(st->jf, base, &l);
-      if ((r->req_name && rl_word_is(s, l, r->req_name)) || rl_word_is(s, l, "ctx")) check_payload(st, n, field(n, "right"));
+      if ((r->req_name && rl_word_is(s, l, r->req_name)) || rl_word_is(s, l, "ctx"))
+        check_payload(st, n, field(n, "right"));
     }
     return 0;
   }
@@ -396,9 +402,9 @@ static void on_file(rl_ctx *ctx) {
 /* Every secret name holds one of these (secret, password, pwd, pass,
  * passphrase, credential, private/signing key, certificate, token...), and a
  * management token needs "management" or a Token-named call. */
-static const char *const needles[] = {"ecret", "ECRET", "ass", "ASS", "wd", "WD", "redential", "REDENTIAL",
-                                      "ey", "EY", "ert", "ERT", "oken", "OKEN", "anagement", "ANAGEMENT",
-                                      "mgmt", "MGMT", "process.env",
+static const char *const needles[] = {"ecret", "ECRET", "ass", "ASS", "wd", "WD", "redential", "REDENTIAL", "ey", "EY",
+                                      "ert", "ERT", "oken", "OKEN", "anagement", "ANAGEMENT", "mgmt", "MGMT",
+                                      "process.env",
                                       /* rl_summary_possible: a call of another file's function */
                                       "./", "@/", "~/", NULL};
 
@@ -437,11 +443,12 @@ const rl_rule rl_rule_secret_in_response = {
                    "app.get('/api/config', (req, res) => {\n"
                    "  res.json({ accessKey: process.env.HMS_ACCESS_KEY, appSecret: process.env.HMS_APP_SECRET });\n"
                    "});\n",
-    .good_example = "const express = require('express');\n"
-                    "const app = express();\n"
-                    "app.get('/api/config', (req, res) => {\n"
-                    "  res.json({ templateId: process.env.HMS_TEMPLATE_ID, secretConfigured: !!process.env.HMS_APP_SECRET });\n"
-                    "});\n",
+    .good_example =
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "app.get('/api/config', (req, res) => {\n"
+        "  res.json({ templateId: process.env.HMS_TEMPLATE_ID, secretConfigured: !!process.env.HMS_APP_SECRET });\n"
+        "});\n",
     .precision = "high",
     .security_severity = "9.1",
 };

@@ -60,12 +60,12 @@ static int text_in(const char *s, size_t n, const char *const *list) {
 
 /* ---- what is a log call ----------------------------------------------------- */
 
-static const char *const logger_names[] = {"log", "logger", "LOGGER", "Logger", "console",
+static const char *const logger_names[] = {"log",     "logger",  "LOGGER",  "Logger", "console",
                                            "winston", "consola", "signale", NULL};
 
 static int is_logger_name(const char *s, size_t n) {
-  return text_in(s, n, logger_names) || (n > 6 && (ends_with(s, n, "Logger") || ends_with(s, n, "_logger") ||
-                                                   ends_with(s, n, "_LOGGER")));
+  return text_in(s, n, logger_names) ||
+         (n > 6 && (ends_with(s, n, "Logger") || ends_with(s, n, "_logger") || ends_with(s, n, "_LOGGER")));
 }
 
 /* Callees whose result is a logger: pino(), winston.createLogger(),
@@ -215,12 +215,14 @@ static int imported_hit(printed *p, TSNode call, const char *what) {
   const char *shown = what ? what : display(p, c, ct, cl);
   const char *fn = fl <= 48 && !memchr(ft, '\n', fl) ? rl_arena_printf(p->a, "%.*s", (int)fl, ft) : "the function";
   if (x->effects & RL_EFF_RETURNS_SECRET)
-    add_hit(p, shown,
-            rl_arena_printf(p->a, "the secret %s, which %s (%s:%u) returns", x->secret_name, fn, x->def.path, x->def.line));
+    add_hit(
+        p, shown,
+        rl_arena_printf(p->a, "the secret %s, which %s (%s:%u) returns", x->secret_name, fn, x->def.path, x->def.line));
   else
     add_hit(p, shown,
-            rl_arena_printf(p->a, "a %s that %s (%s:%u) mints with %s", x->returns_management ? "management token" : "token",
-                            fn, x->def.path, x->def.line, x->returns_what));
+            rl_arena_printf(p->a, "a %s that %s (%s:%u) mints with %s",
+                            x->returns_management ? "management token" : "token", fn, x->def.path, x->def.line,
+                            x->returns_what));
   return 1;
 }
 
@@ -257,7 +259,8 @@ static void on_identifier(printed *p, TSNode n) {
     TSNode fn = field(ci, "function");
     const char *v;
     size_t vl;
-    if ((rl_js_text_is(p->jf, field(fn, "property"), "get") || rl_js_text_is(p->jf, field(fn, "property"), "getOrThrow")) &&
+    if ((rl_js_text_is(p->jf, field(fn, "property"), "get") ||
+         rl_js_text_is(p->jf, field(fn, "property"), "getOrThrow")) &&
         rl_js_string_value(p->jf, rl_js_call_arg(ci, 0), &v, &vl) && rl_name_is_secret(v, vl)) {
       add_hit(p, what, rl_arena_printf(p->a, "a secret read from config key %.*s", (int)vl, v));
       return;
@@ -279,12 +282,11 @@ static void on_identifier(printed *p, TSNode n) {
   if (!ts_node_is_null(obj)) push_via(p, obj, what);
 }
 
-static const char *const passthrough_calls[] = {"JSON.stringify", "String", "util.inspect", "util:inspect",
-                                                "util.format",    "util:format", "inspect", "format",
-                                                "Buffer.from",    "Buffer:from", "node:util:inspect",
-                                                "node:util:format", NULL};
-static const char *const passthrough_methods[] = {"toString", "trim", "toUpperCase", "toLowerCase", "concat",
-                                                  "toJSON", NULL};
+static const char *const passthrough_calls[] = {
+    "JSON.stringify", "String",      "util.inspect", "util:inspect",      "util.format",      "util:format", "inspect",
+    "format",         "Buffer.from", "Buffer:from",  "node:util:inspect", "node:util:format", NULL};
+static const char *const passthrough_methods[] = {"toString", "trim",   "toUpperCase", "toLowerCase",
+                                                  "concat",   "toJSON", NULL};
 
 static void on_call(printed *p, TSNode n) {
   if (env_hit(p, n, NULL)) return; /* Deno.env.get('HMS_APP_SECRET') */
@@ -473,9 +475,9 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
 
 /* Every log call names its level or the debug instance: one of these is in
  * the callee's text. */
-static const char *const needles[] = {"log",   "Log",   "info",    "warn",  "error",  "debug",    "Debug", "dbg",
-                                      "trace", "fatal", "verbose", "silly", "notice", "critical", "dir",   "table",
-                                      NULL};
+static const char *const needles[] = {"log",    "Log",      "info",  "warn",  "error",   "debug",
+                                      "Debug",  "dbg",      "trace", "fatal", "verbose", "silly",
+                                      "notice", "critical", "dir",   "table", NULL};
 
 /* Every finding needs a log call and a hit in its arguments.
  *
@@ -541,8 +543,8 @@ typedef struct arg_scan {
   const rl_prefilter *pf;
   const char *b;
   size_t n;
-  size_t budget; /* bytes left to read; then say yes */
-  int mint;      /* a mint package or a local module is imported: a call may return a token */
+  size_t budget;                   /* bytes left to read; then say yes */
+  int mint;                        /* a mint package or a local module is imported: a call may return a token */
   size_t following[8], nfollowing; /* offsets of the names being followed: a cycle adds nothing */
   struct name_memo *memo;          /* answers for names asked from a call's arguments */
 } arg_scan;
@@ -596,8 +598,8 @@ static int declares(const char *b, size_t n, size_t at, size_t len, int *keyword
   static const char *const words[] = {"const", "let", "var", NULL};
   for (size_t k = 0; words[k]; k++) {
     size_t l = strlen(words[k]);
-    if (p >= l && !memcmp(b + p - l, words[k], l) && (p == l || !(isalnum((unsigned char)b[p - l - 1]) ||
-                                                                 b[p - l - 1] == '_' || b[p - l - 1] == '$'))) {
+    if (p >= l && !memcmp(b + p - l, words[k], l) &&
+        (p == l || !(isalnum((unsigned char)b[p - l - 1]) || b[p - l - 1] == '_' || b[p - l - 1] == '$'))) {
       *keyword = 1;
       return 1;
     }
@@ -634,9 +636,8 @@ static int decl_may_print(size_t at, void *arg) {
 /* Calls whose result is their argument, or holds it (on_call): everything
  * else returns something derived (a mask, a hash, a boolean), not printed. */
 static int passes_through(const char *t, size_t len) {
-  static const char *const names[] = {"stringify", "String", "inspect", "format",      "from",
-                                      "toString",  "trim",   "concat",  "toUpperCase", "toLowerCase",
-                                      "toJSON",    NULL};
+  static const char *const names[] = {"stringify", "String", "inspect",     "format",      "from",   "toString",
+                                      "trim",      "concat", "toUpperCase", "toLowerCase", "toJSON", NULL};
   for (size_t k = 0; names[k]; k++)
     if (strlen(names[k]) == len && !memcmp(t, names[k], len)) return 1;
   return 0;
@@ -824,8 +825,8 @@ static int call_may_print(arg_scan *a, size_t i) {
 /* A call of the query's shape 0 whose arguments could print a secret
  * (a NULL scan: any call of that shape). */
 static int member_call_possible(const rl_prefilter *pf, arg_scan *a) {
-  static const char *const methods[] = {"log",   "info",  "warn",    "warning", "error",  "debug",    "trace",
-                                        "fatal", "verbose", "silly", "notice",  "critical", "dir",   "table", NULL};
+  static const char *const methods[] = {"log",     "info",  "warn",   "warning",  "error", "debug", "trace", "fatal",
+                                        "verbose", "silly", "notice", "critical", "dir",   "table", NULL};
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
   for (size_t i = 0; methods[i]; i++) {
@@ -936,12 +937,12 @@ const rl_rule rl_rule_secret_logged = {
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT) | RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
     .query =
         /* 0: console.log(...), logger.info(...), this.logger.warn(...) */
-        "((call_expression function: (member_expression object: (_) @obj property: (property_identifier) @method)"
-        " arguments: (arguments) @args) @call"
-        " (#match? @method \"^(log|info|warn|warning|error|debug|trace|fatal|verbose|silly|notice|critical|dir|table)$\"))\n"
-        /* 1: debug instances: const log = debug('app'); log(...) */
-        "((call_expression function: (identifier) @fn arguments: (arguments) @args) @call"
-        " (#match? @fn \"^(debug|dbg|log|trace)$|(Debug|Log|_debug|_log)$\"))\n",
+    "((call_expression function: (member_expression object: (_) @obj property: (property_identifier) @method)"
+    " arguments: (arguments) @args) @call"
+    " (#match? @method \"^(log|info|warn|warning|error|debug|trace|fatal|verbose|silly|notice|critical|dir|table)$\"))\n"
+    /* 1: debug instances: const log = debug('app'); log(...) */
+    "((call_expression function: (identifier) @fn arguments: (arguments) @args) @call"
+    " (#match? @fn \"^(debug|dbg|log|trace)$|(Debug|Log|_debug|_log)$\"))\n",
     .on_match = on_match,
     .needles = needles,
     .can_fire = can_fire,

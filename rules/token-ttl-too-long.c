@@ -29,8 +29,11 @@ static const char *human(rl_arena *a, double s) {
   static const struct {
     double secs;
     const char *one, *many;
-  } units[] = {{365.0 * 86400, "year", "years"}, {86400, "day", "days"}, {3600, "hour", "hours"},
-               {60, "minute", "minutes"},        {1, "second", "seconds"}};
+  } units[] = {{365.0 * 86400, "year", "years"},
+               {86400, "day", "days"},
+               {3600, "hour", "hours"},
+               {60, "minute", "minutes"},
+               {1, "second", "seconds"}};
   for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
     double v = s / units[i].secs;
     if (v < 1.0 && i + 1 < sizeof units / sizeof units[0]) continue;
@@ -51,8 +54,10 @@ static const char *human(rl_arena *a, double s) {
 
 /* "24-hour", "7-day", "90-minute" */
 static const char *limit_text(rl_arena *a, double s) {
-  if (s >= 86400 * 2 && s / 86400 == (double)(long long)(s / 86400)) return rl_arena_printf(a, "%lld-day", (long long)(s / 86400));
-  if (s >= 3600 && s / 3600 == (double)(long long)(s / 3600)) return rl_arena_printf(a, "%lld-hour", (long long)(s / 3600));
+  if (s >= 86400 * 2 && s / 86400 == (double)(long long)(s / 86400))
+    return rl_arena_printf(a, "%lld-day", (long long)(s / 86400));
+  if (s >= 3600 && s / 3600 == (double)(long long)(s / 3600))
+    return rl_arena_printf(a, "%lld-hour", (long long)(s / 3600));
   if (s >= 60 && s / 60 == (double)(long long)(s / 60)) return rl_arena_printf(a, "%lld-minute", (long long)(s / 60));
   return rl_arena_printf(a, "%.0f-second", s);
 }
@@ -85,9 +90,12 @@ static const char *imported_from(rl_ctx *ctx, TSNode where) {
   rl_arena *a = rl_ctx_arena(ctx);
   size_t len;
   const char *t = rl_js_text(o.jf, o.ref, &len);
-  const char *value = o.x->string ? rl_arena_printf(a, "'%.*s'", (int)(o.x->string_len > MAX_SHOWN ? MAX_SHOWN : o.x->string_len), o.x->string)
-                                  : rl_arena_printf(a, "%.0f", o.x->number);
-  if (len > MAX_SHOWN || memchr(t, '\n', len)) return rl_arena_printf(a, "; the value is %s (%s:%u)", value, o.x->def.path, o.x->def.line);
+  const char *value =
+      o.x->string
+          ? rl_arena_printf(a, "'%.*s'", (int)(o.x->string_len > MAX_SHOWN ? MAX_SHOWN : o.x->string_len), o.x->string)
+          : rl_arena_printf(a, "%.0f", o.x->number);
+  if (len > MAX_SHOWN || memchr(t, '\n', len))
+    return rl_arena_printf(a, "; the value is %s (%s:%u)", value, o.x->def.path, o.x->def.line);
   return rl_arena_printf(a, "; %.*s is %s (%s:%u)", (int)len, t, value, o.x->def.path, o.x->def.line);
 }
 

@@ -30,12 +30,12 @@
 
 extern const char rl_doc__token_without_expiry[];
 
-static const char *const room_keys[] = {"access_key", "room_id", "roomId",      "room",        "role", "roles",
-                                        "grants",     "video",   "channel",     "channelName", "permissions", NULL};
+static const char *const room_keys[] = {"access_key", "room_id", "roomId",  "room",        "role",        "roles",
+                                        "grants",     "video",   "channel", "channelName", "permissions", NULL};
 static const char *const token_words[] = {"token", "jwt", NULL};
-static const char *const other_words[] = {"csrf",   "xsrf",   "reset",  "verify",      "verification", "invite",
-                                          "invitation", "unsubscribe", "confirm", "confirmation", "email",
-                                          "state",  "nonce",  "download", "magic",     NULL};
+static const char *const other_words[] = {
+    "csrf",    "xsrf",         "reset", "verify", "verification", "invite",   "invitation", "unsubscribe",
+    "confirm", "confirmation", "email", "state",  "nonce",        "download", "magic",      NULL};
 
 static int payload_is_room(rl_jsfile *jf, TSNode payload) {
   if (ts_node_is_null(payload)) return 0;
@@ -59,8 +59,8 @@ static const char *named_token(rl_jsfile *jf, TSNode call, size_t *len, int *in_
   *in_function = 0;
   TSNode v = call;
   TSNode p = rl_js_parent(v);
-  while (!ts_node_is_null(p) && (!strcmp(ts_node_type(p), "await_expression") ||
-                                 !strcmp(ts_node_type(p), "parenthesized_expression"))) {
+  while (!ts_node_is_null(p) &&
+         (!strcmp(ts_node_type(p), "await_expression") || !strcmp(ts_node_type(p), "parenthesized_expression"))) {
     v = p;
     p = rl_js_parent(p);
   }

@@ -236,7 +236,8 @@ static int authenticated(state *st, const rl_route *r) {
    * a middleware argument) */
   static const char *const hooks[] = {"preHandler", "onRequest", "preValidation", "preParsing", NULL};
   for (uint32_t i = 0; i <= r->nmiddlewares; i++) {
-    TSNode o = i < r->nmiddlewares ? rl_js_unwrap(r->middlewares[i]) : (fastify ? r->options : (TSNode){{0}, NULL, NULL});
+    TSNode o = i < r->nmiddlewares ? rl_js_unwrap(r->middlewares[i])
+                                   : (fastify ? r->options : (TSNode){{0}, NULL, NULL});
     if (ts_node_is_null(o) || strcmp(ts_node_type(o), "object")) continue;
     for (size_t k = 0; hooks[k]; k++) {
       TSNode h = rl_js_object_get(jf, o, hooks[k]);
@@ -313,15 +314,15 @@ static void on_route(void *data, const rl_route *r) {
   if (global_guard && !r->opted_out) return;
   const char *advice;
   const char *who = act.kind == RL_ROOM_MINT || act.kind == RL_ROOM_MINT_CALL ? "users who may not join"
-                                                                               : "users who may not manage rooms";
+                                                                              : "users who may not manage rooms";
   if (global_guard) /* and opted out */
     advice = "it is marked public, so the app's global auth guard lets everyone through; drop the marker or "
              "check the user in the handler and answer 403 to";
   else if (!strcmp(r->framework, "nestjs"))
     advice = "add @UseGuards(...) with an auth guard and answer 403 to";
   else if (!strcmp(r->framework, "next-pages") || !strcmp(r->framework, "next-app") ||
-           !strcmp(r->framework, "expo-api") || !strcmp(r->framework, "supabase") ||
-           !strcmp(r->framework, "vercel") || !strcmp(r->framework, "nuxt"))
+           !strcmp(r->framework, "expo-api") || !strcmp(r->framework, "supabase") || !strcmp(r->framework, "vercel") ||
+           !strcmp(r->framework, "nuxt"))
     advice = "check the session or the Authorization header first and answer 401/403 to";
   else
     advice = "add auth middleware and answer 403 to";
@@ -339,8 +340,8 @@ static void on_file(rl_ctx *ctx) {
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
 }
 
-static const char *const needles[] = {"sign", "Token", "token", "TOKEN", "Room", "room", "ROOM", "100ms",
-                                      "./", "@/", "~/", NULL};
+static const char *const needles[] = {"sign", "Token", "token", "TOKEN", "Room", "room",
+                                      "ROOM", "100ms", "./",    "@/",    "~/",   NULL};
 
 /* Every finding is a route (rl_routes_each), so it needs rl_routes_possible,
  * and a room action in its handler (rl_route_room_action): a mint site

@@ -44,9 +44,7 @@ extern const char rl_doc__unvalidated_token_input[];
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
 
-static TSNode field(TSNode n, const char *name) {
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
 
 typedef struct taint {
   const char *name;
@@ -81,8 +79,9 @@ static const taint *find(const taint *t, uint32_t n, const char *name, size_t le
 
 static int is_req_name(state *st, const char *s, size_t l) {
   const rl_route *r = st->r;
-  return (r->req_name && rl_word_is(s, l, r->req_name)) || rl_word_is(s, l, "req") || rl_word_is(s, l, "request") || rl_word_is(s, l, "ctx") ||
-         rl_word_is(s, l, "ctx.request") || rl_word_is(s, l, "c.req") || rl_word_is(s, l, "event");
+  return (r->req_name && rl_word_is(s, l, r->req_name)) || rl_word_is(s, l, "req") || rl_word_is(s, l, "request") ||
+         rl_word_is(s, l, "ctx") || rl_word_is(s, l, "ctx.request") || rl_word_is(s, l, "c.req") ||
+         rl_word_is(s, l, "event");
 }
 
 static const char *text_dup(state *st, TSNode n) {
@@ -184,8 +183,10 @@ static void bind_pattern(state *st, TSNode pat, const char *desc) {
     TSNode c = ts_node_named_child(pat, i);
     const char *t = ts_node_type(c);
     TSNode id = {{0}, NULL, NULL};
-    if (!strcmp(t, "shorthand_property_identifier_pattern")) id = c;
-    else if (!strcmp(t, "object_assignment_pattern")) id = field(c, "left");
+    if (!strcmp(t, "shorthand_property_identifier_pattern"))
+      id = c;
+    else if (!strcmp(t, "object_assignment_pattern"))
+      id = field(c, "left");
     else if (!strcmp(t, "pair_pattern")) {
       id = field(c, "value");
       if (type_is(id, "assignment_pattern")) id = field(id, "left");
@@ -288,9 +289,9 @@ typedef struct valwords {
 
 static int val_word(void *data, const char *w, size_t n) {
   valwords *vw = data;
-  static const char *const words[] = {"valid", "validate", "validated", "parse", "safe", "assert", "check",
-                                      "allowed", "allow", "permitted", "includes", "has", "oneof", "enum",
-                                      "sanitize", "normalize", "ensure", "verify", "can", "may", NULL};
+  static const char *const words[] = {"valid",    "validate",  "validated", "parse",    "safe", "assert", "check",
+                                      "allowed",  "allow",     "permitted", "includes", "has",  "oneof",  "enum",
+                                      "sanitize", "normalize", "ensure",    "verify",   "can",  "may",    NULL};
   for (size_t i = 0; words[i]; i++)
     if (rl_word_is(w, n, words[i])) vw->yes = 1;
   return vw->yes;
@@ -316,8 +317,8 @@ static int check_visit(void *data, TSNode n) {
     TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
     size_t l;
     const char *s = rl_js_text(st->jf, name, &l);
-    if (rl_word_is(s, l, "indexOf") || rl_word_is(s, l, "test") || rl_word_is(s, l, "some") || rl_word_is(s, l, "find") ||
-        validating_name(s, l)) {
+    if (rl_word_is(s, l, "indexOf") || rl_word_is(s, l, "test") || rl_word_is(s, l, "some") ||
+        rl_word_is(s, l, "find") || validating_name(s, l)) {
       v->ok = 1;
       return -1;
     }
@@ -328,7 +329,8 @@ static int check_visit(void *data, TSNode n) {
     const char *op = rl_js_text(st->jf, field(n, "operator"), &ol);
     TSNode l = field(n, "left"), r = field(n, "right");
     if (rl_word_is(op, ol, "in") && same(v, l)) v->ok = 1;
-    if ((rl_word_is(op, ol, "===") || rl_word_is(op, ol, "!==") || rl_word_is(op, ol, "==") || rl_word_is(op, ol, "!=")) &&
+    if ((rl_word_is(op, ol, "===") || rl_word_is(op, ol, "!==") || rl_word_is(op, ol, "==") ||
+         rl_word_is(op, ol, "!=")) &&
         ((same(v, l) && constant_like(st, r)) || (same(v, r) && constant_like(st, l))))
       v->ok = 1;
     return v->ok ? -1 : 0;
@@ -426,9 +428,9 @@ typedef struct claimwords {
 
 static int claim_word(void *data, const char *w, size_t n) {
   claimwords *c = data;
-  static const char *const words[] = {"role", "roles", "admin", "grant", "grants", "permission", "permissions",
-                                      "privilege", "privileges", "scope", "scopes", "hidden", "recorder",
-                                      "publish", "subscribe", "create", "record", NULL};
+  static const char *const words[] = {"role",        "roles",     "admin",      "grant",  "grants", "permission",
+                                      "permissions", "privilege", "privileges", "scope",  "scopes", "hidden",
+                                      "recorder",    "publish",   "subscribe",  "create", "record", NULL};
   if (c->n++ == 0 && rl_word_is(w, n, "can")) c->first_can = 1;
   for (size_t i = 0; words[i]; i++)
     if (rl_word_is(w, n, words[i])) c->yes = 1;
@@ -489,8 +491,9 @@ static int obj_visit(void *data, TSNode n) {
       for (uint32_t i = 0; i < st->nvalidated; i++)
         if (!strcmp(st->validated_src[i], d)) ok = 1;
       if (!ok)
-        rl_report(st->ctx, n, "%s is spread into %s: every claim, role included, comes from the client unchecked: "
-                              "pick the fields you need and check role against an allow-list",
+        rl_report(st->ctx, n,
+                  "%s is spread into %s: every claim, role included, comes from the client unchecked: "
+                  "pick the fields you need and check role against an allow-list",
                   d, st->sink);
     }
     return 1;
@@ -564,8 +567,8 @@ static int call_visit(void *data, TSNode n) {
 }
 
 static int mw_validates(state *st) {
-  static const char *const marks[] = {"isIn", "valid", "Valid", "oneOf", "enum", "celebrate", "checkSchema",
-                                      "schema", "Schema", NULL};
+  static const char *const marks[] = {"isIn",      "valid",       "Valid",  "oneOf",  "enum",
+                                      "celebrate", "checkSchema", "schema", "Schema", NULL};
   for (uint32_t i = 0; i < st->r->nmiddlewares; i++) {
     size_t l;
     const char *s = rl_js_text(st->jf, st->r->middlewares[i], &l);
@@ -604,8 +607,8 @@ static void on_file(rl_ctx *ctx) {
 /* A finding needs a request source: req.body/query/params, ctx.request.body,
  * req.json()/formData(), searchParams, c.req.query/param, @Body/@Query/@Param,
  * or new URL(req.url) (its text ends in ".url"). */
-static const char *const needles[] = {"body", "Body", "query", "Query", "param", "Param", "json", "formData", ".url",
-                                      NULL};
+static const char *const needles[] = {"body",  "Body", "query",    "Query", "param",
+                                      "Param", "json", "formData", ".url",  NULL};
 
 /* "can" (any case) where a name's first word could start: not after an
  * ASCII letter, and not followed by a lower-case letter (cancel, canvas). */
@@ -635,8 +638,8 @@ static int can_fire(rl_prefilter *pf) {
   if (!rl_pf_has_caseless(pf, "token") && !rl_pf_has_caseless(pf, "room") && !rl_pf_has(pf, "addGrant") &&
       !rl_pf_module(pf, "jose"))
     return 0;
-  static const char *const claims[] = {"role", "admin", "grant", "permission", "privilege", "scope", "hidden",
-                                       "record", "publish", "subscribe", "create", NULL};
+  static const char *const claims[] = {"role",   "admin",  "grant",   "permission", "privilege", "scope",
+                                       "hidden", "record", "publish", "subscribe",  "create",    NULL};
   if (rl_pf_has(pf, "...") || rl_pf_has(pf, "type")) return 1;
   for (size_t i = 0; claims[i]; i++)
     if (rl_pf_has_caseless(pf, claims[i])) return 1;
@@ -656,26 +659,28 @@ const rl_rule rl_rule_unvalidated_token_input = {
     .on_file = on_file,
     .needles = needles,
     .can_fire = can_fire,
-    .bad_example = "const express = require('express');\n"
-                   "const jwt = require('jsonwebtoken');\n"
-                   "const app = express();\n"
-                   "app.post('/api/token', requireAuth, (req, res) => {\n"
-                   "  const { roomId, role } = req.body;\n"
-                   "  const token = jwt.sign({ access_key: process.env.HMS_ACCESS_KEY, room_id: roomId, role,\n"
-                   "    user_id: req.user.id, type: 'app', version: 2 }, process.env.HMS_APP_SECRET, { expiresIn: '2h' });\n"
-                   "  res.json({ token });\n"
-                   "});\n",
-    .good_example = "const express = require('express');\n"
-                    "const jwt = require('jsonwebtoken');\n"
-                    "const app = express();\n"
-                    "const ROLES = ['guest', 'viewer'];\n"
-                    "app.post('/api/token', requireAuth, (req, res) => {\n"
-                    "  const { roomId, role } = req.body;\n"
-                    "  if (!ROLES.includes(role)) return res.status(403).json({ error: 'role not allowed' });\n"
-                    "  const token = jwt.sign({ access_key: process.env.HMS_ACCESS_KEY, room_id: roomId, role,\n"
-                    "    user_id: req.user.id, type: 'app', version: 2 }, process.env.HMS_APP_SECRET, { expiresIn: '2h' });\n"
-                    "  res.json({ token });\n"
-                    "});\n",
+    .bad_example =
+        "const express = require('express');\n"
+        "const jwt = require('jsonwebtoken');\n"
+        "const app = express();\n"
+        "app.post('/api/token', requireAuth, (req, res) => {\n"
+        "  const { roomId, role } = req.body;\n"
+        "  const token = jwt.sign({ access_key: process.env.HMS_ACCESS_KEY, room_id: roomId, role,\n"
+        "    user_id: req.user.id, type: 'app', version: 2 }, process.env.HMS_APP_SECRET, { expiresIn: '2h' });\n"
+        "  res.json({ token });\n"
+        "});\n",
+    .good_example =
+        "const express = require('express');\n"
+        "const jwt = require('jsonwebtoken');\n"
+        "const app = express();\n"
+        "const ROLES = ['guest', 'viewer'];\n"
+        "app.post('/api/token', requireAuth, (req, res) => {\n"
+        "  const { roomId, role } = req.body;\n"
+        "  if (!ROLES.includes(role)) return res.status(403).json({ error: 'role not allowed' });\n"
+        "  const token = jwt.sign({ access_key: process.env.HMS_ACCESS_KEY, room_id: roomId, role,\n"
+        "    user_id: req.user.id, type: 'app', version: 2 }, process.env.HMS_APP_SECRET, { expiresIn: '2h' });\n"
+        "  res.json({ token });\n"
+        "});\n",
     .precision = "high",
     .security_severity = "6.5",
 };

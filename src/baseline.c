@@ -16,8 +16,8 @@
 #include "util.h"
 
 #define MAX_BASELINE_SIZE (256u << 20)
-#define FINGERPRINT_KEY   "roomlint/v1" /* as report_sarif.c writes it */
-#define COMPACT_MAGIC     "# roomlint baseline v1"
+#define FINGERPRINT_KEY "roomlint/v1" /* as report_sarif.c writes it */
+#define COMPACT_MAGIC "# roomlint baseline v1"
 
 typedef struct entry {
   uint64_t fp;
@@ -288,13 +288,9 @@ int rl_baseline_has(const rl_baseline *b, const char *fp) {
   return 0;
 }
 
-size_t rl_baseline_count(const rl_baseline *b) {
-  return b ? b->n : 0;
-}
+size_t rl_baseline_count(const rl_baseline *b) { return b ? b->n : 0; }
 
-const char *rl_baseline_reason(const rl_baseline *b) {
-  return b ? b->reason : NULL;
-}
+const char *rl_baseline_reason(const rl_baseline *b) { return b ? b->reason : NULL; }
 
 /* ---- the compact format, written ------------------------------------------------- */
 
@@ -302,8 +298,7 @@ static void put_entry(FILE *out, const char *fp, const char *rule, const char *p
   /* a path is one line: a newline in a file name would split the entry */
   fprintf(out, "%s %s ", fp, rule && *rule ? rule : "-");
   const char *p = path && path[0] ? path : "-";
-  for (; *p; p++)
-    fputc(*p == '\n' || *p == '\r' ? '?' : *p, out);
+  for (; *p; p++) fputc(*p == '\n' || *p == '\r' ? '?' : *p, out);
   fputc('\n', out);
 }
 
@@ -375,9 +370,7 @@ static int c_end(rl_sink *s, const rl_summary *sum) {
   return c->out && (fflush(c->out) != 0 || ferror(c->out)) ? RL_EIO : 0;
 }
 
-static void c_free(rl_sink *s) {
-  free(s);
-}
+static void c_free(rl_sink *s) { free(s); }
 
 static rl_sink *compact_new(FILE *out, rl_baseline *collect) {
   compact_sink *c = rl_xcalloc(1, sizeof *c);
@@ -390,10 +383,6 @@ static rl_sink *compact_new(FILE *out, rl_baseline *collect) {
   return &c->base;
 }
 
-rl_sink *rl_sink_baseline_new(FILE *out) {
-  return compact_new(out, NULL);
-}
+rl_sink *rl_sink_baseline_new(FILE *out) { return compact_new(out, NULL); }
 
-rl_sink *rl_baseline_sink_new(rl_baseline *b) {
-  return compact_new(NULL, b);
-}
+rl_sink *rl_baseline_sink_new(rl_baseline *b) { return compact_new(NULL, b); }

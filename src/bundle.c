@@ -13,10 +13,10 @@
 #include "util.h"
 
 /* A snippet shows at most this much of a (minified) line around a finding. */
-#define WINDOW        300
+#define WINDOW 300
 #define WINDOW_BEFORE 60
 /* A key and a value are read at most this far. */
-#define NAME_MAX_LEN  128
+#define NAME_MAX_LEN 128
 #define VALUE_MAX_LEN 4096
 
 typedef struct hit {
@@ -47,9 +47,7 @@ static void add_hit(scan *s, size_t start, size_t end, const char *what) {
 static int is_b64url(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
-static int is_ident(char c) {
-  return is_b64url(c) || c == '$';
-}
+static int is_ident(char c) { return is_b64url(c) || c == '$'; }
 
 static const char *masked(scan *s, size_t start, size_t end) {
   return rl_mask_secret(s->arena, s->b + start, end - start);
@@ -101,8 +99,7 @@ static void find_formats(scan *s) {
   size_t nf;
   const rl_secret_format *f = rl_secret_formats(&nf);
   unsigned char first[256] = {0};
-  for (size_t k = 0; k < nf; k++)
-    first[(unsigned char)f[k].prefix[0]] = 1;
+  for (size_t k = 0; k < nf; k++) first[(unsigned char)f[k].prefix[0]] = 1;
   size_t i = 0;
   while (i < s->n) {
     if (!first[(unsigned char)s->b[i]]) {
@@ -135,8 +132,7 @@ static void find_named(scan *s) {
     char q = b[i];
     if (q != '"' && q != '\'' && q != '`') continue;
     size_t j = i;
-    while (j > 0 && (b[j - 1] == ' ' || b[j - 1] == '\t'))
-      j--;
+    while (j > 0 && (b[j - 1] == ' ' || b[j - 1] == '\t')) j--;
     if (j == 0) continue;
     char op = b[j - 1];
     if (op == '=') {
@@ -145,25 +141,21 @@ static void find_named(scan *s) {
       continue;
     }
     size_t k = j - 1;
-    while (k > 0 && (b[k - 1] == ' ' || b[k - 1] == '\t'))
-      k--;
+    while (k > 0 && (b[k - 1] == ' ' || b[k - 1] == '\t')) k--;
     size_t name_end = k, name_start;
     if (k > 0 && (b[k - 1] == '"' || b[k - 1] == '\'')) {
       char kq = b[k - 1];
       name_end = k - 1;
       name_start = name_end;
-      while (name_start > 0 && b[name_start - 1] != kq && name_end - name_start < NAME_MAX_LEN)
-        name_start--;
+      while (name_start > 0 && b[name_start - 1] != kq && name_end - name_start < NAME_MAX_LEN) name_start--;
       if (name_start == 0 || b[name_start - 1] != kq) continue;
     } else {
       name_start = k;
-      while (name_start > 0 && is_ident(b[name_start - 1]) && k - name_start < NAME_MAX_LEN)
-        name_start--;
+      while (name_start > 0 && is_ident(b[name_start - 1]) && k - name_start < NAME_MAX_LEN) name_start--;
     }
     if (name_end <= name_start || !rl_pf_name_is_secret(b + name_start, name_end - name_start)) continue;
     size_t v = i + 1, e = v;
-    while (e < s->n && b[e] != q && b[e] != '\n' && e - v < VALUE_MAX_LEN)
-      e += b[e] == '\\' ? 2 : 1;
+    while (e < s->n && b[e] != q && b[e] != '\n' && e - v < VALUE_MAX_LEN) e += b[e] == '\\' ? 2 : 1;
     if (e >= s->n || b[e] != q) continue;
     if (memchr(b + v, '\\', e - v) || !rl_secret_value_is_credential(b + v, e - v)) continue;
     add_hit(s, v, e,
@@ -235,8 +227,7 @@ static const char *mask_all(const scan *s, rl_arena *a, const char *text, size_t
 }
 
 static size_t utf8_back(const char *p, size_t i) {
-  while (i > 0 && ((unsigned char)p[i] & 0xC0) == 0x80)
-    i--;
+  while (i > 0 && ((unsigned char)p[i] & 0xC0) == 0x80) i--;
   return i;
 }
 
@@ -244,8 +235,7 @@ static size_t utf8_back(const char *p, size_t i) {
  * found secret is cut, masked; *cut_col: code points the leading "…" hides. */
 static size_t code_points(const char *p, size_t n) {
   size_t c = 0;
-  for (size_t i = 0; i < n; i++)
-    c += ((unsigned char)p[i] & 0xC0) != 0x80;
+  for (size_t i = 0; i < n; i++) c += ((unsigned char)p[i] & 0xC0) != 0x80;
   return c;
 }
 
@@ -333,8 +323,7 @@ static const char *map_url(const char *b, size_t n, size_t *url_len) {
   }
   if (!last) return NULL;
   const char *e = last;
-  while (e < b + n && *e != '\n' && *e != '\r' && *e != ' ' && *e != '*' && *e != '"' && *e != '\'')
-    e++;
+  while (e < b + n && *e != '\n' && *e != '\r' && *e != ' ' && *e != '*' && *e != '"' && *e != '\'') e++;
   *url_len = (size_t)(e - last);
   return *url_len ? last : NULL;
 }
@@ -436,8 +425,7 @@ static size_t byte_of_col(const char *line, size_t n, uint32_t col) {
   size_t at = 0;
   for (uint32_t c = 1; at < n && c < col;) {
     at++;
-    while (at < n && ((unsigned char)line[at] & 0xC0) == 0x80)
-      at++;
+    while (at < n && ((unsigned char)line[at] & 0xC0) == 0x80) at++;
     c++;
   }
   return at;
@@ -464,8 +452,7 @@ static int finding_cmp(const void *a, const void *b) {
 static void finish(rl_file_result *r, const rl_bundle_options *o) {
   if (r->nfindings > 1) qsort(r->findings, r->nfindings, sizeof *r->findings, finding_cmp);
   uint64_t *hashes = rl_xcalloc(r->nfindings ? r->nfindings : 1, sizeof *hashes);
-  for (size_t i = 0; i < r->nfindings; i++)
-    hashes[i] = rl_finding_hash(&r->findings[i], r->path);
+  for (size_t i = 0; i < r->nfindings; i++) hashes[i] = rl_finding_hash(&r->findings[i], r->path);
   rl_findings_fingerprint(r->findings, hashes, r->nfindings);
   for (size_t i = 0; i < r->nfindings; i++) {
     rl_finding *f = &r->findings[i];
@@ -533,8 +520,7 @@ size_t rl_bundle_scan(rl_file_result ***out, const char *path, const char *bytes
       const char *wp = strncmp(name, "webpack://", 10) == 0 ? strchr(name + 10, '/') : NULL;
       char *orig = wp ? join_path("", wp + 1) : join_path(map_dir, name);
       size_t k = 1;
-      while (k < nres && strcmp(res[k]->path, orig) != 0)
-        k++;
+      while (k < nres && strcmp(res[k]->path, orig) != 0) k++;
       if (k == nres) {
         if (nres == rescap) {
           rescap *= 2;
@@ -593,8 +579,7 @@ size_t rl_bundle_scan(rl_file_result ***out, const char *path, const char *bytes
   rl_sourcemap_free(m);
   free(map_dir);
 done:
-  for (size_t k = 0; k < nres; k++)
-    finish(res[k], o);
+  for (size_t k = 0; k < nres; k++) finish(res[k], o);
   free(caps);
   *out = res;
   return nres;
@@ -615,12 +600,10 @@ int rl_bundle_path_is_build(const char *path) {
   struct stat st;
   int dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
   size_t n = strlen(path);
-  while (n > 1 && path[n - 1] == '/')
-    n--;
+  while (n > 1 && path[n - 1] == '/') n--;
   for (int level = 0; level < (dir ? 1 : 4); level++) {
     size_t e = n;
-    while (n > 0 && path[n - 1] != '/')
-      n--;
+    while (n > 0 && path[n - 1] != '/') n--;
     if (level > 0 || dir) {
       if (is_build_name(path + n, e - n)) return 1;
     }

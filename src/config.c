@@ -13,8 +13,8 @@
 #include "yaml.h"
 
 #define MAX_CONFIG_SIZE (1u << 20)
-#define CONFIG_NAME     ".roomlint.yml"
-#define MAX_DEPTH       16
+#define CONFIG_NAME ".roomlint.yml"
+#define MAX_DEPTH 16
 
 typedef struct loader {
   rl_config *c;
@@ -22,9 +22,7 @@ typedef struct loader {
   char *dir; /* the config file's directory, for rule-packs */
 } loader;
 
-static unsigned line_of(const rl_yaml_node *n) {
-  return n->line;
-}
+static unsigned line_of(const rl_yaml_node *n) { return n->line; }
 
 /* The message names the file and line: "FILE:LINE: problem". */
 static int fail(const loader *ld, unsigned line, const char *fmt, ...) RL_PRINTF(3, 4);
@@ -39,9 +37,7 @@ static int fail(const loader *ld, unsigned line, const char *fmt, ...) {
   return RL_EINVALID;
 }
 
-static const char *scalar(const rl_yaml_node *n) {
-  return n->value;
-}
+static const char *scalar(const rl_yaml_node *n) { return n->value; }
 
 static void list_push(rl_config_list *l, const char *v, unsigned line) {
   l->v = rl_xreallocarray(l->v, l->n + 2, sizeof *l->v);
@@ -58,8 +54,7 @@ static void list_init(rl_config_list *l) {
 }
 
 static void list_free(rl_config_list *l) {
-  for (size_t i = 0; i < l->n; i++)
-    free((char *)l->v[i]);
+  for (size_t i = 0; i < l->n; i++) free((char *)l->v[i]);
   free(l->v);
   free(l->line);
   memset(l, 0, sizeof *l);
@@ -114,7 +109,8 @@ static const char *check_dir(const char *v) {
 }
 
 /* A list of strings: a sequence of scalars, or one scalar. */
-static int read_list(loader *ld, const rl_yaml_node *key, const rl_yaml_node *val, rl_config_list *out, check_fn check) {
+static int read_list(loader *ld, const rl_yaml_node *key, const rl_yaml_node *val, rl_config_list *out,
+                     check_fn check) {
   list_init(out);
   const rl_yaml_node *single = NULL;
   size_t n = 0;
@@ -144,8 +140,7 @@ static int read_list(loader *ld, const rl_yaml_node *key, const rl_yaml_node *va
 }
 
 static int read_scalar(loader *ld, const rl_yaml_node *key, const rl_yaml_node *val, const char **out) {
-  if (val->type != RL_YAML_SCALAR || val->len == 0)
-    return fail(ld, line_of(val), "%s: expected a value", scalar(key));
+  if (val->type != RL_YAML_SCALAR || val->len == 0) return fail(ld, line_of(val), "%s: expected a value", scalar(key));
   *out = scalar(val);
   return 0;
 }
@@ -292,9 +287,7 @@ static int read_overrides(loader *ld, const rl_yaml_node *key, const rl_yaml_nod
   return 0;
 }
 
-static const char *check_keyword(const char *v) {
-  return v[0] ? NULL : "a keyword may not be empty";
-}
+static const char *check_keyword(const char *v) { return v[0] ? NULL : "a keyword may not be empty"; }
 
 /* secrets: a list of {id, regex, keywords, min-entropy, severity, description}. */
 static int read_secret(loader *ld, const rl_yaml_node *entry, rl_config_secret *sp) {
@@ -415,8 +408,8 @@ static int read_top(loader *ld, const rl_yaml_node *root) {
       rc = read_scalar(ld, k, v, &s);
       double secs = 0;
       if (rc == 0 && rl_config_parse_ttl(s, &secs) < 0)
-        rc = fail(ld, line_of(v), "max-token-ttl: '%s' is not a duration from 1 second to 100 years (e.g. 3600, 12h, 1d)",
-                  s);
+        rc = fail(ld, line_of(v),
+                  "max-token-ttl: '%s' is not a duration from 1 second to 100 years (e.g. 3600, 12h, 1d)", s);
       c->max_token_ttl = secs;
       c->has_max_token_ttl = 1;
       c->max_token_ttl_line = line_of(k);
@@ -447,8 +440,7 @@ static int read_top(loader *ld, const rl_yaml_node *root) {
 static void init_lists(rl_config *c) {
   rl_config_list *all[] = {&c->enable,      &c->disable,           &c->ignore,    &c->secret_names, &c->auth_names,
                            &c->client_sdks, &c->server_frameworks, &c->rule_packs};
-  for (size_t i = 0; i < RL_ARRAY_LEN(all); i++)
-    list_init(all[i]);
+  for (size_t i = 0; i < RL_ARRAY_LEN(all); i++) list_init(all[i]);
 }
 
 #define TTL_MAX (100 * 365.25 * 86400)
@@ -529,24 +521,20 @@ void rl_config_free(rl_config *c) {
   if (!c) return;
   rl_config_list *all[] = {&c->enable,      &c->disable,           &c->ignore,    &c->secret_names, &c->auth_names,
                            &c->client_sdks, &c->server_frameworks, &c->rule_packs};
-  for (size_t i = 0; i < RL_ARRAY_LEN(all); i++)
-    list_free(all[i]);
-  for (size_t i = 0; i < c->nseverities; i++)
-    free((char *)c->severities[i].rule_id);
+  for (size_t i = 0; i < RL_ARRAY_LEN(all); i++) list_free(all[i]);
+  for (size_t i = 0; i < c->nseverities; i++) free((char *)c->severities[i].rule_id);
   free(c->severities);
   free(c->severity_line);
   for (size_t i = 0; i < c->noverrides; i++) {
     rl_config_override *o = &c->overrides[i];
     list_free(&o->paths);
-    for (size_t j = 0; j < o->nrules; j++)
-      free((char *)o->rules[j].rule_id);
+    for (size_t j = 0; j < o->nrules; j++) free((char *)o->rules[j].rule_id);
     free(o->rules);
     free(o->rule_line);
   }
   free(c->overrides);
   free(c->path_overrides);
-  for (size_t i = 0; i < c->nsecrets; i++)
-    secret_free(&c->secrets[i]);
+  for (size_t i = 0; i < c->nsecrets; i++) secret_free(&c->secrets[i]);
   free(c->secrets);
   free(c->path);
   free(c);
@@ -578,8 +566,10 @@ char *rl_config_find_up(const char *path) {
   struct stat st;
   if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
     char *slash = strrchr(dir, '/');
-    if (slash == dir) slash[1] = '\0';
-    else if (slash) *slash = '\0';
+    if (slash == dir)
+      slash[1] = '\0';
+    else if (slash)
+      *slash = '\0';
   }
   char *found = NULL;
   for (;;) {
@@ -592,8 +582,10 @@ char *rl_config_find_up(const char *path) {
     rl_buf_free(&git);
     if (top || strcmp(dir, "/") == 0) break;
     char *slash = strrchr(dir, '/');
-    if (slash == dir) slash[1] = '\0';
-    else *slash = '\0';
+    if (slash == dir)
+      slash[1] = '\0';
+    else
+      *slash = '\0';
   }
   free(dir);
   return found;
@@ -788,18 +780,14 @@ void rl_config_print(FILE *out, const rl_config *c, const char *found_from, cons
 static const rl_config *g_installed;
 static const char *const g_empty[] = {NULL};
 
-void rl_config_install(const rl_config *c) {
-  g_installed = c;
-}
+void rl_config_install(const rl_config *c) { g_installed = c; }
 
 /* Equal ignoring ASCII case and the separators _ - $. */
 static int name_eq(const char *a, const char *b, size_t bn) {
   size_t i = 0, j = 0;
   for (;;) {
-    while (a[i] == '_' || a[i] == '-' || a[i] == '$')
-      i++;
-    while (j < bn && (b[j] == '_' || b[j] == '-' || b[j] == '$'))
-      j++;
+    while (a[i] == '_' || a[i] == '-' || a[i] == '$') i++;
+    while (j < bn && (b[j] == '_' || b[j] == '-' || b[j] == '$')) j++;
     if (!a[i] || j == bn) return !a[i] && j == bn;
     if (rl_ascii_lower((unsigned char)a[i]) != rl_ascii_lower((unsigned char)b[j])) return 0;
     i++;

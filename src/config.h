@@ -47,10 +47,10 @@ struct rl_regex;
 
 /* One custom secret pattern (secrets:). The regex is compiled at load. */
 typedef struct rl_config_secret {
-  char *id;          /* kebab-case, not a built-in rule's id */
-  char *regex;       /* as written */
+  char *id;    /* kebab-case, not a built-in rule's id */
+  char *regex; /* as written */
   struct rl_regex *re;
-  char *description; /* NULL if not given */
+  char *description;       /* NULL if not given */
   rl_config_list keywords; /* one must occur, ignoring ASCII case (empty: no prefilter) */
   double min_entropy;      /* Shannon bits per character of the secret; 0 = none */
   rl_severity severity;    /* default error */

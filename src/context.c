@@ -70,15 +70,24 @@
 /* ---- static tables (sorted by strcmp; checked by tables_sorted) --------- */
 
 static const char *const client_sdks[] = {
-    "@100mslive/hms-video",        "@100mslive/hms-video-store",
-    "@100mslive/react-native-hms", "@100mslive/react-sdk",
-    "@100mslive/roomkit-react",    "@daily-co/daily-js",
-    "@daily-co/daily-react",       "@daily-co/react-native-daily-js",
-    "@livekit/components-react",   "@livekit/react-native",
-    "@opentok/client",             "@twilio/video-react-native-sdk",
-    "agora-rtc-react",             "agora-rtc-sdk",
-    "agora-rtc-sdk-ng",            "livekit-client",
-    "react-native-agora",          "twilio-video",
+    "@100mslive/hms-video",
+    "@100mslive/hms-video-store",
+    "@100mslive/react-native-hms",
+    "@100mslive/react-sdk",
+    "@100mslive/roomkit-react",
+    "@daily-co/daily-js",
+    "@daily-co/daily-react",
+    "@daily-co/react-native-daily-js",
+    "@livekit/components-react",
+    "@livekit/react-native",
+    "@opentok/client",
+    "@twilio/video-react-native-sdk",
+    "agora-rtc-react",
+    "agora-rtc-sdk",
+    "agora-rtc-sdk-ng",
+    "livekit-client",
+    "react-native-agora",
+    "twilio-video",
 };
 
 static const char *const ui_frameworks[] = {
@@ -290,9 +299,8 @@ static pkg_kind classify_package(const char *dir, const char **why) {
       {"@hapi/hapi", "package.json: hapi app without a UI framework"},
       {"hono", "package.json: hono app without a UI framework"},
   };
-  static const char *const ui[] = {"@angular/core", "@sveltejs/kit", "next",   "nuxt",  "preact",
-                                   "react",         "react-dom",     "solid-js", "svelte", "vite",
-                                   "vue",           "react-scripts"};
+  static const char *const ui[] = {"@angular/core", "@sveltejs/kit", "next",   "nuxt", "preact", "react",
+                                   "react-dom",     "solid-js",      "svelte", "vite", "vue",    "react-scripts"};
   *why = "package.json: unreadable or not a JSON object";
   char *path = join(dir, "package.json");
   char *bytes = NULL;
@@ -328,12 +336,21 @@ static pkg_kind classify_package(const char *dir, const char **why) {
   for (size_t i = 0; i < RL_ARRAY_LEN(ui) && !has_ui; i++) has_ui = json_has_dep(deps, dev, ui[i]);
   /* Vite also builds and tests libraries (vitest): it makes a client app only
    * together with something a browser app is made of. */
-  static const char *const web[] = {"react",    "react-dom",         "vue",
-                                    "svelte",   "preact",            "solid-js",
-                                    "lit",      "@angular/core",     "@100mslive/react-sdk",
-                                    "@100mslive/hms-video-store",    "@100mslive/roomkit-react",
-                                    "livekit-client",                "agora-rtc-sdk-ng",
-                                    "twilio-video",                  "@daily-co/daily-js",
+  static const char *const web[] = {"react",
+                                    "react-dom",
+                                    "vue",
+                                    "svelte",
+                                    "preact",
+                                    "solid-js",
+                                    "lit",
+                                    "@angular/core",
+                                    "@100mslive/react-sdk",
+                                    "@100mslive/hms-video-store",
+                                    "@100mslive/roomkit-react",
+                                    "livekit-client",
+                                    "agora-rtc-sdk-ng",
+                                    "twilio-video",
+                                    "@daily-co/daily-js",
                                     "@opentok/client"};
   int has_web = 0;
   for (size_t i = 0; i < RL_ARRAY_LEN(web) && !has_web; i++) has_web = json_has_dep(deps, dev, web[i]);
@@ -534,12 +551,12 @@ typedef struct tree_signals {
   const char *bytes;
   size_t len;
   rl_arena *arena;
-  const char *client;   /* reason for the first decisive browser signal */
-  const char *server;   /* reason for the first import needing a server runtime */
-  const char *sdk;      /* reason for the first server SDK import */
-  unsigned dom_used;    /* bit i: dom_globals[i] used as a value */
+  const char *client; /* reason for the first decisive browser signal */
+  const char *server; /* reason for the first import needing a server runtime */
+  const char *sdk;    /* reason for the first server SDK import */
+  unsigned dom_used;  /* bit i: dom_globals[i] used as a value */
   unsigned dom_declared;
-  int dom_guard;        /* typeof <dom global> seen */
+  int dom_guard; /* typeof <dom global> seen */
   TSNode dom_first[RL_ARRAY_LEN(dom_globals)];
   /* Ancestors of the node being visited (ts_node_parent is O(depth * siblings)
    * in tree-sitter 0.20; the walk knows the parent for free). */
@@ -575,8 +592,7 @@ static void on_module(tree_signals *t, const char *m, size_t n) {
     pn = slash ? (size_t)(slash - m) : n;
   }
   if (table_find(client_sdks, RL_ARRAY_LEN(client_sdks), m, pn) >= 0 || rl_config_is_client_sdk(m, pn) ||
-      rl_config_is_client_sdk(m, n) ||
-      table_find(ui_frameworks, RL_ARRAY_LEN(ui_frameworks), m, pn) >= 0 ||
+      rl_config_is_client_sdk(m, n) || table_find(ui_frameworks, RL_ARRAY_LEN(ui_frameworks), m, pn) >= 0 ||
       (pn == 4 && memcmp(m, "expo", 4) == 0) || has_prefix(ui_prefixes, RL_ARRAY_LEN(ui_prefixes), m, pn)) {
     t->client = rl_arena_printf(t->arena, "imports %.*s", (int)pn, m);
     return;
@@ -609,8 +625,7 @@ static int has_token_child(TSNode n, const char *type) {
 static int import_is_type_only(TSNode imp) {
   if (has_token_child(imp, "type")) return 1;
   TSNode clause = ts_node_named_child(imp, 0);
-  if (ts_node_is_null(clause) || !node_is(clause, "import_clause") || ts_node_named_child_count(clause) != 1)
-    return 0;
+  if (ts_node_is_null(clause) || !node_is(clause, "import_clause") || ts_node_named_child_count(clause) != 1) return 0;
   TSNode named = ts_node_named_child(clause, 0);
   if (!node_is(named, "named_imports")) return 0;
   uint32_t ns = ts_node_named_child_count(named);
@@ -631,10 +646,19 @@ static int dom_index(const tree_signals *t, TSNode id) {
 /* Is identifier `id` (child of `parent`) a binding rather than a use? */
 static int is_binding(TSNode parent, TSNode id) {
   static const char *const binders[] = {
-      "array_pattern",       "catch_clause",     "class_declaration", "formal_parameters",
-      "function_declaration", "function_expression", "generator_function_declaration",
-      "import_clause",       "import_specifier", "namespace_import",  "optional_parameter",
-      "required_parameter",  "rest_pattern",
+      "array_pattern",
+      "catch_clause",
+      "class_declaration",
+      "formal_parameters",
+      "function_declaration",
+      "function_expression",
+      "generator_function_declaration",
+      "import_clause",
+      "import_specifier",
+      "namespace_import",
+      "optional_parameter",
+      "required_parameter",
+      "rest_pattern",
   };
   const char *pt = ts_node_type(parent);
   for (size_t i = 0; i < RL_ARRAY_LEN(binders); i++) {
@@ -847,9 +871,8 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
   if (dom) { /* name the first use in the file */
     size_t best = RL_ARRAY_LEN(dom_globals);
     for (size_t i = 0; i < RL_ARRAY_LEN(dom_globals); i++) {
-      if ((dom & (1u << i)) &&
-          (best == RL_ARRAY_LEN(dom_globals) ||
-           ts_node_start_byte(t.dom_first[i]) < ts_node_start_byte(t.dom_first[best])))
+      if ((dom & (1u << i)) && (best == RL_ARRAY_LEN(dom_globals) ||
+                                ts_node_start_byte(t.dom_first[i]) < ts_node_start_byte(t.dom_first[best])))
         best = i;
     }
     ctx = RL_CTX_CLIENT;

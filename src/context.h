@@ -44,7 +44,7 @@ rl_app_kind rl_pkgcache_lookup(rl_pkgcache *c, const char *fs_path, const char *
  * name and path only; a dotenv file is "unknown" unless its path says more).
  * fs_path is the path to find package.json from (may equal src->path).
  * reason is allocated in arena. pkg may be NULL (no package.json lookup). */
-rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs_path,
-                               rl_pkgcache *pkg, rl_arena *arena, const char **reason);
+rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs_path, rl_pkgcache *pkg,
+                               rl_arena *arena, const char **reason);
 
 #endif

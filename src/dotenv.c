@@ -41,8 +41,7 @@ static void push(entries *e, const rl_dotenv_entry *x) {
 static int is_hspace(char c) { return c == ' ' || c == '\t'; }
 
 static int is_key_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
 /* End of the line starting at i: index of '\n' or len. */
@@ -107,13 +106,11 @@ static size_t find_close(const char *b, size_t len, size_t open, char q) {
   return len;
 }
 
-void rl_dotenv_parse(const char *bytes, size_t len, rl_arena *arena, rl_dotenv_entry **out,
-                     size_t *n) {
+void rl_dotenv_parse(const char *bytes, size_t len, rl_arena *arena, rl_dotenv_entry **out, size_t *n) {
   entries es = {0};
   size_t i = 0;
   uint32_t line = 1;
-  if (len >= 3 && (unsigned char)bytes[0] == 0xEF && (unsigned char)bytes[1] == 0xBB &&
-      (unsigned char)bytes[2] == 0xBF)
+  if (len >= 3 && (unsigned char)bytes[0] == 0xEF && (unsigned char)bytes[1] == 0xBB && (unsigned char)bytes[2] == 0xBF)
     i = 3;
 
   while (i < len) {

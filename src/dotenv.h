@@ -22,7 +22,6 @@ typedef struct rl_dotenv_entry {
 } rl_dotenv_entry;
 
 /* Parses bytes[0..len). *out (in arena) has *n entries. Never fails. */
-void rl_dotenv_parse(const char *bytes, size_t len, rl_arena *arena, rl_dotenv_entry **out,
-                     size_t *n);
+void rl_dotenv_parse(const char *bytes, size_t len, rl_arena *arena, rl_dotenv_entry **out, size_t *n);
 
 #endif

@@ -72,7 +72,7 @@ struct rl_engine {
   const rl_rule **rules; /* built-in and pack rules, sorted by id */
   size_t nrules;
   unsigned char *enabled;
-  rl_severity *severity; /* effective severity per rule (config overrides) */
+  rl_severity *severity;   /* effective severity per rule (config overrides) */
   rl_overrides *overrides; /* per-path ones, or NULL */
   rl_rulepack **packs;
   size_t npacks;
@@ -95,8 +95,10 @@ static ssize_t rule_index(const rl_engine *e, const char *id) {
     size_t mid = lo + (hi - lo) / 2;
     int c = strcmp(e->rules[mid]->id, id);
     if (c == 0) return (ssize_t)mid;
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return -1;
 }
@@ -164,7 +166,8 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
   e->rules = rl_xcalloc(total ? total : 1, sizeof *e->rules);
   for (size_t i = 0; i < rl_builtin_rule_count; i++) e->rules[e->nrules++] = rl_builtin_rules[i];
   for (size_t i = 0; i < e->npacks; i++)
-    for (size_t j = 0; j < rl_rulepack_count(e->packs[i]); j++) e->rules[e->nrules++] = rl_rulepack_rule(e->packs[i], j);
+    for (size_t j = 0; j < rl_rulepack_count(e->packs[i]); j++)
+      e->rules[e->nrules++] = rl_rulepack_rule(e->packs[i], j);
   for (size_t i = 0; i < cfg->nextra_rules; i++) e->rules[e->nrules++] = cfg->extra_rules[i];
   qsort(e->rules, e->nrules, sizeof *e->rules, rule_cmp);
   for (size_t i = 1; i < e->nrules; i++) {
@@ -233,9 +236,7 @@ void rl_engine_free(rl_engine *e) {
   free(e);
 }
 
-void rl_engine_set_baseline(rl_engine *e, const struct rl_baseline *b) {
-  e->cfg.baseline = b;
-}
+void rl_engine_set_baseline(rl_engine *e, const struct rl_baseline *b) { e->cfg.baseline = b; }
 
 void rl_engine_set_git_source(rl_engine *e, int git_source, const char *rev) {
   e->cfg.git_source = git_source;
@@ -307,20 +308,19 @@ struct rl_ctx {
   /* rl_ctx_related: for the next finding */
   const char *related_path, *related_message;
   uint32_t related_line, related_col;
-  tail_entry *tails;           /* values by their last 4 bytes (prepare_masking) */
-  unsigned char *tail_filter;  /* 64 Ki flags: some value may end in these 4 bytes */
-  uint32_t *reach;             /* reach[i]: the furthest end of secrets[0..i] */
+  tail_entry *tails;          /* values by their last 4 bytes (prepare_masking) */
+  unsigned char *tail_filter; /* 64 Ki flags: some value may end in these 4 bytes */
+  uint32_t *reach;            /* reach[i]: the furthest end of secrets[0..i] */
   /* rule-pack findings whose messages quote captures: expanded once every
    * secret of the file is known */
   pending_message *pending;
   size_t npending, pending_cap;
-  rl_project *project;  /* the run's project model */
-  const char *fs_path;  /* where the file was read from, or NULL */
+  rl_project *project; /* the run's project model */
+  const char *fs_path; /* where the file was read from, or NULL */
 };
 
 rl_project *rl_ctx__project(rl_ctx *ctx) { return ctx->project; }
 const char *rl_ctx__fs_path(rl_ctx *ctx) { return ctx->fs_path; }
-
 
 rl_source *rl_ctx_source(rl_ctx *ctx) { return &ctx->src; }
 rl_context rl_ctx_context(const rl_ctx *ctx) { return ctx->context; }
@@ -395,9 +395,7 @@ static int is_plus(TSNode n) {
   return !ts_node_is_null(op) && strcmp(ts_node_type(op), "+") == 0;
 }
 
-static int is_literal_string(TSNode n) {
-  return node_type_is(n, "string") || node_type_is(n, "template_string");
-}
+static int is_literal_string(TSNode n) { return node_type_is(n, "string") || node_type_is(n, "template_string"); }
 
 /* When [start, end) is the whole content of a string literal that is one
  * operand of a `+` chain, the secret is the chain's value: every literal
@@ -551,8 +549,10 @@ static void find_values(rl_ctx *ctx, const char *p, size_t n, span **out, size_t
     size_t lo = 0, hi = ctx->nvalues;
     while (lo < hi) {
       size_t mid = lo + (hi - lo) / 2;
-      if (ctx->tails[mid].key < key) lo = mid + 1;
-      else hi = mid;
+      if (ctx->tails[mid].key < key)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     for (size_t k = lo; k < ctx->nvalues && ctx->tails[k].key == key; k++) {
       const secret_value *v = &ctx->values[ctx->tails[k].value];
@@ -615,8 +615,10 @@ static span *secrets_in(rl_ctx *ctx, size_t lo, size_t hi, size_t *out_n) {
   size_t a = 0, b = ctx->nsecrets; /* first span starting at or after hi */
   while (a < b) {
     size_t mid = a + (b - a) / 2;
-    if (ctx->secrets[mid].start < hi) a = mid + 1;
-    else b = mid;
+    if (ctx->secrets[mid].start < hi)
+      a = mid + 1;
+    else
+      b = mid;
   }
   for (size_t j = a; j-- > 0 && ctx->reach[j] > lo;)
     if (ctx->secrets[j].end > lo) add_span_to(ctx, &out, &n, &cap, ctx->secrets[j].start, ctx->secrets[j].end);
@@ -759,7 +761,7 @@ static int on_query_match(void *data, const TSQueryMatch *tm) {
 typedef struct query_trouble {
   const rl_rule *match_limited; /* the first rule whose run hit the match limit */
   uint32_t match_limit;
-  rl_query_stats regex;         /* regex_limited summed; the first one's place */
+  rl_query_stats regex; /* regex_limited summed; the first one's place */
   const rl_rule *regex_rule;
 } query_trouble;
 
@@ -782,7 +784,8 @@ static void gather_stats(query_trouble *qt, const rl_query_stats *one, const rl_
  * note). Each node a query visits and each match is a step. What the runs
  * could not do (tree-sitter's match limit, a PCRE2 limit, a query that does
  * not compile) becomes a warning. */
-static void run_queries(rl_ctx *ctx, rl_file_result *r, TSQueryCursor *cursor, const unsigned char *active, rl_jsfile *jf) {
+static void run_queries(rl_ctx *ctx, rl_file_result *r, TSQueryCursor *cursor, const unsigned char *active,
+                        rl_jsfile *jf) {
   const rl_engine *e = ctx->engine;
   query_trouble qt = {0};
   uint32_t depth = rl_jsfile_max_depth(jf);
@@ -897,8 +900,7 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
     const pending_message *pm = &ctx->pending[i];
     ctx->findings[pm->finding].message = expand_message(ctx, pm->tmpl, &pm->match);
   }
-  for (size_t i = 0; i < r->nnotes; i++)
-    r->notes[i].message = mask_text(ctx, r->notes[i].message);
+  for (size_t i = 0; i < r->nnotes; i++) r->notes[i].message = mask_text(ctx, r->notes[i].message);
   r->context_reason = mask_text(ctx, r->context_reason);
   /* Drop exact duplicates (two patterns of one rule matching one node). */
   for (size_t i = 0; i < ctx->nfindings; i++) {
@@ -955,8 +957,8 @@ static void finish_findings(rl_ctx *ctx, rl_file_result *r, const rl_suppression
  * has is an error, and a directive that suppressed nothing a note (an
  * error with --report-unused-suppressions=error), at the name. A rule
  * turned off for this run cannot tell, so its directives are not judged. */
-static void check_suppressions(const rl_engine *e, rl_source *src, rl_file_result *r,
-                               const rl_suppressions *sup, const rl_severity *file_severity) {
+static void check_suppressions(const rl_engine *e, rl_source *src, rl_file_result *r, const rl_suppressions *sup,
+                               const rl_severity *file_severity) {
   int unused = e->cfg.unused_suppressions;
   for (const rl_suppress_entry *d = rl_suppress_entry_next(sup, NULL); d; d = rl_suppress_entry_next(sup, d)) {
     uint32_t line, col;
@@ -1097,7 +1099,8 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
     if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(lang))) continue;
     if (text_only && code && !rule->on_text) continue;
     int hit = e->cfg.no_prefilter || !rule->needles;
-    for (size_t k = 0; !hit && rule->needles[k]; k++) hit = memmem(bytes, len, rule->needles[k], strlen(rule->needles[k])) != NULL;
+    for (size_t k = 0; !hit && rule->needles[k]; k++)
+      hit = memmem(bytes, len, rule->needles[k], strlen(rule->needles[k])) != NULL;
     if (hit && !e->cfg.no_prefilter && rule->can_fire) hit = rule->can_fire(&pf);
     if (!hit) continue;
     active[i] = 1;
@@ -1131,7 +1134,8 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
       }
     }
   }
-  r->context = rl_context_classify(&ctx.src, ctx.root, fs_path ? fs_path : r->path, e->pkg, r->arena, &r->context_reason);
+  r->context =
+      rl_context_classify(&ctx.src, ctx.root, fs_path ? fs_path : r->path, e->pkg, r->arena, &r->context_reason);
   if (lang == RL_LANG_JSON && r->context != RL_CTX_TEST) {
     r->context = RL_CTX_CLIENT;
     r->context_reason = "Expo app config: `extra` ships in the app manifest";
@@ -1261,9 +1265,7 @@ void rl_engine_mark_skipped(rl_engine *e, rl_file_result *r, rl_skip s, const ch
   mark_skipped(e, r, s, detail);
 }
 
-rl_file_result *rl_engine_result_new(const char *path) {
-  return rl_file_result_new(path, rl_lang_for_path(path));
-}
+rl_file_result *rl_engine_result_new(const char *path) { return rl_file_result_new(path, rl_lang_for_path(path)); }
 
 void rl_engine_scan_buffer_trim(rl_engine *e) {
   rl_parser_free(e->parser);
@@ -1281,7 +1283,7 @@ typedef struct job {
   char *skip_detail;
   int is_explicit;
   rl_file_id id;
-  int fatal; /* set by scan_job: the run must fail (exit 2) */
+  int fatal;   /* set by scan_job: the run must fail (exit 2) */
   char *note;  /* the walk's remark, shown with -v */
   char *bytes; /* content read from git (--staged, --baseline-ref), or NULL */
   size_t len;
@@ -1289,7 +1291,8 @@ typedef struct job {
 
 static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, job *j) {
   rl_file_result *r = rl_file_result_new(j->display, j->lang);
-  if (j->note && e->cfg.verbose) rl_file_result_note(r, RL_NOTE_NOTE, "git-tracked-ignored", 0, 0, "%s: %s", j->display, j->note);
+  if (j->note && e->cfg.verbose)
+    rl_file_result_note(r, RL_NOTE_NOTE, "git-tracked-ignored", 0, 0, "%s: %s", j->display, j->note);
   if (j->skip != RL_SKIP_NONE) {
     j->fatal = j->skip == RL_SKIP_UNREADABLE && j->is_explicit;
     mark_skipped(e, r, j->skip, j->skip_detail);
@@ -1369,8 +1372,10 @@ typedef struct emitter {
 } emitter;
 
 void rl_summary_count(rl_summary *sum, const rl_file_result *r, rl_severity fail_on) {
-  if (r->skip != RL_SKIP_NONE) sum->files_skipped++;
-  else if (!r->mapped) sum->files_scanned++;
+  if (r->skip != RL_SKIP_NONE)
+    sum->files_skipped++;
+  else if (!r->mapped)
+    sum->files_scanned++;
   if (r->has_syntax_errors) sum->parse_errors++;
   if (r->analysis_stopped) sum->analysis_stopped++;
   for (size_t i = 0; i < r->nfindings; i++) {
@@ -1379,9 +1384,12 @@ void rl_summary_count(rl_summary *sum, const rl_file_result *r, rl_severity fail
       sum->suppressed++;
       continue;
     }
-    if (f->severity == RL_SEV_ERROR) sum->errors++;
-    else if (f->severity == RL_SEV_WARNING) sum->warnings++;
-    else sum->notes++;
+    if (f->severity == RL_SEV_ERROR)
+      sum->errors++;
+    else if (f->severity == RL_SEV_WARNING)
+      sum->warnings++;
+    else
+      sum->notes++;
     if (fail_on != RL_SEV_NONE && f->severity >= fail_on) sum->failed = 1;
   }
   /* An unknown rule in a suppression (or an unused one, when asked) is an error. */
@@ -1396,9 +1404,7 @@ void rl_engine_run_info(const rl_engine *e, rl_run_info *run) {
   run->fail_on = e->cfg.fail_on;
 }
 
-size_t rl_engine_max_file_size(const rl_engine *e) {
-  return e->cfg.max_file_size;
-}
+size_t rl_engine_max_file_size(const rl_engine *e) { return e->cfg.max_file_size; }
 
 static void emit(emitter *em, rl_file_result *r, int fatal) {
   if (fatal && !em->fatal[0])
@@ -1472,7 +1478,9 @@ static int scan_bundles(const rl_engine *e, rl_walk *w, emitter *em) {
     if (sk == RL_SKIP_NONE) sk = rl_file_read_as(we.fs_path, &we.id, bo.max_map_size, &bytes, &len);
     if (sk != RL_SKIP_NONE) {
       r = rl_file_result_new(we.display, we.lang);
-      mark_skipped(e, r, sk, sk == RL_SKIP_UNREADABLE ? rl_arena_printf(r->arena, "could not be read: %s", rl_error_last()) : we.skip_detail);
+      mark_skipped(e, r, sk,
+                   sk == RL_SKIP_UNREADABLE ? rl_arena_printf(r->arena, "could not be read: %s", rl_error_last())
+                                            : we.skip_detail);
       emit(em, r, sk == RL_SKIP_UNREADABLE && (we.is_explicit || rl_errno_is_exhaustion(errno)));
       continue;
     }
@@ -1690,9 +1698,12 @@ int rl_engine_scan_fd(rl_engine *e, const char *path, int fd, int ignored, rl_si
   if (!ignored) {
     rl_file_result *r = rl_file_result_new(path, rl_lang_for_path(path));
     size_t head = b.len < 8192 ? b.len : 8192;
-    if (r->lang == RL_LANG_NONE) mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
-    else if (too_large) mark_skipped(e, r, RL_SKIP_TOO_LARGE, NULL);
-    else if (head && memchr(b.ptr, '\0', head)) mark_skipped(e, r, RL_SKIP_BINARY, NULL);
+    if (r->lang == RL_LANG_NONE)
+      mark_skipped(e, r, RL_SKIP_NOT_SOURCE, NULL);
+    else if (too_large)
+      mark_skipped(e, r, RL_SKIP_TOO_LARGE, NULL);
+    else if (head && memchr(b.ptr, '\0', head))
+      mark_skipped(e, r, RL_SKIP_BINARY, NULL);
     else {
       worker_state ws = engine_scratch(e);
       scan_bytes(e, &ws, r, path, b.ptr ? b.ptr : "", b.len, 0);

@@ -27,38 +27,38 @@ typedef struct rl_path_override {
 struct rl_baseline;
 
 typedef struct rl_engine_config {
-  const char *const *rule_dirs; /* --rules DIR..., NULL-terminated or NULL */
-  const char *const *enable;    /* --enable RULE..., NULL-terminated or NULL */
-  const char *const *disable;   /* --disable RULE..., NULL-terminated or NULL */
+  const char *const *rule_dirs;      /* --rules DIR..., NULL-terminated or NULL */
+  const char *const *enable;         /* --enable RULE..., NULL-terminated or NULL */
+  const char *const *disable;        /* --disable RULE..., NULL-terminated or NULL */
   const rl_rule *const *extra_rules; /* more rules (config secret patterns), borrowed */
   size_t nextra_rules;
-  double max_token_ttl;         /* seconds; 0 = default 86400 */
-  size_t max_file_size;         /* bytes; 0 = default 5 MiB */
-  int jobs;                     /* worker threads; 0 = online cores */
+  double max_token_ttl; /* seconds; 0 = default 86400 */
+  size_t max_file_size; /* bytes; 0 = default 5 MiB */
+  int jobs;             /* worker threads; 0 = online cores */
   int no_ignore;
-  int no_prefilter;             /* run every rule on every file (tests) */
+  int no_prefilter; /* run every rule on every file (tests) */
   rl_severity fail_on;
   int verbose;
-  const char *const *extra_ignores;          /* config ignore globs, NULL-terminated or NULL */
-  const char *extra_base;                    /* real path of the config's directory: where they are anchored */
-  int force_exclude;                         /* --force-exclude: ignores apply to named paths too */
-  const rl_severity_override *severities;    /* config severity overrides (unknown id: error) */
-  const rl_path_override *overrides;         /* config per-path overrides, anchored at extra_base */
+  const char *const *extra_ignores;       /* config ignore globs, NULL-terminated or NULL */
+  const char *extra_base;                 /* real path of the config's directory: where they are anchored */
+  int force_exclude;                      /* --force-exclude: ignores apply to named paths too */
+  const rl_severity_override *severities; /* config severity overrides (unknown id: error) */
+  const rl_path_override *overrides;      /* config per-path overrides, anchored at extra_base */
   size_t noverrides;
   size_t nseverities;
-  const struct rl_baseline *baseline;        /* --baseline: its findings are suppressed "external" */
+  const struct rl_baseline *baseline; /* --baseline: its findings are suppressed "external" */
   /* --report-unused-suppressions: 0 or RL_NOTE_NOTE a note (the default),
    * RL_NOTE_ERROR an error that fails the run, -1 off */
   int unused_suppressions;
-  int stats;                /* --stats: a note per parsed file with its analysis steps */
+  int stats;                       /* --stats: a note per parsed file with its analysis steps */
   unsigned long long debug_budget; /* ROOMLINT_DEBUG_BUDGET: fixed steps per file (0: the default) */
-  const char *const *bundles; /* --bundle DIR...: built JavaScript (bundle.h), NULL-terminated or NULL */
-  int has_protect;                           /* -o names an existing file: its identity, */
+  const char *const *bundles;      /* --bundle DIR...: built JavaScript (bundle.h), NULL-terminated or NULL */
+  int has_protect;                 /* -o names an existing file: its identity, */
   unsigned long long protect_dev, protect_ino; /* which the scan refuses to read */
-  int git_source;      /* rl_walk_options.git_source: --staged (index) or a tree (git_rev) */
-  const char *git_rev; /* --baseline-ref's side */
-  int text_only;       /* --history: only rl_engine_scan_text runs, so no query is compiled */
-  int no_project;      /* --no-project: per-file analysis only, no file reads another (model.h) */
+  int git_source;                              /* rl_walk_options.git_source: --staged (index) or a tree (git_rev) */
+  const char *git_rev;                         /* --baseline-ref's side */
+  int text_only;                               /* --history: only rl_engine_scan_text runs, so no query is compiled */
+  int no_project; /* --no-project: per-file analysis only, no file reads another (model.h) */
 } rl_engine_config;
 
 typedef struct rl_engine rl_engine;
@@ -82,8 +82,8 @@ void rl_engine_set_git_source(rl_engine *e, int git_source, const char *rev);
 
 /* Scans paths, feeding sink. *sum receives the totals. Returns 0, or a
  * negative code for fatal errors (unreadable path, write failure). */
-int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink,
-                   rl_run_info *run, rl_summary *sum);
+int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink, rl_run_info *run,
+                   rl_summary *sum);
 
 /* Reads fd to its end and reports the text as the file at display path
  * `path` (which also decides its language, context and package.json): the
@@ -97,8 +97,8 @@ int rl_engine_scan_fd(rl_engine *e, const char *path, int fd, int ignored, rl_si
 /* Scans one in-memory buffer as if it were a file at display path `path`
  * (fs_path, may be NULL, is used for package.json lookup). Caller frees the
  * result with rl_file_result_free. Used by tests and fuzzers. */
-rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path,
-                                      const char *bytes, size_t len);
+rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char *fs_path, const char *bytes,
+                                      size_t len);
 
 /* Gives back what rl_engine_scan_buffer keeps between calls (the parser's
  * and the query cursor's pools, this thread's regex scratch); the next call

@@ -19,8 +19,10 @@ const char *rl_severity_name(rl_severity s) {
 }
 
 int rl_severity_parse(const char *s, rl_severity *out) {
-  static const struct { const char *name; rl_severity sev; } names[] = {
-      {"error", RL_SEV_ERROR}, {"warning", RL_SEV_WARNING}, {"note", RL_SEV_NOTE}, {"none", RL_SEV_NONE}};
+  static const struct {
+    const char *name;
+    rl_severity sev;
+  } names[] = {{"error", RL_SEV_ERROR}, {"warning", RL_SEV_WARNING}, {"note", RL_SEV_NOTE}, {"none", RL_SEV_NONE}};
   for (size_t i = 0; i < RL_ARRAY_LEN(names); i++) {
     if (strcmp(s, names[i].name) == 0) {
       *out = names[i].sev;

@@ -47,16 +47,16 @@ typedef enum rl_history_state {
 } rl_history_state;
 
 typedef struct rl_finding {
-  const struct rl_rule *rule; /* borrowed from the engine, which outlives results */
-  rl_severity severity;       /* the effective severity */
-  const char *message;        /* names the concrete thing; secrets masked */
+  const struct rl_rule *rule;                        /* borrowed from the engine, which outlives results */
+  rl_severity severity;                              /* the effective severity */
+  const char *message;                               /* names the concrete thing; secrets masked */
   uint32_t start_line, start_col, end_line, end_col; /* 1-based; end exclusive column */
   uint32_t start_byte, end_byte;
-  const char *snippet;     /* the source line(s) of the finding, secrets masked; a line
+  const char *snippet;  /* the source line(s) of the finding, secrets masked; a line
                               over 300 bytes is cut to a window around the finding, with
                               "…" marking each cut */
-  uint32_t snippet_col;    /* file columns the leading "…" stands for (0: not cut) */
-  char fingerprint[17];    /* 16 hex digits; survives edits elsewhere in the file */
+  uint32_t snippet_col; /* file columns the leading "…" stands for (0: not cut) */
+  char fingerprint[17]; /* 16 hex digits; survives edits elsewhere in the file */
   rl_suppress_kind suppressed;
   const char *justification; /* reason given in the suppression, or NULL */
   /* A finding in built JavaScript that a source map placed in its original
@@ -95,13 +95,13 @@ typedef struct rl_file_result {
   rl_notification *notes;
   size_t nnotes, notes_cap;
   int has_syntax_errors;
-  int analysis_stopped; /* the work budget ran out: not fully checked */
+  int analysis_stopped;   /* the work budget ran out: not fully checked */
   int suppression_errors; /* error notes about suppression comments: they fail the run */
-  int mapped;           /* findings source-mapped here from a bundle: not a file
+  int mapped;             /* findings source-mapped here from a bundle: not a file
                            the walk found, so not counted as scanned */
-  const char *commit;   /* --history: the first commit holding this blob (40 hex), else NULL */
-  long long commit_time; /* its commit time, seconds since the epoch */
-  rl_arena *arena; /* owns everything above */
+  const char *commit;     /* --history: the first commit holding this blob (40 hex), else NULL */
+  long long commit_time;  /* its commit time, seconds since the epoch */
+  rl_arena *arena;        /* owns everything above */
 } rl_file_result;
 
 /* A result for display path `path` (copied), with its own arena, context

@@ -30,9 +30,7 @@ static const char *git_why(void) {
   return e && e->message ? e->message : "unknown libgit2 error";
 }
 
-static int str_cmp(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 int rl_gitrepo_open(rl_gitrepo **out, const char *dir) {
   *out = NULL;
@@ -65,8 +63,7 @@ int rl_gitrepo_open(rl_gitrepo **out, const char *dir) {
     /* canonical, as the walk compares it with real paths */
     char *real = realpath(wd, NULL);
     size_t n = strlen(real ? real : wd);
-    while (n > 1 && (real ? real : wd)[n - 1] == '/')
-      n--;
+    while (n > 1 && (real ? real : wd)[n - 1] == '/') n--;
     g->workdir = rl_xstrndup(real ? real : wd, n);
     free(real);
     if (git_repository_index(&g->index, g->repo) < 0) {
@@ -94,8 +91,7 @@ fail:
 
 void rl_gitrepo_free(rl_gitrepo *g) {
   if (!g) return;
-  for (size_t i = 0; i < g->ntracked; i++)
-    free(g->tracked[i]);
+  for (size_t i = 0; i < g->ntracked; i++) free(g->tracked[i]);
   free(g->tracked);
   free(g->workdir);
   git_tree_free(g->tree);
@@ -106,9 +102,7 @@ void rl_gitrepo_free(rl_gitrepo *g) {
   git_libgit2_shutdown();
 }
 
-const char *rl_gitrepo_workdir(const rl_gitrepo *g) {
-  return g->workdir;
-}
+const char *rl_gitrepo_workdir(const rl_gitrepo *g) { return g->workdir; }
 
 /* Index of the first tracked path >= key. */
 static size_t lower_bound(const rl_gitrepo *g, const char *key) {
@@ -354,15 +348,12 @@ static void drain(hist *h) {
     f->expanded = 1;
     git_oid_cpy(&f->tree, git_commit_tree_id(c));
     f->time = (long long)git_commit_time(c);
-    for (unsigned k = git_commit_parentcount(c); k-- > 0;)
-      push_commit(h, git_commit_parent_id(c, k));
+    for (unsigned k = git_commit_parentcount(c); k-- > 0;) push_commit(h, git_commit_parent_id(c, k));
     git_commit_free(c);
   }
 }
 
-static int ref_name_cmp(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int ref_name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* Every ref that peels to a commit, in name order, then HEAD. */
 static void push_all_refs(hist *h) {

@@ -182,8 +182,8 @@ int rl_history_scan(rl_engine *e, const char *path, const char *range, const cha
   for (size_t i = 0; i < h.nkept; i++) {
     rl_file_result *r = h.kept[i];
     for (size_t k = 0; k < r->nfindings; k++)
-      r->findings[k].history =
-          u64_set_has(&h.head_keys, secret_key(&r->findings[k])) ? RL_HISTORY_AT_HEAD : RL_HISTORY_REMOVED;
+      r->findings[k].history = u64_set_has(&h.head_keys, secret_key(&r->findings[k])) ? RL_HISTORY_AT_HEAD
+                                                                                      : RL_HISTORY_REMOVED;
     rl_summary_count(sum, r, run->fail_on);
     if (wrc == 0 && sink->file(sink, r) < 0) wrc = RL_EIO;
     rl_file_result_free(r);
@@ -212,8 +212,7 @@ int rl_history_scan(rl_engine *e, const char *path, const char *range, const cha
     rc = RL_EIO;
   }
 cleanup:
-  for (size_t i = 0; i < h.nkept; i++)
-    rl_file_result_free(h.kept[i]);
+  for (size_t i = 0; i < h.nkept; i++) rl_file_result_free(h.kept[i]);
   free(h.kept);
   free(h.reported.v);
   free(h.head_keys.v);

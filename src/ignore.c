@@ -222,8 +222,8 @@ bad:
 
 /* ---- matching --------------------------------------------------------- */
 
-#define BIT_SET(v, i) ((v)[(i) >> 6] |= (uint64_t)1 << ((i) & 63))
-#define BIT_GET(v, i) (((v)[(i) >> 6] >> ((i) & 63)) & 1)
+#define BIT_SET(v, i) ((v)[(i) >> 6] |= (uint64_t)1 << ((i)&63))
+#define BIT_GET(v, i) (((v)[(i) >> 6] >> ((i)&63)) & 1)
 
 /* Follows the empty transitions: each star-like token may match nothing.
  * They only lead forward, so one ascending pass reaches the closure. */
@@ -272,12 +272,12 @@ static int prog_match(const glob_prog *g, const char *s, size_t len) {
         case TK_STAR:
           if (c != '/') BIT_SET(nxt, i);
           break;
-        case TK_STARSTAR:
-          BIT_SET(nxt, i);
-          break;
+        case TK_STARSTAR: BIT_SET(nxt, i); break;
         case TK_DIRS:
-          if (c == '/') BIT_SET(nxt, i);
-          else BIT_SET(nmid, i);
+          if (c == '/')
+            BIT_SET(nxt, i);
+          else
+            BIT_SET(nmid, i);
           break;
         }
       }
@@ -285,8 +285,10 @@ static int prog_match(const glob_prog *g, const char *s, size_t len) {
       while (bits) {
         size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
         bits &= bits - 1;
-        if (c == '/') BIT_SET(nxt, i);
-        else BIT_SET(nmid, i);
+        if (c == '/')
+          BIT_SET(nxt, i);
+        else
+          BIT_SET(nmid, i);
       }
     }
     closure(g, nxt);
@@ -393,9 +395,7 @@ int rl_ignore_match(const rl_ignore *ig, const char *path, int is_dir) {
   size_t rel_len = len;
   if (ig->base_len) {
     /* A list only speaks about paths below its own directory. */
-    if (len <= ig->base_len || memcmp(path, ig->base, ig->base_len) != 0 ||
-        path[ig->base_len] != '/')
-      return 0;
+    if (len <= ig->base_len || memcmp(path, ig->base, ig->base_len) != 0 || path[ig->base_len] != '/') return 0;
     rel = path + ig->base_len + 1;
     rel_len = len - ig->base_len - 1;
   }
@@ -406,8 +406,7 @@ int rl_ignore_match(const rl_ignore *ig, const char *path, int is_dir) {
   for (size_t k = ig->npats; k-- > 0;) {
     const ig_pat *pat = &ig->pats[k];
     if (pat->dir_only && !is_dir) continue;
-    int m = pat->basename ? prog_match(&pat->prog, name, name_len)
-                          : prog_match(&pat->prog, rel, rel_len);
+    int m = pat->basename ? prog_match(&pat->prog, name, name_len) : prog_match(&pat->prog, rel, rel_len);
     if (m) return pat->negated ? -1 : 1;
   }
   return 0;

@@ -68,8 +68,7 @@ static int skip_ws(parser *p) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       p->i++;
     } else if (c == '/' && (p->flags & RL_JSON_JSONC) && p->i + 1 < p->n && p->s[p->i + 1] == '/') {
-      while (p->i < p->n && p->s[p->i] != '\n')
-        p->i++;
+      while (p->i < p->n && p->s[p->i] != '\n') p->i++;
     } else if (c == '/' && (p->flags & RL_JSON_JSONC) && p->i + 1 < p->n && p->s[p->i + 1] == '*') {
       size_t open = p->i;
       const char *close = NULL;
@@ -212,8 +211,7 @@ static rl_json *read_number(parser *p) {
   if (i < n && s[i] == '0') {
     i++;
   } else if (i < n && s[i] >= '1' && s[i] <= '9') {
-    while (i < n && s[i] >= '0' && s[i] <= '9')
-      i++;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
   } else {
     fail_at(p, start, "invalid number");
     return NULL;
@@ -225,8 +223,7 @@ static rl_json *read_number(parser *p) {
       fail_at(p, i, "a digit must follow the decimal point");
       return NULL;
     }
-    while (i < n && s[i] >= '0' && s[i] <= '9')
-      i++;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
   }
   if (i < n && (s[i] == 'e' || s[i] == 'E')) {
     integer = 0;
@@ -236,8 +233,7 @@ static rl_json *read_number(parser *p) {
       fail_at(p, i, "a digit must follow the exponent");
       return NULL;
     }
-    while (i < n && s[i] >= '0' && s[i] <= '9')
-      i++;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
   }
   rl_json *v = node(p, RL_JSON_NUMBER, start);
   /* strtod wants a terminated string; the text need not be. */
@@ -280,8 +276,7 @@ static int member_cmp(const void *x, const void *y) {
 
 static void sort_members(parser *p, rl_json *o) {
   o->u.obj.sorted = rl_arena_calloc(p->a, o->u.obj.n, sizeof(member *));
-  for (size_t k = 0; k < o->u.obj.n; k++)
-    o->u.obj.sorted[k] = &o->u.obj.m[k];
+  for (size_t k = 0; k < o->u.obj.n; k++) o->u.obj.sorted[k] = &o->u.obj.m[k];
   qsort(o->u.obj.sorted, o->u.obj.n, sizeof(member *), member_cmp);
 }
 
@@ -300,8 +295,7 @@ static int finish_object(parser *p, rl_json *o) {
   int dropped = 0;
   for (size_t k = 0; k < n;) {
     size_t e = k + 1;
-    while (e < n && same_key(s[k], s[e]))
-      e++;
+    while (e < n && same_key(s[k], s[e])) e++;
     if (e - k > 1) {
       if (!(p->flags & RL_JSON_DUPS_LAST)) {
         size_t klen = s[k + 1]->klen > 40 ? 40 : s[k + 1]->klen;
@@ -309,8 +303,7 @@ static int finish_object(parser *p, rl_json *o) {
         return -1;
       }
       s[k]->v = s[e - 1]->v; /* the first key's place, the last value */
-      for (size_t j = k + 1; j < e; j++)
-        s[j]->key = NULL;
+      for (size_t j = k + 1; j < e; j++) s[j]->key = NULL;
       dropped = 1;
     }
     k = e;
@@ -488,13 +481,9 @@ int rl_json_parse(rl_json **out, rl_arena *a, const char *text, size_t len, unsi
 
 /* ---- accessors -------------------------------------------------------- */
 
-rl_json_type rl_json_typeof(const rl_json *v) {
-  return v ? v->type : RL_JSON_NONE;
-}
+rl_json_type rl_json_typeof(const rl_json *v) { return v ? v->type : RL_JSON_NONE; }
 
-int rl_json_is(const rl_json *v, rl_json_type t) {
-  return v && v->type == t;
-}
+int rl_json_is(const rl_json *v, rl_json_type t) { return v && v->type == t; }
 
 size_t rl_json_size(const rl_json *v) {
   if (!v) return 0;
@@ -544,9 +533,7 @@ const rl_json *rl_json_getn(const rl_json *obj, const char *key, size_t klen) {
   return NULL;
 }
 
-const rl_json *rl_json_get(const rl_json *obj, const char *key) {
-  return rl_json_getn(obj, key, strlen(key));
-}
+const rl_json *rl_json_get(const rl_json *obj, const char *key) { return rl_json_getn(obj, key, strlen(key)); }
 
 const char *rl_json_str(const rl_json *v, size_t *len) {
   if (!rl_json_is(v, RL_JSON_STRING)) return NULL;
@@ -554,9 +541,7 @@ const char *rl_json_str(const rl_json *v, size_t *len) {
   return v->u.str.p;
 }
 
-double rl_json_num(const rl_json *v) {
-  return rl_json_is(v, RL_JSON_NUMBER) ? v->u.num.d : 0;
-}
+double rl_json_num(const rl_json *v) { return rl_json_is(v, RL_JSON_NUMBER) ? v->u.num.d : 0; }
 
 int rl_json_int(const rl_json *v, int64_t *out) {
   if (!rl_json_is(v, RL_JSON_NUMBER) || !v->is_int) return 0;
@@ -564,13 +549,9 @@ int rl_json_int(const rl_json *v, int64_t *out) {
   return 1;
 }
 
-uint32_t rl_json_start(const rl_json *v) {
-  return v ? v->start : 0;
-}
+uint32_t rl_json_start(const rl_json *v) { return v ? v->start : 0; }
 
-uint32_t rl_json_end(const rl_json *v) {
-  return v ? v->end : 0;
-}
+uint32_t rl_json_end(const rl_json *v) { return v ? v->end : 0; }
 
 /* ---- building ----------------------------------------------------------- */
 
@@ -580,13 +561,9 @@ static rl_json *built(rl_arena *a, rl_json_type t) {
   return v;
 }
 
-rl_json *rl_json_new_null(rl_arena *a) {
-  return built(a, RL_JSON_NULL);
-}
+rl_json *rl_json_new_null(rl_arena *a) { return built(a, RL_JSON_NULL); }
 
-rl_json *rl_json_new_bool(rl_arena *a, int value) {
-  return built(a, value ? RL_JSON_TRUE : RL_JSON_FALSE);
-}
+rl_json *rl_json_new_bool(rl_arena *a, int value) { return built(a, value ? RL_JSON_TRUE : RL_JSON_FALSE); }
 
 rl_json *rl_json_new_int(rl_arena *a, int64_t value) {
   rl_json *v = built(a, RL_JSON_NUMBER);
@@ -613,13 +590,9 @@ rl_json *rl_json_new_string(rl_arena *a, const char *s) {
   return s ? rl_json_new_stringn(a, s, strlen(s)) : rl_json_new_null(a);
 }
 
-rl_json *rl_json_new_array(rl_arena *a) {
-  return built(a, RL_JSON_ARRAY);
-}
+rl_json *rl_json_new_array(rl_arena *a) { return built(a, RL_JSON_ARRAY); }
 
-rl_json *rl_json_new_object(rl_arena *a) {
-  return built(a, RL_JSON_OBJECT);
-}
+rl_json *rl_json_new_object(rl_arena *a) { return built(a, RL_JSON_OBJECT); }
 
 void rl_json_put(rl_arena *a, rl_json *obj, const char *key, const rl_json *v) {
   assert(obj && obj->type == RL_JSON_OBJECT);
@@ -692,8 +665,7 @@ void rl_json_write_string(rl_buf *b, const char *s, size_t n) {
 
 static void newline(rl_buf *b, int indent, unsigned level) {
   rl_buf_putc(b, '\n');
-  for (unsigned k = 0; k < level * (unsigned)indent; k++)
-    rl_buf_putc(b, ' ');
+  for (unsigned k = 0; k < level * (unsigned)indent; k++) rl_buf_putc(b, ' ');
 }
 
 static void write_value(rl_buf *b, const rl_json *v, int indent, unsigned level) {

@@ -12,8 +12,7 @@ typedef struct walk {
 /* The span inside the quotes of the string whose opening quote is at i. */
 static rl_json_span raw_string(const char *s, uint32_t i) {
   uint32_t e = i + 1;
-  while (s[e] != '"')
-    e += s[e] == '\\' ? 2 : 1;
+  while (s[e] != '"') e += s[e] == '\\' ? 2 : 1;
   return (rl_json_span){i + 1, e};
 }
 

@@ -28,8 +28,8 @@
  * can grow it a few times, so 64 MiB leaves room without trusting a
  * Content-Length to decide what is allocated. */
 #define LSP_MAX_HEADER_LINE 8192
-#define LSP_MAX_HEADERS     64
-#define LSP_MAX_BODY        (64u * 1024 * 1024)
+#define LSP_MAX_HEADERS 64
+#define LSP_MAX_BODY (64u * 1024 * 1024)
 
 /* JSON-RPC 2.0 and LSP error codes. */
 enum {
@@ -205,8 +205,8 @@ static char *path_to_uri(const char *path) {
   rl_buf b = {0};
   rl_buf_puts(&b, "file://");
   for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-    int plain =
-        (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/-._~", *p) != NULL;
+    int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                strchr("/-._~", *p) != NULL;
     if (plain) {
       rl_buf_putc(&b, (char)*p);
     } else {
@@ -250,9 +250,7 @@ static void doc_set_json_text(doc *d, const rl_json *text) {
 }
 
 /* The version the client gave with the text (none when it is no integer). */
-static void doc_set_version(doc *d, const rl_json *version) {
-  d->has_version = rl_json_int(version, &d->version);
-}
+static void doc_set_version(doc *d, const rl_json *version) { d->has_version = rl_json_int(version, &d->version); }
 
 /* An editor buffer that is no file is scanned under a name its language
  * gives: the extension decides the grammar. */
@@ -354,8 +352,7 @@ static rl_json *fix_text(rl_arena *a, const char *md) {
     h++;
     n--;
   }
-  while (n && (h[n - 1] == '\n' || h[n - 1] == ' '))
-    n--;
+  while (n && (h[n - 1] == '\n' || h[n - 1] == ' ')) n--;
   return n ? rl_json_new_stringn(a, h, n) : NULL;
 }
 
@@ -469,8 +466,7 @@ static rl_json *code_actions(server *s, const rl_json *params) {
     if (!src || strcmp(src, "roomlint") != 0 || !code || !rl_json_int(line, &ln)) continue;
     if (ln < 0 || (size_t)ln >= li.n) continue;
     size_t at = li.start[ln], k = at;
-    while (k < d->len && (d->text[k] == ' ' || d->text[k] == '\t'))
-      k++;
+    while (k < d->len && (d->text[k] == ' ' || d->text[k] == '\t')) k++;
     rl_buf b = {0};
     rl_buf_put(&b, d->text + at, k - at);
     rl_buf_printf(&b, "%s roomlint-disable-next-line %s -- reason\n", hash ? "#" : "//", code);
@@ -679,8 +675,7 @@ static int serve_one(server *s) {
     }
     if (rl_strncasecmp_ascii(line, "Content-Length:", 15) == 0) {
       const char *p = line + 15;
-      while (*p == ' ' || *p == '\t')
-        p++;
+      while (*p == ' ' || *p == '\t') p++;
       char *end;
       errno = 0;
       long long v = (*p >= '0' && *p <= '9') ? strtoll(p, &end, 10) : -1;
@@ -749,8 +744,7 @@ int rl_lsp_serve(rl_engine *e, int in_fd, int out_fd, const rl_lsp_options *opts
   while (serve_one(&s)) {
   }
   int status = s.exited && s.shutdown ? 0 : 1;
-  for (size_t i = 0; i < s.ndocs; i++)
-    doc_clear(&s.docs[i]);
+  for (size_t i = 0; i < s.ndocs; i++) doc_clear(&s.docs[i]);
   free(s.docs);
   free(s.cwd);
   rl_arena_free(s.a);

@@ -46,8 +46,8 @@ typedef struct options {
   int no_ignore, no_prefilter, verbose, stats, no_project;
   int unused_suppressions; /* rl_engine_config.unused_suppressions */
   int force_exclude, print_config;
-  const char *stdin_filename; /* --stdin-filename: scan standard input as this file */
-  int lsp;                    /* `roomlint lsp`: serve the language server protocol */
+  const char *stdin_filename;          /* --stdin-filename: scan standard input as this file */
+  int lsp;                             /* `roomlint lsp`: serve the language server protocol */
   int staged, prune_baseline, history; /* git modes (gitrepo.h) */
   const char *baseline_ref, *history_range;
   const char **paths;
@@ -227,9 +227,12 @@ static size_t parse_size(const char *s) {
   unsigned long long v = strtoull(s, &end, 10);
   if (end == s || errno || s[0] == '-') die_usage("--max-file-size: '%s' is not a size in bytes", s);
   unsigned long long mul = 1;
-  if (*end == 'K' || *end == 'k') mul = 1024, end++;
-  else if (*end == 'M' || *end == 'm') mul = 1024 * 1024, end++;
-  else if (*end == 'G' || *end == 'g') mul = 1024ULL * 1024 * 1024, end++;
+  if (*end == 'K' || *end == 'k')
+    mul = 1024, end++;
+  else if (*end == 'M' || *end == 'm')
+    mul = 1024 * 1024, end++;
+  else if (*end == 'G' || *end == 'g')
+    mul = 1024ULL * 1024 * 1024, end++;
   if (*end == 'B' || *end == 'b') end++;
   if (*end || v == 0 || v > (unsigned long long)SIZE_MAX / mul)
     die_usage("--max-file-size: '%s' is not a size in bytes", s);
@@ -253,7 +256,8 @@ static int parse_int(const char *s, const char *opt, int lo, int hi) {
   char *end;
   errno = 0;
   long v = strtol(s, &end, 10);
-  if (end == s || *end || errno || v < lo || v > hi) die_usage("%s: '%s' must be a number from %d to %d", opt, s, lo, hi);
+  if (end == s || *end || errno || v < lo || v > hi)
+    die_usage("%s: '%s' must be a number from %d to %d", opt, s, lo, hi);
   return (int)v;
 }
 
@@ -281,19 +285,47 @@ static const char *bad_option(const char *arg, int opt, const struct option *lon
 
 static void parse_args(int argc, char **argv, options *o) {
   enum {
-    OPT_FAIL_ON = 256, OPT_RULES, OPT_ENABLE, OPT_DISABLE, OPT_LIST, OPT_EXPLAIN, OPT_MAXSIZE,
-    OPT_NOIGNORE, OPT_VERSION, OPT_TTL, OPT_NOPREFILTER, OPT_NOPROJECT, OPT_BASELINE, OPT_CONFIG,
-    OPT_NOCONFIG, OPT_STATS, OPT_UNUSED_SUPPRESSIONS, OPT_FORCE_EXCLUDE, OPT_PRINT_CONFIG, OPT_STDIN, OPT_BUNDLE,
-    OPT_STAGED, OPT_BASELINE_REF, OPT_PRUNE, OPT_HISTORY
+    OPT_FAIL_ON = 256,
+    OPT_RULES,
+    OPT_ENABLE,
+    OPT_DISABLE,
+    OPT_LIST,
+    OPT_EXPLAIN,
+    OPT_MAXSIZE,
+    OPT_NOIGNORE,
+    OPT_VERSION,
+    OPT_TTL,
+    OPT_NOPREFILTER,
+    OPT_NOPROJECT,
+    OPT_BASELINE,
+    OPT_CONFIG,
+    OPT_NOCONFIG,
+    OPT_STATS,
+    OPT_UNUSED_SUPPRESSIONS,
+    OPT_FORCE_EXCLUDE,
+    OPT_PRINT_CONFIG,
+    OPT_STDIN,
+    OPT_BUNDLE,
+    OPT_STAGED,
+    OPT_BASELINE_REF,
+    OPT_PRUNE,
+    OPT_HISTORY
   };
   static const struct option longopts[] = {
-      {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
-      {"fail-on", required_argument, NULL, OPT_FAIL_ON}, {"rules", required_argument, NULL, OPT_RULES},
-      {"enable", required_argument, NULL, OPT_ENABLE}, {"disable", required_argument, NULL, OPT_DISABLE},
-      {"list-rules", no_argument, NULL, OPT_LIST},     {"explain", required_argument, NULL, OPT_EXPLAIN},
-      {"jobs", required_argument, NULL, 'j'},          {"max-file-size", required_argument, NULL, OPT_MAXSIZE},
-      {"no-ignore", no_argument, NULL, OPT_NOIGNORE},  {"verbose", no_argument, NULL, 'v'},
-      {"version", no_argument, NULL, OPT_VERSION},     {"help", no_argument, NULL, 'h'},
+      {"format", required_argument, NULL, 'f'},
+      {"output", required_argument, NULL, 'o'},
+      {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+      {"rules", required_argument, NULL, OPT_RULES},
+      {"enable", required_argument, NULL, OPT_ENABLE},
+      {"disable", required_argument, NULL, OPT_DISABLE},
+      {"list-rules", no_argument, NULL, OPT_LIST},
+      {"explain", required_argument, NULL, OPT_EXPLAIN},
+      {"jobs", required_argument, NULL, 'j'},
+      {"max-file-size", required_argument, NULL, OPT_MAXSIZE},
+      {"no-ignore", no_argument, NULL, OPT_NOIGNORE},
+      {"verbose", no_argument, NULL, 'v'},
+      {"version", no_argument, NULL, OPT_VERSION},
+      {"help", no_argument, NULL, 'h'},
       {"max-token-ttl", required_argument, NULL, OPT_TTL},
       {"no-prefilter", no_argument, NULL, OPT_NOPREFILTER},
       {"no-project", no_argument, NULL, OPT_NOPROJECT},
@@ -364,10 +396,14 @@ static void parse_args(int argc, char **argv, options *o) {
     case OPT_FORCE_EXCLUDE: o->force_exclude = 1; break;
     case OPT_PRINT_CONFIG: o->print_config = 1; break;
     case OPT_UNUSED_SUPPRESSIONS:
-      if (!optarg || strcmp(optarg, "note") == 0) o->unused_suppressions = RL_NOTE_NOTE;
-      else if (strcmp(optarg, "error") == 0) o->unused_suppressions = RL_NOTE_ERROR;
-      else if (strcmp(optarg, "off") == 0) o->unused_suppressions = -1;
-      else die_usage("--report-unused-suppressions: '%s' is not one of note, error, off", optarg);
+      if (!optarg || strcmp(optarg, "note") == 0)
+        o->unused_suppressions = RL_NOTE_NOTE;
+      else if (strcmp(optarg, "error") == 0)
+        o->unused_suppressions = RL_NOTE_ERROR;
+      else if (strcmp(optarg, "off") == 0)
+        o->unused_suppressions = -1;
+      else
+        die_usage("--report-unused-suppressions: '%s' is not one of note, error, off", optarg);
       break;
     case 'v': o->verbose = 1; break;
     case OPT_TTL:
@@ -376,8 +412,8 @@ static void parse_args(int argc, char **argv, options *o) {
       break;
     case OPT_VERSION:
       errno = 0;
-      printf("roomlint %s\ntree-sitter-javascript %s\ntree-sitter-typescript %s\n", RL_VERSION,
-             RL_GRAMMAR_JS_VERSION, RL_GRAMMAR_TS_VERSION);
+      printf("roomlint %s\ntree-sitter-javascript %s\ntree-sitter-typescript %s\n", RL_VERSION, RL_GRAMMAR_JS_VERSION,
+             RL_GRAMMAR_TS_VERSION);
       exit(stdout_status(EXIT_CLEAN));
     case 'h':
       errno = 0;
@@ -406,7 +442,9 @@ static void parse_args(int argc, char **argv, options *o) {
   if (o->history && o->npaths > 1) die_usage("--history takes one PATH: the repository");
   if ((o->history || o->staged || o->baseline_ref) && (o->lsp || o->stdin_filename))
     die_usage("%s reads git objects: it does not combine with %s",
-              o->history ? "--history" : o->staged ? "--staged" : "--baseline-ref",
+              o->history  ? "--history"
+              : o->staged ? "--staged"
+                          : "--baseline-ref",
               o->lsp ? "roomlint lsp" : "--stdin-filename");
 }
 
@@ -466,8 +504,8 @@ static int load_config(const options *o, rl_config **out, const char **from) {
       } else if (strcmp(p, path) != 0) {
         path = shown_path(path);
         p = shown_path(p);
-        rl_error_set("%s uses %s but %s uses %s: scan them in separate runs, or choose one with --config", *from,
-                     path, o->paths[i], p);
+        rl_error_set("%s uses %s but %s uses %s: scan them in separate runs, or choose one with --config", *from, path,
+                     o->paths[i], p);
         free(p);
         free(path);
         return RL_EUSAGE;
@@ -489,8 +527,10 @@ static char *config_dir(const rl_config *c) {
   char *real = realpath(c->path, NULL);
   if (!real) return NULL;
   char *slash = strrchr(real, '/');
-  if (slash == real) slash[1] = '\0';
-  else if (slash) *slash = '\0';
+  if (slash == real)
+    slash[1] = '\0';
+  else if (slash)
+    *slash = '\0';
   return real;
 }
 
@@ -644,8 +684,8 @@ int main(int argc, char **argv) {
   }
   if (o.print_config) {
     errno = 0;
-    rl_cli_settings cli = {o.enable, o.disable, o.rule_dirs, o.fail_on_set, o.fail_on, o.max_token_ttl,
-                           o.no_ignore, o.force_exclude};
+    rl_cli_settings cli = {o.enable,  o.disable,       o.rule_dirs, o.fail_on_set,
+                           o.fail_on, o.max_token_ttl, o.no_ignore, o.force_exclude};
     rl_config_print(stdout, conf, conf_from, &cli);
     status = stdout_status(EXIT_CLEAN);
     goto done;

@@ -81,8 +81,7 @@ static rl_lang block_lang(const collect *c, const rl_html_script *s) {
 
 static void add_range(collect *c, rl_lang lang, rl_context ctx, const char *reason, uint32_t start, uint32_t end) {
   size_t k = 0;
-  while (k < c->nviews && !(c->views[k].lang == lang && c->views[k].context == ctx))
-    k++;
+  while (k < c->nviews && !(c->views[k].lang == lang && c->views[k].context == ctx)) k++;
   if (k == c->nviews) {
     if (k == RL_ARRAY_LEN(c->views)) return; /* 3 languages x 2 contexts: never reached */
     c->views[k] = (rl_markup_view){lang, ctx, reason, NULL, 0};
@@ -110,8 +109,7 @@ static int on_script(void *arg, const rl_html_script *s) {
  * the offset just past the closing fence (0 if none) and the code's range. */
 static uint32_t astro_frontmatter(const char *b, size_t len, uint32_t *start, uint32_t *end) {
   size_t i = 0;
-  while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
-    i++;
+  while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) i++;
   if (len - i < 3 || memcmp(b + i, "---", 3) != 0) return 0;
   const char *nl = memchr(b + i, '\n', len - i);
   if (!nl) return 0;
@@ -123,8 +121,7 @@ static uint32_t astro_frontmatter(const char *b, size_t len, uint32_t *start, ui
     if (n > 0 && b[line_end - 1] == '\r') n--;
     if (n >= 3 && memcmp(b + at, "---", 3) == 0) {
       size_t k = 3;
-      while (k < n && (b[at + k] == ' ' || b[at + k] == '\t'))
-        k++;
+      while (k < n && (b[at + k] == ' ' || b[at + k] == '\t')) k++;
       if (k == n) {
         *start = (uint32_t)body;
         *end = (uint32_t)at;

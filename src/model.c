@@ -24,10 +24,10 @@
 #include "rule.h"
 #include "util.h"
 
-#define MAX_TSCONFIG_UP 16     /* folders climbed to find a tsconfig.json */
-#define MAX_EXTENDS 4          /* tsconfig `extends` followed this far */
-#define MAX_ALIAS_HOPS 16      /* export aliases followed per lookup */
-#define MAX_JOIN_VISITS 64     /* symbols joined per answer */
+#define MAX_TSCONFIG_UP 16 /* folders climbed to find a tsconfig.json */
+#define MAX_EXTENDS 4      /* tsconfig `extends` followed this far */
+#define MAX_ALIAS_HOPS 16  /* export aliases followed per lookup */
+#define MAX_JOIN_VISITS 64 /* symbols joined per answer */
 #define SUMMARY_BUDGET_PER_NODE 400u
 #define SUMMARY_BUDGET_FLOOR 1000000u
 #define MAX_MODULE_SIZE (1u << 20) /* a module larger than this is not summarised */
@@ -163,8 +163,8 @@ typedef struct ts_path {
 } ts_path;
 
 typedef struct tsconf {
-  char *base;     /* baseUrl made absolute-ish (joined to the file's dir), or NULL */
-  char *dir;      /* the folder of the file that set paths (their anchor without baseUrl) */
+  char *base; /* baseUrl made absolute-ish (joined to the file's dir), or NULL */
+  char *dir;  /* the folder of the file that set paths (their anchor without baseUrl) */
   ts_path *paths;
   size_t npaths;
   int has_paths;
@@ -261,8 +261,7 @@ static int tsconfig_parse(const char *s, size_t n, tsraw *out) {
         out->paths = rl_xreallocarray(out->paths, out->npaths + 1, sizeof *out->paths);
         out->paths[out->npaths++] = (ts_path){rl_xstrdup(key[3]), NULL, 0};
       }
-      if (c == '{' && depth == 3 && key[1] && !strcmp(key[1], "compilerOptions") && key[2] &&
-          !strcmp(key[2], "paths"))
+      if (c == '{' && depth == 3 && key[1] && !strcmp(key[1], "compilerOptions") && key[2] && !strcmp(key[2], "paths"))
         out->has_paths = 1;
       i++;
     } else if (c == '}' || c == ']') {
@@ -332,7 +331,7 @@ typedef struct mod_entry {
   unsigned long long steps;
   rl_arena *arena; /* lm lives here */
   /* a file judged whole (Next.js middleware, NestJS bootstrap): kept parsed */
-  int kept;          /* 0: not yet, 1: parsed, -1: unusable */
+  int kept; /* 0: not yet, 1: parsed, -1: unusable */
   char *bytes;
   rl_arena *tarena;
   rl_source src;
@@ -348,11 +347,11 @@ struct rl_project {
   rl_project_options o;
   char **roots; /* real paths */
   size_t nroots;
-  smap mods;      /* path -> mod_entry */
-  smap confs;     /* dir -> tsconf (NULL: none found), borrowed from owned */
+  smap mods;  /* path -> mod_entry */
+  smap confs; /* dir -> tsconf (NULL: none found), borrowed from owned */
   tsconf **owned;
   size_t nowned;
-  smap resolved;  /* "dir\0spec" joined by '\n' -> path string (NULL: unresolved) */
+  smap resolved; /* "dir\0spec" joined by '\n' -> path string (NULL: unresolved) */
   size_t files_read;
   rl_parser **parsers; /* free parsers */
   size_t nparsers;
@@ -538,8 +537,8 @@ static char *probe(const char *base) {
     if (is_regular(b.ptr)) hit = rl_xstrdup(b.ptr);
   }
   /* TypeScript projects import './x.js' meaning './x.ts' */
-  static const char *const twins[][3] = {{".js", ".ts", ".tsx"}, {".jsx", ".tsx", NULL}, {".mjs", ".mts", NULL},
-                                         {".cjs", ".cts", NULL}};
+  static const char *const twins[][3] = {
+      {".js", ".ts", ".tsx"}, {".jsx", ".tsx", NULL}, {".mjs", ".mts", NULL}, {".cjs", ".cts", NULL}};
   for (size_t i = 0; i < RL_ARRAY_LEN(twins) && !hit; i++) {
     if (!ends_with(base, twins[i][0])) continue;
     size_t stem = strlen(base) - strlen(twins[i][0]);
@@ -560,7 +559,8 @@ static char *probe(const char *base) {
 }
 
 static char *resolve_uncached(rl_project *p, const char *dir, const char *spec) {
-  if (spec[0] == '.' && (spec[1] == '/' || spec[1] == '\0' || (spec[1] == '.' && (spec[2] == '/' || spec[2] == '\0')))) {
+  if (spec[0] == '.' &&
+      (spec[1] == '/' || spec[1] == '\0' || (spec[1] == '.' && (spec[2] == '/' || spec[2] == '\0')))) {
     char *base = path_join(dir, spec, strlen(spec));
     char *hit = probe(base);
     free(base);
@@ -965,8 +965,7 @@ static void join_into(join *j, rl_symbol *out, const char *path, const char *nam
   join_returns(j, out, s, at, depth);
 }
 
-const rl_symbol *rl_project_symbol(rl_project *p, const char *path, const char *name, rl_arena *arena,
-                                    rl_jsfile *jf) {
+const rl_symbol *rl_project_symbol(rl_project *p, const char *path, const char *name, rl_arena *arena, rl_jsfile *jf) {
   if (!p || p->o.disabled || !path || !name) return NULL;
   join j;
   memset(&j, 0, sizeof j);
@@ -1049,8 +1048,8 @@ int rl_project_next_middleware_covers(rl_project *p, const char *from, const cha
   char *dir = next_root(from, framework);
   if (!dir) return 0;
   /* Next.js takes the first of these it finds; so does this. */
-  static const char *const names[] = {"middleware.ts", "middleware.js", "middleware.mjs", "proxy.ts", "proxy.js",
-                                      "proxy.mjs", NULL};
+  static const char *const names[] = {
+      "middleware.ts", "middleware.js", "middleware.mjs", "proxy.ts", "proxy.js", "proxy.mjs", NULL};
   int covered = 0;
   for (size_t i = 0; names[i]; i++) {
     rl_buf b = {0};
@@ -1064,8 +1063,10 @@ int rl_project_next_middleware_covers(rl_project *p, const char *from, const cha
       kept_ask k = {p, e, rl_arena_new()};
       covered = rl_auth_next_middleware(e->jf, rl_tree_root(e->tree), route, kept_callee_auth, &k);
       rl_arena_free(k.arena);
-      if (asking) rl_jsfile_begin(asking);
-      else rl_jsfile_end(e->jf);
+      if (asking)
+        rl_jsfile_begin(asking);
+      else
+        rl_jsfile_end(e->jf);
       pthread_mutex_unlock(&e->jmu);
     }
     break;
@@ -1080,8 +1081,10 @@ static int judge_guard(rl_project *p, const char *path, rl_jsfile *asking) {
   if (e->nest_guard < 0) {
     rl_jsfile_begin(e->jf);
     e->nest_guard = rl_auth_nest_global_guard(e->jf, rl_tree_root(e->tree));
-    if (asking) rl_jsfile_begin(asking);
-    else rl_jsfile_end(e->jf);
+    if (asking)
+      rl_jsfile_begin(asking);
+    else
+      rl_jsfile_end(e->jf);
   }
   int g = e->nest_guard;
   pthread_mutex_unlock(&e->jmu);
@@ -1100,7 +1103,8 @@ int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *ask
     char *main_ts = path_join(dir, "main.ts", 7), *mod = path_join(dir, "app.module.ts", 13);
     char *pkg = path_join(dir, "package.json", 12);
     int has_main = is_regular(main_ts), has_mod = is_regular(mod), has_pkg = is_regular(pkg);
-    if (has_main || has_mod) verdict = (has_main && judge_guard(p, main_ts, asking)) || (has_mod && judge_guard(p, mod, asking));
+    if (has_main || has_mod)
+      verdict = (has_main && judge_guard(p, main_ts, asking)) || (has_mod && judge_guard(p, mod, asking));
     free(main_ts);
     free(mod);
     free(pkg);
@@ -1128,8 +1132,10 @@ const rl_symbol *rl_module_symbol(const rl_module *m, const char *name) {
     size_t mid = lo + (hi - lo) / 2;
     int c = strcmp(m->syms[mid].name, name);
     if (c == 0) return &m->syms[mid];
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return NULL;
 }

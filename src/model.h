@@ -16,8 +16,8 @@
 typedef struct rl_project rl_project;
 
 typedef struct rl_project_options {
-  int disabled;          /* --no-project: nothing is resolved or read */
-  size_t max_file_size;  /* bytes */
+  int disabled;         /* --no-project: nothing is resolved or read */
+  size_t max_file_size; /* bytes */
   int no_ignore;
   const char *const *extra_ignores; /* config ignore:, anchored at extra_base */
   const char *extra_base;
@@ -50,8 +50,7 @@ const rl_localmod *rl_project_local(rl_project *p, const char *path, const char 
  * effects of everything it calls, followed through imports to
  * RL_PROJECT_MAX_DEPTH hops (cycles stop). Allocated in arena; NULL when
  * unknown. jf: the file asking, charged the steps (may be NULL). */
-const rl_symbol *rl_project_symbol(rl_project *p, const char *path, const char *name, rl_arena *arena,
-                                    rl_jsfile *jf);
+const rl_symbol *rl_project_symbol(rl_project *p, const char *path, const char *name, rl_arena *arena, rl_jsfile *jf);
 
 /* Files read so far (a test checks what the policy kept out). */
 size_t rl_project_files_read(rl_project *p);

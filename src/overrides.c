@@ -34,8 +34,7 @@ rl_overrides *rl_overrides_new(const rl_path_override *v, size_t n, const char *
 
 void rl_overrides_free(rl_overrides *o) {
   if (!o) return;
-  for (size_t i = 0; i < o->n; i++)
-    rl_ignore_free(o->globs[i]);
+  for (size_t i = 0; i < o->n; i++) rl_ignore_free(o->globs[i]);
   free(o->globs);
   free(o->base);
   free(o);
@@ -70,8 +69,7 @@ size_t rl_overrides_apply(const rl_overrides *o, const char *path,
   for (size_t i = 0; rel && i < o->n; i++) {
     if (!matches(o->globs[i], rel)) continue;
     applied++;
-    for (size_t k = 0; k < o->v[i].nrules; k++)
-      set(data, o->v[i].rules[k].rule_id, o->v[i].rules[k].severity);
+    for (size_t k = 0; k < o->v[i].nrules; k++) set(data, o->v[i].rules[k].rule_id, o->v[i].rules[k].severity);
   }
   free(real);
   return applied;

@@ -248,9 +248,9 @@ static int name_is(const char *p, size_t n, const char *word) {
  * at 65,536 levels, which deeper markup meets as the JS grammars do.) */
 
 static uint32_t html_stack_cost(const char *b, size_t n, size_t from) {
-  static const char *const flat[] = {"area", "base",  "br",     "col", "embed", "hr", "img", "input", "link",
-                                     "meta", "param", "source", "track", "wbr", "li", "p",   "td",    "th",
-                                     "tr",   "dt",    "dd",     "option", "optgroup", NULL};
+  static const char *const flat[] = {"area", "base", "br",    "col",    "embed", "hr",     "img",      "input",
+                                     "link", "meta", "param", "source", "track", "wbr",    "li",       "p",
+                                     "td",   "th",   "tr",    "dt",     "dd",    "option", "optgroup", NULL};
   uint16_t cost[HTML_STACK_BUDGET];
   uint32_t depth = 0, total = 0;
   for (size_t i = from; i < n; i++) {
@@ -269,8 +269,10 @@ static uint32_t html_stack_cost(const char *b, size_t n, size_t from) {
     /* to the tag's '>', past quoted attribute values */
     char q = 0;
     while (k < n && (q || b[k] != '>')) {
-      if (q && b[k] == q) q = 0;
-      else if (!q && (b[k] == '"' || b[k] == '\'')) q = b[k];
+      if (q && b[k] == q)
+        q = 0;
+      else if (!q && (b[k] == '"' || b[k] == '\''))
+        q = b[k];
       k++;
     }
     if (k >= n) break;

@@ -43,8 +43,8 @@ typedef struct rl_html_attr {
   uint32_t name_start, name_end, value_start, value_end;
 } rl_html_attr;
 typedef struct rl_html_script {
-  uint32_t tag_start;  /* the '<' of <script */
-  uint32_t start, end; /* the text between <script ...> and </script> */
+  uint32_t tag_start;        /* the '<' of <script */
+  uint32_t start, end;       /* the text between <script ...> and </script> */
   const rl_html_attr *attrs; /* valid during the callback */
   size_t nattrs;
 } rl_html_script;

@@ -40,9 +40,7 @@ const char *rl_pf_bytes(const rl_prefilter *pf, size_t *len) {
 
 rl_lang rl_pf_lang(const rl_prefilter *pf) { return pf->lang; }
 
-int rl_pf_has(const rl_prefilter *pf, const char *lit) {
-  return memmem(pf->bytes, pf->len, lit, strlen(lit)) != NULL;
-}
+int rl_pf_has(const rl_prefilter *pf, const char *lit) { return memmem(pf->bytes, pf->len, lit, strlen(lit)) != NULL; }
 
 int rl_pf_has_caseless(const rl_prefilter *pf, const char *lit) {
   return rl_memcasemem(pf->bytes, pf->len, lit) != NULL;
@@ -148,7 +146,9 @@ int rl_pf_secret_name(rl_prefilter *pf) {
   return pf->secret_name;
 }
 
-static int ascii_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+static int ascii_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 /* Length of the UTF-8 space the grammar skips at b[i] (\\p{Zs}, U+FEFF,
  * U+2028, U+2029, U+2060, U+200B), 0 if none. */
@@ -226,8 +226,8 @@ static int ascii_ident(unsigned char c) {
 }
 
 int rl_pf_regex_keyword(const char *p, size_t n) {
-  static const char *const kw[] = {"return", "typeof", "case", "in", "of", "void", "delete", "new", "yield",
-                                   "await", "else", "do", "instanceof", "throw", NULL};
+  static const char *const kw[] = {"return", "typeof", "case", "in", "of",         "void",  "delete", "new",
+                                   "yield",  "await",  "else", "do", "instanceof", "throw", NULL};
   for (size_t k = 0; kw[k]; k++)
     if (strlen(kw[k]) == n && !memcmp(p, kw[k], n)) return 1;
   return 0;
@@ -282,14 +282,16 @@ static size_t code_end(const char *b, size_t n, size_t i, int tmpl_text, size_t 
     (*budget)--;
     char c = b[i];
     if (nt > 0 && tmpl[nt - 1] == 0) {
-      if (c == '\\') i += 2;
+      if (c == '\\')
+        i += 2;
       else if (c == '`') {
         nt--, i++;
         if (tmpl_text && nt == 0) return i;
       } else if (c == '$' && i + 1 < n && b[i + 1] == '{') {
         if (level >= 255) return 0;
         tmpl[nt - 1] = (unsigned char)(++level), i += 2;
-      } else i++;
+      } else
+        i++;
       continue;
     }
     if (c == '\'' || c == '"') {
@@ -307,9 +309,12 @@ static size_t code_end(const char *b, size_t n, size_t i, int tmpl_text, size_t 
     } else if (c == '(' || c == '[' || c == '{') {
       level++, i++;
     } else if (c == ')' || c == ']' || c == '}') {
-      if (nt > 0 && c == '}' && tmpl[nt - 1] == level) tmpl[nt - 1] = 0, level--, i++;
-      else if (level == 0) return tmpl_text ? 0 : i + 1;
-      else level--, i++;
+      if (nt > 0 && c == '}' && tmpl[nt - 1] == level)
+        tmpl[nt - 1] = 0, level--, i++;
+      else if (level == 0)
+        return tmpl_text ? 0 : i + 1;
+      else
+        level--, i++;
     } else {
       i++;
     }
@@ -395,8 +400,10 @@ int rl_pf_each_decl(const rl_prefilter *cpf, const char *name, size_t len, int (
     const struct rl_pf_decl *d = &pf->decls[mid];
     size_t m = d->len < len ? d->len : len;
     int r = memcmp(b + d->at, name, m);
-    if (r < 0 || (r == 0 && d->len < len)) lo = mid + 1;
-    else hi = mid;
+    if (r < 0 || (r == 0 && d->len < len))
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   for (; lo < pf->ndecls && pf->decls[lo].len == len && !memcmp(b + pf->decls[lo].at, name, len); lo++) {
     int r = fn(pf->decls[lo].at, arg);

@@ -143,9 +143,9 @@ struct rl_prefilter {
   const char *bytes;
   size_t len;
   rl_lang lang;
-  signed char secret_name; /* -1 = not computed yet */
-  const char *path;        /* NULL = unknown */
-  signed char routes;      /* rl_routes_possible (rules/routes.h); -1 = not computed yet */
+  signed char secret_name;  /* -1 = not computed yet */
+  const char *path;         /* NULL = unknown */
+  signed char routes;       /* rl_routes_possible (rules/routes.h); -1 = not computed yet */
   struct rl_pf_decl *decls; /* rl_pf_each_decl's index, built on first use */
   size_t ndecls;
   int decls_built;

@@ -11,13 +11,13 @@ typedef enum pred_kind { PRED_EQ, PRED_MATCH, PRED_ANY_OF } pred_kind;
 typedef struct predicate {
   pred_kind kind;
   int negate;
-  uint32_t capture;       /* left-hand capture id */
-  int rhs_is_capture;     /* #eq? @a @b */
+  uint32_t capture;   /* left-hand capture id */
+  int rhs_is_capture; /* #eq? @a @b */
   uint32_t rhs_capture;
-  const char *rhs;        /* #eq? @a "text": borrowed from the TSQuery's string table */
+  const char *rhs; /* #eq? @a "text": borrowed from the TSQuery's string table */
   uint32_t rhs_len;
-  rl_regex *re;           /* #match? */
-  const char **any;       /* #any-of? */
+  rl_regex *re;     /* #match? */
+  const char **any; /* #any-of? */
   uint32_t *any_len;
   uint32_t nany;
 } predicate;
@@ -119,8 +119,7 @@ static int compile_predicate(rl_query *q, uint32_t pattern, const TSQueryPredica
   }
   out->negate = name_len > 4 && memcmp(name, "not-", 4) == 0;
   if (n < 3 || steps[1].type != TSQueryPredicateStepTypeCapture) {
-    rl_error_set("%u:%u: #%.*s needs a capture and at least one more argument", line, col, (int)name_len,
-                 name);
+    rl_error_set("%u:%u: #%.*s needs a capture and at least one more argument", line, col, (int)name_len, name);
     return RL_EINVALID;
   }
   out->capture = steps[1].value_id;
@@ -139,15 +138,13 @@ static int compile_predicate(rl_query *q, uint32_t pattern, const TSQueryPredica
     break;
   case PRED_MATCH: {
     if (n != 3 || steps[2].type != TSQueryPredicateStepTypeString) {
-      rl_error_set("%u:%u: #%.*s takes a capture and a regular expression string", line, col,
-                   (int)name_len, name);
+      rl_error_set("%u:%u: #%.*s takes a capture and a regular expression string", line, col, (int)name_len, name);
       return RL_EINVALID;
     }
     uint32_t rlen;
     const char *re = ts_query_string_value_for_id(q->ts, steps[2].value_id, &rlen);
     if (rl_regex_new(&out->re, re, rlen, 0) < 0) {
-      rl_error_set("%u:%u: bad regular expression in #%.*s: %s", line, col, (int)name_len, name,
-                   rl_error_last());
+      rl_error_set("%u:%u: bad regular expression in #%.*s: %s", line, col, (int)name_len, name, rl_error_last());
       return RL_EINVALID;
     }
     break;
@@ -185,8 +182,7 @@ static uint32_t skip_query_blank(const char *src, uint32_t len, uint32_t i) {
 }
 
 static int query_name_byte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-         c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
 /* Two shapes that libtree-sitter 0.20's ts_query_new mishandles, refused
@@ -222,10 +218,10 @@ static uint32_t query_text_problem(const char *src, uint32_t len, const char **w
     if (c == '(' || c == '[') {
       if (depth == sizeof stack / sizeof *stack) return len; /* tree-sitter judges it */
       uint32_t j = skip_query_blank(src, len, i + 1);
-      unsigned char kind = c == '[' ? Q_ALT
-                           : j < len && src[j] == '#'                                       ? Q_PRED
+      unsigned char kind = c == '['                                                       ? Q_ALT
+                           : j < len && src[j] == '#'                                     ? Q_PRED
                            : j < len && (src[j] == '(' || src[j] == '[' || src[j] == '"') ? Q_GROUP
-                                                                                            : Q_NODE;
+                                                                                          : Q_NODE;
       stack[depth++] = (q_open){kind, 1, 0};
       i++;
       continue;
@@ -404,8 +400,7 @@ static uint32_t find_typed_parents(const TSLanguage *language, const char *src, 
                            : j < len && src[j] == '#'                                     ? Q_PRED
                            : j < len && (src[j] == '(' || src[j] == '[' || src[j] == '"') ? Q_GROUP
                                                                                           : Q_NODE;
-      while (kind == Q_NODE && k < len && query_name_byte((unsigned char)src[k]))
-        k++;
+      while (kind == Q_NODE && k < len && query_name_byte((unsigned char)src[k])) k++;
       stack[depth].kind = kind;
       stack[depth].has_child = 0;
       stack[depth].name = j;
@@ -438,8 +433,7 @@ static uint32_t find_typed_parents(const TSLanguage *language, const char *src, 
       /* a group's or alternation's captures go to its first steps: count
        * them on every node inside, which can only skip a rewrite */
       if (stack[depth].kind != Q_NODE)
-        for (uint32_t k = stack[depth].first_edit; k < n; k++)
-          tp[k].captures += ncap;
+        for (uint32_t k = stack[depth].first_edit; k < n; k++) tp[k].captures += ncap;
       const char *name = src + stack[depth].name;
       uint32_t nl = stack[depth].name_len, after = stack[depth].name + nl;
       if (stack[depth].kind == Q_NODE && stack[depth].has_child && nl > 0 && !(nl == 1 && name[0] == '_') &&
@@ -518,8 +512,7 @@ int rl_query_new_cheap(rl_query **out, rl_lang lang, const char *src, uint32_t l
   if (ned == 0) goto full;
   qsort(ed, ned, sizeof *ed, edit_cmp);
   tlen = len;
-  for (uint32_t k = 0; k < ned; k++)
-    tlen = tlen + ed[k].ins_len - ed[k].del; /* never below 0: "_" for a word */
+  for (uint32_t k = 0; k < ned; k++) tlen = tlen + ed[k].ins_len - ed[k].del; /* never below 0: "_" for a word */
   text = rl_xmalloc(tlen);
   uint32_t from = 0, to = 0;
   for (uint32_t k = 0; k < ned; k++) {
@@ -577,8 +570,7 @@ static const char *node_text(TSNode n, const char *bytes, uint32_t len, uint32_t
  * Returns 1 or 0, or -1 when a regex hit a PCRE2 limit on the capture (*at
  * is where it starts): the answer is unknown, for #match? and #not-match?
  * alike. */
-static int predicate_holds(const predicate *p, const TSQueryMatch *m, const char *bytes, uint32_t len,
-                           uint32_t *at) {
+static int predicate_holds(const predicate *p, const TSQueryMatch *m, const char *bytes, uint32_t len, uint32_t *at) {
   for (uint16_t i = 0; i < m->capture_count; i++) {
     if (m->captures[i].index != p->capture) continue;
     uint32_t tlen;

@@ -125,6 +125,4 @@ int rl_regex_search(const rl_regex *re, const char *s, size_t n, size_t *start, 
   return rc;
 }
 
-int rl_regex_match(const rl_regex *re, const char *s, size_t n) {
-  return rl_regex_search(re, s, n, NULL, NULL);
-}
+int rl_regex_match(const rl_regex *re, const char *s, size_t n) { return rl_regex_search(re, s, n, NULL, NULL); }

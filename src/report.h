@@ -15,7 +15,7 @@ typedef struct rl_run_info {
   const unsigned char *enabled; /* enabled[i] for rules[i] */
   const char *const *roots;     /* the paths scanned, as given */
   size_t nroots;
-  const char *cwd;              /* absolute working directory (SARIF SRCROOT) */
+  const char *cwd; /* absolute working directory (SARIF SRCROOT) */
   rl_severity fail_on;
   /* --history: the repository (SARIF versionControlProvenance), else NULL */
   const char *vcs_uri, *vcs_revision, *vcs_branch;
@@ -26,11 +26,11 @@ typedef struct rl_summary {
   size_t files_skipped;
   size_t errors, warnings, notes; /* unsuppressed findings by severity */
   size_t suppressed;
-  size_t parse_errors;          /* files with syntax errors (still scanned) */
-  size_t analysis_stopped;      /* files whose work budget ran out (not fully checked) */
-  size_t suppression_errors;    /* unknown rules (and, if asked, unused ones) in suppression comments */
+  size_t parse_errors;       /* files with syntax errors (still scanned) */
+  size_t analysis_stopped;   /* files whose work budget ran out (not fully checked) */
+  size_t suppression_errors; /* unknown rules (and, if asked, unused ones) in suppression comments */
   double seconds;
-  int failed;                   /* a finding at or above --fail-on exists */
+  int failed; /* a finding at or above --fail-on exists */
 } rl_summary;
 
 typedef struct rl_sink rl_sink;

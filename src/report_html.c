@@ -18,7 +18,7 @@
 
 /* Absolute links, so that they work wherever the report is saved (a
  * relative README.md resolves against the page's own directory). */
-#define REPO_DOCS   RL_INFORMATION_URI "/blob/main/"
+#define REPO_DOCS RL_INFORMATION_URI "/blob/main/"
 #define TOKEND_LINK RL_INFORMATION_URI "#tokend-the-fix"
 
 typedef struct hfinding {
@@ -91,9 +91,7 @@ static void anchor(rl_buf *b, const char *prefix, const char *id) {
 
 /* ---- copying results ----------------------------------------------------- */
 
-static char *dup_or_null(const char *s) {
-  return s ? rl_xstrdup(s) : NULL;
-}
+static char *dup_or_null(const char *s) { return s ? rl_xstrdup(s) : NULL; }
 
 static long rule_index(const html_sink *h, const rl_rule *r) {
   for (size_t i = 0; i < h->nrules; i++)
@@ -192,14 +190,12 @@ static void classify(const char *p, size_t n, unsigned char *cls, int dotenv) {
       i = j;
     } else if (c >= '0' && c <= '9') {
       size_t j = i;
-      while (j < n && is_ident((unsigned char)p[j]))
-        j++;
+      while (j < n && is_ident((unsigned char)p[j])) j++;
       memset(cls + i, TK_NUMBER, j - i);
       i = j;
     } else if (is_ident(c)) {
       size_t j = i;
-      while (j < n && is_ident((unsigned char)p[j]))
-        j++;
+      while (j < n && is_ident((unsigned char)p[j])) j++;
       if (!dotenv && is_keyword(p + i, j - i)) memset(cls + i, TK_KEYWORD, j - i);
       i = j;
     } else {
@@ -256,8 +252,7 @@ static void snippet(rl_buf *b, const hfinding *f, int dotenv) {
     uint64_t from = line == f->start_line ? f->start_col : 1;
     /* Continuation lines: the emphasis starts at the code, not the indentation. */
     if (line != f->start_line)
-      while (from - 1 < shown && (p[from - 1] == ' ' || p[from - 1] == '\t'))
-        from++;
+      while (from - 1 < shown && (p[from - 1] == ' ' || p[from - 1] == '\t')) from++;
     uint64_t to = line == f->end_line ? f->end_col : UINT64_MAX;
     if (line > f->end_line) to = 0;
     uint32_t col0 = first && f->snippet_col ? f->snippet_col + 1 : 1;
@@ -326,8 +321,7 @@ static void inline_md(rl_buf *b, const char *rid, const char *s, size_t n) {
       }
     }
     size_t eol = i;
-    while (eol < n && s[eol] != '\n')
-      eol++;
+    while (eol < n && s[eol] != '\n') eol++;
     if (s[i] == '*' && i + 1 < n && s[i + 1] != ' ' && (end = memchr(s + i + 1, '*', eol - i - 1)) != NULL) {
       rl_buf_puts(b, "<em>");
       esc_n(b, s + i + 1, (size_t)(end - s - i - 1));
@@ -382,8 +376,7 @@ static size_t list_marker(const char *s, size_t n, int *ordered) {
     return 2;
   }
   size_t i = 0;
-  while (i < n && s[i] >= '0' && s[i] <= '9')
-    i++;
+  while (i < n && s[i] >= '0' && s[i] <= '9') i++;
   if (i > 0 && i + 1 < n && s[i] == '.' && s[i + 1] == ' ') {
     *ordered = 1;
     return i + 2;
@@ -401,13 +394,10 @@ static void table_row(rl_buf *b, const char *rid, const char *s, size_t n, int h
   size_t i = s[0] == '|' ? 1 : 0;
   while (i < n) {
     size_t j = i;
-    while (j < n && !(s[j] == '|' && (j == 0 || s[j - 1] != '\\')))
-      j++;
+    while (j < n && !(s[j] == '|' && (j == 0 || s[j - 1] != '\\'))) j++;
     size_t a = i, z = j;
-    while (a < z && s[a] == ' ')
-      a++;
-    while (z > a && s[z - 1] == ' ')
-      z--;
+    while (a < z && s[a] == ' ') a++;
+    while (z > a && s[z - 1] == ' ') z--;
     if (j < n || z > a) {
       rl_buf_puts(b, header ? "<th>" : "<td>");
       inline_md(b, rid, s + a, z - a);
@@ -424,9 +414,12 @@ static void table_row(rl_buf *b, const char *rid, const char *s, size_t n, int h
 static void heading_id(rl_buf *b, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == ' ') rl_buf_putc(b, '-');
-    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') rl_buf_putc(b, (char)c);
-    else if (c >= 'A' && c <= 'Z') rl_buf_putc(b, (char)(c - 'A' + 'a'));
+    if (c == ' ')
+      rl_buf_putc(b, '-');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+      rl_buf_putc(b, (char)c);
+    else if (c >= 'A' && c <= 'Z')
+      rl_buf_putc(b, (char)(c - 'A' + 'a'));
   }
 }
 
@@ -439,7 +432,7 @@ static void markdown(rl_buf *b, const char *rid, const char *md) {
   rl_buf inl = {0}; /* the open paragraph's or list item's text, rendered whole */
 #define FLUSH()                                                                                                        \
   do {                                                                                                                 \
-    if (inl.len) inline_md(b, rid, inl.ptr, inl.len);                                                                       \
+    if (inl.len) inline_md(b, rid, inl.ptr, inl.len);                                                                  \
     inl.len = 0;                                                                                                       \
   } while (0)
 #define CLOSE()                                                                                                        \
@@ -454,8 +447,7 @@ static void markdown(rl_buf *b, const char *rid, const char *md) {
     p += n;
     if (*p == '\n') p++;
     size_t indent = 0;
-    while (indent < n && line[indent] == ' ')
-      indent++;
+    while (indent < n && line[indent] == ' ') indent++;
     const char *t = line + indent;
     size_t tn = n - indent;
     /* A fence may be indented (a code block inside a list item). */
@@ -464,8 +456,10 @@ static void markdown(rl_buf *b, const char *rid, const char *md) {
         rl_buf_puts(b, "</code></pre>\n");
         in_code = 0;
       } else {
-        if (item_open && indent > 0) FLUSH(); /* stays inside the item */
-        else CLOSE();
+        if (item_open && indent > 0)
+          FLUSH(); /* stays inside the item */
+        else
+          CLOSE();
         rl_buf_puts(b, "<pre class=\"doc\"><code>");
         in_code = 1;
         fence_indent = indent;
@@ -484,8 +478,7 @@ static void markdown(rl_buf *b, const char *rid, const char *md) {
     }
     if (t[0] == '#') {
       size_t level = 0;
-      while (level < tn && t[level] == '#')
-        level++;
+      while (level < tn && t[level] == '#') level++;
       CLOSE();
       if (!seen_title && level == 1) {
         seen_title = 1;
@@ -739,8 +732,7 @@ static int html_end(rl_sink *s, const rl_summary *sum) {
                  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
                  "'unsafe-inline'; img-src data:\">\n"
                  "<title>roomlint report</title>\n<style>");
-  for (size_t i = 0; i < RL_ARRAY_LEN(css); i++)
-    rl_buf_puts(b, css[i]);
+  for (size_t i = 0; i < RL_ARRAY_LEN(css); i++) rl_buf_puts(b, css[i]);
   rl_buf_puts(b, "</style>\n</head>\n<body>\n<header class=\"top\"><div class=\"wrap\"><h1>roomlint report</h1>");
   rl_buf_printf(b, "<span class=\"meta\">roomlint %s &middot; %zu file%s scanned, %zu skipped</span></div></header>\n",
                 RL_VERSION, sum->files_scanned, sum->files_scanned == 1 ? "" : "s", sum->files_skipped);
@@ -813,8 +805,7 @@ static int html_end(rl_sink *s, const rl_summary *sum) {
     const rl_rule *r = h->rules[k];
     int fired = 0;
     for (size_t i = 0; i < h->nfiles && !fired; i++)
-      for (size_t j = 0; j < h->files[i].n && !fired; j++)
-        fired = h->files[i].f[j].rule == r;
+      for (size_t j = 0; j < h->files[i].n && !fired; j++) fired = h->files[i].f[j].rule == r;
     if (!fired) continue;
     if (!any_doc) rl_buf_puts(b, "<h2>The rules</h2>\n");
     any_doc = 1;

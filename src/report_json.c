@@ -19,9 +19,7 @@ typedef struct json_sink {
   rl_json *findings;
 } json_sink;
 
-static rl_json *count(rl_arena *a, size_t n) {
-  return rl_json_new_int(a, (int64_t)n);
-}
+static rl_json *count(rl_arena *a, size_t n) { return rl_json_new_int(a, (int64_t)n); }
 
 static int json_begin(rl_sink *s, const rl_run_info *run) {
   (void)s;
@@ -29,9 +27,7 @@ static int json_begin(rl_sink *s, const rl_run_info *run) {
   return 0;
 }
 
-static const char *suppress_kind(rl_suppress_kind k) {
-  return k == RL_SUPPRESS_EXTERNAL ? "external" : "inSource";
-}
+static const char *suppress_kind(rl_suppress_kind k) { return k == RL_SUPPRESS_EXTERNAL ? "external" : "inSource"; }
 
 static const char *note_level(rl_note_level level) {
   switch (level) {
@@ -102,8 +98,7 @@ static rl_json *finding_object(rl_arena *a, const rl_file_result *r, const rl_fi
     rl_json_put(a, o, "related", rel);
   }
   const rl_json *hist = rl_report__history_props(a, r, fd);
-  for (size_t i = 0; i < rl_json_size(hist); i++)
-    rl_json_put(a, o, rl_json_key_at(hist, i, NULL), rl_json_at(hist, i));
+  for (size_t i = 0; i < rl_json_size(hist); i++) rl_json_put(a, o, rl_json_key_at(hist, i, NULL), rl_json_at(hist, i));
   if (fd->suppressed == RL_SUPPRESS_NONE) {
     rl_json_put(a, o, "suppressed", rl_json_new_null(a));
   } else {
@@ -119,8 +114,7 @@ static int json_file(rl_sink *s, const rl_file_result *r) {
   json_sink *j = (json_sink *)s;
   rl_arena *a = j->a;
   rl_json_push(a, j->files, file_object(a, r));
-  for (size_t i = 0; i < r->nfindings; i++)
-    rl_json_push(a, j->findings, finding_object(a, r, &r->findings[i]));
+  for (size_t i = 0; i < r->nfindings; i++) rl_json_push(a, j->findings, finding_object(a, r, &r->findings[i]));
   return 0;
 }
 

@@ -14,8 +14,8 @@
 #include "util.h"
 #include "version.h"
 
-#define SARIF_SCHEMA    "https://json.schemastore.org/sarif-2.1.0.json"
-#define SRCROOT         "SRCROOT"
+#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+#define SRCROOT "SRCROOT"
 #define FINGERPRINT_KEY "roomlint/v1"
 
 typedef struct sarif_sink {
@@ -81,16 +81,13 @@ static char *normalise(const char *path) {
   size_t len = 0;
   const char *p = path;
   while (*p) {
-    while (*p == '/')
-      p++;
+    while (*p == '/') p++;
     const char *seg = p;
-    while (*p && *p != '/')
-      p++;
+    while (*p && *p != '/') p++;
     size_t sn = (size_t)(p - seg);
     if (sn == 0 || (sn == 1 && seg[0] == '.')) continue;
     if (sn == 2 && seg[0] == '.' && seg[1] == '.') {
-      while (len > 0 && out[len - 1] != '/')
-        len--;
+      while (len > 0 && out[len - 1] != '/') len--;
       if (len > 0) len--; /* drop the '/' too */
       continue;
     }
@@ -175,8 +172,7 @@ static char *first_paragraph(const char *doc) {
     const char *eol = strchr(p, '\n');
     size_t n = eol ? (size_t)(eol - p) : strlen(p);
     size_t k = n;
-    while (k > 0 && (p[k - 1] == '\r' || p[k - 1] == ' ' || p[k - 1] == '\t'))
-      k--;
+    while (k > 0 && (p[k - 1] == '\r' || p[k - 1] == ' ' || p[k - 1] == '\t')) k--;
     int blank = k == 0;
     if (b.len == 0 && !blank && p[0] != '#') {
       rl_buf_put(&b, p, k);
@@ -331,9 +327,7 @@ static int sarif_begin(rl_sink *s, const rl_run_info *run) {
 
 /* ---- results and notifications ------------------------------------------- */
 
-static rl_json *count(rl_arena *a, uint32_t n) {
-  return rl_json_new_int(a, (int64_t)n);
-}
+static rl_json *count(rl_arena *a, uint32_t n) { return rl_json_new_int(a, (int64_t)n); }
 
 static rl_json *finding_result(const sarif_sink *ss, const rl_file_result *r, const rl_finding *f) {
   rl_arena *a = ss->a;
@@ -478,8 +472,7 @@ static void file_notifications(sarif_sink *ss, const rl_file_result *r) {
 static int sarif_file(rl_sink *s, const rl_file_result *r) {
   sarif_sink *ss = (sarif_sink *)s;
   rl_arena *a = ss->a;
-  for (size_t i = 0; i < r->nfindings; i++)
-    rl_json_push(a, ss->results, finding_result(ss, r, &r->findings[i]));
+  for (size_t i = 0; i < r->nfindings; i++) rl_json_push(a, ss->results, finding_result(ss, r, &r->findings[i]));
   file_notifications(ss, r);
   return 0;
 }

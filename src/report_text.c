@@ -49,8 +49,7 @@ static void put_safe(text_sink *t, const char *s, size_t n) {
     const unsigned char *u = (const unsigned char *)s + i;
     int valid;
     size_t step = rl_utf8_step(s + i, n - i, &valid);
-    int bad = !valid || (u[0] < 0x20 && u[0] != '\t') || u[0] == 0x7F ||
-              (step == 2 && u[0] == 0xC2 && u[1] <= 0x9F) ||
+    int bad = !valid || (u[0] < 0x20 && u[0] != '\t') || u[0] == 0x7F || (step == 2 && u[0] == 0xC2 && u[1] <= 0x9F) ||
               (step == 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE) ||
               (step == 3 && u[0] == 0xE2 && u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9);
     if (bad)
@@ -176,10 +175,8 @@ static void print_skipped(text_sink *t, const rl_file_result *r) {
 }
 
 /* One line of a group: location, severity, message, rule or notification id. */
-static void print_item(text_sink *t, int width, const char *loc, rl_severity sev, const char *message,
-                       const char *id) {
-  fprintf(t->out, "  %-*s  %s%-7s%s  ", width, loc, severity_sgr(t, sev), rl_severity_name(sev),
-          sgr(t, SGR_RESET));
+static void print_item(text_sink *t, int width, const char *loc, rl_severity sev, const char *message, const char *id) {
+  fprintf(t->out, "  %-*s  %s%-7s%s  ", width, loc, severity_sgr(t, sev), rl_severity_name(sev), sgr(t, SGR_RESET));
   put_safe_str(t, message);
   fprintf(t->out, "  %s", sgr(t, SGR_DIM));
   put_safe_str(t, id);
@@ -286,9 +283,8 @@ static int text_end(rl_sink *s, const rl_summary *sum) {
   size_t problems = sum->errors + sum->warnings + sum->notes;
   if (problems > 0) {
     const char *colour = sum->errors ? SGR_RED : sum->warnings ? SGR_YELLOW : SGR_CYAN;
-    fprintf(t->out, "%s%s\xE2\x9C\x96 %zu %s (%zu %s, %zu %s, %zu %s)%s", sgr(t, SGR_BOLD), sgr(t, colour),
-            problems, plural(problems, "problem", "problems"), sum->errors,
-            plural(sum->errors, "error", "errors"), sum->warnings,
+    fprintf(t->out, "%s%s\xE2\x9C\x96 %zu %s (%zu %s, %zu %s, %zu %s)%s", sgr(t, SGR_BOLD), sgr(t, colour), problems,
+            plural(problems, "problem", "problems"), sum->errors, plural(sum->errors, "error", "errors"), sum->warnings,
             plural(sum->warnings, "warning", "warnings"), sum->notes, plural(sum->notes, "note", "notes"),
             sgr(t, SGR_RESET));
   } else if (sum->suppression_errors == 0) {
@@ -298,8 +294,7 @@ static int text_end(rl_sink *s, const rl_summary *sum) {
     fprintf(t->out, "%s%s%s\xE2\x9C\x96 %zu %s in suppression comments%s", problems ? " \xC2\xB7 " : "",
             sgr(t, SGR_BOLD), sgr(t, SGR_RED), sum->suppression_errors,
             plural(sum->suppression_errors, "error", "errors"), sgr(t, SGR_RESET));
-  fprintf(t->out, " \xC2\xB7 %zu %s scanned", sum->files_scanned,
-          plural(sum->files_scanned, "file", "files"));
+  fprintf(t->out, " \xC2\xB7 %zu %s scanned", sum->files_scanned, plural(sum->files_scanned, "file", "files"));
   if (sum->parse_errors > 0) fprintf(t->out, " (%zu with syntax errors)", sum->parse_errors);
   if (sum->analysis_stopped > 0) fprintf(t->out, " (%zu not fully checked)", sum->analysis_stopped);
   fprintf(t->out, ", %zu skipped", sum->files_skipped);

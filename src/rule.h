@@ -45,9 +45,9 @@ typedef struct rl_rule {
   /* Prefilter: the rule cannot fire on a file that contains none of these
    * (case-sensitive) strings. NULL = always run. NULL-terminated. */
   const char *const *needles;
-  const char *bad_example;  /* JS that triggers the rule */
-  const char *good_example; /* the same, done right; triggers nothing */
-  const char *precision;    /* SARIF: "very-high", "high", "medium", "low" */
+  const char *bad_example;       /* JS that triggers the rule */
+  const char *good_example;      /* the same, done right; triggers nothing */
+  const char *precision;         /* SARIF: "very-high", "high", "medium", "low" */
   const char *security_severity; /* SARIF/GitHub: "0.0".."10.0" */
   /* Prefilter, second stage (prefilter.h): asked when a needle hit (or the
    * rule has none); returns 0 only when the rule cannot fire on these bytes.
@@ -104,8 +104,7 @@ void rl_ctx_related(rl_ctx *ctx, const char *path, uint32_t line, uint32_t col, 
 /* Reports a finding of the current rule at node, message printf-style. */
 void rl_report(rl_ctx *ctx, TSNode node, const char *fmt, ...) RL_PRINTF(3, 4);
 /* The same at a byte range (dotenv rules, sub-node ranges). */
-void rl_report_range(rl_ctx *ctx, uint32_t start, uint32_t end, const char *fmt, ...)
-    RL_PRINTF(4, 5);
+void rl_report_range(rl_ctx *ctx, uint32_t start, uint32_t end, const char *fmt, ...) RL_PRINTF(4, 5);
 
 /* ---- the built-in table (rules/rules.c, listed in rules/rules.def) ------- */
 

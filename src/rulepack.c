@@ -72,7 +72,10 @@ static int parse_languages(const char *v, unsigned *out) {
 }
 
 static int parse_contexts(const char *v, unsigned *out) {
-  static const struct { const char *name; rl_context c; } names[] = {
+  static const struct {
+    const char *name;
+    rl_context c;
+  } names[] = {
       {"client", RL_CTX_CLIENT}, {"server", RL_CTX_SERVER}, {"test", RL_CTX_TEST}, {"unknown", RL_CTX_UNKNOWN}};
   *out = 0;
   const char *p = v;
@@ -159,18 +162,24 @@ static int load_file(pack_rule *pr, const char *path) {
       const char *colon = memchr(q, ':', (size_t)(p + n - q));
       char *key = colon ? trim_dup(q, (size_t)(colon - q)) : NULL;
       char **slot = NULL;
-      if (key && strcmp(key, "id") == 0) slot = &pr->id;
-      else if (key && strcmp(key, "title") == 0) slot = &pr->title;
-      else if (key && strcmp(key, "message") == 0) slot = &pr->message;
-      else if (key && strcmp(key, "severity") == 0) slot = &sev;
-      else if (key && strcmp(key, "languages") == 0) slot = &langs;
-      else if (key && strcmp(key, "context") == 0) slot = &ctxs;
-      else if (key && strcmp(key, "cwe") == 0) slot = &cwe;
+      if (key && strcmp(key, "id") == 0)
+        slot = &pr->id;
+      else if (key && strcmp(key, "title") == 0)
+        slot = &pr->title;
+      else if (key && strcmp(key, "message") == 0)
+        slot = &pr->message;
+      else if (key && strcmp(key, "severity") == 0)
+        slot = &sev;
+      else if (key && strcmp(key, "languages") == 0)
+        slot = &langs;
+      else if (key && strcmp(key, "context") == 0)
+        slot = &ctxs;
+      else if (key && strcmp(key, "cwe") == 0)
+        slot = &cwe;
       else if (key && strcmp(key, "secret") == 0) {
         slot = &secret;
         secret_line = line;
-      }
-      else if (key && strchr(key, ' ') == NULL && key[0]) {
+      } else if (key && strchr(key, ' ') == NULL && key[0]) {
         rl_error_set("%s:%u:1: unknown metadata key '%s' (id, severity, title, message, languages, context, cwe, "
                      "secret)",
                      path, line, key);
@@ -190,8 +199,12 @@ static int load_file(pack_rule *pr, const char *path) {
     p = eol + 1;
   }
   {
-    const char *missing = !pr->id ? "id" : !sev ? "severity" : !pr->title ? "title" : !pr->message ? "message"
-                          : !langs ? "languages" : NULL;
+    const char *missing = !pr->id        ? "id"
+                          : !sev         ? "severity"
+                          : !pr->title   ? "title"
+                          : !pr->message ? "message"
+                          : !langs       ? "languages"
+                                         : NULL;
     if (missing) {
       rl_error_set("%s:1:1: missing metadata '; %s: ...' in the leading comment block", path, missing);
       goto meta_fail;
@@ -270,8 +283,9 @@ static int load_file(pack_rule *pr, const char *path) {
   pr->rule.precision = "medium";
   pr->rule.secret_captures = (const char *const *)pr->secrets;
   pr->rule.source_path = pr->path;
-  pr->rule.security_severity =
-      pr->rule.severity == RL_SEV_ERROR ? "7.5" : pr->rule.severity == RL_SEV_WARNING ? "5.0" : "2.0";
+  pr->rule.security_severity = pr->rule.severity == RL_SEV_ERROR     ? "7.5"
+                               : pr->rule.severity == RL_SEV_WARNING ? "5.0"
+                                                                     : "2.0";
   rc = 0;
 meta_fail:
   free(sev);

@@ -41,8 +41,7 @@ static double log2_pos(double x) {
 double rl_shannon_entropy(const char *p, size_t n) {
   if (n == 0) return 0;
   size_t count[256] = {0};
-  for (size_t i = 0; i < n; i++)
-    count[(unsigned char)p[i]]++;
+  for (size_t i = 0; i < n; i++) count[(unsigned char)p[i]]++;
   double h = 0;
   for (size_t c = 0; c < 256; c++) {
     if (!count[c]) continue;
@@ -54,8 +53,7 @@ double rl_shannon_entropy(const char *p, size_t n) {
 
 static size_t utf8_next(const char *p, size_t n, size_t i) {
   i++;
-  while (i < n && ((unsigned char)p[i] & 0xC0) == 0x80)
-    i++;
+  while (i < n && ((unsigned char)p[i] & 0xC0) == 0x80) i++;
   return i;
 }
 

@@ -10,19 +10,13 @@ static const char *const fake_words[] = {"test",        "fake", "dummy",    "moc
                                          "placeholder", "your", "changeme", "change-me", "change_me", "replace",
                                          "todo",        "xxxx", "redacted", NULL};
 
-int rl_secret_has_fake_word(const char *v, size_t len) {
-  return rl_memcasemem_any(v, len, fake_words);
-}
+int rl_secret_has_fake_word(const char *v, size_t len) { return rl_memcasemem_any(v, len, fake_words); }
 
 static int is_b64url(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
-static int is_b64(char c) {
-  return is_b64url(c) || c == '+' || c == '/';
-}
-static int is_alnum(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
+static int is_b64(char c) { return is_b64url(c) || c == '+' || c == '/'; }
+static int is_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 /* An environment variable's name written as a string (`'HMS_APP_SECRET'`),
  * as config code that maps keys to variable names does. */
@@ -67,11 +61,9 @@ const char *rl_secret_find_app_secret(const char *v, size_t len) {
       continue;
     }
     size_t start = i;
-    while (i < len && is_b64(v[i]))
-      i++;
+    while (i < len && is_b64(v[i])) i++;
     size_t end = i;
-    while (end < len && v[end] == '=')
-      end++;
+    while (end < len && v[end] == '=') end++;
     if (end - start == 172 && rl_is_hms_app_secret(v + start, 172)) return v + start;
     i = end;
   }
@@ -134,20 +126,13 @@ const char *rl_jwt_kind_name(rl_jwt_kind k) {
 
 static size_t run_of(const char *p, size_t n, size_t from, int (*ok)(char)) {
   size_t i = from;
-  while (i < n && ok(p[i]))
-    i++;
+  while (i < n && ok(p[i])) i++;
   return i - from;
 }
 
-static int is_upper_digit(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-static int is_word(char c) {
-  return is_alnum(c) || c == '_';
-}
-static int is_slack(char c) {
-  return is_alnum(c) || c == '-';
-}
+static int is_upper_digit(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+static int is_word(char c) { return is_alnum(c) || c == '_'; }
+static int is_slack(char c) { return is_alnum(c) || c == '-'; }
 
 /* The credential p[0..k) when it is followed by no more of its characters
  * and is not a documented fake (AKIAIOSFODNN7EXAMPLE). */

@@ -22,10 +22,13 @@ rl_lang rl_lang_for_path(const char *path) {
   size_t n = strlen(base);
   if (strcmp(base, ".env") == 0 || strncmp(base, ".env.", 5) == 0) return RL_LANG_DOTENV;
   if (strcmp(base, "app.json") == 0 || strcmp(base, "app.config.json") == 0) return RL_LANG_JSON;
-  static const struct { const char *ext; rl_lang lang; } exts[] = {
-      {".js", RL_LANG_JS},  {".jsx", RL_LANG_JS},  {".mjs", RL_LANG_JS},  {".cjs", RL_LANG_JS},
-      {".ts", RL_LANG_TS},  {".mts", RL_LANG_TS},  {".cts", RL_LANG_TS},  {".tsx", RL_LANG_TSX},
-      {".html", RL_LANG_HTML}, {".htm", RL_LANG_HTML}, {".vue", RL_LANG_HTML}, {".svelte", RL_LANG_HTML},
+  static const struct {
+    const char *ext;
+    rl_lang lang;
+  } exts[] = {
+      {".js", RL_LANG_JS},      {".jsx", RL_LANG_JS},   {".mjs", RL_LANG_JS},   {".cjs", RL_LANG_JS},
+      {".ts", RL_LANG_TS},      {".mts", RL_LANG_TS},   {".cts", RL_LANG_TS},   {".tsx", RL_LANG_TSX},
+      {".html", RL_LANG_HTML},  {".htm", RL_LANG_HTML}, {".vue", RL_LANG_HTML}, {".svelte", RL_LANG_HTML},
       {".astro", RL_LANG_HTML},
   };
   for (size_t i = 0; i < RL_ARRAY_LEN(exts); i++) {
@@ -48,10 +51,12 @@ const char *rl_lang_name(rl_lang lang) {
 }
 
 rl_lang rl_lang_from_name(const char *name, size_t n) {
-  static const struct { const char *name; rl_lang lang; } names[] = {
-      {"javascript", RL_LANG_JS}, {"js", RL_LANG_JS},   {"jsx", RL_LANG_JS},
-      {"typescript", RL_LANG_TS}, {"ts", RL_LANG_TS},   {"tsx", RL_LANG_TSX},
-      {"dotenv", RL_LANG_DOTENV}, {"env", RL_LANG_DOTENV},
+  static const struct {
+    const char *name;
+    rl_lang lang;
+  } names[] = {
+      {"javascript", RL_LANG_JS}, {"js", RL_LANG_JS},   {"jsx", RL_LANG_JS},        {"typescript", RL_LANG_TS},
+      {"ts", RL_LANG_TS},         {"tsx", RL_LANG_TSX}, {"dotenv", RL_LANG_DOTENV}, {"env", RL_LANG_DOTENV},
   };
   for (size_t i = 0; i < RL_ARRAY_LEN(names); i++)
     if (strlen(names[i].name) == n && memcmp(names[i].name, name, n) == 0) return names[i].lang;
@@ -67,8 +72,7 @@ int rl_dotenv_is_template(const char *path) {
   return 0;
 }
 
-void rl_source_init(rl_source *src, const char *path, const char *bytes, size_t len, rl_lang lang,
-                    rl_arena *arena) {
+void rl_source_init(rl_source *src, const char *path, const char *bytes, size_t len, rl_lang lang, rl_arena *arena) {
   memset(src, 0, sizeof *src);
   src->path = path;
   src->bytes = bytes;
@@ -97,8 +101,10 @@ void rl_source_position(rl_source *src, size_t offset, uint32_t *line, uint32_t 
   uint32_t lo = 0, hi = src->nlines;
   while (hi - lo > 1) {
     uint32_t mid = lo + (hi - lo) / 2;
-    if (src->line_starts[mid] <= offset) lo = mid;
-    else hi = mid;
+    if (src->line_starts[mid] <= offset)
+      lo = mid;
+    else
+      hi = mid;
   }
   uint32_t c = 1;
   for (size_t i = src->line_starts[lo]; i < offset; i++)

@@ -46,8 +46,7 @@ typedef struct rl_source {
 } rl_source;
 
 /* Initialises src over bytes it does not own; the line index lives in arena. */
-void rl_source_init(rl_source *src, const char *path, const char *bytes, size_t len, rl_lang lang,
-                    rl_arena *arena);
+void rl_source_init(rl_source *src, const char *path, const char *bytes, size_t len, rl_lang lang, rl_arena *arena);
 
 /* 1-based line and 1-based column (in Unicode code points, counting invalid
  * UTF-8 bytes as one each) of a byte offset (clamped to len). */
@@ -59,15 +58,15 @@ void rl_source_line(rl_source *src, uint32_t line, const char **out, size_t *n);
 /* Why a file was not scanned. */
 typedef enum rl_skip {
   RL_SKIP_NONE = 0,
-  RL_SKIP_TOO_LARGE,     /* over --max-file-size */
-  RL_SKIP_BINARY,        /* NUL byte in the first 8 KiB */
-  RL_SKIP_MINIFIED,      /* *.min.* or very long lines */
-  RL_SKIP_SPECIAL,       /* FIFO, socket, device: never opened */
-  RL_SKIP_SYMLINK_OUT,   /* symlink that leaves the scanned root */
-  RL_SKIP_SYMLINK_LOOP,  /* symlink cycle or dangling link */
-  RL_SKIP_UNREADABLE,    /* open/read failed (permissions, vanished) */
-  RL_SKIP_NOT_SOURCE,    /* an explicitly named file of no known language */
-  RL_SKIP_IGNORED,       /* a named path an ignore rule leaves out (--force-exclude) */
+  RL_SKIP_TOO_LARGE,    /* over --max-file-size */
+  RL_SKIP_BINARY,       /* NUL byte in the first 8 KiB */
+  RL_SKIP_MINIFIED,     /* *.min.* or very long lines */
+  RL_SKIP_SPECIAL,      /* FIFO, socket, device: never opened */
+  RL_SKIP_SYMLINK_OUT,  /* symlink that leaves the scanned root */
+  RL_SKIP_SYMLINK_LOOP, /* symlink cycle or dangling link */
+  RL_SKIP_UNREADABLE,   /* open/read failed (permissions, vanished) */
+  RL_SKIP_NOT_SOURCE,   /* an explicitly named file of no known language */
+  RL_SKIP_IGNORED,      /* a named path an ignore rule leaves out (--force-exclude) */
   RL_SKIP__COUNT
 } rl_skip;
 

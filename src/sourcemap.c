@@ -75,16 +75,13 @@ fail:
 
 void rl_sourcemap_free(rl_sourcemap *m) {
   if (!m) return;
-  for (size_t i = 0; i < m->nsources; i++)
-    free(m->sources[i]);
+  for (size_t i = 0; i < m->nsources; i++) free(m->sources[i]);
   free(m->sources);
   rl_arena_free(m->arena);
   free(m);
 }
 
-const char *rl_sourcemap_source(const rl_sourcemap *m, uint32_t i) {
-  return i < m->nsources ? m->sources[i] : NULL;
-}
+const char *rl_sourcemap_source(const rl_sourcemap *m, uint32_t i) { return i < m->nsources ? m->sources[i] : NULL; }
 
 int rl_sourcemap_source_line(const rl_sourcemap *m, uint32_t i, uint32_t line, const char **p, size_t *n) {
   if (!m->contents) return 0;
@@ -148,19 +145,16 @@ int rl_sourcemap_lookup(const rl_sourcemap *m, rl_sourcemap_query *q, size_t nq)
   /* the segment that covers the queries passed so far on this line */
   int have = 0;
   rl_sourcemap_query cur = {0};
-  for (size_t k = 0; k < nq; k++)
-    q[k].found = 0;
+  for (size_t k = 0; k < nq; k++) q[k].found = 0;
   while (qi < nq) {
     /* queries on lines before this one are answered */
-    while (qi < nq && q[qi].line < line)
-      qi++;
+    while (qi < nq && q[qi].line < line) qi++;
     if (qi == nq) break;
     if (i >= n) break;
     char c = s[i];
     if (c == ';') {
       i++;
-      for (; qi < nq && q[qi].line == line; qi++)
-        answer(&q[qi], &cur, have);
+      for (; qi < nq && q[qi].line == line; qi++) answer(&q[qi], &cur, have);
       line++;
       col = 0;
       have = 0;
@@ -201,8 +195,7 @@ int rl_sourcemap_lookup(const rl_sourcemap *m, rl_sourcemap_query *q, size_t nq)
     }
     if (q[qi].line != line) continue;
     /* queries before this segment's column take the segment before it */
-    for (; qi < nq && q[qi].line == line && q[qi].col < (uint64_t)col; qi++)
-      answer(&q[qi], &cur, have);
+    for (; qi < nq && q[qi].line == line && q[qi].col < (uint64_t)col; qi++) answer(&q[qi], &cur, have);
     if (fields >= 4) {
       have = 1;
       cur.source = (uint32_t)src;
@@ -213,7 +206,6 @@ int rl_sourcemap_lookup(const rl_sourcemap *m, rl_sourcemap_query *q, size_t nq)
       have = 0; /* a segment with no source: generated code */
     }
   }
-  for (; qi < nq && q[qi].line == line; qi++)
-    answer(&q[qi], &cur, have);
+  for (; qi < nq && q[qi].line == line; qi++) answer(&q[qi], &cur, have);
   return 0;
 }

@@ -51,9 +51,9 @@ typedef struct entry {
 } entry;
 
 typedef struct range {
-  uint32_t first, last;    /* inclusive line range */
-  const char *rule;        /* NULL = every rule */
-  entry *from;             /* the directive's rule name it came from */
+  uint32_t first, last; /* inclusive line range */
+  const char *rule;     /* NULL = every rule */
+  entry *from;          /* the directive's rule name it came from */
   const char *justification;
   struct range *next;
 } range;
@@ -86,7 +86,7 @@ typedef struct directive {
   const char **rules;
   const char **rule_at; /* where each rule name is written */
   size_t nrules;
-  const char *word;     /* the directive word, where it is written */
+  const char *word; /* the directive word, where it is written */
   const char *justification;
 } directive;
 
@@ -254,8 +254,8 @@ static const char *directive_name(dkind k) {
 /* Handles one comment: text [p, p+n) starting on line `first` and ending on
  * line `last`. Each rule name is an entry (an enable's too, checked for
  * unknown names, never reported unused). */
-static void on_comment(rl_suppressions **sp, const char *base, const char *p, size_t n, uint32_t first,
-                       uint32_t last, rl_arena *a) {
+static void on_comment(rl_suppressions **sp, const char *base, const char *p, size_t n, uint32_t first, uint32_t last,
+                       rl_arena *a) {
   if (!has_marker(p, n)) return;
   directive d = parse_directive(p, n, a);
   if (d.kind == D_NONE) return;
@@ -507,9 +507,9 @@ int rl_suppress_match(const rl_suppressions *s, const char *rule_id, uint32_t li
       else
         hi = mid;
     }
-    for (size_t i = lo; i < s->nlines && s->lines[i]->first == line; i++) hit = consider(hit, s->lines[i], rule_id, line);
-    for (size_t i = 0; i < s->nblocks; i++)
-      hit = consider(hit, s->blocks[i], rule_id, line);
+    for (size_t i = lo; i < s->nlines && s->lines[i]->first == line; i++)
+      hit = consider(hit, s->lines[i], rule_id, line);
+    for (size_t i = 0; i < s->nblocks; i++) hit = consider(hit, s->blocks[i], rule_id, line);
   }
   if (justification) *justification = hit ? hit->justification : NULL;
   return hit != NULL;

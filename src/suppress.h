@@ -22,8 +22,7 @@ rl_suppressions *rl_suppress_parse(const char *bytes, size_t len, rl_lang lang, 
 /* 1 if rule_id is suppressed at 1-based line; *justification (may be NULL)
  * gets the "-- reason" text or NULL. s may be NULL. Marks every directive
  * rule name that covers it as used. */
-int rl_suppress_match(const rl_suppressions *s, const char *rule_id, uint32_t line,
-                      const char **justification);
+int rl_suppress_match(const rl_suppressions *s, const char *rule_id, uint32_t line, const char **justification);
 
 /* One rule name written in a directive, or a directive that names none
  * (rule NULL: every rule). Lives in the arena of rl_suppress_parse. */

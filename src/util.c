@@ -157,8 +157,7 @@ const char *rl_memcasemem(const char *hay, size_t n, const char *needle) {
   if (m > n) return NULL;
   int first = rl_ascii_lower((unsigned char)needle[0]);
   for (size_t i = 0; i + m <= n; i++) {
-    if (rl_ascii_lower((unsigned char)hay[i]) == first && rl_strncasecmp_ascii(hay + i, needle, m) == 0)
-      return hay + i;
+    if (rl_ascii_lower((unsigned char)hay[i]) == first && rl_strncasecmp_ascii(hay + i, needle, m) == 0) return hay + i;
   }
   return NULL;
 }

@@ -29,8 +29,8 @@
 
 #define IGNORE_FILE_MAX (4u << 20) /* a larger .gitignore is not one */
 
-static const char *const default_dirs[] = {".git",  "node_modules", "dist",     "build",
-                                           "out",   ".next",        "coverage", "vendor"};
+static const char *const default_dirs[] = {".git", "node_modules", "dist",     "build",
+                                           "out",  ".next",        "coverage", "vendor"};
 
 typedef struct ig_list {
   rl_ignore *ig;
@@ -39,11 +39,11 @@ typedef struct ig_list {
 } ig_list;
 
 typedef struct frame {
-  char *names;    /* NUL-separated entries: a d_type byte, then the name */
-  char **sorted;  /* pointers into names, byte-wise order of the names */
+  char *names;   /* NUL-separated entries: a d_type byte, then the name */
+  char **sorted; /* pointers into names, byte-wise order of the names */
   size_t n, idx;
-  size_t mlen;    /* length of this directory's match path in w->mpath */
-  size_t nlists;  /* w->nlists before this directory's ignore files */
+  size_t mlen;   /* length of this directory's match path in w->mpath */
+  size_t nlists; /* w->nlists before this directory's ignore files */
   dev_t dev;
   ino_t ino;
   /* entered for its tracked files only (a .gitignore excludes it): the
@@ -72,16 +72,16 @@ struct rl_walk {
 
   /* the root being walked */
   int in_root;
-  const char *given;  /* normalised path as given: "" for ".", no trailing '/' */
+  const char *given; /* normalised path as given: "" for ".", no trailing '/' */
   char *root_real;
   size_t root_real_len;
-  size_t prefix_len;  /* match path of the root within the work tree */
-  rl_buf mpath;       /* match path of the current directory, then of the entry */
+  size_t prefix_len; /* match path of the root within the work tree */
+  rl_buf mpath;      /* match path of the current directory, then of the entry */
   frame *stack;
   size_t depth, cap;
-  ig_list *lists;     /* outermost first; innermost wins */
+  ig_list *lists; /* outermost first; innermost wins */
   size_t nlists, caplists;
-  ig_list extra;      /* extra_ignores: above every file */
+  ig_list extra; /* extra_ignores: above every file */
 
   vis_slot *vis;
   size_t vis_cap, vis_used;
@@ -91,7 +91,7 @@ struct rl_walk {
 
   rl_buf display, detail, scratch, note;
 
-  rl_gitrepo *git; /* the repository of the current root or named file, or NULL */
+  rl_gitrepo *git;    /* the repository of the current root or named file, or NULL */
   size_t git_top_len; /* w->git's work tree is root_real[0..git_top_len) (walk roots) */
   int git_source;
   const char *git_rev;
@@ -155,8 +155,7 @@ static char *read_small_file(const char *path, size_t *len, int *err) {
   }
   struct stat st;
   char *data = NULL;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
-      (uintmax_t)st.st_size > IGNORE_FILE_MAX)
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 || (uintmax_t)st.st_size > IGNORE_FILE_MAX)
     goto done;
   size_t cap = (size_t)st.st_size + 1, n = 0;
   data = rl_xmalloc(cap);
@@ -281,8 +280,7 @@ static void pop_lists(rl_walk *w, size_t keep) {
 
 /* Loads .gitignore and .roomlintignore of directory fs_dir, whose match path
  * is base. label_dir names the directory in messages. */
-static void load_ignore_files(rl_walk *w, const char *fs_dir, const char *base,
-                              const char *label_dir) {
+static void load_ignore_files(rl_walk *w, const char *fs_dir, const char *base, const char *label_dir) {
   static const char *const files[] = {".gitignore", ".roomlintignore"};
   for (size_t k = 0; k < RL_ARRAY_LEN(files); k++) {
     buf_reset(&w->scratch);
@@ -296,8 +294,7 @@ static void load_ignore_files(rl_walk *w, const char *fs_dir, const char *base,
     if (!text) continue;
     buf_reset(&w->scratch);
     if (label_dir[0] && strcmp(label_dir, ".") != 0)
-      rl_buf_printf(&w->scratch, "%s%s%s", label_dir,
-                    label_dir[strlen(label_dir) - 1] == '/' ? "" : "/", files[k]);
+      rl_buf_printf(&w->scratch, "%s%s%s", label_dir, label_dir[strlen(label_dir) - 1] == '/' ? "" : "/", files[k]);
     else
       rl_buf_puts(&w->scratch, files[k]);
     push_list(w, rl_ignore_new(base, text, len), w->scratch.ptr, k == 0);
@@ -330,8 +327,7 @@ static int extra_verdict(rl_walk *w, const char *mpath, int is_dir) {
 /* The verdict of the ignore lists on mpath (see rl_ignore_match), the
  * .gitignore files left out when skip_git; *label names the deciding list
  * and *by_git says whether it is a .gitignore. */
-static int verdict_of(rl_walk *w, const char *mpath, int is_dir, int skip_git, const char **label,
-                      int *by_git) {
+static int verdict_of(rl_walk *w, const char *mpath, int is_dir, int skip_git, const char **label, int *by_git) {
   int verdict = extra_verdict(w, mpath, is_dir);
   *label = w->extra.label;
   *by_git = 0;
@@ -347,8 +343,7 @@ static int verdict_of(rl_walk *w, const char *mpath, int is_dir, int skip_git, c
 /* 1 (and *why) if the entry at match path mpath is to be left out. A
  * .gitignore's verdict is reported through *by_git, for the caller to ask
  * the index. */
-static int is_ignored(rl_walk *w, const char *mpath, const char *name, int is_dir,
-                      const char **why, int *by_git) {
+static int is_ignored(rl_walk *w, const char *mpath, const char *name, int is_dir, const char **why, int *by_git) {
   *by_git = 0;
   if (w->no_ignore) return 0;
   const char *label;
@@ -395,9 +390,7 @@ static int ignored_untracked(rl_walk *w, const char *mpath, const char *name, in
 
 /* ---- the stack ---------------------------------------------------------- */
 
-static int cmp_names(const void *a, const void *b) {
-  return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
-}
+static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a + 1, *(char *const *)b + 1); }
 
 /* Enters directory fs_dir (stat st), whose match path is w->mpath. Returns 0,
  * or -1 with errno set if it cannot be listed. */
@@ -621,8 +614,8 @@ static int yield_from_git(rl_walk *w, rl_walk_entry *out, const char *disp, rl_l
   size_t len = 0;
   free(w->git_bytes);
   w->git_bytes = NULL;
-  rl_skip sk = rl_gitrepo_read(w->git, (rl_git_source)w->git_source, path, w->max_file_size, &present,
-                               &w->git_bytes, &len);
+  rl_skip sk =
+      rl_gitrepo_read(w->git, (rl_git_source)w->git_source, path, w->max_file_size, &present, &w->git_bytes, &len);
   if (!present) return 0;
   buf_reset(&w->detail);
   if (sk == RL_SKIP_UNREADABLE) rl_buf_puts(&w->detail, rl_error_last());
@@ -685,13 +678,16 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
       if (is_dir && w->on_passed_over) w->on_passed_over(w->data, disp, why);
       return 0;
     }
-    if (is_dir) only_tracked = rl_xstrdup(why + strlen("ignored by "));
-    else rl_buf_printf(&w->note, "tracked by git, so scanned, although %s", why);
+    if (is_dir)
+      only_tracked = rl_xstrdup(why + strlen("ignored by "));
+    else
+      rl_buf_printf(&w->note, "tracked by git, so scanned, although %s", why);
   } else if (f->only_tracked && w->git) {
-    if (!tracked(w, w->mpath.ptr, is_dir))
-      return 0;
-    if (is_dir) only_tracked = rl_xstrdup(f->only_tracked);
-    else rl_buf_printf(&w->note, "tracked by git, so scanned, although its directory is ignored by %s", f->only_tracked);
+    if (!tracked(w, w->mpath.ptr, is_dir)) return 0;
+    if (is_dir)
+      only_tracked = rl_xstrdup(f->only_tracked);
+    else
+      rl_buf_printf(&w->note, "tracked by git, so scanned, although its directory is ignored by %s", f->only_tracked);
   }
   rl_lang lang = is_dir ? RL_LANG_NONE : rl_lang_for_path(name);
 
@@ -709,14 +705,12 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
       if (link_errno == ELOOP)
         rl_buf_printf(&w->detail, "symlink %s -> %s is part of a symlink loop", disp, target);
       else if (link_errno == ENOENT || link_errno == ENOTDIR)
-        rl_buf_printf(&w->detail, "dangling symlink %s -> %s (target does not exist)", disp,
-                      target);
+        rl_buf_printf(&w->detail, "dangling symlink %s -> %s (target does not exist)", disp, target);
       else
         rl_buf_printf(&w->detail, "symlink %s -> %s: %s", disp, target, strerror(link_errno));
       return yield(w, out, lang,
-                   link_errno == ELOOP || link_errno == ENOENT || link_errno == ENOTDIR
-                       ? RL_SKIP_SYMLINK_LOOP
-                       : RL_SKIP_UNREADABLE,
+                   link_errno == ELOOP || link_errno == ENOENT || link_errno == ENOTDIR ? RL_SKIP_SYMLINK_LOOP
+                                                                                        : RL_SKIP_UNREADABLE,
                    0);
     }
     char *real = realpath(disp, NULL);
@@ -748,8 +742,7 @@ static int visit(rl_walk *w, const char *entry, rl_walk_entry *out) {
   if (S_ISDIR(st.st_mode)) {
     if (dir_on_stack(w, &st)) {
       if (is_link)
-        rl_buf_printf(&w->detail, "symlink %s points to a directory that contains it (cycle)",
-                      disp);
+        rl_buf_printf(&w->detail, "symlink %s points to a directory that contains it (cycle)", disp);
       else
         rl_buf_printf(&w->detail, "directory %s is mounted inside itself (cycle)", disp);
       return yield(w, out, RL_LANG_NONE, RL_SKIP_SYMLINK_LOOP, 0);
@@ -819,8 +812,10 @@ static int named_file_ignored(rl_walk *w, const char **why) {
   char *dir = rl_xstrdup(w->display.ptr);
   char *slash = strrchr(dir, '/');
   const char *name = slash ? slash + 1 : w->display.ptr;
-  if (slash == dir) dir[1] = '\0';
-  else if (slash) *slash = '\0';
+  if (slash == dir)
+    dir[1] = '\0';
+  else if (slash)
+    *slash = '\0';
   else {
     free(dir);
     dir = rl_xstrdup(".");
@@ -901,8 +896,7 @@ static int probe_read(const char *path) {
   return r < 0 ? -1 : 0;
 }
 
-int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths,
-                const rl_walk_options *opts) {
+int rl_walk_new(rl_walk **out, const char *const *paths, size_t npaths, const rl_walk_options *opts) {
   static const char *const dot[] = {"."};
   *out = NULL;
   if (npaths == 0) {
@@ -985,8 +979,7 @@ int rl_walk_next(rl_walk *w, rl_walk_entry *out) {
         return yield(w, out, lang, RL_SKIP_SPECIAL, 1);
       }
       if (lang == RL_LANG_NONE) {
-        rl_buf_printf(&w->detail, "%s is not a JavaScript, TypeScript or dotenv file",
-                      w->display.ptr);
+        rl_buf_printf(&w->detail, "%s is not a JavaScript, TypeScript or dotenv file", w->display.ptr);
         return yield(w, out, lang, RL_SKIP_NOT_SOURCE, 1);
       }
       const char *why = NULL;
@@ -1138,9 +1131,12 @@ int rl_walk_path_ignored(const char *path, const char *root, const rl_walk_optio
   /* Outside a work tree the scan root is the top, as for a walk from it. */
   const char *top_dir = NULL;
   char *top_copy = NULL;
-  if (top) top_copy = rl_xstrndup(real, top);
-  else if (root_real && under(root_real, real)) top_copy = rl_xstrdup(root_real);
-  else top_copy = rl_xstrdup(real);
+  if (top)
+    top_copy = rl_xstrndup(real, top);
+  else if (root_real && under(root_real, real))
+    top_copy = rl_xstrdup(root_real);
+  else
+    top_copy = rl_xstrdup(real);
   top_dir = top_copy;
   size_t tl = strlen(top_dir);
   const char *rel_dir = real + (strcmp(top_dir, "/") == 0 ? 1 : tl + (real[tl] == '/'));

@@ -31,7 +31,7 @@
 #include "source.h"
 
 typedef struct rl_walk_options {
-  int no_ignore;               /* --no-ignore: no default dirs, no ignore files, no extra_ignores */
+  int no_ignore; /* --no-ignore: no default dirs, no ignore files, no extra_ignores */
   /* extra gitignore-style patterns (config), NULL-terminated, anchored at each
    * scan root; they outrank every ignore file */
   const char *const *extra_ignores;
@@ -64,8 +64,8 @@ typedef struct rl_walk_entry {
   const char *fs_path; /* path to open (borrowed, valid until the next call) */
   const char *display; /* display path (borrowed, same lifetime) */
   rl_lang lang;
-  int is_explicit; /* named on the command line */
-  rl_skip skip;    /* RL_SKIP_NONE: scan it */
+  int is_explicit;         /* named on the command line */
+  rl_skip skip;            /* RL_SKIP_NONE: scan it */
   const char *skip_detail; /* e.g. "link to /etc/passwd leaves the scanned root" */
   rl_file_id id;           /* the file seen, for rl_file_read_as (RL_SKIP_NONE) */
   const char *note;        /* a remark for -v (a tracked file .gitignore lists), or NULL */

@@ -49,7 +49,7 @@ static void fail_at(parser *p, size_t off, const char *fmt, ...) {
   va_end(ap);
 }
 
-#define SYNTAX      "not valid YAML: "
+#define SYNTAX "not valid YAML: "
 #define UNSUPPORTED "unsupported YAML: "
 
 static rl_yaml_node *new_node(parser *p, rl_yaml_type t, rl_yaml_style st, size_t off) {
@@ -93,17 +93,11 @@ static void add(parser *p, rl_yaml_node *c, rl_yaml_node *key, rl_yaml_node *val
 
 /* ---- lines ------------------------------------------------------------ */
 
-static int is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
+static int is_blank(char c) { return c == ' ' || c == '\t'; }
 
-static size_t line_end(const parser *p, size_t off) {
-  return p->lines[line_at(p, off)].end;
-}
+static size_t line_end(const parser *p, size_t off) { return p->lines[line_at(p, off)].end; }
 
-static int at_eol(const parser *p, size_t off) {
-  return off >= line_end(p, off);
-}
+static int at_eol(const parser *p, size_t off) { return off >= line_end(p, off); }
 
 /* "---" or "..." at the start of line l, alone or before a blank. */
 static int is_marker(const parser *p, size_t l, char c) {
@@ -117,8 +111,7 @@ static int is_marker(const parser *p, size_t l, char c) {
 /* 1 if line l holds nothing but blanks and maybe a comment. */
 static int is_empty_line(const parser *p, size_t l) {
   size_t i = p->lines[l].start;
-  while (i < p->lines[l].end && is_blank(p->s[i]))
-    i++;
+  while (i < p->lines[l].end && is_blank(p->s[i])) i++;
   return i == p->lines[l].end || p->s[i] == '#';
 }
 
@@ -127,8 +120,7 @@ static int is_empty_line(const parser *p, size_t l) {
 static long indent_of(parser *p, size_t l) {
   if (is_marker(p, l, '-') || is_marker(p, l, '.')) return -1;
   size_t i = p->lines[l].start;
-  while (i < p->lines[l].end && p->s[i] == ' ')
-    i++;
+  while (i < p->lines[l].end && p->s[i] == ' ') i++;
   if (i < p->lines[l].end && p->s[i] == '\t') {
     fail_at(p, i, SYNTAX "a tab in the indentation (YAML indents with spaces)");
     return -2;
@@ -138,8 +130,7 @@ static long indent_of(parser *p, size_t l) {
 
 /* The first line at or after l with content, or nlines. */
 static size_t next_content(const parser *p, size_t l) {
-  while (l < p->nlines && is_empty_line(p, l))
-    l++;
+  while (l < p->nlines && is_empty_line(p, l)) l++;
   return l;
 }
 
@@ -152,8 +143,7 @@ static void next_line(parser *p) {
 /* After a value: blanks and a comment may end the line, nothing else. */
 static int end_of_line(parser *p) {
   size_t e = line_end(p, p->pos), i = p->pos;
-  while (i < e && is_blank(p->s[i]))
-    i++;
+  while (i < e && is_blank(p->s[i])) i++;
   if (i < e && !(p->s[i] == '#' && (i == p->lines[line_at(p, i)].start || is_blank(p->s[i - 1])))) {
     fail_at(p, i, SYNTAX "unexpected text after the value");
     return -1;
@@ -175,13 +165,11 @@ static int hexval(char c) {
  * folds it into a space, or into one newline per empty line that follows;
  * the blanks around the break go. */
 static void fold_break(parser *p, rl_buf *b) {
-  while (b->len && is_blank(b->ptr[b->len - 1]))
-    b->len--;
+  while (b->len && is_blank(b->ptr[b->len - 1])) b->len--;
   size_t l = line_at(p, p->pos) + 1, empty = 0;
   while (l < p->nlines) {
     size_t i = p->lines[l].start;
-    while (i < p->lines[l].end && is_blank(p->s[i]))
-      i++;
+    while (i < p->lines[l].end && is_blank(p->s[i])) i++;
     if (i < p->lines[l].end) {
       p->pos = i;
       break;
@@ -191,8 +179,7 @@ static void fold_break(parser *p, rl_buf *b) {
   }
   if (l >= p->nlines) p->pos = p->n;
   if (empty == 0) rl_buf_putc(b, ' ');
-  for (size_t k = 0; k < empty; k++)
-    rl_buf_putc(b, '\n');
+  for (size_t k = 0; k < empty; k++) rl_buf_putc(b, '\n');
 }
 
 static int read_escape(parser *p, rl_buf *b) {
@@ -305,8 +292,7 @@ static long plain_end(parser *p, size_t i) {
       return -1;
     }
   }
-  while (k > i && is_blank(p->s[k - 1]))
-    k--;
+  while (k > i && is_blank(p->s[k - 1])) k--;
   return (long)k;
 }
 
@@ -323,8 +309,7 @@ static rl_yaml_node *read_plain(parser *p, long parent) {
   size_t empty = 0;
   for (size_t m = last + 1; !commented && m < p->nlines; m++) {
     size_t i = p->lines[m].start;
-    while (i < p->lines[m].end && is_blank(p->s[i]))
-      i++;
+    while (i < p->lines[m].end && is_blank(p->s[i])) i++;
     if (i == p->lines[m].end) { /* an empty line: a newline if the text goes on */
       empty++;
       continue;
@@ -342,8 +327,7 @@ static rl_yaml_node *read_plain(parser *p, long parent) {
       return NULL;
     }
     if (empty == 0) rl_buf_putc(&b, ' ');
-    for (; empty; empty--)
-      rl_buf_putc(&b, '\n');
+    for (; empty; empty--) rl_buf_putc(&b, '\n');
     rl_buf_put(&b, p->s + i, (size_t)ce - i);
     commented = memchr(p->s + ce, '#', p->lines[m].end - (size_t)ce) != NULL;
     last = m;
@@ -379,8 +363,7 @@ static rl_yaml_node *read_block_scalar(parser *p, long parent) {
     const line *ln = &p->lines[l];
     if (is_marker(p, l, '-') || is_marker(p, l, '.')) break;
     size_t sp = 0;
-    while (ln->start + sp < ln->end && p->s[ln->start + sp] == ' ')
-      sp++;
+    while (ln->start + sp < ln->end && p->s[ln->start + sp] == ' ') sp++;
     int empty = ln->start + sp == ln->end;
     if (ind < 0 && !empty) {
       if ((long)sp <= parent) break;
@@ -400,8 +383,7 @@ static rl_yaml_node *read_block_scalar(parser *p, long parent) {
     if (folded && prev_normal == 1 && normal && breaks == 1)
       rl_buf_putc(&b, ' ');
     else
-      for (size_t k = breaks - (folded && prev_normal == 1 && normal); k > 0; k--)
-        rl_buf_putc(&b, '\n');
+      for (size_t k = breaks - (folded && prev_normal == 1 && normal); k > 0; k--) rl_buf_putc(&b, '\n');
     pending = 0;
     rl_buf_put(&b, text, tl);
     prev_normal = normal;
@@ -409,8 +391,7 @@ static rl_yaml_node *read_block_scalar(parser *p, long parent) {
   /* the final line break and the empty lines after the text: chomping */
   if (prev_normal >= 0 && chomp >= 0) rl_buf_putc(&b, '\n');
   if (chomp == 1)
-    for (size_t k = 0; k < pending; k++)
-      rl_buf_putc(&b, '\n');
+    for (size_t k = 0; k < pending; k++) rl_buf_putc(&b, '\n');
   rl_yaml_node *v = scalar_node(p, folded ? RL_YAML_FOLDED : RL_YAML_LITERAL, at, b.ptr, b.len);
   rl_buf_free(&b);
   p->pos = l < p->nlines ? p->lines[l].start : p->n;
@@ -455,9 +436,7 @@ static void flow_space(parser *p) {
   }
 }
 
-static int flow_indicator(char c) {
-  return c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
-}
+static int flow_indicator(char c) { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'; }
 
 static rl_yaml_node *read_flow(parser *p, unsigned depth);
 
@@ -484,8 +463,7 @@ static rl_yaml_node *flow_node(parser *p, unsigned depth) {
     if (d == '#' && k > start && is_blank(p->s[k - 1])) break;
   }
   p->pos = k;
-  while (k > start && is_blank(p->s[k - 1]))
-    k--;
+  while (k > start && is_blank(p->s[k - 1])) k--;
   return scalar_node(p, RL_YAML_PLAIN, start, p->s + start, k - start);
 }
 
@@ -611,8 +589,7 @@ static int is_key(parser *p, size_t i) {
 /* The value after "key:" of a mapping at column col. */
 static rl_yaml_node *mapping_value(parser *p, long col, unsigned depth, size_t key_at) {
   size_t e = line_end(p, p->pos);
-  while (p->pos < e && is_blank(p->s[p->pos]))
-    p->pos++;
+  while (p->pos < e && is_blank(p->s[p->pos])) p->pos++;
   if (p->pos < e && p->s[p->pos] != '#') return inline_value(p, col, depth);
   next_line(p);
   size_t l = p->pos < p->n ? next_content(p, line_at(p, p->pos)) : p->nlines;
@@ -646,15 +623,12 @@ static rl_yaml_node *read_key(parser *p) {
       return NULL;
     }
     size_t e = at;
-    while (!(p->s[e] == ':' && (e + 1 == line_end(p, e) || is_blank(p->s[e + 1]))))
-      e++;
+    while (!(p->s[e] == ':' && (e + 1 == line_end(p, e) || is_blank(p->s[e + 1])))) e++;
     p->pos = e;
-    while (e > at && is_blank(p->s[e - 1]))
-      e--;
+    while (e > at && is_blank(p->s[e - 1])) e--;
     k = scalar_node(p, RL_YAML_PLAIN, at, p->s + at, e - at);
   }
-  while (is_blank(p->s[p->pos]))
-    p->pos++;
+  while (is_blank(p->s[p->pos])) p->pos++;
   p->pos++; /* the ':' that is_key saw */
   return k;
 }
@@ -700,8 +674,7 @@ static rl_yaml_node *block_sequence(parser *p, long col, unsigned depth) {
     size_t dash = p->pos;
     p->pos++;
     size_t e = line_end(p, p->pos);
-    while (p->pos < e && is_blank(p->s[p->pos]))
-      p->pos++;
+    while (p->pos < e && is_blank(p->s[p->pos])) p->pos++;
     rl_yaml_node *item = NULL;
     if (p->pos < e && p->s[p->pos] != '#') {
       long c2 = (long)(p->pos - p->lines[line_at(p, p->pos)].start);

@@ -96,8 +96,9 @@ static const char *resolve_last(rl_lang lang, const char *code, rl_arena *keep) 
 static void analysis__text_and_unwrap(void **state) {
   (void)state;
   fx f;
-  fx_open(&f, RL_LANG_TS, "const a = (((<any>x)! as string) satisfies string);\n"
-                          "async function g() { const b = await (y); }\n");
+  fx_open(&f, RL_LANG_TS,
+          "const a = (((<any>x)! as string) satisfies string);\n"
+          "async function g() { const b = await (y); }\n");
   TSNode v = rl_js_unwrap(value_of(&f, "a"));
   assert_string_equal(ts_node_type(v), "identifier");
   assert_true(rl_js_text_is(f.jf, v, "x"));
@@ -117,14 +118,12 @@ static void analysis__text_and_unwrap(void **state) {
 static void analysis__enclosing_function_kinds(void **state) {
   (void)state;
   fx f;
-  fx_open(&f, RL_LANG_JS, "class A { m() { return 1; } }\nconst h = () => 2;\n"
-                          "const k = function* () { yield 3; };\n");
-  assert_string_equal(ts_node_type(rl_js_enclosing_function(find(&f, "number", "1", 0))),
-                      "method_definition");
-  assert_string_equal(ts_node_type(rl_js_enclosing_function(find(&f, "number", "2", 0))),
-                      "arrow_function");
-  assert_string_equal(ts_node_type(rl_js_enclosing_function(find(&f, "number", "3", 0))),
-                      "generator_function");
+  fx_open(&f, RL_LANG_JS,
+          "class A { m() { return 1; } }\nconst h = () => 2;\n"
+          "const k = function* () { yield 3; };\n");
+  assert_string_equal(ts_node_type(rl_js_enclosing_function(find(&f, "number", "1", 0))), "method_definition");
+  assert_string_equal(ts_node_type(rl_js_enclosing_function(find(&f, "number", "2", 0))), "arrow_function");
+  assert_string_equal(ts_node_type(rl_js_enclosing_function(find(&f, "number", "3", 0))), "generator_function");
   fx_close(&f);
 }
 
@@ -238,8 +237,7 @@ static void analysis__template_static(void **state) {
   assert_int_equal(rl_js_template_static(f.jf, last_expr(&f), &v, &len, &prefix), 1);
   assert_string_equal(v, "http://x");
   assert_int_equal(prefix, 8);
-  assert_int_equal(rl_js_template_static(f.jf, find(&f, "identifier", "host", 0), &v, &len, &prefix),
-                   0);
+  assert_int_equal(rl_js_template_static(f.jf, find(&f, "identifier", "host", 0), &v, &len, &prefix), 0);
   fx_close(&f);
 }
 
@@ -304,8 +302,7 @@ static void analysis__eval_number(void **state) {
   assert_true(d == 1024);
   assert_int_equal(eval_last(RL_LANG_JS, "1e3 / 4 - -(2) % 3;", &d), 1);
   assert_true(d == 252);
-  assert_int_equal(eval_last(RL_LANG_JS, "Math.floor(7 / 2) + Math.ceil(0.5) + Math.round(2.5);", &d),
-                   1);
+  assert_int_equal(eval_last(RL_LANG_JS, "Math.floor(7 / 2) + Math.ceil(0.5) + Math.round(2.5);", &d), 1);
   assert_true(d == 7);
   assert_int_equal(eval_last(RL_LANG_TS, "const H = 3600 as const; (H * 2) satisfies number;", &d), 1);
   assert_true(d == 7200);
@@ -317,8 +314,8 @@ static void analysis__eval_number_unknown(void **state) {
   (void)state;
   double d;
   assert_int_equal(eval_last(RL_LANG_JS, "Math.floor(Date.now() / 1000) + 3600;", &d), 0);
-  assert_int_equal(eval_last(RL_LANG_JS, "let T = 60; T * 2;", &d), 0);    /* let: not constant */
-  assert_int_equal(eval_last(RL_LANG_JS, "var T = 60; T * 2;", &d), 0);    /* var: not constant */
+  assert_int_equal(eval_last(RL_LANG_JS, "let T = 60; T * 2;", &d), 0);           /* let: not constant */
+  assert_int_equal(eval_last(RL_LANG_JS, "var T = 60; T * 2;", &d), 0);           /* var: not constant */
   assert_int_equal(eval_last(RL_LANG_JS, "const a = b; const b = a; a;", &d), 0); /* cycle */
   assert_int_equal(eval_last(RL_LANG_JS, "const a = a + 1; a;", &d), 0);
   assert_int_equal(eval_last(RL_LANG_JS, "const T = 1; function f(){ const T = 2; } T;", &d), 0);
@@ -327,8 +324,7 @@ static void analysis__eval_number_unknown(void **state) {
   assert_int_equal(eval_last(RL_LANG_JS, "10n * 2n;", &d), 0);
   assert_int_equal(eval_last(RL_LANG_JS, "'3600';", &d), 0);
   assert_int_equal(eval_last(RL_LANG_JS, "const { T } = cfg; T * 2;", &d), 0);
-  assert_int_equal(eval_last(RL_LANG_JS, "const Math = { floor: (x) => x + 1 }; Math.floor(2);", &d),
-                   0);
+  assert_int_equal(eval_last(RL_LANG_JS, "const Math = { floor: (x) => x + 1 }; Math.floor(2);", &d), 0);
   assert_int_equal(eval_last(RL_LANG_JS, "undefinedName * 2;", &d), 0);
 }
 
@@ -359,8 +355,9 @@ static void analysis__eval_exponential_fanout(void **state) {
 static void analysis__const_init(void **state) {
   (void)state;
   fx f;
-  fx_open(&f, RL_LANG_JS, "const A = 1; let B = 2; const C = 3; const C2 = C; const { D } = o;\n"
-                          "A; B; C2; D; nope;");
+  fx_open(&f, RL_LANG_JS,
+          "const A = 1; let B = 2; const C = 3; const C2 = C; const { D } = o;\n"
+          "A; B; C2; D; nope;");
   TSNode init = rl_js_const_init(f.jf, find(&f, "identifier", "A", 1));
   assert_true(rl_js_text_is(f.jf, init, "1"));
   assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "B", 1))));
@@ -378,11 +375,10 @@ static void analysis__duration_parse(void **state) {
     const char *s;
     double seconds;
   } ok[] = {
-      {"7d", 604800},      {"48h", 172800},     {"2w", 1209600},   {"30 days", 2592000},
-      {"1.5 hrs", 5400},   {"90m", 5400},       {"10s", 10},       {"1y", 31557600},
-      {"1 YEAR", 31557600}, {"2 Weeks", 1209600}, {"500ms", 0.5},   {"3 mins", 180},
-      {"1 hour", 3600},    {"2 secs", 2},       {"1 day", 86400},  {".5h", 1800},
-      {"-1d", -86400},     {"5yrs", 157788000}, {"1 minute", 60},  {"2 seconds", 2},
+      {"7d", 604800}, {"48h", 172800}, {"2w", 1209600},     {"30 days", 2592000}, {"1.5 hrs", 5400},
+      {"90m", 5400},  {"10s", 10},     {"1y", 31557600},    {"1 YEAR", 31557600}, {"2 Weeks", 1209600},
+      {"500ms", 0.5}, {"3 mins", 180}, {"1 hour", 3600},    {"2 secs", 2},        {"1 day", 86400},
+      {".5h", 1800},  {"-1d", -86400}, {"5yrs", 157788000}, {"1 minute", 60},     {"2 seconds", 2},
   };
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     double s = -1;
@@ -396,8 +392,8 @@ static void analysis__duration_parse(void **state) {
   assert_int_equal(rl_duration_parse("3600", 4, &s, &unitless), 1);
   assert_int_equal(unitless, 1);
   assert_true(s == 3.6); /* jsonwebtoken reads "3600" as 3600 ms */
-  static const char *const bad[] = {"", "d", "7 d s", "7dd", "seven days", "1.2.3h", "7d ",
-                                    " 7d", "1.h", "10 fortnights", "0x10s", "7 d\n"};
+  static const char *const bad[] = {"",    "d",   "7 d s", "7dd",           "seven days", "1.2.3h",
+                                    "7d ", " 7d", "1.h",   "10 fortnights", "0x10s",      "7 d\n"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     if (rl_duration_parse(bad[i], strlen(bad[i]), &s, &unitless) != 0) fail_msg("'%s'", bad[i]);
 }
@@ -453,12 +449,9 @@ static void analysis__object_of(void **state) {
 
   /* Objects changed after their literal are not known. */
   static const char *const mutated[] = {
-      "const o = {}; o.expiresIn = '1h'; o;",
-      "const o = {}; o['expiresIn'] = '1h'; o;",
-      "const o = { a: { b: 1 } }; o.a.b = 2; o;",
-      "const o = { expiresIn: '1h' }; delete o.expiresIn; o;",
-      "const o = {}; Object.assign(o, defaults); o;",
-      "const o = { n: 1 }; o.n++; o;",
+      "const o = {}; o.expiresIn = '1h'; o;",         "const o = {}; o['expiresIn'] = '1h'; o;",
+      "const o = { a: { b: 1 } }; o.a.b = 2; o;",     "const o = { expiresIn: '1h' }; delete o.expiresIn; o;",
+      "const o = {}; Object.assign(o, defaults); o;", "const o = { n: 1 }; o.n++; o;",
   };
   for (size_t i = 0; i < sizeof mutated / sizeof mutated[0]; i++) {
     fx_open(&f, RL_LANG_JS, mutated[i]);
@@ -495,10 +488,10 @@ static void analysis__resolve(void **state) {
       {RL_LANG_JS, "require('jsonwebtoken').sign;", "jsonwebtoken:sign"},
       {RL_LANG_JS, "require('jsonwebtoken').default.sign;", "jsonwebtoken:sign"},
       {RL_LANG_JS, "const { a: { b } } = require('m'); b;", "m:a.b"},
-      {RL_LANG_JS, "const jwt = require('jsonwebtoken'); const { sign } = jwt; sign;",
-       "jsonwebtoken:sign"},
-      {RL_LANG_JS, "async function f() { const { AccessToken } = await import('livekit-server-sdk');"
-                   " AccessToken; }\n AccessToken;",
+      {RL_LANG_JS, "const jwt = require('jsonwebtoken'); const { sign } = jwt; sign;", "jsonwebtoken:sign"},
+      {RL_LANG_JS,
+       "async function f() { const { AccessToken } = await import('livekit-server-sdk');"
+       " AccessToken; }\n AccessToken;",
        "livekit-server-sdk:AccessToken"},
       {RL_LANG_TS, "import jwt = require('jsonwebtoken'); jwt.sign;", "jsonwebtoken:sign"},
       {RL_LANG_TS, "import jwt from 'jsonwebtoken'; (jwt as any).sign;", "jsonwebtoken:sign"},
@@ -511,18 +504,14 @@ static void analysis__resolve(void **state) {
       /* near misses */
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; function f(jwt) {} jwt.sign;", "jwt.sign"},
       {RL_LANG_TS, "import jwt from 'jsonwebtoken'; function f(jwt?: any) {} jwt.sign;", "jwt.sign"},
-      {RL_LANG_TS, "import jwt from 'jsonwebtoken'; function f({ jwt }: T) {} jwt.sign;",
-       "jwt.sign"},
+      {RL_LANG_TS, "import jwt from 'jsonwebtoken'; function f({ jwt }: T) {} jwt.sign;", "jwt.sign"},
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; try {} catch (jwt) {} jwt.sign;", "jwt.sign"},
-      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; for (const jwt of xs) {} jwt.sign;",
-       "jwt.sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; for (const jwt of xs) {} jwt.sign;", "jwt.sign"},
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; const f = jwt => 1; jwt.sign;", "jwt.sign"},
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; class jwt {} jwt.sign;", "jwt.sign"},
-      {RL_LANG_JS, "const jwt = require('jsonwebtoken'); const jwt2 = jwt; jwt2.sign;",
-       "jsonwebtoken:sign"},
+      {RL_LANG_JS, "const jwt = require('jsonwebtoken'); const jwt2 = jwt; jwt2.sign;", "jsonwebtoken:sign"},
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; const jwt2 = 1; let s = jwt.sign; s;", "s"},
-      {RL_LANG_JS, "const jwt = require('jsonwebtoken'); { const jwt = mock; } jwt.sign;",
-       "jwt.sign"},
+      {RL_LANG_JS, "const jwt = require('jsonwebtoken'); { const jwt = mock; } jwt.sign;", "jwt.sign"},
       {RL_LANG_JS, "let jwt = require('jsonwebtoken'); jwt = fake; jwt.sign;", "jwt.sign"},
       {RL_LANG_JS, "const [sign] = require('jsonwebtoken'); sign;", "sign"},
       {RL_LANG_JS, "const { ...rest } = require('jsonwebtoken'); rest.sign;", "rest.sign"},
@@ -616,8 +605,7 @@ static void analysis__env_read(void **state) {
     int r = rl_js_env_read(f.jf, last_expr(&f), &name, &len);
     if (cases[i].want) {
       if (r != 1 || len != strlen(cases[i].want) || memcmp(name, cases[i].want, len) != 0)
-        fail_msg("case %zu: want %s, got %d '%.*s'", i, cases[i].want, r, (int)len,
-                 name ? name : "");
+        fail_msg("case %zu: want %s, got %d '%.*s'", i, cases[i].want, r, (int)len, name ? name : "");
     } else if (r != 0) {
       fail_msg("case %zu: want no env read, got '%.*s'", i, (int)len, name);
     }
@@ -629,11 +617,10 @@ static void analysis__env_read(void **state) {
 static void analysis__tsx_and_jsx_parse(void **state) {
   (void)state;
   rl_arena *a = rl_arena_new();
-  const char *r = resolve_last(
-      RL_LANG_TSX,
-      "import { useHMSActions } from '@100mslive/react-sdk';\n"
-      "export function C(): JSX.Element { return <div>{1}</div>; }\nuseHMSActions;",
-      a);
+  const char *r = resolve_last(RL_LANG_TSX,
+                               "import { useHMSActions } from '@100mslive/react-sdk';\n"
+                               "export function C(): JSX.Element { return <div>{1}</div>; }\nuseHMSActions;",
+                               a);
   assert_string_equal(r, "@100mslive/react-sdk:useHMSActions");
   r = resolve_last(RL_LANG_JS, "import React from 'react';\nconst E = () => <b/>;\nReact.useState;", a);
   assert_string_equal(r, "react:useState");
@@ -648,39 +635,104 @@ static void analysis__name_is_secret(void **state) {
     const char *name;
     int secret;
   } cases[] = {
-      {"appSecret", 1},          {"app_secret", 1},         {"HMS_SECRET", 1},
-      {"apiSecret", 1},          {"API_SECRET", 1},         {"HMS_APP_SECRET", 1},
-      {"appCertificate", 1},     {"APP_CERTIFICATE", 1},    {"authToken", 1},
-      {"managementToken", 1},    {"HMS_MANAGEMENT_TOKEN", 1}, {"PRIVATE_KEY", 1},
-      {"privateKey", 1},         {"CLIENT_SECRET", 1},      {"clientSecret", 1},
-      {"password", 1},           {"DB_PASSWORD", 1},        {"dbPass", 1},
-      {"pwd", 1},                {"secret", 1},             {"JWT_SECRET", 1},
-      {"jwtSecret", 1},          {"JWTSecret", 1},          {"signingKey", 1},
-      {"SIGNING_KEY", 1},        {"secretKey", 1},          {"SECRET_KEY_BASE", 1},
-      {"accessToken", 1},        {"apiToken", 1},           {"bearerToken", 1},
-      {"GITHUB_TOKEN", 1},       {"token", 1},              {"appsecret", 1},
-      {"webhook-secret", 1},     {"AWS_SECRET_ACCESS_KEY", 1}, {"secretValue", 1},
-      {"JWT_SECRET_2", 1},       {"NEXT_PUBLIC_HMS_SECRET", 1}, {"agoraAppCert", 1},
-      {"refreshToken", 1},       {"credentials", 1},
-      {"ACCESS_KEY", 0},         {"accessKey", 0},          {"HMS_ACCESS_KEY", 0},
-      {"TEMPLATE_ID", 0},        {"templateId", 0},         {"APP_ID", 0},
-      {"ROOM_ID", 0},            {"SUBDOMAIN", 0},          {"KEY_ID", 0},
-      {"publicKey", 0},          {"PUBLIC_KEY", 0},         {"tokenUrl", 0},
-      {"tokenEndpoint", 0},      {"TOKEN_URL", 0},          {"expiresIn", 0},
-      {"secretName", 0},         {"hasSecret", 0},          {"isSecret", 0},
-      {"SECRET_MANAGER_URL", 0}, {"passwordHash", 0},       {"showPassword", 0},
-      {"getToken", 0},           {"nextPageToken", 0},      {"csrfToken", 0},
-      {"tokenType", 0},          {"TOKEN_EXPIRY", 0},       {"apiKey", 0},
-      {"API_KEY", 0},            {"passport", 0},           {"secretary", 0},
-      {"PRIVATE_KEY_PATH", 0},   {"privateKeyId", 0},       {"minPasswordLength", 0},
-      {"pushToken", 0},          {"key", 0},                {"", 0},
-      {"roomCode", 0},           {"tokenServer", 0},        {"SECRET_ARN", 0},
-      {"UNEXPECTED_TOKEN", 0},   {"currToken", 0},          {"parsedToken", 0},
-      {"removeToken", 0},        {"readPassword", 0},       {"redactUrlPassword", 0},
-      {"REDACTED_NPM_SECRET", 0}, {"fsMiniPass", 0},        {"tokenKey", 0},
-      {"authTokenKey", 0},       {"myToken", 0},            {"CODECOV_TOKEN", 1},
-      {"SMTP_PASS", 1},          {"userPass", 1},           {"githubToken", 1},
-      {"idToken", 1},            {"sessionToken", 1},       {"HMS_TOKEN", 1},
+      {"appSecret", 1},
+      {"app_secret", 1},
+      {"HMS_SECRET", 1},
+      {"apiSecret", 1},
+      {"API_SECRET", 1},
+      {"HMS_APP_SECRET", 1},
+      {"appCertificate", 1},
+      {"APP_CERTIFICATE", 1},
+      {"authToken", 1},
+      {"managementToken", 1},
+      {"HMS_MANAGEMENT_TOKEN", 1},
+      {"PRIVATE_KEY", 1},
+      {"privateKey", 1},
+      {"CLIENT_SECRET", 1},
+      {"clientSecret", 1},
+      {"password", 1},
+      {"DB_PASSWORD", 1},
+      {"dbPass", 1},
+      {"pwd", 1},
+      {"secret", 1},
+      {"JWT_SECRET", 1},
+      {"jwtSecret", 1},
+      {"JWTSecret", 1},
+      {"signingKey", 1},
+      {"SIGNING_KEY", 1},
+      {"secretKey", 1},
+      {"SECRET_KEY_BASE", 1},
+      {"accessToken", 1},
+      {"apiToken", 1},
+      {"bearerToken", 1},
+      {"GITHUB_TOKEN", 1},
+      {"token", 1},
+      {"appsecret", 1},
+      {"webhook-secret", 1},
+      {"AWS_SECRET_ACCESS_KEY", 1},
+      {"secretValue", 1},
+      {"JWT_SECRET_2", 1},
+      {"NEXT_PUBLIC_HMS_SECRET", 1},
+      {"agoraAppCert", 1},
+      {"refreshToken", 1},
+      {"credentials", 1},
+      {"ACCESS_KEY", 0},
+      {"accessKey", 0},
+      {"HMS_ACCESS_KEY", 0},
+      {"TEMPLATE_ID", 0},
+      {"templateId", 0},
+      {"APP_ID", 0},
+      {"ROOM_ID", 0},
+      {"SUBDOMAIN", 0},
+      {"KEY_ID", 0},
+      {"publicKey", 0},
+      {"PUBLIC_KEY", 0},
+      {"tokenUrl", 0},
+      {"tokenEndpoint", 0},
+      {"TOKEN_URL", 0},
+      {"expiresIn", 0},
+      {"secretName", 0},
+      {"hasSecret", 0},
+      {"isSecret", 0},
+      {"SECRET_MANAGER_URL", 0},
+      {"passwordHash", 0},
+      {"showPassword", 0},
+      {"getToken", 0},
+      {"nextPageToken", 0},
+      {"csrfToken", 0},
+      {"tokenType", 0},
+      {"TOKEN_EXPIRY", 0},
+      {"apiKey", 0},
+      {"API_KEY", 0},
+      {"passport", 0},
+      {"secretary", 0},
+      {"PRIVATE_KEY_PATH", 0},
+      {"privateKeyId", 0},
+      {"minPasswordLength", 0},
+      {"pushToken", 0},
+      {"key", 0},
+      {"", 0},
+      {"roomCode", 0},
+      {"tokenServer", 0},
+      {"SECRET_ARN", 0},
+      {"UNEXPECTED_TOKEN", 0},
+      {"currToken", 0},
+      {"parsedToken", 0},
+      {"removeToken", 0},
+      {"readPassword", 0},
+      {"redactUrlPassword", 0},
+      {"REDACTED_NPM_SECRET", 0},
+      {"fsMiniPass", 0},
+      {"tokenKey", 0},
+      {"authTokenKey", 0},
+      {"myToken", 0},
+      {"CODECOV_TOKEN", 1},
+      {"SMTP_PASS", 1},
+      {"userPass", 1},
+      {"githubToken", 1},
+      {"idToken", 1},
+      {"sessionToken", 1},
+      {"HMS_TOKEN", 1},
   };
   size_t n = sizeof cases / sizeof cases[0];
   assert_true(n >= 40);
@@ -693,14 +745,43 @@ static void analysis__name_is_secret(void **state) {
 static void analysis__value_placeholder(void **state) {
   (void)state;
   static const char *const yes[] = {
-      "",         "   ",          "YOUR_APP_SECRET", "your-app-secret", "<your app secret>",
-      "changeme", "change_me",    "xxx",             "XXXX",            "****",
-      "dummy",    "example",      "test",            "secret",          "password",
-      "TODO",     "REPLACE_ME",   "${VAR}",          "{{VAR}}",         "$HMS_SECRET",
-      "%SECRET%", "process.env.HMS_SECRET", "import.meta.env.VITE_X", "my-super-secret-key",
-      "your_management_token_here", "sk_your_key_here", "0000000000000", "xxxx-xxxx-xxxx",
-      "[SECRET]", "secret123",    "put-your-secret-here", "jwtSecretKey",
-      "abcdef123456", "abcabcabcabc", "a1a1a1a1a1a1", "qwerty123456", "1234567890abcdef",
+      "",
+      "   ",
+      "YOUR_APP_SECRET",
+      "your-app-secret",
+      "<your app secret>",
+      "changeme",
+      "change_me",
+      "xxx",
+      "XXXX",
+      "****",
+      "dummy",
+      "example",
+      "test",
+      "secret",
+      "password",
+      "TODO",
+      "REPLACE_ME",
+      "${VAR}",
+      "{{VAR}}",
+      "$HMS_SECRET",
+      "%SECRET%",
+      "process.env.HMS_SECRET",
+      "import.meta.env.VITE_X",
+      "my-super-secret-key",
+      "your_management_token_here",
+      "sk_your_key_here",
+      "0000000000000",
+      "xxxx-xxxx-xxxx",
+      "[SECRET]",
+      "secret123",
+      "put-your-secret-here",
+      "jwtSecretKey",
+      "abcdef123456",
+      "abcabcabcabc",
+      "a1a1a1a1a1a1",
+      "qwerty123456",
+      "1234567890abcdef",
   };
   for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
     if (!rl_value_is_placeholder(yes[i], strlen(yes[i]))) fail_msg("'%s' should be a placeholder", yes[i]);
@@ -729,16 +810,16 @@ static void analysis__value_looks_secret(void **state) {
   for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
     if (!rl_value_looks_secret(yes[i], strlen(yes[i]))) fail_msg("'%s' should look secret", yes[i]);
   static const char *const no[] = {
-      "abc123",                      /* short */
-      "YOUR_APP_SECRET_1234",        /* placeholder */
-      "aaaaaaaaaaaaaaaaaaaa",        /* one repeated char */
-      "abcdefghijklmnop",            /* one class */
+      "abc123",               /* short */
+      "YOUR_APP_SECRET_1234", /* placeholder */
+      "aaaaaaaaaaaaaaaaaaaa", /* one repeated char */
+      "abcdefghijklmnop",     /* one class */
       "ABCDEFGHIJKLMNOP",
       "12345678901234567890",
-      "https://api.100ms.live/v2",   /* URL */
-      "/etc/secrets/hms.key1",       /* path */
+      "https://api.100ms.live/v2", /* URL */
+      "/etc/secrets/hms.key1",     /* path */
       "./keys/private2.pem",
-      "this is a sentence 123",      /* spaces */
+      "this is a sentence 123", /* spaces */
       "process.env.HMS_SECRET1",
       "${HMS_APP_SECRET_2}",
   };
@@ -842,9 +923,9 @@ static void analysis__jwt_decode(void **state) {
       "abc",
       "a.b",
       rl_arena_printf(a, "%s.%s.sig.extra", h, p),
-      rl_arena_printf(a, "%s.%s.sig", h, arr),        /* payload not an object */
+      rl_arena_printf(a, "%s.%s.sig", h, arr), /* payload not an object */
       rl_arena_printf(a, "%s.%s.sig", b64url(a, "notjson"), p),
-      rl_arena_printf(a, "%s.%s.s!g", h, p),           /* bad signature chars */
+      rl_arena_printf(a, "%s.%s.s!g", h, p), /* bad signature chars */
       rl_arena_printf(a, "%s..sig", h),
       "www.example.com",
   };

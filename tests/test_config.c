@@ -212,9 +212,13 @@ static void config__find(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(config__full_example_loads),   cmocka_unit_test(config__empty_file_is_fine),
-      cmocka_unit_test(config__errors_name_the_line), cmocka_unit_test(config__yaml_edges), cmocka_unit_test(config__unknown_rule_ids_name_the_line),
-      cmocka_unit_test(config__registries),           cmocka_unit_test(config__find),
+      cmocka_unit_test(config__full_example_loads),
+      cmocka_unit_test(config__empty_file_is_fine),
+      cmocka_unit_test(config__errors_name_the_line),
+      cmocka_unit_test(config__yaml_edges),
+      cmocka_unit_test(config__unknown_rule_ids_name_the_line),
+      cmocka_unit_test(config__registries),
+      cmocka_unit_test(config__find),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

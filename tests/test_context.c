@@ -37,8 +37,8 @@ static int teardown(void **state) {
 }
 
 /* Classifies `code` as the file at display path `path`. */
-static rl_context classify_bytes(const char *path, const char *fs_path, const char *code, size_t len,
-                                 rl_pkgcache *pkg, const char **why) {
+static rl_context classify_bytes(const char *path, const char *fs_path, const char *code, size_t len, rl_pkgcache *pkg,
+                                 const char **why) {
   rl_lang lang = rl_lang_for_path(path);
   rl_source src;
   rl_source_init(&src, path, code, len, lang, g_arena);
@@ -67,11 +67,11 @@ static rl_context classify(const char *path, const char *code, const char **why)
   return classify_at(path, NULL, code, NULL, why);
 }
 
-#define ASSERT_CTX(path, code, want_ctx, want_why)                                                                   \
-  do {                                                                                                             \
-    const char *why_;                                                                                              \
-    assert_int_equal(classify((path), (code), &why_), (want_ctx));                                                 \
-    assert_string_equal(why_, (want_why));                                                                         \
+#define ASSERT_CTX(path, code, want_ctx, want_why)                                                                     \
+  do {                                                                                                                 \
+    const char *why_;                                                                                                  \
+    assert_int_equal(classify((path), (code), &why_), (want_ctx));                                                     \
+    assert_string_equal(why_, (want_why));                                                                             \
   } while (0)
 
 /* ---- temporary trees ---- */
@@ -111,9 +111,7 @@ static void remove_tree(char *dir) {
   free(dir);
 }
 
-static const char *at(const char *dir, const char *rel) {
-  return rl_arena_printf(g_arena, "%s/%s", dir, rel);
-}
+static const char *at(const char *dir, const char *rel) { return rl_arena_printf(g_arena, "%s/%s", dir, rel); }
 
 /* ---- browser signals ---- */
 
@@ -137,7 +135,8 @@ static void context__client_sdk_beats_server_import(void **state) {
              RL_CTX_CLIENT, "imports @100mslive/react-sdk");
   ASSERT_CTX("lib/room.js", "const { sign } = require('livekit-server-sdk');\nconst lk = require('livekit-client');\n",
              RL_CTX_CLIENT, "imports livekit-client");
-  ASSERT_CTX("lib/room.ts", "import AgoraRTC from 'agora-rtc-sdk-ng/esm';\nimport { RtcTokenBuilder } from 'agora-token';\n",
+  ASSERT_CTX("lib/room.ts",
+             "import AgoraRTC from 'agora-rtc-sdk-ng/esm';\nimport { RtcTokenBuilder } from 'agora-token';\n",
              RL_CTX_CLIENT, "imports agora-rtc-sdk-ng");
 }
 
@@ -151,8 +150,8 @@ static void context__ui_frameworks(void **state) {
   ASSERT_CTX("src/a.js", "import { ref } from 'vue';\n", RL_CTX_CLIENT, "imports vue");
   ASSERT_CTX("src/a.js", "import { writable } from 'svelte/store';\n", RL_CTX_CLIENT, "imports svelte");
   /* a package whose name merely starts like one is not it */
-  ASSERT_CTX("src/a.js", "import x from 'reactive-thing';\nimport y from 'vue-template-compiler-x';\n",
-             RL_CTX_UNKNOWN, "no client or server signal");
+  ASSERT_CTX("src/a.js", "import x from 'reactive-thing';\nimport y from 'vue-template-compiler-x';\n", RL_CTX_UNKNOWN,
+             "no client or server signal");
 }
 
 static void context__jsx(void **state) {
@@ -165,8 +164,7 @@ static void context__jsx(void **state) {
 
 static void context__dom_globals(void **state) {
   (void)state;
-  ASSERT_CTX("lib/a.js", "export const go = () => { window.location.href = '/x'; };\n", RL_CTX_CLIENT,
-             "uses window");
+  ASSERT_CTX("lib/a.js", "export const go = () => { window.location.href = '/x'; };\n", RL_CTX_CLIENT, "uses window");
   ASSERT_CTX("lib/a.ts", "import fs from 'fs';\nconst t = localStorage.getItem('token');\n", RL_CTX_CLIENT,
              "uses localStorage");
   /* the first use in the file is named */
@@ -206,8 +204,7 @@ static void context__server_imports(void **state) {
   ASSERT_CTX("src/index.js", "const fs = require('fs/promises');\n", RL_CTX_SERVER, "imports fs");
   ASSERT_CTX("src/index.mjs", "const http = await import('node:http');\n", RL_CTX_SERVER, "imports node:http");
   ASSERT_CTX("src/index.ts", "import { NextResponse } from 'next/server';\n", RL_CTX_SERVER, "imports next/server");
-  ASSERT_CTX("src/index.ts", "import { Controller } from '@nestjs/common';\n", RL_CTX_SERVER,
-             "imports @nestjs/common");
+  ASSERT_CTX("src/index.ts", "import { Controller } from '@nestjs/common';\n", RL_CTX_SERVER, "imports @nestjs/common");
   ASSERT_CTX("src/index.ts", "import fs = require('child_process');\n", RL_CTX_SERVER, "imports child_process");
   ASSERT_CTX("src/index.ts", "export { default } from '@100mslive/server-sdk';\n", RL_CTX_SERVER,
              "imports @100mslive/server-sdk");
@@ -300,8 +297,8 @@ static void context__directives(void **state) {
 static void context__tests_win(void **state) {
   (void)state;
   ASSERT_CTX("__tests__/x.test.ts", "import express from 'express';\n", RL_CTX_TEST, "test directory __tests__/");
-  ASSERT_CTX("src/token.test.ts", "'use client';\nimport { useHMSStore } from '@100mslive/react-sdk';\n",
-             RL_CTX_TEST, "test file (*.test.*)");
+  ASSERT_CTX("src/token.test.ts", "'use client';\nimport { useHMSStore } from '@100mslive/react-sdk';\n", RL_CTX_TEST,
+             "test file (*.test.*)");
   ASSERT_CTX("src/Room.spec.tsx", "export const x = <div />;\n", RL_CTX_TEST, "test file (*.spec.*)");
   ASSERT_CTX("test/setup.js", "window.x = 1;\n", RL_CTX_TEST, "test directory test/");
   ASSERT_CTX("pages/api/tests/token.ts", "export default () => {};\n", RL_CTX_TEST, "test directory tests/");
@@ -316,8 +313,7 @@ static void context__tests_win(void **state) {
 static void context__dotenv(void **state) {
   (void)state;
   ASSERT_CTX(".env", "HMS_SECRET=abc\n", RL_CTX_UNKNOWN, "dotenv file; its path says neither client nor server");
-  ASSERT_CTX(".env.local", "NEXT_PUBLIC_X=1\n", RL_CTX_UNKNOWN,
-             "dotenv file; its path says neither client nor server");
+  ASSERT_CTX(".env.local", "NEXT_PUBLIC_X=1\n", RL_CTX_UNKNOWN, "dotenv file; its path says neither client nor server");
   ASSERT_CTX("server/.env", "HMS_SECRET=abc\n", RL_CTX_SERVER, "path server/");
   ASSERT_CTX("supabase/functions/.env", "X=1\n", RL_CTX_SERVER, "path supabase/functions/");
   ASSERT_CTX("tests/.env.test", "X=1\n", RL_CTX_TEST, "test directory tests/");

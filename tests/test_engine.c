@@ -83,9 +83,12 @@ static void engine__fingerprint_survives_edits_elsewhere(void **state) {
   rl_engine *e = engine();
   char base[17], moved[17], edited[17], changed[17];
   snprintf(base, sizeof base, "%s", fingerprint_of(e, "const a = 1;\nconst appSecret = '" SECRET "';\n"));
-  snprintf(moved, sizeof moved, "%s", fingerprint_of(e, "// new header\n\n\nconst a = 1;\nconst appSecret = '" SECRET "';\n"));
-  snprintf(edited, sizeof edited, "%s", fingerprint_of(e, "const a = 2; // tweaked\nconst appSecret   =   '" SECRET "';\nfoo();\n"));
-  snprintf(changed, sizeof changed, "%s", fingerprint_of(e, "const a = 1;\nconst appSecret = 'Yy8vR3kP1mX7wY2nB5tL9cF4hJ6dG0sB';\n"));
+  snprintf(moved, sizeof moved, "%s",
+           fingerprint_of(e, "// new header\n\n\nconst a = 1;\nconst appSecret = '" SECRET "';\n"));
+  snprintf(edited, sizeof edited, "%s",
+           fingerprint_of(e, "const a = 2; // tweaked\nconst appSecret   =   '" SECRET "';\nfoo();\n"));
+  snprintf(changed, sizeof changed, "%s",
+           fingerprint_of(e, "const a = 1;\nconst appSecret = 'Yy8vR3kP1mX7wY2nB5tL9cF4hJ6dG0sB';\n"));
   assert_string_equal(base, moved);
   assert_string_equal(base, edited);
   assert_string_not_equal(base, changed);

@@ -34,11 +34,11 @@
 #include "util.h"
 #include "walk.h"
 
-#define FIXTURE_ROOT      "fixtures/rules"
-#define PROJECT_ROOT      "fixtures/projects"
-#define MIN_POSITIVES     8
-#define MIN_NEGATIVES     10
-#define MIN_PROJECTS      25
+#define FIXTURE_ROOT "fixtures/rules"
+#define PROJECT_ROOT "fixtures/projects"
+#define MIN_POSITIVES 8
+#define MIN_NEGATIVES 10
+#define MIN_PROJECTS 25
 #define MIN_PROJECT_FILES 2
 
 typedef struct mark {
@@ -65,8 +65,7 @@ static void add_mark(marks *m, uint32_t line, const char *id, size_t n, int ok) 
 /* Parses an annotation on one line; returns 1 and fills kind + ids span. */
 static int parse_annotation(const char *p, size_t n, int *ok, const char **ids, size_t *idn) {
   size_t i = 0;
-  while (i < n && (p[i] == ' ' || p[i] == '\t'))
-    i++;
+  while (i < n && (p[i] == ' ' || p[i] == '\t')) i++;
   if (i + 1 < n && p[i] == '{' && p[i + 1] == '/') i++; /* a JSX comment: {slash-star ... star-slash} */
   if (i + 1 < n && p[i] == '/' && (p[i + 1] == '/' || p[i + 1] == '*'))
     i += 2;
@@ -76,8 +75,7 @@ static int parse_annotation(const char *p, size_t n, int *ok, const char **ids, 
     i += 1;
   else
     return 0;
-  while (i < n && p[i] == ' ')
-    i++;
+  while (i < n && p[i] == ' ') i++;
   if (n - i >= 7 && memcmp(p + i, "expect:", 7) == 0) {
     *ok = 0;
     i += 7;
@@ -104,8 +102,7 @@ static int parse_annotation(const char *p, size_t n, int *ok, const char **ids, 
 static int parse_ids(const char *ids, size_t idn, int ok, marks *pending) {
   size_t i = 0;
   while (i < idn) {
-    while (i < idn && (ids[i] == ' ' || ids[i] == ',' || ids[i] == '\t'))
-      i++;
+    while (i < idn && (ids[i] == ' ' || ids[i] == ',' || ids[i] == '\t')) i++;
     if (i < idn && ids[i] == '\r') break;
     if (i < idn && ids[i] == '"') {
       const char *close = memchr(ids + i + 1, '"', idn - i - 1);
@@ -116,8 +113,7 @@ static int parse_ids(const char *ids, size_t idn, int ok, marks *pending) {
       continue;
     }
     size_t s = i;
-    while (i < idn && ids[i] != ' ' && ids[i] != ',' && ids[i] != '\r' && ids[i] != '"' && ids[i] != '\t')
-      i++;
+    while (i < idn && ids[i] != ' ' && ids[i] != ',' && ids[i] != '\r' && ids[i] != '"' && ids[i] != '\t') i++;
     if (i > s) add_mark(pending, 0, ids + s, i - s, ok);
   }
   return 0;
@@ -340,8 +336,7 @@ static int collect_file(rl_sink *s, const rl_file_result *r) {
   f->skipped = r->skip != RL_SKIP_NONE;
   f->skip_detail = rl_xstrdup(r->skip_detail ? r->skip_detail : "skipped");
   f->g = gots_of(r, &f->ng);
-  for (size_t k = 0; k < f->ng; k++)
-    f->g[k].message = rl_xstrdup(f->g[k].message);
+  for (size_t k = 0; k < f->ng; k++) f->g[k].message = rl_xstrdup(f->g[k].message);
   return 0;
 }
 
@@ -354,8 +349,7 @@ static int collect_end(rl_sink *s, const rl_summary *sum) {
 static void collect_free(rl_sink *s) {
   collect_sink *c = (collect_sink *)s;
   for (size_t i = 0; i < c->n; i++) {
-    for (size_t k = 0; k < c->v[i].ng; k++)
-      free((char *)c->v[i].g[k].message);
+    for (size_t k = 0; k < c->v[i].ng; k++) free((char *)c->v[i].g[k].message);
     free(c->v[i].g);
     free(c->v[i].path);
     free(c->v[i].skip_detail);
@@ -555,8 +549,7 @@ int main(void) {
   }
   tests[t++] = (struct CMUnitTest){"projects__at_least_25", test_enough_projects, NULL, NULL, NULL};
   int rc = _cmocka_run_group_tests("fixtures", tests, t, NULL, NULL);
-  for (size_t i = 0; i < n; i++)
-    free(names[i]);
+  for (size_t i = 0; i < n; i++) free(names[i]);
   free(names);
   free(tests);
   free(rules);

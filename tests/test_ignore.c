@@ -69,12 +69,12 @@ static const glob_case glob_cases[] = {
     {"[[:xdigit:]]", "F", 1},
     {"[[:xdigit:]]", "g", 0},
     {"[[:punct:]]", "!", 1},
-    {"[[:foo:]]", "f", 0},  /* unknown class: the pattern never matches */
-    {"[abc", "a", 0},       /* unterminated: never matches */
+    {"[[:foo:]]", "f", 0}, /* unknown class: the pattern never matches */
+    {"[abc", "a", 0},      /* unterminated: never matches */
     {"[abc", "[abc", 0},
-    {"a[/]b", "a/b", 0},    /* a bracket never matches '/' */
+    {"a[/]b", "a/b", 0}, /* a bracket never matches '/' */
     {"a[!x]b", "a/b", 0},
-    {"[[:a]", "[", 1},      /* no ":]": '[' is an ordinary member */
+    {"[[:a]", "[", 1}, /* no ":]": '[' is an ordinary member */
     {"[[:a]", ":", 1},
     /* escapes */
     {"\\*", "*", 1},
@@ -111,7 +111,7 @@ static const glob_case glob_cases[] = {
     {"**/a/**", "xa/y", 0},
     {"**/*.js", "a/b/c.js", 1},
     {"**/*.js", "c.js", 1},
-    {"a**b", "axyb", 1},  /* not at a segment boundary: like one star */
+    {"a**b", "axyb", 1}, /* not at a segment boundary: like one star */
     {"a**b", "a/b", 0},
     {"a/**b", "a/xb", 1},
     {"a/**b", "a/x/b", 0},
@@ -195,7 +195,9 @@ static const list_case list_cases[] = {
     /* CRLF files, a UTF-8 BOM, no final newline */
     {"a.js\r\nb.js\r\n", "", "a.js", 0, 1},
     {"a.js\r\nb.js\r\n", "", "b.js", 0, 1},
-    {"\xEF\xBB\xBF" "a.js\n", "", "a.js", 0, 1},
+    {"\xEF\xBB\xBF"
+     "a.js\n",
+     "", "a.js", 0, 1},
     {"x.js\nlast.js", "", "last.js", 0, 1},
     /* nested file: only paths below its directory, anchored there */
     {"*.js\n", "sub", "sub/a.js", 0, 1},
@@ -227,8 +229,8 @@ static void ignore__list_table(void **state) {
     rl_ignore *ig = rl_ignore_new(c->base, c->text, strlen(c->text));
     int got = rl_ignore_match(ig, c->path, c->is_dir);
     if (got != c->verdict) {
-      printf("case %zu: base \"%s\" path \"%s\" dir %d: expected %d, got %d\n", i, c->base, c->path,
-             c->is_dir, c->verdict, got);
+      printf("case %zu: base \"%s\" path \"%s\" dir %d: expected %d, got %d\n", i, c->base, c->path, c->is_dir,
+             c->verdict, got);
       failures++;
     }
     rl_ignore_free(ig);

@@ -155,8 +155,7 @@ static void json__duplicate_keys(void **state) {
   /* a large object: found by binary search, and repeated keys still caught */
   rl_buf b = {0};
   rl_buf_putc(&b, '{');
-  for (int k = 0; k < 500; k++)
-    rl_buf_printf(&b, "%s\"key%d\": %d", k ? "," : "", k, k);
+  for (int k = 0; k < 500; k++) rl_buf_printf(&b, "%s\"key%d\": %d", k ? "," : "", k, k);
   rl_buf_putc(&b, '}');
   v = ok(b.ptr, 0);
   for (int k = 0; k < 500; k += 37) {
@@ -176,10 +175,8 @@ static void json__depth_limit(void **state) {
   (void)state;
   char text[2 * RL_JSON_MAX_DEPTH + 4];
   size_t n = 0;
-  for (int k = 0; k < RL_JSON_MAX_DEPTH; k++)
-    text[n++] = '[';
-  for (int k = 0; k < RL_JSON_MAX_DEPTH; k++)
-    text[n++] = ']';
+  for (int k = 0; k < RL_JSON_MAX_DEPTH; k++) text[n++] = '[';
+  for (int k = 0; k < RL_JSON_MAX_DEPTH; k++) text[n++] = ']';
   text[n] = '\0';
   assert_int_equal(rl_json_size(ok(text, 0)), 1);
   /* one more level is an error, not a stack overflow */

@@ -21,8 +21,7 @@ static rl_engine *engine(void) {
 
 static size_t count_of(const rl_file_result *r, const char *rule) {
   size_t n = 0;
-  for (size_t i = 0; i < r->nfindings; i++)
-    n += strcmp(r->findings[i].rule->id, rule) == 0;
+  for (size_t i = 0; i < r->nfindings; i++) n += strcmp(r->findings[i].rule->id, rule) == 0;
   return n;
 }
 
@@ -151,15 +150,13 @@ static void markup__ten_thousand_blocks(void **state) {
   rl_engine *e = engine();
   rl_buf b = {0};
   rl_buf_puts(&b, "<template><p/></template>\n");
-  for (int i = 0; i < 10000; i++)
-    rl_buf_puts(&b, "<script>const appSecret = '" SECRET "';</script>\n");
+  for (int i = 0; i < 10000; i++) rl_buf_puts(&b, "<script>const appSecret = '" SECRET "';</script>\n");
   rl_file_result *r = rl_engine_scan_buffer(e, "src/Many.vue", NULL, b.ptr, b.len);
   const rl_notification *n = note_of(r, "script-blocks-limited");
   assert_non_null(n);
   assert_non_null(strstr(n->message, "9000 were not"));
   assert_true(count_of(r, "hardcoded-secret") >= 1);
-  for (size_t i = 0; i < r->nfindings; i++)
-    assert_null(strstr(r->findings[i].snippet, SECRET));
+  for (size_t i = 0; i < r->nfindings; i++) assert_null(strstr(r->findings[i].snippet, SECRET));
   rl_file_result_free(r);
   rl_buf_free(&b);
   rl_engine_free(e);
@@ -175,11 +172,9 @@ static void markup__deep_nesting(void **state) {
   for (int pass = 0; pass < 3; pass++) {
     int levels = pass == 0 ? 150 : pass == 1 ? 2000 : 100000;
     rl_buf b = {0};
-    for (int i = 0; i < levels; i++)
-      rl_buf_puts(&b, "<div>");
+    for (int i = 0; i < levels; i++) rl_buf_puts(&b, "<div>");
     rl_buf_puts(&b, "<script>const k = { appSecret: '" SECRET "' };</script>");
-    for (int i = 0; i < levels; i++)
-      rl_buf_puts(&b, "</div>");
+    for (int i = 0; i < levels; i++) rl_buf_puts(&b, "</div>");
     rl_file_result *r = rl_engine_scan_buffer(e, "public/deep.html", NULL, b.ptr, b.len);
     if (pass == 0) {
       assert_int_equal(count_of(r, "hardcoded-secret"), 1);
@@ -196,8 +191,7 @@ static void markup__deep_nesting(void **state) {
   /* a long list of <li> without their end tags is not nesting */
   rl_buf b = {0};
   rl_buf_puts(&b, "<ul>");
-  for (int i = 0; i < 5000; i++)
-    rl_buf_puts(&b, "<li>item");
+  for (int i = 0; i < 5000; i++) rl_buf_puts(&b, "<li>item");
   rl_buf_puts(&b, "</ul><script>const k = { appSecret: '" SECRET "' };</script>");
   rl_file_result *r = rl_engine_scan_buffer(e, "public/list.html", NULL, b.ptr, b.len);
   assert_int_equal(count_of(r, "hardcoded-secret"), 1);

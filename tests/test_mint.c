@@ -225,10 +225,10 @@ static void mint__lifetime_jsonwebtoken(void **state) {
   (void)state;
   const char *imp = "import jwt from 'jsonwebtoken';\n";
   char code[1024];
-#define LIFE(body, want)                                  \
-  do {                                                    \
-    snprintf(code, sizeof code, "%s%s", imp, body);       \
-    expect_life(code, want);                              \
+#define LIFE(body, want)                                                                                               \
+  do {                                                                                                                 \
+    snprintf(code, sizeof code, "%s%s", imp, body);                                                                    \
+    expect_life(code, want);                                                                                           \
   } while (0)
   LIFE("jwt.sign(p0, k, { expiresIn: '30d' });", "set expiresIn=2.592e+06");
   LIFE("const THIRTY_DAYS = 60 * 60 * 24 * 30; jwt.sign({ a: 1 }, k, { expiresIn: THIRTY_DAYS });",
@@ -236,8 +236,7 @@ static void mint__lifetime_jsonwebtoken(void **state) {
   LIFE("jwt.sign({ a: 1 }, k, { expiresIn: '86400000' });", "set expiresIn=86400");
   LIFE("jwt.sign({ a: 1 }, k, { expiresIn: process.env.TTL });", "set expiresIn=?");
   LIFE("jwt.sign({ a: 1, exp: Math.floor(Date.now() / 1000) + 60 * 60 * 24 * 30 }, k);", "set exp claim=2.592e+06");
-  LIFE("const now = Math.floor(Date.now() / 1000); jwt.sign({ iat: now, exp: now + 3600 }, k);",
-       "set exp claim=3600");
+  LIFE("const now = Math.floor(Date.now() / 1000); jwt.sign({ iat: now, exp: now + 3600 }, k);", "set exp claim=3600");
   LIFE("jwt.sign({ exp: Math.floor((Date.now() + 7 * 86400000) / 1000) }, k);", "set exp claim=604800");
   LIFE("function f(iat) { return jwt.sign({ iat, exp: iat + 7200 }, k); }", "set exp claim=7200");
   LIFE("jwt.sign({ exp: Date.now() + 3600 }, k);", "set exp claim=?");
@@ -260,8 +259,9 @@ static void mint__lifetime_jsonwebtoken(void **state) {
 
 static void mint__lifetime_others(void **state) {
   (void)state;
-  expect_life("import { SignJWT } from 'jose';\nawait new SignJWT({ a: 1 }).setIssuedAt().setExpirationTime('7d').sign(k);",
-              "set setExpirationTime()=604800");
+  expect_life(
+      "import { SignJWT } from 'jose';\nawait new SignJWT({ a: 1 }).setIssuedAt().setExpirationTime('7d').sign(k);",
+      "set setExpirationTime()=604800");
   expect_life("import { SignJWT } from 'jose';\n"
               "await new SignJWT({ a: 1 }).setExpirationTime(Math.floor(Date.now() / 1000) + 7200).sign(k);",
               "set setExpirationTime()=7200");
@@ -322,7 +322,8 @@ static void mint__deno_and_cdn_imports(void **state) {
                "jose SignJWT.sign()|P|-|key");
   expect_mints("a.ts", "import jwt from 'https://esm.sh/jsonwebtoken@9.0.2?target=deno'; jwt.sign({}, k);",
                "jsonwebtoken sign()|P|-|k");
-  expect_mints("a.ts", "import { HMSSDK } from 'npm:@100mslive/server-sdk@0.3.0';\n"
+  expect_mints("a.ts",
+               "import { HMSSDK } from 'npm:@100mslive/server-sdk@0.3.0';\n"
                "const h = new HMSSDK(); h.auth.getManagementToken();",
                "100ms getManagementToken()|-|-|-|mgmt");
   /* a different package whose name starts the same */
@@ -347,17 +348,25 @@ static void mint__instances(void **state) {
                "  token(id) { return this.ot.generateToken(id); } }",
                "OpenTok generateToken()|-|-|sec");
   /* let-bound and reassigned: the nearest declaration decides, nothing else */
-  expect_mints("a.js", "const OpenTok = require('opentok');\nfunction f() { let ot = makeClient(); return ot.generateToken(id); }\n"
-               "function g() { let ot = 1; }", "");
+  expect_mints(
+      "a.js",
+      "const OpenTok = require('opentok');\nfunction f() { let ot = makeClient(); return ot.generateToken(id); }\n"
+      "function g() { let ot = 1; }",
+      "");
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(mint__jsonwebtoken_imports), cmocka_unit_test(mint__jsonwebtoken_near_misses),
-      cmocka_unit_test(mint__jose),                 cmocka_unit_test(mint__livekit_twilio),
-      cmocka_unit_test(mint__livekit_token_expr),   cmocka_unit_test(mint__agora),
-      cmocka_unit_test(mint__opentok_hms),        cmocka_unit_test(mint__lifetime_jsonwebtoken),
-      cmocka_unit_test(mint__lifetime_others),     cmocka_unit_test(mint__deno_and_cdn_imports),
+      cmocka_unit_test(mint__jsonwebtoken_imports),
+      cmocka_unit_test(mint__jsonwebtoken_near_misses),
+      cmocka_unit_test(mint__jose),
+      cmocka_unit_test(mint__livekit_twilio),
+      cmocka_unit_test(mint__livekit_token_expr),
+      cmocka_unit_test(mint__agora),
+      cmocka_unit_test(mint__opentok_hms),
+      cmocka_unit_test(mint__lifetime_jsonwebtoken),
+      cmocka_unit_test(mint__lifetime_others),
+      cmocka_unit_test(mint__deno_and_cdn_imports),
       cmocka_unit_test(mint__instances),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

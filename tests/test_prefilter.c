@@ -181,13 +181,9 @@ static void prefilter__declaration_candidates(void **state) {
 
 /* Where the group opening at the first byte of text closes: the offset
  * just past its closing bracket, or 0 (unsure). */
-static size_t group_end(const char *text, size_t budget) {
-  return rl_pf_group_end(text, strlen(text), 0, &budget);
-}
+static size_t group_end(const char *text, size_t budget) { return rl_pf_group_end(text, strlen(text), 0, &budget); }
 
-static size_t closes_at(const char *text, const char *rest) {
-  return (size_t)(strstr(text, rest) - text);
-}
+static size_t closes_at(const char *text, const char *rest) { return (size_t)(strstr(text, rest) - text); }
 
 static void prefilter__group_end(void **state) {
   (void)state;

@@ -32,7 +32,8 @@ static const shape shapes[] = {
     {"hardcoded-secret", "a.js", "let appSecret = '';\nappSecret += " SECRET ";\n", 1},
     {"hardcoded-secret", "a.js", "appSecret ||= " SECRET ";\n", 1},
     {"hardcoded-secret", "a.js", "const appSecret = isProd() ? load(\"x\", [1, 2]) : (" SECRET ");\n", 1},
-    {"hardcoded-secret", "a.js", "const appSecret = flag\n  ? other\n  // a comment, with a quote: it's\n  : " SECRET ";\n", 1},
+    {"hardcoded-secret", "a.js",
+     "const appSecret = flag\n  ? other\n  // a comment, with a quote: it's\n  : " SECRET ";\n", 1},
     {"hardcoded-secret", "a.js", "const secret = process.env.HMS_SECRET || " SECRET ";\n", 1},
     {"hardcoded-secret", "a.js", "const s = process.env['HMS_APP_SECRET'] ?? " SECRET ";\n", 1},
     {"hardcoded-secret", "a.js", "function f({ appSecret = " SECRET " }) { return appSecret; }\n", 1},
@@ -46,16 +47,22 @@ static const shape shapes[] = {
     {"hardcoded-secret", "a.ts", "(cfg.appSecret as string) = " SECRET ";\n", 1},
     {"hardcoded-secret", "a.ts", "const appSecret = " SECRET " satisfies string;\n", 1},
     /* public-env-secret: build configs count by their file name */
-    {"public-env-secret", "next.config.js", "module.exports = { env: { HMS_APP_SECRET: process.env.HMS_APP_SECRET } };\n", 1},
-    {"public-env-secret", "web/vite.config.ts", "export default { define: { APP_SECRET: JSON.stringify(process.env.S) } };\n", 1},
-    {"public-env-secret", "src/settings.js", "module.exports = { env: { HMS_APP_SECRET: process.env.HMS_APP_SECRET } };\n", 0},
+    {"public-env-secret", "next.config.js",
+     "module.exports = { env: { HMS_APP_SECRET: process.env.HMS_APP_SECRET } };\n", 1},
+    {"public-env-secret", "web/vite.config.ts",
+     "export default { define: { APP_SECRET: JSON.stringify(process.env.S) } };\n", 1},
+    {"public-env-secret", "src/settings.js",
+     "module.exports = { env: { HMS_APP_SECRET: process.env.HMS_APP_SECRET } };\n", 0},
     /* privileged-room-code-in-client: env reads in their three spellings */
     {"privileged-room-code-in-client", "src/components/Join.jsx",
-     "import { useHMSActions } from '@100mslive/react-sdk';\nconst code = process.env.NEXT_PUBLIC_HOST_ROOM_CODE;\n", 1},
+     "import { useHMSActions } from '@100mslive/react-sdk';\nconst code = process.env.NEXT_PUBLIC_HOST_ROOM_CODE;\n",
+     1},
     {"privileged-room-code-in-client", "src/components/Join.jsx",
-     "import { useHMSActions } from '@100mslive/react-sdk';\nconst code = import.meta.env /* vite */ ['VITE_HOST_CODE'];\n", 1},
+     "import { useHMSActions } from '@100mslive/react-sdk';\nconst code = import.meta.env /* vite */ ['VITE_HOST_CODE'];\n",
+     1},
     {"privileged-room-code-in-client", "src/components/Join.jsx",
-     "import { useHMSActions } from '@100mslive/react-sdk';\nconst code = process.env?.EXPO_PUBLIC_BROADCASTER_CODE;\n", 1},
+     "import { useHMSActions } from '@100mslive/react-sdk';\nconst code = process.env?.EXPO_PUBLIC_BROADCASTER_CODE;\n",
+     1},
     {"privileged-room-code-in-client", "src/components/Join.jsx",
      "import { useHMSActions } from '@100mslive/react-sdk';\nconst getHostCode = () => env.get('x');\n", 0},
     /* near misses: the name with something else, or the literal elsewhere */
@@ -74,35 +81,51 @@ static const shape shapes[] = {
     {"secret-logged", "a.js", "console.log(process.env.NODE_ENV);\n", 0},
     /* secret-logged: what the arguments reach through names, calls and templates */
     {"secret-logged", "server/a.js", "const s = process.env.HMS_APP_SECRET;\nconst t = s;\nconsole.log(t, s);\n", 1},
-    {"secret-logged", "server/a.js", "const s = process.env.HMS_APP_SECRET;\nconst t = s;\nconst u = t;\nconsole.log(u);\n", 0},
+    {"secret-logged", "server/a.js",
+     "const s = process.env.HMS_APP_SECRET;\nconst t = s;\nconst u = t;\nconsole.log(u);\n", 0},
     {"secret-logged", "server/a.js", "const { HMS_APP_SECRET: k } = process.env;\nconsole.log(k);\n", 1},
-    {"secret-logged", "server/a.js", "const cfg = { appSecret: process.env.S };\nconsole.log(JSON.stringify(cfg));\n", 1},
-    {"secret-logged", "server/a.js", "const cfg = { appSecret: process.env.S };\nconsole.log(`config: ${JSON.stringify(cfg, null, 2)}`);\n", 1},
-    {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nconsole.log('key', /[)]/.test(v), x.toString());\n", 1},
+    {"secret-logged", "server/a.js", "const cfg = { appSecret: process.env.S };\nconsole.log(JSON.stringify(cfg));\n",
+     1},
+    {"secret-logged", "server/a.js",
+     "const cfg = { appSecret: process.env.S };\nconsole.log(`config: ${JSON.stringify(cfg, null, 2)}`);\n", 1},
+    {"secret-logged", "server/a.js",
+     "const x = process.env.HMS_APP_SECRET;\nconsole.log('key', /[)]/.test(v), x.toString());\n", 1},
     {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nlogger?.info?.(x);\n", 1},
-    {"secret-logged", "server/a.js", "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ sub: 'u' }, k, { expiresIn: '1h' });\nconsole.log(t);\n", 1},
-    {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nconsole.log('len', mask(x), x.length);\n", 0},
-    {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nconsole.log(host ? 'a' : 'b');\nconst f = () => { console.log(x.length); };\n", 0},
+    {"secret-logged", "server/a.js",
+     "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ sub: 'u' }, k, { expiresIn: '1h' });\nconsole.log(t);\n",
+     1},
+    {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nconsole.log('len', mask(x), x.length);\n",
+     0},
+    {"secret-logged", "server/a.js",
+     "const x = process.env.HMS_APP_SECRET;\nconsole.log(host ? 'a' : 'b');\nconst f = () => { console.log(x.length); };\n",
+     0},
 
     /* public-env-secret: a read, a build config with a comment before the
      * object, a dotenv key */
     {"public-env-secret", "a.js", "const k = process.env.NEXT_PUBLIC_HMS_APP_SECRET;\n", 1},
-    {"public-env-secret", "next.config.js", "module.exports = { env: /* c */ { X: process.env['HMS_' + 'APP' + '_SEC' + 'RET'] } };\n", 1},
+    {"public-env-secret", "next.config.js",
+     "module.exports = { env: /* c */ { X: process.env['HMS_' + 'APP' + '_SEC' + 'RET'] } };\n", 1},
     {"public-env-secret", ".env", "VITE_HMS_APP_SECRET=abc\n", 1},
     {"public-env-secret", ".env", "VITE_HMS_TEMPLATE_ID=abc\n", 0},
     /* privileged-room-code-in-client, client-chosen-role and
      * management-token-in-client report in client code only */
     {"privileged-room-code-in-client", "a.js", "import React from 'react';\nconst hostRoomCode = 'xvm-wxwo-gbl';\n", 1},
-    {"privileged-room-code-in-client", "a.js", "import React from 'react';\nconst c = import.meta.env['VITE_HOST_ROOM_CODE'];\n", 1},
-    {"privileged-room-code-in-client", "a.js", "import React from 'react';\nconst guestRoomCode = 'xvm-wxwo-gbl';\n", 0},
+    {"privileged-room-code-in-client", "a.js",
+     "import React from 'react';\nconst c = import.meta.env['VITE_HOST_ROOM_CODE'];\n", 1},
+    {"privileged-room-code-in-client", "a.js", "import React from 'react';\nconst guestRoomCode = 'xvm-wxwo-gbl';\n",
+     0},
     {"client-chosen-role", "a.js",
-     "import React from 'react';\nexport const go = (role) => fetch('/api/token', { method: 'POST', body: JSON.stringify({ role }) });\n", 1},
+     "import React from 'react';\nexport const go = (role) => fetch('/api/token', { method: 'POST', body: JSON.stringify({ role }) });\n",
+     1},
     {"client-chosen-role", "a.js",
-     "import React from 'react';\nimport { JWT_ENDPOINT } from './c';\nexport const go = (role) => fetch(JWT_ENDPOINT, { body: JSON.stringify({ role }) });\n", 1},
+     "import React from 'react';\nimport { JWT_ENDPOINT } from './c';\nexport const go = (role) => fetch(JWT_ENDPOINT, { body: JSON.stringify({ role }) });\n",
+     1},
     {"management-token-in-client", "a.js",
-     "import React from 'react';\nconst H = 'api';\nexport const go = () => fetch(`https://${H}.100ms.live/v2/rooms`);\n", 1},
+     "import React from 'react';\nconst H = 'api';\nexport const go = () => fetch(`https://${H}.100ms.live/v2/rooms`);\n",
+     1},
     {"management-token-in-client", "a.js",
-     "import React from 'react';\nexport const go = () => fetch('https://www.100ms.live/docs/server-side/v2/api-reference');\n", 0},
+     "import React from 'react';\nexport const go = () => fetch('https://www.100ms.live/docs/server-side/v2/api-reference');\n",
+     0},
     /* insecure-http-url: the scheme in any case; exempt hosts */
     {"insecure-http-url", "a.js", "const API_URL = 'hTTp://api.myvideoapp.io';\n", 1},
     {"insecure-http-url", "a.js", "const SERVER_URL = `ws://${region}.rtc.myvideoapp.io/x`;\n", 1},
@@ -131,7 +154,8 @@ static void prefilter_rules__same_findings_on_and_off(void **state) {
     size_t na = count_rule(a, s->rule), nb = count_rule(b, s->rule);
     rl_file_result_free(a);
     rl_file_result_free(b);
-    if (na != nb) fail_msg("%s, shape %zu: %zu finding(s) with the prefilter, %zu without:\n%s", s->rule, i, na, nb, s->code);
+    if (na != nb)
+      fail_msg("%s, shape %zu: %zu finding(s) with the prefilter, %zu without:\n%s", s->rule, i, na, nb, s->code);
     if ((na > 0) != s->fires)
       fail_msg("%s, shape %zu: expected it to %s:\n%s", s->rule, i, s->fires ? "fire" : "stay quiet", s->code);
   }

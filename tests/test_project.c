@@ -31,8 +31,10 @@ static void tree_new(tree *t) {
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
   (void)st;
   (void)ftw;
-  if (flag == FTW_DP || flag == FTW_D) rmdir(path);
-  else unlink(path);
+  if (flag == FTW_DP || flag == FTW_D)
+    rmdir(path);
+  else
+    unlink(path);
   return 0;
 }
 
@@ -128,7 +130,8 @@ static void project__tsconfig_paths_baseurl_extends(void **state) {
   put(&t, "bad/src/x.ts", "");
   put(&t, "bad/a.ts", "");
   rl_project *p = project_for(&t, NULL);
-  assert_string_equal(resolve(p, &t, "web/src/app/api/stream/route.ts", "@/lib/controller"), "web/src/lib/controller.ts");
+  assert_string_equal(resolve(p, &t, "web/src/app/api/stream/route.ts", "@/lib/controller"),
+                      "web/src/lib/controller.ts");
   assert_string_equal(resolve(p, &t, "web/src/app/api/stream/route.ts", "#config"), "web/config/index.ts");
   assert_string_equal(resolve(p, &t, "web/src/app/api/stream/route.ts", "@/lib/none"), "");
   assert_string_equal(resolve(p, &t, "api/src/main.ts", "services/rooms"), "api/src/services/rooms.ts");
@@ -337,8 +340,7 @@ static void project__depth_is_bounded(void **state) {
     put(&t, name, text);
   }
   snprintf(name, sizeof name, "m%d.js", n);
-  put(&t, name,
-      "import jwt from 'jsonwebtoken';\nexport function mint(room) { return jwt.sign({ room }, 's'); }\n");
+  put(&t, name, "import jwt from 'jsonwebtoken';\nexport function mint(room) { return jwt.sign({ room }, 's'); }\n");
   rl_project *p = project_for(&t, NULL);
   rl_arena *a = rl_arena_new();
   assert_null(ask(p, &t, a, "./m0", "mint"));

@@ -87,23 +87,24 @@ static void query__eq_and_not_eq(void **state) {
 
 static void query__match_uses_pcre2(void **state) {
   (void)state;
-  assert_string_equal(run("(variable_declarator name: (identifier) @x (#match? @x \"(?i)secret|_id$\"))", SRC, RL_LANG_JS),
-                      "appSecret,app_id");
+  assert_string_equal(
+      run("(variable_declarator name: (identifier) @x (#match? @x \"(?i)secret|_id$\"))", SRC, RL_LANG_JS),
+      "appSecret,app_id");
   assert_string_equal(run("(variable_declarator name: (identifier) @x (#not-match? @x \"^app\"))", SRC, RL_LANG_JS),
                       "roomId,x");
   /* PCRE2 syntax that POSIX regexes lack: lookahead. */
-  assert_string_equal(run("(variable_declarator name: (identifier) @x (#match? @x \"^(?=.*Id)room\"))", SRC, RL_LANG_JS),
-                      "roomId");
+  assert_string_equal(
+      run("(variable_declarator name: (identifier) @x (#match? @x \"^(?=.*Id)room\"))", SRC, RL_LANG_JS), "roomId");
 }
 
 static void query__any_of(void **state) {
   (void)state;
-  assert_string_equal(run("(variable_declarator name: (identifier) @x (#any-of? @x \"roomId\" \"x\" \"nope\"))", SRC,
-                          RL_LANG_JS),
-                      "roomId,x");
-  assert_string_equal(run("(variable_declarator name: (identifier) @x (#not-any-of? @x \"roomId\" \"x\"))", SRC,
-                          RL_LANG_JS),
-                      "appSecret,app_id");
+  assert_string_equal(
+      run("(variable_declarator name: (identifier) @x (#any-of? @x \"roomId\" \"x\" \"nope\"))", SRC, RL_LANG_JS),
+      "roomId,x");
+  assert_string_equal(
+      run("(variable_declarator name: (identifier) @x (#not-any-of? @x \"roomId\" \"x\"))", SRC, RL_LANG_JS),
+      "appSecret,app_id");
 }
 
 static void query__same_query_on_typescript_and_tsx(void **state) {
@@ -166,16 +167,28 @@ static void query__predicate_as_field_value(void **state) {
 static void query__optional_of_optional(void **state) {
   (void)state;
   const char *refused[] = {
-      "(identifier)??", "(identifier)*?", "(identifier)**", "((identifier)?)*", "((identifier)? @x)?",
-      "((identifier)? (string)?)?", "(string) @s ((identifier)?)?", "(call_expression ((identifier)?)?)",
-      "(identifier) @a ? ?", "(identifier)? @a ?",
+      "(identifier)??",
+      "(identifier)*?",
+      "(identifier)**",
+      "((identifier)?)*",
+      "((identifier)? @x)?",
+      "((identifier)? (string)?)?",
+      "(string) @s ((identifier)?)?",
+      "(call_expression ((identifier)?)?)",
+      "(identifier) @a ? ?",
+      "(identifier)? @a ?",
   };
   for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
     expect_error(refused[i], "makes optional a pattern that is optional already");
   const char *fine[] = {
-      "(identifier)? @x",      "(identifier) @x ?",   "(identifier)+?",
-      "((identifier)*)+",      "((identifier) (string)?)?", "[(identifier)? (string)]?",
-      "(call_expression (identifier)? @x (#eq? @x \"a??\"))", "(identifier) @x ; a comment ??",
+      "(identifier)? @x",
+      "(identifier) @x ?",
+      "(identifier)+?",
+      "((identifier)*)+",
+      "((identifier) (string)?)?",
+      "[(identifier)? (string)]?",
+      "(call_expression (identifier)? @x (#eq? @x \"a??\"))",
+      "(identifier) @x ; a comment ??",
   };
   for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
     rl_query *q = NULL;

@@ -137,8 +137,8 @@ static rl_file_result *make_file(int i) {
     return r;
   case 1: /* absolute, outside it, non-ASCII name */
     r = new_result("/opt/shared/lib \xc3\xbcn\xc3\xaf.js", RL_LANG_JS, RL_CTX_UNKNOWN, NULL);
-    add_finding(r, &rule_http, RL_SEV_WARNING, "http:// endpoint 'http://media.corp.test/v1' passed to fetch", 2,
-                7, 2, 34, "fetch(\"http://media.corp.test/v1\");", "0123456789abcdef");
+    add_finding(r, &rule_http, RL_SEV_WARNING, "http:// endpoint 'http://media.corp.test/v1' passed to fetch", 2, 7, 2,
+                34, "fetch(\"http://media.corp.test/v1\");", "0123456789abcdef");
     return r;
   case 2:
     r = new_result("dist/app.min.js", RL_LANG_JS, RL_CTX_UNKNOWN, NULL);
@@ -151,39 +151,42 @@ static rl_file_result *make_file(int i) {
     add_finding(r, &rule_secret, RL_SEV_ERROR, "100ms app secret 'abcd\xe2\x80\xa6(172 chars)' in client code", 3, 20,
                 3, 194, "const APP_SECRET = \"abcd\xe2\x80\xa6(172 chars)\";", "a1b2c3d4e5f60718");
     /* A tab before the finding: the caret line keeps it. */
-    add_finding(r, &rule_http, RL_SEV_WARNING, "http:// endpoint 'http://api.corp.test/token' passed to fetch", 7,
-                8, 7, 36, "\tfetch('http://api.corp.test/token', { method: 'POST' });", "1111222233334444");
+    add_finding(r, &rule_http, RL_SEV_WARNING, "http:// endpoint 'http://api.corp.test/token' passed to fetch", 7, 8, 7,
+                36, "\tfetch('http://api.corp.test/token', { method: 'POST' });", "1111222233334444");
     f = add_finding(r, &rule_secret, RL_SEV_ERROR, "secret-named 'testKey' holds a literal", 9, 17, 9, 29,
                     "const testKey = 'sk_\xe2\x80\xa6(24 chars)';", "5555666677778888");
     f->suppressed = RL_SUPPRESS_IN_SOURCE;
     f->justification = rl_arena_strdup(r->arena, "test key for the local emulator");
     /* Code points, not bytes: "é" is one column. */
-    add_finding(r, &rule_http, RL_SEV_NOTE, "ws:// endpoint 'ws://caf\xc3\xa9.corp.test' passed to WebSocket", 12,
-                31, 12, 52, "const l\xc3\xa9gende = new WebSocket('ws://caf\xc3\xa9.corp.test');", "9999aaaabbbbcccc");
+    add_finding(r, &rule_http, RL_SEV_NOTE, "ws:// endpoint 'ws://caf\xc3\xa9.corp.test' passed to WebSocket", 12, 31,
+                12, 52, "const l\xc3\xa9gende = new WebSocket('ws://caf\xc3\xa9.corp.test');", "9999aaaabbbbcccc");
     /* Two lines: carets run to the end of the first. */
     add_finding(r, &rule_http, RL_SEV_WARNING, "http:// endpoint in a template string", 14, 13, 15, 9,
                 "const url = `http://${host}\n  /rooms`;", "ddddeeeeffff0000");
     /* After a masked secret: its 40 columns shrink to the mask's 15. */
-    add_finding(r, &rule_http, RL_SEV_WARNING, "http:// endpoint 'http://rtc.corp.test' passed to init", 16, 62, 16,
-                84, "init({ key: 'wxyz\xe2\x80\xa6(40 chars)', url: 'http://rtc.corp.test' });", "7777777777777777");
+    add_finding(r, &rule_http, RL_SEV_WARNING, "http:// endpoint 'http://rtc.corp.test' passed to init", 16, 62, 16, 84,
+                "init({ key: 'wxyz\xe2\x80\xa6(40 chars)', url: 'http://rtc.corp.test' });", "7777777777777777");
     return r;
   case 4:
     r = new_result("src/broken file #1.ts", RL_LANG_TS, RL_CTX_CLIENT, "\"use client\" directive");
     r->has_syntax_errors = 1;
-    add_note(r, RL_NOTE_NOTE, "syntax-error", "src/broken file #1.ts has a syntax error at line 4, column 1; scanned what parsed", 4, 1);
+    add_note(r, RL_NOTE_NOTE, "syntax-error",
+             "src/broken file #1.ts has a syntax error at line 4, column 1; scanned what parsed", 4, 1);
     f = add_finding(r, &rule_secret, RL_SEV_ERROR, "secret-named 'apiSecret' holds a literal", 2, 7, 2, 40,
                     "const apiSecret = 'zzzz\xe2\x80\xa6(32 chars)';", "0f0f0f0f0f0f0f0f");
     f->suppressed = RL_SUPPRESS_EXTERNAL;
     /* A byte that is not UTF-8 (Latin-1 'é' in a comment). */
-    add_finding(r, &rule_http, RL_SEV_WARNING, "http:// endpoint 'http://cdn.corp.test' passed to axios.create", 6,
-                12, 6, 34, "  baseURL: 'http://cdn.corp.test', // caf\xe9", "abababababababab");
+    add_finding(r, &rule_http, RL_SEV_WARNING, "http:// endpoint 'http://cdn.corp.test' passed to axios.create", 6, 12,
+                6, 34, "  baseURL: 'http://cdn.corp.test', // caf\xe9", "abababababababab");
     return r;
   case 5:
     r = new_result("src/server/api.ts", RL_LANG_TS, RL_CTX_SERVER, "imports express");
     /* File text that would drive a terminal: an escape sequence and a
      * right-to-left override. The text sink must neutralise both. */
     add_finding(r, &rule_http, RL_SEV_NOTE, "ws:// endpoint 'ws://\033[2Jx.corp.test'", 3, 11, 3, 36,
-                "const u = 'ws://\033[2Jx.corp.test'; // \xe2\x80\xae" "evil", "1234123412341234");
+                "const u = 'ws://\033[2Jx.corp.test'; // \xe2\x80\xae"
+                "evil",
+                "1234123412341234");
     return r;
   case 6:
     r = new_result("src/unreadable.js", RL_LANG_JS, RL_CTX_UNKNOWN, NULL);
@@ -194,7 +197,8 @@ static rl_file_result *make_file(int i) {
     r = new_result("vendor/big.js", RL_LANG_JS, RL_CTX_UNKNOWN, NULL);
     r->skip = RL_SKIP_TOO_LARGE;
     r->skip_detail = rl_arena_strdup(r->arena, "larger than --max-file-size (5242880 bytes)");
-    add_note(r, RL_NOTE_NOTE, "skipped-too-large", "vendor/big.js was not scanned: larger than --max-file-size (5242880 bytes)", 0, 0);
+    add_note(r, RL_NOTE_NOTE, "skipped-too-large",
+             "vendor/big.js was not scanned: larger than --max-file-size (5242880 bytes)", 0, 0);
     return r;
   }
 }
@@ -361,13 +365,19 @@ static void report__text_caret_under_columns(void **state) {
   assert_non_null(strstr(out, "    \tfetch('http://api.corp.test/token', { method: 'POST' });\n"
                               "    \t      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"));
   /* "é" is one column: 30 columns precede column 31, then 21 carets. */
-  assert_non_null(strstr(out, "\n    " "                              " "^^^^^^^^^^^^^^^^^^^^^\n"));
+  assert_non_null(strstr(out, "\n    "
+                              "                              "
+                              "^^^^^^^^^^^^^^^^^^^^^\n"));
   /* A masked secret stands for the columns of the secret: carets cover the
    * whole mask (18 columns with its quotes)... */
-  assert_non_null(strstr(out, "\n    " "                   " "^^^^^^^^^^^^^^^^^^\n"));
+  assert_non_null(strstr(out, "\n    "
+                              "                   "
+                              "^^^^^^^^^^^^^^^^^^\n"));
   /* ...and a finding after one on the same line is still underlined exactly:
    * 36 code points of the snippet precede it, then 22 carets. */
-  assert_non_null(strstr(out, "\n    " "                                    " "^^^^^^^^^^^^^^^^^^^^^^\n"));
+  assert_non_null(strstr(out, "\n    "
+                              "                                    "
+                              "^^^^^^^^^^^^^^^^^^^^^^\n"));
   free(out);
 }
 
@@ -391,8 +401,7 @@ static void report__json_is_parseable_and_complete(void **state) {
   assert_int_equal(json_array_size(findings), 10);
   json_t *sup = json_object_get(json_array_get(findings, 3), "suppressed");
   assert_string_equal(json_string_value(json_object_get(sup, "kind")), "inSource");
-  assert_string_equal(json_string_value(json_object_get(sup, "justification")),
-                      "test key for the local emulator");
+  assert_string_equal(json_string_value(json_object_get(sup, "justification")), "test key for the local emulator");
   /* The Latin-1 byte became U+FFFD instead of breaking the document. */
   const char *snippet = json_string_value(json_object_get(json_array_get(findings, 8), "snippet"));
   assert_non_null(strstr(snippet, "caf\xef\xbf\xbd"));
@@ -433,10 +442,9 @@ static void report__sarif_uris_are_encoded(void **state) {
   json_t *notes = json_object_get(inv, "toolExecutionNotifications");
   assert_int_equal(json_array_size(notes), 5);
   json_t *loc = json_array_get(json_object_get(json_array_get(notes, 0), "locations"), 0);
-  assert_string_equal(
-      json_string_value(json_object_get(json_object_get(json_object_get(loc, "physicalLocation"), "artifactLocation"),
-                                        "uri")),
-      "tools/gen.mjs");
+  assert_string_equal(json_string_value(json_object_get(
+                          json_object_get(json_object_get(loc, "physicalLocation"), "artifactLocation"), "uri")),
+                      "tools/gen.mjs");
   json_decref(root);
 }
 
@@ -451,7 +459,8 @@ static void report__sarif_suppressions_and_periods(void **state) {
   assert_string_equal(json_string_value(json_object_get(json_array_get(sups, 0), "kind")), "external");
   assert_null(json_object_get(json_array_get(results, 0), "suppressions"));
   for (size_t i = 0; i < json_array_size(results); i++) {
-    const char *text = json_string_value(json_object_get(json_object_get(json_array_get(results, i), "message"), "text"));
+    const char *text =
+        json_string_value(json_object_get(json_object_get(json_array_get(results, i), "message"), "text"));
     assert_int_equal(text[strlen(text) - 1], '.');
   }
   json_t *res = json_array_get(results, 1);
@@ -474,8 +483,8 @@ static void report__sarif_passes_multitool(void **state) {
   snprintf(out, sizeof out, "%s/report-validation.sarif", RL_BINARY_DIR);
   remove(out);
   snprintf(cmd, sizeof cmd,
-           "'%s' validate '%sreport.sarif' -o '%s' --rule-kind 'Gh;Sarif' --log ForceOverwrite >/dev/null 2>&1",
-           tool, GOLDEN_DIR, out);
+           "'%s' validate '%sreport.sarif' -o '%s' --rule-kind 'Gh;Sarif' --log ForceOverwrite >/dev/null 2>&1", tool,
+           GOLDEN_DIR, out);
   int rc = system(cmd);
   (void)rc; /* the tool's exit code varies by version; its log is what counts */
   json_error_t err;

@@ -176,9 +176,10 @@ static void routes__nestjs_opt_out(void **state) {
 
 static void routes__next(void **state) {
   (void)state;
-  expect_routes("pages/api/room-token.ts",
-                "export default function handler(req, res) { if (req.method !== 'POST') return res.status(405).end(); }\n",
-                "next-pages POST /api/room-token fn=function_declaration mw=0 req=req res=res;");
+  expect_routes(
+      "pages/api/room-token.ts",
+      "export default function handler(req, res) { if (req.method !== 'POST') return res.status(405).end(); }\n",
+      "next-pages POST /api/room-token fn=function_declaration mw=0 req=req res=res;");
   expect_routes("src/pages/api/token/index.js",
                 "const handler = async (req, res) => {};\n"
                 "export default withAuth(handler);\n",
@@ -224,7 +225,6 @@ static void routes__deno(void **state) {
   expect_routes("scripts/dev.js", "const serve = require('serve-handler');\nserve(req, res);\n", "");
 }
 
-
 /* ---- room actions ---------------------------------------------------------------- */
 
 typedef struct acts {
@@ -255,28 +255,29 @@ static void expect_actions(const char *path, const char *code, const char *want)
 
 static void routes__room_actions(void **state) {
   (void)state;
-  expect_actions("server/index.js",
-                 "const express = require('express');\n"
-                 "const jwt = require('jsonwebtoken');\n"
-                 "const app = express();\n"
-                 "const HMS_API = 'https://api.100ms.live/v2';\n"
-                 "app.post('/api/token', (req, res) => res.json({ token: jwt.sign({ room_id: 1, role: 'guest' }, s) }));\n"
-                 "app.post('/login', (req, res) => res.json({ token: jwt.sign({ sub: req.user.id }, s) }));\n"
-                 "app.post('/api/session-token', (req, res) => res.json({ token: jwt.sign({ sub: 1 }, s) }));\n"
-                 "app.post('/rooms', async (req, res) => { await hms.rooms.createRoom({ name: 'x' }); });\n"
-                 "app.post('/rooms/:id/end', async (req, res) => { await fetch(`${HMS_API}/rooms`); });\n"
-                 "app.get('/join', async (req, res) => { res.json({ token: await generateJoinToken(req.query.room) }); });\n"
-                 "app.post('/forgot', async (req, res) => { await sendMail(createPasswordResetToken()); });\n"
-                 "app.get('/mgmt', (req, res) => res.json({ t: helper() }));\n"
-                 "function helper() { return jwt.sign({ type: 'management', access_key: k }, s); }\n",
-                 "POST /api/token: mints a token;"
-                 "POST /login: -;"
-                 "POST /api/session-token: -;"
-                 "POST /rooms: creates or changes rooms (createRoom);"
-                 "POST /rooms/:id/end: calls the 100ms REST API;"
-                 "GET /join: mints a token;"
-                 "POST /forgot: -;"
-                 "GET /mgmt: mints a token (management);");
+  expect_actions(
+      "server/index.js",
+      "const express = require('express');\n"
+      "const jwt = require('jsonwebtoken');\n"
+      "const app = express();\n"
+      "const HMS_API = 'https://api.100ms.live/v2';\n"
+      "app.post('/api/token', (req, res) => res.json({ token: jwt.sign({ room_id: 1, role: 'guest' }, s) }));\n"
+      "app.post('/login', (req, res) => res.json({ token: jwt.sign({ sub: req.user.id }, s) }));\n"
+      "app.post('/api/session-token', (req, res) => res.json({ token: jwt.sign({ sub: 1 }, s) }));\n"
+      "app.post('/rooms', async (req, res) => { await hms.rooms.createRoom({ name: 'x' }); });\n"
+      "app.post('/rooms/:id/end', async (req, res) => { await fetch(`${HMS_API}/rooms`); });\n"
+      "app.get('/join', async (req, res) => { res.json({ token: await generateJoinToken(req.query.room) }); });\n"
+      "app.post('/forgot', async (req, res) => { await sendMail(createPasswordResetToken()); });\n"
+      "app.get('/mgmt', (req, res) => res.json({ t: helper() }));\n"
+      "function helper() { return jwt.sign({ type: 'management', access_key: k }, s); }\n",
+      "POST /api/token: mints a token;"
+      "POST /login: -;"
+      "POST /api/session-token: -;"
+      "POST /rooms: creates or changes rooms (createRoom);"
+      "POST /rooms/:id/end: calls the 100ms REST API;"
+      "GET /join: mints a token;"
+      "POST /forgot: -;"
+      "GET /mgmt: mints a token (management);");
 }
 
 /* Files that cannot register a route are ruled out before any parse; the
@@ -285,8 +286,9 @@ static void routes__room_actions(void **state) {
 
 static void routes__prefilter(void **state) {
   (void)state;
-  assert_false(possible("src/store.ts", "const v = cache.get(key);\nheaders.get('accept');\nm.get(a.b, c);\n"
-                                        "api.get(`${base}/rooms`);\nx.use(plugin);\nclass A { get size() { return 1; } }\n"));
+  assert_false(possible("src/store.ts",
+                        "const v = cache.get(key);\nheaders.get('accept');\nm.get(a.b, c);\n"
+                        "api.get(`${base}/rooms`);\nx.use(plugin);\nclass A { get size() { return 1; } }\n"));
   assert_false(possible("src/client.ts", "export default function handler(req, res) {}\nexport const GET = 1;\n"));
   assert_false(possible("pages/api/token.ts", "const token = 1;\n"));
   assert_false(possible("app/api/token/route.ts", "export default function handler() {}\n"));
@@ -304,11 +306,13 @@ static void routes__prefilter(void **state) {
   assert_true(possible("src/app.ts", IMPORT_EXPRESS "fastify.get<{ Querystring: Q }>('/x', opts, h);\n"));
   assert_true(possible("src/app.ts", IMPORT_EXPRESS "router.route('/x').get(h);\n"));
   assert_true(possible("src/app.ts", IMPORT_EXPRESS "fastify.route({ method: 'GET', url: u, handler });\n"));
-  assert_true(possible("src/app.ts", IMPORT_EXPRESS "app\n  // the token route\n  .post(\n    /* path */ '/token', h);\n"));
+  assert_true(
+      possible("src/app.ts", IMPORT_EXPRESS "app\n  // the token route\n  .post(\n    /* path */ '/token', h);\n"));
   assert_true(possible("src/app.ts", IMPORT_EXPRESS "app.get?.(('/x'), h);\n"));
   assert_true(possible("src/app.ts", IMPORT_EXPRESS "app.get(await '/x', h);\n"));
   assert_true(possible("src/app.ts", IMPORT_EXPRESS "app.get('/x' as string, h);\n"));
-  assert_true(possible("src/app.ts", IMPORT_EXPRESS "app.get\xc2\xa0('/x', h);\n")); /* U+00A0 is a space to the grammar */
+  assert_true(
+      possible("src/app.ts", IMPORT_EXPRESS "app.get\xc2\xa0('/x', h);\n")); /* U+00A0 is a space to the grammar */
   assert_true(possible("src/app.ts", IMPORT_EXPRESS "const A = '/api';\nconst P = A;\napp.get(P, h);\n"));
   assert_false(possible("src/app.ts", "/* http post \xe8\xaf\xb7 */ const n = names.get(k);\nx.get(n, '/x');\n"
                                       "log.all \\\n(1);\n"));
@@ -330,9 +334,11 @@ static void routes__prefilter(void **state) {
   assert_true(possible("fn.ts", "@Controller('x') class A {}\n"));
   /* without a server framework import, the handler must visibly be one, as
    * call_route requires */
-  assert_false(possible("src/cache.ts", "const KEY = '/k';\nfunction f(name, mode) { return cache.get(KEY, mode); }\n"));
+  assert_false(
+      possible("src/cache.ts", "const KEY = '/k';\nfunction f(name, mode) { return cache.get(KEY, mode); }\n"));
   assert_true(possible("src/routes.ts", "const P = '/token';\nfunction h(req, res) {}\nrouter.post(P, h);\n"));
-  assert_true(possible("src/routes.ts", "const P = '/token';\nconst h = async (req, res) => {};\nrouter.post(P, h);\n"));
+  assert_true(
+      possible("src/routes.ts", "const P = '/token';\nconst h = async (req, res) => {};\nrouter.post(P, h);\n"));
   assert_true(possible("src/routes.ts", "router.post('/token', (req, res) => res.json({}));\n"));
   assert_true(possible("src/routes.ts", "router.post('/token', controllers.token);\n"));
   assert_true(possible("src/routes.ts", "router.post('/token', auth, wrap(h));\n"));
@@ -341,9 +347,14 @@ static void routes__prefilter(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(routes__express),          cmocka_unit_test(routes__not_routes),
-      cmocka_unit_test(routes__koa_fastify_hono), cmocka_unit_test(routes__nestjs), cmocka_unit_test(routes__nestjs_opt_out),
-      cmocka_unit_test(routes__next),             cmocka_unit_test(routes__deno), cmocka_unit_test(routes__room_actions),
+      cmocka_unit_test(routes__express),
+      cmocka_unit_test(routes__not_routes),
+      cmocka_unit_test(routes__koa_fastify_hono),
+      cmocka_unit_test(routes__nestjs),
+      cmocka_unit_test(routes__nestjs_opt_out),
+      cmocka_unit_test(routes__next),
+      cmocka_unit_test(routes__deno),
+      cmocka_unit_test(routes__room_actions),
       cmocka_unit_test(routes__prefilter),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -196,11 +196,13 @@ static void rule_docs__drift_is_caught(void **state) {
     int is_readme = !strcmp(cases[i].doc, "README");
     char *bad = replaced(is_readme ? readme : man, cases[i].from, cases[i].to);
     report r = {.len = 0};
-    if (is_readme) readme_check(bad, &r);
-    else man_check(bad, &r);
+    if (is_readme)
+      readme_check(bad, &r);
+    else
+      man_check(bad, &r);
     if (!r.problems || !strstr(r.text, cases[i].says))
-      fail_msg("case %zu: %s edited ('%s' -> '%s') gave %d problems, without '%s':\n%s", i, cases[i].doc,
-               cases[i].from, cases[i].to, r.problems, cases[i].says, r.text);
+      fail_msg("case %zu: %s edited ('%s' -> '%s') gave %d problems, without '%s':\n%s", i, cases[i].doc, cases[i].from,
+               cases[i].to, r.problems, cases[i].says, r.text);
     free(bad);
   }
   free(readme);

@@ -40,13 +40,12 @@ static void rulepack__example_rules_find_and_spare(void **state) {
   cfg.jobs = 1;
   rl_engine *e = NULL;
   assert_int_equal(rl_engine_new(&e, &cfg), 0);
-  const char *src =
-      "import { useHMSActions } from '@100mslive/react-sdk';\n"
-      "export function save(token) {\n"
-      "  localStorage.setItem('hmsAuthToken', token);\n"
-      "  localStorage.setItem('theme', 'dark');\n"
-      "  window.localStorage.setItem('refresh_jwt', token);\n"
-      "}\n";
+  const char *src = "import { useHMSActions } from '@100mslive/react-sdk';\n"
+                    "export function save(token) {\n"
+                    "  localStorage.setItem('hmsAuthToken', token);\n"
+                    "  localStorage.setItem('theme', 'dark');\n"
+                    "  window.localStorage.setItem('refresh_jwt', token);\n"
+                    "}\n";
   rl_file_result *r = rl_engine_scan_buffer(e, "src/session.js", NULL, src, strlen(src));
   const char *msg = NULL;
   assert_int_equal(count(r, "token-in-localstorage", &msg), 2);
@@ -94,14 +93,17 @@ static void expect_load_error(const char *text, const char *needle) {
 
 static void rulepack__broken_files_name_file_line_and_problem(void **state) {
   (void)state;
-  expect_load_error(META "(identifier) @finding\n(no_such_node) @x\n", "broken.scm:7:2: unknown node type 'no_such_node'");
+  expect_load_error(META "(identifier) @finding\n(no_such_node) @x\n",
+                    "broken.scm:7:2: unknown node type 'no_such_node'");
   expect_load_error(META "((identifier) @finding (#match? @finding \"(\"))\n", "bad regular expression");
   expect_load_error(META "(identifier) @x\n", "no @finding capture");
   expect_load_error("; id: my-rule\n; title: T\n(identifier) @finding\n", "missing metadata '; severity");
-  expect_load_error("; id: My_Rule\n; severity: warning\n; title: T\n; message: M\n; languages: javascript\n(identifier) @finding\n",
-                    "kebab-case");
-  expect_load_error("; id: r\n; severity: fatal\n; title: T\n; message: M\n; languages: javascript\n(identifier) @finding\n",
-                    "severity 'fatal'");
+  expect_load_error(
+      "; id: My_Rule\n; severity: warning\n; title: T\n; message: M\n; languages: javascript\n(identifier) @finding\n",
+      "kebab-case");
+  expect_load_error(
+      "; id: r\n; severity: fatal\n; title: T\n; message: M\n; languages: javascript\n(identifier) @finding\n",
+      "severity 'fatal'");
   expect_load_error("; id: r\n; severity: note\n; title: T\n; message: M\n; languages: cobol\n(identifier) @finding\n",
                     "languages 'cobol'");
   expect_load_error("; id: r\n; colour: blue\n(identifier) @finding\n", "unknown metadata key 'colour'");

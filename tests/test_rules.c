@@ -37,7 +37,8 @@ static void rules__descriptors_complete(void **state) {
     if (r->cwe <= 0) fail_msg("%s: no CWE", r->id);
     if (!r->langs) fail_msg("%s: no languages", r->id);
     if (!r->query && !r->on_file) fail_msg("%s: neither a query nor an on_file check", r->id);
-    if (!r->precision || !r->security_severity) fail_msg("%s: precision and security_severity are needed for SARIF", r->id);
+    if (!r->precision || !r->security_severity)
+      fail_msg("%s: precision and security_severity are needed for SARIF", r->id);
     if (!r->bad_example || !r->good_example) fail_msg("%s: needs a bad and a good example", r->id);
     /* The doc is rules/<id>.md and starts with its heading. */
     char heading[128];
@@ -83,7 +84,7 @@ static void rules__examples_behave(void **state) {
   assert_int_equal(rl_engine_new(&e, &cfg), 0);
   /* Paths that give each context its best chance; the example's own imports
    * decide the rest. */
-  static const char *const paths[] = {"example.js", "server/example.js", "src/components/Example.jsx",
+  static const char *const paths[] = {"example.js",           "server/example.js",        "src/components/Example.jsx",
                                       "pages/api/example.js", "app/api/example/route.js", ".env"};
   for (size_t i = 0; i < rl_builtin_rule_count; i++) {
     const rl_rule *r = rl_builtin_rules[i];

@@ -159,7 +159,7 @@ static const rl_finding *only_finding(const rl_file_result *r, const char *rule)
   return f;
 }
 
-#define APP_SECRET                                                                                                   \
+#define APP_SECRET                                                                                                     \
   "56yL52r661EzbrHDm3u6rMGFfhfkrN4sReQjIdHDUilqTs98QmbjtFxRBtUosmK_tIUdRaksMuapVaVDxJaOrpK-c_Lzw1argJ9uih75Vja8cJThRS" \
   "nAy8tl_wuunCUJQP-nsv949Ec9zTSyn7xq9Yla15yBgEZNWFx4fCanUQs="
 
@@ -201,8 +201,8 @@ static void rules_bindname__url_messages(void **state) {
   assert_int_equal(rl_engine_new(&e, &cfg), 0);
 
   /* the message names the URL and the call, without credentials or query */
-  rl_file_result *r =
-      scan(e, "src/api.js", "fetch('http://admin:hunter22@api.myapp.io/token?key=s3cr3tValue#x', { method: 'POST' });\n");
+  rl_file_result *r = scan(
+      e, "src/api.js", "fetch('http://admin:hunter22@api.myapp.io/token?key=s3cr3tValue#x', { method: 'POST' });\n");
   const rl_finding *f = only_finding(r, "insecure-http-url");
   assert_string_equal(f->message, "plain http:// endpoint 'http://api.myapp.io/token' passed to fetch()");
   assert_null(strstr(f->snippet, "hunter22"));
@@ -215,16 +215,18 @@ static void rules_bindname__url_messages(void **state) {
   assert_null(strstr(f->snippet, "pa55w0rd"));
   rl_file_result_free(r);
 
-  r = scan(e, "src/room.js", "import { Room } from 'livekit-client';\nconst room = new Room();\n"
-                             "await room.connect(`ws://lk.myapp.io:7880/${region}`, token);\n");
+  r = scan(e, "src/room.js",
+           "import { Room } from 'livekit-client';\nconst room = new Room();\n"
+           "await room.connect(`ws://lk.myapp.io:7880/${region}`, token);\n");
   f = only_finding(r, "insecure-http-url");
   assert_string_equal(f->message, "plain ws:// endpoint 'ws://lk.myapp.io:7880/${…}' passed to room.connect()");
   assert_int_equal(f->start_line, 3);
   rl_file_result_free(r);
 
   /* the same call against loopback, a LAN address or a compose service: nothing */
-  r = scan(e, "src/dev.js", "fetch('http://127.0.0.1:8080/t'); fetch('http://[::1]/t'); fetch('http://10.0.0.7/t');\n"
-                            "fetch('http://tokend:8080/t'); fetch('http://app.localhost/t'); fetch('http://a.example.org/');\n");
+  r = scan(e, "src/dev.js",
+           "fetch('http://127.0.0.1:8080/t'); fetch('http://[::1]/t'); fetch('http://10.0.0.7/t');\n"
+           "fetch('http://tokend:8080/t'); fetch('http://app.localhost/t'); fetch('http://a.example.org/');\n");
   for (size_t i = 0; i < r->nfindings; i++)
     if (strcmp(r->findings[i].rule->id, "insecure-http-url") == 0) fail_msg("unexpected: %s", r->findings[i].message);
   rl_file_result_free(r);
@@ -233,8 +235,8 @@ static void rules_bindname__url_messages(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(rules_bindname__words_split),     cmocka_unit_test(rules_bindname__bound_names),
-      cmocka_unit_test(rules_bindname__call_holder),     cmocka_unit_test(rules_bindname__secrets_masked),
+      cmocka_unit_test(rules_bindname__words_split),  cmocka_unit_test(rules_bindname__bound_names),
+      cmocka_unit_test(rules_bindname__call_holder),  cmocka_unit_test(rules_bindname__secrets_masked),
       cmocka_unit_test(rules_bindname__url_messages),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,14 +70,13 @@ static void rules_requrl__urls(void **state) {
   /* obj.x of a const object literal */
   expect_request("const cfg = { api: 'https://h.io' }; fetch(`${cfg.api}/t`);", "fetch", "https://h.io/t", "GET");
   /* an unknown prefix keeps its place */
-  expect_request("import { TOKEN_SERVER } from './config'; fetch(`${TOKEN_SERVER}/api/token`);", "fetch",
-                 "$/api/token", "GET");
+  expect_request("import { TOKEN_SERVER } from './config'; fetch(`${TOKEN_SERVER}/api/token`);", "fetch", "$/api/token",
+                 "GET");
 }
 
 static void rules_requrl__axios(void **state) {
   (void)state;
-  expect_request("import axios from 'axios'; axios.post('/api/token', { role });", "axios.post", "/api/token",
-                 "POST");
+  expect_request("import axios from 'axios'; axios.post('/api/token', { role });", "axios.post", "/api/token", "POST");
   expect_request("import axios from 'axios'; const api = axios.create({ baseURL: 'https://h.io/v2' });\n"
                  "api.get('/sessions');",
                  "api.get", "https://h.io/v2/sessions", "GET");

@@ -65,12 +65,13 @@ static void rules_tokens__client_side_minting(void **state) {
                  "client-side-token-minting",
                  "Twilio new AccessToken() mints a token in client code: the signing secret ships with the "
                  "bundle; tokend with PROVIDER=twilio mints it on a server");
-  expect_message(e, "src/components/Join.jsx",
-                 "import { RtcTokenBuilder, RtcRole } from 'agora-token';\nimport AgoraRTC from 'agora-rtc-sdk-ng';\n"
-                 "export const t = RtcTokenBuilder.buildTokenWithUid(id, cert, ch, 0, RtcRole.PUBLISHER, 3600, 3600);\n",
-                 "client-side-token-minting",
-                 "Agora RtcTokenBuilder.buildTokenWithUid() (agora-token) mints a token in client code: the signing "
-                 "secret ships with the bundle; tokend with PROVIDER=agora mints it on a server");
+  expect_message(
+      e, "src/components/Join.jsx",
+      "import { RtcTokenBuilder, RtcRole } from 'agora-token';\nimport AgoraRTC from 'agora-rtc-sdk-ng';\n"
+      "export const t = RtcTokenBuilder.buildTokenWithUid(id, cert, ch, 0, RtcRole.PUBLISHER, 3600, 3600);\n",
+      "client-side-token-minting",
+      "Agora RtcTokenBuilder.buildTokenWithUid() (agora-token) mints a token in client code: the signing "
+      "secret ships with the bundle; tokend with PROVIDER=agora mints it on a server");
   rl_engine_free(e);
 }
 
@@ -86,15 +87,17 @@ static void rules_tokens__ttl_messages(void **state) {
                  "module.exports = (c) => jwt.sign(c, process.env.S, { expiresIn: HOURS_36 });\n",
                  "token-ttl-too-long", "expiresIn HOURS_36 (36 hours) is longer than the 24-hour limit");
   /* exactly the limit passes */
-  expect_message(e, "server/t.js",
-                 "const jwt = require('jsonwebtoken');\nmodule.exports = (c) => jwt.sign(c, k, { expiresIn: 86400 });\n",
-                 "token-ttl-too-long", "");
+  expect_message(
+      e, "server/t.js",
+      "const jwt = require('jsonwebtoken');\nmodule.exports = (c) => jwt.sign(c, k, { expiresIn: 86400 });\n",
+      "token-ttl-too-long", "");
   /* a provider SDK's token: the message names the tokend provider that mints it with a capped lifetime */
-  expect_message(e, "server/t.js",
-                 "const { AccessToken } = require('livekit-server-sdk');\n"
-                 "module.exports = (u) => new AccessToken(k, s, { identity: u, ttl: '48h' });\n",
-                 "token-ttl-too-long",
-                 "ttl '48h' (2 days) is longer than the 24-hour limit; tokend with PROVIDER=livekit caps it at 24 hours");
+  expect_message(
+      e, "server/t.js",
+      "const { AccessToken } = require('livekit-server-sdk');\n"
+      "module.exports = (u) => new AccessToken(k, s, { identity: u, ttl: '48h' });\n",
+      "token-ttl-too-long",
+      "ttl '48h' (2 days) is longer than the 24-hour limit; tokend with PROVIDER=livekit caps it at 24 hours");
   /* test files never ship */
   expect_message(e, "server/__tests__/t.test.js", thirty, "token-ttl-too-long", "");
   rl_engine_free(e);
@@ -102,9 +105,10 @@ static void rules_tokens__ttl_messages(void **state) {
   e = engine(72 * 3600);
   expect_message(e, "server/t.js", thirty, "token-ttl-too-long",
                  "expiresIn '30d' (30 days) is longer than the 3-day limit");
-  expect_message(e, "server/t.js",
-                 "const jwt = require('jsonwebtoken');\nmodule.exports = (c) => jwt.sign(c, k, { expiresIn: '48h' });\n",
-                 "token-ttl-too-long", "");
+  expect_message(
+      e, "server/t.js",
+      "const jwt = require('jsonwebtoken');\nmodule.exports = (c) => jwt.sign(c, k, { expiresIn: '48h' });\n",
+      "token-ttl-too-long", "");
   rl_engine_free(e);
 }
 
@@ -116,21 +120,24 @@ static void rules_tokens__without_expiry_messages(void **state) {
                  "module.exports = () => jwt.sign({ access_key: k, type: 'management', version: 2 }, s);\n",
                  "token-without-expiry",
                  "jsonwebtoken sign() mints a management token with no expiresIn and no exp claim: it never expires");
-  expect_message(e, "server/t.js",
-                 "const jwt = require('jsonwebtoken');\n"
-                 "function login(u) { const accessToken = jwt.sign({ sub: u.id }, s); return accessToken; }\n",
-                 "token-without-expiry",
-                 "jsonwebtoken sign() mints a token ('accessToken') with no expiresIn and no exp claim: it never expires");
+  expect_message(
+      e, "server/t.js",
+      "const jwt = require('jsonwebtoken');\n"
+      "function login(u) { const accessToken = jwt.sign({ sub: u.id }, s); return accessToken; }\n",
+      "token-without-expiry",
+      "jsonwebtoken sign() mints a token ('accessToken') with no expiresIn and no exp claim: it never expires");
   /* a signed preference cookie is not a token */
-  expect_message(e, "server/t.js",
-                 "const jwt = require('jsonwebtoken');\nfunction prefs(u) { const prefs = jwt.sign({ theme: u.theme }, s); "
-                 "return prefs; }\n",
-                 "token-without-expiry", "");
-  expect_message(e, "server/t.ts",
-                 "import { SignJWT } from 'jose';\n"
-                 "export const t = (r: string) => new SignJWT({ room_id: r }).setProtectedHeader({ alg: 'HS256' }).sign(k);\n",
-                 "token-without-expiry",
-                 "jose SignJWT.sign() mints a room token with no setExpirationTime() and no exp claim: it never expires");
+  expect_message(
+      e, "server/t.js",
+      "const jwt = require('jsonwebtoken');\nfunction prefs(u) { const prefs = jwt.sign({ theme: u.theme }, s); "
+      "return prefs; }\n",
+      "token-without-expiry", "");
+  expect_message(
+      e, "server/t.ts",
+      "import { SignJWT } from 'jose';\n"
+      "export const t = (r: string) => new SignJWT({ room_id: r }).setProtectedHeader({ alg: 'HS256' }).sign(k);\n",
+      "token-without-expiry",
+      "jose SignJWT.sign() mints a room token with no setExpirationTime() and no exp claim: it never expires");
   rl_engine_free(e);
 }
 

@@ -96,7 +96,8 @@ static void suppress__rule_lists(void **state) {
 
 static void suppress__no_list_means_all_rules(void **state) {
   (void)state;
-  rl_suppressions *s = parse("x(); // roomlint-disable-line\n// roomlint-disable-next-line -- legacy code\ny();\nz();\n");
+  rl_suppressions *s =
+      parse("x(); // roomlint-disable-line\n// roomlint-disable-next-line -- legacy code\ny();\nz();\n");
   assert_int_equal(on(s, "hardcoded-secret", 1), 1);
   assert_int_equal(on(s, "anything-else", 1), 1);
   const char *why = NULL;
@@ -124,12 +125,12 @@ static void suppress__justification(void **state) {
 
 static void suppress__block_range(void **state) {
   (void)state;
-  rl_suppressions *s = parse("a();\n"                                            /* 1 */
+  rl_suppressions *s = parse("a();\n"                                                /* 1 */
                              "/* roomlint-disable hardcoded-secret -- fixtures */\n" /* 2 */
-                             "b();\n"                                              /* 3 */
-                             "c();\n"                                              /* 4 */
-                             "/* roomlint-enable hardcoded-secret */\n"            /* 5 */
-                             "d();\n");                                            /* 6 */
+                             "b();\n"                                                /* 3 */
+                             "c();\n"                                                /* 4 */
+                             "/* roomlint-enable hardcoded-secret */\n"              /* 5 */
+                             "d();\n");                                              /* 6 */
   assert_int_equal(on(s, "hardcoded-secret", 1), 0);
   const char *why = NULL;
   assert_int_equal(rl_suppress_match(s, "hardcoded-secret", 3, &why), 1);
@@ -268,8 +269,8 @@ static void suppress__dotenv(void **state) {
 
 static void suppress__dotenv_multiline_value(void **state) {
   (void)state;
-  rl_suppressions *s = parse_lang("KEY=\"line one\n# roomlint-disable-line x\n\" # roomlint-disable-line rule-b\nN=1\n",
-                                  RL_LANG_DOTENV);
+  rl_suppressions *s =
+      parse_lang("KEY=\"line one\n# roomlint-disable-line x\n\" # roomlint-disable-line rule-b\nN=1\n", RL_LANG_DOTENV);
   /* the '#' line inside the quoted value is value, not a comment */
   assert_int_equal(on(s, "x", 2), 0);
   assert_int_equal(on(s, "rule-b", 3), 1);

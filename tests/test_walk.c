@@ -107,8 +107,8 @@ typedef struct got {
 
 typedef struct result {
   got e[64];
-  size_t n;     /* entries kept (the first 64) */
-  size_t total; /* entries seen */
+  size_t n;       /* entries kept (the first 64) */
+  size_t total;   /* entries seen */
   rl_buf ignored; /* "display: why\n" for each on_passed_over call */
 } result;
 
@@ -118,8 +118,7 @@ static void on_ignored(void *data, const char *display, const char *why) {
 }
 
 /* Walks paths; display paths are kept with `strip` removed from their front. */
-static void run(result *r, const char *const *paths, size_t n, rl_walk_options *opts,
-                const char *strip) {
+static void run(result *r, const char *const *paths, size_t n, rl_walk_options *opts, const char *strip) {
   rl_walk_options o = {0};
   if (!opts) opts = &o;
   opts->on_passed_over = on_ignored;
@@ -148,8 +147,10 @@ static void run(result *r, const char *const *paths, size_t n, rl_walk_options *
     g->lang = e.lang;
     g->is_explicit = e.is_explicit;
     /* every scannable entry can be opened by its fs_path */
-    if (e.skip == RL_SKIP_NONE) assert_int_equal(access(e.fs_path, R_OK), 0);
-    else assert_non_null(e.skip_detail);
+    if (e.skip == RL_SKIP_NONE)
+      assert_int_equal(access(e.fs_path, R_OK), 0);
+    else
+      assert_non_null(e.skip_detail);
   }
   rl_walk_free(w);
 }
@@ -187,11 +188,11 @@ static char *scanned(const result *r) {
   return rl_buf_detach(&b);
 }
 
-#define assert_scanned(r, expected)           \
-  do {                                        \
-    char *s_ = scanned(r);                    \
-    assert_string_equal(s_, expected);        \
-    free(s_);                                 \
+#define assert_scanned(r, expected)                                                                                    \
+  do {                                                                                                                 \
+    char *s_ = scanned(r);                                                                                             \
+    assert_string_equal(s_, expected);                                                                                 \
+    free(s_);                                                                                                          \
   } while (0)
 
 static void assert_skip(const result *r, const char *display, rl_skip skip, const char *in_detail) {
@@ -200,8 +201,7 @@ static void assert_skip(const result *r, const char *display, rl_skip skip, cons
   assert_non_null(g);
   assert_int_equal(g->skip, skip);
   assert_non_null(g->detail);
-  if (in_detail && !strstr(g->detail, in_detail))
-    printf("detail \"%s\" lacks \"%s\"\n", g->detail, in_detail);
+  if (in_detail && !strstr(g->detail, in_detail)) printf("detail \"%s\" lacks \"%s\"\n", g->detail, in_detail);
   if (in_detail) assert_non_null(strstr(g->detail, in_detail));
 }
 
@@ -399,8 +399,8 @@ static void walk__symlink_loop(void **state) {
   tree t;
   tree_new(&t);
   put(&t, "a/f.js", "1");
-  mklink(&t, "..", "a/up");   /* to its parent: a cycle */
-  mklink(&t, ".", "a/self");  /* to itself */
+  mklink(&t, "..", "a/up");     /* to its parent: a cycle */
+  mklink(&t, ".", "a/self");    /* to itself */
   mklink(&t, "l2.js", "l1.js"); /* l1 -> l2 -> l1 */
   mklink(&t, "l1.js", "l2.js");
   mklink(&t, "missing.js", "dead.js");
@@ -429,14 +429,14 @@ static void walk__symlink_out_of_root(void **state) {
   put(&outside, "secret.js", "1");
   put(&outside, "notes.txt", "1");
   put(&t, "a.js", "1");
-  mklink(&t, outside.dir, "ext");                   /* a directory outside */
-  mklink(&t, at(&outside, "secret.js"), "ext.js");  /* a file outside */
-  mklink(&t, at(&outside, "notes.txt"), "notes");   /* not source: passed over */
+  mklink(&t, outside.dir, "ext");                  /* a directory outside */
+  mklink(&t, at(&outside, "secret.js"), "ext.js"); /* a file outside */
+  mklink(&t, at(&outside, "notes.txt"), "notes");  /* not source: passed over */
   mklink(&t, "/dev/null", "null.service");         /* likewise */
   mklink(&t, "/dev/null", "null.js");
   char rel[PATH_MAX];
   snprintf(rel, sizeof rel, "../../%s/secret.js", strrchr(outside.dir, '/') + 1);
-  mklink(&t, rel, "sub/rel.js");                    /* relative, climbing out */
+  mklink(&t, rel, "sub/rel.js"); /* relative, climbing out */
   result r;
   run1(&r, &t, NULL);
   assert_scanned(&r, "a.js");
@@ -486,8 +486,8 @@ static void walk__explicit_files(void **state) {
   put(&t, "ignored.js", "1");
   put(&t, "node_modules/m.js", "1");
   put(&t, "dir/b.js", "1");
-  const char *paths[] = {at(&t, "README.md"), at(&t, "a.ts"),        at(&t, ".env.local"),
-                         at(&t, "ignored.js"), at(&t, "node_modules/m.js"), at(&t, "dir")};
+  const char *paths[] = {at(&t, "README.md"),         at(&t, "a.ts"), at(&t, ".env.local"), at(&t, "ignored.js"),
+                         at(&t, "node_modules/m.js"), at(&t, "dir")};
   char strip[PATH_MAX + 1];
   snprintf(strip, sizeof strip, "%s/", t.dir);
   result r;
@@ -531,8 +531,8 @@ static void walk__sorted_order(void **state) {
   (void)state;
   tree t;
   tree_new(&t);
-  const char *files[] = {"b.js", "B.js", "a.ts", "_.js", "ab/x.js", "a/z.js", "a.js", "a/y/q.js",
-                         "a/Y.js", "\xc3\xa9.js", "~.js"};
+  const char *files[] = {"b.js", "B.js",     "a.ts",   "_.js",        "ab/x.js", "a/z.js",
+                         "a.js", "a/y/q.js", "a/Y.js", "\xc3\xa9.js", "~.js"};
   for (size_t i = 0; i < RL_ARRAY_LEN(files); i++) put(&t, files[i], "1");
   result r;
   run1(&r, &t, NULL);
@@ -576,9 +576,9 @@ static void walk__display_paths(void **state) {
   static const struct {
     const char *given, *display;
   } cases[] = {
-      {".", "app/src/a.js"},         {"./", "app/src/a.js"},     {"app", "app/src/a.js"},
-      {"./app", "app/src/a.js"},     {"app/", "app/src/a.js"},   {".//app//", "app/src/a.js"},
-      {"app/src", "app/src/a.js"},   {"app/src/a.js", "app/src/a.js"},
+      {".", "app/src/a.js"},       {"./", "app/src/a.js"},           {"app", "app/src/a.js"},
+      {"./app", "app/src/a.js"},   {"app/", "app/src/a.js"},         {".//app//", "app/src/a.js"},
+      {"app/src", "app/src/a.js"}, {"app/src/a.js", "app/src/a.js"},
   };
   for (size_t i = 0; i < RL_ARRAY_LEN(cases); i++) {
     result r;

@@ -189,7 +189,8 @@ static void yaml__tabs(void **state) {
 
 static void yaml__crlf_and_bom(void **state) {
   (void)state;
-  same("\xEF\xBB\xBFrules:\r\n  disable:\r\n    - a\r\n  enable: [b]\r\n", "{<rules>:{<disable>:[<a>],<enable>:[<b>]}}");
+  same("\xEF\xBB\xBFrules:\r\n  disable:\r\n    - a\r\n  enable: [b]\r\n",
+       "{<rules>:{<disable>:[<a>],<enable>:[<b>]}}");
   same("a: |\r\n  x\r\n  y\r\n", "{<a>:<x\\ny\\n>}");
   same("a: 'p\r\n  q'\r\n", "{<a>:<p q>}");
   same("a: 1\rb: 2\r", "{<a>:<1>,<b>:<2>}");
@@ -220,25 +221,21 @@ static void yaml__deep_nesting(void **state) {
   /* 16 levels are read, the 17th is refused where it starts */
   rl_buf b = {0};
   rl_buf_puts(&b, "a:");
-  for (int k = 0; k < 15; k++)
-    rl_buf_puts(&b, " [");
-  for (int k = 0; k < 15; k++)
-    rl_buf_putc(&b, ']');
+  for (int k = 0; k < 15; k++) rl_buf_puts(&b, " [");
+  for (int k = 0; k < 15; k++) rl_buf_putc(&b, ']');
   rl_buf_putc(&b, '\n');
   assert_non_null(parse_ok(b.ptr, b.len));
   rl_buf_free(&b);
   rl_buf_puts(&b, "a:\n");
   for (int k = 0; k < 20; k++) {
-    for (int s = 0; s < k + 1; s++)
-      rl_buf_puts(&b, "  ");
+    for (int s = 0; s < k + 1; s++) rl_buf_puts(&b, "  ");
     rl_buf_puts(&b, "k:\n");
   }
   rl_yaml_error err = refused(b.ptr, 17, 33, "nested deeper than 16 levels");
   assert_true(err.too_deep);
   rl_buf_free(&b);
   /* a very deep flow is refused at once, without recursing through it */
-  for (int k = 0; k < 100000; k++)
-    rl_buf_puts(&b, "{a: ");
+  for (int k = 0; k < 100000; k++) rl_buf_puts(&b, "{a: ");
   err = refused(b.ptr, 1, 65, "nested deeper");
   assert_true(err.too_deep);
   rl_buf_free(&b);

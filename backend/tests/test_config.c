@@ -16,20 +16,27 @@ typedef struct {
   const char *const *override;
 } fake_env;
 
-static const char *const base[] = {
-    "HMS_ACCESS_KEY", "test_access_key_0123456789", "HMS_APP_SECRET", "test_app_secret_0123456789abcdef",
-    "HMS_TEMPLATE_ID", "tmpl_1", "AUTH_JWT_ALG", "HS256", "AUTH_JWT_SECRET", "user_jwt_secret_for_tests_0123456789",
-    "ALLOWED_ROLES", "guest,host", NULL};
+static const char *const base[] = {"HMS_ACCESS_KEY",
+                                   "test_access_key_0123456789",
+                                   "HMS_APP_SECRET",
+                                   "test_app_secret_0123456789abcdef",
+                                   "HMS_TEMPLATE_ID",
+                                   "tmpl_1",
+                                   "AUTH_JWT_ALG",
+                                   "HS256",
+                                   "AUTH_JWT_SECRET",
+                                   "user_jwt_secret_for_tests_0123456789",
+                                   "ALLOWED_ROLES",
+                                   "guest,host",
+                                   NULL};
 
 static const char *lookup(void *ctx, const char *name) {
   fake_env *e = ctx;
   for (const char *const *p = e->override; p && *p; p += 2) {
-    if (strcmp(*p, name) == 0)
-      return p[1];
+    if (strcmp(*p, name) == 0) return p[1];
   }
   for (const char *const *p = e->pairs; *p; p += 2) {
-    if (strcmp(*p, name) == 0)
-      return p[1];
+    if (strcmp(*p, name) == 0) return p[1];
   }
   return NULL;
 }
@@ -63,8 +70,7 @@ static void expect_refused(const char *const *override, const char *var, const c
   char err[256];
   assert_int_equal(load(&c, err, sizeof err, override), TK_EINVAL);
   assert_non_null(strstr(err, var));
-  if (value != NULL)
-    assert_null(strstr(err, value));
+  if (value != NULL) assert_null(strstr(err, value));
 }
 
 static void config__refusals_name_the_variable(void **state) {
@@ -151,12 +157,12 @@ static void config__providers(void **state) {
   tk_config c;
   char err[512];
   (void)state;
-  assert_int_equal(load(&c, err, sizeof err,
-                        (const char *const[]){"PROVIDER", "livekit", "HMS_ACCESS_KEY", "", "HMS_APP_SECRET", "",
-                                              "HMS_TEMPLATE_ID", "", "LIVEKIT_API_KEY", "APIkey1", "LIVEKIT_API_SECRET",
-                                              "livekit_secret_0123456789abcdefghij", "ROLE_GRANTS",
-                                              "guest=subscribe", NULL}),
-                   0);
+  assert_int_equal(
+      load(&c, err, sizeof err,
+           (const char *const[]){"PROVIDER", "livekit", "HMS_ACCESS_KEY", "", "HMS_APP_SECRET", "", "HMS_TEMPLATE_ID",
+                                 "", "LIVEKIT_API_KEY", "APIkey1", "LIVEKIT_API_SECRET",
+                                 "livekit_secret_0123456789abcdefghij", "ROLE_GRANTS", "guest=subscribe", NULL}),
+      0);
   assert_int_equal(c.provider, TK_PROVIDER_LIVEKIT);
   assert_string_equal(c.access_key, "APIkey1");
   assert_int_equal(tk_config_grants(&c, "guest"), TK_GRANT_SUBSCRIBE);
@@ -189,10 +195,8 @@ static void config__providers(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(config__defaults),
-      cmocka_unit_test(config__refusals_name_the_variable),
-      cmocka_unit_test(config__accepted_variants),
-      cmocka_unit_test(config__every_bad_setting_at_once),
+      cmocka_unit_test(config__defaults),          cmocka_unit_test(config__refusals_name_the_variable),
+      cmocka_unit_test(config__accepted_variants), cmocka_unit_test(config__every_bad_setting_at_once),
       cmocka_unit_test(config__providers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

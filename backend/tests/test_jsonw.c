@@ -52,8 +52,7 @@ static void jsonw__every_byte_below_0x80_round_trips(void **state) {
   char s[128];
   json_t *v;
   (void)state;
-  for (int i = 1; i < 128; i++)
-    s[i - 1] = (char)i;
+  for (int i = 1; i < 128; i++) s[i - 1] = (char)i;
   s[127] = '\0';
   v = roundtrip(s);
   assert_string_equal(json_string_value(v), s);

@@ -16,9 +16,7 @@
 #include "tokend.h"
 
 static double fake_now;
-static double fake_clock(void) {
-  return fake_now;
-}
+static double fake_clock(void) { return fake_now; }
 
 /* A fresh RSA key's public JWK members: "n":"...","e":"..." into out. */
 static EVP_PKEY *rsa_members(char *out, size_t cap, unsigned bits) {
@@ -89,8 +87,7 @@ static void jwks__unknown_kids_fetch_once_per_interval(void **state) {
   /* Nothing listens on port 1: every fetch fails at once, and is counted. */
   assert_int_equal(tk_jwks_new(&j, "http://127.0.0.1:1/jwks", 30, 3600, 1000, fake_clock), 0);
   fake_now = 1000;
-  for (int i = 0; i < 50; i++)
-    assert_null(tk_jwks_key(j, "nope", TK_JWK_RS256));
+  for (int i = 0; i < 50; i++) assert_null(tk_jwks_key(j, "nope", TK_JWK_RS256));
   assert_int_equal(tk_jwks_fetches(j), 1);
   fake_now = 1029;
   assert_null(tk_jwks_key(j, "other", TK_JWK_RS256));

@@ -74,10 +74,8 @@ static void logger__lines_whole_ordered_and_flushed_on_close(void **state) {
   char *text, *p, *end;
   (void)state;
   assert_int_equal(tk_logger_open(), 0);
-  for (int i = 0; i < THREADS; i++)
-    assert_int_equal(pthread_create(&t[i], NULL, writer, (void *)(intptr_t)i), 0);
-  for (int i = 0; i < THREADS; i++)
-    pthread_join(t[i], NULL);
+  for (int i = 0; i < THREADS; i++) assert_int_equal(pthread_create(&t[i], NULL, writer, (void *)(intptr_t)i), 0);
+  for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
   tk_logger_close();
   text = captured_text(&n);
   assert_true(n > 0 && text[n - 1] == '\n');

@@ -42,9 +42,8 @@ static const char *signature_of(const char *token) {
 static void mint__test_vector(void **state) {
   char *tok = NULL;
   (void)state;
-  assert_int_equal(tk_mint_auth(&tok, &key, "65f1a2b3c4d5e6f7a8b9c0d1", "user_42", "guest", 1700000000, 3600,
-                                zero_random, NULL),
-                   0);
+  assert_int_equal(
+      tk_mint_auth(&tok, &key, "65f1a2b3c4d5e6f7a8b9c0d1", "user_42", "guest", 1700000000, 3600, zero_random, NULL), 0);
   assert_string_equal(signature_of(tok), "rLch6zE-87KLsz14iv22JjRjsKNJoKy1lm84fKglI-A");
   /* The header is the fixed {"alg":"HS256","typ":"JWT"}. */
   assert_int_equal(strncmp(tok, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", 37), 0);
@@ -60,13 +59,11 @@ static void mint__test_vector_with_keyed_hmac(void **state) {
   (void)state;
   assert_int_equal(tk_hmac_new(&h, secret, sizeof secret - 1), 0);
   keyed.hmac = h;
-  assert_int_equal(tk_mint_auth(&a, &keyed, "65f1a2b3c4d5e6f7a8b9c0d1", "user_42", "guest", 1700000000, 3600,
-                                zero_random, NULL),
-                   0);
+  assert_int_equal(
+      tk_mint_auth(&a, &keyed, "65f1a2b3c4d5e6f7a8b9c0d1", "user_42", "guest", 1700000000, 3600, zero_random, NULL), 0);
   assert_string_equal(signature_of(a), "rLch6zE-87KLsz14iv22JjRjsKNJoKy1lm84fKglI-A");
-  assert_int_equal(tk_mint_auth(&b, &key, "65f1a2b3c4d5e6f7a8b9c0d1", "user_42", "guest", 1700000000, 3600,
-                                zero_random, NULL),
-                   0);
+  assert_int_equal(
+      tk_mint_auth(&b, &key, "65f1a2b3c4d5e6f7a8b9c0d1", "user_42", "guest", 1700000000, 3600, zero_random, NULL), 0);
   assert_string_equal(a, b);
   assert_int_equal(tk_hmac_sign(h, m1, "abc", 3), 0);
   assert_int_equal(tk_hmac_sha256(m2, secret, sizeof secret - 1, "abc", 3), 0);
@@ -82,9 +79,8 @@ static void mint__payload_is_sorted_compact_json(void **state) {
   const char *p, *dot;
   size_t n = 0;
   (void)state;
-  assert_int_equal(tk_mint_auth(&tok, &key, "65f1a2b3c4d5e6f7a8b9c0d1", "user_42", "guest", 1700000000, 3600,
-                                zero_random, NULL),
-                   0);
+  assert_int_equal(
+      tk_mint_auth(&tok, &key, "65f1a2b3c4d5e6f7a8b9c0d1", "user_42", "guest", 1700000000, 3600, zero_random, NULL), 0);
   p = strchr(tok, '.') + 1;
   dot = strchr(p, '.');
   assert_int_equal(tk_b64url_decode((unsigned char *)payload, &n, p, (size_t)(dot - p)), 0);
@@ -101,8 +97,7 @@ static void mint__user_id_is_escaped(void **state) {
   const char *p, *dot;
   size_t n = 0;
   (void)state;
-  assert_int_equal(tk_mint_auth(&tok, &key, "65f1a2b3c4d5e6f7a8b9c0d1", "a\"b\\c\n", "guest", 1, 1, zero_random,
-                                NULL),
+  assert_int_equal(tk_mint_auth(&tok, &key, "65f1a2b3c4d5e6f7a8b9c0d1", "a\"b\\c\n", "guest", 1, 1, zero_random, NULL),
                    0);
   p = strchr(tok, '.') + 1;
   dot = strchr(p, '.');
@@ -145,8 +140,7 @@ static void mint__pooled_randomness_never_repeats(void **state) {
   (void)state;
   for (int i = 0; i < 600; i++) {
     assert_int_equal(tk_random_pooled(NULL, seen[i], 16), 0);
-    for (int j = 0; j < i; j++)
-      assert_memory_not_equal(seen[i], seen[j], 16);
+    for (int j = 0; j < i; j++) assert_memory_not_equal(seen[i], seen[j], 16);
   }
   assert_int_equal(tk_random_pooled(NULL, big, sizeof big), 0); /* larger than the pool: direct */
 }
@@ -155,8 +149,7 @@ static void mint__uuid4_sets_version_and_variant(void **state) {
   char out[37];
   unsigned char r[16];
   (void)state;
-  for (int i = 0; i < 16; i++)
-    r[i] = (unsigned char)(i * 17);
+  for (int i = 0; i < 16; i++) r[i] = (unsigned char)(i * 17);
   tk_uuid4_format(out, r);
   assert_string_equal(out, "00112233-4455-4677-8899-aabbccddeeff");
 }

@@ -14,15 +14,13 @@ static void ratelimit__burst_then_refill(void **state) {
   tk_ratelimit *rl = NULL;
   (void)state;
   assert_int_equal(tk_ratelimit_new(&rl, 60, 3, 42), 0); /* one token a second, three saved */
-  for (int i = 0; i < 3; i++)
-    assert_int_equal(tk_ratelimit_take(rl, "alice", 5, 100.0), 0);
+  for (int i = 0; i < 3; i++) assert_int_equal(tk_ratelimit_take(rl, "alice", 5, 100.0), 0);
   assert_int_equal(tk_ratelimit_take(rl, "alice", 5, 100.0), 1);
   assert_int_equal(tk_ratelimit_take(rl, "bob", 3, 100.0), 0); /* per user */
   assert_int_equal(tk_ratelimit_take(rl, "alice", 5, 101.0), 0);
   assert_int_equal(tk_ratelimit_take(rl, "alice", 5, 101.0), 1);
   /* A long pause refills only up to the burst. */
-  for (int i = 0; i < 3; i++)
-    assert_int_equal(tk_ratelimit_take(rl, "alice", 5, 1000.0), 0);
+  for (int i = 0; i < 3; i++) assert_int_equal(tk_ratelimit_take(rl, "alice", 5, 1000.0), 0);
   assert_true(tk_ratelimit_take(rl, "alice", 5, 1000.0) >= 1);
   tk_ratelimit_free(rl);
 }

@@ -48,16 +48,20 @@ static void count_log(void *ctx, int level, const char *msg) {
 static void redis_store__unreachable_is_unavailable_and_said_once(void **state) {
   tk_hmac *keyer = NULL;
   tk_redis *r = NULL;
-  tk_redis_opts o = {.url = "unix:///nonexistent/tokend-test.sock", .timeout_ms = 100, .conns = 2, .per_min = 60,
-                     .burst = 10, .lease_max = 4, .log = count_log};
+  tk_redis_opts o = {.url = "unix:///nonexistent/tokend-test.sock",
+                     .timeout_ms = 100,
+                     .conns = 2,
+                     .per_min = 60,
+                     .burst = 10,
+                     .lease_max = 4,
+                     .log = count_log};
   char *tok = (char *)1;
   int64_t exp = 0;
   (void)state;
   assert_int_equal(tk_hmac_new(&keyer, "k", 1), 0);
   o.keyer = keyer;
   assert_int_equal(tk_redis_new(&r, &o), 0);
-  for (int i = 0; i < 100; i++)
-    assert_int_equal(tk_redis_take(r, "alice", 5, 100.0), TK_EUNAVAIL);
+  for (int i = 0; i < 100; i++) assert_int_equal(tk_redis_take(r, "alice", 5, 100.0), TK_EUNAVAIL);
   assert_false(tk_redis_healthy(r));
   assert_true(tk_redis_token_store(r)->get(tk_redis_token_store(r)->ctx, &tok, &exp) < 0);
   assert_null(tok);

@@ -37,9 +37,8 @@ static const char hs256[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
 
 static tk_verifier *verifier(const char *iss, const char *aud) {
   tk_verifier *v = NULL;
-  assert_int_equal(tk_verifier_new(&v, TK_ALG_HS256, (const unsigned char *)secret, strlen(secret), NULL, 0, iss,
-                                   aud, 30),
-                   0);
+  assert_int_equal(
+      tk_verifier_new(&v, TK_ALG_HS256, (const unsigned char *)secret, strlen(secret), NULL, 0, iss, aud, 30), 0);
   return v;
 }
 
@@ -105,9 +104,9 @@ static void userjwt__rejects_bad_signatures_and_shapes(void **state) {
   const char *why = NULL;
   char tok[1024];
   (void)state;
-  assert_int_equal(check(v, make(hs256, "{\"sub\":\"u1\",\"exp\":1700000600}", "wrong-key-wrong-key-wrong-key-xx"),
-                         &why),
-                   TK_EINVAL);
+  assert_int_equal(
+      check(v, make(hs256, "{\"sub\":\"u1\",\"exp\":1700000600}", "wrong-key-wrong-key-wrong-key-xx"), &why),
+      TK_EINVAL);
   assert_string_equal(why, "token signature invalid");
   snprintf(tok, sizeof tok, "%s", make(hs256, "{\"sub\":\"u1\",\"exp\":1700000600}", secret));
   tok[strlen(tok) - 2] = tok[strlen(tok) - 2] == 'A' ? 'B' : 'A';
@@ -130,21 +129,20 @@ static void userjwt__checks_time_and_required_claims(void **state) {
   assert_int_equal(check(v, make(hs256, CLAIMS(",\"exp\":1699999900"), secret), &why), TK_EINVAL);
   assert_string_equal(why, "token expired");
   assert_int_equal(check(v, make(hs256, CLAIMS(",\"exp\":1699999980"), secret), &why), 0); /* within leeway */
-  assert_int_equal(check(v, make(hs256, CLAIMS(",\"exp\":1700000600,\"nbf\":1700000100"), secret), &why),
-                   TK_EINVAL);
+  assert_int_equal(check(v, make(hs256, CLAIMS(",\"exp\":1700000600,\"nbf\":1700000100"), secret), &why), TK_EINVAL);
   assert_string_equal(why, "token not yet valid");
   assert_int_equal(check(v, make(hs256, CLAIMS(""), secret), &why), TK_EINVAL);
   assert_int_equal(check(v, make(hs256, CLAIMS(",\"exp\":\"1700000600\""), secret), &why), TK_EINVAL);
   assert_int_equal(check(v, make(hs256, "{\"exp\":1700000600,\"iss\":\"iss-1\",\"aud\":\"aud-1\"}", secret), &why),
                    TK_EINVAL);
   assert_string_equal(why, "token sub missing or invalid");
-  assert_int_equal(check(v, make(hs256, "{\"sub\":\"u1\",\"exp\":1700000600,\"iss\":\"x\",\"aud\":\"aud-1\"}", secret),
-                         &why),
-                   TK_EINVAL);
+  assert_int_equal(
+      check(v, make(hs256, "{\"sub\":\"u1\",\"exp\":1700000600,\"iss\":\"x\",\"aud\":\"aud-1\"}", secret), &why),
+      TK_EINVAL);
   assert_string_equal(why, "token issuer not accepted");
-  assert_int_equal(check(v, make(hs256, "{\"sub\":\"u1\",\"exp\":1700000600,\"iss\":\"iss-1\",\"aud\":\"x\"}", secret),
-                         &why),
-                   TK_EINVAL);
+  assert_int_equal(
+      check(v, make(hs256, "{\"sub\":\"u1\",\"exp\":1700000600,\"iss\":\"iss-1\",\"aud\":\"x\"}", secret), &why),
+      TK_EINVAL);
   assert_string_equal(why, "token audience not accepted");
   assert_int_equal(check(v, make(hs256, CLAIMS(",\"exp\":1700000600,\"hms_roles\":\"host\""), secret), &why),
                    TK_EINVAL);
