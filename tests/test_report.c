@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <jansson.h>
 
 #include "arena.h"
+#include "json.h"
 #include "finding.h"
 #include "report.h"
 #include "rule.h"
@@ -253,6 +253,22 @@ static char *read_all(const char *path, size_t *len) {
   return rl_buf_detach(&b);
 }
 
+/* The reports read back with json.c, in one arena per test (freed by
+ * json_done); the CLI tests read them with Python's parser too. */
+static rl_arena *jarena;
+
+static const rl_json *json_read(const char *text, size_t len) {
+  if (!jarena) jarena = rl_arena_new();
+  rl_json *root = NULL;
+  if (rl_json_parse(&root, jarena, text, len, 0, NULL) < 0) return NULL;
+  return root;
+}
+
+static void json_done(void) {
+  rl_arena_free(jarena);
+  jarena = NULL;
+}
+
 static void write_all(const char *path, const char *data) {
   FILE *f = fopen(path, "wb");
   assert_non_null(f);
@@ -392,80 +408,76 @@ static void report__text_no_problems(void **state) {
 static void report__json_is_parseable_and_complete(void **state) {
   (void)state;
   char *out = render(FMT_JSON, &run_summary, NFILES);
-  json_error_t err;
-  json_t *root = json_loads(out, 0, &err);
+  const rl_json *root = json_read(out, strlen(out));
   assert_non_null(root);
-  assert_string_equal(json_string_value(json_object_get(json_object_get(root, "tool"), "name")), "roomlint");
-  assert_int_equal(json_array_size(json_object_get(root, "files")), NFILES);
-  json_t *findings = json_object_get(root, "findings");
-  assert_int_equal(json_array_size(findings), 10);
-  json_t *sup = json_object_get(json_array_get(findings, 3), "suppressed");
-  assert_string_equal(json_string_value(json_object_get(sup, "kind")), "inSource");
-  assert_string_equal(json_string_value(json_object_get(sup, "justification")), "test key for the local emulator");
+  assert_string_equal(rl_json_str(rl_json_get(rl_json_get(root, "tool"), "name"), NULL), "roomlint");
+  assert_int_equal(rl_json_size(rl_json_get(root, "files")), NFILES);
+  const rl_json *findings = rl_json_get(root, "findings");
+  assert_int_equal(rl_json_size(findings), 10);
+  const rl_json *sup = rl_json_get(rl_json_at(findings, 3), "suppressed");
+  assert_string_equal(rl_json_str(rl_json_get(sup, "kind"), NULL), "inSource");
+  assert_string_equal(rl_json_str(rl_json_get(sup, "justification"), NULL), "test key for the local emulator");
   /* The Latin-1 byte became U+FFFD instead of breaking the document. */
-  const char *snippet = json_string_value(json_object_get(json_array_get(findings, 8), "snippet"));
+  const char *snippet = rl_json_str(rl_json_get(rl_json_at(findings, 8), "snippet"), NULL);
   assert_non_null(strstr(snippet, "caf\xef\xbf\xbd"));
-  json_t *skipped = json_object_get(json_array_get(json_object_get(root, "files"), 2), "skipped");
-  assert_string_equal(json_string_value(json_object_get(skipped, "reason")), "minified");
-  json_decref(root);
+  const rl_json *skipped = rl_json_get(rl_json_at(rl_json_get(root, "files"), 2), "skipped");
+  assert_string_equal(rl_json_str(rl_json_get(skipped, "reason"), NULL), "minified");
+  json_done();
   free(out);
 }
 
-static json_t *sarif_run(json_t **root) {
+static const rl_json *sarif_run(const rl_json **root) {
   char *out = render(FMT_SARIF, &run_summary, NFILES);
-  json_error_t err;
-  *root = json_loads(out, 0, &err);
+  *root = json_read(out, strlen(out));
   free(out);
   assert_non_null(*root);
-  return json_array_get(json_object_get(*root, "runs"), 0);
+  return rl_json_at(rl_json_get(*root, "runs"), 0);
 }
 
-static const char *result_uri(json_t *run, size_t i) {
-  json_t *res = json_array_get(json_object_get(run, "results"), i);
-  json_t *loc = json_array_get(json_object_get(res, "locations"), 0);
-  return json_string_value(
-      json_object_get(json_object_get(json_object_get(loc, "physicalLocation"), "artifactLocation"), "uri"));
+static const char *result_uri(const rl_json *run, size_t i) {
+  const rl_json *res = rl_json_at(rl_json_get(run, "results"), i);
+  const rl_json *loc = rl_json_at(rl_json_get(res, "locations"), 0);
+  return rl_json_str(rl_json_get(rl_json_get(rl_json_get(loc, "physicalLocation"), "artifactLocation"), "uri"), NULL);
 }
 
 static void report__sarif_uris_are_encoded(void **state) {
   (void)state;
-  json_t *root;
-  json_t *run = sarif_run(&root);
-  json_t *base = json_object_get(json_object_get(run, "originalUriBaseIds"), "SRCROOT");
-  assert_string_equal(json_string_value(json_object_get(base, "uri")), "file:///home/dev/my%20app/");
+  const rl_json *root;
+  const rl_json *run = sarif_run(&root);
+  const rl_json *base = rl_json_get(rl_json_get(run, "originalUriBaseIds"), "SRCROOT");
+  assert_string_equal(rl_json_str(rl_json_get(base, "uri"), NULL), "file:///home/dev/my%20app/");
   assert_string_equal(result_uri(run, 0), "file:///opt/shared/lib%20%C3%BCn%C3%AF.js");
   assert_string_equal(result_uri(run, 1), "src/app.js");
   assert_string_equal(result_uri(run, 7), "src/broken%20file%20%231.ts");
   /* Every skipped file and parse error is a notification: gen.mjs (parse),
    * dist (skip), broken (parse), unreadable (skip), vendor (skip). */
-  json_t *inv = json_array_get(json_object_get(run, "invocations"), 0);
-  json_t *notes = json_object_get(inv, "toolExecutionNotifications");
-  assert_int_equal(json_array_size(notes), 5);
-  json_t *loc = json_array_get(json_object_get(json_array_get(notes, 0), "locations"), 0);
-  assert_string_equal(json_string_value(json_object_get(
-                          json_object_get(json_object_get(loc, "physicalLocation"), "artifactLocation"), "uri")),
-                      "tools/gen.mjs");
-  json_decref(root);
+  const rl_json *inv = rl_json_at(rl_json_get(run, "invocations"), 0);
+  const rl_json *notes = rl_json_get(inv, "toolExecutionNotifications");
+  assert_int_equal(rl_json_size(notes), 5);
+  const rl_json *loc = rl_json_at(rl_json_get(rl_json_at(notes, 0), "locations"), 0);
+  assert_string_equal(
+      rl_json_str(rl_json_get(rl_json_get(rl_json_get(loc, "physicalLocation"), "artifactLocation"), "uri"), NULL),
+      "tools/gen.mjs");
+  json_done();
 }
 
 static void report__sarif_suppressions_and_periods(void **state) {
   (void)state;
-  json_t *root;
-  json_t *run = sarif_run(&root);
-  json_t *results = json_object_get(run, "results");
-  json_t *sups = json_object_get(json_array_get(results, 3), "suppressions");
-  assert_string_equal(json_string_value(json_object_get(json_array_get(sups, 0), "kind")), "inSource");
-  sups = json_object_get(json_array_get(results, 7), "suppressions");
-  assert_string_equal(json_string_value(json_object_get(json_array_get(sups, 0), "kind")), "external");
-  assert_null(json_object_get(json_array_get(results, 0), "suppressions"));
-  for (size_t i = 0; i < json_array_size(results); i++) {
-    const char *text =
-        json_string_value(json_object_get(json_object_get(json_array_get(results, i), "message"), "text"));
+  const rl_json *root;
+  const rl_json *run = sarif_run(&root);
+  const rl_json *results = rl_json_get(run, "results");
+  const rl_json *sups = rl_json_get(rl_json_at(results, 3), "suppressions");
+  assert_string_equal(rl_json_str(rl_json_get(rl_json_at(sups, 0), "kind"), NULL), "inSource");
+  sups = rl_json_get(rl_json_at(results, 7), "suppressions");
+  assert_string_equal(rl_json_str(rl_json_get(rl_json_at(sups, 0), "kind"), NULL), "external");
+  assert_null(rl_json_get(rl_json_at(results, 0), "suppressions"));
+  for (size_t i = 0; i < rl_json_size(results); i++) {
+    const char *text = rl_json_str(rl_json_get(rl_json_get(rl_json_at(results, i), "message"), "text"), NULL);
     assert_int_equal(text[strlen(text) - 1], '.');
   }
-  json_t *res = json_array_get(results, 1);
-  assert_int_equal(json_integer_value(json_object_get(res, "ruleIndex")), 1);
-  json_decref(root);
+  const rl_json *res = rl_json_at(results, 1);
+  assert_int_equal(rl_json_num(rl_json_get(res, "ruleIndex")), 1);
+  json_done();
 }
 
 /* ---- validation by Microsoft's SARIF multitool ---------------------------- */
@@ -487,18 +499,20 @@ static void report__sarif_passes_multitool(void **state) {
            GOLDEN_DIR, out);
   int rc = system(cmd);
   (void)rc; /* the tool's exit code varies by version; its log is what counts */
-  json_error_t err;
-  json_t *log = json_load_file(out, 0, &err);
-  if (!log) fail_msg("the multitool wrote no readable log at %s: %s", out, err.text);
-  json_t *results = json_object_get(json_array_get(json_object_get(log, "runs"), 0), "results");
+  size_t loglen = 0;
+  char *logtext = read_all(out, &loglen);
+  const rl_json *log = logtext ? json_read(logtext, loglen) : NULL;
+  if (!log) fail_msg("the multitool wrote no readable log at %s: %s", out, logtext ? rl_error_last() : "missing");
+  free(logtext);
+  const rl_json *results = rl_json_get(rl_json_at(rl_json_get(log, "runs"), 0), "results");
   assert_non_null(results);
-  for (size_t i = 0; i < json_array_size(results); i++) {
-    json_t *res = json_array_get(results, i);
-    print_message("%s: %s\n", json_string_value(json_object_get(res, "ruleId")),
-                  json_string_value(json_object_get(json_object_get(res, "message"), "text")));
+  for (size_t i = 0; i < rl_json_size(results); i++) {
+    const rl_json *res = rl_json_at(results, i);
+    print_message("%s: %s\n", rl_json_str(rl_json_get(res, "ruleId"), NULL),
+                  rl_json_str(rl_json_get(rl_json_get(res, "message"), "text"), NULL));
   }
-  assert_int_equal(json_array_size(results), 0);
-  json_decref(log);
+  assert_int_equal(rl_json_size(results), 0);
+  json_done();
 }
 
 /* ---- write failures ------------------------------------------------------- */
