@@ -874,7 +874,7 @@ rl_localmod *rl_summary_build(rl_jsfile *jf, TSNode root, const char *path, rl_a
       add_declaration(&b, st, 0);
     }
   }
-  qsort(b.syms, b.nsyms, sizeof *b.syms, sym_cmp);
+  if (b.nsyms) qsort(b.syms, b.nsyms, sizeof *b.syms, sym_cmp);
   /* keep the first of equal names */
   size_t w = 0;
   for (size_t i = 0; i < b.nsyms; i++)

@@ -45,7 +45,8 @@ static const char *at(const tree *t, const char *rel) {
   static int k;
   k = (k + 1) % 16;
   assert_true(strlen(t->dir) + 1 + strlen(rel) < PATH_MAX);
-  snprintf(buf[k], PATH_MAX, "%s/%s", t->dir, rel);
+  int w = snprintf(buf[k], PATH_MAX, "%s/%s", t->dir, rel);
+  assert_true(w > 0 && w < PATH_MAX);
   return buf[k];
 }
 
