@@ -330,6 +330,10 @@ typedef struct mod_entry {
   const char *why; /* static: why lm is NULL */
   unsigned long long steps;
   rl_arena *arena; /* lm lives here */
+  /* the summary's strings may point into the text and the arena it was read
+   * with (mint facts name their provider there): both live as long as lm */
+  char *sum_bytes;
+  rl_arena *sum_arena;
   /* a file judged whole (Next.js middleware, NestJS bootstrap): kept parsed */
   int kept; /* 0: not yet, 1: parsed, -1: unusable */
   char *bytes;
@@ -362,6 +366,8 @@ static void mod_free(void *v) {
   if (!e) return;
   free(e->path);
   rl_arena_free(e->arena);
+  rl_arena_free(e->sum_arena);
+  free(e->sum_bytes);
   if (e->kept == 1) {
     rl_tree_free(e->tree);
     rl_arena_free(e->tarena);
@@ -761,8 +767,13 @@ static void build_summary(rl_project *p, mod_entry *e) {
     rl_jsfile_end(jf);
   }
   rl_tree_free(tree);
-  rl_arena_free(ta);
-  free(bytes);
+  if (e->lm) {
+    e->sum_arena = ta;
+    e->sum_bytes = bytes;
+  } else {
+    rl_arena_free(ta);
+    free(bytes);
+  }
 }
 
 const rl_localmod *rl_project_local(rl_project *p, const char *path, const char **why, unsigned long long *steps) {
