@@ -403,29 +403,6 @@ static int hexval(char c) {
   return -1;
 }
 
-static size_t put_utf8(char *o, uint32_t cp) {
-  if (cp < 0x80) {
-    o[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (char)(0xC0 | (cp >> 6));
-    o[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xE0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (char)(0xF0 | (cp >> 18));
-  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
 /* Reads \uXXXX or \u{X...} at s[i] (s[i] == 'u'); returns code point or -1,
  * and advances *i past it. */
 static long read_u_escape(const char *s, size_t n, size_t *i) {
@@ -490,7 +467,7 @@ static size_t decode_js(const char *s, size_t n, char *o, int tmpl) {
         o[w++] = 'x';
         break;
       }
-      w += put_utf8(o + w, (uint32_t)(h1 * 16 + h2));
+      w += rl_utf8_put(o + w, (uint32_t)(h1 * 16 + h2));
       i += 2;
       break;
     }
@@ -511,7 +488,7 @@ static size_t decode_js(const char *s, size_t n, char *o, int tmpl) {
           i = k;
         }
       }
-      w += put_utf8(o + w, (uint32_t)cp);
+      w += rl_utf8_put(o + w, (uint32_t)cp);
       break;
     }
     default:
@@ -520,7 +497,7 @@ static size_t decode_js(const char *s, size_t n, char *o, int tmpl) {
         unsigned v = (unsigned)(d - '0');
         int more = d <= '3' ? 2 : 1;
         while (more-- > 0 && i < n && s[i] >= '0' && s[i] <= '7') v = v * 8 + (unsigned)(s[i++] - '0');
-        w += put_utf8(o + w, v);
+        w += rl_utf8_put(o + w, v);
       } else if ((unsigned char)d == 0xE2 && i + 1 < n && (unsigned char)s[i] == 0x80 &&
                  ((unsigned char)s[i + 1] == 0xA8 || (unsigned char)s[i + 1] == 0xA9)) {
         i += 2; /* \ + U+2028/U+2029: line continuation */
