@@ -883,7 +883,7 @@ static int log_call_possible(const rl_prefilter *pf, arg_scan *a) {
  * are not followed, so a file that destructures one is judged file-wide. */
 static int can_fire(rl_prefilter *pf) {
   int mint = rl_mint_possible(pf);
-  if (!(rl_js_env_read_possible(pf) || rl_pf_secret_name(pf) || mint)) return 0;
+  if (!(rl_pf_env_read(pf) || rl_pf_secret_name(pf) || mint)) return 0;
   if (env_destructured(pf)) return log_call_possible(pf, NULL);
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
