@@ -21,7 +21,6 @@
 
 #include "config.h"
 #include "json.h"
-#include "prefilter.h"
 #include "project.h"
 #include "util.h"
 
@@ -1708,6 +1707,14 @@ int rl_js_pair_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len) {
   return 0;
 }
 
+int rl_js_outer_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len) {
+  if (!type_is(pair, "pair")) return 0;
+  TSNode obj = rl_js_parent(pair);
+  if (!type_is(obj, "object")) return 0;
+  TSNode outer = rl_js_parent(obj);
+  return type_is(outer, "pair") && rl_js_pair_key(jf, outer, out, len);
+}
+
 TSNode rl_js_object_get(rl_jsfile *jf, TSNode object, const char *key) {
   object = rl_js_unwrap(object);
   if (!type_is(object, "object")) return null_node();
@@ -1806,11 +1813,6 @@ int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len) {
     return 1;
   }
   return 0;
-}
-
-int rl_js_env_read_possible(const struct rl_prefilter *pf) {
-  return rl_pf_has(pf, "env") &&
-         (rl_pf_has(pf, "process") || rl_pf_has(pf, "Bun") || rl_pf_has(pf, "import") || rl_pf_has(pf, "Deno"));
 }
 
 /* ---- secret names ------------------------------------------------------------------ */

@@ -122,6 +122,9 @@ TSNode rl_js_this_member(rl_jsfile *jf, TSNode member);
 TSNode rl_js_object_get(rl_jsfile *jf, TSNode object, const char *key);
 /* The key of a `pair` (or shorthand property) as text without quotes. */
 int rl_js_pair_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len);
+/* For a pair in an object that is itself the value of a pair, that outer
+ * pair's key ({ endpoints: { token: 'x' } }: "endpoints" for the inner pair). */
+int rl_js_outer_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len);
 /* If expr is an object literal, or an identifier bound with const/let to one
  * in this file, that object node; else null. */
 TSNode rl_js_object_of(rl_jsfile *jf, TSNode expr);
@@ -157,10 +160,7 @@ const struct rl_symbol *rl_js_imported(rl_jsfile *jf, TSNode expr);
 /* Reads of environment variables: process.env.X, process.env['X'],
  * import.meta.env.X, Deno.env.get('X'), Bun.env.X. Returns 1 with the name. */
 int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len);
-/* Prefilter (prefilter.h) for rl_js_env_read: 0 only when pf's bytes hold
- * none of the reads above (no "env" with process, import, Deno or Bun). */
-struct rl_prefilter;
-int rl_js_env_read_possible(const struct rl_prefilter *pf);
+/* Its prefilter, for rules that need an env read: rl_pf_env_read (prefilter.h). */
 
 /* ---- names -------------------------------------------------------------------- */
 

@@ -268,16 +268,6 @@ method:
   return 0;
 }
 
-/* For a pair in an object that is itself the value of a pair, that pair's key. */
-static int outer_key(rl_jsfile *jf, TSNode pair, const char **key, size_t *len) {
-  if (ts_node_is_null(pair) || strcmp(ts_node_type(pair), "pair") != 0) return 0;
-  TSNode obj = rl_js_parent(pair);
-  if (ts_node_is_null(obj) || strcmp(ts_node_type(obj), "object") != 0) return 0;
-  TSNode outer = rl_js_parent(obj);
-  if (ts_node_is_null(outer) || strcmp(ts_node_type(outer), "pair") != 0) return 0;
-  return rl_js_pair_key(jf, outer, key, len);
-}
-
 /* The callee as written, for messages: "axios.get", "new WebSocket". */
 static const char *callee_text(rl_ctx *ctx, TSNode call) {
   int is_new = strcmp(ts_node_type(call), "new_expression") == 0;
@@ -309,7 +299,7 @@ static void on_url(rl_ctx *ctx, const rl_match *m) {
       /* { endpoints: { tokenByRoomCode: 'http://...' } } (100ms Prebuilt) */
       const char *outer;
       size_t ol;
-      if (outer_key(jf, b.holder, &outer, &ol) && name_is_endpoint(outer, ol))
+      if (rl_js_outer_key(jf, b.holder, &outer, &ol) && name_is_endpoint(outer, ol))
         where = rl_arena_printf(rl_ctx_arena(ctx), "in '%.*s.%.*s'", (int)ol, outer, (int)b.name_len, b.name);
     }
   } else if (!ts_node_is_null(b.holder) && strcmp(ts_node_type(b.holder), "arguments") == 0) {

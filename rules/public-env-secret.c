@@ -139,15 +139,6 @@ static int config_file_is(const rl_source *src, const char *stem) {
   return 0;
 }
 
-/* 1 if pair sits in an object that is the value of a pair keyed `key`. */
-static int enclosing_key_is(rl_jsfile *jf, TSNode pair, const char *key) {
-  TSNode obj = rl_js_parent(pair);
-  TSNode outer = type_is(obj, "object") ? rl_js_parent(obj) : obj;
-  const char *k;
-  size_t kl;
-  return type_is(outer, "pair") && rl_js_pair_key(jf, outer, &k, &kl) && kl == strlen(key) && memcmp(k, key, kl) == 0;
-}
-
 /* Under serverRuntimeConfig, `env` is not sent to the client. */
 static int under_server_config(rl_jsfile *jf, TSNode n) {
   for (TSNode p = rl_js_parent(n); !ts_node_is_null(p); p = rl_js_parent(p)) {
@@ -250,7 +241,10 @@ static void check_config_pair(rl_ctx *ctx, rl_jsfile *jf, TSNode key, TSNode obj
     else if (kl == 19 && memcmp(k, "publicRuntimeConfig", 19) == 0)
       check_entries(ctx, jf, obj, &next_public);
   } else if (config_file_is(src, "nuxt.config")) {
-    if (kl == 6 && memcmp(k, "public", 6) == 0 && enclosing_key_is(jf, pair, "runtimeConfig"))
+    const char *ok;
+    size_t okl;
+    if (kl == 6 && memcmp(k, "public", 6) == 0 && rl_js_outer_key(jf, pair, &ok, &okl) && okl == 13 &&
+        memcmp(ok, "runtimeConfig", 13) == 0)
       check_entries(ctx, jf, obj, &nuxt_public);
   } else if (config_file_is(src, "vite.config")) {
     if (kl == 6 && memcmp(k, "define", 6) == 0) check_entries(ctx, jf, obj, &vite_define);
@@ -374,7 +368,7 @@ static const char *const needles[] = {"env",    "PUBLIC_",      "REACT_APP_",   
  *     object value; quotes allowed), or `DefinePlugin`; and then a
  *     secret-named key (rl_pf_secret_name, or for define maps the part of a
  *     quoted key after its last dot) or a value that reads the environment,
- *     whose name may be a computed constant (rl_js_env_read_possible). */
+ *     whose name may be a computed constant (rl_pf_env_read). */
 static int public_name_possible(const rl_prefilter *pf) {
   static const char *const endings[] = {"PUBLIC_", "REACT_APP_", "VUE_APP_", "VITE_", "GATSBY_", NULL};
   size_t n;
@@ -450,8 +444,7 @@ static int can_fire(rl_prefilter *pf) {
   int config = rl_pf_has(pf, "DefinePlugin");
   for (size_t i = 0; !config && keys[i] && config_path_possible(pf); i++) config = object_key_possible(pf, keys[i]);
   if (!config) return 0;
-  return rl_pf_secret_name(pf) || rl_js_env_read_possible(pf) ||
-         rl_pf_each_quoted(pf, NULL, dotted_key_is_secret, NULL);
+  return rl_pf_secret_name(pf) || rl_pf_env_read(pf) || rl_pf_each_quoted(pf, NULL, dotted_key_is_secret, NULL);
 }
 
 const rl_rule rl_rule_public_env_secret = {

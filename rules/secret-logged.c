@@ -917,7 +917,7 @@ static int can_fire(rl_prefilter *pf) {
   /* a call may return a token: a mint package's, or a function another
    * file exports (rl_ctx_callee) */
   int mint = rl_mint_possible(pf) || rl_summary_possible(pf);
-  if (!(rl_js_env_read_possible(pf) || rl_pf_secret_name(pf) || mint)) return 0;
+  if (!(rl_pf_env_read(pf) || rl_pf_secret_name(pf) || mint)) return 0;
   if (env_destructured(pf)) return log_call_possible(pf, NULL);
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);

@@ -412,6 +412,11 @@ int rl_pf_each_decl(const rl_prefilter *cpf, const char *name, size_t len, int (
   return 0;
 }
 
+int rl_pf_env_read(const rl_prefilter *pf) {
+  return rl_pf_has(pf, "env") &&
+         (rl_pf_has(pf, "process") || rl_pf_has(pf, "Bun") || rl_pf_has(pf, "import") || rl_pf_has(pf, "Deno"));
+}
+
 int rl_pf_module(const rl_prefilter *pf, const char *module) {
   size_t m = strlen(module);
   const char *p = pf->bytes, *end = pf->bytes + pf->len;

@@ -123,6 +123,10 @@ size_t rl_pf_slash_end(const char *b, size_t n, size_t i);
  * question costs its few candidates, not a pass over the bytes. */
 int rl_pf_each_decl(const rl_prefilter *pf, const char *name, size_t len, int (*fn)(size_t at, void *arg), void *arg);
 
+/* 0 only when the bytes hold none of the environment reads rl_js_env_read
+ * knows: "env" together with process, import (import.meta.env), Deno or Bun. */
+int rl_pf_env_read(const rl_prefilter *pf);
+
 /* 1 if `module` could be imported or required: it appears right after a
  * quote, '/' or ':' (`'jose'`, `"npm:jose@5"`, `'https://esm.sh/jose'`) and
  * is followed by a quote, '/', '@' or '?'. */

@@ -367,6 +367,48 @@ static void analysis__const_init(void **state) {
   fx_close(&f);
 }
 
+/* The value `this.<name>` gets from the last member expression with that text. */
+static void expect_this_member(rl_lang lang, const char *code, const char *member, const char *want) {
+  fx f;
+  fx_open(&f, lang, code);
+  TSNode m = find(&f, "member_expression", member, 1);
+  TSNode v = rl_js_this_member(f.jf, m);
+  if (!want) {
+    if (!ts_node_is_null(v)) fail_msg("%s: want no value", code);
+  } else if (ts_node_is_null(v) || !rl_js_text_is(f.jf, v, want)) {
+    size_t l = 0;
+    const char *t = ts_node_is_null(v) ? "" : rl_js_text(f.jf, v, &l);
+    fail_msg("%s: got '%.*s', want '%s'", code, (int)l, t, want);
+  }
+  fx_close(&f);
+}
+
+static void analysis__this_member(void **state) {
+  (void)state;
+  /* a field initialiser */
+  expect_this_member(RL_LANG_JS, "class S { base = 'https://h.io'; go() { return this.base; } }", "this.base",
+                     "'https://h.io'");
+  /* the constructor */
+  expect_this_member(RL_LANG_JS, "class S { constructor() { this.sdk = new HMSSDK(a, b); } go() { return this.sdk; } }",
+                     "this.sdk", "new HMSSDK(a, b)");
+  /* a TypeScript field without a value: the constructor sets it */
+  expect_this_member(RL_LANG_TS,
+                     "class S { private sdk: HMSSDK;\n constructor() { this.sdk = new HMSSDK(); }\n"
+                     "  go() { return this.sdk; } }",
+                     "this.sdk", "new HMSSDK()");
+  /* another method, when the constructor does not set it */
+  expect_this_member(RL_LANG_JS, "class S { init() { this.api = axios.create(c); } go() { return this.api; } }",
+                     "this.api", "axios.create(c)");
+  /* the constructor wins over a later method */
+  expect_this_member(RL_LANG_JS,
+                     "class S { reset() { this.u = b; } constructor() { this.u = a; } go() { return this.u; } }",
+                     "this.u", "a");
+  /* a nested class has its own this; outside a class there is nothing */
+  expect_this_member(RL_LANG_JS, "class S { go() { class T { constructor() { this.k = 1; } } return this.k; } }",
+                     "this.k", NULL);
+  expect_this_member(RL_LANG_JS, "function f() { this.k = 1; return this.k; }", "this.k", NULL);
+}
+
 /* ---- durations ----------------------------------------------------------------------- */
 
 static void analysis__duration_parse(void **state) {
@@ -733,6 +775,26 @@ static void analysis__name_is_secret(void **state) {
       {"idToken", 1},
       {"sessionToken", 1},
       {"HMS_TOKEN", 1},
+      /* the digit rule (rl_name_words, rl_word_is): numbered and versioned
+       * copies of a secret are secrets; digits inside a word stay there */
+      {"secret2", 1},
+      {"TOKEN1", 1},
+      {"JWT_ACCESS_SECRET_V2", 1},
+      {"appSecretV1", 1},
+      {"s3SecretKey", 1},
+      {"S3_SECRET", 1},
+      {"base64Secret", 1},
+      {"secretBase64", 1},
+      {"sessionSecretB64", 1},
+      {"oauth2Token", 1},
+      {"auth0Token", 1},
+      {"password123", 1},
+      {"secret12345", 0},
+      {"secretV2Url", 0},
+      {"tokenCount2", 0},
+      {"SECRET_2FA_ISSUER", 0},
+      {"secret2fa", 0},
+      {"apiKey1", 0},
   };
   size_t n = sizeof cases / sizeof cases[0];
   assert_true(n >= 40);
@@ -782,6 +844,9 @@ static void analysis__value_placeholder(void **state) {
       "a1a1a1a1a1a1",
       "qwerty123456",
       "1234567890abcdef",
+      "100ms-app-secret",
+      "key_2",
+      "test1234",
   };
   for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
     if (!rl_value_is_placeholder(yes[i], strlen(yes[i]))) fail_msg("'%s' should be a placeholder", yes[i]);
@@ -1036,6 +1101,7 @@ int main(void) {
       cmocka_unit_test(analysis__eval_number_unknown),
       cmocka_unit_test(analysis__eval_exponential_fanout),
       cmocka_unit_test(analysis__const_init),
+      cmocka_unit_test(analysis__this_member),
       cmocka_unit_test(analysis__duration_parse),
       cmocka_unit_test(analysis__object_get),
       cmocka_unit_test(analysis__object_of),

@@ -225,6 +225,51 @@ static void prefilter__slash(void **state) {
   assert_int_equal(rl_pf_slash_end(t, strlen(t), 4), 0);
 }
 
+/* The lexer's pieces that suppress.c and the rules' scans read JS with. */
+static void prefilter__lexer_pieces(void **state) {
+  (void)state;
+  const char *t;
+  int esc = 0, closed = 0;
+  t = "'a\\'b' + x";
+  assert_int_equal(rl_pf_string_end(t, strlen(t), 0, &esc), closes_at(t, " + x"));
+  assert_true(esc);
+  t = "\"ab\" rest";
+  assert_int_equal(rl_pf_string_end(t, strlen(t), 0, &esc), closes_at(t, " rest"));
+  assert_false(esc);
+  t = "'line \\\ncontinued' rest"; /* a backslash-newline continues the string */
+  assert_int_equal(rl_pf_string_end(t, strlen(t), 0, NULL), closes_at(t, " rest"));
+  t = "'unclosed\nnext'";
+  assert_int_equal(rl_pf_string_end(t, strlen(t), 0, NULL), 0);
+  assert_int_equal(rl_pf_string_scan(t, strlen(t), 0, NULL, &closed), closes_at(t, "\nnext"));
+  assert_false(closed);
+  t = "// c\r\nx";
+  assert_int_equal(rl_pf_comment_end(t, strlen(t), 0), closes_at(t, "\r\nx"));
+  t = "/* a\n*/x";
+  assert_int_equal(rl_pf_comment_end(t, strlen(t), 0), closes_at(t, "x"));
+  t = "/*/ open";
+  assert_int_equal(rl_pf_comment_end(t, strlen(t), 0), strlen(t));
+  assert_int_equal(rl_pf_comment_end("a / b", 5, 2), 2);
+  /* where a '/' starts a regex */
+  assert_true(rl_pf_regex_starts("x = /a/", 4));
+  assert_true(rl_pf_regex_starts("throw /a/", 6));
+  assert_true(rl_pf_regex_starts("return /a/", 7));
+  assert_false(rl_pf_regex_starts("a / b", 2));
+  assert_false(rl_pf_regex_starts("f(x) / 2", 5));
+  assert_false(rl_pf_regex_starts("returned / 2", 9));
+  t = "/a[/]b/gi.test";
+  assert_int_equal(rl_pf_regex_end(t, strlen(t), 0), closes_at(t, ".test"));
+  /* a template, its substitutions read as code */
+  size_t budget = 1000;
+  t = "`a ${f('`', { k: `b ${c}` })} d` rest";
+  assert_int_equal(rl_pf_template_end(t, strlen(t), 0, &budget), closes_at(t, " rest"));
+  budget = 1000;
+  t = "`a ${b} c";
+  assert_int_equal(rl_pf_template_end(t, strlen(t), 0, &budget), 0);
+  budget = 1000;
+  t = "`a ${b)} c` rest"; /* a stray bracket in a substitution: unsure */
+  assert_int_equal(rl_pf_template_end(t, strlen(t), 0, &budget), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(prefilter__secret_names_found),
@@ -236,6 +281,7 @@ int main(void) {
       cmocka_unit_test(prefilter__whole_words),
       cmocka_unit_test(prefilter__group_end),
       cmocka_unit_test(prefilter__slash),
+      cmocka_unit_test(prefilter__lexer_pieces),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

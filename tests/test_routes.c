@@ -345,6 +345,47 @@ static void routes__prefilter(void **state) {
   assert_false(possible("src/api.ts", "api.post('/rooms', { name });\napi.post('/rooms', body);\n"));
 }
 
+/* The one path -> framework answer (context.c asks it for server-only paths). */
+static void expect_path(const char *path, const char *kind, const char *route, const char *server_only) {
+  rl_arena *a = rl_arena_new();
+  rl_path_kind k;
+  rl_path_framework(path, a, &k);
+  if ((kind == NULL) != (k.kind == NULL) || (kind && strcmp(kind, k.kind)))
+    fail_msg("%s: kind %s, want %s", path, k.kind ? k.kind : "(none)", kind ? kind : "(none)");
+  if ((route == NULL) != (k.route == NULL) || (route && strcmp(route, k.route)))
+    fail_msg("%s: route %s, want %s", path, k.route ? k.route : "(none)", route ? route : "(none)");
+  if ((server_only == NULL) != (k.server_only == NULL) || (server_only && strcmp(server_only, k.server_only)))
+    fail_msg("%s: server_only %s, want %s", path, k.server_only ? k.server_only : "(none)",
+             server_only ? server_only : "(none)");
+  rl_arena_free(a);
+}
+
+static void routes__path_framework(void **state) {
+  (void)state;
+  expect_path("pages/api/token.ts", "next-pages", "/api/token", "path pages/api/");
+  expect_path("web/pages/api/rooms/index.js", "next-pages", "/api/rooms", "path pages/api/");
+  expect_path("pages/api/.env", NULL, NULL, "path pages/api/"); /* a server-only folder, any file */
+  expect_path("app/api/token/route.ts", "next-app", "/api/token", "path app/**/route.ts");
+  expect_path("src/app/(auth)/api/hms/route.js", "next-app", "/api/hms", "path app/**/route.js");
+  expect_path("app/token+api.ts", "expo-api", "/token", "Expo API route (token+api.ts)");
+  expect_path("supabase/functions/get-token/index.ts", NULL, NULL, "path supabase/functions/");
+  expect_path("supabase/functions/.env", NULL, NULL, "path supabase/functions/");
+  expect_path("api/token.js", "vercel", "/api/token", NULL);
+  expect_path("server/api/token.post.ts", "nuxt", "/api/token", NULL);
+  /* near misses: front-end helpers, a route file outside app/, other files */
+  expect_path("src/api/token.js", NULL, NULL, NULL);
+  expect_path("lib/route.ts", NULL, NULL, NULL);
+  expect_path("app/page.tsx", NULL, NULL, NULL);
+  expect_path("app/api/token/route.d.ts", NULL, NULL, NULL);
+  rl_arena *a = rl_arena_new();
+  rl_path_kind k;
+  rl_path_framework("supabase/functions/get-token/index.ts", a, &k);
+  assert_string_equal(k.fn_route, "/functions/v1/get-token");
+  rl_path_framework("server/api/token.post.ts", a, &k);
+  assert_string_equal(k.method, "POST");
+  rl_arena_free(a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(routes__express),
@@ -356,6 +397,7 @@ int main(void) {
       cmocka_unit_test(routes__deno),
       cmocka_unit_test(routes__room_actions),
       cmocka_unit_test(routes__prefilter),
+      cmocka_unit_test(routes__path_framework),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,12 +46,75 @@ static void rules_bindname__words_split(void **state) {
   expect_words("x-api-key", "x api key");
   expect_words("NEXT_PUBLIC_TOKEN_ENDPOINT", "next public token endpoint");
   expect_words("", "");
+  /* the one digit rule: digits stay on the word they follow; after a
+   * separator they start a word of their own */
+  expect_words("s3SecretKey", "s3 secret key");
+  expect_words("HMS_SECRET_V2", "hms secret v2");
+  expect_words("base64Secret", "base64 secret");
+  expect_words("secret2", "secret2");
+  expect_words("JWT_SECRET_2", "jwt secret 2");
+  expect_words("auth0Token", "auth0 token");
+  expect_words("S3Bucket", "s3 bucket");
   static const char *const url[] = {"url", "endpoint", NULL};
   assert_true(rl_name_has_word("tokenEndpoint", 13, url));
   assert_true(rl_name_has_word("API_URL", 7, url));
   /* whole words only: "curl" and "urlencoded" are not "url" */
   assert_false(rl_name_has_word("curlOptions", 11, url));
   assert_false(rl_name_has_word("urlencodedBody", 14, url));
+  /* numbered copies are the word (baseUrl1 / baseUrl2); other digits are not */
+  assert_true(rl_name_has_word("fallbackUrl2", 12, url));
+  assert_true(rl_name_has_word("endpoint1234", 12, url));
+  assert_false(rl_name_has_word("endpoint12345", 13, url));
+  assert_true(rl_word_is("v2", 2, "v")); /* a version is a numbered v: SECRET_V2 */
+  assert_true(rl_word_is("key1", 4, "key"));
+  assert_true(rl_word_is("key", 3, "key"));
+  assert_false(rl_word_is("keys", 4, "key"));
+  assert_false(rl_word_is("b641", 4, "b64")); /* a word ending in a digit takes no counter */
+}
+
+/* ---- function names --------------------------------------------------------------- */
+
+typedef struct fn_find {
+  TSNode fn;
+} fn_find;
+
+static int find_fn(void *data, TSNode n) {
+  fn_find *f = data;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "arrow_function") || !strcmp(t, "function_expression") || !strcmp(t, "function_declaration") ||
+      !strcmp(t, "method_definition")) {
+    f->fn = n;
+    return -1;
+  }
+  return 0;
+}
+
+static void expect_function_name(const char *code, const char *want) {
+  parsed p;
+  parse_js(&p, "f.js", code);
+  fn_find f;
+  memset(&f, 0, sizeof f);
+  rl_js_walk(rl_jsfile_root(p.jf), find_fn, &f);
+  assert_false(ts_node_is_null(f.fn));
+  const char *name = NULL;
+  size_t len = 0;
+  int ok = rl_js_function_name(p.jf, f.fn, &name, &len);
+  if (!want) {
+    if (ok) fail_msg("%s: got '%.*s', want no name", code, (int)len, name);
+  } else if (!ok || len != strlen(want) || memcmp(name, want, len) != 0) {
+    fail_msg("%s: got '%.*s', want '%s'", code, ok ? (int)len : 0, ok ? name : "", want);
+  }
+  parsed_free(&p);
+}
+
+static void rules_bindname__function_names(void **state) {
+  (void)state;
+  expect_function_name("export async function getServerSideProps(ctx) { return {}; }", "getServerSideProps");
+  expect_function_name("export const loader = async () => null;", "loader");
+  expect_function_name("module.exports.action = function () {};", "action");
+  expect_function_name("const routes = { loader: async () => null };", "loader");
+  expect_function_name("class A { mint() { return 1; } }", "mint");
+  expect_function_name("run(async () => null);", NULL);
 }
 
 /* ---- bound names ------------------------------------------------------------------ */
@@ -237,7 +300,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(rules_bindname__words_split),  cmocka_unit_test(rules_bindname__bound_names),
       cmocka_unit_test(rules_bindname__call_holder),  cmocka_unit_test(rules_bindname__secrets_masked),
-      cmocka_unit_test(rules_bindname__url_messages),
+      cmocka_unit_test(rules_bindname__url_messages), cmocka_unit_test(rules_bindname__function_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
