@@ -15,6 +15,7 @@
 
 #include "analysis.h"
 #include "bindname.h"
+#include "keys.h"
 #include "prefilter.h"
 #include "rule.h"
 #include "secrets.h"
@@ -22,14 +23,51 @@
 
 extern const char rl_doc__hardcoded_secret[];
 
+static int type_is_ident(TSNode n) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), "identifier"); }
+
 static int is_b64url(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/* ---- (d) a string written in the code in an API's key position ----------------------
+ * facts/keys.c holds the table (API, argument, option). Any string counts,
+ * whatever its length or entropy: 'secret' signs as well as a random key, and
+ * anyone can read it. Silent: values that say they stand in for a key
+ * (rl_value_says_placeholder: 'your-secret-here', changeme, <...>), public
+ * labels (an HMAC keyed by a constant over a secret), and test files. */
+
+static int key_reported(rl_ctx *ctx, const rl_key_use *u) {
+  return u && u->value && !u->label && rl_ctx_context(ctx) != RL_CTX_TEST &&
+         !rl_value_says_placeholder(u->value, u->len);
+}
+
+static void report_key(void *data, const rl_key_use *u) {
+  rl_ctx *ctx = data;
+  if (!key_reported(ctx, u)) return;
+  rl_arena *a = rl_ctx_arena(ctx);
+  if (!ts_node_is_null(u->lit)) {
+    uint32_t start = ts_node_start_byte(u->lit), end = ts_node_end_byte(u->lit);
+    if (end - start >= 2) rl_ctx_mark_secret(ctx, start + 1, end - 1);
+  }
+  TSNode k = rl_js_unwrap(u->key);
+  size_t nl = 0;
+  const char *name = type_is_ident(k) ? rl_js_text(rl_ctx_js(ctx), k, &nl) : NULL;
+  const char *via = name ? rl_arena_printf(a, "%.*s = ", (int)nl, name) : "";
+  rl_report(ctx, u->key, "%s %s written in the code (%s'%s')", u->name, u->api->does, via,
+            rl_mask_secret(a, u->value, u->len));
+}
+
+static void on_file(rl_ctx *ctx) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!jf || rl_ctx_context(ctx) == RL_CTX_TEST) return;
+  rl_keys_each(jf, rl_ctx_root(ctx), report_key, ctx);
 }
 
 static void on_string(rl_ctx *ctx, const rl_match *m) {
   TSNode s = rl_match_capture(m, "str");
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (ts_node_is_null(s) || !jf) return;
+  if (key_reported(ctx, rl_key_use_of(jf, s))) return; /* on_file names the API that uses it */
   const char *v;
   size_t len, prefix;
   /* A template with substitutions is searched for the 100ms shapes in its
@@ -254,7 +292,7 @@ static int can_fire(rl_prefilter *pf) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
   /* (a) as on_string finds it: 171 base64 characters and '=' */
-  if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n)) return 1;
+  if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n) || rl_keys_possible(pf)) return 1;
   if (!rl_pf_each_quoted(pf, space_byte, literal_may_be_credential, NULL)) return 0;
   bound_scan s = {b, n, 4 * n + 4096};
   return rl_pf_each_secret_name(pf, name_bound_to_literal, &s);
@@ -351,6 +389,7 @@ const rl_rule rl_rule_hardcoded_secret = {
     .query = "(string) @str\n"
              "(template_string) @str\n",
     .on_match = on_string,
+    .on_file = on_file,
     /* A secret-named binding can have any name and an app secret has no fixed
      * text, so no literal is common to every finding; can_fire reads the
      * three shapes off the bytes instead. */
