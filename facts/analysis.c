@@ -97,7 +97,13 @@ static TSNode null_node(void) {
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+TSNode rl_js_field(TSNode n, const char *name) {
+  /* tree-sitter 0.20 reads a null node's tree: a crash, not a null child */
+  if (ts_node_is_null(n)) return n;
+  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+}
+
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 /* Iterates the named, non-comment children of a node with a cursor (O(1)
  * per step, unlike ts_node_named_child(i)). */

@@ -75,6 +75,9 @@ int rl_js_text_is(const rl_jsfile *jf, TSNode n, const char *s);
  * node's depth in tree-sitter 0.20). Null at the root or once the budget is
  * spent. */
 TSNode rl_js_parent(TSNode n);
+/* n's child in the grammar field NAME ("body", "arguments"...); a null node
+ * when n is null or has no such child. Every file's field() asks this. */
+TSNode rl_js_field(TSNode n, const char *name);
 /* Strips parentheses, `as T`, `satisfies T`, `<T>x`, `x!` and `await`. */
 TSNode rl_js_unwrap(TSNode n);
 /* Nearest enclosing function (function_declaration, function_expression,

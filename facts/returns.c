@@ -17,7 +17,7 @@ static TSNode null_node_of(TSNode n) {
   return z;
 }
 
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 static int is_function(TSNode n) {
   return type_is(n, "arrow_function") || type_is(n, "function_expression") || type_is(n, "function") ||

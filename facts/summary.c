@@ -19,7 +19,7 @@
 #define MAX_SYMS 4096 /* symbols per file */
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 static int is_function(TSNode n) {
   return type_is(n, "arrow_function") || type_is(n, "function_expression") || type_is(n, "function") ||
@@ -147,6 +147,7 @@ static int import_named(rl_jsfile *jf, const char *name, size_t n, rl_symref *ou
  * where T is imported: the class T. */
 static int param_property_class(rl_jsfile *jf, TSNode member, rl_symref *out) {
   TSNode cls = enclosing_class(member);
+  if (ts_node_is_null(cls)) return 0; /* `this` of a plain function */
   TSNode body = field(cls, "body");
   size_t pl;
   const char *prop = rl_js_text(jf, field(member, "property"), &pl);

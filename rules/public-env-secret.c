@@ -63,7 +63,7 @@ static void report_read(rl_ctx *ctx, TSNode at, const char *name, size_t len) {
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 /* const { NEXT_PUBLIC_HMS_SECRET, VITE_X: x, PUBLIC_Y = '' } = process.env */
 static void check_destructuring(rl_ctx *ctx, rl_jsfile *jf, TSNode pattern, TSNode source) {
