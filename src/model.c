@@ -343,6 +343,13 @@ typedef struct mod_entry {
   rl_jsfile *jf;
   pthread_mutex_t jmu;
   int nest_guard; /* -1: not asked */
+  /* the prefilter's question (rl_project_import_matters), under p->mu */
+  int pre_state;         /* 0: not read, 1: being read, 2: read */
+  int pre_self;          /* rl_summary_bytes_matter of its bytes */
+  const char **pre_deps; /* the project files it imports (resolved, borrowed from p) */
+  size_t npre_deps;
+  char *pre_bytes; /* read for the question, kept for build_summary (read once) */
+  size_t pre_len;
 } mod_entry;
 
 struct rl_project {
@@ -373,6 +380,8 @@ static void mod_free(void *v) {
     rl_arena_free(e->tarena);
     free(e->bytes);
   }
+  free(e->pre_deps);
+  free(e->pre_bytes);
   pthread_mutex_destroy(&e->jmu);
   free(e);
 }
@@ -738,7 +747,14 @@ static mod_entry *entry_of(rl_project *p, const char *path) {
 static void build_summary(rl_project *p, mod_entry *e) {
   size_t len = 0;
   const char *why = NULL;
-  char *bytes = read_module(p, e->path, &len, &why);
+  pthread_mutex_lock(&p->mu);
+  char *bytes = e->pre_state == 2 ? e->pre_bytes : NULL; /* the prefilter's read */
+  if (bytes) {
+    len = e->pre_len;
+    e->pre_bytes = NULL;
+  }
+  pthread_mutex_unlock(&p->mu);
+  if (!bytes) bytes = read_module(p, e->path, &len, &why);
   if (!bytes) {
     e->why = why;
     return;
@@ -795,6 +811,98 @@ const rl_localmod *rl_project_local(rl_project *p, const char *path, const char 
   if (why) *why = e->why;
   if (steps) *steps = e->steps;
   return e->lm;
+}
+
+/* ---- may an import matter? (the prefilter's question) -------------------------------- */
+
+#define MAX_PRE_VISITS 256 /* modules looked at per question; more: it may matter */
+
+typedef struct pre_deps {
+  rl_project *p;
+  const char *from;
+  const char **deps;
+  size_t n;
+} pre_deps;
+
+static int pre_dep(const char *spec, size_t len, void *arg) {
+  pre_deps *d = arg;
+  const char *path = rl_project_resolve(d->p, d->from, spec, len);
+  if (!path) return 0;
+  for (size_t i = 0; i < d->n; i++)
+    if (d->deps[i] == path) return 0;
+  d->deps = rl_xreallocarray(d->deps, d->n + 1, sizeof *d->deps);
+  d->deps[d->n++] = path;
+  return 0;
+}
+
+/* The module at path by itself: does it matter, and what it imports. Read
+ * once (its bytes are kept for build_summary, or borrowed from a summary
+ * already built); NULL when the policy leaves it out. */
+static mod_entry *pre_local(rl_project *p, const char *path) {
+  pthread_mutex_lock(&p->mu);
+  mod_entry *e = entry_of(p, path);
+  while (e->pre_state == 1) pthread_cond_wait(&p->built, &p->mu);
+  if (e->pre_state == 2) {
+    pthread_mutex_unlock(&p->mu);
+    return e;
+  }
+  e->pre_state = 1;
+  const char *bytes = e->state == 2 ? e->sum_bytes : NULL;
+  size_t len = bytes ? strlen(bytes) : 0;
+  pthread_mutex_unlock(&p->mu);
+  char *own = NULL;
+  const char *why = NULL;
+  if (!bytes) bytes = own = read_module(p, path, &len, &why);
+  int self = 0;
+  pre_deps d = {p, path, NULL, 0};
+  if (bytes) {
+    rl_prefilter pf;
+    rl_prefilter_init(&pf, bytes, len, rl_lang_for_path(path));
+    self = rl_summary_bytes_matter(&pf);
+    if (!self) rl_summary_each_import(&pf, pre_dep, &d);
+    rl_prefilter_clear(&pf);
+  }
+  pthread_mutex_lock(&p->mu);
+  e->pre_self = self;
+  e->pre_deps = d.deps;
+  e->npre_deps = d.n;
+  if (own && e->state == 0) {
+    e->pre_bytes = own;
+    e->pre_len = len;
+  } else {
+    free(own);
+  }
+  e->pre_state = 2;
+  pthread_cond_broadcast(&p->built);
+  pthread_mutex_unlock(&p->mu);
+  return bytes ? e : NULL;
+}
+
+int rl_project_import_matters(rl_project *p, const char *from, const char *spec, size_t n) {
+  if (!p || p->o.disabled) return 0;
+  const char *path = rl_project_resolve(p, from, spec, n);
+  if (!path) return 0;
+  /* breadth first over the import graph, to the depth summaries are joined */
+  const char *queue[MAX_PRE_VISITS];
+  int depth[MAX_PRE_VISITS];
+  size_t nq = 0;
+  queue[nq] = path;
+  depth[nq++] = 1;
+  for (size_t head = 0; head < nq; head++) {
+    mod_entry *e = pre_local(p, queue[head]);
+    if (!e) continue;
+    if (e->pre_self) return 1;
+    if (depth[head] > RL_PROJECT_MAX_DEPTH) continue; /* the joins read MAX_DEPTH hops past the first file */
+    for (size_t i = 0; i < e->npre_deps; i++) {
+      size_t k = 0;
+      while (k < nq && queue[k] != e->pre_deps[i]) k++;
+      if (k < nq) continue; /* seen: cycles end here */
+      if (nq == MAX_PRE_VISITS) return 1;
+      queue[nq] = e->pre_deps[i];
+      depth[nq++] = depth[head] + 1;
+    }
+  }
+  return 0;
 }
 
 /* ---- joining summaries across files ----------------------------------------------- */
