@@ -181,9 +181,17 @@ static void chain_of(const rl_reqin *in, TSNode n, chain *c, int depth) {
 /* The read as written, for messages: one line, at most MAX_VIA bytes, with
  * the `await` before it. */
 static const char *via_text(const rl_reqin *in, TSNode n) {
-  TSNode p = rl_js_parent(n);
-  while (type_is(p, "parenthesized_expression")) p = rl_js_parent(p);
-  if (type_is(p, "await_expression")) n = p;
+  for (int i = 0; i < 4; i++) {
+    TSNode p = rl_js_parent(n);
+    while (type_is(p, "parenthesized_expression")) p = rl_js_parent(p);
+    if (type_is(p, "member_expression") && rl_js_text_is(in->jf, field(p, "property"), "catch") &&
+        type_is(rl_js_parent(p), "call_expression")) {
+      n = rl_js_parent(p); /* req.json().catch(() => ({})) */
+      continue;
+    }
+    if (type_is(p, "await_expression")) n = p;
+    break;
+  }
   size_t l;
   const char *s = rl_js_text(in->jf, n, &l);
   size_t k = 0;
@@ -293,11 +301,12 @@ static int of_rec(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
     return of_rec(in, field(e, "left"), out, depth + 1);
   }
   if (!strcmp(t, "ternary_expression")) {
-    /* event.body ? JSON.parse(event.body) : {}: objects only */
+    /* event.body ? JSON.parse(event.body) : {}: objects only; either branch */
     rl_in a, b;
     int ha = of_rec(in, field(e, "consequence"), &a, depth + 1) && a.kind != RL_IN_VALUE;
     int hb = of_rec(in, field(e, "alternative"), &b, depth + 1) && b.kind != RL_IN_VALUE;
-    if (ha == hb) return 0;
+    /* typeof req.body === 'string' ? JSON.parse(req.body) : req.body: both */
+    if (!ha && !hb) return 0;
     *out = ha ? a : b;
     return 1;
   }
@@ -462,6 +471,13 @@ static int callable_handler(rl_jsfile *jf, TSNode fn, int *v1) {
   return 1;
 }
 
+/* NestJS: a decorated parameter (@Body() dto) is no request object. */
+static int has_decorator(TSNode p) {
+  for (uint32_t j = 0; j < ts_node_named_child_count(p); j++)
+    if (type_is(ts_node_named_child(p, j), "decorator")) return 1;
+  return 0;
+}
+
 void rl_reqin_scan(rl_reqin *out, rl_jsfile *jf, rl_arena *arena, TSNode fn, const char *req_name) {
   memset(out, 0, sizeof *out);
   out->jf = jf;
@@ -481,7 +497,7 @@ void rl_reqin_scan(rl_reqin *out, rl_jsfile *jf, rl_arena *arena, TSNode fn, con
     rl_in v = {RL_IN_OBJECT, NULL, fpat};
     v.desc = rl_arena_printf(arena, "%s (%s)", W_CALL, via_text(out, fpat));
     bind(out, fpat, &v, 0);
-  } else if (type_is(fpat, "identifier") && out->nreq < RL_REQIN_MAX_NAMES) {
+  } else if (type_is(fpat, "identifier") && !has_decorator(first) && out->nreq < RL_REQIN_MAX_NAMES) {
     size_t l;
     const char *s = rl_js_text(jf, fpat, &l);
     out->req[out->nreq++] = rl_arena_strndup(arena, s, l);

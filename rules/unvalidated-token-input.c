@@ -20,7 +20,7 @@
  *   claims    role, roles, hms_role, type, can* grants (canPublish,
  *             canSubscribe...), roomAdmin, roomCreate, roomList,
  *             roomRecord, hidden, recorder, admin, permissions, grants,
- *             privileges, scope;
+ *             privileges, scope, owner (Daily's is_owner);
  *   checks    (any of these in the handler clears the value) includes()/
  *             has()/indexOf() with it, `x in OBJ`, ===/!== against a
  *             constant, switch (x), OBJ[x] lookups, a validating call
@@ -208,6 +208,7 @@ static int whole_visit(void *data, TSNode n) {
   size_t l;
   const char *s = rl_js_text(st->jf, name, &l);
   if (!validating_name(s, l) && !rl_word_is(s, l, "cast")) return 0;
+  if (rl_js_text_is(st->jf, fn, "JSON.parse")) return 0; /* reads the body, checks nothing */
   TSNode args = field(n, "arguments");
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     const char *d = rl_reqin_object(&st->in, ts_node_named_child(args, i));
@@ -226,9 +227,10 @@ typedef struct claimwords {
 
 static int claim_word(void *data, const char *w, size_t n) {
   claimwords *c = data;
-  static const char *const words[] = {"role",        "roles",     "admin",      "grant",  "grants", "permission",
-                                      "permissions", "privilege", "privileges", "scope",  "scopes", "hidden",
-                                      "recorder",    "publish",   "subscribe",  "create", "record", NULL};
+  static const char *const words[] = {"role",       "roles",       "admin",     "grant",      "grants",
+                                      "permission", "permissions", "privilege", "privileges", "scope",
+                                      "scopes",     "hidden",      "recorder",  "publish",    "subscribe",
+                                      "create",     "record",      "owner",     NULL};
   if (c->n++ == 0 && rl_word_is(w, n, "can")) c->first_can = 1;
   for (size_t i = 0; words[i]; i++)
     if (rl_word_is(w, n, words[i])) c->yes = 1;
@@ -250,7 +252,8 @@ static void report(state *st, TSNode at, const char *claim, size_t claimlen, con
     advice = "set the token type on the server";
   else if (rl_name_has_word(claim, claimlen, (const char *const[]){"role", "roles", NULL}))
     advice = "check it against an allow-list of roles this user may have";
-  else if (c.first_can || rl_name_has_word(claim, claimlen, (const char *const[]){"admin", "grant", "grants", NULL}))
+  else if (c.first_can ||
+           rl_name_has_word(claim, claimlen, (const char *const[]){"admin", "grant", "grants", "owner", NULL}))
     advice = "decide grants on the server from what this user may do";
   rl_report(st->ctx, at, "%.*s comes from %s and goes into %s unchecked: %s", (int)claimlen, claim, desc, st->sink,
             advice);
@@ -305,6 +308,22 @@ static void check_object(state *st, TSNode obj) {
   if (!ts_node_is_null(obj)) rl_js_walk(obj, obj_visit, st);
 }
 
+/* The claim an argument names: `role`, `body.role`, and for a read by key
+ * (`searchParams.get('role')`, `c.req.query('role')`) the key. */
+static int arg_claim_name(state *st, TSNode a, const char **out, size_t *len) {
+  TSNode read = {{0}, NULL, NULL};
+  if (rl_reqin_value(&st->in, a, &read) && !ts_node_is_null(read)) a = rl_js_unwrap(read); /* Number(q.role ?? 2) */
+  if (type_is(a, "identifier") || type_is(a, "shorthand_property_identifier")) {
+    *out = rl_js_text(st->jf, a, len);
+    return 1;
+  }
+  if (type_is(a, "member_expression")) {
+    *out = rl_js_text(st->jf, field(a, "property"), len);
+    return 1;
+  }
+  return type_is(a, "call_expression") && rl_js_string_value(st->jf, rl_js_call_arg(a, 0), out, len);
+}
+
 static void on_mint(void *data, const rl_mint *m) {
   state *st = data;
   st->sink = "the token";
@@ -314,10 +333,9 @@ static void on_mint(void *data, const rl_mint *m) {
   TSNode args = field(m->call, "arguments");
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     TSNode a = rl_js_unwrap(ts_node_named_child(args, i));
-    if (type_is(a, "identifier") || type_is(a, "member_expression")) {
-      TSNode nm = type_is(a, "member_expression") ? field(a, "property") : a;
-      size_t l;
-      const char *s = rl_js_text(st->jf, nm, &l);
+    const char *s;
+    size_t l;
+    if (arg_claim_name(st, a, &s, &l)) {
       check_claim(st, a, s, l, a);
     }
   }
@@ -352,12 +370,11 @@ static int call_visit(void *data, TSNode n) {
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     TSNode a = rl_js_unwrap(ts_node_named_child(args, i));
     TSNode obj = rl_js_object_of(st->jf, a);
+    const char *ns;
+    size_t nl;
     if (!ts_node_is_null(obj) && type_is(a, "object")) {
       check_object(st, obj);
-    } else if (type_is(a, "identifier") || type_is(a, "member_expression")) {
-      TSNode nm = type_is(a, "member_expression") ? field(a, "property") : a;
-      size_t nl;
-      const char *ns = rl_js_text(st->jf, nm, &nl);
+    } else if (arg_claim_name(st, a, &ns, &nl)) {
       check_claim(st, a, ns, nl, a);
     } else if (!ts_node_is_null(obj)) {
       check_object(st, obj);
@@ -438,8 +455,8 @@ static int can_fire(rl_prefilter *pf) {
   if (!rl_pf_has_caseless(pf, "token") && !rl_pf_has_caseless(pf, "room") && !rl_pf_has(pf, "addGrant") &&
       !rl_pf_module(pf, "jose"))
     return 0;
-  static const char *const claims[] = {"role",   "admin",  "grant",   "permission", "privilege", "scope",
-                                       "hidden", "record", "publish", "subscribe",  "create",    NULL};
+  static const char *const claims[] = {"role",   "admin",   "grant",     "permission", "privilege", "scope", "hidden",
+                                       "record", "publish", "subscribe", "create",     "owner",     NULL};
   if (rl_pf_has(pf, "...") || rl_pf_has(pf, "type")) return 1;
   for (size_t i = 0; claims[i]; i++)
     if (rl_pf_has_caseless(pf, claims[i])) return 1;

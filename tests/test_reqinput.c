@@ -48,7 +48,8 @@ static void expect_input(const char *path, const char *code, const char *want) {
   rl_reqin_scan(&in, p.jf, p.arena, f.fn, NULL);
   const char *got = rl_reqin_value(&in, f.probe, NULL);
   if (!want && got) fail_msg("want no request input, got '%s' in: %s", got, code);
-  if (want && (!got || strcmp(got, want) != 0)) fail_msg("got '%s', want '%s' in: %s", got ? got : "(none)", want, code);
+  if (want && (!got || strcmp(got, want) != 0))
+    fail_msg("got '%s', want '%s' in: %s", got ? got : "(none)", want, code);
   parsed_free(&p);
 }
 
@@ -86,28 +87,32 @@ static void reqinput__fetch_api(void **state) {
   expect_input("app/api/token/route.ts",
                "export async function POST(req) {\n"
                "  const body = await req.json().catch(() => ({}));\n  sink({ probe: `${body.role}` });\n}\n",
-               "the request body (req.json())");
+               "the request body (await req.json().catch(() => ({})))");
 }
 
 static void reqinput__servers(void **state) {
   (void)state;
-  expect_input("src/hono.ts", "app.post('/t', async (c) => {\n  const { role } = await c.req.json();\n  sink({ probe: role });\n});\n",
+  expect_input("src/hono.ts",
+               "app.post('/t', async (c) => {\n  const { role } = await c.req.json();\n  sink({ probe: role });\n});\n",
                "the request body (await c.req.json())");
   expect_input("src/hono.ts", "app.get('/t', (c) => sink({ probe: c.req.query('role') }));\n",
                "the query string (c.req.query('role'))");
   expect_input("src/hono.ts", "app.get('/t/:role', (c) => sink({ probe: c.req.param('role') }));\n",
                "the path parameters (c.req.param('role'))");
-  expect_input("src/koa.js", "router.post('/t', async (ctx) => {\n  const { role } = ctx.request.body;\n  sink({ probe: role });\n});\n",
-               "the request body (ctx.request.body)");
+  expect_input(
+      "src/koa.js",
+      "router.post('/t', async (ctx) => {\n  const { role } = ctx.request.body;\n  sink({ probe: role });\n});\n",
+      "the request body (ctx.request.body)");
   expect_input("src/koa.js", "router.get('/t', (ctx) => sink({ probe: ctx.query.role }));\n",
                "the query string (ctx.query)");
   expect_input("src/koa.js", "router.get('/t/:role', (ctx) => sink({ probe: ctx.params.role }));\n",
                "the path parameters (ctx.params)");
   expect_input("src/fastify.js", "fastify.post('/t', async (request, reply) => sink({ probe: request.body.role }));\n",
                "the request body (request.body)");
-  expect_input("src/express.js",
-               "app.get('/t', (req, res) => {\n  let role = req.query.role || 'guest';\n  sink({ probe: role.toLowerCase() });\n});\n",
-               "the query string (req.query)");
+  expect_input(
+      "src/express.js",
+      "app.get('/t', (req, res) => {\n  let role = req.query.role || 'guest';\n  sink({ probe: role.toLowerCase() });\n});\n",
+      "the query string (req.query)");
   expect_input("netlify/functions/t.js",
                "exports.handler = async (event) => {\n  const body = JSON.parse(event.body || '{}');\n"
                "  return sink({ probe: body.role });\n};\n",
@@ -116,7 +121,8 @@ static void reqinput__servers(void **state) {
                "exports.handler = async (event) => {\n  const { role } = event.body ? JSON.parse(event.body) : {};\n"
                "  return sink({ probe: role });\n};\n",
                "the request body (event.body)");
-  expect_input("lambda/t.js", "export const handler = async (event) => sink({ probe: event.queryStringParameters.role });\n",
+  expect_input("lambda/t.js",
+               "export const handler = async (event) => sink({ probe: event.queryStringParameters.role });\n",
                "the query string (event.queryStringParameters)");
   expect_input("server/api/token.post.ts",
                "export default defineEventHandler(async (event) => {\n  const body = await readBody(event);\n"
@@ -126,12 +132,14 @@ static void reqinput__servers(void **state) {
 
 static void reqinput__nest_and_firebase(void **state) {
   (void)state;
-  expect_input("src/token.controller.ts",
-               "class T {\n  @Post('token')\n  mint(@Body() dto: TokenDto) {\n    return sink({ probe: dto.role });\n  }\n}\n",
-               "the request body (@Body())");
-  expect_input("src/token.controller.ts",
-               "class T {\n  @Post('token')\n  mint(@Body('role') role: string) {\n    return sink({ probe: role });\n  }\n}\n",
-               "the request body (@Body('role'))");
+  expect_input(
+      "src/token.controller.ts",
+      "class T {\n  @Post('token')\n  mint(@Body() dto: TokenDto) {\n    return sink({ probe: dto.role });\n  }\n}\n",
+      "the request body (@Body())");
+  expect_input(
+      "src/token.controller.ts",
+      "class T {\n  @Post('token')\n  mint(@Body('role') role: string) {\n    return sink({ probe: role });\n  }\n}\n",
+      "the request body (@Body('role'))");
   expect_input("src/token.resolver.ts",
                "class R {\n  @Mutation(() => String)\n  token(@Args('role', { nullable: true }) role?: string) {\n"
                "    return sink({ probe: role });\n  }\n}\n",
@@ -169,10 +177,18 @@ static void reqinput__not_input(void **state) {
   expect_input("src/hono.ts", "app.post('/t', (c) => sink({ probe: c.get('role') }));\n", NULL);
   expect_input("src/hono.ts", "app.post('/t', (c) => sink({ probe: c.req.valid('json').role }));\n", NULL);
   /* Firebase v2: request.auth is the signed-in user; request.data only in a callable */
-  expect_input("functions/index.ts", "export const t = onCall(async (request) => sink({ probe: request.auth.token.role }));\n",
-               NULL);
+  expect_input("functions/index.ts",
+               "export const t = onCall(async (request) => sink({ probe: request.auth.token.role }));\n", NULL);
   expect_input("src/express.js", "app.post('/t', (req, res) => sink({ probe: req.data.role }));\n", NULL);
   expect_input("src/express.js", "app.post('/t', (req, res) => sink({ probe: Boolean(req.body.role) }));\n", NULL);
+  /* NestJS: the decorated first parameter is the body, not a request object */
+  expect_input(
+      "src/token.controller.ts",
+      "class T {\n  @Post()\n  mint(@Body() dto: Dto, @Req() req) {\n    return sink({ probe: dto.body });\n  }\n}\n",
+      "the request body (@Body())");
+  expect_input("src/token.controller.ts",
+               "class T {\n  @Post()\n  mint(@User() user: U) {\n    return sink({ probe: user.body });\n  }\n}\n",
+               NULL);
 }
 
 int main(void) {
