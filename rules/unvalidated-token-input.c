@@ -2,16 +2,12 @@
  * and put into a token (or a room call) with no allow-list check.
  *
  * In each route handler (rules/routes.c):
- *   sources   req.body / req.query / req.params (through the handler's own
- *             request parameter name), ctx.request.body, ctx.query,
- *             ctx.params, await req.json() / formData(), c.req.json() and
- *             c.req.query('x') (Hono), searchParams.get('x') and
- *             x.searchParams.get('x'), NestJS @Body()/@Query()/@Param()
- *             parameters; followed through const/let destructuring
- *             (`const { role } = req.body`, with defaults), plain bindings
- *             (`const role = req.body.role`), objects bound to a source
- *             (`const body = await req.json(); body.role`) and `||`/`??`
- *             fallbacks (`role || 'guest'`);
+ *   sources   what facts/reqinput.h says comes from the request (one
+ *             table: Express/Fastify req.body/query/params, Koa ctx.request.
+ *             body, Fetch req.json()/formData()/searchParams, Hono c.req,
+ *             Lambda JSON.parse(event.body), h3 readBody, NestJS @Body/
+ *             @Query/@Param/@Args, Firebase callables), through bindings,
+ *             destructuring, defaults, String() and `||`/`??`;
  *   sinks     the payload and options of a mint site (rules/mint.h), nested
  *             objects included; LiveKit at.addGrant({...}); the arguments
  *             of a call whose name says token or room (generateToken(roomId,
