@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mint.h"
+#include "project.h"
 #include "routes.h"
 #include "util.h"
 
@@ -33,6 +34,8 @@ typedef struct scan {
   uint32_t nrun;
   int prints;
   int mints;
+  rl_callee_fn lookup;
+  void *lookup_data;
 } scan;
 
 /* Calls and statements that make a file a server or a module. */
@@ -152,7 +155,20 @@ static void on_mint(void *data, const rl_mint *m) {
   ((scan *)data)->mints = 1;
 }
 
-static const char *top_level_script(rl_jsfile *jf, TSNode root, const char *path) {
+/* A call of a helper another project file exports that mints (the project
+ * model): `console.log(await mintToken())` in a generator script. */
+static int helper_mint_visit(void *data, TSNode n) {
+  scan *s = data;
+  if (!type_is(n, "call_expression")) return 0;
+  const rl_symbol *sym = s->lookup(s->lookup_data, n);
+  if (sym && (sym->effects & RL_EFF_MINT)) {
+    s->mints = 1;
+    return -1;
+  }
+  return 0;
+}
+
+static const char *top_level_script(rl_jsfile *jf, TSNode root, const char *path, rl_callee_fn lookup, void *data) {
   scan s;
   memset(&s, 0, sizeof s);
   s.jf = jf;
@@ -165,11 +181,16 @@ static const char *top_level_script(rl_jsfile *jf, TSNode root, const char *path
   rl_js_walk(root, print_visit, &s);
   if (!s.prints) return NULL;
   rl_mint_each(jf, root, on_mint, &s);
+  if (!s.mints && lookup) {
+    s.lookup = lookup;
+    s.lookup_data = data;
+    rl_js_walk(root, helper_mint_visit, &s);
+  }
   if (!s.mints || rl_routes_any(jf, root, path)) return NULL;
   return R_TOP;
 }
 
-const char *rl_script_reason(rl_jsfile *jf, TSNode root, const char *path) {
+const char *rl_script_reason(rl_jsfile *jf, TSNode root, const char *path, rl_callee_fn lookup, void *data) {
   const char **memo = (const char **)rl_jsfile_memo(jf, RL_JS_MEMO_SCRIPT);
   if (*memo) return **memo ? *memo : NULL;
   const rl_source *src = rl_jsfile_source(jf);
@@ -180,7 +201,7 @@ const char *rl_script_reason(rl_jsfile *jf, TSNode root, const char *path) {
   else if (path && under_script_dir(path))
     r = R_PATH;
   else
-    r = top_level_script(jf, root, path);
+    r = top_level_script(jf, root, path, lookup, data);
   *memo = r ? r : R_NONE;
   return r;
 }

@@ -8,7 +8,8 @@
  * A file is a script when
  *   - its first line is a `#!` line, or
  *   - it lives under scripts/ or bin/ (at the root or below), or
- *   - it mints a token (mint.h) and prints at top level -- a console call
+ *   - it mints a token (mint.h, or through a helper another project file
+ *     exports that mints) and prints at top level -- a console call
  *     outside any function, or in a function the top level runs: an IIFE,
  *     `main()`, `main().catch(...)`, `await main()`, `void main()` -- and has
  *     no server: no route (routes.h), no listen() / createServer() / serve()
@@ -18,11 +19,13 @@
 #include <tree_sitter/api.h>
 
 #include "analysis.h"
+#include "routes.h"
 
 /* Why the file is a script ("a #! line", "under scripts/", "it mints and
  * prints at top level with no server, route or export"), or NULL. path is
- * the file's display path (NULL = the source's). Static strings; the answer
- * is remembered in jf. */
-const char *rl_script_reason(rl_jsfile *jf, TSNode root, const char *path);
+ * the file's display path (NULL = the source's); lookup (may be NULL) tells
+ * what a call into another project file is (rl_ctx_callee), for helpers
+ * that mint. Static strings; the first answer is remembered in jf. */
+const char *rl_script_reason(rl_jsfile *jf, TSNode root, const char *path, rl_callee_fn lookup, void *data);
 
 #endif

@@ -448,6 +448,8 @@ static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, con
   rl_report(ctx, call, "%s", text);
 }
 
+static const rl_symbol *callee_of(void *data, TSNode call) { return rl_ctx_callee(data, call); }
+
 static void on_match(rl_ctx *ctx, const rl_match *m) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!jf) return;
@@ -459,7 +461,7 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   if (m->pattern == 0) {
     int is_console;
     if (!is_logger(jf, rl_match_capture(m, "obj"), &is_console)) return;
-    if (is_console && rl_script_reason(jf, rl_ctx_root(ctx), NULL)) return; /* facts/script.h */
+    if (is_console && rl_script_reason(jf, rl_ctx_root(ctx), NULL, callee_of, ctx)) return; /* facts/script.h */
   } else {
     if (!is_debug_instance(jf, fn)) return;
   }

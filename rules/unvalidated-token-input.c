@@ -11,8 +11,10 @@
  *   sinks     the payload and options of a mint site (rules/mint.h), nested
  *             objects included; LiveKit at.addGrant({...}); the arguments
  *             of a call whose name says token or room (generateToken(roomId,
- *             role), createRoom({ role })); a spread of the whole source
- *             into a token payload;
+ *             role), createRoom({ role })) or of a helper another project
+ *             file exports that mints (the project model's summary, in a
+ *             file that says token or room somewhere, as the prefilter
+ *             needs); a spread of the whole source into a token payload;
  *   claims    role, roles, hms_role, type, can* grants (canPublish,
  *             canSubscribe...), roomAdmin, roomCreate, roomList,
  *             roomRecord, hidden, recorder, admin, permissions, grants,
@@ -30,6 +32,7 @@
 #include "analysis.h"
 #include "bindname.h"
 #include "mint.h"
+#include "project.h"
 #include "reqinput.h"
 #include "routes.h"
 #include "rule.h"
@@ -50,6 +53,7 @@ typedef struct state {
   const char *validated_src[16]; /* source texts passed whole to a validator */
   uint32_t nvalidated;
   int mw_validates;
+  int says_token;   /* the bytes hold "token" or "room" (any case): see can_fire */
   const char *sink; /* "the token", "generateToken()" */
 } state;
 
@@ -360,8 +364,12 @@ static int call_visit(void *data, TSNode n) {
   int grant = rl_word_is(s, l, "addGrant");
   wordhit h = {0};
   rl_name_words(s, l, token_or_room, &h);
-  if (!grant && !h.yes) return 0;
-  st->sink = grant ? "the token's grants" : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s()", (int)l, s);
+  /* a helper in another project file that mints (facts/project.h) */
+  const rl_symbol *sym = grant || h.yes || !st->says_token ? NULL : rl_ctx_callee(st->ctx, n);
+  if (!grant && !h.yes && !(sym && (sym->effects & RL_EFF_MINT))) return 0;
+  st->sink = grant ? "the token's grants"
+             : sym ? rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s(), which mints a token", (int)l, s)
+                   : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s()", (int)l, s);
   TSNode args = field(n, "arguments");
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     TSNode a = rl_js_unwrap(ts_node_named_child(args, i));
@@ -413,6 +421,8 @@ static void on_file(rl_ctx *ctx) {
   st.jf = rl_ctx_js(ctx);
   st.root = rl_ctx_root(ctx);
   if (!st.jf) return;
+  const rl_source *src = rl_ctx_source(ctx);
+  st.says_token = rl_memcasemem(src->bytes, src->len, "token") || rl_memcasemem(src->bytes, src->len, "room");
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
 }
 

@@ -92,7 +92,8 @@ static const shape shapes[] = {
      "const x = process.env.HMS_APP_SECRET;\nconsole.log('key', /[)]/.test(v), x.toString());\n", 1},
     {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nlogger?.info?.(x);\n", 1},
     {"secret-logged", "server/a.js",
-     "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ sub: 'u' }, k, { expiresIn: '1h' });\nconsole.log(t);\n",
+     "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ sub: 'u' }, k, { expiresIn: '1h' });\nconsole.log(t);\n"
+     "module.exports = { t };\n", /* a module, not a script (facts/script.h) */
      1},
     {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nconsole.log('len', mask(x), x.length);\n",
      0},

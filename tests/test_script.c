@@ -15,12 +15,12 @@ static const char MINT[] = "const jwt = require('jsonwebtoken');\n"
 static void expect_script(const char *path, const char *code, const char *want) {
   parsed p;
   parse_js(&p, path, code);
-  const char *got = rl_script_reason(p.jf, rl_tree_root(p.tree), NULL);
+  const char *got = rl_script_reason(p.jf, rl_tree_root(p.tree), NULL, NULL, NULL);
   if (!want && got) fail_msg("%s: want no script, got '%s' for: %s", path, got, code);
   if (want && (!got || !strstr(got, want)))
     fail_msg("%s: got '%s', want '%s' for: %s", path, got ? got : "(none)", want, code);
   /* asked twice, the memo answers the same */
-  const char *again = rl_script_reason(p.jf, rl_tree_root(p.tree), NULL);
+  const char *again = rl_script_reason(p.jf, rl_tree_root(p.tree), NULL, NULL, NULL);
   if (again != got) fail_msg("%s: second answer differs", path);
   parsed_free(&p);
 }
