@@ -48,6 +48,7 @@ static const struct shape {
     {"R.formData()", RL_IN_FORM, W_BODY, 0},
     {"R.text()", RL_IN_TEXT, W_BODY, 0},
     {"R.nextUrl.searchParams", RL_IN_FORM, W_QUERY, 0},
+    {"R.nextUrl", RL_IN_URL, W_QUERY, 0}, /* const { searchParams } = req.nextUrl */
     {"R.headers.get(_)", RL_IN_VALUE, W_HEADERS, 0},
     {"URL(R.url)", RL_IN_URL, W_QUERY, 0},
     {"URL(R.url,_)", RL_IN_URL, W_QUERY, 0},

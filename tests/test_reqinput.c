@@ -75,6 +75,10 @@ static void reqinput__fetch_api(void **state) {
                "export async function GET(req) {\n"
                "  const { searchParams } = new URL(req.url);\n  sink({ probe: searchParams.get('role') });\n}\n",
                "the query string (new URL(req.url))");
+  expect_input("app/api/token/route.ts",
+               "export async function GET(request) {\n"
+               "  const { searchParams } = request.nextUrl;\n  sink({ probe: searchParams.get('role') });\n}\n",
+               "the query string (request.nextUrl)");
   expect_input("supabase/functions/t/index.ts",
                "Deno.serve(async (req) => {\n"
                "  const { room, role } = (await req.json()) as { room: string; role: string };\n"
