@@ -352,7 +352,7 @@ int rl_reqin_of(const rl_reqin *in, TSNode e, rl_in *out) {
 
 const char *rl_reqin_value(const rl_reqin *in, TSNode e, TSNode *read) {
   rl_in v;
-  if (!rl_reqin_of(in, e, &v) || v.kind != RL_IN_VALUE) return NULL;
+  if (!rl_reqin_of(in, e, &v) || (v.kind != RL_IN_VALUE && v.kind != RL_IN_TEXT)) return NULL; /* await req.text() */
   if (read) *read = v.read;
   return v.desc;
 }

@@ -83,7 +83,7 @@ void rl_reqin_scan(rl_reqin *out, rl_jsfile *jf, rl_arena *arena, TSNode fn, con
 int rl_reqin_of(const rl_reqin *in, TSNode e, rl_in *out);
 
 /* A single value from the request (req.body.role, a name bound to one,
- * searchParams.get('role'), through the wrappers above): its description,
+ * searchParams.get('role'), the body's text, through the wrappers above): its description,
  * or NULL. *read (may be NULL) gets the read under the wrappers. */
 const char *rl_reqin_value(const rl_reqin *in, TSNode e, TSNode *read);
 

@@ -94,6 +94,14 @@ static void reqinput__fetch_api(void **state) {
                "the request body (await req.json().catch(() => ({})))");
 }
 
+static void reqinput__text_is_a_value(void **state) {
+  (void)state;
+  expect_input(
+      "app/api/token/route.ts",
+      "export async function POST(req) {\n  const raw = await req.text();\n  sink({ probe: raw.trim() });\n}\n",
+      "the request body (await req.text())");
+}
+
 static void reqinput__servers(void **state) {
   (void)state;
   expect_input("src/hono.ts",
@@ -197,9 +205,8 @@ static void reqinput__not_input(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(reqinput__fetch_api),
-      cmocka_unit_test(reqinput__servers),
-      cmocka_unit_test(reqinput__nest_and_firebase),
+      cmocka_unit_test(reqinput__fetch_api), cmocka_unit_test(reqinput__text_is_a_value),
+      cmocka_unit_test(reqinput__servers),   cmocka_unit_test(reqinput__nest_and_firebase),
       cmocka_unit_test(reqinput__not_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
