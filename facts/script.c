@@ -98,6 +98,21 @@ static void note_run(scan *s, TSNode e) {
   }
 }
 
+/* Statements of the top level, also inside if / try / blocks there
+ * (`if (require.main === module) main();`), not inside functions. */
+static int run_visit(void *data, TSNode n) {
+  scan *s = data;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "function_declaration") || !strcmp(t, "class_declaration") || !strcmp(t, "lexical_declaration") ||
+      !strcmp(t, "variable_declaration"))
+    return 1;
+  if (!strcmp(t, "expression_statement")) {
+    note_run(s, ts_node_named_child(n, 0));
+    return 1;
+  }
+  return 0;
+}
+
 static int runs(const scan *s, const char *name, size_t l) {
   for (uint32_t i = 0; i < s->nrun; i++)
     if (s->runlen[i] == l && !memcmp(s->run[i], name, l)) return 1;
@@ -174,10 +189,7 @@ static const char *top_level_script(rl_jsfile *jf, TSNode root, const char *path
   s.jf = jf;
   rl_js_walk(root, server_visit, &s);
   if (s.server) return NULL;
-  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
-    TSNode st = ts_node_named_child(root, i);
-    if (type_is(st, "expression_statement")) note_run(&s, ts_node_named_child(st, 0));
-  }
+  rl_js_walk(root, run_visit, &s);
   rl_js_walk(root, print_visit, &s);
   if (!s.prints) return NULL;
   rl_mint_each(jf, root, on_mint, &s);

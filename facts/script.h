@@ -11,7 +11,8 @@
  *   - it mints a token (mint.h, or through a helper another project file
  *     exports that mints) and prints at top level -- a console call
  *     outside any function, or in a function the top level runs: an IIFE,
- *     `main()`, `main().catch(...)`, `await main()`, `void main()` -- and has
+ *     `main()`, `main().catch(...)`, `await main()`, `void main()`, also
+ *     under a top-level if / try (`if (require.main === module) main()`) -- and has
  *     no server: no route (routes.h), no listen() / createServer() / serve()
  *     / Deno.serve() / Bun.serve() / addEventListener('fetch'), and no export
  *     (ES export, module.exports, exports.x). A file that prints and starts

@@ -46,6 +46,9 @@ static void script__scripts(void **state) {
   expect_script("gen-token.mjs", with_mint("const go = async () => { console.log(token); };\nawait go();\n"),
                 "mints and prints");
   expect_script("gen-token.ts", with_mint("(async () => {\n  console.info(token);\n})();\n"), "mints and prints");
+  expect_script("gen-token.js",
+                with_mint("function main() { console.log(token); }\nif (require.main === module) {\n  main();\n}\n"),
+                "mints and prints");
 }
 
 static void script__not_scripts(void **state) {
