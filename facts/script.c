@@ -43,6 +43,9 @@ static int server_visit(void *data, TSNode n) {
   scan *s = data;
   const char *t = ts_node_type(n);
   if (!strcmp(t, "export_statement")) {
+    /* `export {};` only makes a TypeScript file a module (for top-level await) */
+    TSNode c = ts_node_named_child(n, 0);
+    if (ts_node_named_child_count(n) == 1 && type_is(c, "export_clause") && ts_node_named_child_count(c) == 0) return 1;
     s->server = 1;
     return -1;
   }

@@ -15,7 +15,8 @@
  *     under a top-level if / try (`if (require.main === module) main()`) -- and has
  *     no server: no route (routes.h), no listen() / createServer() / serve()
  *     / Deno.serve() / Bun.serve() / addEventListener('fetch'), and no export
- *     (ES export, module.exports, exports.x). A file that prints and starts
+ *     (ES export other than an empty `export {}`, module.exports, exports.x).
+ *     A file that prints and starts
  *     a server, or exports a handler, is a server, not a script. */
 #include <tree_sitter/api.h>
 

@@ -46,6 +46,7 @@ static void script__scripts(void **state) {
   expect_script("gen-token.mjs", with_mint("const go = async () => { console.log(token); };\nawait go();\n"),
                 "mints and prints");
   expect_script("gen-token.ts", with_mint("(async () => {\n  console.info(token);\n})();\n"), "mints and prints");
+  expect_script("gen-token.ts", with_mint("export {};\nconsole.log(token);\n"), "mints and prints");
   expect_script("gen-token.js",
                 with_mint("function main() { console.log(token); }\nif (require.main === module) {\n  main();\n}\n"),
                 "mints and prints");
@@ -59,6 +60,7 @@ static void script__not_scripts(void **state) {
   expect_script("server.js", with_mint("console.log(token);\napp.listen(3000);\n"), NULL);
   expect_script("lib/token.js", with_mint("console.log(token);\nmodule.exports = { token };\n"), NULL);
   expect_script("lib/token.ts", with_mint("console.log(token);\nexport default token;\n"), NULL);
+  expect_script("lib/token.ts", with_mint("console.log(token);\nexport { token };\n"), NULL);
   expect_script("netlify/functions/t.js", with_mint("console.log(token);\nexports.handler = async () => ({});\n"),
                 NULL);
   expect_script("worker.js", with_mint("console.log(token);\naddEventListener('fetch', (e) => e.respondWith(r));\n"),
