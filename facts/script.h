@@ -16,8 +16,8 @@
  *     no server: no route (routes.h), no listen() / createServer() / serve()
  *     / Deno.serve() / Bun.serve() / addEventListener('fetch'), and no export
  *     (ES export other than an empty `export {}`, module.exports, exports.x).
- *     A file that prints and starts
- *     a server, or exports a handler, is a server, not a script. */
+ *     A file that prints and starts a server, or exports a handler, is a
+ *     server, not a script. */
 #include <tree_sitter/api.h>
 
 #include "analysis.h"
