@@ -43,6 +43,12 @@ static const struct shape {
     {"R.request.body", RL_IN_OBJECT, W_BODY, 0},
     {"R.request.query", RL_IN_OBJECT, W_QUERY, 0},
     {"R.request.headers", RL_IN_OBJECT, W_HEADERS, 0},
+    /* Oak (Deno): ctx.request.body.json(), ctx.request.url.searchParams */
+    {"R.request.body.json()", RL_IN_OBJECT, W_BODY, 0},
+    {"R.request.body.formData()", RL_IN_FORM, W_BODY, 0},
+    {"R.request.body.text()", RL_IN_TEXT, W_BODY, 0},
+    {"R.request.url.searchParams", RL_IN_FORM, W_QUERY, 0},
+    {"R.request.headers.get(_)", RL_IN_VALUE, W_HEADERS, 0},
     /* Fetch API requests: Next.js app routes, Deno, Supabase, Workers, Remix, SvelteKit */
     {"R.json()", RL_IN_OBJECT, W_BODY, 0},
     {"R.formData()", RL_IN_FORM, W_BODY, 0},

@@ -7,6 +7,8 @@
  *
  *   req.body, req.query, req.params, req.headers   Express, Fastify, Next pages
  *   ctx.request.body, ctx.query, ctx.params        Koa
+ *   await ctx.request.body.json(),                 Oak (Deno)
+ *     ctx.request.url.searchParams
  *   await req.json() / formData() / text()         Fetch API: Next.js app routes,
  *                                                  Deno, Supabase, Cloudflare Workers
  *   req.nextUrl.searchParams, new URL(req.url)     ... and their .get('x')

@@ -115,6 +115,13 @@ static void reqinput__servers(void **state) {
       "src/koa.js",
       "router.post('/t', async (ctx) => {\n  const { role } = ctx.request.body;\n  sink({ probe: role });\n});\n",
       "the request body (ctx.request.body)");
+  expect_input("server/oak.ts",
+               "router.post('/t', async (ctx) => {\n  const { role } = await ctx.request.body.json();\n"
+               "  sink({ probe: role });\n});\n",
+               "the request body (await ctx.request.body.json())");
+  expect_input("server/oak.ts",
+               "router.get('/t', (ctx) => sink({ probe: ctx.request.url.searchParams.get('role') }));\n",
+               "the query string (ctx.request.url.searchParams)");
   expect_input("src/koa.js", "router.get('/t', (ctx) => sink({ probe: ctx.query.role }));\n",
                "the query string (ctx.query)");
   expect_input("src/koa.js", "router.get('/t/:role', (ctx) => sink({ probe: ctx.params.role }));\n",
