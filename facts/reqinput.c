@@ -296,7 +296,7 @@ static int of_rec(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
   if (!strcmp(t, "identifier") || !strcmp(t, "shorthand_property_identifier")) {
     s = rl_js_text(in->jf, e, &l);
     const rl_reqin_bind *b = bound(in, s, l);
-    if (!b) return 0;
+    if (!b || b->in.kind == RL_IN_NONE) return 0;
     *out = b->in;
     out->read = e;
     return 1;
@@ -436,7 +436,17 @@ static int bind_visit(void *data, TSNode n) {
     return 0;
   }
   rl_in v;
-  if (!ts_node_is_null(value) && rl_reqin_of(in, value, &v)) bind(in, name, &v, 0);
+  if (!ts_node_is_null(value) && rl_reqin_of(in, value, &v)) {
+    bind(in, name, &v, 0);
+  } else if (type_is(n, "assignment_expression")) {
+    /* role = lookupRole(user): the code sets it now, on some path at least */
+    size_t l;
+    const char *s = rl_js_text(in->jf, name, &l);
+    if (bound(in, s, l)) {
+      rl_in none = {RL_IN_NONE, NULL, name};
+      add(in, name, &none);
+    }
+  }
   return 0;
 }
 

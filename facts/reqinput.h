@@ -28,7 +28,8 @@
  * .trim() / .toLowerCase() / a one-substitution template, `||` / `??`
  * fallbacks, `.catch(...)` on the read, and `c ? JSON.parse(b) : {}` for
  * objects. A ternary over a value (`OK.has(r) ? r : 'guest'`) is not the
- * request's any more: it is the code's choice. */
+ * request's any more: it is the code's choice; nor is a name the handler
+ * assigns anything else to, anywhere (`role = rolesOf(user)`). */
 #include <stddef.h>
 #include <stdint.h>
 #include <tree_sitter/api.h>

@@ -107,6 +107,11 @@ static void reqinput__servers(void **state) {
   expect_input("src/hono.ts",
                "app.post('/t', async (c) => {\n  const { role } = await c.req.json();\n  sink({ probe: role });\n});\n",
                "the request body (await c.req.json())");
+  /* let body; try { body = await c.req.json(); } catch { ... }: an assignment binds too */
+  expect_input("src/hono.ts",
+               "app.post('/t', async (c) => {\n  let body;\n  try {\n    body = await c.req.json();\n"
+               "  } catch {\n    return c.json({ error: 'bad json' }, 400);\n  }\n  sink({ probe: body.role });\n});\n",
+               "the request body (await c.req.json())");
   expect_input("src/hono.ts", "app.get('/t', (c) => sink({ probe: c.req.query('role') }));\n",
                "the query string (c.req.query('role'))");
   expect_input("src/hono.ts", "app.get('/t/:role', (c) => sink({ probe: c.req.param('role') }));\n",
@@ -184,6 +189,10 @@ static void reqinput__not_input(void **state) {
                "  const role = ALLOWED.has(r) ? r : 'guest';\n  sink({ probe: role });\n});\n",
                NULL);
   expect_input("src/express.js", "app.post('/t', (req, res) => sink({ probe: 'guest' }));\n", NULL);
+  expect_input("src/express.js",
+               "app.post('/t', async (req, res) => {\n  let role = req.body.role;\n"
+               "  if (!req.user.admin) role = await rolesOf(req.user);\n  sink({ probe: role });\n});\n",
+               NULL);
   expect_input("src/express.js",
                "app.post('/t', async (req, res) => {\n  const claims = jwt.verify(req.headers.authorization, K);\n"
                "  sink({ probe: claims.role });\n});\n",
