@@ -289,6 +289,18 @@ static int obj_visit(void *data, TSNode n) {
   if (!strcmp(t, "spread_element")) {
     TSNode e = ts_node_named_child(n, 0);
     const char *d = rl_reqin_object(&st->in, e);
+    TSNode read = e;
+    const char *v = d ? NULL : rl_reqin_value(&st->in, e, &read);
+    if (v && !checked(st, read, v)) {
+      /* ...grants, where const { grants } = await req.json() */
+      size_t l;
+      const char *s = rl_js_text(st->jf, read, &l);
+      rl_report(st->ctx, n,
+                "%.*s comes from %s and is spread into %s: every grant in it is the client's choice: "
+                "pick the fields you need and decide them on the server",
+                (int)(l > 40 ? 40 : l), s, v, st->sink);
+      return 1;
+    }
     if (d && !st->mw_validates) {
       int ok = 0;
       for (uint32_t i = 0; i < st->nvalidated; i++)
