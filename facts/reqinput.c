@@ -96,16 +96,11 @@ static const struct deco {
     {"Body", W_BODY}, {"Query", W_QUERY}, {"Param", W_PATH}, {"Headers", W_HEADERS}, {"Args", W_GQL},
 };
 
-/* Conventional names of the request object, besides the handler's own. */
-static const char *const req_names[] = {"req", "request", "ctx", "c", "event", NULL};
-
 static int eq(const char *s, size_t l, const char *want) { return strlen(want) == l && !memcmp(s, want, l); }
 
 static int is_req(const rl_reqin *in, const char *s, size_t l) {
   for (uint32_t i = 0; i < in->nreq; i++)
     if (eq(s, l, in->req[i])) return 1;
-  for (size_t i = 0; req_names[i]; i++)
-    if (eq(s, l, req_names[i])) return 1;
   return 0;
 }
 
@@ -488,6 +483,50 @@ static int callable_handler(rl_jsfile *jf, TSNode fn, int *v1) {
   return 1;
 }
 
+/* SvelteKit and Remix hand the handler one object: POST({ request, url,
+ * params }); Express handlers sometimes destructure ({ body, query }, res). */
+static const struct event_key {
+  const char *key;
+  rl_in_kind kind; /* RL_IN_NONE: the request object itself */
+  const char *where;
+} event_keys[] = {
+    {"request", RL_IN_NONE, NULL},        {"req", RL_IN_NONE, NULL},      {"url", RL_IN_URL, W_QUERY},
+    {"params", RL_IN_OBJECT, W_PATH},     {"body", RL_IN_OBJECT, W_BODY}, {"query", RL_IN_OBJECT, W_QUERY},
+    {"headers", RL_IN_OBJECT, W_HEADERS},
+};
+
+static void bind_event(rl_reqin *in, TSNode pat) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(pat); i++) {
+    TSNode c = ts_node_named_child(pat, i);
+    TSNode key = c, target = c;
+    if (type_is(c, "pair_pattern")) {
+      key = field(c, "key");
+      target = field(c, "value");
+    } else if (type_is(c, "object_assignment_pattern")) {
+      key = target = field(c, "left");
+    } else if (!type_is(c, "shorthand_property_identifier_pattern")) {
+      continue;
+    }
+    for (size_t k = 0; k < sizeof event_keys / sizeof event_keys[0]; k++) {
+      if (!rl_js_text_is(in->jf, key, event_keys[k].key)) continue;
+      size_t l;
+      const char *s = rl_js_text(in->jf, target, &l);
+      if (event_keys[k].kind == RL_IN_NONE) {
+        if (in->nreq < RL_REQIN_MAX_NAMES &&
+            (type_is(target, "identifier") || type_is(target, "shorthand_property_identifier_pattern")))
+          in->req[in->nreq++] = rl_arena_strndup(in->arena, s, l);
+      } else if (in->nbinds < RL_REQIN_MAX_BINDS) {
+        rl_reqin_bind *b = &in->binds[in->nbinds++];
+        b->name = s;
+        b->len = l;
+        b->in.kind = event_keys[k].kind;
+        b->in.desc = rl_arena_printf(in->arena, "%s (%.*s)", event_keys[k].where, (int)l, s);
+        b->in.read = target;
+      }
+    }
+  }
+}
+
 /* NestJS: a decorated parameter (@Body() dto) is no request object. */
 static int has_decorator(TSNode p) {
   for (uint32_t j = 0; j < ts_node_named_child_count(p); j++)
@@ -518,6 +557,8 @@ void rl_reqin_scan(rl_reqin *out, rl_jsfile *jf, rl_arena *arena, TSNode fn, con
     size_t l;
     const char *s = rl_js_text(jf, fpat, &l);
     out->req[out->nreq++] = rl_arena_strndup(arena, s, l);
+  } else if (type_is(fpat, "object_pattern")) {
+    bind_event(out, fpat);
   }
   for (uint32_t k = 0; !ts_node_is_null(params) && k < nparams; k++)
     bind_decorated(out, ts_node_named_child(params, k));

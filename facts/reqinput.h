@@ -21,7 +21,9 @@
  *   @Body() / @Query() / @Param() / @Args()        NestJS (also @Body('role') role)
  *
  * The request object is the handler's first parameter (or the name the
- * route gives it), or one of req, request, ctx, c, event. Values are followed
+ * route gives it); a destructured first parameter gives its `request` /
+ * `req`, and SvelteKit's and Remix's `url` and `params` (also Express's
+ * `({ body, query }, res)`). Values are followed
  * through const/let bindings and assignments, destructuring (nested, with
  * defaults, rest), member reads, .get('x') of a FormData or URLSearchParams,
  * JSON.parse / Object.fromEntries, String() / Number() / parseInt() /

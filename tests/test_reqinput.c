@@ -104,6 +104,18 @@ static void reqinput__text_is_a_value(void **state) {
 
 static void reqinput__servers(void **state) {
   (void)state;
+  /* SvelteKit +server.ts and Remix actions destructure one event object */
+  expect_input("src/routes/api/token/+server.ts",
+               "export async function POST({ request, locals }) {\n  const { role } = await request.json();\n"
+               "  return sink({ probe: role });\n}\n",
+               "the request body (await request.json())");
+  expect_input(
+      "src/routes/api/token/+server.ts",
+      "export async function GET({ url, locals }) {\n  return sink({ probe: url.searchParams.get('role') });\n}\n",
+      "the query string (url)");
+  expect_input("app/routes/join.tsx",
+               "export async function action({ request, params }) {\n  return sink({ probe: params.role });\n}\n",
+               "the path parameters (params)");
   expect_input("src/hono.ts",
                "app.post('/t', async (c) => {\n  const { role } = await c.req.json();\n  sink({ probe: role });\n});\n",
                "the request body (await c.req.json())");
@@ -189,6 +201,17 @@ static void reqinput__not_input(void **state) {
                "  const role = ALLOWED.has(r) ? r : 'guest';\n  sink({ probe: role });\n});\n",
                NULL);
   expect_input("src/express.js", "app.post('/t', (req, res) => sink({ probe: 'guest' }));\n", NULL);
+  /* names of the request object that are something else here */
+  expect_input(
+      "src/express.js",
+      "app.post('/t', async (req, res) => {\n  const c = await loadConfig();\n  sink({ probe: c.body.role });\n});\n",
+      NULL);
+  expect_input("src/express.js",
+               "app.post('/t', async (req, res) => {\n  const request = await db.accessRequest.find(req.user.id);\n"
+               "  sink({ probe: request.body.role });\n});\n",
+               NULL);
+  expect_input("src/routes/api/token/+server.ts",
+               "export async function POST({ locals }) {\n  return sink({ probe: locals.user.role });\n}\n", NULL);
   expect_input("src/express.js",
                "app.post('/t', async (req, res) => {\n  let role = req.body.role;\n"
                "  if (!req.user.admin) role = await rolesOf(req.user);\n  sink({ probe: role });\n});\n",
