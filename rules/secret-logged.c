@@ -40,8 +40,8 @@
 #include "summary.h"
 #include "mint.h"
 #include "prefilter.h"
-#include "rule.h"
 #include "script.h"
+#include "rule.h"
 #include "util.h"
 
 extern const char rl_doc__secret_logged[];
