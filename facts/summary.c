@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "instances.h"
 #include "mint.h"
+#include "reqinput.h"
 #include "requrl.h"
 #include "returns.h"
 #include "routes.h"
@@ -307,10 +308,9 @@ static const char *value_origin(rl_jsfile *jf, TSNode fn, TSNode v) {
   if (type_is(v, "string")) return "literal";
   size_t l;
   const char *s = rl_js_text(jf, v, &l);
-  if (type_is(v, "member_expression") && s &&
-      ((const char *)memmem(s, l, "body", 4) || (const char *)memmem(s, l, "query", 5) ||
-       (const char *)memmem(s, l, "params", 6)))
-    return "request";
+  rl_reqin in; /* the one answer to "from the request?" (reqinput.h) */
+  rl_reqin_scan(&in, jf, rl_jsfile_arena(jf), fn, NULL);
+  if (rl_reqin_value(&in, v, NULL)) return "request";
   if (type_is(v, "identifier")) {
     TSNode init = rl_js_const_init(jf, v);
     if (type_is(init, "string")) return "literal";

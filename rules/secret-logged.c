@@ -27,8 +27,10 @@
  * other function (Boolean(x), mask(x), x.slice(0, 4), jwt.decode(x)...):
  * what they return is derived from the secret, not the secret.
  * Test files are skipped (they log fakes), and so are console calls in
- * command-line scripts (a shebang, or under scripts/ or bin/): there stdout is
- * the program's output, e.g. a script that prints a management token for curl. */
+ * command-line scripts (facts/script.h: a shebang, under scripts/ or bin/,
+ * or a file that mints and prints at top level with no server, route or
+ * export): there stdout is the program's output, e.g. a script that prints a
+ * management token for curl. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,7 @@
 #include "summary.h"
 #include "mint.h"
 #include "prefilter.h"
+#include "script.h"
 #include "rule.h"
 #include "util.h"
 
@@ -423,14 +426,6 @@ static void evaluate(printed *p, TSNode n) {
 
 /* ---- the rule -------------------------------------------------------------- */
 
-/* Command-line scripts print their results on stdout. */
-static int is_cli_script(const rl_source *src) {
-  if (src->len >= 2 && src->bytes[0] == '#' && src->bytes[1] == '!') return 1;
-  const char *path = src->path;
-  return strncmp(path, "scripts/", 8) == 0 || strstr(path, "/scripts/") || strncmp(path, "bin/", 4) == 0 ||
-         strstr(path, "/bin/");
-}
-
 static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, const char *how) {
   /* On the stack (a few KiB): a file may hold thousands of log calls, and
    * the arena lives as long as the file. */
@@ -453,6 +448,8 @@ static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, con
   rl_report(ctx, call, "%s", text);
 }
 
+static const rl_symbol *callee_of(void *data, TSNode call) { return rl_ctx_callee(data, call); }
+
 static void on_match(rl_ctx *ctx, const rl_match *m) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!jf) return;
@@ -464,7 +461,7 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   if (m->pattern == 0) {
     int is_console;
     if (!is_logger(jf, rl_match_capture(m, "obj"), &is_console)) return;
-    if (is_console && is_cli_script(rl_ctx_source(ctx))) return;
+    if (is_console && rl_script_reason(jf, rl_ctx_root(ctx), NULL, callee_of, ctx)) return; /* facts/script.h */
   } else {
     if (!is_debug_instance(jf, fn)) return;
   }
