@@ -39,6 +39,7 @@
 #include "mint.h"
 #include "prefilter.h"
 #include "rule.h"
+#include "secrets.h"
 #include "util.h"
 
 extern const char rl_doc__secret_logged[];
@@ -244,6 +245,17 @@ static int env_hit(printed *p, TSNode n, const char *what) {
   return 1;
 }
 
+/* A secret-named binding that is not a secret: its constant value is one
+ * its service issues for browsers (a Datadog client token, a publishable
+ * key), or .roomlint.yml allows the name or the value. */
+static int public_literal(printed *p, TSNode init, const char *name, size_t len) {
+  if (rl_secret_allowed(name, len, NULL, 0) || rl_name_is_public_by_design(name, len)) return 1;
+  const char *v;
+  size_t vl;
+  if (ts_node_is_null(init) || !rl_js_string_value(p->jf, rl_js_unwrap(init), &v, &vl)) return 0;
+  return rl_secret_public_value(v, vl) != NULL || rl_secret_allowed(NULL, 0, v, vl);
+}
+
 /* An identifier (or shorthand property) in a printed position. */
 static void on_identifier(printed *p, TSNode n) {
   size_t len;
@@ -273,7 +285,7 @@ static void on_identifier(printed *p, TSNode n) {
     add_hit(p, what, mint_why(p, &m));
     return;
   }
-  if (rl_name_is_secret(t, len)) {
+  if (rl_name_is_secret(t, len) && !public_literal(p, init, t, len)) {
     add_hit(p, what, "a secret-named value");
     return;
   }
