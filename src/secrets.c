@@ -371,7 +371,7 @@ static size_t match_row(const rl_secret_format *f, const char *t, size_t n, size
     b++;
   if (b < f->min || b > f->max) return 0;
   if (f->check && !f->check(p + pl, b)) return 0;
-  if (f->check != sendgrid_shape && !body_looks_random(p + pl, b)) return 0;
+  if (!body_looks_random(p + pl, b)) return 0;
   if (f->context == RL_SCTX_AWS_SECRET_NEAR && !aws_secret_near(t, n, i, i + pl + b)) return 0;
   return pl + b;
 }
