@@ -784,6 +784,21 @@ static void put_ttl(FILE *out, double secs) {
     fprintf(out, "%g", secs);
 }
 
+/* allow: name and value entries (path entries load as overrides, and print
+ * with them). */
+static void put_allow(FILE *out, const rl_config *c) {
+  if (!c || (c->allow_names.n == 0 && c->allow_value_src.n == 0)) return;
+  fputs("allow:\n", out);
+  const rl_config_list *l[] = {&c->allow_names, &c->allow_value_src};
+  const char *key[] = {"name", "value"};
+  for (size_t i = 0; i < 2; i++)
+    for (size_t k = 0; k < l[i]->n; k++) {
+      fprintf(out, "  - %s: ", key[i]);
+      put_quoted(out, l[i]->v[k]);
+      put_origin(out, c, l[i]->line[k], NULL);
+    }
+}
+
 void rl_config_print(FILE *out, const rl_config *c, const char *found_from, const rl_cli_settings *cli) {
   fputs("# roomlint --print-config: the settings of this run, each with where it comes from\n", out);
   if (!c)
@@ -834,6 +849,7 @@ void rl_config_print(FILE *out, const rl_config *c, const char *found_from, cons
   put_list(out, "", "client-sdks", c, c ? &c->client_sdks : NULL, NULL, NULL, 0);
   put_list(out, "", "server-frameworks", c, c ? &c->server_frameworks : NULL, NULL, NULL, 0);
   put_list(out, "", "rule-packs", c, c ? &c->rule_packs : NULL, cli->rule_dirs, "--rules", 1);
+  put_allow(out, c);
   if (!c || c->noverrides == 0) {
     fputs("overrides: []\n", out);
     return;
