@@ -232,6 +232,8 @@ static int env_hit(printed *p, TSNode n, const char *what) {
   const char *name;
   size_t len;
   if (!rl_js_env_read(p->jf, n, &name, &len) || !rl_name_is_secret(name, len)) return 0;
+  /* NEXT_PUBLIC_DATADOG_CLIENT_TOKEN, an allowed name: not secret */
+  if (rl_name_is_public_by_design(name, len) || rl_secret_allowed(name, len, NULL, 0)) return 0;
   {
     size_t tl;
     const char *t = rl_js_text(p->jf, n, &tl);
@@ -360,7 +362,8 @@ static void step(printed *p, TSNode n) {
     } else if (!rl_js_string_value(p->jf, field(n, "index"), &k, &kl)) {
       k = NULL;
     }
-    if (k && rl_name_is_secret(k, kl)) add_hit(p, display(p, n, k, kl), "a secret-named value");
+    if (k && rl_name_is_secret(k, kl) && !rl_name_is_public_by_design(k, kl) && !rl_secret_allowed(k, kl, NULL, 0))
+      add_hit(p, display(p, n, k, kl), "a secret-named value");
   } else if (!strcmp(t, "template_string")) {
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
       TSNode c = ts_node_named_child(n, i);
