@@ -354,6 +354,16 @@ static int aws_secret_near(const char *t, size_t n, size_t s, size_t e) {
   return 0;
 }
 
+/* Keys that vendors print in their own documentation for everyone to copy
+ * (Stripe's sample test key): not anybody's secret. */
+static const char *const documented_examples[] = {"sk_test_4eC39HqLyjWDarjtT1zdp7dc", NULL};
+
+static int is_documented_example(const char *p, size_t n) {
+  for (size_t k = 0; documented_examples[k]; k++)
+    if (strlen(documented_examples[k]) == n && memcmp(p, documented_examples[k], n) == 0) return 1;
+  return 0;
+}
+
 /* Row f at t[i..): the secret's length, or 0. */
 static size_t match_row(const rl_secret_format *f, const char *t, size_t n, size_t i) {
   size_t pl = strlen(f->prefix);
@@ -373,7 +383,7 @@ static size_t match_row(const rl_secret_format *f, const char *t, size_t n, size
   if (f->check && !f->check(p + pl, b)) return 0;
   if (!body_looks_random(p + pl, b)) return 0;
   if (f->context == RL_SCTX_AWS_SECRET_NEAR && !aws_secret_near(t, n, i, i + pl + b)) return 0;
-  return pl + b;
+  return is_documented_example(p, pl + b) ? 0 : pl + b;
 }
 
 const rl_secret_format *rl_secret_find_format(const char *t, size_t n, size_t from, size_t *start, size_t *len) {
