@@ -50,6 +50,8 @@ static const char *base_name(const char *path) {
   return base ? base + 1 : path;
 }
 
+static const char *article(const char *name) { return strchr("AEIOU", name[0]) ? "an" : "a"; }
+
 /* Well-known formats (secrets.c's table) anywhere in the file: in a value
  * they are reported with its key, in a comment on their own. An entry
  * holding one is judged here, not again by its name. */
@@ -65,12 +67,12 @@ static void report_formats(rl_ctx *ctx, const rl_dotenv_entry *e, size_t n, cons
     const char *masked = rl_mask_secret(a, src->bytes + at, len);
     if (in_value)
       rl_report_range(ctx, e[k].key_start, e[k].value_end,
-                      "%.*s holds a %s (%s) in a committed %s file: keep secrets out of the repository",
-                      (int)e[k].key_len, e[k].key, f->name, masked, file);
+                      "%.*s holds %s %s (%s) in a committed %s file: keep secrets out of the repository",
+                      (int)e[k].key_len, e[k].key, article(f->name), f->name, masked, file);
     else
       rl_report_range(ctx, (uint32_t)at, (uint32_t)(at + len),
-                      "a %s (%s) is written in a comment of a committed %s file: it is still in the repository",
-                      f->name, masked, file);
+                      "%s %s (%s) is written in a comment of a committed %s file: it is still in the repository",
+                      article(f->name), f->name, masked, file);
   }
 }
 
@@ -118,8 +120,8 @@ static void on_file(rl_ctx *ctx) {
                       (int)kl, k, masked, file);
     else
       rl_report_range(ctx, e[i].key_start, e[i].value_end,
-                      "%.*s holds %s%s (%s) in a committed %s file: keep secrets out of the repository", (int)kl, k,
-                      nf ? "a " : "", what, masked, file);
+                      "%.*s holds %s%s%s (%s) in a committed %s file: keep secrets out of the repository", (int)kl, k,
+                      nf ? article(nf->name) : "", nf ? " " : "", what, masked, file);
   }
 }
 
