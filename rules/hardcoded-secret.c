@@ -383,7 +383,7 @@ const rl_rule rl_rule_hardcoded_secret = {
     .severity = RL_SEV_ERROR,
     .cwe = 798,
     .doc = rl_doc__hardcoded_secret,
-    .langs = RL_LANGS_CODE,
+    .langs = RL_LANGS_CODE | RL_LANG_BIT(RL_LANG_JSON), /* JSON: service-account files, formats only */
     .contexts = 0,
     .query = "(string) @str\n"
              "(template_string) @str\n",

@@ -73,4 +73,19 @@ for f in text json sarif html; do
   done
   expect_grep "GitHub personal access token" "$TMP/out" "-f $f: the token in a comment is reported"
 done
+# a Google service-account key file (as Firebase names its download): the
+# private key is reported and masked
+mkdir -p sa
+python3 - sa/acme-video-firebase-adminsdk-x1y2z-0a1b2c.json <<'PY'
+import json, sys
+body = "\n".join(("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + str(i) * 32)[:64] for i in range(6))
+key = "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n"
+json.dump({"type": "service_account", "project_id": "acme-video", "private_key": key,
+           "client_email": "firebase-adminsdk-x1y2z@acme-video.iam.gserviceaccount.com"}, open(sys.argv[1], "w"), indent=2)
+PY
+for f in text json sarif html; do
+  expect_status 1 "a service-account key file, -f $f" -- "$RL" --no-config -f "$f" sa
+  expect_grep "private key hard-coded" "$TMP/out" "-f $f: the service account's private key is reported"
+  expect_no_grep "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" "$TMP/out" "-f $f: the key body never prints"
+done
 finish
