@@ -2095,6 +2095,22 @@ int rl_name_is_secret(const char *name, size_t len) {
   return 0;
 }
 
+/* ---- public by design --------------------------------------------------------- */
+
+int rl_name_is_public_by_design(const char *name, size_t len) {
+  static const char *const always[] = {"mapbox", "publishable", "anon", "dsn", NULL};
+  static const char *const datadog[] = {"datadog", "dd", "rum", NULL};
+  static const char *const client[] = {"client", NULL};
+  static const char *const posthog[] = {"posthog", NULL};
+  static const char *const personal[] = {"personal", NULL};
+  static const char *const search[] = {"search", "searchonly", NULL};
+  static const char *const secretw[] = {"secret", "admin", "write", NULL};
+  if (rl_name_has_word(name, len, always)) return 1;
+  if (rl_name_has_word(name, len, datadog) && rl_name_has_word(name, len, client)) return 1;
+  if (rl_name_has_word(name, len, posthog) && !rl_name_has_word(name, len, personal)) return 1;
+  return rl_name_has_word(name, len, search) && !rl_name_has_word(name, len, secretw);
+}
+
 /* ---- placeholder values ------------------------------------------------------------ */
 
 /* Words that placeholder values are made of: "your-app-secret-here",

@@ -196,6 +196,11 @@ int rl_name_has_word(const char *name, size_t len, const char *const *words);
  * SCREAMING_CASE all work, and numbered or versioned copies count
  * (secret2, TOKEN1, JWT_SECRET_2, JWT_ACCESS_SECRET_V2, s3SecretKey). */
 int rl_name_is_secret(const char *name, size_t len);
+/* Names of values their services issue for browsers and document as public:
+ * Mapbox tokens, publishable keys, Supabase anon keys, PostHog project keys
+ * (not personal keys), Datadog browser client tokens (a client token named
+ * with datadog, dd or rum), Sentry DSNs, search-only keys. */
+int rl_name_is_public_by_design(const char *name, size_t len);
 /* Placeholders: empty, YOUR_APP_SECRET, <your app secret>, changeme, xxx,
  * ****, "secret", "TODO", ${VAR}, "process.env..."... */
 int rl_value_is_placeholder(const char *v, size_t len);

@@ -26,6 +26,32 @@ static int is_b64url(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
+/* ---- (d) well-known formats (secrets.c's table) ---------------------------------- */
+
+/* A context-only format bound to a name that says what it is (a Twilio auth
+ * token next to an account SID, a Daily API key, an Agora App Certificate). */
+static int named_format(rl_ctx *ctx, TSNode s, const rl_binding *b, const char *v, size_t len, const char *where) {
+  const rl_source *src = rl_ctx_source(ctx);
+  const rl_secret_format *f = rl_secret_named_format(b->name, b->name_len, v, len, src->bytes, src->len);
+  if (!f) return 0;
+  rl_ctx_mark_secret(ctx, ts_node_start_byte(s) + 1, ts_node_end_byte(s) - 1);
+  rl_report(ctx, s, "%s hard-coded %s (%s)", f->name, where, rl_mask_secret(rl_ctx_arena(ctx), v, len));
+  return 1;
+}
+
+/* Every prefixed format in the file's bytes: strings, templates and comments
+ * alike (a secret in a comment is still in the repository). */
+static void on_formats(rl_ctx *ctx) {
+  const rl_source *src = rl_ctx_source(ctx);
+  size_t at = 0, len = 0;
+  for (const rl_secret_format *f; (f = rl_secret_find_format(src->bytes, src->len, at, &at, &len)) != NULL; at += len) {
+    if (rl_secret_allowed(NULL, 0, src->bytes + at, len)) continue;
+    rl_ctx_mark_secret(ctx, (uint32_t)at, (uint32_t)(at + len));
+    rl_report_range(ctx, (uint32_t)at, (uint32_t)(at + len), "%s hard-coded in the file (%s)", f->name,
+                    rl_mask_secret(rl_ctx_arena(ctx), src->bytes + at, len));
+  }
+}
+
 static void on_string(rl_ctx *ctx, const rl_match *m) {
   TSNode s = rl_match_capture(m, "str");
   rl_jsfile *jf = rl_ctx_js(ctx);
@@ -48,6 +74,9 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
     end--;
   }
 
+  size_t fs, fl;
+  if (rl_secret_find_format(v, len, 0, &fs, &fl)) return; /* (d): on_formats reports it */
+  if (named && whole && rl_secret_allowed(b.name, b.name_len, v, len)) return;
   const char *hit = rl_secret_find_app_secret(v, len);
   if (hit) {
     rl_ctx_mark_secret(ctx, start, end);
@@ -66,12 +95,14 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
     return;
   }
   if (!named || !whole) return;
+  if (named_format(ctx, s, &b, v, len, where)) return;
   /* A JWT in a test is a sample for decoding tests (100ms ones were judged
    * above); outside tests a token bound to a secret name is a credential. */
   rl_jwt any;
   if (rl_ctx_context(ctx) == RL_CTX_TEST && rl_jwt_decode(v, len, a, &any)) return;
   int secret_name = rl_name_is_secret(b.name, b.name_len) || (b.env && rl_name_is_secret(b.env, b.env_len));
   if (!secret_name || !rl_secret_value_is_credential(v, len)) return;
+  if (b.env && rl_secret_allowed(b.env, b.env_len, NULL, 0)) return;
   rl_ctx_mark_secret(ctx, start, end);
   rl_report(ctx, s, "credential hard-coded %s (%s)", where, rl_mask_secret(a, v, len));
 }
@@ -254,7 +285,8 @@ static int can_fire(rl_prefilter *pf) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
   /* (a) as on_string finds it: 171 base64 characters and '=' */
-  if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n)) return 1;
+  size_t fs, fl;
+  if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n) || rl_secret_find_format(b, n, 0, &fs, &fl)) return 1;
   if (!rl_pf_each_quoted(pf, space_byte, literal_may_be_credential, NULL)) return 0;
   bound_scan s = {b, n, 4 * n + 4096};
   return rl_pf_each_secret_name(pf, name_bound_to_literal, &s);
@@ -298,19 +330,23 @@ static int text_named(size_t start, size_t end, void *arg) {
   if (len < 8 || rl_secret_find_app_secret(val, len) ||
       rl_secret_find_jwt(a, val, len, RL_JWT_KINDS_HMS, &tok, &tok_len) != RL_JWT_NONE)
     return 0;
-  rl_jwt any;
-  if (t->test && rl_jwt_decode(val, len, a, &any)) return 0;
-  if (!rl_secret_value_is_credential(val, len)) return 0;
+  size_t fs, fl;
+  if (rl_secret_find_format(val, len, 0, &fs, &fl)) return 0; /* reported by on_formats */
   const char *name = t->b + start;
   size_t nl = end - start;
   if (nl >= 2 && (name[0] == '\'' || name[0] == '"')) {
     name++;
     nl -= 2;
   }
+  if (rl_secret_allowed(name, nl, val, len)) return 0;
+  const rl_secret_format *f = rl_secret_named_format(name, nl, val, len, t->b, t->n);
+  rl_jwt any;
+  if (!f && t->test && rl_jwt_decode(val, len, a, &any)) return 0;
+  if (!f && !rl_secret_value_is_credential(val, len)) return 0;
   uint32_t s = (uint32_t)(v + 1), ve = (uint32_t)(e - 1);
   rl_ctx_mark_secret(t->ctx, s, ve);
-  rl_report_range(t->ctx, (uint32_t)v, (uint32_t)e, "credential hard-coded in '%.*s' (%s)", (int)nl, name,
-                  rl_mask_secret(a, val, len));
+  rl_report_range(t->ctx, (uint32_t)v, (uint32_t)e, "%s hard-coded in '%.*s' (%s)", f ? f->name : "credential", (int)nl,
+                  name, rl_mask_secret(a, val, len));
   return 0;
 }
 
@@ -338,6 +374,7 @@ static void on_text(rl_ctx *ctx) {
   text_scan t = {ctx, b, n, test};
   rl_pf_each_secret_name(&pf, text_named, &t);
   rl_prefilter_clear(&pf);
+  on_formats(ctx);
 }
 
 const rl_rule rl_rule_hardcoded_secret = {
@@ -346,7 +383,7 @@ const rl_rule rl_rule_hardcoded_secret = {
     .severity = RL_SEV_ERROR,
     .cwe = 798,
     .doc = rl_doc__hardcoded_secret,
-    .langs = RL_LANGS_CODE,
+    .langs = RL_LANGS_CODE | RL_LANG_BIT(RL_LANG_JSON), /* JSON: service-account files, formats only */
     .contexts = 0,
     .query = "(string) @str\n"
              "(template_string) @str\n",
@@ -367,4 +404,5 @@ const rl_rule rl_rule_hardcoded_secret = {
     .precision = "high",
     .security_severity = "9.1",
     .on_text = on_text,
+    .on_file = on_formats,
 };

@@ -42,6 +42,7 @@
 #include "prefilter.h"
 #include "script.h"
 #include "rule.h"
+#include "secrets.h"
 #include "util.h"
 
 extern const char rl_doc__secret_logged[];
@@ -234,6 +235,8 @@ static int env_hit(printed *p, TSNode n, const char *what) {
   const char *name;
   size_t len;
   if (!rl_js_env_read(p->jf, n, &name, &len) || !rl_name_is_secret(name, len)) return 0;
+  /* NEXT_PUBLIC_DATADOG_CLIENT_TOKEN, an allowed name: not secret */
+  if (rl_name_is_public_by_design(name, len) || rl_secret_allowed(name, len, NULL, 0)) return 0;
   {
     size_t tl;
     const char *t = rl_js_text(p->jf, n, &tl);
@@ -245,6 +248,17 @@ static int env_hit(printed *p, TSNode n, const char *what) {
     add_hit(p, what ? what : display(p, n, name, len), why);
   }
   return 1;
+}
+
+/* A secret-named binding that is not a secret: its constant value is one
+ * its service issues for browsers (a Datadog client token, a publishable
+ * key), or .roomlint.yml allows the name or the value. */
+static int public_literal(printed *p, TSNode init, const char *name, size_t len) {
+  if (rl_secret_allowed(name, len, NULL, 0) || rl_name_is_public_by_design(name, len)) return 1;
+  const char *v;
+  size_t vl;
+  if (ts_node_is_null(init) || !rl_js_string_value(p->jf, rl_js_unwrap(init), &v, &vl)) return 0;
+  return rl_secret_public_value(v, vl) != NULL || rl_secret_allowed(NULL, 0, v, vl);
 }
 
 /* An identifier (or shorthand property) in a printed position. */
@@ -276,7 +290,7 @@ static void on_identifier(printed *p, TSNode n) {
     add_hit(p, what, mint_why(p, &m));
     return;
   }
-  if (rl_name_is_secret(t, len)) {
+  if (rl_name_is_secret(t, len) && !public_literal(p, init, t, len)) {
     add_hit(p, what, "a secret-named value");
     return;
   }
@@ -351,7 +365,8 @@ static void step(printed *p, TSNode n) {
     } else if (!rl_js_string_value(p->jf, field(n, "index"), &k, &kl)) {
       k = NULL;
     }
-    if (k && rl_name_is_secret(k, kl)) add_hit(p, display(p, n, k, kl), "a secret-named value");
+    if (k && rl_name_is_secret(k, kl) && !rl_name_is_public_by_design(k, kl) && !rl_secret_allowed(k, kl, NULL, 0))
+      add_hit(p, display(p, n, k, kl), "a secret-named value");
   } else if (!strcmp(t, "template_string")) {
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
       TSNode c = ts_node_named_child(n, i);
