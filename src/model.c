@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "json.h"
 #include "parse.h"
 #include "rule.h"
 #include "util.h"
@@ -207,117 +208,40 @@ static void tsraw_free(tsraw *r) {
   memset(r, 0, sizeof *r);
 }
 
-static size_t jsonc_skip(const char *s, size_t n, size_t i) {
-  for (;;) {
-    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
-    if (i + 1 < n && s[i] == '/' && s[i + 1] == '/') {
-      while (i < n && s[i] != '\n') i++;
-    } else if (i + 1 < n && s[i] == '/' && s[i + 1] == '*') {
-      i += 2;
-      while (i + 1 < n && !(s[i] == '*' && s[i + 1] == '/')) i++;
-      i = i + 2 <= n ? i + 2 : n;
-    } else {
-      return i;
-    }
-  }
-}
-
-/* A JSON string at s[i] == '"': its unescaped value (simple escapes only;
- * \u is kept as written). Returns the index past it, 0 on error. */
-static size_t jsonc_string(const char *s, size_t n, size_t i, char **out) {
-  rl_buf b = {0};
-  for (i++; i < n && s[i] != '"'; i++) {
-    if (s[i] == '\\' && i + 1 < n) i++;
-    rl_buf_putc(&b, s[i]);
-  }
-  if (i >= n) {
-    rl_buf_free(&b);
-    return 0;
-  }
-  *out = b.ptr ? rl_buf_detach(&b) : rl_xstrdup("");
-  return i + 1;
-}
-
 static int tsconfig_parse(const char *s, size_t n, tsraw *out) {
-  enum { DEPTH = 32 };
-  char kind[DEPTH];
-  char *key[DEPTH];
-  int depth = 0, ok = 0;
   memset(out, 0, sizeof *out);
-  memset(key, 0, sizeof key);
-  size_t i = jsonc_skip(s, n, 0);
-  char *pending = NULL; /* the key just read, for the value that follows */
-  while (i < n) {
-    char c = s[i];
-    if (c == '{' || c == '[') {
-      if (depth == DEPTH) goto done;
-      kind[depth] = c;
-      key[depth] = pending;
-      pending = NULL;
-      depth++;
-      /* compilerOptions.paths.<pattern>: [ ... ] starts an entry */
-      if (c == '[' && depth == 4 && key[1] && !strcmp(key[1], "compilerOptions") && key[2] &&
-          !strcmp(key[2], "paths") && key[3]) {
+  rl_arena *a = rl_arena_new();
+  rl_json *root = NULL;
+  /* TypeScript reads JSONC: comments and trailing commas; the last of
+   * repeated keys wins */
+  int ok = rl_json_parse(&root, a, s, n, RL_JSON_JSONC | RL_JSON_DUPS_LAST, NULL) >= 0 &&
+           rl_json_is(root, RL_JSON_OBJECT);
+  if (ok) {
+    const rl_json *ext = rl_json_get(root, "extends");
+    if (rl_json_is(ext, RL_JSON_ARRAY) && rl_json_size(ext)) ext = rl_json_at(ext, 0); /* [a, b]: the first */
+    if (rl_json_is(ext, RL_JSON_STRING)) out->extends = rl_xstrdup(rl_json_str(ext, NULL));
+    const rl_json *co = rl_json_get(root, "compilerOptions");
+    const rl_json *base = rl_json_get(co, "baseUrl");
+    if (rl_json_is(base, RL_JSON_STRING)) out->base_url = rl_xstrdup(rl_json_str(base, NULL));
+    const rl_json *paths = rl_json_get(co, "paths");
+    if (rl_json_is(paths, RL_JSON_OBJECT)) {
+      out->has_paths = 1;
+      for (size_t i = 0; i < rl_json_size(paths); i++) {
+        const rl_json *targets = rl_json_at(paths, i);
+        if (!rl_json_is(targets, RL_JSON_ARRAY)) continue;
         out->paths = rl_xreallocarray(out->paths, out->npaths + 1, sizeof *out->paths);
-        out->paths[out->npaths++] = (ts_path){rl_xstrdup(key[3]), NULL, 0};
+        ts_path *tp = &out->paths[out->npaths++];
+        *tp = (ts_path){rl_xstrdup(rl_json_key_at(paths, i, NULL)), NULL, 0};
+        for (size_t k = 0; k < rl_json_size(targets); k++) {
+          const char *t = rl_json_str(rl_json_at(targets, k), NULL);
+          if (!t) continue;
+          tp->targets = rl_xreallocarray(tp->targets, tp->ntargets + 1, sizeof *tp->targets);
+          tp->targets[tp->ntargets++] = rl_xstrdup(t);
+        }
       }
-      if (c == '{' && depth == 3 && key[1] && !strcmp(key[1], "compilerOptions") && key[2] && !strcmp(key[2], "paths"))
-        out->has_paths = 1;
-      i++;
-    } else if (c == '}' || c == ']') {
-      if (depth == 0 || kind[depth - 1] != (c == '}' ? '{' : '[')) goto done;
-      depth--;
-      free(key[depth]);
-      key[depth] = NULL;
-      i++;
-      if (depth == 0) {
-        ok = 1;
-        goto done;
-      }
-    } else if (c == '"') {
-      char *str = NULL;
-      size_t e = jsonc_string(s, n, i, &str);
-      if (!e) goto done;
-      size_t after = jsonc_skip(s, n, e);
-      if (depth > 0 && kind[depth - 1] == '{' && !pending && after < n && s[after] == ':') {
-        pending = str;
-        i = jsonc_skip(s, n, after + 1);
-        continue;
-      }
-      /* a value */
-      if (depth == 1 && pending && !strcmp(pending, "extends") && !out->extends) out->extends = rl_xstrdup(str);
-      if (depth == 2 && pending && key[1] && !strcmp(key[1], "compilerOptions") && !strcmp(pending, "baseUrl")) {
-        free(out->base_url);
-        out->base_url = rl_xstrdup(str);
-      }
-      if (depth == 2 && kind[1] == '[' && key[1] && !strcmp(key[1], "extends") && !out->extends)
-        out->extends = rl_xstrdup(str); /* extends: [a, b]: the first */
-      if (depth == 4 && kind[3] == '[' && out->npaths && key[2] && !strcmp(key[2], "paths")) {
-        ts_path *tp = &out->paths[out->npaths - 1];
-        tp->targets = rl_xreallocarray(tp->targets, tp->ntargets + 1, sizeof *tp->targets);
-        tp->targets[tp->ntargets++] = rl_xstrdup(str);
-      }
-      free(str);
-      free(pending);
-      pending = NULL;
-      i = after;
-    } else if (c == ',' || c == ':') {
-      free(pending);
-      pending = NULL;
-      i++;
-    } else if ((c >= '0' && c <= '9') || c == '-' || c == 't' || c == 'f' || c == 'n') {
-      while (i < n && !strchr(",}] \t\r\n/", s[i])) i++;
-      free(pending);
-      pending = NULL;
-    } else {
-      goto done;
     }
-    i = jsonc_skip(s, n, i);
   }
-done:
-  free(pending);
-  for (int k = 0; k < depth; k++) free(key[k]);
-  if (!ok) tsraw_free(out);
+  rl_arena_free(a);
   return ok ? 0 : -1;
 }
 
