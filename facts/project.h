@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
-#define RL_PROJECT_MAX_DEPTH 6 /* import hops followed from a scanned file */
+#define RL_PROJECT_MAX_DEPTH 12 /* import hops followed from a scanned file */
 
 typedef struct rl_ctx rl_ctx;
 typedef struct rl_jsfile rl_jsfile;
