@@ -11,6 +11,7 @@
  * file that consults a module is charged that module's steps once. */
 #include "model.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -1162,6 +1163,141 @@ int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *ask
   return verdict;
 }
 
+/* ---- routers mounted from other files (Express) -------------------------------------- */
+
+#define MAX_MOUNT_DIRS 4        /* folders climbed from the router's file */
+#define MAX_MOUNT_CANDIDATES 64 /* files looked at per question */
+
+typedef struct mount_ask {
+  rl_project *p;
+  mod_entry *e;    /* the candidate file (kept, locked) */
+  char *target;    /* the router file's real path */
+  rl_arena *arena; /* answers of rl_project_symbol */
+} mount_ask;
+
+/* The import specifier e comes from in the candidate: require('x') inline,
+ * or a binding made by an import or require (rl_js_resolve: "spec:name"). */
+static const char *mount_spec(mount_ask *m, TSNode e, const char **name) {
+  rl_jsfile *jf = m->e->jf;
+  *name = "";
+  if (!strcmp(ts_node_type(e), "call_expression")) {
+    TSNode fn = rl_js_unwrap(rl_js_field(e, "function"));
+    const char *spec;
+    size_t sl;
+    if (strcmp(ts_node_type(fn), "identifier") || !rl_js_text_is(jf, fn, "require") ||
+        !rl_js_string_value(jf, rl_js_call_arg(e, 0), &spec, &sl))
+      return NULL;
+    return rl_arena_strndup(m->arena, spec, sl);
+  }
+  if (strcmp(ts_node_type(e), "identifier") && strcmp(ts_node_type(e), "member_expression")) return NULL;
+  const char *canon = rl_js_resolve(jf, e);
+  const char *colon = canon ? strchr(canon, ':') : NULL;
+  if (!colon || colon == canon) return NULL;
+  *name = colon + 1;
+  return rl_arena_strndup(m->arena, canon, (size_t)(colon - canon));
+}
+
+static int mount_is_target(void *data, TSNode e) {
+  mount_ask *m = data;
+  const char *name;
+  const char *spec = mount_spec(m, e, &name);
+  const char *path = spec ? rl_project_resolve(m->p, m->e->path, spec, strlen(spec)) : NULL;
+  if (!path) return 0;
+  char *real = realpath(path, NULL);
+  int same = real && !strcmp(real, m->target);
+  free(real);
+  return same;
+}
+
+static int mount_auth_of(void *data, TSNode e) {
+  mount_ask *m = data;
+  const char *name;
+  const char *spec = mount_spec(m, e, &name);
+  const char *path = spec ? rl_project_resolve(m->p, m->e->path, spec, strlen(spec)) : NULL;
+  const rl_symbol *s = path ? rl_project_symbol(m->p, path, name[0] ? name : "default", m->arena, m->e->jf) : NULL;
+  if (!s) return -1;
+  if (s->effects & RL_EFF_AUTH) return 1;
+  return s->kind == RL_SYM_FUNCTION ? 0 : -1;
+}
+
+/* Does the candidate's text name the router's file at all? Its base name
+ * without extension ("token" for routes/token.js), or "index" folders. */
+static int mentions(const char *bytes, size_t len, const char *base) {
+  return memmem(bytes, len, ".use(", 5) && memmem(bytes, len, base, strlen(base));
+}
+
+int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking) {
+  if (!p || p->o.disabled || !from) return -1;
+  char *target = realpath(from, NULL);
+  if (!target) return -1;
+  /* the base name the mounting file writes: routes/token.js -> "token";
+   * routes/token/index.js -> "token" */
+  char *base = rl_xstrdup(strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
+  char *dot = strchr(base, '.');
+  if (dot) *dot = '\0';
+  if (!strcmp(base, "index")) {
+    char *d = path_dir(target);
+    free(base);
+    base = rl_xstrdup(strrchr(d, '/') ? strrchr(d, '/') + 1 : d);
+    free(d);
+  }
+  int verdict = -1, looked = 0;
+  char *dir = path_dir(from);
+  for (int up = 0; up < MAX_MOUNT_DIRS && verdict != 0 && looked < MAX_MOUNT_CANDIDATES; up++) {
+    DIR *dh = opendir(dir);
+    struct dirent *de;
+    while (dh && (de = readdir(dh)) && verdict != 0 && looked < MAX_MOUNT_CANDIDATES) {
+      rl_lang lang = rl_lang_for_path(de->d_name);
+      if (de->d_name[0] == '.' || (lang != RL_LANG_JS && lang != RL_LANG_TS && lang != RL_LANG_TSX)) continue;
+      char *cand = path_join(dir, de->d_name, strlen(de->d_name));
+      char *real = is_regular(cand) ? realpath(cand, NULL) : NULL;
+      if (!real || !strcmp(real, target)) {
+        free(real);
+        free(cand);
+        continue;
+      }
+      free(real);
+      looked++;
+      /* a cheap look first: only a file that names the router is parsed
+       * (and kept, like the other files judged whole) */
+      size_t len = 0;
+      const char *why = NULL;
+      char *peek = read_module(p, cand, &len, &why);
+      int named = peek && mentions(peek, len, base);
+      free(peek);
+      mod_entry *e = named ? kept_file(p, cand) : NULL;
+      if (e) {
+        {
+          rl_jsfile_begin(e->jf);
+          mount_ask m = {p, e, target, rl_arena_new()};
+          int v = rl_auth_mount(e->jf, rl_tree_root(e->tree), mount_is_target, mount_auth_of, &m);
+          rl_arena_free(m.arena);
+          if (asking)
+            rl_jsfile_begin(asking);
+          else
+            rl_jsfile_end(e->jf);
+          if (v >= 0) verdict = verdict == -1 ? v : verdict && v; /* every mount must be guarded */
+        }
+        pthread_mutex_unlock(&e->jmu);
+      }
+      free(cand);
+    }
+    if (dh) closedir(dh);
+    char *pkg = path_join(dir, "package.json", 12);
+    int top = is_regular(pkg);
+    free(pkg);
+    size_t n = strlen(dir);
+    if (top || !strcmp(dir, ".") || !strcmp(dir, "/") || (n >= 2 && !strcmp(dir + n - 2, ".."))) break;
+    char *up_dir = path_dir(dir);
+    free(dir);
+    dir = up_dir;
+  }
+  free(dir);
+  free(base);
+  free(target);
+  return verdict;
+}
+
 /* ---- what rules ask (facts/project.h) ------------------------------------------------ */
 
 int rl_ctx_project_enabled(rl_ctx *ctx) {
@@ -1268,6 +1404,12 @@ int rl_ctx_next_middleware_covers(rl_ctx *ctx, const char *route, const char *fr
   const char *from = rl_ctx__fs_path(ctx);
   return rl_project_next_middleware_covers(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, route,
                                            framework, rl_ctx_js(ctx));
+}
+
+int rl_ctx_router_mounted_auth(rl_ctx *ctx) {
+  if (!rl_ctx_project_enabled(ctx)) return -1;
+  const char *from = rl_ctx__fs_path(ctx);
+  return rl_project_router_mounted_auth(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, rl_ctx_js(ctx));
 }
 
 int rl_ctx_nest_global_guard(rl_ctx *ctx) {

@@ -69,6 +69,11 @@ size_t rl_project_files_read(rl_project *p);
 int rl_project_next_middleware_covers(rl_project *p, const char *from, const char *route, const char *framework,
                                       rl_jsfile *asking);
 int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *asking);
+/* Express: how the files in the router file's folder and up to four above
+ * it (to the folder holding package.json) mount it with use(): 1 behind
+ * authentication everywhere it is mounted, 0 somewhere without, -1 not
+ * found (facts/auth.c's rl_auth_mount judges each file). */
+int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking);
 
 /* engine.c's side of rl_ctx: the run's project (NULL: none) and the path
  * the scanned file was read from (NULL: unknown, a buffer). */
