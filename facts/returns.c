@@ -254,7 +254,7 @@ static void returned_at(scan *sc, TSNode e, int depth) {
     if (!(s->effects & RL_EFF_RETURNS_TOKEN) || (m.is_management && !s->returns_management)) {
       s->effects |= RL_EFF_RETURNS_TOKEN;
       s->returns_management = m.is_management;
-      s->returns_what = m.what;
+      s->returns_what = rl_arena_strdup(sc->out, m.what);
       s->returns_at = site_at(sc, m.call);
     }
     return;

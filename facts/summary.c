@@ -390,7 +390,7 @@ static int provider_request(body_scan *bs, TSNode call) {
   rl_symbol *sym = &bs->sym->s;
   sym->effects |= RL_EFF_PROVIDER_API;
   sym->api_provider = provider;
-  sym->api_method = method;
+  sym->api_method = rl_arena_strdup(bs->b->out, method);
   size_t plen = r.url_len - (size_t)(host - r.url);
   /* the path after the host and a version segment (/v1, /v2) */
   const char *path = host;
@@ -507,7 +507,7 @@ static int body_visit(void *data, TSNode n) {
     if (!(s->s.effects & RL_EFF_MINT)) {
       s->s.effects |= RL_EFF_MINT;
       s->s.mint.provider = mint_provider(&m);
-      s->s.mint.what = m.what;
+      s->s.mint.what = rl_arena_strdup(bs->b->out, m.what); /* may live in the file's arena */
       s->s.mint.is_management = m.is_management;
       s->s.mint.room_claims = rl_mint_room_claims(jf, &m);
       rl_lifetime life;

@@ -255,10 +255,6 @@ typedef struct mod_entry {
   const char *why; /* static: why lm is NULL */
   unsigned long long steps;
   rl_arena *arena; /* lm lives here */
-  /* the summary's strings may point into the text and the arena it was read
-   * with (mint facts name their provider there): both live as long as lm */
-  char *sum_bytes;
-  rl_arena *sum_arena;
   /* a file judged whole (Next.js middleware, NestJS bootstrap): kept parsed */
   int kept; /* 0: not yet, 1: parsed, -1: unusable */
   char *bytes;
@@ -298,8 +294,6 @@ static void mod_free(void *v) {
   if (!e) return;
   free(e->path);
   rl_arena_free(e->arena);
-  rl_arena_free(e->sum_arena);
-  free(e->sum_bytes);
   if (e->kept == 1) {
     rl_tree_free(e->tree);
     rl_arena_free(e->tarena);
@@ -669,6 +663,8 @@ static mod_entry *entry_of(rl_project *p, const char *path) {
   return e;
 }
 
+static void pre_store(rl_project *p, mod_entry *e, const char *bytes, size_t len);
+
 static void build_summary(rl_project *p, mod_entry *e) {
   size_t len = 0;
   const char *why = NULL;
@@ -680,6 +676,11 @@ static void build_summary(rl_project *p, mod_entry *e) {
   }
   pthread_mutex_unlock(&p->mu);
   if (!bytes) bytes = read_module(p, e->path, &len, &why);
+  pthread_mutex_lock(&p->mu);
+  int claim = e->pre_state == 0; /* the prefilter's question, from this read */
+  if (claim) e->pre_state = 1;
+  pthread_mutex_unlock(&p->mu);
+  if (claim) pre_store(p, e, bytes, len);
   if (!bytes) {
     e->why = why;
     return;
@@ -708,13 +709,11 @@ static void build_summary(rl_project *p, mod_entry *e) {
     rl_jsfile_end(jf);
   }
   rl_tree_free(tree);
-  if (e->lm) {
-    e->sum_arena = ta;
-    e->sum_bytes = bytes;
-  } else {
-    rl_arena_free(ta);
-    free(bytes);
-  }
+  /* the summary holds copies (rl_summary_build writes only into e->arena):
+   * the text and the tree's arena go now, so a large project keeps one
+   * small arena per module, not every module's source and analysis */
+  rl_arena_free(ta);
+  free(bytes);
 }
 
 const rl_localmod *rl_project_local(rl_project *p, const char *path, const char **why, unsigned long long *steps) {
@@ -760,9 +759,31 @@ static int pre_dep(const char *spec, size_t len, void *arg) {
   return 0;
 }
 
+/* Stores what the module's bytes say by themselves (rl_summary_bytes_matter)
+ * and the project files they import, for the one thread that set
+ * e->pre_state to 1. bytes NULL: unreadable, nothing matters. */
+static void pre_store(rl_project *p, mod_entry *e, const char *bytes, size_t len) {
+  int self = 0;
+  pre_deps d = {p, e->path, NULL, 0};
+  if (bytes) {
+    rl_prefilter pf;
+    rl_prefilter_init(&pf, bytes, len, rl_lang_for_path(e->path));
+    self = rl_summary_bytes_matter(&pf);
+    if (!self) rl_summary_each_import(&pf, pre_dep, &d);
+    rl_prefilter_clear(&pf);
+  }
+  pthread_mutex_lock(&p->mu);
+  e->pre_self = self;
+  e->pre_deps = d.deps;
+  e->npre_deps = d.n;
+  e->pre_state = 2;
+  pthread_cond_broadcast(&p->built);
+  pthread_mutex_unlock(&p->mu);
+}
+
 /* The module at path by itself: does it matter, and what it imports. Read
- * once (its bytes are kept for build_summary, or borrowed from a summary
- * already built); NULL when the policy leaves it out. */
+ * once: a summary built first answers it from its own read, and the bytes
+ * read here are kept for build_summary. NULL when the policy leaves it out. */
 static mod_entry *pre_local(rl_project *p, const char *path) {
   pthread_mutex_lock(&p->mu);
   mod_entry *e = entry_of(p, path);
@@ -772,35 +793,20 @@ static mod_entry *pre_local(rl_project *p, const char *path) {
     return e;
   }
   e->pre_state = 1;
-  const char *bytes = e->state == 2 ? e->sum_bytes : NULL;
-  size_t len = bytes ? strlen(bytes) : 0;
   pthread_mutex_unlock(&p->mu);
-  char *own = NULL;
+  size_t len = 0;
   const char *why = NULL;
-  if (!bytes) bytes = own = read_module(p, path, &len, &why);
-  int self = 0;
-  pre_deps d = {p, path, NULL, 0};
-  if (bytes) {
-    rl_prefilter pf;
-    rl_prefilter_init(&pf, bytes, len, rl_lang_for_path(path));
-    self = rl_summary_bytes_matter(&pf);
-    if (!self) rl_summary_each_import(&pf, pre_dep, &d);
-    rl_prefilter_clear(&pf);
-  }
+  char *bytes = read_module(p, path, &len, &why);
+  pre_store(p, e, bytes, len);
   pthread_mutex_lock(&p->mu);
-  e->pre_self = self;
-  e->pre_deps = d.deps;
-  e->npre_deps = d.n;
-  if (own && e->state == 0) {
-    e->pre_bytes = own;
+  if (bytes && e->state == 0) {
+    e->pre_bytes = bytes;
     e->pre_len = len;
-  } else {
-    free(own);
+    bytes = NULL;
   }
-  e->pre_state = 2;
-  pthread_cond_broadcast(&p->built);
   pthread_mutex_unlock(&p->mu);
-  return bytes ? e : NULL;
+  free(bytes);
+  return e;
 }
 
 int rl_project_import_matters(rl_project *p, const char *from, const char *spec, size_t n) {
