@@ -364,6 +364,8 @@ static int is_function_type(const char *t) {
          !strcmp(t, "generator_function_declaration");
 }
 
+int rl_js_is_function(TSNode n) { return !ts_node_is_null(n) && is_function_type(ts_node_type(n)); }
+
 TSNode rl_js_enclosing_function(TSNode n) {
   if (ts_node_is_null(n)) return n;
   TSNode p = rl_js_parent(n);

@@ -83,6 +83,8 @@ TSNode rl_js_unwrap(TSNode n);
 /* Nearest enclosing function (function_declaration, function_expression,
  * arrow_function, method_definition, generator_function...), or null. */
 TSNode rl_js_enclosing_function(TSNode n);
+/* 1 if n is a function node of any of those kinds (null: 0). */
+int rl_js_is_function(TSNode n);
 /* Calls cb for every named node of subtree in document order, without
  * recursion; cb returns 0 to go on, 1 to skip the node's children, -1 to stop. */
 typedef int (*rl_js_visit_cb)(void *data, TSNode n);

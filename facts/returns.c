@@ -19,11 +19,7 @@ static TSNode null_node_of(TSNode n) {
 
 static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
-static int is_function(TSNode n) {
-  return type_is(n, "arrow_function") || type_is(n, "function_expression") || type_is(n, "function") ||
-         type_is(n, "function_declaration") || type_is(n, "generator_function_declaration") ||
-         type_is(n, "method_definition") || type_is(n, "generator_function");
-}
+static int is_function(TSNode n) { return rl_js_is_function(n); }
 
 static int is_class(TSNode n) {
   return type_is(n, "class_declaration") || type_is(n, "class") || type_is(n, "abstract_class_declaration");
