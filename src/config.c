@@ -778,7 +778,7 @@ static void put_list(FILE *out, const char *indent, const char *key, const rl_co
 }
 
 static void put_ttl(FILE *out, double secs) {
-  if (secs == (double)(long long)secs)
+  if (rl_num_whole(secs))
     fprintf(out, "%lld", (long long)secs);
   else
     fprintf(out, "%g", secs);
