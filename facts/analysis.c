@@ -97,7 +97,13 @@ static TSNode null_node(void) {
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+TSNode rl_js_field(TSNode n, const char *name) {
+  /* tree-sitter 0.20 reads a null node's tree: a crash, not a null child */
+  if (ts_node_is_null(n)) return n;
+  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+}
+
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 /* Iterates the named, non-comment children of a node with a cursor (O(1)
  * per step, unlike ts_node_named_child(i)). */
@@ -357,6 +363,8 @@ static int is_function_type(const char *t) {
          !strcmp(t, "arrow_function") || !strcmp(t, "method_definition") || !strcmp(t, "generator_function") ||
          !strcmp(t, "generator_function_declaration");
 }
+
+int rl_js_is_function(TSNode n) { return !ts_node_is_null(n) && is_function_type(ts_node_type(n)); }
 
 TSNode rl_js_enclosing_function(TSNode n) {
   if (ts_node_is_null(n)) return n;
@@ -2087,6 +2095,22 @@ int rl_name_is_secret(const char *name, size_t len) {
   }
   /* Only neutral words ("key", "value"): not a credential name. */
   return 0;
+}
+
+/* ---- public by design --------------------------------------------------------- */
+
+int rl_name_is_public_by_design(const char *name, size_t len) {
+  static const char *const always[] = {"mapbox", "publishable", "anon", "dsn", NULL};
+  static const char *const datadog[] = {"datadog", "dd", "rum", NULL};
+  static const char *const client[] = {"client", NULL};
+  static const char *const posthog[] = {"posthog", NULL};
+  static const char *const personal[] = {"personal", NULL};
+  static const char *const search[] = {"search", "searchonly", NULL};
+  static const char *const secretw[] = {"secret", "admin", "write", NULL};
+  if (rl_name_has_word(name, len, always)) return 1;
+  if (rl_name_has_word(name, len, datadog) && rl_name_has_word(name, len, client)) return 1;
+  if (rl_name_has_word(name, len, posthog) && !rl_name_has_word(name, len, personal)) return 1;
+  return rl_name_has_word(name, len, search) && !rl_name_has_word(name, len, secretw);
 }
 
 /* ---- placeholder values ------------------------------------------------------------ */

@@ -42,7 +42,7 @@ TSNode rl_jsfile_root(const rl_jsfile *jf);
  * list of rules/routes.c, the mint sites of rules/mint.c), so each is
  * computed once per file. *slot starts NULL; whatever it points to must live
  * in the file's arena. */
-typedef enum { RL_JS_MEMO_ROUTES, RL_JS_MEMO_MINTS, RL_JS_MEMO_KEYS, RL_JS_MEMO_COUNT } rl_js_memo;
+typedef enum { RL_JS_MEMO_ROUTES, RL_JS_MEMO_MINTS, RL_JS_MEMO_SCRIPT, RL_JS_MEMO_KEYS, RL_JS_MEMO_COUNT } rl_js_memo;
 void **rl_jsfile_memo(rl_jsfile *jf, rl_js_memo which);
 
 /* ---- work count and budget ---------------------------------------------------
@@ -75,11 +75,16 @@ int rl_js_text_is(const rl_jsfile *jf, TSNode n, const char *s);
  * node's depth in tree-sitter 0.20). Null at the root or once the budget is
  * spent. */
 TSNode rl_js_parent(TSNode n);
+/* n's child in the grammar field NAME ("body", "arguments"...); a null node
+ * when n is null or has no such child. Every file's field() asks this. */
+TSNode rl_js_field(TSNode n, const char *name);
 /* Strips parentheses, `as T`, `satisfies T`, `<T>x`, `x!` and `await`. */
 TSNode rl_js_unwrap(TSNode n);
 /* Nearest enclosing function (function_declaration, function_expression,
  * arrow_function, method_definition, generator_function...), or null. */
 TSNode rl_js_enclosing_function(TSNode n);
+/* 1 if n is a function node of any of those kinds (null: 0). */
+int rl_js_is_function(TSNode n);
 /* Calls cb for every named node of subtree in document order, without
  * recursion; cb returns 0 to go on, 1 to skip the node's children, -1 to stop. */
 typedef int (*rl_js_visit_cb)(void *data, TSNode n);
@@ -193,6 +198,11 @@ int rl_name_has_word(const char *name, size_t len, const char *const *words);
  * SCREAMING_CASE all work, and numbered or versioned copies count
  * (secret2, TOKEN1, JWT_SECRET_2, JWT_ACCESS_SECRET_V2, s3SecretKey). */
 int rl_name_is_secret(const char *name, size_t len);
+/* Names of values their services issue for browsers and document as public:
+ * Mapbox tokens, publishable keys, Supabase anon keys, PostHog project keys
+ * (not personal keys), Datadog browser client tokens (a client token named
+ * with datadog, dd or rum), Sentry DSNs, search-only keys. */
+int rl_name_is_public_by_design(const char *name, size_t len);
 /* Placeholders: empty, YOUR_APP_SECRET, <your app secret>, changeme, xxx,
  * ****, "secret", "TODO", ${VAR}, "process.env..."... */
 int rl_value_is_placeholder(const char *v, size_t len);

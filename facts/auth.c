@@ -35,9 +35,10 @@ static int scan_word(void *data, const char *w, size_t n) {
                                       "credentials", "signature",   "hmac",  NULL};
   static const char *const verbs[] = {"require", "requires", "ensure", "verify", "check", "validate",
                                       "with",    "is",       "must",   "assert", "has",   NULL};
-  static const char *const negative[] = {"limit",       "limiter",    "rate",   "throttle", "throttler", "cors",
-                                         "json",        "parser",     "logger", "log",      "cookie",    "helmet",
-                                         "compression", "urlencoded", "static", NULL};
+  static const char *const negative[] = {"limit", "limiter", "rate", "throttle", "throttler", "cors", "json", "parser",
+                                         "logger", "log", "cookie", "helmet", "compression", "urlencoded", "static",
+                                         /* passport.initialize(): setup, it refuses no one */
+                                         "initialize", "init", NULL};
   static const char *const getters[] = {"get", "fetch", "read", "load", "use", "current", NULL};
   /* generateAuthToken, createAuthSession, signAuthToken make credentials;
    * they do not check them */
@@ -575,4 +576,99 @@ int rl_auth_name_negative(const char *s, size_t n) {
   memset(&ws, 0, sizeof ws);
   rl_name_words(s, n, scan_word, &ws);
   return ws.negative;
+}
+
+/* ---- a router mounted from another file ------------------------------------------ */
+
+#define MAX_USES 256 /* use() calls looked at per file */
+
+typedef struct mount_walk {
+  rl_jsfile *jf;
+  TSNode uses[MAX_USES];
+  size_t n;
+} mount_walk;
+
+static int mount_use_visit(void *data, TSNode n) {
+  mount_walk *w = data;
+  if (strcmp(ts_node_type(n), "call_expression")) return 0;
+  TSNode fn = ts_node_child_by_field_name(n, "function", 8);
+  if (strcmp(ts_node_type(fn), "member_expression")) return 0;
+  if (!rl_js_text_is(w->jf, ts_node_child_by_field_name(fn, "property", 8), "use")) return 0;
+  if (w->n == MAX_USES) return -1;
+  w->uses[w->n++] = n;
+  return 0;
+}
+
+/* A use() path argument: "/api" (folded), or NULL. */
+static const char *use_path(rl_jsfile *jf, TSNode call, size_t *len) {
+  const char *s;
+  if (!rl_js_string_value(jf, rl_js_call_arg(call, 0), &s, len) || !*len || s[0] != '/') return NULL;
+  return s;
+}
+
+/* Does an earlier use() at path `at` (NULL: every path) run before a mount at `mount`? */
+static int use_path_covers(const char *at, size_t al, const char *mount, size_t ml) {
+  if (!at) return 1;
+  while (al > 0 && (at[al - 1] == '/' || at[al - 1] == '*')) al--;
+  if (!mount) return al == 0;
+  return al <= ml && !memcmp(at, mount, al) && (al == ml || mount[al] == '/');
+}
+
+static int mount_mw_authenticates(rl_jsfile *jf, TSNode e, rl_auth_expr_fn auth, void *data) {
+  e = rl_js_unwrap(e);
+  if (ts_node_is_null(e)) return 0;
+  if (!strcmp(ts_node_type(e), "array")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(e); i++)
+      if (mount_mw_authenticates(jf, ts_node_named_child(e, i), auth, data)) return 1;
+    return 0;
+  }
+  int v = auth ? auth(data, e) : -1;
+  return v >= 0 ? v : rl_auth_middleware(jf, e);
+}
+
+/* Does a use() call's middleware (its arguments before `upto`, the path
+ * skipped) authenticate? */
+static int use_args_authenticate(rl_jsfile *jf, TSNode call, uint32_t upto, rl_auth_expr_fn auth, void *data) {
+  TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+  size_t pl;
+  uint32_t k = use_path(jf, call, &pl) ? 1 : 0;
+  for (; k < upto && k < ts_node_named_child_count(args); k++)
+    if (mount_mw_authenticates(jf, ts_node_named_child(args, k), auth, data)) return 1;
+  return 0;
+}
+
+int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth_expr_fn auth, void *data) {
+  mount_walk w;
+  w.jf = jf;
+  w.n = 0;
+  rl_js_walk(root, mount_use_visit, &w);
+  int mounts = 0, covered = 0;
+  for (size_t i = 0; i < w.n; i++) {
+    TSNode call = w.uses[i];
+    TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+    uint32_t nargs = ts_node_named_child_count(args), k = 0;
+    while (k < nargs && !is_module(data, rl_js_unwrap(ts_node_named_child(args, k)))) k++;
+    if (k == nargs) continue;
+    mounts++;
+    int ok = use_args_authenticate(jf, call, k, auth, data);
+    /* or an earlier use() of the same app or router, at a path above the mount */
+    size_t ml = 0, rl, vl;
+    const char *mpath = use_path(jf, call, &ml);
+    const char *recv =
+        rl_js_text(jf, ts_node_child_by_field_name(ts_node_child_by_field_name(call, "function", 8), "object", 6), &rl);
+    for (size_t j = 0; j < i && !ok && recv; j++) {
+      TSNode v = w.uses[j];
+      size_t ol;
+      const char *other =
+          rl_js_text(jf, ts_node_child_by_field_name(ts_node_child_by_field_name(v, "function", 8), "object", 6), &ol);
+      if (!other || ol != rl || memcmp(other, recv, rl)) continue;
+      const char *vpath = use_path(jf, v, &vl);
+      if (!use_path_covers(vpath, vpath ? vl : 0, mpath, ml)) continue;
+      ok = use_args_authenticate(jf, v, ts_node_named_child_count(ts_node_child_by_field_name(v, "arguments", 9)), auth,
+                                 data);
+    }
+    if (ok) covered++;
+  }
+  if (!mounts) return -1;
+  return covered == mounts;
 }

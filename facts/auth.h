@@ -49,6 +49,17 @@ typedef int (*rl_auth_callee_fn)(void *data, TSNode call);
  * without a session, itself or through a call callee says authenticates;
  * callee may be NULL). */
 int rl_auth_next_middleware(rl_jsfile *jf, TSNode root, const char *route, rl_auth_callee_fn callee, void *data);
+/* An expression's verdict, from the project model: 1 yes, 0 no, -1 unknown. */
+typedef int (*rl_auth_expr_fn)(void *data, TSNode e);
+
+/* Express: how the file jf/root mounts a module with use()
+ * (`app.use('/t', requireAuth, router)`). is_module says whether a use()
+ * argument is that module (1); auth judges a middleware argument (-1: its
+ * name decides, rl_auth_middleware; may be NULL). -1 when the file does not
+ * mount it; 1 when every mount has an authenticating middleware before it,
+ * in the same use() or an earlier use() of the same receiver at a path
+ * above the mount; else 0. */
+int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth_expr_fn auth, void *data);
 /* NestJS: 1 if the file registers an app-wide auth guard
  * (useGlobalGuards(new JwtAuthGuard()), an APP_GUARD provider). */
 int rl_auth_nest_global_guard(rl_jsfile *jf, TSNode root);

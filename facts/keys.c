@@ -358,8 +358,14 @@ static const key_list *keys_of(rl_jsfile *jf) {
   if (!*memo) {
     key_list *l = rl_arena_calloc(rl_jsfile_arena(jf), 1, sizeof *l);
     l->arena = rl_jsfile_arena(jf);
+    /* The walk costs steps of the file's budget: only where a key use can be. */
+    const rl_source *src = rl_jsfile_source(jf);
+    rl_prefilter pf;
+    rl_prefilter_init(&pf, src->bytes, src->len, src->lang);
+    int possible = rl_keys_possible(&pf);
+    rl_prefilter_clear(&pf);
     void *st[2] = {jf, l};
-    rl_js_walk(rl_jsfile_root(jf), keys_visit, st);
+    if (possible) rl_js_walk(rl_jsfile_root(jf), keys_visit, st);
     *memo = l;
   }
   return *memo;
@@ -373,13 +379,6 @@ void rl_keys_each(rl_jsfile *jf, TSNode subtree, rl_key_cb cb, void *data) {
     TSNode c = l->items[i].call;
     if (ts_node_start_byte(c) >= start && ts_node_end_byte(c) <= end) cb(data, &l->items[i]);
   }
-}
-
-const rl_key_use *rl_key_use_of(rl_jsfile *jf, TSNode s) {
-  const key_list *l = keys_of(jf);
-  for (size_t i = 0; i < l->n; i++)
-    if (!ts_node_is_null(l->items[i].lit) && ts_node_eq(l->items[i].lit, s)) return &l->items[i];
-  return NULL;
 }
 
 int rl_keys_possible(rl_prefilter *pf) {

@@ -74,9 +74,6 @@ int rl_key_literal(rl_jsfile *jf, TSNode expr, const char **out, size_t *len, TS
 typedef void (*rl_key_cb)(void *data, const rl_key_use *u);
 void rl_keys_each(rl_jsfile *jf, TSNode subtree, rl_key_cb cb, void *data);
 
-/* The key use whose literal is the string node s, or NULL. */
-const rl_key_use *rl_key_use_of(rl_jsfile *jf, TSNode s);
-
 /* Prefilter: a file that imports none of the table's modules and names none
  * of its global APIs (crypto.subtle, CryptoJS) has no key use. */
 int rl_keys_possible(rl_prefilter *pf);

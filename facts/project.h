@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
-#define RL_PROJECT_MAX_DEPTH 6 /* import hops followed from a scanned file */
+#define RL_PROJECT_MAX_DEPTH 12 /* import hops followed from a scanned file */
 
 typedef struct rl_ctx rl_ctx;
 typedef struct rl_jsfile rl_jsfile;
@@ -162,6 +162,10 @@ const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *membe
  * (useGlobalGuards in main.ts, an APP_GUARD provider in app.module.ts). */
 int rl_ctx_next_middleware_covers(rl_ctx *ctx, const char *route, const char *framework);
 int rl_ctx_nest_global_guard(rl_ctx *ctx);
+/* Express: the current file's router, mounted from another file of the
+ * app (`app.use('/api', requireAuth, router)` in server.js): 1 every mount
+ * found authenticates first, 0 one does not, -1 no mount found. */
+int rl_ctx_router_mounted_auth(rl_ctx *ctx);
 
 /* A cross-file finding names the place in the other file with
  * rl_ctx_related (rule.h): rl_ctx_related(ctx, s->at.path, s->at.line,

@@ -17,13 +17,9 @@ static TSNode null_node_of(TSNode n) {
   return z;
 }
 
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
-static int is_function(TSNode n) {
-  return type_is(n, "arrow_function") || type_is(n, "function_expression") || type_is(n, "function") ||
-         type_is(n, "function_declaration") || type_is(n, "generator_function_declaration") ||
-         type_is(n, "method_definition") || type_is(n, "generator_function");
-}
+static int is_function(TSNode n) { return rl_js_is_function(n); }
 
 static int is_class(TSNode n) {
   return type_is(n, "class_declaration") || type_is(n, "class") || type_is(n, "abstract_class_declaration");
@@ -254,7 +250,7 @@ static void returned_at(scan *sc, TSNode e, int depth) {
     if (!(s->effects & RL_EFF_RETURNS_TOKEN) || (m.is_management && !s->returns_management)) {
       s->effects |= RL_EFF_RETURNS_TOKEN;
       s->returns_management = m.is_management;
-      s->returns_what = m.what;
+      s->returns_what = rl_arena_strdup(sc->out, m.what);
       s->returns_at = site_at(sc, m.call);
     }
     return;

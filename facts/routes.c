@@ -12,15 +12,9 @@
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
 
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
-static int is_function(TSNode n) {
-  if (ts_node_is_null(n)) return 0;
-  const char *t = ts_node_type(n);
-  return !strcmp(t, "arrow_function") || !strcmp(t, "function_expression") || !strcmp(t, "function") ||
-         !strcmp(t, "function_declaration") || !strcmp(t, "generator_function") ||
-         !strcmp(t, "generator_function_declaration") || !strcmp(t, "method_definition");
-}
+static int is_function(TSNode n) { return rl_js_is_function(n); }
 
 static int name_is(const char *s, size_t n, const char *want) { return strlen(want) == n && !memcmp(s, want, n); }
 

@@ -5,11 +5,13 @@
 #include "summary.h"
 
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "auth.h"
 #include "instances.h"
 #include "mint.h"
+#include "reqinput.h"
 #include "requrl.h"
 #include "returns.h"
 #include "routes.h"
@@ -19,13 +21,9 @@
 #define MAX_SYMS 4096 /* symbols per file */
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
-static int is_function(TSNode n) {
-  return type_is(n, "arrow_function") || type_is(n, "function_expression") || type_is(n, "function") ||
-         type_is(n, "function_declaration") || type_is(n, "generator_function_declaration") ||
-         type_is(n, "method_definition") || type_is(n, "generator_function");
-}
+static int is_function(TSNode n) { return rl_js_is_function(n); }
 
 static int is_class(TSNode n) {
   return type_is(n, "class_declaration") || type_is(n, "class") || type_is(n, "abstract_class_declaration");
@@ -147,6 +145,7 @@ static int import_named(rl_jsfile *jf, const char *name, size_t n, rl_symref *ou
  * where T is imported: the class T. */
 static int param_property_class(rl_jsfile *jf, TSNode member, rl_symref *out) {
   TSNode cls = enclosing_class(member);
+  if (ts_node_is_null(cls)) return 0; /* `this` of a plain function */
   TSNode body = field(cls, "body");
   size_t pl;
   const char *prop = rl_js_text(jf, field(member, "property"), &pl);
@@ -305,10 +304,9 @@ static const char *value_origin(rl_jsfile *jf, TSNode fn, TSNode v) {
   if (type_is(v, "string")) return "literal";
   size_t l;
   const char *s = rl_js_text(jf, v, &l);
-  if (type_is(v, "member_expression") && s &&
-      ((const char *)memmem(s, l, "body", 4) || (const char *)memmem(s, l, "query", 5) ||
-       (const char *)memmem(s, l, "params", 6)))
-    return "request";
+  rl_reqin in; /* the one answer to "from the request?" (reqinput.h) */
+  rl_reqin_scan(&in, jf, rl_jsfile_arena(jf), fn, NULL);
+  if (rl_reqin_value(&in, v, NULL)) return "request";
   if (type_is(v, "identifier")) {
     TSNode init = rl_js_const_init(jf, v);
     if (type_is(init, "string")) return "literal";
@@ -388,7 +386,7 @@ static int provider_request(body_scan *bs, TSNode call) {
   rl_symbol *sym = &bs->sym->s;
   sym->effects |= RL_EFF_PROVIDER_API;
   sym->api_provider = provider;
-  sym->api_method = method;
+  sym->api_method = rl_arena_strdup(bs->b->out, method);
   size_t plen = r.url_len - (size_t)(host - r.url);
   /* the path after the host and a version segment (/v1, /v2) */
   const char *path = host;
@@ -505,7 +503,7 @@ static int body_visit(void *data, TSNode n) {
     if (!(s->s.effects & RL_EFF_MINT)) {
       s->s.effects |= RL_EFF_MINT;
       s->s.mint.provider = mint_provider(&m);
-      s->s.mint.what = m.what;
+      s->s.mint.what = rl_arena_strdup(bs->b->out, m.what); /* may live in the file's arena */
       s->s.mint.is_management = m.is_management;
       s->s.mint.room_claims = rl_mint_room_claims(jf, &m);
       rl_lifetime life;
@@ -902,9 +900,81 @@ const rl_localsym *rl_localmod_find(const rl_localmod *m, const char *name) {
   return NULL;
 }
 
+/* ---- the prefilter's questions --------------------------------------------------- */
+
+static int ident_byte(unsigned char c) { return c == '_' || c == '$' || c >= 0x80 || isalnum(c); }
+
+/* b[0..i) ends with the word w (not the tail of a longer name). */
+static int ends_with_word(const char *b, size_t i, const char *w) {
+  size_t k = strlen(w);
+  return i >= k && !memcmp(b + i - k, w, k) && (i == k || !ident_byte((unsigned char)b[i - k - 1]));
+}
+
+static size_t skip_blank_back(const char *b, size_t i) {
+  while (i > 0 && (b[i - 1] == ' ' || b[i - 1] == '\t' || b[i - 1] == '\n' || b[i - 1] == '\r')) i--;
+  return i;
+}
+
+typedef struct each_import {
+  const rl_prefilter *pf;
+  int (*fn)(const char *spec, size_t len, void *arg);
+  void *arg;
+} each_import;
+
+/* A quoted text written where a module specifier goes: after `from` or
+ * `import`, or as the argument of require( / import(. */
+static int import_quoted(const char *text, size_t len, int escaped, void *arg) {
+  each_import *ei = arg;
+  size_t n;
+  const char *b = rl_pf_bytes(ei->pf, &n);
+  if (escaped || !len || len > 1024 || text <= b) return 0;
+  size_t i = skip_blank_back(b, (size_t)(text - b) - 1); /* before the opening quote */
+  if (i > 0 && b[i - 1] == '(') {
+    i = skip_blank_back(b, i - 1);
+    if (!ends_with_word(b, i, "require") && !ends_with_word(b, i, "import")) return 0;
+  } else if (!ends_with_word(b, i, "from") && !ends_with_word(b, i, "import")) {
+    return 0;
+  }
+  return ei->fn(text, len, ei->arg);
+}
+
+int rl_summary_each_import(const rl_prefilter *pf, int (*fn)(const char *spec, size_t len, void *arg), void *arg) {
+  each_import ei = {pf, fn, arg};
+  return rl_pf_each_quoted(pf, NULL, import_quoted, &ei);
+}
+
+static int ask_model(const char *spec, size_t len, void *arg) {
+  const rl_prefilter *pf = arg;
+  return pf->import_matters(pf->import_data, spec, len);
+}
+
 int rl_summary_possible(rl_prefilter *pf) {
+  if (pf->import_matters) return rl_summary_each_import(pf, ask_model, pf);
   static const char *const lits[] = {"'./", "\"./", "`./", "'../", "\"../", "`../", "'@/", "\"@/", "'~/", "\"~/", NULL};
   for (size_t i = 0; lits[i]; i++)
     if (rl_pf_has(pf, lits[i])) return 1;
   return 0;
+}
+
+/* 'HMS_SECRET': a quoted variable name (capitals, digits, '_') that is a
+ * secret's, as config.get() is asked for one (returns.c). */
+static int quoted_env_secret(const char *text, size_t len, int escaped, void *arg) {
+  (void)arg;
+  if (escaped || len < 3 || len > 128) return 0;
+  for (size_t i = 0; i < len; i++)
+    if (!(isupper((unsigned char)text[i]) || isdigit((unsigned char)text[i]) || text[i] == '_')) return 0;
+  return rl_pf_name_is_secret(text, len);
+}
+
+int rl_summary_bytes_matter(rl_prefilter *pf) {
+  if (rl_mint_possible(pf)) return 1; /* RL_EFF_MINT, RL_EFF_RETURNS_TOKEN */
+  for (size_t i = 0; i < RL_ARRAY_LEN(rest_apis); i++)
+    if (rl_pf_has(pf, rest_apis[i].host)) return 1; /* provider REST calls */
+  for (size_t i = 0; i < RL_ARRAY_LEN(sdk_calls); i++)
+    if (rl_pf_module(pf, sdk_calls[i].package)) return 1; /* provider SDK calls */
+  if (rl_pf_module(pf, "livekit-server-sdk")) return 1;
+  /* RL_EFF_RETURNS_SECRET: a secret-named variable read from the
+   * environment, or named in capitals to a config service's get() */
+  if (rl_pf_env_read(pf) && rl_pf_secret_name(pf)) return 1;
+  return rl_pf_has(pf, "get") && rl_pf_each_quoted(pf, NULL, quoted_env_secret, NULL);
 }

@@ -63,9 +63,21 @@ const rl_localsym *rl_localmod_find(const rl_localmod *m, const char *name);
  * jf's arena), else 0. */
 int rl_summary_ref(rl_jsfile *jf, TSNode e, int local, rl_symref *out);
 
-/* Prefilter (prefilter.h): 0 when the bytes import no module that could be
- * a project file (a relative specifier, or a '@/' / '~/' alias), so no
- * question to the project model can be answered. */
+/* Prefilter (prefilter.h): 0 when no module the bytes import can hold
+ * anything a summary reports, so no question to the project model can be
+ * answered. With rl_prefilter_set_imports the model judges each specifier
+ * (rl_summary_bytes_matter on the module and what it imports); without it,
+ * any relative specifier or '@/' / '~/' alias counts. */
 int rl_summary_possible(rl_prefilter *pf);
+
+/* Calls fn for each quoted text the bytes write where a module specifier
+ * goes (after from / import, in require( / import( ); stops and returns 1
+ * when fn does. A byte-level view: a specifier in a comment counts too. */
+int rl_summary_each_import(const rl_prefilter *pf, int (*fn)(const char *spec, size_t len, void *arg), void *arg);
+
+/* Can a module with these bytes, by itself, have a symbol that mints, calls
+ * a provider's API or SDK, or returns a secret (the effects that make a
+ * call into it matter)? A superset of what rl_summary_build reports. */
+int rl_summary_bytes_matter(rl_prefilter *pf);
 
 #endif

@@ -29,12 +29,42 @@ static int is_b64url(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-/* ---- (d) a string written in the code in an API's key position ----------------------
+/* ---- (d) well-known formats (secrets.c's table) ---------------------------------- */
+
+/* A context-only format bound to a name that says what it is (a Twilio auth
+ * token next to an account SID, a Daily API key, an Agora App Certificate). */
+static int named_format(rl_ctx *ctx, TSNode s, const rl_binding *b, const char *v, size_t len, const char *where) {
+  const rl_source *src = rl_ctx_source(ctx);
+  const rl_secret_format *f = rl_secret_named_format(b->name, b->name_len, v, len, src->bytes, src->len);
+  if (!f) return 0;
+  rl_ctx_mark_secret(ctx, ts_node_start_byte(s) + 1, ts_node_end_byte(s) - 1);
+  rl_report(ctx, s, "%s hard-coded %s (%s)", f->name, where, rl_mask_secret(rl_ctx_arena(ctx), v, len));
+  return 1;
+}
+
+/* Every prefixed format in the file's bytes: strings, templates and comments
+ * alike (a secret in a comment is still in the repository). */
+static void on_formats(rl_ctx *ctx) {
+  const rl_source *src = rl_ctx_source(ctx);
+  size_t at = 0, len = 0;
+  for (const rl_secret_format *f; (f = rl_secret_find_format(src->bytes, src->len, at, &at, &len)) != NULL; at += len) {
+    if (rl_secret_allowed(NULL, 0, src->bytes + at, len)) continue;
+    rl_ctx_mark_secret(ctx, (uint32_t)at, (uint32_t)(at + len));
+    rl_report_range(ctx, (uint32_t)at, (uint32_t)(at + len), "%s hard-coded in the file (%s)", f->name,
+                    rl_mask_secret(rl_ctx_arena(ctx), src->bytes + at, len));
+  }
+}
+
+/* ---- (e) a string written in the code in an API's key position ----------------------
  * facts/keys.c holds the table (API, argument, option). Any string counts,
  * whatever its length or entropy: 'secret' signs as well as a random key, and
  * anyone can read it. Silent: values that say they stand in for a key
  * (rl_value_says_placeholder: 'your-secret-here', changeme, <...>), public
- * labels (an HMAC keyed by a constant over a secret), and test files. */
+ * labels (an HMAC keyed by a constant over a secret), and test files. A
+ * literal that (a)-(d) already report keeps their message; the others are
+ * reported from on_string too, during the walk, so that a budget stop later
+ * in the file cannot hide them. Only keys folded from several strings or
+ * imported from another file (no literal node here) wait for on_file. */
 
 static int key_reported(rl_ctx *ctx, const rl_key_use *u) {
   return u && u->value && !u->label && rl_ctx_context(ctx) != RL_CTX_TEST &&
@@ -57,24 +87,33 @@ static void report_key(void *data, const rl_key_use *u) {
             rl_mask_secret(a, u->value, u->len));
 }
 
-static void on_file(rl_ctx *ctx) {
-  rl_jsfile *jf = rl_ctx_js(ctx);
-  if (!jf || rl_ctx_context(ctx) == RL_CTX_TEST) return;
-  rl_keys_each(jf, rl_ctx_root(ctx), report_key, ctx);
+/* The key uses whose key is the string node s: reported at their key position. */
+typedef struct key_at {
+  rl_ctx *ctx;
+  TSNode lit;
+} key_at;
+
+static void report_key_at(void *data, const rl_key_use *u) {
+  const key_at *k = data;
+  if (!ts_node_is_null(u->lit) && ts_node_eq(u->lit, k->lit)) report_key(k->ctx, u);
 }
 
-static void on_string(rl_ctx *ctx, const rl_match *m) {
-  TSNode s = rl_match_capture(m, "str");
-  rl_jsfile *jf = rl_ctx_js(ctx);
-  if (ts_node_is_null(s) || !jf) return;
-  if (key_reported(ctx, rl_key_use_of(jf, s))) return; /* on_file names the API that uses it */
+/* The key uses with no literal in this file: their string was never a match of on_string. */
+static void report_key_unwritten(void *data, const rl_key_use *u) {
+  if (ts_node_is_null(u->lit)) report_key(data, u);
+}
+
+/* (a)-(c) at the string s, and (d) found inside it: 1 once s is reported. */
+/* (a)-(c) at the string s, and (d) inside it: 1 once s is dealt with (reported, or
+ * allowed by the configuration), 0 when no shape claims it. */
+static int string_shapes(rl_ctx *ctx, rl_jsfile *jf, TSNode s) {
   const char *v;
   size_t len, prefix;
   /* A template with substitutions is searched for the 100ms shapes in its
    * static text, but it is not a whole value that a name can describe. */
   int whole = rl_js_string_value(jf, s, &v, &len);
-  if (!whole && !rl_js_template_static(jf, s, &v, &len, &prefix)) return;
-  if (len < 8) return;
+  if (!whole && !rl_js_template_static(jf, s, &v, &len, &prefix)) return 0;
+  if (len < 8) return 0;
   rl_arena *a = rl_ctx_arena(ctx);
   rl_binding b;
   int named = rl_bound_name(jf, s, &b);
@@ -86,11 +125,14 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
     end--;
   }
 
+  size_t fs, fl;
+  if (rl_secret_find_format(v, len, 0, &fs, &fl)) return 1;                      /* (d): on_formats reports it */
+  if (named && whole && rl_secret_allowed(b.name, b.name_len, v, len)) return 1; /* allowed: silent */
   const char *hit = rl_secret_find_app_secret(v, len);
   if (hit) {
     rl_ctx_mark_secret(ctx, start, end);
     rl_report(ctx, s, "100ms app secret hard-coded %s (%s)", where, rl_mask_secret(a, hit, 172));
-    return;
+    return 1;
   }
   size_t hit_len = 0;
   rl_jwt_kind kind = rl_secret_find_jwt(a, v, len, RL_JWT_KINDS_HMS, &hit, &hit_len);
@@ -98,20 +140,33 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
   if (kind != RL_JWT_NONE) {
     /* An app token in a test is sample data for decoding tests; judged here
      * once, not again by its name below. */
-    if (strcmp(type, "management") != 0 && rl_ctx_context(ctx) == RL_CTX_TEST) return;
+    if (strcmp(type, "management") != 0 && rl_ctx_context(ctx) == RL_CTX_TEST) return 0;
     rl_ctx_mark_secret(ctx, start, end);
     rl_report(ctx, s, "100ms %s token (JWT) hard-coded %s (%s)", type, where, rl_mask_secret(a, hit, hit_len));
-    return;
+    return 1;
   }
-  if (!named || !whole) return;
+  if (!named || !whole) return 0;
+  if (named_format(ctx, s, &b, v, len, where)) return 1;
   /* A JWT in a test is a sample for decoding tests (100ms ones were judged
    * above); outside tests a token bound to a secret name is a credential. */
   rl_jwt any;
-  if (rl_ctx_context(ctx) == RL_CTX_TEST && rl_jwt_decode(v, len, a, &any)) return;
+  if (rl_ctx_context(ctx) == RL_CTX_TEST && rl_jwt_decode(v, len, a, &any)) return 0;
   int secret_name = rl_name_is_secret(b.name, b.name_len) || (b.env && rl_name_is_secret(b.env, b.env_len));
-  if (!secret_name || !rl_secret_value_is_credential(v, len)) return;
+  if (!secret_name || !rl_secret_value_is_credential(v, len)) return 0;
+  if (b.env && rl_secret_allowed(b.env, b.env_len, NULL, 0)) return 1;
   rl_ctx_mark_secret(ctx, start, end);
   rl_report(ctx, s, "credential hard-coded %s (%s)", where, rl_mask_secret(a, v, len));
+  return 1;
+}
+
+static void on_string(rl_ctx *ctx, const rl_match *m) {
+  TSNode s = rl_match_capture(m, "str");
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (ts_node_is_null(s) || !jf || string_shapes(ctx, jf, s)) return;
+  /* (e): the shapes above keep their message; a key use of s is reported now */
+  if (rl_ctx_context(ctx) == RL_CTX_TEST) return;
+  key_at k = {ctx, s};
+  rl_keys_each(jf, rl_ctx_root(ctx), report_key_at, &k);
 }
 
 /* ---- prefilter: the three shapes, read off the bytes ------------------------------ */
@@ -292,7 +347,10 @@ static int can_fire(rl_prefilter *pf) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
   /* (a) as on_string finds it: 171 base64 characters and '=' */
-  if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n) || rl_keys_possible(pf)) return 1;
+  size_t fs, fl;
+  if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n) || rl_secret_find_format(b, n, 0, &fs, &fl) ||
+      rl_keys_possible(pf))
+    return 1;
   if (!rl_pf_each_quoted(pf, space_byte, literal_may_be_credential, NULL)) return 0;
   bound_scan s = {b, n, 4 * n + 4096};
   return rl_pf_each_secret_name(pf, name_bound_to_literal, &s);
@@ -336,20 +394,31 @@ static int text_named(size_t start, size_t end, void *arg) {
   if (len < 8 || rl_secret_find_app_secret(val, len) ||
       rl_secret_find_jwt(a, val, len, RL_JWT_KINDS_HMS, &tok, &tok_len) != RL_JWT_NONE)
     return 0;
-  rl_jwt any;
-  if (t->test && rl_jwt_decode(val, len, a, &any)) return 0;
-  if (!rl_secret_value_is_credential(val, len)) return 0;
+  size_t fs, fl;
+  if (rl_secret_find_format(val, len, 0, &fs, &fl)) return 0; /* reported by on_formats */
   const char *name = t->b + start;
   size_t nl = end - start;
   if (nl >= 2 && (name[0] == '\'' || name[0] == '"')) {
     name++;
     nl -= 2;
   }
+  if (rl_secret_allowed(name, nl, val, len)) return 0;
+  const rl_secret_format *f = rl_secret_named_format(name, nl, val, len, t->b, t->n);
+  rl_jwt any;
+  if (!f && t->test && rl_jwt_decode(val, len, a, &any)) return 0;
+  if (!f && !rl_secret_value_is_credential(val, len)) return 0;
   uint32_t s = (uint32_t)(v + 1), ve = (uint32_t)(e - 1);
   rl_ctx_mark_secret(t->ctx, s, ve);
-  rl_report_range(t->ctx, (uint32_t)v, (uint32_t)e, "credential hard-coded in '%.*s' (%s)", (int)nl, name,
-                  rl_mask_secret(a, val, len));
+  rl_report_range(t->ctx, (uint32_t)v, (uint32_t)e, "%s hard-coded in '%.*s' (%s)", f ? f->name : "credential", (int)nl,
+                  name, rl_mask_secret(a, val, len));
   return 0;
+}
+
+/* (d) over the file's bytes; (e) for keys with no literal in this file. */
+static void on_file(rl_ctx *ctx) {
+  on_formats(ctx);
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (jf && rl_ctx_context(ctx) != RL_CTX_TEST) rl_keys_each(jf, rl_ctx_root(ctx), report_key_unwritten, ctx);
 }
 
 static void on_text(rl_ctx *ctx) {
@@ -376,6 +445,7 @@ static void on_text(rl_ctx *ctx) {
   text_scan t = {ctx, b, n, test};
   rl_pf_each_secret_name(&pf, text_named, &t);
   rl_prefilter_clear(&pf);
+  on_formats(ctx);
 }
 
 const rl_rule rl_rule_hardcoded_secret = {
@@ -384,7 +454,7 @@ const rl_rule rl_rule_hardcoded_secret = {
     .severity = RL_SEV_ERROR,
     .cwe = 798,
     .doc = rl_doc__hardcoded_secret,
-    .langs = RL_LANGS_CODE,
+    .langs = RL_LANGS_CODE | RL_LANG_BIT(RL_LANG_JSON), /* JSON: service-account files, formats only */
     .contexts = 0,
     .query = "(string) @str\n"
              "(template_string) @str\n",

@@ -13,6 +13,8 @@
  *      the claims. Uses of exp/iat/nbf (refresh timing) and of the header or
  *      kid (choosing a key before verifying) are not access decisions, and a
  *      function that also verifies is peeking before it verifies.
+ *   3. jsonwebtoken's verify with { ignoreExpiration: true }.
+ *   4. jwt-simple's decode(token, key, true): noVerify skips the signature.
  * Not reported: jose's jwtVerify. jose has no 'none' algorithm and checks
  * the algorithm against the key's type (a secret only accepts HS*, an RSA key
  * only RS and PS), so the algorithm confusion that `algorithms` guards
@@ -31,7 +33,7 @@ extern const char rl_doc__jwt_weak_verification[];
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 static TSNode null_node(void) {
   TSNode n;
@@ -88,6 +90,13 @@ static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
     rl_report(ctx, call,
               "%s without an `algorithms` option accepts whatever algorithm the token's header names: pin it, "
               "e.g. { algorithms: ['HS256'] }",
+              fn);
+    return;
+  }
+  if (type_is(rl_js_unwrap(rl_js_object_get(jf, opts, "ignoreExpiration")), "true")) {
+    rl_report(ctx, call,
+              "%s with { ignoreExpiration: true } accepts expired tokens: a leaked or revoked token works forever; "
+              "drop the option (refresh flows can check exp themselves on an expired-token error)",
               fn);
     return;
   }
@@ -348,6 +357,15 @@ static void check_decode(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
             (int)tl, t, tl ? "" : "decode", what);
 }
 
+/* jwt-simple's decode(token, key, noVerify[, alg]): a true third argument
+ * skips the signature check. */
+static void check_simple_decode(rl_ctx *ctx, TSNode call) {
+  if (type_is(rl_js_unwrap(rl_js_call_arg(call, 2)), "true"))
+    rl_report(ctx, call,
+              "jwt-simple's decode() with noVerify = true (third argument) skips the signature check: anyone can "
+              "write the claims; drop the argument");
+}
+
 static void on_match(rl_ctx *ctx, const rl_match *m) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!jf) return;
@@ -357,11 +375,13 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
     check_verify(ctx, jf, call);
   else if (is_decode(c))
     check_decode(ctx, jf, call);
+  else if (c && !strcmp(c, "jwt-simple:decode"))
+    check_simple_decode(ctx, call);
 }
 
 /* Findings need a call resolved to one of these modules, which takes an
  * import or require naming it. */
-static const char *const needles[] = {"jsonwebtoken", "jose", "jwt-decode", NULL};
+static const char *const needles[] = {"jsonwebtoken", "jose", "jwt-decode", "jwt-simple", NULL};
 
 static int can_fire(rl_prefilter *pf) {
   for (size_t i = 0; needles[i]; i++)

@@ -14,7 +14,11 @@
  *   - fastify.register(@fastify/cors[, opts]) with no origin, '*' or true;
  *   - an Access-Control-Allow-Origin: * header: res.setHeader / res.header /
  *     res.set / ctx.set / reply.header / headers.set / append, or a key of a
- *     headers object.
+ *     headers object;
+ *   - the same header set to the request's Origin (req.headers.origin,
+ *     req.query.origin, req.header/get('origin'), headers.get('origin'),
+ *     also `|| '*'`) unless an if/ternary around it compares or looks the
+ *     origin up (`if (allowed.includes(origin))`).
  * An allow-list (string, array, regex, env read such as
  * process.env.ALLOWED_ORIGIN, a callback that checks) is fine. */
 #include <string.h>
@@ -29,7 +33,7 @@ extern const char rl_doc__permissive_cors[];
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
 
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 typedef struct state {
   rl_ctx *ctx;
@@ -133,12 +137,72 @@ static int is_acao(state *st, TSNode n) {
   return l == 27 && !rl_strncasecmp_ascii(s, "access-control-allow-origin", 27);
 }
 
+/* The request's Origin: req.headers.origin, req.query.origin,
+ * req.header('origin'), req.get('origin'), request.headers.get('origin'),
+ * also as the left side of `||` (`req.headers.origin || '*'`). */
+static int is_request_origin(state *st, TSNode v) {
+  v = rl_js_unwrap(v);
+  if (type_is(v, "binary_expression")) return is_request_origin(st, field(v, "left"));
+  if (type_is(v, "member_expression")) {
+    TSNode obj = rl_js_unwrap(field(v, "object"));
+    if (!rl_js_text_is(st->jf, field(v, "property"), "origin") || !type_is(obj, "member_expression")) return 0;
+    TSNode p = field(obj, "property");
+    return rl_js_text_is(st->jf, p, "headers") || rl_js_text_is(st->jf, p, "query");
+  }
+  if (type_is(v, "call_expression")) {
+    TSNode fn = rl_js_unwrap(field(v, "function"));
+    const char *s;
+    size_t l;
+    if (rl_js_text_is(st->jf, fn, "String")) return is_request_origin(st, rl_js_call_arg(v, 0));
+    if (!type_is(fn, "member_expression")) return 0;
+    TSNode p = field(fn, "property");
+    return (rl_js_text_is(st->jf, p, "header") || rl_js_text_is(st->jf, p, "get")) &&
+           rl_js_string_value(st->jf, rl_js_unwrap(rl_js_call_arg(v, 0)), &s, &l) && l == 6 &&
+           !rl_strncasecmp_ascii(s, "origin", 6);
+  }
+  return 0;
+}
+
+typedef struct check_scan {
+  int checked;
+} check_scan;
+
+static int check_visit(void *data, TSNode n) {
+  check_scan *c = data;
+  if (type_is(n, "call_expression")) c->checked = 1;
+  if (type_is(n, "binary_expression")) {
+    TSNode op = ts_node_child(n, 1);
+    const char *o = ts_node_type(op);
+    if (!strcmp(o, "===") || !strcmp(o, "==") || !strcmp(o, "!==") || !strcmp(o, "!=")) c->checked = 1;
+  }
+  return 0;
+}
+
+/* Whether an if or ternary around n (inside its function) tests something
+ * beyond the Origin's presence: an allow-list lookup, a comparison. */
+static int origin_checked(TSNode n) {
+  for (TSNode p = rl_js_parent(n); !ts_node_is_null(p); p = rl_js_parent(p)) {
+    const char *t = ts_node_type(p);
+    if (!strcmp(t, "function_declaration") || !strcmp(t, "arrow_function") || !strcmp(t, "function_expression") ||
+        !strcmp(t, "method_definition"))
+      return 0;
+    if (!strcmp(t, "if_statement") || !strcmp(t, "ternary_expression")) {
+      check_scan c = {0};
+      rl_js_walk(field(p, "condition"), check_visit, &c);
+      if (c.checked) return 1;
+    }
+  }
+  return 0;
+}
+
 static int visit(void *data, TSNode n) {
   state *st = data;
   const char *t = ts_node_type(n);
   if (!strcmp(t, "pair")) {
     if (is_acao(st, field(n, "key")) && is_string_star(st, rl_js_unwrap(field(n, "value"))))
       report(st, n, "Access-Control-Allow-Origin: *");
+    else if (is_acao(st, field(n, "key")) && is_request_origin(st, field(n, "value")) && !origin_checked(n))
+      report(st, n, "Access-Control-Allow-Origin set to the request's Origin (any origin is echoed)");
     return 0;
   }
   if (strcmp(t, "call_expression")) return 0;
@@ -150,6 +214,15 @@ static int visit(void *data, TSNode n) {
          rl_js_text_is(st->jf, prop, "set") || rl_js_text_is(st->jf, prop, "append")) &&
         is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0))) && is_string_star(st, rl_js_unwrap(rl_js_call_arg(n, 1)))) {
       report(st, n, "Access-Control-Allow-Origin: *");
+      return 0;
+    }
+    /* res.header('Access-Control-Allow-Origin', req.headers.origin) with no
+     * allow-list test around it */
+    if ((rl_js_text_is(st->jf, prop, "setHeader") || rl_js_text_is(st->jf, prop, "header") ||
+         rl_js_text_is(st->jf, prop, "set") || rl_js_text_is(st->jf, prop, "append")) &&
+        is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0))) && is_request_origin(st, rl_js_call_arg(n, 1)) &&
+        !origin_checked(n)) {
+      report(st, n, "Access-Control-Allow-Origin set to the request's Origin (any origin is echoed)");
       return 0;
     }
     /* fastify.register(cors, { origin: '*' }) */

@@ -38,17 +38,15 @@ extern const char rl_doc__public_env_secret[];
 static const char *const prefixes[] = {"NEXT_PUBLIC_", "NUXT_PUBLIC_", "EXPO_PUBLIC_", "REACT_APP_", "VUE_APP_",
                                        "VITE_",        "GATSBY_",      "PUBLIC_",      NULL};
 
-/* Tokens that their services issue for browsers: Mapbox public tokens (pk.*),
- * publishable and anon keys. Their docs tell users to use a public prefix. */
-static const char *const public_by_design[] = {"mapbox", "publishable", "anon", NULL};
-
 /* If name starts with a public prefix and the rest is secret-named, returns
  * the prefix. */
 static const char *public_secret(const char *name, size_t len) {
   for (size_t i = 0; prefixes[i]; i++) {
     size_t k = strlen(prefixes[i]);
     if (len <= k || memcmp(name, prefixes[i], k) != 0) continue;
-    if (!rl_name_is_secret(name + k, len - k) || rl_name_has_word(name + k, len - k, public_by_design)) return NULL;
+    if (!rl_name_is_secret(name + k, len - k) || rl_name_is_public_by_design(name + k, len - k) ||
+        rl_secret_allowed(name, len, NULL, 0))
+      return NULL;
     return prefixes[i];
   }
   return NULL;
@@ -63,7 +61,7 @@ static void report_read(rl_ctx *ctx, TSNode at, const char *name, size_t len) {
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 /* const { NEXT_PUBLIC_HMS_SECRET, VITE_X: x, PUBLIC_Y = '' } = process.env */
 static void check_destructuring(rl_ctx *ctx, rl_jsfile *jf, TSNode pattern, TSNode source) {
@@ -270,7 +268,7 @@ static void check_svelte_dynamic(rl_ctx *ctx, rl_jsfile *jf, TSNode read, TSNode
     rest += 7;
     rest_len -= 7;
   }
-  if (rl_name_is_secret(rest, rest_len) && !rl_name_has_word(rest, rest_len, public_by_design))
+  if (rl_name_is_secret(rest, rest_len) && !rl_name_is_public_by_design(rest, rest_len))
     rl_report(ctx, read, "secret '%.*s' is read from $env/dynamic/public, which sends it to the browser", (int)len, t);
 }
 
@@ -313,7 +311,7 @@ static int on_expo_member(void *arg, const rl_json_member *m) {
   if (m->depth <= k || !span_is(x->b, m->path[k], "extra")) return 0;
   const char *key = x->b + m->key.start, *v = x->b + m->value.start;
   size_t kl = m->key.end - m->key.start, vl = m->value.end - m->value.start;
-  if (m->escaped || !rl_name_is_secret(key, kl) || rl_name_has_word(key, kl, public_by_design) ||
+  if (m->escaped || !rl_name_is_secret(key, kl) || rl_name_is_public_by_design(key, kl) ||
       !rl_secret_value_is_credential(v, vl))
     return 0;
   rl_ctx_mark_secret(x->ctx, m->value.start, m->value.end);
@@ -336,6 +334,11 @@ static void on_file(rl_ctx *ctx) {
   for (size_t i = 0; i < n; i++) {
     const char *prefix = public_secret(e[i].key, e[i].key_len);
     if (!prefix) continue;
+    /* a value its service issues for browsers (a Datadog client token, a
+     * publishable key): the prefix is where it belongs */
+    if (e[i].value_len > 0 &&
+        (rl_secret_public_value(e[i].value, e[i].value_len) || rl_secret_allowed(NULL, 0, e[i].value, e[i].value_len)))
+      continue;
     if (e[i].value_len > 0 && !rl_value_is_placeholder(e[i].value, e[i].value_len))
       rl_ctx_mark_secret(ctx, e[i].value_start, e[i].value_end);
     rl_report_range(ctx, e[i].key_start, e[i].key_start + (uint32_t)e[i].key_len,

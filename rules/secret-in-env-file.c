@@ -20,11 +20,10 @@
 #include "bindname.h"
 #include "dotenv.h"
 #include "rule.h"
+#include "secrets.h"
 #include "util.h"
 
 extern const char rl_doc__secret_in_env_file[];
-
-static const char *const public_by_design[] = {"mapbox", "publishable", "anon", NULL};
 
 /* Words that mark a value as a stand-in (a CI .env.test's "test-secret-123"). */
 static const char *const fake_words[] = {"test",        "fake",     "dummy",    "mock",      "example",    "sample",
@@ -51,6 +50,37 @@ static const char *base_name(const char *path) {
   return base ? base + 1 : path;
 }
 
+static const char *article(const char *name) { return strchr("AEIOU", name[0]) ? "an" : "a"; }
+
+/* Well-known formats (secrets.c's table) anywhere in the file: in a value
+ * they are reported with its key, in a comment on their own. An entry
+ * holding one is judged here, not again by its name. */
+static void report_formats(rl_ctx *ctx, const rl_dotenv_entry *e, size_t n, const char *file) {
+  const rl_source *src = rl_ctx_source(ctx);
+  rl_arena *a = rl_ctx_arena(ctx);
+  size_t at = 0, len = 0, k = 0;
+  for (const rl_secret_format *f; (f = rl_secret_find_format(src->bytes, src->len, at, &at, &len)) != NULL; at += len) {
+    while (k < n && e[k].value_end <= at) k++;
+    int in_value = k < n && e[k].value_start <= at;
+    if (rl_secret_allowed(in_value ? e[k].key : NULL, in_value ? e[k].key_len : 0, src->bytes + at, len)) continue;
+    rl_ctx_mark_secret(ctx, (uint32_t)at, (uint32_t)(at + len));
+    const char *masked = rl_mask_secret(a, src->bytes + at, len);
+    if (in_value)
+      rl_report_range(ctx, e[k].key_start, e[k].value_end,
+                      "%.*s holds %s %s (%s) in a committed %s file: keep secrets out of the repository",
+                      (int)e[k].key_len, e[k].key, article(f->name), f->name, masked, file);
+    else
+      rl_report_range(ctx, (uint32_t)at, (uint32_t)(at + len),
+                      "%s %s (%s) is written in a comment of a committed %s file: it is still in the repository",
+                      article(f->name), f->name, masked, file);
+  }
+}
+
+static int has_format(const char *v, size_t vl) {
+  size_t s, l;
+  return rl_secret_find_format(v, vl, 0, &s, &l) != NULL;
+}
+
 static void on_file(rl_ctx *ctx) {
   const rl_source *src = rl_ctx_source(ctx);
   if (src->lang != RL_LANG_DOTENV || rl_dotenv_is_template(src->path)) return;
@@ -58,18 +88,23 @@ static void on_file(rl_ctx *ctx) {
   rl_arena *a = rl_ctx_arena(ctx);
   size_t n = 0;
   const rl_dotenv_entry *e = rl_ctx_dotenv(ctx, &n);
+  report_formats(ctx, e, n, file);
   for (size_t i = 0; i < n; i++) {
     const char *k = e[i].key, *v = e[i].value;
     size_t kl = e[i].key_len, vl = e[i].value_len;
-    if (vl == 0) continue;
+    if (vl == 0 || has_format(v, vl) || rl_secret_allowed(k, kl, v, vl)) continue;
     const char *what = NULL;
-    if (rl_is_hms_app_secret(v, vl)) {
+    const rl_secret_format *nf = rl_secret_named_format(k, kl, v, vl, src->bytes, src->len);
+    if (nf) {
+      what = nf->name;
+    } else if (rl_is_hms_app_secret(v, vl)) {
       what = "a 100ms app secret";
     } else {
       const char *type = hms_jwt_type(a, v, vl);
       if (type) what = strcmp(type, "management") == 0 ? "a 100ms management token" : "a 100ms app token";
     }
-    int named = rl_name_is_secret(k, kl) && !rl_name_has_word(k, kl, public_by_design);
+    int named = !nf && rl_name_is_secret(k, kl) && !rl_name_is_public_by_design(k, kl) &&
+                !rl_secret_public_value(v, vl);
     if (!what && !(named && rl_value_looks_secret(v, vl) && !has_fake_word(v, vl))) continue;
     uint32_t vs = e[i].value_start, ve = e[i].value_end;
     /* Mask the value, keep the quotes visible. */
@@ -85,8 +120,8 @@ static void on_file(rl_ctx *ctx) {
                       (int)kl, k, masked, file);
     else
       rl_report_range(ctx, e[i].key_start, e[i].value_end,
-                      "%.*s holds %s (%s) in a committed %s file: keep secrets out of the repository", (int)kl, k, what,
-                      masked, file);
+                      "%.*s holds %s%s%s (%s) in a committed %s file: keep secrets out of the repository", (int)kl, k,
+                      nf ? article(nf->name) : "", nf ? " " : "", what, masked, file);
   }
 }
 

@@ -27,8 +27,10 @@
  * other function (Boolean(x), mask(x), x.slice(0, 4), jwt.decode(x)...):
  * what they return is derived from the secret, not the secret.
  * Test files are skipped (they log fakes), and so are console calls in
- * command-line scripts (a shebang, or under scripts/ or bin/): there stdout is
- * the program's output, e.g. a script that prints a management token for curl. */
+ * command-line scripts (facts/script.h: a shebang, under scripts/ or bin/,
+ * or a file that mints and prints at top level with no server, route or
+ * export): there stdout is the program's output, e.g. a script that prints a
+ * management token for curl. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,14 +40,16 @@
 #include "summary.h"
 #include "mint.h"
 #include "prefilter.h"
+#include "script.h"
 #include "rule.h"
+#include "secrets.h"
 #include "util.h"
 
 extern const char rl_doc__secret_logged[];
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 static int ends_with(const char *s, size_t n, const char *suffix) {
   size_t k = strlen(suffix);
@@ -231,6 +235,8 @@ static int env_hit(printed *p, TSNode n, const char *what) {
   const char *name;
   size_t len;
   if (!rl_js_env_read(p->jf, n, &name, &len) || !rl_name_is_secret(name, len)) return 0;
+  /* NEXT_PUBLIC_DATADOG_CLIENT_TOKEN, an allowed name: not secret */
+  if (rl_name_is_public_by_design(name, len) || rl_secret_allowed(name, len, NULL, 0)) return 0;
   {
     size_t tl;
     const char *t = rl_js_text(p->jf, n, &tl);
@@ -242,6 +248,17 @@ static int env_hit(printed *p, TSNode n, const char *what) {
     add_hit(p, what ? what : display(p, n, name, len), why);
   }
   return 1;
+}
+
+/* A secret-named binding that is not a secret: its constant value is one
+ * its service issues for browsers (a Datadog client token, a publishable
+ * key), or .roomlint.yml allows the name or the value. */
+static int public_literal(printed *p, TSNode init, const char *name, size_t len) {
+  if (rl_secret_allowed(name, len, NULL, 0) || rl_name_is_public_by_design(name, len)) return 1;
+  const char *v;
+  size_t vl;
+  if (ts_node_is_null(init) || !rl_js_string_value(p->jf, rl_js_unwrap(init), &v, &vl)) return 0;
+  return rl_secret_public_value(v, vl) != NULL || rl_secret_allowed(NULL, 0, v, vl);
 }
 
 /* An identifier (or shorthand property) in a printed position. */
@@ -273,7 +290,7 @@ static void on_identifier(printed *p, TSNode n) {
     add_hit(p, what, mint_why(p, &m));
     return;
   }
-  if (rl_name_is_secret(t, len)) {
+  if (rl_name_is_secret(t, len) && !public_literal(p, init, t, len)) {
     add_hit(p, what, "a secret-named value");
     return;
   }
@@ -348,7 +365,8 @@ static void step(printed *p, TSNode n) {
     } else if (!rl_js_string_value(p->jf, field(n, "index"), &k, &kl)) {
       k = NULL;
     }
-    if (k && rl_name_is_secret(k, kl)) add_hit(p, display(p, n, k, kl), "a secret-named value");
+    if (k && rl_name_is_secret(k, kl) && !rl_name_is_public_by_design(k, kl) && !rl_secret_allowed(k, kl, NULL, 0))
+      add_hit(p, display(p, n, k, kl), "a secret-named value");
   } else if (!strcmp(t, "template_string")) {
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
       TSNode c = ts_node_named_child(n, i);
@@ -423,14 +441,6 @@ static void evaluate(printed *p, TSNode n) {
 
 /* ---- the rule -------------------------------------------------------------- */
 
-/* Command-line scripts print their results on stdout. */
-static int is_cli_script(const rl_source *src) {
-  if (src->len >= 2 && src->bytes[0] == '#' && src->bytes[1] == '!') return 1;
-  const char *path = src->path;
-  return strncmp(path, "scripts/", 8) == 0 || strstr(path, "/scripts/") || strncmp(path, "bin/", 4) == 0 ||
-         strstr(path, "/bin/");
-}
-
 static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, const char *how) {
   /* On the stack (a few KiB): a file may hold thousands of log calls, and
    * the arena lives as long as the file. */
@@ -453,6 +463,8 @@ static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, con
   rl_report(ctx, call, "%s", text);
 }
 
+static const rl_symbol *callee_of(void *data, TSNode call) { return rl_ctx_callee(data, call); }
+
 static void on_match(rl_ctx *ctx, const rl_match *m) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!jf) return;
@@ -464,7 +476,7 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   if (m->pattern == 0) {
     int is_console;
     if (!is_logger(jf, rl_match_capture(m, "obj"), &is_console)) return;
-    if (is_console && is_cli_script(rl_ctx_source(ctx))) return;
+    if (is_console && rl_script_reason(jf, rl_ctx_root(ctx), NULL, callee_of, ctx)) return; /* facts/script.h */
   } else {
     if (!is_debug_instance(jf, fn)) return;
   }

@@ -19,6 +19,7 @@
 #include "project.h"
 #include "mint.h"
 #include "rule.h"
+#include "util.h"
 
 extern const char rl_doc__token_ttl_too_long[];
 
@@ -38,15 +39,16 @@ static const char *human(rl_arena *a, double s) {
     double v = s / units[i].secs;
     if (v < 1.0 && i + 1 < sizeof units / sizeof units[0]) continue;
     /* prefer a whole count of a smaller unit: 36 hours, not 1.5 days */
-    if (v != (double)(long long)v && i + 1 < sizeof units / sizeof units[0] && v < 10) {
+    if (!rl_num_whole(v) && i + 1 < sizeof units / sizeof units[0] && v < 10) {
       double w = s / units[i + 1].secs;
-      if (w == (double)(long long)w) {
+      if (rl_num_whole(w)) {
         v = w;
         i++;
       }
     }
-    if (v == (double)(long long)v)
-      return rl_arena_printf(a, "%lld %s", (long long)v, v == 1.0 ? units[i].one : units[i].many);
+    if (v >= 1e6) /* a lifetime nobody wrote on purpose: 7e+84 years */
+      return rl_arena_printf(a, "%.3g %s", v, units[i].many);
+    if (rl_num_whole(v)) return rl_arena_printf(a, "%lld %s", (long long)v, v == 1.0 ? units[i].one : units[i].many);
     return rl_arena_printf(a, "%.1f %s", v, units[i].many);
   }
   return "?";
@@ -54,11 +56,9 @@ static const char *human(rl_arena *a, double s) {
 
 /* "24-hour", "7-day", "90-minute" */
 static const char *limit_text(rl_arena *a, double s) {
-  if (s >= 86400 * 2 && s / 86400 == (double)(long long)(s / 86400))
-    return rl_arena_printf(a, "%lld-day", (long long)(s / 86400));
-  if (s >= 3600 && s / 3600 == (double)(long long)(s / 3600))
-    return rl_arena_printf(a, "%lld-hour", (long long)(s / 3600));
-  if (s >= 60 && s / 60 == (double)(long long)(s / 60)) return rl_arena_printf(a, "%lld-minute", (long long)(s / 60));
+  if (s >= 86400 * 2 && rl_num_whole(s / 86400)) return rl_arena_printf(a, "%lld-day", (long long)(s / 86400));
+  if (s >= 3600 && rl_num_whole(s / 3600)) return rl_arena_printf(a, "%lld-hour", (long long)(s / 3600));
+  if (s >= 60 && rl_num_whole(s / 60)) return rl_arena_printf(a, "%lld-minute", (long long)(s / 60));
   return rl_arena_printf(a, "%.0f-second", s);
 }
 

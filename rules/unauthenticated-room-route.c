@@ -216,6 +216,7 @@ typedef struct state {
   rl_jsfile *jf;
   TSNode root;
   int nest_global; /* nest_global_guard's answer for the file; -1 = not asked */
+  int mounted;     /* rl_ctx_router_mounted_auth's answer; -2 = not asked */
 } state;
 
 static int authenticated(state *st, const rl_route *r) {
@@ -256,6 +257,11 @@ static int authenticated(state *st, const rl_route *r) {
     uses u = {ctx, jf, r, fastify, 0};
     rl_js_walk(st->root, use_visit, &u);
     if (u.covered) return 1;
+  }
+  /* an Express router that another file mounts behind authentication */
+  if (!ts_node_is_null(r->receiver) && !strcmp(r->framework, "express")) {
+    if (st->mounted == -2) st->mounted = rl_ctx_router_mounted_auth(ctx);
+    if (st->mounted == 1) return 1;
   }
   if (ts_node_is_null(r->handler)) { /* the handler is imported: what it does itself */
     const rl_symbol *h = rl_ctx_value(ctx, r->handler_expr);
@@ -335,7 +341,7 @@ static void on_route(void *data, const rl_route *r) {
 }
 
 static void on_file(rl_ctx *ctx) {
-  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx), -1};
+  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx), -1, -2};
   if (!st.jf) return;
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
 }

@@ -2,25 +2,23 @@
  * and put into a token (or a room call) with no allow-list check.
  *
  * In each route handler (rules/routes.c):
- *   sources   req.body / req.query / req.params (through the handler's own
- *             request parameter name), ctx.request.body, ctx.query,
- *             ctx.params, await req.json() / formData(), c.req.json() and
- *             c.req.query('x') (Hono), searchParams.get('x') and
- *             x.searchParams.get('x'), NestJS @Body()/@Query()/@Param()
- *             parameters; followed through const/let destructuring
- *             (`const { role } = req.body`, with defaults), plain bindings
- *             (`const role = req.body.role`), objects bound to a source
- *             (`const body = await req.json(); body.role`) and `||`/`??`
- *             fallbacks (`role || 'guest'`);
+ *   sources   what facts/reqinput.h says comes from the request (one
+ *             table: Express/Fastify req.body/query/params, Koa ctx.request.
+ *             body, Fetch req.json()/formData()/searchParams, Hono c.req,
+ *             Lambda JSON.parse(event.body), h3 readBody, NestJS @Body/
+ *             @Query/@Param/@Args, Firebase callables), through bindings,
+ *             destructuring, defaults, String() and `||`/`??`;
  *   sinks     the payload and options of a mint site (rules/mint.h), nested
  *             objects included; LiveKit at.addGrant({...}); the arguments
  *             of a call whose name says token or room (generateToken(roomId,
- *             role), createRoom({ role })); a spread of the whole source
- *             into a token payload;
+ *             role), createRoom({ role })) or of a helper another project
+ *             file exports that mints (the project model's summary, in a
+ *             file that says token or room somewhere, as the prefilter
+ *             needs); a spread of the whole source into a token payload;
  *   claims    role, roles, hms_role, type, can* grants (canPublish,
  *             canSubscribe...), roomAdmin, roomCreate, roomList,
  *             roomRecord, hidden, recorder, admin, permissions, grants,
- *             privileges, scope;
+ *             privileges, scope, owner (Daily's is_owner);
  *   checks    (any of these in the handler clears the value) includes()/
  *             has()/indexOf() with it, `x in OBJ`, ===/!== against a
  *             constant, switch (x), OBJ[x] lookups, a validating call
@@ -34,230 +32,30 @@
 #include "analysis.h"
 #include "bindname.h"
 #include "mint.h"
+#include "project.h"
+#include "reqinput.h"
 #include "routes.h"
 #include "rule.h"
 #include "util.h"
 
 extern const char rl_doc__unvalidated_token_input[];
 
-#define MAX_TAINT 64
-
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
 
-static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
-
-typedef struct taint {
-  const char *name;
-  size_t len;
-  const char *desc;
-} taint;
+static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 typedef struct state {
   rl_ctx *ctx;
   rl_jsfile *jf;
   TSNode root;
   const rl_route *r;
-  taint objs[MAX_TAINT];
-  uint32_t nobjs;
-  taint scalars[MAX_TAINT];
-  uint32_t nscalars;
+  rl_reqin in;                   /* what this handler's request gives (facts/reqinput.h) */
   const char *validated_src[16]; /* source texts passed whole to a validator */
   uint32_t nvalidated;
   int mw_validates;
+  int says_token;   /* the bytes hold "token" or "room" (any case): see can_fire */
   const char *sink; /* "the token", "generateToken()" */
 } state;
-
-static void add(taint *t, uint32_t *n, const char *name, size_t len, const char *desc) {
-  if (*n < MAX_TAINT) t[(*n)++] = (taint){name, len, desc};
-}
-
-static const taint *find(const taint *t, uint32_t n, const char *name, size_t len) {
-  for (uint32_t i = n; i > 0; i--)
-    if (t[i - 1].len == len && !memcmp(t[i - 1].name, name, len)) return &t[i - 1];
-  return NULL;
-}
-
-static int is_req_name(state *st, const char *s, size_t l) {
-  const rl_route *r = st->r;
-  return (r->req_name && rl_word_is(s, l, r->req_name)) || rl_word_is(s, l, "req") || rl_word_is(s, l, "request") ||
-         rl_word_is(s, l, "ctx") || rl_word_is(s, l, "ctx.request") || rl_word_is(s, l, "c.req") ||
-         rl_word_is(s, l, "event");
-}
-
-static const char *text_dup(state *st, TSNode n) {
-  size_t l;
-  const char *s = rl_js_text(st->jf, n, &l);
-  return rl_arena_strndup(rl_ctx_arena(st->ctx), s, l);
-}
-
-/* A request-input object: req.body, ctx.request.body, await req.json()... */
-static const char *source_obj(state *st, TSNode e) {
-  e = rl_js_unwrap(e);
-  if (type_is(e, "member_expression")) {
-    TSNode prop = field(e, "property");
-    size_t ol;
-    const char *o = rl_js_text(st->jf, rl_js_unwrap(field(e, "object")), &ol);
-    if ((rl_js_text_is(st->jf, prop, "body") || rl_js_text_is(st->jf, prop, "query") ||
-         rl_js_text_is(st->jf, prop, "params")) &&
-        is_req_name(st, o, ol))
-      return text_dup(st, e);
-    if (rl_js_text_is(st->jf, prop, "searchParams")) return "the query string";
-    return NULL;
-  }
-  if (type_is(e, "call_expression")) {
-    TSNode fn = rl_js_unwrap(field(e, "function"));
-    if (!type_is(fn, "member_expression")) return NULL;
-    TSNode prop = field(fn, "property");
-    size_t ol;
-    const char *o = rl_js_text(st->jf, rl_js_unwrap(field(fn, "object")), &ol);
-    if (!is_req_name(st, o, ol)) return NULL;
-    if (rl_js_text_is(st->jf, prop, "json") || rl_js_text_is(st->jf, prop, "formData")) return "the request body";
-    if (rl_js_text_is(st->jf, prop, "query") && ts_node_named_child_count(field(e, "arguments")) == 0)
-      return "the query string";
-    return NULL;
-  }
-  if (type_is(e, "new_expression")) {
-    /* new URL(req.url): its searchParams */
-    if (rl_js_text_is(st->jf, field(e, "constructor"), "URL")) {
-      size_t l;
-      const char *s = rl_js_text(st->jf, rl_js_call_arg(e, 0), &l);
-      if (l > 4 && !memcmp(s + l - 4, ".url", 4)) return "the query string";
-    }
-    return NULL;
-  }
-  if (type_is(e, "identifier")) {
-    size_t l;
-    const char *s = rl_js_text(st->jf, e, &l);
-    const taint *t = find(st->objs, st->nobjs, s, l);
-    if (t) return t->desc;
-    if (rl_word_is(s, l, "searchParams")) return "the query string";
-  }
-  return NULL;
-}
-
-/* A request-input value: req.body.role, role (tainted), searchParams.get('role')... */
-static const char *source_scalar(state *st, TSNode e) {
-  e = rl_js_unwrap(e);
-  /* role || 'guest', role ?? 'guest': the left side, iteratively */
-  for (int i = 0; i < 16 && type_is(e, "binary_expression"); i++) {
-    size_t ol;
-    const char *op = rl_js_text(st->jf, field(e, "operator"), &ol);
-    if (!rl_word_is(op, ol, "||") && !rl_word_is(op, ol, "??")) return NULL;
-    e = rl_js_unwrap(field(e, "left"));
-  }
-  if (ts_node_is_null(e)) return NULL;
-  const char *t = ts_node_type(e);
-  if (!strcmp(t, "binary_expression")) return NULL;
-  if (!strcmp(t, "identifier") || !strcmp(t, "shorthand_property_identifier")) {
-    size_t l;
-    const char *s = rl_js_text(st->jf, e, &l);
-    const taint *tt = find(st->scalars, st->nscalars, s, l);
-    return tt ? tt->desc : NULL;
-  }
-  if (!strcmp(t, "member_expression") || !strcmp(t, "subscript_expression")) {
-    return source_obj(st, field(e, "object"));
-  }
-  if (!strcmp(t, "call_expression")) {
-    TSNode fn = rl_js_unwrap(field(e, "function"));
-    if (!type_is(fn, "member_expression")) return NULL;
-    TSNode prop = field(fn, "property");
-    TSNode obj = rl_js_unwrap(field(fn, "object"));
-    if (rl_js_text_is(st->jf, prop, "get") || rl_js_text_is(st->jf, prop, "getAll")) {
-      const char *d = source_obj(st, obj);
-      if (d && !strcmp(d, "the query string")) return d;
-    }
-    /* Hono: c.req.query('role'), c.req.param('role') */
-    size_t ol;
-    const char *o = rl_js_text(st->jf, obj, &ol);
-    if ((rl_js_text_is(st->jf, prop, "query") || rl_js_text_is(st->jf, prop, "param")) && is_req_name(st, o, ol) &&
-        ts_node_named_child_count(field(e, "arguments")) > 0)
-      return "the query string";
-  }
-  return NULL;
-}
-
-/* ---- collecting bindings ----------------------------------------------------------- */
-
-static void bind_pattern(state *st, TSNode pat, const char *desc) {
-  for (uint32_t i = 0; i < ts_node_named_child_count(pat); i++) {
-    TSNode c = ts_node_named_child(pat, i);
-    const char *t = ts_node_type(c);
-    TSNode id = {{0}, NULL, NULL};
-    if (!strcmp(t, "shorthand_property_identifier_pattern"))
-      id = c;
-    else if (!strcmp(t, "object_assignment_pattern"))
-      id = field(c, "left");
-    else if (!strcmp(t, "pair_pattern")) {
-      id = field(c, "value");
-      if (type_is(id, "assignment_pattern")) id = field(id, "left");
-    } else if (!strcmp(t, "rest_pattern")) {
-      TSNode r = ts_node_named_child(c, 0);
-      size_t l;
-      const char *s = rl_js_text(st->jf, r, &l);
-      if (type_is(r, "identifier")) add(st->objs, &st->nobjs, s, l, desc);
-      continue;
-    }
-    if (type_is(id, "identifier") || type_is(id, "shorthand_property_identifier_pattern")) {
-      size_t l;
-      const char *s = rl_js_text(st->jf, id, &l);
-      add(st->scalars, &st->nscalars, s, l, desc);
-    }
-  }
-}
-
-static int bind_visit(void *data, TSNode n) {
-  state *st = data;
-  if (!type_is(n, "variable_declarator")) return 0;
-  TSNode name = field(n, "name");
-  TSNode value = field(n, "value");
-  if (ts_node_is_null(value)) return 0;
-  const char *d = source_obj(st, value);
-  if (d) {
-    if (type_is(name, "identifier")) {
-      size_t l;
-      const char *s = rl_js_text(st->jf, name, &l);
-      add(st->objs, &st->nobjs, s, l, d);
-    } else if (type_is(name, "object_pattern")) {
-      bind_pattern(st, name, d);
-    }
-    return 0;
-  }
-  d = source_scalar(st, value);
-  if (d && type_is(name, "identifier")) {
-    size_t l;
-    const char *s = rl_js_text(st->jf, name, &l);
-    add(st->scalars, &st->nscalars, s, l, d);
-  }
-  return 0;
-}
-
-/* NestJS: @Body() dto, @Query('role') role */
-static void bind_nest_params(state *st) {
-  TSNode params = field(st->r->handler, "parameters");
-  for (uint32_t k = 0; k < ts_node_named_child_count(params); k++) {
-    TSNode p = ts_node_named_child(params, k);
-    TSNode pat = field(p, "pattern");
-    if (!type_is(pat, "identifier")) continue;
-    for (uint32_t j = 0; j < ts_node_named_child_count(p); j++) {
-      TSNode d = ts_node_named_child(p, j);
-      if (!type_is(d, "decorator")) continue;
-      TSNode call = ts_node_named_child(d, 0);
-      if (!type_is(call, "call_expression")) continue;
-      TSNode fn = field(call, "function");
-      const char *desc = rl_js_text_is(st->jf, fn, "Body")    ? "@Body()"
-                         : rl_js_text_is(st->jf, fn, "Query") ? "@Query()"
-                         : rl_js_text_is(st->jf, fn, "Param") ? "@Param()"
-                                                              : NULL;
-      if (!desc) continue;
-      size_t l;
-      const char *s = rl_js_text(st->jf, pat, &l);
-      if (ts_node_named_child_count(field(call, "arguments")) == 0)
-        add(st->objs, &st->nobjs, s, l, desc);
-      else
-        add(st->scalars, &st->nscalars, s, l, desc);
-    }
-  }
-}
 
 /* ---- checks -------------------------------------------------------------------------- */
 
@@ -392,7 +190,7 @@ static int checked(state *st, TSNode value, const char *desc) {
   rl_js_walk(st->r->handler, check_visit, &v);
   if (v.ok) return 1;
   /* NestJS DTO: dto.role with @IsIn on the class property */
-  if (type_is(value, "member_expression") && desc[0] == '@') {
+  if (type_is(value, "member_expression") && strstr(desc, "(@")) {
     dto_scan d = {st, NULL, 0, 0};
     d.prop = rl_js_text(st->jf, field(value, "property"), &d.len);
     rl_js_walk(st->root, dto_visit, &d);
@@ -410,9 +208,10 @@ static int whole_visit(void *data, TSNode n) {
   size_t l;
   const char *s = rl_js_text(st->jf, name, &l);
   if (!validating_name(s, l) && !rl_word_is(s, l, "cast")) return 0;
+  if (rl_js_text_is(st->jf, fn, "JSON.parse")) return 0; /* reads the body, checks nothing */
   TSNode args = field(n, "arguments");
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
-    const char *d = source_obj(st, ts_node_named_child(args, i));
+    const char *d = rl_reqin_object(&st->in, ts_node_named_child(args, i));
     if (d && st->nvalidated < 16) st->validated_src[st->nvalidated++] = d;
   }
   return 0;
@@ -428,9 +227,10 @@ typedef struct claimwords {
 
 static int claim_word(void *data, const char *w, size_t n) {
   claimwords *c = data;
-  static const char *const words[] = {"role",        "roles",     "admin",      "grant",  "grants", "permission",
-                                      "permissions", "privilege", "privileges", "scope",  "scopes", "hidden",
-                                      "recorder",    "publish",   "subscribe",  "create", "record", NULL};
+  static const char *const words[] = {"role",       "roles",       "admin",     "grant",      "grants",
+                                      "permission", "permissions", "privilege", "privileges", "scope",
+                                      "scopes",     "hidden",      "recorder",  "publish",    "subscribe",
+                                      "create",     "record",      "owner",     NULL};
   if (c->n++ == 0 && rl_word_is(w, n, "can")) c->first_can = 1;
   for (size_t i = 0; words[i]; i++)
     if (rl_word_is(w, n, words[i])) c->yes = 1;
@@ -452,16 +252,19 @@ static void report(state *st, TSNode at, const char *claim, size_t claimlen, con
     advice = "set the token type on the server";
   else if (rl_name_has_word(claim, claimlen, (const char *const[]){"role", "roles", NULL}))
     advice = "check it against an allow-list of roles this user may have";
-  else if (c.first_can || rl_name_has_word(claim, claimlen, (const char *const[]){"admin", "grant", "grants", NULL}))
+  else if (c.first_can ||
+           rl_name_has_word(claim, claimlen, (const char *const[]){"admin", "grant", "grants", "owner", NULL}))
     advice = "decide grants on the server from what this user may do";
-  rl_report(st->ctx, at, "%.*s from %s goes into %s unchecked: %s", (int)claimlen, claim, desc, st->sink, advice);
+  rl_report(st->ctx, at, "%.*s comes from %s and goes into %s unchecked: %s", (int)claimlen, claim, desc, st->sink,
+            advice);
 }
 
 /* One claim key with its value. */
 static void check_claim(state *st, TSNode at, const char *key, size_t keylen, TSNode value) {
   if (!claim_name(key, keylen)) return;
-  const char *d = source_scalar(st, value);
-  if (!d || checked(st, value, d)) return;
+  TSNode read = value;
+  const char *d = rl_reqin_value(&st->in, value, &read);
+  if (!d || checked(st, read, d)) return;
   report(st, at, key, keylen, d);
 }
 
@@ -485,7 +288,19 @@ static int obj_visit(void *data, TSNode n) {
   }
   if (!strcmp(t, "spread_element")) {
     TSNode e = ts_node_named_child(n, 0);
-    const char *d = source_obj(st, e);
+    const char *d = rl_reqin_object(&st->in, e);
+    TSNode read = e;
+    const char *v = d ? NULL : rl_reqin_value(&st->in, e, &read);
+    if (v && !checked(st, read, v)) {
+      /* ...grants, where const { grants } = await req.json() */
+      size_t l;
+      const char *s = rl_js_text(st->jf, read, &l);
+      rl_report(st->ctx, n,
+                "%.*s comes from %s and is spread into %s: every grant in it is the client's choice: "
+                "pick the fields you need and decide them on the server",
+                (int)(l > 40 ? 40 : l), s, v, st->sink);
+      return 1;
+    }
     if (d && !st->mw_validates) {
       int ok = 0;
       for (uint32_t i = 0; i < st->nvalidated; i++)
@@ -505,6 +320,22 @@ static void check_object(state *st, TSNode obj) {
   if (!ts_node_is_null(obj)) rl_js_walk(obj, obj_visit, st);
 }
 
+/* The claim an argument names: `role`, `body.role`, and for a read by key
+ * (`searchParams.get('role')`, `c.req.query('role')`) the key. */
+static int arg_claim_name(state *st, TSNode a, const char **out, size_t *len) {
+  TSNode read = {{0}, NULL, NULL};
+  if (rl_reqin_value(&st->in, a, &read) && !ts_node_is_null(read)) a = rl_js_unwrap(read); /* Number(q.role ?? 2) */
+  if (type_is(a, "identifier") || type_is(a, "shorthand_property_identifier")) {
+    *out = rl_js_text(st->jf, a, len);
+    return 1;
+  }
+  if (type_is(a, "member_expression")) {
+    *out = rl_js_text(st->jf, field(a, "property"), len);
+    return 1;
+  }
+  return type_is(a, "call_expression") && rl_js_string_value(st->jf, rl_js_call_arg(a, 0), out, len);
+}
+
 static void on_mint(void *data, const rl_mint *m) {
   state *st = data;
   st->sink = "the token";
@@ -514,10 +345,9 @@ static void on_mint(void *data, const rl_mint *m) {
   TSNode args = field(m->call, "arguments");
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     TSNode a = rl_js_unwrap(ts_node_named_child(args, i));
-    if (type_is(a, "identifier") || type_is(a, "member_expression")) {
-      TSNode nm = type_is(a, "member_expression") ? field(a, "property") : a;
-      size_t l;
-      const char *s = rl_js_text(st->jf, nm, &l);
+    const char *s;
+    size_t l;
+    if (arg_claim_name(st, a, &s, &l)) {
       check_claim(st, a, s, l, a);
     }
   }
@@ -546,18 +376,21 @@ static int call_visit(void *data, TSNode n) {
   int grant = rl_word_is(s, l, "addGrant");
   wordhit h = {0};
   rl_name_words(s, l, token_or_room, &h);
-  if (!grant && !h.yes) return 0;
-  st->sink = grant ? "the token's grants" : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s()", (int)l, s);
+  /* a helper in another project file that mints (facts/project.h) */
+  const rl_symbol *sym = grant || h.yes || !st->says_token ? NULL : rl_ctx_callee(st->ctx, n);
+  if (!grant && !h.yes && !(sym && (sym->effects & RL_EFF_MINT))) return 0;
+  st->sink = grant ? "the token's grants"
+             : sym ? rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s(), which mints a token", (int)l, s)
+                   : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s()", (int)l, s);
   TSNode args = field(n, "arguments");
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     TSNode a = rl_js_unwrap(ts_node_named_child(args, i));
     TSNode obj = rl_js_object_of(st->jf, a);
+    const char *ns;
+    size_t nl;
     if (!ts_node_is_null(obj) && type_is(a, "object")) {
       check_object(st, obj);
-    } else if (type_is(a, "identifier") || type_is(a, "member_expression")) {
-      TSNode nm = type_is(a, "member_expression") ? field(a, "property") : a;
-      size_t nl;
-      const char *ns = rl_js_text(st->jf, nm, &nl);
+    } else if (arg_claim_name(st, a, &ns, &nl)) {
       check_claim(st, a, ns, nl, a);
     } else if (!ts_node_is_null(obj)) {
       check_object(st, obj);
@@ -585,9 +418,8 @@ static void on_route(void *data, const rl_route *r) {
   state *st = data;
   if (ts_node_is_null(r->handler)) return;
   st->r = r;
-  st->nobjs = st->nscalars = st->nvalidated = 0;
-  if (!strcmp(r->framework, "nestjs")) bind_nest_params(st);
-  rl_js_walk(r->handler, bind_visit, st);
+  st->nvalidated = 0;
+  rl_reqin_scan(&st->in, st->jf, rl_ctx_arena(st->ctx), r->handler, r->req_name);
   st->mw_validates = strcmp(r->framework, "nestjs") ? mw_validates(st) : 0;
   rl_js_walk(r->handler, whole_visit, st);
   rl_mint_each(st->jf, r->handler, on_mint, st);
@@ -601,14 +433,17 @@ static void on_file(rl_ctx *ctx) {
   st.jf = rl_ctx_js(ctx);
   st.root = rl_ctx_root(ctx);
   if (!st.jf) return;
+  const rl_source *src = rl_ctx_source(ctx);
+  st.says_token = rl_memcasemem(src->bytes, src->len, "token") || rl_memcasemem(src->bytes, src->len, "room");
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
 }
 
-/* A finding needs a request source: req.body/query/params, ctx.request.body,
- * req.json()/formData(), searchParams, c.req.query/param, @Body/@Query/@Param,
- * or new URL(req.url) (its text ends in ".url"). */
-static const char *const needles[] = {"body",  "Body", "query",    "Query", "param",
-                                      "Param", "json", "formData", ".url",  NULL};
+/* A finding needs a request source (facts/reqinput.c's table): each shape
+ * spells one of these (req.body/readBody/@Body, query/getQuery/@Query,
+ * params/searchParams/queryStringParameters/@Param, json(), formData(),
+ * text(), new URL(x.url), request.data and onCall's data, @Args, headers). */
+static const char *const needles[] = {"body",     "Body", "query", "Query", "param", "Param", "json",
+                                      "formData", ".url", "text",  "data",  "Args",  "eader", NULL};
 
 /* "can" (any case) where a name's first word could start: not after an
  * ASCII letter, and not followed by a lower-case letter (cancel, canvas). */
@@ -638,8 +473,8 @@ static int can_fire(rl_prefilter *pf) {
   if (!rl_pf_has_caseless(pf, "token") && !rl_pf_has_caseless(pf, "room") && !rl_pf_has(pf, "addGrant") &&
       !rl_pf_module(pf, "jose"))
     return 0;
-  static const char *const claims[] = {"role",   "admin",  "grant",   "permission", "privilege", "scope",
-                                       "hidden", "record", "publish", "subscribe",  "create",    NULL};
+  static const char *const claims[] = {"role",   "admin",   "grant",     "permission", "privilege", "scope", "hidden",
+                                       "record", "publish", "subscribe", "create",     "owner",     NULL};
   if (rl_pf_has(pf, "...") || rl_pf_has(pf, "type")) return 1;
   for (size_t i = 0; claims[i]; i++)
     if (rl_pf_has_caseless(pf, claims[i])) return 1;

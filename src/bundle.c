@@ -93,34 +93,12 @@ static void find_jwts(scan *s) {
   }
 }
 
-/* Well-known formats: one pass; a byte that starts some prefix is tried
- * against the prefixes that start with it. */
+/* Well-known formats (secrets.c's table): one pass. */
 static void find_formats(scan *s) {
-  size_t nf;
-  const rl_secret_format *f = rl_secret_formats(&nf);
-  unsigned char first[256] = {0};
-  for (size_t k = 0; k < nf; k++) first[(unsigned char)f[k].prefix[0]] = 1;
-  size_t i = 0;
-  while (i < s->n) {
-    if (!first[(unsigned char)s->b[i]]) {
-      i++;
-      continue;
-    }
-    size_t len = 0, k = 0;
-    for (; k < nf && !len; k++) {
-      size_t pl = strlen(f[k].prefix);
-      if (f[k].prefix[0] != s->b[i] || s->n - i < pl || memcmp(s->b + i, f[k].prefix, pl) != 0) continue;
-      if (i > 0 && is_b64url(s->b[i - 1]) && f[k].prefix[0] != '-') continue; /* inside a longer word */
-      len = f[k].match(s->b + i, s->n - i);
-    }
-    if (!len) {
-      i++;
-      continue;
-    }
-    add_hit(s, i, i + len,
-            rl_arena_printf(s->arena, "%s in the built bundle (%s)", f[k - 1].name, masked(s, i, i + len)));
-    i += len;
-  }
+  size_t at = 0, len = 0;
+  for (const rl_secret_format *f; (f = rl_secret_find_format(s->b, s->n, at, &at, &len)) != NULL; at += len)
+    add_hit(s, at, at + len,
+            rl_arena_printf(s->arena, "%s in the built bundle (%s)", f->name, masked(s, at, at + len)));
 }
 
 /* `name: "value"`, `name = "value"`, `"name": "value"` with a secret name and

@@ -381,10 +381,85 @@ static int read_secrets(loader *ld, const rl_yaml_node *key, const rl_yaml_node 
   return 0;
 }
 
+/* The secret rules an allow: path entry turns off. */
+static const char *const secret_rules[] = {"hardcoded-secret", "secret-in-env-file", "public-env-secret",
+                                           "secret-logged"};
+
+/* allow: path: an override turning the secret rules off under the glob. */
+static void allow_path(rl_config *c, const char *glob, unsigned line) {
+  c->overrides = rl_xreallocarray(c->overrides, c->noverrides + 1, sizeof *c->overrides);
+  rl_config_override *o = &c->overrides[c->noverrides++];
+  memset(o, 0, sizeof *o);
+  o->line = line;
+  list_init(&o->paths);
+  list_push(&o->paths, glob, line);
+  o->nrules = RL_ARRAY_LEN(secret_rules);
+  o->rules = rl_xcalloc(o->nrules, sizeof *o->rules);
+  o->rule_line = rl_xcalloc(o->nrules, sizeof *o->rule_line);
+  for (size_t i = 0; i < o->nrules; i++) {
+    o->rules[i].rule_id = rl_xstrdup(secret_rules[i]);
+    o->rules[i].severity = RL_SEV_NONE;
+    o->rule_line[i] = line;
+  }
+}
+
+/* allow: a list of {name: N}, {value: PCRE2} or {path: glob}, one key each
+ * (a `reason:` may say why). */
+static int read_allow(loader *ld, const rl_yaml_node *key, const rl_yaml_node *val) {
+  static const char *const known = "name, value or path, and an optional reason";
+  rl_config *c = ld->c;
+  if (val->type == RL_YAML_SCALAR && val->len == 0) return 0;
+  if (val->type != RL_YAML_SEQUENCE)
+    return fail(ld, line_of(val), "%s: expected a list of {name: ...}, {value: ...} or {path: ...}", scalar(key));
+  for (size_t it = 0; it < val->n; it++) {
+    const rl_yaml_node *e = val->items[it];
+    if (!e || e->type != RL_YAML_MAPPING)
+      return fail(ld, line_of(e ? e : val), "allow: each entry is a mapping with one of %s", known);
+    const rl_yaml_node *what = NULL, *v = NULL;
+    for (size_t p = 0; p < e->n; p++) {
+      const rl_yaml_node *k = e->keys[p];
+      if (!k || !e->items[p] || k->type != RL_YAML_SCALAR) return fail(ld, line_of(k ? k : e), "allow: expected a key");
+      int rc = unique_key(ld, e, p, k);
+      if (rc < 0) return rc;
+      const char *name = scalar(k);
+      if (strcmp(name, "reason") == 0) continue;
+      if (strcmp(name, "name") != 0 && strcmp(name, "value") != 0 && strcmp(name, "path") != 0)
+        return fail(ld, line_of(k), "unknown key 'allow.%s' (expected %s)", name, known);
+      if (what) return fail(ld, line_of(k), "allow: one of name, value or path per entry (also '%s')", scalar(what));
+      what = k;
+      v = e->items[p];
+    }
+    if (!what) return fail(ld, line_of(e), "allow: an entry needs name, value or path");
+    if (v->type != RL_YAML_SCALAR || v->len == 0 || strlen(scalar(v)) != v->len)
+      return fail(ld, line_of(v), "allow: %s: expected a non-empty string", scalar(what));
+    const char *s = scalar(v), *why = NULL;
+    if (strcmp(scalar(what), "name") == 0) {
+      if ((why = check_identifier(s)) != NULL) return fail(ld, line_of(v), "allow: name '%s': %s", s, why);
+      list_push(&c->allow_names, s, line_of(v));
+    } else if (strcmp(scalar(what), "path") == 0) {
+      if ((why = check_glob(s)) != NULL) return fail(ld, line_of(v), "allow: path '%s': %s", s, why);
+      allow_path(c, s, line_of(v));
+    } else {
+      struct rl_regex *re = NULL;
+      if (rl_regex_new(&re, s, strlen(s), 0) < 0)
+        return fail(ld, line_of(v), "allow: value '%s': the pattern does not compile: %s", s, rl_error_last());
+      size_t span[4];
+      if (rl_regex_search_from(re, "", 0, 0, span) == 1) {
+        rl_regex_free(re);
+        return fail(ld, line_of(v), "allow: value '%s': the pattern matches the empty string, so every value", s);
+      }
+      c->allow_values = rl_xreallocarray(c->allow_values, c->allow_value_src.n + 1, sizeof *c->allow_values);
+      c->allow_values[c->allow_value_src.n] = re;
+      list_push(&c->allow_value_src, s, line_of(v));
+    }
+  }
+  return 0;
+}
+
 static int read_top(loader *ld, const rl_yaml_node *root) {
   static const char *const known =
       "rules, fail-on, max-token-ttl, ignore, secret-names, auth-middleware, client-sdks, server-frameworks, "
-      "rule-packs, overrides, secrets";
+      "rule-packs, overrides, secrets, allow";
   rl_config *c = ld->c;
   if (root->type == RL_YAML_SCALAR && root->len == 0) return 0;
   if (root->type != RL_YAML_MAPPING) return fail(ld, line_of(root), "expected a mapping of settings (%s)", known);
@@ -429,6 +504,8 @@ static int read_top(loader *ld, const rl_yaml_node *root) {
       rc = read_overrides(ld, k, v);
     } else if (strcmp(name, "secrets") == 0) {
       rc = read_secrets(ld, k, v);
+    } else if (strcmp(name, "allow") == 0) {
+      rc = read_allow(ld, k, v);
     } else {
       rc = fail(ld, line_of(k), "unknown key '%s' (expected one of %s)", name, known);
     }
@@ -441,6 +518,8 @@ static void init_lists(rl_config *c) {
   rl_config_list *all[] = {&c->enable,      &c->disable,           &c->ignore,    &c->secret_names, &c->auth_names,
                            &c->client_sdks, &c->server_frameworks, &c->rule_packs};
   for (size_t i = 0; i < RL_ARRAY_LEN(all); i++) list_init(all[i]);
+  list_init(&c->allow_names);
+  list_init(&c->allow_value_src);
 }
 
 #define TTL_MAX (100 * 365.25 * 86400)
@@ -536,6 +615,10 @@ void rl_config_free(rl_config *c) {
   free(c->path_overrides);
   for (size_t i = 0; i < c->nsecrets; i++) secret_free(&c->secrets[i]);
   free(c->secrets);
+  for (size_t i = 0; i < c->allow_value_src.n; i++) rl_regex_free(c->allow_values[i]);
+  free(c->allow_values);
+  list_free(&c->allow_names);
+  list_free(&c->allow_value_src);
   free(c->path);
   free(c);
 }
@@ -695,10 +778,25 @@ static void put_list(FILE *out, const char *indent, const char *key, const rl_co
 }
 
 static void put_ttl(FILE *out, double secs) {
-  if (secs == (double)(long long)secs)
+  if (rl_num_whole(secs))
     fprintf(out, "%lld", (long long)secs);
   else
     fprintf(out, "%g", secs);
+}
+
+/* allow: name and value entries (path entries load as overrides, and print
+ * with them). */
+static void put_allow(FILE *out, const rl_config *c) {
+  if (!c || (c->allow_names.n == 0 && c->allow_value_src.n == 0)) return;
+  fputs("allow:\n", out);
+  const rl_config_list *l[] = {&c->allow_names, &c->allow_value_src};
+  const char *key[] = {"name", "value"};
+  for (size_t i = 0; i < 2; i++)
+    for (size_t k = 0; k < l[i]->n; k++) {
+      fprintf(out, "  - %s: ", key[i]);
+      put_quoted(out, l[i]->v[k]);
+      put_origin(out, c, l[i]->line[k], NULL);
+    }
 }
 
 void rl_config_print(FILE *out, const rl_config *c, const char *found_from, const rl_cli_settings *cli) {
@@ -751,6 +849,7 @@ void rl_config_print(FILE *out, const rl_config *c, const char *found_from, cons
   put_list(out, "", "client-sdks", c, c ? &c->client_sdks : NULL, NULL, NULL, 0);
   put_list(out, "", "server-frameworks", c, c ? &c->server_frameworks : NULL, NULL, NULL, 0);
   put_list(out, "", "rule-packs", c, c ? &c->rule_packs : NULL, cli->rule_dirs, "--rules", 1);
+  put_allow(out, c);
   if (!c || c->noverrides == 0) {
     fputs("overrides: []\n", out);
     return;
@@ -809,6 +908,16 @@ static int in_packages(const rl_config_list *l, const char *s, size_t n) {
 
 int rl_config_is_secret_name(const char *s, size_t n) {
   return g_installed && s && n && in_names(&g_installed->secret_names, s, n);
+}
+
+int rl_config_is_allowed(const char *name, size_t nl, const char *v, size_t vl) {
+  if (!g_installed) return 0;
+  if (name && nl && in_names(&g_installed->allow_names, name, nl)) return 1;
+  for (size_t i = 0; v && i < g_installed->allow_value_src.n; i++) {
+    size_t span[4];
+    if (rl_regex_search_from(g_installed->allow_values[i], v, vl, 0, span) == 1) return 1;
+  }
+  return 0;
 }
 
 int rl_config_is_auth_name(const char *s, size_t n) {

@@ -17,6 +17,10 @@
  *                                  to the config file's directory
  *   secrets: [{id, regex, keywords, min-entropy, severity, description}...]
  *                                  custom secret patterns (secretpat.c runs them)
+ *   allow: [{name: N} | {value: PCRE2} | {path: glob}...]
+ *                                  a project's own values that are not secrets:
+ *                                  by variable/key name, by value pattern, or
+ *                                  every secret rule off under a path glob
  *
  * Unknown keys and bad values are errors: RL_EINVALID with rl_error_last()
  * = "FILE:LINE: problem". A list may also be written as one string.
@@ -76,6 +80,9 @@ typedef struct rl_config {
   rl_config_list rule_packs; /* resolved against the config file's directory */
   rl_config_secret *secrets;
   size_t nsecrets;
+  rl_config_list allow_names;     /* allow: name entries */
+  rl_config_list allow_value_src; /* allow: value entries as written */
+  struct rl_regex **allow_values; /* ... compiled, allow_value_src.n of them */
 } rl_config;
 
 /* A token lifetime as --max-token-ttl and max-token-ttl: take it ("3600" is
@@ -129,6 +136,10 @@ void rl_config_install(const rl_config *c);
  * ROOM_PIN), an auth name also as the last name of a member chain
  * (auth.requireSession); package names compare exactly. */
 int rl_config_is_secret_name(const char *s, size_t n);
+/* 1 if .roomlint.yml's allow: says this name (compared as secret-names) or
+ * this value (a value pattern matching it) is not a secret. Either may be
+ * NULL. */
+int rl_config_is_allowed(const char *name, size_t nl, const char *v, size_t vl);
 int rl_config_is_auth_name(const char *s, size_t n);
 int rl_config_is_client_sdk(const char *s, size_t n);
 int rl_config_is_server_framework(const char *s, size_t n);

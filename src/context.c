@@ -5,6 +5,11 @@
  *      *.test.*, *.spec.*, *.cy.*  -- runs in Node, never bundled.
  *   2. a "use client" / "use server" directive in the program's prologue
  *      (decisive: the author said so, and Next.js enforces it).
+ *   2b. an import of 'server-only' (Next.js fails the build of a client
+ *      bundle that holds it), and any file below app/ or src/app/ of a
+ *      Next.js package with no "use client": the app router renders it as a
+ *      Server Component, JSX and all. Limit: a file there that a "use
+ *      client" file imports runs in the browser too; that is not followed.
  *   3. framework server paths: pages/api/, app/.../route.*, supabase/functions/,
  *      Expo Router API routes (*+api.ts). These files are never bundled for a
  *      browser, whatever they contain: Next.js OG-image routes legitimately
@@ -200,6 +205,7 @@ typedef struct pkg_entry {
   const char *why;      /* static string */
   const char *pkg_dir;  /* dir of that package.json (another entry's dir), or NULL */
   const char *git_root; /* nearest dir holding .git at or above, or NULL */
+  int next;             /* that package.json depends on Next.js (not Expo) */
 } pkg_entry;
 
 struct rl_pkgcache {
@@ -288,7 +294,7 @@ static int json_has_dep(const rl_json *deps, const rl_json *dev, const char *nam
 }
 
 /* Classifies dir/package.json. Unreadable or invalid -> PKG_NONE. */
-static pkg_kind classify_package(const char *dir, const char **why) {
+static pkg_kind classify_package(const char *dir, const char **why, int *next) {
   static const struct {
     const char *name, *why;
   } server_fw[] = {
@@ -315,6 +321,7 @@ static pkg_kind classify_package(const char *dir, const char **why) {
   *why = "package.json: neither a client nor a server app";
   const rl_json *deps = rl_json_get(root, "dependencies");
   const rl_json *dev = rl_json_get(root, "devDependencies");
+  *next = json_has_dep(deps, dev, "next") && !json_has_dep(deps, dev, "expo");
   if (json_has_dep(deps, dev, "expo")) {
     kind = PKG_MOBILE;
     *why = "package.json: Expo app";
@@ -374,6 +381,7 @@ typedef struct pkg_info {
   const char *why;
   int rel_dirs;  /* directories between the project root and the file; -1 unknown */
   int under_src; /* the file is below <package dir>/src/ */
+  int next_app;  /* below <package dir>/app/ or src/app/ of a Next.js package: the app router */
 } pkg_info;
 
 /* Number of '/'-separated components of `below` (a path inside `root`), or
@@ -390,7 +398,7 @@ static int depth_below(const char *root, const char *dir) {
 }
 
 static pkg_info pkg_lookup(rl_pkgcache *c, const char *fs_path) {
-  pkg_info info = {PKG_NONE, NULL, -1, 0};
+  pkg_info info = {PKG_NONE, NULL, -1, 0, 0};
   if (!c || !fs_path) return info;
   /* The file's directory, canonical. The file itself need not exist
    * (rl_engine_scan_buffer classifies buffers under a made-up name). */
@@ -438,11 +446,12 @@ static pkg_info pkg_lookup(rl_pkgcache *c, const char *fs_path) {
     n->git_root = dir_has(n->dir, ".git", 0) ? n->dir : parent ? parent->git_root : NULL;
     if (dir_has(n->dir, "package.json", 1)) {
       n->pkg_dir = n->dir;
-      n->kind = classify_package(n->dir, &n->why);
+      n->kind = classify_package(n->dir, &n->why, &n->next);
     } else if (parent) {
       n->pkg_dir = parent->pkg_dir;
       n->kind = parent->kind;
       n->why = parent->why;
+      n->next = parent->next;
     }
     cache_put(c, n);
     parent = n;
@@ -458,6 +467,8 @@ static pkg_info pkg_lookup(rl_pkgcache *c, const char *fs_path) {
       int d = depth_below(e->pkg_dir, real);
       size_t pl = strcmp(e->pkg_dir, "/") == 0 ? 0 : strlen(e->pkg_dir);
       info.under_src = d > 0 && strncmp(real + pl, "/src", 4) == 0 && (real[pl + 4] == '/' || real[pl + 4] == '\0');
+      const char *below = real + pl + (info.under_src ? 4 : 0);
+      info.next_app = d > 0 && e->next && strncmp(below, "/app", 4) == 0 && (below[4] == '/' || below[4] == '\0');
     }
   }
   pthread_mutex_unlock(&c->mu);
@@ -554,6 +565,7 @@ typedef struct tree_signals {
   const char *client; /* reason for the first decisive browser signal */
   const char *server; /* reason for the first import needing a server runtime */
   const char *sdk;    /* reason for the first server SDK import */
+  int server_only;    /* imports 'server-only': Next.js refuses it in a client bundle */
   unsigned dom_used;  /* bit i: dom_globals[i] used as a value */
   unsigned dom_declared;
   int dom_guard; /* typeof <dom global> seen */
@@ -578,6 +590,7 @@ static int string_value(const tree_signals *t, TSNode s, const char **p, size_t 
 
 static void on_module(tree_signals *t, const char *m, size_t n) {
   if (n == 0) return;
+  if (n == 11 && memcmp(m, "server-only", 11) == 0) t->server_only = 1;
   if (n > 5 && memcmp(m, "node:", 5) == 0) {
     if (!t->server) t->server = rl_arena_printf(t->arena, "imports %.*s", (int)n, m); /* Node-only scheme */
     return;
@@ -862,6 +875,16 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
     goto done;
   }
   scan_tree(&t, root);
+  if (t.server_only) { /* the author said so, and Next.js enforces it */
+    ctx = RL_CTX_SERVER;
+    why = "imports server-only";
+    goto done;
+  }
+  if (info.next_app) { /* no "use client" (the directive above decides that) */
+    ctx = RL_CTX_SERVER;
+    why = "Next.js app router: a Server Component (no \"use client\")";
+    goto done;
+  }
   if (t.client) {
     ctx = RL_CTX_CLIENT;
     why = t.client;

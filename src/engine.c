@@ -1066,6 +1066,18 @@ static void apply_overrides(rl_ctx *ctx, const char *path, unsigned char *active
     if (ctx->file_severity[i] == RL_SEV_NONE) active[i] = 0;
 }
 
+/* The prefilter asks the project model whether an import may matter
+ * (rl_summary_possible): the asking file's path and the run's model. */
+typedef struct import_asker {
+  rl_project *project;
+  const char *from;
+} import_asker;
+
+static int import_matters(void *data, const char *spec, size_t len) {
+  const import_asker *ia = data;
+  return rl_project_import_matters(ia->project, ia->from, spec, len);
+}
+
 /* Scans bytes already in memory (of a markup file: one view of its code).
  * `bytes` must outlive the call only. With text_only no tree is built:
  * code runs the rules' on_text detectors, dotenv files their usual rules
@@ -1093,6 +1105,8 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
   rl_prefilter pf;
   rl_prefilter_init(&pf, bytes, len, lang);
   rl_prefilter_set_path(&pf, r->path); /* the path rules see: routes.c reads pages/api/ etc. */
+  import_asker ia = {e->project, fs_path ? fs_path : r->path};
+  rl_prefilter_set_imports(&pf, import_matters, &ia);
   int any_query = 0, any = 0;
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];

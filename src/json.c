@@ -664,8 +664,10 @@ void rl_json_write_string(rl_buf *b, const char *s, size_t n) {
 }
 
 static void newline(rl_buf *b, int indent, unsigned level) {
-  rl_buf_putc(b, '\n');
-  for (unsigned k = 0; k < level * (unsigned)indent; k++) rl_buf_putc(b, ' ');
+  static const char line[] = "\n                                                                ";
+  size_t n = (size_t)level * (unsigned)indent, first = n < sizeof line - 2 ? n : sizeof line - 2;
+  rl_buf_put(b, line, first + 1); /* the newline and up to 64 spaces in one copy */
+  for (n -= first; n; n--) rl_buf_putc(b, ' ');
 }
 
 static void write_value(rl_buf *b, const rl_json *v, int indent, unsigned level) {

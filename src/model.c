@@ -11,6 +11,7 @@
  * file that consults a module is charged that module's steps once. */
 #include "model.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "json.h"
 #include "parse.h"
 #include "rule.h"
 #include "util.h"
@@ -207,117 +209,40 @@ static void tsraw_free(tsraw *r) {
   memset(r, 0, sizeof *r);
 }
 
-static size_t jsonc_skip(const char *s, size_t n, size_t i) {
-  for (;;) {
-    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
-    if (i + 1 < n && s[i] == '/' && s[i + 1] == '/') {
-      while (i < n && s[i] != '\n') i++;
-    } else if (i + 1 < n && s[i] == '/' && s[i + 1] == '*') {
-      i += 2;
-      while (i + 1 < n && !(s[i] == '*' && s[i + 1] == '/')) i++;
-      i = i + 2 <= n ? i + 2 : n;
-    } else {
-      return i;
-    }
-  }
-}
-
-/* A JSON string at s[i] == '"': its unescaped value (simple escapes only;
- * \u is kept as written). Returns the index past it, 0 on error. */
-static size_t jsonc_string(const char *s, size_t n, size_t i, char **out) {
-  rl_buf b = {0};
-  for (i++; i < n && s[i] != '"'; i++) {
-    if (s[i] == '\\' && i + 1 < n) i++;
-    rl_buf_putc(&b, s[i]);
-  }
-  if (i >= n) {
-    rl_buf_free(&b);
-    return 0;
-  }
-  *out = b.ptr ? rl_buf_detach(&b) : rl_xstrdup("");
-  return i + 1;
-}
-
 static int tsconfig_parse(const char *s, size_t n, tsraw *out) {
-  enum { DEPTH = 32 };
-  char kind[DEPTH];
-  char *key[DEPTH];
-  int depth = 0, ok = 0;
   memset(out, 0, sizeof *out);
-  memset(key, 0, sizeof key);
-  size_t i = jsonc_skip(s, n, 0);
-  char *pending = NULL; /* the key just read, for the value that follows */
-  while (i < n) {
-    char c = s[i];
-    if (c == '{' || c == '[') {
-      if (depth == DEPTH) goto done;
-      kind[depth] = c;
-      key[depth] = pending;
-      pending = NULL;
-      depth++;
-      /* compilerOptions.paths.<pattern>: [ ... ] starts an entry */
-      if (c == '[' && depth == 4 && key[1] && !strcmp(key[1], "compilerOptions") && key[2] &&
-          !strcmp(key[2], "paths") && key[3]) {
+  rl_arena *a = rl_arena_new();
+  rl_json *root = NULL;
+  /* TypeScript reads JSONC: comments and trailing commas; the last of
+   * repeated keys wins */
+  int ok = rl_json_parse(&root, a, s, n, RL_JSON_JSONC | RL_JSON_DUPS_LAST, NULL) >= 0 &&
+           rl_json_is(root, RL_JSON_OBJECT);
+  if (ok) {
+    const rl_json *ext = rl_json_get(root, "extends");
+    if (rl_json_is(ext, RL_JSON_ARRAY) && rl_json_size(ext)) ext = rl_json_at(ext, 0); /* [a, b]: the first */
+    if (rl_json_is(ext, RL_JSON_STRING)) out->extends = rl_xstrdup(rl_json_str(ext, NULL));
+    const rl_json *co = rl_json_get(root, "compilerOptions");
+    const rl_json *base = rl_json_get(co, "baseUrl");
+    if (rl_json_is(base, RL_JSON_STRING)) out->base_url = rl_xstrdup(rl_json_str(base, NULL));
+    const rl_json *paths = rl_json_get(co, "paths");
+    if (rl_json_is(paths, RL_JSON_OBJECT)) {
+      out->has_paths = 1;
+      for (size_t i = 0; i < rl_json_size(paths); i++) {
+        const rl_json *targets = rl_json_at(paths, i);
+        if (!rl_json_is(targets, RL_JSON_ARRAY)) continue;
         out->paths = rl_xreallocarray(out->paths, out->npaths + 1, sizeof *out->paths);
-        out->paths[out->npaths++] = (ts_path){rl_xstrdup(key[3]), NULL, 0};
+        ts_path *tp = &out->paths[out->npaths++];
+        *tp = (ts_path){rl_xstrdup(rl_json_key_at(paths, i, NULL)), NULL, 0};
+        for (size_t k = 0; k < rl_json_size(targets); k++) {
+          const char *t = rl_json_str(rl_json_at(targets, k), NULL);
+          if (!t) continue;
+          tp->targets = rl_xreallocarray(tp->targets, tp->ntargets + 1, sizeof *tp->targets);
+          tp->targets[tp->ntargets++] = rl_xstrdup(t);
+        }
       }
-      if (c == '{' && depth == 3 && key[1] && !strcmp(key[1], "compilerOptions") && key[2] && !strcmp(key[2], "paths"))
-        out->has_paths = 1;
-      i++;
-    } else if (c == '}' || c == ']') {
-      if (depth == 0 || kind[depth - 1] != (c == '}' ? '{' : '[')) goto done;
-      depth--;
-      free(key[depth]);
-      key[depth] = NULL;
-      i++;
-      if (depth == 0) {
-        ok = 1;
-        goto done;
-      }
-    } else if (c == '"') {
-      char *str = NULL;
-      size_t e = jsonc_string(s, n, i, &str);
-      if (!e) goto done;
-      size_t after = jsonc_skip(s, n, e);
-      if (depth > 0 && kind[depth - 1] == '{' && !pending && after < n && s[after] == ':') {
-        pending = str;
-        i = jsonc_skip(s, n, after + 1);
-        continue;
-      }
-      /* a value */
-      if (depth == 1 && pending && !strcmp(pending, "extends") && !out->extends) out->extends = rl_xstrdup(str);
-      if (depth == 2 && pending && key[1] && !strcmp(key[1], "compilerOptions") && !strcmp(pending, "baseUrl")) {
-        free(out->base_url);
-        out->base_url = rl_xstrdup(str);
-      }
-      if (depth == 2 && kind[1] == '[' && key[1] && !strcmp(key[1], "extends") && !out->extends)
-        out->extends = rl_xstrdup(str); /* extends: [a, b]: the first */
-      if (depth == 4 && kind[3] == '[' && out->npaths && key[2] && !strcmp(key[2], "paths")) {
-        ts_path *tp = &out->paths[out->npaths - 1];
-        tp->targets = rl_xreallocarray(tp->targets, tp->ntargets + 1, sizeof *tp->targets);
-        tp->targets[tp->ntargets++] = rl_xstrdup(str);
-      }
-      free(str);
-      free(pending);
-      pending = NULL;
-      i = after;
-    } else if (c == ',' || c == ':') {
-      free(pending);
-      pending = NULL;
-      i++;
-    } else if ((c >= '0' && c <= '9') || c == '-' || c == 't' || c == 'f' || c == 'n') {
-      while (i < n && !strchr(",}] \t\r\n/", s[i])) i++;
-      free(pending);
-      pending = NULL;
-    } else {
-      goto done;
     }
-    i = jsonc_skip(s, n, i);
   }
-done:
-  free(pending);
-  for (int k = 0; k < depth; k++) free(key[k]);
-  if (!ok) tsraw_free(out);
+  rl_arena_free(a);
   return ok ? 0 : -1;
 }
 
@@ -330,10 +255,6 @@ typedef struct mod_entry {
   const char *why; /* static: why lm is NULL */
   unsigned long long steps;
   rl_arena *arena; /* lm lives here */
-  /* the summary's strings may point into the text and the arena it was read
-   * with (mint facts name their provider there): both live as long as lm */
-  char *sum_bytes;
-  rl_arena *sum_arena;
   /* a file judged whole (Next.js middleware, NestJS bootstrap): kept parsed */
   int kept; /* 0: not yet, 1: parsed, -1: unusable */
   char *bytes;
@@ -343,6 +264,13 @@ typedef struct mod_entry {
   rl_jsfile *jf;
   pthread_mutex_t jmu;
   int nest_guard; /* -1: not asked */
+  /* the prefilter's question (rl_project_import_matters), under p->mu */
+  int pre_state;         /* 0: not read, 1: being read, 2: read */
+  int pre_self;          /* rl_summary_bytes_matter of its bytes */
+  const char **pre_deps; /* the project files it imports (resolved, borrowed from p) */
+  size_t npre_deps;
+  char *pre_bytes; /* read for the question, kept for build_summary (read once) */
+  size_t pre_len;
 } mod_entry;
 
 struct rl_project {
@@ -366,13 +294,13 @@ static void mod_free(void *v) {
   if (!e) return;
   free(e->path);
   rl_arena_free(e->arena);
-  rl_arena_free(e->sum_arena);
-  free(e->sum_bytes);
   if (e->kept == 1) {
     rl_tree_free(e->tree);
     rl_arena_free(e->tarena);
     free(e->bytes);
   }
+  free(e->pre_deps);
+  free(e->pre_bytes);
   pthread_mutex_destroy(&e->jmu);
   free(e);
 }
@@ -735,10 +663,24 @@ static mod_entry *entry_of(rl_project *p, const char *path) {
   return e;
 }
 
+static void pre_store(rl_project *p, mod_entry *e, const char *bytes, size_t len);
+
 static void build_summary(rl_project *p, mod_entry *e) {
   size_t len = 0;
   const char *why = NULL;
-  char *bytes = read_module(p, e->path, &len, &why);
+  pthread_mutex_lock(&p->mu);
+  char *bytes = e->pre_state == 2 ? e->pre_bytes : NULL; /* the prefilter's read */
+  if (bytes) {
+    len = e->pre_len;
+    e->pre_bytes = NULL;
+  }
+  pthread_mutex_unlock(&p->mu);
+  if (!bytes) bytes = read_module(p, e->path, &len, &why);
+  pthread_mutex_lock(&p->mu);
+  int claim = e->pre_state == 0; /* the prefilter's question, from this read */
+  if (claim) e->pre_state = 1;
+  pthread_mutex_unlock(&p->mu);
+  if (claim) pre_store(p, e, bytes, len);
   if (!bytes) {
     e->why = why;
     return;
@@ -767,13 +709,11 @@ static void build_summary(rl_project *p, mod_entry *e) {
     rl_jsfile_end(jf);
   }
   rl_tree_free(tree);
-  if (e->lm) {
-    e->sum_arena = ta;
-    e->sum_bytes = bytes;
-  } else {
-    rl_arena_free(ta);
-    free(bytes);
-  }
+  /* the summary holds copies (rl_summary_build writes only into e->arena):
+   * the text and the tree's arena go now, so a large project keeps one
+   * small arena per module, not every module's source and analysis */
+  rl_arena_free(ta);
+  free(bytes);
 }
 
 const rl_localmod *rl_project_local(rl_project *p, const char *path, const char **why, unsigned long long *steps) {
@@ -795,6 +735,105 @@ const rl_localmod *rl_project_local(rl_project *p, const char *path, const char 
   if (why) *why = e->why;
   if (steps) *steps = e->steps;
   return e->lm;
+}
+
+/* ---- may an import matter? (the prefilter's question) -------------------------------- */
+
+#define MAX_PRE_VISITS 256 /* modules looked at per question; more: it may matter */
+
+typedef struct pre_deps {
+  rl_project *p;
+  const char *from;
+  const char **deps;
+  size_t n;
+} pre_deps;
+
+static int pre_dep(const char *spec, size_t len, void *arg) {
+  pre_deps *d = arg;
+  const char *path = rl_project_resolve(d->p, d->from, spec, len);
+  if (!path) return 0;
+  for (size_t i = 0; i < d->n; i++)
+    if (d->deps[i] == path) return 0;
+  d->deps = rl_xreallocarray(d->deps, d->n + 1, sizeof *d->deps);
+  d->deps[d->n++] = path;
+  return 0;
+}
+
+/* Stores what the module's bytes say by themselves (rl_summary_bytes_matter)
+ * and the project files they import, for the one thread that set
+ * e->pre_state to 1. bytes NULL: unreadable, nothing matters. */
+static void pre_store(rl_project *p, mod_entry *e, const char *bytes, size_t len) {
+  int self = 0;
+  pre_deps d = {p, e->path, NULL, 0};
+  if (bytes) {
+    rl_prefilter pf;
+    rl_prefilter_init(&pf, bytes, len, rl_lang_for_path(e->path));
+    self = rl_summary_bytes_matter(&pf);
+    if (!self) rl_summary_each_import(&pf, pre_dep, &d);
+    rl_prefilter_clear(&pf);
+  }
+  pthread_mutex_lock(&p->mu);
+  e->pre_self = self;
+  e->pre_deps = d.deps;
+  e->npre_deps = d.n;
+  e->pre_state = 2;
+  pthread_cond_broadcast(&p->built);
+  pthread_mutex_unlock(&p->mu);
+}
+
+/* The module at path by itself: does it matter, and what it imports. Read
+ * once: a summary built first answers it from its own read, and the bytes
+ * read here are kept for build_summary. NULL when the policy leaves it out. */
+static mod_entry *pre_local(rl_project *p, const char *path) {
+  pthread_mutex_lock(&p->mu);
+  mod_entry *e = entry_of(p, path);
+  while (e->pre_state == 1) pthread_cond_wait(&p->built, &p->mu);
+  if (e->pre_state == 2) {
+    pthread_mutex_unlock(&p->mu);
+    return e;
+  }
+  e->pre_state = 1;
+  pthread_mutex_unlock(&p->mu);
+  size_t len = 0;
+  const char *why = NULL;
+  char *bytes = read_module(p, path, &len, &why);
+  pre_store(p, e, bytes, len);
+  pthread_mutex_lock(&p->mu);
+  if (bytes && e->state == 0) {
+    e->pre_bytes = bytes;
+    e->pre_len = len;
+    bytes = NULL;
+  }
+  pthread_mutex_unlock(&p->mu);
+  free(bytes);
+  return e;
+}
+
+int rl_project_import_matters(rl_project *p, const char *from, const char *spec, size_t n) {
+  if (!p || p->o.disabled) return 0;
+  const char *path = rl_project_resolve(p, from, spec, n);
+  if (!path) return 0;
+  /* breadth first over the import graph, to the depth summaries are joined */
+  const char *queue[MAX_PRE_VISITS];
+  int depth[MAX_PRE_VISITS];
+  size_t nq = 0;
+  queue[nq] = path;
+  depth[nq++] = 1;
+  for (size_t head = 0; head < nq; head++) {
+    mod_entry *e = pre_local(p, queue[head]);
+    if (!e) continue;
+    if (e->pre_self) return 1;
+    if (depth[head] > RL_PROJECT_MAX_DEPTH) continue; /* the joins read MAX_DEPTH hops past the first file */
+    for (size_t i = 0; i < e->npre_deps; i++) {
+      size_t k = 0;
+      while (k < nq && queue[k] != e->pre_deps[i]) k++;
+      if (k < nq) continue; /* seen: cycles end here */
+      if (nq == MAX_PRE_VISITS) return 1;
+      queue[nq] = e->pre_deps[i];
+      depth[nq++] = depth[head] + 1;
+    }
+  }
+  return 0;
 }
 
 /* ---- joining summaries across files ----------------------------------------------- */
@@ -1130,6 +1169,141 @@ int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *ask
   return verdict;
 }
 
+/* ---- routers mounted from other files (Express) -------------------------------------- */
+
+#define MAX_MOUNT_DIRS 4        /* folders climbed from the router's file */
+#define MAX_MOUNT_CANDIDATES 64 /* files looked at per question */
+
+typedef struct mount_ask {
+  rl_project *p;
+  mod_entry *e;    /* the candidate file (kept, locked) */
+  char *target;    /* the router file's real path */
+  rl_arena *arena; /* answers of rl_project_symbol */
+} mount_ask;
+
+/* The import specifier e comes from in the candidate: require('x') inline,
+ * or a binding made by an import or require (rl_js_resolve: "spec:name"). */
+static const char *mount_spec(mount_ask *m, TSNode e, const char **name) {
+  rl_jsfile *jf = m->e->jf;
+  *name = "";
+  if (!strcmp(ts_node_type(e), "call_expression")) {
+    TSNode fn = rl_js_unwrap(rl_js_field(e, "function"));
+    const char *spec;
+    size_t sl;
+    if (strcmp(ts_node_type(fn), "identifier") || !rl_js_text_is(jf, fn, "require") ||
+        !rl_js_string_value(jf, rl_js_call_arg(e, 0), &spec, &sl))
+      return NULL;
+    return rl_arena_strndup(m->arena, spec, sl);
+  }
+  if (strcmp(ts_node_type(e), "identifier") && strcmp(ts_node_type(e), "member_expression")) return NULL;
+  const char *canon = rl_js_resolve(jf, e);
+  const char *colon = canon ? strchr(canon, ':') : NULL;
+  if (!colon || colon == canon) return NULL;
+  *name = colon + 1;
+  return rl_arena_strndup(m->arena, canon, (size_t)(colon - canon));
+}
+
+static int mount_is_target(void *data, TSNode e) {
+  mount_ask *m = data;
+  const char *name;
+  const char *spec = mount_spec(m, e, &name);
+  const char *path = spec ? rl_project_resolve(m->p, m->e->path, spec, strlen(spec)) : NULL;
+  if (!path) return 0;
+  char *real = realpath(path, NULL);
+  int same = real && !strcmp(real, m->target);
+  free(real);
+  return same;
+}
+
+static int mount_auth_of(void *data, TSNode e) {
+  mount_ask *m = data;
+  const char *name;
+  const char *spec = mount_spec(m, e, &name);
+  const char *path = spec ? rl_project_resolve(m->p, m->e->path, spec, strlen(spec)) : NULL;
+  const rl_symbol *s = path ? rl_project_symbol(m->p, path, name[0] ? name : "default", m->arena, m->e->jf) : NULL;
+  if (!s) return -1;
+  if (s->effects & RL_EFF_AUTH) return 1;
+  return s->kind == RL_SYM_FUNCTION ? 0 : -1;
+}
+
+/* Does the candidate's text name the router's file at all? Its base name
+ * without extension ("token" for routes/token.js), or "index" folders. */
+static int mentions(const char *bytes, size_t len, const char *base) {
+  return memmem(bytes, len, ".use(", 5) && memmem(bytes, len, base, strlen(base));
+}
+
+int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking) {
+  if (!p || p->o.disabled || !from) return -1;
+  char *target = realpath(from, NULL);
+  if (!target) return -1;
+  /* the base name the mounting file writes: routes/token.js -> "token";
+   * routes/token/index.js -> "token" */
+  char *base = rl_xstrdup(strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
+  char *dot = strchr(base, '.');
+  if (dot) *dot = '\0';
+  if (!strcmp(base, "index")) {
+    char *d = path_dir(target);
+    free(base);
+    base = rl_xstrdup(strrchr(d, '/') ? strrchr(d, '/') + 1 : d);
+    free(d);
+  }
+  int verdict = -1, looked = 0;
+  char *dir = path_dir(from);
+  for (int up = 0; up < MAX_MOUNT_DIRS && verdict != 0 && looked < MAX_MOUNT_CANDIDATES; up++) {
+    DIR *dh = opendir(dir);
+    struct dirent *de;
+    while (dh && (de = readdir(dh)) && verdict != 0 && looked < MAX_MOUNT_CANDIDATES) {
+      rl_lang lang = rl_lang_for_path(de->d_name);
+      if (de->d_name[0] == '.' || (lang != RL_LANG_JS && lang != RL_LANG_TS && lang != RL_LANG_TSX)) continue;
+      char *cand = path_join(dir, de->d_name, strlen(de->d_name));
+      char *real = is_regular(cand) ? realpath(cand, NULL) : NULL;
+      if (!real || !strcmp(real, target)) {
+        free(real);
+        free(cand);
+        continue;
+      }
+      free(real);
+      looked++;
+      /* a cheap look first: only a file that names the router is parsed
+       * (and kept, like the other files judged whole) */
+      size_t len = 0;
+      const char *why = NULL;
+      char *peek = read_module(p, cand, &len, &why);
+      int named = peek && mentions(peek, len, base);
+      free(peek);
+      mod_entry *e = named ? kept_file(p, cand) : NULL;
+      if (e) {
+        {
+          rl_jsfile_begin(e->jf);
+          mount_ask m = {p, e, target, rl_arena_new()};
+          int v = rl_auth_mount(e->jf, rl_tree_root(e->tree), mount_is_target, mount_auth_of, &m);
+          rl_arena_free(m.arena);
+          if (asking)
+            rl_jsfile_begin(asking);
+          else
+            rl_jsfile_end(e->jf);
+          if (v >= 0) verdict = verdict == -1 ? v : verdict && v; /* every mount must be guarded */
+        }
+        pthread_mutex_unlock(&e->jmu);
+      }
+      free(cand);
+    }
+    if (dh) closedir(dh);
+    char *pkg = path_join(dir, "package.json", 12);
+    int top = is_regular(pkg);
+    free(pkg);
+    size_t n = strlen(dir);
+    if (top || !strcmp(dir, ".") || !strcmp(dir, "/") || (n >= 2 && !strcmp(dir + n - 2, ".."))) break;
+    char *up_dir = path_dir(dir);
+    free(dir);
+    dir = up_dir;
+  }
+  free(dir);
+  free(base);
+  free(target);
+  return verdict;
+}
+
 /* ---- what rules ask (facts/project.h) ------------------------------------------------ */
 
 int rl_ctx_project_enabled(rl_ctx *ctx) {
@@ -1236,6 +1410,12 @@ int rl_ctx_next_middleware_covers(rl_ctx *ctx, const char *route, const char *fr
   const char *from = rl_ctx__fs_path(ctx);
   return rl_project_next_middleware_covers(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, route,
                                            framework, rl_ctx_js(ctx));
+}
+
+int rl_ctx_router_mounted_auth(rl_ctx *ctx) {
+  if (!rl_ctx_project_enabled(ctx)) return -1;
+  const char *from = rl_ctx__fs_path(ctx);
+  return rl_project_router_mounted_auth(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, rl_ctx_js(ctx));
 }
 
 int rl_ctx_nest_global_guard(rl_ctx *ctx) {

@@ -52,6 +52,15 @@ const rl_localmod *rl_project_local(rl_project *p, const char *path, const char 
  * unknown. jf: the file asking, charged the steps (may be NULL). */
 const rl_symbol *rl_project_symbol(rl_project *p, const char *path, const char *name, rl_arena *arena, rl_jsfile *jf);
 
+/* The prefilter's question (rl_prefilter_set_imports): may the module that
+ * spec names, imported from the file at from, matter to a rule? 1 when it
+ * or a project file it imports (to RL_PROJECT_MAX_DEPTH hops, cycles cut)
+ * has bytes that may mint, call a provider or return a secret
+ * (rl_summary_bytes_matter); 0 for packages, unresolved specifiers, files
+ * the policy leaves out, and --no-project. Deterministic: the same answer
+ * whichever worker asks first. */
+int rl_project_import_matters(rl_project *p, const char *from, const char *spec, size_t n);
+
 /* Files read so far (a test checks what the policy kept out). */
 size_t rl_project_files_read(rl_project *p);
 
@@ -60,6 +69,11 @@ size_t rl_project_files_read(rl_project *p);
 int rl_project_next_middleware_covers(rl_project *p, const char *from, const char *route, const char *framework,
                                       rl_jsfile *asking);
 int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *asking);
+/* Express: how the files in the router file's folder and up to four above
+ * it (to the folder holding package.json) mount it with use(): 1 behind
+ * authentication everywhere it is mounted, 0 somewhere without, -1 not
+ * found (facts/auth.c's rl_auth_mount judges each file). */
+int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking);
 
 /* engine.c's side of rl_ctx: the run's project (NULL: none) and the path
  * the scanned file was read from (NULL: unknown, a buffer). */

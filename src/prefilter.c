@@ -20,6 +20,8 @@ void rl_prefilter_init(rl_prefilter *pf, const char *bytes, size_t len, rl_lang 
   pf->decls = NULL;
   pf->ndecls = 0;
   pf->decls_built = 0;
+  pf->import_matters = NULL;
+  pf->import_data = NULL;
 }
 
 void rl_prefilter_clear(rl_prefilter *pf) {
@@ -30,6 +32,11 @@ void rl_prefilter_clear(rl_prefilter *pf) {
 }
 
 void rl_prefilter_set_path(rl_prefilter *pf, const char *path) { pf->path = path; }
+
+void rl_prefilter_set_imports(rl_prefilter *pf, int (*fn)(void *data, const char *spec, size_t len), void *data) {
+  pf->import_matters = fn;
+  pf->import_data = data;
+}
 
 const char *rl_pf_path(const rl_prefilter *pf) { return pf->path; }
 

@@ -153,6 +153,10 @@ struct rl_prefilter {
   struct rl_pf_decl *decls; /* rl_pf_each_decl's index, built on first use */
   size_t ndecls;
   int decls_built;
+  /* rl_prefilter_set_imports: the project model's answer to "may the
+   * module this import specifier names matter?" (NULL: not asked) */
+  int (*import_matters)(void *data, const char *spec, size_t len);
+  void *import_data;
 };
 
 void rl_prefilter_init(rl_prefilter *pf, const char *bytes, size_t len, rl_lang lang);
@@ -160,5 +164,9 @@ void rl_prefilter_init(rl_prefilter *pf, const char *bytes, size_t len, rl_lang 
 void rl_prefilter_clear(rl_prefilter *pf);
 /* Gives the path rules will see (borrowed; must outlive pf). */
 void rl_prefilter_set_path(rl_prefilter *pf, const char *path);
+/* Lets rl_summary_possible (summary.h) ask the project model about each
+ * module the bytes import; without it every project-looking specifier
+ * counts. fn returns 1 when the module may matter. */
+void rl_prefilter_set_imports(rl_prefilter *pf, int (*fn)(void *data, const char *spec, size_t len), void *data);
 
 #endif

@@ -68,6 +68,15 @@ static rl_json *file_object(rl_arena *a, const rl_file_result *r) {
   return f;
 }
 
+/* {path, line, column}: another place a finding is about */
+static rl_json *place_object(rl_arena *a, const char *path, uint32_t line, uint32_t col) {
+  rl_json *p = rl_json_new_object(a);
+  rl_json_put(a, p, "path", rl_report__jstr(a, path));
+  rl_json_put(a, p, "line", count(a, line));
+  rl_json_put(a, p, "column", count(a, col));
+  return p;
+}
+
 static rl_json *finding_object(rl_arena *a, const rl_file_result *r, const rl_finding *fd) {
   rl_json *o = rl_json_new_object(a);
   rl_json_put(a, o, "ruleId", rl_report__jstr(a, fd->rule ? fd->rule->id : NULL));
@@ -82,18 +91,11 @@ static rl_json *finding_object(rl_arena *a, const rl_file_result *r, const rl_fi
   rl_json_put(a, o, "fingerprint", rl_report__jstr(a, fd->fingerprint));
   if (fd->bundle_path) {
     /* a source-mapped finding of a built bundle: where it ships */
-    rl_json *b = rl_json_new_object(a);
-    rl_json_put(a, b, "path", rl_report__jstr(a, fd->bundle_path));
-    rl_json_put(a, b, "line", count(a, fd->bundle_line));
-    rl_json_put(a, b, "column", count(a, fd->bundle_col));
-    rl_json_put(a, o, "bundle", b);
+    rl_json_put(a, o, "bundle", place_object(a, fd->bundle_path, fd->bundle_line, fd->bundle_col));
   }
   if (fd->related_path) {
     /* a cross-file finding: the other file's place it is about */
-    rl_json *rel = rl_json_new_object(a);
-    rl_json_put(a, rel, "path", rl_report__jstr(a, fd->related_path));
-    rl_json_put(a, rel, "line", count(a, fd->related_line));
-    rl_json_put(a, rel, "column", count(a, fd->related_col));
+    rl_json *rel = place_object(a, fd->related_path, fd->related_line, fd->related_col);
     rl_json_put(a, rel, "message", rl_report__jstr(a, fd->related_message));
     rl_json_put(a, o, "related", rel);
   }

@@ -22,6 +22,11 @@ rl_lang rl_lang_for_path(const char *path) {
   size_t n = strlen(base);
   if (strcmp(base, ".env") == 0 || strncmp(base, ".env.", 5) == 0) return RL_LANG_DOTENV;
   if (strcmp(base, "app.json") == 0 || strcmp(base, "app.config.json") == 0) return RL_LANG_JSON;
+  /* Google service-account key files, as Firebase and the Cloud console name
+   * their downloads: read for the private key they hold. */
+  if (ends_with(base, n, ".json") && (strstr(base, "firebase-adminsdk") || strstr(base, "service-account") ||
+                                      strstr(base, "service_account") || strstr(base, "serviceAccount")))
+    return RL_LANG_JSON;
   static const struct {
     const char *ext;
     rl_lang lang;

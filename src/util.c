@@ -66,6 +66,8 @@ int rl_size_mul(size_t *out, size_t a, size_t b) {
   return 0;
 }
 
+int rl_num_whole(double x) { return x > -9.2e18 && x < 9.2e18 && x == (double)(long long)x; }
+
 int rl_errno_is_exhaustion(int err) { return err == EMFILE || err == ENFILE || err == ENOMEM; }
 
 static _Thread_local char rl__errbuf[512];

@@ -49,6 +49,9 @@ void rl_set_fatal_cleanup(void (*fn)(void));
 /* Overflow-checked size arithmetic: 0 on success, -1 on overflow. */
 int rl_size_add(size_t *out, size_t a, size_t b);
 int rl_size_mul(size_t *out, size_t a, size_t b);
+/* 1 if x is a whole number that a long long holds (so casting it is
+ * defined): 30.0 yes, 1.5, 1e30, NaN and infinities no. */
+int rl_num_whole(double x);
 
 /* 1 for an errno that says the process, not the file, is in trouble (EMFILE,
  * ENFILE, ENOMEM): a run that meets one cannot trust what it skipped. */

@@ -210,6 +210,40 @@ static void config__find(void **state) {
   rl_buf_free(&b);
 }
 
+/* allow: the project's own non-secrets, by name, value pattern or path; a
+ * bad entry is an error on its line. */
+static void config__allow_list(void **state) {
+  (void)state;
+  char *err;
+  rl_config *c = load("allow:\n  - name: ACME_WIDGET_TOKEN\n    reason: an embed id\n"
+                      "  - value: '^acmepub_[0-9a-f]{8}$'\n  - path: 'src/demo-data/**'\n",
+                      &err);
+  assert_non_null(c);
+  assert_false(rl_config_is_allowed("ACME_WIDGET_TOKEN", 17, NULL, 0)); /* nothing installed */
+  rl_config_install(c);
+  assert_true(rl_config_is_allowed("acmeWidgetToken", 15, NULL, 0));
+  assert_false(rl_config_is_allowed("acmeWidgetTokens", 16, NULL, 0));
+  assert_true(rl_config_is_allowed(NULL, 0, "acmepub_0a1b2c3d", 16));
+  assert_false(rl_config_is_allowed(NULL, 0, "acmepub_0a1b2c3d9", 17));
+  /* a path entry turns the secret rules off under its glob */
+  assert_int_equal(c->noverrides, 1);
+  assert_string_equal(c->overrides[0].paths.v[0], "src/demo-data/**");
+  assert_int_equal(c->overrides[0].nrules, 4);
+  assert_int_equal(c->overrides[0].rules[0].severity, RL_SEV_NONE);
+  rl_config_install(NULL);
+  rl_config_free(c);
+
+  expect_error("allow: ACME\n", "1: allow: expected a list");
+  expect_error("allow:\n  - ACME\n", "2: allow: each entry is a mapping");
+  expect_error("allow:\n  - nam: ACME\n", "2: unknown key 'allow.nam'");
+  expect_error("allow:\n  - name: ACME\n    value: x\n", "3: allow: one of name, value or path per entry");
+  expect_error("allow:\n  - reason: why\n", "2: allow: an entry needs name, value or path");
+  expect_error("allow:\n  - value: 'acme_[0-9'\n", "2: allow: value 'acme_[0-9': the pattern does not compile");
+  expect_error("allow:\n  - value: 'x*'\n", "2: allow: value 'x*': the pattern matches the empty string");
+  expect_error("allow:\n  - name: 'room pin'\n", "2: allow: name 'room pin'");
+  expect_error("allow:\n  - path: ''\n", "2: allow: path: expected a non-empty string");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(config__full_example_loads),
@@ -218,6 +252,7 @@ int main(void) {
       cmocka_unit_test(config__yaml_edges),
       cmocka_unit_test(config__unknown_rule_ids_name_the_line),
       cmocka_unit_test(config__registries),
+      cmocka_unit_test(config__allow_list),
       cmocka_unit_test(config__find),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

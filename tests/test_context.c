@@ -394,6 +394,48 @@ static void context__react_native_package(void **state) {
   remove_tree(dir);
 }
 
+/* Next.js app router: below app/ or src/app/ a file without "use client" is
+ * a Server Component, JSX and all; "use client" and the pages router are
+ * the browser's; an Expo Router app/ is the app's bundle. 'server-only' is
+ * decisive anywhere. */
+static void context__next_app_router_server_components(void **state) {
+  (void)state;
+  char *dir = make_tree();
+  write_file(dir, ".git", NULL);
+  write_file(dir, "package.json", "{\"dependencies\":{\"next\":\"14\",\"react\":\"18\"}}");
+  const char *page = "export default function Page() { return <main />; }\n";
+  const char *client = "'use client';\nexport default function Page() { return <main />; }\n";
+  const char *only = "import 'server-only';\nexport const C = () => <b />;\n";
+  rl_pkgcache *pkg = rl_pkgcache_new();
+  const char *why = NULL;
+  const char *files[] = {"app/room/page.jsx", "src/app/layout.tsx", "app/x/widget.tsx"};
+  for (size_t i = 0; i < RL_ARRAY_LEN(files); i++) {
+    write_file(dir, files[i], page);
+    assert_int_equal(classify_at(files[i], at(dir, files[i]), page, pkg, &why), RL_CTX_SERVER);
+    assert_string_equal(why, "Next.js app router: a Server Component (no \"use client\")");
+  }
+  assert_int_equal(classify_at("app/room/page.jsx", at(dir, "app/room/page.jsx"), client, pkg, &why), RL_CTX_CLIENT);
+  write_file(dir, "pages/index.jsx", page);
+  assert_int_equal(classify_at("pages/index.jsx", at(dir, "pages/index.jsx"), page, pkg, &why), RL_CTX_CLIENT);
+  write_file(dir, "components/c.jsx", only);
+  assert_int_equal(classify_at("components/c.jsx", at(dir, "components/c.jsx"), only, pkg, &why), RL_CTX_SERVER);
+  assert_string_equal(why, "imports server-only");
+  /* lib/app/ is not the app router's folder */
+  write_file(dir, "lib/app/view.jsx", page);
+  assert_int_equal(classify_at("lib/app/view.jsx", at(dir, "lib/app/view.jsx"), page, pkg, &why), RL_CTX_CLIENT);
+  rl_pkgcache_free(pkg);
+  remove_tree(dir);
+
+  dir = make_tree();
+  write_file(dir, ".git", NULL);
+  write_file(dir, "package.json", "{\"dependencies\":{\"expo\":\"51\",\"next\":\"14\"}}");
+  write_file(dir, "app/call.tsx", page);
+  pkg = rl_pkgcache_new();
+  assert_int_equal(classify_at("app/call.tsx", at(dir, "app/call.tsx"), page, pkg, &why), RL_CTX_CLIENT);
+  rl_pkgcache_free(pkg);
+  remove_tree(dir);
+}
+
 static void context__vite_app(void **state) {
   (void)state;
   char *dir = make_tree();
@@ -642,6 +684,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(context__expo_type_only_file_is_client_by_package_json, setup, teardown),
       cmocka_unit_test_setup_teardown(context__react_native_package, setup, teardown),
       cmocka_unit_test_setup_teardown(context__vite_app, setup, teardown),
+      cmocka_unit_test_setup_teardown(context__next_app_router_server_components, setup, teardown),
       cmocka_unit_test_setup_teardown(context__vite_with_server_framework_is_not_client_app, setup, teardown),
       cmocka_unit_test_setup_teardown(context__vite_library_is_not_client_app, setup, teardown),
       cmocka_unit_test_setup_teardown(context__next_app_is_not_client_app, setup, teardown),

@@ -8,24 +8,10 @@
 
 #include "json.h"
 
-static rl_arena *arena;
-
-static int setup(void **state) {
-  (void)state;
-  arena = rl_arena_new();
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  rl_arena_free(arena);
-  return 0;
-}
-
 static const rl_json *ok(const char *text, unsigned flags) {
   rl_json *v = NULL;
   rl_json_error err;
-  int rc = rl_json_parse(&v, arena, text, strlen(text), flags, &err);
+  int rc = rl_json_parse(&v, rl_test_arena, text, strlen(text), flags, &err);
   if (rc != 0) fail_msg("%s: %s", text, err.message);
   return v;
 }
@@ -34,7 +20,7 @@ static rl_json_error bad(const char *text, size_t len, unsigned flags) {
   rl_json *v = (rl_json *)1;
   rl_json_error err;
   memset(&err, 0, sizeof err);
-  assert_int_equal(rl_json_parse(&v, arena, text, len, flags, &err), RL_EINVALID);
+  assert_int_equal(rl_json_parse(&v, rl_test_arena, text, len, flags, &err), RL_EINVALID);
   assert_null(v);
   return err;
 }
@@ -42,7 +28,7 @@ static rl_json_error bad(const char *text, size_t len, unsigned flags) {
 static char *written(const rl_json *v, int indent) {
   rl_buf b = {0};
   rl_json_write(&b, v, indent);
-  char *s = rl_arena_strdup(arena, b.ptr);
+  char *s = rl_arena_strdup(rl_test_arena, b.ptr);
   rl_buf_free(&b);
   return s;
 }
@@ -231,18 +217,18 @@ static void json__errors(void **state) {
 
 static void json__writer(void **state) {
   (void)state;
-  rl_json *o = rl_json_new_object(arena);
-  rl_json *arr = rl_json_new_array(arena);
-  rl_json_push(arena, arr, rl_json_new_int(arena, -3));
-  rl_json_push(arena, arr, rl_json_new_num(arena, 0.5));
-  rl_json_push(arena, arr, rl_json_new_num(arena, 2));
-  rl_json_push(arena, arr, NULL);
-  rl_json_put(arena, o, "s", rl_json_new_stringn(arena, "q\"\\\n\x01\x7f\xC3\xA9\xFF", 9));
-  rl_json_put(arena, o, "a", arr);
-  rl_json_put(arena, o, "e", rl_json_new_array(arena));
-  rl_json_put(arena, o, "o", rl_json_new_object(arena));
-  rl_json_put(arena, o, "t", rl_json_new_bool(arena, 1));
-  rl_json_put(arena, o, "s", rl_json_new_string(arena, "again")); /* keeps its place */
+  rl_json *o = rl_json_new_object(rl_test_arena);
+  rl_json *arr = rl_json_new_array(rl_test_arena);
+  rl_json_push(rl_test_arena, arr, rl_json_new_int(rl_test_arena, -3));
+  rl_json_push(rl_test_arena, arr, rl_json_new_num(rl_test_arena, 0.5));
+  rl_json_push(rl_test_arena, arr, rl_json_new_num(rl_test_arena, 2));
+  rl_json_push(rl_test_arena, arr, NULL);
+  rl_json_put(rl_test_arena, o, "s", rl_json_new_stringn(rl_test_arena, "q\"\\\n\x01\x7f\xC3\xA9\xFF", 9));
+  rl_json_put(rl_test_arena, o, "a", arr);
+  rl_json_put(rl_test_arena, o, "e", rl_json_new_array(rl_test_arena));
+  rl_json_put(rl_test_arena, o, "o", rl_json_new_object(rl_test_arena));
+  rl_json_put(rl_test_arena, o, "t", rl_json_new_bool(rl_test_arena, 1));
+  rl_json_put(rl_test_arena, o, "s", rl_json_new_string(rl_test_arena, "again")); /* keeps its place */
   assert_string_equal(written(o, 0), "{\"s\":\"again\",\"a\":[-3,0.5,2.0,null],\"e\":[],\"o\":{},\"t\":true}");
   assert_string_equal(written(o, 2), "{\n  \"s\": \"again\",\n  \"a\": [\n    -3,\n    0.5,\n    2.0,\n    null\n  ],\n"
                                      "  \"e\": [],\n  \"o\": {},\n  \"t\": true\n}");
@@ -265,16 +251,16 @@ static void json__round_trip(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(json__values, setup, teardown),
-      cmocka_unit_test_setup_teardown(json__strings, setup, teardown),
-      cmocka_unit_test_setup_teardown(json__numbers, setup, teardown),
-      cmocka_unit_test_setup_teardown(json__positions, setup, teardown),
-      cmocka_unit_test_setup_teardown(json__duplicate_keys, setup, teardown),
-      cmocka_unit_test_setup_teardown(json__depth_limit, setup, teardown),
-      cmocka_unit_test_setup_teardown(json__jsonc, setup, teardown),
-      cmocka_unit_test_setup_teardown(json__errors, setup, teardown),
-      cmocka_unit_test_setup_teardown(json__writer, setup, teardown),
-      cmocka_unit_test_setup_teardown(json__round_trip, setup, teardown),
+      cmocka_unit_test_setup_teardown(json__values, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(json__strings, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(json__numbers, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(json__positions, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(json__duplicate_keys, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(json__depth_limit, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(json__jsonc, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(json__errors, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(json__writer, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(json__round_trip, rl_test_arena_setup, rl_test_arena_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -92,7 +92,8 @@ static const shape shapes[] = {
      "const x = process.env.HMS_APP_SECRET;\nconsole.log('key', /[)]/.test(v), x.toString());\n", 1},
     {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nlogger?.info?.(x);\n", 1},
     {"secret-logged", "server/a.js",
-     "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ sub: 'u' }, k, { expiresIn: '1h' });\nconsole.log(t);\n",
+     "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ sub: 'u' }, k, { expiresIn: '1h' });\nconsole.log(t);\n"
+     "module.exports = { t };\n", /* a module, not a script (facts/script.h) */
      1},
     {"secret-logged", "server/a.js", "const x = process.env.HMS_APP_SECRET;\nconsole.log('len', mask(x), x.length);\n",
      0},
@@ -130,6 +131,24 @@ static const shape shapes[] = {
     {"insecure-http-url", "a.js", "const API_URL = 'hTTp://api.myvideoapp.io';\n", 1},
     {"insecure-http-url", "a.js", "const SERVER_URL = `ws://${region}.rtc.myvideoapp.io/x`;\n", 1},
     {"insecure-http-url", "a.js", "const SVG_NS_URL = 'http://www.w3.org/2000/svg';\n", 0},
+    /* unvalidated-token-input: request reads whose only needle is their own
+     * (facts/reqinput.c): h3's readBody, an Express header, a body's text */
+    {"unvalidated-token-input", "server/api/t.post.ts",
+     "export default defineEventHandler(async (event) => {\n  const b = await readBody(event);\n"
+     "  return { token: await generateToken(b.room, b.role) };\n});\n",
+     1},
+    {"unvalidated-token-input", "server.js",
+     "app.post('/t', requireAuth, (req, res) => res.json({ token: makeToken(req.header('x-role')) }));\n", 1},
+    {"unvalidated-token-input", "server.js",
+     "app.post('/t', requireAuth, (req, res) => res.json({ token: makeToken(req.header('x-room')) }));\n", 0},
+    {"unvalidated-token-input", "server.js",
+     "app.post('/t', requireAuth, async (req, res) => {\n  const role = req.header('x-role');\n"
+     "  res.json({ token: makeToken(role) });\n});\n",
+     1},
+    {"unvalidated-token-input", "server.js",
+     "app.post('/t', requireAuth, async (req, res) => {\n  const role = (await req.text()).trim();\n"
+     "  res.json({ token: makeToken(role) });\n});\n",
+     1},
 };
 
 static size_t count_rule(const rl_file_result *res, const char *id) {

@@ -355,6 +355,78 @@ static void project__depth_is_bounded(void **state) {
   tree_free(&t);
 }
 
+/* The prefilter's question: may an import matter? A chain that reaches a
+ * mint says yes, and its files are read once (the summary reuses the
+ * bytes); a chain of plain modules, a cycle, a package, a file the policy
+ * leaves out and a chain longer than the joins follow say no. */
+static void project__import_matters(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, "app.js", "");
+  put(&t, "a.js", "export { mint } from './b';\n");
+  put(&t, "b.js", "const { mint } = require('./c');\nmodule.exports = { mint };\n");
+  put(&t, "c.js", "import jwt from 'jsonwebtoken';\nexport const mint = (r) => jwt.sign({ r }, process.env.S);\n");
+  put(&t, "plain.js", "import { x } from './plain2';\nexport const y = x + 1; // token secret\n");
+  put(&t, "plain2.js", "export const x = 1;\nconst s = './c'; // a string, not an import\n");
+  put(&t, "loop1.js", "import './loop2';\n");
+  put(&t, "loop2.js", "import('./loop1');\n");
+  put(&t, "keys.js", "export const getKey = (cfg) => cfg.get('HMS_APP_SECRET');\n");
+  put(&t, ".roomlintignore", "ignored.js\n");
+  put(&t, "ignored.js", "import jwt from 'jsonwebtoken';\n");
+  rl_project *p = project_for(&t, NULL);
+  const char *app = at(&t, "app.js");
+  assert_true(rl_project_import_matters(p, app, "./a", 3));
+  assert_int_equal(rl_project_files_read(p), 3);
+  assert_false(rl_project_import_matters(p, app, "./plain", 7));
+  assert_false(rl_project_import_matters(p, app, "./loop1", 7));
+  assert_false(rl_project_import_matters(p, app, "react", 5));
+  assert_false(rl_project_import_matters(p, app, "./ignored", 9));
+  assert_true(rl_project_import_matters(p, app, "./keys", 6));
+  size_t read = rl_project_files_read(p);
+  /* the summary of a file the question read takes its bytes: no new read */
+  const char *c = rl_project_resolve(p, app, "./c", 3);
+  assert_non_null(rl_project_local(p, c, NULL, NULL));
+  assert_int_equal(rl_project_files_read(p), read);
+  rl_project_free(p);
+
+  /* beyond the depth the joins follow, a mint cannot be reported */
+  int n = RL_PROJECT_MAX_DEPTH + 2;
+  char name[64], text[128];
+  for (int i = 0; i < n; i++) {
+    snprintf(name, sizeof name, "d%d.js", i);
+    snprintf(text, sizeof text, "export * from './d%d';\n", i + 1);
+    put(&t, name, text);
+  }
+  snprintf(name, sizeof name, "d%d.js", n);
+  put(&t, name, "import jwt from 'jsonwebtoken';\nexport function mint(room) { return jwt.sign({ room }, 's'); }\n");
+  p = project_for(&t, NULL);
+  assert_false(rl_project_import_matters(p, app, "./d0", 4));
+  snprintf(name, sizeof name, "./d%d", n - RL_PROJECT_MAX_DEPTH);
+  assert_true(rl_project_import_matters(p, app, name, strlen(name)));
+  /* a superset of the joins: wherever the mint is found, the question said yes */
+  rl_arena *a = rl_arena_new();
+  int found = 0;
+  for (int i = 0; i <= n; i++) {
+    snprintf(name, sizeof name, "./d%d", i);
+    const rl_symbol *sym = ask(p, &t, a, name, "mint");
+    if (sym && (sym->effects & RL_EFF_MINT)) {
+      found++;
+      assert_true(rl_project_import_matters(p, app, name, strlen(name)));
+    }
+  }
+  assert_true(found > 0 && found <= n);
+  rl_arena_free(a);
+  rl_project_free(p);
+
+  rl_project_options o = {0};
+  o.disabled = 1;
+  p = project_for(&t, &o);
+  assert_false(rl_project_import_matters(p, app, "./a", 3));
+  rl_project_free(p);
+  tree_free(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(project__relative_extensions_and_index),
@@ -363,6 +435,7 @@ int main(void) {
       cmocka_unit_test(project__disabled_reads_nothing),
       cmocka_unit_test(project__summaries),
       cmocka_unit_test(project__depth_is_bounded),
+      cmocka_unit_test(project__import_matters),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,36 +1,16 @@
 /* Suppression comments: every form, rule lists, justifications, blocks, and
  * directives that must NOT count (inside strings, for other rules). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "rltest.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
-#include "arena.h"
 #include "suppress.h"
 #include "util.h"
 
-static rl_arena *g_arena;
-
-static int setup(void **state) {
-  (void)state;
-  g_arena = rl_arena_new();
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  rl_arena_free(g_arena);
-  g_arena = NULL;
-  return 0;
-}
-
 static rl_suppressions *parse_lang(const char *text, rl_lang lang) {
-  return rl_suppress_parse(text, strlen(text), lang, g_arena);
+  return rl_suppress_parse(text, strlen(text), lang, rl_test_arena);
 }
 
 static rl_suppressions *parse(const char *text) { return parse_lang(text, RL_LANG_TS); }
@@ -294,7 +274,7 @@ static void suppress__hostile_input_does_not_crash(void **state) {
   }
   memcpy(buf + n, "/* roomlint-disable", 19);
   n += 19;
-  rl_suppressions *s = rl_suppress_parse(buf, n, RL_LANG_JS, g_arena);
+  rl_suppressions *s = rl_suppress_parse(buf, n, RL_LANG_JS, rl_test_arena);
   (void)s;
   s = parse("x(); /* roomlint-disable rule-a");
   assert_int_equal(on(s, "rule-a", 1), 1);
@@ -326,7 +306,7 @@ static void suppress__many_directives_and_overlaps(void **state) {
     memcpy(buf + n, line, (size_t)k);
     n += (size_t)k;
   }
-  rl_suppressions *s = rl_suppress_parse(buf, n, RL_LANG_JS, g_arena);
+  rl_suppressions *s = rl_suppress_parse(buf, n, RL_LANG_JS, rl_test_arena);
   for (uint32_t i = 1; i <= 3000; i++) {
     char rule[16];
     for (int r = 0; r < 5; r++) {
@@ -382,27 +362,36 @@ static void suppress__entries_record_use_and_place(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(suppress__no_marker_is_null, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__next_line, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__same_line, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__other_rule_not_suppressed, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__rule_lists, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__no_list_means_all_rules, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__justification, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__block_range, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__block_all_rules_and_unterminated, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__overlapping_blocks_per_rule, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__all_block_survives_specific_enable, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__directives_in_strings_ignored, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__jsx_comment, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__multiline_block_comment_next_line, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__crlf, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__dotenv, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__dotenv_multiline_value, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__misspelled_directive_ignored, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__hostile_input_does_not_crash, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__many_directives_and_overlaps, setup, teardown),
-      cmocka_unit_test_setup_teardown(suppress__entries_record_use_and_place, setup, teardown),
+      cmocka_unit_test_setup_teardown(suppress__no_marker_is_null, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__next_line, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__same_line, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__other_rule_not_suppressed, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__rule_lists, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__no_list_means_all_rules, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__justification, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__block_range, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__block_all_rules_and_unterminated, rl_test_arena_setup,
+                                      rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__overlapping_blocks_per_rule, rl_test_arena_setup,
+                                      rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__all_block_survives_specific_enable, rl_test_arena_setup,
+                                      rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__directives_in_strings_ignored, rl_test_arena_setup,
+                                      rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__jsx_comment, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__multiline_block_comment_next_line, rl_test_arena_setup,
+                                      rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__crlf, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__dotenv, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__dotenv_multiline_value, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__misspelled_directive_ignored, rl_test_arena_setup,
+                                      rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__hostile_input_does_not_crash, rl_test_arena_setup,
+                                      rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__many_directives_and_overlaps, rl_test_arena_setup,
+                                      rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(suppress__entries_record_use_and_place, rl_test_arena_setup,
+                                      rl_test_arena_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

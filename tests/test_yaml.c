@@ -10,20 +10,6 @@
 #include "util.h"
 #include "yaml.h"
 
-static rl_arena *arena;
-
-static int setup(void **state) {
-  (void)state;
-  arena = rl_arena_new();
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  rl_arena_free(arena);
-  return 0;
-}
-
 static void dump(rl_buf *b, const rl_yaml_node *v) {
   if (!v) {
     rl_buf_puts(b, "NULL");
@@ -57,7 +43,7 @@ static void dump(rl_buf *b, const rl_yaml_node *v) {
 static const rl_yaml_node *parse_ok(const char *text, size_t len) {
   rl_yaml_node *root = NULL;
   rl_yaml_error err;
-  if (rl_yaml_parse(&root, arena, text, len, 16, &err) != 0)
+  if (rl_yaml_parse(&root, rl_test_arena, text, len, 16, &err) != 0)
     fail_msg("%u:%u: %s in <<%s>>", err.line, err.column, err.message, text);
   return root;
 }
@@ -74,7 +60,7 @@ static void same(const char *text, const char *want) {
 static rl_yaml_error refused_n(const char *text, size_t len, unsigned line, unsigned col, const char *want) {
   rl_yaml_node *root = NULL;
   rl_yaml_error err;
-  if (rl_yaml_parse(&root, arena, text, len, 16, &err) == 0) fail_msg("<<%s>> was read", text);
+  if (rl_yaml_parse(&root, rl_test_arena, text, len, 16, &err) == 0) fail_msg("<<%s>> was read", text);
   if (err.line != line || err.column != col || !strstr(err.message, want))
     fail_msg("<<%s>>: got %u:%u: %s, wanted %u:%u: ...%s", text, err.line, err.column, err.message, line, col, want);
   return err;
@@ -257,7 +243,7 @@ static void yaml__empty_documents(void **state) {
   for (size_t i = 0; i < RL_ARRAY_LEN(empties); i++) {
     rl_yaml_node *root = (rl_yaml_node *)1;
     rl_yaml_error err;
-    assert_int_equal(rl_yaml_parse(&root, arena, empties[i], strlen(empties[i]), 16, &err), 0);
+    assert_int_equal(rl_yaml_parse(&root, rl_test_arena, empties[i], strlen(empties[i]), 16, &err), 0);
     assert_null(root);
   }
 }
@@ -275,18 +261,18 @@ static void yaml__positions(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(yaml__block_collections, setup, teardown),
-      cmocka_unit_test_setup_teardown(yaml__flow_collections, setup, teardown),
-      cmocka_unit_test_setup_teardown(yaml__scalars, setup, teardown),
-      cmocka_unit_test_setup_teardown(yaml__refused_features, setup, teardown),
-      cmocka_unit_test_setup_teardown(yaml__syntax_errors, setup, teardown),
-      cmocka_unit_test_setup_teardown(yaml__tabs, setup, teardown),
-      cmocka_unit_test_setup_teardown(yaml__crlf_and_bom, setup, teardown),
-      cmocka_unit_test_setup_teardown(yaml__unterminated, setup, teardown),
-      cmocka_unit_test_setup_teardown(yaml__deep_nesting, setup, teardown),
-      cmocka_unit_test_setup_teardown(yaml__duplicate_keys_kept, setup, teardown),
-      cmocka_unit_test_setup_teardown(yaml__empty_documents, setup, teardown),
-      cmocka_unit_test_setup_teardown(yaml__positions, setup, teardown),
+      cmocka_unit_test_setup_teardown(yaml__block_collections, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(yaml__flow_collections, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(yaml__scalars, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(yaml__refused_features, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(yaml__syntax_errors, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(yaml__tabs, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(yaml__crlf_and_bom, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(yaml__unterminated, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(yaml__deep_nesting, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(yaml__duplicate_keys_kept, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(yaml__empty_documents, rl_test_arena_setup, rl_test_arena_teardown),
+      cmocka_unit_test_setup_teardown(yaml__positions, rl_test_arena_setup, rl_test_arena_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -153,7 +153,7 @@ var a={appSecret:"Zr4Kd9Lq2Wm7Xs5Bt8Nv3Hc6Gf1Jp0Ye"},b="sk_live_4eC39HqLyjWDarjt
 JS
 expect_status 1 "a secret-named key and a Stripe live key" -- "$RL" --no-config -f json quiet/dist
 expect_grep "credential in 'appSecret'" "$TMP/out" "secret-named key"
-expect_grep "Stripe live secret key" "$TMP/out" "well-known format"
+expect_grep "Stripe, Paystack or Clerk live secret key" "$TMP/out" "well-known format"
 
 # hostile: a 100 MB single-line minified bundle with a secret at its very end
 big=$((100 * 1024 * 1024))

@@ -57,4 +57,35 @@ printf "fetch('http://ab:cd@api.example.io/'); const cd = 1;\n" >short.js
 "$RL" --no-config short.js >"$TMP/out" 2>&1 || true
 expect_grep "const cd = 1" "$TMP/out" "a short secret does not blank unrelated code"
 expect_no_grep "ab:cd" "$TMP/out" "the short secret itself is masked"
+# well-known formats (secrets.c's table) in code, in a comment and in a
+# dotenv value and comment: masked in every format
+GH=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
+SK=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
+TW=3c63f8883fa56e8284379271da02bda8
+AC=AC4fe01b90a15c51885de51c4ccabcf7ab
+mkdir -p fmt/e
+printf "const stripe = Stripe('$SK');\n// rotated: $GH\nconst twilioAuthToken = '$TW'; const sid = '$AC';\n" >fmt/a.js
+printf "STRIPE=$SK\n# old: $GH\nTWILIO_ACCOUNT_SID=$AC\nTWILIO_AUTH_TOKEN=$TW\n" >fmt/e/.env
+for f in text json sarif html; do
+  expect_status 1 "well-known formats, -f $f" -- "$RL" --no-config -f "$f" fmt
+  for v in "$GH" "$SK" "$TW"; do
+    if grep -q "$v" "$TMP/out"; then not_ok "-f $f: ${v:0:4}… prints in full"; else ok "-f $f: ${v:0:4}… is masked"; fi
+  done
+  expect_grep "GitHub personal access token" "$TMP/out" "-f $f: the token in a comment is reported"
+done
+# a Google service-account key file (as Firebase names its download): the
+# private key is reported and masked
+mkdir -p sa
+python3 - sa/acme-video-firebase-adminsdk-x1y2z-0a1b2c.json <<'PY'
+import json, sys
+body = "\n".join(("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + str(i) * 32)[:64] for i in range(6))
+key = "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n"
+json.dump({"type": "service_account", "project_id": "acme-video", "private_key": key,
+           "client_email": "firebase-adminsdk-x1y2z@acme-video.iam.gserviceaccount.com"}, open(sys.argv[1], "w"), indent=2)
+PY
+for f in text json sarif html; do
+  expect_status 1 "a service-account key file, -f $f" -- "$RL" --no-config -f "$f" sa
+  expect_grep "private key hard-coded" "$TMP/out" "-f $f: the service account's private key is reported"
+  expect_no_grep "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" "$TMP/out" "-f $f: the key body never prints"
+done
 finish

@@ -30,6 +30,10 @@ grep -q relatedLocations "$TMP/sarif/bundle.sarif" && ok "the bundle SARIF has a
 for d in fixtures/rules/*/; do
   produce "rule-$(basename "$d")" "$d"
 done
+# cross-file findings: the other file's place as a related location
+for d in fixtures/projects/*/; do
+  produce "project-$(basename "$d")" "$d"
+done
 # --history: versionControlProvenance and per-result commit properties
 (export GIT_CONFIG_NOSYSTEM=1 HOME=$TMP GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t.invalid GIT_COMMITTER_NAME=t \
    GIT_COMMITTER_EMAIL=t@t.invalid

@@ -1,0 +1,567 @@
+/* Request input (reqinput.h): one table of the reads that give the client's
+ * data, then the few structural steps (bindings, member reads, wrappers)
+ * that carry it on. Adding an API is one line of `shapes`. */
+#include "reqinput.h"
+
+#include <string.h>
+
+#include "util.h"
+
+#define MAX_CHAIN 160
+#define MAX_DEPTH 16
+#define MAX_VIA 60
+
+static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
+
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+
+/* Where a value comes from, as messages say it. */
+#define W_BODY "the request body"
+#define W_QUERY "the query string"
+#define W_PATH "the path parameters"
+#define W_HEADERS "the request headers"
+#define W_CALL "the callable's data"
+#define W_GQL "the GraphQL arguments"
+
+/* A read of the request, as a chain from the request object R: members
+ * ".x", calls "()" (no arguments) or "(_)" (some), plain calls "f(R)" and
+ * "f(R,_)", constructors "URL(R.url)". */
+static const struct shape {
+  const char *chain;
+  rl_in_kind kind;
+  const char *where;
+  int callable_only; /* Firebase onCall v2: request.data */
+} shapes[] = {
+    /* Express, Fastify, Next.js pages, Vercel; Hapi's payload */
+    {"R.body", RL_IN_OBJECT, W_BODY, 0},
+    {"R.query", RL_IN_OBJECT, W_QUERY, 0},
+    {"R.params", RL_IN_OBJECT, W_PATH, 0},
+    {"R.payload", RL_IN_OBJECT, W_BODY, 0},
+    {"R.headers", RL_IN_OBJECT, W_HEADERS, 0},
+    {"R.header(_)", RL_IN_VALUE, W_HEADERS, 0},
+    /* Koa (ctx.query and ctx.params are above) */
+    {"R.request.body", RL_IN_OBJECT, W_BODY, 0},
+    {"R.request.query", RL_IN_OBJECT, W_QUERY, 0},
+    {"R.request.headers", RL_IN_OBJECT, W_HEADERS, 0},
+    /* Oak (Deno): ctx.request.body.json(), ctx.request.url.searchParams */
+    {"R.request.body.json()", RL_IN_OBJECT, W_BODY, 0},
+    {"R.request.body.formData()", RL_IN_FORM, W_BODY, 0},
+    {"R.request.body.text()", RL_IN_TEXT, W_BODY, 0},
+    {"R.request.url.searchParams", RL_IN_FORM, W_QUERY, 0},
+    {"R.request.headers.get(_)", RL_IN_VALUE, W_HEADERS, 0},
+    /* Fetch API requests: Next.js app routes, Deno, Supabase, Workers, Remix, SvelteKit */
+    {"R.json()", RL_IN_OBJECT, W_BODY, 0},
+    {"R.formData()", RL_IN_FORM, W_BODY, 0},
+    {"R.text()", RL_IN_TEXT, W_BODY, 0},
+    {"R.nextUrl.searchParams", RL_IN_FORM, W_QUERY, 0},
+    {"R.nextUrl", RL_IN_URL, W_QUERY, 0}, /* const { searchParams } = req.nextUrl */
+    {"R.headers.get(_)", RL_IN_VALUE, W_HEADERS, 0},
+    {"URL(R.url)", RL_IN_URL, W_QUERY, 0},
+    {"URL(R.url,_)", RL_IN_URL, W_QUERY, 0},
+    {"URL(R.url).searchParams", RL_IN_FORM, W_QUERY, 0},
+    {"URL(R.url,_).searchParams", RL_IN_FORM, W_QUERY, 0},
+    /* Hono: c.req */
+    {"R.req.json()", RL_IN_OBJECT, W_BODY, 0},
+    {"R.req.parseBody()", RL_IN_OBJECT, W_BODY, 0},
+    {"R.req.formData()", RL_IN_FORM, W_BODY, 0},
+    {"R.req.text()", RL_IN_TEXT, W_BODY, 0},
+    {"R.req.query()", RL_IN_OBJECT, W_QUERY, 0},
+    {"R.req.queries()", RL_IN_OBJECT, W_QUERY, 0},
+    {"R.req.param()", RL_IN_OBJECT, W_PATH, 0},
+    {"R.req.query(_)", RL_IN_VALUE, W_QUERY, 0},
+    {"R.req.param(_)", RL_IN_VALUE, W_PATH, 0},
+    {"R.req.header(_)", RL_IN_VALUE, W_HEADERS, 0},
+    {"URL(R.req.url)", RL_IN_URL, W_QUERY, 0},
+    /* AWS Lambda and Netlify functions: event.body is a string */
+    {"R.queryStringParameters", RL_IN_OBJECT, W_QUERY, 0},
+    {"R.multiValueQueryStringParameters", RL_IN_OBJECT, W_QUERY, 0},
+    {"R.pathParameters", RL_IN_OBJECT, W_PATH, 0},
+    /* Nuxt / h3 */
+    {"readBody(R)", RL_IN_OBJECT, W_BODY, 0},
+    {"readFormData(R)", RL_IN_FORM, W_BODY, 0},
+    {"readRawBody(R)", RL_IN_TEXT, W_BODY, 0},
+    {"getQuery(R)", RL_IN_OBJECT, W_QUERY, 0},
+    {"getRouterParams(R)", RL_IN_OBJECT, W_PATH, 0},
+    {"getRouterParam(R,_)", RL_IN_VALUE, W_PATH, 0},
+    {"getHeader(R,_)", RL_IN_VALUE, W_HEADERS, 0},
+    /* Firebase callable v2: onCall((request) => request.data) */
+    {"R.data", RL_IN_OBJECT, W_CALL, 1},
+};
+
+/* NestJS parameter decorators: @Body() dto, @Body('role') role. */
+static const struct deco {
+  const char *name;
+  const char *where;
+} decos[] = {
+    {"Body", W_BODY}, {"Query", W_QUERY}, {"Param", W_PATH}, {"Headers", W_HEADERS}, {"Args", W_GQL},
+};
+
+static int eq(const char *s, size_t l, const char *want) { return strlen(want) == l && !memcmp(s, want, l); }
+
+static int is_req(const rl_reqin *in, const char *s, size_t l) {
+  for (uint32_t i = 0; i < in->nreq; i++)
+    if (eq(s, l, in->req[i])) return 1;
+  return 0;
+}
+
+typedef struct chain {
+  char b[MAX_CHAIN];
+  size_t n;
+  int ok;
+} chain;
+
+static void put(chain *c, const char *s, size_t l) {
+  if (!c->ok || c->n + l >= sizeof c->b) {
+    c->ok = 0;
+    return;
+  }
+  memcpy(c->b + c->n, s, l);
+  c->n += l;
+  c->b[c->n] = '\0';
+}
+
+static void puts_(chain *c, const char *s) { put(c, s, strlen(s)); }
+
+static void chain_of(const rl_reqin *in, TSNode n, chain *c, int depth);
+
+/* "f(R)" / "f(R,_)": a plain call or a constructor with the request first. */
+static void chain_call(const rl_reqin *in, TSNode callee, TSNode args_of, chain *c, int depth) {
+  size_t l;
+  const char *s = rl_js_text(in->jf, callee, &l);
+  put(c, s, l);
+  puts_(c, "(");
+  chain_of(in, rl_js_call_arg(args_of, 0), c, depth + 1);
+  if (!ts_node_is_null(rl_js_call_arg(args_of, 1))) puts_(c, ",_");
+  puts_(c, ")");
+}
+
+static void chain_of(const rl_reqin *in, TSNode n, chain *c, int depth) {
+  n = rl_js_unwrap(n);
+  if (depth > MAX_DEPTH || ts_node_is_null(n)) {
+    c->ok = 0;
+    return;
+  }
+  size_t l;
+  const char *s;
+  if (type_is(n, "identifier")) {
+    s = rl_js_text(in->jf, n, &l);
+    if (is_req(in, s, l))
+      puts_(c, "R");
+    else
+      c->ok = 0;
+  } else if (type_is(n, "member_expression")) {
+    chain_of(in, field(n, "object"), c, depth + 1);
+    TSNode p = field(n, "property");
+    if (!type_is(p, "property_identifier")) {
+      c->ok = 0;
+      return;
+    }
+    s = rl_js_text(in->jf, p, &l);
+    puts_(c, ".");
+    put(c, s, l);
+  } else if (type_is(n, "call_expression")) {
+    TSNode fn = rl_js_unwrap(field(n, "function"));
+    if (type_is(fn, "member_expression")) {
+      chain_of(in, fn, c, depth + 1);
+      puts_(c, ts_node_is_null(rl_js_call_arg(n, 0)) ? "()" : "(_)");
+    } else if (type_is(fn, "identifier")) {
+      chain_call(in, fn, n, c, depth);
+    } else {
+      c->ok = 0;
+    }
+  } else if (type_is(n, "new_expression")) {
+    TSNode k = field(n, "constructor");
+    if (type_is(k, "identifier"))
+      chain_call(in, k, n, c, depth);
+    else
+      c->ok = 0;
+  } else {
+    c->ok = 0;
+  }
+}
+
+/* The read as written, for messages: one line, at most MAX_VIA bytes, with
+ * the `await` before it. */
+static const char *via_text(const rl_reqin *in, TSNode n) {
+  for (int i = 0; i < 4; i++) {
+    TSNode p = rl_js_parent(n);
+    while (type_is(p, "parenthesized_expression")) p = rl_js_parent(p);
+    if (type_is(p, "member_expression") && rl_js_text_is(in->jf, field(p, "property"), "catch") &&
+        type_is(rl_js_parent(p), "call_expression")) {
+      n = rl_js_parent(p); /* req.json().catch(() => ({})) */
+      continue;
+    }
+    if (type_is(p, "await_expression")) n = p;
+    break;
+  }
+  size_t l;
+  const char *s = rl_js_text(in->jf, n, &l);
+  size_t k = 0;
+  while (k < l && s[k] != '\n' && s[k] != '\r') k++;
+  if (k > MAX_VIA) return rl_arena_printf(in->arena, "%.*s...", MAX_VIA, s);
+  if (k < l) return rl_arena_printf(in->arena, "%.*s...", (int)k, s);
+  return rl_arena_strndup(in->arena, s, l);
+}
+
+static int from_table(const rl_reqin *in, TSNode n, rl_in *out) {
+  if (!type_is(n, "member_expression") && !type_is(n, "call_expression") && !type_is(n, "new_expression")) return 0;
+  chain c;
+  c.n = 0;
+  c.ok = 1;
+  c.b[0] = '\0';
+  chain_of(in, n, &c, 0);
+  if (!c.ok) return 0;
+  for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+    if (strcmp(shapes[i].chain, c.b) != 0 || (shapes[i].callable_only && !in->callable)) continue;
+    out->kind = shapes[i].kind;
+    out->desc = rl_arena_printf(in->arena, "%s (%s)", shapes[i].where, via_text(in, n));
+    out->read = n;
+    return 1;
+  }
+  return 0;
+}
+
+static const rl_reqin_bind *bound(const rl_reqin *in, const char *s, size_t l) {
+  for (uint32_t i = in->nbinds; i > 0; i--)
+    if (in->binds[i - 1].len == l && !memcmp(in->binds[i - 1].name, s, l)) return &in->binds[i - 1];
+  return NULL;
+}
+
+static int text_in(const char *s, size_t l, const char *const *list) {
+  for (size_t i = 0; list[i]; i++)
+    if (eq(s, l, list[i])) return 1;
+  return 0;
+}
+
+static int of_rec(const rl_reqin *in, TSNode e, rl_in *out, int depth);
+
+/* A value that keeps being the request's through a conversion. */
+static int value_through(const rl_reqin *in, TSNode inner, rl_in *out, int depth) {
+  rl_in v;
+  if (!of_rec(in, inner, &v, depth + 1) || (v.kind != RL_IN_VALUE && v.kind != RL_IN_TEXT)) return 0;
+  *out = v;
+  out->kind = RL_IN_VALUE;
+  return 1;
+}
+
+static int of_call(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
+  static const char *const convert_fns[] = {"String", "Number", "parseInt", "parseFloat", "decodeURIComponent", NULL};
+  static const char *const convert_methods[] = {"toString",  "trim",      "toLowerCase", "toUpperCase",
+                                                "normalize", "trimStart", "trimEnd",     NULL};
+  TSNode fn = rl_js_unwrap(field(e, "function"));
+  size_t l;
+  const char *s;
+  rl_in v;
+  if (type_is(fn, "identifier")) {
+    s = rl_js_text(in->jf, fn, &l);
+    return text_in(s, l, convert_fns) && value_through(in, rl_js_call_arg(e, 0), out, depth);
+  }
+  if (!type_is(fn, "member_expression")) return 0;
+  TSNode obj = field(fn, "object");
+  s = rl_js_text(in->jf, field(fn, "property"), &l);
+  const char *full;
+  size_t fl;
+  full = rl_js_text(in->jf, fn, &fl);
+  if (eq(full, fl, "JSON.parse") || eq(full, fl, "Object.fromEntries")) {
+    if (!of_rec(in, rl_js_call_arg(e, 0), &v, depth + 1)) return 0;
+    *out = v;
+    out->kind = RL_IN_OBJECT;
+    out->read = e;
+    return 1;
+  }
+  /* await req.json().catch(() => ({})) */
+  if (eq(s, l, "catch") && type_is(rl_js_unwrap(obj), "call_expression")) return of_rec(in, obj, out, depth + 1);
+  if (eq(s, l, "get") || eq(s, l, "getAll")) {
+    if (!of_rec(in, obj, &v, depth + 1) || v.kind != RL_IN_FORM) return 0;
+    *out = v;
+    out->kind = RL_IN_VALUE;
+    out->read = e;
+    return 1;
+  }
+  if (text_in(s, l, convert_methods)) return value_through(in, obj, out, depth);
+  return 0;
+}
+
+static int of_rec(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
+  e = rl_js_unwrap(e);
+  if (depth > MAX_DEPTH || ts_node_is_null(e)) return 0;
+  const char *t = ts_node_type(e);
+  size_t l;
+  const char *s;
+  if (!strcmp(t, "identifier") || !strcmp(t, "shorthand_property_identifier")) {
+    s = rl_js_text(in->jf, e, &l);
+    const rl_reqin_bind *b = bound(in, s, l);
+    if (!b || b->in.kind == RL_IN_NONE) return 0;
+    *out = b->in;
+    out->read = e;
+    return 1;
+  }
+  if (from_table(in, e, out)) return 1;
+  if (!strcmp(t, "binary_expression")) {
+    s = rl_js_text(in->jf, field(e, "operator"), &l);
+    if (!eq(s, l, "||") && !eq(s, l, "??")) return 0;
+    return of_rec(in, field(e, "left"), out, depth + 1);
+  }
+  if (!strcmp(t, "ternary_expression")) {
+    /* event.body ? JSON.parse(event.body) : {}: objects only; either branch */
+    rl_in a, b;
+    int ha = of_rec(in, field(e, "consequence"), &a, depth + 1) && a.kind != RL_IN_VALUE;
+    int hb = of_rec(in, field(e, "alternative"), &b, depth + 1) && b.kind != RL_IN_VALUE;
+    /* typeof req.body === 'string' ? JSON.parse(req.body) : req.body: both */
+    if (!ha && !hb) return 0;
+    *out = ha ? a : b;
+    return 1;
+  }
+  if (!strcmp(t, "template_string")) {
+    TSNode only = {{0}, NULL, NULL};
+    uint32_t nsub = 0;
+    for (uint32_t i = 0; i < ts_node_named_child_count(e); i++) {
+      TSNode c = ts_node_named_child(e, i);
+      if (type_is(c, "template_substitution")) {
+        nsub++;
+        only = ts_node_named_child(c, 0);
+      }
+    }
+    return nsub == 1 && value_through(in, only, out, depth);
+  }
+  if (!strcmp(t, "call_expression")) return of_call(in, e, out, depth);
+  if (!strcmp(t, "member_expression") || !strcmp(t, "subscript_expression")) {
+    rl_in o;
+    if (!of_rec(in, field(e, "object"), &o, depth + 1)) return 0;
+    if (o.kind == RL_IN_OBJECT || o.kind == RL_IN_VALUE) {
+      *out = o;
+      out->kind = RL_IN_VALUE;
+      out->read = e;
+      return 1;
+    }
+    if (o.kind == RL_IN_URL) {
+      /* url.searchParams; url.pathname, url.search, url.hash are the client's text too */
+      *out = o;
+      out->kind = rl_js_text_is(in->jf, field(e, "property"), "searchParams") ? RL_IN_FORM : RL_IN_VALUE;
+      out->read = e;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int rl_reqin_of(const rl_reqin *in, TSNode e, rl_in *out) {
+  memset(out, 0, sizeof *out);
+  if (!in || !in->jf) return 0;
+  return of_rec(in, e, out, 0);
+}
+
+const char *rl_reqin_value(const rl_reqin *in, TSNode e, TSNode *read) {
+  rl_in v;
+  if (!rl_reqin_of(in, e, &v) || (v.kind != RL_IN_VALUE && v.kind != RL_IN_TEXT)) return NULL; /* await req.text() */
+  if (read) *read = v.read;
+  return v.desc;
+}
+
+const char *rl_reqin_object(const rl_reqin *in, TSNode e) {
+  rl_in v;
+  if (!rl_reqin_of(in, e, &v) || v.kind != RL_IN_OBJECT) return NULL;
+  return v.desc;
+}
+
+/* ---- scanning a handler ------------------------------------------------------------ */
+
+static void add(rl_reqin *in, TSNode name, const rl_in *v) {
+  if (in->nbinds >= RL_REQIN_MAX_BINDS || !type_is(name, "identifier")) return;
+  rl_reqin_bind *b = &in->binds[in->nbinds++];
+  b->name = rl_js_text(in->jf, name, &b->len);
+  b->in = *v;
+}
+
+/* Binds a pattern to what v is: `x`, `{ a, b = 1, c: d, e: { f }, ...rest }`. */
+static void bind(rl_reqin *in, TSNode pat, const rl_in *v, int depth) {
+  pat = rl_js_unwrap(pat);
+  if (ts_node_is_null(pat) || depth > MAX_DEPTH) return;
+  if (type_is(pat, "assignment_pattern")) pat = field(pat, "left");
+  if (type_is(pat, "identifier")) {
+    add(in, pat, v);
+    return;
+  }
+  if (!type_is(pat, "object_pattern")) return;
+  rl_in each = *v;
+  if (v->kind == RL_IN_OBJECT || v->kind == RL_IN_VALUE)
+    each.kind = RL_IN_VALUE;
+  else if (v->kind == RL_IN_URL)
+    each.kind = RL_IN_FORM; /* const { searchParams } = new URL(req.url) */
+  else
+    return;
+  for (uint32_t i = 0; i < ts_node_named_child_count(pat); i++) {
+    TSNode c = ts_node_named_child(pat, i);
+    TSNode key = c, target = c;
+    if (type_is(c, "object_assignment_pattern")) {
+      key = target = field(c, "left");
+    } else if (type_is(c, "pair_pattern")) {
+      key = field(c, "key");
+      target = field(c, "value");
+    } else if (type_is(c, "rest_pattern")) {
+      if (v->kind != RL_IN_URL) add(in, ts_node_named_child(c, 0), v);
+      continue;
+    } else if (!type_is(c, "shorthand_property_identifier_pattern")) {
+      continue;
+    }
+    if (v->kind == RL_IN_URL && !rl_js_text_is(in->jf, key, "searchParams")) continue;
+    if (type_is(target, "shorthand_property_identifier_pattern")) {
+      if (in->nbinds < RL_REQIN_MAX_BINDS) {
+        rl_reqin_bind *b = &in->binds[in->nbinds++];
+        b->name = rl_js_text(in->jf, target, &b->len);
+        b->in = each;
+      }
+      continue;
+    }
+    bind(in, target, &each, depth + 1);
+  }
+}
+
+static int bind_visit(void *data, TSNode n) {
+  rl_reqin *in = data;
+  TSNode name, value;
+  if (type_is(n, "variable_declarator")) {
+    name = field(n, "name");
+    value = field(n, "value");
+  } else if (type_is(n, "assignment_expression")) {
+    name = field(n, "left");
+    value = field(n, "right");
+    if (!type_is(name, "identifier")) return 0;
+  } else {
+    return 0;
+  }
+  rl_in v;
+  if (!ts_node_is_null(value) && rl_reqin_of(in, value, &v)) {
+    bind(in, name, &v, 0);
+  } else if (type_is(n, "assignment_expression")) {
+    /* role = lookupRole(user): the code sets it now, on some path at least */
+    size_t l;
+    const char *s = rl_js_text(in->jf, name, &l);
+    if (bound(in, s, l)) {
+      rl_in none = {RL_IN_NONE, NULL, name};
+      add(in, name, &none);
+    }
+  }
+  return 0;
+}
+
+/* @Body() dto, @Query('role') role, @Args() { role }: Input */
+static void bind_decorated(rl_reqin *in, TSNode p) {
+  TSNode pat = field(p, "pattern");
+  for (uint32_t j = 0; j < ts_node_named_child_count(p); j++) {
+    TSNode d = ts_node_named_child(p, j);
+    if (!type_is(d, "decorator")) continue;
+    TSNode call = ts_node_named_child(d, 0);
+    if (!type_is(call, "call_expression")) continue;
+    TSNode fn = field(call, "function");
+    for (size_t k = 0; k < sizeof decos / sizeof decos[0]; k++) {
+      if (!rl_js_text_is(in->jf, fn, decos[k].name)) continue;
+      const char *key;
+      size_t kl;
+      int named = rl_js_string_value(in->jf, rl_js_call_arg(call, 0), &key, &kl);
+      rl_in v;
+      v.kind = named ? RL_IN_VALUE : RL_IN_OBJECT;
+      v.desc = rl_arena_printf(in->arena, "%s (%s)", decos[k].where, via_text(in, d));
+      v.read = pat;
+      bind(in, pat, &v, 0);
+    }
+  }
+}
+
+/* onCall(h), functions.https.onCall(h), functions.region(r).https.onCall(h),
+ * onCall({ cors: true }, h): 1 if fn is such a handler; *v1 when the call is
+ * reached from `functions` (the v1 API, whose handler takes (data, context)). */
+static int callable_handler(rl_jsfile *jf, TSNode fn, int *v1) {
+  TSNode args = rl_js_parent(fn);
+  if (!type_is(args, "arguments")) return 0;
+  TSNode call = rl_js_parent(args);
+  if (!type_is(call, "call_expression")) return 0;
+  size_t l;
+  const char *s = rl_js_text(jf, field(call, "function"), &l);
+  if (l < 6 || memcmp(s + l - 6, "onCall", 6) != 0) return 0;
+  *v1 = l > 9 && !memcmp(s, "functions", 9);
+  return 1;
+}
+
+/* SvelteKit and Remix hand the handler one object: POST({ request, url,
+ * params }); Express handlers sometimes destructure ({ body, query }, res). */
+static const struct event_key {
+  const char *key;
+  rl_in_kind kind; /* RL_IN_NONE: the request object itself */
+  const char *where;
+} event_keys[] = {
+    {"request", RL_IN_NONE, NULL},        {"req", RL_IN_NONE, NULL},      {"url", RL_IN_URL, W_QUERY},
+    {"params", RL_IN_OBJECT, W_PATH},     {"body", RL_IN_OBJECT, W_BODY}, {"query", RL_IN_OBJECT, W_QUERY},
+    {"headers", RL_IN_OBJECT, W_HEADERS},
+};
+
+static void bind_event(rl_reqin *in, TSNode pat) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(pat); i++) {
+    TSNode c = ts_node_named_child(pat, i);
+    TSNode key = c, target = c;
+    if (type_is(c, "pair_pattern")) {
+      key = field(c, "key");
+      target = field(c, "value");
+    } else if (type_is(c, "object_assignment_pattern")) {
+      key = target = field(c, "left");
+    } else if (!type_is(c, "shorthand_property_identifier_pattern")) {
+      continue;
+    }
+    for (size_t k = 0; k < sizeof event_keys / sizeof event_keys[0]; k++) {
+      if (!rl_js_text_is(in->jf, key, event_keys[k].key)) continue;
+      size_t l;
+      const char *s = rl_js_text(in->jf, target, &l);
+      if (event_keys[k].kind == RL_IN_NONE) {
+        if (in->nreq < RL_REQIN_MAX_NAMES &&
+            (type_is(target, "identifier") || type_is(target, "shorthand_property_identifier_pattern")))
+          in->req[in->nreq++] = rl_arena_strndup(in->arena, s, l);
+      } else if (in->nbinds < RL_REQIN_MAX_BINDS) {
+        rl_reqin_bind *b = &in->binds[in->nbinds++];
+        b->name = s;
+        b->len = l;
+        b->in.kind = event_keys[k].kind;
+        b->in.desc = rl_arena_printf(in->arena, "%s (%.*s)", event_keys[k].where, (int)l, s);
+        b->in.read = target;
+      }
+    }
+  }
+}
+
+/* NestJS: a decorated parameter (@Body() dto) is no request object. */
+static int has_decorator(TSNode p) {
+  for (uint32_t j = 0; j < ts_node_named_child_count(p); j++)
+    if (type_is(ts_node_named_child(p, j), "decorator")) return 1;
+  return 0;
+}
+
+void rl_reqin_scan(rl_reqin *out, rl_jsfile *jf, rl_arena *arena, TSNode fn, const char *req_name) {
+  memset(out, 0, sizeof *out);
+  out->jf = jf;
+  out->arena = arena;
+  out->fn = fn;
+  if (ts_node_is_null(fn)) return;
+  if (req_name) out->req[out->nreq++] = req_name;
+  TSNode params = field(fn, "parameters");
+  TSNode first = ts_node_is_null(params) ? field(fn, "parameter") : ts_node_named_child(params, 0);
+  uint32_t nparams = ts_node_is_null(params) ? (ts_node_is_null(first) ? 0 : 1) : ts_node_named_child_count(params);
+  int v1 = 0;
+  out->callable = callable_handler(jf, fn, &v1);
+  TSNode fpat = type_is(first, "required_parameter") || type_is(first, "optional_parameter") ? field(first, "pattern")
+                                                                                             : first;
+  if (out->callable && (nparams >= 2 || v1)) {
+    /* v1: (data, context) => data.role */
+    rl_in v = {RL_IN_OBJECT, NULL, fpat};
+    v.desc = rl_arena_printf(arena, "%s (%s)", W_CALL, via_text(out, fpat));
+    bind(out, fpat, &v, 0);
+  } else if (type_is(fpat, "identifier") && !has_decorator(first) && out->nreq < RL_REQIN_MAX_NAMES) {
+    size_t l;
+    const char *s = rl_js_text(jf, fpat, &l);
+    out->req[out->nreq++] = rl_arena_strndup(arena, s, l);
+  } else if (type_is(fpat, "object_pattern")) {
+    bind_event(out, fpat);
+  }
+  for (uint32_t k = 0; !ts_node_is_null(params) && k < nparams; k++)
+    bind_decorated(out, ts_node_named_child(params, k));
+  TSNode body = field(fn, "body");
+  rl_js_walk(ts_node_is_null(body) ? fn : body, bind_visit, out);
+}
