@@ -1,12 +1,15 @@
 /* hardcoded-secret: a credential written as a literal in JS/TS.
  *
- * Three shapes, strongest first:
+ * Five shapes, strongest first:
  *   (a) a 100ms app secret, recognised by its shape alone;
  *   (b) a 100ms JWT (management or app token), recognised by its payload;
  *   (c) a secret-looking literal bound to a secret-named variable, key, field,
- *       parameter default or JSX attribute.
- * All three apply in test files too: a real secret committed in a test is
- * still in the repository's history. Test files are where fakes live, so (c)
+ *       parameter default or JSX attribute;
+ *   (d) a well-known format (secrets.c's table), anywhere in the file;
+ *   (e) any string in an API's key position (facts/keys.c's table).
+ * (a)-(d) apply in test files too: a real secret committed in a test is
+ * still in the repository's history; (e) does not (tests sign with throwaway
+ * keys). Test files are where fakes live, so (c)
  * skips values that say they are fakes, and (b) reports app tokens (short
  * lived by design, often sample data) only outside tests; a management token
  * is reported everywhere. */
