@@ -188,9 +188,26 @@ static int member_prop_is(rl_jsfile *jf, TSNode member, const char *name) {
   return type_is(member, "member_expression") && rl_js_text_is(jf, field(member, "property"), name);
 }
 
+/* JSON.stringify(x): x; else null. */
+static TSNode stringified(rl_jsfile *jf, TSNode arg) {
+  TSNode n = rl_js_unwrap(arg);
+  if (!type_is(n, "call_expression")) return null_node();
+  const char *c = rl_js_callee(jf, n);
+  return c && !strcmp(c, "JSON.stringify") ? rl_js_call_arg(n, 0) : null_node();
+}
+
+/* The claims are the object the payload is, or the object a JSON.stringify()
+ * payload serialises (its JSON is the token's payload as it stands). */
 static void set_payload(rl_jsfile *jf, rl_mint *m, TSNode arg) {
   m->payload_arg = arg;
-  m->payload = ts_node_is_null(arg) ? null_node() : object_of(jf, arg);
+  TSNode inner = ts_node_is_null(arg) ? null_node() : stringified(jf, arg);
+  m->payload = ts_node_is_null(arg) ? null_node() : object_of(jf, ts_node_is_null(inner) ? arg : inner);
+}
+
+int rl_mint_string_payload(rl_jsfile *jf, const rl_mint *m) {
+  if (m->kind != RL_MINT_JSONWEBTOKEN || ts_node_is_null(m->payload_arg)) return 0;
+  TSNode p = rl_js_unwrap(m->payload_arg);
+  return type_is(p, "string") || type_is(p, "template_string") || !ts_node_is_null(stringified(jf, p));
 }
 
 static void set_options(rl_jsfile *jf, rl_mint *m, TSNode arg) {
@@ -728,6 +745,14 @@ static void life_jsonwebtoken(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out)
   TSNode p = rl_js_unwrap(m->payload_arg);
   if (type_is(p, "string") || type_is(p, "template_string")) {
     out->state = RL_LIFE_NONE; /* a string payload cannot carry exp */
+    return;
+  }
+  /* JSON.stringify(claims): jsonwebtoken takes the string as it is and adds
+   * no exp (it refuses expiresIn for a string); only an exp among the claims
+   * (read above) makes it expire. */
+  TSNode inner = stringified(jf, p);
+  if (!ts_node_is_null(inner)) {
+    if (!opaque(inner, m->payload)) out->state = RL_LIFE_NONE;
     return;
   }
   if (opaque(m->payload_arg, m->payload)) return;

@@ -100,6 +100,11 @@ const char *rl_mint_callee(rl_jsfile *jf, TSNode call);
  * (*out then has kind RL_MINT_NONE). */
 int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out);
 
+/* 1 if m is a jsonwebtoken sign() whose payload is a string: a literal, a
+ * template, or JSON.stringify(claims) (then m->payload is the claims object).
+ * jsonwebtoken adds no exp to a string and refuses expiresIn for one. */
+int rl_mint_string_payload(rl_jsfile *jf, const rl_mint *m);
+
 /* The tokend PROVIDER setting that mints this kind of token on a server ("livekit", "twilio",
  * "agora"), for the fix in a message; NULL when the mint site does not name its provider
  * (jsonwebtoken, jose) or tokend has no such provider. Static. */

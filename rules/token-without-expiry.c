@@ -101,6 +101,11 @@ static void check_mint(void *data, const rl_mint *m) {
   if (m->kind == RL_MINT_JOSE)
     rl_report(ctx, m->call, "%s mints %s with no setExpirationTime() and no exp claim: it never expires", m->what,
               what);
+  else if (rl_mint_string_payload(jf, m))
+    rl_report(ctx, m->call,
+              "%s mints %s from a string payload, which carries no exp claim (and takes no expiresIn): it never "
+              "expires",
+              m->what, what);
   else
     rl_report(ctx, m->call, "%s mints %s with no expiresIn and no exp claim: it never expires", m->what, what);
 }

@@ -249,7 +249,7 @@ static void report(state *st, TSNode at, const char *claim, size_t claimlen, con
   claimwords c = {0, 0, 0};
   rl_name_words(claim, claimlen, claim_word, &c);
   if (rl_word_is(claim, claimlen, "type"))
-    advice = "set the token type on the server";
+    advice = "the caller may ask for a management token; set the token type on the server";
   else if (rl_name_has_word(claim, claimlen, (const char *const[]){"role", "roles", NULL}))
     advice = "check it against an allow-list of roles this user may have";
   else if (c.first_can ||

@@ -254,6 +254,16 @@ static void mint__lifetime_jsonwebtoken(void **state) {
        "function c() { const payload = { room_id: r }; Object.assign(payload, extra); return jwt.sign(payload, k); }\n"
        "function d() { let payload = { room_id: r, exp: now + 60 }; return jwt.sign(payload, k); }",
        "none;unknown;unknown;set exp claim=60");
+  /* a string payload: JSON.stringify(claims) carries an exp only among the claims */
+  LIFE("jwt.sign('room-a', k);", "none");
+  LIFE("jwt.sign(JSON.stringify({ room_id: r, expires: later }), k);", "none");
+  LIFE("const c = { room_id: r }; jwt.sign(JSON.stringify(c), k, (err, t) => done(t));", "none");
+  LIFE("jwt.sign(JSON.stringify({ room_id: r, exp: Math.floor(Date.now() / 1000) + 60 }), k);", "set exp claim=60");
+  LIFE("jwt.sign(JSON.stringify(body.claims), k);", "unknown");
+  LIFE("jwt.sign(JSON.stringify({ ...claims }), k);", "unknown");
+  /* the callback form: options before the callback, or none */
+  LIFE("jwt.sign({ room_id: r }, k, { expiresIn: 60 }, (err, t) => done(t));", "set expiresIn=60");
+  LIFE("jwt.sign({ room_id: r }, k, function (err, t) { done(t); });", "none");
 #undef LIFE
 }
 
