@@ -1,6 +1,7 @@
 /* Key positions: see keys.h. */
 #include "keys.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -257,6 +258,8 @@ typedef struct key_list {
   rl_arena *arena;
   rl_key_use *items;
   size_t n, cap;
+  const rl_key_use **by_lit; /* the uses with a literal here, by its start byte */
+  size_t nlit;
 } key_list;
 
 static void add_use(rl_jsfile *jf, key_list *l, const rl_key_api *api, const char *name, TSNode call, TSNode key) {
@@ -353,6 +356,22 @@ static int keys_visit(void *data, TSNode n) {
   return 0;
 }
 
+static int by_lit_start(const void *a, const void *b) {
+  uint32_t x = ts_node_start_byte((*(const rl_key_use *const *)a)->lit);
+  uint32_t y = ts_node_start_byte((*(const rl_key_use *const *)b)->lit);
+  return x < y ? -1 : x > y;
+}
+
+static void index_literals(key_list *l) {
+  for (size_t i = 0; i < l->n; i++) l->nlit += !ts_node_is_null(l->items[i].lit);
+  if (!l->nlit) return;
+  l->by_lit = rl_arena_alloc(l->arena, l->nlit * sizeof *l->by_lit);
+  size_t k = 0;
+  for (size_t i = 0; i < l->n; i++)
+    if (!ts_node_is_null(l->items[i].lit)) l->by_lit[k++] = &l->items[i];
+  qsort(l->by_lit, l->nlit, sizeof *l->by_lit, by_lit_start);
+}
+
 static const key_list *keys_of(rl_jsfile *jf) {
   key_list **memo = (key_list **)rl_jsfile_memo(jf, RL_JS_MEMO_KEYS);
   if (!*memo) {
@@ -366,6 +385,7 @@ static const key_list *keys_of(rl_jsfile *jf) {
     rl_prefilter_clear(&pf);
     void *st[2] = {jf, l};
     if (possible) rl_js_walk(rl_jsfile_root(jf), keys_visit, st);
+    index_literals(l);
     *memo = l;
   }
   return *memo;
@@ -379,6 +399,21 @@ void rl_keys_each(rl_jsfile *jf, TSNode subtree, rl_key_cb cb, void *data) {
     TSNode c = l->items[i].call;
     if (ts_node_start_byte(c) >= start && ts_node_end_byte(c) <= end) cb(data, &l->items[i]);
   }
+}
+
+void rl_keys_at_literal(rl_jsfile *jf, TSNode s, rl_key_cb cb, void *data) {
+  const key_list *l = keys_of(jf);
+  uint32_t at = ts_node_start_byte(s);
+  size_t lo = 0, hi = l->nlit;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ts_node_start_byte(l->by_lit[mid]->lit) < at)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < l->nlit && ts_node_start_byte(l->by_lit[lo]->lit) == at; lo++)
+    if (ts_node_eq(l->by_lit[lo]->lit, s)) cb(data, l->by_lit[lo]);
 }
 
 int rl_keys_possible(rl_prefilter *pf) {

@@ -74,6 +74,11 @@ int rl_key_literal(rl_jsfile *jf, TSNode expr, const char **out, size_t *len, TS
 typedef void (*rl_key_cb)(void *data, const rl_key_use *u);
 void rl_keys_each(rl_jsfile *jf, TSNode subtree, rl_key_cb cb, void *data);
 
+/* The key uses whose key is the string node s (a const used twice has two),
+ * in the order of their start; a binary search, so every string of a file
+ * can ask. */
+void rl_keys_at_literal(rl_jsfile *jf, TSNode s, rl_key_cb cb, void *data);
+
 /* Prefilter: a file that imports none of the table's modules and names none
  * of its global APIs (crypto.subtle, CryptoJS) has no key use. */
 int rl_keys_possible(rl_prefilter *pf);

@@ -90,17 +90,6 @@ static void report_key(void *data, const rl_key_use *u) {
             rl_mask_secret(a, u->value, u->len));
 }
 
-/* The key uses whose key is the string node s: reported at their key position. */
-typedef struct key_at {
-  rl_ctx *ctx;
-  TSNode lit;
-} key_at;
-
-static void report_key_at(void *data, const rl_key_use *u) {
-  const key_at *k = data;
-  if (!ts_node_is_null(u->lit) && ts_node_eq(u->lit, k->lit)) report_key(k->ctx, u);
-}
-
 /* The key uses with no literal in this file: their string was never a match of on_string. */
 static void report_key_unwritten(void *data, const rl_key_use *u) {
   if (ts_node_is_null(u->lit)) report_key(data, u);
@@ -168,8 +157,7 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
   if (ts_node_is_null(s) || !jf || string_shapes(ctx, jf, s)) return;
   /* (e): the shapes above keep their message; a key use of s is reported now */
   if (rl_ctx_context(ctx) == RL_CTX_TEST) return;
-  key_at k = {ctx, s};
-  rl_keys_each(jf, rl_ctx_root(ctx), report_key_at, &k);
+  rl_keys_at_literal(jf, s, report_key, ctx);
 }
 
 /* ---- prefilter: the three shapes, read off the bytes ------------------------------ */
