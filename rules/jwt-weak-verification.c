@@ -26,6 +26,7 @@
 
 #include "analysis.h"
 #include "prefilter.h"
+#include "project.h"
 #include "rule.h"
 #include "util.h"
 
@@ -77,6 +78,20 @@ static int array_has_none(rl_jsfile *jf, TSNode arr, TSNode *at) {
   return 0;
 }
 
+/* The verify key is plainly a shared secret (HMAC), not a public key: a
+ * string, an environment read or a name that says secret. */
+static int shared_secret_key(rl_jsfile *jf, TSNode key) {
+  key = rl_js_unwrap(key);
+  if (type_is(key, "string") || type_is(key, "template_string")) return 1;
+  const char *name;
+  size_t len;
+  if (rl_js_env_read(jf, key, &name, &len)) return rl_name_is_secret(name, len);
+  if (type_is(key, "member_expression")) key = field(key, "property");
+  if (!type_is(key, "identifier") && !type_is(key, "property_identifier")) return 0;
+  name = rl_js_text(jf, key, &len);
+  return name && rl_name_is_secret(name, len);
+}
+
 static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   TSNode a2 = rl_js_unwrap(rl_js_call_arg(call, 2));
   const char *fn = callee_shown(ctx, call);
@@ -116,8 +131,22 @@ static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
     if (!ts_node_is_null(init)) arr = rl_js_unwrap(init);
   }
   TSNode none;
-  if (type_is(arr, "array") && array_has_none(jf, arr, &none))
-    rl_report(ctx, call, "%s allows the 'none' algorithm: a token with no signature at all passes", fn);
+  if (!type_is(arr, "array") || !array_has_none(jf, arr, &none)) return;
+  /* jsonwebtoken 9 refuses 'none' once a secret key is given: with the
+   * lockfile pinning 9 or later and a key that is plainly a shared secret,
+   * the list is a latent mistake, not an open door */
+  char ver[32];
+  const char *lock;
+  if (shared_secret_key(jf, rl_js_call_arg(call, 1)) &&
+      rl_ctx_package_version(ctx, "jsonwebtoken", ver, sizeof ver, &lock) >= 9) {
+    rl_ctx_cap_severity(ctx, RL_SEV_NOTE);
+    rl_report(ctx, call,
+              "%s lists the 'none' algorithm; jsonwebtoken %s (%s) refuses unsigned tokens when a secret is given, "
+              "so it is refused today, but drop 'none' before a version or key change lets it through",
+              fn, ver, lock);
+    return;
+  }
+  rl_report(ctx, call, "%s allows the 'none' algorithm: a token with no signature at all passes", fn);
 }
 
 /* ---- decode ------------------------------------------------------------------ */

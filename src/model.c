@@ -23,6 +23,7 @@
 #include "auth.h"
 #include "cors.h"
 #include "json.h"
+#include "lockfile.h"
 #include "parse.h"
 #include "rule.h"
 #include "util.h"
@@ -288,10 +289,25 @@ struct rl_project {
   tsconf **owned;
   size_t nowned;
   smap resolved; /* "dir\0spec" joined by '\n' -> path string (NULL: unresolved) */
+  smap locks;    /* lockfile path -> lock_text (its bytes NULL: refused by the policy) */
   size_t files_read;
   rl_parser **parsers; /* free parsers */
   size_t nparsers;
 };
+
+typedef struct lock_text {
+  char *path; /* as the model names it, for messages */
+  char *bytes;
+  size_t len;
+} lock_text;
+
+static void lock_free(void *v) {
+  lock_text *l = v;
+  if (!l) return;
+  free(l->path);
+  free(l->bytes);
+  free(l);
+}
 
 static void mod_free(void *v) {
   mod_entry *e = v;
@@ -325,6 +341,7 @@ void rl_project_free(rl_project *p) {
   for (size_t i = 0; i < p->nowned; i++) tsconf_free(p->owned[i]);
   free(p->owned);
   smap_free(&p->resolved, free);
+  smap_free(&p->locks, lock_free);
   for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
   free(p->roots);
   for (size_t i = 0; i < p->nparsers; i++) rl_parser_free(p->parsers[i]);
@@ -1214,6 +1231,76 @@ const char *rl_project_nest_cors(rl_project *p, const char *from, rl_jsfile *ask
   return what;
 }
 
+/* ---- package versions pinned by the lockfile ------------------------------------------ */
+
+#define MAX_LOCK_CLIMB 10 /* folders climbed from the asking file to its lockfile */
+
+static const char *const lock_names[] = {"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"};
+
+/* The nearest lockfile at or above the folder of from (a workspace's
+ * lockfile sits at the repository's top, above the packages' package.json
+ * files), or NULL. Caller frees. */
+static char *nearest_lockfile(const char *from) {
+  char *dir = path_dir(from), *hit = NULL;
+  for (int up = 0; up < MAX_LOCK_CLIMB && !hit; up++) {
+    for (size_t i = 0; i < RL_ARRAY_LEN(lock_names) && !hit; i++) {
+      char *f = path_join(dir, lock_names[i], strlen(lock_names[i]));
+      if (is_regular(f))
+        hit = f;
+      else
+        free(f);
+    }
+    size_t n = strlen(dir);
+    if (hit || !strcmp(dir, ".") || !strcmp(dir, "/") || (n >= 2 && !strcmp(dir + n - 2, ".."))) break;
+    char *up_dir = path_dir(dir);
+    free(dir);
+    dir = up_dir;
+  }
+  free(dir);
+  return hit;
+}
+
+int rl_project_package_version(rl_project *p, const char *from, const char *name, char *out, size_t outsz,
+                               const char **lockfile) {
+  if (outsz) out[0] = '\0';
+  if (lockfile) *lockfile = NULL;
+  if (!p || p->o.disabled || !from || !name) return -1;
+  char *path = nearest_lockfile(from);
+  if (!path) return -1;
+  pthread_mutex_lock(&p->mu);
+  void **hit = smap_get(&p->locks, path);
+  lock_text *l = hit ? *hit : NULL;
+  if (!hit) {
+    pthread_mutex_unlock(&p->mu);
+    /* read outside the lock; a second reader of the same file keeps the first copy */
+    lock_text *fresh = rl_xcalloc(1, sizeof *fresh);
+    fresh->path = rl_xstrdup(path);
+    if (policy_refuses(p, path) || rl_file_read(path, p->o.max_file_size, &fresh->bytes, &fresh->len) != RL_SKIP_NONE) {
+      free(fresh->bytes);
+      fresh->bytes = NULL;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->files_read++;
+    hit = smap_get(&p->locks, path);
+    if (hit) {
+      lock_free(fresh);
+      l = *hit;
+    } else {
+      smap_put(&p->locks, path, fresh);
+      l = fresh;
+    }
+  }
+  pthread_mutex_unlock(&p->mu);
+  int major = -1;
+  if (l && l->bytes) {
+    const char *slash = strrchr(path, '/');
+    major = rl_lockfile_version(slash ? slash + 1 : path, l->bytes, l->len, name, out, outsz);
+  }
+  if (major >= 0 && lockfile) *lockfile = l->path;
+  free(path);
+  return major;
+}
+
 /* ---- routers mounted from other files (Express) -------------------------------------- */
 
 #define MAX_MOUNT_DIRS 4        /* folders climbed from the router's file */
@@ -1461,6 +1548,15 @@ int rl_ctx_router_mounted_auth(rl_ctx *ctx) {
   if (!rl_ctx_project_enabled(ctx)) return -1;
   const char *from = rl_ctx__fs_path(ctx);
   return rl_project_router_mounted_auth(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, rl_ctx_js(ctx));
+}
+
+int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outsz, const char **lockfile) {
+  if (outsz) out[0] = '\0';
+  if (lockfile) *lockfile = NULL;
+  if (!rl_ctx_project_enabled(ctx)) return -1;
+  const char *from = rl_ctx__fs_path(ctx);
+  return rl_project_package_version(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, name, out, outsz,
+                                    lockfile);
 }
 
 const char *rl_ctx_nest_cors(rl_ctx *ctx, const char **path, uint32_t *line) {
