@@ -2193,7 +2193,7 @@ static int starts_with_ci(const char *v, size_t n, const char *pre) {
   return n >= l && rl_strncasecmp_ascii(v, pre, l) == 0;
 }
 
-int rl_value_is_placeholder(const char *v, size_t len) {
+int rl_value_says_placeholder(const char *v, size_t len) {
   /* Trim spaces. */
   while (len && (v[0] == ' ' || v[0] == '\t')) {
     v++;
@@ -2224,9 +2224,17 @@ int rl_value_is_placeholder(const char *v, size_t len) {
   for (size_t i = 0; markers[i]; i++)
     if (rl_memcasemem(v, len, markers[i])) return 1;
   if (starts_with_ci(v, len, "your")) return 1;
-  if (only_placeholder_words(v, len)) return 1;
-  if (is_sequential(v, len)) return 1;
   return 0;
+}
+
+int rl_value_is_placeholder(const char *v, size_t len) {
+  if (rl_value_says_placeholder(v, len)) return 1;
+  while (len && (v[0] == ' ' || v[0] == '\t')) {
+    v++;
+    len--;
+  }
+  while (len && (v[len - 1] == ' ' || v[len - 1] == '\t')) len--;
+  return only_placeholder_words(v, len) || is_sequential(v, len);
 }
 
 int rl_value_looks_secret(const char *v, size_t len) {

@@ -42,7 +42,7 @@ TSNode rl_jsfile_root(const rl_jsfile *jf);
  * list of rules/routes.c, the mint sites of rules/mint.c), so each is
  * computed once per file. *slot starts NULL; whatever it points to must live
  * in the file's arena. */
-typedef enum { RL_JS_MEMO_ROUTES, RL_JS_MEMO_MINTS, RL_JS_MEMO_SCRIPT, RL_JS_MEMO_COUNT } rl_js_memo;
+typedef enum { RL_JS_MEMO_ROUTES, RL_JS_MEMO_MINTS, RL_JS_MEMO_SCRIPT, RL_JS_MEMO_KEYS, RL_JS_MEMO_COUNT } rl_js_memo;
 void **rl_jsfile_memo(rl_jsfile *jf, rl_js_memo which);
 
 /* ---- work count and budget ---------------------------------------------------
@@ -206,6 +206,11 @@ int rl_name_is_public_by_design(const char *name, size_t len);
 /* Placeholders: empty, YOUR_APP_SECRET, <your app secret>, changeme, xxx,
  * ****, "secret", "TODO", ${VAR}, "process.env..."... */
 int rl_value_is_placeholder(const char *v, size_t len);
+/* The part of that test where the value itself says it stands in for one
+ * (empty, filler, <...>, ${VAR}, "your-...", changeme, "..._here"), not the
+ * guesses from its words or a keyboard run: 'secret' and 'keyboard cat' are
+ * placeholders by their words, yet code that signs with them runs with them. */
+int rl_value_says_placeholder(const char *v, size_t len);
 /* A value that looks like a real credential: long enough (>= 12), not a
  * placeholder, enough character variety (letters and digits, or base64). */
 int rl_value_looks_secret(const char *v, size_t len);

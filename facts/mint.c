@@ -71,6 +71,8 @@ static const char *callee_of(rl_jsfile *jf, TSNode call) {
   return rl_arena_printf(rl_jsfile_arena(jf), "%.*s:%s", (int)end, m, path);
 }
 
+const char *rl_mint_callee(rl_jsfile *jf, TSNode call) { return callee_of(jf, call); }
+
 static int text_eq(rl_jsfile *jf, TSNode a, const char *t, size_t len) {
   size_t l;
   const char *s = rl_js_text(jf, a, &l);

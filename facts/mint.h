@@ -90,6 +90,11 @@ typedef struct rl_mint {
                           (known string) or getManagementToken() */
 } rl_mint;
 
+/* rl_js_callee with the module part normalised the way Deno and CDN imports
+ * write it ('npm:jose@5', 'https://esm.sh/jose@5', 'https://deno.land/x/djwt@v2.8/mod.ts'
+ * name the packages jose and djwt). Arena string or NULL; facts/keys.c asks it too. */
+const char *rl_mint_callee(rl_jsfile *jf, TSNode call);
+
 /* 1 if `call` (a call_expression or new_expression; wrappers such as await and
  * parentheses are looked through) is a mint site; fills *out. 0 otherwise
  * (*out then has kind RL_MINT_NONE). */

@@ -1,12 +1,15 @@
 /* hardcoded-secret: a credential written as a literal in JS/TS.
  *
- * Three shapes, strongest first:
+ * Five shapes, strongest first:
  *   (a) a 100ms app secret, recognised by its shape alone;
  *   (b) a 100ms JWT (management or app token), recognised by its payload;
  *   (c) a secret-looking literal bound to a secret-named variable, key, field,
- *       parameter default or JSX attribute.
- * All three apply in test files too: a real secret committed in a test is
- * still in the repository's history. Test files are where fakes live, so (c)
+ *       parameter default or JSX attribute;
+ *   (d) a well-known format (secrets.c's table), anywhere in the file;
+ *   (e) any string in an API's key position (facts/keys.c's table).
+ * (a)-(d) apply in test files too: a real secret committed in a test is
+ * still in the repository's history; (e) does not (tests sign with throwaway
+ * keys). Test files are where fakes live, so (c)
  * skips values that say they are fakes, and (b) reports app tokens (short
  * lived by design, often sample data) only outside tests; a management token
  * is reported everywhere. */
@@ -15,12 +18,15 @@
 
 #include "analysis.h"
 #include "bindname.h"
+#include "keys.h"
 #include "prefilter.h"
 #include "rule.h"
 #include "secrets.h"
 #include "util.h"
 
 extern const char rl_doc__hardcoded_secret[];
+
+static int type_is_ident(TSNode n) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), "identifier"); }
 
 static int is_b64url(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
@@ -52,17 +58,65 @@ static void on_formats(rl_ctx *ctx) {
   }
 }
 
-static void on_string(rl_ctx *ctx, const rl_match *m) {
-  TSNode s = rl_match_capture(m, "str");
-  rl_jsfile *jf = rl_ctx_js(ctx);
-  if (ts_node_is_null(s) || !jf) return;
+/* ---- (e) a string written in the code in an API's key position ----------------------
+ * facts/keys.c holds the table (API, argument, option). Any string counts,
+ * whatever its length or entropy: 'secret' signs as well as a random key, and
+ * anyone can read it. Silent: values that say they stand in for a key
+ * (rl_value_says_placeholder: 'your-secret-here', changeme, <...>), public
+ * labels (an HMAC keyed by a constant over a secret), and test files. A
+ * literal that (a)-(d) already report keeps their message; the others are
+ * reported from on_string too, during the walk, so that a budget stop later
+ * in the file cannot hide them. Only keys folded from several strings or
+ * imported from another file (no literal node here) wait for on_file. */
+
+static int key_reported(rl_ctx *ctx, const rl_key_use *u) {
+  return u && u->value && !u->label && rl_ctx_context(ctx) != RL_CTX_TEST &&
+         !rl_value_says_placeholder(u->value, u->len);
+}
+
+static void report_key(void *data, const rl_key_use *u) {
+  rl_ctx *ctx = data;
+  if (!key_reported(ctx, u)) return;
+  rl_arena *a = rl_ctx_arena(ctx);
+  if (!ts_node_is_null(u->lit)) {
+    uint32_t start = ts_node_start_byte(u->lit), end = ts_node_end_byte(u->lit);
+    if (end - start >= 2) rl_ctx_mark_secret(ctx, start + 1, end - 1);
+  }
+  TSNode k = rl_js_unwrap(u->key);
+  size_t nl = 0;
+  const char *name = type_is_ident(k) ? rl_js_text(rl_ctx_js(ctx), k, &nl) : NULL;
+  const char *via = name ? rl_arena_printf(a, "%.*s = ", (int)nl, name) : "";
+  rl_report(ctx, u->key, "%s %s written in the code (%s'%s')", u->name, u->api->does, via,
+            rl_mask_secret(a, u->value, u->len));
+}
+
+/* The key uses whose key is the string node s: reported at their key position. */
+typedef struct key_at {
+  rl_ctx *ctx;
+  TSNode lit;
+} key_at;
+
+static void report_key_at(void *data, const rl_key_use *u) {
+  const key_at *k = data;
+  if (!ts_node_is_null(u->lit) && ts_node_eq(u->lit, k->lit)) report_key(k->ctx, u);
+}
+
+/* The key uses with no literal in this file: their string was never a match of on_string. */
+static void report_key_unwritten(void *data, const rl_key_use *u) {
+  if (ts_node_is_null(u->lit)) report_key(data, u);
+}
+
+/* (a)-(c) at the string s, and (d) found inside it: 1 once s is reported. */
+/* (a)-(c) at the string s, and (d) inside it: 1 once s is dealt with (reported, or
+ * allowed by the configuration), 0 when no shape claims it. */
+static int string_shapes(rl_ctx *ctx, rl_jsfile *jf, TSNode s) {
   const char *v;
   size_t len, prefix;
   /* A template with substitutions is searched for the 100ms shapes in its
    * static text, but it is not a whole value that a name can describe. */
   int whole = rl_js_string_value(jf, s, &v, &len);
-  if (!whole && !rl_js_template_static(jf, s, &v, &len, &prefix)) return;
-  if (len < 8) return;
+  if (!whole && !rl_js_template_static(jf, s, &v, &len, &prefix)) return 0;
+  if (len < 8) return 0;
   rl_arena *a = rl_ctx_arena(ctx);
   rl_binding b;
   int named = rl_bound_name(jf, s, &b);
@@ -75,13 +129,13 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
   }
 
   size_t fs, fl;
-  if (rl_secret_find_format(v, len, 0, &fs, &fl)) return; /* (d): on_formats reports it */
-  if (named && whole && rl_secret_allowed(b.name, b.name_len, v, len)) return;
+  if (rl_secret_find_format(v, len, 0, &fs, &fl)) return 1;                      /* (d): on_formats reports it */
+  if (named && whole && rl_secret_allowed(b.name, b.name_len, v, len)) return 1; /* allowed: silent */
   const char *hit = rl_secret_find_app_secret(v, len);
   if (hit) {
     rl_ctx_mark_secret(ctx, start, end);
     rl_report(ctx, s, "100ms app secret hard-coded %s (%s)", where, rl_mask_secret(a, hit, 172));
-    return;
+    return 1;
   }
   size_t hit_len = 0;
   rl_jwt_kind kind = rl_secret_find_jwt(a, v, len, RL_JWT_KINDS_HMS, &hit, &hit_len);
@@ -89,22 +143,33 @@ static void on_string(rl_ctx *ctx, const rl_match *m) {
   if (kind != RL_JWT_NONE) {
     /* An app token in a test is sample data for decoding tests; judged here
      * once, not again by its name below. */
-    if (strcmp(type, "management") != 0 && rl_ctx_context(ctx) == RL_CTX_TEST) return;
+    if (strcmp(type, "management") != 0 && rl_ctx_context(ctx) == RL_CTX_TEST) return 0;
     rl_ctx_mark_secret(ctx, start, end);
     rl_report(ctx, s, "100ms %s token (JWT) hard-coded %s (%s)", type, where, rl_mask_secret(a, hit, hit_len));
-    return;
+    return 1;
   }
-  if (!named || !whole) return;
-  if (named_format(ctx, s, &b, v, len, where)) return;
+  if (!named || !whole) return 0;
+  if (named_format(ctx, s, &b, v, len, where)) return 1;
   /* A JWT in a test is a sample for decoding tests (100ms ones were judged
    * above); outside tests a token bound to a secret name is a credential. */
   rl_jwt any;
-  if (rl_ctx_context(ctx) == RL_CTX_TEST && rl_jwt_decode(v, len, a, &any)) return;
+  if (rl_ctx_context(ctx) == RL_CTX_TEST && rl_jwt_decode(v, len, a, &any)) return 0;
   int secret_name = rl_name_is_secret(b.name, b.name_len) || (b.env && rl_name_is_secret(b.env, b.env_len));
-  if (!secret_name || !rl_secret_value_is_credential(v, len)) return;
-  if (b.env && rl_secret_allowed(b.env, b.env_len, NULL, 0)) return;
+  if (!secret_name || !rl_secret_value_is_credential(v, len)) return 0;
+  if (b.env && rl_secret_allowed(b.env, b.env_len, NULL, 0)) return 1;
   rl_ctx_mark_secret(ctx, start, end);
   rl_report(ctx, s, "credential hard-coded %s (%s)", where, rl_mask_secret(a, v, len));
+  return 1;
+}
+
+static void on_string(rl_ctx *ctx, const rl_match *m) {
+  TSNode s = rl_match_capture(m, "str");
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (ts_node_is_null(s) || !jf || string_shapes(ctx, jf, s)) return;
+  /* (e): the shapes above keep their message; a key use of s is reported now */
+  if (rl_ctx_context(ctx) == RL_CTX_TEST) return;
+  key_at k = {ctx, s};
+  rl_keys_each(jf, rl_ctx_root(ctx), report_key_at, &k);
 }
 
 /* ---- prefilter: the three shapes, read off the bytes ------------------------------ */
@@ -286,7 +351,9 @@ static int can_fire(rl_prefilter *pf) {
   const char *b = rl_pf_bytes(pf, &n);
   /* (a) as on_string finds it: 171 base64 characters and '=' */
   size_t fs, fl;
-  if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n) || rl_secret_find_format(b, n, 0, &fs, &fl)) return 1;
+  if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n) || rl_secret_find_format(b, n, 0, &fs, &fl) ||
+      rl_keys_possible(pf))
+    return 1;
   if (!rl_pf_each_quoted(pf, space_byte, literal_may_be_credential, NULL)) return 0;
   bound_scan s = {b, n, 4 * n + 4096};
   return rl_pf_each_secret_name(pf, name_bound_to_literal, &s);
@@ -350,6 +417,13 @@ static int text_named(size_t start, size_t end, void *arg) {
   return 0;
 }
 
+/* (d) over the file's bytes; (e) for keys with no literal in this file. */
+static void on_file(rl_ctx *ctx) {
+  on_formats(ctx);
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (jf && rl_ctx_context(ctx) != RL_CTX_TEST) rl_keys_each(jf, rl_ctx_root(ctx), report_key_unwritten, ctx);
+}
+
 static void on_text(rl_ctx *ctx) {
   const rl_source *src = rl_ctx_source(ctx);
   const char *b = src->bytes;
@@ -388,6 +462,7 @@ const rl_rule rl_rule_hardcoded_secret = {
     .query = "(string) @str\n"
              "(template_string) @str\n",
     .on_match = on_string,
+    .on_file = on_file,
     /* A secret-named binding can have any name and an app secret has no fixed
      * text, so no literal is common to every finding; can_fire reads the
      * three shapes off the bytes instead. */
@@ -404,5 +479,4 @@ const rl_rule rl_rule_hardcoded_secret = {
     .precision = "high",
     .security_severity = "9.1",
     .on_text = on_text,
-    .on_file = on_formats,
 };

@@ -1,0 +1,409 @@
+/* Key positions: see keys.h. */
+#include "keys.h"
+
+#include <string.h>
+
+#include "arena.h"
+#include "mint.h"
+
+static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
+
+static TSNode field(TSNode n, const char *name) { return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name)); }
+
+static TSNode null_node(void) {
+  TSNode n;
+  memset(&n, 0, sizeof n);
+  return n;
+}
+
+#define CALL RL_KEY_CALL
+#define NEW RL_KEY_NEW
+#define CHAIN RL_KEY_CHAIN
+#define SUPER RL_KEY_SUPER
+#define UPDATE RL_KEY_DATA_UPDATE
+
+/* callee, form, method, arg, option, when_arg, when, data_arg, name, does */
+static const rl_key_api key_table[] = {
+    {"jsonwebtoken:sign", CALL, NULL, 1, NULL, 0, NULL, -1, "jsonwebtoken.sign", "signs with a key"},
+    {"jsonwebtoken:verify", CALL, NULL, 1, NULL, 0, NULL, -1, "jsonwebtoken.verify", "verifies with a key"},
+    {"jose:SignJWT", CHAIN, "sign", 0, NULL, 0, NULL, -1, "jose SignJWT.sign", "signs with a key"},
+    {"jose:EncryptJWT", CHAIN, "encrypt", 0, NULL, 0, NULL, -1, "jose EncryptJWT.encrypt", "encrypts with a key"},
+    {"jose:CompactSign", CHAIN, "sign", 0, NULL, 0, NULL, -1, "jose CompactSign.sign", "signs with a key"},
+    {"jose:jwtVerify", CALL, NULL, 1, NULL, 0, NULL, -1, "jose jwtVerify", "verifies with a key"},
+    {"jose:jwtDecrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "jose jwtDecrypt", "decrypts with a key"},
+    {"jwt-simple:encode", CALL, NULL, 1, NULL, 0, NULL, -1, "jwt-simple.encode", "signs with a key"},
+    {"jwt-simple:decode", CALL, NULL, 1, NULL, 0, NULL, -1, "jwt-simple.decode", "verifies with a key"},
+    {"express-jwt:expressjwt", CALL, NULL, 0, "secret", 0, NULL, -1, "express-jwt expressjwt()", "verifies with a key"},
+    {"express-jwt:", CALL, NULL, 0, "secret", 0, NULL, -1, "express-jwt jwt()", "verifies with a key"},
+    {"passport-jwt:Strategy", NEW, NULL, 0, "secretOrKey", 0, NULL, -1, "passport-jwt Strategy", "verifies with a key"},
+    {"passport-jwt:Strategy", SUPER, NULL, 0, "secretOrKey", 0, NULL, -1, "passport-jwt Strategy",
+     "verifies with a key"},
+    {"@nestjs/jwt:JwtModule.register", CALL, NULL, 0, "secret", 0, NULL, -1, "@nestjs/jwt JwtModule.register",
+     "signs with a key"},
+    {"express-session:", CALL, NULL, 0, "secret", 0, NULL, -1, "express-session", "signs session cookies with a key"},
+    {"cookie-session:", CALL, NULL, 0, "secret", 0, NULL, -1, "cookie-session", "signs session cookies with a key"},
+    {"cookie-session:", CALL, NULL, 0, "keys", 0, NULL, -1, "cookie-session", "signs session cookies with a key"},
+    {"cookie-parser:", CALL, NULL, 0, NULL, 0, NULL, -1, "cookie-parser", "signs cookies with a key"},
+    {"crypto:createHmac", CALL, NULL, 1, NULL, 0, NULL, UPDATE, "crypto.createHmac", "computes HMACs with a key"},
+    {"crypto-js:Hmac*", CALL, NULL, 1, NULL, 0, NULL, 0, "CryptoJS.*", "computes HMACs with a key"},
+    {"crypto-js/hmac-*:", CALL, NULL, 1, NULL, 0, NULL, 0, "CryptoJS.*", "computes HMACs with a key"},
+    {"CryptoJS.Hmac*", CALL, NULL, 1, NULL, 0, NULL, 0, "*", "computes HMACs with a key"},
+    {"crypto-js:algo.HMAC.create", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.algo.HMAC.create",
+     "computes HMACs with a key"},
+    {"*crypto.subtle.importKey", CALL, NULL, 1, NULL, 0, "raw", -1, "crypto.subtle.importKey", "imports a raw key"},
+    {"crypto:subtle.importKey", CALL, NULL, 1, NULL, 0, "raw", -1, "crypto.subtle.importKey", "imports a raw key"},
+    {"djwt:create", CALL, NULL, 2, NULL, 0, NULL, -1, "djwt create", "signs with a key"},
+    {"djwt:verify", CALL, NULL, 1, NULL, 0, NULL, -1, "djwt verify", "verifies with a key"},
+    {"livekit-server-sdk:AccessToken", NEW, NULL, 1, NULL, 0, NULL, -1, "LiveKit new AccessToken",
+     "signs with an API secret"},
+    {"livekit-server-sdk:TokenVerifier", NEW, NULL, 1, NULL, 0, NULL, -1, "LiveKit new TokenVerifier",
+     "verifies with an API secret"},
+    {"livekit-server-sdk:WebhookReceiver", NEW, NULL, 1, NULL, 0, NULL, -1, "LiveKit new WebhookReceiver",
+     "verifies with an API secret"},
+    {"livekit-server-sdk:*Client", NEW, NULL, 2, NULL, 0, NULL, -1, "LiveKit new *",
+     "authenticates with an API secret"},
+    {"agora-token:*TokenBuilder.build*", CALL, NULL, 1, NULL, 0, NULL, -1, "Agora *", "signs with an App Certificate"},
+    {"agora-access-token:*TokenBuilder.build*", CALL, NULL, 1, NULL, 0, NULL, -1, "Agora *",
+     "signs with an App Certificate"},
+    {"twilio:jwt.AccessToken", NEW, NULL, 2, NULL, 0, NULL, -1, "Twilio new AccessToken", "signs with an API secret"},
+    {"twilio/lib/jwt/AccessToken:", NEW, NULL, 2, NULL, 0, NULL, -1, "Twilio new AccessToken",
+     "signs with an API secret"},
+    {"twilio:", CALL, NULL, 1, NULL, 0, NULL, -1, "twilio()", "authenticates with an auth token"},
+    {"twilio:Twilio", NEW, NULL, 1, NULL, 0, NULL, -1, "Twilio new Twilio", "authenticates with an auth token"},
+    {"opentok:", NEW, NULL, 1, NULL, 0, NULL, -1, "new OpenTok", "signs with an API secret"},
+    {"@vonage/server-sdk:Vonage", NEW, NULL, 0, "apiSecret", 0, NULL, -1, "Vonage new Vonage",
+     "authenticates with an API secret"},
+    {"@vonage/auth:Auth", NEW, NULL, 0, "apiSecret", 0, NULL, -1, "Vonage new Auth",
+     "authenticates with an API secret"},
+    {"@100mslive/server-sdk:*SDK", NEW, NULL, 1, NULL, 0, NULL, -1, "100ms new *", "signs with an app secret"},
+};
+
+/* Keys that are public by their protocol's definition: Telegram Mini Apps
+ * derive the bot's check key as HMAC-SHA256 keyed with "WebAppData". */
+static const char *const public_keys[] = {"WebAppData", NULL};
+
+const rl_key_api *rl_key_table(size_t *n) {
+  *n = sizeof key_table / sizeof key_table[0];
+  return key_table;
+}
+
+/* '*' matches any run of characters. */
+static int callee_glob(const char *p, const char *s) {
+  const char *sp = NULL, *ss = NULL;
+  while (*s) {
+    if (*p == '*') {
+      sp = ++p;
+      ss = s;
+      continue;
+    }
+    if (*p == *s) {
+      p++;
+      s++;
+      continue;
+    }
+    if (!sp) return 0;
+    p = sp;
+    s = ++ss;
+  }
+  while (*p == '*') p++;
+  return *p == '\0';
+}
+
+/* The API's name for messages: '*' in the table's name is the callee's path
+ * (after the module's ':', or the whole callee of a global). */
+static const char *use_name(rl_jsfile *jf, const rl_key_api *api, const char *callee) {
+  const char *star = strchr(api->name, '*');
+  if (!star) return api->name;
+  const char *colon = strchr(callee, ':');
+  const char *path = colon ? colon + 1 : callee;
+  if (!*path) path = callee;
+  return rl_arena_printf(rl_jsfile_arena(jf), "%.*s%s%s", (int)(star - api->name), api->name, path, star + 1);
+}
+
+/* ---- literals ------------------------------------------------------------------- */
+
+static int callee_is(const char *c, const char *want) {
+  if (!c) return 0;
+  if (!strncmp(c, "node:", 5) && strchr(c + 5, ':')) c += 5;
+  return !strcmp(c, want);
+}
+
+static int callee_ends(const char *c, const char *tail) {
+  size_t n = c ? strlen(c) : 0, t = strlen(tail);
+  return n >= t && !strcmp(c + n - t, tail);
+}
+
+/* new TextEncoder(), directly or through a const. */
+static int is_text_encoder(rl_jsfile *jf, TSNode n) {
+  n = rl_js_unwrap(n);
+  if (type_is(n, "identifier")) {
+    TSNode init = rl_js_const_init(jf, n);
+    if (ts_node_is_null(init)) {
+      size_t len;
+      const char *t = rl_js_text(jf, n, &len);
+      return rl_name_has_word(t, len, (const char *const[]){"encoder", "enc", NULL});
+    }
+    n = rl_js_unwrap(init);
+  }
+  return type_is(n, "new_expression") && rl_js_text_is(jf, field(n, "constructor"), "TextEncoder");
+}
+
+/* The text argument of a call that turns text into key bytes, else null. */
+static TSNode bytes_of_text(rl_jsfile *jf, TSNode n) {
+  if (!type_is(n, "call_expression")) return null_node();
+  TSNode fn = rl_js_unwrap(field(n, "function"));
+  if (type_is(fn, "member_expression") && rl_js_text_is(jf, field(fn, "property"), "encode") &&
+      is_text_encoder(jf, field(fn, "object")))
+    return rl_js_call_arg(n, 0);
+  const char *c = rl_js_callee(jf, n);
+  if (callee_ends(c, "Buffer.from") || callee_is(c, "crypto:createSecretKey") || callee_is(c, "createSecretKey") ||
+      callee_is(c, "crypto-js:enc.Utf8.parse") || callee_is(c, "CryptoJS.enc.Utf8.parse"))
+    return rl_js_call_arg(n, 0);
+  return null_node();
+}
+
+int rl_key_literal(rl_jsfile *jf, TSNode expr, const char **out, size_t *len, TSNode *lit) {
+  *lit = null_node();
+  TSNode n = rl_js_unwrap(expr);
+  for (int hops = 0; hops < 8 && !ts_node_is_null(n); hops++) {
+    if (type_is(n, "string") || type_is(n, "template_string")) {
+      if (!rl_js_string_value(jf, n, out, len)) return 0;
+      *lit = n;
+      return 1;
+    }
+    TSNode next = null_node();
+    if (type_is(n, "identifier"))
+      next = rl_js_const_init(jf, n);
+    else if (type_is(n, "call_expression"))
+      next = bytes_of_text(jf, n);
+    if (ts_node_is_null(next)) break;
+    n = rl_js_unwrap(next);
+  }
+  /* `+` of literals, a const imported from another file */
+  return !ts_node_is_null(n) && !type_is(n, "call_expression") && rl_js_eval_string(jf, n, out, len);
+}
+
+/* ---- matching --------------------------------------------------------------------- */
+
+/* The `new` a builder chain ends at: method calls and const bindings. */
+static TSNode chain_root(rl_jsfile *jf, TSNode n) {
+  for (int guard = 0; guard < 64 && !ts_node_is_null(n); guard++) {
+    n = rl_js_unwrap(n);
+    if (type_is(n, "new_expression")) return n;
+    if (type_is(n, "call_expression")) {
+      TSNode f = rl_js_unwrap(field(n, "function"));
+      if (!type_is(f, "member_expression")) return null_node();
+      n = field(f, "object");
+    } else if (type_is(n, "identifier")) {
+      n = rl_js_const_init(jf, n);
+    } else {
+      return null_node();
+    }
+  }
+  return null_node();
+}
+
+/* super(...): the canonical name of what the enclosing class extends, or of
+ * the first argument of the call it extends (PassportStrategy(Strategy)). */
+static const char *super_callee(rl_jsfile *jf, TSNode call) {
+  TSNode cls = rl_js_parent(call);
+  while (!ts_node_is_null(cls) && !type_is(cls, "class_declaration") && !type_is(cls, "class") &&
+         !type_is(cls, "abstract_class_declaration"))
+    cls = rl_js_parent(cls);
+  if (ts_node_is_null(cls)) return NULL;
+  TSNode her = null_node();
+  for (uint32_t i = 0; i < ts_node_named_child_count(cls); i++)
+    if (type_is(ts_node_named_child(cls, i), "class_heritage")) her = ts_node_named_child(cls, i);
+  if (ts_node_is_null(her)) return NULL;
+  TSNode e = ts_node_named_child(her, 0);
+  if (type_is(e, "extends_clause")) e = field(e, "value");
+  e = rl_js_unwrap(e);
+  if (type_is(e, "call_expression")) e = rl_js_call_arg(e, 0);
+  return ts_node_is_null(e) ? NULL : rl_js_resolve(jf, e);
+}
+
+/* A value that is a secret: an env read, a secret-named name, or a const bound to one. */
+static int secret_data(rl_jsfile *jf, TSNode n) {
+  for (int hops = 0; hops < 4; hops++) {
+    n = rl_js_unwrap(n);
+    if (ts_node_is_null(n)) return 0;
+    const char *env;
+    size_t el;
+    if (rl_js_env_read(jf, n, &env, &el)) return 1;
+    TSNode name = type_is(n, "member_expression") ? field(n, "property") : n;
+    if (type_is(name, "identifier") || type_is(name, "property_identifier")) {
+      size_t len;
+      const char *t = rl_js_text(jf, name, &len);
+      if (rl_name_is_secret(t, len)) return 1;
+    }
+    if (!type_is(n, "identifier")) return 0;
+    n = rl_js_const_init(jf, n);
+  }
+  return 0;
+}
+
+/* The data an HMAC of this API is computed over: its argument, or the
+ * argument of the .update() called on the call's result. */
+static TSNode hmac_data(rl_jsfile *jf, const rl_key_api *api, TSNode call) {
+  if (api->data_arg >= 0) return rl_js_call_arg(call, (uint32_t)api->data_arg);
+  if (api->data_arg != RL_KEY_DATA_UPDATE) return null_node();
+  TSNode m = rl_js_parent(call);
+  if (!type_is(m, "member_expression") || !rl_js_text_is(jf, field(m, "property"), "update")) return null_node();
+  TSNode c = rl_js_parent(m);
+  return type_is(c, "call_expression") ? rl_js_call_arg(c, 0) : null_node();
+}
+
+typedef struct key_list {
+  rl_arena *arena;
+  rl_key_use *items;
+  size_t n, cap;
+} key_list;
+
+static void add_use(rl_jsfile *jf, key_list *l, const rl_key_api *api, const char *name, TSNode call, TSNode key) {
+  rl_key_use u;
+  memset(&u, 0, sizeof u);
+  u.api = api;
+  u.name = name;
+  u.call = call;
+  u.key = key;
+  u.lit = null_node();
+  const char *v;
+  size_t len;
+  TSNode lit;
+  if (rl_key_literal(jf, key, &v, &len, &lit)) {
+    u.value = v;
+    u.len = len;
+    u.lit = lit;
+    for (size_t i = 0; public_keys[i]; i++)
+      if (len == strlen(public_keys[i]) && !memcmp(v, public_keys[i], len)) u.label = 1;
+    if (secret_data(jf, hmac_data(jf, api, call))) u.label = 1;
+  }
+  l->items = rl_arena_grow(l->arena, l->items, l->n, &l->cap, sizeof *l->items);
+  l->items[l->n++] = u;
+}
+
+/* The key expressions of one table line at a call: the argument, or the
+ * option in it (each element of an array). */
+static void add_keys(rl_jsfile *jf, key_list *l, const rl_key_api *api, const char *callee, TSNode call) {
+  if (api->when) {
+    const char *w;
+    size_t wl;
+    if (!rl_js_eval_string(jf, rl_js_call_arg(call, (uint32_t)api->when_arg), &w, &wl) || wl != strlen(api->when) ||
+        memcmp(w, api->when, wl) != 0)
+      return;
+  }
+  TSNode arg = rl_js_call_arg(call, (uint32_t)api->arg);
+  if (ts_node_is_null(arg)) return;
+  const char *name = use_name(jf, api, callee);
+  TSNode key = arg;
+  if (api->option) {
+    TSNode obj = rl_js_object_of(jf, arg);
+    if (ts_node_is_null(obj)) return;
+    key = rl_js_object_get(jf, obj, api->option);
+    if (ts_node_is_null(key)) return;
+  }
+  TSNode k = rl_js_unwrap(key);
+  if (type_is(k, "array")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(k); i++)
+      add_use(jf, l, api, name, call, ts_node_named_child(k, i));
+    return;
+  }
+  add_use(jf, l, api, name, call, key);
+}
+
+static int is_super_call(TSNode n) { return type_is(n, "call_expression") && type_is(field(n, "function"), "super"); }
+
+static void match_node(rl_jsfile *jf, key_list *l, TSNode n) {
+  int is_new = type_is(n, "new_expression");
+  if (!is_new && !type_is(n, "call_expression")) return;
+  const char *callee = NULL, *super = NULL, *root = NULL;
+  int callee_done = 0, super_done = 0, root_done = 0;
+  size_t count;
+  const rl_key_api *t = rl_key_table(&count);
+  for (size_t i = 0; i < count; i++) {
+    const char *c;
+    if (t[i].form == RL_KEY_SUPER) {
+      if (is_new || !is_super_call(n)) continue;
+      if (!super_done) super = super_callee(jf, n), super_done = 1;
+      c = super;
+    } else if (t[i].form == RL_KEY_CHAIN) {
+      if (is_new) continue;
+      TSNode fn = rl_js_unwrap(field(n, "function"));
+      if (!type_is(fn, "member_expression") || !rl_js_text_is(jf, field(fn, "property"), t[i].method)) continue;
+      if (!root_done) {
+        TSNode r = chain_root(jf, field(fn, "object"));
+        root = ts_node_is_null(r) ? NULL : rl_mint_callee(jf, r);
+        root_done = 1;
+      }
+      c = root;
+    } else {
+      if ((t[i].form == RL_KEY_NEW) != is_new) continue;
+      if (!callee_done) callee = rl_mint_callee(jf, n), callee_done = 1;
+      c = callee;
+    }
+    if (!c) continue;
+    if (!strncmp(c, "node:", 5) && strchr(c + 5, ':')) c += 5;
+    if (callee_glob(t[i].callee, c)) add_keys(jf, l, &t[i], c, n);
+  }
+}
+
+static int keys_visit(void *data, TSNode n) {
+  void **st = data;
+  match_node(st[0], st[1], n);
+  return 0;
+}
+
+static const key_list *keys_of(rl_jsfile *jf) {
+  key_list **memo = (key_list **)rl_jsfile_memo(jf, RL_JS_MEMO_KEYS);
+  if (!*memo) {
+    key_list *l = rl_arena_calloc(rl_jsfile_arena(jf), 1, sizeof *l);
+    l->arena = rl_jsfile_arena(jf);
+    /* The walk costs steps of the file's budget: only where a key use can be. */
+    const rl_source *src = rl_jsfile_source(jf);
+    rl_prefilter pf;
+    rl_prefilter_init(&pf, src->bytes, src->len, src->lang);
+    int possible = rl_keys_possible(&pf);
+    rl_prefilter_clear(&pf);
+    void *st[2] = {jf, l};
+    if (possible) rl_js_walk(rl_jsfile_root(jf), keys_visit, st);
+    *memo = l;
+  }
+  return *memo;
+}
+
+void rl_keys_each(rl_jsfile *jf, TSNode subtree, rl_key_cb cb, void *data) {
+  if (ts_node_is_null(subtree)) return;
+  const key_list *l = keys_of(jf);
+  uint32_t start = ts_node_start_byte(subtree), end = ts_node_end_byte(subtree);
+  for (size_t i = 0; i < l->n; i++) {
+    TSNode c = l->items[i].call;
+    if (ts_node_start_byte(c) >= start && ts_node_end_byte(c) <= end) cb(data, &l->items[i]);
+  }
+}
+
+int rl_keys_possible(rl_prefilter *pf) {
+  static const char *const modules[] = {"jsonwebtoken",
+                                        "jose",
+                                        "jwt-simple",
+                                        "express-jwt",
+                                        "passport-jwt",
+                                        "@nestjs/jwt",
+                                        "express-session",
+                                        "cookie-session",
+                                        "cookie-parser",
+                                        "crypto",
+                                        "crypto-js",
+                                        "djwt",
+                                        "livekit-server-sdk",
+                                        "agora-token",
+                                        "agora-access-token",
+                                        "twilio",
+                                        "opentok",
+                                        "@vonage/server-sdk",
+                                        "@vonage/auth",
+                                        "@100mslive/server-sdk",
+                                        NULL};
+  for (size_t i = 0; modules[i]; i++)
+    if (rl_pf_module(pf, modules[i])) return 1;
+  return rl_pf_has(pf, "subtle") || rl_pf_has(pf, "CryptoJS") || rl_pf_has(pf, "djwt");
+}
