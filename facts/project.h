@@ -162,6 +162,16 @@ const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *membe
  * (useGlobalGuards in main.ts, an APP_GUARD provider in app.module.ts). */
 int rl_ctx_next_middleware_covers(rl_ctx *ctx, const char *route, const char *framework);
 int rl_ctx_nest_global_guard(rl_ctx *ctx);
+/* NestJS: the CORS policy the app's main.ts enables when it lets any origin
+ * in (`app.enableCors()` with no options...): what, in words, with the
+ * call's *path and *line; NULL if none (or --no-project). */
+const char *rl_ctx_nest_cors(rl_ctx *ctx, const char **path, uint32_t *line);
+/* The version of npm package name the project's lockfile pins (the nearest
+ * package-lock.json, npm-shrinkwrap.json, yarn.lock or pnpm-lock.yaml at
+ * or above the current file; the lowest major when it pins several): the
+ * major, with the version in out and the lockfile's path in *lockfile; -1
+ * when unknown (no lockfile, not pinned, --no-project). */
+int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outsz, const char **lockfile);
 /* Express: the current file's router, mounted from another file of the
  * app (`app.use('/api', requireAuth, router)` in server.js): 1 every mount
  * found authenticates first, 0 one does not, -1 no mount found. */

@@ -13,7 +13,10 @@
  *      the claims. Uses of exp/iat/nbf (refresh timing) and of the header or
  *      kid (choosing a key before verifying) are not access decisions, and a
  *      function that also verifies is peeking before it verifies.
- *   3. jsonwebtoken's verify with { ignoreExpiration: true }.
+ *   3. jsonwebtoken's verify with { ignoreExpiration: true }; the same in a
+ *      passport-jwt strategy's options (new Strategy(opts, cb), or NestJS's
+ *      super(opts) under `extends PassportStrategy(Strategy)`) unless the
+ *      callback or validate() reads the claims' exp.
  *   4. jwt-simple's decode(token, key, true): noVerify skips the signature.
  * Not reported: jose's jwtVerify. jose has no 'none' algorithm and checks
  * the algorithm against the key's type (a secret only accepts HS*, an RSA key
@@ -26,6 +29,7 @@
 
 #include "analysis.h"
 #include "prefilter.h"
+#include "project.h"
 #include "rule.h"
 #include "util.h"
 
@@ -77,6 +81,20 @@ static int array_has_none(rl_jsfile *jf, TSNode arr, TSNode *at) {
   return 0;
 }
 
+/* The verify key is plainly a shared secret (HMAC), not a public key: a
+ * string, an environment read or a name that says secret. */
+static int shared_secret_key(rl_jsfile *jf, TSNode key) {
+  key = rl_js_unwrap(key);
+  if (type_is(key, "string") || type_is(key, "template_string")) return 1;
+  const char *name;
+  size_t len;
+  if (rl_js_env_read(jf, key, &name, &len)) return rl_name_is_secret(name, len);
+  if (type_is(key, "member_expression")) key = field(key, "property");
+  if (!type_is(key, "identifier") && !type_is(key, "property_identifier")) return 0;
+  name = rl_js_text(jf, key, &len);
+  return name && rl_name_is_secret(name, len);
+}
+
 static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   TSNode a2 = rl_js_unwrap(rl_js_call_arg(call, 2));
   const char *fn = callee_shown(ctx, call);
@@ -116,8 +134,22 @@ static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
     if (!ts_node_is_null(init)) arr = rl_js_unwrap(init);
   }
   TSNode none;
-  if (type_is(arr, "array") && array_has_none(jf, arr, &none))
-    rl_report(ctx, call, "%s allows the 'none' algorithm: a token with no signature at all passes", fn);
+  if (!type_is(arr, "array") || !array_has_none(jf, arr, &none)) return;
+  /* jsonwebtoken 9 refuses 'none' once a secret key is given: with the
+   * lockfile pinning 9 or later and a key that is plainly a shared secret,
+   * the list is a latent mistake, not an open door */
+  char ver[32];
+  const char *lock;
+  if (shared_secret_key(jf, rl_js_call_arg(call, 1)) &&
+      rl_ctx_package_version(ctx, "jsonwebtoken", ver, sizeof ver, &lock) >= 9) {
+    rl_ctx_cap_severity(ctx, RL_SEV_NOTE);
+    rl_report(ctx, call,
+              "%s lists the 'none' algorithm; jsonwebtoken %s (%s) refuses unsigned tokens when a secret is given, "
+              "so it is refused today, but drop 'none' before a version or key change lets it through",
+              fn, ver, lock);
+    return;
+  }
+  rl_report(ctx, call, "%s allows the 'none' algorithm: a token with no signature at all passes", fn);
 }
 
 /* ---- decode ------------------------------------------------------------------ */
@@ -379,9 +411,113 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
     check_simple_decode(ctx, call);
 }
 
+/* ---- passport-jwt ------------------------------------------------------------ */
+
+typedef struct exp_scan {
+  rl_jsfile *jf;
+  int found;
+} exp_scan;
+
+static int exp_visit(void *data, TSNode n) {
+  exp_scan *e = data;
+  const char *t = ts_node_type(n);
+  if ((!strcmp(t, "property_identifier") || !strcmp(t, "identifier") ||
+       !strcmp(t, "shorthand_property_identifier_pattern")) &&
+      rl_js_text_is(e->jf, n, "exp"))
+    e->found = 1;
+  return e->found ? -1 : 0;
+}
+
+/* The verify callback or validate() reads the claims' exp: expiry is
+ * checked there on purpose (a grace period, a refresh flow). */
+static int reads_exp(rl_jsfile *jf, TSNode fn) {
+  exp_scan e = {jf, 0};
+  if (!ts_node_is_null(fn)) rl_js_walk(fn, exp_visit, &e);
+  return e.found;
+}
+
+static void check_strategy(rl_ctx *ctx, rl_jsfile *jf, TSNode opts_arg, TSNode checker, TSNode at, const char *what) {
+  TSNode opts = rl_js_object_of(jf, opts_arg);
+  TSNode ign = rl_js_unwrap(rl_js_object_get(jf, opts, "ignoreExpiration"));
+  if (!type_is(ign, "true") || reads_exp(jf, checker)) return;
+  rl_report(ctx, at,
+            "%s with { ignoreExpiration: true } accepts expired tokens on every route it guards: a leaked or revoked "
+            "token works forever; drop the option",
+            what);
+}
+
+/* The class around n (its declaration node), or null. */
+static TSNode enclosing_class(TSNode n) {
+  for (TSNode p = rl_js_parent(n); !ts_node_is_null(p); p = rl_js_parent(p))
+    if (type_is(p, "class_declaration") || type_is(p, "class") || type_is(p, "abstract_class_declaration")) return p;
+  return null_node();
+}
+
+typedef struct heritage_scan {
+  rl_jsfile *jf;
+  int passport_jwt;
+} heritage_scan;
+
+/* `extends PassportStrategy(Strategy)` with Strategy from passport-jwt */
+static int heritage_visit(void *data, TSNode n) {
+  heritage_scan *h = data;
+  if (!type_is(n, "call_expression")) return 0;
+  const char *c = rl_js_resolve(h->jf, rl_js_unwrap(rl_js_call_arg(n, 0)));
+  if (c && !strcmp(c, "passport-jwt:Strategy")) h->passport_jwt = 1;
+  return h->passport_jwt ? -1 : 0;
+}
+
+/* The class's validate() method, or null. */
+static TSNode validate_method(rl_jsfile *jf, TSNode cls) {
+  TSNode body = field(cls, "body");
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode m = ts_node_named_child(body, i);
+    if (type_is(m, "method_definition") && rl_js_text_is(jf, field(m, "name"), "validate")) return m;
+  }
+  return null_node();
+}
+
+typedef struct strategy_walk {
+  rl_ctx *ctx;
+  rl_jsfile *jf;
+} strategy_walk;
+
+static int strategy_visit(void *data, TSNode n) {
+  strategy_walk *w = data;
+  if (type_is(n, "new_expression")) {
+    /* new Strategy({ ..., ignoreExpiration: true }, (payload, done) => ...) */
+    const char *c = rl_js_callee(w->jf, n);
+    if (c && !strcmp(c, "passport-jwt:Strategy")) {
+      TSNode cb = rl_js_unwrap(rl_js_call_arg(n, 1));
+      check_strategy(w->ctx, w->jf, rl_js_call_arg(n, 0), cb, n, "passport-jwt's Strategy");
+    }
+    return 0;
+  }
+  if (!type_is(n, "call_expression") || !type_is(field(n, "function"), "super")) return 0;
+  /* NestJS: super({ ... }) in a class that extends PassportStrategy(Strategy) */
+  TSNode cls = enclosing_class(n);
+  if (ts_node_is_null(cls)) return 0;
+  heritage_scan h = {w->jf, 0};
+  for (uint32_t i = 0; i < ts_node_named_child_count(cls); i++)
+    if (type_is(ts_node_named_child(cls, i), "class_heritage"))
+      rl_js_walk(ts_node_named_child(cls, i), heritage_visit, &h);
+  if (h.passport_jwt)
+    check_strategy(w->ctx, w->jf, rl_js_call_arg(n, 0), validate_method(w->jf, cls), n,
+                   "the passport-jwt strategy's super()");
+  return 0;
+}
+
+static void on_file(rl_ctx *ctx) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  const rl_source *src = rl_ctx_source(ctx);
+  if (!jf || !memmem(src->bytes, src->len, "ignoreExpiration", 16)) return;
+  strategy_walk w = {ctx, jf};
+  rl_js_walk(rl_ctx_root(ctx), strategy_visit, &w);
+}
+
 /* Findings need a call resolved to one of these modules, which takes an
  * import or require naming it. */
-static const char *const needles[] = {"jsonwebtoken", "jose", "jwt-decode", "jwt-simple", NULL};
+static const char *const needles[] = {"jsonwebtoken", "jose", "jwt-decode", "jwt-simple", "passport-jwt", NULL};
 
 static int can_fire(rl_prefilter *pf) {
   for (size_t i = 0; needles[i]; i++)
@@ -400,6 +536,7 @@ const rl_rule rl_rule_jwt_weak_verification = {
     /* every call: aliases (`import { verify as check }`) hide the name */
     .query = "(call_expression function: [(identifier) (member_expression)]) @call\n",
     .on_match = on_match,
+    .on_file = on_file,
     .needles = needles,
     .can_fire = can_fire,
     .bad_example = "const jwt = require('jsonwebtoken');\n"

@@ -18,13 +18,18 @@
  *   - the same header set to the request's Origin (req.headers.origin,
  *     req.query.origin, req.header/get('origin'), headers.get('origin'),
  *     also `|| '*'`) unless an if/ternary around it compares or looks the
- *     origin up (`if (allowed.includes(origin))`).
- * An allow-list (string, array, regex, env read such as
+ *     origin up (`if (allowed.includes(origin))`);
+ *   - an origin regex wider than the app's hosts (judge_pattern): every
+ *     origin, a wildcard before a shared host (vercel.app...), no '$' at the
+ *     end, a host with no '^' before it;
+ *   - socket.io's cors option (new Server(http, {cors}), io(http, {cors})).
+ * An allow-list (string, array, anchored regex of own hosts, env read such as
  * process.env.ALLOWED_ORIGIN, a callback that checks) is fine. */
 #include <string.h>
 
 #include "analysis.h"
 #include "bindname.h"
+#include "cors.h"
 #include "routes.h"
 #include "rule.h"
 #include "util.h"
@@ -40,6 +45,7 @@ typedef struct state {
   rl_jsfile *jf;
   TSNode root;
   const char *route; /* "POST /api/token": the first token/room route */
+  TSNode nest;       /* that route's @Post(...) decorator when a NestJS controller defines it */
 } state;
 
 static const char *const room_words[] = {"token", "tokens", "room", "rooms", NULL};
@@ -52,6 +58,7 @@ static void on_route(void *data, const rl_route *r) {
                 (r->path && rl_name_has_word(r->path, strlen(r->path), room_words));
   if (!roomish) return;
   st->route = !strcmp(r->method, "*") ? r->path : rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s", r->method, r->path);
+  if (!strcmp(r->framework, "nestjs")) st->nest = r->registration;
 }
 
 static void report(state *st, TSNode at, const char *what) {
@@ -61,71 +68,7 @@ static void report(state *st, TSNode at, const char *what) {
       what, st->route);
 }
 
-static int is_string_star(state *st, TSNode v) {
-  const char *s;
-  size_t l;
-  return rl_js_eval_string(st->jf, v, &s, &l) && rl_word_is(s, l, "*");
-}
-
-typedef struct accept_scan {
-  state *st;
-  int yes, cond;
-} accept_scan;
-
-static int accept_visit(void *data, TSNode n) {
-  accept_scan *a = data;
-  const char *t = ts_node_type(n);
-  if (!strcmp(t, "if_statement") || !strcmp(t, "ternary_expression") || !strcmp(t, "switch_statement") ||
-      !strcmp(t, "binary_expression"))
-    a->cond = 1;
-  if (!strcmp(t, "call_expression")) {
-    TSNode a1 = rl_js_unwrap(rl_js_call_arg(n, 1));
-    if (type_is(a1, "true")) a->yes = 1;
-  }
-  return 0;
-}
-
-/* An origin callback that accepts every origin: calls its callback with
- * `true` as the second argument, or returns true, and tests nothing. */
-static int callback_accepts_all(state *st, TSNode fn) {
-  TSNode body = rl_js_unwrap(field(fn, "body"));
-  if (ts_node_is_null(body)) return 0;
-  if (type_is(body, "true")) return 1;
-  accept_scan a = {st, 0, 0};
-  rl_js_walk(body, accept_visit, &a);
-  return a.yes && !a.cond;
-}
-
-typedef enum lib { LIB_EXPRESS, LIB_KOA, LIB_HONO, LIB_FASTIFY } lib;
-
-/* Judges cors options (an object node or null for none) of library l;
- * returns what to report or NULL. */
-static const char *judge_options(state *st, lib l, TSNode opts, int had_arg) {
-  static const char *const none[] = {"cors() with no options", "@koa/cors with no origin (it echoes any Origin)",
-                                     "hono cors() with no origin", "@fastify/cors with no origin"};
-  static const char *const noorigin[] = {"cors() without an origin option",
-                                         "@koa/cors with no origin (it echoes any Origin)",
-                                         "hono cors() with no origin", "@fastify/cors with no origin"};
-  if (ts_node_is_null(opts)) return had_arg ? NULL : none[l];
-  TSNode origin = rl_js_unwrap(rl_js_object_get(st->jf, opts, "origin"));
-  if (ts_node_is_null(origin)) {
-    /* a spread may carry the origin */
-    for (uint32_t i = 0; i < ts_node_named_child_count(opts); i++)
-      if (type_is(ts_node_named_child(opts, i), "spread_element")) return NULL;
-    return noorigin[l];
-  }
-  if (is_string_star(st, origin)) return "origin '*'";
-  if (type_is(origin, "true")) {
-    if (l == LIB_FASTIFY) return "origin: true (reflects any Origin)";
-    TSNode cred = rl_js_unwrap(rl_js_object_get(st->jf, opts, "credentials"));
-    if (type_is(cred, "true")) return "origin: true with credentials: true";
-    return NULL;
-  }
-  if (type_is(origin, "arrow_function") || type_is(origin, "function_expression") || type_is(origin, "function")) {
-    if (callback_accepts_all(st, origin)) return "an origin callback that accepts every origin";
-  }
-  return NULL;
-}
+static int is_string_star(state *st, TSNode v) { return rl_cors_is_star(st->jf, v); }
 
 static int is_acao(state *st, TSNode n) {
   const char *s;
@@ -195,9 +138,33 @@ static int origin_checked(TSNode n) {
   return 0;
 }
 
+/* socket.io: `new Server(http, { cors: {...} })`, `require('socket.io')(http,
+ * {...})`: its cors option goes to the cors package as it is (no cors
+ * option: no CORS headers, same-origin only). */
+static void judge_socketio(state *st, TSNode n) {
+  const char *c = rl_js_callee(st->jf, n);
+  if (!c || (strcmp(c, "socket.io:Server") && strcmp(c, "socket.io:"))) return;
+  TSNode opts = {{0}, NULL, NULL};
+  for (uint32_t i = 0; i < 2 && ts_node_is_null(opts); i++) opts = rl_js_object_of(st->jf, rl_js_call_arg(n, i));
+  TSNode co = rl_js_object_of(st->jf, rl_js_object_get(st->jf, opts, "cors"));
+  if (ts_node_is_null(co)) return;
+  const char *what = rl_cors_options_judge(st->jf, rl_ctx_arena(st->ctx), RL_CORS_EXPRESS, co, 1);
+  if (!what) return;
+  /* it governs socket.io's own HTTP endpoint, not the app's routes */
+  if (!strncmp(what, "cors() without", 14)) what = "no origin (the cors package then allows '*')";
+  rl_report(st->ctx, n,
+            "socket.io's cors option with %s lets any website connect to this server's socket.io endpoint from a "
+            "visitor's browser (the file also serves %s): set origin to an allow-list of your front-end origins",
+            what, st->route);
+}
+
 static int visit(void *data, TSNode n) {
   state *st = data;
   const char *t = ts_node_type(n);
+  if (!strcmp(t, "new_expression")) {
+    judge_socketio(st, n);
+    return 0;
+  }
   if (!strcmp(t, "pair")) {
     if (is_acao(st, field(n, "key")) && is_string_star(st, rl_js_unwrap(field(n, "value"))))
       report(st, n, "Access-Control-Allow-Origin: *");
@@ -230,38 +197,56 @@ static int visit(void *data, TSNode n) {
       const char *c = rl_js_resolve(st->jf, rl_js_unwrap(rl_js_call_arg(n, 0)));
       if (c && (!strcmp(c, "@fastify/cors:") || !strcmp(c, "fastify-cors:"))) {
         TSNode arg = rl_js_call_arg(n, 1);
-        const char *what = judge_options(st, LIB_FASTIFY, rl_js_object_of(st->jf, arg), !ts_node_is_null(arg));
+        const char *what = rl_cors_options_judge(st->jf, rl_ctx_arena(st->ctx), RL_CORS_FASTIFY,
+                                                 rl_js_object_of(st->jf, arg), !ts_node_is_null(arg));
         if (what) report(st, n, what);
       }
       return 0;
     }
   }
+  judge_socketio(st, n);
   const char *c = rl_js_callee(st->jf, n);
   if (!c) return 0;
-  lib l;
+  rl_cors_lib l;
   if (!strcmp(c, "cors:"))
-    l = LIB_EXPRESS;
+    l = RL_CORS_EXPRESS;
   else if (!strcmp(c, "@koa/cors:") || !strcmp(c, "kcors:") || !strcmp(c, "koa2-cors:"))
-    l = LIB_KOA;
+    l = RL_CORS_KOA;
   else if (!strcmp(c, "hono/cors:cors"))
-    l = LIB_HONO;
+    l = RL_CORS_HONO;
   else
     return 0;
   TSNode arg = rl_js_call_arg(n, 0);
-  const char *what = judge_options(st, l, rl_js_object_of(st->jf, arg), !ts_node_is_null(arg));
+  const char *what =
+      rl_cors_options_judge(st->jf, rl_ctx_arena(st->ctx), l, rl_js_object_of(st->jf, arg), !ts_node_is_null(arg));
   if (what) report(st, n, what);
   return 0;
 }
 
+/* A NestJS controller's token or room route, and the app's main.ts
+ * enabling CORS for every origin (the model reads main.ts): reported at
+ * the route, with main.ts's call as the related place. */
+static void judge_nest_bootstrap(state *st) {
+  const char *path;
+  uint32_t line;
+  const char *what = rl_ctx_nest_cors(st->ctx, &path, &line);
+  if (!what) return;
+  rl_ctx_related(st->ctx, path, line, 1, "the app's CORS policy is enabled here");
+  report(st, st->nest, rl_arena_printf(rl_ctx_arena(st->ctx), "NestJS %s in %s:%u", what, path, line));
+}
+
 static void on_file(rl_ctx *ctx) {
-  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx), NULL};
+  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx), NULL, {{0}, NULL, NULL}};
   if (!st.jf) return;
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
   if (!st.route) return;
+  if (!ts_node_is_null(st.nest)) judge_nest_bootstrap(&st);
   rl_js_walk(st.root, visit, &st);
 }
 
-static const char *const needles[] = {"cors", "Cors", "CORS", "llow-Origin", "llow-origin", "LLOW-ORIGIN", NULL};
+/* "Controller(": a NestJS controller, whose CORS policy is in main.ts */
+static const char *const needles[] = {"cors",        "Cors",        "CORS",        "llow-Origin",
+                                      "llow-origin", "LLOW-ORIGIN", "Controller(", NULL};
 
 /* Every finding names the file's first token or room route (on_file returns
  * before looking at CORS when rl_routes_each calls back for none), so a file

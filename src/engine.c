@@ -308,6 +308,7 @@ struct rl_ctx {
   /* rl_ctx_related: for the next finding */
   const char *related_path, *related_message;
   uint32_t related_line, related_col;
+  rl_severity sev_cap;        /* rl_ctx_cap_severity: for the next finding; RL_SEV_NONE = none */
   tail_entry *tails;          /* values by their last 4 bytes (prepare_masking) */
   unsigned char *tail_filter; /* 64 Ki flags: some value may end in these 4 bytes */
   uint32_t *reach;            /* reach[i]: the furthest end of secrets[0..i] */
@@ -470,6 +471,8 @@ static void add_finding(rl_ctx *ctx, uint32_t start, uint32_t end, const char *m
   f->rule = ctx->rule;
   ssize_t ri = rule_index(ctx->engine, ctx->rule->id);
   f->severity = ri < 0 ? ctx->rule->severity : ctx->file_severity ? ctx->file_severity[ri] : ctx->engine->severity[ri];
+  if (ctx->sev_cap != RL_SEV_NONE && f->severity > ctx->sev_cap) f->severity = ctx->sev_cap;
+  ctx->sev_cap = RL_SEV_NONE;
   f->message = message;
   f->start_byte = start;
   f->end_byte = end < start ? start : end;
@@ -481,6 +484,8 @@ static void add_finding(rl_ctx *ctx, uint32_t start, uint32_t end, const char *m
     ctx->related_path = NULL;
   }
 }
+
+void rl_ctx_cap_severity(rl_ctx *ctx, rl_severity max) { ctx->sev_cap = max; }
 
 void rl_ctx_related(rl_ctx *ctx, const char *path, uint32_t line, uint32_t col, const char *message) {
   ctx->related_path = rl_arena_strdup(ctx->arena, path);

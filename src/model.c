@@ -21,7 +21,9 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "cors.h"
 #include "json.h"
+#include "lockfile.h"
 #include "parse.h"
 #include "rule.h"
 #include "util.h"
@@ -264,6 +266,9 @@ typedef struct mod_entry {
   rl_jsfile *jf;
   pthread_mutex_t jmu;
   int nest_guard; /* -1: not asked */
+  int nest_cors_asked;
+  const char *nest_cors; /* rl_cors_nest_bootstrap's answer (in tarena) */
+  uint32_t nest_cors_line;
   /* the prefilter's question (rl_project_import_matters), under p->mu */
   int pre_state;         /* 0: not read, 1: being read, 2: read */
   int pre_self;          /* rl_summary_bytes_matter of its bytes */
@@ -284,10 +289,25 @@ struct rl_project {
   tsconf **owned;
   size_t nowned;
   smap resolved; /* "dir\0spec" joined by '\n' -> path string (NULL: unresolved) */
+  smap locks;    /* lockfile path -> lock_text (its bytes NULL: refused by the policy) */
   size_t files_read;
   rl_parser **parsers; /* free parsers */
   size_t nparsers;
 };
+
+typedef struct lock_text {
+  char *path; /* as the model names it, for messages */
+  char *bytes;
+  size_t len;
+} lock_text;
+
+static void lock_free(void *v) {
+  lock_text *l = v;
+  if (!l) return;
+  free(l->path);
+  free(l->bytes);
+  free(l);
+}
 
 static void mod_free(void *v) {
   mod_entry *e = v;
@@ -321,6 +341,7 @@ void rl_project_free(rl_project *p) {
   for (size_t i = 0; i < p->nowned; i++) tsconf_free(p->owned[i]);
   free(p->owned);
   smap_free(&p->resolved, free);
+  smap_free(&p->locks, lock_free);
   for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
   free(p->roots);
   for (size_t i = 0; i < p->nparsers; i++) rl_parser_free(p->parsers[i]);
@@ -1141,32 +1162,143 @@ static int judge_guard(rl_project *p, const char *path, rl_jsfile *asking) {
   return g;
 }
 
-/* NestJS registers app-wide guards in main.ts (useGlobalGuards) or in the
- * root module (an APP_GUARD provider in app.module.ts). Both live in the
- * nearest folder above the controller that has either file; the search
- * stops at the folder holding package.json. */
-int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *asking) {
-  if (!p || p->o.disabled || !from) return 0;
+/* The NestJS bootstrap files of the app a controller at from belongs to:
+ * main.ts and app.module.ts of the nearest folder above it holding either;
+ * the search stops at the folder holding package.json. 1 with the paths
+ * (NULL for the one absent; caller frees), 0 when there are none. */
+static int nest_files(const char *from, char **main_out, char **mod_out) {
   char *dir = path_dir(from);
-  int verdict = 0;
+  int found = 0;
+  *main_out = *mod_out = NULL;
   for (int up = 0; up < 8; up++) {
     char *main_ts = path_join(dir, "main.ts", 7), *mod = path_join(dir, "app.module.ts", 13);
     char *pkg = path_join(dir, "package.json", 12);
     int has_main = is_regular(main_ts), has_mod = is_regular(mod), has_pkg = is_regular(pkg);
-    if (has_main || has_mod)
-      verdict = (has_main && judge_guard(p, main_ts, asking)) || (has_mod && judge_guard(p, mod, asking));
+    free(pkg);
+    if (has_main || has_mod) {
+      found = 1;
+      *main_out = has_main ? main_ts : (free(main_ts), NULL);
+      *mod_out = has_mod ? mod : (free(mod), NULL);
+      break;
+    }
     free(main_ts);
     free(mod);
-    free(pkg);
-    if (has_main || has_mod || has_pkg) break;
     size_t n = strlen(dir);
-    if (!strcmp(dir, ".") || !strcmp(dir, "/") || (n >= 2 && !strcmp(dir + n - 2, ".."))) break;
+    if (has_pkg || !strcmp(dir, ".") || !strcmp(dir, "/") || (n >= 2 && !strcmp(dir + n - 2, ".."))) break;
     char *up_dir = path_dir(dir);
     free(dir);
     dir = up_dir;
   }
   free(dir);
+  return found;
+}
+
+/* NestJS registers app-wide guards in main.ts (useGlobalGuards) or in the
+ * root module (an APP_GUARD provider in app.module.ts). */
+int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *asking) {
+  if (!p || p->o.disabled || !from) return 0;
+  char *main_ts, *mod;
+  if (!nest_files(from, &main_ts, &mod)) return 0;
+  int verdict = (main_ts && judge_guard(p, main_ts, asking)) || (mod && judge_guard(p, mod, asking));
+  free(main_ts);
+  free(mod);
   return verdict;
+}
+
+/* The CORS policy main.ts enables, when it lets any origin in. */
+const char *rl_project_nest_cors(rl_project *p, const char *from, rl_jsfile *asking, const char **path,
+                                 uint32_t *line) {
+  if (!p || p->o.disabled || !from) return NULL;
+  char *main_ts, *mod;
+  if (!nest_files(from, &main_ts, &mod)) return NULL;
+  free(mod);
+  mod_entry *e = main_ts ? kept_file(p, main_ts) : NULL;
+  free(main_ts);
+  if (!e) return NULL;
+  if (!e->nest_cors_asked) {
+    e->nest_cors_asked = 1;
+    rl_jsfile_begin(e->jf);
+    e->nest_cors = rl_cors_nest_bootstrap(e->jf, rl_tree_root(e->tree), e->tarena, &e->nest_cors_line);
+    if (asking)
+      rl_jsfile_begin(asking);
+    else
+      rl_jsfile_end(e->jf);
+  }
+  const char *what = e->nest_cors;
+  *path = e->path;
+  *line = e->nest_cors_line;
+  pthread_mutex_unlock(&e->jmu);
+  return what;
+}
+
+/* ---- package versions pinned by the lockfile ------------------------------------------ */
+
+#define MAX_LOCK_CLIMB 10 /* folders climbed from the asking file to its lockfile */
+
+static const char *const lock_names[] = {"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"};
+
+/* The nearest lockfile at or above the folder of from (a workspace's
+ * lockfile sits at the repository's top, above the packages' package.json
+ * files), or NULL. Caller frees. */
+static char *nearest_lockfile(const char *from) {
+  char *dir = path_dir(from), *hit = NULL;
+  for (int up = 0; up < MAX_LOCK_CLIMB && !hit; up++) {
+    for (size_t i = 0; i < RL_ARRAY_LEN(lock_names) && !hit; i++) {
+      char *f = path_join(dir, lock_names[i], strlen(lock_names[i]));
+      if (is_regular(f))
+        hit = f;
+      else
+        free(f);
+    }
+    size_t n = strlen(dir);
+    if (hit || !strcmp(dir, ".") || !strcmp(dir, "/") || (n >= 2 && !strcmp(dir + n - 2, ".."))) break;
+    char *up_dir = path_dir(dir);
+    free(dir);
+    dir = up_dir;
+  }
+  free(dir);
+  return hit;
+}
+
+int rl_project_package_version(rl_project *p, const char *from, const char *name, char *out, size_t outsz,
+                               const char **lockfile) {
+  if (outsz) out[0] = '\0';
+  if (lockfile) *lockfile = NULL;
+  if (!p || p->o.disabled || !from || !name) return -1;
+  char *path = nearest_lockfile(from);
+  if (!path) return -1;
+  pthread_mutex_lock(&p->mu);
+  void **hit = smap_get(&p->locks, path);
+  lock_text *l = hit ? *hit : NULL;
+  if (!hit) {
+    pthread_mutex_unlock(&p->mu);
+    /* read outside the lock; a second reader of the same file keeps the first copy */
+    lock_text *fresh = rl_xcalloc(1, sizeof *fresh);
+    fresh->path = rl_xstrdup(path);
+    if (policy_refuses(p, path) || rl_file_read(path, p->o.max_file_size, &fresh->bytes, &fresh->len) != RL_SKIP_NONE) {
+      free(fresh->bytes);
+      fresh->bytes = NULL;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->files_read++;
+    hit = smap_get(&p->locks, path);
+    if (hit) {
+      lock_free(fresh);
+      l = *hit;
+    } else {
+      smap_put(&p->locks, path, fresh);
+      l = fresh;
+    }
+  }
+  pthread_mutex_unlock(&p->mu);
+  int major = -1;
+  if (l && l->bytes) {
+    const char *slash = strrchr(path, '/');
+    major = rl_lockfile_version(slash ? slash + 1 : path, l->bytes, l->len, name, out, outsz);
+  }
+  if (major >= 0 && lockfile) *lockfile = l->path;
+  free(path);
+  return major;
 }
 
 /* ---- routers mounted from other files (Express) -------------------------------------- */
@@ -1416,6 +1548,21 @@ int rl_ctx_router_mounted_auth(rl_ctx *ctx) {
   if (!rl_ctx_project_enabled(ctx)) return -1;
   const char *from = rl_ctx__fs_path(ctx);
   return rl_project_router_mounted_auth(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, rl_ctx_js(ctx));
+}
+
+int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outsz, const char **lockfile) {
+  if (outsz) out[0] = '\0';
+  if (lockfile) *lockfile = NULL;
+  if (!rl_ctx_project_enabled(ctx)) return -1;
+  const char *from = rl_ctx__fs_path(ctx);
+  return rl_project_package_version(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, name, out, outsz,
+                                    lockfile);
+}
+
+const char *rl_ctx_nest_cors(rl_ctx *ctx, const char **path, uint32_t *line) {
+  if (!rl_ctx_project_enabled(ctx)) return NULL;
+  const char *from = rl_ctx__fs_path(ctx);
+  return rl_project_nest_cors(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, rl_ctx_js(ctx), path, line);
 }
 
 int rl_ctx_nest_global_guard(rl_ctx *ctx) {

@@ -69,6 +69,16 @@ size_t rl_project_files_read(rl_project *p);
 int rl_project_next_middleware_covers(rl_project *p, const char *from, const char *route, const char *framework,
                                       rl_jsfile *asking);
 int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *asking);
+/* The version of npm package name that the nearest lockfile at or above
+ * the file at from pins (lockfile.h: the lowest major of its entries):
+ * the major, with the version in out and the lockfile's path in *lockfile
+ * (borrowed from p); -1 when no lockfile there pins it. */
+int rl_project_package_version(rl_project *p, const char *from, const char *name, char *out, size_t outsz,
+                               const char **lockfile);
+/* The CORS policy that lets any origin in, enabled by the main.ts of the
+ * NestJS app the file at from belongs to (rl_cors_nest_bootstrap): what,
+ * with *path and *line of the call; NULL if none. */
+const char *rl_project_nest_cors(rl_project *p, const char *from, rl_jsfile *asking, const char **path, uint32_t *line);
 /* Express: how the files in the router file's folder and up to four above
  * it (to the folder holding package.json) mount it with use(): 1 behind
  * authentication everywhere it is mounted, 0 somewhere without, -1 not

@@ -101,6 +101,12 @@ void rl_ctx_regex_limit(rl_ctx *ctx, uint32_t byte);
  * column) that the finding is about, and a short message. Strings are copied. */
 void rl_ctx_related(rl_ctx *ctx, const char *path, uint32_t line, uint32_t col, const char *message);
 
+/* The next finding reported is at most max (RL_SEV_NOTE...), whatever the
+ * rule's or the configuration's severity: a fact about the project makes
+ * this one less severe than its kind (jsonwebtoken 9 already refuses what
+ * the code allows). */
+void rl_ctx_cap_severity(rl_ctx *ctx, rl_severity max);
+
 /* Reports a finding of the current rule at node, message printf-style. */
 void rl_report(rl_ctx *ctx, TSNode node, const char *fmt, ...) RL_PRINTF(3, 4);
 /* The same at a byte range (dotenv rules, sub-node ranges). */

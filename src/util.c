@@ -73,10 +73,14 @@ int rl_errno_is_exhaustion(int err) { return err == EMFILE || err == ENFILE || e
 static _Thread_local char rl__errbuf[512];
 
 void rl_error_set(const char *fmt, ...) {
+  /* formatted aside first: an argument may be rl_error_last() itself
+   * (a message that wraps the one before it) */
+  char msg[sizeof rl__errbuf];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(rl__errbuf, sizeof rl__errbuf, fmt, ap);
+  vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  memcpy(rl__errbuf, msg, sizeof msg);
 }
 
 const char *rl_error_last(void) { return rl__errbuf[0] ? rl__errbuf : "unknown error"; }
