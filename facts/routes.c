@@ -8,6 +8,7 @@
 
 #include "bindname.h"
 #include "mint.h"
+#include "privileged.h"
 #include "util.h"
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
@@ -990,6 +991,7 @@ typedef struct act_find {
   TSNode callees[8]; /* same-file functions to look into, one level */
   uint32_t ncallees;
   int found;
+  const char *also; /* after a mint: a privileged provider action too */
 } act_find;
 
 /* The summary of the symbol a call reaches in another file, as an action of
@@ -1052,21 +1054,41 @@ static int via_action(act_find *f, TSNode call, const rl_symbol *s) {
 static int act_visit(void *data, TSNode n) {
   act_find *f = data;
   const char *t = ts_node_type(n);
+  if (f->found) { /* a mint was found: what else the route does at the provider */
+    rl_priv p;
+    if (!strcmp(t, "call_expression") && rl_priv_call(f->jf, n, &p, NULL) && !p.mints) {
+      f->also = p.what;
+      return -1;
+    }
+    return 0;
+  }
   if (!strcmp(t, "call_expression") || !strcmp(t, "new_expression")) {
     rl_mint m;
     if (rl_mint_match(f->jf, n, &m)) {
       int generic = m.kind == RL_MINT_JSONWEBTOKEN || m.kind == RL_MINT_JOSE;
       if (!generic || rl_mint_room_claims(f->jf, &m) || rl_route_path_roomish(f->route->path)) {
         f->out->kind = RL_ROOM_MINT;
-        f->out->what = "mints a token";
+        f->out->what = m.is_management ? "mints a management token" : "mints a token";
         f->out->node = n;
         f->out->is_management = m.is_management;
         f->found = 1;
-        return -1;
+        return 0; /* on: a provider action after it is named too */
       }
       return 0;
     }
     if (!strcmp(t, "new_expression")) return 0;
+    /* a privileged provider action (privileged.h); a request that only
+     * reads a provider's API is no action, nor is its URL */
+    rl_priv p;
+    int read_only = 0;
+    if (rl_priv_call(f->jf, n, &p, &read_only)) {
+      f->out->kind = p.mints ? RL_ROOM_MINT_CALL : p.room ? RL_ROOM_CHANGE : RL_ROOM_API;
+      f->out->what = p.what;
+      f->out->node = n;
+      f->found = 1;
+      return -1;
+    }
+    if (read_only) return 1;
     TSNode fn = field(n, "function");
     TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
     if (!type_is(name, "identifier") && !type_is(name, "property_identifier")) return 0;
@@ -1085,11 +1107,11 @@ static int act_visit(void *data, TSNode n) {
     }
     if (mint_call_name(s, l)) {
       f->out->kind = RL_ROOM_MINT_CALL;
-      f->out->what = "mints a token";
       f->out->node = n;
       f->out->is_management = rl_name_has_word(s, l, (const char *const[]){"management", "mgmt", NULL});
+      f->out->what = f->out->is_management ? "mints a management token" : "mints a token";
       f->found = 1;
-      return -1;
+      return 0; /* on, as after a mint site */
     }
     if (type_is(fn, "identifier") && f->ncallees < 8) {
       TSNode callee = function_named(f->jf, f->root, fn);
@@ -1143,6 +1165,7 @@ int rl_route_room_action_with(rl_jsfile *jf, TSNode root, const rl_route *r, rl_
   f.lookup = lookup;
   f.lookup_data = data;
   rl_js_walk(r->handler, act_visit, &f);
+  if (f.found && f.also) out->what = rl_arena_printf(rl_jsfile_arena(jf), "%s and %s", out->what, f.also);
   if (f.found) return 1;
   /* one level into same-file helpers the handler calls */
   uint32_t n = f.ncallees;

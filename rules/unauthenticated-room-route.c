@@ -38,6 +38,7 @@
 
 #include "analysis.h"
 #include "auth.h"
+#include "privileged.h"
 #include "project.h"
 #include "routes.h"
 #include "rule.h"
@@ -337,7 +338,7 @@ static void on_route(void *data, const rl_route *r) {
     rl_ctx_related(st->ctx, act.where.path, act.where.line, act.where.col,
                    rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s here", act.via_name, act.via_what));
   rl_report(st->ctx, r->registration, "%s%s%s %s with no authentication: %s %s", any ? "" : r->method, any ? "" : " ",
-            r->path, act.is_management ? "mints a management token" : act.what, advice, who);
+            r->path, act.what, advice, who);
 }
 
 static void on_file(rl_ctx *ctx) {
@@ -346,8 +347,10 @@ static void on_file(rl_ctx *ctx) {
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
 }
 
-static const char *const needles[] = {"sign", "Token", "token", "TOKEN", "Room", "room",
-                                      "ROOM", "100ms", "./",    "@/",    "~/",   NULL};
+static const char *const needles[] = {"sign", "Token", "token", "TOKEN", "Room", "room", "ROOM", "100ms", "./", "@/",
+                                      "~/",
+                                      /* privileged.c's hosts and packages */
+                                      "livekit", "twilio", "opentok", "vonage", "daily.co", "agora.io", NULL};
 
 /* Every finding is a route (rl_routes_each), so it needs rl_routes_possible,
  * and a room action in its handler (rl_route_room_action): a mint site
@@ -359,7 +362,7 @@ static const char *const needles[] = {"sign", "Token", "token", "TOKEN", "Room",
 static int can_fire(rl_prefilter *pf) {
   if (!rl_routes_possible(pf)) return 0;
   return rl_pf_has_caseless(pf, "token") || rl_pf_has_caseless(pf, "room") || rl_pf_has(pf, "100ms.live") ||
-         rl_pf_module(pf, "jose") || rl_summary_possible(pf);
+         rl_pf_module(pf, "jose") || rl_priv_possible(pf) || rl_summary_possible(pf);
 }
 
 const rl_rule rl_rule_unauthenticated_room_route = {
