@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bindname.h"
+#include "forward.h"
 #include "mint.h"
 #include "privileged.h"
 #include "util.h"
@@ -1165,10 +1166,8 @@ int rl_route_room_action_with(rl_jsfile *jf, TSNode root, const rl_route *r, rl_
   f.lookup = lookup;
   f.lookup_data = data;
   rl_js_walk(r->handler, act_visit, &f);
-  if (f.found && f.also) out->what = rl_arena_printf(rl_jsfile_arena(jf), "%s and %s", out->what, f.also);
-  if (f.found) return 1;
   /* one level into same-file helpers the handler calls */
-  uint32_t n = f.ncallees;
+  uint32_t n = f.found ? 0 : f.ncallees;
   TSNode callees[8];
   memcpy(callees, f.callees, sizeof callees);
   for (uint32_t i = 0; i < n && !f.found; i++) {
@@ -1176,7 +1175,8 @@ int rl_route_room_action_with(rl_jsfile *jf, TSNode root, const rl_route *r, rl_
     f.ncallees = 8; /* no deeper */
     rl_js_walk(callees[i], act_visit, &f);
   }
-  return f.found;
+  if (f.found && f.also) out->what = rl_arena_printf(rl_jsfile_arena(jf), "%s and %s", out->what, f.also);
+  return f.found || rl_route_forwards_token(jf, r, out);
 }
 
 /* ---- prefilter: could any parse of these bytes register a route? ---------------------- */
