@@ -2,8 +2,9 @@
  * changes rooms, reachable by anyone.
  *
  * Routes come from rules/routes.c, what they do from rl_route_room_action
- * (mint sites, token-minting and room-changing call names, the 100ms REST
- * API). A route is authenticated when one of these holds:
+ * (mint sites, token-minting and room-changing call names, the privileged
+ * provider actions of facts/privileged.c, a forward to an upstream token
+ * endpoint: facts/forward.c). A route is authenticated when one of these holds:
  *   - a middleware argument (or a Fastify preHandler/onRequest/preValidation
  *     option, or a wrapper around the handler: withAuth(h)) has an auth name;
  *   - an earlier `x.use(mw)` in the file (path-less, or whose path is a prefix
