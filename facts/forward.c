@@ -40,12 +40,12 @@ static int upstream_path(const char *u, size_t n, const char **path, size_t *ple
   return 1;
 }
 
-static int token_path(const char *p, size_t n) {
-  static const char *const yes[] = {"token", "tokens", "auth", "join", NULL};
+static int token_path(const char *p, size_t n, int token_only) {
+  static const char *const yes[] = {"auth", "token", "tokens", "join", NULL}; /* yes + 1: not auth */
   static const char *const no[] = {"oauth",    "oauth2",   "login",    "signin",     "signup",
                                    "refresh",  "revoke",   "password", "verify",     "logout",
                                    "register", "callback", "userinfo", "introspect", NULL};
-  return rl_name_has_word(p, n, yes) && !rl_name_has_word(p, n, no);
+  return rl_name_has_word(p, n, token_only ? yes + 1 : yes) && !rl_name_has_word(p, n, no);
 }
 
 typedef struct body_keys {
@@ -263,6 +263,7 @@ typedef struct candidates {
   rl_request reqs[MAX_CANDIDATES];
   int video[MAX_CANDIDATES]; /* the host or the body says video */
   size_t n;
+  int token_only; /* the path must say token or join (not auth) */
 } candidates;
 
 static int candidate_visit(void *data, TSNode n) {
@@ -274,7 +275,7 @@ static int candidate_visit(void *data, TSNode n) {
   const char *path;
   size_t plen;
   int video_host;
-  if (!upstream_path(r.url, r.url_len, &path, &plen, &video_host) || !token_path(path, plen)) return 0;
+  if (!upstream_path(r.url, r.url_len, &path, &plen, &video_host) || !token_path(path, plen, c->token_only)) return 0;
   body_keys k = {c->jf, 0, 0, 0};
   scan_keys(&k, r.init);
   scan_keys(&k, r.data);
@@ -285,25 +286,58 @@ static int candidate_visit(void *data, TSNode n) {
   return 0;
 }
 
+/* The first request of fn (a route handler or a helper) to an upstream
+ * token endpoint whose answer fn sends or returns; video_needed: the
+ * request itself must say video (host or body). */
+static int forward_of(rl_jsfile *jf, TSNode fn, int video_needed, int token_only, TSNode *call, const char **url,
+                      size_t *url_len) {
+  candidates c;
+  memset(&c, 0, sizeof c);
+  c.jf = jf;
+  c.token_only = token_only;
+  rl_js_walk(fn, candidate_visit, &c);
+  for (size_t i = 0; i < c.n; i++) {
+    if (video_needed && !c.video[i]) continue;
+    if (!answer_sent(jf, fn, c.calls[i])) continue;
+    *call = c.calls[i];
+    *url = c.reqs[i].url;
+    *url_len = c.reqs[i].url_len;
+    return 1;
+  }
+  return 0;
+}
+
+static const char *forward_words(rl_jsfile *jf, const char *url, size_t len) {
+  rl_arena *a = rl_jsfile_arena(jf);
+  return rl_arena_printf(a, "forwards to the token endpoint %s and returns its answer", rl_url_shown(a, url, len));
+}
+
 int rl_route_forwards_token(rl_jsfile *jf, const rl_route *r, rl_room_action *out) {
   if (ts_node_is_null(r->handler)) return 0;
   static const char *const not_token[] = {"login",    "signin",  "signup",   "register", "logout",  "oauth",
                                           "callback", "webhook", "webhooks", "password", "refresh", NULL};
   if (r->path && rl_name_has_word(r->path, strlen(r->path), not_token)) return 0;
-  candidates c;
-  memset(&c, 0, sizeof c);
-  c.jf = jf;
-  rl_js_walk(r->handler, candidate_visit, &c);
-  for (size_t i = 0; i < c.n; i++) {
-    if (!c.video[i] && !rl_route_path_roomish(r->path)) continue;
-    if (!answer_sent(jf, r->handler, c.calls[i])) continue;
-    rl_arena *a = rl_jsfile_arena(jf);
-    memset(out, 0, sizeof *out);
-    out->kind = RL_ROOM_MINT_CALL;
-    out->node = c.calls[i];
-    out->what = rl_arena_printf(a, "forwards to the token endpoint %s and returns its answer",
-                                rl_url_shown(a, c.reqs[i].url, c.reqs[i].url_len));
-    return 1;
-  }
-  return 0;
+  TSNode call;
+  const char *url;
+  size_t len;
+  if (!forward_of(jf, r->handler, !rl_route_path_roomish(r->path), 0, &call, &url, &len)) return 0;
+  memset(out, 0, sizeof *out);
+  out->kind = RL_ROOM_MINT_CALL;
+  out->node = call;
+  out->what = forward_words(jf, url, len);
+  return 1;
+}
+
+int rl_forward_bytes(const char *b, size_t n) {
+  if (!memmem(b, n, "fetch", 5) && !memmem(b, n, "axios", 5)) return 0;
+  return memmem(b, n, "oken", 4) || memmem(b, n, "OKEN", 4) || memmem(b, n, "join", 4);
+}
+
+const char *rl_fn_forwards_token(rl_jsfile *jf, TSNode fn, TSNode *at) {
+  const rl_source *src = rl_jsfile_source(jf);
+  if (!rl_forward_bytes(src->bytes, src->len)) return NULL;
+  const char *url;
+  size_t len;
+  if (!forward_of(jf, fn, 1, 1, at, &url, &len)) return NULL;
+  return forward_words(jf, url, len);
 }

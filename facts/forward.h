@@ -21,12 +21,25 @@
  * password exchanges (grant_type, code, refresh_token, client_secret,
  * password, username in the body; oauth, login, refresh, verify in the URL)
  * and routes whose path says login, callback or webhook are not forwards.
- * Not seen: a forward made by a helper in another file. */
+ * A helper (any function: the project model's summaries ask) forwards when
+ * it makes such a request with fetch or axios to a path that says token or
+ * join, its host or body says video, and it returns the answer: a route
+ * calling it from another file forwards through it. */
 #include "routes.h"
 
 /* Fills *out (kind RL_ROOM_MINT_CALL, what "forwards to the token endpoint
  * <url> and returns its answer", node the request) and returns 1 when route
  * r's handler forwards. Strings in jf's arena. */
 int rl_route_forwards_token(rl_jsfile *jf, const rl_route *r, rl_room_action *out);
+
+/* The words for a function fn that forwards ("forwards to the token
+ * endpoint <url> and returns its answer", in jf's arena) and the request
+ * (*at), or NULL. */
+const char *rl_fn_forwards_token(rl_jsfile *jf, TSNode fn, TSNode *at);
+
+/* Prefilter for rl_fn_forwards_token: 0 when no function of a file with
+ * these bytes can forward (it needs fetch or axios, and token or join, in
+ * the bytes). */
+int rl_forward_bytes(const char *bytes, size_t len);
 
 #endif

@@ -1009,6 +1009,11 @@ int rl_room_action_of_summary(rl_jsfile *jf, const rl_symbol *s, const char *rou
        rl_route_path_roomish(route_path))) {
     kind = RL_ROOM_MINT;
     what = s->mint.is_management ? "mints a management token" : "mints a token";
+  } else if (s->effects & RL_EFF_FORWARDS_TOKEN) {
+    kind = RL_ROOM_MINT_CALL;
+    what = s->what && !strncmp(s->what, "forwards", 8)
+               ? s->what
+               : "forwards to an upstream token endpoint and returns its answer";
   } else if (s->effects & RL_EFF_PROVIDER_API) {
     kind = RL_ROOM_API;
     what = s->what ? s->what : "calls a provider's server API";

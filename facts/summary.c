@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "forward.h"
 #include "instances.h"
 #include "mint.h"
 #include "privileged.h"
@@ -412,6 +413,12 @@ static void scan_function(builder *b, rl_localsym *s, TSNode fn) {
   TSNode body = field(fn, "body");
   if (ts_node_is_null(body)) body = fn;
   rl_js_walk(body, body_visit, &bs);
+  TSNode fwd_at;
+  const char *fwd = rl_fn_forwards_token(b->jf, fn, &fwd_at);
+  if (fwd) {
+    s->s.effects |= RL_EFF_FORWARDS_TOKEN;
+    set_what(&bs, fwd, fwd_at);
+  }
   rl_auth_check c;
   rl_auth_check_scan(b->jf, body, rl_route_param_name(b->jf, fn, 0), &c);
   /* it checks for real: a verification or a session/user read (or a call
@@ -820,6 +827,9 @@ static int quoted_env_secret(const char *text, size_t len, int escaped, void *ar
 int rl_summary_bytes_matter(rl_prefilter *pf) {
   if (rl_mint_possible(pf)) return 1; /* RL_EFF_MINT, RL_EFF_RETURNS_TOKEN */
   if (rl_priv_possible(pf)) return 1; /* provider SDK and REST calls */
+  size_t n;
+  const char *bytes = rl_pf_bytes(pf, &n);
+  if (rl_forward_bytes(bytes, n)) return 1; /* RL_EFF_FORWARDS_TOKEN */
   /* RL_EFF_RETURNS_SECRET: a secret-named variable read from the
    * environment, or named in capitals to a config service's get() */
   if (rl_pf_env_read(pf) && rl_pf_secret_name(pf)) return 1;
