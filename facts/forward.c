@@ -40,12 +40,17 @@ static int upstream_path(const char *u, size_t n, const char **path, size_t *ple
   return 1;
 }
 
-static int token_path(const char *p, size_t n, int token_only) {
-  static const char *const yes[] = {"auth", "token", "tokens", "join", NULL}; /* yes + 1: not auth */
+/* 2: the path says token or join; 1: only auth (an auth service's /auth/me
+ * is as likely: the request itself must then say video); 0: neither, or a
+ * login / OAuth / refresh path. */
+static int token_path(const char *p, size_t n) {
+  static const char *const token[] = {"token", "tokens", "join", NULL};
+  static const char *const auth[] = {"auth", NULL};
   static const char *const no[] = {"oauth",    "oauth2",   "login",    "signin",     "signup",
                                    "refresh",  "revoke",   "password", "verify",     "logout",
                                    "register", "callback", "userinfo", "introspect", NULL};
-  return rl_name_has_word(p, n, token_only ? yes + 1 : yes) && !rl_name_has_word(p, n, no);
+  if (rl_name_has_word(p, n, no)) return 0;
+  return rl_name_has_word(p, n, token) ? 2 : rl_name_has_word(p, n, auth) ? 1 : 0;
 }
 
 typedef struct body_keys {
@@ -275,11 +280,13 @@ static int candidate_visit(void *data, TSNode n) {
   const char *path;
   size_t plen;
   int video_host;
-  if (!upstream_path(r.url, r.url_len, &path, &plen, &video_host) || !token_path(path, plen, c->token_only)) return 0;
+  if (!upstream_path(r.url, r.url_len, &path, &plen, &video_host)) return 0;
+  int says = token_path(path, plen);
+  if (says == 0 || (says == 1 && c->token_only)) return 0;
   body_keys k = {c->jf, 0, 0, 0};
   scan_keys(&k, r.init);
   scan_keys(&k, r.data);
-  if (k.login) return 0;
+  if (k.login || (says == 1 && !video_host && !k.room)) return 0;
   c->calls[c->n] = n;
   c->reqs[c->n] = r;
   c->video[c->n++] = video_host || k.room;

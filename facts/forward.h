@@ -17,7 +17,8 @@
  * c.json, NextResponse.json, Response.json, new Response, ctx.body = ..., or
  * the handler's own return. It is a video token, not a login, when the
  * route path says room/token/call (rl_route_path_roomish), the host is a
- * video provider's, or the body names a room, channel or role; OAuth and
+ * video provider's, or the body names a room, channel or role (for a path
+ * that says only auth, the host or the body must); OAuth and
  * password exchanges (grant_type, code, refresh_token, client_secret,
  * password, username in the body; oauth, login, refresh, verify in the URL)
  * and routes whose path says login, callback or webhook are not forwards.
