@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "requrl.h"
+#include "routes.h"
 #include "util.h"
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
@@ -158,6 +159,45 @@ static TSNode client_of(rl_jsfile *jf, TSNode e) {
   return z;
 }
 
+static int client_family(rl_jsfile *jf, TSNode made);
+
+typedef struct maker_find {
+  rl_jsfile *jf;
+  TSNode found;
+} maker_find;
+
+static int maker_visit(void *data, TSNode n) {
+  maker_find *m = data;
+  if (type_is(n, "new_expression") && client_family(m->jf, n) >= 0) {
+    m->found = n;
+    return -1;
+  }
+  return 0;
+}
+
+/* getEgressClient().startRoomCompositeEgress(...), this.egress().stopEgress():
+ * a same-file function or method of the class that makes a client of the
+ * table (a `new` in its body, lazy singletons too) stands for that client. */
+static TSNode factory_client(rl_jsfile *jf, TSNode call) {
+  TSNode fn = rl_js_unwrap(rl_js_field(call, "function")), def = {{0}, NULL, NULL};
+  if (type_is(fn, "identifier")) {
+    def = rl_route_function_of(jf, rl_jsfile_root(jf), fn);
+  } else if (type_is(fn, "member_expression") && type_is(rl_js_unwrap(rl_js_field(fn, "object")), "this")) {
+    TSNode body = rl_js_parent(fn);
+    while (!ts_node_is_null(body) && !type_is(body, "class_body")) body = rl_js_parent(body);
+    for (uint32_t i = 0; !ts_node_is_null(body) && i < ts_node_named_child_count(body); i++) {
+      TSNode m = ts_node_named_child(body, i);
+      size_t l, pl;
+      const char *mn = rl_js_text(jf, rl_js_field(m, "name"), &l);
+      const char *pn = rl_js_text(jf, rl_js_field(fn, "property"), &pl);
+      if (type_is(m, "method_definition") && mn && pn && l == pl && !memcmp(mn, pn, l)) def = m;
+    }
+  }
+  maker_find m = {jf, {{0}, NULL, NULL}};
+  if (!ts_node_is_null(def)) rl_js_walk(def, maker_visit, &m);
+  return m.found;
+}
+
 /* Which family a client's maker belongs to (its index in clients[]), or -1. */
 static int client_family(rl_jsfile *jf, TSNode made) {
   const char *cc = rl_js_callee(jf, made);
@@ -195,15 +235,28 @@ int rl_priv_sdk_call(rl_jsfile *jf, TSNode call, rl_priv *out) {
     e = obj;
   }
   if (!nseg) return 0;
+  /* a method name of no line: no need to look for its client */
+  int named = 0;
+  for (size_t m = 0; m < RL_ARRAY_LEN(methods) && !named; m++) {
+    const char *dot = strrchr(methods[m].path, '.');
+    const char *last = dot ? dot + 1 : methods[m].path;
+    named = strlen(last) == lens[0] && !memcmp(last, segs[0], lens[0]);
+  }
+  if (!named) return 0;
   /* try each split, the shortest client first: client = objs[k], path =
    * segments k..0 */
   for (size_t k = 0; k < nseg; k++) {
-    if (type_is(objs[k], "call_expression") &&
-        type_is(rl_js_unwrap(rl_js_field(objs[k], "function")), "member_expression"))
-      continue; /* a call segment, not a client */
+    /* a call segment (rooms(sid)) is no client, unless a factory method
+     * (this.egress()) makes one */
+    int segment = type_is(objs[k], "call_expression") &&
+                  type_is(rl_js_unwrap(rl_js_field(objs[k], "function")), "member_expression");
     TSNode made = client_of(jf, objs[k]);
     if (ts_node_is_null(made)) continue;
-    int c = client_family(jf, made);
+    int c = segment ? -1 : client_family(jf, made);
+    if (c < 0 && type_is(made, "call_expression")) {
+      TSNode f = factory_client(jf, made);
+      c = ts_node_is_null(f) ? -1 : client_family(jf, f);
+    }
     if (c < 0) continue;
     rl_buf path = {0};
     for (size_t i = k + 1; i-- > 0;) {

@@ -10,6 +10,7 @@
 #include "forward.h"
 #include "mint.h"
 #include "privileged.h"
+#include "requrl.h"
 #include "util.h"
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
@@ -982,6 +983,36 @@ int rl_mint_room_claims(rl_jsfile *jf, const rl_mint *m) {
   return 0;
 }
 
+/* streams.stop(id) with `const streams = new Streams()` and class Streams
+ * in this file: the method. Null otherwise. */
+static TSNode local_method(rl_jsfile *jf, TSNode root, TSNode member) {
+  TSNode null = {{0}, NULL, NULL};
+  TSNode made = rl_js_unwrap(rl_value_source(jf, rl_js_unwrap(field(member, "object"))));
+  if (!type_is(made, "new_expression")) return null;
+  TSNode ctor = rl_js_unwrap(field(made, "constructor"));
+  if (!type_is(ctor, "identifier")) return null;
+  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
+    TSNode d = ts_node_named_child(root, i);
+    if (type_is(d, "export_statement")) d = field(d, "declaration");
+    if (!type_is(d, "class_declaration")) continue;
+    size_t cl, kl;
+    const char *cn = rl_js_text(jf, field(d, "name"), &cl);
+    const char *kn = rl_js_text(jf, ctor, &kl);
+    if (!cn || !kn || cl != kl || memcmp(cn, kn, cl)) continue;
+    TSNode body = field(d, "body");
+    size_t pl;
+    const char *pn = rl_js_text(jf, field(member, "property"), &pl);
+    for (uint32_t k = 0; pn && k < ts_node_named_child_count(body); k++) {
+      TSNode m = ts_node_named_child(body, k);
+      size_t ml;
+      const char *mn = rl_js_text(jf, field(m, "name"), &ml);
+      if (type_is(m, "method_definition") && mn && ml == pl && !memcmp(mn, pn, pl)) return m;
+    }
+    return null;
+  }
+  return null;
+}
+
 typedef struct act_find {
   rl_jsfile *jf;
   TSNode root;
@@ -1121,6 +1152,9 @@ static int act_visit(void *data, TSNode n) {
     }
     if (type_is(fn, "identifier") && f->ncallees < 8) {
       TSNode callee = function_named(f->jf, f->root, fn);
+      if (!ts_node_is_null(callee)) f->callees[f->ncallees++] = callee;
+    } else if (type_is(fn, "member_expression") && f->ncallees < 8) {
+      TSNode callee = local_method(f->jf, f->root, fn);
       if (!ts_node_is_null(callee)) f->callees[f->ncallees++] = callee;
     }
     return 0;
