@@ -12,6 +12,7 @@
 #include "bindname.h"
 #include "config.h"
 #include "regex.h"
+#include "requrl.h"
 #include "routes.h"
 #include "util.h"
 
@@ -128,6 +129,30 @@ static int refusal_text(const char *s, size_t n) {
   return rl_memcasemem_any(s, n, words);
 }
 
+/* Webhook receivers that check the sender's signature and throw when it is
+ * wrong: a call of `method` on an instance made by `new cls()` of the
+ * package (directly, through a const or this.x). */
+static const struct {
+  const char *cls; /* canonical: "package:Class" */
+  const char *method;
+} verifying_receivers[] = {
+    {"livekit-server-sdk:WebhookReceiver", "receive"},
+};
+
+static int receiver_verifies(rl_jsfile *jf, TSNode call) {
+  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(call, "function", 8));
+  if (strcmp(ts_node_type(fn), "member_expression")) return 0;
+  TSNode made = rl_js_unwrap(ts_node_child_by_field_name(fn, "object", 6));
+  for (int hop = 0; hop < 3 && !ts_node_is_null(made) && strcmp(ts_node_type(made), "new_expression"); hop++)
+    made = rl_js_unwrap(rl_value_source(jf, made));
+  if (ts_node_is_null(made) || strcmp(ts_node_type(made), "new_expression")) return 0;
+  const char *cls = rl_js_callee(jf, made);
+  TSNode prop = ts_node_child_by_field_name(fn, "property", 8);
+  for (size_t i = 0; cls && i < RL_ARRAY_LEN(verifying_receivers); i++)
+    if (!strcmp(cls, verifying_receivers[i].cls) && rl_js_text_is(jf, prop, verifying_receivers[i].method)) return 1;
+  return 0;
+}
+
 static int check_visit(void *data, TSNode n) {
   check *c = data;
   const char *t = ts_node_type(n);
@@ -171,6 +196,12 @@ static int check_visit(void *data, TSNode n) {
          !strcmp(canon, "bcrypt:compare") || !strcmp(canon, "bcryptjs:compare") || !strcmp(canon, "argon2:verify"))) {
       c->strong = 1;
       c->verified = 1;
+      return 0;
+    }
+    if (receiver_verifies(c->jf, n)) {
+      c->strong = 1;
+      c->verified = 1;
+      c->throws = 1; /* it throws for the handler */
       return 0;
     }
     TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
