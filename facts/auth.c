@@ -107,6 +107,25 @@ int rl_auth_middleware(rl_jsfile *jf, TSNode e) {
   return auth_middleware_one(jf, e);
 }
 
+/* Providers' webhook signature checks (their SDKs' own names): middleware
+ * that answers 403 itself, or a call whose boolean the handler must act on. */
+static const struct {
+  const char *canon;
+  int middleware;
+} signature_checks[] = {
+    {"twilio:webhook", 1},
+    {"twilio:validateRequest", 0},
+    {"twilio:validateRequestWithBody", 0},
+    {"twilio:validateExpressRequest", 0},
+    {"@vonage/jwt:verifySignature", 0},
+};
+
+static int signature_check(const char *canon, int middleware) {
+  for (size_t i = 0; canon && i < RL_ARRAY_LEN(signature_checks); i++)
+    if (signature_checks[i].middleware == middleware && !strcmp(canon, signature_checks[i].canon)) return 1;
+  return 0;
+}
+
 static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
   if (ts_node_is_null(e)) return 0;
   const char *s;
@@ -116,6 +135,7 @@ static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
   const char *canon =
       rl_js_resolve(jf, strcmp(ts_node_type(e), "call_expression") ? e : ts_node_child_by_field_name(e, "function", 8));
   if (canon && rl_auth_name(canon, strlen(canon), NULL)) return 1;
+  if (signature_check(canon, 1)) return 1;    /* twilio.webhook() */
   if (rl_config_is_auth_name(s, n)) return 1; /* .roomlint.yml auth-middleware */
   return rl_auth_name(s, n, NULL);
 }
@@ -195,6 +215,11 @@ static int check_visit(void *data, TSNode n) {
         (!strcmp(canon, "jsonwebtoken:verify") || !strcmp(canon, "jose:jwtVerify") ||
          !strcmp(canon, "bcrypt:compare") || !strcmp(canon, "bcryptjs:compare") || !strcmp(canon, "argon2:verify"))) {
       c->strong = 1;
+      c->verified = 1;
+      return 0;
+    }
+    if (signature_check(canon, 0)) { /* its answer decides: with a refusal */
+      c->weak = 1;
       c->verified = 1;
       return 0;
     }
