@@ -12,6 +12,7 @@
 #include "bindname.h"
 #include "config.h"
 #include "regex.h"
+#include "requrl.h"
 #include "routes.h"
 #include "util.h"
 
@@ -106,6 +107,25 @@ int rl_auth_middleware(rl_jsfile *jf, TSNode e) {
   return auth_middleware_one(jf, e);
 }
 
+/* Providers' webhook signature checks (their SDKs' own names): middleware
+ * that answers 403 itself, or a call whose boolean the handler must act on. */
+static const struct {
+  const char *canon;
+  int middleware;
+} signature_checks[] = {
+    {"twilio:webhook", 1},
+    {"twilio:validateRequest", 0},
+    {"twilio:validateRequestWithBody", 0},
+    {"twilio:validateExpressRequest", 0},
+    {"@vonage/jwt:verifySignature", 0},
+};
+
+static int signature_check(const char *canon, int middleware) {
+  for (size_t i = 0; canon && i < RL_ARRAY_LEN(signature_checks); i++)
+    if (signature_checks[i].middleware == middleware && !strcmp(canon, signature_checks[i].canon)) return 1;
+  return 0;
+}
+
 static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
   if (ts_node_is_null(e)) return 0;
   const char *s;
@@ -115,6 +135,7 @@ static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
   const char *canon =
       rl_js_resolve(jf, strcmp(ts_node_type(e), "call_expression") ? e : ts_node_child_by_field_name(e, "function", 8));
   if (canon && rl_auth_name(canon, strlen(canon), NULL)) return 1;
+  if (signature_check(canon, 1)) return 1;    /* twilio.webhook() */
   if (rl_config_is_auth_name(s, n)) return 1; /* .roomlint.yml auth-middleware */
   return rl_auth_name(s, n, NULL);
 }
@@ -126,6 +147,30 @@ typedef rl_auth_check check;
 static int refusal_text(const char *s, size_t n) {
   static const char *const words[] = {"unauthorized", "unauthorised", "forbidden", "unauthenticated", NULL};
   return rl_memcasemem_any(s, n, words);
+}
+
+/* Webhook receivers that check the sender's signature and throw when it is
+ * wrong: a call of `method` on an instance made by `new cls()` of the
+ * package (directly, through a const or this.x). */
+static const struct {
+  const char *cls; /* canonical: "package:Class" */
+  const char *method;
+} verifying_receivers[] = {
+    {"livekit-server-sdk:WebhookReceiver", "receive"},
+};
+
+static int receiver_verifies(rl_jsfile *jf, TSNode call) {
+  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(call, "function", 8));
+  if (strcmp(ts_node_type(fn), "member_expression")) return 0;
+  TSNode made = rl_js_unwrap(ts_node_child_by_field_name(fn, "object", 6));
+  for (int hop = 0; hop < 3 && !ts_node_is_null(made) && strcmp(ts_node_type(made), "new_expression"); hop++)
+    made = rl_js_unwrap(rl_value_source(jf, made));
+  if (ts_node_is_null(made) || strcmp(ts_node_type(made), "new_expression")) return 0;
+  const char *cls = rl_js_callee(jf, made);
+  TSNode prop = ts_node_child_by_field_name(fn, "property", 8);
+  for (size_t i = 0; cls && i < RL_ARRAY_LEN(verifying_receivers); i++)
+    if (!strcmp(cls, verifying_receivers[i].cls) && rl_js_text_is(jf, prop, verifying_receivers[i].method)) return 1;
+  return 0;
 }
 
 static int check_visit(void *data, TSNode n) {
@@ -171,6 +216,17 @@ static int check_visit(void *data, TSNode n) {
          !strcmp(canon, "bcrypt:compare") || !strcmp(canon, "bcryptjs:compare") || !strcmp(canon, "argon2:verify"))) {
       c->strong = 1;
       c->verified = 1;
+      return 0;
+    }
+    if (signature_check(canon, 0)) { /* its answer decides: with a refusal */
+      c->weak = 1;
+      c->verified = 1;
+      return 0;
+    }
+    if (receiver_verifies(c->jf, n)) {
+      c->strong = 1;
+      c->verified = 1;
+      c->throws = 1; /* it throws for the handler */
       return 0;
     }
     TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));

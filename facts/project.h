@@ -54,8 +54,10 @@ enum {
   /* facts/returns.c (what a call's value is): */
   RL_EFF_RETURNS_SECRET = 1u << 5, /* returns a secret-named environment variable
                                       (secret_name) */
-  RL_EFF_RETURNS_TOKEN = 1u << 6   /* returns a token it mints (returns_management:
+  RL_EFF_RETURNS_TOKEN = 1u << 6,  /* returns a token it mints (returns_management:
                                       a management token) */
+  RL_EFF_FORWARDS_TOKEN = 1u << 7  /* asks an upstream token endpoint for a room
+                                      token and returns its answer (facts/forward.h) */
 };
 
 /* Where a fact was seen: a file of the project (display path as the walk

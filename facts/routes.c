@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "bindname.h"
+#include "forward.h"
 #include "mint.h"
+#include "privileged.h"
+#include "requrl.h"
 #include "util.h"
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
@@ -980,6 +983,36 @@ int rl_mint_room_claims(rl_jsfile *jf, const rl_mint *m) {
   return 0;
 }
 
+/* streams.stop(id) with `const streams = new Streams()` and class Streams
+ * in this file: the method. Null otherwise. */
+static TSNode local_method(rl_jsfile *jf, TSNode root, TSNode member) {
+  TSNode null = {{0}, NULL, NULL};
+  TSNode made = rl_js_unwrap(rl_value_source(jf, rl_js_unwrap(field(member, "object"))));
+  if (!type_is(made, "new_expression")) return null;
+  TSNode ctor = rl_js_unwrap(field(made, "constructor"));
+  if (!type_is(ctor, "identifier")) return null;
+  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
+    TSNode d = ts_node_named_child(root, i);
+    if (type_is(d, "export_statement")) d = field(d, "declaration");
+    if (!type_is(d, "class_declaration")) continue;
+    size_t cl, kl;
+    const char *cn = rl_js_text(jf, field(d, "name"), &cl);
+    const char *kn = rl_js_text(jf, ctor, &kl);
+    if (!cn || !kn || cl != kl || memcmp(cn, kn, cl)) continue;
+    TSNode body = field(d, "body");
+    size_t pl;
+    const char *pn = rl_js_text(jf, field(member, "property"), &pl);
+    for (uint32_t k = 0; pn && k < ts_node_named_child_count(body); k++) {
+      TSNode m = ts_node_named_child(body, k);
+      size_t ml;
+      const char *mn = rl_js_text(jf, field(m, "name"), &ml);
+      if (type_is(m, "method_definition") && mn && ml == pl && !memcmp(mn, pn, pl)) return m;
+    }
+    return null;
+  }
+  return null;
+}
+
 typedef struct act_find {
   rl_jsfile *jf;
   TSNode root;
@@ -990,6 +1023,7 @@ typedef struct act_find {
   TSNode callees[8]; /* same-file functions to look into, one level */
   uint32_t ncallees;
   int found;
+  const char *also; /* after a mint: a privileged provider action too */
 } act_find;
 
 /* The summary of the symbol a call reaches in another file, as an action of
@@ -1006,6 +1040,11 @@ int rl_room_action_of_summary(rl_jsfile *jf, const rl_symbol *s, const char *rou
        rl_route_path_roomish(route_path))) {
     kind = RL_ROOM_MINT;
     what = s->mint.is_management ? "mints a management token" : "mints a token";
+  } else if (s->effects & RL_EFF_FORWARDS_TOKEN) {
+    kind = RL_ROOM_MINT_CALL;
+    what = s->what && !strncmp(s->what, "forwards", 8)
+               ? s->what
+               : "forwards to an upstream token endpoint and returns its answer";
   } else if (s->effects & RL_EFF_PROVIDER_API) {
     kind = RL_ROOM_API;
     what = s->what ? s->what : "calls a provider's server API";
@@ -1052,21 +1091,41 @@ static int via_action(act_find *f, TSNode call, const rl_symbol *s) {
 static int act_visit(void *data, TSNode n) {
   act_find *f = data;
   const char *t = ts_node_type(n);
+  if (f->found) { /* a mint was found: what else the route does at the provider */
+    rl_priv p;
+    if (!strcmp(t, "call_expression") && rl_priv_call(f->jf, n, &p, NULL) && !p.mints) {
+      f->also = p.what;
+      return -1;
+    }
+    return 0;
+  }
   if (!strcmp(t, "call_expression") || !strcmp(t, "new_expression")) {
     rl_mint m;
     if (rl_mint_match(f->jf, n, &m)) {
       int generic = m.kind == RL_MINT_JSONWEBTOKEN || m.kind == RL_MINT_JOSE;
       if (!generic || rl_mint_room_claims(f->jf, &m) || rl_route_path_roomish(f->route->path)) {
         f->out->kind = RL_ROOM_MINT;
-        f->out->what = "mints a token";
+        f->out->what = m.is_management ? "mints a management token" : "mints a token";
         f->out->node = n;
         f->out->is_management = m.is_management;
         f->found = 1;
-        return -1;
+        return 0; /* on: a provider action after it is named too */
       }
       return 0;
     }
     if (!strcmp(t, "new_expression")) return 0;
+    /* a privileged provider action (privileged.h); a request that only
+     * reads a provider's API is no action, nor is its URL */
+    rl_priv p;
+    int read_only = 0;
+    if (rl_priv_call(f->jf, n, &p, &read_only)) {
+      f->out->kind = p.mints ? RL_ROOM_MINT_CALL : p.room ? RL_ROOM_CHANGE : RL_ROOM_API;
+      f->out->what = p.what;
+      f->out->node = n;
+      f->found = 1;
+      return -1;
+    }
+    if (read_only) return 1;
     TSNode fn = field(n, "function");
     TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
     if (!type_is(name, "identifier") && !type_is(name, "property_identifier")) return 0;
@@ -1085,14 +1144,17 @@ static int act_visit(void *data, TSNode n) {
     }
     if (mint_call_name(s, l)) {
       f->out->kind = RL_ROOM_MINT_CALL;
-      f->out->what = "mints a token";
       f->out->node = n;
       f->out->is_management = rl_name_has_word(s, l, (const char *const[]){"management", "mgmt", NULL});
+      f->out->what = f->out->is_management ? "mints a management token" : "mints a token";
       f->found = 1;
-      return -1;
+      return 0; /* on, as after a mint site */
     }
     if (type_is(fn, "identifier") && f->ncallees < 8) {
       TSNode callee = function_named(f->jf, f->root, fn);
+      if (!ts_node_is_null(callee)) f->callees[f->ncallees++] = callee;
+    } else if (type_is(fn, "member_expression") && f->ncallees < 8) {
+      TSNode callee = local_method(f->jf, f->root, fn);
       if (!ts_node_is_null(callee)) f->callees[f->ncallees++] = callee;
     }
     return 0;
@@ -1143,9 +1205,8 @@ int rl_route_room_action_with(rl_jsfile *jf, TSNode root, const rl_route *r, rl_
   f.lookup = lookup;
   f.lookup_data = data;
   rl_js_walk(r->handler, act_visit, &f);
-  if (f.found) return 1;
   /* one level into same-file helpers the handler calls */
-  uint32_t n = f.ncallees;
+  uint32_t n = f.found ? 0 : f.ncallees;
   TSNode callees[8];
   memcpy(callees, f.callees, sizeof callees);
   for (uint32_t i = 0; i < n && !f.found; i++) {
@@ -1153,7 +1214,8 @@ int rl_route_room_action_with(rl_jsfile *jf, TSNode root, const rl_route *r, rl_
     f.ncallees = 8; /* no deeper */
     rl_js_walk(callees[i], act_visit, &f);
   }
-  return f.found;
+  if (f.found && f.also) out->what = rl_arena_printf(rl_jsfile_arena(jf), "%s and %s", out->what, f.also);
+  return f.found || rl_route_forwards_token(jf, r, out);
 }
 
 /* ---- prefilter: could any parse of these bytes register a route? ---------------------- */

@@ -151,7 +151,10 @@ typedef enum rl_room_action_kind {
                         generateToken, createRoomToken, mintToken, getAuthToken... */
   RL_ROOM_CHANGE,    /* creates/changes rooms: create*Room*, update*Room*,
                         disable*Room*, enable*Room*, delete*Room*, end*Room* */
-  RL_ROOM_API        /* calls the 100ms REST API (api.100ms.live) */
+  RL_ROOM_API        /* a privileged provider action (privileged.h: SDK
+                        methods, REST writes; RL_ROOM_CHANGE when it changes
+                        rooms, RL_ROOM_MINT_CALL for Daily meeting tokens and
+                        forwards to an upstream token endpoint: forward.h) */
 } rl_room_action_kind;
 
 typedef struct rl_room_action {
@@ -173,7 +176,9 @@ typedef struct rl_room_action {
 typedef const struct rl_symbol *(*rl_callee_fn)(void *data, TSNode call);
 
 /* The first room or token action of route r's handler (and of same-file
- * functions it calls, one level deep), in document order. A jsonwebtoken or
+ * functions it calls, one level deep), in document order; after a mint, a
+ * privileged provider action is named too ("mints a token and starts ...");
+ * with none, a forward to an upstream token endpoint (forward.h). A jsonwebtoken or
  * jose sign counts only when its payload has room claims (access_key,
  * room_id, roomId, room, role, video, grants, channel, type 'app'/'management')
  * or the route path says token/room/join/meeting/call/video/live and not

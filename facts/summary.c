@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "auth.h"
+#include "forward.h"
 #include "instances.h"
 #include "mint.h"
+#include "privileged.h"
 #include "reqinput.h"
 #include "requrl.h"
 #include "returns.h"
@@ -327,168 +329,18 @@ static void set_what(body_scan *bs, const char *what, TSNode at) {
   bs->sym->s.at = site_of(bs->b, at);
 }
 
-/* livekit-server-sdk service clients: the methods that change rooms,
- * participants or recordings (list* and get* only read). */
-static int livekit_call(body_scan *bs, TSNode call) {
-  rl_jsfile *jf = bs->b->jf;
-  TSNode fn = rl_js_unwrap(field(call, "function"));
-  if (!type_is(fn, "member_expression")) return 0;
-  TSNode nw = new_of(jf, field(fn, "object"));
-  if (ts_node_is_null(nw)) return 0;
-  const char *cc = rl_js_callee(jf, nw);
-  if (!cc || strncmp(cc, "livekit-server-sdk:", 19)) return 0;
-  const char *cls = cc + 19;
-  size_t ml;
-  const char *m = rl_js_text(jf, field(fn, "property"), &ml);
-  if (!m || ml < 3 || !strncmp(m, "list", 4) || !strncmp(m, "get", 3)) return 0;
-  bs->sym->s.effects |= RL_EFF_PROVIDER_API;
-  bs->sym->s.api_provider = "livekit";
-  bs->sym->s.url_known = 1;
-  const char *what;
-  if (!strcmp(cls, "RoomServiceClient") && ml == 10 && !memcmp(m, "createRoom", 10)) {
-    what = "creates LiveKit rooms";
-    bs->sym->s.effects |= RL_EFF_ROOM_CHANGE;
-  } else if (!strcmp(cls, "RoomServiceClient") && ml == 10 && !memcmp(m, "deleteRoom", 10)) {
-    what = "deletes LiveKit rooms";
-    bs->sym->s.effects |= RL_EFF_ROOM_CHANGE;
-  } else {
-    what = rl_arena_printf(bs->b->out, "calls LiveKit %s.%.*s", cls, (int)ml, m);
-  }
-  set_what(bs, what, call);
-  return 1;
-}
-
-/* Providers' privileged REST APIs: a request that changes something there
- * (GET only reads). One line per API. */
-static const struct {
-  const char *host;     /* in the URL */
-  const char *provider; /* for messages */
-} rest_apis[] = {
-    {"api.100ms.live", "100ms"},        {"api-nonprod.100ms.live", "100ms"}, {"api.daily.co", "Daily"},
-    {"video.twilio.com", "Twilio"},     {"api.agora.io", "Agora"},           {"api.opentok.com", "Vonage"},
-    {"video.api.vonage.com", "Vonage"},
-};
-
-static int provider_request(body_scan *bs, TSNode call) {
-  rl_request r;
-  if (!rl_request_parse(bs->b->jf, call, &r) || !r.url) return 0;
-  const char *host = NULL, *provider = NULL;
-  for (size_t i = 0; i < RL_ARRAY_LEN(rest_apis) && !host; i++) {
-    host = (const char *)memmem(r.url, r.url_len, rest_apis[i].host, strlen(rest_apis[i].host));
-    if (host) {
-      provider = rest_apis[i].provider;
-      host += strlen(rest_apis[i].host);
-    }
-  }
-  if (!host) return 0;
-  const char *method = r.method;
-  if (!method || !strcmp(method, "GET") || !strcmp(method, "HEAD") || !strcmp(method, "OPTIONS")) return 0;
+/* A privileged provider action (privileged.h: the one table of SDK
+ * methods and REST endpoints): what the symbol does at the provider. */
+static int provider_call(body_scan *bs, TSNode call) {
+  rl_priv p;
+  if (!rl_priv_call(bs->b->jf, call, &p, NULL)) return 0;
   rl_symbol *sym = &bs->sym->s;
-  sym->effects |= RL_EFF_PROVIDER_API;
-  sym->api_provider = provider;
-  sym->api_method = rl_arena_strdup(bs->b->out, method);
-  size_t plen = r.url_len - (size_t)(host - r.url);
-  /* the path after the host and a version segment (/v1, /v2) */
-  const char *path = host;
-  if (plen >= 3 && path[0] == '/' && path[1] == 'v' && path[2] >= '0' && path[2] <= '9') {
-    const char *e = memchr(path + 1, '/', plen - 1);
-    plen = e ? plen - (size_t)(e - path) : 0;
-    path = e ? e : path + plen;
-  }
-  sym->url_known = plen > 0 && !memchr(path, RL_URL_SUB, plen);
-  const char *what;
-  int rooms = plen >= 6 && !memcmp(path, "/rooms", 6) && (plen == 6 || path[6] == '/' || path[6] == RL_URL_SUB);
-  if (rooms && !strcmp(method, "POST") && plen == 6) {
-    what = rl_arena_printf(bs->b->out, "creates %s rooms", provider);
-    sym->effects |= RL_EFF_ROOM_CHANGE;
-  } else if (rooms) {
-    what = rl_arena_printf(bs->b->out, "changes %s rooms", provider);
-    sym->effects |= RL_EFF_ROOM_CHANGE;
-  } else {
-    what = rl_arena_printf(bs->b->out, "calls the %s REST API", provider);
-  }
-  set_what(bs, what, call);
+  sym->effects |= RL_EFF_PROVIDER_API | (p.room ? RL_EFF_ROOM_CHANGE : 0);
+  sym->api_provider = p.provider;
+  sym->api_method = p.method ? rl_arena_strdup(bs->b->out, p.method) : NULL;
+  sym->url_known = p.url_known;
+  set_what(bs, p.what, call);
   return 1;
-}
-
-/* Providers' server SDKs: a method of a client made from the package
- * (`new SDK(key, secret)`, `twilio(sid, token)`) that changes rooms. One
- * line per method; list/get/retrieve only read. */
-static const struct {
-  const char *package;  /* the constructor's or factory's module */
-  const char *provider; /* for messages */
-  const char *path;     /* member path after the client */
-  const char *what;
-  int room; /* changes rooms (RL_EFF_ROOM_CHANGE) */
-} sdk_calls[] = {
-    {"@100mslive/server-sdk", "100ms", "rooms.create", "creates 100ms rooms", 1},
-    {"@100mslive/server-sdk", "100ms", "rooms.update", "changes 100ms rooms", 1},
-    {"@100mslive/server-sdk", "100ms", "rooms.enableOrDisable", "changes 100ms rooms", 1},
-    {"@100mslive/server-sdk", "100ms", "activeRooms.endRoom", "ends 100ms rooms", 1},
-    {"@100mslive/server-sdk", "100ms", "activeRooms.removePeer", "removes peers from 100ms rooms", 1},
-    {"@100mslive/server-sdk", "100ms", "roomCodes.create", "creates 100ms room codes", 1},
-    {"twilio", "Twilio", "video.rooms.create", "creates Twilio rooms", 1},
-    {"twilio", "Twilio", "video.v1.rooms.create", "creates Twilio rooms", 1},
-    {"opentok", "Vonage", "createSession", "creates Vonage sessions", 1},
-    {"@vonage/video", "Vonage", "createSession", "creates Vonage sessions", 1},
-};
-
-/* The client expression e is made by: a `new X(...)` or a factory call,
- * directly, through a const or this.x. */
-static TSNode client_of(rl_jsfile *jf, TSNode e) {
-  e = rl_js_unwrap(e);
-  for (int hop = 0; hop < 3 && !ts_node_is_null(e); hop++) {
-    if (type_is(e, "new_expression") || type_is(e, "call_expression")) return e;
-    if (!type_is(e, "identifier") && !type_is(e, "member_expression")) break;
-    e = rl_js_unwrap(rl_value_source(jf, e));
-  }
-  TSNode z;
-  memset(&z, 0, sizeof z);
-  return z;
-}
-
-static int sdk_call(body_scan *bs, TSNode call) {
-  rl_jsfile *jf = bs->b->jf;
-  TSNode fn = rl_js_unwrap(field(call, "function"));
-  /* the member path, innermost first, down to the client */
-  const char *segs[6];
-  size_t lens[6], nseg = 0;
-  TSNode base = fn;
-  while (type_is(base, "member_expression") && nseg < 6) {
-    segs[nseg] = rl_js_text(jf, field(base, "property"), &lens[nseg]);
-    nseg++;
-    base = rl_js_unwrap(field(base, "object"));
-  }
-  if (!nseg || type_is(base, "member_expression")) return 0;
-  /* try each split: client = base + the outer segments that are not in the table */
-  for (size_t keep = 0; keep < nseg; keep++) {
-    TSNode client = base;
-    TSNode node = fn;
-    for (size_t i = 0; i < nseg - keep; i++) node = rl_js_unwrap(field(node, "object"));
-    client = node;
-    TSNode made = client_of(jf, client);
-    if (ts_node_is_null(made)) continue;
-    const char *cc = rl_js_callee(jf, made);
-    if (!cc) continue;
-    rl_buf path = {0};
-    for (size_t i = nseg - keep; i-- > 0;) {
-      rl_buf_put(&path, segs[i], lens[i]);
-      if (i) rl_buf_putc(&path, '.');
-    }
-    int hit = 0;
-    for (size_t k = 0; k < RL_ARRAY_LEN(sdk_calls) && !hit && path.ptr; k++) {
-      size_t pl = strlen(sdk_calls[k].package);
-      if (strncmp(cc, sdk_calls[k].package, pl) || cc[pl] != ':' || strcmp(path.ptr, sdk_calls[k].path)) continue;
-      hit = 1;
-      bs->sym->s.effects |= RL_EFF_PROVIDER_API | (sdk_calls[k].room ? RL_EFF_ROOM_CHANGE : 0);
-      bs->sym->s.api_provider = sdk_calls[k].provider;
-      bs->sym->s.url_known = 1;
-      set_what(bs, sdk_calls[k].what, call);
-    }
-    rl_buf_free(&path);
-    if (hit) return 1;
-  }
-  return 0;
 }
 
 static int body_visit(void *data, TSNode n) {
@@ -518,7 +370,7 @@ static int body_visit(void *data, TSNode n) {
     }
     return 0;
   }
-  if (is_call && (livekit_call(bs, n) || provider_request(bs, n) || sdk_call(bs, n))) return 0;
+  if (is_call && provider_call(bs, n)) return 0;
   if (is_call) {
     TSNode fn = rl_js_unwrap(field(n, "function"));
     TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
@@ -561,6 +413,12 @@ static void scan_function(builder *b, rl_localsym *s, TSNode fn) {
   TSNode body = field(fn, "body");
   if (ts_node_is_null(body)) body = fn;
   rl_js_walk(body, body_visit, &bs);
+  TSNode fwd_at;
+  const char *fwd = rl_fn_forwards_token(b->jf, fn, &fwd_at);
+  if (fwd) {
+    s->s.effects |= RL_EFF_FORWARDS_TOKEN;
+    set_what(&bs, fwd, fwd_at);
+  }
   rl_auth_check c;
   rl_auth_check_scan(b->jf, body, rl_route_param_name(b->jf, fn, 0), &c);
   /* it checks for real: a verification or a session/user read (or a call
@@ -968,11 +826,10 @@ static int quoted_env_secret(const char *text, size_t len, int escaped, void *ar
 
 int rl_summary_bytes_matter(rl_prefilter *pf) {
   if (rl_mint_possible(pf)) return 1; /* RL_EFF_MINT, RL_EFF_RETURNS_TOKEN */
-  for (size_t i = 0; i < RL_ARRAY_LEN(rest_apis); i++)
-    if (rl_pf_has(pf, rest_apis[i].host)) return 1; /* provider REST calls */
-  for (size_t i = 0; i < RL_ARRAY_LEN(sdk_calls); i++)
-    if (rl_pf_module(pf, sdk_calls[i].package)) return 1; /* provider SDK calls */
-  if (rl_pf_module(pf, "livekit-server-sdk")) return 1;
+  if (rl_priv_possible(pf)) return 1; /* provider SDK and REST calls */
+  size_t n;
+  const char *bytes = rl_pf_bytes(pf, &n);
+  if (rl_forward_bytes(bytes, n)) return 1; /* RL_EFF_FORWARDS_TOKEN */
   /* RL_EFF_RETURNS_SECRET: a secret-named variable read from the
    * environment, or named in capitals to a config service's get() */
   if (rl_pf_env_read(pf) && rl_pf_secret_name(pf)) return 1;

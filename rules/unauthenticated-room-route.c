@@ -2,8 +2,9 @@
  * changes rooms, reachable by anyone.
  *
  * Routes come from rules/routes.c, what they do from rl_route_room_action
- * (mint sites, token-minting and room-changing call names, the 100ms REST
- * API). A route is authenticated when one of these holds:
+ * (mint sites, token-minting and room-changing call names, the privileged
+ * provider actions of facts/privileged.c, a forward to an upstream token
+ * endpoint: facts/forward.c). A route is authenticated when one of these holds:
  *   - a middleware argument (or a Fastify preHandler/onRequest/preValidation
  *     option, or a wrapper around the handler: withAuth(h)) has an auth name;
  *   - an earlier `x.use(mw)` in the file (path-less, or whose path is a prefix
@@ -38,6 +39,7 @@
 
 #include "analysis.h"
 #include "auth.h"
+#include "privileged.h"
 #include "project.h"
 #include "routes.h"
 #include "rule.h"
@@ -337,7 +339,7 @@ static void on_route(void *data, const rl_route *r) {
     rl_ctx_related(st->ctx, act.where.path, act.where.line, act.where.col,
                    rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s here", act.via_name, act.via_what));
   rl_report(st->ctx, r->registration, "%s%s%s %s with no authentication: %s %s", any ? "" : r->method, any ? "" : " ",
-            r->path, act.is_management ? "mints a management token" : act.what, advice, who);
+            r->path, act.what, advice, who);
 }
 
 static void on_file(rl_ctx *ctx) {
@@ -346,8 +348,10 @@ static void on_file(rl_ctx *ctx) {
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
 }
 
-static const char *const needles[] = {"sign", "Token", "token", "TOKEN", "Room", "room",
-                                      "ROOM", "100ms", "./",    "@/",    "~/",   NULL};
+static const char *const needles[] = {"sign", "Token", "token", "TOKEN", "Room", "room", "ROOM", "100ms", "./", "@/",
+                                      "~/",
+                                      /* privileged.c's hosts and packages */
+                                      "livekit", "twilio", "opentok", "vonage", "daily.co", "agora.io", NULL};
 
 /* Every finding is a route (rl_routes_each), so it needs rl_routes_possible,
  * and a room action in its handler (rl_route_room_action): a mint site
@@ -359,7 +363,7 @@ static const char *const needles[] = {"sign", "Token", "token", "TOKEN", "Room",
 static int can_fire(rl_prefilter *pf) {
   if (!rl_routes_possible(pf)) return 0;
   return rl_pf_has_caseless(pf, "token") || rl_pf_has_caseless(pf, "room") || rl_pf_has(pf, "100ms.live") ||
-         rl_pf_module(pf, "jose") || rl_summary_possible(pf);
+         rl_pf_module(pf, "jose") || rl_priv_possible(pf) || rl_summary_possible(pf);
 }
 
 const rl_rule rl_rule_unauthenticated_room_route = {

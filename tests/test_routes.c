@@ -265,7 +265,10 @@ static void routes__room_actions(void **state) {
       "app.post('/login', (req, res) => res.json({ token: jwt.sign({ sub: req.user.id }, s) }));\n"
       "app.post('/api/session-token', (req, res) => res.json({ token: jwt.sign({ sub: 1 }, s) }));\n"
       "app.post('/rooms', async (req, res) => { await hms.rooms.createRoom({ name: 'x' }); });\n"
-      "app.post('/rooms/:id/end', async (req, res) => { await fetch(`${HMS_API}/rooms`); });\n"
+      "app.post('/rooms/:id/end', async (req, res) => {\n"
+      "  await fetch(`${HMS_API}/active-rooms/${req.params.id}/end-room`, { method: 'POST' });\n"
+      "});\n"
+      "app.get('/rooms/list', async (req, res) => { res.json(await (await fetch(`${HMS_API}/rooms`)).json()); });\n"
       "app.get('/join', async (req, res) => { res.json({ token: await generateJoinToken(req.query.room) }); });\n"
       "app.post('/forgot', async (req, res) => { await sendMail(createPasswordResetToken()); });\n"
       "app.get('/mgmt', (req, res) => res.json({ t: helper() }));\n"
@@ -274,10 +277,38 @@ static void routes__room_actions(void **state) {
       "POST /login: -;"
       "POST /api/session-token: -;"
       "POST /rooms: creates or changes rooms (createRoom);"
-      "POST /rooms/:id/end: calls the 100ms REST API;"
+      "POST /rooms/:id/end: ends 100ms rooms;"
+      "GET /rooms/list: -;"
       "GET /join: mints a token;"
       "POST /forgot: -;"
-      "GET /mgmt: mints a token (management);");
+      "GET /mgmt: mints a management token (management);");
+  /* privileged provider actions (facts/privileged.c) and forwards (facts/forward.c) */
+  expect_actions(
+      "server/rec.js",
+      "const express = require('express');\n"
+      "const { EgressClient } = require('livekit-server-sdk');\n"
+      "const twilio = require('twilio');\n"
+      "const eg = new EgressClient(h, k, s);\n"
+      "const client = twilio(sid, tok);\n"
+      "const app = express();\n"
+      "app.post('/rec', async (req, res) => res.json(await eg.startRoomCompositeEgress(req.body.room, out)));\n"
+      "app.get('/rec', async (req, res) => res.json(await eg.listEgress({})));\n"
+      "app.post('/end', async (req, res) => res.json(await client.video.v1.rooms(req.body.sid).update({ status: 'completed' })));\n"
+      "app.get('/rooms', async (req, res) => res.json(await client.video.v1.rooms.list()));\n"
+      "app.post('/token', async (req, res) => {\n"
+      "  const r = await fetch(`${process.env.TOKEN_URL}/api/token`, { method: 'POST', body: JSON.stringify({ room_id: 1 }) });\n"
+      "  res.json(await r.json());\n"
+      "});\n"
+      "app.post('/signin', async (req, res) => {\n"
+      "  const r = await fetch(`${process.env.API}/api/token`, { method: 'POST', body: JSON.stringify({ password: 1 }) });\n"
+      "  res.json(await r.json());\n"
+      "});\n",
+      "POST /rec: starts LiveKit room-composite egress (records or streams a room);"
+      "GET /rec: -;"
+      "POST /end: ends or changes Twilio video rooms;"
+      "GET /rooms: -;"
+      "POST /token: forwards to the token endpoint ${\xe2\x80\xa6}/api/token and returns its answer;"
+      "POST /signin: -;");
 }
 
 /* Files that cannot register a route are ruled out before any parse; the
