@@ -80,6 +80,21 @@ static char *path_dir(const char *path) {
   return rl_xstrndup(path, (size_t)(slash - path));
 }
 
+/* The folder above dir, which it frees; NULL (dir freed) when dir is the
+ * top of what a lexical path can climb: ".", "/", or a path ending in "..".
+ * The one step of every walk up from a file (tsconfig, NestJS bootstrap,
+ * router mounts, lockfiles). */
+static char *path_up(char *dir) {
+  size_t n = strlen(dir);
+  if (!strcmp(dir, ".") || !strcmp(dir, "/") || (n >= 2 && !strcmp(dir + n - 2, ".."))) {
+    free(dir);
+    return NULL;
+  }
+  char *up = path_dir(dir);
+  free(dir);
+  return up;
+}
+
 static char *path_join(const char *dir, const char *rest, size_t n) {
   rl_buf b = {0};
   if (strcmp(dir, ".") != 0 || n == 0) {
@@ -455,11 +470,7 @@ static tsconf *tsconf_for(rl_project *p, const char *dir) {
     char *git = path_join(cur, ".git", 4);
     int top = access(git, F_OK) == 0;
     free(git);
-    size_t n = strlen(cur);
-    if (top || !strcmp(cur, "/") || !strcmp(cur, ".") || (n >= 2 && !strcmp(cur + n - 2, ".."))) break;
-    char *up_dir = path_dir(cur);
-    free(cur);
-    cur = up_dir;
+    if (top || !(cur = path_up(cur))) break;
   }
   free(cur);
   for (size_t i = 0; i < nchain; i++) {
@@ -1183,11 +1194,7 @@ static int nest_files(const char *from, char **main_out, char **mod_out) {
     }
     free(main_ts);
     free(mod);
-    size_t n = strlen(dir);
-    if (has_pkg || !strcmp(dir, ".") || !strcmp(dir, "/") || (n >= 2 && !strcmp(dir + n - 2, ".."))) break;
-    char *up_dir = path_dir(dir);
-    free(dir);
-    dir = up_dir;
+    if (has_pkg || !(dir = path_up(dir))) break;
   }
   free(dir);
   return found;
@@ -1250,11 +1257,7 @@ static char *nearest_lockfile(const char *from) {
       else
         free(f);
     }
-    size_t n = strlen(dir);
-    if (hit || !strcmp(dir, ".") || !strcmp(dir, "/") || (n >= 2 && !strcmp(dir + n - 2, ".."))) break;
-    char *up_dir = path_dir(dir);
-    free(dir);
-    dir = up_dir;
+    if (hit || !(dir = path_up(dir))) break;
   }
   free(dir);
   return hit;
@@ -1424,11 +1427,7 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
     char *pkg = path_join(dir, "package.json", 12);
     int top = is_regular(pkg);
     free(pkg);
-    size_t n = strlen(dir);
-    if (top || !strcmp(dir, ".") || !strcmp(dir, "/") || (n >= 2 && !strcmp(dir + n - 2, ".."))) break;
-    char *up_dir = path_dir(dir);
-    free(dir);
-    dir = up_dir;
+    if (top || !(dir = path_up(dir))) break;
   }
   free(dir);
   free(base);
