@@ -210,8 +210,8 @@ typedef struct pkg_entry {
 
 struct rl_pkgcache {
   pthread_mutex_t mu;
-  pkg_entry **slots; /* open addressing by dir */
-  size_t cap, n;
+  rl_smap dirs;  /* canonical dir -> pkg_entry */
+  rl_smap reals; /* a file's directory as named -> its realpath (NULL: none) */
 };
 
 rl_pkgcache *rl_pkgcache_new(void) {
@@ -223,52 +223,41 @@ rl_pkgcache *rl_pkgcache_new(void) {
   }
   rl_pkgcache *c = rl_xcalloc(1, sizeof *c);
   pthread_mutex_init(&c->mu, NULL);
-  c->cap = 64;
-  c->slots = rl_xcalloc(c->cap, sizeof *c->slots);
   return c;
+}
+
+static void entry_free(void *v) {
+  pkg_entry *e = v;
+  free(e->dir);
+  free(e);
 }
 
 void rl_pkgcache_free(rl_pkgcache *c) {
   if (!c) return;
-  for (size_t i = 0; i < c->cap; i++) {
-    if (c->slots[i]) {
-      free(c->slots[i]->dir);
-      free(c->slots[i]);
-    }
-  }
-  free(c->slots);
+  rl_smap_free(&c->dirs, entry_free);
+  rl_smap_free(&c->reals, free);
   pthread_mutex_destroy(&c->mu);
   free(c);
 }
 
 static pkg_entry *cache_find(const rl_pkgcache *c, const char *dir) {
-  size_t i = (size_t)rl_hash64(dir, strlen(dir), 0) & (c->cap - 1);
-  while (c->slots[i]) {
-    if (strcmp(c->slots[i]->dir, dir) == 0) return c->slots[i];
-    i = (i + 1) & (c->cap - 1);
-  }
-  return NULL;
+  void **hit = rl_smap_get(&c->dirs, dir);
+  return hit ? *hit : NULL;
 }
 
-static void slot_insert(pkg_entry **slots, size_t cap, pkg_entry *e) {
-  size_t i = (size_t)rl_hash64(e->dir, strlen(e->dir), 0) & (cap - 1);
-  while (slots[i]) i = (i + 1) & (cap - 1);
-  slots[i] = e;
-}
+static void cache_put(rl_pkgcache *c, pkg_entry *e) { rl_smap_put(&c->dirs, e->dir, e); }
 
-static void cache_put(rl_pkgcache *c, pkg_entry *e) {
-  if ((c->n + 1) * 2 > c->cap) {
-    size_t ncap = c->cap * 2;
-    pkg_entry **slots = rl_xcalloc(ncap, sizeof *slots);
-    for (size_t i = 0; i < c->cap; i++) {
-      if (c->slots[i]) slot_insert(slots, ncap, c->slots[i]);
-    }
-    free(c->slots);
-    c->slots = slots;
-    c->cap = ncap;
+/* realpath of a file's directory as named (caller frees), resolved once per run. */
+static char *real_dir(rl_pkgcache *c, const char *dir) {
+  pthread_mutex_lock(&c->mu);
+  void **hit = rl_smap_get(&c->reals, dir);
+  if (!hit) {
+    rl_smap_put(&c->reals, dir, realpath(dir, NULL));
+    hit = rl_smap_get(&c->reals, dir);
   }
-  slot_insert(c->slots, c->cap, e);
-  c->n++;
+  char *real = *hit ? rl_xstrdup(*hit) : NULL;
+  pthread_mutex_unlock(&c->mu);
+  return real;
 }
 
 static char *join(const char *dir, const char *name) {
@@ -408,7 +397,7 @@ static pkg_info pkg_lookup(rl_pkgcache *c, const char *fs_path) {
     dir[1] = '\0';
   else if (slash)
     *slash = '\0';
-  char *real = realpath(slash ? dir : ".", NULL);
+  char *real = real_dir(c, slash ? dir : ".");
   free(dir);
   if (!real) return info;
 

@@ -117,62 +117,6 @@ static int is_dir(const char *path) {
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* ---- a string map (open addressing), values owned by the caller ---------------- */
-
-typedef struct smap {
-  char **keys;
-  void **vals;
-  size_t cap, n;
-} smap;
-
-static size_t smap_slot(const smap *m, const char *k) {
-  size_t i = (size_t)rl_hash64(k, strlen(k), 7) & (m->cap - 1);
-  while (m->keys[i] && strcmp(m->keys[i], k)) i = (i + 1) & (m->cap - 1);
-  return i;
-}
-
-static void **smap_get(const smap *m, const char *k) {
-  if (!m->cap) return NULL;
-  size_t i = smap_slot(m, k);
-  return m->keys[i] ? &m->vals[i] : NULL;
-}
-
-static void smap_put(smap *m, const char *k, void *v) {
-  if (2 * (m->n + 1) > m->cap) {
-    smap old = *m;
-    m->cap = old.cap ? old.cap * 2 : 64;
-    m->keys = rl_xcalloc(m->cap, sizeof *m->keys);
-    m->vals = rl_xcalloc(m->cap, sizeof *m->vals);
-    m->n = 0;
-    for (size_t i = 0; i < old.cap; i++)
-      if (old.keys[i]) {
-        size_t j = smap_slot(m, old.keys[i]);
-        m->keys[j] = old.keys[i];
-        m->vals[j] = old.vals[i];
-        m->n++;
-      }
-    free(old.keys);
-    free(old.vals);
-  }
-  size_t i = smap_slot(m, k);
-  if (!m->keys[i]) {
-    m->keys[i] = rl_xstrdup(k);
-    m->n++;
-  }
-  m->vals[i] = v;
-}
-
-static void smap_free(smap *m, void (*free_val)(void *)) {
-  for (size_t i = 0; i < m->cap; i++)
-    if (m->keys[i]) {
-      free(m->keys[i]);
-      if (free_val) free_val(m->vals[i]);
-    }
-  free(m->keys);
-  free(m->vals);
-  memset(m, 0, sizeof *m);
-}
-
 /* ---- tsconfig.json / jsconfig.json (JSONC) ------------------------------------------ */
 
 typedef struct ts_path {
@@ -299,15 +243,16 @@ struct rl_project {
   rl_project_options o;
   char **roots; /* real paths */
   size_t nroots;
-  smap mods;  /* path -> mod_entry */
-  smap confs; /* dir -> tsconf (NULL: none found), borrowed from owned */
+  rl_smap mods;  /* path -> mod_entry */
+  rl_smap confs; /* dir -> tsconf (NULL: none found), borrowed from owned */
   tsconf **owned;
   size_t nowned;
-  smap resolved; /* "dir\0spec" joined by '\n' -> path string (NULL: unresolved) */
-  smap locks;    /* lockfile path -> lock_text (its bytes NULL: refused by the policy) */
+  rl_smap resolved; /* "dir\0spec" joined by '\n' -> path string (NULL: unresolved) */
+  rl_smap locks;    /* lockfile path -> lock_text (its bytes NULL: refused by the policy) */
   size_t files_read;
   rl_parser **parsers; /* free parsers */
   size_t nparsers;
+  rl_walk_judge *judge; /* the walk's policy, each directory's ignore files read once */
 };
 
 typedef struct lock_text {
@@ -346,21 +291,27 @@ rl_project *rl_project_new(const rl_project_options *o) {
   if (!p->o.max_file_size) p->o.max_file_size = 5u * 1024 * 1024;
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->built, NULL);
+  rl_walk_options wo;
+  memset(&wo, 0, sizeof wo);
+  wo.no_ignore = p->o.no_ignore;
+  wo.extra_ignores = p->o.extra_ignores;
+  rl_walk_judge_new(&p->judge, &wo);
   return p;
 }
 
 void rl_project_free(rl_project *p) {
   if (!p) return;
-  smap_free(&p->mods, mod_free);
-  smap_free(&p->confs, NULL);
+  rl_smap_free(&p->mods, mod_free);
+  rl_smap_free(&p->confs, NULL);
   for (size_t i = 0; i < p->nowned; i++) tsconf_free(p->owned[i]);
   free(p->owned);
-  smap_free(&p->resolved, free);
-  smap_free(&p->locks, lock_free);
+  rl_smap_free(&p->resolved, free);
+  rl_smap_free(&p->locks, lock_free);
   for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
   free(p->roots);
   for (size_t i = 0; i < p->nparsers; i++) rl_parser_free(p->parsers[i]);
   free(p->parsers);
+  rl_walk_judge_free(p->judge);
   pthread_cond_destroy(&p->built);
   pthread_mutex_destroy(&p->mu);
   free(p);
@@ -448,7 +399,7 @@ static tsconf *tsconf_for(rl_project *p, const char *dir) {
   size_t nchain = 0;
   tsconf *found = NULL;
   for (int up = 0; up < MAX_TSCONFIG_UP; up++) {
-    void **hit = smap_get(&p->confs, cur);
+    void **hit = rl_smap_get(&p->confs, cur);
     if (hit) {
       found = *hit;
       break;
@@ -474,7 +425,7 @@ static tsconf *tsconf_for(rl_project *p, const char *dir) {
   }
   free(cur);
   for (size_t i = 0; i < nchain; i++) {
-    smap_put(&p->confs, chain[i], found);
+    rl_smap_put(&p->confs, chain[i], found);
     free(chain[i]);
   }
   free(chain);
@@ -596,7 +547,7 @@ const char *rl_project_resolve(rl_project *p, const char *from, const char *spec
   rl_buf key = {0};
   rl_buf_printf(&key, "%s\n%.*s", dir, (int)n, spec);
   pthread_mutex_lock(&p->mu);
-  void **hit = smap_get(&p->resolved, key.ptr);
+  void **hit = rl_smap_get(&p->resolved, key.ptr);
   const char *out;
   if (hit) {
     out = *hit;
@@ -604,7 +555,7 @@ const char *rl_project_resolve(rl_project *p, const char *from, const char *spec
     char *s = rl_xstrndup(spec, n);
     char *r = resolve_uncached(p, dir, s);
     free(s);
-    smap_put(&p->resolved, key.ptr, r);
+    rl_smap_put(&p->resolved, key.ptr, r);
     out = r;
   }
   pthread_mutex_unlock(&p->mu);
@@ -617,7 +568,7 @@ const char *rl_project_resolve(rl_project *p, const char *from, const char *spec
 
 /* NULL if the policy lets path be read, else why not (static). */
 static const char *policy_refuses(rl_project *p, const char *path) {
-  char *real = realpath(path, NULL);
+  char *real = rl_walk_judge_realpath(p->judge, path);
   if (!real) return "cannot be resolved";
   const char *root = NULL;
   for (size_t i = 0; i < p->nroots && !root; i++) {
@@ -627,13 +578,8 @@ static const char *policy_refuses(rl_project *p, const char *path) {
   }
   free(real);
   if (!root) return "outside the scanned root (a link, or a path that leaves it)";
-  rl_walk_options wo;
-  memset(&wo, 0, sizeof wo);
-  wo.no_ignore = p->o.no_ignore;
-  wo.extra_ignores = p->o.extra_ignores;
-  wo.extra_base = p->o.extra_base;
   char *why = NULL;
-  int ig = rl_walk_path_ignored(path, root, &wo, &why);
+  int ig = rl_walk_judge_path(p->judge, path, root, &why);
   free(why);
   if (ig != 0) return "left out by an ignore rule";
   return NULL;
@@ -685,13 +631,13 @@ static char *read_module(rl_project *p, const char *path, size_t *len, const cha
 
 /* The entry of path, created if new (under p->mu). */
 static mod_entry *entry_of(rl_project *p, const char *path) {
-  void **hit = smap_get(&p->mods, path);
+  void **hit = rl_smap_get(&p->mods, path);
   if (hit) return *hit;
   mod_entry *e = rl_xcalloc(1, sizeof *e);
   e->path = rl_xstrdup(path);
   e->nest_guard = -1;
   pthread_mutex_init(&e->jmu, NULL);
-  smap_put(&p->mods, path, e);
+  rl_smap_put(&p->mods, path, e);
   return e;
 }
 
@@ -1271,7 +1217,7 @@ int rl_project_package_version(rl_project *p, const char *from, const char *name
   char *path = nearest_lockfile(from);
   if (!path) return -1;
   pthread_mutex_lock(&p->mu);
-  void **hit = smap_get(&p->locks, path);
+  void **hit = rl_smap_get(&p->locks, path);
   lock_text *l = hit ? *hit : NULL;
   if (!hit) {
     pthread_mutex_unlock(&p->mu);
@@ -1284,12 +1230,12 @@ int rl_project_package_version(rl_project *p, const char *from, const char *name
     }
     pthread_mutex_lock(&p->mu);
     p->files_read++;
-    hit = smap_get(&p->locks, path);
+    hit = rl_smap_get(&p->locks, path);
     if (hit) {
       lock_free(fresh);
       l = *hit;
     } else {
-      smap_put(&p->locks, path, fresh);
+      rl_smap_put(&p->locks, path, fresh);
       l = fresh;
     }
   }
@@ -1344,7 +1290,7 @@ static int mount_is_target(void *data, TSNode e) {
   const char *spec = mount_spec(m, e, &name);
   const char *path = spec ? rl_project_resolve(m->p, m->e->path, spec, strlen(spec)) : NULL;
   if (!path) return 0;
-  char *real = realpath(path, NULL);
+  char *real = rl_walk_judge_realpath(m->p->judge, path);
   int same = real && !strcmp(real, m->target);
   free(real);
   return same;
@@ -1369,7 +1315,7 @@ static int mentions(const char *bytes, size_t len, const char *base) {
 
 int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking) {
   if (!p || p->o.disabled || !from) return -1;
-  char *target = realpath(from, NULL);
+  char *target = rl_walk_judge_realpath(p->judge, from);
   if (!target) return -1;
   /* the base name the mounting file writes: routes/token.js -> "token";
    * routes/token/index.js -> "token" */
@@ -1391,7 +1337,7 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
       rl_lang lang = rl_lang_for_path(de->d_name);
       if (de->d_name[0] == '.' || (lang != RL_LANG_JS && lang != RL_LANG_TS && lang != RL_LANG_TSX)) continue;
       char *cand = path_join(dir, de->d_name, strlen(de->d_name));
-      char *real = is_regular(cand) ? realpath(cand, NULL) : NULL;
+      char *real = is_regular(cand) ? rl_walk_judge_realpath(p->judge, cand) : NULL;
       if (!real || !strcmp(real, target)) {
         free(real);
         free(cand);

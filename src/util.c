@@ -242,3 +242,53 @@ size_t rl_utf8_put(char *o, uint32_t cp) {
   o[3] = (char)(0x80 | (cp & 0x3F));
   return 4;
 }
+
+/* ---- a string map ---- */
+
+static size_t smap_slot(const rl_smap *m, const char *k) {
+  size_t i = (size_t)rl_hash64(k, strlen(k), 7) & (m->cap - 1);
+  while (m->keys[i] && strcmp(m->keys[i], k)) i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+void **rl_smap_get(const rl_smap *m, const char *k) {
+  if (!m->cap) return NULL;
+  size_t i = smap_slot(m, k);
+  return m->keys[i] ? &m->vals[i] : NULL;
+}
+
+void rl_smap_put(rl_smap *m, const char *k, void *v) {
+  if (2 * (m->n + 1) > m->cap) {
+    rl_smap old = *m;
+    m->cap = old.cap ? old.cap * 2 : 64;
+    m->keys = rl_xcalloc(m->cap, sizeof *m->keys);
+    m->vals = rl_xcalloc(m->cap, sizeof *m->vals);
+    m->n = 0;
+    for (size_t i = 0; i < old.cap; i++)
+      if (old.keys[i]) {
+        size_t j = smap_slot(m, old.keys[i]);
+        m->keys[j] = old.keys[i];
+        m->vals[j] = old.vals[i];
+        m->n++;
+      }
+    free(old.keys);
+    free(old.vals);
+  }
+  size_t i = smap_slot(m, k);
+  if (!m->keys[i]) {
+    m->keys[i] = rl_xstrdup(k);
+    m->n++;
+  }
+  m->vals[i] = v;
+}
+
+void rl_smap_free(rl_smap *m, void (*free_val)(void *)) {
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->keys[i]) {
+      free(m->keys[i]);
+      if (free_val) free_val(m->vals[i]);
+    }
+  free(m->keys);
+  free(m->vals);
+  memset(m, 0, sizeof *m);
+}

@@ -101,4 +101,18 @@ size_t rl_utf8_put(char *o, uint32_t cp);
 /* 64-bit FNV-1a, for fingerprints and hash tables. */
 uint64_t rl_hash64(const void *p, size_t n, uint64_t seed);
 
+/* A string map (open addressing) for lookups by path: keys are copied, values
+ * are the caller's. Zero-initialise; not thread-safe (callers lock). */
+typedef struct rl_smap {
+  char **keys;
+  void **vals;
+  size_t cap, n;
+} rl_smap;
+/* The value slot of k, or NULL if absent. Borrowed until the next put. */
+void **rl_smap_get(const rl_smap *m, const char *k);
+/* Sets k to v (replacing, not freeing, an old value). */
+void rl_smap_put(rl_smap *m, const char *k, void *v);
+/* Frees the keys, and each value with free_val unless NULL. */
+void rl_smap_free(rl_smap *m, void (*free_val)(void *));
+
 #endif

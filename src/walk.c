@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1105,94 +1106,277 @@ static char *resolve_dir(const char *dir) {
   return NULL;
 }
 
-int rl_walk_path_ignored(const char *path, const char *root, const rl_walk_options *opts, char **why) {
-  *why = NULL;
-  if (opts && opts->no_ignore) return 0;
-  char *dir = rl_xstrdup(path);
-  char *slash = strrchr(dir, '/');
-  const char *base = slash ? path + (slash - dir) + 1 : path;
-  if (slash == dir) {
-    dir[1] = '\0';
-  } else if (slash) {
-    *slash = '\0';
-  } else {
-    free(dir);
-    dir = rl_xstrdup(".");
-  }
-  char *real = resolve_dir(dir), *root_real = realpath(root ? root : ".", NULL);
-  free(dir);
-  if (!real || !base[0]) {
-    free(real);
-    free(root_real);
-    return 0;
-  }
-  rl_walk *w = rl_xcalloc(1, sizeof *w);
-  size_t top = work_tree_top(real, &w->scratch);
-  /* Outside a work tree the scan root is the top, as for a walk from it. */
-  const char *top_dir = NULL;
-  char *top_copy = NULL;
-  if (top)
-    top_copy = rl_xstrndup(real, top);
-  else if (root_real && under(root_real, real))
-    top_copy = rl_xstrdup(root_real);
-  else
-    top_copy = rl_xstrdup(real);
-  top_dir = top_copy;
-  size_t tl = strlen(top_dir);
-  const char *rel_dir = real + (strcmp(top_dir, "/") == 0 ? 1 : tl + (real[tl] == '/'));
+/* ---- many paths, judged as the walk would (cached per directory) ------ */
+
+/* A directory as the judge knows it, from the top it was judged from: the
+ * ignore files read there, or why a list above (or the default list) leaves
+ * it out; its match path below the top. */
+typedef struct judge_dir {
+  struct judge_dir *parent; /* NULL: the top */
+  ig_list *lists;           /* this directory's ignore files (owned) */
+  size_t nlists;
+  char *mpath; /* "" at the top */
+  char *why;   /* left out: why (and so is everything below); else NULL */
+} judge_dir;
+
+struct rl_walk_judge {
+  pthread_mutex_t mu;
+  int no_ignore;
+  char *extra_text; /* extra_ignores joined by newlines, NULL if none */
+  size_t extra_len;
+  rl_smap dirs;   /* top "\n" real directory -> judge_dir */
+  rl_smap reals;  /* directory as named -> resolve_dir() of it, or NULL */
+  rl_smap roots;  /* root as named -> its realpath, or NULL */
+  rl_smap tops;   /* real directory -> 1 + work_tree_top() */
+  rl_smap extras; /* match path of the root below its top -> extra_text compiled there */
+  rl_walk w;      /* scratch: the lists of one chain (borrowed), the extra list */
+};
+
+int rl_walk_judge_new(rl_walk_judge **out, const rl_walk_options *opts) {
+  rl_walk_judge *j = rl_xcalloc(1, sizeof *j);
+  pthread_mutex_init(&j->mu, NULL);
+  j->no_ignore = opts && opts->no_ignore;
   if (opts && opts->extra_ignores && opts->extra_ignores[0]) {
     rl_buf b = {0};
     for (size_t i = 0; opts->extra_ignores[i]; i++) {
       rl_buf_puts(&b, opts->extra_ignores[i]);
       rl_buf_putc(&b, '\n');
     }
+    j->extra_len = b.len;
+    j->extra_text = rl_buf_detach(&b);
+  }
+  *out = j;
+  return 0;
+}
+
+static void judge_dir_free(void *v) {
+  judge_dir *d = v;
+  if (!d) return;
+  for (size_t i = 0; i < d->nlists; i++) {
+    rl_ignore_free(d->lists[i].ig);
+    free(d->lists[i].label);
+  }
+  free(d->lists);
+  free(d->mpath);
+  free(d->why);
+  free(d);
+}
+
+static void ignore_free_v(void *v) { rl_ignore_free(v); }
+
+void rl_walk_judge_free(rl_walk_judge *j) {
+  if (!j) return;
+  rl_smap_free(&j->dirs, judge_dir_free);
+  rl_smap_free(&j->reals, free);
+  rl_smap_free(&j->roots, free);
+  rl_smap_free(&j->tops, NULL);
+  rl_smap_free(&j->extras, ignore_free_v);
+  j->w.nlists = 0; /* borrowed */
+  free(j->w.lists);
+  rl_buf_free(&j->w.scratch);
+  free(j->extra_text);
+  pthread_mutex_destroy(&j->mu);
+  free(j);
+}
+
+/* The scratch walk's lists: those of d and every directory above it,
+ * outermost first (borrowed from the judge_dirs). */
+static void judge_lists(rl_walk_judge *j, const judge_dir *d) {
+  size_t n = 0;
+  for (const judge_dir *a = d; a; a = a->parent) n += a->nlists;
+  if (n > j->w.caplists) {
+    j->w.caplists = n;
+    j->w.lists = rl_xreallocarray(j->w.lists, n, sizeof *j->w.lists);
+  }
+  j->w.nlists = n;
+  for (const judge_dir *a = d; a; a = a->parent) {
+    n -= a->nlists;
+    if (a->nlists) memcpy(j->w.lists + n, a->lists, a->nlists * sizeof *a->lists);
+  }
+}
+
+/* The judge_dir of real[0..rl), judged down from top real[0..tl); NULL with
+ * the walk's error set when an ignore file could not be read for want of
+ * descriptors or memory. */
+static judge_dir *judge_dir_of(rl_walk_judge *j, const char *real, size_t tl, size_t rl) {
+  rl_buf key = {0};
+  rl_buf_put(&key, real, tl);
+  rl_buf_putc(&key, '\n');
+  rl_buf_put(&key, real, rl);
+  void **hit = rl_smap_get(&j->dirs, key.ptr);
+  if (hit) {
+    rl_buf_free(&key);
+    return *hit;
+  }
+  judge_dir *d = rl_xcalloc(1, sizeof *d), *parent = NULL;
+  char *fs = rl_xstrndup(real, rl);
+  const char *name = NULL;
+  size_t nl = 0;
+  if (rl > tl) {
+    size_t cut = rl;
+    while (cut > tl && real[cut - 1] != '/') cut--;
+    name = real + cut;
+    size_t pl = cut > 0 ? cut - 1 : 0;
+    parent = judge_dir_of(j, real, tl, pl < tl ? tl : pl);
+    if (!parent) goto fail;
+    d->parent = parent;
+    nl = rl - (size_t)(name - real);
+    rl_buf mp = {0};
+    if (parent->mpath[0]) rl_buf_printf(&mp, "%s/", parent->mpath);
+    rl_buf_put(&mp, name, nl);
+    d->mpath = rl_buf_detach(&mp);
+  } else {
+    d->mpath = rl_xstrdup("");
+  }
+  if (parent && parent->why) {
+    d->why = rl_xstrdup(parent->why);
+  } else {
+    const char *why_s = NULL;
+    judge_lists(j, parent);
+    char *base_name = name ? rl_xstrndup(name, nl) : NULL;
+    if (parent && ignored_untracked(&j->w, d->mpath, base_name, 1, &why_s))
+      d->why = rl_xstrdup(why_s ? why_s : "ignored");
+    free(base_name);
+    if (!d->why) {
+      size_t n0 = j->w.nlists;
+      load_ignore_files(&j->w, fs, d->mpath, fs);
+      d->nlists = j->w.nlists - n0;
+      if (d->nlists) {
+        d->lists = rl_xreallocarray(NULL, d->nlists, sizeof *d->lists);
+        memcpy(d->lists, j->w.lists + n0, d->nlists * sizeof *d->lists);
+      }
+      if (j->w.err) goto fail;
+    }
+  }
+  j->w.nlists = 0;
+  rl_smap_put(&j->dirs, key.ptr, d);
+  rl_buf_free(&key);
+  free(fs);
+  return d;
+fail:
+  j->w.nlists = 0;
+  judge_dir_free(d);
+  rl_buf_free(&key);
+  free(fs);
+  return NULL;
+}
+
+/* resolve_dir(dir), cached; borrowed. */
+static const char *judge_real_dir(rl_walk_judge *j, const char *dir) {
+  void **hit = rl_smap_get(&j->reals, dir);
+  if (hit) return *hit;
+  char *real = resolve_dir(dir);
+  rl_smap_put(&j->reals, dir, real);
+  return real;
+}
+
+/* Splits path into its directory (caller frees) and its last name. */
+static char *split_path(const char *path, const char **base) {
+  const char *slash = strrchr(path, '/');
+  *base = slash ? slash + 1 : path;
+  if (!slash) return rl_xstrdup(".");
+  if (slash == path) return rl_xstrdup("/");
+  return rl_xstrndup(path, (size_t)(slash - path));
+}
+
+char *rl_walk_judge_realpath(rl_walk_judge *j, const char *path) {
+  struct stat st;
+  if (lstat(path, &st) != 0) return NULL;
+  const char *base;
+  char *dir = split_path(path, &base);
+  if (S_ISLNK(st.st_mode) || !base[0] || !strcmp(base, ".") || !strcmp(base, "..")) {
+    free(dir);
+    return realpath(path, NULL);
+  }
+  pthread_mutex_lock(&j->mu);
+  const char *rd = judge_real_dir(j, dir);
+  char *out = NULL;
+  if (rd) {
+    rl_buf b = {0};
+    rl_buf_printf(&b, "%s%s%s", rd, strcmp(rd, "/") ? "/" : "", base);
+    out = rl_buf_detach(&b);
+  }
+  pthread_mutex_unlock(&j->mu);
+  free(dir);
+  return out;
+}
+
+static int judge_path_locked(rl_walk_judge *j, const char *path, const char *root, char **why) {
+  const char *base;
+  char *dir = split_path(path, &base);
+  const char *real = judge_real_dir(j, dir);
+  free(dir);
+  const char *rkey = root ? root : ".";
+  void **rhit = rl_smap_get(&j->roots, rkey);
+  if (!rhit) {
+    rl_smap_put(&j->roots, rkey, realpath(rkey, NULL));
+    rhit = rl_smap_get(&j->roots, rkey);
+  }
+  const char *root_real = *rhit;
+  if (!real || !base[0]) return 0;
+  void **thit = rl_smap_get(&j->tops, real);
+  if (!thit) {
+    rl_smap_put(&j->tops, real, (void *)(uintptr_t)(1 + work_tree_top(real, &j->w.scratch)));
+    thit = rl_smap_get(&j->tops, real);
+  }
+  size_t top = (size_t)(uintptr_t)*thit - 1, rl = strlen(real), tl;
+  /* Outside a work tree the scan root is the top, as for a walk from it. */
+  if (top)
+    tl = top;
+  else if (root_real && under(root_real, real))
+    tl = strlen(root_real);
+  else
+    tl = rl;
+  j->w.extra.ig = NULL;
+  j->w.extra.label = "the ignore option";
+  if (j->extra_text) {
     const char *rbase = "";
-    if (root_real && under(top_dir, root_real) && strcmp(top_dir, "/") != 0)
+    int top_is_slash = tl == 1 && real[0] == '/';
+    if (root_real && !top_is_slash && !strncmp(root_real, real, tl) && (root_real[tl] == '/' || !root_real[tl]))
       rbase = root_real + tl + (root_real[tl] == '/');
-    w->extra.ig = rl_ignore_new(rbase, b.ptr, b.len);
-    w->extra.label = rl_xstrdup("the ignore option");
-    rl_buf_free(&b);
+    void **ehit = rl_smap_get(&j->extras, rbase);
+    if (!ehit) {
+      rl_smap_put(&j->extras, rbase, rl_ignore_new(rbase, j->extra_text, j->extra_len));
+      ehit = rl_smap_get(&j->extras, rbase);
+    }
+    j->w.extra.ig = *ehit;
   }
-  /* Down from the top: each directory's ignore files, then whether the
-   * next directory on the way is left out, then the file itself. */
-  rl_buf fs = {0}, mp = {0};
-  rl_buf_puts(&fs, top_dir);
+  j->w.err = 0;
+  judge_dir *d = judge_dir_of(j, real, tl, rl);
+  int rc = 0;
   const char *why_s = NULL;
-  int ignored = 0;
-  for (const char *p = rel_dir;;) {
-    load_ignore_files(w, fs.ptr, mp.ptr ? mp.ptr : "", fs.ptr);
-    if (w->err) break;
-    if (!*p) break;
-    const char *e = strchr(p, '/');
-    size_t n = e ? (size_t)(e - p) : strlen(p);
-    char *name = rl_xstrndup(p, n);
-    if (mp.len) rl_buf_putc(&mp, '/');
-    rl_buf_put(&mp, p, n);
-    if (strcmp(fs.ptr, "/") != 0) rl_buf_putc(&fs, '/');
-    rl_buf_put(&fs, p, n);
-    ignored = ignored_untracked(w, mp.ptr, name, 1, &why_s);
-    free(name);
-    if (ignored) break;
-    p += n;
-    if (*p == '/') p++;
+  if (!d) {
+    rc = j->w.err ? j->w.err : RL_EIO;
+  } else if (d->why) {
+    rc = 1;
+    why_s = d->why;
+  } else {
+    judge_lists(j, d);
+    rl_buf mp = {0};
+    rl_buf_printf(&mp, "%s%s%s", d->mpath, d->mpath[0] ? "/" : "", base);
+    rc = ignored_untracked(&j->w, mp.ptr, base, 0, &why_s);
+    rl_buf_free(&mp);
+    j->w.nlists = 0;
   }
-  if (!ignored && !w->err) {
-    if (mp.len) rl_buf_putc(&mp, '/');
-    rl_buf_puts(&mp, base);
-    ignored = ignored_untracked(w, mp.ptr, base, 0, &why_s);
-  }
-  int rc = w->err ? w->err : ignored;
-  if (ignored && why_s) *why = rl_xstrdup(why_s);
-  rl_buf_free(&fs);
-  rl_buf_free(&mp);
-  pop_lists(w, 0);
-  rl_ignore_free(w->extra.ig);
-  free(w->extra.label);
-  rl_buf_free(&w->scratch);
-  free(w->lists);
-  free(w);
-  free(top_copy);
-  free(real);
-  free(root_real);
+  if (rc == 1 && why_s) *why = rl_xstrdup(why_s);
+  j->w.extra.ig = NULL;
+  j->w.extra.label = NULL;
+  return rc;
+}
+
+int rl_walk_judge_path(rl_walk_judge *j, const char *path, const char *root, char **why) {
+  *why = NULL;
+  if (j->no_ignore) return 0;
+  pthread_mutex_lock(&j->mu);
+  int rc = judge_path_locked(j, path, root, why);
+  pthread_mutex_unlock(&j->mu);
+  return rc;
+}
+
+int rl_walk_path_ignored(const char *path, const char *root, const rl_walk_options *opts, char **why) {
+  rl_walk_judge *j;
+  rl_walk_judge_new(&j, opts);
+  int rc = rl_walk_judge_path(j, path, root, why);
+  rl_walk_judge_free(j);
   return rc;
 }

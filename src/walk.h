@@ -91,4 +91,17 @@ void rl_walk_free(rl_walk *w);
  * RL_EIO when descriptors or memory ran out. */
 int rl_walk_path_ignored(const char *path, const char *root, const rl_walk_options *opts, char **why);
 
+/* The same question for many paths (the project model's modules): a judge
+ * reads each directory's ignore files once and keeps them, with what it
+ * resolved (real paths, work-tree tops) for the rest of the run. Uses
+ * opts->no_ignore and opts->extra_ignores (copied). Thread-safe. */
+typedef struct rl_walk_judge rl_walk_judge;
+int rl_walk_judge_new(rl_walk_judge **out, const rl_walk_options *opts);
+void rl_walk_judge_free(rl_walk_judge *j);
+/* rl_walk_path_ignored, judged with what j holds. */
+int rl_walk_judge_path(rl_walk_judge *j, const char *path, const char *root, char **why);
+/* realpath(path) (caller frees; NULL if it cannot be resolved), its
+ * directory's resolved once per run. */
+char *rl_walk_judge_realpath(rl_walk_judge *j, const char *path);
+
 #endif

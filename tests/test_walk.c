@@ -798,6 +798,58 @@ static void walk__swapped_file_is_not_read(void **state) {
   tree_free(&outside);
 }
 
+/* One judge asked about every file of a tree, in an order unlike the walk's,
+ * agrees with the walk: a file is left out exactly when the walk does not
+ * yield it (ignore files at several levels, negations, a default directory,
+ * --ignore patterns), and a second judge that has seen the tree already
+ * answers the same. */
+static void walk__judge_agrees_with_walk(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  static const char *const files[] = {
+      "a.js",          "gen/x.gen.js", "src/b.js",          "src/x.gen.js",    "src/keep.gen.js",
+      "src/tmp/c.js",  "tmp/d.js",     "src/deep/e/f.js",   "src/deep/e/g.js", "node_modules/m/i.js",
+      "lib/secret.js", "lib/h.js",     "lib/sub/secret.js", "vendor/v.js",     "other/o.js",
+  };
+  for (size_t i = 0; i < RL_ARRAY_LEN(files); i++) put(&t, files[i], "x\n");
+  put(&t, ".gitignore", "*.gen.js\ntmp/\n");
+  put(&t, "src/.roomlintignore", "!keep.gen.js\ndeep/e/g.js\n");
+  put(&t, "lib/.gitignore", "secret.js\n");
+  const char *extra[] = {"other/", NULL};
+  rl_walk_options o = {0};
+  o.extra_ignores = extra;
+  result r;
+  run1(&r, &t, &o);
+  rl_walk_judge *j;
+  assert_int_equal(rl_walk_judge_new(&j, &o), 0);
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t k = RL_ARRAY_LEN(files); k-- > 0;) { /* backwards: not the walk's order */
+      const got *g = find(&r, files[k]);
+      int yielded = g && g->skip == RL_SKIP_NONE;
+      char *why = NULL;
+      int ig = rl_walk_judge_path(j, at(&t, files[k]), t.dir, &why);
+      if (ig == yielded)
+        printf("%s: judge says %d (%s), walk %s it\n", files[k], ig, why ? why : "", yielded ? "yields" : "leaves out");
+      assert_int_equal(ig, !yielded);
+      assert_true(ig ? why != NULL : why == NULL);
+      char *why1 = NULL;
+      assert_int_equal(rl_walk_path_ignored(at(&t, files[k]), t.dir, &o, &why1), ig);
+      if (ig) assert_string_equal(why, why1);
+      free(why);
+      free(why1);
+      char *real = rl_walk_judge_realpath(j, at(&t, files[k]));
+      assert_non_null(real);
+      assert_string_equal(real, at(&t, files[k]));
+      free(real);
+    }
+  }
+  assert_null(rl_walk_judge_realpath(j, at(&t, "src/missing.js")));
+  rl_walk_judge_free(j);
+  result_free(&r);
+  tree_free(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(walk__default_ignores),
@@ -805,6 +857,7 @@ int main(void) {
       cmocka_unit_test(walk__roomlintignore),
       cmocka_unit_test(walk__no_ignore),
       cmocka_unit_test(walk__extra_ignores),
+      cmocka_unit_test(walk__judge_agrees_with_walk),
       cmocka_unit_test(walk__fifo_is_special),
       cmocka_unit_test(walk__socket_is_special),
       cmocka_unit_test(walk__symlink_loop),
