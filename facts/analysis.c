@@ -1035,7 +1035,10 @@ static int is_stable(const binding *b) {
 
 TSNode rl_js_const_init(rl_jsfile *jf, TSNode ident) {
   const binding *b = lookup_node(jf, ident);
-  if (!b || b->kind != B_CONST || b->destructured || ts_node_is_null(b->init)) return null_node();
+  if (!b || b->destructured || ts_node_is_null(b->init)) return null_node();
+  /* `var opentok = new OpenTok(k, s)`, never assigned again, is a const in
+   * all but name: older Node code writes var (and let) for every binding. */
+  if (b->kind != B_CONST && !((b->kind == B_LET || b->kind == B_VAR) && !b->writes)) return null_node();
   return b->init;
 }
 

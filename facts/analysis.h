@@ -109,7 +109,8 @@ int rl_js_eval_string(rl_jsfile *jf, TSNode expr, const char **out, size_t *len)
  * Math.floor/round/ceil of a known value. 1 if known. */
 int rl_js_eval_number(rl_jsfile *jf, TSNode expr, double *out);
 /* The initialiser of identifier n when the file binds its name exactly once,
- * with `const` (any scope). Null node otherwise. */
+ * with `const`, or with `var`/`let` and never assigns it again (any scope).
+ * Null node otherwise. */
 TSNode rl_js_const_init(rl_jsfile *jf, TSNode ident);
 /* `this.x` inside a class body: the value the class gives x, from a field
  * initialiser (`x = v`), else the first `this.x = v` of the constructor, else

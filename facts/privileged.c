@@ -36,7 +36,8 @@ static const struct {
     {"@vonage/server-sdk", NULL, "video.", "vonage"},
 };
 
-/* One line per method that changes something. Twilio paths drop the "v1"
+/* One line per method that changes something, or reads what only the app
+ * should (recordings and their download URLs). Twilio paths drop the "v1"
  * segment and name a call segment by its function (rooms(sid) -> rooms). */
 static const struct {
   const char *family;
@@ -120,6 +121,8 @@ static const struct {
     {"opentok", "createSession", "creates Vonage sessions", 1},
     {"opentok", "startArchive", "starts Vonage archives (recordings)", 0},
     {"opentok", "stopArchive", "stops Vonage archives", 0},
+    {"opentok", "listArchives", "lists Vonage archives (every recording, with its download URL)", 0},
+    {"opentok", "getArchive", "reads Vonage archives (a recording's download URL)", 0},
     {"opentok", "deleteArchive", "deletes Vonage archives", 0},
     {"opentok", "startBroadcast", "starts Vonage live broadcasts", 0},
     {"opentok", "stopBroadcast", "stops Vonage live broadcasts", 0},
