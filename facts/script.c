@@ -132,8 +132,9 @@ static const char *fn_name(scan *s, TSNode fn, size_t *l) {
   return NULL;
 }
 
-/* 1 if the top level runs node n: every function around it is an IIFE or a
- * function the top level calls by name. */
+/* 1 if the top level runs node n: every function around it is an IIFE, a
+ * function the top level calls by name, or a callback handed to a call that
+ * runs. */
 static int top_runs(scan *s, TSNode n) {
   for (int i = 0; i < MAX_UP; i++) {
     TSNode fn = rl_js_enclosing_function(n);
@@ -145,6 +146,12 @@ static int top_runs(scan *s, TSNode n) {
     if (type_is(p, "call_expression")) {
       /* (async () => { ... })() */
       n = p;
+      continue;
+    }
+    if (type_is(p, "arguments") && type_is(rl_js_parent(p), "call_expression")) {
+      /* a callback the call runs: jwt.sign(p, k, opts, (err, token) => ...),
+       * main().then((t) => ...), when the call itself runs */
+      n = rl_js_parent(p);
       continue;
     }
     if ((name = fn_name(s, fn, &l)) && runs(s, name, l)) {

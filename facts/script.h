@@ -11,7 +11,9 @@
  *   - it mints a token (mint.h, or through a helper another project file
  *     exports that mints) and prints at top level -- a console call
  *     outside any function, or in a function the top level runs: an IIFE,
- *     `main()`, `main().catch(...)`, `await main()`, `void main()`, also
+ *     `main()`, `main().catch(...)`, `await main()`, `void main()`, a
+ *     callback handed to a call that runs (jsonwebtoken's
+ *     `sign(p, k, opts, (err, token) => console.log(token))`), also
  *     under a top-level if / try (`if (require.main === module) main()`) -- and has
  *     no server: no route (routes.h), no listen() / createServer() / serve()
  *     / Deno.serve() / Bun.serve() / addEventListener('fetch'), and no export
