@@ -137,6 +137,22 @@ static int string_shapes(rl_ctx *ctx, rl_jsfile *jf, TSNode s) {
     rl_report(ctx, s, "100ms %s token (JWT) hard-coded %s (%s)", type, where, rl_mask_secret(a, hit, hit_len));
     return 1;
   }
+  size_t pa, pl;
+  if (rl_secret_url_password(v, len, &pa, &pl)) {
+    /* mongoose.connect('mongodb+srv://app:<password>@cluster0...'): the
+     * password is in the source, whatever the string is bound to */
+    if (rl_ctx_context(ctx) == RL_CTX_TEST) return 0;
+    /* mask the password alone when the literal holds no escapes (its text
+     * is the value, byte for byte) */
+    const rl_source *src = rl_ctx_source(ctx);
+    if (whole && end - start == len && !memcmp(src->bytes + start, v, len))
+      rl_ctx_mark_secret(ctx, start + (uint32_t)pa, start + (uint32_t)(pa + pl));
+    else
+      rl_ctx_mark_secret(ctx, start, end);
+    rl_report(ctx, s, "password hard-coded in a connection string %s (%.*s%s%.*s)", where, (int)pa, v,
+              rl_mask_secret(a, v + pa, pl), (int)(len - pa - pl), v + pa + pl);
+    return 1;
+  }
   if (!named || !whole) return 0;
   if (named_format(ctx, s, &b, v, len, where)) return 1;
   /* A JWT in a test is a sample for decoding tests (100ms ones were judged
@@ -334,9 +350,21 @@ static int name_bound_to_literal(size_t start, size_t end, void *arg) {
   return v == SIZE_MAX || value_may_hold_literal(s, v);
 }
 
+/* A URL with a password in it anywhere in the bytes (each "://" read to the
+ * end of its line). */
+static int url_password_possible(const char *b, size_t n) {
+  for (const char *p = b; (p = memmem(p, n - (size_t)(p - b), "://", 3)) != NULL; p += 3) {
+    const char *line = memchr(p, '\n', n - (size_t)(p - b));
+    size_t at, pl;
+    if (rl_secret_url_password(p, line ? (size_t)(line - p) : n - (size_t)(p - b), &at, &pl)) return 1;
+  }
+  return 0;
+}
+
 static int can_fire(rl_prefilter *pf) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
+  if (url_password_possible(b, n)) return 1;
   /* (a) as on_string finds it: 171 base64 characters and '=' */
   size_t fs, fl;
   if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n) || rl_secret_find_format(b, n, 0, &fs, &fl) ||

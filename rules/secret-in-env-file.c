@@ -25,12 +25,6 @@
 
 extern const char rl_doc__secret_in_env_file[];
 
-/* Words that mark a value as a stand-in (a CI .env.test's "test-secret-123"). */
-static const char *const fake_words[] = {"test",        "fake",     "dummy",    "mock",      "example",    "sample",
-                                         "placeholder", "redacted", "insecure", "notsecret", "not-secret", NULL};
-
-static int has_fake_word(const char *v, size_t len) { return rl_memcasemem_any(v, len, fake_words); }
-
 /* The 100ms JWT in a value (alone or after "Bearer "): its type, or NULL. */
 static const char *hms_jwt_type(rl_arena *a, const char *v, size_t len) {
   if (len > 7 && rl_strncasecmp_ascii(v, "Bearer ", 7) == 0) {
@@ -76,6 +70,50 @@ static void report_formats(rl_ctx *ctx, const rl_dotenv_entry *e, size_t n, cons
   }
 }
 
+/* A shorter value under a secret-named key: 8 to 11 characters of letters
+ * and digits mixed, no placeholder (a JWT_SECRET of "salman123" is a weak
+ * secret, and a committed one). */
+static int short_secret(const char *v, size_t vl) {
+  if (vl < 8 || vl >= 12 || rl_value_is_placeholder(v, vl)) return 0;
+  int letters = 0, digits = 0;
+  for (size_t i = 0; i < vl; i++) {
+    char c = v[i];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+      letters = 1;
+    else if (c >= '0' && c <= '9')
+      digits = 1;
+    else if (!strchr("!@#%&*_-.+=?", c))
+      return 0;
+  }
+  return letters && digits;
+}
+
+/* A Google app password as the account page shows it: four groups of four
+ * lower-case letters, spaces between (what SMTP settings of demo apps hold). */
+static int google_app_password(const char *v, size_t vl) {
+  if (vl != 19) return 0;
+  for (size_t i = 0; i < vl; i++) {
+    if (i % 5 == 4 ? v[i] != ' ' : !(v[i] >= 'a' && v[i] <= 'z')) return 0;
+  }
+  return 1;
+}
+
+/* A password inside a connection string, under any key: reported with the
+ * rest of the URL visible and the password masked. */
+static int report_url_password(rl_ctx *ctx, const rl_dotenv_entry *e, const char *file) {
+  size_t at, pl;
+  if (!rl_secret_url_password(e->value, e->value_len, &at, &pl)) return 0;
+  rl_arena *a = rl_ctx_arena(ctx);
+  uint32_t vs = e->value_start + (e->quote ? 1 : 0);
+  rl_ctx_mark_secret(ctx, vs + (uint32_t)at, vs + (uint32_t)(at + pl));
+  const char *shown = rl_arena_printf(a, "%.*s%s%.*s", (int)at, e->value, rl_mask_secret(a, e->value + at, pl),
+                                      (int)(e->value_len - at - pl), e->value + at + pl);
+  rl_report_range(ctx, e->key_start, e->value_end,
+                  "%.*s carries a password in its URL (%s) in a committed %s file: keep secrets out of the repository",
+                  (int)e->key_len, e->key, shown, file);
+  return 1;
+}
+
 static int has_format(const char *v, size_t vl) {
   size_t s, l;
   return rl_secret_find_format(v, vl, 0, &s, &l) != NULL;
@@ -93,6 +131,7 @@ static void on_file(rl_ctx *ctx) {
     const char *k = e[i].key, *v = e[i].value;
     size_t kl = e[i].key_len, vl = e[i].value_len;
     if (vl == 0 || has_format(v, vl) || rl_secret_allowed(k, kl, v, vl)) continue;
+    if (report_url_password(ctx, &e[i], file)) continue;
     const char *what = NULL;
     const rl_secret_format *nf = rl_secret_named_format(k, kl, v, vl, src->bytes, src->len);
     if (nf) {
@@ -105,7 +144,10 @@ static void on_file(rl_ctx *ctx) {
     }
     int named = !nf && rl_name_is_secret(k, kl) && !rl_name_is_public_by_design(k, kl) &&
                 !rl_secret_public_value(v, vl);
-    if (!what && !(named && rl_value_looks_secret(v, vl) && !has_fake_word(v, vl))) continue;
+    int app_password = !what && named && google_app_password(v, vl);
+    if (app_password) what = "a Google app password";
+    if (!what && !(named && (rl_value_looks_secret(v, vl) || short_secret(v, vl)) && !rl_secret_has_fake_word(v, vl)))
+      continue;
     uint32_t vs = e[i].value_start, ve = e[i].value_end;
     /* Mask the value, keep the quotes visible. */
     if (e[i].quote && ve - vs >= 2) {
@@ -114,7 +156,7 @@ static void on_file(rl_ctx *ctx) {
     }
     rl_ctx_mark_secret(ctx, vs, ve);
     const char *masked = rl_mask_secret(a, v, vl);
-    if (named || !what)
+    if ((named && !app_password) || !what)
       rl_report_range(ctx, e[i].key_start, e[i].value_end,
                       "%.*s has a real-looking value (%s) in a committed %s file: keep secrets out of the repository",
                       (int)kl, k, masked, file);

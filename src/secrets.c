@@ -8,9 +8,10 @@
 #include "util.h"
 
 /* Words that mark a value as a stand-in, not a credential. */
-static const char *const fake_words[] = {"test",        "fake", "dummy",    "mock",      "example",   "sample",
-                                         "placeholder", "your", "changeme", "change-me", "change_me", "replace",
-                                         "todo",        "xxxx", "redacted", NULL};
+static const char *const fake_words[] = {"test",      "fake",        "dummy",      "mock",     "example",
+                                         "sample",    "placeholder", "your",       "changeme", "change-me",
+                                         "change_me", "replace",     "todo",       "xxxx",     "redacted",
+                                         "insecure",  "notsecret",   "not-secret", NULL};
 
 int rl_secret_has_fake_word(const char *v, size_t len) { return rl_memcasemem_any(v, len, fake_words); }
 
@@ -54,6 +55,52 @@ int rl_secret_value_is_credential(const char *v, size_t len) {
   if (memmem(v, len, "://", 3) || is_path(v, len) || is_env_var_name(v, len)) return 0;
   if (v[0] == '$' || v[0] == '%' || (len >= 2 && v[0] == '{' && v[1] == '{')) return 0;
   return !rl_secret_has_fake_word(v, len);
+}
+
+/* Hosts a committed connection string may name without leaking anything:
+ * this machine, or a service of a compose file (a name with no dot). */
+static int host_is_local(const char *h, size_t n) {
+  if (!n || !memchr(h, '.', n)) return 1;
+  static const char *const local[] = {"localhost", "127.", "0.0.0.0", "[::1]", "host.docker.internal", NULL};
+  for (size_t i = 0; local[i]; i++)
+    if (n >= strlen(local[i]) && rl_strncasecmp_ascii(h, local[i], strlen(local[i])) == 0) return 1;
+  return 0;
+}
+
+/* Passwords that tutorials, compose files and images ship as stand-ins. */
+static int stock_password(const char *p, size_t n) {
+  static const char *const stock[] = {"password", "pass",    "passwd", "pwd",    "secret",     "admin",    "root",
+                                      "postgres", "mysql",   "mongo",  "redis",  "guest",      "changeme", "user",
+                                      "username", "example", "test",   "dbpass", "dbpassword", NULL};
+  for (size_t i = 0; stock[i]; i++)
+    if (n == strlen(stock[i]) && rl_strncasecmp_ascii(p, stock[i], n) == 0) return 1;
+  return 0;
+}
+
+int rl_secret_url_password(const char *v, size_t len, size_t *at, size_t *n) {
+  const char *sep = memmem(v, len, "://", 3);
+  if (!sep) return 0;
+  const char *auth = sep + 3, *end = v + len;
+  const char *stop = auth;
+  while (stop < end && *stop != '/' && *stop != '?' && *stop != '#' && *stop != ' ') stop++;
+  const char *atp = NULL;
+  for (const char *q = auth; q < stop; q++)
+    if (*q == '@') atp = q;
+  if (!atp) return 0;
+  const char *colon = memchr(auth, ':', (size_t)(atp - auth));
+  if (!colon) return 0;
+  const char *pw = colon + 1;
+  size_t pl = (size_t)(atp - pw), ul = (size_t)(colon - auth);
+  const char *host = atp + 1;
+  size_t hl = 0;
+  while (host + hl < stop && host[hl] != ':' && host[hl] != ',') hl++;
+  if (pl < 4 || host_is_local(host, hl) || stock_password(pw, pl)) return 0;
+  if (ul == pl && memcmp(auth, pw, pl) == 0) return 0;
+  if (memchr(pw, '*', pl) || memchr(pw, '<', pl) || memchr(pw, '$', pl) || memchr(pw, '{', pl)) return 0;
+  if (rl_value_is_placeholder(pw, pl) || rl_secret_has_fake_word(pw, pl)) return 0;
+  *at = (size_t)(pw - v);
+  *n = pl;
+  return 1;
 }
 
 const char *rl_secret_find_app_secret(const char *v, size_t len) {

@@ -36,6 +36,13 @@ int rl_secret_value_is_credential(const char *v, size_t len);
 /* 1 if v holds a word that marks a stand-in (test, fake, example, ...). */
 int rl_secret_has_fake_word(const char *v, size_t len);
 
+/* A password written into a URL (scheme://user:password@host/...), as
+ * connection strings carry them: 1 with its offset and length in v. Not
+ * when it stands in for one (<password>, ***, password, a ${VAR}, the user's
+ * own name, a stock default such as postgres or root) or the host is this
+ * machine or a compose service (localhost, 127.0.0.1, db: no dot). */
+int rl_secret_url_password(const char *v, size_t len, size_t *at, size_t *n);
+
 /* Well-known credential formats, recognised by their structure, one row of
  * data each (secrets.c `formats`): a fixed prefix, the alphabet and length
  * of what follows it, a check (a checksum where the vendor's format carries

@@ -253,12 +253,54 @@ static void secretpat__public_by_design(void **state) {
   assert_false(rl_secret_jwt_role("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...", 39, role, sizeof role));
 }
 
+/* Passwords inside connection strings: found with their place, and the
+ * stand-ins that docs, compose files and local setups write are not. */
+static void secretpat__url_passwords(void **state) {
+  (void)state;
+  static const struct {
+    const char *url;
+    const char *password; /* NULL: none */
+  } cases[] = {
+      {"mongodb+srv://clinic:Rv83kQz1wT@cluster0.q4xw2ke.mongodb.net/db?w=majority", "Rv83kQz1wT"},
+      {"rediss://default:Tb5nW1xQ8zK@apn1-keen-owl-30412.upstash.io:30412", "Tb5nW1xQ8zK"},
+      {"postgresql://app:p%40ss-W0rd9@db.eu-west-1.rds.amazonaws.com:5432/rooms", "p%40ss-W0rd9"},
+      {"mongodb://a:Xk29sLq0@h1.example-db.net:27017,h2.example-db.net:27017/x", "Xk29sLq0"},
+      {"mongodb+srv://username:password@cluster.mongodb.net/dbname", NULL},
+      {"mongodb+srv://<username>:<password>@<cluster>.mongodb.net/x", NULL},
+      {"mongodb+srv://prod:***@prod.me00mtg.mongodb.net/x", NULL},
+      {"mongodb+srv://backup:${MONGO_PASSWORD}@cluster0.q4xw2ke.mongodb.net/a", NULL},
+      {"postgres://postgres:postgres@localhost:5432/app", NULL},
+      {"postgres://app:Hq2m7Lw9Zt@db:5432/app", NULL},
+      {"redis://default:Hq2m7Lw9Zt@127.0.0.1:6379", NULL},
+      {"postgres://rooms:rooms@db.internal.example-video.com/rooms", NULL},
+      {"https://meet.example-video.com/@alice", NULL},
+      {"https://user@github.com/org/repo.git", NULL},
+      {"mongodb+srv://app:your_password_here@cluster0.q4xw2ke.mongodb.net", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t at = 0, n = 0;
+    const char *u = cases[i].url;
+    int got = rl_secret_url_password(u, strlen(u), &at, &n);
+    if (got != (cases[i].password != NULL)) printf("%s: %d\n", u, got);
+    assert_int_equal(got, cases[i].password != NULL);
+    if (got) {
+      assert_int_equal(n, strlen(cases[i].password));
+      assert_memory_equal(u + at, cases[i].password, n);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(secretpat__entropy_in_bits_per_byte), cmocka_unit_test(secretpat__group_one_is_the_secret),
-      cmocka_unit_test(secretpat__engine_reports_masked),    cmocka_unit_test(secretpat__format_table_is_well_formed),
-      cmocka_unit_test(secretpat__formats_by_structure),     cmocka_unit_test(secretpat__github_checksum),
-      cmocka_unit_test(secretpat__formats_by_context),       cmocka_unit_test(secretpat__public_by_design),
+      cmocka_unit_test(secretpat__entropy_in_bits_per_byte),
+      cmocka_unit_test(secretpat__group_one_is_the_secret),
+      cmocka_unit_test(secretpat__engine_reports_masked),
+      cmocka_unit_test(secretpat__url_passwords),
+      cmocka_unit_test(secretpat__format_table_is_well_formed),
+      cmocka_unit_test(secretpat__formats_by_structure),
+      cmocka_unit_test(secretpat__github_checksum),
+      cmocka_unit_test(secretpat__formats_by_context),
+      cmocka_unit_test(secretpat__public_by_design),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
