@@ -38,9 +38,10 @@ int rl_secret_has_fake_word(const char *v, size_t len);
 
 /* A password written into a URL (scheme://user:password@host/...), as
  * connection strings carry them: 1 with its offset and length in v. Not
- * when it stands in for one (<password>, ***, password, a ${VAR}, the user's
- * own name, a stock default such as postgres or root) or the host is this
- * machine or a compose service (localhost, 127.0.0.1, db: no dot). */
+ * when it stands in for one (<password>, ***, password, a ${VAR}) or the
+ * host is this machine or a compose service (localhost, 127.0.0.1, db: no
+ * dot). A weak password on a real host (admin:admin@cluster0.x.mongodb.net)
+ * is still a credential. */
 int rl_secret_url_password(const char *v, size_t len, size_t *at, size_t *n);
 
 /* Well-known credential formats, recognised by their structure, one row of

@@ -272,7 +272,7 @@ static void secretpat__url_passwords(void **state) {
       {"postgres://postgres:postgres@localhost:5432/app", NULL},
       {"postgres://app:Hq2m7Lw9Zt@db:5432/app", NULL},
       {"redis://default:Hq2m7Lw9Zt@127.0.0.1:6379", NULL},
-      {"postgres://rooms:rooms@db.internal.example-video.com/rooms", NULL},
+      {"postgres://rooms:rooms@db.internal.example-video.com/rooms", "rooms"},
       {"https://meet.example-video.com/@alice", NULL},
       {"https://user@github.com/org/repo.git", NULL},
       {"mongodb+srv://app:your_password_here@cluster0.q4xw2ke.mongodb.net", NULL},
