@@ -364,6 +364,129 @@ const char *rl_reqin_object(const rl_reqin *in, TSNode e) {
   return v.desc;
 }
 
+/* ---- numbers the client may choose (lifetimes) --------------------------------------- */
+
+typedef struct clamp_find {
+  rl_jsfile *jf;
+  const char *name;
+  size_t len;
+  int found;
+} clamp_find;
+
+static int names_it(clamp_find *f, TSNode n) {
+  n = rl_js_unwrap(n);
+  if (!type_is(n, "identifier")) return 0;
+  size_t l;
+  const char *s = rl_js_text(f->jf, n, &l);
+  return l == f->len && !memcmp(s, f->name, l);
+}
+
+/* A comparison with the name on one side (`ttl > MAX`, `if (ttl <= 0 || ttl >
+ * DAY)`), or Math.min / Math.max over it: the code bounds it. */
+static int clamp_visit(void *data, TSNode n) {
+  clamp_find *f = data;
+  if (type_is(n, "binary_expression")) {
+    size_t l;
+    const char *op = rl_js_text(f->jf, field(n, "operator"), &l);
+    if ((eq(op, l, "<") || eq(op, l, ">") || eq(op, l, "<=") || eq(op, l, ">=")) &&
+        (names_it(f, field(n, "left")) || names_it(f, field(n, "right")))) {
+      f->found = 1;
+      return -1;
+    }
+  } else if (type_is(n, "call_expression")) {
+    size_t l;
+    const char *callee = rl_js_text(f->jf, rl_js_unwrap(field(n, "function")), &l);
+    if (eq(callee, l, "Math.min") || eq(callee, l, "Math.max") || eq(callee, l, "clamp")) {
+      TSNode args = field(n, "arguments");
+      for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+        if (names_it(f, ts_node_named_child(args, i))) {
+          f->found = 1;
+          return -1;
+        }
+    }
+  }
+  return 0;
+}
+
+typedef struct carry_find {
+  const rl_reqin *in;
+  const char *name;
+  size_t len;
+  int depth;
+  const struct carry_find *up; /* the names being followed: `ttl = parseInt(ttl)` ends */
+  const char *desc;
+  TSNode read;
+} carry_find;
+
+static const char *carry_rec(const rl_reqin *in, TSNode e, TSNode *read, int depth, const carry_find *up);
+
+/* Every value the handler gives the name (its declarations, its assignments). */
+static int carry_visit(void *data, TSNode n) {
+  carry_find *f = data;
+  TSNode name, value;
+  if (type_is(n, "variable_declarator")) {
+    name = field(n, "name");
+    value = field(n, "value");
+  } else if (type_is(n, "assignment_expression") || type_is(n, "augmented_assignment_expression")) {
+    name = field(n, "left");
+    value = field(n, "right");
+  } else {
+    return 0;
+  }
+  if (!type_is(name, "identifier") || ts_node_is_null(value)) return 0;
+  size_t l;
+  const char *s = rl_js_text(f->in->jf, name, &l);
+  if (l != f->len || memcmp(s, f->name, l)) return 0;
+  f->desc = carry_rec(f->in, value, &f->read, f->depth + 1, f);
+  return f->desc ? -1 : 0;
+}
+
+static const char *carry_rec(const rl_reqin *in, TSNode e, TSNode *read, int depth, const carry_find *up) {
+  e = rl_js_unwrap(e);
+  if (depth > MAX_DEPTH || ts_node_is_null(e)) return NULL;
+  int is_name = type_is(e, "identifier") || type_is(e, "shorthand_property_identifier");
+  if (is_name && !ts_node_is_null(in->fn)) { /* a name the handler bounds is the code's, whatever it holds */
+    clamp_find c = {in->jf, NULL, 0, 0};
+    c.name = rl_js_text(in->jf, e, &c.len);
+    rl_js_walk(in->fn, clamp_visit, &c);
+    if (c.found) return NULL;
+  }
+  const char *desc = rl_reqin_value(in, e, read);
+  if (desc) return desc;
+  if (type_is(e, "binary_expression")) {
+    size_t l;
+    const char *op = rl_js_text(in->jf, field(e, "operator"), &l);
+    if (!(eq(op, l, "+") || eq(op, l, "-") || eq(op, l, "*") || eq(op, l, "||") || eq(op, l, "??"))) return NULL;
+    desc = carry_rec(in, field(e, "left"), read, depth + 1, up);
+    return desc ? desc : carry_rec(in, field(e, "right"), read, depth + 1, up);
+  }
+  if (type_is(e, "call_expression")) {
+    static const char *const through[] = {"Math.floor", "Math.round", "Math.ceil", "Math.trunc", "Number",
+                                          "parseInt",   "parseFloat", "Math.abs",  NULL};
+    size_t l;
+    const char *callee = rl_js_text(in->jf, rl_js_unwrap(field(e, "function")), &l);
+    return text_in(callee, l, through) ? carry_rec(in, rl_js_call_arg(e, 0), read, depth + 1, up) : NULL;
+  }
+  if (type_is(e, "unary_expression")) { /* +req.query.ttl */
+    size_t l;
+    const char *op = rl_js_text(in->jf, field(e, "operator"), &l);
+    return eq(op, l, "+") ? carry_rec(in, field(e, "argument"), read, depth + 1, up) : NULL;
+  }
+  if (!is_name || ts_node_is_null(in->fn)) return NULL;
+  carry_find f = {in, NULL, 0, depth, up, NULL, {{0}, NULL, NULL}};
+  f.name = rl_js_text(in->jf, e, &f.len);
+  for (const carry_find *u = up; u; u = u->up)
+    if (u->len == f.len && !memcmp(u->name, f.name, f.len)) return NULL;
+  rl_js_walk(in->fn, carry_visit, &f);
+  if (f.desc && read) *read = f.read;
+  return f.desc;
+}
+
+const char *rl_reqin_number(const rl_reqin *in, TSNode e, TSNode *read) {
+  if (!in || !in->jf) return NULL;
+  return carry_rec(in, e, read, 0, NULL);
+}
+
 /* ---- scanning a handler ------------------------------------------------------------ */
 
 static void add(rl_reqin *in, TSNode name, const rl_in *v) {

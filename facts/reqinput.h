@@ -96,4 +96,13 @@ const char *rl_reqin_value(const rl_reqin *in, TSNode e, TSNode *read);
  * as spread or validated whole: its description, or NULL. */
 const char *rl_reqin_object(const rl_reqin *in, TSNode e);
 
+/* May e carry a number the client chose, with nothing in the handler to
+ * bound it? For lifetimes: `now + parseInt(req.query.expiry)` or a name that
+ * any of its declarations or assignments gives a request value (`let ttl =
+ * req.query.ttl; if (!ttl) ttl = 3600; else ttl = parseInt(ttl)`), through
+ * + - * and Math.floor/round/ceil/trunc, Number, parseInt. A name the
+ * handler compares (`ttl > MAX`) or passes to Math.min/max is bounded: NULL.
+ * Returns the read's description (and *read), or NULL. */
+const char *rl_reqin_number(const rl_reqin *in, TSNode e, TSNode *read);
+
 #endif

@@ -7,7 +7,9 @@
  * arguments. Only values that fold to a number through literals and const
  * bindings are judged (constants imported from other files too, folded
  * there by the project model: the message says where the value is written);
- * env reads and computed values are left alone. Applies
+ * env reads and computed values are left alone, except a lifetime that a
+ * route handler takes from the request with nothing bounding it
+ * (rl_reqin_number): the client then chooses how long its token lives. Applies
  * in client, server and unknown files: a long-lived token is a problem
  * wherever it is minted. Test files are skipped: they never ship, and test
  * suites mint long-lived or expired tokens on purpose. */
@@ -18,6 +20,8 @@
 #include "arena.h"
 #include "project.h"
 #include "mint.h"
+#include "reqinput.h"
+#include "routes.h"
 #include "rule.h"
 #include "util.h"
 
@@ -99,12 +103,64 @@ static const char *imported_from(rl_ctx *ctx, TSNode where) {
   return rl_arena_printf(a, "; %.*s is %s (%s:%u)", (int)len, t, value, o.x->def.path, o.x->def.line);
 }
 
+#define MAX_HANDLERS 64
+
+typedef struct ttl_scan {
+  rl_ctx *ctx;
+  int have_routes; /* the routes are looked up once, at the first mint that needs them */
+  TSNode handler[MAX_HANDLERS];
+  const char *req_name[MAX_HANDLERS];
+  size_t nhandlers;
+} ttl_scan;
+
+static void on_route(void *data, const rl_route *r) {
+  ttl_scan *t = data;
+  if (ts_node_is_null(r->handler) || t->nhandlers == MAX_HANDLERS) return;
+  t->handler[t->nhandlers] = r->handler;
+  t->req_name[t->nhandlers++] = r->req_name;
+}
+
+/* A lifetime the route's request sets, unbounded: reported as such. */
+static void check_from_request(ttl_scan *t, const rl_mint *m, const rl_lifetime *l) {
+  rl_ctx *ctx = t->ctx;
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!t->have_routes) {
+    t->have_routes = 1;
+    rl_routes_each(jf, rl_ctx_root(ctx), NULL, on_route, t);
+  }
+  uint32_t at = ts_node_start_byte(m->call);
+  for (size_t i = 0; i < t->nhandlers; i++) {
+    TSNode h = t->handler[i];
+    if (at < ts_node_start_byte(h) || at >= ts_node_end_byte(h)) continue;
+    rl_reqin in;
+    rl_reqin_scan(&in, jf, rl_ctx_arena(ctx), h, t->req_name[i]);
+    TSNode read = {{0}, NULL, NULL};
+    const char *desc = rl_reqin_number(&in, l->where, &read);
+    if (!desc) return;
+    size_t rl;
+    const char *rt = rl_js_text(jf, ts_node_is_null(read) ? l->where : read, &rl);
+    const char *paren = strstr(desc, " (");
+    int dl = paren ? (int)(paren - desc) : (int)strlen(desc);
+    rl_report(ctx, l->where,
+              "%s takes its %s from %.*s (%.*s) with nothing bounding it: the client chooses how long its token "
+              "lives; cap it on the server (%s at most)",
+              m->what, l->how, (int)(rl > MAX_SHOWN ? MAX_SHOWN : rl), rt, dl, desc,
+              human(rl_ctx_arena(ctx), rl_ctx_max_token_ttl(ctx)));
+    return;
+  }
+}
+
 static void check_mint(void *data, const rl_mint *m) {
-  rl_ctx *ctx = data;
+  ttl_scan *ts = data;
+  rl_ctx *ctx = ts->ctx;
   rl_jsfile *jf = rl_ctx_js(ctx);
   rl_arena *a = rl_ctx_arena(ctx);
   rl_lifetime l;
   rl_mint_lifetime(jf, m, &l);
+  if (l.state == RL_LIFE_SET && !l.known && !ts_node_is_null(l.where)) {
+    check_from_request(ts, m, &l);
+    return;
+  }
   if (l.state != RL_LIFE_SET || !l.known) return;
   double limit = rl_ctx_max_token_ttl(ctx);
   size_t len;
@@ -133,7 +189,10 @@ static void check_mint(void *data, const rl_mint *m) {
 static void on_file(rl_ctx *ctx) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!jf) return;
-  rl_mint_each(jf, rl_ctx_root(ctx), check_mint, ctx);
+  ttl_scan t;
+  memset(&t, 0, sizeof t);
+  t.ctx = ctx;
+  rl_mint_each(jf, rl_ctx_root(ctx), check_mint, &t);
 }
 
 const rl_rule rl_rule_token_ttl_too_long = {
