@@ -168,6 +168,10 @@ int rl_ctx_nest_global_guard(rl_ctx *ctx);
  * in (`app.enableCors()` with no options...): what, in words, with the
  * call's *path and *line; NULL if none (or --no-project). */
 const char *rl_ctx_nest_cors(rl_ctx *ctx, const char **path, uint32_t *line);
+/* Express: the first token or room route of the router module that spec
+ * (`require('./routes/video')`, an import) names, as "POST /token", with the
+ * *path and *line of its registration; NULL if none (or --no-project). */
+const char *rl_ctx_module_room_route(rl_ctx *ctx, const char *spec, size_t n, const char **path, uint32_t *line);
 /* The version of npm package name the project's lockfile pins (the nearest
  * package-lock.json, npm-shrinkwrap.json, yarn.lock or pnpm-lock.yaml at
  * or above the current file; the lowest major when it pins several): the

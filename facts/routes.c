@@ -1693,3 +1693,9 @@ int rl_routes_possible(rl_prefilter *pf) {
   pf->routes = (signed char)yes;
   return yes;
 }
+
+int rl_route_is_roomish(rl_jsfile *jf, TSNode root, const rl_route *r) {
+  static const char *const room_words[] = {"token", "tokens", "room", "rooms", NULL};
+  rl_room_action act;
+  return rl_route_room_action(jf, root, r, &act) || (r->path && rl_name_has_word(r->path, strlen(r->path), room_words));
+}

@@ -185,6 +185,9 @@ typedef const struct rl_symbol *(*rl_callee_fn)(void *data, TSNode call);
  * login/signin/signup/register/refresh/session/webhook: a login route signing a session JWT
  * is the authentication, not a room route. Returns 1 if found. */
 int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_action *out);
+/* A token or room route: one that mints or changes rooms (rl_route_room_action),
+ * or whose path says token(s) or room(s). */
+int rl_route_is_roomish(rl_jsfile *jf, TSNode root, const rl_route *r);
 /* The same, asking lookup about calls no same-file fact explains: a call
  * whose summary mints a room token, calls a provider's privileged API or
  * changes rooms is the action ("creates 100ms rooms through APIService.post

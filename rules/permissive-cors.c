@@ -30,6 +30,8 @@
 #include "analysis.h"
 #include "bindname.h"
 #include "cors.h"
+#include "prefilter.h"
+#include "project.h"
 #include "routes.h"
 #include "rule.h"
 #include "util.h"
@@ -44,24 +46,22 @@ typedef struct state {
   rl_ctx *ctx;
   rl_jsfile *jf;
   TSNode root;
-  const char *route; /* "POST /api/token": the first token/room route */
-  TSNode nest;       /* that route's @Post(...) decorator when a NestJS controller defines it */
+  const char *route;    /* "POST /api/token": the first token/room route */
+  TSNode nest;          /* that route's @Post(...) decorator when a NestJS controller defines it */
+  const char *rel_path; /* the route is in a router this file mounts: where */
+  uint32_t rel_line;
 } state;
-
-static const char *const room_words[] = {"token", "tokens", "room", "rooms", NULL};
 
 static void on_route(void *data, const rl_route *r) {
   state *st = data;
-  if (st->route) return;
-  rl_room_action act;
-  int roomish = rl_route_room_action(st->jf, st->root, r, &act) ||
-                (r->path && rl_name_has_word(r->path, strlen(r->path), room_words));
-  if (!roomish) return;
+  if (st->route || !rl_route_is_roomish(st->jf, st->root, r)) return;
   st->route = !strcmp(r->method, "*") ? r->path : rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s", r->method, r->path);
   if (!strcmp(r->framework, "nestjs")) st->nest = r->registration;
 }
 
 static void report(state *st, TSNode at, const char *what) {
+  if (st->rel_path)
+    rl_ctx_related(st->ctx, st->rel_path, st->rel_line, 1, "the token or room route is registered here");
   rl_report(
       st->ctx, at,
       "%s lets any website call %s from a visitor's browser: set origin to an allow-list of your front-end origins",
@@ -235,10 +235,52 @@ static void judge_nest_bootstrap(state *st) {
   report(st, st->nest, rl_arena_printf(rl_ctx_arena(st->ctx), "NestJS %s in %s:%u", what, path, line));
 }
 
+/* The module a use() argument names: require('./routes/video') or a name
+ * imported from a project file. */
+static const char *mounted_spec(state *st, TSNode arg, size_t *n) {
+  arg = rl_js_unwrap(arg);
+  const char *spec;
+  if (type_is(arg, "call_expression") && rl_js_text_is(st->jf, rl_js_unwrap(field(arg, "function")), "require") &&
+      rl_js_string_value(st->jf, rl_js_call_arg(arg, 0), &spec, n))
+    return spec;
+  if (!type_is(arg, "identifier")) return NULL;
+  const char *canon = rl_js_resolve(st->jf, arg);
+  const char *colon = canon ? strrchr(canon, ':') : NULL;
+  if (!colon || colon == canon) return NULL;
+  *n = (size_t)(colon - canon);
+  return canon;
+}
+
+/* Express: a server file that mounts routers (`app.use('/api', require('./routes/video'))`)
+ * takes the first token or room route of the first router that has one, read
+ * by the project model: the CORS policy set here covers it. */
+static int mount_visit(void *data, TSNode n) {
+  state *st = data;
+  if (st->route) return -1;
+  if (!type_is(n, "call_expression")) return 0;
+  TSNode fn = rl_js_unwrap(field(n, "function"));
+  if (!type_is(fn, "member_expression") || !rl_js_text_is(st->jf, field(fn, "property"), "use")) return 0;
+  TSNode args = field(n, "arguments");
+  for (uint32_t i = 0; i < ts_node_named_child_count(args) && !st->route; i++) {
+    size_t sl;
+    const char *spec = mounted_spec(st, ts_node_named_child(args, i), &sl);
+    if (!spec || !sl || (spec[0] != '.' && spec[0] != '@' && spec[0] != '~' && spec[0] != '/')) continue;
+    const char *path;
+    uint32_t line;
+    const char *route = rl_ctx_module_room_route(st->ctx, spec, sl, &path, &line);
+    if (!route) continue;
+    st->route = rl_arena_printf(rl_ctx_arena(st->ctx), "%s (%s:%u)", route, path, line);
+    st->rel_path = path;
+    st->rel_line = line;
+  }
+  return 0;
+}
+
 static void on_file(rl_ctx *ctx) {
-  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx), NULL, {{0}, NULL, NULL}};
+  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx), NULL, {{0}, NULL, NULL}, NULL, 0};
   if (!st.jf) return;
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
+  if (!st.route) rl_js_walk(st.root, mount_visit, &st);
   if (!st.route) return;
   if (!ts_node_is_null(st.nest)) judge_nest_bootstrap(&st);
   rl_js_walk(st.root, visit, &st);
@@ -248,10 +290,24 @@ static void on_file(rl_ctx *ctx) {
 static const char *const needles[] = {"cors",        "Cors",        "CORS",        "llow-Origin",
                                       "llow-origin", "LLOW-ORIGIN", "Controller(", NULL};
 
-/* Every finding names the file's first token or room route (on_file returns
- * before looking at CORS when rl_routes_each calls back for none), so a file
- * where no route can be registered cannot fire: rl_routes_possible, asked
- * with the path on_file passes (NULL: the source's path, the one pf has). */
+/* Every finding names a token or room route: the file's first (on_file
+ * returns before looking at CORS when rl_routes_each calls back for none and
+ * no router it mounts has one), so a file where no route can be registered
+ * and no project file is imported cannot fire: can_fire below, with
+ * rl_routes_possible asked with the path on_file passes (NULL: the
+ * source's path, the one pf has). */
+
+/* Routes in this file (rl_routes_possible), or a use() that may mount a
+ * project file's router (a relative or aliased specifier in the bytes). */
+static int can_fire(rl_prefilter *pf) {
+  if (rl_routes_possible(pf)) return 1;
+  if (!rl_pf_has(pf, "use")) return 0;
+  static const char *const local[] = {"'./", "\"./", "`./", "'../", "\"../", "`../",
+                                      "'@/", "\"@/", "'~/", "\"~/", NULL};
+  for (size_t i = 0; local[i]; i++)
+    if (rl_pf_has(pf, local[i])) return 1;
+  return 0;
+}
 
 const rl_rule rl_rule_permissive_cors = {
     .id = "permissive-cors",
@@ -265,7 +321,7 @@ const rl_rule rl_rule_permissive_cors = {
     .on_match = NULL,
     .on_file = on_file,
     .needles = needles,
-    .can_fire = rl_routes_possible,
+    .can_fire = can_fire,
     .bad_example = "const express = require('express');\n"
                    "const cors = require('cors');\n"
                    "const app = express();\n"

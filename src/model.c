@@ -25,6 +25,7 @@
 #include "json.h"
 #include "lockfile.h"
 #include "parse.h"
+#include "routes.h"
 #include "rule.h"
 #include "util.h"
 
@@ -228,6 +229,9 @@ typedef struct mod_entry {
   int nest_cors_asked;
   const char *nest_cors; /* rl_cors_nest_bootstrap's answer (in tarena) */
   uint32_t nest_cors_line;
+  int room_route_asked;
+  const char *room_route; /* its first token or room route, "POST /token" (in tarena) */
+  uint32_t room_route_line;
   /* the prefilter's question (rl_project_import_matters), under p->mu */
   int pre_state;         /* 0: not read, 1: being read, 2: read */
   int pre_self;          /* rl_summary_bytes_matter of its bytes */
@@ -1502,6 +1506,53 @@ int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outs
   const char *from = rl_ctx__fs_path(ctx);
   return rl_project_package_version(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, name, out, outsz,
                                     lockfile);
+}
+
+typedef struct first_room {
+  rl_jsfile *jf;
+  TSNode root;
+  rl_arena *arena;
+  const char *route;
+  uint32_t line;
+} first_room;
+
+static void first_room_route(void *data, const rl_route *r) {
+  first_room *f = data;
+  if (f->route || !rl_route_is_roomish(f->jf, f->root, r)) return;
+  f->route = !strcmp(r->method, "*") ? r->path : rl_arena_printf(f->arena, "%s %s", r->method, r->path);
+  f->line = ts_node_start_point(r->registration).row + 1;
+}
+
+const char *rl_project_module_room_route(rl_project *p, const char *from, const char *spec, size_t n, rl_jsfile *asking,
+                                         const char **path, uint32_t *line) {
+  if (!p || p->o.disabled || !from) return NULL;
+  const char *target = rl_project_resolve(p, from, spec, n);
+  mod_entry *e = target ? kept_file(p, target) : NULL;
+  if (!e) return NULL;
+  if (!e->room_route_asked) {
+    e->room_route_asked = 1;
+    rl_jsfile_begin(e->jf);
+    first_room f = {e->jf, rl_tree_root(e->tree), e->tarena, NULL, 0};
+    rl_routes_each(e->jf, f.root, e->path, first_room_route, &f);
+    e->room_route = f.route;
+    e->room_route_line = f.line;
+    if (asking)
+      rl_jsfile_begin(asking);
+    else
+      rl_jsfile_end(e->jf);
+  }
+  const char *what = e->room_route;
+  *path = e->path;
+  *line = e->room_route_line;
+  pthread_mutex_unlock(&e->jmu);
+  return what;
+}
+
+const char *rl_ctx_module_room_route(rl_ctx *ctx, const char *spec, size_t n, const char **path, uint32_t *line) {
+  if (!rl_ctx_project_enabled(ctx)) return NULL;
+  const char *from = rl_ctx__fs_path(ctx);
+  return rl_project_module_room_route(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, spec, n,
+                                      rl_ctx_js(ctx), path, line);
 }
 
 const char *rl_ctx_nest_cors(rl_ctx *ctx, const char **path, uint32_t *line) {

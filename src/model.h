@@ -79,6 +79,12 @@ int rl_project_package_version(rl_project *p, const char *from, const char *name
  * NestJS app the file at from belongs to (rl_cors_nest_bootstrap): what,
  * with *path and *line of the call; NULL if none. */
 const char *rl_project_nest_cors(rl_project *p, const char *from, rl_jsfile *asking, const char **path, uint32_t *line);
+/* The first token or room route (rl_route_is_roomish) that the project file
+ * spec names from the file at from registers ("POST /token"), with *path and
+ * *line of its registration; NULL if none, not a project file, or refused by
+ * the walk's policy. The file is parsed once and kept. */
+const char *rl_project_module_room_route(rl_project *p, const char *from, const char *spec, size_t n, rl_jsfile *asking,
+                                         const char **path, uint32_t *line);
 /* Express: how the files in the router file's folder and up to four above
  * it (to the folder holding package.json) mount it with use(): 1 behind
  * authentication everywhere it is mounted, 0 somewhere without, -1 not
