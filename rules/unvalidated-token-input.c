@@ -32,8 +32,10 @@
 #include "analysis.h"
 #include "bindname.h"
 #include "mint.h"
+#include "privileged.h"
 #include "project.h"
 #include "reqinput.h"
+#include "requrl.h"
 #include "routes.h"
 #include "rule.h"
 #include "util.h"
@@ -363,11 +365,62 @@ static int token_or_room(void *data, const char *w, size_t n) {
   return h->yes;
 }
 
+/* The body a request sends: axios's data argument, or fetch's init.body,
+ * through JSON.stringify. */
+static TSNode request_body(state *st, const rl_request *rq) {
+  TSNode b = rq->data;
+  if (ts_node_is_null(b) && !ts_node_is_null(rq->init)) {
+    TSNode init = rl_js_object_of(st->jf, rq->init);
+    for (uint32_t i = 0; !ts_node_is_null(init) && i < ts_node_named_child_count(init); i++) {
+      TSNode c = ts_node_named_child(init, i);
+      const char *k;
+      size_t kl;
+      if (type_is(c, "pair") && rl_js_pair_key(st->jf, c, &k, &kl) && kl == 4 && !memcmp(k, "body", 4))
+        b = field(c, "value");
+    }
+  }
+  b = rl_js_unwrap(b);
+  if (type_is(b, "call_expression") && rl_js_text_is(st->jf, rl_js_unwrap(field(b, "function")), "JSON.stringify"))
+    b = rl_js_unwrap(rl_js_call_arg(b, 0));
+  return b;
+}
+
+/* A provider's REST endpoint that mints join tokens (Daily POST
+ * /meeting-tokens): the request's body holds the token's properties. Sent
+ * whole from the request, every property is the client's (is_owner, exp...);
+ * else its claims are judged one by one. 1 if n is such a call. */
+static int token_endpoint(state *st, TSNode n) {
+  rl_priv pv;
+  int ro = 0;
+  if (!rl_priv_rest_call(st->jf, n, &pv, &ro) || !pv.mints) return 0;
+  rl_request rq;
+  if (!rl_request_parse(st->jf, n, &rq)) return 1;
+  TSNode body = request_body(st, &rq);
+  if (ts_node_is_null(body)) return 1;
+  st->sink = rl_arena_printf(rl_ctx_arena(st->ctx), "the %s token this request mints", pv.provider);
+  const char *d = rl_reqin_object(&st->in, body);
+  if (d) {
+    int ok = st->mw_validates;
+    for (uint32_t i = 0; i < st->nvalidated; i++)
+      if (!strcmp(st->validated_src[i], d)) ok = 1;
+    if (!ok)
+      rl_report(st->ctx, body,
+                "%s is sent whole as the properties of %s: the client sets every one of them (owner rights, "
+                "expiry, room); build them on the server from the user's session",
+                d, st->sink);
+    return 1;
+  }
+  TSNode obj = rl_js_object_of(st->jf, body);
+  if (!ts_node_is_null(obj)) check_object(st, obj);
+  return 1;
+}
+
 static int call_visit(void *data, TSNode n) {
   state *st = data;
   if (!type_is(n, "call_expression")) return 0;
   rl_mint m;
   if (rl_mint_match(st->jf, n, &m)) return 0; /* handled by on_mint */
+  if (token_endpoint(st, n)) return 0;
   TSNode fn = rl_js_unwrap(field(n, "function"));
   TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
   if (!type_is(name, "identifier") && !type_is(name, "property_identifier")) return 0;
