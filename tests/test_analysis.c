@@ -261,6 +261,7 @@ static void analysis__eval_string(void **state) {
           "const A = BASE;\n"
           "const URL1 = `${A}/v1/${'x'}`;\n"
           "let L = 'let';\n"
+          "L = 'changed';\n"
           "const U = L + '!';\n"
           "const N = 'n' + 1;\n"
           "const D = `${unknown}`;\n");
@@ -308,15 +309,19 @@ static void analysis__eval_number(void **state) {
   assert_true(d == 7200);
   assert_int_equal(eval_last(RL_LANG_JS, "const A = 2; const B = A * 3; const C = B + A; C;", &d), 1);
   assert_true(d == 8);
+  /* a let or var bound once and never assigned again is a const in all but name */
+  assert_int_equal(eval_last(RL_LANG_JS, "let T = 60; var U = 2; T * U;", &d), 1);
+  assert_true(d == 120);
 }
 
 static void analysis__eval_number_unknown(void **state) {
   (void)state;
   double d;
   assert_int_equal(eval_last(RL_LANG_JS, "Math.floor(Date.now() / 1000) + 3600;", &d), 0);
-  assert_int_equal(eval_last(RL_LANG_JS, "let T = 60; T * 2;", &d), 0);           /* let: not constant */
-  assert_int_equal(eval_last(RL_LANG_JS, "var T = 60; T * 2;", &d), 0);           /* var: not constant */
-  assert_int_equal(eval_last(RL_LANG_JS, "const a = b; const b = a; a;", &d), 0); /* cycle */
+  assert_int_equal(eval_last(RL_LANG_JS, "let T = 60; T = 90; T * 2;", &d), 0);     /* let, assigned again */
+  assert_int_equal(eval_last(RL_LANG_JS, "var T = 60; T += 30; T * 2;", &d), 0);    /* var, assigned again */
+  assert_int_equal(eval_last(RL_LANG_JS, "var T = 60; var T = 90; T * 2;", &d), 0); /* declared twice */
+  assert_int_equal(eval_last(RL_LANG_JS, "const a = b; const b = a; a;", &d), 0);   /* cycle */
   assert_int_equal(eval_last(RL_LANG_JS, "const a = a + 1; a;", &d), 0);
   assert_int_equal(eval_last(RL_LANG_JS, "const T = 1; function f(){ const T = 2; } T;", &d), 0);
   assert_int_equal(eval_last(RL_LANG_JS, "const T = 1; function f(T){ return T; } T;", &d), 0);
@@ -356,11 +361,12 @@ static void analysis__const_init(void **state) {
   (void)state;
   fx f;
   fx_open(&f, RL_LANG_JS,
-          "const A = 1; let B = 2; const C = 3; const C2 = C; const { D } = o;\n"
-          "A; B; C2; D; nope;");
+          "const A = 1; let B = 2; const C = 3; const C2 = C; const { D } = o; var E = 5;\n"
+          "A; B; C2; D; nope; B = 4; E;");
   TSNode init = rl_js_const_init(f.jf, find(&f, "identifier", "A", 1));
   assert_true(rl_js_text_is(f.jf, init, "1"));
-  assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "B", 1))));
+  assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "B", 1))));          /* assigned again */
+  assert_true(rl_js_text_is(f.jf, rl_js_const_init(f.jf, find(&f, "identifier", "E", 1)), "5")); /* var, once */
   assert_true(rl_js_text_is(f.jf, rl_js_const_init(f.jf, find(&f, "identifier", "C2", 1)), "C"));
   assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "D", 1))));
   assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "nope", 1))));
