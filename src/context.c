@@ -70,6 +70,7 @@
 #include "config.h"
 #include "json.h"
 #include "routes.h"
+#include "prefilter.h"
 #include "util.h"
 
 /* ---- static tables (sorted by strcmp; checked by tables_sorted) --------- */
@@ -577,6 +578,23 @@ static int string_value(const tree_signals *t, TSNode s, const char **p, size_t 
   return 1;
 }
 
+/* Length of the package name in a specifier: "@scope/name" or "name". */
+static size_t package_len(const char *m, size_t n) {
+  const char *slash = memchr(m, '/', n);
+  if (m[0] == '@' && slash) {
+    const char *s2 = memchr(slash + 1, '/', n - (size_t)(slash + 1 - m));
+    return s2 ? (size_t)(s2 - m) : n;
+  }
+  return slash ? (size_t)(slash - m) : n;
+}
+
+/* An import of it makes a file client code: a client SDK, a UI framework. */
+static int module_is_client(const char *m, size_t n, size_t pn) {
+  return table_find(client_sdks, RL_ARRAY_LEN(client_sdks), m, pn) >= 0 || rl_config_is_client_sdk(m, pn) ||
+         rl_config_is_client_sdk(m, n) || table_find(ui_frameworks, RL_ARRAY_LEN(ui_frameworks), m, pn) >= 0 ||
+         (pn == 4 && memcmp(m, "expo", 4) == 0) || has_prefix(ui_prefixes, RL_ARRAY_LEN(ui_prefixes), m, pn);
+}
+
 static void on_module(tree_signals *t, const char *m, size_t n) {
   if (n == 0) return;
   if (n == 11 && memcmp(m, "server-only", 11) == 0) t->server_only = 1;
@@ -584,18 +602,8 @@ static void on_module(tree_signals *t, const char *m, size_t n) {
     if (!t->server) t->server = rl_arena_printf(t->arena, "imports %.*s", (int)n, m); /* Node-only scheme */
     return;
   }
-  /* package name: "@scope/name" or "name" */
-  size_t pn = 0;
-  const char *slash = memchr(m, '/', n);
-  if (m[0] == '@' && slash) {
-    const char *s2 = memchr(slash + 1, '/', n - (size_t)(slash + 1 - m));
-    pn = s2 ? (size_t)(s2 - m) : n;
-  } else {
-    pn = slash ? (size_t)(slash - m) : n;
-  }
-  if (table_find(client_sdks, RL_ARRAY_LEN(client_sdks), m, pn) >= 0 || rl_config_is_client_sdk(m, pn) ||
-      rl_config_is_client_sdk(m, n) || table_find(ui_frameworks, RL_ARRAY_LEN(ui_frameworks), m, pn) >= 0 ||
-      (pn == 4 && memcmp(m, "expo", 4) == 0) || has_prefix(ui_prefixes, RL_ARRAY_LEN(ui_prefixes), m, pn)) {
+  size_t pn = package_len(m, n);
+  if (module_is_client(m, n, pn)) {
     t->client = rl_arena_printf(t->arena, "imports %.*s", (int)pn, m);
     return;
   }
@@ -820,6 +828,43 @@ static rl_context directive(const tree_signals *t, TSNode root, const char **why
     }
   }
   return RL_CTX_UNKNOWN;
+}
+
+static int quoted_is_client(const char *text, size_t len, int escaped, void *arg) {
+  (void)escaped;
+  (void)arg;
+  return len > 0 && len < 256 && module_is_client(text, len, package_len(text, len));
+}
+
+/* JSX could be in the bytes: TSX, or JavaScript with a '<' before a name or
+ * '>' (TypeScript's grammar has no JSX). */
+static int may_have_jsx(const rl_source *src) {
+  if (src->lang == RL_LANG_TSX) return 1;
+  if (src->lang != RL_LANG_JS) return 0;
+  for (const char *p = src->bytes, *end = src->bytes + src->len; (p = memchr(p, '<', (size_t)(end - p))) != NULL;) {
+    p++;
+    if (p < end && (*p == '>' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return 1;
+  }
+  return 0;
+}
+
+unsigned rl_context_possible(const rl_source *src, const rl_prefilter *pf, const char *fs_path, rl_pkgcache *pkg,
+                             rl_arena *arena) {
+  pkg_info info = pkg_lookup(pkg, fs_path);
+  path_signals ps = scan_path(src->path ? src->path : "", info.rel_dirs, arena);
+  if (ps.test) return RL_CTX_BIT(RL_CTX_TEST);
+  unsigned out = RL_CTX_BIT(RL_CTX_SERVER);
+  /* what only the tree could say makes it client: the directive, a client
+   * import, JSX, a browser global (each leaves its text in the bytes) */
+  int client_bytes = rl_pf_has(pf, "use client") || may_have_jsx(src);
+  for (size_t i = 0; !client_bytes && i < RL_ARRAY_LEN(dom_globals); i++) client_bytes = rl_pf_word(pf, dom_globals[i]);
+  if (!client_bytes) client_bytes = rl_pf_each_quoted(pf, NULL, quoted_is_client, NULL);
+  if (client_bytes || ps.client || info.kind == PKG_MOBILE || info.kind == PKG_WEB) out |= RL_CTX_BIT(RL_CTX_CLIENT);
+  /* unknown only when neither the path nor the package decides */
+  int decided = ps.strong || ps.server || (ps.api && info.kind != PKG_MOBILE) || info.next_app ||
+                info.kind == PKG_SERVER || info.kind == PKG_MOBILE || info.kind == PKG_WEB || ps.client;
+  if (!decided) out |= RL_CTX_BIT(RL_CTX_UNKNOWN);
+  return out;
 }
 
 rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs_path, rl_pkgcache *pkg,

@@ -44,6 +44,15 @@ rl_app_kind rl_pkgcache_lookup(rl_pkgcache *c, const char *fs_path, const char *
  * name and path only; a dotenv file is "unknown" unless its path says more).
  * fs_path is the path to find package.json from (may equal src->path).
  * reason is allocated in arena. pkg may be NULL (no package.json lookup). */
+/* The contexts (RL_CTX_BIT set) that rl_context_classify could give the
+ * file once parsed, from its path, its package.json and what only a parse
+ * could add: client needs a sign in the bytes ("use client", a client import,
+ * JSX, a browser global) or the path/package; unknown needs neither path nor
+ * package to decide. Over-approximates: the engine skips rules that cannot
+ * apply before the prefilter asks anything costly. */
+struct rl_prefilter;
+unsigned rl_context_possible(const rl_source *src, const struct rl_prefilter *pf, const char *fs_path, rl_pkgcache *pkg,
+                             rl_arena *arena);
 rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs_path, rl_pkgcache *pkg,
                                rl_arena *arena, const char **reason);
 

@@ -1113,10 +1113,16 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
   import_asker ia = {e->project, fs_path ? fs_path : r->path};
   rl_prefilter_set_imports(&pf, import_matters, &ia);
   int any_query = 0, any = 0;
+  /* The contexts a parse could give this file: a rule for none of them is
+   * passed over before its prefilter asks (the import questions cost reads). */
+  unsigned possible = code && !view && !text_only && !e->cfg.no_prefilter
+                          ? rl_context_possible(&ctx.src, &pf, fs_path ? fs_path : r->path, e->pkg, r->arena)
+                          : ~0u;
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(lang))) continue;
     if (text_only && code && !rule->on_text) continue;
+    if (rule->contexts && !(rule->contexts & possible)) continue;
     int hit = e->cfg.no_prefilter || !rule->needles;
     for (size_t k = 0; !hit && rule->needles[k]; k++)
       hit = memmem(bytes, len, rule->needles[k], strlen(rule->needles[k])) != NULL;
