@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "arena.h"
 #include "context.h"
 #include "parse.h"
+#include "prefilter.h"
 #include "source.h"
 #include "util.h"
 
@@ -663,12 +665,70 @@ static void context__pkgcache_threads(void **state) {
   remove_tree(dir);
 }
 
+/* rl_context_possible over-approximates: for every code file of the
+ * fixtures (the demo app, the fixed app, every rule's and project's), the
+ * context the parse gives is among the possible ones. */
+static rl_pkgcache *g_walk_pkg;
+static size_t g_walk_files;
+
+static int possible_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)ftw;
+  if (flag != FTW_F || !S_ISREG(st->st_mode)) return 0;
+  rl_lang lang = rl_lang_for_path(path);
+  if (lang != RL_LANG_JS && lang != RL_LANG_TS && lang != RL_LANG_TSX) return 0;
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  static char buf[1 << 20];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  rl_source src;
+  rl_source_init(&src, path, buf, n, lang, g_arena);
+  rl_prefilter pf;
+  rl_prefilter_init(&pf, buf, n, lang);
+  unsigned possible = rl_context_possible(&src, &pf, path, g_walk_pkg, g_arena);
+  rl_prefilter_clear(&pf);
+  rl_context c = classify_bytes(path, path, buf, n, g_walk_pkg, NULL);
+  if (!(possible & RL_CTX_BIT(c))) printf("%s: classified %d, possible %#x\n", path, (int)c, possible);
+  assert_true(possible & RL_CTX_BIT(c));
+  g_walk_files++;
+  return 0;
+}
+
+static void context__possible_covers_classify(void **state) {
+  (void)state;
+  g_walk_pkg = rl_pkgcache_new();
+  g_walk_files = 0;
+  assert_int_equal(nftw("fixtures", possible_one, 16, FTW_PHYS), 0);
+  assert_true(g_walk_files > 300);
+  rl_pkgcache_free(g_walk_pkg);
+  /* and it does narrow: a server package's file with no client sign */
+  char *dir = make_tree();
+  write_file(dir, "package.json", "{\"dependencies\":{\"express\":\"^4\"}}");
+  const char *code = "import { step } from './next';\nexport const go = (r) => step(r);\n";
+  write_file(dir, "src/chain.ts", code);
+  rl_pkgcache *pkg = rl_pkgcache_new();
+  rl_source src;
+  rl_source_init(&src, at(dir, "src/chain.ts"), code, strlen(code), RL_LANG_TS, g_arena);
+  rl_prefilter pf;
+  rl_prefilter_init(&pf, code, strlen(code), RL_LANG_TS);
+  assert_int_equal(rl_context_possible(&src, &pf, at(dir, "src/chain.ts"), pkg, g_arena), RL_CTX_BIT(RL_CTX_SERVER));
+  rl_prefilter_clear(&pf);
+  const char *client = "import { useState } from 'react';\nexport const go = (r) => r;\n";
+  rl_source_init(&src, at(dir, "src/ui.ts"), client, strlen(client), RL_LANG_TS, g_arena);
+  rl_prefilter_init(&pf, client, strlen(client), RL_LANG_TS);
+  assert_true(rl_context_possible(&src, &pf, at(dir, "src/ui.ts"), pkg, g_arena) & RL_CTX_BIT(RL_CTX_CLIENT));
+  rl_prefilter_clear(&pf);
+  rl_pkgcache_free(pkg);
+  remove_tree(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(context__module_name_with_nul, setup, teardown),
       cmocka_unit_test_setup_teardown(context__client_sdk_beats_server_import, setup, teardown),
       cmocka_unit_test_setup_teardown(context__ui_frameworks, setup, teardown),
       cmocka_unit_test_setup_teardown(context__jsx, setup, teardown),
+      cmocka_unit_test_setup_teardown(context__possible_covers_classify, setup, teardown),
       cmocka_unit_test_setup_teardown(context__dom_globals, setup, teardown),
       cmocka_unit_test_setup_teardown(context__typeof_guard_is_not_client, setup, teardown),
       cmocka_unit_test_setup_teardown(context__declared_dom_name_is_not_global, setup, teardown),
