@@ -127,6 +127,7 @@ typedef struct walk {
   const char *path;
   const char *callframework; /* express/koa/hono/fastify by imports */
   int server_import;         /* the file imports a server framework */
+  int firebase;              /* the file imports firebase-functions */
   const char *file_kind;     /* "next-pages", "next-app", "expo-api" or NULL */
   const char *file_route;    /* the route path derived from the file path */
   const char *fn_route;      /* supabase/functions/<name> -> /functions/v1/<name> */
@@ -316,6 +317,48 @@ static int inner_link(walk *w, TSNode call) {
   return http_method(prop, pl) != NULL;
 }
 
+/* Firebase Cloud Functions: https.onCall(h) / onRequest(h) (v1
+ * functions.https.*, functions.region(r).runWith(o).https.*; v2 onCall([opts,]
+ * h) from firebase-functions/v2/https) in a file that imports
+ * firebase-functions. The path is the export's name (`exports.getToken =`,
+ * `export const getToken =`); onRequest(app) handing over an Express app is
+ * that app's routes, not one of its own. */
+static int firebase_route(walk *w, TSNode call, TSNode fn, TSNode args) {
+  if (!w->firebase) return 0;
+  TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
+  int callable = rl_js_text_is(w->jf, name, "onCall");
+  if (!callable && !rl_js_text_is(w->jf, name, "onRequest")) return 0;
+  uint32_t n = ts_node_named_child_count(args);
+  TSNode h = n ? rl_js_unwrap(ts_node_named_child(args, n - 1)) : (TSNode){{0}, NULL, NULL};
+  TSNode hf = rl_route_function_of(w->jf, w->root, h);
+  if (ts_node_is_null(hf)) return 1;
+  rl_route r;
+  memset(&r, 0, sizeof r);
+  r.framework = callable ? "firebase" : "firebase-http";
+  r.method = "*";
+  r.path = "*";
+  TSNode up = rl_js_parent(call);
+  if (type_is(up, "assignment_expression")) {
+    TSNode left = field(up, "left");
+    if (type_is(left, "member_expression")) {
+      size_t l;
+      const char *s = rl_js_text(w->jf, field(left, "property"), &l);
+      r.path = rl_arena_strndup(rl_jsfile_arena(w->jf), s, l);
+    }
+  } else if (type_is(up, "variable_declarator")) {
+    size_t l;
+    const char *s = rl_js_text(w->jf, field(up, "name"), &l);
+    r.path = rl_arena_strndup(rl_jsfile_arena(w->jf), s, l);
+  }
+  r.registration = call;
+  r.handler_expr = h;
+  r.handler = hf;
+  set_params(w, &r);
+  if (callable) r.res_name = NULL; /* (data, context) / (request): it answers by returning */
+  emit(w, &r);
+  return 1;
+}
+
 static void on_call(walk *w, TSNode call) {
   TSNode fn = field(call, "function");
   TSNode args = field(call, "arguments");
@@ -350,6 +393,7 @@ static void on_call(walk *w, TSNode call) {
       return;
     }
   }
+  if (firebase_route(w, call, fn, args)) return;
   /* Deno / Supabase: serve(h), Deno.serve([opts,] h) */
   const char *c = rl_js_callee(w->jf, call);
   if (!c) return;
@@ -810,6 +854,7 @@ static void classify_imports(walk *w) {
   w->server_import = strcmp(w->callframework, "express") != 0;
   for (size_t i = 0; others[i]; i++)
     if (rl_js_imports(w->jf, others[i])) w->server_import = 1;
+  w->firebase = rl_js_imports(w->jf, "firebase-functions");
 }
 
 /* CommonJS: module.exports = (req, res) => { ... } in pages/api or a Vercel
@@ -1672,6 +1717,11 @@ static int pf_serve(const rl_prefilter *pf, int fn_path) {
   return 0;
 }
 
+/* Firebase functions: onCall / onRequest and an import of firebase-functions. */
+static int pf_firebase(const rl_prefilter *pf) {
+  return (rl_pf_word(pf, "onCall") || rl_pf_word(pf, "onRequest")) && rl_pf_has(pf, "firebase-functions");
+}
+
 int rl_routes_possible(rl_prefilter *pf) {
   if (pf->routes >= 0) return pf->routes;
   const char *path = rl_pf_path(pf);
@@ -1688,7 +1738,7 @@ int rl_routes_possible(rl_prefilter *pf) {
     fn_path = w.fn_route != NULL;
     known = 1;
   }
-  int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf);
+  int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf) || pf_firebase(pf);
   if (!yes && (!known || kind)) yes = pf_file_routes(pf, kind);
   pf->routes = (signed char)yes;
   return yes;
