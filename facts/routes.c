@@ -515,13 +515,16 @@ static void on_class(walk *w, TSNode cls) {
   const char *prefix = NULL;
   TSNode guards[RL_ROUTE_MAX_MW];
   uint32_t nguards = 0;
-  int class_opted_out = 0;
+  int class_opted_out = 0, resolver = 0;
   for (uint32_t i = 0; i < nd; i++) {
     const char *nm;
     size_t nl;
     TSNode dc;
     if (!decorator_name(w, decs[i], &nm, &nl, &dc)) continue;
-    if (name_is(nm, nl, "Controller")) {
+    if (name_is(nm, nl, "Resolver")) { /* @nestjs/graphql: its @Query/@Mutation methods */
+      resolver = 1;
+      prefix = "";
+    } else if (name_is(nm, nl, "Controller")) {
       prefix = "";
       TSNode a = rl_js_unwrap(rl_js_call_arg(dc, 0));
       const char *s;
@@ -570,6 +573,26 @@ static void on_class(walk *w, TSNode cls) {
         TSNode a = rl_js_call_arg(dc, 0);
         if (!ts_node_is_null(a) && !rl_js_eval_string(w->jf, a, &s, &l)) s = "";
         r.path = join_paths(rl_jsfile_arena(w->jf), prefix, s);
+      }
+      static const char *const ops[] = {"Query", "Mutation", "Subscription", NULL};
+      for (size_t v = 0; resolver && ops[v]; v++) {
+        if (!name_is(nm, nl, ops[v])) continue;
+        /* @Query('summary') (schema first), @Mutation(() => T, { name }), else the method's name */
+        const char *s = NULL;
+        size_t l = 0;
+        TSNode a0 = rl_js_unwrap(rl_js_call_arg(dc, 0)), a1 = rl_js_unwrap(rl_js_call_arg(dc, 1));
+        TSNode opts = type_is(a0, "object") ? a0 : type_is(a1, "object") ? a1 : (TSNode){{0}, NULL, NULL};
+        if (!ts_node_is_null(a0) && !type_is(a0, "object") && !rl_js_eval_string(w->jf, a0, &s, &l)) s = NULL;
+        if (!s && !ts_node_is_null(opts) && !rl_js_eval_string(w->jf, rl_js_object_get(w->jf, opts, "name"), &s, &l))
+          s = NULL;
+        if (!s) s = rl_js_text(w->jf, field(m, "name"), &l);
+        r.method = "*";
+        r.registration = pending[i];
+        r.path = rl_arena_printf(rl_jsfile_arena(w->jf), "%s %.*s",
+                                 v == 0   ? "query"
+                                 : v == 1 ? "mutation"
+                                          : "subscription",
+                                 (int)l, s);
       }
       if (name_is(nm, nl, "UseGuards") && r.nmiddlewares < RL_ROUTE_MAX_MW)
         r.middlewares[r.nmiddlewares++] = pending[i];
@@ -1670,16 +1693,21 @@ static int pf_file_routes(const rl_prefilter *pf, const char *kind) {
   return verb; /* next-app, expo-api */
 }
 
-/* NestJS: a class decorated @Controller or @x.Controller (decorator_name
- * reads the decorator's own name, so an alias does not count). */
-static int pf_controller(const rl_prefilter *pf) {
+/* NestJS: a class decorated @Controller or @x.Controller, or a GraphQL
+ * @Resolver (decorator_name reads the decorator's own name, so an alias
+ * does not count). */
+static int pf_decorated(const rl_prefilter *pf, const char *word) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
-  for (size_t i = rl_pf_word_from(pf, 0, "Controller"); i < n; i = rl_pf_word_from(pf, i + 1, "Controller")) {
+  for (size_t i = rl_pf_word_from(pf, 0, word); i < n; i = rl_pf_word_from(pf, i + 1, word)) {
     char p = pf_before(b, i);
     if (p == '@' || p == '.' || p == '/' || (unsigned char)p >= 0x80) return 1;
   }
   return 0;
+}
+
+static int pf_controller(const rl_prefilter *pf) {
+  return pf_decorated(pf, "Controller") || pf_decorated(pf, "Resolver");
 }
 
 /* serve(h), Deno.serve, Bun.serve, or serve named in an import or a

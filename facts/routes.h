@@ -18,6 +18,9 @@
  *             @Head in a class decorated @Controller(prefix); path joins the
  *             prefix and the method's path; `middlewares` holds the
  *             @UseGuards(...) decorators of the class, then of the method
+ *   nestjs GraphQL: methods decorated @Query/@Mutation/@Subscription in a
+ *             class decorated @Resolver: method "*", path "mutation <name>"
+ *             (the decorator's name string or `{ name }`, else the method's)
  *   next-pages  the default export of pages/api/... (function declaration,
  *             arrow, identifier bound to a function, or a wrapper call such
  *             as withAuth(handler): `handler_expr` is the call, `handler` the
