@@ -220,7 +220,9 @@ static int check_visit(void *data, TSNode n) {
         return 1; /* req.user.id is one read */
       }
     }
-    if (rl_js_text_is(c->jf, prop, "authorization")) { /* req.headers.authorization */
+    /* req.headers.authorization; Netlify Identity's context.clientContext */
+    if (rl_js_text_is(c->jf, prop, "authorization") || rl_js_text_is(c->jf, prop, "clientContext") ||
+        rl_js_text_is(c->jf, prop, "authorizer")) { /* API Gateway: event.requestContext.authorizer */
       site(c, n, 0);
       return 1;
     }
@@ -372,6 +374,7 @@ static int fails_when_true(rl_jsfile *jf, TSNode occ, TSNode cond) {
 typedef struct guard_scan {
   rl_jsfile *jf;
   TSNode root, fn, work;
+  TSNode real_work; /* the action itself (work may be the call that reaches it) */
   rl_auth_callee_fn callee;
   void *callee_data;
   int guarded;
@@ -381,7 +384,8 @@ typedef struct guard_scan {
 /* How statement-or-expression t stands towards the work: RL_GUARD_OK when it
  * runs before the work on every path to it. */
 static rl_guard_why position(guard_scan *g, TSNode t) {
-  if (within(g->work, t)) return RL_GUARD_OK; /* jwt.verify(t, k, (e, p) => mint), mint(await requireUser()) */
+  if (within(g->work, t)) return RL_GUARD_OK;   /* jwt.verify(t, k, (e, p) => mint), mint(await requireUser()) */
+  if (within(t, g->work)) return RL_GUARD_NONE; /* mint({ identity: req.user ? req.user.id : 'guest' }) */
   rl_guard_why w = RL_GUARD_OK;
   for (TSNode cur = t, par = rl_js_parent(t); !ts_node_is_null(par); cur = par, par = rl_js_parent(par)) {
     if (within(g->work, par)) break; /* the common ancestor: paths join */
@@ -410,6 +414,7 @@ static rl_guard_why judge_if(guard_scan *g, TSNode ifs, TSNode occ) {
   TSNode alt = ts_node_child_by_field_name(ifs, "alternative", 11);
   if (fails_when_true(g->jf, occ, cond)) {
     if (within(g->work, cons)) return RL_GUARD_NO_STOP; /* the work on the failure branch */
+    if (within(g->work, alt)) return RL_GUARD_OK;       /* if (!user) { 401 } else { mint } */
     return leaves(g->jf, cons) ? RL_GUARD_OK : RL_GUARD_NO_STOP;
   }
   if (within(g->work, cons)) return RL_GUARD_OK; /* if (user) { mint } else { 401 } */
@@ -424,7 +429,8 @@ static TSNode test_of(TSNode n, TSNode *decl) {
   *decl = null;
   for (TSNode cur = n, par = rl_js_parent(n); !ts_node_is_null(par); cur = par, par = rl_js_parent(par)) {
     const char *pt = ts_node_type(par);
-    if (!strcmp(pt, "if_statement")) return within(cur, ts_node_child_by_field_name(par, "condition", 9)) ? par : null;
+    if (!strcmp(pt, "if_statement") || !strcmp(pt, "ternary_expression")) /* return user ? mint() : deny() */
+      return within(cur, ts_node_child_by_field_name(par, "condition", 9)) ? par : null;
     if (!strcmp(pt, "variable_declarator")) {
       if (within(cur, ts_node_child_by_field_name(par, "value", 5))) *decl = par;
       return null;
@@ -433,8 +439,10 @@ static TSNode test_of(TSNode n, TSNode *decl) {
       if (within(cur, ts_node_child_by_field_name(par, "right", 5))) *decl = par;
       return null;
     }
+    /* a header name is read through its call: headers.get('authorization') */
+    int header = ts_node_eq(cur, n) && (is_type(n, "string") || is_type(n, "template_string"));
     if (rl_js_is_function(par) || strstr(pt, "statement") || !strcmp(pt, "statement_block") ||
-        !strcmp(pt, "ternary_expression") || !strcmp(pt, "arguments") || !strcmp(pt, "pair"))
+        (!strcmp(pt, "arguments") && !header) || !strcmp(pt, "pair"))
       return null;
   }
   return null;
@@ -515,9 +523,37 @@ static void verdict(guard_scan *g, TSNode site_node, rl_guard_why w) {
   }
 }
 
+/* ctx.assert(ctx.state.user, 401) (Koa), assert(session, ...), invariant(user):
+ * the call that throws when its first argument, which holds n, is falsy. */
+static TSNode assert_call_of(rl_jsfile *jf, TSNode n) {
+  TSNode null = {{0}, NULL, NULL};
+  TSNode cur = n;
+  for (int depth = 0; depth < 6; depth++) {
+    TSNode par = rl_js_parent(cur);
+    if (ts_node_is_null(par)) return null;
+    if (is_type(par, "arguments")) {
+      TSNode call = rl_js_parent(par);
+      if (!ts_node_eq(ts_node_named_child(par, 0), cur) || !is_type(call, "call_expression")) return null;
+      TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(call, "function", 8));
+      TSNode name = is_type(fn, "member_expression") ? ts_node_child_by_field_name(fn, "property", 8) : fn;
+      return rl_js_text_is(jf, name, "assert") || rl_js_text_is(jf, name, "invariant") ? call : null;
+    }
+    if (!is_type(par, "member_expression") && !is_type(par, "binary_expression") &&
+        !is_type(par, "parenthesized_expression") && !is_type(par, "await_expression"))
+      return null;
+    cur = par;
+  }
+  return null;
+}
+
 static void on_guard_site(void *data, TSNode n, int strong) {
   guard_scan *g = data;
   if (g->guarded) return;
+  TSNode asserted = assert_call_of(g->jf, n);
+  if (!ts_node_is_null(asserted)) {
+    verdict(g, n, position(g, asserted));
+    return;
+  }
   TSNode decl;
   TSNode ifs = test_of(n, &decl);
   if (!ts_node_is_null(ifs)) {
@@ -543,6 +579,63 @@ static void on_guard_site(void *data, TSNode n, int strong) {
   if (strong) verdict(g, n, position(g, n)); /* it throws or refuses itself */
 }
 
+/* A same-file helper checks for its caller when it enforces by name or
+ * verifies, or tests a session/user read (directly or through a variable)
+ * in an if whose failure branch throws: a return would only leave the
+ * helper. An Authorization header it sends is no test. */
+typedef struct helper_scan {
+  rl_jsfile *jf;
+  int found;
+} helper_scan;
+
+static int throws_in(rl_jsfile *jf, TSNode s) {
+  if (ts_node_is_null(s)) return 0;
+  const char *t = ts_node_type(s);
+  if (!strcmp(t, "throw_statement")) return 1;
+  if (!strcmp(t, "expression_statement")) return call_never_returns(jf, ts_node_named_child(s, 0));
+  if (!strcmp(t, "statement_block") || !strcmp(t, "else_clause"))
+    for (uint32_t i = 0; i < ts_node_named_child_count(s); i++)
+      if (throws_in(jf, ts_node_named_child(s, i))) return 1;
+  return 0;
+}
+
+static void on_helper_site(void *data, TSNode n, int strong) {
+  helper_scan *h = data;
+  if (strong) {
+    h->found = 1;
+    return;
+  }
+  TSNode decl, occ = n;
+  TSNode ifs = test_of(n, &decl);
+  if (ts_node_is_null(ifs) && !ts_node_is_null(decl)) {
+    var_test v;
+    memset(&v, 0, sizeof v);
+    v.jf = h->jf;
+    collect_names(&v, ts_node_child_by_field_name(decl, is_type(decl, "variable_declarator") ? "name" : "left", 4));
+    v.after = ts_node_end_byte(decl);
+    TSNode fn = rl_js_enclosing_function(decl);
+    if (v.n && !ts_node_is_null(fn)) rl_js_walk(fn, if_visit, &v);
+    ifs = v.ifs;
+    occ = v.occ;
+  }
+  if (ts_node_is_null(ifs)) return;
+  TSNode cond = ts_node_child_by_field_name(ifs, "condition", 9);
+  TSNode branch = fails_when_true(h->jf, occ, cond) ? ts_node_child_by_field_name(ifs, "consequence", 11)
+                                                    : ts_node_child_by_field_name(ifs, "alternative", 11);
+  if (throws_in(h->jf, branch)) h->found = 1;
+}
+
+static int helper_checks(rl_jsfile *jf, TSNode f) {
+  helper_scan h = {jf, 0};
+  check c;
+  memset(&c, 0, sizeof c);
+  c.jf = jf;
+  c.on_site = on_helper_site;
+  c.site_data = &h;
+  scan_checks(&c, f);
+  return h.found;
+}
+
 /* Calls the guard scan asks about besides check_visit's sites: a same-file
  * function that checks and refuses or throws (assertSignedIn(context)), a
  * project function the model says authenticates. */
@@ -557,10 +650,9 @@ static int guard_call_visit(void *data, TSNode n) {
   TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
   if (!is_type(fn, "identifier")) return 0;
   TSNode f = rl_route_function_of(g->jf, g->root, fn);
-  if (ts_node_is_null(f) || within(n, f) || within(g->fn, f)) return 0;
-  check c;
-  rl_auth_check_scan(g->jf, f, NULL, &c);
-  if ((c.strong || c.weak || c.verified) && (c.throws || c.refuse)) on_guard_site(g, n, 1);
+  /* not the function that does the work (fetchViaRoomId throws on a 401 from the provider) */
+  if (ts_node_is_null(f) || within(n, f) || within(g->fn, f) || within(g->real_work, f)) return 0;
+  if (helper_checks(g->jf, f)) on_guard_site(g, n, 1);
   return 0;
 }
 
@@ -586,6 +678,7 @@ int rl_auth_guards(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNod
                    void *data, rl_auth_guard *out) {
   memset(out, 0, sizeof *out);
   if (ts_node_is_null(fn) || ts_node_is_null(work)) return -1;
+  TSNode real_work = work;
   if (!within(work, fn)) {
     anchor_find a = {jf, root, work, {{0}, NULL, NULL}};
     rl_js_walk(fn, anchor_visit, &a);
@@ -598,6 +691,7 @@ int rl_auth_guards(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNod
   g.root = root;
   g.fn = fn;
   g.work = work;
+  g.real_work = real_work;
   g.callee = callee;
   g.callee_data = data;
   check c;

@@ -643,9 +643,89 @@ static const char *verb_name(const char *s, size_t n) {
   return NULL;
 }
 
-static void on_export(walk *w, TSNode ex) {
-  if (!w->file_kind) return;
+static int export_is_default(TSNode ex) {
+  for (uint32_t k = 0; k < ts_node_child_count(ex); k++)
+    if (!strcmp(ts_node_type(ts_node_child(ex, k)), "default")) return 1;
+  return 0;
+}
+
+/* A function whose first parameter is named `event` (AWS Lambda's
+ * (event, context)). */
+static int lambda_shaped(walk *w, TSNode fn) {
+  const char *p = rl_route_param_name(w->jf, fn, 0);
+  return p && (!strcmp(p, "event") || !strcmp(p, "evt"));
+}
+
+/* Exported functions that are handlers wherever the file is: Cloudflare
+ * Workers' `export default { fetch(request, env, ctx) }`, AWS Lambda's
+ * `export const handler = async (event) => ...`. */
+static void on_export_anywhere(walk *w, TSNode ex) {
   TSNode null = {{0}, NULL, NULL};
+  if (export_is_default(ex)) {
+    TSNode v = rl_js_unwrap(field(ex, "value"));
+    if (!type_is(v, "object")) return;
+    TSNode f = rl_js_object_get(w->jf, v, "fetch");
+    if (ts_node_is_null(f)) return;
+    TSNode h = is_function(f) ? f : rl_route_function_of(w->jf, w->root, f);
+    if (ts_node_is_null(h)) return;
+    const char *kind = w->file_kind;
+    w->file_kind = "workers";
+    w->file_route = "fetch handler";
+    file_route(w, ex, "*", null, h);
+    w->file_kind = kind;
+    return;
+  }
+  TSNode d = field(ex, "declaration");
+  TSNode h = null;
+  if (type_is(d, "function_declaration") && rl_js_text_is(w->jf, field(d, "name"), "handler")) h = d;
+  if (type_is(d, "lexical_declaration") || type_is(d, "variable_declaration"))
+    for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+      TSNode decl = ts_node_named_child(d, k);
+      if (type_is(decl, "variable_declarator") && rl_js_text_is(w->jf, field(decl, "name"), "handler"))
+        h = rl_route_function_of(w->jf, w->root, field(decl, "value"));
+    }
+  if (ts_node_is_null(h) || !lambda_shaped(w, h)) return;
+  const char *kind = w->file_kind;
+  w->file_kind = "lambda";
+  w->file_route = "handler";
+  file_route(w, ex, "*", null, h);
+  w->file_kind = kind;
+}
+
+static void on_export(walk *w, TSNode ex) {
+  if (!w->file_kind) {
+    on_export_anywhere(w, ex);
+    return;
+  }
+  TSNode null = {{0}, NULL, NULL};
+  if (!strcmp(w->file_kind, "remix") || !strcmp(w->file_kind, "netlify")) {
+    /* Remix: export async function action / loader (or const); Netlify:
+     * export const handler (v1) or export default (v2) */
+    int remix = !strcmp(w->file_kind, "remix");
+    if (!remix && export_is_default(ex)) {
+      TSNode d = field(ex, "declaration");
+      TSNode v = field(ex, "value");
+      if (is_function(d))
+        file_route(w, ex, "*", null, d);
+      else if (!ts_node_is_null(v))
+        file_route(w, ex, "*", v, null);
+      return;
+    }
+    TSNode d = field(ex, "declaration");
+    const char *names[2] = {remix ? "action" : "handler", remix ? "loader" : NULL};
+    const char *methods[2] = {remix ? "POST" : "*", "GET"};
+    for (int i = 0; i < 2 && names[i]; i++) {
+      if (type_is(d, "function_declaration") && rl_js_text_is(w->jf, field(d, "name"), names[i]))
+        file_route(w, ex, methods[i], null, d);
+      if (type_is(d, "lexical_declaration") || type_is(d, "variable_declaration"))
+        for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+          TSNode decl = ts_node_named_child(d, k);
+          if (type_is(decl, "variable_declarator") && rl_js_text_is(w->jf, field(decl, "name"), names[i]))
+            file_route(w, ex, methods[i], field(decl, "value"), null);
+        }
+    }
+    return;
+  }
   if (!strcmp(w->file_kind, "next-pages") || !strcmp(w->file_kind, "vercel") || !strcmp(w->file_kind, "nuxt")) {
     /* export default <handler> */
     int is_default = 0;
@@ -754,6 +834,25 @@ static const char *find_component(const char *p, const char *comp) {
   return found;
 }
 
+/* "/a/[id]/b" from the folders from s up to base, route groups "(x)" dropped. */
+static const char *folder_route(rl_arena *a, const char *s, const char *stop) {
+  rl_buf b = {0};
+  while (s < stop) {
+    const char *e = memchr(s, '/', (size_t)(stop - s));
+    if (!e) e = stop;
+    size_t n = (size_t)(e - s);
+    int group = n >= 2 && s[0] == '(' && s[n - 1] == ')';
+    if (n && !group) {
+      rl_buf_putc(&b, '/');
+      rl_buf_put(&b, s, n);
+    }
+    s = e + 1;
+  }
+  const char *r = b.len ? rl_arena_strndup(a, b.ptr, b.len) : "/";
+  rl_buf_free(&b);
+  return r;
+}
+
 void rl_path_framework(const char *p, rl_arena *a, rl_path_kind *out) {
   memset(out, 0, sizeof *out);
   if (!p) return;
@@ -787,6 +886,40 @@ void rl_path_framework(const char *p, rl_arena *a, rl_path_kind *out) {
   }
   int expo = stem > 4 && !memcmp(dot - 4, "+api", 4);
   int next = stem == 5 && !memcmp(base, "route", 5);
+  /* SvelteKit: src/routes/.../+server.ts, exported verbs, server only */
+  const char *sr = find_component(p, "routes/");
+  if (sr && stem == 7 && !memcmp(base, "+server", 7)) {
+    out->server_only = rl_arena_printf(a, "SvelteKit server route (%s)", base);
+    out->kind = "sveltekit";
+    out->route = folder_route(a, sr + 7, base);
+    return;
+  }
+  /* Netlify functions: netlify/functions/<name>.ts or <name>/index.ts */
+  const char *nf = find_component(p, "netlify/functions/");
+  if (nf) {
+    const char *name = nf + strlen("netlify/functions/");
+    const char *end = strchr(name, '/');
+    if (!end) end = dot;
+    out->kind = "netlify";
+    out->route = rl_arena_printf(a, "/.netlify/functions/%.*s", (int)(end - name), name);
+    return;
+  }
+  /* Remix / React Router: app/routes/<flat.route.name>.tsx exporting action/loader */
+  const char *rr = find_component(p, "app/routes/");
+  if (rr && !expo && !next) {
+    const char *name = rr + strlen("app/routes/");
+    rl_buf b = {0};
+    const char *e = dot;
+    size_t n = (size_t)(e - name);
+    for (size_t i = 0; i < n; i++) rl_buf_putc(&b, name[i] == '.' || name[i] == '/' ? '/' : name[i]);
+    char *r = rl_arena_printf(a, "/%.*s", (int)b.len, b.len ? b.ptr : "");
+    rl_buf_free(&b);
+    size_t rl = strlen(r);
+    if (rl >= 7 && !strcmp(r + rl - 7, "/_index")) r[rl - 7] = '\0';
+    out->kind = "remix";
+    out->route = *r ? r : "/";
+    return;
+  }
   const char *ap = find_component(p, "app/");
   if (!out->server_only && expo) out->server_only = rl_arena_printf(a, "Expo API route (%s)", base);
   if (!out->server_only && next && ap) out->server_only = rl_arena_printf(a, "path app/**/%s", base);
@@ -883,9 +1016,25 @@ static void classify_imports(walk *w) {
 /* CommonJS: module.exports = (req, res) => { ... } in pages/api or a Vercel
  * function. */
 static void on_module_exports(walk *w, TSNode stmt) {
-  if (!w->file_kind || (strcmp(w->file_kind, "next-pages") && strcmp(w->file_kind, "vercel"))) return;
   TSNode e = ts_node_named_child(stmt, 0);
   if (!type_is(e, "assignment_expression")) return;
+  TSNode left = field(e, "left");
+  if (rl_js_text_is(w->jf, left, "exports.handler") || rl_js_text_is(w->jf, left, "module.exports.handler")) {
+    /* Netlify functions and AWS Lambda (first parameter `event` outside netlify/functions/) */
+    TSNode h = rl_route_function_of(w->jf, w->root, field(e, "right"));
+    int netlify = w->file_kind && !strcmp(w->file_kind, "netlify");
+    if (ts_node_is_null(h) || (!netlify && (w->file_kind || !lambda_shaped(w, h)))) return;
+    const char *kind = w->file_kind, *route = w->file_route;
+    if (!netlify) {
+      w->file_kind = "lambda";
+      w->file_route = "handler";
+    }
+    file_route(w, stmt, "*", field(e, "right"), h);
+    w->file_kind = kind;
+    w->file_route = route;
+    return;
+  }
+  if (!w->file_kind || (strcmp(w->file_kind, "next-pages") && strcmp(w->file_kind, "vercel"))) return;
   if (!rl_js_text_is(w->jf, field(e, "left"), "module.exports")) return;
   TSNode null = {{0}, NULL, NULL};
   file_route(w, stmt, NULL, field(e, "right"), null);
@@ -1680,6 +1829,7 @@ static int pf_call_routes(const rl_prefilter *pf) {
  * shape; kind is NULL when the path is unknown (any kind). */
 static int pf_file_routes(const rl_prefilter *pf, const char *kind) {
   int cjs = rl_pf_has(pf, "module.exports"); /* pages/api and Vercel only */
+  if (kind && !strcmp(kind, "netlify")) return rl_pf_word(pf, "handler") || rl_pf_word(pf, "default");
   int cjs_kind = !kind || !strcmp(kind, "next-pages") || !strcmp(kind, "vercel");
   if (!rl_pf_word(pf, "export")) return cjs && cjs_kind;
   int dflt = rl_pf_word(pf, "default");
@@ -1690,7 +1840,9 @@ static int pf_file_routes(const rl_prefilter *pf, const char *kind) {
   if (!kind) return dflt || cjs || verb;
   if (!strcmp(kind, "next-pages") || !strcmp(kind, "vercel")) return dflt || cjs;
   if (!strcmp(kind, "nuxt")) return dflt && handler;
-  return verb; /* next-app, expo-api */
+  if (!strcmp(kind, "remix")) return rl_pf_word(pf, "action") || rl_pf_word(pf, "loader");
+  if (!strcmp(kind, "netlify")) return dflt || rl_pf_word(pf, "handler");
+  return verb; /* next-app, expo-api, sveltekit */
 }
 
 /* NestJS: a class decorated @Controller or @x.Controller, or a GraphQL
@@ -1745,6 +1897,14 @@ static int pf_serve(const rl_prefilter *pf, int fn_path) {
   return 0;
 }
 
+/* Handlers that need no path: Workers' `export default { fetch }`, Lambda's
+ * `handler` taking `event`. */
+static int pf_anywhere(const rl_prefilter *pf) {
+  if (!rl_pf_word(pf, "export") && !rl_pf_word(pf, "exports")) return 0;
+  return (rl_pf_word(pf, "default") && rl_pf_word(pf, "fetch")) ||
+         (rl_pf_word(pf, "handler") && (rl_pf_word(pf, "event") || rl_pf_word(pf, "evt")));
+}
+
 /* Firebase functions: onCall / onRequest and an import of firebase-functions. */
 static int pf_firebase(const rl_prefilter *pf) {
   return (rl_pf_word(pf, "onCall") || rl_pf_word(pf, "onRequest")) && rl_pf_has(pf, "firebase-functions");
@@ -1766,7 +1926,7 @@ int rl_routes_possible(rl_prefilter *pf) {
     fn_path = w.fn_route != NULL;
     known = 1;
   }
-  int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf) || pf_firebase(pf);
+  int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf) || pf_firebase(pf) || pf_anywhere(pf);
   if (!yes && (!known || kind)) yes = pf_file_routes(pf, kind);
   pf->routes = (signed char)yes;
   return yes;

@@ -385,7 +385,9 @@ static void on_route(void *data, const rl_route *r) {
     advice = "add @UseGuards(...) with an auth guard and answer 403 to";
   else if (!strcmp(r->framework, "next-pages") || !strcmp(r->framework, "next-app") ||
            !strcmp(r->framework, "expo-api") || !strcmp(r->framework, "supabase") || !strcmp(r->framework, "vercel") ||
-           !strcmp(r->framework, "nuxt") || !strcmp(r->framework, "firebase-http"))
+           !strcmp(r->framework, "nuxt") || !strcmp(r->framework, "firebase-http") ||
+           !strcmp(r->framework, "workers") || !strcmp(r->framework, "sveltekit") || !strcmp(r->framework, "remix") ||
+           !strcmp(r->framework, "netlify") || !strcmp(r->framework, "lambda"))
     advice = "check the session or the Authorization header first and answer 401/403 to";
   else
     advice = "add auth middleware and answer 403 to";

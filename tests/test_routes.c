@@ -403,6 +403,14 @@ static void routes__path_framework(void **state) {
   expect_path("supabase/functions/.env", NULL, NULL, "path supabase/functions/");
   expect_path("api/token.js", "vercel", "/api/token", NULL);
   expect_path("server/api/token.post.ts", "nuxt", "/api/token", NULL);
+  expect_path("src/routes/api/rooms/[id]/token/+server.ts", "sveltekit", "/api/rooms/[id]/token",
+              "SvelteKit server route (+server.ts)");
+  expect_path("src/routes/(app)/api/token/+server.js", "sveltekit", "/api/token",
+              "SvelteKit server route (+server.js)");
+  expect_path("app/routes/api.rooms.$id.token.ts", "remix", "/api/rooms/$id/token", NULL);
+  expect_path("app/routes/_index.tsx", "remix", "/", NULL);
+  expect_path("netlify/functions/daily-token.js", "netlify", "/.netlify/functions/daily-token", NULL);
+  expect_path("netlify/functions/token/index.ts", "netlify", "/.netlify/functions/token", NULL);
   /* near misses: front-end helpers, a route file outside app/, other files */
   expect_path("src/api/token.js", NULL, NULL, NULL);
   expect_path("lib/route.ts", NULL, NULL, NULL);
