@@ -14,12 +14,17 @@
  *   - NestJS: @UseGuards on the method or class (a throttler alone is not
  *     auth), or a @CurrentUser()/@User()/@Session() parameter that a guard
  *     fills;
- *   - in the handler (or an inline middleware): a call that enforces auth by
- *     its name (requireUser(req), verifyToken(t), jwt.verify, jose jwtVerify,
+ *   - in an inline middleware: a call that enforces auth by its name
+ *     (requireUser(req), verifyToken(t), jwt.verify, jose jwtVerify,
  *     auth.protect(), verifyIdToken), or a session/user read (req.user,
  *     req.session, req.auth, ctx.state.user, getServerSession, getSession,
  *     auth(), supabase.auth.getUser, currentUser, getAuth, getToken, the
  *     Authorization header) together with a 401/403 answer;
+ *   - in the handler: the same checks, but only where they guard the work
+ *     (rl_auth_guards, facts/auth.c): before it on every path, not in a
+ *     catch/finally clause, and a read tested by an if whose failure branch
+ *     returns or throws (or whose success branch holds the work); the
+ *     message says why a check that does not count does not;
  *   - Next.js route handlers: the project's middleware.ts / proxy.ts
  *     authenticates and its matcher selects the route (see below);
  *   - NestJS: an auth guard registered for the whole app (useGlobalGuards in
