@@ -394,8 +394,12 @@ static rl_guard_why position(guard_scan *g, TSNode t) {
     if (!strcmp(pt, "finally_clause")) return RL_GUARD_FINALLY;
     if (rl_js_is_function(par)) w = RL_GUARD_BRANCH; /* a callback of its own */
     if ((!strcmp(pt, "if_statement") || !strcmp(pt, "ternary_expression")) &&
-        !within(cur, ts_node_child_by_field_name(par, "condition", 9)))
-      w = RL_GUARD_BRANCH;
+        !within(cur, ts_node_child_by_field_name(par, "condition", 9))) {
+      /* if (bad method) return 405; else if (!session) return 401: the other branch leaves */
+      TSNode cons = ts_node_child_by_field_name(par, "consequence", 11);
+      TSNode other = within(cur, cons) ? ts_node_child_by_field_name(par, "alternative", 11) : cons;
+      if (!leaves(g->jf, other)) w = RL_GUARD_BRANCH;
+    }
     if (!strcmp(pt, "switch_case") || !strcmp(pt, "switch_default") || !strcmp(pt, "for_statement") ||
         !strcmp(pt, "for_in_statement") || !strcmp(pt, "while_statement"))
       w = RL_GUARD_BRANCH;
@@ -454,7 +458,9 @@ typedef struct var_test {
   size_t lens[8];
   uint32_t n;
   size_t after;
-  TSNode ifs, occ;
+  TSNode occ;             /* occ_visit's answer */
+  TSNode ifs[8], occs[8]; /* the ifs that test the variable, and where */
+  uint32_t nifs;
 } var_test;
 
 static void collect_names(var_test *v, TSNode pat) {
@@ -495,10 +501,12 @@ static int occ_visit(void *data, TSNode n) {
 static int if_visit(void *data, TSNode n) {
   var_test *v = data;
   if (!is_type(n, "if_statement") || ts_node_start_byte(n) < v->after) return 0;
+  v->occ = (TSNode){{0}, NULL, NULL};
   rl_js_walk(ts_node_child_by_field_name(n, "condition", 9), occ_visit, v);
   if (ts_node_is_null(v->occ)) return 0;
-  v->ifs = n;
-  return -1;
+  v->ifs[v->nifs] = n;
+  v->occs[v->nifs] = v->occ;
+  return ++v->nifs == 8 ? -1 : 0;
 }
 
 static int why_rank(rl_guard_why w) {
@@ -564,17 +572,17 @@ static void on_guard_site(void *data, TSNode n, int strong) {
     var_test v;
     memset(&v, 0, sizeof v);
     v.jf = g->jf;
-    collect_names(&v, ts_node_child_by_field_name(decl, is_type(decl, "variable_declarator") ? "name" : "left",
-                                                  is_type(decl, "variable_declarator") ? 4 : 4));
+    collect_names(&v, ts_node_child_by_field_name(decl, is_type(decl, "variable_declarator") ? "name" : "left", 4));
     v.after = ts_node_end_byte(decl);
     if (v.n) rl_js_walk(g->fn, if_visit, &v);
-    if (!ts_node_is_null(v.ifs)) {
-      rl_guard_why w = judge_if(g, v.ifs, v.occ);
+    /* any test of it that stops the caller: if (session?.user?.isHost) {...} then if (!session) return */
+    for (uint32_t i = 0; i < v.nifs && !g->guarded; i++) {
+      rl_guard_why w = judge_if(g, v.ifs[i], v.occs[i]);
       /* the enforcing call already threw; a test after the work is no check */
       if (strong && w == RL_GUARD_NO_STOP) w = position(g, decl);
       verdict(g, n, w);
-      return;
     }
+    if (v.nifs) return;
   }
   if (strong) verdict(g, n, position(g, n)); /* it throws or refuses itself */
 }
@@ -599,6 +607,13 @@ static int throws_in(rl_jsfile *jf, TSNode s) {
   return 0;
 }
 
+static void helper_if_throws(helper_scan *h, TSNode ifs, TSNode occ) {
+  TSNode cond = ts_node_child_by_field_name(ifs, "condition", 9);
+  TSNode branch = fails_when_true(h->jf, occ, cond) ? ts_node_child_by_field_name(ifs, "consequence", 11)
+                                                    : ts_node_child_by_field_name(ifs, "alternative", 11);
+  if (throws_in(h->jf, branch)) h->found = 1;
+}
+
 static void on_helper_site(void *data, TSNode n, int strong) {
   helper_scan *h = data;
   if (strong) {
@@ -615,14 +630,10 @@ static void on_helper_site(void *data, TSNode n, int strong) {
     v.after = ts_node_end_byte(decl);
     TSNode fn = rl_js_enclosing_function(decl);
     if (v.n && !ts_node_is_null(fn)) rl_js_walk(fn, if_visit, &v);
-    ifs = v.ifs;
-    occ = v.occ;
+    for (uint32_t i = 0; i < v.nifs; i++) helper_if_throws(h, v.ifs[i], v.occs[i]);
+    return;
   }
-  if (ts_node_is_null(ifs)) return;
-  TSNode cond = ts_node_child_by_field_name(ifs, "condition", 9);
-  TSNode branch = fails_when_true(h->jf, occ, cond) ? ts_node_child_by_field_name(ifs, "consequence", 11)
-                                                    : ts_node_child_by_field_name(ifs, "alternative", 11);
-  if (throws_in(h->jf, branch)) h->found = 1;
+  if (!ts_node_is_null(ifs)) helper_if_throws(h, ifs, occ);
 }
 
 static int helper_checks(rl_jsfile *jf, TSNode f) {
