@@ -254,9 +254,9 @@ static int check_visit(void *data, TSNode n) {
     const char *s = rl_js_text(c->jf, name, &l);
     int getter = 0;
     if (strcmp(ts_node_type(name), "identifier") && strcmp(ts_node_type(name), "property_identifier")) return 0;
-    if (eqw(s, l, "getServerSession") || eqw(s, l, "getSession") || eqw(s, l, "auth") || eqw(s, l, "currentUser") ||
-        eqw(s, l, "getUser") || eqw(s, l, "getAuth") || eqw(s, l, "getToken") || eqw(s, l, "getServerAuthSession") ||
-        eqw(s, l, "getUserFromRequest")) {
+    if (eqw(s, l, "getServerSession") || eqw(s, l, "unstable_getServerSession") || eqw(s, l, "getSession") ||
+        eqw(s, l, "auth") || eqw(s, l, "currentUser") || eqw(s, l, "getUser") || eqw(s, l, "getAuth") ||
+        eqw(s, l, "getToken") || eqw(s, l, "getServerAuthSession") || eqw(s, l, "getUserFromRequest")) {
       site(c, n, 0);
       return 0;
     }
