@@ -554,6 +554,37 @@ static TSNode assert_call_of(rl_jsfile *jf, TSNode n) {
   return null;
 }
 
+/* The callback of `<call holding n>.then(cb)`, whose first parameter is
+ * the value; null if n is not so used. */
+static TSNode then_param(rl_jsfile *jf, TSNode n) {
+  TSNode null = {{0}, NULL, NULL};
+  TSNode cur = n;
+  for (int depth = 0; depth < 3 && !ts_node_is_null(cur); depth++) {
+    TSNode par = rl_js_parent(cur);
+    if (is_type(par, "member_expression") && ts_node_eq(ts_node_child_by_field_name(par, "object", 6), cur)) {
+      TSNode call = rl_js_parent(par);
+      TSNode prop = ts_node_child_by_field_name(par, "property", 8);
+      if (!is_type(call, "call_expression") || !rl_js_text_is(jf, prop, "then")) return null;
+      TSNode cb = rl_js_unwrap(rl_js_call_arg(call, 0));
+      return rl_js_is_function(cb) ? cb : null;
+    }
+    if (!is_type(par, "call_expression") && !is_type(par, "parenthesized_expression")) return null;
+    cur = par;
+  }
+  return null;
+}
+
+/* A .then callback's first parameter (identifier or pattern). */
+static TSNode then_pattern(TSNode cb) {
+  TSNode p = ts_node_child_by_field_name(cb, "parameter", 9);
+  if (!ts_node_is_null(p)) return p;
+  TSNode params = ts_node_child_by_field_name(cb, "parameters", 10);
+  p = ts_node_named_child(params, 0);
+  if (is_type(p, "required_parameter") || is_type(p, "optional_parameter"))
+    p = ts_node_child_by_field_name(p, "pattern", 7);
+  return p;
+}
+
 static void on_guard_site(void *data, TSNode n, int strong) {
   guard_scan *g = data;
   if (g->guarded) return;
@@ -568,12 +599,18 @@ static void on_guard_site(void *data, TSNode n, int strong) {
     verdict(g, n, judge_if(g, ifs, n));
     return;
   }
+  if (ts_node_is_null(decl)) decl = then_param(g->jf, n); /* getSession({ req }).then((session) => ...) */
   if (!ts_node_is_null(decl)) { /* const session = await getServerSession(); if (!session) return ... */
     var_test v;
     memset(&v, 0, sizeof v);
     v.jf = g->jf;
-    collect_names(&v, ts_node_child_by_field_name(decl, is_type(decl, "variable_declarator") ? "name" : "left", 4));
-    v.after = ts_node_end_byte(decl);
+    if (rl_js_is_function(decl)) {
+      collect_names(&v, then_pattern(decl));
+      v.after = ts_node_start_byte(decl);
+    } else {
+      collect_names(&v, ts_node_child_by_field_name(decl, is_type(decl, "variable_declarator") ? "name" : "left", 4));
+      v.after = ts_node_end_byte(decl);
+    }
     if (v.n) rl_js_walk(g->fn, if_visit, &v);
     /* any test of it that stops the caller: if (session?.user?.isHost) {...} then if (!session) return */
     for (uint32_t i = 0; i < v.nifs && !g->guarded; i++) {
