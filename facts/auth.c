@@ -257,7 +257,9 @@ static int check_visit(void *data, TSNode n) {
     if (strcmp(ts_node_type(name), "identifier") && strcmp(ts_node_type(name), "property_identifier")) return 0;
     if (eqw(s, l, "getServerSession") || eqw(s, l, "unstable_getServerSession") || eqw(s, l, "getSession") ||
         eqw(s, l, "auth") || eqw(s, l, "currentUser") || eqw(s, l, "getUser") || eqw(s, l, "getAuth") ||
-        eqw(s, l, "getToken") || eqw(s, l, "getServerAuthSession") || eqw(s, l, "getUserFromRequest")) {
+        eqw(s, l, "getToken") || eqw(s, l, "getServerAuthSession") || eqw(s, l, "getUserFromRequest") ||
+        /* Remix stacks' session.server helpers, and the usual getter */
+        eqw(s, l, "getUserId") || eqw(s, l, "getCurrentUser")) {
       site(c, n, 0);
       return 0;
     }

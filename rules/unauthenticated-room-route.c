@@ -371,6 +371,10 @@ static const char *guard_reason(state *st, const rl_room_action *act, const rl_a
 
 static void on_route(void *data, const rl_route *r) {
   state *st = data;
+  /* a client file's routes: only a Remix route module's loader/action,
+   * which the Remix compiler keeps on the server (the page component
+   * beside them makes the file a client one) */
+  if (rl_ctx_context(st->ctx) == RL_CTX_CLIENT && strcmp(r->framework, "remix")) return;
   rl_room_action act;
   if (!room_action(st, r, &act)) return;
   rl_auth_guard why;
@@ -436,7 +440,7 @@ const rl_rule rl_rule_unauthenticated_room_route = {
     .cwe = 306,
     .doc = rl_doc__unauthenticated_room_route,
     .langs = RL_LANGS_CODE,
-    .contexts = RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
+    .contexts = RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN) | RL_CTX_BIT(RL_CTX_CLIENT),
     .query = NULL,
     .on_match = NULL,
     .on_file = on_file,
