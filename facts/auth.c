@@ -725,17 +725,31 @@ static int anchor_visit(void *data, TSNode n) {
   return 0;
 }
 
+static int guards_in(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNode work, TSNode real_work,
+                     rl_auth_callee_fn callee, void *data, rl_auth_guard *out);
+
 int rl_auth_guards(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNode work, rl_auth_callee_fn callee,
                    void *data, rl_auth_guard *out) {
   memset(out, 0, sizeof *out);
   if (ts_node_is_null(fn) || ts_node_is_null(work)) return -1;
-  TSNode real_work = work;
-  if (!within(work, fn)) {
-    anchor_find a = {jf, root, work, {{0}, NULL, NULL}};
-    rl_js_walk(fn, anchor_visit, &a);
-    if (ts_node_is_null(a.found)) return -1;
-    work = a.found;
-  }
+  if (within(work, fn)) return guards_in(jf, root, fn, req, work, work, callee, data, out);
+  anchor_find a = {jf, root, work, {{0}, NULL, NULL}};
+  rl_js_walk(fn, anchor_visit, &a);
+  if (ts_node_is_null(a.found)) return -1;
+  if (guards_in(jf, root, fn, req, a.found, work, callee, data, out)) return 1;
+  /* or the helper that does the work checks first: onCall((d, c) => issue(d, c)) */
+  TSNode helper = rl_route_function_of(jf, root, ts_node_child_by_field_name(a.found, "function", 8));
+  rl_auth_guard inner;
+  memset(&inner, 0, sizeof inner);
+  if (ts_node_is_null(helper)) return 0;
+  int v = guards_in(jf, root, helper, NULL, work, work, callee, data, &inner);
+  if (v || why_rank(inner.why) > why_rank(out->why)) *out = inner;
+  return v;
+}
+
+static int guards_in(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNode work, TSNode real_work,
+                     rl_auth_callee_fn callee, void *data, rl_auth_guard *out) {
+  memset(out, 0, sizeof *out);
   guard_scan g;
   memset(&g, 0, sizeof g);
   g.jf = jf;

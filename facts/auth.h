@@ -72,7 +72,9 @@ typedef struct rl_auth_guard {
  * if, a callback of its own, after the work) and, for a session/user read,
  * an `if` tests it (or the variable it is stored in) whose failure branch
  * returns or throws (`if (!user) return ...`), or whose success branch
- * holds the work (`if (user) { mint } else { ... }`). 1 guarded, 0 not
+ * holds the work (`if (user) { mint } else { ... }`). When the work is in
+ * a same-file function fn calls, the checks of that function before its
+ * work count too (one level). 1 guarded, 0 not
  * (out says why, for the most telling check), -1 when work cannot be
  * placed in fn (ask rl_auth_check_holds). */
 int rl_auth_guards(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNode work, rl_auth_callee_fn callee,
