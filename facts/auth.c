@@ -216,7 +216,8 @@ static int check_visit(void *data, TSNode n) {
       /* context.auth: a Firebase v1 callable's (data, context) */
       if ((c->req && eqw(s, l, c->req)) || eqw(s, l, "req") || eqw(s, l, "request") || eqw(s, l, "ctx.state") ||
           eqw(s, l, "ctx") || eqw(s, l, "event.locals") || eqw(s, l, "locals") || eqw(s, l, "context") ||
-          eqw(s, l, "context.req") || eqw(s, l, "ctx.req")) { /* GraphQL: @Context() ctx, ctx.req.user */
+          eqw(s, l, "context.req") || eqw(s, l, "ctx.req") ||
+          eqw(s, l, "event.context")) { /* GraphQL: @Context() ctx, ctx.req.user */
         site(c, n, 0);
         return 1; /* req.user.id is one read */
       }

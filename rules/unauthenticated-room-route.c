@@ -340,7 +340,12 @@ static const char *guard_reason(state *st, const rl_room_action *act, const rl_a
   if (g->why == RL_GUARD_NONE || g->why == RL_GUARD_OK || ts_node_is_null(g->site)) return "";
   size_t n;
   TSNode e = g->site;
-  if (!strcmp(ts_node_type(e), "call_expression")) e = ts_node_child_by_field_name(e, "function", 8);
+  TSNode args = rl_js_parent(e);
+  if ((!strcmp(ts_node_type(e), "string") || !strcmp(ts_node_type(e), "template_string")) && !ts_node_is_null(args) &&
+      !strcmp(ts_node_type(args), "arguments"))
+    e = rl_js_parent(args); /* the header read: c.req.header('Authorization') */
+  else if (!strcmp(ts_node_type(e), "call_expression"))
+    e = ts_node_child_by_field_name(e, "function", 8);
   for (int depth = 0; depth < 3; depth++) { /* req.session -> req.session.user */
     TSNode p = rl_js_parent(e);
     if (ts_node_is_null(p) || strcmp(ts_node_type(p), "member_expression") ||
