@@ -379,6 +379,7 @@ typedef struct guard_scan {
   rl_jsfile *jf;
   TSNode root, fn, work;
   TSNode real_work; /* the action itself (work may be the call that reaches it) */
+  int lookups;      /* same-file helpers looked up by guard_call_visit */
   rl_auth_callee_fn callee;
   void *callee_data;
   int guarded;
@@ -701,6 +702,7 @@ static int guard_call_visit(void *data, TSNode n) {
   }
   TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
   if (!is_type(fn, "identifier")) return 0;
+  if (++g->lookups > 32) return -1; /* each lookup may walk the file: a handler calls few helpers */
   TSNode f = rl_route_function_of(g->jf, g->root, fn);
   /* not the function that does the work (fetchViaRoomId throws on a 401 from the provider) */
   if (ts_node_is_null(f) || within(n, f) || within(g->fn, f) || within(g->real_work, f)) return 0;
