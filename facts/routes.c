@@ -1837,7 +1837,7 @@ static int pf_file_routes(const rl_prefilter *pf, const char *kind) {
   int verb = 0;
   static const char *const verbs[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", NULL};
   for (size_t i = 0; verbs[i] && !verb; i++) verb = rl_pf_word(pf, verbs[i]);
-  if (!kind) return dflt || cjs || verb;
+  if (!kind) return dflt || cjs || verb || rl_pf_word(pf, "loader") || rl_pf_word(pf, "action");
   if (!strcmp(kind, "next-pages") || !strcmp(kind, "vercel")) return dflt || cjs;
   if (!strcmp(kind, "nuxt")) return dflt && handler;
   if (!strcmp(kind, "remix")) return rl_pf_word(pf, "action") || rl_pf_word(pf, "loader");
