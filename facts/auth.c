@@ -715,12 +715,15 @@ static int guard_call_visit(void *data, TSNode n) {
 typedef struct anchor_find {
   rl_jsfile *jf;
   TSNode root, work, found;
+  int lookups;
 } anchor_find;
 
 static int anchor_visit(void *data, TSNode n) {
   anchor_find *a = data;
   if (!is_type(n, "call_expression")) return 0;
-  TSNode f = rl_route_function_of(a->jf, a->root, ts_node_child_by_field_name(n, "function", 8));
+  TSNode callee = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+  if (!is_type(callee, "identifier") || ++a->lookups > 32) return a->lookups > 32 ? -1 : 0;
+  TSNode f = rl_route_function_of(a->jf, a->root, callee);
   if (!ts_node_is_null(f) && within(a->work, f)) {
     a->found = n;
     return -1;
@@ -735,8 +738,20 @@ int rl_auth_guards(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNod
                    void *data, rl_auth_guard *out) {
   memset(out, 0, sizeof *out);
   if (ts_node_is_null(fn) || ts_node_is_null(work)) return -1;
-  if (within(work, fn)) return guards_in(jf, root, fn, req, work, work, callee, data, out);
-  anchor_find a = {jf, root, work, {{0}, NULL, NULL}};
+  if (within(work, fn)) {
+    /* const makeToken = async () => mint(); ...check...; await makeToken(): the call is the work */
+    TSNode ef = rl_js_enclosing_function(work);
+    TSNode up = rl_js_parent(ef);
+    if (!ts_node_is_null(ef) && !ts_node_eq(ef, fn) &&
+        (is_type(up, "variable_declarator") || is_type(ef, "function_declaration"))) {
+      anchor_find a = {jf, root, work, {{0}, NULL, NULL}, 0};
+      rl_js_walk(fn, anchor_visit, &a);
+      if (!ts_node_is_null(a.found) && !within(a.found, ef))
+        return guards_in(jf, root, fn, req, a.found, work, callee, data, out);
+    }
+    return guards_in(jf, root, fn, req, work, work, callee, data, out);
+  }
+  anchor_find a = {jf, root, work, {{0}, NULL, NULL}, 0};
   rl_js_walk(fn, anchor_visit, &a);
   if (ts_node_is_null(a.found)) return -1;
   if (guards_in(jf, root, fn, req, a.found, work, callee, data, out)) return 1;
