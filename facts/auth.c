@@ -144,6 +144,16 @@ static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
 
 typedef rl_auth_check check;
 
+/* Each node that makes the scan set strong or weak is a check site:
+ * rl_auth_guards judges where it stands (below). */
+static void site(check *c, TSNode n, int strong) {
+  if (strong)
+    c->strong = 1;
+  else
+    c->weak = 1;
+  if (c->on_site) c->on_site(c->site_data, n, strong);
+}
+
 static int refusal_text(const char *s, size_t n) {
   static const char *const words[] = {"unauthorized", "unauthorised", "forbidden", "unauthenticated", NULL};
   return rl_memcasemem_any(s, n, words);
@@ -185,7 +195,7 @@ static int check_visit(void *data, TSNode n) {
     size_t l;
     const char *s = rl_js_text(c->jf, n, &l);
     if (refusal_text(s, l)) c->refuse = 1;
-    if (rl_memcasemem(s, l, "authorization") != NULL) c->weak = 1; /* the Authorization header */
+    if (rl_memcasemem(s, l, "authorization") != NULL) site(c, n, 0); /* the Authorization header */
     return !strcmp(t, "string");
   }
   if (!strcmp(t, "identifier") || !strcmp(t, "property_identifier")) {
@@ -203,9 +213,20 @@ static int check_visit(void *data, TSNode n) {
       TSNode obj = rl_js_unwrap(ts_node_child_by_field_name(n, "object", 6));
       size_t l;
       const char *s = rl_js_text(c->jf, obj, &l);
+      /* context.auth: a Firebase v1 callable's (data, context) */
       if ((c->req && eqw(s, l, c->req)) || eqw(s, l, "req") || eqw(s, l, "request") || eqw(s, l, "ctx.state") ||
-          eqw(s, l, "ctx") || eqw(s, l, "event.locals") || eqw(s, l, "locals"))
-        c->weak = 1;
+          eqw(s, l, "ctx") || eqw(s, l, "event.locals") || eqw(s, l, "locals") || eqw(s, l, "context") ||
+          eqw(s, l, "context.req") || eqw(s, l, "ctx.req") ||
+          eqw(s, l, "event.context")) { /* GraphQL: @Context() ctx, ctx.req.user */
+        site(c, n, 0);
+        return 1; /* req.user.id is one read */
+      }
+    }
+    /* req.headers.authorization; Netlify Identity's context.clientContext */
+    if (rl_js_text_is(c->jf, prop, "authorization") || rl_js_text_is(c->jf, prop, "clientContext") ||
+        rl_js_text_is(c->jf, prop, "authorizer")) { /* API Gateway: event.requestContext.authorizer */
+      site(c, n, 0);
+      return 1;
     }
     return 0;
   }
@@ -214,17 +235,17 @@ static int check_visit(void *data, TSNode n) {
     if (canon &&
         (!strcmp(canon, "jsonwebtoken:verify") || !strcmp(canon, "jose:jwtVerify") ||
          !strcmp(canon, "bcrypt:compare") || !strcmp(canon, "bcryptjs:compare") || !strcmp(canon, "argon2:verify"))) {
-      c->strong = 1;
+      site(c, n, 1);
       c->verified = 1;
       return 0;
     }
     if (signature_check(canon, 0)) { /* its answer decides: with a refusal */
-      c->weak = 1;
+      site(c, n, 0);
       c->verified = 1;
       return 0;
     }
     if (receiver_verifies(c->jf, n)) {
-      c->strong = 1;
+      site(c, n, 1);
       c->verified = 1;
       c->throws = 1; /* it throws for the handler */
       return 0;
@@ -235,22 +256,19 @@ static int check_visit(void *data, TSNode n) {
     const char *s = rl_js_text(c->jf, name, &l);
     int getter = 0;
     if (strcmp(ts_node_type(name), "identifier") && strcmp(ts_node_type(name), "property_identifier")) return 0;
-    if (eqw(s, l, "getServerSession") || eqw(s, l, "getSession") || eqw(s, l, "auth") || eqw(s, l, "currentUser") ||
-        eqw(s, l, "getUser") || eqw(s, l, "getAuth") || eqw(s, l, "getToken") || eqw(s, l, "getServerAuthSession") ||
-        eqw(s, l, "getUserFromRequest")) {
-      c->weak = 1;
+    if (eqw(s, l, "getServerSession") || eqw(s, l, "unstable_getServerSession") || eqw(s, l, "getSession") ||
+        eqw(s, l, "auth") || eqw(s, l, "currentUser") || eqw(s, l, "getUser") || eqw(s, l, "getAuth") ||
+        eqw(s, l, "getToken") || eqw(s, l, "getServerAuthSession") || eqw(s, l, "getUserFromRequest") ||
+        /* Remix stacks' session.server helpers, and the usual getter */
+        eqw(s, l, "getUserId") || eqw(s, l, "getCurrentUser")) {
+      site(c, n, 0);
       return 0;
     }
     if (rl_config_is_auth_name(s, l)) {
-      c->strong = 1;
+      site(c, n, 1);
       return 0;
     }
-    if (rl_auth_name(s, l, &getter)) {
-      if (getter)
-        c->weak = 1;
-      else
-        c->strong = 1;
-    }
+    if (rl_auth_name(s, l, &getter)) site(c, n, !getter);
     return 0;
   }
   return 0;
@@ -268,6 +286,509 @@ void rl_auth_check_scan(rl_jsfile *jf, TSNode fn, const char *req, rl_auth_check
 }
 
 int rl_auth_check_holds(const rl_auth_check *c) { return c->strong || (c->weak && c->refuse); }
+
+/* ---- does the check guard the work? ---------------------------------------------- */
+
+/* A check counts only where it stops a caller before the work: it runs on
+ * every path to the work (not in a catch or finally clause, not in one
+ * branch of an unrelated if, not after the work), and its failure branch
+ * leaves the handler. What is a site is check_visit's: a call that enforces
+ * by its name or verifies (it throws or refuses itself: where it stands
+ * decides), or a session/user read (it must be tested by an `if` whose
+ * failure branch returns or throws, directly or through the variable it is
+ * stored in). */
+
+static int within(TSNode n, TSNode outer) {
+  return !ts_node_is_null(n) && !ts_node_is_null(outer) && ts_node_start_byte(n) >= ts_node_start_byte(outer) &&
+         ts_node_end_byte(n) <= ts_node_end_byte(outer);
+}
+
+static int is_type(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
+
+/* Calls that never return: next/navigation redirect()/notFound(), SvelteKit
+ * error()/redirect(), Koa ctx.throw(401). */
+static int call_never_returns(rl_jsfile *jf, TSNode e) {
+  e = rl_js_unwrap(e);
+  if (!is_type(e, "call_expression")) return 0;
+  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(e, "function", 8));
+  if (is_type(fn, "member_expression"))
+    return rl_js_text_is(jf, ts_node_child_by_field_name(fn, "property", 8), "throw");
+  return is_type(fn, "identifier") && (rl_js_text_is(jf, fn, "redirect") || rl_js_text_is(jf, fn, "notFound") ||
+                                       rl_js_text_is(jf, fn, "unauthorized") || rl_js_text_is(jf, fn, "forbidden") ||
+                                       rl_js_text_is(jf, fn, "error"));
+}
+
+/* 1 if statement s always leaves the handler: return, throw, a block with
+ * one of those (or a never-returning call) at its top level. */
+static int leaves(rl_jsfile *jf, TSNode s) {
+  if (ts_node_is_null(s)) return 0;
+  const char *t = ts_node_type(s);
+  if (!strcmp(t, "return_statement") || !strcmp(t, "throw_statement")) return 1;
+  if (!strcmp(t, "expression_statement")) return call_never_returns(jf, ts_node_named_child(s, 0));
+  if (!strcmp(t, "else_clause") || !strcmp(t, "statement_block")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(s); i++)
+      if (leaves(jf, ts_node_named_child(s, i))) return 1;
+    return 0;
+  }
+  if (!strcmp(t, "if_statement")) { /* if (a) return x; else throw y; */
+    TSNode alt = ts_node_child_by_field_name(s, "alternative", 11);
+    return !ts_node_is_null(alt) && leaves(jf, ts_node_child_by_field_name(s, "consequence", 11)) && leaves(jf, alt);
+  }
+  return 0;
+}
+
+static int nullish(rl_jsfile *jf, TSNode e) {
+  e = rl_js_unwrap(e);
+  if (ts_node_is_null(e)) return 0;
+  const char *t = ts_node_type(e);
+  if (!strcmp(t, "null") || !strcmp(t, "undefined") || !strcmp(t, "false")) return 1;
+  if (!strcmp(t, "identifier")) return rl_js_text_is(jf, e, "undefined");
+  const char *s;
+  size_t n;
+  return rl_js_string_value(jf, e, &s, &n) && eqw(s, n, "undefined"); /* typeof x === 'undefined' */
+}
+
+/* 1 if the condition is true when the tested value occ is missing (`!x`,
+ * `x == null`, `!x || y`, `x.role !== 'host'`): its consequence is then
+ * the failure branch. */
+static int fails_when_true(rl_jsfile *jf, TSNode occ, TSNode cond) {
+  int neg = 0;
+  size_t l;
+  const char *s = rl_js_text(jf, occ, &l);
+  if (is_type(occ, "identifier") && rl_memcasemem(s, l, "err")) neg = 1; /* if (error) return 401 */
+  for (TSNode cur = occ; !ts_node_is_null(cur) && !ts_node_eq(cur, cond);) {
+    TSNode par = rl_js_parent(cur);
+    if (ts_node_is_null(par)) break;
+    const char *t = ts_node_type(par);
+    if (!strcmp(t, "unary_expression")) {
+      if (rl_js_text_is(jf, ts_node_child_by_field_name(par, "operator", 8), "!")) neg ^= 1;
+    } else if (!strcmp(t, "binary_expression")) {
+      TSNode op = ts_node_child_by_field_name(par, "operator", 8);
+      TSNode left = ts_node_child_by_field_name(par, "left", 4);
+      TSNode other = within(cur, left) ? ts_node_child_by_field_name(par, "right", 5) : left;
+      int eq = rl_js_text_is(jf, op, "==") || rl_js_text_is(jf, op, "===");
+      int ne = rl_js_text_is(jf, op, "!=") || rl_js_text_is(jf, op, "!==");
+      if ((eq && nullish(jf, other)) || (ne && !nullish(jf, other))) neg ^= 1;
+    }
+    cur = par;
+  }
+  return neg;
+}
+
+typedef struct guard_scan {
+  rl_jsfile *jf;
+  TSNode root, fn, work;
+  TSNode real_work; /* the action itself (work may be the call that reaches it) */
+  int lookups;      /* same-file helpers looked up by guard_call_visit */
+  rl_auth_callee_fn callee;
+  void *callee_data;
+  int guarded;
+  rl_auth_guard best; /* the most telling check that does not count */
+} guard_scan;
+
+/* How statement-or-expression t stands towards the work: RL_GUARD_OK when it
+ * runs before the work on every path to it. */
+static rl_guard_why position(guard_scan *g, TSNode t) {
+  if (within(g->work, t)) return RL_GUARD_OK;   /* jwt.verify(t, k, (e, p) => mint), mint(await requireUser()) */
+  if (within(t, g->work)) return RL_GUARD_NONE; /* mint({ identity: req.user ? req.user.id : 'guest' }) */
+  rl_guard_why w = RL_GUARD_OK;
+  for (TSNode cur = t, par = rl_js_parent(t); !ts_node_is_null(par); cur = par, par = rl_js_parent(par)) {
+    if (within(g->work, par)) break; /* the common ancestor: paths join */
+    const char *pt = ts_node_type(par);
+    if (!strcmp(pt, "catch_clause")) return RL_GUARD_CATCH;
+    if (!strcmp(pt, "finally_clause")) return RL_GUARD_FINALLY;
+    if (rl_js_is_function(par)) w = RL_GUARD_BRANCH; /* a callback of its own */
+    if ((!strcmp(pt, "if_statement") || !strcmp(pt, "ternary_expression")) &&
+        !within(cur, ts_node_child_by_field_name(par, "condition", 9))) {
+      /* if (bad method) return 405; else if (!session) return 401: the other branch leaves */
+      TSNode cons = ts_node_child_by_field_name(par, "consequence", 11);
+      TSNode other = within(cur, cons) ? ts_node_child_by_field_name(par, "alternative", 11) : cons;
+      if (!leaves(g->jf, other)) w = RL_GUARD_BRANCH;
+    }
+    if (!strcmp(pt, "switch_case") || !strcmp(pt, "switch_default") || !strcmp(pt, "for_statement") ||
+        !strcmp(pt, "for_in_statement") || !strcmp(pt, "while_statement"))
+      w = RL_GUARD_BRANCH;
+    if (ts_node_eq(par, g->fn)) break;
+  }
+  if (ts_node_start_byte(t) >= ts_node_start_byte(g->work)) return RL_GUARD_AFTER;
+  return w;
+}
+
+/* An `if` whose condition holds occ: does it stop the caller before the work? */
+static rl_guard_why judge_if(guard_scan *g, TSNode ifs, TSNode occ) {
+  rl_guard_why p = position(g, ifs);
+  if (p != RL_GUARD_OK) return p;
+  TSNode cond = ts_node_child_by_field_name(ifs, "condition", 9);
+  TSNode cons = ts_node_child_by_field_name(ifs, "consequence", 11);
+  TSNode alt = ts_node_child_by_field_name(ifs, "alternative", 11);
+  if (fails_when_true(g->jf, occ, cond)) {
+    if (within(g->work, cons)) return RL_GUARD_NO_STOP; /* the work on the failure branch */
+    if (within(g->work, alt)) return RL_GUARD_OK;       /* if (!user) { 401 } else { mint } */
+    return leaves(g->jf, cons) ? RL_GUARD_OK : RL_GUARD_NO_STOP;
+  }
+  if (within(g->work, cons)) return RL_GUARD_OK; /* if (user) { mint } else { 401 } */
+  if (within(g->work, alt)) return RL_GUARD_NO_STOP;
+  return leaves(g->jf, alt) ? RL_GUARD_OK : RL_GUARD_NO_STOP;
+}
+
+/* The `if` whose condition holds n, climbing through expressions; or the
+ * variable declarator whose value holds it (*decl). Null: neither. */
+static TSNode test_of(TSNode n, TSNode *decl) {
+  TSNode null = {{0}, NULL, NULL};
+  *decl = null;
+  for (TSNode cur = n, par = rl_js_parent(n); !ts_node_is_null(par); cur = par, par = rl_js_parent(par)) {
+    const char *pt = ts_node_type(par);
+    if (!strcmp(pt, "if_statement") || !strcmp(pt, "ternary_expression")) /* return user ? mint() : deny() */
+      return within(cur, ts_node_child_by_field_name(par, "condition", 9)) ? par : null;
+    if (!strcmp(pt, "variable_declarator")) {
+      if (within(cur, ts_node_child_by_field_name(par, "value", 5))) *decl = par;
+      return null;
+    }
+    if (!strcmp(pt, "assignment_expression")) {
+      if (within(cur, ts_node_child_by_field_name(par, "right", 5))) *decl = par;
+      return null;
+    }
+    /* a header name is read through its call: headers.get('authorization') */
+    int header = ts_node_eq(cur, n) && (is_type(n, "string") || is_type(n, "template_string"));
+    if (rl_js_is_function(par) || strstr(pt, "statement") || !strcmp(pt, "statement_block") ||
+        (!strcmp(pt, "arguments") && !header) || !strcmp(pt, "pair"))
+      return null;
+  }
+  return null;
+}
+
+typedef struct var_test {
+  rl_jsfile *jf;
+  const char *names[8];
+  size_t lens[8];
+  uint32_t n;
+  size_t after;
+  TSNode occ;             /* occ_visit's answer */
+  TSNode ifs[8], occs[8]; /* the ifs that test the variable, and where */
+  uint32_t nifs;
+} var_test;
+
+static void collect_names(var_test *v, TSNode pat) {
+  if (ts_node_is_null(pat)) return;
+  const char *t = ts_node_type(pat);
+  if (!strcmp(t, "identifier") || !strcmp(t, "shorthand_property_identifier_pattern")) {
+    if (v->n < 8) {
+      v->names[v->n] = rl_js_text(v->jf, pat, &v->lens[v->n]);
+      v->n++;
+    }
+    return;
+  }
+  if (!strcmp(t, "pair_pattern")) {
+    collect_names(v, ts_node_child_by_field_name(pat, "value", 5));
+    return;
+  }
+  if (!strcmp(t, "object_assignment_pattern") || !strcmp(t, "assignment_pattern")) {
+    collect_names(v, ts_node_child_by_field_name(pat, "left", 4));
+    return;
+  }
+  if (!strcmp(t, "object_pattern") || !strcmp(t, "array_pattern"))
+    for (uint32_t i = 0; i < ts_node_named_child_count(pat); i++) collect_names(v, ts_node_named_child(pat, i));
+}
+
+static int occ_visit(void *data, TSNode n) {
+  var_test *v = data;
+  if (!is_type(n, "identifier")) return 0;
+  size_t l;
+  const char *s = rl_js_text(v->jf, n, &l);
+  for (uint32_t i = 0; i < v->n; i++)
+    if (l == v->lens[i] && !memcmp(s, v->names[i], l)) {
+      v->occ = n;
+      return -1;
+    }
+  return 0;
+}
+
+static int if_visit(void *data, TSNode n) {
+  var_test *v = data;
+  if (!is_type(n, "if_statement") || ts_node_start_byte(n) < v->after) return 0;
+  v->occ = (TSNode){{0}, NULL, NULL};
+  rl_js_walk(ts_node_child_by_field_name(n, "condition", 9), occ_visit, v);
+  if (ts_node_is_null(v->occ)) return 0;
+  v->ifs[v->nifs] = n;
+  v->occs[v->nifs] = v->occ;
+  return ++v->nifs == 8 ? -1 : 0;
+}
+
+static int why_rank(rl_guard_why w) {
+  switch (w) {
+  case RL_GUARD_CATCH:
+  case RL_GUARD_FINALLY: return 4;
+  case RL_GUARD_AFTER: return 3;
+  case RL_GUARD_NO_STOP: return 2;
+  case RL_GUARD_BRANCH: return 1;
+  default: return 0;
+  }
+}
+
+static void verdict(guard_scan *g, TSNode site_node, rl_guard_why w) {
+  if (w == RL_GUARD_OK) {
+    g->guarded = 1;
+    return;
+  }
+  if (why_rank(w) > why_rank(g->best.why)) {
+    g->best.why = w;
+    g->best.site = site_node;
+  }
+}
+
+/* ctx.assert(ctx.state.user, 401) (Koa), assert(session, ...), invariant(user):
+ * the call that throws when its first argument, which holds n, is falsy. */
+static TSNode assert_call_of(rl_jsfile *jf, TSNode n) {
+  TSNode null = {{0}, NULL, NULL};
+  TSNode cur = n;
+  for (int depth = 0; depth < 6; depth++) {
+    TSNode par = rl_js_parent(cur);
+    if (ts_node_is_null(par)) return null;
+    if (is_type(par, "arguments")) {
+      TSNode call = rl_js_parent(par);
+      if (!ts_node_eq(ts_node_named_child(par, 0), cur) || !is_type(call, "call_expression")) return null;
+      TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(call, "function", 8));
+      TSNode name = is_type(fn, "member_expression") ? ts_node_child_by_field_name(fn, "property", 8) : fn;
+      return rl_js_text_is(jf, name, "assert") || rl_js_text_is(jf, name, "invariant") ? call : null;
+    }
+    if (!is_type(par, "member_expression") && !is_type(par, "binary_expression") &&
+        !is_type(par, "parenthesized_expression") && !is_type(par, "await_expression"))
+      return null;
+    cur = par;
+  }
+  return null;
+}
+
+/* The callback of `<call holding n>.then(cb)`, whose first parameter is
+ * the value; null if n is not so used. */
+static TSNode then_param(rl_jsfile *jf, TSNode n) {
+  TSNode null = {{0}, NULL, NULL};
+  TSNode cur = n;
+  for (int depth = 0; depth < 3 && !ts_node_is_null(cur); depth++) {
+    TSNode par = rl_js_parent(cur);
+    if (is_type(par, "member_expression") && ts_node_eq(ts_node_child_by_field_name(par, "object", 6), cur)) {
+      TSNode call = rl_js_parent(par);
+      TSNode prop = ts_node_child_by_field_name(par, "property", 8);
+      if (!is_type(call, "call_expression") || !rl_js_text_is(jf, prop, "then")) return null;
+      TSNode cb = rl_js_unwrap(rl_js_call_arg(call, 0));
+      return rl_js_is_function(cb) ? cb : null;
+    }
+    if (!is_type(par, "call_expression") && !is_type(par, "parenthesized_expression")) return null;
+    cur = par;
+  }
+  return null;
+}
+
+/* A .then callback's first parameter (identifier or pattern). */
+static TSNode then_pattern(TSNode cb) {
+  TSNode p = ts_node_child_by_field_name(cb, "parameter", 9);
+  if (!ts_node_is_null(p)) return p;
+  TSNode params = ts_node_child_by_field_name(cb, "parameters", 10);
+  p = ts_node_named_child(params, 0);
+  if (is_type(p, "required_parameter") || is_type(p, "optional_parameter"))
+    p = ts_node_child_by_field_name(p, "pattern", 7);
+  return p;
+}
+
+static void on_guard_site(void *data, TSNode n, int strong) {
+  guard_scan *g = data;
+  if (g->guarded) return;
+  TSNode asserted = assert_call_of(g->jf, n);
+  if (!ts_node_is_null(asserted)) {
+    verdict(g, n, position(g, asserted));
+    return;
+  }
+  TSNode decl;
+  TSNode ifs = test_of(n, &decl);
+  if (!ts_node_is_null(ifs)) {
+    verdict(g, n, judge_if(g, ifs, n));
+    return;
+  }
+  if (ts_node_is_null(decl)) decl = then_param(g->jf, n); /* getSession({ req }).then((session) => ...) */
+  if (!ts_node_is_null(decl)) { /* const session = await getServerSession(); if (!session) return ... */
+    var_test v;
+    memset(&v, 0, sizeof v);
+    v.jf = g->jf;
+    if (rl_js_is_function(decl)) {
+      collect_names(&v, then_pattern(decl));
+      v.after = ts_node_start_byte(decl);
+    } else {
+      collect_names(&v, ts_node_child_by_field_name(decl, is_type(decl, "variable_declarator") ? "name" : "left", 4));
+      v.after = ts_node_end_byte(decl);
+    }
+    if (v.n) rl_js_walk(g->fn, if_visit, &v);
+    /* any test of it that stops the caller: if (session?.user?.isHost) {...} then if (!session) return */
+    for (uint32_t i = 0; i < v.nifs && !g->guarded; i++) {
+      rl_guard_why w = judge_if(g, v.ifs[i], v.occs[i]);
+      /* the enforcing call already threw; a test after the work is no check */
+      if (strong && w == RL_GUARD_NO_STOP) w = position(g, decl);
+      verdict(g, n, w);
+    }
+    if (v.nifs) return;
+  }
+  if (strong) verdict(g, n, position(g, n)); /* it throws or refuses itself */
+}
+
+/* A same-file helper checks for its caller when it enforces by name or
+ * verifies, or tests a session/user read (directly or through a variable)
+ * in an if whose failure branch throws: a return would only leave the
+ * helper. An Authorization header it sends is no test. */
+typedef struct helper_scan {
+  rl_jsfile *jf;
+  int found;
+} helper_scan;
+
+static int throws_in(rl_jsfile *jf, TSNode s) {
+  if (ts_node_is_null(s)) return 0;
+  const char *t = ts_node_type(s);
+  if (!strcmp(t, "throw_statement")) return 1;
+  if (!strcmp(t, "expression_statement")) return call_never_returns(jf, ts_node_named_child(s, 0));
+  if (!strcmp(t, "statement_block") || !strcmp(t, "else_clause"))
+    for (uint32_t i = 0; i < ts_node_named_child_count(s); i++)
+      if (throws_in(jf, ts_node_named_child(s, i))) return 1;
+  return 0;
+}
+
+static void helper_if_throws(helper_scan *h, TSNode ifs, TSNode occ) {
+  TSNode cond = ts_node_child_by_field_name(ifs, "condition", 9);
+  TSNode branch = fails_when_true(h->jf, occ, cond) ? ts_node_child_by_field_name(ifs, "consequence", 11)
+                                                    : ts_node_child_by_field_name(ifs, "alternative", 11);
+  if (throws_in(h->jf, branch)) h->found = 1;
+}
+
+static void on_helper_site(void *data, TSNode n, int strong) {
+  helper_scan *h = data;
+  if (strong) {
+    h->found = 1;
+    return;
+  }
+  TSNode decl, occ = n;
+  TSNode ifs = test_of(n, &decl);
+  if (ts_node_is_null(ifs) && !ts_node_is_null(decl)) {
+    var_test v;
+    memset(&v, 0, sizeof v);
+    v.jf = h->jf;
+    collect_names(&v, ts_node_child_by_field_name(decl, is_type(decl, "variable_declarator") ? "name" : "left", 4));
+    v.after = ts_node_end_byte(decl);
+    TSNode fn = rl_js_enclosing_function(decl);
+    if (v.n && !ts_node_is_null(fn)) rl_js_walk(fn, if_visit, &v);
+    for (uint32_t i = 0; i < v.nifs; i++) helper_if_throws(h, v.ifs[i], v.occs[i]);
+    return;
+  }
+  if (!ts_node_is_null(ifs)) helper_if_throws(h, ifs, occ);
+}
+
+static int helper_checks(rl_jsfile *jf, TSNode f) {
+  helper_scan h = {jf, 0};
+  check c;
+  memset(&c, 0, sizeof c);
+  c.jf = jf;
+  c.on_site = on_helper_site;
+  c.site_data = &h;
+  scan_checks(&c, f);
+  return h.found;
+}
+
+/* Calls the guard scan asks about besides check_visit's sites: a same-file
+ * function that checks and refuses or throws (assertSignedIn(context)), a
+ * project function the model says authenticates. */
+static int guard_call_visit(void *data, TSNode n) {
+  guard_scan *g = data;
+  if (g->guarded) return -1;
+  if (!is_type(n, "call_expression")) return 0;
+  if (g->callee && g->callee(g->callee_data, n)) {
+    on_guard_site(g, n, 1);
+    return 0;
+  }
+  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+  if (!is_type(fn, "identifier")) return 0;
+  if (++g->lookups > 32) return -1; /* each lookup may walk the file: a handler calls few helpers */
+  TSNode f = rl_route_function_of(g->jf, g->root, fn);
+  /* not the function that does the work (fetchViaRoomId throws on a 401 from the provider) */
+  if (ts_node_is_null(f) || within(n, f) || within(g->fn, f) || within(g->real_work, f)) return 0;
+  if (helper_checks(g->jf, f)) on_guard_site(g, n, 1);
+  return 0;
+}
+
+/* The node in fn that stands for the work: the work itself, or the call of
+ * the same-file function that does it. */
+typedef struct anchor_find {
+  rl_jsfile *jf;
+  TSNode root, work, found;
+  int lookups;
+} anchor_find;
+
+static int anchor_visit(void *data, TSNode n) {
+  anchor_find *a = data;
+  if (!is_type(n, "call_expression")) return 0;
+  TSNode callee = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+  if (!is_type(callee, "identifier") || ++a->lookups > 32) return a->lookups > 32 ? -1 : 0;
+  TSNode f = rl_route_function_of(a->jf, a->root, callee);
+  if (!ts_node_is_null(f) && within(a->work, f)) {
+    a->found = n;
+    return -1;
+  }
+  return 0;
+}
+
+static int guards_in(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNode work, TSNode real_work,
+                     rl_auth_callee_fn callee, void *data, rl_auth_guard *out);
+
+int rl_auth_guards(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNode work, rl_auth_callee_fn callee,
+                   void *data, rl_auth_guard *out) {
+  memset(out, 0, sizeof *out);
+  if (ts_node_is_null(fn) || ts_node_is_null(work)) return -1;
+  if (within(work, fn)) {
+    /* const makeToken = async () => mint(); ...check...; await makeToken(): the call is the work */
+    TSNode ef = rl_js_enclosing_function(work);
+    TSNode up = rl_js_parent(ef);
+    if (!ts_node_is_null(ef) && !ts_node_eq(ef, fn) &&
+        (is_type(up, "variable_declarator") || is_type(ef, "function_declaration"))) {
+      anchor_find a = {jf, root, work, {{0}, NULL, NULL}, 0};
+      rl_js_walk(fn, anchor_visit, &a);
+      if (!ts_node_is_null(a.found) && !within(a.found, ef))
+        return guards_in(jf, root, fn, req, a.found, work, callee, data, out);
+    }
+    return guards_in(jf, root, fn, req, work, work, callee, data, out);
+  }
+  anchor_find a = {jf, root, work, {{0}, NULL, NULL}, 0};
+  rl_js_walk(fn, anchor_visit, &a);
+  if (ts_node_is_null(a.found)) return -1;
+  if (guards_in(jf, root, fn, req, a.found, work, callee, data, out)) return 1;
+  /* or the helper that does the work checks first: onCall((d, c) => issue(d, c)) */
+  TSNode helper = rl_route_function_of(jf, root, ts_node_child_by_field_name(a.found, "function", 8));
+  rl_auth_guard inner;
+  memset(&inner, 0, sizeof inner);
+  if (ts_node_is_null(helper)) return 0;
+  int v = guards_in(jf, root, helper, NULL, work, work, callee, data, &inner);
+  if (v || why_rank(inner.why) > why_rank(out->why)) *out = inner;
+  return v;
+}
+
+static int guards_in(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNode work, TSNode real_work,
+                     rl_auth_callee_fn callee, void *data, rl_auth_guard *out) {
+  memset(out, 0, sizeof *out);
+  guard_scan g;
+  memset(&g, 0, sizeof g);
+  g.jf = jf;
+  g.root = root;
+  g.fn = fn;
+  g.work = work;
+  g.real_work = real_work;
+  g.callee = callee;
+  g.callee_data = data;
+  check c;
+  memset(&c, 0, sizeof c);
+  c.jf = jf;
+  c.req = req;
+  c.on_site = on_guard_site;
+  c.site_data = &g;
+  scan_checks(&c, fn);
+  if (!g.guarded) rl_js_walk(fn, guard_call_visit, &g);
+  *out = g.best;
+  if (g.guarded) out->why = RL_GUARD_OK;
+  return g.guarded;
+}
 
 /* ---- Next.js middleware.ts / proxy.ts ---------------------------------------------- */
 

@@ -34,6 +34,9 @@ typedef struct rl_auth_check {
   int throws;      /* a throw statement */
   int verified;    /* a real verification: jsonwebtoken verify, jose
                       jwtVerify, bcrypt/argon2 compare */
+  /* called for every node that sets strong (1) or weak (0), when set */
+  void (*on_site)(void *data, TSNode n, int strong);
+  void *site_data;
 } rl_auth_check;
 
 void rl_auth_check_scan(rl_jsfile *jf, TSNode fn, const char *req, rl_auth_check *out);
@@ -43,6 +46,39 @@ int rl_auth_check_holds(const rl_auth_check *c);
 /* 1 if the call (into another project file) authenticates the request:
  * the project model's answer, handed in. */
 typedef int (*rl_auth_callee_fn)(void *data, TSNode call);
+
+/* Why a check does not guard the work (or RL_GUARD_OK: it does). */
+typedef enum rl_guard_why {
+  RL_GUARD_NONE = 0, /* no check at all */
+  RL_GUARD_OK,
+  RL_GUARD_AFTER,   /* it runs only after the work */
+  RL_GUARD_CATCH,   /* in a catch clause: it runs only when something failed */
+  RL_GUARD_FINALLY, /* in a finally clause */
+  RL_GUARD_NO_STOP, /* its failure branch neither returns nor throws */
+  RL_GUARD_BRANCH   /* it runs on one branch (or in a callback) only */
+} rl_guard_why;
+
+typedef struct rl_auth_guard {
+  rl_guard_why why;
+  TSNode site; /* the check that does not count (the most telling one) */
+} rl_auth_guard;
+
+/* Does an in-handler check of fn (the request parameter req, may be NULL)
+ * guard work (the mint, the privileged call; in fn, or in a same-file
+ * function fn calls)? A site is what rl_auth_check_scan counts, plus a call
+ * callee says authenticates (callee may be NULL) and a same-file function
+ * that checks and refuses or throws. It counts when it runs before the work
+ * on every path (not in a catch/finally clause, one branch of an unrelated
+ * if, a callback of its own, after the work) and, for a session/user read,
+ * an `if` tests it (or the variable it is stored in) whose failure branch
+ * returns or throws (`if (!user) return ...`), or whose success branch
+ * holds the work (`if (user) { mint } else { ... }`). When the work is in
+ * a same-file function fn calls, the checks of that function before its
+ * work count too (one level). 1 guarded, 0 not
+ * (out says why, for the most telling check), -1 when work cannot be
+ * placed in fn (ask rl_auth_check_holds). */
+int rl_auth_guards(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNode work, rl_auth_callee_fn callee,
+                   void *data, rl_auth_guard *out);
 
 /* Next.js: 1 if the middleware file jf/root authenticates request path
  * route (its config.matcher selects it and its export refuses requests

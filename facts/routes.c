@@ -127,6 +127,7 @@ typedef struct walk {
   const char *path;
   const char *callframework; /* express/koa/hono/fastify by imports */
   int server_import;         /* the file imports a server framework */
+  int firebase;              /* the file imports firebase-functions */
   const char *file_kind;     /* "next-pages", "next-app", "expo-api" or NULL */
   const char *file_route;    /* the route path derived from the file path */
   const char *fn_route;      /* supabase/functions/<name> -> /functions/v1/<name> */
@@ -316,6 +317,48 @@ static int inner_link(walk *w, TSNode call) {
   return http_method(prop, pl) != NULL;
 }
 
+/* Firebase Cloud Functions: https.onCall(h) / onRequest(h) (v1
+ * functions.https.*, functions.region(r).runWith(o).https.*; v2 onCall([opts,]
+ * h) from firebase-functions/v2/https) in a file that imports
+ * firebase-functions. The path is the export's name (`exports.getToken =`,
+ * `export const getToken =`); onRequest(app) handing over an Express app is
+ * that app's routes, not one of its own. */
+static int firebase_route(walk *w, TSNode call, TSNode fn, TSNode args) {
+  if (!w->firebase) return 0;
+  TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
+  int callable = rl_js_text_is(w->jf, name, "onCall");
+  if (!callable && !rl_js_text_is(w->jf, name, "onRequest")) return 0;
+  uint32_t n = ts_node_named_child_count(args);
+  TSNode h = n ? rl_js_unwrap(ts_node_named_child(args, n - 1)) : (TSNode){{0}, NULL, NULL};
+  TSNode hf = rl_route_function_of(w->jf, w->root, h);
+  if (ts_node_is_null(hf)) return 1;
+  rl_route r;
+  memset(&r, 0, sizeof r);
+  r.framework = callable ? "firebase" : "firebase-http";
+  r.method = "*";
+  r.path = "*";
+  TSNode up = rl_js_parent(call);
+  if (type_is(up, "assignment_expression")) {
+    TSNode left = field(up, "left");
+    if (type_is(left, "member_expression")) {
+      size_t l;
+      const char *s = rl_js_text(w->jf, field(left, "property"), &l);
+      r.path = rl_arena_strndup(rl_jsfile_arena(w->jf), s, l);
+    }
+  } else if (type_is(up, "variable_declarator")) {
+    size_t l;
+    const char *s = rl_js_text(w->jf, field(up, "name"), &l);
+    r.path = rl_arena_strndup(rl_jsfile_arena(w->jf), s, l);
+  }
+  r.registration = call;
+  r.handler_expr = h;
+  r.handler = hf;
+  set_params(w, &r);
+  if (callable) r.res_name = NULL; /* (data, context) / (request): it answers by returning */
+  emit(w, &r);
+  return 1;
+}
+
 static void on_call(walk *w, TSNode call) {
   TSNode fn = field(call, "function");
   TSNode args = field(call, "arguments");
@@ -350,6 +393,7 @@ static void on_call(walk *w, TSNode call) {
       return;
     }
   }
+  if (firebase_route(w, call, fn, args)) return;
   /* Deno / Supabase: serve(h), Deno.serve([opts,] h) */
   const char *c = rl_js_callee(w->jf, call);
   if (!c) return;
@@ -471,13 +515,16 @@ static void on_class(walk *w, TSNode cls) {
   const char *prefix = NULL;
   TSNode guards[RL_ROUTE_MAX_MW];
   uint32_t nguards = 0;
-  int class_opted_out = 0;
+  int class_opted_out = 0, resolver = 0;
   for (uint32_t i = 0; i < nd; i++) {
     const char *nm;
     size_t nl;
     TSNode dc;
     if (!decorator_name(w, decs[i], &nm, &nl, &dc)) continue;
-    if (name_is(nm, nl, "Controller")) {
+    if (name_is(nm, nl, "Resolver")) { /* @nestjs/graphql: its @Query/@Mutation methods */
+      resolver = 1;
+      prefix = "";
+    } else if (name_is(nm, nl, "Controller")) {
       prefix = "";
       TSNode a = rl_js_unwrap(rl_js_call_arg(dc, 0));
       const char *s;
@@ -526,6 +573,26 @@ static void on_class(walk *w, TSNode cls) {
         TSNode a = rl_js_call_arg(dc, 0);
         if (!ts_node_is_null(a) && !rl_js_eval_string(w->jf, a, &s, &l)) s = "";
         r.path = join_paths(rl_jsfile_arena(w->jf), prefix, s);
+      }
+      static const char *const ops[] = {"Query", "Mutation", "Subscription", NULL};
+      for (size_t v = 0; resolver && ops[v]; v++) {
+        if (!name_is(nm, nl, ops[v])) continue;
+        /* @Query('summary') (schema first), @Mutation(() => T, { name }), else the method's name */
+        const char *s = NULL;
+        size_t l = 0;
+        TSNode a0 = rl_js_unwrap(rl_js_call_arg(dc, 0)), a1 = rl_js_unwrap(rl_js_call_arg(dc, 1));
+        TSNode opts = type_is(a0, "object") ? a0 : type_is(a1, "object") ? a1 : (TSNode){{0}, NULL, NULL};
+        if (!ts_node_is_null(a0) && !type_is(a0, "object") && !rl_js_eval_string(w->jf, a0, &s, &l)) s = NULL;
+        if (!s && !ts_node_is_null(opts) && !rl_js_eval_string(w->jf, rl_js_object_get(w->jf, opts, "name"), &s, &l))
+          s = NULL;
+        if (!s) s = rl_js_text(w->jf, field(m, "name"), &l);
+        r.method = "*";
+        r.registration = pending[i];
+        r.path = rl_arena_printf(rl_jsfile_arena(w->jf), "%s %.*s",
+                                 v == 0   ? "query"
+                                 : v == 1 ? "mutation"
+                                          : "subscription",
+                                 (int)l, s);
       }
       if (name_is(nm, nl, "UseGuards") && r.nmiddlewares < RL_ROUTE_MAX_MW)
         r.middlewares[r.nmiddlewares++] = pending[i];
@@ -576,9 +643,89 @@ static const char *verb_name(const char *s, size_t n) {
   return NULL;
 }
 
-static void on_export(walk *w, TSNode ex) {
-  if (!w->file_kind) return;
+static int export_is_default(TSNode ex) {
+  for (uint32_t k = 0; k < ts_node_child_count(ex); k++)
+    if (!strcmp(ts_node_type(ts_node_child(ex, k)), "default")) return 1;
+  return 0;
+}
+
+/* A function whose first parameter is named `event` (AWS Lambda's
+ * (event, context)). */
+static int lambda_shaped(walk *w, TSNode fn) {
+  const char *p = rl_route_param_name(w->jf, fn, 0);
+  return p && (!strcmp(p, "event") || !strcmp(p, "evt"));
+}
+
+/* Exported functions that are handlers wherever the file is: Cloudflare
+ * Workers' `export default { fetch(request, env, ctx) }`, AWS Lambda's
+ * `export const handler = async (event) => ...`. */
+static void on_export_anywhere(walk *w, TSNode ex) {
   TSNode null = {{0}, NULL, NULL};
+  if (export_is_default(ex)) {
+    TSNode v = rl_js_unwrap(field(ex, "value"));
+    if (!type_is(v, "object")) return;
+    TSNode f = rl_js_object_get(w->jf, v, "fetch");
+    if (ts_node_is_null(f)) return;
+    TSNode h = is_function(f) ? f : rl_route_function_of(w->jf, w->root, f);
+    if (ts_node_is_null(h)) return;
+    const char *kind = w->file_kind;
+    w->file_kind = "workers";
+    w->file_route = "fetch handler";
+    file_route(w, ex, "*", null, h);
+    w->file_kind = kind;
+    return;
+  }
+  TSNode d = field(ex, "declaration");
+  TSNode h = null;
+  if (type_is(d, "function_declaration") && rl_js_text_is(w->jf, field(d, "name"), "handler")) h = d;
+  if (type_is(d, "lexical_declaration") || type_is(d, "variable_declaration"))
+    for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+      TSNode decl = ts_node_named_child(d, k);
+      if (type_is(decl, "variable_declarator") && rl_js_text_is(w->jf, field(decl, "name"), "handler"))
+        h = rl_route_function_of(w->jf, w->root, field(decl, "value"));
+    }
+  if (ts_node_is_null(h) || !lambda_shaped(w, h)) return;
+  const char *kind = w->file_kind;
+  w->file_kind = "lambda";
+  w->file_route = "handler";
+  file_route(w, ex, "*", null, h);
+  w->file_kind = kind;
+}
+
+static void on_export(walk *w, TSNode ex) {
+  if (!w->file_kind) {
+    on_export_anywhere(w, ex);
+    return;
+  }
+  TSNode null = {{0}, NULL, NULL};
+  if (!strcmp(w->file_kind, "remix") || !strcmp(w->file_kind, "netlify")) {
+    /* Remix: export async function action / loader (or const); Netlify:
+     * export const handler (v1) or export default (v2) */
+    int remix = !strcmp(w->file_kind, "remix");
+    if (!remix && export_is_default(ex)) {
+      TSNode d = field(ex, "declaration");
+      TSNode v = field(ex, "value");
+      if (is_function(d))
+        file_route(w, ex, "*", null, d);
+      else if (!ts_node_is_null(v))
+        file_route(w, ex, "*", v, null);
+      return;
+    }
+    TSNode d = field(ex, "declaration");
+    const char *names[2] = {remix ? "action" : "handler", remix ? "loader" : NULL};
+    const char *methods[2] = {remix ? "POST" : "*", "GET"};
+    for (int i = 0; i < 2 && names[i]; i++) {
+      if (type_is(d, "function_declaration") && rl_js_text_is(w->jf, field(d, "name"), names[i]))
+        file_route(w, ex, methods[i], null, d);
+      if (type_is(d, "lexical_declaration") || type_is(d, "variable_declaration"))
+        for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+          TSNode decl = ts_node_named_child(d, k);
+          if (type_is(decl, "variable_declarator") && rl_js_text_is(w->jf, field(decl, "name"), names[i]))
+            file_route(w, ex, methods[i], field(decl, "value"), null);
+        }
+    }
+    return;
+  }
   if (!strcmp(w->file_kind, "next-pages") || !strcmp(w->file_kind, "vercel") || !strcmp(w->file_kind, "nuxt")) {
     /* export default <handler> */
     int is_default = 0;
@@ -687,6 +834,25 @@ static const char *find_component(const char *p, const char *comp) {
   return found;
 }
 
+/* "/a/[id]/b" from the folders from s up to base, route groups "(x)" dropped. */
+static const char *folder_route(rl_arena *a, const char *s, const char *stop) {
+  rl_buf b = {0};
+  while (s < stop) {
+    const char *e = memchr(s, '/', (size_t)(stop - s));
+    if (!e) e = stop;
+    size_t n = (size_t)(e - s);
+    int group = n >= 2 && s[0] == '(' && s[n - 1] == ')';
+    if (n && !group) {
+      rl_buf_putc(&b, '/');
+      rl_buf_put(&b, s, n);
+    }
+    s = e + 1;
+  }
+  const char *r = b.len ? rl_arena_strndup(a, b.ptr, b.len) : "/";
+  rl_buf_free(&b);
+  return r;
+}
+
 void rl_path_framework(const char *p, rl_arena *a, rl_path_kind *out) {
   memset(out, 0, sizeof *out);
   if (!p) return;
@@ -720,6 +886,40 @@ void rl_path_framework(const char *p, rl_arena *a, rl_path_kind *out) {
   }
   int expo = stem > 4 && !memcmp(dot - 4, "+api", 4);
   int next = stem == 5 && !memcmp(base, "route", 5);
+  /* SvelteKit: src/routes/.../+server.ts, exported verbs, server only */
+  const char *sr = find_component(p, "routes/");
+  if (sr && stem == 7 && !memcmp(base, "+server", 7)) {
+    out->server_only = rl_arena_printf(a, "SvelteKit server route (%s)", base);
+    out->kind = "sveltekit";
+    out->route = folder_route(a, sr + 7, base);
+    return;
+  }
+  /* Netlify functions: netlify/functions/<name>.ts or <name>/index.ts */
+  const char *nf = find_component(p, "netlify/functions/");
+  if (nf) {
+    const char *name = nf + strlen("netlify/functions/");
+    const char *end = strchr(name, '/');
+    if (!end) end = dot;
+    out->kind = "netlify";
+    out->route = rl_arena_printf(a, "/.netlify/functions/%.*s", (int)(end - name), name);
+    return;
+  }
+  /* Remix / React Router: app/routes/<flat.route.name>.tsx exporting action/loader */
+  const char *rr = find_component(p, "app/routes/");
+  if (rr && !expo && !next) {
+    const char *name = rr + strlen("app/routes/");
+    rl_buf b = {0};
+    const char *e = dot;
+    size_t n = (size_t)(e - name);
+    for (size_t i = 0; i < n; i++) rl_buf_putc(&b, name[i] == '.' || name[i] == '/' ? '/' : name[i]);
+    char *r = rl_arena_printf(a, "/%.*s", (int)b.len, b.len ? b.ptr : "");
+    rl_buf_free(&b);
+    size_t rl = strlen(r);
+    if (rl >= 7 && !strcmp(r + rl - 7, "/_index")) r[rl - 7] = '\0';
+    out->kind = "remix";
+    out->route = *r ? r : "/";
+    return;
+  }
   const char *ap = find_component(p, "app/");
   if (!out->server_only && expo) out->server_only = rl_arena_printf(a, "Expo API route (%s)", base);
   if (!out->server_only && next && ap) out->server_only = rl_arena_printf(a, "path app/**/%s", base);
@@ -810,14 +1010,31 @@ static void classify_imports(walk *w) {
   w->server_import = strcmp(w->callframework, "express") != 0;
   for (size_t i = 0; others[i]; i++)
     if (rl_js_imports(w->jf, others[i])) w->server_import = 1;
+  w->firebase = rl_js_imports(w->jf, "firebase-functions");
 }
 
 /* CommonJS: module.exports = (req, res) => { ... } in pages/api or a Vercel
  * function. */
 static void on_module_exports(walk *w, TSNode stmt) {
-  if (!w->file_kind || (strcmp(w->file_kind, "next-pages") && strcmp(w->file_kind, "vercel"))) return;
   TSNode e = ts_node_named_child(stmt, 0);
   if (!type_is(e, "assignment_expression")) return;
+  TSNode left = field(e, "left");
+  if (rl_js_text_is(w->jf, left, "exports.handler") || rl_js_text_is(w->jf, left, "module.exports.handler")) {
+    /* Netlify functions and AWS Lambda (first parameter `event` outside netlify/functions/) */
+    TSNode h = rl_route_function_of(w->jf, w->root, field(e, "right"));
+    int netlify = w->file_kind && !strcmp(w->file_kind, "netlify");
+    if (ts_node_is_null(h) || (!netlify && (w->file_kind || !lambda_shaped(w, h)))) return;
+    const char *kind = w->file_kind, *route = w->file_route;
+    if (!netlify) {
+      w->file_kind = "lambda";
+      w->file_route = "handler";
+    }
+    file_route(w, stmt, "*", field(e, "right"), h);
+    w->file_kind = kind;
+    w->file_route = route;
+    return;
+  }
+  if (!w->file_kind || (strcmp(w->file_kind, "next-pages") && strcmp(w->file_kind, "vercel"))) return;
   if (!rl_js_text_is(w->jf, field(e, "left"), "module.exports")) return;
   TSNode null = {{0}, NULL, NULL};
   file_route(w, stmt, NULL, field(e, "right"), null);
@@ -1612,6 +1829,7 @@ static int pf_call_routes(const rl_prefilter *pf) {
  * shape; kind is NULL when the path is unknown (any kind). */
 static int pf_file_routes(const rl_prefilter *pf, const char *kind) {
   int cjs = rl_pf_has(pf, "module.exports"); /* pages/api and Vercel only */
+  if (kind && !strcmp(kind, "netlify")) return rl_pf_word(pf, "handler") || rl_pf_word(pf, "default");
   int cjs_kind = !kind || !strcmp(kind, "next-pages") || !strcmp(kind, "vercel");
   if (!rl_pf_word(pf, "export")) return cjs && cjs_kind;
   int dflt = rl_pf_word(pf, "default");
@@ -1619,22 +1837,29 @@ static int pf_file_routes(const rl_prefilter *pf, const char *kind) {
   int verb = 0;
   static const char *const verbs[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", NULL};
   for (size_t i = 0; verbs[i] && !verb; i++) verb = rl_pf_word(pf, verbs[i]);
-  if (!kind) return dflt || cjs || verb;
+  if (!kind) return dflt || cjs || verb || rl_pf_word(pf, "loader") || rl_pf_word(pf, "action");
   if (!strcmp(kind, "next-pages") || !strcmp(kind, "vercel")) return dflt || cjs;
   if (!strcmp(kind, "nuxt")) return dflt && handler;
-  return verb; /* next-app, expo-api */
+  if (!strcmp(kind, "remix")) return rl_pf_word(pf, "action") || rl_pf_word(pf, "loader");
+  if (!strcmp(kind, "netlify")) return dflt || rl_pf_word(pf, "handler");
+  return verb; /* next-app, expo-api, sveltekit */
 }
 
-/* NestJS: a class decorated @Controller or @x.Controller (decorator_name
- * reads the decorator's own name, so an alias does not count). */
-static int pf_controller(const rl_prefilter *pf) {
+/* NestJS: a class decorated @Controller or @x.Controller, or a GraphQL
+ * @Resolver (decorator_name reads the decorator's own name, so an alias
+ * does not count). */
+static int pf_decorated(const rl_prefilter *pf, const char *word) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
-  for (size_t i = rl_pf_word_from(pf, 0, "Controller"); i < n; i = rl_pf_word_from(pf, i + 1, "Controller")) {
+  for (size_t i = rl_pf_word_from(pf, 0, word); i < n; i = rl_pf_word_from(pf, i + 1, word)) {
     char p = pf_before(b, i);
     if (p == '@' || p == '.' || p == '/' || (unsigned char)p >= 0x80) return 1;
   }
   return 0;
+}
+
+static int pf_controller(const rl_prefilter *pf) {
+  return pf_decorated(pf, "Controller") || pf_decorated(pf, "Resolver");
 }
 
 /* serve(h), Deno.serve, Bun.serve, or serve named in an import or a
@@ -1672,6 +1897,19 @@ static int pf_serve(const rl_prefilter *pf, int fn_path) {
   return 0;
 }
 
+/* Handlers that need no path: Workers' `export default { fetch }`, Lambda's
+ * `handler` taking `event`. */
+static int pf_anywhere(const rl_prefilter *pf) {
+  if (!rl_pf_word(pf, "export") && !rl_pf_word(pf, "exports")) return 0;
+  return (rl_pf_word(pf, "default") && rl_pf_word(pf, "fetch")) ||
+         (rl_pf_word(pf, "handler") && (rl_pf_word(pf, "event") || rl_pf_word(pf, "evt")));
+}
+
+/* Firebase functions: onCall / onRequest and an import of firebase-functions. */
+static int pf_firebase(const rl_prefilter *pf) {
+  return (rl_pf_word(pf, "onCall") || rl_pf_word(pf, "onRequest")) && rl_pf_has(pf, "firebase-functions");
+}
+
 int rl_routes_possible(rl_prefilter *pf) {
   if (pf->routes >= 0) return pf->routes;
   const char *path = rl_pf_path(pf);
@@ -1688,7 +1926,7 @@ int rl_routes_possible(rl_prefilter *pf) {
     fn_path = w.fn_route != NULL;
     known = 1;
   }
-  int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf);
+  int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf) || pf_firebase(pf) || pf_anywhere(pf);
   if (!yes && (!known || kind)) yes = pf_file_routes(pf, kind);
   pf->routes = (signed char)yes;
   return yes;

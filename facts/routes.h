@@ -18,6 +18,9 @@
  *             @Head in a class decorated @Controller(prefix); path joins the
  *             prefix and the method's path; `middlewares` holds the
  *             @UseGuards(...) decorators of the class, then of the method
+ *   nestjs GraphQL: methods decorated @Query/@Mutation/@Subscription in a
+ *             class decorated @Resolver: method "*", path "mutation <name>"
+ *             (the decorator's name string or `{ name }`, else the method's)
  *   next-pages  the default export of pages/api/... (function declaration,
  *             arrow, identifier bound to a function, or a wrapper call such
  *             as withAuth(handler): `handler_expr` is the call, `handler` the
@@ -38,6 +41,12 @@
  *   nuxt      server/api/... whose default export is defineEventHandler(h);
  *             token.post.ts is POST /api/token
  *   (pages/api and vercel also take CommonJS `module.exports = handler`)
+ *   firebase  https.onCall(h) ("firebase") / https.onRequest(h) ("firebase-http")
+ *             (v1 `functions.https.*`,
+ *             also behind region()/runWith(); v2 onCall([opts,] h)) in a file
+ *             that imports firebase-functions; path: the export's name
+ *             (`exports.getToken = ...`), else "*"; onRequest(app) with an
+ *             Express app is no route of its own
  *   supabase  serve(h) from Deno's std http/server, or Deno.serve([opts,] h),
  *             in any file; path "/functions/v1/<name>" under
  *             supabase/functions/<name>/, else "*"
@@ -60,7 +69,7 @@
 typedef struct rl_route {
   const char *framework;               /* "express", "koa", "hono", "fastify", "nestjs",
                             "next-pages", "next-app", "expo-api", "vercel",
-                            "nuxt", "supabase" */
+                            "nuxt", "supabase", "firebase", "firebase-http" */
   const char *method;                  /* upper case: "GET", "POST", ...; "*" = any */
   const char *path;                    /* "/api/token", "/rooms/:id/token"; "*" if unknown */
   TSNode handler;                      /* function node handling the request (arrow_function,

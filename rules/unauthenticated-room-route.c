@@ -14,12 +14,17 @@
  *   - NestJS: @UseGuards on the method or class (a throttler alone is not
  *     auth), or a @CurrentUser()/@User()/@Session() parameter that a guard
  *     fills;
- *   - in the handler (or an inline middleware): a call that enforces auth by
- *     its name (requireUser(req), verifyToken(t), jwt.verify, jose jwtVerify,
+ *   - in an inline middleware: a call that enforces auth by its name
+ *     (requireUser(req), verifyToken(t), jwt.verify, jose jwtVerify,
  *     auth.protect(), verifyIdToken), or a session/user read (req.user,
  *     req.session, req.auth, ctx.state.user, getServerSession, getSession,
  *     auth(), supabase.auth.getUser, currentUser, getAuth, getToken, the
  *     Authorization header) together with a 401/403 answer;
+ *   - in the handler: the same checks, but only where they guard the work
+ *     (rl_auth_guards, facts/auth.c): before it on every path, not in a
+ *     catch/finally clause, and a read tested by an if whose failure branch
+ *     returns or throws (or whose success branch holds the work); the
+ *     message says why a check that does not count does not;
  *   - Next.js route handlers: the project's middleware.ts / proxy.ts
  *     authenticates and its matcher selects the route (see below);
  *   - NestJS: an auth guard registered for the whole app (useGlobalGuards in
@@ -221,7 +226,23 @@ typedef struct state {
   int mounted;     /* rl_ctx_router_mounted_auth's answer; -2 = not asked */
 } state;
 
-static int authenticated(state *st, const rl_route *r) {
+static int project_auth_call(void *data, TSNode call) {
+  const rl_symbol *s = rl_ctx_callee(data, call);
+  return s && (s->effects & RL_EFF_AUTH);
+}
+
+/* The handler's own checks: they count only where they guard the work
+ * (rl_auth_guards); *why says why the best one does not. */
+static int handler_guards(state *st, const rl_route *r, const rl_room_action *act, rl_auth_guard *why) {
+  memset(why, 0, sizeof *why);
+  if (act->via || ts_node_is_null(act->node)) return body_checks(st->ctx, st->jf, r->handler, r->req_name);
+  int v = rl_auth_guards(st->jf, st->root, r->handler, r->req_name, act->node,
+                         rl_ctx_project_enabled(st->ctx) ? project_auth_call : NULL, st->ctx, why);
+  if (v < 0) return body_checks(st->ctx, st->jf, r->handler, r->req_name);
+  return v;
+}
+
+static int authenticated(state *st, const rl_route *r, const rl_room_action *act, rl_auth_guard *why) {
   rl_jsfile *jf = st->jf;
   rl_ctx *ctx = st->ctx;
   int fastify = !strcmp(r->framework, "fastify");
@@ -269,7 +290,7 @@ static int authenticated(state *st, const rl_route *r) {
     const rl_symbol *h = rl_ctx_value(ctx, r->handler_expr);
     return h && (h->effects & RL_EFF_AUTH);
   }
-  return body_checks(ctx, jf, r->handler, r->req_name);
+  return handler_guards(st, r, act, why);
 }
 
 /* ---- Next.js middleware.ts / proxy.ts ---------------------------------------------- */
@@ -313,11 +334,57 @@ static int nest_global_guard(state *st, const rl_route *r) {
   return st->nest_global;
 }
 
+/* Why the handler's own check does not count, for the message ("" when
+ * there is none). */
+static const char *guard_reason(state *st, const rl_room_action *act, const rl_auth_guard *g) {
+  if (g->why == RL_GUARD_NONE || g->why == RL_GUARD_OK || ts_node_is_null(g->site)) return "";
+  size_t n;
+  TSNode e = g->site;
+  TSNode args = rl_js_parent(e);
+  if ((!strcmp(ts_node_type(e), "string") || !strcmp(ts_node_type(e), "template_string")) && !ts_node_is_null(args) &&
+      !strcmp(ts_node_type(args), "arguments"))
+    e = rl_js_parent(args); /* the header read: c.req.header('Authorization') */
+  else if (!strcmp(ts_node_type(e), "call_expression"))
+    e = ts_node_child_by_field_name(e, "function", 8);
+  for (int depth = 0; depth < 3; depth++) { /* req.session -> req.session.user */
+    TSNode p = rl_js_parent(e);
+    if (ts_node_is_null(p) || strcmp(ts_node_type(p), "member_expression") ||
+        ts_node_start_byte(ts_node_child_by_field_name(p, "object", 6)) != ts_node_start_byte(e) ||
+        !strcmp(ts_node_type(rl_js_parent(p)), "call_expression"))
+      break;
+    e = p;
+  }
+  const char *s = rl_js_text(st->jf, e, &n);
+  if (n > 40) n = 40;
+  int mint = act->kind == RL_ROOM_MINT || act->kind == RL_ROOM_MINT_CALL;
+  rl_arena *a = rl_ctx_arena(st->ctx);
+  switch (g->why) {
+  case RL_GUARD_AFTER:
+    return rl_arena_printf(a, " (it checks %.*s only after %s)", (int)n, s, mint ? "minting" : "the privileged call");
+  case RL_GUARD_CATCH:
+    return rl_arena_printf(a, " (it checks %.*s only inside a catch block, when something already failed)", (int)n, s);
+  case RL_GUARD_FINALLY:
+    return rl_arena_printf(a, " (it checks %.*s only in a finally block, after the work)", (int)n, s);
+  case RL_GUARD_NO_STOP:
+    return rl_arena_printf(a, " (it checks %.*s, but its failure branch does not stop the request: return or throw)",
+                           (int)n, s);
+  case RL_GUARD_BRANCH:
+    return rl_arena_printf(a, " (it checks %.*s only on a path that does not lead to the work)", (int)n, s);
+  default: return "";
+  }
+}
+
 static void on_route(void *data, const rl_route *r) {
   state *st = data;
+  /* a client file's routes: only a Remix route module's loader/action,
+   * which the Remix compiler keeps on the server (the page component
+   * beside them makes the file a client one) */
+  if (rl_ctx_context(st->ctx) == RL_CTX_CLIENT && strcmp(r->framework, "remix")) return;
   rl_room_action act;
   if (!room_action(st, r, &act)) return;
-  if (authenticated(st, r) || next_middleware_covers(st, r)) return;
+  rl_auth_guard why;
+  memset(&why, 0, sizeof why);
+  if (authenticated(st, r, &act, &why) || next_middleware_covers(st, r)) return;
   int global_guard = nest_global_guard(st, r);
   if (global_guard && !r->opted_out) return;
   const char *advice;
@@ -326,11 +393,15 @@ static void on_route(void *data, const rl_route *r) {
   if (global_guard) /* and opted out */
     advice = "it is marked public, so the app's global auth guard lets everyone through; drop the marker or "
              "check the user in the handler and answer 403 to";
+  else if (!strcmp(r->framework, "firebase"))
+    advice = "check context.auth (v1) or request.auth (v2) first and throw HttpsError('unauthenticated') to";
   else if (!strcmp(r->framework, "nestjs"))
     advice = "add @UseGuards(...) with an auth guard and answer 403 to";
   else if (!strcmp(r->framework, "next-pages") || !strcmp(r->framework, "next-app") ||
            !strcmp(r->framework, "expo-api") || !strcmp(r->framework, "supabase") || !strcmp(r->framework, "vercel") ||
-           !strcmp(r->framework, "nuxt"))
+           !strcmp(r->framework, "nuxt") || !strcmp(r->framework, "firebase-http") ||
+           !strcmp(r->framework, "workers") || !strcmp(r->framework, "sveltekit") || !strcmp(r->framework, "remix") ||
+           !strcmp(r->framework, "netlify") || !strcmp(r->framework, "lambda"))
     advice = "check the session or the Authorization header first and answer 401/403 to";
   else
     advice = "add auth middleware and answer 403 to";
@@ -338,8 +409,9 @@ static void on_route(void *data, const rl_route *r) {
   if (act.via)
     rl_ctx_related(st->ctx, act.where.path, act.where.line, act.where.col,
                    rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s here", act.via_name, act.via_what));
-  rl_report(st->ctx, r->registration, "%s%s%s %s with no authentication: %s %s", any ? "" : r->method, any ? "" : " ",
-            r->path, act.what, advice, who);
+  const char *reason = guard_reason(st, &act, &why);
+  rl_report(st->ctx, r->registration, "%s%s%s %s with no authentication: %s %s%s", any ? "" : r->method, any ? "" : " ",
+            r->path, act.what, advice, who, reason);
 }
 
 static void on_file(rl_ctx *ctx) {
@@ -373,7 +445,7 @@ const rl_rule rl_rule_unauthenticated_room_route = {
     .cwe = 306,
     .doc = rl_doc__unauthenticated_room_route,
     .langs = RL_LANGS_CODE,
-    .contexts = RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
+    .contexts = RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN) | RL_CTX_BIT(RL_CTX_CLIENT),
     .query = NULL,
     .on_match = NULL,
     .on_file = on_file,

@@ -376,6 +376,56 @@ static void routes__prefilter(void **state) {
   assert_false(possible("src/api.ts", "api.post('/rooms', { name });\napi.post('/rooms', body);\n"));
 }
 
+/* Firebase callables and HTTP functions, GraphQL resolvers, Workers,
+ * SvelteKit, Remix, Netlify and Lambda handlers (issue 12 item 5). */
+static void routes__more_frameworks(void **state) {
+  (void)state;
+  expect_routes("functions/index.js",
+                "const functions = require('firebase-functions');\n"
+                "const { onCall, onRequest } = require('firebase-functions/v2/https');\n"
+                "const app = require('express')();\n"
+                "exports.a = functions.region('eu').https.onCall((data, context) => 1);\n"
+                "export const b = onCall({ cors: true }, async (request) => 2);\n"
+                "exports.c = onRequest(async (req, res) => res.end());\n"
+                "exports.api = functions.https.onRequest(app);\n",
+                "firebase * a fn=arrow_function mw=0 req=data res=-;"
+                "firebase * b fn=arrow_function mw=0 req=request res=-;"
+                "firebase-http * c fn=arrow_function mw=0 req=req res=res;");
+  /* onCall without a firebase-functions import is someone else's */
+  expect_routes("src/phone.js", "exports.a = onCall((data) => 1);\n", "");
+  expect_routes("src/rooms.resolver.ts",
+                "@Resolver()\n"
+                "export class R {\n"
+                "  @Mutation(() => String)\n"
+                "  @UseGuards(GqlAuthGuard)\n"
+                "  join(@Args('room') room: string) {}\n"
+                "  @Query('summary')\n"
+                "  stats() {}\n"
+                "  @Query(() => Int, { name: 'count' })\n"
+                "  total() {}\n"
+                "  @ResolveField()\n"
+                "  owner() {}\n"
+                "}\n",
+                "nestjs * mutation join fn=method_definition mw=1 opts req=- res=-;"
+                "nestjs * query summary fn=method_definition mw=0 opts req=- res=-;"
+                "nestjs * query count fn=method_definition mw=0 opts req=- res=-;");
+  expect_routes("src/worker.ts",
+                "export default {\n  async fetch(request, env, ctx) { return new Response('x'); },\n};\n",
+                "workers * fetch handler fn=method_definition mw=0 req=request res=env;");
+  expect_routes("src/routes/api/token/+server.ts", "export const POST = async ({ request }) => json({});\n",
+                "sveltekit POST /api/token fn=arrow_function mw=0 req=- res=-;");
+  expect_routes("app/routes/api.token.ts",
+                "export async function loader({ request }) {}\nexport const action = async ({ request }) => {};\n",
+                "remix GET /api/token fn=function_declaration mw=0 req=- res=-;"
+                "remix POST /api/token fn=arrow_function mw=0 req=- res=-;");
+  expect_routes("netlify/functions/token.js", "exports.handler = async (event, context) => ({ statusCode: 200 });\n",
+                "netlify * /.netlify/functions/token fn=arrow_function mw=0 req=event res=context;");
+  expect_routes("lambda/token.mjs", "export const handler = async (event) => ({ statusCode: 200 });\n",
+                "lambda * handler fn=arrow_function mw=0 req=event res=-;");
+  /* a yargs command module exports a handler of argv: no route */
+  expect_routes("src/commands/token.js", "exports.handler = async (argv) => { console.log(argv); };\n", "");
+}
+
 /* The one path -> framework answer (context.c asks it for server-only paths). */
 static void expect_path(const char *path, const char *kind, const char *route, const char *server_only) {
   rl_arena *a = rl_arena_new();
@@ -403,6 +453,14 @@ static void routes__path_framework(void **state) {
   expect_path("supabase/functions/.env", NULL, NULL, "path supabase/functions/");
   expect_path("api/token.js", "vercel", "/api/token", NULL);
   expect_path("server/api/token.post.ts", "nuxt", "/api/token", NULL);
+  expect_path("src/routes/api/rooms/[id]/token/+server.ts", "sveltekit", "/api/rooms/[id]/token",
+              "SvelteKit server route (+server.ts)");
+  expect_path("src/routes/(app)/api/token/+server.js", "sveltekit", "/api/token",
+              "SvelteKit server route (+server.js)");
+  expect_path("app/routes/api.rooms.$id.token.ts", "remix", "/api/rooms/$id/token", NULL);
+  expect_path("app/routes/_index.tsx", "remix", "/", NULL);
+  expect_path("netlify/functions/daily-token.js", "netlify", "/.netlify/functions/daily-token", NULL);
+  expect_path("netlify/functions/token/index.ts", "netlify", "/.netlify/functions/token", NULL);
   /* near misses: front-end helpers, a route file outside app/, other files */
   expect_path("src/api/token.js", NULL, NULL, NULL);
   expect_path("lib/route.ts", NULL, NULL, NULL);
@@ -429,6 +487,7 @@ int main(void) {
       cmocka_unit_test(routes__room_actions),
       cmocka_unit_test(routes__prefilter),
       cmocka_unit_test(routes__path_framework),
+      cmocka_unit_test(routes__more_frameworks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
