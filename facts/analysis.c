@@ -1042,6 +1042,67 @@ TSNode rl_js_const_init(rl_jsfile *jf, TSNode ident) {
   return b->init;
 }
 
+/* `const/let/var name = <value>` among the direct children of a block (an
+ * exported declaration too): 1 with the declarator, else 0. */
+static int declared_in(rl_jsfile *jf, TSNode block, const char *name, size_t len, TSNode *decl) {
+  uint32_t n = ts_node_named_child_count(block);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode d = ts_node_named_child(block, i);
+    if (type_is(d, "export_statement")) d = field(d, "declaration");
+    if (!type_is(d, "lexical_declaration") && !type_is(d, "variable_declaration")) continue;
+    uint32_t m = ts_node_named_child_count(d);
+    for (uint32_t j = 0; j < m; j++) {
+      TSNode v = ts_node_named_child(d, j);
+      size_t l;
+      const char *s = type_is(v, "variable_declarator") ? rl_js_text(jf, field(v, "name"), &l) : NULL;
+      if (s && l == len && !memcmp(s, name, len)) {
+        *decl = v;
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+TSNode rl_js_nearest_init(rl_jsfile *jf, TSNode ident, TSNode *block) {
+  if (block) *block = null_node();
+  if (!type_is(ident, "identifier") && !type_is(ident, "shorthand_property_identifier")) return null_node();
+  size_t len;
+  const char *name = rl_js_text(jf, ident, &len);
+  for (TSNode p = rl_js_parent(ident); !ts_node_is_null(p); p = rl_js_parent(p)) {
+    if (!type_is(p, "statement_block") && !type_is(p, "program")) continue;
+    TSNode decl;
+    if (declared_in(jf, p, name, len, &decl)) {
+      if (block) *block = p;
+      return field(decl, "value");
+    }
+  }
+  return null_node();
+}
+
+TSNode rl_js_local_init(rl_jsfile *jf, TSNode ident) {
+  TSNode init = rl_js_const_init(jf, ident);
+  if (!ts_node_is_null(init)) return init;
+  const binding *b = NULL;
+  if (type_is(ident, "identifier") || type_is(ident, "shorthand_property_identifier")) {
+    size_t len;
+    const char *name = rl_js_text(jf, ident, &len);
+    build_symbols(jf);
+    if (jf->tab && len) {
+      binding *s = slot(jf->tab, jf->cap, name, len);
+      if (s->name) b = s;
+    }
+  }
+  /* bound several times, never assigned: each declaration is what its block holds */
+  if (!b || b->count < 2 || b->writes) return null_node();
+  TSNode v = rl_js_nearest_init(jf, ident, NULL);
+  if (ts_node_is_null(v)) return v;
+  TSNode decl = rl_js_parent(v);
+  TSNode kind = rl_js_parent(decl);
+  if (type_is(kind, "lexical_declaration") || type_is(kind, "variable_declaration")) return v;
+  return null_node();
+}
+
 /* `this.<name> = v` in a method body; nested classes have their own `this`. */
 typedef struct this_assign {
   rl_jsfile *jf;

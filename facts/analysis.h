@@ -112,6 +112,15 @@ int rl_js_eval_number(rl_jsfile *jf, TSNode expr, double *out);
  * with `const`, or with `var`/`let` and never assigns it again (any scope).
  * Null node otherwise. */
 TSNode rl_js_const_init(rl_jsfile *jf, TSNode ident);
+/* The value of the declaration of ident's name in the nearest enclosing
+ * block that declares it (const, let or var; null node if none, or no
+ * value), and that block in *block (may be NULL): what the name holds there
+ * when it is bound in several blocks. */
+TSNode rl_js_nearest_init(rl_jsfile *jf, TSNode ident, TSNode *block);
+/* rl_js_const_init, or, when the file declares the name several times (a
+ * `const token = jwt.sign(...)` in each handler) and never assigns it, the
+ * nearest declaration's value (rl_js_nearest_init). Null node otherwise. */
+TSNode rl_js_local_init(rl_jsfile *jf, TSNode ident);
 /* `this.x` inside a class body: the value the class gives x, from a field
  * initialiser (`x = v`), else the first `this.x = v` of the constructor, else
  * of another method (nested classes have their own `this`). Null node if

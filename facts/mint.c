@@ -79,39 +79,6 @@ static int text_eq(rl_jsfile *jf, TSNode a, const char *t, size_t len) {
   return !ts_node_is_null(a) && l == len && !memcmp(s, t, len);
 }
 
-/* `const/let/var name = <value>` among the direct children of a block. */
-static TSNode declared_in(rl_jsfile *jf, TSNode block, const char *name, size_t len, int *found) {
-  uint32_t n = ts_node_named_child_count(block);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode d = ts_node_named_child(block, i);
-    if (type_is(d, "export_statement")) d = field(d, "declaration");
-    if (!type_is(d, "lexical_declaration") && !type_is(d, "variable_declaration")) continue;
-    uint32_t m = ts_node_named_child_count(d);
-    for (uint32_t j = 0; j < m; j++) {
-      TSNode v = ts_node_named_child(d, j);
-      if (type_is(v, "variable_declarator") && text_eq(jf, field(v, "name"), name, len)) {
-        *found = 1;
-        return field(v, "value");
-      }
-    }
-  }
-  return null_node();
-}
-
-/* An identifier the file binds more than once (`const sdk = new X()` in two
- * methods): the declaration in the nearest enclosing block that has one. */
-static TSNode nearest_declaration(rl_jsfile *jf, TSNode ident) {
-  size_t len;
-  const char *name = rl_js_text(jf, ident, &len);
-  for (TSNode p = rl_js_parent(ident); !ts_node_is_null(p); p = rl_js_parent(p)) {
-    if (!type_is(p, "statement_block") && !type_is(p, "program")) continue;
-    int found = 0;
-    TSNode v = declared_in(jf, p, name, len, &found);
-    if (found) return v;
-  }
-  return null_node();
-}
-
 /* Mutations of `name` inside a subtree: name = v, name.k = v, name[k] = v,
  * name.k += v, delete name.k, Object.assign(name, ...). */
 typedef struct mut_scan {
@@ -154,19 +121,13 @@ static TSNode object_of(rl_jsfile *jf, TSNode expr) {
   TSNode o = rl_js_object_of(jf, expr);
   TSNode n = rl_js_unwrap(expr);
   if (!ts_node_is_null(o) || !type_is(n, "identifier")) return o;
-  size_t len;
-  const char *name = rl_js_text(jf, n, &len);
-  for (TSNode p = rl_js_parent(n); !ts_node_is_null(p); p = rl_js_parent(p)) {
-    if (!type_is(p, "statement_block") && !type_is(p, "program")) continue;
-    int found = 0;
-    TSNode v = rl_js_unwrap(declared_in(jf, p, name, len, &found));
-    if (!found) continue;
-    if (!type_is(v, "object")) return null_node();
-    mut_scan m = {jf, name, len, 0};
-    rl_js_walk(p, mut_visit, &m);
-    return m.found ? null_node() : v;
-  }
-  return null_node();
+  TSNode p;
+  TSNode v = rl_js_unwrap(rl_js_nearest_init(jf, n, &p));
+  if (ts_node_is_null(p) || !type_is(v, "object")) return null_node();
+  mut_scan m = {jf, NULL, 0, 0};
+  m.name = rl_js_text(jf, n, &m.len);
+  rl_js_walk(p, mut_visit, &m);
+  return m.found ? null_node() : v;
 }
 
 /* The `new` expression an instance expression comes from: a `new` directly,
@@ -177,7 +138,7 @@ static TSNode instance_new(rl_jsfile *jf, TSNode n) {
   n = rl_js_unwrap(n);
   if (type_is(n, "identifier")) {
     TSNode init = rl_js_const_init(jf, n);
-    n = rl_js_unwrap(ts_node_is_null(init) ? nearest_declaration(jf, n) : init);
+    n = rl_js_unwrap(ts_node_is_null(init) ? rl_js_nearest_init(jf, n, NULL) : init);
   } else if (type_is(n, "member_expression") && type_is(rl_js_unwrap(field(n, "object")), "this")) {
     n = rl_js_unwrap(rl_js_this_member(jf, n));
   }
@@ -250,7 +211,7 @@ static TSNode jose_chain(rl_jsfile *jf, TSNode call, TSNode *exp) {
     if (type_is(n, "identifier")) {
       if (ts_node_is_null(*exp)) *exp = find_member_use(jf, call, n, "setExpirationTime", 1);
       TSNode init = rl_js_const_init(jf, n);
-      n = rl_js_unwrap(ts_node_is_null(init) ? nearest_declaration(jf, n) : init);
+      n = rl_js_unwrap(ts_node_is_null(init) ? rl_js_nearest_init(jf, n, NULL) : init);
       continue;
     }
     return null_node();
@@ -480,7 +441,7 @@ int rl_mint_any(rl_jsfile *jf, TSNode subtree) {
 int rl_mint_token_expr(rl_jsfile *jf, TSNode expr, rl_mint *out) {
   TSNode n = rl_js_unwrap(expr);
   memset(out, 0, sizeof *out);
-  for (int hops = 0; hops < 8 && type_is(n, "identifier"); hops++) n = rl_js_unwrap(rl_js_const_init(jf, n));
+  for (int hops = 0; hops < 8 && type_is(n, "identifier"); hops++) n = rl_js_unwrap(rl_js_local_init(jf, n));
   if (!type_is(n, "call_expression")) return 0;
   TSNode fn = rl_js_unwrap(field(n, "function"));
   if (member_prop_is(jf, fn, "toJwt")) {

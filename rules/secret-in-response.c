@@ -209,7 +209,7 @@ static void check_value(state *st, TSNode at, const char *key, size_t keylen, TS
     size_t l;
     const char *s = rl_js_text(st->jf, v, &l);
     if (rl_word_is(s, l, "undefined")) return;
-    TSNode init = rl_js_const_init(st->jf, v);
+    TSNode init = rl_js_local_init(st->jf, v); /* `const token = ...` in each of several handlers */
     if (!ts_node_is_null(init) && rl_mint_token_expr(st->jf, init, &m)) {
       if (m.is_management) report(st, at, MGMT, strlen(MGMT));
       return;
