@@ -51,6 +51,8 @@ static const rl_key_api key_table[] = {
     {"CryptoJS.Hmac*", CALL, NULL, 1, NULL, 0, NULL, 0, "*", "computes HMACs with a key"},
     {"crypto-js:algo.HMAC.create", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.algo.HMAC.create",
      "computes HMACs with a key"},
+    {"*crypto.subtle.sign", CALL, NULL, 1, NULL, 0, "HMAC", 2, "crypto.subtle.sign", "computes HMACs with a key"},
+    {"crypto:subtle.sign", CALL, NULL, 1, NULL, 0, "HMAC", 2, "crypto.subtle.sign", "computes HMACs with a key"},
     {"*crypto.subtle.importKey", CALL, NULL, 1, NULL, 0, "raw", -1, "crypto.subtle.importKey", "imports a raw key"},
     {"crypto:subtle.importKey", CALL, NULL, 1, NULL, 0, "raw", -1, "crypto.subtle.importKey", "imports a raw key"},
     {"djwt:create", CALL, NULL, 2, NULL, 0, NULL, -1, "djwt create", "signs with a key"},
@@ -162,6 +164,8 @@ static TSNode bytes_of_text(rl_jsfile *jf, TSNode n) {
     return rl_js_call_arg(n, 0);
   return null_node();
 }
+
+TSNode rl_key_bytes_text(rl_jsfile *jf, TSNode call) { return bytes_of_text(jf, rl_js_unwrap(call)); }
 
 int rl_key_literal(rl_jsfile *jf, TSNode expr, const char **out, size_t *len, TSNode *lit) {
   *lit = null_node();
@@ -285,16 +289,19 @@ static void add_use(rl_jsfile *jf, key_list *l, const rl_key_api *api, const cha
   l->items[l->n++] = u;
 }
 
+/* The line's other argument says what it asks (importKey 'raw', sign 'HMAC'), or it asks nothing. */
+static int when_holds(rl_jsfile *jf, const rl_key_api *api, TSNode call) {
+  if (!api->when) return 1;
+  const char *w;
+  size_t wl;
+  return rl_js_eval_string(jf, rl_js_call_arg(call, (uint32_t)api->when_arg), &w, &wl) && wl == strlen(api->when) &&
+         !memcmp(w, api->when, wl);
+}
+
 /* The key expressions of one table line at a call: the argument, or the
  * option in it (each element of an array). */
 static void add_keys(rl_jsfile *jf, key_list *l, const rl_key_api *api, const char *callee, TSNode call) {
-  if (api->when) {
-    const char *w;
-    size_t wl;
-    if (!rl_js_eval_string(jf, rl_js_call_arg(call, (uint32_t)api->when_arg), &w, &wl) || wl != strlen(api->when) ||
-        memcmp(w, api->when, wl) != 0)
-      return;
-  }
+  if (!when_holds(jf, api, call)) return;
   TSNode arg = rl_js_call_arg(call, (uint32_t)api->arg);
   if (ts_node_is_null(arg)) return;
   const char *name = use_name(jf, api, callee);
@@ -348,6 +355,25 @@ static void match_node(rl_jsfile *jf, key_list *l, TSNode n) {
     if (!strncmp(c, "node:", 5) && strchr(c + 5, ':')) c += 5;
     if (callee_glob(t[i].callee, c)) add_keys(jf, l, &t[i], c, n);
   }
+}
+
+int rl_key_hmac(rl_jsfile *jf, TSNode call, TSNode *key, TSNode *data, const char **name) {
+  *key = *data = null_node();
+  *name = NULL;
+  if (!type_is(call, "call_expression")) return 0;
+  const char *c = rl_mint_callee(jf, call);
+  if (!c) return 0;
+  if (!strncmp(c, "node:", 5) && strchr(c + 5, ':')) c += 5;
+  for (size_t i = 0; i < sizeof key_table / sizeof key_table[0]; i++) {
+    const rl_key_api *api = &key_table[i];
+    if (api->form != RL_KEY_CALL || api->data_arg == -1 || !callee_glob(api->callee, c)) continue;
+    if (!when_holds(jf, api, call)) continue;
+    *key = rl_js_call_arg(call, (uint32_t)api->arg);
+    *data = hmac_data(jf, api, call);
+    *name = use_name(jf, api, c);
+    return 1;
+  }
+  return 0;
 }
 
 static int keys_visit(void *data, TSNode n) {

@@ -60,7 +60,8 @@ typedef enum rl_mint_kind {
   RL_MINT_TWILIO,
   RL_MINT_AGORA,
   RL_MINT_OPENTOK,
-  RL_MINT_HMS_SDK
+  RL_MINT_HMS_SDK,
+  RL_MINT_HMAC_JWT
 } rl_mint_kind;
 
 typedef struct rl_mint {

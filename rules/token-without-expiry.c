@@ -81,7 +81,7 @@ static const char *named_token(rl_jsfile *jf, TSNode call, size_t *len, int *in_
 static void check_mint(void *data, const rl_mint *m) {
   rl_ctx *ctx = data;
   rl_jsfile *jf = rl_ctx_js(ctx);
-  if (m->kind != RL_MINT_JSONWEBTOKEN && m->kind != RL_MINT_JOSE) return;
+  if (m->kind != RL_MINT_JSONWEBTOKEN && m->kind != RL_MINT_JOSE && m->kind != RL_MINT_HMAC_JWT) return;
   rl_lifetime l;
   rl_mint_lifetime(jf, m, &l);
   if (l.state != RL_LIFE_NONE) return;
@@ -98,7 +98,9 @@ static void check_mint(void *data, const rl_mint *m) {
     what = in_function ? rl_arena_printf(rl_ctx_arena(ctx), "a token in %.*s()", (int)len, name)
                        : rl_arena_printf(rl_ctx_arena(ctx), "a token ('%.*s')", (int)len, name);
   }
-  if (m->kind == RL_MINT_JOSE)
+  if (m->kind == RL_MINT_HMAC_JWT)
+    rl_report(ctx, m->call, "%s mints %s whose claims have no exp: it never expires", m->what, what);
+  else if (m->kind == RL_MINT_JOSE)
     rl_report(ctx, m->call, "%s mints %s with no setExpirationTime() and no exp claim: it never expires", m->what,
               what);
   else if (rl_mint_string_payload(jf, m))
