@@ -331,15 +331,66 @@ static int callee_says_base64(rl_jsfile *jf, TSNode fn) {
   return rl_name_words(t, len, base64_word, NULL) && !rl_name_has_word(t, len, no);
 }
 
+/* json_text / encoded_json inside a helper: the helper's parameter reached as
+ * it is (the helper encodes text it is given) or through JSON.stringify (it
+ * encodes the object it is given). */
+#define JSON_PARAM_RAW 2
+#define JSON_PARAM_STRINGIFIED 3
+
+static int is_param(rl_jsfile *jf, TSNode ident, TSNode param) {
+  size_t len;
+  const char *t = ts_node_is_null(param) ? NULL : rl_js_text(jf, param, &len);
+  return t && type_is(ident, "identifier") && text_eq(jf, ident, t, len);
+}
+
+/* A function of this file that fn names (a const bound to an arrow or
+ * function expression, or a function declaration in an enclosing block):
+ * the expression it returns (an arrow's body, else the last `return x;` of
+ * its body) and its first parameter (*param). Null if not such a function. */
+static TSNode helper_return(rl_jsfile *jf, TSNode fn, TSNode *param) {
+  *param = null_node();
+  fn = rl_js_unwrap(fn);
+  if (!type_is(fn, "identifier")) return null_node();
+  TSNode f = rl_js_unwrap(value_of_name(jf, fn));
+  size_t len;
+  const char *name = rl_js_text(jf, fn, &len);
+  for (TSNode p = rl_js_parent(fn); ts_node_is_null(f) && !ts_node_is_null(p); p = rl_js_parent(p)) {
+    if (!type_is(p, "statement_block") && !type_is(p, "program")) continue;
+    for (uint32_t i = 0; i < ts_node_named_child_count(p); i++) {
+      TSNode d = ts_node_named_child(p, i);
+      if (type_is(d, "export_statement")) d = field(d, "declaration");
+      if (type_is(d, "function_declaration") && text_eq(jf, field(d, "name"), name, len)) f = d;
+    }
+  }
+  if (!rl_js_is_function(f)) return null_node();
+  TSNode params = field(f, "parameters");
+  TSNode p0 = ts_node_is_null(params) ? field(f, "parameter") : ts_node_named_child(params, 0);
+  if (type_is(p0, "required_parameter") || type_is(p0, "optional_parameter")) p0 = field(p0, "pattern");
+  if (!type_is(p0, "identifier")) return null_node();
+  *param = p0;
+  TSNode body = field(f, "body");
+  if (!type_is(body, "statement_block")) return body;
+  TSNode ret = null_node();
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode st = ts_node_named_child(body, i);
+    if (type_is(st, "return_statement")) ret = ts_node_named_child(st, 0);
+  }
+  return ret;
+}
+
 /* 1 if x is the text of a JSON document: JSON.stringify(o) (then *obj = o), a
  * string or template written as `{...}`, or an object literal handed to an
  * encoder that stringifies it (*obj = it); looked through names and the calls
  * that turn text into bytes (CryptoJS.enc.Utf8.parse, TextEncoder.encode,
  * Buffer.from, new Buffer, unescape(encodeURIComponent(...)), utf8()). */
-static int json_text(rl_jsfile *jf, TSNode x, TSNode *obj) {
+static int json_text(rl_jsfile *jf, TSNode x, TSNode param, TSNode *obj) {
   for (int hops = 0; hops < HAND_HOPS && !ts_node_is_null(x); hops++) {
     x = rl_js_unwrap(x);
     if (type_is(x, "identifier")) {
+      if (is_param(jf, x, param)) {
+        *obj = x;
+        return JSON_PARAM_RAW;
+      }
       x = value_of_name(jf, x);
       continue;
     }
@@ -363,7 +414,7 @@ static int json_text(rl_jsfile *jf, TSNode x, TSNode *obj) {
     TSNode inner = stringified(jf, x);
     if (!ts_node_is_null(inner)) {
       *obj = inner;
-      return 1;
+      return is_param(jf, rl_js_unwrap(inner), param) ? JSON_PARAM_STRINGIFIED : 1;
     }
     inner = rl_key_bytes_text(jf, x);
     if (ts_node_is_null(inner)) {
@@ -387,7 +438,7 @@ static int json_text(rl_jsfile *jf, TSNode x, TSNode *obj) {
  * .stringify(words), base64url(json) or another encoder named so; trailing
  * .replace() calls (the padding and alphabet fixes of base64url) and names
  * are looked through. *obj as json_text. */
-static int encoded_json(rl_jsfile *jf, TSNode n, TSNode *obj) {
+static int encoded_json(rl_jsfile *jf, TSNode n, TSNode param, int depth, TSNode *obj) {
   *obj = null_node();
   for (int hops = 0; hops < HAND_HOPS * 2 && !ts_node_is_null(n); hops++) {
     n = rl_js_unwrap(n);
@@ -408,10 +459,19 @@ static int encoded_json(rl_jsfile *jf, TSNode n, TSNode *obj) {
       int b64 = rl_js_eval_string(jf, a, &s, &l)
                     ? (l == 6 && !memcmp(s, "base64", 6)) || (l == 9 && !memcmp(s, "base64url", 9))
                     : !ts_node_is_null(a) && callee_says_base64(jf, a);
-      return b64 && json_text(jf, field(fn, "object"), obj);
+      return b64 ? json_text(jf, field(fn, "object"), param, obj) : 0;
     }
-    if (callee_says_base64(jf, fn)) return json_text(jf, rl_js_call_arg(n, 0), obj);
-    return 0;
+    if (callee_says_base64(jf, fn)) return json_text(jf, rl_js_call_arg(n, 0), param, obj);
+    /* a helper of this file that encodes its argument (stringified or not) */
+    TSNode hp, ret = depth < 2 ? helper_return(jf, fn, &hp) : null_node();
+    if (ts_node_is_null(ret)) return 0;
+    TSNode inner;
+    int k = encoded_json(jf, ret, hp, depth + 1, &inner);
+    if (k == JSON_PARAM_STRINGIFIED) {
+      *obj = rl_js_call_arg(n, 0);
+      return ts_node_is_null(*obj) ? 0 : is_param(jf, rl_js_unwrap(*obj), param) ? JSON_PARAM_STRINGIFIED : 1;
+    }
+    return k == JSON_PARAM_RAW ? json_text(jf, rl_js_call_arg(n, 0), param, obj) : 0;
   }
   return 0;
 }
@@ -576,7 +636,7 @@ static int match_hand_jwt(rl_jsfile *jf, TSNode call, rl_mint *m) {
   const char *name;
   if (!rl_key_hmac(jf, call, &key, &data, &name) || ts_node_is_null(data)) return 0;
   if (!dot_joined(jf, data, &l, &r)) return 0;
-  int le = encoded_json(jf, l, &lo), re = encoded_json(jf, r, &ro);
+  int le = encoded_json(jf, l, null_node(), 0, &lo), re = encoded_json(jf, r, null_node(), 0, &ro);
   if (!le && !re) return 0;
   if (compared_rec(jf, call, 0)) return 0;
   TSNode claims = ro;
@@ -616,9 +676,10 @@ int rl_mint_possible(rl_prefilter *pf) {
       "agora-access-token", "opentok", "@100mslive/server-sdk", NULL};
   for (size_t i = 0; modules[i]; i++)
     if (rl_pf_module(pf, modules[i])) return 1;
-  /* JWTs signed by hand: crypto.createHmac, CryptoJS.Hmac*, subtle.sign('HMAC') */
-  return rl_pf_has(pf, "Hmac") || rl_pf_has(pf, "HMAC");
+  return rl_mint_hand_possible(pf);
 }
+
+int rl_mint_hand_possible(rl_prefilter *pf) { return rl_pf_has(pf, "Hmac") || rl_pf_has(pf, "HMAC"); }
 
 int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
   rl_mint m;

@@ -1,7 +1,8 @@
 /* token-without-expiry: a room, auth or management token signed with no
  * expiry at all.
  *
- * Mint sites of jsonwebtoken and jose only (rules/mint.h): the SDKs that mint
+ * Mint sites of jsonwebtoken, jose and JWTs signed by hand (an HMAC over
+ * base64url(header).base64url(claims), rules/mint.h): the SDKs that mint
  * room tokens (LiveKit 6 h, Twilio 1 h, OpenTok 24 h, 100ms 24 h) apply a
  * short default lifetime when none is given, and Agora's builders take the
  * expiry as required arguments. rl_mint_lifetime must say RL_LIFE_NONE: no
@@ -118,11 +119,13 @@ static void on_file(rl_ctx *ctx) {
   rl_mint_each(jf, rl_ctx_root(ctx), check_mint, ctx);
 }
 
-/* Only jsonwebtoken and jose mint sites are judged; each takes an import or
- * require naming its package. */
-static const char *const needles[] = {"jsonwebtoken", "jose", NULL};
+/* Only jsonwebtoken and jose mint sites, each behind an import or require
+ * naming its package, and JWTs signed by hand (an HMAC API's name). */
+static const char *const needles[] = {"jsonwebtoken", "jose", "Hmac", "HMAC", NULL};
 
-static int can_fire(rl_prefilter *pf) { return rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose"); }
+static int can_fire(rl_prefilter *pf) {
+  return rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose") || rl_mint_hand_possible(pf);
+}
 
 const rl_rule rl_rule_token_without_expiry = {
     .id = "token-without-expiry",
