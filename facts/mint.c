@@ -343,16 +343,25 @@ static int is_param(rl_jsfile *jf, TSNode ident, TSNode param) {
   return t && type_is(ident, "identifier") && text_eq(jf, ident, t, len);
 }
 
-/* A function of this file that fn names (a const bound to an arrow or
- * function expression, or a function declaration in an enclosing block):
- * the expression it returns (an arrow's body, else the last `return x;` of
- * its body) and its first parameter (*param). Null if not such a function. */
-static TSNode helper_return(rl_jsfile *jf, TSNode fn, TSNode *param) {
-  *param = null_node();
+/* The function of this file a callee names: an identifier bound (const, or
+ * the nearest declaration) to an arrow or function expression, a function
+ * declaration in an enclosing block, or this.name: a method of the
+ * enclosing class. Null otherwise. */
+static TSNode local_function(rl_jsfile *jf, TSNode fn) {
   fn = rl_js_unwrap(fn);
+  size_t len;
+  if (type_is(fn, "member_expression") && type_is(rl_js_unwrap(field(fn, "object")), "this")) {
+    const char *name = rl_js_text(jf, field(fn, "property"), &len);
+    TSNode body = rl_js_parent(fn);
+    while (!ts_node_is_null(body) && !type_is(body, "class_body")) body = rl_js_parent(body);
+    for (uint32_t i = 0; !ts_node_is_null(body) && i < ts_node_named_child_count(body); i++) {
+      TSNode d = ts_node_named_child(body, i);
+      if (type_is(d, "method_definition") && text_eq(jf, field(d, "name"), name, len)) return d;
+    }
+    return null_node();
+  }
   if (!type_is(fn, "identifier")) return null_node();
   TSNode f = rl_js_unwrap(value_of_name(jf, fn));
-  size_t len;
   const char *name = rl_js_text(jf, fn, &len);
   for (TSNode p = rl_js_parent(fn); ts_node_is_null(f) && !ts_node_is_null(p); p = rl_js_parent(p)) {
     if (!type_is(p, "statement_block") && !type_is(p, "program")) continue;
@@ -362,11 +371,37 @@ static TSNode helper_return(rl_jsfile *jf, TSNode fn, TSNode *param) {
       if (type_is(d, "function_declaration") && text_eq(jf, field(d, "name"), name, len)) f = d;
     }
   }
-  if (!rl_js_is_function(f)) return null_node();
+  return rl_js_is_function(f) ? f : null_node();
+}
+
+/* The name of a parameter (a TypeScript one without its type). */
+static TSNode param_name(TSNode p) {
+  if (type_is(p, "required_parameter") || type_is(p, "optional_parameter")) p = field(p, "pattern");
+  return type_is(p, "identifier") ? p : null_node();
+}
+
+/* The index of the parameter of function f that ident names, or -1. */
+static int param_index(rl_jsfile *jf, TSNode f, TSNode ident) {
+  size_t len;
+  if (!type_is(ident, "identifier")) return -1;
+  const char *t = rl_js_text(jf, ident, &len);
   TSNode params = field(f, "parameters");
-  TSNode p0 = ts_node_is_null(params) ? field(f, "parameter") : ts_node_named_child(params, 0);
-  if (type_is(p0, "required_parameter") || type_is(p0, "optional_parameter")) p0 = field(p0, "pattern");
-  if (!type_is(p0, "identifier")) return null_node();
+  if (ts_node_is_null(params)) return text_eq(jf, param_name(field(f, "parameter")), t, len) ? 0 : -1;
+  for (uint32_t i = 0; i < ts_node_named_child_count(params); i++)
+    if (text_eq(jf, param_name(ts_node_named_child(params, i)), t, len)) return (int)i;
+  return -1;
+}
+
+/* A function of this file that fn names (local_function): the expression it
+ * returns (an arrow's body, else the last `return x;` of its body) and its
+ * first parameter (*param). Null if not such a function. */
+static TSNode helper_return(rl_jsfile *jf, TSNode fn, TSNode *param) {
+  *param = null_node();
+  TSNode f = local_function(jf, fn);
+  if (ts_node_is_null(f)) return null_node();
+  TSNode params = field(f, "parameters");
+  TSNode p0 = param_name(ts_node_is_null(params) ? field(f, "parameter") : ts_node_named_child(params, 0));
+  if (ts_node_is_null(p0)) return null_node();
   *param = p0;
   TSNode body = field(f, "body");
   if (!type_is(body, "statement_block")) return body;
@@ -629,25 +664,92 @@ static TSNode hmac_secret(rl_jsfile *jf, TSNode key) {
   return key;
 }
 
-/* base64url(header) + '.' + base64url(payload), MACed with a key: the HMAC
- * call is the mint site. */
-static int match_hand_jwt(rl_jsfile *jf, TSNode call, rl_mint *m) {
-  TSNode key, data, l, r, lo, ro;
-  const char *name;
-  if (!rl_key_hmac(jf, call, &key, &data, &name) || ts_node_is_null(data)) return 0;
-  if (!dot_joined(jf, data, &l, &r)) return 0;
+static int callee_may_hmac(const char *c);
+
+/* The mint at call when msg, the message MACed with key by the HMAC API
+ * `name`, is base64url(header) + '.' + base64url(payload). */
+static int hand_jwt_at(rl_jsfile *jf, TSNode call, TSNode msg, TSNode secret, const char *what, rl_mint *m) {
+  TSNode l, r, lo, ro;
+  if (ts_node_is_null(msg) || !dot_joined(jf, msg, &l, &r)) return 0;
   int le = encoded_json(jf, l, null_node(), 0, &lo), re = encoded_json(jf, r, null_node(), 0, &ro);
   if (!le && !re) return 0;
   if (compared_rec(jf, call, 0)) return 0;
   TSNode claims = ro;
   if (header_like(jf, ro)) claims = header_like(jf, lo) ? null_node() : lo;
   m->kind = RL_MINT_HMAC_JWT;
-  m->package = name;
-  m->what = rl_arena_printf(rl_jsfile_arena(jf), "%s() signing a JWT by hand", name);
+  m->what = what;
   set_payload(jf, m, claims);
-  m->secret = hmac_secret(jf, key);
+  m->secret = secret;
   management_from_payload(jf, m);
   return 1;
+}
+
+/* base64url(header) + '.' + base64url(payload), MACed with a key: the HMAC
+ * call is the mint site. */
+static int match_hand_jwt(rl_jsfile *jf, TSNode call, rl_mint *m) {
+  TSNode key, data;
+  const char *name;
+  if (!rl_key_hmac(jf, call, &key, &data, &name)) return 0;
+  m->package = name;
+  return hand_jwt_at(jf, call, data, hmac_secret(jf, key),
+                     rl_arena_printf(rl_jsfile_arena(jf), "%s() signing a JWT by hand", name), m);
+}
+
+/* The root name of an HMAC's data or key: text-to-bytes calls looked through. */
+static TSNode bytes_root(rl_jsfile *jf, TSNode n) {
+  for (int hops = 0; hops < 4; hops++) {
+    n = rl_js_unwrap(n);
+    TSNode inner = rl_key_bytes_text(jf, n);
+    if (ts_node_is_null(inner)) break;
+    n = inner;
+  }
+  return n;
+}
+
+typedef struct helper_hmac {
+  rl_jsfile *jf;
+  TSNode fn;
+  int data_i, key_i; /* parameter indexes */
+  TSNode key;        /* the key when it is no parameter */
+  const char *name;
+} helper_hmac;
+
+static int helper_hmac_visit(void *data, TSNode n) {
+  helper_hmac *h = data;
+  if (!type_is(n, "call_expression")) return 0;
+  TSNode key, msg;
+  const char *name;
+  if (!callee_may_hmac(rl_js_callee(h->jf, n)) || !rl_key_hmac(h->jf, n, &key, &msg, &name)) return 0;
+  int di = param_index(h->jf, h->fn, bytes_root(h->jf, msg));
+  if (di < 0) return 0;
+  h->data_i = di;
+  h->key = hmac_secret(h->jf, key);
+  h->key_i = param_index(h->jf, h->fn, bytes_root(h->jf, h->key));
+  h->name = name;
+  return -1;
+}
+
+/* A helper of this file that HMACs its arguments (hmacSHA256(message,
+ * secret), this.sign(data, key)), called with a JWT's signing input: the
+ * call is the mint site, its key argument the secret. */
+static int match_hand_jwt_helper(rl_jsfile *jf, TSNode call, rl_mint *m) {
+  TSNode fn = rl_js_unwrap(field(call, "function"));
+  TSNode id = type_is(fn, "member_expression") ? field(fn, "property") : fn;
+  size_t len;
+  const char *t = rl_js_text(jf, id, &len);
+  if ((!type_is(id, "identifier") && !type_is(id, "property_identifier")) ||
+      !rl_name_has_word(t, len, (const char *const[]){"hmac", "sign", "signature", "hs256", NULL}))
+    return 0;
+  TSNode f = local_function(jf, fn);
+  if (ts_node_is_null(f)) return 0;
+  helper_hmac h = {jf, f, -1, -1, null_node(), NULL};
+  rl_js_walk(field(f, "body"), helper_hmac_visit, &h);
+  if (h.data_i < 0) return 0;
+  m->package = h.name;
+  TSNode secret = h.key_i >= 0 ? rl_js_call_arg(call, (uint32_t)h.key_i) : h.key;
+  return hand_jwt_at(jf, call, rl_js_call_arg(call, (uint32_t)h.data_i), secret,
+                     rl_arena_printf(rl_jsfile_arena(jf), "%s() in %.*s() signing a JWT by hand", h.name, (int)len, t),
+                     m);
 }
 
 /* The callee of an HMAC of the key table (rl_key_hmac), cheaply: "...Hmac...",
@@ -741,7 +843,7 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
     *out = m;
     return 1;
   }
-  if (callee_may_hmac(callee) && match_hand_jwt(jf, call, &m)) {
+  if (callee_may_hmac(callee) ? match_hand_jwt(jf, call, &m) : match_hand_jwt_helper(jf, call, &m)) {
     *out = m;
     return 1;
   }
