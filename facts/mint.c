@@ -671,8 +671,16 @@ static int callee_may_hmac(const char *c);
 static int hand_jwt_at(rl_jsfile *jf, TSNode call, TSNode msg, TSNode secret, const char *what, rl_mint *m) {
   TSNode l, r, lo, ro;
   if (ts_node_is_null(msg) || !dot_joined(jf, msg, &l, &r)) return 0;
-  int le = encoded_json(jf, l, null_node(), 0, &lo), re = encoded_json(jf, r, null_node(), 0, &ro);
-  if (!le && !re) return 0;
+  /* The header comes first: base64 of JSON, or already encoded ('eyJ' is
+   * base64 of '{"'). Both sides base64 JSON, or a header that says so (alg,
+   * typ, a literal) before claims of unknown make; "<base64 json>.<expiry>"
+   * cookies are no JWTs. */
+  const char *hs;
+  size_t hl;
+  int literal = rl_js_eval_string(jf, l, &hs, &hl) && hl > 8 && !memcmp(hs, "eyJ", 3) && !memchr(hs, '.', hl);
+  int le = literal || encoded_json(jf, l, null_node(), 0, &lo);
+  int re = encoded_json(jf, r, null_node(), 0, &ro);
+  if (!le || (!re && !literal && !ts_node_is_null(lo) && !header_like(jf, lo))) return 0;
   if (compared_rec(jf, call, 0)) return 0;
   TSNode claims = ro;
   if (header_like(jf, ro)) claims = header_like(jf, lo) ? null_node() : lo;
