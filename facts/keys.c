@@ -47,7 +47,7 @@ static const rl_key_api key_table[] = {
     {"cookie-parser:", CALL, NULL, 0, NULL, 0, NULL, -1, "cookie-parser", "signs cookies with a key"},
     {"crypto:createHmac", CALL, NULL, 1, NULL, 0, NULL, UPDATE, "crypto.createHmac", "computes HMACs with a key"},
     {"crypto-js:Hmac*", CALL, NULL, 1, NULL, 0, NULL, 0, "CryptoJS.*", "computes HMACs with a key"},
-    {"crypto-js/hmac-*:", CALL, NULL, 1, NULL, 0, NULL, 0, "CryptoJS.*", "computes HMACs with a key"},
+    {"crypto-js/hmac-*:", CALL, NULL, 1, NULL, 0, NULL, 0, "*", "computes HMACs with a key"},
     {"CryptoJS.Hmac*", CALL, NULL, 1, NULL, 0, NULL, 0, "*", "computes HMACs with a key"},
     {"crypto-js:algo.HMAC.create", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.algo.HMAC.create",
      "computes HMACs with a key"},
@@ -119,8 +119,12 @@ static const char *use_name(rl_jsfile *jf, const rl_key_api *api, const char *ca
   if (!star) return api->name;
   const char *colon = strchr(callee, ':');
   const char *path = colon ? colon + 1 : callee;
-  if (!*path) path = callee;
-  return rl_arena_printf(rl_jsfile_arena(jf), "%.*s%s%s", (int)(star - api->name), api->name, path, star + 1);
+  int pl = (int)strlen(path);
+  if (!pl) { /* a module's default export: the module ("crypto-js/hmac-sha256") */
+    path = callee;
+    pl = (int)(colon - callee);
+  }
+  return rl_arena_printf(rl_jsfile_arena(jf), "%.*s%.*s%s", (int)(star - api->name), api->name, pl, path, star + 1);
 }
 
 /* ---- literals ------------------------------------------------------------------- */

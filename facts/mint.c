@@ -336,6 +336,7 @@ static int callee_says_base64(rl_jsfile *jf, TSNode fn) {
  * encodes the object it is given). */
 #define JSON_PARAM_RAW 2
 #define JSON_PARAM_STRINGIFIED 3
+#define JSON_PARAM_PASSED 4 /* encoded_json: the parameter itself, fixed up (.replace()) */
 
 static int is_param(rl_jsfile *jf, TSNode ident, TSNode param) {
   size_t len;
@@ -457,7 +458,10 @@ static int json_text(rl_jsfile *jf, TSNode x, TSNode param, TSNode *obj) {
       size_t len;
       const char *t = rl_js_text(jf, fn, &len);
       static const char *const text_fns[] = {"unescape", "encodeURIComponent", "utf8", "toUtf8", "encodeUtf8", NULL};
-      if (type_is(fn, "identifier") && rl_name_has_word(t, len, (const char *const[]){"utf8", NULL}))
+      /* utf8(s), Utf8.parse(s) from 'crypto-js/enc-utf8', utf8.encode(s) */
+      if ((type_is(fn, "identifier") || type_is(fn, "member_expression")) && len < 64 && !memchr(t, '(', len) &&
+          rl_name_has_word(t, len, (const char *const[]){"utf8", NULL}) &&
+          !rl_name_has_word(t, len, (const char *const[]){"decode", "stringify", NULL}))
         inner = rl_js_call_arg(x, 0);
       for (size_t i = 0; ts_node_is_null(inner) && text_fns[i]; i++)
         if (rl_js_text_is(jf, fn, text_fns[i])) inner = rl_js_call_arg(x, 0);
@@ -478,6 +482,7 @@ static int encoded_json(rl_jsfile *jf, TSNode n, TSNode param, int depth, TSNode
   for (int hops = 0; hops < HAND_HOPS * 2 && !ts_node_is_null(n); hops++) {
     n = rl_js_unwrap(n);
     if (type_is(n, "identifier")) {
+      if (is_param(jf, n, param)) return JSON_PARAM_PASSED;
       n = value_of_name(jf, n);
       continue;
     }
@@ -505,6 +510,10 @@ static int encoded_json(rl_jsfile *jf, TSNode n, TSNode param, int depth, TSNode
     if (k == JSON_PARAM_STRINGIFIED) {
       *obj = rl_js_call_arg(n, 0);
       return ts_node_is_null(*obj) ? 0 : is_param(jf, rl_js_unwrap(*obj), param) ? JSON_PARAM_STRINGIFIED : 1;
+    }
+    if (k == JSON_PARAM_PASSED) { /* urlSafe(b64): the argument, its padding fixed */
+      n = rl_js_call_arg(n, 0);
+      continue;
     }
     return k == JSON_PARAM_RAW ? json_text(jf, rl_js_call_arg(n, 0), param, obj) : 0;
   }
@@ -765,11 +774,12 @@ static int match_hand_jwt_helper(rl_jsfile *jf, TSNode call, rl_mint *m) {
 static int callee_may_hmac(const char *c) {
   if (!c) return 0;
   size_t n = strlen(c);
-  return strstr(c, "Hmac") || strstr(c, "HMAC") || (n >= 11 && !strcmp(c + n - 11, "subtle.sign"));
+  return strstr(c, "Hmac") || strstr(c, "HMAC") || strstr(c, "hmac-") ||
+         (n >= 11 && !strcmp(c + n - 11, "subtle.sign"));
 }
 
-const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-",
-                                       "opentok",      "Hmac", "HMAC",       NULL};
+const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio",    "agora-",
+                                       "opentok",      "Hmac", "HMAC",       "crypto-js", NULL};
 
 const char *rl_mint_tokend_provider(const rl_mint *m) {
   switch (m->kind) {
@@ -789,7 +799,9 @@ int rl_mint_possible(rl_prefilter *pf) {
   return rl_mint_hand_possible(pf);
 }
 
-int rl_mint_hand_possible(rl_prefilter *pf) { return rl_pf_has(pf, "Hmac") || rl_pf_has(pf, "HMAC"); }
+int rl_mint_hand_possible(rl_prefilter *pf) {
+  return rl_pf_has(pf, "Hmac") || rl_pf_has(pf, "HMAC") || rl_pf_module(pf, "crypto-js");
+}
 
 int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
   rl_mint m;

@@ -139,11 +139,12 @@ const char *rl_mint_tokend_provider(const rl_mint *m);
  * @100mslive/server-sdk), so a file that names none of them as a module
  * specifier (rl_pf_module) has none, unless it names an HMAC API (a JWT
  * signed by hand). The needles are the same packages as plain literals and
- * "Hmac"/"HMAC", the cheap first stage. */
+ * "Hmac"/"HMAC"/"crypto-js", the cheap first stage. */
 extern const char *const rl_mint_needles[];
 int rl_mint_possible(rl_prefilter *pf);
 /* The part of it for JWTs signed by hand: every HMAC API the key table
- * knows says Hmac or HMAC (createHmac, CryptoJS.HmacSHA256, subtle.sign('HMAC')). */
+ * knows says Hmac or HMAC (createHmac, CryptoJS.HmacSHA256, subtle.sign('HMAC'))
+ * or is imported from crypto-js ('crypto-js/hmac-sha256'). */
 int rl_mint_hand_possible(rl_prefilter *pf);
 
 /* Calls cb for every mint site in subtree, in document order (iterative). */

@@ -107,8 +107,8 @@ static void on_file(rl_ctx *ctx) {
 
 /* Mint packages (rl_mint_needles) or an import of a project file
  * (rl_summary_possible). */
-static const char *const needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-", "opentok",
-                                      "Hmac",         "HMAC", "./",         "@/",     "~/",     NULL};
+static const char *const needles[] = {"jsonwebtoken", "jose",      "server-sdk", "twilio", "agora-", "opentok", "Hmac",
+                                      "HMAC",         "crypto-js", "./",         "@/",     "~/",     NULL};
 
 static int can_fire(rl_prefilter *pf) { return rl_mint_possible(pf) || rl_summary_possible(pf); }
 

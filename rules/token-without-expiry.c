@@ -121,7 +121,7 @@ static void on_file(rl_ctx *ctx) {
 
 /* Only jsonwebtoken and jose mint sites, each behind an import or require
  * naming its package, and JWTs signed by hand (an HMAC API's name). */
-static const char *const needles[] = {"jsonwebtoken", "jose", "Hmac", "HMAC", NULL};
+static const char *const needles[] = {"jsonwebtoken", "jose", "Hmac", "HMAC", "crypto-js", NULL};
 
 static int can_fire(rl_prefilter *pf) {
   return rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose") || rl_mint_hand_possible(pf);
