@@ -298,8 +298,11 @@ static int when_holds(rl_jsfile *jf, const rl_key_api *api, TSNode call) {
   if (!api->when) return 1;
   const char *w;
   size_t wl;
-  return rl_js_eval_string(jf, rl_js_call_arg(call, (uint32_t)api->when_arg), &w, &wl) && wl == strlen(api->when) &&
-         !memcmp(w, api->when, wl);
+  TSNode a = rl_js_call_arg(call, (uint32_t)api->when_arg);
+  /* WebCrypto takes an algorithm name or an object naming it: { name: 'HMAC' } */
+  TSNode o = rl_js_object_of(jf, a);
+  if (!ts_node_is_null(o)) a = rl_js_object_get(jf, o, "name");
+  return rl_js_eval_string(jf, a, &w, &wl) && wl == strlen(api->when) && !memcmp(w, api->when, wl);
 }
 
 /* The key expressions of one table line at a call: the argument, or the

@@ -391,6 +391,13 @@ static void mint__hand_signed_jwt(void **state) {
        "  const m = [b64(JSON.stringify({ alg: 'HS256' })), b64(JSON.stringify({ a: 1 }))].join('.');\n"
        "  return crypto.subtle.sign('HMAC', key, e.encode(m)); }",
        "crypto.subtle.sign() signing a JWT by hand|P|-|e.encode(s)");
+  /* the algorithm as an object, on window.crypto */
+  HAND(
+      "window.crypto.subtle.sign({ name: 'HMAC' }, k, new TextEncoder().encode(`${b64(JSON.stringify({ alg: 'HS256' }))}.${b64(JSON.stringify({ role: 'host' }))}`));",
+      "crypto.subtle.sign() signing a JWT by hand|P|-|k");
+  HAND(
+      "crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, k, enc(`${b64(JSON.stringify({ alg: 'ES256' }))}.${p}`));",
+      "");
   /* claims of unknown make after a JOSE header */
   HAND("function f(p, k) { return CryptoJS.HmacSHA256(b64(JSON.stringify({ alg: 'HS256' })) + '.' + b64(p), k); }",
        "CryptoJS.HmacSHA256() signing a JWT by hand|-|-|k");
