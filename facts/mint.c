@@ -752,11 +752,17 @@ static int helper_hmac_visit(void *data, TSNode n) {
 static int match_hand_jwt_helper(rl_jsfile *jf, TSNode call, rl_mint *m) {
   TSNode fn = rl_js_unwrap(field(call, "function"));
   TSNode id = type_is(fn, "member_expression") ? field(fn, "property") : fn;
+  if (!type_is(id, "identifier") && !type_is(id, "property_identifier")) return 0;
   size_t len;
   const char *t = rl_js_text(jf, id, &len);
-  if ((!type_is(id, "identifier") && !type_is(id, "property_identifier")) ||
-      !rl_name_has_word(t, len, (const char *const[]){"hmac", "sign", "signature", "hs256", NULL}))
-    return 0;
+  /* every call comes here: a byte test before the words */
+  int maybe = 0;
+  for (size_t i = 0; i + 2 < len && !maybe; i++) {
+    char a = (char)(t[i] | 0x20), b = (char)(t[i + 1] | 0x20), c = (char)(t[i + 2] | 0x20);
+    maybe = (a == 's' && b == 'i' && c == 'g') || (a == 'h' && b == 'm' && c == 'a') ||
+            (a == 'h' && b == 's' && c == '2');
+  }
+  if (!maybe || !rl_name_has_word(t, len, (const char *const[]){"hmac", "sign", "signature", "hs256", NULL})) return 0;
   TSNode f = local_function(jf, fn);
   if (ts_node_is_null(f)) return 0;
   helper_hmac h = {jf, f, -1, -1, null_node(), NULL};
@@ -799,8 +805,54 @@ int rl_mint_possible(rl_prefilter *pf) {
   return rl_mint_hand_possible(pf);
 }
 
+/* Within HAND_NEAR bytes of an HMAC API's name: JSON.stringify or an encoded
+ * header. A hand-signed JWT builds its signing input next to its HMAC (a
+ * helper of the same file included); SDK bundles that use HMAC for their
+ * own crypto seldom have JSON near it. */
+#define HAND_NEAR 8192
+
+static int near_json(const char *b, size_t n, const char *at) {
+  size_t from = (size_t)(at - b) > HAND_NEAR ? (size_t)(at - b) - HAND_NEAR : 0;
+  size_t to = (size_t)(at - b) + HAND_NEAR < n ? (size_t)(at - b) + HAND_NEAR : n;
+  return memmem(b + from, to - from, "stringify", 9) || memmem(b + from, to - from, "eyJ", 3);
+}
+
 int rl_mint_hand_possible(rl_prefilter *pf) {
-  return rl_pf_has(pf, "Hmac") || rl_pf_has(pf, "HMAC") || rl_pf_module(pf, "crypto-js");
+  /* createHmac, HmacSHA256, 'HMAC' (WebCrypto's name, quoted), crypto-js/hmac-* */
+  if (!rl_pf_has(pf, "Hmac") && !rl_pf_has(pf, "'HMAC'") && !rl_pf_has(pf, "\"HMAC\"") &&
+      !rl_pf_module(pf, "crypto-js"))
+    return 0;
+  /* a header and claims as JSON, base64-encoded */
+  if (!rl_pf_has(pf, "stringify") && !rl_pf_has(pf, "eyJ")) return 0;
+  if (!rl_pf_has_caseless(pf, "base64") && !rl_pf_has_caseless(pf, "b64") && !rl_pf_has(pf, "btoa") &&
+      !rl_pf_has(pf, "eyJ"))
+    return 0;
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  static const char *const names[] = {"Hmac", "'HMAC'", "\"HMAC\"", "hmac-", NULL};
+  for (size_t i = 0; names[i]; i++) {
+    size_t l = strlen(names[i]);
+    const char *p = b, *hit;
+    for (int k = 0; k < 256 && (hit = memmem(p, (size_t)(b + n - p), names[i], l)) != NULL; k++) {
+      if (near_json(b, n, hit)) return 1;
+      p = hit + l;
+    }
+  }
+  return 0;
+}
+
+/* rl_mint_hand_possible for the file jf analyses, asked once and kept. */
+static int file_may_hand_sign(rl_jsfile *jf) {
+  void **memo = rl_jsfile_memo(jf, RL_JS_MEMO_HAND_JWT);
+  static char yes, no;
+  if (!*memo) {
+    const rl_source *src = rl_jsfile_source(jf);
+    rl_prefilter pf;
+    rl_prefilter_init(&pf, src->bytes, src->len, src->lang);
+    *memo = rl_mint_hand_possible(&pf) ? (void *)&yes : (void *)&no;
+    rl_prefilter_clear(&pf);
+  }
+  return *memo == (void *)&yes;
 }
 
 int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
@@ -863,7 +915,8 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
     *out = m;
     return 1;
   }
-  if (callee_may_hmac(callee) ? match_hand_jwt(jf, call, &m) : match_hand_jwt_helper(jf, call, &m)) {
+  if (file_may_hand_sign(jf) &&
+      (callee_may_hmac(callee) ? match_hand_jwt(jf, call, &m) : match_hand_jwt_helper(jf, call, &m))) {
     *out = m;
     return 1;
   }
@@ -1011,6 +1064,7 @@ static int derives_from_hand_jwt(rl_jsfile *jf, TSNode e, int depth, rl_mint *ou
 /* `${unsigned}.${sig}` or unsigned + '.' + sig where sig comes from a JWT
  * signed by hand. */
 static int hand_jwt_token(rl_jsfile *jf, TSNode n, rl_mint *out) {
+  if (!file_may_hand_sign(jf)) return 0;
   for (int hops = 0; hops < 4 && type_is(n, "identifier"); hops++) n = rl_js_unwrap(value_of_name(jf, n));
   TSNode last = null_node();
   if (type_is(n, "binary_expression") && rl_js_text_is(jf, field(n, "operator"), "+")) {

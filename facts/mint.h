@@ -143,8 +143,11 @@ const char *rl_mint_tokend_provider(const rl_mint *m);
 extern const char *const rl_mint_needles[];
 int rl_mint_possible(rl_prefilter *pf);
 /* The part of it for JWTs signed by hand: every HMAC API the key table
- * knows says Hmac or HMAC (createHmac, CryptoJS.HmacSHA256, subtle.sign('HMAC'))
- * or is imported from crypto-js ('crypto-js/hmac-sha256'). */
+ * knows says Hmac or a quoted 'HMAC' (createHmac, CryptoJS.HmacSHA256,
+ * subtle.sign('HMAC'); not AES_CM_128_HMAC_SHA1_80 in an SDP comment)
+ * or is imported from crypto-js ('crypto-js/hmac-sha256'); the header and
+ * claims are JSON.stringify'd (or the header is an 'eyJ' literal) within
+ * 8 KiB of such a name, and base64-encoded (base64, b64, btoa in some case). */
 int rl_mint_hand_possible(rl_prefilter *pf);
 
 /* Calls cb for every mint site in subtree, in document order (iterative). */
