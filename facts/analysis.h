@@ -42,7 +42,14 @@ TSNode rl_jsfile_root(const rl_jsfile *jf);
  * list of rules/routes.c, the mint sites of rules/mint.c), so each is
  * computed once per file. *slot starts NULL; whatever it points to must live
  * in the file's arena. */
-typedef enum { RL_JS_MEMO_ROUTES, RL_JS_MEMO_MINTS, RL_JS_MEMO_SCRIPT, RL_JS_MEMO_KEYS, RL_JS_MEMO_COUNT } rl_js_memo;
+typedef enum {
+  RL_JS_MEMO_ROUTES,
+  RL_JS_MEMO_MINTS,
+  RL_JS_MEMO_SCRIPT,
+  RL_JS_MEMO_KEYS,
+  RL_JS_MEMO_HAND_JWT, /* facts/mint.c: may the file sign a JWT by hand (its bytes) */
+  RL_JS_MEMO_COUNT
+} rl_js_memo;
 void **rl_jsfile_memo(rl_jsfile *jf, rl_js_memo which);
 
 /* ---- work count and budget ---------------------------------------------------

@@ -47,10 +47,12 @@ static const rl_key_api key_table[] = {
     {"cookie-parser:", CALL, NULL, 0, NULL, 0, NULL, -1, "cookie-parser", "signs cookies with a key"},
     {"crypto:createHmac", CALL, NULL, 1, NULL, 0, NULL, UPDATE, "crypto.createHmac", "computes HMACs with a key"},
     {"crypto-js:Hmac*", CALL, NULL, 1, NULL, 0, NULL, 0, "CryptoJS.*", "computes HMACs with a key"},
-    {"crypto-js/hmac-*:", CALL, NULL, 1, NULL, 0, NULL, 0, "CryptoJS.*", "computes HMACs with a key"},
+    {"crypto-js/hmac-*:", CALL, NULL, 1, NULL, 0, NULL, 0, "*", "computes HMACs with a key"},
     {"CryptoJS.Hmac*", CALL, NULL, 1, NULL, 0, NULL, 0, "*", "computes HMACs with a key"},
     {"crypto-js:algo.HMAC.create", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.algo.HMAC.create",
      "computes HMACs with a key"},
+    {"*crypto.subtle.sign", CALL, NULL, 1, NULL, 0, "HMAC", 2, "crypto.subtle.sign", "computes HMACs with a key"},
+    {"crypto:subtle.sign", CALL, NULL, 1, NULL, 0, "HMAC", 2, "crypto.subtle.sign", "computes HMACs with a key"},
     {"*crypto.subtle.importKey", CALL, NULL, 1, NULL, 0, "raw", -1, "crypto.subtle.importKey", "imports a raw key"},
     {"crypto:subtle.importKey", CALL, NULL, 1, NULL, 0, "raw", -1, "crypto.subtle.importKey", "imports a raw key"},
     {"djwt:create", CALL, NULL, 2, NULL, 0, NULL, -1, "djwt create", "signs with a key"},
@@ -117,8 +119,12 @@ static const char *use_name(rl_jsfile *jf, const rl_key_api *api, const char *ca
   if (!star) return api->name;
   const char *colon = strchr(callee, ':');
   const char *path = colon ? colon + 1 : callee;
-  if (!*path) path = callee;
-  return rl_arena_printf(rl_jsfile_arena(jf), "%.*s%s%s", (int)(star - api->name), api->name, path, star + 1);
+  int pl = (int)strlen(path);
+  if (!pl) { /* a module's default export: the module ("crypto-js/hmac-sha256") */
+    path = callee;
+    pl = (int)(colon - callee);
+  }
+  return rl_arena_printf(rl_jsfile_arena(jf), "%.*s%.*s%s", (int)(star - api->name), api->name, pl, path, star + 1);
 }
 
 /* ---- literals ------------------------------------------------------------------- */
@@ -162,6 +168,8 @@ static TSNode bytes_of_text(rl_jsfile *jf, TSNode n) {
     return rl_js_call_arg(n, 0);
   return null_node();
 }
+
+TSNode rl_key_bytes_text(rl_jsfile *jf, TSNode call) { return bytes_of_text(jf, rl_js_unwrap(call)); }
 
 int rl_key_literal(rl_jsfile *jf, TSNode expr, const char **out, size_t *len, TSNode *lit) {
   *lit = null_node();
@@ -243,12 +251,41 @@ static int secret_data(rl_jsfile *jf, TSNode n) {
   return 0;
 }
 
+/* `name.update(x)` in a subtree: x. */
+typedef struct update_scan {
+  rl_jsfile *jf;
+  const char *name;
+  size_t len;
+  TSNode found;
+} update_scan;
+
+static int update_visit(void *data, TSNode n) {
+  update_scan *u = data;
+  if (!type_is(n, "call_expression")) return 0;
+  TSNode fn = field(n, "function");
+  if (!type_is(fn, "member_expression") || !rl_js_text_is(u->jf, field(fn, "property"), "update")) return 0;
+  size_t l;
+  const char *t = rl_js_text(u->jf, field(fn, "object"), &l);
+  if (!type_is(field(fn, "object"), "identifier") || l != u->len || memcmp(t, u->name, l) != 0) return 0;
+  u->found = rl_js_call_arg(n, 0);
+  return -1;
+}
+
 /* The data an HMAC of this API is computed over: its argument, or the
- * argument of the .update() called on the call's result. */
+ * argument of the .update() called on the call's result, directly or on the
+ * const it is stored in (`const h = createHmac(a, k); h.update(x)`, in the
+ * same function). */
 static TSNode hmac_data(rl_jsfile *jf, const rl_key_api *api, TSNode call) {
   if (api->data_arg >= 0) return rl_js_call_arg(call, (uint32_t)api->data_arg);
   if (api->data_arg != RL_KEY_DATA_UPDATE) return null_node();
   TSNode m = rl_js_parent(call);
+  if (type_is(m, "variable_declarator") && type_is(field(m, "name"), "identifier")) {
+    update_scan u = {jf, NULL, 0, null_node()};
+    u.name = rl_js_text(jf, field(m, "name"), &u.len);
+    TSNode scope = rl_js_enclosing_function(m);
+    rl_js_walk(ts_node_is_null(scope) ? rl_jsfile_root(jf) : field(scope, "body"), update_visit, &u);
+    return u.found;
+  }
   if (!type_is(m, "member_expression") || !rl_js_text_is(jf, field(m, "property"), "update")) return null_node();
   TSNode c = rl_js_parent(m);
   return type_is(c, "call_expression") ? rl_js_call_arg(c, 0) : null_node();
@@ -285,16 +322,22 @@ static void add_use(rl_jsfile *jf, key_list *l, const rl_key_api *api, const cha
   l->items[l->n++] = u;
 }
 
+/* The line's other argument says what it asks (importKey 'raw', sign 'HMAC'), or it asks nothing. */
+static int when_holds(rl_jsfile *jf, const rl_key_api *api, TSNode call) {
+  if (!api->when) return 1;
+  const char *w;
+  size_t wl;
+  TSNode a = rl_js_call_arg(call, (uint32_t)api->when_arg);
+  /* WebCrypto takes an algorithm name or an object naming it: { name: 'HMAC' } */
+  TSNode o = rl_js_object_of(jf, a);
+  if (!ts_node_is_null(o)) a = rl_js_object_get(jf, o, "name");
+  return rl_js_eval_string(jf, a, &w, &wl) && wl == strlen(api->when) && !memcmp(w, api->when, wl);
+}
+
 /* The key expressions of one table line at a call: the argument, or the
  * option in it (each element of an array). */
 static void add_keys(rl_jsfile *jf, key_list *l, const rl_key_api *api, const char *callee, TSNode call) {
-  if (api->when) {
-    const char *w;
-    size_t wl;
-    if (!rl_js_eval_string(jf, rl_js_call_arg(call, (uint32_t)api->when_arg), &w, &wl) || wl != strlen(api->when) ||
-        memcmp(w, api->when, wl) != 0)
-      return;
-  }
+  if (!when_holds(jf, api, call)) return;
   TSNode arg = rl_js_call_arg(call, (uint32_t)api->arg);
   if (ts_node_is_null(arg)) return;
   const char *name = use_name(jf, api, callee);
@@ -348,6 +391,25 @@ static void match_node(rl_jsfile *jf, key_list *l, TSNode n) {
     if (!strncmp(c, "node:", 5) && strchr(c + 5, ':')) c += 5;
     if (callee_glob(t[i].callee, c)) add_keys(jf, l, &t[i], c, n);
   }
+}
+
+int rl_key_hmac(rl_jsfile *jf, TSNode call, TSNode *key, TSNode *data, const char **name) {
+  *key = *data = null_node();
+  *name = NULL;
+  if (!type_is(call, "call_expression")) return 0;
+  const char *c = rl_mint_callee(jf, call);
+  if (!c) return 0;
+  if (!strncmp(c, "node:", 5) && strchr(c + 5, ':')) c += 5;
+  for (size_t i = 0; i < sizeof key_table / sizeof key_table[0]; i++) {
+    const rl_key_api *api = &key_table[i];
+    if (api->form != RL_KEY_CALL || api->data_arg == -1 || !callee_glob(api->callee, c)) continue;
+    if (!when_holds(jf, api, call)) continue;
+    *key = rl_js_call_arg(call, (uint32_t)api->arg);
+    *data = hmac_data(jf, api, call);
+    *name = use_name(jf, api, c);
+    return 1;
+  }
+  return 0;
 }
 
 static int keys_visit(void *data, TSNode n) {

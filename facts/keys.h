@@ -69,6 +69,19 @@ typedef struct rl_key_use {
  * there is one. Environment reads, config look-ups, parameters: 0. */
 int rl_key_literal(rl_jsfile *jf, TSNode expr, const char **out, size_t *len, TSNode *lit);
 
+/* 1 if call is one of the table's HMACs (crypto.createHmac, CryptoJS.Hmac*,
+ * crypto.subtle.sign('HMAC', ...): the lines with a data argument): *key is
+ * the expression in its key position, *data what it MACs (its argument, or
+ * the argument of the .update() called on its result; null when not seen),
+ * *name the API as messages name it (an arena string). facts/mint.c asks it
+ * for JWTs signed by hand. */
+int rl_key_hmac(rl_jsfile *jf, TSNode call, TSNode *key, TSNode *data, const char **name);
+
+/* The text argument of a call that turns text into bytes (new
+ * TextEncoder().encode(x), Buffer.from(x[, enc]), crypto.createSecretKey(x),
+ * CryptoJS.enc.Utf8.parse(x)); else null. */
+TSNode rl_key_bytes_text(rl_jsfile *jf, TSNode call);
+
 /* The key uses of the file inside subtree, in document order; found by one
  * walk of the file, kept for every caller. */
 typedef void (*rl_key_cb)(void *data, const rl_key_use *u);

@@ -5,7 +5,9 @@
 
 #include "arena.h"
 #include "bindname.h"
+#include "keys.h"
 #include "prefilter.h"
+#include "util.h"
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
 
@@ -256,7 +258,495 @@ static int match_agora(rl_jsfile *jf, const char *callee, TSNode call, rl_mint *
   return 1;
 }
 
-const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-", "opentok", NULL};
+static TSNode root_of(TSNode n);
+
+/* ---- JWTs signed by hand ---------------------------------------------------------- */
+
+#define HAND_HOPS 8
+
+/* What a name holds: its const initialiser, or (let/var, a name the file
+ * binds several times) its declaration in the nearest enclosing block. */
+static TSNode value_of_name(rl_jsfile *jf, TSNode ident) {
+  TSNode init = rl_js_const_init(jf, ident);
+  return ts_node_is_null(init) ? rl_js_nearest_init(jf, ident, NULL) : init;
+}
+
+/* A word that starts base64 or b64 (b64url, b64encode, base64UrlEncode's
+ * "base64"), or btoa. */
+static int base64_word(void *data, const char *w, size_t len) {
+  (void)data;
+  if (len == 4 && !rl_strncasecmp_ascii(w, "btoa", 4)) return 1;
+  return (len >= 6 && !rl_strncasecmp_ascii(w, "base64", 6)) || (len >= 3 && !rl_strncasecmp_ascii(w, "b64", 3));
+}
+
+/* A callee that says it encodes base64: btoa, base64url(), base64UrlEncode(),
+ * CryptoJS.enc.Base64.stringify, Base64.encode, encoding.b64encode; not a
+ * decoder (atob, Base64.parse/decode). Names only, no call in the text. */
+static int callee_says_base64(rl_jsfile *jf, TSNode fn) {
+  fn = rl_js_unwrap(fn);
+  if (!type_is(fn, "identifier") && !type_is(fn, "member_expression")) return 0;
+  size_t len;
+  const char *t = rl_js_text(jf, fn, &len);
+  if (len > 96 || memchr(t, '(', len)) return 0;
+  static const char *const no[] = {"decode", "atob", "parse", "unescape", NULL};
+  return rl_name_words(t, len, base64_word, NULL) && !rl_name_has_word(t, len, no);
+}
+
+/* json_text / encoded_json inside a helper: the helper's parameter reached as
+ * it is (the helper encodes text it is given) or through JSON.stringify (it
+ * encodes the object it is given). */
+#define JSON_PARAM_RAW 2
+#define JSON_PARAM_STRINGIFIED 3
+#define JSON_PARAM_PASSED 4 /* encoded_json: the parameter itself, fixed up (.replace()) */
+
+static int is_param(rl_jsfile *jf, TSNode ident, TSNode param) {
+  size_t len;
+  const char *t = ts_node_is_null(param) ? NULL : rl_js_text(jf, param, &len);
+  return t && type_is(ident, "identifier") && text_eq(jf, ident, t, len);
+}
+
+/* The function of this file a callee names: an identifier bound (const, or
+ * the nearest declaration) to an arrow or function expression, a function
+ * declaration in an enclosing block, or this.name: a method of the
+ * enclosing class. Null otherwise. */
+static TSNode local_function(rl_jsfile *jf, TSNode fn) {
+  fn = rl_js_unwrap(fn);
+  size_t len;
+  if (type_is(fn, "member_expression") && type_is(rl_js_unwrap(field(fn, "object")), "this")) {
+    const char *name = rl_js_text(jf, field(fn, "property"), &len);
+    TSNode body = rl_js_parent(fn);
+    while (!ts_node_is_null(body) && !type_is(body, "class_body")) body = rl_js_parent(body);
+    for (uint32_t i = 0; !ts_node_is_null(body) && i < ts_node_named_child_count(body); i++) {
+      TSNode d = ts_node_named_child(body, i);
+      if (type_is(d, "method_definition") && text_eq(jf, field(d, "name"), name, len)) return d;
+    }
+    return null_node();
+  }
+  if (!type_is(fn, "identifier")) return null_node();
+  TSNode f = rl_js_unwrap(value_of_name(jf, fn));
+  const char *name = rl_js_text(jf, fn, &len);
+  for (TSNode p = rl_js_parent(fn); ts_node_is_null(f) && !ts_node_is_null(p); p = rl_js_parent(p)) {
+    if (!type_is(p, "statement_block") && !type_is(p, "program")) continue;
+    for (uint32_t i = 0; i < ts_node_named_child_count(p); i++) {
+      TSNode d = ts_node_named_child(p, i);
+      if (type_is(d, "export_statement")) d = field(d, "declaration");
+      if (type_is(d, "function_declaration") && text_eq(jf, field(d, "name"), name, len)) f = d;
+    }
+  }
+  return rl_js_is_function(f) ? f : null_node();
+}
+
+/* The name of a parameter (a TypeScript one without its type). */
+static TSNode param_name(TSNode p) {
+  if (type_is(p, "required_parameter") || type_is(p, "optional_parameter")) p = field(p, "pattern");
+  return type_is(p, "identifier") ? p : null_node();
+}
+
+/* The index of the parameter of function f that ident names, or -1. */
+static int param_index(rl_jsfile *jf, TSNode f, TSNode ident) {
+  size_t len;
+  if (!type_is(ident, "identifier")) return -1;
+  const char *t = rl_js_text(jf, ident, &len);
+  TSNode params = field(f, "parameters");
+  if (ts_node_is_null(params)) return text_eq(jf, param_name(field(f, "parameter")), t, len) ? 0 : -1;
+  for (uint32_t i = 0; i < ts_node_named_child_count(params); i++)
+    if (text_eq(jf, param_name(ts_node_named_child(params, i)), t, len)) return (int)i;
+  return -1;
+}
+
+/* A function of this file that fn names (local_function): the expression it
+ * returns (an arrow's body, else the last `return x;` of its body) and its
+ * first parameter (*param). Null if not such a function. */
+static TSNode helper_return(rl_jsfile *jf, TSNode fn, TSNode *param) {
+  *param = null_node();
+  TSNode f = local_function(jf, fn);
+  if (ts_node_is_null(f)) return null_node();
+  TSNode params = field(f, "parameters");
+  TSNode p0 = param_name(ts_node_is_null(params) ? field(f, "parameter") : ts_node_named_child(params, 0));
+  if (ts_node_is_null(p0)) return null_node();
+  *param = p0;
+  TSNode body = field(f, "body");
+  if (!type_is(body, "statement_block")) return body;
+  TSNode ret = null_node();
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode st = ts_node_named_child(body, i);
+    if (type_is(st, "return_statement")) ret = ts_node_named_child(st, 0);
+  }
+  return ret;
+}
+
+/* 1 if x is the text of a JSON document: JSON.stringify(o) (then *obj = o), a
+ * string or template written as `{...}`, or an object literal handed to an
+ * encoder that stringifies it (*obj = it); looked through names and the calls
+ * that turn text into bytes (CryptoJS.enc.Utf8.parse, TextEncoder.encode,
+ * Buffer.from, new Buffer, unescape(encodeURIComponent(...)), utf8()). */
+static int json_text(rl_jsfile *jf, TSNode x, TSNode param, TSNode *obj) {
+  for (int hops = 0; hops < HAND_HOPS && !ts_node_is_null(x); hops++) {
+    x = rl_js_unwrap(x);
+    if (type_is(x, "identifier")) {
+      if (is_param(jf, x, param)) {
+        *obj = x;
+        return JSON_PARAM_RAW;
+      }
+      x = value_of_name(jf, x);
+      continue;
+    }
+    if (type_is(x, "object")) {
+      *obj = x;
+      return 1;
+    }
+    if (type_is(x, "string") || type_is(x, "template_string")) {
+      const char *s;
+      size_t len, pre;
+      if (!rl_js_template_static(jf, x, &s, &len, &pre)) return 0;
+      while (len && (*s == ' ' || *s == '\n')) s++, len--;
+      return len > 1 && s[0] == '{';
+    }
+    if (type_is(x, "new_expression")) {
+      if (!rl_js_text_is(jf, field(x, "constructor"), "Buffer")) return 0;
+      x = rl_js_call_arg(x, 0);
+      continue;
+    }
+    if (!type_is(x, "call_expression")) return 0;
+    TSNode inner = stringified(jf, x);
+    if (!ts_node_is_null(inner)) {
+      *obj = inner;
+      return is_param(jf, rl_js_unwrap(inner), param) ? JSON_PARAM_STRINGIFIED : 1;
+    }
+    inner = rl_key_bytes_text(jf, x);
+    if (ts_node_is_null(inner)) {
+      TSNode fn = rl_js_unwrap(field(x, "function"));
+      size_t len;
+      const char *t = rl_js_text(jf, fn, &len);
+      static const char *const text_fns[] = {"unescape", "encodeURIComponent", "utf8", "toUtf8", "encodeUtf8", NULL};
+      /* utf8(s), Utf8.parse(s) from 'crypto-js/enc-utf8', utf8.encode(s) */
+      if ((type_is(fn, "identifier") || type_is(fn, "member_expression")) && len < 64 && !memchr(t, '(', len) &&
+          rl_name_has_word(t, len, (const char *const[]){"utf8", NULL}) &&
+          !rl_name_has_word(t, len, (const char *const[]){"decode", "stringify", NULL}))
+        inner = rl_js_call_arg(x, 0);
+      for (size_t i = 0; ts_node_is_null(inner) && text_fns[i]; i++)
+        if (rl_js_text_is(jf, fn, text_fns[i])) inner = rl_js_call_arg(x, 0);
+    }
+    if (ts_node_is_null(inner)) return 0;
+    x = inner;
+  }
+  return 0;
+}
+
+/* 1 if n is base64 (or base64url) of a JSON document: btoa(json),
+ * Buffer.from(json).toString('base64' | 'base64url'), CryptoJS.enc.Base64
+ * .stringify(words), base64url(json) or another encoder named so; trailing
+ * .replace() calls (the padding and alphabet fixes of base64url) and names
+ * are looked through. *obj as json_text. */
+static int encoded_json(rl_jsfile *jf, TSNode n, TSNode param, int depth, TSNode *obj) {
+  *obj = null_node();
+  for (int hops = 0; hops < HAND_HOPS * 2 && !ts_node_is_null(n); hops++) {
+    n = rl_js_unwrap(n);
+    if (type_is(n, "identifier")) {
+      if (is_param(jf, n, param)) return JSON_PARAM_PASSED;
+      n = value_of_name(jf, n);
+      continue;
+    }
+    if (!type_is(n, "call_expression")) return 0;
+    TSNode fn = rl_js_unwrap(field(n, "function"));
+    if (member_prop_is(jf, fn, "replace") || member_prop_is(jf, fn, "replaceAll")) {
+      n = field(fn, "object");
+      continue;
+    }
+    if (member_prop_is(jf, fn, "toString")) {
+      TSNode a = rl_js_call_arg(n, 0);
+      const char *s;
+      size_t l;
+      int b64 = rl_js_eval_string(jf, a, &s, &l)
+                    ? (l == 6 && !memcmp(s, "base64", 6)) || (l == 9 && !memcmp(s, "base64url", 9))
+                    : !ts_node_is_null(a) && callee_says_base64(jf, a);
+      return b64 ? json_text(jf, field(fn, "object"), param, obj) : 0;
+    }
+    if (callee_says_base64(jf, fn)) return json_text(jf, rl_js_call_arg(n, 0), param, obj);
+    /* a helper of this file that encodes its argument (stringified or not) */
+    TSNode hp, ret = depth < 2 ? helper_return(jf, fn, &hp) : null_node();
+    if (ts_node_is_null(ret)) return 0;
+    TSNode inner;
+    int k = encoded_json(jf, ret, hp, depth + 1, &inner);
+    if (k == JSON_PARAM_STRINGIFIED) {
+      *obj = rl_js_call_arg(n, 0);
+      return ts_node_is_null(*obj) ? 0 : is_param(jf, rl_js_unwrap(*obj), param) ? JSON_PARAM_STRINGIFIED : 1;
+    }
+    if (k == JSON_PARAM_PASSED) { /* urlSafe(b64): the argument, its padding fixed */
+      n = rl_js_call_arg(n, 0);
+      continue;
+    }
+    return k == JSON_PARAM_RAW ? json_text(jf, rl_js_call_arg(n, 0), param, obj) : 0;
+  }
+  return 0;
+}
+
+/* The two sides of a message written X + '.' + Y, `${X}.${Y}` or
+ * [X, Y].join('.'), directly, through names, or turned into bytes
+ * (new TextEncoder().encode(msg) for crypto.subtle.sign). */
+static int dot_joined(rl_jsfile *jf, TSNode n, TSNode *l, TSNode *r) {
+  const char *s;
+  size_t len;
+  for (int hops = 0; hops < HAND_HOPS && !ts_node_is_null(n); hops++) {
+    n = rl_js_unwrap(n);
+    if (type_is(n, "identifier")) {
+      n = value_of_name(jf, n);
+      continue;
+    }
+    if (type_is(n, "call_expression")) {
+      TSNode inner = rl_key_bytes_text(jf, n);
+      if (!ts_node_is_null(inner)) {
+        n = inner;
+        continue;
+      }
+      TSNode fn = rl_js_unwrap(field(n, "function"));
+      if (!member_prop_is(jf, fn, "join") || !rl_js_eval_string(jf, rl_js_call_arg(n, 0), &s, &len) || len != 1 ||
+          s[0] != '.')
+        return 0;
+      TSNode arr = rl_js_unwrap(field(fn, "object"));
+      if (!type_is(arr, "array") || ts_node_named_child_count(arr) != 2) return 0;
+      *l = ts_node_named_child(arr, 0);
+      *r = ts_node_named_child(arr, 1);
+      return !type_is(*l, "spread_element") && !type_is(*r, "spread_element");
+    }
+    if (type_is(n, "binary_expression")) {
+      TSNode parts[4];
+      size_t k = 0;
+      TSNode b = n;
+      while (k < 3 && type_is(b, "binary_expression") && rl_js_text_is(jf, field(b, "operator"), "+")) {
+        parts[k++] = field(b, "right");
+        b = rl_js_unwrap(field(b, "left"));
+      }
+      parts[k++] = b;
+      if (k != 3 || !rl_js_eval_string(jf, parts[1], &s, &len) || len != 1 || s[0] != '.') return 0;
+      *l = parts[2];
+      *r = parts[0];
+      return 1;
+    }
+    if (type_is(n, "template_string")) {
+      size_t pre;
+      if (!rl_js_template_static(jf, n, &s, &len, &pre) || len != 3 || memcmp(s, "\x1a.\x1a", 3) != 0) return 0;
+      TSNode subs[2];
+      size_t k = 0;
+      for (uint32_t i = 0; i < ts_node_named_child_count(n) && k < 2; i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (type_is(c, "template_substitution")) subs[k++] = ts_node_named_child(c, 0);
+      }
+      if (k != 2) return 0;
+      *l = subs[0];
+      *r = subs[1];
+      return 1;
+    }
+    return 0;
+  }
+  return 0;
+}
+
+/* A JOSE header: an object with alg or typ. */
+static int header_like(rl_jsfile *jf, TSNode obj) {
+  TSNode o = ts_node_is_null(obj) ? obj : object_of(jf, obj);
+  return !ts_node_is_null(o) &&
+         (!ts_node_is_null(rl_js_object_get(jf, o, "alg")) || !ts_node_is_null(rl_js_object_get(jf, o, "typ")));
+}
+
+static int compared_rec(rl_jsfile *jf, TSNode n, int depth);
+
+typedef struct uses_scan {
+  rl_jsfile *jf;
+  TSNode decl; /* the declaring identifier, skipped */
+  const char *name;
+  size_t len;
+  int depth;
+  int found;
+} uses_scan;
+
+static int uses_visit(void *data, TSNode n) {
+  uses_scan *u = data;
+  if (!type_is(n, "identifier") || ts_node_eq(n, u->decl) || !text_eq(u->jf, n, u->name, u->len)) return 0;
+  if (compared_rec(u->jf, n, u->depth)) {
+    u->found = 1;
+    return -1;
+  }
+  return 0;
+}
+
+/* 1 if the value at n ends in a comparison: an operand of ===, !==, ==, !=,
+ * or an argument of timingSafeEqual / crypto.subtle.verify / a *compare* or
+ * *equal* function, through the calls and members that encode it (.digest(),
+ * .toString(), base64url(...)) and the names it is stored in (their uses in
+ * the enclosing function). A recomputed signature compared with the one
+ * received verifies a token; it mints none. */
+static int compared_rec(rl_jsfile *jf, TSNode n, int depth) {
+  for (int guard = 0; guard < 16; guard++) {
+    TSNode p = rl_js_parent(n);
+    if (ts_node_is_null(p)) return 0;
+    const char *t = ts_node_type(p);
+    if (!strcmp(t, "binary_expression")) {
+      size_t ol;
+      const char *op = rl_js_text(jf, field(p, "operator"), &ol);
+      return (ol == 3 && (!memcmp(op, "===", 3) || !memcmp(op, "!==", 3))) ||
+             (ol == 2 && (!memcmp(op, "==", 2) || !memcmp(op, "!=", 2)));
+    }
+    if (!strcmp(t, "call_expression")) {
+      TSNode fn = rl_js_unwrap(field(p, "function"));
+      TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
+      size_t len;
+      const char *s = rl_js_text(jf, name, &len);
+      if ((type_is(name, "identifier") || type_is(name, "property_identifier")) &&
+          rl_name_has_word(s, len, (const char *const[]){"equal", "compare", "verify", NULL}))
+        return 1;
+      n = p;
+      continue;
+    }
+    if (!strcmp(t, "variable_declarator") || !strcmp(t, "assignment_expression")) {
+      TSNode name = field(p, !strcmp(t, "variable_declarator") ? "name" : "left");
+      if (!type_is(name, "identifier") || depth >= 3) return 0;
+      TSNode fn = rl_js_enclosing_function(p);
+      uses_scan u = {jf, name, NULL, 0, depth + 1, 0};
+      u.name = rl_js_text(jf, name, &u.len);
+      rl_js_walk(ts_node_is_null(fn) ? root_of(p) : fn, uses_visit, &u);
+      return u.found;
+    }
+    if (!strcmp(t, "member_expression") || !strcmp(t, "arguments") || !strcmp(t, "await_expression") ||
+        !strcmp(t, "parenthesized_expression") || !strcmp(t, "new_expression") || !strcmp(t, "spread_element") ||
+        !strcmp(t, "as_expression") || !strcmp(t, "non_null_expression")) {
+      n = p;
+      continue;
+    }
+    return 0;
+  }
+  return 0;
+}
+
+/* The raw secret behind an HMAC key: the key itself, or for a CryptoKey the
+ * key bytes of the crypto.subtle.importKey('raw', bytes, ...) it comes from. */
+static TSNode hmac_secret(rl_jsfile *jf, TSNode key) {
+  TSNode k = rl_js_unwrap(key);
+  for (int hops = 0; hops < 4 && type_is(k, "identifier"); hops++) {
+    TSNode v = value_of_name(jf, k);
+    if (ts_node_is_null(v)) break;
+    k = rl_js_unwrap(v);
+  }
+  if (type_is(k, "call_expression")) {
+    TSNode fn = rl_js_unwrap(field(k, "function"));
+    if (member_prop_is(jf, fn, "importKey")) return rl_js_call_arg(k, 1);
+  }
+  return key;
+}
+
+static int callee_may_hmac(const char *c);
+
+/* The mint at call when msg, the message MACed with key by the HMAC API
+ * `name`, is base64url(header) + '.' + base64url(payload). */
+static int hand_jwt_at(rl_jsfile *jf, TSNode call, TSNode msg, TSNode secret, const char *what, rl_mint *m) {
+  TSNode l, r, lo, ro;
+  if (ts_node_is_null(msg) || !dot_joined(jf, msg, &l, &r)) return 0;
+  /* The header comes first: base64 of JSON, or already encoded ('eyJ' is
+   * base64 of '{"'). Both sides base64 JSON, or a header that says so (alg,
+   * typ, a literal) before claims of unknown make; "<base64 json>.<expiry>"
+   * cookies are no JWTs. */
+  const char *hs;
+  size_t hl;
+  int literal = rl_js_eval_string(jf, l, &hs, &hl) && hl > 8 && !memcmp(hs, "eyJ", 3) && !memchr(hs, '.', hl);
+  int le = literal || encoded_json(jf, l, null_node(), 0, &lo);
+  int re = encoded_json(jf, r, null_node(), 0, &ro);
+  if (!le || (!re && !literal && !ts_node_is_null(lo) && !header_like(jf, lo))) return 0;
+  if (compared_rec(jf, call, 0)) return 0;
+  TSNode claims = ro;
+  if (header_like(jf, ro)) claims = header_like(jf, lo) ? null_node() : lo;
+  m->kind = RL_MINT_HMAC_JWT;
+  m->what = what;
+  set_payload(jf, m, claims);
+  m->secret = secret;
+  management_from_payload(jf, m);
+  return 1;
+}
+
+/* base64url(header) + '.' + base64url(payload), MACed with a key: the HMAC
+ * call is the mint site. */
+static int match_hand_jwt(rl_jsfile *jf, TSNode call, rl_mint *m) {
+  TSNode key, data;
+  const char *name;
+  if (!rl_key_hmac(jf, call, &key, &data, &name)) return 0;
+  m->package = name;
+  return hand_jwt_at(jf, call, data, hmac_secret(jf, key),
+                     rl_arena_printf(rl_jsfile_arena(jf), "%s() signing a JWT by hand", name), m);
+}
+
+/* The root name of an HMAC's data or key: text-to-bytes calls looked through. */
+static TSNode bytes_root(rl_jsfile *jf, TSNode n) {
+  for (int hops = 0; hops < 4; hops++) {
+    n = rl_js_unwrap(n);
+    TSNode inner = rl_key_bytes_text(jf, n);
+    if (ts_node_is_null(inner)) break;
+    n = inner;
+  }
+  return n;
+}
+
+typedef struct helper_hmac {
+  rl_jsfile *jf;
+  TSNode fn;
+  int data_i, key_i; /* parameter indexes */
+  TSNode key;        /* the key when it is no parameter */
+  const char *name;
+} helper_hmac;
+
+static int helper_hmac_visit(void *data, TSNode n) {
+  helper_hmac *h = data;
+  if (!type_is(n, "call_expression")) return 0;
+  TSNode key, msg;
+  const char *name;
+  if (!callee_may_hmac(rl_js_callee(h->jf, n)) || !rl_key_hmac(h->jf, n, &key, &msg, &name)) return 0;
+  int di = param_index(h->jf, h->fn, bytes_root(h->jf, msg));
+  if (di < 0) return 0;
+  h->data_i = di;
+  h->key = hmac_secret(h->jf, key);
+  h->key_i = param_index(h->jf, h->fn, bytes_root(h->jf, h->key));
+  h->name = name;
+  return -1;
+}
+
+/* A helper of this file that HMACs its arguments (hmacSHA256(message,
+ * secret), this.sign(data, key)), called with a JWT's signing input: the
+ * call is the mint site, its key argument the secret. */
+static int match_hand_jwt_helper(rl_jsfile *jf, TSNode call, rl_mint *m) {
+  TSNode fn = rl_js_unwrap(field(call, "function"));
+  TSNode id = type_is(fn, "member_expression") ? field(fn, "property") : fn;
+  if (!type_is(id, "identifier") && !type_is(id, "property_identifier")) return 0;
+  size_t len;
+  const char *t = rl_js_text(jf, id, &len);
+  /* every call comes here: a byte test before the words */
+  int maybe = 0;
+  for (size_t i = 0; i + 2 < len && !maybe; i++) {
+    char a = (char)(t[i] | 0x20), b = (char)(t[i + 1] | 0x20), c = (char)(t[i + 2] | 0x20);
+    maybe = (a == 's' && b == 'i' && c == 'g') || (a == 'h' && b == 'm' && c == 'a') ||
+            (a == 'h' && b == 's' && c == '2');
+  }
+  if (!maybe || !rl_name_has_word(t, len, (const char *const[]){"hmac", "sign", "signature", "hs256", NULL})) return 0;
+  TSNode f = local_function(jf, fn);
+  if (ts_node_is_null(f)) return 0;
+  helper_hmac h = {jf, f, -1, -1, null_node(), NULL};
+  rl_js_walk(field(f, "body"), helper_hmac_visit, &h);
+  if (h.data_i < 0) return 0;
+  m->package = h.name;
+  TSNode secret = h.key_i >= 0 ? rl_js_call_arg(call, (uint32_t)h.key_i) : h.key;
+  return hand_jwt_at(jf, call, rl_js_call_arg(call, (uint32_t)h.data_i), secret,
+                     rl_arena_printf(rl_jsfile_arena(jf), "%s() in %.*s() signing a JWT by hand", h.name, (int)len, t),
+                     m);
+}
+
+/* The callee of an HMAC of the key table (rl_key_hmac), cheaply: "...Hmac...",
+ * "...HMAC...", "...subtle.sign". */
+static int callee_may_hmac(const char *c) {
+  if (!c) return 0;
+  size_t n = strlen(c);
+  return strstr(c, "Hmac") || strstr(c, "HMAC") || strstr(c, "hmac-") ||
+         (n >= 11 && !strcmp(c + n - 11, "subtle.sign"));
+}
+
+const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio",    "agora-",
+                                       "opentok",      "Hmac", "HMAC",       "crypto-js", NULL};
 
 const char *rl_mint_tokend_provider(const rl_mint *m) {
   switch (m->kind) {
@@ -273,7 +763,57 @@ int rl_mint_possible(rl_prefilter *pf) {
       "agora-access-token", "opentok", "@100mslive/server-sdk", NULL};
   for (size_t i = 0; modules[i]; i++)
     if (rl_pf_module(pf, modules[i])) return 1;
+  return rl_mint_hand_possible(pf);
+}
+
+/* Within HAND_NEAR bytes of an HMAC API's name: JSON.stringify or an encoded
+ * header. A hand-signed JWT builds its signing input next to its HMAC (a
+ * helper of the same file included); SDK bundles that use HMAC for their
+ * own crypto seldom have JSON near it. */
+#define HAND_NEAR 8192
+
+static int near_json(const char *b, size_t n, const char *at) {
+  size_t from = (size_t)(at - b) > HAND_NEAR ? (size_t)(at - b) - HAND_NEAR : 0;
+  size_t to = (size_t)(at - b) + HAND_NEAR < n ? (size_t)(at - b) + HAND_NEAR : n;
+  return memmem(b + from, to - from, "stringify", 9) || memmem(b + from, to - from, "eyJ", 3);
+}
+
+int rl_mint_hand_possible(rl_prefilter *pf) {
+  /* createHmac, HmacSHA256, 'HMAC' (WebCrypto's name, quoted), crypto-js/hmac-* */
+  if (!rl_pf_has(pf, "Hmac") && !rl_pf_has(pf, "'HMAC'") && !rl_pf_has(pf, "\"HMAC\"") &&
+      !rl_pf_module(pf, "crypto-js"))
+    return 0;
+  /* a header and claims as JSON, base64-encoded */
+  if (!rl_pf_has(pf, "stringify") && !rl_pf_has(pf, "eyJ")) return 0;
+  if (!rl_pf_has_caseless(pf, "base64") && !rl_pf_has_caseless(pf, "b64") && !rl_pf_has(pf, "btoa") &&
+      !rl_pf_has(pf, "eyJ"))
+    return 0;
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  static const char *const names[] = {"Hmac", "'HMAC'", "\"HMAC\"", "hmac-", NULL};
+  for (size_t i = 0; names[i]; i++) {
+    size_t l = strlen(names[i]);
+    const char *p = b, *hit;
+    for (int k = 0; k < 256 && (hit = memmem(p, (size_t)(b + n - p), names[i], l)) != NULL; k++) {
+      if (near_json(b, n, hit)) return 1;
+      p = hit + l;
+    }
+  }
   return 0;
+}
+
+/* rl_mint_hand_possible for the file jf analyses, asked once and kept. */
+static int file_may_hand_sign(rl_jsfile *jf) {
+  void **memo = rl_jsfile_memo(jf, RL_JS_MEMO_HAND_JWT);
+  static char yes, no;
+  if (!*memo) {
+    const rl_source *src = rl_jsfile_source(jf);
+    rl_prefilter pf;
+    rl_prefilter_init(&pf, src->bytes, src->len, src->lang);
+    *memo = rl_mint_hand_possible(&pf) ? (void *)&yes : (void *)&no;
+    rl_prefilter_clear(&pf);
+  }
+  return *memo == (void *)&yes;
 }
 
 int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
@@ -333,6 +873,11 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
     return 1;
   }
   if (match_jose(jf, call, &m)) {
+    *out = m;
+    return 1;
+  }
+  if (file_may_hand_sign(jf) &&
+      (callee_may_hmac(callee) ? match_hand_jwt(jf, call, &m) : match_hand_jwt_helper(jf, call, &m))) {
     *out = m;
     return 1;
   }
@@ -438,9 +983,66 @@ int rl_mint_any(rl_jsfile *jf, TSNode subtree) {
   return s.found;
 }
 
+/* A hand-signed JWT's value: an expression whose last part derives from
+ * its HMAC (base64url(sig), a name holding it), through names (const, or
+ * let/var declared once in the nearest block) up to `depth` deep. */
+typedef struct derive_scan {
+  rl_jsfile *jf;
+  int depth;
+  rl_mint *out;
+  int found;
+} derive_scan;
+
+static int derives_from_hand_jwt(rl_jsfile *jf, TSNode e, int depth, rl_mint *out);
+
+static int derive_visit(void *data, TSNode n) {
+  derive_scan *d = data;
+  if (type_is(n, "call_expression")) {
+    rl_mint m;
+    if (rl_mint_match(d->jf, n, &m) && m.kind == RL_MINT_HMAC_JWT) {
+      *d->out = m;
+      d->found = 1;
+      return -1;
+    }
+  } else if (type_is(n, "identifier") && d->depth > 0) {
+    TSNode v = value_of_name(d->jf, n);
+    if (!ts_node_is_null(v) && derives_from_hand_jwt(d->jf, v, d->depth - 1, d->out)) {
+      d->found = 1;
+      return -1;
+    }
+  } else if (rl_js_is_function(n)) {
+    return 1;
+  }
+  return 0;
+}
+
+static int derives_from_hand_jwt(rl_jsfile *jf, TSNode e, int depth, rl_mint *out) {
+  derive_scan d = {jf, depth, out, 0};
+  rl_js_walk(e, derive_visit, &d);
+  return d.found;
+}
+
+/* `${unsigned}.${sig}` or unsigned + '.' + sig where sig comes from a JWT
+ * signed by hand. */
+static int hand_jwt_token(rl_jsfile *jf, TSNode n, rl_mint *out) {
+  if (!file_may_hand_sign(jf)) return 0;
+  for (int hops = 0; hops < 4 && type_is(n, "identifier"); hops++) n = rl_js_unwrap(value_of_name(jf, n));
+  TSNode last = null_node();
+  if (type_is(n, "binary_expression") && rl_js_text_is(jf, field(n, "operator"), "+")) {
+    last = field(n, "right");
+  } else if (type_is(n, "template_string")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+      TSNode c = ts_node_named_child(n, i);
+      if (type_is(c, "template_substitution")) last = ts_node_named_child(c, 0);
+    }
+  }
+  return !ts_node_is_null(last) && derives_from_hand_jwt(jf, last, 3, out);
+}
+
 int rl_mint_token_expr(rl_jsfile *jf, TSNode expr, rl_mint *out) {
   TSNode n = rl_js_unwrap(expr);
   memset(out, 0, sizeof *out);
+  if (hand_jwt_token(jf, n, out)) return 1;
   for (int hops = 0; hops < 8 && type_is(n, "identifier"); hops++) n = rl_js_unwrap(rl_js_local_init(jf, n));
   if (!type_is(n, "call_expression")) return 0;
   TSNode fn = rl_js_unwrap(field(n, "function"));
@@ -826,6 +1428,13 @@ static void life_agora(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   }
 }
 
+/* A JWT signed by hand carries only the claims it is given: exp, or none. */
+static void life_hand_jwt(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
+  claims_exp(jf, m, out);
+  if (out->state == RL_LIFE_SET || ts_node_is_null(m->payload_arg) || opaque(m->payload_arg, m->payload)) return;
+  out->state = RL_LIFE_NONE;
+}
+
 void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   memset(out, 0, sizeof *out);
   out->where = null_node();
@@ -837,6 +1446,7 @@ void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   case RL_MINT_OPENTOK: life_option(jf, m, "expireTime", 1, out); break;
   case RL_MINT_HMS_SDK: life_option(jf, m, "validForSeconds", 0, out); break;
   case RL_MINT_AGORA: life_agora(jf, m, out); break;
+  case RL_MINT_HMAC_JWT: life_hand_jwt(jf, m, out); break;
   case RL_MINT_NONE: break;
   }
 }

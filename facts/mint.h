@@ -31,6 +31,23 @@
  *                  sdk.auth.getManagementToken({ validForSeconds }) where sdk
  *                  is `new HMSSDK(...)` / `new HMS.SDK(...)` from
  *                  @100mslive/server-sdk (directly or via a const)  the call
+ *   by hand        CryptoJS.Hmac*(msg, key), crypto.createHmac(alg, key).update(msg),
+ *                  crypto.subtle.sign('HMAC', key, bytes(msg)) -- the HMAC APIs
+ *                  of the key table (rl_key_hmac) -- where msg is a JWT's
+ *                  signing input: X + '.' + Y, `${X}.${Y}` or [X, Y].join('.')
+ *                  (through names and text-to-bytes calls), X base64 of JSON
+ *                  (btoa, Buffer..toString('base64'|'base64url'),
+ *                  CryptoJS.enc.Base64.stringify, a callee named base64/b64, a
+ *                  helper of the file doing one of those) or an 'eyJ' literal,
+ *                  and Y base64 of JSON too unless X is a JOSE header
+ *                  (alg/typ). The claims are Y's JSON.stringify'd object; the
+ *                  secret is the key, or the raw bytes of the importKey a
+ *                  CryptoKey comes from. Also the call of a helper of the file
+ *                  that HMACs its parameters (hmacSHA256(message, secret))
+ *                  when handed such a msg. An HMAC whose result is compared
+ *                  (===, timingSafeEqual, *verify*) verifies: no mint. The
+ *                  token is the '.'-join whose last part derives from the
+ *                  HMAC (rl_mint_token_expr)                      the call
  *
  * Instances (the OpenTok/100ms client object, the jose builder, the LiveKit or
  * Twilio AccessToken behind .toJwt()) are followed through a `const` the file
@@ -46,7 +63,8 @@
  * several times, provided nothing in that block changes the object
  * (x.k = v, x[k] = v, delete x.k, Object.assign(x, ...), x = v).
  * A method called `sign` on an unknown object, a `sign` imported from a
- * local module, jwt.verify/decode: not mints. */
+ * local module, jwt.verify/decode, an HMAC over a body, a checksum or
+ * "<base64 json>.<expiry>": not mints. */
 #include <tree_sitter/api.h>
 
 #include "analysis.h"
@@ -60,7 +78,8 @@ typedef enum rl_mint_kind {
   RL_MINT_TWILIO,
   RL_MINT_AGORA,
   RL_MINT_OPENTOK,
-  RL_MINT_HMS_SDK
+  RL_MINT_HMS_SDK,
+  RL_MINT_HMAC_JWT
 } rl_mint_kind;
 
 typedef struct rl_mint {
@@ -68,15 +87,19 @@ typedef struct rl_mint {
   const char *what;    /* for messages: "jsonwebtoken sign()", "jose SignJWT.sign()",
                           "LiveKit new AccessToken()", "Twilio new AccessToken()",
                           "Agora RtcTokenBuilder.buildTokenWithUid()",
-                          "OpenTok generateToken()", "100ms getAuthToken()" */
+                          "OpenTok generateToken()", "100ms getAuthToken()",
+                          "CryptoJS.HmacSHA256() signing a JWT by hand",
+                          "crypto.subtle.sign() in hmacSHA256() signing a JWT by hand" */
   const char *package; /* "jsonwebtoken", "jose", "livekit-server-sdk", "twilio",
                           "agora-token" / "agora-access-token", "opentok",
-                          "@100mslive/server-sdk" */
+                          "@100mslive/server-sdk"; by hand: the HMAC API
+                          ("CryptoJS.HmacSHA256", "crypto.createHmac") */
   TSNode call;         /* the mint site: call_expression or new_expression */
   TSNode ctor;         /* jose: the `new SignJWT(...)`; opentok/100ms: the
                           `new OpenTok(...)` / `new HMSSDK(...)` if found; else null */
   TSNode payload_arg;  /* the claims argument as written (jsonwebtoken arg 0,
-                          jose SignJWT arg 0, 100ms config arg 0); else null */
+                          jose SignJWT arg 0, 100ms config arg 0; by hand: the
+                          claims' JSON.stringify argument); else null */
   TSNode payload;      /* that argument as an object literal when it is one or a
                           const/let bound to one (see above); else null */
   TSNode options_arg;  /* jsonwebtoken arg 2, LiveKit arg 2, Twilio arg 3,
@@ -114,10 +137,18 @@ const char *rl_mint_tokend_provider(const rl_mint *m);
  * an import or require of one of the mint packages (jsonwebtoken, jose,
  * livekit-server-sdk, twilio, agora-token, agora-access-token, opentok,
  * @100mslive/server-sdk), so a file that names none of them as a module
- * specifier (rl_pf_module) has none. The needles are the same packages as
- * plain literals, the cheap first stage. */
+ * specifier (rl_pf_module) has none, unless it names an HMAC API (a JWT
+ * signed by hand). The needles are the same packages as plain literals and
+ * "Hmac"/"HMAC"/"crypto-js", the cheap first stage. */
 extern const char *const rl_mint_needles[];
 int rl_mint_possible(rl_prefilter *pf);
+/* The part of it for JWTs signed by hand: every HMAC API the key table
+ * knows says Hmac or a quoted 'HMAC' (createHmac, CryptoJS.HmacSHA256,
+ * subtle.sign('HMAC'); not AES_CM_128_HMAC_SHA1_80 in an SDP comment)
+ * or is imported from crypto-js ('crypto-js/hmac-sha256'); the header and
+ * claims are JSON.stringify'd (or the header is an 'eyJ' literal) within
+ * 8 KiB of such a name, and base64-encoded (base64, b64, btoa in some case). */
+int rl_mint_hand_possible(rl_prefilter *pf);
 
 /* Calls cb for every mint site in subtree, in document order (iterative). */
 typedef void (*rl_mint_cb)(void *data, const rl_mint *m);

@@ -2,7 +2,8 @@
  *
  * A mint site (rules/mint.h: jsonwebtoken sign, jose SignJWT...sign, LiveKit
  * and Twilio `new AccessToken`, Agora *TokenBuilder.build*, OpenTok
- * generateToken, the 100ms server SDK's getAuthToken/getManagementToken),
+ * generateToken, the 100ms server SDK's getAuthToken/getManagementToken, a
+ * JWT signed by hand with an HMAC API over base64url(header).base64url(claims)),
  * resolved through imports, requires and const aliases, in a file classified
  * as client code. Whatever signs a token holds the signing secret, so the
  * secret ships with the bundle. Server, test and unknown files are not
@@ -106,8 +107,8 @@ static void on_file(rl_ctx *ctx) {
 
 /* Mint packages (rl_mint_needles) or an import of a project file
  * (rl_summary_possible). */
-static const char *const needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio", "agora-",
-                                      "opentok",      "./",   "@/",         "~/",     NULL};
+static const char *const needles[] = {"jsonwebtoken", "jose",      "server-sdk", "twilio", "agora-", "opentok", "Hmac",
+                                      "HMAC",         "crypto-js", "./",         "@/",     "~/",     NULL};
 
 static int can_fire(rl_prefilter *pf) { return rl_mint_possible(pf) || rl_summary_possible(pf); }
 

@@ -15,6 +15,10 @@
  *      from a management-token-named value (managementToken, MGMT_TOKEN,
  *      hmsManagementToken...) or a Daily API key (DAILY_API_KEY): the URL may
  *      come from another file, the credential still ships.
+ *   3. a mint site (facts/mint.h) whose claims say type 'management', or
+ *      100ms getManagementToken(): a management token made in the browser,
+ *      with any mint kind, a JWT signed by hand with CryptoJS.HmacSHA256 or
+ *      crypto.subtle.sign('HMAC') included (the React demos' shape).
  * When both describe the same request, the request is reported once. The
  * client SDKs' own endpoints (prod-init.100ms.live, *.100ms.live/init,
  * Daily's room URLs on *.daily.co) are not REST APIs and are not reported. */
@@ -22,6 +26,7 @@
 
 #include "analysis.h"
 #include "bindname.h"
+#include "mint.h"
 #include "prefilter.h"
 #include "requrl.h"
 #include "rule.h"
@@ -200,9 +205,23 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   }
 }
 
+static void report_mint(void *data, const rl_mint *m) {
+  if (!m->is_management) return;
+  rl_report(data, m->call,
+            "client code mints a 100ms management token with %s: it can create rooms, room codes and end sessions "
+            "for the whole account, and must be minted and used on a server",
+            m->what);
+}
+
+static void on_file(rl_ctx *ctx) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (jf) rl_mint_each(jf, rl_ctx_root(ctx), report_mint, ctx);
+}
+
 /* ---- prefilter ------------------------------------------------------------------- */
 
-/* Every finding is one of two:
+/* Every finding is one of three (3 is a mint site, rl_mint_possible, whose
+ * claims or method say management, so the word is in the bytes):
  *   1. a request whose URL text holds api.100ms.live, api-nonprod.100ms.live
  *      or api.daily.co right after the scheme (rest_api_of, case-sensitive).
  *      The URL text is the file's literals joined (templates, `+`, consts),
@@ -248,6 +267,7 @@ static int can_fire(rl_prefilter *pf) {
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
   if (api_host_possible(b, n, "100ms.live", hms_labels) || api_host_possible(b, n, "daily.co", daily_labels)) return 1;
+  if (rl_pf_has_caseless(pf, "management") && rl_mint_possible(pf)) return 1;
   return rl_pf_has_caseless(pf, "authorization") && rl_pf_has_caseless(pf, "bearer") &&
          (rl_pf_has_caseless(pf, "management") || rl_pf_has_caseless(pf, "mgmt") || rl_pf_has_caseless(pf, "daily"));
 }
@@ -274,6 +294,7 @@ const rl_rule rl_rule_management_token_in_client = {
         "((assignment_expression left: [(subscript_expression) (member_expression)]"
         " right: [(template_string) (binary_expression)]) @assign)\n",
     .on_match = on_match,
+    .on_file = on_file,
     .needles = needles,
     .can_fire = can_fire,
     .bad_example = "import { useHMSActions } from '@100mslive/react-sdk';\n"

@@ -365,6 +365,67 @@ static void mint__instances(void **state) {
       "");
 }
 
+/* JWTs signed by hand: an HMAC over base64url(header) + '.' + base64url(claims). */
+static void mint__hand_signed_jwt(void **state) {
+  (void)state;
+  const char *b64 = "const b64 = (s) => btoa(s).replace(/=+$/, '');\n";
+  char code[1024];
+#define HAND(body, want)                                                                                               \
+  do {                                                                                                                 \
+    snprintf(code, sizeof code, "%s%s", b64, body);                                                                    \
+    expect_mints("a.js", code, want);                                                                                  \
+  } while (0)
+  /* CryptoJS, through names and var reassignment */
+  HAND("var h = b64(JSON.stringify({ alg: 'HS256' })); var d = b64(JSON.stringify({ type: 'management' }));\n"
+       "var t = h + '.' + d; var sig = CryptoJS.HmacSHA256(t, APP_SECRET);",
+       "CryptoJS.HmacSHA256() signing a JWT by hand|P|-|APP_SECRET|mgmt");
+  /* createHmac + update, a template, Buffer base64url */
+  HAND("const crypto = require('crypto');\n"
+       "const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');\n"
+       "const claims = { room_id: r };\n"
+       "crypto.createHmac('sha256', process.env.S).update(`${enc({ alg: 'HS256' })}.${enc(claims)}`).digest();",
+       "crypto.createHmac() signing a JWT by hand|P|-|process.env.S");
+  /* WebCrypto: the secret is the raw key bytes of importKey */
+  HAND("async function f(s) { const e = new TextEncoder();\n"
+       "  const key = await crypto.subtle.importKey('raw', e.encode(s), { name: 'HMAC' }, false, ['sign']);\n"
+       "  const m = [b64(JSON.stringify({ alg: 'HS256' })), b64(JSON.stringify({ a: 1 }))].join('.');\n"
+       "  return crypto.subtle.sign('HMAC', key, e.encode(m)); }",
+       "crypto.subtle.sign() signing a JWT by hand|P|-|e.encode(s)");
+  /* the algorithm as an object, on window.crypto */
+  HAND(
+      "window.crypto.subtle.sign({ name: 'HMAC' }, k, new TextEncoder().encode(`${b64(JSON.stringify({ alg: 'HS256' }))}.${b64(JSON.stringify({ role: 'host' }))}`));",
+      "crypto.subtle.sign() signing a JWT by hand|P|-|k");
+  HAND(
+      "crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, k, enc(`${b64(JSON.stringify({ alg: 'ES256' }))}.${p}`));",
+      "");
+  /* claims of unknown make after a JOSE header */
+  HAND("function f(p, k) { return CryptoJS.HmacSHA256(b64(JSON.stringify({ alg: 'HS256' })) + '.' + b64(p), k); }",
+       "CryptoJS.HmacSHA256() signing a JWT by hand|-|-|k");
+  /* near misses: no '.'-join, no base64 JSON, a cookie, a verifier, a checksum */
+  HAND("CryptoJS.HmacSHA256(body, k);", "");
+  HAND("CryptoJS.HmacSHA256(`${ts}.${JSON.stringify(body)}`, k);", "");
+  HAND("CryptoJS.HmacSHA256(b64(JSON.stringify({ uid: 1 })) + '.' + expires, k);", "");
+  HAND("const [h, p, s] = token.split('.'); CryptoJS.HmacSHA256(h + '.' + p, k).toString() === s;", "");
+  HAND("const sig = CryptoJS.HmacSHA256(b64(JSON.stringify({ alg: 'HS256' })) + '.' + b64(JSON.stringify(c)), k);\n"
+       "if (sig.toString() !== given) throw new Error('bad');",
+       "");
+  HAND("btoa(JSON.stringify({ a: 1 })) + '.' + btoa(JSON.stringify({ b: 2 }));", "");
+#undef HAND
+}
+
+static void mint__hand_signed_lifetime(void **state) {
+  (void)state;
+  expect_life("const e = (o) => btoa(JSON.stringify(o));\nconst now = Math.floor(Date.now() / 1000);\n"
+              "CryptoJS.HmacSHA256(e({ alg: 'HS256' }) + '.' + e({ exp: now + 3600 }), k);",
+              "set exp claim=3600");
+  expect_life("const e = (o) => btoa(JSON.stringify(o));\n"
+              "CryptoJS.HmacSHA256(e({ alg: 'HS256' }) + '.' + e({ type: 'management' }), k);",
+              "none");
+  expect_life("const e = (o) => btoa(JSON.stringify(o));\nfunction f(c) {\n"
+              "CryptoJS.HmacSHA256(e({ alg: 'HS256' }) + '.' + e(c), k); }",
+              "unknown");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mint__jsonwebtoken_imports),
@@ -378,6 +439,8 @@ int main(void) {
       cmocka_unit_test(mint__lifetime_others),
       cmocka_unit_test(mint__deno_and_cdn_imports),
       cmocka_unit_test(mint__instances),
+      cmocka_unit_test(mint__hand_signed_jwt),
+      cmocka_unit_test(mint__hand_signed_lifetime),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
