@@ -239,6 +239,20 @@ static int match_jose(rl_jsfile *jf, TSNode call, rl_mint *m) {
   return 1;
 }
 
+/* A project file that is a copy of Agora's token builder source (Agora's
+ * DynamicKey sources, pasted in as ./utils/RtcTokenBuilder.js and the like):
+ * a relative module whose file name starts with RtcTokenBuilder,
+ * RtmTokenBuilder or ChatTokenBuilder. */
+static int agora_copy(const char *callee) {
+  if (!callee || callee[0] != '.') return 0;
+  const char *colon = strchr(callee, ':');
+  if (!colon) return 0;
+  const char *base = colon;
+  while (base > callee && base[-1] != '/') base--;
+  return starts_with(base, "RtcTokenBuilder") || starts_with(base, "RtmTokenBuilder") ||
+         starts_with(base, "ChatTokenBuilder");
+}
+
 /* Agora: <X>TokenBuilder.build*(appId, appCertificate, ...). */
 static int match_agora(rl_jsfile *jf, const char *callee, TSNode call, rl_mint *m) {
   const char *pkg = NULL;
@@ -246,6 +260,8 @@ static int match_agora(rl_jsfile *jf, const char *callee, TSNode call, rl_mint *
     pkg = "agora-token";
   else if (canon_module_is(callee, "agora-access-token", 0))
     pkg = "agora-access-token";
+  else if (agora_copy(callee))
+    pkg = RL_MINT_AGORA_COPY;
   if (!pkg) return 0;
   const char *p = canon_path(callee);
   const char *dot = p ? strchr(p, '.') : NULL;
@@ -745,8 +761,8 @@ static int callee_may_hmac(const char *c) {
          (n >= 11 && !strcmp(c + n - 11, "subtle.sign"));
 }
 
-const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio",    "agora-",
-                                       "opentok",      "Hmac", "HMAC",       "crypto-js", NULL};
+const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio",       "agora-", "opentok",
+                                       "Hmac",         "HMAC", "crypto-js",  "TokenBuilder", NULL};
 
 const char *rl_mint_tokend_provider(const rl_mint *m) {
   switch (m->kind) {
@@ -763,6 +779,9 @@ int rl_mint_possible(rl_prefilter *pf) {
       "agora-access-token", "opentok", "@100mslive/server-sdk", NULL};
   for (size_t i = 0; modules[i]; i++)
     if (rl_pf_module(pf, modules[i])) return 1;
+  /* a copy of Agora's builder: imported from a file named after it */
+  if (rl_pf_has(pf, "RtcTokenBuilder") || rl_pf_has(pf, "RtmTokenBuilder") || rl_pf_has(pf, "ChatTokenBuilder"))
+    return 1;
   return rl_mint_hand_possible(pf);
 }
 
@@ -1382,6 +1401,7 @@ typedef struct agora_sig {
 } agora_sig;
 
 static void life_agora(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
+  if (!strcmp(m->package, RL_MINT_AGORA_COPY)) return; /* which version was copied decides how it reads expiry */
   int legacy = !strcmp(m->package, "agora-access-token");
   const char *c = callee_of(jf, m->call);
   const char *p = canon_path(c);

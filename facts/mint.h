@@ -23,7 +23,11 @@
  *   agora          RtcTokenBuilder.buildTokenWithUid / buildTokenWithAccount /
  *                  buildTokenWithUserAccount / buildTokenWithRtm... and
  *                  RtmTokenBuilder.buildToken (any <X>TokenBuilder.build*)
- *                  from agora-token or agora-access-token     the call
+ *                  from agora-token or agora-access-token, or from a copy
+ *                  of Agora's builder source in the project (a relative
+ *                  module named RtcTokenBuilder*, RtmTokenBuilder*,
+ *                  ChatTokenBuilder*; package RL_MINT_AGORA_COPY, its
+ *                  lifetime unknown: which version was copied decides) the call
  *   opentok        ot.generateToken(sessionId, { role, expireTime }) where ot
  *                  is `new OpenTok(key, secret)` from 'opentok' (directly or a
  *                  const bound to it)                           the call
@@ -69,6 +73,9 @@
 
 #include "analysis.h"
 #include "prefilter.h"
+
+/* m->package of an Agora builder copied into the project. */
+#define RL_MINT_AGORA_COPY "Agora's token builder (a copy in the project)"
 
 typedef enum rl_mint_kind {
   RL_MINT_NONE = 0,
