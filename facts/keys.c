@@ -488,8 +488,6 @@ int rl_keys_possible(rl_prefilter *pf) {
                                         "express-session",
                                         "cookie-session",
                                         "cookie-parser",
-                                        "crypto",
-                                        "crypto-js",
                                         "djwt",
                                         "livekit-server-sdk",
                                         "agora-token",
@@ -502,5 +500,11 @@ int rl_keys_possible(rl_prefilter *pf) {
                                         NULL};
   for (size_t i = 0; modules[i]; i++)
     if (rl_pf_module(pf, modules[i])) return 1;
-  return rl_pf_has(pf, "subtle") || rl_pf_has(pf, "CryptoJS") || rl_pf_has(pf, "djwt");
+  /* crypto's and crypto-js's lines are their HMAC and raw-key APIs: a file
+   * that imports crypto for createHash or randomBytes (TypeScript's 9 MB
+   * compiler does) has none of them */
+  int hmac = rl_pf_has(pf, "Hmac") || rl_pf_has(pf, "HMAC") || rl_pf_has(pf, "hmac");
+  if (hmac && (rl_pf_module(pf, "crypto") || rl_pf_module(pf, "crypto-js") || rl_pf_has(pf, "CryptoJS"))) return 1;
+  if (rl_pf_module(pf, "crypto") && rl_pf_has(pf, "createSecretKey")) return 1;
+  return rl_pf_has(pf, "subtle") || rl_pf_has(pf, "djwt");
 }

@@ -1479,6 +1479,13 @@ static int pf_word_before(const char *b, size_t i, const char *const *words) {
   return 0;
 }
 
+/* The start of the word that ends before b[i] (blanks skipped), or i. */
+static size_t pf_word_start_before(const char *b, size_t i) {
+  while (i > 0 && pf_space((unsigned char)b[i - 1])) i--;
+  while (i > 0 && pf_ascii_ident((unsigned char)b[i - 1])) i--;
+  return i;
+}
+
 /* 1 if the name could be a const bound to a string (rl_js_const_init):
  * `const name = <string, template, name, (...)>` (or `, name =`, or
  * `name: T = ...`) somewhere. */
@@ -1901,8 +1908,44 @@ static int pf_serve(const rl_prefilter *pf, int fn_path) {
  * `handler` taking `event`. */
 static int pf_anywhere(const rl_prefilter *pf) {
   if (!rl_pf_word(pf, "export") && !rl_pf_word(pf, "exports")) return 0;
-  return (rl_pf_word(pf, "default") && rl_pf_word(pf, "fetch")) ||
-         (rl_pf_word(pf, "handler") && (rl_pf_word(pf, "event") || rl_pf_word(pf, "evt")));
+  size_t n;
+  const char *b = rl_pf_bytes(pf, &n);
+  /* `export default {` and a fetch in it: the word default after export (or
+   * after a comment's end, or what may be Unicode blank), then '{' */
+  static const char *const ex[] = {"export", NULL};
+  if (rl_pf_word(pf, "fetch"))
+    for (size_t i = rl_pf_word_from(pf, 0, "default"); i < n; i = rl_pf_word_from(pf, i + 1, "default")) {
+      char p = pf_before(b, i);
+      if (!pf_word_before(b, i, ex) && p != '/' && (unsigned char)p < 0x80) continue;
+      size_t j = rl_pf_skip_blank(b, n, i + 7);
+      if (j >= n || b[j] != '{') continue;
+      /* the object holds fetch (unsure, or too long to read: it may) */
+      size_t budget = 1u << 16;
+      size_t end = rl_pf_group_end(b, n, j, &budget);
+      if (!end || memmem(b + j, end - j, "fetch", 5)) return 1;
+    }
+  /* a handler declared (`export const handler`, `export async function
+   * handler`) or assigned (`exports.handler =`), taking event */
+  if (!rl_pf_word(pf, "event") && !rl_pf_word(pf, "evt")) return 0;
+  static const char *const decl[] = {"function", "const", "let", "var", NULL};
+  static const char *const exp[] = {"export", "exports", NULL};
+  static const char *const async_[] = {"async", NULL};
+  for (size_t i = rl_pf_word_from(pf, 0, "handler"); i < n; i = rl_pf_word_from(pf, i + 1, "handler")) {
+    char p = pf_before(b, i);
+    if (p == '/' || (unsigned char)p >= 0x80) return 1; /* a comment or Unicode blank: unsure */
+    size_t at = pf_word_start_before(b, i);
+    if (p == '.') { /* exports.handler, module.exports.handler */
+      size_t dot = i;
+      while (dot > 0 && b[dot - 1] != '.') dot--;
+      if (dot > 0 && pf_word_before(b, dot - 1, exp)) return 1;
+      continue;
+    }
+    if (!pf_word_before(b, i, decl)) continue;
+    if (pf_word_before(b, at, async_)) at = pf_word_start_before(b, at);
+    char q = pf_before(b, at);
+    if (pf_word_before(b, at, exp) || q == '/' || (unsigned char)q >= 0x80) return 1;
+  }
+  return 0;
 }
 
 /* Firebase functions: onCall / onRequest and an import of firebase-functions. */
