@@ -79,6 +79,7 @@ struct rl_engine {
   query_cache *queries;
   rl_pkgcache *pkg;
   rl_project *project; /* the project model (model.h), shared by the workers */
+  rl_needles *needles; /* every rule's needles, matched in one pass per file */
   /* scratch for single-threaded use (rl_engine_scan_buffer, -j1) */
   rl_parser *parser;
   TSQueryCursor *cursor;
@@ -178,6 +179,12 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
       goto fail;
     }
   }
+  {
+    const char *const **lists = rl_xcalloc(e->nrules ? e->nrules : 1, sizeof *lists);
+    for (size_t i = 0; i < e->nrules; i++) lists[i] = e->rules[i]->needles;
+    e->needles = rl_needles_new(lists, e->nrules);
+    free(lists);
+  }
   e->enabled = rl_xcalloc(e->nrules ? e->nrules : 1, 1);
   /* Every rule is on by default; --disable turns rules off and --enable
    * turns them back on (it wins, so a config's disable can be overridden). */
@@ -230,6 +237,7 @@ void rl_engine_free(rl_engine *e) {
   rl_overrides_free(e->overrides);
   rl_pkgcache_free(e->pkg);
   rl_project_free(e->project);
+  rl_needles_free(e->needles);
   rl_parser_free(e->parser);
   if (e->cursor) ts_query_cursor_delete(e->cursor);
   rl_regex_thread_done();
@@ -1107,6 +1115,8 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
 
   /* Prefilter: which rules can fire on these bytes? */
   unsigned char *active = rl_arena_calloc(r->arena, e->nrules ? e->nrules : 1, 1);
+  unsigned char *needle_hit = rl_arena_calloc(r->arena, e->nrules ? e->nrules : 1, 1);
+  if (!e->cfg.no_prefilter) rl_needles_scan(e->needles, bytes, len, needle_hit);
   rl_prefilter pf;
   rl_prefilter_init(&pf, bytes, len, lang);
   rl_prefilter_set_path(&pf, r->path); /* the path rules see: routes.c reads pages/api/ etc. */
@@ -1123,9 +1133,7 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
     if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(lang))) continue;
     if (text_only && code && !rule->on_text) continue;
     if (rule->contexts && !(rule->contexts & possible)) continue;
-    int hit = e->cfg.no_prefilter || !rule->needles;
-    for (size_t k = 0; !hit && rule->needles[k]; k++)
-      hit = memmem(bytes, len, rule->needles[k], strlen(rule->needles[k])) != NULL;
+    int hit = e->cfg.no_prefilter || needle_hit[i];
     if (hit && !e->cfg.no_prefilter && rule->can_fire) hit = rule->can_fire(&pf);
     if (!hit) continue;
     active[i] = 1;

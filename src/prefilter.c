@@ -3,6 +3,7 @@
  * (secret names) is remembered for the file. */
 #include "prefilter.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -468,4 +469,132 @@ int rl_pf_each_quoted(const rl_prefilter *pf, int (*stop_at)(unsigned char c),
     if (closed && fn(pf->bytes + q + 1, i - q - 1, escaped, arg)) return 1;
   }
   return 0;
+}
+
+/* ---- many needles, one pass --------------------------------------------------------- */
+
+struct rl_needles {
+  size_t nlists;
+  unsigned char *always; /* lists that are NULL */
+  size_t n;              /* distinct needles */
+  const char **text;
+  size_t *len;
+  size_t **lists_of; /* the lists each needle belongs to */
+  size_t *nlists_of;
+  /* needles of length >= 2 by their first two bytes: ids[start[k] .. start[k + 1]) */
+  uint32_t *start; /* 65537 entries */
+  uint32_t *ids;
+  /* needles of one byte, by that byte */
+  unsigned char one[256];
+};
+
+rl_needles *rl_needles_new(const char *const *const *lists, size_t nlists) {
+  rl_needles *nd = rl_xcalloc(1, sizeof *nd);
+  nd->nlists = nlists;
+  nd->always = rl_xcalloc(nlists ? nlists : 1, 1);
+  for (size_t l = 0; l < nlists; l++) {
+    if (!lists[l]) {
+      nd->always[l] = 1;
+      continue;
+    }
+    for (size_t k = 0; lists[l][k]; k++) {
+      const char *t = lists[l][k];
+      size_t id = 0;
+      while (id < nd->n && strcmp(nd->text[id], t) != 0) id++;
+      if (id == nd->n) {
+        nd->text = rl_xreallocarray(nd->text, nd->n + 1, sizeof *nd->text);
+        nd->len = rl_xreallocarray(nd->len, nd->n + 1, sizeof *nd->len);
+        nd->lists_of = rl_xreallocarray(nd->lists_of, nd->n + 1, sizeof *nd->lists_of);
+        nd->nlists_of = rl_xreallocarray(nd->nlists_of, nd->n + 1, sizeof *nd->nlists_of);
+        nd->text[id] = t;
+        nd->len[id] = strlen(t);
+        nd->lists_of[id] = NULL;
+        nd->nlists_of[id] = 0;
+        nd->n++;
+      }
+      nd->lists_of[id] = rl_xreallocarray(nd->lists_of[id], nd->nlists_of[id] + 1, sizeof **nd->lists_of);
+      nd->lists_of[id][nd->nlists_of[id]++] = l;
+    }
+  }
+  /* an empty needle is in every text */
+  for (size_t id = 0; id < nd->n; id++)
+    if (nd->len[id] == 0)
+      for (size_t j = 0; j < nd->nlists_of[id]; j++) nd->always[nd->lists_of[id][j]] = 1;
+  nd->start = rl_xcalloc(65537, sizeof *nd->start);
+  size_t two = 0;
+  for (size_t id = 0; id < nd->n; id++) {
+    if (nd->len[id] >= 2) {
+      nd->start[(unsigned char)nd->text[id][0] << 8 | (unsigned char)nd->text[id][1]]++;
+      two++;
+    } else if (nd->len[id] == 1) {
+      nd->one[(unsigned char)nd->text[id][0]] = 1;
+    }
+  }
+  uint32_t sum = 0;
+  for (size_t k = 0; k < 65536; k++) {
+    uint32_t c = nd->start[k];
+    nd->start[k] = sum;
+    sum += c;
+  }
+  nd->start[65536] = sum;
+  nd->ids = rl_xcalloc(two ? two : 1, sizeof *nd->ids);
+  uint32_t *fill = rl_xcalloc(65536, sizeof *fill);
+  for (size_t id = 0; id < nd->n; id++) {
+    if (nd->len[id] < 2) continue;
+    size_t k = (unsigned char)nd->text[id][0] << 8 | (unsigned char)nd->text[id][1];
+    nd->ids[nd->start[k] + fill[k]++] = (uint32_t)id;
+  }
+  free(fill);
+  return nd;
+}
+
+void rl_needles_free(rl_needles *nd) {
+  if (!nd) return;
+  for (size_t id = 0; id < nd->n; id++) free(nd->lists_of[id]);
+  free(nd->lists_of);
+  free(nd->nlists_of);
+  free(nd->text);
+  free(nd->len);
+  free(nd->always);
+  free(nd->start);
+  free(nd->ids);
+  free(nd);
+}
+
+/* Marks needle id found, and its lists hit; returns how many lists it newly hit. */
+static size_t needle_found(const rl_needles *nd, size_t id, unsigned char *found, unsigned char *hit) {
+  size_t newly = 0;
+  found[id] = 1;
+  for (size_t j = 0; j < nd->nlists_of[id]; j++)
+    if (!hit[nd->lists_of[id][j]]) {
+      hit[nd->lists_of[id][j]] = 1;
+      newly++;
+    }
+  return newly;
+}
+
+void rl_needles_scan(const rl_needles *nd, const char *bytes, size_t len, unsigned char *hit) {
+  size_t open = 0; /* lists not hit yet */
+  for (size_t l = 0; l < nd->nlists; l++) {
+    hit[l] = nd->always[l];
+    open += !hit[l];
+  }
+  if (!open || !nd->n) return;
+  unsigned char stackbuf[512], *found = nd->n <= sizeof stackbuf ? stackbuf : rl_xcalloc(nd->n, 1);
+  memset(found, 0, nd->n <= sizeof stackbuf ? nd->n : 0);
+  const unsigned char *b = (const unsigned char *)bytes;
+  for (size_t i = 0; i < len && open; i++) {
+    if (nd->one[b[i]])
+      for (size_t id = 0; id < nd->n; id++)
+        if (!found[id] && nd->len[id] == 1 && (unsigned char)nd->text[id][0] == b[i])
+          open -= needle_found(nd, id, found, hit);
+    if (i + 1 >= len) break;
+    size_t k = (size_t)b[i] << 8 | b[i + 1];
+    for (uint32_t x = nd->start[k]; x < nd->start[k + 1]; x++) {
+      uint32_t id = nd->ids[x];
+      if (found[id] || i + nd->len[id] > len || memcmp(b + i, nd->text[id], nd->len[id]) != 0) continue;
+      open -= needle_found(nd, id, found, hit);
+    }
+  }
+  if (found != stackbuf) free(found);
 }

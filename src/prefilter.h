@@ -169,4 +169,14 @@ void rl_prefilter_set_path(rl_prefilter *pf, const char *path);
  * counts. fn returns 1 when the module may matter. */
 void rl_prefilter_set_imports(rl_prefilter *pf, int (*fn)(void *data, const char *spec, size_t len), void *data);
 
+/* The first stage for every rule at once: each rule's needles (NULL-terminated
+ * literals; a NULL list always hits) matched in one pass over the bytes,
+ * instead of one memmem per needle. Built once per engine; read-only and
+ * shareable between threads after rl_needles_new. */
+typedef struct rl_needles rl_needles;
+rl_needles *rl_needles_new(const char *const *const *lists, size_t nlists);
+void rl_needles_free(rl_needles *nd);
+/* hit[i] = 1 when list i has a needle in bytes (or is NULL), else 0. */
+void rl_needles_scan(const rl_needles *nd, const char *bytes, size_t len, unsigned char *hit);
+
 #endif

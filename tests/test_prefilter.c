@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -270,8 +271,47 @@ static void prefilter__lexer_pieces(void **state) {
   assert_int_equal(rl_pf_template_end(t, strlen(t), 0, &budget), 0);
 }
 
+/* rl_needles gives each list the answer one memmem per needle would: lists
+ * sharing needles, needles sharing their first bytes, one-byte and empty
+ * needles, a needle at the very end, NULL lists; over texts made of the
+ * needles' own bytes. */
+static void prefilter__needles_match_memmem(void **state) {
+  (void)state;
+  static const char *const a[] = {"log", "Log", "info", NULL};
+  static const char *const b[] = {"lo", "info", "inf", NULL};
+  static const char *const c[] = {"x", NULL};
+  static const char *const d[] = {"", NULL};
+  static const char *const e_[] = {"jsonwebtoken", "jose", "json", NULL};
+  static const char *const f[] = {"zz", NULL};
+  const char *const *lists[] = {a, b, c, NULL, d, e_, f};
+  size_t nl = sizeof lists / sizeof lists[0];
+  rl_needles *nd = rl_needles_new(lists, nl);
+  static const char alphabet[] = "logLinfjsoewbtkx z";
+  unsigned seed = 12345;
+  char text[64];
+  for (int round = 0; round < 20000; round++) {
+    seed = seed * 1103515245u + 12345u;
+    size_t len = (seed >> 16) % sizeof text;
+    for (size_t i = 0; i < len; i++) {
+      seed = seed * 1103515245u + 12345u;
+      text[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+    }
+    unsigned char hit[8];
+    rl_needles_scan(nd, text, len, hit);
+    for (size_t l = 0; l < nl; l++) {
+      int want = lists[l] == NULL;
+      for (size_t k = 0; !want && lists[l][k]; k++)
+        want = !lists[l][k][0] || (len && memmem(text, len, lists[l][k], strlen(lists[l][k])) != NULL);
+      if (hit[l] != want) printf("list %zu on '%.*s': %d, want %d\n", l, (int)len, text, hit[l], want);
+      assert_int_equal(hit[l], want);
+    }
+  }
+  rl_needles_free(nd);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(prefilter__needles_match_memmem),
       cmocka_unit_test(prefilter__secret_names_found),
       cmocka_unit_test(prefilter__secret_names_near_misses),
       cmocka_unit_test(prefilter__module_specifiers),
