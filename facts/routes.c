@@ -1815,13 +1815,14 @@ static int pf_call_routes(const rl_prefilter *pf) {
   rl_pf_bytes(pf, &n);
   int fastify_object = rl_pf_word(pf, "handler");
   int strings = -1; /* pf_path_strings, asked at the first call */
-  int server = pf_server_import(pf);
+  int server = -1;  /* pf_server_import, asked at the first call */
   for (size_t k = 0; names[k]; k++) {
     size_t wl = strlen(names[k]);
     int is_route = !strcmp(names[k], "route");
     int object_ok = is_route && fastify_object;
     for (size_t i = rl_pf_word_from(pf, 0, names[k]); i < n; i = rl_pf_word_from(pf, i + 1, names[k])) {
       pf_call c = pf_call_after(pf, i + wl, object_ok, is_route);
+      if (c != PF_NOT_CALL && !is_route && server < 0) server = pf_server_import(pf);
       if (c != PF_NOT_CALL && !server && !is_route && !pf_handler_possible(pf, i + wl)) continue;
       if (c == PF_ROUTE) return 1;
       if (c == PF_CALL && strings < 0) strings = pf_path_strings(pf);

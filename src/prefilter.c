@@ -23,6 +23,7 @@ void rl_prefilter_init(rl_prefilter *pf, const char *bytes, size_t len, rl_lang 
   pf->decls_built = 0;
   pf->import_matters = NULL;
   pf->import_data = NULL;
+  pf->nmodules = 0;
 }
 
 void rl_prefilter_clear(rl_prefilter *pf) {
@@ -425,7 +426,7 @@ int rl_pf_env_read(const rl_prefilter *pf) {
          (rl_pf_has(pf, "process") || rl_pf_has(pf, "Bun") || rl_pf_has(pf, "import") || rl_pf_has(pf, "Deno"));
 }
 
-int rl_pf_module(const rl_prefilter *pf, const char *module) {
+static int module_in(const rl_prefilter *pf, const char *module) {
   size_t m = strlen(module);
   const char *p = pf->bytes, *end = pf->bytes + pf->len;
   while ((size_t)(end - p) >= m) {
@@ -437,6 +438,19 @@ int rl_pf_module(const rl_prefilter *pf, const char *module) {
     p = hit + 1;
   }
   return 0;
+}
+
+int rl_pf_module(const rl_prefilter *pf, const char *module) {
+  for (unsigned i = 0; i < pf->nmodules; i++)
+    if (pf->modules[i].module == module || !strcmp(pf->modules[i].module, module)) return pf->modules[i].yes;
+  int yes = module_in(pf, module);
+  /* a cache of what the bytes say: logically const */
+  rl_prefilter *w = (rl_prefilter *)pf;
+  if (w->nmodules < RL_ARRAY_LEN(w->modules)) {
+    w->modules[w->nmodules].module = module;
+    w->modules[w->nmodules++].yes = (signed char)yes;
+  }
+  return yes;
 }
 
 int rl_pf_each_quoted(const rl_prefilter *pf, int (*stop_at)(unsigned char c),

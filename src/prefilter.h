@@ -157,6 +157,12 @@ struct rl_prefilter {
    * module this import specifier names matter?" (NULL: not asked) */
   int (*import_matters)(void *data, const char *spec, size_t len);
   void *import_data;
+  /* rl_pf_module's answers so far (rules ask for the same packages) */
+  struct {
+    const char *module;
+    signed char yes;
+  } modules[48];
+  unsigned nmodules;
 };
 
 void rl_prefilter_init(rl_prefilter *pf, const char *bytes, size_t len, rl_lang lang);
