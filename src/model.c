@@ -397,6 +397,7 @@ static tsconf *tsconf_load(const char *file) {
 /* The tsconfig.json (or jsconfig.json) nearest above dir, or NULL. Stops at
  * a folder holding .git. Every folder on the way is cached with the answer
  * (borrowed from p->owned). */
+/* Under p->mu. */
 static tsconf *tsconf_for(rl_project *p, const char *dir) {
   char *cur = rl_xstrdup(dir);
   char **chain = NULL;
@@ -488,7 +489,9 @@ static char *resolve_uncached(rl_project *p, const char *dir, const char *spec) 
     return hit;
   }
   if (spec[0] == '/' || !spec[0] || strchr(spec, ':')) return NULL; /* absolute, node:fs, npm:x */
+  pthread_mutex_lock(&p->mu); /* the tsconfig cache; what it hands out stays put */
   tsconf *c = tsconf_for(p, dir);
+  pthread_mutex_unlock(&p->mu);
   if (!c) return NULL;
   /* paths: the longest matching prefix before '*' wins, as TypeScript does */
   const ts_path *best = NULL;
@@ -552,17 +555,25 @@ const char *rl_project_resolve(rl_project *p, const char *from, const char *spec
   rl_buf_printf(&key, "%s\n%.*s", dir, (int)n, spec);
   pthread_mutex_lock(&p->mu);
   void **hit = rl_smap_get(&p->resolved, key.ptr);
-  const char *out;
-  if (hit) {
-    out = *hit;
-  } else {
+  const char *out = hit ? *hit : NULL;
+  pthread_mutex_unlock(&p->mu);
+  if (!hit) {
+    /* probe the file system without the lock: other workers go on; the
+     * first answer stored wins (both are the same) */
     char *s = rl_xstrndup(spec, n);
     char *r = resolve_uncached(p, dir, s);
     free(s);
-    rl_smap_put(&p->resolved, key.ptr, r);
-    out = r;
+    pthread_mutex_lock(&p->mu);
+    hit = rl_smap_get(&p->resolved, key.ptr);
+    if (hit) {
+      free(r);
+      out = *hit;
+    } else {
+      rl_smap_put(&p->resolved, key.ptr, r);
+      out = r;
+    }
+    pthread_mutex_unlock(&p->mu);
   }
-  pthread_mutex_unlock(&p->mu);
   rl_buf_free(&key);
   free(dir);
   return out;
