@@ -1345,9 +1345,10 @@ static const char *resolve(rl_jsfile *jf, TSNode expr) {
         const char *it = ts_node_type(init);
         int chain = !strcmp(it, "identifier") || !strcmp(it, "member_expression") ||
                     !strcmp(it, "subscript_expression") || is_require_call(jf, init, &mod, &ml);
-        /* A plain alias must be const; a require may be bound by any
-         * declaration that is never written. */
-        int ok = b->destructured ? b->path_ok : (b->kind == B_CONST || is_require_call(jf, init, &mod, &ml));
+        /* An alias (a require too) may be bound by any declaration that is
+         * never written (is_stable): `var AccessToken =
+         * require('twilio').jwt.AccessToken` in older Node code. */
+        int ok = b->destructured ? b->path_ok : 1;
         if (chain && ok) {
           if (b->destructured) {
             if (nsegs == RESOLVE_MAX_SEGS) return NULL;

@@ -558,7 +558,10 @@ static void analysis__resolve(void **state) {
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; const f = jwt => 1; jwt.sign;", "jwt.sign"},
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; class jwt {} jwt.sign;", "jwt.sign"},
       {RL_LANG_JS, "const jwt = require('jsonwebtoken'); const jwt2 = jwt; jwt2.sign;", "jsonwebtoken:sign"},
-      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; const jwt2 = 1; let s = jwt.sign; s;", "s"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; const jwt2 = 1; let s = jwt.sign; s = jwt2; s;", "s"},
+      /* an alias bound once with let or var and never assigned again is followed */
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; let s = jwt.sign; s;", "jsonwebtoken:sign"},
+      {RL_LANG_JS, "var AccessToken = require('twilio').jwt.AccessToken; AccessToken;", "twilio:jwt.AccessToken"},
       {RL_LANG_JS, "const jwt = require('jsonwebtoken'); { const jwt = mock; } jwt.sign;", "jwt.sign"},
       {RL_LANG_JS, "let jwt = require('jsonwebtoken'); jwt = fake; jwt.sign;", "jwt.sign"},
       {RL_LANG_JS, "const [sign] = require('jsonwebtoken'); sign;", "sign"},
