@@ -2093,6 +2093,12 @@ static int all_digits(const char *w) {
 
 static int prev_is(const parts *ps, size_t i, const char *want) { return i > 0 && part_is(ps, i - 1, want); }
 
+/* Services whose API key is a server credential (a bearer for their REST
+ * API), by the vendors' own docs: DAILY_API_KEY, OPENAI_API_KEY... */
+static const char *const secret_api_providers[] = {
+    "daily",  "openai",     "anthropic", "sendgrid", "resend",  "mailgun", "deepgram", "elevenlabs",
+    "heygen", "assemblyai", "replicate", "groq",     "mistral", "cohere",  "pinecone", NULL};
+
 static int credential_at(const parts *ps, size_t i, int screaming) {
   if (part_is(ps, i, "secret") || part_is(ps, i, "secrets")) return 1;
   if (part_is(ps, i, "password") || part_is(ps, i, "passwd") || part_is(ps, i, "pwd") || part_is(ps, i, "passphrase"))
@@ -2106,6 +2112,9 @@ static int credential_at(const parts *ps, size_t i, int screaming) {
       (prev_is(ps, i, "private") || prev_is(ps, i, "priv") || prev_is(ps, i, "signing") ||
        prev_is(ps, i, "encryption") || prev_is(ps, i, "master") || prev_is(ps, i, "hmac") || prev_is(ps, i, "jwt")))
     return 1;
+  /* DAILY_API_KEY, openaiApiKey: providers whose API key is the server's
+   * credential (their docs say never to ship it), unlike Firebase's or Maps'. */
+  if (part_is(ps, i, "key") && prev_is(ps, i, "api") && i >= 2 && part_in(ps, i - 2, secret_api_providers)) return 1;
   /* AWS_SECRET_ACCESS_KEY: the secret half of an access key pair. */
   if (part_is(ps, i, "key") && prev_is(ps, i, "access") && i >= 2 && part_is(ps, i - 2, "secret")) return 1;
   /* Agora's app certificate signs its tokens. A bare "certificate" is
