@@ -195,7 +195,12 @@ static int check_visit(void *data, TSNode n) {
     size_t l;
     const char *s = rl_js_text(c->jf, n, &l);
     if (refusal_text(s, l)) c->refuse = 1;
-    if (rl_memcasemem(s, l, "authorization") != NULL) site(c, n, 0); /* the Authorization header */
+    /* the Authorization header read (req.headers['authorization'],
+     * req.get('Authorization')); as an object key it is a header sent */
+    TSNode up = rl_js_parent(n);
+    int sent = !ts_node_is_null(up) && !strcmp(ts_node_type(up), "pair") &&
+               ts_node_eq(ts_node_child_by_field_name(up, "key", 3), n);
+    if (!sent && rl_memcasemem(s, l, "authorization") != NULL) site(c, n, 0);
     return !strcmp(t, "string");
   }
   if (!strcmp(t, "identifier") || !strcmp(t, "property_identifier")) {
@@ -231,6 +236,18 @@ static int check_visit(void *data, TSNode n) {
     return 0;
   }
   if (!strcmp(t, "call_expression")) {
+    /* res.redirect('/auth/signin'): a page route's refusal */
+    TSNode callee = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+    if (!strcmp(ts_node_type(callee), "member_expression") &&
+        rl_js_text_is(c->jf, ts_node_child_by_field_name(callee, "property", 8), "redirect")) {
+      static const char *const to_login[] = {"login", "log-in", "signin", "sign-in", "sign_in", "/auth", NULL};
+      TSNode args = ts_node_child_by_field_name(n, "arguments", 9);
+      for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++) {
+        size_t l;
+        const char *s = rl_js_text(c->jf, ts_node_named_child(args, i), &l);
+        if (rl_memcasemem_any(s, l, to_login)) c->refuse = 1;
+      }
+    }
     const char *canon = rl_js_callee(c->jf, n);
     if (canon &&
         (!strcmp(canon, "jsonwebtoken:verify") || !strcmp(canon, "jose:jwtVerify") ||

@@ -235,7 +235,13 @@ static int project_auth_call(void *data, TSNode call) {
  * (rl_auth_guards); *why says why the best one does not. */
 static int handler_guards(state *st, const rl_route *r, const rl_room_action *act, rl_auth_guard *why) {
   memset(why, 0, sizeof *why);
-  if (act->via || ts_node_is_null(act->node)) return body_checks(st->ctx, st->jf, r->handler, r->req_name);
+  /* work through a helper in another file: placed at its call, when the
+   * call is in this handler */
+  int in_handler = !ts_node_is_null(act->node) && !ts_node_is_null(r->handler) &&
+                   ts_node_start_byte(act->node) >= ts_node_start_byte(r->handler) &&
+                   ts_node_end_byte(act->node) <= ts_node_end_byte(r->handler);
+  if (ts_node_is_null(act->node) || (act->via && !in_handler))
+    return body_checks(st->ctx, st->jf, r->handler, r->req_name);
   int v = rl_auth_guards(st->jf, st->root, r->handler, r->req_name, act->node,
                          rl_ctx_project_enabled(st->ctx) ? project_auth_call : NULL, st->ctx, why);
   if (v < 0) return body_checks(st->ctx, st->jf, r->handler, r->req_name);
