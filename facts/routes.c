@@ -731,15 +731,18 @@ static void on_export(walk *w, TSNode ex) {
     int is_default = 0;
     for (uint32_t k = 0; k < ts_node_child_count(ex); k++)
       if (!strcmp(ts_node_type(ts_node_child(ex, k)), "default")) is_default = 1;
-    if (!is_default) return;
-    TSNode d = field(ex, "declaration");
-    if (is_function(d)) {
-      file_route(w, ex, NULL, null, d);
+    /* Vercel functions may also export their verbs (export function POST) */
+    if (!is_default && strcmp(w->file_kind, "vercel")) return;
+    if (is_default) {
+      TSNode d = field(ex, "declaration");
+      if (is_function(d)) {
+        file_route(w, ex, NULL, null, d);
+        return;
+      }
+      TSNode v = field(ex, "value");
+      if (!ts_node_is_null(v)) file_route(w, ex, NULL, v, null);
       return;
     }
-    TSNode v = field(ex, "value");
-    if (!ts_node_is_null(v)) file_route(w, ex, NULL, v, null);
-    return;
   }
   /* app router / Expo: exported verbs */
   TSNode d = field(ex, "declaration");
@@ -1846,7 +1849,8 @@ static int pf_file_routes(const rl_prefilter *pf, const char *kind) {
   static const char *const verbs[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", NULL};
   for (size_t i = 0; verbs[i] && !verb; i++) verb = rl_pf_word(pf, verbs[i]);
   if (!kind) return dflt || cjs || verb || rl_pf_word(pf, "loader") || rl_pf_word(pf, "action");
-  if (!strcmp(kind, "next-pages") || !strcmp(kind, "vercel")) return dflt || cjs;
+  if (!strcmp(kind, "next-pages")) return dflt || cjs;
+  if (!strcmp(kind, "vercel")) return dflt || cjs || verb;
   if (!strcmp(kind, "nuxt")) return dflt && handler;
   if (!strcmp(kind, "remix")) return rl_pf_word(pf, "action") || rl_pf_word(pf, "loader");
   if (!strcmp(kind, "netlify")) return dflt || rl_pf_word(pf, "handler");
