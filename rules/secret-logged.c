@@ -19,7 +19,8 @@
  *     environment variable or a token it mints (the project model,
  *     facts/returns.c: tokenService.getManagementToken()).
  * Looked through: template strings, `+`, `||`/`??`, both branches of `?:`,
- * object and array literals (also through a const bound to one),
+ * object and array literals (also through a const bound to one, or to a
+ * `+` / template that builds a value: const bearer = 'Bearer ' + KEY),
  * JSON.stringify/String/util.inspect/util.format/Buffer.from, and
  * .toString()/.trim()/.toUpperCase()/.toLowerCase() on the value. Not
  * printing the secret: the condition of `?:`, the left of `&&`, `!x`,
@@ -296,7 +297,13 @@ static void on_identifier(printed *p, TSNode n) {
   }
   /* console.log(config) with const config = { appSecret: ... } */
   TSNode obj = rl_js_object_of(p->jf, n);
-  if (!ts_node_is_null(obj)) push_via(p, obj, what);
+  if (!ts_node_is_null(obj)) {
+    push_via(p, obj, what);
+    return;
+  }
+  /* const bearer = 'Bearer ' + API_KEY (or a template): what is joined into
+   * it is printed with it */
+  if (type_is(ci, "binary_expression") || type_is(ci, "template_string")) push_via(p, ci, what);
 }
 
 static const char *const passthrough_calls[] = {
