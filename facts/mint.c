@@ -761,8 +761,8 @@ static int callee_may_hmac(const char *c) {
          (n >= 11 && !strcmp(c + n - 11, "subtle.sign"));
 }
 
-const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio",       "agora-", "opentok",
-                                       "Hmac",         "HMAC", "crypto-js",  "TokenBuilder", NULL};
+const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio",    "Twilio.jwt",   "agora-",
+                                       "opentok",      "Hmac", "HMAC",       "crypto-js", "TokenBuilder", NULL};
 
 const char *rl_mint_tokend_provider(const rl_mint *m) {
   switch (m->kind) {
@@ -782,6 +782,7 @@ int rl_mint_possible(rl_prefilter *pf) {
   /* a copy of Agora's builder: imported from a file named after it */
   if (rl_pf_has(pf, "RtcTokenBuilder") || rl_pf_has(pf, "RtmTokenBuilder") || rl_pf_has(pf, "ChatTokenBuilder"))
     return 1;
+  if (rl_pf_has(pf, "Twilio.jwt")) return 1; /* Twilio Functions' global */
   return rl_mint_hand_possible(pf);
 }
 
@@ -855,7 +856,10 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
       *out = m;
       return 1;
     }
-    if (!strcmp(callee, "twilio:jwt.AccessToken") || canon_module_is(callee, "twilio/lib/jwt/AccessToken", 0)) {
+    /* Twilio Functions (Twilio Serverless) have the helper library as the
+     * global Twilio: new Twilio.jwt.AccessToken(...) */
+    if (!strcmp(callee, "twilio:jwt.AccessToken") || canon_module_is(callee, "twilio/lib/jwt/AccessToken", 0) ||
+        !strcmp(callee, "Twilio.jwt.AccessToken")) {
       const char *p = canon_path(callee);
       if (canon_module_is(callee, "twilio/lib/jwt/AccessToken", 0) && p && *p && strcmp(p, "AccessToken") != 0)
         return 0;

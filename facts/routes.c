@@ -656,6 +656,12 @@ static int lambda_shaped(walk *w, TSNode fn) {
   return p && (!strcmp(p, "event") || !strcmp(p, "evt"));
 }
 
+/* A Twilio Function: (context, event, callback). */
+static int twilio_function_shaped(walk *w, TSNode fn) {
+  const char *a = rl_route_param_name(w->jf, fn, 0), *b = rl_route_param_name(w->jf, fn, 1);
+  return a && b && !strcmp(a, "context") && !strcmp(b, "event");
+}
+
 /* Exported functions that are handlers wherever the file is: Cloudflare
  * Workers' `export default { fetch(request, env, ctx) }`, AWS Lambda's
  * `export const handler = async (event) => ...`. */
@@ -1026,6 +1032,23 @@ static void on_module_exports(walk *w, TSNode stmt) {
     /* Netlify functions and AWS Lambda (first parameter `event` outside netlify/functions/) */
     TSNode h = rl_route_function_of(w->jf, w->root, field(e, "right"));
     int netlify = w->file_kind && !strcmp(w->file_kind, "netlify");
+    if (!ts_node_is_null(h) && !netlify && twilio_function_shaped(w, h)) {
+      /* Twilio Functions: (context, event, callback); a *.protected.js
+       * function only runs for requests Twilio signed, a *.private.js one
+       * only for other functions: neither is open to the web */
+      const char *path = w->path ? w->path : "";
+      if (strstr(path, ".protected.") || strstr(path, ".private.")) return;
+      const char *kind = w->file_kind, *route = w->file_route;
+      const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+      const char *dot = strchr(base, '.');
+      w->file_kind = "twilio-functions";
+      w->file_route =
+          rl_arena_printf(rl_jsfile_arena(w->jf), "/%.*s", (int)(dot ? (size_t)(dot - base) : strlen(base)), base);
+      file_route(w, stmt, "*", field(e, "right"), h);
+      w->file_kind = kind;
+      w->file_route = route;
+      return;
+    }
     if (ts_node_is_null(h) || (!netlify && (w->file_kind || !lambda_shaped(w, h)))) return;
     const char *kind = w->file_kind, *route = w->file_route;
     if (!netlify) {

@@ -403,6 +403,9 @@ static void on_route(void *data, const rl_route *r) {
     advice = "check context.auth (v1) or request.auth (v2) first and throw HttpsError('unauthenticated') to";
   else if (!strcmp(r->framework, "nestjs"))
     advice = "add @UseGuards(...) with an auth guard and answer 403 to";
+  else if (!strcmp(r->framework, "twilio-functions"))
+    advice = "make it a protected function (name it *.protected.js: Twilio then checks each request's signature) or "
+             "check a token in event first and answer 401 to";
   else if (!strcmp(r->framework, "next-pages") || !strcmp(r->framework, "next-app") ||
            !strcmp(r->framework, "expo-api") || !strcmp(r->framework, "supabase") || !strcmp(r->framework, "vercel") ||
            !strcmp(r->framework, "nuxt") || !strcmp(r->framework, "firebase-http") ||
