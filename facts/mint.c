@@ -35,7 +35,8 @@ static const char *canon_path(const char *s) {
 }
 
 /* rl_js_callee with the module part normalised the way Deno and CDN imports
- * write it: "npm:jose@5" -> "jose", "https://esm.sh/livekit-server-sdk@2.1.0"
+ * write it: "npm:jose@5" -> "jose", "jsr:@zaubrik/djwt@3" -> "@zaubrik/djwt",
+ * "https://esm.sh/livekit-server-sdk@2.1.0"
  * -> "livekit-server-sdk", "https://deno.land/x/jose@v4.14.4/index.ts" ->
  * "jose"; a version suffix (@x) and a query (?target=deno) are dropped. */
 static const char *callee_of(rl_jsfile *jf, TSNode call) {
@@ -44,8 +45,8 @@ static const char *callee_of(rl_jsfile *jf, TSNode call) {
   if (!colon) return c;
   const char *m = c;
   size_t ml = (size_t)(colon - c);
-  /* "npm:x:path" and "https://host/x:path": the module holds a ':' */
-  if (ml == 3 && !strncmp(c, "npm", 3)) {
+  /* "npm:x:path", "jsr:@scope/x:path" and "https://host/x:path": the module holds a ':' */
+  if ((ml == 3 && !strncmp(c, "npm", 3)) || (ml == 3 && !strncmp(c, "jsr", 3))) {
     m = colon + 1;
     colon = strchr(m, ':');
     if (!colon) return c;
@@ -775,8 +776,8 @@ const char *rl_mint_tokend_provider(const rl_mint *m) {
 
 int rl_mint_possible(rl_prefilter *pf) {
   static const char *const modules[] = {
-      "jsonwebtoken",       "jose",    "livekit-server-sdk",    "twilio", "agora-token",
-      "agora-access-token", "opentok", "@100mslive/server-sdk", NULL};
+      "jsonwebtoken",          "jose", "livekit-server-sdk", "twilio", "agora-token", "agora-access-token", "opentok",
+      "@100mslive/server-sdk", "djwt", "@zaubrik/djwt",      NULL};
   for (size_t i = 0; modules[i]; i++)
     if (rl_pf_module(pf, modules[i])) return 1;
   /* a copy of Agora's builder: imported from a file named after it */
@@ -896,6 +897,17 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
     return 1;
   }
   if (match_jose(jf, call, &m)) {
+    *out = m;
+    return 1;
+  }
+  /* djwt (Deno): await create({ alg: 'HS256', typ: 'JWT' }, payload, key) */
+  if (callee && (!strcmp(callee, "djwt:create") || !strcmp(callee, "@zaubrik/djwt:create"))) {
+    m.kind = RL_MINT_DJWT;
+    m.what = "djwt create()";
+    m.package = "djwt";
+    set_payload(jf, &m, rl_js_call_arg(call, 1));
+    m.secret = rl_js_call_arg(call, 2);
+    management_from_payload(jf, &m);
     *out = m;
     return 1;
   }
@@ -1471,6 +1483,7 @@ void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   case RL_MINT_HMS_SDK: life_option(jf, m, "validForSeconds", 0, out); break;
   case RL_MINT_AGORA: life_agora(jf, m, out); break;
   case RL_MINT_HMAC_JWT: life_hand_jwt(jf, m, out); break;
+  case RL_MINT_DJWT: /* exp is djwt's getNumericDate(n): not read yet, the lifetime stays unknown */
   case RL_MINT_NONE: break;
   }
 }

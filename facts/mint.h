@@ -31,6 +31,8 @@
  *   opentok        ot.generateToken(sessionId, { role, expireTime }) where ot
  *                  is `new OpenTok(key, secret)` from 'opentok' (directly or a
  *                  const bound to it)                           the call
+ *   djwt           create(header, payload, key) from djwt (deno.land/x/djwt,
+ *                  jsr:@zaubrik/djwt)                           the call
  *   100ms          sdk.auth.getAuthToken({ roomId, role, userId, validForSeconds })
  *                  sdk.auth.getManagementToken({ validForSeconds }) where sdk
  *                  is `new HMSSDK(...)` / `new HMS.SDK(...)` from
@@ -86,7 +88,8 @@ typedef enum rl_mint_kind {
   RL_MINT_AGORA,
   RL_MINT_OPENTOK,
   RL_MINT_HMS_SDK,
-  RL_MINT_HMAC_JWT
+  RL_MINT_HMAC_JWT,
+  RL_MINT_DJWT
 } rl_mint_kind;
 
 typedef struct rl_mint {

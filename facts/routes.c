@@ -1345,7 +1345,8 @@ static int act_visit(void *data, TSNode n) {
   if (!strcmp(t, "call_expression") || !strcmp(t, "new_expression")) {
     rl_mint m;
     if (rl_mint_match(f->jf, n, &m)) {
-      int generic = m.kind == RL_MINT_JSONWEBTOKEN || m.kind == RL_MINT_JOSE || m.kind == RL_MINT_HMAC_JWT;
+      int generic = m.kind == RL_MINT_JSONWEBTOKEN || m.kind == RL_MINT_JOSE || m.kind == RL_MINT_HMAC_JWT ||
+                    m.kind == RL_MINT_DJWT;
       if (!generic || rl_mint_room_claims(f->jf, &m) || rl_route_path_roomish(f->route->path)) {
         f->out->kind = RL_ROOM_MINT;
         f->out->what = m.is_management ? "mints a management token" : "mints a token";
