@@ -328,10 +328,27 @@ const char *rl_js_text(const rl_jsfile *jf, TSNode n, size_t *len) {
   return jf->src->bytes + s;
 }
 
-int rl_js_text_is(const rl_jsfile *jf, TSNode n, const char *s) {
-  size_t len;
-  const char *t = rl_js_text(jf, n, &len);
-  return !ts_node_is_null(n) && len == strlen(s) && memcmp(t, s, len) == 0;
+int rl_js_text_is(const rl_jsfile *jf, TSNode n, const char *s) { return rl_js_text_eq(jf, n, s, strlen(s)); }
+
+int rl_js_text_eq(const rl_jsfile *jf, TSNode n, const char *s, size_t len) {
+  if (ts_node_is_null(n)) return 0;
+  size_t l;
+  const char *t = rl_js_text(jf, n, &l);
+  return l == len && !memcmp(t, s, len);
+}
+
+int rl_js_binding(TSNode n, int compound, TSNode *target, TSNode *value) {
+  if (type_is(n, "variable_declarator")) {
+    *target = field(n, "name");
+    *value = field(n, "value");
+    return 1;
+  }
+  if (type_is(n, "assignment_expression") || (compound && type_is(n, "augmented_assignment_expression"))) {
+    *target = field(n, "left");
+    *value = field(n, "right");
+    return 1;
+  }
+  return 0;
 }
 
 TSNode rl_js_unwrap(TSNode n) {
@@ -769,6 +786,20 @@ static int is_require_call(rl_jsfile *jf, TSNode call, const char **mod, size_t 
   if (!(type_is(fn, "identifier") && rl_js_text_is(jf, fn, "require")) && !type_is(fn, "import")) return 0;
   TSNode arg = rl_js_call_arg(call, 0);
   return rl_js_string_value(jf, arg, mod, len);
+}
+
+int rl_js_module_ref(rl_jsfile *jf, TSNode e, const char **spec, size_t *len, const char **name) {
+  e = rl_js_unwrap(e);
+  if (name) *name = "";
+  if (type_is(e, "call_expression")) return is_require_call(jf, e, spec, len);
+  if (!type_is(e, "identifier") && !type_is(e, "member_expression")) return 0;
+  const char *canon = rl_js_resolve(jf, e);
+  const char *colon = canon ? strchr(canon, ':') : NULL;
+  if (!colon || colon == canon) return 0;
+  *spec = canon;
+  *len = (size_t)(colon - canon);
+  if (name) *name = colon + 1;
+  return 1;
 }
 
 static const char *decl_kind_text(TSNode decl) {

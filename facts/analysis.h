@@ -77,6 +77,18 @@ size_t rl_jsfile_shallow_roots(rl_jsfile *jf, uint32_t max_height, TSNode **out,
 const char *rl_js_text(const rl_jsfile *jf, TSNode n, size_t *len);
 /* 1 if the node's text equals s exactly. */
 int rl_js_text_is(const rl_jsfile *jf, TSNode n, const char *s);
+/* 1 if n's source text is exactly s[0..len) (n may be null: 0). */
+int rl_js_text_eq(const rl_jsfile *jf, TSNode n, const char *s, size_t len);
+/* A binding written at n: a variable_declarator (its name and value) or an
+ * assignment_expression (left and right; with compound, also `x += v`).
+ * 1 with *target and *value (either may be null), else 0. */
+int rl_js_binding(TSNode n, int compound, TSNode *target, TSNode *value);
+/* The module a value names: require('./x') (its specifier), or an
+ * identifier or member that rl_js_resolve traces to an import or require
+ * ("./routes/video" of "./routes/video:default"). 1 with *spec, *len (into
+ * the source or the file's arena) and *name (what is taken from it, "" for
+ * the module itself; may be NULL), else 0. */
+int rl_js_module_ref(rl_jsfile *jf, TSNode e, const char **spec, size_t *len, const char **name);
 /* The parent of n, as ts_node_parent but in O(1) from the file's index when
  * n belongs to the file analysed on this thread (ts_node_parent costs the
  * node's depth in tree-sitter 0.20). Null at the root or once the budget is

@@ -170,15 +170,7 @@ static mention mentions(const answer *a, TSNode e) {
 static int flow_visit(void *data, TSNode n) {
   answer *a = data;
   TSNode left, right;
-  if (type_is(n, "variable_declarator")) {
-    left = rl_js_field(n, "name");
-    right = rl_js_field(n, "value");
-  } else if (type_is(n, "assignment_expression")) {
-    left = rl_js_field(n, "left");
-    right = rl_js_field(n, "right");
-  } else {
-    return 0;
-  }
+  if (!rl_js_binding(n, 0, &left, &right)) return 0;
   if (ts_node_is_null(right)) return 0;
   mention m = mentions(a, right);
   if (m.found && (!m.other_request || contains(right, a->call))) rl_js_walk(left, bind_visit, a);

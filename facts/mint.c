@@ -76,12 +76,6 @@ static const char *callee_of(rl_jsfile *jf, TSNode call) {
 
 const char *rl_mint_callee(rl_jsfile *jf, TSNode call) { return callee_of(jf, call); }
 
-static int text_eq(rl_jsfile *jf, TSNode a, const char *t, size_t len) {
-  size_t l;
-  const char *s = rl_js_text(jf, a, &l);
-  return !ts_node_is_null(a) && l == len && !memcmp(s, t, len);
-}
-
 /* Mutations of `name` inside a subtree: name = v, name.k = v, name[k] = v,
  * name.k += v, delete name.k, Object.assign(name, ...). */
 typedef struct mut_scan {
@@ -94,7 +88,7 @@ typedef struct mut_scan {
 static int is_name_or_member_of(mut_scan *m, TSNode n) {
   n = rl_js_unwrap(n);
   if (type_is(n, "member_expression") || type_is(n, "subscript_expression")) n = rl_js_unwrap(field(n, "object"));
-  return type_is(n, "identifier") && text_eq(m->jf, n, m->name, m->len);
+  return type_is(n, "identifier") && rl_js_text_eq(m->jf, n, m->name, m->len);
 }
 
 static int mut_visit(void *data, TSNode n) {
@@ -319,7 +313,7 @@ static int callee_says_base64(rl_jsfile *jf, TSNode fn) {
 static int is_param(rl_jsfile *jf, TSNode ident, TSNode param) {
   size_t len;
   const char *t = ts_node_is_null(param) ? NULL : rl_js_text(jf, param, &len);
-  return t && type_is(ident, "identifier") && text_eq(jf, ident, t, len);
+  return t && type_is(ident, "identifier") && rl_js_text_eq(jf, ident, t, len);
 }
 
 /* The function of this file a callee names: an identifier bound (const, or
@@ -335,7 +329,7 @@ static TSNode local_function(rl_jsfile *jf, TSNode fn) {
     while (!ts_node_is_null(body) && !type_is(body, "class_body")) body = rl_js_parent(body);
     for (uint32_t i = 0; !ts_node_is_null(body) && i < ts_node_named_child_count(body); i++) {
       TSNode d = ts_node_named_child(body, i);
-      if (type_is(d, "method_definition") && text_eq(jf, field(d, "name"), name, len)) return d;
+      if (type_is(d, "method_definition") && rl_js_text_eq(jf, field(d, "name"), name, len)) return d;
     }
     return null_node();
   }
@@ -347,7 +341,7 @@ static TSNode local_function(rl_jsfile *jf, TSNode fn) {
     for (uint32_t i = 0; i < ts_node_named_child_count(p); i++) {
       TSNode d = ts_node_named_child(p, i);
       if (type_is(d, "export_statement")) d = field(d, "declaration");
-      if (type_is(d, "function_declaration") && text_eq(jf, field(d, "name"), name, len)) f = d;
+      if (type_is(d, "function_declaration") && rl_js_text_eq(jf, field(d, "name"), name, len)) f = d;
     }
   }
   return rl_js_is_function(f) ? f : null_node();
@@ -365,9 +359,9 @@ static int param_index(rl_jsfile *jf, TSNode f, TSNode ident) {
   if (!type_is(ident, "identifier")) return -1;
   const char *t = rl_js_text(jf, ident, &len);
   TSNode params = field(f, "parameters");
-  if (ts_node_is_null(params)) return text_eq(jf, param_name(field(f, "parameter")), t, len) ? 0 : -1;
+  if (ts_node_is_null(params)) return rl_js_text_eq(jf, param_name(field(f, "parameter")), t, len) ? 0 : -1;
   for (uint32_t i = 0; i < ts_node_named_child_count(params); i++)
-    if (text_eq(jf, param_name(ts_node_named_child(params, i)), t, len)) return (int)i;
+    if (rl_js_text_eq(jf, param_name(ts_node_named_child(params, i)), t, len)) return (int)i;
   return -1;
 }
 
@@ -579,7 +573,7 @@ typedef struct uses_scan {
 
 static int uses_visit(void *data, TSNode n) {
   uses_scan *u = data;
-  if (!type_is(n, "identifier") || ts_node_eq(n, u->decl) || !text_eq(u->jf, n, u->name, u->len)) return 0;
+  if (!type_is(n, "identifier") || ts_node_eq(n, u->decl) || !rl_js_text_eq(u->jf, n, u->name, u->len)) return 0;
   if (compared_rec(u->jf, n, u->depth)) {
     u->found = 1;
     return -1;

@@ -375,10 +375,7 @@ typedef struct clamp_find {
 
 static int names_it(clamp_find *f, TSNode n) {
   n = rl_js_unwrap(n);
-  if (!type_is(n, "identifier")) return 0;
-  size_t l;
-  const char *s = rl_js_text(f->jf, n, &l);
-  return l == f->len && !memcmp(s, f->name, l);
+  return type_is(n, "identifier") && rl_js_text_eq(f->jf, n, f->name, f->len);
 }
 
 /* A comparison with the name on one side (`ttl > MAX`, `if (ttl <= 0 || ttl >
@@ -424,19 +421,9 @@ static const char *carry_rec(const rl_reqin *in, TSNode e, TSNode *read, int dep
 static int carry_visit(void *data, TSNode n) {
   carry_find *f = data;
   TSNode name, value;
-  if (type_is(n, "variable_declarator")) {
-    name = field(n, "name");
-    value = field(n, "value");
-  } else if (type_is(n, "assignment_expression") || type_is(n, "augmented_assignment_expression")) {
-    name = field(n, "left");
-    value = field(n, "right");
-  } else {
+  if (!rl_js_binding(n, 1, &name, &value)) return 0;
+  if (!type_is(name, "identifier") || ts_node_is_null(value) || !rl_js_text_eq(f->in->jf, name, f->name, f->len))
     return 0;
-  }
-  if (!type_is(name, "identifier") || ts_node_is_null(value)) return 0;
-  size_t l;
-  const char *s = rl_js_text(f->in->jf, name, &l);
-  if (l != f->len || memcmp(s, f->name, l)) return 0;
   f->desc = carry_rec(f->in, value, &f->read, f->depth + 1, f);
   return f->desc ? -1 : 0;
 }
@@ -543,16 +530,8 @@ static void bind(rl_reqin *in, TSNode pat, const rl_in *v, int depth) {
 static int bind_visit(void *data, TSNode n) {
   rl_reqin *in = data;
   TSNode name, value;
-  if (type_is(n, "variable_declarator")) {
-    name = field(n, "name");
-    value = field(n, "value");
-  } else if (type_is(n, "assignment_expression")) {
-    name = field(n, "left");
-    value = field(n, "right");
-    if (!type_is(name, "identifier")) return 0;
-  } else {
-    return 0;
-  }
+  if (!rl_js_binding(n, 0, &name, &value)) return 0;
+  if (type_is(n, "assignment_expression") && !type_is(name, "identifier")) return 0;
   rl_in v;
   if (!ts_node_is_null(value) && rl_reqin_of(in, value, &v)) {
     bind(in, name, &v, 0);

@@ -235,22 +235,6 @@ static void judge_nest_bootstrap(state *st) {
   report(st, st->nest, rl_arena_printf(rl_ctx_arena(st->ctx), "NestJS %s in %s:%u", what, path, line));
 }
 
-/* The module a use() argument names: require('./routes/video') or a name
- * imported from a project file. */
-static const char *mounted_spec(state *st, TSNode arg, size_t *n) {
-  arg = rl_js_unwrap(arg);
-  const char *spec;
-  if (type_is(arg, "call_expression") && rl_js_text_is(st->jf, rl_js_unwrap(field(arg, "function")), "require") &&
-      rl_js_string_value(st->jf, rl_js_call_arg(arg, 0), &spec, n))
-    return spec;
-  if (!type_is(arg, "identifier")) return NULL;
-  const char *canon = rl_js_resolve(st->jf, arg);
-  const char *colon = canon ? strrchr(canon, ':') : NULL;
-  if (!colon || colon == canon) return NULL;
-  *n = (size_t)(colon - canon);
-  return canon;
-}
-
 /* Express: a server file that mounts routers (`app.use('/api', require('./routes/video'))`)
  * takes the first token or room route of the first router that has one, read
  * by the project model: the CORS policy set here covers it. */
@@ -263,8 +247,10 @@ static int mount_visit(void *data, TSNode n) {
   TSNode args = field(n, "arguments");
   for (uint32_t i = 0; i < ts_node_named_child_count(args) && !st->route; i++) {
     size_t sl;
-    const char *spec = mounted_spec(st, ts_node_named_child(args, i), &sl);
-    if (!spec || !sl || (spec[0] != '.' && spec[0] != '@' && spec[0] != '~' && spec[0] != '/')) continue;
+    const char *spec;
+    if (!rl_js_module_ref(st->jf, ts_node_named_child(args, i), &spec, &sl, NULL) || !sl ||
+        (spec[0] != '.' && spec[0] != '@' && spec[0] != '~' && spec[0] != '/'))
+      continue;
     const char *path;
     uint32_t line;
     const char *route = rl_ctx_module_room_route(st->ctx, spec, sl, &path, &line);

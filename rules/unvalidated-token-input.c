@@ -181,10 +181,17 @@ static int dto_visit(void *data, TSNode n) {
 }
 
 /* 1 if the value (an identifier or member read) is checked in the handler. */
-static int checked(state *st, TSNode value, const char *desc) {
+/* The route's middleware validates, or the whole source desc went through a
+ * validator in the handler (whole_visit). */
+static int validated_whole(const state *st, const char *desc) {
   if (st->mw_validates) return 1;
   for (uint32_t i = 0; i < st->nvalidated; i++)
     if (!strcmp(st->validated_src[i], desc)) return 1;
+  return 0;
+}
+
+static int checked(state *st, TSNode value, const char *desc) {
+  if (validated_whole(st, desc)) return 1;
   value = rl_js_unwrap(value);
   if (type_is(value, "binary_expression")) value = rl_js_unwrap(field(value, "left"));
   vscan v = {st, NULL, 0, 0};
@@ -303,16 +310,11 @@ static int obj_visit(void *data, TSNode n) {
                 (int)(l > 40 ? 40 : l), s, v, st->sink);
       return 1;
     }
-    if (d && !st->mw_validates) {
-      int ok = 0;
-      for (uint32_t i = 0; i < st->nvalidated; i++)
-        if (!strcmp(st->validated_src[i], d)) ok = 1;
-      if (!ok)
-        rl_report(st->ctx, n,
-                  "%s is spread into %s: every claim, role included, comes from the client unchecked: "
-                  "pick the fields you need and check role against an allow-list",
-                  d, st->sink);
-    }
+    if (d && !validated_whole(st, d))
+      rl_report(st->ctx, n,
+                "%s is spread into %s: every claim, role included, comes from the client unchecked: "
+                "pick the fields you need and check role against an allow-list",
+                d, st->sink);
     return 1;
   }
   return 1;
@@ -369,16 +371,8 @@ static int token_or_room(void *data, const char *w, size_t n) {
  * through JSON.stringify. */
 static TSNode request_body(state *st, const rl_request *rq) {
   TSNode b = rq->data;
-  if (ts_node_is_null(b) && !ts_node_is_null(rq->init)) {
-    TSNode init = rl_js_object_of(st->jf, rq->init);
-    for (uint32_t i = 0; !ts_node_is_null(init) && i < ts_node_named_child_count(init); i++) {
-      TSNode c = ts_node_named_child(init, i);
-      const char *k;
-      size_t kl;
-      if (type_is(c, "pair") && rl_js_pair_key(st->jf, c, &k, &kl) && kl == 4 && !memcmp(k, "body", 4))
-        b = field(c, "value");
-    }
-  }
+  if (ts_node_is_null(b) && !ts_node_is_null(rq->init))
+    b = rl_js_object_get(st->jf, rl_js_object_of(st->jf, rq->init), "body");
   b = rl_js_unwrap(b);
   if (type_is(b, "call_expression") && rl_js_text_is(st->jf, rl_js_unwrap(field(b, "function")), "JSON.stringify"))
     b = rl_js_unwrap(rl_js_call_arg(b, 0));
@@ -400,10 +394,7 @@ static int token_endpoint(state *st, TSNode n) {
   st->sink = rl_arena_printf(rl_ctx_arena(st->ctx), "the %s token this request mints", pv.provider);
   const char *d = rl_reqin_object(&st->in, body);
   if (d) {
-    int ok = st->mw_validates;
-    for (uint32_t i = 0; i < st->nvalidated; i++)
-      if (!strcmp(st->validated_src[i], d)) ok = 1;
-    if (!ok)
+    if (!validated_whole(st, d))
       rl_report(st->ctx, body,
                 "%s is sent whole as the properties of %s: the client sets every one of them (owner rights, "
                 "expiry, room); build them on the server from the user's session",

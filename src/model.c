@@ -1280,23 +1280,10 @@ typedef struct mount_ask {
 /* The import specifier e comes from in the candidate: require('x') inline,
  * or a binding made by an import or require (rl_js_resolve: "spec:name"). */
 static const char *mount_spec(mount_ask *m, TSNode e, const char **name) {
-  rl_jsfile *jf = m->e->jf;
-  *name = "";
-  if (!strcmp(ts_node_type(e), "call_expression")) {
-    TSNode fn = rl_js_unwrap(rl_js_field(e, "function"));
-    const char *spec;
-    size_t sl;
-    if (strcmp(ts_node_type(fn), "identifier") || !rl_js_text_is(jf, fn, "require") ||
-        !rl_js_string_value(jf, rl_js_call_arg(e, 0), &spec, &sl))
-      return NULL;
-    return rl_arena_strndup(m->arena, spec, sl);
-  }
-  if (strcmp(ts_node_type(e), "identifier") && strcmp(ts_node_type(e), "member_expression")) return NULL;
-  const char *canon = rl_js_resolve(jf, e);
-  const char *colon = canon ? strchr(canon, ':') : NULL;
-  if (!colon || colon == canon) return NULL;
-  *name = colon + 1;
-  return rl_arena_strndup(m->arena, canon, (size_t)(colon - canon));
+  const char *spec;
+  size_t sl;
+  if (!rl_js_module_ref(m->e->jf, e, &spec, &sl, name)) return NULL;
+  return rl_arena_strndup(m->arena, spec, sl);
 }
 
 static int mount_is_target(void *data, TSNode e) {
@@ -1397,6 +1384,12 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
 }
 
 /* ---- what rules ask (facts/project.h) ------------------------------------------------ */
+
+/* The path the current file is read from, for the project's questions. */
+static const char *ctx_from(rl_ctx *ctx) {
+  const char *from = rl_ctx__fs_path(ctx);
+  return from ? from : rl_ctx_source(ctx)->path;
+}
 
 int rl_ctx_project_enabled(rl_ctx *ctx) {
   rl_project *p = rl_ctx__project(ctx);
@@ -1499,24 +1492,19 @@ const rl_module *rl_ctx_module(rl_ctx *ctx, const char *spec, size_t len) {
 
 int rl_ctx_next_middleware_covers(rl_ctx *ctx, const char *route, const char *framework) {
   if (!rl_ctx_project_enabled(ctx)) return 0;
-  const char *from = rl_ctx__fs_path(ctx);
-  return rl_project_next_middleware_covers(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, route,
-                                           framework, rl_ctx_js(ctx));
+  return rl_project_next_middleware_covers(rl_ctx__project(ctx), ctx_from(ctx), route, framework, rl_ctx_js(ctx));
 }
 
 int rl_ctx_router_mounted_auth(rl_ctx *ctx) {
   if (!rl_ctx_project_enabled(ctx)) return -1;
-  const char *from = rl_ctx__fs_path(ctx);
-  return rl_project_router_mounted_auth(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, rl_ctx_js(ctx));
+  return rl_project_router_mounted_auth(rl_ctx__project(ctx), ctx_from(ctx), rl_ctx_js(ctx));
 }
 
 int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outsz, const char **lockfile) {
   if (outsz) out[0] = '\0';
   if (lockfile) *lockfile = NULL;
   if (!rl_ctx_project_enabled(ctx)) return -1;
-  const char *from = rl_ctx__fs_path(ctx);
-  return rl_project_package_version(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, name, out, outsz,
-                                    lockfile);
+  return rl_project_package_version(rl_ctx__project(ctx), ctx_from(ctx), name, out, outsz, lockfile);
 }
 
 typedef struct first_room {
@@ -1561,19 +1549,15 @@ const char *rl_project_module_room_route(rl_project *p, const char *from, const 
 
 const char *rl_ctx_module_room_route(rl_ctx *ctx, const char *spec, size_t n, const char **path, uint32_t *line) {
   if (!rl_ctx_project_enabled(ctx)) return NULL;
-  const char *from = rl_ctx__fs_path(ctx);
-  return rl_project_module_room_route(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, spec, n,
-                                      rl_ctx_js(ctx), path, line);
+  return rl_project_module_room_route(rl_ctx__project(ctx), ctx_from(ctx), spec, n, rl_ctx_js(ctx), path, line);
 }
 
 const char *rl_ctx_nest_cors(rl_ctx *ctx, const char **path, uint32_t *line) {
   if (!rl_ctx_project_enabled(ctx)) return NULL;
-  const char *from = rl_ctx__fs_path(ctx);
-  return rl_project_nest_cors(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, rl_ctx_js(ctx), path, line);
+  return rl_project_nest_cors(rl_ctx__project(ctx), ctx_from(ctx), rl_ctx_js(ctx), path, line);
 }
 
 int rl_ctx_nest_global_guard(rl_ctx *ctx) {
   if (!rl_ctx_project_enabled(ctx)) return 0;
-  const char *from = rl_ctx__fs_path(ctx);
-  return rl_project_nest_global_guard(rl_ctx__project(ctx), from ? from : rl_ctx_source(ctx)->path, rl_ctx_js(ctx));
+  return rl_project_nest_global_guard(rl_ctx__project(ctx), ctx_from(ctx), rl_ctx_js(ctx));
 }
