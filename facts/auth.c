@@ -6,6 +6,7 @@
 #include "auth.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +139,43 @@ static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
   if (signature_check(canon, 1)) return 1;    /* twilio.webhook() */
   if (rl_config_is_auth_name(s, n)) return 1; /* .roomlint.yml auth-middleware */
   return rl_auth_name(s, n, NULL);
+}
+
+/* ---- prefilter ------------------------------------------------------------------------ */
+
+static int name_words(const char *s, size_t n, void *arg) {
+  wordscan *ws = arg;
+  ws->first = 1; /* makers and getters only narrow: never read here */
+  rl_name_words(s, n, scan_word, ws);
+  if (rl_config_is_auth_name(s, n)) ws->strong = 1;
+  return ws->strong || (ws->verb && ws->weak_noun);
+}
+
+int rl_auth_refusal_possible(rl_prefilter *pf) {
+  /* check_visit's refusals: a throw, 401/403, a refusal word, a redirect
+   * (to a sign-in page), a webhook receiver that throws */
+  static const char *const refusals[] = {"throw", "401", "403", "redirect", "receive", NULL};
+  for (size_t i = 0; refusals[i]; i++)
+    if (rl_pf_has(pf, refusals[i])) return 1;
+  static const char *const words[] = {"unauthori", "forbidden", "unauthenticated", NULL};
+  for (size_t i = 0; words[i]; i++)
+    if (rl_pf_has_caseless(pf, words[i])) return 1;
+  return 0;
+}
+
+int rl_auth_name_possible(rl_prefilter *pf) {
+  /* signature-checking middleware: its package named */
+  for (size_t i = 0; i < RL_ARRAY_LEN(signature_checks); i++) {
+    const char *colon = strchr(signature_checks[i].canon, ':');
+    char pkg[64];
+    snprintf(pkg, sizeof pkg, "%.*s", (int)(colon - signature_checks[i].canon), signature_checks[i].canon);
+    if (rl_pf_has(pf, pkg)) return 1;
+  }
+  /* rl_auth_name over a callee's text or canonical name: its words are
+   * among the words of the file's names */
+  wordscan ws;
+  memset(&ws, 0, sizeof ws);
+  return rl_pf_each_ident(pf, name_words, &ws);
 }
 
 /* ---- in-handler checks --------------------------------------------------------------- */

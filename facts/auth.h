@@ -7,6 +7,7 @@
 #include <tree_sitter/api.h>
 
 #include "analysis.h"
+#include "prefilter.h"
 
 /* 1 if the name says it authenticates (auth, jwt, passport, requireUser,
  * verifyToken ...); *getter set when it reads rather than enforces
@@ -23,6 +24,14 @@ int rl_auth_expr_name(rl_jsfile *jf, TSNode e, const char **s, size_t *n);
  * authenticates by its name, its module (express-jwt) or .roomlint.yml
  * auth-middleware. */
 int rl_auth_middleware(rl_jsfile *jf, TSNode e);
+/* Prefilters (prefilter.h) for the project model's summaries, supersets by
+ * text. rl_auth_refusal_possible: 0 only when no check in these bytes can
+ * refuse or throw (a throw, 401/403, a refusal word, a redirect, a webhook
+ * receiver). rl_auth_name_possible: 0 only when no callee's name or module
+ * can say it authenticates (rl_auth_name over words gathered from every name
+ * in the file, .roomlint.yml auth names, a provider's signature check). */
+int rl_auth_refusal_possible(rl_prefilter *pf);
+int rl_auth_name_possible(rl_prefilter *pf);
 
 /* What a function body does about authentication. */
 typedef struct rl_auth_check {

@@ -142,7 +142,11 @@ const rl_module *rl_ctx_module(rl_ctx *ctx, const char *spec, size_t len);
  *   require('./m')(...), tokens.getToken(...) with tokens = require('./tokens')
  * NULL otherwise. Symbols are joined: the effects of what the symbol calls,
  * through imports to RL_PROJECT_MAX_DEPTH hops, are its own. Borrowed,
- * valid while the current file is scanned. */
+ * valid while the current file is scanned. For a callee's effects only:
+ * when no module within reach can have any effect by its bytes
+ * (rl_summary_bytes_act), the answer is NULL without a parse, unless the
+ * call's name alone suggests a route's work (rl_route_name_suggests_work),
+ * where a known function and an unknown one are judged apart. */
 const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call);
 
 /* The same for an expression that names an imported value (an identifier,

@@ -1188,6 +1188,15 @@ int rl_room_change_name(const char *s, size_t n) {
   return fl.nwords >= 2 && in_list(fl.first, verbs) && rl_name_has_word(s, n, room);
 }
 
+int rl_route_name_suggests_work(const char *s, size_t n) { return rl_room_change_name(s, n) || mint_call_name(s, n); }
+
+static int room_change_ident(const char *s, size_t n, void *arg) {
+  (void)arg;
+  return rl_room_change_name(s, n);
+}
+
+int rl_room_change_possible(rl_prefilter *pf) { return rl_pf_each_ident(pf, room_change_ident, NULL); }
+
 static int is_hms_api_text(const char *s, size_t n) {
   static const char *const hosts[] = {"api.100ms.live", "api-nonprod.100ms.live", NULL};
   for (size_t i = 0; hosts[i]; i++) {

@@ -213,6 +213,12 @@ int rl_room_action_of_summary(rl_jsfile *jf, const struct rl_symbol *s, const ch
  * claims name a room, a role or a 100ms token type; a route path about
  * tokens, rooms or calls and not about logins or webhooks. */
 int rl_room_change_name(const char *s, size_t n);
+/* 1 if a call's name alone says it does a route's work (rl_room_change_name,
+ * or a name that mints: generateToken, getManagementToken): the route
+ * finder reads such a name when the project model does not know the callee. */
+int rl_route_name_suggests_work(const char *s, size_t n);
+/* Prefilter: 1 if some name in the bytes is rl_room_change_name's. */
+int rl_room_change_possible(rl_prefilter *pf);
 int rl_mint_room_claims(rl_jsfile *jf, const rl_mint *m);
 int rl_route_path_roomish(const char *path);
 

@@ -216,7 +216,8 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
   pthread_mutex_init(&e->queries->mu, NULL);
   e->queries->q = rl_xcalloc(e->nrules ? e->nrules * RL_LANG__COUNT : 1, sizeof *e->queries->q);
   e->pkg = rl_pkgcache_new();
-  rl_project_options po = {cfg->no_project, e->cfg.max_file_size, cfg->no_ignore, cfg->extra_ignores, cfg->extra_base};
+  rl_project_options po = {cfg->no_project,    e->cfg.max_file_size, cfg->no_ignore,
+                           cfg->extra_ignores, cfg->extra_base,      e->cfg.no_prefilter};
   e->project = rl_project_new(&po);
   rl_project_set_roots(e->project, NULL, 0);
   *out = e;

@@ -233,12 +233,18 @@ typedef struct mod_entry {
   const char *room_route; /* its first token or room route, "POST /token" (in tarena) */
   uint32_t room_route_line;
   /* the prefilter's question (rl_project_import_matters), under p->mu */
-  int pre_state;         /* 0: not read, 1: being read, 2: read */
-  int pre_self;          /* rl_summary_bytes_matter of its bytes */
-  const char **pre_deps; /* the project files it imports (resolved, borrowed from p) */
+  int pre_state;          /* 0: not read, 1: being read, 2: read */
+  int pre_self;           /* rl_summary_bytes_matter of its bytes */
+  int pre_act;            /* rl_summary_bytes_act of its bytes */
+  signed char closure[2]; /* memo of closure_may(): 0 not asked, 1 no, 2 yes */
+  const char **pre_deps;  /* the project files it imports (resolved, borrowed from p) */
   size_t npre_deps;
   char *pre_bytes; /* read for the question, kept for build_summary (read once) */
   size_t pre_len;
+  /* may it mount a router (rl_project_router_mounted_auth), under p->mu */
+  int mount_state;   /* 0: not read, 1: being read, 2: read */
+  char *mount_bytes; /* its text when it calls .use( (else NULL: it mounts nothing) */
+  size_t mount_len;
 } mod_entry;
 
 struct rl_project {
@@ -251,8 +257,9 @@ struct rl_project {
   rl_smap confs; /* dir -> tsconf (NULL: none found), borrowed from owned */
   tsconf **owned;
   size_t nowned;
-  rl_smap resolved; /* "dir\0spec" joined by '\n' -> path string (NULL: unresolved) */
-  rl_smap locks;    /* lockfile path -> lock_text (its bytes NULL: refused by the policy) */
+  rl_smap resolved;   /* "dir\0spec" joined by '\n' -> path string (NULL: unresolved) */
+  rl_smap locks;      /* lockfile path -> lock_text (its bytes NULL: refused by the policy) */
+  rl_smap mount_dirs; /* dir -> mount_dir: the files that may mount a router there */
   size_t files_read;
   rl_parser **parsers; /* free parsers */
   size_t nparsers;
@@ -264,6 +271,26 @@ typedef struct lock_text {
   char *bytes;
   size_t len;
 } lock_text;
+
+/* A folder's JavaScript and TypeScript files, sorted, with their real
+ * paths: where rl_project_router_mounted_auth looks for mounting files. */
+typedef struct mount_dir {
+  char **paths;
+  char **reals;
+  size_t n;
+} mount_dir;
+
+static void mount_dir_free(void *v) {
+  mount_dir *d = v;
+  if (!d) return;
+  for (size_t i = 0; i < d->n; i++) {
+    free(d->paths[i]);
+    free(d->reals[i]);
+  }
+  free(d->paths);
+  free(d->reals);
+  free(d);
+}
 
 static void lock_free(void *v) {
   lock_text *l = v;
@@ -285,6 +312,7 @@ static void mod_free(void *v) {
   }
   free(e->pre_deps);
   free(e->pre_bytes);
+  free(e->mount_bytes);
   pthread_mutex_destroy(&e->jmu);
   free(e);
 }
@@ -311,6 +339,7 @@ void rl_project_free(rl_project *p) {
   free(p->owned);
   rl_smap_free(&p->resolved, free);
   rl_smap_free(&p->locks, lock_free);
+  rl_smap_free(&p->mount_dirs, mount_dir_free);
   for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
   free(p->roots);
   for (size_t i = 0; i < p->nparsers; i++) rl_parser_free(p->parsers[i]);
@@ -756,17 +785,19 @@ static int pre_dep(const char *spec, size_t len, void *arg) {
  * and the project files they import, for the one thread that set
  * e->pre_state to 1. bytes NULL: unreadable, nothing matters. */
 static void pre_store(rl_project *p, mod_entry *e, const char *bytes, size_t len) {
-  int self = 0;
+  int self = 0, act = 0;
   pre_deps d = {p, e->path, NULL, 0};
   if (bytes) {
     rl_prefilter pf;
     rl_prefilter_init(&pf, bytes, len, rl_lang_for_path(e->path));
-    self = rl_summary_bytes_matter(&pf);
+    act = rl_summary_bytes_act(&pf); /* a superset of bytes_matter */
+    self = act && rl_summary_bytes_matter(&pf);
     if (!self) rl_summary_each_import(&pf, pre_dep, &d);
     rl_prefilter_clear(&pf);
   }
   pthread_mutex_lock(&p->mu);
   e->pre_self = self;
+  e->pre_act = act;
   e->pre_deps = d.deps;
   e->npre_deps = d.n;
   e->pre_state = 2;
@@ -802,31 +833,54 @@ static mod_entry *pre_local(rl_project *p, const char *path) {
   return e;
 }
 
-int rl_project_import_matters(rl_project *p, const char *from, const char *spec, size_t n) {
-  if (!p || p->o.disabled) return 0;
-  const char *path = rl_project_resolve(p, from, spec, n);
-  if (!path) return 0;
+/* 1 if some module within the joins' reach of path (path itself, then what
+ * it imports, to RL_PROJECT_MAX_DEPTH hops past it) may, by its own bytes,
+ * have a symbol that matters (which 0: rl_summary_bytes_matter) or any
+ * effect (which 1: rl_summary_bytes_act). Memoised per module: the walk from
+ * a module is the same whoever asks. */
+static int closure_may(rl_project *p, const char *path, int which) {
+  pthread_mutex_lock(&p->mu);
+  mod_entry *first = entry_of(p, path);
+  int memo = first->closure[which];
+  pthread_mutex_unlock(&p->mu);
+  if (memo) return memo == 2;
   /* breadth first over the import graph, to the depth summaries are joined */
   const char *queue[MAX_PRE_VISITS];
   int depth[MAX_PRE_VISITS];
   size_t nq = 0;
   queue[nq] = path;
   depth[nq++] = 1;
-  for (size_t head = 0; head < nq; head++) {
+  int yes = 0;
+  for (size_t head = 0; head < nq && !yes; head++) {
     mod_entry *e = pre_local(p, queue[head]);
     if (!e) continue;
-    if (e->pre_self) return 1;
+    if (which ? e->pre_act : e->pre_self) {
+      yes = 1;
+      break;
+    }
     if (depth[head] > RL_PROJECT_MAX_DEPTH) continue; /* the joins read MAX_DEPTH hops past the first file */
-    for (size_t i = 0; i < e->npre_deps; i++) {
+    for (size_t i = 0; i < e->npre_deps && !yes; i++) {
       size_t k = 0;
       while (k < nq && queue[k] != e->pre_deps[i]) k++;
       if (k < nq) continue; /* seen: cycles end here */
-      if (nq == MAX_PRE_VISITS) return 1;
+      if (nq == MAX_PRE_VISITS) {
+        yes = 1; /* too many to look at: it may */
+        break;
+      }
       queue[nq] = e->pre_deps[i];
       depth[nq++] = depth[head] + 1;
     }
   }
-  return 0;
+  pthread_mutex_lock(&p->mu);
+  first->closure[which] = (signed char)(yes ? 2 : 1);
+  pthread_mutex_unlock(&p->mu);
+  return yes;
+}
+
+int rl_project_import_matters(rl_project *p, const char *from, const char *spec, size_t n) {
+  if (!p || p->o.disabled) return 0;
+  const char *path = rl_project_resolve(p, from, spec, n);
+  return path && closure_may(p, path, 0);
 }
 
 /* ---- joining summaries across files ----------------------------------------------- */
@@ -1032,7 +1086,16 @@ static mod_entry *kept_file(rl_project *p, const char *path) {
     e->kept = -1;
     size_t len = 0;
     const char *why = NULL;
-    char *bytes = read_module(p, path, &len, &why);
+    pthread_mutex_lock(&p->mu);
+    char *bytes = NULL;
+    if (e->mount_state == 2 && e->mount_bytes) {
+      len = e->mount_len;
+      bytes = rl_xmalloc(len + 1);
+      memcpy(bytes, e->mount_bytes, len);
+      bytes[len] = '\0';
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (!bytes) bytes = read_module(p, path, &len, &why); /* read once: the mount search's read, if any */
     if (bytes) {
       e->tarena = rl_arena_new();
       rl_source_init(&e->src, e->path, bytes, len, rl_lang_for_path(path), e->tarena);
@@ -1268,7 +1331,7 @@ int rl_project_package_version(rl_project *p, const char *from, const char *name
 /* ---- routers mounted from other files (Express) -------------------------------------- */
 
 #define MAX_MOUNT_DIRS 4        /* folders climbed from the router's file */
-#define MAX_MOUNT_CANDIDATES 64 /* files looked at per question */
+#define MAX_MOUNT_CANDIDATES 64 /* files that may mount the router parsed per question */
 
 typedef struct mount_ask {
   rl_project *p;
@@ -1309,10 +1372,69 @@ static int mount_auth_of(void *data, TSNode e) {
   return s->kind == RL_SYM_FUNCTION ? 0 : -1;
 }
 
-/* Does the candidate's text name the router's file at all? Its base name
- * without extension ("token" for routes/token.js), or "index" folders. */
-static int mentions(const char *bytes, size_t len, const char *base) {
-  return memmem(bytes, len, ".use(", 5) && memmem(bytes, len, base, strlen(base));
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* dir's candidates, listed once per run. */
+static const mount_dir *mount_dir_of(rl_project *p, const char *dir) {
+  pthread_mutex_lock(&p->mu);
+  void **hit = rl_smap_get(&p->mount_dirs, dir);
+  pthread_mutex_unlock(&p->mu);
+  if (hit) return *hit;
+  mount_dir *d = rl_xcalloc(1, sizeof *d);
+  DIR *dh = opendir(dir);
+  struct dirent *de;
+  while (dh && (de = readdir(dh))) {
+    rl_lang lang = rl_lang_for_path(de->d_name);
+    if (de->d_name[0] == '.' || (lang != RL_LANG_JS && lang != RL_LANG_TS && lang != RL_LANG_TSX)) continue;
+    char *cand = path_join(dir, de->d_name, strlen(de->d_name));
+    if (!is_regular(cand)) {
+      free(cand);
+      continue;
+    }
+    d->paths = rl_xreallocarray(d->paths, d->n + 1, sizeof *d->paths);
+    d->paths[d->n++] = cand;
+  }
+  if (dh) closedir(dh);
+  qsort(d->paths, d->n, sizeof *d->paths, by_name); /* the same files looked at on every run */
+  d->reals = rl_xcalloc(d->n ? d->n : 1, sizeof *d->reals);
+  for (size_t i = 0; i < d->n; i++) d->reals[i] = rl_walk_judge_realpath(p->judge, d->paths[i]);
+  pthread_mutex_lock(&p->mu);
+  hit = rl_smap_get(&p->mount_dirs, dir);
+  if (hit) { /* another thread listed it meanwhile */
+    mount_dir_free(d);
+    d = *hit;
+  } else {
+    rl_smap_put(&p->mount_dirs, dir, d);
+  }
+  pthread_mutex_unlock(&p->mu);
+  return d;
+}
+
+/* The candidate's text when it may mount routers (it calls .use(), read
+ * once per run under the policy; NULL otherwise. */
+static const char *mount_text(rl_project *p, const char *path, size_t *len) {
+  pthread_mutex_lock(&p->mu);
+  mod_entry *e = entry_of(p, path);
+  while (e->mount_state == 1) pthread_cond_wait(&p->built, &p->mu);
+  if (e->mount_state == 0) {
+    e->mount_state = 1;
+    pthread_mutex_unlock(&p->mu);
+    size_t n = 0;
+    const char *why = NULL;
+    char *bytes = read_module(p, path, &n, &why);
+    if (bytes && !memmem(bytes, n, ".use(", 5)) {
+      free(bytes);
+      bytes = NULL;
+    }
+    pthread_mutex_lock(&p->mu);
+    e->mount_bytes = bytes;
+    e->mount_len = n;
+    e->mount_state = 2;
+    pthread_cond_broadcast(&p->built);
+  }
+  pthread_mutex_unlock(&p->mu);
+  *len = e->mount_len;
+  return e->mount_bytes;
 }
 
 int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking) {
@@ -1333,45 +1455,28 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
   int verdict = -1, looked = 0;
   char *dir = path_dir(from);
   for (int up = 0; up < MAX_MOUNT_DIRS && verdict != 0 && looked < MAX_MOUNT_CANDIDATES; up++) {
-    DIR *dh = opendir(dir);
-    struct dirent *de;
-    while (dh && (de = readdir(dh)) && verdict != 0 && looked < MAX_MOUNT_CANDIDATES) {
-      rl_lang lang = rl_lang_for_path(de->d_name);
-      if (de->d_name[0] == '.' || (lang != RL_LANG_JS && lang != RL_LANG_TS && lang != RL_LANG_TSX)) continue;
-      char *cand = path_join(dir, de->d_name, strlen(de->d_name));
-      char *real = is_regular(cand) ? rl_walk_judge_realpath(p->judge, cand) : NULL;
-      if (!real || !strcmp(real, target)) {
-        free(real);
-        free(cand);
-        continue;
-      }
-      free(real);
-      looked++;
-      /* a cheap look first: only a file that names the router is parsed
-       * (and kept, like the other files judged whole) */
+    const mount_dir *md = mount_dir_of(p, dir);
+    for (size_t i = 0; i < md->n && verdict != 0 && looked < MAX_MOUNT_CANDIDATES; i++) {
+      if (!md->reals[i] || !strcmp(md->reals[i], target)) continue;
+      /* a cheap look first: only a file that calls .use( and names the
+       * router is parsed (and kept, like the other files judged whole) */
       size_t len = 0;
-      const char *why = NULL;
-      char *peek = read_module(p, cand, &len, &why);
-      int named = peek && mentions(peek, len, base);
-      free(peek);
-      mod_entry *e = named ? kept_file(p, cand) : NULL;
-      if (e) {
-        {
-          rl_jsfile_begin(e->jf);
-          mount_ask m = {p, e, target, rl_arena_new()};
-          int v = rl_auth_mount(e->jf, rl_tree_root(e->tree), mount_is_target, mount_auth_of, &m);
-          rl_arena_free(m.arena);
-          if (asking)
-            rl_jsfile_begin(asking);
-          else
-            rl_jsfile_end(e->jf);
-          if (v >= 0) verdict = verdict == -1 ? v : verdict && v; /* every mount must be guarded */
-        }
-        pthread_mutex_unlock(&e->jmu);
-      }
-      free(cand);
+      const char *text = mount_text(p, md->paths[i], &len);
+      if (!text || !memmem(text, len, base, strlen(base))) continue;
+      looked++;
+      mod_entry *e = kept_file(p, md->paths[i]);
+      if (!e) continue;
+      rl_jsfile_begin(e->jf);
+      mount_ask m = {p, e, target, rl_arena_new()};
+      int v = rl_auth_mount(e->jf, rl_tree_root(e->tree), mount_is_target, mount_auth_of, &m);
+      rl_arena_free(m.arena);
+      if (asking)
+        rl_jsfile_begin(asking);
+      else
+        rl_jsfile_end(e->jf);
+      if (v >= 0) verdict = verdict == -1 ? v : verdict && v; /* every mount must be guarded */
+      pthread_mutex_unlock(&e->jmu);
     }
-    if (dh) closedir(dh);
     char *pkg = path_join(dir, "package.json", 12);
     int top = is_regular(pkg);
     free(pkg);
@@ -1417,13 +1522,35 @@ static const rl_symbol *ask_ref(rl_ctx *ctx, const rl_symref *r) {
   return rl_project_symbol(p, path, r->name, rl_ctx_arena(ctx), rl_ctx_js(ctx));
 }
 
+/* The name a call is made by: `f` of f() and `m` of x.m(), new C(). */
+static int call_name(rl_jsfile *jf, TSNode c, const char **s, size_t *n) {
+  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(c, "function", 8));
+  if (ts_node_is_null(fn)) fn = rl_js_unwrap(ts_node_child_by_field_name(c, "constructor", 11));
+  if (!ts_node_is_null(fn) && !strcmp(ts_node_type(fn), "member_expression"))
+    fn = ts_node_child_by_field_name(fn, "property", 8);
+  *s = ts_node_is_null(fn) ? NULL : rl_js_text(jf, fn, n);
+  return *s != NULL;
+}
+
 const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call) {
   if (!rl_ctx_project_enabled(ctx) || !rl_ctx_js(ctx)) return NULL;
   TSNode c = rl_js_unwrap(call);
   if (strcmp(ts_node_type(c), "call_expression") && strcmp(ts_node_type(c), "new_expression")) return NULL;
   rl_symref r;
   if (!rl_summary_ref(rl_ctx_js(ctx), c, 0, &r) || !r.spec) return NULL;
-  return ask_ref(ctx, &r);
+  rl_project *p = rl_ctx__project(ctx);
+  const char *path = rl_project_resolve(p, rl_ctx__fs_path(ctx), r.spec, strlen(r.spec));
+  if (!path) return NULL;
+  /* Callers read a callee's effects only: when no module within reach can
+   * have one, by its bytes, the answer is known without a parse. Not for a
+   * call whose name alone would say it does a route's work: there a known
+   * function without effects answers differently from an unknown one. */
+  const char *s;
+  size_t n;
+  if (!p->o.exact && !closure_may(p, path, 1) &&
+      !(call_name(rl_ctx_js(ctx), c, &s, &n) && rl_route_name_suggests_work(s, n)))
+    return NULL;
+  return rl_project_symbol(p, path, r.name, rl_ctx_arena(ctx), rl_ctx_js(ctx));
 }
 
 const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr) {

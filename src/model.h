@@ -21,6 +21,7 @@ typedef struct rl_project_options {
   int no_ignore;
   const char *const *extra_ignores; /* config ignore:, anchored at extra_base */
   const char *extra_base;
+  int exact; /* --no-prefilter: no question is answered from bytes alone */
 } rl_project_options;
 
 /* Caller frees with rl_project_free (NULL: a no-op). */
