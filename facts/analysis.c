@@ -103,6 +103,36 @@ TSNode rl_js_field(TSNode n, const char *name) {
   return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
 }
 
+/* The k-th parameter and the count, comments (named children too) passed over. */
+static uint32_t params_walk(TSNode fn, uint32_t want, TSNode *out) {
+  TSNode params = rl_js_field(fn, "parameters");
+  if (ts_node_is_null(params)) {
+    TSNode p = rl_js_field(fn, "parameter");
+    if (ts_node_is_null(p)) return 0;
+    if (want == 0) *out = p;
+    return 1;
+  }
+  uint32_t seen = 0;
+  for (uint32_t k = 0; k < ts_node_named_child_count(params); k++) {
+    TSNode p = ts_node_named_child(params, k);
+    if (!strcmp(ts_node_type(p), "comment")) continue;
+    if (seen == want) *out = p;
+    seen++;
+  }
+  return seen;
+}
+
+uint32_t rl_js_param_count(TSNode fn) {
+  TSNode unused;
+  return params_walk(fn, UINT32_MAX, &unused);
+}
+
+TSNode rl_js_param(TSNode fn, uint32_t i) {
+  TSNode out = {{0}, NULL, NULL};
+  params_walk(fn, i, &out);
+  return out;
+}
+
 static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 /* Iterates the named, non-comment children of a node with a cursor (O(1)

@@ -97,6 +97,12 @@ TSNode rl_js_parent(TSNode n);
 /* n's child in the grammar field NAME ("body", "arguments"...); a null node
  * when n is null or has no such child. Every file's field() asks this. */
 TSNode rl_js_field(TSNode n, const char *name);
+/* Function fn's parameters as written: how many, and the i-th (an
+ * identifier, a pattern, TypeScript's required_parameter ...). `x => ...`
+ * has one, in the grammar's field "parameter" rather than "parameters".
+ * Null-safe: 0 and a null node. */
+uint32_t rl_js_param_count(TSNode fn);
+TSNode rl_js_param(TSNode fn, uint32_t i);
 /* Strips parentheses, `as T`, `satisfies T`, `<T>x`, `x!` and `await`. */
 TSNode rl_js_unwrap(TSNode n);
 /* Nearest enclosing function (function_declaration, function_expression,

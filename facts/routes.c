@@ -92,31 +92,14 @@ TSNode rl_route_function_of(rl_jsfile *jf, TSNode root, TSNode expr) {
 }
 
 const char *rl_route_param_name(rl_jsfile *jf, TSNode fn, uint32_t i) {
-  if (ts_node_is_null(fn)) return NULL;
-  TSNode params = field(fn, "parameters");
-  if (ts_node_is_null(params)) {
-    TSNode p = field(fn, "parameter"); /* x => ... */
-    if (i == 0 && type_is(p, "identifier")) {
-      size_t l;
-      const char *s = rl_js_text(jf, p, &l);
-      return rl_arena_strndup(rl_jsfile_arena(jf), s, l);
-    }
-    return NULL;
-  }
-  uint32_t seen = 0;
-  for (uint32_t k = 0; k < ts_node_named_child_count(params); k++) {
-    TSNode p = ts_node_named_child(params, k);
-    const char *t = ts_node_type(p);
-    if (!strcmp(t, "comment")) continue;
-    if (seen++ != i) continue;
-    if (!strcmp(t, "required_parameter") || !strcmp(t, "optional_parameter")) p = field(p, "pattern");
-    if (type_is(p, "assignment_pattern")) p = field(p, "left");
-    if (!type_is(p, "identifier")) return NULL;
-    size_t l;
-    const char *s = rl_js_text(jf, p, &l);
-    return rl_arena_strndup(rl_jsfile_arena(jf), s, l);
-  }
-  return NULL;
+  TSNode p = rl_js_param(fn, i);
+  const char *t = ts_node_is_null(p) ? "" : ts_node_type(p);
+  if (!strcmp(t, "required_parameter") || !strcmp(t, "optional_parameter")) p = field(p, "pattern");
+  if (type_is(p, "assignment_pattern")) p = field(p, "left");
+  if (!type_is(p, "identifier")) return NULL;
+  size_t l;
+  const char *s = rl_js_text(jf, p, &l);
+  return rl_arena_strndup(rl_jsfile_arena(jf), s, l);
 }
 
 /* ---- the walk -------------------------------------------------------------------- */

@@ -312,10 +312,9 @@ static const char *value_origin(rl_jsfile *jf, TSNode fn, TSNode v) {
   if (type_is(v, "identifier")) {
     TSNode init = rl_js_const_init(jf, v);
     if (type_is(init, "string")) return "literal";
-    TSNode params = field(fn, "parameters");
-    for (uint32_t i = 0; i < ts_node_named_child_count(params); i++) {
+    for (uint32_t i = 0; i < rl_js_param_count(fn); i++) {
       size_t pl;
-      const char *p = rl_js_text(jf, ts_node_named_child(params, i), &pl);
+      const char *p = rl_js_text(jf, rl_js_param(fn, i), &pl);
       if (p && pl >= l && !memcmp(p, s, l) && (pl == l || p[l] == ':' || p[l] == ' ' || p[l] == '='))
         return "parameter";
     }
@@ -396,8 +395,7 @@ static int body_visit(void *data, TSNode n) {
 
 /* (req, res, next), (ctx, next), (request, reply, done) */
 static int middleware_shaped(rl_jsfile *jf, TSNode fn) {
-  TSNode params = field(fn, "parameters");
-  uint32_t n = ts_node_named_child_count(params);
+  uint32_t n = rl_js_param_count(fn);
   if (n < 2 || n > 4) return 0;
   const char *last = rl_route_param_name(jf, fn, n - 1);
   return last && (!strcmp(last, "next") || !strcmp(last, "done") || !strcmp(last, "nxt"));

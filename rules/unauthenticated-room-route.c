@@ -199,9 +199,8 @@ static int nest_guarded(rl_ctx *ctx, rl_jsfile *jf, const rl_route *r) {
     }
   }
   /* @CurrentUser() user / @User() / @Session(): filled by a guard */
-  TSNode params = ts_node_child_by_field_name(r->handler, "parameters", 10);
-  for (uint32_t k = 0; k < ts_node_named_child_count(params); k++) {
-    TSNode p = ts_node_named_child(params, k);
+  for (uint32_t k = 0; k < rl_js_param_count(r->handler); k++) {
+    TSNode p = rl_js_param(r->handler, k);
     for (uint32_t j = 0; j < ts_node_named_child_count(p); j++) {
       TSNode d = ts_node_named_child(p, j);
       if (strcmp(ts_node_type(d), "decorator")) continue;
