@@ -221,10 +221,57 @@ static int receiver_verifies(rl_jsfile *jf, TSNode call) {
   return 0;
 }
 
+/* `throw new BadRequestException(...)`, `throw createError(400, ...)`,
+ * `new HttpException(m, HttpStatus.BAD_REQUEST)`, Firebase's
+ * `new HttpsError('invalid-argument', ...)`: the input is wrong, which says
+ * nothing about who asks. A throw of anything else may be a refusal. */
+static int input_error_throw(rl_jsfile *jf, TSNode thr) {
+  TSNode v = rl_js_unwrap(ts_node_named_child(thr, 0));
+  if (ts_node_is_null(v) || (strcmp(ts_node_type(v), "new_expression") && strcmp(ts_node_type(v), "call_expression")))
+    return 0;
+  /* `throw new BadRequestException('login required')`: a refusal all the same */
+  static const char *const who[] = {"login",      "log in",      "sign in", "signed in", "auth",
+                                    "permission", "not allowed", "access",  "session",   NULL};
+  size_t tl;
+  const char *tt = rl_js_text(jf, v, &tl);
+  if (tt && rl_memcasemem_any(tt, tl, who)) return 0;
+  static const char *const names[] = {"badrequest", "notfound", "conflict", "validation", "unprocessable", NULL};
+  TSNode fn = rl_js_unwrap(
+      ts_node_child_by_field_name(v, strcmp(ts_node_type(v), "new_expression") ? "function" : "constructor",
+                                  strcmp(ts_node_type(v), "new_expression") ? 8 : 11));
+  size_t l;
+  const char *s = rl_js_text(jf, fn, &l);
+  if (s && rl_memcasemem_any(s, l, names)) return 1;
+  static const char *const args[] = {"400",
+                                     "404",
+                                     "409",
+                                     "422",
+                                     "BAD_REQUEST",
+                                     "NOT_FOUND",
+                                     "CONFLICT",
+                                     "UNPROCESSABLE",
+                                     "'invalid-argument'",
+                                     "\"invalid-argument\"",
+                                     "'not-found'",
+                                     "\"not-found\"",
+                                     "'already-exists'",
+                                     "\"already-exists\"",
+                                     NULL};
+  TSNode a = ts_node_child_by_field_name(v, "arguments", 9);
+  for (uint32_t i = 0; !ts_node_is_null(a) && i < ts_node_named_child_count(a); i++) {
+    const char *at = rl_js_text(jf, ts_node_named_child(a, i), &l);
+    for (size_t k = 0; at && args[k]; k++)
+      if (l >= strlen(args[k]) && (rl_js_text_is(jf, ts_node_named_child(a, i), args[k]) ||
+                                   (args[k][0] != '4' && memmem(at, l, args[k], strlen(args[k])))))
+        return 1;
+  }
+  return 0;
+}
+
 static int check_visit(void *data, TSNode n) {
   check *c = data;
   const char *t = ts_node_type(n);
-  if (!strcmp(t, "throw_statement")) c->throws = 1;
+  if (!strcmp(t, "throw_statement") && !input_error_throw(c->jf, n)) c->throws = 1;
   if (!strcmp(t, "number")) {
     if (rl_js_text_is(c->jf, n, "401") || rl_js_text_is(c->jf, n, "403")) c->refuse = 1;
     return 0;
