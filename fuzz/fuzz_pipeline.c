@@ -4,11 +4,13 @@
  * the client/server context) and whether the prefilter runs; the rest is the
  * file. Both machine-readable reports must be valid JSON.
  *
- * The one rule that reads other files (unauthenticated-room-route: Next.js
- * middleware.ts, NestJS main.ts) finds them from the scanned file's path, so
- * two of the names live in a fresh temporary folder: the input's bytes after
- * a line "//@@mw" become both files there for that input; without the line
- * neither exists.
+ * The project model reads other files: Next.js middleware.ts and NestJS
+ * main.ts found from the scanned file's path, and the modules it imports.
+ * Two of the names live in a fresh temporary folder, the engines' scanned
+ * root: the input's bytes after a line "//@@mw" become middleware.ts and
+ * main.ts there for that input, and the bytes after a line "//@@mod" become
+ * lib.js next to both names (`import ... from './lib'`); without the lines
+ * no such file exists. The model forgets every file after each input.
  *
  * The SARIF driver's rule descriptors (every rule's help text) do not depend
  * on the input, and writing them took four fifths of each execution: they are
@@ -32,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -73,12 +76,16 @@ static unsigned char *found_enabled;
 static const char *const roots[] = {"."};
 
 static const char mw_mark[] = "\n//@@mw\n";
+static const char mod_mark[] = "\n//@@mod\n";
 static char tmp[] = "/tmp/rl-fuzz-pipeline-XXXXXX";
-static char mw_path[64], main_path[64];
+static char mw_path[64], main_path[64], lib_paths[2][80], sub_dirs[3][64];
 
 static void remove_tmp(void) {
   unlink(mw_path);
   unlink(main_path);
+  unlink(lib_paths[0]);
+  unlink(lib_paths[1]);
+  for (int i = 2; i >= 0; i--) rmdir(sub_dirs[i]);
   rmdir(tmp);
 }
 
@@ -399,6 +406,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   snprintf(main_path, sizeof main_path, "%s/main.ts", tmp);
   snprintf(route, sizeof route, "%s/pages/api/token.js", tmp);
   snprintf(controller, sizeof controller, "%s/src/utils.ts", tmp);
+  snprintf(sub_dirs[0], sizeof sub_dirs[0], "%s/pages", tmp);
+  snprintf(sub_dirs[1], sizeof sub_dirs[1], "%s/pages/api", tmp);
+  snprintf(sub_dirs[2], sizeof sub_dirs[2], "%s/src", tmp);
+  for (int i = 0; i < 3; i++)
+    if (mkdir(sub_dirs[i], 0700) != 0) abort();
+  snprintf(lib_paths[0], sizeof lib_paths[0], "%s/lib.js", sub_dirs[1]);
+  snprintf(lib_paths[1], sizeof lib_paths[1], "%s/lib.js", sub_dirs[2]);
   names[3] = route;
   names[13] = controller;
   for (int i = 0; i < 2; i++) {
@@ -411,6 +425,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
       fprintf(stderr, "fuzz_pipeline: %s\n", rl_error_last());
       abort();
     }
+    const char *const root[] = {tmp};
+    rl_engine_project_reset(engines[i], root, 1);
     size_t n;
     const rl_rule *const *rules = rl_engine_rules(engines[i], &n);
     enabled[i] = calloc(n ? n : 1, 1);
@@ -454,11 +470,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     write_file(main_path, mw, mw_len);
     file_len = (size_t)(mark - file);
   }
+  const char *mod = memmem(file, file_len, mod_mark, sizeof mod_mark - 1);
+  if (mod) {
+    const char *lib = mod + sizeof mod_mark - 1;
+    size_t lib_len = file_len - (size_t)(lib - file);
+    write_file(lib_paths[0], lib, lib_len);
+    write_file(lib_paths[1], lib, lib_len);
+    file_len = (size_t)(mod - file);
+  }
   rl_file_result *r = rl_engine_scan_buffer(e, name, NULL, file, file_len);
   if (mark) {
     unlink(mw_path);
     unlink(main_path);
   }
+  if (mod) {
+    unlink(lib_paths[0]);
+    unlink(lib_paths[1]);
+  }
+  rl_engine_project_reset(e, NULL, 0); /* the next input's files are others */
   if (!r) abort();
   for (size_t i = 0; i < r->nnotes; i++)
     if (!strcmp(r->notes[i].id, "analysis-stopped")) {

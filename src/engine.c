@@ -1301,6 +1301,11 @@ void rl_engine_mark_skipped(rl_engine *e, rl_file_result *r, rl_skip s, const ch
 
 rl_file_result *rl_engine_result_new(const char *path) { return rl_file_result_new(path, rl_lang_for_path(path)); }
 
+void rl_engine_project_reset(rl_engine *e, const char *const *paths, size_t npaths) {
+  rl_project_forget(e->project);
+  if (npaths) rl_project_set_roots(e->project, paths, npaths);
+}
+
 void rl_engine_scan_buffer_trim(rl_engine *e) {
   rl_parser_free(e->parser);
   e->parser = NULL;

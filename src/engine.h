@@ -105,6 +105,12 @@ rl_file_result *rl_engine_scan_buffer(rl_engine *e, const char *path, const char
  * builds them afresh. A fuzzer calls it after each input so that every
  * execution frees what it allocated, and libFuzzer needs no leak re-run. */
 void rl_engine_scan_buffer_trim(rl_engine *e);
+
+/* The project model forgets what it read (rl_project_forget) and, with
+ * npaths > 0, takes these scanned roots (files or folders): a module outside
+ * them is not read. Between rl_engine_scan_buffer calls, when other files
+ * may have changed. */
+void rl_engine_project_reset(rl_engine *e, const char *const *paths, size_t npaths);
 /* The same with no syntax tree (--history's blobs): JS/TS get the rules'
  * text-level detectors (rl_rule.on_text), dotenv files their usual rules.
  * No package.json is looked up (fs_path unknown). Caller frees. */

@@ -430,6 +430,9 @@ static int doc_ignored(const server *s, const doc *d) {
 static void publish(server *s, const doc *d, int closing) {
   rl_json *list = rl_json_new_array(s->a);
   if (!closing && !doc_ignored(s, d)) {
+    /* the files this one imports may have changed since the last scan: the
+     * project model reads them afresh (a few small files per document) */
+    rl_engine_project_reset(s->e, NULL, 0);
     rl_file_result *r = rl_engine_scan_buffer(s->e, d->display, d->fs_path, d->text ? d->text : "", d->len);
     line_index li = index_lines(d->text ? d->text : "", d->len);
     for (size_t i = 0; i < r->nfindings; i++)

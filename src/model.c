@@ -317,34 +317,53 @@ static void mod_free(void *v) {
   free(e);
 }
 
+static void judge_new(rl_project *p) {
+  rl_walk_options wo;
+  memset(&wo, 0, sizeof wo);
+  wo.no_ignore = p->o.no_ignore;
+  wo.extra_ignores = p->o.extra_ignores;
+  rl_walk_judge_new(&p->judge, &wo);
+}
+
+/* Everything read from the file system, freed (the maps left empty). */
+static void caches_free(rl_project *p) {
+  rl_smap_free(&p->mods, mod_free);
+  rl_smap_free(&p->confs, NULL);
+  for (size_t i = 0; i < p->nowned; i++) tsconf_free(p->owned[i]);
+  free(p->owned);
+  p->owned = NULL;
+  p->nowned = 0;
+  rl_smap_free(&p->resolved, free);
+  rl_smap_free(&p->locks, lock_free);
+  rl_smap_free(&p->mount_dirs, mount_dir_free);
+  rl_walk_judge_free(p->judge);
+  p->judge = NULL;
+  p->files_read = 0;
+}
+
 rl_project *rl_project_new(const rl_project_options *o) {
   rl_project *p = rl_xcalloc(1, sizeof *p);
   p->o = *o;
   if (!p->o.max_file_size) p->o.max_file_size = 5u * 1024 * 1024;
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->built, NULL);
-  rl_walk_options wo;
-  memset(&wo, 0, sizeof wo);
-  wo.no_ignore = p->o.no_ignore;
-  wo.extra_ignores = p->o.extra_ignores;
-  rl_walk_judge_new(&p->judge, &wo);
+  judge_new(p);
   return p;
+}
+
+void rl_project_forget(rl_project *p) {
+  if (!p) return;
+  caches_free(p);
+  judge_new(p);
 }
 
 void rl_project_free(rl_project *p) {
   if (!p) return;
-  rl_smap_free(&p->mods, mod_free);
-  rl_smap_free(&p->confs, NULL);
-  for (size_t i = 0; i < p->nowned; i++) tsconf_free(p->owned[i]);
-  free(p->owned);
-  rl_smap_free(&p->resolved, free);
-  rl_smap_free(&p->locks, lock_free);
-  rl_smap_free(&p->mount_dirs, mount_dir_free);
+  caches_free(p);
   for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
   free(p->roots);
   for (size_t i = 0; i < p->nparsers; i++) rl_parser_free(p->parsers[i]);
   free(p->parsers);
-  rl_walk_judge_free(p->judge);
   pthread_cond_destroy(&p->built);
   pthread_mutex_destroy(&p->mu);
   free(p);
@@ -1517,7 +1536,7 @@ const rl_symbol *rl_module_symbol(const rl_module *m, const char *name) {
 
 static const rl_symbol *ask_ref(rl_ctx *ctx, const rl_symref *r) {
   rl_project *p = rl_ctx__project(ctx);
-  const char *path = rl_project_resolve(p, rl_ctx__fs_path(ctx), r->spec, strlen(r->spec));
+  const char *path = rl_project_resolve(p, ctx_from(ctx), r->spec, strlen(r->spec));
   if (!path) return NULL;
   return rl_project_symbol(p, path, r->name, rl_ctx_arena(ctx), rl_ctx_js(ctx));
 }
@@ -1539,7 +1558,7 @@ const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call) {
   rl_symref r;
   if (!rl_summary_ref(rl_ctx_js(ctx), c, 0, &r) || !r.spec) return NULL;
   rl_project *p = rl_ctx__project(ctx);
-  const char *path = rl_project_resolve(p, rl_ctx__fs_path(ctx), r.spec, strlen(r.spec));
+  const char *path = rl_project_resolve(p, ctx_from(ctx), r.spec, strlen(r.spec));
   if (!path) return NULL;
   /* Callers read a callee's effects only: when no module within reach can
    * have one, by its bytes, the answer is known without a parse. Not for a
@@ -1596,7 +1615,7 @@ const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *membe
 const rl_module *rl_ctx_module(rl_ctx *ctx, const char *spec, size_t len) {
   if (!rl_ctx_project_enabled(ctx)) return NULL;
   rl_project *p = rl_ctx__project(ctx);
-  const char *path = rl_project_resolve(p, rl_ctx__fs_path(ctx), spec, len);
+  const char *path = rl_project_resolve(p, ctx_from(ctx), spec, len);
   if (!path) return NULL;
   const rl_localmod *lm = rl_project_local(p, path, NULL, NULL);
   if (!lm) return NULL;

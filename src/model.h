@@ -27,6 +27,11 @@ typedef struct rl_project_options {
 /* Caller frees with rl_project_free (NULL: a no-op). */
 rl_project *rl_project_new(const rl_project_options *o);
 void rl_project_free(rl_project *p);
+/* Forgets every file read, resolved, parsed or judged (the scanned roots and
+ * options stay): the next question reads the file system afresh. For a
+ * caller that scans one buffer after another while files change (the
+ * language server, the fuzzer); not while a scan runs. */
+void rl_project_forget(rl_project *p);
 
 /* The scanned roots of the next run (files or directories, as given): a
  * module whose real path leaves all of them is not read. None: the

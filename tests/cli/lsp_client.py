@@ -207,6 +207,27 @@ s.notify("textDocument/didSave", {"textDocument": {"uri": uri("src/App.jsx")}, "
 p = s.diagnostics(uri("src/App.jsx"))
 check(any(d["code"] == "hardcoded-secret" for d in p["diagnostics"]), "didSave with text: scanned again", p)
 
+# The project model reads other files from disk: when an imported helper
+# changes there, the importing document's next scan sees the change.
+os.makedirs(os.path.join(WORK, "api/lib"), exist_ok=True)
+helper = os.path.join(WORK, "api/lib/tokens.js")
+with open(helper, "w") as f:
+    f.write("const jwt = require('jsonwebtoken');\n"
+            "exports.roomToken = (room) => jwt.sign({ room }, process.env.HMS_APP_SECRET, { expiresIn: '1h' });\n")
+route = ("const express = require('express');\nconst { roomToken } = require('./lib/tokens');\n"
+         "const app = express();\n"
+         "app.post('/rooms/join', (req, res) => res.json({ t: roomToken(req.body.room) }));\n")
+p = open_doc(s, "api/server.js", route)
+check(any(d["code"] == "unauthenticated-room-route" for d in p["diagnostics"]),
+      "an imported helper that mints: the route is reported", p)
+with open(helper, "w") as f:
+    f.write("exports.roomToken = (room) => `${room}:${Date.now()}`;\n")
+s.notify("textDocument/didChange", {"textDocument": {"uri": uri("api/server.js"), "version": 2},
+                                    "contentChanges": [{"text": route + "\n"}]})
+p = s.diagnostics(uri("api/server.js"))
+check(not any(d["code"] == "unauthenticated-room-route" for d in p["diagnostics"]),
+      "the helper changed on disk to mint nothing: the next scan says so", p)
+
 # A server file: context judged by the path (a token route without auth).
 srv = ("const express = require('express');\nconst app = express();\n"
        "app.post('/api/token', (req, res) => { res.json({ token: mint(req.body.room) }); });\n")
