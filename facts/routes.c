@@ -795,7 +795,9 @@ static int find_method_test(void *data, TSNode n) {
     if (!name_is(p, pl, "method")) continue;
     const char *s;
     size_t l;
-    if (rl_js_string_value(f->jf, sides[1 - i], &s, &l) && verb_name(s, l)) {
+    /* `if (req.method === 'OPTIONS') return res.end()` answers the CORS
+     * preflight: the route's own method is in another test, or none */
+    if (rl_js_string_value(f->jf, sides[1 - i], &s, &l) && verb_name(s, l) && strcmp(verb_name(s, l), "OPTIONS")) {
       f->found = verb_name(s, l);
       return -1;
     }
