@@ -393,8 +393,10 @@ static void on_route(void *data, const rl_route *r) {
   int global_guard = nest_global_guard(st, r);
   if (global_guard && !r->opted_out) return;
   const char *advice;
-  const char *who = act.kind == RL_ROOM_MINT || act.kind == RL_ROOM_MINT_CALL ? "users who may not join"
-                                                                              : "users who may not manage rooms";
+  /* a management token is the app's own key to the provider's REST API */
+  const char *who = (act.kind == RL_ROOM_MINT || act.kind == RL_ROOM_MINT_CALL) && !act.is_management
+                        ? "users who may not join"
+                        : "users who may not manage rooms";
   if (global_guard) /* and opted out */
     advice = "it is marked public, so the app's global auth guard lets everyone through; drop the marker or "
              "check the user in the handler and answer 403 to";
