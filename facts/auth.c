@@ -1316,12 +1316,15 @@ static int use_args_authenticate(rl_jsfile *jf, TSNode call, uint32_t upto, rl_a
   return 0;
 }
 
-int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth_expr_fn auth, void *data) {
+int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth_expr_fn auth, void *data,
+                  const char **at) {
   mount_walk w;
   w.jf = jf;
   w.n = 0;
   rl_js_walk(root, mount_use_visit, &w);
-  int mounts = 0, covered = 0;
+  int mounts = 0, covered = 0, same = 1;
+  const char *first = NULL;
+  size_t first_len = 0;
   for (size_t i = 0; i < w.n; i++) {
     TSNode call = w.uses[i];
     TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
@@ -1333,6 +1336,12 @@ int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth
     /* or an earlier use() of the same app or router, at a path above the mount */
     size_t ml = 0, rl, vl;
     const char *mpath = use_path(jf, call, &ml);
+    if (mounts == 1) {
+      first = mpath;
+      first_len = ml;
+    } else if (!mpath || !first || ml != first_len || memcmp(mpath, first, ml)) {
+      same = 0;
+    }
     const char *recv =
         rl_js_text(jf, ts_node_child_by_field_name(ts_node_child_by_field_name(call, "function", 8), "object", 6), &rl);
     for (size_t j = 0; j < i && !ok && recv; j++) {
@@ -1348,6 +1357,7 @@ int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth
     }
     if (ok) covered++;
   }
+  if (at) *at = same && first ? rl_arena_strndup(rl_jsfile_arena(jf), first, first_len) : NULL;
   if (!mounts) return -1;
   return covered == mounts;
 }

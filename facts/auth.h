@@ -103,8 +103,11 @@ typedef int (*rl_auth_expr_fn)(void *data, TSNode e);
  * name decides, rl_auth_middleware; may be NULL). -1 when the file does not
  * mount it; 1 when every mount has an authenticating middleware before it,
  * in the same use() or an earlier use() of the same receiver at a path
- * above the mount; else 0. */
-int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth_expr_fn auth, void *data);
+ * above the mount; else 0. *at (may be NULL) gets the path the mounts put
+ * the module at ("/api", a copy in jf's arena), NULL when they name none
+ * or differ. */
+int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth_expr_fn auth, void *data,
+                  const char **at);
 /* NestJS: 1 if the file registers an app-wide auth guard
  * (useGlobalGuards(new JwtAuthGuard()), an APP_GUARD provider). */
 int rl_auth_nest_global_guard(rl_jsfile *jf, TSNode root);

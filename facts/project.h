@@ -184,8 +184,10 @@ const char *rl_ctx_module_room_route(rl_ctx *ctx, const char *spec, size_t n, co
 int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outsz, const char **lockfile);
 /* Express: the current file's router, mounted from another file of the
  * app (`app.use('/api', requireAuth, router)` in server.js): 1 every mount
- * found authenticates first, 0 one does not, -1 no mount found. */
-int rl_ctx_router_mounted_auth(rl_ctx *ctx);
+ * found authenticates first, 0 one does not, -1 no mount found. *prefix
+ * (may be NULL) gets the path the mounts put the router at ("/api"), for
+ * messages; NULL when none or they differ. */
+int rl_ctx_router_mounted_auth(rl_ctx *ctx, const char **prefix);
 
 /* A cross-file finding names the place in the other file with
  * rl_ctx_related (rule.h): rl_ctx_related(ctx, s->at.path, s->at.line,

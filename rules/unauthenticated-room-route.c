@@ -221,8 +221,9 @@ typedef struct state {
   rl_ctx *ctx;
   rl_jsfile *jf;
   TSNode root;
-  int nest_global; /* nest_global_guard's answer for the file; -1 = not asked */
-  int mounted;     /* rl_ctx_router_mounted_auth's answer; -2 = not asked */
+  int nest_global;          /* nest_global_guard's answer for the file; -1 = not asked */
+  int mounted;              /* rl_ctx_router_mounted_auth's answer; -2 = not asked */
+  const char *mount_prefix; /* where the other file mounts this router ("/api"), or NULL */
 } state;
 
 static int project_auth_call(void *data, TSNode call) {
@@ -288,7 +289,7 @@ static int authenticated(state *st, const rl_route *r, const rl_room_action *act
   }
   /* an Express router that another file mounts behind authentication */
   if (!ts_node_is_null(r->receiver) && !strcmp(r->framework, "express")) {
-    if (st->mounted == -2) st->mounted = rl_ctx_router_mounted_auth(ctx);
+    if (st->mounted == -2) st->mounted = rl_ctx_router_mounted_auth(ctx, &st->mount_prefix);
     if (st->mounted == 1) return 1;
   }
   if (ts_node_is_null(r->handler)) { /* the handler is imported: what it does itself */
@@ -420,12 +421,16 @@ static void on_route(void *data, const rl_route *r) {
     rl_ctx_related(st->ctx, act.where.path, act.where.line, act.where.col,
                    rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s here", act.via_name, act.via_what));
   const char *reason = guard_reason(st, &act, &why);
+  /* a router's route as the app serves it: the mount's path in front */
+  const char *path = r->path;
+  if (st->mount_prefix && !ts_node_is_null(r->receiver) && !strcmp(r->framework, "express"))
+    path = rl_arena_printf(rl_ctx_arena(st->ctx), "%s%s", st->mount_prefix, strcmp(r->path, "/") ? r->path : "");
   rl_report(st->ctx, r->registration, "%s%s%s %s with no authentication: %s %s%s", any ? "" : r->method, any ? "" : " ",
-            r->path, act.what, advice, who, reason);
+            path, act.what, advice, who, reason);
 }
 
 static void on_file(rl_ctx *ctx) {
-  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx), -1, -2};
+  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx), -1, -2, NULL};
   if (!st.jf) return;
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
 }

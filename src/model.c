@@ -1456,7 +1456,9 @@ static const char *mount_text(rl_project *p, const char *path, size_t *len) {
   return e->mount_bytes;
 }
 
-int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking) {
+int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking, const char **prefix,
+                                   rl_arena *arena) {
+  if (prefix) *prefix = NULL;
   if (!p || p->o.disabled || !from) return -1;
   char *target = rl_walk_judge_realpath(p->judge, from);
   if (!target) return -1;
@@ -1471,7 +1473,8 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
     base = rl_xstrdup(strrchr(d, '/') ? strrchr(d, '/') + 1 : d);
     free(d);
   }
-  int verdict = -1, looked = 0;
+  int verdict = -1, looked = 0, same = 1;
+  const char *at = NULL;
   char *dir = path_dir(from);
   for (int up = 0; up < MAX_MOUNT_DIRS && verdict != 0 && looked < MAX_MOUNT_CANDIDATES; up++) {
     const mount_dir *md = mount_dir_of(p, dir);
@@ -1487,7 +1490,14 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
       if (!e) continue;
       rl_jsfile_begin(e->jf);
       mount_ask m = {p, e, target, rl_arena_new()};
-      int v = rl_auth_mount(e->jf, rl_tree_root(e->tree), mount_is_target, mount_auth_of, &m);
+      const char *mp = NULL;
+      int v = rl_auth_mount(e->jf, rl_tree_root(e->tree), mount_is_target, mount_auth_of, &m, &mp);
+      if (v >= 0 && arena) { /* where this file mounts it, if all its mounts agree */
+        if (!mp || (at && strcmp(at, mp)))
+          same = 0;
+        else if (!at)
+          at = rl_arena_strdup(arena, mp);
+      }
       rl_arena_free(m.arena);
       if (asking)
         rl_jsfile_begin(asking);
@@ -1504,6 +1514,7 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
   free(dir);
   free(base);
   free(target);
+  if (prefix && same) *prefix = at;
   return verdict;
 }
 
@@ -1641,9 +1652,10 @@ int rl_ctx_next_middleware_covers(rl_ctx *ctx, const char *route, const char *fr
   return rl_project_next_middleware_covers(rl_ctx__project(ctx), ctx_from(ctx), route, framework, rl_ctx_js(ctx));
 }
 
-int rl_ctx_router_mounted_auth(rl_ctx *ctx) {
+int rl_ctx_router_mounted_auth(rl_ctx *ctx, const char **prefix) {
+  if (prefix) *prefix = NULL;
   if (!rl_ctx_project_enabled(ctx)) return -1;
-  return rl_project_router_mounted_auth(rl_ctx__project(ctx), ctx_from(ctx), rl_ctx_js(ctx));
+  return rl_project_router_mounted_auth(rl_ctx__project(ctx), ctx_from(ctx), rl_ctx_js(ctx), prefix, rl_ctx_arena(ctx));
 }
 
 int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outsz, const char **lockfile) {

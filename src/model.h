@@ -94,8 +94,11 @@ const char *rl_project_module_room_route(rl_project *p, const char *from, const 
 /* Express: how the files in the router file's folder and up to four above
  * it (to the folder holding package.json) mount it with use(): 1 behind
  * authentication everywhere it is mounted, 0 somewhere without, -1 not
- * found (facts/auth.c's rl_auth_mount judges each file). */
-int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking);
+ * found (facts/auth.c's rl_auth_mount judges each file). *prefix (may be
+ * NULL) gets the path the mounts looked at put it at ("/api", in arena),
+ * NULL when none or they differ. */
+int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking, const char **prefix,
+                                   rl_arena *arena);
 
 /* engine.c's side of rl_ctx: the run's project (NULL: none) and the path
  * the scanned file was read from (NULL: unknown, a buffer). */
