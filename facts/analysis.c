@@ -133,6 +133,25 @@ TSNode rl_js_param(TSNode fn, uint32_t i) {
   return out;
 }
 
+int rl_js_unreachable(TSNode n) {
+  for (TSNode up = rl_js_parent(n); !ts_node_is_null(up); n = up, up = rl_js_parent(up)) {
+    const char *t = ts_node_type(up);
+    if (!strcmp(t, "statement_block") || !strcmp(t, "program") || !strcmp(t, "switch_case")) {
+      for (TSNode prev = ts_node_prev_named_sibling(n); !ts_node_is_null(prev);
+           prev = ts_node_prev_named_sibling(prev)) {
+        const char *pt = ts_node_type(prev);
+        if (!strcmp(pt, "return_statement") || !strcmp(pt, "throw_statement") || !strcmp(pt, "break_statement") ||
+            !strcmp(pt, "continue_statement"))
+          return 1;
+      }
+      return 0; /* the nearest block decides */
+    }
+    /* a function's body is its own: what precedes the function does not matter */
+    if (strstr(t, "function") || !strcmp(t, "method_definition") || !strcmp(t, "class_body")) return 0;
+  }
+  return 0;
+}
+
 static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 /* Iterates the named, non-comment children of a node with a cursor (O(1)

@@ -103,6 +103,10 @@ TSNode rl_js_field(TSNode n, const char *name);
  * Null-safe: 0 and a null node. */
 uint32_t rl_js_param_count(TSNode fn);
 TSNode rl_js_param(TSNode fn, uint32_t i);
+/* 1 if the statement holding n can never run: an earlier statement of the
+ * same block returns, throws, breaks or continues (`return x;
+ * console.log(x);`). Only that plain shape: branches are not followed. */
+int rl_js_unreachable(TSNode n);
 /* Strips parentheses, `as T`, `satisfies T`, `<T>x`, `x!` and `await`. */
 TSNode rl_js_unwrap(TSNode n);
 /* Nearest enclosing function (function_declaration, function_expression,

@@ -477,6 +477,7 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   if (!jf) return;
   TSNode call = rl_match_capture(m, "call"), args = rl_match_capture(m, "args");
   if (ts_node_is_null(call) || ts_node_is_null(args)) return;
+  if (rl_js_unreachable(call)) return; /* after a return: it never prints */
   TSNode fn = field(call, "function");
   size_t fl;
   const char *ft = rl_js_text(jf, fn, &fl);
