@@ -423,8 +423,12 @@ static void on_route(void *data, const rl_route *r) {
   const char *reason = guard_reason(st, &act, &why);
   /* a router's route as the app serves it: the mount's path in front */
   const char *path = r->path;
-  if (st->mount_prefix && !ts_node_is_null(r->receiver) && !strcmp(r->framework, "express"))
-    path = rl_arena_printf(rl_ctx_arena(st->ctx), "%s%s", st->mount_prefix, strcmp(r->path, "/") ? r->path : "");
+  if (st->mount_prefix && !ts_node_is_null(r->receiver) && !strcmp(r->framework, "express")) {
+    size_t pl = strlen(st->mount_prefix);
+    while (pl > 0 && st->mount_prefix[pl - 1] == '/') pl--; /* app.use('/', r), app.use('/api/', r) */
+    const char *rest = strcmp(r->path, "/") || !pl ? r->path : "";
+    path = rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s%s", (int)pl, st->mount_prefix, rest);
+  }
   rl_report(st->ctx, r->registration, "%s%s%s %s with no authentication: %s %s%s", any ? "" : r->method, any ? "" : " ",
             path, act.what, advice, who, reason);
 }
