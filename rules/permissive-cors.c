@@ -42,30 +42,57 @@ static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !str
 
 static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
+#define MAX_TARGETS 32
+
 typedef struct state {
   rl_ctx *ctx;
   rl_jsfile *jf;
   TSNode root;
-  const char *route;    /* "POST /api/token": the first token/room route */
-  TSNode nest;          /* that route's @Post(...) decorator when a NestJS controller defines it */
-  const char *rel_path; /* the route is in a router this file mounts: where */
-  uint32_t rel_line;
+  const char *route; /* "POST /api/token": the first token/room route */
+  TSNode nest;       /* that route's @Post(...) decorator when a NestJS controller defines it */
+  /* every token or room route a policy may cover, in order: in this file,
+   * or in a router this file mounts (then where it is registered) */
+  rl_cors_target tg[MAX_TARGETS];
+  const char *tg_route[MAX_TARGETS];
+  const char *tg_rel_path[MAX_TARGETS];
+  uint32_t tg_rel_line[MAX_TARGETS];
+  size_t nt;
 } state;
+
+static void add_target(state *st, TSNode recv, const char *path, TSNode handler, const char *route,
+                       const char *rel_path, uint32_t rel_line) {
+  if (!st->route) st->route = route;
+  if (st->nt == MAX_TARGETS) return;
+  rl_cors_target t = {recv, path, handler};
+  st->tg[st->nt] = t;
+  st->tg_route[st->nt] = route;
+  st->tg_rel_path[st->nt] = rel_path;
+  st->tg_rel_line[st->nt] = rel_line;
+  st->nt++;
+}
 
 static void on_route(void *data, const rl_route *r) {
   state *st = data;
-  if (st->route || !rl_route_is_roomish(st->jf, st->root, r)) return;
-  st->route = !strcmp(r->method, "*") ? r->path : rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s", r->method, r->path);
-  if (!strcmp(r->framework, "nestjs")) st->nest = r->registration;
+  /* an OPTIONS route answers preflights (app.options('/token', cors())):
+   * it hands out nothing itself */
+  if (!strcmp(r->method, "OPTIONS") || !rl_route_is_roomish(st->jf, st->root, r)) return;
+  if (!st->route && !strcmp(r->framework, "nestjs")) st->nest = r->registration;
+  const char *route = !strcmp(r->method, "*") ? r->path
+                                              : rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s", r->method, r->path);
+  add_target(st, r->receiver, r->path, r->handler, route, NULL, 0);
 }
 
+/* Reports what at a policy at node at, naming the first token or room route
+ * it covers (rl_cors_covers: a policy mounted on another path covers none). */
 static void report(state *st, TSNode at, const char *what) {
-  if (st->rel_path)
-    rl_ctx_related(st->ctx, st->rel_path, st->rel_line, 1, "the token or room route is registered here");
+  int i = rl_cors_covers(st->jf, st->root, rl_ctx_arena(st->ctx), at, st->tg, st->nt);
+  if (i < 0) return;
+  if (st->tg_rel_path[i])
+    rl_ctx_related(st->ctx, st->tg_rel_path[i], st->tg_rel_line[i], 1, "the token or room route is registered here");
   rl_report(
       st->ctx, at,
       "%s lets any website call %s from a visitor's browser: set origin to an allow-list of your front-end origins",
-      what, st->route);
+      what, st->tg_route[i]);
 }
 
 static int is_string_star(state *st, TSNode v) { return rl_cors_is_star(st->jf, v); }
@@ -78,32 +105,6 @@ static int is_acao(state *st, TSNode n) {
     s = rl_js_text(st->jf, n, &l);
   }
   return l == 27 && !rl_strncasecmp_ascii(s, "access-control-allow-origin", 27);
-}
-
-/* The request's Origin: req.headers.origin, req.query.origin,
- * req.header('origin'), req.get('origin'), request.headers.get('origin'),
- * also as the left side of `||` (`req.headers.origin || '*'`). */
-static int is_request_origin(state *st, TSNode v) {
-  v = rl_js_unwrap(v);
-  if (type_is(v, "binary_expression")) return is_request_origin(st, field(v, "left"));
-  if (type_is(v, "member_expression")) {
-    TSNode obj = rl_js_unwrap(field(v, "object"));
-    if (!rl_js_text_is(st->jf, field(v, "property"), "origin") || !type_is(obj, "member_expression")) return 0;
-    TSNode p = field(obj, "property");
-    return rl_js_text_is(st->jf, p, "headers") || rl_js_text_is(st->jf, p, "query");
-  }
-  if (type_is(v, "call_expression")) {
-    TSNode fn = rl_js_unwrap(field(v, "function"));
-    const char *s;
-    size_t l;
-    if (rl_js_text_is(st->jf, fn, "String")) return is_request_origin(st, rl_js_call_arg(v, 0));
-    if (!type_is(fn, "member_expression")) return 0;
-    TSNode p = field(fn, "property");
-    return (rl_js_text_is(st->jf, p, "header") || rl_js_text_is(st->jf, p, "get")) &&
-           rl_js_string_value(st->jf, rl_js_unwrap(rl_js_call_arg(v, 0)), &s, &l) && l == 6 &&
-           !rl_strncasecmp_ascii(s, "origin", 6);
-  }
-  return 0;
 }
 
 typedef struct check_scan {
@@ -168,7 +169,7 @@ static int visit(void *data, TSNode n) {
   if (!strcmp(t, "pair")) {
     if (is_acao(st, field(n, "key")) && is_string_star(st, rl_js_unwrap(field(n, "value"))))
       report(st, n, "Access-Control-Allow-Origin: *");
-    else if (is_acao(st, field(n, "key")) && is_request_origin(st, field(n, "value")) && !origin_checked(n))
+    else if (is_acao(st, field(n, "key")) && rl_cors_request_origin(st->jf, field(n, "value")) && !origin_checked(n))
       report(st, n, "Access-Control-Allow-Origin set to the request's Origin (any origin is echoed)");
     return 0;
   }
@@ -187,7 +188,7 @@ static int visit(void *data, TSNode n) {
      * allow-list test around it */
     if ((rl_js_text_is(st->jf, prop, "setHeader") || rl_js_text_is(st->jf, prop, "header") ||
          rl_js_text_is(st->jf, prop, "set") || rl_js_text_is(st->jf, prop, "append")) &&
-        is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0))) && is_request_origin(st, rl_js_call_arg(n, 1)) &&
+        is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0))) && rl_cors_request_origin(st->jf, rl_js_call_arg(n, 1)) &&
         !origin_checked(n)) {
       report(st, n, "Access-Control-Allow-Origin set to the request's Origin (any origin is echoed)");
       return 0;
@@ -232,20 +233,23 @@ static void judge_nest_bootstrap(state *st) {
   const char *what = rl_ctx_nest_cors(st->ctx, &path, &line);
   if (!what) return;
   rl_ctx_related(st->ctx, path, line, 1, "the app's CORS policy is enabled here");
-  report(st, st->nest, rl_arena_printf(rl_ctx_arena(st->ctx), "NestJS %s in %s:%u", what, path, line));
+  rl_report(st->ctx, st->nest,
+            "NestJS %s in %s:%u lets any website call %s from a visitor's browser: set origin to an allow-list of "
+            "your front-end origins",
+            what, path, line, st->route);
 }
 
 /* Express: a server file that mounts routers (`app.use('/api', require('./routes/video'))`)
- * takes the first token or room route of the first router that has one, read
- * by the project model: the CORS policy set here covers it. */
+ * takes the first token or room route of each router that has one, read by
+ * the project model, at the path it is mounted at: a CORS policy set here
+ * that covers that path covers it. */
 static int mount_visit(void *data, TSNode n) {
   state *st = data;
-  if (st->route) return -1;
   if (!type_is(n, "call_expression")) return 0;
   TSNode fn = rl_js_unwrap(field(n, "function"));
   if (!type_is(fn, "member_expression") || !rl_js_text_is(st->jf, field(fn, "property"), "use")) return 0;
   TSNode args = field(n, "arguments");
-  for (uint32_t i = 0; i < ts_node_named_child_count(args) && !st->route; i++) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     size_t sl;
     const char *spec;
     if (!rl_js_module_ref(st->jf, ts_node_named_child(args, i), &spec, &sl, NULL) || !sl ||
@@ -255,15 +259,26 @@ static int mount_visit(void *data, TSNode n) {
     uint32_t line;
     const char *route = rl_ctx_module_room_route(st->ctx, spec, sl, &path, &line);
     if (!route) continue;
-    st->route = rl_arena_printf(rl_ctx_arena(st->ctx), "%s (%s:%u)", route, path, line);
-    st->rel_path = path;
-    st->rel_line = line;
+    /* "POST /token" or "/token": the path below the mount */
+    const char *rp = strchr(route, ' ');
+    rp = rp ? rp + 1 : route;
+    const char *mp;
+    size_t ml;
+    if (!rl_js_string_value(st->jf, rl_js_unwrap(rl_js_call_arg(n, 0)), &mp, &ml) || !ml || mp[0] != '/')
+      mp = "", ml = 0;
+    while (ml && mp[ml - 1] == '/') ml--;
+    const char *full = !strcmp(rp, "*") ? "*" : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s%s", (int)ml, mp, rp);
+    TSNode none = {{0}, NULL, NULL};
+    add_target(st, rl_js_unwrap(field(fn, "object")), full, none,
+               rl_arena_printf(rl_ctx_arena(st->ctx), "%s (%s:%u)", route, path, line), path, line);
   }
   return 0;
 }
 
 static void on_file(rl_ctx *ctx) {
-  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx), NULL, {{0}, NULL, NULL}, NULL, 0};
+  state st;
+  memset(&st, 0, sizeof st);
+  st.ctx = ctx, st.jf = rl_ctx_js(ctx), st.root = rl_ctx_root(ctx);
   if (!st.jf) return;
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
   if (!st.route) rl_js_walk(st.root, mount_visit, &st);
