@@ -97,18 +97,23 @@ static void report(state *st, TSNode at, const char *what) {
 
 static int is_string_star(state *st, TSNode v) { return rl_cors_is_star(st->jf, v); }
 
-static int is_acao(state *st, TSNode n) {
+static int is_header_name(state *st, TSNode n, const char *name) {
   const char *s;
-  size_t l;
+  size_t l, k = strlen(name);
   if (!rl_js_string_value(st->jf, n, &s, &l)) {
     if (!type_is(n, "property_identifier")) return 0;
     s = rl_js_text(st->jf, n, &l);
   }
-  return l == 27 && !rl_strncasecmp_ascii(s, "access-control-allow-origin", 27);
+  return l == k && !rl_strncasecmp_ascii(s, name, k);
 }
 
+static int is_acao(state *st, TSNode n) { return is_header_name(st, n, "access-control-allow-origin"); }
+
 typedef struct check_scan {
-  int checked;
+  rl_jsfile *jf;
+  const char *name; /* the origin's local, when the test must mention it */
+  size_t len;
+  int checked, mentions;
 } check_scan;
 
 static int check_visit(void *data, TSNode n) {
@@ -119,24 +124,140 @@ static int check_visit(void *data, TSNode n) {
     const char *o = ts_node_type(op);
     if (!strcmp(o, "===") || !strcmp(o, "==") || !strcmp(o, "!==") || !strcmp(o, "!=")) c->checked = 1;
   }
+  if (type_is(n, "identifier")) {
+    if (c->name && rl_js_text_eq(c->jf, n, c->name, c->len)) c->mentions = 1;
+    /* `if (allowed)` with `const allowed = list.includes(origin)` or an
+     * awaited lookup; not the origin itself (`if (origin)` tests nothing) */
+    TSNode init = rl_js_unwrap(rl_js_local_init(c->jf, n));
+    if ((type_is(init, "call_expression") || type_is(init, "binary_expression")) &&
+        !rl_cors_request_origin(c->jf, init))
+      c->checked = 1;
+  }
+  return 0;
+}
+
+static int is_function_node(TSNode p) {
+  const char *t = ts_node_type(p);
+  return !strcmp(t, "function_declaration") || !strcmp(t, "arrow_function") || !strcmp(t, "function_expression") ||
+         !strcmp(t, "method_definition");
+}
+
+typedef struct leave_scan {
+  int leaves;
+} leave_scan;
+
+static int leave_visit(void *data, TSNode n) {
+  leave_scan *l = data;
+  if (is_function_node(n)) return 1;
+  if (type_is(n, "return_statement") || type_is(n, "throw_statement")) l->leaves = 1;
   return 0;
 }
 
 /* Whether an if or ternary around n (inside its function) tests something
- * beyond the Origin's presence: an allow-list lookup, a comparison. */
-static int origin_checked(TSNode n) {
-  for (TSNode p = rl_js_parent(n); !ts_node_is_null(p); p = rl_js_parent(p)) {
+ * beyond the Origin's presence: an allow-list lookup, a comparison; or, for
+ * an origin held in a local, an earlier `if (!allowed.has(origin)) return`
+ * that leaves when the test fails. */
+static int origin_checked(state *st, TSNode n, TSNode value) {
+  check_scan c = {st->jf, NULL, 0, 0, 0};
+  TSNode v = rl_js_unwrap(value);
+  if (type_is(v, "binary_expression")) v = rl_js_unwrap(field(v, "left"));
+  if (type_is(v, "identifier")) c.name = rl_js_text(st->jf, v, &c.len);
+  TSNode child = n;
+  for (TSNode p = rl_js_parent(n); !ts_node_is_null(p); child = p, p = rl_js_parent(p)) {
+    if (is_function_node(p)) return 0;
     const char *t = ts_node_type(p);
-    if (!strcmp(t, "function_declaration") || !strcmp(t, "arrow_function") || !strcmp(t, "function_expression") ||
-        !strcmp(t, "method_definition"))
-      return 0;
     if (!strcmp(t, "if_statement") || !strcmp(t, "ternary_expression")) {
-      check_scan c = {0};
+      c.checked = 0;
       rl_js_walk(field(p, "condition"), check_visit, &c);
       if (c.checked) return 1;
     }
+    if (!c.name || (strcmp(t, "statement_block") && strcmp(t, "program"))) continue;
+    /* the statements before the one holding n: a guard that leaves */
+    for (TSNode s = ts_node_prev_named_sibling(child); !ts_node_is_null(s); s = ts_node_prev_named_sibling(s)) {
+      if (!type_is(s, "if_statement")) continue;
+      c.checked = c.mentions = 0;
+      rl_js_walk(field(s, "condition"), check_visit, &c);
+      leave_scan l = {0};
+      rl_js_walk(field(s, "consequence"), leave_visit, &l);
+      if (c.checked && c.mentions && l.leaves) return 1;
+    }
   }
   return 0;
+}
+
+static int is_true_value(state *st, TSNode v) {
+  const char *s;
+  size_t l;
+  v = rl_js_unwrap(v);
+  return type_is(v, "true") || (rl_js_eval_string(st->jf, v, &s, &l) && l == 4 && !memcmp(s, "true", 4));
+}
+
+typedef struct cred_scan {
+  state *st;
+  int yes;
+} cred_scan;
+
+static int cred_visit(void *data, TSNode n) {
+  cred_scan *c = data;
+  state *st = c->st;
+  if (type_is(n, "pair") && is_header_name(st, field(n, "key"), "access-control-allow-credentials") &&
+      is_true_value(st, field(n, "value")))
+    c->yes = 1;
+  if (type_is(n, "call_expression") && type_is(rl_js_unwrap(field(n, "function")), "member_expression") &&
+      is_header_name(st, rl_js_unwrap(rl_js_call_arg(n, 0)), "access-control-allow-credentials") &&
+      is_true_value(st, rl_js_call_arg(n, 1)))
+    c->yes = 1;
+  return c->yes ? -1 : 0;
+}
+
+/* Access-Control-Allow-Credentials: true set in the function around n (or
+ * the file when n is at top level). */
+static int credentials_near(state *st, TSNode n) {
+  TSNode f = rl_js_enclosing_function(n);
+  cred_scan c = {st, 0};
+  rl_js_walk(ts_node_is_null(f) ? st->root : f, cred_visit, &c);
+  return c.yes;
+}
+
+/* An Access-Control-Allow-Origin header with value v, set at n (a call or
+ * a headers object's pair): '*', 'null' with credentials, or the request's
+ * own Origin with no allow-list test. */
+static void judge_header(state *st, TSNode n, TSNode value) {
+  TSNode v = rl_js_unwrap(value);
+  const char *s;
+  size_t l;
+  if (is_string_star(st, v)) {
+    report(st, n, "Access-Control-Allow-Origin: *");
+    return;
+  }
+  if (rl_js_eval_string(st->jf, v, &s, &l) && l == 4 && !memcmp(s, "null", 4)) {
+    if (credentials_near(st, n))
+      report(st, n,
+             "Access-Control-Allow-Origin: null with Access-Control-Allow-Credentials: true (sandboxed iframes and "
+             "file: pages send Origin: null, so any site can)");
+    return;
+  }
+  if (!rl_cors_request_origin(st->jf, v) || origin_checked(st, n, v)) return;
+  /* what was read, as written: `origin = req.headers.origin` for a local */
+  TSNode read = v;
+  if (type_is(read, "binary_expression")) read = rl_js_unwrap(field(read, "left"));
+  const char *name = NULL;
+  size_t nl = 0, tl;
+  if (type_is(read, "identifier")) {
+    name = rl_js_text(st->jf, read, &nl);
+    TSNode init = rl_js_unwrap(rl_js_local_init(st->jf, read));
+    if (!ts_node_is_null(init)) read = init;
+  }
+  const char *t = rl_js_text(st->jf, read, &tl);
+  if (tl > 48) tl = 48;
+  int chosen = 0; /* ?origin=... or a body field: the request names any origin it likes */
+  for (size_t i = 0; i + 5 <= tl && !chosen; i++)
+    chosen = !memcmp(t + i, "query", 5) || !memcmp(t + i, "body", 4) || !memcmp(t + i, "Param", 5);
+  report(st, n,
+         rl_arena_printf(rl_ctx_arena(st->ctx),
+                         "Access-Control-Allow-Origin set to %s (%.*s%s%.*s; any origin is echoed)",
+                         chosen ? "an origin the request chooses" : "the request's Origin", (int)nl, name ? name : "",
+                         name ? " = " : "", (int)tl, t));
 }
 
 /* socket.io: `new Server(http, { cors: {...} })`, `require('socket.io')(http,
@@ -167,10 +288,7 @@ static int visit(void *data, TSNode n) {
     return 0;
   }
   if (!strcmp(t, "pair")) {
-    if (is_acao(st, field(n, "key")) && is_string_star(st, rl_js_unwrap(field(n, "value"))))
-      report(st, n, "Access-Control-Allow-Origin: *");
-    else if (is_acao(st, field(n, "key")) && rl_cors_request_origin(st->jf, field(n, "value")) && !origin_checked(n))
-      report(st, n, "Access-Control-Allow-Origin set to the request's Origin (any origin is echoed)");
+    if (is_acao(st, field(n, "key"))) judge_header(st, n, field(n, "value"));
     return 0;
   }
   if (strcmp(t, "call_expression")) return 0;
@@ -180,17 +298,8 @@ static int visit(void *data, TSNode n) {
     /* res.setHeader('Access-Control-Allow-Origin', '*') and friends */
     if ((rl_js_text_is(st->jf, prop, "setHeader") || rl_js_text_is(st->jf, prop, "header") ||
          rl_js_text_is(st->jf, prop, "set") || rl_js_text_is(st->jf, prop, "append")) &&
-        is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0))) && is_string_star(st, rl_js_unwrap(rl_js_call_arg(n, 1)))) {
-      report(st, n, "Access-Control-Allow-Origin: *");
-      return 0;
-    }
-    /* res.header('Access-Control-Allow-Origin', req.headers.origin) with no
-     * allow-list test around it */
-    if ((rl_js_text_is(st->jf, prop, "setHeader") || rl_js_text_is(st->jf, prop, "header") ||
-         rl_js_text_is(st->jf, prop, "set") || rl_js_text_is(st->jf, prop, "append")) &&
-        is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0))) && rl_cors_request_origin(st->jf, rl_js_call_arg(n, 1)) &&
-        !origin_checked(n)) {
-      report(st, n, "Access-Control-Allow-Origin set to the request's Origin (any origin is echoed)");
+        is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0)))) {
+      judge_header(st, n, rl_js_call_arg(n, 1));
       return 0;
     }
     /* fastify.register(cors, { origin: '*' }) */
@@ -208,6 +317,13 @@ static int visit(void *data, TSNode n) {
   judge_socketio(st, n);
   const char *c = rl_js_callee(st->jf, n);
   if (!c) return 0;
+  /* NestJS @Header('Access-Control-Allow-Origin', '*') on a route method */
+  if (!strcmp(c, "@nestjs/common:Header") && type_is(rl_js_parent(n), "decorator") &&
+      is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0)))) {
+    TSNode v = rl_js_unwrap(rl_js_call_arg(n, 1));
+    if (is_string_star(st, v)) report(st, n, "@Header('Access-Control-Allow-Origin', '*')");
+    return 0;
+  }
   rl_cors_lib l;
   if (!strcmp(c, "cors:"))
     l = RL_CORS_EXPRESS;
@@ -220,6 +336,8 @@ static int visit(void *data, TSNode n) {
   TSNode arg = rl_js_call_arg(n, 0);
   const char *what =
       rl_cors_options_judge(st->jf, rl_ctx_arena(st->ctx), l, rl_js_object_of(st->jf, arg), !ts_node_is_null(arg));
+  /* cors((req, callback) => callback(null, { origin: req.header('Origin') })) */
+  if (!what && l == RL_CORS_EXPRESS) what = rl_cors_delegate_judge(st->jf, rl_ctx_arena(st->ctx), arg);
   if (what) report(st, n, what);
   return 0;
 }
