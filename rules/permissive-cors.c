@@ -6,19 +6,24 @@
  * room). Reported:
  *   - cors() from `cors` with no options, or options without `origin`
  *     (the package then answers Access-Control-Allow-Origin: *);
- *   - origin '*'; origin: true together with credentials: true (reflects any
- *     origin and lets it send cookies); an origin callback that always
- *     accepts (`(o, cb) => cb(null, true)` with no condition);
+ *   - origin '*'; origin: true (reflects any origin; with credentials it
+ *     also lets it send cookies); an origin taken from the request, also
+ *     through an options delegate; an origin callback that always accepts
+ *     (`(o, cb) => cb(null, true)` with no condition);
  *   - @koa/cors / kcors with no origin (it echoes the request's Origin);
  *     hono/cors with no origin or '*';
  *   - fastify.register(@fastify/cors[, opts]) with no origin, '*' or true;
  *   - an Access-Control-Allow-Origin: * header: res.setHeader / res.header /
  *     res.set / ctx.set / reply.header / headers.set / append, or a key of a
  *     headers object;
- *   - the same header set to the request's Origin (req.headers.origin,
- *     req.query.origin, req.header/get('origin'), headers.get('origin'),
- *     also `|| '*'`) unless an if/ternary around it compares or looks the
- *     origin up (`if (allowed.includes(origin))`);
+ *   - the same header set to the request's Origin (rl_cors_request_origin:
+ *     also through a local) unless an if/ternary around it compares or
+ *     looks the origin up (`if (allowed.includes(origin))`) or an earlier
+ *     if that leaves on failure guards the local;
+ *   - the same header 'null' with Access-Control-Allow-Credentials: true in
+ *     the same function; NestJS @Header(ACAO, '*') on a route method;
+ * Each policy is reported only when it covers a token or room route
+ * (rl_cors_covers: where it is mounted, Express path semantics).
  *   - an origin regex wider than the app's hosts (judge_pattern): every
  *     origin, a wildcard before a shared host (vercel.app...), no '$' at the
  *     end, a host with no '^' before it;
@@ -122,7 +127,9 @@ static int check_visit(void *data, TSNode n) {
   if (type_is(n, "binary_expression")) {
     TSNode op = ts_node_child(n, 1);
     const char *o = ts_node_type(op);
-    if (!strcmp(o, "===") || !strcmp(o, "==") || !strcmp(o, "!==") || !strcmp(o, "!=")) c->checked = 1;
+    /* `origin in allowed` is a lookup too */
+    if (!strcmp(o, "===") || !strcmp(o, "==") || !strcmp(o, "!==") || !strcmp(o, "!=") || !strcmp(o, "in"))
+      c->checked = 1;
   }
   if (type_is(n, "identifier")) {
     if (c->name && rl_js_text_eq(c->jf, n, c->name, c->len)) c->mentions = 1;
@@ -230,7 +237,8 @@ static void judge_header(state *st, TSNode n, TSNode value) {
     report(st, n, "Access-Control-Allow-Origin: *");
     return;
   }
-  if (rl_js_eval_string(st->jf, v, &s, &l) && l == 4 && !memcmp(s, "null", 4)) {
+  /* null is sent as the text "null" (String(null)) by setHeader and set */
+  if (type_is(v, "null") || (rl_js_eval_string(st->jf, v, &s, &l) && l == 4 && !memcmp(s, "null", 4))) {
     if (credentials_near(st, n))
       report(st, n,
              "Access-Control-Allow-Origin: null with Access-Control-Allow-Credentials: true (sandboxed iframes and "
