@@ -417,7 +417,8 @@ typedef struct scope {
   TSNode root;
   scope_item it[SCOPE_MAX];
   int n;
-  int all; /* not known where it is registered: every route */
+  int all;   /* not known where it is registered: every route */
+  int calls; /* scope_of calls so far: a bound on the work for one policy */
 } scope;
 
 static const char *const reg_methods[] = {"use",    "all", "get",     "post", "put", "patch",
@@ -537,8 +538,11 @@ static void scope_refs(scope *sc, TSNode decl, int depth) {
   if (!r.refs) sc->all = 1;
 }
 
+/* At most this many places looked at per policy: beyond, every route. */
+#define SCOPE_CALLS 24
+
 static void scope_of(scope *sc, TSNode v, int depth) {
-  if (depth > SCOPE_DEPTH) {
+  if (depth > SCOPE_DEPTH || ++sc->calls > SCOPE_CALLS) {
     sc->all = 1;
     return;
   }
@@ -636,44 +640,58 @@ static int path_covers(const char *pp, size_t pn, int exact, const char *rp, siz
   }
 }
 
-/* Where recv is mounted: the path of the first `X.use('/p', ..., recv)` in
- * the file, below X's own mount; "" when it is not mounted here. */
-typedef struct mount_scan {
+/* Where each app or router is mounted: every `X.use('/p', ..., name)` of
+ * the file, read in one walk; the first mount of a name counts. */
+#define MOUNT_MAX 32
+
+typedef struct mount {
+  const char *name, *path;
+  size_t len, pl;
+  TSNode parent; /* X */
+} mount;
+
+typedef struct mount_table {
   rl_jsfile *jf;
-  const char *name;
-  size_t len;
-  TSNode call;
-} mount_scan;
+  mount m[MOUNT_MAX];
+  int n;
+} mount_table;
 
 static int mount_visit(void *data, TSNode n) {
-  mount_scan *m = data;
-  if (!ts_node_is_null(m->call)) return -1;
+  mount_table *mt = data;
   int is_use;
-  if (!type_is(n, "call_expression") || !is_reg_call(m->jf, n, &is_use) || !is_use) return 0;
+  if (mt->n == MOUNT_MAX) return -1;
+  if (!type_is(n, "call_expression") || !is_reg_call(mt->jf, n, &is_use) || !is_use) return 0;
   TSNode args = field(n, "arguments");
-  for (uint32_t i = 1; i < ts_node_named_child_count(args); i++)
-    if (rl_js_text_eq(m->jf, rl_js_unwrap(ts_node_named_child(args, i)), m->name, m->len)) m->call = n;
+  const char *s;
+  size_t l;
+  if (!rl_js_eval_string(mt->jf, rl_js_call_arg(n, 0), &s, &l) || !l || s[0] != '/') s = "", l = 0;
+  for (uint32_t i = 1; i < ts_node_named_child_count(args) && mt->n < MOUNT_MAX; i++) {
+    TSNode v = rl_js_unwrap(ts_node_named_child(args, i));
+    if (!type_is(v, "identifier")) continue;
+    mount *m = &mt->m[mt->n++];
+    m->name = rl_js_text(mt->jf, v, &m->len);
+    m->path = s, m->pl = l;
+    m->parent = field(rl_js_unwrap(field(n, "function")), "object");
+  }
   return 0;
 }
 
-static const char *mount_prefix(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode recv, int depth) {
+/* The path recv is mounted at, below its parent's own mount; "" when the
+ * file does not mount it. */
+static const char *mount_prefix(const mount_table *mt, rl_arena *a, TSNode recv, int depth) {
   recv = rl_js_unwrap(recv);
   if (ts_node_is_null(recv) || depth > SCOPE_DEPTH || !type_is(recv, "identifier")) return "";
-  mount_scan m = {jf, NULL, 0, {{0}, NULL, NULL}};
-  m.name = rl_js_text(jf, recv, &m.len);
-  if (!m.name) return "";
-  rl_js_walk(root, mount_visit, &m);
-  if (ts_node_is_null(m.call)) return "";
-  const char *s;
-  size_t l;
-  if (!rl_js_eval_string(jf, rl_js_call_arg(m.call, 0), &s, &l) || !l || s[0] != '/') s = "", l = 0;
-  const char *up = mount_prefix(jf, root, a, field(rl_js_unwrap(field(m.call, "function")), "object"), depth + 1);
-  return rl_arena_printf(a, "%s%.*s", up, (int)l, s);
+  for (int i = 0; i < mt->n; i++) {
+    if (!mt->m[i].name || !rl_js_text_eq(mt->jf, recv, mt->m[i].name, mt->m[i].len)) continue;
+    const char *up = mount_prefix(mt, a, mt->m[i].parent, depth + 1);
+    return rl_arena_printf(a, "%s%.*s", up, (int)mt->m[i].pl, mt->m[i].path);
+  }
+  return "";
 }
 
 int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_cors_target *targets, size_t n) {
   scope sc;
-  sc.jf = jf, sc.root = root, sc.n = 0, sc.all = 0;
+  sc.jf = jf, sc.root = root, sc.n = 0, sc.all = 0, sc.calls = 0;
   scope_of(&sc, at, 0);
   /* a method that handles none of the routes is a helper: every route */
   for (int i = 0; i < sc.n && !sc.all; i++) {
@@ -682,6 +700,7 @@ int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_
     while (t < n && (ts_node_is_null(targets[t].handler) || !ts_node_eq(targets[t].handler, sc.it[i].handler))) t++;
     if (t == n) sc.all = 1;
   }
+  mount_table *mt = NULL; /* read when a path is first compared */
   for (size_t t = 0; t < n; t++) {
     if (sc.all) return (int)t;
     const char *rp = NULL;
@@ -692,9 +711,14 @@ int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_
         continue;
       }
       if (!strcmp(targets[t].path, "*")) return (int)t;
-      if (!rp) rp = rl_arena_printf(a, "%s%s", mount_prefix(jf, root, a, targets[t].recv, 0), targets[t].path);
-      const char *pp = rl_arena_printf(a, "%s%.*s", mount_prefix(jf, root, a, it->recv, 0), it->p ? (int)it->pl : 1,
-                                       it->p ? it->p : "/");
+      if (!mt) {
+        mt = rl_arena_alloc(a, sizeof *mt);
+        mt->jf = jf, mt->n = 0;
+        rl_js_walk(root, mount_visit, mt);
+      }
+      if (!rp) rp = rl_arena_printf(a, "%s%s", mount_prefix(mt, a, targets[t].recv, 0), targets[t].path);
+      const char *pp =
+          rl_arena_printf(a, "%s%.*s", mount_prefix(mt, a, it->recv, 0), it->p ? (int)it->pl : 1, it->p ? it->p : "/");
       if (path_covers(pp, strlen(pp), it->p ? it->exact : 0, rp, strlen(rp))) return (int)t;
     }
   }
