@@ -376,9 +376,8 @@ const char *rl_cors_delegate_judge(rl_jsfile *jf, rl_arena *a, TSNode fn) {
   fn = rl_js_unwrap(fn);
   if (type_is(fn, "identifier")) fn = rl_js_unwrap(rl_js_const_init(jf, fn));
   if (!rl_js_is_function(fn) || type_is(fn, "method_definition")) return NULL;
-  TSNode params = field(fn, "parameters");
-  if (ts_node_is_null(params) || ts_node_named_child_count(params) < 2) return NULL;
-  TSNode p1 = ts_node_named_child(params, 1);
+  if (rl_js_param_count(fn) < 2) return NULL;
+  TSNode p1 = rl_js_param(fn, 1);
   if (type_is(p1, "required_parameter") || type_is(p1, "optional_parameter")) p1 = field(p1, "pattern");
   if (!type_is(p1, "identifier")) return NULL;
   delegate_scan d = {jf, a, field(fn, "body"), NULL, 0, NULL};
