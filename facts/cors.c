@@ -416,8 +416,9 @@ typedef struct scope {
   TSNode root;
   scope_item it[SCOPE_MAX];
   int n;
-  int all;   /* not known where it is registered: every route */
-  int calls; /* scope_of calls so far: a bound on the work for one policy */
+  int all;    /* not known where it is registered: every route */
+  int calls;  /* scope_of calls so far: a bound on the work for one policy */
+  int *walks; /* whole-file walks left for the file (rl_cors_file) */
 } scope;
 
 static const char *const reg_methods[] = {"use",    "all", "get",     "post", "put", "patch",
@@ -529,7 +530,7 @@ static int ref_visit(void *data, TSNode n) {
 static void scope_refs(scope *sc, TSNode decl, int depth) {
   ref_scan r = {sc, decl, NULL, 0, depth, 0};
   r.name = rl_js_text(sc->jf, decl, &r.len);
-  if (!r.name || !r.len) {
+  if (!r.name || !r.len || --*sc->walks < 0) {
     sc->all = 1;
     return;
   }
@@ -649,7 +650,7 @@ typedef struct mount {
   TSNode parent; /* X */
 } mount;
 
-typedef struct mount_table {
+typedef struct rl_cors_mounts {
   rl_jsfile *jf;
   mount m[MOUNT_MAX];
   int n;
@@ -688,9 +689,10 @@ static const char *mount_prefix(const mount_table *mt, rl_arena *a, TSNode recv,
   return "";
 }
 
-int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_cors_target *targets, size_t n) {
+int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_cors_target *targets, size_t n,
+                   rl_cors_file *f) {
   scope sc;
-  sc.jf = jf, sc.root = root, sc.n = 0, sc.all = 0, sc.calls = 0;
+  sc.jf = jf, sc.root = root, sc.n = 0, sc.all = 0, sc.calls = 0, sc.walks = &f->walks;
   scope_of(&sc, at, 0);
   /* a method that handles none of the routes is a helper: every route */
   for (int i = 0; i < sc.n && !sc.all; i++) {
@@ -699,7 +701,6 @@ int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_
     while (t < n && (ts_node_is_null(targets[t].handler) || !ts_node_eq(targets[t].handler, sc.it[i].handler))) t++;
     if (t == n) sc.all = 1;
   }
-  mount_table *mt = NULL; /* read when a path is first compared */
   for (size_t t = 0; t < n; t++) {
     if (sc.all) return (int)t;
     const char *rp = NULL;
@@ -710,11 +711,13 @@ int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_
         continue;
       }
       if (!strcmp(targets[t].path, "*")) return (int)t;
-      if (!mt) {
-        mt = rl_arena_alloc(a, sizeof *mt);
-        mt->jf = jf, mt->n = 0;
-        rl_js_walk(root, mount_visit, mt);
+      /* the file's mounts, read when a path is first compared */
+      if (!f->mounts) {
+        f->mounts = rl_arena_alloc(a, sizeof *f->mounts);
+        f->mounts->jf = jf, f->mounts->n = 0;
+        if (--f->walks >= 0) rl_js_walk(root, mount_visit, f->mounts);
       }
+      const mount_table *mt = f->mounts;
       if (!rp) rp = rl_arena_printf(a, "%s%s", mount_prefix(mt, a, targets[t].recv, 0), targets[t].path);
       const char *pp =
           rl_arena_printf(a, "%s%.*s", mount_prefix(mt, a, it->recv, 0), it->p ? (int)it->pl : 1, it->p ? it->p : "/");

@@ -58,8 +58,18 @@ typedef struct rl_cors_target {
  * middleware or helper: every such place), a NestJS @Header to the method it
  * decorates. A policy whose registration is not seen (top level, exported,
  * a path that is not a string) applies to every route. Returns the index of
- * the first target covered, or -1. Strings in a. */
-int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_cors_target *targets, size_t n);
+ * the first target covered, or -1. Strings in a. f is what the caller keeps
+ * for the file across its policies (zeroed, walks set to RL_CORS_WALKS):
+ * the file's mounts, read once, and the walks over the whole file still
+ * allowed; once none is left a policy's registration counts as not seen (it
+ * covers every route), so the work per file stays linear in its size. */
+#define RL_CORS_WALKS 16
+typedef struct rl_cors_file {
+  int walks;
+  struct rl_cors_mounts *mounts; /* read on first need; in a */
+} rl_cors_file;
+int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_cors_target *targets, size_t n,
+                   rl_cors_file *f);
 
 /* A NestJS bootstrap's CORS (main.ts): `app.enableCors()` with no options
  * (the cors package's default, every origin) or options that let any

@@ -62,6 +62,7 @@ typedef struct state {
   const char *tg_rel_path[MAX_TARGETS];
   uint32_t tg_rel_line[MAX_TARGETS];
   size_t nt;
+  rl_cors_file cf; /* what rl_cors_covers keeps for the file */
 } state;
 
 static void add_target(state *st, TSNode recv, const char *path, TSNode handler, const char *route,
@@ -90,7 +91,7 @@ static void on_route(void *data, const rl_route *r) {
 /* Reports what at a policy at node at, naming the first token or room route
  * it covers (rl_cors_covers: a policy mounted on another path covers none). */
 static void report(state *st, TSNode at, const char *what) {
-  int i = rl_cors_covers(st->jf, st->root, rl_ctx_arena(st->ctx), at, st->tg, st->nt);
+  int i = rl_cors_covers(st->jf, st->root, rl_ctx_arena(st->ctx), at, st->tg, st->nt, &st->cf);
   if (i < 0) return;
   if (st->tg_rel_path[i])
     rl_ctx_related(st->ctx, st->tg_rel_path[i], st->tg_rel_line[i], 1, "the token or room route is registered here");
@@ -241,8 +242,8 @@ static void judge_header(state *st, TSNode n, TSNode value) {
   if (type_is(v, "null") || (rl_js_eval_string(st->jf, v, &s, &l) && l == 4 && !memcmp(s, "null", 4))) {
     if (credentials_near(st, n))
       report(st, n,
-             "Access-Control-Allow-Origin: null with Access-Control-Allow-Credentials: true (sandboxed iframes and "
-             "file: pages send Origin: null, so any site can)");
+             "Access-Control-Allow-Origin: null with Access-Control-Allow-Credentials: true (any site can send "
+             "Origin: null from a sandboxed iframe)");
     return;
   }
   if (!rl_cors_request_origin(st->jf, v) || origin_checked(st, n, v)) return;
@@ -404,7 +405,7 @@ static int mount_visit(void *data, TSNode n) {
 static void on_file(rl_ctx *ctx) {
   state st;
   memset(&st, 0, sizeof st);
-  st.ctx = ctx, st.jf = rl_ctx_js(ctx), st.root = rl_ctx_root(ctx);
+  st.ctx = ctx, st.jf = rl_ctx_js(ctx), st.root = rl_ctx_root(ctx), st.cf.walks = RL_CORS_WALKS;
   if (!st.jf) return;
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
   if (!st.route) rl_js_walk(st.root, mount_visit, &st);
