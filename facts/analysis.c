@@ -1896,9 +1896,10 @@ TSNode rl_js_object_of(rl_jsfile *jf, TSNode expr) {
     if (!type_is(n, "identifier") && !type_is(n, "shorthand_property_identifier")) return null_node();
     const binding *b = lookup_node(jf, n);
     /* An object changed after its literal (opts.expiresIn = ...) is not
-     * described by the literal any more. */
+     * described by the literal any more. A var never assigned again is a
+     * const in all but name (the cors README's `var corsOptions = {...}`). */
     if (!b || b->destructured || b->writes || b->mutations || ts_node_is_null(b->init) ||
-        (b->kind != B_CONST && b->kind != B_LET))
+        (b->kind != B_CONST && b->kind != B_LET && b->kind != B_VAR))
       return null_node();
     n = rl_js_unwrap(b->init);
   }

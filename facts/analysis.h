@@ -169,7 +169,8 @@ int rl_js_pair_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len);
 /* For a pair in an object that is itself the value of a pair, that outer
  * pair's key ({ endpoints: { token: 'x' } }: "endpoints" for the inner pair). */
 int rl_js_outer_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len);
-/* If expr is an object literal, or an identifier bound with const/let to one
+/* If expr is an object literal, or an identifier bound with const/let (or a
+ * var never assigned again) to one, never changed after it,
  * in this file, that object node; else null. */
 TSNode rl_js_object_of(rl_jsfile *jf, TSNode expr);
 

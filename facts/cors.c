@@ -5,10 +5,13 @@
 
 #include "analysis.h"
 #include "arena.h"
+#include "util.h"
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
 
 static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
+
+static int request_origin(rl_jsfile *jf, TSNode v, int depth);
 
 int rl_cors_is_star(rl_jsfile *jf, TSNode v) {
   const char *s;
@@ -225,11 +228,17 @@ const char *rl_cors_options_judge(rl_jsfile *jf, rl_arena *a, rl_cors_lib l, TSN
     return noorigin[l];
   }
   if (rl_cors_is_star(jf, origin)) return "origin '*'";
-  if (type_is(origin, "true")) {
-    if (l == RL_CORS_FASTIFY) return "origin: true (reflects any Origin)";
-    TSNode cred = rl_js_unwrap(rl_js_object_get(jf, opts, "credentials"));
-    if (type_is(cred, "true")) return "origin: true with credentials: true";
-    return NULL;
+  TSNode cred = rl_js_unwrap(rl_js_object_get(jf, opts, "credentials"));
+  /* true echoes every Origin back: without credentials that is the
+   * exposure of '*', with them any site also reads the user's answers */
+  if (type_is(origin, "true"))
+    return type_is(cred, "true") ? "origin: true with credentials: true" : "origin: true (reflects any Origin)";
+  if (request_origin(jf, origin, 0)) {
+    size_t n;
+    const char *t = rl_js_text(jf, origin, &n);
+    if (n > 40) n = 40;
+    return rl_arena_printf(a, "origin taken from the request (%.*s)%s", (int)n, t,
+                           type_is(cred, "true") ? " with credentials: true" : "");
   }
   if (type_is(origin, "arrow_function") || type_is(origin, "function_expression") || type_is(origin, "function")) {
     if (callback_accepts_all(origin)) return "an origin callback that accepts every origin";
@@ -282,4 +291,438 @@ const char *rl_cors_nest_bootstrap(rl_jsfile *jf, TSNode root, rl_arena *a, uint
   rl_js_walk(root, nest_visit, &ns);
   if (ns.what) *line = ts_node_start_point(ns.at).row + 1;
   return ns.what;
+}
+
+/* ---- the request's Origin ----------------------------------------------------------- */
+
+static int text_is_origin(const char *s, size_t l) { return l == 6 && !rl_strncasecmp_ascii(s, "origin", 6); }
+
+static int request_origin(rl_jsfile *jf, TSNode v, int depth) {
+  v = rl_js_unwrap(v);
+  if (ts_node_is_null(v) || depth > 4) return 0;
+  if (type_is(v, "identifier")) return request_origin(jf, rl_js_local_init(jf, v), depth + 1);
+  if (type_is(v, "binary_expression")) {
+    /* a fallback keeps the request's value: `origin || '*'`, `origin ?? '*'`;
+     * a comparison is a boolean, not the origin */
+    TSNode op = ts_node_child(v, 1);
+    const char *o = ts_node_type(op);
+    if (strcmp(o, "||") && strcmp(o, "??")) return 0;
+    return request_origin(jf, field(v, "left"), depth + 1);
+  }
+  if (type_is(v, "member_expression") || type_is(v, "subscript_expression")) {
+    TSNode obj = rl_js_unwrap(field(v, "object"));
+    const char *s;
+    size_t l;
+    if (type_is(v, "member_expression")) {
+      s = rl_js_text(jf, field(v, "property"), &l);
+    } else if (!rl_js_string_value(jf, rl_js_unwrap(field(v, "index")), &s, &l)) {
+      return 0;
+    }
+    if (!s || !text_is_origin(s, l) || !type_is(obj, "member_expression")) return 0;
+    TSNode p = field(obj, "property");
+    return rl_js_text_is(jf, p, "headers") || rl_js_text_is(jf, p, "query") || rl_js_text_is(jf, p, "body");
+  }
+  if (type_is(v, "call_expression")) {
+    TSNode fn = rl_js_unwrap(field(v, "function"));
+    const char *s;
+    size_t l;
+    if (rl_js_text_is(jf, fn, "String")) return request_origin(jf, rl_js_call_arg(v, 0), depth + 1);
+    if (!type_is(fn, "member_expression")) return 0;
+    TSNode p = field(fn, "property");
+    return (rl_js_text_is(jf, p, "header") || rl_js_text_is(jf, p, "get")) &&
+           rl_js_string_value(jf, rl_js_unwrap(rl_js_call_arg(v, 0)), &s, &l) && text_is_origin(s, l);
+  }
+  return 0;
+}
+
+int rl_cors_request_origin(rl_jsfile *jf, TSNode v) { return request_origin(jf, v, 0); }
+
+/* ---- an options delegate: cors((req, callback) => callback(null, opts)) ------------- */
+
+typedef struct delegate_scan {
+  rl_jsfile *jf;
+  rl_arena *a;
+  TSNode body;
+  const char *cb;
+  size_t cbl;
+  const char *what;
+} delegate_scan;
+
+/* Whether n sits under an if, ternary, switch or && between it and the
+ * delegate's body: options chosen by a test (the allow-list pattern of the
+ * cors README). */
+static int under_condition(TSNode n, TSNode body) {
+  for (TSNode p = rl_js_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, body); p = rl_js_parent(p)) {
+    const char *t = ts_node_type(p);
+    if (!strcmp(t, "if_statement") || !strcmp(t, "ternary_expression") || !strcmp(t, "switch_statement") ||
+        !strcmp(t, "binary_expression"))
+      return 1;
+  }
+  return 0;
+}
+
+static int delegate_visit(void *data, TSNode n) {
+  delegate_scan *d = data;
+  if (d->what) return -1;
+  if (!type_is(n, "call_expression")) return 0;
+  if (!rl_js_text_eq(d->jf, rl_js_unwrap(field(n, "function")), d->cb, d->cbl)) return 0;
+  TSNode opts = rl_js_object_of(d->jf, rl_js_call_arg(n, 1));
+  if (ts_node_is_null(opts) || under_condition(n, d->body)) return 0;
+  d->what = rl_cors_options_judge(d->jf, d->a, RL_CORS_EXPRESS, opts, 1);
+  return 0;
+}
+
+const char *rl_cors_delegate_judge(rl_jsfile *jf, rl_arena *a, TSNode fn) {
+  fn = rl_js_unwrap(fn);
+  if (type_is(fn, "identifier")) fn = rl_js_unwrap(rl_js_const_init(jf, fn));
+  if (!rl_js_is_function(fn) || type_is(fn, "method_definition")) return NULL;
+  if (rl_js_param_count(fn) < 2) return NULL;
+  TSNode p1 = rl_js_param(fn, 1);
+  if (type_is(p1, "required_parameter") || type_is(p1, "optional_parameter")) p1 = field(p1, "pattern");
+  if (!type_is(p1, "identifier")) return NULL;
+  delegate_scan d = {jf, a, field(fn, "body"), NULL, 0, NULL};
+  d.cb = rl_js_text(jf, p1, &d.cbl);
+  if (!d.cb || ts_node_is_null(d.body)) return NULL;
+  rl_js_walk(d.body, delegate_visit, &d);
+  return d.what ? rl_arena_printf(a, "an options delegate that answers %s", d.what) : NULL;
+}
+
+/* ---- which routes a policy covers ------------------------------------------------
+ * Express routing: app.use(path, mw) runs mw for every request path at or
+ * below path (segment by segment; no path: every request), app.get/post/
+ * options/all(path, mw, h) for that path only; a router mounted with
+ * app.use('/api', router) puts its paths below '/api'. A policy is found
+ * where it is registered: the call it is an argument of (directly, in an
+ * array, or through a wrapper call), the function it sits in when that
+ * function is registered, or every place a named middleware or helper is
+ * registered or called. Anything else (exported, at top level, a path that
+ * is not a string) covers every route. */
+
+#define SCOPE_MAX 16
+#define SCOPE_DEPTH 4
+
+typedef struct scope_item {
+  TSNode recv;   /* app or router the path is relative to; null: the app */
+  const char *p; /* the path; NULL: every path of recv */
+  size_t pl;
+  int exact;      /* get/post/options/all: the path only; use: at or below */
+  TSNode handler; /* NestJS @Header: the method it decorates; a method it is in */
+  int loose;      /* a method it is in: that method's routes, or every route
+                     when the method is no route's handler (a helper) */
+} scope_item;
+
+typedef struct scope {
+  rl_jsfile *jf;
+  TSNode root;
+  scope_item it[SCOPE_MAX];
+  int n;
+  int all;    /* not known where it is registered: every route */
+  int calls;  /* scope_of calls so far: a bound on the work for one policy */
+  int *walks; /* whole-file walks left for the file (rl_cors_file) */
+} scope;
+
+static const char *const reg_methods[] = {"use",    "all", "get",     "post", "put", "patch",
+                                          "delete", "del", "options", "head", NULL};
+
+static int is_reg_call(rl_jsfile *jf, TSNode call, int *is_use) {
+  TSNode fn = rl_js_unwrap(field(call, "function"));
+  if (!type_is(fn, "member_expression")) return 0;
+  TSNode prop = field(fn, "property");
+  for (size_t i = 0; reg_methods[i]; i++)
+    if (rl_js_text_is(jf, prop, reg_methods[i])) {
+      *is_use = i == 0;
+      return 1;
+    }
+  return 0;
+}
+
+static void scope_add(scope *sc, scope_item it) {
+  if (sc->n == SCOPE_MAX) {
+    sc->all = 1;
+    return;
+  }
+  sc->it[sc->n++] = it;
+}
+
+/* The path argument of registration call (its first argument, when that is
+ * not where the policy is): each string path as an item; a path that is not
+ * a string starting with '/' or '*' matches no request ('null'); a regex or
+ * an unknown value: every path. */
+static void scope_registration(scope *sc, TSNode call, TSNode argpos) {
+  int is_use = 0;
+  is_reg_call(sc->jf, call, &is_use);
+  TSNode fn = rl_js_unwrap(field(call, "function"));
+  scope_item it = {rl_js_unwrap(field(fn, "object")), NULL, 0, !is_use, {{0}, NULL, NULL}, 0};
+  /* app.route('/p').get(cors(), h) */
+  if (type_is(it.recv, "call_expression")) {
+    TSNode rf = rl_js_unwrap(field(it.recv, "function"));
+    const char *s;
+    size_t l;
+    if (type_is(rf, "member_expression") && rl_js_text_is(sc->jf, field(rf, "property"), "route") &&
+        rl_js_eval_string(sc->jf, rl_js_call_arg(it.recv, 0), &s, &l)) {
+      it.recv = rl_js_unwrap(field(rf, "object"));
+      it.p = s, it.pl = l, it.exact = 1;
+      if (l && (s[0] == '/' || s[0] == '*')) scope_add(sc, it);
+      return;
+    }
+    sc->all = 1;
+    return;
+  }
+  TSNode a0 = rl_js_call_arg(call, 0);
+  if (ts_node_is_null(a0) || ts_node_eq(a0, argpos)) {
+    scope_add(sc, it);
+    return;
+  }
+  TSNode u = rl_js_unwrap(a0);
+  if (type_is(u, "identifier")) u = rl_js_unwrap(rl_js_const_init(sc->jf, u));
+  const char *s;
+  size_t l;
+  if (type_is(u, "array")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(u); i++) {
+      if (!rl_js_eval_string(sc->jf, ts_node_named_child(u, i), &s, &l)) {
+        sc->all = 1;
+        return;
+      }
+      it.p = s, it.pl = l;
+      if (l && (s[0] == '/' || s[0] == '*')) scope_add(sc, it);
+    }
+    return;
+  }
+  if (rl_js_eval_string(sc->jf, a0, &s, &l)) {
+    it.p = s, it.pl = l;
+    if (l && (s[0] == '/' || s[0] == '*')) scope_add(sc, it);
+    return;
+  }
+  if (type_is(u, "regex") || type_is(u, "member_expression") || type_is(u, "template_string") ||
+      type_is(u, "binary_expression")) {
+    sc->all = 1;
+    return;
+  }
+  /* another middleware first (helmet(), json): no path */
+  scope_add(sc, it);
+}
+
+static void scope_of(scope *sc, TSNode v, int depth);
+
+typedef struct ref_scan {
+  scope *sc;
+  TSNode decl; /* the name where it is declared */
+  const char *name;
+  size_t len;
+  int depth, refs;
+} ref_scan;
+
+static int ref_visit(void *data, TSNode n) {
+  ref_scan *r = data;
+  if (r->sc->all) return -1;
+  if (!type_is(n, "identifier") || ts_node_eq(n, r->decl) || !rl_js_text_eq(r->sc->jf, n, r->name, r->len)) return 0;
+  TSNode p = rl_js_parent(n);
+  if (type_is(p, "variable_declarator") && ts_node_eq(field(p, "name"), n)) return 0;
+  r->refs++;
+  if (type_is(p, "call_expression") && ts_node_eq(field(p, "function"), n))
+    scope_of(r->sc, p, r->depth + 1); /* a helper called from a handler */
+  else
+    scope_of(r->sc, n, r->depth + 1); /* passed to a registration, or elsewhere */
+  return 0;
+}
+
+/* Every place the function or value bound to name is used. */
+static void scope_refs(scope *sc, TSNode decl, int depth) {
+  ref_scan r = {sc, decl, NULL, 0, depth, 0};
+  r.name = rl_js_text(sc->jf, decl, &r.len);
+  if (!r.name || !r.len || --*sc->walks < 0) {
+    sc->all = 1;
+    return;
+  }
+  rl_js_walk(sc->root, ref_visit, &r);
+  if (!r.refs) sc->all = 1;
+}
+
+/* At most this many places looked at per policy: beyond, every route. */
+#define SCOPE_CALLS 24
+
+static void scope_of(scope *sc, TSNode v, int depth) {
+  if (depth > SCOPE_DEPTH || ++sc->calls > SCOPE_CALLS) {
+    sc->all = 1;
+    return;
+  }
+  for (TSNode cur = v; !sc->all;) {
+    TSNode p = rl_js_parent(cur);
+    while (type_is(p, "parenthesized_expression") || type_is(p, "await_expression")) p = rl_js_parent(p);
+    TSNode argpos = cur;
+    if (type_is(p, "array") && type_is(rl_js_parent(p), "arguments")) argpos = p, p = rl_js_parent(p);
+    if (type_is(p, "arguments")) {
+      TSNode call = rl_js_parent(p);
+      int is_use;
+      if (type_is(call, "call_expression") && is_reg_call(sc->jf, call, &is_use)) {
+        scope_registration(sc, call, argpos);
+        return;
+      }
+      /* a wrapper (asyncHandler(fn), compose(cors())): what it returns is registered */
+      if (type_is(call, "call_expression") || type_is(call, "new_expression")) {
+        cur = call;
+        continue;
+      }
+    }
+    if (type_is(p, "decorator")) {
+      /* NestJS @Header(...): the method it decorates (a child in JS, the
+       * next member in TypeScript's class body) */
+      TSNode m = rl_js_parent(p);
+      if (type_is(m, "class_body")) {
+        m = ts_node_next_named_sibling(p);
+        while (type_is(m, "decorator")) m = ts_node_next_named_sibling(m);
+      }
+      if (!type_is(m, "method_definition")) {
+        sc->all = 1;
+        return;
+      }
+      scope_item it = {{{0}, NULL, NULL}, NULL, 0, 1, m, 0};
+      scope_add(sc, it);
+      return;
+    }
+    if (type_is(p, "variable_declarator") && ts_node_eq(field(p, "value"), cur) &&
+        type_is(field(p, "name"), "identifier")) {
+      scope_refs(sc, field(p, "name"), depth);
+      return;
+    }
+    if (type_is(cur, "function_declaration") && type_is(field(cur, "name"), "identifier")) {
+      scope_refs(sc, field(cur, "name"), depth);
+      return;
+    }
+    if (type_is(cur, "method_definition")) {
+      scope_item it = {{{0}, NULL, NULL}, NULL, 0, 1, cur, 1};
+      scope_add(sc, it);
+      return;
+    }
+    TSNode f = rl_js_enclosing_function(cur);
+    if (ts_node_is_null(f)) {
+      sc->all = 1;
+      return;
+    }
+    cur = f;
+  }
+}
+
+/* ---- path matching --------------------------------------------------------------- */
+
+/* The next segment of s[*i..n): skips '/', *seg and *sl; 0 at the end. */
+static int next_seg(const char *s, size_t n, size_t *i, const char **seg, size_t *sl) {
+  while (*i < n && s[*i] == '/') (*i)++;
+  if (*i >= n) return 0;
+  size_t b = *i;
+  while (*i < n && s[*i] != '/') (*i)++;
+  *seg = s + b, *sl = *i - b;
+  return 1;
+}
+
+/* A segment that stands for any text from there on: "*", "(.*)", "{*splat}". */
+static int wild_seg(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == '*' || s[i] == '(' || s[i] == '{') return 1;
+  return 0;
+}
+
+/* Does the policy path pp (prefix: at or below it; exact: it only) take in
+ * request path rp? Parameters (':id') take any one segment, wildcards the
+ * rest; case does not matter (Express's default). */
+static int path_covers(const char *pp, size_t pn, int exact, const char *rp, size_t rn) {
+  size_t i = 0, j = 0;
+  for (;;) {
+    const char *a = NULL, *b = NULL;
+    size_t al = 0, bl = 0;
+    int ha = next_seg(pp, pn, &i, &a, &al), hb = next_seg(rp, rn, &j, &b, &bl);
+    if (!ha) return !exact || !hb;
+    if (wild_seg(a, al)) return 1;
+    if (!hb) return 0;
+    if (wild_seg(b, bl)) return 1;
+    if (a[0] == ':' || b[0] == ':') continue;
+    if (al != bl || rl_strncasecmp_ascii(a, b, al)) return 0;
+  }
+}
+
+/* Where each app or router is mounted: every `X.use('/p', ..., name)` of
+ * the file, read in one walk; the first mount of a name counts. */
+#define MOUNT_MAX 32
+
+typedef struct mount {
+  const char *name, *path;
+  size_t len, pl;
+  TSNode parent; /* X */
+} mount;
+
+typedef struct rl_cors_mounts {
+  rl_jsfile *jf;
+  mount m[MOUNT_MAX];
+  int n;
+} mount_table;
+
+static int mount_visit(void *data, TSNode n) {
+  mount_table *mt = data;
+  int is_use;
+  if (mt->n == MOUNT_MAX) return -1;
+  if (!type_is(n, "call_expression") || !is_reg_call(mt->jf, n, &is_use) || !is_use) return 0;
+  TSNode args = field(n, "arguments");
+  const char *s;
+  size_t l;
+  if (!rl_js_eval_string(mt->jf, rl_js_call_arg(n, 0), &s, &l) || !l || s[0] != '/') s = "", l = 0;
+  for (uint32_t i = 1; i < ts_node_named_child_count(args) && mt->n < MOUNT_MAX; i++) {
+    TSNode v = rl_js_unwrap(ts_node_named_child(args, i));
+    if (!type_is(v, "identifier")) continue;
+    mount *m = &mt->m[mt->n++];
+    m->name = rl_js_text(mt->jf, v, &m->len);
+    m->path = s, m->pl = l;
+    m->parent = field(rl_js_unwrap(field(n, "function")), "object");
+  }
+  return 0;
+}
+
+/* The path recv is mounted at, below its parent's own mount; "" when the
+ * file does not mount it. */
+static const char *mount_prefix(const mount_table *mt, rl_arena *a, TSNode recv, int depth) {
+  recv = rl_js_unwrap(recv);
+  if (ts_node_is_null(recv) || depth > SCOPE_DEPTH || !type_is(recv, "identifier")) return "";
+  for (int i = 0; i < mt->n; i++) {
+    if (!mt->m[i].name || !rl_js_text_eq(mt->jf, recv, mt->m[i].name, mt->m[i].len)) continue;
+    const char *up = mount_prefix(mt, a, mt->m[i].parent, depth + 1);
+    return rl_arena_printf(a, "%s%.*s", up, (int)mt->m[i].pl, mt->m[i].path);
+  }
+  return "";
+}
+
+int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_cors_target *targets, size_t n,
+                   rl_cors_file *f) {
+  scope sc;
+  sc.jf = jf, sc.root = root, sc.n = 0, sc.all = 0, sc.calls = 0, sc.walks = &f->walks;
+  scope_of(&sc, at, 0);
+  /* a method that handles none of the routes is a helper: every route */
+  for (int i = 0; i < sc.n && !sc.all; i++) {
+    if (!sc.it[i].loose) continue;
+    size_t t = 0;
+    while (t < n && (ts_node_is_null(targets[t].handler) || !ts_node_eq(targets[t].handler, sc.it[i].handler))) t++;
+    if (t == n) sc.all = 1;
+  }
+  for (size_t t = 0; t < n; t++) {
+    if (sc.all) return (int)t;
+    const char *rp = NULL;
+    for (int i = 0; i < sc.n; i++) {
+      const scope_item *it = &sc.it[i];
+      if (!ts_node_is_null(it->handler)) {
+        if (!ts_node_is_null(targets[t].handler) && ts_node_eq(it->handler, targets[t].handler)) return (int)t;
+        continue;
+      }
+      if (!strcmp(targets[t].path, "*")) return (int)t;
+      /* the file's mounts, read when a path is first compared */
+      if (!f->mounts) {
+        f->mounts = rl_arena_alloc(a, sizeof *f->mounts);
+        f->mounts->jf = jf, f->mounts->n = 0;
+        if (--f->walks >= 0) rl_js_walk(root, mount_visit, f->mounts);
+      }
+      const mount_table *mt = f->mounts;
+      if (!rp) rp = rl_arena_printf(a, "%s%s", mount_prefix(mt, a, targets[t].recv, 0), targets[t].path);
+      const char *pp =
+          rl_arena_printf(a, "%s%.*s", mount_prefix(mt, a, it->recv, 0), it->p ? (int)it->pl : 1, it->p ? it->p : "/");
+      if (path_covers(pp, strlen(pp), it->p ? it->exact : 0, rp, strlen(rp))) return (int)t;
+    }
+  }
+  return -1;
 }

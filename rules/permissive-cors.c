@@ -6,19 +6,24 @@
  * room). Reported:
  *   - cors() from `cors` with no options, or options without `origin`
  *     (the package then answers Access-Control-Allow-Origin: *);
- *   - origin '*'; origin: true together with credentials: true (reflects any
- *     origin and lets it send cookies); an origin callback that always
- *     accepts (`(o, cb) => cb(null, true)` with no condition);
+ *   - origin '*'; origin: true (reflects any origin; with credentials it
+ *     also lets it send cookies); an origin taken from the request, also
+ *     through an options delegate; an origin callback that always accepts
+ *     (`(o, cb) => cb(null, true)` with no condition);
  *   - @koa/cors / kcors with no origin (it echoes the request's Origin);
  *     hono/cors with no origin or '*';
  *   - fastify.register(@fastify/cors[, opts]) with no origin, '*' or true;
  *   - an Access-Control-Allow-Origin: * header: res.setHeader / res.header /
  *     res.set / ctx.set / reply.header / headers.set / append, or a key of a
  *     headers object;
- *   - the same header set to the request's Origin (req.headers.origin,
- *     req.query.origin, req.header/get('origin'), headers.get('origin'),
- *     also `|| '*'`) unless an if/ternary around it compares or looks the
- *     origin up (`if (allowed.includes(origin))`);
+ *   - the same header set to the request's Origin (rl_cors_request_origin:
+ *     also through a local) unless an if/ternary around it compares or
+ *     looks the origin up (`if (allowed.includes(origin))`) or an earlier
+ *     if that leaves on failure guards the local;
+ *   - the same header 'null' with Access-Control-Allow-Credentials: true in
+ *     the same function; NestJS @Header(ACAO, '*') on a route method;
+ * Each policy is reported only when it covers a token or room route
+ * (rl_cors_covers: where it is mounted, Express path semantics).
  *   - an origin regex wider than the app's hosts (judge_pattern): every
  *     origin, a wildcard before a shared host (vercel.app...), no '$' at the
  *     end, a host with no '^' before it;
@@ -42,72 +47,79 @@ static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !str
 
 static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
+#define MAX_TARGETS 32
+
 typedef struct state {
   rl_ctx *ctx;
   rl_jsfile *jf;
   TSNode root;
-  const char *route;    /* "POST /api/token": the first token/room route */
-  TSNode nest;          /* that route's @Post(...) decorator when a NestJS controller defines it */
-  const char *rel_path; /* the route is in a router this file mounts: where */
-  uint32_t rel_line;
+  const char *route; /* "POST /api/token": the first token/room route */
+  TSNode nest;       /* that route's @Post(...) decorator when a NestJS controller defines it */
+  /* every token or room route a policy may cover, in order: in this file,
+   * or in a router this file mounts (then where it is registered) */
+  rl_cors_target tg[MAX_TARGETS];
+  const char *tg_route[MAX_TARGETS];
+  const char *tg_rel_path[MAX_TARGETS];
+  uint32_t tg_rel_line[MAX_TARGETS];
+  size_t nt;
+  rl_cors_file cf; /* what rl_cors_covers keeps for the file */
 } state;
+
+static void add_target(state *st, TSNode recv, const char *path, TSNode handler, const char *route,
+                       const char *rel_path, uint32_t rel_line) {
+  if (!st->route) st->route = route;
+  if (st->nt == MAX_TARGETS) return;
+  rl_cors_target t = {recv, path, handler};
+  st->tg[st->nt] = t;
+  st->tg_route[st->nt] = route;
+  st->tg_rel_path[st->nt] = rel_path;
+  st->tg_rel_line[st->nt] = rel_line;
+  st->nt++;
+}
 
 static void on_route(void *data, const rl_route *r) {
   state *st = data;
-  if (st->route || !rl_route_is_roomish(st->jf, st->root, r)) return;
-  st->route = !strcmp(r->method, "*") ? r->path : rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s", r->method, r->path);
-  if (!strcmp(r->framework, "nestjs")) st->nest = r->registration;
+  /* an OPTIONS route answers preflights (app.options('/token', cors())):
+   * it hands out nothing itself */
+  if (!strcmp(r->method, "OPTIONS") || !rl_route_is_roomish(st->jf, st->root, r)) return;
+  if (!st->route && !strcmp(r->framework, "nestjs")) st->nest = r->registration;
+  const char *route = !strcmp(r->method, "*") ? r->path
+                                              : rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s", r->method, r->path);
+  add_target(st, r->receiver, r->path, r->handler, route, NULL, 0);
 }
 
+/* Reports what at a policy at node at, naming the first token or room route
+ * it covers (rl_cors_covers: a policy mounted on another path covers none). */
 static void report(state *st, TSNode at, const char *what) {
-  if (st->rel_path)
-    rl_ctx_related(st->ctx, st->rel_path, st->rel_line, 1, "the token or room route is registered here");
+  int i = rl_cors_covers(st->jf, st->root, rl_ctx_arena(st->ctx), at, st->tg, st->nt, &st->cf);
+  if (i < 0) return;
+  if (st->tg_rel_path[i])
+    rl_ctx_related(st->ctx, st->tg_rel_path[i], st->tg_rel_line[i], 1, "the token or room route is registered here");
   rl_report(
       st->ctx, at,
       "%s lets any website call %s from a visitor's browser: set origin to an allow-list of your front-end origins",
-      what, st->route);
+      what, st->tg_route[i]);
 }
 
 static int is_string_star(state *st, TSNode v) { return rl_cors_is_star(st->jf, v); }
 
-static int is_acao(state *st, TSNode n) {
+static int is_header_name(state *st, TSNode n, const char *name) {
   const char *s;
-  size_t l;
+  size_t l, k = strlen(name);
   if (!rl_js_string_value(st->jf, n, &s, &l)) {
     if (!type_is(n, "property_identifier")) return 0;
     s = rl_js_text(st->jf, n, &l);
   }
-  return l == 27 && !rl_strncasecmp_ascii(s, "access-control-allow-origin", 27);
+  return l == k && !rl_strncasecmp_ascii(s, name, k);
 }
 
-/* The request's Origin: req.headers.origin, req.query.origin,
- * req.header('origin'), req.get('origin'), request.headers.get('origin'),
- * also as the left side of `||` (`req.headers.origin || '*'`). */
-static int is_request_origin(state *st, TSNode v) {
-  v = rl_js_unwrap(v);
-  if (type_is(v, "binary_expression")) return is_request_origin(st, field(v, "left"));
-  if (type_is(v, "member_expression")) {
-    TSNode obj = rl_js_unwrap(field(v, "object"));
-    if (!rl_js_text_is(st->jf, field(v, "property"), "origin") || !type_is(obj, "member_expression")) return 0;
-    TSNode p = field(obj, "property");
-    return rl_js_text_is(st->jf, p, "headers") || rl_js_text_is(st->jf, p, "query");
-  }
-  if (type_is(v, "call_expression")) {
-    TSNode fn = rl_js_unwrap(field(v, "function"));
-    const char *s;
-    size_t l;
-    if (rl_js_text_is(st->jf, fn, "String")) return is_request_origin(st, rl_js_call_arg(v, 0));
-    if (!type_is(fn, "member_expression")) return 0;
-    TSNode p = field(fn, "property");
-    return (rl_js_text_is(st->jf, p, "header") || rl_js_text_is(st->jf, p, "get")) &&
-           rl_js_string_value(st->jf, rl_js_unwrap(rl_js_call_arg(v, 0)), &s, &l) && l == 6 &&
-           !rl_strncasecmp_ascii(s, "origin", 6);
-  }
-  return 0;
-}
+static int is_acao(state *st, TSNode n) { return is_header_name(st, n, "access-control-allow-origin"); }
 
 typedef struct check_scan {
-  int checked;
+  rl_jsfile *jf;
+  const char *name; /* the origin's local, when the test must mention it */
+  size_t len;
+  int checked, mentions;
 } check_scan;
 
 static int check_visit(void *data, TSNode n) {
@@ -116,26 +128,145 @@ static int check_visit(void *data, TSNode n) {
   if (type_is(n, "binary_expression")) {
     TSNode op = ts_node_child(n, 1);
     const char *o = ts_node_type(op);
-    if (!strcmp(o, "===") || !strcmp(o, "==") || !strcmp(o, "!==") || !strcmp(o, "!=")) c->checked = 1;
+    /* `origin in allowed` is a lookup too */
+    if (!strcmp(o, "===") || !strcmp(o, "==") || !strcmp(o, "!==") || !strcmp(o, "!=") || !strcmp(o, "in"))
+      c->checked = 1;
+  }
+  if (type_is(n, "identifier")) {
+    if (c->name && rl_js_text_eq(c->jf, n, c->name, c->len)) c->mentions = 1;
+    /* `if (allowed)` with `const allowed = list.includes(origin)` or an
+     * awaited lookup; not the origin itself (`if (origin)` tests nothing) */
+    TSNode init = rl_js_unwrap(rl_js_local_init(c->jf, n));
+    if ((type_is(init, "call_expression") || type_is(init, "binary_expression")) &&
+        !rl_cors_request_origin(c->jf, init))
+      c->checked = 1;
   }
   return 0;
 }
 
+static int is_function_node(TSNode p) {
+  const char *t = ts_node_type(p);
+  return !strcmp(t, "function_declaration") || !strcmp(t, "arrow_function") || !strcmp(t, "function_expression") ||
+         !strcmp(t, "method_definition");
+}
+
+typedef struct leave_scan {
+  int leaves;
+} leave_scan;
+
+static int leave_visit(void *data, TSNode n) {
+  leave_scan *l = data;
+  if (is_function_node(n)) return 1;
+  if (type_is(n, "return_statement") || type_is(n, "throw_statement")) l->leaves = 1;
+  return 0;
+}
+
 /* Whether an if or ternary around n (inside its function) tests something
- * beyond the Origin's presence: an allow-list lookup, a comparison. */
-static int origin_checked(TSNode n) {
-  for (TSNode p = rl_js_parent(n); !ts_node_is_null(p); p = rl_js_parent(p)) {
+ * beyond the Origin's presence: an allow-list lookup, a comparison; or, for
+ * an origin held in a local, an earlier `if (!allowed.has(origin)) return`
+ * that leaves when the test fails. */
+static int origin_checked(state *st, TSNode n, TSNode value) {
+  check_scan c = {st->jf, NULL, 0, 0, 0};
+  TSNode v = rl_js_unwrap(value);
+  if (type_is(v, "binary_expression")) v = rl_js_unwrap(field(v, "left"));
+  if (type_is(v, "identifier")) c.name = rl_js_text(st->jf, v, &c.len);
+  TSNode child = n;
+  for (TSNode p = rl_js_parent(n); !ts_node_is_null(p); child = p, p = rl_js_parent(p)) {
+    if (is_function_node(p)) return 0;
     const char *t = ts_node_type(p);
-    if (!strcmp(t, "function_declaration") || !strcmp(t, "arrow_function") || !strcmp(t, "function_expression") ||
-        !strcmp(t, "method_definition"))
-      return 0;
     if (!strcmp(t, "if_statement") || !strcmp(t, "ternary_expression")) {
-      check_scan c = {0};
+      c.checked = 0;
       rl_js_walk(field(p, "condition"), check_visit, &c);
       if (c.checked) return 1;
     }
+    if (!c.name || (strcmp(t, "statement_block") && strcmp(t, "program"))) continue;
+    /* the statements before the one holding n: a guard that leaves */
+    for (TSNode s = ts_node_prev_named_sibling(child); !ts_node_is_null(s); s = ts_node_prev_named_sibling(s)) {
+      if (!type_is(s, "if_statement")) continue;
+      c.checked = c.mentions = 0;
+      rl_js_walk(field(s, "condition"), check_visit, &c);
+      leave_scan l = {0};
+      rl_js_walk(field(s, "consequence"), leave_visit, &l);
+      if (c.checked && c.mentions && l.leaves) return 1;
+    }
   }
   return 0;
+}
+
+static int is_true_value(state *st, TSNode v) {
+  const char *s;
+  size_t l;
+  v = rl_js_unwrap(v);
+  return type_is(v, "true") || (rl_js_eval_string(st->jf, v, &s, &l) && l == 4 && !memcmp(s, "true", 4));
+}
+
+typedef struct cred_scan {
+  state *st;
+  int yes;
+} cred_scan;
+
+static int cred_visit(void *data, TSNode n) {
+  cred_scan *c = data;
+  state *st = c->st;
+  if (type_is(n, "pair") && is_header_name(st, field(n, "key"), "access-control-allow-credentials") &&
+      is_true_value(st, field(n, "value")))
+    c->yes = 1;
+  if (type_is(n, "call_expression") && type_is(rl_js_unwrap(field(n, "function")), "member_expression") &&
+      is_header_name(st, rl_js_unwrap(rl_js_call_arg(n, 0)), "access-control-allow-credentials") &&
+      is_true_value(st, rl_js_call_arg(n, 1)))
+    c->yes = 1;
+  return c->yes ? -1 : 0;
+}
+
+/* Access-Control-Allow-Credentials: true set in the function around n (or
+ * the file when n is at top level). */
+static int credentials_near(state *st, TSNode n) {
+  TSNode f = rl_js_enclosing_function(n);
+  cred_scan c = {st, 0};
+  rl_js_walk(ts_node_is_null(f) ? st->root : f, cred_visit, &c);
+  return c.yes;
+}
+
+/* An Access-Control-Allow-Origin header with value v, set at n (a call or
+ * a headers object's pair): '*', 'null' with credentials, or the request's
+ * own Origin with no allow-list test. */
+static void judge_header(state *st, TSNode n, TSNode value) {
+  TSNode v = rl_js_unwrap(value);
+  const char *s;
+  size_t l;
+  if (is_string_star(st, v)) {
+    report(st, n, "Access-Control-Allow-Origin: *");
+    return;
+  }
+  /* null is sent as the text "null" (String(null)) by setHeader and set */
+  if (type_is(v, "null") || (rl_js_eval_string(st->jf, v, &s, &l) && l == 4 && !memcmp(s, "null", 4))) {
+    if (credentials_near(st, n))
+      report(st, n,
+             "Access-Control-Allow-Origin: null with Access-Control-Allow-Credentials: true (any site can send "
+             "Origin: null from a sandboxed iframe)");
+    return;
+  }
+  if (!rl_cors_request_origin(st->jf, v) || origin_checked(st, n, v)) return;
+  /* what was read, as written: `origin = req.headers.origin` for a local */
+  TSNode read = v;
+  if (type_is(read, "binary_expression")) read = rl_js_unwrap(field(read, "left"));
+  const char *name = NULL;
+  size_t nl = 0, tl;
+  if (type_is(read, "identifier")) {
+    name = rl_js_text(st->jf, read, &nl);
+    TSNode init = rl_js_unwrap(rl_js_local_init(st->jf, read));
+    if (!ts_node_is_null(init)) read = init;
+  }
+  const char *t = rl_js_text(st->jf, read, &tl);
+  if (tl > 48) tl = 48;
+  int chosen = 0; /* ?origin=... or a body field: the request names any origin it likes */
+  for (size_t i = 0; i + 5 <= tl && !chosen; i++)
+    chosen = !memcmp(t + i, "query", 5) || !memcmp(t + i, "body", 4) || !memcmp(t + i, "Param", 5);
+  report(st, n,
+         rl_arena_printf(rl_ctx_arena(st->ctx),
+                         "Access-Control-Allow-Origin set to %s (%.*s%s%.*s; any origin is echoed)",
+                         chosen ? "an origin the request chooses" : "the request's Origin", (int)nl, name ? name : "",
+                         name ? " = " : "", (int)tl, t));
 }
 
 /* socket.io: `new Server(http, { cors: {...} })`, `require('socket.io')(http,
@@ -166,10 +297,7 @@ static int visit(void *data, TSNode n) {
     return 0;
   }
   if (!strcmp(t, "pair")) {
-    if (is_acao(st, field(n, "key")) && is_string_star(st, rl_js_unwrap(field(n, "value"))))
-      report(st, n, "Access-Control-Allow-Origin: *");
-    else if (is_acao(st, field(n, "key")) && is_request_origin(st, field(n, "value")) && !origin_checked(n))
-      report(st, n, "Access-Control-Allow-Origin set to the request's Origin (any origin is echoed)");
+    if (is_acao(st, field(n, "key"))) judge_header(st, n, field(n, "value"));
     return 0;
   }
   if (strcmp(t, "call_expression")) return 0;
@@ -179,17 +307,8 @@ static int visit(void *data, TSNode n) {
     /* res.setHeader('Access-Control-Allow-Origin', '*') and friends */
     if ((rl_js_text_is(st->jf, prop, "setHeader") || rl_js_text_is(st->jf, prop, "header") ||
          rl_js_text_is(st->jf, prop, "set") || rl_js_text_is(st->jf, prop, "append")) &&
-        is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0))) && is_string_star(st, rl_js_unwrap(rl_js_call_arg(n, 1)))) {
-      report(st, n, "Access-Control-Allow-Origin: *");
-      return 0;
-    }
-    /* res.header('Access-Control-Allow-Origin', req.headers.origin) with no
-     * allow-list test around it */
-    if ((rl_js_text_is(st->jf, prop, "setHeader") || rl_js_text_is(st->jf, prop, "header") ||
-         rl_js_text_is(st->jf, prop, "set") || rl_js_text_is(st->jf, prop, "append")) &&
-        is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0))) && is_request_origin(st, rl_js_call_arg(n, 1)) &&
-        !origin_checked(n)) {
-      report(st, n, "Access-Control-Allow-Origin set to the request's Origin (any origin is echoed)");
+        is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0)))) {
+      judge_header(st, n, rl_js_call_arg(n, 1));
       return 0;
     }
     /* fastify.register(cors, { origin: '*' }) */
@@ -207,6 +326,13 @@ static int visit(void *data, TSNode n) {
   judge_socketio(st, n);
   const char *c = rl_js_callee(st->jf, n);
   if (!c) return 0;
+  /* NestJS @Header('Access-Control-Allow-Origin', '*') on a route method */
+  if (!strcmp(c, "@nestjs/common:Header") && type_is(rl_js_parent(n), "decorator") &&
+      is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0)))) {
+    TSNode v = rl_js_unwrap(rl_js_call_arg(n, 1));
+    if (is_string_star(st, v)) report(st, n, "@Header('Access-Control-Allow-Origin', '*')");
+    return 0;
+  }
   rl_cors_lib l;
   if (!strcmp(c, "cors:"))
     l = RL_CORS_EXPRESS;
@@ -219,6 +345,8 @@ static int visit(void *data, TSNode n) {
   TSNode arg = rl_js_call_arg(n, 0);
   const char *what =
       rl_cors_options_judge(st->jf, rl_ctx_arena(st->ctx), l, rl_js_object_of(st->jf, arg), !ts_node_is_null(arg));
+  /* cors((req, callback) => callback(null, { origin: req.header('Origin') })) */
+  if (!what && l == RL_CORS_EXPRESS) what = rl_cors_delegate_judge(st->jf, rl_ctx_arena(st->ctx), arg);
   if (what) report(st, n, what);
   return 0;
 }
@@ -232,20 +360,23 @@ static void judge_nest_bootstrap(state *st) {
   const char *what = rl_ctx_nest_cors(st->ctx, &path, &line);
   if (!what) return;
   rl_ctx_related(st->ctx, path, line, 1, "the app's CORS policy is enabled here");
-  report(st, st->nest, rl_arena_printf(rl_ctx_arena(st->ctx), "NestJS %s in %s:%u", what, path, line));
+  rl_report(st->ctx, st->nest,
+            "NestJS %s in %s:%u lets any website call %s from a visitor's browser: set origin to an allow-list of "
+            "your front-end origins",
+            what, path, line, st->route);
 }
 
 /* Express: a server file that mounts routers (`app.use('/api', require('./routes/video'))`)
- * takes the first token or room route of the first router that has one, read
- * by the project model: the CORS policy set here covers it. */
+ * takes the first token or room route of each router that has one, read by
+ * the project model, at the path it is mounted at: a CORS policy set here
+ * that covers that path covers it. */
 static int mount_visit(void *data, TSNode n) {
   state *st = data;
-  if (st->route) return -1;
   if (!type_is(n, "call_expression")) return 0;
   TSNode fn = rl_js_unwrap(field(n, "function"));
   if (!type_is(fn, "member_expression") || !rl_js_text_is(st->jf, field(fn, "property"), "use")) return 0;
   TSNode args = field(n, "arguments");
-  for (uint32_t i = 0; i < ts_node_named_child_count(args) && !st->route; i++) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     size_t sl;
     const char *spec;
     if (!rl_js_module_ref(st->jf, ts_node_named_child(args, i), &spec, &sl, NULL) || !sl ||
@@ -255,15 +386,26 @@ static int mount_visit(void *data, TSNode n) {
     uint32_t line;
     const char *route = rl_ctx_module_room_route(st->ctx, spec, sl, &path, &line);
     if (!route) continue;
-    st->route = rl_arena_printf(rl_ctx_arena(st->ctx), "%s (%s:%u)", route, path, line);
-    st->rel_path = path;
-    st->rel_line = line;
+    /* "POST /token" or "/token": the path below the mount */
+    const char *rp = strchr(route, ' ');
+    rp = rp ? rp + 1 : route;
+    const char *mp;
+    size_t ml;
+    if (!rl_js_string_value(st->jf, rl_js_unwrap(rl_js_call_arg(n, 0)), &mp, &ml) || !ml || mp[0] != '/')
+      mp = "", ml = 0;
+    while (ml && mp[ml - 1] == '/') ml--;
+    const char *full = !strcmp(rp, "*") ? "*" : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s%s", (int)ml, mp, rp);
+    TSNode none = {{0}, NULL, NULL};
+    add_target(st, rl_js_unwrap(field(fn, "object")), full, none,
+               rl_arena_printf(rl_ctx_arena(st->ctx), "%s (%s:%u)", route, path, line), path, line);
   }
   return 0;
 }
 
 static void on_file(rl_ctx *ctx) {
-  state st = {ctx, rl_ctx_js(ctx), rl_ctx_root(ctx), NULL, {{0}, NULL, NULL}, NULL, 0};
+  state st;
+  memset(&st, 0, sizeof st);
+  st.ctx = ctx, st.jf = rl_ctx_js(ctx), st.root = rl_ctx_root(ctx), st.cf.walks = RL_CORS_WALKS;
   if (!st.jf) return;
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
   if (!st.route) rl_js_walk(st.root, mount_visit, &st);

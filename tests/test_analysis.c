@@ -479,12 +479,13 @@ static void analysis__object_of(void **state) {
   fx f;
   fx_open(&f, RL_LANG_TS,
           "const opts = { expiresIn: '7d' } as const; let l = { a: 1 }; let w = { a: 1 }; w = {};\n"
-          "const alias = opts; var v = { a: 1 };\n"
-          "sign(opts); sign(l); sign(w); sign(alias); sign(v); sign({ x: 1 }); sign(other);");
-  const char *names[] = {"opts", "l", "w", "alias", "v", NULL, "other"};
-  const int want[] = {1, 1, 0, 1, 0, 1, 0};
+          "const alias = opts; var v = { a: 1 }; var vw = { a: 1 }; vw = {};\n"
+          "sign(opts); sign(l); sign(w); sign(alias); sign(v); sign({ x: 1 }); sign(other); sign(vw);");
+  /* a var never assigned again holds its literal, as a let does */
+  const char *names[] = {"opts", "l", "w", "alias", "v", NULL, "other", "vw"};
+  const int want[] = {1, 1, 0, 1, 1, 1, 0, 0};
   TSNode call = find(&f, "call_expression", NULL, 0);
-  for (size_t i = 0; i < 7; i++) {
+  for (size_t i = 0; i < 8; i++) {
     TSNode arg = rl_js_call_arg(call, 0);
     TSNode obj = rl_js_object_of(f.jf, arg);
     if (ts_node_is_null(obj) == want[i]) fail_msg("case %zu (%s)", i, names[i] ? names[i] : "{}");
