@@ -1675,7 +1675,8 @@ typedef struct first_room {
 
 static void first_room_route(void *data, const rl_route *r) {
   first_room *f = data;
-  if (f->route || !rl_route_is_roomish(f->jf, f->root, r)) return;
+  /* an OPTIONS route answers preflights: not the token route it opens */
+  if (f->route || !strcmp(r->method, "OPTIONS") || !rl_route_is_roomish(f->jf, f->root, r)) return;
   f->route = !strcmp(r->method, "*") ? r->path : rl_arena_printf(f->arena, "%s %s", r->method, r->path);
   f->line = ts_node_start_point(r->registration).row + 1;
 }
