@@ -1414,7 +1414,7 @@ static const mount_dir *mount_dir_of(rl_project *p, const char *dir) {
     d->paths[d->n++] = cand;
   }
   if (dh) closedir(dh);
-  qsort(d->paths, d->n, sizeof *d->paths, by_name); /* the same files looked at on every run */
+  if (d->n) qsort(d->paths, d->n, sizeof *d->paths, by_name); /* the same files looked at on every run */
   d->reals = rl_xcalloc(d->n ? d->n : 1, sizeof *d->reals);
   for (size_t i = 0; i < d->n; i++) d->reals[i] = rl_walk_judge_realpath(p->judge, d->paths[i]);
   pthread_mutex_lock(&p->mu);
