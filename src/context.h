@@ -29,16 +29,9 @@
 #include "finding.h"
 #include "source.h"
 
-/* Per-run cache of package.json verdicts by directory. Thread-safe. */
-typedef struct rl_pkgcache rl_pkgcache;
-rl_pkgcache *rl_pkgcache_new(void);
-void rl_pkgcache_free(rl_pkgcache *c);
-
-typedef enum rl_app_kind { RL_APP_UNKNOWN = 0, RL_APP_CLIENT, RL_APP_SERVER } rl_app_kind;
-/* Verdict of the package.json nearest to fs_path (walking up directories;
- * stops at the filesystem root or a directory holding .git). *why is a
- * borrowed string valid while the cache lives ("package.json: expo app"). */
-rl_app_kind rl_pkgcache_lookup(rl_pkgcache *c, const char *fs_path, const char **why);
+/* The package.json facts come from the project model's cache
+ * (model_pkg.h: rl_project_packages gives the run's). */
+#include "model_pkg.h"
 
 /* Classifies one file. root may be a null node (dotenv files: classified by
  * name and path only; a dotenv file is "unknown" unless its path says more).

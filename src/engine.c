@@ -77,7 +77,6 @@ struct rl_engine {
   rl_rulepack **packs;
   size_t npacks;
   query_cache *queries;
-  rl_pkgcache *pkg;
   rl_project *project; /* the project model (model.h), shared by the workers */
   rl_needles *needles; /* every rule's needles, matched in one pass per file */
   /* scratch for single-threaded use (rl_engine_scan_buffer, -j1) */
@@ -215,7 +214,6 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
   e->queries = rl_xcalloc(1, sizeof *e->queries);
   pthread_mutex_init(&e->queries->mu, NULL);
   e->queries->q = rl_xcalloc(e->nrules ? e->nrules * RL_LANG__COUNT : 1, sizeof *e->queries->q);
-  e->pkg = rl_pkgcache_new();
   rl_project_options po = {cfg->no_project,    e->cfg.max_file_size, cfg->no_ignore,
                            cfg->extra_ignores, cfg->extra_base,      e->cfg.no_prefilter};
   e->project = rl_project_new(&po);
@@ -236,7 +234,6 @@ void rl_engine_free(rl_engine *e) {
   free(e->enabled);
   free(e->severity);
   rl_overrides_free(e->overrides);
-  rl_pkgcache_free(e->pkg);
   rl_project_free(e->project);
   rl_needles_free(e->needles);
   rl_parser_free(e->parser);
@@ -1126,9 +1123,10 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
   int any_query = 0, any = 0;
   /* The contexts a parse could give this file: a rule for none of them is
    * passed over before its prefilter asks (the import questions cost reads). */
-  unsigned possible = code && !view && !text_only && !e->cfg.no_prefilter
-                          ? rl_context_possible(&ctx.src, &pf, fs_path ? fs_path : r->path, e->pkg, r->arena)
-                          : ~0u;
+  unsigned possible =
+      code && !view && !text_only && !e->cfg.no_prefilter
+          ? rl_context_possible(&ctx.src, &pf, fs_path ? fs_path : r->path, rl_project_packages(e->project), r->arena)
+          : ~0u;
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(lang))) continue;
@@ -1168,8 +1166,8 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
       }
     }
   }
-  r->context =
-      rl_context_classify(&ctx.src, ctx.root, fs_path ? fs_path : r->path, e->pkg, r->arena, &r->context_reason);
+  r->context = rl_context_classify(&ctx.src, ctx.root, fs_path ? fs_path : r->path, rl_project_packages(e->project),
+                                   r->arena, &r->context_reason);
   if (lang == RL_LANG_JSON && r->context != RL_CTX_TEST) {
     r->context = RL_CTX_CLIENT;
     r->context_reason = "Expo app config: `extra` ships in the app manifest";

@@ -264,6 +264,7 @@ struct rl_project {
   rl_parser **parsers; /* free parsers */
   size_t nparsers;
   rl_walk_judge *judge; /* the walk's policy, each directory's ignore files read once */
+  rl_pkgcache *pkgs;    /* the nearest package.json of each folder (model_pkg.c) */
 };
 
 typedef struct lock_text {
@@ -317,6 +318,8 @@ static void mod_free(void *v) {
   free(e);
 }
 
+static const char *pkg_refuses(void *data, const char *path);
+
 static void judge_new(rl_project *p) {
   rl_walk_options wo;
   memset(&wo, 0, sizeof wo);
@@ -341,6 +344,12 @@ static void caches_free(rl_project *p) {
   p->files_read = 0;
 }
 
+/* The package.json cache, with the walk's policy. */
+static void pkgs_new(rl_project *p) {
+  p->pkgs = rl_pkgcache_new();
+  rl_pkgcache_set_policy(p->pkgs, pkg_refuses, p, p->o.max_file_size);
+}
+
 rl_project *rl_project_new(const rl_project_options *o) {
   rl_project *p = rl_xcalloc(1, sizeof *p);
   p->o = *o;
@@ -348,6 +357,7 @@ rl_project *rl_project_new(const rl_project_options *o) {
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->built, NULL);
   judge_new(p);
+  pkgs_new(p);
   return p;
 }
 
@@ -355,6 +365,8 @@ void rl_project_forget(rl_project *p) {
   if (!p) return;
   caches_free(p);
   judge_new(p);
+  rl_pkgcache_free(p->pkgs); /* an editor may have changed a package.json */
+  pkgs_new(p);
 }
 
 void rl_project_free(rl_project *p) {
@@ -364,6 +376,7 @@ void rl_project_free(rl_project *p) {
   free(p->roots);
   for (size_t i = 0; i < p->nparsers; i++) rl_parser_free(p->parsers[i]);
   free(p->parsers);
+  rl_pkgcache_free(p->pkgs);
   pthread_cond_destroy(&p->built);
   pthread_mutex_destroy(&p->mu);
   free(p);
@@ -647,6 +660,22 @@ static const char *policy_refuses(rl_project *p, const char *path) {
   if (ig != 0) return "left out by an ignore rule";
   return NULL;
 }
+
+/* A package.json inside a scanned root is read as the walk would read a
+ * file there; one above every root (the walk reads the ignore files up
+ * there too) or outside them (a buffer's made-up name) as before. Read even
+ * with --no-project: the package decides contexts. */
+static const char *pkg_refuses(void *data, const char *path) {
+  rl_project *p = data;
+  for (size_t i = 0; i < p->nroots; i++) {
+    size_t k = strlen(p->roots[i]);
+    if (!strcmp(p->roots[i], "/") || (!strncmp(path, p->roots[i], k) && (path[k] == '/' || path[k] == '\0')))
+      return policy_refuses(p, path);
+  }
+  return NULL;
+}
+
+rl_pkgcache *rl_project_packages(rl_project *p) { return p ? p->pkgs : NULL; }
 
 static rl_parser *parser_take(rl_project *p) {
   rl_parser *ps = NULL;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "analysis.h"
+#include "model_pkg.h"
 #include "project.h"
 #include "summary.h"
 #include "walk.h"
@@ -66,6 +67,11 @@ const rl_symbol *rl_project_symbol(rl_project *p, const char *path, const char *
  * the policy leaves out, and --no-project. Deterministic: the same answer
  * whichever worker asks first. */
 int rl_project_import_matters(rl_project *p, const char *from, const char *spec, size_t n);
+
+/* The run's package.json facts (model_pkg.h), read under the walk's
+ * policy; answered with --no-project too. Borrowed, valid until
+ * rl_project_free; NULL when p is. */
+rl_pkgcache *rl_project_packages(rl_project *p);
 
 /* Files read so far (a test checks what the policy kept out). */
 size_t rl_project_files_read(rl_project *p);
