@@ -314,6 +314,8 @@ struct rl_ctx {
   /* rl_ctx_related: for the next finding */
   const char *related_path, *related_message;
   uint32_t related_line, related_col;
+  rl_related *related_more; /* the places after the first */
+  size_t nrelated_more;
   rl_severity sev_cap;        /* rl_ctx_cap_severity: for the next finding; RL_SEV_NONE = none */
   tail_entry *tails;          /* values by their last 4 bytes (prepare_masking) */
   unsigned char *tail_filter; /* 64 Ki flags: some value may end in these 4 bytes */
@@ -487,13 +489,26 @@ static void add_finding(rl_ctx *ctx, uint32_t start, uint32_t end, const char *m
     f->related_line = ctx->related_line;
     f->related_col = ctx->related_col;
     f->related_message = ctx->related_message;
+    f->related_more = ctx->related_more;
+    f->nrelated_more = ctx->nrelated_more;
     ctx->related_path = NULL;
+    ctx->related_more = NULL;
+    ctx->nrelated_more = 0;
   }
 }
 
 void rl_ctx_cap_severity(rl_ctx *ctx, rl_severity max) { ctx->sev_cap = max; }
 
 void rl_ctx_related(rl_ctx *ctx, const char *path, uint32_t line, uint32_t col, const char *message) {
+  if (ctx->related_path) { /* one more place for the same finding */
+    rl_related *m = rl_arena_calloc(ctx->arena, ctx->nrelated_more + 1, sizeof *m);
+    if (ctx->nrelated_more) memcpy(m, ctx->related_more, ctx->nrelated_more * sizeof *m);
+    m[ctx->nrelated_more] =
+        (rl_related){rl_arena_strdup(ctx->arena, path), line, col, rl_arena_strdup(ctx->arena, message ? message : "")};
+    ctx->related_more = m;
+    ctx->nrelated_more++;
+    return;
+  }
   ctx->related_path = rl_arena_strdup(ctx->arena, path);
   ctx->related_line = line;
   ctx->related_col = col;
