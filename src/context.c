@@ -8,8 +8,13 @@
  *   2b. an import of 'server-only' (Next.js fails the build of a client
  *      bundle that holds it), and any file below app/ or src/app/ of a
  *      Next.js package with no "use client": the app router renders it as a
- *      Server Component, JSX and all. Limit: a file there that a "use
- *      client" file imports runs in the browser too; that is not followed.
+ *      Server Component, JSX and all.
+ *   2c. in a Next.js package, a file that a "use client" module imports
+ *      (directly or through modules it imports; src/model_client.c follows
+ *      the imports) is client code: Next.js bundles it for the browser,
+ *      directive or not. Not for a file certainly on the server
+ *      (rl_context_server_bound: "use server", server-only, framework server
+ *      paths, modules only a server runs), nor with --no-project.
  *   3. framework server paths: pages/api/, app/.../route.*, supabase/functions/,
  *      Expo Router API routes (*+api.ts). These files are never bundled for a
  *      browser, whatever they contain: Next.js OG-image routes legitimately
@@ -294,6 +299,10 @@ typedef struct tree_signals {
    * in tree-sitter 0.20; the walk knows the parent for free). */
   TSNode *parents;
   size_t depth, cap;
+  /* rl_context_each_import: told of every module loaded at run time, and the
+   * walk goes on past the first browser signal */
+  void (*on_import)(void *arg, const char *spec, size_t n, TSNode at);
+  void *import_arg;
 } tree_signals;
 
 static int node_is(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
@@ -349,6 +358,12 @@ static void on_module(tree_signals *t, const char *m, size_t n) {
     size_t shown = whole ? n : pn;
     t->server = rl_arena_printf(t->arena, "imports %.*s", (int)shown, m);
   }
+}
+
+/* A module the file loads at run time (import, export-from, require, import()). */
+static void loaded(tree_signals *t, const char *m, size_t n, TSNode at) {
+  on_module(t, m, n);
+  if (t->on_import && n) t->on_import(t->import_arg, m, n, at);
 }
 
 /* Has an anonymous child token of this type (e.g. "type" in `import type`). */
@@ -448,7 +463,7 @@ static int visit(tree_signals *t, TSNode n) {
       }
       const char *p;
       size_t len;
-      if (string_value(t, src, &p, &len)) on_module(t, p, len);
+      if (string_value(t, src, &p, &len)) loaded(t, p, len, n);
       return 0;
     }
     if (strcmp(type, "identifier") == 0) {
@@ -462,7 +477,7 @@ static int visit(tree_signals *t, TSNode n) {
       TSNode src = ts_node_child_by_field_name(n, "source", 6);
       const char *p;
       size_t len;
-      if (!has_token_child(n, "type") && string_value(t, src, &p, &len)) on_module(t, p, len);
+      if (!has_token_child(n, "type") && string_value(t, src, &p, &len)) loaded(t, p, len, n);
     }
     return 1;
   case 'c':
@@ -480,7 +495,7 @@ static int visit(tree_signals *t, TSNode n) {
         size_t len;
         if (!ts_node_is_null(args) && ts_node_named_child_count(args) > 0 &&
             string_value(t, ts_node_named_child(args, 0), &p, &len))
-          on_module(t, p, len);
+          loaded(t, p, len, n);
       }
     } else if (strcmp(type, "comment") == 0) {
       return 0;
@@ -511,7 +526,7 @@ static void scan_tree(tree_signals *t, TSNode root) {
   for (;;) {
     TSNode node = ts_tree_cursor_current_node(&cur);
     int down = visit(t, node);
-    if (t->client) break;
+    if (t->client && !t->on_import) break;
     if (down && ts_tree_cursor_goto_first_child(&cur)) {
       if (t->depth == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
@@ -590,7 +605,8 @@ unsigned rl_context_possible(const rl_source *src, const rl_prefilter *pf, const
   int client_bytes = rl_pf_has(pf, "use client") || may_have_jsx(src);
   for (size_t i = 0; !client_bytes && i < RL_ARRAY_LEN(dom_globals); i++) client_bytes = rl_pf_word(pf, dom_globals[i]);
   if (!client_bytes) client_bytes = rl_pf_each_quoted(pf, NULL, quoted_is_client, NULL);
-  if (client_bytes || ps.client || info.kind == RL_PKG_MOBILE || info.kind == RL_PKG_WEB)
+  if (client_bytes || ps.client || info.kind == RL_PKG_MOBILE || info.kind == RL_PKG_WEB ||
+      (info.next && rl_pkgcache_client_importer(pkg, fs_path)))
     out |= RL_CTX_BIT(RL_CTX_CLIENT);
   /* unknown only when neither the path nor the package decides */
   int decided = ps.strong || ps.server || (ps.api && info.kind != RL_PKG_MOBILE) || info.next_app ||
@@ -646,6 +662,17 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
     ctx = RL_CTX_SERVER;
     why = "imports server-only";
     goto done;
+  }
+  if (info.next && !t.server) {
+    /* Next.js bundles what a "use client" module imports for the browser,
+     * directive or not (the project model follows the imports) */
+    const char *by = rl_pkgcache_client_importer(pkg, fs_path);
+    if (by) {
+      ctx = RL_CTX_CLIENT;
+      why = rl_arena_printf(
+          arena, "imported by the \"use client\" module %s (or what it imports): bundled for the browser", by);
+      goto done;
+    }
   }
   if (info.next_app) { /* no "use client" (the directive above decides that) */
     ctx = RL_CTX_SERVER;
@@ -708,4 +735,49 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
 done:
   if (reason) *reason = rl_arena_strdup(arena, why);
   return ctx;
+}
+
+rl_context rl_context_directive(const rl_source *src, TSNode root) {
+  tree_signals t;
+  memset(&t, 0, sizeof t);
+  t.bytes = src->bytes;
+  t.len = src->len;
+  const char *why;
+  return ts_node_is_null(root) ? RL_CTX_UNKNOWN : directive(&t, root, &why);
+}
+
+static void no_import(void *arg, const char *spec, size_t n, TSNode at) {
+  (void)arg;
+  (void)spec;
+  (void)n;
+  (void)at;
+}
+
+static void scan_imports(tree_signals *t, const rl_source *src, TSNode root, rl_arena *arena,
+                         void (*fn)(void *, const char *, size_t, TSNode), void *arg) {
+  memset(t, 0, sizeof *t);
+  t->bytes = src->bytes;
+  t->len = src->len;
+  t->arena = arena;
+  t->on_import = fn ? fn : no_import;
+  t->import_arg = arg;
+  scan_tree(t, root);
+}
+
+void rl_context_each_import(const rl_source *src, TSNode root, rl_arena *arena,
+                            void (*fn)(void *arg, const char *spec, size_t n, TSNode at), void *arg) {
+  if (ts_node_is_null(root)) return;
+  tree_signals t;
+  scan_imports(&t, src, root, arena, fn, arg);
+}
+
+int rl_context_server_bound(const rl_source *src, TSNode root, const char *fs_path, rl_pkgcache *pkg, rl_arena *arena) {
+  check_tables();
+  rl_pkg_info info = rl_pkgcache_info(pkg, fs_path);
+  path_signals ps = scan_path(src->path ? src->path : "", info.rel_dirs, arena);
+  if (ps.test || ps.strong) return 1;
+  if (ts_node_is_null(root) || rl_context_directive(src, root) == RL_CTX_SERVER) return 1;
+  tree_signals t;
+  scan_imports(&t, src, root, arena, NULL, NULL);
+  return t.server_only || t.server != NULL;
 }

@@ -1581,6 +1581,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   wo.git_rev = e->cfg.git_rev;
   wo.max_file_size = e->cfg.max_file_size;
   rl_project_set_roots(e->project, paths, npaths);
+  rl_project_set_walking(e->project, paths, npaths);
   /* Build folders named on the command line, and --bundle DIRs, are read as
    * built JavaScript (bundle.h), in a walk of their own that ignores nothing. */
   const char **plain = rl_xcalloc(npaths + 1, sizeof *plain), **built = NULL;

@@ -265,6 +265,7 @@ struct rl_project {
   size_t nparsers;
   rl_walk_judge *judge; /* the walk's policy, each directory's ignore files read once */
   rl_pkgcache *pkgs;    /* the nearest package.json of each folder (model_pkg.c) */
+  rl_clients *clients;  /* what "use client" modules import (model_client.c) */
 };
 
 typedef struct lock_text {
@@ -319,6 +320,9 @@ static void mod_free(void *v) {
 }
 
 static const char *pkg_refuses(void *data, const char *path);
+static char *read_module(rl_project *p, const char *path, size_t *len, const char **why);
+static rl_parser *parser_take(rl_project *p);
+static void parser_give(rl_project *p, rl_parser *ps);
 
 static void judge_new(rl_project *p) {
   rl_walk_options wo;
@@ -348,6 +352,7 @@ static void caches_free(rl_project *p) {
 static void pkgs_new(rl_project *p) {
   p->pkgs = rl_pkgcache_new();
   rl_pkgcache_set_policy(p->pkgs, pkg_refuses, p, p->o.max_file_size);
+  rl_pkgcache_set_importer(p->pkgs, rl_clients__importer, p->clients);
 }
 
 rl_project *rl_project_new(const rl_project_options *o) {
@@ -356,6 +361,7 @@ rl_project *rl_project_new(const rl_project_options *o) {
   if (!p->o.max_file_size) p->o.max_file_size = 5u * 1024 * 1024;
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->built, NULL);
+  p->clients = rl_clients__new(p);
   judge_new(p);
   pkgs_new(p);
   return p;
@@ -367,6 +373,7 @@ void rl_project_forget(rl_project *p) {
   judge_new(p);
   rl_pkgcache_free(p->pkgs); /* an editor may have changed a package.json */
   pkgs_new(p);
+  rl_clients__reset(p->clients);
 }
 
 void rl_project_free(rl_project *p) {
@@ -377,12 +384,14 @@ void rl_project_free(rl_project *p) {
   for (size_t i = 0; i < p->nparsers; i++) rl_parser_free(p->parsers[i]);
   free(p->parsers);
   rl_pkgcache_free(p->pkgs);
+  rl_clients__free(p->clients);
   pthread_cond_destroy(&p->built);
   pthread_mutex_destroy(&p->mu);
   free(p);
 }
 
 void rl_project_set_roots(rl_project *p, const char *const *paths, size_t n) {
+  rl_clients__reset(p->clients);
   for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
   free(p->roots);
   p->roots = NULL;
@@ -676,6 +685,16 @@ static const char *pkg_refuses(void *data, const char *path) {
 }
 
 rl_pkgcache *rl_project_packages(rl_project *p) { return p ? p->pkgs : NULL; }
+
+/* model_client.c's way in: the model's reading, parsers, paths and roots */
+char *rl_project__read(rl_project *p, const char *path, size_t *len, const char **why) {
+  return read_module(p, path, len, why);
+}
+rl_parser *rl_project__parser_take(rl_project *p) { return parser_take(p); }
+void rl_project__parser_give(rl_project *p, rl_parser *ps) { parser_give(p, ps); }
+char *rl_project__realpath(rl_project *p, const char *path) { return rl_walk_judge_realpath(p->judge, path); }
+const rl_project_options *rl_project__options(const rl_project *p) { return &p->o; }
+rl_clients *rl_project__clients(rl_project *p) { return p ? p->clients : NULL; }
 
 static rl_parser *parser_take(rl_project *p) {
   rl_parser *ps = NULL;

@@ -37,6 +37,8 @@ struct rl_pkgcache {
   const char *(*refuses)(void *data, const char *path); /* the walk's policy, or NULL */
   void *data;
   size_t max_size;
+  const char *(*importer)(void *data, const char *fs_path);
+  void *importer_data;
 };
 
 rl_pkgcache *rl_pkgcache_new(void) {
@@ -207,6 +209,15 @@ static int depth_below(const char *root, const char *dir) {
   int n = 1;
   for (const char *p = dir + rl + 1; *p; p++) n += *p == '/';
   return n;
+}
+
+void rl_pkgcache_set_importer(rl_pkgcache *c, const char *(*importer)(void *data, const char *fs_path), void *data) {
+  c->importer = importer;
+  c->importer_data = data;
+}
+
+const char *rl_pkgcache_client_importer(rl_pkgcache *c, const char *fs_path) {
+  return c && c->importer && fs_path ? c->importer(c->importer_data, fs_path) : NULL;
 }
 
 rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {

@@ -25,6 +25,13 @@ void rl_pkgcache_free(rl_pkgcache *c);
 void rl_pkgcache_set_policy(rl_pkgcache *c, const char *(*refuses)(void *data, const char *path), void *data,
                             size_t max_size);
 
+/* importer(data, fs_path): the display path of a "use client" module of
+ * the file's Next.js package that imports it (the project model's
+ * question, model_client.c), or NULL. */
+void rl_pkgcache_set_importer(rl_pkgcache *c, const char *(*importer)(void *data, const char *fs_path), void *data);
+/* That answer for the file at fs_path; NULL without an importer hook. */
+const char *rl_pkgcache_client_importer(rl_pkgcache *c, const char *fs_path);
+
 typedef enum rl_pkg_kind { RL_PKG_NONE = 0, RL_PKG_MOBILE, RL_PKG_WEB, RL_PKG_SERVER } rl_pkg_kind;
 
 /* What the nearest package.json says about the file at fs_path. */
