@@ -146,8 +146,8 @@ static int below(const char *path, const char *dir) {
  * hashbang and other directives may come first). A byte-level reading that
  * the parse then confirms; words in a comment do not count. */
 static int head_says_client(const char *b, size_t n) {
-  size_t i = 0;
-  if (n >= 2 && b[0] == '#' && b[1] == '!')
+  size_t i = n >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) ? 3 : 0; /* a UTF-8 byte order mark */
+  if (i + 2 <= n && b[i] == '#' && b[i + 1] == '!')
     while (i < n && b[i] != '\n') i++;
   for (;;) {
     while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r' || b[i] == ';')) i++;
