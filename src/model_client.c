@@ -196,8 +196,6 @@ typedef struct bfs {
   size_t nq, cap;
   const char *from;      /* the file being read: display path */
   const char *from_root; /* the "use client" module that reached it (arena) */
-  const rl_source *src;
-  reached *from_r; /* NULL: a root */
 } bfs;
 
 static void push(bfs *b, const char *path, char *real, int depth) {
@@ -259,6 +257,7 @@ typedef struct calls {
  * place to show than the import. */
 static int call_visit(void *data, TSNode n) {
   calls *k = data;
+  if (rl_jsfile_exhausted(k->jf)) return -1; /* the budget: what is left keeps the import as the place */
   const char *t = ts_node_type(n);
   if (strcmp(t, "call_expression") && strcmp(t, "new_expression")) return 0;
   rl_symref ref;
@@ -284,6 +283,9 @@ static int call_visit(void *data, TSNode n) {
 static void call_sites(bfs *b, rl_source *src, TSNode root, rl_arena *ta) {
   rl_jsfile *jf = rl_jsfile_new(src, root, ta);
   rl_jsfile_begin(jf);
+  /* linear in the file, as every analysis is (the summaries' budget) */
+  size_t nodes = rl_jsfile_node_count(jf);
+  rl_jsfile_set_budget(jf, (uint64_t)nodes * 400u + 1000000u);
   calls k = {b, jf};
   rl_js_walk(root, call_visit, &k);
   rl_jsfile_end(jf);
@@ -341,7 +343,7 @@ static void build(rl_clients *c, package *k) {
   wo.extra_ignores = o->extra_ignores;
   wo.extra_base = o->extra_base;
   wo.max_file_size = o->max_file_size;
-  bfs b = {c, k, NULL, 0, 0, NULL, NULL, NULL, NULL};
+  bfs b = {c, k, NULL, 0, 0, NULL, NULL};
   size_t kd = strlen(k->dir);
   for (size_t i = 0; i < c->n; i++) {
     char *start = NULL;
