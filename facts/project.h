@@ -189,6 +189,26 @@ int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outs
  * messages; NULL when none or they differ. */
 int rl_ctx_router_mounted_auth(rl_ctx *ctx, const char **prefix);
 
+/* Next.js: the "use client" modules whose imports bring the current file
+ * into the browser bundle (directly or through modules it imports; the
+ * current file has no directive of its own): up to cap of them, in a fixed
+ * order, the "use client" module in roots[i] and, in sites[i], the place in
+ * the module that imports the file (the first call of its code there, else
+ * the import); returns how many there are (to 8; may exceed cap), 0 when
+ * none or --no-project. Strings borrowed, valid for the run. */
+size_t rl_ctx_client_importers(rl_ctx *ctx, const char **roots, rl_site *sites, size_t cap);
+/* 1 when the project file at path (an rl_site's path) is scanned by this
+ * run and its scan makes it client code: what a client-code rule finds
+ * there is reported there, not again at the call sites that reach it.
+ * 0 otherwise (not walked: a buffer's scan, a path not named; not client;
+ * --no-project). */
+int rl_ctx_scanned_client(rl_ctx *ctx, const char *path);
+/* 1 when the project file at path stays on the server whoever imports it
+ * (a "use server" module, whose exports are server actions that a client
+ * calls over the network; server-only; Node built-ins...: see
+ * rl_context_server_bound in src/context.h); 0 otherwise or unknown. */
+int rl_ctx_file_server_bound(rl_ctx *ctx, const char *path);
+
 /* A cross-file finding names the place in the other file with
  * rl_ctx_related (rule.h): rl_ctx_related(ctx, s->at.path, s->at.line,
  * s->at.col, "..."). */

@@ -15,10 +15,15 @@
  * and functions whose body starts with a "use server" directive (server
  * actions).
  *
- * A client file that calls a function another file exports which mints a
- * token (through the project model) is reported at the call, with the mint
- * site as the related location: whatever the client imports is bundled
- * with it, key included. */
+ * Across files (the project model): a Next.js module without a directive
+ * that a "use client" module imports is client code (src/model_client.c),
+ * so its mint is reported where the key is used, with each client module's
+ * call of it as a related location and the "use client" module named in
+ * the message. Otherwise a client file that calls a function another file
+ * exports which mints a token is reported at the call, with the mint site
+ * as the related location -- unless the mint's file is client code this
+ * run scans (reported there, once) or stays on the server ("use server":
+ * the call is a server action's request). */
 #include <string.h>
 
 #include "analysis.h"
@@ -64,17 +69,31 @@ static void report_mint(void *data, const rl_mint *m) {
   rl_ctx *ctx = data;
   if (server_only(ctx, rl_ctx_js(ctx), m->call)) return;
   size_t pl = strlen(m->package);
+  rl_arena *a = rl_ctx_arena(ctx);
   /* "jsonwebtoken sign()" names its package already; the SDKs get it added */
+  const char *what =
+      !rl_strncasecmp_ascii(m->what, m->package, pl) ? m->what : rl_arena_printf(a, "%s (%s)", m->what, m->package);
   /* a provider SDK's token: name the tokend provider that mints it on a server */
   const char *prov = rl_mint_tokend_provider(m);
-  const char *fix = prov ? rl_arena_printf(rl_ctx_arena(ctx), "; tokend with PROVIDER=%s mints it on a server", prov)
-                         : "";
-  if (!rl_strncasecmp_ascii(m->what, m->package, pl))
-    rl_report(ctx, m->call, "%s mints a token in client code: the signing secret ships with the bundle%s", m->what,
-              fix);
-  else
-    rl_report(ctx, m->call, "%s (%s) mints a token in client code: the signing secret ships with the bundle%s", m->what,
-              m->package, fix);
+  const char *fix = prov ? rl_arena_printf(a, "; tokend with PROVIDER=%s mints it on a server", prov) : "";
+  /* a module without a directive that a "use client" module imports: the
+   * import is what puts the key in the bundle */
+  const char *roots[8];
+  rl_site by[8];
+  size_t n = rl_ctx_client_importers(ctx, roots, by, 8);
+  if (n) {
+    for (size_t i = 0; i < n && i < 8; i++)
+      rl_ctx_related(ctx, by[i].path, by[i].line, by[i].col,
+                     "client code that uses it: the import bundles this file with it");
+    const char *through = strcmp(by[0].path, roots[0]) ? rl_arena_printf(a, " (through %s)", by[0].path) : "";
+    const char *more = n > 1 ? rl_arena_printf(a, " and %zu more client module%s", n - 1, n > 2 ? "s" : "") : "";
+    rl_report(ctx, m->call,
+              "%s mints a token in client code: %s (\"use client\") imports this file%s%s, so the signing secret "
+              "ships with its bundle%s",
+              what, roots[0], through, more, fix);
+    return;
+  }
+  rl_report(ctx, m->call, "%s mints a token in client code: the signing secret ships with the bundle%s", what, fix);
 }
 
 /* A call of a function another file exports that mints a token (the
@@ -86,6 +105,12 @@ static int call_visit(void *data, TSNode n) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   const rl_symbol *x = rl_ctx_callee(ctx, n);
   if (!x || !(x->effects & RL_EFF_MINT) || !x->mint.where.path || server_only(ctx, jf, n)) return 0;
+  /* the file that signs is client code this run scans: it is reported
+   * there, where the secret is used, once (report_mint) */
+  if (rl_ctx_scanned_client(ctx, x->mint.where.path)) return 0;
+  /* a "use server" module's export is a server action: the client's call
+   * is a request, the key stays on the server */
+  if (rl_ctx_file_server_bound(ctx, x->mint.where.path) || rl_ctx_file_server_bound(ctx, x->def.path)) return 0;
   size_t fl;
   const char *ft = rl_js_text(jf, ts_node_child_by_field_name(n, "function", 8), &fl);
   const char *fn = fl <= 48 && !memchr(ft, '\n', fl) ? rl_arena_printf(rl_ctx_arena(ctx), "%.*s", (int)fl, ft)

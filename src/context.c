@@ -8,8 +8,13 @@
  *   2b. an import of 'server-only' (Next.js fails the build of a client
  *      bundle that holds it), and any file below app/ or src/app/ of a
  *      Next.js package with no "use client": the app router renders it as a
- *      Server Component, JSX and all. Limit: a file there that a "use
- *      client" file imports runs in the browser too; that is not followed.
+ *      Server Component, JSX and all.
+ *   2c. in a Next.js package, a file that a "use client" module imports
+ *      (directly or through modules it imports; src/model_client.c follows
+ *      the imports) is client code: Next.js bundles it for the browser,
+ *      directive or not. Not for a file certainly on the server
+ *      (rl_context_server_bound: "use server", server-only, framework server
+ *      paths, modules only a server runs), nor with --no-project.
  *   3. framework server paths: pages/api/, app/.../route.*, supabase/functions/,
  *      Expo Router API routes (*+api.ts). These files are never bundled for a
  *      browser, whatever they contain: Next.js OG-image routes legitimately
@@ -65,10 +70,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "config.h"
-#include "json.h"
+#include "model_pkg.h"
 #include "routes.h"
 #include "prefilter.h"
 #include "util.h"
@@ -163,6 +167,19 @@ static int sorted(const char *const *v, size_t n) {
   return 1;
 }
 
+static int tables_sorted(void);
+
+/* The lookup tables are binary-searched; a misordered edit would silently
+ * lose entries, so check once per run (also in release builds). */
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+static void tables_check(void) {
+  if (!tables_sorted()) {
+    fputs("roomlint: internal error: context.c tables are not sorted\n", stderr);
+    abort();
+  }
+}
+static void check_tables(void) { pthread_once(&tables_once, tables_check); }
+
 static int tables_sorted(void) {
   return sorted(client_sdks, RL_ARRAY_LEN(client_sdks)) && sorted(ui_frameworks, RL_ARRAY_LEN(ui_frameworks)) &&
          sorted(server_modules, RL_ARRAY_LEN(server_modules)) && sorted(server_sdks, RL_ARRAY_LEN(server_sdks)) &&
@@ -194,288 +211,6 @@ static int has_prefix(const char *const *v, size_t count, const char *p, size_t 
     if (n >= l && memcmp(p, v[i], l) == 0) return 1;
   }
   return 0;
-}
-
-/* ---- package.json cache -------------------------------------------------- */
-
-typedef enum pkg_kind { PKG_NONE = 0, PKG_MOBILE, PKG_WEB, PKG_SERVER } pkg_kind;
-
-typedef struct pkg_entry {
-  char *dir;            /* absolute, canonical; owned */
-  pkg_kind kind;        /* verdict of the nearest package.json at or above dir */
-  const char *why;      /* static string */
-  const char *pkg_dir;  /* dir of that package.json (another entry's dir), or NULL */
-  const char *git_root; /* nearest dir holding .git at or above, or NULL */
-  int next;             /* that package.json depends on Next.js (not Expo) */
-} pkg_entry;
-
-struct rl_pkgcache {
-  pthread_mutex_t mu;
-  rl_smap dirs;  /* canonical dir -> pkg_entry */
-  rl_smap reals; /* a file's directory as named -> its realpath (NULL: none) */
-};
-
-rl_pkgcache *rl_pkgcache_new(void) {
-  /* The lookup tables are binary-searched; a misordered edit would silently
-   * lose entries, so check once per run (also in release builds). */
-  if (!tables_sorted()) {
-    fputs("roomlint: internal error: context.c tables are not sorted\n", stderr);
-    abort();
-  }
-  rl_pkgcache *c = rl_xcalloc(1, sizeof *c);
-  pthread_mutex_init(&c->mu, NULL);
-  return c;
-}
-
-static void entry_free(void *v) {
-  pkg_entry *e = v;
-  free(e->dir);
-  free(e);
-}
-
-void rl_pkgcache_free(rl_pkgcache *c) {
-  if (!c) return;
-  rl_smap_free(&c->dirs, entry_free);
-  rl_smap_free(&c->reals, free);
-  pthread_mutex_destroy(&c->mu);
-  free(c);
-}
-
-static pkg_entry *cache_find(const rl_pkgcache *c, const char *dir) {
-  void **hit = rl_smap_get(&c->dirs, dir);
-  return hit ? *hit : NULL;
-}
-
-static void cache_put(rl_pkgcache *c, pkg_entry *e) { rl_smap_put(&c->dirs, e->dir, e); }
-
-/* realpath of a file's directory as named (caller frees), resolved once per run. */
-static char *real_dir(rl_pkgcache *c, const char *dir) {
-  pthread_mutex_lock(&c->mu);
-  void **hit = rl_smap_get(&c->reals, dir);
-  if (!hit) {
-    rl_smap_put(&c->reals, dir, realpath(dir, NULL));
-    hit = rl_smap_get(&c->reals, dir);
-  }
-  char *real = *hit ? rl_xstrdup(*hit) : NULL;
-  pthread_mutex_unlock(&c->mu);
-  return real;
-}
-
-static char *join(const char *dir, const char *name) {
-  size_t a = strlen(dir), b = strlen(name);
-  int slash = !(a > 0 && dir[a - 1] == '/');
-  char *p = rl_xmalloc(a + (size_t)slash + b + 1);
-  memcpy(p, dir, a);
-  if (slash) p[a] = '/';
-  memcpy(p + a + (size_t)slash, name, b + 1);
-  return p;
-}
-
-static int dir_has(const char *dir, const char *name, int want_regular) {
-  char *p = join(dir, name);
-  struct stat st;
-  int ok = stat(p, &st) == 0 && (!want_regular || S_ISREG(st.st_mode));
-  free(p);
-  return ok;
-}
-
-static int json_has_dep(const rl_json *deps, const rl_json *dev, const char *name) {
-  return rl_json_get(deps, name) || rl_json_get(dev, name);
-}
-
-/* Classifies dir/package.json. Unreadable or invalid -> PKG_NONE. */
-static pkg_kind classify_package(const char *dir, const char **why, int *next) {
-  static const struct {
-    const char *name, *why;
-  } server_fw[] = {
-      {"express", "package.json: express app without a UI framework"},
-      {"fastify", "package.json: fastify app without a UI framework"},
-      {"koa", "package.json: koa app without a UI framework"},
-      {"@nestjs/core", "package.json: NestJS app without a UI framework"},
-      {"@hapi/hapi", "package.json: hapi app without a UI framework"},
-      {"hono", "package.json: hono app without a UI framework"},
-  };
-  static const char *const ui[] = {"@angular/core", "@sveltejs/kit", "next",   "nuxt", "preact", "react",
-                                   "react-dom",     "solid-js",      "svelte", "vite", "vue",    "react-scripts"};
-  *why = "package.json: unreadable or not a JSON object";
-  char *path = join(dir, "package.json");
-  char *bytes = NULL;
-  size_t len = 0;
-  pkg_kind kind = PKG_NONE;
-  rl_arena *arena = rl_arena_new();
-  rl_json *root = NULL;
-  if (rl_file_read(path, 4u << 20, &bytes, &len) != RL_SKIP_NONE) goto cleanup;
-  /* npm reads package.json with JSON.parse: the last of repeated keys wins */
-  if (rl_json_parse(&root, arena, bytes, len, RL_JSON_DUPS_LAST, NULL) < 0 || !rl_json_is(root, RL_JSON_OBJECT))
-    goto cleanup;
-  *why = "package.json: neither a client nor a server app";
-  const rl_json *deps = rl_json_get(root, "dependencies");
-  const rl_json *dev = rl_json_get(root, "devDependencies");
-  *next = json_has_dep(deps, dev, "next") && !json_has_dep(deps, dev, "expo");
-  if (json_has_dep(deps, dev, "expo")) {
-    kind = PKG_MOBILE;
-    *why = "package.json: Expo app";
-    goto cleanup;
-  }
-  if (json_has_dep(deps, dev, "react-native")) {
-    kind = PKG_MOBILE;
-    *why = "package.json: React Native app";
-    goto cleanup;
-  }
-  const char *fw_why = NULL;
-  for (size_t i = 0; i < RL_ARRAY_LEN(server_fw) && !fw_why; i++) {
-    if (json_has_dep(deps, dev, server_fw[i].name)) fw_why = server_fw[i].why;
-  }
-  /* .roomlint.yml server-frameworks count like the ones above. */
-  for (const char *const *fw = rl_config_server_frameworks(); *fw && !fw_why; fw++)
-    if (json_has_dep(deps, dev, *fw)) fw_why = "package.json: server framework (.roomlint.yml) without a UI framework";
-  int has_ui = 0;
-  for (size_t i = 0; i < RL_ARRAY_LEN(ui) && !has_ui; i++) has_ui = json_has_dep(deps, dev, ui[i]);
-  /* Vite also builds and tests libraries (vitest): it makes a client app only
-   * together with something a browser app is made of. */
-  static const char *const web[] = {"react",
-                                    "react-dom",
-                                    "vue",
-                                    "svelte",
-                                    "preact",
-                                    "solid-js",
-                                    "lit",
-                                    "@angular/core",
-                                    "@100mslive/react-sdk",
-                                    "@100mslive/hms-video-store",
-                                    "@100mslive/roomkit-react",
-                                    "livekit-client",
-                                    "agora-rtc-sdk-ng",
-                                    "twilio-video",
-                                    "@daily-co/daily-js",
-                                    "@opentok/client"};
-  int has_web = 0;
-  for (size_t i = 0; i < RL_ARRAY_LEN(web) && !has_web; i++) has_web = json_has_dep(deps, dev, web[i]);
-  int vite = json_has_dep(deps, dev, "vite") && has_web, cra = json_has_dep(deps, dev, "react-scripts");
-  if ((vite || cra) && !fw_why && !json_has_dep(deps, dev, "next")) {
-    kind = PKG_WEB;
-    *why = vite ? "package.json: Vite app" : "package.json: Create React App";
-  } else if (fw_why && !has_ui) {
-    kind = PKG_SERVER;
-    *why = fw_why;
-  }
-cleanup:
-  rl_arena_free(arena);
-  free(bytes);
-  free(path);
-  return kind;
-}
-
-typedef struct pkg_info {
-  pkg_kind kind;
-  const char *why;
-  int rel_dirs;  /* directories between the project root and the file; -1 unknown */
-  int under_src; /* the file is below <package dir>/src/ */
-  int next_app;  /* below <package dir>/app/ or src/app/ of a Next.js package: the app router */
-} pkg_info;
-
-/* Number of '/'-separated components of `below` (a path inside `root`), or
- * -1 if it is not inside root. */
-static int depth_below(const char *root, const char *dir) {
-  size_t rl = strlen(root);
-  if (strcmp(root, "/") == 0) rl = 0;
-  if (strncmp(root, dir, rl) != 0) return -1;
-  if (dir[rl] == '\0') return 0;
-  if (dir[rl] != '/') return -1;
-  int n = 1;
-  for (const char *p = dir + rl + 1; *p; p++) n += *p == '/';
-  return n;
-}
-
-static pkg_info pkg_lookup(rl_pkgcache *c, const char *fs_path) {
-  pkg_info info = {PKG_NONE, NULL, -1, 0, 0};
-  if (!c || !fs_path) return info;
-  /* The file's directory, canonical. The file itself need not exist
-   * (rl_engine_scan_buffer classifies buffers under a made-up name). */
-  char *dir = rl_xstrdup(fs_path);
-  char *slash = strrchr(dir, '/');
-  if (slash == dir)
-    dir[1] = '\0';
-  else if (slash)
-    *slash = '\0';
-  char *real = real_dir(c, slash ? dir : ".");
-  free(dir);
-  if (!real) return info;
-
-  pthread_mutex_lock(&c->mu);
-  /* Walk up to a cached directory, a .git directory, or "/". */
-  char **chain = NULL;
-  size_t nchain = 0, capchain = 0;
-  pkg_entry *e = NULL;
-  char *cur = rl_xstrdup(real);
-  for (;;) {
-    e = cache_find(c, cur);
-    if (e) {
-      free(cur);
-      break;
-    }
-    if (nchain == capchain) {
-      capchain = capchain ? capchain * 2 : 16;
-      chain = rl_xreallocarray(chain, capchain, sizeof *chain);
-    }
-    chain[nchain++] = cur;
-    if (strcmp(cur, "/") == 0 || dir_has(cur, ".git", 0)) break;
-    char *up = rl_xstrdup(cur);
-    char *s = strrchr(up, '/');
-    if (s == up)
-      up[1] = '\0';
-    else if (s)
-      *s = '\0';
-    cur = up;
-  }
-  /* Fill the cache from the top down; each directory inherits from its parent. */
-  pkg_entry *parent = e;
-  for (size_t i = nchain; i-- > 0;) {
-    pkg_entry *n = rl_xcalloc(1, sizeof *n);
-    n->dir = chain[i];
-    n->git_root = dir_has(n->dir, ".git", 0) ? n->dir : parent ? parent->git_root : NULL;
-    if (dir_has(n->dir, "package.json", 1)) {
-      n->pkg_dir = n->dir;
-      n->kind = classify_package(n->dir, &n->why, &n->next);
-    } else if (parent) {
-      n->pkg_dir = parent->pkg_dir;
-      n->kind = parent->kind;
-      n->why = parent->why;
-      n->next = parent->next;
-    }
-    cache_put(c, n);
-    parent = n;
-  }
-  free(chain);
-  e = parent;
-  if (e) {
-    info.kind = e->kind;
-    info.why = e->why;
-    const char *root = e->git_root ? e->git_root : e->pkg_dir;
-    if (root) info.rel_dirs = depth_below(root, real);
-    if (e->pkg_dir) {
-      int d = depth_below(e->pkg_dir, real);
-      size_t pl = strcmp(e->pkg_dir, "/") == 0 ? 0 : strlen(e->pkg_dir);
-      info.under_src = d > 0 && strncmp(real + pl, "/src", 4) == 0 && (real[pl + 4] == '/' || real[pl + 4] == '\0');
-      const char *below = real + pl + (info.under_src ? 4 : 0);
-      info.next_app = d > 0 && e->next && strncmp(below, "/app", 4) == 0 && (below[4] == '/' || below[4] == '\0');
-    }
-  }
-  pthread_mutex_unlock(&c->mu);
-  free(real);
-  return info;
-}
-
-rl_app_kind rl_pkgcache_lookup(rl_pkgcache *c, const char *fs_path, const char **why) {
-  pkg_info info = pkg_lookup(c, fs_path);
-  if (why) *why = info.why ? info.why : "no package.json";
-  switch (info.kind) {
-  case PKG_MOBILE:
-  case PKG_WEB: return RL_APP_CLIENT;
-  case PKG_SERVER: return RL_APP_SERVER;
-  case PKG_NONE: break;
-  }
-  return RL_APP_UNKNOWN;
 }
 
 /* ---- path signals -------------------------------------------------------- */
@@ -564,6 +299,10 @@ typedef struct tree_signals {
    * in tree-sitter 0.20; the walk knows the parent for free). */
   TSNode *parents;
   size_t depth, cap;
+  /* rl_context_each_import: told of every module loaded at run time, and the
+   * walk goes on past the first browser signal */
+  void (*on_import)(void *arg, const char *spec, size_t n, TSNode at);
+  void *import_arg;
 } tree_signals;
 
 static int node_is(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
@@ -619,6 +358,12 @@ static void on_module(tree_signals *t, const char *m, size_t n) {
     size_t shown = whole ? n : pn;
     t->server = rl_arena_printf(t->arena, "imports %.*s", (int)shown, m);
   }
+}
+
+/* A module the file loads at run time (import, export-from, require, import()). */
+static void loaded(tree_signals *t, const char *m, size_t n, TSNode at) {
+  on_module(t, m, n);
+  if (t->on_import && n) t->on_import(t->import_arg, m, n, at);
 }
 
 /* Has an anonymous child token of this type (e.g. "type" in `import type`). */
@@ -718,7 +463,7 @@ static int visit(tree_signals *t, TSNode n) {
       }
       const char *p;
       size_t len;
-      if (string_value(t, src, &p, &len)) on_module(t, p, len);
+      if (string_value(t, src, &p, &len)) loaded(t, p, len, n);
       return 0;
     }
     if (strcmp(type, "identifier") == 0) {
@@ -732,7 +477,7 @@ static int visit(tree_signals *t, TSNode n) {
       TSNode src = ts_node_child_by_field_name(n, "source", 6);
       const char *p;
       size_t len;
-      if (!has_token_child(n, "type") && string_value(t, src, &p, &len)) on_module(t, p, len);
+      if (!has_token_child(n, "type") && string_value(t, src, &p, &len)) loaded(t, p, len, n);
     }
     return 1;
   case 'c':
@@ -750,7 +495,7 @@ static int visit(tree_signals *t, TSNode n) {
         size_t len;
         if (!ts_node_is_null(args) && ts_node_named_child_count(args) > 0 &&
             string_value(t, ts_node_named_child(args, 0), &p, &len))
-          on_module(t, p, len);
+          loaded(t, p, len, n);
       }
     } else if (strcmp(type, "comment") == 0) {
       return 0;
@@ -781,7 +526,7 @@ static void scan_tree(tree_signals *t, TSNode root) {
   for (;;) {
     TSNode node = ts_tree_cursor_current_node(&cur);
     int down = visit(t, node);
-    if (t->client) break;
+    if (t->client && !t->on_import) break;
     if (down && ts_tree_cursor_goto_first_child(&cur)) {
       if (t->depth == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
@@ -850,7 +595,8 @@ static int may_have_jsx(const rl_source *src) {
 
 unsigned rl_context_possible(const rl_source *src, const rl_prefilter *pf, const char *fs_path, rl_pkgcache *pkg,
                              rl_arena *arena) {
-  pkg_info info = pkg_lookup(pkg, fs_path);
+  check_tables();
+  rl_pkg_info info = rl_pkgcache_info(pkg, fs_path);
   path_signals ps = scan_path(src->path ? src->path : "", info.rel_dirs, arena);
   if (ps.test) return RL_CTX_BIT(RL_CTX_TEST);
   unsigned out = RL_CTX_BIT(RL_CTX_SERVER);
@@ -859,10 +605,12 @@ unsigned rl_context_possible(const rl_source *src, const rl_prefilter *pf, const
   int client_bytes = rl_pf_has(pf, "use client") || may_have_jsx(src);
   for (size_t i = 0; !client_bytes && i < RL_ARRAY_LEN(dom_globals); i++) client_bytes = rl_pf_word(pf, dom_globals[i]);
   if (!client_bytes) client_bytes = rl_pf_each_quoted(pf, NULL, quoted_is_client, NULL);
-  if (client_bytes || ps.client || info.kind == PKG_MOBILE || info.kind == PKG_WEB) out |= RL_CTX_BIT(RL_CTX_CLIENT);
+  if (client_bytes || ps.client || info.kind == RL_PKG_MOBILE || info.kind == RL_PKG_WEB ||
+      (info.next && rl_pkgcache_client_importer(pkg, fs_path)))
+    out |= RL_CTX_BIT(RL_CTX_CLIENT);
   /* unknown only when neither the path nor the package decides */
-  int decided = ps.strong || ps.server || (ps.api && info.kind != PKG_MOBILE) || info.next_app ||
-                info.kind == PKG_SERVER || info.kind == PKG_MOBILE || info.kind == PKG_WEB || ps.client;
+  int decided = ps.strong || ps.server || (ps.api && info.kind != RL_PKG_MOBILE) || info.next_app ||
+                info.kind == RL_PKG_SERVER || info.kind == RL_PKG_MOBILE || info.kind == RL_PKG_WEB || ps.client;
   if (!decided) out |= RL_CTX_BIT(RL_CTX_UNKNOWN);
   return out;
 }
@@ -874,7 +622,8 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
   const char *path = src->path ? src->path : "";
   int dotenv = src->lang == RL_LANG_DOTENV || ts_node_is_null(root);
   /* For dotenv files, and code files left unparsed, only the path is used. */
-  pkg_info info = pkg_lookup(pkg, fs_path);
+  check_tables();
+  rl_pkg_info info = rl_pkgcache_info(pkg, fs_path);
   path_signals ps = scan_path(path, info.rel_dirs, arena);
 
   if (ps.test) {
@@ -914,6 +663,17 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
     why = "imports server-only";
     goto done;
   }
+  if (info.next && !t.server) {
+    /* Next.js bundles what a "use client" module imports for the browser,
+     * directive or not (the project model follows the imports) */
+    const char *by = rl_pkgcache_client_importer(pkg, fs_path);
+    if (by) {
+      ctx = RL_CTX_CLIENT;
+      why = rl_arena_printf(
+          arena, "imported by the \"use client\" module %s (or what it imports): bundled for the browser", by);
+      goto done;
+    }
+  }
   if (info.next_app) { /* no "use client" (the directive above decides that) */
     ctx = RL_CTX_SERVER;
     why = "Next.js app router: a Server Component (no \"use client\")";
@@ -936,7 +696,7 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
     why = rl_arena_printf(arena, "uses %s", dom_globals[best]);
     goto done;
   }
-  if (ps.server || (ps.api && info.kind != PKG_MOBILE)) {
+  if (ps.server || (ps.api && info.kind != RL_PKG_MOBILE)) {
     ctx = RL_CTX_SERVER;
     why = ps.server ? ps.server : ps.api;
     goto done;
@@ -946,7 +706,7 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
     why = t.server;
     goto done;
   }
-  if (info.kind == PKG_MOBILE || (info.kind == PKG_WEB && info.under_src)) {
+  if (info.kind == RL_PKG_MOBILE || (info.kind == RL_PKG_WEB && info.under_src)) {
     ctx = RL_CTX_CLIENT;
     why = info.why;
     goto done;
@@ -956,7 +716,7 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
     why = t.sdk;
     goto done;
   }
-  if (info.kind == PKG_SERVER) {
+  if (info.kind == RL_PKG_SERVER) {
     ctx = RL_CTX_SERVER;
     why = info.why;
     goto done;
@@ -966,7 +726,7 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
     why = ps.client;
     goto done;
   }
-  if (info.kind == PKG_WEB) {
+  if (info.kind == RL_PKG_WEB) {
     ctx = RL_CTX_CLIENT;
     why = info.why;
     goto done;
@@ -975,4 +735,49 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
 done:
   if (reason) *reason = rl_arena_strdup(arena, why);
   return ctx;
+}
+
+rl_context rl_context_directive(const rl_source *src, TSNode root) {
+  tree_signals t;
+  memset(&t, 0, sizeof t);
+  t.bytes = src->bytes;
+  t.len = src->len;
+  const char *why;
+  return ts_node_is_null(root) ? RL_CTX_UNKNOWN : directive(&t, root, &why);
+}
+
+static void no_import(void *arg, const char *spec, size_t n, TSNode at) {
+  (void)arg;
+  (void)spec;
+  (void)n;
+  (void)at;
+}
+
+static void scan_imports(tree_signals *t, const rl_source *src, TSNode root, rl_arena *arena,
+                         void (*fn)(void *, const char *, size_t, TSNode), void *arg) {
+  memset(t, 0, sizeof *t);
+  t->bytes = src->bytes;
+  t->len = src->len;
+  t->arena = arena;
+  t->on_import = fn ? fn : no_import;
+  t->import_arg = arg;
+  scan_tree(t, root);
+}
+
+void rl_context_each_import(const rl_source *src, TSNode root, rl_arena *arena,
+                            void (*fn)(void *arg, const char *spec, size_t n, TSNode at), void *arg) {
+  if (ts_node_is_null(root)) return;
+  tree_signals t;
+  scan_imports(&t, src, root, arena, fn, arg);
+}
+
+int rl_context_server_bound(const rl_source *src, TSNode root, const char *fs_path, rl_pkgcache *pkg, rl_arena *arena) {
+  check_tables();
+  rl_pkg_info info = rl_pkgcache_info(pkg, fs_path);
+  path_signals ps = scan_path(src->path ? src->path : "", info.rel_dirs, arena);
+  if (ps.test || ps.strong) return 1;
+  if (ts_node_is_null(root) || rl_context_directive(src, root) == RL_CTX_SERVER) return 1;
+  tree_signals t;
+  scan_imports(&t, src, root, arena, NULL, NULL);
+  return t.server_only || t.server != NULL;
 }

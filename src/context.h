@@ -4,7 +4,8 @@
  * belong to tests, or can we not tell? Signals, strongest first (context.c
  * has the full list and the reasons for each choice):
  *   1. test paths and names (__tests__/, test/, tests/, e2e/, *.test.*, *.spec.*, ...)
- *   2. directives "use client" / "use server"
+ *   2. directives "use client" / "use server"; in a Next.js package, a file
+ *      a "use client" module imports (the project model) is client code
  *   3. framework server paths that are never bundled, whatever they contain:
  *      pages/api/, app/.../route.*, supabase/functions/, Expo *+api.*
  *   4. browser signals: client SDK or UI framework imports, JSX, DOM globals
@@ -29,16 +30,9 @@
 #include "finding.h"
 #include "source.h"
 
-/* Per-run cache of package.json verdicts by directory. Thread-safe. */
-typedef struct rl_pkgcache rl_pkgcache;
-rl_pkgcache *rl_pkgcache_new(void);
-void rl_pkgcache_free(rl_pkgcache *c);
-
-typedef enum rl_app_kind { RL_APP_UNKNOWN = 0, RL_APP_CLIENT, RL_APP_SERVER } rl_app_kind;
-/* Verdict of the package.json nearest to fs_path (walking up directories;
- * stops at the filesystem root or a directory holding .git). *why is a
- * borrowed string valid while the cache lives ("package.json: expo app"). */
-rl_app_kind rl_pkgcache_lookup(rl_pkgcache *c, const char *fs_path, const char **why);
+/* The package.json facts come from the project model's cache
+ * (model_pkg.h: rl_project_packages gives the run's). */
+#include "model_pkg.h"
 
 /* Classifies one file. root may be a null node (dotenv files: classified by
  * name and path only; a dotenv file is "unknown" unless its path says more).
@@ -55,5 +49,23 @@ unsigned rl_context_possible(const rl_source *src, const struct rl_prefilter *pf
                              rl_arena *arena);
 rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs_path, rl_pkgcache *pkg,
                                rl_arena *arena, const char **reason);
+
+/* The directive of the file's prologue: RL_CTX_CLIENT ("use client"),
+ * RL_CTX_SERVER ("use server"), else RL_CTX_UNKNOWN. */
+rl_context rl_context_directive(const rl_source *src, TSNode root);
+
+/* Calls fn for each module specifier the file loads at run time (import and
+ * export-from statements, require(), import()), with the node that loads
+ * it; type-only imports are erased by the compiler and left out, as the
+ * classification leaves them out. */
+void rl_context_each_import(const rl_source *src, TSNode root, rl_arena *arena,
+                            void (*fn)(void *arg, const char *spec, size_t n, TSNode at), void *arg);
+
+/* 1 when the file never joins a browser bundle, whoever imports it: a test
+ * path, a framework server path (pages/api/, route.*), a "use server"
+ * directive, an import of server-only or of a module only a server runs
+ * (Node built-ins, next/headers, express...): a bundle holding it would
+ * not build, or the framework keeps it on the server. */
+int rl_context_server_bound(const rl_source *src, TSNode root, const char *fs_path, rl_pkgcache *pkg, rl_arena *arena);
 
 #endif

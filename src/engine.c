@@ -77,7 +77,6 @@ struct rl_engine {
   rl_rulepack **packs;
   size_t npacks;
   query_cache *queries;
-  rl_pkgcache *pkg;
   rl_project *project; /* the project model (model.h), shared by the workers */
   rl_needles *needles; /* every rule's needles, matched in one pass per file */
   /* scratch for single-threaded use (rl_engine_scan_buffer, -j1) */
@@ -215,7 +214,6 @@ int rl_engine_new(rl_engine **out, const rl_engine_config *cfg) {
   e->queries = rl_xcalloc(1, sizeof *e->queries);
   pthread_mutex_init(&e->queries->mu, NULL);
   e->queries->q = rl_xcalloc(e->nrules ? e->nrules * RL_LANG__COUNT : 1, sizeof *e->queries->q);
-  e->pkg = rl_pkgcache_new();
   rl_project_options po = {cfg->no_project,    e->cfg.max_file_size, cfg->no_ignore,
                            cfg->extra_ignores, cfg->extra_base,      e->cfg.no_prefilter};
   e->project = rl_project_new(&po);
@@ -236,7 +234,6 @@ void rl_engine_free(rl_engine *e) {
   free(e->enabled);
   free(e->severity);
   rl_overrides_free(e->overrides);
-  rl_pkgcache_free(e->pkg);
   rl_project_free(e->project);
   rl_needles_free(e->needles);
   rl_parser_free(e->parser);
@@ -317,6 +314,8 @@ struct rl_ctx {
   /* rl_ctx_related: for the next finding */
   const char *related_path, *related_message;
   uint32_t related_line, related_col;
+  rl_related *related_more; /* the places after the first */
+  size_t nrelated_more;
   rl_severity sev_cap;        /* rl_ctx_cap_severity: for the next finding; RL_SEV_NONE = none */
   tail_entry *tails;          /* values by their last 4 bytes (prepare_masking) */
   unsigned char *tail_filter; /* 64 Ki flags: some value may end in these 4 bytes */
@@ -490,13 +489,26 @@ static void add_finding(rl_ctx *ctx, uint32_t start, uint32_t end, const char *m
     f->related_line = ctx->related_line;
     f->related_col = ctx->related_col;
     f->related_message = ctx->related_message;
+    f->related_more = ctx->related_more;
+    f->nrelated_more = ctx->nrelated_more;
     ctx->related_path = NULL;
+    ctx->related_more = NULL;
+    ctx->nrelated_more = 0;
   }
 }
 
 void rl_ctx_cap_severity(rl_ctx *ctx, rl_severity max) { ctx->sev_cap = max; }
 
 void rl_ctx_related(rl_ctx *ctx, const char *path, uint32_t line, uint32_t col, const char *message) {
+  if (ctx->related_path) { /* one more place for the same finding */
+    rl_related *m = rl_arena_calloc(ctx->arena, ctx->nrelated_more + 1, sizeof *m);
+    if (ctx->nrelated_more) memcpy(m, ctx->related_more, ctx->nrelated_more * sizeof *m);
+    m[ctx->nrelated_more] =
+        (rl_related){rl_arena_strdup(ctx->arena, path), line, col, rl_arena_strdup(ctx->arena, message ? message : "")};
+    ctx->related_more = m;
+    ctx->nrelated_more++;
+    return;
+  }
   ctx->related_path = rl_arena_strdup(ctx->arena, path);
   ctx->related_line = line;
   ctx->related_col = col;
@@ -1126,9 +1138,10 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
   int any_query = 0, any = 0;
   /* The contexts a parse could give this file: a rule for none of them is
    * passed over before its prefilter asks (the import questions cost reads). */
-  unsigned possible = code && !view && !text_only && !e->cfg.no_prefilter
-                          ? rl_context_possible(&ctx.src, &pf, fs_path ? fs_path : r->path, e->pkg, r->arena)
-                          : ~0u;
+  unsigned possible =
+      code && !view && !text_only && !e->cfg.no_prefilter
+          ? rl_context_possible(&ctx.src, &pf, fs_path ? fs_path : r->path, rl_project_packages(e->project), r->arena)
+          : ~0u;
   for (size_t i = 0; i < e->nrules; i++) {
     const rl_rule *rule = e->rules[i];
     if (!e->enabled[i] || !(rule->langs & RL_LANG_BIT(lang))) continue;
@@ -1168,8 +1181,8 @@ static rl_file_result *scan_code(const rl_engine *e, worker_state *ws, rl_file_r
       }
     }
   }
-  r->context =
-      rl_context_classify(&ctx.src, ctx.root, fs_path ? fs_path : r->path, e->pkg, r->arena, &r->context_reason);
+  r->context = rl_context_classify(&ctx.src, ctx.root, fs_path ? fs_path : r->path, rl_project_packages(e->project),
+                                   r->arena, &r->context_reason);
   if (lang == RL_LANG_JSON && r->context != RL_CTX_TEST) {
     r->context = RL_CTX_CLIENT;
     r->context_reason = "Expo app config: `extra` ships in the app manifest";
@@ -1568,6 +1581,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   wo.git_rev = e->cfg.git_rev;
   wo.max_file_size = e->cfg.max_file_size;
   rl_project_set_roots(e->project, paths, npaths);
+  rl_project_set_walking(e->project, paths, npaths);
   /* Build folders named on the command line, and --bundle DIRs, are read as
    * built JavaScript (bundle.h), in a walk of their own that ignores nothing. */
   const char **plain = rl_xcalloc(npaths + 1, sizeof *plain), **built = NULL;

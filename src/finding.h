@@ -46,6 +46,13 @@ typedef enum rl_history_state {
   RL_HISTORY_AT_HEAD = 2  /* HEAD still holds it */
 } rl_history_state;
 
+/* A place in another file that a finding is about (rl_finding.related_more). */
+typedef struct rl_related {
+  const char *path;
+  uint32_t line, col;
+  const char *message;
+} rl_related;
+
 typedef struct rl_finding {
   const struct rl_rule *rule;                        /* borrowed from the engine, which outlives results */
   rl_severity severity;                              /* the effective severity */
@@ -69,6 +76,10 @@ typedef struct rl_finding {
   const char *related_path;
   uint32_t related_line, related_col;
   const char *related_message;
+  /* further places of the same kind, after the first (a helper that
+   * several client files import: each call site); NULL when none */
+  const rl_related *related_more;
+  size_t nrelated_more;
   rl_history_state history;
 } rl_finding;
 

@@ -264,6 +264,8 @@ struct rl_project {
   rl_parser **parsers; /* free parsers */
   size_t nparsers;
   rl_walk_judge *judge; /* the walk's policy, each directory's ignore files read once */
+  rl_pkgcache *pkgs;    /* the nearest package.json of each folder (model_pkg.c) */
+  rl_clients *clients;  /* what "use client" modules import (model_client.c) */
 };
 
 typedef struct lock_text {
@@ -317,6 +319,11 @@ static void mod_free(void *v) {
   free(e);
 }
 
+static const char *pkg_refuses(void *data, const char *path);
+static char *read_module(rl_project *p, const char *path, size_t *len, const char **why);
+static rl_parser *parser_take(rl_project *p);
+static void parser_give(rl_project *p, rl_parser *ps);
+
 static void judge_new(rl_project *p) {
   rl_walk_options wo;
   memset(&wo, 0, sizeof wo);
@@ -341,13 +348,22 @@ static void caches_free(rl_project *p) {
   p->files_read = 0;
 }
 
+/* The package.json cache, with the walk's policy. */
+static void pkgs_new(rl_project *p) {
+  p->pkgs = rl_pkgcache_new();
+  rl_pkgcache_set_policy(p->pkgs, pkg_refuses, p, p->o.max_file_size);
+  rl_pkgcache_set_importer(p->pkgs, rl_clients__importer, p->clients);
+}
+
 rl_project *rl_project_new(const rl_project_options *o) {
   rl_project *p = rl_xcalloc(1, sizeof *p);
   p->o = *o;
   if (!p->o.max_file_size) p->o.max_file_size = 5u * 1024 * 1024;
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->built, NULL);
+  p->clients = rl_clients__new(p);
   judge_new(p);
+  pkgs_new(p);
   return p;
 }
 
@@ -355,6 +371,9 @@ void rl_project_forget(rl_project *p) {
   if (!p) return;
   caches_free(p);
   judge_new(p);
+  rl_pkgcache_free(p->pkgs); /* an editor may have changed a package.json */
+  pkgs_new(p);
+  rl_clients__reset(p->clients);
 }
 
 void rl_project_free(rl_project *p) {
@@ -364,12 +383,15 @@ void rl_project_free(rl_project *p) {
   free(p->roots);
   for (size_t i = 0; i < p->nparsers; i++) rl_parser_free(p->parsers[i]);
   free(p->parsers);
+  rl_pkgcache_free(p->pkgs);
+  rl_clients__free(p->clients);
   pthread_cond_destroy(&p->built);
   pthread_mutex_destroy(&p->mu);
   free(p);
 }
 
 void rl_project_set_roots(rl_project *p, const char *const *paths, size_t n) {
+  rl_clients__reset(p->clients);
   for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
   free(p->roots);
   p->roots = NULL;
@@ -647,6 +669,32 @@ static const char *policy_refuses(rl_project *p, const char *path) {
   if (ig != 0) return "left out by an ignore rule";
   return NULL;
 }
+
+/* A package.json inside a scanned root is read as the walk would read a
+ * file there; one above every root (the walk reads the ignore files up
+ * there too) or outside them (a buffer's made-up name) as before. Read even
+ * with --no-project: the package decides contexts. */
+static const char *pkg_refuses(void *data, const char *path) {
+  rl_project *p = data;
+  for (size_t i = 0; i < p->nroots; i++) {
+    size_t k = strlen(p->roots[i]);
+    if (!strcmp(p->roots[i], "/") || (!strncmp(path, p->roots[i], k) && (path[k] == '/' || path[k] == '\0')))
+      return policy_refuses(p, path);
+  }
+  return NULL;
+}
+
+rl_pkgcache *rl_project_packages(rl_project *p) { return p ? p->pkgs : NULL; }
+
+/* model_client.c's way in: the model's reading, parsers, paths and roots */
+char *rl_project__read(rl_project *p, const char *path, size_t *len, const char **why) {
+  return read_module(p, path, len, why);
+}
+rl_parser *rl_project__parser_take(rl_project *p) { return parser_take(p); }
+void rl_project__parser_give(rl_project *p, rl_parser *ps) { parser_give(p, ps); }
+char *rl_project__realpath(rl_project *p, const char *path) { return rl_walk_judge_realpath(p->judge, path); }
+const rl_project_options *rl_project__options(const rl_project *p) { return &p->o; }
+rl_clients *rl_project__clients(rl_project *p) { return p ? p->clients : NULL; }
 
 static rl_parser *parser_take(rl_project *p) {
   rl_parser *ps = NULL;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "analysis.h"
+#include "model_pkg.h"
 #include "project.h"
 #include "summary.h"
 #include "walk.h"
@@ -67,6 +68,11 @@ const rl_symbol *rl_project_symbol(rl_project *p, const char *path, const char *
  * whichever worker asks first. */
 int rl_project_import_matters(rl_project *p, const char *from, const char *spec, size_t n);
 
+/* The run's package.json facts (model_pkg.h), read under the walk's
+ * policy; answered with --no-project too. Borrowed, valid until
+ * rl_project_free; NULL when p is. */
+rl_pkgcache *rl_project_packages(rl_project *p);
+
 /* Files read so far (a test checks what the policy kept out). */
 size_t rl_project_files_read(rl_project *p);
 
@@ -99,6 +105,40 @@ const char *rl_project_module_room_route(rl_project *p, const char *from, const 
  * NULL when none or they differ. */
 int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking, const char **prefix,
                                    rl_arena *arena);
+
+/* "use client" imports (model_client.c). The paths of the next run as
+ * given (files or directories; none: "."), whose walk yields the files
+ * scanned: the model's client-import answers come from the files under
+ * them. Call after rl_project_set_roots, before the workers start;
+ * rl_project_set_roots forgets them (a buffer's scan walks nothing). */
+void rl_project_set_walking(rl_project *p, const char *const *paths, size_t n);
+/* The display path of a "use client" module of the Next.js package of the
+ * file at fs_path that imports it, directly or through modules it imports
+ * (RL_PROJECT_MAX_DEPTH hops, cycles safe, the package's own files only,
+ * none that rl_context_server_bound keeps on the server), with the last
+ * hop in *site (may be NULL): the first call of the file's code in the
+ * module that imports it, else the import; NULL when none, the file is not
+ * one the run walks, or --no-project. Built once per package and run. Borrowed,
+ * valid until rl_project_free. */
+const char *rl_project_client_importer(rl_project *p, const char *fs_path, rl_site *site);
+/* All of them (to 8), in the order the walk met them: the "use client"
+ * module in roots[i], the module that imports the file in sites[i] (either
+ * may be NULL); returns how many, which may exceed cap. */
+size_t rl_project_client_importers(rl_project *p, const char *fs_path, const char **roots, rl_site *sites, size_t cap);
+
+/* model_client.c's state and the model's internals it uses */
+typedef struct rl_clients rl_clients;
+typedef struct rl_parser rl_parser;
+rl_clients *rl_clients__new(rl_project *p);
+void rl_clients__free(rl_clients *c);
+void rl_clients__reset(rl_clients *c);
+const char *rl_clients__importer(void *clients, const char *fs_path);
+char *rl_project__read(rl_project *p, const char *path, size_t *len, const char **why);
+rl_parser *rl_project__parser_take(rl_project *p);
+void rl_project__parser_give(rl_project *p, rl_parser *ps);
+char *rl_project__realpath(rl_project *p, const char *path);
+const rl_project_options *rl_project__options(const rl_project *p);
+rl_clients *rl_project__clients(rl_project *p);
 
 /* engine.c's side of rl_ctx: the run's project (NULL: none) and the path
  * the scanned file was read from (NULL: unknown, a buffer). */

@@ -98,6 +98,16 @@ static rl_json *finding_object(rl_arena *a, const rl_file_result *r, const rl_fi
     rl_json *rel = place_object(a, fd->related_path, fd->related_line, fd->related_col);
     rl_json_put(a, rel, "message", rl_report__jstr(a, fd->related_message));
     rl_json_put(a, o, "related", rel);
+    if (fd->nrelated_more) { /* the places after the first, alike */
+      rl_json *more = rl_json_new_array(a);
+      for (size_t k = 0; k < fd->nrelated_more; k++) {
+        const rl_related *m = &fd->related_more[k];
+        rl_json *x = place_object(a, m->path, m->line, m->col);
+        rl_json_put(a, x, "message", rl_report__jstr(a, m->message));
+        rl_json_push(a, more, x);
+      }
+      rl_json_put(a, o, "relatedMore", more);
+    }
   }
   const rl_json *hist = rl_report__history_props(a, r, fd);
   for (size_t i = 0; i < rl_json_size(hist); i++) rl_json_put(a, o, rl_json_key_at(hist, i, NULL), rl_json_at(hist, i));

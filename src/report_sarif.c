@@ -329,6 +329,26 @@ static int sarif_begin(rl_sink *s, const rl_run_info *run) {
 
 static rl_json *count(rl_arena *a, uint32_t n) { return rl_json_new_int(a, (int64_t)n); }
 
+/* rels (made when NULL) with one more related location: id, the place and
+ * what it is. */
+static rl_json *push_related(const sarif_sink *ss, rl_json *rels, int id, const char *path, uint32_t line, uint32_t col,
+                             const char *message) {
+  rl_arena *a = ss->a;
+  rl_json *region = rl_json_new_object(a);
+  rl_json_put(a, region, "startLine", count(a, line ? line : 1));
+  rl_json_put(a, region, "startColumn", count(a, col ? col : 1));
+  rl_json *phys = rl_json_new_object(a);
+  rl_json_put(a, phys, "artifactLocation", artifact_location(ss, path));
+  rl_json_put(a, phys, "region", region);
+  rl_json *rel = rl_json_new_object(a);
+  rl_json_put(a, rel, "id", rl_json_new_int(a, id));
+  rl_json_put(a, rel, "physicalLocation", phys);
+  rl_json_put(a, rel, "message", text_object(a, message));
+  if (!rels) rels = rl_json_new_array(a);
+  rl_json_push(a, rels, rel);
+  return rels;
+}
+
 static rl_json *finding_result(const sarif_sink *ss, const rl_file_result *r, const rl_finding *f) {
   rl_arena *a = ss->a;
   rl_json *res = rl_json_new_object(a);
@@ -359,35 +379,17 @@ static rl_json *finding_result(const sarif_sink *ss, const rl_file_result *r, co
   rl_json_push(a, locs, loc);
   rl_json_put(a, res, "locations", locs);
   rl_json *rels = NULL;
-  if (f->bundle_path) {
-    /* a source-mapped finding of a built bundle: the bundle is where it ships */
-    rl_json *bregion = rl_json_new_object(a);
-    rl_json_put(a, bregion, "startLine", count(a, f->bundle_line ? f->bundle_line : 1));
-    rl_json_put(a, bregion, "startColumn", count(a, f->bundle_col ? f->bundle_col : 1));
-    rl_json *bphys = rl_json_new_object(a);
-    rl_json_put(a, bphys, "artifactLocation", artifact_location(ss, f->bundle_path));
-    rl_json_put(a, bphys, "region", bregion);
-    rl_json *rel = rl_json_new_object(a);
-    rl_json_put(a, rel, "id", rl_json_new_int(a, 1));
-    rl_json_put(a, rel, "physicalLocation", bphys);
-    rl_json_put(a, rel, "message", text_object(a, "The built bundle that ships it."));
-    rels = rl_json_new_array(a);
-    rl_json_push(a, rels, rel);
-  }
-  if (f->related_path) {
-    /* a cross-file finding: the other file's place it is about */
-    rl_json *rregion = rl_json_new_object(a);
-    rl_json_put(a, rregion, "startLine", count(a, f->related_line ? f->related_line : 1));
-    rl_json_put(a, rregion, "startColumn", count(a, f->related_col ? f->related_col : 1));
-    rl_json *rphys = rl_json_new_object(a);
-    rl_json_put(a, rphys, "artifactLocation", artifact_location(ss, f->related_path));
-    rl_json_put(a, rphys, "region", rregion);
-    rl_json *rel = rl_json_new_object(a);
-    rl_json_put(a, rel, "id", rl_json_new_int(a, f->bundle_path ? 2 : 1));
-    rl_json_put(a, rel, "physicalLocation", rphys);
-    rl_json_put(a, rel, "message", text_object(a, f->related_message));
-    if (!rels) rels = rl_json_new_array(a);
-    rl_json_push(a, rels, rel);
+  int rid = 0; /* ids unique within the result (3.34.2) */
+  /* a source-mapped finding of a built bundle: the bundle is where it ships */
+  if (f->bundle_path)
+    rels =
+        push_related(ss, rels, ++rid, f->bundle_path, f->bundle_line, f->bundle_col, "The built bundle that ships it.");
+  /* a cross-file finding: the other file's places it is about */
+  if (f->related_path)
+    rels = push_related(ss, rels, ++rid, f->related_path, f->related_line, f->related_col, f->related_message);
+  for (size_t k = 0; f->related_path && k < f->nrelated_more; k++) {
+    const rl_related *m = &f->related_more[k];
+    rels = push_related(ss, rels, ++rid, m->path, m->line, m->col, m->message);
   }
   if (rels) rl_json_put(a, res, "relatedLocations", rels);
 

@@ -261,6 +261,14 @@ static int text_file(rl_sink *s, const rl_file_result *r) {
       fprintf(t->out, ":%u:%u ", (unsigned)f->related_line, (unsigned)f->related_col);
       put_safe_str(t, f->related_message);
       fputc('\n', t->out);
+      for (size_t k = 0; k < f->nrelated_more; k++) {
+        const rl_related *m = &f->related_more[k];
+        fputs("    related: ", t->out);
+        put_safe_str(t, m->path);
+        fprintf(t->out, ":%u:%u ", (unsigned)m->line, (unsigned)m->col);
+        put_safe_str(t, m->message);
+        fputc('\n', t->out);
+      }
     }
   }
   for (size_t i = 0; i < r->nnotes; i++) {

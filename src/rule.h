@@ -98,7 +98,10 @@ void rl_ctx_regex_limit(rl_ctx *ctx, uint32_t byte);
 
 /* The next finding reported (rl_report, rl_report_range) carries this
  * related location: a place in another file (display path, 1-based line and
- * column) that the finding is about, and a short message. Strings are copied. */
+ * column) that the finding is about, and a short message. Strings are copied.
+ * Called again before the report, it adds one more place (text: one
+ * "related:" line each; JSON: `related`, then `relatedMore`; SARIF: each in
+ * relatedLocations, with ids unique in the result). */
 void rl_ctx_related(rl_ctx *ctx, const char *path, uint32_t line, uint32_t col, const char *message);
 
 /* The next finding reported is at most max (RL_SEV_NOTE...), whatever the

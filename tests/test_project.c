@@ -427,6 +427,98 @@ static void project__import_matters(void **state) {
   tree_free(&t);
 }
 
+/* The nearest package.json is the model's: read under the walk's policy
+ * inside the scanned root (an ignored package.json, a link leaving the
+ * root are not read), with --no-project too. */
+static void project__packages_under_policy(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  const char *expo = "{\"dependencies\": {\"expo\": \"~51.0.0\", \"react-native\": \"0.74.1\"}}";
+  put(&t, ".roomlintignore", "ignored/package.json\n");
+  put(&t, "plain/package.json", expo);
+  put(&t, "plain/x.ts", "");
+  put(&t, "ignored/package.json", expo);
+  put(&t, "ignored/x.ts", "");
+  put(&t, "linked/x.ts", "");
+  char outside[PATH_MAX + 16];
+  snprintf(outside, sizeof outside, "%s-package.json", t.dir);
+  FILE *f = fopen(outside, "wb");
+  assert_non_null(f);
+  fputs(expo, f);
+  fclose(f);
+  assert_int_equal(symlink(outside, at(&t, "linked/package.json")), 0);
+  for (int disabled = 0; disabled < 2; disabled++) {
+    rl_project_options o = {0};
+    o.disabled = disabled;
+    rl_project *p = project_for(&t, &o);
+    rl_pkgcache *c = rl_project_packages(p);
+    const char *why = NULL;
+    assert_int_equal(rl_pkgcache_lookup(c, at(&t, "plain/x.ts"), &why), RL_APP_CLIENT);
+    assert_int_equal(rl_pkgcache_lookup(c, at(&t, "ignored/x.ts"), &why), RL_APP_UNKNOWN);
+    assert_string_equal(why, "package.json: not read (the walk leaves it out)");
+    assert_int_equal(rl_pkgcache_lookup(c, at(&t, "linked/x.ts"), &why), RL_APP_UNKNOWN);
+    rl_project_free(p);
+  }
+  /* a cache without the policy (a buffer outside any root) reads them */
+  rl_pkgcache *c = rl_pkgcache_new();
+  assert_int_equal(rl_pkgcache_lookup(c, at(&t, "ignored/x.ts"), NULL), RL_APP_CLIENT);
+  rl_pkgcache_free(c);
+  unlink(outside);
+  tree_free(&t);
+}
+
+/* Next.js: what "use client" modules import, to any depth, is client code;
+ * not what they import as a type, not a "use server" or server-only module
+ * nor what only those import, not another package's files. */
+static void project__client_importers(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, "package.json", "{\"dependencies\": {\"next\": \"14.2.3\", \"react\": \"18.3.1\"}}");
+  put(&t, "app/page.tsx",
+      "/* header */\n'use client';\nimport { a } from '../lib/a';\nimport type { T } from '../lib/types';\n"
+      "import { act } from '../lib/act';\nimport { v } from '../lib/vault';\nimport { o } from '../other/o';\n"
+      "export default function P() { return a() + act() + v() + o(); }\n");
+  put(&t, "app/server.tsx", "import { alone } from '../lib/alone';\nexport default function S() { return alone(); }\n");
+  put(&t, "lib/a.ts", "import { b } from './b';\nexport function a() { return b(); }\n");
+  put(&t, "lib/b.ts", "import { a } from './a';\nexport function b() { return 1; }\nexport const c = () => a();\n");
+  put(&t, "lib/types.ts", "export type T = string;\n");
+  put(&t, "lib/act.ts",
+      "'use server';\nimport { deep } from './deep';\nexport async function act() { return deep(); }\n");
+  put(&t, "lib/vault.ts", "import 'server-only';\nexport function v() { return 1; }\n");
+  put(&t, "lib/deep.ts", "export function deep() { return 1; }\n");
+  put(&t, "lib/alone.ts", "export function alone() { return 1; }\n");
+  put(&t, "other/package.json", "{\"dependencies\": {\"next\": \"14.2.3\"}}");
+  put(&t, "other/o.ts", "export function o() { return 1; }\n");
+  rl_project *p = project_for(&t, NULL);
+  const char *root = t.dir;
+  /* no walk (a buffer's scan): no answer */
+  assert_null(rl_project_client_importer(p, at(&t, "lib/a.ts"), NULL));
+  rl_project_set_walking(p, &root, 1);
+  rl_site site;
+  const char *by = rl_project_client_importer(p, at(&t, "lib/a.ts"), &site);
+  assert_non_null(by);
+  assert_string_equal(by, at(&t, "app/page.tsx"));
+  assert_string_equal(site.path, at(&t, "app/page.tsx"));
+  assert_int_equal(site.line, 8); /* the call a(), not the import */
+  by = rl_project_client_importer(p, at(&t, "lib/b.ts"), &site);
+  assert_non_null(by);
+  assert_string_equal(by, at(&t, "app/page.tsx"));
+  assert_string_equal(site.path, at(&t, "lib/a.ts")); /* the cycle back to a.ts ends */
+  static const char *const none[] = {"lib/types.ts", "lib/act.ts", "lib/deep.ts", "lib/vault.ts",
+                                     "lib/alone.ts", "other/o.ts", "app/page.tsx"};
+  for (size_t i = 0; i < RL_ARRAY_LEN(none); i++) assert_null(rl_project_client_importer(p, at(&t, none[i]), NULL));
+  rl_project_free(p);
+  rl_project_options o = {0};
+  o.disabled = 1;
+  p = project_for(&t, &o);
+  rl_project_set_walking(p, &root, 1);
+  assert_null(rl_project_client_importer(p, at(&t, "lib/a.ts"), NULL));
+  rl_project_free(p);
+  tree_free(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(project__relative_extensions_and_index),
@@ -436,6 +528,8 @@ int main(void) {
       cmocka_unit_test(project__summaries),
       cmocka_unit_test(project__depth_is_bounded),
       cmocka_unit_test(project__import_matters),
+      cmocka_unit_test(project__packages_under_policy),
+      cmocka_unit_test(project__client_importers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
