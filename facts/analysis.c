@@ -5,11 +5,15 @@
  *   explicit stack with a frame limit and a step limit, alias chains stop
  *   after MAX_HOPS. Deeply nested or cyclic input ends in "unknown", never in
  *   a crash.
- * - Uncertain means unknown. A name bound more than once anywhere in the file
- *   (any scope, any kind: const, let, var, parameter, function, class,
- *   import, catch, for-of) is ambiguous and never resolved through; a `let`
- *   or `var` is not a constant. A rule that gets "unknown" stays silent,
- *   which is the right failure for a linter whose findings are claims.
+ * - Uncertain means unknown. Bindings are scoped: a use of a name sees the
+ *   declaration of the innermost scope around it that declares the name
+ *   (parameters, var in its function, let/const/class/function in its block,
+ *   catch and for heads, imports in the program), so a parameter or a local
+ *   of the same name elsewhere changes nothing here. A name declared twice in
+ *   one scope (`var x` twice, a parameter and a `var`) is ambiguous and never
+ *   resolved through; a `let` or `var` that anything assigns is not a
+ *   constant. A rule that gets "unknown" stays silent, which is the right
+ *   failure for a linter whose findings are claims.
  *
  * Symbol tables are built on first use by one cursor walk over the file and
  * cached in the rl_jsfile; everything lives in the file's arena. */
@@ -33,12 +37,17 @@
 
 enum bkind { B_CONST = 1, B_LET, B_VAR, B_IMPORT, B_OTHER };
 
+/* One declaration of a name, in the scope that declares it: the program, a
+ * function (its parameters, its `var`s and what its body declares at its top
+ * level), a block, a `for` head, a catch clause, a class expression (its own
+ * name). A use of the name sees the declaration of the innermost scope that
+ * holds the use (by byte range: hoisting comes for free). */
 typedef struct binding {
   const char *name;
   size_t len;
   int kind;
-  int count;     /* declarations of this name anywhere in the file */
-  int writes;    /* assignments, updates, destructuring assignments */
+  int shared;    /* the same scope declares the name again: ambiguous */
+  int writes;    /* assignments, updates, destructuring assignments that see it */
   int mutations; /* x.k = v, x[k] = v, delete x.k, Object.assign(x, ...) */
   /* Plain `name = init` declarator: init. Destructured: the declarator's
    * value, with path the key path inside it ("sign", "a.b"); path_ok 0 when
@@ -48,14 +57,35 @@ typedef struct binding {
   int destructured;
   int path_ok;
   const char *canon; /* imports: "module:" or "module:name" */
+  TSNode scope;      /* the scope node; its byte range is where the name is seen */
+  uint32_t scope_start, scope_end;
+  uint32_t scope_seq; /* the scope's order of opening: outer scopes first */
+  uint32_t seq;       /* document order of the declaration */
+  uint32_t group;     /* index of the first declaration of the same scope */
+  /* visible_at's memo on a scope it lands on: where its last walk out ended
+   * (memo_at) and the end of the last scope it passed */
+  int memo_set;
+  uint32_t memo_at, memo_passed;
+  uint32_t parent; /* the name's nearest enclosing scope (index of its first
+                    * declaration in the name's array), UINT32_MAX for none */
 } binding;
+
+/* Every declaration of one name, sorted by scope (start ascending, end
+ * descending: outer before inner), so that the scope seen at a position is
+ * found by a binary search and a short walk out. */
+typedef struct name_ent {
+  const char *name; /* NULL: empty slot */
+  size_t len;
+  binding *v;
+  uint32_t n;
+} name_ent;
 
 struct rl_jsfile {
   rl_source *src;
   TSNode root;
   rl_arena *arena;
   int built;
-  binding *tab; /* open addressing, cap a power of two; name NULL = empty */
+  name_ent *tab; /* open addressing, cap a power of two; name NULL = empty */
   size_t cap;
   const char **modules;
   size_t *module_lens;
@@ -666,11 +696,20 @@ int rl_js_string_value(rl_jsfile *jf, TSNode n, const char **out, size_t *len) {
 
 /* ---- symbol table --------------------------------------------------------------- */
 
-/* Raw records gathered by the walk, merged into the hash table afterwards. */
+/* Raw records gathered by the walk, merged into the name table afterwards. */
 typedef struct rec {
   binding b;
-  int is_write; /* 1: a write to the name, 2: a write to one of its properties */
+  int is_write; /* 0: a declaration; 1: a write to the name, 2: to one of its properties */
+  uint32_t pos; /* a write: where (the name's start byte) */
 } rec;
+
+/* The scopes open at the node the walk is at, outermost (the program) first. */
+typedef struct scope_ent {
+  TSNode node;
+  uint32_t end;
+  uint32_t seq; /* order of opening: an enclosing scope opens first */
+  size_t fn;    /* index of the nearest function scope (where var goes) */
+} scope_ent;
 
 typedef struct builder {
   rl_jsfile *jf;
@@ -679,6 +718,11 @@ typedef struct builder {
   const char **mods;
   size_t *modlens;
   size_t nmods, modcap;
+  scope_ent *sc;
+  size_t nsc, sccap;
+  uint32_t nscopes;  /* scopes opened so far */
+  size_t decl_scope; /* the scope declare() binds in (an index into sc) */
+  uint32_t seq;
 } builder;
 
 static void add_rec(builder *bd, const rec *r) {
@@ -705,13 +749,18 @@ static void declare(builder *bd, TSNode ident, int kind, TSNode init, const char
   memset(&r, 0, sizeof r);
   r.b.name = rl_js_text(bd->jf, ident, &r.b.len);
   if (r.b.len == 0) return;
+  const scope_ent *sc = &bd->sc[bd->decl_scope];
   r.b.kind = kind;
-  r.b.count = 1;
   r.b.init = init;
   r.b.path = path;
   r.b.destructured = destructured;
   r.b.path_ok = path_ok;
   r.b.canon = canon;
+  r.b.scope = sc->node;
+  r.b.scope_start = ts_node_start_byte(sc->node);
+  r.b.scope_end = sc->end;
+  r.b.scope_seq = sc->seq;
+  r.b.seq = bd->seq++;
   add_rec(bd, &r);
 }
 
@@ -720,6 +769,7 @@ static void write_to(builder *bd, TSNode ident) {
   memset(&r, 0, sizeof r);
   r.b.name = rl_js_text(bd->jf, ident, &r.b.len);
   r.is_write = 1;
+  r.pos = ts_node_start_byte(ident);
   if (r.b.len) add_rec(bd, &r);
 }
 
@@ -736,6 +786,7 @@ static void mutate_base(builder *bd, TSNode target) {
       memset(&r, 0, sizeof r);
       r.b.name = rl_js_text(bd->jf, n, &r.b.len);
       r.is_write = 2;
+      r.pos = ts_node_start_byte(n);
       if (r.b.len) add_rec(bd, &r);
     }
     return;
@@ -938,14 +989,41 @@ static void params_bindings(builder *bd, TSNode params) {
   kids_done(&k);
 }
 
+/* ---- scopes while the walk goes ---------------------------------------------------- */
+
+static void scope_push(builder *bd, TSNode n, int fn) {
+  if (bd->nsc == bd->sccap) {
+    bd->sccap = bd->sccap ? bd->sccap * 2 : 32;
+    bd->sc = rl_xreallocarray(bd->sc, bd->sccap, sizeof *bd->sc);
+  }
+  size_t i = bd->nsc++;
+  bd->sc[i] = (scope_ent){n, ts_node_end_byte(n), bd->nscopes++, fn || i == 0 ? i : bd->sc[i - 1].fn};
+}
+
+/* The walk goes in document order: the scopes that end before n starts are
+ * closed (the program, sc[0], never is). */
+static void scope_close_before(builder *bd, TSNode n) {
+  uint32_t at = ts_node_start_byte(n);
+  while (bd->nsc > 1 && bd->sc[bd->nsc - 1].end <= at) bd->nsc--;
+}
+
+static int is_var_scope_type(const char *t) { return is_function_type(t) || !strcmp(t, "class_static_block"); }
+
+/* Where a declaration of this kind binds: `var` in the nearest function (or
+ * the program), everything else in the innermost scope. */
+static void bind_in(builder *bd, int var) { bd->decl_scope = var ? bd->sc[bd->nsc - 1].fn : bd->nsc - 1; }
+
 static int build_visit(void *data, TSNode n) {
   builder *bd = data;
   rl_jsfile *jf = bd->jf;
   const char *t = ts_node_type(n);
+  scope_close_before(bd, n);
+  const scope_ent *top = &bd->sc[bd->nsc - 1];
   if (!strcmp(t, "lexical_declaration") || !strcmp(t, "variable_declaration")) {
     /* Declarators are handled from their declaration, which knows the kind
      * (ts_node_parent is not cheap in this tree-sitter). */
     int kind = kind_of(decl_kind_text(n));
+    bind_in(bd, kind == B_VAR);
     kids k;
     TSNode d;
     kids_init(&k, n);
@@ -956,23 +1034,52 @@ static int build_visit(void *data, TSNode n) {
     }
     kids_done(&k);
   } else if (!strcmp(t, "function_declaration") || !strcmp(t, "generator_function_declaration") ||
-             !strcmp(t, "class_declaration") || !strcmp(t, "abstract_class_declaration") ||
-             !strcmp(t, "function_expression") || !strcmp(t, "generator_function") || !strcmp(t, "class")) {
+             !strcmp(t, "class_declaration") || !strcmp(t, "abstract_class_declaration")) {
+    /* the name is the enclosing block's; a function's parameters and body are its own */
     TSNode name = field(n, "name");
+    bind_in(bd, 0);
     if (type_is(name, "identifier") || type_is(name, "type_identifier"))
       declare(bd, name, B_OTHER, null_node(), NULL, 0, 0, NULL);
-  } else if (!strcmp(t, "formal_parameters")) {
-    params_bindings(bd, n);
+    if (is_function_type(t)) scope_push(bd, n, 1);
+  } else if (!strcmp(t, "function_expression") || !strcmp(t, "generator_function") || !strcmp(t, "class")) {
+    /* a function or class expression's own name is seen only inside it */
+    scope_push(bd, n, strcmp(t, "class") != 0);
+    TSNode name = field(n, "name");
+    bind_in(bd, 0);
+    if (type_is(name, "identifier") || type_is(name, "type_identifier"))
+      declare(bd, name, B_OTHER, null_node(), NULL, 0, 0, NULL);
+  } else if (!strcmp(t, "method_definition") || !strcmp(t, "class_static_block")) {
+    scope_push(bd, n, 1);
   } else if (!strcmp(t, "arrow_function")) {
+    scope_push(bd, n, 1);
     TSNode p = field(n, "parameter");
+    bind_in(bd, 0);
     if (type_is(p, "identifier")) declare(bd, p, B_OTHER, null_node(), NULL, 0, 0, NULL);
+  } else if (!strcmp(t, "formal_parameters")) {
+    /* a function's parameters are its own; a type's (`(a: string) => void`,
+     * an interface method) bind nothing */
+    if (is_function_type(ts_node_type(top->node)) && ts_node_eq(field(top->node, "parameters"), n)) {
+      bind_in(bd, 0);
+      params_bindings(bd, n);
+    }
+  } else if (!strcmp(t, "statement_block")) {
+    /* a function's body is the function's scope: its parameters, vars and
+     * top-level declarations are one scope */
+    if (!(is_var_scope_type(ts_node_type(top->node)) && ts_node_eq(field(top->node, "body"), n))) scope_push(bd, n, 0);
+  } else if (!strcmp(t, "switch_body") || !strcmp(t, "for_statement")) {
+    scope_push(bd, n, 0);
   } else if (!strcmp(t, "catch_clause")) {
+    scope_push(bd, n, 0);
     TSNode p = field(n, "parameter");
+    bind_in(bd, 0);
     if (!ts_node_is_null(p)) bind_pattern(bd, p, B_OTHER, null_node(), 0);
   } else if (!strcmp(t, "for_in_statement")) {
+    scope_push(bd, n, 0);
     TSNode left = field(n, "left"), kind = field(n, "kind");
+    bind_in(bd, type_is(kind, "var"));
     if (!ts_node_is_null(left)) bind_pattern(bd, left, B_OTHER, null_node(), ts_node_is_null(kind));
   } else if (!strcmp(t, "import_statement")) {
+    bind_in(bd, 0);
     import_bindings(bd, n);
   } else if (!strcmp(t, "export_statement")) {
     const char *m;
@@ -1010,18 +1117,92 @@ static int build_visit(void *data, TSNode n) {
     }
   } else if (!strcmp(t, "import_alias")) {
     TSNode id = first_named(n);
+    bind_in(bd, 0);
     if (type_is(id, "identifier")) declare(bd, id, B_OTHER, null_node(), NULL, 0, 0, NULL);
   }
   return 0;
 }
 
-static binding *slot(binding *tab, size_t cap, const char *name, size_t len) {
+static name_ent *slot(name_ent *tab, size_t cap, const char *name, size_t len) {
   size_t i = (size_t)rl_hash64(name, len, 0) & (cap - 1);
   for (;;) {
-    binding *b = &tab[i];
-    if (!b->name || (b->len == len && !memcmp(b->name, name, len))) return b;
+    name_ent *e = &tab[i];
+    if (!e->name || (e->len == len && !memcmp(e->name, name, len))) return e;
     i = (i + 1) & (cap - 1);
   }
+}
+
+/* Outer scopes first (start ascending, end descending, then the order the
+ * walk opened them), the declarations of one scope together in document
+ * order. */
+static int decl_cmp(const void *pa, const void *pb) {
+  const binding *a = pa, *b = pb;
+  if (a->scope_start != b->scope_start) return a->scope_start < b->scope_start ? -1 : 1;
+  if (a->scope_end != b->scope_end) return a->scope_end > b->scope_end ? -1 : 1;
+  if (a->scope_seq != b->scope_seq) return a->scope_seq < b->scope_seq ? -1 : 1;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+#define NO_DECL UINT32_MAX
+
+/* Sorts a name's declarations and links each scope to the nearest enclosing
+ * scope that declares the name too (scopes nest: a stack of the open ones). */
+static void link_scopes(name_ent *e) {
+  qsort(e->v, e->n, sizeof *e->v, decl_cmp);
+  uint32_t *stack = rl_xreallocarray(NULL, e->n, sizeof *stack);
+  uint32_t sp = 0;
+  for (uint32_t i = 0; i < e->n; i++) {
+    binding *b = &e->v[i];
+    if (i > 0 && e->v[i - 1].scope_seq == b->scope_seq) {
+      b->group = e->v[i - 1].group;
+      b->parent = e->v[i - 1].parent;
+      e->v[b->group].shared = b->shared = 1;
+      continue;
+    }
+    while (sp > 0 && e->v[stack[sp - 1]].scope_end < b->scope_end) sp--;
+    b->group = i;
+    b->parent = sp > 0 ? stack[sp - 1] : NO_DECL;
+    stack[sp++] = i;
+  }
+  free(stack);
+}
+
+/* Seen where the budget ran out during the walk out of closed scopes:
+ * declared, but by which declaration is not known (shared, so nothing
+ * resolves through it). Never written. */
+static binding unknown_decl = {.shared = 1};
+
+/* The declaration of the innermost scope declaring the name that holds byte
+ * pos (the first of its scope), or NULL when none does. The search lands on
+ * the last scope that starts at or before pos and walks out of the ones that
+ * closed before pos. Each landing scope remembers where its last walk ended
+ * and the end of the last scope it passed: a later position past that end
+ * starts there (the scopes passed are closed for it too), so uses after a
+ * name nested thousands deep cost one walk, not one each. One step a scope. */
+static binding *visible_at(rl_jsfile *jf, name_ent *e, uint32_t pos) {
+  uint32_t lo = 0, hi = e->n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (e->v[mid].scope_start <= pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == 0) return NULL;
+  binding *land = &e->v[e->v[lo - 1].group];
+  if (pos < land->scope_end) return land;
+  int memo = land->memo_set && pos >= land->memo_passed;
+  uint32_t at = memo ? land->memo_at : land->parent;
+  uint32_t passed = memo ? land->memo_passed : land->scope_end;
+  while (at != NO_DECL && pos >= e->v[at].scope_end) {
+    passed = e->v[at].scope_end;
+    at = e->v[at].parent;
+    if (rl_jsfile_step(jf, 1)) return &unknown_decl;
+  }
+  land->memo_set = 1;
+  land->memo_at = at;
+  land->memo_passed = passed;
+  return at == NO_DECL ? NULL : &e->v[at];
 }
 
 static void build_symbols(rl_jsfile *jf) {
@@ -1030,43 +1211,45 @@ static void build_symbols(rl_jsfile *jf) {
   builder bd;
   memset(&bd, 0, sizeof bd);
   bd.jf = jf;
+  scope_push(&bd, jf->root, 1);
   rl_js_walk(jf->root, build_visit, &bd);
 
   size_t cap = 16;
   while (cap < bd.n * 2 + 1) cap *= 2;
   jf->cap = cap;
   jf->tab = rl_arena_calloc(jf->arena, cap, sizeof *jf->tab);
+  /* declarations: count them per name, then place them */
+  for (size_t i = 0; i < bd.n; i++) {
+    if (bd.v[i].is_write) continue;
+    name_ent *e = slot(jf->tab, cap, bd.v[i].b.name, bd.v[i].b.len);
+    e->name = bd.v[i].b.name;
+    e->len = bd.v[i].b.len;
+    e->n++;
+  }
+  for (size_t i = 0; i < cap; i++) {
+    name_ent *e = &jf->tab[i];
+    if (!e->name) continue;
+    e->v = rl_arena_calloc(jf->arena, e->n, sizeof *e->v);
+    e->n = 0;
+  }
+  for (size_t i = 0; i < bd.n; i++) {
+    if (bd.v[i].is_write) continue;
+    name_ent *e = slot(jf->tab, cap, bd.v[i].b.name, bd.v[i].b.len);
+    e->v[e->n++] = bd.v[i].b;
+  }
+  for (size_t i = 0; i < cap; i++)
+    if (jf->tab[i].name) link_scopes(&jf->tab[i]);
+  /* writes go to the declaration they see; a global's are nobody's */
   for (size_t i = 0; i < bd.n; i++) {
     rec *r = &bd.v[i];
-    binding *b = slot(jf->tab, cap, r->b.name, r->b.len);
-    if (!b->name) {
-      *b = r->b;
-      if (r->is_write) {
-        /* A write to a name not declared yet (a global, or a use before
-         * the declaration): remember it for the declaration. */
-        b->kind = 0;
-        b->count = 0;
-        b->writes = r->is_write == 1;
-        b->mutations = r->is_write == 2;
-      }
-      continue;
-    }
-    if (r->is_write == 1) {
+    if (!r->is_write) continue;
+    name_ent *e = slot(jf->tab, cap, r->b.name, r->b.len);
+    binding *b = e->name ? visible_at(jf, e, r->pos) : NULL;
+    if (!b || b == &unknown_decl) continue;
+    if (r->is_write == 1)
       b->writes++;
-      continue;
-    }
-    if (r->is_write == 2) {
+    else
       b->mutations++;
-      continue;
-    }
-    if (b->count == 0) {
-      int w = b->writes, m = b->mutations;
-      *b = r->b;
-      b->writes = w;
-      b->mutations = m;
-    } else {
-      b->count++;
-    }
   }
   jf->nmodules = bd.nmods;
   if (bd.nmods) {
@@ -1078,33 +1261,30 @@ static void build_symbols(rl_jsfile *jf) {
   free(bd.v);
   free(bd.mods);
   free(bd.modlens);
+  free(bd.sc);
 }
 
-/* The one declaration of a name, or NULL if undeclared or ambiguous. */
-static const binding *lookup(rl_jsfile *jf, const char *name, size_t len) {
-  build_symbols(jf);
-  if (!jf->tab || len == 0) return NULL;
-  binding *b = slot(jf->tab, jf->cap, name, len);
-  if (!b->name || b->count != 1) return NULL;
-  return b;
-}
-
-/* 1 if the file declares the name anywhere (even ambiguously): a global such
- * as Math or process is only trusted when nothing shadows it. */
-static int is_declared(rl_jsfile *jf, TSNode ident) {
-  size_t len;
-  const char *name = rl_js_text(jf, ident, &len);
-  build_symbols(jf);
-  if (!jf->tab || len == 0) return 0;
-  binding *b = slot(jf->tab, jf->cap, name, len);
-  return b->name && b->count > 0;
-}
-
-static const binding *lookup_node(rl_jsfile *jf, TSNode ident) {
+/* The declaration that identifier ident sees (its scope's first when the
+ * scope declares the name twice), or NULL if none: a global, or the name is
+ * not an identifier. */
+static const binding *visible(rl_jsfile *jf, TSNode ident) {
   if (!type_is(ident, "identifier") && !type_is(ident, "shorthand_property_identifier")) return NULL;
   size_t len;
   const char *name = rl_js_text(jf, ident, &len);
-  return lookup(jf, name, len);
+  build_symbols(jf);
+  if (!jf->tab || len == 0) return NULL;
+  name_ent *e = slot(jf->tab, jf->cap, name, len);
+  return e->name ? visible_at(jf, e, ts_node_start_byte(ident)) : NULL;
+}
+
+/* 1 if a declaration of the name is seen at ident (even an ambiguous one): a
+ * global such as Math or process is only trusted where nothing shadows it. */
+static int is_declared(rl_jsfile *jf, TSNode ident) { return visible(jf, ident) != NULL; }
+
+/* The one declaration ident sees, or NULL if none or ambiguous. */
+static const binding *lookup_node(rl_jsfile *jf, TSNode ident) {
+  const binding *b = visible(jf, ident);
+  return b && !b->shared ? b : NULL;
 }
 
 /* A binding whose value cannot change after its declaration. */
@@ -1122,66 +1302,18 @@ TSNode rl_js_const_init(rl_jsfile *jf, TSNode ident) {
   return b->init;
 }
 
-/* `const/let/var name = <value>` among the direct children of a block (an
- * exported declaration too): 1 with the declarator, else 0. */
-static int declared_in(rl_jsfile *jf, TSNode block, const char *name, size_t len, TSNode *decl) {
-  uint32_t n = ts_node_named_child_count(block);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode d = ts_node_named_child(block, i);
-    if (type_is(d, "export_statement")) d = field(d, "declaration");
-    if (!type_is(d, "lexical_declaration") && !type_is(d, "variable_declaration")) continue;
-    uint32_t m = ts_node_named_child_count(d);
-    for (uint32_t j = 0; j < m; j++) {
-      TSNode v = ts_node_named_child(d, j);
-      size_t l;
-      const char *s = type_is(v, "variable_declarator") ? rl_js_text(jf, field(v, "name"), &l) : NULL;
-      if (s && l == len && !memcmp(s, name, len)) {
-        *decl = v;
-        return 1;
-      }
-    }
-  }
-  return 0;
-}
-
 TSNode rl_js_nearest_init(rl_jsfile *jf, TSNode ident, TSNode *block) {
   if (block) *block = null_node();
-  if (!type_is(ident, "identifier") && !type_is(ident, "shorthand_property_identifier")) return null_node();
-  size_t len;
-  const char *name = rl_js_text(jf, ident, &len);
-  for (TSNode p = rl_js_parent(ident); !ts_node_is_null(p); p = rl_js_parent(p)) {
-    if (!type_is(p, "statement_block") && !type_is(p, "program")) continue;
-    TSNode decl;
-    if (declared_in(jf, p, name, len, &decl)) {
-      if (block) *block = p;
-      return field(decl, "value");
-    }
-  }
-  return null_node();
+  const binding *b = lookup_node(jf, ident);
+  if (!b || b->destructured || ts_node_is_null(b->init)) return null_node();
+  if (b->kind != B_CONST && b->kind != B_LET && b->kind != B_VAR) return null_node();
+  if (block) *block = b->scope;
+  return b->init;
 }
 
-TSNode rl_js_local_init(rl_jsfile *jf, TSNode ident) {
-  TSNode init = rl_js_const_init(jf, ident);
-  if (!ts_node_is_null(init)) return init;
-  const binding *b = NULL;
-  if (type_is(ident, "identifier") || type_is(ident, "shorthand_property_identifier")) {
-    size_t len;
-    const char *name = rl_js_text(jf, ident, &len);
-    build_symbols(jf);
-    if (jf->tab && len) {
-      binding *s = slot(jf->tab, jf->cap, name, len);
-      if (s->name) b = s;
-    }
-  }
-  /* bound several times, never assigned: each declaration is what its block holds */
-  if (!b || b->count < 2 || b->writes) return null_node();
-  TSNode v = rl_js_nearest_init(jf, ident, NULL);
-  if (ts_node_is_null(v)) return v;
-  TSNode decl = rl_js_parent(v);
-  TSNode kind = rl_js_parent(decl);
-  if (type_is(kind, "lexical_declaration") || type_is(kind, "variable_declaration")) return v;
-  return null_node();
-}
+/* Bindings are scoped, so the declaration a use sees is its block's already:
+ * the same answer as rl_js_const_init. */
+TSNode rl_js_local_init(rl_jsfile *jf, TSNode ident) { return rl_js_const_init(jf, ident); }
 
 /* `this.<name> = v` in a method body; nested classes have their own `this`. */
 typedef struct this_assign {

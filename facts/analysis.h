@@ -137,18 +137,18 @@ int rl_js_eval_string(rl_jsfile *jf, TSNode expr, const char **out, size_t *len)
  * + - * / % ** and parentheses, `const` identifiers in this file,
  * Math.floor/round/ceil of a known value. 1 if known. */
 int rl_js_eval_number(rl_jsfile *jf, TSNode expr, double *out);
-/* The initialiser of identifier n when the file binds its name exactly once,
- * with `const`, or with `var`/`let` and never assigns it again (any scope).
- * Null node otherwise. */
+/* The initialiser of the declaration identifier n sees (the innermost scope
+ * around n that declares its name: parameters, var in its function,
+ * let/const in its block, catch and for heads), when that scope declares the
+ * name once, with `const`, or with `var`/`let` that nothing assigns. Null
+ * node otherwise (a parameter, a destructuring, a name declared twice in one
+ * scope or assigned, a global). */
 TSNode rl_js_const_init(rl_jsfile *jf, TSNode ident);
-/* The value of the declaration of ident's name in the nearest enclosing
- * block that declares it (const, let or var; null node if none, or no
- * value), and that block in *block (may be NULL): what the name holds there
- * when it is bound in several blocks. */
+/* The value of the const/let/var declaration identifier n sees, even when
+ * the name is assigned later, and its scope node in *block (may be NULL):
+ * the program, a function or a block. Null node if none, or no value. */
 TSNode rl_js_nearest_init(rl_jsfile *jf, TSNode ident, TSNode *block);
-/* rl_js_const_init, or, when the file declares the name several times (a
- * `const token = jwt.sign(...)` in each handler) and never assigns it, the
- * nearest declaration's value (rl_js_nearest_init). Null node otherwise. */
+/* Kept for its callers: bindings are scoped, so this is rl_js_const_init. */
 TSNode rl_js_local_init(rl_jsfile *jf, TSNode ident);
 /* `this.x` inside a class body: the value the class gives x, from a field
  * initialiser (`x = v`), else the first `this.x = v` of the constructor, else

@@ -312,6 +312,15 @@ static void analysis__eval_number(void **state) {
   /* a let or var bound once and never assigned again is a const in all but name */
   assert_int_equal(eval_last(RL_LANG_JS, "let T = 60; var U = 2; T * U;", &d), 1);
   assert_true(d == 120);
+  /* each use sees the declaration of its own scope: a shadow elsewhere changes nothing */
+  assert_int_equal(eval_last(RL_LANG_JS, "const T = 1; function f(){ const T = 2; } T;", &d), 1);
+  assert_true(d == 1);
+  assert_int_equal(eval_last(RL_LANG_JS, "const T = 1; function f(T){ return T; } T;", &d), 1);
+  assert_true(d == 1);
+  assert_int_equal(eval_last(RL_LANG_JS, "const T = 1; function f(){ const T = 2; T; }", &d), 1);
+  assert_true(d == 2);
+  assert_int_equal(eval_last(RL_LANG_JS, "let T = 1; function f(T){ T = 3; } T;", &d), 1);
+  assert_true(d == 1);
 }
 
 static void analysis__eval_number_unknown(void **state) {
@@ -323,8 +332,9 @@ static void analysis__eval_number_unknown(void **state) {
   assert_int_equal(eval_last(RL_LANG_JS, "var T = 60; var T = 90; T * 2;", &d), 0); /* declared twice */
   assert_int_equal(eval_last(RL_LANG_JS, "const a = b; const b = a; a;", &d), 0);   /* cycle */
   assert_int_equal(eval_last(RL_LANG_JS, "const a = a + 1; a;", &d), 0);
-  assert_int_equal(eval_last(RL_LANG_JS, "const T = 1; function f(){ const T = 2; } T;", &d), 0);
-  assert_int_equal(eval_last(RL_LANG_JS, "const T = 1; function f(T){ return T; } T;", &d), 0);
+  assert_int_equal(eval_last(RL_LANG_JS, "function f(T){ T; }", &d), 0);                  /* a parameter */
+  assert_int_equal(eval_last(RL_LANG_JS, "function f(){ const T = 2; } T;", &d), 0);      /* out of its scope */
+  assert_int_equal(eval_last(RL_LANG_JS, "let T = 1; function f(){ T = 2; } T;", &d), 0); /* assigned in a function */
   assert_int_equal(eval_last(RL_LANG_JS, "1 / 0;", &d), 0);
   assert_int_equal(eval_last(RL_LANG_JS, "10n * 2n;", &d), 0);
   assert_int_equal(eval_last(RL_LANG_JS, "'3600';", &d), 0);
@@ -540,8 +550,34 @@ static void analysis__resolve(void **state) {
       {RL_LANG_JS, "const jwt = require('jsonwebtoken'); const { sign } = jwt; sign;", "jsonwebtoken:sign"},
       {RL_LANG_JS,
        "async function f() { const { AccessToken } = await import('livekit-server-sdk');"
-       " AccessToken; }\n AccessToken;",
+       " AccessToken; }",
        "livekit-server-sdk:AccessToken"},
+      /* scopes: a use sees the innermost declaration around it */
+      {RL_LANG_JS, "async function f() { const { AccessToken } = await import('livekit-server-sdk'); }\n AccessToken;",
+       "AccessToken"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; function f(jwt) {} jwt.sign;", "jsonwebtoken:sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; function f(jwt) { jwt.sign; }", "jwt.sign"},
+      {RL_LANG_TS, "import jwt from 'jsonwebtoken'; function f(jwt?: any) { jwt.sign; }", "jwt.sign"},
+      {RL_LANG_TS, "import jwt from 'jsonwebtoken'; function f({ jwt }: T) { jwt.sign; }", "jwt.sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; try {} catch (jwt) { jwt.sign; }", "jwt.sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; try {} catch (jwt) {} jwt.sign;", "jsonwebtoken:sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; for (const jwt of xs) { jwt.sign; }", "jwt.sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; for (const jwt of xs) {} jwt.sign;", "jsonwebtoken:sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; const f = jwt => { jwt.sign; };", "jwt.sign"},
+      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; const f = jwt => 1; jwt.sign;", "jsonwebtoken:sign"},
+      {RL_LANG_JS,
+       "function a() { const j = require('jsonwebtoken'); } function b() { const j = require('jose'); j.sign; }",
+       "jose:sign"},
+      {RL_LANG_JS, "const j = require('jsonwebtoken'); function b() { var j = require('jose'); { j.sign; } }",
+       "jose:sign"},
+      {RL_LANG_JS, "const j = require('jsonwebtoken'); function b() { if (x) { var j = other; } j.sign; }",
+       "other.sign"},
+      {RL_LANG_JS, "const j = require('jsonwebtoken'); { let j = other; } j.sign;", "jsonwebtoken:sign"},
+      {RL_LANG_JS, "const j = require('jsonwebtoken'); const f = function j() { j.sign; };", "j.sign"},
+      {RL_LANG_TS, "const jwt = require('jsonwebtoken'); interface I { f(jwt: string): void } jwt.sign;",
+       "jsonwebtoken:sign"},
+      {RL_LANG_TS, "const jwt = require('jsonwebtoken'); type F = (jwt: string) => void; jwt.sign;",
+       "jsonwebtoken:sign"},
       {RL_LANG_TS, "import jwt = require('jsonwebtoken'); jwt.sign;", "jsonwebtoken:sign"},
       {RL_LANG_TS, "import jwt from 'jsonwebtoken'; (jwt as any).sign;", "jsonwebtoken:sign"},
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; jwt['sign'];", "jsonwebtoken:sign"},
@@ -550,20 +586,19 @@ static void analysis__resolve(void **state) {
       {RL_LANG_JS, "process.env.X;", "process.env.X"},
       {RL_LANG_JS, "this.client.send;", "this.client.send"},
       {RL_LANG_JS, "import.meta.env.VITE_X;", "import.meta.env.VITE_X"},
-      /* near misses */
-      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; function f(jwt) {} jwt.sign;", "jwt.sign"},
-      {RL_LANG_TS, "import jwt from 'jsonwebtoken'; function f(jwt?: any) {} jwt.sign;", "jwt.sign"},
-      {RL_LANG_TS, "import jwt from 'jsonwebtoken'; function f({ jwt }: T) {} jwt.sign;", "jwt.sign"},
-      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; try {} catch (jwt) {} jwt.sign;", "jwt.sign"},
-      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; for (const jwt of xs) {} jwt.sign;", "jwt.sign"},
-      {RL_LANG_JS, "import jwt from 'jsonwebtoken'; const f = jwt => 1; jwt.sign;", "jwt.sign"},
+      /* near misses: declared twice in one scope, or assigned */
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; class jwt {} jwt.sign;", "jwt.sign"},
+      {RL_LANG_JS, "function f(jwt) { var jwt = require('jsonwebtoken'); jwt.sign; }", "jwt.sign"},
+      {RL_LANG_JS, "var jwt = require('jsonwebtoken'); function f() { jwt = other; } jwt.sign;", "jwt.sign"},
+      {RL_LANG_JS, "var jwt = require('jsonwebtoken'); function f(jwt) { jwt = other; } jwt.sign;",
+       "jsonwebtoken:sign"},
       {RL_LANG_JS, "const jwt = require('jsonwebtoken'); const jwt2 = jwt; jwt2.sign;", "jsonwebtoken:sign"},
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; const jwt2 = 1; let s = jwt.sign; s = jwt2; s;", "s"},
       /* an alias bound once with let or var and never assigned again is followed */
       {RL_LANG_JS, "import jwt from 'jsonwebtoken'; let s = jwt.sign; s;", "jsonwebtoken:sign"},
       {RL_LANG_JS, "var AccessToken = require('twilio').jwt.AccessToken; AccessToken;", "twilio:jwt.AccessToken"},
-      {RL_LANG_JS, "const jwt = require('jsonwebtoken'); { const jwt = mock; } jwt.sign;", "jwt.sign"},
+      {RL_LANG_JS, "const jwt = require('jsonwebtoken'); { const jwt = mock; } jwt.sign;", "jsonwebtoken:sign"},
+      {RL_LANG_JS, "const jwt = require('jsonwebtoken'); { const jwt = mock; jwt.sign; }", "mock.sign"},
       {RL_LANG_JS, "let jwt = require('jsonwebtoken'); jwt = fake; jwt.sign;", "jwt.sign"},
       {RL_LANG_JS, "const [sign] = require('jsonwebtoken'); sign;", "sign"},
       {RL_LANG_JS, "const { ...rest } = require('jsonwebtoken'); rest.sign;", "rest.sign"},
@@ -646,7 +681,8 @@ static void analysis__env_read(void **state) {
       {"let { SECRET } = process.env; SECRET;", NULL},
       {"import process from 'node:process'; process.env.IMPORTED;", "IMPORTED"},
       {"import { env } from 'process'; env.FROM_ENV;", "FROM_ENV"},
-      {"function f(process: any) {} process.env.SHADOWED;", NULL},
+      {"function f(process: any) { process.env.SHADOWED; }", NULL},
+      {"function f(process: any) {} process.env.OUTSIDE;", "OUTSIDE"},
       {"const Bun = {}; Bun.env.X;", NULL},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
