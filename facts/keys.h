@@ -39,6 +39,9 @@ typedef struct rl_key_api {
                        the .update() called on the result) */
   const char *name; /* for messages; '*' stands for the callee's path ("CryptoJS.*") */
   const char *does; /* "signs tokens with a key" */
+  int issued;       /* a provider issues the key and its service checks what it
+                       signs (LiveKit, Agora, Twilio, OpenTok, Vonage, 100ms): a
+                       stand-in value there signs nothing anyone accepts */
 } rl_key_api;
 
 #define RL_KEY_DATA_UPDATE (-2)

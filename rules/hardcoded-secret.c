@@ -60,18 +60,31 @@ static void on_formats(rl_ctx *ctx) {
 
 /* ---- (e) a string written in the code in an API's key position ----------------------
  * facts/keys.c holds the table (API, argument, option). Any string counts,
- * whatever its length or entropy: 'secret' signs as well as a random key, and
- * anyone can read it. Silent: values that say they stand in for a key
- * (rl_value_says_placeholder: 'your-secret-here', changeme, <...>), public
- * labels (an HMAC keyed by a constant over a secret), and test files. A
- * literal that (a)-(d) already report keeps their message; the others are
- * reported from on_string too, during the walk, so that a budget stop later
- * in the file cannot hide them. Only keys folded from several strings or
- * imported from another file (no literal node here) wait for on_file. */
+ * whatever its length, entropy or words: 'a' and 'secret' sign as well as a
+ * random key, and anyone can read them. A value that looks like a stand-in
+ * ('your-secret-here', changeme, SampleToken, <...>) is still the key the
+ * code runs with, so it is reported too, with a message that says so (the
+ * fix differs: a key was never set, rather than one leaked). Silent: the
+ * empty string (no key at all: jsonwebtoken throws on it, express-session
+ * refuses it; nothing is written that could leak), public labels (an HMAC
+ * keyed by a constant over a secret), and test files. A literal that
+ * (a)-(d) already report keeps their message; the others are reported from
+ * on_string too, during the walk, so that a budget stop later in the file
+ * cannot hide them. Only keys folded from several strings or imported from
+ * another file (no literal node here) wait for on_file. */
 
+/* A key value that says it stands in for one: filler ('xxxx', but not a
+ * one-letter key), <...>, your-..., changeme, and the words of sample data. */
+static int key_looks_placeholder(const char *v, size_t len) {
+  return (len > 1 && rl_value_says_placeholder(v, len)) || rl_secret_has_fake_word(v, len);
+}
+
+/* A stand-in for a provider's secret (an Agora App Certificate, a LiveKit
+ * API secret: api->issued) signs nothing the provider accepts, so it leaks
+ * nothing: silent there, as before. */
 static int key_reported(rl_ctx *ctx, const rl_key_use *u) {
-  return u && u->value && !u->label && rl_ctx_context(ctx) != RL_CTX_TEST &&
-         !rl_value_says_placeholder(u->value, u->len);
+  if (!u || !u->value || u->len == 0 || u->label || rl_ctx_context(ctx) == RL_CTX_TEST) return 0;
+  return !(u->api->issued && key_looks_placeholder(u->value, u->len));
 }
 
 static void report_key(void *data, const rl_key_use *u) {
@@ -86,8 +99,14 @@ static void report_key(void *data, const rl_key_use *u) {
   size_t nl = 0;
   const char *name = type_is_ident(k) ? rl_js_text(rl_ctx_js(ctx), k, &nl) : NULL;
   const char *via = name ? rl_arena_printf(a, "%.*s = ", (int)nl, name) : "";
-  rl_report(ctx, u->key, "%s %s written in the code (%s'%s')", u->name, u->api->does, via,
-            rl_mask_secret(a, u->value, u->len));
+  if (key_looks_placeholder(u->value, u->len))
+    rl_report(ctx, u->key,
+              "%s %s written in the code (%s'%s'), a placeholder the code runs with: anyone who reads it can use it "
+              "too; set a real key from the environment",
+              u->name, u->api->does, via, rl_mask_secret(a, u->value, u->len));
+  else
+    rl_report(ctx, u->key, "%s %s written in the code (%s'%s')", u->name, u->api->does, via,
+              rl_mask_secret(a, u->value, u->len));
 }
 
 /* The key uses with no literal in this file: their string was never a match of on_string. */
