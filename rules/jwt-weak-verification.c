@@ -389,13 +389,89 @@ static void check_decode(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
             (int)tl, t, tl ? "" : "decode", what);
 }
 
-/* jwt-simple's decode(token, key, noVerify[, alg]): a true third argument
- * skips the signature check. */
-static void check_simple_decode(rl_ctx *ctx, TSNode call) {
-  if (type_is(rl_js_unwrap(rl_js_call_arg(call, 2)), "true"))
+/* jwt-simple's decode(token, key, noVerify[, alg]) checks `if (!noVerify)`:
+ * any truthy third argument skips the signature, and people pass the
+ * algorithm there ('HS256'), or a string 'false'. 1 truthy, 0 falsy or
+ * absent, -1 not known (a parameter, a call). */
+static int simple_no_verify(rl_jsfile *jf, TSNode call, const char **shown) {
+  TSNode a = rl_js_unwrap(rl_js_call_arg(call, 2));
+  *shown = NULL;
+  if (ts_node_is_null(a)) return 0;
+  if (type_is(a, "identifier")) {
+    if (rl_js_text_is(jf, a, "undefined")) return 0;
+    TSNode init = rl_js_unwrap(rl_js_const_init(jf, a));
+    if (ts_node_is_null(init)) return -1;
+    a = init;
+  }
+  if (type_is(a, "true")) return 1;
+  if (type_is(a, "false") || type_is(a, "null")) return 0;
+  if (type_is(a, "object") || type_is(a, "array")) return 1;
+  const char *v;
+  size_t len;
+  if (rl_js_eval_string(jf, a, &v, &len)) {
+    *shown = len <= 24 ? rl_arena_printf(rl_jsfile_arena(jf), "'%.*s'", (int)len, v) : "a string";
+    return len > 0;
+  }
+  double d;
+  if (rl_js_eval_number(jf, a, &d)) return d != 0 && d == d;
+  return -1;
+}
+
+/* 1 if two calls' first arguments are the same text (the same token). */
+static int same_first_arg(rl_jsfile *jf, TSNode a, TSNode b) {
+  size_t la, lb;
+  TSNode x = rl_js_call_arg(a, 0), y = rl_js_call_arg(b, 0);
+  if (ts_node_is_null(x) || ts_node_is_null(y)) return 0;
+  const char *ta = rl_js_text(jf, x, &la), *tb = rl_js_text(jf, y, &lb);
+  return la == lb && memcmp(ta, tb, la) == 0;
+}
+
+typedef struct simple_later {
+  rl_jsfile *jf;
+  TSNode call;
+  int found;
+} simple_later;
+
+/* A verifying decode (jwt-simple with a falsy third argument, or any
+ * verify) of the same token after the skipping one. */
+static int find_simple_verify(void *data, TSNode n) {
+  simple_later *f = data;
+  if (!type_is(n, "call_expression") || ts_node_start_byte(n) <= ts_node_end_byte(f->call)) return 0;
+  const char *c = rl_js_callee(f->jf, n);
+  const char *shown;
+  int verifying = is_any_verify(c) || (c && !strcmp(c, "jwt-simple:decode") && simple_no_verify(f->jf, n, &shown) == 0);
+  if (verifying && same_first_arg(f->jf, f->call, n)) {
+    f->found = 1;
+    return -1;
+  }
+  return 0;
+}
+
+/* A decode whose result nothing uses (a statement of its own) decides
+ * nothing; followed in the same function by a verifying decode of the same
+ * token it is a peek (CodeQL's jwt-simple test writes it so). */
+static int simple_peek_then_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
+  TSNode p = rl_js_parent(call);
+  while (type_is(p, "parenthesized_expression") || type_is(p, "await_expression")) p = rl_js_parent(p);
+  if (!type_is(p, "expression_statement")) return 0;
+  TSNode fn = rl_js_enclosing_function(call);
+  simple_later f = {jf, call, 0};
+  rl_js_walk(ts_node_is_null(fn) ? rl_ctx_root(ctx) : fn, find_simple_verify, &f);
+  return f.found;
+}
+
+static void check_simple_decode(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
+  const char *shown;
+  if (simple_no_verify(jf, call, &shown) != 1 || simple_peek_then_verify(ctx, jf, call)) return;
+  if (!shown || !strcmp(shown, "'true'"))
     rl_report(ctx, call,
               "jwt-simple's decode() with noVerify = true (third argument) skips the signature check: anyone can "
               "write the claims; drop the argument");
+  else
+    rl_report(ctx, call,
+              "jwt-simple's decode() takes noVerify third, and %s is truthy, so the signature is not checked: anyone "
+              "can write the claims; pass the algorithm fourth (decode(token, key, false, 'HS256'))",
+              shown);
 }
 
 static void on_match(rl_ctx *ctx, const rl_match *m) {
@@ -408,7 +484,7 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   else if (is_decode(c))
     check_decode(ctx, jf, call);
   else if (c && !strcmp(c, "jwt-simple:decode"))
-    check_simple_decode(ctx, call);
+    check_simple_decode(ctx, jf, call);
 }
 
 /* ---- passport-jwt ------------------------------------------------------------ */
