@@ -127,7 +127,7 @@ hostile_shape_size() {
     return
   fi
   case $1 in
-  calls | template | object | array | ifs | args) echo 25000 ;; # the old bracket guard refused 30,000
+  calls | template | object | array | ifs | args | shadows) echo 25000 ;; # the old bracket guard refused 30,000
   reexports) echo 10000 ;;
   decls | imports | class | routes) echo 20000 ;;
   *) echo 100000 ;;
