@@ -83,6 +83,19 @@ int rl_url_text(rl_jsfile *jf, TSNode expr, const char **out, size_t *len) {
       }
       stack[top++] = (item){field(n, "right"), it.hops};
       stack[top++] = (item){field(n, "left"), it.hops};
+    } else if (type_is(n, "binary_expression") &&
+               (text_is(jf, field(n, "operator"), "??") || text_is(jf, field(n, "operator"), "||"))) {
+      /* `${process.env.DAILY_REST_DOMAIN ?? 'https://api.daily.co/v1'}`: the
+       * literal side is the URL the code is written for (an env read on the
+       * left only overrides it) */
+      TSNode l = rl_js_unwrap(field(n, "left"));
+      TSNode side = type_is(l, "string") || type_is(l, "template_string") ? l : rl_js_unwrap(field(n, "right"));
+      /* `process.env.BASE || ''` says nothing of where the request goes */
+      int empty = type_is(side, "string") && rl_js_string_value(jf, side, &s, &sl) && sl == 0;
+      if (top == MAX_ITEMS || empty || ts_node_is_null(side))
+        rl_buf_putc(&b, RL_URL_SUB);
+      else
+        stack[top++] = (item){side, it.hops};
     } else if (it.hops < MAX_HOPS && (type_is(n, "identifier") || type_is(n, "member_expression"))) {
       TSNode src = rl_value_source(jf, n);
       if (ts_node_is_null(src) || top == MAX_ITEMS)

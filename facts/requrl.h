@@ -20,8 +20,10 @@
 #define RL_URL_SUB '\x1a'
 
 /* The static text of a URL expression: literals, templates, `+`, identifiers
- * bound by `const`, `this.x` set by a class field or in the constructor, and
- * `obj.x` of a const object literal, looked through up to a few hops. Always
+ * bound by `const`, `this.x` set by a class field or in the constructor,
+ * `obj.x` of a const object literal, looked through up to a few hops, and the
+ * literal side of a fallback (`process.env.X ?? 'https://api.daily.co/v1'`,
+ * `||`; the right side when the left is no literal). Always
  * returns 1 with a NUL-terminated arena string (all SUB if nothing is known). */
 int rl_url_text(rl_jsfile *jf, TSNode expr, const char **out, size_t *len);
 
