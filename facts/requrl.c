@@ -289,3 +289,16 @@ int rl_request_parse(rl_jsfile *jf, TSNode call, rl_request *r) {
   if (!r->method && canon && (strcmp(canon, "fetch") == 0 || strcmp(canon, "window.fetch") == 0)) r->method = "GET";
   return 1;
 }
+
+TSNode rl_request_body(rl_jsfile *jf, const rl_request *r) {
+  TSNode b = r->data;
+  if (ts_node_is_null(b) && !ts_node_is_null(r->init)) b = rl_js_object_get(jf, r->init, "body");
+  b = rl_js_unwrap(b);
+  if (type_is(b, "identifier")) {
+    TSNode init = rl_js_unwrap(rl_js_const_init(jf, b));
+    if (type_is(init, "call_expression")) b = init;
+  }
+  if (type_is(b, "call_expression") && text_is(jf, rl_js_unwrap(field(b, "function")), "JSON.stringify"))
+    b = rl_js_unwrap(rl_js_call_arg(b, 0));
+  return b;
+}

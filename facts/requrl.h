@@ -48,6 +48,10 @@ typedef struct rl_request {
  * string and array methods, calls without arguments). */
 int rl_request_parse(rl_jsfile *jf, TSNode call, rl_request *r);
 
+/* What a request sends: the axios-style data argument, else the options'
+ * `body`, with JSON.stringify(x) read as x (through a const). Null if neither. */
+TSNode rl_request_body(rl_jsfile *jf, const rl_request *r);
+
 /* The URL for a message: no query or fragment, SUB as "${…}", at most 100
  * bytes. */
 const char *rl_url_shown(rl_arena *a, const char *url, size_t len);
