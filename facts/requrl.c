@@ -302,3 +302,17 @@ TSNode rl_request_body(rl_jsfile *jf, const rl_request *r) {
     b = rl_js_unwrap(rl_js_call_arg(b, 0));
   return b;
 }
+
+TSNode rl_request_header(rl_jsfile *jf, const rl_request *r, const char *name) {
+  TSNode h = ts_node_is_null(r->init) ? null_node() : rl_js_object_of(jf, rl_js_object_get(jf, r->init, "headers"));
+  size_t nl = strlen(name);
+  for (uint32_t i = 0; !ts_node_is_null(h) && i < ts_node_named_child_count(h); i++) {
+    TSNode p = ts_node_named_child(h, i);
+    if (!type_is(p, "pair")) continue;
+    const char *t;
+    size_t tl;
+    if (rl_js_pair_key(jf, p, &t, &tl) && tl == nl && rl_strncasecmp_ascii(t, name, nl) == 0)
+      return field(p, "value");
+  }
+  return null_node();
+}

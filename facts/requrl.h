@@ -52,6 +52,11 @@ int rl_request_parse(rl_jsfile *jf, TSNode call, rl_request *r);
  * `body`, with JSON.stringify(x) read as x (through a const). Null if neither. */
 TSNode rl_request_body(rl_jsfile *jf, const rl_request *r);
 
+/* The value of header `name` (any case: Authorization, authorization) in the
+ * request's options: `headers: { ... }` of a fetch init or an axios config,
+ * the headers object through a const. Null if the call does not write it. */
+TSNode rl_request_header(rl_jsfile *jf, const rl_request *r, const char *name);
+
 /* The URL for a message: no query or fragment, SUB as "${…}", at most 100
  * bytes. */
 const char *rl_url_shown(rl_arena *a, const char *url, size_t len);
