@@ -311,8 +311,7 @@ TSNode rl_request_header(rl_jsfile *jf, const rl_request *r, const char *name) {
     if (!type_is(p, "pair")) continue;
     const char *t;
     size_t tl;
-    if (rl_js_pair_key(jf, p, &t, &tl) && tl == nl && rl_strncasecmp_ascii(t, name, nl) == 0)
-      return field(p, "value");
+    if (rl_js_pair_key(jf, p, &t, &tl) && tl == nl && rl_strncasecmp_ascii(t, name, nl) == 0) return field(p, "value");
   }
   return null_node();
 }
