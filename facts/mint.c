@@ -7,6 +7,8 @@
 #include "bindname.h"
 #include "keys.h"
 #include "prefilter.h"
+#include "privileged.h"
+#include "requrl.h"
 #include "util.h"
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
@@ -756,8 +758,9 @@ static int callee_may_hmac(const char *c) {
          (n >= 11 && !strcmp(c + n - 11, "subtle.sign"));
 }
 
-const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio",    "Twilio.jwt",   "agora-",
-                                       "opentok",      "Hmac", "HMAC",       "crypto-js", "TokenBuilder", NULL};
+const char *const rl_mint_needles[] = {"jsonwebtoken", "jose",           "server-sdk", "twilio", "Twilio.jwt",
+                                       "agora-",       "opentok",        "Hmac",       "HMAC",   "crypto-js",
+                                       "TokenBuilder", "meeting-tokens", NULL};
 
 const char *rl_mint_tokend_provider(const rl_mint *m) {
   switch (m->kind) {
@@ -1011,6 +1014,46 @@ int rl_mint_any(rl_jsfile *jf, TSNode subtree) {
   rl_js_walk(subtree, each_visit, &s);
   return s.found;
 }
+
+/* ---- tokens minted by a provider's REST API ---------------------------------------- */
+
+int rl_mint_rest_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
+  memset(out, 0, sizeof *out);
+  call = rl_js_unwrap(call);
+  rl_priv pv;
+  rl_request r;
+  if (!type_is(call, "call_expression") || !rl_priv_rest_call(jf, call, &pv, NULL) || !pv.mints ||
+      !rl_request_parse(jf, call, &r))
+    return 0;
+  out->kind = RL_MINT_DAILY_REST;
+  out->what =
+      rl_arena_printf(rl_jsfile_arena(jf), "%s %s /meeting-tokens", pv.provider, pv.method ? pv.method : "POST");
+  out->package = "Daily's REST API";
+  out->call = call;
+  out->options_arg = rl_request_body(jf, &r);
+  out->options = object_of(jf, out->options_arg);
+  if (!ts_node_is_null(out->options)) {
+    out->payload_arg = rl_js_object_get(jf, out->options, "properties");
+    out->payload = object_of(jf, out->payload_arg);
+  }
+  return 1;
+}
+
+static int rest_visit(void *data, TSNode n) {
+  each_state *s = data;
+  rl_mint m;
+  if (type_is(n, "call_expression") && rl_mint_rest_match(s->jf, n, &m)) s->cb(s->data, &m);
+  return 0;
+}
+
+void rl_mint_rest_each(rl_jsfile *jf, TSNode subtree, rl_mint_cb cb, void *data) {
+  const rl_source *src = rl_jsfile_source(jf);
+  if (ts_node_is_null(subtree) || !memmem(src->bytes, src->len, "meeting-tokens", 14)) return;
+  each_state s = {jf, cb, data, 0, 0};
+  rl_js_walk(subtree, rest_visit, &s);
+}
+
+int rl_mint_rest_possible(rl_prefilter *pf) { return rl_pf_has(pf, "daily.co") && rl_pf_has(pf, "meeting-tokens"); }
 
 /* A hand-signed JWT's value: an expression whose last part derives from
  * its HMAC (base64url(sig), a name holding it), through names (const, or
@@ -1458,6 +1501,25 @@ static void life_agora(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   }
 }
 
+/* A Daily meeting token: the exp of its properties, an absolute time in
+ * seconds. eject_after_elapsed / eject_at_token_exp end a stay, not the
+ * token. Unknown when what is sent is not written out here. */
+static void life_daily(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
+  if (opaque(m->options_arg, m->options) || ts_node_is_null(m->options_arg)) return;
+  if (ts_node_is_null(m->payload_arg)) {
+    out->state = RL_LIFE_NONE; /* no properties at all */
+    return;
+  }
+  if (opaque(m->payload_arg, m->payload)) return;
+  TSNode e = rl_js_object_get(jf, m->payload, "exp");
+  if (ts_node_is_null(e)) {
+    out->state = RL_LIFE_NONE;
+    return;
+  }
+  life_set(out, "exp property", e);
+  out->known = now_plus(jf, e, &out->seconds);
+}
+
 /* A JWT signed by hand carries only the claims it is given: exp, or none. */
 static void life_hand_jwt(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   claims_exp(jf, m, out);
@@ -1477,6 +1539,7 @@ void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   case RL_MINT_HMS_SDK: life_option(jf, m, "validForSeconds", 0, out); break;
   case RL_MINT_AGORA: life_agora(jf, m, out); break;
   case RL_MINT_HMAC_JWT: life_hand_jwt(jf, m, out); break;
+  case RL_MINT_DAILY_REST: life_daily(jf, m, out); break;
   case RL_MINT_DJWT: /* exp is djwt's getNumericDate(n): not read yet, the lifetime stays unknown */
   case RL_MINT_NONE: break;
   }

@@ -89,7 +89,8 @@ typedef enum rl_mint_kind {
   RL_MINT_OPENTOK,
   RL_MINT_HMS_SDK,
   RL_MINT_HMAC_JWT,
-  RL_MINT_DJWT
+  RL_MINT_DJWT,
+  RL_MINT_DAILY_REST /* rl_mint_rest_match only: never among rl_mint_each's sites */
 } rl_mint_kind;
 
 typedef struct rl_mint {
@@ -175,6 +176,22 @@ int rl_mint_any(rl_jsfile *jf, TSNode subtree);
  * parentheses are looked through. Fills *out with the mint site. */
 int rl_mint_token_expr(rl_jsfile *jf, TSNode expr, rl_mint *out);
 
+/* ---- tokens minted by a provider's REST API ---------------------------------------
+ * A request that asks the provider to mint a join token: Daily's POST
+ * /v1/meeting-tokens (the `mints` line of privileged.c's table, the URL as
+ * rl_request_parse reads it, `??`/`||` fallbacks included). Kind
+ * RL_MINT_DAILY_REST; call = the request; options_arg/options = what it
+ * sends (rl_request_body) and that as an object literal; payload_arg/payload
+ * = its `properties` (the token's claims: exp, room_name, is_owner...).
+ * These are not rl_mint_each's sites: the call returns a Response, not a
+ * token, and its route, client and input findings come from the same table
+ * through rl_priv_call. Only the rules that judge a token's lifetime ask for
+ * them, with rl_mint_rest_each. */
+int rl_mint_rest_match(rl_jsfile *jf, TSNode call, rl_mint *out);
+void rl_mint_rest_each(rl_jsfile *jf, TSNode subtree, rl_mint_cb cb, void *data);
+/* Prefilter: the bytes name Daily's host and its meeting-tokens path. */
+int rl_mint_rest_possible(rl_prefilter *pf);
+
 /* ---- lifetimes ---------------------------------------------------------------- */
 
 typedef enum rl_life_state {
@@ -210,7 +227,13 @@ typedef struct rl_lifetime {
  * property named now/iat/issuedAt/currentTime..., or a const bound to those;
  * Math.floor/round/ceil/trunc are looked through. Values go through const
  * bindings (rl_js_eval_number / rl_js_eval_string). Never guesses: an
- * env-read or a computed value is RL_LIFE_SET with known = 0. */
+ * env-read or a computed value is RL_LIFE_SET with known = 0.
+ * A Daily meeting token lives until the `exp` of its properties (an
+ * absolute time, read as above); properties written out with no exp (no
+ * spread), or a body with no properties, is RL_LIFE_NONE: Daily's docs say a
+ * token without exp is valid forever. eject_after_elapsed and
+ * eject_at_token_exp only end a stay in a call, not the token, and a room's
+ * own exp is the room's, not the token's: neither counts. */
 void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out);
 
 #endif

@@ -307,6 +307,12 @@ static const struct {
     {"video.api.vonage.com", "vonage", "Vonage"},
 };
 
+const char *rl_priv_rest_host(const char *url, size_t len) {
+  for (size_t h = 0; h < RL_ARRAY_LEN(hosts); h++)
+    if (memmem(url, len, hosts[h].host, strlen(hosts[h].host))) return hosts[h].provider;
+  return NULL;
+}
+
 /* One line per endpoint that writes; method NULL = any that writes. Paths
  * after the host and its version segment; `*` is one segment. */
 static const struct {

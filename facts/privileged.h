@@ -47,6 +47,10 @@ int rl_priv_sdk_call(rl_jsfile *jf, TSNode call, rl_priv *out);
  * only reads answers 0 and sets *read_only (may be NULL) to 1. */
 int rl_priv_rest_call(rl_jsfile *jf, TSNode call, rl_priv *out, int *read_only);
 
+/* The provider whose REST API host the URL names (privileged.c's host
+ * table: "Daily" for api.daily.co...), NULL for other hosts. Static. */
+const char *rl_priv_rest_host(const char *url, size_t len);
+
 /* Either of the two. */
 int rl_priv_call(rl_jsfile *jf, TSNode call, rl_priv *out, int *read_only);
 

@@ -83,6 +83,19 @@ int rl_url_text(rl_jsfile *jf, TSNode expr, const char **out, size_t *len) {
       }
       stack[top++] = (item){field(n, "right"), it.hops};
       stack[top++] = (item){field(n, "left"), it.hops};
+    } else if (type_is(n, "binary_expression") &&
+               (text_is(jf, field(n, "operator"), "??") || text_is(jf, field(n, "operator"), "||"))) {
+      /* `${process.env.DAILY_REST_DOMAIN ?? 'https://api.daily.co/v1'}`: the
+       * literal side is the URL the code is written for (an env read on the
+       * left only overrides it) */
+      TSNode l = rl_js_unwrap(field(n, "left"));
+      TSNode side = type_is(l, "string") || type_is(l, "template_string") ? l : rl_js_unwrap(field(n, "right"));
+      /* `process.env.BASE || ''` says nothing of where the request goes */
+      int empty = type_is(side, "string") && rl_js_string_value(jf, side, &s, &sl) && sl == 0;
+      if (top == MAX_ITEMS || empty || ts_node_is_null(side))
+        rl_buf_putc(&b, RL_URL_SUB);
+      else
+        stack[top++] = (item){side, it.hops};
     } else if (it.hops < MAX_HOPS && (type_is(n, "identifier") || type_is(n, "member_expression"))) {
       TSNode src = rl_value_source(jf, n);
       if (ts_node_is_null(src) || top == MAX_ITEMS)
@@ -275,4 +288,30 @@ int rl_request_parse(rl_jsfile *jf, TSNode call, rl_request *r) {
   }
   if (!r->method && canon && (strcmp(canon, "fetch") == 0 || strcmp(canon, "window.fetch") == 0)) r->method = "GET";
   return 1;
+}
+
+TSNode rl_request_body(rl_jsfile *jf, const rl_request *r) {
+  TSNode b = r->data;
+  if (ts_node_is_null(b) && !ts_node_is_null(r->init)) b = rl_js_object_get(jf, r->init, "body");
+  b = rl_js_unwrap(b);
+  if (type_is(b, "identifier")) {
+    TSNode init = rl_js_unwrap(rl_js_const_init(jf, b));
+    if (type_is(init, "call_expression")) b = init;
+  }
+  if (type_is(b, "call_expression") && text_is(jf, rl_js_unwrap(field(b, "function")), "JSON.stringify"))
+    b = rl_js_unwrap(rl_js_call_arg(b, 0));
+  return b;
+}
+
+TSNode rl_request_header(rl_jsfile *jf, const rl_request *r, const char *name) {
+  TSNode h = ts_node_is_null(r->init) ? null_node() : rl_js_object_of(jf, rl_js_object_get(jf, r->init, "headers"));
+  size_t nl = strlen(name);
+  for (uint32_t i = 0; !ts_node_is_null(h) && i < ts_node_named_child_count(h); i++) {
+    TSNode p = ts_node_named_child(h, i);
+    if (!type_is(p, "pair")) continue;
+    const char *t;
+    size_t tl;
+    if (rl_js_pair_key(jf, p, &t, &tl) && tl == nl && rl_strncasecmp_ascii(t, name, nl) == 0) return field(p, "value");
+  }
+  return null_node();
 }

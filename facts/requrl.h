@@ -20,8 +20,10 @@
 #define RL_URL_SUB '\x1a'
 
 /* The static text of a URL expression: literals, templates, `+`, identifiers
- * bound by `const`, `this.x` set by a class field or in the constructor, and
- * `obj.x` of a const object literal, looked through up to a few hops. Always
+ * bound by `const`, `this.x` set by a class field or in the constructor,
+ * `obj.x` of a const object literal, looked through up to a few hops, and the
+ * literal side of a fallback (`process.env.X ?? 'https://api.daily.co/v1'`,
+ * `||`; the right side when the left is no literal). Always
  * returns 1 with a NUL-terminated arena string (all SUB if nothing is known). */
 int rl_url_text(rl_jsfile *jf, TSNode expr, const char **out, size_t *len);
 
@@ -45,6 +47,15 @@ typedef struct rl_request {
  * object with `url`. Returns 0 for calls that cannot be requests (console.*,
  * string and array methods, calls without arguments). */
 int rl_request_parse(rl_jsfile *jf, TSNode call, rl_request *r);
+
+/* What a request sends: the axios-style data argument, else the options'
+ * `body`, with JSON.stringify(x) read as x (through a const). Null if neither. */
+TSNode rl_request_body(rl_jsfile *jf, const rl_request *r);
+
+/* The value of header `name` (any case: Authorization, authorization) in the
+ * request's options: `headers: { ... }` of a fetch init or an axios config,
+ * the headers object through a const. Null if the call does not write it. */
+TSNode rl_request_header(rl_jsfile *jf, const rl_request *r, const char *name);
 
 /* The URL for a message: no query or fragment, SUB as "${…}", at most 100
  * bytes. */

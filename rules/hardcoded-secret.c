@@ -6,7 +6,8 @@
  *   (c) a secret-looking literal bound to a secret-named variable, key, field,
  *       parameter default or JSX attribute;
  *   (d) a well-known format (secrets.c's table), anywhere in the file;
- *   (e) any string in an API's key position (facts/keys.c's table).
+ *   (e) any string in an API's key position (facts/keys.c's table);
+ *   (f) a Bearer credential in a request's Authorization header.
  * (a)-(d) apply in test files too: a real secret committed in a test is
  * still in the repository's history; (e) does not (tests sign with throwaway
  * keys). Test files are where fakes live, so (c)
@@ -20,6 +21,8 @@
 #include "bindname.h"
 #include "keys.h"
 #include "prefilter.h"
+#include "privileged.h"
+#include "requrl.h"
 #include "rule.h"
 #include "secrets.h"
 #include "util.h"
@@ -112,6 +115,127 @@ static void report_key(void *data, const rl_key_use *u) {
 /* The key uses with no literal in this file: their string was never a match of on_string. */
 static void report_key_unwritten(void *data, const rl_key_use *u) {
   if (ts_node_is_null(u->lit)) report_key(data, u);
+}
+
+/* ---- (f) a credential written into a request's Authorization header -----------------
+ * `headers: { Authorization: 'Bearer <key>' }` of a fetch or axios request
+ * (requrl.c), also 'Bearer ' + '<key>', `Bearer <key>`, `Bearer ${KEY}` and a
+ * const holding the key or the whole header: the key is sent as the app's
+ * credential wherever the request goes, so one answer for every host; the
+ * message names the provider when the host is a provider's REST API
+ * (privileged.c's hosts), and the Daily API key when it has that key's shape.
+ * The key must look like a credential (rl_secret_value_is_credential, or the
+ * Daily key row of secrets.c); formats, 100ms JWTs and secret-named consts keep their own
+ * findings. Not in test files (sample headers), and not headers set through
+ * axios.create or headers.set(). */
+
+static int is_type(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
+
+/* Through const bindings to what a name holds. */
+static TSNode held(rl_jsfile *jf, TSNode v) {
+  v = rl_js_unwrap(v);
+  for (int hop = 0; hop < 4 && type_is_ident(v); hop++) {
+    TSNode init = rl_js_unwrap(rl_js_const_init(jf, v));
+    if (ts_node_is_null(init)) break;
+    v = init;
+  }
+  return v;
+}
+
+/* The key of an Authorization value "Bearer <key>" and the literal that holds it. */
+static int bearer_key(rl_jsfile *jf, TSNode v, TSNode *lit, const char **key, size_t *klen) {
+  v = held(jf, v);
+  const char *t;
+  size_t tl;
+  TSNode holder = v;
+  if (is_type(v, "binary_expression")) {
+    if (!rl_js_eval_string(jf, v, &t, &tl)) return 0;
+    holder = held(jf, rl_js_field(v, "right"));
+  } else if (is_type(v, "template_string") && !rl_js_string_value(jf, v, &t, &tl)) {
+    /* `Bearer ${KEY}`: one substitution, last */
+    size_t prefix;
+    TSNode sub = ts_node_named_child(v, ts_node_named_child_count(v) - 1);
+    const char *st;
+    size_t sl;
+    if (!rl_js_template_static(jf, v, &st, &sl, &prefix) || prefix != sl || !is_type(sub, "template_substitution"))
+      return 0;
+    const char *kv;
+    size_t kl;
+    TSNode x = ts_node_named_child(sub, 0);
+    if (!rl_js_eval_string(jf, x, &kv, &kl)) return 0;
+    t = rl_arena_printf(rl_jsfile_arena(jf), "%.*s%.*s", (int)sl, st, (int)kl, kv);
+    tl = sl + kl;
+    holder = held(jf, x);
+  } else if (!rl_js_string_value(jf, v, &t, &tl)) {
+    return 0;
+  }
+  if (tl < 8 || rl_strncasecmp_ascii(t, "Bearer ", 7) != 0) return 0;
+  size_t i = 7;
+  while (i < tl && t[i] == ' ') i++;
+  if (!is_type(holder, "string") && !is_type(holder, "template_string")) return 0;
+  *lit = holder;
+  *key = t + i;
+  *klen = tl - i;
+  return 1;
+}
+
+/* 1 when (a)-(d) report the literal where it is written. */
+static int claimed_elsewhere(rl_ctx *ctx, rl_jsfile *jf, TSNode lit, const char *key, size_t kl) {
+  const rl_source *src = rl_ctx_source(ctx);
+  size_t fs, fl;
+  const char *tok;
+  size_t tok_len;
+  if (rl_secret_find_format(key, kl, 0, &fs, &fl) ||
+      rl_secret_find_jwt(rl_ctx_arena(ctx), key, kl, RL_JWT_KINDS_HMS, &tok, &tok_len) != RL_JWT_NONE)
+    return 1;
+  rl_binding b;
+  const char *lv;
+  size_t ll;
+  if (!rl_bound_name(jf, lit, &b) || !rl_js_string_value(jf, lit, &lv, &ll)) return 0;
+  return rl_secret_allowed(b.name, b.name_len, lv, ll) ||
+         rl_secret_named_format(b.name, b.name_len, lv, ll, src->bytes, src->len) ||
+         (rl_name_is_secret(b.name, b.name_len) && rl_secret_value_is_credential(lv, ll));
+}
+
+static int header_visit(void *data, TSNode n) {
+  rl_ctx *ctx = data;
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  rl_request r;
+  if (!is_type(n, "call_expression") || !rl_request_parse(jf, n, &r)) return 0;
+  TSNode v = rl_request_header(jf, &r, "Authorization"), lit;
+  const char *key;
+  size_t kl;
+  if (ts_node_is_null(v) || !bearer_key(jf, v, &lit, &key, &kl)) return 0;
+  const char *provider = r.url ? rl_priv_rest_host(r.url, r.url_len) : NULL;
+  /* what a Daily API key looks like is secrets.c's row, asked by the name it
+   * is known by: the header of a request to Daily carries that key */
+  const rl_secret_format *f =
+      provider && !strcmp(provider, "Daily") ? rl_secret_named_format("DAILY_API_KEY", 13, key, kl, NULL, 0) : NULL;
+  if (!f && !rl_secret_value_is_credential(key, kl)) return 0;
+  if (rl_value_says_placeholder(key, kl) || claimed_elsewhere(ctx, jf, lit, key, kl)) return 0;
+  /* mask the key where the literal holds it byte for byte, else the whole literal */
+  const rl_source *src = rl_ctx_source(ctx);
+  uint32_t ls = ts_node_start_byte(lit), le = ts_node_end_byte(lit);
+  const char *at = memmem(src->bytes + ls, le - ls, key, kl);
+  if (at)
+    rl_ctx_mark_secret(ctx, (uint32_t)(at - src->bytes), (uint32_t)(at - src->bytes + kl));
+  else if (le - ls >= 2)
+    rl_ctx_mark_secret(ctx, ls + 1, le - 1);
+  rl_arena *a = rl_ctx_arena(ctx);
+  if (provider)
+    rl_report(ctx, lit, "%s hard-coded in the Authorization header of a request to %s's REST API (%s)",
+              f ? f->name : "credential", provider, rl_mask_secret(a, key, kl));
+  else
+    rl_report(ctx, lit, "credential hard-coded in the Authorization header of a request to %s (%s)",
+              rl_url_shown(a, r.url, r.url_len), rl_mask_secret(a, key, kl));
+  return 0;
+}
+
+static void on_headers(rl_ctx *ctx) {
+  const rl_source *src = rl_ctx_source(ctx);
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!jf || rl_ctx_context(ctx) == RL_CTX_TEST || !rl_memcasemem(src->bytes, src->len, "bearer")) return;
+  rl_js_walk(rl_ctx_root(ctx), header_visit, ctx);
 }
 
 /* (a)-(c) at the string s, and (d) found inside it: 1 once s is reported. */
@@ -389,6 +513,12 @@ static int can_fire(rl_prefilter *pf) {
   if (rl_pf_has(pf, "eyJ") || rl_secret_find_app_secret(b, n) || rl_secret_find_format(b, n, 0, &fs, &fl) ||
       rl_keys_possible(pf))
     return 1;
+  /* (f): a Bearer value in an Authorization header */
+  if (rl_pf_has_caseless(pf, "bearer") && rl_pf_has_caseless(pf, "authorization")) return 1;
+  /* the names of named formats (DAILY_KEY, agoraCert) are not all secret names */
+  if ((rl_pf_has_caseless(pf, "daily") && rl_pf_has_caseless(pf, "key")) ||
+      (rl_pf_has_caseless(pf, "agora") && rl_pf_has_caseless(pf, "cert")))
+    return 1;
   if (!rl_pf_each_quoted(pf, space_byte, literal_may_be_credential, NULL)) return 0;
   bound_scan s = {b, n, 4 * n + 4096};
   return rl_pf_each_secret_name(pf, name_bound_to_literal, &s);
@@ -455,6 +585,7 @@ static int text_named(size_t start, size_t end, void *arg) {
 /* (d) over the file's bytes; (e) for keys with no literal in this file. */
 static void on_file(rl_ctx *ctx) {
   on_formats(ctx);
+  on_headers(ctx);
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (jf && rl_ctx_context(ctx) != RL_CTX_TEST) rl_keys_each(jf, rl_ctx_root(ctx), report_key_unwritten, ctx);
 }

@@ -68,10 +68,15 @@ static const rest_api *rest_api_of(const char *u, size_t n) {
     /* the host must end there: api.100ms.live/v2x or api.daily.co/v1abc is another path */
     char next = n - k > pl ? u[k + pl] : '\0';
     if (!(next == '\0' || next == '/' || next == '?' || next == '#' || next == RL_URL_SUB || next == ':')) continue;
-    /* The client SDK's pre-call diagnostics fetch a test token from
-     * api.100ms.live/v2/diagnostics/token without a management token. */
-    static const char diag[] = "/diagnostics/";
-    if (n - k - pl >= sizeof diag - 1 && memcmp(u + k + pl, diag, sizeof diag - 1) == 0) return NULL;
+    /* Client endpoints of the 100ms API, called without a management
+     * token: the SDK's pre-call diagnostics fetch a test token from
+     * /v2/diagnostics/token, and Prebuilt (roomkit-react) fetches the room's
+     * layout from /v2/layouts/ui with the peer's own auth token. */
+    static const char *const client_paths[] = {"/diagnostics/", "/layouts/ui", NULL};
+    for (size_t c = 0; client_paths[c]; c++) {
+      size_t cl = strlen(client_paths[c]);
+      if (n - k - pl >= cl && memcmp(u + k + pl, client_paths[c], cl) == 0) return NULL;
+    }
     return &apis[i];
   }
   return NULL;

@@ -4,7 +4,8 @@
  * Lifetimes come from rl_mint_lifetime (rules/mint.h): jsonwebtoken
  * expiresIn, an exp claim written as now + N, jose setExpirationTime, LiveKit
  * and Twilio ttl, OpenTok expireTime, 100ms validForSeconds, Agora expiry
- * arguments. Only values that fold to a number through literals and const
+ * arguments, the exp property of a Daily meeting token asked of Daily's REST
+ * API (rl_mint_rest_each). Only values that fold to a number through literals and const
  * bindings are judged (constants imported from other files too, folded
  * there by the project model: the message says where the value is written);
  * env reads and computed values are left alone, except a lifetime that a
@@ -181,8 +182,9 @@ static void check_mint(void *data, const rl_mint *m) {
   if (rl_mint_tokend_provider(m))
     rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit%s; tokend with PROVIDER=%s caps it at 24 hours",
               l.how, (int)shown, t, ell, human(a, l.seconds), limit_text(a, limit), from, rl_mint_tokend_provider(m));
-  else
-    rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit%s", l.how, (int)shown, t, ell,
+  else /* a REST mint's lifetime is one property among the request's: name the request */
+    rl_report(ctx, l.where, "%s%s %.*s%s (%s) is longer than the %s limit%s",
+              m->kind == RL_MINT_DAILY_REST ? rl_arena_printf(a, "%s: ", m->what) : "", l.how, (int)shown, t, ell,
               human(a, l.seconds), limit_text(a, limit), from);
 }
 
@@ -193,7 +195,10 @@ static void on_file(rl_ctx *ctx) {
   memset(&t, 0, sizeof t);
   t.ctx = ctx;
   rl_mint_each(jf, rl_ctx_root(ctx), check_mint, &t);
+  rl_mint_rest_each(jf, rl_ctx_root(ctx), check_mint, &t);
 }
+
+static int can_fire(rl_prefilter *pf) { return rl_mint_possible(pf) || rl_mint_rest_possible(pf); }
 
 const rl_rule rl_rule_token_ttl_too_long = {
     .id = "token-ttl-too-long",
@@ -206,7 +211,7 @@ const rl_rule rl_rule_token_ttl_too_long = {
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT) | RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
     .on_file = on_file,
     .needles = rl_mint_needles,
-    .can_fire = rl_mint_possible,
+    .can_fire = can_fire,
     .bad_example = "const jwt = require('jsonwebtoken');\n"
                    "\n"
                    "function roomToken(roomId, userId) {\n"

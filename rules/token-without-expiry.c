@@ -20,7 +20,11 @@
  * a single-purpose link token (reset, verify, invite, unsubscribe, csrf,
  * nonce, state...). A signed cookie or an email-link JWT is not reported.
  * Test files are skipped: verifier tests sign tokens without exp on purpose
- * (livekit-server-sdk's own suite does). */
+ * (livekit-server-sdk's own suite does).
+ *
+ * Daily's REST API mints too (rl_mint_rest_each: POST /v1/meeting-tokens):
+ * properties written out with no exp make a token Daily keeps valid forever;
+ * a meeting token is a room token, whatever it is named. */
 #include <string.h>
 
 #include "analysis.h"
@@ -82,12 +86,30 @@ static const char *named_token(rl_jsfile *jf, TSNode call, size_t *len, int *in_
 static void check_mint(void *data, const rl_mint *m) {
   rl_ctx *ctx = data;
   rl_jsfile *jf = rl_ctx_js(ctx);
-  if (m->kind != RL_MINT_JSONWEBTOKEN && m->kind != RL_MINT_JOSE && m->kind != RL_MINT_HMAC_JWT) return;
+  if (m->kind != RL_MINT_JSONWEBTOKEN && m->kind != RL_MINT_JOSE && m->kind != RL_MINT_HMAC_JWT &&
+      m->kind != RL_MINT_DAILY_REST)
+    return;
   rl_lifetime l;
   rl_mint_lifetime(jf, m, &l);
   if (l.state != RL_LIFE_NONE) return;
   const char *what;
-  if (m->is_management) {
+  if (m->kind == RL_MINT_DAILY_REST) {
+    /* a meeting token is a room token whatever it is named */
+    int roomless = ts_node_is_null(rl_js_object_get(jf, m->payload, "room_name"));
+    if (ts_node_is_null(m->payload_arg)) {
+      rl_report(ctx, m->call,
+                "%s mints a meeting token with no properties: with no exp Daily keeps it valid forever, and with no "
+                "room_name it opens every room of the domain",
+                m->what);
+      return;
+    }
+    /* at the properties, where exp belongs */
+    rl_report(ctx, m->payload_arg,
+              "%s mints a meeting token whose properties have no exp: Daily keeps a token without exp valid "
+              "forever%s",
+              m->what, roomless ? ", and with no room_name it opens every room of the domain" : "");
+    return;
+  } else if (m->is_management) {
     what = "a management token";
   } else if (payload_is_room(jf, m->payload)) {
     what = "a room token";
@@ -117,14 +139,16 @@ static void on_file(rl_ctx *ctx) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!jf) return;
   rl_mint_each(jf, rl_ctx_root(ctx), check_mint, ctx);
+  rl_mint_rest_each(jf, rl_ctx_root(ctx), check_mint, ctx);
 }
 
 /* Only jsonwebtoken and jose mint sites, each behind an import or require
  * naming its package, and JWTs signed by hand (an HMAC API's name). */
-static const char *const needles[] = {"jsonwebtoken", "jose", "Hmac", "HMAC", "crypto-js", NULL};
+static const char *const needles[] = {"jsonwebtoken", "jose", "Hmac", "HMAC", "crypto-js", "meeting-tokens", NULL};
 
 static int can_fire(rl_prefilter *pf) {
-  return rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose") || rl_mint_hand_possible(pf);
+  return rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose") || rl_mint_hand_possible(pf) ||
+         rl_mint_rest_possible(pf);
 }
 
 const rl_rule rl_rule_token_without_expiry = {
