@@ -1846,9 +1846,23 @@ TSNode rl_js_object_of(rl_jsfile *jf, TSNode expr) {
     if (type_is(n, "object")) return n;
     if (!type_is(n, "identifier") && !type_is(n, "shorthand_property_identifier")) return null_node();
     const binding *b = lookup_node(jf, n);
+    if (!b) {
+      /* `const options = {...}` in each of several handlers: the nearest
+       * declaration, when no declaration of the name is ever assigned or
+       * changed (rl_js_local_init) */
+      size_t len;
+      const char *name = rl_js_text(jf, n, &len);
+      build_symbols(jf);
+      const binding *any = jf->tab && len ? slot(jf->tab, jf->cap, name, len) : NULL;
+      if (!any || !any->name || any->count < 2 || any->writes || any->mutations) return null_node();
+      TSNode v = rl_js_local_init(jf, n);
+      if (ts_node_is_null(v)) return null_node();
+      n = rl_js_unwrap(v);
+      continue;
+    }
     /* An object changed after its literal (opts.expiresIn = ...) is not
      * described by the literal any more. */
-    if (!b || b->destructured || b->writes || b->mutations || ts_node_is_null(b->init) ||
+    if (b->destructured || b->writes || b->mutations || ts_node_is_null(b->init) ||
         (b->kind != B_CONST && b->kind != B_LET))
       return null_node();
     n = rl_js_unwrap(b->init);

@@ -160,7 +160,8 @@ int rl_js_pair_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len);
  * pair's key ({ endpoints: { token: 'x' } }: "endpoints" for the inner pair). */
 int rl_js_outer_key(rl_jsfile *jf, TSNode pair, const char **out, size_t *len);
 /* If expr is an object literal, or an identifier bound with const/let to one
- * in this file, that object node; else null. */
+ * in this file (or declared in several blocks, none ever assigned or
+ * changed: the nearest declaration's), that object node; else null. */
 TSNode rl_js_object_of(rl_jsfile *jf, TSNode expr);
 
 /* ---- names, imports, calls --------------------------------------------------- */

@@ -1406,6 +1406,15 @@ static int act_visit(void *data, TSNode n) {
   if (!strcmp(t, "string") || !strcmp(t, "template_string")) {
     size_t l;
     const char *s = rl_js_text(f->jf, n, &l);
+    /* { hostname: 'api.100ms.live', path, method }: the options of a Node
+     * request, judged at the request (rl_priv_call above), which may only
+     * read */
+    TSNode up = rl_js_parent(n);
+    const char *k;
+    size_t kl;
+    if (type_is(up, "pair") && rl_js_pair_key(f->jf, up, &k, &kl) &&
+        ((kl == 4 && !memcmp(k, "host", 4)) || (kl == 8 && !memcmp(k, "hostname", 8))))
+      return 1;
     if (is_hms_api_text(s, l)) {
       f->out->kind = RL_ROOM_API;
       f->out->what = "calls the 100ms REST API";
