@@ -935,9 +935,12 @@ void rl_path_framework(const char *p, rl_arena *a, rl_path_kind *out) {
   /* Vercel serverless functions: api/... at a project's top level, not
    * src/api/ or lib/api/ (front-end fetch wrappers) nor an Express app's
    * controllers; Nuxt/Nitro server/api/... when the default export is a
-   * defineEventHandler(...) */
+   * defineEventHandler(...). A route.ts there is no Next.js route handler
+   * (those live under app/): Vercel deploys every file of api/ as its own
+   * function, api/token/route.ts at /api/token/route, and gives its verb
+   * exports a Web Request like any other. */
   const char *va = find_component(p, "api/");
-  if (va && !expo && !next) {
+  if (va && !expo && !(next && ap)) {
     static const char *const front[] = {"src/", "lib/", "app/", "routes/", "controllers/", "handlers/", NULL};
     /* any of these anywhere above api/: library or build code, not a
      * project's top-level functions folder */
