@@ -14,7 +14,9 @@
  *             role), createRoom({ role })) or of a helper another project
  *             file exports that mints (the project model's summary, in a
  *             file that says token or room somewhere, as the prefilter
- *             needs); a spread of the whole source into a token payload;
+ *             needs); the JSON body and the /role/:role path segment of a
+ *             provider REST call that writes (facts/privileged.h); a
+ *             spread of the whole source into a token payload;
  *   claims    role, roles, hms_role, type, can* grants (canPublish,
  *             canSubscribe...), roomAdmin, roomCreate, roomList,
  *             roomRecord, hidden, recorder, admin, permissions, grants,
@@ -379,19 +381,55 @@ static TSNode request_body(state *st, const rl_request *rq) {
   return b;
 }
 
-/* A provider's REST endpoint that mints join tokens (Daily POST
- * /meeting-tokens): the request's body holds the token's properties. Sent
- * whole from the request, every property is the client's (is_owner, exp...);
- * else its claims are judged one by one. 1 if n is such a call. */
-static int token_endpoint(state *st, TSNode n) {
+/* `/role/${role}` in a provider URL (100ms POST
+ * /room-codes/room/:id/role/:role): a substitution right after a "/role/"
+ * or "/roles/" segment names the role it asks for. */
+static void check_url_role(state *st, TSNode url) {
+  url = rl_js_unwrap(url);
+  if (type_is(url, "identifier")) url = rl_js_unwrap(rl_value_source(st->jf, url)); /* const url = `...` */
+  if (!type_is(url, "template_string")) return;
+  const char *prev = NULL;
+  size_t prevl = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(url); i++) {
+    TSNode c = ts_node_named_child(url, i);
+    if (type_is(c, "string_fragment")) {
+      prev = rl_js_text(st->jf, c, &prevl);
+      continue;
+    }
+    if (!type_is(c, "template_substitution")) continue;
+    int after_role = (prevl >= 6 && !memcmp(prev + prevl - 6, "/role/", 6)) ||
+                     (prevl >= 7 && !memcmp(prev + prevl - 7, "/roles/", 7));
+    prev = NULL;
+    prevl = 0;
+    if (after_role && ts_node_named_child_count(c) > 0) check_claim(st, c, "role", 4, ts_node_named_child(c, 0));
+  }
+}
+
+/* A provider REST call that writes (facts/privileged.h). One that mints join
+ * tokens (Daily POST /meeting-tokens) takes the token's properties in its
+ * body: sent whole from the request, every property is the client's
+ * (is_owner, exp...). Any other (100ms /room-codes, /active-rooms/:id/peers,
+ * a token-issuing path of its own) has its body's claims judged one by one,
+ * and a role in its URL path. 1 if n is such a call. */
+static int provider_call(state *st, TSNode n) {
   rl_priv pv;
   int ro = 0;
-  if (!rl_priv_rest_call(st->jf, n, &pv, &ro) || !pv.mints) return 0;
+  if (!rl_priv_rest_call(st->jf, n, &pv, &ro)) return 0;
   rl_request rq;
   if (!rl_request_parse(st->jf, n, &rq)) return 1;
   TSNode body = request_body(st, &rq);
+  if (pv.mints) {
+    st->sink = rl_arena_printf(rl_ctx_arena(st->ctx), "the %s token this request mints", pv.provider);
+  } else {
+    const char *shown = rl_url_shown(rl_ctx_arena(st->ctx), rq.url, rq.url_len);
+    st->sink = rl_arena_printf(rl_ctx_arena(st->ctx), "the %s REST call (%s %s)", pv.provider,
+                               pv.method ? pv.method : "", shown);
+    check_url_role(st, rq.url_expr);
+    TSNode obj = rl_js_object_of(st->jf, body);
+    if (!ts_node_is_null(obj)) check_object(st, obj);
+    return 1;
+  }
   if (ts_node_is_null(body)) return 1;
-  st->sink = rl_arena_printf(rl_ctx_arena(st->ctx), "the %s token this request mints", pv.provider);
   const char *d = rl_reqin_object(&st->in, body);
   if (d) {
     if (!validated_whole(st, d))
@@ -411,7 +449,7 @@ static int call_visit(void *data, TSNode n) {
   if (!type_is(n, "call_expression")) return 0;
   rl_mint m;
   if (rl_mint_match(st->jf, n, &m)) return 0; /* handled by on_mint */
-  if (token_endpoint(st, n)) return 0;
+  if (provider_call(st, n)) return 0;
   TSNode fn = rl_js_unwrap(field(n, "function"));
   TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
   if (!type_is(name, "identifier") && !type_is(name, "property_identifier")) return 0;
