@@ -1068,10 +1068,42 @@ static int hand_jwt_token(rl_jsfile *jf, TSNode n, rl_mint *out) {
   return !ts_node_is_null(last) && derives_from_hand_jwt(jf, last, 3, out);
 }
 
+/* jsonwebtoken's callback form, sign(payload, secret[, options], (err, token)
+ * => ...): ident, used inside the callback, is its second parameter, the
+ * token. The nearest function declaring the name as a parameter decides. */
+static int callback_token(rl_jsfile *jf, TSNode ident, rl_mint *out) {
+  if (!type_is(ident, "identifier") && !type_is(ident, "shorthand_property_identifier")) return 0;
+  size_t len;
+  const char *t = rl_js_text(jf, ident, &len);
+  for (TSNode f = rl_js_enclosing_function(ident); !ts_node_is_null(f); f = rl_js_enclosing_function(f)) {
+    TSNode params = field(f, "parameters");
+    int idx = -1;
+    if (ts_node_is_null(params)) {
+      if (rl_js_text_eq(jf, param_name(field(f, "parameter")), t, len)) idx = 0;
+    } else {
+      for (uint32_t i = 0; i < ts_node_named_child_count(params) && idx < 0; i++)
+        if (rl_js_text_eq(jf, param_name(ts_node_named_child(params, i)), t, len)) idx = (int)i;
+    }
+    if (idx < 0) continue;
+    if (idx != 1) return 0;
+    TSNode args = rl_js_parent(f);
+    TSNode call = rl_js_parent(args);
+    if (!type_is(args, "arguments") || !type_is(call, "call_expression")) return 0;
+    /* the callback comes after payload and secret */
+    if (!ts_node_eq(rl_js_call_arg(call, 2), f) && !ts_node_eq(rl_js_call_arg(call, 3), f)) return 0;
+    rl_mint m;
+    if (!rl_mint_match(jf, call, &m) || m.kind != RL_MINT_JSONWEBTOKEN) return 0;
+    *out = m;
+    return 1;
+  }
+  return 0;
+}
+
 int rl_mint_token_expr(rl_jsfile *jf, TSNode expr, rl_mint *out) {
   TSNode n = rl_js_unwrap(expr);
   memset(out, 0, sizeof *out);
   if (hand_jwt_token(jf, n, out)) return 1;
+  if (callback_token(jf, n, out)) return 1;
   for (int hops = 0; hops < 8 && type_is(n, "identifier"); hops++) n = rl_js_unwrap(rl_js_local_init(jf, n));
   if (!type_is(n, "call_expression")) return 0;
   TSNode fn = rl_js_unwrap(field(n, "function"));

@@ -171,8 +171,10 @@ int rl_mint_any(rl_jsfile *jf, TSNode subtree);
  * one): a mint site that returns the token (jsonwebtoken sign, jose chain,
  * Agora build*, OpenTok generateToken, 100ms get*Token), or `x.toJwt()` where
  * x is a LiveKit/Twilio AccessToken (`new` directly, or an instance as
- * above), or an identifier bound by const to any of those. await and
- * parentheses are looked through. Fills *out with the mint site. */
+ * above), or an identifier bound by const to any of those, or the token
+ * parameter of jsonwebtoken's callback (`jwt.sign(p, k, opts, (err, token)
+ * => res.json({ token }))`). await and parentheses are looked through. Fills
+ * *out with the mint site. */
 int rl_mint_token_expr(rl_jsfile *jf, TSNode expr, rl_mint *out);
 
 /* ---- lifetimes ---------------------------------------------------------------- */
