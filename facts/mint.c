@@ -756,8 +756,11 @@ static int callee_may_hmac(const char *c) {
          (n >= 11 && !strcmp(c + n - 11, "subtle.sign"));
 }
 
-const char *const rl_mint_needles[] = {"jsonwebtoken", "jose", "server-sdk", "twilio",    "Twilio.jwt",   "agora-",
-                                       "opentok",      "Hmac", "HMAC",       "crypto-js", "TokenBuilder", NULL};
+/* One per mint family of rl_mint_possible: a module name, or what its API
+ * spells ("djwt" is in every djwt specifier: deno.land/x/djwt, jsr:@zaubrik/djwt). */
+const char *const rl_mint_needles[] = {"jsonwebtoken", "jose",    "server-sdk", "twilio", "Twilio.jwt",
+                                       "agora-",       "opentok", "Hmac",       "HMAC",   "crypto-js",
+                                       "TokenBuilder", "djwt",    NULL};
 
 const char *rl_mint_tokend_provider(const rl_mint *m) {
   switch (m->kind) {
@@ -1490,6 +1493,40 @@ static void life_agora(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   }
 }
 
+/* djwt: the exp claim, usually djwt's own getNumericDate(n), which reads a
+ * number as seconds from now (a Date as that date). Given a timestamp
+ * (getNumericDate(Math.floor(Date.now() / 1000) + 3600)) it is a date
+ * decades ahead. No exp: the token never expires (djwt adds none). */
+static void life_djwt(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
+  if (ts_node_is_null(m->payload)) return;
+  TSNode e = rl_js_object_get(jf, m->payload, "exp");
+  if (ts_node_is_null(e)) {
+    if (!opaque(m->payload_arg, m->payload)) out->state = RL_LIFE_NONE;
+    return;
+  }
+  life_set(out, "exp claim", e);
+  TSNode c = rl_js_unwrap(e);
+  for (int hops = 0; hops < LIFE_MAX_HOPS && type_is(c, "identifier"); hops++)
+    c = rl_js_unwrap(rl_js_const_init(jf, c));
+  const char *callee = type_is(c, "call_expression") ? callee_of(jf, c) : NULL;
+  if (callee && (!strcmp(callee, "djwt:getNumericDate") || !strcmp(callee, "@zaubrik/djwt:getNumericDate"))) {
+    TSNode a = rl_js_call_arg(c, 0);
+    double ts;
+    if (now_plus(jf, a, &ts)) {
+      life_set(out, "getNumericDate()", a);
+      out->seconds = ts;
+      out->known = 1;
+      out->timestamp_as_seconds = 1;
+    } else if (relative_seconds(jf, a, 0, 0, &out->seconds)) {
+      out->known = 1;
+    } else if (!ts_node_is_null(a)) {
+      out->where = a; /* getNumericDate(body.ttl): who chooses it is asked there */
+    }
+    return;
+  }
+  out->known = now_plus(jf, e, &out->seconds); /* exp: Math.floor(Date.now() / 1000) + N */
+}
+
 /* A JWT signed by hand carries only the claims it is given: exp, or none. */
 static void life_hand_jwt(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   claims_exp(jf, m, out);
@@ -1509,7 +1546,7 @@ void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   case RL_MINT_HMS_SDK: life_option(jf, m, "validForSeconds", 0, out); break;
   case RL_MINT_AGORA: life_agora(jf, m, out); break;
   case RL_MINT_HMAC_JWT: life_hand_jwt(jf, m, out); break;
-  case RL_MINT_DJWT: /* exp is djwt's getNumericDate(n): not read yet, the lifetime stays unknown */
+  case RL_MINT_DJWT: life_djwt(jf, m, out); break;
   case RL_MINT_NONE: break;
   }
 }
