@@ -908,8 +908,10 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
     *out = m;
     return 1;
   }
+  /* a helper named like an HMAC API (generateHmacSignature(input, secret))
+   * is no API of the key table: it is tried as a helper too */
   if (file_may_hand_sign(jf) &&
-      (callee_may_hmac(callee) ? match_hand_jwt(jf, call, &m) : match_hand_jwt_helper(jf, call, &m))) {
+      ((callee_may_hmac(callee) && match_hand_jwt(jf, call, &m)) || match_hand_jwt_helper(jf, call, &m))) {
     *out = m;
     return 1;
   }
