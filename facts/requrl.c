@@ -233,52 +233,11 @@ static int node_client(const char *canon, const char **scheme, int *is_get) {
   return 0;
 }
 
-typedef struct body_find {
-  rl_jsfile *jf;
-  const char *name; /* the request object's name */
-  size_t len;
-  TSNode found;
-} body_find;
-
-static int body_visit(void *data, TSNode n) {
-  body_find *b = data;
-  if (!type_is(n, "call_expression")) return 0;
-  TSNode fn = rl_js_unwrap(field(n, "function"));
-  if (!type_is(fn, "member_expression")) return 0;
-  TSNode obj = rl_js_unwrap(field(fn, "object"));
-  TSNode prop = field(fn, "property");
-  size_t l;
-  const char *s = rl_js_text(b->jf, obj, &l);
-  if (!type_is(obj, "identifier") || l != b->len || memcmp(s, b->name, l)) return 0;
-  if (!text_is(b->jf, prop, "write") && !text_is(b->jf, prop, "end")) return 0;
-  TSNode a = rl_js_call_arg(n, 0);
-  if (ts_node_is_null(a) || rl_js_is_function(rl_js_unwrap(a))) return 0;
-  b->found = a;
-  return -1;
-}
-
 /* What a Node request sends: `https.request(o, cb).end(body)`, or the first
- * `req.write(body)` / `req.end(body)` on the name the request is bound to,
- * in the function (or module) that makes it. Null if none. */
+ * `req.write(body)` / `req.end(body)` on the name the request is bound to. */
 static TSNode node_body(rl_jsfile *jf, TSNode call) {
-  TSNode up = rl_js_parent(call);
-  if (type_is(up, "member_expression")) {
-    TSNode prop = field(up, "property");
-    TSNode c = rl_js_parent(up);
-    if ((text_is(jf, prop, "end") || text_is(jf, prop, "write")) && type_is(c, "call_expression")) {
-      TSNode a = rl_js_call_arg(c, 0);
-      if (!ts_node_is_null(a) && !rl_js_is_function(rl_js_unwrap(a))) return a;
-    }
-    return null_node();
-  }
-  if (!type_is(up, "variable_declarator")) return null_node();
-  TSNode name = field(up, "name");
-  if (!type_is(name, "identifier")) return null_node();
-  body_find b = {jf, NULL, 0, null_node()};
-  b.name = rl_js_text(jf, name, &b.len);
-  TSNode scope = rl_js_enclosing_function(up);
-  rl_js_walk(ts_node_is_null(scope) ? rl_jsfile_root(jf) : scope, body_visit, &b);
-  return b.found;
+  static const char *const sends[] = {"write", "end", NULL};
+  return rl_js_result_method_arg(jf, call, sends);
 }
 
 /* https.request({ hostname: 'api.opentok.com', path: '/v2/project/k/render',
