@@ -1416,6 +1416,54 @@ const struct rl_symbol *rl_js_imported(rl_jsfile *jf, TSNode expr) {
   return s && s->kind == RL_SYM_CONST ? s : NULL;
 }
 
+typedef struct result_use {
+  rl_jsfile *jf;
+  const char *name; /* the name the result is bound to */
+  size_t len;
+  const char *const *methods;
+  TSNode found;
+} result_use;
+
+static int method_in(rl_jsfile *jf, TSNode prop, const char *const *methods) {
+  for (size_t i = 0; methods[i]; i++)
+    if (rl_js_text_is(jf, prop, methods[i])) return 1;
+  return 0;
+}
+
+/* The first argument of call when it is a value (not a callback). */
+static TSNode value_arg0(TSNode call) {
+  TSNode a = rl_js_call_arg(call, 0);
+  return ts_node_is_null(a) || rl_js_is_function(rl_js_unwrap(a)) ? null_node() : a;
+}
+
+static int result_use_visit(void *data, TSNode n) {
+  result_use *u = data;
+  if (!type_is(n, "call_expression")) return 0;
+  TSNode fn = rl_js_unwrap(field(n, "function"));
+  if (!type_is(fn, "member_expression") || !method_in(u->jf, field(fn, "property"), u->methods)) return 0;
+  TSNode obj = rl_js_unwrap(field(fn, "object"));
+  if (!type_is(obj, "identifier") || !rl_js_text_eq(u->jf, obj, u->name, u->len)) return 0;
+  TSNode a = value_arg0(n);
+  if (ts_node_is_null(a)) return 0;
+  u->found = a;
+  return -1;
+}
+
+TSNode rl_js_result_method_arg(rl_jsfile *jf, TSNode call, const char *const *methods) {
+  TSNode up = rl_js_parent(call);
+  if (type_is(up, "member_expression")) {
+    TSNode c = rl_js_parent(up);
+    if (!method_in(jf, field(up, "property"), methods) || !type_is(c, "call_expression")) return null_node();
+    return value_arg0(c);
+  }
+  if (!type_is(up, "variable_declarator") || !type_is(field(up, "name"), "identifier")) return null_node();
+  result_use u = {jf, NULL, 0, methods, null_node()};
+  u.name = rl_js_text(jf, field(up, "name"), &u.len);
+  TSNode scope = rl_js_enclosing_function(up);
+  rl_js_walk(ts_node_is_null(scope) ? rl_jsfile_root(jf) : field(scope, "body"), result_use_visit, &u);
+  return u.found;
+}
+
 TSNode rl_js_call_arg(TSNode call, uint32_t i) {
   if (ts_node_is_null(call)) return call;
   TSNode args = field(call, "arguments");

@@ -186,6 +186,13 @@ const char *rl_js_callee(rl_jsfile *jf, TSNode call);
 int rl_js_imports(rl_jsfile *jf, const char *module);
 /* The i-th argument (0-based, named nodes only) of a call/new; null if absent. */
 TSNode rl_js_call_arg(TSNode call, uint32_t i);
+/* What a method of `methods` (NULL-terminated) is handed on call's result:
+ * the first argument of `call(...).m(x)`, or of the first `name.m(x)` on the
+ * name a declaration binds the result to (`const h = createHmac(a, k);
+ * h.update(x)`, `const r = https.request(o); r.end(body)`), in the function
+ * (or module) that makes the call. A function argument (a callback) is no
+ * such value. Null if none. */
+TSNode rl_js_result_method_arg(rl_jsfile *jf, TSNode call, const char *const *methods);
 
 /* ---- what other files export (the project model answers) ---------------------
  * The engine hands each scanned file a look-up of the modules it imports:

@@ -257,26 +257,6 @@ static int secret_data(rl_jsfile *jf, TSNode n) {
   return 0;
 }
 
-/* `name.update(x)` in a subtree: x. */
-typedef struct update_scan {
-  rl_jsfile *jf;
-  const char *name;
-  size_t len;
-  TSNode found;
-} update_scan;
-
-static int update_visit(void *data, TSNode n) {
-  update_scan *u = data;
-  if (!type_is(n, "call_expression")) return 0;
-  TSNode fn = field(n, "function");
-  if (!type_is(fn, "member_expression") || !rl_js_text_is(u->jf, field(fn, "property"), "update")) return 0;
-  size_t l;
-  const char *t = rl_js_text(u->jf, field(fn, "object"), &l);
-  if (!type_is(field(fn, "object"), "identifier") || l != u->len || memcmp(t, u->name, l) != 0) return 0;
-  u->found = rl_js_call_arg(n, 0);
-  return -1;
-}
-
 /* The data an HMAC of this API is computed over: its argument, or the
  * argument of the .update() called on the call's result, directly or on the
  * const it is stored in (`const h = createHmac(a, k); h.update(x)`, in the
@@ -284,17 +264,8 @@ static int update_visit(void *data, TSNode n) {
 static TSNode hmac_data(rl_jsfile *jf, const rl_key_api *api, TSNode call) {
   if (api->data_arg >= 0) return rl_js_call_arg(call, (uint32_t)api->data_arg);
   if (api->data_arg != RL_KEY_DATA_UPDATE) return null_node();
-  TSNode m = rl_js_parent(call);
-  if (type_is(m, "variable_declarator") && type_is(field(m, "name"), "identifier")) {
-    update_scan u = {jf, NULL, 0, null_node()};
-    u.name = rl_js_text(jf, field(m, "name"), &u.len);
-    TSNode scope = rl_js_enclosing_function(m);
-    rl_js_walk(ts_node_is_null(scope) ? rl_jsfile_root(jf) : field(scope, "body"), update_visit, &u);
-    return u.found;
-  }
-  if (!type_is(m, "member_expression") || !rl_js_text_is(jf, field(m, "property"), "update")) return null_node();
-  TSNode c = rl_js_parent(m);
-  return type_is(c, "call_expression") ? rl_js_call_arg(c, 0) : null_node();
+  static const char *const update[] = {"update", NULL};
+  return rl_js_result_method_arg(jf, call, update);
 }
 
 typedef struct key_list {

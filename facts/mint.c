@@ -758,9 +758,11 @@ static int callee_may_hmac(const char *c) {
          (n >= 11 && !strcmp(c + n - 11, "subtle.sign"));
 }
 
+/* One per mint family of rl_mint_possible: a module name, or what its API
+ * spells ("djwt" is in every djwt specifier: deno.land/x/djwt, jsr:@zaubrik/djwt). */
 const char *const rl_mint_needles[] = {"jsonwebtoken", "jose",           "server-sdk", "twilio", "Twilio.jwt",
                                        "agora-",       "opentok",        "Hmac",       "HMAC",   "crypto-js",
-                                       "TokenBuilder", "meeting-tokens", NULL};
+                                       "TokenBuilder", "meeting-tokens", "djwt",       NULL};
 
 const char *rl_mint_tokend_provider(const rl_mint *m) {
   switch (m->kind) {
@@ -908,8 +910,10 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
     *out = m;
     return 1;
   }
+  /* a helper named like an HMAC API (generateHmacSignature(input, secret))
+   * is no API of the key table: it is tried as a helper too */
   if (file_may_hand_sign(jf) &&
-      (callee_may_hmac(callee) ? match_hand_jwt(jf, call, &m) : match_hand_jwt_helper(jf, call, &m))) {
+      ((callee_may_hmac(callee) && match_hand_jwt(jf, call, &m)) || match_hand_jwt_helper(jf, call, &m))) {
     *out = m;
     return 1;
   }
@@ -1111,10 +1115,42 @@ static int hand_jwt_token(rl_jsfile *jf, TSNode n, rl_mint *out) {
   return !ts_node_is_null(last) && derives_from_hand_jwt(jf, last, 3, out);
 }
 
+/* jsonwebtoken's callback form, sign(payload, secret[, options], (err, token)
+ * => ...): ident, used inside the callback, is its second parameter, the
+ * token. The nearest function declaring the name as a parameter decides. */
+static int callback_token(rl_jsfile *jf, TSNode ident, rl_mint *out) {
+  if (!type_is(ident, "identifier") && !type_is(ident, "shorthand_property_identifier")) return 0;
+  size_t len;
+  const char *t = rl_js_text(jf, ident, &len);
+  for (TSNode f = rl_js_enclosing_function(ident); !ts_node_is_null(f); f = rl_js_enclosing_function(f)) {
+    TSNode params = field(f, "parameters");
+    int idx = -1;
+    if (ts_node_is_null(params)) {
+      if (rl_js_text_eq(jf, param_name(field(f, "parameter")), t, len)) idx = 0;
+    } else {
+      for (uint32_t i = 0; i < ts_node_named_child_count(params) && idx < 0; i++)
+        if (rl_js_text_eq(jf, param_name(ts_node_named_child(params, i)), t, len)) idx = (int)i;
+    }
+    if (idx < 0) continue;
+    if (idx != 1) return 0;
+    TSNode args = rl_js_parent(f);
+    TSNode call = rl_js_parent(args);
+    if (!type_is(args, "arguments") || !type_is(call, "call_expression")) return 0;
+    /* the callback comes after payload and secret */
+    if (!ts_node_eq(rl_js_call_arg(call, 2), f) && !ts_node_eq(rl_js_call_arg(call, 3), f)) return 0;
+    rl_mint m;
+    if (!rl_mint_match(jf, call, &m) || m.kind != RL_MINT_JSONWEBTOKEN) return 0;
+    *out = m;
+    return 1;
+  }
+  return 0;
+}
+
 int rl_mint_token_expr(rl_jsfile *jf, TSNode expr, rl_mint *out) {
   TSNode n = rl_js_unwrap(expr);
   memset(out, 0, sizeof *out);
   if (hand_jwt_token(jf, n, out)) return 1;
+  if (callback_token(jf, n, out)) return 1;
   for (int hops = 0; hops < 8 && type_is(n, "identifier"); hops++) n = rl_js_unwrap(rl_js_local_init(jf, n));
   if (!type_is(n, "call_expression")) return 0;
   TSNode fn = rl_js_unwrap(field(n, "function"));
@@ -1520,6 +1556,40 @@ static void life_daily(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   out->known = now_plus(jf, e, &out->seconds);
 }
 
+/* djwt: the exp claim, usually djwt's own getNumericDate(n), which reads a
+ * number as seconds from now (a Date as that date). Given a timestamp
+ * (getNumericDate(Math.floor(Date.now() / 1000) + 3600)) it is a date
+ * decades ahead. No exp: the token never expires (djwt adds none). */
+static void life_djwt(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
+  if (ts_node_is_null(m->payload)) return;
+  TSNode e = rl_js_object_get(jf, m->payload, "exp");
+  if (ts_node_is_null(e)) {
+    if (!opaque(m->payload_arg, m->payload)) out->state = RL_LIFE_NONE;
+    return;
+  }
+  life_set(out, "exp claim", e);
+  TSNode c = rl_js_unwrap(e);
+  for (int hops = 0; hops < LIFE_MAX_HOPS && type_is(c, "identifier"); hops++)
+    c = rl_js_unwrap(rl_js_const_init(jf, c));
+  const char *callee = type_is(c, "call_expression") ? callee_of(jf, c) : NULL;
+  if (callee && (!strcmp(callee, "djwt:getNumericDate") || !strcmp(callee, "@zaubrik/djwt:getNumericDate"))) {
+    TSNode a = rl_js_call_arg(c, 0);
+    double ts;
+    if (now_plus(jf, a, &ts)) {
+      life_set(out, "getNumericDate()", a);
+      out->seconds = ts;
+      out->known = 1;
+      out->timestamp_as_seconds = 1;
+    } else if (relative_seconds(jf, a, 0, 0, &out->seconds)) {
+      out->known = 1;
+    } else if (!ts_node_is_null(a)) {
+      out->where = a; /* getNumericDate(body.ttl): who chooses it is asked there */
+    }
+    return;
+  }
+  out->known = now_plus(jf, e, &out->seconds); /* exp: Math.floor(Date.now() / 1000) + N */
+}
+
 /* A JWT signed by hand carries only the claims it is given: exp, or none. */
 static void life_hand_jwt(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   claims_exp(jf, m, out);
@@ -1540,7 +1610,7 @@ void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   case RL_MINT_AGORA: life_agora(jf, m, out); break;
   case RL_MINT_HMAC_JWT: life_hand_jwt(jf, m, out); break;
   case RL_MINT_DAILY_REST: life_daily(jf, m, out); break;
-  case RL_MINT_DJWT: /* exp is djwt's getNumericDate(n): not read yet, the lifetime stays unknown */
+  case RL_MINT_DJWT: life_djwt(jf, m, out); break;
   case RL_MINT_NONE: break;
   }
 }

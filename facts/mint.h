@@ -172,8 +172,10 @@ int rl_mint_any(rl_jsfile *jf, TSNode subtree);
  * one): a mint site that returns the token (jsonwebtoken sign, jose chain,
  * Agora build*, OpenTok generateToken, 100ms get*Token), or `x.toJwt()` where
  * x is a LiveKit/Twilio AccessToken (`new` directly, or an instance as
- * above), or an identifier bound by const to any of those. await and
- * parentheses are looked through. Fills *out with the mint site. */
+ * above), or an identifier bound by const to any of those, or the token
+ * parameter of jsonwebtoken's callback (`jwt.sign(p, k, opts, (err, token)
+ * => res.json({ token }))`). await and parentheses are looked through. Fills
+ * *out with the mint site. */
 int rl_mint_token_expr(rl_jsfile *jf, TSNode expr, rl_mint *out);
 
 /* ---- tokens minted by a provider's REST API ---------------------------------------
@@ -197,7 +199,7 @@ int rl_mint_rest_possible(rl_prefilter *pf);
 typedef enum rl_life_state {
   RL_LIFE_UNKNOWN = 0, /* cannot tell: options or claims not a literal, spreads,
                           objects changed after their literal */
-  RL_LIFE_NONE,        /* certainly no expiry (jsonwebtoken, jose only) */
+  RL_LIFE_NONE,        /* certainly no expiry (jsonwebtoken, jose, djwt, JWTs by hand) */
   RL_LIFE_DEFAULT,     /* not set, and the SDK applies a short default: LiveKit
                           6 h, Twilio 1 h, OpenTok 24 h, 100ms 24 h; Agora
                           always takes explicit arguments */
@@ -225,7 +227,9 @@ typedef struct rl_lifetime {
  * privilegeExpiredTs) are known only in the form now + N, where now is
  * Date.now() (in ms, divided by 1000), new Date().getTime(), an identifier or
  * property named now/iat/issuedAt/currentTime..., or a const bound to those;
- * Math.floor/round/ceil/trunc are looked through. Values go through const
+ * Math.floor/round/ceil/trunc are looked through; djwt's exp claim is read
+ * through getNumericDate(n), n seconds from now (a timestamp given there is
+ * timestamp_as_seconds). Values go through const
  * bindings (rl_js_eval_number / rl_js_eval_string). Never guesses: an
  * env-read or a computed value is RL_LIFE_SET with known = 0.
  * A Daily meeting token lives until the `exp` of its properties (an

@@ -282,6 +282,16 @@ static int of_call(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
   return 0;
 }
 
+/* A literal a comparison may hold: 'true', true, 1, null, undefined. */
+static int literal(TSNode n) {
+  static const char *const kinds[] = {"string", "true", "false", "number", "null", "undefined", NULL};
+  if (ts_node_is_null(n)) return 0;
+  const char *t = ts_node_type(n);
+  for (size_t i = 0; kinds[i]; i++)
+    if (!strcmp(t, kinds[i])) return 1;
+  return 0;
+}
+
 static int of_rec(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
   e = rl_js_unwrap(e);
   if (depth > MAX_DEPTH || ts_node_is_null(e)) return 0;
@@ -299,10 +309,29 @@ static int of_rec(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
   if (from_table(in, e, out)) return 1;
   if (!strcmp(t, "binary_expression")) {
     s = rl_js_text(in->jf, field(e, "operator"), &l);
+    if (eq(s, l, "===") || eq(s, l, "==") || eq(s, l, "!==") || eq(s, l, "!=")) {
+      /* body.isHost === true, q.get('host') === 'true': a boolean the
+       * caller still chooses (a coercion, not a check); against anything
+       * but a literal (session.room, an allow-list) it is the code's */
+      TSNode lft = rl_js_unwrap(field(e, "left")), rgt = rl_js_unwrap(field(e, "right"));
+      TSNode side = literal(lft) ? rgt : literal(rgt) ? lft : (TSNode){{0}, NULL, NULL};
+      rl_in v;
+      if (ts_node_is_null(side) || !of_rec(in, side, &v, depth + 1) || v.kind != RL_IN_VALUE) return 0;
+      *out = v;
+      return 1;
+    }
     if (!eq(s, l, "||") && !eq(s, l, "??")) return 0;
     return of_rec(in, field(e, "left"), out, depth + 1);
   }
   if (!strcmp(t, "ternary_expression")) {
+    /* body.isHost ? 'host' : 'guest': two literals picked by the caller's
+     * flag are the caller's choice */
+    rl_in c;
+    if (literal(rl_js_unwrap(field(e, "consequence"))) && literal(rl_js_unwrap(field(e, "alternative"))) &&
+        of_rec(in, field(e, "condition"), &c, depth + 1) && c.kind == RL_IN_VALUE) {
+      *out = c;
+      return 1;
+    }
     /* event.body ? JSON.parse(event.body) : {}: objects only; either branch */
     rl_in a, b;
     int ha = of_rec(in, field(e, "consequence"), &a, depth + 1) && a.kind != RL_IN_VALUE;
@@ -527,6 +556,21 @@ static void bind(rl_reqin *in, TSNode pat, const rl_in *v, int depth) {
   }
 }
 
+/* { room: q.get('room') || 'lobby', isHost: q.get('isHost') === 'true' }:
+ * an object literal every property of which is request input, as a
+ * fallback for the body built from the query string is. */
+static int object_from_request(const rl_reqin *in, TSNode obj) {
+  obj = rl_js_unwrap(obj);
+  if (!type_is(obj, "object") || ts_node_named_child_count(obj) == 0) return 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(obj); i++) {
+    TSNode p = ts_node_named_child(obj, i);
+    rl_in v;
+    if (type_is(p, "comment")) continue;
+    if (!type_is(p, "pair") || !rl_reqin_of(in, field(p, "value"), &v)) return 0;
+  }
+  return 1;
+}
+
 static int bind_visit(void *data, TSNode n) {
   rl_reqin *in = data;
   TSNode name, value;
@@ -535,7 +579,7 @@ static int bind_visit(void *data, TSNode n) {
   rl_in v;
   if (!ts_node_is_null(value) && rl_reqin_of(in, value, &v)) {
     bind(in, name, &v, 0);
-  } else if (type_is(n, "assignment_expression")) {
+  } else if (type_is(n, "assignment_expression") && !object_from_request(in, value)) {
     /* role = lookupRole(user): the code sets it now, on some path at least */
     size_t l;
     const char *s = rl_js_text(in->jf, name, &l);

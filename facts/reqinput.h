@@ -29,9 +29,14 @@
  * JSON.parse / Object.fromEntries, String() / Number() / parseInt() /
  * .trim() / .toLowerCase() / a one-substitution template, `||` / `??`
  * fallbacks, `.catch(...)` on the read, and `c ? JSON.parse(b) : {}` for
- * objects. A ternary over a value (`OK.has(r) ? r : 'guest'`) is not the
- * request's any more: it is the code's choice; nor is a name the handler
- * assigns anything else to, anywhere (`role = rolesOf(user)`). */
+ * objects. A comparison of a value with a literal (`body.isHost === true`)
+ * and a choice between two literals on one (`q.get('host') ? 'host' :
+ * 'guest'`) only coerce it: the caller still chooses. A ternary over a value
+ * (`OK.has(r) ? r : 'guest'`) is not the request's any more: it is the
+ * code's choice; nor is a name the handler assigns anything else to,
+ * anywhere (`role = rolesOf(user)`), but a fallback object built from the
+ * request alone (`body = { room: q.get('room'), isHost: q.get('h') ===
+ * 'true' }`) is no such assignment. */
 #include <stddef.h>
 #include <stdint.h>
 #include <tree_sitter/api.h>

@@ -215,6 +215,70 @@ static int axios_base(rl_jsfile *jf, TSNode obj, const char **out, size_t *len) 
   return rl_url_text(jf, base, out, len);
 }
 
+/* Node's own clients: http.request / https.request / .get, taking a URL or
+ * an options object { protocol, hostname | host, port, path, method }, one
+ * line per module (node: prefixed or not; `default.` of an ESM default
+ * import is the same object). scheme: what a request without `protocol`
+ * speaks. */
+static const struct {
+  const char *module;
+  const char *scheme;
+} node_clients[] = {
+    {"https", "https:"},
+    {"http", "http:"},
+};
+
+/* 1 and *scheme if canon is http(s).request or http(s).get of node_clients;
+ * *is_get when it is .get (no method: always GET). */
+static int node_client(const char *canon, const char **scheme, int *is_get) {
+  if (!canon) return 0;
+  if (!strncmp(canon, "node:", 5)) canon += 5;
+  for (size_t i = 0; i < sizeof node_clients / sizeof node_clients[0]; i++) {
+    size_t ml = strlen(node_clients[i].module);
+    if (strncmp(canon, node_clients[i].module, ml) || canon[ml] != ':') continue;
+    const char *rest = canon + ml + 1;
+    if (!strncmp(rest, "default.", 8)) rest += 8;
+    if (strcmp(rest, "request") && strcmp(rest, "get")) return 0;
+    *scheme = node_clients[i].scheme;
+    *is_get = !strcmp(rest, "get");
+    return 1;
+  }
+  return 0;
+}
+
+/* What a Node request sends: `https.request(o, cb).end(body)`, or the first
+ * `req.write(body)` / `req.end(body)` on the name the request is bound to. */
+static TSNode node_body(rl_jsfile *jf, TSNode call) {
+  static const char *const sends[] = {"write", "end", NULL};
+  return rl_js_result_method_arg(jf, call, sends);
+}
+
+/* https.request({ hostname: 'api.opentok.com', path: '/v2/project/k/render',
+ * method: 'POST' }, cb): the URL the options name, scheme + host + path (the
+ * port is left out: a host is matched by its name). 0 when the options name
+ * no host. */
+static int node_options(rl_jsfile *jf, TSNode cfg, const char *scheme, rl_request *r) {
+  TSNode host = rl_js_object_get(jf, cfg, "hostname");
+  if (ts_node_is_null(host)) host = rl_js_object_get(jf, cfg, "host");
+  if (ts_node_is_null(host)) return 0;
+  rl_arena *a = rl_jsfile_arena(jf);
+  const char *proto = scheme, *h, *p = "/";
+  size_t protol = strlen(scheme), hl, pl = 1;
+  TSNode pn = rl_js_object_get(jf, cfg, "protocol");
+  if (!ts_node_is_null(pn) && !rl_js_eval_string(jf, pn, &proto, &protol)) {
+    proto = "\x1a";
+    protol = 1;
+  }
+  rl_url_text(jf, host, &h, &hl);
+  TSNode path = rl_js_object_get(jf, cfg, "path");
+  if (!ts_node_is_null(path)) rl_url_text(jf, path, &p, &pl);
+  r->url = rl_arena_printf(a, "%.*s//%.*s%.*s", (int)protol, proto, (int)hl, h, (int)pl, p);
+  r->url_len = protol + 2 + hl + pl;
+  r->url_expr = host;
+  r->init = cfg;
+  return 1;
+}
+
 static int absolute(const char *u, size_t n) {
   return (n >= 7 && rl_strncasecmp_ascii(u, "http://", 7) == 0) ||
          (n >= 8 && rl_strncasecmp_ascii(u, "https://", 8) == 0);
@@ -247,8 +311,13 @@ int rl_request_parse(rl_jsfile *jf, TSNode call, rl_request *r) {
     if (axios_base(jf, fn, &base, &base_len)) r->axios_instance = 1;
   }
   int is_axios = r->axios_instance || (canon && strncmp(canon, "axios:", 6) == 0);
+  const char *scheme = NULL;
+  int node_get = 0;
+  int node = node_client(canon, &scheme, &node_get);
   TSNode cfg = rl_js_object_of(jf, a0);
-  if (!ts_node_is_null(cfg)) {
+  if (node && !ts_node_is_null(cfg) && ts_node_is_null(rl_js_object_get(jf, cfg, "url"))) {
+    if (!node_options(jf, cfg, scheme, r)) return 0;
+  } else if (!ts_node_is_null(cfg)) {
     /* axios({ url, method, data }), axios.request(config) */
     r->url_expr = rl_js_object_get(jf, cfg, "url");
     if (ts_node_is_null(r->url_expr)) return 0;
@@ -268,9 +337,9 @@ int rl_request_parse(rl_jsfile *jf, TSNode call, rl_request *r) {
       r->init = rl_js_object_of(jf, a1);
     }
   }
-  const char *u;
-  size_t ul;
-  rl_url_text(jf, r->url_expr, &u, &ul);
+  const char *u = r->url;
+  size_t ul = r->url_len;
+  if (!u) rl_url_text(jf, r->url_expr, &u, &ul);
   if (base && base_len && !absolute(u, ul)) {
     char *j = rl_arena_printf(a, "%.*s%.*s", (int)base_len, base, (int)ul, u);
     u = j;
@@ -287,6 +356,12 @@ int rl_request_parse(rl_jsfile *jf, TSNode call, rl_request *r) {
     if (!ts_node_is_null(m) && rl_js_eval_string(jf, m, &ms, &ml)) r->method = upper_method(a, ms, ml);
   }
   if (!r->method && canon && (strcmp(canon, "fetch") == 0 || strcmp(canon, "window.fetch") == 0)) r->method = "GET";
+  if (node) {
+    /* .get() always GETs; request() whose options name no method too */
+    int says = !ts_node_is_null(r->init) && !ts_node_is_null(rl_js_object_get(jf, r->init, "method"));
+    if (node_get || !says) r->method = "GET";
+    r->data = node_body(jf, call);
+  }
   return 1;
 }
 

@@ -10,6 +10,9 @@
  *   const api = axios.create({ baseURL: B }); api.post('/rooms', data)
  *       url B + "/rooms", method "POST", data
  *   axios({ url, method, data }), axios.request(config)
+ *   https.request({ hostname, path, method }, cb).end(body)
+ *       url "https://" + hostname + path, method (GET when none), data:
+ *       what .write()/.end() on the request sends; http, node:https, .get
  * Unknown parts of a URL (a parameter, an import from another file) become
  * RL_URL_SUB, so `${TOKEN_SERVER}/api/token` reads "\x1a/api/token". */
 #include <stddef.h>
@@ -39,7 +42,8 @@ typedef struct rl_request {
   size_t url_len;
   const char *method; /* "POST"..., or NULL when the call does not say */
   TSNode init;        /* the options/config object (fetch init, axios config), or null */
-  TSNode data;        /* axios-style data argument (post/put/patch), or null */
+  TSNode data;        /* axios-style data argument (post/put/patch), what a Node request
+                         .write()s or .end()s, or null */
   int axios_instance; /* the callee is an instance made by axios.create */
 } rl_request;
 

@@ -920,9 +920,12 @@ void rl_path_framework(const char *p, rl_arena *a, rl_path_kind *out) {
   /* Vercel serverless functions: api/... at a project's top level, not
    * src/api/ or lib/api/ (front-end fetch wrappers) nor an Express app's
    * controllers; Nuxt/Nitro server/api/... when the default export is a
-   * defineEventHandler(...) */
+   * defineEventHandler(...). A route.ts there is no Next.js route handler
+   * (those live under app/): Vercel deploys every file of api/ as its own
+   * function, api/token/route.ts at /api/token/route, and gives its verb
+   * exports a Web Request like any other. */
   const char *va = find_component(p, "api/");
-  if (va && !expo && !next) {
+  if (va && !expo && !(next && ap)) {
     static const char *const front[] = {"src/", "lib/", "app/", "routes/", "controllers/", "handlers/", NULL};
     /* any of these anywhere above api/: library or build code, not a
      * project's top-level functions folder */
@@ -1400,6 +1403,15 @@ static int act_visit(void *data, TSNode n) {
   if (!strcmp(t, "string") || !strcmp(t, "template_string")) {
     size_t l;
     const char *s = rl_js_text(f->jf, n, &l);
+    /* { hostname: 'api.100ms.live', path, method }: the options of a Node
+     * request, judged at the request (rl_priv_call above), which may only
+     * read */
+    TSNode up = rl_js_parent(n);
+    const char *k;
+    size_t kl;
+    if (type_is(up, "pair") && rl_js_pair_key(f->jf, up, &k, &kl) &&
+        ((kl == 4 && !memcmp(k, "host", 4)) || (kl == 8 && !memcmp(k, "hostname", 8))))
+      return 1;
     if (is_hms_api_text(s, l)) {
       f->out->kind = RL_ROOM_API;
       f->out->what = "calls the 100ms REST API";

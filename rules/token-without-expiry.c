@@ -1,7 +1,7 @@
 /* token-without-expiry: a room, auth or management token signed with no
  * expiry at all.
  *
- * Mint sites of jsonwebtoken, jose and JWTs signed by hand (an HMAC over
+ * Mint sites of jsonwebtoken, jose, djwt and JWTs signed by hand (an HMAC over
  * base64url(header).base64url(claims), rules/mint.h): the SDKs that mint
  * room tokens (LiveKit 6 h, Twilio 1 h, OpenTok 24 h, 100ms 24 h) apply a
  * short default lifetime when none is given, and Agora's builders take the
@@ -87,7 +87,7 @@ static void check_mint(void *data, const rl_mint *m) {
   rl_ctx *ctx = data;
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (m->kind != RL_MINT_JSONWEBTOKEN && m->kind != RL_MINT_JOSE && m->kind != RL_MINT_HMAC_JWT &&
-      m->kind != RL_MINT_DAILY_REST)
+      m->kind != RL_MINT_DAILY_REST && m->kind != RL_MINT_DJWT)
     return;
   rl_lifetime l;
   rl_mint_lifetime(jf, m, &l);
@@ -121,7 +121,7 @@ static void check_mint(void *data, const rl_mint *m) {
     what = in_function ? rl_arena_printf(rl_ctx_arena(ctx), "a token in %.*s()", (int)len, name)
                        : rl_arena_printf(rl_ctx_arena(ctx), "a token ('%.*s')", (int)len, name);
   }
-  if (m->kind == RL_MINT_HMAC_JWT)
+  if (m->kind == RL_MINT_HMAC_JWT || m->kind == RL_MINT_DJWT) /* djwt adds no exp of its own */
     rl_report(ctx, m->call, "%s mints %s whose claims have no exp: it never expires", m->what, what);
   else if (m->kind == RL_MINT_JOSE)
     rl_report(ctx, m->call, "%s mints %s with no setExpirationTime() and no exp claim: it never expires", m->what,
@@ -142,13 +142,15 @@ static void on_file(rl_ctx *ctx) {
   rl_mint_rest_each(jf, rl_ctx_root(ctx), check_mint, ctx);
 }
 
-/* Only jsonwebtoken and jose mint sites, each behind an import or require
- * naming its package, and JWTs signed by hand (an HMAC API's name). */
-static const char *const needles[] = {"jsonwebtoken", "jose", "Hmac", "HMAC", "crypto-js", "meeting-tokens", NULL};
+/* Only jsonwebtoken, jose and djwt mint sites, each behind an import or
+ * require naming its package, JWTs signed by hand (an HMAC API's name) and
+ * Daily's REST meeting tokens. */
+static const char *const needles[] = {"jsonwebtoken", "jose",      "djwt",           "Hmac",
+                                      "HMAC",         "crypto-js", "meeting-tokens", NULL};
 
 static int can_fire(rl_prefilter *pf) {
-  return rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose") || rl_mint_hand_possible(pf) ||
-         rl_mint_rest_possible(pf);
+  return rl_pf_module(pf, "jsonwebtoken") || rl_pf_module(pf, "jose") || rl_pf_module(pf, "djwt") ||
+         rl_pf_module(pf, "@zaubrik/djwt") || rl_mint_hand_possible(pf) || rl_mint_rest_possible(pf);
 }
 
 const rl_rule rl_rule_token_without_expiry = {

@@ -14,7 +14,9 @@
  *             role), createRoom({ role })) or of a helper another project
  *             file exports that mints (the project model's summary, in a
  *             file that says token or room somewhere, as the prefilter
- *             needs); a spread of the whole source into a token payload;
+ *             needs); the JSON body and the /role/:role path segment of a
+ *             provider REST call that writes (facts/privileged.h); a
+ *             spread of the whole source into a token payload;
  *   claims    role, roles, hms_role, type, can* grants (canPublish,
  *             canSubscribe...), roomAdmin, roomCreate, roomList,
  *             roomRecord, hidden, recorder, admin, permissions, grants,
@@ -61,12 +63,27 @@ typedef struct state {
 
 /* ---- checks -------------------------------------------------------------------------- */
 
+#define MAX_COERCE 4
+
 typedef struct vscan {
   state *st;
   const char *text; /* the value's text: "role", "req.body.role", "dto.role" */
   size_t len;
   int ok;
+  /* the expressions that make the value the sink gets (the sink's own
+   * expression, the initialisers of the names it goes through): a
+   * comparison inside them coerces, it checks nothing */
+  TSNode coerce[MAX_COERCE];
+  int ncoerce;
 } vscan;
+
+static int in_coercion(const vscan *v, TSNode n) {
+  for (int i = 0; i < v->ncoerce; i++)
+    if (ts_node_start_byte(n) >= ts_node_start_byte(v->coerce[i]) &&
+        ts_node_end_byte(n) <= ts_node_end_byte(v->coerce[i]))
+      return 1;
+  return 0;
+}
 
 static int same(vscan *v, TSNode n) {
   n = rl_js_unwrap(n);
@@ -129,9 +146,10 @@ static int check_visit(void *data, TSNode n) {
     const char *op = rl_js_text(st->jf, field(n, "operator"), &ol);
     TSNode l = field(n, "left"), r = field(n, "right");
     if (rl_word_is(op, ol, "in") && same(v, l)) v->ok = 1;
+    /* body.isHost === true as the value itself: the caller still chooses */
     if ((rl_word_is(op, ol, "===") || rl_word_is(op, ol, "!==") || rl_word_is(op, ol, "==") ||
          rl_word_is(op, ol, "!=")) &&
-        ((same(v, l) && constant_like(st, r)) || (same(v, r) && constant_like(st, l))))
+        ((same(v, l) && constant_like(st, r)) || (same(v, r) && constant_like(st, l))) && !in_coercion(v, n))
       v->ok = 1;
     return v->ok ? -1 : 0;
   }
@@ -190,12 +208,17 @@ static int validated_whole(const state *st, const char *desc) {
   return 0;
 }
 
-static int checked(state *st, TSNode value, const char *desc) {
+static int checked(state *st, TSNode value, const char *desc, TSNode sunk) {
   if (validated_whole(st, desc)) return 1;
   value = rl_js_unwrap(value);
   if (type_is(value, "binary_expression")) value = rl_js_unwrap(field(value, "left"));
-  vscan v = {st, NULL, 0, 0};
+  vscan v = {st, NULL, 0, 0, {{{0}, NULL, NULL}}, 0};
   v.text = rl_js_text(st->jf, value, &v.len);
+  for (TSNode e = rl_js_unwrap(sunk); !ts_node_is_null(e) && v.ncoerce < MAX_COERCE;) {
+    v.coerce[v.ncoerce++] = e;
+    if (!type_is(e, "identifier") && !type_is(e, "shorthand_property_identifier")) break;
+    e = rl_js_unwrap(rl_js_local_init(st->jf, e));
+  }
   rl_js_walk(st->r->handler, check_visit, &v);
   if (v.ok) return 1;
   /* NestJS DTO: dto.role with @IsIn on the class property */
@@ -231,11 +254,17 @@ static int whole_visit(void *data, TSNode n) {
 typedef struct claimwords {
   int yes;
   int first_can;
+  int first_is; /* isHost, asModerator: a flag saying the caller holds a role */
   int n;
 } claimwords;
 
 static int claim_word(void *data, const char *w, size_t n) {
   claimwords *c = data;
+  static const char *const roles[] = {"host", "moderator", "presenter", "speaker", "publisher", "broadcaster", NULL};
+  if (c->n == 0 && (rl_word_is(w, n, "is") || rl_word_is(w, n, "as"))) c->first_is = 1;
+  if (c->n == 1 && c->first_is)
+    for (size_t i = 0; roles[i]; i++)
+      if (rl_word_is(w, n, roles[i])) c->yes = 1;
   static const char *const words[] = {"role",       "roles",       "admin",     "grant",      "grants",
                                       "permission", "permissions", "privilege", "privileges", "scope",
                                       "scopes",     "hidden",      "recorder",  "publish",    "subscribe",
@@ -248,20 +277,20 @@ static int claim_word(void *data, const char *w, size_t n) {
 
 static int claim_name(const char *s, size_t n) {
   if (rl_word_is(s, n, "type")) return 1;
-  claimwords c = {0, 0, 0};
+  claimwords c = {0, 0, 0, 0};
   rl_name_words(s, n, claim_word, &c);
   return c.yes || (c.first_can && c.n > 1);
 }
 
 static void report(state *st, TSNode at, const char *claim, size_t claimlen, const char *desc) {
   const char *advice = "check it against an allow-list of values this user may have";
-  claimwords c = {0, 0, 0};
+  claimwords c = {0, 0, 0, 0};
   rl_name_words(claim, claimlen, claim_word, &c);
   if (rl_word_is(claim, claimlen, "type"))
     advice = "the caller may ask for a management token; set the token type on the server";
   else if (rl_name_has_word(claim, claimlen, (const char *const[]){"role", "roles", NULL}))
     advice = "check it against an allow-list of roles this user may have";
-  else if (c.first_can ||
+  else if (c.first_can || c.first_is ||
            rl_name_has_word(claim, claimlen, (const char *const[]){"admin", "grant", "grants", "owner", NULL}))
     advice = "decide grants on the server from what this user may do";
   rl_report(st->ctx, at, "%.*s comes from %s and goes into %s unchecked: %s", (int)claimlen, claim, desc, st->sink,
@@ -273,7 +302,7 @@ static void check_claim(state *st, TSNode at, const char *key, size_t keylen, TS
   if (!claim_name(key, keylen)) return;
   TSNode read = value;
   const char *d = rl_reqin_value(&st->in, value, &read);
-  if (!d || checked(st, read, d)) return;
+  if (!d || checked(st, read, d, value)) return;
   report(st, at, key, keylen, d);
 }
 
@@ -300,7 +329,7 @@ static int obj_visit(void *data, TSNode n) {
     const char *d = rl_reqin_object(&st->in, e);
     TSNode read = e;
     const char *v = d ? NULL : rl_reqin_value(&st->in, e, &read);
-    if (v && !checked(st, read, v)) {
+    if (v && !checked(st, read, v, e)) {
       /* ...grants, where const { grants } = await req.json() */
       size_t l;
       const char *s = rl_js_text(st->jf, read, &l);
@@ -379,19 +408,55 @@ static TSNode request_body(state *st, const rl_request *rq) {
   return b;
 }
 
-/* A provider's REST endpoint that mints join tokens (Daily POST
- * /meeting-tokens): the request's body holds the token's properties. Sent
- * whole from the request, every property is the client's (is_owner, exp...);
- * else its claims are judged one by one. 1 if n is such a call. */
-static int token_endpoint(state *st, TSNode n) {
+/* `/role/${role}` in a provider URL (100ms POST
+ * /room-codes/room/:id/role/:role): a substitution right after a "/role/"
+ * or "/roles/" segment names the role it asks for. */
+static void check_url_role(state *st, TSNode url) {
+  url = rl_js_unwrap(url);
+  if (type_is(url, "identifier")) url = rl_js_unwrap(rl_value_source(st->jf, url)); /* const url = `...` */
+  if (!type_is(url, "template_string")) return;
+  const char *prev = NULL;
+  size_t prevl = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(url); i++) {
+    TSNode c = ts_node_named_child(url, i);
+    if (type_is(c, "string_fragment")) {
+      prev = rl_js_text(st->jf, c, &prevl);
+      continue;
+    }
+    if (!type_is(c, "template_substitution")) continue;
+    int after_role = (prevl >= 6 && !memcmp(prev + prevl - 6, "/role/", 6)) ||
+                     (prevl >= 7 && !memcmp(prev + prevl - 7, "/roles/", 7));
+    prev = NULL;
+    prevl = 0;
+    if (after_role && ts_node_named_child_count(c) > 0) check_claim(st, c, "role", 4, ts_node_named_child(c, 0));
+  }
+}
+
+/* A provider REST call that writes (facts/privileged.h). One that mints join
+ * tokens (Daily POST /meeting-tokens) takes the token's properties in its
+ * body: sent whole from the request, every property is the client's
+ * (is_owner, exp...). Any other (100ms /room-codes, /active-rooms/:id/peers,
+ * a token-issuing path of its own) has its body's claims judged one by one,
+ * and a role in its URL path. 1 if n is such a call. */
+static int provider_call(state *st, TSNode n) {
   rl_priv pv;
   int ro = 0;
-  if (!rl_priv_rest_call(st->jf, n, &pv, &ro) || !pv.mints) return 0;
+  if (!rl_priv_rest_call(st->jf, n, &pv, &ro)) return 0;
   rl_request rq;
   if (!rl_request_parse(st->jf, n, &rq)) return 1;
   TSNode body = request_body(st, &rq);
+  if (pv.mints) {
+    st->sink = rl_arena_printf(rl_ctx_arena(st->ctx), "the %s token this request mints", pv.provider);
+  } else {
+    const char *shown = rl_url_shown(rl_ctx_arena(st->ctx), rq.url, rq.url_len);
+    st->sink = rl_arena_printf(rl_ctx_arena(st->ctx), "the %s REST call (%s %s)", pv.provider,
+                               pv.method ? pv.method : "", shown);
+    check_url_role(st, rq.url_expr);
+    TSNode obj = rl_js_object_of(st->jf, body);
+    if (!ts_node_is_null(obj)) check_object(st, obj);
+    return 1;
+  }
   if (ts_node_is_null(body)) return 1;
-  st->sink = rl_arena_printf(rl_ctx_arena(st->ctx), "the %s token this request mints", pv.provider);
   const char *d = rl_reqin_object(&st->in, body);
   if (d) {
     if (!validated_whole(st, d))
@@ -411,7 +476,7 @@ static int call_visit(void *data, TSNode n) {
   if (!type_is(n, "call_expression")) return 0;
   rl_mint m;
   if (rl_mint_match(st->jf, n, &m)) return 0; /* handled by on_mint */
-  if (token_endpoint(st, n)) return 0;
+  if (provider_call(st, n)) return 0;
   TSNode fn = rl_js_unwrap(field(n, "function"));
   TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
   if (!type_is(name, "identifier") && !type_is(name, "property_identifier")) return 0;
@@ -510,15 +575,16 @@ static int may_have_can_word(const rl_prefilter *pf) {
  * except jose's, imported from 'jose'), addGrant, or a call named with the
  * words token/room/rooms. What reaches the sink is either a spread of the
  * request ("...") or a claim: a key or name that is "type" or holds one of
- * claim_word's words (in any case, as rl_name_words splits it) or starts
- * with the word "can". */
+ * claim_word's words (in any case, as rl_name_words splits it), starts
+ * with the word "can", or is is/as + a role word (isHost: "host"...). */
 static int can_fire(rl_prefilter *pf) {
   if (!rl_routes_possible(pf)) return 0;
   if (!rl_pf_has_caseless(pf, "token") && !rl_pf_has_caseless(pf, "room") && !rl_pf_has(pf, "addGrant") &&
       !rl_pf_module(pf, "jose"))
     return 0;
-  static const char *const claims[] = {"role",   "admin",   "grant",     "permission", "privilege", "scope", "hidden",
-                                       "record", "publish", "subscribe", "create",     "owner",     NULL};
+  static const char *const claims[] = {"role",   "admin",     "grant",     "permission", "privilege",   "scope",
+                                       "hidden", "record",    "publish",   "subscribe",  "create",      "owner",
+                                       "host",   "moderator", "presenter", "speaker",    "broadcaster", NULL};
   if (rl_pf_has(pf, "...") || rl_pf_has(pf, "type")) return 1;
   for (size_t i = 0; claims[i]; i++)
     if (rl_pf_has_caseless(pf, claims[i])) return 1;

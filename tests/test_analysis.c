@@ -484,6 +484,33 @@ static void analysis__object_get(void **state) {
   fx_close(&f);
 }
 
+/* The value a method is handed on a call's result: chained, or through the
+ * name the result is bound to in the same function; callbacks are not it. */
+static void analysis__result_method_arg(void **state) {
+  (void)state;
+  static const char *const sends[] = {"write", "end", NULL};
+  static const struct {
+    const char *code;
+    const char *want; /* the argument's text, NULL: none */
+  } cases[] = {
+      {"function f() { const r = request(o, cb); r.on('error', e); r.write(body); r.end(); }", "body"},
+      {"request(o, cb).end(JSON.stringify(x));", "JSON.stringify(x)"},
+      {"function f() { const r = request(o, cb); r.end(() => done()); }", NULL},
+      {"function f() { const r = request(o, cb); other.end(body); }", NULL},
+      {"function f() { request(o, cb); }", NULL},
+      {"function f() { const r = request(o, cb); } function g() { r.end(body); }", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    fx f;
+    fx_open(&f, RL_LANG_JS, cases[i].code);
+    TSNode call = find(&f, "call_expression", "request(o, cb)", 0);
+    TSNode a = rl_js_result_method_arg(f.jf, call, sends);
+    if (!cases[i].want && !ts_node_is_null(a)) fail_msg("case %zu: found an argument", i);
+    if (cases[i].want && !rl_js_text_is(f.jf, a, cases[i].want)) fail_msg("case %zu: not %s", i, cases[i].want);
+    fx_close(&f);
+  }
+}
+
 static void analysis__object_of(void **state) {
   (void)state;
   fx f;
@@ -1151,6 +1178,7 @@ int main(void) {
       cmocka_unit_test(analysis__duration_parse),
       cmocka_unit_test(analysis__object_get),
       cmocka_unit_test(analysis__object_of),
+      cmocka_unit_test(analysis__result_method_arg),
       cmocka_unit_test(analysis__resolve),
       cmocka_unit_test(analysis__callee_and_args),
       cmocka_unit_test(analysis__imports),
