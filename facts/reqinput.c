@@ -292,6 +292,19 @@ static int literal(TSNode n) {
   return 0;
 }
 
+/* A value the code names, not computes: a literal, or a member chain of
+ * names (RtcRole.PUBLISHER, Roles.host, ROLE.AUDIENCE). */
+static int code_constant(TSNode n) {
+  n = rl_js_unwrap(n);
+  if (literal(n)) return 1;
+  for (int hops = 0; hops < 4 && type_is(n, "member_expression"); hops++) {
+    if (!type_is(field(n, "property"), "property_identifier")) return 0;
+    n = rl_js_unwrap(field(n, "object"));
+    if (type_is(n, "identifier")) return 1;
+  }
+  return 0;
+}
+
 static int of_rec(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
   e = rl_js_unwrap(e);
   if (depth > MAX_DEPTH || ts_node_is_null(e)) return 0;
@@ -324,10 +337,11 @@ static int of_rec(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
     return of_rec(in, field(e, "left"), out, depth + 1);
   }
   if (!strcmp(t, "ternary_expression")) {
-    /* body.isHost ? 'host' : 'guest': two literals picked by the caller's
+    /* body.isHost ? 'host' : 'guest', q.role === 'host' ? RtcRole.PUBLISHER :
+     * RtcRole.SUBSCRIBER: two constants picked by the caller's
      * flag are the caller's choice */
     rl_in c;
-    if (literal(rl_js_unwrap(field(e, "consequence"))) && literal(rl_js_unwrap(field(e, "alternative"))) &&
+    if (code_constant(field(e, "consequence")) && code_constant(field(e, "alternative")) &&
         of_rec(in, field(e, "condition"), &c, depth + 1) && c.kind == RL_IN_VALUE) {
       *out = c;
       return 1;
