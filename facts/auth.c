@@ -236,34 +236,31 @@ static int input_error_throw(rl_jsfile *jf, TSNode thr) {
   const char *tt = rl_js_text(jf, v, &tl);
   if (tt && rl_memcasemem_any(tt, tl, who)) return 0;
   static const char *const names[] = {"badrequest", "notfound", "conflict", "validation", "unprocessable", NULL};
-  TSNode fn = rl_js_unwrap(
-      ts_node_child_by_field_name(v, strcmp(ts_node_type(v), "new_expression") ? "function" : "constructor",
-                                  strcmp(ts_node_type(v), "new_expression") ? 8 : 11));
+  TSNode fn = rl_js_unwrap(rl_js_field(v, strcmp(ts_node_type(v), "new_expression") ? "function" : "constructor"));
   size_t l;
   const char *s = rl_js_text(jf, fn, &l);
   if (s && rl_memcasemem_any(s, l, names)) return 1;
-  static const char *const args[] = {"400",
-                                     "404",
-                                     "409",
-                                     "422",
-                                     "BAD_REQUEST",
-                                     "NOT_FOUND",
-                                     "CONFLICT",
-                                     "UNPROCESSABLE",
-                                     "'invalid-argument'",
-                                     "\"invalid-argument\"",
-                                     "'not-found'",
-                                     "\"not-found\"",
-                                     "'already-exists'",
-                                     "\"already-exists\"",
-                                     NULL};
-  TSNode a = ts_node_child_by_field_name(v, "arguments", 9);
+  /* a status written as the argument, or a status name or error code in one */
+  static const char *const statuses[] = {"400", "404", "409", "422", NULL};
+  static const char *const codes[] = {"BAD_REQUEST",
+                                      "NOT_FOUND",
+                                      "CONFLICT",
+                                      "UNPROCESSABLE",
+                                      "'invalid-argument'",
+                                      "\"invalid-argument\"",
+                                      "'not-found'",
+                                      "\"not-found\"",
+                                      "'already-exists'",
+                                      "\"already-exists\"",
+                                      NULL};
+  TSNode a = rl_js_field(v, "arguments");
   for (uint32_t i = 0; !ts_node_is_null(a) && i < ts_node_named_child_count(a); i++) {
-    const char *at = rl_js_text(jf, ts_node_named_child(a, i), &l);
-    for (size_t k = 0; at && args[k]; k++)
-      if (l >= strlen(args[k]) && (rl_js_text_is(jf, ts_node_named_child(a, i), args[k]) ||
-                                   (args[k][0] != '4' && memmem(at, l, args[k], strlen(args[k])))))
-        return 1;
+    TSNode arg = ts_node_named_child(a, i);
+    const char *at = rl_js_text(jf, arg, &l);
+    for (size_t k = 0; statuses[k]; k++)
+      if (rl_js_text_is(jf, arg, statuses[k])) return 1;
+    for (size_t k = 0; at && codes[k]; k++)
+      if (memmem(at, l, codes[k], strlen(codes[k]))) return 1;
   }
   return 0;
 }

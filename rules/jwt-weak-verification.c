@@ -419,11 +419,11 @@ static int simple_no_verify(rl_jsfile *jf, TSNode call, const char **shown) {
 
 /* 1 if two calls' first arguments are the same text (the same token). */
 static int same_first_arg(rl_jsfile *jf, TSNode a, TSNode b) {
-  size_t la, lb;
+  size_t la;
   TSNode x = rl_js_call_arg(a, 0), y = rl_js_call_arg(b, 0);
   if (ts_node_is_null(x) || ts_node_is_null(y)) return 0;
-  const char *ta = rl_js_text(jf, x, &la), *tb = rl_js_text(jf, y, &lb);
-  return la == lb && memcmp(ta, tb, la) == 0;
+  const char *ta = rl_js_text(jf, x, &la);
+  return ta && rl_js_text_eq(jf, y, ta, la);
 }
 
 typedef struct simple_later {

@@ -857,8 +857,8 @@ static void pre_store(rl_project *p, mod_entry *e, const char *bytes, size_t len
   if (bytes) {
     rl_prefilter pf;
     rl_prefilter_init(&pf, bytes, len, rl_lang_for_path(e->path));
-    act = rl_summary_bytes_act(&pf); /* a superset of bytes_matter */
-    self = act && rl_summary_bytes_matter(&pf);
+    self = rl_summary_bytes_matter(&pf);
+    act = self || rl_summary_bytes_act(&pf); /* a superset of bytes_matter */
     if (!self) rl_summary_each_import(&pf, pre_dep, &d);
     rl_prefilter_clear(&pf);
   }
@@ -1593,13 +1593,6 @@ const rl_symbol *rl_module_symbol(const rl_module *m, const char *name) {
   return NULL;
 }
 
-static const rl_symbol *ask_ref(rl_ctx *ctx, const rl_symref *r) {
-  rl_project *p = rl_ctx__project(ctx);
-  const char *path = rl_project_resolve(p, ctx_from(ctx), r->spec, strlen(r->spec));
-  if (!path) return NULL;
-  return rl_project_symbol(p, path, r->name, rl_ctx_arena(ctx), rl_ctx_js(ctx));
-}
-
 /* The name a call is made by: `f` of f() and `m` of x.m(), new C(). */
 static int call_name(rl_jsfile *jf, TSNode c, const char **s, size_t *n) {
   TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(c, "function", 8));
@@ -1610,25 +1603,30 @@ static int call_name(rl_jsfile *jf, TSNode c, const char **s, size_t *n) {
   return *s != NULL;
 }
 
+/* r's symbol. With a call (rl_ctx_callee's question: effects only) the
+ * answer is NULL without a parse when no module within reach can have an
+ * effect by its bytes, unless the call's name alone suggests a route's work:
+ * there a known function without effects and an unknown one are judged
+ * apart. */
+static const rl_symbol *ask_ref(rl_ctx *ctx, const rl_symref *r, TSNode call) {
+  rl_project *p = rl_ctx__project(ctx);
+  const char *path = rl_project_resolve(p, ctx_from(ctx), r->spec, strlen(r->spec));
+  if (!path) return NULL;
+  const char *s;
+  size_t n;
+  if (!ts_node_is_null(call) && !p->o.exact && !closure_may(p, path, 1) &&
+      !(call_name(rl_ctx_js(ctx), call, &s, &n) && rl_route_name_suggests_work(s, n)))
+    return NULL;
+  return rl_project_symbol(p, path, r->name, rl_ctx_arena(ctx), rl_ctx_js(ctx));
+}
+
 const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call) {
   if (!rl_ctx_project_enabled(ctx) || !rl_ctx_js(ctx)) return NULL;
   TSNode c = rl_js_unwrap(call);
   if (strcmp(ts_node_type(c), "call_expression") && strcmp(ts_node_type(c), "new_expression")) return NULL;
   rl_symref r;
   if (!rl_summary_ref(rl_ctx_js(ctx), c, 0, &r) || !r.spec) return NULL;
-  rl_project *p = rl_ctx__project(ctx);
-  const char *path = rl_project_resolve(p, ctx_from(ctx), r.spec, strlen(r.spec));
-  if (!path) return NULL;
-  /* Callers read a callee's effects only: when no module within reach can
-   * have one, by its bytes, the answer is known without a parse. Not for a
-   * call whose name alone would say it does a route's work: there a known
-   * function without effects answers differently from an unknown one. */
-  const char *s;
-  size_t n;
-  if (!p->o.exact && !closure_may(p, path, 1) &&
-      !(call_name(rl_ctx_js(ctx), c, &s, &n) && rl_route_name_suggests_work(s, n)))
-    return NULL;
-  return rl_project_symbol(p, path, r.name, rl_ctx_arena(ctx), rl_ctx_js(ctx));
+  return ask_ref(ctx, &r, c);
 }
 
 const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr) {
@@ -1646,7 +1644,7 @@ const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr) {
     if (!rl_js_string_value(rl_ctx_js(ctx), rl_js_call_arg(e, 0), &mod, &ml)) return NULL;
     r.spec = rl_arena_strndup(rl_ctx_arena(ctx), mod, ml);
     r.name = "";
-    return ask_ref(ctx, &r);
+    return ask_ref(ctx, &r, (TSNode){{0}, NULL, NULL});
   }
   if (strcmp(t, "identifier") && strcmp(t, "member_expression")) return NULL;
   const char *canon = rl_js_resolve(rl_ctx_js(ctx), e);
@@ -1654,7 +1652,7 @@ const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr) {
   if (!colon || colon == canon) return NULL;
   r.spec = rl_arena_strndup(rl_ctx_arena(ctx), canon, (size_t)(colon - canon));
   r.name = colon + 1;
-  return ask_ref(ctx, &r);
+  return ask_ref(ctx, &r, (TSNode){{0}, NULL, NULL});
 }
 
 const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *member) {
@@ -1668,7 +1666,7 @@ const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *membe
   rl_symref r;
   r.spec = rl_arena_strndup(rl_ctx_arena(ctx), canon, (size_t)(colon - canon));
   r.name = rl_arena_printf(rl_ctx_arena(ctx), "%s%s.%s", colon[1] ? colon + 1 : "default", "", member);
-  return ask_ref(ctx, &r);
+  return ask_ref(ctx, &r, (TSNode){{0}, NULL, NULL});
 }
 
 const rl_module *rl_ctx_module(rl_ctx *ctx, const char *spec, size_t len) {
