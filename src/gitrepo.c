@@ -102,6 +102,10 @@ void rl_gitrepo_free(rl_gitrepo *g) {
   git_libgit2_shutdown();
 }
 
+void rl_gitrepo_hold(void) { git_libgit2_init(); }
+
+void rl_gitrepo_release(void) { git_libgit2_shutdown(); }
+
 const char *rl_gitrepo_workdir(const rl_gitrepo *g) { return g->workdir; }
 
 /* Index of the first tracked path >= key. */

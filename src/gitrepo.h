@@ -21,6 +21,11 @@ typedef struct rl_gitrepo rl_gitrepo;
  * Caller frees with rl_gitrepo_free. */
 int rl_gitrepo_open(rl_gitrepo **out, const char *dir);
 void rl_gitrepo_free(rl_gitrepo *g);
+/* libgit2 keeps per-thread state that it frees when a thread ends only while
+ * the library is initialised: a caller whose worker threads may open
+ * repositories holds it for as long as they run (hold, then release once). */
+void rl_gitrepo_hold(void);
+void rl_gitrepo_release(void);
 
 /* The work tree's top, absolute, no trailing '/' (borrowed). */
 const char *rl_gitrepo_workdir(const rl_gitrepo *g);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "gitrepo.h"
 #include "cors.h"
 #include "json.h"
 #include "lockfile.h"
@@ -364,6 +365,7 @@ rl_project *rl_project_new(const rl_project_options *o) {
   p->clients = rl_clients__new(p);
   judge_new(p);
   pkgs_new(p);
+  rl_gitrepo_hold(); /* the client-import search walks in worker threads */
   return p;
 }
 
@@ -388,6 +390,7 @@ void rl_project_free(rl_project *p) {
   pthread_cond_destroy(&p->built);
   pthread_mutex_destroy(&p->mu);
   free(p);
+  rl_gitrepo_release();
 }
 
 void rl_project_set_roots(rl_project *p, const char *const *paths, size_t n) {
