@@ -108,6 +108,8 @@ struct rl_jsfile {
   int exhausted;
   struct answer *answers; /* see "answers, once per node" */
   size_t nanswers, answers_cap;
+  struct this_ent *this_tab; /* see rl_js_this_member */
+  size_t this_n, this_cap;
   rl_js_import_fn import_fn; /* the project model's look-up of imported modules */
   void *import_data;
 };
@@ -1315,12 +1317,64 @@ TSNode rl_js_nearest_init(rl_jsfile *jf, TSNode ident, TSNode *block) {
  * the same answer as rl_js_const_init. */
 TSNode rl_js_local_init(rl_jsfile *jf, TSNode ident) { return rl_js_const_init(jf, ident); }
 
-/* `this.<name> = v` in a method body; nested classes have their own `this`. */
-typedef struct this_assign {
-  rl_jsfile *jf;
-  const char *name;
+/* What `this.<name>` holds in a class, per class body: built by one pass
+ * over the body on the first question about it (a class with many
+ * `this.x` reads was walked once per read). Open addressing on the body's
+ * id and the name; an entry with no name marks a body already read. The
+ * first assignment kept wins: fields first (their initialisers run before
+ * the constructor body), then the constructor, then the other methods: the
+ * constructor is where real code sets what its methods use (`this.baseUrl`,
+ * `this.sdk = new HMSSDK()`). Nested classes have their own `this`. */
+typedef struct this_ent {
+  const void *body; /* NULL: empty slot */
+  const char *name; /* NULL: the body's "read" mark */
   size_t len;
   TSNode value;
+} this_ent;
+
+static size_t this_hash(const void *body, const char *name, size_t len) {
+  uint64_t h = (uint64_t)(uintptr_t)body * 0x9E3779B97F4A7C15ull;
+  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)name[i]) * 0x100000001B3ull;
+  return (size_t)(h ^ h >> 29);
+}
+
+static this_ent *this_slot(this_ent *tab, size_t cap, const void *body, const char *name, size_t len) {
+  size_t i = this_hash(body, name, len) & (cap - 1);
+  while (tab[i].body && !(tab[i].body == body && tab[i].len == len && (tab[i].name == NULL) == (name == NULL) &&
+                          (!name || memcmp(tab[i].name, name, len) == 0)))
+    i = (i + 1) & (cap - 1);
+  return &tab[i];
+}
+
+static const this_ent *this_find(const rl_jsfile *jf, TSNode body, const char *name, size_t len) {
+  if (!jf->this_cap) return NULL;
+  const this_ent *e = this_slot(jf->this_tab, jf->this_cap, body.id, name, len);
+  return e->body ? e : NULL;
+}
+
+/* Keeps name -> value unless the body already has that name. */
+static void this_keep(rl_jsfile *jf, TSNode body, const char *name, size_t len, TSNode value) {
+  if (this_find(jf, body, name, len)) return;
+  if (2 * (jf->this_n + 1) > jf->this_cap) {
+    size_t cap = jf->this_cap ? 2 * jf->this_cap : 32;
+    this_ent *tab = rl_arena_calloc(jf->arena, cap, sizeof *tab);
+    for (size_t i = 0; i < jf->this_cap; i++)
+      if (jf->this_tab[i].body)
+        *this_slot(tab, cap, jf->this_tab[i].body, jf->this_tab[i].name, jf->this_tab[i].len) = jf->this_tab[i];
+    jf->this_tab = tab;
+    jf->this_cap = cap;
+  }
+  this_ent *e = this_slot(jf->this_tab, jf->this_cap, body.id, name, len);
+  e->body = body.id;
+  e->name = name;
+  e->len = len;
+  e->value = value;
+  jf->this_n++;
+}
+
+typedef struct this_assign {
+  rl_jsfile *jf;
+  TSNode body;
 } this_assign;
 
 static int this_assign_visit(void *data, TSNode n) {
@@ -1331,35 +1385,24 @@ static int this_assign_visit(void *data, TSNode n) {
   if (!type_is(left, "member_expression") || !type_is(rl_js_unwrap(field(left, "object")), "this")) return 0;
   size_t pl;
   const char *p = rl_js_text(f->jf, field(left, "property"), &pl);
-  if (pl != f->len || memcmp(p, f->name, pl) != 0) return 0;
-  f->value = field(n, "right");
-  return ts_node_is_null(f->value) ? 0 : -1;
+  TSNode value = field(n, "right");
+  if (pl && !ts_node_is_null(value)) this_keep(f->jf, f->body, p, pl, value);
+  return 0;
 }
 
-/* Fields first (their initialisers run before the constructor body), then
- * the constructor, then the other methods: the constructor is where real
- * code sets what its methods use (`this.baseUrl`, `this.sdk = new HMSSDK()`). */
-TSNode rl_js_this_member(rl_jsfile *jf, TSNode member) {
-  member = rl_js_unwrap(member);
-  if (!type_is(member, "member_expression") || !type_is(rl_js_unwrap(field(member, "object")), "this"))
-    return null_node();
-  TSNode body = rl_js_parent(member);
-  while (!ts_node_is_null(body) && !type_is(body, "class_body")) body = rl_js_parent(body);
-  if (ts_node_is_null(body)) return null_node();
-  this_assign f = {jf, NULL, 0, null_node()};
-  f.name = rl_js_text(jf, field(member, "property"), &f.len);
-  if (f.len == 0) return null_node();
+static void this_read_body(rl_jsfile *jf, TSNode body) {
+  this_keep(jf, body, NULL, 0, null_node());
   uint32_t n = ts_node_named_child_count(body);
   for (uint32_t i = 0; i < n; i++) {
     TSNode c = ts_node_named_child(body, i);
     if (!type_is(c, "field_definition") && !type_is(c, "public_field_definition")) continue;
-    TSNode key = field(c, type_is(c, "field_definition") ? "property" : "name");
     size_t kl;
-    const char *k = rl_js_text(jf, key, &kl);
+    const char *k = rl_js_text(jf, field(c, type_is(c, "field_definition") ? "property" : "name"), &kl);
     TSNode v = field(c, "value");
     /* `private sdk: HMSSDK;` has no value: the constructor sets it */
-    if (kl == f.len && memcmp(k, f.name, kl) == 0 && !ts_node_is_null(v)) return v;
+    if (kl && !ts_node_is_null(v)) this_keep(jf, body, k, kl, v);
   }
+  this_assign f = {jf, body};
   for (int pass = 0; pass < 2; pass++) {
     for (uint32_t i = 0; i < n; i++) {
       TSNode c = ts_node_named_child(body, i);
@@ -1369,10 +1412,23 @@ TSNode rl_js_this_member(rl_jsfile *jf, TSNode member) {
       if (ctor != (pass == 0)) continue;
       TSNode b = field(c, "body");
       if (!ts_node_is_null(b)) rl_js_walk(b, this_assign_visit, &f);
-      if (!ts_node_is_null(f.value)) return f.value;
     }
   }
-  return null_node();
+}
+
+TSNode rl_js_this_member(rl_jsfile *jf, TSNode member) {
+  member = rl_js_unwrap(member);
+  if (!type_is(member, "member_expression") || !type_is(rl_js_unwrap(field(member, "object")), "this"))
+    return null_node();
+  TSNode body = rl_js_parent(member);
+  while (!ts_node_is_null(body) && !type_is(body, "class_body")) body = rl_js_parent(body);
+  if (ts_node_is_null(body)) return null_node();
+  size_t len;
+  const char *name = rl_js_text(jf, field(member, "property"), &len);
+  if (len == 0) return null_node();
+  if (!this_find(jf, body, NULL, 0)) this_read_body(jf, body);
+  const this_ent *e = this_find(jf, body, name, len);
+  return e ? e->value : null_node();
 }
 
 int rl_js_imports(rl_jsfile *jf, const char *module) {
