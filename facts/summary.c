@@ -834,15 +834,9 @@ int rl_summary_bytes_matter(rl_prefilter *pf) {
   return rl_pf_has(pf, "get") && rl_pf_each_quoted(pf, NULL, quoted_env_secret, NULL);
 }
 
-static int not_relative(const char *spec, size_t len, void *arg) {
-  (void)arg;
-  return len && spec[0] != '.';
-}
-
-int rl_summary_bytes_act(rl_prefilter *pf) {
-  if (rl_summary_bytes_matter(pf)) return 1;
+int rl_summary_bytes_act(rl_prefilter *pf, int outside_import) {
   if (rl_auth_refusal_possible(pf) || rl_room_change_possible(pf)) return 1; /* scan_function's */
   /* a library's middleware made by a call (add_value): its callee imported
-   * from a package (or an alias) */
-  return rl_summary_each_import(pf, not_relative, NULL) && rl_auth_name_possible(pf);
+   * from outside the project */
+  return outside_import && rl_auth_name_possible(pf);
 }

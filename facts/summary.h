@@ -79,10 +79,13 @@ int rl_summary_each_import(const rl_prefilter *pf, int (*fn)(const char *spec, s
  * a provider's API or SDK, or returns a secret (the effects that make a
  * call into it matter)? A superset of what rl_summary_build reports. */
 int rl_summary_bytes_matter(rl_prefilter *pf);
-/* Can a module with these bytes, by itself, have a symbol with any effect a
- * summary reports: rl_summary_bytes_matter's, or one that authenticates or
- * creates or changes rooms (the effects that only make a call into it
- * answer differently)? A superset of rl_summary_build's effects. */
-int rl_summary_bytes_act(rl_prefilter *pf);
+/* Can a module with these bytes, by itself, have a symbol with an effect a
+ * summary reports beyond rl_summary_bytes_matter's (asked first, apart): one
+ * that authenticates or creates or changes rooms (the effects that only make
+ * a call into it answer differently)? outside_import: the module imports
+ * something from outside the project (a package, an alias that does not
+ * resolve), whose call may make a library's middleware. With
+ * rl_summary_bytes_matter, a superset of rl_summary_build's effects. */
+int rl_summary_bytes_act(rl_prefilter *pf, int outside_import);
 
 #endif

@@ -236,7 +236,7 @@ typedef struct mod_entry {
   /* the prefilter's question (rl_project_import_matters), under p->mu */
   int pre_state;          /* 0: not read, 1: being read, 2: read */
   int pre_self;           /* rl_summary_bytes_matter of its bytes */
-  int pre_act;            /* rl_summary_bytes_act of its bytes */
+  int pre_act;            /* rl_summary_bytes_matter or _act of its bytes */
   signed char closure[2]; /* memo of closure_may(): 0 not asked, 1 no, 2 yes */
   const char **pre_deps;  /* the project files it imports (resolved, borrowed from p) */
   size_t npre_deps;
@@ -838,12 +838,16 @@ typedef struct pre_deps {
   const char *from;
   const char **deps;
   size_t n;
+  int outside; /* a specifier that names no project file and is not relative */
 } pre_deps;
 
 static int pre_dep(const char *spec, size_t len, void *arg) {
   pre_deps *d = arg;
   const char *path = rl_project_resolve(d->p, d->from, spec, len);
-  if (!path) return 0;
+  if (!path) {
+    if (len && spec[0] != '.') d->outside = 1;
+    return 0;
+  }
   for (size_t i = 0; i < d->n; i++)
     if (d->deps[i] == path) return 0;
   d->deps = rl_xreallocarray(d->deps, d->n + 1, sizeof *d->deps);
@@ -856,13 +860,13 @@ static int pre_dep(const char *spec, size_t len, void *arg) {
  * e->pre_state to 1. bytes NULL: unreadable, nothing matters. */
 static void pre_store(rl_project *p, mod_entry *e, const char *bytes, size_t len) {
   int self = 0, act = 0;
-  pre_deps d = {p, e->path, NULL, 0};
+  pre_deps d = {p, e->path, NULL, 0, 0};
   if (bytes) {
     rl_prefilter pf;
     rl_prefilter_init(&pf, bytes, len, rl_lang_for_path(e->path));
     self = rl_summary_bytes_matter(&pf);
-    act = self || rl_summary_bytes_act(&pf); /* a superset of bytes_matter */
     if (!self) rl_summary_each_import(&pf, pre_dep, &d);
+    act = self || rl_summary_bytes_act(&pf, d.outside);
     rl_prefilter_clear(&pf);
   }
   pthread_mutex_lock(&p->mu);
