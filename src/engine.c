@@ -1642,7 +1642,12 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
     pool p;
     memset(&p, 0, sizeof p);
     p.e = e;
-    p.nslots = (size_t)jobs * 8; /* bounds files in flight, and so memory */
+    /* Results are emitted in walk order, so a slow file (a 9 MB bundle)
+     * holds every later result until it is done: with few slots the other
+     * workers ran out of jobs and waited (a -j2 run was 1.1x a -j1 run on
+     * the npm corpus). A finished result is small, so keep many; files
+     * being parsed are bounded by the parse budget, not by this. */
+    p.nslots = (size_t)jobs * 512;
     p.slots = rl_xcalloc(p.nslots, sizeof *p.slots);
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.work, NULL);
