@@ -25,6 +25,7 @@
 #include "cors.h"
 #include "json.h"
 #include "lockfile.h"
+#include "once.h"
 #include "parse.h"
 #include "routes.h"
 #include "rule.h"
@@ -814,14 +815,11 @@ const rl_localmod *rl_project_local(rl_project *p, const char *path, const char 
   if (!p || p->o.disabled || !path) return NULL;
   pthread_mutex_lock(&p->mu);
   mod_entry *e = entry_of(p, path);
-  while (e->state == 1) pthread_cond_wait(&p->built, &p->mu);
-  if (e->state == 0) {
-    e->state = 1;
+  if (rl_once_claim(&e->state, &p->mu, &p->built)) {
     pthread_mutex_unlock(&p->mu);
     build_summary(p, e);
     pthread_mutex_lock(&p->mu);
-    e->state = 2;
-    pthread_cond_broadcast(&p->built);
+    rl_once_done(&e->state, &p->built);
   }
   pthread_mutex_unlock(&p->mu);
   if (why) *why = e->why;
@@ -874,8 +872,7 @@ static void pre_store(rl_project *p, mod_entry *e, const char *bytes, size_t len
   e->pre_act = act;
   e->pre_deps = d.deps;
   e->npre_deps = d.n;
-  e->pre_state = 2;
-  pthread_cond_broadcast(&p->built);
+  rl_once_done(&e->pre_state, &p->built);
   pthread_mutex_unlock(&p->mu);
 }
 
@@ -885,12 +882,10 @@ static void pre_store(rl_project *p, mod_entry *e, const char *bytes, size_t len
 static mod_entry *pre_local(rl_project *p, const char *path) {
   pthread_mutex_lock(&p->mu);
   mod_entry *e = entry_of(p, path);
-  while (e->pre_state == 1) pthread_cond_wait(&p->built, &p->mu);
-  if (e->pre_state == 2) {
+  if (!rl_once_claim(&e->pre_state, &p->mu, &p->built)) {
     pthread_mutex_unlock(&p->mu);
     return e;
   }
-  e->pre_state = 1;
   pthread_mutex_unlock(&p->mu);
   size_t len = 0;
   const char *why = NULL;
@@ -1489,9 +1484,7 @@ static const mount_dir *mount_dir_of(rl_project *p, const char *dir) {
 static const char *mount_text(rl_project *p, const char *path, size_t *len) {
   pthread_mutex_lock(&p->mu);
   mod_entry *e = entry_of(p, path);
-  while (e->mount_state == 1) pthread_cond_wait(&p->built, &p->mu);
-  if (e->mount_state == 0) {
-    e->mount_state = 1;
+  if (rl_once_claim(&e->mount_state, &p->mu, &p->built)) {
     pthread_mutex_unlock(&p->mu);
     size_t n = 0;
     const char *why = NULL;
@@ -1503,8 +1496,7 @@ static const char *mount_text(rl_project *p, const char *path, size_t *len) {
     pthread_mutex_lock(&p->mu);
     e->mount_bytes = bytes;
     e->mount_len = n;
-    e->mount_state = 2;
-    pthread_cond_broadcast(&p->built);
+    rl_once_done(&e->mount_state, &p->built);
   }
   pthread_mutex_unlock(&p->mu);
   *len = e->mount_len;

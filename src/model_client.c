@@ -31,6 +31,7 @@
 
 #include "context.h"
 #include "model.h"
+#include "once.h"
 #include "parse.h"
 #include "rule.h"
 #include "summary.h"
@@ -404,14 +405,11 @@ static package *package_of(rl_clients *c, const char *dir) {
     k->arena = rl_arena_new();
     rl_smap_put(&c->pkgs, k->dir, k);
   }
-  while (k->state == 1) pthread_cond_wait(&c->built, &c->mu);
-  if (k->state == 0) {
-    k->state = 1;
+  if (rl_once_claim(&k->state, &c->mu, &c->built)) {
     pthread_mutex_unlock(&c->mu);
     build(c, k);
     pthread_mutex_lock(&c->mu);
-    k->state = 2;
-    pthread_cond_broadcast(&c->built);
+    rl_once_done(&k->state, &c->built);
   }
   pthread_mutex_unlock(&c->mu);
   return k;
