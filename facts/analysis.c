@@ -186,6 +186,39 @@ int rl_js_unreachable(TSNode n) {
 
 static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
+/* Calls that never return: next/navigation redirect()/notFound(), SvelteKit
+ * error()/redirect(), Koa ctx.throw(401). */
+int rl_js_never_returns(rl_jsfile *jf, TSNode e) {
+  e = rl_js_unwrap(e);
+  if (!type_is(e, "call_expression")) return 0;
+  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(e, "function", 8));
+  if (type_is(fn, "member_expression"))
+    return rl_js_text_is(jf, ts_node_child_by_field_name(fn, "property", 8), "throw");
+  return type_is(fn, "identifier") && (rl_js_text_is(jf, fn, "redirect") || rl_js_text_is(jf, fn, "notFound") ||
+                                       rl_js_text_is(jf, fn, "unauthorized") || rl_js_text_is(jf, fn, "forbidden") ||
+                                       rl_js_text_is(jf, fn, "error"));
+}
+
+/* 1 if statement s always leaves the handler: return, throw, a block with
+ * one of those (or a never-returning call) at its top level. */
+int rl_js_leaves(rl_jsfile *jf, TSNode s) {
+  if (ts_node_is_null(s)) return 0;
+  const char *t = ts_node_type(s);
+  if (!strcmp(t, "return_statement") || !strcmp(t, "throw_statement")) return 1;
+  if (!strcmp(t, "expression_statement")) return rl_js_never_returns(jf, ts_node_named_child(s, 0));
+  if (!strcmp(t, "else_clause") || !strcmp(t, "statement_block")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(s); i++)
+      if (rl_js_leaves(jf, ts_node_named_child(s, i))) return 1;
+    return 0;
+  }
+  if (!strcmp(t, "if_statement")) { /* if (a) return x; else throw y; */
+    TSNode alt = ts_node_child_by_field_name(s, "alternative", 11);
+    return !ts_node_is_null(alt) && rl_js_leaves(jf, ts_node_child_by_field_name(s, "consequence", 11)) &&
+           rl_js_leaves(jf, alt);
+  }
+  return 0;
+}
+
 /* Iterates the named, non-comment children of a node with a cursor (O(1)
  * per step, unlike ts_node_named_child(i)). */
 typedef struct kids {

@@ -112,6 +112,13 @@ TSNode rl_js_unwrap(TSNode n);
 /* Nearest enclosing function (function_declaration, function_expression,
  * arrow_function, method_definition, generator_function...), or null. */
 TSNode rl_js_enclosing_function(TSNode n);
+/* 1 if statement s always leaves the function: return, throw, a block with
+ * one of those at its top level, an if whose both branches leave, or a call
+ * that never returns (next/navigation redirect()/notFound(), SvelteKit
+ * error()/redirect(), Koa ctx.throw(401)). */
+int rl_js_leaves(rl_jsfile *jf, TSNode s);
+/* 1 if expression e is one of rl_js_leaves' calls that never return. */
+int rl_js_never_returns(rl_jsfile *jf, TSNode e);
 /* 1 if n is a function node of any of those kinds (null: 0). */
 int rl_js_is_function(TSNode n);
 /* Calls cb for every named node of subtree in document order, without

@@ -404,38 +404,6 @@ static int within(TSNode n, TSNode outer) {
 
 static int is_type(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
 
-/* Calls that never return: next/navigation redirect()/notFound(), SvelteKit
- * error()/redirect(), Koa ctx.throw(401). */
-static int call_never_returns(rl_jsfile *jf, TSNode e) {
-  e = rl_js_unwrap(e);
-  if (!is_type(e, "call_expression")) return 0;
-  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(e, "function", 8));
-  if (is_type(fn, "member_expression"))
-    return rl_js_text_is(jf, ts_node_child_by_field_name(fn, "property", 8), "throw");
-  return is_type(fn, "identifier") && (rl_js_text_is(jf, fn, "redirect") || rl_js_text_is(jf, fn, "notFound") ||
-                                       rl_js_text_is(jf, fn, "unauthorized") || rl_js_text_is(jf, fn, "forbidden") ||
-                                       rl_js_text_is(jf, fn, "error"));
-}
-
-/* 1 if statement s always leaves the handler: return, throw, a block with
- * one of those (or a never-returning call) at its top level. */
-static int leaves(rl_jsfile *jf, TSNode s) {
-  if (ts_node_is_null(s)) return 0;
-  const char *t = ts_node_type(s);
-  if (!strcmp(t, "return_statement") || !strcmp(t, "throw_statement")) return 1;
-  if (!strcmp(t, "expression_statement")) return call_never_returns(jf, ts_node_named_child(s, 0));
-  if (!strcmp(t, "else_clause") || !strcmp(t, "statement_block")) {
-    for (uint32_t i = 0; i < ts_node_named_child_count(s); i++)
-      if (leaves(jf, ts_node_named_child(s, i))) return 1;
-    return 0;
-  }
-  if (!strcmp(t, "if_statement")) { /* if (a) return x; else throw y; */
-    TSNode alt = ts_node_child_by_field_name(s, "alternative", 11);
-    return !ts_node_is_null(alt) && leaves(jf, ts_node_child_by_field_name(s, "consequence", 11)) && leaves(jf, alt);
-  }
-  return 0;
-}
-
 static int nullish(rl_jsfile *jf, TSNode e) {
   e = rl_js_unwrap(e);
   if (ts_node_is_null(e)) return 0;
@@ -502,7 +470,7 @@ static rl_guard_why position(guard_scan *g, TSNode t) {
       /* if (bad method) return 405; else if (!session) return 401: the other branch leaves */
       TSNode cons = ts_node_child_by_field_name(par, "consequence", 11);
       TSNode other = within(cur, cons) ? ts_node_child_by_field_name(par, "alternative", 11) : cons;
-      if (!leaves(g->jf, other)) w = RL_GUARD_BRANCH;
+      if (!rl_js_leaves(g->jf, other)) w = RL_GUARD_BRANCH;
     }
     if (!strcmp(pt, "switch_case") || !strcmp(pt, "switch_default") || !strcmp(pt, "for_statement") ||
         !strcmp(pt, "for_in_statement") || !strcmp(pt, "while_statement"))
@@ -523,11 +491,11 @@ static rl_guard_why judge_if(guard_scan *g, TSNode ifs, TSNode occ) {
   if (fails_when_true(g->jf, occ, cond)) {
     if (within(g->work, cons)) return RL_GUARD_NO_STOP; /* the work on the failure branch */
     if (within(g->work, alt)) return RL_GUARD_OK;       /* if (!user) { 401 } else { mint } */
-    return leaves(g->jf, cons) ? RL_GUARD_OK : RL_GUARD_NO_STOP;
+    return rl_js_leaves(g->jf, cons) ? RL_GUARD_OK : RL_GUARD_NO_STOP;
   }
   if (within(g->work, cons)) return RL_GUARD_OK; /* if (user) { mint } else { 401 } */
   if (within(g->work, alt)) return RL_GUARD_NO_STOP;
-  return leaves(g->jf, alt) ? RL_GUARD_OK : RL_GUARD_NO_STOP;
+  return rl_js_leaves(g->jf, alt) ? RL_GUARD_OK : RL_GUARD_NO_STOP;
 }
 
 /* The `if` whose condition holds n, climbing through expressions; or the
@@ -741,7 +709,7 @@ static int throws_in(rl_jsfile *jf, TSNode s) {
   if (ts_node_is_null(s)) return 0;
   const char *t = ts_node_type(s);
   if (!strcmp(t, "throw_statement")) return 1;
-  if (!strcmp(t, "expression_statement")) return call_never_returns(jf, ts_node_named_child(s, 0));
+  if (!strcmp(t, "expression_statement")) return rl_js_never_returns(jf, ts_node_named_child(s, 0));
   if (!strcmp(t, "statement_block") || !strcmp(t, "else_clause"))
     for (uint32_t i = 0; i < ts_node_named_child_count(s); i++)
       if (throws_in(jf, ts_node_named_child(s, i))) return 1;

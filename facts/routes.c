@@ -777,7 +777,59 @@ typedef struct method_find {
   rl_jsfile *jf;
   const char *req;
   const char *found;
+  TSNode res; /* the handler's response parameter, or null */
 } method_find;
+
+typedef struct answer_only {
+  method_find *f;
+  int other; /* a call of something other than the response */
+} answer_only;
+
+/* The name a call chain starts from: res in `res.status(405).json(x)`. */
+static TSNode chain_base(TSNode n) {
+  for (;;) {
+    n = rl_js_unwrap(n);
+    if (type_is(n, "call_expression"))
+      n = field(n, "function");
+    else if (type_is(n, "member_expression"))
+      n = field(n, "object");
+    else
+      return n;
+  }
+}
+
+static int answer_only_visit(void *data, TSNode n) {
+  answer_only *a = data;
+  if (type_is(n, "new_expression")) {
+    TSNode base = chain_base(field(n, "constructor"));
+    if (!rl_js_text_is(a->f->jf, base, "Response")) a->other = 1;
+    return a->other ? -1 : 0;
+  }
+  if (!type_is(n, "call_expression")) return 0;
+  TSNode base = chain_base(n);
+  size_t rl = 0;
+  const char *res = ts_node_is_null(a->f->res) ? NULL : rl_js_text(a->f->jf, a->f->res, &rl);
+  int answers = type_is(base, "identifier") &&
+                ((res && rl_js_text_eq(a->f->jf, base, res, rl)) || rl_js_text_is(a->f->jf, base, "Response") ||
+                 rl_js_text_is(a->f->jf, base, "NextResponse"));
+  if (!answers) a->other = 1;
+  return a->other ? -1 : 0;
+}
+
+/* `if (req.method === 'GET') { res.send('not implemented'); return; }`: a
+ * branch that only answers and leaves, with more of the handler after it,
+ * turns that method away; the handler's work is for the others. */
+static int turned_away(method_find *f, TSNode test) {
+  TSNode cond = rl_js_parent(test);
+  while (type_is(cond, "parenthesized_expression")) cond = rl_js_parent(cond);
+  if (!type_is(cond, "if_statement") || !ts_node_is_null(field(cond, "alternative"))) return 0;
+  TSNode then = field(cond, "consequence");
+  if (ts_node_is_null(then) || ts_node_is_null(ts_node_next_named_sibling(cond))) return 0;
+  if (!rl_js_leaves(f->jf, then)) return 0;
+  answer_only a = {f, 0};
+  rl_js_walk(then, answer_only_visit, &a);
+  return !a.other;
+}
 
 /* req.method === 'POST' / req.method !== 'POST' / 'POST' === req.method */
 static int find_method_test(void *data, TSNode n) {
@@ -798,6 +850,7 @@ static int find_method_test(void *data, TSNode n) {
     /* `if (req.method === 'OPTIONS') return res.end()` answers the CORS
      * preflight: the route's own method is in another test, or none */
     if (rl_js_string_value(f->jf, sides[1 - i], &s, &l) && verb_name(s, l) && strcmp(verb_name(s, l), "OPTIONS")) {
+      if (o[0] == '=' && turned_away(f, n)) return 0;
       f->found = verb_name(s, l);
       return -1;
     }
@@ -807,7 +860,7 @@ static int find_method_test(void *data, TSNode n) {
 
 static const char *next_method(walk *w, TSNode fn) {
   if (ts_node_is_null(fn)) return "*";
-  method_find f = {w->jf, NULL, NULL};
+  method_find f = {w->jf, NULL, NULL, rl_js_param(fn, 1)};
   rl_js_walk(fn, find_method_test, &f);
   return f.found ? f.found : "*";
 }

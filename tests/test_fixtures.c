@@ -13,6 +13,7 @@
  *
  *   // expect: rule-id[, rule-id]   a finding of each rule starts on the next line
  *   // expect: rule-id "fragment"   ... and its message contains the fragment
+ *   // expect: rule-id "^fragment"  ... and its message starts with it
  *   // ok: rule-id                  the next line is a near miss: nothing there
  *   # expect: rule-id               the same in dotenv and YAML files
  *
@@ -167,6 +168,12 @@ typedef struct tally {
   size_t missing, unexpected;
 } tally;
 
+/* A fragment is found anywhere in the message; "^x" only at its start. */
+static int frag_matches(const char *message, const char *frag) {
+  if (frag[0] == '^') return strncmp(message, frag + 1, strlen(frag + 1)) == 0;
+  return strstr(message, frag) != NULL;
+}
+
 /* Compares one file's findings with its marks, printing each difference as
  * file:line. folder: the rule a rule folder is about (only it and the rules
  * the file names are checked), or NULL for a project (every rule is). */
@@ -184,7 +191,7 @@ static void compare(const char *path, const marks *m, const got *g, size_t ng, c
     for (size_t j = 0; j < ng && !found; j++) {
       if (g[j].line != k->line || strcmp(g[j].rule, k->id) != 0) continue;
       on_line = &g[j];
-      if (!k->frag[0] || strstr(g[j].message, k->frag)) found = &g[j];
+      if (!k->frag[0] || frag_matches(g[j].message, k->frag)) found = &g[j];
     }
     if (found) continue;
     if (on_line)
