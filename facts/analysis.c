@@ -186,6 +186,18 @@ int rl_js_unreachable(TSNode n) {
 
 static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
+TSNode rl_js_chain_base(TSNode n) {
+  for (;;) {
+    n = rl_js_unwrap(n);
+    if (type_is(n, "member_expression"))
+      n = field(n, "object");
+    else if (type_is(n, "call_expression"))
+      n = field(n, "function");
+    else
+      return n;
+  }
+}
+
 /* Calls that never return: next/navigation redirect()/notFound(), SvelteKit
  * error()/redirect(), Koa ctx.throw(401). */
 int rl_js_never_returns(rl_jsfile *jf, TSNode e) {

@@ -116,6 +116,8 @@ TSNode rl_js_enclosing_function(TSNode n);
  * one of those at its top level, an if whose both branches leave, or a call
  * that never returns (next/navigation redirect()/notFound(), SvelteKit
  * error()/redirect(), Koa ctx.throw(401)). */
+/* Where a member/call chain starts: res in `res.status(405).json(x)`. */
+TSNode rl_js_chain_base(TSNode n);
 int rl_js_leaves(rl_jsfile *jf, TSNode s);
 /* 1 if expression e is one of rl_js_leaves' calls that never return. */
 int rl_js_never_returns(rl_jsfile *jf, TSNode e);

@@ -785,28 +785,15 @@ typedef struct answer_only {
   int other; /* a call of something other than the response */
 } answer_only;
 
-/* The name a call chain starts from: res in `res.status(405).json(x)`. */
-static TSNode chain_base(TSNode n) {
-  for (;;) {
-    n = rl_js_unwrap(n);
-    if (type_is(n, "call_expression"))
-      n = field(n, "function");
-    else if (type_is(n, "member_expression"))
-      n = field(n, "object");
-    else
-      return n;
-  }
-}
-
 static int answer_only_visit(void *data, TSNode n) {
   answer_only *a = data;
   if (type_is(n, "new_expression")) {
-    TSNode base = chain_base(field(n, "constructor"));
+    TSNode base = rl_js_chain_base(field(n, "constructor"));
     if (!rl_js_text_is(a->f->jf, base, "Response")) a->other = 1;
     return a->other ? -1 : 0;
   }
   if (!type_is(n, "call_expression")) return 0;
-  TSNode base = chain_base(n);
+  TSNode base = rl_js_chain_base(n);
   size_t rl = 0;
   const char *res = ts_node_is_null(a->f->res) ? NULL : rl_js_text(a->f->jf, a->f->res, &rl);
   int answers = type_is(base, "identifier") &&

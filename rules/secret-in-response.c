@@ -307,20 +307,6 @@ static void check_payload(state *st, TSNode at, TSNode x) {
   check_value(st, at, NULL, 0, x, 0);
 }
 
-/* The leftmost identifier of a member/call chain: res in res.status(200).json */
-static TSNode chain_base(TSNode n) {
-  for (int i = 0; i < 16; i++) {
-    n = rl_js_unwrap(n);
-    if (type_is(n, "member_expression"))
-      n = field(n, "object");
-    else if (type_is(n, "call_expression"))
-      n = field(n, "function");
-    else
-      break;
-  }
-  return n;
-}
-
 static int is_res(state *st, TSNode base) {
   if (!type_is(base, "identifier")) return 0;
   size_t l;
@@ -350,7 +336,7 @@ static int sink_visit(void *data, TSNode n) {
     }
     if ((rl_word_is(p, pl, "json") || rl_word_is(p, pl, "send") || rl_word_is(p, pl, "end") ||
          rl_word_is(p, pl, "jsonp") || rl_word_is(p, pl, "text")) &&
-        is_res(st, chain_base(obj)))
+        is_res(st, rl_js_chain_base(obj)))
       check_payload(st, n, rl_js_call_arg(n, 0));
     return 0;
   }
@@ -363,7 +349,7 @@ static int sink_visit(void *data, TSNode n) {
   if (!strcmp(t, "assignment_expression")) {
     TSNode left = field(n, "left");
     if (type_is(left, "member_expression") && rl_js_text_is(st->jf, field(left, "property"), "body")) {
-      TSNode base = chain_base(left);
+      TSNode base = rl_js_chain_base(left);
       size_t l;
       const char *s = rl_js_text(st->jf, base, &l);
       if ((r->req_name && rl_word_is(s, l, r->req_name)) || rl_word_is(s, l, "ctx"))
