@@ -90,10 +90,33 @@ static int key_reported(rl_ctx *ctx, const rl_key_use *u) {
   return !(u->api->issued && key_looks_placeholder(u->value, u->len));
 }
 
+/* `new AccessToken('devkey', 'secret')`: the key pair a LiveKit server
+ * started with `livekit-server --dev` accepts, and no other server does. The
+ * API key sits in the argument before the secret. */
+static int livekit_dev_pair(rl_jsfile *jf, const rl_key_use *u) {
+  if (strncmp(u->api->callee, "livekit-server-sdk:", 19) || u->api->option || u->api->arg < 1) return 0;
+  if (!u->value || u->len != 6 || memcmp(u->value, "secret", 6)) return 0;
+  const char *k;
+  size_t kl;
+  TSNode lit;
+  return rl_key_literal(jf, rl_js_call_arg(u->call, (uint32_t)(u->api->arg - 1)), &k, &kl, &lit) && kl == 6 &&
+         !memcmp(k, "devkey", 6);
+}
+
 static void report_key(void *data, const rl_key_use *u) {
   rl_ctx *ctx = data;
   if (!key_reported(ctx, u)) return;
   rl_arena *a = rl_ctx_arena(ctx);
+  /* a public default, not masked: the word "secret" would go from every message */
+  if (livekit_dev_pair(rl_ctx_js(ctx), u)) {
+    rl_ctx_cap_severity(ctx, RL_SEV_NOTE);
+    rl_report(ctx, u->key,
+              "%s %s written in the code: the LiveKit dev server's default key pair (devkey), which only a server "
+              "started with `livekit-server --dev` accepts; read the API key and secret from the environment before "
+              "this runs against a real server",
+              u->name, u->api->does);
+    return;
+  }
   if (!ts_node_is_null(u->lit)) {
     uint32_t start = ts_node_start_byte(u->lit), end = ts_node_end_byte(u->lit);
     if (end - start >= 2) rl_ctx_mark_secret(ctx, start + 1, end - 1);
