@@ -16,6 +16,7 @@
  * is reported everywhere. */
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "analysis.h"
 #include "bindname.h"
@@ -261,7 +262,40 @@ static void on_headers(rl_ctx *ctx) {
   rl_js_walk(rl_ctx_root(ctx), header_visit, ctx);
 }
 
-/* (a)-(c) at the string s, and (d) found inside it: 1 once s is reported. */
+/* A LiveKit or Twilio access token pasted into the code (the quickstarts'
+ * "this sample hard-codes a token" shape): the message says whose token it is
+ * and when it expires. One whose exp has passed grants nothing any more: a
+ * note (the app only works while someone pastes fresh tokens in). */
+static int provider_jwt(rl_ctx *ctx, TSNode s, const char *v, size_t len, const char *where, uint32_t start,
+                        uint32_t end) {
+  rl_arena *a = rl_ctx_arena(ctx);
+  const char *hit;
+  size_t hit_len;
+  rl_jwt_kind kind = rl_secret_find_jwt(a, v, len, (1u << RL_JWT_LIVEKIT) | (1u << RL_JWT_TWILIO), &hit, &hit_len);
+  rl_jwt jwt;
+  if (kind == RL_JWT_NONE || !rl_jwt_decode(hit, hit_len, a, &jwt)) return 0;
+  char day[32] = "";
+  if (jwt.exp > 0 && jwt.exp < 253402300800.0) { /* before year 10000 */
+    time_t t = (time_t)jwt.exp;
+    struct tm tm;
+    if (gmtime_r(&t, &tm)) strftime(day, sizeof day, "%Y-%m-%d", &tm);
+  }
+  rl_ctx_mark_secret(ctx, start, end);
+  const char *masked = rl_mask_secret(a, hit, hit_len);
+  if (day[0] && jwt.exp < (double)time(NULL)) {
+    rl_ctx_cap_severity(ctx, RL_SEV_NOTE);
+    rl_report(ctx, s,
+              "%s (JWT) hard-coded %s (%s), expired on %s: it grants nothing now, and the app works only while "
+              "someone pastes fresh tokens into the code; mint them on a server per user",
+              rl_jwt_kind_name(kind), where, masked, day);
+  } else {
+    rl_report(ctx, s, "%s (JWT) hard-coded %s (%s): anyone who reads the code can join with it %s%s",
+              rl_jwt_kind_name(kind), where, masked, day[0] ? "until " : "for as long as it is valid",
+              day[0] ? day : "");
+  }
+  return 1;
+}
+
 /* (a)-(c) at the string s, and (d) inside it: 1 once s is dealt with (reported, or
  * allowed by the configuration), 0 when no shape claims it. */
 static int string_shapes(rl_ctx *ctx, rl_jsfile *jf, TSNode s) {
@@ -303,6 +337,7 @@ static int string_shapes(rl_ctx *ctx, rl_jsfile *jf, TSNode s) {
     rl_report(ctx, s, "100ms %s token (JWT) hard-coded %s (%s)", type, where, rl_mask_secret(a, hit, hit_len));
     return 1;
   }
+  if (rl_ctx_context(ctx) != RL_CTX_TEST && provider_jwt(ctx, s, v, len, where, start, end)) return 1;
   size_t pa, pl;
   if (rl_secret_url_password(v, len, &pa, &pl)) {
     /* mongoose.connect('mongodb+srv://app:<password>@cluster0...'): the
