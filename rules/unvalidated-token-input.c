@@ -120,6 +120,49 @@ static int validating_name(const char *s, size_t n) {
   return vw.yes;
 }
 
+/* A name the code writes, not computes: a literal or a member chain of
+ * names (RtcRole.PUBLISHER). */
+static int names_constant(state *st, TSNode n) {
+  n = rl_js_unwrap(n);
+  const char *s;
+  size_t l;
+  if (rl_js_eval_string(st->jf, n, &s, &l) || type_is(n, "true") || type_is(n, "false") || type_is(n, "number"))
+    return 1;
+  while (type_is(n, "member_expression") && type_is(field(n, "property"), "property_identifier"))
+    n = rl_js_unwrap(field(n, "object"));
+  return type_is(n, "identifier");
+}
+
+/* 1 if the comparison n is used as a value rather than to decide what runs:
+ * the value of a property (`canPublish: role === 'host'`), or the condition
+ * of a pick between two constants (`role === 'host' ? RtcRole.PUBLISHER :
+ * RtcRole.SUBSCRIBER`), through parentheses, ! and &&/||. Whatever the
+ * caller sends, such a comparison refuses nothing: it turns the caller's
+ * word into the grant. */
+static int comparison_is_value(state *st, TSNode n) {
+  for (int hops = 0; hops < 8; hops++) {
+    TSNode p = rl_js_parent(n);
+    const char *t = ts_node_is_null(p) ? "" : ts_node_type(p);
+    if (!strcmp(t, "parenthesized_expression") ||
+        (!strcmp(t, "unary_expression") && rl_js_text_is(st->jf, field(p, "operator"), "!"))) {
+      n = p;
+      continue;
+    }
+    if (!strcmp(t, "binary_expression")) {
+      TSNode op = field(p, "operator");
+      if (!rl_js_text_is(st->jf, op, "&&") && !rl_js_text_is(st->jf, op, "||")) return 0;
+      n = p;
+      continue;
+    }
+    if (!strcmp(t, "pair")) return ts_node_eq(field(p, "value"), n);
+    if (!strcmp(t, "ternary_expression"))
+      return ts_node_eq(field(p, "condition"), n) && names_constant(st, field(p, "consequence")) &&
+             names_constant(st, field(p, "alternative"));
+    return 0;
+  }
+  return 0;
+}
+
 static int check_visit(void *data, TSNode n) {
   vscan *v = data;
   state *st = v->st;
@@ -149,7 +192,8 @@ static int check_visit(void *data, TSNode n) {
     /* body.isHost === true as the value itself: the caller still chooses */
     if ((rl_word_is(op, ol, "===") || rl_word_is(op, ol, "!==") || rl_word_is(op, ol, "==") ||
          rl_word_is(op, ol, "!=")) &&
-        ((same(v, l) && constant_like(st, r)) || (same(v, r) && constant_like(st, l))) && !in_coercion(v, n))
+        ((same(v, l) && constant_like(st, r)) || (same(v, r) && constant_like(st, l))) && !in_coercion(v, n) &&
+        !comparison_is_value(st, n))
       v->ok = 1;
     return v->ok ? -1 : 0;
   }
@@ -497,7 +541,9 @@ static int call_visit(void *data, TSNode n) {
     TSNode obj = rl_js_object_of(st->jf, a);
     const char *ns;
     size_t nl;
-    if (!ts_node_is_null(obj) && type_is(a, "object")) {
+    /* generateRtcToken({ role }) or, through a const, generateRtcToken(config):
+     * the object's claims; a name that holds no object literal is a claim */
+    if (!ts_node_is_null(obj) && (type_is(a, "object") || type_is(rl_js_unwrap(obj), "object"))) {
       check_object(st, obj);
     } else if (arg_claim_name(st, a, &ns, &nl)) {
       check_claim(st, a, ns, nl, a);
