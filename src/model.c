@@ -1492,7 +1492,7 @@ static const char *mount_text(rl_project *p, const char *path, size_t *len) {
     size_t n = 0;
     const char *why = NULL;
     char *bytes = read_module(p, path, &n, &why);
-    if (bytes && !memmem(bytes, n, ".use(", 5)) {
+    if (bytes && !memmem(bytes, n, ".use(", 5) && !memmem(bytes, n, ".register(", 10)) {
       free(bytes);
       bytes = NULL;
     }
@@ -1632,6 +1632,16 @@ const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call) {
   return ask_ref(ctx, &r, c);
 }
 
+static const rl_symbol *ctx_callee_of(void *data, TSNode call) { return rl_ctx_callee(data, call); }
+
+int rl_ctx_route_room_action(rl_ctx *ctx, const rl_route *r, rl_room_action *out) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!jf) return 0;
+  if (rl_route_room_action_with(jf, rl_ctx_root(ctx), r, ctx_callee_of, ctx, out)) return 1;
+  if (!ts_node_is_null(r->handler) || ts_node_is_null(r->handler_expr)) return 0;
+  return rl_room_action_of_summary(jf, rl_ctx_value(ctx, r->handler_expr), r->path, r->handler_expr, out);
+}
+
 const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr) {
   if (!rl_ctx_project_enabled(ctx) || !rl_ctx_js(ctx)) return NULL;
   TSNode e = rl_js_unwrap(expr);
@@ -1715,6 +1725,8 @@ int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outs
 }
 
 typedef struct first_room {
+  rl_project *p;
+  const char *path; /* the router's file */
   rl_jsfile *jf;
   TSNode root;
   rl_arena *arena;
@@ -1722,10 +1734,44 @@ typedef struct first_room {
   uint32_t line;
 } first_room;
 
+/* What a project module the router's file names does (its summary): a
+ * callee, or an imported handler's value (`controller.handle`). */
+static const rl_symbol *first_room_ref(first_room *f, const rl_symref *r) {
+  if (!r->spec) return NULL;
+  const char *path = rl_project_resolve(f->p, f->path, r->spec, strlen(r->spec));
+  return path ? rl_project_symbol(f->p, path, r->name, f->arena, f->jf) : NULL;
+}
+
+static const rl_symbol *first_room_callee(void *data, TSNode call) {
+  rl_symref r;
+  first_room *f = data;
+  return rl_summary_ref(f->jf, rl_js_unwrap(call), 0, &r) ? first_room_ref(f, &r) : NULL;
+}
+
+/* A token or room route by its path or what it does, through the modules
+ * its handler calls too (the project's summaries, as
+ * unauthenticated-room-route judges it): route -> controller.handle ->
+ * service.makeIt -> client.video.rooms.create. */
+static int first_room_roomish(first_room *f, const rl_route *r) {
+  if (rl_route_is_roomish(f->jf, f->root, r)) return 1;
+  rl_room_action act;
+  if (rl_route_room_action_with(f->jf, f->root, r, first_room_callee, f, &act)) return 1;
+  if (!ts_node_is_null(r->handler) || ts_node_is_null(r->handler_expr)) return 0;
+  rl_symref ref;
+  TSNode e = rl_js_unwrap(r->handler_expr);
+  if (strcmp(ts_node_type(e), "identifier") && strcmp(ts_node_type(e), "member_expression")) return 0;
+  const char *canon = rl_js_resolve(f->jf, e);
+  const char *colon = canon ? strchr(canon, ':') : NULL;
+  if (!colon || colon == canon) return 0;
+  ref.spec = rl_arena_strndup(f->arena, canon, (size_t)(colon - canon));
+  ref.name = colon + 1;
+  return rl_room_action_of_summary(f->jf, first_room_ref(f, &ref), r->path, r->handler_expr, &act);
+}
+
 static void first_room_route(void *data, const rl_route *r) {
   first_room *f = data;
   /* an OPTIONS route answers preflights: not the token route it opens */
-  if (f->route || !strcmp(r->method, "OPTIONS") || !rl_route_is_roomish(f->jf, f->root, r)) return;
+  if (f->route || !strcmp(r->method, "OPTIONS") || !first_room_roomish(f, r)) return;
   f->route = !strcmp(r->method, "*") ? r->path : rl_arena_printf(f->arena, "%s %s", r->method, r->path);
   f->line = ts_node_start_point(r->registration).row + 1;
 }
@@ -1739,7 +1785,7 @@ const char *rl_project_module_room_route(rl_project *p, const char *from, const 
   if (!e->room_route_asked) {
     e->room_route_asked = 1;
     rl_jsfile_begin(e->jf);
-    first_room f = {e->jf, rl_tree_root(e->tree), e->tarena, NULL, 0};
+    first_room f = {p, e->path, e->jf, rl_tree_root(e->tree), e->tarena, NULL, 0};
     rl_routes_each(e->jf, f.root, e->path, first_room_route, &f);
     e->room_route = f.route;
     e->room_route_line = f.line;
