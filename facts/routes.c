@@ -1037,7 +1037,10 @@ static void on_module_exports(walk *w, TSNode stmt) {
       w->file_route = route;
       return;
     }
-    if (ts_node_is_null(h) || (!netlify && (w->file_kind || !lambda_shaped(w, h)))) return;
+    /* under api/ too: Vercel has no exports.handler, so a Lambda-shaped one
+     * there is a Netlify or Lambda function whose folder is called api */
+    int vercel = w->file_kind && !strcmp(w->file_kind, "vercel");
+    if (ts_node_is_null(h) || (!netlify && ((w->file_kind && !vercel) || !lambda_shaped(w, h)))) return;
     const char *kind = w->file_kind, *route = w->file_route;
     if (!netlify) {
       w->file_kind = "lambda";
