@@ -553,6 +553,54 @@ static char *probe(const char *base) {
   return hit;
 }
 
+/* A bare specifier that names a path from the app's folder (`import { g }
+ * from 'services/twilio/server'` in a Next.js app whose jsconfig the scan
+ * may not have; asked only when no tsconfig.json / jsconfig.json is found):
+ * <the folder of the nearest package.json>/<spec>, when that file exists and
+ * no package of the first segment's name can be meant (none named in that
+ * package.json, none in a node_modules folder up to it). Only specifiers of
+ * two or more segments, never a scope (@x/y). Caller frees. */
+static char *root_relative(rl_project *p, const char *dir, const char *spec) {
+  const char *slash = strchr(spec, '/');
+  if (spec[0] == '@' || spec[0] == '#' || spec[0] == '~' || !slash || slash == spec) return NULL;
+  size_t seg = (size_t)(slash - spec);
+  char *probe_at = path_join(dir, "x.js", 4); /* the package.json of dir's files */
+  rl_pkg_info info = rl_pkgcache_info(p->pkgs, probe_at);
+  free(probe_at);
+  if (!info.pkg_dir || !info.deps) return NULL;
+  rl_buf b = {0};
+  rl_buf_printf(&b, "\n%.*s\n", (int)seg, spec);
+  int listed = strstr(info.deps, b.ptr) != NULL;
+  rl_buf_free(&b);
+  if (listed) return NULL;
+  char *d = rl_walk_judge_realpath(p->judge, dir);
+  for (int up = 0; d && up < 64; up++) {
+    rl_buf nm = {0};
+    rl_buf_printf(&nm, "node_modules/%.*s", (int)seg, spec);
+    char *at = path_join(d, nm.ptr, nm.len);
+    rl_buf_free(&nm);
+    int installed = is_dir(at);
+    free(at);
+    int top = !strcmp(d, info.pkg_dir);
+    if (installed || top) {
+      free(d);
+      if (installed) return NULL;
+      /* named from dir, as the importing file's own path is */
+      rl_buf rel = {0};
+      for (int k = 0; k < up; k++) rl_buf_puts(&rel, "../");
+      rl_buf_puts(&rel, spec);
+      char *base = path_join(dir, rel.ptr, rel.len);
+      rl_buf_free(&rel);
+      char *hit = probe(base);
+      free(base);
+      return hit;
+    }
+    d = path_up(d);
+  }
+  free(d);
+  return NULL;
+}
+
 static char *resolve_uncached(rl_project *p, const char *dir, const char *spec) {
   if (spec[0] == '.' &&
       (spec[1] == '/' || spec[1] == '\0' || (spec[1] == '.' && (spec[2] == '/' || spec[2] == '\0')))) {
@@ -565,7 +613,7 @@ static char *resolve_uncached(rl_project *p, const char *dir, const char *spec) 
   pthread_mutex_lock(&p->mu); /* the tsconfig cache; what it hands out stays put */
   tsconf *c = tsconf_for(p, dir);
   pthread_mutex_unlock(&p->mu);
-  if (!c) return NULL;
+  if (!c) return root_relative(p, dir, spec);
   /* paths: the longest matching prefix before '*' wins, as TypeScript does */
   const ts_path *best = NULL;
   size_t best_len = 0;

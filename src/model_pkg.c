@@ -28,6 +28,8 @@ typedef struct pkg_entry {
   const char *pkg_dir;  /* dir of that package.json (another entry's dir), or NULL */
   const char *git_root; /* nearest dir holding .git at or above, or NULL */
   int next;             /* that package.json depends on Next.js (not Expo) */
+  const char *deps;     /* its dependency names, "\n"-separated, "\n" first and last; NULL: none read */
+  char *own_deps;       /* deps, when this entry's package.json was read here */
 } pkg_entry;
 
 struct rl_pkgcache {
@@ -58,6 +60,7 @@ void rl_pkgcache_set_policy(rl_pkgcache *c, const char *(*refuses)(void *data, c
 static void entry_free(void *v) {
   pkg_entry *e = v;
   free(e->dir);
+  free(e->own_deps);
   free(e);
 }
 
@@ -111,8 +114,30 @@ static int json_has_dep(const rl_json *deps, const rl_json *dev, const char *nam
   return rl_json_get(deps, name) || rl_json_get(dev, name);
 }
 
-/* Classifies dir/package.json. Unreadable or invalid -> RL_PKG_NONE. */
-static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const char **why, int *next) {
+/* The names of dependencies and devDependencies, each between newlines. */
+static char *dep_names(const rl_json *deps, const rl_json *dev) {
+  rl_buf b = {0};
+  rl_buf_putc(&b, '\n');
+  const rl_json *lists[] = {deps, dev};
+  for (size_t k = 0; k < 2; k++) {
+    if (!rl_json_is(lists[k], RL_JSON_OBJECT)) continue;
+    for (size_t i = 0; i < rl_json_size(lists[k]); i++) {
+      size_t n;
+      const char *name = rl_json_key_at(lists[k], i, &n);
+      if (!name || memchr(name, '\n', n)) continue;
+      rl_buf_put(&b, name, n);
+      rl_buf_putc(&b, '\n');
+    }
+  }
+  char *out = rl_xstrndup(b.ptr, b.len);
+  rl_buf_free(&b);
+  return out;
+}
+
+/* Classifies dir/package.json. Unreadable or invalid -> RL_PKG_NONE.
+ * *deps (caller frees) gets its dependency names when it is read. */
+static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const char **why, int *next,
+                                    char **deps_out) {
   static const struct {
     const char *name, *why;
   } server_fw[] = {
@@ -143,6 +168,7 @@ static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const
   *why = "package.json: neither a client nor a server app";
   const rl_json *deps = rl_json_get(root, "dependencies");
   const rl_json *dev = rl_json_get(root, "devDependencies");
+  *deps_out = dep_names(deps, dev);
   *next = json_has_dep(deps, dev, "next") && !json_has_dep(deps, dev, "expo");
   if (json_has_dep(deps, dev, "expo")) {
     kind = RL_PKG_MOBILE;
@@ -221,7 +247,7 @@ const char *rl_pkgcache_client_importer(rl_pkgcache *c, const char *fs_path) {
 }
 
 rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
-  rl_pkg_info info = {RL_PKG_NONE, NULL, -1, 0, 0, 0, NULL};
+  rl_pkg_info info = {RL_PKG_NONE, NULL, -1, 0, 0, 0, NULL, NULL};
   if (!c || !fs_path) return info;
   /* The file's directory, canonical. The file itself need not exist
    * (rl_engine_scan_buffer classifies buffers under a made-up name). */
@@ -269,12 +295,14 @@ rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
     n->git_root = dir_has(n->dir, ".git", 0) ? n->dir : parent ? parent->git_root : NULL;
     if (dir_has(n->dir, "package.json", 1)) {
       n->pkg_dir = n->dir;
-      n->kind = classify_package(c, n->dir, &n->why, &n->next);
+      n->kind = classify_package(c, n->dir, &n->why, &n->next, &n->own_deps);
+      n->deps = n->own_deps;
     } else if (parent) {
       n->pkg_dir = parent->pkg_dir;
       n->kind = parent->kind;
       n->why = parent->why;
       n->next = parent->next;
+      n->deps = parent->deps;
     }
     cache_put(c, n);
     parent = n;
@@ -288,6 +316,7 @@ rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
     if (root) info.rel_dirs = depth_below(root, real);
     info.next = e->next;
     info.pkg_dir = e->pkg_dir;
+    info.deps = e->deps;
     if (e->pkg_dir) {
       int d = depth_below(e->pkg_dir, real);
       size_t pl = strcmp(e->pkg_dir, "/") == 0 ? 0 : strlen(e->pkg_dir);

@@ -43,6 +43,8 @@ typedef struct rl_pkg_info {
   int next;            /* the package depends on Next.js (not Expo) */
   int next_app;        /* with next: below <package dir>/app/ or src/app/ (the app router) */
   const char *pkg_dir; /* the package's folder, absolute and canonical; NULL: none (borrowed, valid for the run) */
+  const char *deps;    /* its dependency and devDependency names, each between "\n"s ("\nnext\nreact\n");
+                          NULL: not read (borrowed, valid for the run) */
 } rl_pkg_info;
 
 /* The package.json facts of the file at fs_path (which need not exist: a
