@@ -15,8 +15,10 @@
  *             file exports that mints (the project model's summary, in a
  *             file that says token or room somewhere, as the prefilter
  *             needs); the JSON body and the /role/:role path segment of a
- *             provider REST call that writes (facts/privileged.h); a
- *             spread of the whole source into a token payload;
+ *             provider REST call that writes (facts/privileged.h), and
+ *             of a request to an upstream token endpoint the route relays
+ *             (facts/forward.h); a spread of the whole source into a token
+ *             payload;
  *   claims    role, roles, hms_role, type, can* grants (canPublish,
  *             canSubscribe...), roomAdmin, roomCreate, roomList,
  *             roomRecord, hidden, recorder, admin, permissions, grants,
@@ -33,6 +35,7 @@
 
 #include "analysis.h"
 #include "bindname.h"
+#include "forward.h"
 #include "mint.h"
 #include "privileged.h"
 #include "project.h"
@@ -554,6 +557,26 @@ static int call_visit(void *data, TSNode n) {
   return 0;
 }
 
+/* A route that relays to an upstream token endpoint (facts/forward.h:
+ * `fetch(\`${process.env.TOKEN_ENDPOINT}api/token\`, { body: JSON.stringify({
+ * room_id, role }) })`): the claims of the body it sends are the token's.
+ * A provider's own REST call is judged by provider_call. */
+static void forwarded_body(state *st, const rl_route *r) {
+  rl_room_action fw;
+  rl_priv pv;
+  int ro = 0;
+  if (!rl_route_forwards_token(st->jf, r, &fw) || ts_node_is_null(fw.node) || !type_is(fw.node, "call_expression") ||
+      rl_priv_rest_call(st->jf, fw.node, &pv, &ro))
+    return;
+  rl_request rq;
+  if (!rl_request_parse(st->jf, fw.node, &rq)) return;
+  TSNode obj = rl_js_object_of(st->jf, request_body(st, &rq));
+  if (ts_node_is_null(obj)) return;
+  const char *shown = rl_url_shown(rl_ctx_arena(st->ctx), rq.url, rq.url_len);
+  st->sink = rl_arena_printf(rl_ctx_arena(st->ctx), "the token the upstream endpoint %s mints", shown);
+  check_object(st, obj);
+}
+
 static int mw_validates(state *st) {
   static const char *const marks[] = {"isIn",      "valid",       "Valid",  "oneOf",  "enum",
                                       "celebrate", "checkSchema", "schema", "Schema", NULL};
@@ -579,6 +602,7 @@ static void on_route(void *data, const rl_route *r) {
   rl_js_walk(r->handler, whole_visit, st);
   rl_mint_each(st->jf, r->handler, on_mint, st);
   rl_js_walk(r->handler, call_visit, st);
+  forwarded_body(st, r);
 }
 
 static void on_file(rl_ctx *ctx) {
