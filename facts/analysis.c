@@ -748,6 +748,9 @@ typedef struct rec {
   binding b;
   int is_write; /* 0: a declaration; 1: a write to the name, 2: to one of its properties */
   uint32_t pos; /* a write: where (the name's start byte) */
+  /* a write `name = value;` that is a statement of the program itself (runs
+   * once, when the module loads): its value, else null */
+  TSNode top_value;
 } rec;
 
 /* The scopes open at the node the walk is at, outermost (the program) first. */
@@ -1134,9 +1137,14 @@ static int build_visit(void *data, TSNode n) {
     if (rl_js_string_value(jf, field(n, "source"), &m, &ml)) add_module(bd, m, ml);
   } else if (!strcmp(t, "assignment_expression") || !strcmp(t, "augmented_assignment_expression")) {
     TSNode left = rl_js_unwrap(field(n, "left"));
-    if (type_is(left, "identifier"))
+    if (type_is(left, "identifier")) {
       write_to(bd, left);
-    else if (type_is(left, "object_pattern") || type_is(left, "array_pattern"))
+      if (bd->n && bd->nsc == 1 && !strcmp(t, "assignment_expression") && ts_node_eq(field(n, "left"), left)) {
+        TSNode st = rl_js_parent(n);
+        if (type_is(st, "expression_statement") && ts_node_eq(rl_js_parent(st), jf->root))
+          bd->v[bd->n - 1].top_value = field(n, "right");
+      }
+    } else if (type_is(left, "object_pattern") || type_is(left, "array_pattern"))
       bind_pattern(bd, left, B_OTHER, null_node(), 1);
     else if (type_is(left, "member_expression") || type_is(left, "subscript_expression"))
       mutate_base(bd, left);
@@ -1252,6 +1260,50 @@ static binding *visible_at(rl_jsfile *jf, name_ent *e, uint32_t pos) {
   return at == NO_DECL ? NULL : &e->v[at];
 }
 
+/* Names a module assigns without declaring that are the runtime's own, not
+ * the module's: their meaning does not come from one assignment. */
+static const char *const runtime_globals[] = {"exports", "module",   "require", "window",    "globalThis", "global",
+                                              "self",    "document", "process", "undefined", NULL};
+
+/* An implicit global: `opentok = new OpenTok(k, s);` as a statement of the
+ * program, the name declared nowhere in the file and assigned nowhere else,
+ * binds like a top-level var never written again (older Node code leaves out
+ * the declaration). A second assignment, or one inside a function or block
+ * (it may run many times, or not at all), leaves the name unknown. Counts the
+ * new declaration on its name's entry of tab (cap slots), as the caller's
+ * count of declarations does. */
+static void implicit_globals(builder *bd, size_t cap) {
+  rl_jsfile *jf = bd->jf;
+  for (size_t i = 0; i < bd->n; i++) {
+    rec *r = &bd->v[i];
+    if (r->is_write != 1 || ts_node_is_null(r->top_value)) continue;
+    name_ent *e = slot(jf->tab, cap, r->b.name, r->b.len);
+    if (e->name) continue; /* declared somewhere in the file */
+    int known = 0;
+    for (const char *const *g = runtime_globals; *g && !known; g++)
+      known = strlen(*g) == r->b.len && !memcmp(*g, r->b.name, r->b.len);
+    if (known) continue;
+    size_t writes = 0;
+    for (size_t j = 0; j < bd->n && writes < 2; j++)
+      if (bd->v[j].is_write == 1 && bd->v[j].b.len == r->b.len && !memcmp(bd->v[j].b.name, r->b.name, r->b.len))
+        writes++;
+    if (writes != 1) continue;
+    /* the write becomes the declaration, of the program's scope */
+    const scope_ent *sc = &bd->sc[0];
+    r->is_write = 0;
+    r->b.kind = B_VAR;
+    r->b.init = r->top_value;
+    r->b.scope = sc->node;
+    r->b.scope_start = ts_node_start_byte(sc->node);
+    r->b.scope_end = sc->end;
+    r->b.scope_seq = sc->seq;
+    r->b.seq = bd->seq++;
+    e->name = r->b.name;
+    e->len = r->b.len;
+    e->n++;
+  }
+}
+
 static void build_symbols(rl_jsfile *jf) {
   if (jf->built) return;
   jf->built = 1;
@@ -1273,6 +1325,7 @@ static void build_symbols(rl_jsfile *jf) {
     e->len = bd.v[i].b.len;
     e->n++;
   }
+  implicit_globals(&bd, cap);
   for (size_t i = 0; i < cap; i++) {
     name_ent *e = &jf->tab[i];
     if (!e->name) continue;

@@ -1237,16 +1237,27 @@ static int mount_use_visit(void *data, TSNode n) {
   if (strcmp(ts_node_type(n), "call_expression")) return 0;
   TSNode fn = ts_node_child_by_field_name(n, "function", 8);
   if (strcmp(ts_node_type(fn), "member_expression")) return 0;
-  if (!rl_js_text_is(w->jf, ts_node_child_by_field_name(fn, "property", 8), "use")) return 0;
+  TSNode prop = ts_node_child_by_field_name(fn, "property", 8);
+  if (!rl_js_text_is(w->jf, prop, "use") && !rl_js_text_is(w->jf, prop, "register")) return 0;
   if (w->n == MAX_USES) return -1;
   w->uses[w->n++] = n;
   return 0;
 }
 
-/* A use() path argument: "/api" (folded), or NULL. */
+/* Fastify: `server.register(plugin, { prefix: '/livekit' })` mounts the
+ * plugin's routes below its prefix. */
+static int is_register(rl_jsfile *jf, TSNode call) {
+  TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+  return rl_js_text_is(jf, ts_node_child_by_field_name(fn, "property", 8), "register");
+}
+
+/* A use() path argument, or a register() call's prefix option: "/api"
+ * (folded), or NULL. */
 static const char *use_path(rl_jsfile *jf, TSNode call, size_t *len) {
   const char *s;
-  if (!rl_js_string_value(jf, rl_js_call_arg(call, 0), &s, len) || !*len || s[0] != '/') return NULL;
+  TSNode at = rl_js_call_arg(call, 0);
+  if (is_register(jf, call)) at = rl_js_object_get(jf, rl_js_object_of(jf, rl_js_call_arg(call, 1)), "prefix");
+  if (!rl_js_string_value(jf, at, &s, len) || !*len || s[0] != '/') return NULL;
   return s;
 }
 
@@ -1294,8 +1305,10 @@ int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth
     TSNode call = w.uses[i];
     TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
     uint32_t nargs = ts_node_named_child_count(args), k = 0;
-    while (k < nargs && !is_module(data, rl_js_unwrap(ts_node_named_child(args, k)))) k++;
-    if (k == nargs) continue;
+    int reg = is_register(jf, call);
+    /* register() takes the plugin first, then options: no middleware */
+    while (k < nargs && !(reg && k > 0) && !is_module(data, rl_js_unwrap(ts_node_named_child(args, k)))) k++;
+    if (k == nargs || (reg && k > 0)) continue;
     mounts++;
     int ok = use_args_authenticate(jf, call, k, auth, data);
     /* or an earlier use() of the same app or router, at a path above the mount */
@@ -1314,7 +1327,8 @@ int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth
       size_t ol;
       const char *other =
           rl_js_text(jf, ts_node_child_by_field_name(ts_node_child_by_field_name(v, "function", 8), "object", 6), &ol);
-      if (!other || ol != rl || memcmp(other, recv, rl)) continue;
+      /* a plugin registered before (fastify.register(fastifyJwt)) guards no route by itself */
+      if (!other || ol != rl || memcmp(other, recv, rl) || is_register(jf, v)) continue;
       const char *vpath = use_path(jf, v, &vl);
       if (!use_path_covers(vpath, vpath ? vl : 0, mpath, ml)) continue;
       ok = use_args_authenticate(jf, v, ts_node_named_child_count(ts_node_child_by_field_name(v, "arguments", 9)), auth,

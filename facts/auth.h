@@ -98,7 +98,9 @@ int rl_auth_next_middleware(rl_jsfile *jf, TSNode root, const char *route, rl_au
 typedef int (*rl_auth_expr_fn)(void *data, TSNode e);
 
 /* Express: how the file jf/root mounts a module with use()
- * (`app.use('/t', requireAuth, router)`). is_module says whether a use()
+ * (`app.use('/t', requireAuth, router)`), or Fastify with register()
+ * (`server.register(routes, { prefix: '/t' })`: no middleware, and a plugin
+ * registered before it guards nothing). is_module says whether a use()
  * argument is that module (1); auth judges a middleware argument (-1: its
  * name decides, rl_auth_middleware; may be NULL). -1 when the file does not
  * mount it; 1 when every mount has an authenticating middleware before it,

@@ -1254,7 +1254,30 @@ static int is_now(rl_jsfile *jf, TSNode n, int *ms) {
 }
 
 /* 1 if n is an absolute time written as now + N; *seconds = N. */
-static int now_plus(rl_jsfile *jf, TSNode n, double *seconds) {
+static int now_plus_any(rl_jsfile *jf, TSNode n, double *seconds, int any_offset);
+
+static int now_plus(rl_jsfile *jf, TSNode n, double *seconds) { return now_plus_any(jf, n, seconds, 0); }
+
+/* The offset's fallback: `ttl || 3600 * 24`, `opts.ttl ?? DAY` (through
+ * consts): the number the code writes when the caller gives none. */
+static int offset_fallback(rl_jsfile *jf, TSNode x, double *out) {
+  for (int hops = 0; hops < LIFE_MAX_HOPS; hops++) {
+    x = rl_js_unwrap(x);
+    if (type_is(x, "identifier")) {
+      x = rl_js_const_init(jf, x);
+      continue;
+    }
+    if (!type_is(x, "binary_expression")) return 0;
+    TSNode op = field(x, "operator");
+    if (!rl_js_text_is(jf, op, "||") && !rl_js_text_is(jf, op, "??")) return 0;
+    return rl_js_eval_number(jf, field(x, "right"), out);
+  }
+  return 0;
+}
+
+/* now + N (seconds, or ms / 1000). With any_offset, now + X whatever X is:
+ * *seconds gets X's value, its fallback, or -1 when neither is known. */
+static int now_plus_any(rl_jsfile *jf, TSNode n, double *seconds, int any_offset) {
   int want_ms = 0;
   for (int hops = 0; hops < LIFE_MAX_HOPS * 2; hops++) {
     n = rl_js_unwrap(n);
@@ -1287,7 +1310,11 @@ static int now_plus(rl_jsfile *jf, TSNode n, double *seconds) {
       *seconds = want_ms ? v / 1000.0 : v;
       return 1;
     }
-    return 0;
+    if (!any_offset) return 0;
+    TSNode x = is_now(jf, l, &ms) && ms == want_ms ? r : is_now(jf, r, &ms) && ms == want_ms ? l : null_node();
+    if (ts_node_is_null(x)) return 0;
+    *seconds = offset_fallback(jf, x, &v) ? (want_ms ? v / 1000.0 : v) : -1;
+    return 1;
   }
   return 0;
 }
@@ -1525,7 +1552,9 @@ static void life_agora(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
       one.known = now_plus(jf, v, &one.seconds);
     } else if (relative_seconds(jf, v, 0, 0, &one.seconds)) {
       one.known = 1;
-    } else if (now_plus(jf, v, &one.seconds)) {
+    } else if (now_plus_any(jf, v, &one.seconds, i == first)) {
+      /* the token's own expiry given now + X is a timestamp whatever X is
+       * (`now + (ttl || 3600 * 24)`); a privilegeExpire only when X is known */
       one.known = 1;
       one.timestamp_as_seconds = 1;
     }

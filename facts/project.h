@@ -149,6 +149,14 @@ const rl_module *rl_ctx_module(rl_ctx *ctx, const char *spec, size_t len);
  * where a known function and an unknown one are judged apart. */
 const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call);
 
+/* A route's work (facts/routes.h's rl_route_room_action), in its file or
+ * through the project modules it calls (rl_ctx_callee), or, for a handler
+ * imported whole (`router.post('/', controller.handle)`), what that handler
+ * does (rl_ctx_value). 1 and *out filled, else 0. */
+struct rl_route;
+struct rl_room_action;
+int rl_ctx_route_room_action(rl_ctx *ctx, const struct rl_route *r, struct rl_room_action *out);
+
 /* The same for an expression that names an imported value (an identifier,
  * a member chain, `require('./authMiddleware')`): middleware passed to
  * app.use, an imported constant. */

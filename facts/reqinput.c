@@ -336,6 +336,27 @@ static int of_rec(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
     if (!eq(s, l, "||") && !eq(s, l, "??")) return 0;
     return of_rec(in, field(e, "left"), out, depth + 1);
   }
+  if (!strcmp(t, "unary_expression")) {
+    /* !!body.isHost, !q.get('guest'): the caller's flag, negated */
+    if (!rl_js_text_is(in->jf, field(e, "operator"), "!")) return 0;
+    rl_in v;
+    if (!of_rec(in, field(e, "argument"), &v, depth + 1) || v.kind != RL_IN_VALUE) return 0;
+    *out = v;
+    return 1;
+  }
+  if (!strcmp(t, "new_expression")) {
+    /* new URLSearchParams(url.search), new URLSearchParams(await req.text()):
+     * the client's text read as a form */
+    TSNode k = rl_js_unwrap(field(e, "constructor"));
+    rl_in v;
+    if (!type_is(k, "identifier") || !rl_js_text_is(in->jf, k, "URLSearchParams") ||
+        !of_rec(in, rl_js_call_arg(e, 0), &v, depth + 1) || (v.kind != RL_IN_VALUE && v.kind != RL_IN_TEXT))
+      return 0;
+    *out = v;
+    out->kind = RL_IN_FORM;
+    out->read = e;
+    return 1;
+  }
   if (!strcmp(t, "ternary_expression")) {
     /* body.isHost ? 'host' : 'guest', q.role === 'host' ? RtcRole.PUBLISHER :
      * RtcRole.SUBSCRIBER: two constants picked by the caller's

@@ -1077,7 +1077,10 @@ static void on_module_exports(walk *w, TSNode stmt) {
       w->file_route = route;
       return;
     }
-    if (ts_node_is_null(h) || (!netlify && (w->file_kind || !lambda_shaped(w, h)))) return;
+    /* under api/ too: Vercel has no exports.handler, so a Lambda-shaped one
+     * there is a Netlify or Lambda function whose folder is called api */
+    int vercel = w->file_kind && !strcmp(w->file_kind, "vercel");
+    if (ts_node_is_null(h) || (!netlify && ((w->file_kind && !vercel) || !lambda_shaped(w, h)))) return;
     const char *kind = w->file_kind, *route = w->file_route;
     if (!netlify) {
       w->file_kind = "lambda";
@@ -1304,6 +1307,7 @@ typedef struct act_find {
   uint32_t ncallees;
   int found;
   const char *also; /* after a mint: a privileged provider action too */
+  int seek_mint;    /* a privileged provider action was found first: a mint after it leads */
 } act_find;
 
 /* The summary of the symbol a call reaches in another file, as an action of
@@ -1368,9 +1372,29 @@ static int via_action(act_find *f, TSNode call, const rl_symbol *s) {
   return 1;
 }
 
+/* A JWT library or a hand-signed JWT: a room token only by its claims or the route's path. */
+static int generic_mint(const rl_mint *m) {
+  return m->kind == RL_MINT_JSONWEBTOKEN || m->kind == RL_MINT_JOSE || m->kind == RL_MINT_HMAC_JWT ||
+         m->kind == RL_MINT_DJWT;
+}
+
 static int act_visit(void *data, TSNode n) {
   act_find *f = data;
   const char *t = ts_node_type(n);
+  if (f->found && f->seek_mint) { /* createSession(), then generateToken(): the token leads */
+    rl_mint m;
+    if ((!strcmp(t, "call_expression") || !strcmp(t, "new_expression")) && rl_mint_match(f->jf, n, &m) &&
+        !generic_mint(&m)) {
+      f->also = f->out->what;
+      f->out->kind = RL_ROOM_MINT;
+      f->out->what = m.is_management ? "mints a management token" : "mints a token";
+      f->out->node = n;
+      f->out->is_management = m.is_management;
+      f->seek_mint = 0;
+      return -1;
+    }
+    return 0;
+  }
   if (f->found) { /* a mint was found: what else the route does at the provider */
     rl_priv p;
     if (!strcmp(t, "call_expression") && rl_priv_call(f->jf, n, &p, NULL) && !p.mints) {
@@ -1382,9 +1406,7 @@ static int act_visit(void *data, TSNode n) {
   if (!strcmp(t, "call_expression") || !strcmp(t, "new_expression")) {
     rl_mint m;
     if (rl_mint_match(f->jf, n, &m)) {
-      int generic = m.kind == RL_MINT_JSONWEBTOKEN || m.kind == RL_MINT_JOSE || m.kind == RL_MINT_HMAC_JWT ||
-                    m.kind == RL_MINT_DJWT;
-      if (!generic || rl_mint_room_claims(f->jf, &m) || rl_route_path_roomish(f->route->path)) {
+      if (!generic_mint(&m) || rl_mint_room_claims(f->jf, &m) || rl_route_path_roomish(f->route->path)) {
         f->out->kind = RL_ROOM_MINT;
         f->out->what = m.is_management ? "mints a management token" : "mints a token";
         f->out->node = n;
@@ -1404,7 +1426,8 @@ static int act_visit(void *data, TSNode n) {
       f->out->what = p.what;
       f->out->node = n;
       f->found = 1;
-      return -1;
+      f->seek_mint = !p.mints;
+      return p.mints ? -1 : 0;
     }
     if (read_only) return 1;
     TSNode fn = field(n, "function");

@@ -59,6 +59,8 @@ static int url_like(rl_jsfile *jf, const rl_request *r) {
 
 /* The URL names a token or auth endpoint. Static text decides; when the URL
  * is a bare name we cannot resolve (an import), the name's words do. */
+static int endpoint_named(rl_jsfile *jf, TSNode u);
+
 static int token_endpoint(rl_jsfile *jf, const rl_request *r) {
   size_t n = 0;
   for (size_t i = 0; i < r->url_len; i++)
@@ -68,9 +70,24 @@ static int token_endpoint(rl_jsfile *jf, const rl_request *r) {
     /* drop the query: `?role=...&auth=1` says nothing about the endpoint */
     const char *q = memchr(r->url, '?', r->url_len);
     size_t len = q ? (size_t)(q - r->url) : r->url_len;
-    return rl_name_has_word(r->url, len, endpoint_words);
+    if (rl_name_has_word(r->url, len, endpoint_words)) return 1;
+    /* `${TOKEN_SERVER_URL}?channel=...`: nothing but a substitution before
+     * the query, whose name says token endpoint (its value may be a pick
+     * between a dev and a production URL) */
+    size_t lead = strspn(r->url, "\x1a");
+    TSNode u = rl_js_unwrap(r->url_expr);
+    if (lead == 0 || lead != len || !type_is(u, "template_string")) return 0;
+    for (uint32_t i = 0; i < ts_node_named_child_count(u); i++) {
+      TSNode c = ts_node_named_child(u, i);
+      if (type_is(c, "template_substitution")) return endpoint_named(jf, rl_js_unwrap(ts_node_named_child(c, 0)));
+    }
+    return 0;
   }
-  TSNode u = rl_js_unwrap(r->url_expr);
+  return endpoint_named(jf, rl_js_unwrap(r->url_expr));
+}
+
+/* A bare name we cannot resolve (an import): the name's words decide. */
+static int endpoint_named(rl_jsfile *jf, TSNode u) {
   const char *name;
   size_t len;
   if (type_is(u, "identifier"))
@@ -219,9 +236,14 @@ static void report(rl_ctx *ctx, TSNode at, const rl_request *r, const char *how)
   /* `${TOKEN_SERVER}/api/token` shows as the route, /api/token */
   size_t lead = strspn(r->url, "\x1a");
   const char *shown = rl_url_shown(rl_ctx_arena(ctx), r->url + lead, r->url_len - lead);
-  if (lead == r->url_len) {
+  if (lead == r->url_len || !*shown) {
+    /* the URL is a name, or a name and a query: `${TOKEN_SERVER_URL}?role=...` */
+    TSNode u = rl_js_unwrap(r->url_expr);
+    TSNode sub = type_is(u, "template_string") && ts_node_named_child_count(u) > 0 ? ts_node_named_child(u, 0)
+                                                                                   : null_node();
+    if (type_is(sub, "template_substitution")) u = ts_node_named_child(sub, 0);
     size_t n;
-    const char *t = rl_js_text(rl_ctx_js(ctx), r->url_expr, &n);
+    const char *t = rl_js_text(rl_ctx_js(ctx), u, &n);
     shown = rl_arena_printf(rl_ctx_arena(ctx), "%.*s", (int)(n > 60 ? 60 : n), t);
   }
   rl_report(ctx, at,

@@ -81,7 +81,12 @@ static void on_route(void *data, const rl_route *r) {
   state *st = data;
   /* an OPTIONS route answers preflights (app.options('/token', cors())):
    * it hands out nothing itself */
-  if (!strcmp(r->method, "OPTIONS") || !rl_route_is_roomish(st->jf, st->root, r)) return;
+  /* a token or room route by its path or its work, through the project
+   * modules it calls too, as unauthenticated-room-route judges it */
+  rl_room_action act;
+  if (!strcmp(r->method, "OPTIONS") ||
+      (!rl_route_is_roomish(st->jf, st->root, r) && !rl_ctx_route_room_action(st->ctx, r, &act)))
+    return;
   if (!st->route && !strcmp(r->framework, "nestjs")) st->nest = r->registration;
   const char *route = !strcmp(r->method, "*") ? r->path
                                               : rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s", r->method, r->path);
@@ -366,7 +371,8 @@ static void judge_nest_bootstrap(state *st) {
             what, path, line, st->route);
 }
 
-/* Express: a server file that mounts routers (`app.use('/api', require('./routes/video'))`)
+/* Express: a server file that mounts routers (`app.use('/api', require('./routes/video'))`;
+ * Fastify's `server.register(routes, { prefix: '/api' })` the same)
  * takes the first token or room route of each router that has one, read by
  * the project model, at the path it is mounted at: a CORS policy set here
  * that covers that path covers it. */
@@ -374,9 +380,12 @@ static int mount_visit(void *data, TSNode n) {
   state *st = data;
   if (!type_is(n, "call_expression")) return 0;
   TSNode fn = rl_js_unwrap(field(n, "function"));
-  if (!type_is(fn, "member_expression") || !rl_js_text_is(st->jf, field(fn, "property"), "use")) return 0;
+  if (!type_is(fn, "member_expression")) return 0;
+  int reg = rl_js_text_is(st->jf, field(fn, "property"), "register");
+  if (!reg && !rl_js_text_is(st->jf, field(fn, "property"), "use")) return 0;
   TSNode args = field(n, "arguments");
-  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+  /* Fastify's register(plugin, { prefix }): the plugin is the first argument */
+  for (uint32_t i = 0; i < (reg ? 1 : ts_node_named_child_count(args)); i++) {
     size_t sl;
     const char *spec;
     if (!rl_js_module_ref(st->jf, ts_node_named_child(args, i), &spec, &sl, NULL) || !sl ||
@@ -391,13 +400,19 @@ static int mount_visit(void *data, TSNode n) {
     rp = rp ? rp + 1 : route;
     const char *mp;
     size_t ml;
-    if (!rl_js_string_value(st->jf, rl_js_unwrap(rl_js_call_arg(n, 0)), &mp, &ml) || !ml || mp[0] != '/')
-      mp = "", ml = 0;
+    TSNode at = reg ? rl_js_object_get(st->jf, rl_js_object_of(st->jf, rl_js_call_arg(n, 1)), "prefix")
+                    : rl_js_call_arg(n, 0);
+    if (!rl_js_string_value(st->jf, rl_js_unwrap(at), &mp, &ml) || !ml || mp[0] != '/') mp = "", ml = 0;
     while (ml && mp[ml - 1] == '/') ml--;
     const char *full = !strcmp(rp, "*") ? "*" : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s%s", (int)ml, mp, rp);
     TSNode none = {{0}, NULL, NULL};
+    /* named as the app serves it: the mount's path in front (router.post('/')
+     * mounted at /twilio is POST /twilio) */
+    const char *served = ml && !strcmp(rp, "/") ? rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s", (int)ml, mp) : full;
+    const char *shown =
+        rp == route ? served : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s %s", (int)(rp - 1 - route), route, served);
     add_target(st, rl_js_unwrap(field(fn, "object")), full, none,
-               rl_arena_printf(rl_ctx_arena(st->ctx), "%s (%s:%u)", route, path, line), path, line);
+               rl_arena_printf(rl_ctx_arena(st->ctx), "%s (%s:%u)", shown, path, line), path, line);
   }
   return 0;
 }
@@ -425,11 +440,12 @@ static const char *const needles[] = {"cors",        "Cors",        "CORS",     
  * rl_routes_possible asked with the path on_file passes (NULL: the
  * source's path, the one pf has). */
 
-/* Routes in this file (rl_routes_possible), or a use() that may mount a
- * project file's router (a relative or aliased specifier in the bytes). */
+/* Routes in this file (rl_routes_possible), or a use() / register() that may
+ * mount a project file's router or plugin (a relative or aliased specifier in
+ * the bytes). */
 static int can_fire(rl_prefilter *pf) {
   if (rl_routes_possible(pf)) return 1;
-  if (!rl_pf_has(pf, "use")) return 0;
+  if (!rl_pf_has(pf, "use") && !rl_pf_has(pf, "register")) return 0;
   static const char *const local[] = {"'./", "\"./", "`./", "'../", "\"../", "`../",
                                       "'@/", "\"@/", "'~/", "\"~/", NULL};
   for (size_t i = 0; local[i]; i++)

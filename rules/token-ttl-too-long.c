@@ -121,8 +121,8 @@ static void on_route(void *data, const rl_route *r) {
   t->req_name[t->nhandlers++] = r->req_name;
 }
 
-/* A lifetime the route's request sets, unbounded: reported as such. */
-static void check_from_request(ttl_scan *t, const rl_mint *m, const rl_lifetime *l) {
+/* A lifetime the route's request sets, unbounded: reported as such (1). */
+static int check_from_request(ttl_scan *t, const rl_mint *m, const rl_lifetime *l) {
   rl_ctx *ctx = t->ctx;
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!t->have_routes) {
@@ -137,7 +137,7 @@ static void check_from_request(ttl_scan *t, const rl_mint *m, const rl_lifetime 
     rl_reqin_scan(&in, jf, rl_ctx_arena(ctx), h, t->req_name[i]);
     TSNode read = {{0}, NULL, NULL};
     const char *desc = rl_reqin_number(&in, l->where, &read);
-    if (!desc) return;
+    if (!desc) return 0;
     size_t rl;
     const char *rt = rl_js_text(jf, ts_node_is_null(read) ? l->where : read, &rl);
     const char *paren = strstr(desc, " (");
@@ -147,8 +147,9 @@ static void check_from_request(ttl_scan *t, const rl_mint *m, const rl_lifetime 
               "lives; cap it on the server (%s at most)",
               m->what, l->how, (int)(rl > MAX_SHOWN ? MAX_SHOWN : rl), rt, dl, desc,
               human(rl_ctx_arena(ctx), rl_ctx_max_token_ttl(ctx)));
-    return;
+    return 1;
   }
+  return 0;
 }
 
 static void check_mint(void *data, const rl_mint *m) {
@@ -162,6 +163,8 @@ static void check_mint(void *data, const rl_mint *m) {
     check_from_request(ts, m, &l);
     return;
   }
+  /* now + X with X the client's, unbounded: that is the more telling finding */
+  if (l.state == RL_LIFE_SET && l.timestamp_as_seconds && l.seconds < 0 && check_from_request(ts, m, &l)) return;
   if (l.state != RL_LIFE_SET || !l.known) return;
   double limit = rl_ctx_max_token_ttl(ctx);
   size_t len;
@@ -171,10 +174,12 @@ static void check_mint(void *data, const rl_mint *m) {
   while (shown < len && shown < MAX_SHOWN && t[shown] != '\n' && t[shown] != '\r') shown++;
   const char *ell = shown < len ? "..." : "";
   if (l.timestamp_as_seconds) {
+    /* now + X with X not known (a parameter without a written fallback) */
+    const char *plus = l.seconds < 0 ? "now plus an offset" : rl_arena_printf(a, "now + %s", human(a, l.seconds));
     rl_report(ctx, l.where,
-              "%s %.*s%s is a timestamp (now + %s), but %s reads %s as seconds from now: the token lives for "
+              "%s %.*s%s is a timestamp (%s), but %s reads %s as seconds from now: the token lives for "
               "decades, beyond the %s limit",
-              l.how, (int)shown, t, ell, human(a, l.seconds), m->package, l.how, limit_text(a, limit));
+              l.how, (int)shown, t, ell, plus, m->package, l.how, limit_text(a, limit));
     return;
   }
   if (!(l.seconds > limit)) return;

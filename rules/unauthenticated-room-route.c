@@ -327,12 +327,8 @@ static int next_middleware_covers(state *st, const rl_route *r) {
 
 /* The route's work, in this file or (through the project model) in the
  * modules it calls; an imported handler's own. */
-static const rl_symbol *callee_of(void *data, TSNode call) { return rl_ctx_callee(data, call); }
-
 static int room_action(state *st, const rl_route *r, rl_room_action *act) {
-  if (rl_route_room_action_with(st->jf, st->root, r, callee_of, st->ctx, act)) return 1;
-  if (!ts_node_is_null(r->handler) || ts_node_is_null(r->handler_expr)) return 0;
-  return rl_room_action_of_summary(st->jf, rl_ctx_value(st->ctx, r->handler_expr), r->path, r->handler_expr, act);
+  return rl_ctx_route_room_action(st->ctx, r, act);
 }
 static int nest_global_guard(state *st, const rl_route *r) {
   if (strcmp(r->framework, "nestjs")) return 0;
@@ -423,7 +419,10 @@ static void on_route(void *data, const rl_route *r) {
   const char *reason = guard_reason(st, &act, &why);
   /* a router's route as the app serves it: the mount's path in front */
   const char *path = r->path;
-  if (st->mount_prefix && !ts_node_is_null(r->receiver) && !strcmp(r->framework, "express")) {
+  int fastify = !strcmp(r->framework, "fastify");
+  /* a Fastify plugin's routes: where server.register(plugin, { prefix }) puts them */
+  if (fastify && st->mounted == -2) st->mounted = rl_ctx_router_mounted_auth(st->ctx, &st->mount_prefix);
+  if (st->mount_prefix && ((!ts_node_is_null(r->receiver) && !strcmp(r->framework, "express")) || fastify)) {
     size_t pl = strlen(st->mount_prefix);
     while (pl > 0 && st->mount_prefix[pl - 1] == '/') pl--; /* app.use('/', r), app.use('/api/', r) */
     const char *rest = strcmp(r->path, "/") || !pl ? r->path : "";

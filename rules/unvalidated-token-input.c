@@ -15,8 +15,10 @@
  *             file exports that mints (the project model's summary, in a
  *             file that says token or room somewhere, as the prefilter
  *             needs); the JSON body and the /role/:role path segment of a
- *             provider REST call that writes (facts/privileged.h); a
- *             spread of the whole source into a token payload;
+ *             provider REST call that writes (facts/privileged.h), and
+ *             of a request to an upstream token endpoint the route relays
+ *             (facts/forward.h); a spread of the whole source into a token
+ *             payload;
  *   claims    role, roles, hms_role, type, can* grants (canPublish,
  *             canSubscribe...), roomAdmin, roomCreate, roomList,
  *             roomRecord, hidden, recorder, admin, permissions, grants,
@@ -33,6 +35,7 @@
 
 #include "analysis.h"
 #include "bindname.h"
+#include "forward.h"
 #include "mint.h"
 #include "privileged.h"
 #include "project.h"
@@ -120,6 +123,49 @@ static int validating_name(const char *s, size_t n) {
   return vw.yes;
 }
 
+/* A name the code writes, not computes: a literal or a member chain of
+ * names (RtcRole.PUBLISHER). */
+static int names_constant(state *st, TSNode n) {
+  n = rl_js_unwrap(n);
+  const char *s;
+  size_t l;
+  if (rl_js_eval_string(st->jf, n, &s, &l) || type_is(n, "true") || type_is(n, "false") || type_is(n, "number"))
+    return 1;
+  while (type_is(n, "member_expression") && type_is(field(n, "property"), "property_identifier"))
+    n = rl_js_unwrap(field(n, "object"));
+  return type_is(n, "identifier");
+}
+
+/* 1 if the comparison n is used as a value rather than to decide what runs:
+ * the value of a property (`canPublish: role === 'host'`), or the condition
+ * of a pick between two constants (`role === 'host' ? RtcRole.PUBLISHER :
+ * RtcRole.SUBSCRIBER`), through parentheses, ! and &&/||. Whatever the
+ * caller sends, such a comparison refuses nothing: it turns the caller's
+ * word into the grant. */
+static int comparison_is_value(state *st, TSNode n) {
+  for (int hops = 0; hops < 8; hops++) {
+    TSNode p = rl_js_parent(n);
+    const char *t = ts_node_is_null(p) ? "" : ts_node_type(p);
+    if (!strcmp(t, "parenthesized_expression") ||
+        (!strcmp(t, "unary_expression") && rl_js_text_is(st->jf, field(p, "operator"), "!"))) {
+      n = p;
+      continue;
+    }
+    if (!strcmp(t, "binary_expression")) {
+      TSNode op = field(p, "operator");
+      if (!rl_js_text_is(st->jf, op, "&&") && !rl_js_text_is(st->jf, op, "||")) return 0;
+      n = p;
+      continue;
+    }
+    if (!strcmp(t, "pair")) return ts_node_eq(field(p, "value"), n);
+    if (!strcmp(t, "ternary_expression"))
+      return ts_node_eq(field(p, "condition"), n) && names_constant(st, field(p, "consequence")) &&
+             names_constant(st, field(p, "alternative"));
+    return 0;
+  }
+  return 0;
+}
+
 static int check_visit(void *data, TSNode n) {
   vscan *v = data;
   state *st = v->st;
@@ -149,7 +195,8 @@ static int check_visit(void *data, TSNode n) {
     /* body.isHost === true as the value itself: the caller still chooses */
     if ((rl_word_is(op, ol, "===") || rl_word_is(op, ol, "!==") || rl_word_is(op, ol, "==") ||
          rl_word_is(op, ol, "!=")) &&
-        ((same(v, l) && constant_like(st, r)) || (same(v, r) && constant_like(st, l))) && !in_coercion(v, n))
+        ((same(v, l) && constant_like(st, r)) || (same(v, r) && constant_like(st, l))) && !in_coercion(v, n) &&
+        !comparison_is_value(st, n))
       v->ok = 1;
     return v->ok ? -1 : 0;
   }
@@ -497,7 +544,9 @@ static int call_visit(void *data, TSNode n) {
     TSNode obj = rl_js_object_of(st->jf, a);
     const char *ns;
     size_t nl;
-    if (!ts_node_is_null(obj) && type_is(a, "object")) {
+    /* generateRtcToken({ role }) or, through a const, generateRtcToken(config):
+     * the object's claims; a name that holds no object literal is a claim */
+    if (!ts_node_is_null(obj) && (type_is(a, "object") || type_is(rl_js_unwrap(obj), "object"))) {
       check_object(st, obj);
     } else if (arg_claim_name(st, a, &ns, &nl)) {
       check_claim(st, a, ns, nl, a);
@@ -506,6 +555,26 @@ static int call_visit(void *data, TSNode n) {
     }
   }
   return 0;
+}
+
+/* A route that relays to an upstream token endpoint (facts/forward.h:
+ * `fetch(\`${process.env.TOKEN_ENDPOINT}api/token\`, { body: JSON.stringify({
+ * room_id, role }) })`): the claims of the body it sends are the token's.
+ * A provider's own REST call is judged by provider_call. */
+static void forwarded_body(state *st, const rl_route *r) {
+  rl_room_action fw;
+  rl_priv pv;
+  int ro = 0;
+  if (!rl_route_forwards_token(st->jf, r, &fw) || ts_node_is_null(fw.node) || !type_is(fw.node, "call_expression") ||
+      rl_priv_rest_call(st->jf, fw.node, &pv, &ro))
+    return;
+  rl_request rq;
+  if (!rl_request_parse(st->jf, fw.node, &rq)) return;
+  TSNode obj = rl_js_object_of(st->jf, request_body(st, &rq));
+  if (ts_node_is_null(obj)) return;
+  const char *shown = rl_url_shown(rl_ctx_arena(st->ctx), rq.url, rq.url_len);
+  st->sink = rl_arena_printf(rl_ctx_arena(st->ctx), "the token the upstream endpoint %s mints", shown);
+  check_object(st, obj);
 }
 
 static int mw_validates(state *st) {
@@ -533,6 +602,7 @@ static void on_route(void *data, const rl_route *r) {
   rl_js_walk(r->handler, whole_visit, st);
   rl_mint_each(st->jf, r->handler, on_mint, st);
   rl_js_walk(r->handler, call_visit, st);
+  forwarded_body(st, r);
 }
 
 static void on_file(rl_ctx *ctx) {

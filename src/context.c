@@ -43,7 +43,9 @@
  *      package, so a file importing jsonwebtoken or a server SDK there is
  *      client code (the demo app's token minting in lib/ is exactly that).
  *      Likewise a Vite or Create React App package (no server framework, no
- *      Next.js) for files under its src/.
+ *      Next.js) for files under its src/; and in a package with Vite and a
+ *      web framework beside a server one (a front end with its own dev
+ *      server), a src/ file that reads import.meta.env (Vite's).
  *   8. server SDK imports (jsonwebtoken, agora-token, livekit-server-sdk,
  *      twilio, @100mslive/server-sdk): server-only by purpose, but bundlable,
  *      so they yield to 4 and 7.
@@ -294,6 +296,7 @@ typedef struct tree_signals {
   unsigned dom_used;  /* bit i: dom_globals[i] used as a value */
   unsigned dom_declared;
   int dom_guard; /* typeof <dom global> seen */
+  int vite_env;  /* reads import.meta.env (Vite's build-time environment) */
   TSNode dom_first[RL_ARRAY_LEN(dom_globals)];
   /* Ancestors of the node being visited (ts_node_parent is O(depth * siblings)
    * in tree-sitter 0.20; the walk knows the parent for free). */
@@ -501,6 +504,15 @@ static int visit(tree_signals *t, TSNode n) {
       return 0;
     }
     return 1;
+  case 'm':
+    /* import.meta.env.X: Vite replaces it when it bundles the file */
+    if (strcmp(type, "member_expression") == 0 && !t->vite_env) {
+      TSNode obj = ts_node_child_by_field_name(n, "object", 6), prop = ts_node_child_by_field_name(n, "property", 8);
+      uint32_t a = ts_node_start_byte(prop), b = ts_node_end_byte(prop);
+      if (node_is(obj, "meta_property") && b <= t->len && b - a == 3 && memcmp(t->bytes + a, "env", 3) == 0)
+        t->vite_env = 1;
+    }
+    return 1;
   case 'j':
     if (strcmp(type, "jsx_element") == 0 || strcmp(type, "jsx_self_closing_element") == 0 ||
         strcmp(type, "jsx_fragment") == 0) {
@@ -605,6 +617,7 @@ unsigned rl_context_possible(const rl_source *src, const rl_prefilter *pf, const
   int client_bytes = rl_pf_has(pf, "use client") || may_have_jsx(src);
   for (size_t i = 0; !client_bytes && i < RL_ARRAY_LEN(dom_globals); i++) client_bytes = rl_pf_word(pf, dom_globals[i]);
   if (!client_bytes) client_bytes = rl_pf_each_quoted(pf, NULL, quoted_is_client, NULL);
+  if (!client_bytes && info.vite_web && info.under_src) client_bytes = rl_pf_has(pf, "import.meta.env");
   if (client_bytes || ps.client || info.kind == RL_PKG_MOBILE || info.kind == RL_PKG_WEB ||
       (info.next && rl_pkgcache_client_importer(pkg, fs_path)))
     out |= RL_CTX_BIT(RL_CTX_CLIENT);
@@ -709,6 +722,14 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
   if (info.kind == RL_PKG_MOBILE || (info.kind == RL_PKG_WEB && info.under_src)) {
     ctx = RL_CTX_CLIENT;
     why = info.why;
+    goto done;
+  }
+  if (t.vite_env && info.vite_web && info.under_src) {
+    /* a Vite front end beside its own Express dev server (so the package
+     * is no plain Vite app): a src/ module that reads import.meta.env is
+     * one Vite bundles */
+    ctx = RL_CTX_CLIENT;
+    why = "reads import.meta.env under src/ of a Vite app: bundled for the browser";
     goto done;
   }
   if (t.sdk) {

@@ -554,6 +554,54 @@ static char *probe(const char *base) {
   return hit;
 }
 
+/* A bare specifier that names a path from the app's folder (`import { g }
+ * from 'services/twilio/server'` in a Next.js app whose jsconfig the scan
+ * may not have; asked only when no tsconfig.json / jsconfig.json is found):
+ * <the folder of the nearest package.json>/<spec>, when that file exists and
+ * no package of the first segment's name can be meant (none named in that
+ * package.json, none in a node_modules folder up to it). Only specifiers of
+ * two or more segments, never a scope (@x/y). Caller frees. */
+static char *root_relative(rl_project *p, const char *dir, const char *spec) {
+  const char *slash = strchr(spec, '/');
+  if (spec[0] == '@' || spec[0] == '#' || spec[0] == '~' || !slash || slash == spec) return NULL;
+  size_t seg = (size_t)(slash - spec);
+  char *probe_at = path_join(dir, "x.js", 4); /* the package.json of dir's files */
+  rl_pkg_info info = rl_pkgcache_info(p->pkgs, probe_at);
+  free(probe_at);
+  if (!info.pkg_dir || !info.deps) return NULL;
+  rl_buf b = {0};
+  rl_buf_printf(&b, "\n%.*s\n", (int)seg, spec);
+  int listed = strstr(info.deps, b.ptr) != NULL;
+  rl_buf_free(&b);
+  if (listed) return NULL;
+  char *d = rl_walk_judge_realpath(p->judge, dir);
+  for (int up = 0; d && up < 64; up++) {
+    rl_buf nm = {0};
+    rl_buf_printf(&nm, "node_modules/%.*s", (int)seg, spec);
+    char *at = path_join(d, nm.ptr, nm.len);
+    rl_buf_free(&nm);
+    int installed = is_dir(at);
+    free(at);
+    int top = !strcmp(d, info.pkg_dir);
+    if (installed || top) {
+      free(d);
+      if (installed) return NULL;
+      /* named from dir, as the importing file's own path is */
+      rl_buf rel = {0};
+      for (int k = 0; k < up; k++) rl_buf_puts(&rel, "../");
+      rl_buf_puts(&rel, spec);
+      char *base = path_join(dir, rel.ptr, rel.len);
+      rl_buf_free(&rel);
+      char *hit = probe(base);
+      free(base);
+      return hit;
+    }
+    d = path_up(d);
+  }
+  free(d);
+  return NULL;
+}
+
 static char *resolve_uncached(rl_project *p, const char *dir, const char *spec) {
   if (spec[0] == '.' &&
       (spec[1] == '/' || spec[1] == '\0' || (spec[1] == '.' && (spec[2] == '/' || spec[2] == '\0')))) {
@@ -566,7 +614,7 @@ static char *resolve_uncached(rl_project *p, const char *dir, const char *spec) 
   pthread_mutex_lock(&p->mu); /* the tsconfig cache; what it hands out stays put */
   tsconf *c = tsconf_for(p, dir);
   pthread_mutex_unlock(&p->mu);
-  if (!c) return NULL;
+  if (!c) return root_relative(p, dir, spec);
   /* paths: the longest matching prefix before '*' wins, as TypeScript does */
   const ts_path *best = NULL;
   size_t best_len = 0;
@@ -1489,7 +1537,7 @@ static const char *mount_text(rl_project *p, const char *path, size_t *len) {
     size_t n = 0;
     const char *why = NULL;
     char *bytes = read_module(p, path, &n, &why);
-    if (bytes && !memmem(bytes, n, ".use(", 5)) {
+    if (bytes && !memmem(bytes, n, ".use(", 5) && !memmem(bytes, n, ".register(", 10)) {
       free(bytes);
       bytes = NULL;
     }
@@ -1628,6 +1676,16 @@ const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call) {
   return ask_ref(ctx, &r, c);
 }
 
+static const rl_symbol *ctx_callee_of(void *data, TSNode call) { return rl_ctx_callee(data, call); }
+
+int rl_ctx_route_room_action(rl_ctx *ctx, const rl_route *r, rl_room_action *out) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!jf) return 0;
+  if (rl_route_room_action_with(jf, rl_ctx_root(ctx), r, ctx_callee_of, ctx, out)) return 1;
+  if (!ts_node_is_null(r->handler) || ts_node_is_null(r->handler_expr)) return 0;
+  return rl_room_action_of_summary(jf, rl_ctx_value(ctx, r->handler_expr), r->path, r->handler_expr, out);
+}
+
 const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr) {
   if (!rl_ctx_project_enabled(ctx) || !rl_ctx_js(ctx)) return NULL;
   TSNode e = rl_js_unwrap(expr);
@@ -1711,6 +1769,8 @@ int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outs
 }
 
 typedef struct first_room {
+  rl_project *p;
+  const char *path; /* the router's file */
   rl_jsfile *jf;
   TSNode root;
   rl_arena *arena;
@@ -1718,10 +1778,44 @@ typedef struct first_room {
   uint32_t line;
 } first_room;
 
+/* What a project module the router's file names does (its summary): a
+ * callee, or an imported handler's value (`controller.handle`). */
+static const rl_symbol *first_room_ref(first_room *f, const rl_symref *r) {
+  if (!r->spec) return NULL;
+  const char *path = rl_project_resolve(f->p, f->path, r->spec, strlen(r->spec));
+  return path ? rl_project_symbol(f->p, path, r->name, f->arena, f->jf) : NULL;
+}
+
+static const rl_symbol *first_room_callee(void *data, TSNode call) {
+  rl_symref r;
+  first_room *f = data;
+  return rl_summary_ref(f->jf, rl_js_unwrap(call), 0, &r) ? first_room_ref(f, &r) : NULL;
+}
+
+/* A token or room route by its path or what it does, through the modules
+ * its handler calls too (the project's summaries, as
+ * unauthenticated-room-route judges it): route -> controller.handle ->
+ * service.makeIt -> client.video.rooms.create. */
+static int first_room_roomish(first_room *f, const rl_route *r) {
+  if (rl_route_is_roomish(f->jf, f->root, r)) return 1;
+  rl_room_action act;
+  if (rl_route_room_action_with(f->jf, f->root, r, first_room_callee, f, &act)) return 1;
+  if (!ts_node_is_null(r->handler) || ts_node_is_null(r->handler_expr)) return 0;
+  rl_symref ref;
+  TSNode e = rl_js_unwrap(r->handler_expr);
+  if (strcmp(ts_node_type(e), "identifier") && strcmp(ts_node_type(e), "member_expression")) return 0;
+  const char *canon = rl_js_resolve(f->jf, e);
+  const char *colon = canon ? strchr(canon, ':') : NULL;
+  if (!colon || colon == canon) return 0;
+  ref.spec = rl_arena_strndup(f->arena, canon, (size_t)(colon - canon));
+  ref.name = colon + 1;
+  return rl_room_action_of_summary(f->jf, first_room_ref(f, &ref), r->path, r->handler_expr, &act);
+}
+
 static void first_room_route(void *data, const rl_route *r) {
   first_room *f = data;
   /* an OPTIONS route answers preflights: not the token route it opens */
-  if (f->route || !strcmp(r->method, "OPTIONS") || !rl_route_is_roomish(f->jf, f->root, r)) return;
+  if (f->route || !strcmp(r->method, "OPTIONS") || !first_room_roomish(f, r)) return;
   f->route = !strcmp(r->method, "*") ? r->path : rl_arena_printf(f->arena, "%s %s", r->method, r->path);
   f->line = ts_node_start_point(r->registration).row + 1;
 }
@@ -1735,7 +1829,7 @@ const char *rl_project_module_room_route(rl_project *p, const char *from, const 
   if (!e->room_route_asked) {
     e->room_route_asked = 1;
     rl_jsfile_begin(e->jf);
-    first_room f = {e->jf, rl_tree_root(e->tree), e->tarena, NULL, 0};
+    first_room f = {p, e->path, e->jf, rl_tree_root(e->tree), e->tarena, NULL, 0};
     rl_routes_each(e->jf, f.root, e->path, first_room_route, &f);
     e->room_route = f.route;
     e->room_route_line = f.line;

@@ -28,6 +28,9 @@ typedef struct pkg_entry {
   const char *pkg_dir;  /* dir of that package.json (another entry's dir), or NULL */
   const char *git_root; /* nearest dir holding .git at or above, or NULL */
   int next;             /* that package.json depends on Next.js (not Expo) */
+  int vite_web;         /* and builds a browser app with Vite (rl_pkg_info) */
+  const char *deps;     /* its dependency names, "\n"-separated, "\n" first and last; NULL: none read */
+  char *own_deps;       /* deps, when this entry's package.json was read here */
 } pkg_entry;
 
 struct rl_pkgcache {
@@ -58,6 +61,7 @@ void rl_pkgcache_set_policy(rl_pkgcache *c, const char *(*refuses)(void *data, c
 static void entry_free(void *v) {
   pkg_entry *e = v;
   free(e->dir);
+  free(e->own_deps);
   free(e);
 }
 
@@ -111,8 +115,37 @@ static int json_has_dep(const rl_json *deps, const rl_json *dev, const char *nam
   return rl_json_get(deps, name) || rl_json_get(dev, name);
 }
 
-/* Classifies dir/package.json. Unreadable or invalid -> RL_PKG_NONE. */
-static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const char **why, int *next) {
+/* One of n names is a dependency. */
+static int json_has_any(const rl_json *deps, const rl_json *dev, const char *const *names, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (json_has_dep(deps, dev, names[i])) return 1;
+  return 0;
+}
+
+/* The names of dependencies and devDependencies, each between newlines. */
+static char *dep_names(const rl_json *deps, const rl_json *dev) {
+  rl_buf b = {0};
+  rl_buf_putc(&b, '\n');
+  const rl_json *lists[] = {deps, dev};
+  for (size_t k = 0; k < 2; k++) {
+    if (!rl_json_is(lists[k], RL_JSON_OBJECT)) continue;
+    for (size_t i = 0; i < rl_json_size(lists[k]); i++) {
+      size_t n;
+      const char *name = rl_json_key_at(lists[k], i, &n);
+      if (!name || memchr(name, '\n', n)) continue;
+      rl_buf_put(&b, name, n);
+      rl_buf_putc(&b, '\n');
+    }
+  }
+  char *out = rl_xstrndup(b.ptr, b.len);
+  rl_buf_free(&b);
+  return out;
+}
+
+/* Classifies dir/package.json. Unreadable or invalid -> RL_PKG_NONE.
+ * *deps (caller frees) gets its dependency names when it is read. */
+static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const char **why, int *next, int *vite_web,
+                                    char **deps_out) {
   static const struct {
     const char *name, *why;
   } server_fw[] = {
@@ -143,6 +176,7 @@ static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const
   *why = "package.json: neither a client nor a server app";
   const rl_json *deps = rl_json_get(root, "dependencies");
   const rl_json *dev = rl_json_get(root, "devDependencies");
+  *deps_out = dep_names(deps, dev);
   *next = json_has_dep(deps, dev, "next") && !json_has_dep(deps, dev, "expo");
   if (json_has_dep(deps, dev, "expo")) {
     kind = RL_PKG_MOBILE;
@@ -161,8 +195,7 @@ static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const
   /* .roomlint.yml server-frameworks count like the ones above. */
   for (const char *const *fw = rl_config_server_frameworks(); *fw && !fw_why; fw++)
     if (json_has_dep(deps, dev, *fw)) fw_why = "package.json: server framework (.roomlint.yml) without a UI framework";
-  int has_ui = 0;
-  for (size_t i = 0; i < RL_ARRAY_LEN(ui) && !has_ui; i++) has_ui = json_has_dep(deps, dev, ui[i]);
+  int has_ui = json_has_any(deps, dev, ui, RL_ARRAY_LEN(ui));
   /* Vite also builds and tests libraries (vitest): it makes a client app only
    * together with something a browser app is made of. */
   static const char *const web[] = {"react",
@@ -181,9 +214,22 @@ static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const
                                     "twilio-video",
                                     "@daily-co/daily-js",
                                     "@opentok/client"};
-  int has_web = 0;
-  for (size_t i = 0; i < RL_ARRAY_LEN(web) && !has_web; i++) has_web = json_has_dep(deps, dev, web[i]);
+  int has_web = json_has_any(deps, dev, web, RL_ARRAY_LEN(web));
   int vite = json_has_dep(deps, dev, "vite") && has_web, cra = json_has_dep(deps, dev, "react-scripts");
+  /* frameworks whose src/ also holds server code reading import.meta.env */
+  static const char *const ssr[] = {"@sveltejs/kit",
+                                    "astro",
+                                    "nuxt",
+                                    "@remix-run/dev",
+                                    "@react-router/dev",
+                                    "@solidjs/start",
+                                    "vike",
+                                    "vite-plugin-ssr",
+                                    "@builder.io/qwik-city",
+                                    "@tanstack/react-start",
+                                    "@analogjs/platform",
+                                    "next"};
+  *vite_web = vite && !json_has_any(deps, dev, ssr, RL_ARRAY_LEN(ssr));
   if ((vite || cra) && !fw_why && !json_has_dep(deps, dev, "next")) {
     kind = RL_PKG_WEB;
     *why = vite ? "package.json: Vite app" : "package.json: Create React App";
@@ -221,7 +267,7 @@ const char *rl_pkgcache_client_importer(rl_pkgcache *c, const char *fs_path) {
 }
 
 rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
-  rl_pkg_info info = {RL_PKG_NONE, NULL, -1, 0, 0, 0, NULL};
+  rl_pkg_info info = {RL_PKG_NONE, NULL, -1, 0, 0, 0, 0, NULL, NULL};
   if (!c || !fs_path) return info;
   /* The file's directory, canonical. The file itself need not exist
    * (rl_engine_scan_buffer classifies buffers under a made-up name). */
@@ -269,12 +315,15 @@ rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
     n->git_root = dir_has(n->dir, ".git", 0) ? n->dir : parent ? parent->git_root : NULL;
     if (dir_has(n->dir, "package.json", 1)) {
       n->pkg_dir = n->dir;
-      n->kind = classify_package(c, n->dir, &n->why, &n->next);
+      n->kind = classify_package(c, n->dir, &n->why, &n->next, &n->vite_web, &n->own_deps);
+      n->deps = n->own_deps;
     } else if (parent) {
       n->pkg_dir = parent->pkg_dir;
       n->kind = parent->kind;
       n->why = parent->why;
       n->next = parent->next;
+      n->vite_web = parent->vite_web;
+      n->deps = parent->deps;
     }
     cache_put(c, n);
     parent = n;
@@ -288,6 +337,8 @@ rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
     if (root) info.rel_dirs = depth_below(root, real);
     info.next = e->next;
     info.pkg_dir = e->pkg_dir;
+    info.deps = e->deps;
+    info.vite_web = e->vite_web;
     if (e->pkg_dir) {
       int d = depth_below(e->pkg_dir, real);
       size_t pl = strcmp(e->pkg_dir, "/") == 0 ? 0 : strlen(e->pkg_dir);

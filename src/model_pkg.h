@@ -42,7 +42,11 @@ typedef struct rl_pkg_info {
   int under_src;       /* the file is below <package dir>/src/ */
   int next;            /* the package depends on Next.js (not Expo) */
   int next_app;        /* with next: below <package dir>/app/ or src/app/ (the app router) */
+  int vite_web;        /* the package builds a browser app with Vite (vite and a web framework, even beside a
+                          server framework; no Next.js or Vite-based server-rendering framework) */
   const char *pkg_dir; /* the package's folder, absolute and canonical; NULL: none (borrowed, valid for the run) */
+  const char *deps;    /* its dependency and devDependency names, each between "\n"s ("\nnext\nreact\n");
+                          NULL: not read (borrowed, valid for the run) */
 } rl_pkg_info;
 
 /* The package.json facts of the file at fs_path (which need not exist: a

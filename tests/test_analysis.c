@@ -383,6 +383,37 @@ static void analysis__const_init(void **state) {
   fx_close(&f);
 }
 
+/* An implicit global assigned once as a statement of the program binds like a
+ * var never written again; assigned twice, in a function or a block, declared
+ * anywhere, or one of the runtime's names, it does not. */
+static void expect_implicit(const char *code, const char *name, const char *want) {
+  fx f;
+  fx_open(&f, RL_LANG_JS, code);
+  TSNode init = rl_js_const_init(f.jf, find(&f, "identifier", name, 1));
+  if (!want) {
+    if (!ts_node_is_null(init)) fail_msg("%s: want no value for %s", code, name);
+  } else if (!rl_js_text_is(f.jf, init, want)) {
+    fail_msg("%s: want %s for %s", code, want, name);
+  }
+  fx_close(&f);
+}
+
+static void analysis__implicit_global(void **state) {
+  (void)state;
+  expect_implicit("client = new Sdk(k);\nfunction f() { return client; }", "client", "new Sdk(k)");
+  expect_implicit("client = new Sdk(k);\nconst g = () => client.x();", "client", "new Sdk(k)");
+  expect_implicit("client = new Sdk(k);\nclient = other;\nclient;", "client", NULL);
+  expect_implicit("client = new Sdk(k);\nfunction f() { client = null; }\nclient;", "client", NULL);
+  expect_implicit("client = new Sdk(k);\nclient++;\nclient;", "client", NULL);
+  expect_implicit("function f() { client = new Sdk(k); }\nclient;", "client", NULL);
+  expect_implicit("if (on) { client = new Sdk(k); }\nclient;", "client", NULL);
+  expect_implicit("while (on) client = new Sdk(k);\nclient;", "client", NULL);
+  expect_implicit("a = client = new Sdk(k);\nclient;", "client", NULL);
+  expect_implicit("client += 1;\nclient;", "client", NULL);
+  expect_implicit("client = new Sdk(k);\nfunction f(client) { return client; }", "client", NULL);
+  expect_implicit("exports = module.exports = app;\nexports;", "exports", NULL);
+}
+
 /* The value `this.<name>` gets from the last member expression with that text. */
 static void expect_this_member(rl_lang lang, const char *code, const char *member, const char *want) {
   fx f;
@@ -1174,6 +1205,7 @@ int main(void) {
       cmocka_unit_test(analysis__eval_number_unknown),
       cmocka_unit_test(analysis__eval_exponential_fanout),
       cmocka_unit_test(analysis__const_init),
+      cmocka_unit_test(analysis__implicit_global),
       cmocka_unit_test(analysis__this_member),
       cmocka_unit_test(analysis__duration_parse),
       cmocka_unit_test(analysis__object_get),

@@ -486,6 +486,23 @@ static void context__vite_with_server_framework_is_not_client_app(void **state) 
   assert_int_equal(classify_at("src/util.ts", at(dir, "src/util.ts"), "export const x = 1;\n", pkg, &why),
                    RL_CTX_UNKNOWN);
   assert_string_equal(why, "no client or server signal");
+  /* but a src/ module that reads Vite's import.meta.env is one Vite bundles */
+  const char *env = "export const url = import.meta.env.DEV ? 'http://localhost:3000' : '';\n";
+  write_file(dir, "src/api.ts", env);
+  assert_int_equal(classify_at("src/api.ts", at(dir, "src/api.ts"), env, pkg, &why), RL_CTX_CLIENT);
+  /* not outside src/, and not in a Vite-based framework that renders on the server */
+  write_file(dir, "server/env.ts", env);
+  assert_int_equal(classify_at("server/env.ts", at(dir, "server/env.ts"), env, pkg, &why), RL_CTX_SERVER);
+  rl_pkgcache_free(pkg);
+  remove_tree(dir);
+  dir = make_tree();
+  write_file(dir, ".git", NULL);
+  write_file(dir, "package.json",
+             "{\"dependencies\":{\"react\":\"18\",\"express\":\"4\",\"@react-router/dev\":\"7\"},"
+             "\"devDependencies\":{\"vite\":\"5\"}}");
+  write_file(dir, "src/api.ts", env);
+  pkg = rl_pkgcache_new();
+  assert_int_equal(classify_at("src/api.ts", at(dir, "src/api.ts"), env, pkg, &why), RL_CTX_UNKNOWN);
   rl_pkgcache_free(pkg);
   remove_tree(dir);
 }

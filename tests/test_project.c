@@ -142,6 +142,28 @@ static void project__tsconfig_paths_baseurl_extends(void **state) {
   tree_free(&t);
 }
 
+/* No tsconfig/jsconfig: a bare path of the app's folder resolves when no
+ * package of its first segment's name can be meant. */
+static void project__bare_root_relative(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, "package.json", "{ \"dependencies\": { \"next\": \"14\", \"kit\": \"1\" } }");
+  /* kit/ is a dependency's name and lib/ an installed package's: the package is meant */
+  static const char *const files[] = {"pages/api/join.js", "services/video/server.js",
+                                      "kit/server.js",     "node_modules/lib/x/index.js",
+                                      "lib/x.js",          "config.js"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) put(&t, files[i], "");
+  rl_project *p = project_for(&t, NULL);
+  assert_string_equal(resolve(p, &t, "pages/api/join.js", "services/video/server"), "services/video/server.js");
+  assert_string_equal(resolve(p, &t, "pages/api/join.js", "kit/server"), "");
+  assert_string_equal(resolve(p, &t, "pages/api/join.js", "lib/x"), "");
+  assert_string_equal(resolve(p, &t, "pages/api/join.js", "config"), ""); /* one segment: a package's name */
+  assert_string_equal(resolve(p, &t, "pages/api/join.js", "services/none"), "");
+  rl_project_free(p);
+  tree_free(&t);
+}
+
 static void project__policy_decides_what_is_read(void **state) {
   (void)state;
   tree t;
@@ -523,6 +545,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(project__relative_extensions_and_index),
       cmocka_unit_test(project__tsconfig_paths_baseurl_extends),
+      cmocka_unit_test(project__bare_root_relative),
       cmocka_unit_test(project__policy_decides_what_is_read),
       cmocka_unit_test(project__disabled_reads_nothing),
       cmocka_unit_test(project__summaries),

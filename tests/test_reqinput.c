@@ -92,6 +92,19 @@ static void reqinput__fetch_api(void **state) {
                "export async function POST(req) {\n"
                "  const body = await req.json().catch(() => ({}));\n  sink({ probe: `${body.role}` });\n}\n",
                "the request body (await req.json().catch(() => ({})))");
+  /* a form read from the URL's text; a negated flag */
+  expect_input("src/worker.ts",
+               "export default {\n  async fetch(request) {\n    const url = new URL(request.url);\n"
+               "    const q = new URLSearchParams(url.search);\n    return sink({ probe: q.get('role') });\n  },\n};\n",
+               "the query string (new URL(request.url))");
+  expect_input(
+      "app/api/token/route.ts",
+      "export async function POST(req) {\n  const { host } = await req.json();\n  sink({ probe: !!host });\n}\n",
+      "the request body (await req.json())");
+  expect_input("src/worker.ts",
+               "export default {\n  async fetch(request) {\n    const q = new URLSearchParams('role=guest');\n"
+               "    return sink({ probe: q.get('role') });\n  },\n};\n",
+               NULL);
 }
 
 static void reqinput__text_is_a_value(void **state) {
