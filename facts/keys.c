@@ -33,6 +33,13 @@ static const rl_key_api key_table[] = {
     {"jose:CompactSign", CHAIN, "sign", 0, NULL, 0, NULL, -1, "jose CompactSign.sign", "signs with a key", 0},
     {"jose:jwtVerify", CALL, NULL, 1, NULL, 0, NULL, -1, "jose jwtVerify", "verifies with a key", 0},
     {"jose:jwtDecrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "jose jwtDecrypt", "decrypts with a key", 0},
+    /* jose 1.x/2.x (before the 3.0 rewrite): JWT/JWS/JWE namespaces, keys as JWK.asKey(x) */
+    {"jose:JWT.sign", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWT.sign", "signs with a key", 0},
+    {"jose:JWT.verify", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWT.verify", "verifies with a key", 0},
+    {"jose:JWS.sign", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWS.sign", "signs with a key", 0},
+    {"jose:JWS.verify", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWS.verify", "verifies with a key", 0},
+    {"jose:JWE.encrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWE.encrypt", "encrypts with a key", 0},
+    {"jose:JWE.decrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWE.decrypt", "decrypts with a key", 0},
     {"jwt-simple:encode", CALL, NULL, 1, NULL, 0, NULL, -1, "jwt-simple.encode", "signs with a key", 0},
     {"jwt-simple:decode", CALL, NULL, 1, NULL, 0, NULL, -1, "jwt-simple.decode", "verifies with a key", 0},
     {"express-jwt:expressjwt", CALL, NULL, 0, "secret", 0, NULL, -1, "express-jwt expressjwt()", "verifies with a key",
@@ -170,7 +177,8 @@ static TSNode bytes_of_text(rl_jsfile *jf, TSNode n) {
     return rl_js_call_arg(n, 0);
   const char *c = rl_js_callee(jf, n);
   if (callee_ends(c, "Buffer.from") || callee_is(c, "crypto:createSecretKey") || callee_is(c, "createSecretKey") ||
-      callee_is(c, "crypto-js:enc.Utf8.parse") || callee_is(c, "CryptoJS.enc.Utf8.parse"))
+      callee_is(c, "crypto-js:enc.Utf8.parse") || callee_is(c, "CryptoJS.enc.Utf8.parse") ||
+      callee_is(c, "jose:JWK.asKey"))
     return rl_js_call_arg(n, 0);
   return null_node();
 }

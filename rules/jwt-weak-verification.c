@@ -18,6 +18,7 @@
  *      super(opts) under `extends PassportStrategy(Strategy)`) unless the
  *      callback or validate() reads the claims' exp.
  *   4. jwt-simple's decode(token, key, true): noVerify skips the signature.
+ *   5. jose 1.x/2.x JWT.verify / JWS.verify with JWK.None (unsigned tokens).
  * Not reported: jose's jwtVerify. jose has no 'none' algorithm and checks
  * the algorithm against the key's type (a secret only accepts HS*, an RSA key
  * only RS and PS), so the algorithm confusion that `algorithms` guards
@@ -48,13 +49,19 @@ static TSNode null_node(void) {
 static int is_verify(const char *c) { return c && strcmp(c, "jsonwebtoken:verify") == 0; }
 
 static int is_decode(const char *c) {
-  return c &&
-         (strcmp(c, "jsonwebtoken:decode") == 0 || strcmp(c, "jose:decodeJwt") == 0 || strcmp(c, "jwt-decode:") == 0 ||
-          strcmp(c, "jwt-decode:default") == 0 || strcmp(c, "jwt-decode:jwtDecode") == 0);
+  return c && (strcmp(c, "jsonwebtoken:decode") == 0 || strcmp(c, "jose:decodeJwt") == 0 ||
+               strcmp(c, "jwt-decode:") == 0 || strcmp(c, "jwt-decode:default") == 0 ||
+               strcmp(c, "jwt-decode:jwtDecode") == 0 || strcmp(c, "jose:JWT.decode") == 0);
+}
+
+/* jose 1.x/2.x: JWT.verify(token, key), JWS.verify(jws, key) */
+static int is_jose_legacy_verify(const char *c) {
+  return c && (strcmp(c, "jose:JWT.verify") == 0 || strcmp(c, "jose:JWS.verify") == 0);
 }
 
 static int is_any_verify(const char *c) {
-  return c && (is_verify(c) || strcmp(c, "jose:jwtVerify") == 0 || strcmp(c, "jose:compactVerify") == 0);
+  return c && (is_verify(c) || strcmp(c, "jose:jwtVerify") == 0 || strcmp(c, "jose:compactVerify") == 0 ||
+               is_jose_legacy_verify(c));
 }
 
 /* "jwt.verify()", or "check() (jsonwebtoken's verify)" for an alias. */
@@ -150,6 +157,20 @@ static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
     return;
   }
   rl_report(ctx, call, "%s allows the 'none' algorithm: a token with no signature at all passes", fn);
+}
+
+/* jose 1.x/2.x's JWK.None is the key of unsecured JWTs: verifying with it
+ * accepts exactly the tokens that carry alg 'none' and no signature. */
+static void check_jose_legacy_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
+  const char *k = rl_js_resolve(jf, rl_js_unwrap(rl_js_call_arg(call, 1)));
+  if (!k || strcmp(k, "jose:JWK.None") != 0) return;
+  size_t n;
+  const char *t = rl_ctx_text(ctx, field(call, "function"), &n);
+  if (n > 40 || memchr(t, '\n', n)) t = "jose's verify", n = strlen(t);
+  rl_report(ctx, call,
+            "%.*s() with JWK.None accepts unsigned tokens (alg 'none'): anyone can write the claims; verify with "
+            "the real key (JWK.asKey(...) of a key from the environment)",
+            (int)n, t);
 }
 
 /* ---- decode ------------------------------------------------------------------ */
@@ -485,6 +506,8 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
     check_decode(ctx, jf, call);
   else if (c && !strcmp(c, "jwt-simple:decode"))
     check_simple_decode(ctx, jf, call);
+  else if (is_jose_legacy_verify(c))
+    check_jose_legacy_verify(ctx, jf, call);
 }
 
 /* ---- passport-jwt ------------------------------------------------------------ */
