@@ -497,6 +497,71 @@ void rl_js_walk(TSNode subtree, rl_js_visit_cb cb, void *data) {
   ts_tree_cursor_delete(&c);
 }
 
+/* rl_js_idents_named's index: the file's identifiers sorted by text, then position. */
+typedef struct ident_ref {
+  const char *t;
+  uint32_t len, start;
+  TSNode n;
+} ident_ref;
+
+typedef struct ident_index {
+  ident_ref *items;
+  size_t n;
+} ident_index;
+
+static int ident_text_cmp(const char *a, size_t al, const char *b, size_t bl) {
+  int c = memcmp(a, b, al < bl ? al : bl);
+  return c ? c : (al > bl) - (al < bl);
+}
+
+static int ident_ref_cmp(const void *x, const void *y) {
+  const ident_ref *a = x, *b = y;
+  int c = ident_text_cmp(a->t, a->len, b->t, b->len);
+  return c ? c : (a->start > b->start) - (a->start < b->start);
+}
+
+static const ident_index *idents_of(rl_jsfile *jf) {
+  ident_index **memo = (ident_index **)rl_jsfile_memo(jf, RL_JS_MEMO_IDENTS);
+  if (*memo) return *memo;
+  ident_index *ix = rl_arena_calloc(jf->arena, 1, sizeof *ix);
+  ensure_index(jf);
+  rl_jsfile_step(jf, jf->nnodes);
+  size_t cap = 0;
+  for (size_t i = 0; i < jf->nnodes; i++) {
+    TSNode n = jf->nodes[i];
+    if (!ts_node_is_named(n) || strcmp(ts_node_type(n), "identifier") != 0) continue;
+    size_t l;
+    const char *t = rl_js_text(jf, n, &l);
+    if (!t) continue;
+    ix->items = rl_arena_grow(jf->arena, ix->items, ix->n, &cap, sizeof *ix->items);
+    ix->items[ix->n++] = (ident_ref){t, (uint32_t)l, ts_node_start_byte(n), n};
+  }
+  if (ix->n) qsort(ix->items, ix->n, sizeof *ix->items, ident_ref_cmp);
+  *memo = ix;
+  return ix;
+}
+
+void rl_js_idents_named(rl_jsfile *jf, TSNode subtree, const char *name, size_t len, rl_js_visit_cb cb, void *data) {
+  if (ts_node_is_null(subtree) || !name) return;
+  const ident_index *ix = idents_of(jf);
+  uint32_t from = ts_node_start_byte(subtree), to = ts_node_end_byte(subtree);
+  size_t lo = 0, hi = ix->n;
+  while (lo < hi) { /* the first (name, start >= from) */
+    size_t mid = lo + (hi - lo) / 2;
+    const ident_ref *r = &ix->items[mid];
+    int c = ident_text_cmp(r->t, r->len, name, len);
+    if (c < 0 || (c == 0 && r->start < from))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < ix->n; lo++) {
+    const ident_ref *r = &ix->items[lo];
+    if (ident_text_cmp(r->t, r->len, name, len) != 0 || r->start >= to) break;
+    if (rl_jsfile_step(jf, 1) || cb(data, r->n) == -1) break;
+  }
+}
+
 /* ---- string literals ----------------------------------------------------------- */
 
 static int hexval(char c) {

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "jwtverify.h"
 #include "prefilter.h"
 #include "project.h"
 #include "rule.h"
@@ -59,10 +60,7 @@ static int is_jose_legacy_verify(const char *c) {
   return c && (strcmp(c, "jose:JWT.verify") == 0 || strcmp(c, "jose:JWS.verify") == 0);
 }
 
-static int is_any_verify(const char *c) {
-  return c && (is_verify(c) || strcmp(c, "jose:jwtVerify") == 0 || strcmp(c, "jose:compactVerify") == 0 ||
-               is_jose_legacy_verify(c));
-}
+static int is_any_verify(const char *c) { return rl_jwt_is_verify(c); }
 
 /* "jwt.verify()", or "check() (jsonwebtoken's verify)" for an alias. */
 static const char *callee_shown(rl_ctx *ctx, TSNode call) {
@@ -284,7 +282,6 @@ typedef struct use_find {
   const char *what_guard;  /* the whole result is tested (`if (!decoded)`) */
   int harmless_member;     /* decoded.exp, decoded.header... */
   int other_member;        /* decoded.role, decoded.sub... */
-  int verifies;
 } use_find;
 
 static int is_harmless_member(rl_jsfile *jf, TSNode use) {
@@ -328,15 +325,6 @@ static const char *decision(const use_find *f) {
   return NULL;
 }
 
-static int has_verify(void *data, TSNode n) {
-  use_find *f = data;
-  if (type_is(n, "call_expression") && is_any_verify(rl_js_callee(f->jf, n))) {
-    f->verifies = 1;
-    return -1;
-  }
-  return 0;
-}
-
 /* Names a decode result is bound to: `const claims = decode(t)` -> claims;
  * `const { role, sub } = decode(t)` -> each, except harmless ones. Calls cb
  * with each. Returns the number of names (at most max). */
@@ -372,11 +360,9 @@ static void check_decode(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   if (c != RL_CTX_SERVER && c != RL_CTX_UNKNOWN) return;
   TSNode fn = rl_js_enclosing_function(call);
   TSNode scope = ts_node_is_null(fn) ? rl_ctx_root(ctx) : fn;
-  use_find vf;
-  memset(&vf, 0, sizeof vf);
-  vf.jf = jf;
-  rl_js_walk(scope, has_verify, &vf);
-  if (vf.verifies) return; /* a peek at the header or claims before verifying */
+  /* a peek at the header or claims before verifying; at the top level only
+   * a top-level verify says so, not one in some function of the file */
+  if (rl_jwt_verifies_in(jf, fn)) return;
 
   const char *what = NULL;
   TSNode n = call, p = rl_js_parent(call);
@@ -394,7 +380,7 @@ static void check_decode(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
       f.jf = jf;
       f.after = ts_node_end_byte(p);
       f.name = rl_js_text(jf, names[i], &f.len);
-      rl_js_walk(scope, find_uses, &f);
+      rl_js_idents_named(jf, scope, f.name, f.len, find_uses, &f);
       what = decision(&f);
     }
   } else {
