@@ -60,6 +60,12 @@ static const rl_key_api key_table[] = {
     {"crypto-js:Hmac*", CALL, NULL, 1, NULL, 0, NULL, 0, "CryptoJS.*", "computes HMACs with a key", 0},
     {"crypto-js/hmac-*:", CALL, NULL, 1, NULL, 0, NULL, 0, "*", "computes HMACs with a key", 0},
     {"CryptoJS.Hmac*", CALL, NULL, 1, NULL, 0, NULL, 0, "*", "computes HMACs with a key", 0},
+    {"crypto-js:AES.encrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.AES.encrypt", "encrypts with a key", 0},
+    {"crypto-js:AES.decrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.AES.decrypt", "decrypts with a key", 0},
+    {"crypto-js/aes:encrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "crypto-js/aes encrypt", "encrypts with a key", 0},
+    {"crypto-js/aes:decrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "crypto-js/aes decrypt", "decrypts with a key", 0},
+    {"CryptoJS.AES.encrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.AES.encrypt", "encrypts with a key", 0},
+    {"CryptoJS.AES.decrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.AES.decrypt", "decrypts with a key", 0},
     {"crypto-js:algo.HMAC.create", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.algo.HMAC.create",
      "computes HMACs with a key", 0},
     {"*crypto.subtle.sign", CALL, NULL, 1, NULL, 0, "HMAC", 2, "crypto.subtle.sign", "computes HMACs with a key", 0},
@@ -490,6 +496,8 @@ int rl_keys_possible(rl_prefilter *pf) {
    * compiler does) has none of them */
   int hmac = rl_pf_has(pf, "Hmac") || rl_pf_has(pf, "HMAC") || rl_pf_has(pf, "hmac");
   if (hmac && (rl_pf_module(pf, "crypto") || rl_pf_module(pf, "crypto-js") || rl_pf_has(pf, "CryptoJS"))) return 1;
+  /* crypto-js's AES: CryptoJS.AES, require('crypto-js/aes') */
+  if (rl_pf_has(pf, "crypt") && (rl_pf_module(pf, "crypto-js") || rl_pf_has(pf, "CryptoJS.AES"))) return 1;
   if (rl_pf_module(pf, "crypto") && rl_pf_has(pf, "createSecretKey")) return 1;
   return rl_pf_has(pf, "subtle") || rl_pf_has(pf, "djwt");
 }
