@@ -1401,6 +1401,41 @@ static int this_assign_visit(void *data, TSNode n) {
   return ts_node_is_null(f->value) ? 0 : -1;
 }
 
+/* Outside a class: the `this.<name> = v` that runs before `use` in the
+ * function whose `this` it is (arrow functions have their enclosing one's;
+ * the module's top level too), nested functions and classes skipped. */
+typedef struct this_before {
+  this_assign a;
+  uint32_t before;
+} this_before;
+
+static int this_before_visit(void *data, TSNode n) {
+  this_before *f = data;
+  if (ts_node_start_byte(n) >= f->before) return -1;
+  const char *t = ts_node_type(n);
+  if ((is_function_type(t) && strcmp(t, "arrow_function") != 0) || !strcmp(t, "class_declaration") ||
+      !strcmp(t, "class"))
+    return 1;
+  if (!type_is(n, "assignment_expression") || ts_node_end_byte(n) > f->before) return 0;
+  f->a.value = null_node();
+  this_assign_visit(&f->a, n);
+  return ts_node_is_null(f->a.value) ? 0 : -1;
+}
+
+static TSNode this_in_function(rl_jsfile *jf, TSNode member, const char *name, size_t len) {
+  TSNode scope = rl_js_parent(member);
+  while (!ts_node_is_null(scope)) {
+    const char *t = ts_node_type(scope);
+    if (is_function_type(t) && strcmp(t, "arrow_function") != 0) break;
+    scope = rl_js_parent(scope);
+  }
+  if (ts_node_is_null(scope)) scope = jf->root;
+  this_before f = {{jf, name, len, null_node()}, ts_node_start_byte(member)};
+  TSNode body = field(scope, "body");
+  rl_js_walk(ts_node_is_null(body) ? scope : body, this_before_visit, &f);
+  return f.a.value;
+}
+
 /* Fields first (their initialisers run before the constructor body), then
  * the constructor, then the other methods: the constructor is where real
  * code sets what its methods use (`this.baseUrl`, `this.sdk = new HMSSDK()`). */
@@ -1410,10 +1445,10 @@ TSNode rl_js_this_member(rl_jsfile *jf, TSNode member) {
     return null_node();
   TSNode body = rl_js_parent(member);
   while (!ts_node_is_null(body) && !type_is(body, "class_body")) body = rl_js_parent(body);
-  if (ts_node_is_null(body)) return null_node();
   this_assign f = {jf, NULL, 0, null_node()};
   f.name = rl_js_text(jf, field(member, "property"), &f.len);
   if (f.len == 0) return null_node();
+  if (ts_node_is_null(body)) return this_in_function(jf, member, f.name, f.len);
   uint32_t n = ts_node_named_child_count(body);
   for (uint32_t i = 0; i < n; i++) {
     TSNode c = ts_node_named_child(body, i);

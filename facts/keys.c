@@ -203,6 +203,8 @@ int rl_key_literal(rl_jsfile *jf, TSNode expr, const char **out, size_t *len, TS
     TSNode next = null_node();
     if (type_is(n, "identifier"))
       next = rl_js_const_init(jf, n);
+    else if (type_is(n, "member_expression"))
+      next = rl_js_this_member(jf, n); /* this.jwtSecret = '...' in the constructor */
     else if (type_is(n, "call_expression"))
       next = bytes_of_text(jf, n);
     if (ts_node_is_null(next)) break;
@@ -335,6 +337,8 @@ static void add_keys(rl_jsfile *jf, key_list *l, const rl_key_api *api, const ch
   TSNode key = arg;
   if (api->option) {
     TSNode obj = rl_js_object_of(jf, arg);
+    /* this.jwtOptions = { secretOrKey: ... }; new Strategy(this.jwtOptions, ...) */
+    if (ts_node_is_null(obj)) obj = rl_js_object_of(jf, rl_js_this_member(jf, arg));
     if (ts_node_is_null(obj)) return;
     key = rl_js_object_get(jf, obj, api->option);
     if (ts_node_is_null(key)) return;
