@@ -201,7 +201,7 @@ int rl_key_literal(rl_jsfile *jf, TSNode expr, const char **out, size_t *len, TS
       return 1;
     }
     TSNode next = null_node();
-    if (type_is(n, "identifier"))
+    if (type_is(n, "identifier") || type_is(n, "shorthand_property_identifier")) /* { secret } */
       next = rl_js_const_init(jf, n);
     else if (type_is(n, "member_expression"))
       next = rl_js_this_member(jf, n); /* this.jwtSecret = '...' in the constructor */
@@ -327,6 +327,30 @@ static int when_holds(rl_jsfile *jf, const rl_key_api *api, TSNode call) {
   return rl_js_eval_string(jf, a, &w, &wl) && wl == strlen(api->when) && !memcmp(w, api->when, wl);
 }
 
+/* The option of an options argument: an object (rl_js_object_of), one kept
+ * on `this`, or Object.assign(target, ...sources) of such, where the last
+ * source that sets the option wins; a source we cannot see (a parameter, a
+ * spread) may set it too, so the answer is then unknown (null). */
+static TSNode option_of(rl_jsfile *jf, TSNode arg, const char *option) {
+  TSNode obj = rl_js_object_of(jf, arg);
+  if (ts_node_is_null(obj)) obj = rl_js_object_of(jf, rl_js_this_member(jf, arg));
+  if (!ts_node_is_null(obj)) return rl_js_object_get(jf, obj, option);
+  TSNode call = rl_js_unwrap(arg);
+  if (type_is(call, "identifier")) call = rl_js_unwrap(rl_js_const_init(jf, call));
+  if (!type_is(call, "call_expression") || !rl_js_text_is(jf, field(call, "function"), "Object.assign"))
+    return null_node();
+  TSNode args = field(call, "arguments");
+  for (uint32_t i = ts_node_named_child_count(args); i-- > 0;) {
+    TSNode o = rl_js_object_of(jf, ts_node_named_child(args, i));
+    if (ts_node_is_null(o)) return null_node();
+    TSNode v = rl_js_object_get(jf, o, option);
+    if (!ts_node_is_null(v)) return v;
+    for (uint32_t k = 0; k < ts_node_named_child_count(o); k++)
+      if (type_is(ts_node_named_child(o, k), "spread_element")) return null_node();
+  }
+  return null_node();
+}
+
 /* The key expressions of one table line at a call: the argument, or the
  * option in it (each element of an array). */
 static void add_keys(rl_jsfile *jf, key_list *l, const rl_key_api *api, const char *callee, TSNode call) {
@@ -336,11 +360,8 @@ static void add_keys(rl_jsfile *jf, key_list *l, const rl_key_api *api, const ch
   const char *name = use_name(jf, api, callee);
   TSNode key = arg;
   if (api->option) {
-    TSNode obj = rl_js_object_of(jf, arg);
     /* this.jwtOptions = { secretOrKey: ... }; new Strategy(this.jwtOptions, ...) */
-    if (ts_node_is_null(obj)) obj = rl_js_object_of(jf, rl_js_this_member(jf, arg));
-    if (ts_node_is_null(obj)) return;
-    key = rl_js_object_get(jf, obj, api->option);
+    key = option_of(jf, arg, api->option);
     if (ts_node_is_null(key)) return;
   }
   TSNode k = rl_js_unwrap(key);
