@@ -247,6 +247,8 @@ static int endpoint_call(rl_jsfile *jf, TSNode call, uint32_t argi) {
   }
   if (colon) {
     if (!in_list(canon, (size_t)(colon - canon), http_modules)) goto method;
+    /* got.stream(url): got's streaming API takes the URL first too */
+    if (!strcmp(canon, "got:stream")) return argi == 0;
     return argi == 0 && (*path == '\0' || in_list(last, last_len, http_methods));
   }
   if (in_list(canon, strlen(canon), plain_calls)) return argi == 0;
