@@ -327,7 +327,8 @@ static void on_url(rl_ctx *ctx, const rl_match *m) {
  * `http.request({ hostname: 'api.feeds.io', port: 80, path }, cb)`. The http
  * module speaks plain HTTP only, so a literal host that is not exempt is an
  * endpoint reached without TLS. Not judged: a host that is not a literal, a
- * Unix socket (socketPath), a CONNECT to a proxy (it tunnels TLS). */
+ * Unix socket (socketPath), a CONNECT to a proxy (it tunnels TLS), a
+ * protocol other than 'http:' (the module throws). */
 static int node_http_call(const char *c) {
   if (!c) return 0;
   if (!strncmp(c, "node:", 5)) c += 5;
@@ -344,6 +345,9 @@ static void on_node_options(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   if (!ts_node_is_null(method) && rl_js_eval_string(jf, method, &v, &vl) && vl == 7 &&
       rl_strncasecmp_ascii(v, "CONNECT", 7) == 0)
     return;
+  /* protocol: 'https:' makes the http module throw: no request is made */
+  TSNode proto = rl_js_object_get(jf, opts, "protocol");
+  if (!ts_node_is_null(proto) && !(rl_js_eval_string(jf, proto, &v, &vl) && vl == 5 && !memcmp(v, "http:", 5))) return;
   TSNode host = rl_js_object_get(jf, opts, "hostname");
   if (ts_node_is_null(host)) host = rl_js_object_get(jf, opts, "host");
   const char *h;
