@@ -399,6 +399,30 @@ static void expect_this_member(rl_lang lang, const char *code, const char *membe
   fx_close(&f);
 }
 
+static int count_ident(void *data, TSNode n) {
+  (void)n;
+  (*(int *)data)++;
+  return 0;
+}
+
+/* rl_js_idents_named: identifiers of a subtree by text, from one index. */
+static void analysis__idents_named(void **state) {
+  (void)state;
+  fx f;
+  fx_open(&f, RL_LANG_JS, "const a = 1; const ab = 2; function g(a) { return a + ab + a; } a;");
+  TSNode root = rl_tree_root(f.tree);
+  int n = 0;
+  rl_js_idents_named(f.jf, root, "a", 1, count_ident, &n);
+  assert_int_equal(n, 5); /* const a, parameter a, two uses, the last statement */
+  n = 0;
+  rl_js_idents_named(f.jf, find(&f, "function_declaration", NULL, 0), "a", 1, count_ident, &n);
+  assert_int_equal(n, 3);
+  n = 0;
+  rl_js_idents_named(f.jf, root, "abc", 3, count_ident, &n);
+  assert_int_equal(n, 0);
+  fx_close(&f);
+}
+
 static void analysis__this_member(void **state) {
   (void)state;
   /* a field initialiser */
@@ -422,7 +446,11 @@ static void analysis__this_member(void **state) {
   /* a nested class has its own this; outside a class there is nothing */
   expect_this_member(RL_LANG_JS, "class S { go() { class T { constructor() { this.k = 1; } } return this.k; } }",
                      "this.k", NULL);
-  expect_this_member(RL_LANG_JS, "function f() { this.k = 1; return this.k; }", "this.k", NULL);
+  /* outside a class: the assignment that runs before the use, in the function whose `this` it is */
+  expect_this_member(RL_LANG_JS, "function f() { this.k = 1; return this.k; }", "this.k", "1");
+  expect_this_member(RL_LANG_JS, "module.exports = () => { this.k = 2; use(this.k); };", "this.k", "2");
+  expect_this_member(RL_LANG_JS, "function f() { this.k = 1; } function g() { return this.k; }", "this.k", NULL);
+  expect_this_member(RL_LANG_JS, "function f() { function g() { this.k = 1; } g(); return this.k; }", "this.k", NULL);
 }
 
 /* ---- durations ----------------------------------------------------------------------- */
@@ -1174,6 +1202,7 @@ int main(void) {
       cmocka_unit_test(analysis__eval_number_unknown),
       cmocka_unit_test(analysis__eval_exponential_fanout),
       cmocka_unit_test(analysis__const_init),
+      cmocka_unit_test(analysis__idents_named),
       cmocka_unit_test(analysis__this_member),
       cmocka_unit_test(analysis__duration_parse),
       cmocka_unit_test(analysis__object_get),
