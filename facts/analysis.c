@@ -11,7 +11,7 @@
  *   catch and for heads, imports in the program), so a parameter or a local
  *   of the same name elsewhere changes nothing here. A name declared twice in
  *   one scope (`var x` twice, a parameter and a `var`) is ambiguous and never
- *   resolved through; a `let` or `var` that anything assigns is not a
+ *   resolved through, unless both give it the same require('m') or string; a `let` or `var` that anything assigns is not a
  *   constant. A rule that gets "unknown" stays silent, which is the right
  *   failure for a linter whose findings are claims.
  *
@@ -1212,7 +1212,31 @@ static int decl_cmp(const void *pa, const void *pb) {
 
 /* Sorts a name's declarations and links each scope to the nearest enclosing
  * scope that declares the name too (scopes nest: a stack of the open ones). */
-static void link_scopes(name_ent *e) {
+/* A second declaration of a name in one scope that gives it the same value
+ * as the first: the same require('module') (one module object) or the same
+ * string, with the same kind, path and no writes elsewhere counted apart.
+ * Scripts made of concatenated parts, and test files of snippets, repeat
+ * `const got = require('got')`; whichever the code sees, it is got. */
+static int same_value(rl_jsfile *jf, const binding *a, const binding *b) {
+  if (a->kind != b->kind || a->kind == B_IMPORT || a->destructured != b->destructured || ts_node_is_null(a->init) ||
+      ts_node_is_null(b->init))
+    return 0;
+  if (a->destructured && (!a->path_ok || !b->path_ok || !a->path || !b->path || strcmp(a->path, b->path) != 0))
+    return 0;
+  TSNode x = a->init;
+  int pure = type_is(x, "string");
+  if (type_is(x, "call_expression")) {
+    TSNode fn = field(x, "function"), args = field(x, "arguments");
+    pure = rl_js_text_is(jf, fn, "require") && ts_node_named_child_count(args) == 1 &&
+           type_is(ts_node_named_child(args, 0), "string");
+  }
+  if (!pure) return 0;
+  size_t la;
+  const char *ta = rl_js_text(jf, x, &la);
+  return ta && rl_js_text_eq(jf, b->init, ta, la);
+}
+
+static void link_scopes(rl_jsfile *jf, name_ent *e) {
   qsort(e->v, e->n, sizeof *e->v, decl_cmp);
   uint32_t *stack = rl_xreallocarray(NULL, e->n, sizeof *stack);
   uint32_t sp = 0;
@@ -1221,7 +1245,7 @@ static void link_scopes(name_ent *e) {
     if (i > 0 && e->v[i - 1].scope_seq == b->scope_seq) {
       b->group = e->v[i - 1].group;
       b->parent = e->v[i - 1].parent;
-      e->v[b->group].shared = b->shared = 1;
+      if (!same_value(jf, &e->v[b->group], b)) e->v[b->group].shared = b->shared = 1;
       continue;
     }
     while (sp > 0 && e->v[stack[sp - 1]].scope_end < b->scope_end) sp--;
@@ -1303,7 +1327,7 @@ static void build_symbols(rl_jsfile *jf) {
     e->v[e->n++] = bd.v[i].b;
   }
   for (size_t i = 0; i < cap; i++)
-    if (jf->tab[i].name) link_scopes(&jf->tab[i]);
+    if (jf->tab[i].name) link_scopes(jf, &jf->tab[i]);
   /* writes go to the declaration they see; a global's are nobody's */
   for (size_t i = 0; i < bd.n; i++) {
     rec *r = &bd.v[i];

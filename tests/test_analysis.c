@@ -381,6 +381,13 @@ static void analysis__const_init(void **state) {
   assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "D", 1))));
   assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "nope", 1))));
   fx_close(&f);
+  /* declared twice in one scope: the same require or string is one value, another value is ambiguous */
+  fx_open(&f, RL_LANG_JS,
+          "var g = require('got'); var g = require('got'); var k = 'a'; var k = 'b';\n"
+          "g; k;");
+  assert_true(rl_js_text_is(f.jf, rl_js_const_init(f.jf, find(&f, "identifier", "g", 1)), "require('got')"));
+  assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "k", 1))));
+  fx_close(&f);
 }
 
 /* The value `this.<name>` gets from the last member expression with that text. */
