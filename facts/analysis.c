@@ -1213,18 +1213,21 @@ static int decl_cmp(const void *pa, const void *pb) {
 /* Sorts a name's declarations and links each scope to the nearest enclosing
  * scope that declares the name too (scopes nest: a stack of the open ones). */
 /* A second declaration of a name in one scope that gives it the same value
- * as the first: the same require('module') (one module object) or the same
- * string, with the same kind, path and no writes elsewhere counted apart.
+ * as the first: the same require('module') or property of it (one module
+ * object), or the same string, with the same destructuring path.
  * Scripts made of concatenated parts, and test files of snippets, repeat
  * `const got = require('got')`; whichever the code sees, it is got. */
 static int same_value(rl_jsfile *jf, const binding *a, const binding *b) {
-  if (a->kind != b->kind || a->kind == B_IMPORT || a->destructured != b->destructured || ts_node_is_null(a->init) ||
-      ts_node_is_null(b->init))
+  if (a->kind == B_IMPORT || b->kind == B_IMPORT || a->kind == B_OTHER || b->kind == B_OTHER ||
+      a->destructured != b->destructured || ts_node_is_null(a->init) || ts_node_is_null(b->init))
     return 0;
   if (a->destructured && (!a->path_ok || !b->path_ok || !a->path || !b->path || strcmp(a->path, b->path) != 0))
     return 0;
   TSNode x = a->init;
   int pure = type_is(x, "string");
+  /* require('m').Strategy: a property of the one module object */
+  while (type_is(x, "member_expression") && type_is(field(x, "property"), "property_identifier"))
+    x = field(x, "object");
   if (type_is(x, "call_expression")) {
     TSNode fn = field(x, "function"), args = field(x, "arguments");
     pure = rl_js_text_is(jf, fn, "require") && ts_node_named_child_count(args) == 1 &&
@@ -1232,7 +1235,7 @@ static int same_value(rl_jsfile *jf, const binding *a, const binding *b) {
   }
   if (!pure) return 0;
   size_t la;
-  const char *ta = rl_js_text(jf, x, &la);
+  const char *ta = rl_js_text(jf, a->init, &la);
   return ta && rl_js_text_eq(jf, b->init, ta, la);
 }
 

@@ -384,9 +384,10 @@ static void analysis__const_init(void **state) {
   /* declared twice in one scope: the same require or string is one value, another value is ambiguous */
   fx_open(&f, RL_LANG_JS,
           "var g = require('got'); var g = require('got'); var k = 'a'; var k = 'b';\n"
-          "g; k;");
+          "const S = require('p').Strategy; var S = require('p').Strategy; g; k; S;");
   assert_true(rl_js_text_is(f.jf, rl_js_const_init(f.jf, find(&f, "identifier", "g", 1)), "require('got')"));
   assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "k", 1))));
+  assert_true(rl_js_text_is(f.jf, rl_js_const_init(f.jf, find(&f, "identifier", "S", 1)), "require('p').Strategy"));
   fx_close(&f);
 }
 
