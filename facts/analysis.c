@@ -1475,7 +1475,7 @@ TSNode rl_js_this_member(rl_jsfile *jf, TSNode member) {
   this_assign f = {jf, NULL, 0, null_node()};
   f.name = rl_js_text(jf, field(member, "property"), &f.len);
   if (f.len == 0) return null_node();
-  if (ts_node_is_null(body)) return this_in_function(jf, member, f.name, f.len);
+  if (ts_node_is_null(body)) return null_node();
   uint32_t n = ts_node_named_child_count(body);
   for (uint32_t i = 0; i < n; i++) {
     TSNode c = ts_node_named_child(body, i);
@@ -1500,6 +1500,18 @@ TSNode rl_js_this_member(rl_jsfile *jf, TSNode member) {
     }
   }
   return null_node();
+}
+
+TSNode rl_js_this_value(rl_jsfile *jf, TSNode member) {
+  TSNode v = rl_js_this_member(jf, member);
+  if (!ts_node_is_null(v)) return v;
+  member = rl_js_unwrap(member);
+  if (!type_is(member, "member_expression") || !type_is(rl_js_unwrap(field(member, "object")), "this")) return v;
+  for (TSNode p = rl_js_parent(member); !ts_node_is_null(p); p = rl_js_parent(p))
+    if (type_is(p, "class_body")) return v;
+  size_t len;
+  const char *name = rl_js_text(jf, field(member, "property"), &len);
+  return len ? this_in_function(jf, member, name, len) : v;
 }
 
 int rl_js_imports(rl_jsfile *jf, const char *module) {

@@ -159,11 +159,14 @@ TSNode rl_js_nearest_init(rl_jsfile *jf, TSNode ident, TSNode *block);
 TSNode rl_js_local_init(rl_jsfile *jf, TSNode ident);
 /* `this.x` inside a class body: the value the class gives x, from a field
  * initialiser (`x = v`), else the first `this.x = v` of the constructor, else
- * of another method (nested classes have their own `this`). Outside a
- * class, the `this.x = v` that runs before the use in the function whose
- * `this` it is (arrow functions share their enclosing one's). Null node if
- * member is no `this.x` or nothing sets x. */
+ * of another method (nested classes have their own `this`). Null node if
+ * member is no `this.x` or the class never sets x. */
 TSNode rl_js_this_member(rl_jsfile *jf, TSNode member);
+/* rl_js_this_member, and outside a class the `this.x = v` that runs before
+ * the use in the function whose `this` it is (arrow functions share their
+ * enclosing one's; the module's top level too). It walks that function, so
+ * it is for rare questions (a key position), not for every `this.x`. */
+TSNode rl_js_this_value(rl_jsfile *jf, TSNode member);
 
 /* rl_duration_parse ("7d", "48h", "30 days"): duration.h */
 

@@ -219,7 +219,7 @@ int rl_key_literal(rl_jsfile *jf, TSNode expr, const char **out, size_t *len, TS
     if (type_is(n, "identifier") || type_is(n, "shorthand_property_identifier")) /* { secret } */
       next = rl_js_const_init(jf, n);
     else if (type_is(n, "member_expression"))
-      next = rl_js_this_member(jf, n); /* this.jwtSecret = '...' in the constructor */
+      next = rl_js_this_value(jf, n); /* this.jwtSecret = '...' in the constructor */
     else if (type_is(n, "call_expression"))
       next = bytes_of_text(jf, n);
     if (ts_node_is_null(next)) break;
@@ -348,7 +348,7 @@ static int when_holds(rl_jsfile *jf, const rl_key_api *api, TSNode call) {
  * spread) may set it too, so the answer is then unknown (null). */
 static TSNode option_of(rl_jsfile *jf, TSNode arg, const char *option) {
   TSNode obj = rl_js_object_of(jf, arg);
-  if (ts_node_is_null(obj)) obj = rl_js_object_of(jf, rl_js_this_member(jf, arg));
+  if (ts_node_is_null(obj)) obj = rl_js_object_of(jf, rl_js_this_value(jf, arg));
   if (!ts_node_is_null(obj)) return rl_js_object_get(jf, obj, option);
   TSNode call = rl_js_unwrap(arg);
   if (type_is(call, "identifier")) call = rl_js_unwrap(rl_js_const_init(jf, call));

@@ -119,7 +119,7 @@ static void report_key(void *data, const rl_key_use *u) {
   size_t nl = 0;
   const char *name = type_is_ident(k) ||
                              (!ts_node_is_null(k) && !strcmp(ts_node_type(k), "shorthand_property_identifier")) ||
-                             !ts_node_is_null(rl_js_this_member(rl_ctx_js(ctx), k))
+                             !ts_node_is_null(rl_js_this_value(rl_ctx_js(ctx), k))
                          ? rl_js_text(rl_ctx_js(ctx), k, &nl)
                          : NULL;
   const char *via = name ? rl_arena_printf(a, "%.*s = ", (int)nl, name) : "";

@@ -392,11 +392,12 @@ static void analysis__const_init(void **state) {
 }
 
 /* The value `this.<name>` gets from the last member expression with that text. */
-static void expect_this_member(rl_lang lang, const char *code, const char *member, const char *want) {
+static void expect_this_fn(TSNode (*fn)(rl_jsfile *, TSNode), rl_lang lang, const char *code, const char *member,
+                           const char *want) {
   fx f;
   fx_open(&f, lang, code);
   TSNode m = find(&f, "member_expression", member, 1);
-  TSNode v = rl_js_this_member(f.jf, m);
+  TSNode v = fn(f.jf, m);
   if (!want) {
     if (!ts_node_is_null(v)) fail_msg("%s: want no value", code);
   } else if (ts_node_is_null(v) || !rl_js_text_is(f.jf, v, want)) {
@@ -405,6 +406,14 @@ static void expect_this_member(rl_lang lang, const char *code, const char *membe
     fail_msg("%s: got '%.*s', want '%s'", code, (int)l, t, want);
   }
   fx_close(&f);
+}
+
+static void expect_this_member(rl_lang lang, const char *code, const char *member, const char *want) {
+  expect_this_fn(rl_js_this_member, lang, code, member, want);
+}
+
+static void expect_this_value(rl_lang lang, const char *code, const char *member, const char *want) {
+  expect_this_fn(rl_js_this_value, lang, code, member, want);
 }
 
 static int count_ident(void *data, TSNode n) {
@@ -454,11 +463,13 @@ static void analysis__this_member(void **state) {
   /* a nested class has its own this; outside a class there is nothing */
   expect_this_member(RL_LANG_JS, "class S { go() { class T { constructor() { this.k = 1; } } return this.k; } }",
                      "this.k", NULL);
-  /* outside a class: the assignment that runs before the use, in the function whose `this` it is */
-  expect_this_member(RL_LANG_JS, "function f() { this.k = 1; return this.k; }", "this.k", "1");
-  expect_this_member(RL_LANG_JS, "module.exports = () => { this.k = 2; use(this.k); };", "this.k", "2");
-  expect_this_member(RL_LANG_JS, "function f() { this.k = 1; } function g() { return this.k; }", "this.k", NULL);
-  expect_this_member(RL_LANG_JS, "function f() { function g() { this.k = 1; } g(); return this.k; }", "this.k", NULL);
+  expect_this_member(RL_LANG_JS, "function f() { this.k = 1; return this.k; }", "this.k", NULL);
+  /* rl_js_this_value, outside a class: the assignment that runs before the use, in the function whose `this` it is */
+  expect_this_value(RL_LANG_JS, "function f() { this.k = 1; return this.k; }", "this.k", "1");
+  expect_this_value(RL_LANG_JS, "module.exports = () => { this.k = 2; use(this.k); };", "this.k", "2");
+  expect_this_value(RL_LANG_JS, "function f() { this.k = 1; } function g() { return this.k; }", "this.k", NULL);
+  expect_this_value(RL_LANG_JS, "function f() { function g() { this.k = 1; } g(); return this.k; }", "this.k", NULL);
+  expect_this_value(RL_LANG_JS, "class S { base = 'h'; go() { return this.base; } }", "this.base", "'h'");
 }
 
 /* ---- durations ----------------------------------------------------------------------- */
