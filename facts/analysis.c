@@ -11,7 +11,7 @@
  *   catch and for heads, imports in the program), so a parameter or a local
  *   of the same name elsewhere changes nothing here. A name declared twice in
  *   one scope (`var x` twice, a parameter and a `var`) is ambiguous and never
- *   resolved through; a `let` or `var` that anything assigns is not a
+ *   resolved through, unless both give it the same require('m') or string; a `let` or `var` that anything assigns is not a
  *   constant. A rule that gets "unknown" stays silent, which is the right
  *   failure for a linter whose findings are claims.
  *
@@ -542,6 +542,71 @@ void rl_js_walk(TSNode subtree, rl_js_visit_cb cb, void *data) {
     if (!more) break;
   }
   ts_tree_cursor_delete(&c);
+}
+
+/* rl_js_idents_named's index: the file's identifiers sorted by text, then position. */
+typedef struct ident_ref {
+  const char *t;
+  uint32_t len, start;
+  TSNode n;
+} ident_ref;
+
+typedef struct ident_index {
+  ident_ref *items;
+  size_t n;
+} ident_index;
+
+static int ident_text_cmp(const char *a, size_t al, const char *b, size_t bl) {
+  int c = memcmp(a, b, al < bl ? al : bl);
+  return c ? c : (al > bl) - (al < bl);
+}
+
+static int ident_ref_cmp(const void *x, const void *y) {
+  const ident_ref *a = x, *b = y;
+  int c = ident_text_cmp(a->t, a->len, b->t, b->len);
+  return c ? c : (a->start > b->start) - (a->start < b->start);
+}
+
+static const ident_index *idents_of(rl_jsfile *jf) {
+  ident_index **memo = (ident_index **)rl_jsfile_memo(jf, RL_JS_MEMO_IDENTS);
+  if (*memo) return *memo;
+  ident_index *ix = rl_arena_calloc(jf->arena, 1, sizeof *ix);
+  ensure_index(jf);
+  rl_jsfile_step(jf, jf->nnodes);
+  size_t cap = 0;
+  for (size_t i = 0; i < jf->nnodes; i++) {
+    TSNode n = jf->nodes[i];
+    if (!ts_node_is_named(n) || strcmp(ts_node_type(n), "identifier") != 0) continue;
+    size_t l;
+    const char *t = rl_js_text(jf, n, &l);
+    if (!t) continue;
+    ix->items = rl_arena_grow(jf->arena, ix->items, ix->n, &cap, sizeof *ix->items);
+    ix->items[ix->n++] = (ident_ref){t, (uint32_t)l, ts_node_start_byte(n), n};
+  }
+  if (ix->n) qsort(ix->items, ix->n, sizeof *ix->items, ident_ref_cmp);
+  *memo = ix;
+  return ix;
+}
+
+void rl_js_idents_named(rl_jsfile *jf, TSNode subtree, const char *name, size_t len, rl_js_visit_cb cb, void *data) {
+  if (ts_node_is_null(subtree) || !name) return;
+  const ident_index *ix = idents_of(jf);
+  uint32_t from = ts_node_start_byte(subtree), to = ts_node_end_byte(subtree);
+  size_t lo = 0, hi = ix->n;
+  while (lo < hi) { /* the first (name, start >= from) */
+    size_t mid = lo + (hi - lo) / 2;
+    const ident_ref *r = &ix->items[mid];
+    int c = ident_text_cmp(r->t, r->len, name, len);
+    if (c < 0 || (c == 0 && r->start < from))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < ix->n; lo++) {
+    const ident_ref *r = &ix->items[lo];
+    if (ident_text_cmp(r->t, r->len, name, len) != 0 || r->start >= to) break;
+    if (rl_jsfile_step(jf, 1) || cb(data, r->n) == -1) break;
+  }
 }
 
 /* ---- string literals ----------------------------------------------------------- */
@@ -1202,7 +1267,34 @@ static int decl_cmp(const void *pa, const void *pb) {
 
 /* Sorts a name's declarations and links each scope to the nearest enclosing
  * scope that declares the name too (scopes nest: a stack of the open ones). */
-static void link_scopes(name_ent *e) {
+/* A second declaration of a name in one scope that gives it the same value
+ * as the first: the same require('module') or property of it (one module
+ * object), or the same string, with the same destructuring path.
+ * Scripts made of concatenated parts, and test files of snippets, repeat
+ * `const got = require('got')`; whichever the code sees, it is got. */
+static int same_value(rl_jsfile *jf, const binding *a, const binding *b) {
+  if (a->kind == B_IMPORT || b->kind == B_IMPORT || a->kind == B_OTHER || b->kind == B_OTHER ||
+      a->destructured != b->destructured || ts_node_is_null(a->init) || ts_node_is_null(b->init))
+    return 0;
+  if (a->destructured && (!a->path_ok || !b->path_ok || !a->path || !b->path || strcmp(a->path, b->path) != 0))
+    return 0;
+  TSNode x = a->init;
+  int pure = type_is(x, "string");
+  /* require('m').Strategy: a property of the one module object */
+  while (type_is(x, "member_expression") && type_is(field(x, "property"), "property_identifier"))
+    x = field(x, "object");
+  if (type_is(x, "call_expression")) {
+    TSNode fn = field(x, "function"), args = field(x, "arguments");
+    pure = rl_js_text_is(jf, fn, "require") && ts_node_named_child_count(args) == 1 &&
+           type_is(ts_node_named_child(args, 0), "string");
+  }
+  if (!pure) return 0;
+  size_t la;
+  const char *ta = rl_js_text(jf, a->init, &la);
+  return ta && rl_js_text_eq(jf, b->init, ta, la);
+}
+
+static void link_scopes(rl_jsfile *jf, name_ent *e) {
   qsort(e->v, e->n, sizeof *e->v, decl_cmp);
   uint32_t *stack = rl_xreallocarray(NULL, e->n, sizeof *stack);
   uint32_t sp = 0;
@@ -1211,7 +1303,7 @@ static void link_scopes(name_ent *e) {
     if (i > 0 && e->v[i - 1].scope_seq == b->scope_seq) {
       b->group = e->v[i - 1].group;
       b->parent = e->v[i - 1].parent;
-      e->v[b->group].shared = b->shared = 1;
+      if (!same_value(jf, &e->v[b->group], b)) e->v[b->group].shared = b->shared = 1;
       continue;
     }
     while (sp > 0 && e->v[stack[sp - 1]].scope_end < b->scope_end) sp--;
@@ -1338,7 +1430,7 @@ static void build_symbols(rl_jsfile *jf) {
     e->v[e->n++] = bd.v[i].b;
   }
   for (size_t i = 0; i < cap; i++)
-    if (jf->tab[i].name) link_scopes(&jf->tab[i]);
+    if (jf->tab[i].name) link_scopes(jf, &jf->tab[i]);
   /* writes go to the declaration they see; a global's are nobody's */
   for (size_t i = 0; i < bd.n; i++) {
     rec *r = &bd.v[i];
@@ -1488,6 +1580,46 @@ static int this_assign_visit(void *data, TSNode n) {
   return 0;
 }
 
+/* Outside a class: the `this.<name> = v` that runs before `use` in the
+ * function whose `this` it is (arrow functions have their enclosing one's;
+ * the module's top level too), nested functions and classes skipped. */
+typedef struct this_before {
+  rl_jsfile *jf;
+  const char *name;
+  size_t len;
+  TSNode value;
+  uint32_t before;
+} this_before;
+
+static int this_before_visit(void *data, TSNode n) {
+  this_before *f = data;
+  if (ts_node_start_byte(n) >= f->before) return -1;
+  const char *t = ts_node_type(n);
+  if ((is_function_type(t) && strcmp(t, "arrow_function") != 0) || !strcmp(t, "class_declaration") ||
+      !strcmp(t, "class"))
+    return 1;
+  if (!type_is(n, "assignment_expression") || ts_node_end_byte(n) > f->before) return 0;
+  TSNode left = rl_js_unwrap(field(n, "left"));
+  if (!type_is(left, "member_expression") || !type_is(rl_js_unwrap(field(left, "object")), "this")) return 0;
+  if (!rl_js_text_eq(f->jf, field(left, "property"), f->name, f->len)) return 0;
+  f->value = field(n, "right");
+  return ts_node_is_null(f->value) ? 0 : -1;
+}
+
+static TSNode this_in_function(rl_jsfile *jf, TSNode member, const char *name, size_t len) {
+  TSNode scope = rl_js_parent(member);
+  while (!ts_node_is_null(scope)) {
+    const char *t = ts_node_type(scope);
+    if (is_function_type(t) && strcmp(t, "arrow_function") != 0) break;
+    scope = rl_js_parent(scope);
+  }
+  if (ts_node_is_null(scope)) scope = jf->root;
+  this_before f = {jf, name, len, null_node(), ts_node_start_byte(member)};
+  TSNode body = field(scope, "body");
+  rl_js_walk(ts_node_is_null(body) ? scope : body, this_before_visit, &f);
+  return f.value;
+}
+
 static void this_read_body(rl_jsfile *jf, TSNode body) {
   this_keep(jf, body, NULL, 0, null_node());
   uint32_t n = ts_node_named_child_count(body);
@@ -1527,6 +1659,18 @@ TSNode rl_js_this_member(rl_jsfile *jf, TSNode member) {
   if (!this_find(jf, body, NULL, 0)) this_read_body(jf, body);
   const this_ent *e = this_find(jf, body, name, len);
   return e ? e->value : null_node();
+}
+
+TSNode rl_js_this_value(rl_jsfile *jf, TSNode member) {
+  TSNode v = rl_js_this_member(jf, member);
+  if (!ts_node_is_null(v)) return v;
+  member = rl_js_unwrap(member);
+  if (!type_is(member, "member_expression") || !type_is(rl_js_unwrap(field(member, "object")), "this")) return v;
+  for (TSNode p = rl_js_parent(member); !ts_node_is_null(p); p = rl_js_parent(p))
+    if (type_is(p, "class_body")) return v;
+  size_t len;
+  const char *name = rl_js_text(jf, field(member, "property"), &len);
+  return len ? this_in_function(jf, member, name, len) : v;
 }
 
 int rl_js_imports(rl_jsfile *jf, const char *module) {

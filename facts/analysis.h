@@ -47,7 +47,9 @@ typedef enum {
   RL_JS_MEMO_MINTS,
   RL_JS_MEMO_SCRIPT,
   RL_JS_MEMO_KEYS,
-  RL_JS_MEMO_HAND_JWT, /* facts/mint.c: may the file sign a JWT by hand (its bytes) */
+  RL_JS_MEMO_HAND_JWT,   /* facts/mint.c: may the file sign a JWT by hand (its bytes) */
+  RL_JS_MEMO_IDENTS,     /* rl_js_idents_named's index */
+  RL_JS_MEMO_JWT_VERIFY, /* facts/jwtverify.c: the file's verify calls */
   RL_JS_MEMO_COUNT
 } rl_js_memo;
 void **rl_jsfile_memo(rl_jsfile *jf, rl_js_memo which);
@@ -127,6 +129,11 @@ int rl_js_is_function(TSNode n);
  * recursion; cb returns 0 to go on, 1 to skip the node's children, -1 to stop. */
 typedef int (*rl_js_visit_cb)(void *data, TSNode n);
 void rl_js_walk(TSNode subtree, rl_js_visit_cb cb, void *data);
+/* Calls cb for every `identifier` node of subtree whose text is name (len
+ * bytes), in document order (cb returns -1 to stop; other values go on). An
+ * index of the file's identifiers by text, built once per file: the uses of
+ * many names cost one walk, not one walk each. */
+void rl_js_idents_named(rl_jsfile *jf, TSNode subtree, const char *name, size_t len, rl_js_visit_cb cb, void *data);
 
 /* ---- values ----------------------------------------------------------------- */
 
@@ -164,6 +171,11 @@ TSNode rl_js_local_init(rl_jsfile *jf, TSNode ident);
  * of another method (nested classes have their own `this`). Null node if
  * member is no `this.x` or the class never sets x. */
 TSNode rl_js_this_member(rl_jsfile *jf, TSNode member);
+/* rl_js_this_member, and outside a class the `this.x = v` that runs before
+ * the use in the function whose `this` it is (arrow functions share their
+ * enclosing one's; the module's top level too). It walks that function, so
+ * it is for rare questions (a key position), not for every `this.x`. */
+TSNode rl_js_this_value(rl_jsfile *jf, TSNode member);
 
 /* rl_duration_parse ("7d", "48h", "30 days"): duration.h */
 

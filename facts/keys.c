@@ -33,6 +33,13 @@ static const rl_key_api key_table[] = {
     {"jose:CompactSign", CHAIN, "sign", 0, NULL, 0, NULL, -1, "jose CompactSign.sign", "signs with a key", 0},
     {"jose:jwtVerify", CALL, NULL, 1, NULL, 0, NULL, -1, "jose jwtVerify", "verifies with a key", 0},
     {"jose:jwtDecrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "jose jwtDecrypt", "decrypts with a key", 0},
+    /* jose 1.x/2.x (before the 3.0 rewrite): JWT/JWS/JWE namespaces, keys as JWK.asKey(x) */
+    {"jose:JWT.sign", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWT.sign", "signs with a key", 0},
+    {"jose:JWT.verify", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWT.verify", "verifies with a key", 0},
+    {"jose:JWS.sign", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWS.sign", "signs with a key", 0},
+    {"jose:JWS.verify", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWS.verify", "verifies with a key", 0},
+    {"jose:JWE.encrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWE.encrypt", "encrypts with a key", 0},
+    {"jose:JWE.decrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "jose JWE.decrypt", "decrypts with a key", 0},
     {"jwt-simple:encode", CALL, NULL, 1, NULL, 0, NULL, -1, "jwt-simple.encode", "signs with a key", 0},
     {"jwt-simple:decode", CALL, NULL, 1, NULL, 0, NULL, -1, "jwt-simple.decode", "verifies with a key", 0},
     {"express-jwt:expressjwt", CALL, NULL, 0, "secret", 0, NULL, -1, "express-jwt expressjwt()", "verifies with a key",
@@ -42,6 +49,21 @@ static const rl_key_api key_table[] = {
      0},
     {"passport-jwt:Strategy", SUPER, NULL, 0, "secretOrKey", 0, NULL, -1, "passport-jwt Strategy",
      "verifies with a key", 0},
+    /* passport OAuth strategies: the app's client secret, which the provider issues and checks */
+    {"passport-facebook:Strategy", NEW, NULL, 0, "clientSecret", 0, NULL, -1, "passport-facebook Strategy",
+     "authenticates the app to Facebook with a client secret", ISSUED},
+    {"passport-google-oauth20:Strategy", NEW, NULL, 0, "clientSecret", 0, NULL, -1, "passport-google-oauth20 Strategy",
+     "authenticates the app to Google with a client secret", ISSUED},
+    {"passport-github2:Strategy", NEW, NULL, 0, "clientSecret", 0, NULL, -1, "passport-github2 Strategy",
+     "authenticates the app to GitHub with a client secret", ISSUED},
+    {"passport-github:Strategy", NEW, NULL, 0, "clientSecret", 0, NULL, -1, "passport-github Strategy",
+     "authenticates the app to GitHub with a client secret", ISSUED},
+    {"passport-twitter:Strategy", NEW, NULL, 0, "consumerSecret", 0, NULL, -1, "passport-twitter Strategy",
+     "authenticates the app to Twitter with a consumer secret", ISSUED},
+    {"passport-facebook:Strategy", SUPER, NULL, 0, "clientSecret", 0, NULL, -1, "passport-facebook Strategy",
+     "authenticates the app to Facebook with a client secret", ISSUED},
+    {"passport-google-oauth20:Strategy", SUPER, NULL, 0, "clientSecret", 0, NULL, -1,
+     "passport-google-oauth20 Strategy", "authenticates the app to Google with a client secret", ISSUED},
     {"@nestjs/jwt:JwtModule.register", CALL, NULL, 0, "secret", 0, NULL, -1, "@nestjs/jwt JwtModule.register",
      "signs with a key", 0},
     {"express-session:", CALL, NULL, 0, "secret", 0, NULL, -1, "express-session", "signs session cookies with a key",
@@ -53,6 +75,12 @@ static const rl_key_api key_table[] = {
     {"crypto-js:Hmac*", CALL, NULL, 1, NULL, 0, NULL, 0, "CryptoJS.*", "computes HMACs with a key", 0},
     {"crypto-js/hmac-*:", CALL, NULL, 1, NULL, 0, NULL, 0, "*", "computes HMACs with a key", 0},
     {"CryptoJS.Hmac*", CALL, NULL, 1, NULL, 0, NULL, 0, "*", "computes HMACs with a key", 0},
+    {"crypto-js:AES.encrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.AES.encrypt", "encrypts with a key", 0},
+    {"crypto-js:AES.decrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.AES.decrypt", "decrypts with a key", 0},
+    {"crypto-js/aes:encrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "crypto-js/aes encrypt", "encrypts with a key", 0},
+    {"crypto-js/aes:decrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "crypto-js/aes decrypt", "decrypts with a key", 0},
+    {"CryptoJS.AES.encrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.AES.encrypt", "encrypts with a key", 0},
+    {"CryptoJS.AES.decrypt", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.AES.decrypt", "decrypts with a key", 0},
     {"crypto-js:algo.HMAC.create", CALL, NULL, 1, NULL, 0, NULL, -1, "CryptoJS.algo.HMAC.create",
      "computes HMACs with a key", 0},
     {"*crypto.subtle.sign", CALL, NULL, 1, NULL, 0, "HMAC", 2, "crypto.subtle.sign", "computes HMACs with a key", 0},
@@ -170,7 +198,8 @@ static TSNode bytes_of_text(rl_jsfile *jf, TSNode n) {
     return rl_js_call_arg(n, 0);
   const char *c = rl_js_callee(jf, n);
   if (callee_ends(c, "Buffer.from") || callee_is(c, "crypto:createSecretKey") || callee_is(c, "createSecretKey") ||
-      callee_is(c, "crypto-js:enc.Utf8.parse") || callee_is(c, "CryptoJS.enc.Utf8.parse"))
+      callee_is(c, "crypto-js:enc.Utf8.parse") || callee_is(c, "CryptoJS.enc.Utf8.parse") ||
+      callee_is(c, "jose:JWK.asKey"))
     return rl_js_call_arg(n, 0);
   return null_node();
 }
@@ -187,8 +216,10 @@ int rl_key_literal(rl_jsfile *jf, TSNode expr, const char **out, size_t *len, TS
       return 1;
     }
     TSNode next = null_node();
-    if (type_is(n, "identifier"))
+    if (type_is(n, "identifier") || type_is(n, "shorthand_property_identifier")) /* { secret } */
       next = rl_js_const_init(jf, n);
+    else if (type_is(n, "member_expression"))
+      next = rl_js_this_value(jf, n); /* this.jwtSecret = '...' in the constructor */
     else if (type_is(n, "call_expression"))
       next = bytes_of_text(jf, n);
     if (ts_node_is_null(next)) break;
@@ -311,6 +342,30 @@ static int when_holds(rl_jsfile *jf, const rl_key_api *api, TSNode call) {
   return rl_js_eval_string(jf, a, &w, &wl) && wl == strlen(api->when) && !memcmp(w, api->when, wl);
 }
 
+/* The option of an options argument: an object (rl_js_object_of), one kept
+ * on `this`, or Object.assign(target, ...sources) of such, where the last
+ * source that sets the option wins; a source we cannot see (a parameter, a
+ * spread) may set it too, so the answer is then unknown (null). */
+static TSNode option_of(rl_jsfile *jf, TSNode arg, const char *option) {
+  TSNode obj = rl_js_object_of(jf, arg);
+  if (ts_node_is_null(obj)) obj = rl_js_object_of(jf, rl_js_this_value(jf, arg));
+  if (!ts_node_is_null(obj)) return rl_js_object_get(jf, obj, option);
+  TSNode call = rl_js_unwrap(arg);
+  if (type_is(call, "identifier")) call = rl_js_unwrap(rl_js_const_init(jf, call));
+  if (!type_is(call, "call_expression") || !rl_js_text_is(jf, field(call, "function"), "Object.assign"))
+    return null_node();
+  TSNode args = field(call, "arguments");
+  for (uint32_t i = ts_node_named_child_count(args); i-- > 0;) {
+    TSNode o = rl_js_object_of(jf, ts_node_named_child(args, i));
+    if (ts_node_is_null(o)) return null_node();
+    TSNode v = rl_js_object_get(jf, o, option);
+    if (!ts_node_is_null(v)) return v;
+    for (uint32_t k = 0; k < ts_node_named_child_count(o); k++)
+      if (type_is(ts_node_named_child(o, k), "spread_element")) return null_node();
+  }
+  return null_node();
+}
+
 /* The key expressions of one table line at a call: the argument, or the
  * option in it (each element of an array). */
 static void add_keys(rl_jsfile *jf, key_list *l, const rl_key_api *api, const char *callee, TSNode call) {
@@ -320,9 +375,8 @@ static void add_keys(rl_jsfile *jf, key_list *l, const rl_key_api *api, const ch
   const char *name = use_name(jf, api, callee);
   TSNode key = arg;
   if (api->option) {
-    TSNode obj = rl_js_object_of(jf, arg);
-    if (ts_node_is_null(obj)) return;
-    key = rl_js_object_get(jf, obj, api->option);
+    /* this.jwtOptions = { secretOrKey: ... }; new Strategy(this.jwtOptions, ...) */
+    key = option_of(jf, arg, api->option);
     if (ts_node_is_null(key)) return;
   }
   TSNode k = rl_js_unwrap(key);
@@ -461,6 +515,11 @@ int rl_keys_possible(rl_prefilter *pf) {
                                         "jwt-simple",
                                         "express-jwt",
                                         "passport-jwt",
+                                        "passport-facebook",
+                                        "passport-google-oauth20",
+                                        "passport-github2",
+                                        "passport-github",
+                                        "passport-twitter",
                                         "@nestjs/jwt",
                                         "express-session",
                                         "cookie-session",
@@ -482,6 +541,8 @@ int rl_keys_possible(rl_prefilter *pf) {
    * compiler does) has none of them */
   int hmac = rl_pf_has(pf, "Hmac") || rl_pf_has(pf, "HMAC") || rl_pf_has(pf, "hmac");
   if (hmac && (rl_pf_module(pf, "crypto") || rl_pf_module(pf, "crypto-js") || rl_pf_has(pf, "CryptoJS"))) return 1;
+  /* crypto-js's AES: CryptoJS.AES, require('crypto-js/aes') */
+  if (rl_pf_has(pf, "crypt") && (rl_pf_module(pf, "crypto-js") || rl_pf_has(pf, "CryptoJS.AES"))) return 1;
   if (rl_pf_module(pf, "crypto") && rl_pf_has(pf, "createSecretKey")) return 1;
   return rl_pf_has(pf, "subtle") || rl_pf_has(pf, "djwt");
 }

@@ -68,7 +68,7 @@ typedef struct rl_key_use {
  * model) bound to one, `+` of such; also wrapped in the calls that turn text
  * into key bytes: new TextEncoder().encode(x) (or an encoder held in a
  * const), Buffer.from(x[, enc]), crypto.createSecretKey(x),
- * CryptoJS.enc.Utf8.parse(x). *lit is the string node in this file when
+ * CryptoJS.enc.Utf8.parse(x), jose 1.x/2.x JWK.asKey(x). *lit is the string node in this file when
  * there is one. Environment reads, config look-ups, parameters: 0. */
 int rl_key_literal(rl_jsfile *jf, TSNode expr, const char **out, size_t *len, TSNode *lit);
 
@@ -82,7 +82,7 @@ int rl_key_hmac(rl_jsfile *jf, TSNode call, TSNode *key, TSNode *data, const cha
 
 /* The text argument of a call that turns text into bytes (new
  * TextEncoder().encode(x), Buffer.from(x[, enc]), crypto.createSecretKey(x),
- * CryptoJS.enc.Utf8.parse(x)); else null. */
+ * CryptoJS.enc.Utf8.parse(x), JWK.asKey(x)); else null. */
 TSNode rl_key_bytes_text(rl_jsfile *jf, TSNode call);
 
 /* The key uses of the file inside subtree, in document order; found by one

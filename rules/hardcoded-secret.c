@@ -21,6 +21,7 @@
 #include "analysis.h"
 #include "bindname.h"
 #include "keys.h"
+#include "mint.h"
 #include "prefilter.h"
 #include "privileged.h"
 #include "requrl.h"
@@ -83,12 +84,28 @@ static int key_looks_placeholder(const char *v, size_t len) {
   return (len > 1 && rl_value_says_placeholder(v, len)) || rl_secret_has_fake_word(v, len);
 }
 
+/* An HMAC (a line with a data argument: createHmac, CryptoJS.Hmac*,
+ * subtle.sign) keyed with words of sample data ('SampleToken',
+ * 'example-secret', 'mock-signature'): mocks of a payment API, seeded
+ * hashes and webhook test senders write them, and an HMAC alone is no login
+ * or session. Silent, unless the HMAC signs a JWT by hand (then it is a
+ * token key like jwt.sign's). A value that asks to be replaced
+ * ('your-webhook-secret', 'CHANGE_ME') is still the key the code runs with. */
+static int sample_hmac_key(rl_ctx *ctx, const rl_key_use *u) {
+  if (u->api->data_arg == -1 || !rl_secret_has_fake_word(u->value, u->len) ||
+      rl_value_says_placeholder(u->value, u->len))
+    return 0;
+  rl_mint m;
+  return !rl_mint_match(rl_ctx_js(ctx), u->call, &m) || m.kind != RL_MINT_HMAC_JWT;
+}
+
 /* A stand-in for a provider's secret (an Agora App Certificate, a LiveKit
  * API secret: api->issued) signs nothing the provider accepts, so it leaks
  * nothing: silent there, as before. */
 static int key_reported(rl_ctx *ctx, const rl_key_use *u) {
   if (!u || !u->value || u->len == 0 || u->label || rl_ctx_context(ctx) == RL_CTX_TEST) return 0;
-  return !(u->api->issued && key_looks_placeholder(u->value, u->len));
+  if (u->api->issued && key_looks_placeholder(u->value, u->len)) return 0;
+  return !sample_hmac_key(ctx, u);
 }
 
 /* `new AccessToken('devkey', 'secret')`: the key pair a LiveKit server
@@ -124,7 +141,11 @@ static void report_key(void *data, const rl_key_use *u) {
   }
   TSNode k = rl_js_unwrap(u->key);
   size_t nl = 0;
-  const char *name = type_is_ident(k) ? rl_js_text(rl_ctx_js(ctx), k, &nl) : NULL;
+  const char *name = type_is_ident(k) ||
+                             (!ts_node_is_null(k) && !strcmp(ts_node_type(k), "shorthand_property_identifier")) ||
+                             !ts_node_is_null(rl_js_this_value(rl_ctx_js(ctx), k))
+                         ? rl_js_text(rl_ctx_js(ctx), k, &nl)
+                         : NULL;
   const char *via = name ? rl_arena_printf(a, "%.*s = ", (int)nl, name) : "";
   if (key_looks_placeholder(u->value, u->len))
     rl_report(ctx, u->key,

@@ -247,6 +247,8 @@ static int endpoint_call(rl_jsfile *jf, TSNode call, uint32_t argi) {
   }
   if (colon) {
     if (!in_list(canon, (size_t)(colon - canon), http_modules)) goto method;
+    /* got.stream(url): got's streaming API takes the URL first too */
+    if (!strcmp(canon, "got:stream")) return argi == 0;
     return argi == 0 && (*path == '\0' || in_list(last, last_len, http_methods));
   }
   if (in_list(canon, strlen(canon), plain_calls)) return argi == 0;
@@ -321,6 +323,64 @@ static void on_url(rl_ctx *ctx, const rl_match *m) {
   rl_report(ctx, s, "plain %s:// endpoint '%s' %s", scheme, shown, where);
 }
 
+/* Node's http.request / http.get with an options object and no URL string:
+ * `http.request({ hostname: 'api.feeds.io', port: 80, path }, cb)`. The http
+ * module speaks plain HTTP only, so a literal host that is not exempt is an
+ * endpoint reached without TLS. Not judged: a host that is not a literal, a
+ * Unix socket (socketPath), a CONNECT to a proxy (it tunnels TLS), a
+ * protocol other than 'http:' (the module throws). */
+static int node_http_call(const char *c) {
+  if (!c) return 0;
+  if (!strncmp(c, "node:", 5)) c += 5;
+  return !strcmp(c, "http:request") || !strcmp(c, "http:get");
+}
+
+static void on_node_options(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
+  if (!node_http_call(rl_js_callee(jf, call))) return;
+  TSNode opts = rl_js_object_of(jf, rl_js_call_arg(call, 0));
+  if (ts_node_is_null(opts) || !ts_node_is_null(rl_js_object_get(jf, opts, "socketPath"))) return;
+  const char *v;
+  size_t vl;
+  TSNode method = rl_js_object_get(jf, opts, "method");
+  if (!ts_node_is_null(method) && rl_js_eval_string(jf, method, &v, &vl) && vl == 7 &&
+      rl_strncasecmp_ascii(v, "CONNECT", 7) == 0)
+    return;
+  /* protocol: 'https:' makes the http module throw: no request is made */
+  TSNode proto = rl_js_object_get(jf, opts, "protocol");
+  if (!ts_node_is_null(proto) && !(rl_js_eval_string(jf, proto, &v, &vl) && vl == 5 && !memcmp(v, "http:", 5))) return;
+  TSNode host = rl_js_object_get(jf, opts, "hostname");
+  if (ts_node_is_null(host)) host = rl_js_object_get(jf, opts, "host");
+  const char *h;
+  size_t hl;
+  if (ts_node_is_null(host) || !rl_js_eval_string(jf, host, &h, &hl) || hl == 0 || memchr(h, '/', hl)) return;
+  double port = 0;
+  TSNode pn = rl_js_object_get(jf, opts, "port");
+  int has_port = !ts_node_is_null(pn) && rl_js_eval_number(jf, pn, &port) && port > 0 && port < 65536 && port != 80;
+  const char *path = "";
+  size_t pl = 0;
+  TSNode pathn = rl_js_object_get(jf, opts, "path");
+  if (!ts_node_is_null(pathn) && (!rl_js_eval_string(jf, pathn, &path, &pl) || !pl || path[0] != '/'))
+    path = "", pl = 0;
+  const char *url = has_port
+                        ? rl_arena_printf(rl_ctx_arena(ctx), "http://%.*s:%d%.*s", (int)hl, h, (int)port, (int)pl, path)
+                        : rl_arena_printf(rl_ctx_arena(ctx), "http://%.*s%.*s", (int)hl, h, (int)pl, path);
+  const char *shown = NULL;
+  size_t cred_end = 0;
+  if (!insecure_url(rl_ctx_arena(ctx), url, strlen(url), &shown, &cred_end)) return;
+  rl_report(ctx, host, "plain http:// endpoint '%s' passed to %s as options (Node's http module has no TLS: use https)",
+            shown, callee_text(ctx, call));
+}
+
+static void on_match(rl_ctx *ctx, const rl_match *m) {
+  TSNode call = rl_match_capture(m, "node_call");
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (!ts_node_is_null(call)) {
+    if (jf) on_node_options(ctx, jf, call);
+    return;
+  }
+  on_url(ctx, m);
+}
+
 static void on_dotenv(rl_ctx *ctx) {
   size_t n = 0;
   const rl_dotenv_entry *e = rl_ctx_dotenv(ctx, &n);
@@ -368,6 +428,8 @@ static int literal_may_be_insecure(const char *b, size_t n, size_t at, size_t k)
 
 static int can_fire(rl_prefilter *pf) {
   if (rl_pf_lang(pf) == RL_LANG_DOTENV) return rl_pf_has_caseless(pf, "http://") || rl_pf_has_caseless(pf, "ws://");
+  /* http.request({ hostname, ... }): the http module and an options host */
+  if (rl_pf_module(pf, "http") && rl_pf_has(pf, "host")) return 1;
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
   const char *end = b + n, *p = b, *hit;
@@ -384,9 +446,10 @@ static int can_fire(rl_prefilter *pf) {
   return 0;
 }
 
-/* Every finding's URL has "://" right after its scheme, in any case; the
- * scheme's case is can_fire's to check. */
-static const char *const needles[] = {"://", NULL};
+/* Every finding's URL has "://" right after its scheme, in any case (the
+ * scheme's case is can_fire's to check), or is a Node http request's
+ * options host. */
+static const char *const needles[] = {"://", "host", NULL};
 
 const rl_rule rl_rule_insecure_http_url = {
     .id = "insecure-http-url",
@@ -397,8 +460,10 @@ const rl_rule rl_rule_insecure_http_url = {
     .langs = RL_LANGS_ALL,
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT) | RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
     .query = "((string) @url (#match? @url \"^.(?i:http|ws)://\"))\n"
-             "((template_string) @url (#match? @url \"^.(?i:http|ws)://\"))\n",
-    .on_match = on_url,
+             "((template_string) @url (#match? @url \"^.(?i:http|ws)://\"))\n"
+             "(call_expression function: [(identifier) (member_expression)] "
+             "arguments: (arguments . [(object) (identifier)])) @node_call\n",
+    .on_match = on_match,
     .on_file = on_file,
     .needles = needles,
     .can_fire = can_fire,

@@ -18,6 +18,7 @@
  *      super(opts) under `extends PassportStrategy(Strategy)`) unless the
  *      callback or validate() reads the claims' exp.
  *   4. jwt-simple's decode(token, key, true): noVerify skips the signature.
+ *   5. jose 1.x/2.x JWT.verify / JWS.verify with JWK.None (unsigned tokens).
  * Not reported: jose's jwtVerify. jose has no 'none' algorithm and checks
  * the algorithm against the key's type (a secret only accepts HS*, an RSA key
  * only RS and PS), so the algorithm confusion that `algorithms` guards
@@ -28,6 +29,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "jwtverify.h"
 #include "prefilter.h"
 #include "project.h"
 #include "rule.h"
@@ -48,14 +50,17 @@ static TSNode null_node(void) {
 static int is_verify(const char *c) { return c && strcmp(c, "jsonwebtoken:verify") == 0; }
 
 static int is_decode(const char *c) {
-  return c &&
-         (strcmp(c, "jsonwebtoken:decode") == 0 || strcmp(c, "jose:decodeJwt") == 0 || strcmp(c, "jwt-decode:") == 0 ||
-          strcmp(c, "jwt-decode:default") == 0 || strcmp(c, "jwt-decode:jwtDecode") == 0);
+  return c && (strcmp(c, "jsonwebtoken:decode") == 0 || strcmp(c, "jose:decodeJwt") == 0 ||
+               strcmp(c, "jwt-decode:") == 0 || strcmp(c, "jwt-decode:default") == 0 ||
+               strcmp(c, "jwt-decode:jwtDecode") == 0 || strcmp(c, "jose:JWT.decode") == 0);
 }
 
-static int is_any_verify(const char *c) {
-  return c && (is_verify(c) || strcmp(c, "jose:jwtVerify") == 0 || strcmp(c, "jose:compactVerify") == 0);
+/* jose 1.x/2.x: JWT.verify(token, key), JWS.verify(jws, key) */
+static int is_jose_legacy_verify(const char *c) {
+  return c && (strcmp(c, "jose:JWT.verify") == 0 || strcmp(c, "jose:JWS.verify") == 0);
 }
+
+static int is_any_verify(const char *c) { return rl_jwt_is_verify(c); }
 
 /* "jwt.verify()", or "check() (jsonwebtoken's verify)" for an alias. */
 static const char *callee_shown(rl_ctx *ctx, TSNode call) {
@@ -150,6 +155,20 @@ static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
     return;
   }
   rl_report(ctx, call, "%s allows the 'none' algorithm: a token with no signature at all passes", fn);
+}
+
+/* jose 1.x/2.x's JWK.None is the key of unsecured JWTs: verifying with it
+ * accepts exactly the tokens that carry alg 'none' and no signature. */
+static void check_jose_legacy_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
+  const char *k = rl_js_resolve(jf, rl_js_unwrap(rl_js_call_arg(call, 1)));
+  if (!k || strcmp(k, "jose:JWK.None") != 0) return;
+  size_t n;
+  const char *t = rl_ctx_text(ctx, field(call, "function"), &n);
+  if (n > 40 || memchr(t, '\n', n)) t = "jose's verify", n = strlen(t);
+  rl_report(ctx, call,
+            "%.*s() with JWK.None accepts unsigned tokens (alg 'none'): anyone can write the claims; verify with "
+            "the real key (JWK.asKey(...) of a key from the environment)",
+            (int)n, t);
 }
 
 /* ---- decode ------------------------------------------------------------------ */
@@ -263,7 +282,6 @@ typedef struct use_find {
   const char *what_guard;  /* the whole result is tested (`if (!decoded)`) */
   int harmless_member;     /* decoded.exp, decoded.header... */
   int other_member;        /* decoded.role, decoded.sub... */
-  int verifies;
 } use_find;
 
 static int is_harmless_member(rl_jsfile *jf, TSNode use) {
@@ -307,15 +325,6 @@ static const char *decision(const use_find *f) {
   return NULL;
 }
 
-static int has_verify(void *data, TSNode n) {
-  use_find *f = data;
-  if (type_is(n, "call_expression") && is_any_verify(rl_js_callee(f->jf, n))) {
-    f->verifies = 1;
-    return -1;
-  }
-  return 0;
-}
-
 /* Names a decode result is bound to: `const claims = decode(t)` -> claims;
  * `const { role, sub } = decode(t)` -> each, except harmless ones. Calls cb
  * with each. Returns the number of names (at most max). */
@@ -351,11 +360,9 @@ static void check_decode(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   if (c != RL_CTX_SERVER && c != RL_CTX_UNKNOWN) return;
   TSNode fn = rl_js_enclosing_function(call);
   TSNode scope = ts_node_is_null(fn) ? rl_ctx_root(ctx) : fn;
-  use_find vf;
-  memset(&vf, 0, sizeof vf);
-  vf.jf = jf;
-  rl_js_walk(scope, has_verify, &vf);
-  if (vf.verifies) return; /* a peek at the header or claims before verifying */
+  /* a peek at the header or claims before verifying; at the top level only
+   * a top-level verify says so, not one in some function of the file */
+  if (rl_jwt_verifies_in(jf, fn)) return;
 
   const char *what = NULL;
   TSNode n = call, p = rl_js_parent(call);
@@ -373,7 +380,7 @@ static void check_decode(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
       f.jf = jf;
       f.after = ts_node_end_byte(p);
       f.name = rl_js_text(jf, names[i], &f.len);
-      rl_js_walk(scope, find_uses, &f);
+      rl_js_idents_named(jf, scope, f.name, f.len, find_uses, &f);
       what = decision(&f);
     }
   } else {
@@ -485,6 +492,8 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
     check_decode(ctx, jf, call);
   else if (c && !strcmp(c, "jwt-simple:decode"))
     check_simple_decode(ctx, jf, call);
+  else if (is_jose_legacy_verify(c))
+    check_jose_legacy_verify(ctx, jf, call);
 }
 
 /* ---- passport-jwt ------------------------------------------------------------ */

@@ -381,6 +381,14 @@ static void analysis__const_init(void **state) {
   assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "D", 1))));
   assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "nope", 1))));
   fx_close(&f);
+  /* declared twice in one scope: the same require or string is one value, another value is ambiguous */
+  fx_open(&f, RL_LANG_JS,
+          "var g = require('got'); var g = require('got'); var k = 'a'; var k = 'b';\n"
+          "const S = require('p').Strategy; var S = require('p').Strategy; g; k; S;");
+  assert_true(rl_js_text_is(f.jf, rl_js_const_init(f.jf, find(&f, "identifier", "g", 1)), "require('got')"));
+  assert_true(ts_node_is_null(rl_js_const_init(f.jf, find(&f, "identifier", "k", 1))));
+  assert_true(rl_js_text_is(f.jf, rl_js_const_init(f.jf, find(&f, "identifier", "S", 1)), "require('p').Strategy"));
+  fx_close(&f);
 }
 
 /* An implicit global assigned once as a statement of the program binds like a
@@ -415,11 +423,12 @@ static void analysis__implicit_global(void **state) {
 }
 
 /* The value `this.<name>` gets from the last member expression with that text. */
-static void expect_this_member(rl_lang lang, const char *code, const char *member, const char *want) {
+static void expect_this_fn(TSNode (*fn)(rl_jsfile *, TSNode), rl_lang lang, const char *code, const char *member,
+                           const char *want) {
   fx f;
   fx_open(&f, lang, code);
   TSNode m = find(&f, "member_expression", member, 1);
-  TSNode v = rl_js_this_member(f.jf, m);
+  TSNode v = fn(f.jf, m);
   if (!want) {
     if (!ts_node_is_null(v)) fail_msg("%s: want no value", code);
   } else if (ts_node_is_null(v) || !rl_js_text_is(f.jf, v, want)) {
@@ -427,6 +436,38 @@ static void expect_this_member(rl_lang lang, const char *code, const char *membe
     const char *t = ts_node_is_null(v) ? "" : rl_js_text(f.jf, v, &l);
     fail_msg("%s: got '%.*s', want '%s'", code, (int)l, t, want);
   }
+  fx_close(&f);
+}
+
+static void expect_this_member(rl_lang lang, const char *code, const char *member, const char *want) {
+  expect_this_fn(rl_js_this_member, lang, code, member, want);
+}
+
+static void expect_this_value(rl_lang lang, const char *code, const char *member, const char *want) {
+  expect_this_fn(rl_js_this_value, lang, code, member, want);
+}
+
+static int count_ident(void *data, TSNode n) {
+  (void)n;
+  (*(int *)data)++;
+  return 0;
+}
+
+/* rl_js_idents_named: identifiers of a subtree by text, from one index. */
+static void analysis__idents_named(void **state) {
+  (void)state;
+  fx f;
+  fx_open(&f, RL_LANG_JS, "const a = 1; const ab = 2; function g(a) { return a + ab + a; } a;");
+  TSNode root = rl_tree_root(f.tree);
+  int n = 0;
+  rl_js_idents_named(f.jf, root, "a", 1, count_ident, &n);
+  assert_int_equal(n, 5); /* const a, parameter a, two uses, the last statement */
+  n = 0;
+  rl_js_idents_named(f.jf, find(&f, "function_declaration", NULL, 0), "a", 1, count_ident, &n);
+  assert_int_equal(n, 3);
+  n = 0;
+  rl_js_idents_named(f.jf, root, "abc", 3, count_ident, &n);
+  assert_int_equal(n, 0);
   fx_close(&f);
 }
 
@@ -454,6 +495,12 @@ static void analysis__this_member(void **state) {
   expect_this_member(RL_LANG_JS, "class S { go() { class T { constructor() { this.k = 1; } } return this.k; } }",
                      "this.k", NULL);
   expect_this_member(RL_LANG_JS, "function f() { this.k = 1; return this.k; }", "this.k", NULL);
+  /* rl_js_this_value, outside a class: the assignment that runs before the use, in the function whose `this` it is */
+  expect_this_value(RL_LANG_JS, "function f() { this.k = 1; return this.k; }", "this.k", "1");
+  expect_this_value(RL_LANG_JS, "module.exports = () => { this.k = 2; use(this.k); };", "this.k", "2");
+  expect_this_value(RL_LANG_JS, "function f() { this.k = 1; } function g() { return this.k; }", "this.k", NULL);
+  expect_this_value(RL_LANG_JS, "function f() { function g() { this.k = 1; } g(); return this.k; }", "this.k", NULL);
+  expect_this_value(RL_LANG_JS, "class S { base = 'h'; go() { return this.base; } }", "this.base", "'h'");
 }
 
 /* ---- durations ----------------------------------------------------------------------- */
@@ -1206,6 +1253,7 @@ int main(void) {
       cmocka_unit_test(analysis__eval_exponential_fanout),
       cmocka_unit_test(analysis__const_init),
       cmocka_unit_test(analysis__implicit_global),
+      cmocka_unit_test(analysis__idents_named),
       cmocka_unit_test(analysis__this_member),
       cmocka_unit_test(analysis__duration_parse),
       cmocka_unit_test(analysis__object_get),
