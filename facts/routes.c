@@ -888,6 +888,14 @@ void rl_path_framework(const char *p, rl_arena *a, rl_path_kind *out) {
     out->route = folder_route(a, sr + 7, base);
     return;
   }
+  /* Server-only modules: SvelteKit's +page.server.ts / +layout.server.ts
+   * (load and actions run on the server), hooks.server.ts, any *.server.ts,
+   * and whatever is below src/lib/server/ ($lib/server): SvelteKit refuses to import them
+   * into client code, whatever the package's dependencies list (Remix keeps
+   * *.server.ts out of client bundles too). */
+  int dot_server = stem > 7 && !memcmp(dot - 7, ".server", 7);
+  if (!out->server_only && dot_server) out->server_only = rl_arena_printf(a, "server-only module (%s)", base);
+  if (!out->server_only && find_component(p, "src/lib/server/")) out->server_only = "path src/lib/server/";
   /* Netlify functions: netlify/functions/<name>.ts or <name>/index.ts */
   const char *nf = find_component(p, "netlify/functions/");
   if (nf) {

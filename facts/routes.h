@@ -118,7 +118,9 @@ typedef struct rl_path_kind {
                               "path pages/api/", "path supabase/functions/" (any
                               file below them), "path app/.../route.ts" (Next.js
                               route handlers, written with two stars), "Expo API
-                              route (x+api.ts)"; else NULL */
+                              route (x+api.ts)", "server-only module
+                              (+page.server.ts)" (any *.server.<ext>),
+                              "path src/lib/server/"; else NULL */
 } rl_path_kind;
 
 /* Classifies a path by the frameworks' file conventions. Strings are static
