@@ -1513,27 +1513,30 @@ static void life_agora(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   }
   if (first < 0) return;
   const char *name = legacy ? "privilegeExpiredTs" : (first == last ? "expire" : "tokenExpire");
-  int any = 0;
-  for (int i = first; i <= last; i++) {
-    TSNode v = rl_js_call_arg(m->call, (uint32_t)i);
-    if (ts_node_is_null(v)) continue;
-    rl_lifetime one;
-    memset(&one, 0, sizeof one);
-    life_set(&one, name, v);
-    if (!legacy && i > first) one.how = "privilegeExpire";
+  /* The token lives as long as its own expiry argument says (agora-access-token's
+   * privilegeExpiredTs, agora-token's tokenExpire or expire); agora-token's
+   * privilegeExpire arguments only bound what a user already in the channel
+   * may do, so they are not the token's lifetime. */
+  TSNode v = rl_js_call_arg(m->call, (uint32_t)first);
+  if (!ts_node_is_null(v)) {
+    life_set(out, name, v);
     if (legacy) {
-      one.known = now_plus(jf, v, &one.seconds);
-    } else if (relative_seconds(jf, v, 0, 0, &one.seconds)) {
-      one.known = 1;
-    } else if (now_plus(jf, v, &one.seconds)) {
-      one.known = 1;
-      one.timestamp_as_seconds = 1;
+      out->known = now_plus(jf, v, &out->seconds);
+    } else if (relative_seconds(jf, v, 0, 0, &out->seconds)) {
+      out->known = 1;
+    } else if (now_plus(jf, v, &out->seconds)) {
+      out->known = 1;
+      out->timestamp_as_seconds = 1;
     }
-    /* keep the most telling one: a misread timestamp, else the longest */
-    if (!any || (one.known && (!out->known || (one.timestamp_as_seconds && !out->timestamp_as_seconds) ||
-                               (one.timestamp_as_seconds == out->timestamp_as_seconds && one.seconds > out->seconds))))
-      *out = one;
-    any = 1;
+  }
+  if (legacy) return;
+  for (int i = first + 1; i <= last; i++) {
+    TSNode pv = rl_js_call_arg(m->call, (uint32_t)i);
+    double n;
+    if (ts_node_is_null(pv) || relative_seconds(jf, pv, 0, 0, &n) || !now_plus(jf, pv, &n)) continue;
+    out->privilege_where = pv; /* a timestamp where seconds from now belong */
+    out->privilege_seconds = n;
+    return;
   }
 }
 
@@ -1600,6 +1603,7 @@ static void life_hand_jwt(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
 void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   memset(out, 0, sizeof *out);
   out->where = null_node();
+  out->privilege_where = null_node();
   switch (m->kind) {
   case RL_MINT_JSONWEBTOKEN: life_jsonwebtoken(jf, m, out); break;
   case RL_MINT_JOSE: life_jose(jf, m, out); break;

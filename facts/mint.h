@@ -217,6 +217,12 @@ typedef struct rl_lifetime {
   int timestamp_as_seconds; /* agora-token given `now + N` where it expects
                                seconds from now: the token lives for decades;
                                seconds is then N */
+  /* agora-token: a privilegeExpire argument given `now + N` (a timestamp)
+   * where seconds from now belong. The token still expires after its own
+   * tokenExpire (the lifetime above); the privileges it grants in the channel
+   * last for decades. Null node when none; privilege_seconds is N. */
+  TSNode privilege_where;
+  double privilege_seconds;
 } rl_lifetime;
 
 /* How long the token minted at m lives. Relative values are read the way each
@@ -229,7 +235,9 @@ typedef struct rl_lifetime {
  * property named now/iat/issuedAt/currentTime..., or a const bound to those;
  * Math.floor/round/ceil/trunc are looked through; djwt's exp claim is read
  * through getNumericDate(n), n seconds from now (a timestamp given there is
- * timestamp_as_seconds). Values go through const
+ * timestamp_as_seconds). Agora: the token's own expiry argument
+ * (privilegeExpiredTs, tokenExpire, expire); agora-token's privilegeExpire
+ * arguments are not its lifetime (privilege_where). Values go through const
  * bindings (rl_js_eval_number / rl_js_eval_string). Never guesses: an
  * env-read or a computed value is RL_LIFE_SET with known = 0.
  * A Daily meeting token lives until the `exp` of its properties (an

@@ -13,7 +13,9 @@
  * (rl_reqin_number): the client then chooses how long its token lives. Applies
  * in client, server and unknown files: a long-lived token is a problem
  * wherever it is minted. Test files are skipped: they never ship, and test
- * suites mint long-lived or expired tokens on purpose. */
+ * suites mint long-lived or expired tokens on purpose.
+ * agora-token's privilegeExpire is not the token's lifetime: given a timestamp
+ * while tokenExpire is fine, it is a note (check_privilege). */
 #include <stdio.h>
 #include <string.h>
 
@@ -121,8 +123,8 @@ static void on_route(void *data, const rl_route *r) {
   t->req_name[t->nhandlers++] = r->req_name;
 }
 
-/* A lifetime the route's request sets, unbounded: reported as such. */
-static void check_from_request(ttl_scan *t, const rl_mint *m, const rl_lifetime *l) {
+/* A lifetime the route's request sets, unbounded: reported as such (1). */
+static int check_from_request(ttl_scan *t, const rl_mint *m, const rl_lifetime *l) {
   rl_ctx *ctx = t->ctx;
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!t->have_routes) {
@@ -137,7 +139,7 @@ static void check_from_request(ttl_scan *t, const rl_mint *m, const rl_lifetime 
     rl_reqin_scan(&in, jf, rl_ctx_arena(ctx), h, t->req_name[i]);
     TSNode read = {{0}, NULL, NULL};
     const char *desc = rl_reqin_number(&in, l->where, &read);
-    if (!desc) return;
+    if (!desc) return 0;
     size_t rl;
     const char *rt = rl_js_text(jf, ts_node_is_null(read) ? l->where : read, &rl);
     const char *paren = strstr(desc, " (");
@@ -147,8 +149,30 @@ static void check_from_request(ttl_scan *t, const rl_mint *m, const rl_lifetime 
               "lives; cap it on the server (%s at most)",
               m->what, l->how, (int)(rl > MAX_SHOWN ? MAX_SHOWN : rl), rt, dl, desc,
               human(rl_ctx_arena(ctx), rl_ctx_max_token_ttl(ctx)));
-    return;
+    return 1;
   }
+  return 0;
+}
+
+/* agora-token given a timestamp as privilegeExpire while the token's own
+ * tokenExpire is not too long: the token cannot be used to join after it
+ * expires, but a user already in the channel keeps its privileges for
+ * decades. A note, at the privilege argument. */
+static void check_privilege(rl_ctx *ctx, const rl_mint *m, const rl_lifetime *l) {
+  if (ts_node_is_null(l->privilege_where)) return;
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  rl_arena *a = rl_ctx_arena(ctx);
+  size_t len, shown = 0;
+  const char *t = rl_js_text(jf, l->privilege_where, &len);
+  while (shown < len && shown < MAX_SHOWN && t[shown] != '\n' && t[shown] != '\r') shown++;
+  const char *token = l->known ? rl_arena_printf(a, " (%s)", human(a, l->seconds)) : "";
+  rl_ctx_cap_severity(ctx, RL_SEV_NOTE);
+  rl_report(ctx, l->privilege_where,
+            "privilegeExpire %.*s%s is a timestamp (now + %s), but %s reads it as seconds from now: the token "
+            "itself expires after tokenExpire%s and cannot join later, but the privileges it grants in the channel "
+            "outlast it by decades, so expiry never removes a user who joined; pass %s",
+            (int)shown, t, shown < len ? "..." : "", human(a, l->privilege_seconds), m->package, token,
+            rl_arena_printf(a, "%.0f", l->privilege_seconds));
 }
 
 static void check_mint(void *data, const rl_mint *m) {
@@ -177,7 +201,10 @@ static void check_mint(void *data, const rl_mint *m) {
               l.how, (int)shown, t, ell, human(a, l.seconds), m->package, l.how, limit_text(a, limit));
     return;
   }
-  if (!(l.seconds > limit)) return;
+  if (!(l.seconds > limit)) {
+    check_privilege(ctx, m, &l);
+    return;
+  }
   const char *from = imported_from(ctx, l.where);
   if (rl_mint_tokend_provider(m))
     rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit%s; tokend with PROVIDER=%s caps it at 24 hours",

@@ -313,7 +313,10 @@ static void mint__lifetime_others(void **state) {
               "set privilegeExpiredTs=3600");
   expect_life("import { RtcTokenBuilder } from 'agora-token';\n"
               "RtcTokenBuilder.buildTokenWithUid(a, c, ch, 0, role, 3600, 7 * 86400);",
-              "set privilegeExpire=604800");
+              "set tokenExpire=3600");
+  expect_life("import { RtcTokenBuilder } from 'agora-token';\n"
+              "RtcTokenBuilder.buildTokenWithUid(a, c, ch, 0, role, 7 * 86400, 3600);",
+              "set tokenExpire=604800");
   expect_life("import { RtcTokenBuilder } from 'agora-token';\n"
               "RtcTokenBuilder.buildTokenWithUid(a, c, ch, 0, role, Math.floor(Date.now() / 1000) + 600, 600);",
               "set tokenExpire=600!");
