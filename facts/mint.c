@@ -1292,6 +1292,56 @@ static int now_plus(rl_jsfile *jf, TSNode n, double *seconds) {
   return 0;
 }
 
+/* The time now in milliseconds (Date.now(), new Date().getTime()), alone or
+ * divided by a constant d below 100 (`getTime() / 60`), where seconds since
+ * 1970 belong: *divisor = d (1 without one). The value is then at least ten
+ * times today's timestamp in seconds: centuries ahead. */
+static int ms_now(rl_jsfile *jf, TSNode n, double *divisor) {
+  *divisor = 1;
+  n = rl_js_unwrap(n);
+  TSNode inner = rounding_arg(jf, n);
+  if (!ts_node_is_null(inner)) n = rl_js_unwrap(inner);
+  if (type_is(n, "binary_expression") && rl_js_text_is(jf, field(n, "operator"), "/")) {
+    double d;
+    if (!rl_js_eval_number(jf, field(n, "right"), &d) || !(d > 1 && d < 100)) return 0;
+    *divisor = d;
+    n = field(n, "left");
+  }
+  int ms;
+  return is_now(jf, n, &ms) && ms;
+}
+
+/* An absolute time in seconds written from milliseconds: ms_now, or ms_now
+ * + N (N constant), through const bindings. *seconds = N. */
+static int ms_plus(rl_jsfile *jf, TSNode n, double *divisor, double *seconds) {
+  for (int hops = 0; hops < LIFE_MAX_HOPS; hops++) {
+    n = rl_js_unwrap(n);
+    if (!type_is(n, "identifier")) break;
+    TSNode init = rl_js_const_init(jf, n);
+    if (ts_node_is_null(init)) return 0;
+    n = init;
+  }
+  TSNode inner = rounding_arg(jf, n);
+  if (!ts_node_is_null(inner)) n = rl_js_unwrap(inner);
+  *seconds = 0;
+  if (ms_now(jf, n, divisor)) return 1;
+  if (!type_is(n, "binary_expression") || !rl_js_text_is(jf, field(n, "operator"), "+")) return 0;
+  TSNode l = field(n, "left"), r = field(n, "right");
+  if (rl_js_eval_number(jf, r, seconds) && ms_now(jf, l, divisor)) return 1;
+  if (rl_js_eval_number(jf, l, seconds) && ms_now(jf, r, divisor)) return 1;
+  return 0;
+}
+
+/* An absolute expiry in seconds since 1970: now + N (out->seconds = N), or
+ * one built from milliseconds (out->ms_divisor set). */
+static int abs_time(rl_jsfile *jf, TSNode v, rl_lifetime *out) {
+  if (now_plus(jf, v, &out->seconds)) return 1;
+  double d;
+  if (!ms_plus(jf, v, &d, &out->seconds)) return 0;
+  out->ms_divisor = d;
+  return 1;
+}
+
 /* A relative lifetime: a number of seconds, or (strings != 0) a duration
  * string; unitless digit strings count only when unitless_ms is set. */
 static int relative_seconds(rl_jsfile *jf, TSNode v, int strings, int unitless_ms, double *out) {
@@ -1395,7 +1445,7 @@ static void claims_exp(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   TSNode e = rl_js_object_get(jf, m->payload, "exp");
   if (ts_node_is_null(e)) return;
   life_set(out, "exp claim", e);
-  out->known = now_plus(jf, e, &out->seconds);
+  out->known = abs_time(jf, e, out);
 }
 
 /* A payload or options object that may hide what we look for. */
@@ -1440,7 +1490,7 @@ static void life_jose_value(rl_jsfile *jf, TSNode v, rl_lifetime *out) {
     return;
   }
   /* a number is an absolute epoch time in seconds */
-  out->known = now_plus(jf, v, &out->seconds);
+  out->known = abs_time(jf, v, out);
 }
 
 static void life_jose(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
@@ -1477,7 +1527,7 @@ static void life_option(rl_jsfile *jf, const rl_mint *m, const char *key, int ab
   TSNode v = ts_node_is_null(m->options) ? null_node() : rl_js_object_get(jf, m->options, key);
   if (!ts_node_is_null(v)) {
     life_set(out, key, v);
-    out->known = absolute ? now_plus(jf, v, &out->seconds) : relative_seconds(jf, v, 0, 0, &out->seconds);
+    out->known = absolute ? abs_time(jf, v, out) : relative_seconds(jf, v, 0, 0, &out->seconds);
     return;
   }
   if (opaque(m->options_arg, m->options)) return;
@@ -1521,7 +1571,7 @@ static void life_agora(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   if (!ts_node_is_null(v)) {
     life_set(out, name, v);
     if (legacy) {
-      out->known = now_plus(jf, v, &out->seconds);
+      out->known = abs_time(jf, v, out);
     } else if (relative_seconds(jf, v, 0, 0, &out->seconds)) {
       out->known = 1;
     } else if (now_plus(jf, v, &out->seconds)) {
@@ -1556,7 +1606,7 @@ static void life_daily(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
     return;
   }
   life_set(out, "exp property", e);
-  out->known = now_plus(jf, e, &out->seconds);
+  out->known = abs_time(jf, e, out);
 }
 
 /* djwt: the exp claim, usually djwt's own getNumericDate(n), which reads a
@@ -1590,7 +1640,7 @@ static void life_djwt(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
     }
     return;
   }
-  out->known = now_plus(jf, e, &out->seconds); /* exp: Math.floor(Date.now() / 1000) + N */
+  out->known = abs_time(jf, e, out); /* exp: Math.floor(Date.now() / 1000) + N */
 }
 
 /* A JWT signed by hand carries only the claims it is given: exp, or none. */

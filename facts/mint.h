@@ -223,6 +223,10 @@ typedef struct rl_lifetime {
    * last for decades. Null node when none; privilege_seconds is N. */
   TSNode privilege_where;
   double privilege_seconds;
+  /* an absolute expiry in seconds since 1970 built from milliseconds:
+   * Date.now() + N (ms_divisor 1) or getTime() / 60 + N (ms_divisor 60, any
+   * constant below 100); seconds is then N. 0 otherwise. */
+  double ms_divisor;
 } rl_lifetime;
 
 /* How long the token minted at m lives. Relative values are read the way each

@@ -194,6 +194,26 @@ static void check_mint(void *data, const rl_mint *m) {
   size_t shown = 0;
   while (shown < len && shown < MAX_SHOWN && t[shown] != '\n' && t[shown] != '\r') shown++;
   const char *ell = shown < len ? "..." : "";
+  if (l.ms_divisor > 0) { /* today's timestamp times 1000 / divisor: at least ten times it */
+    double times = 1000 / l.ms_divisor;
+    const char *made = l.ms_divisor == 1 ? "is a time in milliseconds"
+                                         : rl_arena_printf(a, "divides milliseconds by %g, not 1000", l.ms_divisor);
+    const char *far = times < 20 ? "centuries" : "thousands of years";
+    /* OpenTok documents 30 days as the longest expireTime; its SDK does not
+     * check, and whether the service refuses such a token is not known here */
+    const char *fate =
+        m->kind == RL_MINT_OPENTOK
+            ? rl_arena_printf(a,
+                              "%s past the 30-day maximum OpenTok documents: either the service refuses the token "
+                              "or it outlives the %s limit by %s",
+                              far, limit_text(a, limit), far)
+            : rl_arena_printf(a, "so the token expires %s from now, beyond the %s limit", far, limit_text(a, limit));
+    rl_report(ctx, l.where,
+              "%s %.*s%s %s, but %s reads seconds since 1970: about %.0f times today's timestamp, %s; divide the "
+              "milliseconds by 1000",
+              l.how, (int)shown, t, ell, made, m->package, times, fate);
+    return;
+  }
   if (l.timestamp_as_seconds) {
     rl_report(ctx, l.where,
               "%s %.*s%s is a timestamp (now + %s), but %s reads %s as seconds from now: the token lives for "
