@@ -857,9 +857,10 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
       return 1;
     }
     /* Twilio Functions (Twilio Serverless) have the helper library as the
-     * global Twilio: new Twilio.jwt.AccessToken(...) */
+     * global Twilio: new Twilio.jwt.AccessToken(...); twilio-node 2.x
+     * exported it at the top: require('twilio').AccessToken */
     if (!strcmp(callee, "twilio:jwt.AccessToken") || canon_module_is(callee, "twilio/lib/jwt/AccessToken", 0) ||
-        !strcmp(callee, "Twilio.jwt.AccessToken")) {
+        !strcmp(callee, "Twilio.jwt.AccessToken") || !strcmp(callee, "twilio:AccessToken")) {
       const char *p = canon_path(callee);
       if (canon_module_is(callee, "twilio/lib/jwt/AccessToken", 0) && p && *p && strcmp(p, "AccessToken") != 0)
         return 0;

@@ -19,6 +19,7 @@
  *                  serialises; see rl_mint_token_expr)
  *   twilio         new AccessToken(accountSid, apiKey, apiSecret, { identity, ttl })
  *                  twilio.jwt.AccessToken, require('twilio').jwt.AccessToken,
+ *                  require('twilio').AccessToken (twilio-node 2.x),
  *                  require('twilio/lib/jwt/AccessToken')        the `new`
  *   agora          RtcTokenBuilder.buildTokenWithUid / buildTokenWithAccount /
  *                  buildTokenWithUserAccount / buildTokenWithRtm... and
