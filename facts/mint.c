@@ -857,9 +857,10 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
       return 1;
     }
     /* Twilio Functions (Twilio Serverless) have the helper library as the
-     * global Twilio: new Twilio.jwt.AccessToken(...) */
+     * global Twilio: new Twilio.jwt.AccessToken(...); twilio-node 2.x
+     * exported it at the top: require('twilio').AccessToken */
     if (!strcmp(callee, "twilio:jwt.AccessToken") || canon_module_is(callee, "twilio/lib/jwt/AccessToken", 0) ||
-        !strcmp(callee, "Twilio.jwt.AccessToken")) {
+        !strcmp(callee, "Twilio.jwt.AccessToken") || !strcmp(callee, "twilio:AccessToken")) {
       const char *p = canon_path(callee);
       if (canon_module_is(callee, "twilio/lib/jwt/AccessToken", 0) && p && *p && strcmp(p, "AccessToken") != 0)
         return 0;
@@ -1319,6 +1320,56 @@ static int now_plus_any(rl_jsfile *jf, TSNode n, double *seconds, int any_offset
   return 0;
 }
 
+/* The time now in milliseconds (Date.now(), new Date().getTime()), alone or
+ * divided by a constant d below 100 (`getTime() / 60`), where seconds since
+ * 1970 belong: *divisor = d (1 without one). The value is then at least ten
+ * times today's timestamp in seconds: centuries ahead. */
+static int ms_now(rl_jsfile *jf, TSNode n, double *divisor) {
+  *divisor = 1;
+  n = rl_js_unwrap(n);
+  TSNode inner = rounding_arg(jf, n);
+  if (!ts_node_is_null(inner)) n = rl_js_unwrap(inner);
+  if (type_is(n, "binary_expression") && rl_js_text_is(jf, field(n, "operator"), "/")) {
+    double d;
+    if (!rl_js_eval_number(jf, field(n, "right"), &d) || !(d > 1 && d < 100)) return 0;
+    *divisor = d;
+    n = field(n, "left");
+  }
+  int ms;
+  return is_now(jf, n, &ms) && ms;
+}
+
+/* An absolute time in seconds written from milliseconds: ms_now, or ms_now
+ * + N (N constant), through const bindings. *seconds = N. */
+static int ms_plus(rl_jsfile *jf, TSNode n, double *divisor, double *seconds) {
+  for (int hops = 0; hops < LIFE_MAX_HOPS; hops++) {
+    n = rl_js_unwrap(n);
+    if (!type_is(n, "identifier")) break;
+    TSNode init = rl_js_const_init(jf, n);
+    if (ts_node_is_null(init)) return 0;
+    n = init;
+  }
+  TSNode inner = rounding_arg(jf, n);
+  if (!ts_node_is_null(inner)) n = rl_js_unwrap(inner);
+  *seconds = 0;
+  if (ms_now(jf, n, divisor)) return 1;
+  if (!type_is(n, "binary_expression") || !rl_js_text_is(jf, field(n, "operator"), "+")) return 0;
+  TSNode l = field(n, "left"), r = field(n, "right");
+  if (rl_js_eval_number(jf, r, seconds) && ms_now(jf, l, divisor)) return 1;
+  if (rl_js_eval_number(jf, l, seconds) && ms_now(jf, r, divisor)) return 1;
+  return 0;
+}
+
+/* An absolute expiry in seconds since 1970: now + N (out->seconds = N), or
+ * one built from milliseconds (out->ms_divisor set). */
+static int abs_time(rl_jsfile *jf, TSNode v, rl_lifetime *out) {
+  if (now_plus(jf, v, &out->seconds)) return 1;
+  double d;
+  if (!ms_plus(jf, v, &d, &out->seconds)) return 0;
+  out->ms_divisor = d;
+  return 1;
+}
+
 /* A relative lifetime: a number of seconds, or (strings != 0) a duration
  * string; unitless digit strings count only when unitless_ms is set. */
 static int relative_seconds(rl_jsfile *jf, TSNode v, int strings, int unitless_ms, double *out) {
@@ -1422,7 +1473,7 @@ static void claims_exp(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   TSNode e = rl_js_object_get(jf, m->payload, "exp");
   if (ts_node_is_null(e)) return;
   life_set(out, "exp claim", e);
-  out->known = now_plus(jf, e, &out->seconds);
+  out->known = abs_time(jf, e, out);
 }
 
 /* A payload or options object that may hide what we look for. */
@@ -1467,7 +1518,7 @@ static void life_jose_value(rl_jsfile *jf, TSNode v, rl_lifetime *out) {
     return;
   }
   /* a number is an absolute epoch time in seconds */
-  out->known = now_plus(jf, v, &out->seconds);
+  out->known = abs_time(jf, v, out);
 }
 
 static void life_jose(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
@@ -1504,7 +1555,7 @@ static void life_option(rl_jsfile *jf, const rl_mint *m, const char *key, int ab
   TSNode v = ts_node_is_null(m->options) ? null_node() : rl_js_object_get(jf, m->options, key);
   if (!ts_node_is_null(v)) {
     life_set(out, key, v);
-    out->known = absolute ? now_plus(jf, v, &out->seconds) : relative_seconds(jf, v, 0, 0, &out->seconds);
+    out->known = absolute ? abs_time(jf, v, out) : relative_seconds(jf, v, 0, 0, &out->seconds);
     return;
   }
   if (opaque(m->options_arg, m->options)) return;
@@ -1540,29 +1591,32 @@ static void life_agora(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   }
   if (first < 0) return;
   const char *name = legacy ? "privilegeExpiredTs" : (first == last ? "expire" : "tokenExpire");
-  int any = 0;
-  for (int i = first; i <= last; i++) {
-    TSNode v = rl_js_call_arg(m->call, (uint32_t)i);
-    if (ts_node_is_null(v)) continue;
-    rl_lifetime one;
-    memset(&one, 0, sizeof one);
-    life_set(&one, name, v);
-    if (!legacy && i > first) one.how = "privilegeExpire";
+  /* The token lives as long as its own expiry argument says (agora-access-token's
+   * privilegeExpiredTs, agora-token's tokenExpire or expire); agora-token's
+   * privilegeExpire arguments only bound what a user already in the channel
+   * may do, so they are not the token's lifetime. */
+  TSNode v = rl_js_call_arg(m->call, (uint32_t)first);
+  if (!ts_node_is_null(v)) {
+    life_set(out, name, v);
     if (legacy) {
-      one.known = now_plus(jf, v, &one.seconds);
-    } else if (relative_seconds(jf, v, 0, 0, &one.seconds)) {
-      one.known = 1;
-    } else if (now_plus_any(jf, v, &one.seconds, i == first)) {
+      out->known = abs_time(jf, v, out);
+    } else if (relative_seconds(jf, v, 0, 0, &out->seconds)) {
+      out->known = 1;
+    } else if (now_plus_any(jf, v, &out->seconds, 1)) {
       /* the token's own expiry given now + X is a timestamp whatever X is
        * (`now + (ttl || 3600 * 24)`); a privilegeExpire only when X is known */
-      one.known = 1;
-      one.timestamp_as_seconds = 1;
+      out->known = 1;
+      out->timestamp_as_seconds = 1;
     }
-    /* keep the most telling one: a misread timestamp, else the longest */
-    if (!any || (one.known && (!out->known || (one.timestamp_as_seconds && !out->timestamp_as_seconds) ||
-                               (one.timestamp_as_seconds == out->timestamp_as_seconds && one.seconds > out->seconds))))
-      *out = one;
-    any = 1;
+  }
+  if (legacy) return;
+  for (int i = first + 1; i <= last; i++) {
+    TSNode pv = rl_js_call_arg(m->call, (uint32_t)i);
+    double n;
+    if (ts_node_is_null(pv) || relative_seconds(jf, pv, 0, 0, &n) || !now_plus(jf, pv, &n)) continue;
+    out->privilege_where = pv; /* a timestamp where seconds from now belong */
+    out->privilege_seconds = n;
+    return;
   }
 }
 
@@ -1582,7 +1636,7 @@ static void life_daily(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
     return;
   }
   life_set(out, "exp property", e);
-  out->known = now_plus(jf, e, &out->seconds);
+  out->known = abs_time(jf, e, out);
 }
 
 /* djwt: the exp claim, usually djwt's own getNumericDate(n), which reads a
@@ -1616,7 +1670,7 @@ static void life_djwt(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
     }
     return;
   }
-  out->known = now_plus(jf, e, &out->seconds); /* exp: Math.floor(Date.now() / 1000) + N */
+  out->known = abs_time(jf, e, out); /* exp: Math.floor(Date.now() / 1000) + N */
 }
 
 /* A JWT signed by hand carries only the claims it is given: exp, or none. */
@@ -1629,6 +1683,7 @@ static void life_hand_jwt(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
 void rl_mint_lifetime(rl_jsfile *jf, const rl_mint *m, rl_lifetime *out) {
   memset(out, 0, sizeof *out);
   out->where = null_node();
+  out->privilege_where = null_node();
   switch (m->kind) {
   case RL_MINT_JSONWEBTOKEN: life_jsonwebtoken(jf, m, out); break;
   case RL_MINT_JOSE: life_jose(jf, m, out); break;

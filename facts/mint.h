@@ -19,6 +19,7 @@
  *                  serialises; see rl_mint_token_expr)
  *   twilio         new AccessToken(accountSid, apiKey, apiSecret, { identity, ttl })
  *                  twilio.jwt.AccessToken, require('twilio').jwt.AccessToken,
+ *                  require('twilio').AccessToken (twilio-node 2.x),
  *                  require('twilio/lib/jwt/AccessToken')        the `new`
  *   agora          RtcTokenBuilder.buildTokenWithUid / buildTokenWithAccount /
  *                  buildTokenWithUserAccount / buildTokenWithRtm... and
@@ -217,6 +218,16 @@ typedef struct rl_lifetime {
   int timestamp_as_seconds; /* agora-token given `now + N` where it expects
                                seconds from now: the token lives for decades;
                                seconds is then N */
+  /* agora-token: a privilegeExpire argument given `now + N` (a timestamp)
+   * where seconds from now belong. The token still expires after its own
+   * tokenExpire (the lifetime above); the privileges it grants in the channel
+   * last for decades. Null node when none; privilege_seconds is N. */
+  TSNode privilege_where;
+  double privilege_seconds;
+  /* an absolute expiry in seconds since 1970 built from milliseconds:
+   * Date.now() + N (ms_divisor 1) or getTime() / 60 + N (ms_divisor 60, any
+   * constant below 100); seconds is then N. 0 otherwise. */
+  double ms_divisor;
 } rl_lifetime;
 
 /* How long the token minted at m lives. Relative values are read the way each
@@ -229,7 +240,9 @@ typedef struct rl_lifetime {
  * property named now/iat/issuedAt/currentTime..., or a const bound to those;
  * Math.floor/round/ceil/trunc are looked through; djwt's exp claim is read
  * through getNumericDate(n), n seconds from now (a timestamp given there is
- * timestamp_as_seconds). Values go through const
+ * timestamp_as_seconds). Agora: the token's own expiry argument
+ * (privilegeExpiredTs, tokenExpire, expire); agora-token's privilegeExpire
+ * arguments are not its lifetime (privilege_where). Values go through const
  * bindings (rl_js_eval_number / rl_js_eval_string). Never guesses: an
  * env-read or a computed value is RL_LIFE_SET with known = 0.
  * A Daily meeting token lives until the `exp` of its properties (an

@@ -681,6 +681,53 @@ static void on_export_anywhere(walk *w, TSNode ex) {
   w->file_kind = kind;
 }
 
+/* SvelteKit's actions object: `default` answers POST to the page, a named
+ * action POST to ?/name. Values, or methods, are the handlers. */
+static void sveltekit_actions(walk *w, TSNode obj) {
+  TSNode null = {{0}, NULL, NULL};
+  obj = rl_js_unwrap(obj);
+  if (type_is(obj, "identifier")) obj = rl_js_object_of(w->jf, obj);
+  if (!type_is(obj, "object")) return;
+  const char *page = w->file_route;
+  for (uint32_t i = 0; i < ts_node_named_child_count(obj); i++) {
+    TSNode c = ts_node_named_child(obj, i);
+    const char *k;
+    size_t kl;
+    if (!rl_js_pair_key(w->jf, c, &k, &kl)) continue;
+    w->file_route = name_is(k, kl, "default") ? page
+                                              : rl_arena_printf(rl_jsfile_arena(w->jf), "%s?/%.*s", page, (int)kl, k);
+    /* registered at its own entry: one page has several */
+    if (type_is(c, "method_definition"))
+      file_route(w, c, "POST", null, c);
+    else if (type_is(c, "pair"))
+      file_route(w, c, "POST", field(c, "value"), null);
+    else if (type_is(c, "shorthand_property_identifier"))
+      file_route(w, c, "POST", c, null);
+  }
+  w->file_route = page;
+}
+
+/* +page.server.ts / +layout.server.ts: export function load (GET) and
+ * export const actions = {...} (POST). */
+static void on_sveltekit_page_export(walk *w, TSNode ex) {
+  TSNode null = {{0}, NULL, NULL};
+  TSNode d = field(ex, "declaration");
+  if (type_is(d, "function_declaration") && rl_js_text_is(w->jf, field(d, "name"), "load")) {
+    file_route(w, ex, "GET", null, d);
+    return;
+  }
+  if (!type_is(d, "lexical_declaration") && !type_is(d, "variable_declaration")) return;
+  for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+    TSNode decl = ts_node_named_child(d, k);
+    if (!type_is(decl, "variable_declarator")) continue;
+    TSNode name = field(decl, "name");
+    if (rl_js_text_is(w->jf, name, "load"))
+      file_route(w, ex, "GET", field(decl, "value"), null);
+    else if (rl_js_text_is(w->jf, name, "actions"))
+      sveltekit_actions(w, field(decl, "value"));
+  }
+}
+
 static void on_export(walk *w, TSNode ex) {
   if (!w->file_kind) {
     on_export_anywhere(w, ex);
@@ -713,6 +760,10 @@ static void on_export(walk *w, TSNode ex) {
             file_route(w, ex, methods[i], field(decl, "value"), null);
         }
     }
+    return;
+  }
+  if (!strcmp(w->file_kind, "sveltekit-page")) {
+    on_sveltekit_page_export(w, ex);
     return;
   }
   if (!strcmp(w->file_kind, "next-pages") || !strcmp(w->file_kind, "vercel") || !strcmp(w->file_kind, "nuxt")) {
@@ -928,6 +979,23 @@ void rl_path_framework(const char *p, rl_arena *a, rl_path_kind *out) {
     out->route = folder_route(a, sr + 7, base);
     return;
   }
+  /* SvelteKit: src/routes/.../+page.server.ts and +layout.server.ts, whose
+   * `load` answers the page's GET and whose `actions` its form POSTs */
+  if (sr &&
+      ((stem == 12 && !memcmp(base, "+page.server", 12)) || (stem == 14 && !memcmp(base, "+layout.server", 14)))) {
+    out->server_only = rl_arena_printf(a, "server-only module (%s)", base);
+    out->kind = "sveltekit-page";
+    out->route = folder_route(a, sr + 7, base);
+    return;
+  }
+  /* Server-only modules: SvelteKit's +page.server.ts / +layout.server.ts
+   * (load and actions run on the server), hooks.server.ts, any *.server.ts,
+   * and whatever is below src/lib/server/ ($lib/server): SvelteKit refuses to import them
+   * into client code, whatever the package's dependencies list (Remix keeps
+   * *.server.ts out of client bundles too). */
+  int dot_server = stem > 7 && !memcmp(dot - 7, ".server", 7);
+  if (!out->server_only && dot_server) out->server_only = rl_arena_printf(a, "server-only module (%s)", base);
+  if (!out->server_only && find_component(p, "src/lib/server/")) out->server_only = "path src/lib/server/";
   /* Netlify functions: netlify/functions/<name>.ts or <name>/index.ts */
   const char *nf = find_component(p, "netlify/functions/");
   if (nf) {
@@ -1941,7 +2009,9 @@ static int pf_file_routes(const rl_prefilter *pf, const char *kind) {
   int verb = 0;
   static const char *const verbs[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", NULL};
   for (size_t i = 0; verbs[i] && !verb; i++) verb = rl_pf_word(pf, verbs[i]);
-  if (!kind) return dflt || cjs || verb || rl_pf_word(pf, "loader") || rl_pf_word(pf, "action");
+  int sk_page = rl_pf_word(pf, "load") || rl_pf_word(pf, "actions");
+  if (!kind) return dflt || cjs || verb || rl_pf_word(pf, "loader") || rl_pf_word(pf, "action") || sk_page;
+  if (!strcmp(kind, "sveltekit-page")) return sk_page;
   if (!strcmp(kind, "next-pages")) return dflt || cjs;
   if (!strcmp(kind, "vercel")) return dflt || cjs || verb;
   if (!strcmp(kind, "nuxt")) return dflt && handler;

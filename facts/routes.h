@@ -40,6 +40,11 @@
  *             paths, so scanning /home/me/src/app misses these.
  *   nuxt      server/api/... whose default export is defineEventHandler(h);
  *             token.post.ts is POST /api/token
+ *   sveltekit-page  src/routes/.../+page.server.ts and +layout.server.ts:
+ *             `export function load` / `export const load` is GET of the
+ *             page's path; each entry of `export const actions = {...}` is
+ *             POST (`default` at the path, a named one at "<path>?/<name>",
+ *             registered at its entry)
  *   (pages/api and vercel also take CommonJS `module.exports = handler`)
  *   firebase  https.onCall(h) ("firebase") / https.onRequest(h) ("firebase-http")
  *             (v1 `functions.https.*`,
@@ -118,7 +123,9 @@ typedef struct rl_path_kind {
                               "path pages/api/", "path supabase/functions/" (any
                               file below them), "path app/.../route.ts" (Next.js
                               route handlers, written with two stars), "Expo API
-                              route (x+api.ts)"; else NULL */
+                              route (x+api.ts)", "server-only module
+                              (+page.server.ts)" (any *.server.<ext>),
+                              "path src/lib/server/"; else NULL */
 } rl_path_kind;
 
 /* Classifies a path by the frameworks' file conventions. Strings are static

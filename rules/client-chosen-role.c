@@ -15,7 +15,9 @@
  *   - in the query: `?role=` / `&role=` in the URL, a URLSearchParams built
  *     from an object with `role` or given `.set/.append('role', ...)`,
  *     axios `params` / ky `searchParams`.
- * Only the key `role` counts; nested objects (GraphQL `variables`) and
+ * The keys are `role` and the grant flags of grant_keys (canPublish,
+ * is_owner, isHost...; a flag fixed off, `false` or 0, is nobody's choice);
+ * nested objects (GraphQL `variables`) and
  * reading `role` from the response are not sends. A role fixed in the code to
  * the least-privileged one (`role: 'guest'`) is nobody's choice: that is the
  * request tokend, the reference backend, takes and allow-lists. */
@@ -38,6 +40,21 @@ static TSNode null_node(void) {
   TSNode n;
   memset(&n, 0, sizeof n);
   return n;
+}
+
+/* Keys whose value picks what the token may do: the role, and the grant
+ * booleans video APIs take (LiveKit canPublish / canPublishData / roomAdmin,
+ * Daily is_owner, the isHost-style flags apps map to a role). Exact
+ * spellings: the prefilter looks for these words. */
+static const char *const grant_keys[] = {"role",         "canPublish",  "canPublishData", "can_publish", "roomAdmin",
+                                         "isOwner",      "is_owner",    "isHost",         "is_host",     "isPublisher",
+                                         "is_publisher", "isModerator", "is_moderator",   NULL};
+
+/* The grant key k[0..n) is, or NULL. */
+static const char *grant_key(const char *k, size_t n) {
+  for (size_t i = 0; grant_keys[i]; i++)
+    if (strlen(grant_keys[i]) == n && memcmp(grant_keys[i], k, n) == 0) return grant_keys[i];
+  return NULL;
 }
 
 static const char *const endpoint_words[] = {"token", "tokens", "auth", "authenticate", "authorize", "jwt", NULL};
@@ -112,23 +129,40 @@ static int unprivileged_text(const char *s, size_t n) {
   return n > 0 && rl_name_has_word(s, n, least) && !rl_name_has_word(s, n, privileged);
 }
 
-static int fixed_unprivileged(rl_jsfile *jf, TSNode value) {
+/* A grant flag fixed off: false, 'false', 0, '0'. */
+static int off_text(const char *s, size_t n) {
+  return (n == 5 && memcmp(s, "false", 5) == 0) || (n == 1 && s[0] == '0');
+}
+
+static int fixed_unprivileged(rl_jsfile *jf, TSNode value, const char *key) {
   const char *s;
   size_t n;
-  if (ts_node_is_null(value) || !rl_js_eval_string(jf, value, &s, &n)) return 0;
+  if (ts_node_is_null(value)) return 0;
+  int role = strcmp(key, "role") == 0;
+  if (!role) {
+    TSNode v = rl_js_unwrap(value);
+    double d;
+    if (type_is(v, "false")) return 1;
+    if (type_is(v, "number") && rl_js_eval_number(jf, v, &d) && d == 0) return 1;
+    return rl_js_eval_string(jf, v, &s, &n) && off_text(s, n);
+  }
+  if (!rl_js_eval_string(jf, value, &s, &n)) return 0;
   return unprivileged_text(s, n);
 }
 
-/* The `role` entry of an object (pair or shorthand), or null. */
-static TSNode role_entry(rl_jsfile *jf, TSNode obj) {
+/* The first entry of an object (pair or shorthand) with a grant key that is
+ * not fixed to the least privilege, or null; *key names it. */
+static TSNode grant_entry(rl_jsfile *jf, TSNode obj, const char **key) {
   if (ts_node_is_null(obj)) return null_node();
   for (uint32_t i = 0; i < ts_node_named_child_count(obj); i++) {
     TSNode c = ts_node_named_child(obj, i);
     if (!type_is(c, "pair") && !type_is(c, "shorthand_property_identifier")) continue;
     const char *k;
     size_t kl;
-    if (!rl_js_pair_key(jf, c, &k, &kl) || kl != 4 || memcmp(k, "role", 4) != 0) continue;
-    if (fixed_unprivileged(jf, type_is(c, "pair") ? field(c, "value") : c)) return null_node();
+    const char *g;
+    if (!rl_js_pair_key(jf, c, &k, &kl) || !(g = grant_key(k, kl))) continue;
+    if (fixed_unprivileged(jf, type_is(c, "pair") ? field(c, "value") : c, g)) continue;
+    *key = g;
     return c;
   }
   return null_node();
@@ -172,6 +206,7 @@ typedef struct set_find {
   const char *name;
   size_t len;
   TSNode hit;
+  const char *key;
 } set_find;
 
 static int find_role_set(void *data, TSNode n) {
@@ -187,16 +222,18 @@ static int find_role_set(void *data, TSNode n) {
   if (!rl_js_text_is(f->jf, prop, "set") && !rl_js_text_is(f->jf, prop, "append")) return 0;
   const char *k;
   size_t kl;
-  if (rl_js_string_value(f->jf, rl_js_call_arg(n, 0), &k, &kl) && kl == 4 && memcmp(k, "role", 4) == 0 &&
-      !fixed_unprivileged(f->jf, rl_js_call_arg(n, 1))) {
+  const char *g;
+  if (rl_js_string_value(f->jf, rl_js_call_arg(n, 0), &k, &kl) && (g = grant_key(k, kl)) &&
+      !fixed_unprivileged(f->jf, rl_js_call_arg(n, 1), g)) {
     f->hit = n;
+    f->key = g;
     return -1;
   }
   return 0;
 }
 
-/* A URLSearchParams in the URL's substitutions that carries role. */
-static TSNode role_in_params(rl_jsfile *jf, TSNode url_expr, TSNode call) {
+/* A URLSearchParams in the URL's substitutions that carries a grant key. */
+static TSNode grant_in_params(rl_jsfile *jf, TSNode url_expr, TSNode call, const char **key) {
   TSNode u = rl_js_unwrap(url_expr);
   if (type_is(u, "identifier")) {
     TSNode init = rl_js_const_init(jf, u);
@@ -219,20 +256,23 @@ static TSNode role_in_params(rl_jsfile *jf, TSNode url_expr, TSNode call) {
     if (!type_is(src, "new_expression")) continue;
     const char *c = rl_js_callee(jf, src);
     if (!c || strcmp(c, "URLSearchParams") != 0) continue;
-    TSNode hit = role_entry(jf, rl_js_object_of(jf, rl_js_call_arg(src, 0)));
+    TSNode hit = grant_entry(jf, rl_js_object_of(jf, rl_js_call_arg(src, 0)), key);
     if (!ts_node_is_null(hit)) return hit;
     if (type_is(e, "identifier")) {
-      set_find f = {jf, NULL, 0, null_node()};
+      set_find f = {jf, NULL, 0, null_node(), NULL};
       f.name = rl_js_text(jf, e, &f.len);
       TSNode fnode = rl_js_enclosing_function(call);
       rl_js_walk(ts_node_is_null(fnode) ? rl_js_parent(call) : fnode, find_role_set, &f);
-      if (!ts_node_is_null(f.hit)) return f.hit;
+      if (!ts_node_is_null(f.hit)) {
+        *key = f.key;
+        return f.hit;
+      }
     }
   }
   return null_node();
 }
 
-static void report(rl_ctx *ctx, TSNode at, const rl_request *r, const char *how) {
+static void report(rl_ctx *ctx, TSNode at, const rl_request *r, const char *key, const char *how) {
   /* `${TOKEN_SERVER}/api/token` shows as the route, /api/token */
   size_t lead = strspn(r->url, "\x1a");
   const char *shown = rl_url_shown(rl_ctx_arena(ctx), r->url + lead, r->url_len - lead);
@@ -247,61 +287,76 @@ static void report(rl_ctx *ctx, TSNode at, const rl_request *r, const char *how)
     shown = rl_arena_printf(rl_ctx_arena(ctx), "%.*s", (int)(n > 60 ? 60 : n), t);
   }
   rl_report(ctx, at,
-            "client code sends 'role' %s to the token endpoint %s%s%s: the server must pick the role from the "
+            "client code sends '%s' %s to the token endpoint %s%s%s: the server must pick the %s from the "
             "user's session and its own rules, not from the request",
-            how, r->method ? r->method : "", r->method ? " " : "", shown);
+            key, how, r->method ? r->method : "", r->method ? " " : "", shown,
+            strcmp(key, "role") ? "token's grants" : "role");
+}
+
+/* A grant key right after '?' or '&' of the URL's text with a value not
+ * fixed to the least privilege; *key names it. */
+static int grant_in_query(const rl_request *r, const char **key) {
+  const char *q = memchr(r->url, '?', r->url_len);
+  if (!q) return 0;
+  size_t rest = r->url_len - (size_t)(q - r->url);
+  for (size_t i = 0; i < rest; i++) {
+    if (q[i] != '?' && q[i] != '&') continue;
+    const char *k = q + i + 1;
+    size_t kn = 0;
+    while (i + 1 + kn < rest && k[kn] != '=' && k[kn] != '&' && k[kn] != '#') kn++;
+    const char *g = grant_key(k, kn);
+    if (!g || i + 1 + kn >= rest || k[kn] != '=') continue;
+    const char *v = k + kn + 1;
+    size_t vn = 0;
+    while (i + 2 + kn + vn < rest && v[vn] != '&' && v[vn] != '#') vn++;
+    if (!memchr(v, RL_URL_SUB, vn) && (strcmp(g, "role") ? off_text(v, vn) : unprivileged_text(v, vn))) continue;
+    *key = g;
+    return 1;
+  }
+  return 0;
 }
 
 static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   rl_request r;
   if (!rl_request_parse(jf, call, &r) || !token_endpoint(jf, &r)) return;
+  const char *key = NULL;
   /* query string */
-  const char *q = memchr(r.url, '?', r.url_len);
-  if (q) {
-    size_t rest = r.url_len - (size_t)(q - r.url);
-    for (size_t i = 0; i + 6 <= rest; i++) {
-      if ((q[i] == '?' || q[i] == '&') && memcmp(q + i + 1, "role=", 5) == 0) {
-        const char *v = q + i + 6;
-        size_t vn = 0;
-        while (i + 6 + vn < rest && v[vn] != '&' && v[vn] != '#') vn++;
-        if (!memchr(v, RL_URL_SUB, vn) && unprivileged_text(v, vn)) continue;
-        report(ctx, r.url_expr, &r, "in the query string");
-        return;
-      }
-    }
+  if (grant_in_query(&r, &key)) {
+    report(ctx, r.url_expr, &r, key, "in the query string");
+    return;
   }
-  TSNode hit = role_in_params(jf, r.url_expr, call);
+  TSNode hit = grant_in_params(jf, r.url_expr, call, &key);
   if (!ts_node_is_null(hit)) {
-    report(ctx, hit, &r, "in the query string");
+    report(ctx, hit, &r, key, "in the query string");
     return;
   }
   /* body: axios data, wrapper's second argument */
   if (!ts_node_is_null(r.data)) {
-    hit = role_entry(jf, sent_object(jf, r.data));
+    hit = grant_entry(jf, sent_object(jf, r.data), &key);
     if (!ts_node_is_null(hit)) {
-      report(ctx, hit, &r, "in the request body");
+      report(ctx, hit, &r, key, "in the request body");
       return;
     }
   }
   if (ts_node_is_null(r.init)) return;
-  hit = role_entry(jf, r.init);
+  hit = grant_entry(jf, r.init, &key);
   if (!ts_node_is_null(hit)) {
-    report(ctx, hit, &r, "in the request body");
+    report(ctx, hit, &r, key, "in the request body");
     return;
   }
   static const char *const body_keys[] = {"body", "json", "data", "form", NULL};
   static const char *const query_keys[] = {"params", "searchParams", "query", NULL};
   for (size_t i = 0; body_keys[i]; i++) {
-    hit = role_entry(jf, sent_object(jf, rl_js_object_get(jf, r.init, body_keys[i])));
+    hit = grant_entry(jf, sent_object(jf, rl_js_object_get(jf, r.init, body_keys[i])), &key);
     if (!ts_node_is_null(hit)) {
-      report(ctx, hit, &r, "in the request body");
+      report(ctx, hit, &r, key, "in the request body");
       return;
     }
   }
   for (size_t i = 0; query_keys[i]; i++) {
-    hit = role_entry(jf, sent_object(jf, rl_js_object_get(jf, r.init, query_keys[i])));
+    hit = grant_entry(jf, sent_object(jf, rl_js_object_get(jf, r.init, query_keys[i])), &key);
     if (!ts_node_is_null(hit)) {
-      report(ctx, hit, &r, "in the query string");
+      report(ctx, hit, &r, key, "in the query string");
       return;
     }
   }
@@ -314,10 +369,11 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
 
 /* ---- prefilter ------------------------------------------------------------------- */
 
-/* Every finding sends `role`: an object key (identifier, 'role', ['role'] or
- * the shorthand `{ role }`), a `role=` right after '?' or '&' of the URL's
- * text, or .set/.append('role', ...). Each spells "role" with no identifier
- * byte on either side (rl_pf_word). And token_endpoint holds: either the
+/* Every finding sends a grant key (grant_keys: `role`, `canPublish`...): an
+ * object key (identifier, 'role', ['role'] or the shorthand `{ role }`), a
+ * `role=` right after '?' or '&' of the URL's text, or .set/.append('role',
+ * ...). Each spells the key with no identifier byte on either side
+ * (rl_pf_word). And token_endpoint holds: either the
  * URL's static text has the word token, tokens, auth, authenticate,
  * authorize or jwt, and that text is made of the file's string and template
  * literals (rl_url_text: literals, `+`, consts, this.x, obj.x), so some
@@ -339,12 +395,16 @@ static int endpoint_name(const char *text, size_t len, void *arg) {
 }
 
 static int can_fire(rl_prefilter *pf) {
-  if (!rl_pf_word(pf, "role")) return 0;
+  int any = 0;
+  for (size_t i = 0; grant_keys[i] && !any; i++) any = rl_pf_word(pf, grant_keys[i]);
+  if (!any) return 0;
   return rl_pf_each_quoted(pf, NULL, quoted_has_endpoint_word, NULL) || rl_pf_each_ident(pf, endpoint_name, NULL);
 }
 
-/* Every finding sends a key or query parameter spelled `role`. */
-static const char *const needles[] = {"role", NULL};
+/* Every finding sends a key or query parameter spelled as a grant key. */
+static const char *const needles[] = {"role",        "canPublish",   "can_publish", "roomAdmin",   "isOwner",
+                                      "is_owner",    "isHost",       "is_host",     "isPublisher", "is_publisher",
+                                      "isModerator", "is_moderator", NULL};
 
 const rl_rule rl_rule_client_chosen_role = {
     .id = "client-chosen-role",

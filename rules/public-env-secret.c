@@ -18,7 +18,9 @@
  *      app.config.* `extra` (shipped in the app manifest),
  *      vite.config.* `define`, webpack's DefinePlugin: a secret-named key, or
  *      a value that reads a secret-named variable;
- *   4. env.PUBLIC_X with env imported from SvelteKit's $env/dynamic/public.
+ *   4. e.PUBLIC_X where e is, by its local name and scope, the `env` of
+ *      SvelteKit's $env/dynamic/public (`import { env as e }`); an `env` from
+ *      $env/dynamic/private beside it is not.
  * "Secret-named" is rl_name_is_secret() applied to the part after the prefix,
  * except tokens that services issue for browsers (Mapbox public tokens,
  * publishable and anon keys). */
@@ -91,8 +93,48 @@ static void check_destructuring(rl_ctx *ctx, rl_jsfile *jf, TSNode pattern, TSNo
   }
 }
 
-/* import { PUBLIC_HMS_SECRET } from '$env/static/public' */
-static void check_svelte_import(rl_ctx *ctx, rl_jsfile *jf, TSNode import) {
+/* The part of a name after PUBLIC_ is what rl_name_is_secret judges. */
+static int svelte_public_secret(const char *t, size_t len) {
+  if (len > 7 && memcmp(t, "PUBLIC_", 7) == 0) {
+    t += 7;
+    len -= 7;
+  }
+  return rl_name_is_secret(t, len) && !rl_name_is_public_by_design(t, len);
+}
+
+typedef struct dyn_reads {
+  rl_ctx *ctx;
+  rl_jsfile *jf;
+  const char *local; /* the name `env` of $env/dynamic/public is bound to here */
+  size_t local_len;
+} dyn_reads;
+
+/* publicEnv.PUBLIC_X where publicEnv is (in its scope) that import. */
+static int dyn_read_visit(void *data, TSNode n) {
+  dyn_reads *d = data;
+  if (!type_is(n, "member_expression")) return 0;
+  TSNode obj = field(n, "object"), prop = field(n, "property");
+  if (!type_is(obj, "identifier") || !type_is(prop, "property_identifier") ||
+      !rl_js_text_eq(d->jf, obj, d->local, d->local_len))
+    return 0;
+  const char *canon = rl_js_resolve(d->jf, obj);
+  if (!canon || strcmp(canon, "$env/dynamic/public:env") != 0) return 0;
+  size_t len;
+  const char *t = rl_js_text(d->jf, prop, &len);
+  if (svelte_public_secret(t, len))
+    rl_report(d->ctx, n, "secret '%.*s' is read from $env/dynamic/public, which sends it to the browser", (int)len, t);
+  return 0;
+}
+
+/* import { PUBLIC_HMS_SECRET } from '$env/static/public': the imported name
+ * is the variable's, whatever local name it gets.
+ * import { env as publicEnv } from '$env/dynamic/public'; publicEnv.PUBLIC_X:
+ * the reads go by the LOCAL name, so `env` from $env/dynamic/private beside
+ * it is not this module. */
+static void check_svelte_import(rl_ctx *ctx, rl_jsfile *jf, TSNode import, TSNode module) {
+  size_t ml;
+  const char *mt = rl_js_text(jf, module, &ml);
+  int dynamic = ml > 9 && memmem(mt, ml, "dynamic", 7) != NULL;
   for (uint32_t i = 0; i < ts_node_named_child_count(import); i++) {
     TSNode clause = ts_node_named_child(import, i);
     if (!type_is(clause, "import_clause")) continue;
@@ -106,16 +148,17 @@ static void check_svelte_import(rl_ctx *ctx, rl_jsfile *jf, TSNode import) {
         if (!type_is(name, "identifier")) continue;
         size_t len;
         const char *t = rl_js_text(jf, name, &len);
-        const char *rest = t;
-        size_t rest_len = len;
-        if (len > 7 && memcmp(t, "PUBLIC_", 7) == 0) {
-          rest += 7;
-          rest_len -= 7;
-        }
-        if (rl_name_is_secret(rest, rest_len))
+        if (dynamic) {
+          if (len != 3 || memcmp(t, "env", 3) != 0) continue;
+          TSNode alias = field(spec, "alias");
+          dyn_reads d = {ctx, jf, t, len};
+          if (type_is(alias, "identifier")) d.local = rl_js_text(jf, alias, &d.local_len);
+          rl_js_walk(rl_ctx_root(ctx), dyn_read_visit, &d);
+        } else if (svelte_public_secret(t, len)) {
           rl_report(ctx, name,
                     "secret '%.*s' is imported from $env/static/public, which inlines it into the client bundle",
                     (int)len, t);
+        }
       }
     }
   }
@@ -257,21 +300,6 @@ static void check_define_plugin(rl_ctx *ctx, rl_jsfile *jf, TSNode obj) {
   check_entries(ctx, jf, obj, &plugin);
 }
 
-/* import { env } from '$env/dynamic/public'; env.PUBLIC_HMS_SECRET */
-static void check_svelte_dynamic(rl_ctx *ctx, rl_jsfile *jf, TSNode read, TSNode name) {
-  if (!rl_js_imports(jf, "$env/dynamic/public")) return;
-  size_t len;
-  const char *t = rl_js_text(jf, name, &len);
-  const char *rest = t;
-  size_t rest_len = len;
-  if (len > 7 && memcmp(t, "PUBLIC_", 7) == 0) {
-    rest += 7;
-    rest_len -= 7;
-  }
-  if (rl_name_is_secret(rest, rest_len) && !rl_name_is_public_by_design(rest, rest_len))
-    rl_report(ctx, read, "secret '%.*s' is read from $env/dynamic/public, which sends it to the browser", (int)len, t);
-}
-
 static void on_match(rl_ctx *ctx, const rl_match *m) {
   rl_jsfile *jf = rl_ctx_js(ctx);
   if (!jf) return;
@@ -285,10 +313,9 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
     break;
   }
   case 2: check_destructuring(ctx, jf, rl_match_capture(m, "pattern"), rl_match_capture(m, "source")); break;
-  case 3: check_svelte_import(ctx, jf, rl_match_capture(m, "import")); break;
+  case 3: check_svelte_import(ctx, jf, rl_match_capture(m, "import"), rl_match_capture(m, "module")); break;
   case 4: check_config_pair(ctx, jf, rl_match_capture(m, "key"), rl_match_capture(m, "obj")); break;
   case 5: check_define_plugin(ctx, jf, rl_match_capture(m, "obj")); break;
-  case 6: check_svelte_dynamic(ctx, jf, rl_match_capture(m, "read"), rl_match_capture(m, "name")); break;
   default: break;
   }
 }
@@ -468,18 +495,17 @@ const rl_rule rl_rule_public_env_secret = {
     /* 2: const { X } = process.env */
     "((variable_declarator name: (object_pattern) @pattern"
     " value: (member_expression property: (property_identifier) @_env) @source) (#eq? @_env \"env\"))\n"
-    /* 3: import { PUBLIC_X } from '$env/static/public' */
-    "((import_statement source: (string) @module) @import (#match? @module \"^.\\\\$env/static/public.$\"))\n"
+    /* 3: import { PUBLIC_X } from '$env/static/public',
+         * import { env as e } from '$env/dynamic/public' (its reads: e.PUBLIC_X) */
+    "((import_statement source: (string) @module) @import"
+    " (#match? @module \"^.\\\\$env/(static|dynamic)/public.$\"))\n"
     /* 4: config objects: next.config env / publicRuntimeConfig, nuxt.config
          * runtimeConfig.public, vite.config define */
     "((pair key: (_) @key value: (object) @obj)"
     " (#match? @key \"^[\\\"']?(env|publicRuntimeConfig|public|define|extra)[\\\"']?$\"))\n"
     /* 5: new webpack.DefinePlugin({...}) */
     "((new_expression constructor: (_) @ctor arguments: (arguments . (object) @obj))"
-    " (#match? @ctor \"DefinePlugin$\"))\n"
-    /* 6: env.PUBLIC_X with env from $env/dynamic/public */
-    "((member_expression object: (identifier) @_obj property: (property_identifier) @name) @read"
-    " (#eq? @_obj \"env\"))\n",
+    " (#match? @ctor \"DefinePlugin$\"))\n",
     .on_match = on_match,
     .on_file = on_file,
     .needles = needles,

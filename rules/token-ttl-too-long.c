@@ -13,7 +13,9 @@
  * (rl_reqin_number): the client then chooses how long its token lives. Applies
  * in client, server and unknown files: a long-lived token is a problem
  * wherever it is minted. Test files are skipped: they never ship, and test
- * suites mint long-lived or expired tokens on purpose. */
+ * suites mint long-lived or expired tokens on purpose.
+ * agora-token's privilegeExpire is not the token's lifetime: given a timestamp
+ * while tokenExpire is fine, it is a note (check_privilege). */
 #include <stdio.h>
 #include <string.h>
 
@@ -152,6 +154,27 @@ static int check_from_request(ttl_scan *t, const rl_mint *m, const rl_lifetime *
   return 0;
 }
 
+/* agora-token given a timestamp as privilegeExpire while the token's own
+ * tokenExpire is not too long: the token cannot be used to join after it
+ * expires, but a user already in the channel keeps its privileges for
+ * decades. A note, at the privilege argument. */
+static void check_privilege(rl_ctx *ctx, const rl_mint *m, const rl_lifetime *l) {
+  if (ts_node_is_null(l->privilege_where)) return;
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  rl_arena *a = rl_ctx_arena(ctx);
+  size_t len, shown = 0;
+  const char *t = rl_js_text(jf, l->privilege_where, &len);
+  while (shown < len && shown < MAX_SHOWN && t[shown] != '\n' && t[shown] != '\r') shown++;
+  const char *token = l->known ? rl_arena_printf(a, " (%s)", human(a, l->seconds)) : "";
+  rl_ctx_cap_severity(ctx, RL_SEV_NOTE);
+  rl_report(ctx, l->privilege_where,
+            "privilegeExpire %.*s%s is a timestamp (now + %s), but %s reads it as seconds from now: the token "
+            "itself expires after tokenExpire%s and cannot join later, but the privileges it grants in the channel "
+            "outlast it by decades, so expiry never removes a user who joined; pass %s",
+            (int)shown, t, shown < len ? "..." : "", human(a, l->privilege_seconds), m->package, token,
+            rl_arena_printf(a, "%.0f", l->privilege_seconds));
+}
+
 static void check_mint(void *data, const rl_mint *m) {
   ttl_scan *ts = data;
   rl_ctx *ctx = ts->ctx;
@@ -173,6 +196,26 @@ static void check_mint(void *data, const rl_mint *m) {
   size_t shown = 0;
   while (shown < len && shown < MAX_SHOWN && t[shown] != '\n' && t[shown] != '\r') shown++;
   const char *ell = shown < len ? "..." : "";
+  if (l.ms_divisor > 0) { /* today's timestamp times 1000 / divisor: at least ten times it */
+    double times = 1000 / l.ms_divisor;
+    const char *made = l.ms_divisor == 1 ? "is a time in milliseconds"
+                                         : rl_arena_printf(a, "divides milliseconds by %g, not 1000", l.ms_divisor);
+    const char *far = times < 20 ? "centuries" : "thousands of years";
+    /* OpenTok documents 30 days as the longest expireTime; its SDK does not
+     * check, and whether the service refuses such a token is not known here */
+    const char *fate =
+        m->kind == RL_MINT_OPENTOK
+            ? rl_arena_printf(a,
+                              "%s past the 30-day maximum OpenTok documents: either the service refuses the token "
+                              "or it outlives the %s limit by %s",
+                              far, limit_text(a, limit), far)
+            : rl_arena_printf(a, "so the token expires %s from now, beyond the %s limit", far, limit_text(a, limit));
+    rl_report(ctx, l.where,
+              "%s %.*s%s %s, but %s reads seconds since 1970: about %.0f times today's timestamp, %s; divide the "
+              "milliseconds by 1000",
+              l.how, (int)shown, t, ell, made, m->package, times, fate);
+    return;
+  }
   if (l.timestamp_as_seconds) {
     /* now + X with X not known (a parameter without a written fallback) */
     const char *plus = l.seconds < 0 ? "now plus an offset" : rl_arena_printf(a, "now + %s", human(a, l.seconds));
@@ -182,7 +225,10 @@ static void check_mint(void *data, const rl_mint *m) {
               l.how, (int)shown, t, ell, plus, m->package, l.how, limit_text(a, limit));
     return;
   }
-  if (!(l.seconds > limit)) return;
+  if (!(l.seconds > limit)) {
+    check_privilege(ctx, m, &l);
+    return;
+  }
   const char *from = imported_from(ctx, l.where);
   if (rl_mint_tokend_provider(m))
     rl_report(ctx, l.where, "%s %.*s%s (%s) is longer than the %s limit%s; tokend with PROVIDER=%s caps it at 24 hours",

@@ -407,7 +407,8 @@ static void on_route(void *data, const rl_route *r) {
   else if (!strcmp(r->framework, "next-pages") || !strcmp(r->framework, "next-app") ||
            !strcmp(r->framework, "expo-api") || !strcmp(r->framework, "supabase") || !strcmp(r->framework, "vercel") ||
            !strcmp(r->framework, "nuxt") || !strcmp(r->framework, "firebase-http") ||
-           !strcmp(r->framework, "workers") || !strcmp(r->framework, "sveltekit") || !strcmp(r->framework, "remix") ||
+           !strcmp(r->framework, "workers") || !strcmp(r->framework, "sveltekit") ||
+           !strcmp(r->framework, "sveltekit-page") || !strcmp(r->framework, "remix") ||
            !strcmp(r->framework, "netlify") || !strcmp(r->framework, "lambda"))
     advice = "check the session or the Authorization header first and answer 401/403 to";
   else

@@ -23,7 +23,9 @@
  *             canSubscribe...), roomAdmin, roomCreate, roomList,
  *             roomRecord, hidden, recorder, admin, permissions, grants,
  *             privileges, scope, owner (Daily's is_owner);
- *   checks    (any of these in the handler clears the value) includes()/
+ *   checks    (any of these in the handler, before the value's use or
+ *             after it as the test of an `if` that returns or throws, clears
+ *             the value) includes()/
  *             has()/indexOf() with it, `x in OBJ`, ===/!== against a
  *             constant, switch (x), OBJ[x] lookups, a validating call
  *             taking it (isValidRole(role), schema.parse(role)), a
@@ -78,6 +80,8 @@ typedef struct vscan {
    * comparison inside them coerces, it checks nothing */
   TSNode coerce[MAX_COERCE];
   int ncoerce;
+  uint32_t limit; /* the end of the sunk value: a check that starts past it
+                     runs after the token is made (0: no limit) */
 } vscan;
 
 static int in_coercion(const vscan *v, TSNode n) {
@@ -166,10 +170,32 @@ static int comparison_is_value(state *st, TSNode n) {
   return 0;
 }
 
+/* After the token is made, a test refuses only as the condition of an `if`
+ * whose branch returns or throws: the token is then never handed out.
+ * `if (role === 'publisher') storeSession(id)` after the mint checks nothing. */
+static int refuses_after(rl_jsfile *jf, TSNode n) {
+  TSNode c = n;
+  for (int hops = 0; hops < 8; hops++) {
+    TSNode p = rl_js_parent(c);
+    if (ts_node_is_null(p)) return 0;
+    if (type_is(p, "if_statement"))
+      return ts_node_eq(c, field(p, "condition")) && rl_js_leaves(jf, field(p, "consequence"));
+    if (!type_is(p, "parenthesized_expression") && !type_is(p, "unary_expression") && !type_is(p, "binary_expression"))
+      return 0;
+    c = p;
+  }
+  return 0;
+}
+
 static int check_visit(void *data, TSNode n) {
   vscan *v = data;
   state *st = v->st;
   const char *t = ts_node_type(n);
+  if (v->limit && ts_node_start_byte(n) >= v->limit &&
+      (!strcmp(t, "call_expression") || !strcmp(t, "binary_expression") || !strcmp(t, "switch_statement") ||
+       !strcmp(t, "subscript_expression")) &&
+      !refuses_after(st->jf, n))
+    return 0;
   if (!strcmp(t, "call_expression")) {
     TSNode args = field(n, "arguments");
     int takes = 0;
@@ -259,8 +285,9 @@ static int checked(state *st, TSNode value, const char *desc, TSNode sunk) {
   if (validated_whole(st, desc)) return 1;
   value = rl_js_unwrap(value);
   if (type_is(value, "binary_expression")) value = rl_js_unwrap(field(value, "left"));
-  vscan v = {st, NULL, 0, 0, {{{0}, NULL, NULL}}, 0};
+  vscan v = {st, NULL, 0, 0, {{{0}, NULL, NULL}}, 0, 0};
   v.text = rl_js_text(st->jf, value, &v.len);
+  if (!ts_node_is_null(sunk)) v.limit = ts_node_end_byte(sunk);
   for (TSNode e = rl_js_unwrap(sunk); !ts_node_is_null(e) && v.ncoerce < MAX_COERCE;) {
     v.coerce[v.ncoerce++] = e;
     if (!type_is(e, "identifier") && !type_is(e, "shorthand_property_identifier")) break;

@@ -16,7 +16,9 @@
  *      (rl_context_server_bound: "use server", server-only, framework server
  *      paths, modules only a server runs), nor with --no-project.
  *   3. framework server paths: pages/api/, app/.../route.*, supabase/functions/,
- *      Expo Router API routes (*+api.ts). These files are never bundled for a
+ *      Expo Router API routes (*+api.ts), SvelteKit's +server.ts and its
+ *      server-only modules (+page.server.ts, hooks.server.ts, any *.server.ts,
+ *      src/lib/server/), whatever package.json lists. These files are never bundled for a
  *      browser, whatever they contain: Next.js OG-image routes legitimately
  *      render JSX (pages/api/og.tsx), and treating them as client would make
  *      every client-bundle rule fire on server code. A DOM global in an API

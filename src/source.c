@@ -21,6 +21,9 @@ rl_lang rl_lang_for_path(const char *path) {
   const char *base = base_name(path);
   size_t n = strlen(base);
   if (strcmp(base, ".env") == 0 || strncmp(base, ".env.", 5) == 0) return RL_LANG_DOTENV;
+  /* NAME.env (data.env, prod.env): dotenv.config({ path: 'data.env' }) and
+   * docker --env-file read such files too */
+  if (n > 4 && ends_with(base, n, ".env")) return RL_LANG_DOTENV;
   if (strcmp(base, "app.json") == 0 || strcmp(base, "app.config.json") == 0) return RL_LANG_JSON;
   /* Google service-account key files, as Firebase and the Cloud console name
    * their downloads: read for the private key they hold. */
@@ -74,6 +77,15 @@ int rl_dotenv_is_template(const char *path) {
   size_t n = strlen(base);
   for (size_t i = 0; i < RL_ARRAY_LEN(templates); i++)
     if (ends_with(base, n, templates[i])) return 1;
+  /* example.env, app.sample.env, docker-template.env: the word before .env */
+  if (n > 4 && ends_with(base, n, ".env")) {
+    size_t stem = n - 4;
+    for (size_t i = 0; i < RL_ARRAY_LEN(templates); i++) {
+      size_t k = strlen(templates[i]) - 1; /* the word without its dot */
+      if (stem < k || memcmp(base + stem - k, templates[i] + 1, k) != 0) continue;
+      if (stem == k || strchr(".-_", base[stem - k - 1])) return 1;
+    }
+  }
   return 0;
 }
 

@@ -24,13 +24,16 @@ typedef enum rl_lang {
 #define RL_LANGS_CODE (RL_LANG_BIT(RL_LANG_JS) | RL_LANG_BIT(RL_LANG_TS) | RL_LANG_BIT(RL_LANG_TSX))
 #define RL_LANGS_ALL (RL_LANGS_CODE | RL_LANG_BIT(RL_LANG_DOTENV))
 
-/* Language of a path, by its base name: RL_LANG_NONE for files we do not scan. */
+/* Language of a path, by its base name (dotenv: .env, .env.*, NAME.env):
+ * RL_LANG_NONE for files we do not scan. */
 rl_lang rl_lang_for_path(const char *path);
 /* "javascript", "typescript", "tsx", "dotenv", or "none". */
 const char *rl_lang_name(rl_lang lang);
 /* Parses a name as above ("js" and "ts" accepted too); RL_LANG_NONE if unknown. */
 rl_lang rl_lang_from_name(const char *name, size_t n);
-/* True for .env.example, .env.sample, .env.template, .env.dist (placeholders expected). */
+/* True for .env.example, .env.sample, .env.template, .env.dist, and NAME.env
+ * files whose last word is one of those (example.env, app.sample.env):
+ * placeholders expected. */
 int rl_dotenv_is_template(const char *path);
 
 typedef struct rl_source {

@@ -243,6 +243,14 @@ static void context__server_paths(void **state) {
   ASSERT_CTX("supabase/functions/token/index.ts", "Deno.serve(() => new Response('x'));\n", RL_CTX_SERVER,
              "path supabase/functions/");
   ASSERT_CTX("app/api/token+api.ts", "export function GET() {}\n", RL_CTX_SERVER, "Expo API route (token+api.ts)");
+  /* SvelteKit server-only modules beat a client SDK import */
+  ASSERT_CTX("src/routes/call/[c]/+page.server.ts", "import AgoraRTC from 'agora-rtc-sdk-ng';\n", RL_CTX_SERVER,
+             "server-only module (+page.server.ts)");
+  ASSERT_CTX("src/hooks.server.ts", "export const handle = 1;\n", RL_CTX_SERVER,
+             "server-only module (hooks.server.ts)");
+  ASSERT_CTX("src/lib/server/agora.ts", "export const x = 1;\n", RL_CTX_SERVER, "path src/lib/server/");
+  ASSERT_CTX("src/routes/call/+page.ts", "import AgoraRTC from 'agora-rtc-sdk-ng';\n", RL_CTX_CLIENT,
+             "imports agora-rtc-sdk-ng");
   ASSERT_CTX("server/token.js", "module.exports = {};\n", RL_CTX_SERVER, "path server/");
   ASSERT_CTX("functions/index.js", "exports.x = 1;\n", RL_CTX_SERVER, "path functions/");
   ASSERT_CTX("api/token.js", "export default function handler() {}\n", RL_CTX_SERVER, "path api/");

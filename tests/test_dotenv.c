@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "dotenv.h"
+#include "source.h"
 
 typedef struct parsed {
   rl_arena *arena;
@@ -225,6 +226,19 @@ static void dotenv__random_input_invariants(void **state) {
   }
 }
 
+/* Which names are dotenv files, and which of them are templates. */
+static void dotenv__file_names(void **state) {
+  (void)state;
+  static const char *const yes[] = {".env", ".env.local", "data.env", "config/prod.env", "example.env", NULL};
+  for (size_t i = 0; yes[i]; i++) assert_int_equal(rl_lang_for_path(yes[i]), RL_LANG_DOTENV);
+  static const char *const no[] = {"env", "dotenv", ".envrc", "env.ts", "src/process.env.js", NULL};
+  for (size_t i = 0; no[i]; i++) assert_int_not_equal(rl_lang_for_path(no[i]), RL_LANG_DOTENV);
+  static const char *const tmpl[] = {".env.example", "example.env", "app.sample.env", "docker-template.env", NULL};
+  for (size_t i = 0; tmpl[i]; i++) assert_true(rl_dotenv_is_template(tmpl[i]));
+  static const char *const real[] = {".env", "data.env", "counterexample.env", "prod.env", NULL};
+  for (size_t i = 0; real[i]; i++) assert_false(rl_dotenv_is_template(real[i]));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(dotenv__basic),
@@ -238,6 +252,7 @@ int main(void) {
       cmocka_unit_test(dotenv__empty_input),
       cmocka_unit_test(dotenv__many_entries),
       cmocka_unit_test(dotenv__random_input_invariants),
+      cmocka_unit_test(dotenv__file_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -201,8 +201,8 @@ static void life_collect(void *data, const rl_mint *m) {
   static const char *const states[] = {"unknown", "none", "default", "set"};
   size_t n = strlen(s->buf);
   if (l.state == RL_LIFE_SET && l.known)
-    snprintf(s->buf + n, sizeof s->buf - n, "%s%s %s=%g%s", n ? ";" : "", states[l.state], l.how, l.seconds,
-             l.timestamp_as_seconds ? "!" : "");
+    snprintf(s->buf + n, sizeof s->buf - n, "%s%s %s=%g%s%s", n ? ";" : "", states[l.state], l.how, l.seconds,
+             l.timestamp_as_seconds ? "!" : "", l.ms_divisor > 0 ? " ms" : "");
   else if (l.state == RL_LIFE_SET)
     snprintf(s->buf + n, sizeof s->buf - n, "%s%s %s=?", n ? ";" : "", states[l.state], l.how);
   else
@@ -239,7 +239,8 @@ static void mint__lifetime_jsonwebtoken(void **state) {
   LIFE("const now = Math.floor(Date.now() / 1000); jwt.sign({ iat: now, exp: now + 3600 }, k);", "set exp claim=3600");
   LIFE("jwt.sign({ exp: Math.floor((Date.now() + 7 * 86400000) / 1000) }, k);", "set exp claim=604800");
   LIFE("function f(iat) { return jwt.sign({ iat, exp: iat + 7200 }, k); }", "set exp claim=7200");
-  LIFE("jwt.sign({ exp: Date.now() + 3600 }, k);", "set exp claim=?");
+  /* milliseconds where seconds since 1970 belong: known, and said so */
+  LIFE("jwt.sign({ exp: Date.now() + 3600 }, k);", "set exp claim=3600 ms");
   LIFE("jwt.sign({ room_id: r }, k);", "none");
   LIFE("jwt.sign({ room_id: r }, k, { algorithm: 'HS256' });", "none");
   LIFE("const payload = { room_id: r }; jwt.sign(payload, k);", "none");
@@ -313,10 +314,16 @@ static void mint__lifetime_others(void **state) {
               "set privilegeExpiredTs=3600");
   expect_life("import { RtcTokenBuilder } from 'agora-token';\n"
               "RtcTokenBuilder.buildTokenWithUid(a, c, ch, 0, role, 3600, 7 * 86400);",
-              "set privilegeExpire=604800");
+              "set tokenExpire=3600");
+  expect_life("import { RtcTokenBuilder } from 'agora-token';\n"
+              "RtcTokenBuilder.buildTokenWithUid(a, c, ch, 0, role, 7 * 86400, 3600);",
+              "set tokenExpire=604800");
   expect_life("import { RtcTokenBuilder } from 'agora-token';\n"
               "RtcTokenBuilder.buildTokenWithUid(a, c, ch, 0, role, Math.floor(Date.now() / 1000) + 600, 600);",
               "set tokenExpire=600!");
+  expect_life("const OpenTok = require('opentok'); const ot = new OpenTok(k, s);\n"
+              "ot.generateToken(sid, { expireTime: new Date().getTime() / 60 + 3600 });",
+              "set expireTime=3600 ms");
   expect_life("import { RtmTokenBuilder } from 'agora-token';\nRtmTokenBuilder.buildToken(a, c, u, EXPIRE);",
               "set expire=?");
 }

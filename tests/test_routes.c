@@ -457,6 +457,11 @@ static void routes__path_framework(void **state) {
               "SvelteKit server route (+server.ts)");
   expect_path("src/routes/(app)/api/token/+server.js", "sveltekit", "/api/token",
               "SvelteKit server route (+server.js)");
+  expect_path("src/routes/call/[channel]/+page.server.ts", "sveltekit-page", "/call/[channel]",
+              "server-only module (+page.server.ts)");
+  expect_path("src/routes/(app)/studio/+layout.server.js", "sveltekit-page", "/studio",
+              "server-only module (+layout.server.js)");
+  expect_path("src/routes/call/+page.ts", NULL, NULL, NULL);
   expect_path("app/routes/api.rooms.$id.token.ts", "remix", "/api/rooms/$id/token", NULL);
   expect_path("app/routes/_index.tsx", "remix", "/", NULL);
   expect_path("netlify/functions/daily-token.js", "netlify", "/.netlify/functions/daily-token", NULL);
