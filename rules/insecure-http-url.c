@@ -426,12 +426,28 @@ static int literal_may_be_insecure(const char *b, size_t n, size_t at, size_t k)
   return insecure_scheme(b + at, i - at, &ks, &host_start) != NULL;
 }
 
+/* `host: '...'` or `hostname: "..."`: an options host written as a literal. */
+static int host_literal(const char *b, size_t n) {
+  for (const char *p = b, *hit; (hit = memmem(p, (size_t)(b + n - p), "host", 4)) != NULL; p = hit + 4) {
+    size_t i = (size_t)(hit - b) + 4;
+    if (i + 4 <= n && !memcmp(b + i, "name", 4)) i += 4;
+    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\'' || b[i] == '"')) i++;
+    if (i >= n || b[i] != ':') continue;
+    i++;
+    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) i++;
+    if (i < n && (b[i] == '\'' || b[i] == '"' || b[i] == '`')) return 1;
+  }
+  return 0;
+}
+
 static int can_fire(rl_prefilter *pf) {
   if (rl_pf_lang(pf) == RL_LANG_DOTENV) return rl_pf_has_caseless(pf, "http://") || rl_pf_has_caseless(pf, "ws://");
-  /* http.request({ hostname, ... }): the http module and an options host */
-  if (rl_pf_module(pf, "http") && rl_pf_has(pf, "host")) return 1;
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
+  /* http.request({ hostname: 'api.example.com', ... }): the http module and
+   * an options host written as a literal (a list of Node's module names, as
+   * the TypeScript compiler holds, names "http" and no host) */
+  if (rl_pf_module(pf, "http") && host_literal(b, n)) return 1;
   const char *end = b + n, *p = b, *hit;
   while ((hit = memmem(p, (size_t)(end - p), "://", 3)) != NULL) {
     size_t at = (size_t)(hit - b);

@@ -131,6 +131,13 @@ static const shape shapes[] = {
     {"insecure-http-url", "a.js", "const API_URL = 'hTTp://api.myvideoapp.io';\n", 1},
     {"insecure-http-url", "a.js", "const SERVER_URL = `ws://${region}.rtc.myvideoapp.io/x`;\n", 1},
     {"insecure-http-url", "a.js", "const SVG_NS_URL = 'http://www.w3.org/2000/svg';\n", 0},
+    /* Node's http client with an options host: a literal after host or
+     * hostname, quoted keys and line breaks too */
+    {"insecure-http-url", "server.js",
+     "const http = require('http');\nhttp.request({ hostname: 'api.myvideoapp.io', port: 80, path: '/t' });\n", 1},
+    {"insecure-http-url", "server.js",
+     "const http = require('http');\nconst o = {\n  'host':\n    \"api.myvideoapp.io\",\n  path: '/t',\n};\nhttp.get(o);\n",
+     1},
     /* unvalidated-token-input: request reads whose only needle is their own
      * (facts/reqinput.c): h3's readBody, an Express header, a body's text */
     {"unvalidated-token-input", "server/api/t.post.ts",
