@@ -48,6 +48,7 @@ static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !str
 static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 
 #define MAX_TARGETS 32
+#define MAX_STAR_FNS 32
 
 typedef struct state {
   rl_ctx *ctx;
@@ -63,6 +64,11 @@ typedef struct state {
   uint32_t tg_rel_line[MAX_TARGETS];
   size_t nt;
   rl_cors_file cf; /* what rl_cors_covers keeps for the file */
+  /* functions (null: the top level) whose `Access-Control-Allow-Origin: *`
+   * header is reported: a second one there (the error answer's headers) is
+   * the same policy */
+  TSNode star_fn[MAX_STAR_FNS];
+  size_t nstar;
 } state;
 
 static void add_target(state *st, TSNode recv, const char *path, TSNode handler, const char *route,
@@ -95,15 +101,16 @@ static void on_route(void *data, const rl_route *r) {
 
 /* Reports what at a policy at node at, naming the first token or room route
  * it covers (rl_cors_covers: a policy mounted on another path covers none). */
-static void report(state *st, TSNode at, const char *what) {
+static int report(state *st, TSNode at, const char *what) {
   int i = rl_cors_covers(st->jf, st->root, rl_ctx_arena(st->ctx), at, st->tg, st->nt, &st->cf);
-  if (i < 0) return;
+  if (i < 0) return 0;
   if (st->tg_rel_path[i])
     rl_ctx_related(st->ctx, st->tg_rel_path[i], st->tg_rel_line[i], 1, "the token or room route is registered here");
   rl_report(
       st->ctx, at,
       "%s lets any website call %s from a visitor's browser: set origin to an allow-list of your front-end origins",
       what, st->tg_route[i]);
+  return 1;
 }
 
 static int is_string_star(state *st, TSNode v) { return rl_cors_is_star(st->jf, v); }
@@ -240,7 +247,10 @@ static void judge_header(state *st, TSNode n, TSNode value) {
   const char *s;
   size_t l;
   if (is_string_star(st, v)) {
-    report(st, n, "Access-Control-Allow-Origin: *");
+    TSNode fn = rl_js_enclosing_function(n);
+    for (size_t i = 0; i < st->nstar; i++)
+      if (ts_node_eq(st->star_fn[i], fn)) return;
+    if (report(st, n, "Access-Control-Allow-Origin: *") && st->nstar < MAX_STAR_FNS) st->star_fn[st->nstar++] = fn;
     return;
   }
   /* null is sent as the text "null" (String(null)) by setHeader and set */
