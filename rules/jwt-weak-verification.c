@@ -60,8 +60,6 @@ static int is_jose_legacy_verify(const char *c) {
   return c && (strcmp(c, "jose:JWT.verify") == 0 || strcmp(c, "jose:JWS.verify") == 0);
 }
 
-static int is_any_verify(const char *c) { return rl_jwt_is_verify(c); }
-
 /* "jwt.verify()", or "check() (jsonwebtoken's verify)" for an alias. */
 static const char *callee_shown(rl_ctx *ctx, TSNode call) {
   size_t n;
@@ -446,7 +444,8 @@ static int find_simple_verify(void *data, TSNode n) {
   if (!type_is(n, "call_expression") || ts_node_start_byte(n) <= ts_node_end_byte(f->call)) return 0;
   const char *c = rl_js_callee(f->jf, n);
   const char *shown;
-  int verifying = is_any_verify(c) || (c && !strcmp(c, "jwt-simple:decode") && simple_no_verify(f->jf, n, &shown) == 0);
+  int verifying = rl_jwt_is_verify(c) ||
+                  (c && !strcmp(c, "jwt-simple:decode") && simple_no_verify(f->jf, n, &shown) == 0);
   if (verifying && same_first_arg(f->jf, f->call, n)) {
     f->found = 1;
     return -1;
