@@ -764,6 +764,11 @@ const char *const rl_mint_needles[] = {"jsonwebtoken", "jose",           "server
                                        "agora-",       "opentok",        "Hmac",       "HMAC",   "crypto-js",
                                        "TokenBuilder", "meeting-tokens", "djwt",       NULL};
 
+int rl_mint_is_generic_jwt(const rl_mint *m) {
+  return m->kind == RL_MINT_JSONWEBTOKEN || m->kind == RL_MINT_JOSE || m->kind == RL_MINT_HMAC_JWT ||
+         m->kind == RL_MINT_DJWT;
+}
+
 const char *rl_mint_tokend_provider(const rl_mint *m) {
   switch (m->kind) {
   case RL_MINT_LIVEKIT: return "livekit";

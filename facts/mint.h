@@ -145,6 +145,11 @@ int rl_mint_string_payload(rl_jsfile *jf, const rl_mint *m);
  * (jsonwebtoken, jose) or tokend has no such provider. Static. */
 const char *rl_mint_tokend_provider(const rl_mint *m);
 
+/* 1 for a JWT library's or a hand-signed JWT's mint (jsonwebtoken, jose,
+ * djwt, an HMAC over header.payload): no provider's token by itself, a room
+ * token only by its claims or the route it serves. */
+int rl_mint_is_generic_jwt(const rl_mint *m);
+
 /* Prefilter for rules built on mint sites: every mint site is resolved from
  * an import or require of one of the mint packages (jsonwebtoken, jose,
  * livekit-server-sdk, twilio, agora-token, agora-access-token, opentok,

@@ -1440,19 +1440,13 @@ static int via_action(act_find *f, TSNode call, const rl_symbol *s) {
   return 1;
 }
 
-/* A JWT library or a hand-signed JWT: a room token only by its claims or the route's path. */
-static int generic_mint(const rl_mint *m) {
-  return m->kind == RL_MINT_JSONWEBTOKEN || m->kind == RL_MINT_JOSE || m->kind == RL_MINT_HMAC_JWT ||
-         m->kind == RL_MINT_DJWT;
-}
-
 static int act_visit(void *data, TSNode n) {
   act_find *f = data;
   const char *t = ts_node_type(n);
   if (f->found && f->seek_mint) { /* createSession(), then generateToken(): the token leads */
     rl_mint m;
     if ((!strcmp(t, "call_expression") || !strcmp(t, "new_expression")) && rl_mint_match(f->jf, n, &m) &&
-        !generic_mint(&m)) {
+        !rl_mint_is_generic_jwt(&m)) {
       f->also = f->out->what;
       f->out->kind = RL_ROOM_MINT;
       f->out->what = m.is_management ? "mints a management token" : "mints a token";
@@ -1474,7 +1468,7 @@ static int act_visit(void *data, TSNode n) {
   if (!strcmp(t, "call_expression") || !strcmp(t, "new_expression")) {
     rl_mint m;
     if (rl_mint_match(f->jf, n, &m)) {
-      if (!generic_mint(&m) || rl_mint_room_claims(f->jf, &m) || rl_route_path_roomish(f->route->path)) {
+      if (!rl_mint_is_generic_jwt(&m) || rl_mint_room_claims(f->jf, &m) || rl_route_path_roomish(f->route->path)) {
         f->out->kind = RL_ROOM_MINT;
         f->out->what = m.is_management ? "mints a management token" : "mints a token";
         f->out->node = n;

@@ -86,9 +86,7 @@ static const char *named_token(rl_jsfile *jf, TSNode call, size_t *len, int *in_
 static void check_mint(void *data, const rl_mint *m) {
   rl_ctx *ctx = data;
   rl_jsfile *jf = rl_ctx_js(ctx);
-  if (m->kind != RL_MINT_JSONWEBTOKEN && m->kind != RL_MINT_JOSE && m->kind != RL_MINT_HMAC_JWT &&
-      m->kind != RL_MINT_DAILY_REST && m->kind != RL_MINT_DJWT)
-    return;
+  if (!rl_mint_is_generic_jwt(m) && m->kind != RL_MINT_DAILY_REST) return;
   rl_lifetime l;
   rl_mint_lifetime(jf, m, &l);
   if (l.state != RL_LIFE_NONE) return;
