@@ -24,6 +24,7 @@ void rl_prefilter_init(rl_prefilter *pf, const char *bytes, size_t len, rl_lang 
   pf->import_matters = NULL;
   pf->import_data = NULL;
   pf->nmodules = 0;
+  pf->pairs_built = 0;
 }
 
 void rl_prefilter_clear(rl_prefilter *pf) {
@@ -49,10 +50,43 @@ const char *rl_pf_bytes(const rl_prefilter *pf, size_t *len) {
 
 rl_lang rl_pf_lang(const rl_prefilter *pf) { return pf->lang; }
 
-int rl_pf_has(const rl_prefilter *pf, const char *lit) { return memmem(pf->bytes, pf->len, lit, strlen(lit)) != NULL; }
+#define PAIR(a, b) (((unsigned)(a)*131u + (unsigned)(b)) & 8191u)
+
+static unsigned fold(unsigned char c) { return (unsigned)c - 'A' < 26u ? c + 32u : c; }
+
+/* 1 when lit (n bytes) has a byte pair that the file has nowhere: then lit
+ * is not in the file. The pair tables are filled on the first call; pf is
+ * never a const object (the questions only lend it as one). */
+static int pairs_missing(const rl_prefilter *pf, const char *lit, size_t n, int folded) {
+  if (n < 2) return 0;
+  rl_prefilter *m = (rl_prefilter *)pf;
+  if (!m->pairs_built) {
+    memset(m->pairs, 0, sizeof m->pairs);
+    memset(m->folded_pairs, 0, sizeof m->folded_pairs);
+    const unsigned char *b = (const unsigned char *)m->bytes;
+    for (size_t i = 0; i + 1 < m->len; i++) {
+      unsigned p = PAIR(b[i], b[i + 1]), q = PAIR(fold(b[i]), fold(b[i + 1]));
+      m->pairs[p >> 6] |= 1ULL << (p & 63);
+      m->folded_pairs[q >> 6] |= 1ULL << (q & 63);
+    }
+    m->pairs_built = 1;
+  }
+  const uint64_t *tab = folded ? m->folded_pairs : m->pairs;
+  const unsigned char *l = (const unsigned char *)lit;
+  for (size_t i = 0; i + 1 < n; i++) {
+    unsigned p = folded ? PAIR(fold(l[i]), fold(l[i + 1])) : PAIR(l[i], l[i + 1]);
+    if (!(tab[p >> 6] & (1ULL << (p & 63)))) return 1;
+  }
+  return 0;
+}
+
+int rl_pf_has(const rl_prefilter *pf, const char *lit) {
+  size_t n = strlen(lit);
+  return !pairs_missing(pf, lit, n, 0) && memmem(pf->bytes, pf->len, lit, n) != NULL;
+}
 
 int rl_pf_has_caseless(const rl_prefilter *pf, const char *lit) {
-  return rl_memcasemem(pf->bytes, pf->len, lit) != NULL;
+  return !pairs_missing(pf, lit, strlen(lit), 1) && rl_memcasemem(pf->bytes, pf->len, lit) != NULL;
 }
 
 /* Identifier bytes, as loosely as any grammar could take them: ASCII letters,
@@ -65,6 +99,7 @@ static int ident_byte(unsigned char c) {
 size_t rl_pf_word_from(const rl_prefilter *pf, size_t from, const char *word) {
   const char *b = pf->bytes;
   size_t n = pf->len, wl = strlen(word);
+  if (pairs_missing(pf, word, wl, 0)) return n;
   while (from < n && n - from >= wl) {
     const char *hit = memmem(b + from, n - from, word, wl);
     if (!hit) return n;
@@ -445,6 +480,7 @@ int rl_pf_env_read(const rl_prefilter *pf) {
 
 static int module_in(const rl_prefilter *pf, const char *module) {
   size_t m = strlen(module);
+  if (pairs_missing(pf, module, m, 0)) return 0;
   const char *p = pf->bytes, *end = pf->bytes + pf->len;
   while ((size_t)(end - p) >= m) {
     const char *hit = memmem(p, (size_t)(end - p), module, m);

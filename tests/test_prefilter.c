@@ -156,6 +156,32 @@ static void prefilter__whole_words(void **state) {
   assert_string_equal(rl_pf_path(&pf), "pages/api/token.ts");
 }
 
+/* rl_pf_has and its kin turn a literal down by a byte pair the file lacks
+ * before any search: the pairs at the ends of the file, pairs of non-ASCII
+ * bytes, case for the caseless question, and pairs that only meet across
+ * two occurrences must all be seen as they are. */
+static void prefilter__pair_filter(void **state) {
+  (void)state;
+  rl_prefilter pf = pf_of("ab jwt.sign(x) caf\xc3\xa9 APP_Secret yz");
+  assert_true(rl_pf_has(&pf, "ab"));          /* the first pair */
+  assert_true(rl_pf_has(&pf, "yz"));          /* the last pair */
+  assert_true(rl_pf_has(&pf, "a"));           /* one byte: no pair to look at */
+  assert_true(rl_pf_has(&pf, "caf\xc3\xa9")); /* bytes >= 0x80 */
+  assert_true(rl_pf_has(&pf, "jwt.sign("));
+  assert_false(rl_pf_has(&pf, "jwt.verify"));         /* "ve" is nowhere */
+  assert_false(rl_pf_has(&pf, "sign(y"));             /* every pair is there, the text is not */
+  assert_false(rl_pf_has(&pf, "app_secret"));         /* case counts here */
+  assert_true(rl_pf_has_caseless(&pf, "app_secret")); /* and not here */
+  assert_true(rl_pf_has_caseless(&pf, "JWT.SIGN"));
+  assert_false(rl_pf_has_caseless(&pf, "verify"));
+  assert_true(rl_pf_word(&pf, "yz"));
+  assert_false(rl_pf_word(&pf, "sign(y"));
+  assert_true(rl_pf_module(&pf, "x") == 0); /* not a specifier */
+  rl_prefilter empty = pf_of("");
+  assert_false(rl_pf_has(&empty, "ab"));
+  assert_false(rl_pf_has_caseless(&empty, "ab"));
+}
+
 static int record_at(size_t at, void *arg) {
   size_t *seen = arg;
   seen[++seen[0]] = at;
@@ -319,6 +345,7 @@ int main(void) {
       cmocka_unit_test(prefilter__declaration_candidates),
       cmocka_unit_test(prefilter__identifier_runs),
       cmocka_unit_test(prefilter__whole_words),
+      cmocka_unit_test(prefilter__pair_filter),
       cmocka_unit_test(prefilter__group_end),
       cmocka_unit_test(prefilter__slash),
       cmocka_unit_test(prefilter__lexer_pieces),
