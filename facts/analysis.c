@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "json.h"
+#include "parse.h"
 #include "project.h"
 #include "util.h"
 
@@ -132,7 +133,24 @@ static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strc
 TSNode rl_js_field(TSNode n, const char *name) {
   /* tree-sitter 0.20 reads a null node's tree: a crash, not a null child */
   if (ts_node_is_null(n)) return n;
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+  /* ts_node_child_by_field_name looks the name up among the grammar's field
+   * names one by one, for every call (a few percent of a scan): remember
+   * the id per thread, keyed by the name's text and the grammar. */
+  static _Thread_local struct {
+    const TSLanguage *lang;
+    TSFieldId id;
+    char name[24];
+  } memo[128];
+  size_t len = strlen(name);
+  if (len >= sizeof memo[0].name) return ts_node_child_by_field_name(n, name, (uint32_t)len);
+  const TSLanguage *lang = rl_parse_node_language(n);
+  size_t h = (size_t)(rl_hash64(name, len, (uintptr_t)lang) & 127);
+  if (memo[h].lang != lang || strcmp(memo[h].name, name)) {
+    memo[h].lang = lang;
+    memo[h].id = ts_language_field_id_for_name(lang, name, (uint32_t)len);
+    memcpy(memo[h].name, name, len + 1);
+  }
+  return ts_node_child_by_field_id(n, memo[h].id);
 }
 
 /* The k-th parameter and the count, comments (named children too) passed over. */
@@ -203,9 +221,8 @@ TSNode rl_js_chain_base(TSNode n) {
 int rl_js_never_returns(rl_jsfile *jf, TSNode e) {
   e = rl_js_unwrap(e);
   if (!type_is(e, "call_expression")) return 0;
-  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(e, "function", 8));
-  if (type_is(fn, "member_expression"))
-    return rl_js_text_is(jf, ts_node_child_by_field_name(fn, "property", 8), "throw");
+  TSNode fn = rl_js_unwrap(rl_js_field(e, "function"));
+  if (type_is(fn, "member_expression")) return rl_js_text_is(jf, rl_js_field(fn, "property"), "throw");
   return type_is(fn, "identifier") && (rl_js_text_is(jf, fn, "redirect") || rl_js_text_is(jf, fn, "notFound") ||
                                        rl_js_text_is(jf, fn, "unauthorized") || rl_js_text_is(jf, fn, "forbidden") ||
                                        rl_js_text_is(jf, fn, "error"));
@@ -224,9 +241,8 @@ int rl_js_leaves(rl_jsfile *jf, TSNode s) {
     return 0;
   }
   if (!strcmp(t, "if_statement")) { /* if (a) return x; else throw y; */
-    TSNode alt = ts_node_child_by_field_name(s, "alternative", 11);
-    return !ts_node_is_null(alt) && rl_js_leaves(jf, ts_node_child_by_field_name(s, "consequence", 11)) &&
-           rl_js_leaves(jf, alt);
+    TSNode alt = rl_js_field(s, "alternative");
+    return !ts_node_is_null(alt) && rl_js_leaves(jf, rl_js_field(s, "consequence")) && rl_js_leaves(jf, alt);
   }
   return 0;
 }
@@ -1128,13 +1144,90 @@ static int is_var_scope_type(const char *t) { return is_function_type(t) || !str
  * the program), everything else in the innermost scope. */
 static void bind_in(builder *bd, int var) { bd->decl_scope = var ? bd->sc[bd->nsc - 1].fn : bd->nsc - 1; }
 
+/* The node types build_visit acts on. A node's type is a pointer into its
+ * grammar's table of names, the same pointer for the same symbol: a small
+ * per-thread memo keyed by it turns the chain of strcmp calls that every
+ * node of every file went through into one lookup. */
+enum build_kind {
+  BK_OTHER,
+  BK_DECLARATION,
+  BK_NAMED_DECLARATION,
+  BK_FUNCTION_EXPRESSION,
+  BK_METHOD,
+  BK_ARROW,
+  BK_PARAMETERS,
+  BK_BLOCK,
+  BK_SCOPE,
+  BK_CATCH,
+  BK_FOR_IN,
+  BK_IMPORT,
+  BK_EXPORT,
+  BK_ASSIGNMENT,
+  BK_UNARY,
+  BK_UPDATE,
+  BK_CALL,
+  BK_IMPORT_ALIAS
+};
+
+static enum build_kind build_kind_named(const char *t) {
+  static const struct {
+    const char *type;
+    enum build_kind kind;
+  } kinds[] = {
+      {"lexical_declaration", BK_DECLARATION},
+      {"variable_declaration", BK_DECLARATION},
+      {"function_declaration", BK_NAMED_DECLARATION},
+      {"generator_function_declaration", BK_NAMED_DECLARATION},
+      {"class_declaration", BK_NAMED_DECLARATION},
+      {"abstract_class_declaration", BK_NAMED_DECLARATION},
+      {"function_expression", BK_FUNCTION_EXPRESSION},
+      {"generator_function", BK_FUNCTION_EXPRESSION},
+      {"class", BK_FUNCTION_EXPRESSION},
+      {"method_definition", BK_METHOD},
+      {"class_static_block", BK_METHOD},
+      {"arrow_function", BK_ARROW},
+      {"formal_parameters", BK_PARAMETERS},
+      {"statement_block", BK_BLOCK},
+      {"switch_body", BK_SCOPE},
+      {"for_statement", BK_SCOPE},
+      {"catch_clause", BK_CATCH},
+      {"for_in_statement", BK_FOR_IN},
+      {"import_statement", BK_IMPORT},
+      {"export_statement", BK_EXPORT},
+      {"assignment_expression", BK_ASSIGNMENT},
+      {"augmented_assignment_expression", BK_ASSIGNMENT},
+      {"unary_expression", BK_UNARY},
+      {"update_expression", BK_UPDATE},
+      {"call_expression", BK_CALL},
+      {"import_alias", BK_IMPORT_ALIAS},
+  };
+  for (size_t i = 0; i < RL_ARRAY_LEN(kinds); i++)
+    if (!strcmp(t, kinds[i].type)) return kinds[i].kind;
+  return BK_OTHER;
+}
+
+static enum build_kind build_kind(const char *t) {
+  static _Thread_local struct {
+    const char *type;
+    enum build_kind kind;
+  } memo[128];
+  uintptr_t a = (uintptr_t)t;
+  size_t h = (size_t)((a ^ (a >> 7)) & 127);
+  if (memo[h].type != t) {
+    memo[h].type = t;
+    memo[h].kind = build_kind_named(t);
+  }
+  return memo[h].kind;
+}
+
 static int build_visit(void *data, TSNode n) {
   builder *bd = data;
   rl_jsfile *jf = bd->jf;
   const char *t = ts_node_type(n);
   scope_close_before(bd, n);
   const scope_ent *top = &bd->sc[bd->nsc - 1];
-  if (!strcmp(t, "lexical_declaration") || !strcmp(t, "variable_declaration")) {
+  switch (build_kind(t)) {
+  case BK_DECLARATION: {
     /* Declarators are handled from their declaration, which knows the kind
      * (ts_node_parent is not cheap in this tree-sitter). */
     int kind = kind_of(decl_kind_text(n));
@@ -1148,59 +1241,73 @@ static int build_visit(void *data, TSNode n) {
       if (!ts_node_is_null(name)) bind_pattern(bd, name, kind, field(d, "value"), 0);
     }
     kids_done(&k);
-  } else if (!strcmp(t, "function_declaration") || !strcmp(t, "generator_function_declaration") ||
-             !strcmp(t, "class_declaration") || !strcmp(t, "abstract_class_declaration")) {
+    break;
+  }
+  case BK_NAMED_DECLARATION: {
     /* the name is the enclosing block's; a function's parameters and body are its own */
     TSNode name = field(n, "name");
     bind_in(bd, 0);
     if (type_is(name, "identifier") || type_is(name, "type_identifier"))
       declare(bd, name, B_OTHER, null_node(), NULL, 0, 0, NULL);
     if (is_function_type(t)) scope_push(bd, n, 1);
-  } else if (!strcmp(t, "function_expression") || !strcmp(t, "generator_function") || !strcmp(t, "class")) {
+    break;
+  }
+  case BK_FUNCTION_EXPRESSION: {
     /* a function or class expression's own name is seen only inside it */
     scope_push(bd, n, strcmp(t, "class") != 0);
     TSNode name = field(n, "name");
     bind_in(bd, 0);
     if (type_is(name, "identifier") || type_is(name, "type_identifier"))
       declare(bd, name, B_OTHER, null_node(), NULL, 0, 0, NULL);
-  } else if (!strcmp(t, "method_definition") || !strcmp(t, "class_static_block")) {
-    scope_push(bd, n, 1);
-  } else if (!strcmp(t, "arrow_function")) {
+    break;
+  }
+  case BK_METHOD: scope_push(bd, n, 1); break;
+  case BK_ARROW: {
     scope_push(bd, n, 1);
     TSNode p = field(n, "parameter");
     bind_in(bd, 0);
     if (type_is(p, "identifier")) declare(bd, p, B_OTHER, null_node(), NULL, 0, 0, NULL);
-  } else if (!strcmp(t, "formal_parameters")) {
+    break;
+  }
+  case BK_PARAMETERS:
     /* a function's parameters are its own; a type's (`(a: string) => void`,
      * an interface method) bind nothing */
     if (is_function_type(ts_node_type(top->node)) && ts_node_eq(field(top->node, "parameters"), n)) {
       bind_in(bd, 0);
       params_bindings(bd, n);
     }
-  } else if (!strcmp(t, "statement_block")) {
+    break;
+  case BK_BLOCK:
     /* a function's body is the function's scope: its parameters, vars and
      * top-level declarations are one scope */
     if (!(is_var_scope_type(ts_node_type(top->node)) && ts_node_eq(field(top->node, "body"), n))) scope_push(bd, n, 0);
-  } else if (!strcmp(t, "switch_body") || !strcmp(t, "for_statement")) {
-    scope_push(bd, n, 0);
-  } else if (!strcmp(t, "catch_clause")) {
+    break;
+  case BK_SCOPE: scope_push(bd, n, 0); break;
+  case BK_CATCH: {
     scope_push(bd, n, 0);
     TSNode p = field(n, "parameter");
     bind_in(bd, 0);
     if (!ts_node_is_null(p)) bind_pattern(bd, p, B_OTHER, null_node(), 0);
-  } else if (!strcmp(t, "for_in_statement")) {
+    break;
+  }
+  case BK_FOR_IN: {
     scope_push(bd, n, 0);
     TSNode left = field(n, "left"), kind = field(n, "kind");
     bind_in(bd, type_is(kind, "var"));
     if (!ts_node_is_null(left)) bind_pattern(bd, left, B_OTHER, null_node(), ts_node_is_null(kind));
-  } else if (!strcmp(t, "import_statement")) {
+    break;
+  }
+  case BK_IMPORT:
     bind_in(bd, 0);
     import_bindings(bd, n);
-  } else if (!strcmp(t, "export_statement")) {
+    break;
+  case BK_EXPORT: {
     const char *m;
     size_t ml;
     if (rl_js_string_value(jf, field(n, "source"), &m, &ml)) add_module(bd, m, ml);
-  } else if (!strcmp(t, "assignment_expression") || !strcmp(t, "augmented_assignment_expression")) {
+    break;
+  }
+  case BK_ASSIGNMENT: {
     TSNode left = rl_js_unwrap(field(n, "left"));
     if (type_is(left, "identifier")) {
       write_to(bd, left);
@@ -1213,16 +1320,22 @@ static int build_visit(void *data, TSNode n) {
       bind_pattern(bd, left, B_OTHER, null_node(), 1);
     else if (type_is(left, "member_expression") || type_is(left, "subscript_expression"))
       mutate_base(bd, left);
-  } else if (!strcmp(t, "unary_expression")) {
+    break;
+  }
+  case BK_UNARY: {
     TSNode op = field(n, "operator");
     if (type_is(op, "delete")) mutate_base(bd, field(n, "argument"));
-  } else if (!strcmp(t, "update_expression")) {
+    break;
+  }
+  case BK_UPDATE: {
     TSNode arg = rl_js_unwrap(field(n, "argument"));
     if (type_is(arg, "identifier"))
       write_to(bd, arg);
     else
       mutate_base(bd, arg);
-  } else if (!strcmp(t, "call_expression")) {
+    break;
+  }
+  case BK_CALL: {
     const char *m;
     size_t ml;
     if (is_require_call(jf, n, &m, &ml)) add_module(bd, m, ml);
@@ -1235,10 +1348,15 @@ static int build_visit(void *data, TSNode n) {
            rl_js_text_is(jf, prop, "defineProperties")))
         mutate_base(bd, rl_js_call_arg(n, 0));
     }
-  } else if (!strcmp(t, "import_alias")) {
+    break;
+  }
+  case BK_IMPORT_ALIAS: {
     TSNode id = first_named(n);
     bind_in(bd, 0);
     if (type_is(id, "identifier")) declare(bd, id, B_OTHER, null_node(), NULL, 0, 0, NULL);
+    break;
+  }
+  default: break;
   }
   return 0;
 }

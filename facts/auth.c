@@ -83,9 +83,9 @@ int rl_auth_expr_name(rl_jsfile *jf, TSNode e, const char **s, size_t *n) {
   if (ts_node_is_null(e)) return 0;
   const char *t = ts_node_type(e);
   if (!strcmp(t, "call_expression"))
-    e = ts_node_child_by_field_name(e, "function", 8);
+    e = rl_js_field(e, "function");
   else if (!strcmp(t, "new_expression"))
-    e = ts_node_child_by_field_name(e, "constructor", 11);
+    e = rl_js_field(e, "constructor");
   e = rl_js_unwrap(e);
   t = ts_node_type(e);
   if (strcmp(t, "identifier") && strcmp(t, "member_expression")) return 0;
@@ -133,8 +133,7 @@ static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
   size_t n;
   if (!rl_auth_expr_name(jf, e, &s, &n)) return 0;
   /* `jwt({ secret })` from express-jwt / koa-jwt / hono/jwt: the module says it */
-  const char *canon =
-      rl_js_resolve(jf, strcmp(ts_node_type(e), "call_expression") ? e : ts_node_child_by_field_name(e, "function", 8));
+  const char *canon = rl_js_resolve(jf, strcmp(ts_node_type(e), "call_expression") ? e : rl_js_field(e, "function"));
   if (canon && rl_auth_name(canon, strlen(canon), NULL)) return 1;
   if (signature_check(canon, 1)) return 1;    /* twilio.webhook() */
   if (rl_config_is_auth_name(s, n)) return 1; /* .roomlint.yml auth-middleware */
@@ -208,14 +207,14 @@ static const struct {
 };
 
 static int receiver_verifies(rl_jsfile *jf, TSNode call) {
-  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(call, "function", 8));
+  TSNode fn = rl_js_unwrap(rl_js_field(call, "function"));
   if (strcmp(ts_node_type(fn), "member_expression")) return 0;
-  TSNode made = rl_js_unwrap(ts_node_child_by_field_name(fn, "object", 6));
+  TSNode made = rl_js_unwrap(rl_js_field(fn, "object"));
   for (int hop = 0; hop < 3 && !ts_node_is_null(made) && strcmp(ts_node_type(made), "new_expression"); hop++)
     made = rl_js_unwrap(rl_value_source(jf, made));
   if (ts_node_is_null(made) || strcmp(ts_node_type(made), "new_expression")) return 0;
   const char *cls = rl_js_callee(jf, made);
-  TSNode prop = ts_node_child_by_field_name(fn, "property", 8);
+  TSNode prop = rl_js_field(fn, "property");
   for (size_t i = 0; cls && i < RL_ARRAY_LEN(verifying_receivers); i++)
     if (!strcmp(cls, verifying_receivers[i].cls) && rl_js_text_is(jf, prop, verifying_receivers[i].method)) return 1;
   return 0;
@@ -280,8 +279,7 @@ static int check_visit(void *data, TSNode n) {
     /* the Authorization header read (req.headers['authorization'],
      * req.get('Authorization')); as an object key it is a header sent */
     TSNode up = rl_js_parent(n);
-    int sent = !ts_node_is_null(up) && !strcmp(ts_node_type(up), "pair") &&
-               ts_node_eq(ts_node_child_by_field_name(up, "key", 3), n);
+    int sent = !ts_node_is_null(up) && !strcmp(ts_node_type(up), "pair") && ts_node_eq(rl_js_field(up, "key"), n);
     if (!sent && rl_memcasemem(s, l, "authorization") != NULL) site(c, n, 0);
     return !strcmp(t, "string");
   }
@@ -293,11 +291,11 @@ static int check_visit(void *data, TSNode n) {
   }
   if (!strcmp(t, "member_expression")) {
     /* req.user, req.session, req.auth, ctx.state.user, request.user */
-    TSNode prop = ts_node_child_by_field_name(n, "property", 8);
+    TSNode prop = rl_js_field(n, "property");
     if (rl_js_text_is(c->jf, prop, "user") || rl_js_text_is(c->jf, prop, "session") ||
         rl_js_text_is(c->jf, prop, "auth") || rl_js_text_is(c->jf, prop, "userId") ||
         rl_js_text_is(c->jf, prop, "isAuthenticated")) {
-      TSNode obj = rl_js_unwrap(ts_node_child_by_field_name(n, "object", 6));
+      TSNode obj = rl_js_unwrap(rl_js_field(n, "object"));
       size_t l;
       const char *s = rl_js_text(c->jf, obj, &l);
       /* context.auth: a Firebase v1 callable's (data, context) */
@@ -319,11 +317,11 @@ static int check_visit(void *data, TSNode n) {
   }
   if (!strcmp(t, "call_expression")) {
     /* res.redirect('/auth/signin'): a page route's refusal */
-    TSNode callee = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+    TSNode callee = rl_js_unwrap(rl_js_field(n, "function"));
     if (!strcmp(ts_node_type(callee), "member_expression") &&
-        rl_js_text_is(c->jf, ts_node_child_by_field_name(callee, "property", 8), "redirect")) {
+        rl_js_text_is(c->jf, rl_js_field(callee, "property"), "redirect")) {
       static const char *const to_login[] = {"login", "log-in", "signin", "sign-in", "sign_in", "/auth", NULL};
-      TSNode args = ts_node_child_by_field_name(n, "arguments", 9);
+      TSNode args = rl_js_field(n, "arguments");
       for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++) {
         size_t l;
         const char *s = rl_js_text(c->jf, ts_node_named_child(args, i), &l);
@@ -349,8 +347,8 @@ static int check_visit(void *data, TSNode n) {
       c->throws = 1; /* it throws for the handler */
       return 0;
     }
-    TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
-    TSNode name = !strcmp(ts_node_type(fn), "member_expression") ? ts_node_child_by_field_name(fn, "property", 8) : fn;
+    TSNode fn = rl_js_unwrap(rl_js_field(n, "function"));
+    TSNode name = !strcmp(ts_node_type(fn), "member_expression") ? rl_js_field(fn, "property") : fn;
     size_t l;
     const char *s = rl_js_text(c->jf, name, &l);
     int getter = 0;
@@ -428,11 +426,11 @@ static int fails_when_true(rl_jsfile *jf, TSNode occ, TSNode cond) {
     if (ts_node_is_null(par)) break;
     const char *t = ts_node_type(par);
     if (!strcmp(t, "unary_expression")) {
-      if (rl_js_text_is(jf, ts_node_child_by_field_name(par, "operator", 8), "!")) neg ^= 1;
+      if (rl_js_text_is(jf, rl_js_field(par, "operator"), "!")) neg ^= 1;
     } else if (!strcmp(t, "binary_expression")) {
-      TSNode op = ts_node_child_by_field_name(par, "operator", 8);
-      TSNode left = ts_node_child_by_field_name(par, "left", 4);
-      TSNode other = within(cur, left) ? ts_node_child_by_field_name(par, "right", 5) : left;
+      TSNode op = rl_js_field(par, "operator");
+      TSNode left = rl_js_field(par, "left");
+      TSNode other = within(cur, left) ? rl_js_field(par, "right") : left;
       int eq = rl_js_text_is(jf, op, "==") || rl_js_text_is(jf, op, "===");
       int ne = rl_js_text_is(jf, op, "!=") || rl_js_text_is(jf, op, "!==");
       if ((eq && nullish(jf, other)) || (ne && !nullish(jf, other))) neg ^= 1;
@@ -466,10 +464,10 @@ static rl_guard_why position(guard_scan *g, TSNode t) {
     if (!strcmp(pt, "finally_clause")) return RL_GUARD_FINALLY;
     if (rl_js_is_function(par)) w = RL_GUARD_BRANCH; /* a callback of its own */
     if ((!strcmp(pt, "if_statement") || !strcmp(pt, "ternary_expression")) &&
-        !within(cur, ts_node_child_by_field_name(par, "condition", 9))) {
+        !within(cur, rl_js_field(par, "condition"))) {
       /* if (bad method) return 405; else if (!session) return 401: the other branch leaves */
-      TSNode cons = ts_node_child_by_field_name(par, "consequence", 11);
-      TSNode other = within(cur, cons) ? ts_node_child_by_field_name(par, "alternative", 11) : cons;
+      TSNode cons = rl_js_field(par, "consequence");
+      TSNode other = within(cur, cons) ? rl_js_field(par, "alternative") : cons;
       if (!rl_js_leaves(g->jf, other)) w = RL_GUARD_BRANCH;
     }
     if (!strcmp(pt, "switch_case") || !strcmp(pt, "switch_default") || !strcmp(pt, "for_statement") ||
@@ -485,9 +483,9 @@ static rl_guard_why position(guard_scan *g, TSNode t) {
 static rl_guard_why judge_if(guard_scan *g, TSNode ifs, TSNode occ) {
   rl_guard_why p = position(g, ifs);
   if (p != RL_GUARD_OK) return p;
-  TSNode cond = ts_node_child_by_field_name(ifs, "condition", 9);
-  TSNode cons = ts_node_child_by_field_name(ifs, "consequence", 11);
-  TSNode alt = ts_node_child_by_field_name(ifs, "alternative", 11);
+  TSNode cond = rl_js_field(ifs, "condition");
+  TSNode cons = rl_js_field(ifs, "consequence");
+  TSNode alt = rl_js_field(ifs, "alternative");
   if (fails_when_true(g->jf, occ, cond)) {
     if (within(g->work, cons)) return RL_GUARD_NO_STOP; /* the work on the failure branch */
     if (within(g->work, alt)) return RL_GUARD_OK;       /* if (!user) { 401 } else { mint } */
@@ -506,13 +504,13 @@ static TSNode test_of(TSNode n, TSNode *decl) {
   for (TSNode cur = n, par = rl_js_parent(n); !ts_node_is_null(par); cur = par, par = rl_js_parent(par)) {
     const char *pt = ts_node_type(par);
     if (!strcmp(pt, "if_statement") || !strcmp(pt, "ternary_expression")) /* return user ? mint() : deny() */
-      return within(cur, ts_node_child_by_field_name(par, "condition", 9)) ? par : null;
+      return within(cur, rl_js_field(par, "condition")) ? par : null;
     if (!strcmp(pt, "variable_declarator")) {
-      if (within(cur, ts_node_child_by_field_name(par, "value", 5))) *decl = par;
+      if (within(cur, rl_js_field(par, "value"))) *decl = par;
       return null;
     }
     if (!strcmp(pt, "assignment_expression")) {
-      if (within(cur, ts_node_child_by_field_name(par, "right", 5))) *decl = par;
+      if (within(cur, rl_js_field(par, "right"))) *decl = par;
       return null;
     }
     /* a header name is read through its call: headers.get('authorization') */
@@ -546,11 +544,11 @@ static void collect_names(var_test *v, TSNode pat) {
     return;
   }
   if (!strcmp(t, "pair_pattern")) {
-    collect_names(v, ts_node_child_by_field_name(pat, "value", 5));
+    collect_names(v, rl_js_field(pat, "value"));
     return;
   }
   if (!strcmp(t, "object_assignment_pattern") || !strcmp(t, "assignment_pattern")) {
-    collect_names(v, ts_node_child_by_field_name(pat, "left", 4));
+    collect_names(v, rl_js_field(pat, "left"));
     return;
   }
   if (!strcmp(t, "object_pattern") || !strcmp(t, "array_pattern"))
@@ -574,7 +572,7 @@ static int if_visit(void *data, TSNode n) {
   var_test *v = data;
   if (!is_type(n, "if_statement") || ts_node_start_byte(n) < v->after) return 0;
   v->occ = (TSNode){{0}, NULL, NULL};
-  rl_js_walk(ts_node_child_by_field_name(n, "condition", 9), occ_visit, v);
+  rl_js_walk(rl_js_field(n, "condition"), occ_visit, v);
   if (ts_node_is_null(v->occ)) return 0;
   v->ifs[v->nifs] = n;
   v->occs[v->nifs] = v->occ;
@@ -614,8 +612,8 @@ static TSNode assert_call_of(rl_jsfile *jf, TSNode n) {
     if (is_type(par, "arguments")) {
       TSNode call = rl_js_parent(par);
       if (!ts_node_eq(ts_node_named_child(par, 0), cur) || !is_type(call, "call_expression")) return null;
-      TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(call, "function", 8));
-      TSNode name = is_type(fn, "member_expression") ? ts_node_child_by_field_name(fn, "property", 8) : fn;
+      TSNode fn = rl_js_unwrap(rl_js_field(call, "function"));
+      TSNode name = is_type(fn, "member_expression") ? rl_js_field(fn, "property") : fn;
       return rl_js_text_is(jf, name, "assert") || rl_js_text_is(jf, name, "invariant") ? call : null;
     }
     if (!is_type(par, "member_expression") && !is_type(par, "binary_expression") &&
@@ -633,9 +631,9 @@ static TSNode then_param(rl_jsfile *jf, TSNode n) {
   TSNode cur = n;
   for (int depth = 0; depth < 3 && !ts_node_is_null(cur); depth++) {
     TSNode par = rl_js_parent(cur);
-    if (is_type(par, "member_expression") && ts_node_eq(ts_node_child_by_field_name(par, "object", 6), cur)) {
+    if (is_type(par, "member_expression") && ts_node_eq(rl_js_field(par, "object"), cur)) {
       TSNode call = rl_js_parent(par);
-      TSNode prop = ts_node_child_by_field_name(par, "property", 8);
+      TSNode prop = rl_js_field(par, "property");
       if (!is_type(call, "call_expression") || !rl_js_text_is(jf, prop, "then")) return null;
       TSNode cb = rl_js_unwrap(rl_js_call_arg(call, 0));
       return rl_js_is_function(cb) ? cb : null;
@@ -648,12 +646,11 @@ static TSNode then_param(rl_jsfile *jf, TSNode n) {
 
 /* A .then callback's first parameter (identifier or pattern). */
 static TSNode then_pattern(TSNode cb) {
-  TSNode p = ts_node_child_by_field_name(cb, "parameter", 9);
+  TSNode p = rl_js_field(cb, "parameter");
   if (!ts_node_is_null(p)) return p;
-  TSNode params = ts_node_child_by_field_name(cb, "parameters", 10);
+  TSNode params = rl_js_field(cb, "parameters");
   p = ts_node_named_child(params, 0);
-  if (is_type(p, "required_parameter") || is_type(p, "optional_parameter"))
-    p = ts_node_child_by_field_name(p, "pattern", 7);
+  if (is_type(p, "required_parameter") || is_type(p, "optional_parameter")) p = rl_js_field(p, "pattern");
   return p;
 }
 
@@ -680,7 +677,7 @@ static void on_guard_site(void *data, TSNode n, int strong) {
       collect_names(&v, then_pattern(decl));
       v.after = ts_node_start_byte(decl);
     } else {
-      collect_names(&v, ts_node_child_by_field_name(decl, is_type(decl, "variable_declarator") ? "name" : "left", 4));
+      collect_names(&v, rl_js_field(decl, is_type(decl, "variable_declarator") ? "name" : "left"));
       v.after = ts_node_end_byte(decl);
     }
     if (v.n) rl_js_walk(g->fn, if_visit, &v);
@@ -717,9 +714,8 @@ static int throws_in(rl_jsfile *jf, TSNode s) {
 }
 
 static void helper_if_throws(helper_scan *h, TSNode ifs, TSNode occ) {
-  TSNode cond = ts_node_child_by_field_name(ifs, "condition", 9);
-  TSNode branch = fails_when_true(h->jf, occ, cond) ? ts_node_child_by_field_name(ifs, "consequence", 11)
-                                                    : ts_node_child_by_field_name(ifs, "alternative", 11);
+  TSNode cond = rl_js_field(ifs, "condition");
+  TSNode branch = fails_when_true(h->jf, occ, cond) ? rl_js_field(ifs, "consequence") : rl_js_field(ifs, "alternative");
   if (throws_in(h->jf, branch)) h->found = 1;
 }
 
@@ -735,7 +731,7 @@ static void on_helper_site(void *data, TSNode n, int strong) {
     var_test v;
     memset(&v, 0, sizeof v);
     v.jf = h->jf;
-    collect_names(&v, ts_node_child_by_field_name(decl, is_type(decl, "variable_declarator") ? "name" : "left", 4));
+    collect_names(&v, rl_js_field(decl, is_type(decl, "variable_declarator") ? "name" : "left"));
     v.after = ts_node_end_byte(decl);
     TSNode fn = rl_js_enclosing_function(decl);
     if (v.n && !ts_node_is_null(fn)) rl_js_walk(fn, if_visit, &v);
@@ -767,7 +763,7 @@ static int guard_call_visit(void *data, TSNode n) {
     on_guard_site(g, n, 1);
     return 0;
   }
-  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+  TSNode fn = rl_js_unwrap(rl_js_field(n, "function"));
   if (!is_type(fn, "identifier")) return 0;
   if (++g->lookups > 32) return -1; /* each lookup may walk the file: a handler calls few helpers */
   TSNode f = rl_route_function_of(g->jf, g->root, fn);
@@ -788,7 +784,7 @@ typedef struct anchor_find {
 static int anchor_visit(void *data, TSNode n) {
   anchor_find *a = data;
   if (!is_type(n, "call_expression")) return 0;
-  TSNode callee = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+  TSNode callee = rl_js_unwrap(rl_js_field(n, "function"));
   if (!is_type(callee, "identifier") || ++a->lookups > 32) return a->lookups > 32 ? -1 : 0;
   TSNode f = rl_route_function_of(a->jf, a->root, callee);
   if (!ts_node_is_null(f) && within(a->work, f)) {
@@ -823,7 +819,7 @@ int rl_auth_guards(rl_jsfile *jf, TSNode root, TSNode fn, const char *req, TSNod
   if (ts_node_is_null(a.found)) return -1;
   if (guards_in(jf, root, fn, req, a.found, work, callee, data, out)) return 1;
   /* or the helper that does the work checks first: onCall((d, c) => issue(d, c)) */
-  TSNode helper = rl_route_function_of(jf, root, ts_node_child_by_field_name(a.found, "function", 8));
+  TSNode helper = rl_route_function_of(jf, root, rl_js_field(a.found, "function"));
   rl_auth_guard inner;
   memset(&inner, 0, sizeof inner);
   if (ts_node_is_null(helper)) return 0;
@@ -986,12 +982,12 @@ static int matcher_selects(mw_file *m) {
   for (uint32_t i = 0; i < ts_node_named_child_count(m->root); i++) {
     TSNode st = ts_node_named_child(m->root, i);
     if (strcmp(ts_node_type(st), "export_statement")) continue;
-    TSNode d = ts_node_child_by_field_name(st, "declaration", 11);
+    TSNode d = rl_js_field(st, "declaration");
     if (ts_node_is_null(d) || strcmp(ts_node_type(d), "lexical_declaration")) continue;
     for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
       TSNode vd = ts_node_named_child(d, k);
-      if (!rl_js_text_is(m->jf, ts_node_child_by_field_name(vd, "name", 4), "config")) continue;
-      TSNode obj = rl_js_unwrap(ts_node_child_by_field_name(vd, "value", 5));
+      if (!rl_js_text_is(m->jf, rl_js_field(vd, "name"), "config")) continue;
+      TSNode obj = rl_js_unwrap(rl_js_field(vd, "value"));
       if (ts_node_is_null(obj) || strcmp(ts_node_type(obj), "object")) return 0;
       TSNode mt = rl_js_object_get(m->jf, obj, "matcher");
       return ts_node_is_null(mt) || patterns_select(m, mt, 1);
@@ -1024,22 +1020,22 @@ static int protect_guard_selects(mw_file *m, TSNode call) {
     if (!strcmp(t, "arrow_function") || !strcmp(t, "function_expression") || !strcmp(t, "function_declaration"))
       return 1; /* reached the callback: unconditional */
     if (strcmp(t, "if_statement")) continue;
-    TSNode cond = rl_js_unwrap(ts_node_child_by_field_name(n, "condition", 9));
+    TSNode cond = rl_js_unwrap(rl_js_field(n, "condition"));
     int negated = 0;
     if (!strcmp(ts_node_type(cond), "unary_expression") && ts_node_child_count(cond) == 2 &&
         !strcmp(ts_node_type(ts_node_child(cond, 0)), "!")) {
       negated = 1;
-      cond = rl_js_unwrap(ts_node_child_by_field_name(cond, "argument", 8));
+      cond = rl_js_unwrap(rl_js_field(cond, "argument"));
     }
     if (strcmp(ts_node_type(cond), "call_expression")) return 0;
-    TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(cond, "function", 8));
+    TSNode fn = rl_js_unwrap(rl_js_field(cond, "function"));
     if (strcmp(ts_node_type(fn), "identifier")) return 0;
     TSNode init = rl_js_unwrap(rl_js_const_init(m->jf, fn));
     if (ts_node_is_null(init) || strcmp(ts_node_type(init), "call_expression") ||
         !callee_is(m->jf, init, clerk_matcher))
       return 0;
     /* the protect() must be in the consequence, not the else branch */
-    TSNode alt = ts_node_child_by_field_name(n, "alternative", 11);
+    TSNode alt = rl_js_field(n, "alternative");
     if (!ts_node_is_null(alt) && ts_node_start_byte(call) >= ts_node_start_byte(alt)) return 0;
     int sel = patterns_select(m, rl_js_call_arg(init, 0), 0);
     return negated ? !sel : sel;
@@ -1050,9 +1046,9 @@ static int protect_guard_selects(mw_file *m, TSNode call) {
 static int protect_visit(void *data, TSNode n) {
   protect_scan *ps = data;
   if (ps->covered || strcmp(ts_node_type(n), "call_expression")) return 0;
-  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+  TSNode fn = rl_js_unwrap(rl_js_field(n, "function"));
   if (strcmp(ts_node_type(fn), "member_expression") ||
-      !rl_js_text_is(ps->m->jf, ts_node_child_by_field_name(fn, "property", 8), "protect"))
+      !rl_js_text_is(ps->m->jf, rl_js_field(fn, "property"), "protect"))
     return 0;
   if (protect_guard_selects(ps->m, n)) ps->covered = 1;
   return 0;
@@ -1071,12 +1067,11 @@ static int login_word(const char *s, size_t n) {
 static int redirect_visit(void *data, TSNode n) {
   check *c = data;
   if (strcmp(ts_node_type(n), "call_expression")) return 0;
-  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
-  if (strcmp(ts_node_type(fn), "member_expression") ||
-      !rl_js_text_is(c->jf, ts_node_child_by_field_name(fn, "property", 8), "redirect"))
+  TSNode fn = rl_js_unwrap(rl_js_field(n, "function"));
+  if (strcmp(ts_node_type(fn), "member_expression") || !rl_js_text_is(c->jf, rl_js_field(fn, "property"), "redirect"))
     return 0;
   size_t l;
-  const char *s = rl_js_text(c->jf, ts_node_child_by_field_name(n, "arguments", 9), &l);
+  const char *s = rl_js_text(c->jf, rl_js_field(n, "arguments"), &l);
   if (login_word(s, l)) c->refuse = 1;
   return 0;
 }
@@ -1126,15 +1121,15 @@ static int mw_authenticates(mw_file *m) {
   for (uint32_t i = 0; i < ts_node_named_child_count(m->root); i++) {
     TSNode st = ts_node_named_child(m->root, i);
     if (strcmp(ts_node_type(st), "export_statement")) continue;
-    TSNode src = ts_node_child_by_field_name(st, "source", 6);
+    TSNode src = rl_js_field(st, "source");
     const char *s;
     size_t n;
     if (!ts_node_is_null(src)) { /* export { default } from 'next-auth/middleware' */
       if (rl_js_string_value(m->jf, src, &s, &n) && n == 20 && !memcmp(s, "next-auth/middleware", 20)) return 1;
       continue;
     }
-    TSNode d = ts_node_child_by_field_name(st, "declaration", 11);
-    TSNode v = ts_node_child_by_field_name(st, "value", 5);
+    TSNode d = rl_js_field(st, "declaration");
+    TSNode v = rl_js_field(st, "value");
     if (!ts_node_is_null(v)) { /* export default <expression> */
       if (mw_function_checks(m, v)) return 1;
       continue;
@@ -1142,7 +1137,7 @@ static int mw_authenticates(mw_file *m) {
     if (ts_node_is_null(d)) continue;
     const char *dt = ts_node_type(d);
     if (!strcmp(dt, "function_declaration")) {
-      TSNode name = ts_node_child_by_field_name(d, "name", 4);
+      TSNode name = rl_js_field(d, "name");
       int is_default = 0;
       for (uint32_t k = 0; k < ts_node_child_count(st); k++)
         if (!strcmp(ts_node_type(ts_node_child(st, k)), "default")) is_default = 1;
@@ -1152,9 +1147,9 @@ static int mw_authenticates(mw_file *m) {
     } else if (!strcmp(dt, "lexical_declaration")) {
       for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
         TSNode vd = ts_node_named_child(d, k);
-        TSNode name = ts_node_child_by_field_name(vd, "name", 4);
+        TSNode name = rl_js_field(vd, "name");
         if ((rl_js_text_is(m->jf, name, "middleware") || rl_js_text_is(m->jf, name, "proxy")) &&
-            mw_function_checks(m, ts_node_child_by_field_name(vd, "value", 5)))
+            mw_function_checks(m, rl_js_field(vd, "value")))
           return 1;
       }
     }
@@ -1189,11 +1184,11 @@ static int global_guard_visit(void *data, TSNode n) {
   mw_file *m = data;
   const char *t = ts_node_type(n);
   if (!strcmp(t, "call_expression")) { /* app.useGlobalGuards(new JwtAuthGuard()) */
-    TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(n, "function", 8));
+    TSNode fn = rl_js_unwrap(rl_js_field(n, "function"));
     if (strcmp(ts_node_type(fn), "member_expression") ||
-        !rl_js_text_is(m->jf, ts_node_child_by_field_name(fn, "property", 8), "useGlobalGuards"))
+        !rl_js_text_is(m->jf, rl_js_field(fn, "property"), "useGlobalGuards"))
       return 0;
-    TSNode args = ts_node_child_by_field_name(n, "arguments", 9);
+    TSNode args = rl_js_field(n, "arguments");
     for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
       if (nest_auth_guard(m->jf, ts_node_named_child(args, i))) m->found = 1;
     return m->found ? -1 : 0;
@@ -1235,9 +1230,9 @@ typedef struct mount_walk {
 static int mount_use_visit(void *data, TSNode n) {
   mount_walk *w = data;
   if (strcmp(ts_node_type(n), "call_expression")) return 0;
-  TSNode fn = ts_node_child_by_field_name(n, "function", 8);
+  TSNode fn = rl_js_field(n, "function");
   if (strcmp(ts_node_type(fn), "member_expression")) return 0;
-  TSNode prop = ts_node_child_by_field_name(fn, "property", 8);
+  TSNode prop = rl_js_field(fn, "property");
   if (!rl_js_text_is(w->jf, prop, "use") && !rl_js_text_is(w->jf, prop, "register")) return 0;
   if (w->n == MAX_USES) return -1;
   w->uses[w->n++] = n;
@@ -1247,8 +1242,8 @@ static int mount_use_visit(void *data, TSNode n) {
 /* Fastify: `server.register(plugin, { prefix: '/livekit' })` mounts the
  * plugin's routes below its prefix. */
 static int is_register(rl_jsfile *jf, TSNode call) {
-  TSNode fn = ts_node_child_by_field_name(call, "function", 8);
-  return rl_js_text_is(jf, ts_node_child_by_field_name(fn, "property", 8), "register");
+  TSNode fn = rl_js_field(call, "function");
+  return rl_js_text_is(jf, rl_js_field(fn, "property"), "register");
 }
 
 /* A use() path argument, or a register() call's prefix option: "/api"
@@ -1284,7 +1279,7 @@ static int mount_mw_authenticates(rl_jsfile *jf, TSNode e, rl_auth_expr_fn auth,
 /* Does a use() call's middleware (its arguments before `upto`, the path
  * skipped) authenticate? */
 static int use_args_authenticate(rl_jsfile *jf, TSNode call, uint32_t upto, rl_auth_expr_fn auth, void *data) {
-  TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+  TSNode args = rl_js_field(call, "arguments");
   size_t pl;
   uint32_t k = use_path(jf, call, &pl) ? 1 : 0;
   for (; k < upto && k < ts_node_named_child_count(args); k++)
@@ -1303,7 +1298,7 @@ int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth
   size_t first_len = 0;
   for (size_t i = 0; i < w.n; i++) {
     TSNode call = w.uses[i];
-    TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+    TSNode args = rl_js_field(call, "arguments");
     uint32_t nargs = ts_node_named_child_count(args), k = 0;
     int reg = is_register(jf, call);
     /* register() takes the plugin first, then options: no middleware */
@@ -1320,19 +1315,16 @@ int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth
     } else if (!mpath || !first || ml != first_len || memcmp(mpath, first, ml)) {
       same = 0;
     }
-    const char *recv =
-        rl_js_text(jf, ts_node_child_by_field_name(ts_node_child_by_field_name(call, "function", 8), "object", 6), &rl);
+    const char *recv = rl_js_text(jf, rl_js_field(rl_js_field(call, "function"), "object"), &rl);
     for (size_t j = 0; j < i && !ok && recv; j++) {
       TSNode v = w.uses[j];
       size_t ol;
-      const char *other =
-          rl_js_text(jf, ts_node_child_by_field_name(ts_node_child_by_field_name(v, "function", 8), "object", 6), &ol);
+      const char *other = rl_js_text(jf, rl_js_field(rl_js_field(v, "function"), "object"), &ol);
       /* a plugin registered before (fastify.register(fastifyJwt)) guards no route by itself */
       if (!other || ol != rl || memcmp(other, recv, rl) || is_register(jf, v)) continue;
       const char *vpath = use_path(jf, v, &vl);
       if (!use_path_covers(vpath, vpath ? vl : 0, mpath, ml)) continue;
-      ok = use_args_authenticate(jf, v, ts_node_named_child_count(ts_node_child_by_field_name(v, "arguments", 9)), auth,
-                                 data);
+      ok = use_args_authenticate(jf, v, ts_node_named_child_count(rl_js_field(v, "arguments")), auth, data);
     }
     if (ok) covered++;
   }

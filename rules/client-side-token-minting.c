@@ -41,7 +41,7 @@ static int name_is(const char *name, size_t len, const char *s) { return strlen(
 
 /* A function body that starts with the "use server" directive. */
 static int use_server(rl_jsfile *jf, TSNode fn) {
-  TSNode body = ts_node_child_by_field_name(fn, "body", 4);
+  TSNode body = rl_js_field(fn, "body");
   if (ts_node_is_null(body) || strcmp(ts_node_type(body), "statement_block") != 0) return 0;
   TSNode first = ts_node_named_child(body, 0);
   if (ts_node_is_null(first) || strcmp(ts_node_type(first), "expression_statement") != 0) return 0;
@@ -112,7 +112,7 @@ static int call_visit(void *data, TSNode n) {
    * is a request, the key stays on the server */
   if (rl_ctx_file_server_bound(ctx, x->mint.where.path) || rl_ctx_file_server_bound(ctx, x->def.path)) return 0;
   size_t fl;
-  const char *ft = rl_js_text(jf, ts_node_child_by_field_name(n, "function", 8), &fl);
+  const char *ft = rl_js_text(jf, rl_js_field(n, "function"), &fl);
   const char *fn = fl <= 48 && !memchr(ft, '\n', fl) ? rl_arena_printf(rl_ctx_arena(ctx), "%.*s", (int)fl, ft)
                                                      : "the function";
   rl_ctx_related(ctx, x->mint.where.path, x->mint.where.line, x->mint.where.col,

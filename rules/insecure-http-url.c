@@ -273,7 +273,7 @@ method:
 /* The callee as written, for messages: "axios.get", "new WebSocket". */
 static const char *callee_text(rl_ctx *ctx, TSNode call) {
   int is_new = strcmp(ts_node_type(call), "new_expression") == 0;
-  TSNode fn = ts_node_child_by_field_name(call, is_new ? "constructor" : "function", is_new ? 11 : 8);
+  TSNode fn = rl_js_field(call, is_new ? "constructor" : "function");
   size_t n = 0;
   const char *t = ts_node_is_null(fn) ? "" : rl_ctx_text(ctx, fn, &n);
   if (n > 60 || memchr(t, '\n', n)) n = 0;

@@ -129,10 +129,10 @@ static int path_covers(const char *use, size_t n, const char *route) {
 static int use_visit(void *data, TSNode n) {
   uses *u = data;
   if (strcmp(ts_node_type(n), "call_expression")) return 0;
-  TSNode fn = ts_node_child_by_field_name(n, "function", 8);
+  TSNode fn = rl_js_field(n, "function");
   if (strcmp(ts_node_type(fn), "member_expression")) return 0;
-  TSNode prop = ts_node_child_by_field_name(fn, "property", 8);
-  TSNode args = ts_node_child_by_field_name(n, "arguments", 9);
+  TSNode prop = rl_js_field(fn, "property");
+  TSNode args = rl_js_field(n, "arguments");
   int is_use = rl_js_text_is(u->jf, prop, "use");
   int is_hook = u->fastify && rl_js_text_is(u->jf, prop, "addHook");
   if (!is_use && !is_hook) return 0;
@@ -178,7 +178,7 @@ static int use_visit(void *data, TSNode n) {
  * (`return true`), -1 unknown (then its name decides). */
 static int model_guard(rl_ctx *ctx, TSNode e) {
   e = rl_js_unwrap(e);
-  if (!strcmp(ts_node_type(e), "new_expression")) e = ts_node_child_by_field_name(e, "constructor", 11);
+  if (!strcmp(ts_node_type(e), "new_expression")) e = rl_js_field(e, "constructor");
   const rl_symbol *s = rl_ctx_value_member(ctx, e, "canActivate");
   if (!s) return -1;
   return (s->effects & RL_EFF_AUTH) ? 1 : 0;
@@ -187,7 +187,7 @@ static int model_guard(rl_ctx *ctx, TSNode e) {
 static int nest_guarded(rl_ctx *ctx, rl_jsfile *jf, const rl_route *r) {
   for (uint32_t i = 0; i < r->nmiddlewares; i++) {
     TSNode call = ts_node_named_child(r->middlewares[i], 0);
-    TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+    TSNode args = rl_js_field(call, "arguments");
     for (uint32_t k = 0; k < ts_node_named_child_count(args); k++) {
       const char *s;
       size_t n;
@@ -278,7 +278,7 @@ static int authenticated(state *st, const rl_route *r, const rl_room_action *act
   TSNode he = rl_js_unwrap(r->handler_expr);
   for (int depth = 0; depth < 3 && !ts_node_is_null(he) && !strcmp(ts_node_type(he), "call_expression"); depth++) {
     if (auth_mw(ctx, jf, he)) return 1;
-    TSNode args = ts_node_child_by_field_name(he, "arguments", 9);
+    TSNode args = rl_js_field(he, "arguments");
     uint32_t n = ts_node_named_child_count(args);
     he = n ? rl_js_unwrap(ts_node_named_child(args, n - 1)) : (TSNode){{0}, NULL, NULL};
   }
@@ -347,11 +347,11 @@ static const char *guard_reason(state *st, const rl_room_action *act, const rl_a
       !strcmp(ts_node_type(args), "arguments"))
     e = rl_js_parent(args); /* the header read: c.req.header('Authorization') */
   else if (!strcmp(ts_node_type(e), "call_expression"))
-    e = ts_node_child_by_field_name(e, "function", 8);
+    e = rl_js_field(e, "function");
   for (int depth = 0; depth < 3; depth++) { /* req.session -> req.session.user */
     TSNode p = rl_js_parent(e);
     if (ts_node_is_null(p) || strcmp(ts_node_type(p), "member_expression") ||
-        ts_node_start_byte(ts_node_child_by_field_name(p, "object", 6)) != ts_node_start_byte(e) ||
+        ts_node_start_byte(rl_js_field(p, "object")) != ts_node_start_byte(e) ||
         !strcmp(ts_node_type(rl_js_parent(p)), "call_expression"))
       break;
     e = p;

@@ -429,7 +429,7 @@ static int is_binding(TSNode parent, TSNode id) {
   if (strcmp(pt, "assignment_pattern") == 0) field = "left";
   if (strcmp(pt, "pair_pattern") == 0) field = "value";
   if (field) {
-    TSNode f = ts_node_child_by_field_name(parent, field, (uint32_t)strlen(field));
+    TSNode f = rl_js_field(parent, field);
     return !ts_node_is_null(f) && ts_node_eq(f, id);
   }
   return 0;
@@ -458,12 +458,12 @@ static int visit(tree_signals *t, TSNode n) {
   case 'i':
     if (strcmp(type, "import_statement") == 0) {
       if (import_is_type_only(n)) return 0;
-      TSNode src = ts_node_child_by_field_name(n, "source", 6);
+      TSNode src = rl_js_field(n, "source");
       if (ts_node_is_null(src)) { /* import x = require('m') */
         uint32_t c = ts_node_named_child_count(n);
         for (uint32_t i = 0; i < c && ts_node_is_null(src); i++) {
           TSNode k = ts_node_named_child(n, i);
-          if (node_is(k, "import_require_clause")) src = ts_node_child_by_field_name(k, "source", 6);
+          if (node_is(k, "import_require_clause")) src = rl_js_field(k, "source");
         }
       }
       const char *p;
@@ -479,7 +479,7 @@ static int visit(tree_signals *t, TSNode n) {
     return 1;
   case 'e':
     if (strcmp(type, "export_statement") == 0) {
-      TSNode src = ts_node_child_by_field_name(n, "source", 6);
+      TSNode src = rl_js_field(n, "source");
       const char *p;
       size_t len;
       if (!has_token_child(n, "type") && string_value(t, src, &p, &len)) loaded(t, p, len, n);
@@ -487,7 +487,7 @@ static int visit(tree_signals *t, TSNode n) {
     return 1;
   case 'c':
     if (strcmp(type, "call_expression") == 0) {
-      TSNode fn = ts_node_child_by_field_name(n, "function", 8);
+      TSNode fn = rl_js_field(n, "function");
       int is_load = 0;
       if (node_is(fn, "import")) is_load = 1;
       if (node_is(fn, "identifier")) {
@@ -495,7 +495,7 @@ static int visit(tree_signals *t, TSNode n) {
         is_load = b <= t->len && b - a == 7 && memcmp(t->bytes + a, "require", 7) == 0;
       }
       if (is_load) {
-        TSNode args = ts_node_child_by_field_name(n, "arguments", 9);
+        TSNode args = rl_js_field(n, "arguments");
         const char *p;
         size_t len;
         if (!ts_node_is_null(args) && ts_node_named_child_count(args) > 0 &&
@@ -509,7 +509,7 @@ static int visit(tree_signals *t, TSNode n) {
   case 'm':
     /* import.meta.env.X: Vite replaces it when it bundles the file */
     if (strcmp(type, "member_expression") == 0 && !t->vite_env) {
-      TSNode obj = ts_node_child_by_field_name(n, "object", 6), prop = ts_node_child_by_field_name(n, "property", 8);
+      TSNode obj = rl_js_field(n, "object"), prop = rl_js_field(n, "property");
       uint32_t a = ts_node_start_byte(prop), b = ts_node_end_byte(prop);
       if (node_is(obj, "meta_property") && b <= t->len && b - a == 3 && memcmp(t->bytes + a, "env", 3) == 0)
         t->vite_env = 1;

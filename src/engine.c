@@ -400,7 +400,7 @@ static int node_type_is(TSNode n, const char *type) {
 /* A `+` between two operands: the chain `'abc…' + '…xyz'` is one value. */
 static int is_plus(TSNode n) {
   if (!node_type_is(n, "binary_expression")) return 0;
-  TSNode op = ts_node_child_by_field_name(n, "operator", 8);
+  TSNode op = rl_js_field(n, "operator");
   return !ts_node_is_null(op) && strcmp(ts_node_type(op), "+") == 0;
 }
 

@@ -1642,10 +1642,9 @@ const rl_symbol *rl_module_symbol(const rl_module *m, const char *name) {
 
 /* The name a call is made by: `f` of f() and `m` of x.m(), new C(). */
 static int call_name(rl_jsfile *jf, TSNode c, const char **s, size_t *n) {
-  TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(c, "function", 8));
-  if (ts_node_is_null(fn)) fn = rl_js_unwrap(ts_node_child_by_field_name(c, "constructor", 11));
-  if (!ts_node_is_null(fn) && !strcmp(ts_node_type(fn), "member_expression"))
-    fn = ts_node_child_by_field_name(fn, "property", 8);
+  TSNode fn = rl_js_unwrap(rl_js_field(c, "function"));
+  if (ts_node_is_null(fn)) fn = rl_js_unwrap(rl_js_field(c, "constructor"));
+  if (!ts_node_is_null(fn) && !strcmp(ts_node_type(fn), "member_expression")) fn = rl_js_field(fn, "property");
   *s = ts_node_is_null(fn) ? NULL : rl_js_text(jf, fn, n);
   return *s != NULL;
 }
@@ -1694,7 +1693,7 @@ const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr) {
   rl_symref r;
   if (!strcmp(t, "call_expression")) {
     /* require('./m') names the module; any other call is its result */
-    TSNode fn = rl_js_unwrap(ts_node_child_by_field_name(e, "function", 8));
+    TSNode fn = rl_js_unwrap(rl_js_field(e, "function"));
     if (strcmp(ts_node_type(fn), "identifier") || !rl_js_text_is(rl_ctx_js(ctx), fn, "require")) return NULL;
     const char *mod;
     size_t ml;

@@ -22,6 +22,8 @@ const TSLanguage *rl_parse_language(rl_lang lang) {
   }
 }
 
+const TSLanguage *rl_parse_node_language(TSNode n) { return ts_tree_language(n.tree); }
+
 /* tree-sitter 0.20.7 keeps the child count of the ERROR root it builds,
  * when a file ends inside 65,536 or more unfinished constructs (unclosed
  * brackets, `a = a = ... =`, `!!!...`: each one a node left on its parse

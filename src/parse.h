@@ -8,6 +8,8 @@
 
 /* The grammar for a code language (JS, TS, TSX); NULL for others. */
 const TSLanguage *rl_parse_language(rl_lang lang);
+/* The grammar of the tree that node n is in (n not null). */
+const TSLanguage *rl_parse_node_language(TSNode n);
 
 /* A parser per worker thread: reused across files. */
 typedef struct rl_parser rl_parser;
