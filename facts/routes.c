@@ -1282,6 +1282,9 @@ int rl_room_change_name(const char *s, size_t n) {
   static const char *const verbs[] = {"create", "update", "disable", "enable",  "delete", "end",
                                       "lock",   "close",  "remove",  "destroy", NULL};
   static const char *const room[] = {"room", "rooms", NULL};
+  /* a verb and the word room: seven letters or more, "room" among them
+   * (most names are neither, and splitting them into words is not free) */
+  if (n < 7 || !rl_memcasemem(s, n, "room")) return 0;
   first_last fl = {{0}, {0}, 0};
   rl_name_words(s, n, note_word, &fl);
   return fl.nwords >= 2 && in_list(fl.first, verbs) && rl_name_has_word(s, n, room);
