@@ -331,7 +331,10 @@ static int node_same(TSNode a, TSNode b) { return a.id == b.id && a.tree == b.tr
 static void build_index(rl_jsfile *jf) {
   jf->indexed = 1;
   if (ts_node_is_null(jf->root)) return;
-  size_t cap = 1024, stack_cap = 64, depth = 0;
+  /* about one node per three bytes of code; a fixed 1024 had every small
+   * module clear 36 KB it did not use */
+  size_t cap = 64, stack_cap = 64, depth = 0;
+  while (cap < 1024 && cap < ts_node_end_byte(jf->root) / 3) cap *= 2;
   jf->nodes = rl_arena_alloc(jf->arena, cap * sizeof *jf->nodes);
   jf->parent = rl_arena_alloc(jf->arena, cap * sizeof *jf->parent);
   uint32_t *stack = rl_arena_alloc(jf->arena, stack_cap * sizeof *stack);
