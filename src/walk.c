@@ -1301,6 +1301,36 @@ char *rl_walk_judge_realpath(rl_walk_judge *j, const char *path) {
   return out;
 }
 
+/* work_tree_top(real[0..len)), cached per directory: a directory's top is
+ * its own when it holds .git, else its parent's, which the cache then knows
+ * for its siblings (one lstat per directory, not one per ancestor). */
+static size_t judge_top(rl_walk_judge *j, const char *real, size_t len) {
+  char *key = rl_xstrndup(real, len);
+  void **hit = rl_smap_get(&j->tops, key);
+  if (hit) {
+    free(key);
+    return (size_t)(uintptr_t)*hit - 1;
+  }
+  size_t top;
+  buf_reset(&j->w.scratch);
+  rl_buf_put(&j->w.scratch, real, len);
+  rl_buf_puts(&j->w.scratch, len == 1 ? ".git" : "/.git");
+  struct stat st;
+  if (lstat(j->w.scratch.ptr, &st) == 0) {
+    top = len;
+  } else if (len <= 1) {
+    top = 0;
+  } else {
+    size_t up = len;
+    while (up > 1 && real[up - 1] != '/') up--;
+    if (up > 1) up--; /* drop the slash, except the one of "/" */
+    top = judge_top(j, real, up);
+  }
+  rl_smap_put(&j->tops, key, (void *)(uintptr_t)(1 + top));
+  free(key);
+  return top;
+}
+
 static int judge_path_locked(rl_walk_judge *j, const char *path, const char *root, char **why) {
   const char *base;
   char *dir = split_path(path, &base);
@@ -1314,12 +1344,7 @@ static int judge_path_locked(rl_walk_judge *j, const char *path, const char *roo
   }
   const char *root_real = *rhit;
   if (!real || !base[0]) return 0;
-  void **thit = rl_smap_get(&j->tops, real);
-  if (!thit) {
-    rl_smap_put(&j->tops, real, (void *)(uintptr_t)(1 + work_tree_top(real, &j->w.scratch)));
-    thit = rl_smap_get(&j->tops, real);
-  }
-  size_t top = (size_t)(uintptr_t)*thit - 1, rl = strlen(real), tl;
+  size_t top = judge_top(j, real, strlen(real)), rl = strlen(real), tl;
   /* Outside a work tree the scan root is the top, as for a walk from it. */
   if (top)
     tl = top;
