@@ -127,6 +127,33 @@ static int signature_check(const char *canon, int middleware) {
   return 0;
 }
 
+typedef struct sigscan {
+  rl_jsfile *jf;
+  const char *canon;
+  int discarded;
+} sigscan;
+
+static int sig_visit(void *data, TSNode n) {
+  sigscan *s = data;
+  if (strcmp(ts_node_type(n), "call_expression")) return 0;
+  const char *canon = rl_js_callee(s->jf, n);
+  if (!signature_check(canon, 0)) return 0;
+  s->canon = canon;
+  TSNode up = rl_js_parent(n);
+  while (!ts_node_is_null(up) &&
+         (!strcmp(ts_node_type(up), "await_expression") || !strcmp(ts_node_type(up), "parenthesized_expression")))
+    up = rl_js_parent(up);
+  s->discarded = !ts_node_is_null(up) && !strcmp(ts_node_type(up), "expression_statement");
+  return -1;
+}
+
+const char *rl_auth_signature_call(rl_jsfile *jf, TSNode fn, int *discarded) {
+  sigscan s = {jf, NULL, 0};
+  if (!ts_node_is_null(fn)) rl_js_walk(fn, sig_visit, &s);
+  if (discarded) *discarded = s.discarded;
+  return s.canon;
+}
+
 static int auth_middleware_one(rl_jsfile *jf, TSNode e) {
   if (ts_node_is_null(e)) return 0;
   const char *s;

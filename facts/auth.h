@@ -31,6 +31,13 @@ int rl_auth_middleware(rl_jsfile *jf, TSNode e);
  * can say it authenticates (rl_auth_name over words gathered from every name
  * in the file, .roomlint.yml auth names, a provider's signature check). */
 int rl_auth_refusal_possible(rl_prefilter *pf);
+
+/* A call in fn of a provider's webhook signature check whose answer the
+ * handler must act on (twilio.validateRequest, @vonage/jwt verifySignature):
+ * its canonical name ("twilio:validateRequest"), or NULL. *discarded is 1
+ * when the call is a statement of its own (awaited or not): its answer is
+ * thrown away. */
+const char *rl_auth_signature_call(rl_jsfile *jf, TSNode fn, int *discarded);
 int rl_auth_name_possible(rl_prefilter *pf);
 
 /* What a function body does about authentication. */

@@ -376,6 +376,12 @@ static const char *guard_reason(state *st, const rl_room_action *act, const rl_a
   }
 }
 
+/* A path that says it receives a provider's webhook (status callbacks). */
+static int webhook_path(const char *path) {
+  static const char *const words[] = {"hook", "callback", NULL}; /* webhook(s), /hooks/ */
+  return path && rl_memcasemem_any(path, strlen(path), words);
+}
+
 static void on_route(void *data, const rl_route *r) {
   state *st = data;
   /* a client file's routes: only a Remix route module's loader/action,
@@ -413,11 +419,31 @@ static void on_route(void *data, const rl_route *r) {
     advice = "check the session or the Authorization header first and answer 401/403 to";
   else
     advice = "add auth middleware and answer 403 to";
+  const char *reason = guard_reason(st, &act, &why);
+  /* A provider's webhook: the sender to check is the provider, by the
+   * signature of its request, not a user. */
+  int discarded = 0;
+  const char *sig = rl_auth_signature_call(st->jf, r->handler, &discarded);
+  rl_arena *a = rl_ctx_arena(st->ctx);
+  if (sig && !global_guard) {
+    const char *colon = strchr(sig, ':');
+    const char *shown = rl_arena_printf(a, "%.*s.%s", (int)(colon - sig), sig, colon + 1);
+    advice = rl_arena_printf(a, "answer 403 when %s returns false, before the work, to", shown);
+    who = "requests the provider did not sign";
+    if (!*reason)
+      reason = rl_arena_printf(a,
+                               discarded ? " (it calls %s but discards the answer)"
+                                         : " (it calls %s, but no refusal follows a false answer)",
+                               shown);
+  } else if (!global_guard && webhook_path(r->path)) {
+    advice = "verify the provider's webhook signature first (twilio.webhook() or validateRequest, LiveKit's "
+             "WebhookReceiver.receive) and answer 403 to";
+    who = "requests the provider did not sign";
+  }
   int any = !strcmp(r->method, "*");
   if (act.via)
     rl_ctx_related(st->ctx, act.where.path, act.where.line, act.where.col,
                    rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s here", act.via_name, act.via_what));
-  const char *reason = guard_reason(st, &act, &why);
   /* a router's route as the app serves it: the mount's path in front */
   const char *path = r->path;
   int fastify = !strcmp(r->framework, "fastify");
