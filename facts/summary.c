@@ -559,6 +559,9 @@ static void add_value(builder *b, const char *name, TSNode v, TSNode def) {
   double num;
   const char *str;
   size_t sl;
+  const char *env;
+  size_t el;
+  TSNode lit;
   if (rl_js_eval_number(jf, v, &num)) {
     rl_localsym *s = add_sym(b, name, RL_SYM_CONST, def);
     if (s) {
@@ -570,6 +573,14 @@ static void add_value(builder *b, const char *name, TSNode v, TSNode def) {
     if (s) {
       s->s.string = rl_arena_strndup(b->out, str, sl);
       s->s.string_len = sl;
+    }
+  } else if (rl_js_env_fallback(jf, v, &env, &el, &lit) && rl_js_string_value(jf, lit, &str, &sl)) {
+    rl_localsym *s = add_sym(b, name, RL_SYM_OTHER, def);
+    if (s) {
+      s->s.fallback = rl_arena_strndup(b->out, str, sl);
+      s->s.fallback_len = sl;
+      s->s.fallback_env = rl_arena_strndup(b->out, env, el);
+      s->s.fallback_at = site_of(b, lit);
     }
   } else {
     add_sym(b, name, RL_SYM_OTHER, def);
