@@ -118,6 +118,9 @@ typedef struct rl_symbol {
   size_t fallback_len;
   const char *fallback_env;
   rl_site fallback_at;
+  /* RL_SYM_INSTANCE: the canonical callee of its `new` (rl_mint_callee:
+   * "opentok", "livekit-server-sdk:AccessToken"), or NULL */
+  const char *instance_of;
 } rl_symbol;
 
 /* One module's summary, its exported symbols joined across files.

@@ -476,9 +476,13 @@ static void add_value(builder *b, const char *name, TSNode v, TSNode def) {
     add_class(b, name, v);
     return;
   }
+  TSNode made = rl_mint_instance_new(jf, v);
+  if (!ts_node_is_null(made)) v = made; /* cond ? new OpenTok(a, b) : new OpenTok(c, d) */
   if (type_is(v, "new_expression")) {
     rl_localsym *s = add_sym(b, name, RL_SYM_INSTANCE, def);
     if (!s) return;
+    const char *of = rl_mint_callee(jf, v);
+    if (of) s->s.instance_of = rl_arena_strdup(b->out, of);
     TSNode ctor = rl_js_unwrap(field(v, "constructor"));
     rl_symref r;
     const char *cc = rl_js_resolve(jf, ctor);
