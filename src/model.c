@@ -1560,8 +1560,10 @@ static const char *mount_text(rl_project *p, const char *path, size_t *len) {
   return e->mount_bytes;
 }
 
-int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking, const char **prefix,
-                                   rl_arena *arena) {
+#define MAX_MOUNT_LEVELS 3 /* routers mounted in routers climbed for a guard */
+
+static int router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking, const char **prefix, rl_arena *arena,
+                               int level) {
   if (prefix) *prefix = NULL;
   if (!p || p->o.disabled || !from) return -1;
   char *target = rl_walk_judge_realpath(p->judge, from);
@@ -1607,8 +1609,17 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
         rl_jsfile_begin(asking);
       else
         rl_jsfile_end(e->jf);
-      if (v >= 0) verdict = verdict == -1 ? v : verdict && v; /* every mount must be guarded */
       pthread_mutex_unlock(&e->jmu);
+      /* a router that mounts it unguarded may itself be mounted behind a
+       * guard: `app.use('/api', requireAuth, routes)` over routes/index.js's
+       * `router.use('/video', video)` (asked with no lock held) */
+      const char *up_at = NULL;
+      if (v == 0 && level + 1 < MAX_MOUNT_LEVELS &&
+          router_mounted_auth(p, md->paths[i], asking, arena ? &up_at : NULL, arena, level + 1) == 1) {
+        v = 1;
+        if (up_at && at && same) at = rl_arena_printf(arena, "%s%s", up_at, at);
+      }
+      if (v >= 0) verdict = verdict == -1 ? v : verdict && v; /* every mount must be guarded */
     }
     char *pkg = path_join(dir, "package.json", 12);
     int top = is_regular(pkg);
@@ -1620,6 +1631,11 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
   free(target);
   if (prefix && same) *prefix = at;
   return verdict;
+}
+
+int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking, const char **prefix,
+                                   rl_arena *arena) {
+  return router_mounted_auth(p, from, asking, prefix, arena, 0);
 }
 
 /* ---- what rules ask (facts/project.h) ------------------------------------------------ */
