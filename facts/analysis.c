@@ -1812,6 +1812,11 @@ void rl_jsfile_set_imports(rl_jsfile *jf, rl_js_import_fn fn, void *data) {
 }
 
 const struct rl_symbol *rl_js_imported(rl_jsfile *jf, TSNode expr) {
+  const rl_symbol *s = rl_js_imported_symbol(jf, expr);
+  return s && s->kind == RL_SYM_CONST ? s : NULL;
+}
+
+const struct rl_symbol *rl_js_imported_symbol(rl_jsfile *jf, TSNode expr) {
   if (!jf->import_fn) return NULL;
   TSNode n = rl_js_unwrap(expr);
   if (!type_is(n, "identifier") && !type_is(n, "member_expression") && !type_is(n, "subscript_expression")) return NULL;
@@ -1831,8 +1836,7 @@ const struct rl_symbol *rl_js_imported(rl_jsfile *jf, TSNode expr) {
     if (l > best && l < cl && canon[l] == ':' && !memcmp(canon, jf->modules[i], l)) best = l;
   }
   if (!best) return NULL;
-  const rl_symbol *s = jf->import_fn(jf->import_data, rl_arena_strndup(jf->arena, canon, best), canon + best + 1);
-  return s && s->kind == RL_SYM_CONST ? s : NULL;
+  return jf->import_fn(jf->import_data, rl_arena_strndup(jf->arena, canon, best), canon + best + 1);
 }
 
 typedef struct result_use {
@@ -2530,6 +2534,30 @@ static int is_env_object(rl_jsfile *jf, TSNode n) {
   }
   if (type_is(obj, "meta_property")) return rl_js_text_is(jf, obj, "import.meta");
   return 0;
+}
+
+int rl_js_env_fallback(rl_jsfile *jf, TSNode expr, const char **env, size_t *env_len, TSNode *lit) {
+  TSNode n = rl_js_unwrap(expr);
+  if (!type_is(n, "binary_expression")) return 0;
+  TSNode op = field(n, "operator");
+  if (!rl_js_text_is(jf, op, "||") && !rl_js_text_is(jf, op, "??")) return 0;
+  TSNode l = rl_js_unwrap(field(n, "left")), r = rl_js_unwrap(field(n, "right"));
+  if (!type_is(r, "string") && !type_is(r, "template_string")) return 0;
+  const char *v;
+  size_t vl;
+  if (!rl_js_string_value(jf, r, &v, &vl) || vl == 0) return 0;
+  /* process.env.A || process.env.B || 'x': the first variable names it */
+  for (int hops = 0; hops < 4 && type_is(l, "binary_expression"); hops++) {
+    TSNode lo = field(l, "operator");
+    if (!rl_js_text_is(jf, lo, "||") && !rl_js_text_is(jf, lo, "??")) return 0;
+    const char *e2;
+    size_t el2;
+    if (!rl_js_env_read(jf, field(l, "right"), &e2, &el2)) return 0;
+    l = rl_js_unwrap(field(l, "left"));
+  }
+  if (!rl_js_env_read(jf, l, env, env_len)) return 0;
+  *lit = r;
+  return 1;
 }
 
 int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len) {

@@ -230,6 +230,16 @@ void rl_jsfile_set_imports(rl_jsfile *jf, rl_js_import_fn fn, void *data);
  * rl_js_eval_number and rl_js_eval_string fold through it. */
 const struct rl_symbol *rl_js_imported(rl_jsfile *jf, TSNode expr);
 
+/* Any symbol expr names through an import (a function, an instance, an
+ * object's field...), as the look-up knows it; NULL as above. */
+const struct rl_symbol *rl_js_imported_symbol(rl_jsfile *jf, TSNode expr);
+
+/* `process.env.X || '<literal>'` (also `??`, several variables before the
+ * literal: `process.env.A || process.env.B || 'x'`): 1 with the first
+ * variable's name and the literal's node (a string, or a template without
+ * substitution; not ''). The literal is the value whenever X is unset. */
+int rl_js_env_fallback(rl_jsfile *jf, TSNode expr, const char **env, size_t *env_len, TSNode *lit);
+
 /* Reads of environment variables: process.env.X, process.env['X'],
  * import.meta.env.X, Deno.env.get('X'), Bun.env.X. Returns 1 with the name. */
 int rl_js_env_read(rl_jsfile *jf, TSNode expr, const char **name, size_t *len);

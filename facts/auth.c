@@ -1246,43 +1246,6 @@ int rl_auth_name_negative(const char *s, size_t n) {
 
 /* ---- a router mounted from another file ------------------------------------------ */
 
-#define MAX_USES 256 /* use() calls looked at per file */
-
-typedef struct mount_walk {
-  rl_jsfile *jf;
-  TSNode uses[MAX_USES];
-  size_t n;
-} mount_walk;
-
-static int mount_use_visit(void *data, TSNode n) {
-  mount_walk *w = data;
-  if (strcmp(ts_node_type(n), "call_expression")) return 0;
-  TSNode fn = rl_js_field(n, "function");
-  if (strcmp(ts_node_type(fn), "member_expression")) return 0;
-  TSNode prop = rl_js_field(fn, "property");
-  if (!rl_js_text_is(w->jf, prop, "use") && !rl_js_text_is(w->jf, prop, "register")) return 0;
-  if (w->n == MAX_USES) return -1;
-  w->uses[w->n++] = n;
-  return 0;
-}
-
-/* Fastify: `server.register(plugin, { prefix: '/livekit' })` mounts the
- * plugin's routes below its prefix. */
-static int is_register(rl_jsfile *jf, TSNode call) {
-  TSNode fn = rl_js_field(call, "function");
-  return rl_js_text_is(jf, rl_js_field(fn, "property"), "register");
-}
-
-/* A use() path argument, or a register() call's prefix option: "/api"
- * (folded), or NULL. */
-static const char *use_path(rl_jsfile *jf, TSNode call, size_t *len) {
-  const char *s;
-  TSNode at = rl_js_call_arg(call, 0);
-  if (is_register(jf, call)) at = rl_js_object_get(jf, rl_js_object_of(jf, rl_js_call_arg(call, 1)), "prefix");
-  if (!rl_js_string_value(jf, at, &s, len) || !*len || s[0] != '/') return NULL;
-  return s;
-}
-
 /* Does an earlier use() at path `at` (NULL: every path) run before a mount at `mount`? */
 static int use_path_covers(const char *at, size_t al, const char *mount, size_t ml) {
   if (!at) return 1;
@@ -1305,53 +1268,47 @@ static int mount_mw_authenticates(rl_jsfile *jf, TSNode e, rl_auth_expr_fn auth,
 
 /* Does a use() call's middleware (its arguments before `upto`, the path
  * skipped) authenticate? */
-static int use_args_authenticate(rl_jsfile *jf, TSNode call, uint32_t upto, rl_auth_expr_fn auth, void *data) {
-  TSNode args = rl_js_field(call, "arguments");
-  size_t pl;
-  uint32_t k = use_path(jf, call, &pl) ? 1 : 0;
-  for (; k < upto && k < ts_node_named_child_count(args); k++)
+static int use_args_authenticate(rl_jsfile *jf, const rl_mount *m, uint32_t upto, rl_auth_expr_fn auth, void *data) {
+  TSNode args = rl_js_field(m->call, "arguments");
+  for (uint32_t k = m->first; k < upto && k < m->nargs; k++)
     if (mount_mw_authenticates(jf, ts_node_named_child(args, k), auth, data)) return 1;
   return 0;
 }
 
 int rl_auth_mount(rl_jsfile *jf, TSNode root, rl_auth_expr_fn is_module, rl_auth_expr_fn auth, void *data,
                   const char **at) {
-  mount_walk w;
-  w.jf = jf;
-  w.n = 0;
-  rl_js_walk(root, mount_use_visit, &w);
+  size_t nm;
+  const rl_mount *ms = rl_mounts(jf, root, &nm);
   int mounts = 0, covered = 0, same = 1;
   const char *first = NULL;
   size_t first_len = 0;
-  for (size_t i = 0; i < w.n; i++) {
-    TSNode call = w.uses[i];
-    TSNode args = rl_js_field(call, "arguments");
-    uint32_t nargs = ts_node_named_child_count(args), k = 0;
-    int reg = is_register(jf, call);
+  for (size_t i = 0; i < nm; i++) {
+    const rl_mount *m = &ms[i];
+    TSNode args = rl_js_field(m->call, "arguments");
+    uint32_t k = 0;
     /* register() takes the plugin first, then options: no middleware */
-    while (k < nargs && !(reg && k > 0) && !is_module(data, rl_js_unwrap(ts_node_named_child(args, k)))) k++;
-    if (k == nargs || (reg && k > 0)) continue;
+    while (k < m->nargs && !(m->is_register && k > 0) && !is_module(data, rl_js_unwrap(ts_node_named_child(args, k))))
+      k++;
+    if (k == m->nargs || (m->is_register && k > 0)) continue;
     mounts++;
-    int ok = use_args_authenticate(jf, call, k, auth, data);
+    int ok = use_args_authenticate(jf, m, k, auth, data);
     /* or an earlier use() of the same app or router, at a path above the mount */
-    size_t ml = 0, rl, vl;
-    const char *mpath = use_path(jf, call, &ml);
+    size_t rl;
     if (mounts == 1) {
-      first = mpath;
-      first_len = ml;
-    } else if (!mpath || !first || ml != first_len || memcmp(mpath, first, ml)) {
+      first = m->path;
+      first_len = m->path_len;
+    } else if (!m->path || !first || m->path_len != first_len || memcmp(m->path, first, first_len)) {
       same = 0;
     }
-    const char *recv = rl_js_text(jf, rl_js_field(rl_js_field(call, "function"), "object"), &rl);
+    const char *recv = rl_js_text(jf, m->recv, &rl);
     for (size_t j = 0; j < i && !ok && recv; j++) {
-      TSNode v = w.uses[j];
+      const rl_mount *v = &ms[j];
       size_t ol;
-      const char *other = rl_js_text(jf, rl_js_field(rl_js_field(v, "function"), "object"), &ol);
+      const char *other = rl_js_text(jf, v->recv, &ol);
       /* a plugin registered before (fastify.register(fastifyJwt)) guards no route by itself */
-      if (!other || ol != rl || memcmp(other, recv, rl) || is_register(jf, v)) continue;
-      const char *vpath = use_path(jf, v, &vl);
-      if (!use_path_covers(vpath, vpath ? vl : 0, mpath, ml)) continue;
-      ok = use_args_authenticate(jf, v, ts_node_named_child_count(rl_js_field(v, "arguments")), auth, data);
+      if (!other || ol != rl || memcmp(other, recv, rl) || v->is_register) continue;
+      if (!use_path_covers(v->path, v->path_len, m->path, m->path_len)) continue;
+      ok = use_args_authenticate(jf, v, v->nargs, auth, data);
     }
     if (ok) covered++;
   }

@@ -5,6 +5,7 @@
 
 #include "analysis.h"
 #include "arena.h"
+#include "routes.h"
 #include "util.h"
 
 static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
@@ -656,24 +657,24 @@ typedef struct rl_cors_mounts {
   int n;
 } mount_table;
 
-static int mount_visit(void *data, TSNode n) {
-  mount_table *mt = data;
-  int is_use;
-  if (mt->n == MOUNT_MAX) return -1;
-  if (!type_is(n, "call_expression") || !is_reg_call(mt->jf, n, &is_use) || !is_use) return 0;
-  TSNode args = field(n, "arguments");
-  const char *s;
-  size_t l;
-  if (!rl_js_eval_string(mt->jf, rl_js_call_arg(n, 0), &s, &l) || !l || s[0] != '/') s = "", l = 0;
-  for (uint32_t i = 1; i < ts_node_named_child_count(args) && mt->n < MOUNT_MAX; i++) {
-    TSNode v = rl_js_unwrap(ts_node_named_child(args, i));
-    if (!type_is(v, "identifier")) continue;
-    mount *m = &mt->m[mt->n++];
-    m->name = rl_js_text(mt->jf, v, &m->len);
-    m->path = s, m->pl = l;
-    m->parent = field(rl_js_unwrap(field(n, "function")), "object");
+/* The file's mounts (rl_mounts): each identifier a use() hands on, after
+ * its first argument. */
+static void mounts_read(mount_table *mt, TSNode root) {
+  size_t nm;
+  const rl_mount *ms = rl_mounts(mt->jf, root, &nm);
+  for (size_t k = 0; k < nm && mt->n < MOUNT_MAX; k++) {
+    const rl_mount *u = &ms[k];
+    if (u->is_register) continue;
+    TSNode args = field(u->call, "arguments");
+    for (uint32_t i = 1; i < u->nargs && mt->n < MOUNT_MAX; i++) {
+      TSNode v = rl_js_unwrap(ts_node_named_child(args, i));
+      if (!type_is(v, "identifier")) continue;
+      mount *m = &mt->m[mt->n++];
+      m->name = rl_js_text(mt->jf, v, &m->len);
+      m->path = u->path ? u->path : "", m->pl = u->path ? u->path_len : 0;
+      m->parent = u->recv;
+    }
   }
-  return 0;
 }
 
 /* The path recv is mounted at, below its parent's own mount; "" when the
@@ -715,7 +716,7 @@ int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_
       if (!f->mounts) {
         f->mounts = rl_arena_alloc(a, sizeof *f->mounts);
         f->mounts->jf = jf, f->mounts->n = 0;
-        if (--f->walks >= 0) rl_js_walk(root, mount_visit, f->mounts);
+        if (--f->walks >= 0) mounts_read(f->mounts, root);
       }
       const mount_table *mt = f->mounts;
       if (!rp) rp = rl_arena_printf(a, "%s%s", mount_prefix(mt, a, targets[t].recv, 0), targets[t].path);

@@ -299,6 +299,47 @@ static TSNode hmac_data(rl_jsfile *jf, const rl_key_api *api, TSNode call) {
   return rl_js_result_method_arg(jf, call, update);
 }
 
+/* The key falls back to a literal when an environment variable is unset:
+ * `process.env.K || 'lit'` in the key position, in a const it names, under
+ * the calls that turn text into bytes, or an imported value the project
+ * model knows as such a fallback. */
+static int key_fallback(rl_jsfile *jf, TSNode expr, rl_key_use *u) {
+  TSNode n = rl_js_unwrap(expr);
+  for (int hops = 0; hops < 8 && !ts_node_is_null(n); hops++) {
+    const char *env;
+    size_t el;
+    TSNode lit;
+    if (rl_js_env_fallback(jf, n, &env, &el, &lit) && rl_js_string_value(jf, lit, &u->value, &u->len)) {
+      u->lit = lit;
+      u->env = env;
+      u->env_len = el;
+      return 1;
+    }
+    int name = type_is(n, "identifier") || type_is(n, "shorthand_property_identifier");
+    const rl_symbol *s = name || type_is(n, "member_expression") ? rl_js_imported_symbol(jf, n) : NULL;
+    if (s && s->fallback && s->fallback_at.path) {
+      u->value = s->fallback;
+      u->len = s->fallback_len;
+      u->env = s->fallback_env;
+      u->env_len = s->fallback_env ? strlen(s->fallback_env) : 0;
+      u->from = s->fallback_at;
+      return 1;
+    }
+    TSNode next = null_node();
+    if (name)
+      next = rl_js_const_init(jf, n);
+    else if (type_is(n, "member_expression"))
+      next = rl_js_this_value(jf, n);
+    else if (type_is(n, "call_expression"))
+      next = bytes_of_text(jf, n);
+    if (ts_node_is_null(next)) break;
+    n = rl_js_unwrap(next);
+  }
+  u->value = NULL;
+  u->len = 0;
+  return 0;
+}
+
 typedef struct key_list {
   rl_arena *arena;
   rl_key_use *items;
@@ -325,6 +366,8 @@ static void add_use(rl_jsfile *jf, key_list *l, const rl_key_api *api, const cha
     for (size_t i = 0; public_keys[i]; i++)
       if (len == strlen(public_keys[i]) && !memcmp(v, public_keys[i], len)) u.label = 1;
     if (secret_data(jf, hmac_data(jf, api, call))) u.label = 1;
+  } else if (key_fallback(jf, key, &u) && api->data_arg != -1 && secret_data(jf, hmac_data(jf, api, call))) {
+    u.label = 1;
   }
   l->items = rl_arena_grow(l->arena, l->items, l->n, &l->cap, sizeof *l->items);
   l->items[l->n++] = u;

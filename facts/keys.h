@@ -24,6 +24,7 @@
 
 #include "analysis.h"
 #include "prefilter.h"
+#include "project.h"
 
 typedef enum rl_key_form { RL_KEY_CALL, RL_KEY_NEW, RL_KEY_CHAIN, RL_KEY_SUPER } rl_key_form;
 
@@ -61,6 +62,14 @@ typedef struct rl_key_use {
                         another file (an imported const) or is folded from several parts */
   int label;  /* an HMAC keyed with a literal over a secret or an env read: the
                         literal is a public label (a key derivation, a compare-by-hash), not the key */
+  /* The key is an environment variable's literal fallback (`process.env.K ||
+   * 'dev-key'`, directly, through a const, or an imported value the project
+   * model knows as one: rl_symbol.fallback): K; value and len are the literal.
+   * from.path: the file the literal is written in when it is not this one
+   * (lit is then null). */
+  const char *env;
+  size_t env_len;
+  rl_site from;
 } rl_key_use;
 
 /* 1 if expr is a string written in the code: a literal, a template with no

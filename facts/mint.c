@@ -141,7 +141,22 @@ static TSNode instance_new(rl_jsfile *jf, TSNode n) {
   } else if (type_is(n, "member_expression") && type_is(rl_js_unwrap(field(n, "object")), "this")) {
     n = rl_js_unwrap(rl_js_this_member(jf, n));
   }
-  return type_is(n, "new_expression") ? n : null_node();
+  return rl_mint_instance_new(jf, n);
+}
+
+TSNode rl_mint_instance_new(rl_jsfile *jf, TSNode v) {
+  v = rl_js_unwrap(v);
+  if (type_is(v, "new_expression")) return v;
+  if (!type_is(v, "ternary_expression")) return null_node();
+  /* isProd ? new OpenTok(k, s) : new OpenTok(devK, devS), or a `new` on one
+   * side and something else (a mock, null) on the other; two classes: none */
+  TSNode a = rl_js_unwrap(field(v, "consequence")), b = rl_js_unwrap(field(v, "alternative"));
+  int na = type_is(a, "new_expression"), nb = type_is(b, "new_expression");
+  if (na && nb) {
+    const char *ca = callee_of(jf, a), *cb = callee_of(jf, b);
+    return ca && cb && !strcmp(ca, cb) ? a : null_node();
+  }
+  return na ? a : nb ? b : null_node();
 }
 
 static int member_prop_is(rl_jsfile *jf, TSNode member, const char *name) {
@@ -760,9 +775,9 @@ static int callee_may_hmac(const char *c) {
 
 /* One per mint family of rl_mint_possible: a module name, or what its API
  * spells ("djwt" is in every djwt specifier: deno.land/x/djwt, jsr:@zaubrik/djwt). */
-const char *const rl_mint_needles[] = {"jsonwebtoken", "jose",           "server-sdk", "twilio", "Twilio.jwt",
-                                       "agora-",       "opentok",        "Hmac",       "HMAC",   "crypto-js",
-                                       "TokenBuilder", "meeting-tokens", "djwt",       NULL};
+const char *const rl_mint_needles[] = {"jsonwebtoken", "jose",           "server-sdk", "twilio",        "Twilio.jwt",
+                                       "agora-",       "opentok",        "Hmac",       "HMAC",          "crypto-js",
+                                       "TokenBuilder", "meeting-tokens", "djwt",       "generateToken", NULL};
 
 int rl_mint_is_generic_jwt(const rl_mint *m) {
   return m->kind == RL_MINT_JSONWEBTOKEN || m->kind == RL_MINT_JOSE || m->kind == RL_MINT_HMAC_JWT ||
@@ -788,6 +803,8 @@ int rl_mint_possible(rl_prefilter *pf) {
   if (rl_pf_has(pf, "RtcTokenBuilder") || rl_pf_has(pf, "RtmTokenBuilder") || rl_pf_has(pf, "ChatTokenBuilder"))
     return 1;
   if (rl_pf_has(pf, "Twilio.jwt")) return 1; /* Twilio Functions' global */
+  /* an OpenTok client that another project file makes (the model knows it) */
+  if (rl_pf_has(pf, ".generateToken(")) return 1;
   return rl_mint_hand_possible(pf);
 }
 
@@ -930,12 +947,16 @@ int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out) {
   if (member_prop_is(jf, fn, "generateToken")) {
     TSNode ctor = instance_new(jf, field(fn, "object"));
     const char *c = ts_node_is_null(ctor) ? NULL : callee_of(jf, ctor);
+    if (!c) { /* an instance another project file makes: `export const ot = new OpenTok(k, s)` */
+      const rl_symbol *s = rl_js_imported_symbol(jf, field(fn, "object"));
+      if (s && s->kind == RL_SYM_INSTANCE) c = s->instance_of;
+    }
     if (c && canon_module_is(c, "opentok", 0) && !strcmp(canon_path(c), "")) {
       m.kind = RL_MINT_OPENTOK;
       m.what = "OpenTok generateToken()";
       m.package = "opentok";
       m.ctor = ctor;
-      m.secret = rl_js_call_arg(ctor, 1);
+      m.secret = ts_node_is_null(ctor) ? null_node() : rl_js_call_arg(ctor, 1);
       set_options(jf, &m, rl_js_call_arg(call, 1));
       *out = m;
       return 1;

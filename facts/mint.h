@@ -135,6 +135,11 @@ const char *rl_mint_callee(rl_jsfile *jf, TSNode call);
  * (*out then has kind RL_MINT_NONE). */
 int rl_mint_match(rl_jsfile *jf, TSNode call, rl_mint *out);
 
+/* The `new` an instance value is made by: v itself, or a ternary's `new`
+ * (both sides the same class, or one side a `new` and the other anything
+ * else: `isProd ? new OpenTok(k, s) : new OpenTok(dk, ds)`); null otherwise. */
+TSNode rl_mint_instance_new(rl_jsfile *jf, TSNode v);
+
 /* 1 if m is a jsonwebtoken sign() whose payload is a string: a literal, a
  * template, or JSON.stringify(claims) (then m->payload is the claims object).
  * jsonwebtoken adds no exp to a string and refuses expiresIn for one. */

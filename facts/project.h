@@ -112,6 +112,15 @@ typedef struct rl_symbol {
   int returns_management;
   const char *returns_what;
   rl_site returns_at;
+  /* RL_SYM_OTHER: a value `process.env.X || '<literal>'` (rl_js_env_fallback):
+   * the literal (NUL-terminated), the variable X, and where the literal is */
+  const char *fallback;
+  size_t fallback_len;
+  const char *fallback_env;
+  rl_site fallback_at;
+  /* RL_SYM_INSTANCE: the canonical callee of its `new` (rl_mint_callee:
+   * "opentok", "livekit-server-sdk:AccessToken"), or NULL */
+  const char *instance_of;
 } rl_symbol;
 
 /* One module's summary, its exported symbols joined across files.

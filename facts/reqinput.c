@@ -538,6 +538,103 @@ const char *rl_reqin_number(const rl_reqin *in, TSNode e, TSNode *read) {
   return carry_rec(in, e, read, 0, NULL);
 }
 
+/* ---- values an `if` on the request picks ------------------------------------------- */
+
+/* A condition only the request decides: a request value, its comparison with
+ * a literal or a code constant (`req.query.role == 'publisher'`), through
+ * parentheses, ! and &&/|| whose every operand is such. `user.isHost`,
+ * `await isOwner(req.user, room)` and `q.role == 'host' && user.isHost` are
+ * the server's facts: 0. */
+static int request_only(const rl_reqin *in, TSNode c, const char **desc, TSNode *read, int depth) {
+  c = rl_js_unwrap(c);
+  if (depth > MAX_DEPTH || ts_node_is_null(c)) return 0;
+  size_t l;
+  if (type_is(c, "unary_expression")) {
+    const char *op = rl_js_text(in->jf, field(c, "operator"), &l);
+    return eq(op, l, "!") && request_only(in, field(c, "argument"), desc, read, depth + 1);
+  }
+  if (type_is(c, "binary_expression")) {
+    const char *op = rl_js_text(in->jf, field(c, "operator"), &l);
+    TSNode a = field(c, "left"), b = field(c, "right");
+    if (eq(op, l, "&&") || eq(op, l, "||"))
+      return request_only(in, a, desc, read, depth + 1) && request_only(in, b, desc, read, depth + 1);
+    if (!eq(op, l, "==") && !eq(op, l, "===") && !eq(op, l, "!=") && !eq(op, l, "!==")) return 0;
+    if (code_constant(b)) return request_only(in, a, desc, read, depth + 1);
+    return code_constant(a) && request_only(in, b, desc, read, depth + 1);
+  }
+  TSNode r = c;
+  const char *d = rl_reqin_value(in, c, &r);
+  if (!d) return 0;
+  *desc = d;
+  *read = r;
+  return 1;
+}
+
+typedef struct pick_find {
+  const rl_reqin *in;
+  const char *name;
+  size_t len;
+  int picks, other;
+  const char *desc;
+  TSNode read, cond;
+} pick_find;
+
+/* One binding of the name: a constant set under `if`s that only the request
+ * decides is a pick; any other value, or an `if` on anything else around it
+ * (or none, for an assignment), is the code's. */
+static int pick_visit(void *data, TSNode n) {
+  pick_find *f = data;
+  TSNode name, value;
+  if (!rl_js_binding(n, 1, &name, &value)) return 0;
+  if (!type_is(name, "identifier") || !rl_js_text_eq(f->in->jf, name, f->name, f->len)) return 0;
+  if (ts_node_is_null(value)) return 0; /* `let role;` */
+  if (!code_constant(value) || !type_is(n, "assignment_expression")) {
+    f->other += !code_constant(value);
+    return 0;
+  }
+  int gates = 0;
+  const char *desc = NULL;
+  TSNode read = n, cond = n;
+  for (TSNode c = n, p = rl_js_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, f->in->fn);
+       c = p, p = rl_js_parent(p)) {
+    const char *t = ts_node_type(p);
+    if (strstr(t, "function") || !strcmp(t, "method_definition") || !strcmp(t, "switch_case")) {
+      f->other++; /* in a callback, or a switch: not judged here */
+      return 0;
+    }
+    if (strcmp(t, "if_statement") || ts_node_eq(c, field(p, "condition"))) continue;
+    if (!request_only(f->in, field(p, "condition"), &desc, &read, 0)) {
+      f->other++;
+      return 0;
+    }
+    gates++;
+    cond = field(p, "condition");
+  }
+  if (!gates) {
+    f->other++;
+    return 0;
+  }
+  f->picks++;
+  if (!f->desc) {
+    f->desc = desc;
+    f->read = read;
+    f->cond = cond;
+  }
+  return 0;
+}
+
+const char *rl_reqin_branch_pick(const rl_reqin *in, TSNode e, TSNode *read, TSNode *cond) {
+  e = rl_js_unwrap(e);
+  if (!in || !in->jf || ts_node_is_null(in->fn) || !type_is(e, "identifier")) return NULL;
+  pick_find f = {in, NULL, 0, 0, 0, NULL, {{0}, NULL, NULL}, {{0}, NULL, NULL}};
+  f.name = rl_js_text(in->jf, e, &f.len);
+  rl_js_walk(in->fn, pick_visit, &f);
+  if (!f.picks || f.other) return NULL;
+  if (read) *read = f.read;
+  if (cond) *cond = f.cond;
+  return f.desc;
+}
+
 /* ---- scanning a handler ------------------------------------------------------------ */
 
 static void add(rl_reqin *in, TSNode name, const rl_in *v) {

@@ -110,4 +110,16 @@ const char *rl_reqin_object(const rl_reqin *in, TSNode e);
  * Returns the read's description (and *read), or NULL. */
 const char *rl_reqin_number(const rl_reqin *in, TSNode e, TSNode *read);
 
+/* A name whose value an `if` on the request picks among constants: `let
+ * role = RtcRole.SUBSCRIBER; if (req.query.role == 'publisher') role =
+ * RtcRole.PUBLISHER` (also `else` branches, nested ifs, `!q.host`, `||`):
+ * whoever sends the request chooses. Every assignment of the name in the
+ * handler must be a constant under ifs whose conditions only the request
+ * decides (a request value, or its comparison with a constant); an `if` on
+ * a server fact around one (`if (user.isHost)`, `if (await isOwner(...))`,
+ * `&& user.canPublish`), another value, or an assignment in a callback or a
+ * switch: NULL. Returns the request read's description, with *read (the
+ * read) and *cond (the first such if's condition); may be NULL. */
+const char *rl_reqin_branch_pick(const rl_reqin *in, TSNode e, TSNode *read, TSNode *cond);
+
 #endif

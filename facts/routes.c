@@ -2145,3 +2145,48 @@ int rl_route_is_roomish(rl_jsfile *jf, TSNode root, const rl_route *r) {
   rl_room_action act;
   return rl_route_room_action(jf, root, r, &act) || (r->path && rl_name_has_word(r->path, strlen(r->path), room_words));
 }
+
+/* ---- mounts ------------------------------------------------------------------------- */
+
+typedef struct mount_read {
+  rl_jsfile *jf;
+  rl_mount *m;
+  size_t n, cap;
+} mount_read;
+
+static int mount_read_visit(void *data, TSNode n) {
+  mount_read *r = data;
+  if (strcmp(ts_node_type(n), "call_expression")) return 0;
+  TSNode fn = rl_js_unwrap(field(n, "function"));
+  if (!type_is(fn, "member_expression")) return 0;
+  TSNode prop = field(fn, "property");
+  int reg = rl_js_text_is(r->jf, prop, "register");
+  if (!reg && !rl_js_text_is(r->jf, prop, "use")) return 0;
+  if (r->n == RL_MOUNTS_MAX) return -1;
+  r->m = rl_arena_grow(rl_jsfile_arena(r->jf), r->m, r->n, &r->cap, sizeof *r->m);
+  rl_mount *m = &r->m[r->n++];
+  memset(m, 0, sizeof *m);
+  m->call = n;
+  m->recv = field(fn, "object");
+  m->is_register = reg;
+  m->nargs = ts_node_named_child_count(field(n, "arguments"));
+  TSNode at = reg ? rl_js_object_get(r->jf, rl_js_object_of(r->jf, rl_js_call_arg(n, 1)), "prefix")
+                  : rl_js_call_arg(n, 0);
+  const char *s;
+  size_t l;
+  int is_path = !ts_node_is_null(at) && rl_js_eval_string(r->jf, at, &s, &l);
+  if (is_path && l && s[0] == '/') {
+    m->path = s;
+    m->path_len = l;
+  }
+  /* a use() whose first argument is a string is a path, whatever it says */
+  m->first = !reg && is_path ? 1 : 0;
+  return 0;
+}
+
+const rl_mount *rl_mounts(rl_jsfile *jf, TSNode root, size_t *n) {
+  mount_read r = {jf, NULL, 0, 0};
+  rl_js_walk(root, mount_read_visit, &r);
+  *n = r.n;
+  return r.m;
+}

@@ -110,6 +110,29 @@ typedef void (*rl_route_cb)(void *data, const rl_route *r);
  * source's path). Strings live in the file's arena. */
 void rl_routes_each(rl_jsfile *jf, TSNode root, const char *path, rl_route_cb cb, void *data);
 
+/* ---- mounts: the one walk over use() and register() ----------------------------- */
+
+/* One `X.use(['/p',] mw..., target...)` (Express, Connect, Koa routers) or
+ * Fastify `X.register(plugin, { prefix: '/p' })` call of a file. */
+typedef struct rl_mount {
+  TSNode call;
+  TSNode recv;      /* X */
+  const char *path; /* '/p' (folded through consts; register: the prefix option), or NULL */
+  size_t path_len;
+  int is_register;
+  uint32_t first; /* the first argument after the path (register: 0, the plugin) */
+  uint32_t nargs; /* arguments; a register() call's plugin is its only target */
+} rl_mount;
+
+#define RL_MOUNTS_MAX 256 /* use()/register() calls read per file */
+
+/* The file's use()/register() calls in document order (at most
+ * RL_MOUNTS_MAX), read in one walk; in jf's arena. permissive-cors (mounted
+ * routers' paths, in the file and in other files), the project model
+ * (routers mounted in routers) and rl_auth_mount (middleware before a
+ * mount) all read mounts here. */
+const rl_mount *rl_mounts(rl_jsfile *jf, TSNode root, size_t *n);
+
 /* ---- what a file's path says: the one path -> framework answer ---------------- */
 
 typedef struct rl_path_kind {

@@ -476,9 +476,13 @@ static void add_value(builder *b, const char *name, TSNode v, TSNode def) {
     add_class(b, name, v);
     return;
   }
+  TSNode made = rl_mint_instance_new(jf, v);
+  if (!ts_node_is_null(made)) v = made; /* cond ? new OpenTok(a, b) : new OpenTok(c, d) */
   if (type_is(v, "new_expression")) {
     rl_localsym *s = add_sym(b, name, RL_SYM_INSTANCE, def);
     if (!s) return;
+    const char *of = rl_mint_callee(jf, v);
+    if (of) s->s.instance_of = rl_arena_strdup(b->out, of);
     TSNode ctor = rl_js_unwrap(field(v, "constructor"));
     rl_symref r;
     const char *cc = rl_js_resolve(jf, ctor);
@@ -559,6 +563,9 @@ static void add_value(builder *b, const char *name, TSNode v, TSNode def) {
   double num;
   const char *str;
   size_t sl;
+  const char *env;
+  size_t el;
+  TSNode lit;
   if (rl_js_eval_number(jf, v, &num)) {
     rl_localsym *s = add_sym(b, name, RL_SYM_CONST, def);
     if (s) {
@@ -570,6 +577,14 @@ static void add_value(builder *b, const char *name, TSNode v, TSNode def) {
     if (s) {
       s->s.string = rl_arena_strndup(b->out, str, sl);
       s->s.string_len = sl;
+    }
+  } else if (rl_js_env_fallback(jf, v, &env, &el, &lit) && rl_js_string_value(jf, lit, &str, &sl)) {
+    rl_localsym *s = add_sym(b, name, RL_SYM_OTHER, def);
+    if (s) {
+      s->s.fallback = rl_arena_strndup(b->out, str, sl);
+      s->s.fallback_len = sl;
+      s->s.fallback_env = rl_arena_strndup(b->out, env, el);
+      s->s.fallback_at = site_of(b, lit);
     }
   } else {
     add_sym(b, name, RL_SYM_OTHER, def);

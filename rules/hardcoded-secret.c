@@ -121,9 +121,36 @@ static int livekit_dev_pair(rl_jsfile *jf, const rl_key_use *u) {
          !memcmp(k, "devkey", 6);
 }
 
+/* A literal in another file that shapes 3 and 4 report where it is written. */
+static int reported_there(const rl_key_use *u) {
+  size_t fs, fl;
+  if (!u->from.path) return 0;
+  return rl_secret_find_format(u->value, u->len, 0, &fs, &fl) ||
+         (u->env && rl_name_is_secret(u->env, u->env_len) && rl_secret_value_is_credential(u->value, u->len));
+}
+
+/* The key is an environment variable's literal fallback: a server started
+ * without the variable runs with the literal. */
+static void report_fallback(rl_ctx *ctx, const rl_key_use *u) {
+  rl_arena *a = rl_ctx_arena(ctx);
+  const char *masked = rl_mask_secret(a, u->value, u->len);
+  const char *where = "";
+  if (u->from.path) {
+    where = rl_arena_printf(a, ", written in %s:%u", u->from.path, u->from.line);
+    rl_ctx_related(ctx, u->from.path, u->from.line, u->from.col,
+                   rl_arena_printf(a, "the fallback of %.*s is written here", (int)u->env_len, u->env));
+  }
+  rl_report(ctx, u->key,
+            "%s %s that falls back to a literal when %.*s is unset ('%s'%s)%s: a server started without the "
+            "variable runs with it, and anyone who reads the code can use it too; fail at startup when %.*s is "
+            "missing instead",
+            u->name, u->api->does, (int)u->env_len, u->env, masked, where,
+            key_looks_placeholder(u->value, u->len) ? ", a placeholder" : "", (int)u->env_len, u->env);
+}
+
 static void report_key(void *data, const rl_key_use *u) {
   rl_ctx *ctx = data;
-  if (!key_reported(ctx, u)) return;
+  if (!key_reported(ctx, u) || reported_there(u)) return;
   rl_arena *a = rl_ctx_arena(ctx);
   /* a public default, not masked: the word "secret" would go from every message */
   if (livekit_dev_pair(rl_ctx_js(ctx), u)) {
@@ -138,6 +165,10 @@ static void report_key(void *data, const rl_key_use *u) {
   if (!ts_node_is_null(u->lit)) {
     uint32_t start = ts_node_start_byte(u->lit), end = ts_node_end_byte(u->lit);
     if (end - start >= 2) rl_ctx_mark_secret(ctx, start + 1, end - 1);
+  }
+  if (u->env) {
+    report_fallback(ctx, u);
+    return;
   }
   TSNode k = rl_js_unwrap(u->key);
   size_t nl = 0;

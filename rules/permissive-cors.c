@@ -386,45 +386,41 @@ static void judge_nest_bootstrap(state *st) {
  * takes the first token or room route of each router that has one, read by
  * the project model, at the path it is mounted at: a CORS policy set here
  * that covers that path covers it. */
-static int mount_visit(void *data, TSNode n) {
-  state *st = data;
-  if (!type_is(n, "call_expression")) return 0;
-  TSNode fn = rl_js_unwrap(field(n, "function"));
-  if (!type_is(fn, "member_expression")) return 0;
-  int reg = rl_js_text_is(st->jf, field(fn, "property"), "register");
-  if (!reg && !rl_js_text_is(st->jf, field(fn, "property"), "use")) return 0;
-  TSNode args = field(n, "arguments");
-  /* Fastify's register(plugin, { prefix }): the plugin is the first argument */
-  for (uint32_t i = 0; i < (reg ? 1 : ts_node_named_child_count(args)); i++) {
-    size_t sl;
-    const char *spec;
-    if (!rl_js_module_ref(st->jf, ts_node_named_child(args, i), &spec, &sl, NULL) || !sl ||
-        (spec[0] != '.' && spec[0] != '@' && spec[0] != '~' && spec[0] != '/'))
-      continue;
-    const char *path;
-    uint32_t line;
-    const char *route = rl_ctx_module_room_route(st->ctx, spec, sl, &path, &line);
-    if (!route) continue;
-    /* "POST /token" or "/token": the path below the mount */
-    const char *rp = strchr(route, ' ');
-    rp = rp ? rp + 1 : route;
-    const char *mp;
-    size_t ml;
-    TSNode at = reg ? rl_js_object_get(st->jf, rl_js_object_of(st->jf, rl_js_call_arg(n, 1)), "prefix")
-                    : rl_js_call_arg(n, 0);
-    if (!rl_js_string_value(st->jf, rl_js_unwrap(at), &mp, &ml) || !ml || mp[0] != '/') mp = "", ml = 0;
-    while (ml && mp[ml - 1] == '/') ml--;
-    const char *full = !strcmp(rp, "*") ? "*" : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s%s", (int)ml, mp, rp);
-    TSNode none = {{0}, NULL, NULL};
-    /* named as the app serves it: the mount's path in front (router.post('/')
-     * mounted at /twilio is POST /twilio) */
-    const char *served = ml && !strcmp(rp, "/") ? rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s", (int)ml, mp) : full;
-    const char *shown =
-        rp == route ? served : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s %s", (int)(rp - 1 - route), route, served);
-    add_target(st, rl_js_unwrap(field(fn, "object")), full, none,
-               rl_arena_printf(rl_ctx_arena(st->ctx), "%s (%s:%u)", shown, path, line), path, line);
+static void mount_targets(state *st) {
+  size_t nm;
+  const rl_mount *ms = rl_mounts(st->jf, st->root, &nm);
+  for (size_t k = 0; k < nm; k++) {
+    const rl_mount *u = &ms[k];
+    TSNode args = field(u->call, "arguments");
+    /* Fastify's register(plugin, { prefix }): the plugin is the first argument */
+    for (uint32_t i = 0; i < (u->is_register ? 1 : u->nargs); i++) {
+      size_t sl;
+      const char *spec;
+      if (!rl_js_module_ref(st->jf, ts_node_named_child(args, i), &spec, &sl, NULL) || !sl ||
+          (spec[0] != '.' && spec[0] != '@' && spec[0] != '~' && spec[0] != '/'))
+        continue;
+      const char *path;
+      uint32_t line;
+      const char *route = rl_ctx_module_room_route(st->ctx, spec, sl, &path, &line);
+      if (!route) continue;
+      /* "POST /token" or "/token": the path below the mount */
+      const char *rp = strchr(route, ' ');
+      rp = rp ? rp + 1 : route;
+      const char *mp = u->path ? u->path : "";
+      size_t ml = u->path ? u->path_len : 0;
+      while (ml && mp[ml - 1] == '/') ml--;
+      const char *full = !strcmp(rp, "*") ? "*" : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s%s", (int)ml, mp, rp);
+      TSNode none = {{0}, NULL, NULL};
+      /* named as the app serves it: the mount's path in front (router.post('/')
+       * mounted at /twilio is POST /twilio) */
+      const char *served = ml && !strcmp(rp, "/") ? rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s", (int)ml, mp) : full;
+      const char *shown = rp == route
+                              ? served
+                              : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s %s", (int)(rp - 1 - route), route, served);
+      add_target(st, rl_js_unwrap(u->recv), full, none,
+                 rl_arena_printf(rl_ctx_arena(st->ctx), "%s (%s:%u)", shown, path, line), path, line);
+    }
   }
-  return 0;
 }
 
 static void on_file(rl_ctx *ctx) {
@@ -433,7 +429,7 @@ static void on_file(rl_ctx *ctx) {
   st.ctx = ctx, st.jf = rl_ctx_js(ctx), st.root = rl_ctx_root(ctx), st.cf.walks = RL_CORS_WALKS;
   if (!st.jf) return;
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
-  if (!st.route) rl_js_walk(st.root, mount_visit, &st);
+  if (!st.route) mount_targets(&st);
   if (!st.route) return;
   if (!ts_node_is_null(st.nest)) judge_nest_bootstrap(&st);
   rl_js_walk(st.root, visit, &st);

@@ -376,8 +376,22 @@ static void check_claim(state *st, TSNode at, const char *key, size_t keylen, TS
   if (!claim_name(key, keylen)) return;
   TSNode read = value;
   const char *d = rl_reqin_value(&st->in, value, &read);
-  if (!d || checked(st, read, d, value)) return;
-  report(st, at, key, keylen, d);
+  if (d) {
+    if (!checked(st, read, d, value)) report(st, at, key, keylen, d);
+    return;
+  }
+  /* `let role = SUBSCRIBER; if (req.query.role == 'publisher') role =
+   * PUBLISHER`: the request picks the constant. The test of the pick is no
+   * check of the name; a later test of the name is. */
+  TSNode cond;
+  d = rl_reqin_branch_pick(&st->in, value, &read, &cond);
+  if (!d || checked(st, value, "", value)) return;
+  size_t cl;
+  const char *ct = rl_js_text(st->jf, rl_js_unwrap(cond), &cl);
+  rl_report(st->ctx, at,
+            "%.*s is picked by `if (%.*s%s)` on %s and goes into %s: whoever sends the request chooses it; decide "
+            "it on the server from who the user is (their session or account)",
+            (int)keylen, key, (int)(cl > 48 ? 45 : cl), ct, cl > 48 ? "..." : "", d, st->sink);
 }
 
 static int obj_visit(void *data, TSNode n) {

@@ -212,6 +212,11 @@ static int tsconfig_parse(const char *s, size_t n, tsraw *out) {
 
 /* ---- the project ---------------------------------------------------------------- */
 
+struct sub_mount {
+  const char *spec; /* as the router file writes it */
+  const char *at;   /* the mount path, "" for none */
+};
+
 typedef struct mod_entry {
   char *path;
   int state; /* 0: not built, 1: being built, 2: built */
@@ -234,6 +239,10 @@ typedef struct mod_entry {
   int room_route_asked;
   const char *room_route; /* its first token or room route, "POST /token" (in tarena) */
   uint32_t room_route_line;
+  /* the project modules it mounts (`router.use('/agora', require('./agora'))`):
+   * their specifiers and mount paths ("" for none), read with room_route */
+  struct sub_mount *subs;
+  size_t nsubs;
   /* the prefilter's question (rl_project_import_matters), under p->mu */
   int pre_state;          /* 0: not read, 1: being read, 2: read */
   int pre_self;           /* rl_summary_bytes_matter of its bytes */
@@ -1551,8 +1560,10 @@ static const char *mount_text(rl_project *p, const char *path, size_t *len) {
   return e->mount_bytes;
 }
 
-int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking, const char **prefix,
-                                   rl_arena *arena) {
+#define MAX_MOUNT_LEVELS 3 /* routers mounted in routers climbed for a guard */
+
+static int router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking, const char **prefix, rl_arena *arena,
+                               int level) {
   if (prefix) *prefix = NULL;
   if (!p || p->o.disabled || !from) return -1;
   char *target = rl_walk_judge_realpath(p->judge, from);
@@ -1598,8 +1609,17 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
         rl_jsfile_begin(asking);
       else
         rl_jsfile_end(e->jf);
-      if (v >= 0) verdict = verdict == -1 ? v : verdict && v; /* every mount must be guarded */
       pthread_mutex_unlock(&e->jmu);
+      /* a router that mounts it unguarded may itself be mounted behind a
+       * guard: `app.use('/api', requireAuth, routes)` over routes/index.js's
+       * `router.use('/video', video)` (asked with no lock held) */
+      const char *up_at = NULL;
+      if (v == 0 && level + 1 < MAX_MOUNT_LEVELS &&
+          router_mounted_auth(p, md->paths[i], asking, arena ? &up_at : NULL, arena, level + 1) == 1) {
+        v = 1;
+        if (up_at && at && same) at = rl_arena_printf(arena, "%s%s", up_at, at);
+      }
+      if (v >= 0) verdict = verdict == -1 ? v : verdict && v; /* every mount must be guarded */
     }
     char *pkg = path_join(dir, "package.json", 12);
     int top = is_regular(pkg);
@@ -1611,6 +1631,11 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
   free(target);
   if (prefix && same) *prefix = at;
   return verdict;
+}
+
+int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking, const char **prefix,
+                                   rl_arena *arena) {
+  return router_mounted_auth(p, from, asking, prefix, arena, 0);
 }
 
 /* ---- what rules ask (facts/project.h) ------------------------------------------------ */
@@ -1819,11 +1844,39 @@ static void first_room_route(void *data, const rl_route *r) {
   f->line = ts_node_start_point(r->registration).row + 1;
 }
 
-const char *rl_project_module_room_route(rl_project *p, const char *from, const char *spec, size_t n, rl_jsfile *asking,
-                                         const char **path, uint32_t *line) {
-  if (!p || p->o.disabled || !from) return NULL;
+/* A specifier that names a project file rather than a package. */
+static int local_spec(const char *spec, size_t sl) {
+  return sl && (spec[0] == '.' || spec[0] == '@' || spec[0] == '~' || spec[0] == '/');
+}
+
+/* The project modules the router file mounts, for a walk through routers
+ * mounted in routers; in e->tarena, under e->jmu. */
+static void read_subs(mod_entry *e) {
+  size_t nm;
+  const rl_mount *ms = rl_mounts(e->jf, rl_tree_root(e->tree), &nm);
+  size_t cap = 0;
+  for (size_t i = 0; i < nm; i++) {
+    TSNode args = rl_js_field(ms[i].call, "arguments");
+    for (uint32_t k = ms[i].first; k < (ms[i].is_register ? 1 : ms[i].nargs); k++) {
+      const char *spec;
+      size_t sl;
+      if (!rl_js_module_ref(e->jf, ts_node_named_child(args, k), &spec, &sl, NULL) || !local_spec(spec, sl)) continue;
+      e->subs = rl_arena_grow(e->tarena, e->subs, e->nsubs, &cap, sizeof *e->subs);
+      e->subs[e->nsubs].spec = rl_arena_strndup(e->tarena, spec, sl);
+      e->subs[e->nsubs++].at = ms[i].path ? rl_arena_strndup(e->tarena, ms[i].path, ms[i].path_len) : "";
+    }
+  }
+}
+
+#define MAX_ROUTER_DEPTH 4 /* routers mounted in routers followed */
+
+static const char *module_room_route(rl_project *p, const char *from, const char *spec, size_t n, rl_jsfile *asking,
+                                     const char **path, uint32_t *line, rl_arena *arena, const char **seen, int depth) {
   const char *target = rl_project_resolve(p, from, spec, n);
-  mod_entry *e = target ? kept_file(p, target) : NULL;
+  if (!target) return NULL;
+  for (int i = 0; i < depth; i++)
+    if (!strcmp(seen[i], target)) return NULL; /* a cycle of mounts */
+  mod_entry *e = kept_file(p, target);
   if (!e) return NULL;
   if (!e->room_route_asked) {
     e->room_route_asked = 1;
@@ -1832,6 +1885,7 @@ const char *rl_project_module_room_route(rl_project *p, const char *from, const 
     rl_routes_each(e->jf, f.root, e->path, first_room_route, &f);
     e->room_route = f.route;
     e->room_route_line = f.line;
+    if (!f.route) read_subs(e);
     if (asking)
       rl_jsfile_begin(asking);
     else
@@ -1840,8 +1894,36 @@ const char *rl_project_module_room_route(rl_project *p, const char *from, const 
   const char *what = e->room_route;
   *path = e->path;
   *line = e->room_route_line;
+  const char *here = e->path;
+  const struct sub_mount *subs = e->subs;
+  size_t nsubs = e->nsubs;
+  /* the lock is not held across the walk below: another file's lock is
+   * taken there, and mounts may form cycles */
   pthread_mutex_unlock(&e->jmu);
-  return what;
+  if (what || !arena || depth + 1 >= MAX_ROUTER_DEPTH) return what;
+  seen[depth] = target;
+  for (size_t i = 0; i < nsubs; i++) {
+    const char *sub =
+        module_room_route(p, here, subs[i].spec, strlen(subs[i].spec), asking, path, line, arena, seen, depth + 1);
+    if (!sub) continue;
+    /* "GET /token" below a mount at "/agora": "GET /agora/token" */
+    const char *rp = strchr(sub, ' ');
+    rp = rp ? rp + 1 : sub;
+    size_t ml = strlen(subs[i].at);
+    while (ml && subs[i].at[ml - 1] == '/') ml--;
+    if (!strcmp(rp, "*")) return sub;
+    const char *full = rl_arena_printf(arena, "%.*s%s", (int)ml, subs[i].at, ml && !strcmp(rp, "/") ? "" : rp);
+    return rp == sub ? full : rl_arena_printf(arena, "%.*s %s", (int)(rp - 1 - sub), sub, full);
+  }
+  return NULL;
+}
+
+const char *rl_project_module_room_route(rl_project *p, const char *from, const char *spec, size_t n, rl_jsfile *asking,
+                                         const char **path, uint32_t *line) {
+  if (!p || p->o.disabled || !from) return NULL;
+  const char *seen[MAX_ROUTER_DEPTH];
+  rl_arena *arena = asking ? rl_jsfile_arena(asking) : NULL; /* composed routes live with the asking file */
+  return module_room_route(p, from, spec, n, asking, path, line, arena, seen, 0);
 }
 
 const char *rl_ctx_module_room_route(rl_ctx *ctx, const char *spec, size_t n, const char **path, uint32_t *line) {
