@@ -186,6 +186,13 @@ static void call_route(walk *w, TSNode call, TSNode recv, const char *method, TS
   r.receiver = recv;
   TSNode last = rl_js_unwrap(list[n - 1]);
   uint32_t mw_end = n - 1;
+  if (!strcmp(r.framework, "elysia") && type_is(last, "object") && n >= 2) {
+    /* Elysia: app.post('/p', handler, { body: t.Object(...), beforeHandle })
+     * -- the hook object follows the handler */
+    r.options = last;
+    last = rl_js_unwrap(list[n - 2]);
+    mw_end = n - 2;
+  }
   if (!strcmp(r.framework, "fastify") && type_is(last, "object")) {
     /* fastify.post('/x', { handler, preHandler }) */
     TSNode h = rl_js_object_get(w->jf, last, "handler");
@@ -288,6 +295,21 @@ static int route_chain(walk *w, TSNode call, TSNode obj) {
   return 0;
 }
 
+/* 1 if the call o is a link of x.route('/p').get(h)...: its object chain,
+ * through HTTP-method links, reaches a .route(...) call. */
+static int route_chained(walk *w, TSNode o) {
+  for (int depth = 0; depth < 16 && type_is(o, "call_expression"); depth++) {
+    TSNode fn = field(o, "function");
+    if (!type_is(fn, "member_expression")) return 0;
+    size_t pl;
+    const char *prop = rl_js_text(w->jf, field(fn, "property"), &pl);
+    if (name_is(prop, pl, "route")) return 1;
+    if (!http_method(prop, pl)) return 0;
+    o = rl_js_unwrap(field(fn, "object"));
+  }
+  return 0;
+}
+
 /* 1 if call is an inner link of a method chain (`x.route('/p').get(h)` in
  * `x.route('/p').get(h).post(h2)`): the outermost call handles the chain. */
 static int inner_link(walk *w, TSNode call) {
@@ -355,11 +377,10 @@ static void on_call(walk *w, TSNode call) {
     if (m || is_use) {
       if (type_is(recv, "call_expression") && m && !inner_link(w, call) && route_chain(w, call, recv)) return;
       if (type_is(recv, "call_expression") && m && inner_link(w, call)) {
-        /* handled with its chain when it is one; a plain call otherwise */
-        TSNode f2 = field(recv, "function");
-        size_t l2;
-        const char *p2 = type_is(f2, "member_expression") ? rl_js_text(w->jf, field(f2, "property"), &l2) : NULL;
-        if (p2 && (name_is(p2, l2, "route") || http_method(p2, l2))) return;
+        /* handled with its chain when it is one (x.route('/p').get(h).post(h2));
+         * a plain call otherwise, also a link of a chain of routes
+         * (new Hono().get('/', h).post('/a', h2).post('/b', h3)) */
+        if (route_chained(w, recv)) return;
       }
       if (client_receiver(w, recv)) return;
       const char *path = route_path_arg(w, rl_js_call_arg(call, 0));
@@ -1104,6 +1125,7 @@ static void classify_imports(walk *w) {
   static const char *const koa[] = {"koa", "@koa/router", "koa-router", NULL};
   static const char *const fastify[] = {"fastify", NULL};
   static const char *const hono[] = {"hono", NULL};
+  static const char *const elysia[] = {"elysia", NULL};
   static const char *const others[] = {"express", "restify", "polka", "@tinyhttp/app", "router", NULL};
   w->callframework = "express";
   for (size_t i = 0; koa[i]; i++)
@@ -1112,6 +1134,8 @@ static void classify_imports(walk *w) {
     if (rl_js_imports(w->jf, fastify[i])) w->callframework = "fastify";
   for (size_t i = 0; hono[i]; i++)
     if (rl_js_imports(w->jf, hono[i])) w->callframework = "hono";
+  for (size_t i = 0; elysia[i]; i++)
+    if (rl_js_imports(w->jf, elysia[i])) w->callframework = "elysia";
   w->server_import = strcmp(w->callframework, "express") != 0;
   for (size_t i = 0; others[i]; i++)
     if (rl_js_imports(w->jf, others[i])) w->server_import = 1;
@@ -1847,8 +1871,8 @@ static int pf_path_strings(const rl_prefilter *pf) {
  * a function, a call or member (wrapper, controller.method), or a name the
  * file declares as a function (function_named). */
 static int pf_server_import(const rl_prefilter *pf) {
-  static const char *const modules[] = {"koa",     "@koa/router", "koa-router",    "fastify", "hono", "express",
-                                        "restify", "polka",       "@tinyhttp/app", "router",  NULL};
+  static const char *const modules[] = {"koa",     "@koa/router", "koa-router", "fastify",       "hono",   "elysia",
+                                        "express", "restify",     "polka",      "@tinyhttp/app", "router", NULL};
   for (size_t i = 0; modules[i]; i++)
     if (rl_pf_module(pf, modules[i])) return 1;
   return 0;

@@ -11,6 +11,9 @@
  *   koa       the same shapes when the file imports koa, @koa/router or
  *             koa-router (handler params: ctx, next)
  *   hono      the same shapes when the file imports hono (handler param: c)
+ *   elysia    the same shapes when the file imports elysia, chained on
+ *             new Elysia() too; a hook object after the handler
+ *             (`.post('/p', h, { body, beforeHandle })`) is `options`
  *   fastify   fastify.METHOD('/p', { preHandler, onRequest, ... }, h),
  *             fastify.METHOD('/p', { handler }), fastify.route({ method, url,
  *             handler, preHandler }) -- `options` is the options object
@@ -72,23 +75,23 @@
 #define RL_ROUTE_MAX_MW 8
 
 typedef struct rl_route {
-  const char *framework;               /* "express", "koa", "hono", "fastify", "nestjs",
+  const char *framework; /* "express", "koa", "hono", "fastify", "nestjs",
                             "next-pages", "next-app", "expo-api", "vercel",
                             "nuxt", "supabase", "firebase", "firebase-http" */
-  const char *method;                  /* upper case: "GET", "POST", ...; "*" = any */
-  const char *path;                    /* "/api/token", "/rooms/:id/token"; "*" if unknown */
-  TSNode handler;                      /* function node handling the request (arrow_function,
+  const char *method;    /* upper case: "GET", "POST", ...; "*" = any */
+  const char *path;      /* "/api/token", "/rooms/:id/token"; "*" if unknown */
+  TSNode handler;        /* function node handling the request (arrow_function,
                             function_expression, function_declaration,
                             method_definition...); null if not in this file */
-  TSNode handler_expr;                 /* the handler as written at the registration
+  TSNode handler_expr;   /* the handler as written at the registration
                             (identifier, wrapper call, member...); null for
                             nestjs and exported functions */
-  TSNode registration;                 /* the call app.post(...) / fastify.route(...) /
+  TSNode registration;   /* the call app.post(...) / fastify.route(...) /
                             serve(...), the method's @Post decorator, the
                             export_statement or the module.exports statement */
-  TSNode receiver;                     /* `app` in app.post(...), `router` in
+  TSNode receiver;       /* `app` in app.post(...), `router` in
                             router.route('/x').post(...); else null */
-  TSNode options;                      /* fastify: the route options object; nestjs: the
+  TSNode options;        /* fastify: the route options object; elysia: the hook object after the handler; nestjs: the
                             controller class_declaration; else null */
   TSNode middlewares[RL_ROUTE_MAX_MW]; /* args between path and handler;
                             nestjs: @UseGuards decorators (class first) */

@@ -165,6 +165,7 @@ static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const
       {"@nestjs/core", "package.json: NestJS app without a UI framework"},
       {"@hapi/hapi", "package.json: hapi app without a UI framework"},
       {"hono", "package.json: hono app without a UI framework"},
+      {"elysia", "package.json: Elysia app without a UI framework"},
   };
   static const char *const ui[] = {"@angular/core", "@sveltejs/kit", "next",   "nuxt", "preact", "react",
                                    "react-dom",     "solid-js",      "svelte", "vite", "vue",    "react-scripts"};
