@@ -11,7 +11,7 @@
  *     through an options delegate; an origin callback that always accepts
  *     (`(o, cb) => cb(null, true)` with no condition);
  *   - @koa/cors / kcors with no origin (it echoes the request's Origin);
- *     hono/cors with no origin or '*';
+ *     hono/cors with no origin or '*'; @elysiajs/cors with no origin (true by default) or '*';
  *   - fastify.register(@fastify/cors[, opts]) with no origin, '*' or true;
  *   - an Access-Control-Allow-Origin: * header: res.setHeader / res.header /
  *     res.set / ctx.set / reply.header / headers.set / append, or a key of a
@@ -364,6 +364,8 @@ static int visit(void *data, TSNode n) {
     l = RL_CORS_KOA;
   else if (!strcmp(c, "hono/cors:cors"))
     l = RL_CORS_HONO;
+  else if (!strcmp(c, "@elysiajs/cors:cors") || !strcmp(c, "@elysiajs/cors:"))
+    l = RL_CORS_ELYSIA;
   else
     return 0;
   TSNode arg = rl_js_call_arg(n, 0);
