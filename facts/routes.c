@@ -109,6 +109,8 @@ typedef struct walk {
   TSNode root;
   const char *path;
   const char *callframework; /* express/koa/hono/fastify by imports */
+  int use_server_possible;   /* the bytes say "use server" somewhere */
+  int use_server;            /* a "use server" module: its exported functions are Server Actions */
   int server_import;         /* the file imports a server framework */
   int firebase;              /* the file imports firebase-functions */
   const char *file_kind;     /* "next-pages", "next-app", "expo-api" or NULL */
@@ -1142,6 +1144,108 @@ static void classify_imports(walk *w) {
   w->firebase = rl_js_imports(w->jf, "firebase-functions");
 }
 
+/* ---- Next.js Server Actions ----------------------------------------------------------- */
+
+/* A "use server" directive among the leading string statements of the
+ * statements in block (the program, or a function body). */
+static int use_server_prologue(rl_jsfile *jf, TSNode block) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
+    TSNode st = ts_node_named_child(block, i);
+    if (type_is(st, "comment")) continue;
+    if (!type_is(st, "expression_statement")) return 0;
+    TSNode e = ts_node_named_child(st, 0);
+    if (!type_is(e, "string")) return 0;
+    size_t l;
+    const char *t = rl_js_text(jf, e, &l);
+    if (l == 12 && !memcmp(t + 1, "use server", 10)) return 1;
+  }
+  return 0;
+}
+
+/* The export statement that exports fn at the program's top level
+ * (export async function f, export const f = async () => {}, export
+ * default async function), with *name; null otherwise. */
+static TSNode exported_as(rl_jsfile *jf, TSNode fn, const char **name, size_t *nl) {
+  TSNode null = {{0}, NULL, NULL};
+  TSNode up = rl_js_parent(fn);
+  *name = "default", *nl = 7;
+  if (type_is(up, "export_statement")) {
+    TSNode id = field(fn, "name");
+    if (!ts_node_is_null(id) && !export_is_default(up)) *name = rl_js_text(jf, id, nl);
+    return up;
+  }
+  if (!type_is(up, "variable_declarator") || !ts_node_eq(rl_js_unwrap(field(up, "value")), fn)) return null;
+  TSNode decl = rl_js_parent(up);
+  TSNode ex = rl_js_parent(decl);
+  if (!type_is(ex, "export_statement")) return null;
+  *name = rl_js_text(jf, field(up, "name"), nl);
+  return ex;
+}
+
+int rl_route_server_action(rl_jsfile *jf, TSNode fn, const char **name, size_t *nl) {
+  const char *n0;
+  size_t l0;
+  if (!name) name = &n0;
+  if (!nl) nl = &l0;
+  if (!rl_js_is_function(fn)) return 0;
+  TSNode body = field(fn, "body");
+  if (type_is(body, "statement_block") && use_server_prologue(jf, body)) {
+    TSNode id = field(fn, "name");
+    if (!ts_node_is_null(id)) {
+      *name = rl_js_text(jf, id, nl);
+    } else {
+      TSNode up = rl_js_parent(fn);
+      if (type_is(up, "variable_declarator"))
+        *name = rl_js_text(jf, field(up, "name"), nl);
+      else
+        *name = "inline", *nl = 6;
+    }
+    return 1;
+  }
+  TSNode ex = exported_as(jf, fn, name, nl);
+  return !ts_node_is_null(ex) && ts_node_eq(rl_js_parent(ex), rl_jsfile_root(jf)) &&
+         use_server_prologue(jf, rl_jsfile_root(jf));
+}
+
+static void server_action(walk *w, TSNode reg, TSNode fn) {
+  const char *name;
+  size_t nl;
+  if (!rl_route_server_action(w->jf, fn, &name, &nl)) return;
+  rl_route r;
+  memset(&r, 0, sizeof r);
+  r.framework = "next-action";
+  r.method = "POST";
+  r.path = rl_arena_printf(rl_jsfile_arena(w->jf), "server action %.*s", (int)nl, name);
+  r.registration = reg;
+  r.handler_expr = fn;
+  r.handler = fn;
+  /* its parameters are the caller's arguments, none is a request object */
+  emit(w, &r);
+}
+
+/* A "use server" module's exports (each exported function is an action),
+ * and a function whose own body starts with "use server" anywhere. */
+static void on_use_server(walk *w, TSNode n) {
+  if (type_is(n, "export_statement")) {
+    if (!w->use_server) return;
+    TSNode d = field(n, "declaration");
+    if (ts_node_is_null(d)) d = rl_js_unwrap(field(n, "value"));
+    if (rl_js_is_function(d)) {
+      server_action(w, n, d);
+      return;
+    }
+    if (!type_is(d, "lexical_declaration") && !type_is(d, "variable_declaration")) return;
+    for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+      TSNode decl = ts_node_named_child(d, k);
+      TSNode v = type_is(decl, "variable_declarator") ? rl_js_unwrap(field(decl, "value")) : decl;
+      if (rl_js_is_function(v)) server_action(w, decl, v);
+    }
+    return;
+  }
+  TSNode body = field(n, "body");
+  if (type_is(body, "statement_block") && use_server_prologue(w->jf, body)) server_action(w, n, n);
+}
+
 /* CommonJS: module.exports = (req, res) => { ... } in pages/api or a Vercel
  * function. */
 static void on_module_exports(walk *w, TSNode stmt) {
@@ -1192,6 +1296,9 @@ static void on_module_exports(walk *w, TSNode stmt) {
 static int visit(void *data, TSNode n) {
   walk *w = data;
   const char *t = ts_node_type(n);
+  if (w->use_server_possible && (rl_js_is_function(n) || (!strcmp(t, "export_statement") && w->use_server &&
+                                                          ts_node_eq(rl_js_parent(n), w->root))))
+    on_use_server(w, n);
   if (!strcmp(t, "call_expression"))
     on_call(w, n);
   else if (!strcmp(t, "class_declaration") || !strcmp(t, "class"))
@@ -1206,6 +1313,10 @@ static int visit(void *data, TSNode n) {
 static void run(walk *w) {
   classify_path(w, rl_jsfile_arena(w->jf));
   classify_imports(w);
+  size_t bl;
+  const char *bytes = rl_js_text(w->jf, w->root, &bl);
+  w->use_server_possible = bytes && memmem(bytes, bl, "use server", 10) != NULL;
+  w->use_server = w->use_server_possible && use_server_prologue(w->jf, w->root);
   rl_js_walk(w->root, visit, w);
 }
 
@@ -2155,7 +2266,9 @@ int rl_routes_possible(rl_prefilter *pf) {
     fn_path = w.fn_route != NULL;
     known = 1;
   }
-  int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf) || pf_firebase(pf) || pf_anywhere(pf);
+  /* a Server Action needs its "use server" directive */
+  int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf) || pf_firebase(pf) || pf_anywhere(pf) ||
+            rl_pf_has(pf, "use server");
   if (!yes && (!known || kind)) yes = pf_file_routes(pf, kind);
   pf->routes = (signed char)yes;
   return yes;

@@ -11,6 +11,8 @@
  *   koa       the same shapes when the file imports koa, @koa/router or
  *             koa-router (handler params: ctx, next)
  *   hono      the same shapes when the file imports hono (handler param: c)
+ *   next-action  Next.js Server Actions (rl_route_server_action): method
+ *             POST, path "server action <name>", no request parameter
  *   elysia    the same shapes when the file imports elysia, chained on
  *             new Elysia() too; a hook object after the handler
  *             (`.post('/p', h, { body, beforeHandle })`) is `options`
@@ -207,6 +209,12 @@ int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_
 /* A token or room route: one that mints or changes rooms (rl_route_room_action),
  * or whose path says token(s) or room(s). */
 int rl_route_is_roomish(rl_jsfile *jf, TSNode root, const rl_route *r);
+/* Is fn a Next.js Server Action, a POST endpoint any client can call with
+ * arguments of its choosing: an exported function of a module whose
+ * prologue says "use server", or a function whose own body starts with
+ * "use server"? *name (may be NULL) gets its name ("default", "inline"
+ * for an unnamed inline one), borrowed from the source. */
+int rl_route_server_action(rl_jsfile *jf, TSNode fn, const char **name, size_t *nl);
 /* The same, asking lookup about calls no same-file fact explains: a call
  * whose summary mints a room token, calls a provider's privileged API or
  * changes rooms is the action ("creates 100ms rooms through APIService.post

@@ -503,6 +503,9 @@ static void on_route(void *data, const rl_route *r) {
     advice = "check context.auth (v1) or request.auth (v2) first and throw HttpsError('unauthenticated') to";
   else if (!strcmp(r->framework, "nestjs"))
     advice = "add @UseGuards(...) with an auth guard and answer 403 to";
+  else if (!strcmp(r->framework, "next-action"))
+    advice = "any client can call a Server Action with arguments of its choosing: check the session first "
+             "(auth(), getServerSession(), currentUser()) and throw or return an error to";
   else if (!strcmp(r->framework, "twilio-functions"))
     advice = "make it a protected function (name it *.protected.js: Twilio then checks each request's signature) or "
              "check a token in event first and answer 401 to";
