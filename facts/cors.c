@@ -216,10 +216,12 @@ static const char *judge_origin_patterns(rl_jsfile *jf, rl_arena *a, TSNode orig
 
 const char *rl_cors_options_judge(rl_jsfile *jf, rl_arena *a, rl_cors_lib l, TSNode opts, int had_arg) {
   static const char *const none[] = {"cors() with no options", "@koa/cors with no origin (it echoes any Origin)",
-                                     "hono cors() with no origin", "@fastify/cors with no origin"};
+                                     "hono cors() with no origin", "@fastify/cors with no origin",
+                                     "@elysiajs/cors cors() with no options (origin defaults to true: any Origin)"};
   static const char *const noorigin[] = {"cors() without an origin option",
                                          "@koa/cors with no origin (it echoes any Origin)",
-                                         "hono cors() with no origin", "@fastify/cors with no origin"};
+                                         "hono cors() with no origin", "@fastify/cors with no origin",
+                                         "@elysiajs/cors with no origin (it defaults to true: any Origin)"};
   if (ts_node_is_null(opts)) return had_arg ? NULL : none[l];
   TSNode origin = rl_js_unwrap(rl_js_object_get(jf, opts, "origin"));
   if (ts_node_is_null(origin)) {

@@ -7,7 +7,8 @@
 
 #include "analysis.h"
 
-typedef enum rl_cors_lib { RL_CORS_EXPRESS, RL_CORS_KOA, RL_CORS_HONO, RL_CORS_FASTIFY } rl_cors_lib;
+/* RL_CORS_ELYSIA: @elysiajs/cors, whose origin defaults to true (any Origin) */
+typedef enum rl_cors_lib { RL_CORS_EXPRESS, RL_CORS_KOA, RL_CORS_HONO, RL_CORS_FASTIFY, RL_CORS_ELYSIA } rl_cors_lib;
 
 /* v is the string "*" (folded through constants). */
 int rl_cors_is_star(rl_jsfile *jf, TSNode v);

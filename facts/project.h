@@ -196,8 +196,10 @@ const char *rl_ctx_module_room_route(rl_ctx *ctx, const char *spec, size_t n, co
 /* The version of npm package name the project's lockfile pins (the nearest
  * package-lock.json, npm-shrinkwrap.json, yarn.lock or pnpm-lock.yaml at
  * or above the current file; the lowest major when it pins several): the
- * major, with the version in out and the lockfile's path in *lockfile; -1
- * when unknown (no lockfile, not pinned, --no-project). */
+ * major, with the version in out and the lockfile's path in *lockfile;
+ * else the lowest major the nearest package.json's declared range admits
+ * ("^9.0.2": 9, the range in out, "package.json" in *lockfile); -1 when
+ * unknown (neither names it, a range with no lower bound, --no-project). */
 int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outsz, const char **lockfile);
 /* Express: the current file's router, mounted from another file of the
  * app (`app.use('/api', requireAuth, router)` in server.js): 1 every mount

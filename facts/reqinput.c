@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "routes.h"
 #include "util.h"
 
 #define MAX_CHAIN 160
@@ -22,6 +23,7 @@ static TSNode field(TSNode n, const char *name) { return rl_js_field(n, name); }
 #define W_HEADERS "the request headers"
 #define W_CALL "the callable's data"
 #define W_GQL "the GraphQL arguments"
+#define W_ACTION "the server action's arguments"
 
 /* A read of the request, as a chain from the request object R: members
  * ".x", calls "()" (no arguments) or "(_)" (some), plain calls "f(R)" and
@@ -826,7 +828,26 @@ void rl_reqin_scan(rl_reqin *out, rl_jsfile *jf, rl_arena *arena, TSNode fn, con
   out->callable = callable_handler(jf, fn, &v1);
   TSNode fpat = type_is(first, "required_parameter") || type_is(first, "optional_parameter") ? field(first, "pattern")
                                                                                              : first;
-  if (out->callable && (nparams >= 2 || v1)) {
+  if (rl_route_server_action(jf, fn, NULL, NULL)) {
+    /* a Next.js Server Action: the client passes every argument */
+    for (uint32_t k = 0; k < nparams; k++) {
+      TSNode p = ts_node_is_null(params) ? first : ts_node_named_child(params, k);
+      TSNode pat = type_is(p, "required_parameter") || type_is(p, "optional_parameter") ? field(p, "pattern") : p;
+      TSNode id = type_is(pat, "assignment_pattern") ? field(pat, "left") : pat;
+      size_t l;
+      const char *t = rl_js_text(jf, id, &l);
+      if (l > 40) l = 40;
+      size_t pl;
+      const char *pt = rl_js_text(jf, p, &pl);
+      /* a form action's (formData: FormData): its .get('x') are inputs */
+      rl_in_kind kind = pt && memmem(pt, pl, "FormData", 8) ? RL_IN_FORM
+                        : type_is(id, "object_pattern")     ? RL_IN_OBJECT
+                                                            : RL_IN_VALUE;
+      rl_in v = {kind, NULL, pat};
+      v.desc = rl_arena_printf(arena, "%s (%.*s)", W_ACTION, (int)l, t ? t : "");
+      bind(out, pat, &v, 0);
+    }
+  } else if (out->callable && (nparams >= 2 || v1)) {
     /* v1: (data, context) => data.role */
     rl_in v = {RL_IN_OBJECT, NULL, fpat};
     v.desc = rl_arena_printf(arena, "%s (%s)", W_CALL, via_text(out, fpat));

@@ -109,6 +109,8 @@ typedef struct walk {
   TSNode root;
   const char *path;
   const char *callframework; /* express/koa/hono/fastify by imports */
+  int use_server_possible;   /* the bytes say "use server" somewhere */
+  int use_server;            /* a "use server" module: its exported functions are Server Actions */
   int server_import;         /* the file imports a server framework */
   int firebase;              /* the file imports firebase-functions */
   const char *file_kind;     /* "next-pages", "next-app", "expo-api" or NULL */
@@ -186,6 +188,13 @@ static void call_route(walk *w, TSNode call, TSNode recv, const char *method, TS
   r.receiver = recv;
   TSNode last = rl_js_unwrap(list[n - 1]);
   uint32_t mw_end = n - 1;
+  if (!strcmp(r.framework, "elysia") && type_is(last, "object") && n >= 2) {
+    /* Elysia: app.post('/p', handler, { body: t.Object(...), beforeHandle })
+     * -- the hook object follows the handler */
+    r.options = last;
+    last = rl_js_unwrap(list[n - 2]);
+    mw_end = n - 2;
+  }
   if (!strcmp(r.framework, "fastify") && type_is(last, "object")) {
     /* fastify.post('/x', { handler, preHandler }) */
     TSNode h = rl_js_object_get(w->jf, last, "handler");
@@ -288,6 +297,21 @@ static int route_chain(walk *w, TSNode call, TSNode obj) {
   return 0;
 }
 
+/* 1 if the call o is a link of x.route('/p').get(h)...: its object chain,
+ * through HTTP-method links, reaches a .route(...) call. */
+static int route_chained(walk *w, TSNode o) {
+  for (int depth = 0; depth < 16 && type_is(o, "call_expression"); depth++) {
+    TSNode fn = field(o, "function");
+    if (!type_is(fn, "member_expression")) return 0;
+    size_t pl;
+    const char *prop = rl_js_text(w->jf, field(fn, "property"), &pl);
+    if (name_is(prop, pl, "route")) return 1;
+    if (!http_method(prop, pl)) return 0;
+    o = rl_js_unwrap(field(fn, "object"));
+  }
+  return 0;
+}
+
 /* 1 if call is an inner link of a method chain (`x.route('/p').get(h)` in
  * `x.route('/p').get(h).post(h2)`): the outermost call handles the chain. */
 static int inner_link(walk *w, TSNode call) {
@@ -355,11 +379,10 @@ static void on_call(walk *w, TSNode call) {
     if (m || is_use) {
       if (type_is(recv, "call_expression") && m && !inner_link(w, call) && route_chain(w, call, recv)) return;
       if (type_is(recv, "call_expression") && m && inner_link(w, call)) {
-        /* handled with its chain when it is one; a plain call otherwise */
-        TSNode f2 = field(recv, "function");
-        size_t l2;
-        const char *p2 = type_is(f2, "member_expression") ? rl_js_text(w->jf, field(f2, "property"), &l2) : NULL;
-        if (p2 && (name_is(p2, l2, "route") || http_method(p2, l2))) return;
+        /* handled with its chain when it is one (x.route('/p').get(h).post(h2));
+         * a plain call otherwise, also a link of a chain of routes
+         * (new Hono().get('/', h).post('/a', h2).post('/b', h3)) */
+        if (route_chained(w, recv)) return;
       }
       if (client_receiver(w, recv)) return;
       const char *path = route_path_arg(w, rl_js_call_arg(call, 0));
@@ -1104,6 +1127,7 @@ static void classify_imports(walk *w) {
   static const char *const koa[] = {"koa", "@koa/router", "koa-router", NULL};
   static const char *const fastify[] = {"fastify", NULL};
   static const char *const hono[] = {"hono", NULL};
+  static const char *const elysia[] = {"elysia", NULL};
   static const char *const others[] = {"express", "restify", "polka", "@tinyhttp/app", "router", NULL};
   w->callframework = "express";
   for (size_t i = 0; koa[i]; i++)
@@ -1112,10 +1136,114 @@ static void classify_imports(walk *w) {
     if (rl_js_imports(w->jf, fastify[i])) w->callframework = "fastify";
   for (size_t i = 0; hono[i]; i++)
     if (rl_js_imports(w->jf, hono[i])) w->callframework = "hono";
+  for (size_t i = 0; elysia[i]; i++)
+    if (rl_js_imports(w->jf, elysia[i])) w->callframework = "elysia";
   w->server_import = strcmp(w->callframework, "express") != 0;
   for (size_t i = 0; others[i]; i++)
     if (rl_js_imports(w->jf, others[i])) w->server_import = 1;
   w->firebase = rl_js_imports(w->jf, "firebase-functions");
+}
+
+/* ---- Next.js Server Actions ----------------------------------------------------------- */
+
+/* A "use server" directive among the leading string statements of the
+ * statements in block (the program, or a function body). */
+static int use_server_prologue(rl_jsfile *jf, TSNode block) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
+    TSNode st = ts_node_named_child(block, i);
+    if (type_is(st, "comment")) continue;
+    if (!type_is(st, "expression_statement")) return 0;
+    TSNode e = ts_node_named_child(st, 0);
+    if (!type_is(e, "string")) return 0;
+    size_t l;
+    const char *t = rl_js_text(jf, e, &l);
+    if (l == 12 && !memcmp(t + 1, "use server", 10)) return 1;
+  }
+  return 0;
+}
+
+/* The export statement that exports fn at the program's top level
+ * (export async function f, export const f = async () => {}, export
+ * default async function), with *name; null otherwise. */
+static TSNode exported_as(rl_jsfile *jf, TSNode fn, const char **name, size_t *nl) {
+  TSNode null = {{0}, NULL, NULL};
+  TSNode up = rl_js_parent(fn);
+  *name = "default", *nl = 7;
+  if (type_is(up, "export_statement")) {
+    TSNode id = field(fn, "name");
+    if (!ts_node_is_null(id) && !export_is_default(up)) *name = rl_js_text(jf, id, nl);
+    return up;
+  }
+  if (!type_is(up, "variable_declarator") || !ts_node_eq(rl_js_unwrap(field(up, "value")), fn)) return null;
+  TSNode decl = rl_js_parent(up);
+  TSNode ex = rl_js_parent(decl);
+  if (!type_is(ex, "export_statement")) return null;
+  *name = rl_js_text(jf, field(up, "name"), nl);
+  return ex;
+}
+
+int rl_route_server_action(rl_jsfile *jf, TSNode fn, const char **name, size_t *nl) {
+  const char *n0;
+  size_t l0;
+  if (!name) name = &n0;
+  if (!nl) nl = &l0;
+  if (!rl_js_is_function(fn)) return 0;
+  TSNode body = field(fn, "body");
+  if (type_is(body, "statement_block") && use_server_prologue(jf, body)) {
+    TSNode id = field(fn, "name");
+    if (!ts_node_is_null(id)) {
+      *name = rl_js_text(jf, id, nl);
+    } else {
+      TSNode up = rl_js_parent(fn);
+      if (type_is(up, "variable_declarator"))
+        *name = rl_js_text(jf, field(up, "name"), nl);
+      else
+        *name = "inline", *nl = 6;
+    }
+    return 1;
+  }
+  TSNode ex = exported_as(jf, fn, name, nl);
+  return !ts_node_is_null(ex) && ts_node_eq(rl_js_parent(ex), rl_jsfile_root(jf)) &&
+         use_server_prologue(jf, rl_jsfile_root(jf));
+}
+
+static void server_action(walk *w, TSNode reg, TSNode fn) {
+  const char *name;
+  size_t nl;
+  if (!rl_route_server_action(w->jf, fn, &name, &nl)) return;
+  rl_route r;
+  memset(&r, 0, sizeof r);
+  r.framework = "next-action";
+  r.method = "POST";
+  r.path = rl_arena_printf(rl_jsfile_arena(w->jf), "server action %.*s", (int)nl, name);
+  r.registration = reg;
+  r.handler_expr = fn;
+  r.handler = fn;
+  /* its parameters are the caller's arguments, none is a request object */
+  emit(w, &r);
+}
+
+/* A "use server" module's exports (each exported function is an action),
+ * and a function whose own body starts with "use server" anywhere. */
+static void on_use_server(walk *w, TSNode n) {
+  if (type_is(n, "export_statement")) {
+    if (!w->use_server) return;
+    TSNode d = field(n, "declaration");
+    if (ts_node_is_null(d)) d = rl_js_unwrap(field(n, "value"));
+    if (rl_js_is_function(d)) {
+      server_action(w, n, d);
+      return;
+    }
+    if (!type_is(d, "lexical_declaration") && !type_is(d, "variable_declaration")) return;
+    for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+      TSNode decl = ts_node_named_child(d, k);
+      TSNode v = type_is(decl, "variable_declarator") ? rl_js_unwrap(field(decl, "value")) : decl;
+      if (rl_js_is_function(v)) server_action(w, decl, v);
+    }
+    return;
+  }
+  TSNode body = field(n, "body");
+  if (type_is(body, "statement_block") && use_server_prologue(w->jf, body)) server_action(w, n, n);
 }
 
 /* CommonJS: module.exports = (req, res) => { ... } in pages/api or a Vercel
@@ -1168,6 +1296,9 @@ static void on_module_exports(walk *w, TSNode stmt) {
 static int visit(void *data, TSNode n) {
   walk *w = data;
   const char *t = ts_node_type(n);
+  if (w->use_server_possible && (rl_js_is_function(n) || (!strcmp(t, "export_statement") && w->use_server &&
+                                                          ts_node_eq(rl_js_parent(n), w->root))))
+    on_use_server(w, n);
   if (!strcmp(t, "call_expression"))
     on_call(w, n);
   else if (!strcmp(t, "class_declaration") || !strcmp(t, "class"))
@@ -1182,6 +1313,10 @@ static int visit(void *data, TSNode n) {
 static void run(walk *w) {
   classify_path(w, rl_jsfile_arena(w->jf));
   classify_imports(w);
+  size_t bl;
+  const char *bytes = rl_js_text(w->jf, w->root, &bl);
+  w->use_server_possible = bytes && memmem(bytes, bl, "use server", 10) != NULL;
+  w->use_server = w->use_server_possible && use_server_prologue(w->jf, w->root);
   rl_js_walk(w->root, visit, w);
 }
 
@@ -1850,8 +1985,8 @@ static int pf_path_strings(const rl_prefilter *pf) {
  * a function, a call or member (wrapper, controller.method), or a name the
  * file declares as a function (function_named). */
 static int pf_server_import(const rl_prefilter *pf) {
-  static const char *const modules[] = {"koa",     "@koa/router", "koa-router",    "fastify", "hono", "express",
-                                        "restify", "polka",       "@tinyhttp/app", "router",  NULL};
+  static const char *const modules[] = {"koa",     "@koa/router", "koa-router", "fastify",       "hono",   "elysia",
+                                        "express", "restify",     "polka",      "@tinyhttp/app", "router", NULL};
   for (size_t i = 0; modules[i]; i++)
     if (rl_pf_module(pf, modules[i])) return 1;
   return 0;
@@ -2134,7 +2269,9 @@ int rl_routes_possible(rl_prefilter *pf) {
     fn_path = w.fn_route != NULL;
     known = 1;
   }
-  int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf) || pf_firebase(pf) || pf_anywhere(pf);
+  /* a Server Action needs its "use server" directive */
+  int yes = pf_controller(pf) || pf_serve(pf, fn_path) || pf_call_routes(pf) || pf_firebase(pf) || pf_anywhere(pf) ||
+            rl_pf_has(pf, "use server");
   if (!yes && (!known || kind)) yes = pf_file_routes(pf, kind);
   pf->routes = (signed char)yes;
   return yes;

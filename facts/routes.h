@@ -11,6 +11,11 @@
  *   koa       the same shapes when the file imports koa, @koa/router or
  *             koa-router (handler params: ctx, next)
  *   hono      the same shapes when the file imports hono (handler param: c)
+ *   next-action  Next.js Server Actions (rl_route_server_action): method
+ *             POST, path "server action <name>", no request parameter
+ *   elysia    the same shapes when the file imports elysia, chained on
+ *             new Elysia() too; a hook object after the handler
+ *             (`.post('/p', h, { body, beforeHandle })`) is `options`
  *   fastify   fastify.METHOD('/p', { preHandler, onRequest, ... }, h),
  *             fastify.METHOD('/p', { handler }), fastify.route({ method, url,
  *             handler, preHandler }) -- `options` is the options object
@@ -72,23 +77,23 @@
 #define RL_ROUTE_MAX_MW 8
 
 typedef struct rl_route {
-  const char *framework;               /* "express", "koa", "hono", "fastify", "nestjs",
+  const char *framework; /* "express", "koa", "hono", "fastify", "nestjs",
                             "next-pages", "next-app", "expo-api", "vercel",
                             "nuxt", "supabase", "firebase", "firebase-http" */
-  const char *method;                  /* upper case: "GET", "POST", ...; "*" = any */
-  const char *path;                    /* "/api/token", "/rooms/:id/token"; "*" if unknown */
-  TSNode handler;                      /* function node handling the request (arrow_function,
+  const char *method;    /* upper case: "GET", "POST", ...; "*" = any */
+  const char *path;      /* "/api/token", "/rooms/:id/token"; "*" if unknown */
+  TSNode handler;        /* function node handling the request (arrow_function,
                             function_expression, function_declaration,
                             method_definition...); null if not in this file */
-  TSNode handler_expr;                 /* the handler as written at the registration
+  TSNode handler_expr;   /* the handler as written at the registration
                             (identifier, wrapper call, member...); null for
                             nestjs and exported functions */
-  TSNode registration;                 /* the call app.post(...) / fastify.route(...) /
+  TSNode registration;   /* the call app.post(...) / fastify.route(...) /
                             serve(...), the method's @Post decorator, the
                             export_statement or the module.exports statement */
-  TSNode receiver;                     /* `app` in app.post(...), `router` in
+  TSNode receiver;       /* `app` in app.post(...), `router` in
                             router.route('/x').post(...); else null */
-  TSNode options;                      /* fastify: the route options object; nestjs: the
+  TSNode options;        /* fastify: the route options object; elysia: the hook object after the handler; nestjs: the
                             controller class_declaration; else null */
   TSNode middlewares[RL_ROUTE_MAX_MW]; /* args between path and handler;
                             nestjs: @UseGuards decorators (class first) */
@@ -227,6 +232,12 @@ int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_
 /* A token or room route: one that mints or changes rooms (rl_route_room_action),
  * or whose path says token(s) or room(s). */
 int rl_route_is_roomish(rl_jsfile *jf, TSNode root, const rl_route *r);
+/* Is fn a Next.js Server Action, a POST endpoint any client can call with
+ * arguments of its choosing: an exported function of a module whose
+ * prologue says "use server", or a function whose own body starts with
+ * "use server"? *name (may be NULL) gets its name ("default", "inline"
+ * for an unnamed inline one), borrowed from the source. */
+int rl_route_server_action(rl_jsfile *jf, TSNode fn, const char **name, size_t *nl);
 /* The same, asking lookup about calls no same-file fact explains: a call
  * whose summary mints a room token, calls a provider's privileged API or
  * changes rooms is the action ("creates 100ms rooms through APIService.post

@@ -98,6 +98,37 @@ static int shared_secret_key(rl_jsfile *jf, TSNode key) {
   return name && rl_name_is_secret(name, len);
 }
 
+/* No `algorithms` option. jsonwebtoken 9 (the lockfile's version, else the
+ * floor of package.json's range) derives the list from the key: a secret
+ * allows only HS256/384/512 and no key at all throws, so an HMAC secret is
+ * pinned already and the finding is a hardening note. 8 and older (or a
+ * version nobody names) take the token's word: 'none' with a falsy secret
+ * (CVE-2022-23540), an HS token checked with a public key (CVE-2022-23541). */
+/* The call's key is plainly a shared secret and the project uses
+ * jsonwebtoken 9 or later: *ver and *lock say which and where from. */
+static int v9_with_secret(rl_ctx *ctx, rl_jsfile *jf, TSNode call, char *ver, size_t versz, const char **lock) {
+  return shared_secret_key(jf, rl_js_call_arg(call, 1)) &&
+         rl_ctx_package_version(ctx, "jsonwebtoken", ver, versz, lock) >= 9;
+}
+
+static void report_unpinned(rl_ctx *ctx, rl_jsfile *jf, TSNode call, const char *fn) {
+  char ver[32];
+  const char *lock;
+  if (v9_with_secret(ctx, jf, call, ver, sizeof ver, &lock)) {
+    rl_ctx_cap_severity(ctx, RL_SEV_NOTE);
+    rl_report(ctx, call,
+              "%s has no `algorithms` option; jsonwebtoken %s (%s) then allows only HS256/HS384/HS512 for a secret "
+              "key, so 'none' and key confusion are refused today: pin { algorithms: ['HS256'] } so a key or "
+              "version change cannot widen it",
+              fn, ver, lock);
+    return;
+  }
+  rl_report(ctx, call,
+            "%s without an `algorithms` option accepts whatever algorithm the token's header names: pin it, "
+            "e.g. { algorithms: ['HS256'] }",
+            fn);
+}
+
 static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   TSNode a2 = rl_js_unwrap(rl_js_call_arg(call, 2));
   const char *fn = callee_shown(ctx, call);
@@ -108,10 +139,7 @@ static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
     if (ts_node_is_null(opts)) return; /* options we cannot see */
   }
   if (ts_node_is_null(opts)) {
-    rl_report(ctx, call,
-              "%s without an `algorithms` option accepts whatever algorithm the token's header names: pin it, "
-              "e.g. { algorithms: ['HS256'] }",
-              fn);
+    report_unpinned(ctx, jf, call, fn);
     return;
   }
   if (type_is(rl_js_unwrap(rl_js_object_get(jf, opts, "ignoreExpiration")), "true")) {
@@ -125,10 +153,7 @@ static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   if (ts_node_is_null(algs)) {
     for (uint32_t i = 0; i < ts_node_named_child_count(opts); i++)
       if (type_is(ts_node_named_child(opts, i), "spread_element")) return;
-    rl_report(ctx, call,
-              "%s without an `algorithms` option accepts whatever algorithm the token's header names: pin it, "
-              "e.g. { algorithms: ['HS256'] }",
-              fn);
+    report_unpinned(ctx, jf, call, fn);
     return;
   }
   TSNode arr = rl_js_unwrap(algs);
@@ -143,8 +168,7 @@ static void check_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
    * the list is a latent mistake, not an open door */
   char ver[32];
   const char *lock;
-  if (shared_secret_key(jf, rl_js_call_arg(call, 1)) &&
-      rl_ctx_package_version(ctx, "jsonwebtoken", ver, sizeof ver, &lock) >= 9) {
+  if (v9_with_secret(ctx, jf, call, ver, sizeof ver, &lock)) {
     rl_ctx_cap_severity(ctx, RL_SEV_NOTE);
     rl_report(ctx, call,
               "%s lists the 'none' algorithm; jsonwebtoken %s (%s) refuses unsigned tokens when a secret is given, "

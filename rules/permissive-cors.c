@@ -11,7 +11,7 @@
  *     through an options delegate; an origin callback that always accepts
  *     (`(o, cb) => cb(null, true)` with no condition);
  *   - @koa/cors / kcors with no origin (it echoes the request's Origin);
- *     hono/cors with no origin or '*';
+ *     hono/cors with no origin or '*'; @elysiajs/cors with no origin (true by default) or '*';
  *   - fastify.register(@fastify/cors[, opts]) with no origin, '*' or true;
  *   - an Access-Control-Allow-Origin: * header: res.setHeader / res.header /
  *     res.set / ctx.set / reply.header / headers.set / append, or a key of a
@@ -56,6 +56,11 @@ typedef struct state {
   TSNode root;
   const char *route; /* "POST /api/token": the first token/room route */
   TSNode nest;       /* that route's @Post(...) decorator when a NestJS controller defines it */
+  /* the first route that shows it hands out tokens or changes provider
+   * rooms: its handler does the work (mints, calls a provider), or its path
+   * says token. A socket.io server is full of "rooms" that are its own chat
+   * channels, so socket.io's cors option asks for this one, not a name */
+  const char *sio_route;
   /* every token or room route a policy may cover, in order: in this file,
    * or in a router this file mounts (then where it is registered) */
   rl_cors_target tg[MAX_TARGETS];
@@ -73,7 +78,9 @@ typedef struct state {
 
 static void add_target(state *st, TSNode recv, const char *path, TSNode handler, const char *route,
                        const char *rel_path, uint32_t rel_line) {
+  static const char *const token_words[] = {"token", "tokens", NULL};
   if (!st->route) st->route = route;
+  if (!st->sio_route && path && rl_name_has_word(path, strlen(path), token_words)) st->sio_route = route;
   if (st->nt == MAX_TARGETS) return;
   rl_cors_target t = {recv, path, handler};
   st->tg[st->nt] = t;
@@ -96,6 +103,8 @@ static void on_route(void *data, const rl_route *r) {
   if (!st->route && !strcmp(r->framework, "nestjs")) st->nest = r->registration;
   const char *route = !strcmp(r->method, "*") ? r->path
                                               : rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s", r->method, r->path);
+  if (!st->sio_route && (rl_route_room_action(st->jf, st->root, r, &act) || rl_ctx_route_room_action(st->ctx, r, &act)))
+    st->sio_route = route;
   add_target(st, r->receiver, r->path, r->handler, route, NULL, 0);
 }
 
@@ -295,13 +304,13 @@ static void judge_socketio(state *st, TSNode n) {
   TSNode co = rl_js_object_of(st->jf, rl_js_object_get(st->jf, opts, "cors"));
   if (ts_node_is_null(co)) return;
   const char *what = rl_cors_options_judge(st->jf, rl_ctx_arena(st->ctx), RL_CORS_EXPRESS, co, 1);
-  if (!what) return;
+  if (!what || !st->sio_route) return;
   /* it governs socket.io's own HTTP endpoint, not the app's routes */
   if (!strncmp(what, "cors() without", 14)) what = "no origin (the cors package then allows '*')";
   rl_report(st->ctx, n,
             "socket.io's cors option with %s lets any website connect to this server's socket.io endpoint from a "
             "visitor's browser (the file also serves %s): set origin to an allow-list of your front-end origins",
-            what, st->route);
+            what, st->sio_route);
 }
 
 static int visit(void *data, TSNode n) {
@@ -355,6 +364,8 @@ static int visit(void *data, TSNode n) {
     l = RL_CORS_KOA;
   else if (!strcmp(c, "hono/cors:cors"))
     l = RL_CORS_HONO;
+  else if (!strcmp(c, "@elysiajs/cors:cors") || !strcmp(c, "@elysiajs/cors:"))
+    l = RL_CORS_ELYSIA;
   else
     return 0;
   TSNode arg = rl_js_call_arg(n, 0);

@@ -52,6 +52,8 @@
 
 extern const char rl_doc__unauthenticated_room_route[];
 
+static int type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
+
 static int eqw(const char *w, size_t n, const char *s) { return strlen(s) == n && !memcmp(w, s, n); }
 
 /* ---- middleware from other files ------------------------------------------------------ */
@@ -111,9 +113,65 @@ static int body_checks(rl_ctx *ctx, rl_jsfile *jf, TSNode fn, const char *req) {
 
 /* ---- earlier app.use / fastify.addHook ------------------------------------------------ */
 
+static TSNode field_args(TSNode call) { return rl_js_field(call, "arguments"); }
+
+/* The call at the start of a method chain (app of app.a().b()), and
+ * whether link is one of the chain's calls before reg. */
+static TSNode chain_base(TSNode reg, TSNode link, int *in_chain) {
+  TSNode cur = reg;
+  *in_chain = 0;
+  for (int depth = 0; depth < 64; depth++) {
+    TSNode fn = rl_js_unwrap(rl_js_field(cur, "function"));
+    if (!type_is(fn, "member_expression")) break;
+    TSNode obj = rl_js_unwrap(rl_js_field(fn, "object"));
+    if (ts_node_eq(obj, link)) *in_chain = 1;
+    cur = obj;
+    if (!type_is(cur, "call_expression")) break;
+  }
+  return cur;
+}
+
+/* An Elysia hook call n is on the route's instance: a link of the route's
+ * chain, or a call on the same variable (app.onBeforeHandle(...); app.post(...)). */
+static int same_instance(rl_jsfile *jf, TSNode reg, TSNode n) {
+  int in_chain, unused;
+  TSNode base = chain_base(reg, n, &in_chain);
+  if (in_chain) return 1;
+  TSNode nb = chain_base(n, n, &unused);
+  if (!type_is(base, "identifier") || !type_is(nb, "identifier")) return 0;
+  size_t a, b;
+  const char *x = rl_js_text(jf, base, &a), *y = rl_js_text(jf, nb, &b);
+  return a == b && !memcmp(x, y, a);
+}
+
+/* Elysia's jwt and bearer plugins only decorate the context (jwt.verify,
+ * bearer): a route that never asks them is open. */
+static int elysia_decorator(rl_jsfile *jf, TSNode a) {
+  const char *c = type_is(a, "call_expression") ? rl_js_callee(jf, a) : NULL;
+  return c && (!strncmp(c, "@elysiajs/jwt:", 14) || !strncmp(c, "@elysiajs/bearer:", 17));
+}
+
+/* An Elysia hook (beforeHandle, derive, resolve: a function, a name, or an
+ * array of them) that authenticates: an auth middleware by name or by what
+ * the project says it does, or a function whose body refuses. */
+static int hook_checks(rl_ctx *ctx, rl_jsfile *jf, TSNode root, TSNode h) {
+  h = rl_js_unwrap(h);
+  if (ts_node_is_null(h)) return 0;
+  if (type_is(h, "array")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(h); i++)
+      if (hook_checks(ctx, jf, root, ts_node_named_child(h, i))) return 1;
+    return 0;
+  }
+  if (type_is(h, "object")) return 0; /* derive({ as: 'scoped' }, fn): the options */
+  if (auth_mw(ctx, jf, h)) return 1;
+  TSNode f = rl_route_function_of(jf, root, h);
+  return !ts_node_is_null(f) && body_checks(ctx, jf, f, rl_route_param_name(jf, f, 0));
+}
+
 typedef struct uses {
   rl_ctx *ctx;
   rl_jsfile *jf;
+  TSNode root;
   const rl_route *r;
   int fastify;
   int covered;
@@ -135,10 +193,49 @@ static int use_visit(void *data, TSNode n) {
   TSNode args = rl_js_field(n, "arguments");
   int is_use = rl_js_text_is(u->jf, prop, "use");
   int is_hook = u->fastify && rl_js_text_is(u->jf, prop, "addHook");
-  if (!is_use && !is_hook) return 0;
-  /* order matters for use(): a use after the route does not protect it */
-  if (is_use && ts_node_start_byte(n) >= ts_node_start_byte(u->r->registration)) return 0;
+  int elysia = !strcmp(u->r->framework, "elysia");
+  /* Elysia's lifecycle hooks on the instance: onBeforeHandle(fn),
+   * on('beforeHandle', fn), and derive/resolve(fn) whose function refuses
+   * (returns status(401) or throws) before any later route runs */
+  int is_elysia_hook = elysia && (rl_js_text_is(u->jf, prop, "onBeforeHandle") || rl_js_text_is(u->jf, prop, "on") ||
+                                  rl_js_text_is(u->jf, prop, "derive") || rl_js_text_is(u->jf, prop, "resolve"));
+  int is_guard = elysia && (rl_js_text_is(u->jf, prop, "guard") || rl_js_text_is(u->jf, prop, "group"));
+  if (!is_use && !is_hook && !is_elysia_hook && !is_guard) return 0;
+  /* Elysia's guard({ beforeHandle }, app => app.post(...)) and group(path,
+   * { beforeHandle }, app => ...): the hook covers the routes inside */
+  if (is_guard) {
+    if (ts_node_start_byte(u->r->registration) < ts_node_start_byte(args) ||
+        ts_node_end_byte(u->r->registration) > ts_node_end_byte(args))
+      return 0;
+    for (uint32_t k = 0; k < ts_node_named_child_count(args); k++) {
+      TSNode o = rl_js_unwrap(ts_node_named_child(args, k));
+      if (!type_is(o, "object")) continue;
+      if (hook_checks(u->ctx, u->jf, u->root, rl_js_object_get(u->jf, o, "beforeHandle"))) {
+        u->covered = 1;
+        return -1;
+      }
+    }
+    return 0;
+  }
+  /* order matters for use() and hooks: one after the route does not
+   * protect it; in a chain (new Elysia().use(auth).post(...)) the earlier
+   * link ends before the route's arguments */
+  if ((is_use || is_elysia_hook) && ts_node_end_byte(n) > ts_node_start_byte(field_args(u->r->registration))) return 0;
+  if (elysia && (is_use || is_elysia_hook) && !same_instance(u->jf, u->r->registration, n)) return 0;
   uint32_t k = 0, nargs = ts_node_named_child_count(args);
+  if (is_elysia_hook) {
+    const char *s;
+    size_t l;
+    if (rl_js_text_is(u->jf, prop, "on")) {
+      if (!rl_js_string_value(u->jf, rl_js_call_arg(n, 0), &s, &l) || !rl_word_is(s, l, "beforeHandle")) return 0;
+    }
+    for (k = 0; k < nargs; k++)
+      if (hook_checks(u->ctx, u->jf, u->root, ts_node_named_child(args, k))) {
+        u->covered = 1;
+        return -1;
+      }
+    return 0;
+  }
   if (is_hook) {
     const char *s;
     size_t l;
@@ -157,6 +254,7 @@ static int use_visit(void *data, TSNode n) {
   }
   for (; k < nargs; k++) {
     TSNode a = rl_js_unwrap(ts_node_named_child(args, k));
+    if (elysia && elysia_decorator(u->jf, a)) continue;
     if (auth_mw(u->ctx, u->jf, a)) {
       u->covered = 1;
       return -1;
@@ -274,6 +372,10 @@ static int authenticated(state *st, const rl_route *r, const rl_room_action *act
       if (!ts_node_is_null(h) && auth_mw(ctx, jf, h)) return 1;
     }
   }
+  /* Elysia: .post('/p', h, { beforeHandle: [requireUser] }) */
+  if (!strcmp(r->framework, "elysia") && type_is(r->options, "object") &&
+      hook_checks(ctx, jf, st->root, rl_js_object_get(jf, r->options, "beforeHandle")))
+    return 1;
   /* withAuth(handler), requireAuth(async (req, res) => ...) */
   TSNode he = rl_js_unwrap(r->handler_expr);
   for (int depth = 0; depth < 3 && !ts_node_is_null(he) && !strcmp(ts_node_type(he), "call_expression"); depth++) {
@@ -282,8 +384,8 @@ static int authenticated(state *st, const rl_route *r, const rl_room_action *act
     uint32_t n = ts_node_named_child_count(args);
     he = n ? rl_js_unwrap(ts_node_named_child(args, n - 1)) : (TSNode){{0}, NULL, NULL};
   }
-  if (!ts_node_is_null(r->receiver) || fastify) {
-    uses u = {ctx, jf, r, fastify, 0};
+  if (!ts_node_is_null(r->receiver) || fastify || !strcmp(r->framework, "elysia")) {
+    uses u = {ctx, jf, st->root, r, fastify, 0};
     rl_js_walk(st->root, use_visit, &u);
     if (u.covered) return 1;
   }
@@ -407,6 +509,9 @@ static void on_route(void *data, const rl_route *r) {
     advice = "check context.auth (v1) or request.auth (v2) first and throw HttpsError('unauthenticated') to";
   else if (!strcmp(r->framework, "nestjs"))
     advice = "add @UseGuards(...) with an auth guard and answer 403 to";
+  else if (!strcmp(r->framework, "next-action"))
+    advice = "any client can call a Server Action with arguments of its choosing: check the session first "
+             "(auth(), getServerSession(), currentUser()) and throw or return an error to";
   else if (!strcmp(r->framework, "twilio-functions"))
     advice = "make it a protected function (name it *.protected.js: Twilio then checks each request's signature) or "
              "check a token in event first and answer 401 to";
@@ -455,8 +560,14 @@ static void on_route(void *data, const rl_route *r) {
     const char *rest = strcmp(r->path, "/") || !pl ? r->path : "";
     path = rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s%s", (int)pl, st->mount_prefix, rest);
   }
-  rl_report(st->ctx, r->registration, "%s%s%s %s with no authentication: %s %s%s", any ? "" : r->method, any ? "" : " ",
-            path, act.what, advice, who, reason);
+  /* a link of a chain (new Elysia().get(...).post('/token', h)) starts
+   * where the chain does: name the link's method instead */
+  TSNode at = r->registration, fn = rl_js_unwrap(rl_js_field(at, "function"));
+  TSNode chained = type_is(fn, "member_expression") ? rl_js_unwrap(rl_js_field(fn, "object"))
+                                                    : (TSNode){{0}, NULL, NULL};
+  if (type_is(chained, "call_expression") || type_is(chained, "new_expression")) at = rl_js_field(fn, "property");
+  rl_report(st->ctx, at, "%s%s%s %s with no authentication: %s %s%s", any ? "" : r->method, any ? "" : " ", path,
+            act.what, advice, who, reason);
 }
 
 static void on_file(rl_ctx *ctx) {

@@ -662,8 +662,10 @@ static void on_file(rl_ctx *ctx) {
  * spells one of these (req.body/readBody/@Body, query/getQuery/@Query,
  * params/searchParams/queryStringParameters/@Param, json(), formData(),
  * text(), new URL(x.url), request.data and onCall's data, @Args, headers). */
-static const char *const needles[] = {"body",     "Body", "query", "Query", "param", "Param", "json",
-                                      "formData", ".url", "text",  "data",  "Args",  "eader", NULL};
+static const char *const needles[] = {
+    "body",     "Body", "query", "Query", "param", "Param", "json",
+    "formData", ".url", "text",  "data",  "Args",  "eader", "use server", /* a Server Action's arguments */
+    NULL};
 
 /* "can" (any case) where a name's first word could start: not after an
  * ASCII letter, and not followed by a lower-case letter (cancel, canvas). */

@@ -126,6 +126,7 @@ static const char *const server_modules[] = {
     "dgram",
     "dns",
     "dotenv",
+    "elysia",
     "express",
     "fastify",
     "firebase-admin",

@@ -150,3 +150,31 @@ int rl_lockfile_version(const char *base, const char *text, size_t len, const ch
     pnpm_lock(&b, text, len, name);
   return b.major;
 }
+
+/* The range's lowest admitted major: "^9.0.2", "~9.1", ">=9", "9.x", "v9",
+ * "=9.0.0" and each side of "||" (the lowest wins). Anything with no plain
+ * lower bound ("*", "<10", ">8", "latest", "npm:x@9", a git or file URL)
+ * is -1: such a range admits versions we cannot name. */
+int rl_semver_range_floor(const char *r, size_t n) {
+  int lowest = -1;
+  size_t i = 0;
+  while (i <= n) {
+    size_t end = i;
+    while (end < n && !(r[end] == '|' && end + 1 < n && r[end + 1] == '|')) end++;
+    size_t k = i;
+    while (k < end && r[k] == ' ') k++;
+    if (k < end && (r[k] == '^' || r[k] == '~'))
+      k++;
+    else if (k + 1 < end && r[k] == '>' && r[k + 1] == '=')
+      k += 2;
+    else if (k < end && r[k] == '=')
+      k++;
+    while (k < end && r[k] == ' ') k++;
+    if (k < end && (r[k] == 'v' || r[k] == 'V')) k++;
+    int m = major_of(r + k, end - k);
+    if (m < 0) return -1;
+    if (lowest < 0 || m < lowest) lowest = m;
+    i = end + 2;
+  }
+  return lowest;
+}

@@ -15,4 +15,9 @@ int rl_lockfile_is_name(const char *base);
  * (truncated to outsz); -1 when the lockfile has no entry for name. */
 int rl_lockfile_version(const char *base, const char *text, size_t len, const char *name, char *out, size_t outsz);
 
+/* The lowest major version that a package.json range admits ("^9.0.2",
+ * ">=9", "9.x", "~9.1 || ^10": 9), or -1 when the range has no plain lower
+ * bound ("*", "<10", "latest", a git URL). */
+int rl_semver_range_floor(const char *range, size_t len);
+
 #endif

@@ -1413,13 +1413,40 @@ static char *nearest_lockfile(const char *from) {
   return hit;
 }
 
+/* With no lockfile entry: the lowest major that the nearest package.json's
+ * declared range admits ("^9.0.2" -> 9), the range copied into out. An
+ * install takes a version inside the range, so it is a floor, as the
+ * lockfile's is an exact answer. */
+static int declared_version(rl_project *p, const char *from, const char *name, char *out, size_t outsz,
+                            const char **lockfile) {
+  rl_pkg_info info = rl_pkgcache_info(p->pkgs, from);
+  if (!info.ranges) return -1;
+  rl_buf b = {0};
+  rl_buf_printf(&b, "\n%s ", name);
+  const char *at = strstr(info.ranges, b.ptr);
+  size_t skip = b.len;
+  rl_buf_free(&b);
+  if (!at) return -1;
+  const char *r = at + skip, *end = strchr(r, '\n');
+  size_t rn = end ? (size_t)(end - r) : strlen(r);
+  int major = rl_semver_range_floor(r, rn);
+  if (major < 0) return -1;
+  if (outsz) {
+    size_t k = rn < outsz - 1 ? rn : outsz - 1;
+    memcpy(out, r, k);
+    out[k] = '\0';
+  }
+  if (lockfile) *lockfile = "package.json";
+  return major;
+}
+
 int rl_project_package_version(rl_project *p, const char *from, const char *name, char *out, size_t outsz,
                                const char **lockfile) {
   if (outsz) out[0] = '\0';
   if (lockfile) *lockfile = NULL;
   if (!p || p->o.disabled || !from || !name) return -1;
   char *path = nearest_lockfile(from);
-  if (!path) return -1;
+  if (!path) return declared_version(p, from, name, out, outsz, lockfile);
   pthread_mutex_lock(&p->mu);
   void **hit = rl_smap_get(&p->locks, path);
   lock_text *l = hit ? *hit : NULL;
@@ -1451,7 +1478,7 @@ int rl_project_package_version(rl_project *p, const char *from, const char *name
   }
   if (major >= 0 && lockfile) *lockfile = l->path;
   free(path);
-  return major;
+  return major >= 0 ? major : declared_version(p, from, name, out, outsz, lockfile);
 }
 
 /* ---- routers mounted from other files (Express) -------------------------------------- */

@@ -84,7 +84,9 @@ int rl_project_nest_global_guard(rl_project *p, const char *from, rl_jsfile *ask
 /* The version of npm package name that the nearest lockfile at or above
  * the file at from pins (lockfile.h: the lowest major of its entries):
  * the major, with the version in out and the lockfile's path in *lockfile
- * (borrowed from p); -1 when no lockfile there pins it. */
+ * (borrowed from p); with no lockfile entry, the lowest major that the
+ * nearest package.json's range admits (rl_semver_range_floor), the range in
+ * out and "package.json" in *lockfile; -1 when neither tells. */
 int rl_project_package_version(rl_project *p, const char *from, const char *name, char *out, size_t outsz,
                                const char **lockfile);
 /* The CORS policy that lets any origin in, enabled by the main.ts of the

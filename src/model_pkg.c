@@ -31,6 +31,8 @@ typedef struct pkg_entry {
   int vite_web;         /* and builds a browser app with Vite (rl_pkg_info) */
   const char *deps;     /* its dependency names, "\n"-separated, "\n" first and last; NULL: none read */
   char *own_deps;       /* deps, when this entry's package.json was read here */
+  const char *ranges;   /* its declared ranges, "\nname range\n" each (rl_pkg_info); NULL: none read */
+  char *own_ranges;     /* ranges, when this entry's package.json was read here */
 } pkg_entry;
 
 struct rl_pkgcache {
@@ -62,6 +64,7 @@ static void entry_free(void *v) {
   pkg_entry *e = v;
   free(e->dir);
   free(e->own_deps);
+  free(e->own_ranges);
   free(e);
 }
 
@@ -122,30 +125,37 @@ static int json_has_any(const rl_json *deps, const rl_json *dev, const char *con
   return 0;
 }
 
-/* The names of dependencies and devDependencies, each between newlines. */
-static char *dep_names(const rl_json *deps, const rl_json *dev) {
-  rl_buf b = {0};
+/* The names of dependencies and devDependencies, each between newlines;
+ * *ranges (caller frees) gets "name range" lines for the string ranges. */
+static char *dep_names(const rl_json *deps, const rl_json *dev, char **ranges) {
+  rl_buf b = {0}, r = {0};
   rl_buf_putc(&b, '\n');
+  rl_buf_putc(&r, '\n');
   const rl_json *lists[] = {deps, dev};
   for (size_t k = 0; k < 2; k++) {
     if (!rl_json_is(lists[k], RL_JSON_OBJECT)) continue;
     for (size_t i = 0; i < rl_json_size(lists[k]); i++) {
-      size_t n;
+      size_t n, vn;
       const char *name = rl_json_key_at(lists[k], i, &n);
       if (!name || memchr(name, '\n', n)) continue;
       rl_buf_put(&b, name, n);
       rl_buf_putc(&b, '\n');
+      const char *v = rl_json_str(rl_json_at(lists[k], i), &vn);
+      if (!v || memchr(v, '\n', vn) || memchr(name, ' ', n)) continue;
+      rl_buf_printf(&r, "%.*s %.*s\n", (int)n, name, (int)vn, v);
     }
   }
   char *out = rl_xstrndup(b.ptr, b.len);
+  *ranges = rl_xstrndup(r.ptr, r.len);
   rl_buf_free(&b);
+  rl_buf_free(&r);
   return out;
 }
 
 /* Classifies dir/package.json. Unreadable or invalid -> RL_PKG_NONE.
  * *deps (caller frees) gets its dependency names when it is read. */
 static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const char **why, int *next, int *vite_web,
-                                    char **deps_out) {
+                                    char **deps_out, char **ranges_out) {
   static const struct {
     const char *name, *why;
   } server_fw[] = {
@@ -155,6 +165,7 @@ static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const
       {"@nestjs/core", "package.json: NestJS app without a UI framework"},
       {"@hapi/hapi", "package.json: hapi app without a UI framework"},
       {"hono", "package.json: hono app without a UI framework"},
+      {"elysia", "package.json: Elysia app without a UI framework"},
   };
   static const char *const ui[] = {"@angular/core", "@sveltejs/kit", "next",   "nuxt", "preact", "react",
                                    "react-dom",     "solid-js",      "svelte", "vite", "vue",    "react-scripts"};
@@ -176,7 +187,7 @@ static rl_pkg_kind classify_package(const rl_pkgcache *c, const char *dir, const
   *why = "package.json: neither a client nor a server app";
   const rl_json *deps = rl_json_get(root, "dependencies");
   const rl_json *dev = rl_json_get(root, "devDependencies");
-  *deps_out = dep_names(deps, dev);
+  *deps_out = dep_names(deps, dev, ranges_out);
   *next = json_has_dep(deps, dev, "next") && !json_has_dep(deps, dev, "expo");
   if (json_has_dep(deps, dev, "expo")) {
     kind = RL_PKG_MOBILE;
@@ -267,7 +278,7 @@ const char *rl_pkgcache_client_importer(rl_pkgcache *c, const char *fs_path) {
 }
 
 rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
-  rl_pkg_info info = {RL_PKG_NONE, NULL, -1, 0, 0, 0, 0, NULL, NULL};
+  rl_pkg_info info = {RL_PKG_NONE, NULL, -1, 0, 0, 0, 0, NULL, NULL, NULL};
   if (!c || !fs_path) return info;
   /* The file's directory, canonical. The file itself need not exist
    * (rl_engine_scan_buffer classifies buffers under a made-up name). */
@@ -315,8 +326,9 @@ rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
     n->git_root = dir_has(n->dir, ".git", 0) ? n->dir : parent ? parent->git_root : NULL;
     if (dir_has(n->dir, "package.json", 1)) {
       n->pkg_dir = n->dir;
-      n->kind = classify_package(c, n->dir, &n->why, &n->next, &n->vite_web, &n->own_deps);
+      n->kind = classify_package(c, n->dir, &n->why, &n->next, &n->vite_web, &n->own_deps, &n->own_ranges);
       n->deps = n->own_deps;
+      n->ranges = n->own_ranges;
     } else if (parent) {
       n->pkg_dir = parent->pkg_dir;
       n->kind = parent->kind;
@@ -324,6 +336,7 @@ rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
       n->next = parent->next;
       n->vite_web = parent->vite_web;
       n->deps = parent->deps;
+      n->ranges = parent->ranges;
     }
     cache_put(c, n);
     parent = n;
@@ -338,6 +351,7 @@ rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
     info.next = e->next;
     info.pkg_dir = e->pkg_dir;
     info.deps = e->deps;
+    info.ranges = e->ranges;
     info.vite_web = e->vite_web;
     if (e->pkg_dir) {
       int d = depth_below(e->pkg_dir, real);

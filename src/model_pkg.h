@@ -47,6 +47,8 @@ typedef struct rl_pkg_info {
   const char *pkg_dir; /* the package's folder, absolute and canonical; NULL: none (borrowed, valid for the run) */
   const char *deps;    /* its dependency and devDependency names, each between "\n"s ("\nnext\nreact\n");
                           NULL: not read (borrowed, valid for the run) */
+  const char *ranges;  /* the version ranges those name, one "name range" line each, "\n" first
+                          ("\njsonwebtoken ^9.0.2\n"); NULL: not read (borrowed, valid for the run) */
 } rl_pkg_info;
 
 /* The package.json facts of the file at fs_path (which need not exist: a

@@ -73,12 +73,31 @@ static void lockfile__names(void **state) {
   expect_version("Cargo.lock", "jsonwebtoken@9.0.0:\n", "jsonwebtoken", -1, "");
 }
 
+static int floor_of(const char *r) { return rl_semver_range_floor(r, strlen(r)); }
+
+static void lockfile__range_floor(void **state) {
+  (void)state;
+  assert_int_equal(floor_of("^9.0.2"), 9);
+  assert_int_equal(floor_of("~9.1"), 9);
+  assert_int_equal(floor_of(">= 9.0.0"), 9);
+  assert_int_equal(floor_of("9.x"), 9);
+  assert_int_equal(floor_of("v10.1.0"), 10);
+  assert_int_equal(floor_of("^9 || ^8.5.1"), 8);
+  assert_int_equal(floor_of(">=9 <10"), 9);
+  /* no plain lower bound: any version may be installed */
+  assert_int_equal(floor_of("*"), -1);
+  assert_int_equal(floor_of("latest"), -1);
+  assert_int_equal(floor_of("<10"), -1);
+  assert_int_equal(floor_of(">8"), -1);
+  assert_int_equal(floor_of("^9 || *"), -1);
+  assert_int_equal(floor_of("github:auth0/node-jsonwebtoken"), -1);
+  assert_int_equal(floor_of(""), -1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(lockfile__npm),
-      cmocka_unit_test(lockfile__yarn),
-      cmocka_unit_test(lockfile__pnpm),
-      cmocka_unit_test(lockfile__names),
+      cmocka_unit_test(lockfile__npm),         cmocka_unit_test(lockfile__yarn),  cmocka_unit_test(lockfile__pnpm),
+      cmocka_unit_test(lockfile__range_floor), cmocka_unit_test(lockfile__names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
