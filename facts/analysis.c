@@ -2826,8 +2826,13 @@ static int credential_at(const parts *ps, size_t i, int screaming) {
   /* AWS_SECRET_ACCESS_KEY: the secret half of an access key pair. */
   if (part_is(ps, i, "key") && prev_is(ps, i, "access") && i >= 2 && part_is(ps, i - 2, "secret")) return 1;
   /* Agora's app certificate signs its tokens. A bare "certificate" is
-   * usually a public cert or a path, so only with "app". */
-  if ((part_is(ps, i, "certificate") || part_is(ps, i, "cert")) && prev_is(ps, i, "app")) return 1;
+   * usually a public cert or a path, so only with "app" before it, or
+   * Agora's name anywhere before it (AGORA_CERT, AGORA_PRIMARY_CERTIFICATE). */
+  if (part_is(ps, i, "certificate") || part_is(ps, i, "cert")) {
+    if (prev_is(ps, i, "app")) return 1;
+    for (size_t k = 0; k < i; k++)
+      if (part_is(ps, k, "agora")) return 1;
+  }
   if (part_is(ps, i, "token")) {
     /* A bare `token`, `GITHUB_TOKEN`, `managementToken`: credentials.
      * Pagination, CSRF, device and lexer tokens: not. */

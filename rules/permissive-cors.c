@@ -14,7 +14,8 @@
  *     hono/cors with no origin or '*'; @elysiajs/cors with no origin (true by default) or '*';
  *   - fastify.register(@fastify/cors[, opts]) with no origin, '*' or true;
  *   - an Access-Control-Allow-Origin: * header: res.setHeader / res.header /
- *     res.set / ctx.set / reply.header / headers.set / append, or a key of a
+ *     res.set / ctx.set / reply.header / headers.set / append / appendHeader
+ *     (Twilio Functions' Response, Node's ServerResponse), or a key of a
  *     headers object;
  *   - the same header set to the request's Origin (rl_cors_request_origin:
  *     also through a local) unless an if/ternary around it compares or
@@ -330,7 +331,8 @@ static int visit(void *data, TSNode n) {
     TSNode prop = field(fn, "property");
     /* res.setHeader('Access-Control-Allow-Origin', '*') and friends */
     if ((rl_js_text_is(st->jf, prop, "setHeader") || rl_js_text_is(st->jf, prop, "header") ||
-         rl_js_text_is(st->jf, prop, "set") || rl_js_text_is(st->jf, prop, "append")) &&
+         rl_js_text_is(st->jf, prop, "set") || rl_js_text_is(st->jf, prop, "append") ||
+         rl_js_text_is(st->jf, prop, "appendHeader")) && /* Twilio Functions' Response, Node 18.3+ */
         is_acao(st, rl_js_unwrap(rl_js_call_arg(n, 0)))) {
       judge_header(st, n, rl_js_call_arg(n, 1));
       return 0;

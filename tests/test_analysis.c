@@ -836,6 +836,14 @@ static void analysis__name_is_secret(void **state) {
       {"HMS_APP_SECRET", 1},
       {"appCertificate", 1},
       {"APP_CERTIFICATE", 1},
+      {"AGORA_CERT", 1}, /* Agora's app certificate, by the provider's name */
+      {"NEXT_PUBLIC_AGORA_CERT", 1},
+      {"AGORA_PRIMARY_CERTIFICATE", 1},
+      {"agoraCert", 1},
+      {"AGORA_CERT_PATH", 0}, /* a path to it, not it */
+      {"SSL_CERT", 0},        /* a TLS certificate is public */
+      {"CA_CERT", 0},
+      {"certificate", 0},
       {"authToken", 1},
       {"managementToken", 1},
       {"HMS_MANAGEMENT_TOKEN", 1},
