@@ -520,6 +520,12 @@ static const char *carry_rec(const rl_reqin *in, TSNode e, TSNode *read, int dep
     const char *callee = rl_js_text(in->jf, rl_js_unwrap(field(e, "function")), &l);
     return text_in(callee, l, through) ? carry_rec(in, rl_js_call_arg(e, 0), read, depth + 1, up) : NULL;
   }
+  if (type_is(e, "ternary_expression")) {
+    /* `ttl ? parseInt(ttl) : 3600`: a default, not a bound (a bound compares
+     * the name, which the clamp test above finds) */
+    desc = carry_rec(in, field(e, "consequence"), read, depth + 1, up);
+    return desc ? desc : carry_rec(in, field(e, "alternative"), read, depth + 1, up);
+  }
   if (type_is(e, "unary_expression")) { /* +req.query.ttl */
     size_t l;
     const char *op = rl_js_text(in->jf, field(e, "operator"), &l);
