@@ -26,6 +26,8 @@
  *   4. browser signals: a client SDK or UI framework import, JSX, a DOM global
  *      (window, document, localStorage, sessionStorage, navigator). These beat
  *      server imports: a server SDK imported next to them is the mistake.
+ *      Except an import of Bun's own modules ('bun', 'bun:sqlite'): only the
+ *      Bun runtime has them, so the file is a Bun server.
  *      A DOM global does not count when the file declares a binding of that
  *      name (`function save(document)` on a Mongo server), nor when the file
  *      tests `typeof <global>`: such a guard means the author wrote the file
@@ -121,6 +123,7 @@ static const char *const server_modules[] = {
     "@koa/router",
     "@prisma/client",
     "body-parser",
+    "bun",
     "child_process",
     "cluster",
     "dgram",
@@ -173,6 +176,22 @@ static int sorted(const char *const *v, size_t n) {
 }
 
 static int tables_sorted(void);
+
+static void on_bun_import(void *arg, const char *spec, size_t n, TSNode at) {
+  (void)at;
+  int *found = arg;
+  if ((n == 3 && !memcmp(spec, "bun", 3)) || (n > 4 && !memcmp(spec, "bun:", 4))) *found = 1;
+}
+
+/* Bun's own modules ('bun', 'bun:sqlite'): a file that loads one runs on the
+ * Bun runtime, whatever client SDK it also imports (a Bun server that keeps
+ * an unused livekit-client import). */
+static int imports_bun(const rl_source *src, TSNode root, rl_arena *arena) {
+  if (!memmem(src->bytes, src->len, "'bun", 4) && !memmem(src->bytes, src->len, "\"bun", 4)) return 0;
+  int found = 0;
+  rl_context_each_import(src, root, arena, on_bun_import, &found);
+  return found;
+}
 
 /* The lookup tables are binary-searched; a misordered edit would silently
  * lose entries, so check once per run (also in release builds). */
@@ -693,6 +712,11 @@ rl_context rl_context_classify(const rl_source *src, TSNode root, const char *fs
   if (info.next_app) { /* no "use client" (the directive above decides that) */
     ctx = RL_CTX_SERVER;
     why = "Next.js app router: a Server Component (no \"use client\")";
+    goto done;
+  }
+  if (t.client && imports_bun(src, root, arena)) {
+    ctx = RL_CTX_SERVER;
+    why = "imports bun, a module only the Bun runtime has (no browser bundle holds it)";
     goto done;
   }
   if (t.client) {

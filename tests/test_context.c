@@ -142,6 +142,24 @@ static void context__client_sdk_beats_server_import(void **state) {
              RL_CTX_CLIENT, "imports agora-rtc-sdk-ng");
 }
 
+/* Bun's own modules exist only in the Bun runtime: a client SDK imported
+ * beside them (unused, in a Bun server) does not make the file client code;
+ * a 'bun' that is no import (a string, a type-only import) changes nothing. */
+static void context__bun_runtime_beats_client_sdk(void **state) {
+  (void)state;
+  ASSERT_CTX("server.js",
+             "import { LocalParticipant } from 'livekit-client';\nimport { serve } from \"bun\";\n"
+             "serve({ fetch() { return new Response('ok'); } });\n",
+             RL_CTX_SERVER, "imports bun, a module only the Bun runtime has (no browser bundle holds it)");
+  ASSERT_CTX("db.ts", "import { connect } from 'livekit-client';\nimport { Database } from 'bun:sqlite';\n",
+             RL_CTX_SERVER, "imports bun, a module only the Bun runtime has (no browser bundle holds it)");
+  ASSERT_CTX("lib/room.ts",
+             "import { Room } from 'livekit-client';\nimport type { Serve } from 'bun';\nconst pm = 'bun';\n",
+             RL_CTX_CLIENT, "imports livekit-client");
+  ASSERT_CTX("lib/b.ts", "import { Room } from 'livekit-client';\nimport bunny from 'bunny-cdn';\n", RL_CTX_CLIENT,
+             "imports livekit-client");
+}
+
 static void context__ui_frameworks(void **state) {
   (void)state;
   ASSERT_CTX("src/a.ts", "import { useState } from 'react';\n", RL_CTX_CLIENT, "imports react");
@@ -751,6 +769,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(context__module_name_with_nul, setup, teardown),
       cmocka_unit_test_setup_teardown(context__client_sdk_beats_server_import, setup, teardown),
+      cmocka_unit_test_setup_teardown(context__bun_runtime_beats_client_sdk, setup, teardown),
       cmocka_unit_test_setup_teardown(context__ui_frameworks, setup, teardown),
       cmocka_unit_test_setup_teardown(context__jsx, setup, teardown),
       cmocka_unit_test_setup_teardown(context__possible_covers_classify, setup, teardown),
