@@ -409,6 +409,18 @@ int rl_priv_rest_call(rl_jsfile *jf, TSNode call, rl_priv *out, int *read_only) 
   if (read_only) *read_only = 0;
   rl_request r;
   if (!type_is(call, "call_expression") || !rl_request_parse(jf, call, &r) || !r.url) return 0;
+  return rl_priv_rest_url(rl_jsfile_arena(jf), r.method, r.url, r.url_len, call, out, read_only);
+}
+
+int rl_priv_rest_url(rl_arena *arena, const char *method, const char *url, size_t url_len, TSNode at, rl_priv *out,
+                     int *read_only) {
+  memset(out, 0, sizeof *out);
+  if (read_only) *read_only = 0;
+  rl_request r;
+  r.method = method;
+  r.url = url;
+  r.url_len = url_len;
+  TSNode call = at;
   const char *after = NULL;
   size_t h;
   for (h = 0; h < RL_ARRAY_LEN(hosts); h++) {
@@ -445,7 +457,7 @@ int rl_priv_rest_call(rl_jsfile *jf, TSNode call, rl_priv *out, int *read_only) 
     out->mints = endpoints[k].mints;
     return 1;
   }
-  out->what = rl_arena_printf(rl_jsfile_arena(jf), "calls the %s REST API", hosts[h].provider);
+  out->what = rl_arena_printf(arena, "calls the %s REST API", hosts[h].provider);
   return 1;
 }
 

@@ -46,6 +46,10 @@ int rl_priv_sdk_call(rl_jsfile *jf, TSNode call, rl_priv *out);
  * fills *out (what in jf's arena or static). A request to such a host that
  * only reads answers 0 and sets *read_only (may be NULL) to 1. */
 int rl_priv_rest_call(rl_jsfile *jf, TSNode call, rl_priv *out, int *read_only);
+/* The same judgement of a request already taken apart: its HTTP method
+ * ("POST"), its URL text (url_len bytes) and the node to report at. */
+int rl_priv_rest_url(rl_arena *arena, const char *method, const char *url, size_t url_len, TSNode at, rl_priv *out,
+                     int *read_only);
 
 /* The provider whose REST API host the URL names (privileged.c's host
  * table: "Daily" for api.daily.co...), NULL for other hosts. Static. */

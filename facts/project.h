@@ -121,6 +121,10 @@ typedef struct rl_symbol {
   /* RL_SYM_INSTANCE: the canonical callee of its `new` (rl_mint_callee:
    * "opentok", "livekit-server-sdk:AccessToken"), or NULL */
   const char *instance_of;
+  /* RL_SYM_OTHER: an `axios.create({ baseURL })` instance: the base URL's
+   * text (NUL-terminated), or NULL. The model judges `x.post('/rooms')` on
+   * it at the caller, where the path is written. */
+  const char *base_url;
 } rl_symbol;
 
 /* One module's summary, its exported symbols joined across files.

@@ -342,6 +342,26 @@ static int provider_call(body_scan *bs, TSNode call) {
   return 1;
 }
 
+const char *rl_summary_http_verb_call(rl_jsfile *jf, TSNode call, const char **url) {
+  static const struct {
+    const char *verb, *method;
+  } verbs[] = {{"get", "GET"},   {"delete", "DELETE"}, {"head", "HEAD"},  {"options", "OPTIONS"},
+               {"post", "POST"}, {"put", "PUT"},       {"patch", "PATCH"}};
+  *url = NULL;
+  TSNode fn = rl_js_unwrap(field(call, "function"));
+  if (!type_is(fn, "member_expression")) return NULL;
+  TSNode prop = field(fn, "property");
+  for (size_t i = 0; i < RL_ARRAY_LEN(verbs); i++) {
+    if (!rl_js_text_is(jf, prop, verbs[i].verb)) continue;
+    const char *u;
+    size_t ul;
+    if (!rl_url_text(jf, rl_js_call_arg(call, 0), &u, &ul)) return NULL;
+    *url = rl_arena_strndup(rl_jsfile_arena(jf), u, ul);
+    return verbs[i].method;
+  }
+  return NULL;
+}
+
 static int body_visit(void *data, TSNode n) {
   body_scan *bs = data;
   rl_jsfile *jf = bs->b->jf;
@@ -382,13 +402,21 @@ static int body_visit(void *data, TSNode n) {
   }
   rl_symref ref;
   if (bs->ndeps < MAX_DEPS && rl_summary_ref(jf, n, 1, &ref)) {
+    const char *url = NULL, *method = rl_summary_http_verb_call(jf, n, &url);
     for (size_t i = 0; i < bs->ndeps; i++)
       if (!strcmp(bs->deps[i].name, ref.name) &&
-          (bs->deps[i].spec == ref.spec || (bs->deps[i].spec && ref.spec && !strcmp(bs->deps[i].spec, ref.spec))))
+          (bs->deps[i].spec == ref.spec || (bs->deps[i].spec && ref.spec && !strcmp(bs->deps[i].spec, ref.spec))) &&
+          (!url || (bs->deps[i].url && !strcmp(bs->deps[i].url, url))))
         return 0;
-    bs->deps[bs->ndeps].spec = ref.spec ? rl_arena_strdup(bs->b->out, ref.spec) : NULL;
-    bs->deps[bs->ndeps].name = rl_arena_strdup(bs->b->out, ref.name);
-    bs->ndeps++;
+    rl_symref *d = &bs->deps[bs->ndeps++];
+    memset(d, 0, sizeof *d);
+    d->spec = ref.spec ? rl_arena_strdup(bs->b->out, ref.spec) : NULL;
+    d->name = rl_arena_strdup(bs->b->out, ref.name);
+    if (url) {
+      d->url = rl_arena_strdup(bs->b->out, url);
+      d->method = method;
+      d->at = site_of(bs->b, n);
+    }
   }
   return 0;
 }
@@ -515,6 +543,15 @@ static void add_value(builder *b, const char *name, TSNode v, TSNode def) {
       const char *cal = rl_js_callee(jf, v);
       rl_localsym *s = add_sym(b, name, RL_SYM_OTHER, def);
       if (!s) return;
+      if (cal && !strcmp(cal, "axios:create")) { /* an HTTP client for one API */
+        const char *u;
+        size_t ul;
+        TSNode cfg = rl_js_object_of(jf, rl_js_call_arg(v, 0));
+        TSNode base = ts_node_is_null(cfg) ? cfg : rl_js_object_get(jf, cfg, "baseURL");
+        if (!ts_node_is_null(base) && rl_url_text(jf, base, &u, &ul) && ul)
+          s->s.base_url = rl_arena_strndup(b->out, u, ul);
+        return;
+      }
       if (cal && strchr(cal, ':') && cal[0] != '.' && rl_auth_middleware(jf, v)) {
         s->s.effects |= RL_EFF_AUTH | RL_EFF_AUTH_MW;
         s->is_middleware = 1;

@@ -22,6 +22,12 @@
 typedef struct rl_symref {
   const char *spec; /* the import specifier as written, or NULL */
   const char *name; /* "x", "default", "Class.method", "#local"; "" = the module object */
+  /* a dep called as `x.post('/rooms')` (an HTTP verb on an imported value):
+   * the path's text, the method ("POST") and where; else NULL (the model
+   * judges it when x is an axios instance with a base URL) */
+  const char *url;
+  const char *method;
+  rl_site at;
 } rl_symref;
 
 typedef struct rl_localsym {
@@ -62,6 +68,11 @@ const rl_localsym *rl_localmod_find(const rl_localmod *m, const char *name);
  * call/new nodes name their callee. Returns 1 and fills *out (strings in
  * jf's arena), else 0. */
 int rl_summary_ref(rl_jsfile *jf, TSNode e, int local, rl_symref *out);
+
+/* `x.post('/rooms', ...)`: an HTTP verb (get, post, put, patch, delete, head,
+ * options) called on a value, its first argument a URL text: the method
+ * ("POST") and *url (in jf's arena); else NULL. */
+const char *rl_summary_http_verb_call(rl_jsfile *jf, TSNode call, const char **url);
 
 /* Prefilter (prefilter.h): 0 when no module the bytes import can hold
  * anything a summary reports, so no question to the project model can be
