@@ -218,6 +218,36 @@ static int client_family(rl_jsfile *jf, TSNode made) {
 
 #define MAX_SEGS 8
 
+/* The provider's name for messages, by a client family of the table. */
+static const char *provider_of(const char *family) {
+  return !strncmp(family, "livekit", 7) ? "LiveKit"
+         : !strcmp(family, "100ms")     ? "100ms"
+         : !strcmp(family, "twilio")    ? "Twilio"
+                                        : "Vonage";
+}
+
+int rl_priv_sdk_method(const char *instance_of, const char *path, rl_priv *out) {
+  memset(out, 0, sizeof *out);
+  if (!instance_of || !path) return 0;
+  for (size_t c = 0; c < RL_ARRAY_LEN(clients); c++) {
+    size_t pl = strlen(clients[c].package);
+    if (strncmp(instance_of, clients[c].package, pl)) continue;
+    const char *rest = instance_of + pl;
+    if (clients[c].cls ? (rest[0] != ':' || strcmp(rest + 1, clients[c].cls)) : (rest[0] && rest[0] != ':')) continue;
+    size_t fl = strlen(clients[c].prefix);
+    if (strncmp(path, clients[c].prefix, fl)) continue;
+    for (size_t m = 0; m < RL_ARRAY_LEN(methods); m++) {
+      if (strcmp(methods[m].family, clients[c].family) || strcmp(methods[m].path, path + fl)) continue;
+      out->provider = provider_of(clients[c].family);
+      out->what = methods[m].what;
+      out->room = methods[m].room;
+      out->url_known = 1;
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int rl_priv_sdk_call(rl_jsfile *jf, TSNode call, rl_priv *out) {
   memset(out, 0, sizeof *out);
   if (!type_is(call, "call_expression")) return 0;
@@ -280,11 +310,7 @@ int rl_priv_sdk_call(rl_jsfile *jf, TSNode call, rl_priv *out) {
     }
     rl_buf_free(&path);
     if (hit) {
-      const char *f = clients[c].family;
-      out->provider = !strncmp(f, "livekit", 7) ? "LiveKit"
-                      : !strcmp(f, "100ms")     ? "100ms"
-                      : !strcmp(f, "twilio")    ? "Twilio"
-                                                : "Vonage";
+      out->provider = provider_of(clients[c].family);
       out->url_known = 1;
       out->at = call;
       return 1;

@@ -41,6 +41,11 @@ typedef struct rl_priv {
 
 /* A server-SDK call of the table. Returns 1 and fills *out (strings static). */
 int rl_priv_sdk_call(rl_jsfile *jf, TSNode call, rl_priv *out);
+/* The same table asked of a client made elsewhere: instance_of is its `new`
+ * ("livekit-server-sdk:RoomServiceClient", rl_symbol.instance_of), path the
+ * member path called on it ("updateParticipant"). Returns 1 and fills *out
+ * (no node: out->at is null). */
+int rl_priv_sdk_method(const char *instance_of, const char *path, rl_priv *out);
 
 /* A request to a provider's privileged REST API that writes. Returns 1 and
  * fills *out (what in jf's arena or static). A request to such a host that

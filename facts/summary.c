@@ -412,10 +412,10 @@ static int body_visit(void *data, TSNode n) {
     memset(d, 0, sizeof *d);
     d->spec = ref.spec ? rl_arena_strdup(bs->b->out, ref.spec) : NULL;
     d->name = rl_arena_strdup(bs->b->out, ref.name);
+    d->at = site_of(bs->b, n);
     if (url) {
       d->url = rl_arena_strdup(bs->b->out, url);
       d->method = method;
-      d->at = site_of(bs->b, n);
     }
   }
   return 0;

@@ -23,8 +23,9 @@ typedef struct rl_symref {
   const char *spec; /* the import specifier as written, or NULL */
   const char *name; /* "x", "default", "Class.method", "#local"; "" = the module object */
   /* a dep called as `x.post('/rooms')` (an HTTP verb on an imported value):
-   * the path's text, the method ("POST") and where; else NULL (the model
-   * judges it when x is an axios instance with a base URL) */
+   * the path's text and the method ("POST"), else NULL (the model judges it
+   * when x is an axios instance with a base URL); and where a dep is called
+   * (path NULL when not known) */
   const char *url;
   const char *method;
   rl_site at;

@@ -1114,6 +1114,8 @@ static const rl_localsym *find_sym(join *j, const char *path, const char *name, 
 static void join_into(join *j, rl_symbol *out, const char *path, const char *name, int depth);
 static int axios_effect(rl_project *p, const char *path, const char *name, const char *method, const char *urltext,
                         rl_arena *a, rl_jsfile *asking, rl_symbol *out);
+static int sdk_effect(rl_project *p, const char *path, const char *name, rl_arena *a, rl_jsfile *asking,
+                      rl_symbol *out);
 
 /* What a symbol returns flows in only from the calls whose value it
  * returns (facts/returns.c), not from every call it makes. */
@@ -1178,10 +1180,11 @@ static void join_into(join *j, rl_symbol *out, const char *path, const char *nam
     rl_symbol sub;
     memset(&sub, 0, sizeof sub);
     join_into(j, &sub, dp, d->name, depth + (d->spec ? 1 : 0));
-    if (d->url && d->spec && !(sub.effects & RL_EFF_PROVIDER_API) &&
-        axios_effect(j->p, dp, d->name, d->method, d->url, j->arena, j->asking, &sub)) {
-      sub.name = d->name;
-      sub.at = d->at;
+    if (d->spec && !(sub.effects & RL_EFF_PROVIDER_API) &&
+        ((d->url && axios_effect(j->p, dp, d->name, d->method, d->url, j->arena, j->asking, &sub)) ||
+         sdk_effect(j->p, dp, d->name, j->arena, j->asking, &sub))) {
+      sub.name = strncmp(d->name, "default.", 8) ? d->name : d->name + 8; /* `import api from`: api.post */
+      if (d->at.path) sub.at = d->at;
     }
     if (!sub.name) continue;
     /* what a callee does flows in; a callee that authenticates makes the
@@ -1731,11 +1734,35 @@ static int axios_effect(rl_project *p, const char *path, const char *name, const
   if (!rl_priv_rest_url(a, method, url, strlen(url), (TSNode){{0}, NULL, NULL}, &pv, NULL)) return 0;
   *out = *inst;
   out->kind = RL_SYM_METHOD;
+  out->class_name = NULL; /* named as called, not as its class */
   out->effects = RL_EFF_PROVIDER_API | (pv.room ? RL_EFF_ROOM_CHANGE : 0);
   out->what = pv.what;
   out->api_provider = pv.provider;
   out->api_method = pv.method;
   out->url_known = pv.url_known;
+  out->at = inst->def;
+  return 1;
+}
+
+/* `rs.updateParticipant(...)` where rs is another file's `new
+ * RoomServiceClient(...)` (name "rs.updateParticipant"): the provider SDK's
+ * table judges the method. */
+static int sdk_effect(rl_project *p, const char *path, const char *name, rl_arena *a, rl_jsfile *asking,
+                      rl_symbol *out) {
+  const char *dot = strchr(name, '.');
+  if (!dot || !dot[1]) return 0;
+  const rl_symbol *inst = rl_project_symbol(p, path, rl_arena_strndup(a, name, (size_t)(dot - name)), a, asking);
+  if (!inst || inst->kind != RL_SYM_INSTANCE || !inst->instance_of) return 0;
+  rl_priv pv;
+  if (!rl_priv_sdk_method(inst->instance_of, dot + 1, &pv)) return 0;
+  *out = *inst;
+  out->kind = RL_SYM_METHOD;
+  out->class_name = NULL; /* named as called, not as its class */
+  out->effects = RL_EFF_PROVIDER_API | (pv.room ? RL_EFF_ROOM_CHANGE : 0);
+  out->what = pv.what;
+  out->api_provider = pv.provider;
+  out->api_method = NULL;
+  out->url_known = 1;
   out->at = inst->def;
   return 1;
 }
@@ -1767,7 +1794,15 @@ static const rl_symbol *ask_ref(rl_ctx *ctx, const rl_symref *r, TSNode call) {
   const rl_symbol *sym = rl_project_symbol(p, path, r->name, rl_ctx_arena(ctx), rl_ctx_js(ctx));
   if (sym && sym->effects) return sym;
   const rl_symbol *ax = axios_call(ctx, p, path, r->name, call);
-  return ax ? ax : sym;
+  if (ax) return ax;
+  rl_symbol *sd = rl_arena_alloc(rl_ctx_arena(ctx), sizeof *sd);
+  if (!ts_node_is_null(call) && sdk_effect(p, path, r->name, rl_ctx_arena(ctx), rl_ctx_js(ctx), sd)) {
+    size_t cl;
+    const char *ct = rl_js_text(rl_ctx_js(ctx), rl_js_unwrap(rl_js_field(call, "function")), &cl);
+    sd->name = ct && cl < 64 ? rl_arena_strndup(rl_ctx_arena(ctx), ct, cl) : r->name; /* "opentok.createSession" */
+    return sd;
+  }
+  return sym;
 }
 
 const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call) {
