@@ -442,24 +442,19 @@ int rl_priv_rest_url(rl_arena *arena, const char *method, const char *url, size_
                      int *read_only) {
   memset(out, 0, sizeof *out);
   if (read_only) *read_only = 0;
-  rl_request r;
-  r.method = method;
-  r.url = url;
-  r.url_len = url_len;
-  TSNode call = at;
   const char *after = NULL;
   size_t h;
   for (h = 0; h < RL_ARRAY_LEN(hosts); h++) {
-    after = memmem(r.url, r.url_len, hosts[h].host, strlen(hosts[h].host));
+    after = memmem(url, url_len, hosts[h].host, strlen(hosts[h].host));
     if (after) break;
   }
   if (!after) return 0;
   after += strlen(hosts[h].host);
-  if (reads_only(r.method)) {
+  if (reads_only(method)) {
     if (read_only) *read_only = 1;
     return 0;
   }
-  size_t plen = r.url_len - (size_t)(after - r.url);
+  size_t plen = url_len - (size_t)(after - url);
   const char *path = after;
   /* the path ends at a query or fragment */
   for (size_t i = 0; i < plen; i++)
@@ -471,12 +466,12 @@ int rl_priv_rest_url(rl_arena *arena, const char *method, const char *url, size_
     path = e ? e : path + plen;
   }
   out->provider = hosts[h].provider;
-  out->method = r.method;
-  out->at = call;
+  out->method = method;
+  out->at = at;
   out->url_known = plen > 0 && !memchr(path, RL_URL_SUB, plen);
   for (size_t k = 0; k < RL_ARRAY_LEN(endpoints); k++) {
     if (strcmp(endpoints[k].family, hosts[h].family)) continue;
-    if (endpoints[k].method && strcmp(endpoints[k].method, r.method)) continue;
+    if (endpoints[k].method && strcmp(endpoints[k].method, method)) continue;
     if (!path_matches(path, plen, endpoints[k].path)) continue;
     out->what = endpoints[k].what;
     out->room = endpoints[k].room;

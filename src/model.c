@@ -1111,11 +1111,62 @@ static const rl_localsym *find_sym(join *j, const char *path, const char *name, 
 
 #define RL_EFF_RETURNS (RL_EFF_RETURNS_SECRET | RL_EFF_RETURNS_TOKEN)
 
-static void join_into(join *j, rl_symbol *out, const char *path, const char *name, int depth);
+/* A call on a client another file made: *out becomes the client's symbol
+ * doing what pv says, named as called (RL_SYM_METHOD, no class). */
+static void client_method(rl_symbol *out, const rl_symbol *inst, const rl_priv *pv) {
+  *out = *inst;
+  out->kind = RL_SYM_METHOD;
+  out->class_name = NULL;
+  out->effects = RL_EFF_PROVIDER_API | (pv->room ? RL_EFF_ROOM_CHANGE : 0);
+  out->what = pv->what;
+  out->api_provider = pv->provider;
+  out->api_method = pv->method;
+  out->url_known = pv->url_known;
+  out->at = inst->def;
+}
+
+/* `api.post('/rooms', ...)` where api is another file's axios.create({
+ * baseURL }) instance (name "api.post", or "post" on the module's default
+ * export): the request is the base URL and the path written at the call,
+ * judged as a REST call written there would be. */
 static int axios_effect(rl_project *p, const char *path, const char *name, const char *method, const char *urltext,
-                        rl_arena *a, rl_jsfile *asking, rl_symbol *out);
+                        rl_arena *a, rl_jsfile *asking, rl_symbol *out) {
+  const char *dot = strrchr(name, '.');
+  const char *head = dot ? rl_arena_strndup(a, name, (size_t)(dot - name)) : "default";
+  const rl_symbol *inst = rl_project_symbol(p, path, head, a, asking);
+  if (!inst || !inst->base_url) return 0;
+  const char *url = rl_arena_printf(a, "%s%s", inst->base_url, urltext);
+  rl_priv pv;
+  if (!rl_priv_rest_url(a, method, url, strlen(url), (TSNode){{0}, NULL, NULL}, &pv, NULL)) return 0;
+  client_method(out, inst, &pv);
+  return 1;
+}
+
+/* `rs.updateParticipant(...)` where rs is another file's `new
+ * RoomServiceClient(...)` (name "rs.updateParticipant"): the provider SDK's
+ * table judges the method. */
 static int sdk_effect(rl_project *p, const char *path, const char *name, rl_arena *a, rl_jsfile *asking,
-                      rl_symbol *out);
+                      rl_symbol *out) {
+  const char *dot = strchr(name, '.');
+  if (!dot || !dot[1]) return 0;
+  const rl_symbol *inst = rl_project_symbol(p, path, rl_arena_strndup(a, name, (size_t)(dot - name)), a, asking);
+  if (!inst || inst->kind != RL_SYM_INSTANCE || !inst->instance_of) return 0;
+  rl_priv pv;
+  if (!rl_priv_sdk_method(inst->instance_of, dot + 1, &pv)) return 0;
+  client_method(out, inst, &pv);
+  return 1;
+}
+
+/* The privileged work of calling name (in path) on a client made there:
+ * an axios instance with a provider base URL (the path's text and method
+ * given) or a provider SDK client. */
+static int client_effect(rl_project *p, const char *path, const char *name, const char *method, const char *urltext,
+                         rl_arena *a, rl_jsfile *asking, rl_symbol *out) {
+  return (method && axios_effect(p, path, name, method, urltext, a, asking, out)) ||
+         sdk_effect(p, path, name, a, asking, out);
+}
+
+static void join_into(join *j, rl_symbol *out, const char *path, const char *name, int depth);
 
 /* What a symbol returns flows in only from the calls whose value it
  * returns (facts/returns.c), not from every call it makes. */
@@ -1181,8 +1232,7 @@ static void join_into(join *j, rl_symbol *out, const char *path, const char *nam
     memset(&sub, 0, sizeof sub);
     join_into(j, &sub, dp, d->name, depth + (d->spec ? 1 : 0));
     if (d->spec && !(sub.effects & RL_EFF_PROVIDER_API) &&
-        ((d->url && axios_effect(j->p, dp, d->name, d->method, d->url, j->arena, j->asking, &sub)) ||
-         sdk_effect(j->p, dp, d->name, j->arena, j->asking, &sub))) {
+        client_effect(j->p, dp, d->name, d->method, d->url, j->arena, j->asking, &sub)) {
       sub.name = strncmp(d->name, "default.", 8) ? d->name : d->name + 8; /* `import api from`: api.post */
       if (d->at.path) sub.at = d->at;
     }
@@ -1718,70 +1768,6 @@ static int call_name(rl_jsfile *jf, TSNode c, const char **s, size_t *n) {
  * effect by its bytes, unless the call's name alone suggests a route's work:
  * there a known function without effects and an unknown one are judged
  * apart. */
-/* `api.post('/rooms', ...)` where api is another file's axios.create({
- * baseURL }) instance (name "api.post", or "post" on the module's default
- * export): the request is the base URL and the path written at the call,
- * judged as a REST call written there would be. Fills *out from the
- * instance and returns 1 when the request is privileged. */
-static int axios_effect(rl_project *p, const char *path, const char *name, const char *method, const char *urltext,
-                        rl_arena *a, rl_jsfile *asking, rl_symbol *out) {
-  const char *dot = strrchr(name, '.');
-  const char *head = dot ? rl_arena_strndup(a, name, (size_t)(dot - name)) : "default";
-  const rl_symbol *inst = rl_project_symbol(p, path, head, a, asking);
-  if (!inst || !inst->base_url) return 0;
-  const char *url = rl_arena_printf(a, "%s%s", inst->base_url, urltext);
-  rl_priv pv;
-  if (!rl_priv_rest_url(a, method, url, strlen(url), (TSNode){{0}, NULL, NULL}, &pv, NULL)) return 0;
-  *out = *inst;
-  out->kind = RL_SYM_METHOD;
-  out->class_name = NULL; /* named as called, not as its class */
-  out->effects = RL_EFF_PROVIDER_API | (pv.room ? RL_EFF_ROOM_CHANGE : 0);
-  out->what = pv.what;
-  out->api_provider = pv.provider;
-  out->api_method = pv.method;
-  out->url_known = pv.url_known;
-  out->at = inst->def;
-  return 1;
-}
-
-/* `rs.updateParticipant(...)` where rs is another file's `new
- * RoomServiceClient(...)` (name "rs.updateParticipant"): the provider SDK's
- * table judges the method. */
-static int sdk_effect(rl_project *p, const char *path, const char *name, rl_arena *a, rl_jsfile *asking,
-                      rl_symbol *out) {
-  const char *dot = strchr(name, '.');
-  if (!dot || !dot[1]) return 0;
-  const rl_symbol *inst = rl_project_symbol(p, path, rl_arena_strndup(a, name, (size_t)(dot - name)), a, asking);
-  if (!inst || inst->kind != RL_SYM_INSTANCE || !inst->instance_of) return 0;
-  rl_priv pv;
-  if (!rl_priv_sdk_method(inst->instance_of, dot + 1, &pv)) return 0;
-  *out = *inst;
-  out->kind = RL_SYM_METHOD;
-  out->class_name = NULL; /* named as called, not as its class */
-  out->effects = RL_EFF_PROVIDER_API | (pv.room ? RL_EFF_ROOM_CHANGE : 0);
-  out->what = pv.what;
-  out->api_provider = pv.provider;
-  out->api_method = NULL;
-  out->url_known = 1;
-  out->at = inst->def;
-  return 1;
-}
-
-static const rl_symbol *axios_call(rl_ctx *ctx, rl_project *p, const char *path, const char *name, TSNode call) {
-  if (ts_node_is_null(call)) return NULL;
-  rl_jsfile *jf = rl_ctx_js(ctx);
-  const char *urltext;
-  const char *method = rl_summary_http_verb_call(jf, call, &urltext);
-  if (!method) return NULL;
-  rl_arena *a = rl_ctx_arena(ctx);
-  rl_symbol *out = rl_arena_alloc(a, sizeof *out);
-  if (!axios_effect(p, path, name, method, urltext, a, jf, out)) return NULL;
-  size_t cl;
-  const char *ct = rl_js_text(jf, rl_js_unwrap(rl_js_field(call, "function")), &cl);
-  out->name = ct && cl < 64 ? rl_arena_strndup(a, ct, cl) : name; /* as the caller wrote it: "hms.post" */
-  return out;
-}
-
 static const rl_symbol *ask_ref(rl_ctx *ctx, const rl_symref *r, TSNode call) {
   rl_project *p = rl_ctx__project(ctx);
   const char *path = rl_project_resolve(p, ctx_from(ctx), r->spec, strlen(r->spec));
@@ -1791,18 +1777,20 @@ static const rl_symbol *ask_ref(rl_ctx *ctx, const rl_symref *r, TSNode call) {
   if (!ts_node_is_null(call) && !p->o.exact && !closure_may(p, path, 1) &&
       !(call_name(rl_ctx_js(ctx), call, &s, &n) && rl_route_name_suggests_work(s, n)))
     return NULL;
-  const rl_symbol *sym = rl_project_symbol(p, path, r->name, rl_ctx_arena(ctx), rl_ctx_js(ctx));
-  if (sym && sym->effects) return sym;
-  const rl_symbol *ax = axios_call(ctx, p, path, r->name, call);
-  if (ax) return ax;
-  rl_symbol *sd = rl_arena_alloc(rl_ctx_arena(ctx), sizeof *sd);
-  if (!ts_node_is_null(call) && sdk_effect(p, path, r->name, rl_ctx_arena(ctx), rl_ctx_js(ctx), sd)) {
-    size_t cl;
-    const char *ct = rl_js_text(rl_ctx_js(ctx), rl_js_unwrap(rl_js_field(call, "function")), &cl);
-    sd->name = ct && cl < 64 ? rl_arena_strndup(rl_ctx_arena(ctx), ct, cl) : r->name; /* "opentok.createSession" */
-    return sd;
-  }
-  return sym;
+  rl_arena *a = rl_ctx_arena(ctx);
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  const rl_symbol *sym = rl_project_symbol(p, path, r->name, a, jf);
+  if ((sym && sym->effects) || ts_node_is_null(call)) return sym;
+  /* a client made in that file: what this call does with it */
+  const char *urltext = NULL, *method = rl_summary_http_verb_call(jf, call, &urltext);
+  rl_symbol out;
+  if (!client_effect(p, path, r->name, method, urltext, a, jf, &out)) return sym;
+  rl_symbol *c = rl_arena_alloc(a, sizeof *c);
+  *c = out;
+  size_t cl;
+  const char *ct = rl_js_text(jf, rl_js_unwrap(rl_js_field(call, "function")), &cl);
+  c->name = ct && cl < 64 ? rl_arena_strndup(a, ct, cl) : r->name; /* as written: "hms.post", "opentok.createSession" */
+  return c;
 }
 
 const rl_symbol *rl_ctx_callee(rl_ctx *ctx, TSNode call) {
