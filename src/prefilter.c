@@ -494,8 +494,11 @@ static int module_in(const rl_prefilter *pf, const char *module) {
 }
 
 int rl_pf_module(const rl_prefilter *pf, const char *module) {
+  /* by pointer only: the names are table literals, and the same name from
+   * another table is only asked again (a strcmp per entry made this memo
+   * cost more than the memmem it saves) */
   for (unsigned i = 0; i < pf->nmodules; i++)
-    if (pf->modules[i].module == module || !strcmp(pf->modules[i].module, module)) return pf->modules[i].yes;
+    if (pf->modules[i].module == module) return pf->modules[i].yes;
   int yes = module_in(pf, module);
   /* a cache of what the bytes say: logically const */
   rl_prefilter *w = (rl_prefilter *)pf;

@@ -158,11 +158,12 @@ struct rl_prefilter {
    * module this import specifier names matter?" (NULL: not asked) */
   int (*import_matters)(void *data, const char *spec, size_t len);
   void *import_data;
-  /* rl_pf_module's answers so far (rules ask for the same packages) */
+  /* rl_pf_module's answers so far, by the name's address (rules ask for
+   * the same packages from the same tables) */
   struct {
     const char *module;
     signed char yes;
-  } modules[48];
+  } modules[64];
   unsigned nmodules;
   /* The byte pairs the bytes hold (hashed to 8192 bits), as written and
    * ASCII-lowercased: a literal with a pair the file lacks is not in it,
