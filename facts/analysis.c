@@ -99,6 +99,7 @@ struct rl_jsfile {
   int indexed;
   TSNode *nodes;    /* document order; nodes[0] is the root */
   uint32_t *parent; /* index of the parent; UINT32_MAX for the root */
+  uint32_t *end;    /* index just past the node's last descendant */
   uint32_t *slots;  /* open addressing on the node id: index + 1, 0 empty */
   size_t nnodes, nslots;
   uint32_t max_depth;
@@ -113,6 +114,7 @@ struct rl_jsfile {
   size_t this_n, this_cap;
   rl_js_import_fn import_fn; /* the project model's look-up of imported modules */
   void *import_data;
+  struct rl_jsfile *outer; /* the file analysed on this thread before this one began */
 };
 
 /* The file being analysed on this thread: rl_js_walk and rl_js_parent take
@@ -310,10 +312,18 @@ rl_jsfile *rl_jsfile_new(rl_source *src, TSNode root, rl_arena *arena) {
   return jf;
 }
 
-void rl_jsfile_begin(rl_jsfile *jf) { tl_file = jf; }
+/* A summary of another module is built in the middle of a file's analysis:
+ * its end gives the thread back the file it interrupted. */
+void rl_jsfile_begin(rl_jsfile *jf) {
+  if (tl_file == jf) return;
+  jf->outer = tl_file;
+  tl_file = jf;
+}
 
 void rl_jsfile_end(rl_jsfile *jf) {
-  if (tl_file == jf) tl_file = NULL;
+  if (tl_file != jf) return;
+  tl_file = jf->outer;
+  jf->outer = NULL;
 }
 
 /* ---- tree index and work count -------------------------------------------------- */
@@ -362,6 +372,14 @@ static void build_index(rl_jsfile *jf) {
   }
 done:
   ts_tree_cursor_delete(&c);
+  /* descendants follow their node: from the last node back, each one's end
+   * is final when its parent's is raised to it */
+  jf->end = rl_arena_alloc(jf->arena, (jf->nnodes ? jf->nnodes : 1) * sizeof *jf->end);
+  for (size_t i = 0; i < jf->nnodes; i++) jf->end[i] = (uint32_t)i + 1;
+  for (size_t i = jf->nnodes; i-- > 1;) {
+    uint32_t up = jf->parent[i];
+    if (jf->end[up] < jf->end[i]) jf->end[up] = jf->end[i];
+  }
   jf->nslots = 16;
   while (jf->nslots < jf->nnodes * 2) jf->nslots *= 2;
   jf->slots = rl_arena_calloc(jf->arena, jf->nslots, sizeof *jf->slots);
@@ -540,6 +558,20 @@ TSNode rl_js_enclosing_function(TSNode n) {
 
 void rl_js_walk(TSNode subtree, rl_js_visit_cb cb, void *data) {
   if (ts_node_is_null(subtree)) return;
+  /* the same visits in the same order from the file's index when it has
+   * one: an array, where a cursor's moves were a third of a scan */
+  rl_jsfile *jf = tl_file;
+  uint32_t k = jf && jf->indexed ? index_of(jf, subtree) : UINT32_MAX;
+  if (k != UINT32_MAX) {
+    for (uint32_t i = k, stop = jf->end[k]; i < stop;) {
+      if (step(1)) break;
+      TSNode n = jf->nodes[i];
+      int r = ts_node_is_named(n) ? cb(data, n) : 0;
+      if (r < 0) break;
+      i = r == 0 ? i + 1 : jf->end[i];
+    }
+    return;
+  }
   TSTreeCursor c = ts_tree_cursor_new(subtree);
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&c);
