@@ -36,7 +36,9 @@ typedef struct pkg_entry {
 } pkg_entry;
 
 struct rl_pkgcache {
-  pthread_mutex_t mu;
+  /* every file asks twice: look-ups that hit share the lock; a miss
+   * takes it alone to read package.json files and fill the cache */
+  pthread_rwlock_t mu;
   rl_smap dirs;                                         /* canonical dir -> pkg_entry */
   rl_smap reals;                                        /* a file's directory as named -> its realpath (NULL: none) */
   const char *(*refuses)(void *data, const char *path); /* the walk's policy, or NULL */
@@ -48,7 +50,7 @@ struct rl_pkgcache {
 
 rl_pkgcache *rl_pkgcache_new(void) {
   rl_pkgcache *c = rl_xcalloc(1, sizeof *c);
-  pthread_mutex_init(&c->mu, NULL);
+  pthread_rwlock_init(&c->mu, NULL);
   c->max_size = 4u << 20;
   return c;
 }
@@ -72,7 +74,7 @@ void rl_pkgcache_free(rl_pkgcache *c) {
   if (!c) return;
   rl_smap_free(&c->dirs, entry_free);
   rl_smap_free(&c->reals, free);
-  pthread_mutex_destroy(&c->mu);
+  pthread_rwlock_destroy(&c->mu);
   free(c);
 }
 
@@ -85,14 +87,22 @@ static void cache_put(rl_pkgcache *c, pkg_entry *e) { rl_smap_put(&c->dirs, e->d
 
 /* realpath of a file's directory as named (caller frees), resolved once per run. */
 static char *real_dir(rl_pkgcache *c, const char *dir) {
-  pthread_mutex_lock(&c->mu);
+  pthread_rwlock_rdlock(&c->mu);
   void **hit = rl_smap_get(&c->reals, dir);
-  if (!hit) {
-    rl_smap_put(&c->reals, dir, realpath(dir, NULL));
+  char *real = hit && *hit ? rl_xstrdup(*hit) : NULL;
+  pthread_rwlock_unlock(&c->mu);
+  if (hit) return real;
+  char *fresh = realpath(dir, NULL); /* its system calls outside the lock */
+  pthread_rwlock_wrlock(&c->mu);
+  hit = rl_smap_get(&c->reals, dir);
+  if (hit) { /* another thread was first */
+    free(fresh);
+  } else {
+    rl_smap_put(&c->reals, dir, fresh);
     hit = rl_smap_get(&c->reals, dir);
   }
-  char *real = *hit ? rl_xstrdup(*hit) : NULL;
-  pthread_mutex_unlock(&c->mu);
+  real = *hit ? rl_xstrdup(*hit) : NULL;
+  pthread_rwlock_unlock(&c->mu);
   return real;
 }
 
@@ -277,6 +287,26 @@ const char *rl_pkgcache_client_importer(rl_pkgcache *c, const char *fs_path) {
   return c && c->importer && fs_path ? c->importer(c->importer_data, fs_path) : NULL;
 }
 
+/* What entry e (of real's directory or one above) tells of a file in real. */
+static void fill_info(rl_pkg_info *info, const pkg_entry *e, const char *real) {
+  info->kind = e->kind;
+  info->why = e->why;
+  const char *root = e->git_root ? e->git_root : e->pkg_dir;
+  if (root) info->rel_dirs = depth_below(root, real);
+  info->next = e->next;
+  info->pkg_dir = e->pkg_dir;
+  info->deps = e->deps;
+  info->ranges = e->ranges;
+  info->vite_web = e->vite_web;
+  if (e->pkg_dir) {
+    int d = depth_below(e->pkg_dir, real);
+    size_t pl = strcmp(e->pkg_dir, "/") == 0 ? 0 : strlen(e->pkg_dir);
+    info->under_src = d > 0 && strncmp(real + pl, "/src", 4) == 0 && (real[pl + 4] == '/' || real[pl + 4] == '\0');
+    const char *below = real + pl + (info->under_src ? 4 : 0);
+    info->next_app = d > 0 && e->next && strncmp(below, "/app", 4) == 0 && (below[4] == '/' || below[4] == '\0');
+  }
+}
+
 rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
   rl_pkg_info info = {RL_PKG_NONE, NULL, -1, 0, 0, 0, 0, NULL, NULL, NULL};
   if (!c || !fs_path) return info;
@@ -292,12 +322,21 @@ rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
   free(dir);
   if (!real) return info;
 
-  pthread_mutex_lock(&c->mu);
+  pthread_rwlock_rdlock(&c->mu);
+  pkg_entry *e = cache_find(c, real);
+  if (e) {
+    fill_info(&info, e, real);
+    pthread_rwlock_unlock(&c->mu);
+    free(real);
+    return info;
+  }
+  pthread_rwlock_unlock(&c->mu);
+  pthread_rwlock_wrlock(&c->mu);
   /* Walk up to a cached directory, a .git directory, or "/". */
   char **chain = NULL;
   size_t nchain = 0, capchain = 0;
-  pkg_entry *e = NULL;
   char *cur = rl_xstrdup(real);
+  int top_git = 0; /* the chain's last directory holds .git (the others do not) */
   for (;;) {
     e = cache_find(c, cur);
     if (e) {
@@ -309,7 +348,11 @@ rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
       chain = rl_xreallocarray(chain, capchain, sizeof *chain);
     }
     chain[nchain++] = cur;
-    if (strcmp(cur, "/") == 0 || dir_has(cur, ".git", 0)) break;
+    if (strcmp(cur, "/") == 0) break;
+    if (dir_has(cur, ".git", 0)) {
+      top_git = 1;
+      break;
+    }
     char *up = rl_xstrdup(cur);
     char *s = strrchr(up, '/');
     if (s == up)
@@ -323,7 +366,8 @@ rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
   for (size_t i = nchain; i-- > 0;) {
     pkg_entry *n = rl_xcalloc(1, sizeof *n);
     n->dir = chain[i];
-    n->git_root = dir_has(n->dir, ".git", 0) ? n->dir : parent ? parent->git_root : NULL;
+    int git = i == nchain - 1 ? top_git || (strcmp(n->dir, "/") == 0 && dir_has(n->dir, ".git", 0)) : 0;
+    n->git_root = git ? n->dir : parent ? parent->git_root : NULL;
     if (dir_has(n->dir, "package.json", 1)) {
       n->pkg_dir = n->dir;
       n->kind = classify_package(c, n->dir, &n->why, &n->next, &n->vite_web, &n->own_deps, &n->own_ranges);
@@ -342,26 +386,8 @@ rl_pkg_info rl_pkgcache_info(rl_pkgcache *c, const char *fs_path) {
     parent = n;
   }
   free(chain);
-  e = parent;
-  if (e) {
-    info.kind = e->kind;
-    info.why = e->why;
-    const char *root = e->git_root ? e->git_root : e->pkg_dir;
-    if (root) info.rel_dirs = depth_below(root, real);
-    info.next = e->next;
-    info.pkg_dir = e->pkg_dir;
-    info.deps = e->deps;
-    info.ranges = e->ranges;
-    info.vite_web = e->vite_web;
-    if (e->pkg_dir) {
-      int d = depth_below(e->pkg_dir, real);
-      size_t pl = strcmp(e->pkg_dir, "/") == 0 ? 0 : strlen(e->pkg_dir);
-      info.under_src = d > 0 && strncmp(real + pl, "/src", 4) == 0 && (real[pl + 4] == '/' || real[pl + 4] == '\0');
-      const char *below = real + pl + (info.under_src ? 4 : 0);
-      info.next_app = d > 0 && e->next && strncmp(below, "/app", 4) == 0 && (below[4] == '/' || below[4] == '\0');
-    }
-  }
-  pthread_mutex_unlock(&c->mu);
+  if (parent) fill_info(&info, parent, real);
+  pthread_rwlock_unlock(&c->mu);
   free(real);
   return info;
 }
