@@ -1565,6 +1565,15 @@ static int end_run(const emitter *em, rl_sink *sink, rl_summary *sum, double t0)
   return 0;
 }
 
+/* A JavaScript or TypeScript file the walk yields from the disk to be
+ * scanned: the project model may read it as a module without judging it
+ * again (git_source walks yield blobs, not the disk). */
+static void note_walked(rl_engine *e, const rl_walk_entry *we) {
+  if (we->skip != RL_SKIP_NONE || we->bytes) return;
+  if (we->lang != RL_LANG_JS && we->lang != RL_LANG_TS && we->lang != RL_LANG_TSX) return;
+  rl_project_walked(e->project, we->fs_path);
+}
+
 int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink, rl_run_info *run,
                    rl_summary *sum) {
   double t0 = begin_run(e, run, sum);
@@ -1632,6 +1641,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   } else if (jobs == 1) {
     worker_state ws = engine_scratch(e);
     while ((wr = rl_walk_next(w, &we)) > 0) {
+      note_walked(e, &we);
       job j;
       job_from_entry(&j, &we);
       rl_file_result *r = scan_job(e, &ws, &j);
@@ -1664,6 +1674,7 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
       wr = RL_ERROR;
     }
     while (started && (wr = rl_walk_next(w, &we)) > 0) {
+      note_walked(e, &we);
       pthread_mutex_lock(&p.mu);
       /* Free the slot the new job needs by emitting results in order. */
       while (p.next_fill - next_emit == p.nslots) {

@@ -279,6 +279,12 @@ struct rl_project {
   rl_walk_judge *judge; /* the walk's policy, each directory's ignore files read once */
   rl_pkgcache *pkgs;    /* the nearest package.json of each folder (model_pkg.c) */
   rl_clients *clients;  /* what "use client" modules import (model_client.c) */
+  /* the files this run's walk has yielded to be scanned: the policy has
+   * let them be read already (rl_project_walked), so the model reads them
+   * without asking the judge again, whose lock every worker shares */
+  pthread_rwlock_t walked_mu;
+  uint64_t *walked; /* open addressing on the normalized path's hash; 0 empty */
+  size_t nwalked, walked_cap;
 };
 
 typedef struct lock_text {
@@ -345,6 +351,8 @@ static void judge_new(rl_project *p) {
   rl_walk_judge_new(&p->judge, &wo);
 }
 
+static void walked_clear(rl_project *p);
+
 /* Everything read from the file system, freed (the maps left empty). */
 static void caches_free(rl_project *p) {
   rl_smap_free(&p->mods, mod_free);
@@ -359,6 +367,7 @@ static void caches_free(rl_project *p) {
   rl_walk_judge_free(p->judge);
   p->judge = NULL;
   p->files_read = 0;
+  walked_clear(p);
 }
 
 /* The package.json cache, with the walk's policy. */
@@ -374,6 +383,7 @@ rl_project *rl_project_new(const rl_project_options *o) {
   if (!p->o.max_file_size) p->o.max_file_size = 5u * 1024 * 1024;
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->built, NULL);
+  pthread_rwlock_init(&p->walked_mu, NULL);
   p->clients = rl_clients__new(p);
   judge_new(p);
   pkgs_new(p);
@@ -401,12 +411,16 @@ void rl_project_free(rl_project *p) {
   rl_clients__free(p->clients);
   pthread_cond_destroy(&p->built);
   pthread_mutex_destroy(&p->mu);
+  pthread_rwlock_destroy(&p->walked_mu);
   free(p);
   rl_gitrepo_release();
 }
 
 void rl_project_set_roots(rl_project *p, const char *const *paths, size_t n) {
   rl_clients__reset(p->clients);
+  pthread_rwlock_wrlock(&p->walked_mu);
+  walked_clear(p);
+  pthread_rwlock_unlock(&p->walked_mu);
   for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
   free(p->roots);
   p->roots = NULL;
@@ -540,7 +554,8 @@ static char *probe(const char *base) {
   if ((lang == RL_LANG_JS || lang == RL_LANG_TS || lang == RL_LANG_TSX) && is_regular(base)) return rl_xstrdup(base);
   for (size_t i = 0; exts[i] && !hit; i++) {
     b.len = 0;
-    rl_buf_printf(&b, "%s%s", base, exts[i]);
+    rl_buf_puts(&b, base);
+    rl_buf_puts(&b, exts[i]);
     if (is_regular(b.ptr)) hit = rl_xstrdup(b.ptr);
   }
   /* TypeScript projects import './x.js' meaning './x.ts' */
@@ -551,14 +566,17 @@ static char *probe(const char *base) {
     size_t stem = strlen(base) - strlen(twins[i][0]);
     for (size_t k = 1; k < 3 && twins[i][k] && !hit; k++) {
       b.len = 0;
-      rl_buf_printf(&b, "%.*s%s", (int)stem, base, twins[i][k]);
+      rl_buf_put(&b, base, stem);
+      rl_buf_puts(&b, twins[i][k]);
       if (is_regular(b.ptr)) hit = rl_xstrdup(b.ptr);
     }
   }
   if (!hit && is_dir(base))
     for (size_t i = 0; exts[i] && !hit; i++) {
       b.len = 0;
-      rl_buf_printf(&b, "%s/index%s", base, exts[i]);
+      rl_buf_puts(&b, base);
+      rl_buf_puts(&b, "/index");
+      rl_buf_puts(&b, exts[i]);
       if (is_regular(b.ptr)) hit = rl_xstrdup(b.ptr);
     }
   rl_buf_free(&b);
@@ -685,7 +703,9 @@ const char *rl_project_resolve(rl_project *p, const char *from, const char *spec
   if (!p || p->o.disabled || !from || !n || memchr(spec, '\0', n)) return NULL;
   char *dir = path_dir(from);
   rl_buf key = {0};
-  rl_buf_printf(&key, "%s\n%.*s", dir, (int)n, spec);
+  rl_buf_puts(&key, dir); /* plain appends: a printf here cost more than the look-up */
+  rl_buf_putc(&key, '\n');
+  rl_buf_put(&key, spec, n);
   pthread_mutex_lock(&p->mu);
   void **hit = rl_smap_get(&p->resolved, key.ptr);
   const char *out = hit ? *hit : NULL;
@@ -714,8 +734,69 @@ const char *rl_project_resolve(rl_project *p, const char *from, const char *spec
 
 /* ---- reading under the walk's policy ---------------------------------------------- */
 
+/* The key of a path in the walked set: the hash of its normalized form
+ * (the walk's paths are clean already, so only others are normalized). */
+static uint64_t walked_key(const char *path) {
+  const char *q = path;
+  int clean = !(q[0] == '.' && (q[1] == '/' || (q[1] == '.' && q[2] == '/')));
+  for (; clean && *q; q++)
+    if (q[0] == '/' && (q[1] == '/' || q[1] == '\0' || (q[1] == '.' && (q[2] == '/' || q[2] == '\0' || q[2] == '.'))))
+      clean = 0;
+  uint64_t h;
+  if (clean) {
+    h = rl_hash64(path, strlen(path), 11);
+  } else {
+    char *norm = path_normalize(path);
+    h = rl_hash64(norm, strlen(norm), 11);
+    free(norm);
+  }
+  return h ? h : 1;
+}
+
+static void walked_clear(rl_project *p) {
+  free(p->walked);
+  p->walked = NULL;
+  p->nwalked = p->walked_cap = 0;
+}
+
+static size_t walked_slot(const uint64_t *t, size_t cap, uint64_t k) {
+  size_t i = (size_t)k & (cap - 1);
+  while (t[i] && t[i] != k) i = (i + 1) & (cap - 1);
+  return i;
+}
+
+void rl_project_walked(rl_project *p, const char *fs_path) {
+  if (!p || p->o.disabled || !fs_path) return;
+  uint64_t k = walked_key(fs_path);
+  pthread_rwlock_wrlock(&p->walked_mu);
+  if (2 * (p->nwalked + 1) > p->walked_cap) {
+    size_t cap = p->walked_cap ? p->walked_cap * 2 : 1024;
+    uint64_t *t = rl_xcalloc(cap, sizeof *t);
+    for (size_t i = 0; i < p->walked_cap; i++)
+      if (p->walked[i]) t[walked_slot(t, cap, p->walked[i])] = p->walked[i];
+    free(p->walked);
+    p->walked = t;
+    p->walked_cap = cap;
+  }
+  size_t i = walked_slot(p->walked, p->walked_cap, k);
+  if (!p->walked[i]) {
+    p->walked[i] = k;
+    p->nwalked++;
+  }
+  pthread_rwlock_unlock(&p->walked_mu);
+}
+
+static int was_walked(rl_project *p, const char *path) {
+  uint64_t k = walked_key(path);
+  pthread_rwlock_rdlock(&p->walked_mu);
+  int yes = p->walked_cap && p->walked[walked_slot(p->walked, p->walked_cap, k)] == k;
+  pthread_rwlock_unlock(&p->walked_mu);
+  return yes;
+}
+
 /* NULL if the policy lets path be read, else why not (static). */
 static const char *policy_refuses(rl_project *p, const char *path) {
+  if (was_walked(p, path)) return NULL;
   char *real = rl_walk_judge_realpath(p->judge, path);
   if (!real) return "cannot be resolved";
   const char *root = NULL;
