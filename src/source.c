@@ -207,7 +207,10 @@ rl_skip rl_file_read_as(const char *fs_path, const rl_file_id *id, size_t max_si
   /* The first 8 KiB first: a binary file is refused on them, not after
    * its gigabytes have been read into memory. */
   size_t size = (size_t)st.st_size, n = 0;
-  size_t cap = (size < BINARY_PROBE ? size : BINARY_PROBE) + 1;
+  /* room for one byte past the size fstat gave: a read that stops short
+   * of it has met the end, so a file costs one read, not a second one that
+   * returns 0 */
+  size_t cap = (size < BINARY_PROBE ? size + 1 : BINARY_PROBE) + 1;
   char *buf = rl_xmalloc(cap);
   int probed = 0;
   for (;;) {
@@ -218,8 +221,8 @@ rl_skip rl_file_read_as(const char *fs_path, const rl_file_id *id, size_t max_si
         return RL_SKIP_BINARY;
       }
       probed = 1;
-      if (cap < size + 1) {
-        cap = size + 1;
+      if (cap < size + 2) {
+        cap = size + 2;
         buf = rl_xrealloc(buf, cap);
       }
     }
@@ -233,7 +236,8 @@ rl_skip rl_file_read_as(const char *fs_path, const rl_file_id *id, size_t max_si
       cap *= 2;
       buf = rl_xrealloc(buf, cap);
     }
-    ssize_t r = read(fd, buf + n, cap - 1 - n);
+    size_t want = cap - 1 - n;
+    ssize_t r = read(fd, buf + n, want);
     if (r < 0) {
       if (errno == EINTR) continue;
       free(buf);
@@ -241,6 +245,7 @@ rl_skip rl_file_read_as(const char *fs_path, const rl_file_id *id, size_t max_si
     }
     if (r == 0) break;
     n += (size_t)r;
+    if (n == size && (size_t)r < want) break; /* the end, where fstat put it */
   }
   close(fd);
   if (n > max_size) {

@@ -750,6 +750,71 @@ static void walk__out_of_descriptors_is_fatal(void **state) {
   tree_free(&t);
 }
 
+/* rl_file_read reads a file in one read when fstat's size is right (it
+ * asks for a byte more and stops on the short read), and still gets every
+ * byte at the sizes around its 8 KiB binary probe, of an empty file, and of
+ * one at the size limit; a NUL in the first 8 KiB refuses it, one after
+ * them does not, and one byte over the limit is too large. */
+static void walk__file_read_sizes(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  const size_t sizes[] = {0, 1, 2, 8190, 8191, 8192, 8193, 8194, 16384, 16385, 100000};
+  for (size_t i = 0; i < RL_ARRAY_LEN(sizes); i++) {
+    size_t n = sizes[i];
+    char *text = malloc(n + 1);
+    assert_non_null(text);
+    for (size_t k = 0; k < n; k++) text[k] = (char)('a' + (k * 7 + i) % 26);
+    text[n] = '\0';
+    put(&t, "f.js", text);
+    for (int limit = 0; limit < 3; limit++) {
+      size_t max = limit == 0 ? n + 100 : limit == 1 ? n : (n ? n - 1 : 0);
+      char *bytes = NULL;
+      size_t len = 99;
+      rl_skip s = rl_file_read(at(&t, "f.js"), max, &bytes, &len);
+      if (limit == 2 && n > 0) {
+        assert_int_equal(s, RL_SKIP_TOO_LARGE);
+        assert_null(bytes);
+        continue;
+      }
+      assert_int_equal(s, RL_SKIP_NONE);
+      assert_int_equal(len, n);
+      assert_memory_equal(bytes, text, n);
+      assert_int_equal(bytes[n], '\0');
+      free(bytes);
+    }
+    if (n >= 2) {
+      char *bin = malloc(n);
+      assert_non_null(bin);
+      memcpy(bin, text, n);
+      size_t nul = n > 8192 ? 8191 : n - 1; /* the probe's last byte */
+      bin[nul] = '\0';
+      FILE *f = fopen(at(&t, "f.js"), "wb");
+      assert_non_null(f);
+      assert_int_equal(fwrite(bin, 1, n, f), n);
+      fclose(f);
+      char *bytes = NULL;
+      size_t len = 0;
+      assert_int_equal(rl_file_read(at(&t, "f.js"), n + 1, &bytes, &len), RL_SKIP_BINARY);
+      if (n > 8193) { /* past the probe: text with a NUL is read */
+        bin[nul] = 'x';
+        bin[8193] = '\0';
+        f = fopen(at(&t, "f.js"), "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(bin, 1, n, f), n);
+        fclose(f);
+        assert_int_equal(rl_file_read(at(&t, "f.js"), n + 1, &bytes, &len), RL_SKIP_NONE);
+        assert_int_equal(len, n);
+        assert_memory_equal(bytes, bin, n);
+        free(bytes);
+      }
+      free(bin);
+    }
+    free(text);
+  }
+  tree_free(&t);
+}
+
 /* A name the walk saw as a regular file, swapped for a link to a secret
  * outside the root (or for another file) before it is read: the read refuses
  * it and the secret is never read (issue 16). The swap happens between the
@@ -873,6 +938,7 @@ int main(void) {
       cmocka_unit_test(walk__several_paths),
       cmocka_unit_test(walk__deep_nesting),
       cmocka_unit_test(walk__out_of_descriptors_is_fatal),
+      cmocka_unit_test(walk__file_read_sizes),
       cmocka_unit_test(walk__swapped_file_is_not_read),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
