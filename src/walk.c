@@ -281,9 +281,13 @@ static void pop_lists(rl_walk *w, size_t keep) {
 
 /* Loads .gitignore and .roomlintignore of directory fs_dir, whose match path
  * is base. label_dir names the directory in messages. */
-static void load_ignore_files(rl_walk *w, const char *fs_dir, const char *base, const char *label_dir) {
+#define IGNORE_FILES_ALL 3u /* bit k: files[k] may be there (the directory was not listed) */
+
+static void load_ignore_files(rl_walk *w, const char *fs_dir, const char *base, const char *label_dir,
+                              unsigned present) {
   static const char *const files[] = {".gitignore", ".roomlintignore"};
   for (size_t k = 0; k < RL_ARRAY_LEN(files); k++) {
+    if (!(present & (1u << k))) continue; /* its listing has no such name: no open to fail */
     buf_reset(&w->scratch);
     rl_buf_printf(&w->scratch, "%s/%s", fs_dir, files[k]);
     size_t len = 0;
@@ -400,6 +404,7 @@ static int push_dir(rl_walk *w, const char *fs_dir, const struct stat *st) {
   if (!d) return -1;
   rl_buf names = {0};
   size_t n = 0;
+  unsigned ignore_files = 0; /* the ignore files the listing names */
   for (;;) {
     errno = 0;
     struct dirent *de = readdir(d);
@@ -413,6 +418,10 @@ static int push_dir(rl_walk *w, const char *fs_dir, const struct stat *st) {
 #endif
     rl_buf_put(&names, de->d_name, strlen(de->d_name) + 1);
     n++;
+    if (de->d_name[0] == '.') {
+      if (!strcmp(de->d_name, ".gitignore")) ignore_files |= 1u;
+      if (!strcmp(de->d_name, ".roomlintignore")) ignore_files |= 2u;
+    }
   }
   int err = errno;
   closedir(d);
@@ -444,7 +453,7 @@ static int push_dir(rl_walk *w, const char *fs_dir, const struct stat *st) {
   if (!w->no_ignore) {
     char *base = rl_xstrndup(w->mpath.ptr ? w->mpath.ptr : "", w->mpath.len);
     char *label = rl_xstrdup(fs_dir);
-    load_ignore_files(w, fs_dir, base, label);
+    load_ignore_files(w, fs_dir, base, label, ignore_files);
     free(label);
     free(base);
   }
@@ -512,7 +521,7 @@ static void enter_work_tree(rl_walk *w) {
   for (size_t end = top;;) {
     char *base = rl_xstrndup(real + start, end > start ? end - start : 0);
     dir[end] = '\0';
-    load_ignore_files(w, end ? dir : "/", base, end ? dir : "/");
+    load_ignore_files(w, end ? dir : "/", base, end ? dir : "/", IGNORE_FILES_ALL);
     free(base);
     memcpy(dir, real, len + 1);
     size_t next = end + 1;
@@ -833,7 +842,7 @@ static int named_file_ignored(rl_walk *w, const char **why) {
     hit = root_ignored(w, why);
     if (!hit) {
       char *base = rl_xstrndup(w->mpath.ptr ? w->mpath.ptr : "", w->mpath.len);
-      load_ignore_files(w, dir, base, dir);
+      load_ignore_files(w, dir, base, dir, IGNORE_FILES_ALL);
       rl_buf path = {0};
       rl_buf_printf(&path, "%s%s%s", base, base[0] ? "/" : "", name);
       hit = ignored_untracked(w, path.ptr, name, 0, why);
@@ -1239,7 +1248,7 @@ static judge_dir *judge_dir_of(rl_walk_judge *j, const char *real, size_t tl, si
     free(base_name);
     if (!d->why) {
       size_t n0 = j->w.nlists;
-      load_ignore_files(&j->w, fs, d->mpath, fs);
+      load_ignore_files(&j->w, fs, d->mpath, fs, IGNORE_FILES_ALL);
       d->nlists = j->w.nlists - n0;
       if (d->nlists) {
         d->lists = rl_xreallocarray(NULL, d->nlists, sizeof *d->lists);
