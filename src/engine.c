@@ -1366,7 +1366,7 @@ static rl_file_result *scan_job(const rl_engine *e, worker_state *ws, job *j) {
     return r;
   }
   scan_bytes(e, ws, r, j->fs_path, bytes, len, 0);
-  free(bytes);
+  rl_project_keep(e->project, j->fs_path, j->lang, bytes, len); /* for a module read of it */
   return r;
 }
 
@@ -1565,15 +1565,6 @@ static int end_run(const emitter *em, rl_sink *sink, rl_summary *sum, double t0)
   return 0;
 }
 
-/* A JavaScript or TypeScript file the walk yields from the disk to be
- * scanned: the project model may read it as a module without judging it
- * again (git_source walks yield blobs, not the disk). */
-static void note_walked(rl_engine *e, const rl_walk_entry *we) {
-  if (we->skip != RL_SKIP_NONE || we->bytes) return;
-  if (we->lang != RL_LANG_JS && we->lang != RL_LANG_TS && we->lang != RL_LANG_TSX) return;
-  rl_project_walked(e->project, we->fs_path);
-}
-
 int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sink *sink, rl_run_info *run,
                    rl_summary *sum) {
   double t0 = begin_run(e, run, sum);
@@ -1641,7 +1632,6 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
   } else if (jobs == 1) {
     worker_state ws = engine_scratch(e);
     while ((wr = rl_walk_next(w, &we)) > 0) {
-      note_walked(e, &we);
       job j;
       job_from_entry(&j, &we);
       rl_file_result *r = scan_job(e, &ws, &j);
@@ -1674,7 +1664,6 @@ int rl_engine_scan(rl_engine *e, const char *const *paths, size_t npaths, rl_sin
       wr = RL_ERROR;
     }
     while (started && (wr = rl_walk_next(w, &we)) > 0) {
-      note_walked(e, &we);
       pthread_mutex_lock(&p.mu);
       /* Free the slot the new job needs by emitting results in order. */
       while (p.next_fill - next_emit == p.nslots) {

@@ -40,6 +40,12 @@
 #define SUMMARY_BUDGET_PER_NODE 400u
 #define SUMMARY_BUDGET_FLOOR 1000000u
 #define MAX_MODULE_SIZE (1u << 20) /* a module larger than this is not summarised */
+/* The bytes of files the walk has scanned, kept for a module read of them
+ * (rl_project_keep): at most this much in all, the oldest dropped first,
+ * and none of a file larger than KEPT_FILE_MAX. Imports point back at files
+ * the walk met a moment ago far more often than at files it read long ago. */
+#define KEPT_BUDGET (16u << 20)
+#define KEPT_FILE_MAX (64u << 10)
 
 /* ---- paths ----------------------------------------------------------------------- */
 
@@ -279,13 +285,25 @@ struct rl_project {
   rl_walk_judge *judge; /* the walk's policy, each directory's ignore files read once */
   rl_pkgcache *pkgs;    /* the nearest package.json of each folder (model_pkg.c) */
   rl_clients *clients;  /* what "use client" modules import (model_client.c) */
-  /* the files this run's walk has yielded to be scanned: the policy has
-   * let them be read already (rl_project_walked), so the model reads them
-   * without asking the judge again, whose lock every worker shares */
-  pthread_rwlock_t walked_mu;
-  uint64_t *walked; /* open addressing on the normalized path's hash; 0 empty */
-  size_t nwalked, walked_cap;
+  /* the JavaScript and TypeScript files this run's walk has scanned
+   * (rl_project_keep): the policy has let them be read already, so a module
+   * read of one skips the judge, whose lock every worker shares, and takes
+   * the walk's bytes while they are kept */
+  pthread_mutex_t kept_mu;
+  struct walk_bytes **kept; /* open addressing on path_key; NULL empty */
+  size_t nkept, kept_cap;
+  struct walk_bytes **kept_order; /* the ones still holding bytes, oldest first from kept_head (a ring) */
+  size_t kept_head, kept_n, kept_ring, kept_bytes;
 };
+
+/* A file the walk scanned: its bytes until a module read takes them or the
+ * budget drops them (then NULL; the entry stays until the run ends). */
+typedef struct walk_bytes {
+  uint64_t key;
+  char *bytes;
+  size_t len;
+  char path[]; /* normalized */
+} walk_bytes;
 
 typedef struct lock_text {
   char *path; /* as the model names it, for messages */
@@ -351,7 +369,7 @@ static void judge_new(rl_project *p) {
   rl_walk_judge_new(&p->judge, &wo);
 }
 
-static void walked_clear(rl_project *p);
+static void kept_clear(rl_project *p);
 
 /* Everything read from the file system, freed (the maps left empty). */
 static void caches_free(rl_project *p) {
@@ -367,7 +385,7 @@ static void caches_free(rl_project *p) {
   rl_walk_judge_free(p->judge);
   p->judge = NULL;
   p->files_read = 0;
-  walked_clear(p);
+  kept_clear(p);
 }
 
 /* The package.json cache, with the walk's policy. */
@@ -383,7 +401,7 @@ rl_project *rl_project_new(const rl_project_options *o) {
   if (!p->o.max_file_size) p->o.max_file_size = 5u * 1024 * 1024;
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->built, NULL);
-  pthread_rwlock_init(&p->walked_mu, NULL);
+  pthread_mutex_init(&p->kept_mu, NULL);
   p->clients = rl_clients__new(p);
   judge_new(p);
   pkgs_new(p);
@@ -411,16 +429,16 @@ void rl_project_free(rl_project *p) {
   rl_clients__free(p->clients);
   pthread_cond_destroy(&p->built);
   pthread_mutex_destroy(&p->mu);
-  pthread_rwlock_destroy(&p->walked_mu);
+  pthread_mutex_destroy(&p->kept_mu);
   free(p);
   rl_gitrepo_release();
 }
 
 void rl_project_set_roots(rl_project *p, const char *const *paths, size_t n) {
   rl_clients__reset(p->clients);
-  pthread_rwlock_wrlock(&p->walked_mu);
-  walked_clear(p);
-  pthread_rwlock_unlock(&p->walked_mu);
+  pthread_mutex_lock(&p->kept_mu);
+  kept_clear(p);
+  pthread_mutex_unlock(&p->kept_mu);
   for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
   free(p->roots);
   p->roots = NULL;
@@ -734,69 +752,149 @@ const char *rl_project_resolve(rl_project *p, const char *from, const char *spec
 
 /* ---- reading under the walk's policy ---------------------------------------------- */
 
-/* The key of a path in the walked set: the hash of its normalized form
- * (the walk's paths are clean already, so only others are normalized). */
-static uint64_t walked_key(const char *path) {
+/* A path as the walk builds them: no "." or ".." part, no doubled or
+ * trailing slash (path_normalize would leave it as it is). */
+static int path_clean(const char *path) {
   const char *q = path;
-  int clean = !(q[0] == '.' && (q[1] == '/' || (q[1] == '.' && q[2] == '/')));
-  for (; clean && *q; q++)
+  if (q[0] == '.' && (q[1] == '/' || q[1] == '\0' || (q[1] == '.' && (q[2] == '/' || q[2] == '\0')))) return 0;
+  for (; *q; q++)
     if (q[0] == '/' && (q[1] == '/' || q[1] == '\0' || (q[1] == '.' && (q[2] == '/' || q[2] == '\0' || q[2] == '.'))))
-      clean = 0;
-  uint64_t h;
-  if (clean) {
-    h = rl_hash64(path, strlen(path), 11);
-  } else {
-    char *norm = path_normalize(path);
-    h = rl_hash64(norm, strlen(norm), 11);
-    free(norm);
-  }
+      return 0;
+  return 1;
+}
+
+static uint64_t path_key_of(const char *path, size_t n) {
+  uint64_t h = rl_hash64(path, n, 11);
   return h ? h : 1;
 }
 
-static void walked_clear(rl_project *p) {
-  free(p->walked);
-  p->walked = NULL;
-  p->nwalked = p->walked_cap = 0;
+/* The key of a path in the kept table: the hash of its normalized form. */
+static uint64_t path_key(const char *path) {
+  if (path_clean(path)) return path_key_of(path, strlen(path));
+  char *norm = path_normalize(path);
+  uint64_t h = path_key_of(norm, strlen(norm));
+  free(norm);
+  return h;
 }
 
-static size_t walked_slot(const uint64_t *t, size_t cap, uint64_t k) {
-  size_t i = (size_t)k & (cap - 1);
-  while (t[i] && t[i] != k) i = (i + 1) & (cap - 1);
+static void kept_clear(rl_project *p) {
+  for (size_t i = 0; i < p->kept_cap; i++)
+    if (p->kept[i]) {
+      free(p->kept[i]->bytes);
+      free(p->kept[i]);
+    }
+  free(p->kept);
+  free(p->kept_order);
+  p->kept = p->kept_order = NULL;
+  p->nkept = p->kept_cap = p->kept_head = p->kept_n = p->kept_ring = p->kept_bytes = 0;
+}
+
+/* The slot of path (key k) in the table: its entry, or the empty slot it
+ * would take. */
+static size_t kept_slot(rl_project *p, uint64_t k, const char *path) {
+  size_t i = (size_t)k & (p->kept_cap - 1);
+  while (p->kept[i] && (p->kept[i]->key != k || strcmp(p->kept[i]->path, path) != 0)) i = (i + 1) & (p->kept_cap - 1);
   return i;
 }
 
-void rl_project_walked(rl_project *p, const char *fs_path) {
-  if (!p || p->o.disabled || !fs_path) return;
-  uint64_t k = walked_key(fs_path);
-  pthread_rwlock_wrlock(&p->walked_mu);
-  if (2 * (p->nwalked + 1) > p->walked_cap) {
-    size_t cap = p->walked_cap ? p->walked_cap * 2 : 1024;
-    uint64_t *t = rl_xcalloc(cap, sizeof *t);
-    for (size_t i = 0; i < p->walked_cap; i++)
-      if (p->walked[i]) t[walked_slot(t, cap, p->walked[i])] = p->walked[i];
-    free(p->walked);
-    p->walked = t;
-    p->walked_cap = cap;
+/* Drops the oldest bytes still kept (under kept_mu). */
+static void kept_drop_oldest(rl_project *p) {
+  walk_bytes *w = p->kept_order[p->kept_head];
+  p->kept_head = (p->kept_head + 1) % p->kept_ring;
+  p->kept_n--;
+  if (w->bytes) {
+    p->kept_bytes -= w->len;
+    free(w->bytes);
+    w->bytes = NULL;
   }
-  size_t i = walked_slot(p->walked, p->walked_cap, k);
-  if (!p->walked[i]) {
-    p->walked[i] = k;
-    p->nwalked++;
-  }
-  pthread_rwlock_unlock(&p->walked_mu);
 }
 
-static int was_walked(rl_project *p, const char *path) {
-  uint64_t k = walked_key(path);
-  pthread_rwlock_rdlock(&p->walked_mu);
-  int yes = p->walked_cap && p->walked[walked_slot(p->walked, p->walked_cap, k)] == k;
-  pthread_rwlock_unlock(&p->walked_mu);
+void rl_project_keep(rl_project *p, const char *fs_path, rl_lang lang, char *bytes, size_t len) {
+  if (!p || p->o.disabled || !fs_path || len > KEPT_FILE_MAX ||
+      (lang != RL_LANG_JS && lang != RL_LANG_TS && lang != RL_LANG_TSX)) {
+    free(bytes);
+    return;
+  }
+  /* the walk's paths are clean: normalized only when they are not */
+  char *norm = path_clean(fs_path) ? NULL : path_normalize(fs_path);
+  const char *path = norm ? norm : fs_path;
+  size_t pl = strlen(path);
+  uint64_t k = path_key_of(path, pl);
+  walk_bytes *w = rl_xmalloc(sizeof *w + pl + 1);
+  w->key = k;
+  w->bytes = bytes;
+  w->len = len;
+  memcpy(w->path, path, pl + 1);
+  free(norm);
+  pthread_mutex_lock(&p->kept_mu);
+  if (2 * (p->nkept + 1) > p->kept_cap) {
+    size_t cap = p->kept_cap ? p->kept_cap * 2 : 1024;
+    walk_bytes **t = rl_xcalloc(cap, sizeof *t);
+    for (size_t i = 0; i < p->kept_cap; i++) {
+      walk_bytes *o = p->kept[i];
+      if (!o) continue;
+      size_t j = (size_t)o->key & (cap - 1);
+      while (t[j]) j = (j + 1) & (cap - 1);
+      t[j] = o;
+    }
+    free(p->kept);
+    p->kept = t;
+    p->kept_cap = cap;
+  }
+  size_t i = kept_slot(p, k, w->path);
+  if (p->kept[i]) { /* met twice (two roots naming one file): the first stays */
+    pthread_mutex_unlock(&p->kept_mu);
+    free(w->bytes);
+    free(w);
+    return;
+  }
+  while (p->kept_n && p->kept_bytes + len > KEPT_BUDGET) kept_drop_oldest(p);
+  if (p->kept_n == p->kept_ring) { /* grow the ring, oldest first again */
+    size_t cap = p->kept_ring ? p->kept_ring * 2 : 1024;
+    walk_bytes **o = rl_xcalloc(cap, sizeof *o);
+    for (size_t j = 0; j < p->kept_n; j++) o[j] = p->kept_order[(p->kept_head + j) % p->kept_ring];
+    free(p->kept_order);
+    p->kept_order = o;
+    p->kept_ring = cap;
+    p->kept_head = 0;
+  }
+  p->kept_order[(p->kept_head + p->kept_n++) % p->kept_ring] = w;
+  p->kept[i] = w;
+  p->nkept++;
+  p->kept_bytes += len;
+  pthread_mutex_unlock(&p->kept_mu);
+}
+
+/* The bytes the walk read of path, taken (the model reads a module once),
+ * or NULL. */
+static char *kept_take(rl_project *p, const char *path, size_t *len) {
+  char *out = NULL;
+  pthread_mutex_lock(&p->kept_mu);
+  if (p->nkept) {
+    walk_bytes *w = p->kept[kept_slot(p, path_key(path), path)];
+    if (w && w->bytes) {
+      out = w->bytes;
+      *len = w->len;
+      p->kept_bytes -= w->len;
+      w->bytes = NULL;
+    }
+  }
+  pthread_mutex_unlock(&p->kept_mu);
+  return out;
+}
+
+/* 1 if the walk has scanned the file at path (its bytes kept or not). */
+static int kept_has(rl_project *p, const char *path) {
+  uint64_t k = path_key(path);
+  pthread_mutex_lock(&p->kept_mu);
+  int yes = p->nkept && p->kept[kept_slot(p, k, path)] != NULL;
+  pthread_mutex_unlock(&p->kept_mu);
   return yes;
 }
 
 /* NULL if the policy lets path be read, else why not (static). */
 static const char *policy_refuses(rl_project *p, const char *path) {
-  if (was_walked(p, path)) return NULL;
+  if (kept_has(p, path)) return NULL; /* the walk's policy let it be scanned */
   char *real = rl_walk_judge_realpath(p->judge, path);
   if (!real) return "cannot be resolved";
   const char *root = NULL;
@@ -863,11 +961,17 @@ static char *read_module(rl_project *p, const char *path, size_t *len, const cha
     *why = "not JavaScript or TypeScript";
     return NULL;
   }
-  *why = policy_refuses(p, path);
-  if (*why) return NULL;
-  char *bytes = NULL;
   size_t max = p->o.max_file_size < MAX_MODULE_SIZE ? p->o.max_file_size : MAX_MODULE_SIZE;
-  rl_skip s = rl_file_read(path, max, &bytes, len);
+  /* the walk's read of a file it scanned (its policy and binary test passed) */
+  char *bytes = kept_take(p, path, len);
+  rl_skip s = RL_SKIP_NONE;
+  if (!bytes) {
+    *why = policy_refuses(p, path);
+    if (*why) return NULL;
+    s = rl_file_read(path, max, &bytes, len);
+  } else if (*len > max) {
+    s = RL_SKIP_TOO_LARGE;
+  }
   pthread_mutex_lock(&p->mu);
   p->files_read++;
   pthread_mutex_unlock(&p->mu);

@@ -114,10 +114,11 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
  * them. Call after rl_project_set_roots, before the workers start;
  * rl_project_set_roots forgets them (a buffer's scan walks nothing). */
 void rl_project_set_walking(rl_project *p, const char *const *paths, size_t n);
-/* The walk yields fs_path to be scanned (from the disk, by the walk's own
- * policy): the model may read it without judging it again. Forgotten by
- * rl_project_set_roots. */
-void rl_project_walked(rl_project *p, const char *fs_path);
+/* The bytes of a file the walk read and scanned (ownership passes here):
+ * kept, within a budget, for a module read of the same file, which then
+ * costs no second read and no second judgement of the walk's policy.
+ * Freed when not kept; forgotten by rl_project_set_roots. */
+void rl_project_keep(rl_project *p, const char *fs_path, rl_lang lang, char *bytes, size_t len);
 /* The display path of a "use client" module of the Next.js package of the
  * file at fs_path that imports it, directly or through modules it imports
  * (RL_PROJECT_MAX_DEPTH hops, cycles safe, the package's own files only,

@@ -213,6 +213,64 @@ static void project__policy_decides_what_is_read(void **state) {
   tree_free(&t);
 }
 
+/* The TTL constant the model sees in module rel, or -1 (none). */
+static double ttl_of(rl_project *p, const tree *t, const char *rel) {
+  const char *path = rl_project_resolve(p, at(t, "app.js"), rel, strlen(rel));
+  assert_non_null(path);
+  rl_arena *a = rl_arena_new();
+  const rl_symbol *s = rl_project_symbol(p, path, "TTL", a, NULL);
+  double v = s && s->has_number ? s->number : -1;
+  rl_arena_free(a);
+  return v;
+}
+
+/* A module the walk has scanned is read from the walk's bytes (not the
+ * disk again); once the budget has dropped them, from the disk without the
+ * judge (the walk's policy let it be scanned: here an ignored file named on
+ * the command line); a file over the size kept, or one the walk has not
+ * met, is read from the disk; new roots forget what was kept. */
+static void project__walk_bytes_are_taken(void **state) {
+  (void)state;
+  tree t;
+  tree_new(&t);
+  put(&t, ".roomlintignore", "ignored.js\n");
+  put(&t, "app.js", "");
+  put(&t, "kept.js", "export const TTL = 60;\n");
+  put(&t, "ignored.js", "export const TTL = 60;\n");
+  put(&t, "large.js", "export const TTL = 60;\n");
+  put(&t, "again.js", "export const TTL = 60;\n");
+  rl_project *p = project_for(&t, NULL);
+  const char *text = "export const TTL = 7200;\n";
+  rl_project_keep(p, at(&t, "ignored.js"), RL_LANG_JS, rl_xstrdup(text), strlen(text));
+  size_t big = (64u << 10) + 1;
+  char *large = rl_xmalloc(big + 1);
+  memset(large, ' ', big);
+  memcpy(large, text, strlen(text));
+  large[big] = '\0';
+  rl_project_keep(p, at(&t, "large.js"), RL_LANG_JS, large, big);
+  /* 17 MB scanned after it: ignored.js's bytes go (the oldest first), not
+   * the mark that the walk scanned it */
+  for (int i = 0; i < 280; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "pad/%d.js", i);
+    char *pad = rl_xmalloc(60000);
+    memset(pad, ' ', 60000);
+    rl_project_keep(p, at(&t, name), RL_LANG_JS, pad, 60000);
+  }
+  rl_project_keep(p, at(&t, "kept.js"), RL_LANG_JS, rl_xstrdup(text), strlen(text));
+  assert_true(ttl_of(p, &t, "./kept") == 7200);
+  assert_true(ttl_of(p, &t, "./ignored") == 60);
+  assert_true(ttl_of(p, &t, "./large") == 60);
+  rl_project_keep(p, at(&t, "again.js"), RL_LANG_JS, rl_xstrdup(text), strlen(text));
+  const char *root = t.dir;
+  rl_project_forget(p);
+  rl_project_set_roots(p, &root, 1);
+  assert_true(ttl_of(p, &t, "./again") == 60);
+  assert_true(ttl_of(p, &t, "./ignored") == -1); /* judged again: ignored */
+  rl_project_free(p);
+  tree_free(&t);
+}
+
 static void project__disabled_reads_nothing(void **state) {
   (void)state;
   tree t;
@@ -547,6 +605,7 @@ int main(void) {
       cmocka_unit_test(project__tsconfig_paths_baseurl_extends),
       cmocka_unit_test(project__bare_root_relative),
       cmocka_unit_test(project__policy_decides_what_is_read),
+      cmocka_unit_test(project__walk_bytes_are_taken),
       cmocka_unit_test(project__disabled_reads_nothing),
       cmocka_unit_test(project__summaries),
       cmocka_unit_test(project__depth_is_bounded),
