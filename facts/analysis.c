@@ -249,22 +249,54 @@ int rl_js_leaves(rl_jsfile *jf, TSNode s) {
   return 0;
 }
 
-/* Iterates the named, non-comment children of a node with a cursor (O(1)
- * per step, unlike ts_node_named_child(i)). */
+/* Iterates the named, non-comment children of a node: from the thread's
+ * file index when the node is in it (an array step), else with a cursor
+ * (O(1) per step, unlike ts_node_named_child(i)). kids_field needs the
+ * cursor: kids_init_fields always takes it. */
 typedef struct kids {
   TSTreeCursor c;
   int started;
   int live;
+  rl_jsfile *jf; /* non-NULL: children from jf's index, i up to stop */
+  uint32_t i, stop;
 } kids;
 
-static void kids_init(kids *k, TSNode n) {
+static void kids_init_fields(kids *k, TSNode n) {
   k->started = 0;
+  k->jf = NULL;
   k->live = !ts_node_is_null(n);
   if (k->live) k->c = ts_tree_cursor_new(n);
 }
 
+static uint32_t index_of(rl_jsfile *jf, TSNode n);
+
+static void kids_init(kids *k, TSNode n) {
+  rl_jsfile *jf = tl_file;
+  uint32_t at = jf && jf->indexed && !ts_node_is_null(n) ? index_of(jf, n) : UINT32_MAX;
+  if (at == UINT32_MAX) {
+    kids_init_fields(k, n);
+    return;
+  }
+  k->jf = jf;
+  k->live = 1;
+  k->started = 0;
+  k->i = at + 1;
+  k->stop = jf->end[at];
+}
+
 static int kids_next(kids *k, TSNode *out) {
   if (!k->live) return 0;
+  if (k->jf) {
+    while (k->i < k->stop) {
+      TSNode n = k->jf->nodes[k->i];
+      k->i = k->jf->end[k->i];
+      if (ts_node_is_named(n) && strcmp(ts_node_type(n), "comment") != 0) {
+        *out = n;
+        return 1;
+      }
+    }
+    return 0;
+  }
   for (;;) {
     int ok;
     if (!k->started) {
@@ -282,10 +314,10 @@ static int kids_next(kids *k, TSNode *out) {
   }
 }
 
-static const char *kids_field(kids *k) { return ts_tree_cursor_current_field_name(&k->c); }
+static const char *kids_field(kids *k) { return k->jf ? NULL : ts_tree_cursor_current_field_name(&k->c); }
 
 static void kids_done(kids *k) {
-  if (k->live) ts_tree_cursor_delete(&k->c);
+  if (k->live && !k->jf) ts_tree_cursor_delete(&k->c);
   k->live = 0;
 }
 
@@ -1003,7 +1035,7 @@ static void bind_pattern(builder *bd, TSNode pattern, int kind, TSNode value, in
     }
     kids k;
     TSNode c;
-    kids_init(&k, n);
+    kids_init_fields(&k, n); /* kids_field below */
     while (kids_next(&k, &c)) {
       if (sp == cap) {
         cap *= 2;
