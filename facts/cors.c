@@ -447,6 +447,19 @@ static void scope_add(scope *sc, scope_item it) {
   sc->it[sc->n++] = it;
 }
 
+/* A cors(...) call (of whichever package) whose options are an object
+ * literal without credentials: true, or no options at all. */
+static int preflight_without_credentials(rl_jsfile *jf, TSNode policy) {
+  TSNode call = rl_js_unwrap(policy);
+  if (!type_is(call, "call_expression")) return 0;
+  TSNode args = field(call, "arguments");
+  if (ts_node_named_child_count(args) == 0) return 1;
+  TSNode opts = rl_js_object_of(jf, rl_js_call_arg(call, 0));
+  if (ts_node_is_null(opts)) return 0;
+  TSNode cred = rl_js_object_get(jf, opts, "credentials");
+  return ts_node_is_null(cred) || type_is(rl_js_unwrap(cred), "false");
+}
+
 /* The path argument of registration call (its first argument, when that is
  * not where the policy is): each string path as an item; a path that is not
  * a string starting with '/' or '*' matches no request ('null'); a regex or
@@ -455,6 +468,13 @@ static void scope_registration(scope *sc, TSNode call, TSNode argpos) {
   int is_use = 0;
   is_reg_call(sc->jf, call, &is_use);
   TSNode fn = rl_js_unwrap(field(call, "function"));
+  /* app.options('*', cors()): it answers preflights only. A preflight hands
+   * out nothing, and whether a page may read the POST's answer is the POST's
+   * own headers' say; without credentials no cookie travels either. Only a
+   * preflight policy that lets credentials through (or one not read here:
+   * a delegate, a handler) opens the route, to requests sent with the
+   * visitor's cookies. */
+  if (rl_js_text_is(sc->jf, field(fn, "property"), "options") && preflight_without_credentials(sc->jf, argpos)) return;
   scope_item it = {rl_js_unwrap(field(fn, "object")), NULL, 0, !is_use, {{0}, NULL, NULL}, 0};
   /* app.route('/p').get(cors(), h) */
   if (type_is(it.recv, "call_expression")) {
