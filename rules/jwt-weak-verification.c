@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "bindname.h"
 #include "jwtverify.h"
 #include "prefilter.h"
 #include "project.h"
@@ -244,6 +245,20 @@ static int subtree_has_text(rl_jsfile *jf, TSNode subtree, TSNode want) {
   return d[2] != NULL;
 }
 
+/* The function that returns the decoded value says it decodes or peeks
+ * (decodeToken, parseJwt, readClaims, getTokenExpiry): its callers know
+ * they get unverified claims, which debugging and expiry helpers hand out.
+ * A helper named for the user (userIdFrom, getCurrentUser, verifyToken) or
+ * with no name is still the caller's identity. */
+static int named_to_decode(rl_jsfile *jf, TSNode ret) {
+  static const char *const words[] = {"decode", "decoded", "parse",   "peek", "inspect", "debug", "read",
+                                      "expiry", "expires", "expired", "exp",  "payload", NULL};
+  TSNode fn = rl_js_enclosing_function(ret);
+  const char *name;
+  size_t len;
+  return !ts_node_is_null(fn) && rl_js_function_name(jf, fn, &name, &len) && rl_name_has_word(name, len, words);
+}
+
 /* What a use of the decoded value (the node `use`) does with it: "" if it
  * decides access, NULL otherwise. Climbs through member accesses and
  * expressions up to the statement. */
@@ -270,7 +285,7 @@ static const char *use_decides(rl_jsfile *jf, TSNode use) {
     if (type_is(p, "binary_expression") && comparison_op(jf, p)) return "is tested to decide access";
     if (type_is(p, "unary_expression") && rl_js_text_is(jf, field(p, "operator"), "!"))
       return "is tested to decide access";
-    if (type_is(p, "return_statement")) return "is returned as the caller's identity";
+    if (type_is(p, "return_statement")) return named_to_decode(jf, p) ? NULL : "is returned as the caller's identity";
     if (type_is(p, "assignment_expression"))
       return ts_node_eq(field(p, "right"), n) && access_target(jf, field(p, "left")) ? "becomes the request's user"
                                                                                      : NULL;
