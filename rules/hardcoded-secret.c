@@ -420,13 +420,21 @@ static int string_shapes(rl_ctx *ctx, rl_jsfile *jf, TSNode s) {
   return 1;
 }
 
-static void on_string(rl_ctx *ctx, const rl_match *m) {
-  TSNode s = rl_match_capture(m, "str");
-  rl_jsfile *jf = rl_ctx_js(ctx);
-  if (ts_node_is_null(s) || !jf || string_shapes(ctx, jf, s)) return;
+static void on_string(rl_ctx *ctx, rl_jsfile *jf, TSNode s) {
+  if (string_shapes(ctx, jf, s)) return;
   /* (e): the shapes above keep their message; a key use of s is reported now */
   if (rl_ctx_context(ctx) == RL_CTX_TEST) return;
   rl_keys_at_literal(jf, s, report_key, ctx);
+}
+
+/* Every string and template literal, in document order: a walk of the
+ * file's node index (a tree-sitter query for `(string) @str` cost more
+ * than the rest of the rule on large files). */
+static int string_visit(void *data, TSNode n) {
+  rl_ctx *ctx = data;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "string") || !strcmp(t, "template_string")) on_string(ctx, rl_ctx_js(ctx), n);
+  return 0;
 }
 
 /* ---- prefilter: the three shapes, read off the bytes ------------------------------ */
@@ -694,9 +702,10 @@ static int text_named(size_t start, size_t end, void *arg) {
 
 /* (d) over the file's bytes; (e) for keys with no literal in this file. */
 static void on_file(rl_ctx *ctx) {
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  if (jf) rl_js_walk(rl_ctx_root(ctx), string_visit, ctx);
   on_formats(ctx);
   on_headers(ctx);
-  rl_jsfile *jf = rl_ctx_js(ctx);
   if (jf && rl_ctx_context(ctx) != RL_CTX_TEST) rl_keys_each(jf, rl_ctx_root(ctx), report_key_unwritten, ctx);
 }
 
@@ -735,9 +744,7 @@ const rl_rule rl_rule_hardcoded_secret = {
     .doc = rl_doc__hardcoded_secret,
     .langs = RL_LANGS_CODE | RL_LANG_BIT(RL_LANG_JSON), /* JSON: service-account files, formats only */
     .contexts = 0,
-    .query = "(string) @str\n"
-             "(template_string) @str\n",
-    .on_match = on_string,
+    .query = NULL,
     .on_file = on_file,
     /* A secret-named binding can have any name and an app secret has no fixed
      * text, so no literal is common to every finding; can_fire reads the
