@@ -362,9 +362,20 @@ static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
   }
 }
 
-static void on_match(rl_ctx *ctx, const rl_match *m) {
-  rl_jsfile *jf = rl_ctx_js(ctx);
-  if (jf) check_call(ctx, jf, rl_match_capture(m, "call"));
+/* Every call with an argument, in document order, from the file's node
+ * index (a query for them cost more than the rest of the rule on large
+ * files). */
+static int call_visit(void *data, TSNode n) {
+  rl_ctx *ctx = data;
+  if (strcmp(ts_node_type(n), "call_expression")) return 0;
+  TSNode args = rl_js_field(n, "arguments");
+  if (!ts_node_is_null(args) && !strcmp(ts_node_type(args), "arguments") && ts_node_named_child_count(args) > 0)
+    check_call(ctx, rl_ctx_js(ctx), n);
+  return 0;
+}
+
+static void on_file(rl_ctx *ctx) {
+  if (rl_ctx_js(ctx)) rl_js_walk(rl_ctx_root(ctx), call_visit, ctx);
 }
 
 /* ---- prefilter ------------------------------------------------------------------- */
@@ -414,8 +425,8 @@ const rl_rule rl_rule_client_chosen_role = {
     .doc = rl_doc__client_chosen_role,
     .langs = RL_LANGS_CODE,
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT),
-    .query = "(call_expression arguments: (arguments . (_))) @call\n",
-    .on_match = on_match,
+    .query = NULL,
+    .on_file = on_file,
     .needles = needles,
     .can_fire = can_fire,
     .bad_example = "import { useHMSActions } from '@100mslive/react-sdk';\n"

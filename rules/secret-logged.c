@@ -472,18 +472,27 @@ static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, con
 
 static const rl_symbol *callee_of(void *data, TSNode call) { return rl_ctx_callee(data, call); }
 
-static void on_match(rl_ctx *ctx, const rl_match *m) {
-  rl_jsfile *jf = rl_ctx_js(ctx);
-  if (!jf) return;
-  TSNode call = rl_match_capture(m, "call"), args = rl_match_capture(m, "args");
-  if (ts_node_is_null(call) || ts_node_is_null(args)) return;
+/* The methods a logger logs with, and the names a debug instance goes by
+ * (debug, dbg, log, trace, or ending in Debug, Log, _debug, _log). */
+static const char *const log_methods[] = {"log",     "info",  "warn",   "warning",  "error", "debug", "trace", "fatal",
+                                          "verbose", "silly", "notice", "critical", "dir",   "table", NULL};
+
+static int debug_instance_name(const char *s, size_t n) {
+  static const char *const names[] = {"debug", "dbg", "log", "trace", NULL};
+  if (text_in(s, n, names)) return 1;
+  return ends_with(s, n, "Debug") || ends_with(s, n, "Log") || ends_with(s, n, "_debug") || ends_with(s, n, "_log");
+}
+
+/* One call: a logger's method (obj.method(...), from_logger 1) or a debug
+ * instance (fn(...)). */
+static void on_log_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, TSNode obj, int from_logger) {
   if (rl_js_unreachable(call)) return; /* after a return: it never prints */
   TSNode fn = field(call, "function");
   size_t fl;
   const char *ft = rl_js_text(jf, fn, &fl);
-  if (m->pattern == 0) {
+  if (from_logger) {
     int is_console;
-    if (!is_logger(jf, rl_match_capture(m, "obj"), &is_console)) return;
+    if (!is_logger(jf, obj, &is_console)) return;
     if (is_console && rl_script_reason(jf, rl_ctx_root(ctx), NULL, callee_of, ctx)) return; /* facts/script.h */
   } else {
     if (!is_debug_instance(jf, fn)) return;
@@ -491,6 +500,34 @@ static void on_match(rl_ctx *ctx, const rl_match *m) {
   const char *how = fl <= 40 && !memchr(ft, '\n', fl) ? rl_arena_printf(rl_ctx_arena(ctx), "%.*s", (int)fl, ft)
                                                       : "a log call";
   check_call(ctx, jf, call, args, how);
+}
+
+/* Every call in document order, from the file's node index (two query
+ * patterns, `obj.method(args)` and `fn(args)`, cost more than the rest of
+ * the rule on large files). */
+static int call_visit(void *data, TSNode n) {
+  rl_ctx *ctx = data;
+  if (strcmp(ts_node_type(n), "call_expression")) return 0;
+  TSNode args = field(n, "arguments");
+  if (ts_node_is_null(args) || strcmp(ts_node_type(args), "arguments")) return 0; /* a tagged template */
+  rl_jsfile *jf = rl_ctx_js(ctx);
+  TSNode fn = field(n, "function");
+  const char *ft = ts_node_type(fn);
+  size_t l;
+  if (!strcmp(ft, "member_expression")) {
+    TSNode prop = field(fn, "property");
+    if (ts_node_is_null(prop) || strcmp(ts_node_type(prop), "property_identifier")) return 0;
+    const char *m = rl_js_text(jf, prop, &l);
+    if (text_in(m, l, log_methods)) on_log_call(ctx, jf, n, args, field(fn, "object"), 1);
+  } else if (!strcmp(ft, "identifier")) {
+    const char *name = rl_js_text(jf, fn, &l);
+    if (debug_instance_name(name, l)) on_log_call(ctx, jf, n, args, fn, 0);
+  }
+  return 0;
+}
+
+static void on_file(rl_ctx *ctx) {
+  if (rl_ctx_js(ctx)) rl_js_walk(rl_ctx_root(ctx), call_visit, ctx);
 }
 
 /* Every log call names its level or the debug instance: one of these is in
@@ -955,15 +992,8 @@ const rl_rule rl_rule_secret_logged = {
     .doc = rl_doc__secret_logged,
     .langs = RL_LANGS_CODE,
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT) | RL_CTX_BIT(RL_CTX_SERVER) | RL_CTX_BIT(RL_CTX_UNKNOWN),
-    .query =
-        /* 0: console.log(...), logger.info(...), this.logger.warn(...) */
-    "((call_expression function: (member_expression object: (_) @obj property: (property_identifier) @method)"
-    " arguments: (arguments) @args) @call"
-    " (#match? @method \"^(log|info|warn|warning|error|debug|trace|fatal|verbose|silly|notice|critical|dir|table)$\"))\n"
-    /* 1: debug instances: const log = debug('app'); log(...) */
-    "((call_expression function: (identifier) @fn arguments: (arguments) @args) @call"
-    " (#match? @fn \"^(debug|dbg|log|trace)$|(Debug|Log|_debug|_log)$\"))\n",
-    .on_match = on_match,
+    .query = NULL,
+    .on_file = on_file,
     .needles = needles,
     .can_fire = can_fire,
     .bad_example = "const jwt = require('jsonwebtoken');\n"
