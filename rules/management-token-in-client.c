@@ -184,30 +184,56 @@ static int key_is_authorization(rl_jsfile *jf, TSNode key_or_string) {
   return kl == 13 && rl_strncasecmp_ascii(k, "authorization", 13) == 0;
 }
 
-static void on_match(rl_ctx *ctx, const rl_match *m) {
+/* A pair key written `Authorization`, `'authorization'` or `"Authorization"`
+ * (one quote either side at most, the first letter in either case). */
+static int key_text_is_authorization(rl_jsfile *jf, TSNode key) {
+  size_t n;
+  const char *t = rl_js_text(jf, key, &n);
+  if (!t) return 0;
+  if (n && (t[0] == '"' || t[0] == '\'')) t++, n--;
+  if (n && (t[n - 1] == '"' || t[n - 1] == '\'')) n--;
+  return n == 13 && (t[0] == 'A' || t[0] == 'a') && !memcmp(t + 1, "uthorization", 12);
+}
+
+static int built_value(TSNode v) { return type_is(v, "template_string") || type_is(v, "binary_expression"); }
+
+/* The shapes in document order, from the file's node index (a query with
+ * four patterns cost more than the rest of the rule on large files):
+ * a call with an argument; { Authorization: `Bearer ${X}` };
+ * headers.set('Authorization', v), xhr.setRequestHeader(...);
+ * headers['Authorization'] = `...`. */
+static int shape_visit(void *data, TSNode n) {
+  rl_ctx *ctx = data;
   rl_jsfile *jf = rl_ctx_js(ctx);
-  if (!jf) return;
-  switch (m->pattern) {
-  case 0: check_call(ctx, jf, rl_match_capture(m, "call")); break;
-  case 1: { /* { Authorization: `Bearer ${X}` } */
-    TSNode pair = rl_match_capture(m, "pair");
-    if (key_is_authorization(jf, field(pair, "key"))) check_header(ctx, jf, pair, field(pair, "value"));
-    break;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "call_expression")) {
+    TSNode args = field(n, "arguments");
+    if (!type_is(args, "arguments") || ts_node_named_child_count(args) == 0) return 0;
+    check_call(ctx, jf, n);
+    static const char *const setters[] = {"set", "append", "setRequestHeader", "setHeader", NULL};
+    TSNode fn = field(n, "function"), prop = field(fn, "property");
+    size_t pl;
+    const char *p = type_is(fn, "member_expression") && type_is(prop, "property_identifier") ? rl_js_text(jf, prop, &pl)
+                                                                                             : NULL;
+    int setter = 0;
+    for (size_t i = 0; p && setters[i] && !setter; i++) setter = strlen(setters[i]) == pl && !memcmp(p, setters[i], pl);
+    if (setter && ts_node_named_child_count(args) >= 2 && type_is(ts_node_named_child(args, 0), "string") &&
+        key_is_authorization(jf, rl_js_call_arg(n, 0)))
+      check_header(ctx, jf, n, rl_js_call_arg(n, 1));
+  } else if (!strcmp(t, "pair")) {
+    TSNode key = field(n, "key");
+    if (built_value(field(n, "value")) && key_text_is_authorization(jf, key) && key_is_authorization(jf, key))
+      check_header(ctx, jf, n, field(n, "value"));
+  } else if (!strcmp(t, "assignment_expression")) {
+    TSNode left = field(n, "left");
+    if (!(type_is(left, "subscript_expression") || type_is(left, "member_expression")) ||
+        !built_value(field(n, "right")))
+      return 0;
+    TSNode l = rl_js_unwrap(left);
+    TSNode key = type_is(l, "subscript_expression") ? field(l, "index") : field(l, "property");
+    if (key_is_authorization(jf, key)) check_header(ctx, jf, n, field(n, "right"));
   }
-  case 2: { /* headers.set('Authorization', v), xhr.setRequestHeader(...) */
-    TSNode call = rl_match_capture(m, "call");
-    if (key_is_authorization(jf, rl_js_call_arg(call, 0))) check_header(ctx, jf, call, rl_js_call_arg(call, 1));
-    break;
-  }
-  case 3: { /* headers['Authorization'] = v */
-    TSNode as = rl_match_capture(m, "assign");
-    TSNode left = rl_js_unwrap(field(as, "left"));
-    TSNode key = type_is(left, "subscript_expression") ? field(left, "index") : field(left, "property");
-    if (key_is_authorization(jf, key)) check_header(ctx, jf, as, field(as, "right"));
-    break;
-  }
-  default: break;
-  }
+  return 0;
 }
 
 static void report_mint(void *data, const rl_mint *m) {
@@ -220,7 +246,9 @@ static void report_mint(void *data, const rl_mint *m) {
 
 static void on_file(rl_ctx *ctx) {
   rl_jsfile *jf = rl_ctx_js(ctx);
-  if (jf) rl_mint_each(jf, rl_ctx_root(ctx), report_mint, ctx);
+  if (!jf) return;
+  rl_js_walk(rl_ctx_root(ctx), shape_visit, ctx);
+  rl_mint_each(jf, rl_ctx_root(ctx), report_mint, ctx);
 }
 
 /* ---- prefilter ------------------------------------------------------------------- */
@@ -290,15 +318,7 @@ const rl_rule rl_rule_management_token_in_client = {
     .doc = rl_doc__management_token_in_client,
     .langs = RL_LANGS_CODE,
     .contexts = RL_CTX_BIT(RL_CTX_CLIENT),
-    .query =
-        "(call_expression arguments: (arguments . (_))) @call\n"
-        "((pair key: (_) @key value: [(template_string) (binary_expression)]) @pair"
-        " (#match? @key \"^[\\\"']?[Aa]uthorization[\\\"']?$\"))\n"
-        "((call_expression function: (member_expression property: (property_identifier) @m)"
-        " arguments: (arguments . (string) . (_))) @call (#match? @m \"^(set|append|setRequestHeader|setHeader)$\"))\n"
-        "((assignment_expression left: [(subscript_expression) (member_expression)]"
-        " right: [(template_string) (binary_expression)]) @assign)\n",
-    .on_match = on_match,
+    .query = NULL,
     .on_file = on_file,
     .needles = needles,
     .can_fire = can_fire,
