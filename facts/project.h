@@ -212,6 +212,35 @@ int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outs
  * messages; NULL when none or they differ. */
 int rl_ctx_router_mounted_auth(rl_ctx *ctx, const char **prefix);
 
+/* A route of another project file whose handler is an export of the
+ * current file (Express-shaped: `router.post('/token', c.generateToken)`
+ * with c = require('../controllers/c'), `import { createStreamToken } from
+ * '../controllers/livestream.controller.js'`, a wrapper around it:
+ * asyncHandler(c.generateToken)). */
+#define RL_HANDLER_ROUTE_MAX_MW 8
+typedef struct rl_handler_route {
+  const char *export_name; /* the current file's export it calls ("generateToken"; "default") */
+  rl_site handler;         /* where the current file defines it (the summary's def: the
+                              declarator, the exports.X assignment, the function declaration) */
+  const char *method;      /* "POST"; "*" for use()/all() */
+  const char *path;        /* with the router's mount path in front when every mount agrees */
+  const char *framework;   /* facts/routes.h's */
+  rl_site at;              /* the registration */
+  const char *middlewares[RL_HANDLER_ROUTE_MAX_MW]; /* the arguments between path and handler, as written */
+  uint32_t nmiddlewares;
+  int authenticated; /* a middleware argument authenticates (by its name or its code), or the
+                        router is mounted behind authentication wherever it is mounted */
+} rl_handler_route;
+/* The routes of other project files (in the current file's folder, the
+ * folders up to three above it, to the one holding package.json, and
+ * their subfolders: routes/ beside controllers/) whose handler is an
+ * export of the current file, in a fixed order (files by path, routes in
+ * document order), at most cap of them in out; returns how many were
+ * found (to cap). Strings in the current file's arena. 0 with
+ * --no-project. A file is parsed for it only when its text names the
+ * current file's base name and calls .get( / .post( / ... */
+size_t rl_ctx_handler_routes(rl_ctx *ctx, rl_handler_route *out, size_t cap);
+
 /* Next.js: the "use client" modules whose imports bring the current file
  * into the browser bundle (directly or through modules it imports; the
  * current file has no directive of its own): up to cap of them, in a fixed

@@ -1,7 +1,11 @@
 /* unvalidated-token-input: a privilege-bearing claim taken from the request
  * and put into a token (or a room call) with no allow-list check.
  *
- * In each route handler (rules/routes.c):
+ * In each route handler (rules/routes.c), and in each exported function
+ * that a route of another project file calls (rl_ctx_handler_routes: the
+ * controller of `router.post('/token', c.generateToken)`, judged with that
+ * route's middleware and reported naming it; only after a dry run says the
+ * function would report, so the model looks for routes only then):
  *   sources   what facts/reqinput.h says comes from the request (one
  *             table: Express/Fastify req.body/query/params, Koa ctx.request.
  *             body, Fetch req.json()/formData()/searchParams, Hono c.req,
@@ -64,7 +68,32 @@ typedef struct state {
   int mw_validates;
   int says_token;   /* the bytes hold "token" or "room" (any case): see can_fire */
   const char *sink; /* "the token", "generateToken()" */
+  /* a handler another file routes to (rl_ctx_handler_routes): " in the
+   * handler of POST /token (routes/r.js:4)", else "" */
+  const char *via;
+  const rl_handler_route *hr;
+  int dry, would;    /* dry: count what would be reported, report nothing */
+  TSNode routed[32]; /* the handlers of this file's own routes */
+  uint32_t nrouted;
 } state;
+
+/* Every finding goes through here: a dry run only counts; a handler that
+ * another file routes to names that route. */
+static void say_related(state *st) {
+  if (st->hr)
+    rl_ctx_related(
+        st->ctx, st->hr->at.path, st->hr->at.line, st->hr->at.col,
+        rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s calls this handler here", st->hr->method, st->hr->path));
+}
+#define SAY(st, ...)                                                                                                   \
+  do {                                                                                                                 \
+    if ((st)->dry) {                                                                                                   \
+      (st)->would = 1;                                                                                                 \
+    } else {                                                                                                           \
+      say_related(st);                                                                                                 \
+      rl_report((st)->ctx, __VA_ARGS__);                                                                               \
+    }                                                                                                                  \
+  } while (0)
 
 /* ---- checks -------------------------------------------------------------------------- */
 
@@ -367,8 +396,8 @@ static void report(state *st, TSNode at, const char *claim, size_t claimlen, con
   else if (c.first_can || c.first_is ||
            rl_name_has_word(claim, claimlen, (const char *const[]){"admin", "grant", "grants", "owner", NULL}))
     advice = "decide grants on the server from what this user may do";
-  rl_report(st->ctx, at, "%.*s comes from %s and goes into %s unchecked: %s", (int)claimlen, claim, desc, st->sink,
-            advice);
+  SAY(st, at, "%.*s comes from %s%s and goes into %s unchecked: %s", (int)claimlen, claim, desc, st->via, st->sink,
+      advice);
 }
 
 /* One claim key with its value. */
@@ -388,10 +417,10 @@ static void check_claim(state *st, TSNode at, const char *key, size_t keylen, TS
   if (!d || checked(st, value, "", value)) return;
   size_t cl;
   const char *ct = rl_js_text(st->jf, rl_js_unwrap(cond), &cl);
-  rl_report(st->ctx, at,
-            "%.*s is picked by `if (%.*s%s)` on %s and goes into %s: whoever sends the request chooses it; decide "
-            "it on the server from who the user is (their session or account)",
-            (int)keylen, key, (int)(cl > 48 ? 45 : cl), ct, cl > 48 ? "..." : "", d, st->sink);
+  SAY(st, at,
+      "%.*s is picked by `if (%.*s%s)` on %s%s and goes into %s: whoever sends the request chooses it; decide "
+      "it on the server from who the user is (their session or account)",
+      (int)keylen, key, (int)(cl > 48 ? 45 : cl), ct, cl > 48 ? "..." : "", d, st->via, st->sink);
 }
 
 static int obj_visit(void *data, TSNode n) {
@@ -421,17 +450,17 @@ static int obj_visit(void *data, TSNode n) {
       /* ...grants, where const { grants } = await req.json() */
       size_t l;
       const char *s = rl_js_text(st->jf, read, &l);
-      rl_report(st->ctx, n,
-                "%.*s comes from %s and is spread into %s: every grant in it is the client's choice: "
-                "pick the fields you need and decide them on the server",
-                (int)(l > 40 ? 40 : l), s, v, st->sink);
+      SAY(st, n,
+          "%.*s comes from %s%s and is spread into %s: every grant in it is the client's choice: "
+          "pick the fields you need and decide them on the server",
+          (int)(l > 40 ? 40 : l), s, v, st->via, st->sink);
       return 1;
     }
     if (d && !validated_whole(st, d))
-      rl_report(st->ctx, n,
-                "%s is spread into %s: every claim, role included, comes from the client unchecked: "
-                "pick the fields you need and check role against an allow-list",
-                d, st->sink);
+      SAY(st, n,
+          "%s%s is spread into %s: every claim, role included, comes from the client unchecked: "
+          "pick the fields you need and check role against an allow-list",
+          d, st->via, st->sink);
     return 1;
   }
   return 1;
@@ -548,10 +577,10 @@ static int provider_call(state *st, TSNode n) {
   const char *d = rl_reqin_object(&st->in, body);
   if (d) {
     if (!validated_whole(st, d))
-      rl_report(st->ctx, body,
-                "%s is sent whole as the properties of %s: the client sets every one of them (owner rights, "
-                "expiry, room); build them on the server from the user's session",
-                d, st->sink);
+      SAY(st, body,
+          "%s%s is sent whole as the properties of %s: the client sets every one of them (owner rights, "
+          "expiry, room); build them on the server from the user's session",
+          d, st->via, st->sink);
     return 1;
   }
   TSNode obj = rl_js_object_of(st->jf, body);
@@ -618,24 +647,34 @@ static void forwarded_body(state *st, const rl_route *r) {
   check_object(st, obj);
 }
 
-static int mw_validates(state *st) {
+/* A middleware's text that says it validates (isIn, celebrate, zod...). */
+static int mw_text_validates(const char *s, size_t l) {
   static const char *const marks[] = {"isIn",      "valid",       "Valid",  "oneOf",  "enum",
                                       "celebrate", "checkSchema", "schema", "Schema", NULL};
+  for (size_t k = 0; marks[k]; k++) {
+    size_t ml = strlen(marks[k]);
+    for (size_t j = 0; j + ml <= l; j++)
+      if (!memcmp(s + j, marks[k], ml)) return 1;
+  }
+  return 0;
+}
+
+static int mw_validates(state *st) {
   for (uint32_t i = 0; i < st->r->nmiddlewares; i++) {
     size_t l;
     const char *s = rl_js_text(st->jf, st->r->middlewares[i], &l);
-    for (size_t k = 0; marks[k]; k++) {
-      size_t ml = strlen(marks[k]);
-      for (size_t j = 0; j + ml <= l; j++)
-        if (!memcmp(s + j, marks[k], ml)) return 1;
-    }
+    if (mw_text_validates(s, l)) return 1;
   }
+  if (st->hr)
+    for (uint32_t i = 0; i < st->hr->nmiddlewares; i++)
+      if (mw_text_validates(st->hr->middlewares[i], strlen(st->hr->middlewares[i]))) return 1;
   return 0;
 }
 
 static void on_route(void *data, const rl_route *r) {
   state *st = data;
   if (ts_node_is_null(r->handler)) return;
+  if (!st->hr && st->nrouted < RL_ARRAY_LEN(st->routed)) st->routed[st->nrouted++] = r->handler;
   st->r = r;
   st->nvalidated = 0;
   rl_reqin_scan(&st->in, st->jf, rl_ctx_arena(st->ctx), r->handler, r->req_name);
@@ -644,6 +683,134 @@ static void on_route(void *data, const rl_route *r) {
   rl_mint_each(st->jf, r->handler, on_mint, st);
   rl_js_walk(r->handler, call_visit, st);
   forwarded_body(st, r);
+}
+
+/* ---- handlers that another file routes to ------------------------------------------- */
+
+/* A top-level function of the file that may be exported as a handler:
+ * `exports.X = fn`, `module.exports.X = fn`, `const X = fn` (exported by
+ * `module.exports = { X }` or `export { X }`), `export const X = fn`,
+ * `export function X`, a wrapper call around one (asyncHandler(fn)). def:
+ * the node whose start the summary records as the definition. */
+typedef struct exported_fn {
+  TSNode fn, def;
+} exported_fn;
+
+#define MAX_EXPORTED_FNS 64
+
+static TSNode handler_fn(TSNode v) {
+  v = rl_js_unwrap(v);
+  for (int depth = 0; depth < 2 && type_is(v, "call_expression"); depth++) {
+    TSNode args = field(v, "arguments");
+    uint32_t n = ts_node_named_child_count(args);
+    if (!n) break;
+    v = rl_js_unwrap(ts_node_named_child(args, n - 1));
+  }
+  if (rl_js_is_function(v)) return v;
+  return (TSNode){{0}, NULL, NULL};
+}
+
+static void add_fn(exported_fn *out, size_t *n, TSNode fn, TSNode def) {
+  if (!ts_node_is_null(fn) && *n < MAX_EXPORTED_FNS && rl_js_param_count(fn) > 0) {
+    out[*n].fn = fn;
+    out[*n].def = def;
+    ++*n;
+  }
+}
+
+static void add_declaration_fns(exported_fn *out, size_t *n, TSNode d) {
+  if (type_is(d, "function_declaration")) {
+    add_fn(out, n, d, d);
+    return;
+  }
+  if (!type_is(d, "lexical_declaration") && !type_is(d, "variable_declaration")) return;
+  for (uint32_t i = 0; i < ts_node_named_child_count(d); i++) {
+    TSNode vd = ts_node_named_child(d, i);
+    if (type_is(vd, "variable_declarator")) add_fn(out, n, handler_fn(field(vd, "value")), vd);
+  }
+}
+
+static size_t exported_fns(state *st, exported_fn *out) {
+  size_t n = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(st->root); i++) {
+    TSNode s = ts_node_named_child(st->root, i);
+    if (type_is(s, "export_statement")) {
+      add_declaration_fns(out, &n, field(s, "declaration"));
+    } else if (type_is(s, "expression_statement")) {
+      TSNode e = rl_js_unwrap(ts_node_named_child(s, 0));
+      if (!type_is(e, "assignment_expression")) continue;
+      TSNode left = rl_js_unwrap(field(e, "left"));
+      if (!type_is(left, "member_expression")) continue;
+      TSNode obj = field(left, "object");
+      if (rl_js_text_is(st->jf, obj, "exports") || rl_js_text_is(st->jf, obj, "module.exports"))
+        add_fn(out, &n, handler_fn(field(e, "right")), e);
+    } else {
+      add_declaration_fns(out, &n, s);
+    }
+  }
+  return n;
+}
+
+static int routed_here(const state *st, TSNode fn) {
+  for (uint32_t i = 0; i < st->nrouted; i++)
+    if (ts_node_eq(st->routed[i], fn)) return 1;
+  return 0;
+}
+
+static void run_handler(state *st, TSNode fn, const rl_handler_route *hr) {
+  rl_route r;
+  memset(&r, 0, sizeof r);
+  r.framework = hr ? hr->framework : "express";
+  r.method = hr ? hr->method : "*";
+  r.path = hr ? hr->path : "*";
+  r.handler = fn;
+  r.registration = fn;
+  r.req_name = rl_route_param_name(st->jf, fn, 0);
+  r.res_name = rl_route_param_name(st->jf, fn, 1);
+  if (!r.req_name) return;
+  st->hr = hr;
+  st->via = hr ? rl_arena_printf(rl_ctx_arena(st->ctx), " in the handler of %s %s (%s:%u)", hr->method, hr->path,
+                                 hr->at.path, hr->at.line)
+               : "";
+  on_route(st, &r);
+  st->hr = NULL;
+  st->via = "";
+}
+
+#define MAX_HANDLER_ROUTES 16
+
+/* The file's exported functions that no route of its own handles: each
+ * that would report as a handler (a dry run) is looked up among the
+ * routes of the project's other files, and judged as the handler of the
+ * first one that calls it. */
+static void exported_handlers(state *st) {
+  if (!rl_ctx_project_enabled(st->ctx)) return;
+  exported_fn fns[MAX_EXPORTED_FNS];
+  size_t n = exported_fns(st, fns), want = 0;
+  int would[MAX_EXPORTED_FNS];
+  for (size_t i = 0; i < n; i++) {
+    would[i] = 0;
+    if (routed_here(st, fns[i].fn)) continue;
+    st->dry = 1;
+    st->would = 0;
+    run_handler(st, fns[i].fn, NULL);
+    st->dry = 0;
+    would[i] = st->would;
+    want += (size_t)st->would;
+  }
+  if (!want) return;
+  rl_handler_route hrs[MAX_HANDLER_ROUTES];
+  size_t nh = rl_ctx_handler_routes(st->ctx, hrs, MAX_HANDLER_ROUTES);
+  for (size_t i = 0; i < n; i++) {
+    if (!would[i]) continue;
+    uint32_t line, col;
+    rl_source_position(rl_ctx_source(st->ctx), ts_node_start_byte(fns[i].def), &line, &col);
+    for (size_t k = 0; k < nh; k++)
+      if (hrs[k].handler.line == line && hrs[k].handler.col == col) {
+        run_handler(st, fns[i].fn, &hrs[k]);
+        break;
+      }
+  }
 }
 
 static void on_file(rl_ctx *ctx) {
@@ -655,7 +822,9 @@ static void on_file(rl_ctx *ctx) {
   if (!st.jf) return;
   const rl_source *src = rl_ctx_source(ctx);
   st.says_token = rl_memcasemem(src->bytes, src->len, "token") || rl_memcasemem(src->bytes, src->len, "room");
+  st.via = "";
   rl_routes_each(st.jf, st.root, NULL, on_route, &st);
+  exported_handlers(&st);
 }
 
 /* A finding needs a request source (facts/reqinput.c's table): each shape
@@ -683,7 +852,8 @@ static int may_have_can_word(const rl_prefilter *pf) {
 }
 
 /* Every finding is made in a route handler (rl_routes_each), so it needs
- * rl_routes_possible, and a sink: a mint site (every kind names a token --
+ * rl_routes_possible, or in an exported function that another file routes
+ * to (exports.X, module.exports, export: "export"), and a sink: a mint site (every kind names a token --
  * AccessToken, build*Token*, generateToken, get*Token, 'jsonwebtoken' --
  * except jose's, imported from 'jose'), addGrant, or a call named with the
  * words token/room/rooms. What reaches the sink is either a spread of the
@@ -691,7 +861,7 @@ static int may_have_can_word(const rl_prefilter *pf) {
  * claim_word's words (in any case, as rl_name_words splits it), starts
  * with the word "can", or is is/as + a role word (isHost: "host"...). */
 static int can_fire(rl_prefilter *pf) {
-  if (!rl_routes_possible(pf)) return 0;
+  if (!rl_routes_possible(pf) && !rl_pf_has(pf, "export")) return 0; /* a route, or a handler it exports */
   if (!rl_pf_has_caseless(pf, "token") && !rl_pf_has_caseless(pf, "room") && !rl_pf_has(pf, "addGrant") &&
       !rl_pf_module(pf, "jose"))
     return 0;
