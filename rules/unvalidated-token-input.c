@@ -216,6 +216,57 @@ static int refuses_after(rl_jsfile *jf, TSNode n) {
   return 0;
 }
 
+/* A literal that names a role without privileges ('guest', 'viewer'):
+ * `if (userType === 'guest' && !room.hasHost) return 403` refuses guests
+ * in some case, and lets every other value, 'host' included, through. */
+static int low_role_literal(state *st, TSNode n) {
+  static const char *const low[] = {"guest",    "viewer",  "subscriber", "audience", "attendee",
+                                    "listener", "watcher", "spectator",  NULL};
+  const char *s;
+  size_t l;
+  if (!rl_js_string_value(st->jf, rl_js_unwrap(n), &s, &l)) return 0;
+  for (size_t i = 0; low[i]; i++)
+    if (rl_word_is(s, l, low[i])) return 1;
+  return 0;
+}
+
+static int leave_visit(void *data, TSNode n) {
+  int *found = data;
+  if (rl_js_is_function(n)) return 1;
+  if (type_is(n, "return_statement") || type_is(n, "throw_statement")) {
+    *found = 1;
+    return -1;
+  }
+  return 0;
+}
+
+/* 0 when the equality test n is (through parentheses, ! and &&/||) the
+ * condition of an `if` neither of whose branches returns or throws
+ * anywhere: `if (userType === 'host') { await markHostJoined(room) }`
+ * decides a side effect, it refuses no one. 1 otherwise (any other place
+ * keeps counting as a decision). */
+static int equality_may_refuse(state *st, TSNode n) {
+  TSNode c = n;
+  for (int hops = 0; hops < 8; hops++) {
+    TSNode p = rl_js_parent(c);
+    if (ts_node_is_null(p)) return 1;
+    if (type_is(p, "if_statement")) {
+      if (!ts_node_eq(c, field(p, "condition"))) return 1;
+      int found = 0;
+      rl_js_walk(field(p, "consequence"), leave_visit, &found);
+      TSNode alt = field(p, "alternative");
+      if (!found && !ts_node_is_null(alt)) rl_js_walk(alt, leave_visit, &found);
+      return found;
+    }
+    if (!type_is(p, "parenthesized_expression") && !type_is(p, "unary_expression") &&
+        !(type_is(p, "binary_expression") &&
+          (rl_js_text_is(st->jf, field(p, "operator"), "&&") || rl_js_text_is(st->jf, field(p, "operator"), "||"))))
+      return 1;
+    c = p;
+  }
+  return 1;
+}
+
 static int check_visit(void *data, TSNode n) {
   vscan *v = data;
   state *st = v->st;
@@ -247,9 +298,11 @@ static int check_visit(void *data, TSNode n) {
     const char *op = rl_js_text(st->jf, field(n, "operator"), &ol);
     TSNode l = field(n, "left"), r = field(n, "right");
     if (rl_word_is(op, ol, "in") && same(v, l)) v->ok = 1;
-    /* body.isHost === true as the value itself: the caller still chooses */
-    if ((rl_word_is(op, ol, "===") || rl_word_is(op, ol, "!==") || rl_word_is(op, ol, "==") ||
-         rl_word_is(op, ol, "!=")) &&
+    /* body.isHost === true as the value itself: the caller still chooses;
+     * x === 'guest' singles out the one value that needs no check */
+    int eq = rl_word_is(op, ol, "===") || rl_word_is(op, ol, "==");
+    if (eq && (low_role_literal(st, l) || low_role_literal(st, r) || !equality_may_refuse(st, n))) return 0;
+    if ((eq || rl_word_is(op, ol, "!==") || rl_word_is(op, ol, "!=")) &&
         ((same(v, l) && constant_like(st, r)) || (same(v, r) && constant_like(st, l))) && !in_coercion(v, n) &&
         !comparison_is_value(st, n))
       v->ok = 1;
