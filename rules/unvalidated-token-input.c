@@ -199,21 +199,27 @@ static int comparison_is_value(state *st, TSNode n) {
   return 0;
 }
 
+/* The `if` whose condition test n is (through parentheses, ! and binary
+ * operators), or null. */
+static TSNode condition_of_if(TSNode n) {
+  TSNode c = n;
+  for (int hops = 0; hops < 8; hops++) {
+    TSNode p = rl_js_parent(c);
+    if (ts_node_is_null(p)) break;
+    if (type_is(p, "if_statement")) return ts_node_eq(c, field(p, "condition")) ? p : (TSNode){{0}, NULL, NULL};
+    if (!type_is(p, "parenthesized_expression") && !type_is(p, "unary_expression") && !type_is(p, "binary_expression"))
+      break;
+    c = p;
+  }
+  return (TSNode){{0}, NULL, NULL};
+}
+
 /* After the token is made, a test refuses only as the condition of an `if`
  * whose branch returns or throws: the token is then never handed out.
  * `if (role === 'publisher') storeSession(id)` after the mint checks nothing. */
 static int refuses_after(rl_jsfile *jf, TSNode n) {
-  TSNode c = n;
-  for (int hops = 0; hops < 8; hops++) {
-    TSNode p = rl_js_parent(c);
-    if (ts_node_is_null(p)) return 0;
-    if (type_is(p, "if_statement"))
-      return ts_node_eq(c, field(p, "condition")) && rl_js_leaves(jf, field(p, "consequence"));
-    if (!type_is(p, "parenthesized_expression") && !type_is(p, "unary_expression") && !type_is(p, "binary_expression"))
-      return 0;
-    c = p;
-  }
-  return 0;
+  TSNode i = condition_of_if(n);
+  return !ts_node_is_null(i) && rl_js_leaves(jf, field(i, "consequence"));
 }
 
 /* A literal that names a role without privileges ('guest', 'viewer'):
@@ -240,31 +246,18 @@ static int leave_visit(void *data, TSNode n) {
   return 0;
 }
 
-/* 0 when the equality test n is (through parentheses, ! and &&/||) the
- * condition of an `if` neither of whose branches returns or throws
- * anywhere: `if (userType === 'host') { await markHostJoined(room) }`
- * decides a side effect, it refuses no one. 1 otherwise (any other place
- * keeps counting as a decision). */
-static int equality_may_refuse(state *st, TSNode n) {
-  TSNode c = n;
-  for (int hops = 0; hops < 8; hops++) {
-    TSNode p = rl_js_parent(c);
-    if (ts_node_is_null(p)) return 1;
-    if (type_is(p, "if_statement")) {
-      if (!ts_node_eq(c, field(p, "condition"))) return 1;
-      int found = 0;
-      rl_js_walk(field(p, "consequence"), leave_visit, &found);
-      TSNode alt = field(p, "alternative");
-      if (!found && !ts_node_is_null(alt)) rl_js_walk(alt, leave_visit, &found);
-      return found;
-    }
-    if (!type_is(p, "parenthesized_expression") && !type_is(p, "unary_expression") &&
-        !(type_is(p, "binary_expression") &&
-          (rl_js_text_is(st->jf, field(p, "operator"), "&&") || rl_js_text_is(st->jf, field(p, "operator"), "||"))))
-      return 1;
-    c = p;
-  }
-  return 1;
+/* 0 when the equality test n is the condition of an `if` neither of
+ * whose branches returns or throws anywhere: `if (userType === 'host') {
+ * await markHostJoined(room) }` decides a side effect, it refuses no one.
+ * 1 otherwise (any other place keeps counting as a decision). */
+static int equality_may_refuse(TSNode n) {
+  TSNode i = condition_of_if(n);
+  if (ts_node_is_null(i)) return 1;
+  int found = 0;
+  rl_js_walk(field(i, "consequence"), leave_visit, &found);
+  TSNode alt = field(i, "alternative");
+  if (!found && !ts_node_is_null(alt)) rl_js_walk(alt, leave_visit, &found);
+  return found;
 }
 
 static int check_visit(void *data, TSNode n) {
@@ -301,7 +294,7 @@ static int check_visit(void *data, TSNode n) {
     /* body.isHost === true as the value itself: the caller still chooses;
      * x === 'guest' singles out the one value that needs no check */
     int eq = rl_word_is(op, ol, "===") || rl_word_is(op, ol, "==");
-    if (eq && (low_role_literal(st, l) || low_role_literal(st, r) || !equality_may_refuse(st, n))) return 0;
+    if (eq && (low_role_literal(st, l) || low_role_literal(st, r) || !equality_may_refuse(n))) return 0;
     if ((eq || rl_word_is(op, ol, "!==") || rl_word_is(op, ol, "!=")) &&
         ((same(v, l) && constant_like(st, r)) || (same(v, r) && constant_like(st, l))) && !in_coercion(v, n) &&
         !comparison_is_value(st, n))
