@@ -25,6 +25,7 @@
 #include <tree_sitter/api.h>
 
 #define RL_PROJECT_MAX_DEPTH 12 /* import hops followed from a scanned file */
+#define RL_SYM_MAX_PARAMS 4     /* arguments whose keys a summary records */
 
 typedef struct rl_ctx rl_ctx;
 typedef struct rl_jsfile rl_jsfile;
@@ -125,6 +126,14 @@ typedef struct rl_symbol {
    * text (NUL-terminated), or NULL. The model judges `x.post('/rooms')` on
    * it at the caller, where the path is written. */
   const char *base_url;
+  /* RL_SYM_FUNCTION / RL_SYM_METHOD: its parameter count (nparam_keys)
+   * and, for the first RL_SYM_MAX_PARAMS, the keys it may read of the
+   * object each argument holds (rl_js_param_keys: "room,userId,"; "" none;
+   * NULL any; an argument past the count: none), so a caller's object
+   * argument `mint({ room, userId, isHost })` maps isHost to what the
+   * callee reads (rl_symbol_reads_key) */
+  const char *param_keys[RL_SYM_MAX_PARAMS];
+  uint32_t nparam_keys;
 } rl_symbol;
 
 /* One module's summary, its exported symbols joined across files.
@@ -135,6 +144,10 @@ typedef struct rl_module {
   size_t nsyms;
   int complete; /* every export was understood */
 } rl_module;
+
+/* 0 when symbol s (a function or method) certainly never reads key `key`
+ * of its i-th argument (see param_keys); 1 when it may or it is unknown. */
+int rl_symbol_reads_key(const rl_symbol *s, uint32_t i, const char *key, size_t len);
 
 /* The symbol called `name` in m, or NULL. */
 const rl_symbol *rl_module_symbol(const rl_module *m, const char *name);

@@ -451,6 +451,14 @@ static void scan_function(builder *b, rl_localsym *s, TSNode fn) {
    * whose name enforces auth), and it refuses: 401/403, or throws */
   if ((c.verified || c.weak || c.strong) && (c.refuse || c.throws)) s->s.effects |= RL_EFF_AUTH;
   s->is_middleware = middleware_shaped(b->jf, fn);
+  /* what a caller's object argument gives, for a function that mints or
+   * calls one that may (the rest never matter) */
+  s->s.nparam_keys = (s->s.effects & RL_EFF_MINT) || bs.ndeps ? rl_js_param_count(fn) : UINT32_MAX;
+  for (uint32_t i = 0; i < s->s.nparam_keys && i < RL_SYM_MAX_PARAMS; i++)
+    s->s.param_keys[i] = s->s.nparam_keys == UINT32_MAX ? NULL : rl_js_param_keys(b->jf, fn, i, b->out);
+  if (s->s.nparam_keys && s->s.nparam_keys != UINT32_MAX &&
+      type_is(rl_js_param(fn, s->s.nparam_keys - 1), "rest_pattern"))
+    s->s.nparam_keys = UINT32_MAX; /* (...args): every later argument is read */
   rl_returns_scan(b->jf, fn, b->path, b->out, s);
   if ((s->s.effects & RL_EFF_AUTH) && s->is_middleware) s->s.effects |= RL_EFF_AUTH_MW;
   if (bs.ndeps) {

@@ -75,6 +75,12 @@ typedef struct state {
   int dry, would;    /* dry: count what would be reported, report nothing */
   TSNode routed[32]; /* the handlers of this file's own routes */
   uint32_t nrouted;
+  /* the helper call being judged (call_visit): the same-file function or
+   * the project symbol called, the argument's position, and its object */
+  TSNode callee_fn;
+  const rl_symbol *callee_sym;
+  uint32_t arg_index;
+  TSNode arg_obj;
 } state;
 
 /* Every finding goes through here: a dry run only counts; a handler that
@@ -469,21 +475,27 @@ static void check_claim(state *st, TSNode at, const char *key, size_t keylen, TS
       (int)keylen, key, (int)(cl > 48 ? 45 : cl), ct, cl > 48 ? "..." : "", d, st->via, st->sink);
 }
 
+static int callee_takes(state *st, uint32_t i, const char *key, size_t kl);
+
 static int obj_visit(void *data, TSNode n) {
   state *st = data;
   const char *t = ts_node_type(n);
   if (!strcmp(t, "object")) return 0;
+  int top = !ts_node_is_null(st->arg_obj) && ts_node_eq(rl_js_parent(n), st->arg_obj);
   if (!strcmp(t, "pair")) {
-    TSNode v = rl_js_unwrap(field(n, "value"));
-    if (type_is(v, "object")) return 0;
     const char *k;
     size_t kl;
-    if (rl_js_pair_key(st->jf, n, &k, &kl)) check_claim(st, n, k, kl, v);
+    int has_key = rl_js_pair_key(st->jf, n, &k, &kl);
+    if (top && has_key && !callee_takes(st, st->arg_index, k, kl)) return 1; /* the helper drops it */
+    TSNode v = rl_js_unwrap(field(n, "value"));
+    if (type_is(v, "object")) return 0;
+    if (has_key) check_claim(st, n, k, kl, v);
     return 1;
   }
   if (!strcmp(t, "shorthand_property_identifier")) {
     size_t kl;
     const char *k = rl_js_text(st->jf, n, &kl);
+    if (top && !callee_takes(st, st->arg_index, k, kl)) return 1;
     check_claim(st, n, k, kl, n);
     return 1;
   }
@@ -634,6 +646,73 @@ static int provider_call(state *st, TSNode n) {
   return 1;
 }
 
+typedef struct mint_seen {
+  int yes;
+} mint_seen;
+
+static void saw_mint(void *data, const rl_mint *m) {
+  (void)m;
+  ((mint_seen *)data)->yes = 1;
+}
+
+/* The name the helper binds its i-th argument's key to (`{ isHost }`,
+ * `{ isHost: host }`, `{ isHost = false }`; `opts.isHost` of a parameter
+ * opts), or the i-th parameter itself when key is NULL; NULL if none. */
+static const char *helper_binding(state *st, TSNode f, uint32_t i, const char *key, size_t kl, size_t *len) {
+  TSNode p = rl_js_param(f, i);
+  if (type_is(p, "required_parameter") || type_is(p, "optional_parameter")) p = field(p, "pattern");
+  if (type_is(p, "assignment_pattern")) p = field(p, "left");
+  if (type_is(p, "identifier")) {
+    const char *n = rl_js_text(st->jf, p, len);
+    if (!key) return n;
+    const char *m = rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s.%.*s", (int)*len, n, (int)kl, key);
+    *len = strlen(m);
+    return m;
+  }
+  if (!key || !type_is(p, "object_pattern")) return NULL;
+  for (uint32_t c = 0; c < ts_node_named_child_count(p); c++) {
+    TSNode e = ts_node_named_child(p, c), k = e, v = e;
+    if (type_is(e, "pair_pattern")) {
+      k = field(e, "key");
+      v = rl_js_unwrap(field(e, "value"));
+      if (type_is(v, "assignment_pattern")) v = field(v, "left");
+    } else if (type_is(e, "object_assignment_pattern")) {
+      k = v = field(e, "left");
+    }
+    size_t l;
+    const char *t = rl_js_text(st->jf, k, &l);
+    if (t && l == kl && !memcmp(t, key, kl) &&
+        (type_is(v, "identifier") || type_is(v, "shorthand_property_identifier_pattern")))
+      return rl_js_text(st->jf, v, len);
+  }
+  return NULL;
+}
+
+/* 1 if the same-file helper f checks what its i-th argument (its key
+ * `key`) becomes: the checks of a handler (check_visit), in f's body. */
+static int helper_checks(state *st, TSNode f, uint32_t i, const char *key, size_t kl) {
+  vscan v = {st, NULL, 0, 0, {{{0}, NULL, NULL}}, 0, 0};
+  v.text = helper_binding(st, f, i, key, kl, &v.len);
+  if (!v.text) return 0;
+  rl_js_walk(field(f, "body"), check_visit, &v);
+  return v.ok;
+}
+
+/* May the callee (a same-file function or a project symbol) use key `key`
+ * of its i-th argument (key NULL: the argument itself) unchecked? 0 when
+ * it certainly never reads it (`function mint({ roomName, userId })` and
+ * isHost, no i-th parameter) or, in this file, checks it itself. */
+static int callee_takes(state *st, uint32_t i, const char *key, size_t kl) {
+  if (!ts_node_is_null(st->callee_fn)) {
+    TSNode f = st->callee_fn;
+    const char *keys = rl_js_param_keys(st->jf, f, i, rl_ctx_arena(st->ctx));
+    if (key ? !rl_js_keys_have(keys, key, kl) : keys && !*keys && i >= rl_js_param_count(f)) return 0;
+    return !helper_checks(st, f, i, key, kl);
+  }
+  if (st->callee_sym) return key ? rl_symbol_reads_key(st->callee_sym, i, key, kl) : i < st->callee_sym->nparam_keys;
+  return 1;
+}
+
 static int call_visit(void *data, TSNode n) {
   state *st = data;
   if (!type_is(n, "call_expression")) return 0;
@@ -648,28 +727,44 @@ static int call_visit(void *data, TSNode n) {
   int grant = rl_word_is(s, l, "addGrant");
   wordhit h = {0};
   rl_name_words(s, l, token_or_room, &h);
-  /* a helper in another project file that mints (facts/project.h) */
-  const rl_symbol *sym = grant || h.yes || !st->says_token ? NULL : rl_ctx_callee(st->ctx, n);
-  if (!grant && !h.yes && !(sym && (sym->effects & RL_EFF_MINT))) return 0;
-  st->sink = grant ? "the token's grants"
-             : sym ? rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s(), which mints a token", (int)l, s)
-                   : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s()", (int)l, s);
+  /* a helper of this file (a function declared here), or of another
+   * project file (facts/project.h): a sink when it mints, whatever its
+   * name; its parameters say which of the arguments' keys it takes */
+  TSNode local = grant || !type_is(fn, "identifier") ? (TSNode){{0}, NULL, NULL}
+                                                     : rl_route_function_of(st->jf, st->root, fn);
+  if (!ts_node_is_null(local) && ts_node_eq(local, st->r->handler)) local = (TSNode){{0}, NULL, NULL};
+  mint_seen ms = {0};
+  if (!ts_node_is_null(local) && !h.yes) rl_mint_each(st->jf, local, saw_mint, &ms);
+  const rl_symbol *sym = grant || !ts_node_is_null(local) || !st->says_token ? NULL : rl_ctx_callee(st->ctx, n);
+  int mints = ms.yes || (sym && (sym->effects & RL_EFF_MINT));
+  if (!grant && !h.yes && !mints) return 0;
+  st->sink = grant   ? "the token's grants"
+             : mints ? rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s(), which mints a token", (int)l, s)
+                     : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s()", (int)l, s);
+  st->callee_fn = local;
+  st->callee_sym = sym;
   TSNode args = field(n, "arguments");
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     TSNode a = rl_js_unwrap(ts_node_named_child(args, i));
     TSNode obj = rl_js_object_of(st->jf, a);
     const char *ns;
     size_t nl;
+    st->arg_index = i;
     /* generateRtcToken({ role }) or, through a const, generateRtcToken(config):
      * the object's claims; a name that holds no object literal is a claim */
     if (!ts_node_is_null(obj) && (type_is(a, "object") || type_is(rl_js_unwrap(obj), "object"))) {
+      st->arg_obj = rl_js_unwrap(obj);
       check_object(st, obj);
     } else if (arg_claim_name(st, a, &ns, &nl)) {
-      check_claim(st, a, ns, nl, a);
+      if (callee_takes(st, i, NULL, 0)) check_claim(st, a, ns, nl, a);
     } else if (!ts_node_is_null(obj)) {
+      st->arg_obj = rl_js_unwrap(obj);
       check_object(st, obj);
     }
+    st->arg_obj = (TSNode){{0}, NULL, NULL};
   }
+  st->callee_fn = (TSNode){{0}, NULL, NULL};
+  st->callee_sym = NULL;
   return 0;
 }
 

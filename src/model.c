@@ -1933,6 +1933,16 @@ int rl_ctx_project_enabled(rl_ctx *ctx) {
   return p && !p->o.disabled;
 }
 
+int rl_symbol_reads_key(const rl_symbol *s, uint32_t i, const char *key, size_t len) {
+  if (!s || (s->kind != RL_SYM_FUNCTION && s->kind != RL_SYM_METHOD)) return 1;
+  if (i >= s->nparam_keys) {
+    /* no such parameter (a rest one is recorded as reading any) */
+    return 0;
+  }
+  if (i >= RL_SYM_MAX_PARAMS) return 1;
+  return rl_js_keys_have(s->param_keys[i], key, len);
+}
+
 const rl_symbol *rl_module_symbol(const rl_module *m, const char *name) {
   size_t lo = 0, hi = m ? m->nsyms : 0;
   while (lo < hi) {
