@@ -57,8 +57,11 @@ enum {
                                       (secret_name) */
   RL_EFF_RETURNS_TOKEN = 1u << 6,  /* returns a token it mints (returns_management:
                                       a management token) */
-  RL_EFF_FORWARDS_TOKEN = 1u << 7  /* asks an upstream token endpoint for a room
+  RL_EFF_FORWARDS_TOKEN = 1u << 7, /* asks an upstream token endpoint for a room
                                       token and returns its answer (facts/forward.h) */
+  RL_EFF_SETS_USER = 1u << 8       /* a middleware that puts the signed-in user on the
+                                      request (rl_auth_sets_user: req.user = ...); its own,
+                                      not its callers' */
 };
 
 /* Where a fact was seen: a file of the project (display path as the walk

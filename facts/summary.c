@@ -451,6 +451,7 @@ static void scan_function(builder *b, rl_localsym *s, TSNode fn) {
    * whose name enforces auth), and it refuses: 401/403, or throws */
   if ((c.verified || c.weak || c.strong) && (c.refuse || c.throws)) s->s.effects |= RL_EFF_AUTH;
   s->is_middleware = middleware_shaped(b->jf, fn);
+  if (s->is_middleware && rl_auth_sets_user(b->jf, fn)) s->s.effects |= RL_EFF_SETS_USER;
   /* what a caller's object argument gives, for a function that mints or
    * calls one that may (the rest never matter) */
   s->s.nparam_keys = (s->s.effects & RL_EFF_MINT) || bs.ndeps ? rl_js_param_count(fn) : UINT32_MAX;

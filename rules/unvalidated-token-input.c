@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "auth.h"
 #include "bindname.h"
 #include "forward.h"
 #include "mint.h"
@@ -81,6 +82,9 @@ typedef struct state {
   const rl_symbol *callee_sym;
   uint32_t arg_index;
   TSNode arg_obj;
+  /* the route knows its caller: "authMiddleware sets req.user", "the
+   * handler reads req.user"; NULL when not known */
+  const char *knows_user;
 } state;
 
 /* Every finding goes through here: a dry run only counts; a handler that
@@ -471,8 +475,32 @@ static int local_helper_checks(state *st, TSNode value, TSNode read) {
   return 0;
 }
 
+/* The key that names whom a token is for: LiveKit's and Twilio's
+ * `identity`, 100ms's `user_id`. */
+static int identity_key(const char *k, size_t n) {
+  return (n == 8 && !memcmp(k, "identity", 8)) || (n == 7 && !memcmp(k, "user_id", 7));
+}
+
+/* On a route that knows its caller (st->knows_user), an identity the
+ * request names instead: the caller joins as whomever they like. */
+static void check_identity(state *st, TSNode at, const char *key, size_t keylen, TSNode value) {
+  TSNode read = value;
+  const char *d = rl_reqin_value(&st->in, value, &read);
+  if (!d || checked(st, read, d, value) || local_helper_checks(st, value, read)) return;
+  size_t vl;
+  const char *vt = rl_js_text(st->jf, rl_js_unwrap(read), &vl);
+  SAY(st, at,
+      "%.*s is %.*s from %s%s, although the route knows the signed-in user (%s): the caller chooses whom %s is "
+      "for and can join as anyone; take the identity from the authenticated user",
+      (int)keylen, key, (int)(vl > 40 ? 40 : vl), vt, d, st->via, st->knows_user, st->sink);
+}
+
 /* One claim key with its value. */
 static void check_claim(state *st, TSNode at, const char *key, size_t keylen, TSNode value) {
+  if (identity_key(key, keylen)) {
+    if (st->knows_user) check_identity(st, at, key, keylen, value);
+    return;
+  }
   if (!claim_name(key, keylen)) return;
   TSNode read = value;
   const char *d = rl_reqin_value(&st->in, value, &read);
@@ -831,6 +859,40 @@ static int mw_validates(state *st) {
   return 0;
 }
 
+typedef struct user_read {
+  state *st;
+  const char *req, *res;
+  const char *what;
+} user_read;
+
+static int user_read_visit(void *data, TSNode n) {
+  user_read *u = data;
+  if (!rl_auth_user_slot(u->st->jf, n, u->req, u->res)) return 0;
+  size_t l;
+  const char *t = rl_js_text(u->st->jf, n, &l);
+  u->what = rl_arena_printf(rl_ctx_arena(u->st->ctx), "the handler reads %.*s", (int)(l > 30 ? 30 : l), t);
+  return -1;
+}
+
+/* Does the route know who calls it? A middleware of the route that puts
+ * the user on the request (rl_auth_sets_user, in this file or, by the
+ * project's summary, another), or the handler reading it (req.user). */
+static const char *knows_user(state *st, const rl_route *r) {
+  for (uint32_t i = 0; i < r->nmiddlewares && strcmp(r->framework, "nestjs"); i++) {
+    TSNode mw = rl_js_unwrap(r->middlewares[i]);
+    TSNode f = rl_route_function_of(st->jf, st->root, mw);
+    const rl_symbol *s = ts_node_is_null(f) ? rl_ctx_value(st->ctx, mw) : NULL;
+    if ((!ts_node_is_null(f) && rl_auth_sets_user(st->jf, f)) || (s && (s->effects & RL_EFF_SETS_USER))) {
+      size_t l;
+      const char *t = rl_js_text(st->jf, mw, &l);
+      return rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s puts it on the request", (int)(l > 30 ? 30 : l), t);
+    }
+  }
+  user_read u = {st, r->req_name, r->res_name, NULL};
+  if (u.req) rl_js_walk(r->handler, user_read_visit, &u);
+  return u.what;
+}
+
 static void on_route(void *data, const rl_route *r) {
   state *st = data;
   if (ts_node_is_null(r->handler)) return;
@@ -839,6 +901,7 @@ static void on_route(void *data, const rl_route *r) {
   st->nvalidated = 0;
   rl_reqin_scan(&st->in, st->jf, rl_ctx_arena(st->ctx), r->handler, r->req_name);
   st->mw_validates = strcmp(r->framework, "nestjs") ? mw_validates(st) : 0;
+  st->knows_user = knows_user(st, r);
   rl_js_walk(r->handler, whole_visit, st);
   rl_mint_each(st->jf, r->handler, on_mint, st);
   rl_js_walk(r->handler, call_visit, st);
@@ -1019,15 +1082,17 @@ static int may_have_can_word(const rl_prefilter *pf) {
  * words token/room/rooms. What reaches the sink is either a spread of the
  * request ("...") or a claim: a key or name that is "type" or holds one of
  * claim_word's words (in any case, as rl_name_words splits it), starts
- * with the word "can", or is is/as + a role word (isHost: "host"...). */
+ * with the word "can", or is is/as + a role word (isHost: "host"...), or
+ * an identity key (identity, user_id) on a route that knows its user. */
 static int can_fire(rl_prefilter *pf) {
   if (!rl_routes_possible(pf) && !rl_pf_has(pf, "export")) return 0; /* a route, or a handler it exports */
   if (!rl_pf_has_caseless(pf, "token") && !rl_pf_has_caseless(pf, "room") && !rl_pf_has(pf, "addGrant") &&
       !rl_pf_module(pf, "jose"))
     return 0;
-  static const char *const claims[] = {"role",   "admin",     "grant",     "permission", "privilege",   "scope",
-                                       "hidden", "record",    "publish",   "subscribe",  "create",      "owner",
-                                       "host",   "moderator", "presenter", "speaker",    "broadcaster", NULL};
+  static const char *const claims[] = {"role",    "admin",       "grant",    "permission", "privilege",
+                                       "scope",   "hidden",      "record",   "publish",    "subscribe",
+                                       "create",  "owner",       "host",     "moderator",  "presenter",
+                                       "speaker", "broadcaster", "identity", "user_id",    NULL};
   if (rl_pf_has(pf, "...") || rl_pf_has(pf, "type")) return 1;
   for (size_t i = 0; claims[i]; i++)
     if (rl_pf_has_caseless(pf, claims[i])) return 1;

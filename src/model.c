@@ -1253,7 +1253,7 @@ static void join_into(join *j, rl_symbol *out, const char *path, const char *nam
       out->at = sub.at;
     }
     if ((sub.effects & RL_EFF_MINT) && !(out->effects & RL_EFF_MINT)) out->mint = sub.mint;
-    out->effects |= sub.effects & ~RL_EFF_AUTH_MW & ~RL_EFF_RETURNS;
+    out->effects |= sub.effects & ~RL_EFF_AUTH_MW & ~RL_EFF_RETURNS & ~RL_EFF_SETS_USER;
     if (is_ret_dep(s, d)) apply_returns(out, &sub);
   }
   join_returns(j, out, s, at, depth);
