@@ -137,6 +137,10 @@ typedef struct rl_symbol {
    * callee reads (rl_symbol_reads_key) */
   const char *param_keys[RL_SYM_MAX_PARAMS];
   uint32_t nparam_keys;
+  /* RL_SYM_CLASS: a method of the class that mints a token by itself
+   * ("buildToken"), or NULL; param_keys / nparam_keys are then its
+   * constructor's (`new Agora({ channelName, role })`) */
+  const char *mints_via;
 } rl_symbol;
 
 /* One module's summary, its exported symbols joined across files.
@@ -150,7 +154,7 @@ typedef struct rl_module {
 
 /* 0 when symbol s (a function or method) certainly never reads key `key`
  * of its i-th argument (see param_keys); 1 when it may or it is unknown. */
-int rl_symbol_reads_key(const rl_symbol *s, uint32_t i, const char *key, size_t len);
+int rl_symbol_reads_key(const rl_symbol *s, uint32_t i, const char *key, size_t len); /* a class: its constructor */
 
 /* The symbol called `name` in m, or NULL. */
 const rl_symbol *rl_module_symbol(const rl_module *m, const char *name);

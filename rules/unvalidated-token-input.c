@@ -760,8 +760,16 @@ static int callee_takes(state *st, uint32_t i, const char *key, size_t kl) {
   return 1;
 }
 
+static void check_args(state *st, TSNode n);
+static void new_visit(state *st, TSNode n);
+
 static int call_visit(void *data, TSNode n) {
   state *st = data;
+  if (type_is(n, "new_expression")) {
+    rl_mint m;
+    if (!rl_mint_match(st->jf, n, &m)) new_visit(st, n);
+    return 0;
+  }
   if (!type_is(n, "call_expression")) return 0;
   rl_mint m;
   if (rl_mint_match(st->jf, n, &m)) return 0; /* handled by on_mint */
@@ -790,6 +798,13 @@ static int call_visit(void *data, TSNode n) {
                      : rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s()", (int)l, s);
   st->callee_fn = local;
   st->callee_sym = sym;
+  check_args(st, n);
+  return 0;
+}
+
+/* The claims among a helper call's arguments (st->sink, callee_fn and
+ * callee_sym set). */
+static void check_args(state *st, TSNode n) {
   TSNode args = field(n, "arguments");
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     TSNode a = rl_js_unwrap(ts_node_named_child(args, i));
@@ -812,7 +827,52 @@ static int call_visit(void *data, TSNode n) {
   }
   st->callee_fn = (TSNode){{0}, NULL, NULL};
   st->callee_sym = NULL;
-  return 0;
+}
+
+/* The class a `new C(...)` makes when it is declared in this file. */
+static TSNode local_class(state *st, TSNode ctor) {
+  if (!type_is(ctor, "identifier")) return (TSNode){{0}, NULL, NULL};
+  for (uint32_t i = 0; i < ts_node_named_child_count(st->root); i++) {
+    TSNode d = ts_node_named_child(st->root, i);
+    if (type_is(d, "export_statement")) d = field(d, "declaration");
+    if (!type_is(d, "class_declaration")) continue;
+    size_t a, b;
+    const char *x = rl_js_text(st->jf, field(d, "name"), &a), *y = rl_js_text(st->jf, ctor, &b);
+    if (x && y && a == b && !memcmp(x, y, a)) return d;
+  }
+  return (TSNode){{0}, NULL, NULL};
+}
+
+/* `new Agora({ channelName, role }).generate()`: a class of this file or
+ * another whose methods mint gets the claims its constructor takes. */
+static void new_visit(state *st, TSNode n) {
+  TSNode ctor = rl_js_unwrap(field(n, "constructor"));
+  TSNode cls = local_class(st, ctor), init = {{0}, NULL, NULL};
+  const char *via = NULL;
+  const rl_symbol *sym = NULL;
+  if (!ts_node_is_null(cls)) {
+    mint_seen ms = {0};
+    rl_mint_each(st->jf, cls, saw_mint, &ms);
+    if (!ms.yes) return;
+    TSNode body = field(cls, "body");
+    for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+      TSNode m = ts_node_named_child(body, i);
+      if (type_is(m, "method_definition") && rl_js_text_is(st->jf, field(m, "name"), "constructor")) init = m;
+    }
+    if (ts_node_is_null(init)) return; /* no constructor: the arguments go nowhere */
+    via = NULL;
+  } else {
+    sym = st->says_token && type_is(ctor, "identifier") ? rl_ctx_callee(st->ctx, n) : NULL;
+    if (!sym || sym->kind != RL_SYM_CLASS || !sym->mints_via) return;
+    via = sym->mints_via;
+  }
+  size_t l;
+  const char *name = rl_js_text(st->jf, ctor, &l);
+  st->sink = via ? rl_arena_printf(rl_ctx_arena(st->ctx), "new %.*s(), whose %s() mints a token", (int)l, name, via)
+                 : rl_arena_printf(rl_ctx_arena(st->ctx), "new %.*s(), a class that mints a token", (int)l, name);
+  st->callee_fn = init;
+  st->callee_sym = sym;
+  check_args(st, n);
 }
 
 /* A route that relays to an upstream token endpoint (facts/forward.h:

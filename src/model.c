@@ -1934,7 +1934,8 @@ int rl_ctx_project_enabled(rl_ctx *ctx) {
 }
 
 int rl_symbol_reads_key(const rl_symbol *s, uint32_t i, const char *key, size_t len) {
-  if (!s || (s->kind != RL_SYM_FUNCTION && s->kind != RL_SYM_METHOD)) return 1;
+  if (!s || (s->kind != RL_SYM_FUNCTION && s->kind != RL_SYM_METHOD && !(s->kind == RL_SYM_CLASS && s->mints_via)))
+    return 1;
   if (i >= s->nparam_keys) {
     /* no such parameter (a rest one is recorded as reading any) */
     return 0;
