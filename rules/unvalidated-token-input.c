@@ -763,6 +763,42 @@ static int callee_takes(state *st, uint32_t i, const char *key, size_t kl) {
 static void check_args(state *st, TSNode n);
 static void new_visit(state *st, TSNode n);
 
+typedef struct carries {
+  state *st;
+  int yes;
+} carries;
+
+static int carries_visit(void *data, TSNode n) {
+  carries *c = data;
+  if (rl_js_is_function(n)) return 1;
+  if (type_is(n, "identifier") || type_is(n, "member_expression") || type_is(n, "call_expression") ||
+      type_is(n, "shorthand_property_identifier") || type_is(n, "spread_element")) {
+    TSNode e = type_is(n, "spread_element") ? ts_node_named_child(n, 0) : n;
+    rl_in v;
+    if (rl_reqin_of(&c->st->in, e, &v) || rl_reqin_branch_pick(&c->st->in, e, NULL, NULL)) {
+      c->yes = 1;
+      return -1;
+    }
+    return type_is(n, "call_expression") ? 0 : 1;
+  }
+  return 0;
+}
+
+/* May an argument of call n carry something of the request (a value, an
+ * object, a name bound to either), anywhere inside it? The cheap test
+ * before a helper is looked up. */
+static int args_carry_request(state *st, TSNode n) {
+  carries c = {st, 0};
+  TSNode args = field(n, "arguments");
+  for (uint32_t i = 0; i < ts_node_named_child_count(args) && !c.yes; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    TSNode obj = type_is(rl_js_unwrap(a), "identifier") ? rl_js_object_of(st->jf, a) : (TSNode){{0}, NULL, NULL};
+    rl_js_walk(a, carries_visit, &c);
+    if (!c.yes && !ts_node_is_null(obj)) rl_js_walk(obj, carries_visit, &c); /* generateRtcToken(config) */
+  }
+  return c.yes;
+}
+
 static int call_visit(void *data, TSNode n) {
   state *st = data;
   if (type_is(n, "new_expression")) {
@@ -782,6 +818,7 @@ static int call_visit(void *data, TSNode n) {
   int grant = rl_word_is(s, l, "addGrant");
   wordhit h = {0};
   rl_name_words(s, l, token_or_room, &h);
+  if (!grant && !args_carry_request(st, n)) return 0; /* nothing of the request to judge */
   /* a helper of this file (a function declared here), or of another
    * project file (facts/project.h): a sink when it mints, whatever its
    * name; its parameters say which of the arguments' keys it takes */
@@ -1040,6 +1077,27 @@ static int routed_here(const state *st, TSNode fn) {
   return 0;
 }
 
+/* A handler-shaped function that reads its first parameter's body, query,
+ * params or headers (Express: what another file's route would hand it);
+ * the parameter named req or request, as exported_handler_possible needs. */
+static int reads_request(state *st, TSNode fn, const char *req) {
+  static const char *const parts[] = {".body", ".query", ".params", ".headers", ".header(", NULL};
+  if (strcmp(req, "req") && strcmp(req, "request")) return 0; /* what can_fire looks for */
+  size_t n, rl = strlen(req);
+  const char *t = rl_js_text(st->jf, field(fn, "body"), &n);
+  for (size_t i = 0; t && i + rl < n; i++) {
+    if (memcmp(t + i, req, rl) ||
+        (i > 0 && (t[i - 1] == '_' || t[i - 1] == '$' || t[i - 1] == '.' || (t[i - 1] >= '0' && t[i - 1] <= '9') ||
+                   ((t[i - 1] | 32) >= 'a' && (t[i - 1] | 32) <= 'z'))))
+      continue;
+    for (size_t k = 0; parts[k]; k++) {
+      size_t pl = strlen(parts[k]);
+      if (i + rl + pl <= n && !memcmp(t + i + rl, parts[k], pl)) return 1;
+    }
+  }
+  return 0;
+}
+
 static void run_handler(state *st, TSNode fn, const rl_handler_route *hr) {
   rl_route r;
   memset(&r, 0, sizeof r);
@@ -1050,7 +1108,7 @@ static void run_handler(state *st, TSNode fn, const rl_handler_route *hr) {
   r.registration = fn;
   r.req_name = rl_route_param_name(st->jf, fn, 0);
   r.res_name = rl_route_param_name(st->jf, fn, 1);
-  if (!r.req_name) return;
+  if (!r.req_name || !reads_request(st, fn, r.req_name)) return;
   st->hr = hr;
   st->via = hr ? rl_arena_printf(rl_ctx_arena(st->ctx), " in the handler of %s %s (%s:%u)", hr->method, hr->path,
                                  hr->at.path, hr->at.line)
@@ -1134,9 +1192,22 @@ static int may_have_can_word(const rl_prefilter *pf) {
   return 0;
 }
 
+/* An exported handler that reads the request (reads_request's shapes),
+ * that another file's route may call: the file exports and reads
+ * req.body / req.query / ... (or request.body ...). */
+static int exported_handler_possible(rl_prefilter *pf) {
+  static const char *const reads[] = {
+      "req.body",      "req.query",      "req.params",      "req.headers",     "req.header(", "request.body",
+      "request.query", "request.params", "request.headers", "request.header(", NULL};
+  if (!rl_pf_has(pf, "export")) return 0;
+  for (size_t i = 0; reads[i]; i++)
+    if (rl_pf_has(pf, reads[i])) return 1;
+  return 0;
+}
+
 /* Every finding is made in a route handler (rl_routes_each), so it needs
  * rl_routes_possible, or in an exported function that another file routes
- * to (exports.X, module.exports, export: "export"), and a sink: a mint site (every kind names a token --
+ * to (exported_handler_possible), and a sink: a mint site (every kind names a token --
  * AccessToken, build*Token*, generateToken, get*Token, 'jsonwebtoken' --
  * except jose's, imported from 'jose'), addGrant, or a call named with the
  * words token/room/rooms. What reaches the sink is either a spread of the
@@ -1145,7 +1216,7 @@ static int may_have_can_word(const rl_prefilter *pf) {
  * with the word "can", or is is/as + a role word (isHost: "host"...), or
  * an identity key (identity, user_id) on a route that knows its user. */
 static int can_fire(rl_prefilter *pf) {
-  if (!rl_routes_possible(pf) && !rl_pf_has(pf, "export")) return 0; /* a route, or a handler it exports */
+  if (!rl_routes_possible(pf) && !exported_handler_possible(pf)) return 0;
   if (!rl_pf_has_caseless(pf, "token") && !rl_pf_has_caseless(pf, "room") && !rl_pf_has(pf, "addGrant") &&
       !rl_pf_module(pf, "jose"))
     return 0;
