@@ -266,6 +266,7 @@ static int bind_visit(void *data, TSNode n);
 typedef struct helper_ret {
   const rl_reqin *in; /* the helper's scan */
   int number;
+  int depth;
   rl_in got;
   int found;
 } helper_ret;
@@ -278,14 +279,14 @@ static int helper_ret_visit(void *data, TSNode n) {
   if (ts_node_is_null(r)) return 0;
   if (h->number) {
     TSNode read = {{0}, NULL, NULL};
-    const char *d = carry_rec(h->in, r, &read, 0, NULL);
+    const char *d = carry_rec(h->in, r, &read, h->depth, NULL);
     if (d) {
       h->got.kind = RL_IN_VALUE;
       h->got.desc = d;
       h->got.read = read;
       h->found = 1;
     }
-  } else if (of_rec(h->in, r, &h->got, 0) && h->got.kind == RL_IN_VALUE) {
+  } else if (of_rec(h->in, r, &h->got, h->depth) && h->got.kind == RL_IN_VALUE) {
     h->found = 1;
   }
   return h->found ? -1 : 0;
@@ -295,9 +296,9 @@ static int helper_ret_visit(void *data, TSNode n) {
  * the arguments: what one of its returns gives, the parameters bound to
  * the caller's values; the read is the caller's argument. number: the
  * lifetime question (carry_rec), else a value. */
-static int through_helper(const rl_reqin *in, TSNode call, rl_in *out, int number) {
+static int through_helper(const rl_reqin *in, TSNode call, rl_in *out, int number, int depth) {
   TSNode fn = rl_js_unwrap(field(call, "function"));
-  if (!type_is(fn, "identifier") || in->helper_depth >= MAX_HELPER_DEPTH) return 0;
+  if (!type_is(fn, "identifier") || in->helper_depth >= MAX_HELPER_DEPTH || depth > MAX_DEPTH) return 0;
   TSNode f = rl_route_function_of(in->jf, rl_jsfile_root(in->jf), fn);
   if (ts_node_is_null(f) || ts_node_eq(f, in->fn)) return 0;
   rl_reqin *h = rl_arena_alloc(in->arena, sizeof *h); /* a few KiB: not on the stack of a recursion */
@@ -316,12 +317,12 @@ static int through_helper(const rl_reqin *in, TSNode call, rl_in *out, int numbe
     descs[j] = NULL;
     if (number) {
       TSNode r = {{0}, NULL, NULL};
-      const char *d = carry_rec(in, a, &r, 0, NULL);
+      const char *d = carry_rec(in, a, &r, depth + 1, NULL);
       if (!d) continue;
       v.kind = RL_IN_VALUE;
       v.desc = d;
       v.read = r;
-    } else if (!of_rec(in, a, &v, 0)) {
+    } else if (!of_rec(in, a, &v, depth + 1)) {
       continue;
     }
     descs[j] = v.desc;
@@ -333,15 +334,15 @@ static int through_helper(const rl_reqin *in, TSNode call, rl_in *out, int numbe
   }
   if (!any) return 0;
   TSNode body = field(f, "body");
-  helper_ret hr = {h, number, {RL_IN_NONE, NULL, {{0}, NULL, NULL}}, 0};
+  helper_ret hr = {h, number, depth + 1, {RL_IN_NONE, NULL, {{0}, NULL, NULL}}, 0};
   if (!type_is(body, "statement_block")) { /* (r) => r === 'host' ? A : B */
     TSNode read = {{0}, NULL, NULL};
-    const char *d = number ? carry_rec(h, body, &read, 0, NULL) : NULL;
+    const char *d = number ? carry_rec(h, body, &read, depth + 1, NULL) : NULL;
     if (d) {
       hr.got.kind = RL_IN_VALUE;
       hr.got.desc = d;
       hr.found = 1;
-    } else if (!number && of_rec(h, body, &hr.got, 0) && hr.got.kind == RL_IN_VALUE) {
+    } else if (!number && of_rec(h, body, &hr.got, depth + 1) && hr.got.kind == RL_IN_VALUE) {
       hr.found = 1;
     }
   } else {
@@ -367,7 +368,7 @@ static int of_call(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
   if (type_is(fn, "identifier")) {
     s = rl_js_text(in->jf, fn, &l);
     if (text_in(s, l, convert_fns)) return value_through(in, rl_js_call_arg(e, 0), out, depth);
-    return through_helper(in, e, out, 0);
+    return through_helper(in, e, out, 0, depth + 1);
   }
   if (!type_is(fn, "member_expression")) return 0;
   TSNode obj = field(fn, "object");
@@ -621,7 +622,7 @@ static const char *carry_rec(const rl_reqin *in, TSNode e, TSNode *read, int dep
     const char *callee = rl_js_text(in->jf, rl_js_unwrap(field(e, "function")), &l);
     if (text_in(callee, l, through)) return carry_rec(in, rl_js_call_arg(e, 0), read, depth + 1, up);
     rl_in v;
-    if (!through_helper(in, e, &v, 1)) return NULL;
+    if (!through_helper(in, e, &v, 1, depth + 1)) return NULL;
     if (read) *read = v.read;
     return v.desc;
   }

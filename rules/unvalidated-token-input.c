@@ -85,6 +85,11 @@ typedef struct state {
   /* the route knows its caller: "authMiddleware sets req.user", "the
    * handler reads req.user"; NULL when not known */
   const char *knows_user;
+  struct {
+    TSNode fn;
+    int mints;
+  } minters[16]; /* local_mints' memory */
+  uint32_t nminters;
 } state;
 
 /* Every finding goes through here: a dry run only counts; a handler that
@@ -702,6 +707,18 @@ static void saw_mint(void *data, const rl_mint *m) {
   ((mint_seen *)data)->yes = 1;
 }
 
+/* Does same-file function f mint (remembered for the file's last few)? */
+static int local_mints(state *st, TSNode f) {
+  for (uint32_t i = 0; i < st->nminters && i < RL_ARRAY_LEN(st->minters); i++)
+    if (ts_node_eq(st->minters[i].fn, f)) return st->minters[i].mints;
+  mint_seen ms = {0};
+  rl_mint_each(st->jf, f, saw_mint, &ms);
+  uint32_t k = st->nminters++ % RL_ARRAY_LEN(st->minters);
+  st->minters[k].fn = f;
+  st->minters[k].mints = ms.yes;
+  return ms.yes;
+}
+
 /* The name the helper binds its i-th argument's key to (`{ isHost }`,
  * `{ isHost: host }`, `{ isHost = false }`; `opts.isHost` of a parameter
  * opts), or the i-th parameter itself when key is NULL; NULL if none. */
@@ -774,8 +791,10 @@ static int carries_visit(void *data, TSNode n) {
   if (type_is(n, "identifier") || type_is(n, "member_expression") || type_is(n, "call_expression") ||
       type_is(n, "shorthand_property_identifier") || type_is(n, "spread_element")) {
     TSNode e = type_is(n, "spread_element") ? ts_node_named_child(n, 0) : n;
+    /* f(x): x carries it if anything does (a helper is judged later) */
+    if (type_is(n, "call_expression") && type_is(rl_js_unwrap(field(n, "function")), "identifier")) return 0;
     rl_in v;
-    if (rl_reqin_of(&c->st->in, e, &v) || rl_reqin_branch_pick(&c->st->in, e, NULL, NULL)) {
+    if (rl_reqin_of(&c->st->in, e, &v)) {
       c->yes = 1;
       return -1;
     }
@@ -795,6 +814,17 @@ static int args_carry_request(state *st, TSNode n) {
     TSNode obj = type_is(rl_js_unwrap(a), "identifier") ? rl_js_object_of(st->jf, a) : (TSNode){{0}, NULL, NULL};
     rl_js_walk(a, carries_visit, &c);
     if (!c.yes && !ts_node_is_null(obj)) rl_js_walk(obj, carries_visit, &c); /* generateRtcToken(config) */
+    /* a name an `if` on the request picks: the argument, or a property of
+     * the object handed over (one walk of the handler each: only these) */
+    TSNode o = rl_js_unwrap(ts_node_is_null(obj) ? a : obj);
+    if (!c.yes && type_is(rl_js_unwrap(a), "identifier") && rl_reqin_branch_pick(&st->in, a, NULL, NULL)) c.yes = 1;
+    for (uint32_t k = 0; !c.yes && type_is(o, "object") && k < ts_node_named_child_count(o); k++) {
+      TSNode p = ts_node_named_child(o, k);
+      TSNode v = type_is(p, "pair") ? rl_js_unwrap(field(p, "value")) : p;
+      if ((type_is(v, "identifier") || type_is(v, "shorthand_property_identifier")) &&
+          rl_reqin_branch_pick(&st->in, v, NULL, NULL))
+        c.yes = 1;
+    }
   }
   return c.yes;
 }
@@ -818,7 +848,6 @@ static int call_visit(void *data, TSNode n) {
   int grant = rl_word_is(s, l, "addGrant");
   wordhit h = {0};
   rl_name_words(s, l, token_or_room, &h);
-  if (!grant && !args_carry_request(st, n)) return 0; /* nothing of the request to judge */
   /* a helper of this file (a function declared here), or of another
    * project file (facts/project.h): a sink when it mints, whatever its
    * name; its parameters say which of the arguments' keys it takes */
@@ -826,7 +855,9 @@ static int call_visit(void *data, TSNode n) {
                                                      : rl_route_function_of(st->jf, st->root, fn);
   if (!ts_node_is_null(local) && ts_node_eq(local, st->r->handler)) local = (TSNode){{0}, NULL, NULL};
   mint_seen ms = {0};
-  if (!ts_node_is_null(local) && !h.yes) rl_mint_each(st->jf, local, saw_mint, &ms);
+  if (!ts_node_is_null(local) && !h.yes) ms.yes = local_mints(st, local);
+  if (!grant && !h.yes && !ms.yes && (!ts_node_is_null(local) || !st->says_token)) return 0; /* no sink */
+  if (!grant && !args_carry_request(st, n)) return 0; /* nothing of the request to judge */
   const rl_symbol *sym = grant || !ts_node_is_null(local) || !st->says_token ? NULL : rl_ctx_callee(st->ctx, n);
   int mints = ms.yes || (sym && (sym->effects & RL_EFF_MINT));
   if (!grant && !h.yes && !mints) return 0;
@@ -993,7 +1024,7 @@ static const char *knows_user(state *st, const rl_route *r) {
 static void on_route(void *data, const rl_route *r) {
   state *st = data;
   if (ts_node_is_null(r->handler)) return;
-  if (!st->hr && st->nrouted < RL_ARRAY_LEN(st->routed)) st->routed[st->nrouted++] = r->handler;
+  if (!st->hr && !st->dry && st->nrouted < RL_ARRAY_LEN(st->routed)) st->routed[st->nrouted++] = r->handler;
   st->r = r;
   st->nvalidated = 0;
   rl_reqin_scan(&st->in, st->jf, rl_ctx_arena(st->ctx), r->handler, r->req_name);
