@@ -185,6 +185,115 @@ TSNode rl_js_param(TSNode fn, uint32_t i) {
   return out;
 }
 
+typedef struct key_reads {
+  rl_jsfile *jf;
+  rl_buf keys; /* "a,b," */
+  int any;
+} key_reads;
+
+static void key_add(key_reads *k, const char *s, size_t l) {
+  rl_buf_put(&k->keys, s, l);
+  rl_buf_putc(&k->keys, ',');
+}
+
+/* A use of the parameter's name: `p.x` reads key x; anything else (p[x],
+ * passing p on, spreading it, destructuring it) may read every key. */
+static int key_use(void *data, TSNode id) {
+  key_reads *k = data;
+  TSNode up = rl_js_parent(id);
+  if (!ts_node_is_null(up) && !strcmp(ts_node_type(up), "member_expression") &&
+      ts_node_eq(rl_js_field(up, "object"), id)) {
+    TSNode prop = rl_js_field(up, "property");
+    if (!strcmp(ts_node_type(prop), "property_identifier")) {
+      size_t l;
+      const char *s = rl_js_text(k->jf, prop, &l);
+      key_add(k, s, l);
+      return 0;
+    }
+  }
+  k->any = 1;
+  return -1;
+}
+
+typedef struct shorthand_use {
+  rl_jsfile *jf;
+  const char *name;
+  size_t len;
+  int found;
+} shorthand_use;
+
+static int shorthand_visit(void *data, TSNode n) {
+  shorthand_use *u = data;
+  if (strcmp(ts_node_type(n), "shorthand_property_identifier")) return 0;
+  size_t l;
+  const char *s = rl_js_text(u->jf, n, &l);
+  if (l == u->len && !memcmp(s, u->name, l)) {
+    u->found = 1;
+    return -1;
+  }
+  return 0;
+}
+
+const char *rl_js_param_keys(rl_jsfile *jf, TSNode fn, uint32_t i, rl_arena *arena) {
+  uint32_t n = rl_js_param_count(fn);
+  for (uint32_t k = 0; k < n && k <= i; k++) /* a rest parameter before or at i takes it */
+    if (!strcmp(ts_node_type(rl_js_param(fn, k)), "rest_pattern")) return NULL;
+  if (i >= n) return "";
+  TSNode p = rl_js_param(fn, i);
+  const char *t = ts_node_type(p);
+  if (!strcmp(t, "required_parameter") || !strcmp(t, "optional_parameter")) p = rl_js_field(p, "pattern");
+  if (!ts_node_is_null(p) && !strcmp(ts_node_type(p), "assignment_pattern")) p = rl_js_field(p, "left");
+  if (ts_node_is_null(p)) return NULL;
+  t = ts_node_type(p);
+  key_reads k = {jf, {0}, 0};
+  if (!strcmp(t, "object_pattern")) {
+    for (uint32_t c = 0; c < ts_node_named_child_count(p) && !k.any; c++) {
+      TSNode e = ts_node_named_child(p, c);
+      const char *et = ts_node_type(e);
+      TSNode name = e;
+      if (!strcmp(et, "comment")) continue;
+      if (!strcmp(et, "pair_pattern")) name = rl_js_field(e, "key");
+      if (!strcmp(et, "object_assignment_pattern")) name = rl_js_field(e, "left");
+      const char *nt = ts_node_type(name), *s;
+      size_t l;
+      if (!strcmp(nt, "string") && rl_js_string_value(jf, name, &s, &l)) {
+        key_add(&k, s, l);
+      } else if (!strcmp(nt, "shorthand_property_identifier_pattern") || !strcmp(nt, "property_identifier") ||
+                 !strcmp(nt, "identifier")) {
+        s = rl_js_text(jf, name, &l);
+        key_add(&k, s, l);
+      } else {
+        k.any = 1; /* a rest pattern, a computed key */
+      }
+    }
+  } else if (!strcmp(t, "identifier")) {
+    size_t l;
+    const char *name = rl_js_text(jf, p, &l);
+    TSNode body = rl_js_field(fn, "body");
+    if (name && !ts_node_is_null(body)) rl_js_idents_named(jf, body, name, l, key_use, &k);
+    /* `{ properties }` passes it on too (not an identifier node) */
+    shorthand_use su = {jf, name, l, 0};
+    if (!k.any && name && !ts_node_is_null(body)) rl_js_walk(body, shorthand_visit, &su);
+    if (su.found) k.any = 1;
+  } else {
+    k.any = 1; /* an array pattern... */
+  }
+  const char *out = k.any ? NULL : rl_arena_strndup(arena, k.keys.ptr ? k.keys.ptr : "", k.keys.len);
+  rl_buf_free(&k.keys);
+  return out;
+}
+
+int rl_js_keys_have(const char *keys, const char *key, size_t len) {
+  if (!keys) return 1;
+  for (const char *p = keys; *p;) {
+    const char *comma = strchr(p, ',');
+    size_t l = comma ? (size_t)(comma - p) : strlen(p);
+    if (l == len && !memcmp(p, key, l)) return 1;
+    p += l + (comma ? 1 : 0);
+  }
+  return 0;
+}
+
 int rl_js_unreachable(TSNode n) {
   for (TSNode up = rl_js_parent(n); !ts_node_is_null(up); n = up, up = rl_js_parent(up)) {
     const char *t = ts_node_type(up);

@@ -105,6 +105,14 @@ TSNode rl_js_field(TSNode n, const char *name);
  * Null-safe: 0 and a null node. */
 uint32_t rl_js_param_count(TSNode fn);
 TSNode rl_js_param(TSNode fn, uint32_t i);
+/* The keys function fn may read of the object its i-th argument holds, as
+ * "room,userId," (in arena): an object pattern's keys (`function mint({
+ * room, userId })`), the `p.x` reads of a parameter p used only so; ""
+ * when there is no such parameter; NULL when it may read any (p passed on,
+ * spread, indexed or destructured later, a rest parameter or pattern).
+ * rl_js_keys_have(keys, key): may key be among them (NULL: yes). */
+const char *rl_js_param_keys(rl_jsfile *jf, TSNode fn, uint32_t i, rl_arena *arena);
+int rl_js_keys_have(const char *keys, const char *key, size_t len);
 /* 1 if the statement holding n can never run: an earlier statement of the
  * same block returns, throws, breaks or continues (`return x;
  * console.log(x);`). Only that plain shape: branches are not followed. */

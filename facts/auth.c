@@ -97,6 +97,45 @@ int rl_auth_expr_name(rl_jsfile *jf, TSNode e, const char **s, size_t *n) {
  * those) authenticates by its name. */
 static int auth_middleware_one(rl_jsfile *jf, TSNode e);
 
+typedef struct sets_user {
+  rl_jsfile *jf;
+  const char *req, *res;
+  int yes;
+} sets_user;
+
+int rl_auth_user_slot(rl_jsfile *jf, TSNode m, const char *req, const char *res) {
+  m = rl_js_unwrap(m);
+  if (ts_node_is_null(m) || strcmp(ts_node_type(m), "member_expression")) return 0;
+  TSNode obj = rl_js_unwrap(rl_js_field(m, "object"));
+  TSNode prop = rl_js_field(m, "property");
+  static const char *const keys[] = {"user", "auth", "currentUser", "userId", NULL};
+  int on_req = req && rl_js_text_is(jf, obj, req);
+  int on_locals = res && !strcmp(ts_node_type(obj), "member_expression") &&
+                  rl_js_text_is(jf, rl_js_unwrap(rl_js_field(obj, "object")), res) &&
+                  rl_js_text_is(jf, rl_js_field(obj, "property"), "locals");
+  if (!on_req && !on_locals) return 0;
+  for (size_t i = 0; keys[i]; i++)
+    if (rl_js_text_is(jf, prop, keys[i])) return 1;
+  return 0;
+}
+
+static int sets_user_visit(void *data, TSNode n) {
+  sets_user *u = data;
+  if (strcmp(ts_node_type(n), "assignment_expression") ||
+      !rl_auth_user_slot(u->jf, rl_js_field(n, "left"), u->req, u->res))
+    return 0;
+  u->yes = 1;
+  return -1;
+}
+
+int rl_auth_sets_user(rl_jsfile *jf, TSNode fn) {
+  sets_user u = {jf, rl_route_param_name(jf, fn, 0), rl_route_param_name(jf, fn, 1), 0};
+  TSNode body = rl_js_field(fn, "body");
+  if (!u.req || ts_node_is_null(body)) return 0;
+  rl_js_walk(body, sets_user_visit, &u);
+  return u.yes;
+}
+
 int rl_auth_middleware(rl_jsfile *jf, TSNode e) {
   e = rl_js_unwrap(e);
   if (ts_node_is_null(e)) return 0;

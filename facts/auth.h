@@ -24,6 +24,16 @@ int rl_auth_expr_name(rl_jsfile *jf, TSNode e, const char **s, size_t *n);
  * authenticates by its name, its module (express-jwt) or .roomlint.yml
  * auth-middleware. */
 int rl_auth_middleware(rl_jsfile *jf, TSNode e);
+/* 1 if function fn (a middleware) puts the signed-in user on the request:
+ * assigns `req.user`, `req.auth`, `req.currentUser`, `req.userId` (req its
+ * first parameter), or `res.locals.user` (res its second). What a route
+ * behind it knows of its caller (unvalidated-token-input: an identity
+ * taken from the body instead). */
+int rl_auth_sets_user(rl_jsfile *jf, TSNode fn);
+/* 1 if m is such a slot of the request: `req.user` (req.auth, ...) or
+ * `res.locals.user`, req and res the names of the handler's parameters
+ * (either may be NULL). */
+int rl_auth_user_slot(rl_jsfile *jf, TSNode m, const char *req, const char *res);
 /* Prefilters (prefilter.h) for the project model's summaries, supersets by
  * text. rl_auth_refusal_possible: 0 only when no check in these bytes can
  * refuse or throw (a throw, 401/403, a refusal word, a redirect, a webhook

@@ -25,6 +25,7 @@
 #include <tree_sitter/api.h>
 
 #define RL_PROJECT_MAX_DEPTH 12 /* import hops followed from a scanned file */
+#define RL_SYM_MAX_PARAMS 4     /* arguments whose keys a summary records */
 
 typedef struct rl_ctx rl_ctx;
 typedef struct rl_jsfile rl_jsfile;
@@ -56,8 +57,11 @@ enum {
                                       (secret_name) */
   RL_EFF_RETURNS_TOKEN = 1u << 6,  /* returns a token it mints (returns_management:
                                       a management token) */
-  RL_EFF_FORWARDS_TOKEN = 1u << 7  /* asks an upstream token endpoint for a room
+  RL_EFF_FORWARDS_TOKEN = 1u << 7, /* asks an upstream token endpoint for a room
                                       token and returns its answer (facts/forward.h) */
+  RL_EFF_SETS_USER = 1u << 8       /* a middleware that puts the signed-in user on the
+                                      request (rl_auth_sets_user: req.user = ...); its own,
+                                      not its callers' */
 };
 
 /* Where a fact was seen: a file of the project (display path as the walk
@@ -125,6 +129,18 @@ typedef struct rl_symbol {
    * text (NUL-terminated), or NULL. The model judges `x.post('/rooms')` on
    * it at the caller, where the path is written. */
   const char *base_url;
+  /* RL_SYM_FUNCTION / RL_SYM_METHOD: its parameter count (nparam_keys)
+   * and, for the first RL_SYM_MAX_PARAMS, the keys it may read of the
+   * object each argument holds (rl_js_param_keys: "room,userId,"; "" none;
+   * NULL any; an argument past the count: none), so a caller's object
+   * argument `mint({ room, userId, isHost })` maps isHost to what the
+   * callee reads (rl_symbol_reads_key) */
+  const char *param_keys[RL_SYM_MAX_PARAMS];
+  uint32_t nparam_keys;
+  /* RL_SYM_CLASS: a method of the class that mints a token by itself
+   * ("buildToken"), or NULL; param_keys / nparam_keys are then its
+   * constructor's (`new Agora({ channelName, role })`) */
+  const char *mints_via;
 } rl_symbol;
 
 /* One module's summary, its exported symbols joined across files.
@@ -135,6 +151,10 @@ typedef struct rl_module {
   size_t nsyms;
   int complete; /* every export was understood */
 } rl_module;
+
+/* 0 when symbol s (a function or method) certainly never reads key `key`
+ * of its i-th argument (see param_keys); 1 when it may or it is unknown. */
+int rl_symbol_reads_key(const rl_symbol *s, uint32_t i, const char *key, size_t len); /* a class: its constructor */
 
 /* The symbol called `name` in m, or NULL. */
 const rl_symbol *rl_module_symbol(const rl_module *m, const char *name);
@@ -211,6 +231,35 @@ int rl_ctx_package_version(rl_ctx *ctx, const char *name, char *out, size_t outs
  * (may be NULL) gets the path the mounts put the router at ("/api"), for
  * messages; NULL when none or they differ. */
 int rl_ctx_router_mounted_auth(rl_ctx *ctx, const char **prefix);
+
+/* A route of another project file whose handler is an export of the
+ * current file (Express-shaped: `router.post('/token', c.generateToken)`
+ * with c = require('../controllers/c'), `import { createStreamToken } from
+ * '../controllers/livestream.controller.js'`, a wrapper around it:
+ * asyncHandler(c.generateToken)). */
+#define RL_HANDLER_ROUTE_MAX_MW 8
+typedef struct rl_handler_route {
+  const char *export_name; /* the current file's export it calls ("generateToken"; "default") */
+  rl_site handler;         /* where the current file defines it (the summary's def: the
+                              declarator, the exports.X assignment, the function declaration) */
+  const char *method;      /* "POST"; "*" for use()/all() */
+  const char *path;        /* with the router's mount path in front when every mount agrees */
+  const char *framework;   /* facts/routes.h's */
+  rl_site at;              /* the registration */
+  const char *middlewares[RL_HANDLER_ROUTE_MAX_MW]; /* the arguments between path and handler, as written */
+  uint32_t nmiddlewares;
+  int authenticated; /* a middleware argument authenticates (by its name or its code), or the
+                        router is mounted behind authentication wherever it is mounted */
+} rl_handler_route;
+/* The routes of other project files (in the current file's folder, the
+ * folders up to three above it, to the one holding package.json, and
+ * their subfolders: routes/ beside controllers/) whose handler is an
+ * export of the current file, in a fixed order (files by path, routes in
+ * document order), at most cap of them in out; returns how many were
+ * found (to cap). Strings in the current file's arena. 0 with
+ * --no-project. A file is parsed for it only when its text names the
+ * current file's base name and calls .get( / .post( / ... */
+size_t rl_ctx_handler_routes(rl_ctx *ctx, rl_handler_route *out, size_t cap);
 
 /* Next.js: the "use client" modules whose imports bring the current file
  * into the browser bundle (directly or through modules it imports; the

@@ -246,6 +246,117 @@ static int value_through(const rl_reqin *in, TSNode inner, rl_in *out, int depth
   return 1;
 }
 
+static int of_rec(const rl_reqin *in, TSNode e, rl_in *out, int depth);
+typedef struct carry_find {
+  const rl_reqin *in;
+  const char *name;
+  size_t len;
+  int depth;
+  const struct carry_find *up; /* the names being followed: `ttl = parseInt(ttl)` ends */
+  const char *desc;
+  TSNode read;
+} carry_find;
+static const char *carry_rec(const rl_reqin *in, TSNode e, TSNode *read, int depth, const carry_find *up);
+static void bind(rl_reqin *in, TSNode pat, const rl_in *v, int depth);
+static int bind_visit(void *data, TSNode n);
+
+#define MAX_HELPER_DEPTH 2 /* helpers followed from a handler */
+#define MAX_HELPER_ARGS 8
+
+typedef struct helper_ret {
+  const rl_reqin *in; /* the helper's scan */
+  int number;
+  int depth;
+  rl_in got;
+  int found;
+} helper_ret;
+
+static int helper_ret_visit(void *data, TSNode n) {
+  helper_ret *h = data;
+  if (rl_js_is_function(n) && !ts_node_eq(n, h->in->fn)) return 1;
+  if (!type_is(n, "return_statement")) return 0;
+  TSNode r = ts_node_named_child(n, 0);
+  if (ts_node_is_null(r)) return 0;
+  if (h->number) {
+    TSNode read = {{0}, NULL, NULL};
+    const char *d = carry_rec(h->in, r, &read, h->depth, NULL);
+    if (d) {
+      h->got.kind = RL_IN_VALUE;
+      h->got.desc = d;
+      h->got.read = read;
+      h->found = 1;
+    }
+  } else if (of_rec(h->in, r, &h->got, h->depth) && h->got.kind == RL_IN_VALUE) {
+    h->found = 1;
+  }
+  return h->found ? -1 : 0;
+}
+
+/* `getUserRole(role)` of a same-file function with request values among
+ * the arguments: what one of its returns gives, the parameters bound to
+ * the caller's values; the read is the caller's argument. number: the
+ * lifetime question (carry_rec), else a value. */
+static int through_helper(const rl_reqin *in, TSNode call, rl_in *out, int number, int depth) {
+  TSNode fn = rl_js_unwrap(field(call, "function"));
+  if (!type_is(fn, "identifier") || in->helper_depth >= MAX_HELPER_DEPTH || depth > MAX_DEPTH) return 0;
+  TSNode f = rl_route_function_of(in->jf, rl_jsfile_root(in->jf), fn);
+  if (ts_node_is_null(f) || ts_node_eq(f, in->fn)) return 0;
+  rl_reqin *h = rl_arena_alloc(in->arena, sizeof *h); /* a few KiB: not on the stack of a recursion */
+  memset(h, 0, sizeof *h);
+  h->jf = in->jf;
+  h->arena = in->arena;
+  h->fn = f;
+  h->helper_depth = in->helper_depth + 1;
+  TSNode args = field(call, "arguments");
+  TSNode reads[MAX_HELPER_ARGS];
+  const char *descs[MAX_HELPER_ARGS];
+  uint32_t nargs = ts_node_named_child_count(args), any = 0;
+  for (uint32_t j = 0; j < nargs && j < MAX_HELPER_ARGS && j < rl_js_param_count(f); j++) {
+    TSNode a = ts_node_named_child(args, j);
+    rl_in v;
+    descs[j] = NULL;
+    if (number) {
+      TSNode r = {{0}, NULL, NULL};
+      const char *d = carry_rec(in, a, &r, depth + 1, NULL);
+      if (!d) continue;
+      v.kind = RL_IN_VALUE;
+      v.desc = d;
+      v.read = r;
+    } else if (!of_rec(in, a, &v, depth + 1)) {
+      continue;
+    }
+    descs[j] = v.desc;
+    reads[j] = v.read;
+    TSNode p = rl_js_param(f, j);
+    if (type_is(p, "required_parameter") || type_is(p, "optional_parameter")) p = field(p, "pattern");
+    bind(h, p, &v, 0);
+    any = 1;
+  }
+  if (!any) return 0;
+  TSNode body = field(f, "body");
+  helper_ret hr = {h, number, depth + 1, {RL_IN_NONE, NULL, {{0}, NULL, NULL}}, 0};
+  if (!type_is(body, "statement_block")) { /* (r) => r === 'host' ? A : B */
+    TSNode read = {{0}, NULL, NULL};
+    const char *d = number ? carry_rec(h, body, &read, depth + 1, NULL) : NULL;
+    if (d) {
+      hr.got.kind = RL_IN_VALUE;
+      hr.got.desc = d;
+      hr.found = 1;
+    } else if (!number && of_rec(h, body, &hr.got, depth + 1) && hr.got.kind == RL_IN_VALUE) {
+      hr.found = 1;
+    }
+  } else {
+    rl_js_walk(body, bind_visit, h);
+    rl_js_walk(body, helper_ret_visit, &hr);
+  }
+  if (!hr.found) return 0;
+  *out = hr.got;
+  out->read = call;
+  for (uint32_t j = 0; j < nargs && j < MAX_HELPER_ARGS && j < rl_js_param_count(f); j++)
+    if (descs[j] == hr.got.desc) out->read = reads[j]; /* the caller's read */
+  return 1;
+}
+
 static int of_call(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
   static const char *const convert_fns[] = {"String", "Number", "parseInt", "parseFloat", "decodeURIComponent", NULL};
   static const char *const convert_methods[] = {"toString",  "trim",      "toLowerCase", "toUpperCase",
@@ -256,7 +367,8 @@ static int of_call(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
   rl_in v;
   if (type_is(fn, "identifier")) {
     s = rl_js_text(in->jf, fn, &l);
-    return text_in(s, l, convert_fns) && value_through(in, rl_js_call_arg(e, 0), out, depth);
+    if (text_in(s, l, convert_fns)) return value_through(in, rl_js_call_arg(e, 0), out, depth);
+    return through_helper(in, e, out, 0, depth + 1);
   }
   if (!type_is(fn, "member_expression")) return 0;
   TSNode obj = field(fn, "object");
@@ -471,16 +583,6 @@ static int clamp_visit(void *data, TSNode n) {
   return 0;
 }
 
-typedef struct carry_find {
-  const rl_reqin *in;
-  const char *name;
-  size_t len;
-  int depth;
-  const struct carry_find *up; /* the names being followed: `ttl = parseInt(ttl)` ends */
-  const char *desc;
-  TSNode read;
-} carry_find;
-
 static const char *carry_rec(const rl_reqin *in, TSNode e, TSNode *read, int depth, const carry_find *up);
 
 /* Every value the handler gives the name (its declarations, its assignments). */
@@ -518,7 +620,11 @@ static const char *carry_rec(const rl_reqin *in, TSNode e, TSNode *read, int dep
                                           "parseInt",   "parseFloat", "Math.abs",  NULL};
     size_t l;
     const char *callee = rl_js_text(in->jf, rl_js_unwrap(field(e, "function")), &l);
-    return text_in(callee, l, through) ? carry_rec(in, rl_js_call_arg(e, 0), read, depth + 1, up) : NULL;
+    if (text_in(callee, l, through)) return carry_rec(in, rl_js_call_arg(e, 0), read, depth + 1, up);
+    rl_in v;
+    if (!through_helper(in, e, &v, 1, depth + 1)) return NULL;
+    if (read) *read = v.read;
+    return v.desc;
   }
   if (type_is(e, "ternary_expression")) {
     /* `ttl ? parseInt(ttl) : 3600`: a default, not a bound (a bound compares

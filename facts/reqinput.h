@@ -82,12 +82,19 @@ typedef struct rl_reqin {
   int callable; /* a Firebase onCall handler: `request.data` is its input */
   rl_reqin_bind binds[RL_REQIN_MAX_BINDS];
   uint32_t nbinds;
+  int helper_depth; /* a same-file helper's scan (through_helper): how deep */
 } rl_reqin;
 
 /* Scans handler fn: its request names (req_name from the route, may be
  * NULL), decorated NestJS parameters, a Firebase v1 data parameter, and
  * the bindings in its body, in document order. Strings in arena. */
 void rl_reqin_scan(rl_reqin *out, rl_jsfile *jf, rl_arena *arena, TSNode fn, const char *req_name);
+
+/* A call of a same-file function (a plain helper: `getUserRole(role)`,
+ * `parseExpirationTime(expireTime)`) whose arguments carry request values
+ * gives what its return statements give, its parameters bound to what the
+ * caller passes (rl_reqin_value, rl_reqin_of and rl_reqin_number follow it,
+ * two helpers deep); the read is the caller's argument. */
 
 /* What expression e is as request input: 1 and *out filled, else 0. */
 int rl_reqin_of(const rl_reqin *in, TSNode e, rl_in *out);

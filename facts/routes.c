@@ -1476,7 +1476,8 @@ int rl_mint_room_claims(rl_jsfile *jf, const rl_mint *m) {
  * in this file: the method. Null otherwise. */
 static TSNode local_method(rl_jsfile *jf, TSNode root, TSNode member) {
   TSNode null = {{0}, NULL, NULL};
-  TSNode made = rl_js_unwrap(rl_value_source(jf, rl_js_unwrap(field(member, "object"))));
+  TSNode obj = rl_js_unwrap(field(member, "object")); /* new C().m() or c.m() with c = new C() */
+  TSNode made = type_is(obj, "new_expression") ? obj : rl_js_unwrap(rl_value_source(jf, obj));
   if (!type_is(made, "new_expression")) return null;
   TSNode ctor = rl_js_unwrap(field(made, "constructor"));
   if (!type_is(ctor, "identifier")) return null;

@@ -451,6 +451,15 @@ static void scan_function(builder *b, rl_localsym *s, TSNode fn) {
    * whose name enforces auth), and it refuses: 401/403, or throws */
   if ((c.verified || c.weak || c.strong) && (c.refuse || c.throws)) s->s.effects |= RL_EFF_AUTH;
   s->is_middleware = middleware_shaped(b->jf, fn);
+  if (s->is_middleware && rl_auth_sets_user(b->jf, fn)) s->s.effects |= RL_EFF_SETS_USER;
+  /* what a caller's object argument gives, for a function that mints or
+   * calls one that may (the rest never matter) */
+  s->s.nparam_keys = (s->s.effects & RL_EFF_MINT) || bs.ndeps ? rl_js_param_count(fn) : UINT32_MAX;
+  for (uint32_t i = 0; i < s->s.nparam_keys && i < RL_SYM_MAX_PARAMS; i++)
+    s->s.param_keys[i] = s->s.nparam_keys == UINT32_MAX ? NULL : rl_js_param_keys(b->jf, fn, i, b->out);
+  if (s->s.nparam_keys && s->s.nparam_keys != UINT32_MAX &&
+      type_is(rl_js_param(fn, s->s.nparam_keys - 1), "rest_pattern"))
+    s->s.nparam_keys = UINT32_MAX; /* (...args): every later argument is read */
   rl_returns_scan(b->jf, fn, b->path, b->out, s);
   if ((s->s.effects & RL_EFF_AUTH) && s->is_middleware) s->s.effects |= RL_EFF_AUTH_MW;
   if (bs.ndeps) {
@@ -473,21 +482,31 @@ static void add_alias(builder *b, const char *name, const char *spec, const char
 static void add_class(builder *b, const char *name, TSNode cls) {
   rl_localsym *c = add_sym(b, name, RL_SYM_CLASS, cls);
   if (!c) return;
+  size_t ci = b->nsyms - 1; /* c moves when the symbols grow */
   const char *cname = name[0] == '#' ? name + 1 : name;
-  c->s.class_name = rl_arena_strdup(b->out, cname);
-  TSNode body = field(cls, "body");
+  const char *class_name = c->s.class_name = rl_arena_strdup(b->out, cname);
+  const char *mints_via = NULL;
+  TSNode body = field(cls, "body"), ctor = {{0}, NULL, NULL};
   for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
     TSNode m = ts_node_named_child(body, i);
     if (!type_is(m, "method_definition")) continue;
     size_t ml;
     const char *mn = rl_js_text(b->jf, field(m, "name"), &ml);
     if (!mn) continue;
+    if (ml == 11 && !memcmp(mn, "constructor", 11)) ctor = m;
     const char *full = rl_arena_printf(b->out, "%s.%.*s", name, (int)ml, mn);
     rl_localsym *s = add_sym(b, full, RL_SYM_METHOD, m);
     if (!s) continue;
-    s->s.class_name = c->s.class_name;
+    s->s.class_name = class_name;
     scan_function(b, s, m);
+    if (!mints_via && (s->s.effects & RL_EFF_MINT)) mints_via = rl_arena_strndup(b->out, mn, ml);
   }
+  /* what `new C({ ... })` hands a class that mints: its constructor's keys */
+  c = &b->syms[ci];
+  c->s.mints_via = mints_via;
+  c->s.nparam_keys = ts_node_is_null(ctor) ? 0 : rl_js_param_count(ctor);
+  for (uint32_t i = 0; mints_via && i < c->s.nparam_keys && i < RL_SYM_MAX_PARAMS; i++)
+    c->s.param_keys[i] = rl_js_param_keys(b->jf, ctor, i, b->out);
 }
 
 /* A value bound to a local name (a declarator, export default, a

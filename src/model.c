@@ -264,6 +264,10 @@ typedef struct mod_entry {
   int mount_state;   /* 0: not read, 1: being read, 2: read */
   char *mount_bytes; /* its text when it calls .use( (else NULL: it mounts nothing) */
   size_t mount_len;
+  /* may it register a route (rl_project_handler_routes), under p->mu */
+  int route_state;   /* 0: not read, 1: being read, 2: read */
+  char *route_bytes; /* its text when it calls .get( / .post( ... (else NULL) */
+  size_t route_len;
 } mod_entry;
 
 struct rl_project {
@@ -317,6 +321,8 @@ typedef struct mount_dir {
   char **paths;
   char **reals;
   size_t n;
+  char **dirs; /* its folders (not hidden, not node_modules), sorted */
+  size_t ndirs;
 } mount_dir;
 
 static void mount_dir_free(void *v) {
@@ -326,8 +332,10 @@ static void mount_dir_free(void *v) {
     free(d->paths[i]);
     free(d->reals[i]);
   }
+  for (size_t i = 0; i < d->ndirs; i++) free(d->dirs[i]);
   free(d->paths);
   free(d->reals);
+  free(d->dirs);
   free(d);
 }
 
@@ -352,6 +360,7 @@ static void mod_free(void *v) {
   free(e->pre_deps);
   free(e->pre_bytes);
   free(e->mount_bytes);
+  free(e->route_bytes);
   pthread_mutex_destroy(&e->jmu);
   free(e);
 }
@@ -1429,7 +1438,7 @@ static void join_into(join *j, rl_symbol *out, const char *path, const char *nam
       out->at = sub.at;
     }
     if ((sub.effects & RL_EFF_MINT) && !(out->effects & RL_EFF_MINT)) out->mint = sub.mint;
-    out->effects |= sub.effects & ~RL_EFF_AUTH_MW & ~RL_EFF_RETURNS;
+    out->effects |= sub.effects & ~RL_EFF_AUTH_MW & ~RL_EFF_RETURNS & ~RL_EFF_SETS_USER;
     if (is_ret_dep(s, d)) apply_returns(out, &sub);
   }
   join_returns(j, out, s, at, depth);
@@ -1461,10 +1470,13 @@ static mod_entry *kept_file(rl_project *p, const char *path) {
     const char *why = NULL;
     pthread_mutex_lock(&p->mu);
     char *bytes = NULL;
-    if (e->mount_state == 2 && e->mount_bytes) {
-      len = e->mount_len;
+    const char *had = e->mount_state == 2 && e->mount_bytes   ? e->mount_bytes
+                      : e->route_state == 2 && e->route_bytes ? e->route_bytes
+                                                              : NULL;
+    if (had) {
+      len = had == e->mount_bytes ? e->mount_len : e->route_len;
       bytes = rl_xmalloc(len + 1);
-      memcpy(bytes, e->mount_bytes, len);
+      memcpy(bytes, had, len);
       bytes[len] = '\0';
     }
     pthread_mutex_unlock(&p->mu);
@@ -1785,6 +1797,17 @@ static const mount_dir *mount_dir_of(rl_project *p, const char *dir) {
   struct dirent *de;
   while (dh && (de = readdir(dh))) {
     rl_lang lang = rl_lang_for_path(de->d_name);
+    if (de->d_name[0] != '.' && strcmp(de->d_name, "node_modules") &&
+        (lang != RL_LANG_JS && lang != RL_LANG_TS && lang != RL_LANG_TSX)) {
+      char *sub = path_join(dir, de->d_name, strlen(de->d_name));
+      if (is_dir(sub)) {
+        d->dirs = rl_xreallocarray(d->dirs, d->ndirs + 1, sizeof *d->dirs);
+        d->dirs[d->ndirs++] = sub;
+      } else {
+        free(sub);
+      }
+      continue;
+    }
     if (de->d_name[0] == '.' || (lang != RL_LANG_JS && lang != RL_LANG_TS && lang != RL_LANG_TSX)) continue;
     char *cand = path_join(dir, de->d_name, strlen(de->d_name));
     if (!is_regular(cand)) {
@@ -1796,6 +1819,7 @@ static const mount_dir *mount_dir_of(rl_project *p, const char *dir) {
   }
   if (dh) closedir(dh);
   if (d->n) qsort(d->paths, d->n, sizeof *d->paths, by_name); /* the same files looked at on every run */
+  if (d->ndirs) qsort(d->dirs, d->ndirs, sizeof *d->dirs, by_name);
   d->reals = rl_xcalloc(d->n ? d->n : 1, sizeof *d->reals);
   for (size_t i = 0; i < d->n; i++) d->reals[i] = rl_walk_judge_realpath(p->judge, d->paths[i]);
   pthread_mutex_lock(&p->mu);
@@ -1810,28 +1834,56 @@ static const mount_dir *mount_dir_of(rl_project *p, const char *dir) {
   return d;
 }
 
-/* The candidate's text when it may mount routers (it calls .use(), read
- * once per run under the policy; NULL otherwise. */
-static const char *mount_text(rl_project *p, const char *path, size_t *len) {
+/* A file's text when it holds one of calls (read once per run under the
+ * policy, kept in the entry: mounts or routes), else NULL: the cheap look of
+ * the searches below before a file is parsed. */
+static const char *text_calling(rl_project *p, const char *path, const char *const *calls, size_t *len, int mounts) {
   pthread_mutex_lock(&p->mu);
   mod_entry *e = entry_of(p, path);
-  if (rl_once_claim(&e->mount_state, &p->mu, &p->built)) {
+  int *state = mounts ? &e->mount_state : &e->route_state;
+  char **kept = mounts ? &e->mount_bytes : &e->route_bytes;
+  size_t *klen = mounts ? &e->mount_len : &e->route_len;
+  if (rl_once_claim(state, &p->mu, &p->built)) {
     pthread_mutex_unlock(&p->mu);
     size_t n = 0;
     const char *why = NULL;
     char *bytes = read_module(p, path, &n, &why);
-    if (bytes && !memmem(bytes, n, ".use(", 5) && !memmem(bytes, n, ".register(", 10)) {
+    int hit = 0;
+    for (size_t i = 0; bytes && calls[i] && !hit; i++) hit = memmem(bytes, n, calls[i], strlen(calls[i])) != NULL;
+    if (bytes && !hit) {
       free(bytes);
       bytes = NULL;
     }
     pthread_mutex_lock(&p->mu);
-    e->mount_bytes = bytes;
-    e->mount_len = n;
-    rl_once_done(&e->mount_state, &p->built);
+    *kept = bytes;
+    *klen = n;
+    rl_once_done(state, &p->built);
   }
   pthread_mutex_unlock(&p->mu);
-  *len = e->mount_len;
-  return e->mount_bytes;
+  *len = *klen;
+  return *kept;
+}
+
+/* The candidate's text when it may mount routers (it calls .use() or
+ * .register()); NULL otherwise. */
+static const char *mount_text(rl_project *p, const char *path, size_t *len) {
+  static const char *const calls[] = {".use(", ".register(", NULL};
+  return text_calling(p, path, calls, len, 1);
+}
+
+/* The name a file that imports path writes for it: routes/token.js ->
+ * "token"; routes/token/index.js -> "token". Caller frees. */
+static char *import_base(const char *path) {
+  char *base = rl_xstrdup(strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+  char *dot = strchr(base, '.');
+  if (dot) *dot = '\0';
+  if (!strcmp(base, "index")) {
+    char *d = path_dir(path);
+    free(base);
+    base = rl_xstrdup(strrchr(d, '/') ? strrchr(d, '/') + 1 : d);
+    free(d);
+  }
+  return base;
 }
 
 #define MAX_MOUNT_LEVELS 3 /* routers mounted in routers climbed for a guard */
@@ -1842,17 +1894,7 @@ static int router_mounted_auth(rl_project *p, const char *from, rl_jsfile *askin
   if (!p || p->o.disabled || !from) return -1;
   char *target = rl_walk_judge_realpath(p->judge, from);
   if (!target) return -1;
-  /* the base name the mounting file writes: routes/token.js -> "token";
-   * routes/token/index.js -> "token" */
-  char *base = rl_xstrdup(strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
-  char *dot = strchr(base, '.');
-  if (dot) *dot = '\0';
-  if (!strcmp(base, "index")) {
-    char *d = path_dir(target);
-    free(base);
-    base = rl_xstrdup(strrchr(d, '/') ? strrchr(d, '/') + 1 : d);
-    free(d);
-  }
+  char *base = import_base(target); /* the name the mounting file writes */
   int verdict = -1, looked = 0, same = 1;
   const char *at = NULL;
   char *dir = path_dir(from);
@@ -1912,6 +1954,157 @@ int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *a
   return router_mounted_auth(p, from, asking, prefix, arena, 0);
 }
 
+/* ---- routes of other files whose handler is a file's export (Express) ------------------ */
+
+#define MAX_HANDLER_UP 3          /* folders climbed from the handler's file */
+#define MAX_HANDLER_READS 256     /* files read per question */
+#define MAX_HANDLER_CANDIDATES 32 /* files parsed per question */
+#define MAX_HANDLER_SUBDIRS 64    /* subfolders looked into per folder climbed */
+
+/* The candidate's text when it may register a route (it calls a route
+ * method); NULL otherwise. */
+static const char *route_text(rl_project *p, const char *path, size_t *len) {
+  static const char *const calls[] = {".get(", ".post(", ".put(", ".patch(", ".delete(", ".all(", ".route(", NULL};
+  return text_calling(p, path, calls, len, 0);
+}
+
+static int local_spec(const char *spec, size_t sl);
+
+typedef struct handler_ask {
+  rl_project *p;
+  mod_entry *e;       /* the candidate (kept, locked) */
+  const char *target; /* the handler file's real path */
+  rl_arena *arena;    /* the answers: the asking file's */
+  rl_arena *scratch;
+  rl_handler_route *out;
+  size_t n, cap;
+} handler_ask;
+
+/* A middleware argument that authenticates: by its name, or by the code
+ * of the project function it names. */
+static int handler_mw_auth(handler_ask *h, TSNode mw) {
+  const char *spec, *name;
+  size_t sl;
+  if (rl_js_module_ref(h->e->jf, mw, &spec, &sl, &name)) {
+    const char *path = rl_project_resolve(h->p, h->e->path, spec, sl);
+    const rl_symbol *s = path ? rl_project_symbol(h->p, path, name[0] ? name : "default", h->scratch, h->e->jf) : NULL;
+    if (s && s->kind == RL_SYM_FUNCTION) return (s->effects & RL_EFF_AUTH) != 0;
+  }
+  return rl_auth_middleware(h->e->jf, mw);
+}
+
+static void handler_route(void *data, const rl_route *r) {
+  handler_ask *h = data;
+  if (h->n >= h->cap || !ts_node_is_null(r->handler) || ts_node_is_null(r->handler_expr)) return;
+  /* asyncHandler(c.generateToken), catchAsync(...): the wrapped export */
+  TSNode e = rl_js_unwrap(r->handler_expr);
+  for (int depth = 0; depth < 2 && !strcmp(ts_node_type(e), "call_expression"); depth++) {
+    TSNode args = rl_js_field(e, "arguments");
+    uint32_t na = ts_node_named_child_count(args);
+    if (!na) return;
+    e = rl_js_unwrap(ts_node_named_child(args, na - 1));
+  }
+  if (strcmp(ts_node_type(e), "identifier") && strcmp(ts_node_type(e), "member_expression")) return;
+  const char *spec, *name;
+  size_t sl;
+  if (!rl_js_module_ref(h->e->jf, e, &spec, &sl, &name) || !local_spec(spec, sl)) return;
+  const char *path = rl_project_resolve(h->p, h->e->path, spec, sl);
+  char *real = path ? rl_walk_judge_realpath(h->p->judge, path) : NULL;
+  int same = real && !strcmp(real, h->target);
+  free(real);
+  if (!same || strchr(name, '.')) return; /* c.default.x, a class's method: not a plain export */
+  rl_handler_route *o = &h->out[h->n++];
+  memset(o, 0, sizeof *o);
+  o->export_name = rl_arena_strdup(h->arena, name[0] ? name : "default");
+  o->method = rl_arena_strdup(h->arena, r->method);
+  o->path = rl_arena_strdup(h->arena, r->path);
+  o->framework = r->framework;
+  o->at.path = h->e->path;
+  rl_source_position(&h->e->src, ts_node_start_byte(r->registration), &o->at.line, &o->at.col);
+  for (uint32_t i = 0; i < r->nmiddlewares && i < RL_HANDLER_ROUTE_MAX_MW; i++) {
+    size_t l;
+    const char *t = rl_js_text(h->e->jf, r->middlewares[i], &l);
+    o->middlewares[o->nmiddlewares++] = rl_arena_strndup(h->arena, t ? t : "", t ? l : 0);
+    if (handler_mw_auth(h, rl_js_unwrap(r->middlewares[i]))) o->authenticated = 1;
+  }
+}
+
+/* Looks for the routes in the files of one folder. */
+static void handler_folder(handler_ask *h, const char *dir, const char *base, rl_jsfile *asking, int *reads,
+                           int *parsed) {
+  const mount_dir *md = mount_dir_of(h->p, dir);
+  for (size_t i = 0; i < md->n && h->n < h->cap && *reads < MAX_HANDLER_READS && *parsed < MAX_HANDLER_CANDIDATES;
+       i++) {
+    if (!md->reals[i] || !strcmp(md->reals[i], h->target)) continue;
+    size_t len = 0;
+    ++*reads;
+    const char *text = route_text(h->p, md->paths[i], &len);
+    if (!text || !memmem(text, len, base, strlen(base))) continue;
+    ++*parsed;
+    mod_entry *e = kept_file(h->p, md->paths[i]);
+    if (!e) continue;
+    rl_jsfile_begin(e->jf);
+    size_t first = h->n;
+    h->e = e;
+    rl_routes_each(e->jf, rl_tree_root(e->tree), e->path, handler_route, h);
+    h->e = NULL;
+    if (asking)
+      rl_jsfile_begin(asking);
+    else
+      rl_jsfile_end(e->jf);
+    pthread_mutex_unlock(&e->jmu);
+    if (h->n == first) continue;
+    /* the router's mount (asked with no lock held): its path in front,
+     * and authentication there covers the routes */
+    const char *prefix = NULL;
+    int mounted = router_mounted_auth(h->p, md->paths[i], asking, &prefix, h->arena, 0);
+    for (size_t k = first; k < h->n; k++) {
+      rl_handler_route *o = &h->out[k];
+      if (mounted == 1) o->authenticated = 1;
+      if (!prefix) continue;
+      size_t pl = strlen(prefix);
+      while (pl > 0 && prefix[pl - 1] == '/') pl--;
+      o->path = rl_arena_printf(h->arena, "%.*s%s", (int)pl, prefix, strcmp(o->path, "/") || !pl ? o->path : "");
+    }
+  }
+}
+
+size_t rl_project_handler_routes(rl_project *p, const char *from, rl_jsfile *asking, rl_arena *arena,
+                                 rl_handler_route *out, size_t cap) {
+  if (!p || p->o.disabled || !from || !cap) return 0;
+  char *target = rl_walk_judge_realpath(p->judge, from);
+  if (!target) return 0;
+  char *base = import_base(target);
+  handler_ask h = {p, NULL, target, arena, rl_arena_new(), out, 0, cap};
+  int reads = 0, parsed = 0;
+  char *dir = path_dir(from), *came = NULL;
+  for (int up = 0; up < MAX_HANDLER_UP && dir && h.n < cap; up++) {
+    handler_folder(&h, dir, base, asking, &reads, &parsed);
+    /* its subfolders: routes/ beside controllers/ (the one climbed from was seen) */
+    const mount_dir *md = mount_dir_of(p, dir);
+    for (size_t i = 0; i < md->ndirs && i < MAX_HANDLER_SUBDIRS && h.n < cap; i++)
+      if (!came || strcmp(md->dirs[i], came)) handler_folder(&h, md->dirs[i], base, asking, &reads, &parsed);
+    char *pkg = path_join(dir, "package.json", 12);
+    int top = is_regular(pkg);
+    free(pkg);
+    free(came);
+    came = rl_xstrdup(dir);
+    if (top) break;
+    dir = path_up(dir);
+  }
+  free(dir);
+  free(came);
+  /* where the current file defines each export */
+  for (size_t k = 0; k < h.n; k++) {
+    const rl_symbol *s = rl_project_symbol(p, from, out[k].export_name, h.scratch, asking);
+    if (s) out[k].handler = s->def;
+  }
+  rl_arena_free(h.scratch);
+  free(base);
+  free(target);
+  return h.n;
+}
+
 /* ---- what rules ask (facts/project.h) ------------------------------------------------ */
 
 /* The path the current file is read from, for the project's questions. */
@@ -1923,6 +2116,17 @@ static const char *ctx_from(rl_ctx *ctx) {
 int rl_ctx_project_enabled(rl_ctx *ctx) {
   rl_project *p = rl_ctx__project(ctx);
   return p && !p->o.disabled;
+}
+
+int rl_symbol_reads_key(const rl_symbol *s, uint32_t i, const char *key, size_t len) {
+  if (!s || (s->kind != RL_SYM_FUNCTION && s->kind != RL_SYM_METHOD && !(s->kind == RL_SYM_CLASS && s->mints_via)))
+    return 1;
+  if (i >= s->nparam_keys) {
+    /* no such parameter (a rest one is recorded as reading any) */
+    return 0;
+  }
+  if (i >= RL_SYM_MAX_PARAMS) return 1;
+  return rl_js_keys_have(s->param_keys[i], key, len);
 }
 
 const rl_symbol *rl_module_symbol(const rl_module *m, const char *name) {
@@ -2226,4 +2430,9 @@ const char *rl_ctx_nest_cors(rl_ctx *ctx, const char **path, uint32_t *line) {
 int rl_ctx_nest_global_guard(rl_ctx *ctx) {
   if (!rl_ctx_project_enabled(ctx)) return 0;
   return rl_project_nest_global_guard(rl_ctx__project(ctx), ctx_from(ctx), rl_ctx_js(ctx));
+}
+
+size_t rl_ctx_handler_routes(rl_ctx *ctx, rl_handler_route *out, size_t cap) {
+  if (!rl_ctx_project_enabled(ctx)) return 0;
+  return rl_project_handler_routes(rl_ctx__project(ctx), ctx_from(ctx), rl_ctx_js(ctx), rl_ctx_arena(ctx), out, cap);
 }

@@ -107,6 +107,11 @@ const char *rl_project_module_room_route(rl_project *p, const char *from, const 
  * NULL when none or they differ. */
 int rl_project_router_mounted_auth(rl_project *p, const char *from, rl_jsfile *asking, const char **prefix,
                                    rl_arena *arena);
+/* The routes of other project files whose handler is an export of the file
+ * at from (facts/project.h's rl_ctx_handler_routes): into out (strings in
+ * arena), at most cap; returns how many. */
+size_t rl_project_handler_routes(rl_project *p, const char *from, rl_jsfile *asking, rl_arena *arena,
+                                 rl_handler_route *out, size_t cap);
 
 /* "use client" imports (model_client.c). The paths of the next run as
  * given (files or directories; none: "."), whose walk yields the files

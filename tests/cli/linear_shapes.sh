@@ -78,7 +78,7 @@ done
 if [ -z "${RL_SHAPES_SMALL:-}" ]; then
   for fam in $("$GEN" --list); do
     case $fam in
-    calls | template | object | array | ifs | args | shadows) n=25000 ;;
+    calls | template | object | array | ifs | args | shadows | helper-args) n=25000 ;;
     reexports) n=10000 ;;
     decls | imports | class | routes) n=20000 ;; # flat: never hung (1-7 s at 100,000 before)
     *) n=100000 ;;
