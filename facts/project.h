@@ -125,6 +125,12 @@ typedef struct rl_symbol {
    * text (NUL-terminated), or NULL. The model judges `x.post('/rooms')` on
    * it at the caller, where the path is written. */
   const char *base_url;
+  /* an object (RL_SYM_OTHER) or a function that holds or answers with an
+   * Access-Control-Allow-Origin: * header (facts/cors.h's
+   * rl_cors_star_header: the `_shared/cors.ts` of Supabase functions), and
+   * where that header is written */
+  int cors_star;
+  rl_site cors_at;
 } rl_symbol;
 
 /* One module's summary, its exported symbols joined across files.

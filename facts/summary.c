@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "cors.h"
 #include "forward.h"
 #include "instances.h"
 #include "mint.h"
@@ -452,6 +453,11 @@ static void scan_function(builder *b, rl_localsym *s, TSNode fn) {
   if ((c.verified || c.weak || c.strong) && (c.refuse || c.throws)) s->s.effects |= RL_EFF_AUTH;
   s->is_middleware = middleware_shaped(b->jf, fn);
   rl_returns_scan(b->jf, fn, b->path, b->out, s);
+  TSNode star = rl_cors_star_header(b->jf, body);
+  if (!ts_node_is_null(star)) {
+    s->s.cors_star = 1;
+    s->s.cors_at = site_of(b, star);
+  }
   if ((s->s.effects & RL_EFF_AUTH) && s->is_middleware) s->s.effects |= RL_EFF_AUTH_MW;
   if (bs.ndeps) {
     rl_symref *d = rl_arena_alloc(b->out, bs.ndeps * sizeof *d);
@@ -576,7 +582,11 @@ static void add_value(builder *b, const char *name, TSNode v, TSNode def) {
   }
   if (type_is(v, "object")) {
     rl_localsym *o = add_sym(b, name, RL_SYM_OTHER, def);
-    (void)o;
+    TSNode star = o ? rl_cors_star_header(jf, v) : v;
+    if (o && !ts_node_is_null(star)) {
+      o->s.cors_star = 1;
+      o->s.cors_at = site_of(b, star);
+    }
     for (uint32_t i = 0; i < ts_node_named_child_count(v); i++) {
       TSNode p = ts_node_named_child(v, i);
       if (type_is(p, "shorthand_property_identifier")) {
