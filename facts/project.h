@@ -186,6 +186,16 @@ const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr);
  * @UseGuards(SessionGuard)), of an imported instance or namespace. */
 const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *member);
 
+/* The package binding an expression names through the project's own
+ * re-exports: "cors:" for `cors` of `import { cors } from './imports'`
+ * where imports.ts has `import cors from 'cors'; export { cors }` (also
+ * `export { default as cors } from 'cors'`, `module.exports = { cors:
+ * require('cors') }`, barrels on the way); canonical as rl_js_resolve writes
+ * an import ("spec:name", "spec:" for a default or namespace import).
+ * Borrowed, valid while the current file is scanned; NULL when expr names
+ * no project file's re-export of a package. */
+const char *rl_ctx_package_alias(rl_ctx *ctx, TSNode expr);
+
 /* The project-wide facts of the framework around the current file, which
  * rules used to find by reading other files themselves:
  * Next.js: 1 if the project's middleware.ts / proxy.ts (beside the pages/

@@ -318,6 +318,17 @@ static void judge_socketio(state *st, TSNode n) {
             what, st->sio_route);
 }
 
+/* canon (what expr resolves to), or, when it names a project file's
+ * re-export of a cors package (`import { cors } from './imports'`, which
+ * has `import cors from 'cors'; export { cors }`), the package's binding as
+ * the project model follows it. Only names that say cors are asked. */
+static const char *cors_package_of(state *st, const char *canon, TSNode expr) {
+  const char *colon = canon ? strchr(canon, ':') : NULL;
+  if (!colon || colon == canon || !rl_memcasemem(colon, strlen(colon), "cors")) return canon;
+  const char *pkg = rl_ctx_package_alias(st->ctx, expr);
+  return pkg ? pkg : canon;
+}
+
 static int visit(void *data, TSNode n) {
   state *st = data;
   const char *t = ts_node_type(n);
@@ -343,7 +354,8 @@ static int visit(void *data, TSNode n) {
     }
     /* fastify.register(cors, { origin: '*' }) */
     if (rl_js_text_is(st->jf, prop, "register")) {
-      const char *c = rl_js_resolve(st->jf, rl_js_unwrap(rl_js_call_arg(n, 0)));
+      TSNode plugin = rl_js_unwrap(rl_js_call_arg(n, 0));
+      const char *c = cors_package_of(st, rl_js_resolve(st->jf, plugin), plugin);
       if (c && (!strcmp(c, "@fastify/cors:") || !strcmp(c, "fastify-cors:"))) {
         TSNode arg = rl_js_call_arg(n, 1);
         const char *what = rl_cors_options_judge(st->jf, rl_ctx_arena(st->ctx), RL_CORS_FASTIFY,
@@ -354,7 +366,7 @@ static int visit(void *data, TSNode n) {
     }
   }
   judge_socketio(st, n);
-  const char *c = rl_js_callee(st->jf, n);
+  const char *c = cors_package_of(st, rl_js_callee(st->jf, n), fn);
   if (!c) return 0;
   /* NestJS @Header('Access-Control-Allow-Origin', '*') on a route method */
   if (!strcmp(c, "@nestjs/common:Header") && type_is(rl_js_parent(n), "decorator") &&
