@@ -1550,7 +1550,10 @@ int rl_room_action_of_summary(rl_jsfile *jf, const rl_symbol *s, const char *rou
     kind = RL_ROOM_CHANGE;
     what = s->what ? s->what : "creates or changes rooms";
   }
-  if (kind == RL_ROOM_NONE) return 0;
+  if (kind == RL_ROOM_NONE) {
+    if (s->effects & RL_EFF_MINT) out->jwt_seen = 1; /* a session-shaped JWT */
+    return 0;
+  }
   /* the name it is known by where it is defined: Class.method or the export */
   const char *name = s->name;
   const char *dot = strrchr(name, '.');
@@ -1614,6 +1617,7 @@ static int act_visit(void *data, TSNode n) {
         f->found = 1;
         return 0; /* on: a provider action after it is named too */
       }
+      f->out->jwt_seen = 1;
       return 0;
     }
     if (!strcmp(t, "new_expression")) return 0;

@@ -213,6 +213,11 @@ typedef struct rl_room_action {
   const char *via_name;
   rl_site where;        /* via: the place in that file that does it */
   const char *via_what; /* via: what it does there ("creates 100ms rooms") */
+  /* no action found, but a jsonwebtoken/jose sign was (in the handler or a
+   * helper it calls, in this file or another) that counted for neither its
+   * claims nor the route's path: the path the app serves the route at (a
+   * router's mount) may say more */
+  int jwt_seen;
 } rl_room_action;
 
 /* What a call into another project file does (its joined summary), or
