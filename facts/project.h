@@ -112,6 +112,16 @@ typedef struct rl_symbol {
   int returns_management;
   const char *returns_what;
   rl_site returns_at;
+  /* an object (RL_SYM_OTHER) or a function that holds or answers with an
+   * Access-Control-Allow-Origin: * header (facts/cors.h's
+   * rl_cors_star_header: the `_shared/cors.ts` of Supabase functions), and
+   * where that header is written */
+  int cors_star;
+  rl_site cors_at;
+  /* a function that names its user only by the request's query, body or
+   * params, reading no credential (facts/auth.h's rl_auth_fn_user_from_input):
+   * a getCurrentUser(req) that is no authentication */
+  int user_from_input;
   /* RL_SYM_OTHER: a value `process.env.X || '<literal>'` (rl_js_env_fallback):
    * the literal (NUL-terminated), the variable X, and where the literal is */
   const char *fallback;
@@ -125,12 +135,6 @@ typedef struct rl_symbol {
    * text (NUL-terminated), or NULL. The model judges `x.post('/rooms')` on
    * it at the caller, where the path is written. */
   const char *base_url;
-  /* an object (RL_SYM_OTHER) or a function that holds or answers with an
-   * Access-Control-Allow-Origin: * header (facts/cors.h's
-   * rl_cors_star_header: the `_shared/cors.ts` of Supabase functions), and
-   * where that header is written */
-  int cors_star;
-  rl_site cors_at;
 } rl_symbol;
 
 /* One module's summary, its exported symbols joined across files.

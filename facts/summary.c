@@ -453,6 +453,7 @@ static void scan_function(builder *b, rl_localsym *s, TSNode fn) {
   if ((c.verified || c.weak || c.strong) && (c.refuse || c.throws)) s->s.effects |= RL_EFF_AUTH;
   s->is_middleware = middleware_shaped(b->jf, fn);
   rl_returns_scan(b->jf, fn, b->path, b->out, s);
+  s->s.user_from_input = rl_auth_fn_user_from_input(b->jf, fn);
   TSNode star = rl_cors_star_header(b->jf, body);
   if (!ts_node_is_null(star)) {
     s->s.cors_star = 1;
