@@ -346,9 +346,9 @@ int rl_auth_fn_user_from_input(rl_jsfile *jf, TSNode fn) {
   return in.reads && !in.credential;
 }
 
-/* A getter named like auth whose code names the user from the request's
- * own query, body or params (this file's function, or another file's by
- * its summary): no check. */
+/* A getter or check named like auth (getCurrentUser(req), requireUser(req))
+ * whose code names the user from the request's own query, body or params
+ * (this file's function, or another file's by its summary): no check. */
 static int getter_takes_input(check *c, TSNode call) {
   if (c->depth) return 0;
   TSNode fn = rl_js_unwrap(rl_js_field(call, "function"));
@@ -460,7 +460,7 @@ static int check_visit(void *data, TSNode n) {
       site(c, n, 1);
       return 0;
     }
-    if (rl_auth_name(s, l, &getter) && !(getter && getter_takes_input(c, n))) site(c, n, !getter);
+    if (rl_auth_name(s, l, &getter) && !getter_takes_input(c, n)) site(c, n, !getter);
     return 0;
   }
   return 0;

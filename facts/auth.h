@@ -62,9 +62,10 @@ void rl_auth_check_scan(rl_jsfile *jf, TSNode fn, const char *req, rl_auth_check
  * reads its request parameter's query, body or route params (`const id =
  * req.query.userId; return users.get(id)`) and nothing that authenticates
  * (no verification, no session, user or Authorization read, no call whose
- * name enforces auth). A getter named like auth (`getCurrentUser(req)`)
- * that does this is no check: the scan above does not count its call, in
- * this file or (the summary's rl_symbol.user_from_input) another. */
+ * name enforces auth). A getter or check named like auth
+ * (`getCurrentUser(req)`, `requireUser(req)`) that does this is no check:
+ * the scan above does not count its call, in this file or (the summary's
+ * rl_symbol.user_from_input) another. */
 int rl_auth_fn_user_from_input(rl_jsfile *jf, TSNode fn);
 /* The in-handler test: strong, or weak together with a refusal. */
 int rl_auth_check_holds(const rl_auth_check *c);
