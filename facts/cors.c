@@ -331,16 +331,24 @@ static int star_visit(void *data, TSNode n) {
          rl_js_text_is(ss->jf, prop, "setHeader") || rl_js_text_is(ss->jf, prop, "header")) &&
         is_acao_name(ss->jf, rl_js_unwrap(rl_js_call_arg(n, 0))) && rl_cors_is_star(ss->jf, rl_js_call_arg(n, 1)))
       ss->at = n;
-  } else if (!strcmp(t, "identifier") && ss->depth == 0) {
-    /* `...corsHeaders`, `headers: corsHeaders`: a const of the file */
-    TSNode o = rl_js_unwrap(rl_js_const_init(ss->jf, n));
+  } else if (!strcmp(t, "identifier")) {
+    /* `...corsHeaders`, `headers: corsHeaders`: a const of the file, or
+     * supabase-js's own */
+    TSNode o = ss->depth ? (TSNode){{0}, NULL, NULL} : rl_js_unwrap(rl_js_const_init(ss->jf, n));
     if (type_is(o, "object")) {
       star_scan in = {ss->jf, 1, 1, {{0}, NULL, NULL}};
       rl_js_walk(o, star_visit, &in);
       ss->at = in.at;
+    } else if (rl_cors_package_star_headers(rl_js_resolve(ss->jf, n))) {
+      ss->at = n;
     }
   }
   return ts_node_is_null(ss->at) ? 0 : -1;
+}
+
+int rl_cors_star_possible(rl_jsfile *jf) {
+  const rl_source *src = rl_jsfile_source(jf);
+  return rl_memcasemem(src->bytes, src->len, "llow-origin") || memmem(src->bytes, src->len, "supabase-js", 11);
 }
 
 TSNode rl_cors_star_header(rl_jsfile *jf, TSNode subtree) {
@@ -348,8 +356,7 @@ TSNode rl_cors_star_header(rl_jsfile *jf, TSNode subtree) {
   if (ts_node_is_null(subtree)) return ss.at;
   ss.objects_only = type_is(subtree, "object");
   /* most files never name the header: no walk */
-  const rl_source *src = rl_jsfile_source(jf);
-  if (!rl_memcasemem(src->bytes, src->len, "llow-origin")) return ss.at;
+  if (!rl_cors_star_possible(jf)) return ss.at;
   rl_js_walk(subtree, star_visit, &ss);
   return ss.at;
 }

@@ -771,7 +771,7 @@ rl_localmod *rl_summary_build(rl_jsfile *jf, TSNode root, const char *path, rl_a
   b.path = rl_arena_strdup(out_arena, path);
   const rl_source *src = rl_jsfile_source(jf);
   static const char *const reads[] = {".query", ".body", ".params", NULL};
-  b.acao = rl_memcasemem(src->bytes, src->len, "llow-origin") != NULL;
+  b.acao = rl_cors_star_possible(jf);
   b.req_reads = rl_memcasemem_any(src->bytes, src->len, reads);
   for (uint32_t i = 0; i < ts_node_named_child_count(root) && !rl_jsfile_exhausted(jf); i++) {
     TSNode st = ts_node_named_child(root, i);

@@ -422,7 +422,8 @@ static int use_visit(void *data, TSNode n) {
     const char *name = rl_js_text(st->jf, n, &nl);
     const rl_symbol *sym = NULL;
     u->decided = -1;
-    if (rl_cors_package_star_headers(canon)) {
+    const char *pkg = rl_cors_package_star_headers(canon) ? canon : rl_ctx_package_alias(st->ctx, n);
+    if (rl_cors_package_star_headers(pkg)) {
       u->decided = 1;
       u->what = rl_arena_printf(rl_ctx_arena(st->ctx),
                                 "Access-Control-Allow-Origin: * (%.*s from @supabase/supabase-js/cors, which allows "
