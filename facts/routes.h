@@ -232,7 +232,9 @@ typedef const struct rl_symbol *(*rl_callee_fn)(void *data, TSNode call);
  * room_id, roomId, room, role, video, grants, channel, type 'app'/'management')
  * or the route path says token/room/join/meeting/call/video/live and not
  * login/signin/signup/register/refresh/session/webhook: a login route signing a session JWT
- * is the authentication, not a room route. Returns 1 if found. */
+ * is the authentication, not a room route. An ORM write to a room record
+ * that changes who may join (`prisma.room.update({ data: { isLocked } })`,
+ * Mongoose `Room.findByIdAndUpdate`) is a room change. Returns 1 if found. */
 int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_action *out);
 /* A token or room route: one that mints or changes rooms (rl_route_room_action),
  * or whose path says token(s) or room(s). */
