@@ -12,6 +12,7 @@
 
 #include "bindname.h"
 #include "config.h"
+#include "project.h"
 #include "regex.h"
 #include "requrl.h"
 #include "routes.h"
@@ -247,6 +248,8 @@ int rl_auth_name_possible(rl_prefilter *pf) {
 
 typedef rl_auth_check check;
 
+static int is_type(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
+
 /* Each node that makes the scan set strong or weak is a check site:
  * rl_auth_guards judges where it stands (below). */
 static void site(check *c, TSNode n, int strong) {
@@ -328,6 +331,71 @@ static int input_error_throw(rl_jsfile *jf, TSNode thr) {
       if (memmem(at, l, codes[k], strlen(codes[k]))) return 1;
   }
   return 0;
+}
+
+static int check_visit(void *data, TSNode n);
+
+typedef struct input_scan {
+  rl_jsfile *jf;
+  const char *req;
+  int reads, credential;
+} input_scan;
+
+static int input_visit(void *data, TSNode n) {
+  input_scan *in = data;
+  const char *t = ts_node_type(n);
+  if (!strcmp(t, "identifier") || !strcmp(t, "property_identifier") || !strcmp(t, "shorthand_property_identifier") ||
+      !strcmp(t, "shorthand_property_identifier_pattern") || !strcmp(t, "string_fragment")) {
+    /* sessions.get(req.query.token), req.body.apiKey: a credential the
+     * request carries, whatever checks it */
+    static const char *const words[] = {"token",  "tokens", "session", "sessions", "sid",        "password",
+                                        "passwd", "secret", "key",     "apikey",   "jwt",        "signature",
+                                        "sig",    "auth",   "cookie",  "cookies",  "otp",        "pin",
+                                        "code",   "hash",   "bearer",  "verify",   "credential", NULL};
+    size_t l;
+    const char *s = rl_js_text(in->jf, n, &l);
+    if (s && rl_name_has_word(s, l, words)) in->credential = 1;
+    return in->credential ? -1 : 0;
+  }
+  if (strcmp(t, "member_expression")) return 0;
+  TSNode prop = rl_js_field(n, "property");
+  TSNode obj = rl_js_unwrap(rl_js_field(n, "object"));
+  if ((rl_js_text_is(in->jf, prop, "query") || rl_js_text_is(in->jf, prop, "body") ||
+       rl_js_text_is(in->jf, prop, "params")) &&
+      is_type(obj, "identifier") && rl_js_text_is(in->jf, obj, in->req))
+    in->reads = 1;
+  return 0;
+}
+
+int rl_auth_fn_user_from_input(rl_jsfile *jf, TSNode fn) {
+  if (!rl_js_is_function(fn) || !rl_js_param_count(fn)) return 0;
+  const char *req = rl_route_param_name(jf, fn, 0);
+  if (!req) return 0;
+  check c;
+  memset(&c, 0, sizeof c);
+  c.jf = jf;
+  c.req = req;
+  c.depth = 1; /* its own getters are not looked into */
+  TSNode body = rl_js_field(fn, "body");
+  if (ts_node_is_null(body)) body = fn;
+  rl_js_walk(body, check_visit, &c);
+  if (c.verified || c.weak || c.strong) return 0;
+  input_scan in = {jf, req, 0, 0};
+  rl_js_walk(body, input_visit, &in);
+  return in.reads && !in.credential;
+}
+
+/* A getter or check named like auth (getCurrentUser(req), requireUser(req))
+ * whose code names the user from the request's own query, body or params
+ * (this file's function, or another file's by its summary): no check. */
+static int getter_takes_input(check *c, TSNode call) {
+  if (c->depth) return 0;
+  TSNode fn = rl_js_unwrap(rl_js_field(call, "function"));
+  if (!is_type(fn, "identifier")) return 0;
+  const rl_symbol *s = rl_js_imported_symbol(c->jf, fn);
+  if (s) return s->user_from_input;
+  TSNode f = rl_route_function_of(c->jf, rl_jsfile_root(c->jf), fn);
+  return !ts_node_is_null(f) && rl_auth_fn_user_from_input(c->jf, f);
 }
 
 static int check_visit(void *data, TSNode n) {
@@ -424,14 +492,14 @@ static int check_visit(void *data, TSNode n) {
         eqw(s, l, "getToken") || eqw(s, l, "getServerAuthSession") || eqw(s, l, "getUserFromRequest") ||
         /* Remix stacks' session.server helpers, and the usual getter */
         eqw(s, l, "getUserId") || eqw(s, l, "getCurrentUser")) {
-      site(c, n, 0);
+      if (!getter_takes_input(c, n)) site(c, n, 0);
       return 0;
     }
     if (rl_config_is_auth_name(s, l)) {
       site(c, n, 1);
       return 0;
     }
-    if (rl_auth_name(s, l, &getter)) site(c, n, !getter);
+    if (rl_auth_name(s, l, &getter) && !getter_takes_input(c, n)) site(c, n, !getter);
     return 0;
   }
   return 0;
@@ -465,8 +533,6 @@ static int within(TSNode n, TSNode outer) {
   return !ts_node_is_null(n) && !ts_node_is_null(outer) && ts_node_start_byte(n) >= ts_node_start_byte(outer) &&
          ts_node_end_byte(n) <= ts_node_end_byte(outer);
 }
-
-static int is_type(TSNode n, const char *t) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t); }
 
 static int nullish(rl_jsfile *jf, TSNode e) {
   e = rl_js_unwrap(e);

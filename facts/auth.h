@@ -63,9 +63,20 @@ typedef struct rl_auth_check {
   /* called for every node that sets strong (1) or weak (0), when set */
   void (*on_site)(void *data, TSNode n, int strong);
   void *site_data;
+  int depth; /* private: helpers looked into (rl_auth_fn_user_from_input) */
 } rl_auth_check;
 
 void rl_auth_check_scan(rl_jsfile *jf, TSNode fn, const char *req, rl_auth_check *out);
+
+/* 1 when function fn names its user only by what the request says: it
+ * reads its request parameter's query, body or route params (`const id =
+ * req.query.userId; return users.get(id)`) and nothing that authenticates
+ * (no verification, no session, user or Authorization read, no call whose
+ * name enforces auth). A getter or check named like auth
+ * (`getCurrentUser(req)`, `requireUser(req)`) that does this is no check:
+ * the scan above does not count its call, in this file or (the summary's
+ * rl_symbol.user_from_input) another. */
+int rl_auth_fn_user_from_input(rl_jsfile *jf, TSNode fn);
 /* The in-handler test: strong, or weak together with a refusal. */
 int rl_auth_check_holds(const rl_auth_check *c);
 

@@ -296,6 +296,89 @@ const char *rl_cors_nest_bootstrap(rl_jsfile *jf, TSNode root, rl_arena *a, uint
   return ns.what;
 }
 
+/* ---- headers objects ----------------------------------------------------------------- */
+
+static int is_acao_name(rl_jsfile *jf, TSNode k) {
+  const char *s;
+  size_t l;
+  if (!rl_js_string_value(jf, k, &s, &l)) {
+    if (!type_is(k, "property_identifier")) return 0;
+    s = rl_js_text(jf, k, &l);
+  }
+  return l == 27 && !rl_strncasecmp_ascii(s, "access-control-allow-origin", 27);
+}
+
+typedef struct star_scan {
+  rl_jsfile *jf;
+  int depth;
+  int objects_only; /* a headers object: not the functions among its values */
+  TSNode at;
+} star_scan;
+
+static int star_visit(void *data, TSNode n) {
+  star_scan *ss = data;
+  if (!ts_node_is_null(ss->at)) return -1;
+  const char *t = ts_node_type(n);
+  if (ss->objects_only && rl_js_is_function(n)) return 1;
+  if (!strcmp(t, "pair")) {
+    if (is_acao_name(ss->jf, field(n, "key")) && rl_cors_is_star(ss->jf, field(n, "value"))) ss->at = n;
+  } else if (!strcmp(t, "call_expression")) {
+    /* headers.set('Access-Control-Allow-Origin', '*') on a Headers the function builds */
+    TSNode fn = rl_js_unwrap(field(n, "function"));
+    TSNode prop = type_is(fn, "member_expression") ? field(fn, "property") : fn;
+    if (type_is(prop, "property_identifier") &&
+        (rl_js_text_is(ss->jf, prop, "set") || rl_js_text_is(ss->jf, prop, "append") ||
+         rl_js_text_is(ss->jf, prop, "setHeader") || rl_js_text_is(ss->jf, prop, "header")) &&
+        is_acao_name(ss->jf, rl_js_unwrap(rl_js_call_arg(n, 0))) && rl_cors_is_star(ss->jf, rl_js_call_arg(n, 1)))
+      ss->at = n;
+  } else if (!strcmp(t, "identifier")) {
+    /* `...corsHeaders`, `headers: corsHeaders`: a const of the file, or
+     * supabase-js's own */
+    TSNode o = ss->depth ? (TSNode){{0}, NULL, NULL} : rl_js_unwrap(rl_js_const_init(ss->jf, n));
+    if (type_is(o, "object")) {
+      star_scan in = {ss->jf, 1, 1, {{0}, NULL, NULL}};
+      rl_js_walk(o, star_visit, &in);
+      ss->at = in.at;
+    } else if (rl_cors_package_star_headers(rl_js_resolve(ss->jf, n))) {
+      ss->at = n;
+    }
+  }
+  return ts_node_is_null(ss->at) ? 0 : -1;
+}
+
+int rl_cors_star_possible(rl_jsfile *jf) {
+  const rl_source *src = rl_jsfile_source(jf);
+  return rl_memcasemem(src->bytes, src->len, "llow-origin") || memmem(src->bytes, src->len, "supabase-js", 11);
+}
+
+TSNode rl_cors_star_header(rl_jsfile *jf, TSNode subtree) {
+  star_scan ss = {jf, 0, 0, {{0}, NULL, NULL}};
+  if (ts_node_is_null(subtree)) return ss.at;
+  ss.objects_only = type_is(subtree, "object");
+  /* most files never name the header: no walk */
+  if (!rl_cors_star_possible(jf)) return ss.at;
+  rl_js_walk(subtree, star_visit, &ss);
+  return ss.at;
+}
+
+int rl_cors_package_star_headers(const char *canon) {
+  /* "@supabase/supabase-js/cors:corsHeaders", also as Deno and CDNs write
+   * the module: "npm:@supabase/supabase-js@2/cors", "jsr:...",
+   * "https://esm.sh/@supabase/supabase-js@2.95.0/cors" */
+  const char *name = canon ? strrchr(canon, ':') : NULL;
+  if (!name || strcmp(name, ":corsHeaders")) return 0;
+  size_t ml = (size_t)(name - canon);
+  const char *pkg = NULL;
+  for (const char *q = canon; q + 21 <= name && !pkg; q++)
+    if (!memcmp(q, "@supabase/supabase-js", 21)) pkg = q + 21;
+  if (!pkg) return 0;
+  /* the version, then the subpath */
+  if (*pkg == '@')
+    while (pkg < canon + ml && *pkg != '/') pkg++;
+  size_t rest = (size_t)(canon + ml - pkg);
+  return (rest >= 5 && !memcmp(pkg, "/cors", 5) && (rest == 5 || pkg[5] == '?' || pkg[5] == '.'));
+}
+
 /* ---- the request's Origin ----------------------------------------------------------- */
 
 static int text_is_origin(const char *s, size_t l) { return l == 6 && !rl_strncasecmp_ascii(s, "origin", 6); }

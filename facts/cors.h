@@ -79,4 +79,21 @@ int rl_cors_covers(rl_jsfile *jf, TSNode root, rl_arena *a, TSNode at, const rl_
  * NULL when the file enables no such policy. */
 const char *rl_cors_nest_bootstrap(rl_jsfile *jf, TSNode root, rl_arena *a, uint32_t *line);
 
+/* The first Access-Control-Allow-Origin: * inside subtree (an object or a
+ * function's body; in an object, not inside the functions among its
+ * values): a headers object's pair, `headers.set(ACAO, '*')`
+ * (set / append / setHeader / header), or such a pair in a const object of
+ * the file that subtree names (`...corsHeaders`); a null node when none.
+ * The project model keeps it for exported headers objects and functions
+ * (rl_symbol.cors_star), the Supabase `_shared/cors.ts` layout. */
+TSNode rl_cors_star_header(rl_jsfile *jf, TSNode subtree);
+/* 0 when jf's bytes cannot hold what rl_cors_star_header finds (neither the
+ * header's name nor supabase-js): a byte test, for callers that ask often. */
+int rl_cors_star_possible(rl_jsfile *jf);
+
+/* canon (rl_js_resolve) is a package's headers object that allows every
+ * origin: supabase-js's `corsHeaders` (`@supabase/supabase-js/cors`, also
+ * as npm:, jsr: and CDN URLs with a version write it). */
+int rl_cors_package_star_headers(const char *canon);
+
 #endif

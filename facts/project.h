@@ -116,6 +116,16 @@ typedef struct rl_symbol {
   int returns_management;
   const char *returns_what;
   rl_site returns_at;
+  /* an object (RL_SYM_OTHER) or a function that holds or answers with an
+   * Access-Control-Allow-Origin: * header (facts/cors.h's
+   * rl_cors_star_header: the `_shared/cors.ts` of Supabase functions), and
+   * where that header is written */
+  int cors_star;
+  rl_site cors_at;
+  /* a function that names its user only by the request's query, body or
+   * params, reading no credential (facts/auth.h's rl_auth_fn_user_from_input):
+   * a getCurrentUser(req) that is no authentication */
+  int user_from_input;
   /* RL_SYM_OTHER: a value `process.env.X || '<literal>'` (rl_js_env_fallback):
    * the literal (NUL-terminated), the variable X, and where the literal is */
   const char *fallback;
@@ -199,6 +209,16 @@ const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr);
  * method of an imported class (`canActivate` of a NestJS guard named in
  * @UseGuards(SessionGuard)), of an imported instance or namespace. */
 const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *member);
+
+/* The package binding an expression names through the project's own
+ * re-exports: "cors:" for `cors` of `import { cors } from './imports'`
+ * where imports.ts has `import cors from 'cors'; export { cors }` (also
+ * `export { default as cors } from 'cors'`, `module.exports = { cors:
+ * require('cors') }`, barrels on the way); canonical as rl_js_resolve writes
+ * an import ("spec:name", "spec:" for a default or namespace import).
+ * Borrowed, valid while the current file is scanned; NULL when expr names
+ * no project file's re-export of a package. */
+const char *rl_ctx_package_alias(rl_ctx *ctx, TSNode expr);
 
 /* The project-wide facts of the framework around the current file, which
  * rules used to find by reading other files themselves:

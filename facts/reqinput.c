@@ -712,9 +712,23 @@ static int pick_visit(void *data, TSNode n) {
   for (TSNode c = n, p = rl_js_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, f->in->fn);
        c = p, p = rl_js_parent(p)) {
     const char *t = ts_node_type(p);
-    if (strstr(t, "function") || !strcmp(t, "method_definition") || !strcmp(t, "switch_case")) {
-      f->other++; /* in a callback, or a switch: not judged here */
+    if (strstr(t, "function") || !strcmp(t, "method_definition")) {
+      f->other++; /* in a callback: not judged here */
       return 0;
+    }
+    if (!strcmp(t, "switch_case") || !strcmp(t, "switch_default")) {
+      /* `switch (role) { case 'host': rtcRole = PUBLISHER; ... }`: the
+       * switch's value picks, like an if on it (the case labels are the
+       * literals it is compared with) */
+      TSNode sw = rl_js_parent(rl_js_parent(p));
+      if (!type_is(sw, "switch_statement") || ts_node_eq(c, field(p, "value")) ||
+          !request_only(f->in, field(sw, "value"), &desc, &read, 0)) {
+        f->other++;
+        return 0;
+      }
+      gates++;
+      cond = field(sw, "value");
+      continue;
     }
     if (strcmp(t, "if_statement") || ts_node_eq(c, field(p, "condition"))) continue;
     if (!request_only(f->in, field(p, "condition"), &desc, &read, 0)) {

@@ -124,8 +124,10 @@ const char *rl_reqin_number(const rl_reqin *in, TSNode e, TSNode *read);
  * handler must be a constant under ifs whose conditions only the request
  * decides (a request value, or its comparison with a constant); an `if` on
  * a server fact around one (`if (user.isHost)`, `if (await isOwner(...))`,
- * `&& user.canPublish`), another value, or an assignment in a callback or a
- * switch: NULL. Returns the request read's description, with *read (the
+ * `&& user.canPublish`), another value, or an assignment in a callback:
+ * NULL. A `switch` on such a value is an if on it: `switch (role) { case
+ * 'host': rtcRole = RtcRole.PUBLISHER; break; default: ... }` picks (a
+ * switch on a server fact, `switch (member.role)`, does not). Returns the request read's description, with *read (the
  * read) and *cond (the first such if's condition); may be NULL. */
 const char *rl_reqin_branch_pick(const rl_reqin *in, TSNode e, TSNode *read, TSNode *cond);
 

@@ -1503,6 +1503,62 @@ static TSNode local_method(rl_jsfile *jf, TSNode root, TSNode member) {
   return null;
 }
 
+/* An ORM write to the app's room record that changes who may join: Prisma
+ * `prisma.room.update({ where, data: { isLocked: false } })` (update,
+ * updateMany, upsert), Mongoose `Room.findByIdAndUpdate(id, { isLocked })`
+ * (findOneAndUpdate, updateOne, updateMany; `$set` looked into). The model
+ * is named room (meetingRoom too); a key of the data says lock, password, passcode,
+ * private, host, owner, waiting room, lobby, approval or allow. Hotel,
+ * classroom and chat "rooms" write names, prices and statuses: not these.
+ * Returns the message words (in jf's arena), or NULL. */
+static const char *orm_room_access_write(rl_jsfile *jf, TSNode call) {
+  static const char *const models[] = {"room", "rooms", NULL}; /* "room" in the bytes: the rule's prefilter */
+  static const char *const access[] = {"lock",    "locked", "unlock",  "password", "passcode", "pin",
+                                       "private", "host",   "owner",   "waiting",  "lobby",    "approval",
+                                       "approve", "allow",  "allowed", "knock",    NULL};
+  TSNode fn = rl_js_unwrap(field(call, "function"));
+  if (!type_is(fn, "member_expression")) return NULL;
+  size_t ml, nl;
+  const char *m = rl_js_text(jf, field(fn, "property"), &ml);
+  TSNode model = rl_js_unwrap(field(fn, "object"));
+  int prisma = name_is(m, ml, "update") || name_is(m, ml, "updateMany") || name_is(m, ml, "upsert");
+  int mongoose = name_is(m, ml, "findByIdAndUpdate") || name_is(m, ml, "findOneAndUpdate") ||
+                 name_is(m, ml, "updateOne") || name_is(m, ml, "updateMany");
+  if (!prisma && !mongoose) return NULL;
+  TSNode data = {{0}, NULL, NULL};
+  const char *n = NULL;
+  if (prisma && type_is(model, "member_expression")) { /* prisma.room / db.meeting */
+    n = rl_js_text(jf, field(model, "property"), &nl);
+    data = rl_js_object_of(jf, rl_js_object_get(jf, rl_js_object_of(jf, rl_js_call_arg(call, 0)), "data"));
+    if (!ts_node_is_null(data) && !ts_node_is_null(rl_js_object_get(jf, data, "update")))
+      data = rl_js_object_of(jf, rl_js_object_get(jf, data, "update")); /* upsert */
+  } else if (mongoose && type_is(model, "identifier")) {                /* Room, MeetingRoom: a model class */
+    n = rl_js_text(jf, model, &nl);
+    if (n && !(n[0] >= 'A' && n[0] <= 'Z')) n = NULL;
+    data = rl_js_object_of(jf, rl_js_call_arg(call, 1));
+    TSNode set = rl_js_object_get(jf, data, "$set");
+    if (!ts_node_is_null(set)) data = rl_js_object_of(jf, set);
+  }
+  if (!n || nl > 24 || !rl_name_has_word(n, nl, models) || ts_node_is_null(data)) return NULL;
+  for (uint32_t i = 0; i < ts_node_named_child_count(data); i++) {
+    TSNode p = ts_node_named_child(data, i);
+    const char *k;
+    size_t kl;
+    if (type_is(p, "shorthand_property_identifier")) {
+      k = rl_js_text(jf, p, &kl);
+    } else if (!type_is(p, "pair") || !rl_js_pair_key(jf, p, &k, &kl)) {
+      continue;
+    }
+    if (k && rl_name_has_word(k, kl, access)) {
+      size_t cl;
+      const char *ct = rl_js_text(jf, fn, &cl);
+      return rl_arena_printf(rl_jsfile_arena(jf), "changes who may join rooms (%.*s sets %.*s)",
+                             (int)(cl > 40 ? 40 : cl), ct, (int)kl, k);
+    }
+  }
+  return NULL;
+}
+
 typedef struct act_find {
   rl_jsfile *jf;
   TSNode root;
@@ -1551,7 +1607,10 @@ int rl_room_action_of_summary(rl_jsfile *jf, const rl_symbol *s, const char *rou
     kind = RL_ROOM_CHANGE;
     what = s->what ? s->what : "creates or changes rooms";
   }
-  if (kind == RL_ROOM_NONE) return 0;
+  if (kind == RL_ROOM_NONE) {
+    if (s->effects & RL_EFF_MINT) out->jwt_seen = 1; /* a session-shaped JWT */
+    return 0;
+  }
   /* the name it is known by where it is defined: Class.method or the export */
   const char *name = s->name;
   const char *dot = strrchr(name, '.');
@@ -1615,6 +1674,7 @@ static int act_visit(void *data, TSNode n) {
         f->found = 1;
         return 0; /* on: a provider action after it is named too */
       }
+      f->out->jwt_seen = 1;
       return 0;
     }
     if (!strcmp(t, "new_expression")) return 0;
@@ -1631,6 +1691,14 @@ static int act_visit(void *data, TSNode n) {
       return p.mints ? -1 : 0;
     }
     if (read_only) return 1;
+    const char *orm = orm_room_access_write(f->jf, n);
+    if (orm) {
+      f->out->kind = RL_ROOM_CHANGE;
+      f->out->what = orm;
+      f->out->node = n;
+      f->found = 1;
+      return -1;
+    }
     TSNode fn = field(n, "function");
     TSNode name = type_is(fn, "member_expression") ? field(fn, "property") : fn;
     if (!type_is(name, "identifier") && !type_is(name, "property_identifier")) return 0;

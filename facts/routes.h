@@ -213,6 +213,11 @@ typedef struct rl_room_action {
   const char *via_name;
   rl_site where;        /* via: the place in that file that does it */
   const char *via_what; /* via: what it does there ("creates 100ms rooms") */
+  /* no action found, but a jsonwebtoken/jose sign was (in the handler or a
+   * helper it calls, in this file or another) that counted for neither its
+   * claims nor the route's path: the path the app serves the route at (a
+   * router's mount) may say more */
+  int jwt_seen;
 } rl_room_action;
 
 /* What a call into another project file does (its joined summary), or
@@ -227,7 +232,9 @@ typedef const struct rl_symbol *(*rl_callee_fn)(void *data, TSNode call);
  * room_id, roomId, room, role, video, grants, channel, type 'app'/'management')
  * or the route path says token/room/join/meeting/call/video/live and not
  * login/signin/signup/register/refresh/session/webhook: a login route signing a session JWT
- * is the authentication, not a room route. Returns 1 if found. */
+ * is the authentication, not a room route. An ORM write to a room record
+ * that changes who may join (`prisma.room.update({ data: { isLocked } })`,
+ * Mongoose `Room.findByIdAndUpdate`) is a room change. Returns 1 if found. */
 int rl_route_room_action(rl_jsfile *jf, TSNode root, const rl_route *r, rl_room_action *out);
 /* A token or room route: one that mints or changes rooms (rl_route_room_action),
  * or whose path says token(s) or room(s). */

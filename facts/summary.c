@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "cors.h"
 #include "forward.h"
 #include "instances.h"
 #include "mint.h"
@@ -39,6 +40,10 @@ typedef struct builder {
   size_t nsyms, cap;
   const char **stars;
   size_t nstars, stars_cap;
+  /* what the file's bytes may hold, read once: an Access-Control-Allow-Origin
+   * header (rl_cors_star_header), a `.query` / `.body` / `.params` read
+   * (rl_auth_fn_user_from_input) */
+  int acao, req_reads;
 } builder;
 
 static const char *text_dup(builder *b, TSNode n) {
@@ -461,6 +466,12 @@ static void scan_function(builder *b, rl_localsym *s, TSNode fn) {
       type_is(rl_js_param(fn, s->s.nparam_keys - 1), "rest_pattern"))
     s->s.nparam_keys = UINT32_MAX; /* (...args): every later argument is read */
   rl_returns_scan(b->jf, fn, b->path, b->out, s);
+  if (b->req_reads && !c.verified && !c.weak && !c.strong) s->s.user_from_input = rl_auth_fn_user_from_input(b->jf, fn);
+  TSNode star = b->acao ? rl_cors_star_header(b->jf, body) : (TSNode){{0}, NULL, NULL};
+  if (!ts_node_is_null(star)) {
+    s->s.cors_star = 1;
+    s->s.cors_at = site_of(b, star);
+  }
   if ((s->s.effects & RL_EFF_AUTH) && s->is_middleware) s->s.effects |= RL_EFF_AUTH_MW;
   if (bs.ndeps) {
     rl_symref *d = rl_arena_alloc(b->out, bs.ndeps * sizeof *d);
@@ -595,7 +606,11 @@ static void add_value(builder *b, const char *name, TSNode v, TSNode def) {
   }
   if (type_is(v, "object")) {
     rl_localsym *o = add_sym(b, name, RL_SYM_OTHER, def);
-    (void)o;
+    TSNode star = o && b->acao ? rl_cors_star_header(jf, v) : (TSNode){{0}, NULL, NULL};
+    if (!ts_node_is_null(star)) {
+      o->s.cors_star = 1;
+      o->s.cors_at = site_of(b, star);
+    }
     for (uint32_t i = 0; i < ts_node_named_child_count(v); i++) {
       TSNode p = ts_node_named_child(v, i);
       if (type_is(p, "shorthand_property_identifier")) {
@@ -773,6 +788,10 @@ rl_localmod *rl_summary_build(rl_jsfile *jf, TSNode root, const char *path, rl_a
   b.jf = jf;
   b.out = out_arena;
   b.path = rl_arena_strdup(out_arena, path);
+  const rl_source *src = rl_jsfile_source(jf);
+  static const char *const reads[] = {".query", ".body", ".params", NULL};
+  b.acao = rl_cors_star_possible(jf);
+  b.req_reads = rl_memcasemem_any(src->bytes, src->len, reads);
   for (uint32_t i = 0; i < ts_node_named_child_count(root) && !rl_jsfile_exhausted(jf); i++) {
     TSNode st = ts_node_named_child(root, i);
     if (type_is(st, "export_statement")) {

@@ -110,10 +110,12 @@ static void on_route(void *data, const rl_route *r) {
 }
 
 /* Reports what at a policy at node at, naming the first token or room route
- * it covers (rl_cors_covers: a policy mounted on another path covers none). */
-static int report(state *st, TSNode at, const char *what) {
+ * it covers (rl_cors_covers: a policy mounted on another path covers none);
+ * rel, when given, is the place in another file the policy is written. */
+static int report_with(state *st, TSNode at, const char *what, const rl_site *rel, const char *rel_msg) {
   int i = rl_cors_covers(st->jf, st->root, rl_ctx_arena(st->ctx), at, st->tg, st->nt, &st->cf);
   if (i < 0) return 0;
+  if (rel && rel->path) rl_ctx_related(st->ctx, rel->path, rel->line, rel->col, rel_msg);
   if (st->tg_rel_path[i])
     rl_ctx_related(st->ctx, st->tg_rel_path[i], st->tg_rel_line[i], 1, "the token or room route is registered here");
   rl_report(
@@ -122,6 +124,8 @@ static int report(state *st, TSNode at, const char *what) {
       what, st->tg_route[i]);
   return 1;
 }
+
+static int report(state *st, TSNode at, const char *what) { return report_with(st, at, what, NULL, NULL); }
 
 static int is_string_star(state *st, TSNode v) { return rl_cors_is_star(st->jf, v); }
 
@@ -314,6 +318,17 @@ static void judge_socketio(state *st, TSNode n) {
             what, st->sio_route);
 }
 
+/* canon (what expr resolves to), or, when it names a project file's
+ * re-export of a cors package (`import { cors } from './imports'`, which
+ * has `import cors from 'cors'; export { cors }`), the package's binding as
+ * the project model follows it. Only names that say cors are asked. */
+static const char *cors_package_of(state *st, const char *canon, TSNode expr) {
+  const char *colon = canon ? strchr(canon, ':') : NULL;
+  if (!colon || colon == canon || !rl_memcasemem(colon, strlen(colon), "cors")) return canon;
+  const char *pkg = rl_ctx_package_alias(st->ctx, expr);
+  return pkg ? pkg : canon;
+}
+
 static int visit(void *data, TSNode n) {
   state *st = data;
   const char *t = ts_node_type(n);
@@ -339,7 +354,8 @@ static int visit(void *data, TSNode n) {
     }
     /* fastify.register(cors, { origin: '*' }) */
     if (rl_js_text_is(st->jf, prop, "register")) {
-      const char *c = rl_js_resolve(st->jf, rl_js_unwrap(rl_js_call_arg(n, 0)));
+      TSNode plugin = rl_js_unwrap(rl_js_call_arg(n, 0));
+      const char *c = cors_package_of(st, rl_js_resolve(st->jf, plugin), plugin);
       if (c && (!strcmp(c, "@fastify/cors:") || !strcmp(c, "fastify-cors:"))) {
         TSNode arg = rl_js_call_arg(n, 1);
         const char *what = rl_cors_options_judge(st->jf, rl_ctx_arena(st->ctx), RL_CORS_FASTIFY,
@@ -350,7 +366,7 @@ static int visit(void *data, TSNode n) {
     }
   }
   judge_socketio(st, n);
-  const char *c = rl_js_callee(st->jf, n);
+  const char *c = cors_package_of(st, rl_js_callee(st->jf, n), fn);
   if (!c) return 0;
   /* NestJS @Header('Access-Control-Allow-Origin', '*') on a route method */
   if (!strcmp(c, "@nestjs/common:Header") && type_is(rl_js_parent(n), "decorator") &&
@@ -377,6 +393,120 @@ static int visit(void *data, TSNode n) {
   if (!what && l == RL_CORS_EXPRESS) what = rl_cors_delegate_judge(st->jf, rl_ctx_arena(st->ctx), arg);
   if (what) report(st, n, what);
   return 0;
+}
+
+/* ---- headers objects another module holds (Supabase's _shared/cors.ts) ---------- */
+
+typedef struct import_use {
+  state *st;
+  const char *canon; /* what the import binds ("../_shared/cors.ts:corsHeaders") */
+  int decided;       /* 1: the headers allow every origin, -1: they do not */
+  int is_function;   /* a function that answers with them: only its calls */
+  const char *what;
+  rl_site rel;
+} import_use;
+
+static int is_import_binding(TSNode n) {
+  TSNode p = rl_js_parent(n);
+  return type_is(p, "import_specifier") || type_is(p, "import_clause") || type_is(p, "namespace_import");
+}
+
+static int use_visit(void *data, TSNode n) {
+  import_use *u = data;
+  state *st = u->st;
+  if (is_import_binding(n)) return 0;
+  const char *canon = rl_js_resolve(st->jf, n);
+  if (!canon || strcmp(canon, u->canon)) return 0; /* a local of the same name */
+  if (!u->decided) {
+    size_t nl;
+    const char *name = rl_js_text(st->jf, n, &nl);
+    const rl_symbol *sym = NULL;
+    u->decided = -1;
+    const char *pkg = rl_cors_package_star_headers(canon) ? canon : rl_ctx_package_alias(st->ctx, n);
+    if (rl_cors_package_star_headers(pkg)) {
+      u->decided = 1;
+      u->what = rl_arena_printf(rl_ctx_arena(st->ctx),
+                                "Access-Control-Allow-Origin: * (%.*s from @supabase/supabase-js/cors, which allows "
+                                "every origin)",
+                                (int)nl, name);
+    } else if ((sym = rl_ctx_value(st->ctx, n)) && sym->cors_star) {
+      u->decided = 1;
+      u->is_function = sym->kind == RL_SYM_FUNCTION || sym->kind == RL_SYM_METHOD;
+      u->rel = sym->cors_at;
+      u->what = rl_arena_printf(rl_ctx_arena(st->ctx), "Access-Control-Allow-Origin: * (%s %.*s%s, from %s:%u)",
+                                u->is_function ? "answered by" : "in", (int)nl, name, u->is_function ? "()" : "",
+                                sym->cors_at.path, sym->cors_at.line);
+    }
+  }
+  if (u->decided < 0) return -1;
+  TSNode at = n, p = rl_js_parent(n);
+  if (u->is_function) {
+    if (!type_is(p, "call_expression") || !ts_node_eq(field(p, "function"), n)) return 0;
+    at = p;
+  }
+  TSNode fn = rl_js_enclosing_function(at);
+  for (size_t i = 0; i < st->nstar; i++)
+    if (ts_node_eq(st->star_fn[i], fn)) return 0;
+  if (report_with(st, at, u->what, u->rel.path ? &u->rel : NULL,
+                  "the Access-Control-Allow-Origin: * header is written here") &&
+      st->nstar < MAX_STAR_FNS)
+    st->star_fn[st->nstar++] = fn;
+  return 0;
+}
+
+static void judge_imported_name(state *st, TSNode local) {
+  const char *canon = rl_js_resolve(st->jf, local);
+  if (!canon || !strchr(canon, ':')) return;
+  size_t l;
+  const char *name = rl_js_text(st->jf, local, &l);
+  import_use u = {st, canon, 0, 0, NULL, {NULL, 0, 0}};
+  rl_js_idents_named(st->jf, st->root, name, l, use_visit, &u);
+}
+
+/* Headers imported from another module and sent by this file's token or
+ * room routes: `import { corsHeaders } from '../_shared/cors.ts'` (or
+ * `const { corsHeaders } = require('./cors')`), then `{ headers: corsHeaders }`,
+ * `{ ...corsHeaders }`, or a call of an imported helper that answers with
+ * them (`jsonResponse(body)`): the model's summary of that module says
+ * whether they hold Access-Control-Allow-Origin: * (rl_symbol.cors_star). */
+static void judge_imported_headers(state *st) {
+  TSNode root = st->root;
+  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
+    TSNode stmt = ts_node_named_child(root, i);
+    if (type_is(stmt, "import_statement")) {
+      for (uint32_t k = 0; k < ts_node_named_child_count(stmt); k++) {
+        TSNode c = ts_node_named_child(stmt, k);
+        if (!type_is(c, "import_clause")) continue;
+        for (uint32_t j = 0; j < ts_node_named_child_count(c); j++) {
+          TSNode d = ts_node_named_child(c, j);
+          if (type_is(d, "identifier")) judge_imported_name(st, d);
+          if (!type_is(d, "named_imports")) continue;
+          for (uint32_t q = 0; q < ts_node_named_child_count(d); q++) {
+            TSNode is = ts_node_named_child(d, q);
+            if (!type_is(is, "import_specifier")) continue;
+            TSNode al = field(is, "alias");
+            TSNode local = ts_node_is_null(al) ? field(is, "name") : al;
+            if (type_is(local, "identifier")) judge_imported_name(st, local);
+          }
+        }
+      }
+    } else if (type_is(stmt, "lexical_declaration") || type_is(stmt, "variable_declaration")) {
+      /* const { corsHeaders } = require('./cors') */
+      for (uint32_t k = 0; k < ts_node_named_child_count(stmt); k++) {
+        TSNode vd = ts_node_named_child(stmt, k);
+        TSNode pat = field(vd, "name"), v = rl_js_unwrap(field(vd, "value"));
+        if (!type_is(pat, "object_pattern") || !type_is(v, "call_expression") ||
+            !rl_js_text_is(st->jf, rl_js_unwrap(field(v, "function")), "require"))
+          continue;
+        for (uint32_t q = 0; q < ts_node_named_child_count(pat); q++) {
+          TSNode e = ts_node_named_child(pat, q);
+          if (type_is(e, "pair_pattern")) e = field(e, "value");
+          if (type_is(e, "shorthand_property_identifier_pattern") || type_is(e, "identifier"))
+            judge_imported_name(st, e);
+        }
+      }
+    }
+  }
 }
 
 /* A NestJS controller's token or room route, and the app's main.ts
@@ -446,6 +576,7 @@ static void on_file(rl_ctx *ctx) {
   if (!st.route) return;
   if (!ts_node_is_null(st.nest)) judge_nest_bootstrap(&st);
   rl_js_walk(st.root, visit, &st);
+  judge_imported_headers(&st);
 }
 
 /* "Controller(": a NestJS controller, whose CORS policy is in main.ts */

@@ -427,10 +427,37 @@ static int next_middleware_covers(state *st, const rl_route *r) {
   return o > 0 && rl_ctx_next_middleware_covers(st->ctx, route, r->framework);
 }
 
+/* A router's route as the app serves it: the path another file mounts the
+ * router at in front (rl_ctx_router_mounted_auth's prefix; Express routers
+ * and Fastify plugins), else r->path. */
+static const char *served_path(state *st, const rl_route *r) {
+  int fastify = !strcmp(r->framework, "fastify");
+  if (fastify && st->mounted == -2) st->mounted = rl_ctx_router_mounted_auth(st->ctx, &st->mount_prefix);
+  if (!st->mount_prefix || !((!ts_node_is_null(r->receiver) && !strcmp(r->framework, "express")) || fastify))
+    return r->path;
+  size_t pl = strlen(st->mount_prefix);
+  while (pl > 0 && st->mount_prefix[pl - 1] == '/') pl--; /* app.use('/', r), app.use('/api/', r) */
+  const char *rest = strcmp(r->path, "/") || !pl ? r->path : "";
+  return rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s%s", (int)pl, st->mount_prefix, rest);
+}
+
 /* The route's work, in this file or (through the project model) in the
- * modules it calls; an imported handler's own. */
+ * modules it calls; an imported handler's own. A JWT without room claims
+ * counts when the route's path says token/room/call (rl_route_path_roomish):
+ * for an Express router that is the path the app serves it at, so
+ * `router.post('/start')` mounted at '/calls' is asked again as
+ * /calls/start (the mounts are looked up only then). */
 static int room_action(state *st, const rl_route *r, rl_room_action *act) {
-  return rl_ctx_route_room_action(st->ctx, r, act);
+  if (rl_ctx_route_room_action(st->ctx, r, act)) return 1;
+  if (!act->jwt_seen || ts_node_is_null(r->receiver) || strcmp(r->framework, "express") ||
+      rl_route_path_roomish(r->path))
+    return 0;
+  if (st->mounted == -2) st->mounted = rl_ctx_router_mounted_auth(st->ctx, &st->mount_prefix);
+  const char *path = served_path(st, r);
+  if (path == r->path || !rl_route_path_roomish(path)) return 0;
+  rl_route served = *r;
+  served.path = path;
+  return rl_ctx_route_room_action(st->ctx, &served, act);
 }
 static int nest_global_guard(state *st, const rl_route *r) {
   if (strcmp(r->framework, "nestjs")) return 0;
@@ -549,17 +576,9 @@ static void on_route(void *data, const rl_route *r) {
   if (act.via)
     rl_ctx_related(st->ctx, act.where.path, act.where.line, act.where.col,
                    rl_arena_printf(rl_ctx_arena(st->ctx), "%s %s here", act.via_name, act.via_what));
-  /* a router's route as the app serves it: the mount's path in front */
-  const char *path = r->path;
-  int fastify = !strcmp(r->framework, "fastify");
-  /* a Fastify plugin's routes: where server.register(plugin, { prefix }) puts them */
-  if (fastify && st->mounted == -2) st->mounted = rl_ctx_router_mounted_auth(st->ctx, &st->mount_prefix);
-  if (st->mount_prefix && ((!ts_node_is_null(r->receiver) && !strcmp(r->framework, "express")) || fastify)) {
-    size_t pl = strlen(st->mount_prefix);
-    while (pl > 0 && st->mount_prefix[pl - 1] == '/') pl--; /* app.use('/', r), app.use('/api/', r) */
-    const char *rest = strcmp(r->path, "/") || !pl ? r->path : "";
-    path = rl_arena_printf(rl_ctx_arena(st->ctx), "%.*s%s", (int)pl, st->mount_prefix, rest);
-  }
+  /* a router's route as the app serves it: the mount's path in front (a
+   * Fastify plugin's routes: where server.register(plugin, { prefix }) puts them) */
+  const char *path = served_path(st, r);
   /* a link of a chain (new Elysia().get(...).post('/token', h)) starts
    * where the chain does: name the link's method instead */
   TSNode at = r->registration, fn = rl_js_unwrap(rl_js_field(at, "function"));

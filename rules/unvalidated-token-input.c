@@ -521,10 +521,11 @@ static void check_claim(state *st, TSNode at, const char *key, size_t keylen, TS
   if (!d || checked(st, value, "", value)) return;
   size_t cl;
   const char *ct = rl_js_text(st->jf, rl_js_unwrap(cond), &cl);
+  const char *by = type_is(rl_js_parent(cond), "switch_statement") ? "switch" : "if";
   SAY(st, at,
-      "%.*s is picked by `if (%.*s%s)` on %s%s and goes into %s: whoever sends the request chooses it; decide "
+      "%.*s is picked by `%s (%.*s%s)` on %s%s and goes into %s: whoever sends the request chooses it; decide "
       "it on the server from who the user is (their session or account)",
-      (int)keylen, key, (int)(cl > 48 ? 45 : cl), ct, cl > 48 ? "..." : "", d, st->via, st->sink);
+      (int)keylen, key, by, (int)(cl > 48 ? 45 : cl), ct, cl > 48 ? "..." : "", d, st->via, st->sink);
 }
 
 static int callee_takes(state *st, uint32_t i, const char *key, size_t kl);

@@ -1213,7 +1213,17 @@ typedef struct join {
   rl_jsfile *asking;
   const char *visited[MAX_JOIN_VISITS]; /* "path\nname" */
   size_t nvisited;
+  /* an alias whose specifier names no project file (a package re-exported:
+   * `import cors from 'cors'; export { cors }`): its canonical name
+   * ("cors:", "hono/cors:cors"), the look-up's end */
+  const char *package;
 } join;
+
+/* "spec:name" as rl_js_resolve spells an import ("default" and "" alike: "spec:"). */
+static const char *package_canon(join *j, const char *spec, const char *name) {
+  if (!strcmp(name, "default")) name = "";
+  return rl_arena_printf(j->arena, "%s:%s", spec, name);
+}
 
 static int join_seen(join *j, const char *path, const char *name) {
   const char *k = rl_arena_printf(j->arena, "%s\n%s", path, name);
@@ -1252,7 +1262,11 @@ static const rl_localsym *find_sym(join *j, const char *path, const char *name, 
           /* an alias of the object: follow it with the member */
           const char *nm = rl_arena_printf(j->arena, "%s%s%s", h->alias.name, h->alias.name[0] ? "" : "default", dot);
           if (h->alias.spec) {
-            path = rl_project_resolve(j->p, path, h->alias.spec, strlen(h->alias.spec));
+            const char *from = path;
+            path = rl_project_resolve(j->p, from, h->alias.spec, strlen(h->alias.spec));
+            if (!path)
+              j->package = package_canon(
+                  j, h->alias.spec, h->alias.name[0] ? rl_arena_printf(j->arena, "%s%s", h->alias.name, dot) : dot + 1);
             depth++;
           }
           name = nm;
@@ -1291,7 +1305,9 @@ static const rl_localsym *find_sym(join *j, const char *path, const char *name, 
     }
     if (s->alias.name) {
       if (s->alias.spec) {
-        path = rl_project_resolve(j->p, path, s->alias.spec, strlen(s->alias.spec));
+        const char *from = path;
+        path = rl_project_resolve(j->p, from, s->alias.spec, strlen(s->alias.spec));
+        if (!path) j->package = package_canon(j, s->alias.spec, s->alias.name);
         depth++;
       }
       name = s->alias.name;
@@ -2227,14 +2243,39 @@ const rl_symbol *rl_ctx_value(rl_ctx *ctx, TSNode expr) {
   return ask_ref(ctx, &r, (TSNode){{0}, NULL, NULL});
 }
 
-const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *member) {
+/* The import an identifier or member chain names: its canonical name
+ * ("spec:name"), with *colon at the ':'; NULL when none or --no-project. */
+static const char *ctx_import_of(rl_ctx *ctx, TSNode expr, const char **colon) {
   if (!rl_ctx_project_enabled(ctx) || !rl_ctx_js(ctx)) return NULL;
   TSNode e = rl_js_unwrap(expr);
   if (ts_node_is_null(e) || (strcmp(ts_node_type(e), "identifier") && strcmp(ts_node_type(e), "member_expression")))
     return NULL;
   const char *canon = rl_js_resolve(rl_ctx_js(ctx), e);
-  const char *colon = canon ? strchr(canon, ':') : NULL;
-  if (!colon || colon == canon) return NULL;
+  *colon = canon ? strchr(canon, ':') : NULL;
+  return *colon && *colon != canon ? canon : NULL;
+}
+
+const char *rl_ctx_package_alias(rl_ctx *ctx, TSNode expr) {
+  const char *colon;
+  const char *canon = ctx_import_of(ctx, expr, &colon);
+  if (!canon) return NULL;
+  rl_project *p = rl_ctx__project(ctx);
+  const char *path = rl_project_resolve(p, ctx_from(ctx), canon, (size_t)(colon - canon));
+  if (!path) return NULL; /* the package itself, or nothing known */
+  join j;
+  memset(&j, 0, sizeof j);
+  j.p = p;
+  j.arena = rl_ctx_arena(ctx);
+  j.asking = rl_ctx_js(ctx);
+  const char *at = NULL;
+  if (find_sym(&j, path, colon + 1, &at, 0)) return NULL; /* a symbol of the project */
+  return j.package;
+}
+
+const rl_symbol *rl_ctx_value_member(rl_ctx *ctx, TSNode expr, const char *member) {
+  const char *colon;
+  const char *canon = ctx_import_of(ctx, expr, &colon);
+  if (!canon) return NULL;
   rl_symref r;
   r.spec = rl_arena_strndup(rl_ctx_arena(ctx), canon, (size_t)(colon - canon));
   r.name = rl_arena_printf(rl_ctx_arena(ctx), "%s%s.%s", colon[1] ? colon + 1 : "default", "", member);
