@@ -1357,12 +1357,16 @@ static int axios_effect(rl_project *p, const char *path, const char *name, const
  * table judges the method. */
 static int sdk_effect(rl_project *p, const char *path, const char *name, rl_arena *a, rl_jsfile *asking,
                       rl_symbol *out) {
+  /* client.method, or method on the module's default export
+   * (`module.exports = new OpenTok(k, s)`; `ot.createSession()`) */
   const char *dot = strchr(name, '.');
-  if (!dot || !dot[1]) return 0;
-  const rl_symbol *inst = rl_project_symbol(p, path, rl_arena_strndup(a, name, (size_t)(dot - name)), a, asking);
+  if (dot && !dot[1]) return 0;
+  const char *head = dot ? rl_arena_strndup(a, name, (size_t)(dot - name)) : "default";
+  const char *method = dot ? dot + 1 : name;
+  const rl_symbol *inst = rl_project_symbol(p, path, head, a, asking);
   if (!inst || inst->kind != RL_SYM_INSTANCE || !inst->instance_of) return 0;
   rl_priv pv;
-  if (!rl_priv_sdk_method(inst->instance_of, dot + 1, &pv)) return 0;
+  if (!rl_priv_sdk_method(inst->instance_of, method, &pv)) return 0;
   client_method(out, inst, &pv);
   return 1;
 }
