@@ -1339,34 +1339,46 @@ static void client_method(rl_symbol *out, const rl_symbol *inst, const rl_priv *
  * baseURL }) instance (name "api.post", or "post" on the module's default
  * export): the request is the base URL and the path written at the call,
  * judged as a REST call written there would be. */
-static int axios_effect(rl_project *p, const char *path, const char *name, const char *method, const char *urltext,
-                        rl_arena *a, rl_jsfile *asking, rl_symbol *out) {
+/* The client a call is made on: the symbol head names in path (or the
+ * module's default export when head is NULL), by its own facts. find_sym
+ * follows re-exports within the join's bounds; a full join here started a
+ * new one for every import without effects, and a cycle of imports never
+ * ended. */
+static const rl_symbol *client_of(join *j, const char *path, const char *head, int depth) {
+  const char *at = NULL;
+  const rl_localsym *s = find_sym(j, path, head ? head : "default", &at, depth);
+  return s ? &s->s : NULL;
+}
+
+/* `api.post('/rooms', ...)` where api is another file's axios.create({
+ * baseURL }) instance (name "api.post", or "post" on the module's default
+ * export): the request is the base URL and the path written at the call,
+ * judged as a REST call written there would be. */
+static int axios_effect(join *j, const char *path, const char *name, const char *method, const char *urltext, int depth,
+                        rl_symbol *out) {
   const char *dot = strrchr(name, '.');
-  const char *head = dot ? rl_arena_strndup(a, name, (size_t)(dot - name)) : "default";
-  const rl_symbol *inst = rl_project_symbol(p, path, head, a, asking);
+  const rl_symbol *inst =
+      client_of(j, path, dot ? rl_arena_strndup(j->arena, name, (size_t)(dot - name)) : NULL, depth);
   if (!inst || !inst->base_url) return 0;
-  const char *url = rl_arena_printf(a, "%s%s", inst->base_url, urltext);
+  const char *url = rl_arena_printf(j->arena, "%s%s", inst->base_url, urltext);
   rl_priv pv;
-  if (!rl_priv_rest_url(a, method, url, strlen(url), (TSNode){{0}, NULL, NULL}, &pv, NULL)) return 0;
+  if (!rl_priv_rest_url(j->arena, method, url, strlen(url), (TSNode){{0}, NULL, NULL}, &pv, NULL)) return 0;
   client_method(out, inst, &pv);
   return 1;
 }
 
 /* `rs.updateParticipant(...)` where rs is another file's `new
- * RoomServiceClient(...)` (name "rs.updateParticipant"): the provider SDK's
- * table judges the method. */
-static int sdk_effect(rl_project *p, const char *path, const char *name, rl_arena *a, rl_jsfile *asking,
-                      rl_symbol *out) {
-  /* client.method, or method on the module's default export
-   * (`module.exports = new OpenTok(k, s)`; `ot.createSession()`) */
+ * RoomServiceClient(...)` (name "rs.updateParticipant"), or a method on the
+ * module's default export (`module.exports = new OpenTok(k, s)`;
+ * `ot.createSession()`): the provider SDK's table judges the method. */
+static int sdk_effect(join *j, const char *path, const char *name, int depth, rl_symbol *out) {
   const char *dot = strchr(name, '.');
   if (dot && !dot[1]) return 0;
-  const char *head = dot ? rl_arena_strndup(a, name, (size_t)(dot - name)) : "default";
-  const char *method = dot ? dot + 1 : name;
-  const rl_symbol *inst = rl_project_symbol(p, path, head, a, asking);
+  const rl_symbol *inst =
+      client_of(j, path, dot ? rl_arena_strndup(j->arena, name, (size_t)(dot - name)) : NULL, depth);
   if (!inst || inst->kind != RL_SYM_INSTANCE || !inst->instance_of) return 0;
   rl_priv pv;
-  if (!rl_priv_sdk_method(inst->instance_of, method, &pv)) return 0;
+  if (!rl_priv_sdk_method(inst->instance_of, dot ? dot + 1 : name, &pv)) return 0;
   client_method(out, inst, &pv);
   return 1;
 }
@@ -1374,10 +1386,9 @@ static int sdk_effect(rl_project *p, const char *path, const char *name, rl_aren
 /* The privileged work of calling name (in path) on a client made there:
  * an axios instance with a provider base URL (the path's text and method
  * given) or a provider SDK client. */
-static int client_effect(rl_project *p, const char *path, const char *name, const char *method, const char *urltext,
-                         rl_arena *a, rl_jsfile *asking, rl_symbol *out) {
-  return (method && axios_effect(p, path, name, method, urltext, a, asking, out)) ||
-         sdk_effect(p, path, name, a, asking, out);
+static int client_effect(join *j, const char *path, const char *name, const char *method, const char *urltext,
+                         int depth, rl_symbol *out) {
+  return (method && axios_effect(j, path, name, method, urltext, depth, out)) || sdk_effect(j, path, name, depth, out);
 }
 
 static void join_into(join *j, rl_symbol *out, const char *path, const char *name, int depth);
@@ -1446,7 +1457,7 @@ static void join_into(join *j, rl_symbol *out, const char *path, const char *nam
     memset(&sub, 0, sizeof sub);
     join_into(j, &sub, dp, d->name, depth + (d->spec ? 1 : 0));
     if (d->spec && !(sub.effects & RL_EFF_PROVIDER_API) &&
-        client_effect(j->p, dp, d->name, d->method, d->url, j->arena, j->asking, &sub)) {
+        client_effect(j, dp, d->name, d->method, d->url, depth + 1, &sub)) {
       sub.name = strncmp(d->name, "default.", 8) ? d->name : d->name + 8; /* `import api from`: api.post */
       if (d->at.path) sub.at = d->at;
     }
@@ -2193,7 +2204,10 @@ static const rl_symbol *ask_ref(rl_ctx *ctx, const rl_symref *r, TSNode call) {
   /* a client made in that file: what this call does with it */
   const char *urltext = NULL, *method = rl_summary_http_verb_call(jf, call, &urltext);
   rl_symbol out;
-  if (!client_effect(p, path, r->name, method, urltext, a, jf, &out)) return sym;
+  join cj;
+  memset(&cj, 0, sizeof cj);
+  cj.p = p, cj.arena = a, cj.asking = jf;
+  if (!client_effect(&cj, path, r->name, method, urltext, 0, &out)) return sym;
   rl_symbol *c = rl_arena_alloc(a, sizeof *c);
   *c = out;
   size_t cl;
