@@ -229,12 +229,6 @@ static const rl_reqin_bind *bound(const rl_reqin *in, const char *s, size_t l) {
   return NULL;
 }
 
-static int text_in(const char *s, size_t l, const char *const *list) {
-  for (size_t i = 0; list[i]; i++)
-    if (eq(s, l, list[i])) return 1;
-  return 0;
-}
-
 static int of_rec(const rl_reqin *in, TSNode e, rl_in *out, int depth);
 
 /* A value that keeps being the request's through a conversion. */
@@ -367,7 +361,7 @@ static int of_call(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
   rl_in v;
   if (type_is(fn, "identifier")) {
     s = rl_js_text(in->jf, fn, &l);
-    if (text_in(s, l, convert_fns)) return value_through(in, rl_js_call_arg(e, 0), out, depth);
+    if (rl_str_in_list(s, l, convert_fns)) return value_through(in, rl_js_call_arg(e, 0), out, depth);
     return through_helper(in, e, out, 0, depth + 1);
   }
   if (!type_is(fn, "member_expression")) return 0;
@@ -392,7 +386,7 @@ static int of_call(const rl_reqin *in, TSNode e, rl_in *out, int depth) {
     out->read = e;
     return 1;
   }
-  if (text_in(s, l, convert_methods)) return value_through(in, obj, out, depth);
+  if (rl_str_in_list(s, l, convert_methods)) return value_through(in, obj, out, depth);
   return 0;
 }
 
@@ -620,7 +614,7 @@ static const char *carry_rec(const rl_reqin *in, TSNode e, TSNode *read, int dep
                                           "parseInt",   "parseFloat", "Math.abs",  NULL};
     size_t l;
     const char *callee = rl_js_text(in->jf, rl_js_unwrap(field(e, "function")), &l);
-    if (text_in(callee, l, through)) return carry_rec(in, rl_js_call_arg(e, 0), read, depth + 1, up);
+    if (rl_str_in_list(callee, l, through)) return carry_rec(in, rl_js_call_arg(e, 0), read, depth + 1, up);
     rl_in v;
     if (!through_helper(in, e, &v, 1, depth + 1)) return NULL;
     if (read) *read = v.read;

@@ -128,12 +128,6 @@ const char *rl_url_shown(rl_arena *a, const char *url, size_t len) {
   return s;
 }
 
-static int in_list(const char *s, size_t n, const char *const *list) {
-  for (size_t i = 0; list[i]; i++)
-    if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0) return 1;
-  return 0;
-}
-
 /* Methods whose first argument is a string but that make no request. */
 static const char *const not_requests[] = {"startsWith",
                                            "endsWith",
@@ -299,7 +293,7 @@ int rl_request_parse(rl_jsfile *jf, TSNode call, rl_request *r) {
     const char *dot = strrchr(path, '.');
     last = dot ? dot + 1 : path;
     last_len = strlen(last);
-    if (strncmp(canon, "console.", 8) == 0 || in_list(last, last_len, not_requests)) return 0;
+    if (strncmp(canon, "console.", 8) == 0 || rl_str_in_list(last, last_len, not_requests)) return 0;
   }
   rl_arena *a = rl_jsfile_arena(jf);
   const char *base = NULL;
@@ -347,7 +341,7 @@ int rl_request_parse(rl_jsfile *jf, TSNode call, rl_request *r) {
   }
   r->url = u;
   r->url_len = ul;
-  if (last && in_list(last, last_len, verb_methods) && (is_axios || type_is(fn, "member_expression")))
+  if (last && rl_str_in_list(last, last_len, verb_methods) && (is_axios || type_is(fn, "member_expression")))
     r->method = upper_method(a, last, last_len);
   if (!ts_node_is_null(r->init)) {
     TSNode m = rl_js_object_get(jf, r->init, "method");

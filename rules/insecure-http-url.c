@@ -200,12 +200,6 @@ static int name_is_endpoint(const char *name, size_t len) {
   return rl_name_has_word(name, len, url_words) && !rl_name_has_word(name, len, link_words);
 }
 
-static int in_list(const char *s, size_t n, const char *const *list) {
-  for (size_t i = 0; list[i]; i++)
-    if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0) return 1;
-  return 0;
-}
-
 static const char *const http_methods[] = {"get",     "post", "put",     "patch", "delete",  "head", "options",
                                            "request", "ajax", "getJSON", "fetch", "connect", "io",   NULL};
 static const char *const http_modules[] = {"axios",
@@ -241,25 +235,25 @@ static int endpoint_call(rl_jsfile *jf, TSNode call, uint32_t argi) {
   const char *last = dot ? dot + 1 : path;
   size_t last_len = strlen(last);
   if (is_new) {
-    if (colon && *path == '\0' && in_list(canon, (size_t)(colon - canon), ctor_modules)) return argi == 0;
-    if (in_list(last, last_len, ctor_names)) return argi == 0 || (argi == 1 && strcmp(last, "URL") == 0);
+    if (colon && *path == '\0' && rl_str_in_list(canon, (size_t)(colon - canon), ctor_modules)) return argi == 0;
+    if (rl_str_in_list(last, last_len, ctor_names)) return argi == 0 || (argi == 1 && strcmp(last, "URL") == 0);
     return 0;
   }
   if (colon) {
-    if (!in_list(canon, (size_t)(colon - canon), http_modules)) goto method;
+    if (!rl_str_in_list(canon, (size_t)(colon - canon), http_modules)) goto method;
     /* got.stream(url): got's streaming API takes the URL first too */
     if (!strcmp(canon, "got:stream")) return argi == 0;
-    return argi == 0 && (*path == '\0' || in_list(last, last_len, http_methods));
+    return argi == 0 && (*path == '\0' || rl_str_in_list(last, last_len, http_methods));
   }
-  if (in_list(canon, strlen(canon), plain_calls)) return argi == 0;
+  if (rl_str_in_list(canon, strlen(canon), plain_calls)) return argi == 0;
 method:
-  if (dot && in_list(last, last_len, http_methods) && argi == 0) {
+  if (dot && rl_str_in_list(last, last_len, http_methods) && argi == 0) {
     /* `axios.get(url)`, `this.http.post(url)`, `room.connect(url, token)` */
     if (strcmp(last, "connect") == 0) return 1;
     const char *obj_end = dot;
     const char *obj = obj_end;
     while (obj > path && obj[-1] != '.') obj--;
-    return in_list(obj, (size_t)(obj_end - obj), http_objects);
+    return rl_str_in_list(obj, (size_t)(obj_end - obj), http_objects);
   }
   if (dot && strcmp(last, "open") == 0 && argi == 1) {
     /* xhr.open('GET', url) */

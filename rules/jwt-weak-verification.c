@@ -199,12 +199,6 @@ static void check_jose_legacy_verify(rl_ctx *ctx, rl_jsfile *jf, TSNode call) {
 /* Properties whose use is not an access decision. */
 static const char *const harmless_props[] = {"exp", "iat", "nbf", "header", "kid", "alg", "typ", NULL};
 
-static int in_list(const char *s, size_t n, const char *const *list) {
-  for (size_t i = 0; list[i]; i++)
-    if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0) return 1;
-  return 0;
-}
-
 /* req.user, request.user, ctx.state.user, res.locals.user, req.auth,
  * req.session.user, req.claims */
 static int access_target(rl_jsfile *jf, TSNode left) {
@@ -213,7 +207,7 @@ static int access_target(rl_jsfile *jf, TSNode left) {
   static const char *const props[] = {"user", "auth", "claims", "identity", "principal", "currentUser", NULL};
   size_t pl;
   const char *p = rl_js_text(jf, field(left, "property"), &pl);
-  return in_list(p, pl, props);
+  return rl_str_in_list(p, pl, props);
 }
 
 static int comparison_op(rl_jsfile *jf, TSNode bin) {
@@ -221,7 +215,7 @@ static int comparison_op(rl_jsfile *jf, TSNode bin) {
                                     "instanceof", "<",   ">",  "<=", ">=", NULL};
   size_t n;
   const char *op = rl_js_text(jf, field(bin, "operator"), &n);
-  return in_list(op, n, ops);
+  return rl_str_in_list(op, n, ops);
 }
 
 static int has_text_cb(void *data, TSNode node) {
@@ -268,7 +262,7 @@ static const char *use_decides(rl_jsfile *jf, TSNode use) {
   if (type_is(p, "member_expression") && ts_node_eq(field(p, "object"), n)) {
     size_t pl;
     const char *prop = rl_js_text(jf, field(p, "property"), &pl);
-    if (in_list(prop, pl, harmless_props)) return NULL;
+    if (rl_str_in_list(prop, pl, harmless_props)) return NULL;
   }
   for (int i = 0; i < 12 && !ts_node_is_null(p); i++) {
     if (type_is(p, "if_statement") || type_is(p, "while_statement") || type_is(p, "switch_statement")) {
@@ -295,7 +289,7 @@ static const char *use_decides(rl_jsfile *jf, TSNode use) {
       TSNode call = rl_js_parent(p), fn = field(call, "function");
       size_t ml;
       const char *m = type_is(fn, "member_expression") ? rl_js_text(jf, field(fn, "property"), &ml) : NULL;
-      if (!m || !in_list(m, ml, tests)) return NULL;
+      if (!m || !rl_str_in_list(m, ml, tests)) return NULL;
       n = call;
       p = rl_js_parent(call);
       continue;
@@ -326,7 +320,7 @@ static int is_harmless_member(rl_jsfile *jf, TSNode use) {
   if (!type_is(p, "member_expression") || !ts_node_eq(field(p, "object"), use)) return -1; /* not a member use */
   size_t pl;
   const char *prop = rl_js_text(jf, field(p, "property"), &pl);
-  return in_list(prop, pl, harmless_props);
+  return rl_str_in_list(prop, pl, harmless_props);
 }
 
 static int find_uses(void *data, TSNode n) {
@@ -386,7 +380,7 @@ static size_t bound_names(rl_jsfile *jf, TSNode decl_name, TSNode *out, size_t m
     if (!type_is(id, "identifier") && !type_is(id, "shorthand_property_identifier_pattern")) continue;
     size_t kl;
     const char *kt = rl_js_text(jf, key, &kl);
-    if (in_list(kt, kl, harmless_props)) continue;
+    if (rl_str_in_list(kt, kl, harmless_props)) continue;
     out[k++] = id;
   }
   return k;

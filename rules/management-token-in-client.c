@@ -215,10 +215,8 @@ static int shape_visit(void *data, TSNode n) {
     size_t pl;
     const char *p = type_is(fn, "member_expression") && type_is(prop, "property_identifier") ? rl_js_text(jf, prop, &pl)
                                                                                              : NULL;
-    int setter = 0;
-    for (size_t i = 0; p && setters[i] && !setter; i++) setter = strlen(setters[i]) == pl && !memcmp(p, setters[i], pl);
-    if (setter && ts_node_named_child_count(args) >= 2 && type_is(ts_node_named_child(args, 0), "string") &&
-        key_is_authorization(jf, rl_js_call_arg(n, 0)))
+    if (p && rl_str_in_list(p, pl, setters) && ts_node_named_child_count(args) >= 2 &&
+        type_is(ts_node_named_child(args, 0), "string") && key_is_authorization(jf, rl_js_call_arg(n, 0)))
       check_header(ctx, jf, n, rl_js_call_arg(n, 1));
   } else if (!strcmp(t, "pair")) {
     TSNode key = field(n, "key");

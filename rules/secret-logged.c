@@ -57,19 +57,13 @@ static int ends_with(const char *s, size_t n, const char *suffix) {
   return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
-static int text_in(const char *s, size_t n, const char *const *list) {
-  for (size_t i = 0; list[i]; i++)
-    if (strlen(list[i]) == n && memcmp(s, list[i], n) == 0) return 1;
-  return 0;
-}
-
 /* ---- what is a log call ----------------------------------------------------- */
 
 static const char *const logger_names[] = {"log",     "logger",  "LOGGER",  "Logger", "console",
                                            "winston", "consola", "signale", NULL};
 
 static int is_logger_name(const char *s, size_t n) {
-  return text_in(s, n, logger_names) ||
+  return rl_str_in_list(s, n, logger_names) ||
          (n > 6 && (ends_with(s, n, "Logger") || ends_with(s, n, "_logger") || ends_with(s, n, "_LOGGER")));
 }
 
@@ -323,7 +317,7 @@ static void on_call(printed *p, TSNode n) {
   TSNode fn = rl_js_unwrap(field(n, "function"));
   TSNode args = field(n, "arguments");
   const char *c = rl_js_callee(p->jf, n);
-  if (c && text_in(c, strlen(c), passthrough_calls)) {
+  if (c && rl_str_in_list(c, strlen(c), passthrough_calls)) {
     /* util.format('%o', x) prints every argument; the others print the first. */
     if (strstr(c, "format"))
       for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) push(p, ts_node_named_child(args, i));
@@ -334,7 +328,7 @@ static void on_call(printed *p, TSNode n) {
   if (type_is(fn, "member_expression")) {
     size_t ml;
     const char *mt = rl_js_text(p->jf, field(fn, "property"), &ml);
-    if (text_in(mt, ml, passthrough_methods)) {
+    if (rl_str_in_list(mt, ml, passthrough_methods)) {
       push(p, field(fn, "object"));
       if (ml == 6 && memcmp(mt, "concat", 6) == 0)
         for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) push(p, ts_node_named_child(args, i));
@@ -472,16 +466,11 @@ static void check_call(rl_ctx *ctx, rl_jsfile *jf, TSNode call, TSNode args, con
 
 static const rl_symbol *callee_of(void *data, TSNode call) { return rl_ctx_callee(data, call); }
 
-/* The methods a logger logs with, and the names a debug instance goes by
- * (debug, dbg, log, trace, or ending in Debug, Log, _debug, _log). */
+/* The methods a logger logs with: the walk's and the prefilter's one list. */
 static const char *const log_methods[] = {"log",     "info",  "warn",   "warning",  "error", "debug", "trace", "fatal",
                                           "verbose", "silly", "notice", "critical", "dir",   "table", NULL};
 
-static int debug_instance_name(const char *s, size_t n) {
-  static const char *const names[] = {"debug", "dbg", "log", "trace", NULL};
-  if (text_in(s, n, names)) return 1;
-  return ends_with(s, n, "Debug") || ends_with(s, n, "Log") || ends_with(s, n, "_debug") || ends_with(s, n, "_log");
-}
+static int debug_fn_name(const char *s, size_t n);
 
 /* One call: a logger's method (obj.method(...), from_logger 1) or a debug
  * instance (fn(...)). */
@@ -518,10 +507,10 @@ static int call_visit(void *data, TSNode n) {
     TSNode prop = field(fn, "property");
     if (ts_node_is_null(prop) || strcmp(ts_node_type(prop), "property_identifier")) return 0;
     const char *m = rl_js_text(jf, prop, &l);
-    if (text_in(m, l, log_methods)) on_log_call(ctx, jf, n, args, field(fn, "object"), 1);
+    if (rl_str_in_list(m, l, log_methods)) on_log_call(ctx, jf, n, args, field(fn, "object"), 1);
   } else if (!strcmp(ft, "identifier")) {
     const char *name = rl_js_text(jf, fn, &l);
-    if (debug_instance_name(name, l)) on_log_call(ctx, jf, n, args, fn, 0);
+    if (debug_fn_name(name, l)) on_log_call(ctx, jf, n, args, fn, 0);
   }
   return 0;
 }
@@ -538,12 +527,12 @@ static const char *const needles[] = {"log",    "Log",      "info",  "warn",  "e
 
 /* Every finding needs a log call and a hit in its arguments.
  *
- * The log call is one of the query's two shapes:
+ * The log call is one of call_visit's two shapes:
  *   0. `obj.method(...)`: a '.' (white space or a comment may follow it),
  *      one of the method names as a whole word, and then, after white space
  *      or comments, the call's '(' (or '<' of type arguments, '?.' of an
  *      optional call): member_call_possible;
- *   1. `fn(...)` with fn matching the query's regex, which is_debug_instance
+ *   1. `fn(...)` with a debug_fn_name, which is_debug_instance
  *      accepts only when fn is bound by `const fn = <init>` (or
  *      `const fn: T = ...`): such a name followed by '(' (or '<', '?') and
  *      also by '=' or ':', and "const": debug_call_possible.
@@ -879,11 +868,10 @@ static int call_may_print(arg_scan *a, size_t i) {
   return text_may_print(a, j + 1, 0, 0);
 }
 
-/* A call of the query's shape 0 whose arguments could print a secret
- * (a NULL scan: any call of that shape). */
+/* A logger method call whose arguments could print a secret (a NULL scan:
+ * any such call). */
 static int member_call_possible(const rl_prefilter *pf, arg_scan *a) {
-  static const char *const methods[] = {"log",     "info",  "warn",   "warning",  "error", "debug", "trace", "fatal",
-                                        "verbose", "silly", "notice", "critical", "dir",   "table", NULL};
+  const char *const *methods = log_methods;
   size_t n;
   const char *b = rl_pf_bytes(pf, &n);
   for (size_t i = 0; methods[i]; i++) {
@@ -897,7 +885,8 @@ static int member_call_possible(const rl_prefilter *pf, arg_scan *a) {
   return 0;
 }
 
-/* The query's regex for shape 1: ^(debug|dbg|log|trace)$|(Debug|Log|_debug|_log)$ */
+/* A debug instance's name: debug, dbg, log, trace, or ending in Debug, Log,
+ * _debug or _log. */
 static int debug_fn_name(const char *s, size_t n) {
   static const char *const whole[] = {"debug", "dbg", "log", "trace", NULL};
   static const char *const tails[] = {"Debug", "Log", "_debug", "_log", NULL};
@@ -936,8 +925,8 @@ static int debug_piece(debug_scan *ds, const char *text, size_t len) {
 
 /* A run of identifier bytes names a debug instance that is called here and
  * bound somewhere. Non-ASCII bytes may be Unicode letters or Unicode white
- * space, so each ASCII piece between them is tried as the name (the query's
- * regex matches a whole name or a tail, both of which end a piece). */
+ * space, so each ASCII piece between them is tried as the name (debug_fn_name
+ * takes a whole name or a tail, both of which end a piece). */
 static int debug_call_at(const char *text, size_t len, void *arg) {
   size_t i = 0;
   while (i < len) {

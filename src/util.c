@@ -174,6 +174,12 @@ int rl_memcasemem_any(const char *hay, size_t n, const char *const *words) {
   return 0;
 }
 
+int rl_str_in_list(const char *s, size_t n, const char *const *list) {
+  for (size_t i = 0; list[i]; i++)
+    if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0) return 1;
+  return 0;
+}
+
 uint64_t rl_hash64(const void *p, size_t n, uint64_t seed) {
   const unsigned char *s = p;
   uint64_t h = 1469598103934665603ULL ^ seed;

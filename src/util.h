@@ -88,6 +88,8 @@ int rl_strncasecmp_ascii(const char *a, const char *b, size_t n);
 const char *rl_memcasemem(const char *hay, size_t n, const char *needle);
 /* 1 if any word of the NULL-terminated list occurs in hay, ignoring ASCII case. */
 int rl_memcasemem_any(const char *hay, size_t n, const char *const *words);
+/* 1 if s[0..n) is one of the NULL-terminated list's strings, exactly. */
+int rl_str_in_list(const char *s, size_t n, const char *const *list);
 
 /* Length in bytes of the code point at p[0..n) (n > 0): a well-formed UTF-8
  * sequence, or 1 for an invalid byte, which then counts as one column (the
