@@ -355,8 +355,6 @@ TSNode rl_cors_star_header(rl_jsfile *jf, TSNode subtree) {
   star_scan ss = {jf, 0, 0, {{0}, NULL, NULL}};
   if (ts_node_is_null(subtree)) return ss.at;
   ss.objects_only = type_is(subtree, "object");
-  /* most files never name the header: no walk */
-  if (!rl_cors_star_possible(jf)) return ss.at;
   rl_js_walk(subtree, star_visit, &ss);
   return ss.at;
 }

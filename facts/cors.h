@@ -85,10 +85,11 @@ const char *rl_cors_nest_bootstrap(rl_jsfile *jf, TSNode root, rl_arena *a, uint
  * (set / append / setHeader / header), or such a pair in a const object of
  * the file that subtree names (`...corsHeaders`); a null node when none.
  * The project model keeps it for exported headers objects and functions
- * (rl_symbol.cors_star), the Supabase `_shared/cors.ts` layout. */
+ * (rl_symbol.cors_star), the Supabase `_shared/cors.ts` layout. It walks
+ * subtree: callers ask rl_cors_star_possible once per file first. */
 TSNode rl_cors_star_header(rl_jsfile *jf, TSNode subtree);
 /* 0 when jf's bytes cannot hold what rl_cors_star_header finds (neither the
- * header's name nor supabase-js): a byte test, for callers that ask often. */
+ * header's name nor supabase-js): a byte test over the whole file. */
 int rl_cors_star_possible(rl_jsfile *jf);
 
 /* canon (rl_js_resolve) is a package's headers object that allows every

@@ -772,18 +772,9 @@ static int path_clean(const char *path) {
   return 1;
 }
 
-static uint64_t path_key_of(const char *path, size_t n) {
+static uint64_t path_key(const char *path, size_t n) {
   uint64_t h = rl_hash64(path, n, 11);
   return h ? h : 1;
-}
-
-/* The key of a path in the kept table: the hash of its normalized form. */
-static uint64_t path_key(const char *path) {
-  if (path_clean(path)) return path_key_of(path, strlen(path));
-  char *norm = path_normalize(path);
-  uint64_t h = path_key_of(norm, strlen(norm));
-  free(norm);
-  return h;
 }
 
 static void kept_clear(rl_project *p) {
@@ -828,7 +819,7 @@ void rl_project_keep(rl_project *p, const char *fs_path, rl_lang lang, char *byt
   char *norm = path_clean(fs_path) ? NULL : path_normalize(fs_path);
   const char *path = norm ? norm : fs_path;
   size_t pl = strlen(path);
-  uint64_t k = path_key_of(path, pl);
+  uint64_t k = path_key(path, pl);
   walk_bytes *w = rl_xmalloc(sizeof *w + pl + 1);
   w->key = k;
   w->bytes = bytes;
@@ -875,35 +866,29 @@ void rl_project_keep(rl_project *p, const char *fs_path, rl_lang lang, char *byt
 }
 
 /* The bytes the walk read of path, taken (the model reads a module once),
- * or NULL. */
-static char *kept_take(rl_project *p, const char *path, size_t *len) {
+ * or NULL; *scanned says whether the walk scanned the file at all (its
+ * bytes kept or already gone): its policy then let it be read. */
+static char *kept_take(rl_project *p, const char *path, size_t *len, int *scanned) {
   char *out = NULL;
+  char *norm = path_clean(path) ? NULL : path_normalize(path); /* as rl_project_keep stored it */
+  const char *q = norm ? norm : path;
+  uint64_t k = path_key(q, strlen(q));
   pthread_mutex_lock(&p->kept_mu);
-  if (p->nkept) {
-    walk_bytes *w = p->kept[kept_slot(p, path_key(path), path)];
-    if (w && w->bytes) {
-      out = w->bytes;
-      *len = w->len;
-      p->kept_bytes -= w->len;
-      w->bytes = NULL;
-    }
+  walk_bytes *w = p->nkept ? p->kept[kept_slot(p, k, q)] : NULL;
+  *scanned = w != NULL;
+  if (w && w->bytes) {
+    out = w->bytes;
+    *len = w->len;
+    p->kept_bytes -= w->len;
+    w->bytes = NULL;
   }
   pthread_mutex_unlock(&p->kept_mu);
+  free(norm);
   return out;
-}
-
-/* 1 if the walk has scanned the file at path (its bytes kept or not). */
-static int kept_has(rl_project *p, const char *path) {
-  uint64_t k = path_key(path);
-  pthread_mutex_lock(&p->kept_mu);
-  int yes = p->nkept && p->kept[kept_slot(p, k, path)] != NULL;
-  pthread_mutex_unlock(&p->kept_mu);
-  return yes;
 }
 
 /* NULL if the policy lets path be read, else why not (static). */
 static const char *policy_refuses(rl_project *p, const char *path) {
-  if (kept_has(p, path)) return NULL; /* the walk's policy let it be scanned */
   char *real = rl_walk_judge_realpath(p->judge, path);
   if (!real) return "cannot be resolved";
   const char *root = NULL;
@@ -972,10 +957,11 @@ static char *read_module(rl_project *p, const char *path, size_t *len, const cha
   }
   size_t max = p->o.max_file_size < MAX_MODULE_SIZE ? p->o.max_file_size : MAX_MODULE_SIZE;
   /* the walk's read of a file it scanned (its policy and binary test passed) */
-  char *bytes = kept_take(p, path, len);
+  int scanned = 0;
+  char *bytes = kept_take(p, path, len, &scanned);
   rl_skip s = RL_SKIP_NONE;
   if (!bytes) {
-    *why = policy_refuses(p, path);
+    *why = scanned ? NULL : policy_refuses(p, path);
     if (*why) return NULL;
     s = rl_file_read(path, max, &bytes, len);
   } else if (*len > max) {

@@ -130,7 +130,9 @@ int rl_pf_env_read(const rl_prefilter *pf);
 
 /* 1 if `module` could be imported or required: it appears right after a
  * quote, '/' or ':' (`'jose'`, `"npm:jose@5"`, `'https://esm.sh/jose'`) and
- * is followed by a quote, '/', '@' or '?'. */
+ * is followed by a quote, '/', '@' or '?'. Answers are kept per file by the
+ * string's address: `module` is a string literal (or other text that lives
+ * and stays the same for the run), never a reused buffer. */
 int rl_pf_module(const rl_prefilter *pf, const char *module);
 
 /* Calls fn(text, len, arg) for the contents of every quote-to-quote span that

@@ -213,12 +213,17 @@ static void project__policy_decides_what_is_read(void **state) {
   tree_free(&t);
 }
 
+/* What the model says of name in the module spec names from app.js. */
+static const rl_symbol *ask(rl_project *p, const tree *t, rl_arena *a, const char *spec, const char *name) {
+  const char *path = rl_project_resolve(p, at(t, "app.js"), spec, strlen(spec));
+  assert_non_null(path);
+  return rl_project_symbol(p, path, name, a, NULL);
+}
+
 /* The TTL constant the model sees in module rel, or -1 (none). */
 static double ttl_of(rl_project *p, const tree *t, const char *rel) {
-  const char *path = rl_project_resolve(p, at(t, "app.js"), rel, strlen(rel));
-  assert_non_null(path);
   rl_arena *a = rl_arena_new();
-  const rl_symbol *s = rl_project_symbol(p, path, "TTL", a, NULL);
+  const rl_symbol *s = ask(p, t, a, rel, "TTL");
   double v = s && s->has_number ? s->number : -1;
   rl_arena_free(a);
   return v;
@@ -287,12 +292,6 @@ static void project__disabled_reads_nothing(void **state) {
 }
 
 /* The joined symbol `name` of the module spec names from app.js. */
-static const rl_symbol *ask(rl_project *p, const tree *t, rl_arena *a, const char *spec, const char *name) {
-  const char *path = rl_project_resolve(p, at(t, "app.js"), spec, strlen(spec));
-  assert_non_null(path);
-  return rl_project_symbol(p, path, name, a, NULL);
-}
-
 static void project__summaries(void **state) {
   (void)state;
   tree t;
